@@ -1,0 +1,111 @@
+/**
+ * A channel's PG credentials, checked against the PG's field schema and held as `Redacted` so
+ * they never reach a log, an error message or JSON output by accident.
+ *
+ * @since 0.1.0
+ */
+import { Redacted, Result, Schema } from "effect"
+import type { PaymentType } from "./ChannelTerms.ts"
+import { InvalidInput } from "./DomainError.ts"
+import { isRequiredFor, type PgProvider } from "./PgCatalog.ts"
+
+/**
+ * Field name to value, every value redacted.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Credentials = Schema.Record(Schema.String, Schema.Redacted(Schema.String))
+/** @since 0.1.0 @category models */
+export type Credentials = typeof Credentials.Type
+
+/** @since 0.1.0 @category constants */
+export const maxValueLength = 512
+
+const invalid = (name: string, value: string, rule: string): InvalidInput =>
+  new InvalidInput({ field: `credentials.${name}`, value, rule })
+
+/**
+ * Checks raw credential values against a PG's fields for one payment type. Unknown fields,
+ * missing required fields, over-long values and pattern mismatches are refused; secret values are
+ * never echoed in the error. An empty string means "not given". With `requireAll: false` (a test
+ * channel on the aggregator's shared test credential) missing required fields are allowed.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validate = (
+  provider: PgProvider,
+  type: PaymentType,
+  input: Readonly<Record<string, string | Redacted.Redacted<string>>>,
+  options: { readonly requireAll?: boolean } = {}
+): Result.Result<Credentials, InvalidInput> => {
+  const known = new Map(provider.credentialFields.map((f) => [f.name, f]))
+  const out: Record<string, Redacted.Redacted<string>> = {}
+  for (const [name, raw] of Object.entries(input)) {
+    const field = known.get(name)
+    if (field === undefined) {
+      if (name === provider.mid.name) {
+        return Result.fail(invalid(name, "<redacted>", `${name} is the MID of ${provider.code}: pass it as the channel's MID`))
+      }
+      const names = provider.credentialFields.map((f) => f.name)
+      const expected = names.length > 0 ? `expected ${names.join(", ")}` : `${provider.code} takes no credential fields`
+      return Result.fail(invalid(name, "<redacted>", `not a credential field of ${provider.code}; ${expected}`))
+    }
+    const value = Redacted.isRedacted(raw) ? Redacted.value(raw) : raw
+    if (typeof value !== "string") return Result.fail(invalid(name, "<redacted>", "must be text"))
+    const shown = field.secret ? "<redacted>" : JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)
+    if (value === "") continue
+    if (value.trim() !== value) return Result.fail(invalid(name, shown, "must not start or end with whitespace"))
+    const max = field.maxLength ?? maxValueLength
+    if (value.length > max) return Result.fail(invalid(name, shown, `${field.label} is at most ${max} characters`))
+    if (field.pattern !== undefined && !new RegExp(field.pattern).test(value)) {
+      return Result.fail(invalid(name, shown, `${field.label} must be ${field.patternDescription ?? `like /${field.pattern}/`}`))
+    }
+    out[name] = Redacted.make(value, { label: `credentials.${name}` })
+  }
+  if (options.requireAll !== false) {
+    for (const field of provider.credentialFields) {
+      if (out[field.name] === undefined && isRequiredFor(field, type)) {
+        return Result.fail(invalid(field.name, "<missing>", `${provider.code} needs ${field.label} for ${type}`))
+      }
+    }
+  }
+  return Result.succeed(out)
+}
+
+/**
+ * Merges a patch into existing credentials: a value replaces, an empty string removes.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const merge = (
+  current: Credentials,
+  patch: Readonly<Record<string, string | Redacted.Redacted<string>>>
+): Record<string, string | Redacted.Redacted<string>> => {
+  const out: Record<string, string | Redacted.Redacted<string>> = { ...current }
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === "") delete out[name]
+    else out[name] = value
+  }
+  return out
+}
+
+/** @since 0.1.0 @category constants */
+export const mask = "••••••"
+
+/**
+ * What a console may show: non-secret values in clear, secret ones masked.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const view = (provider: PgProvider | undefined, credentials: Credentials): Record<string, string> => {
+  const plainNames = new Set(provider?.credentialFields.filter((f) => !f.secret).map((f) => f.name) ?? [])
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(credentials)) {
+    out[name] = plainNames.has(name) ? Redacted.value(value) : mask
+  }
+  return out
+}

@@ -1,0 +1,254 @@
+/**
+ * A payment channel: one PG credential in one mode, with what it serves. Construction and every
+ * edit enforce the rules of the console page.
+ *
+ * @since 0.1.0
+ */
+import { type Redacted, Result, Schema } from "effect"
+import { Mode, PaymentType, PayMethod, Purpose, purposeOf, TaxType } from "./ChannelTerms.ts"
+import * as Credentials from "./Credentials.ts"
+import { type DomainError, InvalidInput, RuleViolation } from "./DomainError.ts"
+import { ChannelKey, MerchantCode, Mid, PgCode } from "./Identifiers.ts"
+import { decodeWith } from "./internal/decode.ts"
+import * as PgCatalog from "./PgCatalog.ts"
+import { DisplayName, Timestamp, Version } from "./Timestamp.ts"
+
+/**
+ * Where a channel's credential comes from: the merchant's own (`own`) or, for a test channel, the
+ * aggregator's shared test credential (`shared-test`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CredentialSource = Schema.Literals(["own", "shared-test"])
+/** @since 0.1.0 @category models */
+export type CredentialSource = typeof CredentialSource.Type
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PaymentChannel = Schema.Struct({
+  key: ChannelKey,
+  merchant: MerchantCode,
+  mode: Mode,
+  pg: PgCode,
+  mid: Mid,
+  name: DisplayName,
+  purpose: Purpose,
+  paymentType: PaymentType,
+  payMethods: Schema.Array(PayMethod),
+  taxType: TaxType,
+  credentialSource: CredentialSource,
+  credentials: Credentials.Credentials,
+  enabled: Schema.Boolean,
+  /** Creation order within the merchant, assigned by the store; resolution searches oldest first. */
+  sequence: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))),
+  createdAt: Timestamp,
+  version: Version
+})
+/** @since 0.1.0 @category models */
+export type PaymentChannel = typeof PaymentChannel.Type
+
+/**
+ * What a merchant enters on the "add channel" card. `mid` may be left out for a test channel of a
+ * PG with a shared test credential; `name` defaults as the console's does.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChannelInput {
+  readonly key: string
+  readonly merchant: string
+  readonly mode: Mode
+  readonly pg: string
+  readonly mid?: string | undefined
+  readonly name?: string | undefined
+  readonly paymentType: PaymentType
+  readonly payMethods: ReadonlyArray<string>
+  readonly taxType?: TaxType | undefined
+  readonly credentials?: Readonly<Record<string, string | Redacted.Redacted<string>>> | undefined
+  readonly enabled?: boolean | undefined
+  readonly sequence: number
+  readonly createdAt: number
+}
+
+const decodeChannel = decodeWith(PaymentChannel)
+
+/**
+ * Decodes a channel from untrusted or stored data (no catalog rules; see `make` for those).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decode: (input: unknown) => Result.Result<PaymentChannel, InvalidInput> = decodeChannel
+
+const violation = (rule: string, detail: string) => Result.fail(new RuleViolation({ rule, detail }))
+
+/** Picks the MID for a channel and where its credential comes from, or the rule that forbids it. */
+const resolveMid = (
+  provider: PgCatalog.PgProvider,
+  mode: Mode,
+  type: PaymentType,
+  mid: string | undefined
+): Result.Result<{ readonly mid: string; readonly source: CredentialSource }, DomainError> => {
+  if (mode === "test" && provider.test.kind === "unavailable") {
+    return violation("no-test-mode", `${provider.code} has no test mode: ${provider.test.note}`)
+  }
+  if (mid !== undefined && mid !== "") return Result.succeed({ mid, source: "own" })
+  if (mode === "live") {
+    return Result.fail(new InvalidInput({ field: "mid", value: "<missing>", rule: `a live channel needs the ${provider.mid.label} that ${provider.displayName} issued` }))
+  }
+  if (provider.test.kind === "pg-provided") {
+    return violation("test-mid-required", `${provider.code} has no shared test credential: enter the test MID ${provider.displayName} issued to you (${provider.test.note})`)
+  }
+  const shared = PgCatalog.sharedTestMid(provider, type)
+  if (shared === undefined) {
+    return violation("shared-test-mid-unknown", `the catalog lists no shared test MID of ${provider.code} for ${type}: enter the MID, or extend the catalog with the value your console shows`)
+  }
+  return Result.succeed({ mid: shared, source: "shared-test" })
+}
+
+const checkPayMethods = (
+  provider: PgCatalog.PgProvider,
+  type: PaymentType,
+  methods: ReadonlyArray<string>
+): Result.Result<ReadonlyArray<string>, DomainError> => {
+  const offered = PgCatalog.payMethodsOf(provider, type)
+  const unique = [...new Set(methods)]
+  if (offered.length === 0) {
+    return unique.length === 0 ? Result.succeed(unique) : violation("pay-method-unsupported", `${provider.code} ${type} takes no pay methods`)
+  }
+  if (unique.length === 0) {
+    return Result.fail(new InvalidInput({ field: "payMethods", value: "[]", rule: `choose at least one of ${offered.join(", ")}` }))
+  }
+  const unsupported = unique.filter((m) => !(offered as ReadonlyArray<string>).includes(m))
+  if (unsupported.length > 0) {
+    return violation("pay-method-unsupported", `${provider.code} does not offer ${unsupported.join(", ")} for ${type}; it offers ${offered.join(", ")}`)
+  }
+  return Result.succeed(unique)
+}
+
+/**
+ * Builds a channel from what the console card holds, enforcing: the PG is in the catalog and
+ * offers the payment type; the pay methods are a non-empty subset of what it offers for that
+ * type; a live channel has a MID; a test channel without a MID uses the PG's shared test
+ * credential, which Naver Pay, Toss and PayPal do not have and PGs without a test mode refuse;
+ * the credentials match the PG's field schema.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (catalog: PgCatalog.PgCatalog, input: ChannelInput): Result.Result<PaymentChannel, DomainError> =>
+  Result.gen(function*() {
+    const provider = yield* PgCatalog.get(catalog, input.pg)
+    if (!PgCatalog.paymentTypesOf(provider).includes(input.paymentType)) {
+      const offered = PgCatalog.paymentTypesOf(provider).join(", ")
+      return yield* violation("payment-type-unsupported", `${provider.code} does not offer ${input.paymentType}; it offers ${offered}`)
+    }
+    const { mid, source } = yield* resolveMid(provider, input.mode, input.paymentType, input.mid)
+    const payMethods = yield* checkPayMethods(provider, input.paymentType, input.payMethods)
+    const credentials = yield* Credentials.validate(provider, input.paymentType, input.credentials ?? {}, {
+      requireAll: source === "own"
+    })
+    const name = input.name ?? `${provider.displayName} ${input.mode === "test" ? "test" : "live"} ${input.paymentType}`
+    return yield* decodeChannel({
+      key: input.key,
+      merchant: input.merchant,
+      mode: input.mode,
+      pg: provider.code,
+      mid,
+      name,
+      purpose: purposeOf(input.paymentType),
+      paymentType: input.paymentType,
+      payMethods,
+      taxType: input.taxType ?? "taxable",
+      credentialSource: source,
+      credentials,
+      enabled: input.enabled ?? true,
+      sequence: input.sequence,
+      createdAt: input.createdAt,
+      version: 0
+    })
+  })
+
+/**
+ * What an edit may change. PG and payment type are fixed for a channel's life: add a new channel
+ * instead. `credentials` merges (an empty string removes an optional field). `mid: null` asks for
+ * the PG's shared test credential.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChannelPatch {
+  readonly name?: string | undefined
+  readonly mode?: Mode | undefined
+  readonly mid?: string | null | undefined
+  readonly payMethods?: ReadonlyArray<string> | undefined
+  readonly taxType?: TaxType | undefined
+  readonly credentials?: Readonly<Record<string, string | Redacted.Redacted<string>>> | undefined
+  readonly enabled?: boolean | undefined
+}
+
+/**
+ * Applies an edit and re-checks every rule. Switching to test without a MID moves the channel to
+ * the shared test credential (refused for PGs that have none); switching to live needs the
+ * merchant's own MID and credentials. The version is left as read: the store bumps it.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const edit = (
+  catalog: PgCatalog.PgCatalog,
+  channel: PaymentChannel,
+  patch: ChannelPatch
+): Result.Result<PaymentChannel, DomainError> => {
+  const mode = patch.mode ?? channel.mode
+  const modeChanges = mode !== channel.mode
+  let mid: string | undefined
+  if (patch.mid === null) mid = undefined
+  else if (patch.mid !== undefined) mid = patch.mid
+  else if (modeChanges) mid = undefined
+  else mid = channel.credentialSource === "own" || mode === "live" ? channel.mid : undefined
+  // The merchant's own credentials belong to its own MID: moving onto the shared test
+  // credential drops them rather than keeping live secrets on a test channel.
+  const movesToShared = mode === "test" && mid === undefined && channel.credentialSource === "own"
+  const base = movesToShared ? {} : channel.credentials
+  const credentials = patch.credentials === undefined ? base : Credentials.merge(base, patch.credentials)
+  return Result.map(
+    make(catalog, {
+      key: channel.key,
+      merchant: channel.merchant,
+      mode,
+      pg: channel.pg,
+      mid,
+      name: patch.name ?? channel.name,
+      paymentType: channel.paymentType,
+      payMethods: patch.payMethods ?? channel.payMethods,
+      taxType: patch.taxType ?? channel.taxType,
+      credentials,
+      enabled: patch.enabled ?? channel.enabled,
+      sequence: channel.sequence,
+      createdAt: channel.createdAt
+    }),
+    (next) => ({ ...next, version: channel.version })
+  )
+}
+
+/**
+ * The `pg` string that selects this channel in `request_pay`: `{pg code}.{MID}`.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const pgString = (channel: PaymentChannel): string => `${channel.pg}.${channel.mid}`
+
+/**
+ * A channel as a console shows it: secret credentials masked. Safe to print or serialise.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const view = (catalog: PgCatalog.PgCatalog, channel: PaymentChannel): Omit<PaymentChannel, "credentials"> & {
+  readonly credentials: Record<string, string>
+} => ({ ...channel, credentials: Credentials.view(catalog.providers.get(channel.pg), channel.credentials) })

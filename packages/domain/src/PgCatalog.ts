@@ -1,0 +1,232 @@
+/**
+ * The PG catalog as data: for each PG code, its names, the payment types it offers with the pay
+ * methods of each, the credential fields a channel of it needs, and whether a shared test
+ * credential exists. Host apps extend or override it without forking.
+ *
+ * @since 0.1.0
+ */
+import { Result, Schema } from "effect"
+import { PaymentType, PayMethod } from "./ChannelTerms.ts"
+import { InvalidInput } from "./DomainError.ts"
+import { builtInProviders } from "./internal/catalogData.ts"
+import { decodeWith } from "./internal/decode.ts"
+import { editDistance } from "./internal/distance.ts"
+import { type Mid, PgCode } from "./Identifiers.ts"
+
+const FieldName = Schema.String.pipe(
+  Schema.check(Schema.makeFilter((s: string) => /^[a-z][a-z0-9_]{0,39}$/.test(s) || "a field name is snake_case"))
+)
+
+/**
+ * One credential field a channel of a PG needs. `required` is `true`, `false`, or the payment
+ * types that need it (KCP's `group_id` only for API subscriptions). `pattern` is a regular
+ * expression source the whole value must match.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CredentialField = Schema.Struct({
+  name: FieldName,
+  label: Schema.NonEmptyString,
+  secret: Schema.Boolean,
+  required: Schema.Union([Schema.Boolean, Schema.Array(PaymentType)]),
+  maxLength: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThan(0)))),
+  pattern: Schema.optionalKey(Schema.String),
+  patternDescription: Schema.optionalKey(Schema.String)
+})
+/** @since 0.1.0 @category models */
+export type CredentialField = typeof CredentialField.Type
+
+/**
+ * A shared test MID the aggregator offers for one payment type.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SharedTestMid = Schema.Struct({
+  paymentType: PaymentType,
+  mid: Schema.NonEmptyString,
+  note: Schema.optionalKey(Schema.String)
+})
+/** @since 0.1.0 @category models */
+export type SharedTestMid = typeof SharedTestMid.Type
+
+/**
+ * How a merchant tests against a PG: `shared` (the aggregator's shared test credential; `mids`
+ * lists the known values, possibly none when the console fills them in), `pg-provided` (the PG
+ * issues the merchant its own test MID: Naver Pay, Toss, PayPal) or `unavailable` (the PG has no
+ * test mode).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TestAvailability = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("shared"), mids: Schema.Array(SharedTestMid) }),
+  Schema.Struct({ kind: Schema.Literal("pg-provided"), note: Schema.String }),
+  Schema.Struct({ kind: Schema.Literal("unavailable"), note: Schema.String })
+])
+/** @since 0.1.0 @category models */
+export type TestAvailability = typeof TestAvailability.Type
+
+const Methods = Schema.Array(PayMethod)
+
+/**
+ * A PG as the catalog describes it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PgProvider = Schema.Struct({
+  code: PgCode,
+  displayName: Schema.NonEmptyString,
+  localName: Schema.String,
+  mid: Schema.Struct({ name: FieldName, label: Schema.NonEmptyString }),
+  /** The payment types the PG offers, each with the pay methods it serves for that type. */
+  payMethods: Schema.Struct({
+    "window.general": Schema.optionalKey(Methods),
+    "window.simple": Schema.optionalKey(Methods),
+    "window.subscription": Schema.optionalKey(Methods),
+    "api.keyin": Schema.optionalKey(Methods),
+    "api.subscription": Schema.optionalKey(Methods),
+    certification: Schema.optionalKey(Methods)
+  }),
+  credentialFields: Schema.Array(CredentialField),
+  test: TestAvailability,
+  notes: Schema.optionalKey(Schema.Array(Schema.String))
+})
+/** @since 0.1.0 @category models */
+export type PgProvider = typeof PgProvider.Type
+/**
+ * A provider as written by hand, before its PG code is branded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PgProviderInput = typeof PgProvider.Encoded
+
+/**
+ * An immutable catalog of PGs keyed by code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PgCatalog {
+  readonly providers: ReadonlyMap<string, PgProvider>
+}
+
+const decodeProvider = decodeWith(PgProvider, "provider")
+
+const build = (providers: Iterable<PgProvider>): PgCatalog => ({ providers: new Map(Array.from(providers, (p) => [p.code, p])) })
+
+/**
+ * The built-in catalog: every PG code from the public documentation.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const builtIn: PgCatalog = build(builtInProviders.map((p) => Result.getOrThrow(decodeProvider(p))))
+
+/**
+ * A catalog with more PGs, or with some replaced (a later entry with the same code wins), e.g.
+ * to add a PG this library does not know yet or to override a shared test MID.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const extend = (catalog: PgCatalog, providers: ReadonlyArray<unknown>): Result.Result<PgCatalog, InvalidInput> => {
+  const decoded: Array<PgProvider> = []
+  for (const input of providers) {
+    const result = decodeProvider(input)
+    if (Result.isFailure(result)) return Result.fail(result.failure)
+    decoded.push(result.success)
+  }
+  return Result.succeed(build([...catalog.providers.values(), ...decoded]))
+}
+
+/**
+ * All providers, sorted by code.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const list = (catalog: PgCatalog): ReadonlyArray<PgProvider> =>
+  [...catalog.providers.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+
+/**
+ * Up to three known codes close to `text` (`tosspayment` -> `tosspayments`), closest first.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const suggest = (catalog: PgCatalog, text: string): ReadonlyArray<string> => {
+  const needle = text.toLowerCase()
+  const limit = Math.max(2, Math.floor(needle.length / 3))
+  return [...catalog.providers.keys()]
+    .map((code) => ({ code, distance: code.startsWith(needle) && needle.length >= 3 ? 0.5 : editDistance(needle, code, limit) }))
+    .filter((c) => c.distance <= limit)
+    .sort((a, b) => a.distance - b.distance || (a.code < b.code ? -1 : 1))
+    .slice(0, 3)
+    .map((c) => c.code)
+}
+
+/**
+ * The provider for a code, or an InvalidInput that names the closest known codes.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const get = (catalog: PgCatalog, code: string, field = "pg"): Result.Result<PgProvider, InvalidInput> => {
+  const provider = catalog.providers.get(code)
+  if (provider !== undefined) return Result.succeed(provider)
+  const near = suggest(catalog, code)
+  const hint = near.length > 0 ? `; did you mean ${near.join(" or ")}?` : ""
+  return Result.fail(new InvalidInput({ field, value: JSON.stringify(code), rule: `not a PG code in the catalog${hint}` }))
+}
+
+/**
+ * The payment types a PG offers.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const paymentTypesOf = (provider: PgProvider): ReadonlyArray<PaymentType> =>
+  PaymentType.literals.filter((t) => provider.payMethods[t] !== undefined)
+
+/**
+ * The pay methods a PG serves for one payment type (empty when it does not offer the type).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const payMethodsOf = (provider: PgProvider, type: PaymentType): ReadonlyArray<PayMethod> =>
+  provider.payMethods[type] ?? []
+
+/**
+ * The shared test MID for a payment type, when the catalog knows one (the first listed).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const sharedTestMid = (provider: PgProvider, type: PaymentType): Mid | undefined => {
+  if (provider.test.kind !== "shared") return undefined
+  const exact = provider.test.mids.find((m) => m.paymentType === type)
+  return exact?.mid as Mid | undefined
+}
+
+/**
+ * Whether the credential field is required for a payment type.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRequiredFor = (field: CredentialField, type: PaymentType): boolean =>
+  typeof field.required === "boolean" ? field.required : field.required.includes(type)
+
+/**
+ * The PG codes whose test MIDs come from the PG rather than the aggregator.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const withoutSharedTestCredential = (catalog: PgCatalog): ReadonlyArray<string> =>
+  list(catalog).filter((p) => p.test.kind !== "shared").map((p) => p.code)

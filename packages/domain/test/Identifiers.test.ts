@@ -1,0 +1,61 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Random, Result } from "effect"
+import * as fc from "fast-check"
+import { Identifiers } from "@paymux/domain"
+import * as Arb from "@paymux/domain/testing"
+
+const cases = [
+  { name: "merchant code", decode: Identifiers.decodeMerchantCode, valid: Arb.merchantCode, invalid: Arb.invalidMerchantCode, field: "merchant", rule: /imp.*8 digits/ },
+  { name: "tier code", decode: Identifiers.decodeTierCode, valid: Arb.tierCode, invalid: Arb.invalidTierCode, field: "tier", rule: /3 characters/ },
+  { name: "channel key", decode: Identifiers.decodeChannelKey, valid: Arb.channelKey, invalid: Arb.invalidChannelKey, field: "channelKey", rule: /channel-key-/ }
+] as const
+
+describe("Identifiers", () => {
+  for (const c of cases) {
+    it(`every generated ${c.name} decodes to itself`, () => {
+      fc.assert(fc.property(c.valid, (s) => {
+        const r = c.decode(s)
+        expect(Result.isSuccess(r) && r.success).toBe(s)
+      }))
+    })
+    it(`every invalid ${c.name} is refused naming the field, value and rule`, () => {
+      fc.assert(fc.property(c.invalid, (s) => {
+        const r = c.decode(s)
+        expect(Result.isFailure(r)).toBe(true)
+        if (Result.isFailure(r)) {
+          expect(r.failure._tag).toBe("InvalidInput")
+          expect(r.failure.field).toBe(c.field)
+          expect(r.failure.value).toBe(JSON.stringify(s.length > 80 ? s.slice(0, 80) + "…" : s))
+          expect(r.failure.rule).toMatch(c.rule)
+        }
+      }))
+    })
+  }
+
+  it("refuses non-string input with a type message", () => {
+    const r = Identifiers.decodeMerchantCode(12345678)
+    expect(Result.isFailure(r) && r.failure.message).toMatch(/^merchant: Expected string/)
+  })
+
+  it("MIDs may contain dots but not spaces and are at most 80 characters", () => {
+    expect(Result.isSuccess(Identifiers.decodeMid("MID.with.dots"))).toBe(true)
+    expect(Result.isFailure(Identifiers.decodeMid("has space"))).toBe(true)
+    expect(Result.isFailure(Identifiers.decodeMid("x".repeat(81)))).toBe(true)
+    expect(Result.isFailure(Identifiers.decodeMid(""))).toBe(true)
+  })
+
+  it.effect("generated identifiers are valid and deterministic for a seed", () =>
+    Effect.gen(function*() {
+      const draw = Effect.all([Identifiers.generateChannelKey, Identifiers.generateChannelGroupId, Identifiers.generateApiKeyId, Identifiers.generateMerchantCode])
+      const a = yield* draw.pipe(Random.withSeed(42))
+      const b = yield* draw.pipe(Random.withSeed(42))
+      const c = yield* draw.pipe(Random.withSeed(43))
+      expect(a).toEqual(b)
+      expect(a).not.toEqual(c)
+      expect(Result.isSuccess(Identifiers.decodeChannelKey(a[0]))).toBe(true)
+      expect(Result.isSuccess(Identifiers.decodeChannelGroupId(a[1]))).toBe(true)
+      expect(Result.isSuccess(Identifiers.decodeApiKeyId(a[2]))).toBe(true)
+      expect(Result.isSuccess(Identifiers.decodeMerchantCode(a[3]))).toBe(true)
+      expect(a[0]).toMatch(/^channel-key-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    }))
+})
