@@ -1,0 +1,162 @@
+/**
+ * The records a delivery engine keeps: deliveries, their attempts and statuses. Schemas, so that
+ * storage adapters encode and decode exactly these shapes. Times are epoch milliseconds.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * `pending` until delivered or dead-lettered; a pending delivery may carry a lease while a
+ * worker is sending it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Status = Schema.Literals(["pending", "delivered", "dead"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Status = typeof Status.Type
+
+/**
+ * Live endpoints face the strict SSRF rules; test endpoints may be local.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Mode = Schema.Literals(["live", "test"])
+
+/**
+ * What created the delivery.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Trigger = Schema.Literals(["event", "resend"])
+
+/**
+ * A worker's claim on a delivery, valid until `until`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Lease = Schema.Struct({ workerId: Schema.String, until: Schema.Number })
+
+/**
+ * One message to one endpoint. `messageId` is sent as `webhook-id` on every attempt, so
+ * receivers can deduplicate retries.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Delivery = Schema.Struct({
+  id: Schema.String,
+  messageId: Schema.String,
+  /** The tenant (merchant code) the delivery belongs to; history is queried per tenant. */
+  merchant: Schema.NullOr(Schema.String),
+  mode: Mode,
+  url: Schema.String,
+  eventType: Schema.String,
+  subject: Schema.NullOr(Schema.String),
+  contentType: Schema.String,
+  payload: Schema.String,
+  status: Status,
+  attempts: Schema.Int,
+  maxAttempts: Schema.Int,
+  nextAttemptAt: Schema.Number,
+  lease: Schema.NullOr(Lease),
+  trigger: Trigger,
+  resendOf: Schema.NullOr(Schema.String),
+  lastError: Schema.NullOr(Schema.String),
+  createdAt: Schema.Number,
+  updatedAt: Schema.Number
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Delivery = typeof Delivery.Type
+
+/**
+ * What the caller supplies to enqueue. `merchant` names the tenant; `subject` groups history
+ * (a payment id, say).
+ * `maxAttempts` defaults to 6: the first try and five retries.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const NewDelivery = Schema.Struct({
+  id: Schema.optionalKey(Schema.String),
+  messageId: Schema.optionalKey(Schema.String),
+  merchant: Schema.optionalKey(Schema.String),
+  mode: Mode,
+  url: Schema.String,
+  eventType: Schema.String,
+  subject: Schema.optionalKey(Schema.String),
+  contentType: Schema.optionalKey(Schema.String),
+  payload: Schema.String,
+  maxAttempts: Schema.optionalKey(Schema.Int),
+  availableAt: Schema.optionalKey(Schema.Number)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type NewDelivery = typeof NewDelivery.Type
+
+/**
+ * How an attempt ended: delivered (2xx), retry (network error, 5xx, 408, 429), or failed for good.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Outcome = Schema.Literals(["delivered", "retry", "failed"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome = typeof Outcome.Type
+
+/**
+ * One POST. `responseExcerpt` holds at most 1 KiB of the receiver's answer.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Attempt = Schema.Struct({
+  deliveryId: Schema.String,
+  number: Schema.Int,
+  workerId: Schema.String,
+  startedAt: Schema.Number,
+  latencyMillis: Schema.Number,
+  httpStatus: Schema.NullOr(Schema.Int),
+  error: Schema.NullOr(Schema.String),
+  responseExcerpt: Schema.String,
+  outcome: Outcome
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Attempt = typeof Attempt.Type
+
+/**
+ * A delivery with every attempt made so far, oldest first.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const History = Schema.Struct({ delivery: Delivery, attempts: Schema.Array(Attempt) })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type History = typeof History.Type

@@ -1,0 +1,263 @@
+/**
+ * Webhook payloads as Schemas: the V1 body (JSON or form encoded) and typed V2-style events
+ * `{ type, timestamp, data }`. Parsing tolerates unknown fields and unknown event types; an
+ * unknown type becomes the `Unknown` variant, not an error.
+ *
+ * @since 0.1.0
+ */
+import { Result, Schema } from "effect"
+
+/**
+ * The V1 body.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const V1 = Schema.Struct({
+  imp_uid: Schema.String,
+  merchant_uid: Schema.String,
+  status: Schema.String,
+  cancellation_id: Schema.optionalKey(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type V1 = typeof V1.Type
+
+/**
+ * How a V1 body is encoded on the wire.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type V1Encoding = "json" | "form"
+
+/**
+ * A payload could not be parsed. `detail` never repeats the payload.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MalformedNotification extends Schema.TaggedError<MalformedNotification>()("MalformedNotification", {
+  detail: Schema.String
+}) {}
+
+/**
+ * Data of `Transaction.*` events.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TransactionData = Schema.Struct({
+  storeId: Schema.String,
+  paymentId: Schema.String,
+  transactionId: Schema.String,
+  cancellationId: Schema.optionalKey(Schema.String)
+})
+
+/**
+ * Data of `BillingKey.*` events.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const BillingKeyData = Schema.Struct({
+  storeId: Schema.optionalKey(Schema.String),
+  billingKey: Schema.String
+})
+
+/**
+ * Every `Transaction.*` event type.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const transactionTypes = [
+  "Transaction.Ready",
+  "Transaction.Paid",
+  "Transaction.VirtualAccountIssued",
+  "Transaction.PartialCancelled",
+  "Transaction.Cancelled",
+  "Transaction.Failed",
+  "Transaction.PayPending",
+  "Transaction.CancelPending",
+  "Transaction.DisputeCreated",
+  "Transaction.DisputeResolved"
+] as const
+
+/**
+ * Every `BillingKey.*` event type.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const billingKeyTypes = [
+  "BillingKey.Ready",
+  "BillingKey.Issued",
+  "BillingKey.Failed",
+  "BillingKey.Deleted",
+  "BillingKey.Updated"
+] as const
+
+/**
+ * A `Transaction.*` event.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TransactionEvent = Schema.Struct({
+  type: Schema.Literals(transactionTypes),
+  timestamp: Schema.String,
+  data: TransactionData
+})
+
+/**
+ * A `BillingKey.*` event.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const BillingKeyEvent = Schema.Struct({
+  type: Schema.Literals(billingKeyTypes),
+  timestamp: Schema.String,
+  data: BillingKeyData
+})
+
+/**
+ * The event sent by "test send".
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TestEvent = Schema.Struct({
+  type: Schema.Literal("Webhook.Test"),
+  timestamp: Schema.String,
+  data: Schema.Record(Schema.String, Schema.Unknown)
+})
+
+/**
+ * Any known event.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const KnownEvent = Schema.Union([TransactionEvent, BillingKeyEvent, TestEvent])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type KnownEvent = typeof KnownEvent.Type
+
+/**
+ * An event whose `type` this version does not know; `originalType` keeps what was sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UnknownEvent {
+  readonly type: "Unknown"
+  readonly originalType: string
+  readonly timestamp: string
+  readonly data: unknown
+}
+
+/**
+ * What `parse` returns: switch on `type`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Event = KnownEvent | UnknownEvent
+
+const Envelope = Schema.Struct({ type: Schema.String, timestamp: Schema.String, data: Schema.Unknown })
+const decodeEnvelope = Schema.decodeUnknownResult(Envelope)
+const decodeKnown = Schema.decodeUnknownResult(KnownEvent)
+const known: ReadonlySet<string> = new Set<string>([...transactionTypes, ...billingKeyTypes, "Webhook.Test"])
+
+const fail = (detail: string): Result.Result<never, MalformedNotification> =>
+  Result.fail(new MalformedNotification({ detail }))
+
+const json = (text: string | Uint8Array): Result.Result<unknown, MalformedNotification> => {
+  try {
+    return Result.succeed(JSON.parse(typeof text === "string" ? text : Buffer.from(text).toString("utf8")))
+  } catch {
+    return fail("body is not valid JSON")
+  }
+}
+
+/**
+ * Parses an event from its raw JSON body or from an already parsed value.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parse = (input: string | Uint8Array | object): Result.Result<Event, MalformedNotification> => {
+  const value = typeof input === "string" || input instanceof Uint8Array ? json(input) : Result.succeed(input)
+  if (Result.isFailure(value)) return Result.fail(value.failure)
+  const envelope = decodeEnvelope(value.success)
+  if (Result.isFailure(envelope)) return fail("expected { type, timestamp, data }")
+  const { type, timestamp, data } = envelope.success
+  if (!known.has(type)) return Result.succeed({ type: "Unknown", originalType: type, timestamp, data })
+  const event = decodeKnown(value.success)
+  return Result.isSuccess(event) ? Result.succeed(event.success) : fail(`malformed data for ${type}`)
+}
+
+/**
+ * Parses a V1 body. `contentType` picks the decoder; without it, a body starting with `{` is JSON.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseV1 = (
+  body: string | Uint8Array,
+  contentType?: string
+): Result.Result<V1, MalformedNotification> => {
+  const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8")
+  const isJson = contentType !== undefined
+    ? contentType.toLowerCase().includes("json")
+    : text.trimStart().startsWith("{")
+  let value: unknown
+  if (isJson) {
+    const parsed = json(text)
+    if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
+    value = parsed.success
+  } else {
+    value = Object.fromEntries(new URLSearchParams(text))
+  }
+  const decoded = Schema.decodeUnknownResult(V1)(value)
+  return Result.isSuccess(decoded)
+    ? Result.succeed(decoded.success)
+    : fail("expected imp_uid, merchant_uid and status")
+}
+
+/**
+ * Encodes a V1 body and returns it with its content type.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeV1 = (
+  body: V1,
+  encoding: V1Encoding
+): { readonly body: string; readonly contentType: string } => {
+  const fields: Record<string, string> = {
+    imp_uid: body.imp_uid,
+    merchant_uid: body.merchant_uid,
+    status: body.status
+  }
+  if (body.cancellation_id !== undefined) fields.cancellation_id = body.cancellation_id
+  return encoding === "json"
+    ? { body: JSON.stringify(fields), contentType: "application/json" }
+    : { body: new URLSearchParams(fields).toString(), contentType: "application/x-www-form-urlencoded" }
+}
+
+/**
+ * Encodes an event as its JSON body.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encode = (event: KnownEvent): string => JSON.stringify(event)

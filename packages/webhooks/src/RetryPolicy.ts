@@ -1,0 +1,72 @@
+/**
+ * When to retry a webhook and how long to wait: network errors, 5xx, 408 and 429 are retried on
+ * 1, 4, 16, 64, 256 minutes with full jitter (delay × random in [0, 1)), never sooner than the
+ * receiver's `Retry-After`.
+ *
+ * @since 0.1.0
+ */
+import type { Outcome } from "./Delivery.ts"
+
+/**
+ * The default schedule in minutes: five retries after the first attempt.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultScheduleMinutes: ReadonlyArray<number> = [1, 4, 16, 64, 256]
+
+/**
+ * The longest `Retry-After` honoured (a day); anything longer is clamped.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxRetryAfterMillis = 24 * 60 * 60 * 1000
+
+/**
+ * Classifies an HTTP status: 2xx delivered; 408, 429 and 5xx retried; everything else failed.
+ *
+ * @since 0.1.0
+ * @category classification
+ */
+export const classifyStatus = (status: number): Outcome =>
+  status >= 200 && status < 300
+    ? "delivered"
+    : status === 408 || status === 429 || (status >= 500 && status < 600)
+    ? "retry"
+    : "failed"
+
+/**
+ * Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds from `now`.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (/^[0-9]+$/.test(text)) return Math.min(Number(text) * 1000, maxRetryAfterMillis)
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return undefined
+  return Math.min(Math.max(0, date - now), maxRetryAfterMillis)
+}
+
+/**
+ * The wait before the retry that follows attempt `attempt` (1-based), or `undefined` when the
+ * schedule is exhausted. `random` is in [0, 1).
+ *
+ * @since 0.1.0
+ * @category scheduling
+ */
+export const delayAfter = (options: {
+  readonly attempt: number
+  readonly random: number
+  readonly retryAfterMillis?: number | undefined
+  readonly scheduleMinutes?: ReadonlyArray<number> | undefined
+}): number | undefined => {
+  const schedule = options.scheduleMinutes ?? defaultScheduleMinutes
+  const base = schedule[options.attempt - 1]
+  if (base === undefined) return undefined
+  const jittered = Math.floor(base * 60_000 * options.random)
+  return Math.max(jittered, options.retryAfterMillis ?? 0)
+}

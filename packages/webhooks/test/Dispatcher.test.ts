@@ -1,0 +1,167 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Clock, Effect, Fiber, Result } from "effect"
+import { TestClock } from "effect/testing"
+import { Webhook as StandardWebhook } from "standardwebhooks"
+import { Dispatcher, Outbox, WebhookSecret } from "../src/index.ts"
+import { enqueue, fixedRandom, receiver, secret, signer, verifier, waitUntil } from "./fixtures/harness.ts"
+
+const base = { signer, pollIntervalMillis: 1000, shutdownGraceMillis: 0, concurrency: 4 } as const
+
+const setup = (fallback?: Parameters<typeof receiver>[0]) =>
+  Effect.gen(function*() {
+    const r = yield* receiver(fallback)
+    const outbox = Outbox.makeMemoryOutbox()
+    return { r, outbox }
+  })
+
+const statusOf = (outbox: Outbox.OutboxShape, id: string) => Effect.map(outbox.get(id), (h) => h.delivery)
+
+describe("Dispatcher", () => {
+  it.effect("POSTs signed, verifiable headers and records the attempt", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2024-06-01T00:00:00Z"))
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200, body: "thanks" + "!".repeat(3000) })
+      const [d] = yield* enqueue(outbox, r.url, 1, yield* Clock.currentTimeMillis)
+      yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
+      const got = r.received[0]!
+      expect(got.headers["webhook-id"]).toBe(d!.messageId)
+      expect(got.headers["content-type"]).toBe("application/json")
+      const now = yield* Clock.currentTimeMillis
+      expect(Result.isSuccess(verifier.verify(got.body, got.headers, { now }))).toBe(true)
+      const { attempts } = yield* outbox.get(d!.id)
+      expect(attempts).toHaveLength(1)
+      expect(attempts[0]).toMatchObject({ number: 1, httpStatus: 200, outcome: "delivered", error: null })
+      expect(Buffer.byteLength(attempts[0]!.responseExcerpt)).toBe(1024)
+      expect(attempts[0]!.latencyMillis).toBeGreaterThanOrEqual(0)
+    }).pipe(Effect.scoped))
+
+  it.effect("retries 500 on the jittered schedule with the same webhook-id, then delivers", () =>
+    Effect.gen(function*() {
+      const { outbox, r } = yield* setup()
+      r.script.push({ _tag: "Status", status: 500, body: "boom" }, { _tag: "Status", status: 503 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 1))
+      expect((yield* statusOf(outbox, d!.id)).nextAttemptAt).toBe(30_000) // 1 min × 0.5
+      yield* TestClock.adjust(30_000)
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 2))
+      expect((yield* statusOf(outbox, d!.id)).nextAttemptAt).toBe(30_000 + 120_000) // 4 min × 0.5
+      yield* TestClock.adjust(120_000)
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
+      const { attempts } = yield* outbox.get(d!.id)
+      expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([[500, "retry"], [503, "retry"], [200, "delivered"]])
+      expect(attempts[0]!.responseExcerpt).toBe("boom")
+      expect(new Set(r.received.map((x) => x.headers["webhook-id"]))).toEqual(new Set([d!.messageId]))
+    }).pipe(fixedRandom(0.5), Effect.scoped))
+
+  it.effect("honours Retry-After on 429 and treats 408 as retryable", () =>
+    Effect.gen(function*() {
+      const { outbox, r } = yield* setup()
+      r.script.push({ _tag: "Status", status: 429, headers: { "retry-after": "120" } }, { _tag: "Status", status: 408 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 1))
+      expect((yield* statusOf(outbox, d!.id)).nextAttemptAt).toBe(120_000)
+      yield* TestClock.adjust(120_000)
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 2))
+      expect((yield* statusOf(outbox, d!.id)).nextAttemptAt).toBe(120_000) // 4 min × 0 jitter
+      yield* TestClock.adjust(1000) // the next poll
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
+    }).pipe(fixedRandom(0), Effect.scoped))
+
+  it.effect("dead-letters after the sixth attempt and records each one", () =>
+    Effect.gen(function*() {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 502 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      for (const [n, minutes] of [[1, 1], [2, 4], [3, 16], [4, 64], [5, 256]] as const) {
+        yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === n))
+        yield* TestClock.adjust(minutes * 60_000)
+      }
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "dead"))
+      const { attempts, delivery } = yield* outbox.get(d!.id)
+      expect(attempts).toHaveLength(6)
+      expect(delivery.lastError).toContain("gave up after 6 attempt(s): HTTP 502")
+      expect(r.received.every((x) => x.headers["webhook-id"] === d!.messageId)).toBe(true)
+    }).pipe(fixedRandom(0.999), Effect.scoped))
+
+  it.effect("records network errors: hung receiver (total timeout) and destroyed socket", () =>
+    Effect.gen(function*() {
+      const { outbox, r } = yield* setup()
+      r.script.push({ _tag: "Hang" }, { _tag: "Destroy" })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      yield* Dispatcher.start({ ...base, totalTimeoutMillis: 200 }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 1))
+      yield* TestClock.adjust(60_000)
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 2))
+      yield* TestClock.adjust(240_000)
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
+      const { attempts } = yield* outbox.get(d!.id)
+      expect(attempts[0]).toMatchObject({ httpStatus: null, outcome: "retry", error: "timeout after 200 ms" })
+      expect(attempts[1]).toMatchObject({ httpStatus: null, outcome: "retry" })
+      expect(attempts[1]!.error).toBeTruthy()
+    }).pipe(fixedRandom(0.999), Effect.scoped))
+
+  it.effect("dead-letters at once on 4xx and on URLs the guard refuses", () =>
+    Effect.gen(function*() {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 410, body: "gone" })
+      const [gone] = yield* enqueue(outbox, r.url, 1)
+      const live = yield* outbox.enqueue({ mode: "live", url: r.url, eventType: "x", payload: "{}" }, 0)
+      yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      yield* waitUntil(Effect.map(outbox.history({ status: "dead" }), (h) => h.length === 2))
+      expect((yield* statusOf(outbox, gone!.id)).lastError).toBe("not retryable: HTTP 410")
+      const refused = yield* outbox.get(live.id)
+      expect(refused.delivery.lastError).toContain("live endpoints must use https")
+      expect(refused.attempts[0]).toMatchObject({ outcome: "failed", httpStatus: null })
+      expect(r.received).toHaveLength(1)
+    }).pipe(Effect.scoped))
+
+  it.effect("testSend posts at once and reports the answer; live mode refuses loopback", () =>
+    Effect.gen(function*() {
+      const { r } = yield* setup({ _tag: "Status", status: 201, body: "hello" })
+      const result = yield* Dispatcher.testSend(r.url, { signer, mode: "test" })
+      expect(result).toMatchObject({ ok: true, httpStatus: 201, responseExcerpt: "hello", error: null })
+      const got = r.received[0]!
+      expect(JSON.parse(got.body.toString()).type).toBe("Webhook.Test")
+      const now = Number(got.headers["webhook-timestamp"]) * 1000
+      expect(Result.isSuccess(verifier.verify(got.body, got.headers, { now }))).toBe(true)
+      const refused = yield* Dispatcher.testSend(r.url, { signer, mode: "live" })
+      expect(refused).toMatchObject({ ok: false, httpStatus: null })
+      expect(r.received).toHaveLength(1)
+    }).pipe(Effect.scoped))
+
+  it.live("what the dispatcher sends, standardwebhooks verifies on the wall clock", () =>
+    Effect.gen(function*() {
+      const { r } = yield* setup()
+      yield* Dispatcher.testSend(r.url, { signer, mode: "test", body: "{\"a\":1}" })
+      const got = r.received[0]!
+      const h = Object.fromEntries(["webhook-id", "webhook-timestamp", "webhook-signature"].map((k) => [k, String(got.headers[k])]))
+      expect(new StandardWebhook(WebhookSecret.reveal(secret)).verify(got.body.toString(), h)).toEqual({ a: 1 })
+    }).pipe(Effect.scoped))
+
+  it.effect("a killed dispatcher restarted on the same outbox completes every delivery exactly once", () =>
+    Effect.gen(function*() {
+      const { outbox, r } = yield* setup()
+      const n = 40
+      const deliveries = yield* enqueue(outbox, r.url, n)
+      // The first dispatcher's first requests hang, so it is killed with requests in flight.
+      let hung = 0
+      r.decide = () => (hung++ < 4 ? { _tag: "Hang" } : undefined)
+      const config = { ...base, leaseMillis: 60_000, batchSize: 8 }
+      const first = yield* Effect.forkChild(Dispatcher.run({ ...config, workerId: "a" }).pipe(Effect.provideService(Outbox.Outbox, outbox)))
+      yield* waitUntil(Effect.sync(() => r.received.length >= 4))
+      yield* Fiber.interrupt(first)
+      yield* Dispatcher.start({ ...config, workerId: "b" }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      yield* TestClock.adjust(60_000) // the killed worker's leases expire
+      yield* waitUntil(Effect.map(outbox.history({ status: "delivered" }), (h) => h.length === n))
+      for (const d of deliveries) {
+        const { attempts, delivery } = yield* outbox.get(d.id)
+        expect(delivery.status).toBe("delivered")
+        expect(attempts.filter((a) => a.outcome === "delivered")).toHaveLength(1)
+      }
+      const wireIds = new Set(r.received.map((x) => x.headers["webhook-id"]))
+      expect(wireIds).toEqual(new Set(deliveries.map((d) => d.messageId)))
+      expect(r.received.length).toBeGreaterThanOrEqual(n + 4) // the hung ones went out twice
+    }).pipe(Effect.scoped))
+})

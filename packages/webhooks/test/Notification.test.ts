@@ -1,0 +1,53 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Result } from "effect"
+import { Notification } from "../src/index.ts"
+
+const ok = <A>(r: Result.Result<A, unknown>): A => Result.getOrThrow(r)
+
+describe("Notification", () => {
+  it("parses typed events and drops unknown fields", () => {
+    const e = ok(Notification.parse(JSON.stringify({
+      type: "Transaction.Paid",
+      timestamp: "2024-05-01T00:00:00Z",
+      data: { storeId: "store-1", paymentId: "pay-1", transactionId: "tx-1", novel: true },
+      extra: 1
+    })))
+    expect(e).toEqual({
+      type: "Transaction.Paid",
+      timestamp: "2024-05-01T00:00:00Z",
+      data: { storeId: "store-1", paymentId: "pay-1", transactionId: "tx-1" }
+    })
+    const b = ok(Notification.parse({ type: "BillingKey.Issued", timestamp: "t", data: { billingKey: "bk" } }))
+    expect(b.type === "BillingKey.Issued" && b.data.billingKey).toBe("bk")
+    expect(ok(Notification.parse("{\"type\":\"Webhook.Test\",\"timestamp\":\"t\",\"data\":{}}")).type).toBe("Webhook.Test")
+    const c = ok(Notification.parse({
+      type: "Transaction.Cancelled",
+      timestamp: "t",
+      data: { storeId: "s", paymentId: "p", transactionId: "x", cancellationId: "c" }
+    }))
+    expect(c.type === "Transaction.Cancelled" && c.data.cancellationId).toBe("c")
+  })
+
+  it("turns unknown types into the Unknown variant", () => {
+    const e = ok(Notification.parse({ type: "Transaction.Teleported", timestamp: "t", data: { a: 1 } }))
+    expect(e).toEqual({ type: "Unknown", originalType: "Transaction.Teleported", timestamp: "t", data: { a: 1 } })
+  })
+
+  it("fails on malformed bodies", () => {
+    for (const bad of ["not json", "[]", "{\"type\":1}", "{\"type\":\"Transaction.Paid\",\"timestamp\":\"t\",\"data\":{}}"]) {
+      const r = Notification.parse(bad)
+      expect(Result.isFailure(r) && r.failure._tag).toBe("MalformedNotification")
+    }
+  })
+
+  it("round-trips V1 bodies in JSON and form encoding", () => {
+    const v1 = { imp_uid: "imp_1", merchant_uid: "order 1&2", status: "cancelled", cancellation_id: "c-1" }
+    for (const enc of ["json", "form"] as const) {
+      const { body, contentType } = Notification.encodeV1(v1, enc)
+      expect(ok(Notification.parseV1(body, contentType))).toEqual(v1)
+      expect(ok(Notification.parseV1(Buffer.from(body)))).toEqual(v1)
+    }
+    expect(ok(Notification.parseV1("imp_uid=a&merchant_uid=b&status=paid&other=x"))).toEqual({ imp_uid: "a", merchant_uid: "b", status: "paid" })
+    expect(Result.isFailure(Notification.parseV1("imp_uid=a"))).toBe(true)
+  })
+})

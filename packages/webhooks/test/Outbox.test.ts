@@ -1,0 +1,4 @@
+import { Outbox } from "../src/index.ts"
+import { suite } from "./fixtures/outboxSuite.ts"
+
+suite("memory", Outbox.layerMemory)

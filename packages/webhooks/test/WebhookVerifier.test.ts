@@ -1,0 +1,131 @@
+import { createHmac } from "node:crypto"
+import { describe, expect, it } from "@effect/vitest"
+import { test } from "@fast-check/vitest"
+import { Effect, Result } from "effect"
+import { TestClock } from "effect/testing"
+import fc from "fast-check"
+import { WebhookSecret, WebhookSigner, WebhookVerifier } from "../src/index.ts"
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+const ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+const TS = 1614265330
+const BODY = "{\"test\": 2432232314}"
+const SIG = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+const NOW = TS * 1000
+
+const headers = (sig = SIG, ts = String(TS)) => ({ "webhook-id": ID, "webhook-timestamp": ts, "webhook-signature": sig })
+const verifier = WebhookVerifier.make({ secrets: [SECRET] })
+const tagOf = (r: Result.Result<unknown, { readonly _tag: string }>) => (Result.isFailure(r) ? r.failure._tag : "ok")
+
+const independent = (secret: string, id: string, ts: number, body: Uint8Array): string =>
+  "v1," + createHmac("sha256", Buffer.from(secret.slice(6), "base64"))
+    .update(Buffer.concat([Buffer.from(`${id}.${ts}.`), body]))
+    .digest("base64")
+
+describe("WebhookVerifier", () => {
+  it("accepts the spec example", () => {
+    const r = verifier.verify(BODY, headers(), { now: NOW })
+    expect(r).toEqual(Result.succeed({ id: ID, timestamp: TS }))
+    expect(tagOf(verifier.verify(BODY, headers(), { now: new Date(NOW) }))).toBe("ok")
+  })
+
+  it("accepts any listed v1 signature and ignores other versions", () => {
+    const sig = `v2,abc v1a,zzz v1,${Buffer.alloc(32).toString("base64")} ${SIG} v1,short`
+    expect(tagOf(verifier.verify(BODY, headers(sig), { now: NOW }))).toBe("ok")
+  })
+
+  it("reports each failure with its own reason", () => {
+    expect(tagOf(verifier.verify(BODY, { "webhook-id": ID }, { now: NOW }))).toBe("MissingHeaders")
+    const missing = verifier.verify(BODY, { "webhook-id": "", "webhook-timestamp": "1" }, { now: NOW })
+    expect(Result.isFailure(missing) && missing.failure._tag === "MissingHeaders" && missing.failure.missing)
+      .toEqual(["webhook-id", "webhook-signature"])
+    expect(tagOf(verifier.verify(BODY, headers("v2,abc"), { now: NOW }))).toBe("InvalidSignature")
+    expect(tagOf(verifier.verify(BODY, headers(SIG, "12x"), { now: NOW }))).toBe("InvalidSignature")
+    expect(tagOf(verifier.verify(BODY + " ", headers(), { now: NOW }))).toBe("NoMatchingSignature")
+    expect(tagOf(verifier.verify(BODY, headers(), { now: NOW + 301_000 }))).toBe("TimestampTooOld")
+    expect(tagOf(verifier.verify(BODY, headers(), { now: NOW - 301_000 }))).toBe("TimestampTooNew")
+    const other = WebhookVerifier.make({ secrets: [WebhookSecret.generate()] })
+    expect(tagOf(other.verify(BODY, headers(), { now: NOW }))).toBe("NoMatchingSignature")
+  })
+
+  it("reads a Headers instance and arrays of values", () => {
+    const h = new Headers(headers())
+    expect(tagOf(verifier.verify(BODY, h, { now: NOW }))).toBe("ok")
+    const arr = { ...headers(), "webhook-signature": ["v2,x", SIG] }
+    expect(tagOf(verifier.verify(BODY, arr, { now: NOW }))).toBe("ok")
+  })
+
+  it("accepts signatures from either secret during a rotation", () => {
+    const old = WebhookSecret.parseUnsafe(SECRET)
+    const rotated = Result.getOrThrow(WebhookSecret.rotate([old]))
+    const both = WebhookVerifier.make({ secrets: rotated })
+    expect(tagOf(both.verify(BODY, headers(), { now: NOW }))).toBe("ok")
+    const fresh = WebhookSigner.make({ secrets: [rotated[1]!] }).sign({ id: ID, timestamp: TS, body: BODY })
+    expect(tagOf(both.verify(BODY, fresh, { now: NOW }))).toBe("ok")
+    const retired = WebhookVerifier.make({ secrets: Result.getOrThrow(WebhookSecret.retire(rotated)) })
+    expect(tagOf(retired.verify(BODY, headers(), { now: NOW }))).toBe("NoMatchingSignature")
+  })
+
+  it("never reveals secrets", () => {
+    expect(String(verifier)).not.toContain("MfKQ9r8")
+    expect(JSON.stringify(verifier)).not.toContain("MfKQ9r8")
+  })
+
+  it.effect("verifyEffect takes now from Clock", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW + 300_000)
+      expect(yield* verifier.verifyEffect(BODY, headers())).toEqual({ id: ID, timestamp: TS })
+      yield* TestClock.adjust(1000)
+      const error = yield* Effect.flip(verifier.verifyEffect(BODY, headers()))
+      expect(error._tag).toBe("TimestampTooOld")
+    }))
+
+  const secretArb = fc.integer({ min: 24, max: 64 }).chain((n) =>
+    fc.uint8Array({ minLength: n, maxLength: n }).map((b) => "whsec_" + Buffer.from(b).toString("base64")))
+
+  test.prop([secretArb, fc.uint8Array({ maxLength: 2048 }), fc.integer({ min: 0, max: 2 ** 40 })])(
+    "verifies any body bytes (incl. invalid UTF-8) against an independent signature",
+    (secret, body, ts) => {
+      const id = "msg_prop"
+      const v = WebhookVerifier.make({ secrets: [secret] })
+      const h = { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": independent(secret, id, ts, body) }
+      expect(tagOf(v.verify(body, h, { now: ts * 1000 }))).toBe("ok")
+      expect(WebhookSigner.make({ secrets: [secret] }).signature({ id, timestamp: ts, body })).toBe(h["webhook-signature"])
+    }
+  )
+
+  test.prop([fc.integer({ min: 0, max: 3600 }), fc.integer({ min: -4000, max: 4000 }), fc.integer({ min: 0, max: 999 })])(
+    "accepts exactly the timestamps within the tolerance, in both directions",
+    (tolerance, skew, ms) => {
+      const v = WebhookVerifier.make({ secrets: [SECRET], toleranceSeconds: tolerance })
+      const now = (TS + skew) * 1000 + ms
+      const tag = tagOf(v.verify(BODY, headers(), { now }))
+      expect(tag).toBe(skew > tolerance ? "TimestampTooOld" : skew < -tolerance ? "TimestampTooNew" : "ok")
+    }
+  )
+
+  test.prop([fc.uint8Array({ minLength: 1, maxLength: 512 }), fc.nat(), fc.integer({ min: 1, max: 255 })])(
+    "fails when any byte of the body is changed",
+    (body, index, flip) => {
+      const signer = WebhookSigner.make({ secrets: [SECRET] })
+      const h = signer.sign({ id: ID, timestamp: TS, body })
+      const tampered = Uint8Array.from(body)
+      tampered[index % body.length] = tampered[index % body.length]! ^ flip
+      expect(tagOf(verifier.verify(tampered, h, { now: NOW }))).toBe("NoMatchingSignature")
+    }
+  )
+
+  test.prop([fc.nat(), fc.integer({ min: 1, max: 255 })])("fails when any byte of the signature is changed", (index, flip) => {
+    const raw = Buffer.from(SIG.slice(3), "base64")
+    raw[index % 32] = raw[index % 32]! ^ flip
+    expect(tagOf(verifier.verify(BODY, headers("v1," + raw.toString("base64")), { now: NOW }))).toBe("NoMatchingSignature")
+  })
+
+  test.prop([fc.array(fc.boolean(), { minLength: 48, maxLength: 48 })])("treats header names case-insensitively", (mask) => {
+    let i = 0
+    const scramble = (name: string) => [...name].map((c) => (mask[i++ % mask.length] ? c.toUpperCase() : c)).join("")
+    const h: Record<string, string> = {}
+    for (const [k, v] of Object.entries(headers())) h[scramble(k)] = v
+    expect(tagOf(verifier.verify(BODY, h, { now: NOW }))).toBe("ok")
+  })
+})
