@@ -34,6 +34,8 @@ describe("Cidr", () => {
   test.prop([fc.oneof(edited, dottedShapes, fc.string({ unit: fc.constantFrom(..."0123456789abcdef:.") }))], { numRuns: 3000 })(
     "accepts the same addresses as node:net (minus zone ids) and reads the same value as ipaddr.js",
     (s) => {
+      // Rules with a prefix length have their own tests; this one compares bare addresses.
+      fc.pre(!s.includes("/"))
       const valid = isIP(s) !== 0 && !s.includes("%")
       expect(Cidr.isValid(s)).toBe(valid)
       if (!valid) return
