@@ -1,0 +1,96 @@
+/**
+ * The conformance suite every Paymux storage adapter runs, the in-memory one included.
+ *
+ * @since 0.1.0
+ */
+import type { Outbox } from "@paymux/webhooks"
+import type { Effect, Layer, Scope } from "effect"
+import { describe } from "vitest"
+import { atomicity } from "./internal/atomicity.ts"
+import { concurrency } from "./internal/concurrency.ts"
+import { makeHarness, type StoreServices as Services } from "./internal/harness.ts"
+import { isolation } from "./internal/isolation.ts"
+import { outbox } from "./internal/outbox.ts"
+import { roundTrip } from "./internal/roundTrip.ts"
+import { secrets } from "./internal/secrets.ts"
+import { uniqueness } from "./internal/uniqueness.ts"
+
+/**
+ * What an adapter's layer must provide: every repository, the audit log, the unit of work, the
+ * webhook outbox, and the key provider its secrets are sealed with (the suite hashes API secrets
+ * with it and checks the stored hash).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StoreServices = Services
+
+/**
+ * What an adapter can do beyond the ports. Each capability enables tests; one left out is
+ * reported by a test named `[<capability>: not declared] ...`, never skipped silently.
+ * `R` is whatever extra services the adapter's layer provides for them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Capabilities<R = never> {
+  /**
+   * Everything the store holds at rest, as text (e.g. every row of every table, or the database
+   * file's bytes). Enables the secrets-at-rest check.
+   */
+  readonly rawDump?: Effect.Effect<string, unknown, StoreServices | R> | undefined
+  /**
+   * Several transactions can be open at once (a connection pool). Then two racing transactions
+   * must end with one commit and one rollback; without it, transactions must run one at a time.
+   */
+  readonly concurrentWriters?: boolean | undefined
+  /**
+   * A second `Outbox` over its own connection to the same store (scoped). Enables the check
+   * that claimers on different connections never claim one row twice.
+   */
+  readonly crossConnectionClaim?: Effect.Effect<Outbox.OutboxShape, unknown, StoreServices | R | Scope.Scope> | undefined
+  /**
+   * `failNextWrite` makes the next statement fail as the driver does when the connection drops.
+   * Enables the checks that such failures are `Unavailable` (retryable) and roll back.
+   */
+  readonly faultInjection?: { readonly failNextWrite: Effect.Effect<void, unknown, StoreServices | R> } | undefined
+  /** Tuning, not a capability: runs per property (default 20). */
+  readonly numRuns?: number | undefined
+  /** Tuning, not a capability: per-test timeout in milliseconds (default 30 000). */
+  readonly timeout?: number | undefined
+  /** Tuning, not a capability: run only these areas (while an adapter is being written). */
+  readonly only?: ReadonlyArray<Area> | undefined
+}
+
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets } as const
+
+/**
+ * The areas of the suite, in the order they run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Area = keyof typeof areas
+
+/**
+ * Registers the whole suite with vitest under `describe(name)`. `makeLayer` is called once per
+ * test and once per property run, and must give an empty store each time.
+ *
+ * @since 0.1.0
+ * @category suites
+ */
+export const suite = <R = never, E = unknown>(
+  name: string,
+  makeLayer: () => Layer.Layer<StoreServices | R, E>,
+  capabilities: Capabilities<R> = {}
+): void =>
+  void describe(`${name}: storage conformance`, () => {
+    const h = makeHarness(name, makeLayer as () => Layer.Layer<any, unknown>, capabilities, {
+      numRuns: capabilities.numRuns ?? 20,
+      timeout: capabilities.timeout ?? 30_000
+    })
+    for (const [area, register] of Object.entries(areas)) {
+      if (capabilities.only === undefined || capabilities.only.includes(area as Area)) register(h)
+    }
+  })
+

@@ -1,0 +1,136 @@
+/**
+ * The unit of work: a failure, defect or interruption in the middle of a transaction leaves
+ * nothing behind (rows, audit entries, outbox deliveries, sealed secrets); success commits all.
+ */
+import { AuditLog, Repositories, Transaction } from "@paymux/store"
+import { Outbox } from "@paymux/webhooks"
+import { Effect, Exit, Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import * as F from "./fixtures.ts"
+import type { Harness } from "./harness.ts"
+
+const m = F.merchantCode(1)
+const fresh = F.merchantCode(2)
+
+/** Writes to every kind of row the store keeps. */
+const writeEverything = Effect.gen(function*() {
+  const merchants = yield* Repositories.MerchantRepository
+  const merchant = yield* merchants.get(m)
+  yield* merchants.update({ ...merchant, name: "Changed in the transaction" })
+  yield* merchants.create(F.merchant(fresh))
+  const channel = yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
+  yield* (yield* Repositories.SubMerchantRepository).create(F.subMerchant(m, "T01", [channel.key]))
+  yield* (yield* Repositories.ChannelGroupRepository).create(F.group(m, F.groupId(1), [{ channel: channel.key, weight: 100 }]))
+  const webhooks = yield* Repositories.WebhookSettingsRepository
+  yield* webhooks.put(yield* webhooks.get(m))
+  yield* webhooks.putSecrets(m, "test", [Redacted.make("whsec_dGhpcyBpcyBhIHRlc3Qgc2VjcmV0IQ==")])
+  const whitelists = yield* Repositories.WhitelistRepository
+  yield* whitelists.put({ ...(yield* whitelists.get(m)), rules: ["10.0.0.0/8"] })
+  yield* (yield* Repositories.ApiKeyRepository).create(F.apiKey(m, F.apiKeyId(1)))
+  yield* (yield* AuditLog.AuditLog).append(F.auditEntry(m, 1))
+  yield* (yield* Outbox.Outbox).enqueue(F.newDelivery(m, 1), 1_000)
+})
+
+/** Asserts the store holds only the seeded merchant, unchanged. */
+const nothingBehind = Effect.gen(function*() {
+  const merchants = yield* Repositories.MerchantRepository
+  expect(yield* merchants.get(m)).toEqual(F.merchant(m))
+  yield* F.expectStoreError(merchants.get(fresh), "NotFound")
+  expect(yield* (yield* Repositories.ChannelRepository).list(m)).toEqual([])
+  expect(yield* (yield* Repositories.SubMerchantRepository).list(m)).toEqual([])
+  expect(yield* (yield* Repositories.ChannelGroupRepository).list(m)).toEqual([])
+  expect((yield* (yield* Repositories.WebhookSettingsRepository).get(m)).version).toBe(0)
+  expect(yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "test")).toEqual([])
+  expect((yield* (yield* Repositories.WhitelistRepository).get(m)).version).toBe(0)
+  expect(yield* (yield* Repositories.ApiKeyRepository).list(m)).toEqual([])
+  expect(yield* (yield* AuditLog.AuditLog).list(m)).toEqual([])
+  expect(yield* (yield* Outbox.Outbox).history({})).toEqual([])
+  expect(yield* (yield* Outbox.Outbox).claim({ workerId: "w", now: 10_000, leaseMillis: 1_000, limit: 10 })).toEqual([])
+})
+
+const seeded = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+    return yield* self
+  })
+
+export const atomicity = (h: Harness): void =>
+  void describe("atomicity", () => {
+    const rollsBack = (name: string, ending: Effect.Effect<never, unknown>) =>
+      it(`${name} after writing to every table leaves nothing behind`, () =>
+        h.freshPromise(seeded(Effect.gen(function*() {
+          const tx = yield* Transaction.Transaction
+          const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(writeEverything, ending)))
+          expect(Exit.isFailure(exit)).toBe(true)
+          yield* nothingBehind
+        }))), h.timeout)
+
+    rollsBack("a failure", Effect.fail("injected failure"))
+    rollsBack("a defect", Effect.die(new Error("injected defect")))
+    rollsBack("an interruption", Effect.interrupt)
+
+    it("a failing inner transaction (nesting joins) rolls back the outer one too", () =>
+      h.freshPromise(seeded(Effect.gen(function*() {
+        const tx = yield* Transaction.Transaction
+        const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(
+          tx.withTransaction(writeEverything),
+          tx.withTransaction(Effect.fail("inner failure"))
+        )))
+        expect(Exit.isFailure(exit)).toBe(true)
+        yield* nothingBehind
+      }))), h.timeout)
+
+    it("a successful transaction commits every write together", () =>
+      h.freshPromise(seeded(Effect.gen(function*() {
+        const tx = yield* Transaction.Transaction
+        yield* tx.withTransaction(tx.withTransaction(writeEverything))
+        expect((yield* (yield* Repositories.MerchantRepository).get(m)).name).toBe("Changed in the transaction")
+        expect(yield* (yield* Repositories.ChannelRepository).list(m)).toHaveLength(1)
+        expect(yield* (yield* AuditLog.AuditLog).list(m)).toHaveLength(1)
+        expect(yield* (yield* Outbox.Outbox).history({ merchant: m })).toHaveLength(1)
+        expect(yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "test")).toHaveLength(1)
+      }))), h.timeout)
+
+    it("a uniqueness violation in the middle of a transaction rolls back the writes before it", () =>
+      h.freshPromise(seeded(Effect.gen(function*() {
+        const tx = yield* Transaction.Transaction
+        const channels = yield* Repositories.ChannelRepository
+        yield* F.expectStoreError(tx.withTransaction(Effect.gen(function*() {
+          yield* (yield* AuditLog.AuditLog).append(F.auditEntry(m, 1))
+          yield* (yield* Outbox.Outbox).enqueue(F.newDelivery(m, 1), 1_000)
+          yield* channels.create(F.channel(m, F.channelKey(1)))
+          yield* channels.create(F.channel(m, F.channelKey(1), { mid: F.channel(m, F.channelKey(2)).mid }))
+        })), "Conflict")
+        yield* nothingBehind
+      }))), h.timeout)
+
+    const faults = h.capabilities.faultInjection
+    if (faults !== undefined) {
+      it("[faultInjection] a driver failure inside a transaction is Unavailable (retryable) and leaves nothing behind", () =>
+        h.freshPromise(seeded(Effect.gen(function*() {
+          const tx = yield* Transaction.Transaction
+          const exit = yield* Effect.exit(tx.withTransaction(Effect.gen(function*() {
+            yield* (yield* AuditLog.AuditLog).append(F.auditEntry(m, 1))
+            yield* faults.failNextWrite
+            yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
+          })))
+          expect(Exit.isFailure(exit)).toBe(true)
+          const error = Exit.isFailure(exit) ? F.failureOf(exit) : undefined
+          expect(error).toMatchObject({ _tag: "StoreError", reason: { _tag: "Unavailable" } })
+          expect((error as { retryable: boolean }).retryable).toBe(true)
+          yield* nothingBehind
+        }))), h.timeout)
+
+      it("[faultInjection] a driver failure outside a transaction is Unavailable and the write is not applied", () =>
+        h.freshPromise(seeded(Effect.gen(function*() {
+          yield* faults.failNextWrite
+          yield* F.expectStoreError((yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1))), "Unavailable")
+          expect(yield* (yield* Repositories.ChannelRepository).list(m)).toEqual([])
+          expect((yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))).key).toBe(F.channelKey(1))
+        }))), h.timeout)
+    } else {
+      it("[faultInjection: not declared] driver failures are not injected; only failures raised by the program are tested", () => {
+        expect(h.capabilities.faultInjection).toBeUndefined()
+      })
+    }
+  })

@@ -1,0 +1,57 @@
+/**
+ * What every group of conformance tests receives: a way to run an effect against a fresh store,
+ * the declared capabilities, and the tuning knobs.
+ */
+import type { Repositories, AuditLog, KeyProvider, Transaction } from "@paymux/store"
+import type { Outbox } from "@paymux/webhooks"
+import { Effect, type Layer, type Scope } from "effect"
+
+export type StoreServices =
+  | Repositories.MerchantRepository
+  | Repositories.SubMerchantRepository
+  | Repositories.ChannelRepository
+  | Repositories.ChannelGroupRepository
+  | Repositories.WebhookSettingsRepository
+  | Repositories.WhitelistRepository
+  | Repositories.ApiKeyRepository
+  | AuditLog.AuditLog
+  | Transaction.Transaction
+  | Outbox.Outbox
+  | KeyProvider.KeyProvider
+
+/** Capabilities with the adapter's extra services erased: the groups only run them. */
+export interface ErasedCapabilities {
+  readonly rawDump?: Effect.Effect<string, unknown, any> | undefined
+  readonly concurrentWriters?: boolean | undefined
+  readonly crossConnectionClaim?: Effect.Effect<Outbox.OutboxShape, unknown, any> | undefined
+  readonly faultInjection?: { readonly failNextWrite: Effect.Effect<void, unknown, any> } | undefined
+}
+
+export interface Harness {
+  readonly adapter: string
+  readonly capabilities: ErasedCapabilities
+  readonly numRuns: number
+  readonly timeout: number
+  /** Runs an effect against a fresh, empty store (the layer is built for this run only). */
+  readonly fresh: <A, E>(self: Effect.Effect<A, E, StoreServices | Scope.Scope | any>) => Effect.Effect<A, unknown>
+  /** The same as a promise, for fast-check properties. */
+  readonly freshPromise: <A, E>(self: Effect.Effect<A, E, StoreServices | Scope.Scope | any>) => Promise<A>
+}
+
+export const makeHarness = (
+  adapter: string,
+  makeLayer: () => Layer.Layer<any, unknown, never>,
+  capabilities: ErasedCapabilities,
+  options: { readonly numRuns: number; readonly timeout: number }
+): Harness => {
+  const fresh = <A, E>(self: Effect.Effect<A, E, any>): Effect.Effect<A, unknown> =>
+    Effect.scoped(self).pipe(Effect.provide(makeLayer())) as Effect.Effect<A, unknown>
+  return {
+    adapter,
+    capabilities,
+    numRuns: options.numRuns,
+    timeout: options.timeout,
+    fresh,
+    freshPromise: (self) => Effect.runPromise(fresh(self))
+  }
+}

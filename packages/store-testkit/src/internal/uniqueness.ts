@@ -1,0 +1,119 @@
+/**
+ * Uniqueness rules and the `StoreError` reasons callers branch on.
+ */
+import { AuditLog, Repositories } from "@paymux/store"
+import { Outbox } from "@paymux/webhooks"
+import { Effect, Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import * as F from "./fixtures.ts"
+import type { Harness } from "./harness.ts"
+
+const a = F.merchantCode(1)
+const b = F.merchantCode(2)
+
+const twoMerchants = Effect.gen(function*() {
+  const merchants = yield* Repositories.MerchantRepository
+  yield* merchants.create(F.merchant(a))
+  yield* merchants.create(F.merchant(b))
+})
+
+export const uniqueness = (h: Harness): void => {
+  describe("uniqueness", () => {
+    it("merchant codes, channel keys (across merchants), group ids, API key ids (across merchants) and audit ids", () =>
+      h.freshPromise(Effect.gen(function*() {
+        yield* twoMerchants
+        yield* F.expectStoreError((yield* Repositories.MerchantRepository).create(F.merchant(a, "Again")), "Conflict")
+        const channels = yield* Repositories.ChannelRepository
+        yield* channels.create(F.channel(a, F.channelKey(1)))
+        yield* F.expectStoreError(channels.create(F.channel(b, F.channelKey(1), { mid: F.channel(b, F.channelKey(9)).mid })), "Conflict")
+        const groups = yield* Repositories.ChannelGroupRepository
+        yield* groups.create(F.group(a, F.groupId(1), [{ channel: F.channelKey(1), weight: 100 }]))
+        yield* F.expectStoreError(groups.create(F.group(a, F.groupId(1), [])), "Conflict")
+        const keys = yield* Repositories.ApiKeyRepository
+        yield* keys.create(F.apiKey(a, F.apiKeyId(1)))
+        yield* F.expectStoreError(keys.create(F.apiKey(b, F.apiKeyId(1))), "Conflict")
+        const log = yield* AuditLog.AuditLog
+        yield* log.append(F.auditEntry(a, 1))
+        yield* F.expectStoreError(log.append(F.auditEntry(a, 1)), "Conflict")
+        expect(yield* log.list(a)).toHaveLength(1)
+      })), h.timeout)
+
+    it("(merchant, mode, PG, MID, payment type) on create and on update", () =>
+      h.freshPromise(Effect.gen(function*() {
+        yield* twoMerchants
+        const channels = yield* Repositories.ChannelRepository
+        const first = yield* channels.create(F.channel(a, F.channelKey(1)))
+        const same = { mid: first.mid }
+        yield* F.expectStoreError(channels.create(F.channel(a, F.channelKey(2), same)), "Conflict")
+        yield* channels.create(F.channel(a, F.channelKey(3), { ...same, mode: "live" }))
+        yield* channels.create(F.channel(a, F.channelKey(4), { ...same, paymentType: "api.keyin" }))
+        yield* channels.create(F.channel(a, F.channelKey(5), { ...same, pg: "nice" as F.Channel["pg"] }))
+        yield* channels.create(F.channel(b, F.channelKey(6), same))
+        const other = yield* channels.create(F.channel(a, F.channelKey(7)))
+        yield* F.expectStoreError(channels.update({ ...other, mid: first.mid }), "Conflict")
+        // The slot frees up when its channel moves or goes.
+        yield* channels.remove(a, first.key, first.version)
+        const moved = yield* channels.update({ ...other, mid: first.mid })
+        expect(moved.mid).toBe(first.mid)
+        yield* channels.create(F.channel(a, F.channelKey(8), { mid: other.mid }))
+        expect((yield* channels.list(a)).map((c) => c.key)).toEqual([3, 4, 5, 7, 8].map(F.channelKey))
+      })), h.timeout)
+
+    it("tier codes per merchant", () =>
+      h.freshPromise(Effect.gen(function*() {
+        yield* twoMerchants
+        const subs = yield* Repositories.SubMerchantRepository
+        yield* subs.create(F.subMerchant(a, "T01"))
+        yield* F.expectStoreError(subs.create(F.subMerchant(a, "T01")), "Conflict")
+        yield* subs.create(F.subMerchant(b, "T01"))
+        expect(yield* subs.list(b)).toHaveLength(1)
+      })), h.timeout)
+
+    it("at most two active webhook secrets per mode", () =>
+      h.freshPromise(Effect.gen(function*() {
+        yield* twoMerchants
+        const webhooks = yield* Repositories.WebhookSettingsRepository
+        const three = ["whsec_one", "whsec_two", "whsec_three"].map((s) => Redacted.make(s))
+        yield* F.expectStoreError(webhooks.putSecrets(a, "live", three), "Conflict")
+        expect(yield* webhooks.getSecrets(a, "live")).toEqual([])
+      })), h.timeout)
+  })
+
+  describe("StoreError reasons", () => {
+    it("NotFound for every missing row, and for rows of an unknown merchant", () =>
+      h.freshPromise(Effect.gen(function*() {
+        yield* F.expectStoreError((yield* Repositories.MerchantRepository).get(a), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.MerchantRepository).update(F.merchant(a)), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.SubMerchantRepository).create(F.subMerchant(a, "T01")), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ChannelRepository).create(F.channel(a, F.channelKey(1))), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ChannelGroupRepository).create(F.group(a, F.groupId(1), [])), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).create(F.apiKey(a, F.apiKeyId(1))), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.WebhookSettingsRepository).get(a), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.WhitelistRepository).get(a), "NotFound")
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(a))
+        yield* F.expectStoreError((yield* Repositories.SubMerchantRepository).get(a, F.tier("T01")), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.SubMerchantRepository).update(F.subMerchant(a, "T01")), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ChannelRepository).get(a, F.channelKey(1)), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ChannelRepository).update(F.channel(a, F.channelKey(1))), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ChannelRepository).remove(a, F.channelKey(1), 0), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ChannelGroupRepository).get(a, F.groupId(1)), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ChannelGroupRepository).remove(a, F.groupId(1), 0), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).get(F.apiKeyId(1)), "NotFound")
+        yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).update(F.apiKey(a, F.apiKeyId(1))), "NotFound")
+        yield* F.expectOutboxError((yield* Outbox.Outbox).get("no-such-delivery"), "NotFound")
+      })), h.timeout)
+
+    it("Conflict and NotFound are not retryable; the message names the row but never a secret", () =>
+      h.freshPromise(Effect.gen(function*() {
+        yield* twoMerchants
+        const channels = yield* Repositories.ChannelRepository
+        const created = yield* channels.create(F.channel(a, F.channelKey(1)))
+        const conflict = yield* Effect.flip(channels.create(created))
+        expect(conflict.retryable).toBe(false)
+        expect(conflict.message).toContain(created.key)
+        expect(conflict.message).not.toContain(Redacted.value(created.credentials["site_key"]!))
+        const missing = yield* Effect.flip(channels.get(b, created.key))
+        expect(missing.retryable).toBe(false)
+      })), h.timeout)
+  })
+}

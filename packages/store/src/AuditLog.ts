@@ -1,0 +1,36 @@
+/**
+ * The audit trail: who changed what, with before and after (secrets already redacted by the
+ * caller). Appended in the same transaction as the change it records.
+ *
+ * @since 0.1.0
+ */
+import { Context, type Effect, Schema } from "effect"
+import type { StoreError } from "./StoreError.ts"
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuditEntry = Schema.Struct({
+  id: Schema.String,
+  merchant: Schema.String,
+  actor: Schema.String,
+  action: Schema.String,
+  target: Schema.String,
+  before: Schema.NullOr(Schema.Unknown),
+  after: Schema.NullOr(Schema.Unknown),
+  at: Schema.Number
+})
+/** @since 0.1.0 @category models */
+export type AuditEntry = typeof AuditEntry.Type
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class AuditLog extends Context.Service<AuditLog, {
+  /** Fails with `Conflict` when the id exists. */
+  readonly append: (entry: AuditEntry) => Effect.Effect<void, StoreError>
+  /** Newest first: by `at`, entries with the same `at` in reverse order of appending. */
+  readonly list: (merchant: string, options?: { readonly limit?: number; readonly action?: string }) => Effect.Effect<ReadonlyArray<AuditEntry>, StoreError>
+}>()("@paymux/store/AuditLog") {}

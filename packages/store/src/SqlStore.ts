@@ -1,0 +1,132 @@
+/**
+ * One storage implementation over `effect/sql`'s `SqlClient`, shared by the SQLite and
+ * PostgreSQL adapters: they build a client and provide it; this module migrates the schema and
+ * provides every storage port from it. Dialect differences (column types, `SKIP LOCKED` outbox
+ * claims) are decided from the client's dialect.
+ *
+ * @since 0.1.0
+ */
+import { Outbox } from "@paymux/webhooks"
+import { Context, Effect, Layer } from "effect"
+import * as Sql from "effect/sql/SqlClient"
+import type { SqlError } from "effect/sql/SqlError"
+import { AuditLog } from "./AuditLog.ts"
+import { makeEnv } from "./internal/sql/base.ts"
+import { makeChannelGroups, makeChannels } from "./internal/sql/channels.ts"
+import * as Errors from "./internal/sql/errors.ts"
+import { makeSubMerchants, makeMerchants } from "./internal/sql/merchants.ts"
+import * as Migrations from "./internal/sql/migrations.ts"
+import { makeOutbox } from "./internal/sql/outbox.ts"
+import { makeApiKeys, makeAuditLog, makeWebhookSettings, makeWhitelists } from "./internal/sql/settings.ts"
+import { KeyProvider } from "./KeyProvider.ts"
+import {
+  ApiKeyRepository,
+  ChannelGroupRepository,
+  ChannelRepository,
+  MerchantRepository,
+  SubMerchantRepository,
+  WebhookSettingsRepository,
+  WhitelistRepository
+} from "./Repositories.ts"
+import type { StoreError } from "./StoreError.ts"
+import { Transaction } from "./Transaction.ts"
+
+/**
+ * Every port a SQL store provides.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Services =
+  | MerchantRepository
+  | SubMerchantRepository
+  | ChannelRepository
+  | ChannelGroupRepository
+  | WebhookSettingsRepository
+  | WhitelistRepository
+  | ApiKeyRepository
+  | AuditLog
+  | Transaction
+  | Outbox.Outbox
+
+/**
+ * The newest schema version this release knows; a database at a higher version is refused
+ * with `SchemaTooNew`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const schemaVersion: number = Migrations.latestVersion
+
+/**
+ * The schema version a database is at (0 when empty).
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const appliedSchemaVersion: Effect.Effect<number, StoreError, Sql.SqlClient> = Effect.gen(function*() {
+  const sql = yield* Sql.SqlClient
+  return yield* Effect.mapError(
+    Migrations.appliedVersion(sql),
+    (e) => Errors.fromSqlError(e, { entity: "schema", id: Migrations.migrationsTable })
+  )
+})
+
+/**
+ * Applies the missing migrations (forward only), after refusing a schema newer than this
+ * release with `SchemaTooNew`. Returns the schema version now in place.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const migrate: Effect.Effect<number, StoreError, Sql.SqlClient> = Effect.gen(function*() {
+  return yield* Migrations.migrate(yield* Sql.SqlClient)
+})
+
+/**
+ * Maps a driver failure to the store's error: unique and constraint violations to `Conflict`,
+ * unparseable statements to `Corrupt`, and connection failures, busy or locked databases,
+ * serialization failures, deadlocks and timeouts to the retryable `Unavailable`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const toStoreError = (error: SqlError, subject?: { readonly entity: string; readonly id: string }): StoreError =>
+  Errors.fromSqlError(error, subject)
+
+/**
+ * Builds every port over the given client without migrating (the caller migrated already).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Context.Context<Services>, never, Sql.SqlClient | KeyProvider> = Effect.gen(function*() {
+  const sql = yield* Sql.SqlClient
+  const keys = Context.make(KeyProvider, yield* KeyProvider)
+  const env = makeEnv(sql, keys)
+  const transaction = Transaction.of({
+    withTransaction: (self) => Errors.mapSql()(env.atomic(self)) as any
+  })
+  return Context.make(MerchantRepository, makeMerchants(env)).pipe(
+    Context.add(SubMerchantRepository, makeSubMerchants(env)),
+    Context.add(ChannelRepository, makeChannels(env)),
+    Context.add(ChannelGroupRepository, makeChannelGroups(env)),
+    Context.add(WebhookSettingsRepository, makeWebhookSettings(env)),
+    Context.add(WhitelistRepository, makeWhitelists(env)),
+    Context.add(ApiKeyRepository, makeApiKeys(env)),
+    Context.add(AuditLog, makeAuditLog(env)),
+    Context.add(Transaction, transaction),
+    Context.add(Outbox.Outbox, makeOutbox(env))
+  )
+})
+
+/**
+ * Migrates the database behind the `SqlClient`, then provides every storage port over it.
+ * Secrets are sealed with the `KeyProvider` in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Services, StoreError, Sql.SqlClient | KeyProvider> = Layer.effectContext(
+  Effect.andThen(migrate, make)
+)

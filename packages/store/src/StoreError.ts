@@ -1,0 +1,72 @@
+/**
+ * The one error every storage port fails with. Its `reason` says what kind of failure it was, so
+ * callers branch on `reason._tag` and adapters map their driver's failures onto it.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * - `NotFound`: no such row for this merchant (also what another merchant's row looks like).
+ * - `Conflict`: a stale version (optimistic concurrency) or a uniqueness rule.
+ * - `Unavailable`: the store cannot be reached or is busy; retryable.
+ * - `Corrupt`: stored data does not decode, or a secret does not decrypt.
+ * - `SchemaTooNew`: the database was migrated by a newer Paymux; refusing to run.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const StoreErrorReason = Schema.Union([
+  Schema.TaggedStruct("NotFound", { entity: Schema.String, id: Schema.String }),
+  Schema.TaggedStruct("Conflict", { entity: Schema.String, id: Schema.String, detail: Schema.String }),
+  Schema.TaggedStruct("Unavailable", { detail: Schema.String }),
+  Schema.TaggedStruct("Corrupt", { entity: Schema.String, detail: Schema.String }),
+  Schema.TaggedStruct("SchemaTooNew", { found: Schema.Int, supported: Schema.Int })
+])
+/** @since 0.1.0 @category errors */
+export type StoreErrorReason = typeof StoreErrorReason.Type
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
+  reason: StoreErrorReason,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {
+  override get message(): string {
+    const r = this.reason
+    switch (r._tag) {
+      case "NotFound":
+        return `${r.entity} ${r.id} not found`
+      case "Conflict":
+        return `${r.entity} ${r.id}: ${r.detail}`
+      case "Unavailable":
+        return `store unavailable: ${r.detail}`
+      case "Corrupt":
+        return `stored ${r.entity} is corrupt: ${r.detail}`
+      case "SchemaTooNew":
+        return `the database schema is version ${r.found}, newer than this Paymux supports (${r.supported}); upgrade Paymux`
+    }
+  }
+
+  /** Whether trying again may succeed. */
+  get retryable(): boolean {
+    return this.reason._tag === "Unavailable"
+  }
+}
+
+/** @since 0.1.0 @category constructors */
+export const notFound = (entity: string, id: string): StoreError => new StoreError({ reason: { _tag: "NotFound", entity, id } })
+/** @since 0.1.0 @category constructors */
+export const conflict = (entity: string, id: string, detail: string): StoreError =>
+  new StoreError({ reason: { _tag: "Conflict", entity, id, detail } })
+/** @since 0.1.0 @category constructors */
+export const staleVersion = (entity: string, id: string, expected: number, actual: number): StoreError =>
+  conflict(entity, id, `stale version: the update was read at version ${expected}, the store holds version ${actual}`)
+/** @since 0.1.0 @category constructors */
+export const unavailable = (detail: string, cause?: unknown): StoreError =>
+  new StoreError({ reason: { _tag: "Unavailable", detail }, ...(cause === undefined ? {} : { cause }) })
+/** @since 0.1.0 @category constructors */
+export const corrupt = (entity: string, detail: string, cause?: unknown): StoreError =>
+  new StoreError({ reason: { _tag: "Corrupt", entity, detail }, ...(cause === undefined ? {} : { cause }) })

@@ -1,0 +1,60 @@
+/**
+ * What every SQL repository shares: the client, the key provider for secrets, joining the
+ * ambient transaction, and the optimistic-concurrency check.
+ */
+import { Context, Effect, Option } from "effect"
+import type * as Sql from "effect/sql/SqlClient"
+import type { SqlError } from "effect/sql/SqlError"
+import type { KeyProvider } from "../../KeyProvider.ts"
+import * as StoreError from "../../StoreError.ts"
+import { mapSql, num, type Subject } from "./errors.ts"
+
+export interface Env {
+  readonly sql: Sql.SqlClient
+  /** The key provider captured when the store was built, provided to SecretBox calls. */
+  readonly keys: Context.Context<KeyProvider>
+  /** Runs `self` in the ambient transaction, or in a new one when there is none. */
+  readonly atomic: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | SqlError, R>
+}
+
+export const makeEnv = (sql: Sql.SqlClient, keys: Context.Context<KeyProvider>): Env => ({
+  sql,
+  keys,
+  atomic: (self) =>
+    Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) => (Option.isSome(open) ? self : sql.withTransaction(self)))
+})
+
+/** Runs a repository operation: SecretBox gets its keys, driver errors become StoreErrors. */
+export const op = <A, E, R>(env: Env, subject: Subject, self: Effect.Effect<A, E, R>) =>
+  self.pipe(Effect.provideContext(env.keys), mapSql(subject)) as Effect.Effect<
+    A,
+    Exclude<E, SqlError> | StoreError.StoreError,
+    Exclude<R, KeyProvider>
+  >
+
+/**
+ * After an `UPDATE ... WHERE version = ? RETURNING` touched no row: `NotFound` when the row is
+ * gone (or belongs to another merchant), else `Conflict` naming both versions.
+ */
+export const missedUpdate = (
+  subject: Subject,
+  expected: number,
+  current: Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
+): Effect.Effect<never, StoreError.StoreError | SqlError> =>
+  Effect.flatMap(current, (rows) => {
+    const row = rows[0]
+    return Effect.fail(
+      row === undefined
+        ? StoreError.notFound(subject.entity, subject.id)
+        : StoreError.staleVersion(subject.entity, subject.id, expected, num(row["version"]))
+    )
+  })
+
+/** Fails with `NotFound` unless the merchant exists: every owned row needs its merchant. */
+export const merchantExists = (sql: Sql.SqlClient, merchant: string): Effect.Effect<void, StoreError.StoreError | SqlError> =>
+  Effect.flatMap(sql`SELECT 1 AS found FROM paymux_merchants WHERE code = ${merchant}`, (rows) =>
+    rows.length === 0 ? Effect.fail(StoreError.notFound("merchant", merchant)) : Effect.void)
+
+export const bool = (value: unknown): boolean => value === true || value === 1 || value === "1" || value === 1n
+
+export const orNull = <A>(value: A | undefined): A | null => (value === undefined ? null : value)

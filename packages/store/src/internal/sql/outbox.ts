@@ -1,0 +1,221 @@
+/**
+ * The webhook outbox over SQL. A claim is one statement: an `UPDATE` of the oldest due, unleased
+ * rows chosen by a subquery. PostgreSQL adds `FOR UPDATE SKIP LOCKED` so concurrent claimers on
+ * any number of machines pass over each other's rows instead of waiting or double-claiming;
+ * SQLite has a single writer, so the statement alone is atomic. Every change to a leased row
+ * is conditional on the worker still holding the lease.
+ */
+import { randomUUID } from "node:crypto"
+import type { Delivery as D } from "@paymux/webhooks"
+import { Outbox } from "@paymux/webhooks"
+import { Effect } from "effect"
+import { isSqlError, type SqlError } from "effect/sql/SqlError"
+import type { Env } from "./base.ts"
+import { num, optNum } from "./errors.ts"
+
+type Row = Record<string, unknown>
+type OutboxShape = Outbox.OutboxShape
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
+
+const deliveryOf = (row: Row): D.Delivery => {
+  const until = optNum(row["lease_until"])
+  return {
+    id: String(row["delivery_id"]),
+    messageId: String(row["message_id"]),
+    merchant: str(row["merchant"]),
+    mode: row["mode"] as D.Delivery["mode"],
+    url: String(row["url"]),
+    eventType: String(row["event_type"]),
+    subject: str(row["subject"]),
+    contentType: String(row["content_type"]),
+    payload: String(row["payload"]),
+    status: row["status"] as D.Status,
+    attempts: num(row["attempts"]),
+    maxAttempts: num(row["max_attempts"]),
+    nextAttemptAt: num(row["next_attempt_at"]),
+    lease: row["lease_worker"] == null || until === undefined ? null : { workerId: String(row["lease_worker"]), until },
+    trigger: row["trigger_kind"] as D.Delivery["trigger"],
+    resendOf: str(row["resend_of"]),
+    lastError: str(row["last_error"]),
+    createdAt: num(row["created_at"]),
+    updatedAt: num(row["updated_at"])
+  }
+}
+
+const attemptOf = (row: Row): D.Attempt => ({
+  deliveryId: String(row["delivery_id"]),
+  number: num(row["number"]),
+  workerId: String(row["worker_id"]),
+  startedAt: num(row["started_at"]),
+  latencyMillis: num(row["latency_millis"]),
+  httpStatus: optNum(row["http_status"]) ?? null,
+  error: str(row["error"]),
+  responseExcerpt: String(row["response_excerpt"]),
+  outcome: row["outcome"] as D.Outcome
+})
+
+const outboxError = (reason: Outbox.OutboxErrorReason, cause?: unknown): Outbox.OutboxError =>
+  new Outbox.OutboxError({ reason, ...(cause === undefined ? {} : { cause }) })
+
+const fromSql = (e: SqlError): Outbox.OutboxError =>
+  e.reason._tag === "UniqueViolation" || e.reason._tag === "ConstraintError"
+    ? outboxError({ _tag: "Conflict", detail: e.reason.message ?? e.reason._tag }, e)
+    : outboxError({ _tag: "Unavailable", detail: `${e.reason._tag}: ${e.reason.message ?? "database error"}` }, e)
+
+const run = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, SqlError> | Outbox.OutboxError> =>
+  Effect.mapError(self, (e) => (isSqlError(e) ? fromSql(e) : e) as Exclude<E, SqlError> | Outbox.OutboxError)
+
+export const makeOutbox = (env: Env): OutboxShape => {
+  const { atomic, sql } = env
+  const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+
+  const insert = (d: D.Delivery) =>
+    Effect.as(
+      sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, subject, content_type,
+        payload, status, attempts, max_attempts, next_attempt_at, lease_worker, lease_until, trigger_kind, resend_of,
+        last_error, created_at, updated_at) VALUES (${d.id}, ${d.merchant}, ${d.messageId}, ${d.mode}, ${d.url},
+        ${d.eventType}, ${d.subject}, ${d.contentType}, ${d.payload}, ${d.status}, ${d.attempts}, ${d.maxAttempts},
+        ${d.nextAttemptAt}, NULL, NULL, ${d.trigger}, ${d.resendOf}, ${d.lastError}, ${d.createdAt}, ${d.updatedAt})`,
+      d
+    )
+
+  /** Why a conditional change of a leased row touched nothing. */
+  const lost = (deliveryId: string, workerId: string) =>
+    Effect.flatMap(sql`SELECT 1 AS found FROM paymux_outbox WHERE delivery_id = ${deliveryId}`, (rows) =>
+      Effect.fail(
+        rows.length === 0
+          ? outboxError({ _tag: "NotFound", deliveryId })
+          : outboxError({ _tag: "LeaseLost", deliveryId, workerId })
+      ))
+
+  const leasedChange = (deliveryId: string, workerId: string, rows: ReadonlyArray<Row>) =>
+    rows[0] === undefined ? lost(deliveryId, workerId) : Effect.succeed(deliveryOf(rows[0]))
+
+  const historyOf = (deliveries: ReadonlyArray<D.Delivery>) =>
+    Effect.gen(function*() {
+      if (deliveries.length === 0) return []
+      const rows = yield* sql`SELECT * FROM paymux_outbox_attempts WHERE ${sql.in("delivery_id", deliveries.map((d) => d.id))}
+        ORDER BY seq`
+      const byId = new Map<string, Array<D.Attempt>>()
+      for (const row of rows) {
+        const a = attemptOf(row)
+        const list = byId.get(a.deliveryId) ?? []
+        list.push(a)
+        byId.set(a.deliveryId, list)
+      }
+      return deliveries.map((delivery) => ({ delivery, attempts: byId.get(delivery.id) ?? [] }))
+    })
+
+  return {
+    enqueue: (input, now) =>
+      run(insert({
+        id: input.id ?? randomUUID(),
+        messageId: input.messageId ?? `msg_${randomUUID().replaceAll("-", "")}`,
+        merchant: input.merchant ?? null,
+        mode: input.mode,
+        url: input.url,
+        eventType: input.eventType,
+        subject: input.subject ?? null,
+        contentType: input.contentType ?? "application/json",
+        payload: input.payload,
+        status: "pending",
+        attempts: 0,
+        maxAttempts: input.maxAttempts ?? 6,
+        nextAttemptAt: input.availableAt ?? now,
+        lease: null,
+        trigger: "event",
+        resendOf: null,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now
+      })),
+    claim: ({ leaseMillis, limit, now, workerId }) =>
+      run(Effect.map(
+        sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
+          WHERE seq IN (SELECT seq FROM paymux_outbox
+            WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
+            ORDER BY seq LIMIT ${Math.max(0, Math.floor(limit))} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
+          RETURNING *`,
+        // RETURNING order is unspecified; hand work out oldest first.
+        (rows) => [...rows].sort((a, b) => num(a["seq"]) - num(b["seq"])).map(deliveryOf)
+      )),
+    recordAttempt: (attempt, { now, retryAt }) =>
+      run(atomic(Effect.gen(function*() {
+        const error = attempt.outcome === "delivered" ? undefined : attempt.error ?? `HTTP ${attempt.httpStatus}`
+        const { deliveryId, workerId } = attempt
+        const guard = sql`delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId}`
+        const rows = retryAt === undefined
+          ? error === undefined
+            ? yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, updated_at = ${now} WHERE ${guard} RETURNING *`
+            : yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, last_error = ${error}, updated_at = ${now}
+                WHERE ${guard} RETURNING *`
+          : yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, last_error = COALESCE(${error ?? null}, last_error),
+              updated_at = ${now}, next_attempt_at = ${retryAt}, lease_worker = NULL, lease_until = NULL
+              WHERE ${guard} RETURNING *`
+        const delivery = yield* leasedChange(deliveryId, workerId, rows)
+        yield* sql`INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, started_at, latency_millis,
+          http_status, error, response_excerpt, outcome) VALUES (${deliveryId}, ${attempt.number}, ${workerId},
+          ${attempt.startedAt}, ${attempt.latencyMillis}, ${attempt.httpStatus}, ${attempt.error},
+          ${attempt.responseExcerpt}, ${attempt.outcome})`
+        return delivery
+      }))),
+    complete: ({ deliveryId, now, workerId }) =>
+      run(Effect.flatMap(
+        sql`UPDATE paymux_outbox SET status = 'delivered', lease_worker = NULL, lease_until = NULL, updated_at = ${now}
+          WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING *`,
+        (rows) => leasedChange(deliveryId, workerId, rows)
+      )),
+    deadLetter: ({ deliveryId, now, reason, workerId }) =>
+      run(Effect.flatMap(
+        sql`UPDATE paymux_outbox SET status = 'dead', lease_worker = NULL, lease_until = NULL, last_error = ${reason},
+          updated_at = ${now} WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId}
+          RETURNING *`,
+        (rows) => leasedChange(deliveryId, workerId, rows)
+      )),
+    release: ({ deliveryId, workerId }) =>
+      run(Effect.asVoid(Effect.flatMap(
+        sql`UPDATE paymux_outbox SET lease_worker = NULL, lease_until = NULL
+          WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING delivery_id`,
+        (rows) => (rows.length === 0 ? lost(deliveryId, workerId) : Effect.void)
+      ))),
+    get: (deliveryId) =>
+      run(Effect.gen(function*() {
+        const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
+        if (rows[0] === undefined) return yield* outboxError({ _tag: "NotFound", deliveryId })
+        const [history] = yield* historyOf([deliveryOf(rows[0])])
+        return history!
+      })),
+    history: ({ limit, merchant, status, subject }) =>
+      run(Effect.gen(function*() {
+        const clauses = [
+          ...(merchant === undefined ? [] : [sql`merchant = ${merchant}`]),
+          ...(subject === undefined ? [] : [sql`subject = ${subject}`]),
+          ...(status === undefined ? [] : [sql`status = ${status}`])
+        ]
+        const where = clauses.length === 0 ? sql`` : sql`WHERE ${sql.and(clauses)}`
+        const rows = limit === undefined
+          ? yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC`
+          : yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(limit))}`
+        return yield* historyOf(rows.map(deliveryOf))
+      })),
+    resend: (deliveryId, now) =>
+      run(Effect.gen(function*() {
+        const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
+        if (rows[0] === undefined) return yield* outboxError({ _tag: "NotFound", deliveryId })
+        return yield* insert({
+          ...deliveryOf(rows[0]),
+          id: randomUUID(),
+          status: "pending",
+          attempts: 0,
+          nextAttemptAt: now,
+          lease: null,
+          trigger: "resend",
+          resendOf: deliveryId,
+          lastError: null,
+          createdAt: now,
+          updatedAt: now
+        })
+      }))
+  }
+}
