@@ -95,12 +95,27 @@ export const toStoreError = (error: SqlError, subject?: { readonly entity: strin
   Errors.fromSqlError(error, subject)
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * PostgreSQL only: let outbox lease bookkeeping (claim, attempt, complete, dead-letter,
+   * release) commit without waiting for the WAL flush (`synchronous_commit = off` for those
+   * transactions). A database crash may then forget the last moments of bookkeeping, which at
+   * worst delivers a webhook once more (deliveries are at-least-once, deduplicated by
+   * `webhook-id`). Enqueues and every other write stay durable. Default `false`.
+   */
+  readonly relaxedOutboxCommits?: boolean | undefined
+}
+
+/**
  * Builds every port over the given client without migrating (the caller migrated already).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Context.Context<Services>, never, Sql.SqlClient | KeyProvider> = Effect.gen(function*() {
+export const make = (options: Options = {}): Effect.Effect<Context.Context<Services>, never, Sql.SqlClient | KeyProvider> => Effect.gen(function*() {
   const sql = yield* Sql.SqlClient
   const keys = Context.make(KeyProvider, yield* KeyProvider)
   const env = makeEnv(sql, keys)
@@ -116,7 +131,7 @@ export const make: Effect.Effect<Context.Context<Services>, never, Sql.SqlClient
     Context.add(ApiKeyRepository, makeApiKeys(env)),
     Context.add(AuditLog, makeAuditLog(env)),
     Context.add(Transaction, transaction),
-    Context.add(Outbox.Outbox, makeOutbox(env))
+    Context.add(Outbox.Outbox, makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true }))
   )
 })
 
@@ -127,6 +142,13 @@ export const make: Effect.Effect<Context.Context<Services>, never, Sql.SqlClient
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Services, StoreError, Sql.SqlClient | KeyProvider> = Layer.effectContext(
-  Effect.andThen(migrate, make)
-)
+export const layerWith = (options: Options): Layer.Layer<Services, StoreError, Sql.SqlClient | KeyProvider> =>
+  Layer.effectContext(Effect.andThen(migrate, make(options)))
+
+/**
+ * `layerWith` with the defaults.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Services, StoreError, Sql.SqlClient | KeyProvider> = layerWith({})

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto"
 import type { Delivery as D } from "@paymux/webhooks"
 import { Outbox } from "@paymux/webhooks"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { Env } from "./base.ts"
 import { num, optNum } from "./errors.ts"
@@ -66,9 +66,21 @@ const fromSql = (e: SqlError): Outbox.OutboxError =>
 const run = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, SqlError> | Outbox.OutboxError> =>
   Effect.mapError(self, (e) => (isSqlError(e) ? fromSql(e) : e) as Exclude<E, SqlError> | Outbox.OutboxError)
 
-export const makeOutbox = (env: Env): OutboxShape => {
+export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean }): OutboxShape => {
   const { atomic, sql } = env
   const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+  /**
+   * Lease bookkeeping (claim, attempts, complete, dead-letter, release) may commit without
+   * waiting for the WAL flush on PostgreSQL. A database crash can then forget the last moments
+   * of bookkeeping, which at worst sends a delivery once more: deliveries are at-least-once and
+   * carry a stable `webhook-id` for receivers to deduplicate. Enqueues keep the caller's
+   * durability. Inside a caller's transaction nothing changes.
+   */
+  const bookkeeping = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+    !(pg && options.relaxedCommits)
+      ? self
+      : Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
+        Option.isSome(open) ? self : sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self)))
 
   const insert = (d: D.Delivery) =>
     Effect.as(
@@ -131,7 +143,7 @@ export const makeOutbox = (env: Env): OutboxShape => {
         updatedAt: now
       })),
     claim: ({ leaseMillis, limit, now, workerId }) =>
-      run(Effect.map(
+      run(bookkeeping(Effect.map(
         sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
           WHERE seq IN (SELECT seq FROM paymux_outbox
             WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
@@ -139,9 +151,9 @@ export const makeOutbox = (env: Env): OutboxShape => {
           RETURNING *`,
         // RETURNING order is unspecified; hand work out oldest first.
         (rows) => [...rows].sort((a, b) => num(a["seq"]) - num(b["seq"])).map(deliveryOf)
-      )),
+      ))),
     recordAttempt: (attempt, { now, retryAt }) =>
-      run(atomic(Effect.gen(function*() {
+      run(bookkeeping(atomic(Effect.gen(function*() {
         const error = attempt.outcome === "delivered" ? undefined : attempt.error ?? `HTTP ${attempt.httpStatus}`
         const { deliveryId, workerId } = attempt
         const guard = sql`delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId}`
@@ -159,26 +171,26 @@ export const makeOutbox = (env: Env): OutboxShape => {
           ${attempt.startedAt}, ${attempt.latencyMillis}, ${attempt.httpStatus}, ${attempt.error},
           ${attempt.responseExcerpt}, ${attempt.outcome})`
         return delivery
-      }))),
+      })))),
     complete: ({ deliveryId, now, workerId }) =>
-      run(Effect.flatMap(
+      run(bookkeeping(Effect.flatMap(
         sql`UPDATE paymux_outbox SET status = 'delivered', lease_worker = NULL, lease_until = NULL, updated_at = ${now}
           WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING *`,
         (rows) => leasedChange(deliveryId, workerId, rows)
-      )),
+      ))),
     deadLetter: ({ deliveryId, now, reason, workerId }) =>
-      run(Effect.flatMap(
+      run(bookkeeping(Effect.flatMap(
         sql`UPDATE paymux_outbox SET status = 'dead', lease_worker = NULL, lease_until = NULL, last_error = ${reason},
           updated_at = ${now} WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId}
           RETURNING *`,
         (rows) => leasedChange(deliveryId, workerId, rows)
-      )),
+      ))),
     release: ({ deliveryId, workerId }) =>
-      run(Effect.asVoid(Effect.flatMap(
+      run(bookkeeping(Effect.asVoid(Effect.flatMap(
         sql`UPDATE paymux_outbox SET lease_worker = NULL, lease_until = NULL
           WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING delivery_id`,
         (rows) => (rows.length === 0 ? lost(deliveryId, workerId) : Effect.void)
-      ))),
+      )))),
     get: (deliveryId) =>
       run(Effect.gen(function*() {
         const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`

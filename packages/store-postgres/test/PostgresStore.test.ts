@@ -1,0 +1,198 @@
+import { describe, expect, it } from "@effect/vitest"
+import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
+import { Outbox } from "@paymux/webhooks"
+import { Effect, Exit, Layer, Redacted } from "effect"
+import * as SqlClient from "effect/sql/SqlClient"
+import { afterAll } from "vitest"
+import { PostgresStore } from "../src/index.ts"
+import * as F from "./fixtures.ts"
+import { freshSchema, pgUrl, requirePg } from "./pg.ts"
+
+const reasonOf = <A, E>(exit: Exit.Exit<A, E>): string | undefined => {
+  if (Exit.isSuccess(exit)) return undefined
+  const failure = exit.cause.reasons.find((r) => r._tag === "Fail") as { error?: { reason?: { _tag: string } } } | undefined
+  return failure?.error?.reason?._tag
+}
+
+if (requirePg("PostgresStore.test.ts")) {
+  const url = pgUrl!
+  const keys = KeyProvider.layerStatic({ keys: [{ id: "k1", key: new Uint8Array(32).fill(7) }], pepper: new Uint8Array(32).fill(9) })
+  const schemas: Array<string> = []
+  /** A store in its own, new schema. */
+  const fresh = (): { readonly schema: string; readonly layer: Layer.Layer<PostgresStore.Services | SqlClient.SqlClient, unknown> } => {
+    const schema = freshSchema()
+    schemas.push(schema)
+    const client = PostgresStore.layerClient({ url, schema, maxConnections: 8 })
+    return { schema, layer: Layer.provideMerge(SqlStore.layerWith({ relaxedOutboxCommits: true }), Layer.merge(client, keys)) }
+  }
+  afterAll(async () => {
+    await Effect.runPromise(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      for (const s of schemas) yield* sql.unsafe(`DROP SCHEMA IF EXISTS "${s}" CASCADE`)
+    }).pipe(Effect.provide(PostgresStore.layerClient({ url }))))
+  })
+
+  describe("PostgresStore: round trips", () => {
+    it.live("channels: sequences, order, optimistic concurrency, tenant scoping, unassign on remove", () =>
+      Effect.gen(function*() {
+        const merchants = yield* Repositories.MerchantRepository
+        const channels = yield* Repositories.ChannelRepository
+        const subs = yield* Repositories.SubMerchantRepository
+        yield* merchants.create(F.merchant(1))
+        const a = yield* channels.create(F.channel(1, 1))
+        const b = yield* channels.create(F.channel(1, 2))
+        expect([a.sequence, b.sequence]).toEqual([1, 2])
+        expect((yield* channels.list(F.merchantCode(1))).map((c) => c.key)).toEqual([a.key, b.key])
+        const got = yield* channels.get(F.merchantCode(1), a.key)
+        expect(got).toEqual(a)
+        expect(reasonOf(yield* Effect.exit(channels.get(F.merchantCode(2), a.key)))).toBe("NotFound")
+        yield* channels.update({ ...a, name: "Renamed" as typeof a.name })
+        expect(reasonOf(yield* Effect.exit(channels.update(a)))).toBe("Conflict")
+        const sub = yield* subs.create(F.tier(1, "A01"))
+        yield* subs.update({ ...sub, channels: [b.key, a.key] })
+        yield* channels.remove(F.merchantCode(1), a.key, 1)
+        expect((yield* channels.listForTier(F.merchantCode(1), sub.tier)).map((c) => c.key)).toEqual([b.key])
+        expect((yield* channels.create(F.channel(1, 3))).sequence).toBe(3)
+      }).pipe(Effect.provide(fresh().layer)))
+
+    it.live("50 concurrent edits of one channel: one winner per version", () =>
+      Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        const channels = yield* Repositories.ChannelRepository
+        const a = yield* channels.create(F.channel(1, 1))
+        const results = yield* Effect.all(
+          Array.from({ length: 50 }, (_, i) => Effect.exit(channels.update({ ...a, name: `Edit ${i}` as typeof a.name }))),
+          { concurrency: "unbounded" }
+        )
+        expect(results.filter(Exit.isSuccess).length).toBe(1)
+        expect(results.filter((e) => reasonOf(e) === "Conflict").length).toBe(49)
+        expect((yield* channels.get(F.merchantCode(1), a.key)).version).toBe(1)
+      }).pipe(Effect.provide(fresh().layer)))
+
+    it.live("a failed unit of work leaves nothing behind", () =>
+      Effect.gen(function*() {
+        const merchants = yield* Repositories.MerchantRepository
+        const tx = yield* Transaction.Transaction
+        const outbox = yield* Outbox.Outbox
+        const audit = yield* AuditLog.AuditLog
+        const exit = yield* Effect.exit(tx.withTransaction(Effect.gen(function*() {
+          yield* merchants.create(F.merchant(1))
+          yield* audit.append({ id: "a1", merchant: "imp00000001", actor: "t", action: "x", target: "y", before: null, after: null, at: 1 })
+          yield* tx.withTransaction(outbox.enqueue({ mode: "live", url: "https://x.test/", eventType: "e", payload: "{}" }, 1))
+          return yield* Effect.fail("boom")
+        })))
+        expect(Exit.isFailure(exit)).toBe(true)
+        expect(yield* merchants.list()).toEqual([])
+        expect(yield* outbox.history({})).toEqual([])
+        expect(yield* audit.list("imp00000001")).toEqual([])
+      }).pipe(Effect.provide(fresh().layer)))
+
+    it.live("raw rows hold no secret plaintext", () =>
+      Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1, "kcp-site-key-PLAINTEXT-canary"))
+        yield* (yield* Repositories.WebhookSettingsRepository).putSecrets(F.merchantCode(1), "live", [Redacted.make("whsec_PLAINTEXTcanary")])
+        const sql = yield* SqlClient.SqlClient
+        const tables = yield* sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables
+          WHERE table_schema = current_schema()`
+        let raw = ""
+        for (const t of tables) raw += JSON.stringify(yield* sql.unsafe(`SELECT * FROM "${t.table_name}"`), (_, v) => (typeof v === "bigint" ? String(v) : v))
+        expect(raw).not.toContain("PLAINTEXT")
+        expect(raw).toContain("pmx1.k1.")
+        const back = yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(F.merchantCode(1), "live")
+        expect(back.map(Redacted.value)).toEqual(["whsec_PLAINTEXTcanary"])
+      }).pipe(Effect.provide(fresh().layer)))
+  })
+
+  describe("PostgresStore: outbox", () => {
+    it.live("4 concurrent claimers never double-claim", () =>
+      Effect.gen(function*() {
+        const outbox = yield* Outbox.Outbox
+        const total = 400
+        const now = 1_000
+        yield* Effect.forEach(Array.from({ length: total }, (_, i) => i), (i) =>
+          outbox.enqueue({ id: `d${i}`, mode: "live", url: "https://x.test/", eventType: "e", payload: "{}" }, now), { concurrency: 8 })
+        const worker = (workerId: string) =>
+          Effect.gen(function*() {
+            const mine: Array<string> = []
+            while (true) {
+              const batch = yield* outbox.claim({ workerId, now, leaseMillis: 60_000, limit: 7 })
+              if (batch.length === 0) return mine
+              for (const d of batch) {
+                yield* outbox.complete({ deliveryId: d.id, workerId, now })
+                mine.push(d.id)
+              }
+            }
+          })
+        const claimed = (yield* Effect.all(["w1", "w2", "w3", "w4"].map(worker), { concurrency: "unbounded" })).flat()
+        expect(claimed.length).toBe(total)
+        expect(new Set(claimed).size).toBe(total)
+        expect(yield* outbox.claim({ workerId: "late", now: now + 120_000, leaseMillis: 1, limit: 10 })).toEqual([])
+      }).pipe(Effect.provide(fresh().layer)))
+  })
+
+  describe("PostgresStore: migrations", () => {
+    it.live("records the version and refuses a newer schema", () =>
+      Effect.gen(function*() {
+        const schema = freshSchema()
+        schemas.push(schema)
+        expect(yield* PostgresStore.migrate({ url, schema })).toBe(SqlStore.schemaVersion)
+        expect(yield* PostgresStore.migrate({ url, schema })).toBe(SqlStore.schemaVersion)
+        yield* Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`INSERT INTO paymux_migrations (migration_id, name) VALUES (${SqlStore.schemaVersion + 1}, 'future')`
+        }).pipe(Effect.provide(PostgresStore.layerClient({ url, schema })))
+        const exit = yield* Effect.exit(Layer.build(PostgresStore.layer({ url, schema, keyProvider: keys })).pipe(Effect.scoped))
+        expect(reasonOf(exit)).toBe("SchemaTooNew")
+      }))
+  })
+
+  describe("PostgresStore: driver failures", () => {
+    it.live("connection refused is Unavailable (retryable)", () =>
+      Effect.gen(function*() {
+        const exit = yield* Effect.exit(
+          Layer.build(PostgresStore.layer({ url: "postgres://postgres:postgres@127.0.0.1:1/none", connectTimeoutMillis: 2000, keyProvider: keys }))
+            .pipe(Effect.scoped)
+        )
+        expect(reasonOf(exit)).toBe("Unavailable")
+      }))
+
+    it.live("a unique violation is Conflict", () =>
+      Effect.gen(function*() {
+        const merchants = yield* Repositories.MerchantRepository
+        yield* merchants.create(F.merchant(1))
+        expect(reasonOf(yield* Effect.exit(merchants.create(F.merchant(1))))).toBe("Conflict")
+      }).pipe(Effect.provide(fresh().layer)))
+
+    it.live("a serialization failure is Unavailable (retryable)", () => {
+      const { layer, schema } = fresh()
+      return Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        const sql = yield* SqlClient.SqlClient
+        const tx = yield* Transaction.Transaction
+        // A second client, so its write is outside our transaction.
+        const other = Effect.gen(function*() {
+          const sql2 = yield* SqlClient.SqlClient
+          yield* sql2`UPDATE paymux_merchants SET name = 'Other'`
+        }).pipe(Effect.provide(PostgresStore.layerClient({ url, schema })))
+        const exit = yield* Effect.exit(tx.withTransaction(Effect.gen(function*() {
+          yield* sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`
+          yield* sql`SELECT name FROM paymux_merchants`
+          yield* other
+          yield* sql`UPDATE paymux_merchants SET name = 'Mine'`
+        })))
+        expect(reasonOf(exit)).toBe("Unavailable")
+        expect(Exit.isFailure(exit) && JSON.stringify((exit.cause.reasons[0] as any).error.reason)).toContain("SerializationError")
+      }).pipe(Effect.provide(layer))
+    })
+
+    it.live("a row that does not decode is Corrupt", () =>
+      Effect.gen(function*() {
+        const merchants = yield* Repositories.MerchantRepository
+        yield* merchants.create(F.merchant(1))
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`UPDATE paymux_merchants SET policy = 'sometimes'`
+        expect(reasonOf(yield* Effect.exit(merchants.get(F.merchantCode(1))))).toBe("Corrupt")
+      }).pipe(Effect.provide(fresh().layer)))
+  })
+}

@@ -1,0 +1,246 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
+import { Outbox } from "@paymux/webhooks"
+import Database from "better-sqlite3"
+import { Effect, Exit, Layer, Redacted } from "effect"
+import { SqliteStore } from "../src/index.ts"
+import * as F from "./fixtures.ts"
+
+const keys = KeyProvider.layerEphemeral
+const memory = (): Layer.Layer<SqliteStore.Services, unknown> => SqliteStore.layer({ filename: ":memory:", keyProvider: keys })
+
+const reasonOf = <A, E>(exit: Exit.Exit<A, E>): string | undefined => {
+  if (Exit.isSuccess(exit)) return undefined
+  const error = exit.cause.reasons.find((r) => r._tag === "Fail") as { error?: { reason?: { _tag: string } } } | undefined
+  return error?.error?.reason?._tag
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), "paymux-sqlite-"))
+
+describe("SqliteStore: round trips", () => {
+  it.effect("channels get sequences, keep order, and enforce optimistic concurrency", () =>
+    Effect.gen(function*() {
+      const merchants = yield* Repositories.MerchantRepository
+      const channels = yield* Repositories.ChannelRepository
+      yield* merchants.create(F.merchant(1))
+      const a = yield* channels.create(F.channel(1, 1))
+      const b = yield* channels.create(F.channel(1, 2))
+      expect([a.sequence, b.sequence]).toEqual([1, 2])
+      const listed = yield* channels.list(F.merchantCode(1))
+      expect(listed.map((c) => c.key)).toEqual([a.key, b.key])
+      expect(Redacted.value(listed[0]!.credentials["site_key"]!)).toBe("site-key-secret-1-1-xyzzy")
+      const renamed = yield* channels.update({ ...a, name: "Renamed" as typeof a.name })
+      expect(renamed.version).toBe(1)
+      expect(reasonOf(yield* Effect.exit(channels.update({ ...a, name: "Stale" as typeof a.name })))).toBe("Conflict")
+      expect(reasonOf(yield* Effect.exit(channels.create({ ...F.channel(1, 1), key: F.channelKey(999) })))).toBe("Conflict")
+      expect(reasonOf(yield* Effect.exit(channels.get(F.merchantCode(2), a.key)))).toBe("NotFound")
+      yield* channels.remove(F.merchantCode(1), a.key, 1)
+      const c = yield* channels.create(F.channel(1, 3))
+      expect(c.sequence).toBe(3)
+    }).pipe(Effect.provide(memory())))
+
+  it.effect("removing a channel unassigns it from tiers and groups", () =>
+    Effect.gen(function*() {
+      const merchants = yield* Repositories.MerchantRepository
+      const channels = yield* Repositories.ChannelRepository
+      const subs = yield* Repositories.SubMerchantRepository
+      const groups = yield* Repositories.ChannelGroupRepository
+      yield* merchants.create(F.merchant(1))
+      const a = yield* channels.create(F.channel(1, 1))
+      const b = yield* channels.create(F.channel(1, 2))
+      const sub = yield* subs.create(F.tier(1, "A01"))
+      yield* subs.update({ ...sub, channels: [b.key, a.key] })
+      expect((yield* channels.listForTier(F.merchantCode(1), sub.tier)).map((c) => c.key)).toEqual([a.key, b.key])
+      const group = yield* groups.create({
+        id: "channel-group-00000000-0000-4000-8000-000000000001" as never,
+        merchant: F.merchantCode(1), name: "Split" as never, mode: "live",
+        members: [{ channel: a.key, weight: 50 }, { channel: b.key, weight: 50 }], createdAt: 0, version: 0
+      })
+      yield* channels.remove(F.merchantCode(1), a.key, 0)
+      const after = yield* subs.get(F.merchantCode(1), sub.tier)
+      expect(after.channels).toEqual([b.key])
+      expect(after.version).toBe(2)
+      const g = yield* groups.get(F.merchantCode(1), group.id)
+      expect(g.members.map((m) => m.channel)).toEqual([b.key])
+      expect(g.version).toBe(1)
+    }).pipe(Effect.provide(memory())))
+
+  it.effect("a failed unit of work leaves nothing behind; nesting joins", () =>
+    Effect.gen(function*() {
+      const merchants = yield* Repositories.MerchantRepository
+      const tx = yield* Transaction.Transaction
+      const outbox = yield* Outbox.Outbox
+      const failed = yield* Effect.exit(tx.withTransaction(Effect.gen(function*() {
+        yield* merchants.create(F.merchant(1))
+        yield* tx.withTransaction(outbox.enqueue({ mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" }, 1))
+        return yield* Effect.fail("boom")
+      })))
+      expect(Exit.isFailure(failed)).toBe(true)
+      expect(yield* merchants.list()).toEqual([])
+      expect(yield* outbox.history({})).toEqual([])
+    }).pipe(Effect.provide(memory())))
+
+  it.effect("settings, secrets, whitelist, API keys and audit", () =>
+    Effect.gen(function*() {
+      yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+      const code = F.merchantCode(1)
+      const hooks = yield* Repositories.WebhookSettingsRepository
+      const empty = yield* hooks.get(code)
+      const saved = yield* hooks.put({ ...empty, contentType: "form" })
+      expect(saved.version).toBe(1)
+      expect(reasonOf(yield* Effect.exit(hooks.put(empty)))).toBe("Conflict")
+      yield* hooks.putSecrets(code, "live", [Redacted.make("whsec_new"), Redacted.make("whsec_old")])
+      expect((yield* hooks.getSecrets(code, "live")).map(Redacted.value)).toEqual(["whsec_new", "whsec_old"])
+      const whitelist = yield* Repositories.WhitelistRepository
+      const w = yield* whitelist.put({ ...(yield* whitelist.get(code)), rules: ["10.0.0.0/8"] })
+      expect((yield* whitelist.get(code)).rules).toEqual(["10.0.0.0/8"])
+      expect(w.version).toBe(1)
+      const apiKeys = yield* Repositories.ApiKeyRepository
+      const k = yield* apiKeys.create(F.apiKey(1, 1))
+      expect(yield* apiKeys.get(k.id)).toEqual(k)
+      expect(reasonOf(yield* Effect.exit(apiKeys.create(k)))).toBe("Conflict")
+      const audit = yield* AuditLog.AuditLog
+      yield* audit.append({ id: "a1", merchant: code, actor: "ops", action: "channel.create", target: "c", before: null, after: { n: 1 }, at: 1 })
+      yield* audit.append({ id: "a2", merchant: code, actor: "ops", action: "channel.update", target: "c", before: { n: 1 }, after: { n: 2 }, at: 2 })
+      expect((yield* audit.list(code)).map((e) => e.id)).toEqual(["a2", "a1"])
+      expect((yield* audit.list(code, { action: "channel.create" }))[0]!.after).toEqual({ n: 1 })
+    }).pipe(Effect.provide(memory())))
+
+  it.effect("outbox: claims lease rows, completed rows never come back", () =>
+    Effect.gen(function*() {
+      const outbox = yield* Outbox.Outbox
+      for (let i = 0; i < 3; i++) {
+        yield* outbox.enqueue({ id: `d${i}`, merchant: "imp00000001", mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" }, 100)
+      }
+      const first = yield* outbox.claim({ workerId: "w1", now: 100, leaseMillis: 1000, limit: 2 })
+      expect(first.map((d) => d.id)).toEqual(["d0", "d1"])
+      expect((yield* outbox.claim({ workerId: "w2", now: 200, leaseMillis: 1000, limit: 5 })).map((d) => d.id)).toEqual(["d2"])
+      yield* outbox.recordAttempt({
+        deliveryId: "d0", number: 1, workerId: "w1", startedAt: 150, latencyMillis: 3.5, httpStatus: 200, error: null,
+        responseExcerpt: "ok", outcome: "delivered"
+      }, { now: 160 })
+      yield* outbox.complete({ deliveryId: "d0", workerId: "w1", now: 170 })
+      expect(reasonOf(yield* Effect.exit(outbox.complete({ deliveryId: "d1", workerId: "w2", now: 170 })))).toBe("LeaseLost")
+      // w1 crashed holding d1: after the lease lapses another worker gets it; d0 stays done.
+      expect((yield* outbox.claim({ workerId: "w3", now: 1200, leaseMillis: 1000, limit: 5 })).map((d) => d.id)).toEqual(["d1", "d2"])
+      const h = yield* outbox.get("d0")
+      expect(h.delivery.status).toBe("delivered")
+      expect(h.attempts.map((a) => a.latencyMillis)).toEqual([3.5])
+      expect((yield* outbox.history({ merchant: "imp00000001", limit: 2 })).map((x) => x.delivery.id)).toEqual(["d2", "d1"])
+      expect((yield* outbox.history({ merchant: "imp00000002" }))).toEqual([])
+      const again = yield* outbox.resend("d0", 2000)
+      expect(again.messageId).toBe(h.delivery.messageId)
+      expect(again.resendOf).toBe("d0")
+    }).pipe(Effect.provide(memory())))
+})
+
+const rawText = (file: string): string => {
+  const db = new Database(file, { readonly: true })
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
+    return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t.name}"`).all())).join("\n")
+  } finally {
+    db.close()
+  }
+}
+
+describe("SqliteStore: a real file", () => {
+  it.effect("uses WAL, keeps data across restarts, and stores no secret plaintext", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const file = join(dir, "paymux.db")
+      const key = KeyProvider.layerStatic({ keys: [{ id: "k1", key: new Uint8Array(32).fill(7) }], pepper: new Uint8Array(32).fill(9) })
+      const layer = SqliteStore.layer({ filename: file, keyProvider: key })
+      yield* Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1, "kcp-site-key-PLAINTEXT-canary"))
+        yield* (yield* Repositories.WebhookSettingsRepository).putSecrets(F.merchantCode(1), "live", [Redacted.make("whsec_PLAINTEXTcanary")])
+      }).pipe(Effect.provide(layer))
+      const db = new Database(file, { readonly: true })
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal")
+      db.close()
+      const raw = rawText(file) + readFileSync(file).toString("latin1")
+      expect(raw).not.toContain("PLAINTEXT")
+      expect(raw).toContain("pmx1.k1.")
+      const reopened = yield* Effect.gen(function*() {
+        return yield* (yield* Repositories.ChannelRepository).list(F.merchantCode(1))
+      }).pipe(Effect.provide(layer))
+      expect(Redacted.value(reopened[0]!.credentials["site_key"]!)).toBe("kcp-site-key-PLAINTEXT-canary")
+      rmSync(dir, { recursive: true, force: true })
+    }))
+})
+
+describe("SqliteStore: migrations", () => {
+  it.effect("migrate is idempotent and records the version", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const file = join(dir, "m.db")
+      expect(yield* SqliteStore.migrate({ filename: file })).toBe(SqlStore.schemaVersion)
+      expect(yield* SqliteStore.migrate({ filename: file })).toBe(SqlStore.schemaVersion)
+      const db = new Database(file)
+      expect(db.prepare("SELECT migration_id FROM paymux_migrations").all()).toEqual([{ migration_id: 1 }])
+      db.prepare("INSERT INTO paymux_migrations (migration_id, name) VALUES (?, ?)").run(SqlStore.schemaVersion + 1, "future")
+      db.close()
+      const exit = yield* Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })).pipe(Effect.scoped))
+      expect(reasonOf(exit)).toBe("SchemaTooNew")
+      rmSync(dir, { recursive: true, force: true })
+    }))
+})
+
+describe("SqliteStore: driver failures", () => {
+  it.effect("a database that cannot be opened is Unavailable (retryable)", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(
+        Layer.build(SqliteStore.layer({ filename: "/nonexistent-dir/paymux.db", keyProvider: keys })).pipe(Effect.scoped)
+      )
+      expect(reasonOf(exit)).toBe("Unavailable")
+    }))
+
+  it.effect("a unique violation is Conflict", () =>
+    Effect.gen(function*() {
+      const merchants = yield* Repositories.MerchantRepository
+      yield* merchants.create(F.merchant(1))
+      const exit = yield* Effect.exit(merchants.create(F.merchant(1)))
+      expect(reasonOf(exit)).toBe("Conflict")
+    }).pipe(Effect.provide(memory())))
+
+  it.effect("SQLITE_BUSY (another process holds the write lock) is Unavailable", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const file = join(dir, "busy.db")
+      yield* SqliteStore.migrate({ filename: file })
+      const other = new Database(file)
+      other.prepare("BEGIN IMMEDIATE").run()
+      const exit = yield* Effect.exit(
+        Effect.gen(function*() {
+          return yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        }).pipe(Effect.provide(SqliteStore.layer({ filename: file, busyTimeoutMillis: 20, keyProvider: keys })))
+      )
+      other.prepare("ROLLBACK").run()
+      other.close()
+      expect(reasonOf(exit)).toBe("Unavailable")
+      expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as any).error.retryable).toBe(true)
+      rmSync(dir, { recursive: true, force: true })
+    }))
+
+  it.effect("a row that does not decode is Corrupt", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const file = join(dir, "corrupt.db")
+      const layer = SqliteStore.layer({ filename: file, keyProvider: keys })
+      yield* Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+      }).pipe(Effect.provide(layer))
+      const db = new Database(file)
+      db.prepare("UPDATE paymux_merchants SET policy = 'sometimes'").run()
+      db.close()
+      const exit = yield* Effect.exit(Effect.gen(function*() {
+        return yield* (yield* Repositories.MerchantRepository).get(F.merchantCode(1))
+      }).pipe(Effect.provide(layer)))
+      expect(reasonOf(exit)).toBe("Corrupt")
+      rmSync(dir, { recursive: true, force: true })
+    }))
+})

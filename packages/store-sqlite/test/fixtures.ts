@@ -1,0 +1,39 @@
+import { ApiKey, Identifiers, Merchant, PaymentChannel, PgCatalog, SubMerchant } from "@paymux/domain"
+import { Redacted, Result } from "effect"
+
+export const merchantCode = (n: number): Identifiers.MerchantCode => Identifiers.MerchantCode.make(`imp${String(n).padStart(8, "0")}`)
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, "0")
+
+export const channelKey = (n: number): Identifiers.ChannelKey =>
+  Identifiers.ChannelKey.make(`channel-key-${hex(n, 8)}-0000-4000-8000-000000000000`)
+
+export const merchant = (n: number): Merchant.Merchant =>
+  Result.getOrThrow(Merchant.make({ code: merchantCode(n), name: `Merchant ${n}`, createdAt: 1_700_000_000_000 + n }))
+
+/** A live KCP channel whose site key is a recognisable secret. */
+export const channel = (m: number, n: number, siteKey = `site-key-secret-${m}-${n}-xyzzy`): PaymentChannel.PaymentChannel =>
+  Result.getOrThrow(PaymentChannel.make(PgCatalog.builtIn, {
+    key: channelKey(m * 100_000 + n),
+    merchant: merchantCode(m),
+    mode: "live",
+    pg: "kcp",
+    mid: `SITE${n}`,
+    paymentType: "window.general",
+    payMethods: ["card"],
+    credentials: { site_key: Redacted.make(siteKey) },
+    sequence: 0,
+    createdAt: 1_700_000_000_000 + n
+  }))
+
+export const tier = (m: number, code: string): SubMerchant.SubMerchant =>
+  Result.getOrThrow(SubMerchant.make({ merchant: merchantCode(m), tier: code, createdAt: 1_700_000_000_000 }))
+
+export const apiKey = (m: number, n: number): ApiKey.ApiKey =>
+  Result.getOrThrow(ApiKey.make({
+    id: `ak_${String(m).padStart(12, "0")}${String(n).padStart(12, "0")}`,
+    merchant: merchantCode(m),
+    name: `key ${n}`,
+    secretHash: "ab".repeat(32),
+    createdAt: 1_700_000_000_000 + n
+  }))
