@@ -48,21 +48,24 @@ export const layerClient = (options: Options): Layer.Layer<SqlClient.SqlClient, 
   ).pipe(Layer.provide(Reactivity.layer))
 
 /**
- * The SQLite store. With `keyProvider`, secrets are sealed with the keys it provides;
- * without, the layer needs a `KeyProvider` from its context.
+ * The SQLite store. With `keyProvider`, secrets are sealed with the keys it provides (and the
+ * layer provides them onward); without, the layer needs a `KeyProvider` from its context.
  *
  * @since 0.1.0
  * @category layers
  */
 export function layer<E>(
   options: Options & { readonly keyProvider: Layer.Layer<KeyProvider.KeyProvider, E> }
-): Layer.Layer<Services, StoreError.StoreError | E>
+): Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError | E>
 export function layer(options: Options): Layer.Layer<Services, StoreError.StoreError, KeyProvider.KeyProvider>
 export function layer<E>(
   options: Options & { readonly keyProvider?: Layer.Layer<KeyProvider.KeyProvider, E> | undefined }
-): Layer.Layer<Services, StoreError.StoreError | E, KeyProvider.KeyProvider> {
+): Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError | E, KeyProvider.KeyProvider> {
   const store = SqlStore.layer.pipe(Layer.provide(layerClient(options)))
-  return options.keyProvider === undefined ? store : Layer.provide(store, options.keyProvider)
+  // With its own keys the layer also offers them, so API-secret hashing (which needs the pepper)
+  // works over the same store without wiring the keys twice.
+  if (options.keyProvider === undefined) return store as Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError, KeyProvider.KeyProvider>
+  return Layer.provideMerge(store, options.keyProvider)
 }
 
 /**
