@@ -1,0 +1,70 @@
+/**
+ * Every failure a use case can end with, and the services the use cases need.
+ *
+ * @since 0.1.0
+ */
+import type { ResolutionError } from "@paymux/channel-resolver"
+import type { DomainError } from "@paymux/domain"
+import type { AuditLog, KeyProvider, Repositories, StoreError, Transaction } from "@paymux/store"
+import type { Outbox } from "@paymux/webhooks"
+import type { Cidr } from "@paymux/whitelist"
+import { Schema } from "effect"
+import type { ResolverCache } from "./ResolverCache.ts"
+
+/**
+ * A presented API key or secret that does not authenticate. It never says which part was wrong.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unauthenticated", {}) {
+  override get message(): string {
+    return "the API key or secret is not valid"
+  }
+}
+
+/**
+ * A webhook could not be sent: no URL saved for the mode, or the URL is refused.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WebhookNotSent extends Schema.TaggedError<WebhookNotSent>()("WebhookNotSent", {
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `webhook not sent: ${this.reason}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type AdminError =
+  | DomainError.DomainError
+  | StoreError.StoreError
+  | Unauthenticated
+  | Cidr.InvalidCidr
+  | ResolutionError.ResolutionError
+  | WebhookNotSent
+
+/**
+ * The store services every use case may touch, plus the resolver cache.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AdminServices =
+  | Repositories.MerchantRepository
+  | Repositories.SubMerchantRepository
+  | Repositories.ChannelRepository
+  | Repositories.ChannelGroupRepository
+  | Repositories.WebhookSettingsRepository
+  | Repositories.WhitelistRepository
+  | Repositories.ApiKeyRepository
+  | AuditLog.AuditLog
+  | Transaction.Transaction
+  | KeyProvider.KeyProvider
+  | Outbox.Outbox
+  | ResolverCache

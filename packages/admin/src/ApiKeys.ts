@@ -1,0 +1,171 @@
+/**
+ * API keys: issue (the secret is shown once), list, rotate (the old secret stops working at once),
+ * revoke, and verify a presented key. Only a keyed hash of each secret is stored.
+ *
+ * @since 0.1.0
+ */
+import { ApiKey, Identifiers } from "@paymux/domain"
+import { Repositories, SecretHasher, StoreError, Transaction } from "@paymux/store"
+import { Clock, Effect, type Redacted } from "effect"
+import { type AdminError, type AdminServices, Unauthenticated } from "./AdminError.ts"
+import { audit } from "./internal/audit.ts"
+
+/**
+ * A key as listed: never its secret or hash.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ApiKeyView {
+  readonly id: string
+  readonly merchant: string
+  readonly name: string
+  readonly createdAt: number
+  readonly expiresAt?: number
+  readonly revokedAt?: number
+  readonly status: "active" | "expired" | "revoked"
+}
+
+/**
+ * A newly issued or rotated key with its secret: show the secret once, then drop it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IssuedKey {
+  readonly key: ApiKeyView
+  readonly secret: Redacted.Redacted<string>
+}
+
+/**
+ * @since 0.1.0
+ * @category getters
+ */
+export const view = (key: ApiKey.ApiKey, now: number): ApiKeyView => ({
+  id: key.id,
+  merchant: key.merchant,
+  name: key.name,
+  createdAt: key.createdAt,
+  ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
+  ...(key.revokedAt === undefined ? {} : { revokedAt: key.revokedAt }),
+  status: ApiKey.unusableReason(key, now) ?? "active"
+})
+
+const redactedKey = (key: ApiKey.ApiKey) => ({ id: key.id, name: key.name, expiresAt: key.expiresAt ?? null, revokedAt: key.revokedAt ?? null })
+
+/**
+ * Issues a key for a merchant, optionally expiring at `expiresAt` (epoch ms).
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const issue = (input: {
+  readonly merchant: string
+  readonly name: string
+  readonly expiresAt?: number | undefined
+}): Effect.Effect<IssuedKey, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(input.merchant))
+    const now = yield* Clock.currentTimeMillis
+    const id = yield* Identifiers.generateApiKeyId
+    const { secret, hash } = yield* SecretHasher.issue
+    const key = yield* Effect.fromResult(ApiKey.make({ id, merchant, name: input.name, secretHash: hash, createdAt: now, expiresAt: input.expiresAt }))
+    const merchants = yield* Repositories.MerchantRepository
+    const keys = yield* Repositories.ApiKeyRepository
+    const tx = yield* Transaction.Transaction
+    const saved = yield* tx.withTransaction(Effect.gen(function*() {
+      yield* merchants.get(merchant)
+      const saved = yield* keys.create(key)
+      yield* audit({ merchant, action: "apikey.issue", target: saved.id, after: redactedKey(saved) })
+      return saved
+    }))
+    return { key: view(saved, now), secret }
+  })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const list = (merchant: string): Effect.Effect<ReadonlyArray<ApiKeyView>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const keys = yield* Repositories.ApiKeyRepository
+    const now = yield* Clock.currentTimeMillis
+    return (yield* keys.list(code)).map((k) => view(k, now))
+  })
+
+const ownKey = (merchant: string, id: string) =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const keyId = yield* Effect.fromResult(Identifiers.decodeApiKeyId(id))
+    const keys = yield* Repositories.ApiKeyRepository
+    const key = yield* keys.get(keyId)
+    // Another merchant's key looks exactly like a missing one.
+    if (key.merchant !== code) return yield* StoreError.notFound("api key", keyId)
+    return key
+  })
+
+/**
+ * Replaces a key's secret. The old secret is refused from the moment this commits.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const rotate = (merchant: string, id: string): Effect.Effect<IssuedKey, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const keys = yield* Repositories.ApiKeyRepository
+    const tx = yield* Transaction.Transaction
+    const { secret, hash } = yield* SecretHasher.issue
+    const saved = yield* tx.withTransaction(Effect.gen(function*() {
+      const before = yield* ownKey(merchant, id)
+      const after = yield* Effect.fromResult(ApiKey.rotate(before, hash, now))
+      const saved = yield* keys.update(after)
+      yield* audit({ merchant: saved.merchant, action: "apikey.rotate", target: saved.id, before: redactedKey(before), after: redactedKey(saved) })
+      return saved
+    }))
+    return { key: view(saved, now), secret }
+  })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const revoke = (merchant: string, id: string): Effect.Effect<ApiKeyView, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const keys = yield* Repositories.ApiKeyRepository
+    const tx = yield* Transaction.Transaction
+    const saved = yield* tx.withTransaction(Effect.gen(function*() {
+      const before = yield* ownKey(merchant, id)
+      const after = yield* Effect.fromResult(ApiKey.revoke(before, now))
+      const saved = yield* keys.update(after)
+      yield* audit({ merchant: saved.merchant, action: "apikey.revoke", target: saved.id, before: redactedKey(before), after: redactedKey(saved) })
+      return saved
+    }))
+    return view(saved, now)
+  })
+
+/**
+ * Checks a presented key id and secret. Any failure (unknown id, wrong secret, expired, revoked)
+ * is the same `Unauthenticated`, and the secret is hashed even for an unknown id so timing does
+ * not tell which part was wrong.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const verify = (id: string, secret: string | Redacted.Redacted<string>): Effect.Effect<ApiKeyView, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const keys = yield* Repositories.ApiKeyRepository
+    const now = yield* Clock.currentTimeMillis
+    const decoded = Identifiers.decodeApiKeyId(id)
+    const found = decoded._tag === "Success"
+      ? yield* keys.get(decoded.success).pipe(
+        Effect.map((k): ApiKey.ApiKey | undefined => k),
+        Effect.catchTag("StoreError", (e) => e.reason._tag === "NotFound" ? Effect.succeed(undefined) : Effect.fail(e))
+      )
+      : undefined
+    const matches = yield* SecretHasher.verify(secret, found?.secretHash ?? "0".repeat(64))
+    if (found === undefined || !matches || !ApiKey.isActive(found, now)) return yield* new Unauthenticated()
+    return view(found, now)
+  })

@@ -1,0 +1,25 @@
+/**
+ * Reading the audit trail.
+ *
+ * @since 0.1.0
+ */
+import { Identifiers } from "@paymux/domain"
+import { AuditLog } from "@paymux/store"
+import { Effect } from "effect"
+import type { AdminError, AdminServices } from "./AdminError.ts"
+
+/**
+ * The merchant's audit entries, newest first.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const list = (
+  merchant: string,
+  options: { readonly limit?: number; readonly action?: string } = {}
+): Effect.Effect<ReadonlyArray<AuditLog.AuditEntry>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const log = yield* AuditLog.AuditLog
+    return yield* log.list(code, options)
+  })

@@ -1,0 +1,53 @@
+/**
+ * Channel groups: weighted routing among channels of one mode.
+ *
+ * @since 0.1.0
+ */
+import { ChannelGroup, type ChannelTerms, Identifiers } from "@paymux/domain"
+import { Repositories, Transaction } from "@paymux/store"
+import { Clock, Effect } from "effect"
+import type { AdminError, AdminServices } from "./AdminError.ts"
+import { audit } from "./internal/audit.ts"
+import { ResolverCache } from "./ResolverCache.ts"
+
+/**
+ * Creates a group: 1-10 of the merchant's channels of one mode, weights summing to 100.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const create = (input: {
+  readonly merchant: string
+  readonly name: string
+  readonly mode: ChannelTerms.Mode
+  readonly members: ReadonlyArray<{ readonly channel: string; readonly weight: number }>
+}): Effect.Effect<ChannelGroup.ChannelGroup, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(input.merchant))
+    const id = yield* Identifiers.generateChannelGroupId
+    const createdAt = yield* Clock.currentTimeMillis
+    const channels = yield* Repositories.ChannelRepository
+    const groups = yield* Repositories.ChannelGroupRepository
+    const tx = yield* Transaction.Transaction
+    const cache = yield* ResolverCache
+    const saved = yield* tx.withTransaction(Effect.gen(function*() {
+      const owned = yield* channels.list(merchant)
+      const group = yield* Effect.fromResult(ChannelGroup.make({ ...input, id, merchant, createdAt }, owned))
+      const saved = yield* groups.create(group)
+      yield* audit({ merchant, action: "group.create", target: saved.id, after: saved })
+      return saved
+    }))
+    cache.invalidate(merchant)
+    return saved
+  })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const list = (merchant: string): Effect.Effect<ReadonlyArray<ChannelGroup.ChannelGroup>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const groups = yield* Repositories.ChannelGroupRepository
+    return yield* groups.list(code)
+  })

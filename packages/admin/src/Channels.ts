@@ -1,0 +1,252 @@
+/**
+ * Payment channels: the console's channel cards. Every change runs in one transaction with its
+ * audit entry (credentials masked) and drops the merchant's cached resolver index.
+ *
+ * @since 0.1.0
+ */
+import {
+  type ChannelTerms,
+  Identifiers,
+  Merchant,
+  PaymentChannel,
+  SubMerchant
+} from "@paymux/domain"
+import { Repositories, Transaction } from "@paymux/store"
+import { Clock, Effect, type Redacted } from "effect"
+import { Catalog } from "./AdminContext.ts"
+import type { AdminError, AdminServices } from "./AdminError.ts"
+import { audit } from "./internal/audit.ts"
+import { ResolverCache } from "./ResolverCache.ts"
+
+/**
+ * A channel as it may be shown: secret credentials masked.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ChannelView = ReturnType<typeof PaymentChannel.view>
+
+/**
+ * What the "add channel" card holds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AddChannel {
+  readonly merchant: string
+  readonly mode: ChannelTerms.Mode
+  readonly pg: string
+  readonly mid?: string | undefined
+  readonly name?: string | undefined
+  readonly paymentType: ChannelTerms.PaymentType
+  readonly payMethods: ReadonlyArray<string>
+  readonly taxType?: ChannelTerms.TaxType | undefined
+  readonly credentials?: Readonly<Record<string, string | Redacted.Redacted<string>>> | undefined
+  readonly enabled?: boolean | undefined
+}
+
+/**
+ * Shows a channel with its secrets masked, using the catalog in force.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const view = (channel: PaymentChannel.PaymentChannel): Effect.Effect<ChannelView> =>
+  Effect.gen(function*() {
+    return PaymentChannel.view(yield* Catalog, channel)
+  })
+
+const merchantCode = (code: string) => Effect.fromResult(Identifiers.decodeMerchantCode(code))
+const channelKey = (key: string) => Effect.fromResult(Identifiers.decodeChannelKey(key))
+
+/** Runs a change to a merchant's channels in a transaction and drops its resolver index after. */
+const change = <A>(merchant: string, body: Effect.Effect<A, AdminError, AdminServices>): Effect.Effect<A, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const tx = yield* Transaction.Transaction
+    const cache = yield* ResolverCache
+    const result = yield* tx.withTransaction(body)
+    cache.invalidate(merchant)
+    return result
+  })
+
+/**
+ * Adds a channel. A test channel without a MID takes the PG's shared test credential; Naver Pay,
+ * Toss and PayPal need the test MID the PG issued.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const add = (input: AddChannel): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const catalog = yield* Catalog
+    const merchant = yield* merchantCode(input.merchant)
+    const key = yield* Identifiers.generateChannelKey
+    const createdAt = yield* Clock.currentTimeMillis
+    const channel = yield* Effect.fromResult(PaymentChannel.make(catalog, { ...input, merchant, key, sequence: 0, createdAt }))
+    const merchants = yield* Repositories.MerchantRepository
+    const channels = yield* Repositories.ChannelRepository
+    return yield* change(merchant, Effect.gen(function*() {
+      yield* merchants.get(merchant)
+      const saved = yield* channels.create(channel)
+      yield* audit({ merchant, action: "channel.add", target: saved.key, after: PaymentChannel.view(catalog, saved) })
+      return saved
+    }))
+  })
+
+/**
+ * The merchant's channels, oldest first, optionally of one mode.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const list = (merchant: string, filter: { readonly mode?: ChannelTerms.Mode } = {}): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const channels = yield* Repositories.ChannelRepository
+    return yield* channels.list(code, filter)
+  })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const get = (merchant: string, key: string): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const k = yield* channelKey(key)
+    const channels = yield* Repositories.ChannelRepository
+    return yield* channels.get(code, k)
+  })
+
+/**
+ * Edits a channel (name, mode, MID, pay methods, tax type, credentials, enabled). With `version`,
+ * the edit applies only if the channel is still at that version.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const edit = (
+  merchant: string,
+  key: string,
+  patch: PaymentChannel.ChannelPatch,
+  options: { readonly version?: number | undefined } = {}
+): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const catalog = yield* Catalog
+    const code = yield* merchantCode(merchant)
+    const k = yield* channelKey(key)
+    const channels = yield* Repositories.ChannelRepository
+    return yield* change(code, Effect.gen(function*() {
+      const before = yield* channels.get(code, k)
+      const read = options.version === undefined ? before : { ...before, version: options.version }
+      const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
+      const saved = yield* channels.update(after)
+      yield* audit({ merchant: code, action: "channel.edit", target: k, before: PaymentChannel.view(catalog, before), after: PaymentChannel.view(catalog, saved) })
+      return saved
+    }))
+  })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const setEnabled = (merchant: string, key: string, enabled: boolean): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+  edit(merchant, key, { enabled })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const enable = (merchant: string, key: string): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+  setEnabled(merchant, key, true)
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const disable = (merchant: string, key: string): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+  setEnabled(merchant, key, false)
+
+/**
+ * Deletes a channel; it leaves every tier and group, and stops being the default.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const remove = (merchant: string, key: string): Effect.Effect<void, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const catalog = yield* Catalog
+    const code = yield* merchantCode(merchant)
+    const k = yield* channelKey(key)
+    const channels = yield* Repositories.ChannelRepository
+    const merchants = yield* Repositories.MerchantRepository
+    yield* change(code, Effect.gen(function*() {
+      const before = yield* channels.get(code, k)
+      const m = yield* merchants.get(code)
+      if (m.defaultChannels[before.mode] === k) yield* merchants.update(Merchant.clearDefaultChannel(m, before.mode))
+      yield* channels.remove(code, k, before.version)
+      yield* audit({ merchant: code, action: "channel.remove", target: k, before: PaymentChannel.view(catalog, before) })
+    }))
+  })
+
+/**
+ * Makes a channel the default of its mode: what `request_pay` uses without `pg`, and, under the
+ * fallback policy, when `pg` matches nothing.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const setDefault = (merchant: string, key: string): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const k = yield* channelKey(key)
+    const channels = yield* Repositories.ChannelRepository
+    const merchants = yield* Repositories.MerchantRepository
+    return yield* change(code, Effect.gen(function*() {
+      const channel = yield* channels.get(code, k)
+      const before = yield* merchants.get(code)
+      const after = yield* Effect.fromResult(Merchant.setDefaultChannel(before, channel))
+      const saved = yield* merchants.update(after)
+      yield* audit({ merchant: code, action: "merchant.default-channel", target: k, before: before.defaultChannels, after: saved.defaultChannels })
+      return saved
+    }))
+  })
+
+const updateTier = (
+  merchant: string,
+  tier: string,
+  key: string,
+  action: "assign" | "unassign"
+): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
+    const k = yield* channelKey(key)
+    const channels = yield* Repositories.ChannelRepository
+    const subs = yield* Repositories.SubMerchantRepository
+    return yield* change(code, Effect.gen(function*() {
+      const before = yield* subs.get(code, tierCode)
+      const after = action === "assign"
+        ? yield* Effect.fromResult(SubMerchant.assign(before, yield* channels.get(code, k)))
+        : yield* Effect.fromResult(SubMerchant.unassign(before, k))
+      const saved = yield* subs.update(after)
+      yield* audit({ merchant: code, action: `submerchant.${action}`, target: `${tierCode}/${k}`, before: before.channels, after: saved.channels })
+      return saved
+    }))
+  })
+
+/**
+ * Lets a tier use one of its parent's channels.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const assign = (merchant: string, tier: string, key: string): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+  updateTier(merchant, tier, key, "assign")
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const unassign = (merchant: string, tier: string, key: string): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+  updateTier(merchant, tier, key, "unassign")

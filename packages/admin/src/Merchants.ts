@@ -1,0 +1,132 @@
+/**
+ * Merchants and sub-merchants (tiers): create, list, show, policy, default channel, tier
+ * assignment.
+ *
+ * @since 0.1.0
+ */
+import { Identifiers, Merchant, SubMerchant } from "@paymux/domain"
+import { Repositories, Transaction } from "@paymux/store"
+import { Clock, Effect } from "effect"
+import type { AdminError, AdminServices } from "./AdminError.ts"
+import { audit } from "./internal/audit.ts"
+import { ResolverCache } from "./ResolverCache.ts"
+
+/**
+ * Creates a merchant. Without a code, one is drawn at random (`imp` + 8 digits).
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const create = (input: {
+  readonly name: string
+  readonly code?: string | undefined
+  readonly policy?: Merchant.DefaultChannelPolicy | undefined
+}): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const repo = yield* Repositories.MerchantRepository
+    const tx = yield* Transaction.Transaction
+    const code = input.code ?? (yield* Identifiers.generateMerchantCode)
+    const createdAt = yield* Clock.currentTimeMillis
+    const merchant = yield* Effect.fromResult(Merchant.make({ code, name: input.name, createdAt, ...(input.policy ? { policy: input.policy } : {}) }))
+    return yield* tx.withTransaction(Effect.gen(function*() {
+      const saved = yield* repo.create(merchant)
+      yield* audit({ merchant: saved.code, action: "merchant.create", target: saved.code, after: saved })
+      return saved
+    }))
+  })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const list = (): Effect.Effect<ReadonlyArray<Merchant.Merchant>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const repo = yield* Repositories.MerchantRepository
+    return yield* repo.list()
+  })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const get = (code: string): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(code))
+    const repo = yield* Repositories.MerchantRepository
+    return yield* repo.get(merchant)
+  })
+
+/**
+ * Chooses what an unmatched `pg` does: `fallback` to the default channel or `strict` failure.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const setPolicy = (
+  code: string,
+  policy: Merchant.DefaultChannelPolicy
+): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
+  updateMerchant(code, "merchant.policy", (m) => Effect.succeed(Merchant.setPolicy(m, policy)))
+
+/**
+ * Reads, changes and writes a merchant in one transaction with its audit entry.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const updateMerchant = <E, R>(
+  code: string,
+  action: string,
+  change: (merchant: Merchant.Merchant) => Effect.Effect<Merchant.Merchant, E, R>
+): Effect.Effect<Merchant.Merchant, E | AdminError, AdminServices | R> =>
+  Effect.gen(function*() {
+    const merchantCode = yield* Effect.fromResult(Identifiers.decodeMerchantCode(code))
+    const repo = yield* Repositories.MerchantRepository
+    const tx = yield* Transaction.Transaction
+    const cache = yield* ResolverCache
+    const saved = yield* tx.withTransaction(Effect.gen(function*() {
+      const before = yield* repo.get(merchantCode)
+      const after = yield* change(before)
+      const saved = yield* repo.update(after)
+      yield* audit({ merchant: saved.code, action, target: saved.code, before, after: saved })
+      return saved
+    }))
+    cache.invalidate(saved.code)
+    return saved
+  })
+
+/**
+ * Creates a sub-merchant (tier) under a merchant.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const createSubMerchant = (input: {
+  readonly merchant: string
+  readonly tier: string
+  readonly name?: string | undefined
+}): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const createdAt = yield* Clock.currentTimeMillis
+    const sub = yield* Effect.fromResult(SubMerchant.make({ ...input, createdAt }))
+    const merchants = yield* Repositories.MerchantRepository
+    const repo = yield* Repositories.SubMerchantRepository
+    const tx = yield* Transaction.Transaction
+    return yield* tx.withTransaction(Effect.gen(function*() {
+      yield* merchants.get(sub.merchant)
+      const saved = yield* repo.create(sub)
+      yield* audit({ merchant: saved.merchant, action: "submerchant.create", target: saved.tier, after: saved })
+      return saved
+    }))
+  })
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const listSubMerchants = (merchant: string): Effect.Effect<ReadonlyArray<SubMerchant.SubMerchant>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const repo = yield* Repositories.SubMerchantRepository
+    return yield* repo.list(code)
+  })

@@ -1,0 +1,135 @@
+/**
+ * The Promise facade for teams that don't use Effect: the same operations as the Effect API
+ * (which stays the source of truth), with failures thrown as `PaymuxError` subclasses.
+ *
+ * ```ts
+ * const paymux = await Paymux.make({ store: SqliteStore.layer({ filename: "paymux.db" }) })
+ * const merchant = await paymux.merchants.create({ name: "Shop" })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { PaymentChannel, PgCatalog, WebhookSettings } from "@paymux/domain"
+import type { Dispatcher } from "@paymux/webhooks"
+import { Effect, type Layer, ManagedRuntime } from "effect"
+import * as Layer_ from "effect/Layer"
+import { Actor, type ActorInfo, Catalog } from "./AdminContext.ts"
+import type { AdminError, AdminServices } from "./AdminError.ts"
+import * as ApiKeys from "./ApiKeys.ts"
+import * as Audit from "./Audit.ts"
+import * as ChannelGroups from "./ChannelGroups.ts"
+import * as Channels from "./Channels.ts"
+import * as Merchants from "./Merchants.ts"
+import { unwrap } from "./PaymuxError.ts"
+import * as Resolve from "./Resolve.ts"
+import * as ResolverCache from "./ResolverCache.ts"
+import * as Webhooks from "./Webhooks.ts"
+import * as Whitelists from "./Whitelists.ts"
+
+// Re-exported so the facade's declaration can name the types its operations return.
+export type { Dispatcher, PaymentChannel, WebhookSettings }
+
+type UseCase = (...args: Array<any>) => Effect.Effect<any, AdminError, AdminServices>
+type Promised<F> = F extends (...args: infer P) => Effect.Effect<infer A, any, any> ? (...args: P) => Promise<A> : never
+type Promisified<T extends Record<string, UseCase>> = { readonly [K in keyof T]: Promised<T[K]> }
+
+const merchantOps = { create: Merchants.create, list: Merchants.list, get: Merchants.get, setPolicy: Merchants.setPolicy }
+const subMerchantOps = { create: Merchants.createSubMerchant, list: Merchants.listSubMerchants }
+const channelOps = {
+  add: Channels.add,
+  list: Channels.list,
+  get: Channels.get,
+  edit: Channels.edit,
+  enable: Channels.enable,
+  disable: Channels.disable,
+  remove: Channels.remove,
+  setDefault: Channels.setDefault,
+  assign: Channels.assign,
+  unassign: Channels.unassign
+}
+const groupOps = { create: ChannelGroups.create, list: ChannelGroups.list }
+const webhookOps = {
+  show: Webhooks.show,
+  set: Webhooks.set,
+  rotateSecret: Webhooks.rotateSecret,
+  retireSecret: Webhooks.retireSecret,
+  test: Webhooks.test,
+  emit: Webhooks.emit,
+  history: Webhooks.history,
+  resend: Webhooks.resend,
+  readiness: Webhooks.readiness
+}
+const whitelistOps = {
+  show: Whitelists.show,
+  set: Whitelists.set,
+  add: Whitelists.add,
+  remove: Whitelists.remove,
+  check: Whitelists.check,
+  setDenyByDefault: Whitelists.setDenyByDefault
+}
+const apiKeyOps = { issue: ApiKeys.issue, list: ApiKeys.list, rotate: ApiKeys.rotate, revoke: ApiKeys.revoke, verify: ApiKeys.verify }
+const auditOps = { list: Audit.list }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Paymux {
+  readonly merchants: Promisified<typeof merchantOps>
+  readonly subMerchants: Promisified<typeof subMerchantOps>
+  readonly channels: Promisified<typeof channelOps>
+  readonly groups: Promisified<typeof groupOps>
+  readonly resolve: Promised<typeof Resolve.resolve>
+  readonly webhooks: Promisified<typeof webhookOps>
+  readonly whitelist: Promisified<typeof whitelistOps>
+  readonly apiKeys: Promisified<typeof apiKeyOps>
+  readonly audit: Promisified<typeof auditOps>
+  /** Closes the store (database connections, pools). */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * The store services a facade needs: any adapter's layer provides them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StoreLayer = Layer.Layer<Exclude<AdminServices, ResolverCache.ResolverCache>, unknown>
+
+/**
+ * Builds the facade over a store layer (memory, SQLite, PostgreSQL). Fails, as a rejected
+ * promise, when the store cannot be opened.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = async (options: {
+  readonly store: StoreLayer
+  readonly catalog?: PgCatalog.PgCatalog
+  readonly actor?: ActorInfo
+}): Promise<Paymux> => {
+  const runtime = ManagedRuntime.make(Layer_.merge(options.store, ResolverCache.layer()))
+  await runtime.runPromiseExit(Effect.void).then(unwrap)
+  const withContext = <A>(effect: Effect.Effect<A, AdminError, AdminServices>) => {
+    let e = effect
+    if (options.catalog !== undefined) e = Effect.provideService(e, Catalog, options.catalog)
+    if (options.actor !== undefined) e = Effect.provideService(e, Actor, options.actor)
+    return e
+  }
+  const run = <F extends UseCase>(f: F): Promised<F> =>
+    ((...args: Array<unknown>) => runtime.runPromiseExit(withContext(f(...args))).then(unwrap)) as Promised<F>
+  const all = <T extends Record<string, UseCase>>(ops: T): Promisified<T> =>
+    Object.fromEntries(Object.entries(ops).map(([name, f]) => [name, run(f)])) as Promisified<T>
+  return {
+    merchants: all(merchantOps),
+    subMerchants: all(subMerchantOps),
+    channels: all(channelOps),
+    groups: all(groupOps),
+    resolve: run(Resolve.resolve),
+    webhooks: all(webhookOps),
+    whitelist: all(whitelistOps),
+    apiKeys: all(apiKeyOps),
+    audit: all(auditOps),
+    close: () => runtime.dispose()
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Resolves a `request_pay` against the stored channels: the channel resolver over an index that
+ * is cached per merchant and rebuilt after any change to its channels, tiers, groups or policy.
+ *
+ * @since 0.1.0
+ */
+import { ChannelIndex, ChannelResolver, type Resolution } from "@paymux/channel-resolver"
+import { Identifiers } from "@paymux/domain"
+import { Repositories } from "@paymux/store"
+import { Clock, Effect } from "effect"
+import { Catalog } from "./AdminContext.ts"
+import type { AdminError, AdminServices } from "./AdminError.ts"
+import { ResolverCache } from "./ResolverCache.ts"
+
+/**
+ * The merchant's index, from the cache or freshly built from the store.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const index = (merchant: string): Effect.Effect<ChannelIndex.ChannelIndex, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const cache = yield* ResolverCache
+    const now = yield* Clock.currentTimeMillis
+    const cached = cache.get(code, now)
+    if (cached !== undefined) return cached
+    const merchants = yield* Repositories.MerchantRepository
+    const channels = yield* Repositories.ChannelRepository
+    const subs = yield* Repositories.SubMerchantRepository
+    const groups = yield* Repositories.ChannelGroupRepository
+    const [m, cs, ss, gs] = yield* Effect.all([merchants.get(code), channels.list(code), subs.list(code), groups.list(code)])
+    const built = yield* Effect.fromResult(ChannelIndex.make({ merchant: m, channels: cs, subMerchants: ss, groups: gs, catalog: yield* Catalog }))
+    cache.set(code, built, now)
+    return built
+  })
+
+/**
+ * Picks the one channel that serves a `request_pay`, or fails with the candidates it rejected and
+ * why. Group draws use Effect's `Random`, so a seeded `Random` makes routing reproducible.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const resolve = (request: Resolution.ResolveRequest): Effect.Effect<Resolution.Resolution, AdminError, AdminServices> =>
+  Effect.flatMap(index(request.merchant), (idx) => ChannelResolver.resolve(idx, request))

@@ -1,0 +1,250 @@
+/**
+ * Webhook settings per mode, signing secrets and their rotation, the test send, delivery history
+ * and resend, the readiness check, and emitting notifications through the outbox.
+ *
+ * @since 0.1.0
+ */
+import { type ChannelTerms, Identifiers, WebhookSettings } from "@paymux/domain"
+import { Repositories, StoreError, Transaction } from "@paymux/store"
+import { type Delivery, Dispatcher, Outbox, WebhookSecret, WebhookSigner } from "@paymux/webhooks"
+import { Clock, Effect, type Redacted, Result } from "effect"
+import { type AdminError, type AdminServices, WebhookNotSent } from "./AdminError.ts"
+import { audit } from "./internal/audit.ts"
+
+/**
+ * Settings as shown: URLs, encoding and how many signing secrets are active per mode (never the
+ * secrets themselves).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SettingsView {
+  readonly merchant: string
+  readonly urls: { readonly test?: string; readonly live?: string }
+  readonly contentType: WebhookSettings.ContentType
+  readonly activeSecrets: { readonly test: number; readonly live: number }
+  readonly version: number
+}
+
+const merchantCode = (code: string) => Effect.fromResult(Identifiers.decodeMerchantCode(code))
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const show = (merchant: string): Effect.Effect<SettingsView, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const repo = yield* Repositories.WebhookSettingsRepository
+    const settings = yield* repo.get(code)
+    const test = yield* repo.getSecrets(code, "test")
+    const live = yield* repo.getSecrets(code, "live")
+    return { merchant: code, urls: settings.urls, contentType: settings.contentType, activeSecrets: { test: test.length, live: live.length }, version: settings.version }
+  })
+
+/**
+ * Sets the URL of a mode (or clears it with `url: null`) and, optionally, the encoding. The first
+ * URL of a mode also creates its signing secret, returned here once as `newSecret`.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const set = (input: {
+  readonly merchant: string
+  readonly mode: ChannelTerms.Mode
+  readonly url?: string | null | undefined
+  readonly contentType?: WebhookSettings.ContentType | undefined
+}): Effect.Effect<{ readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> }, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(input.merchant)
+    const repo = yield* Repositories.WebhookSettingsRepository
+    const merchants = yield* Repositories.MerchantRepository
+    const tx = yield* Transaction.Transaction
+    const newSecret = yield* tx.withTransaction(Effect.gen(function*() {
+      yield* merchants.get(code)
+      const before = yield* repo.get(code)
+      let after = before
+      if (input.url !== undefined) after = yield* Effect.fromResult(WebhookSettings.setUrl(after, input.mode, input.url ?? undefined))
+      if (input.contentType !== undefined) after = WebhookSettings.setContentType(after, input.contentType)
+      yield* repo.put(after)
+      yield* audit({ merchant: code, action: "webhook.set", target: input.mode, before: { urls: before.urls, contentType: before.contentType }, after: { urls: after.urls, contentType: after.contentType } })
+      const existing = yield* repo.getSecrets(code, input.mode)
+      if (existing.length > 0 || after.urls[input.mode] === undefined) return undefined
+      const secret = WebhookSecret.generate()
+      yield* repo.putSecrets(code, input.mode, [secret.redacted])
+      yield* audit({ merchant: code, action: "webhook.secret.create", target: input.mode })
+      return secret.redacted
+    }))
+    const settings = yield* show(code)
+    return newSecret === undefined ? { settings } : { settings, newSecret }
+  })
+
+const activeSecrets = (merchant: Identifiers.MerchantCode, mode: ChannelTerms.Mode) =>
+  Effect.gen(function*() {
+    const repo = yield* Repositories.WebhookSettingsRepository
+    const stored = yield* repo.getSecrets(merchant, mode)
+    const parsed = WebhookSecret.parseActive(stored)
+    if (Result.isFailure(parsed)) {
+      return yield* stored.length === 0
+        ? Effect.fail(new WebhookNotSent({ reason: `no ${mode} signing secret: set the ${mode} webhook URL first` }))
+        : Effect.fail(StoreError.corrupt("webhook secret", parsed.failure.message))
+    }
+    return parsed.success
+  })
+
+/**
+ * Starts a rotation: adds a new secret beside the current one (both sign until the old one is
+ * retired). The new secret is returned once.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const rotateSecret = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<Redacted.Redacted<string>, AdminError, AdminServices> =>
+  changeSecrets(merchant, mode, "webhook.secret.rotate", (active) => {
+    const next = WebhookSecret.generate()
+    return Result.map(WebhookSecret.rotate(active, next), (secrets) => ({ secrets, revealed: next.redacted }))
+  })
+
+/**
+ * Ends a rotation: the older secret stops signing.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const retireSecret = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<void, AdminError, AdminServices> =>
+  Effect.asVoid(changeSecrets(merchant, mode, "webhook.secret.retire", (active) => Result.map(WebhookSecret.retire(active), (secrets) => ({ secrets, revealed: undefined }))))
+
+const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
+  merchant: string,
+  mode: ChannelTerms.Mode,
+  action: string,
+  step: (active: WebhookSecret.ActiveSecrets) => Result.Result<{ readonly secrets: WebhookSecret.ActiveSecrets; readonly revealed: R }, { readonly message: string }>
+): Effect.Effect<R, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const repo = yield* Repositories.WebhookSettingsRepository
+    const tx = yield* Transaction.Transaction
+    return yield* tx.withTransaction(Effect.gen(function*() {
+      const active = yield* activeSecrets(code, mode)
+      const next = step(active)
+      if (Result.isFailure(next)) return yield* new WebhookNotSent({ reason: next.failure.message })
+      yield* repo.putSecrets(code, mode, next.success.secrets.map((s) => s.redacted))
+      yield* audit({ merchant: code, action, target: mode, before: { activeSecrets: active.length }, after: { activeSecrets: next.success.secrets.length } })
+      return next.success.revealed
+    }))
+  })
+
+/**
+ * A signer for a merchant's mode, from its stored secrets.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const signerFor = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<WebhookSigner.WebhookSigner, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    return WebhookSigner.make({ secrets: yield* activeSecrets(code, mode) })
+  })
+
+/**
+ * Posts a signed `Webhook.Test` notification to the saved URL of the mode at once and reports the
+ * receiver's answer. Live URLs pass the SSRF guard (https, public addresses only).
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const test = (
+  merchant: string,
+  mode: ChannelTerms.Mode,
+  options: Pick<Dispatcher.Config, "resolver" | "connectTimeoutMillis" | "totalTimeoutMillis"> = {}
+): Effect.Effect<Dispatcher.TestSendResult & { readonly url: string }, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const repo = yield* Repositories.WebhookSettingsRepository
+    const settings = yield* repo.get(code)
+    const url = settings.urls[mode]
+    if (url === undefined) return yield* new WebhookNotSent({ reason: `no ${mode} webhook URL is saved` })
+    const signer = yield* signerFor(code, mode)
+    const result = yield* Dispatcher.testSend(url, { ...options, signer, mode })
+    yield* audit({ merchant: code, action: "webhook.test", target: mode, after: { url, ok: result.ok, httpStatus: result.httpStatus } })
+    return { ...result, url }
+  })
+
+/**
+ * Queues a notification for the merchant's URL of the mode. Call it inside the transaction of the
+ * change that caused it, so the change and its webhook commit together.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const emit = (input: {
+  readonly merchant: string
+  readonly mode: ChannelTerms.Mode
+  readonly eventType: string
+  readonly payload: string
+  readonly subject?: string | undefined
+}): Effect.Effect<Delivery.Delivery | undefined, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(input.merchant)
+    const repo = yield* Repositories.WebhookSettingsRepository
+    const outbox = yield* Outbox.Outbox
+    const settings = yield* repo.get(code)
+    const url = settings.urls[input.mode]
+    if (url === undefined) return undefined
+    const now = yield* Clock.currentTimeMillis
+    return yield* outbox.enqueue({
+      merchant: code,
+      mode: input.mode,
+      url,
+      eventType: input.eventType,
+      payload: input.payload,
+      contentType: settings.contentType === "json" ? "application/json" : "application/x-www-form-urlencoded",
+      ...(input.subject === undefined ? {} : { subject: input.subject })
+    }, now).pipe(Effect.mapError((e) => StoreError.unavailable(e.message, e)))
+  })
+
+/**
+ * The merchant's deliveries with their attempts, newest first.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const history = (merchant: string, options: { readonly limit?: number } = {}): Effect.Effect<ReadonlyArray<Delivery.History>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const outbox = yield* Outbox.Outbox
+    return yield* outbox.history({ merchant: code, limit: options.limit ?? 50 }).pipe(Effect.mapError((e) => StoreError.unavailable(e.message, e)))
+  })
+
+/**
+ * Queues the same message again (same `webhook-id`, so receivers deduplicate).
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const resend = (merchant: string, deliveryId: string): Effect.Effect<Delivery.Delivery, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const outbox = yield* Outbox.Outbox
+    const toStore = (e: { readonly reason: { readonly _tag: string }; readonly message: string }) =>
+      e.reason._tag === "NotFound" ? StoreError.notFound("delivery", deliveryId) : StoreError.unavailable(e.message, e)
+    const found = yield* outbox.get(deliveryId).pipe(Effect.mapError(toStore))
+    if (found.delivery.merchant !== code) return yield* StoreError.notFound("delivery", deliveryId)
+    const again = yield* outbox.resend(deliveryId, yield* Clock.currentTimeMillis).pipe(Effect.mapError(toStore))
+    yield* audit({ merchant: code, action: "webhook.resend", target: deliveryId, after: { id: again.id, messageId: again.messageId } })
+    return again
+  })
+
+/**
+ * Modes whose enabled channels take virtual accounts or subscriptions and have no webhook URL.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const readiness = (merchant: string): Effect.Effect<ReadonlyArray<WebhookSettings.MissingWebhook>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const repo = yield* Repositories.WebhookSettingsRepository
+    const channels = yield* Repositories.ChannelRepository
+    return WebhookSettings.readiness(yield* repo.get(code), yield* channels.list(code))
+  })

@@ -1,0 +1,141 @@
+/**
+ * The security whitelist: replace, add, remove, show and check. Rules are stored normalised (the
+ * minimal equivalent CIDR list), so what is shown is what is enforced.
+ *
+ * @since 0.1.0
+ */
+import { Identifiers, WhitelistRules } from "@paymux/domain"
+import { Repositories, Transaction } from "@paymux/store"
+import { CidrList, Whitelist } from "@paymux/whitelist"
+import { Effect, Option } from "effect"
+import type { AdminError, AdminServices } from "./AdminError.ts"
+import { audit } from "./internal/audit.ts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface WhitelistView {
+  readonly merchant: string
+  readonly rules: ReadonlyArray<string>
+  readonly denyByDefault: boolean
+  /** False when the list is empty and deny-by-default is off: calls are not checked. */
+  readonly enforced: boolean
+  readonly version: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckResult {
+  readonly ip: string
+  readonly allowed: boolean
+  readonly enforced: boolean
+  /** The rule that admitted the address, for audit logs. */
+  readonly matchedRule?: string
+}
+
+const toView = (rules: WhitelistRules.WhitelistRules): WhitelistView => ({
+  merchant: rules.merchant,
+  rules: rules.rules,
+  denyByDefault: rules.denyByDefault,
+  enforced: WhitelistRules.isEnforced(rules),
+  version: rules.version
+})
+
+/**
+ * @since 0.1.0
+ * @category use cases
+ */
+export const show = (merchant: string): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const repo = yield* Repositories.WhitelistRepository
+    return toView(yield* repo.get(code))
+  })
+
+const update = (
+  merchant: string,
+  action: string,
+  next: (current: WhitelistRules.WhitelistRules) => Effect.Effect<WhitelistRules.WhitelistRules, AdminError>
+): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const repo = yield* Repositories.WhitelistRepository
+    const merchants = yield* Repositories.MerchantRepository
+    const tx = yield* Transaction.Transaction
+    return yield* tx.withTransaction(Effect.gen(function*() {
+      yield* merchants.get(code)
+      const before = yield* repo.get(code)
+      const after = yield* next(before)
+      const saved = yield* repo.put(after)
+      const change = yield* CidrList.diff(before.rules, saved.rules)
+      yield* audit({ merchant: code, action, target: "whitelist", before: before.rules, after: { rules: saved.rules, denyByDefault: saved.denyByDefault, ...change } })
+      return toView(saved)
+    }))
+  })
+
+const withRules = (current: WhitelistRules.WhitelistRules, rules: ReadonlyArray<string>) =>
+  Effect.flatMap(CidrList.aggregate(rules), (normalised) => Effect.fromResult(WhitelistRules.replace(current, normalised)))
+
+/**
+ * Replaces the list. Rules with host bits set are refused with the canonical form suggested.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const set = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+  update(merchant, "whitelist.set", (current) => withRules(current, rules))
+
+/**
+ * Adds address space.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const add = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+  update(merchant, "whitelist.add", (current) => withRules(current, [...current.rules, ...rules]))
+
+/**
+ * Removes address space: removing `1.1.1.7` from `1.1.1.0/24` leaves the rest of the block.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const remove = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+  update(merchant, "whitelist.remove", (current) =>
+    Effect.flatMap(CidrList.diff(rules, current.rules), (d) => withRules(current, d.added)))
+
+/**
+ * Turns deny-by-default on or off (whether an empty list refuses everyone).
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const setDenyByDefault = (merchant: string, denyByDefault: boolean): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+  update(merchant, "whitelist.deny-by-default", (current) => Effect.succeed({ ...current, denyByDefault }))
+
+/**
+ * Decides whether an address may call on the merchant's behalf.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const check = (merchant: string, ip: string): Effect.Effect<CheckResult, AdminError, AdminServices> =>
+  Effect.map(show(merchant), (view) => decide(view, ip))
+
+/**
+ * The decision for an address against a whitelist view (what `check` and the HTTP layer use).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const decide = (view: Pick<WhitelistView, "rules" | "enforced">, ip: string): CheckResult => {
+  if (!view.enforced) return { ip, allowed: true, enforced: false }
+  const match = Whitelist.compileSync(view.rules).matchingRule(ip)
+  return Option.match(match, {
+    onNone: () => ({ ip, allowed: false, enforced: true }),
+    onSome: (m) => ({ ip, allowed: true, enforced: true, matchedRule: m.cidr })
+  })
+}

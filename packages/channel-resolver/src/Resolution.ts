@@ -1,0 +1,84 @@
+/**
+ * What `request_pay` asks for and what resolution answers.
+ *
+ * @since 0.1.0
+ */
+import type { ChannelTerms, PaymentChannel } from "@paymux/domain"
+import type { Rejection } from "./ResolutionError.ts"
+
+/**
+ * A `request_pay` as the resolver sees it. `purpose` defaults to the purpose of `paymentType`,
+ * and `paymentType` to `window.general` (`certification` when the purpose is identity
+ * verification). At most one of `channelKey`, `groupId` and `pg` is used, in that order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResolveRequest {
+  readonly merchant: string
+  /** A sub-merchant's tier code: only the channels assigned to it are candidates. */
+  readonly tier?: string | undefined
+  readonly mode: ChannelTerms.Mode
+  readonly purpose?: ChannelTerms.Purpose | undefined
+  /** `"{pg code}"` or `"{pg code}.{MID}"`. Absent: the default channel. */
+  readonly pg?: string | undefined
+  readonly channelKey?: string | undefined
+  readonly groupId?: string | undefined
+  /** `card`, `vbank`, ...; absent: any. */
+  readonly payMethod?: string | undefined
+  readonly paymentType?: ChannelTerms.PaymentType | undefined
+}
+
+/**
+ * How the channel was found.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Via = "channelKey" | "group" | "pg" | "default"
+
+/**
+ * Why a `pg` request was served by the default channel (the `fallback` policy): the `pg` string
+ * matched no channel (`pg-unmatched`, with every candidate rejected) or could not be parsed
+ * (`pg-invalid`, `rejected` empty). `detail` and `rejected` are computed when first read, so a
+ * fallback costs no more than a hit until someone looks.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Fallback {
+  readonly reason: "pg-unmatched" | "pg-invalid"
+  readonly pg: string
+  readonly detail: string
+  readonly rejected: ReadonlyArray<Rejection>
+}
+
+/**
+ * The one channel that serves a request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Resolution {
+  readonly channel: PaymentChannel.PaymentChannel
+  readonly via: Via
+  readonly fellBack?: Fallback | undefined
+}
+
+/**
+ * The payment type a request asks for once defaults apply.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const paymentTypeOf = (request: ResolveRequest): ChannelTerms.PaymentType =>
+  request.paymentType ?? (request.purpose === "identity-verification" ? "certification" : "window.general")
+
+/**
+ * The purpose a request asks for once defaults apply.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const purposeOf = (request: ResolveRequest): ChannelTerms.Purpose =>
+  request.purpose ?? (paymentTypeOf(request) === "certification" ? "identity-verification" : "payment")

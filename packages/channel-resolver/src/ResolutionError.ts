@@ -1,0 +1,197 @@
+/**
+ * Why `request_pay` found no channel. Every error says what was asked and what is configured; a
+ * `ChannelNotFound` also lists each candidate considered with the reason it was rejected.
+ *
+ * @since 0.1.0
+ */
+import { ChannelTerms } from "@paymux/domain"
+import { Schema } from "effect"
+import { notFoundMessage } from "./internal/message.ts"
+import { deferField, settle } from "./internal/quiet.ts"
+
+/**
+ * Why one channel did not serve a request, checked in this order (the first that applies is
+ * reported): `not-assigned-to-tier`, `pg-differs`, `mid-differs`, `wrong-mode`, `disabled`,
+ * `purpose-differs`, `payment-type-mismatch`, `pay-method-unsupported`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RejectionReason = Schema.Literals([
+  "not-assigned-to-tier",
+  "pg-differs",
+  "mid-differs",
+  "wrong-mode",
+  "disabled",
+  "purpose-differs",
+  "payment-type-mismatch",
+  "pay-method-unsupported"
+])
+/** @since 0.1.0 @category models */
+export type RejectionReason = typeof RejectionReason.Type
+
+/**
+ * One candidate that was considered and rejected: its key, its `pg` string (`kcp.T0000`), its
+ * mode, the reason code for programs and `detail` for people.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Rejection = Schema.Struct({
+  channel: Schema.String,
+  pg: Schema.String,
+  mode: ChannelTerms.Mode,
+  reason: RejectionReason,
+  detail: Schema.String
+})
+/** @since 0.1.0 @category models */
+export type Rejection = typeof Rejection.Type
+
+/**
+ * Which lookup missed: a `channelKey`, a channel group, a `pg` string, or the default channel
+ * (no `pg` given).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Lookup = Schema.Literals(["channelKey", "group", "pg", "default"])
+/** @since 0.1.0 @category models */
+export type Lookup = typeof Lookup.Type
+
+/**
+ * No channel serves the request. `asked` is the value looked up (the key, group id or `pg`
+ * string; empty for the default), `rejected` every candidate considered, oldest first.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("ChannelNotFound", {
+  merchant: Schema.String,
+  tier: Schema.optionalKey(Schema.String),
+  mode: ChannelTerms.Mode,
+  paymentType: Schema.String,
+  payMethod: Schema.optionalKey(Schema.String),
+  lookup: Lookup,
+  asked: Schema.String,
+  rejected: Schema.Array(Rejection)
+}) {
+  override get message(): string {
+    return notFoundMessage(this)
+  }
+  /** Includes `rejected`, which the resolver computes on first read. */
+  override toJSON(): unknown {
+    settle(this, "rejected")
+    return super.toJSON()
+  }
+}
+// The resolver builds `rejected` only when someone reads it (see internal/quiet.ts).
+deferField(ChannelNotFound.prototype, "rejected")
+
+/**
+ * The scope has no channel at all in the requested mode (the SDKs' "Not found PG ... and any PG
+ * in your info"). `otherMode` counts the channels of the other mode, a common mix-up.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NoChannelConfigured extends Schema.TaggedError<NoChannelConfigured>()("NoChannelConfigured", {
+  merchant: Schema.String,
+  tier: Schema.optionalKey(Schema.String),
+  mode: ChannelTerms.Mode,
+  otherMode: Schema.Int
+}) {
+  override get message(): string {
+    const who = this.tier === undefined ? this.merchant : `tier ${this.tier} of ${this.merchant}`
+    const other = this.mode === "test" ? "live" : "test"
+    const hint = this.otherMode > 0 ? ` (it has ${this.otherMode} ${other} channel${this.otherMode === 1 ? "" : "s"}: check the mode)` : ""
+    return `${who} has no ${this.mode} channel${hint}; add one in the console${this.tier === undefined ? "" : " or assign one to the tier"}`
+  }
+}
+
+/**
+ * The tier code names no sub-merchant of the merchant.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnknownTier extends Schema.TaggedError<UnknownTier>()("UnknownTier", {
+  merchant: Schema.String,
+  tier: Schema.String,
+  known: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    const known = this.known.length === 0 ? "it has no sub-merchants" : `known tiers: ${this.known.join(", ")}`
+    return `tier ${JSON.stringify(this.tier)} is not a sub-merchant of ${this.merchant}; ${known}`
+  }
+}
+
+/**
+ * The request names a merchant the resolver has no channels for.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnknownMerchant extends Schema.TaggedError<UnknownMerchant>()("UnknownMerchant", {
+  merchant: Schema.String
+}) {
+  override get message(): string {
+    return `merchant ${JSON.stringify(this.merchant)} is not known to this resolver`
+  }
+}
+
+/**
+ * What is wrong with a `pg` string: `empty` (`""`), `empty-code` (`".MID"`), `empty-mid`
+ * (`"kcp."`), `whitespace` (anywhere) or `unknown-pg` (the code is in neither the catalog nor the
+ * merchant's channels).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PgSelectorProblem = Schema.Literals(["empty", "empty-code", "empty-mid", "whitespace", "unknown-pg"])
+/** @since 0.1.0 @category models */
+export type PgSelectorProblem = typeof PgSelectorProblem.Type
+
+/**
+ * A `pg` string that cannot select a channel. `suggestions` holds the closest known PG codes
+ * for `unknown-pg` (`tosspayment` -> `tosspayments`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("InvalidPgSelector", {
+  pg: Schema.String,
+  problem: PgSelectorProblem,
+  suggestions: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    const shown = JSON.stringify(this.pg)
+    switch (this.problem) {
+      case "empty":
+        return `pg is empty: give a PG code such as "kcp", or "kcp.T0000" to pick a MID`
+      case "empty-code":
+        return `pg ${shown} has no PG code before the dot: write "{pg code}.{MID}", e.g. "kcp.T0000"`
+      case "empty-mid":
+        return `pg ${shown} has no MID after the dot: drop the dot, or write "{pg code}.{MID}"`
+      case "whitespace":
+        return `pg ${shown} contains whitespace: PG codes and MIDs never do`
+      case "unknown-pg": {
+        const hint = this.suggestions.length > 0 ? `; did you mean ${this.suggestions.join(" or ")}?` : ""
+        return `pg ${shown}: ${JSON.stringify(this.pg.split(".", 1)[0])} is not a known PG code${hint}`
+      }
+    }
+  }
+  /** Includes `suggestions`, which the resolver computes on first read. */
+  override toJSON(): unknown {
+    settle(this, "suggestions")
+    return super.toJSON()
+  }
+}
+deferField(InvalidPgSelector.prototype, "suggestions")
+
+/**
+ * Everything resolution can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ResolutionError = ChannelNotFound | NoChannelConfigured | UnknownTier | UnknownMerchant | InvalidPgSelector

@@ -1,0 +1,24 @@
+import type { PgCatalog } from "@paymux/domain"
+import type { PgSelector } from "../PgSelector.ts"
+import type { PgSelectorProblem } from "../ResolutionError.ts"
+
+const whitespace = /\s/
+
+/**
+ * Splits a `pg` string on its first dot, or names what is wrong with it. Computes no suggestions:
+ * the fallback path only needs to know whether the string was usable.
+ */
+export const classify = (
+  text: string,
+  catalog: PgCatalog.PgCatalog,
+  extraCodes: ReadonlySet<string> | undefined
+): PgSelector | PgSelectorProblem => {
+  if (text.length === 0) return "empty"
+  if (whitespace.test(text)) return "whitespace"
+  const dot = text.indexOf(".")
+  const code = dot === -1 ? text : text.slice(0, dot)
+  if (code.length === 0) return "empty-code"
+  if (dot === text.length - 1) return "empty-mid"
+  if (!catalog.providers.has(code) && extraCodes?.has(code) !== true) return "unknown-pg"
+  return { code, mid: dot === -1 ? undefined : text.slice(dot + 1) }
+}

@@ -1,0 +1,72 @@
+import type { PaymentChannel } from "@paymux/domain"
+import type { Rejection, RejectionReason } from "../ResolutionError.ts"
+
+/** What a request asks of a channel, with `pg` already split. Used on the cold (miss) path only. */
+export interface Criteria {
+  readonly tier: string | undefined
+  /** The tier's assigned channel keys; undefined outside a tier. */
+  readonly assigned: ReadonlySet<string> | undefined
+  readonly code: string | undefined
+  readonly mid: string | undefined
+  readonly mode: string
+  readonly purpose: string
+  readonly paymentType: string
+  readonly payMethod: string | undefined
+}
+
+/**
+ * The first rule a channel breaks, or undefined when it serves the request. Identity (tier, PG,
+ * MID) is checked before state (mode, enabled) so a developer sees which channel they named.
+ */
+export const rejectionOf = (channel: PaymentChannel.PaymentChannel, c: Criteria): RejectionReason | undefined => {
+  if (c.assigned !== undefined && !c.assigned.has(channel.key)) return "not-assigned-to-tier"
+  if (c.code !== undefined && channel.pg !== c.code) return "pg-differs"
+  if (c.mid !== undefined && channel.mid !== c.mid) return "mid-differs"
+  if (channel.mode !== c.mode) return "wrong-mode"
+  if (!channel.enabled) return "disabled"
+  if (channel.purpose !== c.purpose) return "purpose-differs"
+  if (channel.paymentType !== c.paymentType) return "payment-type-mismatch"
+  if (c.payMethod !== undefined && !(channel.payMethods as ReadonlyArray<string>).includes(c.payMethod)) return "pay-method-unsupported"
+  return undefined
+}
+
+const detailOf = (channel: PaymentChannel.PaymentChannel, reason: RejectionReason, c: Criteria): string => {
+  switch (reason) {
+    case "not-assigned-to-tier":
+      return `not assigned to tier ${c.tier}`
+    case "pg-differs":
+      return `PG code is ${channel.pg}, not ${c.code}`
+    case "mid-differs":
+      return `MID is ${channel.mid}, not ${c.mid}`
+    case "wrong-mode":
+      return `a ${channel.mode} channel; the request is ${c.mode}`
+    case "disabled":
+      return "disabled"
+    case "purpose-differs":
+      return `for ${channel.purpose}, not ${c.purpose}`
+    case "payment-type-mismatch":
+      return `takes ${channel.paymentType}, not ${c.paymentType}`
+    case "pay-method-unsupported":
+      return channel.payMethods.length === 0
+        ? `takes no pay_method, not ${c.payMethod}`
+        : `does not take ${c.payMethod} (takes ${channel.payMethods.join(", ")})`
+  }
+}
+
+export const rejection = (channel: PaymentChannel.PaymentChannel, reason: RejectionReason, c: Criteria): Rejection => ({
+  channel: channel.key,
+  pg: `${channel.pg}.${channel.mid}`,
+  mode: channel.mode,
+  reason,
+  detail: detailOf(channel, reason, c)
+})
+
+/** Every channel in `channels` (oldest first) that breaks a rule, with why. */
+export const rejectAll = (channels: ReadonlyArray<PaymentChannel.PaymentChannel>, c: Criteria): Array<Rejection> => {
+  const out: Array<Rejection> = []
+  for (const channel of channels) {
+    const reason = rejectionOf(channel, c)
+    if (reason !== undefined) out.push(rejection(channel, reason, c))
+  }
+  return out
+}

@@ -1,0 +1,52 @@
+import type { Lookup, Rejection } from "../ResolutionError.ts"
+
+/** How many channels a miss message names before it summarises the rest. */
+const shown = 8
+
+/** `kcp.T0000 (live): a live channel; the request is test`. */
+const describeRejection = (r: Rejection): string => `${r.pg} (${r.mode}): ${r.detail}`
+
+/**
+ * The configured channels as a miss message lists them. A channel rejected only for its PG code
+ * shows as `uplus.M1 (test)`; any other reason is spelled out, since it is the interesting one.
+ */
+const listConfigured = (rejected: ReadonlyArray<Rejection>): string => {
+  const parts = rejected.slice(0, shown).map((r) => r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`)
+  if (rejected.length > shown) parts.push(`and ${rejected.length - shown} more`)
+  return parts.join(", ")
+}
+
+/** The facts a "no channel serves this" message is written from. */
+export interface NotFoundFacts {
+  readonly merchant: string
+  readonly tier?: string | undefined
+  readonly mode: string
+  readonly paymentType: string
+  readonly payMethod?: string | undefined
+  readonly lookup: Lookup
+  readonly asked: string
+  readonly rejected: ReadonlyArray<Rejection>
+}
+
+/** Says what was asked and what is configured: `pg "tosspayments" matched no channel ...; configured: uplus.M1 (test)`. */
+export const notFoundMessage = (f: NotFoundFacts): string => {
+  const who = f.tier === undefined ? f.merchant : `tier ${f.tier} of ${f.merchant}`
+  const wanted = `${f.mode}, ${f.paymentType}${f.payMethod === undefined ? "" : `, pay_method ${f.payMethod}`}`
+  const asked = JSON.stringify(f.asked)
+  switch (f.lookup) {
+    case "pg":
+    case "default": {
+      const head = f.lookup === "pg"
+        ? `pg ${asked} matched no channel of ${who} (${wanted})`
+        : `no channel of ${who} can be the default for ${wanted}`
+      return f.rejected.length === 0 ? `${head}; no channel is configured` : `${head}; configured: ${listConfigured(f.rejected)}`
+    }
+    case "channelKey":
+    case "group": {
+      const head = f.lookup === "channelKey"
+        ? `channelKey ${asked} names no usable channel of ${who} (${wanted})`
+        : `channel group ${asked} has no usable channel for ${who} (${wanted})`
+      return f.rejected.length === 0 ? `${head}: it does not exist` : `${head}: ${f.rejected.map(describeRejection).join("; ")}`
+    }
+  }
+}

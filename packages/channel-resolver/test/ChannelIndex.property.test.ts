@@ -1,0 +1,91 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Result } from "effect"
+import * as fc from "fast-check"
+import * as ChannelIndex from "../src/ChannelIndex.ts"
+import type { Resolution, ResolveRequest } from "../src/Resolution.ts"
+import type { ResolutionError } from "../src/ResolutionError.ts"
+import * as Naive from "./support/NaiveResolver.ts"
+import { request, seeded, world } from "./support/worlds.ts"
+
+/** What two resolvers must agree on: the channel, how it was found, and every explanation's facts. */
+const normalize = (outcome: Result.Result<Resolution, ResolutionError>): unknown => {
+  if (Result.isSuccess(outcome)) {
+    const { channel, via, fellBack } = outcome.success
+    return {
+      channel: channel.key,
+      via,
+      fellBack: fellBack && {
+        reason: fellBack.reason,
+        pg: fellBack.pg,
+        rejected: fellBack.rejected.map((r) => [r.channel, r.pg, r.mode, r.reason])
+      }
+    }
+  }
+  const error = outcome.failure
+  if (error._tag === "ChannelNotFound") {
+    const { rejected, ...facts } = error.toJSON() as Record<string, unknown>
+    return { ...facts, rejected: error.rejected.map((r) => [r.channel, r.pg, r.mode, r.reason]), listed: Array.isArray(rejected) }
+  }
+  return { ...(error.toJSON() as object), message: error.message }
+}
+
+const scenario = fc.tuple(world(), fc.integer()).chain(([w, seed]) =>
+  fc.tuple(fc.constant(w), fc.array(request(w), { minLength: 1, maxLength: 40 }), fc.constant(seed)))
+
+describe("ChannelIndex against the naive linear resolver", () => {
+  it("agrees on every generated merchant and request", () => {
+    fc.assert(fc.property(scenario, ([w, requests, seed]) => {
+      const index = Result.getOrThrow(ChannelIndex.make(w.input))
+      const naive = Naive.load(w.input)
+      const ours = seeded(seed)
+      const theirs = seeded(seed)
+      for (const r of requests) {
+        expect(normalize(ChannelIndex.resolve(index, r, ours))).toEqual(normalize(Naive.resolve(naive, r, theirs)))
+      }
+    }), { numRuns: 300 })
+  }, 120_000)
+
+  it("agrees on requests aimed at the MID form and the pay method of each channel", () => {
+    fc.assert(fc.property(world(), fc.constantFrom("card", "vbank", undefined), (w, payMethod) => {
+      const index = Result.getOrThrow(ChannelIndex.make(w.input))
+      const naive = Naive.load(w.input)
+      for (const c of w.input.channels) {
+        for (const pg of [`${c.pg}.${c.mid}`, c.pg]) {
+          const r: ResolveRequest = { merchant: w.input.merchant.code, mode: c.mode, pg, payMethod, paymentType: c.paymentType }
+          expect(normalize(ChannelIndex.resolve(index, r))).toEqual(normalize(Naive.resolve(naive, r)))
+        }
+      }
+    }), { numRuns: 150 })
+  }, 120_000)
+
+  it("is deterministic for a fixed random source", () => {
+    fc.assert(fc.property(scenario, ([w, requests, seed]) => {
+      const index = Result.getOrThrow(ChannelIndex.make(w.input))
+      const run = () => {
+        const random = seeded(seed)
+        return requests.map((r) => normalize(ChannelIndex.resolve(index, r, random)))
+      }
+      expect(run()).toEqual(run())
+    }), { numRuns: 100 })
+  }, 120_000)
+
+  it("never returns a channel of another merchant, another mode or an unassigned tier", () => {
+    fc.assert(fc.property(scenario, ([w, requests, seed]) => {
+      const index = Result.getOrThrow(ChannelIndex.make(w.input))
+      const random = seeded(seed)
+      for (const r of requests) {
+        const outcome = ChannelIndex.resolve(index, r, random)
+        if (Result.isFailure(outcome)) continue
+        const { channel } = outcome.success
+        expect(channel.merchant).toBe(r.merchant)
+        expect(channel.mode).toBe(r.mode)
+        expect(channel.enabled).toBe(true)
+        if (r.tier !== undefined) {
+          const sub = w.input.subMerchants!.find((s) => s.tier === r.tier)!
+          expect(sub.channels).toContain(channel.key)
+        }
+        if (r.payMethod !== undefined) expect(channel.payMethods).toContain(r.payMethod)
+      }
+    }), { numRuns: 150 })
+  }, 120_000)
+})

@@ -1,0 +1,184 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Merchant } from "@paymux/domain"
+import { Result } from "effect"
+import * as ChannelIndex from "../src/ChannelIndex.ts"
+import type { ResolveRequest } from "../src/Resolution.ts"
+import { channel, code, group, index, merchant, tier } from "./support/fixtures.ts"
+
+const ask = (i: ChannelIndex.ChannelIndex, request: Omit<ResolveRequest, "merchant">, random?: () => number) =>
+  ChannelIndex.resolve(i, { merchant: code, ...request }, random)
+const keyOf = (outcome: ReturnType<typeof ask>) => Result.getOrThrow(outcome).channel.key
+const failure = (outcome: ReturnType<typeof ask>) => {
+  if (Result.isSuccess(outcome)) throw new Error(`expected a failure, got ${outcome.success.channel.key}`)
+  return outcome.failure
+}
+
+describe("pg matching", () => {
+  const kcpOld = channel({ pg: "kcp", mid: "T0000" })
+  const kcpNew = channel({ pg: "kcp", mid: "T0001", payMethods: ["card", "vbank"] })
+  const dotted = channel({ pg: "nice_v2", mid: "shop.a.b" })
+  const i = index({ channels: [kcpNew, dotted, kcpOld] })
+
+  it("a PG code alone picks the oldest matching channel", () => {
+    expect(keyOf(ask(i, { mode: "test", pg: "kcp" }))).toBe(kcpOld.key)
+  })
+  it("code.MID picks among several channels of one PG", () => {
+    expect(keyOf(ask(i, { mode: "test", pg: "kcp.T0001" }))).toBe(kcpNew.key)
+    expect(Result.getOrThrow(ask(i, { mode: "test", pg: "kcp.T0001" })).via).toBe("pg")
+  })
+  it("splits on the first dot only, since MIDs may contain dots", () => {
+    expect(keyOf(ask(i, { mode: "test", pg: "nice_v2.shop.a.b" }))).toBe(dotted.key)
+  })
+  it("skips channels that do not take the pay method", () => {
+    expect(keyOf(ask(i, { mode: "test", pg: "kcp", payMethod: "vbank" }))).toBe(kcpNew.key)
+  })
+  it("matches the payment type", () => {
+    const keyin = channel({ pg: "kcp", mid: "T0000", paymentType: "api.keyin", credentials: { site_key: "k" } })
+    const j = index({ channels: [kcpOld, keyin] })
+    expect(keyOf(ask(j, { mode: "test", pg: "kcp", paymentType: "api.keyin" }))).toBe(keyin.key)
+  })
+})
+
+describe("default channel and the fallback policy", () => {
+  const uplus = channel({ pg: "uplus", mid: "M1" })
+  const kcp = channel({ pg: "kcp", mid: "T0000" })
+
+  it("without pg, the oldest enabled payment channel of the mode", () => {
+    const r = Result.getOrThrow(ask(index({ channels: [kcp, uplus] }), { mode: "test" }))
+    expect(r.channel.key).toBe(uplus.key)
+    expect(r.via).toBe("default")
+  })
+  it("the merchant's configured default wins over the oldest", () => {
+    const m = Result.getOrThrow(Merchant.setDefaultChannel(merchant(), kcp))
+    expect(keyOf(ask(index({ merchant: m, channels: [uplus, kcp] }), { mode: "test" }))).toBe(kcp.key)
+  })
+  it("under fallback, an unmatched pg is served by the default and the result says why", () => {
+    const r = Result.getOrThrow(ask(index({ channels: [uplus] }), { mode: "test", pg: "tosspayments" }))
+    expect(r.channel.key).toBe(uplus.key)
+    expect(r.fellBack?.reason).toBe("pg-unmatched")
+    expect(r.fellBack?.rejected.map((x) => x.reason)).toEqual(["pg-differs"])
+    expect(r.fellBack?.detail).toBe(
+      `pg "tosspayments" matched no channel of ${code} (test, window.general); configured: uplus.M1 (test)`
+    )
+  })
+  it("under fallback, an unparseable pg is served by the default too", () => {
+    const r = Result.getOrThrow(ask(index({ channels: [uplus] }), { mode: "test", pg: "tosspayment" }))
+    expect(r.fellBack?.reason).toBe("pg-invalid")
+    expect(r.fellBack?.detail).toContain("did you mean tosspayments")
+  })
+  it("under strict, an unmatched pg is a ChannelNotFound that lists the configured channels", () => {
+    const error = failure(ask(index({ merchant: merchant("strict"), channels: [uplus] }), { mode: "test", pg: "tosspayments" }))
+    expect(error._tag).toBe("ChannelNotFound")
+    expect(error.message).toBe(`pg "tosspayments" matched no channel of ${code} (test, window.general); configured: uplus.M1 (test)`)
+  })
+  it("under strict, a typo is an InvalidPgSelector with a suggestion", () => {
+    const error = failure(ask(index({ merchant: merchant("strict"), channels: [uplus] }), { mode: "test", pg: "tosspayment" }))
+    expect(error._tag).toBe("InvalidPgSelector")
+    expect(error.message).toBe(`pg "tosspayment": "tosspayment" is not a known PG code; did you mean tosspayments?`)
+  })
+  it("no fallback when the default cannot serve the request either", () => {
+    const error = failure(ask(index({ channels: [uplus] }), { mode: "test", pg: "kcp", payMethod: "vbank" }))
+    expect(error._tag).toBe("ChannelNotFound")
+  })
+})
+
+describe("rejection reasons", () => {
+  const reasonsFor = (outcome: ReturnType<typeof ask>) => {
+    const error = failure(outcome)
+    if (error._tag !== "ChannelNotFound") throw new Error(error._tag)
+    return error.rejected.map((r) => r.reason)
+  }
+  const strict = merchant("strict")
+
+  it("mid-differs says why kcp.T0000 did not match", () => {
+    const c = channel({ pg: "kcp", mid: "T0001" })
+    const error = failure(ask(index({ merchant: strict, channels: [c] }), { mode: "test", pg: "kcp.T0000" }))
+    expect(error._tag === "ChannelNotFound" && error.rejected[0]?.detail).toBe("MID is T0001, not T0000")
+  })
+  it("wrong-mode, disabled, pay-method-unsupported, payment-type-mismatch", () => {
+    const live = channel({ pg: "kcp", mid: "A", mode: "live" })
+    const off = channel({ pg: "kcp", mid: "B", enabled: false })
+    const cardOnly = channel({ pg: "kcp", mid: "C" })
+    const keyin = channel({ pg: "kcp", mid: "D", paymentType: "api.keyin" })
+    const i = index({ merchant: strict, channels: [live, off, cardOnly, keyin] })
+    expect(reasonsFor(ask(i, { mode: "test", pg: "kcp", payMethod: "vbank" }))).toEqual([
+      "wrong-mode", "disabled", "pay-method-unsupported", "payment-type-mismatch"
+    ])
+  })
+  it("purpose-differs for an identity-verification channel", () => {
+    const cert = channel({ pg: "kcp", mid: "CERT", paymentType: "certification", payMethods: [] })
+    const card = channel({ pg: "kcp", mid: "T0000" })
+    const i = index({ merchant: strict, channels: [cert, card] })
+    expect(reasonsFor(ask(i, { mode: "test", pg: "kcp.CERT" }))).toEqual(["purpose-differs", "mid-differs"])
+    expect(keyOf(ask(i, { mode: "test", purpose: "identity-verification" }))).toBe(cert.key)
+  })
+  it("not-assigned-to-tier", () => {
+    const a = channel({ pg: "kcp", mid: "A" })
+    const b = channel({ pg: "uplus", mid: "B" })
+    const i = index({ merchant: strict, channels: [a, b], subMerchants: [tier("T01", [b])] })
+    expect(reasonsFor(ask(i, { mode: "test", tier: "T01", pg: "kcp" }))).toEqual(["not-assigned-to-tier", "pg-differs"])
+  })
+})
+
+describe("channelKey, tiers and other errors", () => {
+  const a = channel({ pg: "kcp", mid: "A" })
+  const b = channel({ pg: "kcp", mid: "B" })
+  const liveOnly = channel({ pg: "kcp", mid: "L", mode: "live" })
+
+  it("a channelKey wins over pg", () => {
+    const r = Result.getOrThrow(ask(index({ channels: [a, b] }), { mode: "test", channelKey: b.key, pg: "kcp.A" }))
+    expect([r.channel.key, r.via]).toEqual([b.key, "channelKey"])
+  })
+  it("a channelKey miss never falls back", () => {
+    const error = failure(ask(index({ channels: [a, b, liveOnly] }), { mode: "live", channelKey: b.key }))
+    expect(error.message).toBe(`channelKey "${b.key}" names no usable channel of ${code} (live, window.general): kcp.B (test): a test channel; the request is live`)
+  })
+  it("a tier resolves only among its assigned channels", () => {
+    const i = index({ channels: [a, b], subMerchants: [tier("T01", [b])] })
+    expect(keyOf(ask(i, { mode: "test", tier: "T01" }))).toBe(b.key)
+    expect(keyOf(ask(i, { mode: "test", tier: "T01", pg: "kcp" }))).toBe(b.key)
+    expect(failure(ask(i, { mode: "test", tier: "T01", channelKey: a.key }))._tag).toBe("ChannelNotFound")
+  })
+  it("an unknown tier", () => {
+    const error = failure(ask(index({ channels: [a], subMerchants: [tier("T01", [a])] }), { mode: "test", tier: "XYZ" }))
+    expect(error.message).toBe(`tier "XYZ" is not a sub-merchant of ${code}; known tiers: T01`)
+  })
+  it("no channel at all in the mode", () => {
+    const error = failure(ask(index({ channels: [liveOnly] }), { mode: "test", pg: "kcp" }))
+    expect(error.message).toBe(`${code} has no test channel (it has 1 live channel: check the mode); add one in the console`)
+  })
+  it("another merchant's request", () => {
+    const outcome = ChannelIndex.resolve(index({ channels: [a] }), { merchant: "imp00000001", mode: "test" })
+    expect(failure(outcome).message).toBe(`merchant "imp00000001" is not known to this resolver`)
+  })
+  it("refuses an inconsistent snapshot", () => {
+    const foreign = { ...a, merchant: "imp00000001" } as typeof a
+    const made = ChannelIndex.make({ merchant: merchant(), channels: [foreign] })
+    expect(Result.isFailure(made) && made.failure.rule).toBe("foreign-channel")
+    const twice = ChannelIndex.make({ merchant: merchant(), channels: [a, a] })
+    expect(Result.isFailure(twice) && twice.failure.rule).toBe("duplicate-channel")
+  })
+})
+
+describe("channel groups", () => {
+  const a = channel({ pg: "kcp", mid: "A" })
+  const b = channel({ pg: "kcp", mid: "B" })
+  const c = channel({ pg: "kcp", mid: "C", enabled: false })
+  const all = [a, b, c]
+  const g = group([[a, 30], [b, 50], [c, 20]], all)
+  const i = index({ channels: all, groups: [g] })
+
+  it("routes by weight among enabled members, disabled ones re-weighted away", () => {
+    // a holds [0, 30) and b [30, 80) of the 80 enabled weight.
+    expect(keyOf(ask(i, { mode: "test", groupId: g.id }, () => 0.37))).toBe(a.key)
+    expect(keyOf(ask(i, { mode: "test", groupId: g.id }, () => 0.38))).toBe(b.key)
+    expect(keyOf(ask(i, { mode: "test", groupId: g.id }, () => 0.999))).toBe(b.key)
+    expect(Result.getOrThrow(ask(i, { mode: "test", groupId: g.id }, () => 0)).via).toBe("group")
+  })
+  it("a group with no usable member is a ChannelNotFound listing each member", () => {
+    const error = failure(ask(i, { mode: "test", groupId: g.id, payMethod: "vbank" }))
+    expect(error._tag === "ChannelNotFound" && error.rejected.map((r) => r.reason)).toEqual([
+      "pay-method-unsupported", "pay-method-unsupported", "disabled"
+    ])
+  })
+})

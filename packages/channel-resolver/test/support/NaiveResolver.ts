@@ -1,0 +1,196 @@
+/**
+ * The oracle and the benchmark's anchor: a linear scan over every channel for every request, as
+ * the mobile SDKs do, written from the rules alone and as plainly as possible. It shares only
+ * the public types, the error classes and `PgSelector.parse` with the index.
+ */
+import { type ChannelGroup, type Merchant, type PaymentChannel, PgCatalog } from "@paymux/domain"
+import { Result } from "effect"
+import type { IndexInput } from "../../src/ChannelIndex.ts"
+import * as PgSelector from "../../src/PgSelector.ts"
+import { type Fallback, paymentTypeOf, purposeOf, type Resolution, type ResolveRequest } from "../../src/Resolution.ts"
+import {
+  ChannelNotFound,
+  NoChannelConfigured,
+  type Rejection,
+  type RejectionReason,
+  type ResolutionError,
+  UnknownMerchant,
+  UnknownTier
+} from "../../src/ResolutionError.ts"
+
+export interface Naive {
+  readonly merchant: Merchant.Merchant
+  readonly channels: ReadonlyArray<PaymentChannel.PaymentChannel>
+  readonly tiers: ReadonlyMap<string, ReadonlyArray<string>>
+  readonly groups: ReadonlyArray<ChannelGroup.ChannelGroup>
+  readonly catalog: PgCatalog.PgCatalog
+}
+
+/** Keeps the channels in creation order, as the console stores them. */
+export const load = (input: IndexInput): Naive => ({
+  merchant: input.merchant,
+  channels: [...input.channels].sort((a, b) => a.sequence - b.sequence),
+  tiers: new Map((input.subMerchants ?? []).map((s) => [s.tier as string, s.channels as ReadonlyArray<string>])),
+  groups: input.groups ?? [],
+  catalog: input.catalog ?? PgCatalog.builtIn
+})
+
+interface Ask {
+  readonly tier: string | undefined
+  readonly assigned: ReadonlyArray<string> | undefined
+  readonly code?: string | undefined
+  readonly mid?: string | undefined
+  readonly mode: string
+  readonly purpose: string
+  readonly paymentType: string
+  readonly payMethod: string | undefined
+}
+
+const why = (c: PaymentChannel.PaymentChannel, ask: Ask): RejectionReason | undefined => {
+  if (ask.assigned && !ask.assigned.includes(c.key)) return "not-assigned-to-tier"
+  if (ask.code !== undefined && c.pg !== ask.code) return "pg-differs"
+  if (ask.mid !== undefined && c.mid !== ask.mid) return "mid-differs"
+  if (c.mode !== ask.mode) return "wrong-mode"
+  if (!c.enabled) return "disabled"
+  if (c.purpose !== ask.purpose) return "purpose-differs"
+  if (c.paymentType !== ask.paymentType) return "payment-type-mismatch"
+  if (ask.payMethod !== undefined && !(c.payMethods as ReadonlyArray<string>).includes(ask.payMethod)) return "pay-method-unsupported"
+  return undefined
+}
+
+const rejectedAmong = (channels: ReadonlyArray<PaymentChannel.PaymentChannel>, ask: Ask): Array<Rejection> => {
+  const out: Array<Rejection> = []
+  for (const c of channels) {
+    const reason = why(c, ask)
+    // The oracle's detail text is not part of what it checks; the index owns the wording.
+    if (reason) out.push({ channel: c.key, pg: c.pg + "." + c.mid, mode: c.mode, reason, detail: reason })
+  }
+  return out
+}
+
+// Plain loops and module-level helpers: no closures are made per request, so the anchor is not
+// slowed by allocation the index avoids (tsx also wraps every closure it creates in a naming call).
+
+const byKey = (channels: ReadonlyArray<PaymentChannel.PaymentChannel>, key: string): PaymentChannel.PaymentChannel | undefined => {
+  for (const c of channels) if (c.key === key) return c
+  return undefined
+}
+
+const firstServing = (channels: ReadonlyArray<PaymentChannel.PaymentChannel>, ask: Ask): PaymentChannel.PaymentChannel | undefined => {
+  for (const c of channels) if (why(c, ask) === undefined) return c
+  return undefined
+}
+
+const defaultChannel = (naive: Naive, ask: Ask): PaymentChannel.PaymentChannel | undefined => {
+  const configured = naive.merchant.defaultChannels[ask.mode as "test" | "live"]
+  const chosen = configured === undefined ? undefined : byKey(naive.channels, configured)
+  if (chosen && why(chosen, ask) === undefined) return chosen
+  return firstServing(naive.channels, ask)
+}
+
+const ok = (channel: PaymentChannel.PaymentChannel, via: Resolution["via"], fellBack?: Fallback): Result.Result<Resolution, never> =>
+  Result.succeed(fellBack === undefined ? { channel, via } : { channel, via, fellBack })
+
+const notFound = (
+  naive: Naive,
+  request: ResolveRequest,
+  ask: Ask,
+  lookup: ChannelNotFound["lookup"],
+  asked: string,
+  rejected: ReadonlyArray<Rejection>
+): Result.Result<never, ChannelNotFound> =>
+  Result.fail(new ChannelNotFound({
+    merchant: naive.merchant.code,
+    ...(ask.tier === undefined ? {} : { tier: ask.tier }),
+    mode: request.mode,
+    paymentType: ask.paymentType,
+    ...(request.payMethod === undefined ? {} : { payMethod: request.payMethod }),
+    lookup,
+    asked,
+    rejected
+  }))
+
+export const resolve = (
+  naive: Naive,
+  request: ResolveRequest,
+  random: () => number = Math.random
+): Result.Result<Resolution, ResolutionError> => {
+  const code = naive.merchant.code
+  if (request.merchant !== code) return Result.fail(new UnknownMerchant({ merchant: request.merchant }))
+  const tier = request.tier
+  const assigned = tier === undefined ? undefined : naive.tiers.get(tier)
+  if (tier !== undefined && assigned === undefined) {
+    return Result.fail(new UnknownTier({ merchant: code, tier, known: [...naive.tiers.keys()].sort() }))
+  }
+  let sameMode = 0
+  let otherMode = 0
+  for (const c of naive.channels) {
+    if (assigned !== undefined && !assigned.includes(c.key)) continue
+    if (c.mode === request.mode) sameMode++
+    else otherMode++
+  }
+  if (sameMode === 0) {
+    return Result.fail(new NoChannelConfigured({ merchant: code, ...(tier === undefined ? {} : { tier }), mode: request.mode, otherMode }))
+  }
+  const ask: Ask = {
+    tier,
+    assigned,
+    mode: request.mode,
+    purpose: purposeOf(request),
+    paymentType: paymentTypeOf(request),
+    payMethod: request.payMethod
+  }
+
+  if (request.channelKey !== undefined) {
+    const channel = byKey(naive.channels, request.channelKey)
+    if (channel && why(channel, ask) === undefined) return ok(channel, "channelKey")
+    return notFound(naive, request, ask, "channelKey", request.channelKey, channel ? rejectedAmong([channel], ask) : [])
+  }
+
+  if (request.groupId !== undefined) {
+    let group: ChannelGroup.ChannelGroup | undefined
+    for (const g of naive.groups) if (g.id === request.groupId) group = g
+    if (!group) return notFound(naive, request, ask, "group", request.groupId, [])
+    const members: Array<PaymentChannel.PaymentChannel> = []
+    const usable: Array<{ channel: PaymentChannel.PaymentChannel; weight: number }> = []
+    let total = 0
+    for (const m of group.members) {
+      const channel = byKey(naive.channels, m.channel)!
+      members.push(channel)
+      if (why(channel, ask) === undefined) {
+        usable.push({ channel, weight: m.weight })
+        total += m.weight
+      }
+    }
+    if (usable.length === 0) return notFound(naive, request, ask, "group", request.groupId, rejectedAmong(members, ask))
+    const x = random() * total
+    let acc = 0
+    for (const m of usable) {
+      acc += m.weight
+      if (x < acc) return ok(m.channel, "group")
+    }
+    return ok(usable[usable.length - 1]!.channel, "group")
+  }
+
+  if (request.pg === undefined) {
+    const d = defaultChannel(naive, ask)
+    return d ? ok(d, "default") : notFound(naive, request, ask, "default", "", rejectedAmong(naive.channels, ask))
+  }
+
+  const fallbackAllowed = naive.merchant.policy === "fallback"
+  const codes = new Set<string>()
+  for (const c of naive.channels) codes.add(c.pg)
+  const parsed = PgSelector.parse(request.pg, naive.catalog, codes)
+  if (Result.isFailure(parsed)) {
+    const d = fallbackAllowed ? defaultChannel(naive, ask) : undefined
+    if (!d) return Result.fail(parsed.failure)
+    return ok(d, "default", { reason: "pg-invalid", pg: request.pg, detail: parsed.failure.message, rejected: [] })
+  }
+  const pgAsk: Ask = { ...ask, code: parsed.success.code, mid: parsed.success.mid }
+  const match = firstServing(naive.channels, pgAsk)
+  if (match) return ok(match, "pg")
+  const rejected = rejectedAmong(naive.channels, pgAsk)
+  const d = fallbackAllowed ? defaultChannel(naive, ask) : undefined
+  if (!d) return notFound(naive, request, ask, "pg", request.pg, rejected)
+  return ok(d, "default", { reason: "pg-unmatched", pg: request.pg, detail: "", rejected })
+}
