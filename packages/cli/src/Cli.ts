@@ -1,0 +1,66 @@
+/**
+ * The `paymux` command tree and its entry point.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Command from "effect/cli/Command"
+import * as ApiKey from "./commands/ApiKey.ts"
+import * as Channel from "./commands/Channel.ts"
+import * as Demo from "./commands/Demo.ts"
+import * as Group from "./commands/Group.ts"
+import * as Merchant from "./commands/Merchant.ts"
+import * as Pg from "./commands/Pg.ts"
+import * as Resolve from "./commands/Resolve.ts"
+import * as Serve from "./commands/Serve.ts"
+import * as Webhook from "./commands/Webhook.ts"
+import * as Whitelist from "./commands/Whitelist.ts"
+import * as platform from "./internal/platform.ts"
+import { root } from "./Root.ts"
+
+/**
+ * The version `paymux --version` prints.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const version = "0.1.0"
+
+/**
+ * The whole command tree.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = root.pipe(
+  Command.withSubcommands([
+    Merchant.merchant,
+    Merchant.submerchant,
+    Channel.command,
+    Group.command,
+    Resolve.command,
+    Webhook.command,
+    Whitelist.command,
+    ApiKey.command,
+    Pg.command,
+    Serve.command,
+    Demo.command
+  ])
+)
+
+/**
+ * Runs `paymux` with the given arguments (without `node` and the script path) as an Effect.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (args: ReadonlyArray<string>) =>
+  Command.run(command, { version }).pipe(Effect.provide(platform.layer(args)))
+
+/**
+ * Runs `paymux` as the process: arguments from `process.argv`, exit code from the outcome.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const main = (argv: ReadonlyArray<string> = process.argv.slice(2)): void => platform.runMain(run(argv))

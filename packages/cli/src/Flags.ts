@@ -1,0 +1,30 @@
+/**
+ * Flags shared by several command groups.
+ *
+ * @since 0.1.0
+ */
+import * as Flag from "effect/cli/Flag"
+
+/**
+ * `--mode test|live`.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const mode = Flag.Literals("mode", ["test", "live"] as const).pipe(Flag.withDescription("Integration mode"))
+
+/**
+ * `--tier`: a sub-merchant's tier code.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const tier = Flag.String("tier").pipe(Flag.withDescription("Tier code of a sub-merchant: 3 characters A-Z or 0-9"))
+
+/**
+ * `--name`.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const name = Flag.String("name").pipe(Flag.withDescription("Display name"))

@@ -1,0 +1,134 @@
+/**
+ * The master key and pepper that protect secrets at rest. In order:
+ *
+ * 1. `PAYMUX_MASTER_KEYS` and `PAYMUX_PEPPER` from the environment (the store's `KeyProvider`
+ *    format: `id:base64key,...`, current first) for every store;
+ * 2. for `--db :memory:`, a key that lives as long as the process;
+ * 3. for a SQLite file, a key file beside it (`<db>.key`, mode 0600), created on first use in
+ *    the same `KEY=value` format, so it can be moved into the environment as is;
+ * 4. for PostgreSQL without the environment, a provider that refuses to seal or open secrets with
+ *    a message naming the variables, so commands that touch no secret still work.
+ *
+ * @since 0.1.0
+ */
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { KeyProvider, StoreError } from "@paymux/store"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as CliFailure from "./CliFailure.ts"
+
+/**
+ * Where the keys came from, for `paymux` to mention once when it creates a key file.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Source =
+  | { readonly _tag: "Environment" }
+  | { readonly _tag: "Ephemeral" }
+  | { readonly _tag: "KeyFile"; readonly path: string; readonly created: boolean }
+  | { readonly _tag: "Missing" }
+
+/**
+ * The key file of a SQLite database file.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const pathFor = (dbPath: string): string => `${dbPath}.key`
+
+const parseEnvFile = (text: string): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim()
+    if (trimmed === "" || trimmed.startsWith("#")) continue
+    const eq = trimmed.indexOf("=")
+    if (eq > 0) out[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim()
+  }
+  return out
+}
+
+const fromText = (keys: string, pepper: string) =>
+  Effect.flatMap(KeyProvider.parseKeys(keys), (parsed) => KeyProvider.make({ keys: parsed, pepper }))
+
+const badKeys = (where: string) => (error: StoreError.StoreError) =>
+  CliFailure.badInput(`the keys in ${where} are not usable: ${error.message}`, "PAYMUX_MASTER_KEYS is id:base64key[,id:base64key...] of 32 random bytes each (openssl rand -base64 32); PAYMUX_PEPPER is base64 of at least 32 bytes")
+
+/** Reads the key file, or creates it when the database is new or the file is missing. */
+const keyFile = (dbPath: string): Effect.Effect<{ provider: KeyProvider.KeyProvider["Service"]; source: Source }, CliFailure.CliFailure> =>
+  Effect.gen(function*() {
+    const path = pathFor(dbPath)
+    if (existsSync(path)) {
+      const mode = statSync(path).mode & 0o777
+      if ((mode & 0o077) !== 0) {
+        // Keys readable by others are refused, as ssh refuses a world-readable private key.
+        return yield* Effect.fail(CliFailure.badInput(`the key file ${path} is readable by other users (mode ${mode.toString(8)})`, `chmod 600 ${path}`))
+      }
+      const values = parseEnvFile(readFileSync(path, "utf8"))
+      const keys = values.PAYMUX_MASTER_KEYS
+      const pepper = values.PAYMUX_PEPPER
+      if (keys === undefined || pepper === undefined) {
+        return yield* Effect.fail(CliFailure.badInput(`the key file ${path} lacks PAYMUX_MASTER_KEYS or PAYMUX_PEPPER`, "restore it from a backup; without it stored secrets cannot be opened"))
+      }
+      const provider = yield* Effect.mapError(fromText(keys, pepper), badKeys(path))
+      return { provider, source: { _tag: "KeyFile", path, created: false } as Source }
+    }
+    const keys = `local-1:${Redacted.value(KeyProvider.generateKey())}`
+    const pepper = Redacted.value(KeyProvider.generateKey())
+    yield* Effect.try({
+      try: () => {
+        writeFileSync(path, [
+          `# Paymux keys for ${dbPath}: they encrypt the PG credentials and webhook secrets stored in it.`,
+          "# Keep this file private (mode 0600) and back it up with the database: without it the",
+          "# stored secrets cannot be opened. To use the environment instead, export both lines.",
+          `PAYMUX_MASTER_KEYS=${keys}`,
+          `PAYMUX_PEPPER=${pepper}`,
+          ""
+        ].join("\n"), { mode: 0o600, flag: "wx" })
+        chmodSync(path, 0o600)
+      },
+      catch: (e) => CliFailure.storeUnavailable(`cannot create the key file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "check that the database directory exists and is writable, or set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER")
+    })
+    const provider = yield* Effect.mapError(fromText(keys, pepper), badKeys(path))
+    return { provider, source: { _tag: "KeyFile", path, created: true } as Source }
+  })
+
+const missing = (): KeyProvider.KeyProvider["Service"] => {
+  const fail = Effect.fail(StoreError.corrupt("key configuration", "no master key: set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to store or read secrets in PostgreSQL"))
+  return KeyProvider.KeyProvider.of({ current: fail, byId: () => fail, pepper: fail })
+}
+
+/**
+ * The key provider for a store target, and where its keys came from.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolve = (target: { readonly kind: "sqlite-file"; readonly path: string } | { readonly kind: "memory" } | { readonly kind: "postgres" }): Effect.Effect<{ readonly provider: KeyProvider.KeyProvider["Service"]; readonly source: Source }, CliFailure.CliFailure> =>
+  Effect.gen(function*() {
+    const keys = process.env.PAYMUX_MASTER_KEYS
+    const pepper = process.env.PAYMUX_PEPPER
+    if (keys !== undefined && keys !== "") {
+      if (pepper === undefined || pepper === "") {
+        return yield* Effect.fail(CliFailure.badInput("PAYMUX_MASTER_KEYS is set but PAYMUX_PEPPER is not", "set both, or neither to use the key file beside a SQLite database"))
+      }
+      const provider = yield* Effect.mapError(fromText(keys, pepper), badKeys("PAYMUX_MASTER_KEYS/PAYMUX_PEPPER"))
+      return { provider, source: { _tag: "Environment" } as Source }
+    }
+    switch (target.kind) {
+      case "memory":
+        return { provider: KeyProvider.makeEphemeral(), source: { _tag: "Ephemeral" } as Source }
+      case "sqlite-file":
+        return yield* keyFile(target.path)
+      case "postgres":
+        return { provider: missing(), source: { _tag: "Missing" } as Source }
+    }
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (provider: KeyProvider.KeyProvider["Service"]): Layer.Layer<KeyProvider.KeyProvider> =>
+  Layer.succeed(KeyProvider.KeyProvider, provider)

@@ -1,0 +1,88 @@
+/**
+ * `paymux pg`: the PG catalog, with credential fields, secret markers, payment types, pay methods
+ * and how each PG is tested. Reads no store.
+ *
+ * @since 0.1.0
+ */
+import { PgCatalog } from "@paymux/domain"
+import * as Effect from "effect/Effect"
+import * as Argument from "effect/cli/Argument"
+import * as Command from "effect/cli/Command"
+import * as Output from "../Output.ts"
+import { action } from "../Root.ts"
+
+const testSummary = (p: PgCatalog.PgProvider): string => {
+  switch (p.test.kind) {
+    case "shared":
+      return p.test.mids.length > 0 ? `shared (${[...new Set(p.test.mids.map((m) => m.mid))].join(", ")})` : "shared (MID set by the console)"
+    case "pg-provided":
+      return "PG-provided test MID"
+    case "unavailable":
+      return "no test mode"
+  }
+}
+
+const requiredText = (f: PgCatalog.CredentialField): string =>
+  typeof f.required === "boolean" ? (f.required ? "required" : "optional") : `required for ${f.required.join(", ")}`
+
+const list = Command.make("list", {}, () =>
+  action(({ out }) => {
+    const providers = PgCatalog.list(PgCatalog.builtIn)
+    return out.result(
+      providers.map((p) => ({
+        code: p.code,
+        displayName: p.displayName,
+        localName: p.localName,
+        paymentTypes: PgCatalog.paymentTypesOf(p),
+        test: p.test
+      })),
+      () =>
+        Output.table(
+          ["CODE", "NAME", "PAYMENT TYPES", "TEST"],
+          providers.map((p) => [p.code, p.displayName, PgCatalog.paymentTypesOf(p).join(","), testSummary(p)])
+        ) + `\n\n${providers.length} PGs. Details: paymux pg show CODE`
+    )
+  })).pipe(Command.withDescription("List the PG catalog"))
+
+const show = Command.make("show", {
+  code: Argument.String("code").pipe(Argument.withDescription("PG code, e.g. kcp or naverpay"))
+}, ({ code }) =>
+  action(({ out }) =>
+    Effect.gen(function*() {
+      const p = yield* Effect.fromResult(PgCatalog.get(PgCatalog.builtIn, code))
+      yield* out.result(p, () => {
+        const lines = [
+          Output.fields([
+            ["code", p.code],
+            ["name", `${p.displayName} (${p.localName})`],
+            ["MID field", `${p.mid.name} (${p.mid.label})`],
+            ["test", testSummary(p)]
+          ]),
+          "",
+          "Payment types and pay methods:",
+          Output.table(["TYPE", "PAY METHODS"], PgCatalog.paymentTypesOf(p).map((t) => [t, PgCatalog.payMethodsOf(p, t).join(", ") || "(none: identity verification)"])),
+          "",
+          "Credential fields (--cred name=value):",
+          Output.table(
+            ["FIELD", "LABEL", "SECRET", "REQUIRED", "FORMAT"],
+            p.credentialFields.map((f) => [f.name, f.label, f.secret ? "yes" : "no", requiredText(f), [f.maxLength ? `max ${f.maxLength}` : "", f.patternDescription ?? ""].filter(Boolean).join("; ")])
+          )
+        ]
+        if (p.test.kind === "shared" && p.test.mids.length > 0) {
+          lines.push("", "Shared test MIDs:", Output.table(["TYPE", "MID", "NOTE"], p.test.mids.map((m) => [m.paymentType, m.mid, m.note])))
+        } else if (p.test.kind !== "shared") {
+          lines.push("", `Test: ${p.test.note}`)
+        }
+        if (p.notes !== undefined && p.notes.length > 0) lines.push("", "Notes:", ...p.notes.map((n) => `- ${n}`))
+        return lines.join("\n")
+      })
+    }))).pipe(Command.withDescription("Show one PG: credential fields, payment types, pay methods, test availability"))
+
+/**
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("pg").pipe(
+  Command.withDescription("The PG catalog (no store)"),
+  Command.withSubcommands([list, show])
+)

@@ -1,0 +1,122 @@
+/**
+ * The store-backed `paymux webhook` subcommands: settings per mode, signing-secret rotation,
+ * test send, delivery history and resend. A new signing secret is printed once, when created.
+ *
+ * @since 0.1.0
+ */
+import { Webhooks } from "@paymux/admin"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Argument from "effect/cli/Argument"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
+import * as CliFailure from "../CliFailure.ts"
+import * as Flags from "../Flags.ts"
+import * as Output from "../Output.ts"
+import { action } from "../Root.ts"
+import { merchantFlag, withStore } from "../Store.ts"
+
+const secretNotice = (mode: string, secret: Redacted.Redacted<string>) =>
+  [
+    `New ${mode} signing secret: ${Redacted.value(secret)}`,
+    "Store it now in your receiver (e.g. PAYMUX_WEBHOOK_SECRET): it is shown only this once."
+  ].join("\n")
+
+const set = Command.make("set", {
+  merchant: merchantFlag,
+  mode: Flags.mode,
+  url: Flag.String("url").pipe(Flag.withDescription("Notification URL (live URLs must be https)"), Flag.optional),
+  clear: Flag.Boolean("clear").pipe(Flag.withDescription("Remove the URL of the mode"), Flag.withDefault(false)),
+  contentType: Flag.Literals("content-type", ["json", "form"] as const).pipe(Flag.withDescription("Body encoding"), Flag.optional)
+}, ({ clear, contentType, merchant, mode, url }) =>
+  action((ctx) =>
+    Effect.gen(function*() {
+      if (clear && Option.isSome(url)) return yield* Effect.fail(CliFailure.badInput("--url and --clear exclude each other", "pass one of them"))
+      const result = yield* withStore(ctx, Webhooks.set({
+        merchant,
+        mode,
+        url: clear ? null : Option.getOrUndefined(url),
+        contentType: Option.getOrUndefined(contentType)
+      }))
+      const secret = result.newSecret
+      yield* ctx.out.result({ ...result.settings, ...(secret === undefined ? {} : { newSecret: Redacted.value(secret) }) }, () =>
+        [
+          `${result.settings.merchant} ${mode} webhook URL: ${result.settings.urls[mode] ?? "(none)"} (${result.settings.contentType})`,
+          ...(secret === undefined ? [] : [secretNotice(mode, secret)])
+        ].join("\n"))
+    }))).pipe(Command.withDescription("Set (or --clear) the webhook URL of a mode"))
+
+const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
+  action((ctx) =>
+    Effect.gen(function*() {
+      const { missing, settings } = yield* withStore(ctx, Effect.all({ settings: Webhooks.show(merchant), missing: Webhooks.readiness(merchant) }))
+      yield* ctx.out.result({ ...settings, readiness: missing }, () =>
+        [
+          Output.fields([
+            ["merchant", settings.merchant],
+            ["test URL", settings.urls.test],
+            ["live URL", settings.urls.live],
+            ["content type", settings.contentType],
+            ["signing secrets", `test ${settings.activeSecrets.test}, live ${settings.activeSecrets.live} active`]
+          ]),
+          ...missing.map((m) => `warning: ${m.reason}`)
+        ].join("\n"))
+    }))).pipe(Command.withDescription("Show webhook settings (never the secrets) and readiness warnings"))
+
+const test = Command.make("test", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
+  action((ctx) =>
+    Effect.gen(function*() {
+      yield* ctx.out.say(`Sending a signed Webhook.Test to the saved ${mode} URL...`)
+      const result = yield* withStore(ctx, Webhooks.test(merchant, mode))
+      yield* ctx.out.result(result, () =>
+        result.ok
+          ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
+          : `failed: ${result.url} ${result.httpStatus === null ? `did not answer (${result.error ?? "no response"})` : `answered ${result.httpStatus}`}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`)
+      if (!result.ok) return yield* Effect.fail(CliFailure.negativeAnswer("WebhookTestFailed", `the receiver did not accept the test`))
+    }))).pipe(Command.withDescription("Post a signed test notification to the saved URL and report the answer"))
+
+const history = Command.make("history", {
+  merchant: merchantFlag,
+  limit: Flag.Int("limit").pipe(Flag.withDescription("At most this many deliveries"), Flag.withDefault(20))
+}, ({ limit, merchant }) =>
+  action((ctx) =>
+    Effect.gen(function*() {
+      const all = yield* withStore(ctx, Webhooks.history(merchant, { limit }))
+      yield* ctx.out.result(all, () =>
+        Output.table(
+          ["DELIVERY", "MESSAGE", "MODE", "EVENT", "STATUS", "ATTEMPTS", "LAST STATUS", "CREATED"],
+          all.map(({ attempts, delivery: d }) => [d.id, d.messageId, d.mode, d.eventType, d.status, `${d.attempts}/${d.maxAttempts}`, attempts.at(-1)?.httpStatus ?? attempts.at(-1)?.error ?? undefined, Output.time(d.createdAt)])
+        ))
+    }))).pipe(Command.withDescription("Delivery history, newest first"))
+
+const resend = Command.make("resend", {
+  merchant: merchantFlag,
+  delivery: Argument.String("delivery").pipe(Argument.withDescription("Delivery id (paymux webhook history)"))
+}, ({ delivery, merchant }) =>
+  action((ctx) =>
+    Effect.gen(function*() {
+      const again = yield* withStore(ctx, Webhooks.resend(merchant, delivery))
+      yield* ctx.out.result(again, () => `Queued ${again.id}: the same message ${again.messageId} to ${again.url}.`)
+    }))).pipe(Command.withDescription("Queue a delivery again (same webhook-id, so receivers deduplicate)"))
+
+const rotateSecret = Command.make("rotate-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
+  action((ctx) =>
+    Effect.gen(function*() {
+      const secret = yield* withStore(ctx, Webhooks.rotateSecret(merchant, mode))
+      yield* ctx.out.result({ mode, newSecret: Redacted.value(secret) }, () =>
+        `${secretNotice(mode, secret)}\nBoth secrets sign until you run: paymux webhook retire-secret --merchant ${merchant} --mode ${mode}`)
+    }))).pipe(Command.withDescription("Add a new signing secret beside the current one (printed once)"))
+
+const retireSecret = Command.make("retire-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
+  action((ctx) =>
+    Effect.gen(function*() {
+      yield* withStore(ctx, Webhooks.retireSecret(merchant, mode))
+      yield* ctx.out.result({ mode, retired: true }, () => `The older ${mode} signing secret no longer signs.`)
+    }))).pipe(Command.withDescription("End a rotation: the older secret stops signing"))
+
+/**
+ * @since 0.1.0
+ * @category commands
+ */
+export const storedCommands = [set, show, test, history, resend, rotateSecret, retireSecret] as const

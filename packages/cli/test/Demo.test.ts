@@ -1,0 +1,34 @@
+/** `paymux demo` (what `npm start` runs) completes on a fresh machine-like environment. */
+import { existsSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { expectExit, paymux, tempDir } from "./support/paymux.ts"
+
+// The credential values DemoSteps passes in (kept in sync by hand: the test must not import the
+// code under test to learn what it must not print).
+const demoSecrets = ["demo-kcp-site-key-0001", "live_sk_demo_secret_0001", "naver-demo-client-secret-0001", "nice-demo-merchant-key-a", "nice-demo-merchant-key-b"]
+
+describe("paymux demo", () => {
+  it("runs every step to completion and prints no secret", async () => {
+    const r = expectExit(await paymux(["demo"]), 0)
+    for (const step of ["[1/8]", "[8/8]", "test-mid-required", "fell back", "no channel:", "signature verified", "old secret refused", "Done in"]) {
+      expect(r.stdout).toContain(step)
+    }
+    for (const s of demoSecrets) expect(r.stdout + r.stderr).not.toContain(s)
+    expect(r.stdout).not.toMatch(/whsec_[A-Za-z0-9+/]{20}/)
+    expect(r.stdout).not.toMatch(/sk_[A-Za-z0-9_-]{20}/)
+  })
+
+  it("recreates --file each run, keeps it with --keep, and reports as JSON", async () => {
+    const file = join(tempDir(), "demo.db")
+    expectExit(await paymux(["demo", "--file", file, "--keep"]), 0)
+    const second = expectExit(await paymux(["demo", "--file", file, "--keep", "--json"]), 0).json()
+    expect(second).toMatchObject({ ok: true, db: file, kept: true })
+    expect(second.steps).toHaveLength(8)
+    expect(existsSync(file)).toBe(true)
+    const channels = expectExit(await paymux(["--db", file, "channel", "list", "--merchant", second.merchant, "--json"]), 0).json()
+    expect(channels.length).toBeGreaterThanOrEqual(8)
+    expectExit(await paymux(["demo", "--file", file]), 0)
+    expect(existsSync(file)).toBe(false)
+  })
+})

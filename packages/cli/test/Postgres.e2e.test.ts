@@ -1,0 +1,76 @@
+/**
+ * The store-backed commands on PostgreSQL, in a fresh database created for this run and dropped
+ * after it. Needs PAYMUX_TEST_PG_URL (e.g. postgres://postgres:postgres@127.0.0.1:5432/paymux_test);
+ * without it the suite is skipped with one loud line, and on CI (CI=true) it fails instead.
+ */
+import { randomBytes } from "node:crypto"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Redacted } from "effect"
+import * as SqlClient from "effect/sql/SqlClient"
+import { describe, expect, it } from "vitest"
+import { expectExit, paymux } from "./support/paymux.ts"
+import { storeSuite } from "./support/storeSuite.ts"
+
+const url = process.env.PAYMUX_TEST_PG_URL
+
+const admin = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
+  Effect.runPromise(
+    Effect.scoped(Effect.gen(function*() {
+      return yield* f(yield* SqlClient.SqlClient)
+    })).pipe(
+      Effect.provide(PgClient.layer({ url: Redacted.make(url!) }))
+    ) as Effect.Effect<A, unknown, never>
+  )
+
+const keysEnv = {
+  PAYMUX_MASTER_KEYS: `e2e-1:${randomBytes(32).toString("base64")}`,
+  PAYMUX_PEPPER: randomBytes(32).toString("base64")
+}
+
+if (url === undefined || url === "") {
+  if (process.env.CI === "true") {
+    describe("paymux on PostgreSQL", () => {
+      it("needs PAYMUX_TEST_PG_URL on CI", () => {
+        throw new Error("PAYMUX_TEST_PG_URL is not set and CI=true: the PostgreSQL e2e suite must run on CI")
+      })
+    })
+  } else {
+    console.warn("\n!!! SKIPPED: paymux CLI PostgreSQL e2e suite (set PAYMUX_TEST_PG_URL=postgres://user:pass@host:5432/db to run it) !!!\n")
+    describe.skip("paymux on PostgreSQL (PAYMUX_TEST_PG_URL not set)", () => {
+      it("skipped", () => {})
+    })
+  }
+} else {
+  storeSuite("PostgreSQL", async () => {
+    const name = `paymux_cli_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`
+    await admin((sql) => sql.unsafe(`CREATE DATABASE ${name}`))
+    const target = new URL(url)
+    target.pathname = `/${name}`
+    return {
+      db: target.toString(),
+      env: keysEnv,
+      cleanup: () => admin((sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined)
+    }
+  })
+
+  describe("paymux on PostgreSQL: connection and keys", () => {
+    it("an unreachable server is exit 3, without echoing the password", async () => {
+      const r = expectExit(await paymux(["--db", "postgres://x:hunter2pw@127.0.0.1:1/db", "merchant", "list"], { env: keysEnv }), 3)
+      expect(r.stdout + r.stderr).not.toContain("hunter2pw")
+    })
+
+    it("without PAYMUX_MASTER_KEYS, secret-free commands work and secret ones explain (exit 2)", async () => {
+      const name = `paymux_cli_nokeys_${Date.now()}_${randomBytes(3).toString("hex")}`
+      await admin((sql) => sql.unsafe(`CREATE DATABASE ${name}`))
+      const target = new URL(url)
+      target.pathname = `/${name}`
+      try {
+        expectExit(await paymux(["--db", target.toString(), "merchant", "create", "--name", "No keys", "--code", "imp30000003"]), 0)
+        const r = expectExit(await paymux(["--db", target.toString(), "apikey", "issue", "--merchant", "imp30000003"]), 2)
+        expect(r.stderr).toContain("PAYMUX_MASTER_KEYS")
+      } finally {
+        await admin((sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+      }
+    })
+  })
+}

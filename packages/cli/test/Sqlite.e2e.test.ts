@@ -1,0 +1,65 @@
+/** The store-backed commands on a SQLite file in a temporary directory, keys in a key file. */
+import { statSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { expectExit, paymux, tempDir } from "./support/paymux.ts"
+import { storeSuite } from "./support/storeSuite.ts"
+
+const db = join(tempDir(), "e2e.db")
+
+storeSuite("SQLite", async () => ({ db }))
+
+describe("paymux on SQLite: storage details", () => {
+  it("keeps a 0600 key file beside the database", () => {
+    expect(statSync(`${db}.key`).mode & 0o777).toBe(0o600)
+  })
+
+  it("refuses a key file readable by others (exit 2)", async () => {
+    const other = join(tempDir(), "loose.db")
+    expectExit(await paymux(["--db", other, "merchant", "list"]), 0)
+    const { chmodSync } = await import("node:fs")
+    chmodSync(`${other}.key`, 0o644)
+    const r = expectExit(await paymux(["--db", other, "merchant", "list"]), 2)
+    expect(r.stderr).toContain("chmod 600")
+  })
+
+  it("reads PAYMUX_DB, and runs on :memory:", async () => {
+    const viaEnv = join(tempDir(), "env.db")
+    expectExit(await paymux(["merchant", "create", "--name", "Env", "--code", "imp20000002"], { env: { PAYMUX_DB: viaEnv } }), 0)
+    expect(expectExit(await paymux(["--db", viaEnv, "merchant", "list", "--json"]), 0).json()).toHaveLength(1)
+    expectExit(await paymux(["--db", ":memory:", "merchant", "create", "--name", "Mem"]), 0)
+    expect(expectExit(await paymux(["--db", ":memory:", "merchant", "list", "--json"]), 0).json()).toEqual([])
+  })
+
+  it("store unavailable is exit 3; an unsupported --db is exit 2", async () => {
+    expectExit(await paymux(["--db", join(tempDir(), "missing-dir", "x.db"), "merchant", "list"]), 3)
+    expectExit(await paymux(["--db", "mysql://root@localhost/db", "merchant", "list"]), 2)
+  })
+})
+
+describe("paymux serve", () => {
+  it("serves the OpenAPI document over the --db store and stops on SIGINT", async () => {
+    const { spawn } = await import("node:child_process")
+    const { bin } = await import("./support/paymux.ts")
+    const child = spawn(process.execPath, [bin, "--db", join(tempDir(), "serve.db"), "serve", "--port", "0", "--json"], { stdio: ["ignore", "pipe", "pipe"] })
+    let out = ""
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString("utf8")
+        try {
+          resolve(JSON.parse(out).url)
+        } catch { /* not complete yet */ }
+      })
+      child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)))
+    })
+    const doc = await (await fetch(`${url}/openapi.json`)).json() as { openapi: string }
+    expect(doc.openapi).toMatch(/^3\.1/)
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve))
+    child.kill("SIGINT")
+    expect(await exited).toBe(130)
+  })
+
+  it("fails with exit 3 when the store cannot be opened", async () => {
+    expectExit(await paymux(["--db", join(tempDir(), "nope", "x.db"), "serve", "--port", "0"]), 3)
+  })
+})

@@ -1,0 +1,236 @@
+/**
+ * The request and response bodies of the admin API. Requests use plain types (the domain checks
+ * formats and answers with the field that broke a rule); responses mirror the admin views, with
+ * secrets masked or absent except the one-time display of a new API or webhook secret.
+ *
+ * @since 0.1.0
+ */
+import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, SubMerchant, WebhookSettings } from "@paymux/domain"
+import { AuditLog } from "@paymux/store"
+import { Schema } from "effect"
+import { Rejection } from "./Problem.ts"
+
+const Text = Schema.String
+const Millis = Schema.Int.annotate({ description: "epoch milliseconds" })
+const Credentials = Schema.Record(Schema.String, Schema.String)
+
+/** @since 0.1.0 @category schemas */
+export const TokenRequest = Schema.Struct({ apiKey: Text, apiSecret: Text })
+
+/** @since 0.1.0 @category schemas */
+export const TokenResponse = Schema.Struct({
+  accessToken: Text,
+  tokenType: Schema.Literal("Bearer"),
+  expiresAt: Millis,
+  now: Millis
+})
+
+/** @since 0.1.0 @category schemas */
+export const MerchantView = Merchant.Merchant
+
+/** @since 0.1.0 @category schemas */
+export const UpdateMerchant = Schema.Struct({ policy: Merchant.DefaultChannelPolicy })
+
+/** @since 0.1.0 @category schemas */
+export const SubMerchantView = SubMerchant.SubMerchant
+
+/** @since 0.1.0 @category schemas */
+export const CreateSubMerchant = Schema.Struct({ tier: Text, name: Schema.optionalKey(Text) })
+
+/** @since 0.1.0 @category schemas */
+export const ChannelView = Schema.Struct({ ...PaymentChannel.PaymentChannel.fields, credentials: Credentials })
+
+/** @since 0.1.0 @category schemas */
+export const AddChannel = Schema.Struct({
+  mode: ChannelTerms.Mode,
+  pg: Text,
+  mid: Schema.optionalKey(Text),
+  name: Schema.optionalKey(Text),
+  paymentType: ChannelTerms.PaymentType,
+  payMethods: Schema.Array(Text),
+  taxType: Schema.optionalKey(ChannelTerms.TaxType),
+  credentials: Schema.optionalKey(Credentials),
+  enabled: Schema.optionalKey(Schema.Boolean)
+})
+
+/** @since 0.1.0 @category schemas */
+export const EditChannel = Schema.Struct({
+  name: Schema.optionalKey(Text),
+  mode: Schema.optionalKey(ChannelTerms.Mode),
+  mid: Schema.optionalKey(Schema.NullOr(Text)),
+  payMethods: Schema.optionalKey(Schema.Array(Text)),
+  taxType: Schema.optionalKey(ChannelTerms.TaxType),
+  credentials: Schema.optionalKey(Credentials),
+  enabled: Schema.optionalKey(Schema.Boolean),
+  version: Schema.optionalKey(Schema.Int)
+})
+
+/** @since 0.1.0 @category schemas */
+export const ListChannelsQuery = Schema.Struct({ mode: Schema.optionalKey(ChannelTerms.Mode) })
+
+/** @since 0.1.0 @category schemas */
+export const GroupView = ChannelGroup.ChannelGroup
+
+/** @since 0.1.0 @category schemas */
+export const CreateGroup = Schema.Struct({
+  name: Text,
+  mode: ChannelTerms.Mode,
+  members: Schema.Array(Schema.Struct({ channel: Text, weight: Schema.Int }))
+})
+
+/** @since 0.1.0 @category schemas */
+export const ResolveRequest = Schema.Struct({
+  mode: ChannelTerms.Mode,
+  tier: Schema.optionalKey(Text),
+  purpose: Schema.optionalKey(ChannelTerms.Purpose),
+  pg: Schema.optionalKey(Text),
+  channelKey: Schema.optionalKey(Text),
+  groupId: Schema.optionalKey(Text),
+  payMethod: Schema.optionalKey(Text),
+  paymentType: Schema.optionalKey(ChannelTerms.PaymentType)
+})
+
+/** @since 0.1.0 @category schemas */
+export const ResolutionView = Schema.Struct({
+  channel: ChannelView,
+  via: Schema.Literals(["channelKey", "group", "pg", "default"]),
+  fellBack: Schema.optionalKey(Schema.Struct({
+    reason: Schema.Literals(["pg-unmatched", "pg-invalid"]),
+    pg: Text,
+    detail: Text,
+    rejected: Schema.Array(Rejection)
+  }))
+})
+
+/** @since 0.1.0 @category schemas */
+export const WebhookSettingsView = Schema.Struct({
+  merchant: Text,
+  urls: Schema.Struct({ test: Schema.optionalKey(Text), live: Schema.optionalKey(Text) }),
+  contentType: WebhookSettings.ContentType,
+  activeSecrets: Schema.Struct({ test: Schema.Int, live: Schema.Int }),
+  version: Schema.Int
+})
+
+/** @since 0.1.0 @category schemas */
+export const SetWebhook = Schema.Struct({
+  url: Schema.optionalKey(Schema.NullOr(Text)),
+  contentType: Schema.optionalKey(WebhookSettings.ContentType)
+})
+
+/** @since 0.1.0 @category schemas */
+export const SetWebhookResult = Schema.Struct({
+  settings: WebhookSettingsView,
+  newSecret: Schema.optionalKey(Text).annotate({ description: "shown once: the first signing secret of the mode" })
+})
+
+/** @since 0.1.0 @category schemas */
+export const NewSecret = Schema.Struct({ secret: Text.annotate({ description: "shown once" }) })
+
+/** @since 0.1.0 @category schemas */
+export const ModeParams = Schema.Struct({ merchant: Text, mode: ChannelTerms.Mode })
+
+/** @since 0.1.0 @category schemas */
+export const TestSendView = Schema.Struct({
+  url: Text,
+  ok: Schema.Boolean,
+  httpStatus: Schema.NullOr(Schema.Int),
+  latencyMillis: Schema.Number,
+  responseExcerpt: Text,
+  error: Schema.NullOr(Text)
+})
+
+const DeliveryView = Schema.Struct({
+  id: Text,
+  messageId: Text,
+  mode: ChannelTerms.Mode,
+  url: Text,
+  eventType: Text,
+  subject: Schema.NullOr(Text),
+  status: Schema.Literals(["pending", "delivered", "dead"]),
+  attempts: Schema.Int,
+  maxAttempts: Schema.Int,
+  nextAttemptAt: Schema.Number,
+  trigger: Schema.Literals(["event", "resend"]),
+  resendOf: Schema.NullOr(Text),
+  lastError: Schema.NullOr(Text),
+  createdAt: Schema.Number,
+  updatedAt: Schema.Number
+})
+
+/** @since 0.1.0 @category schemas */
+export const DeliveryHistory = Schema.Struct({
+  delivery: DeliveryView,
+  attempts: Schema.Array(Schema.Struct({
+    number: Schema.Int,
+    startedAt: Schema.Number,
+    latencyMillis: Schema.Number,
+    httpStatus: Schema.NullOr(Schema.Int),
+    error: Schema.NullOr(Text),
+    responseExcerpt: Text,
+    outcome: Schema.Literals(["delivered", "retry", "failed"])
+  }))
+})
+
+/** @since 0.1.0 @category schemas */
+export const Delivery = DeliveryView
+
+/** @since 0.1.0 @category schemas */
+export const HistoryQuery = Schema.Struct({ limit: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 })))) })
+
+/** @since 0.1.0 @category schemas */
+export const Readiness = Schema.Array(Schema.Struct({ mode: ChannelTerms.Mode, channels: Schema.Array(Text), reason: Text }))
+
+/** @since 0.1.0 @category schemas */
+export const WhitelistView = Schema.Struct({
+  merchant: Text,
+  rules: Schema.Array(Text),
+  denyByDefault: Schema.Boolean,
+  enforced: Schema.Boolean,
+  version: Schema.Int
+})
+
+/** @since 0.1.0 @category schemas */
+export const SetWhitelist = Schema.Struct({ rules: Schema.Array(Text), denyByDefault: Schema.optionalKey(Schema.Boolean) })
+
+/** @since 0.1.0 @category schemas */
+export const WhitelistRules = Schema.Struct({ rules: Schema.Array(Text) })
+
+/** @since 0.1.0 @category schemas */
+export const CheckAddress = Schema.Struct({ ip: Text })
+
+/** @since 0.1.0 @category schemas */
+export const CheckResult = Schema.Struct({
+  ip: Text,
+  allowed: Schema.Boolean,
+  enforced: Schema.Boolean,
+  matchedRule: Schema.optionalKey(Text)
+})
+
+/** @since 0.1.0 @category schemas */
+export const ApiKeyView = Schema.Struct({
+  id: Text,
+  merchant: Text,
+  name: Text,
+  createdAt: Millis,
+  expiresAt: Schema.optionalKey(Millis),
+  revokedAt: Schema.optionalKey(Millis),
+  status: Schema.Literals(["active", "expired", "revoked"])
+})
+
+/** @since 0.1.0 @category schemas */
+export const IssueApiKey = Schema.Struct({ name: Text, expiresAt: Schema.optionalKey(Schema.Int) })
+
+/** @since 0.1.0 @category schemas */
+export const IssuedApiKey = Schema.Struct({
+  key: ApiKeyView,
+  secret: Text.annotate({ description: "shown once; present it as `Bearer <key id>.<secret>` or exchange it at /auth/token" })
+})
+
+/** @since 0.1.0 @category schemas */
+export const AuditEntry = AuditLog.AuditEntry
+
+/** @since 0.1.0 @category schemas */
+export const AuditQuery = Schema.Struct({
+  limit: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 })))),
+  action: Schema.optionalKey(Text)
+})

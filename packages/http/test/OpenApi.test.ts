@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { OpenApi } from "effect/http-api"
+import { Api } from "../src/Api.ts"
+import { body, type Fixture, start } from "./fixture.ts"
+
+let f: Fixture
+let doc: any
+beforeAll(async () => {
+  f = await start()
+  doc = await body(await fetch(`${f.url}/openapi.json`))
+})
+afterAll(() => f.close())
+
+const methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+const jsonTypes = new Set(["string", "number", "integer", "boolean", "object", "array", "null"])
+
+const resolvePointer = (root: any, ref: string): unknown => {
+  expect(ref.startsWith("#/")).toBe(true)
+  let node = root
+  for (const raw of ref.slice(2).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~")
+    if (node === null || typeof node !== "object" || !(key in node)) return undefined
+    node = node[key]
+  }
+  return node
+}
+
+const walk = (node: unknown, visit: (value: Record<string, unknown>, path: string) => void, path = "#"): void => {
+  if (Array.isArray(node)) node.forEach((v, i) => walk(v, visit, `${path}/${i}`))
+  else if (node !== null && typeof node === "object") {
+    visit(node as Record<string, unknown>, path)
+    for (const [k, v] of Object.entries(node)) walk(v, visit, `${path}/${k}`)
+  }
+}
+
+/** Structural JSON Schema (2020-12) checks: types, composition keywords and nested schemas. */
+const checkSchema = (schema: unknown, where: string): void => {
+  if (typeof schema === "boolean") return
+  expect(schema !== null && typeof schema === "object" && !Array.isArray(schema), `${where} is a schema object`).toBe(true)
+  const s = schema as Record<string, any>
+  if (s.type !== undefined) {
+    const types = Array.isArray(s.type) ? s.type : [s.type]
+    for (const t of types) expect(jsonTypes.has(t), `${where}.type ${t}`).toBe(true)
+  }
+  for (const k of ["allOf", "anyOf", "oneOf", "prefixItems"]) {
+    if (s[k] !== undefined) {
+      expect(Array.isArray(s[k]) && s[k].length > 0, `${where}.${k}`).toBe(true)
+      s[k].forEach((sub: unknown, i: number) => checkSchema(sub, `${where}.${k}[${i}]`))
+    }
+  }
+  for (const k of ["items", "not", "additionalProperties", "propertyNames", "contains"]) if (s[k] !== undefined) checkSchema(s[k], `${where}.${k}`)
+  for (const k of ["properties", "patternProperties", "$defs"]) {
+    if (s[k] !== undefined) for (const [name, sub] of Object.entries(s[k])) checkSchema(sub, `${where}.${k}.${name}`)
+  }
+  if (s.required !== undefined) expect(Array.isArray(s.required) && s.required.every((r: unknown) => typeof r === "string")).toBe(true)
+  if (s.enum !== undefined) expect(Array.isArray(s.enum)).toBe(true)
+  if (s.pattern !== undefined) expect(() => new RegExp(s.pattern, "u")).not.toThrow()
+}
+
+describe("the OpenAPI document", () => {
+  it("is served at /openapi.json and equals the generated one", () => {
+    expect(doc).toEqual(JSON.parse(JSON.stringify(OpenApi.fromApi(Api))))
+  })
+
+  it("is OpenAPI 3.1 with info and paths", () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/)
+    expect(typeof doc.info.title).toBe("string")
+    expect(typeof doc.info.version).toBe("string")
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(20)
+  })
+
+  it("gives every operation an id and responses, and declares every path parameter", () => {
+    const ids = new Set<string>()
+    for (const [path, item] of Object.entries<any>(doc.paths)) {
+      expect(path.startsWith("/")).toBe(true)
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])
+      for (const method of methods) {
+        const op = item[method]
+        if (op === undefined) continue
+        expect(Object.keys(op.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0)
+        for (const code of Object.keys(op.responses)) expect(code).toMatch(/^([1-5]\d\d|[1-5]XX|default)$/)
+        if (op.operationId !== undefined) {
+          expect(ids.has(op.operationId)).toBe(false)
+          ids.add(op.operationId)
+        }
+        const declared = (op.parameters ?? []).filter((p: any) => p.in === "path").map((p: any) => p.name)
+        expect(declared.sort()).toEqual([...templated].sort())
+      }
+    }
+    expect(ids.size).toBeGreaterThan(30)
+  })
+
+  it("resolves every $ref", () => {
+    walk(doc, (value, path) => {
+      if (typeof value.$ref === "string") expect(resolvePointer(doc, value.$ref), `${path} -> ${value.$ref}`).toBeDefined()
+    })
+  })
+
+  it("has valid JSON Schema objects in components.schemas and in every media type", () => {
+    for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) checkSchema(schema, `components.schemas.${name}`)
+    walk(doc.paths, (value, path) => {
+      if (value.schema !== undefined && (path.includes("/content/") || path.includes("/parameters/"))) checkSchema(value.schema, path)
+    })
+  })
+
+  it("declares bearer security and problem+json errors", () => {
+    const schemes = Object.values<any>(doc.components.securitySchemes)
+    expect(schemes.some((s) => s.type === "http" && s.scheme.toLowerCase() === "bearer")).toBe(true)
+    const resolve = doc.paths["/merchants/{merchant}/resolve"].post
+    expect(resolve.security.length).toBeGreaterThan(0)
+    expect(Object.keys(resolve.responses["404"].content)).toContain("application/problem+json")
+    expect(doc.paths["/auth/token"].post.security ?? []).toEqual([])
+  })
+
+  it("serves the Scalar docs page", async () => {
+    const page = await fetch(`${f.url}/docs`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get("content-type")).toContain("text/html")
+  })
+})

@@ -1,0 +1,60 @@
+/**
+ * A real server on 127.0.0.1 over a store the test can also seed directly.
+ */
+import { AdminContext, ApiKeys, Merchants, ResolverCache } from "@paymux/admin"
+import { Memory } from "@paymux/store"
+import { Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { NodeBridge, PaymuxHttp } from "../src/index.ts"
+
+export interface Fixture {
+  readonly url: string
+  readonly merchant: string
+  readonly keyId: string
+  readonly secret: string
+  readonly bearer: string
+  readonly run: <A, E>(effect: Effect.Effect<A, E, any>) => Promise<A>
+  readonly api: PaymuxHttp.PaymuxHandler
+  readonly close: () => Promise<void>
+}
+
+let counter = 10_000_000
+
+export const start = async (options: {
+  readonly trustedProxies?: ReadonlyArray<string>
+  readonly storeLayer?: Layer.Layer<PaymuxHttp.StoreServices, any>
+} = {}): Promise<Fixture> => {
+  // The store is built once and shared by the handler and the seeding below.
+  const scope = Effect.runSync(Scope.make())
+  const context = options.storeLayer === undefined
+    ? Memory.make()
+    : await Effect.runPromise(Layer.buildWithScope(options.storeLayer, scope))
+  const shared = Layer.succeedContext(context)
+  const seedLayer = Layer.merge(shared, ResolverCache.layer())
+  const run = <A, E>(effect: Effect.Effect<A, E, any>): Promise<A> =>
+    Effect.runPromise(effect.pipe(AdminContext.withActor({ kind: "system", id: "test" }), Effect.provide(seedLayer)) as Effect.Effect<A, E>)
+  const code = `imp${counter++}`
+  await run(Merchants.create({ name: "Test shop", code }))
+  const issued = await run(ApiKeys.issue({ merchant: code, name: "test key" }))
+  const secret = Redacted.value(issued.secret)
+  const api = PaymuxHttp.makeHandler({ layer: shared, trustedProxies: options.trustedProxies ?? [] })
+  const listening = await NodeBridge.listen(api.handler, { port: 0 })
+  return {
+    url: listening.url,
+    merchant: code,
+    keyId: issued.key.id,
+    secret,
+    bearer: `Bearer ${issued.key.id}.${secret}`,
+    run,
+    api,
+    close: async () => {
+      await listening.close()
+      await api.dispose()
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  }
+}
+
+export const body = async (response: Response): Promise<any> => {
+  const text = await response.text()
+  return text === "" ? undefined : JSON.parse(text)
+}
