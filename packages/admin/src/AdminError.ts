@@ -5,8 +5,7 @@
  */
 import type { ResolutionError } from "@paymux/channel-resolver"
 import type { DomainError } from "@paymux/domain"
-import type { AuditLog, KeyProvider, Repositories, StoreError, Transaction } from "@paymux/store"
-import type { Outbox } from "@paymux/webhooks"
+import type { Store, StoreError } from "@paymux/store"
 import type { Cidr } from "@paymux/whitelist"
 import { Schema } from "effect"
 import type { ResolverCache } from "./ResolverCache.ts"
@@ -55,16 +54,4 @@ export type AdminError =
  * @since 0.1.0
  * @category models
  */
-export type AdminServices =
-  | Repositories.MerchantRepository
-  | Repositories.SubMerchantRepository
-  | Repositories.ChannelRepository
-  | Repositories.ChannelGroupRepository
-  | Repositories.WebhookSettingsRepository
-  | Repositories.WhitelistRepository
-  | Repositories.ApiKeyRepository
-  | AuditLog.AuditLog
-  | Transaction.Transaction
-  | KeyProvider.KeyProvider
-  | Outbox.Outbox
-  | ResolverCache
+export type AdminServices = Store.Services | ResolverCache

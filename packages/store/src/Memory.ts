@@ -24,6 +24,7 @@ import {
   WebhookSettingsRepository,
   WhitelistRepository
 } from "./Repositories.ts"
+import type * as Store from "./Store.ts"
 import { Transaction } from "./Transaction.ts"
 
 /**
@@ -33,18 +34,7 @@ import { Transaction } from "./Transaction.ts"
  * @since 0.1.0
  * @category models
  */
-export type Services =
-  | MerchantRepository
-  | SubMerchantRepository
-  | ChannelRepository
-  | ChannelGroupRepository
-  | WebhookSettingsRepository
-  | WhitelistRepository
-  | ApiKeyRepository
-  | AuditLog
-  | Transaction
-  | Outbox.Outbox
-  | KeyProvider
+export type Services = Store.Services
 
 /**
  * A window onto the in-memory store for tests: the raw state as JSON, and a fault switch.

@@ -29,6 +29,7 @@ import {
   WhitelistRepository
 } from "./Repositories.ts"
 import type { StoreError } from "./StoreError.ts"
+import type * as Store from "./Store.ts"
 import { Transaction } from "./Transaction.ts"
 
 /**
@@ -37,17 +38,7 @@ import { Transaction } from "./Transaction.ts"
  * @since 0.1.0
  * @category models
  */
-export type Services =
-  | MerchantRepository
-  | SubMerchantRepository
-  | ChannelRepository
-  | ChannelGroupRepository
-  | WebhookSettingsRepository
-  | WhitelistRepository
-  | ApiKeyRepository
-  | AuditLog
-  | Transaction
-  | Outbox.Outbox
+export type Services = Store.Persistence
 
 /**
  * The newest schema version this release knows; a database at a higher version is refused

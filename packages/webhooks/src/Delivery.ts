@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { randomUUID } from "node:crypto"
 import { Schema } from "effect"
 
 /**
@@ -160,3 +161,53 @@ export const History = Schema.Struct({ delivery: Delivery, attempts: Schema.Arra
  * @category models
  */
 export type History = typeof History.Type
+
+/**
+ * The pending delivery an outbox stores for an enqueue: defaults filled in (a fresh id and
+ * `webhook-id`, JSON, six attempts, due now). Every adapter builds its row from this, so they
+ * agree on the defaults.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromNew = (input: NewDelivery, now: number): Delivery => ({
+  id: input.id ?? randomUUID(),
+  messageId: input.messageId ?? `msg_${randomUUID().replaceAll("-", "")}`,
+  merchant: input.merchant ?? null,
+  mode: input.mode,
+  url: input.url,
+  eventType: input.eventType,
+  subject: input.subject ?? null,
+  contentType: input.contentType ?? "application/json",
+  payload: input.payload,
+  status: "pending",
+  attempts: 0,
+  maxAttempts: input.maxAttempts ?? 6,
+  nextAttemptAt: input.availableAt ?? now,
+  lease: null,
+  trigger: "event",
+  resendOf: null,
+  lastError: null,
+  createdAt: now,
+  updatedAt: now
+})
+
+/**
+ * A fresh delivery of the same message (same `messageId`, so receivers deduplicate), due now.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resendOf = (original: Delivery, now: number): Delivery => ({
+  ...original,
+  id: randomUUID(),
+  status: "pending",
+  attempts: 0,
+  nextAttemptAt: now,
+  lease: null,
+  trigger: "resend",
+  resendOf: original.id,
+  lastError: null,
+  createdAt: now,
+  updatedAt: now
+})

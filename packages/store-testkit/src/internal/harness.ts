@@ -2,22 +2,11 @@
  * What every group of conformance tests receives: a way to run an effect against a fresh store,
  * the declared capabilities, and the tuning knobs.
  */
-import type { Repositories, AuditLog, KeyProvider, Transaction } from "@paymux/store"
+import type { Store } from "@paymux/store"
 import type { Outbox } from "@paymux/webhooks"
 import { Effect, type Layer, type Scope } from "effect"
 
-export type StoreServices =
-  | Repositories.MerchantRepository
-  | Repositories.SubMerchantRepository
-  | Repositories.ChannelRepository
-  | Repositories.ChannelGroupRepository
-  | Repositories.WebhookSettingsRepository
-  | Repositories.WhitelistRepository
-  | Repositories.ApiKeyRepository
-  | AuditLog.AuditLog
-  | Transaction.Transaction
-  | Outbox.Outbox
-  | KeyProvider.KeyProvider
+export type StoreServices = Store.Services
 
 /** Capabilities with the adapter's extra services erased: the groups only run them. */
 export interface ErasedCapabilities {

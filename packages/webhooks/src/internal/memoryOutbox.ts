@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto"
 import { Effect } from "effect"
-import type { Attempt, Delivery, History } from "../Delivery.ts"
+import { type Attempt, type Delivery, fromNew, type History, resendOf } from "../Delivery.ts"
 import { OutboxError, type OutboxShape } from "../Outbox.ts"
 
 const notFound = (deliveryId: string): OutboxError => new OutboxError({ reason: { _tag: "NotFound", deliveryId } })
@@ -53,27 +52,7 @@ export const makeMemory = (): OutboxShape => {
   return {
     enqueue: (input, now) =>
       Effect.suspend(() =>
-        insert({
-          id: input.id ?? randomUUID(),
-          messageId: input.messageId ?? `msg_${randomUUID().replaceAll("-", "")}`,
-          merchant: input.merchant ?? null,
-          mode: input.mode,
-          url: input.url,
-          eventType: input.eventType,
-          subject: input.subject ?? null,
-          contentType: input.contentType ?? "application/json",
-          payload: input.payload,
-          status: "pending",
-          attempts: 0,
-          maxAttempts: input.maxAttempts ?? 6,
-          nextAttemptAt: input.availableAt ?? now,
-          lease: null,
-          trigger: "event",
-          resendOf: null,
-          lastError: null,
-          createdAt: now,
-          updatedAt: now
-        })
+        insert(fromNew(input, now))
       ),
     claim: ({ leaseMillis, limit, now, workerId }) =>
       Effect.sync(() => {
@@ -127,19 +106,7 @@ export const makeMemory = (): OutboxShape => {
       Effect.suspend(() => {
         const d = deliveries.get(deliveryId)
         if (d === undefined) return Effect.fail(notFound(deliveryId))
-        return insert({
-          ...d,
-          id: randomUUID(),
-          status: "pending",
-          attempts: 0,
-          nextAttemptAt: now,
-          lease: null,
-          trigger: "resend",
-          resendOf: d.id,
-          lastError: null,
-          createdAt: now,
-          updatedAt: now
-        })
+        return insert(resendOf(d, now))
       })
   }
 }

@@ -2,8 +2,7 @@
  * The webhook outbox over the in-memory store's state, so deliveries enqueued in a transaction
  * commit or roll back with it (the webhooks package's own memory outbox keeps separate state).
  */
-import { randomUUID } from "node:crypto"
-import { type Delivery, Outbox } from "@paymux/webhooks"
+import { Delivery, Outbox } from "@paymux/webhooks"
 import { Effect, Result } from "effect"
 import type { MemoryStore, State } from "./store.ts"
 
@@ -45,27 +44,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
   return {
     enqueue: (input, now) =>
       write((s) =>
-        insert(s, {
-          id: input.id ?? randomUUID(),
-          messageId: input.messageId ?? `msg_${randomUUID().replaceAll("-", "")}`,
-          merchant: input.merchant ?? null,
-          mode: input.mode,
-          url: input.url,
-          eventType: input.eventType,
-          subject: input.subject ?? null,
-          contentType: input.contentType ?? "application/json",
-          payload: input.payload,
-          status: "pending",
-          attempts: 0,
-          maxAttempts: input.maxAttempts ?? 6,
-          nextAttemptAt: input.availableAt ?? now,
-          lease: null,
-          trigger: "event",
-          resendOf: null,
-          lastError: null,
-          createdAt: now,
-          updatedAt: now
-        })
+        insert(s, Delivery.fromNew(input, now))
       ),
     claim: ({ leaseMillis, limit, now, workerId }) =>
       write((s) => {
@@ -117,19 +96,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
       write((s) => {
         const d = s.deliveries.get(deliveryId)
         if (d === undefined) return Result.fail(notFound(deliveryId))
-        return insert(s, {
-          ...d,
-          id: randomUUID(),
-          status: "pending",
-          attempts: 0,
-          nextAttemptAt: now,
-          lease: null,
-          trigger: "resend",
-          resendOf: d.id,
-          lastError: null,
-          createdAt: now,
-          updatedAt: now
-        })
+        return insert(s, Delivery.resendOf(d, now))
       })
   }
 }

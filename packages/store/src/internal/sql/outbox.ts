@@ -5,9 +5,7 @@
  * SQLite has a single writer, so the statement alone is atomic. Every change to a leased row
  * is conditional on the worker still holding the lease.
  */
-import { randomUUID } from "node:crypto"
-import type { Delivery as D } from "@paymux/webhooks"
-import { Outbox } from "@paymux/webhooks"
+import { Delivery, Outbox } from "@paymux/webhooks"
 import { Effect, Option } from "effect"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { Env } from "./base.ts"
@@ -18,24 +16,24 @@ type OutboxShape = Outbox.OutboxShape
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
 
-const deliveryOf = (row: Row): D.Delivery => {
+const deliveryOf = (row: Row): Delivery.Delivery => {
   const until = optNum(row["lease_until"])
   return {
     id: String(row["delivery_id"]),
     messageId: String(row["message_id"]),
     merchant: str(row["merchant"]),
-    mode: row["mode"] as D.Delivery["mode"],
+    mode: row["mode"] as Delivery.Delivery["mode"],
     url: String(row["url"]),
     eventType: String(row["event_type"]),
     subject: str(row["subject"]),
     contentType: String(row["content_type"]),
     payload: String(row["payload"]),
-    status: row["status"] as D.Status,
+    status: row["status"] as Delivery.Status,
     attempts: num(row["attempts"]),
     maxAttempts: num(row["max_attempts"]),
     nextAttemptAt: num(row["next_attempt_at"]),
     lease: row["lease_worker"] == null || until === undefined ? null : { workerId: String(row["lease_worker"]), until },
-    trigger: row["trigger_kind"] as D.Delivery["trigger"],
+    trigger: row["trigger_kind"] as Delivery.Delivery["trigger"],
     resendOf: str(row["resend_of"]),
     lastError: str(row["last_error"]),
     createdAt: num(row["created_at"]),
@@ -43,7 +41,7 @@ const deliveryOf = (row: Row): D.Delivery => {
   }
 }
 
-const attemptOf = (row: Row): D.Attempt => ({
+const attemptOf = (row: Row): Delivery.Attempt => ({
   deliveryId: String(row["delivery_id"]),
   number: num(row["number"]),
   workerId: String(row["worker_id"]),
@@ -52,7 +50,7 @@ const attemptOf = (row: Row): D.Attempt => ({
   httpStatus: optNum(row["http_status"]) ?? null,
   error: str(row["error"]),
   responseExcerpt: String(row["response_excerpt"]),
-  outcome: row["outcome"] as D.Outcome
+  outcome: row["outcome"] as Delivery.Outcome
 })
 
 const outboxError = (reason: Outbox.OutboxErrorReason, cause?: unknown): Outbox.OutboxError =>
@@ -82,7 +80,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       : Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
         Option.isSome(open) ? self : sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self)))
 
-  const insert = (d: D.Delivery) =>
+  const insert = (d: Delivery.Delivery) =>
     Effect.as(
       sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, subject, content_type,
         payload, status, attempts, max_attempts, next_attempt_at, lease_worker, lease_until, trigger_kind, resend_of,
@@ -104,12 +102,12 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
   const leasedChange = (deliveryId: string, workerId: string, rows: ReadonlyArray<Row>) =>
     rows[0] === undefined ? lost(deliveryId, workerId) : Effect.succeed(deliveryOf(rows[0]))
 
-  const historyOf = (deliveries: ReadonlyArray<D.Delivery>) =>
+  const historyOf = (deliveries: ReadonlyArray<Delivery.Delivery>) =>
     Effect.gen(function*() {
       if (deliveries.length === 0) return []
       const rows = yield* sql`SELECT * FROM paymux_outbox_attempts WHERE ${sql.in("delivery_id", deliveries.map((d) => d.id))}
         ORDER BY seq`
-      const byId = new Map<string, Array<D.Attempt>>()
+      const byId = new Map<string, Array<Delivery.Attempt>>()
       for (const row of rows) {
         const a = attemptOf(row)
         const list = byId.get(a.deliveryId) ?? []
@@ -121,27 +119,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
 
   return {
     enqueue: (input, now) =>
-      run(insert({
-        id: input.id ?? randomUUID(),
-        messageId: input.messageId ?? `msg_${randomUUID().replaceAll("-", "")}`,
-        merchant: input.merchant ?? null,
-        mode: input.mode,
-        url: input.url,
-        eventType: input.eventType,
-        subject: input.subject ?? null,
-        contentType: input.contentType ?? "application/json",
-        payload: input.payload,
-        status: "pending",
-        attempts: 0,
-        maxAttempts: input.maxAttempts ?? 6,
-        nextAttemptAt: input.availableAt ?? now,
-        lease: null,
-        trigger: "event",
-        resendOf: null,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now
-      })),
+      run(insert(Delivery.fromNew(input, now))),
     claim: ({ leaseMillis, limit, now, workerId }) =>
       run(bookkeeping(Effect.map(
         sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
@@ -215,19 +193,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       run(Effect.gen(function*() {
         const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
         if (rows[0] === undefined) return yield* outboxError({ _tag: "NotFound", deliveryId })
-        return yield* insert({
-          ...deliveryOf(rows[0]),
-          id: randomUUID(),
-          status: "pending",
-          attempts: 0,
-          nextAttemptAt: now,
-          lease: null,
-          trigger: "resend",
-          resendOf: deliveryId,
-          lastError: null,
-          createdAt: now,
-          updatedAt: now
-        })
+        return yield* insert(Delivery.resendOf(deliveryOf(rows[0]), now))
       }))
   }
 }
