@@ -57,7 +57,8 @@ const webhookOps = {
   emit: Webhooks.emit,
   history: Webhooks.history,
   resend: Webhooks.resend,
-  readiness: Webhooks.readiness
+  readiness: Webhooks.readiness,
+  deliverDue: Webhooks.deliverDue
 }
 const whitelistOps = {
   show: Whitelists.show,

@@ -147,6 +147,50 @@ export const signerFor = (merchant: string, mode: ChannelTerms.Mode): Effect.Eff
   })
 
 /**
+ * A dispatcher configuration that signs each delivery with its merchant's current secrets for
+ * the delivery's mode.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const dispatcherConfig = (
+  options: Omit<Dispatcher.Config, "signer"> = {}
+): Effect.Effect<Dispatcher.Config, never, AdminServices> =>
+  Effect.gen(function*() {
+    const context = yield* Effect.context<AdminServices>()
+    return {
+      ...options,
+      // Setting a URL creates its secret, so a queued delivery always has one; a missing secret
+      // is a broken store, reported by the dispatcher as a crashed attempt.
+      signer: (delivery: Delivery.Delivery) =>
+        signerFor(delivery.merchant ?? "", delivery.mode).pipe(Effect.provide(context), Effect.orDie)
+    }
+  })
+
+/**
+ * Delivers everything that is due now (one attempt each) and returns how many were attempted.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const deliverDue = (
+  options: Omit<Dispatcher.Config, "signer"> = {}
+): Effect.Effect<{ readonly attempted: number }, never, AdminServices> =>
+  Effect.flatMap(dispatcherConfig(options), Dispatcher.drain)
+
+/**
+ * Runs the delivery worker until interrupted: due deliveries go out, failures retry on the
+ * 1, 4, 16, 64, 256-minute schedule, and the last failure dead-letters.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const runDispatcher = (
+  options: Omit<Dispatcher.Config, "signer"> = {}
+): Effect.Effect<never, never, AdminServices> =>
+  Effect.flatMap(dispatcherConfig(options), Dispatcher.run)
+
+/**
  * Posts a signed `Webhook.Test` notification to the saved URL of the mode at once and reports the
  * receiver's answer. Live URLs pass the SSRF guard (https, public addresses only).
  *

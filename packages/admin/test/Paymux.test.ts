@@ -148,6 +148,30 @@ describe("Paymux facade", () => {
     await paymux.close()
   })
 
+  it("emits a notification through the outbox, delivers it signed, and a resend keeps the webhook-id", async () => {
+    const { paymux, merchant } = await setup()
+    received = []
+    const saved = await paymux.webhooks.set({ merchant: merchant.code, mode: "test", url: `${url}/hook` })
+    const body = JSON.stringify({ type: "Transaction.Paid", timestamp: "2026-11-27T00:00:00Z", data: { paymentId: "pay_1" } })
+    const queued = await paymux.webhooks.emit({ merchant: merchant.code, mode: "test", eventType: "Transaction.Paid", payload: body, subject: "pay_1" })
+    expect(queued?.status).toBe("pending")
+    expect((await paymux.webhooks.deliverDue()).attempted).toBe(1)
+    const [first] = await paymux.webhooks.history(merchant.code)
+    expect(first?.delivery.status).toBe("delivered")
+    expect(first?.attempts.map((a) => a.httpStatus)).toEqual([200])
+    const verifier = WebhookVerifier.make({ secrets: [Redacted.value(saved.newSecret!)], toleranceSeconds: 300 })
+    expect(Result.isSuccess(verifier.verify(received[0]!.body, received[0]!.headers as Record<string, string>, { now: Date.now() }))).toBe(true)
+    expect(received[0]!.body).toBe(body)
+    const again = await paymux.webhooks.resend(merchant.code, first!.delivery.id)
+    expect(again.messageId).toBe(first!.delivery.messageId)
+    expect((await paymux.webhooks.deliverDue()).attempted).toBe(1)
+    expect(received.map((r) => r.headers["webhook-id"])).toEqual([first!.delivery.messageId, first!.delivery.messageId])
+    const other = await paymux.merchants.create({ name: "Other" })
+    expect(await paymux.webhooks.history(other.code)).toEqual([])
+    await expect(paymux.webhooks.resend(other.code, first!.delivery.id)).rejects.toBeInstanceOf(PaymuxError.NotFoundError)
+    await paymux.close()
+  })
+
   it("flags a merchant with vbank channels and no webhook URL for that mode", async () => {
     const { paymux, merchant } = await setup()
     await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "vbank"] })

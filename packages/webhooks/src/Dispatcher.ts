@@ -222,6 +222,31 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox | Scope
   }).pipe(Effect.uninterruptible) // so the finalizer is registered whenever a fiber was forked
 
 /**
+ * Works the outbox until nothing is due: claims due deliveries, makes one attempt at each
+ * (bounded concurrency), and repeats until a claim comes back empty. Deliveries rescheduled for a
+ * later retry stay queued. For a cron job or a command line (`paymux webhook dispatch --once`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const drain = (config: Config): Effect.Effect<{ readonly attempted: number }, never, Outbox> =>
+  Effect.scoped(Effect.gen(function*() {
+    const s = settings(config)
+    const outbox = yield* Outbox
+    const agents = yield* Effect.acquireRelease(Effect.sync(() => makeAgents(s.concurrency)), (a) =>
+      Effect.sync(() => destroyAgents(a)))
+    let attempted = 0
+    while (true) {
+      const now = yield* Clock.currentTimeMillis
+      const batch = yield* outbox.claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit: s.batchSize })
+        .pipe(Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), [])))
+      if (batch.length === 0) return { attempted }
+      yield* Effect.forEach(batch, (delivery) => attempt(s, agents, delivery), { concurrency: s.concurrency, discard: true })
+      attempted += batch.length
+    }
+  }))
+
+/**
  * Runs the dispatcher until interrupted.
  *
  * @since 0.1.0

@@ -36,6 +36,20 @@ describe("Dispatcher", () => {
       expect(attempts[0]!.latencyMillis).toBeGreaterThanOrEqual(0)
     }).pipe(Effect.scoped))
 
+  it.effect("drain makes one attempt at every due delivery and leaves retries queued", () =>
+    Effect.gen(function*() {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      r.script.push({ _tag: "Status", status: 500, body: "later" })
+      const ds = yield* enqueue(outbox, r.url, 5)
+      const { attempted } = yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      expect(attempted).toBe(5)
+      const statuses = yield* Effect.forEach(ds, (d) => Effect.map(statusOf(outbox, d.id), (x) => x.status))
+      expect(statuses.filter((x) => x === "delivered")).toHaveLength(4)
+      expect(statuses.filter((x) => x === "pending")).toHaveLength(1)
+      expect(r.received).toHaveLength(5)
+      expect((yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))).attempted).toBe(0)
+    }).pipe(fixedRandom(0.5), Effect.scoped))
+
   it.effect("retries 500 on the jittered schedule with the same webhook-id, then delivers", () =>
     Effect.gen(function*() {
       const { outbox, r } = yield* setup()

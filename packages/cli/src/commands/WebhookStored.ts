@@ -1,6 +1,6 @@
 /**
  * The store-backed `paymux webhook` subcommands: settings per mode, signing-secret rotation,
- * test send, delivery history and resend. A new signing secret is printed once, when created.
+ * test send, delivery history, resend and the delivery worker (`dispatch`). A new signing secret is printed once, when created.
  *
  * @since 0.1.0
  */
@@ -97,8 +97,24 @@ const resend = Command.make("resend", {
   action((ctx) =>
     Effect.gen(function*() {
       const again = yield* withStore(ctx, Webhooks.resend(merchant, delivery))
-      yield* ctx.out.result(again, () => `Queued ${again.id}: the same message ${again.messageId} to ${again.url}.`)
+      yield* ctx.out.result(again, () =>
+        `Queued ${again.id}: the same message ${again.messageId} to ${again.url}.\nIt goes out with the next run of: paymux webhook dispatch`)
     }))).pipe(Command.withDescription("Queue a delivery again (same webhook-id, so receivers deduplicate)"))
+
+const dispatch = Command.make("dispatch", {
+  once: Flag.Boolean("once").pipe(Flag.withDescription("Deliver what is due now, then exit (for cron); default: run until Ctrl-C"), Flag.withDefault(false)),
+  concurrency: Flag.Int("concurrency").pipe(Flag.withDescription("Deliveries in flight at once"), Flag.withDefault(8))
+}, ({ concurrency, once }) =>
+  action((ctx) =>
+    Effect.gen(function*() {
+      if (once) {
+        const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency }))
+        return yield* ctx.out.result({ attempted }, () =>
+          attempted === 0 ? "Nothing was due." : `Attempted ${attempted} deliver${attempted === 1 ? "y" : "ies"}; see paymux webhook history.`)
+      }
+      yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
+      return yield* withStore(ctx, Webhooks.runDispatcher({ concurrency, shutdownGraceMillis: 10_000 }))
+    }))).pipe(Command.withDescription("Deliver queued webhooks (retries on the 1/4/16/64/256-minute schedule)"))
 
 const rotateSecret = Command.make("rotate-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
   action((ctx) =>
@@ -119,4 +135,4 @@ const retireSecret = Command.make("retire-secret", { merchant: merchantFlag, mod
  * @since 0.1.0
  * @category commands
  */
-export const storedCommands = [set, show, test, history, resend, rotateSecret, retireSecret] as const
+export const storedCommands = [set, show, test, history, resend, dispatch, rotateSecret, retireSecret] as const
