@@ -102,7 +102,7 @@ describe("ChannelGroup", () => {
     expect(failure(group([])).message).toMatch(/1 to 10 channels/)
     const eleven = Array.from({ length: 11 }, (_, i) => ({ channel: `channel-key-00000000-0000-4000-8000-${String(100 + i).padStart(12, "0")}`, weight: i === 0 ? 90 : 1 }))
     expect(failure(group(eleven)).message).toMatch(/1 to 10 channels/)
-    expect(failure(group([{ channel: channels[0]!.key, weight: 0 }, { channel: channels[1]!.key, weight: 100 }])).field).toBe("members.0.weight")
+    expect((failure(group([{ channel: channels[0]!.key, weight: 0 }, { channel: channels[1]!.key, weight: 100 }])) as { field: string }).field).toBe("members.0.weight")
   })
 })
 

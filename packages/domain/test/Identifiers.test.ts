@@ -4,11 +4,20 @@ import * as fc from "fast-check"
 import { Identifiers } from "@paymux/domain"
 import * as Arb from "@paymux/domain/testing"
 
-const cases = [
+interface Case {
+  readonly name: string
+  readonly decode: (input: unknown) => Result.Result<string, { readonly _tag: string; readonly field: string; readonly value: string; readonly rule: string }>
+  readonly valid: fc.Arbitrary<string>
+  readonly invalid: fc.Arbitrary<string>
+  readonly field: string
+  readonly rule: RegExp
+}
+
+const cases: ReadonlyArray<Case> = [
   { name: "merchant code", decode: Identifiers.decodeMerchantCode, valid: Arb.merchantCode, invalid: Arb.invalidMerchantCode, field: "merchant", rule: /imp.*8 digits/ },
   { name: "tier code", decode: Identifiers.decodeTierCode, valid: Arb.tierCode, invalid: Arb.invalidTierCode, field: "tier", rule: /3 characters/ },
   { name: "channel key", decode: Identifiers.decodeChannelKey, valid: Arb.channelKey, invalid: Arb.invalidChannelKey, field: "channelKey", rule: /channel-key-/ }
-] as const
+]
 
 describe("Identifiers", () => {
   for (const c of cases) {
