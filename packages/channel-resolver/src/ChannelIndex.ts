@@ -7,7 +7,22 @@
 import { type ChannelGroup, DomainError, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
 import { Result } from "effect"
 import * as Miss from "./internal/miss.ts"
-import { buildScope, Entry, type IndexState, modeIndex, pick, type Route, type Scope, typeIndex } from "./internal/table.ts"
+import {
+  answer,
+  buildScope,
+  channelInfo,
+  type IndexState,
+  modeIndex,
+  resultOf,
+  type Route,
+  type Scope,
+  serves,
+  typeIndex,
+  VIA_DEFAULT,
+  VIA_GROUP,
+  VIA_KEY,
+  VIA_PG
+} from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
@@ -83,21 +98,16 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
   }
   // Array.prototype.sort is stable, so equal sequences keep their input order.
   const channels = [...input.channels].sort((a, b) => a.sequence - b.sequence)
-  // Channels of one merchant mostly share a few pay-method lists: one set per distinct list.
-  const methodSets = new Map<string, ReadonlySet<string>>()
-  const entries = channels.map((channel) => {
-    const id = channel.payMethods.join(",")
-    let methods = methodSets.get(id)
-    if (methods === undefined) methodSets.set(id, methods = new Set(channel.payMethods))
-    return new Entry(channel, methods)
-  })
+  const info = channelInfo(channels)
   const tiers = new Map<string, Scope>()
-  for (const sub of subs) tiers.set(sub.tier, buildScope(sub.tier, new Set(sub.channels), entries, merchant, groups))
+  for (const sub of subs) tiers.set(sub.tier, buildScope(sub.tier, new Set(sub.channels), channels, info, merchant, groups))
   const state: IndexState & ChannelIndex = {
-    ...buildScope(undefined, undefined, entries, merchant, groups),
+    ...buildScope(undefined, undefined, channels, info, merchant, groups),
     code,
     merchant,
     channels,
+    info,
+    results: new Array(4 * channels.length).fill(undefined),
     groups,
     groupsById,
     catalog: input.catalog ?? PgCatalog.builtIn,
@@ -137,42 +147,38 @@ export const resolve = (
   const payMethod = request.payMethod
   const key = request.channelKey
   if (key !== undefined) {
-    const entry = scope.byKey.get(key)
-    return entry !== undefined && entry.serves(slot, payMethod) ? entry.viaKey() : Miss.byKey(self, scope, request, key)
+    const c = scope.byKey.get(key)
+    return c !== undefined && serves(self, c, slot, payMethod) ? resultOf(self, c, VIA_KEY) : Miss.byKey(self, scope, request, key)
   }
   const groupId = request.groupId
   if (groupId !== undefined) {
     const route = scope.routes.get(groupId)
-    const entry = route === undefined ? undefined : draw(route, slot, payMethod, random)
-    return entry === undefined ? Miss.byGroup(self, scope, request, groupId) : entry.viaGroup()
+    const c = route === undefined ? -1 : draw(self, route, slot, payMethod, random)
+    return c === -1 ? Miss.byGroup(self, scope, request, groupId) : resultOf(self, c, VIA_GROUP)
   }
   const pg = request.pg
   if (pg === undefined) {
-    const entry = slot === -1 ? undefined : pick(scope.fallback[slot], payMethod)
-    return entry === undefined ? Miss.byDefault(self, scope, request) : entry.viaDefault()
+    const c = answer(self, scope.table, scope.fallbackAt, slot, payMethod)
+    return c === -1 ? Miss.byDefault(self, scope, request) : resultOf(self, c, VIA_DEFAULT)
   }
-  const found = scope.byPg.get(pg)
-  const entry = found === undefined || slot === -1
-    ? undefined
-    : found instanceof Entry
-    ? (found.serves(slot, payMethod) ? found : undefined)
-    : pick(found[slot], payMethod)
-  return entry === undefined ? Miss.byPg(self, scope, request, pg, slot) : entry.viaPg()
+  const at = scope.byPg.get(pg)
+  const c = at === undefined ? -1 : answer(self, scope.table, at, slot, payMethod)
+  return c === -1 ? Miss.byPg(self, scope, request, pg, slot) : resultOf(self, c, VIA_PG)
 }
 
-/** A weighted pick among the group members that serve the request; undefined when none does. */
-const draw = (route: Route, slot: number, payMethod: string | undefined, random: () => number): Entry | undefined => {
+/** A weighted pick among the group members that serve the request; -1 when none does. */
+const draw = (self: IndexState, route: Route, slot: number, payMethod: string | undefined, random: () => number): number => {
   const { members, weights } = route
   let total = 0
-  for (let i = 0; i < members.length; i++) if (members[i]!.serves(slot, payMethod)) total += weights[i]!
-  if (total === 0) return undefined
+  for (let i = 0; i < members.length; i++) if (serves(self, members[i]!, slot, payMethod)) total += weights[i]!
+  if (total === 0) return -1
   // Integer weights accumulate exactly, so the pick depends only on the drawn number.
   const x = random() * total
   let acc = 0
-  let last: Entry | undefined
+  let last = -1
   for (let i = 0; i < members.length; i++) {
     const member = members[i]!
-    if (!member.serves(slot, payMethod)) continue
+    if (!serves(self, member, slot, payMethod)) continue
     acc += weights[i]!
     last = member
     if (x < acc) return member

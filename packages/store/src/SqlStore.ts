@@ -111,7 +111,10 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
   const keys = Context.make(KeyProvider, yield* KeyProvider)
   const env = makeEnv(sql, keys)
   const transaction = Transaction.of({
-    withTransaction: (self) => Errors.mapSql()(env.atomic(self)) as any
+    // `Exclude<E, SqlError> | StoreError` is a subtype of `E | StoreError`; TypeScript cannot see
+    // that through the generic `E`, so the result is widened to the port's type.
+    withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
+      Errors.mapSql()(env.atomic(self)) as Effect.Effect<A, E | StoreError, R>
   })
   return Context.make(MerchantRepository, makeMerchants(env)).pipe(
     Context.add(SubMerchantRepository, makeSubMerchants(env)),

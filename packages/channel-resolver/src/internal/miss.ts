@@ -16,7 +16,7 @@ import { classify } from "./classify.ts"
 import { type Criteria, rejectAll, rejection, rejectionOf } from "./criteria.ts"
 import { notFoundMessage } from "./message.ts"
 import { type Deferred, quiet, quietDeferred } from "./quiet.ts"
-import { type IndexState, pick, type Scope } from "./table.ts"
+import { answer, type IndexState, type Scope } from "./table.ts"
 
 // The cold path: everything here runs only when the index had no precomputed answer. Explanations
 // are computed when first read, so a miss costs about as much as a hit until someone looks. The
@@ -58,14 +58,15 @@ class Explanation implements Deferred {
     const c = criteria(scope, request, this.code, this.mid)
     switch (this.lookup) {
       case "channelKey": {
-        const entry = self.byKey.get(this.asked)
-        const reason = entry === undefined ? undefined : rejectionOf(entry.channel, c)
-        return entry === undefined || reason === undefined ? [] : [rejection(entry.channel, reason, c)]
+        const n = self.byKey.get(this.asked)
+        const channel = n === undefined ? undefined : self.channels[n]!
+        const reason = channel === undefined ? undefined : rejectionOf(channel, c)
+        return channel === undefined || reason === undefined ? [] : [rejection(channel, reason, c)]
       }
       case "group": {
         const group = self.groupsById.get(this.asked)
         if (group === undefined) return []
-        return rejectAll(group.members.map((m) => self.byKey.get(m.channel)!.channel), c)
+        return rejectAll(group.members.map((m) => self.channels[self.byKey.get(m.channel)!]!), c)
       }
       case "pg":
       case "default":
@@ -178,7 +179,7 @@ export const byPg = (self: IndexState, scope: Scope, request: ResolveRequest, pg
   const why = typeof parsed === "string"
     ? new Suggestions(self.catalog, pg, parsed)
     : new Explanation(self, scope, request, "pg", pg, parsed.code, parsed.mid)
-  const fallback = self.merchant.policy === "fallback" && slot !== -1 ? pick(scope.fallback[slot], request.payMethod) : undefined
-  if (fallback === undefined) return Result.fail(why.error())
-  return Result.succeed({ channel: fallback.channel, via: "default", fellBack: new LazyFallback(pg, why) })
+  const fallback = self.merchant.policy === "fallback" ? answer(self, scope.table, scope.fallbackAt, slot, request.payMethod) : -1
+  if (fallback === -1) return Result.fail(why.error())
+  return Result.succeed({ channel: self.channels[fallback]!, via: "default", fellBack: new LazyFallback(pg, why) })
 }
