@@ -1,19 +1,25 @@
 /**
  * Resolve requests per second through the HTTP handler on a local server, with API-key auth and
- * an enforced whitelist, against the same resolve use case on a route with both off. A small
- * keep-alive `http.request` loop drives each server.
+ * an enforced whitelist, against the same handler, bridge and endpoint with both off (its guard
+ * takes any bearer as the merchant's and admits every address), so the difference is the cost of
+ * auth + whitelist alone. A small keep-alive `http.request` loop drives each server.
  *
- *   npm run bench -w @paymux/http            (BENCH_SECONDS, BENCH_CONCURRENCY to tune)
+ * The three runs are interleaved in rounds (off, token, secret, then the next round in a rotated
+ * order): each rate is the median of its rounds, with the spread (min-max), and each overhead is
+ * the median over rounds of the on/off ratio within the round, so a burst of load from elsewhere
+ * on the machine hits both sides of a comparison alike instead of skewing one.
+ *
+ *   npm run bench -w @paymux/http   (BENCH_SECONDS per run, BENCH_ROUNDS, BENCH_CONCURRENCY to tune)
  */
 import { Worker } from "node:worker_threads"
-import { AdminContext, ApiKeys, Channels, Merchants, Resolve, ResolverCache, Whitelists } from "@paymux/admin"
+import { AdminContext, ApiKeys, Channels, Merchants, ResolverCache, Whitelists } from "@paymux/admin"
 import { Memory } from "@paymux/store"
-import { Effect, Layer, Redacted, Schema } from "effect"
-import { HttpRouter, HttpServer } from "effect/http"
-import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
-import { Models, NodeBridge, PaymuxHttp, Problem } from "../src/index.ts"
+import { Effect, Layer, Redacted } from "effect"
+import { NodeBridge, PaymuxHttp } from "../src/index.ts"
+import { makeUnguardedHandler } from "../src/internal/handler.ts"
 
 const seconds = Number(process.env["BENCH_SECONDS"] ?? 5)
+const rounds = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 6))
 const concurrency = Number(process.env["BENCH_CONCURRENCY"] ?? 32)
 
 const store = Memory.make()
@@ -32,28 +38,9 @@ const key = await run(ApiKeys.issue({ merchant, name: "bench" }))
 const api = PaymuxHttp.makeHandler({ layer: shared, docs: "none" })
 const full = await NodeBridge.listen(api.handler, { port: 0 })
 
-// The same resolve use case with neither auth nor whitelist.
-const Open = HttpApi.make("open").add(HttpApiGroup.make("open").add(
-  HttpApiEndpoint.post("resolve", "/open/:merchant/resolve", {
-    params: { merchant: Schema.String },
-    payload: Models.ResolveRequest,
-    success: Models.ResolutionView,
-    error: Problem.useCaseErrors
-  })
-))
-const openGroup = HttpApiBuilder.group(Open, "open", (h) =>
-  h.handle("resolve", ({ params, payload }) =>
-    Effect.gen(function*() {
-      const resolution = yield* Resolve.resolve({ ...payload, merchant: params.merchant })
-      return { channel: yield* Channels.view(resolution.channel), via: resolution.via }
-    }).pipe(Effect.mapError(Problem.fromError))))
-const openApp = HttpApiBuilder.layer(Open).pipe(
-  Layer.provide(openGroup),
-  HttpRouter.provideRequest(Layer.merge(shared, ResolverCache.layer())),
-  Layer.provide(HttpServer.layerServices)
-)
-const open = HttpRouter.toWebHandler(openApp, { disableLogger: true })
-const bare = await NodeBridge.listen((r) => open.handler(r), { port: 0 })
+// The same handler with neither auth nor whitelist: any bearer is the merchant's, any address is fine.
+const open = makeUnguardedHandler({ layer: shared, docs: "none" }, merchant)
+const bare = await NodeBridge.listen(open.handler, { port: 0 })
 
 const payload = JSON.stringify({ mode: "test", pg: "kcp", payMethod: "card" })
 
@@ -87,7 +74,7 @@ const once = () => new Promise((resolve, reject) => {
 })()
 `
 
-const load = (url: string, headers: Record<string, string>): Promise<number> =>
+const load = (url: string, headers: Record<string, string>, seconds: number): Promise<number> =>
   new Promise((resolve, reject) => {
     const worker = new Worker(loadScript, { eval: true, workerData: { url, headers, payload, seconds, concurrency } })
     worker.once("message", (m: { rate?: number; failed?: number; error?: string }) => {
@@ -104,16 +91,32 @@ const token = (await (await fetch(`${full.url}/auth/token`, {
   body: JSON.stringify({ apiKey: key.key.id, apiSecret: Redacted.value(key.secret) })
 })).json()) as { accessToken: string }
 
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(8)
-console.log(`resolve over keep-alive HTTP, ${concurrency} connections, ${seconds}s each (Node ${process.version})`)
-await load(`${bare.url}/open/${merchant}/resolve`, {}) // warm-up
-const off = await load(`${bare.url}/open/${merchant}/resolve`, {})
-const onToken = await load(`${full.url}/merchants/${merchant}/resolve`, { authorization: `Bearer ${token.accessToken}` })
-const onSecret = await load(`${full.url}/merchants/${merchant}/resolve`, { authorization: `Bearer ${key.key.id}.${Redacted.value(key.secret)}` })
-const overhead = (on: number) => (((off - on) / off) * 100).toFixed(1)
-console.log(`auth + whitelist off              ${fmt(off)} req/s`)
-console.log(`on, access token + whitelist      ${fmt(onToken)} req/s   overhead ${overhead(onToken)}%`)
-console.log(`on, key id.secret + whitelist     ${fmt(onSecret)} req/s   overhead ${overhead(onSecret)}%`)
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(7)
+const median = (xs: ReadonlyArray<number>) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+const runs = [
+  { name: "auth + whitelist off         ", url: `${bare.url}/merchants/${merchant}/resolve`, headers: { authorization: "Bearer unchecked" } },
+  { name: "on, access token + whitelist ", url: `${full.url}/merchants/${merchant}/resolve`, headers: { authorization: `Bearer ${token.accessToken}` } },
+  { name: "on, key id.secret + whitelist", url: `${full.url}/merchants/${merchant}/resolve`, headers: { authorization: `Bearer ${key.key.id}.${Redacted.value(key.secret)}` } }
+]
+const perRound = seconds / rounds
+console.log(`resolve over keep-alive HTTP, ${concurrency} connections, ${seconds}s per run in ${rounds} interleaved rounds (Node ${process.version})`)
+for (const run of runs) await load(run.url, run.headers, Math.min(1, perRound)) // warm-up
+const rates = runs.map(() => [] as Array<number>)
+for (let r = 0; r < rounds; r++) {
+  for (let i = 0; i < runs.length; i++) {
+    const at = (i + r) % runs.length
+    rates[at]!.push(await load(runs[at]!.url, runs[at]!.headers, perRound))
+  }
+}
+const overhead = (i: number) => ((1 - median(rates[i]!.map((on, r) => on / rates[0]![r]!))) * 100).toFixed(1)
+runs.forEach((run, i) => {
+  const spread = `(${fmt(Math.min(...rates[i]!)).trim()}-${fmt(Math.max(...rates[i]!)).trim()})`
+  console.log(`${run.name} ${fmt(median(rates[i]!))} req/s median ${spread.padEnd(14)}${i === 0 ? "" : `   overhead ${overhead(i)}%`}`)
+})
 console.log(`target: >= 5,000 req/s with auth + whitelist on, overhead < 10%`)
 
 await full.close()

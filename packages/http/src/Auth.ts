@@ -126,23 +126,23 @@ export const layerAuthentication: Layer.Layer<Authentication, never, Guard> = La
   Effect.gen(function*() {
     const guard = yield* Guard
     return Authentication.of({
+      // Plain flatMaps rather than a generator: this runs on every call.
       bearer: (httpEffect, { credential }) =>
-        Effect.gen(function*() {
-          const request = yield* HttpServerRequest.HttpServerRequest
-          const connection = yield* currentConnection
-          const identity = yield* guard.authenticate(Redacted.value(credential))
-          yield* guard.admit(identity, {
-            remoteAddress: connection.remoteAddress,
-            forwardedFor: request.headers["x-forwarded-for"],
-            method: request.method,
-            path: request.url
-          })
-          const tier = yield* guard.tier(identity, header(request.headers["tier"]))
-          return yield* httpEffect.pipe(
-            Effect.provideService(Principal, { keyId: identity.keyId, merchant: identity.merchant, tier }),
-            AdminContext.withActor({ kind: "api-key", id: identity.keyId })
-          )
-        })
+        Effect.flatMap(Effect.service(HttpServerRequest.HttpServerRequest), (request) =>
+          Effect.flatMap(currentConnection, (connection) =>
+            Effect.flatMap(
+              guard.enter(Redacted.value(credential), {
+                remoteAddress: connection.remoteAddress,
+                forwardedFor: request.headers["x-forwarded-for"],
+                method: request.method,
+                path: request.url
+              }, header(request.headers["tier"])),
+              ({ identity, tier }) =>
+                httpEffect.pipe(
+                  Effect.provideService(Principal, { keyId: identity.keyId, merchant: identity.merchant, tier }),
+                  AdminContext.withActor({ kind: "api-key", id: identity.keyId })
+                )
+            )))
     })
   })
 )

@@ -1,7 +1,9 @@
 /**
  * Serving a web-standard handler from `node:http` on Node 20, without `@effect/platform-node`:
  * the request is rebuilt as a `Request` (body buffered up to a limit), the socket address goes
- * to the handler as the connection's remote address, and the `Response` is written back.
+ * to the handler as the connection's remote address, and the `Response` is written back. A
+ * handler from `PaymuxHttp.makeHandler` is given the read request directly, with no `Request`
+ * built at all.
  *
  * @since 0.1.0
  */
@@ -9,6 +11,8 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from "node:net"
 import type { ConnectionInfo } from "./Auth.ts"
 import { problemResponse } from "./internal/problemResponse.ts"
+import type { Outgoing } from "./internal/app.ts"
+import { headersFromRaw, type Incoming, incomingHandler } from "./internal/request.ts"
 
 /**
  * A handler as `PaymuxHttp.makeHandler` returns it.
@@ -36,13 +40,23 @@ const headersOf = (req: IncomingMessage): Headers => {
   return headers
 }
 
+const empty = Buffer.alloc(0)
+
+/**
+ * The whole body as one buffer: with a `content-length`, the one chunk it usually comes in, or
+ * the chunks copied into one buffer of that size; without, the chunks joined at the end.
+ */
 const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> =>
   new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0")
+    const length = req.headers["content-length"]
+    const declared = length === undefined ? -1 : Number(length)
     if (declared > limit) return resolve("too-large")
-    const chunks: Array<Buffer> = []
+    let first: Buffer | undefined
+    let whole: Buffer | undefined
+    let chunks: Array<Buffer> | undefined
     let size = 0
     req.on("data", (chunk: Buffer) => {
+      const at = size
       size += chunk.length
       if (size > limit) {
         req.removeAllListeners("data")
@@ -50,9 +64,34 @@ const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-la
         resolve("too-large")
         return
       }
-      chunks.push(chunk)
+      if (first === undefined) {
+        first = chunk
+        return
+      }
+      if (whole === undefined && chunks === undefined) {
+        if (declared >= size) {
+          whole = Buffer.allocUnsafe(declared)
+          first.copy(whole, 0)
+        } else {
+          chunks = [first]
+        }
+      }
+      if (whole !== undefined) {
+        if (size <= whole.length) {
+          chunk.copy(whole, at)
+          return
+        }
+        // More than declared (node:http does not let that happen): keep what came, as chunks.
+        chunks = [whole.subarray(0, at)]
+        whole = undefined
+      }
+      chunks!.push(chunk)
     })
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
+    req.on("end", () => {
+      if (chunks !== undefined) return resolve(Buffer.concat(chunks, size))
+      if (whole !== undefined) return resolve(size === whole.length ? whole : whole.subarray(0, size))
+      resolve(first ?? empty)
+    })
     req.on("error", reject)
   })
 
@@ -71,6 +110,17 @@ const write = async (res: ServerResponse, response: Response, closeAfter: boolea
   res.end(body)
 }
 
+const writeOutgoing = (res: ServerResponse, response: Outgoing): void => {
+  const headers = response.headers
+  const body = response.body
+  // Without a body (HEAD, 204, 304) the headers stay as the API wrote them.
+  if (body !== undefined) headers["content-length"] = String(body.byteLength)
+  res.writeHead(response.status, headers)
+  res.end(body)
+}
+
+type Direct = (incoming: Incoming, connection: ConnectionInfo) => Promise<Outgoing>
+
 /**
  * A `node:http` request listener over a web handler.
  *
@@ -79,9 +129,21 @@ const write = async (res: ServerResponse, response: Response, closeAfter: boolea
  */
 export const listener = (handler: WebHandler, options: ListenerOptions = {}): RequestListener => {
   const limit = options.maxBodyBytes ?? 1024 * 1024
+  const direct = (handler as { readonly [incomingHandler]?: Direct })[incomingHandler]
   return (req, res) => {
     const run = async (): Promise<void> => {
       const method = req.method ?? "GET"
+      if (direct !== undefined) {
+        const connection = { remoteAddress: req.socket.remoteAddress }
+        const url = req.url ?? "/"
+        if (noBody.has(method)) return writeOutgoing(res, await direct({ method, url, headers: headersFromRaw(req.rawHeaders), body: undefined }, connection))
+        const body = await readBody(req, limit)
+        if (body === "too-large") {
+          return write(res, problemResponse(413, "body-too-large", `request bodies are limited to ${limit} bytes`, { field: "body" }), true)
+        }
+        const incoming = { method, url, headers: headersFromRaw(req.rawHeaders), body: body.length > 0 ? body : undefined }
+        return writeOutgoing(res, await direct(incoming, connection))
+      }
       const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`
       const connection = { remoteAddress: req.socket.remoteAddress }
       if (noBody.has(method)) {

@@ -5,16 +5,12 @@
  *
  * @since 0.1.0
  */
-import { AdminError, ResolverCache } from "@paymux/admin"
-import { ClientIp } from "@paymux/whitelist"
-import { Effect, Layer, type Scope } from "effect"
+import type { AdminError, ResolverCache } from "@paymux/admin"
+import { Effect, type Layer, type Scope } from "effect"
 import type { ConnectionInfo } from "./Auth.ts"
-import * as Idempotency from "./Idempotency.ts"
+import { build } from "./internal/handler.ts"
 import * as NodeBridge from "./NodeBridge.ts"
-import { makeWebHandler } from "./internal/app.ts"
-import * as Guard from "./internal/guard.ts"
-import { problemResponse } from "./internal/problemResponse.ts"
-import * as Tokens from "./Tokens.ts"
+import type * as Tokens from "./Tokens.ts"
 
 /**
  * The store services the handler runs the use cases with: every admin service but the resolver
@@ -45,6 +41,13 @@ export interface Options<E = never> {
   readonly idempotencyTtlMillis?: number | undefined
   /** How long a merchant's resolver index is reused; default 5 s (see admin's ResolverCache). */
   readonly resolverCacheTtlMillis?: number | undefined
+  /**
+   * How long the guard reuses an API key read from the store, a verified key id and secret, and
+   * a merchant's whitelist rules; default 1 s (`0`: read the store on every call). Rotating or
+   * revoking a key and changing a whitelist through this handler apply at once; the same change
+   * made by another process (another server, the CLI) applies within this time.
+   */
+  readonly authCacheTtlMillis?: number | undefined
 }
 
 /**
@@ -67,65 +70,6 @@ export interface PaymuxHandler {
 /** @since 0.1.0 @category constants */
 export const defaultMaxBodyBytes = 1024 * 1024
 
-const bodyMethods = new Set(["POST", "PUT", "PATCH"])
-
-const readBody = async (request: Request, limit: number): Promise<Uint8Array | "too-large"> => {
-  const declared = request.headers.get("content-length")
-  if (declared !== null && Number(declared) > limit) return "too-large"
-  if (request.body === null) return new Uint8Array(0)
-  const chunks: Array<Uint8Array> = []
-  let size = 0
-  const reader = request.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined)
-      return "too-large"
-    }
-    chunks.push(value)
-  }
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const c of chunks) {
-    out.set(c, offset)
-    offset += c.byteLength
-  }
-  return out
-}
-
-// JSON is the only body format; text/plain is accepted too, as `fetch` sends it for string bodies.
-const isJson = (contentType: string | null): boolean =>
-  contentType === null || /^(application\/([a-z0-9.+-]*\+)?json|text\/plain)\s*(;|$)/i.test(contentType)
-
-const checkJson = (body: Uint8Array, contentType: string | null): Response | undefined => {
-  if (body.byteLength === 0) return undefined
-  if (!isJson(contentType)) {
-    return problemResponse(415, "unsupported-media-type", `request bodies are JSON (application/json), not ${contentType}`)
-  }
-  try {
-    JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body))
-    return undefined
-  } catch (e) {
-    const why = e instanceof SyntaxError ? e.message : "the body is not valid UTF-8"
-    return problemResponse(400, "invalid-json", `the request body is not valid JSON: ${why}`, { field: "body" })
-  }
-}
-
-const store = async (response: Response): Promise<{ readonly stored: Idempotency.StoredResponse; readonly response: Response }> => {
-  const body = new Uint8Array(await response.arrayBuffer())
-  const headers = [...response.headers.entries()] as ReadonlyArray<readonly [string, string]>
-  return { stored: { status: response.status, headers, body }, response: new Response(body.byteLength === 0 ? null : body, { status: response.status, headers: response.headers }) }
-}
-
-const replay = (stored: Idempotency.StoredResponse): Response => {
-  const headers = new Headers(stored.headers as Array<[string, string]>)
-  headers.set("idempotent-replayed", "true")
-  return new Response(stored.body.byteLength === 0 ? null : stored.body, { status: stored.status, headers })
-}
-
 /**
  * Builds the handler. The layer is built once, here; `dispose` releases it.
  *
@@ -140,67 +84,7 @@ const replay = (stored: Idempotency.StoredResponse): Response => {
  * @since 0.1.0
  * @category constructors
  */
-export const makeHandler = <E>(options: Options<E>): PaymuxHandler => {
-  const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
-  const tokens = Tokens.make()
-  const idempotency = Idempotency.make({ ttlMillis: options.idempotencyTtlMillis })
-  const clientIp = ClientIp.makeSync({ trustedProxies: options.trustedProxies ?? [] })
-  const admin = Layer.merge(options.layer, ResolverCache.layer({ ttlMillis: options.resolverCacheTtlMillis ?? 5_000 }))
-  const guard = Layer.effect(Guard.Guard, Guard.make({ tokens, clientIp })).pipe(Layer.provide(admin))
-  const web = makeWebHandler(Layer.merge(admin, guard), { docs: options.docs ?? "cdn" })
-
-  const inner = (request: Request, connection: ConnectionInfo): Promise<Response> =>
-    web.handler(request, connection).then(async (response) => {
-      // The router answers unknown routes with an empty 404: give them a problem body too.
-      if (response.status === 404 && response.headers.get("content-type") === null) {
-        return problemResponse(404, "route-not-found", `no endpoint ${request.method} ${new URL(request.url).pathname}`)
-      }
-      return response
-    })
-
-  const handle = async (request: Request, connection: ConnectionInfo): Promise<Response> => {
-    if (!bodyMethods.has(request.method)) return inner(request, connection)
-    const body = await readBody(request, limit)
-    if (body === "too-large") return problemResponse(413, "body-too-large", `request bodies are limited to ${limit} bytes`, { field: "body" })
-    const invalid = checkJson(body, request.headers.get("content-type"))
-    if (invalid !== undefined) return invalid
-    const headers = new Headers(request.headers)
-    if (body.byteLength > 0) headers.set("content-type", "application/json")
-    const forward = new Request(request.url, { method: request.method, headers, ...(body.byteLength > 0 ? { body } : {}) })
-    const key = request.headers.get(Idempotency.headerName)
-    if (key === null || request.method !== "POST") return inner(forward, connection)
-    if (key.length === 0 || key.length > 255) {
-      return problemResponse(400, "invalid-idempotency-key", "an Idempotency-Key is 1-255 characters", { field: "Idempotency-Key" })
-    }
-    const scope = `${request.headers.get("authorization") ?? ""}\n${request.headers.get("tier") ?? ""}\n${request.method} ${new URL(request.url).pathname}`
-    const found = idempotency.begin(scope, key, body, Date.now())
-    switch (found._tag) {
-      case "Replay":
-        return replay(found.response)
-      case "Mismatch":
-        return problemResponse(422, "idempotency-key-reused", "this Idempotency-Key was used with a different request body", { field: "Idempotency-Key" })
-      case "InFlight":
-        return problemResponse(409, "idempotency-key-in-use", "a request with this Idempotency-Key is still running; retry later", { field: "Idempotency-Key" })
-      case "New": {
-        try {
-          const { stored, response } = await store(await inner(forward, connection))
-          found.complete(stored)
-          return response
-        } catch (e) {
-          found.complete(undefined)
-          throw e
-        }
-      }
-    }
-  }
-
-  return {
-    handler: (request, connection = {}) =>
-      handle(request, connection).catch(() => problemResponse(500, "internal", "the request could not be served")),
-    dispose: web.dispose,
-    tokens
-  }
-}
+export const makeHandler = <E>(options: Options<E>): PaymuxHandler => build(options, "on")
 
 /**
  * Builds the handler as a scoped Effect: disposed when the scope closes.

@@ -22,6 +22,7 @@ let counter = 10_000_000
 export const start = async (options: {
   readonly trustedProxies?: ReadonlyArray<string>
   readonly storeLayer?: Layer.Layer<PaymuxHttp.StoreServices, any>
+  readonly authCacheTtlMillis?: number
 } = {}): Promise<Fixture> => {
   // The store is built once and shared by the handler and the seeding below.
   const scope = Effect.runSync(Scope.make())
@@ -36,7 +37,11 @@ export const start = async (options: {
   await run(Merchants.create({ name: "Test shop", code }))
   const issued = await run(ApiKeys.issue({ merchant: code, name: "test key" }))
   const secret = Redacted.value(issued.secret)
-  const api = PaymuxHttp.makeHandler({ layer: shared, trustedProxies: options.trustedProxies ?? [] })
+  const api = PaymuxHttp.makeHandler({
+    layer: shared,
+    trustedProxies: options.trustedProxies ?? [],
+    ...(options.authCacheTtlMillis === undefined ? {} : { authCacheTtlMillis: options.authCacheTtlMillis })
+  })
   const listening = await NodeBridge.listen(api.handler, { port: 0 })
   return {
     url: listening.url,

@@ -5,14 +5,15 @@
 import { type AdminError, ApiKeys, Audit, ChannelGroups, Channels, Merchants, Resolve, Webhooks, Whitelists } from "@paymux/admin"
 import { Identifiers } from "@paymux/domain"
 import { Repositories } from "@paymux/store"
-import { Clock, Effect, Layer, Redacted, References } from "effect"
-import { HttpRouter, HttpServer, HttpServerRequest } from "effect/http"
+import { Clock, Context, Effect, Exit, Layer, Redacted, References, Scope } from "effect"
+import { Cookies, HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { Connection, currentConnection, layerAuthentication, layerRequestErrors, Principal } from "../Auth.ts"
 import type * as Models from "../Models.ts"
 import { BadRequest, type UseCaseProblem } from "../Problem.ts"
-import { Guard } from "./guard.ts"
+import { Guard, type GuardService } from "./guard.ts"
+import type { IncomingView } from "./request.ts"
 import { run } from "./run.ts"
 
 const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
@@ -145,16 +146,32 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
     .handle("readiness", ({ params }) => run(params.merchant, () => Webhooks.readiness(params.merchant)))
 )
 
+/**
+ * Runs a write, then drops what the guard caches about it (whatever the outcome): a change made
+ * through this handler applies to the very next call.
+ */
+const thenInvalidate = <A, E, R>(write: Effect.Effect<A, E, R>, invalidate: (guard: GuardService) => void): Effect.Effect<A, E, R | Guard> =>
+  Effect.flatMap(Effect.service(Guard), (guard) => Effect.ensuring(write, Effect.sync(() => invalidate(guard))))
+
+const whitelistWrite = <A, E, R>(merchant: string, write: Effect.Effect<A, E, R>) =>
+  thenInvalidate(write, (guard) => guard.invalidateWhitelist(merchant))
+
+const keyWrite = <A, E, R>(keyId: string, write: Effect.Effect<A, E, R>) => thenInvalidate(write, (guard) => guard.invalidateKey(keyId))
+
 const whitelist = HttpApiBuilder.group(Api, "whitelist", (h) =>
   h
     .handle("show", ({ params }) => run(params.merchant, () => Whitelists.show(params.merchant)))
     .handle("set", ({ params, payload }) =>
-      run(params.merchant, () =>
-        payload.denyByDefault === undefined
-          ? Whitelists.set(params.merchant, payload.rules)
-          : Effect.andThen(Whitelists.set(params.merchant, payload.rules), Whitelists.setDenyByDefault(params.merchant, payload.denyByDefault))))
-    .handle("add", ({ params, payload }) => run(params.merchant, () => Whitelists.add(params.merchant, payload.rules)))
-    .handle("remove", ({ params, payload }) => run(params.merchant, () => Whitelists.remove(params.merchant, payload.rules)))
+      whitelistWrite(
+        params.merchant,
+        run(params.merchant, () =>
+          payload.denyByDefault === undefined
+            ? Whitelists.set(params.merchant, payload.rules)
+            : Effect.andThen(Whitelists.set(params.merchant, payload.rules), Whitelists.setDenyByDefault(params.merchant, payload.denyByDefault)))
+      ))
+    .handle("add", ({ params, payload }) => whitelistWrite(params.merchant, run(params.merchant, () => Whitelists.add(params.merchant, payload.rules))))
+    .handle("remove", ({ params, payload }) =>
+      whitelistWrite(params.merchant, run(params.merchant, () => Whitelists.remove(params.merchant, payload.rules))))
     .handle("check", ({ params, payload }) => run(params.merchant, () => Whitelists.check(params.merchant, payload.ip)))
 )
 
@@ -162,10 +179,16 @@ const issued = (k: ApiKeys.IssuedKey) => ({ key: k.key, secret: reveal(k.secret)
 
 const apiKeys = HttpApiBuilder.group(Api, "apiKeys", (h) =>
   h
-    .handle("issue", ({ params, payload }) => run(params.merchant, () => Effect.map(ApiKeys.issue({ merchant: params.merchant, ...payload }), issued)))
+    .handle("issue", ({ params, payload }) =>
+      run(params.merchant, () =>
+        Effect.map(ApiKeys.issue({ merchant: params.merchant, ...payload }), issued).pipe(
+          // A new id cannot be cached yet, unless someone tried it first: forget that too.
+          Effect.tap((k) => thenInvalidate(Effect.void, (guard) => guard.invalidateKey(k.key.id)))
+        )))
     .handle("list", ({ params }) => run(params.merchant, () => ApiKeys.list(params.merchant)))
-    .handle("rotate", ({ params }) => run(params.merchant, () => Effect.map(ApiKeys.rotate(params.merchant, params.keyId), issued)))
-    .handle("revoke", ({ params }) => run(params.merchant, () => ApiKeys.revoke(params.merchant, params.keyId)))
+    .handle("rotate", ({ params }) =>
+      keyWrite(params.keyId, run(params.merchant, () => Effect.map(ApiKeys.rotate(params.merchant, params.keyId), issued))))
+    .handle("revoke", ({ params }) => keyWrite(params.keyId, run(params.merchant, () => ApiKeys.revoke(params.merchant, params.keyId))))
 )
 
 /** Options of the composed application. */
@@ -173,15 +196,59 @@ export interface AppOptions {
   readonly docs: "cdn" | "inline" | "none"
 }
 
+/** A response as the front layer and the bridge use it: no web `Response` built. */
+export interface Outgoing {
+  readonly status: number
+  /** Lower-case names; `set-cookie` as a list. */
+  readonly headers: Record<string, string | Array<string>>
+  readonly body: Uint8Array | undefined
+}
+
+const encoder = new TextEncoder()
+const respond = Symbol.for("@paymux/http/internal/respond")
+
+type Responding = HttpServerRequest.HttpServerRequest & { [respond]?: (response: HttpServerResponse.HttpServerResponse) => void }
+
+const plainHeaders = (headers: Readonly<Record<string, string>>): Record<string, string | Array<string>> => {
+  const out: Record<string, string | Array<string>> = {}
+  for (const name of Object.keys(headers)) out[name] = headers[name]!
+  return out
+}
+
+/** An effect response as an `Outgoing`: directly for the bodies the API writes, else via `toWeb`. */
+const toOutgoing = async (
+  response: HttpServerResponse.HttpServerResponse,
+  withoutBody: boolean,
+  context: Context.Context<never>
+): Promise<Outgoing> => {
+  const body = response.body
+  const omits = HttpServerResponse.omitsBody(response, withoutBody)
+  if (Cookies.isEmpty(response.cookies) && (omits || body._tag === "Empty" || body._tag === "Uint8Array")) {
+    const headers = plainHeaders(response.headers)
+    if (omits || body._tag !== "Uint8Array") return { status: response.status, headers, body: undefined }
+    return { status: response.status, headers, body: body.text === undefined ? body.body : encoder.encode(body.text) }
+  }
+  // Streams, raw and form bodies, cookies: what the API does not write; the general path.
+  const web = HttpServerResponse.toWeb(omits ? response : HttpEffect.scopeTransferToStream(response), { withoutBody, context })
+  const headers: Record<string, string | Array<string>> = {}
+  web.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers[name] = value
+  })
+  const cookies = web.headers.getSetCookie()
+  if (cookies.length > 0) headers["set-cookie"] = cookies
+  return { status: web.status, headers, body: web.body === null ? undefined : new Uint8Array(await web.arrayBuffer()) }
+}
+
 /**
- * The web handler over the admin services and a guard. The second argument of `handler` carries
- * the connection's remote address.
+ * The admin services, a guard and the routes, run per request on a request view (see
+ * request.ts) and answered as an `Outgoing`. Like `HttpRouter.toWebHandler` with no logger and
+ * no tracer, without building a web `Request` or `Response` on the way.
  */
-export const makeWebHandler = <E>(
+export const makeAppHandler = <E>(
   services: Layer.Layer<AdminError.AdminServices | Guard, E>,
   options: AppOptions
 ): {
-  readonly handler: (request: Request, connection: Connection["Service"]) => Promise<Response>
+  readonly handler: (request: IncomingView, connection: Connection["Service"]) => Promise<Outgoing>
   readonly dispose: () => Promise<void>
 } => {
   const groups = Layer.mergeAll(
@@ -203,15 +270,46 @@ export const makeWebHandler = <E>(
     : options.docs === "inline"
     ? HttpApiScalar.layer(Api, { path: "/docs" })
     : HttpApiScalar.layerCdn(Api, { path: "/docs" })
+  // The services go in the base context every request starts from, rather than being provided
+  // to each request again by a router middleware.
   const app = Layer.mergeAll(routes, docs).pipe(
-    HttpRouter.provideRequest(services),
+    Layer.provideMerge(HttpRouter.layer),
     Layer.provide(HttpServer.layerServices),
-    Layer.provide(services)
-  )
-  // Per-request spans cost more than the rest of a cached resolve; no tracer is installed here.
-  const web = HttpRouter.toWebHandler(app.pipe(Layer.provideMerge(Layer.succeed(References.TracerEnabled, false))), { disableLogger: true })
-  return {
-    handler: (request, connection) => web.handler(request, Connection.context(connection)),
-    dispose: web.dispose
+    Layer.provideMerge(services),
+    // Per-request spans cost more than the rest of a cached resolve; no tracer is installed here.
+    Layer.provideMerge(Layer.succeed(References.TracerEnabled, false))
+  ) as unknown as Layer.Layer<HttpRouter.HttpRouter, E>
+
+  const scope = Scope.makeUnsafe()
+  let disposing: Promise<void> | undefined
+  const dispose = () => (disposing ??= Effect.runPromise(Scope.close(scope, Exit.void)))
+  let handled: Effect.Effect<void> | undefined
+  let base: Context.Context<never> | undefined
+  const ready = Effect.runPromise(Layer.buildWithScope(app, scope)).then((context) => {
+    // The router's effect, made once like toWebHandler does.
+    handled = HttpEffect.toHandled(Context.get(context, HttpRouter.HttpRouter).asHttpEffect(), (request, response) => {
+      const done = (request as Responding)[respond]
+      if (done !== undefined) done(response)
+      return Effect.void
+    }) as Effect.Effect<void>
+    base = context as Context.Context<never>
+  })
+  // A failed build must not be an unhandled rejection at startup; every request rejects with it.
+  ready.catch(() => undefined)
+
+  const run = (view: IncomingView, connection: Connection["Service"]): Promise<Outgoing> => {
+    const context = base!
+    return new Promise<HttpServerResponse.HttpServerResponse>((resolve) => {
+      const request = HttpServerRequest.fromWeb(view as unknown as Request) as Responding
+      // The body is already in memory: skip the promise (and its abort signal) a read costs.
+      const cached = request as unknown as { arrayBufferEffect?: Effect.Effect<ArrayBuffer> }
+      if (view.bytes !== undefined && "arrayBufferEffect" in cached) cached.arrayBufferEffect = Effect.succeed(view.arrayBufferSync())
+      request[respond] = resolve
+      const requestContext = Context.add(Context.add(context, Connection, connection), HttpServerRequest.HttpServerRequest, request)
+      Effect.runForkWith(requestContext)(handled!)
+    }).then((response) => toOutgoing(response, view.method === "HEAD", context))
   }
+  const handler = (view: IncomingView, connection: Connection["Service"]): Promise<Outgoing> =>
+    base !== undefined ? run(view, connection) : ready.then(() => run(view, connection))
+  return { handler, dispose }
 }

@@ -29,3 +29,15 @@ export const problemResponse = (
     JSON.stringify({ type: `https://paymux.dev/problems/${slugs[status] ?? "error"}`, title: titles[status] ?? "Error", status, code, detail, ...extra }),
     { status, headers: { "content-type": "application/problem+json" } }
   )
+
+/** The same problem as an `Outgoing` (see app.ts), for the handler's own answers. */
+export const problem = (
+  status: number,
+  code: string,
+  detail: string,
+  extra: Readonly<Record<string, unknown>> = {}
+): { readonly status: number; readonly headers: Record<string, string>; readonly body: Uint8Array } => ({
+  status,
+  headers: { "content-type": "application/problem+json" },
+  body: Buffer.from(JSON.stringify({ type: `https://paymux.dev/problems/${slugs[status] ?? "error"}`, title: titles[status] ?? "Error", status, code, detail, ...extra }))
+})
