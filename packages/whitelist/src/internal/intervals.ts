@@ -83,15 +83,20 @@ const buildIndex = (firstWords: Uint32Array, stride: number, count: number, shif
   return index
 }
 
-/** IPv4 (and IPv4-mapped) lookups: the intervals clipped to `::ffff:0:0/96`, as uint32. */
+/**
+ * IPv4 (and IPv4-mapped) lookups: the intervals clipped to `::ffff:0:0/96`, as uint32 pairs.
+ * Each interval's start and end sit side by side in `bounds`, so the final containment check
+ * reads the cache line the search already brought in: at 100,000 rules that saves one memory
+ * miss per lookup.
+ */
 export class Table4 {
-  readonly starts: Uint32Array
-  readonly ends: Uint32Array
+  /** `[start0, end0, start1, end1, ...]`. */
+  readonly bounds: Uint32Array
+  readonly count: number
   readonly index: Int32Array
   readonly shift: number
   constructor(intervals: Intervals) {
-    const starts: Array<number> = []
-    const ends: Array<number> = []
+    const bounds: Array<number> = []
     const s = intervals.starts
     const e = intervals.ends
     for (let i = 0; i < intervals.count * 4; i += 4) {
@@ -99,28 +104,27 @@ export class Table4 {
       const startHigh = s[i] !== 0 || s[i + 1] !== 0 ? 1 : s[i + 2]! > 0xffff ? 1 : s[i + 2]! < 0xffff ? -1 : 0
       const endHigh = e[i] !== 0 || e[i + 1] !== 0 ? 1 : e[i + 2]! > 0xffff ? 1 : e[i + 2]! < 0xffff ? -1 : 0
       if (startHigh > 0 || endHigh < 0) continue
-      starts.push(startHigh < 0 ? 0 : s[i + 3]!)
-      ends.push(endHigh > 0 ? 0xffffffff : e[i + 3]!)
+      bounds.push(startHigh < 0 ? 0 : s[i + 3]!, endHigh > 0 ? 0xffffffff : e[i + 3]!)
     }
-    this.starts = Uint32Array.from(starts)
-    this.ends = Uint32Array.from(ends)
-    this.shift = 32 - indexBits(starts.length)
-    this.index = buildIndex(this.starts, 1, starts.length, this.shift)
+    this.bounds = Uint32Array.from(bounds)
+    this.count = bounds.length / 2
+    this.shift = 32 - indexBits(this.count)
+    this.index = buildIndex(this.bounds, 2, this.count, this.shift)
   }
 
   /** Position of the interval containing `a`, or -1. */
   find(a: number): number {
     const k = a >>> this.shift
     const index = this.index
-    const starts = this.starts
+    const bounds = this.bounds
     let lo = index[k]! - 1
     let hi = index[k + 1]! - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1
-      if (starts[mid]! <= a) lo = mid
+      if (bounds[mid << 1]! <= a) lo = mid
       else hi = mid - 1
     }
-    return lo >= 0 && this.ends[lo]! >= a ? lo : -1
+    return lo >= 0 && bounds[(lo << 1) + 1]! >= a ? lo : -1
   }
 }
 
