@@ -5,7 +5,7 @@ import { Effect, Exit, Layer, Redacted } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { afterAll } from "vitest"
 import { PostgresStore } from "../src/index.ts"
-import * as F from "./fixtures.ts"
+import { StoreFixtures as F } from "@paymux/store-testkit"
 import { freshSchema, pgUrl, requirePg } from "./pg.ts"
 
 const reasonOf = <A, E>(exit: Exit.Exit<A, E>): string | undefined => {

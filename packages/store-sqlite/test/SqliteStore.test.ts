@@ -7,7 +7,7 @@ import { Outbox } from "@paymux/webhooks"
 import Database from "better-sqlite3"
 import { Effect, Exit, Layer, Redacted } from "effect"
 import { SqliteStore } from "../src/index.ts"
-import * as F from "./fixtures.ts"
+import { StoreFixtures as F } from "@paymux/store-testkit"
 
 const keys = KeyProvider.layerEphemeral
 const memory = (): Layer.Layer<SqliteStore.Services, unknown> => SqliteStore.layer({ filename: ":memory:", keyProvider: keys })

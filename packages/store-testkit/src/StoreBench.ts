@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import { performance } from "node:perf_hooks"
-import { Identifiers, Merchant, PaymentChannel, PgCatalog } from "@paymux/domain"
 import { Repositories, type Store } from "@paymux/store"
 import { Outbox } from "@paymux/webhooks"
-import { Effect, type Layer, Redacted, Result } from "effect"
+import { Effect, type Layer } from "effect"
+import { channel as fixtureChannel, merchant, merchantCode as code } from "./StoreFixtures.ts"
 
 /**
  * @since 0.1.0
@@ -36,23 +36,6 @@ export interface Options {
   readonly workers?: number
 }
 
-const hex = (n: number) => n.toString(16).padStart(12, "0")
-const code = (n: number) => Identifiers.MerchantCode.make(`imp${String(n).padStart(8, "0")}`)
-
-const channel = (merchant: Identifiers.MerchantCode, n: number): PaymentChannel.PaymentChannel =>
-  Result.getOrThrow(PaymentChannel.make(PgCatalog.builtIn, {
-    key: `channel-key-00000000-0000-4000-8000-${hex(n)}`,
-    merchant,
-    mode: "live",
-    pg: "kcp",
-    mid: `SITE${n}`,
-    paymentType: "window.general",
-    payMethods: ["card", "vbank"],
-    credentials: { site_key: Redacted.make(`site-key-${n}-0123456789abcdef`) },
-    sequence: 0,
-    createdAt: 1_700_000_000_000 + n
-  }))
-
 const median = (xs: Array<number>): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /**
@@ -69,19 +52,19 @@ export const measure = (options: Options = {}): Effect.Effect<Figures, unknown, 
     const merchants = yield* Repositories.MerchantRepository
     const channels = yield* Repositories.ChannelRepository
     const outbox = yield* Outbox.Outbox
-    for (const m of [1, 2, 3]) yield* merchants.create(Result.getOrThrow(Merchant.make({ code: code(m), name: "Bench", createdAt: 0 })))
+    for (const m of [1, 2, 3]) yield* merchants.create(merchant(m))
     // Warm-up, so the JIT has compiled the store's paths before anything is timed.
-    for (let i = 0; i < 1000; i++) yield* channels.create(channel(code(3), 2_000_000 + i))
+    for (let i = 0; i < 1000; i++) yield* channels.create(fixtureChannel(3, 20_000 + i))
     for (let i = 0; i < 10; i++) yield* channels.list(code(3))
 
     // Channels are built before timing so the domain's validation is not counted as store time;
     // each create is its own transaction, as the console makes them.
-    const input = Array.from({ length: creates }, (_, i) => channel(code(2), 1_000_000 + i))
+    const input = Array.from({ length: creates }, (_, i) => fixtureChannel(2, 10_000 + i))
     let start = performance.now()
     for (const c of input) yield* channels.create(c)
     const createsPerSecond = creates / ((performance.now() - start) / 1000)
 
-    for (let i = 0; i < 1000; i++) yield* channels.create(channel(code(1), i))
+    for (let i = 0; i < 1000; i++) yield* channels.create(fixtureChannel(1, i))
     start = performance.now()
     yield* channels.list(code(1))
     const firstLoadMillis = performance.now() - start

@@ -42,4 +42,5 @@
  * @since 0.1.0
  */
 export * as StoreBench from "./StoreBench.ts"
+export * as StoreFixtures from "./StoreFixtures.ts"
 export * as StoreSuite from "./StoreSuite.ts"
