@@ -1,6 +1,6 @@
 /**
  * An immutable index of one merchant's channels, built once when they load or change, that
- * resolves a `request_pay` with a few map lookups and no allocation on a hit.
+ * resolves a `request_pay` with a hash lookup or two, allocating nothing on a hit but the result.
  *
  * @since 0.1.0
  */
@@ -13,10 +13,14 @@ import {
   channelInfo,
   type IndexState,
   modeIndex,
+  DEFAULT_AT,
+  headerOf,
   resultOf,
   type Route,
   type Scope,
   serves,
+  serving,
+  success,
   typeIndex,
   VIA_DEFAULT,
   VIA_GROUP,
@@ -106,8 +110,6 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
     code,
     merchant,
     channels,
-    info,
-    results: new Array(4 * channels.length).fill(undefined),
     groups,
     groupsById,
     catalog: input.catalog ?? PgCatalog.builtIn,
@@ -148,7 +150,8 @@ export const resolve = (
   const key = request.channelKey
   if (key !== undefined) {
     const c = scope.byKey.get(key)
-    return c !== undefined && serves(self, c, slot, payMethod) ? resultOf(self, c, VIA_KEY) : Miss.byKey(self, scope, request, key)
+    const channel = c === undefined ? undefined : serving(self, c, slot, payMethod)
+    return channel === undefined ? Miss.byKey(self, scope, request, key) : success(channel, VIA_KEY)
   }
   const groupId = request.groupId
   if (groupId !== undefined) {
@@ -158,12 +161,12 @@ export const resolve = (
   }
   const pg = request.pg
   if (pg === undefined) {
-    const c = answer(self, scope.table, scope.fallbackAt, slot, payMethod)
-    return c === -1 ? Miss.byDefault(self, scope, request) : resultOf(self, c, VIA_DEFAULT)
+    const channel = answer(scope.cells, DEFAULT_AT, slot, payMethod)
+    return channel === undefined ? Miss.byDefault(self, scope, request) : success(channel, VIA_DEFAULT)
   }
-  const at = scope.byPg.get(pg)
-  const c = at === undefined ? -1 : answer(self, scope.table, at, slot, payMethod)
-  return c === -1 ? Miss.byPg(self, scope, request, pg, slot) : resultOf(self, c, VIA_PG)
+  const at = headerOf(scope, pg)
+  const channel = at === -1 ? undefined : answer(scope.cells, at, slot, payMethod)
+  return channel === undefined ? Miss.byPg(self, scope, request, pg, slot) : success(channel, VIA_PG)
 }
 
 /** A weighted pick among the group members that serve the request; -1 when none does. */

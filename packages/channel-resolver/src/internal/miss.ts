@@ -16,7 +16,7 @@ import { classify } from "./classify.ts"
 import { type Criteria, rejectAll, rejection, rejectionOf } from "./criteria.ts"
 import { notFoundMessage } from "./message.ts"
 import { type Deferred, quiet, quietDeferred } from "./quiet.ts"
-import { answer, type IndexState, type Scope } from "./table.ts"
+import { answer, DEFAULT_AT, type IndexState, type Scope } from "./table.ts"
 
 // The cold path: everything here runs only when the index had no precomputed answer. Explanations
 // are computed when first read, so a miss costs about as much as a hit until someone looks. The
@@ -179,7 +179,7 @@ export const byPg = (self: IndexState, scope: Scope, request: ResolveRequest, pg
   const why = typeof parsed === "string"
     ? new Suggestions(self.catalog, pg, parsed)
     : new Explanation(self, scope, request, "pg", pg, parsed.code, parsed.mid)
-  const fallback = self.merchant.policy === "fallback" ? answer(self, scope.table, scope.fallbackAt, slot, request.payMethod) : -1
-  if (fallback === -1) return Result.fail(why.error())
-  return Result.succeed({ channel: self.channels[fallback]!, via: "default", fellBack: new LazyFallback(pg, why) })
+  const fallback = self.merchant.policy === "fallback" ? answer(scope.cells, DEFAULT_AT, slot, request.payMethod) : undefined
+  if (fallback === undefined) return Result.fail(why.error())
+  return Result.succeed({ channel: fallback, via: "default", fellBack: new LazyFallback(pg, why) })
 }

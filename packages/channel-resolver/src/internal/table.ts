@@ -2,19 +2,29 @@ import { type ChannelGroup, ChannelTerms, type Merchant, type PaymentChannel, ty
 import { Result } from "effect"
 import type { Resolution, Via } from "../Resolution.ts"
 
-// The hot path works on small integers and typed arrays built once per index, not on objects:
-// with hundreds of thousands of indexes in one heap, a resolution costs what it touches in
-// memory, and every separate object is a potential cache (and TLB) miss.
+// The hot path works on small integers and arrays built once per index, not on objects: with
+// hundreds of thousands of indexes in one heap, a resolution spread at random across merchants
+// costs what it touches in memory, and every separate heap object is a likely cache (and TLB)
+// miss. So each scope keeps everything a `pg` or default request reads in one array.
 //
 // - A "slot" folds mode and payment type into one integer (mode * 6 + type): 12 slots.
 // - Pay methods are interned process-wide to bit positions, so a channel's pay methods are one
 //   32-bit mask. Methods past bit 30 share bit 31, which sends the check to the channel itself.
-// - Each scope (the merchant, or one tier) has one Int32Array. A `pg` key (`code` or `code.MID`,
-//   both as map keys, so a hit splits no string) maps to the offset of its 12-cell slot header;
-//   a header cell is the offset of that slot's answer list, or 0. A list holds the usable channels
-//   of the slot in search order, reduced to those that can answer some pay method:
-//   `[length, mask0, channel0, mask1, channel1, ...]`. With no pay method the first answers; with
-//   one, the first whose mask has its bit.
+// - Each scope (the merchant, or one tier) has one array of cells, small integers and channel
+//   objects, laid out as:
+//   - `[0, 12)`: the slot header of the default channel;
+//   - `[12, 12 + 2 * buckets)`: an open-addressing hash table of `pg` keys (`code` and
+//     `code.MID` are both keys, so a hit splits no string): per bucket the key's hash and the
+//     offset of its entry (0: empty);
+//   - entries: `[length, chars (two UTF-16 units per cell) ..., slot header (12 cells)]`, each
+//     followed by its answer lists. The key's characters sit in the entry, so a hit compares the
+//     request's string with cells it reads anyway instead of with a separate string object.
+//   A header cell is the offset of that slot's answer list, or 0. A list holds the usable
+//   channels of the slot in search order, reduced to those that can answer some pay method:
+//   `[length, mask0, channel0, mask1, channel1, ...]`, with the channel objects themselves. With
+//   no pay method the first answers; with one, the first whose mask has its bit.
+// A `pg` hit thus reads the index, its cells array and two or three lines of that array; the
+// result is allocated fresh (young generation, in cache) rather than read from a shared one.
 
 const typeSlots = 6
 const slots = 2 * typeSlots
@@ -73,6 +83,14 @@ export const VIA_GROUP = 3
 
 type Success = Result.Result<Resolution, never>
 
+type Channel = PaymentChannel.PaymentChannel
+
+/** A scope's cells: small integers and channel objects (see above). */
+export type Cells = ReadonlyArray<number | Channel>
+
+/** Where the hash table starts in a scope's cells (after the default header). */
+const BUCKETS = slots
+
 /** A group's members usable in a scope (assigned and able to serve something), with their weights. */
 export interface Route {
   readonly members: Int32Array
@@ -83,14 +101,17 @@ export interface Route {
 export interface Scope {
   readonly tier: string | undefined
   readonly assigned: ReadonlySet<string> | undefined
-  /** Slot headers and answer lists (see above). */
-  readonly table: Int32Array
-  /** By `pg` string, both `code` and `code.MID`: the offset of its slot header in `table`. */
-  readonly byPg: ReadonlyMap<string, number>
+  /** The default header, the `pg` hash table, its entries and the answer lists (see above). */
+  readonly cells: Cells
+  /** The number of hash buckets minus one (a power of two minus one). */
+  readonly buckets: number
+  /**
+   * In the merchant's own scope, where each channel's `[slot, mask, channel]` starts in `cells`
+   * (channel number `c` at `channelsAt + 3c`; slot -1 when it can serve nothing); -1 in a tier.
+   */
+  readonly channelsAt: number
   /** Channel number (position in `channels`) by key, for the channels in scope. */
   readonly byKey: ReadonlyMap<string, number>
-  /** The slot header of the default channel: the configured default first, then the oldest. */
-  readonly fallbackAt: number
   /** Bit 0: the scope has a test channel; bit 1: a live one. */
   readonly modes: number
   /** Channels per mode (test, live), whatever their state. */
@@ -98,19 +119,18 @@ export interface Scope {
   readonly routes: ReadonlyMap<string, Route>
 }
 
+/** The offset of the default channel's slot header in a scope's cells. */
+export const DEFAULT_AT = 0
+
 /**
  * The built index behind the public `ChannelIndex` view. It is itself the merchant-wide scope,
- * so a request without a tier reaches its tables with one pointer less.
+ * so a request without a tier reaches its cells with one pointer less.
  */
 export interface IndexState extends Scope {
   readonly code: string
   readonly merchant: Merchant.Merchant
   /** Every channel of the merchant, oldest first: the candidates a miss explains. */
-  readonly channels: ReadonlyArray<PaymentChannel.PaymentChannel>
-  /** Per channel number `c`: its slot at `2c` (-1 when it can serve nothing) and its method mask at `2c + 1`. */
-  readonly info: Int32Array
-  /** Successful results per channel number and via (`4c + via`), made on first use and then shared. */
-  readonly results: Array<Success | undefined>
+  readonly channels: ReadonlyArray<Channel>
   readonly groups: ReadonlyArray<ChannelGroup.ChannelGroup>
   readonly groupsById: ReadonlyMap<string, ChannelGroup.ChannelGroup>
   readonly catalog: PgCatalog.PgCatalog
@@ -119,46 +139,91 @@ export interface IndexState extends Scope {
   readonly tiers: ReadonlyMap<string, Scope>
 }
 
-/** The shared result for channel `c` found via `via`. */
-export const resultOf = (self: IndexState, c: number, via: number): Success => {
-  const i = 4 * c + via
-  const results = self.results
-  let result = results[i]
-  if (result === undefined) results[i] = result = Result.succeed({ channel: self.channels[c]!, via: vias[via]! })
-  return result
-}
+/** A fresh successful result: young and in cache, where a shared one would be one more miss. */
+export const success = (channel: Channel, via: number): Success => Result.succeed({ channel, via: vias[via]! })
 
-/** Whether channel `c` takes the method (`bit` from `methodBit`). */
-const takes = (self: IndexState, c: number, bit: number, method: string): boolean => {
-  const mask = self.info[2 * c + 1]!
-  return bit === overflow ? (mask & overflow) !== 0 && (self.channels[c]!.payMethods as ReadonlyArray<string>).includes(method) : (mask & bit) !== 0
+/** The successful result for channel number `c` found via `via`. */
+export const resultOf = (self: IndexState, c: number, via: number): Success => success(self.channels[c]!, via)
+
+/** Whether the channel takes the method (`bit` from `methodBit`) given its mask. */
+const takesMask = (channel: Channel, mask: number, bit: number, method: string): boolean =>
+  bit === overflow ? (mask & overflow) !== 0 && (channel.payMethods as ReadonlyArray<string>).includes(method) : (mask & bit) !== 0
+
+/** Channel `c` when it serves a request of this slot and pay method, else undefined. */
+export const serving = (self: IndexState, c: number, slot: number, method: string | undefined): Channel | undefined => {
+  if (slot === -1) return undefined
+  const cells = self.cells
+  const k = self.channelsAt + 3 * c
+  if (cells[k] !== slot) return undefined
+  const channel = cells[k + 2] as Channel
+  return method === undefined || takesMask(channel, cells[k + 1] as number, methodBit(method), method) ? channel : undefined
 }
 
 /** Whether channel `c` serves a request of this slot and pay method. */
 export const serves = (self: IndexState, c: number, slot: number, method: string | undefined): boolean =>
-  slot !== -1 && self.info[2 * c] === slot && (method === undefined || takes(self, c, methodBit(method), method))
+  serving(self, c, slot, method) !== undefined
 
-/**
- * The answer of the slot header at `at` for a slot and pay method: a channel number, or -1.
- */
-export const answer = (self: IndexState, table: Int32Array, at: number, slot: number, method: string | undefined): number => {
-  if (slot === -1) return -1
-  const list = table[at + slot]!
-  if (list === 0) return -1
-  if (method === undefined) return table[list + 2]!
-  const bit = methodBit(method)
-  if (bit === 0) return -1
-  const end = list + 1 + 2 * table[list]!
-  for (let i = list + 1; i < end; i += 2) {
-    if ((table[i]! & bit) !== 0 && (bit !== overflow || takes(self, table[i + 1]!, bit, method))) return table[i + 1]!
-  }
-  return -1
+/** FNV-1a over the UTF-16 units of a string. */
+const hashOf = (text: string): number => {
+  let h = 0x811c9dc5 | 0
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return h
 }
 
-/** Appends a slot header for `list` (channel numbers in search order) to `out`; returns its offset. */
-const appendHeader = (out: Array<number>, list: ReadonlyArray<number>, info: Int32Array): number => {
-  const at = out.length
-  for (let s = 0; s < slots; s++) out.push(0)
+/** Two UTF-16 units of `text` from `i` (the second 0 past the end) in one 32-bit integer. */
+const pair = (text: string, i: number): number =>
+  i + 1 < text.length ? text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16) : text.charCodeAt(i)
+
+/** Whether the entry at `at` holds `text` (of length `n`). */
+const holds = (cells: Cells, at: number, text: string, n: number): boolean => {
+  if (cells[at] !== n) return false
+  for (let i = 0, k = at + 1; i < n; i += 2, k++) if (cells[k] !== pair(text, i)) return false
+  return true
+}
+
+/** The offset of the slot header of a `pg` string in a scope's cells, or -1 when it is no key. */
+export const headerOf = (scope: Scope, pg: string): number => {
+  const cells = scope.cells
+  const buckets = scope.buckets
+  const n = pg.length
+  const h = hashOf(pg)
+  for (let b = h & buckets;; b = (b + 1) & buckets) {
+    const k = BUCKETS + 2 * b
+    const at = cells[k + 1] as number
+    if (at === 0) return -1
+    if (cells[k] === h && holds(cells, at, pg, n)) return at + 1 + ((n + 1) >> 1)
+  }
+}
+
+/**
+ * The answer of the slot header at `at` for a slot and pay method: a channel, or undefined.
+ */
+export const answer = (cells: Cells, at: number, slot: number, method: string | undefined): Channel | undefined => {
+  if (slot === -1) return undefined
+  const list = cells[at + slot] as number
+  if (list === 0) return undefined
+  if (method === undefined) return cells[list + 2] as Channel
+  const bit = methodBit(method)
+  if (bit === 0) return undefined
+  const end = list + 1 + 2 * (cells[list] as number)
+  for (let i = list + 1; i < end; i += 2) {
+    const mask = cells[i] as number
+    if ((mask & bit) !== 0 && (bit !== overflow || takesMask(cells[i + 1] as Channel, mask, bit, method))) return cells[i + 1] as Channel
+  }
+  return undefined
+}
+
+/**
+ * Fills the slot header at `at` for `list` (channel numbers in search order), appending its
+ * answer lists to `out`.
+ */
+const fillHeader = (
+  out: Array<number | Channel>,
+  at: number,
+  list: ReadonlyArray<number>,
+  info: Int32Array,
+  channels: ReadonlyArray<Channel>
+): void => {
   for (let s = 0; s < slots; s++) {
     let union = 0
     let start = -1
@@ -173,12 +238,11 @@ const appendHeader = (out: Array<number>, list: ReadonlyArray<number>, info: Int
         out.push(0)
         out[at + s] = start
       }
-      out.push(mask, c)
-      out[start]!++
+      out.push(mask, channels[c]!)
+      out[start] = (out[start] as number) + 1
       union |= mask
     }
   }
-  return at
 }
 
 const push = <K>(map: Map<K, Array<number>>, key: K, value: number): void => {
@@ -188,7 +252,7 @@ const push = <K>(map: Map<K, Array<number>>, key: K, value: number): void => {
 }
 
 /** A channel's slot and method mask, as `IndexState.info` holds them. */
-export const channelInfo = (channels: ReadonlyArray<PaymentChannel.PaymentChannel>): Int32Array => {
+export const channelInfo = (channels: ReadonlyArray<Channel>): Int32Array => {
   const info = new Int32Array(2 * channels.length)
   channels.forEach((channel, c) => {
     const usable = channel.enabled && channel.purpose === ChannelTerms.purposeOf(channel.paymentType)
@@ -207,7 +271,7 @@ export const channelInfo = (channels: ReadonlyArray<PaymentChannel.PaymentChanne
 export const buildScope = (
   tier: string | undefined,
   assigned: ReadonlySet<string> | undefined,
-  channels: ReadonlyArray<PaymentChannel.PaymentChannel>,
+  channels: ReadonlyArray<Channel>,
   info: Int32Array,
   merchant: Merchant.Merchant,
   groups: ReadonlyArray<ChannelGroup.ChannelGroup>
@@ -220,13 +284,12 @@ export const buildScope = (
   for (const c of inScope) {
     const { mid, pg } = channels[c]!
     push(keyed, pg, c)
-    // join makes a flat string, which a lookup compares without following a cons string's parts.
-    push(keyed, [pg, mid].join("."), c)
+    push(keyed, `${pg}.${mid}`, c)
   }
-  // Offset 0 is never a list, so 0 can mean "none" in a slot header.
-  const out: Array<number> = [0]
-  const byPg = new Map<string, number>()
-  for (const [key, list] of keyed) byPg.set(key, appendHeader(out, list, info))
+  // At most half the buckets full, so a probe rarely goes past its first bucket.
+  let buckets = 1
+  while (buckets < 2 * keyed.size) buckets *= 2
+  const out: Array<number | Channel> = new Array<number>(BUCKETS + 2 * buckets).fill(0)
   // Each mode's configured default goes ahead of the rest; the oldest usable channel follows.
   const preferred: Array<number> = []
   const defaults = [merchant.defaultChannels.test, merchant.defaultChannels.live]
@@ -234,7 +297,26 @@ export const buildScope = (
     const c = defaults[m] === undefined ? undefined : byKey.get(defaults[m]!)
     if (c !== undefined && modeIndex(channels[c]!.mode) === m) preferred.push(c)
   }
-  const fallbackAt = appendHeader(out, [...preferred, ...inScope.filter((c) => !preferred.includes(c))], info)
+  fillHeader(out, DEFAULT_AT, [...preferred, ...inScope.filter((c) => !preferred.includes(c))], info, channels)
+  for (const [key, list] of keyed) {
+    const h = hashOf(key)
+    let b = h & (buckets - 1)
+    while (out[BUCKETS + 2 * b + 1] !== 0) b = (b + 1) & (buckets - 1)
+    const at = out.length
+    out[BUCKETS + 2 * b] = h
+    out[BUCKETS + 2 * b + 1] = at
+    out.push(key.length)
+    for (let i = 0; i < key.length; i += 2) out.push(pair(key, i))
+    const header = out.length
+    for (let s = 0; s < slots; s++) out.push(0)
+    fillHeader(out, header, list, info, channels)
+  }
+  // The merchant's scope also answers per channel number (a `channelKey` and group draws).
+  let channelsAt = -1
+  if (assigned === undefined) {
+    channelsAt = out.length
+    for (let c = 0; c < channels.length; c++) out.push(info[2 * c]!, info[2 * c + 1]!, channels[c]!)
+  }
   const routes = new Map<string, Route>()
   for (const group of groups) {
     const members: Array<number> = []
@@ -254,10 +336,11 @@ export const buildScope = (
   return {
     tier,
     assigned,
-    table: Int32Array.from(out),
-    byPg,
+    // A copy of exactly the length used (pushing leaves spare capacity).
+    cells: out.slice(),
+    buckets: buckets - 1,
+    channelsAt,
     byKey,
-    fallbackAt,
     modes: (test > 0 ? 1 : 0) | (live > 0 ? 2 : 0),
     counts: [test, live],
     routes
