@@ -95,10 +95,7 @@ export function layer<E>(
   const store = SqlStore.layerWith({ relaxedOutboxCommits: options.outboxCommits !== "durable" }).pipe(
     Layer.provide(layerClient(options))
   )
-  // With its own keys the layer also offers them, so API-secret hashing (which needs the pepper)
-  // works over the same store without wiring the keys twice.
-  if (options.keyProvider === undefined) return store as Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError, KeyProvider.KeyProvider>
-  return Layer.provideMerge(store, options.keyProvider)
+  return SqlStore.withKeys(store, options.keyProvider)
 }
 
 /**

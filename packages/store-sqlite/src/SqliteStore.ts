@@ -62,10 +62,7 @@ export function layer<E>(
   options: Options & { readonly keyProvider?: Layer.Layer<KeyProvider.KeyProvider, E> | undefined }
 ): Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError | E, KeyProvider.KeyProvider> {
   const store = SqlStore.layer.pipe(Layer.provide(layerClient(options)))
-  // With its own keys the layer also offers them, so API-secret hashing (which needs the pepper)
-  // works over the same store without wiring the keys twice.
-  if (options.keyProvider === undefined) return store as Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError, KeyProvider.KeyProvider>
-  return Layer.provideMerge(store, options.keyProvider)
+  return SqlStore.withKeys(store, options.keyProvider)
 }
 
 /**

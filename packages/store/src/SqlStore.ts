@@ -146,3 +146,21 @@ export const layerWith = (options: Options): Layer.Layer<Services, StoreError, S
  * @category layers
  */
 export const layer: Layer.Layer<Services, StoreError, Sql.SqlClient | KeyProvider> = layerWith({})
+
+/**
+ * Finishes an adapter's layer: with its own keys, the store seals secrets with them and offers
+ * them onward (API-secret hashing needs the pepper from the same keys); without, the keys come
+ * from the context. Both SQL adapters build their `layer` with this.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const withKeys = <E, KE>(
+  store: Layer.Layer<Services, E, KeyProvider>,
+  keyProvider: Layer.Layer<KeyProvider, KE> | undefined
+): Layer.Layer<Services | KeyProvider, E | KE, KeyProvider> =>
+  keyProvider === undefined
+    // Without keys of its own the layer offers only Services; the wider type is for the caller's
+    // overloads, which state exactly what each form provides.
+    ? (store as Layer.Layer<Services | KeyProvider, E, KeyProvider>)
+    : Layer.provideMerge(store, keyProvider)
