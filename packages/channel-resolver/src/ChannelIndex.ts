@@ -1,32 +1,16 @@
 /**
  * An immutable index of one merchant's channels, built once when they load or change, that
  * resolves a `request_pay` with a hash lookup or two, allocating nothing on a hit but the result.
+ * Its lookup tables are one flat array of integers (no objects to chase), which a
+ * `ChannelResolver.Directory` copies into one array shared by all its merchants.
  *
  * @since 0.1.0
  */
 import { type ChannelGroup, DomainError, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
 import { Result } from "effect"
+import { type IndexState, resolveIn } from "./internal/core.ts"
 import * as Miss from "./internal/miss.ts"
-import {
-  answer,
-  buildScope,
-  channelInfo,
-  type IndexState,
-  modeIndex,
-  DEFAULT_AT,
-  headerOf,
-  resultOf,
-  type Route,
-  type Scope,
-  serves,
-  serving,
-  success,
-  typeIndex,
-  VIA_DEFAULT,
-  VIA_GROUP,
-  VIA_KEY,
-  VIA_PG
-} from "./internal/table.ts"
+import { build, MAIN } from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
@@ -102,11 +86,8 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
   }
   // Array.prototype.sort is stable, so equal sequences keep their input order.
   const channels = [...input.channels].sort((a, b) => a.sequence - b.sequence)
-  const info = channelInfo(channels)
-  const tiers = new Map<string, Scope>()
-  for (const sub of subs) tiers.set(sub.tier, buildScope(sub.tier, new Set(sub.channels), channels, info, merchant, groups))
+  const built = build(merchant, channels, subs.map((sub) => [sub.tier, new Set<string>(sub.channels)] as const), groups)
   const state: IndexState & ChannelIndex = {
-    ...buildScope(undefined, undefined, channels, info, merchant, groups),
     code,
     merchant,
     channels,
@@ -114,7 +95,10 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
     groupsById,
     catalog: input.catalog ?? PgCatalog.builtIn,
     codes: new Set(channels.map((c) => c.pg)),
-    tiers
+    cells: built.cells,
+    main: built.main,
+    tiers: built.tiers,
+    oddKeys: built.oddKeys
   }
   return Result.succeed(state)
 }
@@ -134,59 +118,7 @@ export const resolve = (
   random: () => number = Math.random
 ): Result.Result<Resolution, ResolutionError> => {
   const self = index as IndexState & ChannelIndex
-  if (request.merchant !== self.code) return Miss.unknownMerchant(request)
-  const tier = request.tier
-  const scope: Scope | undefined = tier === undefined ? self : self.tiers.get(tier)
-  if (scope === undefined) return Miss.unknownTier(self, tier!)
-  const m = modeIndex(request.mode)
-  if (m === -1 || (scope.modes & (1 << m)) === 0) return Miss.noChannel(self, scope, request)
-  const paymentType = request.paymentType ?? (request.purpose === "identity-verification" ? "certification" : "window.general")
-  const t = typeIndex(paymentType)
-  // A purpose that contradicts the payment type matches no channel (slot -1); the miss path says why.
-  const purpose = request.purpose
-  const consistent = purpose === undefined || (purpose === "identity-verification") === (t === 5)
-  const slot = consistent && t !== -1 ? m * 6 + t : -1
-  const payMethod = request.payMethod
-  const key = request.channelKey
-  if (key !== undefined) {
-    const c = scope.byKey.get(key)
-    const channel = c === undefined ? undefined : serving(self, c, slot, payMethod)
-    return channel === undefined ? Miss.byKey(self, scope, request, key) : success(channel, VIA_KEY)
-  }
-  const groupId = request.groupId
-  if (groupId !== undefined) {
-    const route = scope.routes.get(groupId)
-    const c = route === undefined ? -1 : draw(self, route, slot, payMethod, random)
-    return c === -1 ? Miss.byGroup(self, scope, request, groupId) : resultOf(self, c, VIA_GROUP)
-  }
-  const pg = request.pg
-  if (pg === undefined) {
-    const channel = answer(scope.cells, DEFAULT_AT, slot, payMethod)
-    return channel === undefined ? Miss.byDefault(self, scope, request) : success(channel, VIA_DEFAULT)
-  }
-  const at = headerOf(scope, pg)
-  const channel = at === -1 ? undefined : answer(scope.cells, at, slot, payMethod)
-  return channel === undefined ? Miss.byPg(self, scope, request, pg, slot) : success(channel, VIA_PG)
-}
-
-/** A weighted pick among the group members that serve the request; -1 when none does. */
-const draw = (self: IndexState, route: Route, slot: number, payMethod: string | undefined, random: () => number): number => {
-  const { members, weights } = route
-  let total = 0
-  for (let i = 0; i < members.length; i++) if (serves(self, members[i]!, slot, payMethod)) total += weights[i]!
-  if (total === 0) return -1
-  // Integer weights accumulate exactly, so the pick depends only on the drawn number.
-  const x = random() * total
-  let acc = 0
-  let last = -1
-  for (let i = 0; i < members.length; i++) {
-    const member = members[i]!
-    if (!serves(self, member, slot, payMethod)) continue
-    acc += weights[i]!
-    last = member
-    if (x < acc) return member
-  }
-  return last
+  return request.merchant !== self.code ? Miss.unknownMerchant(request) : resolveIn(self, self.cells, 0, self.channels, 0, self.cells, MAIN, request, random)
 }
 
 /**

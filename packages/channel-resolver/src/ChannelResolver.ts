@@ -4,32 +4,215 @@
  *
  * @since 0.1.0
  */
+import type { PaymentChannel } from "@paymux/domain"
 import { Context, Effect, Layer, Random, Result } from "effect"
 import * as ChannelIndex from "./ChannelIndex.ts"
-import { quiet } from "./internal/quiet.ts"
+import { type IndexState, resolveIn } from "./internal/core.ts"
+import * as Miss from "./internal/miss.ts"
+import { copyPacked, HEADER, MAIN, packedFits, packKey, samePacked } from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
-import { type ResolutionError, UnknownMerchant } from "./ResolutionError.ts"
+import type { ResolutionError } from "./ResolutionError.ts"
 
 /**
- * Finds the index of a merchant code. A host keeps indexes wherever it likes (a map refreshed on
- * change, a cache that builds on first use) and hands the resolver this function.
+ * Finds the index of a merchant code: for hosts that keep indexes elsewhere (a cache that builds
+ * on first use, say). A `Directory` does the same job faster.
  *
  * @since 0.1.0
  * @category models
  */
-export type Directory = (merchant: string) => ChannelIndex.ChannelIndex | undefined
+export type IndexLookup = (merchant: string) => ChannelIndex.ChannelIndex | undefined
+
+type Channel = PaymentChannel.PaymentChannel
+
+/** Cells per merchant row: `[hash, 1 + ordinal, base, refBase, code length, code (12 chars), main scope header]`. */
+const ROW = 8 + HEADER
+const R_ORDINAL = 1
+const R_BASE = 2
+const R_REFS = 3
+const R_LENGTH = 4
+const R_CODE = 5
+const R_HEADER = 8
+/** The longest merchant code a row holds (`imp` and eight digits is 11). */
+const ROW_CODE = 12
 
 /**
- * A directory over a fixed set of indexes.
+ * The indexes of many merchants, by merchant code, resolving across them.
+ *
+ * A directory copies each index's lookup tables into one array shared by all its merchants (and
+ * their channels into one shared list), so a resolution reads a few lines of that array and
+ * nothing else: no index or table object per merchant to chase through a heap that, with
+ * thousands of merchants, no cache holds. Merchant codes are found in a hash table of rows of its
+ * own, each row holding the code, where the merchant's tables start and the header of its own
+ * scope, so the merchant costs one line. `set` replaces a merchant's index when its channels
+ * change; the space of replaced and deleted indexes is reclaimed by compacting once it exceeds
+ * what is in use. Resolution is synchronous, so a resolution never sees a half-made change.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Directory {
+  /** Ordinal by merchant code; an ordinal is reused after a delete. */
+  private readonly ordinals = new Map<string, number>()
+  private indexes: Array<IndexState | undefined> = []
+  private bases: Array<number> = []
+  private refBases: Array<number> = []
+  private free: Array<number> = []
+  private cells = new Int32Array(1024)
+  private used = 0
+  private refs: Array<Channel> = []
+  /** Cells that belong to replaced or deleted indexes. */
+  private dead = 0
+  /** The merchant rows: an open-addressing hash table by code, at most half full. */
+  private rows = new Int32Array(16 * ROW)
+  private rowMask = 15
+
+  constructor(indexes: Iterable<ChannelIndex.ChannelIndex> = []) {
+    for (const index of indexes) this.set(index)
+  }
+
+  /** The number of merchants. */
+  get size(): number {
+    return this.ordinals.size
+  }
+
+  /** The index of a merchant code, or undefined. */
+  get(merchant: string): ChannelIndex.ChannelIndex | undefined {
+    const ordinal = this.ordinals.get(merchant)
+    return ordinal === undefined ? undefined : this.indexes[ordinal] as ChannelIndex.ChannelIndex
+  }
+
+  has(merchant: string): boolean {
+    return this.ordinals.has(merchant)
+  }
+
+  /** The indexes, in no particular order. */
+  values(): Array<ChannelIndex.ChannelIndex> {
+    return this.indexes.filter((index) => index !== undefined) as Array<ChannelIndex.ChannelIndex>
+  }
+
+  /** Adds the index of its merchant, replacing the one it had. */
+  set(index: ChannelIndex.ChannelIndex): this {
+    const self = index as IndexState
+    let ordinal = this.ordinals.get(self.code)
+    if (ordinal === undefined) {
+      ordinal = this.free.pop() ?? this.indexes.length
+      this.ordinals.set(self.code, ordinal)
+    } else {
+      this.dead += this.indexes[ordinal]!.cells.length
+    }
+    this.place(ordinal, self)
+    if (!this.compactIfWasteful()) {
+      if (2 * this.ordinals.size > this.rowMask + 1) this.rebuildRows()
+      else this.writeRow(ordinal)
+    }
+    return this
+  }
+
+  /** Removes a merchant; false when it had no index. */
+  delete(merchant: string): boolean {
+    const ordinal = this.ordinals.get(merchant)
+    if (ordinal === undefined) return false
+    this.dead += this.indexes[ordinal]!.cells.length
+    this.ordinals.delete(merchant)
+    this.indexes[ordinal] = undefined
+    this.free.push(ordinal)
+    if (!this.compactIfWasteful()) this.rebuildRows()
+    return true
+  }
+
+  /** Resolves a request against its merchant's index; `UnknownMerchant` when there is none. */
+  resolve(request: ResolveRequest, random: () => number = Math.random): Result.Result<Resolution, ResolutionError> {
+    const code = request.merchant
+    const h = packKey(code)
+    if (packedFits() && code.length <= ROW_CODE) {
+      const rows = this.rows
+      const mask = this.rowMask
+      for (let r = h & mask;; r = (r + 1) & mask) {
+        const k = r * ROW
+        const ordinal = rows[k + R_ORDINAL]! - 1
+        if (ordinal === -1) return Miss.unknownMerchant(request)
+        if (rows[k] === h && rows[k + R_LENGTH] === code.length && samePacked(rows, k + R_CODE, code.length)) {
+          return resolveIn(this.indexes[ordinal]!, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random)
+        }
+      }
+    }
+    // A code no row holds: the map, and the header in the region itself.
+    const ordinal = this.ordinals.get(code)
+    if (ordinal === undefined) return Miss.unknownMerchant(request)
+    const base = this.bases[ordinal]!
+    return resolveIn(this.indexes[ordinal]!, this.cells, base, this.refs, this.refBases[ordinal]!, this.cells, base + MAIN, request, random)
+  }
+
+  private place(ordinal: number, self: IndexState): void {
+    const region = self.cells
+    if (this.used + region.length > this.cells.length) {
+      const grown = new Int32Array(Math.max(2 * this.cells.length, this.used + region.length))
+      grown.set(this.cells.subarray(0, this.used))
+      this.cells = grown
+    }
+    this.cells.set(region, this.used)
+    this.indexes[ordinal] = self
+    this.bases[ordinal] = this.used
+    this.refBases[ordinal] = this.refs.length
+    this.used += region.length
+    for (const channel of self.channels) this.refs.push(channel)
+  }
+
+  /** Writes (or rewrites) the row of a merchant whose code fits one. */
+  private writeRow(ordinal: number): void {
+    const self = this.indexes[ordinal]!
+    const code = self.code
+    const h = packKey(code)
+    if (!packedFits() || code.length > ROW_CODE) return
+    const rows = this.rows
+    const mask = this.rowMask
+    let r = h & mask
+    for (;; r = (r + 1) & mask) {
+      const other = rows[r * ROW + R_ORDINAL]! - 1
+      if (other === -1 || other === ordinal) break
+    }
+    const k = r * ROW
+    rows[k] = h
+    rows[k + R_ORDINAL] = ordinal + 1
+    rows[k + R_BASE] = this.bases[ordinal]!
+    rows[k + R_REFS] = this.refBases[ordinal]!
+    rows[k + R_LENGTH] = code.length
+    copyPacked(rows, k + R_CODE, code.length)
+    rows.set(self.cells.subarray(MAIN, MAIN + HEADER), k + R_HEADER)
+  }
+
+  /** Rebuilds the rows from scratch, sized for at most half of them in use. */
+  private rebuildRows(): void {
+    let capacity = 16
+    while (capacity < 2 * this.ordinals.size) capacity *= 2
+    this.rows = new Int32Array(capacity * ROW)
+    this.rowMask = capacity - 1
+    for (const ordinal of this.ordinals.values()) this.writeRow(ordinal)
+  }
+
+  /** Rebuilds the arena from the live indexes once dead space exceeds live space; true if it did. */
+  private compactIfWasteful(): boolean {
+    const live = this.used - this.dead
+    if (this.dead < 4096 || this.dead <= live) return false
+    this.cells = new Int32Array(Math.max(1024, Math.ceil(live * 1.25)))
+    this.used = 0
+    this.refs = []
+    this.dead = 0
+    this.indexes.forEach((self, ordinal) => {
+      if (self !== undefined) this.place(ordinal, self)
+    })
+    this.rebuildRows()
+    return true
+  }
+}
+
+/**
+ * A directory over a set of indexes (later indexes of the same merchant replace earlier ones).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const directory = (indexes: Iterable<ChannelIndex.ChannelIndex>): Directory => {
-  const byCode = new Map<string, ChannelIndex.ChannelIndex>()
-  for (const index of indexes) byCode.set(index.merchant.code, index)
-  return (merchant) => byCode.get(merchant)
-}
+export const directory = (indexes: Iterable<ChannelIndex.ChannelIndex> = []): Directory => new Directory(indexes)
 
 /**
  * Resolves a request against the index of its merchant; `UnknownMerchant` when there is none.
@@ -38,14 +221,13 @@ export const directory = (indexes: Iterable<ChannelIndex.ChannelIndex>): Directo
  * @category resolution
  */
 export const resolveSync = (
-  lookup: Directory,
+  lookup: Directory | IndexLookup,
   request: ResolveRequest,
   random: () => number = Math.random
 ): Result.Result<Resolution, ResolutionError> => {
+  if (typeof lookup !== "function") return lookup.resolve(request, random)
   const index = lookup(request.merchant)
-  return index === undefined
-    ? Result.fail(quiet(UnknownMerchant, "UnknownMerchant", { merchant: request.merchant }))
-    : ChannelIndex.resolve(index, request, random)
+  return index === undefined ? Miss.unknownMerchant(request) : ChannelIndex.resolve(index, request, random)
 }
 
 /**
@@ -71,16 +253,16 @@ export class ChannelResolver extends Context.Service<ChannelResolver, {
 }>()("@paymux/channel-resolver/ChannelResolver") {}
 
 /**
- * Provides `ChannelResolver` over a directory.
+ * Provides `ChannelResolver` over a directory (or a lookup function). Group draws take their
+ * number from the `Random` service.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (lookup: Directory): Layer.Layer<ChannelResolver> =>
+export const layer = (lookup: Directory | IndexLookup): Layer.Layer<ChannelResolver> =>
   Layer.succeed(ChannelResolver, ChannelResolver.of({
     resolve: (request) =>
-      Effect.suspend(() => {
-        const index = lookup(request.merchant)
-        return index === undefined ? Effect.fail(new UnknownMerchant({ merchant: request.merchant })) : resolve(index, request)
-      })
+      request.groupId === undefined || request.channelKey !== undefined
+        ? Effect.suspend(() => Effect.fromResult(resolveSync(lookup, request)))
+        : Effect.flatMap(Random.next, (x) => Effect.fromResult(resolveSync(lookup, request, () => x)))
   }))

@@ -1,5 +1,6 @@
-import { PgCatalog } from "@paymux/domain"
+import { type PaymentChannel, PgCatalog } from "@paymux/domain"
 import { Result } from "effect"
+import type { PgSelector } from "../PgSelector.ts"
 import type { PgSelectorProblem } from "../ResolutionError.ts"
 import { type Fallback, paymentTypeOf, purposeOf, type Resolution, type ResolveRequest } from "../Resolution.ts"
 import {
@@ -13,20 +14,23 @@ import {
   UnknownTier
 } from "../ResolutionError.ts"
 import { classify } from "./classify.ts"
+import { channelNumber, type IndexState, scopeOf } from "./core.ts"
 import { type Criteria, rejectAll, rejection, rejectionOf } from "./criteria.ts"
 import { notFoundMessage } from "./message.ts"
 import { type Deferred, quiet, quietDeferred } from "./quiet.ts"
-import { answer, DEFAULT_AT, type IndexState, type Scope } from "./table.ts"
+import { S_LIVE, S_TEST } from "./table.ts"
 
-// The cold path: everything here runs only when the index had no precomputed answer. Explanations
-// are computed when first read, so a miss costs about as much as a hit until someone looks. The
-// deferred work is held in small objects with a `force` method rather than in closures.
+// The cold path: everything here runs only when the index had no precomputed answer. A miss is
+// still an ordinary answer, so building one reads nothing but the request: the explanation (the
+// candidates and why each was rejected) is worked out when first read, from the index, in small
+// objects with a `force` method rather than closures. The request's merchant is the index's (the
+// caller checked), and its tier the scope's.
 
 type Outcome = Result.Result<Resolution, ResolutionError>
 
-const criteria = (scope: Scope, request: ResolveRequest, code?: string, mid?: string): Criteria => ({
-  tier: scope.tier,
-  assigned: scope.assigned,
+const criteria = (self: IndexState, request: ResolveRequest, code?: string, mid?: string): Criteria => ({
+  tier: request.tier,
+  assigned: scopeOf(self, request.tier).assigned,
   code,
   mid,
   mode: request.mode,
@@ -38,58 +42,56 @@ const criteria = (scope: Scope, request: ResolveRequest, code?: string, mid?: st
 /** The candidates a lookup considered, each with why it was rejected, oldest (or member order) first. */
 class Explanation implements Deferred {
   readonly self: IndexState
-  readonly scope: Scope
   readonly request: ResolveRequest
   readonly lookup: Lookup
   readonly asked: string
-  readonly code: string | undefined
-  readonly mid: string | undefined
-  constructor(self: IndexState, scope: Scope, request: ResolveRequest, lookup: Lookup, asked: string, code?: string, mid?: string) {
+  constructor(self: IndexState, request: ResolveRequest, lookup: Lookup, asked: string) {
     this.self = self
-    this.scope = scope
     this.request = request
     this.lookup = lookup
     this.asked = asked
-    this.code = code
-    this.mid = mid
   }
   force(): ReadonlyArray<Rejection> {
-    const { self, scope, request } = this
-    const c = criteria(scope, request, this.code, this.mid)
+    const { self, request } = this
     switch (this.lookup) {
       case "channelKey": {
-        const n = self.byKey.get(this.asked)
-        const channel = n === undefined ? undefined : self.channels[n]!
+        const c = criteria(self, request)
+        const n = channelNumber(self, this.asked)
+        const channel = n === -1 ? undefined : self.channels[n]!
         const reason = channel === undefined ? undefined : rejectionOf(channel, c)
         return channel === undefined || reason === undefined ? [] : [rejection(channel, reason, c)]
       }
       case "group": {
         const group = self.groupsById.get(this.asked)
         if (group === undefined) return []
-        return rejectAll(group.members.map((m) => self.channels[self.byKey.get(m.channel)!]!), c)
+        const members = group.members.map((m) => self.channels[channelNumber(self, m.channel)]!)
+        return rejectAll(members, criteria(self, request))
       }
-      case "pg":
+      case "pg": {
+        // Only a `pg` string that parses gets here (see `byPg`).
+        const parsed = classify(this.asked, self.catalog, self.codes) as PgSelector
+        return rejectAll(self.channels, criteria(self, request, parsed.code, parsed.mid))
+      }
       case "default":
-        return rejectAll(self.channels, c)
+        return rejectAll(self.channels, criteria(self, request))
     }
   }
   error(): ChannelNotFound {
-    const { scope, request } = this
-    return quietDeferred(ChannelNotFound, "ChannelNotFound", {
-      merchant: this.self.code,
-      ...(scope.tier === undefined ? {} : { tier: scope.tier }),
-      mode: request.mode,
-      paymentType: paymentTypeOf(request),
-      ...(request.payMethod === undefined ? {} : { payMethod: request.payMethod }),
-      lookup: this.lookup,
-      asked: this.asked
-    }, this)
+    const request = this.request
+    const fields: Record<string, unknown> = { merchant: request.merchant }
+    if (request.tier !== undefined) fields.tier = request.tier
+    fields.mode = request.mode
+    fields.paymentType = paymentTypeOf(request)
+    if (request.payMethod !== undefined) fields.payMethod = request.payMethod
+    fields.lookup = this.lookup
+    fields.asked = this.asked
+    return quietDeferred(ChannelNotFound, "ChannelNotFound", fields, this)
   }
   message(): string {
-    const { scope, request } = this
+    const request = this.request
     return notFoundMessage({
-      merchant: this.self.code,
-      tier: scope.tier,
+      merchant: request.merchant,
+      tier: request.tier,
       mode: request.mode,
       paymentType: paymentTypeOf(request),
       payMethod: request.payMethod,
@@ -118,22 +120,35 @@ class Suggestions implements Deferred {
   }
 }
 
-/** Why the default served a `pg` request, worked out when first read. */
+/** Why a `pg` string selected nothing: it does not parse, or no channel matches it. */
+const whyPg = (self: IndexState, request: ResolveRequest, pg: string): Explanation | Suggestions => {
+  const parsed = classify(pg, self.catalog, self.codes)
+  return typeof parsed === "string" ? new Suggestions(self.catalog, pg, parsed) : new Explanation(self, request, "pg", pg)
+}
+
+/** Why the default served a `pg` request, worked out (from the string up) when first read. */
 class LazyFallback implements Fallback {
-  readonly reason: Fallback["reason"]
   readonly pg: string
-  private readonly why: Explanation | Suggestions
+  private readonly self: IndexState
+  private readonly request: ResolveRequest
+  private why: Explanation | Suggestions | undefined
   private explained: { readonly detail: string; readonly rejected: ReadonlyArray<Rejection> } | undefined
-  constructor(pg: string, why: Explanation | Suggestions) {
-    this.reason = why instanceof Suggestions ? "pg-invalid" : "pg-unmatched"
+  constructor(self: IndexState, request: ResolveRequest, pg: string) {
+    this.self = self
+    this.request = request
     this.pg = pg
-    this.why = why
+  }
+  private reasonOf(): Explanation | Suggestions {
+    return this.why ??= whyPg(this.self, this.request, this.pg)
   }
   private explain(): { readonly detail: string; readonly rejected: ReadonlyArray<Rejection> } {
-    const why = this.why
+    const why = this.reasonOf()
     return this.explained ??= why instanceof Suggestions
       ? { detail: why.error().message, rejected: [] }
       : { detail: why.message(), rejected: why.force() }
+  }
+  get reason(): Fallback["reason"] {
+    return this.reasonOf() instanceof Suggestions ? "pg-invalid" : "pg-unmatched"
   }
   get detail(): string {
     return this.explain().detail
@@ -152,34 +167,30 @@ export const unknownMerchant = (request: ResolveRequest): Outcome =>
 export const unknownTier = (self: IndexState, tier: string): Outcome =>
   Result.fail(quiet(UnknownTier, "UnknownTier", { merchant: self.code, tier, known: [...self.tiers.keys()].sort() }))
 
-export const noChannel = (self: IndexState, scope: Scope, request: ResolveRequest): Outcome =>
+/** No channel of the mode in the scope at `scope`, whose header counts each mode's channels. */
+export const noChannel = (request: ResolveRequest, cells: Int32Array, scope: number): Outcome =>
   Result.fail(quiet(NoChannelConfigured, "NoChannelConfigured", {
-    merchant: self.code,
-    ...(scope.tier === undefined ? {} : { tier: scope.tier }),
+    merchant: request.merchant,
+    ...(request.tier === undefined ? {} : { tier: request.tier }),
     mode: request.mode,
-    otherMode: request.mode === "test" ? scope.counts[1] : scope.counts[0]
+    otherMode: cells[scope + (request.mode === "test" ? S_LIVE : S_TEST)]!
   }))
 
-export const byKey = (self: IndexState, scope: Scope, request: ResolveRequest, key: string): Outcome =>
-  Result.fail(new Explanation(self, scope, request, "channelKey", key).error())
+export const byKey = (self: IndexState, request: ResolveRequest, key: string): Outcome =>
+  Result.fail(new Explanation(self, request, "channelKey", key).error())
 
-export const byGroup = (self: IndexState, scope: Scope, request: ResolveRequest, id: string): Outcome =>
-  Result.fail(new Explanation(self, scope, request, "group", id).error())
+export const byGroup = (self: IndexState, request: ResolveRequest, id: string): Outcome =>
+  Result.fail(new Explanation(self, request, "group", id).error())
 
-export const byDefault = (self: IndexState, scope: Scope, request: ResolveRequest): Outcome =>
-  Result.fail(new Explanation(self, scope, request, "default", "").error())
+export const byDefault = (self: IndexState, request: ResolveRequest): Outcome =>
+  Result.fail(new Explanation(self, request, "default", "").error())
 
 /**
- * A `pg` string the index could not answer: under `fallback` the default channel serves it and
- * the result says why; under `strict`, or when no default serves the request either, the error
+ * A `pg` string the index could not answer: under `fallback`, when the default serves the
+ * request (`fallback`), that channel with a lazily explained `fellBack`; otherwise the error
  * `strict` would give.
  */
-export const byPg = (self: IndexState, scope: Scope, request: ResolveRequest, pg: string, slot: number): Outcome => {
-  const parsed = classify(pg, self.catalog, self.codes)
-  const why = typeof parsed === "string"
-    ? new Suggestions(self.catalog, pg, parsed)
-    : new Explanation(self, scope, request, "pg", pg, parsed.code, parsed.mid)
-  const fallback = self.merchant.policy === "fallback" ? answer(scope.cells, DEFAULT_AT, slot, request.payMethod) : undefined
-  if (fallback === undefined) return Result.fail(why.error())
-  return Result.succeed({ channel: fallback, via: "default", fellBack: new LazyFallback(pg, why) })
-}
+export const byPg = (self: IndexState, request: ResolveRequest, pg: string, fallback: PaymentChannel.PaymentChannel | undefined): Outcome =>
+  fallback === undefined
+    ? Result.fail(whyPg(self, request, pg).error())
+    : Result.succeed({ channel: fallback, via: "default", fellBack: new LazyFallback(self, request, pg) })

@@ -8,12 +8,37 @@
  * behave as usual) and the same own fields, without a stack. Only code that built the fields from
  * validated data may call it.
  *
- * A field declared with `deferField` is computed on first read from a `Deferred` held under a
- * symbol (a method call rather than a closure, so building the error allocates almost nothing),
- * then kept as an own, enumerable field like any other.
+ * A field declared with `deferField` is computed on first read from a `Deferred` (a method call
+ * rather than a closure, so building the error allocates almost nothing), then kept as an own,
+ * enumerable field like any other. The `Deferred` is attached as a private class field: invisible
+ * to `Object.keys`, JSON, `util.inspect` and symbol listings (it references the whole index), and
+ * about ten times cheaper to attach than a non-enumerable property via `Object.defineProperty`.
  */
 
-const pending: unique symbol = Symbol.for("@paymux/channel-resolver/pending")
+class Returning {
+  constructor(target: object) {
+    // Deliberately returns another object, so a subclass's private field lands on `target`.
+    // biome-ignore lint: the return-override idiom
+    return target
+  }
+}
+
+/** Attaches a `Deferred` to any object, as a private field only this module can read. */
+class Pending extends Returning {
+  #deferred: Deferred | undefined
+  constructor(target: object, deferred: Deferred) {
+    super(target)
+    this.#deferred = deferred
+  }
+  /** Hands out the deferred work once, so it is not kept after the field is computed. */
+  static take(target: object): Deferred | undefined {
+    if (!(#deferred in target)) return undefined
+    const self = target as Pending
+    const deferred = self.#deferred
+    self.#deferred = undefined
+    return deferred
+  }
+}
 
 /** A value computed on demand. */
 export interface Deferred {
@@ -38,8 +63,7 @@ export const quietDeferred = <C extends abstract new(props: never, ...rest: neve
   deferred: Deferred
 ): InstanceType<C> => {
   const error = Object.create(Class.prototype) as InstanceType<C>
-  // Not enumerable: it is machinery, not part of the error's data.
-  Object.defineProperty(error, pending, { value: deferred, writable: true })
+  new Pending(error, deferred)
   Object.assign(error, { _tag: tag }, props)
   return error
 }
@@ -56,8 +80,8 @@ const own = (target: object, key: string, value: unknown): void => {
 export const deferField = (proto: object, key: string): void => {
   Object.defineProperty(proto, key, {
     configurable: true,
-    get(this: { [pending]?: Deferred }) {
-      const value = this[pending]?.force()
+    get(this: object) {
+      const value = Pending.take(this)?.force()
       own(this, key, value)
       return value
     },

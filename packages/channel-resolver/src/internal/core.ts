@@ -1,0 +1,183 @@
+import type { ChannelGroup, Merchant, PaymentChannel, PgCatalog } from "@paymux/domain"
+import { Result } from "effect"
+import type { Resolution, ResolveRequest, Via } from "../Resolution.ts"
+import type { ResolutionError } from "../ResolutionError.ts"
+import * as Miss from "./miss.ts"
+import {
+  channelOfKey,
+  FLAG_FALLBACK,
+  HEADER,
+  inScope,
+  MAIN,
+  methodBit,
+  modeIndex,
+  listOf,
+  packKey,
+  parseKey,
+  pgBucket,
+  pickFrom,
+  type Route,
+  S_AT,
+  S_FIRST,
+  S_FLAGS,
+  S_MODES,
+  S_RECORDS,
+  type Scope,
+  serves,
+  slotHash,
+  typeIndex
+} from "./table.ts"
+
+type Channel = PaymentChannel.PaymentChannel
+
+/** The built index behind the public `ChannelIndex` view. */
+export interface IndexState {
+  readonly code: string
+  readonly merchant: Merchant.Merchant
+  /** Every channel of the merchant, oldest first: channel number `c` is `channels[c]`. */
+  readonly channels: ReadonlyArray<Channel>
+  readonly groups: ReadonlyArray<ChannelGroup.ChannelGroup>
+  readonly groupsById: ReadonlyMap<string, ChannelGroup.ChannelGroup>
+  readonly catalog: PgCatalog.PgCatalog
+  /** PG codes of the merchant's channels, which a `pg` string may use even if the catalog lacks them. */
+  readonly codes: ReadonlySet<string>
+  /** The region (see table.ts) this index resolves from on its own. */
+  readonly cells: Int32Array
+  readonly main: Scope
+  readonly tiers: ReadonlyMap<string, Scope>
+  readonly oddKeys: ReadonlyMap<string, number> | undefined
+}
+
+type Outcome = Result.Result<Resolution, ResolutionError>
+
+const vias: ReadonlyArray<Via> = ["pg", "default", "channelKey", "group"]
+const VIA_PG = 0
+const VIA_DEFAULT = 1
+const VIA_KEY = 2
+const VIA_GROUP = 3
+
+/** A fresh successful result: young and in cache, where a shared one would be one more miss. */
+const success = (channel: Channel, via: number): Outcome => Result.succeed({ channel, via: vias[via]! })
+
+/** Scratch for the UUID of a requested key (resolution is synchronous, so one suffices). */
+const uuid = new Int32Array(4)
+
+/**
+ * The number of the channel with this key, or -1 (in any scope: the caller checks assignment).
+ * Without a region, the index's own.
+ */
+export const channelNumber = (
+  self: IndexState,
+  key: string,
+  cells: Int32Array = self.cells,
+  base = 0,
+  header: Int32Array = self.cells,
+  at = MAIN
+): number => {
+  if (parseKey(key, uuid)) return channelOfKey(cells, base, header, at, uuid)
+  return self.oddKeys?.get(key) ?? -1
+}
+
+/** A weighted pick among the group members that serve the request; -1 when none does. */
+const draw = (
+  cells: Int32Array,
+  records: number,
+  route: Route,
+  slot: number,
+  method: string | undefined,
+  bit: number,
+  refs: ReadonlyArray<Channel>,
+  refBase: number,
+  random: () => number
+): number => {
+  const { members, weights } = route
+  let total = 0
+  for (let i = 0; i < members.length; i++) if (serves(cells, records, members[i]!, slot, method, bit, refs, refBase)) total += weights[i]!
+  if (total === 0) return -1
+  // Integer weights accumulate exactly, so the pick depends only on the drawn number.
+  const x = random() * total
+  let acc = 0
+  let last = -1
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i]!
+    if (!serves(cells, records, member, slot, method, bit, refs, refBase)) continue
+    acc += weights[i]!
+    last = member
+    if (x < acc) return member
+  }
+  return last
+}
+
+/**
+ * Resolves a request of the index's merchant against its region, held in `cells` from `base`
+ * with its channels in `refs` from `refBase` (the index's own arrays, or a directory's arena).
+ * `main[mainAt]` is the header of the merchant's own scope: in the region, or a copy elsewhere.
+ * The hot path reads the region and `refs` only; `self` is touched on tier, group and miss paths.
+ */
+export const resolveIn = (
+  self: IndexState,
+  cells: Int32Array,
+  base: number,
+  refs: ReadonlyArray<Channel>,
+  refBase: number,
+  main: Int32Array,
+  mainAt: number,
+  request: ResolveRequest,
+  random: () => number
+): Outcome => {
+  const tier = request.tier
+  let header = main
+  let at = mainAt
+  if (tier !== undefined) {
+    const found = self.tiers.get(tier)
+    if (found === undefined) return Miss.unknownTier(self, tier)
+    header = cells
+    at = base + found.at
+  }
+  const m = modeIndex(request.mode)
+  if (m === -1 || (header[at + S_MODES]! & (1 << m)) === 0) return Miss.noChannel(request, header, at)
+  const paymentType = request.paymentType ?? (request.purpose === "identity-verification" ? "certification" : "window.general")
+  const t = typeIndex(paymentType)
+  // A purpose that contradicts the payment type matches no channel (slot -1); the miss path says why.
+  const purpose = request.purpose
+  const consistent = purpose === undefined || (purpose === "identity-verification") === (t === 5)
+  const slot = consistent && t !== -1 ? m * 6 + t : -1
+  const method = request.payMethod
+  const bit = method === undefined ? 0 : methodBit(method)
+  const key = request.channelKey
+  if (key !== undefined) {
+    const c = channelNumber(self, key, cells, base, header, at)
+    return c !== -1 && inScope(cells, base, header, at, c) && serves(cells, base + header[at + S_RECORDS]!, c, slot, method, bit, refs, refBase)
+      ? success(refs[refBase + c]!, VIA_KEY)
+      : Miss.byKey(self, request, key)
+  }
+  const groupId = request.groupId
+  if (groupId !== undefined) {
+    const route = scopeOf(self, tier).routes.get(groupId)
+    const c = route === undefined ? -1 : draw(cells, base + header[at + S_RECORDS]!, route, slot, method, bit, refs, refBase, random)
+    return c === -1 ? Miss.byGroup(self, request, groupId) : success(refs[refBase + c]!, VIA_GROUP)
+  }
+  const pg = request.pg
+  if (slot === -1) return pg === undefined ? Miss.byDefault(self, request) : Miss.byPg(self, request, pg, undefined)
+  // The channel number comes from the bucket (or the header); the checks that may overrule it
+  // read the entry, so the channel is fetched while they run.
+  if (pg !== undefined) {
+    const k = pgBucket(cells, base, header, at, pg, slotHash(packKey(pg), slot))
+    if (k !== -1) {
+      const first = cells[k + 1]! - 1
+      const c = method === undefined ? first : pickFrom(cells, base + cells[k + 2]!, method, bit, refs, refBase, first)
+      if (c !== -1) return success(refs[refBase + c]!, VIA_PG)
+    }
+  }
+  // No `pg`, or one the index cannot answer: the default channel, if the policy allows.
+  const first = header[at + S_FIRST + slot]! - 1
+  const d = first === -1 || method === undefined
+    ? first
+    : pickFrom(cells, listOf(cells, base + header[at + S_AT]! + HEADER, slot), method, bit, refs, refBase, first)
+  if (pg === undefined) return d === -1 ? Miss.byDefault(self, request) : success(refs[refBase + d]!, VIA_DEFAULT)
+  const fallback = d !== -1 && (header[at + S_FLAGS]! & FLAG_FALLBACK) !== 0 ? refs[refBase + d]! : undefined
+  return Miss.byPg(self, request, pg, fallback)
+}
+
+/** The scope object of a request's tier (which the hot path has already checked exists). */
+export const scopeOf = (self: IndexState, tier: string | undefined): Scope => (tier === undefined ? self.main : self.tiers.get(tier)!)
