@@ -9,7 +9,7 @@ import { Context, Effect, Layer, Random, Result } from "effect"
 import * as ChannelIndex from "./ChannelIndex.ts"
 import { type IndexState, resolveIn } from "./internal/core.ts"
 import * as Miss from "./internal/miss.ts"
-import { copyPacked, HEADER, MAIN, packedFits, packKey, samePacked } from "./internal/table.ts"
+import { HEADER, MAIN } from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
@@ -24,16 +24,11 @@ export type IndexLookup = (merchant: string) => ChannelIndex.ChannelIndex | unde
 
 type Channel = PaymentChannel.PaymentChannel
 
-/** Cells per merchant row: `[hash, 1 + ordinal, base, refBase, code length, code (12 chars), main scope header]`. */
-const ROW = 8 + HEADER
-const R_ORDINAL = 1
-const R_BASE = 2
-const R_REFS = 3
-const R_LENGTH = 4
-const R_CODE = 5
-const R_HEADER = 8
-/** The longest merchant code a row holds (`imp` and eight digits is 11). */
-const ROW_CODE = 12
+/** Cells per merchant row: `[base, refBase, main scope header]`, by ordinal. */
+const ROW = 2 + HEADER
+const R_BASE = 0
+const R_REFS = 1
+const R_HEADER = 2
 
 /**
  * The indexes of many merchants, by merchant code, resolving across them.
@@ -41,9 +36,9 @@ const ROW_CODE = 12
  * A directory copies each index's lookup tables into one array shared by all its merchants (and
  * their channels into one shared list), so a resolution reads a few lines of that array and
  * nothing else: no index or table object per merchant to chase through a heap that, with
- * thousands of merchants, no cache holds. Merchant codes are found in a hash table of rows of its
- * own, each row holding the code, where the merchant's tables start and the header of its own
- * scope, so the merchant costs one line. `set` replaces a merchant's index when its channels
+ * thousands of merchants, no cache holds. The tables are immutable, so an index in a directory
+ * reads its own from the directory's copy and the original is dropped: one copy in memory. A merchant's ordinal (by code) leads to its row: where
+ * its tables start and the header of its own scope, in one small array. `set` replaces a merchant's index when its channels
  * change; the space of replaced and deleted indexes is reclaimed by compacting once it exceeds
  * what is in use. Resolution is synchronous, so a resolution never sees a half-made change.
  *
@@ -62,9 +57,8 @@ export class Directory {
   private refs: Array<Channel> = []
   /** Cells that belong to replaced or deleted indexes. */
   private dead = 0
-  /** The merchant rows: an open-addressing hash table by code, at most half full. */
+  /** The merchant rows, by ordinal. */
   private rows = new Int32Array(16 * ROW)
-  private rowMask = 15
 
   constructor(indexes: Iterable<ChannelIndex.ChannelIndex> = []) {
     for (const index of indexes) this.set(index)
@@ -101,10 +95,7 @@ export class Directory {
       this.dead += this.indexes[ordinal]!.cells.length
     }
     this.place(ordinal, self)
-    if (!this.compactIfWasteful()) {
-      if (2 * this.ordinals.size > this.rowMask + 1) this.rebuildRows()
-      else this.writeRow(ordinal)
-    }
+    if (!this.compactIfWasteful()) this.writeRow(ordinal)
     return this
   }
 
@@ -116,41 +107,25 @@ export class Directory {
     this.ordinals.delete(merchant)
     this.indexes[ordinal] = undefined
     this.free.push(ordinal)
-    if (!this.compactIfWasteful()) this.rebuildRows()
+    this.compactIfWasteful()
     return true
   }
 
   /** Resolves a request against its merchant's index; `UnknownMerchant` when there is none. */
   resolve(request: ResolveRequest, random: () => number = Math.random): Result.Result<Resolution, ResolutionError> {
-    const code = request.merchant
-    const h = packKey(code)
-    if (packedFits() && code.length <= ROW_CODE) {
-      const rows = this.rows
-      const mask = this.rowMask
-      for (let r = h & mask;; r = (r + 1) & mask) {
-        const k = r * ROW
-        const ordinal = rows[k + R_ORDINAL]! - 1
-        if (ordinal === -1) return Miss.unknownMerchant(request)
-        if (rows[k] === h && rows[k + R_LENGTH] === code.length && samePacked(rows, k + R_CODE, code.length)) {
-          return resolveIn(this.indexes[ordinal]!, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random)
-        }
-      }
-    }
-    // A code no row holds: the map, and the header in the region itself.
-    const ordinal = this.ordinals.get(code)
+    const ordinal = this.ordinals.get(request.merchant)
     if (ordinal === undefined) return Miss.unknownMerchant(request)
-    const base = this.bases[ordinal]!
-    return resolveIn(this.indexes[ordinal]!, this.cells, base, this.refs, this.refBases[ordinal]!, this.cells, base + MAIN, request, random)
+    const rows = this.rows
+    const k = ordinal * ROW
+    return resolveIn(this.indexes[ordinal]!, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random)
   }
 
   private place(ordinal: number, self: IndexState): void {
     const region = self.cells
-    if (this.used + region.length > this.cells.length) {
-      const grown = new Int32Array(Math.max(2 * this.cells.length, this.used + region.length))
-      grown.set(this.cells.subarray(0, this.used))
-      this.cells = grown
-    }
+    if (this.used + region.length > this.cells.length) this.grow(region.length)
     this.cells.set(region, this.used)
+    // The index now reads its (immutable) region from the arena, so only one copy stays alive.
+    self.cells = this.cells.subarray(this.used, this.used + region.length)
     this.indexes[ordinal] = self
     this.bases[ordinal] = this.used
     this.refBases[ordinal] = this.refs.length
@@ -158,50 +133,45 @@ export class Directory {
     for (const channel of self.channels) this.refs.push(channel)
   }
 
-  /** Writes (or rewrites) the row of a merchant whose code fits one. */
-  private writeRow(ordinal: number): void {
-    const self = this.indexes[ordinal]!
-    const code = self.code
-    const h = packKey(code)
-    if (!packedFits() || code.length > ROW_CODE) return
-    const rows = this.rows
-    const mask = this.rowMask
-    let r = h & mask
-    for (;; r = (r + 1) & mask) {
-      const other = rows[r * ROW + R_ORDINAL]! - 1
-      if (other === -1 || other === ordinal) break
-    }
-    const k = r * ROW
-    rows[k] = h
-    rows[k + R_ORDINAL] = ordinal + 1
-    rows[k + R_BASE] = this.bases[ordinal]!
-    rows[k + R_REFS] = this.refBases[ordinal]!
-    rows[k + R_LENGTH] = code.length
-    copyPacked(rows, k + R_CODE, code.length)
-    rows.set(self.cells.subarray(MAIN, MAIN + HEADER), k + R_HEADER)
+  /** Moves the arena to a larger array, pointing the live indexes at their regions in it. */
+  private grow(needed: number): void {
+    const grown = new Int32Array(Math.max(2 * this.cells.length, this.used + needed))
+    grown.set(this.cells.subarray(0, this.used))
+    this.cells = grown
+    this.indexes.forEach((self, ordinal) => {
+      if (self !== undefined) self.cells = grown.subarray(this.bases[ordinal]!, this.bases[ordinal]! + self.cells.length)
+    })
   }
 
-  /** Rebuilds the rows from scratch, sized for at most half of them in use. */
-  private rebuildRows(): void {
-    let capacity = 16
-    while (capacity < 2 * this.ordinals.size) capacity *= 2
-    this.rows = new Int32Array(capacity * ROW)
-    this.rowMask = capacity - 1
-    for (const ordinal of this.ordinals.values()) this.writeRow(ordinal)
+  /** Writes (or rewrites) the row of a merchant. */
+  private writeRow(ordinal: number): void {
+    const self = this.indexes[ordinal]!
+    if ((ordinal + 1) * ROW > this.rows.length) {
+      const grown = new Int32Array(2 * (ordinal + 1) * ROW)
+      grown.set(this.rows)
+      this.rows = grown
+    }
+    const k = ordinal * ROW
+    this.rows[k + R_BASE] = this.bases[ordinal]!
+    this.rows[k + R_REFS] = this.refBases[ordinal]!
+    this.rows.set(self.cells.subarray(MAIN, MAIN + HEADER), k + R_HEADER)
   }
+
 
   /** Rebuilds the arena from the live indexes once dead space exceeds live space; true if it did. */
   private compactIfWasteful(): boolean {
-    const live = this.used - this.dead
-    if (this.dead < 4096 || this.dead <= live) return false
-    this.cells = new Int32Array(Math.max(1024, Math.ceil(live * 1.25)))
+    if (this.dead < 4096 || 2 * this.dead <= this.used) return false
+    let total = 0
+    for (const ordinal of this.ordinals.values()) total += this.indexes[ordinal]!.cells.length
+    // Sized for every live region, so `place` never grows it while regions are being moved.
+    this.cells = new Int32Array(Math.max(1024, total + (total >> 2)))
     this.used = 0
     this.refs = []
     this.dead = 0
-    this.indexes.forEach((self, ordinal) => {
-      if (self !== undefined) this.place(ordinal, self)
-    })
-    this.rebuildRows()
+    for (const [, ordinal] of this.ordinals) {
+      this.place(ordinal, this.indexes[ordinal]!)
+      this.writeRow(ordinal)
+    }
     return true
   }
 }

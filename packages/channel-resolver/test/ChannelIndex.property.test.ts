@@ -2,32 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import * as ChannelIndex from "../src/ChannelIndex.ts"
-import type { Resolution, ResolveRequest } from "../src/Resolution.ts"
-import type { ResolutionError } from "../src/ResolutionError.ts"
+import type { ResolveRequest } from "../src/Resolution.ts"
 import * as Naive from "./support/NaiveResolver.ts"
+import { normalize } from "./support/normalize.ts"
 import { request, seeded, world } from "./support/worlds.ts"
-
-/** What two resolvers must agree on: the channel, how it was found, and every explanation's facts. */
-const normalize = (outcome: Result.Result<Resolution, ResolutionError>): unknown => {
-  if (Result.isSuccess(outcome)) {
-    const { channel, via, fellBack } = outcome.success
-    return {
-      channel: channel.key,
-      via,
-      fellBack: fellBack && {
-        reason: fellBack.reason,
-        pg: fellBack.pg,
-        rejected: fellBack.rejected.map((r) => [r.channel, r.pg, r.mode, r.reason])
-      }
-    }
-  }
-  const error = outcome.failure
-  if (error._tag === "ChannelNotFound") {
-    const { rejected, ...facts } = error.toJSON() as Record<string, unknown>
-    return { ...facts, rejected: error.rejected.map((r) => [r.channel, r.pg, r.mode, r.reason]), listed: Array.isArray(rejected) }
-  }
-  return { ...(error.toJSON() as object), message: error.message }
-}
 
 const scenario = fc.tuple(world(), fc.integer()).chain(([w, seed]) =>
   fc.tuple(fc.constant(w), fc.array(request(w), { minLength: 1, maxLength: 40 }), fc.constant(seed)))

@@ -41,8 +41,11 @@ export interface IndexState {
   readonly catalog: PgCatalog.PgCatalog
   /** PG codes of the merchant's channels, which a `pg` string may use even if the catalog lacks them. */
   readonly codes: ReadonlySet<string>
-  /** The region (see table.ts) this index resolves from on its own. */
-  readonly cells: Int32Array
+  /**
+   * The region (see table.ts) this index resolves from on its own. Its contents never change; a
+   * directory that copies it points this at its copy, so the two share one array.
+   */
+  cells: Int32Array
   readonly main: Scope
   readonly tiers: ReadonlyMap<string, Scope>
   readonly oddKeys: ReadonlyMap<string, number> | undefined

@@ -153,18 +153,25 @@ export const packKey = (text: string): number => {
   const n = text.length
   let h = 0x811c9dc5 | 0
   let wide = 0
-  let word = 0
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i)
-    wide |= c
-    word |= c << (8 * (i & 3))
-    if ((i & 3) === 3) {
-      if (i < INLINE_CHARS) packed[i >> 2] = word
-      h = Math.imul(h ^ word, 0x01000193)
-      word = 0
-    }
+  let i = 0
+  // Four characters a step: a whole cell of `packed` at a time.
+  for (; i + 4 <= n; i += 4) {
+    const a = text.charCodeAt(i)
+    const b = text.charCodeAt(i + 1)
+    const c = text.charCodeAt(i + 2)
+    const d = text.charCodeAt(i + 3)
+    wide |= a | b | c | d
+    const word = a | (b << 8) | (c << 16) | (d << 24)
+    if (i < INLINE_CHARS) packed[i >> 2] = word
+    h = Math.imul(h ^ word, 0x01000193)
   }
-  if ((n & 3) !== 0) {
+  if (i < n) {
+    let word = 0
+    for (let shift = 0; i < n; i++, shift += 8) {
+      const c = text.charCodeAt(i)
+      wide |= c
+      word |= c << shift
+    }
     if (n < INLINE_CHARS) packed[n >> 2] = word
     h = Math.imul(h ^ word, 0x01000193)
   }
@@ -176,17 +183,9 @@ export const packKey = (text: string): number => {
  * Whether the `n` characters last given to `packKey` (which must have found them inline) equal
  * the packed characters at `cells[at]`.
  */
-export const samePacked = (cells: Int32Array, at: number, n: number): boolean => {
+const samePacked = (cells: Int32Array, at: number, n: number): boolean => {
   for (let i = 0; i < (n + 3) >> 2; i++) if (cells[at + i] !== packed[i]) return false
   return true
-}
-
-/** Whether the string last given to `packKey` fits inline (at most 32 Latin-1 characters). */
-export const packedFits = (): boolean => packedInline
-
-/** Copies the packed characters of the string last given to `packKey` to `cells[at]`. */
-export const copyPacked = (cells: Int32Array, at: number, n: number): void => {
-  for (let i = 0; i < (n + 3) >> 2; i++) cells[at + i] = packed[i]!
 }
 
 const KEY_PREFIX = "channel-key-"

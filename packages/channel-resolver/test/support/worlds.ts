@@ -11,7 +11,8 @@ import type { IndexInput } from "../../src/ChannelIndex.ts"
 import type { ResolveRequest } from "../../src/Resolution.ts"
 
 export const pgCodes = ["kcp", "nice_v2", "uplus", "html5_inicis", "kakaopay", "danal", "inicis_unified"] as const
-const mids = ["T0000", "T0001", "M1", "shop.a", "shop.a.b"] as const
+// Two long MIDs that differ only at the end: `pg` keys past the 32 characters a bucket holds.
+const mids = ["T0000", "T0001", "M1", "shop.a", "shop.a.b", "merchant.id.issued-by-the-pg.0000000001", "merchant.id.issued-by-the-pg.0000000002"] as const
 const payMethods = ["card", "vbank", "trans", "phone", "kakaopay", "naverpay"] as const
 
 const channelsOf = (merchant: string, max: number) =>
@@ -85,7 +86,9 @@ const pgString = (w: World): fc.Arbitrary<string | undefined> => {
     ...known,
     ...known,
     fc.tuple(fc.constantFrom(...pgCodes), fc.constantFrom(...mids, "NOPE")).map(([p, m]) => `${p}.${m}`),
-    fc.constantFrom("tosspayment", "kpc", "tosspayments", "nice", "", "kcp.", ".T0000", " kcp", "kcp .T0000", "KCP")
+    fc.constantFrom("tosspayment", "kpc", "tosspayments", "nice", "", "kcp.", ".T0000", " kcp", "kcp .T0000", "KCP"),
+    // Characters past Latin-1, which no stored key has (MIDs are ASCII) and must never match.
+    fc.constantFrom("kcp.T\u0130000", "kcp.\u4e2d\u6587", "nice_v2.shop.\u0101", "kcp.T000\u0100")
   )
 }
 
