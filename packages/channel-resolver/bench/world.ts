@@ -19,6 +19,12 @@ export interface World {
   readonly totalChannels: number
   /** A request against a merchant drawn from `pool` (default: all). */
   readonly request: (pool?: ReadonlyArray<ChannelIndex.IndexInput>) => ResolveRequest
+  /**
+   * A request against a merchant drawn by popularity: Zipf with exponent 1 over the merchants in
+   * a random order of rank, so the most popular of 10,000 gets ~10% of requests and the top 100
+   * about half.
+   */
+  readonly skewedRequest: () => ResolveRequest
 }
 
 export const makeWorld = (MERCHANTS: number, seed = 20240601): World => {
@@ -105,5 +111,24 @@ export const makeWorld = (MERCHANTS: number, seed = 20240601): World => {
     if (miss < 0.8) return { merchant, mode: c.mode, pg: join([c.pg, "NOPE"], ".") }
     return { merchant, mode: c.mode, channelKey: "channel-key-ffffffff-ffff-4fff-bfff-ffffffffffff" }
   }
-  return { inputs, totalChannels, request: (pool = inputs) => requestFor(pickOne(pool)) }
+  const ranked = [...inputs]
+  for (let i = ranked.length - 1; i > 0; i--) {
+    const j = int(i + 1)
+    ;[ranked[i], ranked[j]] = [ranked[j]!, ranked[i]!]
+  }
+  const cumulative = new Float64Array(ranked.length)
+  let sum = 0
+  ranked.forEach((_, k) => cumulative[k] = sum += 1 / (k + 1))
+  const byPopularity = (): ChannelIndex.IndexInput => {
+    const x = rand() * sum
+    let lo = 0
+    let hi = ranked.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (cumulative[mid]! < x) lo = mid + 1
+      else hi = mid
+    }
+    return ranked[lo]!
+  }
+  return { inputs, totalChannels, request: (pool = inputs) => requestFor(pickOne(pool)), skewedRequest: () => requestFor(byPopularity()) }
 }

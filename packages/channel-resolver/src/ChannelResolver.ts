@@ -61,7 +61,12 @@ export class Directory {
   private rows = new Int32Array(16 * ROW)
 
   constructor(indexes: Iterable<ChannelIndex.ChannelIndex> = []) {
-    for (const index of indexes) this.set(index)
+    const list = [...indexes] as ReadonlyArray<ChannelIndex.ChannelIndex> as ReadonlyArray<unknown> as ReadonlyArray<IndexState>
+    // One arena of the right size for the indexes given up front.
+    let total = 0
+    for (const self of list) total += self.cells.length
+    this.cells = new Int32Array(Math.max(1024, total))
+    for (const index of list) this.set(index)
   }
 
   /** The number of merchants. */

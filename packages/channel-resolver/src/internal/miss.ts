@@ -78,14 +78,15 @@ class Explanation implements Deferred {
   }
   error(): ChannelNotFound {
     const request = this.request
-    const fields: Record<string, unknown> = { merchant: request.merchant }
-    if (request.tier !== undefined) fields.tier = request.tier
-    fields.mode = request.mode
-    fields.paymentType = paymentTypeOf(request)
-    if (request.payMethod !== undefined) fields.payMethod = request.payMethod
-    fields.lookup = this.lookup
-    fields.asked = this.asked
-    return quietDeferred(ChannelNotFound, "ChannelNotFound", fields, this)
+    const error = quietDeferred(ChannelNotFound, "ChannelNotFound", this)
+    error.merchant = request.merchant
+    if (request.tier !== undefined) error.tier = request.tier
+    error.mode = request.mode
+    error.paymentType = paymentTypeOf(request)
+    if (request.payMethod !== undefined) error.payMethod = request.payMethod
+    error.lookup = this.lookup
+    error.asked = this.asked
+    return error
   }
   message(): string {
     const request = this.request
@@ -116,7 +117,10 @@ class Suggestions implements Deferred {
     return this.problem === "unknown-pg" ? PgCatalog.suggest(this.catalog, this.pg.split(".", 1)[0]!) : []
   }
   error(): InvalidPgSelector {
-    return quietDeferred(InvalidPgSelector, "InvalidPgSelector", { pg: this.pg, problem: this.problem }, this)
+    const error = quietDeferred(InvalidPgSelector, "InvalidPgSelector", this)
+    error.pg = this.pg
+    error.problem = this.problem
+    return error
   }
 }
 

@@ -55,17 +55,20 @@ export const quiet = <C extends abstract new(props: never, ...rest: never) => { 
   return error
 }
 
-/** `quiet` for a class with a deferred field: `props` omits that field. */
+/**
+ * An instance of a class with a deferred field, with only its `_tag` set: the caller assigns the
+ * other fields (all but the deferred one) directly, which is cheaper than copying them from an
+ * object.
+ */
 export const quietDeferred = <C extends abstract new(props: never, ...rest: never) => { readonly _tag: string }>(
   Class: C,
   tag: InstanceType<C>["_tag"],
-  props: object,
   deferred: Deferred
-): InstanceType<C> => {
-  const error = Object.create(Class.prototype) as InstanceType<C>
+): { -readonly [K in keyof InstanceType<C>]: InstanceType<C>[K] } => {
+  const error = Object.create(Class.prototype) as { _tag: string }
   new Pending(error, deferred)
-  Object.assign(error, { _tag: tag }, props)
-  return error
+  error._tag = tag
+  return error as unknown as { -readonly [K in keyof InstanceType<C>]: InstanceType<C>[K] }
 }
 
 const own = (target: object, key: string, value: unknown): void => {
