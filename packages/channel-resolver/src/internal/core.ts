@@ -162,8 +162,8 @@ export const resolveIn = (
   }
   const pg = request.pg
   if (slot === -1) return pg === undefined ? Miss.byDefault(self, request) : Miss.byPg(self, request, pg, undefined)
-  // The channel number comes from the bucket (or the header); the checks that may overrule it
-  // read the entry, so the channel is fetched while they run.
+  // The channel number comes from the bucket (or the header); the pay-method check that may
+  // overrule it reads the answer list, so the channel is fetched while it runs.
   if (pg !== undefined) {
     const k = pgBucket(cells, base, header, at, pg, slotHash(packKey(pg), slot))
     if (k !== -1) {

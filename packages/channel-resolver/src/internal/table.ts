@@ -20,11 +20,11 @@ import { type ChannelGroup, ChannelTerms, type Merchant, type PaymentChannel } f
 // What makes a lookup slow here is the chain of loads that depend on each other's data: past a
 // few megabytes each link costs a trip to memory (130-190 ns on the machine this was measured
 // on), while loads that depend only on branches run in parallel under speculation. So a lookup
-// is laid out to reach the channel number in one link: a `pg` bucket holds, besides the key's
-// hash and entry, the first channel that answers its slot; the scope header (which a directory
-// keeps in a small array that stays in cache) holds the default channel of each slot and where
-// the tables start. The key's characters and the pay-method masks are then checked by predicted
-// branches while the channel itself is already being fetched.
+// is laid out to reach the channel number in one link: a `pg` bucket holds, besides the key
+// itself, the first channel that answers its slot; the scope header (of which a directory keeps
+// a copy per merchant in a small array) holds the default channel of each slot and where the
+// tables start. The pay-method masks are then checked by predicted branches while the channel
+// itself is already being fetched.
 //
 // Region layout:
 //   header  `[channels, flags]`, flags bit 0: the merchant's policy is `fallback`;
@@ -549,7 +549,9 @@ export const build = (
   const info = channelInfo(channels)
   const byKey = new Map<string, number>()
   channels.forEach((channel, c) => byKey.set(channel.key, c))
-  const out: Array<number> = [channels.length, merchant.policy === "fallback" ? FLAG_FALLBACK : 0]
+  const out: Array<number> = []
+  out[H_CHANNELS] = channels.length
+  out[H_FLAGS] = merchant.policy === "fallback" ? FLAG_FALLBACK : 0
   const main = pushScope(out, undefined, undefined, channels, info, byKey, merchant, groups)
   const scopes = new Map<string, Scope>()
   for (const [tier, assigned] of tiers) scopes.set(tier, pushScope(out, tier, assigned, channels, info, byKey, merchant, groups))
@@ -584,6 +586,5 @@ export const build = (
     out[scope.at + S_KEYS] = keys
     out[scope.at + S_RECORDS] = records
   }
-  out[H_CHANNELS] = channels.length
   return { cells: Int32Array.from(out), main, tiers: scopes, oddKeys }
 }
