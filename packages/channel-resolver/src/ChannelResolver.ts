@@ -8,6 +8,7 @@ import type { PaymentChannel } from "@paymux/domain"
 import { Context, Effect, Layer, Random, Result } from "effect"
 import * as ChannelIndex from "./ChannelIndex.ts"
 import { type IndexState, resolveIn } from "./internal/core.ts"
+import { entriesOf, FastTables, resolveFast } from "./internal/fast.ts"
 import * as Miss from "./internal/miss.ts"
 import { HEADER, MAIN } from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
@@ -59,13 +60,23 @@ export class Directory {
   private dead = 0
   /** The merchant rows, by ordinal. */
   private rows = new Int32Array(16 * ROW)
+  /** Every merchant's entries in tables addressed by the request alone (see internal/fast.ts). */
+  private fast: FastTables | undefined
 
-  constructor(indexes: Iterable<ChannelIndex.ChannelIndex> = []) {
+  constructor(indexes: Iterable<ChannelIndex.ChannelIndex> = [], options: DirectoryOptions = {}) {
     const list = [...indexes] as ReadonlyArray<ChannelIndex.ChannelIndex> as ReadonlyArray<unknown> as ReadonlyArray<IndexState>
     // One arena of the right size for the indexes given up front.
     let total = 0
     for (const self of list) total += self.cells.length
     this.cells = new Int32Array(Math.max(1024, total))
+    let pg = 0
+    let keys = 0
+    for (const self of list) {
+      const [p, k] = entriesOf(self)
+      pg += p
+      keys += k
+    }
+    this.fast = options.fastPath === true ? new FastTables(pg, keys) : undefined
     for (const index of list) this.set(index)
   }
 
@@ -97,10 +108,15 @@ export class Directory {
       ordinal = this.free.pop() ?? this.indexes.length
       this.ordinals.set(self.code, ordinal)
     } else {
-      this.dead += this.indexes[ordinal]!.cells.length
+      this.unlist(ordinal)
     }
     this.place(ordinal, self)
-    if (!this.compactIfWasteful()) this.writeRow(ordinal)
+    if (!this.compactIfWasteful()) {
+      this.writeRow(ordinal)
+      const [pg, keys] = entriesOf(self)
+      if (this.fast?.fits(pg, keys) === true) this.fast.add(ordinal, self, this.cells, this.bases[ordinal]!, this.refs, this.refBases[ordinal]!)
+      else this.rebuildFast()
+    }
     return this
   }
 
@@ -108,7 +124,7 @@ export class Directory {
   delete(merchant: string): boolean {
     const ordinal = this.ordinals.get(merchant)
     if (ordinal === undefined) return false
-    this.dead += this.indexes[ordinal]!.cells.length
+    this.unlist(ordinal)
     this.ordinals.delete(merchant)
     this.indexes[ordinal] = undefined
     this.free.push(ordinal)
@@ -120,9 +136,37 @@ export class Directory {
   resolve(request: ResolveRequest, random: () => number = Math.random): Result.Result<Resolution, ResolutionError> {
     const ordinal = this.ordinals.get(request.merchant)
     if (ordinal === undefined) return Miss.unknownMerchant(request)
+    const self = this.indexes[ordinal]!
+    if (this.fast !== undefined) {
+      const answer = resolveFast(this.fast, self, ordinal, request)
+      if (answer !== undefined) return answer
+    }
     const rows = this.rows
     const k = ordinal * ROW
-    return resolveIn(this.indexes[ordinal]!, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random)
+    return resolveIn(self, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random)
+  }
+
+  /** Takes a merchant's current index out of the shared tables, its region becoming dead space. */
+  private unlist(ordinal: number): void {
+    const old = this.indexes[ordinal]!
+    this.fast?.remove(ordinal, old, this.cells, this.bases[ordinal]!, this.refs, this.refBases[ordinal]!)
+    this.dead += old.cells.length
+  }
+
+  /** Remakes the shared tables for the merchants held now, with room to grow. */
+  private rebuildFast(): void {
+    if (this.fast === undefined) return
+    let pg = 0
+    let keys = 0
+    for (const ordinal of this.ordinals.values()) {
+      const [p, k] = entriesOf(this.indexes[ordinal]!)
+      pg += p
+      keys += k
+    }
+    this.fast = new FastTables(2 * pg, 2 * keys)
+    for (const ordinal of this.ordinals.values()) {
+      this.fast.add(ordinal, this.indexes[ordinal]!, this.cells, this.bases[ordinal]!, this.refs, this.refBases[ordinal]!)
+    }
   }
 
   private place(ordinal: number, self: IndexState): void {
@@ -177,8 +221,28 @@ export class Directory {
       this.place(ordinal, this.indexes[ordinal]!)
       this.writeRow(ordinal)
     }
+    this.rebuildFast()
     return true
   }
+}
+
+/**
+ * How a directory trades memory for speed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DirectoryOptions {
+  /**
+   * Keep, besides each merchant's tables, lookup tables shared by all merchants and addressed by
+   * the request alone, which answer most requests with one round trip to memory instead of three
+   * or four (default: false). They pay off when requests are spread evenly over many merchants
+   * (about 12% faster over 10,000 merchants in random order) and cost where traffic concentrates
+   * on some merchants, whose own tables then stay in cache while shared ones do not (Zipf-skewed
+   * traffic: about as fast; grouped by merchant: about 40% slower). They also about double the
+   * directory's memory.
+   */
+  readonly fastPath?: boolean | undefined
 }
 
 /**
@@ -187,7 +251,8 @@ export class Directory {
  * @since 0.1.0
  * @category constructors
  */
-export const directory = (indexes: Iterable<ChannelIndex.ChannelIndex> = []): Directory => new Directory(indexes)
+export const directory = (indexes: Iterable<ChannelIndex.ChannelIndex> = [], options: DirectoryOptions = {}): Directory =>
+  new Directory(indexes, options)
 
 /**
  * Resolves a request against the index of its merchant; `UnknownMerchant` when there is none.

@@ -26,15 +26,16 @@ const scenario = fc.array(world(12), { minLength: 1, maxLength: 5 }).chain((worl
       { minLength: 1, maxLength: 60 }
     ),
     fc.tuple(...worlds.map((w) => fc.array(request(w), { minLength: 1, maxLength: 6 }))),
-    fc.integer()
+    fc.integer(),
+    fc.boolean()
   ))
 
 const unknown = (merchant: string) => normalize(Result.fail(new UnknownMerchant({ merchant })))
 
 describe("Directory", () => {
-  it("agrees with the naive resolver through any sequence of sets, replacements and deletes", () => {
-    fc.assert(fc.property(scenario, ([worlds, ops, requests, seed]) => {
-      const directory = ChannelResolver.directory()
+  it("agrees with the naive resolver through any sequence of sets, replacements and deletes, with and without the fast path", () => {
+    fc.assert(fc.property(scenario, ([worlds, ops, requests, seed, fastPath]) => {
+      const directory = ChannelResolver.directory([], { fastPath })
       const model = new Map<string, { readonly index: ChannelIndex.ChannelIndex; readonly naive: Naive.Naive }>()
       const everBuilt: Array<{ readonly index: ChannelIndex.ChannelIndex; readonly naive: Naive.Naive; readonly w: number }> = []
       for (const op of ops) {

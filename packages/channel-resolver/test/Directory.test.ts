@@ -46,14 +46,14 @@ describe("Directory", () => {
       expect(viaLayer.channel.key).toBe(b.key)
     }).pipe(Effect.runPromise))
 
-  it("stays exact through hundreds of replacements and the compactions they cause", () => {
+  it.each([true, false])("stays exact through hundreds of replacements and the compactions they cause (fast path: %s)", (fastPath) => {
     // Large generated merchants; one is replaced over and over, the others stay put.
     const worlds = fc.sample(world(120), { seed: 7, numRuns: 4 })
     const codes = new Set(worlds.map((w) => w.input.merchant.code))
     expect(codes.size).toBe(worlds.length)
     const probes = worlds.map((w, i) => fc.sample(request(w), { seed: 100 + i, numRuns: 40 }))
     const naives = worlds.map((w) => Naive.load(w.input))
-    const directory = ChannelResolver.directory(worlds.map((w) => Result.getOrThrow(ChannelIndex.make(w.input))))
+    const directory = ChannelResolver.directory(worlds.map((w) => Result.getOrThrow(ChannelIndex.make(w.input))), { fastPath })
     const check = () =>
       worlds.forEach((_, i) => {
         for (const r of probes[i]!) {

@@ -54,13 +54,13 @@ export interface IndexState {
 type Outcome = Result.Result<Resolution, ResolutionError>
 
 const vias: ReadonlyArray<Via> = ["pg", "default", "channelKey", "group"]
-const VIA_PG = 0
-const VIA_DEFAULT = 1
-const VIA_KEY = 2
+export const VIA_PG = 0
+export const VIA_DEFAULT = 1
+export const VIA_KEY = 2
 const VIA_GROUP = 3
 
 /** A fresh successful result: young and in cache, where a shared one would be one more miss. */
-const success = (channel: Channel, via: number): Outcome => Result.succeed({ channel, via: vias[via]! })
+export const success = (channel: Channel, via: number): Outcome => Result.succeed({ channel, via: vias[via]! })
 
 /** Scratch for the UUID of a requested key (resolution is synchronous, so one suffices). */
 const uuid = new Int32Array(4)

@@ -107,8 +107,8 @@ export const FLAG_FALLBACK = 1
 // of its own, so the hot path reads a header from `(header, at)`: that copy, or the scope itself
 // in its region. Offsets in it are relative to the region.
 export const S_MODES = 0
-const S_PG_MASK = 1
-const S_PG = 2
+export const S_PG_MASK = 1
+export const S_PG = 2
 const S_ASSIGNED = 3
 export const S_TEST = 4
 export const S_LIVE = 5
@@ -123,7 +123,7 @@ export const S_RECORDS = 10
 export const S_FIRST = 12
 export const HEADER = 24
 
-const RECORD = 6
+export const RECORD = 6
 
 /** The hash of a `pg` key and a slot: distinct slots of one key never collide. */
 export const slotHash = (h: number, slot: number): number => {
@@ -137,7 +137,7 @@ const pair = (text: string, i: number): number =>
   i + 1 < text.length ? text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16) : text.charCodeAt(i)
 
 /** Cells of a `pg` bucket, and how many characters it holds inline. */
-const PG_BUCKET = 12
+export const PG_BUCKET = 12
 const INLINE_CHARS = 32
 
 /** Scratch for the packed characters of a requested `pg` string (resolution is synchronous). */
@@ -183,7 +183,10 @@ export const packKey = (text: string): number => {
  * Whether the `n` characters last given to `packKey` (which must have found them inline) equal
  * the packed characters at `cells[at]`.
  */
-const samePacked = (cells: Int32Array, at: number, n: number): boolean => {
+/** Whether the string last given to `packKey` fits a bucket (at most 32 Latin-1 characters). */
+export const packedFits = (): boolean => packedInline
+
+export const samePacked = (cells: Int32Array, at: number, n: number): boolean => {
   for (let i = 0; i < (n + 3) >> 2; i++) if (cells[at + i] !== packed[i]) return false
   return true
 }
@@ -234,7 +237,7 @@ export const parseKey = (key: string, out: Int32Array): boolean => {
   return true
 }
 
-const keyHash = (u: Int32Array): number => {
+export const keyHash = (u: Int32Array): number => {
   let h = Math.imul(u[0]! ^ Math.imul(u[1]!, 0x9e3779b1) ^ Math.imul(u[2]!, 0x85ebca6b) ^ Math.imul(u[3]!, 0xc2b2ae35), 0x27d4eb2f)
   h ^= h >>> 15
   return h

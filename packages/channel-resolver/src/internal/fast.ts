@@ -1,0 +1,286 @@
+import type { PaymentChannel } from "@paymux/domain"
+import type { Result } from "effect"
+import type { Resolution, ResolveRequest } from "../Resolution.ts"
+import type { ResolutionError } from "../ResolutionError.ts"
+import { type IndexState, success, VIA_DEFAULT, VIA_KEY, VIA_PG } from "./core.ts"
+import * as Miss from "./miss.ts"
+import {
+  FLAG_FALLBACK,
+  HEADER,
+  keyHash,
+  listOf,
+  MAIN,
+  methodBit,
+  modeIndex,
+  OVERFLOW,
+  packedFits,
+  packKey,
+  parseKey,
+  PG_BUCKET,
+  RECORD,
+  S_AT,
+  S_FIRST,
+  S_FLAGS,
+  S_MODES,
+  S_PG,
+  S_PG_MASK,
+  S_RECORDS,
+  samePacked,
+  slotHash,
+  typeIndex
+} from "./table.ts"
+
+// A directory's fast path. A `pg` hit in a merchant's own tables is a chain of loads that each
+// wait for the one before: the merchant, its row, the bucket, the channel. Here every merchant's
+// entries live in tables shared by the whole directory and addressed by hashes of the request
+// alone (the merchant code, the `pg` string, the slot; or the key's UUID), with the channel
+// references in arrays parallel to the buckets. So the merchant's ordinal, the bucket and the
+// channel are all fetched at once, and the ordinal only confirms the bucket's owner.
+//
+// The fast path answers what is common and cheap to prove: hits whose first channel takes the
+// pay method, fallbacks of `pg` strings the merchant has no key for, and `channelKey` answers of
+// the merchant's own scope. Anything else (a tier, a group, a pay method only a later channel
+// takes, a `pg` string too long or too wide for a bucket, a strict miss, a key that is not
+// canonical) goes to the general path over the merchant's region, which answers everything.
+//
+// pg bucket:  `[hash, owner, length, mask of the first channel, packed chars x 8]`
+// key bucket: `[u0, u1, u2, u3, owner, slot, mask, 0]`
+// owner: 1 + the merchant's ordinal; 0 for an empty bucket, -1 for a deleted one.
+
+type Channel = PaymentChannel.PaymentChannel
+type Outcome = Result.Result<Resolution, ResolutionError>
+
+const PG = 12
+const P_OWNER = 1
+const P_LENGTH = 2
+const P_MASK = 3
+const P_CHARS = 4
+const KEY = 8
+const K_OWNER = 4
+const K_SLOT = 5
+const K_MASK = 6
+const SLOTS = 12
+const FALLBACK = 4
+
+const DELETED = -1
+
+/** The hash of a `pg` entry of one merchant: its `slotHash` mixed with the merchant code's hash. */
+const ownHash = (h: number, merchant: number): number => {
+  let x = h ^ Math.imul(merchant, 0x9e3779b1)
+  x = Math.imul(x ^ (x >>> 15), 0x85ebca6b)
+  return x ^ (x >>> 13)
+}
+
+/** The first bucket of a hash in a table of `capacity` buckets (any capacity). */
+const home = (h: number, capacity: number): number => Math.floor(((h >>> 0) / 4294967296) * capacity)
+
+const uuid = new Int32Array(4)
+
+/** How many entries a merchant puts in the shared tables: `[pg, keys]`. */
+export const entriesOf = (self: IndexState): readonly [number, number] => {
+  const cells = self.cells
+  let pg = 0
+  const mask = cells[MAIN + S_PG_MASK]!
+  const table = cells[MAIN + S_PG]!
+  for (let b = 0; b <= mask; b++) {
+    const k = table + PG_BUCKET * b
+    if (cells[k + 1] !== 0 && cells[k + 3] !== -1) pg++
+  }
+  return [pg, self.channels.length - (self.oddKeys?.size ?? 0)]
+}
+
+export class FastTables {
+  readonly pg: Int32Array
+  readonly pgRefs: Array<Channel | undefined>
+  readonly pgCapacity: number
+  readonly keys: Int32Array
+  readonly keyRefs: Array<Channel | undefined>
+  readonly keyCapacity: number
+  /** Per ordinal and slot, the channel the default answers first, and its method mask. */
+  defaults: Array<Channel | undefined> = []
+  defaultMasks = new Int32Array(64 * SLOTS)
+  /** Per ordinal: bit 0, a test channel; bit 1, a live one; bit 2, the `fallback` policy. */
+  modes = new Uint8Array(64)
+  /** Buckets in use or deleted, which probing walks through. */
+  pgFilled = 0
+  keyFilled = 0
+
+  constructor(pgEntries: number, keyEntries: number) {
+    // At most 60% full when made; rebuilt past 80%.
+    this.pgCapacity = Math.max(16, Math.ceil(pgEntries / 0.6))
+    this.keyCapacity = Math.max(16, Math.ceil(keyEntries / 0.6))
+    this.pg = new Int32Array(this.pgCapacity * PG)
+    this.pgRefs = new Array<Channel | undefined>(this.pgCapacity).fill(undefined)
+    this.keys = new Int32Array(this.keyCapacity * KEY)
+    this.keyRefs = new Array<Channel | undefined>(this.keyCapacity).fill(undefined)
+  }
+
+  /** Whether `pg` and `keys` more entries fit without passing 80%. */
+  fits(pg: number, keys: number): boolean {
+    return 5 * (this.pgFilled + pg) <= 4 * this.pgCapacity && 5 * (this.keyFilled + keys) <= 4 * this.keyCapacity
+  }
+
+  /** Adds a merchant whose region sits in `cells` from `base`, its channels in `refs` from `refBase`. */
+  add(ordinal: number, self: IndexState, cells: Int32Array, base: number, refs: ReadonlyArray<Channel>, refBase: number): void {
+    this.visit(ordinal, self, cells, base, refs, refBase, true)
+  }
+
+  /** Removes what `add` added for the same arguments. */
+  remove(ordinal: number, self: IndexState, cells: Int32Array, base: number, refs: ReadonlyArray<Channel>, refBase: number): void {
+    this.visit(ordinal, self, cells, base, refs, refBase, false)
+  }
+
+  private visit(ordinal: number, self: IndexState, cells: Int32Array, base: number, refs: ReadonlyArray<Channel>, refBase: number, adding: boolean): void {
+    const owner = ordinal + 1
+    const at = base + MAIN
+    const merchant = packKey(self.code)
+    const mask = cells[at + S_PG_MASK]!
+    const table = base + cells[at + S_PG]!
+    const pg = this.pg
+    for (let b = 0; b <= mask; b++) {
+      const k = table + PG_BUCKET * b
+      const first = cells[k + 1]! - 1
+      const n = cells[k + 3]!
+      if (first === -1 || n === -1) continue
+      const h = ownHash(cells[k]!, merchant)
+      let g = home(h, this.pgCapacity)
+      if (adding) {
+        while (pg[g * PG + P_OWNER]! > 0) g = g + 1 === this.pgCapacity ? 0 : g + 1
+        const q = g * PG
+        if (pg[q + P_OWNER] === 0) this.pgFilled++
+        pg[q] = h
+        pg[q + P_OWNER] = owner
+        pg[q + P_LENGTH] = n
+        pg[q + P_MASK] = cells[base + cells[k + 2]! + 1]!
+        for (let i = 0; i < 8; i++) pg[q + P_CHARS + i] = cells[k + 4 + i]!
+        this.pgRefs[g] = refs[refBase + first]
+      } else {
+        for (;; g = g + 1 === this.pgCapacity ? 0 : g + 1) {
+          const q = g * PG
+          if (pg[q + P_OWNER] === owner && pg[q] === h && pg[q + P_LENGTH] === n && sameCells(pg, q + P_CHARS, cells, k + 4)) {
+            pg[q + P_OWNER] = DELETED
+            this.pgRefs[g] = undefined
+            break
+          }
+        }
+      }
+    }
+    const keys = this.keys
+    const records = base + cells[at + S_RECORDS]!
+    for (let c = 0; c < self.channels.length; c++) {
+      if (self.oddKeys?.has(self.channels[c]!.key) === true) continue
+      const r = records + RECORD * c
+      for (let i = 0; i < 4; i++) uuid[i] = cells[r + 2 + i]!
+      let g = home(keyHash(uuid), this.keyCapacity)
+      if (adding) {
+        while (keys[g * KEY + K_OWNER]! > 0) g = g + 1 === this.keyCapacity ? 0 : g + 1
+        const q = g * KEY
+        if (keys[q + K_OWNER] === 0) this.keyFilled++
+        for (let i = 0; i < 4; i++) keys[q + i] = uuid[i]!
+        keys[q + K_OWNER] = owner
+        keys[q + K_SLOT] = cells[r]!
+        keys[q + K_MASK] = cells[r + 1]!
+        this.keyRefs[g] = refs[refBase + c]
+      } else {
+        for (;; g = g + 1 === this.keyCapacity ? 0 : g + 1) {
+          const q = g * KEY
+          if (keys[q + K_OWNER] === owner && sameCells(keys, q, uuid, 0, 4)) {
+            keys[q + K_OWNER] = DELETED
+            this.keyRefs[g] = undefined
+            break
+          }
+        }
+      }
+    }
+    if (adding) {
+      if (this.modes.length <= ordinal) this.grow(ordinal)
+      const body = base + cells[at + S_AT]! + HEADER
+      for (let s = 0; s < SLOTS; s++) {
+        const first = cells[at + S_FIRST + s]! - 1
+        this.defaults[ordinal * SLOTS + s] = first === -1 ? undefined : refs[refBase + first]
+        this.defaultMasks[ordinal * SLOTS + s] = first === -1 ? 0 : cells[listOf(cells, body, s) + 1]!
+      }
+      this.modes[ordinal] = cells[at + S_MODES]! | ((cells[at + S_FLAGS]! & FLAG_FALLBACK) !== 0 ? FALLBACK : 0)
+    } else {
+      for (let s = 0; s < SLOTS; s++) this.defaults[ordinal * SLOTS + s] = undefined
+      this.modes[ordinal] = 0
+    }
+  }
+
+  private grow(ordinal: number): void {
+    const modes = new Uint8Array(2 * (ordinal + 1))
+    modes.set(this.modes)
+    this.modes = modes
+    const masks = new Int32Array(2 * (ordinal + 1) * SLOTS)
+    masks.set(this.defaultMasks)
+    this.defaultMasks = masks
+  }
+}
+
+const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8): boolean => {
+  for (let i = 0; i < n; i++) if (a[at + i] !== b[bt + i]) return false
+  return true
+}
+
+/**
+ * The fast path's answer for a request of the merchant at `ordinal` (whose index is `self`), or
+ * undefined to leave it to the general path. Its answers are exactly the general path's.
+ */
+export const resolveFast = (t: FastTables, self: IndexState, ordinal: number, request: ResolveRequest): Outcome | undefined => {
+  if (request.tier !== undefined) return undefined
+  const m = modeIndex(request.mode)
+  const modes = t.modes[ordinal]!
+  if (m === -1 || (modes & (1 << m)) === 0) return undefined
+  const type = typeIndex(request.paymentType ?? (request.purpose === "identity-verification" ? "certification" : "window.general"))
+  const purpose = request.purpose
+  if (type === -1 || (purpose !== undefined && (purpose === "identity-verification") !== (type === 5))) return undefined
+  const slot = m * 6 + type
+  const method = request.payMethod
+  const bit = method === undefined ? 0 : methodBit(method)
+  if (method !== undefined && (bit === 0 || bit === OVERFLOW)) return undefined
+  const key = request.channelKey
+  if (key !== undefined) {
+    if (!parseKey(key, uuid)) return undefined
+    const keys = t.keys
+    const owner = ordinal + 1
+    for (let g = home(keyHash(uuid), t.keyCapacity);; g = g + 1 === t.keyCapacity ? 0 : g + 1) {
+      const q = g * KEY
+      const channel = t.keyRefs[g]
+      const o = keys[q + K_OWNER]!
+      if (o === 0) return Miss.byKey(self, request, key)
+      if (o === owner && keys[q] === uuid[0] && keys[q + 1] === uuid[1] && keys[q + 2] === uuid[2] && keys[q + 3] === uuid[3]) {
+        return keys[q + K_SLOT] === slot && (method === undefined || (keys[q + K_MASK]! & bit) !== 0)
+          ? success(channel!, VIA_KEY)
+          : Miss.byKey(self, request, key)
+      }
+    }
+  }
+  if (request.groupId !== undefined) return undefined
+  const pg = request.pg
+  const at = ordinal * SLOTS + slot
+  if (pg !== undefined) {
+    const merchant = packKey(request.merchant)
+    const h = ownHash(slotHash(packKey(pg), slot), merchant)
+    if (!packedFits()) return undefined
+    const table = t.pg
+    const owner = ordinal + 1
+    const n = pg.length
+    for (let g = home(h, t.pgCapacity);; g = g + 1 === t.pgCapacity ? 0 : g + 1) {
+      const q = g * PG
+      const channel = t.pgRefs[g]
+      const o = table[q + P_OWNER]!
+      if (o === 0) break
+      if (o === owner && table[q] === h && table[q + P_LENGTH] === n && samePacked(table, q + P_CHARS, n)) {
+        // A later channel of the list may take a method the first does not: the general path.
+        return method === undefined || (table[q + P_MASK]! & bit) !== 0 ? success(channel!, VIA_PG) : undefined
+      }
+    }
+    // The merchant has no key `pg` for this slot: under `fallback`, the default channel.
+    if ((modes & FALLBACK) === 0) return undefined
+    const fallback = t.defaults[at]
+    if (fallback === undefined || (method !== undefined && (t.defaultMasks[at]! & bit) === 0)) return undefined
+    return Miss.byPg(self, request, pg, fallback)
+  }
+  const channel = t.defaults[at]
+  return channel !== undefined && (method === undefined || (t.defaultMasks[at]! & bit) !== 0) ? success(channel, VIA_DEFAULT) : undefined
+}
