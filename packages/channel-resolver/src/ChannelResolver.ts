@@ -10,7 +10,7 @@ import * as ChannelIndex from "./ChannelIndex.ts"
 import { type IndexState, resolveIn } from "./internal/core.ts"
 import { entriesOf, FastTables, resolveFast } from "./internal/fast.ts"
 import * as Miss from "./internal/miss.ts"
-import { HEADER, MAIN } from "./internal/table.ts"
+import { codeNumber, HEADER, MAIN, numberHash } from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
@@ -49,6 +49,12 @@ const R_HEADER = 2
 export class Directory {
   /** Ordinal by merchant code; an ordinal is reused after a delete. */
   private readonly ordinals = new Map<string, number>()
+  /**
+   * Ordinal by the number of a canonical merchant code: an open-addressing table of
+   * `[number, 1 + ordinal]` (0: empty), at most half full, remade on growth and deletes.
+   */
+  private numbers = new Int32Array(64)
+  private numberMask = 31
   private indexes: Array<IndexState | undefined> = []
   private bases: Array<number> = []
   private refBases: Array<number> = []
@@ -107,6 +113,7 @@ export class Directory {
     if (ordinal === undefined) {
       ordinal = this.free.pop() ?? this.indexes.length
       this.ordinals.set(self.code, ordinal)
+      this.number(self.code, ordinal)
     } else {
       this.unlist(ordinal)
     }
@@ -126,6 +133,7 @@ export class Directory {
     if (ordinal === undefined) return false
     this.unlist(ordinal)
     this.ordinals.delete(merchant)
+    this.renumber()
     this.indexes[ordinal] = undefined
     this.free.push(ordinal)
     this.compactIfWasteful()
@@ -134,16 +142,58 @@ export class Directory {
 
   /** Resolves a request against its merchant's index; `UnknownMerchant` when there is none. */
   resolve(request: ResolveRequest, random: () => number = Math.random): Result.Result<Resolution, ResolutionError> {
-    const ordinal = this.ordinals.get(request.merchant)
+    const code = request.merchant
+    const number = codeNumber(code)
+    const ordinal = number === -1 ? this.ordinals.get(code) : this.ordinalOf(number)
     if (ordinal === undefined) return Miss.unknownMerchant(request)
     const self = this.indexes[ordinal]!
     if (this.fast !== undefined) {
-      const answer = resolveFast(this.fast, self, ordinal, request)
+      const answer = resolveFast(this.fast, self, ordinal, number, request)
       if (answer !== undefined) return answer
     }
     const rows = this.rows
     const k = ordinal * ROW
     return resolveIn(self, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random)
+  }
+
+  /** The ordinal of a canonical merchant code's number, or undefined. */
+  private ordinalOf(number: number): number | undefined {
+    const table = this.numbers
+    const mask = this.numberMask
+    for (let b = numberHash(number) & mask;; b = (b + 1) & mask) {
+      const ordinal = table[2 * b + 1]! - 1
+      if (ordinal === -1) return undefined
+      if (table[2 * b] === number) return ordinal
+    }
+  }
+
+  /** Enters a merchant's number, remaking the table when it would be more than half full. */
+  private number(code: string, ordinal: number): void {
+    const number = codeNumber(code)
+    if (number === -1) return
+    if (2 * (this.ordinals.size + 1) > this.numberMask + 1) return this.renumber()
+    const table = this.numbers
+    const mask = this.numberMask
+    let b = numberHash(number) & mask
+    while (table[2 * b + 1] !== 0 && table[2 * b] !== number) b = (b + 1) & mask
+    table[2 * b] = number
+    table[2 * b + 1] = ordinal + 1
+  }
+
+  /** Remakes the number table for the merchants held now. */
+  private renumber(): void {
+    let capacity = 32
+    while (capacity < 4 * this.ordinals.size) capacity *= 2
+    this.numbers = new Int32Array(2 * capacity)
+    this.numberMask = capacity - 1
+    for (const [code, ordinal] of this.ordinals) {
+      const number = codeNumber(code)
+      if (number === -1) continue
+      let b = numberHash(number) & this.numberMask
+      while (this.numbers[2 * b + 1] !== 0) b = (b + 1) & this.numberMask
+      this.numbers[2 * b] = number
+      this.numbers[2 * b + 1] = ordinal + 1
+    }
   }
 
   /** Takes a merchant's current index out of the shared tables, its region becoming dead space. */

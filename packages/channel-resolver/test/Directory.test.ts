@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { PaymentChannel } from "@paymux/domain"
+import type { Merchant, PaymentChannel } from "@paymux/domain"
 import { Effect, Result } from "effect"
 import * as fc from "fast-check"
 import { inspect } from "node:util"
@@ -31,6 +31,26 @@ describe("Directory", () => {
     // The deleted merchant's ordinal is reused by the next one.
     directory.set(shop)
     expect(Result.getOrThrow(directory.resolve({ merchant: code, mode: "test", pg: "uplus.B", payMethod: "vbank" })).channel.key).toBe(b.key)
+  })
+
+  it("finds merchants whose code is not `imp` and eight digits, beside those whose code is", () => {
+    // Only a cast can make such a merchant; the directory still serves it, through its map.
+    const legacyCode = "legacy-shop-7"
+    const legacyMerchant = { ...merchant(), code: legacyCode } as unknown as Merchant.Merchant
+    const legacyChannel = { ...a, merchant: legacyCode } as unknown as PaymentChannel.PaymentChannel
+    const legacy = index({ merchant: legacyMerchant, channels: [legacyChannel] })
+    const directory = ChannelResolver.directory([shop, legacy])
+    for (const fastPath of [false, true]) {
+      const over = fastPath ? ChannelResolver.directory([shop, legacy], { fastPath }) : directory
+      expect(Result.getOrThrow(over.resolve({ merchant: legacyCode, mode: "test", pg: "kcp.A" })).channel).toBe(legacyChannel)
+      expect(Result.getOrThrow(over.resolve({ merchant: code, mode: "test", pg: "kcp.A" })).channel).toBe(a)
+      const near = over.resolve({ merchant: "imp12345679", mode: "test", pg: "kcp.A" })
+      expect(Result.isFailure(near) && near.failure._tag).toBe("UnknownMerchant")
+    }
+    expect(directory.delete(legacyCode)).toBe(true)
+    expect(Result.getOrThrow(directory.resolve({ merchant: code, mode: "test", pg: "kcp.A" })).channel).toBe(a)
+    const gone = directory.resolve({ merchant: legacyCode, mode: "test" })
+    expect(Result.isFailure(gone) && gone.failure._tag).toBe("UnknownMerchant")
   })
 
   it("resolveSync and the layer accept a lookup function as well as a directory", () =>

@@ -5,11 +5,13 @@ import type { ResolutionError } from "../ResolutionError.ts"
 import { type IndexState, success, VIA_DEFAULT, VIA_KEY, VIA_PG } from "./core.ts"
 import * as Miss from "./miss.ts"
 import {
+  codeNumber,
   FLAG_FALLBACK,
   HEADER,
   keyHash,
   listOf,
   MAIN,
+  merchantHash,
   methodBit,
   modeIndex,
   OVERFLOW,
@@ -133,7 +135,7 @@ export class FastTables {
   private visit(ordinal: number, self: IndexState, cells: Int32Array, base: number, refs: ReadonlyArray<Channel>, refBase: number, adding: boolean): void {
     const owner = ordinal + 1
     const at = base + MAIN
-    const merchant = packKey(self.code)
+    const merchant = merchantHash(self.code, codeNumber(self.code))
     const mask = cells[at + S_PG_MASK]!
     const table = base + cells[at + S_PG]!
     const pg = this.pg
@@ -225,8 +227,15 @@ const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8):
 /**
  * The fast path's answer for a request of the merchant at `ordinal` (whose index is `self`), or
  * undefined to leave it to the general path. Its answers are exactly the general path's.
+ * `number` is the merchant code's `codeNumber`.
  */
-export const resolveFast = (t: FastTables, self: IndexState, ordinal: number, request: ResolveRequest): Outcome | undefined => {
+export const resolveFast = (
+  t: FastTables,
+  self: IndexState,
+  ordinal: number,
+  number: number,
+  request: ResolveRequest
+): Outcome | undefined => {
   if (request.tier !== undefined) return undefined
   const m = modeIndex(request.mode)
   const modes = t.modes[ordinal]!
@@ -259,7 +268,7 @@ export const resolveFast = (t: FastTables, self: IndexState, ordinal: number, re
   const pg = request.pg
   const at = ordinal * SLOTS + slot
   if (pg !== undefined) {
-    const merchant = packKey(request.merchant)
+    const merchant = merchantHash(request.merchant, number)
     const h = ownHash(slotHash(packKey(pg), slot), merchant)
     if (!packedFits()) return undefined
     const table = t.pg

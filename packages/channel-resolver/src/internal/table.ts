@@ -191,6 +191,32 @@ export const samePacked = (cells: Int32Array, at: number, n: number): boolean =>
   return true
 }
 
+/**
+ * The number a canonical merchant code (`imp` and eight digits, as the domain makes them) stands
+ * for, or -1 for any other value. Canonical codes and numbers correspond one to one, so a table
+ * keyed by the number finds a merchant without hashing its string.
+ */
+export const codeNumber = (code: unknown): number => {
+  if (typeof code !== "string" || code.length !== 11 || code.charCodeAt(0) !== 105 || code.charCodeAt(1) !== 109 || code.charCodeAt(2) !== 112) {
+    return -1
+  }
+  let n = 0
+  for (let i = 3; i < 11; i++) {
+    const d = code.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    n = n * 10 + d
+  }
+  return n
+}
+
+export const numberHash = (n: number): number => {
+  const h = Math.imul(n, 0x9e3779b1)
+  return h ^ (h >>> 16)
+}
+
+/** A merchant code's hash: of its number when it is canonical (`number`, from `codeNumber`). */
+export const merchantHash = (code: string, number: number): number => (number === -1 ? packKey(code) : numberHash(number))
+
 const KEY_PREFIX = "channel-key-"
 const KEY_LENGTH = KEY_PREFIX.length + 36
 
