@@ -55,7 +55,7 @@ export class Directory {
    */
   private numbers = new Int32Array(64)
   private numberMask = 31
-  private indexes: Array<IndexState | undefined> = []
+  private readonly indexes: Array<IndexState | undefined> = []
   private bases: Array<number> = []
   private refBases: Array<number> = []
   private free: Array<number> = []
@@ -82,7 +82,7 @@ export class Directory {
       pg += p
       keys += k
     }
-    this.fast = options.fastPath === true ? new FastTables(pg, keys) : undefined
+    this.fast = options.fastPath === true ? new FastTables(pg, keys, this.indexes) : undefined
     for (const index of list) this.set(index)
   }
 
@@ -141,19 +141,18 @@ export class Directory {
   }
 
   /** Resolves a request against its merchant's index; `UnknownMerchant` when there is none. */
-  resolve(request: ResolveRequest, random: () => number = Math.random): Result.Result<Resolution, ResolutionError> {
+  resolve(request: ResolveRequest, random?: () => number): Result.Result<Resolution, ResolutionError> {
     const code = request.merchant
     const number = codeNumber(code)
     const ordinal = number === -1 ? this.ordinals.get(code) : this.ordinalOf(number)
     if (ordinal === undefined) return Miss.unknownMerchant(request)
-    const self = this.indexes[ordinal]!
     if (this.fast !== undefined) {
-      const answer = resolveFast(this.fast, self, ordinal, number, request)
+      const answer = resolveFast(this.fast, ordinal, number, request)
       if (answer !== undefined) return answer
     }
     const rows = this.rows
     const k = ordinal * ROW
-    return resolveIn(self, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random)
+    return resolveIn(this.indexes[ordinal]!, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random ?? Math.random)
   }
 
   /** The ordinal of a canonical merchant code's number, or undefined. */
@@ -183,7 +182,7 @@ export class Directory {
   /** Remakes the number table for the merchants held now. */
   private renumber(): void {
     let capacity = 32
-    while (capacity < 4 * this.ordinals.size) capacity *= 2
+    while (capacity < 2 * this.ordinals.size) capacity *= 2
     this.numbers = new Int32Array(2 * capacity)
     this.numberMask = capacity - 1
     for (const [code, ordinal] of this.ordinals) {
@@ -213,7 +212,7 @@ export class Directory {
       pg += p
       keys += k
     }
-    this.fast = new FastTables(2 * pg, 2 * keys)
+    this.fast = new FastTables(2 * pg, 2 * keys, this.indexes)
     for (const ordinal of this.ordinals.values()) {
       this.fast.add(ordinal, this.indexes[ordinal]!, this.cells, this.bases[ordinal]!, this.refs, this.refBases[ordinal]!)
     }
@@ -313,7 +312,7 @@ export const directory = (indexes: Iterable<ChannelIndex.ChannelIndex> = [], opt
 export const resolveSync = (
   lookup: Directory | IndexLookup,
   request: ResolveRequest,
-  random: () => number = Math.random
+  random?: () => number
 ): Result.Result<Resolution, ResolutionError> => {
   if (typeof lookup !== "function") return lookup.resolve(request, random)
   const index = lookup(request.merchant)

@@ -107,7 +107,11 @@ export class FastTables {
   pgFilled = 0
   keyFilled = 0
 
-  constructor(pgEntries: number, keyEntries: number) {
+  /** The directory's indexes by ordinal (its own array), for the miss paths. */
+  readonly indexes: ReadonlyArray<IndexState | undefined>
+
+  constructor(pgEntries: number, keyEntries: number, indexes: ReadonlyArray<IndexState | undefined>) {
+    this.indexes = indexes
     // At most 60% full when made; rebuilt past 80%.
     this.pgCapacity = Math.max(16, Math.ceil(pgEntries / 0.6))
     this.keyCapacity = Math.max(16, Math.ceil(keyEntries / 0.6))
@@ -225,23 +229,17 @@ const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8):
 }
 
 /**
- * The fast path's answer for a request of the merchant at `ordinal` (whose index is `self`), or
+ * The fast path's answer for a request of the merchant at `ordinal`, or
  * undefined to leave it to the general path. Its answers are exactly the general path's.
  * `number` is the merchant code's `codeNumber`.
  */
-export const resolveFast = (
-  t: FastTables,
-  self: IndexState,
-  ordinal: number,
-  number: number,
-  request: ResolveRequest
-): Outcome | undefined => {
+export const resolveFast = (t: FastTables, ordinal: number, number: number, request: ResolveRequest): Outcome | undefined => {
   if (request.tier !== undefined) return undefined
   const m = modeIndex(request.mode)
   const modes = t.modes[ordinal]!
   if (m === -1 || (modes & (1 << m)) === 0) return undefined
-  const type = typeIndex(request.paymentType ?? (request.purpose === "identity-verification" ? "certification" : "window.general"))
   const purpose = request.purpose
+  const type = typeIndex(request.paymentType ?? (purpose === "identity-verification" ? "certification" : "window.general"))
   if (type === -1 || (purpose !== undefined && (purpose === "identity-verification") !== (type === 5))) return undefined
   const slot = m * 6 + type
   const method = request.payMethod
@@ -256,11 +254,11 @@ export const resolveFast = (
       const q = g * KEY
       const channel = t.keyRefs[g]
       const o = keys[q + K_OWNER]!
-      if (o === 0) return Miss.byKey(self, request, key)
+      if (o === 0) return Miss.byKey(t.indexes[ordinal]!, request, key)
       if (o === owner && keys[q] === uuid[0] && keys[q + 1] === uuid[1] && keys[q + 2] === uuid[2] && keys[q + 3] === uuid[3]) {
         return keys[q + K_SLOT] === slot && (method === undefined || (keys[q + K_MASK]! & bit) !== 0)
           ? success(channel!, VIA_KEY)
-          : Miss.byKey(self, request, key)
+          : Miss.byKey(t.indexes[ordinal]!, request, key)
       }
     }
   }
@@ -288,7 +286,7 @@ export const resolveFast = (
     if ((modes & FALLBACK) === 0) return undefined
     const fallback = t.defaults[at]
     if (fallback === undefined || (method !== undefined && (t.defaultMasks[at]! & bit) === 0)) return undefined
-    return Miss.byPg(self, request, pg, fallback)
+    return Miss.byPg(t.indexes[ordinal]!, request, pg, fallback)
   }
   const channel = t.defaults[at]
   return channel !== undefined && (method === undefined || (t.defaultMasks[at]! & bit) !== 0) ? success(channel, VIA_DEFAULT) : undefined

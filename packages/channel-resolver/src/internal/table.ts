@@ -222,21 +222,26 @@ const KEY_LENGTH = KEY_PREFIX.length + 36
 
 const PREFIX = Int32Array.from(KEY_PREFIX, (c) => c.charCodeAt(0))
 
-/** The value of a lower-case hex digit, or -1. */
-const hexValue = (code: number): number => {
-  const d = code - 48
-  if (d >= 0 && d < 10) return d
-  const a = code - 97
-  return a >= 0 && a < 6 ? a + 10 : -1
-}
+/** The value of two lower-case hex digits by their character codes (`first << 8 | second`), or -1. */
+const HEX_PAIRS = (() => {
+  const table = new Int16Array(1 << 16).fill(-1)
+  const digits = "0123456789abcdef"
+  for (let i = 0; i < 16; i++) {
+    for (let j = 0; j < 16; j++) table[(digits.charCodeAt(i) << 8) | digits.charCodeAt(j)] = 16 * i + j
+  }
+  return table
+})()
 
-/** `n` hex digits of `key` from `at` as an unsigned number, or -1. */
+/** `n` (even) hex digits of `key` from `at` as an unsigned number, or -1; two digits a step. */
 const hexWord = (key: string, at: number, n: number): number => {
   let word = 0
-  for (let i = at; i < at + n; i++) {
-    const v = hexValue(key.charCodeAt(i))
+  for (let i = at; i < at + n; i += 2) {
+    const a = key.charCodeAt(i)
+    const b = key.charCodeAt(i + 1)
+    if ((a | b) > 0xff) return -1
+    const v = HEX_PAIRS[(a << 8) | b]!
     if (v === -1) return -1
-    word = word * 16 + v
+    word = word * 256 + v
   }
   return word
 }
