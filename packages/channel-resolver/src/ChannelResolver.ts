@@ -285,11 +285,10 @@ export interface DirectoryOptions {
   /**
    * Keep, besides each merchant's tables, lookup tables shared by all merchants and addressed by
    * the request alone, which answer most requests with one round trip to memory instead of three
-   * or four (default: false). They pay off when requests are spread evenly over many merchants
-   * (about 12% faster over 10,000 merchants in random order) and cost where traffic concentrates
-   * on some merchants, whose own tables then stay in cache while shared ones do not (Zipf-skewed
-   * traffic: about as fast; grouped by merchant: about 40% slower). They also about double the
-   * directory's memory.
+   * or four (default: false). Over 10,000 merchants they made random-order traffic about 20%
+   * faster and Zipf-skewed traffic about 5% faster, and long runs of one merchant's requests about
+   * 35% slower (that merchant's own tables stay in cache; shared ones do not). They about double
+   * the directory's memory.
    */
   readonly fastPath?: boolean | undefined
 }
