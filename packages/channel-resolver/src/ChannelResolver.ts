@@ -31,6 +31,14 @@ const R_BASE = 0
 const R_REFS = 1
 const R_HEADER = 2
 
+/** Enters `number -> ordinal` in an open-addressing table of `[number, 1 + ordinal]` pairs. */
+const insertNumber = (table: Int32Array, mask: number, number: number, ordinal: number): void => {
+  let b = numberHash(number) & mask
+  while (table[2 * b + 1] !== 0 && table[2 * b] !== number) b = (b + 1) & mask
+  table[2 * b] = number
+  table[2 * b + 1] = ordinal + 1
+}
+
 /**
  * The indexes of many merchants, by merchant code, resolving across them.
  *
@@ -38,10 +46,11 @@ const R_HEADER = 2
  * their channels into one shared list), so a resolution reads a few lines of that array and
  * nothing else: no index or table object per merchant to chase through a heap that, with
  * thousands of merchants, no cache holds. The tables are immutable, so an index in a directory
- * reads its own from the directory's copy and the original is dropped: one copy in memory. A merchant's ordinal (by code) leads to its row: where
- * its tables start and the header of its own scope, in one small array. `set` replaces a merchant's index when its channels
- * change; the space of replaced and deleted indexes is reclaimed by compacting once it exceeds
- * what is in use. Resolution is synchronous, so a resolution never sees a half-made change.
+ * reads its own from the directory's copy and the original is dropped: one copy in memory. A
+ * merchant's ordinal (found by the number in its code) leads to its row: where its tables start
+ * and the header of its own scope, in one small array. `set` replaces a merchant's index when its
+ * channels change; the space of replaced and deleted indexes is reclaimed by compacting once it
+ * exceeds what is in use. Resolution is synchronous, so a resolution never sees a half-made change.
  *
  * @since 0.1.0
  * @category models
@@ -49,41 +58,34 @@ const R_HEADER = 2
 export class Directory {
   /** Ordinal by merchant code; an ordinal is reused after a delete. */
   private readonly ordinals = new Map<string, number>()
+  private readonly indexes: Array<IndexState | undefined> = []
+  private readonly free: Array<number> = []
   /**
    * Ordinal by the number of a canonical merchant code: an open-addressing table of
    * `[number, 1 + ordinal]` (0: empty), at most half full, remade on growth and deletes.
    */
   private numbers = new Int32Array(64)
   private numberMask = 31
-  private readonly indexes: Array<IndexState | undefined> = []
-  private bases: Array<number> = []
-  private refBases: Array<number> = []
-  private free: Array<number> = []
-  private cells = new Int32Array(1024)
+  /** Per ordinal: where its region starts in `cells`, its channels in `refs`, its scope header. */
+  private rows = new Int32Array(16 * ROW)
+  private cells: Int32Array
   private used = 0
   private refs: Array<Channel> = []
   /** Cells that belong to replaced or deleted indexes. */
   private dead = 0
-  /** The merchant rows, by ordinal. */
-  private rows = new Int32Array(16 * ROW)
+  private readonly fastPath: boolean
   /** Every merchant's entries in tables addressed by the request alone (see internal/fast.ts). */
   private fast: FastTables | undefined
 
   constructor(indexes: Iterable<ChannelIndex.ChannelIndex> = [], options: DirectoryOptions = {}) {
-    const list = [...indexes] as ReadonlyArray<ChannelIndex.ChannelIndex> as ReadonlyArray<unknown> as ReadonlyArray<IndexState>
-    // One arena of the right size for the indexes given up front.
+    const list = [...indexes] as ReadonlyArray<unknown> as ReadonlyArray<IndexState>
+    // One arena of the right size for the indexes given up front, and shared tables made once.
     let total = 0
     for (const self of list) total += self.cells.length
     this.cells = new Int32Array(Math.max(1024, total))
-    let pg = 0
-    let keys = 0
-    for (const self of list) {
-      const [p, k] = entriesOf(self)
-      pg += p
-      keys += k
-    }
-    this.fast = options.fastPath === true ? new FastTables(pg, keys, this.indexes) : undefined
-    for (const index of list) this.set(index)
+    this.fastPath = options.fastPath === true
+    for (const self of list) this.set(self as unknown as ChannelIndex.ChannelIndex)
+    this.rebuildFast(1)
   }
 
   /** The number of merchants. */
@@ -113,17 +115,22 @@ export class Directory {
     if (ordinal === undefined) {
       ordinal = this.free.pop() ?? this.indexes.length
       this.ordinals.set(self.code, ordinal)
-      this.number(self.code, ordinal)
+      const number = codeNumber(self.code)
+      if (number === -1) {
+        // Only the map serves this code.
+      } else if (2 * this.ordinals.size > this.numberMask + 1) {
+        this.renumber()
+      } else {
+        insertNumber(this.numbers, this.numberMask, number, ordinal)
+      }
     } else {
       this.unlist(ordinal)
     }
     this.place(ordinal, self)
-    if (!this.compactIfWasteful()) {
-      this.writeRow(ordinal)
-      const [pg, keys] = entriesOf(self)
-      if (this.fast?.fits(pg, keys) === true) this.fast.add(ordinal, self, this.cells, this.bases[ordinal]!, this.refs, this.refBases[ordinal]!)
-      else this.rebuildFast()
-    }
+    if (this.compactIfWasteful() || this.fast === undefined) return this
+    const [pg, keys] = entriesOf(self)
+    if (this.fast.fits(pg, keys)) this.addFast(ordinal)
+    else this.rebuildFast()
     return this
   }
 
@@ -146,12 +153,12 @@ export class Directory {
     const number = codeNumber(code)
     const ordinal = number === -1 ? this.ordinals.get(code) : this.ordinalOf(number)
     if (ordinal === undefined) return Miss.unknownMerchant(request)
+    const rows = this.rows
+    const k = ordinal * ROW
     if (this.fast !== undefined) {
       const answer = resolveFast(this.fast, ordinal, number, request)
       if (answer !== undefined) return answer
     }
-    const rows = this.rows
-    const k = ordinal * ROW
     return resolveIn(this.indexes[ordinal]!, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random ?? Math.random)
   }
 
@@ -166,19 +173,6 @@ export class Directory {
     }
   }
 
-  /** Enters a merchant's number, remaking the table when it would be more than half full. */
-  private number(code: string, ordinal: number): void {
-    const number = codeNumber(code)
-    if (number === -1) return
-    if (2 * (this.ordinals.size + 1) > this.numberMask + 1) return this.renumber()
-    const table = this.numbers
-    const mask = this.numberMask
-    let b = numberHash(number) & mask
-    while (table[2 * b + 1] !== 0 && table[2 * b] !== number) b = (b + 1) & mask
-    table[2 * b] = number
-    table[2 * b + 1] = ordinal + 1
-  }
-
   /** Remakes the number table for the merchants held now. */
   private renumber(): void {
     let capacity = 32
@@ -187,24 +181,28 @@ export class Directory {
     this.numberMask = capacity - 1
     for (const [code, ordinal] of this.ordinals) {
       const number = codeNumber(code)
-      if (number === -1) continue
-      let b = numberHash(number) & this.numberMask
-      while (this.numbers[2 * b + 1] !== 0) b = (b + 1) & this.numberMask
-      this.numbers[2 * b] = number
-      this.numbers[2 * b + 1] = ordinal + 1
+      if (number !== -1) insertNumber(this.numbers, this.numberMask, number, ordinal)
     }
   }
 
   /** Takes a merchant's current index out of the shared tables, its region becoming dead space. */
   private unlist(ordinal: number): void {
-    const old = this.indexes[ordinal]!
-    this.fast?.remove(ordinal, old, this.cells, this.bases[ordinal]!, this.refs, this.refBases[ordinal]!)
-    this.dead += old.cells.length
+    const k = ordinal * ROW
+    this.fast?.remove(ordinal, this.indexes[ordinal]!, this.cells, this.rows[k + R_BASE]!, this.refs, this.rows[k + R_REFS]!)
+    this.dead += this.indexes[ordinal]!.cells.length
   }
 
-  /** Remakes the shared tables for the merchants held now, with room to grow. */
-  private rebuildFast(): void {
-    if (this.fast === undefined) return
+  private addFast(ordinal: number): void {
+    const k = ordinal * ROW
+    this.fast!.add(ordinal, this.indexes[ordinal]!, this.cells, this.rows[k + R_BASE]!, this.refs, this.rows[k + R_REFS]!)
+  }
+
+  /**
+   * Remakes the shared tables (when the directory keeps them) for the merchants held now, with
+   * room for `headroom` times their entries.
+   */
+  private rebuildFast(headroom = 2): void {
+    if (!this.fastPath) return
     let pg = 0
     let keys = 0
     for (const ordinal of this.ordinals.values()) {
@@ -212,12 +210,11 @@ export class Directory {
       pg += p
       keys += k
     }
-    this.fast = new FastTables(2 * pg, 2 * keys, this.indexes)
-    for (const ordinal of this.ordinals.values()) {
-      this.fast.add(ordinal, this.indexes[ordinal]!, this.cells, this.bases[ordinal]!, this.refs, this.refBases[ordinal]!)
-    }
+    this.fast = new FastTables(headroom * pg, headroom * keys, this.indexes)
+    for (const ordinal of this.ordinals.values()) this.addFast(ordinal)
   }
 
+  /** Copies a merchant's region and channels to the end of the arena and writes its row. */
   private place(ordinal: number, self: IndexState): void {
     const region = self.cells
     if (this.used + region.length > this.cells.length) this.grow(region.length)
@@ -225,8 +222,15 @@ export class Directory {
     // The index now reads its (immutable) region from the arena, so only one copy stays alive.
     self.cells = this.cells.subarray(this.used, this.used + region.length)
     this.indexes[ordinal] = self
-    this.bases[ordinal] = this.used
-    this.refBases[ordinal] = this.refs.length
+    if ((ordinal + 1) * ROW > this.rows.length) {
+      const grown = new Int32Array(2 * (ordinal + 1) * ROW)
+      grown.set(this.rows)
+      this.rows = grown
+    }
+    const k = ordinal * ROW
+    this.rows[k + R_BASE] = this.used
+    this.rows[k + R_REFS] = this.refs.length
+    this.rows.set(region.subarray(MAIN, MAIN + HEADER), k + R_HEADER)
     this.used += region.length
     for (const channel of self.channels) this.refs.push(channel)
   }
@@ -237,24 +241,11 @@ export class Directory {
     grown.set(this.cells.subarray(0, this.used))
     this.cells = grown
     this.indexes.forEach((self, ordinal) => {
-      if (self !== undefined) self.cells = grown.subarray(this.bases[ordinal]!, this.bases[ordinal]! + self.cells.length)
+      if (self === undefined) return
+      const base = this.rows[ordinal * ROW + R_BASE]!
+      self.cells = grown.subarray(base, base + self.cells.length)
     })
   }
-
-  /** Writes (or rewrites) the row of a merchant. */
-  private writeRow(ordinal: number): void {
-    const self = this.indexes[ordinal]!
-    if ((ordinal + 1) * ROW > this.rows.length) {
-      const grown = new Int32Array(2 * (ordinal + 1) * ROW)
-      grown.set(this.rows)
-      this.rows = grown
-    }
-    const k = ordinal * ROW
-    this.rows[k + R_BASE] = this.bases[ordinal]!
-    this.rows[k + R_REFS] = this.refBases[ordinal]!
-    this.rows.set(self.cells.subarray(MAIN, MAIN + HEADER), k + R_HEADER)
-  }
-
 
   /** Rebuilds the arena from the live indexes once dead space exceeds live space; true if it did. */
   private compactIfWasteful(): boolean {
@@ -266,10 +257,7 @@ export class Directory {
     this.used = 0
     this.refs = []
     this.dead = 0
-    for (const [, ordinal] of this.ordinals) {
-      this.place(ordinal, this.indexes[ordinal]!)
-      this.writeRow(ordinal)
-    }
+    for (const ordinal of this.ordinals.values()) this.place(ordinal, this.indexes[ordinal]!)
     this.rebuildFast()
     return true
   }

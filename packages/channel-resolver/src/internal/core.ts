@@ -62,6 +62,18 @@ const VIA_GROUP = 3
 /** A fresh successful result: young and in cache, where a shared one would be one more miss. */
 export const success = (channel: Channel, via: number): Outcome => Result.succeed({ channel, via: vias[via]! })
 
+/**
+ * The slot a request of mode `m` (not -1) asks for, once its payment type and purpose take their
+ * defaults; -1 for a payment type outside the vocabulary or a purpose that contradicts it (no
+ * channel matches; the miss path says why).
+ */
+export const slotFor = (request: ResolveRequest, m: number): number => {
+  const purpose = request.purpose
+  const t = typeIndex(request.paymentType ?? (purpose === "identity-verification" ? "certification" : "window.general"))
+  const consistent = purpose === undefined || (purpose === "identity-verification") === (t === 5)
+  return consistent && t !== -1 ? m * 6 + t : -1
+}
+
 /** Scratch for the UUID of a requested key (resolution is synchronous, so one suffices). */
 const uuid = new Int32Array(4)
 
@@ -139,12 +151,7 @@ export const resolveIn = (
   }
   const m = modeIndex(request.mode)
   if (m === -1 || (header[at + S_MODES]! & (1 << m)) === 0) return Miss.noChannel(request, header, at)
-  const paymentType = request.paymentType ?? (request.purpose === "identity-verification" ? "certification" : "window.general")
-  const t = typeIndex(paymentType)
-  // A purpose that contradicts the payment type matches no channel (slot -1); the miss path says why.
-  const purpose = request.purpose
-  const consistent = purpose === undefined || (purpose === "identity-verification") === (t === 5)
-  const slot = consistent && t !== -1 ? m * 6 + t : -1
+  const slot = slotFor(request, m)
   const method = request.payMethod
   const bit = method === undefined ? 0 : methodBit(method)
   const key = request.channelKey

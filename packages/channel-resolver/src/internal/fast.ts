@@ -2,7 +2,7 @@ import type { PaymentChannel } from "@paymux/domain"
 import type { Result } from "effect"
 import type { Resolution, ResolveRequest } from "../Resolution.ts"
 import type { ResolutionError } from "../ResolutionError.ts"
-import { type IndexState, success, VIA_DEFAULT, VIA_KEY, VIA_PG } from "./core.ts"
+import { type IndexState, slotFor, success, VIA_DEFAULT, VIA_KEY, VIA_PG } from "./core.ts"
 import * as Miss from "./miss.ts"
 import {
   codeNumber,
@@ -28,8 +28,7 @@ import {
   S_PG_MASK,
   S_RECORDS,
   samePacked,
-  slotHash,
-  typeIndex
+  slotHash
 } from "./table.ts"
 
 // A directory's fast path. A `pg` hit in a merchant's own tables is a chain of loads that each
@@ -101,7 +100,11 @@ export class FastTables {
   /** Per ordinal and slot, the channel the default answers first, and its method mask. */
   defaults: Array<Channel | undefined> = []
   defaultMasks = new Int32Array(64 * SLOTS)
-  /** Per ordinal: bit 0, a test channel; bit 1, a live one; bit 2, the `fallback` policy. */
+  /**
+   * Per ordinal: bit 0, a test channel; bit 1, a live one; bit 2, the `fallback` policy. A copy
+   * of what each merchant's scope header says, kept because a byte per merchant stays in cache
+   * where the headers (a hundred bytes each) do not: reading them instead cost ~40 ns a request.
+   */
   modes = new Uint8Array(64)
   /** Buckets in use or deleted, which probing walks through. */
   pgFilled = 0
@@ -229,19 +232,17 @@ const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8):
 }
 
 /**
- * The fast path's answer for a request of the merchant at `ordinal`, or
- * undefined to leave it to the general path. Its answers are exactly the general path's.
- * `number` is the merchant code's `codeNumber`.
+ * The fast path's answer for a request of the merchant at `ordinal`, or undefined to leave it to
+ * the general path. Its answers are exactly the general path's. `number` is the merchant code's
+ * `codeNumber`.
  */
 export const resolveFast = (t: FastTables, ordinal: number, number: number, request: ResolveRequest): Outcome | undefined => {
   if (request.tier !== undefined) return undefined
   const m = modeIndex(request.mode)
   const modes = t.modes[ordinal]!
   if (m === -1 || (modes & (1 << m)) === 0) return undefined
-  const purpose = request.purpose
-  const type = typeIndex(request.paymentType ?? (purpose === "identity-verification" ? "certification" : "window.general"))
-  if (type === -1 || (purpose !== undefined && (purpose === "identity-verification") !== (type === 5))) return undefined
-  const slot = m * 6 + type
+  const slot = slotFor(request, m)
+  if (slot === -1) return undefined
   const method = request.payMethod
   const bit = method === undefined ? 0 : methodBit(method)
   if (method !== undefined && (bit === 0 || bit === OVERFLOW)) return undefined
@@ -264,7 +265,7 @@ export const resolveFast = (t: FastTables, ordinal: number, number: number, requ
   }
   if (request.groupId !== undefined) return undefined
   const pg = request.pg
-  const at = ordinal * SLOTS + slot
+  const first = ordinal * SLOTS + slot
   if (pg !== undefined) {
     const merchant = merchantHash(request.merchant, number)
     const h = ownHash(slotHash(packKey(pg), slot), merchant)
@@ -284,10 +285,10 @@ export const resolveFast = (t: FastTables, ordinal: number, number: number, requ
     }
     // The merchant has no key `pg` for this slot: under `fallback`, the default channel.
     if ((modes & FALLBACK) === 0) return undefined
-    const fallback = t.defaults[at]
-    if (fallback === undefined || (method !== undefined && (t.defaultMasks[at]! & bit) === 0)) return undefined
+    const fallback = t.defaults[first]
+    if (fallback === undefined || (method !== undefined && (t.defaultMasks[first]! & bit) === 0)) return undefined
     return Miss.byPg(t.indexes[ordinal]!, request, pg, fallback)
   }
-  const channel = t.defaults[at]
-  return channel !== undefined && (method === undefined || (t.defaultMasks[at]! & bit) !== 0) ? success(channel, VIA_DEFAULT) : undefined
+  const channel = t.defaults[first]
+  return channel !== undefined && (method === undefined || (t.defaultMasks[first]! & bit) !== 0) ? success(channel, VIA_DEFAULT) : undefined
 }

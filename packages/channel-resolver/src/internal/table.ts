@@ -27,8 +27,7 @@ import { type ChannelGroup, ChannelTerms, type Merchant, type PaymentChannel } f
 // itself is already being fetched.
 //
 // Region layout:
-//   header  `[channels, flags]`, flags bit 0: the merchant's policy is `fallback`;
-//   scopes  the merchant's own scope at `MAIN`, then one per tier;
+//   scopes  the merchant's own scope at `MAIN` (0), then one per tier;
 //   records per channel `[slot, mask, u0, u1, u2, u3]`: slot -1 when it can serve nothing, u0-u3
 //           the 128 bits of its key's UUID (0 for a key that is not canonical);
 //   keys    an open-addressing hash table of canonical keys: per bucket `[u0, channel + 1]`
@@ -96,11 +95,9 @@ export const methodBit = (method: string): number => {
   return id === undefined ? 0 : id < 31 ? 1 << id : OVERFLOW
 }
 
-// Region header.
-const H_CHANNELS = 0
-const H_FLAGS = 1
 /** Where the merchant's own scope starts in its region. */
-export const MAIN = 2
+export const MAIN = 0
+/** In a scope's flags: the merchant's policy is `fallback`. */
 export const FLAG_FALLBACK = 1
 
 // Scope header. A directory keeps a copy of each merchant's main scope header in a small array
@@ -114,7 +111,7 @@ export const S_TEST = 4
 export const S_LIVE = 5
 /** Where the scope starts in its region. */
 export const S_AT = 6
-/** The region's flags. */
+/** The merchant's flags (`FLAG_FALLBACK`). */
 export const S_FLAGS = 7
 const S_KEY_MASK = 8
 const S_KEYS = 9
@@ -491,7 +488,7 @@ const pushScope = (
   out[at + S_TEST] = test
   out[at + S_LIVE] = live
   out[at + S_AT] = at
-  out[at + S_FLAGS] = out[H_FLAGS]!
+  out[at + S_FLAGS] = merchant.policy === "fallback" ? FLAG_FALLBACK : 0
   // Each mode's configured default goes ahead of the rest; the oldest usable channel follows.
   const preferred: Array<number> = []
   const defaults = [merchant.defaultChannels.test, merchant.defaultChannels.live]
@@ -584,8 +581,6 @@ export const build = (
   const byKey = new Map<string, number>()
   channels.forEach((channel, c) => byKey.set(channel.key, c))
   const out: Array<number> = []
-  out[H_CHANNELS] = channels.length
-  out[H_FLAGS] = merchant.policy === "fallback" ? FLAG_FALLBACK : 0
   const main = pushScope(out, undefined, undefined, channels, info, byKey, merchant, groups)
   const scopes = new Map<string, Scope>()
   for (const [tier, assigned] of tiers) scopes.set(tier, pushScope(out, tier, assigned, channels, info, byKey, merchant, groups))
