@@ -5,13 +5,14 @@
  */
 import { randomBytes } from "node:crypto"
 import { PgClient } from "@effect/sql-pg"
+import { StoreSuite } from "@paymux/store-testkit"
 import { Effect, Redacted } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { describe, expect, it } from "vitest"
 import { expectExit, paymux } from "./support/paymux.ts"
 import { storeSuite } from "./support/storeSuite.ts"
 
-const url = process.env.PAYMUX_TEST_PG_URL
+const url = StoreSuite.requireDatabase("PAYMUX_TEST_PG_URL", "paymux CLI PostgreSQL e2e suite")
 
 const admin = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
   Effect.runPromise(
@@ -27,20 +28,7 @@ const keysEnv = {
   PAYMUX_PEPPER: randomBytes(32).toString("base64")
 }
 
-if (url === undefined || url === "") {
-  if (process.env.CI === "true") {
-    describe("paymux on PostgreSQL", () => {
-      it("needs PAYMUX_TEST_PG_URL on CI", () => {
-        throw new Error("PAYMUX_TEST_PG_URL is not set and CI=true: the PostgreSQL e2e suite must run on CI")
-      })
-    })
-  } else {
-    console.warn("\n!!! SKIPPED: paymux CLI PostgreSQL e2e suite (set PAYMUX_TEST_PG_URL=postgres://user:pass@host:5432/db to run it) !!!\n")
-    describe.skip("paymux on PostgreSQL (PAYMUX_TEST_PG_URL not set)", () => {
-      it("skipped", () => {})
-    })
-  }
-} else {
+if (url !== undefined) {
   storeSuite("PostgreSQL", async () => {
     const name = `paymux_cli_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`
     await admin((sql) => sql.unsafe(`CREATE DATABASE ${name}`))

@@ -5,7 +5,7 @@
  */
 import type { Outbox } from "@paymux/webhooks"
 import type { Effect, Layer, Scope } from "effect"
-import { describe } from "vitest"
+import { describe, expect, it } from "vitest"
 import { atomicity } from "./internal/atomicity.ts"
 import { concurrency } from "./internal/concurrency.ts"
 import { makeHarness, type StoreServices as Services } from "./internal/harness.ts"
@@ -94,3 +94,34 @@ export const suite = <R = never, E = unknown>(
     }
   })
 
+
+/**
+ * For an adapter whose suites need a database server: the connection string in the environment
+ * variable `variable`, or undefined after registering what stands in for the suite `name`.
+ * Without the variable the suite is skipped loudly (a warning line and one test reported as
+ * skipped, never as passed); on CI (`CI=true`) a missing database is a broken pipeline, so a test
+ * that fails stands in instead.
+ *
+ * ```ts
+ * const url = StoreSuite.requireDatabase("MY_TEST_DB_URL", "my adapter")
+ * if (url !== undefined) StoreSuite.suite("my adapter", () => MyStore.layer({ url }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category suites
+ */
+export const requireDatabase = (variable: string, name: string): string | undefined => {
+  const url = process.env[variable]
+  if (url !== undefined && url !== "") return url
+  describe(`${name} (${variable} not set)`, () => {
+    if (process.env["CI"] === "true") {
+      it(`needs ${variable} on CI`, () => {
+        expect.fail(`${variable} must be set on CI: ${name} must run there`)
+      })
+      return
+    }
+    console.warn(`\n!!! SKIPPED: ${name}: ${variable} is not set !!!\n`)
+    it.skip(`runs when ${variable} is set`, () => {})
+  })
+  return undefined
+}

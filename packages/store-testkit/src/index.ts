@@ -31,6 +31,10 @@
  *   - tuning: `numRuns` (fast-check runs per property, default 20), `timeout` (ms per test,
  *     default 30 000), `only` (a list of `Area`s to run).
  *
+ * - `requireDatabase(variable, name): string | undefined`: the connection string from the
+ *   environment; without it, one test stands in for the suite, skipped loudly, or failing when
+ *   `CI=true`.
+ *
  * `StoreBench.compare([{ name, layer }, ...])` runs the same storage benchmark (channel creates/s,
  * a 1,000-channel load, outbox claim+complete/s with 4 workers) against each store and prints a
  * table, so an adapter is measured beside the built-in ones in one run.
