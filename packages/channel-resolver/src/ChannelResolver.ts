@@ -10,7 +10,7 @@ import * as ChannelIndex from "./ChannelIndex.ts"
 import { type IndexState, resolveIn } from "./internal/core.ts"
 import { entriesOf, FastTables, resolveFast } from "./internal/fast.ts"
 import * as Miss from "./internal/miss.ts"
-import { codeNumber, HEADER, MAIN, numberHash } from "./internal/table.ts"
+import { codeNumber, HEADER, MAIN, merchantHash, numberHash } from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
@@ -156,7 +156,7 @@ export class Directory {
     const rows = this.rows
     const k = ordinal * ROW
     if (this.fast !== undefined) {
-      const answer = resolveFast(this.fast, ordinal, number, request)
+      const answer = resolveFast(this.fast, ordinal, merchantHash(code, number), request)
       if (answer !== undefined) return answer
     }
     return resolveIn(this.indexes[ordinal]!, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random ?? Math.random)

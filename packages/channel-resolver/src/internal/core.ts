@@ -63,13 +63,13 @@ const VIA_GROUP = 3
 export const success = (channel: Channel, via: number): Outcome => Result.succeed({ channel, via: vias[via]! })
 
 /**
- * The slot a request of mode `m` (not -1) asks for, once its payment type and purpose take their
- * defaults; -1 for a payment type outside the vocabulary or a purpose that contradicts it (no
- * channel matches; the miss path says why).
+ * The slot a request of mode `m` (not -1) asks for, given its `purpose` and `paymentType` (which
+ * take their defaults here); -1 for a payment type outside the vocabulary or a purpose that
+ * contradicts it (no channel matches; the miss path says why). It takes the values rather than
+ * the request so that each caller reads the properties at its own sites (see fast.ts).
  */
-export const slotFor = (request: ResolveRequest, m: number): number => {
-  const purpose = request.purpose
-  const t = typeIndex(request.paymentType ?? (purpose === "identity-verification" ? "certification" : "window.general"))
+export const slotFor = (m: number, purpose: string | undefined, paymentType: string | undefined): number => {
+  const t = typeIndex(paymentType ?? (purpose === "identity-verification" ? "certification" : "window.general"))
   const consistent = purpose === undefined || (purpose === "identity-verification") === (t === 5)
   return consistent && t !== -1 ? m * 6 + t : -1
 }
@@ -151,7 +151,7 @@ export const resolveIn = (
   }
   const m = modeIndex(request.mode)
   if (m === -1 || (header[at + S_MODES]! & (1 << m)) === 0) return Miss.noChannel(request, header, at)
-  const slot = slotFor(request, m)
+  const slot = slotFor(m, request.purpose, request.paymentType)
   const method = request.payMethod
   const bit = method === undefined ? 0 : methodBit(method)
   const key = request.channelKey
