@@ -123,13 +123,8 @@ const draw = (
   return last
 }
 
-/**
- * Resolves a request of the index's merchant against its region, held in `cells` from `base`
- * with its channels in `refs` from `refBase` (the index's own arrays, or a directory's arena).
- * `main[mainAt]` is the header of the merchant's own scope: in the region, or a copy elsewhere.
- * The hot path reads the region and `refs` only; `self` is touched on tier, group and miss paths.
- */
-export const resolveIn = (
+/** The signature of `resolveIn` and of its readers by kind (which get what the request asked for). */
+type Reader = (
   self: IndexState,
   cells: Int32Array,
   base: number,
@@ -138,9 +133,68 @@ export const resolveIn = (
   main: Int32Array,
   mainAt: number,
   request: ResolveRequest,
-  random: () => number
+  random: () => number,
+  asked?: string
+) => Outcome
+
+/**
+ * Resolves a request of the index's merchant against its region, held in `cells` from `base`
+ * with its channels in `refs` from `refBase` (the index's own arrays, or a directory's arena).
+ * `main[mainAt]` is the header of the merchant's own scope: in the region, or a copy elsewhere.
+ * The hot path reads the region and `refs` only; `self` is touched on tier, group and miss paths.
+ *
+ * Each kind of request (`channelKey`, `groupId`, `pg` or neither) reads the rest of its
+ * properties in a function of its own, so each read sees the object shapes of one kind: decoded
+ * JSON comes in a shape per set of present keys, and a read that sees more than four shapes
+ * takes V8's slow megamorphic path (see fast.ts).
+ */
+export const resolveIn: Reader = (self, cells, base, refs, refBase, main, mainAt, request, random) => {
+  const key = request.channelKey
+  if (key !== undefined) return keyIn(self, cells, base, refs, refBase, main, mainAt, request, random, key)
+  const groupId = request.groupId
+  if (groupId !== undefined) return groupIn(self, cells, base, refs, refBase, main, mainAt, request, random, groupId)
+  const pg = request.pg
+  // One reader per kind, identical but for the kind: each is its own set of read sites.
+  return pg !== undefined
+    ? pgIn(self, cells, base, refs, refBase, main, mainAt, request, random, pg)
+    : defaultIn(self, cells, base, refs, refBase, main, mainAt, request, random)
+}
+
+const keyIn: Reader = (self, cells, base, refs, refBase, main, mainAt, r, random, asked) =>
+  resolveAsked(self, cells, base, refs, refBase, main, mainAt, r, random, r.tier, r.mode, r.purpose, r.paymentType, r.payMethod, ASK_KEY, asked)
+const groupIn: Reader = (self, cells, base, refs, refBase, main, mainAt, r, random, asked) =>
+  resolveAsked(self, cells, base, refs, refBase, main, mainAt, r, random, r.tier, r.mode, r.purpose, r.paymentType, r.payMethod, ASK_GROUP, asked)
+const pgIn: Reader = (self, cells, base, refs, refBase, main, mainAt, r, random, asked) =>
+  resolveAsked(self, cells, base, refs, refBase, main, mainAt, r, random, r.tier, r.mode, r.purpose, r.paymentType, r.payMethod, ASK_PG, asked)
+const defaultIn: Reader = (self, cells, base, refs, refBase, main, mainAt, r, random) =>
+  resolveAsked(self, cells, base, refs, refBase, main, mainAt, r, random, r.tier, r.mode, r.purpose, r.paymentType, r.payMethod, ASK_PG, undefined)
+
+const ASK_KEY = 0
+const ASK_GROUP = 1
+const ASK_PG = 2
+
+/**
+ * `resolveIn` once the request's properties are read: `asked` is the channel key, the group id
+ * or the `pg` string (undefined: the default), as `kind` says.
+ */
+const resolveAsked = (
+  self: IndexState,
+  cells: Int32Array,
+  base: number,
+  refs: ReadonlyArray<Channel>,
+  refBase: number,
+  main: Int32Array,
+  mainAt: number,
+  request: ResolveRequest,
+  random: () => number,
+  tier: string | undefined,
+  mode: string,
+  purpose: string | undefined,
+  paymentType: string | undefined,
+  method: string | undefined,
+  kind: number,
+  asked: string | undefined
 ): Outcome => {
-  const tier = request.tier
   let header = main
   let at = mainAt
   if (tier !== undefined) {
@@ -149,25 +203,24 @@ export const resolveIn = (
     header = cells
     at = base + found.at
   }
-  const m = modeIndex(request.mode)
+  const m = modeIndex(mode)
   if (m === -1 || (header[at + S_MODES]! & (1 << m)) === 0) return Miss.noChannel(request, header, at)
-  const slot = slotFor(m, request.purpose, request.paymentType)
-  const method = request.payMethod
+  const slot = slotFor(m, purpose, paymentType)
   const bit = method === undefined ? 0 : methodBit(method)
-  const key = request.channelKey
-  if (key !== undefined) {
+  if (kind === ASK_KEY) {
+    const key = asked!
     const c = channelNumber(self, key, cells, base, header, at)
     return c !== -1 && inScope(cells, base, header, at, c) && serves(cells, base + header[at + S_RECORDS]!, c, slot, method, bit, refs, refBase)
       ? success(refs[refBase + c]!, VIA_KEY)
       : Miss.byKey(self, request, key)
   }
-  const groupId = request.groupId
-  if (groupId !== undefined) {
+  if (kind === ASK_GROUP) {
+    const groupId = asked!
     const route = scopeOf(self, tier).routes.get(groupId)
     const c = route === undefined ? -1 : draw(cells, base + header[at + S_RECORDS]!, route, slot, method, bit, refs, refBase, random)
     return c === -1 ? Miss.byGroup(self, request, groupId) : success(refs[refBase + c]!, VIA_GROUP)
   }
-  const pg = request.pg
+  const pg = asked
   if (slot === -1) return pg === undefined ? Miss.byDefault(self, request) : Miss.byPg(self, request, pg, undefined)
   // The channel number comes from the bucket (or the header); the pay-method check that may
   // overrule it reads the answer list, so the channel is fetched while it runs.
