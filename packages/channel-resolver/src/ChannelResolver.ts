@@ -10,7 +10,7 @@ import * as ChannelIndex from "./ChannelIndex.ts"
 import { type IndexState, resolveIn } from "./internal/core.ts"
 import { entriesOf, FastTables, resolveFast } from "./internal/fast.ts"
 import * as Miss from "./internal/miss.ts"
-import { codeNumber, HEADER, MAIN, merchantHash, numberHash } from "./internal/table.ts"
+import { codeNumber, findNumber, HEADER, insertNumber, MAIN } from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
@@ -30,14 +30,6 @@ const ROW = 2 + HEADER
 const R_BASE = 0
 const R_REFS = 1
 const R_HEADER = 2
-
-/** Enters `number -> ordinal` in an open-addressing table of `[number, 1 + ordinal]` pairs. */
-const insertNumber = (table: Int32Array, mask: number, number: number, ordinal: number): void => {
-  let b = numberHash(number) & mask
-  while (table[2 * b + 1] !== 0 && table[2 * b] !== number) b = (b + 1) & mask
-  table[2 * b] = number
-  table[2 * b + 1] = ordinal + 1
-}
 
 /**
  * The indexes of many merchants, by merchant code, resolving across them.
@@ -151,26 +143,15 @@ export class Directory {
   resolve(request: ResolveRequest, random?: () => number): Result.Result<Resolution, ResolutionError> {
     const code = request.merchant
     const number = codeNumber(code)
-    const ordinal = number === -1 ? this.ordinals.get(code) : this.ordinalOf(number)
-    if (ordinal === undefined) return Miss.unknownMerchant(request)
-    const rows = this.rows
-    const k = ordinal * ROW
-    if (this.fast !== undefined) {
-      const answer = resolveFast(this.fast, ordinal, merchantHash(code, number), request)
+    if (this.fast !== undefined && number !== -1) {
+      const answer = resolveFast(this.fast, this.numbers, this.numberMask, number, request)
       if (answer !== undefined) return answer
     }
+    const ordinal = number === -1 ? this.ordinals.get(code) : findNumber(this.numbers, this.numberMask, number)
+    if (ordinal === undefined || ordinal === -1) return Miss.unknownMerchant(request)
+    const rows = this.rows
+    const k = ordinal * ROW
     return resolveIn(this.indexes[ordinal]!, this.cells, rows[k + R_BASE]!, this.refs, rows[k + R_REFS]!, rows, k + R_HEADER, request, random ?? Math.random)
-  }
-
-  /** The ordinal of a canonical merchant code's number, or undefined. */
-  private ordinalOf(number: number): number | undefined {
-    const table = this.numbers
-    const mask = this.numberMask
-    for (let b = numberHash(number) & mask;; b = (b + 1) & mask) {
-      const ordinal = table[2 * b + 1]! - 1
-      if (ordinal === -1) return undefined
-      if (table[2 * b] === number) return ordinal
-    }
   }
 
   /** Remakes the number table for the merchants held now. */

@@ -11,7 +11,8 @@ import {
   keyHash,
   listOf,
   MAIN,
-  merchantHash,
+  findNumber,
+  numberHash,
   methodBit,
   modeIndex,
   OVERFLOW,
@@ -140,9 +141,12 @@ export class FastTables {
   }
 
   private visit(ordinal: number, self: IndexState, cells: Int32Array, base: number, refs: ReadonlyArray<Channel>, refBase: number, adding: boolean): void {
+    // Only canonical merchant codes are looked up here (see `resolveFast`).
+    const number = codeNumber(self.code)
+    if (number === -1) return
     const owner = ordinal + 1
     const at = base + MAIN
-    const merchant = merchantHash(self.code, codeNumber(self.code))
+    const merchant = numberHash(number)
     const mask = cells[at + S_PG_MASK]!
     const table = base + cells[at + S_PG]!
     const pg = this.pg
@@ -232,9 +236,13 @@ const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8):
 }
 
 /**
- * The fast path's answer for a request of the merchant at `ordinal`, or undefined to leave it to
- * the general path. Its answers are exactly the general path's. `merchant` is the merchant code's
- * `merchantHash`.
+ * The fast path's answer for a request of the merchant whose canonical code has `number`, or
+ * undefined to leave it to the general path (which also answers unknown merchants). Its answers
+ * are exactly the general path's. `numbers` and `mask` are the directory's table of merchant
+ * ordinals by number.
+ *
+ * A `pg` or key request computes its bucket from the request alone and reads it before looking
+ * the merchant's ordinal up: both may miss the caches, and this way they wait together.
  *
  * Each kind of request (`channelKey`, `pg`, neither) is answered by a function of its own that
  * reads the request's other properties itself. Requests decoded from JSON come in as many object
@@ -242,19 +250,22 @@ const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8):
  * goes through V8's slow megamorphic lookup (~7 ns each). Split by kind, each read sees the
  * shapes of one kind only, and stays fast.
  */
-export const resolveFast = (t: FastTables, ordinal: number, merchant: number, request: ResolveRequest): Outcome | undefined => {
+export const resolveFast = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest): Outcome | undefined => {
   const key = request.channelKey
-  if (key !== undefined) return byKey(t, ordinal, request, key)
+  if (key !== undefined) return byKey(t, numbers, mask, number, request, key)
   const pg = request.pg
-  return pg !== undefined ? byPg(t, ordinal, merchant, request, pg) : byDefault(t, ordinal, request)
+  return pg !== undefined ? byPg(t, numbers, mask, number, request, pg) : byDefault(t, numbers, mask, number, request)
 }
 
-/** The slot of a request the fast path can answer, or -1: no tier, a mode the merchant has. */
-const slotIn = (t: FastTables, ordinal: number, tier: unknown, mode: string, purpose: string | undefined, paymentType: string | undefined): number => {
-  if (tier !== undefined) return -1
+/** The slot of a request the fast path can answer (no tier, a known mode), or -1. */
+const slotIn = (tier: unknown, mode: string, purpose: string | undefined, paymentType: string | undefined): number => {
   const m = modeIndex(mode)
-  return m === -1 || (t.modes[ordinal]! & (1 << m)) === 0 ? -1 : slotFor(m, purpose, paymentType)
+  return tier !== undefined || m === -1 ? -1 : slotFor(m, purpose, paymentType)
 }
+
+/** Whether the merchant at `ordinal` (-1: none) has channels of the slot's mode. */
+const hasMode = (t: FastTables, ordinal: number, slot: number): boolean =>
+  ordinal !== -1 && (t.modes[ordinal]! & (slot < 6 ? 1 : 2)) !== 0
 
 /** The bit of a requested pay method for the fast path (0: any), or -1 to leave it to the general path. */
 const bitIn = (method: string | undefined): number => {
@@ -263,43 +274,54 @@ const bitIn = (method: string | undefined): number => {
   return bit === 0 || bit === OVERFLOW ? -1 : bit
 }
 
-const byKey = (t: FastTables, ordinal: number, request: ResolveRequest, key: string): Outcome | undefined => {
-  const slot = slotIn(t, ordinal, request.tier, request.mode, request.purpose, request.paymentType)
+const byKey = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest, key: string): Outcome | undefined => {
+  const slot = slotIn(request.tier, request.mode, request.purpose, request.paymentType)
   const bit = bitIn(request.payMethod)
   if (slot === -1 || bit === -1 || !parseKey(key, uuid)) return undefined
   const keys = t.keys
+  let g = home(keyHash(uuid), t.keyCapacity)
+  let o = keys[g * KEY + K_OWNER]!
+  let channel = t.keyRefs[g]
+  const ordinal = findNumber(numbers, mask, number)
+  if (!hasMode(t, ordinal, slot)) return undefined
   const owner = ordinal + 1
-  for (let g = home(keyHash(uuid), t.keyCapacity);; g = g + 1 === t.keyCapacity ? 0 : g + 1) {
-    const q = g * KEY
-    const channel = t.keyRefs[g]
-    const o = keys[q + K_OWNER]!
+  for (;;) {
     if (o === 0) return Miss.byKey(t.indexes[ordinal]!, request, key)
+    const q = g * KEY
     if (o === owner && keys[q] === uuid[0] && keys[q + 1] === uuid[1] && keys[q + 2] === uuid[2] && keys[q + 3] === uuid[3]) {
       return keys[q + K_SLOT] === slot && (keys[q + K_MASK]! & bit) === bit
         ? success(channel!, VIA_KEY)
         : Miss.byKey(t.indexes[ordinal]!, request, key)
     }
+    g = g + 1 === t.keyCapacity ? 0 : g + 1
+    o = keys[g * KEY + K_OWNER]!
+    channel = t.keyRefs[g]
   }
 }
 
-const byPg = (t: FastTables, ordinal: number, merchant: number, request: ResolveRequest, pg: string): Outcome | undefined => {
-  const slot = slotIn(t, ordinal, request.tier, request.mode, request.purpose, request.paymentType)
+const byPg = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest, pg: string): Outcome | undefined => {
+  const slot = slotIn(request.tier, request.mode, request.purpose, request.paymentType)
   const bit = bitIn(request.payMethod)
   if (slot === -1 || bit === -1 || request.groupId !== undefined) return undefined
-  const h = ownHash(slotHash(packKey(pg), slot), merchant)
+  const h = ownHash(slotHash(packKey(pg), slot), numberHash(number))
   if (!packedFits()) return undefined
   const table = t.pg
+  let g = home(h, t.pgCapacity)
+  let o = table[g * PG + P_OWNER]!
+  let channel = t.pgRefs[g]
+  const ordinal = findNumber(numbers, mask, number)
+  if (!hasMode(t, ordinal, slot)) return undefined
   const owner = ordinal + 1
   const n = pg.length
-  for (let g = home(h, t.pgCapacity);; g = g + 1 === t.pgCapacity ? 0 : g + 1) {
+  for (; o !== 0;) {
     const q = g * PG
-    const channel = t.pgRefs[g]
-    const o = table[q + P_OWNER]!
-    if (o === 0) break
     if (o === owner && table[q] === h && table[q + P_LENGTH] === n && samePacked(table, q + P_CHARS, n)) {
       // A later channel of the list may take a method the first does not: the general path.
       return (table[q + P_MASK]! & bit) === bit ? success(channel!, VIA_PG) : undefined
     }
+    g = g + 1 === t.pgCapacity ? 0 : g + 1
+    o = table[g * PG + P_OWNER]!
+    channel = t.pgRefs[g]
   }
   // The merchant has no key `pg` for this slot: under `fallback`, the default channel.
   if ((t.modes[ordinal]! & FALLBACK) === 0) return undefined
@@ -309,10 +331,12 @@ const byPg = (t: FastTables, ordinal: number, merchant: number, request: Resolve
   return Miss.byPg(t.indexes[ordinal]!, request, pg, fallback)
 }
 
-const byDefault = (t: FastTables, ordinal: number, request: ResolveRequest): Outcome | undefined => {
-  const slot = slotIn(t, ordinal, request.tier, request.mode, request.purpose, request.paymentType)
+const byDefault = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest): Outcome | undefined => {
+  const slot = slotIn(request.tier, request.mode, request.purpose, request.paymentType)
   const bit = bitIn(request.payMethod)
   if (slot === -1 || bit === -1 || request.groupId !== undefined) return undefined
+  const ordinal = findNumber(numbers, mask, number)
+  if (!hasMode(t, ordinal, slot)) return undefined
   const first = ordinal * SLOTS + slot
   const channel = t.defaults[first]
   return channel !== undefined && (t.defaultMasks[first]! & bit) === bit ? success(channel, VIA_DEFAULT) : undefined

@@ -211,6 +211,22 @@ export const numberHash = (n: number): number => {
   return h ^ (h >>> 16)
 }
 
+/** Enters `number -> ordinal` in an open-addressing table of `[number, 1 + ordinal]` pairs (0: empty). */
+export const insertNumber = (table: Int32Array, mask: number, number: number, ordinal: number): void => {
+  let b = numberHash(number) & mask
+  while (table[2 * b + 1] !== 0 && table[2 * b] !== number) b = (b + 1) & mask
+  table[2 * b] = number
+  table[2 * b + 1] = ordinal + 1
+}
+
+/** The ordinal of `number` in a table that `insertNumber` fills, or -1. */
+export const findNumber = (table: Int32Array, mask: number, number: number): number => {
+  for (let b = numberHash(number) & mask;; b = (b + 1) & mask) {
+    const ordinal = table[2 * b + 1]! - 1
+    if (ordinal === -1 || table[2 * b] === number) return ordinal
+  }
+}
+
 /** A merchant code's hash: of its number when it is canonical (`number`, from `codeNumber`). */
 export const merchantHash = (code: string, number: number): number => (number === -1 ? packKey(code) : numberHash(number))
 
