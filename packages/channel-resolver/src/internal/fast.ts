@@ -275,13 +275,14 @@ const bitIn = (method: string | undefined): number => {
 }
 
 const byKey = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest, key: string): Outcome | undefined => {
-  const slot = slotIn(request.tier, request.mode, request.purpose, request.paymentType)
-  const bit = bitIn(request.payMethod)
-  if (slot === -1 || bit === -1 || !parseKey(key, uuid)) return undefined
+  if (!parseKey(key, uuid)) return undefined
   const keys = t.keys
   let g = home(keyHash(uuid), t.keyCapacity)
   let o = keys[g * KEY + K_OWNER]!
   let channel = t.keyRefs[g]
+  const slot = slotIn(request.tier, request.mode, request.purpose, request.paymentType)
+  const bit = bitIn(request.payMethod)
+  if (slot === -1 || bit === -1) return undefined
   const ordinal = findNumber(numbers, mask, number)
   if (!hasMode(t, ordinal, slot)) return undefined
   const owner = ordinal + 1
@@ -300,15 +301,17 @@ const byKey = (t: FastTables, numbers: Int32Array, mask: number, number: number,
 }
 
 const byPg = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest, pg: string): Outcome | undefined => {
-  const slot = slotIn(request.tier, request.mode, request.purpose, request.paymentType)
-  const bit = bitIn(request.payMethod)
-  if (slot === -1 || bit === -1 || request.groupId !== undefined) return undefined
+  // Only what the bucket's address needs comes first; the other checks run while it is fetched.
+  const m = modeIndex(request.mode)
+  const slot = m === -1 ? -1 : slotFor(m, request.purpose, request.paymentType)
+  if (slot === -1) return undefined
   const h = ownHash(slotHash(packKey(pg), slot), numberHash(number))
-  if (!packedFits()) return undefined
   const table = t.pg
   let g = home(h, t.pgCapacity)
   let o = table[g * PG + P_OWNER]!
   let channel = t.pgRefs[g]
+  const bit = bitIn(request.payMethod)
+  if (bit === -1 || !packedFits() || request.tier !== undefined || request.groupId !== undefined) return undefined
   const ordinal = findNumber(numbers, mask, number)
   if (!hasMode(t, ordinal, slot)) return undefined
   const owner = ordinal + 1
