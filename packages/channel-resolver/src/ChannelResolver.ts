@@ -141,12 +141,12 @@ export class Directory {
 
   /** Resolves a request against its merchant's index; `UnknownMerchant` when there is none. */
   resolve(request: ResolveRequest, random?: () => number): Result.Result<Resolution, ResolutionError> {
-    const code = request.merchant
-    const number = codeNumber(code)
-    if (this.fast !== undefined && number !== -1) {
-      const answer = resolveFast(this.fast, this.numbers, this.numberMask, number, request)
+    if (this.fast !== undefined) {
+      const answer = resolveFast(this.fast, this.numbers, this.numberMask, request)
       if (answer !== undefined) return answer
     }
+    const code = request.merchant
+    const number = codeNumber(code)
     const ordinal = number === -1 ? this.ordinals.get(code) : findNumber(this.numbers, this.numberMask, number)
     if (ordinal === undefined || ordinal === -1) return Miss.unknownMerchant(request)
     const rows = this.rows

@@ -236,25 +236,25 @@ const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8):
 }
 
 /**
- * The fast path's answer for a request of the merchant whose canonical code has `number`, or
- * undefined to leave it to the general path (which also answers unknown merchants). Its answers
- * are exactly the general path's. `numbers` and `mask` are the directory's table of merchant
- * ordinals by number.
+ * The fast path's answer for a request, or undefined to leave it to the general path (which also
+ * answers unknown merchants and codes that are not canonical). Its answers are exactly the
+ * general path's. `numbers` and `mask` are the directory's table of merchant ordinals by the
+ * number in their codes.
  *
  * A `pg` or key request computes its bucket from the request alone and reads it before looking
  * the merchant's ordinal up: both may miss the caches, and this way they wait together.
  *
  * Each kind of request (`channelKey`, `pg`, neither) is answered by a function of its own that
- * reads the request's other properties itself. Requests decoded from JSON come in as many object
+ * reads the request's other properties (the merchant too) itself. Requests decoded from JSON come in as many object
  * shapes as there are sets of present keys; a property read that sees more than four shapes
  * goes through V8's slow megamorphic lookup (~7 ns each). Split by kind, each read sees the
  * shapes of one kind only, and stays fast.
  */
-export const resolveFast = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest): Outcome | undefined => {
+export const resolveFast = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest): Outcome | undefined => {
   const key = request.channelKey
-  if (key !== undefined) return byKey(t, numbers, mask, number, request, key)
+  if (key !== undefined) return byKey(t, numbers, mask, request, key)
   const pg = request.pg
-  return pg !== undefined ? byPg(t, numbers, mask, number, request, pg) : byDefault(t, numbers, mask, number, request)
+  return pg !== undefined ? byPg(t, numbers, mask, request, pg) : byDefault(t, numbers, mask, request)
 }
 
 /** The slot of a request the fast path can answer (no tier, a known mode), or -1. */
@@ -274,8 +274,9 @@ const bitIn = (method: string | undefined): number => {
   return bit === 0 || bit === OVERFLOW ? -1 : bit
 }
 
-const byKey = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest, key: string): Outcome | undefined => {
-  if (!parseKey(key, uuid)) return undefined
+const byKey = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest, key: string): Outcome | undefined => {
+  const number = codeNumber(request.merchant)
+  if (number === -1 || !parseKey(key, uuid)) return undefined
   const keys = t.keys
   let g = home(keyHash(uuid), t.keyCapacity)
   let o = keys[g * KEY + K_OWNER]!
@@ -300,11 +301,12 @@ const byKey = (t: FastTables, numbers: Int32Array, mask: number, number: number,
   }
 }
 
-const byPg = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest, pg: string): Outcome | undefined => {
+const byPg = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest, pg: string): Outcome | undefined => {
   // Only what the bucket's address needs comes first; the other checks run while it is fetched.
+  const number = codeNumber(request.merchant)
   const m = modeIndex(request.mode)
   const slot = m === -1 ? -1 : slotFor(m, request.purpose, request.paymentType)
-  if (slot === -1) return undefined
+  if (slot === -1 || number === -1) return undefined
   const h = ownHash(slotHash(packKey(pg), slot), numberHash(number))
   const table = t.pg
   let g = home(h, t.pgCapacity)
@@ -326,18 +328,22 @@ const byPg = (t: FastTables, numbers: Int32Array, mask: number, number: number, 
     o = table[g * PG + P_OWNER]!
     channel = t.pgRefs[g]
   }
-  // The merchant has no key `pg` for this slot: under `fallback`, the default channel.
-  if ((t.modes[ordinal]! & FALLBACK) === 0) return undefined
+  // The merchant has no key `pg` for this slot: under `strict`, or with no default channel, the
+  // error; under `fallback`, the default channel (unless it lacks the method and a later one in
+  // the default list may take it: the general path).
+  const self = t.indexes[ordinal]!
+  if ((t.modes[ordinal]! & FALLBACK) === 0) return Miss.byPg(self, request, pg, undefined)
   const first = ordinal * SLOTS + slot
   const fallback = t.defaults[first]
-  if (fallback === undefined || (t.defaultMasks[first]! & bit) !== bit) return undefined
-  return Miss.byPg(t.indexes[ordinal]!, request, pg, fallback)
+  if (fallback === undefined) return Miss.byPg(self, request, pg, undefined)
+  return (t.defaultMasks[first]! & bit) === bit ? Miss.byPg(self, request, pg, fallback) : undefined
 }
 
-const byDefault = (t: FastTables, numbers: Int32Array, mask: number, number: number, request: ResolveRequest): Outcome | undefined => {
+const byDefault = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest): Outcome | undefined => {
+  const number = codeNumber(request.merchant)
   const slot = slotIn(request.tier, request.mode, request.purpose, request.paymentType)
   const bit = bitIn(request.payMethod)
-  if (slot === -1 || bit === -1 || request.groupId !== undefined) return undefined
+  if (slot === -1 || bit === -1 || number === -1 || request.groupId !== undefined) return undefined
   const ordinal = findNumber(numbers, mask, number)
   if (!hasMode(t, ordinal, slot)) return undefined
   const first = ordinal * SLOTS + slot
