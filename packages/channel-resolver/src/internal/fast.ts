@@ -267,6 +267,12 @@ const slotIn = (tier: unknown, mode: string, purpose: string | undefined, paymen
 const hasMode = (t: FastTables, ordinal: number, slot: number): boolean =>
   ordinal !== -1 && (t.modes[ordinal]! & (slot < 6 ? 1 : 2)) !== 0
 
+/**
+ * Whether the default channel at `first` takes the method `bit` (0: any). Without a method the
+ * mask is not read: a line less to fetch for most requests.
+ */
+const takes = (t: FastTables, first: number, bit: number): boolean => bit === 0 || (t.defaultMasks[first]! & bit) !== 0
+
 /** The bit of a requested pay method for the fast path (0: any), or -1 to leave it to the general path. */
 const bitIn = (method: string | undefined): number => {
   if (method === undefined) return 0
@@ -336,7 +342,7 @@ const byPg = (t: FastTables, numbers: Int32Array, mask: number, request: Resolve
   const first = ordinal * SLOTS + slot
   const fallback = t.defaults[first]
   if (fallback === undefined) return Miss.byPg(self, request, pg, undefined)
-  return (t.defaultMasks[first]! & bit) === bit ? Miss.byPg(self, request, pg, fallback) : undefined
+  return takes(t, first, bit) ? Miss.byPg(self, request, pg, fallback) : undefined
 }
 
 const byDefault = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest): Outcome | undefined => {
@@ -348,5 +354,5 @@ const byDefault = (t: FastTables, numbers: Int32Array, mask: number, request: Re
   if (!hasMode(t, ordinal, slot)) return undefined
   const first = ordinal * SLOTS + slot
   const channel = t.defaults[first]
-  return channel !== undefined && (t.defaultMasks[first]! & bit) === bit ? success(channel, VIA_DEFAULT) : undefined
+  return channel !== undefined && takes(t, first, bit) ? success(channel, VIA_DEFAULT) : undefined
 }
