@@ -33,6 +33,24 @@ describe("Directory", () => {
     expect(Result.getOrThrow(directory.resolve({ merchant: code, mode: "test", pg: "uplus.B", payMethod: "vbank" })).channel.key).toBe(b.key)
   })
 
+  it("answers a pay method that no channel took when it was last asked for, once one does", () => {
+    // Pay methods get their bits process-wide as indexes are built; a method asked for before
+    // any channel takes it must not keep the answer "no channel takes it" afterwards.
+    const method = "only-in-this-test"
+    const ask = { merchant: code, mode: "test", pg: "kcp", payMethod: method } as const
+    for (const fastPath of [false, true]) {
+      const before = ChannelResolver.directory([shop], { fastPath }).resolve(ask)
+      expect(Result.isFailure(before) && before.failure._tag).toBe("ChannelNotFound")
+    }
+    const taking = { ...channel({ pg: "kcp", mid: "T" }), payMethods: [method] } as unknown as PaymentChannel.PaymentChannel
+    const later = index({ channels: [a, taking] })
+    for (const fastPath of [false, true]) {
+      const after = ChannelResolver.directory([later], { fastPath }).resolve(ask)
+      expect(Result.getOrThrow(after).channel.key).toBe(taking.key)
+    }
+    expect(Result.getOrThrow(ChannelIndex.resolve(later, ask)).channel.key).toBe(taking.key)
+  })
+
   it("finds merchants whose code is not `imp` and eight digits, beside those whose code is", () => {
     // Only a cast can make such a merchant; the directory still serves it, through its map.
     const legacyCode = "legacy-shop-7"

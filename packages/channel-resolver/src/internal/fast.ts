@@ -12,7 +12,6 @@ import {
   listOf,
   MAIN,
   findNumber,
-  numberHash,
   methodBit,
   modeIndex,
   OVERFLOW,
@@ -66,9 +65,9 @@ const FALLBACK = 4
 
 const DELETED = -1
 
-/** The hash of a `pg` entry of one merchant: its `slotHash` mixed with the merchant code's hash. */
-const ownHash = (h: number, merchant: number): number => {
-  let x = h ^ Math.imul(merchant, 0x9e3779b1)
+/** The hash of a `pg` entry of one merchant: its `slotHash` mixed with the number in the merchant's code. */
+const ownHash = (h: number, number: number): number => {
+  let x = h ^ Math.imul(number, 0x9e3779b1)
   x = Math.imul(x ^ (x >>> 15), 0x85ebca6b)
   return x ^ (x >>> 13)
 }
@@ -146,7 +145,6 @@ export class FastTables {
     if (number === -1) return
     const owner = ordinal + 1
     const at = base + MAIN
-    const merchant = numberHash(number)
     const mask = cells[at + S_PG_MASK]!
     const table = base + cells[at + S_PG]!
     const pg = this.pg
@@ -155,7 +153,7 @@ export class FastTables {
       const first = cells[k + 1]! - 1
       const n = cells[k + 3]!
       if (first === -1 || n === -1) continue
-      const h = ownHash(cells[k]!, merchant)
+      const h = ownHash(cells[k]!, number)
       let g = home(h, this.pgCapacity)
       if (adding) {
         while (pg[g * PG + P_OWNER]! > 0) g = g + 1 === this.pgCapacity ? 0 : g + 1
@@ -251,10 +249,11 @@ const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8):
  * shapes of one kind only, and stays fast.
  */
 export const resolveFast = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest): Outcome | undefined => {
-  const key = request.channelKey
-  if (key !== undefined) return byKey(t, numbers, mask, request, key)
+  // `pg` first, the commonest kind; `byPg` hands the rare request with a key as well to `byKey`.
   const pg = request.pg
-  return pg !== undefined ? byPg(t, numbers, mask, request, pg) : byDefault(t, numbers, mask, request)
+  if (pg !== undefined) return byPg(t, numbers, mask, request, pg)
+  const key = request.channelKey
+  return key !== undefined ? byKey(t, numbers, mask, request, key) : byDefault(t, numbers, mask, request)
 }
 
 /** The slot of a request the fast path can answer (no tier, a known mode), or -1. */
@@ -308,12 +307,14 @@ const byKey = (t: FastTables, numbers: Int32Array, mask: number, request: Resolv
 }
 
 const byPg = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest, pg: string): Outcome | undefined => {
+  const key = request.channelKey
+  if (key !== undefined) return byKey(t, numbers, mask, request, key)
   // Only what the bucket's address needs comes first; the other checks run while it is fetched.
   const number = codeNumber(request.merchant)
   const m = modeIndex(request.mode)
   const slot = m === -1 ? -1 : slotFor(m, request.purpose, request.paymentType)
   if (slot === -1 || number === -1) return undefined
-  const h = ownHash(slotHash(packKey(pg), slot), numberHash(number))
+  const h = ownHash(slotHash(packKey(pg), slot), number)
   const table = t.pg
   let g = home(h, t.pgCapacity)
   let o = table[g * PG + P_OWNER]!

@@ -82,17 +82,32 @@ export const slotOf = (mode: string, type: string): number => {
 export const OVERFLOW = 1 << 31
 const methodIds = new Map<string, number>()
 
+/**
+ * The last method `methodBit` was asked about, and its bit. Decoded requests name the same few
+ * methods, and JSON decoding interns short strings, so this usually answers by one pointer
+ * comparison instead of a map lookup.
+ */
+let lastMethod: string | undefined
+let lastBit = 0
+
 /** The bit of a pay method (interning it), `OVERFLOW` for methods past bit 30. */
 const internMethod = (method: string): number => {
   let id = methodIds.get(method)
-  if (id === undefined) methodIds.set(method, id = methodIds.size)
+  if (id === undefined) {
+    methodIds.set(method, id = methodIds.size)
+    lastMethod = undefined
+  }
   return id < 31 ? 1 << id : OVERFLOW
 }
 
 /** The bit of a requested pay method: 0 when no channel anywhere takes it, `OVERFLOW` past bit 30. */
 export const methodBit = (method: string): number => {
+  if (method === lastMethod) return lastBit
   const id = methodIds.get(method)
-  return id === undefined ? 0 : id < 31 ? 1 << id : OVERFLOW
+  const bit = id === undefined ? 0 : id < 31 ? 1 << id : OVERFLOW
+  lastMethod = method
+  lastBit = bit
+  return bit
 }
 
 /** Where the merchant's own scope starts in its region. */
