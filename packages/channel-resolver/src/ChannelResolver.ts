@@ -254,10 +254,10 @@ export interface DirectoryOptions {
   /**
    * Keep, besides each merchant's tables, lookup tables shared by all merchants and addressed by
    * the request alone, which answer most requests with one round trip to memory instead of three
-   * or four (default: false). Over 10,000 merchants they made random-order traffic about 20%
-   * faster and Zipf-skewed traffic about 5% faster, and long runs of one merchant's requests about
-   * 35% slower (that merchant's own tables stay in cache; shared ones do not). They about double
-   * the directory's memory.
+   * or four (default: false). Over 10,000 merchants they made random-order traffic about 25%
+   * faster and Zipf-skewed traffic about 5-10% faster, and long runs of one merchant's requests
+   * about 40% slower (that merchant's own tables stay in cache; shared ones do not). They about
+   * double the directory's memory.
    */
   readonly fastPath?: boolean | undefined
 }
