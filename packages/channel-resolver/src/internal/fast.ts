@@ -34,15 +34,16 @@ import {
 // A directory's fast path. A `pg` hit in a merchant's own tables is a chain of loads that each
 // wait for the one before: the merchant, its row, the bucket, the channel. Here every merchant's
 // entries live in tables shared by the whole directory and addressed by hashes of the request
-// alone (the merchant code, the `pg` string, the slot; or the key's UUID), with the channel
-// references in arrays parallel to the buckets. So the merchant's ordinal, the bucket and the
-// channel are all fetched at once, and the ordinal only confirms the bucket's owner.
+// alone (the number in the merchant code, the `pg` string, the slot; or the key's UUID), with the
+// channel references in arrays parallel to the buckets. So the bucket and the channel are read
+// first, and the merchant's ordinal, looked up while they are fetched, only confirms the owner.
 //
 // The fast path answers what is common and cheap to prove: hits whose first channel takes the
-// pay method, fallbacks of `pg` strings the merchant has no key for, and `channelKey` answers of
-// the merchant's own scope. Anything else (a tier, a group, a pay method only a later channel
-// takes, a `pg` string too long or too wide for a bucket, a strict miss, a key that is not
-// canonical) goes to the general path over the merchant's region, which answers everything.
+// pay method, fallbacks and strict misses of `pg` strings the merchant has no key for, and
+// `channelKey` answers of the merchant's own scope. Anything else (a tier, a group, a pay method
+// only a later channel takes, a `pg` string too long or too wide for a bucket, a key or merchant
+// code that is not canonical) goes to the general path over the merchant's region, which answers
+// everything.
 //
 // pg bucket:  `[hash, owner, length, mask of the first channel, packed chars x 8]`
 // key bucket: `[u0, u1, u2, u3, owner, slot, mask, 0]`
@@ -243,10 +244,10 @@ const sameCells = (a: Int32Array, at: number, b: Int32Array, bt: number, n = 8):
  * the merchant's ordinal up: both may miss the caches, and this way they wait together.
  *
  * Each kind of request (`channelKey`, `pg`, neither) is answered by a function of its own that
- * reads the request's other properties (the merchant too) itself. Requests decoded from JSON come in as many object
- * shapes as there are sets of present keys; a property read that sees more than four shapes
- * goes through V8's slow megamorphic lookup (~7 ns each). Split by kind, each read sees the
- * shapes of one kind only, and stays fast.
+ * reads the request's other properties (the merchant too) itself. Requests decoded from JSON
+ * come in as many object shapes as there are sets of present keys; a property read that sees
+ * more than four shapes goes through V8's slow megamorphic lookup (~7 ns each). Split by kind,
+ * each read sees the shapes of one kind only, and stays fast.
  */
 export const resolveFast = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest): Outcome | undefined => {
   // `pg` first, the commonest kind; `byPg` hands the rare request with a key as well to `byKey`.
