@@ -159,33 +159,24 @@ let packedInline = false
 
 /**
  * Hashes a `pg` string and packs its characters four to a cell into `packed`, in one pass. The
- * hash is defined for every string (a wider character just mixes into its neighbours' bits).
+ * hash is defined for every string (a wider character just mixes into its neighbours' bits). A
+ * plain loop: it is inlined into the hot paths, which have a budget for inlined code.
  */
 export const packKey = (text: string): number => {
   const n = text.length
   let h = 0x811c9dc5 | 0
   let wide = 0
-  let i = 0
-  // Four characters a step: a whole cell of `packed` at a time.
-  for (; i + 4 <= n; i += 4) {
-    const a = text.charCodeAt(i)
-    const b = text.charCodeAt(i + 1)
-    const c = text.charCodeAt(i + 2)
-    const d = text.charCodeAt(i + 3)
-    wide |= a | b | c | d
-    const word = a | (b << 8) | (c << 16) | (d << 24)
-    if (i < INLINE_CHARS) packed[i >> 2] = word
-    h = Math.imul(h ^ word, 0x01000193)
-  }
-  if (i < n) {
-    let word = 0
-    for (let shift = 0; i < n; i++, shift += 8) {
-      const c = text.charCodeAt(i)
-      wide |= c
-      word |= c << shift
+  let word = 0
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    wide |= c
+    word |= c << ((i & 3) << 3)
+    // A cell is full, or the string ends: it joins the hash and, among the first 32, `packed`.
+    if ((i & 3) === 3 || i === n - 1) {
+      if (i < INLINE_CHARS) packed[i >> 2] = word
+      h = Math.imul(h ^ word, 0x01000193)
+      word = 0
     }
-    if (n < INLINE_CHARS) packed[n >> 2] = word
-    h = Math.imul(h ^ word, 0x01000193)
   }
   packedInline = n <= INLINE_CHARS && wide <= 0xff
   return Math.imul(h ^ n, 0x01000193)
