@@ -10,7 +10,7 @@ import * as ChannelIndex from "./ChannelIndex.ts"
 import { type IndexState, resolveIn } from "./internal/core.ts"
 import { entriesOf, FastTables, resolveFast } from "./internal/fast.ts"
 import * as Miss from "./internal/miss.ts"
-import { codeNumber, findNumber, HEADER, insertNumber, MAIN } from "./internal/table.ts"
+import { codeNumber, findNumber, HEADER, insertNumber, MAIN, removeNumber } from "./internal/table.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
@@ -54,7 +54,7 @@ export class Directory {
   private readonly free: Array<number> = []
   /**
    * Ordinal by the number of a canonical merchant code: an open-addressing table of
-   * `[number, 1 + ordinal]` (0: empty), at most half full, remade on growth and deletes.
+   * `[number, 1 + ordinal]` (0: empty), at most half full, remade when it grows.
    */
   private numbers = new Int32Array(64)
   private numberMask = 31
@@ -132,7 +132,8 @@ export class Directory {
     if (ordinal === undefined) return false
     this.unlist(ordinal)
     this.ordinals.delete(merchant)
-    this.renumber()
+    const number = codeNumber(merchant)
+    if (number !== -1) removeNumber(this.numbers, this.numberMask, number)
     this.indexes[ordinal] = undefined
     this.free.push(ordinal)
     this.compactIfWasteful()

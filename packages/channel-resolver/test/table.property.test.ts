@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { codeNumber, findNumber, insertNumber, packedFits, packKey, parseKey } from "../src/internal/table.ts"
+import { codeNumber, findNumber, insertNumber, packedFits, packKey, parseKey, removeNumber } from "../src/internal/table.ts"
 
 // The hot path's string readers, each against an oracle written the plain way (a regular
 // expression and `parseInt`), on canonical values, values one edit away from canonical, and
@@ -81,6 +81,29 @@ describe("the hot path's string readers", () => {
       numbers.forEach((n, ordinal) => insertNumber(table, capacity - 1, n, ordinal))
       numbers.forEach((n, ordinal) => expect(findNumber(table, capacity - 1, n)).toBe(ordinal))
       for (const n of probes) expect(findNumber(table, capacity - 1, n)).toBe(numbers.indexOf(n))
+    }))
+  })
+
+  it("after removals, the number table finds exactly the numbers still in it", () => {
+    // A small table (numbers crowd into long probe runs) and removals in any order, some of
+    // numbers never entered.
+    const entry = fc.integer({ min: 0, max: 99_999_999 })
+    fc.assert(fc.property(fc.uniqueArray(entry, { maxLength: 60 }), fc.array(fc.oneof(entry, fc.nat(59)), { maxLength: 80 }), (numbers, picks) => {
+      let capacity = 4
+      while (capacity < 2 * numbers.length) capacity *= 2
+      const mask = capacity - 1
+      const table = new Int32Array(2 * capacity)
+      const held = new Map<number, number>()
+      numbers.forEach((n, ordinal) => {
+        insertNumber(table, mask, n, ordinal)
+        held.set(n, ordinal)
+      })
+      for (const pick of picks) {
+        const n = pick < 60 ? numbers[pick] ?? pick : pick
+        removeNumber(table, mask, n)
+        held.delete(n)
+        for (const m of numbers) expect(findNumber(table, mask, m)).toBe(held.get(m) ?? -1)
+      }
     }))
   })
 })

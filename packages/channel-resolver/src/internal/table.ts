@@ -225,6 +225,28 @@ export const insertNumber = (table: Int32Array, mask: number, number: number, or
   table[2 * b + 1] = ordinal + 1
 }
 
+/**
+ * Takes `number` out of a table that `insertNumber` fills (nothing if it is not there). Later
+ * entries of its probe run move back into the gap, so lookups need no tombstones and a delete
+ * costs a few entries, not the table.
+ */
+export const removeNumber = (table: Int32Array, mask: number, number: number): void => {
+  let i = numberHash(number) & mask
+  while (table[2 * i + 1] !== 0 && table[2 * i] !== number) i = (i + 1) & mask
+  if (table[2 * i + 1] === 0) return
+  for (let j = (i + 1) & mask; table[2 * j + 1] !== 0; j = (j + 1) & mask) {
+    // The entry at `j` may fill the gap at `i` when `i` lies on its way from its home to `j`.
+    const home = numberHash(table[2 * j]!) & mask
+    if (((j - home) & mask) >= ((j - i) & mask)) {
+      table[2 * i] = table[2 * j]!
+      table[2 * i + 1] = table[2 * j + 1]!
+      i = j
+    }
+  }
+  table[2 * i] = 0
+  table[2 * i + 1] = 0
+}
+
 /** The ordinal of `number` in a table that `insertNumber` fills, or -1. */
 export const findNumber = (table: Int32Array, mask: number, number: number): number => {
   for (let b = numberHash(number) & mask;; b = (b + 1) & mask) {
