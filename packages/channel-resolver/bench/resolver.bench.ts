@@ -59,7 +59,8 @@ const decode = (texts: ReadonlyArray<string>): ReadonlyArray<ResolveRequest> => 
 const requestTexts = asTexts(Array.from({ length: REQUESTS }, () => request()))
 const requests = decode(requestTexts)
 
-const ROUNDS = 5
+// Nine passes: this VM has brief slow spells, and a median of nine is less moved by one than a median of five.
+const ROUNDS = 9
 const NAIVE_BUDGET_MS = 4_000
 let sink = 0
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
