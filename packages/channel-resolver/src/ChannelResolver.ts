@@ -107,13 +107,11 @@ export class Directory {
     if (ordinal === undefined) {
       ordinal = this.free.pop() ?? this.indexes.length
       this.ordinals.set(self.code, ordinal)
+      // A code that is not canonical is found through `ordinals` alone.
       const number = codeNumber(self.code)
-      if (number === -1) {
-        // Only the map serves this code.
-      } else if (2 * this.ordinals.size > this.numberMask + 1) {
-        this.renumber()
-      } else {
-        insertNumber(this.numbers, this.numberMask, number, ordinal)
+      if (number !== -1) {
+        if (2 * this.ordinals.size > this.numberMask + 1) this.renumber()
+        else insertNumber(this.numbers, this.numberMask, number, ordinal)
       }
     } else {
       this.unlist(ordinal)

@@ -28,7 +28,8 @@ import {
   S_PG_MASK,
   S_RECORDS,
   samePacked,
-  slotHash
+  slotHash,
+  SLOTS
 } from "./table.ts"
 
 // A directory's fast path. A `pg` hit in a merchant's own tables is a chain of loads that each
@@ -61,7 +62,6 @@ const KEY = 8
 const K_OWNER = 4
 const K_SLOT = 5
 const K_MASK = 6
-const SLOTS = 12
 const FALLBACK = 4
 
 const DELETED = -1
@@ -78,8 +78,9 @@ const home = (h: number, capacity: number): number => Math.floor(((h >>> 0) / 42
 
 const uuid = new Int32Array(4)
 
-/** How many entries a merchant puts in the shared tables: `[pg, keys]`. */
+/** How many entries a merchant puts in the shared tables: `[pg, keys]` (none for a code that is not canonical). */
 export const entriesOf = (self: IndexState): readonly [number, number] => {
+  if (codeNumber(self.code) === -1) return [0, 0]
   const cells = self.cells
   let pg = 0
   const mask = cells[MAIN + S_PG_MASK]!
@@ -265,7 +266,7 @@ const slotIn = (tier: unknown, mode: string, purpose: string | undefined, paymen
 
 /** Whether the merchant at `ordinal` (-1: none) has channels of the slot's mode. */
 const hasMode = (t: FastTables, ordinal: number, slot: number): boolean =>
-  ordinal !== -1 && (t.modes[ordinal]! & (slot < 6 ? 1 : 2)) !== 0
+  ordinal !== -1 && (t.modes[ordinal]! & (slot < SLOTS / 2 ? 1 : 2)) !== 0
 
 /**
  * Whether the default channel at `first` takes the method `bit` (0: any). Without a method the
@@ -310,10 +311,8 @@ const byKey = (t: FastTables, numbers: Int32Array, mask: number, request: Resolv
 const byPg = (t: FastTables, numbers: Int32Array, mask: number, request: ResolveRequest, pg: string): Outcome | undefined => {
   const key = request.channelKey
   if (key !== undefined) return byKey(t, numbers, mask, request, key)
-  // Only what the bucket's address needs comes first; the other checks run while it is fetched.
   const number = codeNumber(request.merchant)
-  const m = modeIndex(request.mode)
-  const slot = m === -1 ? -1 : slotFor(m, request.purpose, request.paymentType)
+  const slot = slotIn(request.tier, request.mode, request.purpose, request.paymentType)
   if (slot === -1 || number === -1) return undefined
   const h = ownHash(slotHash(packKey(pg), slot), number)
   const table = t.pg
@@ -321,7 +320,7 @@ const byPg = (t: FastTables, numbers: Int32Array, mask: number, request: Resolve
   let o = table[g * PG + P_OWNER]!
   let channel = t.pgRefs[g]
   const bit = bitIn(request.payMethod)
-  if (bit === -1 || !packedFits() || request.tier !== undefined || request.groupId !== undefined) return undefined
+  if (bit === -1 || !packedFits() || request.groupId !== undefined) return undefined
   const ordinal = findNumber(numbers, mask, number)
   if (!hasMode(t, ordinal, slot)) return undefined
   const owner = ordinal + 1

@@ -46,7 +46,8 @@ import { type ChannelGroup, ChannelTerms, type Merchant, type PaymentChannel } f
 type Channel = PaymentChannel.PaymentChannel
 
 const typeSlots = 6
-const slots = 2 * typeSlots
+/** Slots: two modes times six payment types. */
+export const SLOTS = 2 * typeSlots
 
 /**
  * The payment type's position, or -1 for a value outside the vocabulary. Dispatches on the
@@ -72,7 +73,7 @@ export const typeIndex = (type: string): number => {
 export const modeIndex = (mode: string): number => (mode === "test" ? 0 : mode === "live" ? 1 : -1)
 
 /** The slot of a mode and payment type, or -1 when either is unknown. */
-export const slotOf = (mode: string, type: string): number => {
+const slotOf = (mode: string, type: string): number => {
   const m = modeIndex(mode)
   const t = typeIndex(type)
   return m === -1 || t === -1 ? -1 : m * typeSlots + t
@@ -182,13 +183,13 @@ export const packKey = (text: string): number => {
   return Math.imul(h ^ n, 0x01000193)
 }
 
+/** Whether the string last given to `packKey` fits a bucket (at most 32 Latin-1 characters). */
+export const packedFits = (): boolean => packedInline
+
 /**
  * Whether the `n` characters last given to `packKey` (which must have found them inline) equal
  * the packed characters at `cells[at]`.
  */
-/** Whether the string last given to `packKey` fits a bucket (at most 32 Latin-1 characters). */
-export const packedFits = (): boolean => packedInline
-
 export const samePacked = (cells: Int32Array, at: number, n: number): boolean => {
   for (let i = 0; i < (n + 3) >> 2; i++) if (cells[at + i] !== packed[i]) return false
   return true
@@ -212,7 +213,7 @@ export const codeNumber = (code: unknown): number => {
   return n
 }
 
-export const numberHash = (n: number): number => {
+const numberHash = (n: number): number => {
   const h = Math.imul(n, 0x9e3779b1)
   return h ^ (h >>> 16)
 }
@@ -254,9 +255,6 @@ export const findNumber = (table: Int32Array, mask: number, number: number): num
     if (ordinal === -1 || table[2 * b] === number) return ordinal
   }
 }
-
-/** A merchant code's hash: of its number when it is canonical (`number`, from `codeNumber`). */
-export const merchantHash = (code: string, number: number): number => (number === -1 ? packKey(code) : numberHash(number))
 
 const KEY_PREFIX = "channel-key-"
 const KEY_LENGTH = KEY_PREFIX.length + 36
@@ -431,7 +429,7 @@ export interface Scope {
 }
 
 /** A built region with its scopes and the channels whose keys are not canonical. */
-export interface Built {
+interface Built {
   readonly cells: Int32Array
   readonly main: Scope
   readonly tiers: ReadonlyMap<string, Scope>
@@ -452,16 +450,20 @@ const channelInfo = (channels: ReadonlyArray<Channel>): Int32Array => {
   return info
 }
 
-/**
- * Appends a body answering from `list` (channel numbers in search order); returns per slot the
- * first channel of its list, -1 for a slot without one.
- */
-const pushBody = (out: Array<number>, list: ReadonlyArray<number>, info: Int32Array): Int32Array => {
-  const firsts = new Int32Array(slots).fill(-1)
+/** Per slot, what a body answers: its list's first channel and where the list starts (-1: none). */
+interface BodyAnswers {
+  readonly firsts: Int32Array
+  readonly lists: Int32Array
+}
+
+/** Appends a body answering from `list` (channel numbers in search order). */
+const pushBody = (out: Array<number>, list: ReadonlyArray<number>, info: Int32Array): BodyAnswers => {
+  const firsts = new Int32Array(SLOTS).fill(-1)
+  const lists = new Int32Array(SLOTS).fill(-1)
   const presentAt = out.length
   out.push(0)
   let present = 0
-  for (let s = 0; s < slots; s++) {
+  for (let s = 0; s < SLOTS; s++) {
     let union = 0
     let start = -1
     for (const c of list) {
@@ -475,6 +477,7 @@ const pushBody = (out: Array<number>, list: ReadonlyArray<number>, info: Int32Ar
         out.push(0)
         present |= 1 << s
         firsts[s] = c
+        lists[s] = start
       }
       out.push(mask, c)
       out[start]!++
@@ -482,14 +485,7 @@ const pushBody = (out: Array<number>, list: ReadonlyArray<number>, info: Int32Ar
     }
   }
   out[presentAt] = present
-  return firsts
-}
-
-/** `listOf` over the region being built. */
-const listOfOut = (out: ReadonlyArray<number>, body: number, slot: number): number => {
-  let p = body + 1
-  for (let below = out[body]! & ((1 << slot) - 1); below !== 0; below &= below - 1) p += 1 + 2 * out[p]!
-  return p
+  return { firsts, lists }
 }
 
 const push = <K>(map: Map<K, Array<number>>, key: K, value: number): void => {
@@ -529,8 +525,8 @@ const pushScope = (
     const c = defaults[m] === undefined ? undefined : byKey.get(defaults[m]!)
     if (c !== undefined && memberSet.has(c) && modeIndex(channels[c]!.mode) === m) preferred.push(c)
   }
-  const firsts = pushBody(out, [...preferred, ...members.filter((c) => !preferred.includes(c))], info)
-  for (let s = 0; s < slots; s++) out[at + S_FIRST + s] = firsts[s]! + 1
+  const { firsts } = pushBody(out, [...preferred, ...members.filter((c) => !preferred.includes(c))], info)
+  for (let s = 0; s < SLOTS; s++) out[at + S_FIRST + s] = firsts[s]! + 1
   const keyed = new Map<string, Array<number>>()
   for (const c of members) {
     const { mid, pg } = channels[c]!
@@ -551,7 +547,6 @@ const pushScope = (
   out[at + S_PG_MASK] = buckets - 1
   out[at + S_PG] = table
   for (const [key, list] of keyed) {
-    const body = out.length
     const answers = pushBody(out, list, info)
     const h0 = packKey(key)
     const inline = packedInline
@@ -561,15 +556,15 @@ const pushScope = (
       out.push(key.length)
       for (let i = 0; i < key.length; i += 2) out.push(pair(key, i))
     }
-    for (let s = 0; s < slots; s++) {
-      if (answers[s] === -1) continue
+    for (let s = 0; s < SLOTS; s++) {
+      if (answers.firsts[s] === -1) continue
       const h = slotHash(h0, s)
       let b = h & (buckets - 1)
       while (out[table + PG_BUCKET * b + 1] !== 0) b = (b + 1) & (buckets - 1)
       const k = table + PG_BUCKET * b
       out[k] = h
-      out[k + 1] = answers[s]! + 1
-      out[k + 2] = listOfOut(out, body, s)
+      out[k + 1] = answers.firsts[s]! + 1
+      out[k + 2] = answers.lists[s]!
       if (inline) {
         out[k + 3] = key.length
         for (let i = 0; i < (key.length + 3) >> 2; i++) out[k + 4 + i] = packed[i]!
@@ -619,12 +614,12 @@ export const build = (
   for (const [tier, assigned] of tiers) scopes.set(tier, pushScope(out, tier, assigned, channels, info, byKey, merchant, groups))
   const records = out.length
   const u = new Int32Array(4)
-  let canonical = 0
+  const canonical: Array<number> = []
   let oddKeys: Map<string, number> | undefined
   for (let c = 0; c < channels.length; c++) {
     out.push(info[2 * c]!, info[2 * c + 1]!)
     if (parseKey(channels[c]!.key, u)) {
-      canonical++
+      canonical.push(c)
       out.push(u[0]!, u[1]!, u[2]!, u[3]!)
     } else {
       ;(oddKeys ??= new Map()).set(channels[c]!.key, c)
@@ -632,11 +627,12 @@ export const build = (
     }
   }
   let buckets = 2
-  while (buckets < 2 * canonical) buckets *= 2
+  while (buckets < 2 * canonical.length) buckets *= 2
   const keys = out.length
   for (let i = 0; i < 2 * buckets; i++) out.push(0)
-  for (let c = 0; c < channels.length; c++) {
-    if (!parseKey(channels[c]!.key, u)) continue
+  for (const c of canonical) {
+    // The UUID as the record holds it.
+    for (let i = 0; i < 4; i++) u[i] = out[records + RECORD * c + 2 + i]!
     let b = keyHash(u) & (buckets - 1)
     while (out[keys + 2 * b + 1] !== 0) b = (b + 1) & (buckets - 1)
     out[keys + 2 * b] = u[0]!
