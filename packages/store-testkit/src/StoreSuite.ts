@@ -94,7 +94,6 @@ export const suite = <R = never, E = unknown>(
     }
   })
 
-
 /**
  * For an adapter whose suites need a database server: the connection string in the environment
  * variable `variable`, or undefined after registering what stands in for the suite `name`.
