@@ -6,8 +6,10 @@
  */
 import { ApiKey, Identifiers } from "@paymux/domain"
 import { Repositories, SecretHasher, StoreError, Transaction } from "@paymux/store"
-import { Clock, Effect, type Redacted } from "effect"
-import { type AdminError, type AdminServices, Unauthenticated } from "./AdminError.ts"
+import { Clock, Effect, Redacted } from "effect"
+import * as Access from "./Access.ts"
+import { invalidating } from "./AccessCache.ts"
+import type { AdminError, AdminServices } from "./AdminError.ts"
 import { audit } from "./internal/audit.ts"
 
 /**
@@ -80,7 +82,10 @@ export const issue = (input: {
       return saved
     }))
     return { key: view(saved, now), secret }
-  })
+  }).pipe(
+    // A new id cannot be cached yet, unless someone tried it first: forget that too.
+    Effect.tap((issued) => invalidating((cache) => cache.invalidateKey(issued.key.id))(Effect.void))
+  )
 
 /**
  * @since 0.1.0
@@ -125,7 +130,7 @@ export const rotate = (merchant: string, id: string): Effect.Effect<IssuedKey, A
       return saved
     }))
     return { key: view(saved, now), secret }
-  })
+  }).pipe(invalidating((cache) => cache.invalidateKey(id)))
 
 /**
  * @since 0.1.0
@@ -144,7 +149,7 @@ export const revoke = (merchant: string, id: string): Effect.Effect<ApiKeyView, 
       return saved
     }))
     return view(saved, now)
-  })
+  }).pipe(invalidating((cache) => cache.invalidateKey(id)))
 
 /**
  * Checks a presented key id and secret. Any failure (unknown id, wrong secret, expired, revoked)
@@ -156,16 +161,8 @@ export const revoke = (merchant: string, id: string): Effect.Effect<ApiKeyView, 
  */
 export const verify = (id: string, secret: string | Redacted.Redacted<string>): Effect.Effect<ApiKeyView, AdminError, AdminServices> =>
   Effect.gen(function*() {
+    const identity = yield* Access.authenticate({ _tag: "Secret", keyId: id, secret: typeof secret === "string" ? secret : Redacted.value(secret) })
     const keys = yield* Repositories.ApiKeyRepository
     const now = yield* Clock.currentTimeMillis
-    const decoded = Identifiers.decodeApiKeyId(id)
-    const found = decoded._tag === "Success"
-      ? yield* keys.get(decoded.success).pipe(
-        Effect.map((k): ApiKey.ApiKey | undefined => k),
-        Effect.catchTag("StoreError", (e) => e.reason._tag === "NotFound" ? Effect.succeed(undefined) : Effect.fail(e))
-      )
-      : undefined
-    const matches = yield* SecretHasher.verify(secret, found?.secretHash ?? "0".repeat(64))
-    if (found === undefined || !matches || !ApiKey.isActive(found, now)) return yield* new Unauthenticated()
-    return view(found, now)
+    return view(yield* keys.get(identity.keyId as Identifiers.ApiKeyId), now)
   })

@@ -107,6 +107,20 @@ export const list = (merchant: string, filter: { readonly mode?: ChannelTerms.Mo
   })
 
 /**
+ * The channels assigned to one of the merchant's tiers (what a call with a `Tier` sees).
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const listForTier = (merchant: string, tier: string): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* merchantCode(merchant)
+    const t = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
+    const channels = yield* Repositories.ChannelRepository
+    return yield* channels.listForTier(code, t)
+  })
+
+/**
  * @since 0.1.0
  * @category use cases
  */

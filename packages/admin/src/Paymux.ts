@@ -15,6 +15,8 @@ import { Effect, type Layer, ManagedRuntime } from "effect"
 import * as Layer_ from "effect/Layer"
 import { Actor, type ActorInfo, Catalog } from "./AdminContext.ts"
 import type { AdminError, AdminServices } from "./AdminError.ts"
+import * as Access from "./Access.ts"
+import * as AccessCache from "./AccessCache.ts"
 import * as ApiKeys from "./ApiKeys.ts"
 import * as Audit from "./Audit.ts"
 import * as ChannelGroups from "./ChannelGroups.ts"
@@ -45,7 +47,8 @@ const channelOps = {
   remove: Channels.remove,
   setDefault: Channels.setDefault,
   assign: Channels.assign,
-  unassign: Channels.unassign
+  unassign: Channels.unassign,
+  listForTier: Channels.listForTier
 }
 const groupOps = { create: ChannelGroups.create, list: ChannelGroups.list }
 const webhookOps = {
@@ -70,6 +73,10 @@ const whitelistOps = {
 }
 const apiKeyOps = { issue: ApiKeys.issue, list: ApiKeys.list, rotate: ApiKeys.rotate, revoke: ApiKeys.revoke, verify: ApiKeys.verify }
 const auditOps = { list: Audit.list }
+const accessOps: {
+  readonly authenticate: (credential: Access.Credential) => Effect.Effect<Access.Identity, AdminError, AdminServices>
+  readonly admit: (identity: Access.Identity, call: Access.Call) => Effect.Effect<Access.Admission, AdminError, AdminServices>
+} = { authenticate: Access.authenticate, admit: Access.admit }
 
 /**
  * @since 0.1.0
@@ -85,6 +92,8 @@ export interface Paymux {
   readonly whitelist: Promisified<typeof whitelistOps>
   readonly apiKeys: Promisified<typeof apiKeyOps>
   readonly audit: Promisified<typeof auditOps>
+  /** Key authentication and whitelist admission, cached like the HTTP server does. */
+  readonly access: Promisified<typeof accessOps>
   /** Closes the store (database connections, pools). */
   readonly close: () => Promise<void>
 }
@@ -109,7 +118,7 @@ export const make = async (options: {
   readonly catalog?: PgCatalog.PgCatalog
   readonly actor?: ActorInfo
 }): Promise<Paymux> => {
-  const runtime = ManagedRuntime.make(Layer_.merge(options.store, ResolverCache.layer()))
+  const runtime = ManagedRuntime.make(Layer_.mergeAll(options.store, ResolverCache.layer(), AccessCache.layer()))
   await runtime.runPromiseExit(Effect.void).then(unwrap)
   const withContext = <A>(effect: Effect.Effect<A, AdminError, AdminServices>) => {
     let e = effect
@@ -131,6 +140,7 @@ export const make = async (options: {
     whitelist: all(whitelistOps),
     apiKeys: all(apiKeyOps),
     audit: all(auditOps),
+    access: all(accessOps),
     close: () => runtime.dispose()
   }
 }

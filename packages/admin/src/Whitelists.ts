@@ -8,6 +8,7 @@ import { Identifiers, WhitelistRules } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import { CidrList, Whitelist } from "@paymux/whitelist"
 import { Effect, Option } from "effect"
+import { invalidating } from "./AccessCache.ts"
 import type { AdminError, AdminServices } from "./AdminError.ts"
 import { audit } from "./internal/audit.ts"
 
@@ -74,7 +75,7 @@ const update = (
       yield* audit({ merchant: code, action, target: "whitelist", before: before.rules, after: { rules: saved.rules, denyByDefault: saved.denyByDefault, ...change } })
       return toView(saved)
     }))
-  })
+  }).pipe(invalidating((cache) => cache.invalidateWhitelist(merchant)))
 
 const withRules = (current: WhitelistRules.WhitelistRules, rules: ReadonlyArray<string>) =>
   Effect.flatMap(CidrList.aggregate(rules), (normalised) => Effect.fromResult(WhitelistRules.replace(current, normalised)))
@@ -126,7 +127,8 @@ export const check = (merchant: string, ip: string): Effect.Effect<CheckResult, 
   Effect.map(show(merchant), (view) => decide(view, ip))
 
 /**
- * The decision for an address against a whitelist view (what `check` and the HTTP layer use).
+ * The decision for an address against a whitelist view (what `check` answers; `Access.admit` is
+ * the same rule over the cached, compiled list).
  *
  * @since 0.1.0
  * @category getters

@@ -1,6 +1,8 @@
 /**
  * @since 0.1.0
  */
+export * as Access from "./Access.ts"
+export * as AccessCache from "./AccessCache.ts"
 export * as AdminContext from "./AdminContext.ts"
 export * as AdminError from "./AdminError.ts"
 export * as ApiKeys from "./ApiKeys.ts"
