@@ -9,6 +9,14 @@ import { Effect } from "effect"
 import type { AdminError, AdminServices } from "./AdminError.ts"
 
 /**
+ * The schema of an audit entry (for hosts that render or serve them).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuditEntry = AuditLog.AuditEntry
+
+/**
  * The merchant's audit entries, newest first.
  *
  * @since 0.1.0

@@ -6,13 +6,10 @@
  *
  * @since 0.1.0
  */
-import { AdminContext } from "@paymux/admin"
-import { Context, Effect, Layer, Redacted } from "effect"
-import { HttpServerRequest } from "effect/http"
+import { Context, Effect, Layer } from "effect"
 import { HttpApiMiddleware, HttpApiSecurity, OpenApi } from "effect/http-api"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { Guard } from "./internal/guard.ts"
-import { BadRequest, Forbidden, Internal, NotFound, Unauthorized, Unavailable } from "./Problem.ts"
+import { BadRequest, Conflict, Forbidden, Internal, NotFound, Unauthorized, Unavailable, Unprocessable } from "./Problem.ts"
 
 /**
  * What the host knows about the connection a request came on. Pass it as the second argument
@@ -52,7 +49,8 @@ export class Principal extends Context.Service<Principal, PrincipalInfo>()("@pay
 
 /**
  * Bearer authentication: `Authorization: Bearer <access token>` or
- * `Authorization: Bearer <key id>.<secret>`.
+ * `Authorization: Bearer <key id>.<secret>`, then the merchant's whitelist, the `Tier` header
+ * and `Idempotency-Key`. The handler from `PaymuxHttp.makeHandler` provides it.
  *
  * @since 0.1.0
  * @category middleware
@@ -66,7 +64,9 @@ export class Authentication extends HttpApiMiddleware.Service<Authentication, {
       "An access token from POST /auth/token, or `<key id>.<secret>` (e.g. `ak_….sk_…`)."
     ))
   },
-  error: [Unauthorized, Forbidden, NotFound, Unavailable, Internal]
+  // The idempotency problems (400, 409, 422) are answered here too: the key is applied after
+  // authentication, so a replay passes the same checks as a new call.
+  error: [Unauthorized, Forbidden, NotFound, BadRequest, Conflict, Unprocessable, Unavailable, Internal]
 }) {}
 
 /**
@@ -81,6 +81,9 @@ export class RequestErrors extends HttpApiMiddleware.Service<RequestErrors>()("@
 
 const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
 
+// What the HttpApi says when a JSON payload does not parse (a test pins it).
+const notJson = "Expected a valid JSON body"
+
 const segment = (s: PropertyKey | { readonly key: PropertyKey }): string => {
   const key = typeof s === "object" && s !== null ? s.key : s
   return String(key)
@@ -94,6 +97,10 @@ export const layerRequestErrors: Layer.Layer<RequestErrors> = HttpApiMiddleware.
   const slot = error.kind.toLowerCase()
   const first = formatIssues(error.cause.issue).issues[0]
   const path = (first?.path ?? []).map(segment)
+  // The HttpApi parses the body (once) before decoding it; its parse failure is this issue.
+  if (slot === "payload" && path.length === 0 && first?.message === notJson) {
+    return Effect.fail(new BadRequest({ code: "invalid-json", detail: "the request body is not valid JSON", field: "body" }))
+  }
   const field = path.length > 0 ? path.join(".") : slot
   return Effect.fail(new BadRequest({
     code: `invalid-${slot}`,
@@ -111,38 +118,4 @@ export const layerRequestErrors: Layer.Layer<RequestErrors> = HttpApiMiddleware.
 export const currentConnection: Effect.Effect<ConnectionInfo> = Effect.map(
   Effect.serviceOption(Connection),
   (o) => (o._tag === "Some" ? o.value : {})
-)
-
-const header = (value: string | undefined): string | undefined => (value === undefined || value === "" ? undefined : value)
-
-/**
- * The authentication middleware over a `Guard` (built by `PaymuxHttp.makeHandler`).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerAuthentication: Layer.Layer<Authentication, never, Guard> = Layer.effect(
-  Authentication,
-  Effect.gen(function*() {
-    const guard = yield* Guard
-    return Authentication.of({
-      // Plain flatMaps rather than a generator: this runs on every call.
-      bearer: (httpEffect, { credential }) =>
-        Effect.flatMap(Effect.service(HttpServerRequest.HttpServerRequest), (request) =>
-          Effect.flatMap(currentConnection, (connection) =>
-            Effect.flatMap(
-              guard.enter(Redacted.value(credential), {
-                remoteAddress: connection.remoteAddress,
-                forwardedFor: request.headers["x-forwarded-for"],
-                method: request.method,
-                path: request.url
-              }, header(request.headers["tier"])),
-              ({ identity, tier }) =>
-                httpEffect.pipe(
-                  Effect.provideService(Principal, { keyId: identity.keyId, merchant: identity.merchant, tier }),
-                  AdminContext.withActor({ kind: "api-key", id: identity.keyId })
-                )
-            )))
-    })
-  })
 )

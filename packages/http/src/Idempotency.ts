@@ -1,9 +1,13 @@
 /**
  * `Idempotency-Key` on POSTs, held in memory by one handler (not shared between processes, lost
- * on restart). A key is scoped to the credential and tier presented and to the method and path;
- * the same key with the same body within the retention period (24 hours) returns the stored
- * response, with a different body a 422 problem, and while the first request is still running a
- * 409. Responses with 401, 403, 429 or 5xx are not stored, so a retry runs again.
+ * on restart). The key is looked up only after the call is authenticated, admitted by the
+ * whitelist and checked to be the key's own merchant, exactly as a new call is; it is scoped to
+ * the API key id (not the header presented), the tier, the method and the path. The same key with
+ * the same body within the retention period (24 hours) returns the stored response, with a
+ * different body a 422 problem, and while the first request is still running a 409. Only
+ * successful (2xx) responses are stored; a response that carried a one-time secret is
+ * remembered without its body, and its replay is a 409 `idempotency-secret-not-replayable`.
+ * The store is bounded in entries and in bytes (the oldest go first).
  *
  * @since 0.1.0
  */
@@ -21,10 +25,20 @@ export interface StoredResponse {
   readonly body: Uint8Array
 }
 
+/**
+ * How a first request ended: a response to keep, a success whose body must not be kept (it
+ * carried a one-time secret), or nothing to keep (a failure: the next try runs again).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome = StoredResponse | "withheld" | undefined
+
 interface Entry {
   readonly bodyHash: string
   readonly storedAt: number
-  response: StoredResponse | undefined
+  response: StoredResponse | "withheld" | undefined
+  bytes: number
 }
 
 /**
@@ -34,8 +48,9 @@ interface Entry {
  * @category models
  */
 export type Lookup =
-  | { readonly _tag: "New"; readonly complete: (response: StoredResponse | undefined) => void }
+  | { readonly _tag: "New"; readonly complete: (outcome: Outcome) => void }
   | { readonly _tag: "Replay"; readonly response: StoredResponse }
+  | { readonly _tag: "Withheld" }
   | { readonly _tag: "Mismatch" }
   | { readonly _tag: "InFlight" }
 
@@ -46,41 +61,71 @@ export type Lookup =
 export interface IdempotencyStore {
   readonly begin: (scope: string, key: string, body: Uint8Array, now: number) => Lookup
   readonly size: () => number
+  /** The bytes held (stored bodies and headers, plus a fixed cost per entry). */
+  readonly bytes: () => number
 }
 
 /** @since 0.1.0 @category constants */
 export const defaultTtlMillis = 24 * 60 * 60_000
 
 /** @since 0.1.0 @category constants */
+export const defaultMaxEntries = 100_000
+
+/** @since 0.1.0 @category constants */
+export const defaultMaxBytes = 32 * 1024 * 1024
+
+/** @since 0.1.0 @category constants */
 export const headerName = "idempotency-key"
 
 /**
- * Whether a response may be stored for replay.
+ * Whether a response may be stored for replay: successes only.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const isStorable = (status: number): boolean => status < 500 && status !== 401 && status !== 403 && status !== 429
+export const isStorable = (status: number): boolean => status >= 200 && status < 300
+
+// What an entry costs besides its response: ids, hashes, the map slot.
+const entryOverhead = 256
+
+const sizeOf = (response: StoredResponse): number => {
+  let size = response.body.byteLength
+  for (const [name, value] of response.headers) size += name.length + value.length
+  return size
+}
 
 const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("base64url")
 
 /**
- * An empty store keeping entries `ttlMillis` (default 24 hours) and at most `maxEntries`
- * (default 100 000; the oldest go first).
+ * An empty store keeping entries `ttlMillis` (default 24 hours), at most `maxEntries` (default
+ * 100 000) and `maxBytes` (default 32 MiB); past either bound the oldest go first, and a response
+ * larger than `maxBytes` alone is not kept.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: { readonly ttlMillis?: number | undefined; readonly maxEntries?: number | undefined } = {}): IdempotencyStore => {
+export const make = (options: {
+  readonly ttlMillis?: number | undefined
+  readonly maxEntries?: number | undefined
+  readonly maxBytes?: number | undefined
+} = {}): IdempotencyStore => {
   const ttl = options.ttlMillis ?? defaultTtlMillis
-  const max = options.maxEntries ?? 100_000
-  // Insertion order is age order: expiry sweeps from the front.
+  const maxEntries = options.maxEntries ?? defaultMaxEntries
+  const maxBytes = options.maxBytes ?? defaultMaxBytes
+  // Insertion order is age order: expiry and eviction sweep from the front.
   const entries = new Map<string, Entry>()
+  let bytes = 0
+
+  const remove = (id: string, entry: Entry): void => {
+    if (entries.get(id) !== entry) return
+    entries.delete(id)
+    bytes -= entry.bytes
+  }
 
   const sweep = (now: number): void => {
     for (const [id, entry] of entries) {
-      if (now - entry.storedAt < ttl && entries.size <= max) break
-      entries.delete(id)
+      if (now - entry.storedAt < ttl && entries.size <= maxEntries && bytes <= maxBytes) break
+      remove(id, entry)
     }
   }
 
@@ -92,18 +137,29 @@ export const make = (options: { readonly ttlMillis?: number | undefined; readonl
       const found = entries.get(id)
       if (found !== undefined) {
         if (found.bodyHash !== bodyHash) return { _tag: "Mismatch" }
-        return found.response === undefined ? { _tag: "InFlight" } : { _tag: "Replay", response: found.response }
+        if (found.response === undefined) return { _tag: "InFlight" }
+        return found.response === "withheld" ? { _tag: "Withheld" } : { _tag: "Replay", response: found.response }
       }
-      const entry: Entry = { bodyHash, storedAt: now, response: undefined }
+      const entry: Entry = { bodyHash, storedAt: now, response: undefined, bytes: entryOverhead }
       entries.set(id, entry)
+      bytes += entry.bytes
       return {
         _tag: "New",
-        complete: (response) => {
-          if (response === undefined || !isStorable(response.status)) entries.delete(id)
-          else entry.response = response
+        complete: (outcome) => {
+          if (entries.get(id) !== entry) return
+          if (outcome === undefined || (outcome !== "withheld" && (!isStorable(outcome.status) || sizeOf(outcome) > maxBytes))) {
+            remove(id, entry)
+            return
+          }
+          const size = outcome === "withheld" ? 0 : sizeOf(outcome)
+          entry.response = outcome
+          entry.bytes += size
+          bytes += size
+          sweep(now)
         }
       }
     },
-    size: () => entries.size
+    size: () => entries.size,
+    bytes: () => bytes
   }
 }

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, SubMerchant, WebhookSettings } from "@paymux/domain"
-import { AuditLog } from "@paymux/store"
+import { Audit } from "@paymux/admin"
 import { Schema } from "effect"
 import { Rejection } from "./Problem.ts"
 
@@ -227,7 +227,7 @@ export const IssuedApiKey = Schema.Struct({
 })
 
 /** @since 0.1.0 @category schemas */
-export const AuditEntry = AuditLog.AuditEntry
+export const AuditEntry = Audit.AuditEntry
 
 /** @since 0.1.0 @category schemas */
 export const AuditQuery = Schema.Struct({

@@ -8,7 +8,7 @@
 import type { AdminError, ResolverCache } from "@paymux/admin"
 import { Effect, type Layer, type Scope } from "effect"
 import type { ConnectionInfo } from "./Auth.ts"
-import { build } from "./internal/handler.ts"
+import { build, defaultMaxBodyBytes as maxBodyBytes } from "./internal/handler.ts"
 import * as NodeBridge from "./NodeBridge.ts"
 import type * as Tokens from "./Tokens.ts"
 
@@ -39,13 +39,15 @@ export interface Options<E = never> {
   readonly docs?: "cdn" | "inline" | "none" | undefined
   /** How long `Idempotency-Key` responses are kept; default 24 hours. */
   readonly idempotencyTtlMillis?: number | undefined
+  /** How many bytes of `Idempotency-Key` responses are kept at most; default 32 MiB (oldest go first). */
+  readonly idempotencyMaxBytes?: number | undefined
   /** How long a merchant's resolver index is reused; default 5 s (see admin's ResolverCache). */
   readonly resolverCacheTtlMillis?: number | undefined
   /**
-   * How long the guard reuses an API key read from the store, a verified key id and secret, and
-   * a merchant's whitelist rules; default 1 s (`0`: read the store on every call). Rotating or
-   * revoking a key and changing a whitelist through this handler apply at once; the same change
-   * made by another process (another server, the CLI) applies within this time.
+   * How long admin's `AccessCache` reuses an API key read from the store, a verified key id and
+   * secret, and a merchant's whitelist rules; default 1 s (`0`: read the store on every call).
+   * Rotating or revoking a key and changing a whitelist through this handler apply at once; the
+   * same change made by another process (another server, the CLI) applies within this time.
    */
   readonly authCacheTtlMillis?: number | undefined
 }
@@ -68,7 +70,7 @@ export interface PaymuxHandler {
 }
 
 /** @since 0.1.0 @category constants */
-export const defaultMaxBodyBytes = 1024 * 1024
+export const defaultMaxBodyBytes: number = maxBodyBytes
 
 /**
  * Builds the handler. The layer is built once, here; `dispose` releases it.

@@ -3,17 +3,15 @@
  * private to this module: their types name services of packages the public API does not expose.
  */
 import { type AdminError, ApiKeys, Audit, ChannelGroups, Channels, Merchants, Resolve, Webhooks, Whitelists } from "@paymux/admin"
-import { Identifiers } from "@paymux/domain"
-import { Repositories } from "@paymux/store"
-import { Clock, Context, Effect, Exit, Layer, Redacted, References, Scope } from "effect"
+import { Clock, Context, Effect, Exit, Layer, Option, Redacted, References, Scope } from "effect"
 import { Cookies, HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { Api } from "../Api.ts"
-import { Connection, currentConnection, layerAuthentication, layerRequestErrors, Principal } from "../Auth.ts"
+import { Connection, currentConnection, layerRequestErrors, Principal } from "../Auth.ts"
 import type * as Models from "../Models.ts"
 import { BadRequest, type UseCaseProblem } from "../Problem.ts"
-import { Guard, type GuardService } from "./guard.ts"
-import type { IncomingView } from "./request.ts"
+import { callerOf, Guard, layerAuthentication } from "./guard.ts"
+import { BufferedRequest, type Incoming } from "./request.ts"
 import { run } from "./run.ts"
 
 const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
@@ -35,14 +33,6 @@ const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
 )
 
 
-const listForTier = (merchant: string, tier: string) =>
-  Effect.gen(function*() {
-    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
-    const t = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
-    const channels = yield* Repositories.ChannelRepository
-    return yield* channels.listForTier(code, t)
-  })
-
 const channels = HttpApiBuilder.group(Api, "channels", (h) =>
   h
     .handle("add", ({ params, payload }) =>
@@ -50,7 +40,7 @@ const channels = HttpApiBuilder.group(Api, "channels", (h) =>
     .handle("list", ({ params, query }) =>
       run(params.merchant, (principal) =>
         Effect.flatMap(
-          principal.tier === undefined ? Channels.list(params.merchant, query) : listForTier(params.merchant, principal.tier),
+          principal.tier === undefined ? Channels.list(params.merchant, query) : Channels.listForTier(params.merchant, principal.tier),
           (list) => Effect.forEach(list.filter((c) => query.mode === undefined || c.mode === query.mode), Channels.view)
         )))
     .handle("get", ({ params }) => run(params.merchant, () => Effect.flatMap(Channels.get(params.merchant, params.channelKey), Channels.view)))
@@ -105,15 +95,9 @@ const auth = HttpApiBuilder.group(Api, "auth", (h) =>
       const guard = yield* Guard
       const connection = yield* currentConnection
       const request = yield* HttpServerRequest.HttpServerRequest
-      const identity = yield* guard.verifySecret(payload.apiKey, payload.apiSecret)
-      yield* guard.admit(identity, {
-        remoteAddress: connection.remoteAddress,
-        forwardedFor: request.headers["x-forwarded-for"],
-        method: request.method,
-        path: request.url
-      })
+      const identity = yield* guard.exchange(payload.apiKey, payload.apiSecret, callerOf(request, connection))
       const now = yield* Clock.currentTimeMillis
-      const token = guard.tokens.issue(identity, now)
+      const token = guard.tokens.issue({ keyId: identity.keyId, merchant: identity.merchant, secretHash: identity.generation }, now)
       return { accessToken: token.token, tokenType: "Bearer" as const, expiresAt: token.expiresAt, now }
     }))
 )
@@ -146,32 +130,16 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
     .handle("readiness", ({ params }) => run(params.merchant, () => Webhooks.readiness(params.merchant)))
 )
 
-/**
- * Runs a write, then drops what the guard caches about it (whatever the outcome): a change made
- * through this handler applies to the very next call.
- */
-const thenInvalidate = <A, E, R>(write: Effect.Effect<A, E, R>, invalidate: (guard: GuardService) => void): Effect.Effect<A, E, R | Guard> =>
-  Effect.flatMap(Effect.service(Guard), (guard) => Effect.ensuring(write, Effect.sync(() => invalidate(guard))))
-
-const whitelistWrite = <A, E, R>(merchant: string, write: Effect.Effect<A, E, R>) =>
-  thenInvalidate(write, (guard) => guard.invalidateWhitelist(merchant))
-
-const keyWrite = <A, E, R>(keyId: string, write: Effect.Effect<A, E, R>) => thenInvalidate(write, (guard) => guard.invalidateKey(keyId))
-
 const whitelist = HttpApiBuilder.group(Api, "whitelist", (h) =>
   h
     .handle("show", ({ params }) => run(params.merchant, () => Whitelists.show(params.merchant)))
     .handle("set", ({ params, payload }) =>
-      whitelistWrite(
-        params.merchant,
-        run(params.merchant, () =>
-          payload.denyByDefault === undefined
-            ? Whitelists.set(params.merchant, payload.rules)
-            : Effect.andThen(Whitelists.set(params.merchant, payload.rules), Whitelists.setDenyByDefault(params.merchant, payload.denyByDefault)))
-      ))
-    .handle("add", ({ params, payload }) => whitelistWrite(params.merchant, run(params.merchant, () => Whitelists.add(params.merchant, payload.rules))))
-    .handle("remove", ({ params, payload }) =>
-      whitelistWrite(params.merchant, run(params.merchant, () => Whitelists.remove(params.merchant, payload.rules))))
+      run(params.merchant, () =>
+        payload.denyByDefault === undefined
+          ? Whitelists.set(params.merchant, payload.rules)
+          : Effect.andThen(Whitelists.set(params.merchant, payload.rules), Whitelists.setDenyByDefault(params.merchant, payload.denyByDefault))))
+    .handle("add", ({ params, payload }) => run(params.merchant, () => Whitelists.add(params.merchant, payload.rules)))
+    .handle("remove", ({ params, payload }) => run(params.merchant, () => Whitelists.remove(params.merchant, payload.rules)))
     .handle("check", ({ params, payload }) => run(params.merchant, () => Whitelists.check(params.merchant, payload.ip)))
 )
 
@@ -180,15 +148,10 @@ const issued = (k: ApiKeys.IssuedKey) => ({ key: k.key, secret: reveal(k.secret)
 const apiKeys = HttpApiBuilder.group(Api, "apiKeys", (h) =>
   h
     .handle("issue", ({ params, payload }) =>
-      run(params.merchant, () =>
-        Effect.map(ApiKeys.issue({ merchant: params.merchant, ...payload }), issued).pipe(
-          // A new id cannot be cached yet, unless someone tried it first: forget that too.
-          Effect.tap((k) => thenInvalidate(Effect.void, (guard) => guard.invalidateKey(k.key.id)))
-        )))
+      run(params.merchant, () => Effect.map(ApiKeys.issue({ merchant: params.merchant, ...payload }), issued)))
     .handle("list", ({ params }) => run(params.merchant, () => ApiKeys.list(params.merchant)))
-    .handle("rotate", ({ params }) =>
-      keyWrite(params.keyId, run(params.merchant, () => Effect.map(ApiKeys.rotate(params.merchant, params.keyId), issued))))
-    .handle("revoke", ({ params }) => keyWrite(params.keyId, run(params.merchant, () => ApiKeys.revoke(params.merchant, params.keyId))))
+    .handle("rotate", ({ params }) => run(params.merchant, () => Effect.map(ApiKeys.rotate(params.merchant, params.keyId), issued)))
+    .handle("revoke", ({ params }) => run(params.merchant, () => ApiKeys.revoke(params.merchant, params.keyId)))
 )
 
 /** Options of the composed application. */
@@ -240,7 +203,7 @@ const toOutgoing = async (
 }
 
 /**
- * The admin services, a guard and the routes, run per request on a request view (see
+ * The admin services, a guard and the routes, run per request on a `BufferedRequest` (see
  * request.ts) and answered as an `Outgoing`. Like `HttpRouter.toWebHandler` with no logger and
  * no tracer, without building a web `Request` or `Response` on the way.
  */
@@ -248,7 +211,7 @@ export const makeAppHandler = <E>(
   services: Layer.Layer<AdminError.AdminServices | Guard, E>,
   options: AppOptions
 ): {
-  readonly handler: (request: IncomingView, connection: Connection["Service"]) => Promise<Outgoing>
+  readonly handler: (request: Incoming, connection: Connection["Service"]) => Promise<Outgoing>
   readonly dispose: () => Promise<void>
 } => {
   const groups = Layer.mergeAll(
@@ -297,19 +260,21 @@ export const makeAppHandler = <E>(
   // A failed build must not be an unhandled rejection at startup; every request rejects with it.
   ready.catch(() => undefined)
 
-  const run = (view: IncomingView, connection: Connection["Service"]): Promise<Outgoing> => {
+  const run = (incoming: Incoming, connection: Connection["Service"]): Promise<Outgoing> => {
     const context = base!
     return new Promise<HttpServerResponse.HttpServerResponse>((resolve) => {
-      const request = HttpServerRequest.fromWeb(view as unknown as Request) as Responding
-      // The body is already in memory: skip the promise (and its abort signal) a read costs.
-      const cached = request as unknown as { arrayBufferEffect?: Effect.Effect<ArrayBuffer> }
-      if (view.bytes !== undefined && "arrayBufferEffect" in cached) cached.arrayBufferEffect = Effect.succeed(view.arrayBufferSync())
+      const request = new BufferedRequest(
+        incoming,
+        undefined,
+        undefined,
+        connection.remoteAddress === undefined ? Option.none() : Option.some(connection.remoteAddress)
+      ) as Responding
       request[respond] = resolve
       const requestContext = Context.add(Context.add(context, Connection, connection), HttpServerRequest.HttpServerRequest, request)
       Effect.runForkWith(requestContext)(handled!)
-    }).then((response) => toOutgoing(response, view.method === "HEAD", context))
+    }).then((response) => toOutgoing(response, incoming.method === "HEAD", context))
   }
-  const handler = (view: IncomingView, connection: Connection["Service"]): Promise<Outgoing> =>
-    base !== undefined ? run(view, connection) : ready.then(() => run(view, connection))
+  const handler = (incoming: Incoming, connection: Connection["Service"]): Promise<Outgoing> =>
+    base !== undefined ? run(incoming, connection) : ready.then(() => run(incoming, connection))
   return { handler, dispose }
 }

@@ -1,334 +1,250 @@
 /**
- * The checks in front of every authenticated call: who is calling (an access token or a key id
- * and secret), whether the merchant's whitelist admits the client address, and which tier it
- * acts for. Built once per handler, with the store services captured, so the hot path only reads.
+ * The checks in front of every authenticated call, as the HTTP layer states them: the bearer
+ * credential and the client address are read from the request, admin's `Access` use cases decide
+ * (authentication, whitelist admission with its audit row, the tier), and their answers become
+ * problems. Then `Idempotency-Key` is applied, so a replay has passed every check a new call does.
  */
-import type { AdminError } from "@paymux/admin"
-import { ApiKey, Identifiers, WhitelistRules } from "@paymux/domain"
-import { AuditLog, Repositories, SecretHasher, type StoreError } from "@paymux/store"
-import { type ClientIp, Whitelist } from "@paymux/whitelist"
-import { hash } from "node:crypto"
-import { Clock, Context, Effect } from "effect"
-import { Forbidden, Internal, NotFound, Unauthorized, Unavailable } from "../Problem.ts"
+import { Access, AdminContext, type AdminError } from "@paymux/admin"
+// The one import of the whitelist package: which address a request came from (the socket, or a
+// trusted proxy's X-Forwarded-For) is a transport question; admitting that address is admin's.
+import type { ClientIp } from "@paymux/whitelist"
+import { Context, Effect, Layer, Redacted } from "effect"
+import { HttpServerRequest, HttpServerResponse } from "effect/http"
+import type { HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
+import { Authentication, Connection, Principal } from "../Auth.ts"
+import * as Idempotency from "../Idempotency.ts"
+import { BadRequest, Conflict, Forbidden, fromError, Internal, NotFound, Unauthorized, Unavailable, Unprocessable } from "../Problem.ts"
 import type * as Tokens from "../Tokens.ts"
+import { pathOf } from "./request.ts"
 
-export interface Identity {
-  readonly keyId: string
-  readonly merchant: string
-  readonly secretHash: string
-}
+export type Identity = Access.Identity
 
+/** What the guard reads of a request. */
 export interface Caller {
   readonly remoteAddress: string | undefined
   readonly forwardedFor: string | ReadonlyArray<string> | undefined
   readonly method: string
-  readonly path: string
+  readonly url: string
 }
+
+type GuardProblem = Unauthorized | Forbidden | NotFound | Unavailable | Internal
 
 export interface GuardService {
   readonly tokens: Tokens.Tokens
-  /** A bearer credential: an access token (`at_...`) or `<key id>.<secret>`. */
-  readonly authenticate: (credential: string) => Effect.Effect<Identity, Unauthorized | Unavailable | Internal>
-  /** A key id and secret as given to `POST /auth/token`. */
-  readonly verifySecret: (keyId: string, secret: string) => Effect.Effect<Identity, Unauthorized | Unavailable | Internal>
-  /** Fails with 403 (and writes an audit entry) when the merchant's whitelist refuses the caller. */
-  readonly admit: (identity: Identity, caller: Caller) => Effect.Effect<void, Forbidden | Unavailable | Internal>
-  /** The tier named by the `Tier` header, checked to exist under the merchant. */
-  readonly tier: (identity: Identity, header: string | undefined) => Effect.Effect<string | undefined, NotFound | Unavailable | Internal>
-  /**
-   * `authenticate`, `admit` and `tier` in one: answered from the caches without running an
-   * effect per step when the key, the verified secret and the whitelist rules are all cached.
-   */
+  /** A key id and secret as given to `POST /auth/token`, admitted by the whitelist. */
+  readonly exchange: (keyId: string, secret: string, caller: Caller) => Effect.Effect<Identity, Exclude<GuardProblem, NotFound>, AdminError.AdminServices>
+  /** A bearer credential, the whitelist and the `Tier` header, in one. */
   readonly enter: (
     credential: string,
     caller: Caller,
     tierHeader: string | undefined
-  ) => Effect.Effect<{ readonly identity: Identity; readonly tier: string | undefined }, Unauthorized | Forbidden | NotFound | Unavailable | Internal>
-  /** Forgets what is cached about a key: call after this process rotates, revokes or issues it. */
-  readonly invalidateKey: (keyId: string) => void
-  /** Forgets a merchant's cached whitelist: call after this process changes it. */
-  readonly invalidateWhitelist: (merchant: string) => void
-}
-
-export interface GuardOptions {
-  readonly tokens: Tokens.Tokens
-  readonly clientIp: ClientIp.Resolver
-  /**
-   * How long a key read from the store, a verified secret and a merchant's whitelist rules are
-   * reused; default 1 s, 0 reads the store on every call. Changes made through this guard drop
-   * the entries at once; a change made by another process applies within this time.
-   */
-  readonly cacheTtlMillis?: number | undefined
+  ) => Effect.Effect<{ readonly identity: Identity; readonly tier: string | undefined }, GuardProblem, AdminError.AdminServices>
+  readonly idempotency: Idempotency.IdempotencyStore
 }
 
 export class Guard extends Context.Service<Guard, GuardService>()("@paymux/http/internal/Guard") {}
 
 const unauthorized = new Unauthorized({ code: "unauthenticated", detail: "the API key, secret or token is not valid" })
 
-export const storeProblem = (e: StoreError.StoreError): Unavailable | Internal =>
-  e.reason._tag === "Corrupt"
-    ? new Internal({ code: "store-corrupt", detail: "stored data could not be read" })
-    : new Unavailable({ code: "store-unavailable", detail: "the store is unavailable; retry later" })
-
-// A hash no secret produces, so an unknown key id costs one HMAC like a known one.
-const decoyHash = "0".repeat(64)
-
-interface CompiledEntry {
-  readonly version: number
-  readonly rules: ReadonlyArray<string>
-  readonly whitelist: Whitelist.Whitelist
+const problemOf = (error: AdminError.AdminError): GuardProblem => {
+  if (error._tag === "Unauthenticated") return unauthorized
+  const problem = fromError(error)
+  return problem._tag === "NotFound" || problem._tag === "Unavailable" || problem._tag === "Internal"
+    ? problem
+    : new Internal({ code: "internal", detail: "the request could not be served" })
 }
 
-/** The default time keys, verified secrets and whitelist rules are reused. */
-export const defaultCacheTtlMillis = 1_000
+const refused = (ip: string | undefined) =>
+  new Forbidden({
+    code: "address-not-allowed",
+    detail: ip === undefined
+      ? "the client address could not be determined and the merchant's whitelist is enforced"
+      : `${ip} is not on the merchant's security whitelist`
+  })
 
-// Entries past this many are dropped all at once (a flood of unknown key ids cannot grow them).
-const maxEntries = 10_000
-
-interface Cached<A> {
-  readonly value: A
-  readonly until: number
+const credentialOf = (tokens: Tokens.Tokens, credential: string, now: number): Access.Credential | undefined => {
+  if (credential.startsWith("at_")) {
+    const token = tokens.lookup(credential, now)
+    return token === undefined ? undefined : { _tag: "Token", keyId: token.keyId, generation: token.secretHash }
+  }
+  const dot = credential.indexOf(".")
+  if (dot <= 0 || dot === credential.length - 1) return undefined
+  return { _tag: "Secret", keyId: credential.slice(0, dot), secret: credential.slice(dot + 1) }
 }
 
-/**
- * A map of short-lived entries. `epoch` changes on every invalidation: a value read from the
- * store before an invalidation is not stored after it (`set` with the epoch seen before the read),
- * so a read racing with this process's own write cannot bring the old value back.
- */
-const makeCache = <A>(ttl: number) => {
-  const entries = new Map<string, Cached<A>>()
-  let epoch = 0
+export interface GuardOptions {
+  readonly tokens: Tokens.Tokens
+  readonly clientIp: ClientIp.Resolver
+  readonly idempotency: Idempotency.IdempotencyStore
+}
+
+export const make = (options: GuardOptions): GuardService => {
+  const { tokens, clientIp } = options
+  const callOf = (caller: Caller): Access.Call => ({
+    ip: clientIp.resolve(caller.remoteAddress, caller.forwardedFor),
+    method: caller.method,
+    url: caller.url
+  })
   return {
-    epoch: (): number => epoch,
-    get: (key: string, now: number): Cached<A> | undefined => {
-      const hit = entries.get(key)
-      if (hit === undefined) return undefined
-      if (hit.until <= now) {
-        entries.delete(key)
-        return undefined
-      }
-      return hit
+    tokens,
+    idempotency: options.idempotency,
+    exchange: (keyId, secret, caller) => {
+      const call = callOf(caller)
+      return Access.authenticate({ _tag: "Secret", keyId, secret }).pipe(
+        Effect.flatMap((identity) =>
+          Effect.flatMap(Access.admit(identity, call), (admission) => (admission.allowed ? Effect.succeed(identity) : Effect.fail(refused(call.ip))))),
+        Effect.mapError((e) => {
+          if (e._tag === "Forbidden") return e
+          const problem = problemOf(e)
+          // Authentication and admission fail with no NotFound; should one appear, it is internal.
+          return problem._tag === "NotFound" ? new Internal({ code: "internal", detail: "the request could not be served" }) : problem
+        })
+      )
     },
-    set: (key: string, value: A, now: number, since: number): void => {
-      if (ttl <= 0 || since !== epoch) return
-      if (entries.size >= maxEntries) entries.clear()
-      entries.set(key, { value, until: now + ttl })
-    },
-    delete: (key: string): void => {
-      epoch++
-      entries.delete(key)
-    },
-    deleteWhere: (test: (value: A) => boolean): void => {
-      epoch++
-      for (const [key, entry] of entries) if (test(entry.value)) entries.delete(key)
-    }
+    enter: (credential, caller, tierHeader) =>
+      Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => {
+        const presented = credentialOf(tokens, credential, now)
+        if (presented === undefined) return Effect.fail(unauthorized)
+        const call = callOf(caller)
+        return Effect.matchEffect(Access.enter(presented, call, tierHeader), {
+          onFailure: (e) => Effect.fail(problemOf(e)),
+          onSuccess: (entry) =>
+            entry.admission.allowed ? Effect.succeed({ identity: entry.identity, tier: entry.tier }) : Effect.fail(refused(call.ip))
+        })
+      })
   }
 }
 
-interface Verified {
-  readonly keyId: string
-  /** The stored hash the secret was checked against: a rotation makes the entry useless. */
-  readonly secretHash: string
+/**
+ * A guard that checks nothing: every credential is a key of `merchant`, every address is
+ * admitted (the tier is still checked). For the benchmark's baseline and tests only.
+ */
+export const makeUnguarded = (options: GuardOptions & { readonly merchant: string }): GuardService => {
+  const identity: Identity = { keyId: "ak_unguarded", merchant: options.merchant, generation: "" }
+  return {
+    tokens: options.tokens,
+    idempotency: options.idempotency,
+    exchange: () => Effect.succeed(identity),
+    enter: (_credential, _caller, tierHeader) =>
+      tierHeader === undefined
+        ? Effect.succeed({ identity, tier: undefined })
+        : Effect.mapError(Effect.map(Access.tier(identity, tierHeader), (tier) => ({ identity, tier })), problemOf)
+  }
 }
 
-/** The cache key of a presented key id and secret: a digest, so no secret is held. */
-const credentialDigest = (keyId: string, secret: string): string => hash("sha256", `${keyId}\n${secret}`, "base64url")
+// Endpoints whose success carries a secret shown once: never kept for replay.
+const oneTimeSecret = new Set(["apiKeys.issue", "apiKeys.rotate", "webhooks.rotateSecret"])
+
+const ownMerchantPath = (url: string, merchant: string): boolean => {
+  const path = pathOf(url)
+  const prefix = `/merchants/${merchant}`
+  return path === prefix || path.startsWith(`${prefix}/`)
+}
+
+const storedOf = (response: HttpServerResponse.HttpServerResponse): Idempotency.StoredResponse | undefined => {
+  const body = response.body
+  if (body._tag !== "Uint8Array" && body._tag !== "Empty") return undefined
+  const headers: Array<readonly [string, string]> = Object.entries(response.headers)
+  if (body._tag === "Empty") return { status: response.status, headers, body: new Uint8Array(0) }
+  if (body.contentType !== undefined && response.headers["content-type"] === undefined) headers.push(["content-type", body.contentType])
+  return { status: response.status, headers, body: body.body }
+}
+
+const replayOf = (stored: Idempotency.StoredResponse): HttpServerResponse.HttpServerResponse => {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of stored.headers) if (name !== "content-type") headers[name] = value
+  headers["idempotent-replayed"] = "true"
+  const contentType = stored.headers.find(([name]) => name === "content-type")?.[1]
+  return stored.body.byteLength === 0
+    ? HttpServerResponse.empty({ status: stored.status, headers })
+    : HttpServerResponse.uint8Array(stored.body, { status: stored.status, headers, ...(contentType === undefined ? {} : { contentType }) })
+}
+
+type IdempotencyProblem = BadRequest | Conflict | Unprocessable
 
 /**
- * A guard that checks nothing: every credential is the given key of `merchant`, every address is
- * admitted. For the benchmark's baseline (the same handler without auth and whitelist) and tests.
+ * Runs an authenticated call under its `Idempotency-Key`, if any (POST only): the entry is
+ * scoped to the key id, the tier and the route, and only a call to the key's own merchant is
+ * looked up (any other is answered 404 by the endpoint, and errors are not stored).
  */
-export const makeUnguarded = (
-  options: GuardOptions & { readonly merchant: string }
-): Effect.Effect<GuardService, never, AdminError.AdminServices> =>
-  Effect.gen(function*() {
-    const real = yield* make(options)
-    const identity: Identity = { keyId: "ak_unguarded", merchant: options.merchant, secretHash: decoyHash }
-    return {
-      ...real,
-      authenticate: () => Effect.succeed(identity),
-      verifySecret: () => Effect.succeed(identity),
-      admit: () => Effect.void,
-      enter: (_credential, _caller, tierHeader) =>
-        tierHeader === undefined ? Effect.succeed({ identity, tier: undefined }) : Effect.map(real.tier(identity, tierHeader), (tier) => ({ identity, tier }))
-    }
-  })
-
-export const make = (options: GuardOptions): Effect.Effect<GuardService, never, AdminError.AdminServices> =>
-  Effect.gen(function*() {
-    const keys = yield* Repositories.ApiKeyRepository
-    const whitelists = yield* Repositories.WhitelistRepository
-    const subs = yield* Repositories.SubMerchantRepository
-    const audit = yield* AuditLog.AuditLog
-    const services = yield* Effect.context<AdminError.AdminServices>()
-    const compiled = new Map<string, CompiledEntry>()
-    const { tokens, clientIp } = options
-    const ttl = options.cacheTtlMillis ?? defaultCacheTtlMillis
-    // Keys as last read from the store (`undefined`: no such key), by id.
-    const keyCache = makeCache<ApiKey.ApiKey | undefined>(ttl)
-    // Key id and secret pairs whose secret matched the key's stored hash.
-    const verifiedCache = makeCache<Verified>(ttl)
-    // Whitelist rules as last read from the store, by merchant.
-    const rulesCache = makeCache<WhitelistRules.WhitelistRules>(ttl)
-
-    const findKey = (keyId: string, now: number): Effect.Effect<ApiKey.ApiKey | undefined, Unavailable | Internal> => {
-      const hit = keyCache.get(keyId, now)
-      if (hit !== undefined) return Effect.succeed(hit.value)
-      const id = Identifiers.decodeApiKeyId(keyId)
-      if (id._tag === "Failure") return Effect.succeed(undefined)
-      const since = keyCache.epoch()
-      return keys.get(id.success).pipe(
-        Effect.map((k): ApiKey.ApiKey | undefined => k),
-        Effect.catch((e) => e.reason._tag === "NotFound" ? Effect.succeed(undefined) : Effect.fail(storeProblem(e))),
-        Effect.tap((k) => Effect.sync(() => keyCache.set(keyId, k, now, since)))
-      )
-    }
-
-    const identityOf = (key: ApiKey.ApiKey): Identity => ({ keyId: key.id, merchant: key.merchant, secretHash: key.secretHash })
-
-    const verifySecret = (keyId: string, secret: string): Effect.Effect<Identity, Unauthorized | Unavailable | Internal> =>
-      Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const since = verifiedCache.epoch()
-        const key = yield* findKey(keyId, now)
-        const digest = ttl > 0 ? credentialDigest(keyId, secret) : ""
-        const verified = ttl > 0 ? verifiedCache.get(digest, now) : undefined
-        if (key !== undefined && verified !== undefined && verified.value.secretHash === key.secretHash) {
-          if (!ApiKey.isActive(key, now)) return yield* unauthorized
-          return identityOf(key)
-        }
-        const matches = yield* SecretHasher.verify(secret, key?.secretHash ?? decoyHash).pipe(
-          Effect.provideContext(services),
-          Effect.mapError(storeProblem)
-        )
-        if (key === undefined || !matches || !ApiKey.isActive(key, now)) return yield* unauthorized
-        if (ttl > 0) verifiedCache.set(digest, { keyId: key.id, secretHash: key.secretHash }, now, since)
-        return identityOf(key)
-      })
-
-    const authenticate = (credential: string): Effect.Effect<Identity, Unauthorized | Unavailable | Internal> =>
-      Effect.gen(function*() {
-        if (credential.startsWith("at_")) {
-          const now = yield* Clock.currentTimeMillis
-          const token = tokens.lookup(credential, now)
-          if (token === undefined) return yield* unauthorized
-          // The key may have been rotated or revoked since: at once by this process (the cache
-          // entry is dropped), within the cache time by another.
-          const key = yield* findKey(token.keyId, now)
-          if (key === undefined || key.secretHash !== token.secretHash || !ApiKey.isActive(key, now)) return yield* unauthorized
-          return identityOf(key)
-        }
-        const dot = credential.indexOf(".")
-        if (dot <= 0 || dot === credential.length - 1) return yield* unauthorized
-        return yield* verifySecret(credential.slice(0, dot), credential.slice(dot + 1))
-      })
-
-    const rulesOf = (merchant: string, now: number): Effect.Effect<WhitelistRules.WhitelistRules, Unavailable | Internal> => {
-      const hit = rulesCache.get(merchant, now)
-      if (hit !== undefined) return Effect.succeed(hit.value)
-      const since = rulesCache.epoch()
-      return whitelists.get(merchant as Identifiers.MerchantCode).pipe(
-        Effect.mapError(storeProblem),
-        Effect.tap((rules) => Effect.sync(() => rulesCache.set(merchant, rules, now, since)))
-      )
-    }
-
-    const compile = (rules: WhitelistRules.WhitelistRules): Whitelist.Whitelist => {
-      const hit = compiled.get(rules.merchant)
-      if (hit !== undefined && hit.version === rules.version && hit.rules === rules.rules) return hit.whitelist
-      // Stored rules are normalised; lenient so a hand-edited row cannot lock the API up with a 500.
-      const whitelist = Whitelist.compileSync(rules.rules, { lenient: true })
-      compiled.set(rules.merchant, { version: rules.version, rules: rules.rules, whitelist })
-      return whitelist
-    }
-
-    const admit = (identity: Identity, caller: Caller): Effect.Effect<void, Forbidden | Unavailable | Internal> =>
-      Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const rules = yield* rulesOf(identity.merchant, now)
-        if (!WhitelistRules.isEnforced(rules)) return
-        const ip = clientIp.resolve(caller.remoteAddress, caller.forwardedFor)
-        if (ip !== undefined && compile(rules).allows(ip)) return
-        const at = now
-        yield* audit.append({
-          id: `audit_${at.toString(36)}${Math.random().toString(16).slice(2, 14)}`,
-          merchant: identity.merchant,
-          actor: `api-key:${identity.keyId}`,
-          action: "whitelist.deny",
-          target: ip ?? "unknown",
-          before: null,
-          after: { ip: ip ?? null, method: caller.method, path: caller.path },
-          at
-        }).pipe(Effect.ignore)
-        return yield* new Forbidden({
-          code: "address-not-allowed",
-          detail: ip === undefined
-            ? "the client address could not be determined and the merchant's whitelist is enforced"
-            : `${ip} is not on the merchant's security whitelist`
-        })
-      })
-
-    const tier = (identity: Identity, header: string | undefined): Effect.Effect<string | undefined, NotFound | Unavailable | Internal> => {
-      if (header === undefined) return Effect.succeed(undefined)
-      const unknown = new NotFound({ code: "unknown-tier", detail: `tier ${JSON.stringify(header)} is not a sub-merchant of ${identity.merchant}` })
-      const code = Identifiers.decodeTierCode(header)
-      if (code._tag === "Failure") return Effect.fail(unknown)
-      return subs.get(identity.merchant as Identifiers.MerchantCode, code.success).pipe(
-        Effect.as<string | undefined>(code.success),
-        Effect.catch((e): Effect.Effect<never, NotFound | Unavailable | Internal> =>
-          Effect.fail(e.reason._tag === "NotFound" ? unknown : storeProblem(e)))
-      )
-    }
-
-    // The hot path, synchronous: `undefined` whenever something is not cached or not plainly
-    // fine, and the effects above decide (and fail, audit, fill the caches).
-    const cachedIdentity = (credential: string, now: number): Identity | undefined => {
-      if (credential.startsWith("at_")) {
-        const token = tokens.lookup(credential, now)
-        if (token === undefined) return undefined
-        const key = keyCache.get(token.keyId, now)?.value
-        if (key === undefined || key.secretHash !== token.secretHash || !ApiKey.isActive(key, now)) return undefined
-        return identityOf(key)
+const idempotent = <E, R>(
+  store: Idempotency.IdempotencyStore,
+  request: HttpServerRequest.HttpServerRequest,
+  identity: Identity,
+  tier: string | undefined,
+  route: string,
+  run: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
+  const key = request.headers[Idempotency.headerName]
+  if (key === undefined || request.method !== "POST") return run
+  if (key.length === 0 || key.length > 255) {
+    return Effect.fail(new BadRequest({ code: "invalid-idempotency-key", detail: "an Idempotency-Key is 1-255 characters", field: "Idempotency-Key" }))
+  }
+  if (!ownMerchantPath(request.url, identity.merchant)) return run
+  return Effect.flatMap(Effect.orDie(request.arrayBuffer), (buffer) =>
+    Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
+      const scope = `${identity.keyId}\n${tier ?? ""}\n${request.method} ${pathOf(request.url)}`
+      const found = store.begin(scope, key, new Uint8Array(buffer), now)
+      switch (found._tag) {
+        case "Replay":
+          return Effect.succeed(replayOf(found.response))
+        case "Withheld":
+          return Effect.fail(new Conflict({
+            code: "idempotency-secret-not-replayable",
+            detail: "the request with this Idempotency-Key succeeded, but its response carried a one-time secret that is not kept; list the resource to see what was created"
+          }))
+        case "Mismatch":
+          return Effect.fail(new Unprocessable({ code: "idempotency-key-reused", detail: "this Idempotency-Key was used with a different request body" }))
+        case "InFlight":
+          return Effect.fail(new Conflict({ code: "idempotency-key-in-use", detail: "a request with this Idempotency-Key is still running; retry later" }))
+        case "New":
+          return run.pipe(
+            Effect.onExit((exit) =>
+              Effect.sync(() => {
+                if (exit._tag === "Failure") return found.complete(undefined)
+                const stored = storedOf(exit.value)
+                found.complete(stored === undefined || !Idempotency.isStorable(stored.status) ? undefined : oneTimeSecret.has(route) ? "withheld" : stored)
+              })
+            )
+          )
       }
-      if (ttl <= 0) return undefined
-      const dot = credential.indexOf(".")
-      if (dot <= 0 || dot === credential.length - 1) return undefined
-      const keyId = credential.slice(0, dot)
-      const key = keyCache.get(keyId, now)?.value
-      if (key === undefined) return undefined
-      const verified = verifiedCache.get(credentialDigest(keyId, credential.slice(dot + 1)), now)
-      if (verified === undefined || verified.value.secretHash !== key.secretHash || !ApiKey.isActive(key, now)) return undefined
-      return identityOf(key)
-    }
+    }))
+}
 
-    const admittedFromCache = (identity: Identity, caller: Caller, now: number): boolean => {
-      const rules = rulesCache.get(identity.merchant, now)?.value
-      if (rules === undefined) return false
-      if (!WhitelistRules.isEnforced(rules)) return true
-      const ip = clientIp.resolve(caller.remoteAddress, caller.forwardedFor)
-      return ip !== undefined && compile(rules).allows(ip)
-    }
+const header = (value: string | undefined): string | undefined => (value === undefined || value === "" ? undefined : value)
 
-    const enter: GuardService["enter"] = (credential, caller, tierHeader) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const cached = cachedIdentity(credential, now)
-        if (cached !== undefined && tierHeader === undefined && admittedFromCache(cached, caller, now)) {
-          return Effect.succeed({ identity: cached, tier: undefined })
-        }
-        return Effect.flatMap(
-          cached === undefined ? authenticate(credential) : Effect.succeed(cached),
-          (identity) =>
-            Effect.flatMap(admit(identity, caller), () => Effect.map(tier(identity, tierHeader), (t) => ({ identity, tier: t })))
-        )
-      })
+/** The caller as the guard reads it from the current request and connection. */
+export const callerOf = (request: HttpServerRequest.HttpServerRequest, connection: { readonly remoteAddress?: string | undefined }): Caller => ({
+  remoteAddress: connection.remoteAddress,
+  forwardedFor: request.headers["x-forwarded-for"],
+  method: request.method,
+  url: request.url
+})
 
-    const invalidateKey = (keyId: string): void => {
-      keyCache.delete(keyId)
-      verifiedCache.deleteWhere((v) => v.keyId === keyId)
-    }
-    const invalidateWhitelist = (merchant: string): void => {
-      rulesCache.delete(merchant)
-    }
+const routeOf = (group: HttpApiGroup.Top, endpoint: HttpApiEndpoint.Top): string => `${group.identifier}.${endpoint.name}`
 
-    return { tokens, authenticate, verifySecret, admit, tier, enter, invalidateKey, invalidateWhitelist }
+/** The authentication middleware over the `Guard` of this handler. */
+export const layerAuthentication: Layer.Layer<Authentication, never, Guard | AdminError.AdminServices> = Layer.effect(
+  Authentication,
+  Effect.gen(function*() {
+    const guard = yield* Guard
+    const services = yield* Effect.context<AdminError.AdminServices>()
+    return Authentication.of({
+      // Plain flatMaps rather than a generator: this runs on every call.
+      bearer: (httpEffect, { credential, endpoint, group }) =>
+        Effect.flatMap(Effect.service(HttpServerRequest.HttpServerRequest), (request) =>
+          Effect.flatMap(Effect.serviceOption(Connection), (connection) =>
+            Effect.flatMap(
+              Effect.provideContext(
+                guard.enter(Redacted.value(credential), callerOf(request, connection._tag === "Some" ? connection.value : {}), header(request.headers["tier"])),
+                services
+              ),
+              ({ identity, tier }) =>
+                idempotent(guard.idempotency, request, identity, tier, routeOf(group, endpoint), httpEffect).pipe(
+                  Effect.provideService(Principal, { keyId: identity.keyId, merchant: identity.merchant, tier }),
+                  AdminContext.withActor({ kind: "api-key", id: identity.keyId })
+                )
+            )))
+    })
   })
+)

@@ -1,9 +1,9 @@
 /**
- * The handler behind `PaymuxHttp.makeHandler`: the front layer (body limit, JSON check,
- * `Idempotency-Key`) over the HttpApi, with the guard either real or, for the benchmark's
- * baseline and tests only, one that checks nothing. Not exported from the package.
+ * The handler behind `PaymuxHttp.makeHandler`: the front layer (body limit, media type, UTF-8)
+ * over the HttpApi, which parses the JSON once and decodes it; with the guard either real or, for
+ * the benchmark's baseline and tests only, one that checks nothing. Not exported from the package.
  */
-import { ResolverCache } from "@paymux/admin"
+import { AccessCache, ResolverCache } from "@paymux/admin"
 import { ClientIp } from "@paymux/whitelist"
 import { Layer } from "effect"
 import type { ConnectionInfo } from "../Auth.ts"
@@ -13,8 +13,9 @@ import * as Tokens from "../Tokens.ts"
 import { makeAppHandler, type Outgoing } from "./app.ts"
 import * as Guard from "./guard.ts"
 import { problem } from "./problemResponse.ts"
-import { headersFromWeb, type Incoming, incomingHandler, IncomingView, pathOf } from "./request.ts"
+import { headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
 
+/** Request bodies above this many bytes get 413 (`PaymuxHttp.defaultMaxBodyBytes`). */
 export const defaultMaxBodyBytes = 1024 * 1024
 
 /** `{ unguarded: merchant }`: every call is the merchant's, from anywhere (benchmark, tests). */
@@ -55,42 +56,20 @@ const isJson = (contentType: string | undefined): boolean =>
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
-const checkJson = (body: Uint8Array, contentType: string | undefined): Outgoing | undefined => {
-  if (body.byteLength === 0) return undefined
+/** The body as text, or the problem to answer: the HttpApi then parses the text once. */
+const textOf = (body: Uint8Array, contentType: string | undefined): string | Outgoing => {
   if (!isJson(contentType)) {
     return problem(415, "unsupported-media-type", `request bodies are JSON (application/json), not ${contentType}`)
   }
   try {
-    JSON.parse(utf8.decode(body))
-    return undefined
-  } catch (e) {
-    const why = e instanceof SyntaxError ? e.message : "the body is not valid UTF-8"
-    return problem(400, "invalid-json", `the request body is not valid JSON: ${why}`, { field: "body" })
+    return utf8.decode(body)
+  } catch {
+    return problem(400, "invalid-json", "the request body is not valid JSON: the body is not valid UTF-8", { field: "body" })
   }
 }
 
 const tooLarge = (limit: number): Outgoing =>
   problem(413, "body-too-large", `request bodies are limited to ${limit} bytes`, { field: "body" })
-
-const stored = (response: Outgoing): Idempotency.StoredResponse => {
-  const headers: Array<readonly [string, string]> = []
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (typeof value === "string") headers.push([name, value])
-    else for (const v of value) headers.push([name, v])
-  }
-  return { status: response.status, headers, body: response.body ?? new Uint8Array(0) }
-}
-
-const replay = (stored: Idempotency.StoredResponse): Outgoing => {
-  const headers: Record<string, string | Array<string>> = {}
-  for (const [name, value] of stored.headers) {
-    const seen = headers[name]
-    if (name === "set-cookie") headers[name] = seen === undefined ? [value] : [...seen, value]
-    else headers[name] = seen === undefined ? value : `${seen}, ${value}`
-  }
-  headers["idempotent-replayed"] = "true"
-  return { status: stored.status, headers, body: stored.body.byteLength === 0 ? undefined : stored.body }
-}
 
 /** An `Outgoing` as a web `Response`, for callers of the web-standard handler. */
 export const toResponse = (outgoing: Outgoing): Response => {
@@ -105,19 +84,19 @@ export const toResponse = (outgoing: Outgoing): Response => {
 export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler => {
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const tokens = Tokens.make()
-  const idempotency = Idempotency.make({ ttlMillis: options.idempotencyTtlMillis })
+  const idempotency = Idempotency.make({ ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes })
   const clientIp = ClientIp.makeSync({ trustedProxies: options.trustedProxies ?? [] })
-  const admin = Layer.merge(options.layer, ResolverCache.layer({ ttlMillis: options.resolverCacheTtlMillis ?? 5_000 }))
-  const guardOptions = { tokens, clientIp, cacheTtlMillis: options.authCacheTtlMillis }
-  const guard = Layer.effect(
-    Guard.Guard,
-    mode === "on" ? Guard.make(guardOptions) : Guard.makeUnguarded({ ...guardOptions, merchant: mode.unguarded })
-  ).pipe(Layer.provide(admin))
+  const admin = Layer.mergeAll(
+    options.layer,
+    ResolverCache.layer({ ttlMillis: options.resolverCacheTtlMillis ?? 5_000 }),
+    AccessCache.layer({ ttlMillis: options.authCacheTtlMillis })
+  )
+  const guardOptions = { tokens, clientIp, idempotency }
+  const guard = Layer.succeed(Guard.Guard, mode === "on" ? Guard.make(guardOptions) : Guard.makeUnguarded({ ...guardOptions, merchant: mode.unguarded }))
   const app = makeAppHandler(Layer.merge(admin, guard), { docs: options.docs ?? "cdn" })
 
   const inner = (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> =>
-    // The HttpApi reads only what a `Request` view of `incoming` offers (see request.ts).
-    app.handler(new IncomingView(incoming), connection).then((response) => {
+    app.handler(incoming, connection).then((response) => {
       // The router answers unknown routes with an empty 404: give them a problem body too.
       if (response.status === 404 && response.headers["content-type"] === undefined) {
         return problem(404, "route-not-found", `no endpoint ${incoming.method} ${pathOf(incoming.url)}`)
@@ -126,46 +105,17 @@ export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler =>
     })
 
   const handle = async (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> => {
-    const method = incoming.method
-    if (!bodyMethods.has(method)) return inner(incoming, connection)
+    if (!bodyMethods.has(incoming.method)) return inner(incoming, connection)
     const body = incoming.body
     const size = body === undefined ? 0 : body.byteLength
     if (size > limit) return tooLarge(limit)
+    if (body === undefined || size === 0) return inner(body === undefined ? incoming : { ...incoming, body: undefined }, connection)
     const contentType = incoming.headers["content-type"]
-    if (body !== undefined && size > 0) {
-      const invalid = checkJson(body, contentType)
-      if (invalid !== undefined) return invalid
-    }
-    const forward: Incoming = size > 0 && contentType !== "application/json"
-      ? { ...incoming, headers: { ...incoming.headers, "content-type": "application/json" } }
-      : size === 0 && body !== undefined
-      ? { ...incoming, body: undefined }
-      : incoming
-    const key = incoming.headers[Idempotency.headerName]
-    if (key === undefined || method !== "POST") return inner(forward, connection)
-    if (key.length === 0 || key.length > 255) {
-      return problem(400, "invalid-idempotency-key", "an Idempotency-Key is 1-255 characters", { field: "Idempotency-Key" })
-    }
-    const scope = `${incoming.headers["authorization"] ?? ""}\n${incoming.headers["tier"] ?? ""}\n${method} ${pathOf(incoming.url)}`
-    const found = idempotency.begin(scope, key, body ?? new Uint8Array(0), Date.now())
-    switch (found._tag) {
-      case "Replay":
-        return replay(found.response)
-      case "Mismatch":
-        return problem(422, "idempotency-key-reused", "this Idempotency-Key was used with a different request body", { field: "Idempotency-Key" })
-      case "InFlight":
-        return problem(409, "idempotency-key-in-use", "a request with this Idempotency-Key is still running; retry later", { field: "Idempotency-Key" })
-      case "New": {
-        try {
-          const response = await inner(forward, connection)
-          found.complete(stored(response))
-          return response
-        } catch (e) {
-          found.complete(undefined)
-          throw e
-        }
-      }
-    }
+    const text = textOf(body, contentType)
+    if (typeof text !== "string") return text
+    // The HttpApi decodes JSON whatever the JSON-like media type was (and text/plain, see isJson).
+    const headers = contentType === "application/json" ? incoming.headers : { ...incoming.headers, "content-type": "application/json" }
+    return inner({ ...incoming, headers, text }, connection)
   }
 
   const internalError = () => problem(500, "internal", "the request could not be served")

@@ -1,10 +1,14 @@
 /**
  * A request as the front layer sees it: method, URL, lower-cased headers and the body already
  * read into one buffer. The handler builds it once per request, from a web `Request` or (through
- * `NodeBridge`) straight from a `node:http` `IncomingMessage`, and hands the HttpApi a small
- * `Request`-shaped view of it: building, streaming and re-reading undici `Request`s and their
- * abort signals cost more than the rest of a cached resolve.
+ * `NodeBridge`) straight from a `node:http` `IncomingMessage`, and hands the HttpApi a
+ * `BufferedRequest`: an `HttpServerRequest` (Effect's public interface, checked by the compiler)
+ * over the buffer, so no web `Request` is built and no field of Effect's own request class is
+ * touched. Building, streaming and re-reading undici `Request`s and their abort signals cost more
+ * than the rest of a cached resolve.
  */
+import { Effect, Inspectable, Option, Stream } from "effect"
+import { Headers, HttpIncomingMessage, HttpServerError, HttpServerRequest, type Multipart, UrlParams } from "effect/http"
 
 /** Lower-cased header names; repeated headers joined with ", " (as `Headers` does). */
 export type IncomingHeaders = Record<string, string>
@@ -16,6 +20,8 @@ export interface Incoming {
   readonly headers: IncomingHeaders
   /** The whole body; `undefined` when there is none. */
   readonly body: Uint8Array | undefined
+  /** The body as text, when the front layer already decoded it (it checks bodies are UTF-8). */
+  readonly text?: string | undefined
 }
 
 /** Calls the handler with an already read request (the `NodeBridge` fast path). */
@@ -63,46 +69,88 @@ const toArrayBuffer = (bytes: Uint8Array | undefined): ArrayBuffer => {
 
 const decoder = new TextDecoder()
 
+const removeHost = (url: string): string => {
+  if (url[0] === "/") return url
+  const index = url.indexOf("/", url.indexOf("//") + 2)
+  return index === -1 ? "/" : url.slice(index)
+}
+
 /**
- * What `HttpServerRequest.fromWeb` reads of a web `Request` (method, url, headers, the body,
- * `signal`), over an `Incoming`. Without a signal the request is not interrupted on client abort,
- * as with a `Request` built without one.
+ * An `HttpServerRequest` over an `Incoming` whose body is already in memory. The HttpApi reads
+ * the body through `text` (JSON payloads) and parses it once; `json` and `arrayBuffer` answer
+ * from the same buffer. Not upgradeable, no multipart (the API takes JSON only).
  */
-export class IncomingView {
-  readonly method: string
+export class BufferedRequest extends Inspectable.Class implements HttpServerRequest.HttpServerRequest {
+  readonly [HttpServerRequest.TypeId] = HttpServerRequest.TypeId
+  readonly [HttpIncomingMessage.TypeId] = HttpIncomingMessage.TypeId
+  readonly source: Incoming
   readonly url: string
-  readonly headers: IncomingHeaders
-  readonly signal: AbortSignal | undefined = undefined
-  readonly bytes: Uint8Array | undefined
-  constructor(incoming: Incoming) {
-    this.method = incoming.method
-    this.url = incoming.url
-    this.headers = incoming.headers
-    this.bytes = incoming.body
+  readonly originalUrl: string
+  readonly method: string
+  readonly remoteAddress: Option.Option<string>
+  readonly peerAddress: Option.Option<string>
+  readonly protocol: "http" | "https" | undefined = undefined
+  #headers: Headers.Headers | undefined
+  #text: string | undefined
+  constructor(incoming: Incoming, url?: string, headers?: Headers.Headers, remoteAddress?: Option.Option<string>) {
+    super()
+    this.source = incoming
+    this.originalUrl = incoming.url
+    this.url = url ?? removeHost(incoming.url)
+    this.method = incoming.method.toUpperCase()
+    this.#headers = headers
+    this.#text = incoming.text
+    this.remoteAddress = remoteAddress ?? Option.none()
+    this.peerAddress = this.remoteAddress
   }
-  get body(): ReadableStream<Uint8Array> | null {
-    const bytes = this.bytes
-    if (bytes === undefined) return null
-    return new ReadableStream({
-      start(controller) {
-        controller.enqueue(bytes)
-        controller.close()
-      }
-    })
+  get headers(): Headers.Headers {
+    return (this.#headers ??= Headers.fromRecordUnsafe(this.source.headers))
   }
-  get bodyUsed(): boolean {
-    return false
+  get cookies(): Record<string, string> {
+    return {}
   }
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return Promise.resolve(toArrayBuffer(this.bytes))
+  toJSON(): unknown {
+    return { _id: "HttpServerRequest", method: this.method, url: this.url }
   }
-  arrayBufferSync(): ArrayBuffer {
-    return toArrayBuffer(this.bytes)
+  private parseError(cause: unknown): HttpServerError.HttpServerError {
+    return new HttpServerError.HttpServerError({ reason: new HttpServerError.RequestParseError({ request: this, cause }) })
   }
-  text(): Promise<string> {
-    return Promise.resolve(this.bytes === undefined ? "" : decoder.decode(this.bytes))
+  get text(): Effect.Effect<string, HttpServerError.HttpServerError> {
+    this.#text ??= this.source.body === undefined ? "" : decoder.decode(this.source.body)
+    return Effect.succeed(this.#text)
   }
-  json(): Promise<unknown> {
-    return this.text().then((t) => JSON.parse(t))
+  get json(): Effect.Effect<any, HttpServerError.HttpServerError> {
+    return Effect.flatMap(this.text, (text) => Effect.try({ try: () => JSON.parse(text), catch: (cause) => this.parseError(cause) }))
+  }
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpServerError.HttpServerError> {
+    return Effect.sync(() => toArrayBuffer(this.source.body))
+  }
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpServerError.HttpServerError> {
+    return Effect.flatMap(this.text, (text) => Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(text)), catch: (cause) => this.parseError(cause) }))
+  }
+  get stream(): Stream.Stream<Uint8Array, HttpServerError.HttpServerError> {
+    const body = this.source.body
+    return body === undefined ? Stream.empty : Stream.make(body)
+  }
+  get multipart(): Effect.Effect<Multipart.Persisted, Multipart.MultipartError, never> {
+    return Effect.die(new Error("multipart bodies are not accepted"))
+  }
+  get multipartStream(): Stream.Stream<Multipart.Part, Multipart.MultipartError> {
+    return Stream.die(new Error("multipart bodies are not accepted"))
+  }
+  get upgrade(): Effect.Effect<never, HttpServerError.HttpServerError> {
+    return this.upgradeWith()
+  }
+  upgradeWith(): Effect.Effect<never, HttpServerError.HttpServerError> {
+    return Effect.fail(this.parseError("not an upgradeable request"))
+  }
+  modify(options: {
+    readonly url?: string
+    readonly headers?: Headers.Headers
+    readonly remoteAddress?: Option.Option<string>
+    readonly peerAddress?: Option.Option<string>
+    readonly protocol?: "http" | "https"
+  }): HttpServerRequest.HttpServerRequest {
+    return new BufferedRequest(this.source, options.url ?? this.url, options.headers ?? this.#headers, options.remoteAddress ?? this.remoteAddress)
   }
 }
