@@ -23,6 +23,7 @@ export const start = async (options: {
   readonly trustedProxies?: ReadonlyArray<string>
   readonly storeLayer?: Layer.Layer<PaymuxHttp.StoreServices, any>
   readonly authCacheTtlMillis?: number
+  readonly idempotencyMaxBytes?: number
 } = {}): Promise<Fixture> => {
   // The store is built once and shared by the handler and the seeding below.
   const scope = Effect.runSync(Scope.make())
@@ -40,7 +41,8 @@ export const start = async (options: {
   const api = PaymuxHttp.makeHandler({
     layer: shared,
     trustedProxies: options.trustedProxies ?? [],
-    ...(options.authCacheTtlMillis === undefined ? {} : { authCacheTtlMillis: options.authCacheTtlMillis })
+    ...(options.authCacheTtlMillis === undefined ? {} : { authCacheTtlMillis: options.authCacheTtlMillis }),
+    ...(options.idempotencyMaxBytes === undefined ? {} : { idempotencyMaxBytes: options.idempotencyMaxBytes })
   })
   const listening = await NodeBridge.listen(api.handler, { port: 0 })
   return {

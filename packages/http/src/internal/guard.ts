@@ -221,7 +221,7 @@ export const callerOf = (request: HttpServerRequest.HttpServerRequest, connectio
   url: request.url
 })
 
-const routeOf = (group: HttpApiGroup.Top, endpoint: HttpApiEndpoint.Top): string => `${group.identifier}.${endpoint.name}`
+const routeOf = (group: HttpApiGroup.Top, endpoint: HttpApiEndpoint.Top): string => `${group.identifier}.${endpoint.identifier}`
 
 /** The authentication middleware over the `Guard` of this handler. */
 export const layerAuthentication: Layer.Layer<Authentication, never, Guard | AdminError.AdminServices> = Layer.effect(

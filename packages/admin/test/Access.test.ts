@@ -1,0 +1,125 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Access, AccessCache, ApiKeys, Merchants, Paymux, ResolverCache, Whitelists } from "@paymux/admin"
+import { AuditLog, Memory, Repositories } from "@paymux/store"
+import { Context, Effect, Layer, Redacted } from "effect"
+
+/** A memory store whose API-key reads are counted, with both caches. */
+const counted = (cache: AccessCache.Options) => {
+  const reads = new Map<string, number>()
+  const base = Memory.make()
+  const keys = Context.get(base, Repositories.ApiKeyRepository)
+  const context = Context.add(base, Repositories.ApiKeyRepository, {
+    ...keys,
+    get: (id) => {
+      reads.set(id, (reads.get(id) ?? 0) + 1)
+      return keys.get(id)
+    }
+  })
+  const layer = Layer.mergeAll(Layer.succeedContext(context), ResolverCache.layer(), AccessCache.layer(cache))
+  return { reads, layer }
+}
+
+const unknownId = (i: number) => `ak_${String(i).padStart(24, "0")}`
+
+describe("AccessCache tables", () => {
+  it("evict the least recently used entry, one at a time, instead of clearing", () => {
+    const table = AccessCache.makeTable<string>(60_000, 3)
+    table.set("a", "A", 0, 0)
+    table.set("b", "B", 0, 0)
+    table.set("c", "C", 0, 0)
+    expect(table.get("a", 1)?.value).toBe("A")
+    table.set("d", "D", 1, 0)
+    expect(table.size()).toBe(3)
+    expect(table.get("b", 2)).toBeUndefined()
+    expect(table.get("a", 2)?.value).toBe("A")
+    expect(table.get("c", 2)?.value).toBe("C")
+    expect(table.get("a", 60_000)).toBeUndefined()
+  })
+
+  it("keep no value read before an invalidation", () => {
+    const table = AccessCache.makeTable<string>(60_000, 3)
+    const since = table.epoch()
+    table.delete("k")
+    table.set("k", "stale", 0, since)
+    expect(table.get("k", 1)).toBeUndefined()
+  })
+})
+
+describe("Access", () => {
+  it.effect("a flood of unknown key ids does not push a key in use out of the cache", () => {
+    const { reads, layer } = counted({ ttlMillis: 60_000, maxEntries: 8 })
+    return Effect.gen(function*() {
+      const merchant = yield* Merchants.create({ name: "Flooded" })
+      const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "in use" })
+      const credential: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
+      yield* Access.authenticate(credential)
+      for (let i = 0; i < 100; i++) {
+        const failure = yield* Effect.flip(Access.authenticate({ _tag: "Secret", keyId: unknownId(i), secret: "sk_nope" }))
+        expect(failure._tag).toBe("Unauthenticated")
+        if (i % 4 === 0) expect((yield* Access.authenticate(credential)).keyId).toBe(issued.key.id)
+      }
+      // Read once; a wholesale clear at the cap would have read it again.
+      expect(reads.get(issued.key.id)).toBe(1)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("rotating and revoking through the use cases refuse the old secret at once, whatever the TTL", () =>
+    Effect.gen(function*() {
+      const merchant = yield* Merchants.create({ name: "Rotating" })
+      const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "k" })
+      const old: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
+      yield* Access.authenticate(old)
+      yield* Access.authenticate(old)
+      const rotated = yield* ApiKeys.rotate(merchant.code, issued.key.id)
+      expect((yield* Effect.flip(Access.authenticate(old)))._tag).toBe("Unauthenticated")
+      const fresh: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(rotated.secret) }
+      yield* Access.authenticate(fresh)
+      yield* ApiKeys.revoke(merchant.code, issued.key.id)
+      expect((yield* Effect.flip(Access.authenticate(fresh)))._tag).toBe("Unauthenticated")
+    }).pipe(Effect.provide(counted({ ttlMillis: 60_000 }).layer)))
+
+  it.effect("admission follows whitelist changes at once and audits refusals at a bounded rate", () =>
+    Effect.gen(function*() {
+      const merchant = yield* Merchants.create({ name: "Guarded" })
+      const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "k" })
+      const identity = yield* Access.authenticate({ _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) })
+      const call = { ip: "203.0.113.9", method: "GET", url: `/merchants?x=${"a".repeat(1000)}` }
+      expect((yield* Access.admit(identity, call)).allowed).toBe(true)
+      yield* Whitelists.set(merchant.code, ["198.51.100.0/24"])
+      for (let i = 0; i < 30; i++) expect((yield* Access.admit(identity, call)).allowed).toBe(false)
+      const log = yield* AuditLog.AuditLog
+      const denials = yield* log.list(merchant.code, { action: "whitelist.deny" })
+      expect(denials).toHaveLength(3)
+      expect(denials.every((d) => d.actor === `api-key:${issued.key.id}`)).toBe(true)
+      expect((denials[0]!.after as { url: string }).url).toHaveLength(Access.auditedUrlLength + 1)
+      expect(denials.every((d) => d.id.startsWith("audit_"))).toBe(true)
+      expect((yield* Access.admit(identity, { ...call, ip: "198.51.100.7" })).allowed).toBe(true)
+    }).pipe(Effect.provide(counted({ ttlMillis: 60_000, deniesPerMinute: 3 }).layer)))
+
+  it.effect("the tier must be a sub-merchant of the key's merchant", () =>
+    Effect.gen(function*() {
+      const merchant = yield* Merchants.create({ name: "Tiered" })
+      yield* Merchants.createSubMerchant({ merchant: merchant.code, tier: "T01", name: "one" })
+      const identity: Access.Identity = { keyId: "ak_x", merchant: merchant.code, generation: "" }
+      expect(yield* Access.tier(identity, "T01")).toBe("T01")
+      expect((yield* Effect.flip(Access.tier(identity, "T02")))._tag).toBe("UnknownTier")
+      expect((yield* Effect.flip(Access.tier(identity, "not a tier")))._tag).toBe("UnknownTier")
+    }).pipe(Effect.provide(counted({}).layer)))
+})
+
+describe("the Promise facade shares the invalidation", () => {
+  it("a key rotated through the facade is refused by the facade's own cached check at once", async () => {
+    const paymux = await Paymux.make({ store: Memory.layer() })
+    try {
+      const merchant = await paymux.merchants.create({ name: "Facade" })
+      const issued = await paymux.apiKeys.issue({ merchant: merchant.code, name: "k" })
+      const old = { _tag: "Secret" as const, keyId: issued.key.id, secret: Redacted.value(issued.secret) }
+      expect((await paymux.access.authenticate(old)).keyId).toBe(issued.key.id)
+      await paymux.apiKeys.rotate(merchant.code, issued.key.id)
+      await expect(paymux.access.authenticate(old)).rejects.toMatchObject({ code: expect.any(String) })
+      await expect(paymux.apiKeys.verify(issued.key.id, issued.secret)).rejects.toBeInstanceOf(Error)
+    } finally {
+      await paymux.close()
+    }
+  })
+})

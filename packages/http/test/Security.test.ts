@@ -1,0 +1,188 @@
+/**
+ * Regressions of the December 2026 security findings, through a real server on 127.0.0.1: each
+ * reproduction from the findings is a test here (H1, M2, M3; the key cache flood is in admin's
+ * Access test). The client address is 127.0.0.1 (no trusted proxy).
+ */
+import { Audit, Whitelists } from "@paymux/admin"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { body, type Fixture, start } from "./fixture.ts"
+
+interface Call {
+  readonly method?: string
+  readonly body?: unknown
+  readonly headers?: Record<string, string>
+  readonly auth?: string
+}
+
+const client = (f: Fixture) => (path: string, init: Call = {}) =>
+  fetch(`${f.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: {
+      authorization: init.auth ?? f.bearer,
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      ...init.headers
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+  })
+
+describe("H1: an Idempotency-Key replay passes every check a new call does", () => {
+  let f: Fixture
+  let call: ReturnType<typeof client>
+  const m = () => `/merchants/${f.merchant}`
+  const issueKey = async (name: string) => {
+    const issued = await body(await call(`${m()}/api-keys`, { body: { name } }))
+    return { id: issued.key.id as string, bearer: `Bearer ${issued.key.id}.${issued.secret}` }
+  }
+  beforeAll(async () => {
+    f = await start({ authCacheTtlMillis: 60_000 })
+    call = client(f)
+  })
+  afterAll(() => f.close())
+
+  it("a revoked key gets 401 on a replay of its own stored response", async () => {
+    const victim = await issueKey("idem-victim")
+    const headers = { "idempotency-key": "idem-123" }
+    const first = await call(`${m()}/sub-merchants`, { auth: victim.bearer, body: { tier: "R01" }, headers })
+    expect(first.status).toBe(201)
+    const replay = await call(`${m()}/sub-merchants`, { auth: victim.bearer, body: { tier: "R01" }, headers })
+    expect(replay.headers.get("idempotent-replayed")).toBe("true")
+    expect((await call(`${m()}/api-keys/${victim.id}`, { method: "DELETE" })).status).toBe(200)
+    expect((await call("/merchants", { auth: victim.bearer })).status).toBe(401)
+    const after = await call(`${m()}/sub-merchants`, { auth: victim.bearer, body: { tier: "R01" }, headers })
+    expect(after.status).toBe(401)
+    expect(after.headers.get("idempotent-replayed")).toBeNull()
+  })
+
+  it("one-time secrets are never replayed: a retry of api-key issue or rotate answers 409 without a secret", async () => {
+    const headers = { "idempotency-key": "idem-secret" }
+    const first = await call(`${m()}/api-keys`, { body: { name: "new-key" }, headers })
+    expect(first.status).toBe(201)
+    const issued = await body(first)
+    expect(issued.secret).toMatch(/^sk_/)
+    const again = await call(`${m()}/api-keys`, { body: { name: "new-key" }, headers })
+    const text = await again.text()
+    expect(again.status).toBe(409)
+    expect(JSON.parse(text).code).toBe("idempotency-secret-not-replayable")
+    expect(text).not.toContain(issued.secret)
+    // Only one key was issued by the two calls.
+    const keys = await body(await call(`${m()}/api-keys`))
+    expect(keys.filter((k: { name: string }) => k.name === "new-key")).toHaveLength(1)
+
+    const rotateHeaders = { "idempotency-key": "idem-rotate" }
+    const rotated = await call(`${m()}/api-keys/${issued.key.id}/rotate`, { body: {}, headers: rotateHeaders })
+    expect(rotated.status).toBe(200)
+    const newSecret = (await body(rotated)).secret
+    const retried = await call(`${m()}/api-keys/${issued.key.id}/rotate`, { body: {}, headers: rotateHeaders })
+    const retriedText = await retried.text()
+    expect(retried.status).toBe(409)
+    expect(retriedText).not.toContain(newSecret)
+  })
+
+  it("a stored response is bound to the key id: another key of the merchant runs anew, a token of the same key replays", async () => {
+    const other = await issueKey("other")
+    const headers = { "idempotency-key": "idem-bound" }
+    expect((await call(`${m()}/sub-merchants`, { body: { tier: "R03" }, headers })).status).toBe(201)
+    const byOther = await call(`${m()}/sub-merchants`, { auth: other.bearer, body: { tier: "R03" }, headers })
+    expect(byOther.headers.get("idempotent-replayed")).toBeNull()
+    expect(byOther.status).toBe(409) // ran as a new call: the tier exists already
+    const token = (await body(await call("/auth/token", { body: { apiKey: f.keyId, apiSecret: f.secret } }))).accessToken
+    const byToken = await call(`${m()}/sub-merchants`, { auth: `Bearer ${token}`, body: { tier: "R03" }, headers })
+    expect(byToken.status).toBe(201)
+    expect(byToken.headers.get("idempotent-replayed")).toBe("true")
+  })
+
+  it("another merchant's path is never looked up: 404 as without the header", async () => {
+    const headers = { "idempotency-key": "idem-tenant" }
+    const response = await call(`/merchants/imp00000009/sub-merchants`, { body: { tier: "R04" }, headers })
+    expect(response.status).toBe(404)
+    expect(response.headers.get("idempotent-replayed")).toBeNull()
+  })
+
+  it("errors are not stored: the same key runs again after a 400, also with another body", async () => {
+    const headers = { "idempotency-key": "idem-error" }
+    const bad = await call(`${m()}/whitelist/add`, { body: { rules: ["1".repeat(5000)] }, headers })
+    expect(bad.status).toBe(400)
+    const other = await call(`${m()}/whitelist/check`, { body: { ip: "192.0.2.1" }, headers: { "idempotency-key": "idem-error-2" } })
+    expect(other.status).toBe(200)
+    const good = await call(`${m()}/whitelist/add`, { body: { rules: ["192.0.2.0/24", "127.0.0.1/32"] }, headers })
+    expect(good.status).toBe(200)
+    expect(good.headers.get("idempotent-replayed")).toBeNull()
+  })
+})
+
+describe("H1, whitelist variant", () => {
+  let f: Fixture
+  let call: ReturnType<typeof client>
+  beforeAll(async () => {
+    f = await start()
+    call = client(f)
+  })
+  afterAll(() => f.close())
+
+  it("a caller the whitelist refuses gets 403 on a replay", async () => {
+    const m = `/merchants/${f.merchant}`
+    const headers = { "idempotency-key": "idem-456" }
+    expect((await call(`${m}/sub-merchants`, { body: { tier: "R02" }, headers })).status).toBe(201)
+    expect((await call(`${m}/sub-merchants`, { body: { tier: "R02" }, headers })).headers.get("idempotent-replayed")).toBe("true")
+    expect((await call(`${m}/whitelist`, { method: "PUT", body: { rules: ["203.0.113.9/32"] } })).status).toBe(200)
+    expect((await call("/merchants")).status).toBe(403)
+    const replay = await call(`${m}/sub-merchants`, { body: { tier: "R02" }, headers })
+    expect(replay.status).toBe(403)
+    expect((await body(replay)).code).toBe("address-not-allowed")
+    expect(replay.headers.get("idempotent-replayed")).toBeNull()
+  })
+})
+
+describe("M2: the idempotency store is bounded in bytes", () => {
+  let f: Fixture
+  let call: ReturnType<typeof client>
+  beforeAll(async () => {
+    f = await start({ idempotencyMaxBytes: 4_000 })
+    call = client(f)
+  })
+  afterAll(() => f.close())
+
+  it("past the byte cap the oldest responses go: their key runs anew", async () => {
+    const m = `/merchants/${f.merchant}`
+    const first = await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })
+    expect(first.status).toBe(201)
+    expect((await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })).headers.get("idempotent-replayed")).toBe("true")
+    for (let i = 1; i <= 20; i++) {
+      expect((await call(`${m}/sub-merchants`, { body: { tier: `B${String(i).padStart(2, "0")}` }, headers: { "idempotency-key": `bytes-${i}` } })).status).toBe(201)
+    }
+    const evicted = await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })
+    expect(evicted.headers.get("idempotent-replayed")).toBeNull()
+    expect(evicted.status).toBe(409) // ran again: the tier exists
+    const recent = await call(`${m}/sub-merchants`, { body: { tier: "B20" }, headers: { "idempotency-key": "bytes-20" } })
+    expect(recent.headers.get("idempotent-replayed")).toBe("true")
+  })
+})
+
+describe("M3: refused calls write a bounded number of audit rows, each with a truncated URL", () => {
+  let f: Fixture
+  let call: ReturnType<typeof client>
+  beforeAll(async () => {
+    f = await start()
+    call = client(f)
+  })
+  afterAll(() => f.close())
+
+  it("200 refused calls with 8,000-character URLs leave at most 10 rows of at most 257 URL characters", async () => {
+    await f.run(Whitelists.set(f.merchant, ["203.0.113.9/32"]))
+    const long = `/merchants?x=${"a".repeat(8000)}`
+    for (let i = 0; i < 200; i++) {
+      const response = await call(long)
+      expect(response.status).toBe(403)
+      await response.arrayBuffer()
+    }
+    const denials = await f.run(Audit.list(f.merchant, { action: "whitelist.deny", limit: 500 }))
+    expect(denials.length).toBeGreaterThan(0)
+    expect(denials.length).toBeLessThanOrEqual(10)
+    for (const row of denials) {
+      const url = (row.after as { url: string }).url
+      expect(url.length).toBeLessThanOrEqual(257)
+      expect(url.startsWith("/merchants?x=aaa")).toBe(true)
+      expect(row.actor).toBe(`api-key:${f.keyId}`)
+    }
+  })
+})
