@@ -7,21 +7,10 @@
 import { ApiKeys, Whitelists } from "@paymux/admin"
 import { Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { body, type Fixture, start } from "./fixture.ts"
+import { body, client, type Fixture, start } from "./fixture.ts"
 
 const inside = { "x-forwarded-for": "198.51.100.7" }
 const outside = { "x-forwarded-for": "203.0.113.9" }
-
-const client = (f: Fixture) => (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; auth?: string } = {}) =>
-  fetch(`${f.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: {
-      authorization: init.auth ?? f.bearer,
-      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-      ...init.headers
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
-  })
 
 describe("auth and whitelist caches, invalidated by this handler's own writes", () => {
   let f: Fixture

@@ -4,40 +4,17 @@
  * Access test). The client address is 127.0.0.1 (no trusted proxy).
  */
 import { Audit, Whitelists } from "@paymux/admin"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { body, type Fixture, start } from "./fixture.ts"
-
-interface Call {
-  readonly method?: string
-  readonly body?: unknown
-  readonly headers?: Record<string, string>
-  readonly auth?: string
-}
-
-const client = (f: Fixture) => (path: string, init: Call = {}) =>
-  fetch(`${f.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: {
-      authorization: init.auth ?? f.bearer,
-      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-      ...init.headers
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
-  })
+import { describe, expect, it } from "vitest"
+import { body, serving } from "./fixture.ts"
 
 describe("H1: an Idempotency-Key replay passes every check a new call does", () => {
-  let f: Fixture
-  let call: ReturnType<typeof client>
-  const m = () => `/merchants/${f.merchant}`
+  const server = serving({ authCacheTtlMillis: 60_000 })
+  const call = (path: string, init?: Parameters<typeof server.call>[1]) => server.call(path, init)
+  const m = () => `/merchants/${server.f.merchant}`
   const issueKey = async (name: string) => {
     const issued = await body(await call(`${m()}/api-keys`, { body: { name } }))
     return { id: issued.key.id as string, bearer: `Bearer ${issued.key.id}.${issued.secret}` }
   }
-  beforeAll(async () => {
-    f = await start({ authCacheTtlMillis: 60_000 })
-    call = client(f)
-  })
-  afterAll(() => f.close())
 
   it("a revoked key gets 401 on a replay of its own stored response", async () => {
     const victim = await issueKey("idem-victim")
@@ -85,7 +62,7 @@ describe("H1: an Idempotency-Key replay passes every check a new call does", () 
     const byOther = await call(`${m()}/sub-merchants`, { auth: other.bearer, body: { tier: "R03" }, headers })
     expect(byOther.headers.get("idempotent-replayed")).toBeNull()
     expect(byOther.status).toBe(409) // ran as a new call: the tier exists already
-    const token = (await body(await call("/auth/token", { body: { apiKey: f.keyId, apiSecret: f.secret } }))).accessToken
+    const token = (await body(await call("/auth/token", { body: { apiKey: server.f.keyId, apiSecret: server.f.secret } }))).accessToken
     const byToken = await call(`${m()}/sub-merchants`, { auth: `Bearer ${token}`, body: { tier: "R03" }, headers })
     expect(byToken.status).toBe(201)
     expect(byToken.headers.get("idempotent-replayed")).toBe("true")
@@ -111,16 +88,11 @@ describe("H1: an Idempotency-Key replay passes every check a new call does", () 
 })
 
 describe("H1, whitelist variant", () => {
-  let f: Fixture
-  let call: ReturnType<typeof client>
-  beforeAll(async () => {
-    f = await start()
-    call = client(f)
-  })
-  afterAll(() => f.close())
+  const server = serving()
+  const call = (path: string, init?: Parameters<typeof server.call>[1]) => server.call(path, init)
 
   it("a caller the whitelist refuses gets 403 on a replay", async () => {
-    const m = `/merchants/${f.merchant}`
+    const m = `/merchants/${server.f.merchant}`
     const headers = { "idempotency-key": "idem-456" }
     expect((await call(`${m}/sub-merchants`, { body: { tier: "R02" }, headers })).status).toBe(201)
     expect((await call(`${m}/sub-merchants`, { body: { tier: "R02" }, headers })).headers.get("idempotent-replayed")).toBe("true")
@@ -134,16 +106,11 @@ describe("H1, whitelist variant", () => {
 })
 
 describe("M2: the idempotency store is bounded in bytes", () => {
-  let f: Fixture
-  let call: ReturnType<typeof client>
-  beforeAll(async () => {
-    f = await start({ idempotencyMaxBytes: 4_000 })
-    call = client(f)
-  })
-  afterAll(() => f.close())
+  const server = serving({ idempotencyMaxBytes: 4_000 })
+  const call = (path: string, init?: Parameters<typeof server.call>[1]) => server.call(path, init)
 
   it("past the byte cap the oldest responses go: their key runs anew", async () => {
-    const m = `/merchants/${f.merchant}`
+    const m = `/merchants/${server.f.merchant}`
     const first = await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })
     expect(first.status).toBe(201)
     expect((await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })).headers.get("idempotent-replayed")).toBe("true")
@@ -159,30 +126,25 @@ describe("M2: the idempotency store is bounded in bytes", () => {
 })
 
 describe("M3: refused calls write a bounded number of audit rows, each with a truncated URL", () => {
-  let f: Fixture
-  let call: ReturnType<typeof client>
-  beforeAll(async () => {
-    f = await start()
-    call = client(f)
-  })
-  afterAll(() => f.close())
+  const server = serving()
+  const call = (path: string, init?: Parameters<typeof server.call>[1]) => server.call(path, init)
 
   it("200 refused calls with 8,000-character URLs leave at most 10 rows of at most 257 URL characters", async () => {
-    await f.run(Whitelists.set(f.merchant, ["203.0.113.9/32"]))
+    await server.f.run(Whitelists.set(server.f.merchant, ["203.0.113.9/32"]))
     const long = `/merchants?x=${"a".repeat(8000)}`
     for (let i = 0; i < 200; i++) {
       const response = await call(long)
       expect(response.status).toBe(403)
       await response.arrayBuffer()
     }
-    const denials = await f.run(Audit.list(f.merchant, { action: "whitelist.deny", limit: 500 }))
+    const denials = await server.f.run(Audit.list(server.f.merchant, { action: "whitelist.deny", limit: 500 }))
     expect(denials.length).toBeGreaterThan(0)
     expect(denials.length).toBeLessThanOrEqual(10)
     for (const row of denials) {
       const url = (row.after as { url: string }).url
       expect(url.length).toBeLessThanOrEqual(257)
       expect(url.startsWith("/merchants?x=aaa")).toBe(true)
-      expect(row.actor).toBe(`api-key:${f.keyId}`)
+      expect(row.actor).toBe(`api-key:${server.f.keyId}`)
     }
   })
 })

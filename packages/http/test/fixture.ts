@@ -4,6 +4,7 @@
 import { AdminContext, ApiKeys, Merchants, ResolverCache } from "@paymux/admin"
 import { Memory } from "@paymux/store"
 import { Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { afterAll, beforeAll } from "vitest"
 import { NodeBridge, PaymuxHttp } from "../src/index.ts"
 
 export interface Fixture {
@@ -64,4 +65,36 @@ export const start = async (options: {
 export const body = async (response: Response): Promise<any> => {
   const text = await response.text()
   return text === "" ? undefined : JSON.parse(text)
+}
+
+/** A request to the fixture's server, with its bearer unless `auth` says otherwise. */
+export interface CallInit {
+  readonly method?: string
+  readonly body?: unknown
+  readonly headers?: Record<string, string>
+  readonly auth?: string
+}
+
+export type Client = (path: string, init?: CallInit) => Promise<Response>
+
+export const client = (f: Fixture): Client => (path, init = {}) =>
+  fetch(`${f.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: {
+      authorization: init.auth ?? f.bearer,
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      ...init.headers
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+  })
+
+/** A server started before the suite's tests and closed after them. */
+export const serving = (options: Parameters<typeof start>[0] = {}): { f: Fixture; call: Client } => {
+  const state = {} as { f: Fixture; call: Client }
+  beforeAll(async () => {
+    state.f = await start(options)
+    state.call = client(state.f)
+  })
+  afterAll(() => state.f.close())
+  return state
 }
