@@ -109,8 +109,13 @@ export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler =>
     const body = incoming.body
     const size = body === undefined ? 0 : body.byteLength
     if (size > limit) return tooLarge(limit)
-    if (body === undefined || size === 0) return inner(body === undefined ? incoming : { ...incoming, body: undefined }, connection)
     const contentType = incoming.headers["content-type"]
+    if (body === undefined || size === 0) {
+      // No body to type: the HttpApi then reads it as empty JSON whatever the header said.
+      if (contentType === undefined) return inner(body === undefined ? incoming : { ...incoming, body: undefined }, connection)
+      const { "content-type": _, ...headers } = incoming.headers
+      return inner({ ...incoming, headers, body: undefined }, connection)
+    }
     const text = textOf(body, contentType)
     if (typeof text !== "string") return text
     // The HttpApi decodes JSON whatever the JSON-like media type was (and text/plain, see isJson).
