@@ -6,7 +6,6 @@
  *
  * @since 0.1.0
  */
-import type { ApiKey as ApiKeyModel } from "@paymux/domain"
 import { ApiKey, Identifiers, WhitelistRules } from "@paymux/domain"
 import { ResolutionError } from "@paymux/channel-resolver"
 import { Repositories, SecretHasher, type StoreError } from "@paymux/store"
@@ -77,9 +76,9 @@ const cacheOf: Effect.Effect<AccessCacheService | undefined> = Effect.map(
   (o: Option.Option<AccessCacheService>) => (o._tag === "Some" ? o.value : undefined)
 )
 
-const identityOf = (key: ApiKeyModel.ApiKey): Identity => ({ keyId: key.id, merchant: key.merchant, generation: key.secretHash })
+const identityOf = (key: ApiKey.ApiKey): Identity => ({ keyId: key.id, merchant: key.merchant, generation: key.secretHash })
 
-const findKey = (cache: AccessCacheService | undefined, keyId: string, now: number): Effect.Effect<ApiKeyModel.ApiKey | undefined, StoreError.StoreError, AdminServices> => {
+const findKey = (cache: AccessCacheService | undefined, keyId: string, now: number): Effect.Effect<ApiKey.ApiKey | undefined, StoreError.StoreError, AdminServices> => {
   const hit = cache?.keys.get(keyId, now)
   if (hit !== undefined) return Effect.succeed(hit.value)
   const id = Identifiers.decodeApiKeyId(keyId)
@@ -87,11 +86,15 @@ const findKey = (cache: AccessCacheService | undefined, keyId: string, now: numb
   const since = cache?.keys.epoch() ?? 0
   return Effect.flatMap(Effect.service(Repositories.ApiKeyRepository), (keys) =>
     keys.get(id.success).pipe(
-      Effect.map((k): ApiKeyModel.ApiKey | undefined => k),
+      Effect.map((k): ApiKey.ApiKey | undefined => k),
       Effect.catch((e) => (e.reason._tag === "NotFound" ? Effect.succeed(undefined) : Effect.fail(e))),
       Effect.tap((k) => Effect.sync(() => cache?.keys.set(keyId, k, now, since)))
     ))
 }
+
+/** A token stands while its key is active and still has the secret the token was issued for. */
+const tokenHolds = (key: ApiKey.ApiKey | undefined, generation: string, now: number): boolean =>
+  key !== undefined && key.secretHash === generation && ApiKey.isActive(key, now)
 
 /**
  * The identity a credential stands for, from the cache alone; `undefined` when anything is not
@@ -100,9 +103,7 @@ const findKey = (cache: AccessCacheService | undefined, keyId: string, now: numb
  */
 const cached = (cache: AccessCacheService, credential: Credential, digest: string, now: number): Identity | undefined => {
   const key = cache.keys.get(credential.keyId, now)?.value
-  if (credential._tag === "Token") {
-    return key !== undefined && key.secretHash === credential.generation && ApiKey.isActive(key, now) ? identityOf(key) : undefined
-  }
+  if (credential._tag === "Token") return tokenHolds(key, credential.generation, now) ? identityOf(key!) : undefined
   const verified = cache.verified.get(digest, now)?.value
   if (key === undefined || verified === undefined || verified.secretHash !== key.secretHash || !ApiKey.isActive(key, now)) return undefined
   return identityOf(key)
@@ -117,9 +118,7 @@ const authenticateWith = (
   const since = cache?.verified.epoch() ?? 0
   return Effect.flatMap(findKey(cache, credential.keyId, now), (key) => {
     if (credential._tag === "Token") {
-      return key !== undefined && key.secretHash === credential.generation && ApiKey.isActive(key, now)
-        ? Effect.succeed(identityOf(key))
-        : Effect.fail(new Unauthenticated())
+      return tokenHolds(key, credential.generation, now) ? Effect.succeed(identityOf(key!)) : Effect.fail(new Unauthenticated())
     }
     return Effect.flatMap(SecretHasher.verify(credential.secret, key?.secretHash ?? decoyHash), (matches) => {
       if (key === undefined || !matches || !ApiKey.isActive(key, now)) return Effect.fail(new Unauthenticated())
