@@ -63,7 +63,12 @@ export interface Admission {
   readonly ip: string | undefined
 }
 
-/** The longest URL an audit row of a refusal keeps. */
+/**
+ * The longest URL an audit row of a refusal keeps (longer ones are cut and end in "…").
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const auditedUrlLength = 256
 
 // A hash no secret produces, so an unknown key id costs one HMAC like a known one.
