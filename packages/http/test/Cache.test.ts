@@ -1,5 +1,5 @@
 /**
- * The guard caches keys, verified secrets and whitelist rules for a short time. Changes made
+ * Admin's AccessCache (the handler's) keeps keys, verified secrets and whitelist rules for a short time. Changes made
  * through the handler must apply to the very next call; changes made elsewhere (another process,
  * here: the store directly) apply when the entry expires. The handlers here keep entries for a
  * minute, so only invalidation can explain a change seen at once (no timing is asserted).
