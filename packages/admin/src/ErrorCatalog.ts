@@ -8,12 +8,12 @@
  *
  * @since 0.1.0
  */
-import type { ResolutionError } from "@paymux/channel-resolver"
-import type { DomainError } from "@paymux/domain"
-import type { StoreError } from "@paymux/store"
-import type { Cidr } from "@paymux/whitelist"
+import { ResolutionError } from "@paymux/channel-resolver"
+import { DomainError } from "@paymux/domain"
+import { StoreError } from "@paymux/store"
+import { Cidr } from "@paymux/whitelist"
 import type { Config } from "effect"
-import type { AdminError, Unauthenticated, WebhookNotSent } from "./AdminError.ts"
+import { type AdminError, Unauthenticated, WebhookNotSent } from "./AdminError.ts"
 
 /**
  * How one kind of failure shows on each surface.
@@ -228,4 +228,56 @@ const knownTags: Record<(AdminError | Config.ConfigError)["_tag"], true> = {
   ChannelNotFound: true,
   ConfigError: true,
   StoreError: true
+}
+
+/**
+ * One representative failure per code (`internal` has none: it is whatever the table does not
+ * know). The error table in the docs shows their messages, and each surface's tests walk them.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const example = (code: Exclude<Code, "internal">): AdminError => {
+  switch (code) {
+    case "invalid-input":
+      return new DomainError.InvalidInput({ field: "merchant", value: "imp1", rule: "imp followed by 8 digits" })
+    case "invalid-cidr":
+      return new Cidr.InvalidCidr({ input: "1.1.1.1/24", reason: "host bits are set", suggestion: "did you mean 1.1.1.0/24?", index: 0 })
+    case "invalid-pg":
+      return new ResolutionError.InvalidPgSelector({ pg: "kcpp", problem: "unknown-pg", suggestions: ["kcp"] })
+    case "rule-violation":
+      return new DomainError.RuleViolation({ rule: "test-mid-required", detail: "naverpay has no shared test MID: enter the test MID Naver Pay issued you" })
+    case "unauthenticated":
+      return new Unauthenticated()
+    case "webhook-not-sent":
+      return new WebhookNotSent({ reason: "no test webhook URL is set" })
+    case "not-found":
+      return StoreError.notFound("merchant", "imp12345678")
+    case "unknown-merchant":
+      return new ResolutionError.UnknownMerchant({ merchant: "imp12345678" })
+    case "unknown-tier":
+      return new ResolutionError.UnknownTier({ merchant: "imp12345678", tier: "ZZZ", known: ["001"] })
+    case "no-channel-configured":
+      return new ResolutionError.NoChannelConfigured({ merchant: "imp12345678", mode: "test", otherMode: 1 })
+    case "channel-not-found":
+      return new ResolutionError.ChannelNotFound({
+        merchant: "imp12345678",
+        mode: "test",
+        paymentType: "window.general",
+        payMethod: "phone",
+        lookup: "pg",
+        asked: "kcp",
+        rejected: [{ channel: "channel-key-1", pg: "kcp.T0000", mode: "test", reason: "pay-method-unsupported", detail: "serves card, vbank; not phone" }]
+      })
+    case "conflict":
+      return StoreError.conflict("merchant", "imp12345678", "already exists")
+    case "store-unavailable":
+      return StoreError.unavailable("connection refused")
+    case "schema-too-new":
+      return new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found: 9, supported: 4 } })
+    case "store-corrupt":
+      return StoreError.corrupt("channel", "a stored secret does not decrypt")
+    case "configuration":
+      return StoreError.corrupt(keyConfiguration, "PAYMUX_PEPPER is shorter than 32 bytes")
+  }
 }
