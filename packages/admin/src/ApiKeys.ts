@@ -7,7 +7,8 @@
 import { ApiKey, Identifiers } from "@paymux/domain"
 import { Repositories, SecretHasher, StoreError, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted } from "effect"
-import { type AdminError, type AdminServices, Unauthenticated } from "./AdminError.ts"
+import { type AdminError, Unauthenticated } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 
 /**

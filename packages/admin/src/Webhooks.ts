@@ -8,7 +8,8 @@ import { type ChannelTerms, Identifiers, WebhookSettings } from "@paymux/domain"
 import { Repositories, StoreError, Transaction } from "@paymux/store"
 import { type Delivery, Dispatcher, Outbox, WebhookSecret, WebhookSigner } from "@paymux/webhooks"
 import { Clock, Effect, type Redacted, Result } from "effect"
-import { type AdminError, type AdminServices, WebhookNotSent } from "./AdminError.ts"
+import { type AdminError, WebhookNotSent } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 
 /**

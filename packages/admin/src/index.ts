@@ -3,6 +3,7 @@
  */
 export * as AdminContext from "./AdminContext.ts"
 export * as AdminError from "./AdminError.ts"
+export * as AdminServices from "./AdminServices.ts"
 export * as ApiKeys from "./ApiKeys.ts"
 export * as Audit from "./Audit.ts"
 export * as ChannelGroups from "./ChannelGroups.ts"

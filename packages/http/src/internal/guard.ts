@@ -3,7 +3,7 @@
  * and secret), whether the merchant's whitelist admits the client address, and which tier it
  * acts for. Built once per handler, with the store services captured, so the hot path only reads.
  */
-import type { AdminError } from "@paymux/admin"
+import type { AdminServices } from "@paymux/admin"
 import { ApiKey, Identifiers, WhitelistRules } from "@paymux/domain"
 import { AuditLog, Repositories, SecretHasher, type StoreError } from "@paymux/store"
 import { type ClientIp, Whitelist } from "@paymux/whitelist"
@@ -140,7 +140,7 @@ const credentialDigest = (keyId: string, secret: string): string => hash("sha256
  */
 export const makeUnguarded = (
   options: GuardOptions & { readonly merchant: string }
-): Effect.Effect<GuardService, never, AdminError.AdminServices> =>
+): Effect.Effect<GuardService, never, AdminServices.AdminServices> =>
   Effect.gen(function*() {
     const real = yield* make(options)
     const identity: Identity = { keyId: "ak_unguarded", merchant: options.merchant, secretHash: decoyHash }
@@ -154,13 +154,13 @@ export const makeUnguarded = (
     }
   })
 
-export const make = (options: GuardOptions): Effect.Effect<GuardService, never, AdminError.AdminServices> =>
+export const make = (options: GuardOptions): Effect.Effect<GuardService, never, AdminServices.AdminServices> =>
   Effect.gen(function*() {
     const keys = yield* Repositories.ApiKeyRepository
     const whitelists = yield* Repositories.WhitelistRepository
     const subs = yield* Repositories.SubMerchantRepository
     const audit = yield* AuditLog.AuditLog
-    const services = yield* Effect.context<AdminError.AdminServices>()
+    const services = yield* Effect.context<AdminServices.AdminServices>()
     const compiled = new Map<string, CompiledEntry>()
     const { tokens, clientIp } = options
     const ttl = options.cacheTtlMillis ?? defaultCacheTtlMillis
