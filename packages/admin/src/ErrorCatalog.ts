@@ -3,8 +3,9 @@
  * its HTTP status and problem type, its CLI exit code and whether retrying may help. The Promise
  * facade (`PaymuxError`), the HTTP problems and the CLI's failures all read it.
  *
- * To add an error: add its row to `entries`, its case to `classify` (the compiler asks for it),
- * and its facade class to `PaymuxError.fromFailure` (the compiler asks for that too).
+ * To add an error: add its row to `entries`, then its case to `classify` and `example` here, a
+ * facade class in `PaymuxError.fromClassified` and a hint in the CLI's `CliFailure` (the compiler
+ * asks for each; a new tag also goes into `knownTags`). HTTP problems need nothing more.
  *
  * @since 0.1.0
  */
