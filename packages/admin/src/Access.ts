@@ -14,7 +14,8 @@ import { hash } from "node:crypto"
 import { Clock, Effect, type Option } from "effect"
 import { AccessCache, type AccessCacheService } from "./AccessCache.ts"
 import { withActor } from "./AdminContext.ts"
-import { type AdminServices, Unauthenticated } from "./AdminError.ts"
+import { Unauthenticated } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 
 /**

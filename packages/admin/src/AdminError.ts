@@ -1,14 +1,13 @@
 /**
- * Every failure a use case can end with, and the services the use cases need.
+ * Every failure a use case can end with.
  *
  * @since 0.1.0
  */
 import type { ResolutionError } from "@paymux/channel-resolver"
 import type { DomainError } from "@paymux/domain"
-import type { Store, StoreError } from "@paymux/store"
+import type { StoreError } from "@paymux/store"
 import type { Cidr } from "@paymux/whitelist"
 import { Schema } from "effect"
-import type { ResolverCache } from "./ResolverCache.ts"
 
 /**
  * A presented API key or secret that does not authenticate. It never says which part was wrong.
@@ -47,11 +46,3 @@ export type AdminError =
   | Cidr.InvalidCidr
   | ResolutionError.ResolutionError
   | WebhookNotSent
-
-/**
- * The store services every use case may touch, plus the resolver cache.
- *
- * @since 0.1.0
- * @category models
- */
-export type AdminServices = Store.Services | ResolverCache

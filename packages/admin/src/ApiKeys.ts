@@ -9,7 +9,8 @@ import { Repositories, SecretHasher, StoreError, Transaction } from "@paymux/sto
 import { Clock, Effect, Redacted } from "effect"
 import * as Access from "./Access.ts"
 import { invalidating } from "./AccessCache.ts"
-import type { AdminError, AdminServices } from "./AdminError.ts"
+import type { AdminError } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 
 /**

@@ -6,7 +6,8 @@
 import { Identifiers } from "@paymux/domain"
 import { AuditLog } from "@paymux/store"
 import { Effect } from "effect"
-import type { AdminError, AdminServices } from "./AdminError.ts"
+import type { AdminError } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 
 /**
  * The schema of an audit entry (for hosts that render or serve them).

@@ -14,7 +14,8 @@ import {
 import { Repositories, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted } from "effect"
 import { Catalog } from "./AdminContext.ts"
-import type { AdminError, AdminServices } from "./AdminError.ts"
+import type { AdminError } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { ResolverCache } from "./ResolverCache.ts"
 

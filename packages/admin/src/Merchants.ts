@@ -7,7 +7,8 @@
 import { Identifiers, Merchant, SubMerchant } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import { Clock, Effect } from "effect"
-import type { AdminError, AdminServices } from "./AdminError.ts"
+import type { AdminError } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { ResolverCache } from "./ResolverCache.ts"
 

@@ -1,133 +1,393 @@
 /**
- * Errors of the Promise facade: one base class with a stable `code`, one subclass per kind, so
- * teams without Effect can `catch (e) { if (e instanceof NotFoundError) ... }` or switch on
- * `e.code`. Messages never contain secrets.
+ * Errors of the Promise facade: one base class with a typed `code` (see `ErrorCatalog`), one
+ * subclass per kind with its details as typed fields, so teams without Effect can
+ * `catch (e) { if (e instanceof ChannelNotFoundError) e.rejected }` or switch on `e.code`.
+ * `cause` holds the Effect error it was made from. Messages never contain secrets.
  *
  * @since 0.1.0
  */
+import type { ResolutionError as Resolution } from "@paymux/channel-resolver"
 import { Cause, Exit } from "effect"
+import * as ErrorCatalog from "./ErrorCatalog.ts"
+
+/**
+ * The base of every facade error. `status` and `retryable` come from the error table.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PaymuxError<C extends ErrorCatalog.Code = ErrorCatalog.Code> extends Error {
+  readonly code: C
+  /** The HTTP status the same failure answers with. */
+  readonly status: number
+  /** Whether the same call may succeed later without a change. */
+  readonly retryable: boolean
+  constructor(code: C, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.name = new.target.name
+    this.code = code
+    const entry = ErrorCatalog.entry(code)
+    this.status = entry.status
+    this.retryable = entry.retryable
+  }
+}
+
+/**
+ * Input that breaks a format rule: `field` names it (a dotted path), `rule` says what was expected.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidInputError extends PaymuxError<"invalid-input"> {
+  readonly field: string
+  readonly rule: string
+  constructor(error: { readonly message: string; readonly field: string; readonly rule: string }) {
+    super("invalid-input", error.message, error)
+    this.field = error.field
+    this.rule = error.rule
+  }
+}
+
+/**
+ * A whitelist rule that is not a CIDR block; `suggestion` holds the canonical form when there is one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidCidrError extends PaymuxError<"invalid-cidr"> {
+  readonly input: string
+  readonly suggestion: string | undefined
+  readonly index: number | undefined
+  constructor(error: { readonly message: string; readonly input: string; readonly suggestion?: string; readonly index?: number }) {
+    super("invalid-cidr", error.message, error)
+    this.input = error.input
+    this.suggestion = error.suggestion
+    this.index = error.index
+  }
+}
+
+/**
+ * A change the console's rules forbid (`rule` names it).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RuleViolationError extends PaymuxError<"rule-violation"> {
+  readonly rule: string
+  constructor(error: { readonly message: string; readonly rule: string }) {
+    super("rule-violation", error.message, error)
+    this.rule = error.rule
+  }
+}
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export class PaymuxError extends Error {
-  readonly code: string
-  /** The Effect error this was made from, for programs that want the typed payload. */
-  readonly detail: unknown
-  constructor(code: string, message: string, detail?: unknown) {
-    super(message)
-    this.name = new.target.name
-    this.code = code
-    this.detail = detail
+export class UnauthenticatedError extends PaymuxError<"unauthenticated"> {
+  constructor(cause?: unknown) {
+    super("unauthenticated", "the API key or secret is not valid", cause)
   }
-}
-
-/** Input that breaks a format rule (`field` names it). @since 0.1.0 @category errors */
-export class InvalidInputError extends PaymuxError {
-  readonly field: string
-  constructor(message: string, field: string, detail?: unknown) {
-    super("invalid_input", message, detail)
-    this.field = field
-  }
-}
-/** A change the console's rules forbid (`rule` names it). @since 0.1.0 @category errors */
-export class RuleViolationError extends PaymuxError {
-  readonly rule: string
-  constructor(message: string, rule: string, detail?: unknown) {
-    super("rule_violation", message, detail)
-    this.rule = rule
-  }
-}
-/** @since 0.1.0 @category errors */
-export class NotFoundError extends PaymuxError {
-  constructor(message: string, detail?: unknown) {
-    super("not_found", message, detail)
-  }
-}
-/** A stale version or a uniqueness rule. @since 0.1.0 @category errors */
-export class ConflictError extends PaymuxError {
-  constructor(message: string, detail?: unknown) {
-    super("conflict", message, detail)
-  }
-}
-/** The store cannot be reached; retrying may help. @since 0.1.0 @category errors */
-export class UnavailableError extends PaymuxError {
-  constructor(message: string, detail?: unknown) {
-    super("unavailable", message, detail)
-  }
-}
-/** A request_pay that no channel serves; `detail` lists the rejected candidates. @since 0.1.0 @category errors */
-export class ChannelNotFoundError extends PaymuxError {
-  constructor(code: string, message: string, detail?: unknown) {
-    super(code, message, detail)
-  }
-}
-/** @since 0.1.0 @category errors */
-export class UnauthenticatedError extends PaymuxError {
-  constructor(detail?: unknown) {
-    super("unauthenticated", "the API key or secret is not valid", detail)
-  }
-}
-/** @since 0.1.0 @category errors */
-export class InvalidCidrError extends PaymuxError {
-  constructor(message: string, detail?: unknown) {
-    super("invalid_cidr", message, detail)
-  }
-}
-/** @since 0.1.0 @category errors */
-export class WebhookError extends PaymuxError {
-  constructor(message: string, detail?: unknown) {
-    super("webhook_not_sent", message, detail)
-  }
-}
-
-const resolutionCodes: Record<string, string> = {
-  ChannelNotFound: "channel_not_found",
-  NoChannelConfigured: "no_channel_configured",
-  UnknownTier: "unknown_tier",
-  UnknownMerchant: "unknown_merchant",
-  InvalidPgSelector: "invalid_pg"
 }
 
 /**
- * Maps any admin failure to its facade class.
+ * A webhook that could not be sent (`reason` says why).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WebhookNotSentError extends PaymuxError<"webhook-not-sent"> {
+  readonly reason: string
+  constructor(error: { readonly message: string; readonly reason: string }) {
+    super("webhook-not-sent", error.message, error)
+    this.reason = error.reason
+  }
+}
+
+/**
+ * No such resource for this merchant.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFoundError extends PaymuxError<"not-found"> {
+  readonly entity: string
+  readonly id: string
+  constructor(message: string, found: { readonly entity: string; readonly id: string }, cause?: unknown) {
+    super("not-found", message, cause)
+    this.entity = found.entity
+    this.id = found.id
+  }
+}
+
+/**
+ * A stale version, or a value that must be unique already exists.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConflictError extends PaymuxError<"conflict"> {
+  readonly entity: string
+  readonly id: string
+  constructor(message: string, conflict: { readonly entity: string; readonly id: string }, cause?: unknown) {
+    super("conflict", message, cause)
+    this.entity = conflict.entity
+    this.id = conflict.id
+  }
+}
+
+/**
+ * The store cannot be reached or is busy; retrying may help.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnavailableError extends PaymuxError<"store-unavailable"> {
+  constructor(message: string, cause?: unknown) {
+    super("store-unavailable", message, cause)
+  }
+}
+
+/**
+ * The database was migrated by a newer Paymux.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SchemaTooNewError extends PaymuxError<"schema-too-new"> {
+  readonly found: number
+  readonly supported: number
+  constructor(message: string, versions: { readonly found: number; readonly supported: number }, cause?: unknown) {
+    super("schema-too-new", message, cause)
+    this.found = versions.found
+    this.supported = versions.supported
+  }
+}
+
+/**
+ * Stored data that does not decode, or a stored secret that does not decrypt.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CorruptError extends PaymuxError<"store-corrupt"> {
+  readonly entity: string
+  constructor(message: string, corrupt: { readonly entity: string }, cause?: unknown) {
+    super("store-corrupt", message, cause)
+    this.entity = corrupt.entity
+  }
+}
+
+/**
+ * The keys or settings Paymux was started with are missing or unusable (e.g. `PAYMUX_MASTER_KEYS`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConfigurationError extends PaymuxError<"configuration"> {
+  constructor(message: string, cause?: unknown) {
+    super("configuration", message, cause)
+  }
+}
+
+/**
+ * An unexpected failure. The message carries the cause's message (with any URL password masked).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalError extends PaymuxError<"internal"> {
+  constructor(cause: unknown) {
+    super("internal", `internal error: ${describe(cause)}`, cause)
+  }
+}
+
+/**
+ * The codes of a request_pay that no channel serves.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ResolutionCode = "invalid-pg" | "unknown-merchant" | "unknown-tier" | "no-channel-configured" | "channel-not-found"
+
+/**
+ * The base of every resolution miss: `instanceof ResolutionError` catches them all.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResolutionError<C extends ResolutionCode = ResolutionCode> extends PaymuxError<C> {
+  readonly merchant: string | undefined
+  constructor(code: C, error: { readonly message: string; readonly merchant?: string }) {
+    super(code, error.message, error)
+    this.merchant = error.merchant
+  }
+}
+
+/**
+ * No channel serves the request. `rejected` lists every candidate considered, oldest first, with
+ * the reason it was rejected.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ChannelNotFoundError extends ResolutionError<"channel-not-found"> {
+  readonly lookup: Resolution.Lookup
+  readonly asked: string
+  readonly rejected: ReadonlyArray<Resolution.Rejection>
+  constructor(error: Resolution.ChannelNotFound) {
+    super("channel-not-found", error)
+    this.lookup = error.lookup
+    this.asked = error.asked
+    this.rejected = error.rejected
+  }
+}
+
+/**
+ * The merchant (or tier) has no channel in the requested mode; `otherMode` counts the other mode's.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NoChannelConfiguredError extends ResolutionError<"no-channel-configured"> {
+  readonly otherMode: number
+  constructor(error: Resolution.NoChannelConfigured) {
+    super("no-channel-configured", error)
+    this.otherMode = error.otherMode
+  }
+}
+
+/**
+ * The tier code names no sub-merchant; `known` lists the merchant's tiers.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnknownTierError extends ResolutionError<"unknown-tier"> {
+  readonly tier: string
+  readonly known: ReadonlyArray<string>
+  constructor(error: Resolution.UnknownTier) {
+    super("unknown-tier", error)
+    this.tier = error.tier
+    this.known = error.known
+  }
+}
+
+/**
+ * Resolution has no channels for the merchant.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnknownMerchantError extends ResolutionError<"unknown-merchant"> {
+  constructor(error: Resolution.UnknownMerchant) {
+    super("unknown-merchant", error)
+  }
+}
+
+/**
+ * A `pg` string that cannot select a channel; `suggestions` holds the closest PG codes.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidPgError extends ResolutionError<"invalid-pg"> {
+  readonly pg: string
+  readonly problem: Resolution.PgSelectorProblem
+  readonly suggestions: ReadonlyArray<string>
+  constructor(error: Resolution.InvalidPgSelector) {
+    super("invalid-pg", error)
+    this.pg = error.pg
+    this.problem = error.problem
+    this.suggestions = error.suggestions
+  }
+}
+
+/**
+ * Every facade error, for exhaustive `switch (e.code)`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AnyPaymuxError =
+  | InvalidInputError
+  | InvalidCidrError
+  | RuleViolationError
+  | UnauthenticatedError
+  | WebhookNotSentError
+  | NotFoundError
+  | ConflictError
+  | UnavailableError
+  | SchemaTooNewError
+  | CorruptError
+  | ConfigurationError
+  | InternalError
+  | ChannelNotFoundError
+  | NoChannelConfiguredError
+  | UnknownTierError
+  | UnknownMerchantError
+  | InvalidPgError
+
+/**
+ * The facade error of a classified failure. Exhaustive over the table's codes.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const fromFailure = (error: unknown): PaymuxError => {
-  const e = error as { readonly _tag?: string; readonly message?: string; readonly field?: string; readonly rule?: string; readonly reason?: { readonly _tag: string } }
-  const message = e.message ?? String(error)
-  switch (e._tag) {
-    case "InvalidInput":
-      return new InvalidInputError(message, e.field ?? "", error)
-    case "RuleViolation":
-      return new RuleViolationError(message, e.rule ?? "", error)
-    case "Unauthenticated":
-      return new UnauthenticatedError(error)
-    case "InvalidCidr":
-      return new InvalidCidrError(message, error)
-    case "WebhookNotSent":
-      return new WebhookError(message, error)
-    case "StoreError":
-      switch (e.reason?._tag) {
-        case "NotFound":
-          return new NotFoundError(message, error)
-        case "Conflict":
-          return new ConflictError(message, error)
-        case "Unavailable":
-          return new UnavailableError(message, error)
-        default:
-          return new PaymuxError("store_error", message, error)
-      }
+export const fromClassified = (c: ErrorCatalog.Classified): Exclude<AnyPaymuxError, InternalError> => {
+  switch (c.code) {
+    case "invalid-input":
+      return new InvalidInputError(c.error)
+    case "invalid-cidr":
+      return new InvalidCidrError(c.error)
+    case "invalid-pg":
+      return new InvalidPgError(c.error)
+    case "rule-violation":
+      return new RuleViolationError(c.error)
+    case "unauthenticated":
+      return new UnauthenticatedError(c.error)
+    case "webhook-not-sent":
+      return new WebhookNotSentError(c.error)
+    case "not-found":
+      return new NotFoundError(c.error.message, c.reason, c.error)
+    case "unknown-merchant":
+      return new UnknownMerchantError(c.error)
+    case "unknown-tier":
+      return new UnknownTierError(c.error)
+    case "no-channel-configured":
+      return new NoChannelConfiguredError(c.error)
+    case "channel-not-found":
+      return new ChannelNotFoundError(c.error)
+    case "conflict":
+      return new ConflictError(c.error.message, c.reason, c.error)
+    case "store-unavailable":
+      return new UnavailableError(c.error.message, c.error)
+    case "schema-too-new":
+      return new SchemaTooNewError(c.error.message, c.reason, c.error)
+    case "store-corrupt":
+      return new CorruptError(c.error.message, c.reason, c.error)
+    case "configuration":
+      return new ConfigurationError(`configuration: ${c.error._tag === "StoreError" && c.error.reason._tag === "Corrupt" ? c.error.reason.detail : describe(c.error)}`, c.error)
   }
-  if (e._tag !== undefined && resolutionCodes[e._tag] !== undefined) return new ChannelNotFoundError(resolutionCodes[e._tag]!, message, error)
-  return new PaymuxError("internal", "internal error", error)
 }
 
 /**
- * The value of an exit, or its failure as a PaymuxError (thrown).
+ * Maps an admin failure (or a failure of building the store layer, such as Effect's
+ * `ConfigError`) to its facade class. A
+ * failure the table does not know becomes an `InternalError` carrying its message.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromFailure = (error: unknown): AnyPaymuxError => {
+  if (error instanceof PaymuxError) return error as AnyPaymuxError
+  const classified = ErrorCatalog.classifyUnknown(error)
+  return classified === undefined ? new InternalError(error) : fromClassified(classified)
+}
+
+/**
+ * The value of an exit, or its failure as a PaymuxError (thrown). A defect (a bug, a missing
+ * service) becomes an `InternalError` whose message names it.
  *
  * @since 0.1.0
  * @category constructors
@@ -136,4 +396,13 @@ export const unwrap = <A, E>(exit: Exit.Exit<A, E>): A => {
   if (Exit.isSuccess(exit)) return exit.value
   const failure = exit.cause.reasons.find(Cause.isFailReason)
   throw fromFailure(failure !== undefined ? failure.error : Cause.squash(exit.cause))
+}
+
+// A cause's own words, without what must not leak: the password of a URL (`postgres://u:pw@h`).
+const describe = (cause: unknown): string => {
+  const text = cause instanceof Error || (typeof cause === "object" && cause !== null && typeof (cause as { message?: unknown }).message === "string")
+    ? (cause as { message: string }).message
+    : String(cause)
+  const masked = text.replace(/(\/\/[^:/@\s]*):[^@\s]*@/g, "$1:***@")
+  return masked === "" ? "no detail" : masked
 }

@@ -9,7 +9,8 @@ import { Identifiers } from "@paymux/domain"
 import { Repositories } from "@paymux/store"
 import { Clock, Effect } from "effect"
 import { Catalog } from "./AdminContext.ts"
-import type { AdminError, AdminServices } from "./AdminError.ts"
+import type { AdminError } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { ResolverCache } from "./ResolverCache.ts"
 
 /**

@@ -8,7 +8,8 @@ import { type ChannelTerms, Identifiers, WebhookSettings } from "@paymux/domain"
 import { Repositories, StoreError, Transaction } from "@paymux/store"
 import { type Delivery, Dispatcher, Outbox, WebhookSecret, WebhookSigner } from "@paymux/webhooks"
 import { Clock, Effect, type Redacted, Result } from "effect"
-import { type AdminError, type AdminServices, WebhookNotSent } from "./AdminError.ts"
+import { type AdminError, WebhookNotSent } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 
 /**
@@ -27,6 +28,22 @@ export interface SettingsView {
 }
 
 const merchantCode = (code: string) => Effect.fromResult(Identifiers.decodeMerchantCode(code))
+
+// The outbox's failures in the store's terms, each keeping its meaning: a missing delivery is
+// NotFound, a lost lease or a conflicting write is a Conflict, only Unavailable is retryable.
+const fromOutbox = (e: Outbox.OutboxError): StoreError.StoreError => {
+  const r = e.reason
+  switch (r._tag) {
+    case "NotFound":
+      return StoreError.notFound("delivery", r.deliveryId)
+    case "LeaseLost":
+      return StoreError.conflict("delivery", r.deliveryId, e.message)
+    case "Conflict":
+      return StoreError.conflict("delivery", "-", r.detail)
+    case "Unavailable":
+      return StoreError.unavailable(r.detail, e)
+  }
+}
 
 /**
  * @since 0.1.0
@@ -244,7 +261,7 @@ export const emit = (input: {
       payload: input.payload,
       contentType: settings.contentType === "json" ? "application/json" : "application/x-www-form-urlencoded",
       ...(input.subject === undefined ? {} : { subject: input.subject })
-    }, now).pipe(Effect.mapError((e) => StoreError.unavailable(e.message, e)))
+    }, now).pipe(Effect.mapError(fromOutbox))
   })
 
 /**
@@ -257,7 +274,7 @@ export const history = (merchant: string, options: { readonly limit?: number } =
   Effect.gen(function*() {
     const code = yield* merchantCode(merchant)
     const outbox = yield* Outbox.Outbox
-    return yield* outbox.history({ merchant: code, limit: options.limit ?? 50 }).pipe(Effect.mapError((e) => StoreError.unavailable(e.message, e)))
+    return yield* outbox.history({ merchant: code, limit: options.limit ?? 50 }).pipe(Effect.mapError(fromOutbox))
   })
 
 /**
@@ -270,11 +287,9 @@ export const resend = (merchant: string, deliveryId: string): Effect.Effect<Deli
   Effect.gen(function*() {
     const code = yield* merchantCode(merchant)
     const outbox = yield* Outbox.Outbox
-    const toStore = (e: { readonly reason: { readonly _tag: string }; readonly message: string }) =>
-      e.reason._tag === "NotFound" ? StoreError.notFound("delivery", deliveryId) : StoreError.unavailable(e.message, e)
-    const found = yield* outbox.get(deliveryId).pipe(Effect.mapError(toStore))
+    const found = yield* outbox.get(deliveryId).pipe(Effect.mapError(fromOutbox))
     if (found.delivery.merchant !== code) return yield* StoreError.notFound("delivery", deliveryId)
-    const again = yield* outbox.resend(deliveryId, yield* Clock.currentTimeMillis).pipe(Effect.mapError(toStore))
+    const again = yield* outbox.resend(deliveryId, yield* Clock.currentTimeMillis).pipe(Effect.mapError(fromOutbox))
     yield* audit({ merchant: code, action: "webhook.resend", target: deliveryId, after: { id: again.id, messageId: again.messageId } })
     return again
   })

@@ -9,7 +9,8 @@ import { Repositories, Transaction } from "@paymux/store"
 import { CidrList, Whitelist } from "@paymux/whitelist"
 import { Effect, Option } from "effect"
 import { invalidating } from "./AccessCache.ts"
-import type { AdminError, AdminServices } from "./AdminError.ts"
+import type { AdminError } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 
 /**

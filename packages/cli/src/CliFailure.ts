@@ -1,9 +1,11 @@
 /**
  * How a command ends when it does not succeed, and the exit code each ending maps to:
- * 1 a negative answer (denied, not found, invalid signature), 2 bad input, 3 store unavailable.
+ * 1 a negative answer (denied, not found, invalid signature), 2 bad input or setup, 3 the store is
+ * unusable. For admin failures the code comes from the admin error table (`ErrorCatalog`).
  *
  * @since 0.1.0
  */
+import { ErrorCatalog } from "@paymux/admin"
 import * as Data from "effect/Data"
 import * as Runtime from "effect/Runtime"
 
@@ -22,14 +24,16 @@ export type ExitCode = 1 | 2 | 3
 export const ExitCode = { ok: 0, negative: 1, badInput: 2, storeUnavailable: 3 } as const
 
 /**
- * A command's unsuccessful end. `tag` is the underlying error's tag (stable, for programs);
+ * A command's unsuccessful end. `code` is the admin error table's code when the failure came from
+ * an admin use case (`channel-not-found`); `tag` names the underlying error (stable, for programs);
  * `printed` says the command already wrote its answer (e.g. `whitelist check` printing "denied").
  *
  * @since 0.1.0
  * @category errors
  */
 export class CliFailure extends Data.TaggedError("CliFailure")<{
-  readonly code: ExitCode
+  readonly exitCode: ExitCode
+  readonly code?: ErrorCatalog.Code | undefined
   readonly tag: string
   readonly message: string
   readonly hint?: string | undefined
@@ -37,7 +41,7 @@ export class CliFailure extends Data.TaggedError("CliFailure")<{
   readonly printed?: boolean | undefined
 }> {
   override get [Runtime.errorExitCode](): number {
-    return this.code
+    return this.exitCode
   }
   // The CLI prints its own errors; the runtime must not log them again.
   override readonly [Runtime.errorReported] = false
@@ -50,26 +54,26 @@ export class CliFailure extends Data.TaggedError("CliFailure")<{
  * @category constructors
  */
 export const negativeAnswer = (tag: string, message: string): CliFailure =>
-  new CliFailure({ code: 1, tag, message, printed: true })
+  new CliFailure({ exitCode: 1, tag, message, printed: true })
 
 /**
  * @since 0.1.0
  * @category constructors
  */
-export const notFound = (message: string, hint?: string): CliFailure => new CliFailure({ code: 1, tag: "NotFound", message, hint })
+export const notFound = (message: string, hint?: string): CliFailure => new CliFailure({ exitCode: 1, tag: "NotFound", message, hint })
 
 /**
  * @since 0.1.0
  * @category constructors
  */
-export const badInput = (message: string, hint?: string): CliFailure => new CliFailure({ code: 2, tag: "BadInput", message, hint })
+export const badInput = (message: string, hint?: string): CliFailure => new CliFailure({ exitCode: 2, tag: "BadInput", message, hint })
 
 /**
  * @since 0.1.0
  * @category constructors
  */
 export const storeUnavailable = (message: string, hint?: string): CliFailure =>
-  new CliFailure({ code: 3, tag: "StoreUnavailable", message, hint })
+  new CliFailure({ exitCode: 3, tag: "StoreUnavailable", message, hint })
 
 const hintForField = (field: string): string => {
   if (field === "pg") return "list the PG codes with: paymux pg list"
@@ -102,67 +106,115 @@ const storeHint = "check --db (or PAYMUX_DB): a SQLite file path, :memory:, or a
 interface Tagged {
   readonly _tag: string
   readonly message?: string
-  readonly [key: string]: unknown
 }
 
 const isTagged = (u: unknown): u is Tagged =>
   typeof u === "object" && u !== null && typeof (u as { _tag?: unknown })._tag === "string"
 
+const cidrHint = "write each block as address/prefix with the host bits zero (203.0.113.0/24, 2001:db8::/32); paymux whitelist normalize --lenient shows the truncated form"
+
+// Which command lists what a NotFound names (the store's entity names).
+const listCommands: Record<string, string> = {
+  "merchant": "paymux merchant list",
+  "sub-merchant": "paymux submerchant list --merchant M",
+  "channel": "paymux channel list --merchant M",
+  "channel group": "paymux group list --merchant M",
+  "delivery": "paymux webhook history --merchant M",
+  "api key": "paymux apikey list --merchant M"
+}
+
+const listHint = (entity: string): string => {
+  const command = listCommands[entity.toLowerCase()]
+  return command === undefined ? `list what exists with the matching "list" command` : `list what exists with: ${command}`
+}
+
+// The hint and details of an admin failure; its exit code and code come from the table.
+const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; readonly hint?: string; readonly details?: unknown } => {
+  switch (c.code) {
+    case "invalid-input":
+      return { hint: hintForField(c.error.field), details: { field: c.error.field, rule: c.error.rule } }
+    case "rule-violation":
+      return { message: c.error.detail, hint: hintForRule(c.error.rule), details: { rule: c.error.rule } }
+    case "invalid-cidr":
+      return { hint: cidrHint }
+    case "invalid-pg":
+      return { hint: "pg is a PG code (paymux pg list) or code.MID, e.g. kcp or kcp.T0000" }
+    case "channel-not-found":
+      return { details: { rejected: c.error.rejected } }
+    case "unknown-merchant":
+      return { hint: "list merchants with: paymux merchant list" }
+    case "unknown-tier":
+      return { hint: "list the tiers with: paymux submerchant list --merchant M" }
+    case "no-channel-configured":
+      return { hint: "add one with: paymux channel add --merchant M (paymux channel add --help)" }
+    case "not-found":
+      return { hint: listHint(c.reason.entity) }
+    case "conflict":
+      return { hint: "it exists already, or it changed since it was read: read it again and retry" }
+    case "configuration":
+      return { hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of 32 bytes; see docs/cli.md" }
+    case "store-corrupt":
+      return { hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEYS or the key file beside the database)" }
+    case "store-unavailable":
+    case "schema-too-new":
+      return { hint: storeHint }
+    case "unauthenticated":
+    case "webhook-not-sent":
+      return {}
+  }
+}
+
 /**
- * Maps any error a command can meet (domain, store, whitelist, webhook, admin) onto a failure
- * with its exit code and a hint. Unknown errors are bad input only when they are tagged; anything
- * else is reported as an internal error with code 1.
+ * The failure of an admin error: exit code and code from the admin error table, plus a hint.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromClassified = (c: ErrorCatalog.Classified): CliFailure => {
+  const help = adminHelp(c)
+  return new CliFailure({
+    exitCode: ErrorCatalog.entry(c.code).exitCode,
+    code: c.code,
+    tag: c.error._tag !== "StoreError" ? c.error._tag : c.code === "configuration" ? "KeyConfiguration" : c.error.reason._tag,
+    message: help.message ?? c.error.message,
+    hint: help.hint,
+    details: help.details
+  })
+}
+
+/**
+ * Maps any error a command can meet onto a failure with its exit code and a hint: admin failures
+ * through the admin error table, webhook verification failures and secrets as a negative answer or
+ * bad input, and anything else as the table's `internal` (exit 1) with its message.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const fromError = (error: unknown): CliFailure => {
   if (error instanceof CliFailure) return error
-  if (!isTagged(error)) {
-    return new CliFailure({ code: 1, tag: "InternalError", message: error instanceof Error ? error.message : String(error) })
-  }
+  const classified = ErrorCatalog.classifyUnknown(error)
+  if (classified !== undefined) return fromClassified(classified)
+  const internal = new CliFailure({
+    exitCode: ErrorCatalog.entry("internal").exitCode,
+    code: "internal",
+    tag: "InternalError",
+    message: error instanceof Error ? error.message : String(error)
+  })
+  if (!isTagged(error)) return internal
   const message = error.message ?? error._tag
   switch (error._tag) {
-    case "InvalidInput":
-      return new CliFailure({ code: 2, tag: error._tag, message, hint: hintForField(String(error.field)), details: { field: error.field, rule: error.rule } })
-    case "RuleViolation":
-      return new CliFailure({ code: 2, tag: error._tag, message: String(error.detail), hint: hintForRule(String(error.rule)), details: { rule: error.rule } })
-    case "InvalidCidr":
     case "InvalidRule":
-      return new CliFailure({ code: 2, tag: error._tag, message, hint: "write each block as address/prefix with the host bits zero (203.0.113.0/24, 2001:db8::/32); paymux whitelist normalize --lenient shows the truncated form" })
-    case "InvalidPgSelector":
-      return new CliFailure({ code: 2, tag: error._tag, message, hint: "pg is a PG code (paymux pg list) or code.MID, e.g. kcp or kcp.T0000" })
+      return new CliFailure({ exitCode: 2, tag: error._tag, message, hint: cidrHint })
     case "InvalidSecret":
-      return new CliFailure({ code: 2, tag: error._tag, message, hint: "a webhook secret is whsec_ followed by base64 of 24-64 bytes" })
+      return new CliFailure({ exitCode: 2, tag: error._tag, message, hint: "a webhook secret is whsec_ followed by base64 of 24-64 bytes" })
     case "MissingHeaders":
     case "InvalidSignature":
     case "NoMatchingSignature":
     case "TimestampTooOld":
     case "TimestampTooNew":
-      return new CliFailure({ code: 1, tag: error._tag, message })
-    case "Unauthenticated":
-    case "WebhookNotSent":
     case "UrlRefused":
-      return new CliFailure({ code: 1, tag: error._tag, message })
-    case "StoreError":
-      return fromStoreReason(error.reason as Tagged, message)
+      return new CliFailure({ exitCode: 1, tag: error._tag, message })
     default:
-      return new CliFailure({ code: 1, tag: error._tag, message })
-  }
-}
-
-const fromStoreReason = (reason: Tagged, message: string): CliFailure => {
-  switch (reason._tag) {
-    case "NotFound":
-      return new CliFailure({ code: 1, tag: "NotFound", message, hint: `list what exists with the matching "list" command` })
-    case "Conflict":
-      return new CliFailure({ code: 2, tag: "Conflict", message, hint: "it exists already, or it changed since it was read: read it again and retry" })
-    case "Corrupt":
-      if (reason.entity === "key configuration") {
-        return new CliFailure({ code: 2, tag: "KeyConfiguration", message, hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of 32 bytes; see docs/cli.md" })
-      }
-      return new CliFailure({ code: 3, tag: "Corrupt", message, hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEY or the key file beside the database)" })
-    default:
-      return new CliFailure({ code: 3, tag: "StoreUnavailable", message, hint: storeHint })
+      return new CliFailure({ exitCode: 1, tag: error._tag, message })
   }
 }

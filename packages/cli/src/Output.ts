@@ -35,7 +35,7 @@ export const make = (json: boolean): Output => ({
   say: (text) => (json ? Effect.void : writeOut(text)),
   failure: (f) =>
     json
-      ? writeOut(toJson({ error: { tag: f.tag, exitCode: f.code, message: f.message, ...(f.hint ? { hint: f.hint } : {}), ...(f.details === undefined ? {} : { details: f.details }) } }))
+      ? writeOut(toJson({ error: { tag: f.tag, ...(f.code === undefined ? {} : { code: f.code }), exitCode: f.exitCode, message: f.message, ...(f.hint ? { hint: f.hint } : {}), ...(f.details === undefined ? {} : { details: f.details }) } }))
       : writeErr(`error: ${f.message}${f.hint ? `\nhint: ${f.hint}` : ""}`)
 })
 

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { userInfo } from "node:os"
-import { AdminContext, type AdminError, ResolverCache } from "@paymux/admin"
+import { AdminContext, type AdminServices, ResolverCache } from "@paymux/admin"
 import type { StoreError } from "@paymux/store"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -64,7 +64,7 @@ export const merchantFlag = Flag.String("merchant").pipe(Flag.withAlias("m"), Fl
  * @since 0.1.0
  * @category layers
  */
-export const layer = (target: Target, options: { readonly announceKeyFile?: boolean | undefined } = {}): Layer.Layer<AdminError.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
+export const layer = (target: Target, options: { readonly announceKeyFile?: boolean | undefined } = {}): Layer.Layer<AdminServices.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
   Layer.unwrap(Effect.gen(function*() {
     const keys = yield* KeyFile.resolve(target)
     if (keys.source._tag === "KeyFile" && keys.source.created && options.announceKeyFile !== false) {
@@ -88,7 +88,7 @@ export const layer = (target: Target, options: { readonly announceKeyFile?: bool
  */
 export const withStore = <A, E>(
   ctx: Context,
-  program: Effect.Effect<A, E, AdminError.AdminServices>
+  program: Effect.Effect<A, E, AdminServices.AdminServices>
 ): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
   Effect.flatMap(parseTarget(ctx.db), (target) =>
     program.pipe(

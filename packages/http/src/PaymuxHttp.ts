@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { AdminError, ResolverCache } from "@paymux/admin"
+import type { AdminServices, ResolverCache } from "@paymux/admin"
 import { Effect, type Layer, type Scope } from "effect"
 import type { ConnectionInfo } from "./Auth.ts"
 import { build, defaultMaxBodyBytes as maxBodyBytes } from "./internal/handler.ts"
@@ -19,7 +19,7 @@ import type * as Tokens from "./Tokens.ts"
  * @since 0.1.0
  * @category models
  */
-export type StoreServices = Exclude<AdminError.AdminServices, ResolverCache.ResolverCache>
+export type StoreServices = Exclude<AdminServices.AdminServices, ResolverCache.ResolverCache>
 
 /**
  * @since 0.1.0

@@ -1,14 +1,17 @@
 /**
- * RFC 9457 problems: one class per HTTP status, each with a stable `code` for programs and a
- * `detail` for people, and the mapping from every admin failure onto them.
+ * RFC 9457 problems. Every admin failure answers with the problem of its code in the admin error
+ * table (`ErrorCatalog`): its status, and a `type` that ends in the code
+ * (`https://paymux.dev/problems/channel-not-found`). The per-status classes below serve the
+ * answers the HTTP layer gives itself (authentication, the whitelist, a tier header that
+ * disagrees with the body).
  *
  * @since 0.1.0
  */
-import type { AdminError } from "@paymux/admin"
+import { type AdminError, ErrorCatalog } from "@paymux/admin"
 import { Schema } from "effect"
 import { HttpApiError } from "effect/http-api"
 
-const base = "https://paymux.dev/problems/"
+const base = ErrorCatalog.problemTypeBase
 
 /**
  * 400: the request is malformed. `field` names the offending field (a dotted path) when one is.
@@ -135,12 +138,65 @@ export class Internal extends HttpApiError.Problem<Internal>()("Internal", {
 }, { code: Schema.String, detail: Schema.String }) {}
 
 /**
+ * The body of the problem of an admin failure: the table's `code`, a `detail` for people,
+ * `retryable` from the table, and the extensions of the codes that have them (`field` for bad
+ * input, `rule` for a rule violation, `suggestions` for a bad `pg`, `rejected` for a resolution
+ * miss).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CatalogProblem {
+  readonly _tag: string
+  readonly type: string
+  readonly status: number
+  readonly title: string
+  readonly instance?: string
+  readonly code: ErrorCatalog.Code
+  readonly detail: string
+  readonly retryable: boolean
+  readonly field?: string
+  readonly rule?: string
+  readonly suggestions?: ReadonlyArray<string>
+  readonly rejected?: ReadonlyArray<typeof Rejection.Type>
+}
+
+const catalogFields = {
+  code: Schema.Literals(ErrorCatalog.codes),
+  detail: Schema.String,
+  retryable: Schema.Boolean,
+  field: Schema.optionalKey(Schema.String),
+  rule: Schema.optionalKey(Schema.String),
+  suggestions: Schema.optionalKey(Schema.Array(Schema.String)),
+  rejected: Schema.optionalKey(Schema.Array(Rejection))
+}
+
+// `channel-not-found` -> `ChannelNotFoundProblem` (the per-status classes own the bare names).
+const tagOf = (code: ErrorCatalog.Code): string =>
+  code.split("-").map((word) => word[0]!.toUpperCase() + word.slice(1)).join("") + "Problem"
+
+const catalogProblem = (code: ErrorCatalog.Code) => {
+  const entry = ErrorCatalog.entry(code)
+  return HttpApiError.Problem<CatalogProblem>()(tagOf(code), { type: ErrorCatalog.problemType(code), status: entry.status, title: entry.title }, catalogFields)
+}
+
+/**
+ * One problem class per code of the admin error table, keyed by code.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const catalogProblems: { readonly [C in ErrorCatalog.Code]: ReturnType<typeof catalogProblem> } = Object.fromEntries(
+  ErrorCatalog.codes.map((code) => [code, catalogProblem(code)])
+) as { readonly [C in ErrorCatalog.Code]: ReturnType<typeof catalogProblem> }
+
+/**
  * Every problem a use-case endpoint may answer with.
  *
  * @since 0.1.0
  * @category models
  */
-export type UseCaseProblem = BadRequest | NotFound | Conflict | Unprocessable | Unavailable | Internal
+export type UseCaseProblem = BadRequest | NotFound | CatalogProblem
 
 /**
  * The problem classes every use-case endpoint declares (for OpenAPI and clients).
@@ -148,53 +204,50 @@ export type UseCaseProblem = BadRequest | NotFound | Conflict | Unprocessable | 
  * @since 0.1.0
  * @category schemas
  */
-export const useCaseErrors = [BadRequest, NotFound, Conflict, Unprocessable, Unavailable, Internal] as const
+export const useCaseErrors = [BadRequest, NotFound, ...Object.values(catalogProblems)] as const
+
+// The extensions a code carries besides `code`, `detail` and `retryable`.
+const extensionsOf = (c: ErrorCatalog.Classified): Pick<CatalogProblem, "field" | "rule" | "suggestions" | "rejected"> => {
+  switch (c.code) {
+    case "invalid-input":
+      return { field: c.error.field }
+    case "invalid-cidr":
+      return { field: c.error.index === undefined ? "rules" : `rules.${c.error.index}` }
+    case "invalid-pg":
+      return { field: "pg", suggestions: c.error.suggestions }
+    case "rule-violation":
+      return { rule: c.error.rule }
+    case "channel-not-found":
+      return { rejected: c.error.rejected }
+    default:
+      return {}
+  }
+}
+
+// What a person reads. Store and configuration failures keep their inner words to the server
+// (they may name hosts or files); the rest say what was wrong.
+const detailOf = (c: ErrorCatalog.Classified): string => {
+  switch (c.code) {
+    case "rule-violation":
+      return c.error.detail
+    case "store-unavailable":
+      return "the store is unavailable; retry later"
+    case "store-corrupt":
+      return "stored data could not be read"
+    case "configuration":
+      return "the server's configuration is not usable"
+    default:
+      return c.error.message
+  }
+}
 
 /**
- * Maps an admin or resolution failure to its problem. Codes are stable; messages may change.
+ * Maps an admin failure to the problem of its code. Codes are stable; details may change.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const fromError = (error: AdminError.AdminError): UseCaseProblem => {
-  switch (error._tag) {
-    case "InvalidInput":
-      return new BadRequest({ code: "invalid-input", detail: error.message, field: error.field })
-    case "RuleViolation":
-      return new Unprocessable({ code: "rule-violation", detail: error.detail, rule: error.rule })
-    case "InvalidCidr":
-      return new BadRequest({ code: "invalid-cidr", detail: error.message, field: error.index === undefined ? "rules" : `rules.${error.index}` })
-    case "WebhookNotSent":
-      return new Unprocessable({ code: "webhook-not-sent", detail: error.message, rule: "webhook-not-sent" })
-    case "Unauthenticated":
-      // Only reachable through a use case that verifies keys; the middleware answers 401 itself.
-      return new Unprocessable({ code: "unauthenticated", detail: error.message })
-    case "StoreError": {
-      const r = error.reason
-      switch (r._tag) {
-        case "NotFound":
-          return new NotFound({ code: "not-found", detail: `${r.entity} ${r.id} not found` })
-        case "Conflict":
-          return new Conflict({ code: "conflict", detail: error.message })
-        case "Unavailable":
-          return new Unavailable({ code: "store-unavailable", detail: "the store is unavailable; retry later" })
-        case "SchemaTooNew":
-          return new Unavailable({ code: "schema-too-new", detail: error.message })
-        case "Corrupt":
-          return new Internal({ code: "store-corrupt", detail: "stored data could not be read" })
-      }
-      break
-    }
-    case "ChannelNotFound":
-      return new NotFound({ code: "channel-not-found", detail: error.message, rejected: error.rejected })
-    case "NoChannelConfigured":
-      return new NotFound({ code: "no-channel-configured", detail: error.message })
-    case "UnknownTier":
-      return new NotFound({ code: "unknown-tier", detail: `tier ${JSON.stringify(error.tier)} is not a sub-merchant of ${error.merchant}` })
-    case "UnknownMerchant":
-      return new NotFound({ code: "not-found", detail: error.message })
-    case "InvalidPgSelector":
-      return new BadRequest({ code: `invalid-pg`, detail: error.message, field: "pg", suggestions: error.suggestions })
-  }
-  return new Internal({ code: "internal", detail: "unexpected failure" })
+export const fromError = (error: AdminError.AdminError): CatalogProblem => {
+  const c = ErrorCatalog.classify(error)
+  return new catalogProblems[c.code]({ code: c.code, detail: detailOf(c), retryable: ErrorCatalog.entry(c.code).retryable, ...extensionsOf(c) })
 }

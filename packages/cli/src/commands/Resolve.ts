@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type AdminError, Channels, Resolve } from "@paymux/admin"
+import { type AdminError, type AdminServices, Channels, Resolve } from "@paymux/admin"
 import { ChannelTerms } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -66,7 +66,7 @@ export interface Answer {
  * @since 0.1.0
  * @category rendering
  */
-export const answer = (request: Request): Effect.Effect<Answer, AdminError.AdminError, AdminError.AdminServices> =>
+export const answer = (request: Request): Effect.Effect<Answer, AdminError.AdminError, AdminServices.AdminServices> =>
   Effect.gen(function*() {
     const result = yield* Effect.result(Effect.flatMap(Resolve.resolve(request), (r) => Effect.map(Channels.view(r.channel), (view) => ({ ...r, view }))))
     if (result._tag === "Success") {

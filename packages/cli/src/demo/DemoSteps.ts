@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { ApiKeys, Channels, Merchants, Webhooks, Whitelists } from "@paymux/admin"
-import type { AdminError } from "@paymux/admin"
+import type { AdminError, AdminServices } from "@paymux/admin"
 import type { ChannelTerms } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
@@ -13,7 +13,7 @@ import * as Output from "../Output.ts"
 import * as DemoReceiver from "./DemoReceiver.ts"
 import type { Narrator } from "./Narrator.ts"
 
-type Fx<A> = Effect.Effect<A, AdminError.AdminError, AdminError.AdminServices>
+type Fx<A> = Effect.Effect<A, AdminError.AdminError, AdminServices.AdminServices>
 
 /**
  * The demo's merchant: a fixed code so the printed commands can be copied.

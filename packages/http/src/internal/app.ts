@@ -2,7 +2,7 @@
  * The endpoint handlers and their composition into one web handler. The group layers stay
  * private to this module: their types name services of packages the public API does not expose.
  */
-import { type AdminError, ApiKeys, Audit, ChannelGroups, Channels, Merchants, Resolve, Webhooks, Whitelists } from "@paymux/admin"
+import { type AdminServices, ApiKeys, Audit, ChannelGroups, Channels, Merchants, Resolve, Webhooks, Whitelists } from "@paymux/admin"
 import { Clock, Context, Effect, Exit, Layer, Option, Redacted, References, Scope } from "effect"
 import { Cookies, HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
@@ -78,7 +78,7 @@ const resolve = HttpApiBuilder.group(Api, "resolve", (h) =>
 const resolveFor = (
   merchant: string,
   request: Omit<Parameters<typeof Resolve.resolve>[0], "merchant">
-): Effect.Effect<typeof Models.ResolutionView.Type, UseCaseProblem, AdminError.AdminServices | Principal> =>
+): Effect.Effect<typeof Models.ResolutionView.Type, UseCaseProblem, AdminServices.AdminServices | Principal> =>
   run(merchant, () =>
     Effect.gen(function*() {
       const resolution = yield* Resolve.resolve({ ...request, merchant })
@@ -208,7 +208,7 @@ const toOutgoing = async (
  * no tracer, without building a web `Request` or `Response` on the way.
  */
 export const makeAppHandler = <E>(
-  services: Layer.Layer<AdminError.AdminServices | Guard, E>,
+  services: Layer.Layer<AdminServices.AdminServices | Guard, E>,
   options: AppOptions
 ): {
   readonly handler: (request: Incoming, connection: Connection["Service"]) => Promise<Outgoing>

@@ -4,7 +4,7 @@
  * (authentication, whitelist admission with its audit row, the tier), and their answers become
  * problems. Then `Idempotency-Key` is applied, so a replay has passed every check a new call does.
  */
-import { Access, AdminContext, type AdminError } from "@paymux/admin"
+import { Access, AdminContext, type AdminError, type AdminServices } from "@paymux/admin"
 // The one import of the whitelist package: which address a request came from (the socket, or a
 // trusted proxy's X-Forwarded-For) is a transport question; admitting that address is admin's.
 import type { ClientIp } from "@paymux/whitelist"
@@ -13,7 +13,7 @@ import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
 import { Authentication, Connection, Principal } from "../Auth.ts"
 import * as Idempotency from "../Idempotency.ts"
-import { BadRequest, Conflict, Forbidden, fromError, Internal, NotFound, Unauthorized, Unavailable, Unprocessable } from "../Problem.ts"
+import { BadRequest, type CatalogProblem, Conflict, Forbidden, fromError, Internal, NotFound, Unauthorized, Unavailable, Unprocessable } from "../Problem.ts"
 import type * as Tokens from "../Tokens.ts"
 import { pathOf } from "./request.ts"
 
@@ -27,18 +27,18 @@ export interface Caller {
   readonly url: string
 }
 
-type GuardProblem = Unauthorized | Forbidden | NotFound | Unavailable | Internal
+type GuardProblem = Unauthorized | Forbidden | NotFound | Unavailable | Internal | CatalogProblem
 
 export interface GuardService {
   readonly tokens: Tokens.Tokens
   /** A key id and secret as given to `POST /auth/token`, admitted by the whitelist. */
-  readonly exchange: (keyId: string, secret: string, caller: Caller) => Effect.Effect<Identity, Exclude<GuardProblem, NotFound>, AdminError.AdminServices>
+  readonly exchange: (keyId: string, secret: string, caller: Caller) => Effect.Effect<Identity, Exclude<GuardProblem, NotFound>, AdminServices.AdminServices>
   /** A bearer credential, the whitelist and the `Tier` header, in one. */
   readonly enter: (
     credential: string,
     caller: Caller,
     tierHeader: string | undefined
-  ) => Effect.Effect<{ readonly identity: Identity; readonly tier: string | undefined }, GuardProblem, AdminError.AdminServices>
+  ) => Effect.Effect<{ readonly identity: Identity; readonly tier: string | undefined }, GuardProblem, AdminServices.AdminServices>
   readonly idempotency: Idempotency.IdempotencyStore
 }
 
@@ -46,13 +46,8 @@ export class Guard extends Context.Service<Guard, GuardService>()("@paymux/http/
 
 const unauthorized = new Unauthorized({ code: "unauthenticated", detail: "the API key, secret or token is not valid" })
 
-const problemOf = (error: AdminError.AdminError): GuardProblem => {
-  if (error._tag === "Unauthenticated") return unauthorized
-  const problem = fromError(error)
-  return problem._tag === "NotFound" || problem._tag === "Unavailable" || problem._tag === "Internal"
-    ? problem
-    : new Internal({ code: "internal", detail: "the request could not be served" })
-}
+const problemOf = (error: AdminError.AdminError): Unauthorized | CatalogProblem =>
+  error._tag === "Unauthenticated" ? unauthorized : fromError(error)
 
 const refused = (ip: string | undefined) =>
   new Forbidden({
@@ -224,11 +219,11 @@ export const callerOf = (request: HttpServerRequest.HttpServerRequest, connectio
 const routeOf = (group: HttpApiGroup.Top, endpoint: HttpApiEndpoint.Top): string => `${group.identifier}.${endpoint.identifier}`
 
 /** The authentication middleware over the `Guard` of this handler. */
-export const layerAuthentication: Layer.Layer<Authentication, never, Guard | AdminError.AdminServices> = Layer.effect(
+export const layerAuthentication: Layer.Layer<Authentication, never, Guard | AdminServices.AdminServices> = Layer.effect(
   Authentication,
   Effect.gen(function*() {
     const guard = yield* Guard
-    const services = yield* Effect.context<AdminError.AdminServices>()
+    const services = yield* Effect.context<AdminServices.AdminServices>()
     return Authentication.of({
       // Plain flatMaps rather than a generator: this runs on every call.
       bearer: (httpEffect, { credential, endpoint, group }) =>

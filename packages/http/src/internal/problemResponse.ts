@@ -1,4 +1,6 @@
 /** Problem responses written outside the HttpApi (body limit, malformed JSON, idempotency). */
+import { ErrorCatalog } from "@paymux/admin"
+
 const titles: Record<number, string> = {
   400: "Bad Request",
   404: "Not Found",
@@ -9,15 +11,9 @@ const titles: Record<number, string> = {
   500: "Internal Server Error"
 }
 
-const slugs: Record<number, string> = {
-  400: "bad-request",
-  404: "not-found",
-  409: "conflict",
-  413: "content-too-large",
-  415: "unsupported-media-type",
-  422: "unprocessable",
-  500: "internal"
-}
+// As for the table's problems, the `type` ends in the code (`.../problems/body-too-large`).
+const bodyOf = (status: number, code: string, detail: string, extra: Readonly<Record<string, unknown>>): string =>
+  JSON.stringify({ type: ErrorCatalog.problemType(code), title: titles[status] ?? "Error", status, code, detail, ...extra })
 
 export const problemResponse = (
   status: number,
@@ -25,10 +21,7 @@ export const problemResponse = (
   detail: string,
   extra: Readonly<Record<string, unknown>> = {}
 ): Response =>
-  new Response(
-    JSON.stringify({ type: `https://paymux.dev/problems/${slugs[status] ?? "error"}`, title: titles[status] ?? "Error", status, code, detail, ...extra }),
-    { status, headers: { "content-type": "application/problem+json" } }
-  )
+  new Response(bodyOf(status, code, detail, extra), { status, headers: { "content-type": "application/problem+json" } })
 
 /** The same problem as an `Outgoing` (see app.ts), for the handler's own answers. */
 export const problem = (
@@ -39,5 +32,5 @@ export const problem = (
 ): { readonly status: number; readonly headers: Record<string, string>; readonly body: Uint8Array } => ({
   status,
   headers: { "content-type": "application/problem+json" },
-  body: Buffer.from(JSON.stringify({ type: `https://paymux.dev/problems/${slugs[status] ?? "error"}`, title: titles[status] ?? "Error", status, code, detail, ...extra }))
+  body: Buffer.from(bodyOf(status, code, detail, extra))
 })

@@ -19,12 +19,12 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
   const reason = error.reason
   const detail = reason.message ?? errorText(reason.cause)
   switch (reason._tag) {
+    // In domain words: the table and constraint names stay in `cause` for the logs.
     case "UniqueViolation":
-      return new StoreError.StoreError({
-        reason: { _tag: "Conflict", entity: subject.entity, id: subject.id, detail: `already exists (unique ${reason.constraint})` },
-        cause: error
-      })
+      return alreadyExists(subject, error)
     case "ConstraintError":
+      // SQLite reports a repeated primary key as a plain constraint failure.
+      if (sqliteCodeOf(reason.cause) === "SQLITE_CONSTRAINT_PRIMARYKEY") return alreadyExists(subject, error)
       return new StoreError.StoreError({
         reason: { _tag: "Conflict", entity: subject.entity, id: subject.id, detail: `constraint violated: ${detail}` },
         cause: error
@@ -38,6 +38,12 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
       return StoreError.unavailable(`${reason._tag}: ${detail}`, error)
   }
 }
+
+const alreadyExists = (subject: Subject, error: SqlError): StoreError.StoreError =>
+  new StoreError.StoreError({ reason: { _tag: "Conflict", entity: subject.entity, id: subject.id, detail: "already exists" }, cause: error })
+
+const sqliteCodeOf = (cause: unknown): unknown =>
+  typeof cause === "object" && cause !== null ? (cause as { readonly code?: unknown }).code : undefined
 
 const errorText = (cause: unknown): string =>
   cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "no detail"
