@@ -68,10 +68,10 @@ describe("problem responses over HTTP (first-use #33)", () => {
     expect(await body(bad)).toMatchObject({ type: "https://paymux.dev/problems/invalid-pg", code: "invalid-pg", field: "pg" })
   })
 
-  it("the handler's own answers follow the same rule (invalid JSON)", async () => {
+  it("a body that is not JSON is a 400 with code invalid-json (a transport answer: its type is bad-request)", async () => {
     const bad = await post("/resolve", "{not json")
     expect(bad.status).toBe(400)
-    expect(await body(bad)).toMatchObject({ type: "https://paymux.dev/problems/invalid-json", code: "invalid-json" })
+    expect(await body(bad)).toMatchObject({ type: "https://paymux.dev/problems/bad-request", code: "invalid-json", field: "body" })
   })
 
   it("the OpenAPI document declares the problem type of every code", async () => {
