@@ -34,6 +34,12 @@ if (requirePg("Conformance.test.ts")) {
     },
     {
       concurrentWriters: true,
+      // Each store with its own pool on a schema nobody created yet, as separate services would.
+      concurrentStarts: (count) => {
+        const schema = freshSchema()
+        schemas.push(schema)
+        return Array.from({ length: count }, () => PostgresStore.layer({ url, schema, maxConnections: 2, keyProvider: KeyProvider.layerEphemeral }))
+      },
       rawDump: Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         const tables = yield* sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables
