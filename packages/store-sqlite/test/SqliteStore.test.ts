@@ -204,12 +204,20 @@ describe("SqliteStore: driver failures", () => {
       expect(reasonOf(exit)).toBe("Unavailable")
     }))
 
-  it.effect("a unique violation is Conflict", () =>
+  it.effect("a unique violation is Conflict, worded in domain terms without SQL", () =>
     Effect.gen(function*() {
       const merchants = yield* Repositories.MerchantRepository
       yield* merchants.create(F.merchant(1))
       const exit = yield* Effect.exit(merchants.create(F.merchant(1)))
       expect(reasonOf(exit)).toBe("Conflict")
+      // Regression: the message was "constraint violated: UNIQUE constraint failed: paymux_merchants.code".
+      expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as any).error.message).toBe("merchant imp00000001: a merchant with this code exists")
+      const channels = yield* Repositories.ChannelRepository
+      const a = yield* channels.create(F.channel(1, 1))
+      const twin = yield* Effect.exit(channels.create({ ...F.channel(1, 2), mid: a.mid }))
+      const text = Exit.isFailure(twin) ? String((twin.cause.reasons[0] as any).error.message) : ""
+      expect(text).toMatch(/already has a channel with this mode, PG, MID and payment type$/)
+      expect(text).not.toMatch(/paymux_|UNIQUE|constraint failed/)
     }).pipe(Effect.provide(memory())))
 
   it.effect("SQLITE_BUSY (another process holds the write lock) is Unavailable", () =>
