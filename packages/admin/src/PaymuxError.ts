@@ -118,6 +118,8 @@ export const fromFailure = (error: unknown): PaymuxError => {
           return new ConflictError(message, error)
         case "Unavailable":
           return new UnavailableError(message, error)
+        case "InvalidInput":
+          return new InvalidInputError(message, "", error)
         default:
           return new PaymuxError("store_error", message, error)
       }

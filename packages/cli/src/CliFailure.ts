@@ -157,6 +157,8 @@ const fromStoreReason = (reason: Tagged, message: string): CliFailure => {
       return new CliFailure({ code: 1, tag: "NotFound", message, hint: `list what exists with the matching "list" command` })
     case "Conflict":
       return new CliFailure({ code: 2, tag: "Conflict", message, hint: "it exists already, or it changed since it was read: read it again and retry" })
+    case "InvalidInput":
+      return new CliFailure({ code: 2, tag: "InvalidInput", message })
     case "Corrupt":
       if (reason.entity === "key configuration") {
         return new CliFailure({ code: 2, tag: "KeyConfiguration", message, hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of 32 bytes; see docs/cli.md" })

@@ -182,6 +182,8 @@ export const fromError = (error: AdminError.AdminError): UseCaseProblem => {
           return new Unavailable({ code: "schema-too-new", detail: error.message })
         case "Corrupt":
           return new Internal({ code: "store-corrupt", detail: "stored data could not be read" })
+        case "InvalidInput":
+          return new BadRequest({ code: "invalid-input", detail: error.message })
       }
       break
     }
