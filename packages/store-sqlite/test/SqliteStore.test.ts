@@ -220,6 +220,18 @@ describe("SqliteStore: driver failures", () => {
       expect(text).not.toMatch(/paymux_|UNIQUE|constraint failed/)
     }).pipe(Effect.provide(memory())))
 
+  // Ids can come from a request path; a message quotes at most 200 characters of one.
+  it.effect("a NotFound for a 100,000-character id quotes at most 200 characters of it", () =>
+    Effect.gen(function*() {
+      yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+      const huge = "k".repeat(100_000) as Parameters<Repositories.ChannelRepository["Service"]["get"]>[1]
+      const exit = yield* Effect.exit((yield* Repositories.ChannelRepository).get(F.merchantCode(1), huge))
+      expect(reasonOf(exit)).toBe("NotFound")
+      const message = Exit.isFailure(exit) ? String((exit.cause.reasons[0] as any).error.message) : ""
+      expect(message.length).toBeLessThan(300)
+      expect(message).toContain("(100000 characters)")
+    }).pipe(Effect.provide(memory())))
+
   it.effect("SQLITE_BUSY (another process holds the write lock) is Unavailable", () =>
     Effect.gen(function*() {
       const dir = tempDir()
