@@ -4,5 +4,9 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   resolve: { conditions: ["@paymux/source"] },
   ssr: { resolve: { conditions: ["@paymux/source"] } },
-  test: { include: ["test/**/*.test.ts"] }
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Drops this run's schemas after every file has finished, whatever happened in them.
+    globalSetup: ["test/globalSetup.ts"]
+  }
 })

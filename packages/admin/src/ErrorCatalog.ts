@@ -184,6 +184,9 @@ export const classify = (error: AdminError | Config.ConfigError): Classified => 
           return { code: "schema-too-new", error, reason }
         case "Corrupt":
           return reason.entity === keyConfiguration ? { code: "configuration", error } : { code: "store-corrupt", error, reason }
+        // Text the database cannot keep (NUL in PostgreSQL): the caller's input, in the caller's words.
+        case "InvalidInput":
+          return { code: "invalid-input", error: new DomainError.InvalidInput({ field: reason.entity, value: "<refused by the store>", rule: reason.detail }) }
       }
     }
   }

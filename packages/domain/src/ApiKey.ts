@@ -44,7 +44,16 @@ export type ApiKey = typeof ApiKey.Type
 export const decode: (input: unknown) => Result.Result<ApiKey, InvalidInput> = decodeWith(ApiKey)
 
 /**
- * A new key. An expiry, when given, must lie after creation.
+ * The furthest ahead a key may expire: ten years (of 365.25 days) after it is issued.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxLifetimeMillis = 10 * 365.25 * 24 * 60 * 60 * 1000
+
+/**
+ * A new key. An expiry, when given, must lie after creation and at most `maxLifetimeMillis`
+ * (ten years) later.
  *
  * @since 0.1.0
  * @category constructors
@@ -68,8 +77,12 @@ export const make = (input: {
       version: 0
     }),
     (key) =>
-      key.expiresAt !== undefined && key.expiresAt <= key.createdAt
+      key.expiresAt === undefined
+        ? Result.succeed(key)
+        : key.expiresAt <= key.createdAt
         ? Result.fail(new RuleViolation({ rule: "expiry-in-past", detail: "an API key must expire after it is issued" }))
+        : key.expiresAt - key.createdAt > maxLifetimeMillis
+        ? Result.fail(new RuleViolation({ rule: "expiry-too-far", detail: "an API key expires at most 10 years after it is issued" }))
         : Result.succeed(key)
   )
 

@@ -25,13 +25,14 @@ export const MerchantCode = Schema.String.pipe(
 export type MerchantCode = typeof MerchantCode.Type
 
 /**
- * The tier code of a sub-merchant: 3 characters, upper-case letters or digits.
+ * The tier code of a sub-merchant: 3 characters, letters (either case) or digits. The case is
+ * kept as given: `t01` and `T01` are different tiers.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const TierCode = Schema.String.pipe(
-  Schema.check(rule(/^[A-Z0-9]{3}$/, "a tier code is 3 characters, upper-case letters A-Z or digits 0-9")),
+  Schema.check(rule(/^[A-Za-z0-9]{3}$/, "a tier code is 3 characters, letters A-Z or a-z or digits 0-9")),
   Schema.brand("@paymux/TierCode")
 )
 /** @since 0.1.0 @category models */

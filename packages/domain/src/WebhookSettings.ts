@@ -11,8 +11,17 @@ import { decodeWith } from "./internal/decode.ts"
 import type { PaymentChannel } from "./PaymentChannel.ts"
 import { Version } from "./Timestamp.ts"
 
+/**
+ * C0 controls, DEL and C1 controls. The URL parser drops or encodes some of them, but the text is
+ * stored as given: CR/LF forge lines and ESC sequences recolour an operator's terminal, and
+ * PostgreSQL refuses NUL.
+ */
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
+
 const isUrl = (s: string): boolean | string => {
   if (s.length > 2048) return "a webhook URL is at most 2048 characters"
+  if (controlCharacter.test(s)) return "a webhook URL must not contain control characters (CR, LF, NUL, ESC, ...); percent-encode them"
+  if (s.trim() !== s) return "a webhook URL must not have surrounding whitespace"
   let url: URL
   try {
     url = new URL(s)
@@ -26,7 +35,8 @@ const isUrl = (s: string): boolean | string => {
 }
 
 /**
- * An absolute http(s) URL without credentials or fragment.
+ * An absolute http(s) URL of at most 2048 characters, without credentials, fragment, control
+ * characters or surrounding whitespace.
  *
  * @since 0.1.0
  * @category schemas

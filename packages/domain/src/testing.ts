@@ -24,7 +24,7 @@ const uuid = fc.tuple(hex(8), hex(4), hex(3), fc.constantFrom("8", "9", "a", "b"
 /** @since 0.1.0 @category identifiers */
 export const merchantCode: fc.Arbitrary<MerchantCode> = fc.stringMatching(/^imp[0-9]{8}$/) as fc.Arbitrary<MerchantCode>
 /** @since 0.1.0 @category identifiers */
-export const tierCode: fc.Arbitrary<TierCode> = fc.stringMatching(/^[A-Z0-9]{3}$/) as fc.Arbitrary<TierCode>
+export const tierCode: fc.Arbitrary<TierCode> = fc.stringMatching(/^[A-Za-z0-9]{3}$/) as fc.Arbitrary<TierCode>
 /** @since 0.1.0 @category identifiers */
 export const channelKey: fc.Arbitrary<ChannelKey> = uuid.map((u) => `channel-key-${u}` as ChannelKey)
 /** @since 0.1.0 @category identifiers */
@@ -44,9 +44,9 @@ export const invalidMerchantCode: fc.Arbitrary<string> = fc.oneof(
 )
 /** Strings that are not tier codes. @since 0.1.0 @category invalid */
 export const invalidTierCode: fc.Arbitrary<string> = fc.oneof(
-  fc.string().filter((s) => !/^[A-Z0-9]{3}$/.test(s)),
-  fc.stringMatching(/^[a-z]{3}$/),
-  fc.stringMatching(/^[A-Z0-9]{4,6}$/)
+  fc.string().filter((s) => !/^[A-Za-z0-9]{3}$/.test(s)),
+  fc.stringMatching(/^[A-Za-z0-9]{2}[-_ .]$/),
+  fc.stringMatching(/^[A-Za-z0-9]{4,6}$/)
 )
 /** Strings that are not channel keys. @since 0.1.0 @category invalid */
 export const invalidChannelKey: fc.Arbitrary<string> = fc.oneof(

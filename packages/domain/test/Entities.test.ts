@@ -80,7 +80,7 @@ describe("SubMerchant", () => {
     expect(Result.getOrThrow(SubMerchant.unassign(assigned, own.key)).channels).toEqual([])
     expect(failure(SubMerchant.unassign(sub, own.key)).rule).toBe("not-assigned")
   })
-  it("refuses tier codes that are not 3 upper-case characters", () => {
+  it("refuses tier codes that are not 3 letters or digits", () => {
     fc.assert(fc.property(Arb.invalidTierCode, (tier) => {
       expect(failure(SubMerchant.make({ merchant: "imp00000001", tier, createdAt: 0 })).field).toBe("tier")
     }))

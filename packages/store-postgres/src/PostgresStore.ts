@@ -1,8 +1,9 @@
 /**
  * The shared store: every Paymux storage port over PostgreSQL through @effect/sql-pg, with a
  * connection pool. Outbox claims use `FOR UPDATE SKIP LOCKED`, so any number of workers on any
- * number of machines share one outbox without double-claiming. The schema is migrated on start
- * (the Migrator serialises concurrent starts with a table lock).
+ * number of machines share one outbox without double-claiming. The schema is created and migrated
+ * on start; stores that start together on one new schema all succeed (creation takes an advisory
+ * lock, and the Migrator serialises the migrations with a table lock).
  *
  * @since 0.1.0
  */
@@ -49,6 +50,18 @@ export type Services = SqlStore.Services
 const schemaName = /^[a-z_][a-z0-9_]{0,62}$/
 
 /**
+ * `CREATE SCHEMA IF NOT EXISTS` is not safe against a concurrent creator: the loser fails with a
+ * unique violation on `pg_namespace`. Under a transaction-scoped advisory lock (released at
+ * commit, so a pooled connection never keeps it) creators take turns, and all but the first find
+ * the schema there.
+ */
+const createSchema = (pg: SqlClient.SqlClient, schema: string) =>
+  pg.withTransaction(Effect.andThen(
+    pg`SELECT pg_advisory_xact_lock(hashtext(${`paymux.schema.${schema}`}))`,
+    pg.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+  ))
+
+/**
  * Just the pooled `SqlClient` (with the schema on its search path), for tools that need raw SQL
  * beside the store.
  *
@@ -70,7 +83,7 @@ export const layerClient = (options: Options): Layer.Layer<SqlClient.SqlClient, 
       // Postgres' search_path names the schema for every unqualified table of the store.
       startupParameters: { search_path: schema }
     })
-    if (schema !== "public") yield* pg.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+    if (schema !== "public") yield* createSchema(pg, schema)
     return pg as SqlClient.SqlClient
   })
   return Layer.effect(SqlClient.SqlClient, Effect.mapError(client, (e) => SqlStore.toStoreError(e, subject))).pipe(

@@ -3,19 +3,11 @@ import { StoreSuite } from "@paymux/store-testkit"
 import { Outbox } from "@paymux/webhooks"
 import { Context, Effect, Layer, type Scope } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-import { afterAll } from "vitest"
 import { PostgresStore } from "../src/index.ts"
 import { freshSchema, pgUrl, requirePg } from "./pg.ts"
 
 if (requirePg("Conformance.test.ts")) {
   const url = pgUrl!
-  const schemas: Array<string> = []
-  afterAll(async () => {
-    await Effect.runPromise(Effect.gen(function*() {
-      const sql = yield* SqlClient.SqlClient
-      for (const s of schemas) yield* sql.unsafe(`DROP SCHEMA IF EXISTS "${s}" CASCADE`)
-    }).pipe(Effect.provide(PostgresStore.layerClient({ url }))))
-  })
 
   const currentSchema = Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -28,12 +20,16 @@ if (requirePg("Conformance.test.ts")) {
     () => {
       // An empty store per test: a fresh schema in the shared test database.
       const schema = freshSchema()
-      schemas.push(schema)
       const client = PostgresStore.layerClient({ url, schema, maxConnections: 4 })
       return Layer.provideMerge(SqlStore.layerWith({ relaxedOutboxCommits: true }), Layer.merge(client, KeyProvider.layerEphemeral))
     },
     {
       concurrentWriters: true,
+      // Each store with its own pool on a schema nobody created yet, as separate services would.
+      concurrentStarts: (count) => {
+        const schema = freshSchema()
+        return Array.from({ length: count }, () => PostgresStore.layer({ url, schema, maxConnections: 2, keyProvider: KeyProvider.layerEphemeral }))
+      },
       rawDump: Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         const tables = yield* sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables

@@ -3,7 +3,6 @@ import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@pay
 import { Outbox } from "@paymux/webhooks"
 import { Effect, Exit, Layer, Redacted } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-import { afterAll } from "vitest"
 import { PostgresStore } from "../src/index.ts"
 import { StoreFixtures as F } from "@paymux/store-testkit"
 import { freshSchema, pgUrl, requirePg } from "./pg.ts"
@@ -14,23 +13,21 @@ const reasonOf = <A, E>(exit: Exit.Exit<A, E>): string | undefined => {
   return failure?.error?.reason?._tag
 }
 
+const messageOf = <A, E>(exit: Exit.Exit<A, E>): string | undefined => {
+  if (Exit.isSuccess(exit)) return undefined
+  const failure = exit.cause.reasons.find((r) => r._tag === "Fail") as { error?: { message?: string } } | undefined
+  return failure?.error?.message
+}
+
 if (requirePg("PostgresStore.test.ts")) {
   const url = pgUrl!
   const keys = KeyProvider.layerStatic({ keys: [{ id: "k1", key: new Uint8Array(32).fill(7) }], pepper: new Uint8Array(32).fill(9) })
-  const schemas: Array<string> = []
   /** A store in its own, new schema. */
   const fresh = (): { readonly schema: string; readonly layer: Layer.Layer<PostgresStore.Services | SqlClient.SqlClient, unknown> } => {
     const schema = freshSchema()
-    schemas.push(schema)
     const client = PostgresStore.layerClient({ url, schema, maxConnections: 8 })
     return { schema, layer: Layer.provideMerge(SqlStore.layerWith({ relaxedOutboxCommits: true }), Layer.merge(client, keys)) }
   }
-  afterAll(async () => {
-    await Effect.runPromise(Effect.gen(function*() {
-      const sql = yield* SqlClient.SqlClient
-      for (const s of schemas) yield* sql.unsafe(`DROP SCHEMA IF EXISTS "${s}" CASCADE`)
-    }).pipe(Effect.provide(PostgresStore.layerClient({ url }))))
-  })
 
   describe("PostgresStore: round trips", () => {
     it.live("channels: sequences, order, optimistic concurrency, tenant scoping, unassign on remove", () =>
@@ -135,7 +132,6 @@ if (requirePg("PostgresStore.test.ts")) {
     it.live("records the version and refuses a newer schema", () =>
       Effect.gen(function*() {
         const schema = freshSchema()
-        schemas.push(schema)
         expect(yield* PostgresStore.migrate({ url, schema })).toBe(SqlStore.schemaVersion)
         expect(yield* PostgresStore.migrate({ url, schema })).toBe(SqlStore.schemaVersion)
         yield* Effect.gen(function*() {
@@ -157,11 +153,45 @@ if (requirePg("PostgresStore.test.ts")) {
         expect(reasonOf(exit)).toBe("Unavailable")
       }))
 
-    it.live("a unique violation is Conflict", () =>
+    it.live("a unique violation is Conflict, worded in domain terms without SQL", () =>
       Effect.gen(function*() {
         const merchants = yield* Repositories.MerchantRepository
         yield* merchants.create(F.merchant(1))
-        expect(reasonOf(yield* Effect.exit(merchants.create(F.merchant(1))))).toBe("Conflict")
+        const exit = yield* Effect.exit(merchants.create(F.merchant(1)))
+        expect(reasonOf(exit)).toBe("Conflict")
+        expect(messageOf(exit)).toBe("merchant imp00000001: a merchant with this code exists")
+        const channels = yield* Repositories.ChannelRepository
+        const a = yield* channels.create(F.channel(1, 1))
+        const twin = yield* Effect.exit(channels.create({ ...F.channel(1, 2), mid: a.mid }))
+        expect(messageOf(twin)).toMatch(/already has a channel with this mode, PG, MID and payment type$/)
+        expect(messageOf(twin)).not.toMatch(/paymux_|constraint|duplicate key/)
+      }).pipe(Effect.provide(fresh().layer)))
+
+    it.live("a database that does not exist is Unavailable with a message naming it (SQLSTATE 3D000)", () =>
+      Effect.gen(function*() {
+        const missing = url.replace(/\/[^/?]*(\?.*)?$/, "/paymux_no_such_database$1")
+        const exit = yield* Effect.exit(Layer.build(PostgresStore.layer({ url: missing, keyProvider: keys })).pipe(Effect.scoped))
+        expect(reasonOf(exit)).toBe("Unavailable")
+        expect(messageOf(exit)).toContain(`database "paymux_no_such_database" does not exist`)
+        expect(messageOf(exit)).toContain("create it")
+        expect(messageOf(exit)).not.toContain("postgres:postgres")
+      }))
+
+    // Regression: NUL in text reached PostgreSQL, which refuses it (22021); that surfaced as a
+    // retryable Unavailable (HTTP 503) although retrying can never succeed.
+    it.live("NUL in a text value is InvalidInput (not retryable), for writes and for filters", () =>
+      Effect.gen(function*() {
+        const merchants = yield* Repositories.MerchantRepository
+        yield* merchants.create(F.merchant(1))
+        const audit = yield* AuditLog.AuditLog
+        const write = yield* Effect.exit(
+          audit.append({ id: "a\u0000b", merchant: "imp00000001", actor: "t", action: "x", target: "y", before: null, after: null, at: 1 })
+        )
+        expect(reasonOf(write)).toBe("InvalidInput")
+        expect(Exit.isFailure(write) && (write.cause.reasons[0] as any).error.retryable).toBe(false)
+        expect(messageOf(write)).toContain("NUL")
+        const filter = yield* Effect.exit(audit.list("imp00000001", { action: "\u0000" }))
+        expect(reasonOf(filter)).toBe("InvalidInput")
       }).pipe(Effect.provide(fresh().layer)))
 
     it.live("a serialization failure is Unavailable (retryable)", () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { KeyProvider, SqlStore } from "@paymux/store"
 import { StoreSuite } from "@paymux/store-testkit"
 import { Effect, Layer } from "effect"
@@ -20,5 +23,12 @@ StoreSuite.suite(
     return Layer.provideMerge(SqlStore.layer, Layer.merge(client, KeyProvider.layerEphemeral))
   },
   // One connection: transactions run one at a time, so no concurrentWriters.
-  { rawDump }
+  {
+    rawDump,
+    // Stores in one process each open their own connection to a file nobody created yet.
+    concurrentStarts: (count) => {
+      const filename = join(mkdtempSync(join(tmpdir(), "paymux-starts-")), "new.db")
+      return Array.from({ length: count }, () => SqliteStore.layer({ filename, keyProvider: KeyProvider.layerEphemeral }))
+    }
+  }
 )

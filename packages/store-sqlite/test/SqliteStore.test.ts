@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { execFile } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
 import { Outbox } from "@paymux/webhooks"
@@ -17,6 +19,9 @@ const reasonOf = <A, E>(exit: Exit.Exit<A, E>): string | undefined => {
   const error = exit.cause.reasons.find((r) => r._tag === "Fail") as { error?: { reason?: { _tag: string } } } | undefined
   return error?.error?.reason?._tag
 }
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
+const childScript = join(packageRoot, "test", "processes", "openTogether.ts")
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "paymux-sqlite-"))
 
@@ -199,12 +204,32 @@ describe("SqliteStore: driver failures", () => {
       expect(reasonOf(exit)).toBe("Unavailable")
     }))
 
-  it.effect("a unique violation is Conflict", () =>
+  it.effect("a unique violation is Conflict, worded in domain terms without SQL", () =>
     Effect.gen(function*() {
       const merchants = yield* Repositories.MerchantRepository
       yield* merchants.create(F.merchant(1))
       const exit = yield* Effect.exit(merchants.create(F.merchant(1)))
       expect(reasonOf(exit)).toBe("Conflict")
+      // Regression: the message was "constraint violated: UNIQUE constraint failed: paymux_merchants.code".
+      expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as any).error.message).toBe("merchant imp00000001: a merchant with this code exists")
+      const channels = yield* Repositories.ChannelRepository
+      const a = yield* channels.create(F.channel(1, 1))
+      const twin = yield* Effect.exit(channels.create({ ...F.channel(1, 2), mid: a.mid }))
+      const text = Exit.isFailure(twin) ? String((twin.cause.reasons[0] as any).error.message) : ""
+      expect(text).toMatch(/already has a channel with this mode, PG, MID and payment type$/)
+      expect(text).not.toMatch(/paymux_|UNIQUE|constraint failed/)
+    }).pipe(Effect.provide(memory())))
+
+  // Ids can come from a request path; a message quotes at most 200 characters of one.
+  it.effect("a NotFound for a 100,000-character id quotes at most 200 characters of it", () =>
+    Effect.gen(function*() {
+      yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+      const huge = "k".repeat(100_000) as Parameters<Repositories.ChannelRepository["Service"]["get"]>[1]
+      const exit = yield* Effect.exit((yield* Repositories.ChannelRepository).get(F.merchantCode(1), huge))
+      expect(reasonOf(exit)).toBe("NotFound")
+      const message = Exit.isFailure(exit) ? String((exit.cause.reasons[0] as any).error.message) : ""
+      expect(message.length).toBeLessThan(300)
+      expect(message).toContain("(100000 characters)")
     }).pipe(Effect.provide(memory())))
 
   it.effect("SQLITE_BUSY (another process holds the write lock) is Unavailable", () =>
@@ -243,4 +268,57 @@ describe("SqliteStore: driver failures", () => {
       expect(reasonOf(exit)).toBe("Corrupt")
       rmSync(dir, { recursive: true, force: true })
     }))
+})
+
+describe("SqliteStore: separate processes open one new file together", () => {
+  const run = (dir: string, index: number, rounds: number, start: number, spacing: number) =>
+    new Promise<{ index: number; failures: Array<{ round: number; error: string }> }>((resolve, reject) => {
+      // Children load the TypeScript sources through tsx, as the tests do.
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "--conditions=@paymux/source", childScript, dir, String(index), String(rounds), String(start), String(spacing)],
+        { cwd: packageRoot, timeout: 120_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`worker ${index}: ${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)))
+      )
+    })
+  const merchantsIn = (file: string) => {
+    const db = new Database(file, { readonly: true })
+    const codes = (db.prepare("SELECT code FROM paymux_merchants ORDER BY code").all() as Array<{ code: string }>).length
+    const mode = db.pragma("journal_mode", { simple: true })
+    db.close()
+    return { codes, mode }
+  }
+
+  // Regression: while another connection holds the write lock of a file that is not yet in WAL
+  // mode (as the process creating it does), `PRAGMA journal_mode = WAL` answers SQLITE_BUSY at
+  // once, without waiting on the busy timeout, so stores opened beside it failed.
+  it("4 processes open a new file while another process is still creating it: all wait, all succeed", async () => {
+    const dir = tempDir()
+    const creator = new Database(join(dir, "round-0.db"))
+    creator.exec("BEGIN IMMEDIATE")
+    creator.exec("CREATE TABLE creating (x)")
+    const children = Promise.all([1, 2, 3, 4].map((i) => run(dir, i, 1, Date.now(), 0)))
+    // Commits 1.5 s after every child has started to open the file (within their 5 s busy timeout).
+    while ([1, 2, 3, 4].some((i) => !existsSync(join(dir, `ready-${i}-0`)))) await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    creator.exec("COMMIT")
+    creator.close()
+    const results = await children
+    expect(results.flatMap((r) => r.failures)).toEqual([])
+    expect(merchantsIn(join(dir, "round-0.db"))).toEqual({ codes: 4, mode: "wal" })
+    rmSync(dir, { recursive: true, force: true })
+  }, 120_000)
+
+  it("4 processes x 15 brand-new files opened at the same millisecond: every open and write succeeds", async () => {
+    const dir = tempDir()
+    const workers = 4
+    const rounds = 15
+    const start = Date.now() + 8_000
+    const results = await Promise.all(Array.from({ length: workers }, (_, i) => run(dir, i + 1, rounds, start, 250)))
+    expect(results.flatMap((r) => r.failures)).toEqual([])
+    for (let r = 0; r < rounds; r++) {
+      expect({ round: r, ...merchantsIn(join(dir, `round-${r}.db`)) }).toEqual({ round: r, codes: workers, mode: "wal" })
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }, 120_000)
 })

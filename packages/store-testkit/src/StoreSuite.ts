@@ -13,6 +13,7 @@ import { isolation } from "./internal/isolation.ts"
 import { outbox } from "./internal/outbox.ts"
 import { roundTrip } from "./internal/roundTrip.ts"
 import { secrets } from "./internal/secrets.ts"
+import { starts } from "./internal/starts.ts"
 import { uniqueness } from "./internal/uniqueness.ts"
 
 /**
@@ -27,7 +28,8 @@ export type StoreServices = Services
 
 /**
  * What an adapter can do beyond the ports. Each capability enables tests; one left out is
- * reported by a test named `[<capability>: not declared] ...`, never skipped silently.
+ * reported as a skipped test named `[<capability>: not declared] ...` that says what goes
+ * unchecked, never as a pass and never silently.
  * `R` is whatever extra services the adapter's layer provides for them.
  *
  * @since 0.1.0
@@ -54,6 +56,13 @@ export interface Capabilities<R = never> {
    * Enables the checks that such failures are `Unavailable` (retryable) and roll back.
    */
   readonly faultInjection?: { readonly failNextWrite: Effect.Effect<void, unknown, StoreServices | R> } | undefined
+  /**
+   * `count` layers over ONE new, not yet created location (a file path or schema nobody opened),
+   * each its own store with its own connections, as separate processes would open it. Enables
+   * the check that stores started at the same moment all start (the first creates and migrates
+   * the location, the others wait for it) and then share one store.
+   */
+  readonly concurrentStarts?: ((count: number) => ReadonlyArray<Layer.Layer<StoreServices, unknown>>) | undefined
   /** Tuning, not a capability: runs per property (default 20). */
   readonly numRuns?: number | undefined
   /** Tuning, not a capability: per-test timeout in milliseconds (default 30 000). */
@@ -62,7 +71,7 @@ export interface Capabilities<R = never> {
   readonly only?: ReadonlyArray<Area> | undefined
 }
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets } as const
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets, starts } as const
 
 /**
  * The areas of the suite, in the order they run.

@@ -17,8 +17,8 @@
  *   `ChannelRepository`, `ChannelGroupRepository`, `WebhookSettingsRepository`,
  *   `WhitelistRepository`, `ApiKeyRepository`, `AuditLog`, `Transaction`, the webhooks `Outbox`
  *   and the `KeyProvider` the adapter seals secrets with.
- * - `Capabilities<R>` (all optional; an undeclared one is reported by a passing test named
- *   `[<capability>: not declared] ...`, never skipped silently):
+ * - `Capabilities<R>` (all optional; an undeclared one is reported by a SKIPPED test named
+ *   `[<capability>: not declared] <what goes unchecked>`, never as a pass, never silently):
  *   - `rawDump: Effect<string, unknown, StoreServices | R>`: everything held at rest, as text;
  *     enables the secrets-at-rest check.
  *   - `concurrentWriters: boolean`: several transactions may be open at once; racing
@@ -28,6 +28,8 @@
  *     outbox on its own connection; claimers on both never claim a row twice.
  *   - `faultInjection: { failNextWrite: Effect<void, unknown, StoreServices | R> }`: the next
  *     statement fails like a dropped connection; it must surface as `Unavailable` and roll back.
+ *   - `concurrentStarts: (count) => ReadonlyArray<Layer<StoreServices>>`: `count` stores over
+ *     one new, not yet created location; started at once, all must start and share one store.
  *   - tuning: `numRuns` (fast-check runs per property, default 20), `timeout` (ms per test,
  *     default 30 000), `only` (a list of `Area`s to run).
  *

@@ -12,6 +12,8 @@ import { Schema } from "effect"
  * - `Unavailable`: the store cannot be reached or is busy; retryable.
  * - `Corrupt`: stored data does not decode, or a secret does not decrypt.
  * - `SchemaTooNew`: the database was migrated by a newer Paymux; refusing to run.
+ * - `InvalidInput`: the store cannot hold a value it was given (e.g. a NUL character, which
+ *   PostgreSQL text refuses); not retryable, the caller must change the input.
  *
  * @since 0.1.0
  * @category errors
@@ -21,7 +23,8 @@ export const StoreErrorReason = Schema.Union([
   Schema.TaggedStruct("Conflict", { entity: Schema.String, id: Schema.String, detail: Schema.String }),
   Schema.TaggedStruct("Unavailable", { detail: Schema.String }),
   Schema.TaggedStruct("Corrupt", { entity: Schema.String, detail: Schema.String }),
-  Schema.TaggedStruct("SchemaTooNew", { found: Schema.Int, supported: Schema.Int })
+  Schema.TaggedStruct("SchemaTooNew", { found: Schema.Int, supported: Schema.Int }),
+  Schema.TaggedStruct("InvalidInput", { entity: Schema.String, detail: Schema.String })
 ])
 /** @since 0.1.0 @category errors */
 export type StoreErrorReason = typeof StoreErrorReason.Type
@@ -38,15 +41,17 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
     const r = this.reason
     switch (r._tag) {
       case "NotFound":
-        return `${r.entity} ${r.id} not found`
+        return `${r.entity} ${clip(r.id)} not found`
       case "Conflict":
-        return `${r.entity} ${r.id}: ${r.detail}`
+        return `${r.entity} ${clip(r.id)}: ${r.detail}`
       case "Unavailable":
         return `store unavailable: ${r.detail}`
       case "Corrupt":
         return `stored ${r.entity} is corrupt: ${r.detail}`
       case "SchemaTooNew":
         return `the database schema is version ${r.found}, newer than this Paymux supports (${r.supported}); upgrade Paymux`
+      case "InvalidInput":
+        return `${r.entity}: ${r.detail}`
     }
   }
 
@@ -55,6 +60,10 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
     return this.reason._tag === "Unavailable"
   }
 }
+
+// Ids may come from a request path: a message quotes at most this much of one.
+const maxQuoted = 200
+const clip = (id: string): string => (id.length > maxQuoted ? `${id.slice(0, maxQuoted)}… (${id.length} characters)` : id)
 
 /** @since 0.1.0 @category constructors */
 export const notFound = (entity: string, id: string): StoreError => new StoreError({ reason: { _tag: "NotFound", entity, id } })
@@ -70,3 +79,6 @@ export const unavailable = (detail: string, cause?: unknown): StoreError =>
 /** @since 0.1.0 @category constructors */
 export const corrupt = (entity: string, detail: string, cause?: unknown): StoreError =>
   new StoreError({ reason: { _tag: "Corrupt", entity, detail }, ...(cause === undefined ? {} : { cause }) })
+/** @since 0.1.0 @category constructors */
+export const invalidInput = (entity: string, detail: string, cause?: unknown): StoreError =>
+  new StoreError({ reason: { _tag: "InvalidInput", entity, detail }, ...(cause === undefined ? {} : { cause }) })

@@ -6,6 +6,26 @@ const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 /** Path segments under which every value is a secret and must never be echoed back. */
 const secretSegments = new Set(["credentials", "secret", "secretHash", "secrets"])
 
+/** The most of a value an error message quotes. */
+const maxQuoted = 80
+
+/** `scheme://user:password@`: the password is replaced wherever a URL appears in the text. */
+const urlPassword = /([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#]*@/gi
+
+/**
+ * A value as an error message quotes it: URL passwords masked, at most `maxQuoted` characters,
+ * and as a JSON string whose C0, DEL, C1 and bidirectional-control characters are escaped, so a
+ * message printed on a terminal cannot forge lines or colours.
+ */
+export const quote = (value: string): string => {
+  const masked = value.replace(urlPassword, "$1:***@")
+  const clipped = masked.length > maxQuoted ? masked.slice(0, maxQuoted) + "…" : masked
+  return JSON.stringify(clipped).replace(
+    /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  )
+}
+
 const describeValue = (input: unknown, path: ReadonlyArray<PropertyKey>, secret: boolean): string => {
   if (secret) return "<redacted>"
   let at: unknown = input
@@ -14,7 +34,7 @@ const describeValue = (input: unknown, path: ReadonlyArray<PropertyKey>, secret:
     at = (at as Record<PropertyKey, unknown>)[segment]
   }
   if (at === undefined) return "<missing>"
-  if (typeof at === "string") return JSON.stringify(at.length > 80 ? at.slice(0, 80) + "…" : at)
+  if (typeof at === "string") return quote(at)
   if (typeof at === "object") return Array.isArray(at) ? "an array" : at === null ? "null" : "an object"
   return String(at)
 }

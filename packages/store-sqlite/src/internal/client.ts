@@ -3,7 +3,7 @@
  * SQLite through the same client interface it uses on PostgreSQL.
  */
 import Database from "better-sqlite3"
-import { Effect, type Scope, Semaphore, Stream } from "effect"
+import { Clock, Effect, type Scope, Semaphore, Stream } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as SqlClient from "effect/sql/SqlClient"
 import type { Connection } from "effect/sql/SqlConnection"
@@ -24,26 +24,53 @@ const errorMessage = (cause: unknown): string => cause instanceof Error ? cause.
 const bindable = (params: ReadonlyArray<unknown>): Array<unknown> =>
   params.map((p) => p === true ? 1 : p === false ? 0 : p === undefined ? null : p)
 
-/** Opens the database with the settings every Paymux SQLite store uses. */
-export const open = (options: ClientOptions): Effect.Effect<Database.Database, SqlError> =>
-  Effect.try({
-    try: () => {
-      const db = new Database(options.filename, { timeout: options.busyTimeoutMillis })
-      try {
+/**
+ * Opens the database with the settings every Paymux SQLite store uses. Processes that open one
+ * new file together must all succeed: the busy timeout is set first, and the switch to WAL,
+ * which SQLite answers with SQLITE_BUSY at once (without waiting on the busy timeout) while
+ * another connection holds the write lock of a file not yet in WAL mode, is tried again until
+ * that timeout.
+ */
+export const open = (options: ClientOptions): Effect.Effect<Database.Database, SqlError> => {
+  const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMillis))
+  return Effect.flatMap(
+    Effect.try({
+      try: () => {
+        const db = new Database(options.filename, { timeout: busyTimeout })
+        db.pragma(`busy_timeout = ${busyTimeout}`)
+        return db
+      },
+      catch: (cause) => toSqlError(cause, "open")
+    }),
+    (db) =>
+      Effect.gen(function*() {
         // WAL lets readers run beside the single writer; NORMAL sync is durable across
         // application crashes in WAL mode and is what makes thousands of commits per second cheap.
-        if (options.filename !== ":memory:") db.pragma("journal_mode = WAL")
-        db.pragma("synchronous = NORMAL")
-        db.pragma("foreign_keys = ON")
-        db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMillis))}`)
+        if (options.filename !== ":memory:") {
+          const deadline = (yield* Clock.currentTimeMillis) + busyTimeout
+          yield* whileBusy(pragma(db, "journal_mode = WAL"), deadline)
+        }
+        yield* pragma(db, "synchronous = NORMAL")
+        yield* pragma(db, "foreign_keys = ON")
         return db
-      } catch (e) {
-        db.close()
-        throw e
-      }
-    },
-    catch: (cause) => toSqlError(cause, "open")
-  })
+      }).pipe(Effect.onError(() => Effect.sync(() => db.close())))
+  )
+}
+
+const pragma = (db: Database.Database, source: string): Effect.Effect<unknown, SqlError> =>
+  Effect.try({ try: () => db.pragma(source), catch: (cause) => toSqlError(cause, "open") })
+
+/** Runs `self` again after a short random pause while it fails busy and `deadline` is ahead. */
+const whileBusy = <A>(self: Effect.Effect<A, SqlError>, deadline: number): Effect.Effect<A, SqlError> =>
+  Effect.catchIf(
+    self,
+    (e) => e.reason._tag === "LockTimeoutError",
+    (e) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        now >= deadline
+          ? Effect.fail(e)
+          : Effect.andThen(Effect.sleep(Math.min(deadline - now, 5 + Math.random() * 20)), whileBusy(self, deadline)))
+  )
 
 const makeConnection = (db: Database.Database): Connection => {
   // Statements are prepared once per SQL text: the store issues a small, fixed set of them.

@@ -6,7 +6,7 @@ import { AuditLog, Repositories, type StoreError, Transaction } from "@paymux/st
 import { Deferred, Effect, Exit, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import * as F from "./fixtures.ts"
-import type { Harness } from "./harness.ts"
+import { type Harness, notDeclared } from "./harness.ts"
 
 const m = F.merchantCode(1)
 
@@ -26,38 +26,38 @@ export const concurrency = (h: Harness): void =>
         const merchants = yield* Repositories.MerchantRepository
         const merchant = yield* merchants.get(m)
         yield* merchants.update(merchant)
-        yield* F.expectStoreError(merchants.update(merchant), "Conflict")
+        yield* F.expectStoreError(merchants.update(merchant), "Conflict", "MerchantRepository.update")
 
         const channels = yield* Repositories.ChannelRepository
         yield* channels.update(channel)
-        yield* F.expectStoreError(channels.update({ ...channel, name: "Late" }), "Conflict")
-        yield* F.expectStoreError(channels.remove(m, channel.key, channel.version), "Conflict")
+        yield* F.expectStoreError(channels.update({ ...channel, name: "Late" }), "Conflict", "ChannelRepository.update")
+        yield* F.expectStoreError(channels.remove(m, channel.key, channel.version), "Conflict", "ChannelRepository.remove")
 
         const subs = yield* Repositories.SubMerchantRepository
         const sub = yield* subs.create(F.subMerchant(m, "T01"))
         yield* subs.update(sub)
-        yield* F.expectStoreError(subs.update(sub), "Conflict")
+        yield* F.expectStoreError(subs.update(sub), "Conflict", "SubMerchantRepository.update")
 
         const groups = yield* Repositories.ChannelGroupRepository
         const group = yield* groups.create(F.group(m, F.groupId(1), [{ channel: channel.key, weight: 100 }]))
         yield* groups.update(group)
-        yield* F.expectStoreError(groups.update(group), "Conflict")
-        yield* F.expectStoreError(groups.remove(m, group.id, group.version), "Conflict")
+        yield* F.expectStoreError(groups.update(group), "Conflict", "ChannelGroupRepository.update")
+        yield* F.expectStoreError(groups.remove(m, group.id, group.version), "Conflict", "ChannelGroupRepository.remove")
 
         const webhooks = yield* Repositories.WebhookSettingsRepository
         const settings = yield* webhooks.get(m)
         yield* webhooks.put(settings)
-        yield* F.expectStoreError(webhooks.put(settings), "Conflict")
+        yield* F.expectStoreError(webhooks.put(settings), "Conflict", "WebhookSettingsRepository.put")
 
         const whitelists = yield* Repositories.WhitelistRepository
         const rules = yield* whitelists.get(m)
         yield* whitelists.put(rules)
-        yield* F.expectStoreError(whitelists.put({ ...rules, rules: ["10.0.0.0/8"] }), "Conflict")
+        yield* F.expectStoreError(whitelists.put({ ...rules, rules: ["10.0.0.0/8"] }), "Conflict", "WhitelistRepository.put")
 
         const keys = yield* Repositories.ApiKeyRepository
         const key = yield* keys.create(F.apiKey(m, F.apiKeyId(1)))
         yield* keys.update(key)
-        yield* F.expectStoreError(keys.update(key), "Conflict")
+        yield* F.expectStoreError(keys.update(key), "Conflict", "ApiKeyRepository.update")
       })), h.timeout)
 
     it("50 concurrent edits read at one version: exactly one wins, 49 get Conflict", () =>
@@ -125,9 +125,9 @@ export const concurrency = (h: Harness): void =>
           expect((yield* channels.get(m, channel.key)).version).toBe(channel.version + 1)
         })), h.timeout)
     } else {
-      it("[concurrentWriters: not declared] transactions run one at a time: two concurrent read-modify-write transactions both commit", () =>
+      notDeclared("concurrentWriters", "two open transactions racing on one channel (one commits, the other rolls back whole) are NOT checked")
+      it("[single writer] transactions run one at a time: two concurrent read-modify-write transactions both commit", () =>
         h.freshPromise(Effect.gen(function*() {
-          expect(h.capabilities.concurrentWriters ?? false).toBe(false)
           const channel = yield* seed
           const channels = yield* Repositories.ChannelRepository
           const tx = yield* Transaction.Transaction

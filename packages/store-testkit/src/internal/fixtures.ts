@@ -81,13 +81,21 @@ export const plain = (c: PaymentChannel.PaymentChannel): unknown => ({
   credentials: Object.fromEntries(Object.entries(c.credentials).map(([k, v]) => [k, Redacted.value(v)]))
 })
 
-/** Runs `self` and asserts it fails with a `StoreError` of the given reason. */
-export const expectStoreError = <A, E, R>(self: Effect.Effect<A, E, R>, reason: StoreError.StoreErrorReason["_tag"]): Effect.Effect<void, never, R> =>
+/**
+ * Runs `self` and asserts it fails with a `StoreError` of the given reason. `operation` names
+ * the repository and method (`"MerchantRepository.update"`), so a failure says which call of the
+ * adapter broke the rule.
+ */
+export const expectStoreError = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  reason: StoreError.StoreErrorReason["_tag"],
+  operation: string
+): Effect.Effect<void, never, R> =>
   Effect.map(Effect.exit(self), (exit) => {
-    if (Exit.isSuccess(exit)) expect.fail(`expected StoreError ${reason}, the call succeeded`)
+    if (Exit.isSuccess(exit)) expect.fail(`${operation}: expected StoreError ${reason}, the call succeeded`)
     const error = Exit.isFailure(exit) ? firstError(exit.cause) : undefined
-    expect((error as { _tag?: string } | undefined)?._tag, "a StoreError").toBe("StoreError")
-    expect((error as StoreError.StoreError).reason._tag).toBe(reason)
+    expect((error as { _tag?: string } | undefined)?._tag, `${operation}: failed with a StoreError`).toBe("StoreError")
+    expect((error as StoreError.StoreError).reason._tag, `${operation}: StoreError reason`).toBe(reason)
   })
 
 /** Runs `self` and asserts it fails with an `OutboxError` of the given reason. */

@@ -5,6 +5,7 @@
 import type { Store } from "@paymux/store"
 import type { Outbox } from "@paymux/webhooks"
 import { Effect, type Layer, type Scope } from "effect"
+import { it } from "vitest"
 
 export type StoreServices = Store.Services
 
@@ -14,6 +15,7 @@ export interface ErasedCapabilities {
   readonly concurrentWriters?: boolean | undefined
   readonly crossConnectionClaim?: Effect.Effect<Outbox.OutboxShape, unknown, any> | undefined
   readonly faultInjection?: { readonly failNextWrite: Effect.Effect<void, unknown, any> } | undefined
+  readonly concurrentStarts?: ((count: number) => ReadonlyArray<Layer.Layer<any, unknown>>) | undefined
 }
 
 export interface Harness {
@@ -44,3 +46,10 @@ export const makeHarness = (
     freshPromise: (self) => Effect.runPromise(fresh(self))
   }
 }
+
+/**
+ * Stands in for the tests an undeclared capability would enable: reported as skipped (never as
+ * passed), with what goes unchecked in its name.
+ */
+export const notDeclared = (capability: string, unchecked: string): void =>
+  it.skip(`[${capability}: not declared] ${unchecked}; declare ${capability} to run these tests`, () => {})

@@ -51,14 +51,14 @@ export const isolation = (h: Harness): void =>
         const channels = yield* Repositories.ChannelRepository
         expect((yield* channels.list(a)).map((c) => c.key)).toEqual(ca.map((c) => c.key))
         expect((yield* channels.list(b, { mode: "live" })).map((c) => c.key)).toEqual([cb[2]!.key])
-        yield* F.expectStoreError(channels.get(a, cb[0]!.key), "NotFound")
+        yield* F.expectStoreError(channels.get(a, cb[0]!.key), "NotFound", "ChannelRepository.get")
         expect((yield* channels.listForTier(a, F.tier("T01"))).map((c) => c.key)).toEqual([ca[1]!.key])
 
         const subs = yield* Repositories.SubMerchantRepository
         expect((yield* subs.list(a)).map((s) => s.merchant)).toEqual([a])
 
         const groups = yield* Repositories.ChannelGroupRepository
-        yield* F.expectStoreError(groups.get(a, F.groupId(2)), "NotFound")
+        yield* F.expectStoreError(groups.get(a, F.groupId(2)), "NotFound", "ChannelGroupRepository.get")
         expect((yield* groups.list(a)).map((g) => g.id)).toEqual([F.groupId(1)])
 
         const webhooks = yield* Repositories.WebhookSettingsRepository
@@ -76,15 +76,15 @@ export const isolation = (h: Harness): void =>
       h.freshPromise(Effect.gen(function*() {
         const { b: cb } = yield* twoTenants
         const channels = yield* Repositories.ChannelRepository
-        yield* F.expectStoreError(channels.update({ ...cb[0]!, merchant: a }), "NotFound")
-        yield* F.expectStoreError(channels.remove(a, cb[0]!.key, cb[0]!.version), "NotFound")
+        yield* F.expectStoreError(channels.update({ ...cb[0]!, merchant: a }), "NotFound", "ChannelRepository.update")
+        yield* F.expectStoreError(channels.remove(a, cb[0]!.key, cb[0]!.version), "NotFound", "ChannelRepository.remove")
         const groups = yield* Repositories.ChannelGroupRepository
         const gb = yield* groups.get(b, F.groupId(2))
-        yield* F.expectStoreError(groups.update({ ...gb, merchant: a }), "NotFound")
-        yield* F.expectStoreError(groups.remove(a, gb.id, gb.version), "NotFound")
+        yield* F.expectStoreError(groups.update({ ...gb, merchant: a }), "NotFound", "ChannelGroupRepository.update")
+        yield* F.expectStoreError(groups.remove(a, gb.id, gb.version), "NotFound", "ChannelGroupRepository.remove")
         const keys = yield* Repositories.ApiKeyRepository
         const kb = yield* keys.get(F.apiKeyId(2))
-        yield* F.expectStoreError(keys.update({ ...kb, merchant: a }), "NotFound")
+        yield* F.expectStoreError(keys.update({ ...kb, merchant: a }), "NotFound", "ApiKeyRepository.update")
         expect(yield* channels.get(b, cb[0]!.key)).toMatchObject({ merchant: b, version: 0 })
         expect((yield* keys.get(F.apiKeyId(2))).merchant).toBe(b)
       })), h.timeout)
@@ -99,6 +99,6 @@ export const isolation = (h: Harness): void =>
         yield* subs.update({ ...tierB, channels: [...tierB.channels, ca[0]!.key] })
         expect((yield* channels.listForTier(b, F.tier("T01"))).map((c) => c.key)).toEqual([cb[1]!.key])
         expect((yield* channels.listForTier(a, F.tier("T01"))).map((c) => c.key)).toEqual([ca[1]!.key])
-        yield* F.expectStoreError(channels.listForTier(a, F.tier("T99")), "NotFound")
+        yield* F.expectStoreError(channels.listForTier(a, F.tier("T99")), "NotFound", "ChannelRepository.listForTier")
       })), h.timeout)
   })

@@ -5,7 +5,7 @@ import { Outbox } from "@paymux/webhooks"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import * as F from "./fixtures.ts"
-import type { Harness } from "./harness.ts"
+import { type Harness, notDeclared } from "./harness.ts"
 
 const m = F.merchantCode(1)
 const t0 = 1_000_000
@@ -134,8 +134,6 @@ export const outbox = (h: Harness): void =>
           expect(all.sort()).toEqual(ids(queued))
         })), h.timeout)
     } else {
-      it("[crossConnectionClaim: not declared] claims are only checked within one connection", () => {
-        expect(h.capabilities.crossConnectionClaim).toBeUndefined()
-      })
+      notDeclared("crossConnectionClaim", "claimers on different connections are NOT checked for double claims")
     }
   })

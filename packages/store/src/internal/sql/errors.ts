@@ -1,7 +1,7 @@
 /**
  * How driver failures become `StoreError`s. `effect/sql` already classifies both drivers'
  * errors into one reason union (SQLite result codes, PostgreSQL SQLSTATEs), so the mapping is
- * written once here.
+ * written once here. Messages use domain words: a caller never sees SQL text or table names.
  */
 import { Effect, Result } from "effect"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
@@ -15,18 +15,73 @@ export interface Subject {
 
 const store: Subject = { entity: "store", id: "-" }
 
+/**
+ * What a uniqueness rule means, found by the constraint or table name in the driver's report
+ * (PostgreSQL names the constraint; SQLite lists `table.column`s). The first match wins, so the
+ * narrower rules of a table come before its key. The wording matches the in-memory store's.
+ */
+const uniqueRules: ReadonlyArray<readonly [RegExp, string]> = [
+  [/paymux_channels_terms|paymux_channels\.mode/, "the merchant already has a channel with this mode, PG, MID and payment type"],
+  [/paymux_channels_sequence|paymux_channels\.sequence/, "a channel with this sequence number exists"],
+  [/paymux_channels\b|paymux_channels_pkey|paymux_channels\./, "a channel with this key exists"],
+  [/paymux_channel_groups/, "a group with this id exists"],
+  [/paymux_group_members/, "the group already has a member at this position"],
+  [/paymux_sub_merchants/, "the merchant already has this tier code"],
+  [/paymux_merchants/, "a merchant with this code exists"],
+  [/paymux_api_keys/, "an API key with this id exists"],
+  [/paymux_audit_log/, "an audit entry with this id exists"],
+  [/paymux_outbox/, "a delivery with this id exists"],
+  [/paymux_webhook_settings|paymux_webhook_secrets|paymux_whitelists/, "it was saved by someone else first"],
+  [/paymux_migrations/, "another process is migrating the schema"]
+]
+
+const uniqueDetail = (report: string): string =>
+  uniqueRules.find(([pattern]) => pattern.test(report))?.[1] ?? "it already exists"
+
+/** SQLite reports primary-key clashes as a plain constraint error; they are uniqueness too. */
+const isSqliteUnique = (cause: unknown): boolean => {
+  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined
+  return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE"
+}
+
+/** The SQLSTATE of a PostgreSQL failure, when the cause carries one. */
+const sqlState = (cause: unknown): string | undefined => {
+  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
+}
+
+/**
+ * Text PostgreSQL cannot store: NUL (22021 "invalid byte sequence", also 22P05
+ * "untranslatable character"). It is the input that is wrong, so retrying cannot help.
+ */
+const isUnstorableText = (cause: unknown, text: string): boolean => {
+  const state = sqlState(cause)
+  return state === "22021" || state === "22P05" || /invalid byte sequence|\\u0000 cannot be converted/.test(text)
+}
+
 export const fromSqlError = (error: SqlError, subject: Subject = store): StoreError.StoreError => {
   const reason = error.reason
-  const detail = reason.message ?? errorText(reason.cause)
+  const causeText = errorText(reason.cause)
+  const detail = reason.message ?? causeText
+  if (isUnstorableText(reason.cause, causeText)) {
+    return StoreError.invalidInput(subject.entity, "a text value holds a character the store cannot keep (NUL); remove control characters", error)
+  }
+  // 3D000: the server is up but the database in the URL is not; say which, so the fix is obvious.
+  if (sqlState(reason.cause) === "3D000") {
+    return StoreError.unavailable(`${causeText}; create it (createdb) or correct the database name in the URL`, error)
+  }
+  const unique = reason._tag === "UniqueViolation" || (reason._tag === "ConstraintError" && isSqliteUnique(reason.cause))
+  if (unique) {
+    const report = `${"constraint" in reason ? String(reason.constraint) : ""} ${causeText}`
+    return new StoreError.StoreError({
+      reason: { _tag: "Conflict", entity: subject.entity, id: subject.id, detail: uniqueDetail(report) },
+      cause: error
+    })
+  }
   switch (reason._tag) {
-    // In domain words: the table and constraint names stay in `cause` for the logs.
-    case "UniqueViolation":
-      return alreadyExists(subject, error)
     case "ConstraintError":
-      // SQLite reports a repeated primary key as a plain constraint failure.
-      if (sqliteCodeOf(reason.cause) === "SQLITE_CONSTRAINT_PRIMARYKEY") return alreadyExists(subject, error)
       return new StoreError.StoreError({
-        reason: { _tag: "Conflict", entity: subject.entity, id: subject.id, detail: `constraint violated: ${detail}` },
+        reason: { _tag: "Conflict", entity: subject.entity, id: subject.id, detail: "it conflicts with related stored data (a constraint of the store refused it)" },
         cause: error
       })
     // A statement the database cannot parse or bind means the schema under us is not ours.
@@ -38,12 +93,6 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
       return StoreError.unavailable(`${reason._tag}: ${detail}`, error)
   }
 }
-
-const alreadyExists = (subject: Subject, error: SqlError): StoreError.StoreError =>
-  new StoreError.StoreError({ reason: { _tag: "Conflict", entity: subject.entity, id: subject.id, detail: "already exists" }, cause: error })
-
-const sqliteCodeOf = (cause: unknown): unknown =>
-  typeof cause === "object" && cause !== null ? (cause as { readonly code?: unknown }).code : undefined
 
 const errorText = (cause: unknown): string =>
   cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "no detail"
