@@ -34,6 +34,7 @@ if (requirePg("Conformance.test.ts")) {
     },
     {
       concurrentWriters: true,
+      reopen: StoreSuite.sqlReopen,
       rawDump: Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         const tables = yield* sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables

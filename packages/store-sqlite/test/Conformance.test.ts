@@ -20,5 +20,5 @@ StoreSuite.suite(
     return Layer.provideMerge(SqlStore.layer, Layer.merge(client, KeyProvider.layerEphemeral))
   },
   // One connection: transactions run one at a time, so no concurrentWriters.
-  { rawDump }
+  { rawDump, reopen: StoreSuite.sqlReopen }
 )

@@ -181,7 +181,8 @@ describe("SqliteStore: migrations", () => {
       expect(yield* SqliteStore.migrate({ filename: file })).toBe(SqlStore.schemaVersion)
       expect(yield* SqliteStore.migrate({ filename: file })).toBe(SqlStore.schemaVersion)
       const db = new Database(file)
-      expect(db.prepare("SELECT migration_id FROM paymux_migrations").all()).toEqual([{ migration_id: 1 }])
+      expect(db.prepare("SELECT migration_id FROM paymux_migrations ORDER BY migration_id").all())
+        .toEqual(Array.from({ length: SqlStore.schemaVersion }, (_, i) => ({ migration_id: i + 1 })))
       db.prepare("INSERT INTO paymux_migrations (migration_id, name) VALUES (?, ?)").run(SqlStore.schemaVersion + 1, "future")
       db.close()
       const exit = yield* Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })).pipe(Effect.scoped))
@@ -230,7 +231,8 @@ describe("SqliteStore: driver failures", () => {
     Effect.gen(function*() {
       const dir = tempDir()
       const file = join(dir, "corrupt.db")
-      const layer = SqliteStore.layer({ filename: file, keyProvider: keys })
+      // The same keys for both opens of the file (an ephemeral key per build would be refused).
+      const layer = SqliteStore.layer({ filename: file, keyProvider: Layer.succeed(KeyProvider.KeyProvider, KeyProvider.makeEphemeral()) })
       yield* Effect.gen(function*() {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
       }).pipe(Effect.provide(layer))

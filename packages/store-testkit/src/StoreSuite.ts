@@ -3,8 +3,10 @@
  *
  * @since 0.1.0
  */
+import { KeyProvider, SqlStore } from "@paymux/store"
 import type { Outbox } from "@paymux/webhooks"
-import type { Effect, Layer, Scope } from "effect"
+import { type Context, Effect, Layer, type Scope } from "effect"
+import * as SqlClient from "effect/sql/SqlClient"
 import { describe, expect, it } from "vitest"
 import { atomicity } from "./internal/atomicity.ts"
 import { concurrency } from "./internal/concurrency.ts"
@@ -12,7 +14,7 @@ import { makeHarness, type StoreServices as Services } from "./internal/harness.
 import { isolation } from "./internal/isolation.ts"
 import { outbox } from "./internal/outbox.ts"
 import { roundTrip } from "./internal/roundTrip.ts"
-import { secrets } from "./internal/secrets.ts"
+import { keys, secrets } from "./internal/secrets.ts"
 import { uniqueness } from "./internal/uniqueness.ts"
 
 /**
@@ -54,6 +56,14 @@ export interface Capabilities<R = never> {
    * Enables the checks that such failures are `Unavailable` (retryable) and roll back.
    */
   readonly faultInjection?: { readonly failNextWrite: Effect.Effect<void, unknown, StoreServices | R> } | undefined
+  /**
+   * The same stored data opened as a second store with other keys (scoped). Enables the checks
+   * that a store refuses keys that did not seal it (`KeyMismatch`, nothing written) and accepts a
+   * rotation. SQL adapters pass `sqlReopen`.
+   */
+  readonly reopen?:
+    | ((keys: KeyProvider.KeyProvider["Service"]) => Effect.Effect<Context.Context<StoreServices>, unknown, StoreServices | R | Scope.Scope>)
+    | undefined
   /** Tuning, not a capability: runs per property (default 20). */
   readonly numRuns?: number | undefined
   /** Tuning, not a capability: per-test timeout in milliseconds (default 30 000). */
@@ -62,7 +72,7 @@ export interface Capabilities<R = never> {
   readonly only?: ReadonlyArray<Area> | undefined
 }
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets } as const
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets, keys } as const
 
 /**
  * The areas of the suite, in the order they run.
@@ -124,3 +134,24 @@ export const requireDatabase = (variable: string, name: string): string | undefi
   })
   return undefined
 }
+
+/**
+ * `reopen` for adapters built on `SqlStore`: a second `SqlStore.layer` over the test's
+ * `SqlClient`, with the given keys.
+ *
+ * @since 0.1.0
+ * @category capabilities
+ */
+export const sqlReopen = (
+  keys: KeyProvider.KeyProvider["Service"]
+): Effect.Effect<Context.Context<StoreServices>, unknown, SqlClient.SqlClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // fresh: the test's own store was built from the same layer value, and must not be reused.
+    return yield* Layer.build(
+      Layer.fresh(SqlStore.layer).pipe(
+        Layer.provideMerge(Layer.succeed(KeyProvider.KeyProvider, keys)),
+        Layer.provide(Layer.succeed(SqlClient.SqlClient, sql))
+      )
+    )
+  })

@@ -12,6 +12,11 @@ import { Schema } from "effect"
  * - `Unavailable`: the store cannot be reached or is busy; retryable.
  * - `Corrupt`: stored data does not decode, or a secret does not decrypt.
  * - `SchemaTooNew`: the database was migrated by a newer Paymux; refusing to run.
+ * - `KeyMismatch`: the configured keys are not the ones that sealed this database (a lost key
+ *   file, another environment's keys); names the expected master key id and its fingerprint (a
+ *   keyed hash, never the key). Nothing is written in that state.
+ * - `Misconfigured`: the keys are missing or malformed; `setting` names what to fix (e.g.
+ *   `PAYMUX_MASTER_KEYS`).
  *
  * @since 0.1.0
  * @category errors
@@ -21,7 +26,9 @@ export const StoreErrorReason = Schema.Union([
   Schema.TaggedStruct("Conflict", { entity: Schema.String, id: Schema.String, detail: Schema.String }),
   Schema.TaggedStruct("Unavailable", { detail: Schema.String }),
   Schema.TaggedStruct("Corrupt", { entity: Schema.String, detail: Schema.String }),
-  Schema.TaggedStruct("SchemaTooNew", { found: Schema.Int, supported: Schema.Int })
+  Schema.TaggedStruct("SchemaTooNew", { found: Schema.Int, supported: Schema.Int }),
+  Schema.TaggedStruct("KeyMismatch", { keyId: Schema.String, fingerprint: Schema.String, detail: Schema.String }),
+  Schema.TaggedStruct("Misconfigured", { setting: Schema.String, detail: Schema.String })
 ])
 /** @since 0.1.0 @category errors */
 export type StoreErrorReason = typeof StoreErrorReason.Type
@@ -47,6 +54,11 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
         return `stored ${r.entity} is corrupt: ${r.detail}`
       case "SchemaTooNew":
         return `the database schema is version ${r.found}, newer than this Paymux supports (${r.supported}); upgrade Paymux`
+      case "KeyMismatch":
+        return `this database's secrets were sealed with master key ${r.keyId} (fingerprint ${r.fingerprint}), but ${r.detail}; ` +
+          "restore that key (the key file beside the database, or PAYMUX_MASTER_KEYS and PAYMUX_PEPPER) and retry; nothing was written"
+      case "Misconfigured":
+        return `key configuration (${r.setting}): ${r.detail}`
     }
   }
 
@@ -70,3 +82,9 @@ export const unavailable = (detail: string, cause?: unknown): StoreError =>
 /** @since 0.1.0 @category constructors */
 export const corrupt = (entity: string, detail: string, cause?: unknown): StoreError =>
   new StoreError({ reason: { _tag: "Corrupt", entity, detail }, ...(cause === undefined ? {} : { cause }) })
+/** @since 0.1.0 @category constructors */
+export const keyMismatch = (keyId: string, fingerprint: string, detail: string): StoreError =>
+  new StoreError({ reason: { _tag: "KeyMismatch", keyId, fingerprint, detail } })
+/** @since 0.1.0 @category constructors */
+export const misconfigured = (setting: string, detail: string): StoreError =>
+  new StoreError({ reason: { _tag: "Misconfigured", setting, detail } })
