@@ -157,10 +157,17 @@ const fromStoreReason = (reason: Tagged, message: string): CliFailure => {
       return new CliFailure({ code: 1, tag: "NotFound", message, hint: `list what exists with the matching "list" command` })
     case "Conflict":
       return new CliFailure({ code: 2, tag: "Conflict", message, hint: "it exists already, or it changed since it was read: read it again and retry" })
+    case "Misconfigured":
+      return new CliFailure({ code: 2, tag: "KeyConfiguration", message, hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of 32 bytes; see docs/cli.md" })
+    case "KeyMismatch":
+      return new CliFailure({
+        code: 3,
+        tag: "KeyMismatch",
+        message,
+        hint: "put back the key file (<db>.key) this database was created with, or export its PAYMUX_MASTER_KEYS and PAYMUX_PEPPER; a new key would make the stored secrets unreadable",
+        details: { keyId: reason.keyId, fingerprint: reason.fingerprint }
+      })
     case "Corrupt":
-      if (reason.entity === "key configuration") {
-        return new CliFailure({ code: 2, tag: "KeyConfiguration", message, hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of 32 bytes; see docs/cli.md" })
-      }
       return new CliFailure({ code: 3, tag: "Corrupt", message, hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEY or the key file beside the database)" })
     default:
       return new CliFailure({ code: 3, tag: "StoreUnavailable", message, hint: storeHint })

@@ -182,6 +182,10 @@ export const fromError = (error: AdminError.AdminError): UseCaseProblem => {
           return new Unavailable({ code: "schema-too-new", detail: error.message })
         case "Corrupt":
           return new Internal({ code: "store-corrupt", detail: "stored data could not be read" })
+        case "KeyMismatch":
+        case "Misconfigured":
+          // Operator problems: the caller learns no key id or fingerprint, the server's log does.
+          return new Unavailable({ code: "store-keys", detail: "the store's keys are not configured correctly; retry later" })
       }
       break
     }
