@@ -5,7 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
 import { Outbox } from "@paymux/webhooks"
 import Database from "better-sqlite3"
-import { Effect, Exit, Layer, Redacted } from "effect"
+import { Effect, Exit, Layer, Redacted, Tracer } from "effect"
 import { SqliteStore } from "../src/index.ts"
 import { StoreFixtures as F } from "@paymux/store-testkit"
 
@@ -244,5 +244,24 @@ describe("SqliteStore: driver failures", () => {
       }).pipe(Effect.provide(layer)))
       expect(reasonOf(exit)).toBe("Corrupt")
       rmSync(dir, { recursive: true, force: true })
+    }))
+})
+
+describe("SqliteStore: tracing", () => {
+  it.effect("statement and transaction spans reach an installed tracer (they are skipped only without one)", () =>
+    Effect.gen(function*() {
+      const names: Array<string> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          names.push(options.name)
+          return new Tracer.NativeSpan(options)
+        }
+      })
+      yield* Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1))
+      }).pipe(Effect.provide(memory()), Effect.withTracer(tracer))
+      expect(names).toContain("sql.transaction")
+      expect(names.filter((n) => n !== "sql.transaction").length).toBeGreaterThanOrEqual(3)
     }))
 })

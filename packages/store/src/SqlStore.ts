@@ -11,7 +11,7 @@ import { Context, Effect, Layer } from "effect"
 import * as Sql from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { AuditLog } from "./AuditLog.ts"
-import { makeEnv } from "./internal/sql/base.ts"
+import { makeEnv, spansOnlyWithTracer } from "./internal/sql/base.ts"
 import { makeChannelGroups, makeChannels } from "./internal/sql/channels.ts"
 import * as Errors from "./internal/sql/errors.ts"
 import { checkKeys } from "./internal/sql/keyCheck.ts"
@@ -115,7 +115,7 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
     // `Exclude<E, SqlError> | StoreError` is a subtype of `E | StoreError`; TypeScript cannot see
     // that through the generic `E`, so the result is widened to the port's type.
     withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
-      Errors.mapSql()(env.atomic(self)) as Effect.Effect<A, E | StoreError, R>
+      spansOnlyWithTracer(Errors.mapSql()(env.atomic(self))) as Effect.Effect<A, E | StoreError, R>
   })
   return Context.make(MerchantRepository, makeMerchants(env)).pipe(
     Context.add(SubMerchantRepository, makeSubMerchants(env)),
