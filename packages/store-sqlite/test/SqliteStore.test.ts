@@ -265,3 +265,21 @@ describe("SqliteStore: tracing", () => {
       expect(names.filter((n) => n !== "sql.transaction").length).toBeGreaterThanOrEqual(3)
     }))
 })
+
+describe("SqliteStore: the keys that sealed a file", () => {
+  it.effect("a file opened with KeyProvider.layerEphemeral is refused in the next process with KeyMismatch explaining why", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const file = join(dir, "ephemeral.db")
+      // Each build of layerEphemeral is a new key, as in a new process.
+      const open = SqliteStore.layer({ filename: file, keyProvider: KeyProvider.layerEphemeral })
+      yield* Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1))
+      }).pipe(Effect.provide(open))
+      const exit = yield* Effect.exit(Layer.build(Layer.fresh(open)).pipe(Effect.scoped))
+      expect(reasonOf(exit)).toBe("KeyMismatch")
+      expect(Exit.isFailure(exit) ? String(exit.cause) : "").toContain("layerEphemeral")
+      rmSync(dir, { recursive: true, force: true })
+    }))
+})
