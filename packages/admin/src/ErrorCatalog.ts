@@ -75,6 +75,7 @@ export const entries = {
   "store-unavailable": row(503, 3, "The store cannot be reached or is busy.", true),
   "schema-too-new": row(503, 3, "The database was migrated by a newer Paymux; upgrade Paymux."),
   "store-corrupt": row(500, 3, "Stored data does not decode, or a stored secret does not decrypt."),
+  "key-mismatch": row(503, 3, "The configured keys are not the ones that sealed the database (a lost or foreign key file); nothing was written."),
   "configuration": row(500, 2, "The keys or settings Paymux was started with are missing or unusable."),
   "internal": row(500, 1, "An unexpected failure (a bug or a missing service); the message carries its cause.")
 } as const satisfies Record<string, Entry>
@@ -134,6 +135,7 @@ export type Classified =
   | { readonly code: "store-unavailable"; readonly error: StoreError.StoreError }
   | { readonly code: "schema-too-new"; readonly error: StoreError.StoreError; readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "SchemaTooNew" }> }
   | { readonly code: "store-corrupt"; readonly error: StoreError.StoreError; readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "Corrupt" }> }
+  | { readonly code: "key-mismatch"; readonly error: StoreError.StoreError; readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "KeyMismatch" }> }
   | { readonly code: "configuration"; readonly error: StoreError.StoreError | Config.ConfigError }
 
 // KeyProvider reports unusable master keys or pepper as `Corrupt` of this entity; they come from
@@ -187,6 +189,10 @@ export const classify = (error: AdminError | Config.ConfigError): Classified => 
         // Text the database cannot keep (NUL in PostgreSQL): the caller's input, in the caller's words.
         case "InvalidInput":
           return { code: "invalid-input", error: new DomainError.InvalidInput({ field: reason.entity, value: "<refused by the store>", rule: reason.detail }) }
+        case "KeyMismatch":
+          return { code: "key-mismatch", error, reason }
+        case "Misconfigured":
+          return { code: "configuration", error }
       }
     }
   }
@@ -281,7 +287,9 @@ export const example = (code: Exclude<Code, "internal">): AdminError => {
       return new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found: 9, supported: 4 } })
     case "store-corrupt":
       return StoreError.corrupt("channel", "a stored secret does not decrypt")
+    case "key-mismatch":
+      return StoreError.keyMismatch("local-3f2a9c1b0d4e", "9b1e4c27a0f3d8e6", "the key file is missing")
     case "configuration":
-      return StoreError.corrupt(keyConfiguration, "PAYMUX_PEPPER is shorter than 32 bytes")
+      return StoreError.misconfigured("PAYMUX_PEPPER", "shorter than 32 bytes")
   }
 }

@@ -179,6 +179,23 @@ export class CorruptError extends PaymuxError<"store-corrupt"> {
 }
 
 /**
+ * The configured keys are not the ones that sealed the database: `keyId` and `fingerprint` name
+ * the key to restore (a keyed hash, never the key). Nothing was written.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class KeyMismatchError extends PaymuxError<"key-mismatch"> {
+  readonly keyId: string
+  readonly fingerprint: string
+  constructor(message: string, mismatch: { readonly keyId: string; readonly fingerprint: string }, cause?: unknown) {
+    super("key-mismatch", message, cause)
+    this.keyId = mismatch.keyId
+    this.fingerprint = mismatch.fingerprint
+  }
+}
+
+/**
  * The keys or settings Paymux was started with are missing or unusable (e.g. `PAYMUX_MASTER_KEYS`).
  *
  * @since 0.1.0
@@ -320,6 +337,7 @@ export type AnyPaymuxError =
   | UnavailableError
   | SchemaTooNewError
   | CorruptError
+  | KeyMismatchError
   | ConfigurationError
   | InternalError
   | ChannelNotFoundError
@@ -366,6 +384,8 @@ export const fromClassified = (c: ErrorCatalog.Classified): Exclude<AnyPaymuxErr
       return new SchemaTooNewError(c.error.message, c.reason, c.error)
     case "store-corrupt":
       return new CorruptError(c.error.message, c.reason, c.error)
+    case "key-mismatch":
+      return new KeyMismatchError(c.error.message, c.reason, c.error)
     case "configuration":
       return new ConfigurationError(`configuration: ${c.error._tag === "StoreError" && c.error.reason._tag === "Corrupt" ? c.error.reason.detail : describe(c.error)}`, c.error)
   }

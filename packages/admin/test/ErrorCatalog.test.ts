@@ -30,6 +30,7 @@ const facadeClass: Record<ErrorCatalog.Code, new(...args: Array<any>) => PaymuxE
   "store-unavailable": PaymuxError.UnavailableError,
   "schema-too-new": PaymuxError.SchemaTooNewError,
   "store-corrupt": PaymuxError.CorruptError,
+  "key-mismatch": PaymuxError.KeyMismatchError,
   "configuration": PaymuxError.ConfigurationError,
   "internal": PaymuxError.InternalError
 }

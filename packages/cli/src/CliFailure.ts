@@ -155,6 +155,11 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
       return { hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of 32 bytes; see docs/cli.md" }
     case "store-corrupt":
       return { hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEYS or the key file beside the database)" }
+    case "key-mismatch":
+      return {
+        hint: "put back the key file (<db>.key) this database was created with, or export its PAYMUX_MASTER_KEYS and PAYMUX_PEPPER; a new key would make the stored secrets unreadable",
+        details: { keyId: c.reason.keyId, fingerprint: c.reason.fingerprint }
+      }
     case "store-unavailable":
     case "schema-too-new":
       return { hint: storeHint }

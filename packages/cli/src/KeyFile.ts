@@ -4,14 +4,19 @@
  * 1. `PAYMUX_MASTER_KEYS` and `PAYMUX_PEPPER` from the environment (the store's `KeyProvider`
  *    format: `id:base64key,...`, current first) for every store;
  * 2. for `--db :memory:`, a key that lives as long as the process;
- * 3. for a SQLite file, a key file beside it (`<db>.key`, mode 0600), created on first use in
- *    the same `KEY=value` format, so it can be moved into the environment as is;
- * 4. for PostgreSQL without the environment, a provider that refuses to seal or open secrets with
- *    a message naming the variables, so commands that touch no secret still work.
+ * 3. for a SQLite file, a key file beside it (`<db>.key`, mode 0600), created only together with
+ *    a new database (atomically, so concurrent first starts agree on one key), in the same
+ *    `KEY=value` format, so it can be moved into the environment as is;
+ * 4. otherwise (PostgreSQL without the environment, or an existing SQLite database whose key
+ *    file is gone), a provider without keys: the store refuses it with `KeyMismatch` when the
+ *    database was sealed with keys, and on a database that never was, commands that touch no
+ *    secret still work and the others name the variables to set.
  *
  * @since 0.1.0
  */
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { randomBytes } from "node:crypto"
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs"
+import { dirname } from "node:path"
 import { KeyProvider, StoreError } from "@paymux/store"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -55,49 +60,107 @@ const fromText = (keys: string, pepper: string) =>
 const badKeys = (where: string) => (error: StoreError.StoreError) =>
   CliFailure.badInput(`the keys in ${where} are not usable: ${error.message}`, "PAYMUX_MASTER_KEYS is id:base64key[,id:base64key...] of 32 random bytes each (openssl rand -base64 32); PAYMUX_PEPPER is base64 of at least 32 bytes")
 
-/** Reads the key file, or creates it when the database is new or the file is missing. */
+const keyFileText = (dbPath: string, keys: string, pepper: string): string =>
+  [
+    `# Paymux keys for ${dbPath}: they encrypt the PG credentials and webhook secrets stored in it.`,
+    "# Keep this file private (mode 0600) and back it up with the database: without it the",
+    "# stored secrets cannot be opened. To use the environment instead, export both lines.",
+    `PAYMUX_MASTER_KEYS=${keys}`,
+    `PAYMUX_PEPPER=${pepper}`,
+    ""
+  ].join("\n")
+
+/**
+ * Publishes a new key file all at once: written and fsynced under a private temporary name,
+ * then hard-linked to `path`, which fails when `path` exists (unlike rename, which would replace
+ * it). Concurrent first starts therefore agree: one link wins, the others read the winner's
+ * complete file. Returns whether this call created it.
+ */
+export const createExclusive = (path: string, text: string): boolean => {
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`
+  const fd = openSync(temp, "wx", 0o600)
+  try {
+    writeSync(fd, text)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  try {
+    linkSync(temp, path)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false
+    throw e
+  } finally {
+    unlinkSync(temp)
+  }
+  // The new directory entry survives a crash only once the directory is synced.
+  try {
+    const dir = openSync(dirname(path), "r")
+    try {
+      fsyncSync(dir)
+    } finally {
+      closeSync(dir)
+    }
+  } catch {
+    // Some file systems refuse to sync a directory; the file itself is synced.
+  }
+  return true
+}
+
+const readKeyFile = (path: string): Effect.Effect<KeyProvider.KeyProvider["Service"], CliFailure.CliFailure> =>
+  Effect.gen(function*() {
+    const mode = statSync(path).mode & 0o777
+    if ((mode & 0o077) !== 0) {
+      // Keys readable by others are refused, as ssh refuses a world-readable private key.
+      return yield* Effect.fail(CliFailure.badInput(`the key file ${path} is readable by other users (mode ${mode.toString(8)})`, `chmod 600 ${path}`))
+    }
+    const values = parseEnvFile(readFileSync(path, "utf8"))
+    const keys = values.PAYMUX_MASTER_KEYS
+    const pepper = values.PAYMUX_PEPPER
+    if (keys === undefined || pepper === undefined) {
+      return yield* Effect.fail(CliFailure.badInput(`the key file ${path} lacks PAYMUX_MASTER_KEYS or PAYMUX_PEPPER`, "restore it from a backup; without it stored secrets cannot be opened"))
+    }
+    return yield* Effect.mapError(fromText(keys, pepper), badKeys(path))
+  })
+
+/** Whether `dbPath` names something that exists already (a database, or anything else). */
+const exists = (dbPath: string): boolean => {
+  try {
+    return statSync(dbPath).isFile() ? statSync(dbPath).size > 0 : true
+  } catch {
+    return false
+  }
+}
+
+const missing = (detail: string): KeyProvider.KeyProvider["Service"] => {
+  const fail = Effect.fail(StoreError.misconfigured("PAYMUX_MASTER_KEYS", detail))
+  return KeyProvider.KeyProvider.of({ current: fail, byId: () => fail, pepper: fail })
+}
+
+/**
+ * Reads the key file; creates one only together with a new database (no file at `dbPath` yet).
+ * An existing database without its key file gets no keys: the store then refuses it with
+ * `KeyMismatch`, naming the key it was sealed with, instead of sealing with a new one.
+ */
 const keyFile = (dbPath: string): Effect.Effect<{ provider: KeyProvider.KeyProvider["Service"]; source: Source }, CliFailure.CliFailure> =>
   Effect.gen(function*() {
     const path = pathFor(dbPath)
-    if (existsSync(path)) {
-      const mode = statSync(path).mode & 0o777
-      if ((mode & 0o077) !== 0) {
-        // Keys readable by others are refused, as ssh refuses a world-readable private key.
-        return yield* Effect.fail(CliFailure.badInput(`the key file ${path} is readable by other users (mode ${mode.toString(8)})`, `chmod 600 ${path}`))
-      }
-      const values = parseEnvFile(readFileSync(path, "utf8"))
-      const keys = values.PAYMUX_MASTER_KEYS
-      const pepper = values.PAYMUX_PEPPER
-      if (keys === undefined || pepper === undefined) {
-        return yield* Effect.fail(CliFailure.badInput(`the key file ${path} lacks PAYMUX_MASTER_KEYS or PAYMUX_PEPPER`, "restore it from a backup; without it stored secrets cannot be opened"))
-      }
-      const provider = yield* Effect.mapError(fromText(keys, pepper), badKeys(path))
-      return { provider, source: { _tag: "KeyFile", path, created: false } as Source }
+    // The database is looked at first: a first start creates the key file before the database,
+    // so a database seen here has its key file visible by the next line, unless it is lost.
+    const dbExists = exists(dbPath)
+    if (existsSync(path)) return { provider: yield* readKeyFile(path), source: { _tag: "KeyFile", path, created: false } as Source }
+    if (dbExists) {
+      return { provider: missing(`the key file ${path} of the existing database ${dbPath} is missing: restore it from a backup, or set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER`), source: { _tag: "Missing" } as Source }
     }
-    const keys = `local-1:${Redacted.value(KeyProvider.generateKey())}`
+    // A key id unique to this key, so keys from different files are never confused.
+    const keys = `local-${randomBytes(6).toString("hex")}:${Redacted.value(KeyProvider.generateKey())}`
     const pepper = Redacted.value(KeyProvider.generateKey())
-    yield* Effect.try({
-      try: () => {
-        writeFileSync(path, [
-          `# Paymux keys for ${dbPath}: they encrypt the PG credentials and webhook secrets stored in it.`,
-          "# Keep this file private (mode 0600) and back it up with the database: without it the",
-          "# stored secrets cannot be opened. To use the environment instead, export both lines.",
-          `PAYMUX_MASTER_KEYS=${keys}`,
-          `PAYMUX_PEPPER=${pepper}`,
-          ""
-        ].join("\n"), { mode: 0o600, flag: "wx" })
-        chmodSync(path, 0o600)
-      },
+    const created = yield* Effect.try({
+      try: () => createExclusive(path, keyFileText(dbPath, keys, pepper)),
       catch: (e) => CliFailure.storeUnavailable(`cannot create the key file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "check that the database directory exists and is writable, or set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER")
     })
-    const provider = yield* Effect.mapError(fromText(keys, pepper), badKeys(path))
-    return { provider, source: { _tag: "KeyFile", path, created: true } as Source }
+    return { provider: yield* readKeyFile(path), source: { _tag: "KeyFile", path, created } as Source }
   })
-
-const missing = (): KeyProvider.KeyProvider["Service"] => {
-  const fail = Effect.fail(StoreError.corrupt("key configuration", "no master key: set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to store or read secrets in PostgreSQL"))
-  return KeyProvider.KeyProvider.of({ current: fail, byId: () => fail, pepper: fail })
-}
 
 /**
  * The key provider for a store target, and where its keys came from.
@@ -122,7 +185,7 @@ export const resolve = (target: { readonly kind: "sqlite-file"; readonly path: s
       case "sqlite-file":
         return yield* keyFile(target.path)
       case "postgres":
-        return { provider: missing(), source: { _tag: "Missing" } as Source }
+        return { provider: missing("no master key: set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to store or read secrets in PostgreSQL"), source: { _tag: "Missing" } as Source }
     }
   })
 

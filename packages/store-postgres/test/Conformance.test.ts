@@ -30,6 +30,7 @@ if (requirePg("Conformance.test.ts")) {
         const schema = freshSchema()
         return Array.from({ length: count }, () => PostgresStore.layer({ url, schema, maxConnections: 2, keyProvider: KeyProvider.layerEphemeral }))
       },
+      reopen: StoreSuite.sqlReopen,
       rawDump: Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         const tables = yield* sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables

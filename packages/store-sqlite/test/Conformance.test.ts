@@ -25,6 +25,7 @@ StoreSuite.suite(
   // One connection: transactions run one at a time, so no concurrentWriters.
   {
     rawDump,
+    reopen: StoreSuite.sqlReopen,
     // Stores in one process each open their own connection to a file nobody created yet.
     concurrentStarts: (count) => {
       const filename = join(mkdtempSync(join(tmpdir(), "paymux-starts-")), "new.db")

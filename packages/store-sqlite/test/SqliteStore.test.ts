@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
 import { Outbox } from "@paymux/webhooks"
 import Database from "better-sqlite3"
-import { Effect, Exit, Layer, Redacted } from "effect"
+import { Effect, Exit, Layer, Redacted, Tracer } from "effect"
 import { SqliteStore } from "../src/index.ts"
 import { StoreFixtures as F } from "@paymux/store-testkit"
 
@@ -186,7 +186,8 @@ describe("SqliteStore: migrations", () => {
       expect(yield* SqliteStore.migrate({ filename: file })).toBe(SqlStore.schemaVersion)
       expect(yield* SqliteStore.migrate({ filename: file })).toBe(SqlStore.schemaVersion)
       const db = new Database(file)
-      expect(db.prepare("SELECT migration_id FROM paymux_migrations").all()).toEqual([{ migration_id: 1 }])
+      expect(db.prepare("SELECT migration_id FROM paymux_migrations ORDER BY migration_id").all())
+        .toEqual(Array.from({ length: SqlStore.schemaVersion }, (_, i) => ({ migration_id: i + 1 })))
       db.prepare("INSERT INTO paymux_migrations (migration_id, name) VALUES (?, ?)").run(SqlStore.schemaVersion + 1, "future")
       db.close()
       const exit = yield* Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })).pipe(Effect.scoped))
@@ -255,7 +256,8 @@ describe("SqliteStore: driver failures", () => {
     Effect.gen(function*() {
       const dir = tempDir()
       const file = join(dir, "corrupt.db")
-      const layer = SqliteStore.layer({ filename: file, keyProvider: keys })
+      // The same keys for both opens of the file (an ephemeral key per build would be refused).
+      const layer = SqliteStore.layer({ filename: file, keyProvider: Layer.succeed(KeyProvider.KeyProvider, KeyProvider.makeEphemeral()) })
       yield* Effect.gen(function*() {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
       }).pipe(Effect.provide(layer))
@@ -321,4 +323,41 @@ describe("SqliteStore: separate processes open one new file together", () => {
     }
     rmSync(dir, { recursive: true, force: true })
   }, 120_000)
+})
+
+describe("SqliteStore: tracing", () => {
+  it.effect("statement and transaction spans reach an installed tracer (they are skipped only without one)", () =>
+    Effect.gen(function*() {
+      const names: Array<string> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          names.push(options.name)
+          return new Tracer.NativeSpan(options)
+        }
+      })
+      yield* Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1))
+      }).pipe(Effect.provide(memory()), Effect.withTracer(tracer))
+      expect(names).toContain("sql.transaction")
+      expect(names.filter((n) => n !== "sql.transaction").length).toBeGreaterThanOrEqual(3)
+    }))
+})
+
+describe("SqliteStore: the keys that sealed a file", () => {
+  it.effect("a file opened with KeyProvider.layerEphemeral is refused in the next process with KeyMismatch explaining why", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const file = join(dir, "ephemeral.db")
+      // Each build of layerEphemeral is a new key, as in a new process.
+      const open = SqliteStore.layer({ filename: file, keyProvider: KeyProvider.layerEphemeral })
+      yield* Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+        yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1))
+      }).pipe(Effect.provide(open))
+      const exit = yield* Effect.exit(Layer.build(Layer.fresh(open)).pipe(Effect.scoped))
+      expect(reasonOf(exit)).toBe("KeyMismatch")
+      expect(Exit.isFailure(exit) ? String(exit.cause) : "").toContain("layerEphemeral")
+      rmSync(dir, { recursive: true, force: true })
+    }))
 })

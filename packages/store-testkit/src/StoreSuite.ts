@@ -3,8 +3,10 @@
  *
  * @since 0.1.0
  */
+import { KeyProvider, SqlStore } from "@paymux/store"
 import type { Outbox } from "@paymux/webhooks"
-import type { Effect, Layer, Scope } from "effect"
+import { type Context, Effect, Layer, type Scope } from "effect"
+import * as SqlClient from "effect/sql/SqlClient"
 import { describe, expect, it } from "vitest"
 import { atomicity } from "./internal/atomicity.ts"
 import { concurrency } from "./internal/concurrency.ts"
@@ -12,8 +14,8 @@ import { makeHarness, type StoreServices as Services } from "./internal/harness.
 import { isolation } from "./internal/isolation.ts"
 import { outbox } from "./internal/outbox.ts"
 import { roundTrip } from "./internal/roundTrip.ts"
-import { secrets } from "./internal/secrets.ts"
 import { starts } from "./internal/starts.ts"
+import { keys, secrets } from "./internal/secrets.ts"
 import { uniqueness } from "./internal/uniqueness.ts"
 
 /**
@@ -63,6 +65,14 @@ export interface Capabilities<R = never> {
    * the location, the others wait for it) and then share one store.
    */
   readonly concurrentStarts?: ((count: number) => ReadonlyArray<Layer.Layer<StoreServices, unknown>>) | undefined
+  /**
+   * The same stored data opened as a second store with other keys (scoped). Enables the checks
+   * that a store refuses keys that did not seal it (`KeyMismatch`, nothing written) and accepts a
+   * rotation. SQL adapters pass `sqlReopen`.
+   */
+  readonly reopen?:
+    | ((keys: KeyProvider.KeyProvider["Service"]) => Effect.Effect<Context.Context<StoreServices>, unknown, StoreServices | R | Scope.Scope>)
+    | undefined
   /** Tuning, not a capability: runs per property (default 20). */
   readonly numRuns?: number | undefined
   /** Tuning, not a capability: per-test timeout in milliseconds (default 30 000). */
@@ -71,7 +81,8 @@ export interface Capabilities<R = never> {
   readonly only?: ReadonlyArray<Area> | undefined
 }
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets, starts } as const
+
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets, keys, starts } as const
 
 /**
  * The areas of the suite, in the order they run.
@@ -133,3 +144,24 @@ export const requireDatabase = (variable: string, name: string): string | undefi
   })
   return undefined
 }
+
+/**
+ * `reopen` for adapters built on `SqlStore`: a second `SqlStore.layer` over the test's
+ * `SqlClient`, with the given keys.
+ *
+ * @since 0.1.0
+ * @category capabilities
+ */
+export const sqlReopen = (
+  keys: KeyProvider.KeyProvider["Service"]
+): Effect.Effect<Context.Context<StoreServices>, unknown, SqlClient.SqlClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // fresh: the test's own store was built from the same layer value, and must not be reused.
+    return yield* Layer.build(
+      Layer.fresh(SqlStore.layer).pipe(
+        Layer.provideMerge(Layer.succeed(KeyProvider.KeyProvider, keys)),
+        Layer.provide(Layer.succeed(SqlClient.SqlClient, sql))
+      )
+    )
+  })

@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import { randomBytes } from "node:crypto"
+import { createHmac, randomBytes } from "node:crypto"
 import { Config, Context, Effect, Layer, Redacted } from "effect"
 import { keyIdPattern } from "./internal/envelope.ts"
-import { corrupt, type StoreError } from "./StoreError.ts"
+import { corrupt, misconfigured, type StoreError } from "./StoreError.ts"
 
 /**
  * A 256-bit master key and its id.
@@ -56,7 +56,7 @@ export interface StaticOptions {
 }
 
 const keyBytes = 32
-const configError = (detail: string): StoreError => corrupt("key configuration", detail)
+const configError = (detail: string, setting = "master keys"): StoreError => misconfigured(setting, detail)
 
 const bytesOf = (material: KeyMaterial): Uint8Array => {
   const raw: Uint8Array | string = Redacted.isRedacted(material) ? Redacted.value(material as Redacted.Redacted<Uint8Array | string>) : material
@@ -64,7 +64,7 @@ const bytesOf = (material: KeyMaterial): Uint8Array => {
 }
 
 /**
- * Validates the keys and builds a provider. Fails with `Corrupt` (naming the key id, never the key)
+ * Validates the keys and builds a provider. Fails with `Misconfigured` (naming the key id, never the key)
  * when a key is not 32 bytes, an id repeats or is malformed, `currentId` is unknown, or the pepper
  * is shorter than 32 bytes.
  *
@@ -87,7 +87,7 @@ export const make = (options: StaticOptions): Effect.Effect<KeyProvider["Service
       return Effect.fail(configError(currentId === undefined ? "no master key given" : `the current key id ${currentId} is not among the keys`))
     }
     const pepperBytes = bytesOf(options.pepper)
-    if (pepperBytes.length < keyBytes) return Effect.fail(configError("the pepper must be at least 32 bytes"))
+    if (pepperBytes.length < keyBytes) return Effect.fail(configError("the pepper must be at least 32 bytes", "pepper"))
     const pepper = Redacted.make(Uint8Array.from(pepperBytes), { label: "pepper" })
     return Effect.succeed(KeyProvider.of({
       current: Effect.succeed(current),
@@ -161,16 +161,44 @@ export interface ConfigOptions {
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<KeyProvider, StoreError | Config.ConfigError> =>
+export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<KeyProvider, StoreError> =>
   Layer.effect(
     KeyProvider,
     Effect.gen(function*() {
-      const keysText = yield* Config.Redacted(options.keys ?? "PAYMUX_MASTER_KEYS")
-      const pepper = yield* Config.Redacted(options.pepper ?? "PAYMUX_PEPPER")
-      const keys = yield* parseKeys(Redacted.value(keysText))
+      const keysName = options.keys ?? "PAYMUX_MASTER_KEYS"
+      const pepperName = options.pepper ?? "PAYMUX_PEPPER"
+      // A missing variable is a StoreError naming it, not a bare ConfigError (which is no `Error`
+      // and reaches a Promise caller as "[object Object]").
+      const read = (name: string, what: string) =>
+        Effect.mapError(Config.Redacted(name), () =>
+          configError(`${name} is not set: it must hold ${what} (generate one with: openssl rand -base64 32)`, name))
+      const keysText = yield* read(keysName, "the master keys as id:base64key[,id:base64key...], current first")
+      const pepper = yield* read(pepperName, "base64 of at least 32 random bytes")
+      const keys = yield* Effect.mapError(parseKeys(Redacted.value(keysText)), (e) =>
+        e.reason._tag === "Misconfigured" ? configError(e.reason.detail, keysName) : e)
       return yield* make({ keys, pepper })
     })
   )
+
+const fingerprintOf = (key: Uint8Array, label: string): string => createHmac("sha256", key).update(label, "utf8").digest("hex").slice(0, 32)
+
+/**
+ * A master key's fingerprint: a keyed hash (HMAC-SHA256 under the key, truncated to 128 bits,
+ * hex) that tells keys apart without revealing anything about them. Stores record it to refuse
+ * a different key for a database sealed with this one.
+ *
+ * @since 0.1.0
+ * @category fingerprints
+ */
+export const fingerprint = (master: MasterKey): string => fingerprintOf(Redacted.value(master.key), `paymux master key ${master.id}`)
+
+/**
+ * The pepper's fingerprint, as `fingerprint` for a master key.
+ *
+ * @since 0.1.0
+ * @category fingerprints
+ */
+export const pepperFingerprint = (pepper: Redacted.Redacted<Uint8Array>): string => fingerprintOf(Redacted.value(pepper), "paymux pepper")
 
 /**
  * 32 random bytes as base64, the format `PAYMUX_MASTER_KEYS` and `PAYMUX_PEPPER` expect.

@@ -12,7 +12,7 @@
 import type { Credentials, Identifiers } from "@paymux/domain"
 import { Effect, Redacted } from "effect"
 import * as Envelope from "./internal/envelope.ts"
-import { KeyProvider } from "./KeyProvider.ts"
+import { KeyProvider, type MasterKey } from "./KeyProvider.ts"
 import { corrupt, type StoreError } from "./StoreError.ts"
 
 /**
@@ -46,8 +46,18 @@ export const seal = (plaintext: string | Redacted.Redacted<string>, aad: string)
     const master = yield* keys.current
     const text = reveal(plaintext)
     if (loneSurrogate.test(text)) return yield* Effect.fail(corrupt("secret", "the value is not well-formed Unicode"))
-    return yield* guard("secret", () => Envelope.seal(text, aad, master.id, Redacted.value(master.key)))
+    return yield* guard("secret", () => sealWith(master, text, aad))
   })
+
+/**
+ * The synchronous core of `seal`, with an explicit master key (for benchmarks and tools that hold
+ * the key themselves). Throws when the master key is not 32 bytes.
+ *
+ * @since 0.1.0
+ * @category encryption
+ */
+export const sealWith = (master: MasterKey, plaintext: string, aad: string): string =>
+  Envelope.seal(plaintext, aad, master.id, Redacted.value(master.key))
 
 /**
  * Opens an envelope sealed for the row named by `aad`, with whichever configured master key it

@@ -11,9 +11,10 @@ import { Context, Effect, Layer } from "effect"
 import * as Sql from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { AuditLog } from "./AuditLog.ts"
-import { makeEnv } from "./internal/sql/base.ts"
+import { makeEnv, spansOnlyWithTracer } from "./internal/sql/base.ts"
 import { makeChannelGroups, makeChannels } from "./internal/sql/channels.ts"
 import * as Errors from "./internal/sql/errors.ts"
+import { checkKeys } from "./internal/sql/keyCheck.ts"
 import { makeSubMerchants, makeMerchants } from "./internal/sql/merchants.ts"
 import * as Migrations from "./internal/sql/migrations.ts"
 import { makeOutbox } from "./internal/sql/outbox.ts"
@@ -114,7 +115,7 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
     // `Exclude<E, SqlError> | StoreError` is a subtype of `E | StoreError`; TypeScript cannot see
     // that through the generic `E`, so the result is widened to the port's type.
     withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
-      Errors.mapSql()(env.atomic(self)) as Effect.Effect<A, E | StoreError, R>
+      spansOnlyWithTracer(Errors.mapSql()(env.atomic(self))) as Effect.Effect<A, E | StoreError, R>
   })
   return Context.make(MerchantRepository, makeMerchants(env)).pipe(
     Context.add(SubMerchantRepository, makeSubMerchants(env)),
@@ -130,14 +131,29 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
 })
 
 /**
- * Migrates the database behind the `SqlClient`, then provides every storage port over it.
- * Secrets are sealed with the `KeyProvider` in context.
+ * Refuses keys that did not seal this database, with `KeyMismatch` naming the expected master key
+ * id and fingerprint; records the fingerprints (keyed hashes, never keys) of a new database's
+ * keys, and of a new current key after a rotation. Expects a migrated database.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const verifyKeys: Effect.Effect<void, StoreError, Sql.SqlClient | KeyProvider> = Effect.gen(function*() {
+  const sql = yield* Sql.SqlClient
+  const env = makeEnv(sql, Context.make(KeyProvider, yield* KeyProvider))
+  yield* Errors.mapSql({ entity: "store keys", id: "paymux_store_keys" })(checkKeys(sql, Context.get(env.keys, KeyProvider), env.atomic))
+})
+
+/**
+ * Migrates the database behind the `SqlClient`, checks the `KeyProvider` in context against the
+ * keys that sealed it (`verifyKeys`), then provides every storage port over it. Nothing is written
+ * when the keys do not match.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerWith = (options: Options): Layer.Layer<Services, StoreError, Sql.SqlClient | KeyProvider> =>
-  Layer.effectContext(Effect.andThen(migrate, make(options)))
+  Layer.effectContext(Effect.andThen(Effect.andThen(migrate, verifyKeys), make(options)))
 
 /**
  * `layerWith` with the defaults.

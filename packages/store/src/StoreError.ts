@@ -14,6 +14,11 @@ import { Schema } from "effect"
  * - `SchemaTooNew`: the database was migrated by a newer Paymux; refusing to run.
  * - `InvalidInput`: the store cannot hold a value it was given (e.g. a NUL character, which
  *   PostgreSQL text refuses); not retryable, the caller must change the input.
+ * - `KeyMismatch`: the configured keys are not the ones that sealed this database (a lost key
+ *   file, another environment's keys); names the expected master key id and its fingerprint (a
+ *   keyed hash, never the key). Nothing is written in that state.
+ * - `Misconfigured`: the keys are missing or malformed; `setting` names what to fix (e.g.
+ *   `PAYMUX_MASTER_KEYS`).
  *
  * @since 0.1.0
  * @category errors
@@ -24,7 +29,9 @@ export const StoreErrorReason = Schema.Union([
   Schema.TaggedStruct("Unavailable", { detail: Schema.String }),
   Schema.TaggedStruct("Corrupt", { entity: Schema.String, detail: Schema.String }),
   Schema.TaggedStruct("SchemaTooNew", { found: Schema.Int, supported: Schema.Int }),
-  Schema.TaggedStruct("InvalidInput", { entity: Schema.String, detail: Schema.String })
+  Schema.TaggedStruct("InvalidInput", { entity: Schema.String, detail: Schema.String }),
+  Schema.TaggedStruct("KeyMismatch", { keyId: Schema.String, fingerprint: Schema.String, detail: Schema.String }),
+  Schema.TaggedStruct("Misconfigured", { setting: Schema.String, detail: Schema.String })
 ])
 /** @since 0.1.0 @category errors */
 export type StoreErrorReason = typeof StoreErrorReason.Type
@@ -52,6 +59,11 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
         return `the database schema is version ${r.found}, newer than this Paymux supports (${r.supported}); upgrade Paymux`
       case "InvalidInput":
         return `${r.entity}: ${r.detail}`
+      case "KeyMismatch":
+        return `this database's secrets were sealed with master key ${r.keyId} (fingerprint ${r.fingerprint}), but ${r.detail}; ` +
+          "restore that key (the key file beside the database, or PAYMUX_MASTER_KEYS and PAYMUX_PEPPER) and retry; nothing was written"
+      case "Misconfigured":
+        return `key configuration (${r.setting}): ${r.detail}`
     }
   }
 
@@ -82,3 +94,8 @@ export const corrupt = (entity: string, detail: string, cause?: unknown): StoreE
 /** @since 0.1.0 @category constructors */
 export const invalidInput = (entity: string, detail: string, cause?: unknown): StoreError =>
   new StoreError({ reason: { _tag: "InvalidInput", entity, detail }, ...(cause === undefined ? {} : { cause }) })
+export const keyMismatch = (keyId: string, fingerprint: string, detail: string): StoreError =>
+  new StoreError({ reason: { _tag: "KeyMismatch", keyId, fingerprint, detail } })
+/** @since 0.1.0 @category constructors */
+export const misconfigured = (setting: string, detail: string): StoreError =>
+  new StoreError({ reason: { _tag: "Misconfigured", setting, detail } })

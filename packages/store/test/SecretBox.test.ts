@@ -1,4 +1,4 @@
-import { createDecipheriv } from "node:crypto"
+import { createDecipheriv, createHmac } from "node:crypto"
 import { KeyProvider, SecretBox, StoreError } from "@paymux/store"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
@@ -122,6 +122,33 @@ describe("KeyProvider", () => {
       PAYMUX_MASTER_KEYS: `k1:${Buffer.from(key1).toString("base64")}, k0:${Buffer.from(key0).toString("base64")}`,
       PAYMUX_PEPPER: Buffer.from(pepper).toString("base64")
     }))))))
+
+  it.effect("a missing PAYMUX_MASTER_KEYS or PAYMUX_PEPPER is a Misconfigured StoreError naming the variable", () =>
+    Effect.gen(function*() {
+      const failureOf = (env: Record<string, string>) =>
+        Effect.flip(Layer.build(KeyProvider.layerConfig().pipe(Layer.provide(ConfigProviderLayer(env)))).pipe(Effect.scoped))
+      const noKeys = yield* failureOf({ PAYMUX_PEPPER: Buffer.from(pepper).toString("base64") })
+      expect(noKeys).toBeInstanceOf(StoreError.StoreError)
+      expect(noKeys).toBeInstanceOf(Error)
+      expect(noKeys.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_MASTER_KEYS" })
+      expect(noKeys.message).toContain("PAYMUX_MASTER_KEYS is not set")
+      const noPepper = yield* failureOf({ PAYMUX_MASTER_KEYS: `k1:${Buffer.from(key1).toString("base64")}` })
+      expect(noPepper.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_PEPPER" })
+      const badEntry = yield* failureOf({ PAYMUX_MASTER_KEYS: "nocolon", PAYMUX_PEPPER: Buffer.from(pepper).toString("base64") })
+      expect(badEntry.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_MASTER_KEYS" })
+    }))
+
+  it("fingerprints tell keys apart, are stable, and reveal no key material", () => {
+    const k0 = { id: "k0", key: Redacted.make(key0) }
+    expect(KeyProvider.fingerprint(k0)).toMatch(/^[0-9a-f]{32}$/)
+    expect(KeyProvider.fingerprint(k0)).toBe(KeyProvider.fingerprint({ id: "k0", key: Redacted.make(Uint8Array.from(key0)) }))
+    expect(KeyProvider.fingerprint(k0)).not.toBe(KeyProvider.fingerprint({ id: "k0", key: Redacted.make(key1) }))
+    expect(KeyProvider.fingerprint(k0)).not.toBe(KeyProvider.fingerprint({ id: "k9", key: Redacted.make(key0) }))
+    // An independent HMAC-SHA256 under the key, as documented.
+    const expected = createHmac("sha256", key0).update("paymux master key k0").digest("hex").slice(0, 32)
+    expect(KeyProvider.fingerprint(k0)).toBe(expected)
+    expect(KeyProvider.pepperFingerprint(Redacted.make(pepper))).toBe(createHmac("sha256", pepper).update("paymux pepper").digest("hex").slice(0, 32))
+  })
 })
 
 function ConfigProviderLayer(env: Record<string, string>): Layer.Layer<never> {

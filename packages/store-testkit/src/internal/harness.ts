@@ -2,9 +2,9 @@
  * What every group of conformance tests receives: a way to run an effect against a fresh store,
  * the declared capabilities, and the tuning knobs.
  */
-import type { Store } from "@paymux/store"
+import type { KeyProvider, Store } from "@paymux/store"
 import type { Outbox } from "@paymux/webhooks"
-import { Effect, type Layer, type Scope } from "effect"
+import { type Context, Effect, type Layer, type Scope } from "effect"
 import { it } from "vitest"
 
 export type StoreServices = Store.Services
@@ -16,6 +16,7 @@ export interface ErasedCapabilities {
   readonly crossConnectionClaim?: Effect.Effect<Outbox.OutboxShape, unknown, any> | undefined
   readonly faultInjection?: { readonly failNextWrite: Effect.Effect<void, unknown, any> } | undefined
   readonly concurrentStarts?: ((count: number) => ReadonlyArray<Layer.Layer<any, unknown>>) | undefined
+  readonly reopen?: ((keys: KeyProvider.KeyProvider["Service"]) => Effect.Effect<Context.Context<StoreServices>, unknown, any>) | undefined
 }
 
 export interface Harness {

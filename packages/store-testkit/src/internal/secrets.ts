@@ -2,8 +2,9 @@
  * Secrets at rest: the raw storage holds no credential or webhook-secret plaintext, and API
  * secrets only as keyed hashes.
  */
-import { KeyProvider, Repositories, SecretHasher } from "@paymux/store"
-import { Effect, Redacted } from "effect"
+import { randomBytes } from "node:crypto"
+import { KeyProvider, Repositories, SecretHasher, StoreError } from "@paymux/store"
+import { Cause, Context, Effect, Exit, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import * as F from "./fixtures.ts"
 import { type Harness, notDeclared } from "./harness.ts"
@@ -52,5 +53,78 @@ export const secrets = (h: Harness): void =>
         expect(back.version).toBe(edited.version)
         const secretsBack = yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "live")
         expect(secretsBack.map(Redacted.value)).toEqual([webhookSecret])
+      })), h.timeout)
+  })
+
+const reasonOf = (exit: Exit.Exit<unknown, unknown>): { readonly _tag?: string; readonly [k: string]: unknown } | undefined => {
+  if (Exit.isSuccess(exit)) return undefined
+  const failure = exit.cause.reasons.find(Cause.isFailReason)
+  return (failure?.error as { reason?: { _tag: string } } | undefined)?.reason
+}
+
+/** A provider that has no keys at all (as a CLI without its key file). */
+const keyless: KeyProvider.KeyProvider["Service"] = KeyProvider.KeyProvider.of({
+  current: Effect.fail(StoreError.misconfigured("master keys", "none configured")),
+  byId: () => Effect.fail(StoreError.misconfigured("master keys", "none configured")),
+  pepper: Effect.fail(StoreError.misconfigured("pepper", "none configured"))
+})
+
+export const keys = (h: Harness): void =>
+  void describe("the keys that sealed the store", () => {
+    const reopen = h.capabilities.reopen
+    if (reopen === undefined) {
+      it("[reopen: not declared] the store cannot be opened a second time, so key fingerprints are NOT checked", () => {
+        expect(h.capabilities.reopen).toBeUndefined()
+      })
+      return
+    }
+    it("[reopen] other or missing keys are refused with KeyMismatch naming the expected key, and nothing is written", () =>
+      h.freshPromise(Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+        yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
+        const own = yield* KeyProvider.KeyProvider
+        const current = yield* own.current
+        const pepper = yield* own.pepper
+        const before = h.capabilities.rawDump === undefined ? undefined : yield* h.capabilities.rawDump
+        const stranger = yield* KeyProvider.make({ keys: [{ id: "stranger-1", key: randomBytes(32) }], pepper: randomBytes(32) })
+        const sameIdOtherKey = yield* KeyProvider.make({ keys: [{ id: current.id, key: randomBytes(32) }], pepper })
+        const otherPepper = yield* KeyProvider.make({ keys: [{ id: current.id, key: current.key }], pepper: randomBytes(32) })
+        for (const [what, provider] of [["other keys", stranger], ["no keys", keyless], ["same id, other key", sameIdOtherKey], ["other pepper", otherPepper]] as const) {
+          const exit = yield* Effect.exit(Effect.scoped(reopen(provider)))
+          const reason = reasonOf(exit)
+          expect(reason?._tag, what).toBe("KeyMismatch")
+          expect(reason?.["keyId"], what).toBe(current.id)
+          expect(reason?.["fingerprint"], what).toBe(KeyProvider.fingerprint(current))
+          const message = Exit.isFailure(exit) ? String(Cause.squash(exit.cause)) : ""
+          for (const secret of [current.key, pepper]) {
+            const bytes = Buffer.from(Redacted.value(secret))
+            for (const encoding of ["base64", "base64url", "hex"] as const) {
+              expect(message.includes(bytes.toString(encoding)), `${what}: key material in the error`).toBe(false)
+            }
+          }
+        }
+        if (before !== undefined) expect(yield* h.capabilities.rawDump!, "a refused open wrote to the store").toBe(before)
+        // The right keys still open it, and its secrets.
+        const again = yield* Effect.scoped(reopen(own))
+        const channel = yield* Context.get(again, Repositories.ChannelRepository).get(m, F.channelKey(1))
+        expect(Object.keys(channel.credentials)).toEqual(Object.keys(F.channel(m, F.channelKey(1)).credentials))
+      })), h.timeout)
+
+    it("[reopen] a rotation is accepted: a new current key beside the old one, then the new one alone", () =>
+      h.freshPromise(Effect.gen(function*() {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+        const own = yield* KeyProvider.KeyProvider
+        const current = yield* own.current
+        const pepper = yield* own.pepper
+        const fresh = randomBytes(32)
+        const rotated = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: fresh }, { id: current.id, key: current.key }], pepper })
+        yield* Effect.scoped(Effect.flatMap(reopen(rotated), (store) =>
+          Context.get(store, Repositories.ChannelRepository).create(F.channel(m, F.channelKey(2)))))
+        const newOnly = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: fresh }], pepper })
+        const store = yield* Effect.scoped(reopen(newOnly))
+        expect((yield* Context.get(store, Repositories.ChannelRepository).get(m, F.channelKey(2))).key).toBe(F.channelKey(2))
+        // A key id recorded once keeps its fingerprint: the same id with other bytes is refused.
+        const forged = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: randomBytes(32) }, { id: current.id, key: current.key }], pepper })
+        expect(reasonOf(yield* Effect.exit(Effect.scoped(reopen(forged))))?.["keyId"]).toBe("rotated-2")
       })), h.timeout)
   })

@@ -32,8 +32,7 @@ const unb64 = (text: string, what: string): Buffer => {
   return bytes
 }
 
-const encrypt = (key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): { iv: Buffer; sealed: Buffer } => {
-  const iv = randomBytes(ivBytes)
+const encrypt = (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): { iv: Uint8Array; sealed: Buffer } => {
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: tagBytes })
   cipher.setAAD(aad)
   const sealed = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()])
@@ -60,13 +59,15 @@ const dataAad = (header: string, aad: string): Buffer => Buffer.from(`${header}\
 export const seal = (plaintext: string, aad: string, keyId: string, masterKey: Uint8Array): string => {
   if (masterKey.length !== keyBytes) throw new EnvelopeFailure("a master key is 32 bytes")
   const header = headerOf(keyId)
-  const dataKey = randomBytes(keyBytes)
+  // One draw from the CSPRNG per seal (data key and both nonces): each call has a fixed cost.
+  const random = randomBytes(keyBytes + 2 * ivBytes)
+  const dataKey = random.subarray(0, keyBytes)
   try {
-    const wrapped = encrypt(masterKey, dataKey, Buffer.from(header, "utf8"))
-    const data = encrypt(dataKey, Buffer.from(plaintext, "utf8"), dataAad(header, aad))
+    const wrapped = encrypt(masterKey, random.subarray(keyBytes, keyBytes + ivBytes), dataKey, Buffer.from(header, "utf8"))
+    const data = encrypt(dataKey, random.subarray(keyBytes + ivBytes), Buffer.from(plaintext, "utf8"), dataAad(header, aad))
     return `${header}.${b64(Buffer.concat([wrapped.iv, wrapped.sealed]))}.${b64(data.iv)}.${b64(data.sealed)}`
   } finally {
-    dataKey.fill(0)
+    random.fill(0)
   }
 }
 

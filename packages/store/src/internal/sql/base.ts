@@ -2,7 +2,7 @@
  * What every SQL repository shares: the client, the key provider for secrets, joining the
  * ambient transaction, and the optimistic-concurrency check.
  */
-import { Context, Effect, Option } from "effect"
+import { Context, Effect, Option, References, Tracer } from "effect"
 import type * as Sql from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { KeyProvider } from "../../KeyProvider.ts"
@@ -24,9 +24,17 @@ export const makeEnv = (sql: Sql.SqlClient, keys: Context.Context<KeyProvider>):
     Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) => (Option.isSome(open) ? self : sql.withTransaction(self)))
 })
 
+/**
+ * effect/sql opens a span per statement and per transaction. With no tracer installed they go to
+ * the native tracer, where nobody reads them, and cost a measurable share of a write; so without
+ * a tracer they are switched off, and with one they are kept.
+ */
+export const spansOnlyWithTracer = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.tracer, (tracer) => tracer === Tracer.nativeTracer ? Effect.provideService(self, References.TracerEnabled, false) : self)
+
 /** Runs a repository operation: SecretBox gets its keys, driver errors become StoreErrors. */
 export const op = <A, E, R>(env: Env, subject: Subject, self: Effect.Effect<A, E, R>) =>
-  self.pipe(Effect.provideContext(env.keys), mapSql(subject)) as Effect.Effect<
+  self.pipe(Effect.provideContext(env.keys), mapSql(subject), spansOnlyWithTracer) as Effect.Effect<
     A,
     Exclude<E, SqlError> | StoreError.StoreError,
     Exclude<R, KeyProvider>

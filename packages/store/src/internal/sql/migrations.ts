@@ -89,10 +89,22 @@ const initial = (t: Types): ReadonlyArray<string> => [
   `CREATE INDEX paymux_outbox_attempts_by_delivery ON paymux_outbox_attempts (delivery_id, seq)`
 ]
 
+// The fingerprints (keyed hashes, never keys) of the master keys and pepper that sealed this
+// database, so a store opened with other keys refuses to run instead of mixing keys.
+const storeKeys = (t: Types): ReadonlyArray<string> => [
+  `CREATE TABLE paymux_store_keys (
+    kind TEXT NOT NULL, key_id TEXT NOT NULL, fingerprint TEXT NOT NULL, recorded_at ${t.big} NOT NULL,
+    PRIMARY KEY (kind, key_id))`
+]
+
 const migrations = {
   "1_initial": Effect.gen(function*() {
     const sql = yield* Sql.SqlClient
     yield* run(sql, initial(typesOf(sql)))
+  }),
+  "2_store_keys": Effect.gen(function*() {
+    const sql = yield* Sql.SqlClient
+    yield* run(sql, storeKeys(typesOf(sql)))
   })
 }
 

@@ -1,0 +1,157 @@
+/**
+ * A database never silently gets a new key (security findings H2 and L1): the key file is made
+ * only with a new database, atomically; a database without its key is refused (exit 3) and
+ * nothing is written.
+ */
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
+import { describe, expect, it } from "vitest"
+import { createExclusive } from "../src/KeyFile.ts"
+import { expectExit, paymux } from "./support/paymux.ts"
+
+const fresh = () => mkdtempSync(join(tmpdir(), "paymux-keys-"))
+
+/** Every row of every table: what a refused command must leave unchanged. */
+const rows = (file: string): string => {
+  const db = new Database(file, { readonly: true })
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>
+    return tables.map((t) => `${t.name}: ${JSON.stringify(db.prepare(`SELECT * FROM "${t.name}"`).all())}`).join("\n")
+  } finally {
+    db.close()
+  }
+}
+
+const keyFileValues = (path: string) => {
+  const text = readFileSync(path, "utf8")
+  const keys = /^PAYMUX_MASTER_KEYS=(.*)$/m.exec(text)![1]!
+  const pepper = /^PAYMUX_PEPPER=(.*)$/m.exec(text)![1]!
+  const [id, key] = keys.split(":") as [string, string]
+  return { id, key, pepper }
+}
+
+const channelAdd = (db: string, mid: string, secret: string) =>
+  paymux(["--db", db, "channel", "add", "-m", "imp00000002", "--mode", "live", "--pg", "kcp", "--mid", mid, "--type", "window.general", "--methods", "card", "--cred", `site_key=${secret}`, "--json"])
+
+describe("key file: created only with a new database", () => {
+  it("H2: with the key file moved away, every command fails with exit 3 naming the key, writes nothing and creates no key; restored, everything works", async () => {
+    const dir = fresh()
+    const db = join(dir, "k.db")
+    const keyPath = `${db}.key`
+    expectExit(await paymux(["--db", db, "merchant", "create", "--name", "K", "--code", "imp00000002"]), 0)
+    const first = expectExit(await channelAdd(db, "AB100", "S1secret"), 0).json<{ key: string }>()
+    const issued = expectExit(await paymux(["--db", db, "apikey", "issue", "-m", "imp00000002", "--name", "a", "--json"]), 0).json<{ id: string; secret: string }>()
+    const { id, key, pepper } = keyFileValues(keyPath)
+    expect(id).toMatch(/^local-[0-9a-f]{12}$/)
+    renameSync(keyPath, join(dir, "elsewhere.key"))
+    const before = rows(db)
+
+    for (const args of [
+      ["channel", "add", "-m", "imp00000002", "--mode", "live", "--pg", "kcp", "--mid", "AB101", "--type", "window.general", "--methods", "card", "--cred", "site_key=S2secret"],
+      ["channel", "show", "-m", "imp00000002", first.key],
+      ["channel", "list", "-m", "imp00000002"],
+      ["merchant", "create", "--name", "Later", "--code", "imp00000003"],
+      ["apikey", "verify", issued.id, "--secret", issued.secret]
+    ]) {
+      const r = expectExit(await paymux(["--db", db, ...args]), 3)
+      expect(r.stderr, args.join(" ")).toContain(`master key ${id}`)
+      expect(r.stderr).toContain("fingerprint")
+      expect(r.stderr).toContain(".key")
+      for (const secret of [key, pepper, issued.secret]) expect(r.stdout + r.stderr).not.toContain(secret)
+      expect(existsSync(keyPath), "a new key file was created").toBe(false)
+    }
+    const json = expectExit(await paymux(["--db", db, "channel", "list", "-m", "imp00000002", "--json"]), 3)
+    expect(json.stdout + json.stderr).toContain("KeyMismatch")
+    expect(rows(db)).toBe(before)
+
+    renameSync(join(dir, "elsewhere.key"), keyPath)
+    expectExit(await channelAdd(db, "AB101", "S2secret"), 0)
+    const listed = expectExit(await paymux(["--db", db, "channel", "list", "-m", "imp00000002", "--json"]), 0).json<Array<{ mid: string }>>()
+    expect(listed.map((c) => c.mid)).toEqual(["AB100", "AB101"])
+    expectExit(await paymux(["--db", db, "apikey", "verify", issued.id, "--secret", issued.secret]), 0)
+  })
+
+  it("another database's key file is refused with exit 3 (a key is never swapped in silently)", async () => {
+    const dir = fresh()
+    const a = join(dir, "a.db")
+    const b = join(dir, "b.db")
+    for (const db of [a, b]) expectExit(await paymux(["--db", db, "merchant", "create", "--name", "K", "--code", "imp00000002"]), 0)
+    const own = keyFileValues(`${a}.key`).id
+    expect(own).not.toBe(keyFileValues(`${b}.key`).id)
+    writeFileSync(`${a}.key`, readFileSync(`${b}.key`), { mode: 0o600 })
+    const r = expectExit(await channelAdd(a, "AB100", "S1secret"), 3)
+    expect(r.stdout + r.stderr).toContain("KeyMismatch")
+    expect(r.stdout + r.stderr).toContain(`master key ${own}`)
+  })
+
+  it("a directory or another program's file as --db gets no key file beside it", async () => {
+    const dir = fresh()
+    const foreign = join(dir, "notes.txt")
+    writeFileSync(foreign, "not a database\n")
+    expect((await paymux(["--db", dir, "merchant", "list"])).code).not.toBe(0)
+    expect((await paymux(["--db", foreign, "merchant", "list"])).code).not.toBe(0)
+    expect(existsSync(`${dir}.key`)).toBe(false)
+    expect(existsSync(`${foreign}.key`)).toBe(false)
+  })
+
+  it("L1: six concurrent first starts agree on one key, round after round", async () => {
+    for (let round = 0; round < 4; round++) {
+      const dir = fresh()
+      const db = join(dir, "kr.db")
+      const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => paymux(["--db", db, "merchant", "create", "--name", `R${i}`])))
+      for (const r of runs) expectExit(r, 0)
+      const created = runs.filter((r) => r.stderr.includes("created the key file")).length
+      expect(created, `round ${round}: processes that announced a new key file`).toBe(1)
+      expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([])
+      const merchants = expectExit(await paymux(["--db", db, "merchant", "list", "--json"]), 0).json<Array<{ code: string }>>()
+      expect(merchants).toHaveLength(6)
+      // The one key file is the key the database recorded: secrets seal and open.
+      expectExit(await paymux(["--db", db, "channel", "add", "-m", merchants[0]!.code, "--mode", "live", "--pg", "kcp", "--mid", "AB1", "--type", "window.general", "--methods", "card", "--cred", "site_key=S1secret"]), 0)
+      expectExit(await paymux(["--db", db, "channel", "list", "-m", merchants[0]!.code]), 0)
+    }
+  }, 240_000)
+})
+
+describe("KeyFile.createExclusive", () => {
+  it("never replaces an existing file", () => {
+    const path = join(fresh(), "x.key")
+    expect(createExclusive(path, "first\n")).toBe(true)
+    expect(createExclusive(path, "second\n")).toBe(false)
+    expect(readFileSync(path, "utf8")).toBe("first\n")
+    expect(readdirSync(join(path, "..")).filter((f) => f.endsWith(".tmp"))).toEqual([])
+  })
+
+  it("concurrent creators in separate processes: exactly one wins, every reader sees its whole file", async () => {
+    const tsx = createRequire(import.meta.url).resolve("tsx")
+    const script = fileURLToPath(new URL("./support/createKeyFile.ts", import.meta.url))
+    for (let round = 0; round < 2; round++) {
+      const dir = fresh()
+      const path = join(dir, "race.key")
+      const go = join(dir, "go")
+      const racers = Array.from({ length: 6 }, (_, i) => {
+        const text = `racer ${i}\n${"x".repeat(64 * 1024)}\n`
+        const child = spawn(process.execPath, ["--import", tsx, "--conditions=@paymux/source", script, path, text, go])
+        let out = ""
+        const ready = new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => {
+          out += d.toString("utf8")
+          if (out.startsWith("ready\n")) resolve()
+        }))
+        const done = new Promise<{ created: boolean; text: string }>((resolve, reject) =>
+          child.on("close", (code) => code === 0 ? resolve({ created: (JSON.parse(out.slice(6)) as { created: boolean }).created, text }) : reject(new Error(`racer exit ${code}`))))
+        return { ready, done }
+      })
+      await Promise.all(racers.map((r) => r.ready))
+      writeFileSync(go, "")
+      const results = await Promise.all(racers.map((r) => r.done))
+      const winners = results.filter((r) => r.created)
+      expect(winners).toHaveLength(1)
+      expect(readFileSync(path, "utf8")).toBe(winners[0]!.text)
+      expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([])
+    }
+  }, 180_000)
+})
