@@ -15,7 +15,7 @@ import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 
 const idArg = Argument.String("id").pipe(Argument.withDescription("API key id (ak_...)"))
 
@@ -54,7 +54,7 @@ const issue = Command.make("issue", {
 const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function*() {
-      const keys = yield* withStore(ctx, ApiKeys.list(merchant))
+      const keys = yield* withStore(ctx, ofMerchant(merchant, ApiKeys.list(merchant)))
       yield* ctx.out.result(keys, () => Output.table(headers, keys.map(row)))
     }))).pipe(Command.withDescription("List a merchant's API keys (never their secrets)"))
 

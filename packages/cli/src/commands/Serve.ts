@@ -12,6 +12,9 @@ import * as CliFailure from "../CliFailure.ts"
 import { action } from "../Root.ts"
 import { layer, parseTarget, withStore } from "../Store.ts"
 
+// A socket error (EADDRINUSE, EACCES) is about the port; anything else (a bad --trusted-proxy) is not.
+const isErrnoError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string"
+
 /**
  * @since 0.1.0
  * @category commands
@@ -31,7 +34,7 @@ export const command = Command.make("serve", {
       const server = yield* Effect.acquireRelease(
         Effect.tryPromise({
           try: () => PaymuxHttp.serve({ port, host, layer: layer(target, { announceKeyFile: false }), trustedProxies: trustedProxy, docs }),
-          catch: (e) => CliFailure.badInput(`cannot listen on ${host}:${port}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "pick another --port, or --port 0 for any free one")
+          catch: (e) => isErrnoError(e) ? CliFailure.badInput(`cannot listen on ${host}:${port}: ${e.code}`, "pick another --port, or --port 0 for any free one") : CliFailure.fromError(e)
         }),
         (s) => Effect.promise(() => s.close())
       )
