@@ -6,12 +6,12 @@
  * Targets: `--help` and `pg list` at most 2x `node -e 0`; `resolve` on a merchant with 1,000
  * channels at most 1.5x `--help` (once credentials are decrypted lazily by the store).
  */
-import { execFileSync, spawnSync } from "node:child_process"
-import { randomBytes } from "node:crypto"
+import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { keyEnv, seedChannels } from "../test/support/seed.ts"
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build -w @paymux/cli first`)
@@ -22,11 +22,8 @@ const merchant = "imp00001000"
 const dir = mkdtempSync(join(tmpdir(), "paymux-bench-"))
 const db = join(dir, "bench.db")
 // Keys in the environment: no key file, the same keys for the seeding and the measured runs.
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  PAYMUX_MASTER_KEYS: `bench:${randomBytes(32).toString("base64")}`,
-  PAYMUX_PEPPER: randomBytes(32).toString("base64")
-}
+const keys = keyEnv()
+const env: NodeJS.ProcessEnv = { ...process.env, ...keys }
 delete env.PAYMUX_DB
 
 /** One child's user+system CPU in milliseconds, as GNU time reports it. */
@@ -43,24 +40,6 @@ const median = (xs: ReadonlyArray<number>): number => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
-const seed = () => {
-  // One merchant with CHANNELS test channels, each with a sealed credential, through the admin
-  // facade in one process (a thousand CLI runs would take minutes).
-  const script = `
-    const { Paymux } = await import("@paymux/admin")
-    const { SqliteStore } = await import("@paymux/store-sqlite")
-    const { KeyProvider } = await import("@paymux/store")
-    const { Layer } = await import("effect")
-    const p = await Paymux.make({ store: SqliteStore.layer({ filename: ${JSON.stringify(db)} }).pipe(Layer.provideMerge(KeyProvider.layerConfig())) })
-    await p.merchants.create({ name: "Bench", code: ${JSON.stringify(merchant)} })
-    for (let i = 0; i < ${CHANNELS}; i++) {
-      await p.channels.add({ merchant: ${JSON.stringify(merchant)}, mode: "test", pg: "kcp", mid: "B" + String(i).padStart(5, "0"),
-        paymentType: "window.general", payMethods: ["card"], credentials: { site_key: "k" + i } })
-    }
-    await p.close()`
-  execFileSync(process.execPath, ["--input-type=module", "-e", script], { env, stdio: ["ignore", "inherit", "inherit"], cwd: fileURLToPath(new URL("..", import.meta.url)) })
-}
-
 const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
   ["node -e 0", ["-e", "0"]],
   ["paymux --help", [bin, "--help"]],
@@ -69,7 +48,7 @@ const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
 ]
 
 try {
-  seed()
+  seedChannels({ db, env: keys, merchant, channels: CHANNELS })
   const samples = new Map(cases.map(([name]) => [name, [] as Array<number>]))
   // Interleaved, so a slow spell of the machine hits every case alike.
   for (let i = 0; i < RUNS; i++) for (const [name, args] of cases) samples.get(name)!.push(cpuOf(args))

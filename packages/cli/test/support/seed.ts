@@ -31,7 +31,7 @@ export const seedChannels = (options: {
     for (let i = 0; i < ${options.channels}; i++) {
       const mid = "B" + String(i).padStart(5, "0")
       await p.channels.add({ merchant: ${JSON.stringify(options.merchant)}, mode: "test", pg: "kcp", mid,
-        name: (mid + " ").padEnd(${options.nameLength ?? 0}, "n"),
+        name: (mid + "-").padEnd(${options.nameLength ?? 0}, "n"),
         paymentType: "window.general", payMethods: ["card"], credentials: { site_key: "k" + i } })
     }
     await p.close()`
