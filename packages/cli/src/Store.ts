@@ -8,13 +8,13 @@
 import { closeSync, existsSync, openSync, readSync, type Stats, statSync } from "node:fs"
 import { userInfo } from "node:os"
 import { dirname, resolve } from "node:path"
-import { AdminContext, type AdminError, Merchants, ResolverCache } from "@paymux/admin"
+import type { AdminError } from "@paymux/admin"
 import type { StoreError } from "@paymux/store"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "./CliFailure.ts"
-import * as KeyFile from "./KeyFile.ts"
+import { Merchants } from "./internal/lazy.ts"
 import type { Context } from "./Root.ts"
 
 /**
@@ -78,6 +78,8 @@ export const ofMerchant = <A, E, R>(merchant: string, program: Effect.Effect<A, 
 export const layer = (target: Target, options: { readonly announceKeyFile?: boolean | undefined } = {}): Layer.Layer<AdminError.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
   Layer.unwrap(Effect.gen(function*() {
     if (target.kind === "sqlite-file") yield* checkSqliteFile(target.path)
+    // Loaded here, not at startup: only store-backed commands need the store and admin modules.
+    const [KeyFile, { ResolverCache }] = yield* Effect.all([Effect.promise(() => import("./KeyFile.ts")), loadAdmin])
     const keys = yield* KeyFile.resolve(target)
     if (keys.source._tag === "KeyFile" && keys.source.created && options.announceKeyFile !== false) {
       yield* Effect.sync(() => process.stderr.write(`note: created the key file ${keys.source._tag === "KeyFile" ? keys.source.path : ""} (mode 0600); back it up with the database\n`))
@@ -90,6 +92,8 @@ export const layer = (target: Target, options: { readonly announceKeyFile?: bool
       Layer.merge(ResolverCache.layer())
     )
   }))
+
+const loadAdmin = Effect.promise(() => import("@paymux/admin"))
 
 const sqliteHeader = "SQLite format 3\0"
 
@@ -139,10 +143,11 @@ export const withStore = <A, E>(
   program: Effect.Effect<A, E, AdminError.AdminServices>
 ): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
   Effect.flatMap(parseTarget(ctx.db), (target) =>
-    program.pipe(
-      AdminContext.withActor({ kind: "cli", id: actorName() }),
-      Effect.provide(layer(target, { announceKeyFile: ctx.announceKeyFile }))
-    ))
+    Effect.flatMap(loadAdmin, ({ AdminContext }) =>
+      program.pipe(
+        AdminContext.withActor({ kind: "cli", id: actorName() }),
+        Effect.provide(layer(target, { announceKeyFile: ctx.announceKeyFile }))
+      )))
 
 const actorName = (): string => {
   try {

@@ -27,6 +27,13 @@ describe("paymux (no store)", () => {
     expect(expectExit(await paymux(["--version"]), 0).stdout.trim()).toBe(`paymux v${packageVersion}`)
   })
 
+  it("the committed bin shim (what npm links as paymux) runs the build", async () => {
+    const { execFileSync } = await import("node:child_process")
+    const shim = new URL("../bin/paymux.js", import.meta.url)
+    expect(execFileSync(process.execPath, [shim.pathname, "--version"], { encoding: "utf8" }).trim()).toBe(`paymux v${packageVersion}`)
+    expect(packageJson.bin.paymux).toBe("./bin/paymux.js")
+  })
+
   it("exits 2 on an unknown flag, a missing argument or an unknown subcommand", async () => {
     expectExit(await paymux(["whitelist", "check", "--bogus", "1.1.1.1"]), 2)
     expectExit(await paymux(["pg", "show"]), 2)

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Channels, Merchants } from "@paymux/admin"
+import type { Channels as ChannelTypes } from "@paymux/admin"
 import { ChannelTerms, type PaymentChannel } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -14,6 +14,7 @@ import * as Flag from "effect/cli/Flag"
 import * as CredentialInput from "../CredentialInput.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
+import { Channels, Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, withStore } from "../Store.ts"
 
@@ -26,7 +27,7 @@ const keyArg = Argument.String("channel").pipe(Argument.withDescription("Channel
 
 const splitMethods = (text: string): ReadonlyArray<string> => text.split(",").map((m) => m.trim()).filter((m) => m !== "")
 
-type View = Channels.ChannelView
+type View = ChannelTypes.ChannelView
 
 const headers = ["#", "KEY", "MODE", "PG", "MID", "TYPE", "METHODS", "NAME", "STATE"]
 const row = (c: View | PaymentChannel.PaymentChannel, defaults: { test?: string | undefined; live?: string | undefined }) => [

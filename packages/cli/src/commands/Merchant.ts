@@ -3,7 +3,6 @@
  *
  * @since 0.1.0
  */
-import { Merchants } from "@paymux/admin"
 import type { Merchant, SubMerchant } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -12,6 +11,7 @@ import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
+import { Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 

@@ -4,11 +4,11 @@
  *
  * @since 0.1.0
  */
-import { Merchants } from "@paymux/admin"
 import * as Effect from "effect/Effect"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
+import { Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { layer, parseTarget, withStore } from "../Store.ts"
 
