@@ -12,6 +12,9 @@ export default defineConfig({
   platform: "node",
   dts: { entry: "src/index.ts" },
   sourcemap: true,
+  // Less source for V8 to compile on every start (about a tenth of `--help`'s CPU, see
+  // `npm run bench:startup`); the maps still point at the sources.
+  minify: true,
   clean: true,
   splitting: true,
   noExternal: ["effect", /^effect\//, /^@paymux\//, "@effect/sql-pg", /^@effect\/sql-pg\//],
