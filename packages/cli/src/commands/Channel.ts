@@ -1,6 +1,7 @@
 /**
- * `paymux channel`: the console's channel cards. Credentials go in with `--cred field=value` and
- * never come out: every view masks secret fields.
+ * `paymux channel`: the console's channel cards. Credentials go in with `--cred-file`,
+ * `--cred field=-` (stdin) or `--cred field=value`, and never come out: every view masks secret
+ * fields.
  *
  * @since 0.1.0
  */
