@@ -5,6 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Command from "effect/cli/Command"
+import packageJson from "../package.json" with { type: "json" }
 import * as ApiKey from "./commands/ApiKey.ts"
 import * as Channel from "./commands/Channel.ts"
 import * as Demo from "./commands/Demo.ts"
@@ -15,16 +16,17 @@ import * as Resolve from "./commands/Resolve.ts"
 import * as Serve from "./commands/Serve.ts"
 import * as Webhook from "./commands/Webhook.ts"
 import * as Whitelist from "./commands/Whitelist.ts"
+import * as invocation from "./internal/invocation.ts"
 import * as platform from "./internal/platform.ts"
 import { root } from "./Root.ts"
 
 /**
- * The version `paymux --version` prints.
+ * The version `paymux --version` prints: the package's own (the build inlines package.json).
  *
  * @since 0.1.0
  * @category constants
  */
-export const version = "0.1.0"
+export const version: string = packageJson.version
 
 /**
  * The whole command tree.
@@ -55,7 +57,10 @@ export const command = root.pipe(
  * @category running
  */
 export const run = (args: ReadonlyArray<string>) =>
-  Command.run(command, { version }).pipe(Effect.provide(platform.layer(args)))
+  invocation.guard(args, Command.run(command, { version })).pipe(
+    Effect.provide(platform.layer(args)),
+    Effect.provide(invocation.presenter(invocation.jsonRequested(args)))
+  )
 
 /**
  * Runs `paymux` as the process: arguments from `process.argv`, exit code from the outcome.

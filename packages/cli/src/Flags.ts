@@ -28,3 +28,16 @@ export const tier = Flag.String("tier").pipe(Flag.withDescription("Tier code of 
  * @category flags
  */
 export const name = Flag.String("name").pipe(Flag.withDescription("Display name"))
+
+/**
+ * An integer flag that must lie in `1..max`: zero, negative and absurd values (a concurrency of
+ * ten million) are bad input (exit 2), not an empty answer or an exhausted heap.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const boundedInt = (name: string, description: string, max: number) =>
+  Flag.Int(name).pipe(
+    Flag.withDescription(`${description} (1-${max})`),
+    Flag.filter((n) => n >= 1 && n <= max, (n) => `--${name} must be between 1 and ${max}, got ${n}`)
+  )

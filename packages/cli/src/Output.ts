@@ -22,8 +22,9 @@ export interface Output {
   readonly failure: (failure: CliFailure) => Effect.Effect<void>
 }
 
-const writeOut = (text: string) => Effect.sync(() => void process.stdout.write(text.endsWith("\n") ? text : text + "\n"))
-const writeErr = (text: string) => Effect.sync(() => void process.stderr.write(text.endsWith("\n") ? text : text + "\n"))
+const line = (text: string) => (text.endsWith("\n") ? text : text + "\n")
+const writeOut = (text: string) => Effect.sync(() => void process.stdout.write(line(text)))
+const writeErr = (text: string) => Effect.sync(() => void process.stderr.write(line(text)))
 
 /**
  * @since 0.1.0
@@ -31,13 +32,56 @@ const writeErr = (text: string) => Effect.sync(() => void process.stderr.write(t
  */
 export const make = (json: boolean): Output => ({
   json,
-  result: (value, render) => (json ? writeOut(toJson(value)) : writeOut(render())),
-  say: (text) => (json ? Effect.void : writeOut(text)),
-  failure: (f) =>
-    json
-      ? writeOut(toJson({ error: { tag: f.tag, ...(f.code === undefined ? {} : { code: f.code }), exitCode: f.exitCode, message: f.message, ...(f.hint ? { hint: f.hint } : {}), ...(f.details === undefined ? {} : { details: f.details }) } }))
-      : writeErr(`error: ${f.message}${f.hint ? `\nhint: ${f.hint}` : ""}`)
+  result: (value, render) => (json ? writeOut(toJson(value)) : writeOut(printable(render()))),
+  say: (text) => (json ? Effect.void : writeOut(printable(text))),
+  failure: (f) => {
+    const message = maskUrlPasswords(f.message)
+    const hint = f.hint === undefined || f.hint === "" ? undefined : maskUrlPasswords(f.hint)
+    return json
+      ? writeOut(toJson({ error: { tag: f.tag, ...(f.code === undefined ? {} : { code: f.code }), exitCode: f.exitCode, message, ...(hint ? { hint } : {}), ...(f.details === undefined ? {} : { details: f.details }) } }))
+      : writeErr(printable(`error: ${message}${hint ? `\nhint: ${hint}` : ""}`))
+  }
 })
+
+/**
+ * Replaces the password of every URL in `text` with `***` (`https://user:***@host/`), so an
+ * error quoting a URL never shows the password.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const maskUrlPasswords = (text: string): string =>
+  text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'<>]*):[^\s/?#@"'<>]*@/gi, "$1:***@")
+
+// C0 and C1 controls (but newline), DEL, and the bidirectional overrides and isolates: printed
+// raw, a stored string could move the cursor, recolour or forge lines of the operator's terminal.
+const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+const unsafeInValue = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+const escape = (c: string): string => {
+  const code = c.charCodeAt(0)
+  if (c === "\n") return "\\n"
+  if (c === "\r") return "\\r"
+  if (c === "\t") return "\\t"
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`
+}
+
+/**
+ * Text safe for a terminal: control characters (but the newlines that separate lines) are
+ * written as escapes (`\x1b`, `\r`, `\u202e`). Every text-mode line goes through it.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const printable = (text: string): string => text.replace(unsafe, escape)
+
+/**
+ * One value on one line: like `printable`, and newlines are escaped too, so a stored string can
+ * never add a line to a table or a `key: value` block.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const printableValue = (text: string): string => text.replace(unsafeInValue, escape)
 
 /**
  * JSON with two-space indentation; `Redacted` values serialise as `<redacted>`.
@@ -55,7 +99,7 @@ export const toJson = (value: unknown): string => JSON.stringify(value, null, 2)
  */
 export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<unknown>>): string => {
   if (rows.length === 0) return "(none)"
-  const cells = rows.map((row) => row.map((c) => (c === undefined || c === null || c === "" ? "-" : String(c))))
+  const cells = rows.map((row) => row.map((c) => (c === undefined || c === null || c === "" ? "-" : printableValue(String(c)))))
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)))
   const line = (r: ReadonlyArray<string>) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")
   return [line(headers), ...cells.map(line)].join("\n")
@@ -69,14 +113,18 @@ export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<Readon
  */
 export const fields = (entries: ReadonlyArray<readonly [string, unknown]>): string => {
   const width = Math.max(...entries.map(([k]) => k.length))
-  return entries.map(([k, v]) => `${(k + ":").padEnd(width + 1)} ${v === undefined || v === "" ? "-" : String(v)}`).join("\n")
+  return entries.map(([k, v]) => `${(k + ":").padEnd(width + 1)} ${v === undefined || v === "" ? "-" : printableValue(String(v))}`).join("\n")
 }
 
 /**
- * An epoch-milliseconds timestamp as ISO 8601 (UTC, seconds).
+ * An epoch-milliseconds timestamp as ISO 8601 (UTC, seconds). A number no date can hold (beyond
+ * year 275760, NaN) prints as itself with a note instead of failing the whole view.
  *
  * @since 0.1.0
  * @category formatting
  */
-export const time = (ms: number | undefined): string | undefined =>
-  ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z")
+export const time = (ms: number | undefined): string | undefined => {
+  if (ms === undefined) return undefined
+  const date = new Date(ms)
+  return Number.isNaN(date.getTime()) ? `${ms} (not a representable date)` : date.toISOString().replace(/\.\d{3}Z$/, "Z")
+}

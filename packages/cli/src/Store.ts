@@ -5,14 +5,16 @@
  *
  * @since 0.1.0
  */
+import { closeSync, existsSync, openSync, readSync, type Stats, statSync } from "node:fs"
 import { userInfo } from "node:os"
-import { AdminContext, type AdminServices, ResolverCache } from "@paymux/admin"
+import { dirname, resolve } from "node:path"
+import type { AdminServices } from "@paymux/admin"
 import type { StoreError } from "@paymux/store"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "./CliFailure.ts"
-import * as KeyFile from "./KeyFile.ts"
+import { Merchants } from "./internal/lazy.ts"
 import type { Context } from "./Root.ts"
 
 /**
@@ -43,7 +45,7 @@ export const parseTarget = (db: string): Effect.Effect<Target, CliFailure.CliFai
   }
   if (db === ":memory:") return Effect.succeed({ kind: "memory" })
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
-    return Effect.fail(CliFailure.badInput(`--db ${db.replace(/\/\/[^@/]*@/, "//***@")} is not a supported store`, "use a SQLite file path, :memory:, or a postgres:// URL"))
+    return Effect.fail(CliFailure.badInput(`--db ${db} is not a supported store`, "use a SQLite file path, :memory:, or a postgres:// URL"))
   }
   if (db.trim() === "") return Effect.fail(CliFailure.badInput("--db is empty", "use a SQLite file path, :memory:, or a postgres:// URL"))
   return Effect.succeed({ kind: "sqlite-file", path: db })
@@ -58,6 +60,15 @@ export const parseTarget = (db: string): Effect.Effect<Target, CliFailure.CliFai
 export const merchantFlag = Flag.String("merchant").pipe(Flag.withAlias("m"), Flag.withDescription("Merchant code, e.g. imp12345678"))
 
 /**
+ * Runs `program` for a merchant that exists: an unknown merchant is "not found" (exit 1), as for
+ * `channel list`, rather than an empty list.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const ofMerchant = <A, E, R>(merchant: string, program: Effect.Effect<A, E, R>) => Effect.andThen(Merchants.get(merchant), program)
+
+/**
  * The admin services over the store `--db` names, with its master keys (see KeyFile) and a
  * resolver cache. Mentions a newly created key file once on stderr.
  *
@@ -66,6 +77,9 @@ export const merchantFlag = Flag.String("merchant").pipe(Flag.withAlias("m"), Fl
  */
 export const layer = (target: Target, options: { readonly announceKeyFile?: boolean | undefined } = {}): Layer.Layer<AdminServices.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
   Layer.unwrap(Effect.gen(function*() {
+    if (target.kind === "sqlite-file") yield* checkSqliteFile(target.path)
+    // Loaded here, not at startup: only store-backed commands need the store and admin modules.
+    const [KeyFile, { ResolverCache }] = yield* Effect.all([Effect.promise(() => import("./KeyFile.ts")), loadAdmin])
     const keys = yield* KeyFile.resolve(target)
     if (keys.source._tag === "KeyFile" && keys.source.created && options.announceKeyFile !== false) {
       yield* Effect.sync(() => process.stderr.write(`note: created the key file ${keys.source._tag === "KeyFile" ? keys.source.path : ""} (mode 0600); back it up with the database\n`))
@@ -79,6 +93,44 @@ export const layer = (target: Target, options: { readonly announceKeyFile?: bool
     )
   }))
 
+const loadAdmin = Effect.promise(() => import("@paymux/admin"))
+
+const sqliteHeader = "SQLite format 3\0"
+
+/**
+ * Refuses a `--db` path SQLite could not use (a directory, another program's file, a missing
+ * folder) before anything is written beside it: a failed `--db` leaves no key file behind.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const checkSqliteFile = (path: string): Effect.Effect<void, CliFailure.CliFailure> =>
+  Effect.suspend(() => {
+    const unusable = (why: string) => Effect.fail(CliFailure.storeUnavailable(`--db ${path} ${why}`, "give the path of a SQLite database file, or of a new file in an existing folder"))
+    let stats: Stats
+    try {
+      stats = statSync(path)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") return unusable(`cannot be read (${(e as NodeJS.ErrnoException).code})`)
+      return existsSync(dirname(resolve(path))) ? Effect.void : unusable("is in a folder that does not exist")
+    }
+    if (stats.isDirectory()) return unusable("is a directory")
+    if (!stats.isFile()) return unusable("is not a regular file")
+    if (stats.size === 0) return Effect.void
+    const head = Buffer.alloc(sqliteHeader.length)
+    try {
+      const fd = openSync(path, "r")
+      try {
+        readSync(fd, head, 0, head.length, 0)
+      } finally {
+        closeSync(fd)
+      }
+    } catch (e) {
+      return unusable(`cannot be read (${(e as NodeJS.ErrnoException).code})`)
+    }
+    return head.toString("latin1") === sqliteHeader ? Effect.void : unusable("is not a SQLite database")
+  })
+
 /**
  * Runs a store-backed program against `--db`, as the CLI actor. Store failures keep their
  * meaning (not found: 1; conflict: 2; unreachable: 3).
@@ -91,10 +143,11 @@ export const withStore = <A, E>(
   program: Effect.Effect<A, E, AdminServices.AdminServices>
 ): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
   Effect.flatMap(parseTarget(ctx.db), (target) =>
-    program.pipe(
-      AdminContext.withActor({ kind: "cli", id: actorName() }),
-      Effect.provide(layer(target, { announceKeyFile: ctx.announceKeyFile }))
-    ))
+    Effect.flatMap(loadAdmin, ({ AdminContext }) =>
+      program.pipe(
+        AdminContext.withActor({ kind: "cli", id: actorName() }),
+        Effect.provide(layer(target, { announceKeyFile: ctx.announceKeyFile }))
+      )))
 
 const actorName = (): string => {
   try {

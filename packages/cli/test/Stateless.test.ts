@@ -5,9 +5,11 @@
 import { createHmac, randomBytes } from "node:crypto"
 import { existsSync, readdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import packageJson from "../package.json" with { type: "json" }
 import { describe, expect, it } from "vitest"
 import { expectExit, paymux, tempDir, transcript } from "./support/paymux.ts"
 
+const packageVersion = packageJson.version
 const secretBytes = randomBytes(32)
 const secret = `whsec_${secretBytes.toString("base64")}`
 const body = JSON.stringify({ type: "Transaction.Paid", timestamp: "2026-01-01T00:00:00Z", data: { paymentId: "pay_1" } })
@@ -22,7 +24,14 @@ describe("paymux (no store)", () => {
   it("prints help and the version with exit 0", async () => {
     const help = expectExit(await paymux(["--help"]), 0)
     for (const group of ["merchant", "channel", "resolve", "webhook", "whitelist", "apikey", "pg", "demo"]) expect(help.stdout).toContain(group)
-    expect(expectExit(await paymux(["--version"]), 0).stdout).toContain("0.1.0")
+    expect(expectExit(await paymux(["--version"]), 0).stdout.trim()).toBe(`paymux v${packageVersion}`)
+  })
+
+  it("the committed bin shim (what npm links as paymux) runs the build", async () => {
+    const { execFileSync } = await import("node:child_process")
+    const shim = new URL("../bin/paymux.js", import.meta.url)
+    expect(execFileSync(process.execPath, [shim.pathname, "--version"], { encoding: "utf8" }).trim()).toBe(`paymux v${packageVersion}`)
+    expect(packageJson.bin.paymux).toBe("./bin/paymux.js")
   })
 
   it("exits 2 on an unknown flag, a missing argument or an unknown subcommand", async () => {

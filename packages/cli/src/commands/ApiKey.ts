@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { ApiKeys } from "@paymux/admin"
+import type { ApiKeys as ApiKeyTypes } from "@paymux/admin"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -14,16 +14,17 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
+import { ApiKeys } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 
 const idArg = Argument.String("id").pipe(Argument.withDescription("API key id (ak_...)"))
 
 const headers = ["ID", "NAME", "STATUS", "CREATED", "EXPIRES", "REVOKED"]
-const row = (k: ApiKeys.ApiKeyView) => [k.id, k.name, k.status, Output.time(k.createdAt), Output.time(k.expiresAt), Output.time(k.revokedAt)]
+const row = (k: ApiKeyTypes.ApiKeyView) => [k.id, k.name, k.status, Output.time(k.createdAt), Output.time(k.expiresAt), Output.time(k.revokedAt)]
 
 /** The one place a new API secret is printed. */
-const printIssued = (out: Output.Output, issued: ApiKeys.IssuedKey, verb: string) =>
+const printIssued = (out: Output.Output, issued: ApiKeyTypes.IssuedKey, verb: string) =>
   out.result({ ...issued.key, secret: Redacted.value(issued.secret) }, () =>
     [
       `${verb} API key ${issued.key.id} (${issued.key.name}) for ${issued.key.merchant}.`,
@@ -54,7 +55,7 @@ const issue = Command.make("issue", {
 const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function*() {
-      const keys = yield* withStore(ctx, ApiKeys.list(merchant))
+      const keys = yield* withStore(ctx, ofMerchant(merchant, ApiKeys.list(merchant)))
       yield* ctx.out.result(keys, () => Output.table(headers, keys.map(row)))
     }))).pipe(Command.withDescription("List a merchant's API keys (never their secrets)"))
 

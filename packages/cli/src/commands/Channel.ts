@@ -1,18 +1,21 @@
 /**
- * `paymux channel`: the console's channel cards. Credentials go in with `--cred field=value` and
- * never come out: every view masks secret fields.
+ * `paymux channel`: the console's channel cards. Credentials go in with `--cred-file`,
+ * `--cred field=-` (stdin) or `--cred field=value`, and never come out: every view masks secret
+ * fields.
  *
  * @since 0.1.0
  */
-import { Channels, Merchants } from "@paymux/admin"
+import type { Channels as ChannelTypes } from "@paymux/admin"
 import { ChannelTerms, type PaymentChannel } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
+import * as CredentialInput from "../CredentialInput.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
+import { Channels, Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, withStore } from "../Store.ts"
 
@@ -21,15 +24,11 @@ const paymentType = Flag.Literals("type", ChannelTerms.paymentTypes as ReadonlyA
 )
 const methods = Flag.String("methods").pipe(Flag.withDescription("Pay methods, comma-separated (e.g. card,trans,vbank); none for certification"))
 const taxType = Flag.Literals("tax-type", ["taxable", "tax-free"] as const).pipe(Flag.withDescription("Tax type (default taxable)"), Flag.optional)
-const cred = Flag.KeyValuePair("cred").pipe(
-  Flag.withDescription("A credential field as name=value (repeatable); paymux pg show CODE lists the fields"),
-  Flag.optional
-)
 const keyArg = Argument.String("channel").pipe(Argument.withDescription("Channel key (channel-key-...)"))
 
 const splitMethods = (text: string): ReadonlyArray<string> => text.split(",").map((m) => m.trim()).filter((m) => m !== "")
 
-type View = Channels.ChannelView
+type View = ChannelTypes.ChannelView
 
 const headers = ["#", "KEY", "MODE", "PG", "MID", "TYPE", "METHODS", "NAME", "STATE"]
 const row = (c: View | PaymentChannel.PaymentChannel, defaults: { test?: string | undefined; live?: string | undefined }) => [
@@ -77,11 +76,13 @@ const add = Command.make("add", {
   methods: methods.pipe(Flag.withDefault("")),
   name: Flags.name.pipe(Flag.optional),
   taxType,
-  cred,
+  cred: CredentialInput.credFlag,
+  credFile: CredentialInput.credFileFlag,
   disabled: Flag.Boolean("disabled").pipe(Flag.withDescription("Add it disabled"), Flag.withDefault(false))
 }, (input) =>
   action((ctx) =>
     Effect.gen(function*() {
+      const credentials = yield* CredentialInput.read(input.cred, input.credFile)
       const { saved, view } = yield* withStore(ctx, Effect.gen(function*() {
         const saved = yield* Channels.add({
           merchant: input.merchant,
@@ -92,7 +93,7 @@ const add = Command.make("add", {
           paymentType: input.type,
           payMethods: splitMethods(input.methods),
           taxType: Option.getOrUndefined(input.taxType),
-          credentials: Option.getOrUndefined(input.cred),
+          credentials,
           enabled: !input.disabled
         })
         return { saved, view: yield* Channels.view(saved) }
@@ -132,22 +133,24 @@ const edit = Command.make("edit", {
   sharedTest: Flag.Boolean("shared-test").pipe(Flag.withDescription("Move a test channel onto the PG's shared test credential"), Flag.withDefault(false)),
   methods: methods.pipe(Flag.optional),
   taxType,
-  cred,
+  cred: CredentialInput.credFlag,
+  credFile: CredentialInput.credFileFlag,
   unsetCred: Flag.String("unset-cred").pipe(Flag.withDescription("Remove an optional credential field (repeatable)"), Flag.atLeast(0)),
   // Not --version: effect/cli reserves it for the program's version.
   ifVersion: Flag.Int("if-version").pipe(Flag.withDescription("Apply only if the channel is still at this version"), Flag.optional)
 }, (input) =>
   action((ctx) =>
     Effect.gen(function*() {
+      const credentials = yield* CredentialInput.read(input.cred, input.credFile)
       const patch: PaymentChannel.ChannelPatch = {
         name: Option.getOrUndefined(input.name),
         mode: Option.getOrUndefined(input.mode),
         mid: input.sharedTest ? null : Option.getOrUndefined(input.mid),
         payMethods: Option.map(input.methods, splitMethods).pipe(Option.getOrUndefined),
         taxType: Option.getOrUndefined(input.taxType),
-        credentials: input.unsetCred.length === 0 && Option.isNone(input.cred)
+        credentials: input.unsetCred.length === 0 && credentials === undefined
           ? undefined
-          : { ...Object.fromEntries(input.unsetCred.map((name) => [name, ""])), ...Option.getOrElse(input.cred, () => ({})) }
+          : { ...Object.fromEntries(input.unsetCred.map((name) => [name, ""])), ...credentials }
       }
       const view = yield* withStore(ctx, Effect.flatMap(Channels.edit(input.merchant, input.key, patch, { version: Option.getOrUndefined(input.ifVersion) }), Channels.view))
       yield* ctx.out.result(view, () => `Updated ${view.key} (now version ${view.version}).\n${describe(view)}`)

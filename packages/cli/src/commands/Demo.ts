@@ -11,7 +11,6 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
-import * as DemoSteps from "../demo/DemoSteps.ts"
 import * as Narrator from "../demo/Narrator.ts"
 import { action } from "../Root.ts"
 import { withStore } from "../Store.ts"
@@ -35,6 +34,8 @@ export const command = Command.make("demo", {
       removeDatabase(db)
       const n = Narrator.make(ctx.out, 8)
       yield* ctx.out.say(`Paymux demo: the "Integrate payment" console page as an API, on a fresh SQLite file\n  ${db}`)
+      // The demo's steps (and the webhook engine of its receiver) load only when it runs.
+      const DemoSteps = yield* Effect.promise(() => import("../demo/DemoSteps.ts"))
       const started = Date.now()
       yield* withStore({ ...ctx, db, announceKeyFile: false }, Effect.gen(function*() {
         yield* DemoSteps.merchantAndTier(n)

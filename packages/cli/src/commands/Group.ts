@@ -4,15 +4,15 @@
  *
  * @since 0.1.0
  */
-import { ChannelGroups } from "@paymux/admin"
 import * as Effect from "effect/Effect"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
+import { ChannelGroups } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 
 const create = Command.make("create", {
   merchant: merchantFlag,
@@ -37,7 +37,7 @@ const create = Command.make("create", {
 const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function*() {
-      const groups = yield* withStore(ctx, ChannelGroups.list(merchant))
+      const groups = yield* withStore(ctx, ofMerchant(merchant, ChannelGroups.list(merchant)))
       yield* ctx.out.result(groups, () =>
         Output.table(["ID", "NAME", "MODE", "MEMBERS"], groups.map((g) => [g.id, g.name, g.mode, g.members.map((m) => `${m.channel}=${m.weight}`).join(" ")])))
     }))).pipe(Command.withDescription("List a merchant's channel groups"))

@@ -3,7 +3,6 @@
  *
  * @since 0.1.0
  */
-import { Merchants } from "@paymux/admin"
 import type { Merchant, SubMerchant } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -12,8 +11,9 @@ import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
+import { Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 
 const merchantRow = (m: Merchant.Merchant) => [m.code, m.name, m.policy, m.defaultChannels.test, m.defaultChannels.live, Output.time(m.createdAt)]
 const merchantHeaders = ["CODE", "NAME", "POLICY", "DEFAULT TEST", "DEFAULT LIVE", "CREATED"]
@@ -91,7 +91,7 @@ const subCreate = Command.make("create", {
 const subList = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function*() {
-      const subs = yield* withStore(ctx, Merchants.listSubMerchants(merchant))
+      const subs = yield* withStore(ctx, ofMerchant(merchant, Merchants.listSubMerchants(merchant)))
       yield* ctx.out.result(subs, () => Output.table(["MERCHANT", "TIER", "NAME", "CHANNELS", "CREATED"], subs.map(subRow)))
     }))).pipe(Command.withDescription("List a merchant's sub-merchants"))
 

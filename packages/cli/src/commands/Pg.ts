@@ -4,12 +4,15 @@
  *
  * @since 0.1.0
  */
-import { PgCatalog } from "@paymux/domain"
+import type { PgCatalog } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Output from "../Output.ts"
 import { action } from "../Root.ts"
+
+// The catalog (and the schemas that decode it) loads when a pg command runs, not for --help.
+const loadCatalog = Effect.promise(() => import("@paymux/domain").then((domain) => domain.PgCatalog))
 
 const testSummary = (p: PgCatalog.PgProvider): string => {
   switch (p.test.kind) {
@@ -26,30 +29,33 @@ const requiredText = (f: PgCatalog.CredentialField): string =>
   typeof f.required === "boolean" ? (f.required ? "required" : "optional") : `required for ${f.required.join(", ")}`
 
 const list = Command.make("list", {}, () =>
-  action(({ out }) => {
-    const providers = PgCatalog.list(PgCatalog.builtIn)
-    return out.result(
+  action(({ out }) =>
+    Effect.gen(function*() {
+    const Catalog = yield* loadCatalog
+    const providers = Catalog.list(Catalog.builtIn)
+    return yield* out.result(
       providers.map((p) => ({
         code: p.code,
         displayName: p.displayName,
         localName: p.localName,
-        paymentTypes: PgCatalog.paymentTypesOf(p),
+        paymentTypes: Catalog.paymentTypesOf(p),
         test: p.test
       })),
       () =>
         Output.table(
           ["CODE", "NAME", "PAYMENT TYPES", "TEST"],
-          providers.map((p) => [p.code, p.displayName, PgCatalog.paymentTypesOf(p).join(","), testSummary(p)])
+          providers.map((p) => [p.code, p.displayName, Catalog.paymentTypesOf(p).join(","), testSummary(p)])
         ) + `\n\n${providers.length} PGs. Details: paymux pg show CODE`
     )
-  })).pipe(Command.withDescription("List the PG catalog"))
+  }))).pipe(Command.withDescription("List the PG catalog"))
 
 const show = Command.make("show", {
   code: Argument.String("code").pipe(Argument.withDescription("PG code, e.g. kcp or naverpay"))
 }, ({ code }) =>
   action(({ out }) =>
     Effect.gen(function*() {
-      const p = yield* Effect.fromResult(PgCatalog.get(PgCatalog.builtIn, code))
+      const Catalog = yield* loadCatalog
+      const p = yield* Effect.fromResult(Catalog.get(Catalog.builtIn, code))
       yield* out.result(p, () => {
         const lines = [
           Output.fields([
@@ -60,9 +66,9 @@ const show = Command.make("show", {
           ]),
           "",
           "Payment types and pay methods:",
-          Output.table(["TYPE", "PAY METHODS"], PgCatalog.paymentTypesOf(p).map((t) => [t, PgCatalog.payMethodsOf(p, t).join(", ") || "(none: identity verification)"])),
+          Output.table(["TYPE", "PAY METHODS"], Catalog.paymentTypesOf(p).map((t) => [t, Catalog.payMethodsOf(p, t).join(", ") || "(none: identity verification)"])),
           "",
-          "Credential fields (--cred name=value):",
+          "Credential fields (--cred name=value, or --cred-file for secrets):",
           Output.table(
             ["FIELD", "LABEL", "SECRET", "REQUIRED", "FORMAT"],
             p.credentialFields.map((f) => [f.name, f.label, f.secret ? "yes" : "no", requiredText(f), [f.maxLength ? `max ${f.maxLength}` : "", f.patternDescription ?? ""].filter(Boolean).join("; ")])

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type AdminError, type AdminServices, Channels, Resolve } from "@paymux/admin"
+import type { AdminError, AdminServices } from "@paymux/admin"
 import { ChannelTerms } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -13,6 +13,7 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
+import { Channels, Resolve } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, withStore } from "../Store.ts"
 

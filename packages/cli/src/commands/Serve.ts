@@ -4,13 +4,16 @@
  *
  * @since 0.1.0
  */
-import { Merchants } from "@paymux/admin"
 import * as Effect from "effect/Effect"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
+import { Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { layer, parseTarget, withStore } from "../Store.ts"
+
+// A socket error (EADDRINUSE, EACCES) is about the port; anything else (a bad --trusted-proxy) is not.
+const isErrnoError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string"
 
 /**
  * @since 0.1.0
@@ -31,7 +34,7 @@ export const command = Command.make("serve", {
       const server = yield* Effect.acquireRelease(
         Effect.tryPromise({
           try: () => PaymuxHttp.serve({ port, host, layer: layer(target, { announceKeyFile: false }), trustedProxies: trustedProxy, docs }),
-          catch: (e) => CliFailure.badInput(`cannot listen on ${host}:${port}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "pick another --port, or --port 0 for any free one")
+          catch: (e) => isErrnoError(e) ? CliFailure.badInput(`cannot listen on ${host}:${port}: ${e.code}`, "pick another --port, or --port 0 for any free one") : CliFailure.fromError(e)
         }),
         (s) => Effect.promise(() => s.close())
       )

@@ -5,7 +5,6 @@
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
-import { WebhookSigner, WebhookVerifier } from "@paymux/webhooks"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -17,6 +16,9 @@ import * as CliFailure from "../CliFailure.ts"
 import * as Output from "../Output.ts"
 import { action } from "../Root.ts"
 import { storedCommands } from "./WebhookStored.ts"
+
+// The signer and verifier load when sign or verify runs, not for --help.
+const loadWebhooks = Effect.promise(() => import("@paymux/webhooks"))
 
 const secretFlag = Flag.Redacted("secret").pipe(
   Flag.withDescription("The whsec_ secret; prefer the PAYMUX_WEBHOOK_SECRET environment variable to keep it out of shell history"),
@@ -48,6 +50,7 @@ const sign = Command.make("sign", {
   action(({ out }) =>
     Effect.gen(function*() {
       const key = yield* secretFrom(secret)
+      const { WebhookSigner } = yield* loadWebhooks
       const signer = yield* Effect.fromResult(WebhookSigner.makeResult({ secrets: [key] }))
       const bytes = yield* readBody(body)
       const ts = Option.getOrElse(timestamp, () => Math.floor(Date.now() / 1000))
@@ -69,6 +72,7 @@ const verify = Command.make("verify", {
   action(({ out }) =>
     Effect.gen(function*() {
       const key = yield* secretFrom(secret)
+      const { WebhookVerifier } = yield* loadWebhooks
       const verifier = yield* Effect.fromResult(WebhookVerifier.makeResult({ secrets: [key], toleranceSeconds: tolerance }))
       const bytes = yield* readBody(body)
       const headers: Record<string, string> = {}

@@ -4,7 +4,6 @@
  *
  * @since 0.1.0
  */
-import { Webhooks } from "@paymux/admin"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -14,8 +13,11 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
+import { Webhooks } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const secretNotice = (mode: string, secret: Redacted.Redacted<string>) =>
   [
@@ -78,11 +80,11 @@ const test = Command.make("test", { merchant: merchantFlag, mode: Flags.mode }, 
 
 const history = Command.make("history", {
   merchant: merchantFlag,
-  limit: Flag.Int("limit").pipe(Flag.withDescription("At most this many deliveries"), Flag.withDefault(20))
+  limit: Flags.boundedInt("limit", "At most this many deliveries", 1000).pipe(Flag.withDefault(20))
 }, ({ limit, merchant }) =>
   action((ctx) =>
     Effect.gen(function*() {
-      const all = yield* withStore(ctx, Webhooks.history(merchant, { limit }))
+      const all = yield* withStore(ctx, ofMerchant(merchant, Webhooks.history(merchant, { limit })))
       yield* ctx.out.result(all, () =>
         Output.table(
           ["DELIVERY", "MESSAGE", "MODE", "EVENT", "STATUS", "ATTEMPTS", "LAST STATUS", "CREATED"],
@@ -92,7 +94,7 @@ const history = Command.make("history", {
 
 const resend = Command.make("resend", {
   merchant: merchantFlag,
-  delivery: Argument.String("delivery").pipe(Argument.withDescription("Delivery id (paymux webhook history)"))
+  delivery: Argument.String("delivery").pipe(Argument.withDescription("Delivery id (paymux webhook history)"), Argument.filter((id) => uuid.test(id), () => "a delivery id is a UUID; paymux webhook history lists them"))
 }, ({ delivery, merchant }) =>
   action((ctx) =>
     Effect.gen(function*() {
@@ -103,7 +105,7 @@ const resend = Command.make("resend", {
 
 const dispatch = Command.make("dispatch", {
   once: Flag.Boolean("once").pipe(Flag.withDescription("Deliver what is due now, then exit (for cron); default: run until Ctrl-C"), Flag.withDefault(false)),
-  concurrency: Flag.Int("concurrency").pipe(Flag.withDescription("Deliveries in flight at once"), Flag.withDefault(8))
+  concurrency: Flags.boundedInt("concurrency", "Deliveries in flight at once", 100).pipe(Flag.withDefault(8))
 }, ({ concurrency, once }) =>
   action((ctx) =>
     Effect.gen(function*() {

@@ -5,8 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Whitelists } from "@paymux/admin"
-import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
+import type { Whitelists as WhitelistTypes } from "@paymux/admin"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Argument from "effect/cli/Argument"
@@ -14,6 +13,7 @@ import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import * as Output from "../Output.ts"
+import { Whitelists } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, withStore } from "../Store.ts"
 
@@ -22,12 +22,14 @@ const lenient = Flag.Boolean("lenient").pipe(
   Flag.withDefault(false)
 )
 
-const isAddress = (ip: string): boolean => !ip.includes("/") && Cidr.isValid(ip)
+// The engine loads when a whitelist command runs, not for --help.
+const loadEngine = Effect.promise(() => import("@paymux/whitelist"))
 
 const requireAddress = (ip: string) =>
-  isAddress(ip)
-    ? Effect.void
-    : Effect.fail(CliFailure.badInput(`${JSON.stringify(ip)} is not an IPv4 or IPv6 address`, "give one address such as 203.0.113.7 or 2001:db8::1"))
+  Effect.flatMap(loadEngine, ({ Cidr }) =>
+    !ip.includes("/") && Cidr.isValid(ip)
+      ? Effect.void
+      : Effect.fail(CliFailure.badInput(`${JSON.stringify(ip)} is not an IPv4 or IPv6 address`, "give one address such as 203.0.113.7 or 2001:db8::1")))
 
 /**
  * The answer to "may this address call?", printed the same way for given and stored rules.
@@ -59,11 +61,9 @@ export const printCheck = (out: Output.Output, result: CheckResult) =>
     if (!result.allowed) return yield* Effect.fail(CliFailure.negativeAnswer("Denied", `${result.ip} is not allowed`))
   })
 
-const checkAgainst = (rules: ReadonlyArray<string>, ip: string): CheckResult => {
-  const wl = Whitelist.compileSync(rules)
-  const match = Option.getOrUndefined(wl.matchingRule(ip))
-  return { ip, allowed: wl.allows(ip), enforced: true, rule: match }
-}
+const checkAgainst = (rules: ReadonlyArray<string>, ip: string): Effect.Effect<CheckResult, unknown> =>
+  Effect.flatMap(loadEngine, ({ Whitelist }) =>
+    Effect.map(Whitelist.compile(rules), (wl) => ({ ip, allowed: wl.allows(ip), enforced: true, rule: Option.getOrUndefined(wl.matchingRule(ip)) })))
 
 const normalize = Command.make("normalize", {
   cidrs: Argument.String("cidr").pipe(Argument.withDescription("CIDR blocks or addresses"), Argument.atLeast(1)),
@@ -71,6 +71,7 @@ const normalize = Command.make("normalize", {
 }, ({ cidrs, lenient }) =>
   action(({ out }) =>
     Effect.gen(function*() {
+      const { Cidr, CidrList, Whitelist } = yield* loadEngine
       const canonical = yield* Effect.try({
         try: () => cidrs.map((c) => Cidr.canonical(c, { lenient })),
         catch: (e) => e
@@ -96,8 +97,7 @@ const check = Command.make("check", {
     Effect.gen(function*() {
       yield* requireAddress(ip)
       if (cidr.length > 0) {
-        yield* Whitelist.compile(cidr)
-        return yield* printCheck(ctx.out, checkAgainst(cidr, ip))
+        return yield* printCheck(ctx.out, yield* checkAgainst(cidr, ip))
       }
       if (Option.isNone(merchant)) {
         return yield* Effect.fail(CliFailure.badInput("whitelist check needs --cidr rules or a --merchant", "paymux whitelist check --cidr 203.0.113.0/24 203.0.113.7"))
@@ -108,7 +108,7 @@ const check = Command.make("check", {
     }))
 ).pipe(Command.withDescription("Check an address against --cidr rules (no store) or a merchant's whitelist"))
 
-const printView = (out: Output.Output, view: Whitelists.WhitelistView, headline: string) =>
+const printView = (out: Output.Output, view: WhitelistTypes.WhitelistView, headline: string) =>
   out.result(view, () =>
     [
       headline,

@@ -3,12 +3,12 @@
  *
  * @since 0.1.0
  */
-import { ApiKeys, Channels, Merchants, Webhooks, Whitelists } from "@paymux/admin"
 import type { AdminError, AdminServices } from "@paymux/admin"
 import type { ChannelTerms } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Resolve from "../commands/Resolve.ts"
+import { ApiKeys, Channels, Merchants, Webhooks, Whitelists } from "../internal/lazy.ts"
 import * as Output from "../Output.ts"
 import * as DemoReceiver from "./DemoReceiver.ts"
 import type { Narrator } from "./Narrator.ts"

@@ -63,7 +63,22 @@ export const teardown: Runtime.Teardown = (exit, onExit) => {
   onExit(Runtime.getErrorExitCode(error))
 }
 
+/**
+ * A reader that goes away early (`paymux … | head`, EPIPE) is not an error of the command: stop
+ * writing to that stream quietly instead of crashing on an unhandled 'error' event.
+ */
+const ignoreClosedReader = (stream: NodeJS.WriteStream) => stream.on("error", () => stream.destroy())
+
+/** Calls `done` once everything written to `stream` so far has been handed to the OS. */
+const whenFlushed = (stream: NodeJS.WriteStream, done: () => void) => {
+  if (stream.destroyed || stream.writableLength === 0) return done()
+  // Writes complete in order, so the callback of an empty write runs after the earlier ones.
+  stream.write("", () => done())
+}
+
 const runMainWith = Runtime.makeRunMain(({ fiber, teardown }) => {
+  ignoreClosedReader(process.stdout)
+  ignoreClosedReader(process.stderr)
   const onSignal = () => fiber.interruptUnsafe()
   process.once("SIGINT", onSignal)
   process.once("SIGTERM", onSignal)
@@ -72,8 +87,10 @@ const runMainWith = Runtime.makeRunMain(({ fiber, teardown }) => {
     process.removeListener("SIGTERM", onSignal)
     teardown(exit, (code) => {
       process.exitCode = code
-      // Pending handles (a pg socket being closed, an unref'd timer) must not hold the exit.
-      setImmediate(() => process.exit(code))
+      // On a pipe, stdout writes beyond the pipe buffer are still queued: exit only once they are
+      // written, or `--json | jq` gets a truncated document. Pending handles (a pg socket being
+      // closed, an unref'd timer) must not hold the exit, hence the explicit exit after that.
+      whenFlushed(process.stdout, () => whenFlushed(process.stderr, () => process.exit(code)))
     })
   })
 })

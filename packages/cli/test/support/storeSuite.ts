@@ -177,7 +177,7 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
         expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "live", "--url", "http://example.com/hook"]), 2)
         expectExit(await run(["webhook", "test", "--merchant", M, "--mode", "live"]), 1)
         expectExit(await run(["webhook", "history", "--merchant", M]), 0)
-        expectExit(await run(["webhook", "resend", "--merchant", M, "no-such-delivery"]), 1)
+        expectExit(await run(["webhook", "resend", "--merchant", M, "00000000-0000-4000-8000-000000000000"]), 1)
         // The test send goes out directly, never through the outbox: nothing is queued to deliver.
         expect(expectExit(await run(["webhook", "dispatch", "--once", "--json"]), 0).json()).toEqual({ attempted: 0 })
       } finally {

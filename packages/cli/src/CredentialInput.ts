@@ -1,0 +1,100 @@
+/**
+ * Channel credentials from the command line: `--cred name=value` (repeatable), `--cred name=-`
+ * (the value from stdin) and `--cred-file PATH` (`name=value` lines; `-` reads stdin). The file
+ * and stdin keep secrets out of the process list and the shell history, so they are the
+ * preferred way for secret fields. Errors name the field or the line, never a value.
+ *
+ * @since 0.1.0
+ */
+import { readFile } from "node:fs/promises"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Flag from "effect/cli/Flag"
+import * as CliFailure from "./CliFailure.ts"
+
+/**
+ * `--cred name=value`, repeatable; `name=-` reads the value from stdin.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const credFlag = Flag.String("cred").pipe(
+  Flag.withDescription("A credential field as name=value (repeatable); name=- reads the value from stdin. paymux pg show CODE lists the fields"),
+  Flag.atLeast(0)
+)
+
+/**
+ * `--cred-file PATH`: one `name=value` per line (`#` comments and blank lines skipped); `-` is stdin.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const credFileFlag = Flag.String("cred-file").pipe(
+  Flag.withDescription("Read credential fields from a file of name=value lines (- for stdin); keeps secrets off the command line"),
+  Flag.optional
+)
+
+const hint = "give each field as name=value (paymux pg show CODE lists the names); secrets are best read from --cred-file or --cred name=-"
+
+const readStdin = (): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    process.stdin.on("data", (c: Buffer) => chunks.push(c))
+    process.stdin.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
+    process.stdin.once("error", reject)
+  })
+
+const stdin = (what: string) =>
+  Effect.tryPromise({
+    try: readStdin,
+    catch: () => CliFailure.badInput(`${what}: stdin could not be read`, hint)
+  })
+
+/** One `name=value`; `where` names the flag or line in an error (the value never appears). */
+const split = (text: string, where: string): Effect.Effect<readonly [string, string], CliFailure.CliFailure> => {
+  const eq = text.indexOf("=")
+  const name = eq === -1 ? "" : text.slice(0, eq).trim()
+  if (eq === -1 || name === "") {
+    return Effect.fail(CliFailure.badInput(`${where}: expected name=value${eq === -1 ? " (no \"=\" found)" : " (the name is empty)"}; the value is not shown`, hint))
+  }
+  return Effect.succeed([name, text.slice(eq + 1)] as const)
+}
+
+const parseFile = (text: string, path: string) =>
+  Effect.forEach(
+    text.split(/\r?\n/).map((line, i) => [line, i + 1] as const).filter(([line]) => line.trim() !== "" && !line.trimStart().startsWith("#")),
+    ([line, n]) => split(line, `--cred-file ${path} line ${n}`)
+  )
+
+/**
+ * The credential record the flags describe (`undefined` when none was given). Fields of the file
+ * come first; a `--cred` of the same name replaces them. Only one value may come from stdin.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const read = (creds: ReadonlyArray<string>, file: Option.Option<string>): Effect.Effect<Record<string, string> | undefined, CliFailure.CliFailure> =>
+  Effect.gen(function*() {
+    const pairs = yield* Effect.forEach(creds, (c) => split(c, "--cred"))
+    const fromStdin = pairs.filter(([, v]) => v === "-").map(([k]) => k)
+    const fileIsStdin = Option.isSome(file) && file.value === "-"
+    if (fromStdin.length + (fileIsStdin ? 1 : 0) > 1) {
+      return yield* Effect.fail(CliFailure.badInput("only one credential can be read from stdin", "put the others in a --cred-file"))
+    }
+    const entries: Array<readonly [string, string]> = []
+    if (Option.isSome(file)) {
+      const path = file.value
+      const text = fileIsStdin
+        ? yield* stdin("--cred-file -")
+        : yield* Effect.tryPromise({
+          try: () => readFile(path, "utf8"),
+          catch: (e) => CliFailure.badInput(`--cred-file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, hint)
+        })
+      entries.push(...yield* parseFile(text, path))
+    }
+    for (const [name, value] of pairs) {
+      // A value piped in usually ends with the newline of `echo` or of the file: drop one.
+      entries.push([name, value === "-" ? (yield* stdin(`--cred ${name}=-`)).replace(/\r?\n$/, "") : value])
+    }
+    return entries.length === 0 ? undefined : Object.fromEntries(entries)
+  })

@@ -1,0 +1,58 @@
+/**
+ * How a command line that does not parse is reported: as a CliFailure printed like every other
+ * failure (text on stderr, or `{ "error": … }` on stdout with `--json`), never with the value of
+ * a flag that may hold a secret. Help and `--version` keep effect/cli's own output.
+ */
+import * as Effect from "effect/Effect"
+import * as CliError from "effect/cli/CliError"
+import * as CliOutput from "effect/cli/CliOutput"
+import * as CliFailure from "../CliFailure.ts"
+import * as Output from "../Output.ts"
+
+/** Flags whose values are secrets or may contain one: their values are never quoted back. */
+const secretFlags: ReadonlySet<string> = new Set(["cred", "cred-file", "secret", "header"])
+
+/** Whether the line asks for JSON output (before any `--`), decided before parsing succeeds. */
+export const jsonRequested = (argv: ReadonlyArray<string>): boolean => {
+  const end = argv.indexOf("--")
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--json" || a === "--json=true")
+}
+
+const describe = (error: CliError.NonShowHelpErrors): string => {
+  if (error._tag === "InvalidValue" && error.kind === "flag" && secretFlags.has(error.option)) {
+    return `invalid value for --${error.option} (not shown: it may be a secret)`
+  }
+  return error.message
+}
+
+/** The parse failure of a command line as a bad-input failure (exit 2). */
+export const failureOf = (commandPath: ReadonlyArray<string>, errors: ReadonlyArray<CliError.NonShowHelpErrors>): CliFailure.CliFailure =>
+  CliFailure.badInput(errors.map(describe).join("; "), `${commandPath.join(" ")} --help lists the commands and flags`)
+
+/**
+ * A leading dash and a digit (`-5h`, `-1x`) is no paymux flag, but effect/cli would read it as
+ * short flags (`-5h` contains `-h`, so `--expires -5h` printed help and exited 0). Refuse it up
+ * front; plain negative numbers (`-1`) parse as values and each flag checks its own range.
+ */
+export const checkDashValues = (argv: ReadonlyArray<string>): CliFailure.CliFailure | undefined => {
+  const end = argv.indexOf("--")
+  const bad = (end === -1 ? argv : argv.slice(0, end)).find((a) => /^-\d/.test(a) && !/^-(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(a))
+  return bad === undefined
+    ? undefined
+    : CliFailure.badInput(`${JSON.stringify(bad)} is not a flag, and negative durations are not accepted`, "write values that start with a dash as --flag=VALUE; durations and limits are positive")
+}
+
+/** effect/cli's presenter with parse errors printed the paymux way. */
+export const presenter = (json: boolean) =>
+  CliOutput.layerPresenter({
+    present: (event) =>
+      event._tag === "InvalidInvocation"
+        ? Output.make(json).failure(failureOf(event.commandPath, event.errors))
+        : CliOutput.defaultPresenter.present(event)
+  })
+
+/** Runs `program` unless the line has a dash value `effect/cli` would misread (then exit 2). */
+export const guard = <A, E, R>(argv: ReadonlyArray<string>, program: Effect.Effect<A, E, R>): Effect.Effect<A, E | CliFailure.CliFailure, R> => {
+  const refused = checkDashValues(argv)
+  return refused === undefined ? program : Effect.andThen(Output.make(jsonRequested(argv)).failure(refused), Effect.fail(refused))
+}

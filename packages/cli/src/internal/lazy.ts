@@ -1,0 +1,32 @@
+/**
+ * The admin use cases, loaded on their first call. Every store-backed handler calls them, but
+ * `--help`, `pg` and the other stateless commands must not pay for loading the store, the
+ * webhook engine and the resolver (docs/cli.md, `npm run bench:startup`). Each export has the
+ * type of its `@paymux/admin` namespace; its functions return an Effect that imports the module
+ * first, so only functions that return an Effect may be called through it.
+ */
+import type * as Admin from "@paymux/admin"
+import * as Effect from "effect/Effect"
+
+const load = Effect.promise(() => import("@paymux/admin"))
+
+const onFirstCall = <K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Merchants" | "Resolve" | "Webhooks" | "Whitelists">(name: K): typeof Admin[K] =>
+  new Proxy({}, {
+    get: (_, fn: string) => (...args: Array<unknown>) =>
+      Effect.flatMap(load, (admin) => (admin[name] as unknown as Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>>)[fn]!(...args))
+  }) as typeof Admin[K]
+
+/** @internal */
+export const ApiKeys = onFirstCall("ApiKeys")
+/** @internal */
+export const ChannelGroups = onFirstCall("ChannelGroups")
+/** @internal */
+export const Channels = onFirstCall("Channels")
+/** @internal */
+export const Merchants = onFirstCall("Merchants")
+/** @internal */
+export const Resolve = onFirstCall("Resolve")
+/** @internal */
+export const Webhooks = onFirstCall("Webhooks")
+/** @internal */
+export const Whitelists = onFirstCall("Whitelists")

@@ -1,0 +1,159 @@
+/**
+ * What reaches the terminal or the pipe: complete `--json` through a slow pipe, a quiet end when
+ * the reader goes away, parse errors in the requested format and without secrets, escaped control
+ * characters, dates that always render, and the exit codes docs/cli.md promises (finding L4).
+ */
+import { execFileSync } from "node:child_process"
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { beforeAll, describe, expect, it } from "vitest"
+import { bin, expectExit, paymux, tempDir, transcript } from "./support/paymux.ts"
+import { keyEnv, seedChannels } from "./support/seed.ts"
+
+const dir = join(tempDir(), "output")
+mkdirSync(dir, { recursive: true })
+const big = join(dir, "big.db")
+const env = keyEnv()
+const bigMerchant = "imp00000011"
+const db = join(dir, "small.db")
+const m = "imp00000012"
+const run = (args: ReadonlyArray<string>, input?: string) => paymux(["--db", db, ...args], { env, ...(input === undefined ? {} : { input }) })
+
+/** `sh -c script` with the built binary as $P; stdout/stderr of the shell. */
+const shell = (script: string) =>
+  execFileSync("sh", ["-c", script], { env: { ...process.env, ...env, P: `${process.execPath} ${bin}` }, cwd: dir, encoding: "utf8" })
+
+beforeAll(() => {
+  // ~1.3 MB of `channel list --json`: far more than a pipe buffer (64 KiB).
+  seedChannels({ db: big, env, merchant: bigMerchant, channels: 2_000, nameLength: 100 })
+}, 120_000)
+
+describe("paymux output through pipes (M1, EPIPE)", () => {
+  it("writes a >1 MB --json list completely through a slow pipe, every time", () => {
+    const sizes: Array<number> = []
+    for (let i = 0; i < 3; i++) {
+      // The reader sleeps first, so the writer must wait for it: an exit before stdout drained
+      // would cut the document at a multiple of the pipe buffer.
+      shell(`$P --db big.db channel list -m ${bigMerchant} --json | (sleep 0.5; cat) > out.json; echo $? > rc`)
+      const text = readFileSync(join(dir, "out.json"), "utf8")
+      sizes.push(text.length)
+      expect(text.length).toBeGreaterThan(1_000_000)
+      expect(JSON.parse(text)).toHaveLength(2_000)
+    }
+    expect(new Set(sizes).size).toBe(1)
+  })
+
+  it("ends quietly (exit 0, nothing on stderr) when the reader closes early", () => {
+    shell(`{ $P --db big.db channel list -m ${bigMerchant} --json 2> epipe.err; echo $? > epipe.rc; } | head -c 300 > /dev/null`)
+    expect(readFileSync(join(dir, "epipe.err"), "utf8")).toBe("")
+    expect(readFileSync(join(dir, "epipe.rc"), "utf8").trim()).toBe("0")
+  })
+})
+
+describe("paymux parse errors and secrets (M6, L5, L8)", () => {
+  beforeAll(async () => {
+    expectExit(await run(["merchant", "create", "--name", "Out", "--code", m]), 0)
+  })
+
+  it("a malformed --cred names the flag, never the value, as JSON with --json", async () => {
+    const args = ["channel", "add", "-m", m, "--mode", "test", "--pg", "kcp", "--type", "window.general", "--methods", "card", "--cred", "site_key:SUPERSECRET2"]
+    const asJson = expectExit(await run([...args, "--json"]), 2)
+    expect(asJson.json().error).toMatchObject({ tag: "BadInput", exitCode: 2 })
+    expect(asJson.json().error.message).toContain("--cred")
+    const asText = expectExit(await run(args), 2)
+    expect(asText.stderr).toContain("--cred")
+    expect(asText.stdout).toBe("")
+    expect(asJson.stdout + asJson.stderr + asText.stdout + asText.stderr).not.toContain("SUPERSECRET2")
+  })
+
+  it("any command-line error is one JSON document on stdout with --json (exit 2)", async () => {
+    for (const args of [["whitelist", "check", "--bogus", "1.1.1.1", "--json"], ["pg", "show", "--json"], ["nonsense", "--json"], ["webhook", "history", "-m", m, "--limit", "0", "--json"]]) {
+      const r = expectExit(await paymux(args), 2)
+      expect(r.json().error).toMatchObject({ exitCode: 2 })
+    }
+  })
+
+  it("reads channel secrets from --cred-file and from stdin (--cred name=-)", async () => {
+    const file = join(dir, "kcp.cred")
+    writeFileSync(file, "# KCP test credential\nsite_key=FILESECRET1\n", { mode: 0o600 })
+    const add = (extra: ReadonlyArray<string>, input?: string) =>
+      run(["channel", "add", "-m", m, "--mode", "live", "--pg", "kcp", "--mid", `L${extra.length}${input === undefined ? "F" : "S"}`, "--type", "window.general", "--methods", "card", ...extra, "--json"], input)
+    const fromFile = expectExit(await add(["--cred-file", file]), 0).json()
+    expect(fromFile.credentials.site_key).not.toContain("FILESECRET1")
+    expect(Object.keys(fromFile.credentials)).toContain("site_key")
+    const fromStdin = expectExit(await add(["--cred", "site_key=-"], "STDINSECRET1\n"), 0).json()
+    expect(Object.keys(fromStdin.credentials)).toContain("site_key")
+    const badLine = join(dir, "bad.cred")
+    writeFileSync(badLine, "site_key FILESECRET2\n")
+    const refused = expectExit(await add(["--cred-file", badLine]), 2)
+    expect(refused.json().error.message).toContain("line 1")
+    expectExit(await add(["--cred-file", join(dir, "missing.cred")]), 2)
+    expectExit(await add(["--cred", "site_key=-", "--cred-file", "-"], "x"), 2)
+    expect(transcript.join("\n")).not.toMatch(/FILESECRET|STDINSECRET/)
+  })
+
+  it("masks the password of a URL in error messages", async () => {
+    const r = expectExit(await run(["webhook", "set", "-m", m, "--mode", "live", "--url", "https://a:SUPERSECRETPW@example.com/"]), 2)
+    const j = expectExit(await run(["webhook", "set", "-m", m, "--mode", "live", "--url", "https://a:SUPERSECRETPW@example.com/", "--json"]), 2)
+    expect(r.stderr + j.stdout).not.toContain("SUPERSECRETPW")
+    expect(r.stderr).toContain("***")
+  })
+})
+
+describe("paymux text output is safe and total (M4, M5)", () => {
+  it("renders an API key whose expiry no date can hold", async () => {
+    expectExit(await run(["apikey", "issue", "-m", m, "--name", "far", "--expires", "99999999d"]), 0)
+    const list = expectExit(await run(["apikey", "list", "-m", m]), 0)
+    expect(list.stdout).toContain("far")
+    expect(list.stdout).toContain("not a representable date")
+  })
+
+  it("never writes a stored string's control characters raw to the terminal", async () => {
+    const url = "http://127.0.0.1:18500/ok\r\nlive URL:        https://evil.example/\u001b[2K\u001b[31mRED"
+    const set = await run(["webhook", "set", "-m", m, "--mode", "test", "--url", url])
+    // Refusing such a URL on input is fine too; storing it must not reach the terminal raw.
+    expect([0, 2]).toContain(set.code)
+    const show = expectExit(await run(["webhook", "show", "-m", m]), 0)
+    for (const r of [set, show]) {
+      expect(r.stdout + r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/)
+    }
+    if (set.code === 0) expect(show.stdout).toContain("\\x1b[31mRED")
+  })
+})
+
+describe("paymux exit codes (L4)", () => {
+  it("list commands of an unknown merchant are not found (exit 1)", async () => {
+    for (const list of [["apikey", "list"], ["group", "list"], ["webhook", "history"], ["submerchant", "list"]]) {
+      expectExit(await run([...list, "-m", "imp99999999"]), 1)
+    }
+  })
+
+  it("refuses a negative --expires, a zero or negative --limit, a huge --concurrency and a malformed delivery id (exit 2)", async () => {
+    const negative = expectExit(await run(["apikey", "issue", "-m", m, "--expires", "-5h"]), 2)
+    expect(negative.stdout).toBe("")
+    expectExit(await run(["apikey", "issue", "-m", m, "--expires=-5h"]), 2)
+    expectExit(await run(["webhook", "history", "-m", m, "--limit", "-1"]), 2)
+    expectExit(await run(["webhook", "history", "-m", m, "--limit", "0"]), 2)
+    expectExit(await run(["webhook", "dispatch", "--once", "--concurrency", "10000000"]), 2)
+    expectExit(await run(["webhook", "resend", "-m", m, "nope"]), 2)
+    const keys = expectExit(await run(["apikey", "list", "-m", m, "--json"]), 0).json<Array<{ name: string }>>()
+    expect(keys.map((k) => k.name)).toEqual(["far"])
+  })
+
+  it("a --db that is a directory or another program's file fails (exit 3) and leaves nothing behind", async () => {
+    const place = join(dir, "stray")
+    mkdirSync(join(place, "folder"), { recursive: true })
+    writeFileSync(join(place, "notes.txt"), "not a database\n")
+    expectExit(await paymux(["--db", join(place, "folder"), "merchant", "list"]), 3)
+    expectExit(await paymux(["--db", join(place, "notes.txt"), "merchant", "list"]), 3)
+    expectExit(await paymux(["--db", join(place, "absent", "x.db"), "merchant", "list"]), 3)
+    expect(readdirSync(place).sort()).toEqual(["folder", "notes.txt"])
+    expect(readdirSync(join(place, "folder"))).toEqual([])
+  })
+
+  it("serve --trusted-proxy with host bits set is a CIDR error (exit 2)", async () => {
+    const r = expectExit(await paymux(["--db", join(dir, "serve.db"), "serve", "--port", "0", "--trusted-proxy", "1.1.1.1/24"], { env }), 2)
+    expect(r.stderr).not.toContain("cannot listen")
+    expect(r.stderr).toContain("1.1.1.0/24")
+  })
+})
