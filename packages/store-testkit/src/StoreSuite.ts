@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { Outbox } from "@paymux/webhooks"
+import type { Outbox } from "@paymux/store"
 import type { Effect, Layer, Scope } from "effect"
 import { describe, expect, it } from "vitest"
 import { atomicity } from "./internal/atomicity.ts"

@@ -3,7 +3,7 @@
  * the declared capabilities, and the tuning knobs.
  */
 import type { Store } from "@paymux/store"
-import type { Outbox } from "@paymux/webhooks"
+import type { Outbox } from "@paymux/store"
 import { Effect, type Layer, type Scope } from "effect"
 
 export type StoreServices = Store.Services
