@@ -28,3 +28,15 @@ export const tier = Flag.String("tier").pipe(Flag.withDescription("Tier code of 
  * @category flags
  */
 export const name = Flag.String("name").pipe(Flag.withDescription("Display name"))
+
+/**
+ * `--allow-private-webhooks`: lets merchants' webhook URLs reach loopback and private networks
+ * (RFC 1918, `fc00::/7`) from this process. Off by default.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const allowPrivateWebhooks = Flag.Boolean("allow-private-webhooks").pipe(
+  Flag.withDescription("Let webhook URLs reach loopback and private networks (off: public addresses only)"),
+  Flag.withDefault(false)
+)

@@ -166,7 +166,7 @@ describe("UrlGuard", () => {
     `64:FF9B:0:0:0:0:${hex(ip)}`
   ]
 
-  test.prop([ipv4], { numRuns: 2000 })("IPv4 and every IPv6 form that carries it classify as the oracle says", (ip) => {
+  test.prop([ipv4], { numRuns: 1000 })("IPv4 and every IPv6 form that carries it classify as the oracle says", (ip) => {
     const expected = oracle(ip)
     expect(kindOf(ip)).toBe(expected)
     for (const form of forms(ip)) expect([form, kindOf(form)]).toEqual([form, expected])
