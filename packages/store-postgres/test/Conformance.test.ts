@@ -15,7 +15,7 @@ if (requirePg("Conformance.test.ts")) {
       const sql = yield* SqlClient.SqlClient
       for (const s of schemas) yield* sql.unsafe(`DROP SCHEMA IF EXISTS "${s}" CASCADE`)
     }).pipe(Effect.provide(PostgresStore.layerClient({ url }))))
-  })
+  }, 120_000) // one schema per test: dropping them all outlasts the default 10 s on a busy machine
 
   const currentSchema = Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
