@@ -300,16 +300,20 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
     const claimer = yield* Effect.gen(function*() {
       while (true) {
         const tokens = yield* Queue.takeBetween(idle, 1, s.batchSize)
-        const batch = yield* claimOnce(s, outbox, tokens.length)
-        let unused = tokens.length
-        for (const delivery of batch) {
-          // Still working on it (its lease lapsed and came back to us): never start it twice.
-          if (working.has(delivery.id)) continue
-          unused--
-          yield* launch(delivery)
-        }
-        if (unused > 0) yield* Queue.offerAll(idle, Array.from({ length: unused }, () => true as const))
-        if (batch.length < tokens.length) yield* Effect.sleep(s.pollIntervalMillis)
+        // Claimed rows are launched before a shutdown can stop the claimer, so none is stranded.
+        const claimed = yield* Effect.uninterruptible(Effect.gen(function*() {
+          const batch = yield* claimOnce(s, outbox, tokens.length)
+          let unused = tokens.length
+          for (const delivery of batch) {
+            // Still working on it (its lease lapsed and came back to us): never start it twice.
+            if (working.has(delivery.id)) continue
+            unused--
+            yield* launch(delivery)
+          }
+          if (unused > 0) yield* Queue.offerAll(idle, Array.from({ length: unused }, () => true as const))
+          return batch.length
+        }))
+        if (claimed < tokens.length) yield* Effect.sleep(s.pollIntervalMillis)
       }
     }).pipe(Effect.interruptible, Effect.forkDetach)
     yield* Effect.addFinalizer(() =>
