@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import type { PaymentChannel, PgCatalog, WebhookSettings } from "@paymux/domain"
-import type { Dispatcher } from "@paymux/webhooks"
+import type { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Effect, type Layer, ManagedRuntime } from "effect"
 import * as Layer_ from "effect/Layer"
 import { Actor, type ActorInfo, Catalog } from "./AdminContext.ts"
@@ -118,6 +118,8 @@ export const make = async (options: {
   readonly store: StoreLayer
   readonly catalog?: PgCatalog.PgCatalog
   readonly actor?: ActorInfo
+  /** Which loopback or private webhook targets are allowed (default `refuse`); see `Webhooks.PrivateTargets`. */
+  readonly privateTargets?: UrlGuard.PrivateTargets
 }): Promise<Paymux> => {
   const runtime = ManagedRuntime.make(Layer_.mergeAll(options.store, ResolverCache.layer(), AccessCache.layer()))
   await runtime.runPromiseExit(Effect.void).then(unwrap)
@@ -125,6 +127,7 @@ export const make = async (options: {
     let e = effect
     if (options.catalog !== undefined) e = Effect.provideService(e, Catalog, options.catalog)
     if (options.actor !== undefined) e = Effect.provideService(e, Actor, options.actor)
+    if (options.privateTargets !== undefined) e = Effect.provideService(e, Webhooks.PrivateTargets, options.privateTargets)
     return e
   }
   const run = <F extends UseCase>(f: F): Promised<F> =>

@@ -2,12 +2,17 @@
  * Webhook settings per mode, signing secrets and their rotation, the test send, delivery history
  * and resend, the readiness check, and emitting notifications through the outbox.
  *
+ * Whether a webhook may reach loopback or private addresses is the host's decision, not a
+ * merchant's: the `PrivateTargets` reference, `refuse` unless the host provides another value
+ * (`paymux serve --allow-private-webhooks` provides `allow`; the CLI acting locally, `test-mode`).
+ *
  * @since 0.1.0
  */
 import { type ChannelTerms, Identifiers, WebhookSettings } from "@paymux/domain"
-import { Repositories, StoreError, Transaction } from "@paymux/store"
-import { type Delivery, Dispatcher, Outbox, WebhookSecret, WebhookSigner } from "@paymux/webhooks"
-import { Clock, Effect, type Redacted, Result } from "effect"
+import { type Delivery, Outbox, Repositories, StoreError, Transaction } from "@paymux/store"
+import { Dispatcher, type UrlGuard } from "@paymux/webhook-delivery"
+import { WebhookSecret, WebhookSigner } from "@paymux/webhooks"
+import { Clock, Context, Effect, type Redacted, Result } from "effect"
 import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
@@ -29,21 +34,26 @@ export interface SettingsView {
 
 const merchantCode = (code: string) => Effect.fromResult(Identifiers.decodeMerchantCode(code))
 
-// The outbox's failures in the store's terms, each keeping its meaning: a missing delivery is
-// NotFound, a lost lease or a conflicting write is a Conflict, only Unavailable is retryable.
-const fromOutbox = (e: Outbox.OutboxError): StoreError.StoreError => {
-  const r = e.reason
-  switch (r._tag) {
-    case "NotFound":
-      return StoreError.notFound("delivery", r.deliveryId)
-    case "LeaseLost":
-      return StoreError.conflict("delivery", r.deliveryId, e.message)
-    case "Conflict":
-      return StoreError.conflict("delivery", "-", r.detail)
-    case "Unavailable":
-      return StoreError.unavailable(r.detail, e)
-  }
-}
+/**
+ * Which non-public addresses test sends and deliveries may reach (see `UrlGuard.PrivateTargets`).
+ * Defaults to `refuse`: no merchant URL reaches the host's own network unless the host opts in.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export const PrivateTargets: Context.Reference<UrlGuard.PrivateTargets> = Context.Reference<UrlGuard.PrivateTargets>(
+  "@paymux/admin/Webhooks/PrivateTargets",
+  { defaultValue: () => "refuse" }
+)
+
+/**
+ * Runs an effect with the given private-target policy.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withPrivateTargets = (privateTargets: UrlGuard.PrivateTargets) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(self, PrivateTargets, privateTargets)
 
 /**
  * @since 0.1.0
@@ -164,24 +174,36 @@ export const signerFor = (merchant: string, mode: ChannelTerms.Mode): Effect.Eff
   })
 
 /**
- * A dispatcher configuration that signs each delivery with its merchant's current secrets for
- * the delivery's mode.
+ * Dispatcher settings a host may pass; where deliveries go, how they are signed and which
+ * private targets they may reach come from the store and the `PrivateTargets` reference.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DispatchOptions = Omit<Dispatcher.Options, "privateTargets">
+
+/**
+ * A dispatcher configuration that sends each delivery to its merchant's URL of the delivery's
+ * mode as configured at the time of the attempt (so a fixed URL also fixes pending retries and
+ * resends), signed with that mode's current secrets. A delivery whose merchant has no URL for
+ * the mode any more is dead-lettered.
  *
  * @since 0.1.0
  * @category getters
  */
-export const dispatcherConfig = (
-  options: Omit<Dispatcher.Config, "signer"> = {}
-): Effect.Effect<Dispatcher.Config, never, AdminServices> =>
+export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<Dispatcher.Config, never, AdminServices> =>
   Effect.gen(function*() {
     const context = yield* Effect.context<AdminServices>()
-    return {
-      ...options,
-      // Setting a URL creates its secret, so a queued delivery always has one; a missing secret
-      // is a broken store, reported by the dispatcher as a crashed attempt.
-      signer: (delivery: Delivery.Delivery) =>
-        signerFor(delivery.merchant ?? "", delivery.mode).pipe(Effect.provide(context), Effect.orDie)
-    }
+    const privateTargets = yield* PrivateTargets
+    const endpoint = (delivery: Delivery.Delivery) =>
+      Effect.gen(function*() {
+        const code = yield* merchantCode(delivery.merchant ?? "")
+        const settings = yield* (yield* Repositories.WebhookSettingsRepository).get(code)
+        const url = settings.urls[delivery.mode]
+        if (url === undefined) return undefined
+        return { url, signer: yield* signerFor(code, delivery.mode) }
+      }).pipe(Effect.provide(context))
+    return { ...options, privateTargets, endpoint }
   })
 
 /**
@@ -191,7 +213,7 @@ export const dispatcherConfig = (
  * @category use cases
  */
 export const deliverDue = (
-  options: Omit<Dispatcher.Config, "signer"> = {}
+  options: DispatchOptions = {}
 ): Effect.Effect<{ readonly attempted: number }, never, AdminServices> =>
   Effect.flatMap(dispatcherConfig(options), Dispatcher.drain)
 
@@ -203,13 +225,14 @@ export const deliverDue = (
  * @category use cases
  */
 export const runDispatcher = (
-  options: Omit<Dispatcher.Config, "signer"> = {}
+  options: DispatchOptions = {}
 ): Effect.Effect<never, never, AdminServices> =>
   Effect.flatMap(dispatcherConfig(options), Dispatcher.run)
 
 /**
  * Posts a signed `Webhook.Test` notification to the saved URL of the mode at once and reports the
- * receiver's answer. Live URLs pass the SSRF guard (https, public addresses only).
+ * receiver's answer. The URL passes the SSRF guard (live: https; loopback and private addresses
+ * only as `PrivateTargets` allows); a refused or redirecting URL reports no response excerpt.
  *
  * @since 0.1.0
  * @category use cases
@@ -217,7 +240,7 @@ export const runDispatcher = (
 export const test = (
   merchant: string,
   mode: ChannelTerms.Mode,
-  options: Pick<Dispatcher.Config, "resolver" | "connectTimeoutMillis" | "totalTimeoutMillis"> = {}
+  options: Pick<Dispatcher.Options, "resolver" | "connectTimeoutMillis" | "totalTimeoutMillis"> = {}
 ): Effect.Effect<Dispatcher.TestSendResult & { readonly url: string }, AdminError, AdminServices> =>
   Effect.gen(function*() {
     const code = yield* merchantCode(merchant)
@@ -226,7 +249,7 @@ export const test = (
     const url = settings.urls[mode]
     if (url === undefined) return yield* new WebhookNotSent({ reason: `no ${mode} webhook URL is saved` })
     const signer = yield* signerFor(code, mode)
-    const result = yield* Dispatcher.testSend(url, { ...options, signer, mode })
+    const result = yield* Dispatcher.testSend(url, { ...options, signer, mode, privateTargets: yield* PrivateTargets })
     yield* audit({ merchant: code, action: "webhook.test", target: mode, after: { url, ok: result.ok, httpStatus: result.httpStatus } })
     return { ...result, url }
   })
@@ -261,7 +284,7 @@ export const emit = (input: {
       payload: input.payload,
       contentType: settings.contentType === "json" ? "application/json" : "application/x-www-form-urlencoded",
       ...(input.subject === undefined ? {} : { subject: input.subject })
-    }, now).pipe(Effect.mapError(fromOutbox))
+    }, now)
   })
 
 /**
@@ -274,11 +297,12 @@ export const history = (merchant: string, options: { readonly limit?: number } =
   Effect.gen(function*() {
     const code = yield* merchantCode(merchant)
     const outbox = yield* Outbox.Outbox
-    return yield* outbox.history({ merchant: code, limit: options.limit ?? 50 }).pipe(Effect.mapError(fromOutbox))
+    return yield* outbox.history({ merchant: code, limit: options.limit ?? 50 })
   })
 
 /**
- * Queues the same message again (same `webhook-id`, so receivers deduplicate).
+ * Queues the same message again (same `webhook-id`, so receivers deduplicate). It goes to the
+ * merchant's URL of the mode as configured when it is sent, not the one the original went to.
  *
  * @since 0.1.0
  * @category use cases
@@ -287,9 +311,9 @@ export const resend = (merchant: string, deliveryId: string): Effect.Effect<Deli
   Effect.gen(function*() {
     const code = yield* merchantCode(merchant)
     const outbox = yield* Outbox.Outbox
-    const found = yield* outbox.get(deliveryId).pipe(Effect.mapError(fromOutbox))
-    if (found.delivery.merchant !== code) return yield* StoreError.notFound("delivery", deliveryId)
-    const again = yield* outbox.resend(deliveryId, yield* Clock.currentTimeMillis).pipe(Effect.mapError(fromOutbox))
+    const found = yield* outbox.get(deliveryId)
+    if (found.delivery.merchant !== code) return yield* Outbox.notFound(deliveryId)
+    const again = yield* outbox.resend(deliveryId, yield* Clock.currentTimeMillis)
     yield* audit({ merchant: code, action: "webhook.resend", target: deliveryId, after: { id: again.id, messageId: again.messageId } })
     return again
   })

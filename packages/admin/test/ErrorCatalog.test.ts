@@ -4,9 +4,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { type AdminFailure, ErrorCatalog, Merchants, Paymux, PaymuxError, PaymuxErrorBase, ResolverCache, Webhooks } from "@paymux/admin"
-import { KeyProvider, Memory } from "@paymux/store"
+import { KeyProvider, Memory, Outbox, StoreError } from "@paymux/store"
 import { SqliteStore } from "@paymux/store-sqlite"
-import { Outbox } from "@paymux/webhooks"
 import { Effect, Exit, Layer } from "effect"
 
 const dir = mkdtempSync(join(tmpdir(), "paymux-errors-"))
@@ -163,25 +162,24 @@ describe("facade errors (first-use findings)", () => {
 
 describe("outbox failures keep their meaning", () => {
   const layer = Layer.merge(Memory.layer(), ResolverCache.layer())
-  const failingHistory = (reason: Outbox.OutboxErrorReason) =>
+  const failingHistory = (error: StoreError.StoreError) =>
     Effect.gen(function*() {
       const outbox = yield* Outbox.Outbox
       const shop = yield* Merchants.create({ name: "Outbox Shop" })
       return yield* Effect.flip(Webhooks.history(shop.code).pipe(
-        Effect.provideService(Outbox.Outbox, { ...outbox, history: () => Effect.fail(new Outbox.OutboxError({ reason })) })
+        Effect.provideService(Outbox.Outbox, { ...outbox, history: () => Effect.fail(error) })
       ))
     }).pipe(Effect.provide(layer))
 
   it.effect("a missing delivery is not-found, a conflict or lost lease is conflict, only unavailable is retryable", () =>
     Effect.gen(function*() {
-      const notFound = yield* failingHistory({ _tag: "NotFound", deliveryId: "d1" })
+      const notFound = yield* failingHistory(StoreError.notFound("delivery", "d1"))
       expect(ErrorCatalog.classify(notFound).code).toBe("not-found")
-      const conflict = yield* failingHistory({ _tag: "Conflict", detail: "written twice" })
+      const conflict = yield* failingHistory(StoreError.conflict("delivery", "d1", "the lease of worker w1 was lost"))
       expect(ErrorCatalog.classify(conflict).code).toBe("conflict")
-      const lease = yield* failingHistory({ _tag: "LeaseLost", deliveryId: "d1", workerId: "w1" })
-      expect(ErrorCatalog.classify(lease).code).toBe("conflict")
-      const down = yield* failingHistory({ _tag: "Unavailable", detail: "disk full" })
+      const down = yield* failingHistory(StoreError.unavailable("disk full"))
       expect(ErrorCatalog.classify(down).code).toBe("store-unavailable")
+      expect(ErrorCatalog.entry("store-unavailable").retryable && !ErrorCatalog.entry("conflict").retryable).toBe(true)
     }))
 })
 

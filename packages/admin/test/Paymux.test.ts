@@ -26,7 +26,8 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
 const setup = async () => {
-  const paymux = await Paymux.make({ store: Memory.layer(), actor: { kind: "user", id: "tester" } })
+  // The receiver listens on 127.0.0.1: test-mode webhooks may reach loopback here.
+  const paymux = await Paymux.make({ store: Memory.layer(), actor: { kind: "user", id: "tester" }, privateTargets: "test-mode" })
   const merchant = await paymux.merchants.create({ name: "Demo Shop" })
   return { paymux, merchant }
 }

@@ -41,3 +41,12 @@ export const boundedInt = (name: string, description: string, max: number) =>
     Flag.withDescription(`${description} (1-${max})`),
     Flag.filter((n) => n >= 1 && n <= max, (n) => `--${name} must be between 1 and ${max}, got ${n}`)
   )
+
+/**
+ * `--allow-private-webhooks`: lets merchants' webhook URLs reach loopback and private networks
+ * (RFC 1918, `fc00::/7`) from this process. Off by default.
+ */
+export const allowPrivateWebhooks = Flag.Boolean("allow-private-webhooks").pipe(
+  Flag.withDescription("Let webhook URLs reach loopback and private networks (off: public addresses only)"),
+  Flag.withDefault(false)
+)

@@ -1,6 +1,6 @@
 import { KeyProvider, SqlStore } from "@paymux/store"
 import { StoreSuite } from "@paymux/store-testkit"
-import { Outbox } from "@paymux/webhooks"
+import { Outbox } from "@paymux/store"
 import { Context, Effect, Layer, type Scope } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { PostgresStore } from "../src/index.ts"

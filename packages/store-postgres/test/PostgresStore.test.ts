@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
-import { Outbox } from "@paymux/webhooks"
+import { Outbox } from "@paymux/store"
 import { Effect, Exit, Layer, Redacted } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { PostgresStore } from "../src/index.ts"

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
-import { Outbox } from "@paymux/webhooks"
+import { Outbox } from "@paymux/store"
 import Database from "better-sqlite3"
 import { Effect, Exit, Layer, Redacted, Tracer } from "effect"
 import { SqliteStore } from "../src/index.ts"
@@ -124,11 +124,11 @@ describe("SqliteStore: round trips", () => {
       expect(first.map((d) => d.id)).toEqual(["d0", "d1"])
       expect((yield* outbox.claim({ workerId: "w2", now: 200, leaseMillis: 1000, limit: 5 })).map((d) => d.id)).toEqual(["d2"])
       yield* outbox.recordAttempt({
-        deliveryId: "d0", number: 1, workerId: "w1", startedAt: 150, latencyMillis: 3.5, httpStatus: 200, error: null,
+        deliveryId: "d0", number: 1, workerId: "w1", url: "https://x.test/h", startedAt: 150, latencyMillis: 3.5, httpStatus: 200, error: null,
         responseExcerpt: "ok", outcome: "delivered"
       }, { now: 160 })
       yield* outbox.complete({ deliveryId: "d0", workerId: "w1", now: 170 })
-      expect(reasonOf(yield* Effect.exit(outbox.complete({ deliveryId: "d1", workerId: "w2", now: 170 })))).toBe("LeaseLost")
+      expect(reasonOf(yield* Effect.exit(outbox.complete({ deliveryId: "d1", workerId: "w2", now: 170 })))).toBe("Conflict")
       // w1 crashed holding d1: after the lease lapses another worker gets it; d0 stays done.
       expect((yield* outbox.claim({ workerId: "w3", now: 1200, leaseMillis: 1000, limit: 5 })).map((d) => d.id)).toEqual(["d1", "d2"])
       const h = yield* outbox.get("d0")

@@ -7,7 +7,7 @@
  */
 import { performance } from "node:perf_hooks"
 import { Repositories, type Store } from "@paymux/store"
-import { Outbox } from "@paymux/webhooks"
+import { Outbox } from "@paymux/store"
 import { Effect, type Layer } from "effect"
 import { channel as fixtureChannel, merchant, merchantCode as code } from "./StoreFixtures.ts"
 

@@ -3,8 +3,7 @@
  *
  * @since 0.1.0
  */
-import { KeyProvider, SqlStore } from "@paymux/store"
-import type { Outbox } from "@paymux/webhooks"
+import { KeyProvider, type Outbox, SqlStore } from "@paymux/store"
 import { type Context, Effect, Layer, type Scope } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { describe, expect, it } from "vitest"

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Outbox } from "@paymux/webhooks"
+import * as Outbox from "./Outbox.ts"
 import { Context, type Effect, Layer } from "effect"
 import { AuditLog } from "./AuditLog.ts"
 import { makeChannels, makeGroups, makeMerchants, makeSubMerchants } from "./internal/memory/entities.ts"

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Outbox } from "@paymux/webhooks"
+import * as Outbox from "./Outbox.ts"
 import { Context, Effect, Layer } from "effect"
 import * as Sql from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"

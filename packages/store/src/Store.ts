@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Outbox } from "@paymux/webhooks"
+import type * as Outbox from "./Outbox.ts"
 import type { AuditLog } from "./AuditLog.ts"
 import type { KeyProvider } from "./KeyProvider.ts"
 import type {

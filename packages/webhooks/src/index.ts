@@ -5,27 +5,7 @@
 /**
  * @since 0.1.0
  */
-export * as Delivery from "./Delivery.ts"
-/**
- * @since 0.1.0
- */
-export * as Dispatcher from "./Dispatcher.ts"
-/**
- * @since 0.1.0
- */
 export * as Notification from "./Notification.ts"
-/**
- * @since 0.1.0
- */
-export * as Outbox from "./Outbox.ts"
-/**
- * @since 0.1.0
- */
-export * as RetryPolicy from "./RetryPolicy.ts"
-/**
- * @since 0.1.0
- */
-export * as UrlGuard from "./UrlGuard.ts"
 /**
  * @since 0.1.0
  */

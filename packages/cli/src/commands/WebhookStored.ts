@@ -2,6 +2,10 @@
  * The store-backed `paymux webhook` subcommands: settings per mode, signing-secret rotation,
  * test send, delivery history, resend and the delivery worker (`dispatch`). A new signing secret is printed once, when created.
  *
+ * `webhook test` is the operator acting locally: a test URL may be loopback (a receiver on this
+ * machine). `webhook dispatch` sends merchants' queued notifications, so like `paymux serve` it
+ * refuses loopback and private targets unless `--allow-private-webhooks` is given.
+ *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
@@ -70,7 +74,7 @@ const test = Command.make("test", { merchant: merchantFlag, mode: Flags.mode }, 
   action((ctx) =>
     Effect.gen(function*() {
       yield* ctx.out.say(`Sending a signed Webhook.Test to the saved ${mode} URL...`)
-      const result = yield* withStore(ctx, Webhooks.test(merchant, mode))
+      const result = yield* withStore(ctx, Webhooks.test(merchant, mode).pipe(Webhooks.withPrivateTargets("test-mode")))
       yield* ctx.out.result(result, () =>
         result.ok
           ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
@@ -100,22 +104,24 @@ const resend = Command.make("resend", {
     Effect.gen(function*() {
       const again = yield* withStore(ctx, Webhooks.resend(merchant, delivery))
       yield* ctx.out.result(again, () =>
-        `Queued ${again.id}: the same message ${again.messageId} to ${again.url}.\nIt goes out with the next run of: paymux webhook dispatch`)
+        `Queued ${again.id}: the same message ${again.messageId}, to the ${again.mode} URL configured when it is sent.\nIt goes out with the next run of: paymux webhook dispatch`)
     }))).pipe(Command.withDescription("Queue a delivery again (same webhook-id, so receivers deduplicate)"))
 
 const dispatch = Command.make("dispatch", {
   once: Flag.Boolean("once").pipe(Flag.withDescription("Deliver what is due now, then exit (for cron); default: run until Ctrl-C"), Flag.withDefault(false)),
-  concurrency: Flags.boundedInt("concurrency", "Deliveries in flight at once", 100).pipe(Flag.withDefault(8))
-}, ({ concurrency, once }) =>
+  concurrency: Flags.boundedInt("concurrency", "Deliveries in flight at once", 100).pipe(Flag.withDefault(8)),
+  allowPrivate: Flags.allowPrivateWebhooks
+}, ({ allowPrivate, concurrency, once }) =>
   action((ctx) =>
     Effect.gen(function*() {
+      const policy = Webhooks.withPrivateTargets(allowPrivate ? "allow" : "refuse")
       if (once) {
-        const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency }))
+        const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency }).pipe(policy))
         return yield* ctx.out.result({ attempted }, () =>
           attempted === 0 ? "Nothing was due." : `Attempted ${attempted} deliver${attempted === 1 ? "y" : "ies"}; see paymux webhook history.`)
       }
       yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
-      return yield* withStore(ctx, Webhooks.runDispatcher({ concurrency, shutdownGraceMillis: 10_000 }))
+      return yield* withStore(ctx, Webhooks.runDispatcher({ concurrency, shutdownGraceMillis: 10_000 }).pipe(policy))
     }))).pipe(Command.withDescription("Deliver queued webhooks (retries on the 1/4/16/64/256-minute schedule)"))
 
 const rotateSecret = Command.make("rotate-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>

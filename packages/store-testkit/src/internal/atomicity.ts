@@ -3,7 +3,7 @@
  * nothing behind (rows, audit entries, outbox deliveries, sealed secrets); success commits all.
  */
 import { AuditLog, Repositories, Transaction } from "@paymux/store"
-import { Outbox } from "@paymux/webhooks"
+import { Outbox } from "@paymux/store"
 import { Deferred, Effect, Exit, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import * as F from "./fixtures.ts"

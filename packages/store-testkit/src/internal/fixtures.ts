@@ -4,7 +4,7 @@
  */
 import type { ApiKey, ChannelGroup, Identifiers, Merchant, PaymentChannel, SubMerchant, WebhookSettings } from "@paymux/domain"
 import type { AuditLog, StoreError } from "@paymux/store"
-import type { Delivery } from "@paymux/webhooks"
+import type { Delivery } from "@paymux/store"
 import { Cause, Effect, Exit, Redacted } from "effect"
 import { expect } from "vitest"
 
@@ -98,13 +98,14 @@ export const expectStoreError = <A, E, R>(
     expect((error as StoreError.StoreError).reason._tag, `${operation}: StoreError reason`).toBe(reason)
   })
 
-/** Runs `self` and asserts it fails with an `OutboxError` of the given reason. */
-export const expectOutboxError = <A, E, R>(self: Effect.Effect<A, E, R>, reason: string): Effect.Effect<void, never, R> =>
+/** Runs `self` and asserts it fails because the worker no longer holds the lease (a `Conflict`). */
+export const expectLeaseLost = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<void, never, R> =>
   Effect.map(Effect.exit(self), (exit) => {
-    if (Exit.isSuccess(exit)) expect.fail(`expected OutboxError ${reason}, the call succeeded`)
-    const error = Exit.isFailure(exit) ? firstError(exit.cause) : undefined
-    expect((error as { _tag?: string } | undefined)?._tag, "an OutboxError").toBe("OutboxError")
-    expect((error as { reason: { _tag: string } }).reason._tag).toBe(reason)
+    if (Exit.isSuccess(exit)) expect.fail("expected a lost lease, the call succeeded")
+    const error = firstError(exit.cause) as StoreError.StoreError | undefined
+    expect(error?._tag, "a StoreError").toBe("StoreError")
+    expect(error?.reason).toMatchObject({ _tag: "Conflict", entity: "delivery" })
+    expect(error?.message).toMatch(/no longer holds the lease/)
   })
 
 const firstError = (cause: Cause.Cause<unknown>): unknown => {

@@ -2,8 +2,7 @@
  * What every group of conformance tests receives: a way to run an effect against a fresh store,
  * the declared capabilities, and the tuning knobs.
  */
-import type { KeyProvider, Store } from "@paymux/store"
-import type { Outbox } from "@paymux/webhooks"
+import type { KeyProvider, Outbox, Store } from "@paymux/store"
 import { type Context, Effect, type Layer, type Scope } from "effect"
 import { it } from "vitest"
 

@@ -3,7 +3,7 @@
  * channels assigned to it.
  */
 import { AuditLog, Repositories } from "@paymux/store"
-import { Outbox } from "@paymux/webhooks"
+import { Outbox } from "@paymux/store"
 import { Effect, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import * as F from "./fixtures.ts"

@@ -1,7 +1,8 @@
 /**
- * Outbox semantics: leases, crashed claimers, completion, retries, history and resend.
+ * Outbox semantics: leases (claimed, renewed, lost, released), crashed claimers, completion,
+ * retries, history, resend, and the `StoreError` reasons every adapter reports.
  */
-import { Outbox } from "@paymux/webhooks"
+import { Outbox } from "@paymux/store"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import * as F from "./fixtures.ts"
@@ -20,7 +21,7 @@ const enqueueN = (n: number, extra: (i: number) => Parameters<typeof F.newDelive
   })
 
 const attempt = (deliveryId: string, workerId: string, number: number, outcome: "delivered" | "retry" | "failed") => ({
-  deliveryId, workerId, number, startedAt: t0, latencyMillis: 12, httpStatus: outcome === "delivered" ? 200 : 503,
+  deliveryId, workerId, number, url: `https://example.test/hook/${number}`, startedAt: t0, latencyMillis: 12, httpStatus: outcome === "delivered" ? 200 : 503,
   error: null, responseExcerpt: "ok", outcome
 })
 
@@ -39,7 +40,7 @@ export const outbox = (h: Harness): void =>
         // w1 crashed: once its lease lapses the rows go to w2, and w1 can no longer finish them.
         const again = yield* box.claim({ workerId: "w2", now: t0 + 10 + lease, leaseMillis: lease, limit: 10 })
         expect(ids(again)).toEqual(ids(queued))
-        yield* F.expectOutboxError(box.complete({ deliveryId: queued[0]!.id, workerId: "w1", now: t0 + lease + 20 }), "LeaseLost")
+        yield* F.expectLeaseLost(box.complete({ deliveryId: queued[0]!.id, workerId: "w1", now: t0 + lease + 20 }))
         const done = yield* box.complete({ deliveryId: queued[0]!.id, workerId: "w2", now: t0 + lease + 20 })
         expect(done).toMatchObject({ status: "delivered", lease: null })
       })), h.timeout)
@@ -64,7 +65,7 @@ export const outbox = (h: Harness): void =>
         yield* box.complete({ deliveryId: d1!.id, workerId: "w1", now: t0 + 20 })
         yield* box.deadLetter({ deliveryId: d2!.id, workerId: "w1", now: t0 + 20, reason: "gone" })
         expect(yield* box.claim({ workerId: "w2", now: t0 + 10 * lease, leaseMillis: lease, limit: 10 })).toEqual([])
-        yield* F.expectOutboxError(box.complete({ deliveryId: d1!.id, workerId: "w1", now: t0 + 30 }), "LeaseLost")
+        yield* F.expectLeaseLost(box.complete({ deliveryId: d1!.id, workerId: "w1", now: t0 + 30 }))
         expect((yield* box.get(d2!.id)).delivery).toMatchObject({ status: "dead", lastError: "gone" })
       })), h.timeout)
 
@@ -100,6 +101,54 @@ export const outbox = (h: Harness): void =>
         expect(again).toMatchObject({ messageId: original.messageId, trigger: "resend", resendOf: claimedId, status: "pending", attempts: 0, merchant: m })
         expect(again.id).not.toBe(claimedId)
         expect(ids(yield* box.claim({ workerId: "w2", now: t0 + 100, leaseMillis: lease, limit: 10 }))).toContain(again.id)
+      })), h.timeout)
+
+    it("a renewed lease outlives its first expiry; only the holder renews; nobody, the holder included, re-claims a live lease", () =>
+      h.freshPromise(Effect.gen(function*() {
+        const box = yield* Outbox.Outbox
+        const [d] = yield* enqueueN(1)
+        yield* box.claim({ workerId: "w1", now: t0 + 10, leaseMillis: lease, limit: 10 })
+        const renewed = yield* box.renew({ deliveryId: d!.id, workerId: "w1", now: t0 + lease - 5, leaseMillis: lease })
+        expect(renewed.lease).toEqual({ workerId: "w1", until: t0 + 2 * lease - 5 })
+        expect((yield* box.get(d!.id)).delivery.lease).toEqual({ workerId: "w1", until: t0 + 2 * lease - 5 })
+        // Past the first lease's end, the row still belongs to w1: neither w2 nor w1 itself claims it.
+        expect(yield* box.claim({ workerId: "w2", now: t0 + lease + 100, leaseMillis: lease, limit: 10 })).toEqual([])
+        expect(yield* box.claim({ workerId: "w1", now: t0 + lease + 100, leaseMillis: lease, limit: 10 })).toEqual([])
+        yield* F.expectLeaseLost(box.renew({ deliveryId: d!.id, workerId: "w2", now: t0 + lease + 100, leaseMillis: lease }))
+        yield* F.expectStoreError(box.renew({ deliveryId: "no-such-delivery", workerId: "w1", now: t0, leaseMillis: lease }), "NotFound", "Outbox.renew")
+        // Once the renewed lease lapses the row goes to another worker, and w1 can renew no more.
+        const taken = yield* box.claim({ workerId: "w2", now: t0 + 2 * lease - 5, leaseMillis: lease, limit: 10 })
+        expect(ids(taken)).toEqual([d!.id])
+        yield* F.expectLeaseLost(box.renew({ deliveryId: d!.id, workerId: "w1", now: t0 + 2 * lease, leaseMillis: lease }))
+        yield* box.release({ deliveryId: d!.id, workerId: "w2" })
+        yield* F.expectLeaseLost(box.renew({ deliveryId: d!.id, workerId: "w2", now: t0 + 2 * lease, leaseMillis: lease }))
+      })), h.timeout)
+
+    it("attempts keep the URL each one used, in order; a delivery is completed exactly once", () =>
+      h.freshPromise(Effect.gen(function*() {
+        const box = yield* Outbox.Outbox
+        const [d] = yield* enqueueN(1)
+        yield* box.claim({ workerId: "w1", now: t0 + 10, leaseMillis: lease, limit: 10 })
+        yield* box.recordAttempt(attempt(d!.id, "w1", 1, "retry"), { now: t0 + 20, retryAt: t0 + 100 })
+        yield* box.claim({ workerId: "w1", now: t0 + 100, leaseMillis: lease, limit: 10 })
+        yield* box.recordAttempt(attempt(d!.id, "w1", 2, "delivered"), { now: t0 + 110 })
+        expect((yield* box.complete({ deliveryId: d!.id, workerId: "w1", now: t0 + 111 })).status).toBe("delivered")
+        yield* F.expectLeaseLost(box.complete({ deliveryId: d!.id, workerId: "w1", now: t0 + 112 }))
+        const history = yield* box.get(d!.id)
+        expect(history.attempts.map((a) => [a.number, a.url])).toEqual([[1, "https://example.test/hook/1"], [2, "https://example.test/hook/2"]])
+        expect(history.delivery.attempts).toBe(2)
+      })), h.timeout)
+
+    it("a resend carries the tenant; a delivery without a tenant has none; a second delivery with one id is a Conflict", () =>
+      h.freshPromise(Effect.gen(function*() {
+        const box = yield* Outbox.Outbox
+        const [d] = yield* enqueueN(1)
+        const again = yield* box.resend(d!.id, t0 + 5)
+        expect(again).toMatchObject({ merchant: m, url: d!.url, messageId: d!.messageId, trigger: "resend", resendOf: d!.id })
+        expect((yield* box.enqueue(F.newDelivery(undefined, 7), t0)).merchant).toBeNull()
+        yield* F.expectStoreError(box.enqueue(F.newDelivery(m, 8, { id: d!.id }), t0), "Conflict", "Outbox.enqueue")
+        yield* F.expectStoreError(box.resend("no-such-delivery", t0), "NotFound", "Outbox.resend")
+        yield* F.expectStoreError(box.complete({ deliveryId: "no-such-delivery", workerId: "w1", now: t0 }), "NotFound", "Outbox.complete")
       })), h.timeout)
 
     it("concurrent claimers never claim one row twice", () =>

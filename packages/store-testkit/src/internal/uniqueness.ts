@@ -2,7 +2,7 @@
  * Uniqueness rules and the `StoreError` reasons callers branch on.
  */
 import { AuditLog, Repositories } from "@paymux/store"
-import { Outbox } from "@paymux/webhooks"
+import { Outbox } from "@paymux/store"
 import { Effect, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import * as F from "./fixtures.ts"
@@ -100,7 +100,7 @@ export const uniqueness = (h: Harness): void => {
         yield* F.expectStoreError((yield* Repositories.ChannelGroupRepository).remove(a, F.groupId(1), 0), "NotFound", "ChannelGroupRepository.remove")
         yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).get(F.apiKeyId(1)), "NotFound", "ApiKeyRepository.get")
         yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).update(F.apiKey(a, F.apiKeyId(1))), "NotFound", "ApiKeyRepository.update")
-        yield* F.expectOutboxError((yield* Outbox.Outbox).get("no-such-delivery"), "NotFound")
+        yield* F.expectStoreError((yield* Outbox.Outbox).get("no-such-delivery"), "NotFound", "Outbox.get")
       })), h.timeout)
 
     it("Conflict and NotFound are not retryable; the message names the row but never a secret", () =>

@@ -1,25 +1,20 @@
 /**
  * The webhook outbox over the in-memory store's state, so deliveries enqueued in a transaction
- * commit or roll back with it (the webhooks package's own memory outbox keeps separate state).
+ * commit or roll back with it.
  */
-import { Delivery, Outbox } from "@paymux/webhooks"
 import { Effect, Result } from "effect"
+import * as Delivery from "../../Delivery.ts"
+import * as Outbox from "../../Outbox.ts"
+import * as StoreError from "../../StoreError.ts"
 import type { MemoryStore, State } from "./store.ts"
 
-type OutboxError = Outbox.OutboxError
-const notFound = (deliveryId: string): OutboxError => new Outbox.OutboxError({ reason: { _tag: "NotFound", deliveryId } })
-const leaseLost = (deliveryId: string, workerId: string): OutboxError =>
-  new Outbox.OutboxError({ reason: { _tag: "LeaseLost", deliveryId, workerId } })
+type Failure = StoreError.StoreError
 
 export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
-  // Store failures (an injected fault) surface as the port's Unavailable.
-  const write = <A>(f: (s: State) => Result.Result<A, OutboxError>): Effect.Effect<A, OutboxError> =>
-    store.write(f).pipe(
-      Effect.catchTag("StoreError", (e) => Effect.fail(new Outbox.OutboxError({ reason: { _tag: "Unavailable", detail: e.message }, cause: e })))
-    )
+  const write = <A>(f: (s: State) => Result.Result<A, Failure>): Effect.Effect<A, Failure> => store.write(f)
 
-  const insert = (s: State, d: Delivery.Delivery): Result.Result<Delivery.Delivery, OutboxError> => {
-    if (s.deliveries.has(d.id)) return Result.fail(new Outbox.OutboxError({ reason: { _tag: "Conflict", detail: `delivery ${d.id} exists` } }))
+  const insert = (s: State, d: Delivery.Delivery): Result.Result<Delivery.Delivery, Failure> => {
+    if (s.deliveries.has(d.id)) return Result.fail(StoreError.conflict(Outbox.entity, d.id, "already exists"))
     s.deliveries.set(d.id, d)
     s.attempts.set(d.id, [])
     return Result.succeed(d)
@@ -29,11 +24,13 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
     deliveryId: string,
     workerId: string,
     f: (s: State, d: Delivery.Delivery) => Delivery.Delivery
-  ): Effect.Effect<Delivery.Delivery, OutboxError> =>
+  ): Effect.Effect<Delivery.Delivery, Failure> =>
     write((s) => {
       const d = s.deliveries.get(deliveryId)
-      if (d === undefined) return Result.fail(notFound(deliveryId))
-      if (d.status !== "pending" || d.lease === null || d.lease.workerId !== workerId) return Result.fail(leaseLost(deliveryId, workerId))
+      if (d === undefined) return Result.fail(Outbox.notFound(deliveryId))
+      if (d.status !== "pending" || d.lease === null || d.lease.workerId !== workerId) {
+        return Result.fail(Outbox.leaseLost(deliveryId, workerId))
+      }
       const next = f(s, d)
       s.deliveries.set(d.id, next)
       return Result.succeed(next)
@@ -42,10 +39,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
   const historyOf = (s: State, d: Delivery.Delivery): Delivery.History => ({ delivery: d, attempts: s.attempts.get(d.id) ?? [] })
 
   return {
-    enqueue: (input, now) =>
-      write((s) =>
-        insert(s, Delivery.fromNew(input, now))
-      ),
+    enqueue: (input, now) => write((s) => insert(s, Delivery.fromNew(input, now))),
     claim: ({ leaseMillis, limit, now, workerId }) =>
       write((s) => {
         const due = [...s.deliveries.values()]
@@ -58,6 +52,8 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
           return next
         }))
       }),
+    renew: ({ deliveryId, leaseMillis, now, workerId }) =>
+      withLease(deliveryId, workerId, (_, d) => ({ ...d, lease: { workerId, until: now + leaseMillis }, updatedAt: now })),
     recordAttempt: (attempt, { now, retryAt }) =>
       withLease(attempt.deliveryId, attempt.workerId, (s, d) => {
         s.attempts.set(d.id, [...(s.attempts.get(d.id) ?? []), attempt])
@@ -78,7 +74,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
       Effect.flatMap(store.read((s) => {
         const d = s.deliveries.get(deliveryId)
         return d === undefined ? undefined : historyOf(s, d)
-      }), (h) => (h === undefined ? Effect.fail(notFound(deliveryId)) : Effect.succeed(h))),
+      }), (h) => (h === undefined ? Effect.fail(Outbox.notFound(deliveryId)) : Effect.succeed(h))),
     history: ({ limit, merchant, status, subject }) =>
       store.read((s) => {
         const out: Array<Delivery.History> = []
@@ -95,7 +91,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
     resend: (deliveryId, now) =>
       write((s) => {
         const d = s.deliveries.get(deliveryId)
-        if (d === undefined) return Result.fail(notFound(deliveryId))
+        if (d === undefined) return Result.fail(Outbox.notFound(deliveryId))
         return insert(s, Delivery.resendOf(d, now))
       })
   }

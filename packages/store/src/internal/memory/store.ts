@@ -6,7 +6,7 @@
  * last committed state. Nested transactions join the outer one.
  */
 import type { ApiKey, ChannelGroup, Merchant, PaymentChannel, SubMerchant, WebhookSettings, WhitelistRules } from "@paymux/domain"
-import type { Delivery } from "@paymux/webhooks"
+import type * as Delivery from "../../Delivery.ts"
 import { Context, Effect, Result, Semaphore } from "effect"
 import type { AuditEntry } from "../../AuditLog.ts"
 import type { KeyProvider } from "../../KeyProvider.ts"

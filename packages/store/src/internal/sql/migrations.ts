@@ -84,7 +84,7 @@ const initial = (t: Types): ReadonlyArray<string> => [
   `CREATE INDEX paymux_outbox_by_merchant ON paymux_outbox (merchant, seq)`,
   `CREATE TABLE paymux_outbox_attempts (
     seq ${t.identity}, delivery_id TEXT NOT NULL REFERENCES paymux_outbox (delivery_id) ON DELETE CASCADE,
-    number INTEGER NOT NULL, worker_id TEXT NOT NULL, started_at ${t.big} NOT NULL, latency_millis ${t.real} NOT NULL,
+    number INTEGER NOT NULL, worker_id TEXT NOT NULL, url TEXT NOT NULL, started_at ${t.big} NOT NULL, latency_millis ${t.real} NOT NULL,
     http_status INTEGER, error TEXT, response_excerpt TEXT NOT NULL, outcome TEXT NOT NULL)`,
   `CREATE INDEX paymux_outbox_attempts_by_delivery ON paymux_outbox_attempts (delivery_id, seq)`
 ]

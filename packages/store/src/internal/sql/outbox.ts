@@ -5,11 +5,13 @@
  * SQLite has a single writer, so the statement alone is atomic. Every change to a leased row
  * is conditional on the worker still holding the lease.
  */
-import { Delivery, Outbox } from "@paymux/webhooks"
 import { Effect, Option } from "effect"
-import { isSqlError, type SqlError } from "effect/sql/SqlError"
+import type { SqlError } from "effect/sql/SqlError"
+import * as Delivery from "../../Delivery.ts"
+import * as Outbox from "../../Outbox.ts"
+import type * as StoreError from "../../StoreError.ts"
 import type { Env } from "./base.ts"
-import { num, optNum } from "./errors.ts"
+import { mapSql, num, optNum } from "./errors.ts"
 
 type Row = Record<string, unknown>
 type OutboxShape = Outbox.OutboxShape
@@ -45,6 +47,7 @@ const attemptOf = (row: Row): Delivery.Attempt => ({
   deliveryId: String(row["delivery_id"]),
   number: num(row["number"]),
   workerId: String(row["worker_id"]),
+  url: String(row["url"]),
   startedAt: num(row["started_at"]),
   latencyMillis: num(row["latency_millis"]),
   httpStatus: optNum(row["http_status"]) ?? null,
@@ -53,16 +56,8 @@ const attemptOf = (row: Row): Delivery.Attempt => ({
   outcome: row["outcome"] as Delivery.Outcome
 })
 
-const outboxError = (reason: Outbox.OutboxErrorReason, cause?: unknown): Outbox.OutboxError =>
-  new Outbox.OutboxError({ reason, ...(cause === undefined ? {} : { cause }) })
-
-const fromSql = (e: SqlError): Outbox.OutboxError =>
-  e.reason._tag === "UniqueViolation" || e.reason._tag === "ConstraintError"
-    ? outboxError({ _tag: "Conflict", detail: e.reason.message ?? e.reason._tag }, e)
-    : outboxError({ _tag: "Unavailable", detail: `${e.reason._tag}: ${e.reason.message ?? "database error"}` }, e)
-
-const run = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, SqlError> | Outbox.OutboxError> =>
-  Effect.mapError(self, (e) => (isSqlError(e) ? fromSql(e) : e) as Exclude<E, SqlError> | Outbox.OutboxError)
+const run = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, SqlError> | StoreError.StoreError> =>
+  mapSql({ entity: Outbox.entity, id: "outbox" })(self)
 
 export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean }): OutboxShape => {
   const { atomic, sql } = env
@@ -81,22 +76,22 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
         Option.isSome(open) ? self : sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self)))
 
   const insert = (d: Delivery.Delivery) =>
-    Effect.as(
+    mapSql({ entity: Outbox.entity, id: d.id })(Effect.as(
       sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, subject, content_type,
         payload, status, attempts, max_attempts, next_attempt_at, lease_worker, lease_until, trigger_kind, resend_of,
         last_error, created_at, updated_at) VALUES (${d.id}, ${d.merchant}, ${d.messageId}, ${d.mode}, ${d.url},
         ${d.eventType}, ${d.subject}, ${d.contentType}, ${d.payload}, ${d.status}, ${d.attempts}, ${d.maxAttempts},
         ${d.nextAttemptAt}, NULL, NULL, ${d.trigger}, ${d.resendOf}, ${d.lastError}, ${d.createdAt}, ${d.updatedAt})`,
       d
-    )
+    ))
 
   /** Why a conditional change of a leased row touched nothing. */
   const lost = (deliveryId: string, workerId: string) =>
     Effect.flatMap(sql`SELECT 1 AS found FROM paymux_outbox WHERE delivery_id = ${deliveryId}`, (rows) =>
       Effect.fail(
         rows.length === 0
-          ? outboxError({ _tag: "NotFound", deliveryId })
-          : outboxError({ _tag: "LeaseLost", deliveryId, workerId })
+          ? Outbox.notFound(deliveryId)
+          : Outbox.leaseLost(deliveryId, workerId)
       ))
 
   const leasedChange = (deliveryId: string, workerId: string, rows: ReadonlyArray<Row>) =>
@@ -130,6 +125,12 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
         // RETURNING order is unspecified; hand work out oldest first.
         (rows) => [...rows].sort((a, b) => num(a["seq"]) - num(b["seq"])).map(deliveryOf)
       ))),
+    renew: ({ deliveryId, leaseMillis, now, workerId }) =>
+      run(bookkeeping(Effect.flatMap(
+        sql`UPDATE paymux_outbox SET lease_until = ${now + leaseMillis}, updated_at = ${now}
+          WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING *`,
+        (rows) => leasedChange(deliveryId, workerId, rows)
+      ))),
     recordAttempt: (attempt, { now, retryAt }) =>
       run(bookkeeping(atomic(Effect.gen(function*() {
         const error = attempt.outcome === "delivered" ? undefined : attempt.error ?? `HTTP ${attempt.httpStatus}`
@@ -144,9 +145,9 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
               updated_at = ${now}, next_attempt_at = ${retryAt}, lease_worker = NULL, lease_until = NULL
               WHERE ${guard} RETURNING *`
         const delivery = yield* leasedChange(deliveryId, workerId, rows)
-        yield* sql`INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, started_at, latency_millis,
+        yield* sql`INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, url, started_at, latency_millis,
           http_status, error, response_excerpt, outcome) VALUES (${deliveryId}, ${attempt.number}, ${workerId},
-          ${attempt.startedAt}, ${attempt.latencyMillis}, ${attempt.httpStatus}, ${attempt.error},
+          ${attempt.url}, ${attempt.startedAt}, ${attempt.latencyMillis}, ${attempt.httpStatus}, ${attempt.error},
           ${attempt.responseExcerpt}, ${attempt.outcome})`
         return delivery
       })))),
@@ -172,7 +173,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
     get: (deliveryId) =>
       run(Effect.gen(function*() {
         const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
-        if (rows[0] === undefined) return yield* outboxError({ _tag: "NotFound", deliveryId })
+        if (rows[0] === undefined) return yield* Outbox.notFound(deliveryId)
         const [history] = yield* historyOf([deliveryOf(rows[0])])
         return history!
       })),
@@ -192,7 +193,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
     resend: (deliveryId, now) =>
       run(Effect.gen(function*() {
         const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
-        if (rows[0] === undefined) return yield* outboxError({ _tag: "NotFound", deliveryId })
+        if (rows[0] === undefined) return yield* Outbox.notFound(deliveryId)
         return yield* insert(Delivery.resendOf(deliveryOf(rows[0]), now))
       }))
   }

@@ -2,15 +2,18 @@ import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Fiber, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { Webhook as StandardWebhook } from "standardwebhooks"
-import { Dispatcher, Outbox, WebhookSecret } from "../src/index.ts"
-import { enqueue, fixedRandom, receiver, secret, signer, verifier, waitUntil } from "./fixtures/harness.ts"
+import { Outbox } from "@paymux/store"
+import { WebhookSecret } from "@paymux/webhooks"
+import { Dispatcher } from "../src/index.ts"
+import { enqueue, fixedRandom, memoryOutbox, receiver, secret, signer, verifier, waitUntil } from "./fixtures/harness.ts"
 
-const base = { signer, pollIntervalMillis: 1000, shutdownGraceMillis: 0, concurrency: 4 } as const
+// The receivers listen on 127.0.0.1: test-mode deliveries may go to loopback here.
+const base = { signer, pollIntervalMillis: 1000, shutdownGraceMillis: 0, concurrency: 4, privateTargets: "test-mode" } as const
 
 const setup = (fallback?: Parameters<typeof receiver>[0]) =>
   Effect.gen(function*() {
     const r = yield* receiver(fallback)
-    const outbox = Outbox.makeMemoryOutbox()
+    const outbox = memoryOutbox()
     return { r, outbox }
   })
 
@@ -134,13 +137,13 @@ describe("Dispatcher", () => {
   it.effect("testSend posts at once and reports the answer; live mode refuses loopback", () =>
     Effect.gen(function*() {
       const { r } = yield* setup({ _tag: "Status", status: 201, body: "hello" })
-      const result = yield* Dispatcher.testSend(r.url, { signer, mode: "test" })
+      const result = yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode" })
       expect(result).toMatchObject({ ok: true, httpStatus: 201, responseExcerpt: "hello", error: null })
       const got = r.received[0]!
       expect(JSON.parse(got.body.toString()).type).toBe("Webhook.Test")
       const now = Number(got.headers["webhook-timestamp"]) * 1000
       expect(Result.isSuccess(verifier.verify(got.body, got.headers, { now }))).toBe(true)
-      const refused = yield* Dispatcher.testSend(r.url, { signer, mode: "live" })
+      const refused = yield* Dispatcher.testSend(r.url, { signer, mode: "live", privateTargets: "test-mode" })
       expect(refused).toMatchObject({ ok: false, httpStatus: null })
       expect(r.received).toHaveLength(1)
     }).pipe(Effect.scoped))
@@ -148,7 +151,7 @@ describe("Dispatcher", () => {
   it.live("what the dispatcher sends, standardwebhooks verifies on the wall clock", () =>
     Effect.gen(function*() {
       const { r } = yield* setup()
-      yield* Dispatcher.testSend(r.url, { signer, mode: "test", body: "{\"a\":1}" })
+      yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode", body: "{\"a\":1}" })
       const got = r.received[0]!
       const h = Object.fromEntries(["webhook-id", "webhook-timestamp", "webhook-signature"].map((k) => [k, String(got.headers[k])]))
       expect(new StandardWebhook(WebhookSecret.reveal(secret)).verify(got.body.toString(), h)).toEqual({ a: 1 })

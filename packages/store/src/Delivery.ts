@@ -1,5 +1,5 @@
 /**
- * The records a delivery engine keeps: deliveries, their attempts and statuses. Schemas, so that
+ * The records the webhook outbox keeps: deliveries, their attempts and statuses. Schemas, so that
  * storage adapters encode and decode exactly these shapes. Times are epoch milliseconds.
  *
  * @since 0.1.0
@@ -48,7 +48,9 @@ export const Lease = Schema.Struct({ workerId: Schema.String, until: Schema.Numb
 
 /**
  * One message to one endpoint. `messageId` is sent as `webhook-id` on every attempt, so
- * receivers can deduplicate retries.
+ * receivers can deduplicate retries. `url` is the endpoint when the delivery was queued; a
+ * dispatcher may send to the endpoint configured at the time of the attempt instead, and each
+ * attempt records the URL it used.
  *
  * @since 0.1.0
  * @category schemas
@@ -125,7 +127,8 @@ export const Outcome = Schema.Literals(["delivered", "retry", "failed"])
 export type Outcome = typeof Outcome.Type
 
 /**
- * One POST. `responseExcerpt` holds at most 1 KiB of the receiver's answer.
+ * One POST. `url` is where it went (the endpoint configured when it was made);
+ * `responseExcerpt` holds at most 1 KiB of the receiver's answer.
  *
  * @since 0.1.0
  * @category schemas
@@ -134,6 +137,7 @@ export const Attempt = Schema.Struct({
   deliveryId: Schema.String,
   number: Schema.Int,
   workerId: Schema.String,
+  url: Schema.String,
   startedAt: Schema.Number,
   latencyMillis: Schema.Number,
   httpStatus: Schema.NullOr(Schema.Int),

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Outcome } from "./Delivery.ts"
+import type { Delivery } from "@paymux/store"
 
 /**
  * The default schedule in minutes: five retries after the first attempt.
@@ -29,7 +29,7 @@ export const maxRetryAfterMillis = 24 * 60 * 60 * 1000
  * @since 0.1.0
  * @category classification
  */
-export const classifyStatus = (status: number): Outcome =>
+export const classifyStatus = (status: number): Delivery.Outcome =>
   status >= 200 && status < 300
     ? "delivered"
     : status === 408 || status === 429 || (status >= 500 && status < 600)

@@ -2,15 +2,15 @@ import * as http from "node:http"
 import * as https from "node:https"
 import type { LookupFunction } from "node:net"
 import { performance } from "node:perf_hooks"
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
+import * as UrlGuard from "../UrlGuard.ts"
 
 export const EXCERPT_BYTES = 1024
 
 export interface PostRequest {
-  readonly url: URL
-  /** The address the SSRF guard approved; the connection goes there and nowhere else. */
-  readonly address: string
-  readonly family: 4 | 6
+  /** A URL that passed the guard's static rules; its host is resolved and checked at connect time. */
+  readonly target: UrlGuard.Checked
+  readonly guard: UrlGuard.Options
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
   readonly connectTimeoutMillis: number
@@ -32,6 +32,7 @@ export type PostResult =
     readonly latencyMillis: number
   }
   | { readonly _tag: "NetworkError"; readonly error: string; readonly latencyMillis: number }
+  | { readonly _tag: "Refused"; readonly error: string; readonly latencyMillis: number }
 
 export const makeAgents = (maxSockets: number): Agents => ({
   http: new http.Agent({ keepAlive: true, maxSockets }),
@@ -43,22 +44,49 @@ export const destroyAgents = (agents: Agents): void => {
   agents.https.destroy()
 }
 
-const pinned = (address: string, family: 4 | 6): LookupFunction => (_hostname, options, callback) => {
-  if ((options as { all?: boolean }).all) {
-    ;(callback as unknown as (e: null, a: ReadonlyArray<{ address: string; family: number }>) => void)(null, [
-      { address, family }
-    ])
-  } else {
-    callback(null, address, family)
+/** Carries a guard refusal through the socket's lookup callback. */
+class RefusedAtConnect extends Error {
+  constructor(readonly refusal: UrlGuard.UrlRefused) {
+    super(refusal.message)
   }
 }
 
-/** POSTs once. Never fails: transport problems come back as `NetworkError`. */
+/**
+ * The socket's DNS lookup: resolves the host and lets the connection go only to addresses the
+ * guard allows. Node calls it for host names only; literal addresses were judged by `checkUrl`.
+ */
+const guardedLookup = (target: UrlGuard.Checked, guard: UrlGuard.Options): LookupFunction => (hostname, options, callback) => {
+  const resolver = guard.resolver ?? UrlGuard.systemResolver
+  const answer = callback as unknown as (
+    error: Error | null,
+    address?: string | ReadonlyArray<{ address: string; family: number }>,
+    family?: number
+  ) => void
+  resolver(hostname).then(
+    (resolved) => {
+      const checked = UrlGuard.checkAddresses(target, resolved, guard)
+      if (Result.isFailure(checked)) return answer(new RefusedAtConnect(checked.failure))
+      const addresses = checked.success
+      if ((options as { all?: boolean }).all) answer(null, addresses)
+      else answer(null, addresses[0]!.address, addresses[0]!.family)
+    },
+    () => answer(new RefusedAtConnect(new UrlGuard.UrlRefused({ url: target.shown, reason: `host ${hostname} does not resolve` })))
+  )
+}
+
+const isRedirect = (status: number): boolean => status >= 300 && status < 400
+
+/**
+ * POSTs once. Never fails: a refused address comes back as `Refused`, transport problems as
+ * `NetworkError`. Redirects are not followed, and neither a refused nor a redirecting target
+ * yields a response excerpt.
+ */
 export const post = (request: PostRequest): Effect.Effect<PostResult> =>
   Effect.callback<PostResult>((resume) => {
     const started = performance.now()
     const latency = (): number => Math.round((performance.now() - started) * 100) / 100
-    const isHttps = request.url.protocol === "https:"
+    const url = request.target.url
+    const isHttps = url.protocol === "https:"
     const body = Buffer.from(request.body, "utf8")
     let settled = false
     const finish = (result: PostResult): void => {
@@ -71,15 +99,16 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
     const options: https.RequestOptions = {
       method: "POST",
       headers: { ...request.headers, "content-length": String(body.length) },
-      lookup: pinned(request.address, request.family),
+      lookup: guardedLookup(request.target, request.guard),
       agent: request.agents ? (isHttps ? request.agents.https : request.agents.http) : false
     }
-    const req = (isHttps ? https : http).request(request.url, options, (res) => {
+    const req = (isHttps ? https : http).request(url, options, (res) => {
       clearTimeout(connectTimer)
       const chunks: Array<Buffer> = []
       let kept = 0
+      const keep = !isRedirect(res.statusCode ?? 0)
       res.on("data", (chunk: Buffer) => {
-        if (kept < EXCERPT_BYTES) {
+        if (keep && kept < EXCERPT_BYTES) {
           const part = chunk.subarray(0, EXCERPT_BYTES - kept)
           chunks.push(part)
           kept += part.length
@@ -105,7 +134,12 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
       if (!socket.connecting) clearTimeout(connectTimer)
       else socket.once("connect", () => clearTimeout(connectTimer))
     })
-    req.on("error", (e) => finish({ _tag: "NetworkError", error: e.message, latencyMillis: latency() }))
+    req.on("error", (e) =>
+      finish(
+        e instanceof RefusedAtConnect
+          ? { _tag: "Refused", error: e.refusal.message, latencyMillis: latency() }
+          : { _tag: "NetworkError", error: e.message, latencyMillis: latency() }
+      ))
     req.end(body)
     return Effect.sync(() => {
       settled = true

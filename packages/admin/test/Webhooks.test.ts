@@ -1,0 +1,134 @@
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Merchants, ResolverCache, Webhooks } from "@paymux/admin"
+import { Memory, Outbox, StoreError } from "@paymux/store"
+import { Context, Effect, Layer } from "effect"
+
+// A loopback-only service on the host, as in the security review's H3 reproduction.
+let server: Server
+let base = ""
+let hits: Array<string> = []
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume()
+    req.on("end", () => {
+      hits.push(req.url ?? "")
+      if (req.url === "/redirect") res.writeHead(302, { location: "http://127.0.0.1:1/elsewhere" }).end("REDIRECT-BODY-SECRET")
+      else if (req.url === "/404") res.writeHead(404).end("no such hook")
+      else res.writeHead(200).end("INTERNAL-ONLY-ADMIN-SECRET=hunter2\n")
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+const layer = () => Layer.merge(Memory.layer(), ResolverCache.layer())
+
+const merchantWithUrl = (path: string) =>
+  Effect.gen(function*() {
+    const merchant = yield* Merchants.create({ name: "Hook Shop" })
+    yield* Webhooks.set({ merchant: merchant.code, mode: "test", url: `${base}${path}` })
+    return merchant.code
+  })
+
+describe("Webhooks: private targets (security H3)", () => {
+  it.effect("by default (the HTTP server's setting) a test send to a loopback service is refused and returns no excerpt", () =>
+    Effect.gen(function*() {
+      hits = []
+      const code = yield* merchantWithUrl("/secret")
+      const result = yield* Webhooks.test(code, "test")
+      expect(result).toMatchObject({ ok: false, httpStatus: null, responseExcerpt: "" })
+      expect(result.error).toContain("loopback")
+      expect(JSON.stringify(result)).not.toContain("hunter2")
+      expect(hits).toEqual([])
+    }).pipe(Effect.provide(layer())))
+
+  it.effect("with the operator's opt-in the same test send works; test-mode allows loopback for test URLs only", () =>
+    Effect.gen(function*() {
+      hits = []
+      const code = yield* merchantWithUrl("/secret")
+      const allowed = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("allow"))
+      expect(allowed).toMatchObject({ ok: true, httpStatus: 200 })
+      const local = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("test-mode"))
+      expect(local).toMatchObject({ ok: true, httpStatus: 200 })
+      expect(hits).toEqual(["/secret", "/secret"])
+    }).pipe(Effect.provide(layer())))
+
+  it.effect("a redirecting receiver is reported without its body, and the redirect is not followed", () =>
+    Effect.gen(function*() {
+      hits = []
+      const code = yield* merchantWithUrl("/redirect")
+      const result = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("allow"))
+      expect(result).toMatchObject({ ok: false, httpStatus: 302, responseExcerpt: "" })
+      expect(hits).toEqual(["/redirect"])
+    }).pipe(Effect.provide(layer())))
+
+  it.effect("queued deliveries follow the same policy: refused by default, recorded without an excerpt", () =>
+    Effect.gen(function*() {
+      hits = []
+      const code = yield* merchantWithUrl("/secret")
+      const queued = yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+      expect((yield* Webhooks.deliverDue()).attempted).toBe(1)
+      const [h] = yield* Webhooks.history(code)
+      expect(h!.delivery).toMatchObject({ id: queued!.id, status: "dead" })
+      expect(h!.attempts).toHaveLength(1)
+      expect(h!.attempts[0]).toMatchObject({ outcome: "failed", httpStatus: null, responseExcerpt: "" })
+      expect(hits).toEqual([])
+    }).pipe(Effect.provide(layer())))
+})
+
+describe("Webhooks: deliveries follow the URL configured now (security M7)", () => {
+  it.effect("a resend after the merchant fixed the URL goes to the new URL; each attempt records its URL", () =>
+    Effect.gen(function*() {
+      hits = []
+      const code = yield* merchantWithUrl("/404")
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+      yield* Webhooks.deliverDue()
+      const [dead] = yield* Webhooks.history(code)
+      expect(dead!.delivery.status).toBe("dead")
+      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/ok?k=resend` })
+      const again = yield* Webhooks.resend(code, dead!.delivery.id)
+      yield* Webhooks.deliverDue()
+      const after = (yield* Webhooks.history(code)).find((x) => x.delivery.id === again.id)!
+      expect(after.delivery.status).toBe("delivered")
+      expect(after.attempts.map((a) => a.url)).toEqual([`${base}/ok?k=resend`])
+      expect(dead!.attempts.map((a) => a.url)).toEqual([`${base}/404`])
+      expect(hits).toEqual(["/404", "/ok?k=resend"])
+    }).pipe(Webhooks.withPrivateTargets("test-mode"), Effect.provide(layer())))
+
+  it.effect("a pending delivery goes to the URL set after it was queued; with the URL removed it is dead-lettered unsent", () =>
+    Effect.gen(function*() {
+      hits = []
+      const code = yield* merchantWithUrl("/old")
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/new` })
+      yield* Webhooks.deliverDue()
+      expect(hits).toEqual(["/new"])
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+      yield* Webhooks.set({ merchant: code, mode: "test", url: null })
+      yield* Webhooks.deliverDue()
+      const [latest] = yield* Webhooks.history(code)
+      expect(latest!.delivery).toMatchObject({ status: "dead", lastError: "no test webhook URL is configured any more" })
+      expect(latest!.attempts).toEqual([])
+      expect(hits).toEqual(["/new"])
+    }).pipe(Webhooks.withPrivateTargets("test-mode"), Effect.provide(layer())))
+})
+
+describe("Webhooks: outbox errors", () => {
+  it.effect("reach the caller as the store's own error, not flattened to Unavailable", () => {
+    const conflict = StoreError.conflict("delivery", "d1", "already exists")
+    const memory = Memory.make()
+    const failing = Outbox.Outbox.of({ ...Context.get(memory, Outbox.Outbox), enqueue: () => Effect.fail(conflict) })
+    const store = Layer.succeedContext(Context.add(memory, Outbox.Outbox, failing))
+    return Effect.gen(function*() {
+      const code = yield* merchantWithUrl("/ok")
+      const error = yield* Effect.flip(Webhooks.emit({ merchant: code, mode: "test", eventType: "x", payload: "{}" }))
+      expect(error).toBe(conflict)
+      const missing = yield* Effect.flip(Webhooks.resend(code, "no-such-delivery"))
+      expect(missing._tag === "StoreError" && missing.reason).toEqual({ _tag: "NotFound", entity: "delivery", id: "no-such-delivery" })
+    }).pipe(Effect.provide(Layer.merge(store, ResolverCache.layer())))
+  })
+})

@@ -1,0 +1,119 @@
+/**
+ * The webhook outbox port: where deliveries wait, get leased to a worker, and record their
+ * attempts. Every store provides it (`Memory.layer`, `SqlStore`), and it fails with the store's
+ * one error, `StoreError`. Enqueue in the same transaction as the state change that caused the
+ * webhook (the stores take the ambient transaction), so no event is lost between the two.
+ *
+ * @since 0.1.0
+ */
+import { Context, type Effect } from "effect"
+import type { Attempt, Delivery, History, NewDelivery, Status } from "./Delivery.ts"
+import * as StoreError from "./StoreError.ts"
+
+/**
+ * Which deliveries `history` returns, newest first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HistoryFilter {
+  /** Only this tenant's deliveries: how a multi-merchant host keeps histories apart. */
+  readonly merchant?: string
+  readonly subject?: string
+  readonly status?: Status
+  readonly limit?: number
+}
+
+/**
+ * The operations every store provides. Times are epoch milliseconds. Every call that changes a
+ * leased delivery names the worker and fails with a `Conflict` (see `leaseLost`) unless that
+ * worker holds the lease, so a late worker can never complete a delivery twice. An unknown
+ * delivery is `NotFound`; a second delivery with an existing id is `Conflict`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OutboxShape {
+  /** Stores a new pending delivery, due at `availableAt` (default: now). */
+  readonly enqueue: (input: NewDelivery, now: number) => Effect.Effect<Delivery, StoreError.StoreError>
+  /**
+   * Leases up to `limit` pending deliveries that are due and not leased, or whose lease expired.
+   * A live lease is never handed out again, not even to the worker that holds it.
+   */
+  readonly claim: (options: {
+    readonly workerId: string
+    readonly now: number
+    readonly leaseMillis: number
+    readonly limit: number
+  }) => Effect.Effect<ReadonlyArray<Delivery>, StoreError.StoreError>
+  /** Extends the worker's lease to `now + leaseMillis` while it is still working on the delivery. */
+  readonly renew: (options: {
+    readonly deliveryId: string
+    readonly workerId: string
+    readonly now: number
+    readonly leaseMillis: number
+  }) => Effect.Effect<Delivery, StoreError.StoreError>
+  /**
+   * Appends an attempt and counts it. With `retryAt`, also reschedules the delivery and drops
+   * the lease; without it the lease is kept for `complete` or `deadLetter`.
+   */
+  readonly recordAttempt: (
+    attempt: Attempt,
+    options: { readonly now: number; readonly retryAt?: number }
+  ) => Effect.Effect<Delivery, StoreError.StoreError>
+  /** Marks the delivery delivered and drops the lease. */
+  readonly complete: (
+    options: { readonly deliveryId: string; readonly workerId: string; readonly now: number }
+  ) => Effect.Effect<Delivery, StoreError.StoreError>
+  /** Marks the delivery dead with a reason and drops the lease. */
+  readonly deadLetter: (options: {
+    readonly deliveryId: string
+    readonly workerId: string
+    readonly now: number
+    readonly reason: string
+  }) => Effect.Effect<Delivery, StoreError.StoreError>
+  /** Gives the lease back without an attempt (graceful shutdown). */
+  readonly release: (
+    options: { readonly deliveryId: string; readonly workerId: string }
+  ) => Effect.Effect<void, StoreError.StoreError>
+  /** One delivery with its attempts. */
+  readonly get: (deliveryId: string) => Effect.Effect<History, StoreError.StoreError>
+  /** Deliveries with their attempts, newest first. */
+  readonly history: (filter: HistoryFilter) => Effect.Effect<ReadonlyArray<History>, StoreError.StoreError>
+  /** Enqueues a fresh delivery of the same message (same `messageId`), due now. */
+  readonly resend: (deliveryId: string, now: number) => Effect.Effect<Delivery, StoreError.StoreError>
+}
+
+/**
+ * The outbox port.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class Outbox extends Context.Service<Outbox, OutboxShape>()("@paymux/store/Outbox") {}
+
+/**
+ * The entity name outbox errors carry (`StoreError` `NotFound` / `Conflict`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const entity = "delivery"
+
+/**
+ * The error of a change by a worker that no longer holds the delivery's lease: a `Conflict`
+ * whose detail names the worker.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const leaseLost = (deliveryId: string, workerId: string): StoreError.StoreError =>
+  StoreError.conflict(entity, deliveryId, `worker ${workerId} no longer holds the lease`)
+
+/**
+ * The error of a lookup of an unknown delivery.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const notFound = (deliveryId: string): StoreError.StoreError => StoreError.notFound(entity, deliveryId)

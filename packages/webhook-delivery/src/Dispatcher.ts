@@ -1,0 +1,407 @@
+/**
+ * The delivery engine: claims due deliveries from the store's `Outbox`, POSTs them with Standard
+ * Webhooks headers on a bounded pool of fibers, records every attempt, retries on the
+ * `RetryPolicy` schedule, and dead-letters what cannot be delivered.
+ *
+ * - It claims only as many deliveries as it has idle fibers, renews a lease while its attempt
+ *   runs, and never starts a delivery it is still working on.
+ * - Each attempt goes to the endpoint configured at that moment (`endpoint`), so a resend or a
+ *   pending retry follows a corrected URL; the attempt records the URL it used.
+ * - Closing its scope stops claiming and lets in-flight attempts finish for a grace period; an
+ *   attempt still running then is recorded as interrupted and its lease given back.
+ *
+ * @since 0.1.0
+ */
+import { randomUUID } from "node:crypto"
+import { Delivery, Outbox } from "@paymux/store"
+import type { WebhookSigner } from "@paymux/webhooks"
+import { Clock, Effect, Fiber, Layer, Queue, Random, Result, type Scope } from "effect"
+import * as RetryPolicy from "./RetryPolicy.ts"
+import * as UrlGuard from "./UrlGuard.ts"
+import { type Agents, destroyAgents, makeAgents, post, type PostResult } from "./internal/httpPost.ts"
+
+/**
+ * Where an attempt goes and how it is signed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Endpoint {
+  readonly url: string
+  readonly signer: WebhookSigner.WebhookSigner
+}
+
+/**
+ * Where deliveries go: either one signer for every delivery, each sent to the URL it was queued
+ * with, or an `endpoint` function that looks up the endpoint configured now (`undefined` when
+ * there is none any more: the delivery is dead-lettered). A failing lookup leaves the delivery for
+ * a later claim.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Target =
+  | { readonly signer: WebhookSigner.WebhookSigner }
+  | { readonly endpoint: (delivery: Delivery.Delivery) => Effect.Effect<Endpoint | undefined, unknown> }
+
+/**
+ * Dispatcher settings besides the target.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly workerId?: string
+  /** Concurrent requests (default 16). */
+  readonly concurrency?: number
+  /** The most deliveries claimed per outbox call (default 2 × concurrency), never more than idle fibers. */
+  readonly batchSize?: number
+  /** Wait between polls when nothing is due (default 1000 ms). */
+  readonly pollIntervalMillis?: number
+  /** How long a claim lasts (default 120 000 ms); renewed every third of it while an attempt runs. */
+  readonly leaseMillis?: number
+  readonly connectTimeoutMillis?: number
+  readonly totalTimeoutMillis?: number
+  readonly scheduleMinutes?: ReadonlyArray<number>
+  /** How long shutdown waits for in-flight requests before interrupting them (default 30 000 ms). */
+  readonly shutdownGraceMillis?: number
+  /** Which non-public targets are allowed (default `refuse`); see `UrlGuard.PrivateTargets`. */
+  readonly privateTargets?: UrlGuard.PrivateTargets
+  readonly resolver?: UrlGuard.Resolver
+  readonly userAgent?: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Config = Target & Options
+
+/**
+ * What a test send reports: the receiver's answer or the reason there was none. A refused or
+ * redirecting target has an empty `responseExcerpt`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TestSendResult {
+  readonly ok: boolean
+  readonly httpStatus: number | null
+  readonly latencyMillis: number
+  readonly responseExcerpt: string
+  readonly error: string | null
+  readonly headers: Readonly<Record<string, string>>
+}
+
+interface Settings {
+  readonly workerId: string
+  readonly concurrency: number
+  readonly batchSize: number
+  readonly pollIntervalMillis: number
+  readonly leaseMillis: number
+  readonly connectTimeoutMillis: number
+  readonly totalTimeoutMillis: number
+  readonly scheduleMinutes: ReadonlyArray<number>
+  readonly shutdownGraceMillis: number
+  readonly privateTargets: UrlGuard.PrivateTargets
+  readonly resolver: UrlGuard.Resolver | undefined
+  readonly userAgent: string
+  readonly endpointFor: (delivery: Delivery.Delivery) => Effect.Effect<Endpoint | undefined, unknown>
+}
+
+const settings = (config: Options & Partial<Target>): Settings => {
+  const concurrency = Math.max(1, config.concurrency ?? 16)
+  const signer = "signer" in config ? config.signer : undefined
+  const endpoint = "endpoint" in config ? config.endpoint : undefined
+  return {
+    workerId: config.workerId ?? `dispatcher-${randomUUID()}`,
+    concurrency,
+    batchSize: Math.max(1, config.batchSize ?? concurrency * 2),
+    pollIntervalMillis: config.pollIntervalMillis ?? 1000,
+    leaseMillis: config.leaseMillis ?? 120_000,
+    connectTimeoutMillis: config.connectTimeoutMillis ?? 10_000,
+    totalTimeoutMillis: config.totalTimeoutMillis ?? 30_000,
+    scheduleMinutes: config.scheduleMinutes ?? RetryPolicy.defaultScheduleMinutes,
+    shutdownGraceMillis: config.shutdownGraceMillis ?? 30_000,
+    privateTargets: config.privateTargets ?? "refuse",
+    resolver: config.resolver,
+    userAgent: config.userAgent ?? "paymux-webhooks/0.1",
+    endpointFor: endpoint ??
+      ((delivery) => Effect.succeed(signer === undefined ? undefined : { url: delivery.url, signer }))
+  }
+}
+
+interface Sent {
+  readonly result: PostResult
+  readonly headers: Readonly<Record<string, string>>
+}
+
+const send = (
+  s: Settings,
+  agents: Agents | undefined,
+  target: { readonly url: string; readonly mode: UrlGuard.Mode; readonly contentType: string },
+  message: { readonly id: string; readonly body: string },
+  signer: WebhookSigner.WebhookSigner
+): Effect.Effect<Sent> =>
+  Effect.gen(function*() {
+    const guard: UrlGuard.Options = { mode: target.mode, privateTargets: s.privateTargets, resolver: s.resolver }
+    const checked = UrlGuard.checkUrl(target.url, guard)
+    if (Result.isFailure(checked)) return { result: { _tag: "Refused", error: checked.failure.message, latencyMillis: 0 }, headers: {} }
+    const now = yield* Clock.currentTimeMillis
+    const headers = {
+      ...signer.sign({ id: message.id, timestamp: Math.floor(now / 1000), body: message.body }),
+      "content-type": target.contentType,
+      "user-agent": s.userAgent
+    }
+    const result = yield* post({
+      target: checked.success,
+      guard,
+      headers,
+      body: message.body,
+      connectTimeoutMillis: s.connectTimeoutMillis,
+      totalTimeoutMillis: s.totalTimeoutMillis,
+      agents
+    })
+    return { result, headers }
+  })
+
+const outcomeOf = (result: PostResult): Delivery.Outcome =>
+  result._tag === "Response" ? RetryPolicy.classifyStatus(result.status) : result._tag === "Refused" ? "failed" : "retry"
+
+/** Runs `self` while renewing the delivery's lease every third of the lease time. */
+const renewing = <A>(s: Settings, outbox: Outbox.OutboxShape, deliveryId: string, self: Effect.Effect<A>): Effect.Effect<A> => {
+  const renewals = Effect.gen(function*() {
+    while (true) {
+      yield* Effect.sleep(Math.max(1, Math.floor(s.leaseMillis / 3)))
+      const now = yield* Clock.currentTimeMillis
+      yield* outbox.renew({ deliveryId, workerId: s.workerId, now, leaseMillis: s.leaseMillis })
+    }
+  }).pipe(
+    // A lost lease or a broken store: stop renewing and let the attempt end; its record will fail.
+    Effect.catch((e) => Effect.logWarning(`webhook delivery ${deliveryId}: lease not renewed: ${e.message}`)),
+    Effect.andThen(Effect.never)
+  )
+  return Effect.raceFirst(self, renewals)
+}
+
+/**
+ * One attempt at one claimed delivery, with its bookkeeping. Only the endpoint lookup and the
+ * request can be interrupted; an interrupted request is recorded, so its lease is given back.
+ */
+const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delivery: Delivery.Delivery): Effect.Effect<void> =>
+  Effect.uninterruptibleMask((restore) => Effect.gen(function*() {
+    const ids = { deliveryId: delivery.id, workerId: s.workerId }
+    const startedAt = yield* Clock.currentTimeMillis
+    const endpoint = yield* restore(s.endpointFor(delivery)).pipe(
+      Effect.onInterrupt(() => Effect.ignore(outbox.release(ids)))
+    )
+    if (endpoint === undefined) {
+      return yield* outbox.deadLetter({ ...ids, now: startedAt, reason: `no ${delivery.mode} webhook URL is configured any more` })
+    }
+    const number = delivery.attempts + 1
+    const record = (result: PostResult, outcome: Delivery.Outcome): Delivery.Attempt => ({
+      deliveryId: delivery.id,
+      number,
+      workerId: s.workerId,
+      url: endpoint.url,
+      startedAt,
+      latencyMillis: result.latencyMillis,
+      httpStatus: result._tag === "Response" ? result.status : null,
+      error: result._tag === "Response" ? null : result.error,
+      responseExcerpt: result._tag === "Response" ? result.excerpt : "",
+      outcome
+    })
+    const interrupted = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const result: PostResult = { _tag: "NetworkError", error: "interrupted: the dispatcher stopped during the attempt", latencyMillis: now - startedAt }
+      // Counted and rescheduled at once, which also gives the lease back.
+      yield* outbox.recordAttempt(record(result, "retry"), { now, retryAt: now })
+    })
+    const { result } = yield* restore(renewing(
+      s,
+      outbox,
+      delivery.id,
+      send(s, agents, { url: endpoint.url, mode: delivery.mode, contentType: delivery.contentType }, { id: delivery.messageId, body: delivery.payload }, endpoint.signer)
+    )).pipe(Effect.onInterrupt(() => Effect.ignore(interrupted)))
+    const outcome = outcomeOf(result)
+    const now = yield* Clock.currentTimeMillis
+    if (outcome === "delivered") {
+      yield* outbox.recordAttempt(record(result, outcome), { now })
+      return yield* outbox.complete({ ...ids, now })
+    }
+    const delay = outcome === "retry" && number < delivery.maxAttempts
+      ? RetryPolicy.delayAfter({
+        attempt: number,
+        random: yield* Random.next,
+        retryAfterMillis: result._tag === "Response" ? RetryPolicy.parseRetryAfter(result.retryAfter, now) : undefined,
+        scheduleMinutes: s.scheduleMinutes
+      })
+      : undefined
+    if (delay !== undefined) return yield* outbox.recordAttempt(record(result, outcome), { now, retryAt: now + delay })
+    yield* outbox.recordAttempt(record(result, outcome), { now })
+    const why = result._tag === "Response" ? `HTTP ${result.status}` : result.error
+    return yield* outbox.deadLetter({
+      ...ids,
+      now,
+      reason: outcome === "retry" ? `gave up after ${number} attempt(s): ${why}` : `not retryable: ${why}`
+    })
+  })).pipe(
+    // A lost lease, a broken store or a failed endpoint lookup must not stop the dispatcher; the
+    // delivery stays in the outbox and its lease lapses.
+    Effect.catch((error) =>
+      Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`)),
+    Effect.catchDefect((defect) => Effect.logError(`webhook delivery ${delivery.id} crashed`, defect)),
+    Effect.asVoid
+  )
+
+const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    return yield* outbox.claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit }).pipe(
+      Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), []))
+    )
+  })
+
+/**
+ * Starts the dispatcher in the current scope and returns once it runs. Closing the scope shuts
+ * it down gracefully.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox | Scope.Scope> =>
+  Effect.gen(function*() {
+    const s = settings(config)
+    const outbox = yield* Outbox.Outbox
+    const agents = yield* Effect.acquireRelease(Effect.sync(() => makeAgents(s.concurrency)), (a) =>
+      Effect.sync(() => destroyAgents(a)))
+    // One token per idle fiber: the claimer takes tokens before it claims, so a lease starts only
+    // when a fiber is free to work on it.
+    const idle = yield* Queue.unbounded<true>()
+    yield* Queue.offerAll(idle, Array.from({ length: s.concurrency }, () => true as const))
+    // The deliveries this dispatcher is working on, and their fibers (for shutdown).
+    const working = new Set<string>()
+    const fibers = new Map<string, Fiber.Fiber<void>>()
+    const launch = (delivery: Delivery.Delivery) =>
+      Effect.gen(function*() {
+        working.add(delivery.id)
+        const fiber = yield* attempt(s, outbox, agents, delivery).pipe(
+          Effect.ensuring(Effect.andThen(
+            Effect.sync(() => {
+              working.delete(delivery.id)
+              fibers.delete(delivery.id)
+            }),
+            Queue.offer(idle, true)
+          )),
+          Effect.forkDetach
+        )
+        if (working.has(delivery.id)) fibers.set(delivery.id, fiber)
+      }).pipe(Effect.uninterruptible)
+    const claimer = yield* Effect.gen(function*() {
+      while (true) {
+        const tokens = yield* Queue.takeBetween(idle, 1, s.batchSize)
+        // Claimed rows are launched before a shutdown can stop the claimer, so none is stranded.
+        const claimed = yield* Effect.uninterruptible(Effect.gen(function*() {
+          const batch = yield* claimOnce(s, outbox, tokens.length)
+          let unused = tokens.length
+          for (const delivery of batch) {
+            // Still working on it (its lease lapsed and came back to us): never start it twice.
+            if (working.has(delivery.id)) continue
+            unused--
+            yield* launch(delivery)
+          }
+          if (unused > 0) yield* Queue.offerAll(idle, Array.from({ length: unused }, () => true as const))
+          return batch.length
+        }))
+        if (claimed < tokens.length) yield* Effect.sleep(s.pollIntervalMillis)
+      }
+    }).pipe(Effect.interruptible, Effect.forkDetach)
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        yield* Fiber.interrupt(claimer)
+        const running = [...fibers.values()]
+        if (s.shutdownGraceMillis > 0) yield* Effect.ignore(Effect.timeout(Fiber.awaitAll(running), s.shutdownGraceMillis))
+        yield* Fiber.interruptAll(running)
+      })
+    )
+  }).pipe(Effect.uninterruptible) // so the finalizer is registered whenever a fiber was forked
+
+/**
+ * Works the outbox until nothing is due: claims due deliveries, makes one attempt at each
+ * (bounded concurrency), and repeats until a claim comes back empty. Deliveries rescheduled for a
+ * later retry stay queued. For a cron job or a command line (`paymux webhook dispatch --once`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const drain = (config: Config): Effect.Effect<{ readonly attempted: number }, never, Outbox.Outbox> =>
+  Effect.scoped(Effect.gen(function*() {
+    const s = settings(config)
+    const outbox = yield* Outbox.Outbox
+    const agents = yield* Effect.acquireRelease(Effect.sync(() => makeAgents(s.concurrency)), (a) =>
+      Effect.sync(() => destroyAgents(a)))
+    let attempted = 0
+    while (true) {
+      const batch = yield* claimOnce(s, outbox, s.concurrency)
+      if (batch.length === 0) return { attempted }
+      yield* Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency, discard: true })
+      attempted += batch.length
+    }
+  }))
+
+/**
+ * Runs the dispatcher until interrupted.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const run = (config: Config): Effect.Effect<never, never, Outbox.Outbox> =>
+  Effect.scoped(Effect.andThen(start(config), Effect.never))
+
+/**
+ * A layer that runs the dispatcher for as long as the layer lives.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (config: Config): Layer.Layer<never, never, Outbox.Outbox> => Layer.effectDiscard(start(config))
+
+/**
+ * Posts a message to `url` at once (no outbox, no retries) and reports the receiver's answer.
+ * By default the body is a `Webhook.Test` event. Private targets are refused unless
+ * `privateTargets` allows them.
+ *
+ * @since 0.1.0
+ * @category sending
+ */
+export const testSend = (
+  url: string,
+  options: {
+    readonly signer: WebhookSigner.WebhookSigner
+    readonly mode: UrlGuard.Mode
+    readonly body?: string
+    readonly contentType?: string
+    readonly messageId?: string
+  } & Pick<Options, "connectTimeoutMillis" | "totalTimeoutMillis" | "resolver" | "userAgent" | "privateTargets">
+): Effect.Effect<TestSendResult> =>
+  Effect.gen(function*() {
+    const s = settings({ ...options, concurrency: 1 })
+    const now = yield* Clock.currentTimeMillis
+    const body = options.body ??
+      JSON.stringify({ type: "Webhook.Test", timestamp: new Date(now).toISOString(), data: {} })
+    const { headers, result } = yield* send(
+      s,
+      undefined,
+      { url, mode: options.mode, contentType: options.contentType ?? "application/json" },
+      { id: options.messageId ?? `msg_${randomUUID().replaceAll("-", "")}`, body },
+      options.signer
+    )
+    return {
+      ok: result._tag === "Response" && RetryPolicy.classifyStatus(result.status) === "delivered",
+      httpStatus: result._tag === "Response" ? result.status : null,
+      latencyMillis: result.latencyMillis,
+      responseExcerpt: result._tag === "Response" ? result.excerpt : "",
+      error: result._tag === "Response" ? null : result.error,
+      headers
+    }
+  })

@@ -1,0 +1,194 @@
+import { BlockList } from "node:net"
+import { describe, expect, it } from "@effect/vitest"
+import { test } from "@fast-check/vitest"
+import { Effect, Result } from "effect"
+import fc from "fast-check"
+import { UrlGuard } from "../src/index.ts"
+
+const resolver = (table: Record<string, ReadonlyArray<string>>): UrlGuard.Resolver => async (host) => {
+  const addrs = table[host]
+  if (!addrs) throw new Error("ENOTFOUND")
+  return addrs.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }))
+}
+
+const kindOf = (address: string) => UrlGuard.classifyAddress(address)?.kind
+
+describe("UrlGuard", () => {
+  it("classifies addresses: public, loopback, private, or special", () => {
+    const cases: Record<string, string | undefined> = {
+      "0.0.0.0": "special",
+      "127.0.0.1": "loopback",
+      "10.1.2.3": "private",
+      "172.31.255.255": "private",
+      "172.32.0.1": "public",
+      "192.168.1.1": "private",
+      "169.254.169.254": "special",
+      "100.64.0.1": "special",
+      "100.128.0.1": "public",
+      "224.0.0.1": "special",
+      "192.0.2.5": "special",
+      "198.51.100.5": "special",
+      "203.0.113.5": "special",
+      "198.18.0.1": "special",
+      "255.255.255.255": "special",
+      "8.8.8.8": "public",
+      "::": "special",
+      "::1": "loopback",
+      "::ffff:127.0.0.1": "loopback",
+      "::ffff:7f00:1": "loopback",
+      "::ffff:10.0.0.1": "private",
+      "::ffff:8.8.8.8": "public",
+      // The IPv4-translated form (RFC 6145) the security review found allowed.
+      "::ffff:0:127.0.0.1": "loopback",
+      "::ffff:0:7f00:1": "loopback",
+      "::ffff:0:a9fe:a9fe": "special",
+      "0:0:0:0:ffff:0:10.1.1.1": "private",
+      "64:ff9b::a9fe:a9fe": "special",
+      "64:ff9b::127.0.0.1": "loopback",
+      "64:ff9b::8.8.8.8": "public",
+      "64:ff9b:1::8.8.8.8": "special",
+      "::127.0.0.1": "special",
+      "::8.8.8.8": "special",
+      "2002:7f00:1::": "special",
+      "2001:0:4136:e378:8000:63bf:3fff:fdd2": "special",
+      "fc00::1": "private",
+      "fdff:ffff::1": "private",
+      "fe80::1%eth0": "special",
+      "ff02::1": "special",
+      "2001:db8::1": "special",
+      "2606:4700:4700::1111": "public",
+      "example.com": undefined,
+      "0177.0.0.1": undefined,
+      "127.1": undefined
+    }
+    for (const [address, expected] of Object.entries(cases)) {
+      expect([address, kindOf(address)]).toEqual([address, expected])
+    }
+  })
+
+  it.effect("live mode wants https and public addresses", () =>
+    Effect.gen(function*() {
+      const r = resolver({ "hooks.example": ["93.184.216.34"], "evil.example": ["93.184.216.34", "10.0.0.5"], "meta.example": ["169.254.169.254"] })
+      const ok = yield* UrlGuard.check("https://hooks.example/x", { mode: "live", resolver: r })
+      expect(ok.addresses).toEqual([{ address: "93.184.216.34", family: 4 }])
+      for (const url of [
+        "http://hooks.example/x",
+        "https://evil.example/",
+        "https://meta.example/",
+        "https://127.0.0.1/",
+        "https://[::1]/",
+        "https://[::ffff:192.168.0.1]/",
+        "https://[::ffff:0:127.0.0.1]/",
+        "https://0x7f.1/",
+        "https://user:pw@hooks.example/",
+        "https://nowhere.example/",
+        "ftp://hooks.example/",
+        "not a url"
+      ]) {
+        const e = yield* Effect.flip(UrlGuard.check(url, { mode: "live", resolver: r }))
+        expect(e._tag).toBe("UrlRefused")
+      }
+    }))
+
+  it.effect("refusals never quote URL credentials or the query", () =>
+    Effect.gen(function*() {
+      const e = yield* Effect.flip(UrlGuard.check("https://u:SUPERSECRETPW@127.0.0.1/h?token=QUERYSECRET", { mode: "live" }))
+      expect(e.message).not.toContain("SUPERSECRETPW")
+      expect(e.message).not.toContain("QUERYSECRET")
+      const local = yield* Effect.flip(UrlGuard.check("https://127.0.0.1/h?token=QUERYSECRET", { mode: "live" }))
+      expect(local.message).toBe(
+        "refused webhook URL https://127.0.0.1/h: 127.0.0.1 is a loopback address; the operator has not allowed private webhook targets"
+      )
+    }))
+
+  it.effect("private targets: refused by default, loopback for test endpoints in test-mode, both with allow", () =>
+    Effect.gen(function*() {
+      const r = resolver({ localhost: ["127.0.0.1", "::1"], lan: ["192.168.0.10"], meta: ["169.254.169.254"] })
+      const verdict = (url: string, options: Omit<UrlGuard.Options, "resolver">) =>
+        Effect.map(Effect.result(UrlGuard.check(url, { ...options, resolver: r })), Result.isSuccess)
+      expect(yield* verdict("http://localhost:8080/", { mode: "test" })).toBe(false)
+      expect(yield* verdict("http://localhost:8080/", { mode: "test", privateTargets: "refuse" })).toBe(false)
+      expect(yield* verdict("http://localhost:8080/", { mode: "test", privateTargets: "test-mode" })).toBe(true)
+      expect(yield* verdict("http://[::1]:8080/", { mode: "test", privateTargets: "test-mode" })).toBe(true)
+      expect(yield* verdict("https://localhost/", { mode: "live", privateTargets: "test-mode" })).toBe(false)
+      expect(yield* verdict("http://lan/", { mode: "test", privateTargets: "test-mode" })).toBe(false)
+      expect(yield* verdict("http://lan/", { mode: "test", privateTargets: "allow" })).toBe(true)
+      expect(yield* verdict("https://lan/", { mode: "live", privateTargets: "allow" })).toBe(true)
+      expect(yield* verdict("http://lan/", { mode: "live", privateTargets: "allow" })).toBe(false)
+      expect(yield* verdict("http://meta/", { mode: "test", privateTargets: "allow" })).toBe(false)
+    }))
+
+  // The oracle: node's BlockList over the IPv4 special-purpose registry (RFC 6890 and successors),
+  // written out here independently of ipaddr.js.
+  const loopback = new BlockList()
+  loopback.addSubnet("127.0.0.0", 8, "ipv4")
+  const privateNets = new BlockList()
+  for (const [net, prefix] of [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) privateNets.addSubnet(net, prefix, "ipv4")
+  const special = new BlockList()
+  for (
+    const [net, prefix] of [
+      ["0.0.0.0", 8], ["100.64.0.0", 10], ["169.254.0.0", 16], ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.31.196.0", 24],
+      ["192.52.193.0", 24], ["192.88.99.0", 24], ["192.175.48.0", 24], ["198.18.0.0", 15], ["198.51.100.0", 24],
+      ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4]
+    ] as const
+  ) special.addSubnet(net, prefix, "ipv4")
+  const oracle = (ipv4: string): string =>
+    loopback.check(ipv4, "ipv4")
+      ? "loopback"
+      : privateNets.check(ipv4, "ipv4")
+      ? "private"
+      : special.check(ipv4, "ipv4")
+      ? "special"
+      : "public"
+
+  const byte = fc.integer({ min: 0, max: 255 })
+  // Addresses drawn from the interesting ranges as well as anywhere.
+  const ipv4 = fc.oneof(
+    fc.ipV4(),
+    fc.tuple(fc.constantFrom(0, 10, 100, 127, 169, 172, 192, 198, 203, 224, 240, 255), byte, byte, byte).map((parts) => parts.join("."))
+  )
+  const hex = (ip: string): string => {
+    const [a, b, c, d] = ip.split(".").map(Number) as [number, number, number, number]
+    return `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  // Every IPv6 spelling that carries the IPv4 address: mapped, translated, NAT64, dotted or hex,
+  // compressed or written out, upper or lower case.
+  const forms = (ip: string): ReadonlyArray<string> => [
+    `::ffff:${ip}`,
+    `::ffff:${hex(ip)}`,
+    `0:0:0:0:0:ffff:${ip}`,
+    `0000:0000:0000:0000:0000:FFFF:${hex(ip).toUpperCase()}`,
+    `::ffff:0:${ip}`,
+    `::ffff:0:${hex(ip)}`,
+    `0:0:0:0:ffff:0:${ip}`,
+    `64:ff9b::${ip}`,
+    `64:ff9b::${hex(ip)}`,
+    `64:FF9B:0:0:0:0:${hex(ip)}`
+  ]
+
+  test.prop([ipv4], { numRuns: 1000 })("IPv4 and every IPv6 form that carries it classify as the oracle says", (ip) => {
+    const expected = oracle(ip)
+    expect(kindOf(ip)).toBe(expected)
+    for (const form of forms(ip)) expect([form, kindOf(form)]).toEqual([form, expected])
+  })
+
+  test.prop([ipv4, fc.constantFrom<UrlGuard.PrivateTargets>("refuse", "test-mode", "allow"), fc.constantFrom<UrlGuard.Mode>("live", "test")], {
+    numRuns: 1000
+  })("the policy lets through public addresses always, loopback and private only as configured", (ip, privateTargets, mode) => {
+    const expected = oracle(ip)
+    const allowed = expected === "public" ||
+      (expected === "loopback" && (privateTargets === "allow" || (privateTargets === "test-mode" && mode === "test"))) ||
+      (expected === "private" && privateTargets === "allow")
+    for (const form of [ip, ...forms(ip)]) {
+      expect(UrlGuard.allows(UrlGuard.classifyAddress(form)!, { mode, privateTargets })).toBe(allowed)
+    }
+  })
+
+  test.prop([fc.ipV6()])("fc00::/7 is private, fe80::/10 and ff00::/8 special, in every spelling", (ip) => {
+    const first = parseInt(ip.split(":")[0] || "0", 16)
+    const kind = kindOf(ip)
+    expect(kind).toBeDefined()
+    if ((first & 0xfe00) === 0xfc00) expect(kind).toBe("private")
+    if ((first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00) expect(kind).toBe("special")
+  })
+})

@@ -1,4 +1,0 @@
-import { Outbox } from "../src/index.ts"
-import { suite } from "./fixtures/outboxSuite.ts"
-
-suite("memory", Outbox.layerMemory)
