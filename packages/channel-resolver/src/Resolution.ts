@@ -40,8 +40,7 @@ export type Via = "channelKey" | "group" | "pg" | "default"
 /**
  * Why a `pg` request was served by the default channel (the `fallback` policy): the `pg` string
  * matched no channel (`pg-unmatched`, with every candidate rejected) or could not be parsed
- * (`pg-invalid`, `rejected` empty). `detail` and `rejected` are computed when first read, so a
- * fallback costs no more than a hit until someone looks.
+ * (`pg-invalid`, `rejected` empty).
  *
  * @since 0.1.0
  * @category models

@@ -6,8 +6,7 @@
  */
 import { ChannelTerms } from "@paymux/domain"
 import { Schema } from "effect"
-import { notFoundMessage } from "./internal/message.ts"
-import { deferField, settle } from "./internal/quiet.ts"
+import { notFoundMessage } from "./internal/explanation.ts"
 
 /**
  * Why one channel did not serve a request, checked in this order (the first that applies is
@@ -78,14 +77,7 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("Chan
   override get message(): string {
     return notFoundMessage(this)
   }
-  /** Includes `rejected`, which the resolver computes on first read. */
-  override toJSON(): unknown {
-    settle(this, "rejected")
-    return super.toJSON()
-  }
 }
-// The resolver builds `rejected` only when someone reads it (see internal/quiet.ts).
-deferField(ChannelNotFound.prototype, "rejected")
 
 /**
  * The scope has no channel at all in the requested mode (the SDKs' "Not found PG ... and any PG
@@ -180,13 +172,7 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
       }
     }
   }
-  /** Includes `suggestions`, which the resolver computes on first read. */
-  override toJSON(): unknown {
-    settle(this, "suggestions")
-    return super.toJSON()
-  }
 }
-deferField(InvalidPgSelector.prototype, "suggestions")
 
 /**
  * Everything resolution can fail with.

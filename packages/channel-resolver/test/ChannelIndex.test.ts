@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Merchant } from "@paymux/domain"
 import { Result } from "effect"
 import * as ChannelIndex from "../src/ChannelIndex.ts"
+import * as ChannelResolver from "../src/ChannelResolver.ts"
 import type { ResolveRequest } from "../src/Resolution.ts"
 import { channel, code, group, index, merchant, tier } from "./support/fixtures.ts"
 
@@ -150,6 +151,14 @@ describe("channelKey, tiers and other errors", () => {
   it("another merchant's request", () => {
     const outcome = ChannelIndex.resolve(index({ channels: [a] }), { merchant: "imp00000001", mode: "test" })
     expect(failure(outcome).message).toBe(`merchant "imp00000001" is not known to this resolver`)
+  })
+  it("is frozen, and a directory holding it does not change it", () => {
+    const i = index({ channels: [a, b] })
+    const before = { ...i }
+    expect(Object.isFrozen(i)).toBe(true)
+    expect(Object.isFrozen(i.channels)).toBe(true)
+    ChannelResolver.directory([i]).set(index({ channels: [a] }))
+    expect({ ...i }).toEqual(before)
   })
   it("refuses an inconsistent snapshot", () => {
     const foreign = { ...a, merchant: "imp00000001" } as typeof a

@@ -1,7 +1,7 @@
 import type { PaymentChannel } from "@paymux/domain"
 import type { Rejection, RejectionReason } from "../ResolutionError.ts"
 
-/** What a request asks of a channel, with `pg` already split. Used on the cold (miss) path only. */
+/** What a request asks of a channel, with `pg` already split: the one statement of the rules, to choose and to explain. */
 export interface Criteria {
   readonly tier: string | undefined
   /** The tier's assigned channel keys; undefined outside a tier. */
