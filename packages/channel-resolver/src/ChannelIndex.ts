@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type ChannelGroup, DomainError, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
+import { type ChannelGroup, type ChannelTerms, DomainError, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
 import { Result } from "effect"
 import { build, type IndexState } from "./internal/candidates.ts"
 import { resolveIn } from "./internal/rules.ts"
@@ -110,3 +110,44 @@ export const resolve = (
  * @category getters
  */
 export const tiers = (index: ChannelIndex): ReadonlyArray<string> => [...(index as IndexState).tiers.keys()].sort()
+
+/**
+ * A request without `mode` that a test and a live channel would both serve (see `ModeWarning`):
+ * its `pg` string (undefined: no `pg`, the default channel) and payment type, and the keys of the
+ * two channels, the older one first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Ambiguity {
+  readonly pg: string | undefined
+  readonly paymentType: ChannelTerms.PaymentType
+  readonly chosen: string
+  readonly other: string
+}
+
+/**
+ * Every request without `mode` (each `pg` string the merchant's channels answer, and no `pg`,
+ * per payment type, any pay method) that would be served with a both-modes warning, in the
+ * merchant's own scope. It asks the resolver itself, so it follows the same rules.
+ *
+ * @since 0.1.0
+ * @category diagnostics
+ */
+export const ambiguities = (index: ChannelIndex): ReadonlyArray<Ambiguity> => {
+  const self = index as IndexState
+  const asks: Array<readonly [string | undefined, Iterable<string>]> = [[undefined, self.byType.keys()]]
+  for (const [pg, byType] of self.byPg) asks.push([pg, byType.keys()])
+  const found: Array<Ambiguity> = []
+  for (const [pg, types] of asks) {
+    for (const type of types) {
+      const paymentType = type as ChannelTerms.PaymentType
+      const outcome = resolveIn(self, { merchant: self.merchant.code, pg, paymentType }, Math.random)
+      const warning = Result.isSuccess(outcome) ? outcome.success.warning : undefined
+      if (warning === undefined) continue
+      const chosen = Result.getOrThrow(outcome).channel.key
+      found.push({ pg, paymentType, chosen, other: chosen === warning.test ? warning.live : warning.test })
+    }
+  }
+  return found
+}

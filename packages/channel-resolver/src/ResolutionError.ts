@@ -67,7 +67,7 @@ export type Lookup = typeof Lookup.Type
 export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("ChannelNotFound", {
   merchant: Schema.String,
   tier: Schema.optionalKey(Schema.String),
-  mode: ChannelTerms.Mode,
+  mode: Schema.optionalKey(ChannelTerms.Mode),
   paymentType: Schema.String,
   payMethod: Schema.optionalKey(Schema.String),
   lookup: Lookup,
@@ -80,8 +80,9 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("Chan
 }
 
 /**
- * The scope has no channel at all in the requested mode (the SDKs' "Not found PG ... and any PG
- * in your info"). `otherMode` counts the channels of the other mode, a common mix-up.
+ * The scope has no channel at all in the requested mode, or none at all when the request gives no
+ * mode (the SDKs' "Not found PG ... and any PG in your info"). `otherMode` counts the channels of
+ * the other mode, a common mix-up.
  *
  * @since 0.1.0
  * @category errors
@@ -89,14 +90,15 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("Chan
 export class NoChannelConfigured extends Schema.TaggedError<NoChannelConfigured>()("NoChannelConfigured", {
   merchant: Schema.String,
   tier: Schema.optionalKey(Schema.String),
-  mode: ChannelTerms.Mode,
+  mode: Schema.optionalKey(ChannelTerms.Mode),
   otherMode: Schema.Int
 }) {
   override get message(): string {
     const who = this.tier === undefined ? this.merchant : `tier ${this.tier} of ${this.merchant}`
     const other = this.mode === "test" ? "live" : "test"
     const hint = this.otherMode > 0 ? ` (it has ${this.otherMode} ${other} channel${this.otherMode === 1 ? "" : "s"}: check the mode)` : ""
-    return `${who} has no ${this.mode} channel${hint}; add one in the console${this.tier === undefined ? "" : " or assign one to the tier"}`
+    const what = this.mode === undefined ? "channel" : `${this.mode} channel`
+    return `${who} has no ${what}${hint}; add one in the console${this.tier === undefined ? "" : " or assign one to the tier"}`
   }
 }
 

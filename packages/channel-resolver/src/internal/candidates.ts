@@ -21,6 +21,8 @@ export interface IndexState {
   readonly groups: ReadonlyArray<ChannelGroup.ChannelGroup>
   readonly catalog: PgCatalog.PgCatalog
   readonly byKey: ReadonlyMap<string, Channel>
+  /** Each channel's place in `channels`: which of two is older. */
+  readonly order: ReadonlyMap<Channel, number>
   /**
    * By `pg` string as a request writes it (both `kcp` and `kcp.T0000`), then by payment type: the
    * channels it names, oldest first. The payment type keeps the lists short however many
@@ -80,6 +82,7 @@ export const build = (
     groups,
     catalog,
     byKey: new Map(channels.map((c) => [c.key as string, c])),
+    order: new Map(channels.map((c, i) => [c, i])),
     byPg,
     byType,
     groupsById: new Map(groups.map((g) => [g.id as string, g])),

@@ -15,7 +15,7 @@ interface Rejected {
 export interface NotFoundFacts {
   readonly merchant: string
   readonly tier?: string | undefined
-  readonly mode: string
+  readonly mode?: string | undefined
   readonly paymentType: string
   readonly payMethod?: string | undefined
   readonly lookup: "channelKey" | "group" | "pg" | "default"
@@ -42,7 +42,7 @@ const listConfigured = (rejected: ReadonlyArray<Rejected>): string => {
 /** Says what was asked and what is configured: `pg "tosspayments" matched no channel ...; configured: uplus.M1 (test)`. */
 export const notFoundMessage = (f: NotFoundFacts): string => {
   const who = f.tier === undefined ? f.merchant : `tier ${f.tier} of ${f.merchant}`
-  const wanted = `${f.mode}, ${f.paymentType}${f.payMethod === undefined ? "" : `, pay_method ${f.payMethod}`}`
+  const wanted = `${f.mode ?? "either mode"}, ${f.paymentType}${f.payMethod === undefined ? "" : `, pay_method ${f.payMethod}`}`
   const asked = JSON.stringify(f.asked)
   switch (f.lookup) {
     case "pg":

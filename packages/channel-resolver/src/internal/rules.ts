@@ -1,6 +1,6 @@
 import { type PaymentChannel, PgCatalog } from "@paymux/domain"
 import { Result } from "effect"
-import { paymentTypeOf, purposeOf, type Resolution, type ResolveRequest, type Via } from "../Resolution.ts"
+import { type Fallback, type ModeWarning, paymentTypeOf, purposeOf, type Resolution, type ResolveRequest, type Via } from "../Resolution.ts"
 import {
   ChannelNotFound,
   InvalidPgSelector,
@@ -18,7 +18,36 @@ import { classify } from "./selector.ts"
 type Channel = PaymentChannel.PaymentChannel
 type Outcome = Result.Result<Resolution, ResolutionError>
 
-const hit = (channel: Channel, via: Via): Outcome => Result.succeed({ channel, via })
+/** What a search of one kind found: the channel, and for a request without mode, a channel of the other mode that would also serve. */
+interface Found {
+  readonly channel: Channel
+  readonly other: Channel | undefined
+}
+
+const none: ReadonlyArray<Channel> = []
+
+const succeed = (found: Found, via: Via, fellBack?: Fallback): Outcome => {
+  const { channel, other } = found
+  const warning = other === undefined ? undefined : modeWarning(channel, other)
+  return Result.succeed({
+    channel,
+    mode: channel.mode,
+    via,
+    ...(fellBack === undefined ? {} : { fellBack }),
+    ...(warning === undefined ? {} : { warning })
+  })
+}
+
+const modeWarning = (chosen: Channel, other: Channel): ModeWarning => {
+  const [test, live] = chosen.mode === "test" ? [chosen, other] : [other, chosen]
+  return {
+    reason: "both-modes-match",
+    test: test.key,
+    live: live.key,
+    detail: `the request gives no mode and both ${test.pg}.${test.mid} (test) and ${live.pg}.${live.mid} (live) serve it; ` +
+      `the older, ${chosen.mode}, was chosen: pass mode to choose`
+  }
+}
 
 /** The first of `channels` (in their order) that serves the request. */
 const firstServing = (channels: ReadonlyArray<Channel>, c: Criteria): Channel | undefined => {
@@ -26,22 +55,45 @@ const firstServing = (channels: ReadonlyArray<Channel>, c: Criteria): Channel | 
   return undefined
 }
 
-const none: ReadonlyArray<Channel> = []
-
-/** The merchant's configured default for the mode if it serves the request, otherwise the oldest channel that does. */
-const defaultChannel = (self: IndexState, c: Criteria): Channel | undefined => {
-  const key = self.merchant.defaultChannels[c.mode as "test" | "live"]
-  const configured = key === undefined ? undefined : self.byKey.get(key)
-  return configured !== undefined && rejectionOf(configured, c) === undefined
-    ? configured
-    : firstServing(self.byType.get(c.paymentType) ?? none, c)
+/**
+ * Runs a search for one mode, or, for a request without mode, for each mode: the older answer
+ * wins and the other is kept for the warning.
+ */
+const eitherMode = (self: IndexState, c: Criteria, search: (c: Criteria) => Channel | undefined): Found | undefined => {
+  if (c.mode !== undefined) {
+    const channel = search(c)
+    return channel === undefined ? undefined : { channel, other: undefined }
+  }
+  const test = search({ ...c, mode: "test" })
+  const live = search({ ...c, mode: "live" })
+  if (test === undefined || live === undefined) {
+    const channel = test ?? live
+    return channel === undefined ? undefined : { channel, other: undefined }
+  }
+  return self.order.get(test)! < self.order.get(live)! ? { channel: test, other: live } : { channel: live, other: test }
 }
 
+/** The merchant's configured default for the mode if it serves the request, otherwise the oldest channel that does. */
+const defaultChannel = (self: IndexState, c: Criteria): Found | undefined =>
+  eitherMode(self, c, (m) => {
+    const key = self.merchant.defaultChannels[m.mode as "test" | "live"]
+    const configured = key === undefined ? undefined : self.byKey.get(key)
+    return configured !== undefined && rejectionOf(configured, m) === undefined
+      ? configured
+      : firstServing(self.byType.get(m.paymentType) ?? none, m)
+  })
+
 /** What a lookup that found nothing considered, and why each candidate was rejected. */
-const facts = (request: ResolveRequest, c: Criteria, lookup: Lookup, asked: string, candidates: ReadonlyArray<Channel>): NotFoundFacts & ConstructorParameters<typeof ChannelNotFound>[0] => ({
+const facts = (
+  request: ResolveRequest,
+  c: Criteria,
+  lookup: Lookup,
+  asked: string,
+  candidates: ReadonlyArray<Channel>
+): NotFoundFacts & ConstructorParameters<typeof ChannelNotFound>[0] => ({
   merchant: request.merchant,
   ...(c.tier === undefined ? {} : { tier: c.tier }),
-  mode: request.mode,
+  ...(request.mode === undefined ? {} : { mode: request.mode }),
   paymentType: c.paymentType,
   ...(c.payMethod === undefined ? {} : { payMethod: c.payMethod }),
   lookup,
@@ -49,19 +101,19 @@ const facts = (request: ResolveRequest, c: Criteria, lookup: Lookup, asked: stri
   rejected: rejectAll(candidates, c)
 })
 
-const notFound = (request: ResolveRequest, c: Criteria, lookup: Lookup, asked: string, candidates: ReadonlyArray<Channel>): ChannelNotFound =>
-  new ChannelNotFound(facts(request, c, lookup, asked, candidates))
+const notFound = (request: ResolveRequest, c: Criteria, lookup: Lookup, asked: string, candidates: ReadonlyArray<Channel>): Outcome =>
+  Result.fail(new ChannelNotFound(facts(request, c, lookup, asked, candidates)))
 
 /** A weighted draw among the group's members that serve the request, in group order. */
 const draw = (self: IndexState, request: ResolveRequest, c: Criteria, groupId: string, random: () => number): Outcome => {
   const group = self.groupsById.get(groupId)
-  if (group === undefined) return Result.fail(notFound(request, c, "group", groupId, []))
+  if (group === undefined) return notFound(request, c, "group", groupId, [])
   const members = group.members.map((m) => self.byKey.get(m.channel)!)
   let total = 0
   group.members.forEach((m, i) => {
     if (rejectionOf(members[i]!, c) === undefined) total += m.weight
   })
-  if (total === 0) return Result.fail(notFound(request, c, "group", groupId, members))
+  if (total === 0) return notFound(request, c, "group", groupId, members)
   // Integer weights add up exactly, so the pick depends only on the drawn number.
   const x = random() * total
   let acc = 0
@@ -70,35 +122,39 @@ const draw = (self: IndexState, request: ResolveRequest, c: Criteria, groupId: s
     if (rejectionOf(members[i]!, c) !== undefined) continue
     acc += m.weight
     last = members[i]!
-    if (x < acc) return hit(last, "group")
+    if (x < acc) break
   }
-  return hit(last!, "group")
+  return succeed({ channel: last!, other: undefined }, "group")
 }
 
-/** A `pg` string: the oldest channel it names that serves the request, or the default under `fallback`, or why not. */
+/** The default, for a `pg` string that names no channel, under the `fallback` policy only. */
+const fallbackFor = (self: IndexState, c: Criteria): Found | undefined =>
+  self.merchant.policy === "fallback" ? defaultChannel(self, c) : undefined
+
+/**
+ * A `pg` string: the oldest channel it names that serves the request. A string that names no
+ * channel at all (it does not parse, or no channel has its code, or its MID) is served by the
+ * default under the `fallback` policy; one that names channels none of which serves the request
+ * is a miss under either policy, so a request for one PG is never served by another.
+ */
 const byPg = (self: IndexState, request: ResolveRequest, c: Criteria, pg: string): Outcome => {
   const parsed = classify(pg, self.catalog, self.codes)
-  if (typeof parsed !== "string") {
-    const asked: Criteria = { ...c, code: parsed.code, mid: parsed.mid }
-    const match = firstServing(self.byPg.get(pg)?.get(c.paymentType) ?? none, asked)
-    if (match !== undefined) return hit(match, "pg")
+  if (typeof parsed === "string") {
     const fallback = fallbackFor(self, c)
-    if (fallback === undefined) return Result.fail(notFound(request, asked, "pg", pg, self.channels))
-    // The error's facts without the error: its constructor re-checks every rejection.
-    const why = facts(request, asked, "pg", pg, self.channels)
-    return Result.succeed({ channel: fallback, via: "default", fellBack: { reason: "pg-unmatched", pg, detail: notFoundMessage(why), rejected: why.rejected } })
+    const suggestions = parsed === "unknown-pg" ? PgCatalog.suggest(self.catalog, pg.split(".", 1)[0]!) : []
+    const error = new InvalidPgSelector({ pg, problem: parsed, suggestions })
+    return fallback === undefined ? Result.fail(error) : succeed(fallback, "default", { reason: "pg-invalid", pg, detail: error.message, rejected: [] })
   }
-  const suggestions = parsed === "unknown-pg" ? PgCatalog.suggest(self.catalog, pg.split(".", 1)[0]!) : []
-  const error = new InvalidPgSelector({ pg, problem: parsed, suggestions })
-  const fallback = fallbackFor(self, c)
-  return fallback === undefined
-    ? Result.fail(error)
-    : Result.succeed({ channel: fallback, via: "default", fellBack: { reason: "pg-invalid", pg, detail: error.message, rejected: [] } })
+  const asked: Criteria = { ...c, code: parsed.code, mid: parsed.mid }
+  const named = self.byPg.get(pg)
+  const match = eitherMode(self, asked, (m) => firstServing(named?.get(m.paymentType) ?? none, m))
+  if (match !== undefined) return succeed(match, "pg")
+  const fallback = named === undefined ? fallbackFor(self, c) : undefined
+  if (fallback === undefined) return notFound(request, asked, "pg", pg, self.channels)
+  // The error's facts without the error: its constructor re-checks every rejection.
+  const why = facts(request, asked, "pg", pg, self.channels)
+  return succeed(fallback, "default", { reason: "pg-unmatched", pg, detail: notFoundMessage(why), rejected: why.rejected })
 }
-
-/** The channel that serves a `pg` request its string could not: the default, under the `fallback` policy only. */
-const fallbackFor = (self: IndexState, c: Criteria): Channel | undefined =>
-  self.merchant.policy === "fallback" ? defaultChannel(self, c) : undefined
 
 /**
  * The resolution rules in order: merchant, tier, a channel of the mode at all, then `channelKey`,
@@ -111,8 +167,10 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
   const scope = tier === undefined ? self.main : self.tiers.get(tier)
   if (scope === undefined) return Result.fail(new UnknownTier({ merchant, tier: tier!, known: [...self.tiers.keys()].sort() }))
   const mode = request.mode
-  if ((mode === "test" ? scope.test : scope.live) === 0) {
-    return Result.fail(new NoChannelConfigured({ merchant, ...(tier === undefined ? {} : { tier }), mode, otherMode: mode === "test" ? scope.live : scope.test }))
+  const inMode = mode === undefined ? scope.test + scope.live : mode === "test" ? scope.test : scope.live
+  if (inMode === 0) {
+    const otherMode = mode === undefined ? 0 : mode === "test" ? scope.live : scope.test
+    return Result.fail(new NoChannelConfigured({ merchant, ...(tier === undefined ? {} : { tier }), ...(mode === undefined ? {} : { mode }), otherMode }))
   }
   const c: Criteria = {
     tier,
@@ -126,12 +184,13 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
   }
   const key = request.channelKey
   if (key !== undefined) {
+    // A key names one channel, so its own mode decides when the request gives none.
     const channel = self.byKey.get(key)
-    if (channel !== undefined && rejectionOf(channel, c) === undefined) return hit(channel, "channelKey")
-    return Result.fail(notFound(request, c, "channelKey", key, channel === undefined ? [] : [channel]))
+    if (channel !== undefined && rejectionOf(channel, c) === undefined) return succeed({ channel, other: undefined }, "channelKey")
+    return notFound(request, c, "channelKey", key, channel === undefined ? [] : [channel])
   }
   if (request.groupId !== undefined) return draw(self, request, c, request.groupId, random)
   if (request.pg !== undefined) return byPg(self, request, c, request.pg)
   const d = defaultChannel(self, c)
-  return d === undefined ? Result.fail(notFound(request, c, "default", "", self.channels)) : hit(d, "default")
+  return d === undefined ? notFound(request, c, "default", "", self.channels) : succeed(d, "default")
 }
