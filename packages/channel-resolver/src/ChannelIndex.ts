@@ -91,8 +91,8 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
 /**
  * Resolves a request to exactly one channel, following the console's rules in this order:
  * merchant, tier, a channel of the mode at all, then `channelKey`, `groupId`, `pg`, and the
- * default channel (docs/channel-resolution.md). `random` (values in [0, 1)) draws among a group's members; pass a seeded
- * source for reproducible routing.
+ * default channel (docs/channel-resolution.md). `random` (values in [0, 1)) draws among a
+ * group's members; pass a seeded source for reproducible routing.
  *
  * @since 0.1.0
  * @category resolution
@@ -102,14 +102,6 @@ export const resolve = (
   request: ResolveRequest,
   random: () => number = Math.random
 ): Result.Result<Resolution, ResolutionError> => resolveIn(index as IndexState, request, random)
-
-/**
- * The tier codes the index knows, sorted.
- *
- * @since 0.1.0
- * @category getters
- */
-export const tiers = (index: ChannelIndex): ReadonlyArray<string> => [...(index as IndexState).tiers.keys()].sort()
 
 /**
  * A request without `mode` that a test and a live channel would both serve (see `ModeWarning`):

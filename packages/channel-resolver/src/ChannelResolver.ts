@@ -42,15 +42,6 @@ export class Directory {
     return this.indexes.get(merchant)
   }
 
-  has(merchant: string): boolean {
-    return this.indexes.has(merchant)
-  }
-
-  /** The indexes, in the order their merchants were first set. */
-  values(): Array<ChannelIndex.ChannelIndex> {
-    return [...this.indexes.values()]
-  }
-
   /** Adds the index of its merchant, replacing the one it had. */
   set(index: ChannelIndex.ChannelIndex): this {
     this.indexes.set(index.merchant.code, index)

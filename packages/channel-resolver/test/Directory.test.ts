@@ -16,12 +16,10 @@ const b = channel({ pg: "uplus", mid: "B", payMethods: ["card", "vbank"] })
 const shop = index({ channels: [a, b] })
 
 describe("Directory", () => {
-  it("holds indexes by merchant code: get, has, size, values, delete", () => {
+  it("holds indexes by merchant code: get, size, delete", () => {
     const directory = ChannelResolver.directory([shop])
     expect(directory.size).toBe(1)
-    expect(directory.has(code)).toBe(true)
     expect(directory.get(code)).toBe(shop)
-    expect(directory.values()).toEqual([shop])
     expect(directory.delete(code)).toBe(true)
     expect(directory.delete(code)).toBe(false)
     expect(directory.size).toBe(0)

@@ -106,25 +106,14 @@ const notFound = (request: ResolveRequest, c: Criteria, lookup: Lookup, asked: s
 
 /** A weighted draw among the group's members that serve the request, in group order. */
 const draw = (self: IndexState, request: ResolveRequest, c: Criteria, groupId: string, random: () => number): Outcome => {
-  const group = self.groupsById.get(groupId)
-  if (group === undefined) return notFound(request, c, "group", groupId, [])
-  const members = group.members.map((m) => self.byKey.get(m.channel)!)
-  let total = 0
-  group.members.forEach((m, i) => {
-    if (rejectionOf(members[i]!, c) === undefined) total += m.weight
-  })
-  if (total === 0) return notFound(request, c, "group", groupId, members)
+  const members = self.groupsById.get(groupId)?.members ?? []
+  const usable = members.filter((m) => rejectionOf(self.byKey.get(m.channel)!, c) === undefined)
+  if (usable.length === 0) return notFound(request, c, "group", groupId, members.map((m) => self.byKey.get(m.channel)!))
   // Integer weights add up exactly, so the pick depends only on the drawn number.
-  const x = random() * total
+  const x = random() * usable.reduce((total, m) => total + m.weight, 0)
   let acc = 0
-  let last: Channel | undefined
-  for (const [i, m] of group.members.entries()) {
-    if (rejectionOf(members[i]!, c) !== undefined) continue
-    acc += m.weight
-    last = members[i]!
-    if (x < acc) break
-  }
-  return succeed({ channel: last!, other: undefined }, "group")
+  const pick = usable.find((m) => x < (acc += m.weight)) ?? usable[usable.length - 1]!
+  return succeed({ channel: self.byKey.get(pick.channel)!, other: undefined }, "group")
 }
 
 /** The default, for a `pg` string that names no channel, under the `fallback` policy only. */
