@@ -6,6 +6,7 @@ import {
   InvalidPgSelector,
   type Lookup,
   NoChannelConfigured,
+  type PgSelectorProblem,
   type ResolutionError,
   UnknownMerchant,
   UnknownTier
@@ -13,7 +14,7 @@ import {
 import type { IndexState } from "./candidates.ts"
 import { type Criteria, rejectAll, rejectionOf } from "./criteria.ts"
 import { type NotFoundFacts, notFoundMessage } from "./explanation.ts"
-import { classify } from "./selector.ts"
+import { classify, type PgSelector } from "./selector.ts"
 
 type Channel = PaymentChannel.PaymentChannel
 type Outcome = Result.Result<Resolution, ResolutionError>
@@ -28,14 +29,10 @@ const none: ReadonlyArray<Channel> = []
 
 const succeed = (found: Found, via: Via, fellBack?: Fallback): Outcome => {
   const { channel, other } = found
-  const warning = other === undefined ? undefined : modeWarning(channel, other)
-  return Result.succeed({
-    channel,
-    mode: channel.mode,
-    via,
-    ...(fellBack === undefined ? {} : { fellBack }),
-    ...(warning === undefined ? {} : { warning })
-  })
+  const result: { -readonly [K in keyof Resolution]: Resolution[K] } = { channel, mode: channel.mode, via }
+  if (fellBack !== undefined) result.fellBack = fellBack
+  if (other !== undefined) result.warning = modeWarning(channel, other)
+  return Result.succeed(result)
 }
 
 const modeWarning = (chosen: Channel, other: Channel): ModeWarning => {
@@ -121,20 +118,19 @@ const fallbackFor = (self: IndexState, c: Criteria): Found | undefined =>
   self.merchant.policy === "fallback" ? defaultChannel(self, c) : undefined
 
 /**
- * A `pg` string: the oldest channel it names that serves the request. A string that names no
+ * A `pg` string (`asked` carries its code and MID): the oldest channel it names that serves the request. A string that names no
  * channel at all (it does not parse, or no channel has its code, or its MID) is served by the
  * default under the `fallback` policy; one that names channels none of which serves the request
  * is a miss under either policy, so a request for one PG is never served by another.
  */
-const byPg = (self: IndexState, request: ResolveRequest, c: Criteria, pg: string): Outcome => {
-  const parsed = classify(pg, self.catalog, self.codes)
+const byPg = (self: IndexState, request: ResolveRequest, asked: Criteria, pg: string, parsed: PgSelector | PgSelectorProblem): Outcome => {
+  const c: Criteria = { ...asked, code: undefined, mid: undefined }
   if (typeof parsed === "string") {
     const fallback = fallbackFor(self, c)
     const suggestions = parsed === "unknown-pg" ? PgCatalog.suggest(self.catalog, pg.split(".", 1)[0]!) : []
     const error = new InvalidPgSelector({ pg, problem: parsed, suggestions })
     return fallback === undefined ? Result.fail(error) : succeed(fallback, "default", { reason: "pg-invalid", pg, detail: error.message, rejected: [] })
   }
-  const asked: Criteria = { ...c, code: parsed.code, mid: parsed.mid }
   const named = self.byPg.get(pg)
   const match = eitherMode(self, asked, (m) => firstServing(named?.get(m.paymentType) ?? none, m))
   if (match !== undefined) return succeed(match, "pg")
@@ -161,17 +157,21 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
     const otherMode = mode === undefined ? 0 : mode === "test" ? scope.live : scope.test
     return Result.fail(new NoChannelConfigured({ merchant, ...(tier === undefined ? {} : { tier }), ...(mode === undefined ? {} : { mode }), otherMode }))
   }
+  // Only a `pg` request parses its string; the criteria then carry its code and MID.
+  const key = request.channelKey
+  const pg = key === undefined && request.groupId === undefined ? request.pg : undefined
+  const parsed = pg === undefined ? undefined : classify(pg, self.catalog, self.codes)
+  const selector = typeof parsed === "object" ? parsed : undefined
   const c: Criteria = {
     tier,
     assigned: scope.assigned,
-    code: undefined,
-    mid: undefined,
+    code: selector?.code,
+    mid: selector?.mid,
     mode,
     purpose: purposeOf(request),
     paymentType: paymentTypeOf(request),
     payMethod: request.payMethod
   }
-  const key = request.channelKey
   if (key !== undefined) {
     // A key names one channel, so its own mode decides when the request gives none.
     const channel = self.byKey.get(key)
@@ -179,7 +179,7 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
     return notFound(request, c, "channelKey", key, channel === undefined ? [] : [channel])
   }
   if (request.groupId !== undefined) return draw(self, request, c, request.groupId, random)
-  if (request.pg !== undefined) return byPg(self, request, c, request.pg)
+  if (pg !== undefined) return byPg(self, request, c, pg, parsed!)
   const d = defaultChannel(self, c)
   return d === undefined ? notFound(request, c, "default", "", self.channels) : succeed(d, "default")
 }
