@@ -129,7 +129,7 @@ export interface Ambiguity {
 export const ambiguities = (index: ChannelIndex): ReadonlyArray<Ambiguity> => {
   const self = index as IndexState
   const asks: Array<readonly [string | undefined, Iterable<string>]> = [[undefined, self.byType.keys()]]
-  for (const [pg, byType] of self.byPg) asks.push([pg, byType.keys()])
+  for (const [pg, named] of self.byPg) asks.push([pg, named.byType.keys()])
   const found: Array<Ambiguity> = []
   for (const [pg, types] of asks) {
     for (const type of types) {

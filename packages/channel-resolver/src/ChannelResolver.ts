@@ -55,7 +55,7 @@ export class Directory {
 
   /** Resolves a request against its merchant's index; `UnknownMerchant` when there is none. */
   resolve(request: ResolveRequest, random?: () => number): Result.Result<Resolution, ResolutionError> {
-    return resolveSync((merchant) => this.indexes.get(merchant), request, random)
+    return resolveSync(this, request, random)
   }
 }
 

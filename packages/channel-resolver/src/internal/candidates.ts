@@ -1,4 +1,5 @@
 import type { ChannelGroup, Merchant, PaymentChannel, PgCatalog, SubMerchant } from "@paymux/domain"
+import type { PgSelector } from "./selector.ts"
 
 type Channel = PaymentChannel.PaymentChannel
 
@@ -8,6 +9,11 @@ export interface Scope {
   readonly assigned: ReadonlySet<string> | undefined
   readonly test: number
   readonly live: number
+}
+
+/** The channels a `pg` string names, by payment type, with the string's code and MID. */
+export interface Named extends PgSelector {
+  readonly byType: ReadonlyMap<string, ReadonlyArray<Channel>>
 }
 
 /**
@@ -28,7 +34,7 @@ export interface IndexState {
    * channels it names, oldest first. The payment type keeps the lists short however many
    * channels a merchant has.
    */
-  readonly byPg: ReadonlyMap<string, ReadonlyMap<string, ReadonlyArray<Channel>>>
+  readonly byPg: ReadonlyMap<string, Named>
   /** By payment type, oldest first: the candidates for the default channel. */
   readonly byType: ReadonlyMap<string, ReadonlyArray<Channel>>
   readonly groupsById: ReadonlyMap<string, ChannelGroup.ChannelGroup>
@@ -55,10 +61,10 @@ const append = <V>(map: Map<string, Array<V>>, key: string, value: V): void => {
   else list.push(value)
 }
 
-const appendByType = (map: Map<string, Map<string, Array<Channel>>>, pg: string, c: Channel): void => {
-  let byType = map.get(pg)
-  if (byType === undefined) map.set(pg, byType = new Map())
-  append(byType, c.paymentType, c)
+const appendNamed = (map: Map<string, Named & { byType: Map<string, Array<Channel>> }>, pg: string, mid: string | undefined, c: Channel): void => {
+  let named = map.get(pg)
+  if (named === undefined) map.set(pg, named = { code: c.pg, mid, byType: new Map() })
+  append(named.byType, c.paymentType, c)
 }
 
 /** The maps of an index over `channels`, already in creation order and checked by the caller. */
@@ -69,11 +75,11 @@ export const build = (
   groups: ReadonlyArray<ChannelGroup.ChannelGroup>,
   catalog: PgCatalog.PgCatalog
 ): IndexState => {
-  const byPg = new Map<string, Map<string, Array<Channel>>>()
+  const byPg = new Map<string, Named & { byType: Map<string, Array<Channel>> }>()
   const byType = new Map<string, Array<Channel>>()
   for (const c of channels) {
-    appendByType(byPg, c.pg, c)
-    appendByType(byPg, `${c.pg}.${c.mid}`, c)
+    appendNamed(byPg, c.pg, undefined, c)
+    appendNamed(byPg, `${c.pg}.${c.mid}`, c.mid, c)
     append(byType, c.paymentType, c)
   }
   return {

@@ -11,7 +11,7 @@ import {
   UnknownMerchant,
   UnknownTier
 } from "../ResolutionError.ts"
-import type { IndexState } from "./candidates.ts"
+import type { IndexState, Named } from "./candidates.ts"
 import { type Criteria, rejectAll, rejectionOf } from "./criteria.ts"
 import { type NotFoundFacts, notFoundMessage } from "./explanation.ts"
 import { classify, type PgSelector } from "./selector.ts"
@@ -123,7 +123,14 @@ const fallbackFor = (self: IndexState, c: Criteria): Found | undefined =>
  * default under the `fallback` policy; one that names channels none of which serves the request
  * is a miss under either policy, so a request for one PG is never served by another.
  */
-const byPg = (self: IndexState, request: ResolveRequest, asked: Criteria, pg: string, parsed: PgSelector | PgSelectorProblem): Outcome => {
+const byPg = (
+  self: IndexState,
+  request: ResolveRequest,
+  asked: Criteria,
+  pg: string,
+  parsed: PgSelector | PgSelectorProblem,
+  named: Named | undefined
+): Outcome => {
   const c: Criteria = { ...asked, code: undefined, mid: undefined }
   if (typeof parsed === "string") {
     const fallback = fallbackFor(self, c)
@@ -131,8 +138,8 @@ const byPg = (self: IndexState, request: ResolveRequest, asked: Criteria, pg: st
     const error = new InvalidPgSelector({ pg, problem: parsed, suggestions })
     return fallback === undefined ? Result.fail(error) : succeed(fallback, "default", { reason: "pg-invalid", pg, detail: error.message, rejected: [] })
   }
-  const named = self.byPg.get(pg)
-  const match = eitherMode(self, asked, (m) => firstServing(named?.get(m.paymentType) ?? none, m))
+  const candidates = named?.byType.get(asked.paymentType) ?? none
+  const match = eitherMode(self, asked, (m) => firstServing(candidates, m))
   if (match !== undefined) return succeed(match, "pg")
   const fallback = named === undefined ? fallbackFor(self, c) : undefined
   if (fallback === undefined) return notFound(request, asked, "pg", pg, self.channels)
@@ -160,7 +167,9 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
   // Only a `pg` request parses its string; the criteria then carry its code and MID.
   const key = request.channelKey
   const pg = key === undefined && request.groupId === undefined ? request.pg : undefined
-  const parsed = pg === undefined ? undefined : classify(pg, self.catalog, self.codes)
+  const named = pg === undefined ? undefined : self.byPg.get(pg)
+  // A string that names channels is one of theirs (domain MIDs have no spaces), so it parses.
+  const parsed = pg === undefined ? undefined : named ?? classify(pg, self.catalog, self.codes)
   const selector = typeof parsed === "object" ? parsed : undefined
   const c: Criteria = {
     tier,
@@ -179,7 +188,7 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
     return notFound(request, c, "channelKey", key, channel === undefined ? [] : [channel])
   }
   if (request.groupId !== undefined) return draw(self, request, c, request.groupId, random)
-  if (pg !== undefined) return byPg(self, request, c, pg, parsed!)
+  if (pg !== undefined) return byPg(self, request, c, pg, parsed!, named)
   const d = defaultChannel(self, c)
   return d === undefined ? notFound(request, c, "default", "", self.channels) : succeed(d, "default")
 }
