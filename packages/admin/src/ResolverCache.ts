@@ -6,13 +6,8 @@
  *
  * @since 0.1.0
  */
-import type { ChannelIndex } from "@paymux/channel-resolver"
+import { type ChannelIndex, ChannelResolver } from "@paymux/channel-resolver"
 import { Context, Layer } from "effect"
-
-interface Entry {
-  readonly index: ChannelIndex.ChannelIndex
-  readonly builtAt: number
-}
 
 /**
  * @since 0.1.0
@@ -33,22 +28,26 @@ export class ResolverCache extends Context.Service<ResolverCache, {
 export const layer = (options: { readonly ttlMillis?: number } = {}): Layer.Layer<ResolverCache> =>
   Layer.sync(ResolverCache, () => {
     const ttl = options.ttlMillis ?? 5_000
-    const entries = new Map<string, Entry>()
+    const indexes = ChannelResolver.directory()
+    const builtAt = new Map<string, number>()
+    const invalidate = (merchant: string): void => {
+      indexes.delete(merchant)
+      builtAt.delete(merchant)
+    }
     return ResolverCache.of({
       get: (merchant, now) => {
-        const entry = entries.get(merchant)
-        if (entry === undefined) return undefined
-        if (now - entry.builtAt > ttl) {
-          entries.delete(merchant)
+        const at = builtAt.get(merchant)
+        if (at === undefined) return undefined
+        if (now - at > ttl) {
+          invalidate(merchant)
           return undefined
         }
-        return entry.index
+        return indexes.get(merchant)
       },
       set: (merchant, index, now) => {
-        entries.set(merchant, { index, builtAt: now })
+        indexes.set(index)
+        builtAt.set(merchant, now)
       },
-      invalidate: (merchant) => {
-        entries.delete(merchant)
-      }
+      invalidate
     })
   })

@@ -74,7 +74,9 @@ describe("Paymux facade", () => {
     await paymux.subMerchants.create({ merchant: merchant.code, tier: "T01" })
     await paymux.channels.assign(merchant.code, "T01", b.key)
     expect((await paymux.resolve({ merchant: merchant.code, tier: "T01", mode: "test", payMethod: "card" })).channel.key).toBe(b.key)
-    await expect(paymux.resolve({ merchant: merchant.code, tier: "T01", mode: "test", pg: "kcp", payMethod: "card" }).then((r) => r.channel.key)).resolves.not.toBe(a.key)
+    // kcp is configured but not assigned to the tier: a miss, never another PG (issue 16).
+    await expect(paymux.resolve({ merchant: merchant.code, tier: "T01", mode: "test", pg: "kcp", payMethod: "card" }).then((r) => r.channel.key)).rejects.toMatchObject({ code: "channel-not-found" })
+    expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "kcp", payMethod: "card" })).channel.key).toBe(a.key)
     await expect(paymux.resolve({ merchant: merchant.code, tier: "ZZZ", mode: "test", payMethod: "card" })).rejects.toMatchObject({ code: "unknown-tier" })
     await paymux.close()
   })

@@ -1,12 +1,10 @@
 /**
- * The benchmark's world: merchants with 10 to 1,000 channels each (log-uniform, mean ~215; the
- * first 100 merchants at exactly 10 channels and the next 100 at exactly 1,000) and a generator of
- * mixed requests against them, all from one seed.
+ * The benchmark's world: merchants whose channel counts `channelCount` gives (see
+ * resolver.bench.ts), and a generator of requests against them, all from one seed.
  *
- * Channels are made as compact plain records (PaymentChannel.make would validate two million of
- * them for minutes) holding only what resolution reads, from PG codes, payment types and pay
- * methods of the catalog, with repeated values shared and every string flat, as a loader that
- * decodes JSON rows would leave them.
+ * Channels are made as compact plain records holding only what resolution reads, from PG codes,
+ * payment types and pay methods of the catalog, as a loader that decodes JSON rows would leave
+ * them.
  */
 import type { ChannelGroup, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
 import { PgCatalog } from "@paymux/domain"
@@ -17,17 +15,14 @@ import { seeded } from "../test/support/worlds.ts"
 export interface World {
   readonly inputs: ReadonlyArray<ChannelIndex.IndexInput>
   readonly totalChannels: number
-  /** A request against a merchant drawn from `pool` (default: all). */
+  /** A request that one of its channels serves, against a merchant drawn from `pool` (default: all). */
   readonly request: (pool?: ReadonlyArray<ChannelIndex.IndexInput>) => ResolveRequest
-  /**
-   * A request against a merchant drawn by popularity: Zipf with exponent 1 over the merchants in
-   * a random order of rank, so the most popular of 10,000 gets ~10% of requests and the top 100
-   * about half.
-   */
-  readonly skewedRequest: () => ResolveRequest
+  /** A request no channel serves (a typo, an unknown MID or key), against a merchant drawn from `pool`. */
+  readonly miss: (pool?: ReadonlyArray<ChannelIndex.IndexInput>) => ResolveRequest
 }
 
-export const makeWorld = (MERCHANTS: number, seed = 20240601): World => {
+/** `channelCount(m, draw)` gives merchant `m`'s number of channels; `draw()` is uniform in [0, 1). */
+export const makeWorld = (MERCHANTS: number, channelCount: (m: number, draw: () => number) => number, seed = 20240601): World => {
   const rand = seeded(seed)
   const int = (n: number) => Math.floor(rand() * n)
   const pickOne = <A>(xs: ReadonlyArray<A>): A => xs[int(xs.length)]!
@@ -65,13 +60,11 @@ export const makeWorld = (MERCHANTS: number, seed = 20240601): World => {
       purpose: "payment",
       paymentType,
       payMethods: methods,
-      enabled: rand() < 0.9,
+      // Each merchant's first channel is enabled, so every merchant has a request that hits.
+      enabled: j === 0 || rand() < 0.9,
       sequence: j
     } as unknown as PaymentChannel.PaymentChannel
   }
-
-  const channelCount = (m: number): number =>
-    m < 100 ? 10 : m < 200 ? 1000 : Math.round(10 * Math.pow(100, rand()))
 
   // Merchant codes first, so the strings every request compares sit together in memory.
   const codes = Array.from({ length: MERCHANTS }, (_, m) => `imp${String(10_000_000 + m).slice(-8)}`)
@@ -79,7 +72,7 @@ export const makeWorld = (MERCHANTS: number, seed = 20240601): World => {
   let totalChannels = 0
   for (let m = 0; m < MERCHANTS; m++) {
     const code = codes[m]!
-    const n = channelCount(m)
+    const n = channelCount(m, rand)
     totalChannels += n
     // A few MIDs per merchant (some with dots), so one PG code often has several channels.
     const mids = Array.from({ length: 1 + Math.ceil(n / 25) }, (_, k) => join([`MID${k}`, hex(m, 4)], "."))
@@ -96,39 +89,31 @@ export const makeWorld = (MERCHANTS: number, seed = 20240601): World => {
     inputs.push({ merchant, channels, subMerchants, groups })
   }
 
+  /** A request aimed at one enabled channel's own facts, so that channel (or an older one) serves it. */
   const requestFor = (input: ChannelIndex.IndexInput): ResolveRequest => {
-    const c = pickOne(input.channels)
+    const enabled = input.channels.filter((c) => c.enabled)
+    const c = pickOne(enabled.length > 0 ? enabled : input.channels)
     const merchant = input.merchant.code
-    const payMethod = rand() < 0.3 ? "card" : undefined
+    const payMethod = rand() < 0.3 && c.payMethods.length > 0 ? c.payMethods[0] : undefined
     const paymentType = c.paymentType
     const r = rand()
     if (r < 0.3) return { merchant, mode: c.mode, pg: c.pg, payMethod, paymentType }
     if (r < 0.6) return { merchant, mode: c.mode, pg: join([c.pg, c.mid], "."), payMethod, paymentType }
-    if (r < 0.75) return { merchant, mode: c.mode, payMethod }
-    if (r < 0.9) return { merchant, mode: c.mode, channelKey: c.key }
-    const miss = rand()
-    if (miss < 0.4) return { merchant, mode: c.mode, pg: "tosspayment" }
-    if (miss < 0.8) return { merchant, mode: c.mode, pg: join([c.pg, "NOPE"], ".") }
+    if (r < 0.8) return { merchant, mode: c.mode, payMethod, paymentType }
+    return { merchant, mode: c.mode, channelKey: c.key, paymentType }
+  }
+  const missFor = (input: ChannelIndex.IndexInput): ResolveRequest => {
+    const c = pickOne(input.channels)
+    const merchant = input.merchant.code
+    const r = rand()
+    if (r < 0.4) return { merchant, mode: c.mode, pg: "tosspayment" }
+    if (r < 0.8) return { merchant, mode: c.mode, pg: join([c.pg, "NOPE"], ".") }
     return { merchant, mode: c.mode, channelKey: "channel-key-ffffffff-ffff-4fff-bfff-ffffffffffff" }
   }
-  const ranked = [...inputs]
-  for (let i = ranked.length - 1; i > 0; i--) {
-    const j = int(i + 1)
-    ;[ranked[i], ranked[j]] = [ranked[j]!, ranked[i]!]
+  return {
+    inputs,
+    totalChannels,
+    request: (pool = inputs) => requestFor(pickOne(pool)),
+    miss: (pool = inputs) => missFor(pickOne(pool))
   }
-  const cumulative = new Float64Array(ranked.length)
-  let sum = 0
-  ranked.forEach((_, k) => cumulative[k] = sum += 1 / (k + 1))
-  const byPopularity = (): ChannelIndex.IndexInput => {
-    const x = rand() * sum
-    let lo = 0
-    let hi = ranked.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (cumulative[mid]! < x) lo = mid + 1
-      else hi = mid
-    }
-    return ranked[lo]!
-  }
-  return { inputs, totalChannels, request: (pool = inputs) => requestFor(pickOne(pool)), skewedRequest: () => requestFor(byPopularity()) }
 }

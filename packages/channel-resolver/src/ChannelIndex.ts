@@ -1,16 +1,14 @@
 /**
- * An immutable index of one merchant's channels, built once when they load or change, that
- * resolves a `request_pay` with a hash lookup or two, allocating nothing on a hit but the result.
- * Its lookup tables are one flat array of integers (no objects to chase), which a
- * `ChannelResolver.Directory` copies into one array shared by all its merchants.
+ * An immutable index of one merchant's channels, built once when they load or change: the
+ * channels in creation order and plain maps (by `pg` string, by channel key) that find a
+ * request's candidates, to which the resolution rules are then applied.
  *
  * @since 0.1.0
  */
-import { type ChannelGroup, DomainError, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
+import { type ChannelGroup, type ChannelTerms, DomainError, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
 import { Result } from "effect"
-import { type IndexState, resolveIn } from "./internal/core.ts"
-import * as Miss from "./internal/miss.ts"
-import { build, MAIN } from "./internal/table.ts"
+import { build, type IndexState } from "./internal/candidates.ts"
+import { resolveIn } from "./internal/rules.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
@@ -31,7 +29,7 @@ export interface IndexInput {
 }
 
 /**
- * A built index. Its lookup tables are internal; what it was built from stays readable.
+ * A built index, frozen. Its lookup maps are internal; what it was built from stays readable.
  *
  * @since 0.1.0
  * @category models
@@ -76,38 +74,25 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
     if (unknown !== undefined) return violation("unknown-channel", `tier ${sub.tier} is assigned ${unknown}, which is not a channel of ${code}`)
   }
   const groups = input.groups ?? []
-  const groupsById = new Map<string, ChannelGroup.ChannelGroup>()
+  const groupIds = new Set<string>()
   for (const group of groups) {
     if (group.merchant !== code) return violation("foreign-group", `group ${group.id} belongs to ${group.merchant}, not ${code}`)
-    if (groupsById.has(group.id)) return violation("duplicate-group", `group ${group.id} is given twice`)
-    groupsById.set(group.id, group)
+    if (groupIds.has(group.id)) return violation("duplicate-group", `group ${group.id} is given twice`)
+    groupIds.add(group.id)
     const unknown = group.members.find((m) => !keys.has(m.channel))
     if (unknown !== undefined) return violation("unknown-channel", `group ${group.id} has member ${unknown.channel}, which is not a channel of ${code}`)
   }
   // Array.prototype.sort is stable, so equal sequences keep their input order.
-  const channels = [...input.channels].sort((a, b) => a.sequence - b.sequence)
-  const built = build(merchant, channels, subs.map((sub) => [sub.tier, new Set<string>(sub.channels)] as const), groups)
-  const state: IndexState & ChannelIndex = {
-    code,
-    merchant,
-    channels,
-    groups,
-    groupsById,
-    catalog: input.catalog ?? PgCatalog.builtIn,
-    codes: new Set(channels.map((c) => c.pg)),
-    cells: built.cells,
-    main: built.main,
-    tiers: built.tiers,
-    oddKeys: built.oddKeys
-  }
-  return Result.succeed(state)
+  const channels = Object.freeze([...input.channels].sort((a, b) => a.sequence - b.sequence))
+  const state: IndexState & ChannelIndex = build(merchant, channels, subs, Object.freeze([...groups]), input.catalog ?? PgCatalog.builtIn)
+  return Result.succeed(Object.freeze(state))
 }
 
 /**
  * Resolves a request to exactly one channel, following the console's rules in this order:
  * merchant, tier, a channel of the mode at all, then `channelKey`, `groupId`, `pg`, and the
- * default channel. `random` (values in [0, 1)) draws among a group's members; pass a seeded
- * source for reproducible routing.
+ * default channel (docs/channel-resolution.md). `random` (values in [0, 1)) draws among a
+ * group's members; pass a seeded source for reproducible routing.
  *
  * @since 0.1.0
  * @category resolution
@@ -116,15 +101,45 @@ export const resolve = (
   index: ChannelIndex,
   request: ResolveRequest,
   random: () => number = Math.random
-): Result.Result<Resolution, ResolutionError> => {
-  const self = index as IndexState & ChannelIndex
-  return request.merchant !== self.code ? Miss.unknownMerchant(request) : resolveIn(self, self.cells, 0, self.channels, 0, self.cells, MAIN, request, random)
+): Result.Result<Resolution, ResolutionError> => resolveIn(index as IndexState, request, random)
+
+/**
+ * A request without `mode` that a test and a live channel would both serve (see `ModeWarning`):
+ * its `pg` string (undefined: no `pg`, the default channel) and payment type, and the keys of the
+ * two channels, the older one first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Ambiguity {
+  readonly pg: string | undefined
+  readonly paymentType: ChannelTerms.PaymentType
+  readonly chosen: string
+  readonly other: string
 }
 
 /**
- * The tier codes the index knows, sorted.
+ * Every request without `mode` (each `pg` string the merchant's channels answer, and no `pg`,
+ * per payment type, any pay method) that would be served with a both-modes warning, in the
+ * merchant's own scope. It asks the resolver itself, so it follows the same rules.
  *
  * @since 0.1.0
- * @category getters
+ * @category diagnostics
  */
-export const tiers = (index: ChannelIndex): ReadonlyArray<string> => [...(index as IndexState).tiers.keys()].sort()
+export const ambiguities = (index: ChannelIndex): ReadonlyArray<Ambiguity> => {
+  const self = index as IndexState
+  const asks: Array<readonly [string | undefined, Iterable<string>]> = [[undefined, self.byType.keys()]]
+  for (const [pg, named] of self.byPg) asks.push([pg, named.byType.keys()])
+  const found: Array<Ambiguity> = []
+  for (const [pg, types] of asks) {
+    for (const type of types) {
+      const paymentType = type as ChannelTerms.PaymentType
+      const outcome = resolveIn(self, { merchant: self.merchant.code, pg, paymentType }, Math.random)
+      const warning = Result.isSuccess(outcome) ? outcome.success.warning : undefined
+      if (warning === undefined) continue
+      const chosen = Result.getOrThrow(outcome).channel.key
+      found.push({ pg, paymentType, chosen, other: chosen === warning.test ? warning.live : warning.test })
+    }
+  }
+  return found
+}

@@ -6,7 +6,7 @@
  */
 import { PgCatalog } from "@paymux/domain"
 import { Result } from "effect"
-import { classify } from "./internal/classify.ts"
+import { classify, type PgSelector } from "./internal/selector.ts"
 import { InvalidPgSelector } from "./ResolutionError.ts"
 
 /**
@@ -15,10 +15,7 @@ import { InvalidPgSelector } from "./ResolutionError.ts"
  * @since 0.1.0
  * @category models
  */
-export interface PgSelector {
-  readonly code: string
-  readonly mid: string | undefined
-}
+export type { PgSelector } from "./internal/selector.ts"
 
 /**
  * Splits and checks a `pg` string: not empty, no whitespace, no empty code or MID around the

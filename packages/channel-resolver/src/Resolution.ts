@@ -18,7 +18,8 @@ export interface ResolveRequest {
   readonly merchant: string
   /** A sub-merchant's tier code: only the channels assigned to it are candidates. */
   readonly tier?: string | undefined
-  readonly mode: ChannelTerms.Mode
+  /** Absent: channels of both modes are candidates and the chosen channel's own mode decides, as in V1. */
+  readonly mode?: ChannelTerms.Mode | undefined
   readonly purpose?: ChannelTerms.Purpose | undefined
   /** `"{pg code}"` or `"{pg code}.{MID}"`. Absent: the default channel. */
   readonly pg?: string | undefined
@@ -40,8 +41,7 @@ export type Via = "channelKey" | "group" | "pg" | "default"
 /**
  * Why a `pg` request was served by the default channel (the `fallback` policy): the `pg` string
  * matched no channel (`pg-unmatched`, with every candidate rejected) or could not be parsed
- * (`pg-invalid`, `rejected` empty). `detail` and `rejected` are computed when first read, so a
- * fallback costs no more than a hit until someone looks.
+ * (`pg-invalid`, `rejected` empty).
  *
  * @since 0.1.0
  * @category models
@@ -54,15 +54,32 @@ export interface Fallback {
 }
 
 /**
- * The one channel that serves a request.
+ * A request without `mode` that a test channel and a live channel would both serve: `test` and
+ * `live` are their keys, and the older of the two was chosen. The mix-up behind "a test channel
+ * served in production".
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ModeWarning {
+  readonly reason: "both-modes-match"
+  readonly test: string
+  readonly live: string
+  readonly detail: string
+}
+
+/**
+ * The one channel that serves a request, and its mode.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Resolution {
   readonly channel: PaymentChannel.PaymentChannel
+  readonly mode: ChannelTerms.Mode
   readonly via: Via
   readonly fellBack?: Fallback | undefined
+  readonly warning?: ModeWarning | undefined
 }
 
 /**

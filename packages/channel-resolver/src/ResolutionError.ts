@@ -6,8 +6,7 @@
  */
 import { ChannelTerms } from "@paymux/domain"
 import { Schema } from "effect"
-import { notFoundMessage } from "./internal/message.ts"
-import { deferField, settle } from "./internal/quiet.ts"
+import { notFoundMessage } from "./internal/explanation.ts"
 
 /**
  * Why one channel did not serve a request, checked in this order (the first that applies is
@@ -68,7 +67,7 @@ export type Lookup = typeof Lookup.Type
 export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("ChannelNotFound", {
   merchant: Schema.String,
   tier: Schema.optionalKey(Schema.String),
-  mode: ChannelTerms.Mode,
+  mode: Schema.optionalKey(ChannelTerms.Mode),
   paymentType: Schema.String,
   payMethod: Schema.optionalKey(Schema.String),
   lookup: Lookup,
@@ -78,18 +77,12 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("Chan
   override get message(): string {
     return notFoundMessage(this)
   }
-  /** Includes `rejected`, which the resolver computes on first read. */
-  override toJSON(): unknown {
-    settle(this, "rejected")
-    return super.toJSON()
-  }
 }
-// The resolver builds `rejected` only when someone reads it (see internal/quiet.ts).
-deferField(ChannelNotFound.prototype, "rejected")
 
 /**
- * The scope has no channel at all in the requested mode (the SDKs' "Not found PG ... and any PG
- * in your info"). `otherMode` counts the channels of the other mode, a common mix-up.
+ * The scope has no channel at all in the requested mode, or none at all when the request gives no
+ * mode (the SDKs' "Not found PG ... and any PG in your info"). `otherMode` counts the channels of
+ * the other mode, a common mix-up.
  *
  * @since 0.1.0
  * @category errors
@@ -97,14 +90,15 @@ deferField(ChannelNotFound.prototype, "rejected")
 export class NoChannelConfigured extends Schema.TaggedError<NoChannelConfigured>()("NoChannelConfigured", {
   merchant: Schema.String,
   tier: Schema.optionalKey(Schema.String),
-  mode: ChannelTerms.Mode,
+  mode: Schema.optionalKey(ChannelTerms.Mode),
   otherMode: Schema.Int
 }) {
   override get message(): string {
     const who = this.tier === undefined ? this.merchant : `tier ${this.tier} of ${this.merchant}`
     const other = this.mode === "test" ? "live" : "test"
     const hint = this.otherMode > 0 ? ` (it has ${this.otherMode} ${other} channel${this.otherMode === 1 ? "" : "s"}: check the mode)` : ""
-    return `${who} has no ${this.mode} channel${hint}; add one in the console${this.tier === undefined ? "" : " or assign one to the tier"}`
+    const what = this.mode === undefined ? "channel" : `${this.mode} channel`
+    return `${who} has no ${what}${hint}; add one in the console${this.tier === undefined ? "" : " or assign one to the tier"}`
   }
 }
 
@@ -180,13 +174,7 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
       }
     }
   }
-  /** Includes `suggestions`, which the resolver computes on first read. */
-  override toJSON(): unknown {
-    settle(this, "suggestions")
-    return super.toJSON()
-  }
 }
-deferField(InvalidPgSelector.prototype, "suggestions")
 
 /**
  * Everything resolution can fail with.

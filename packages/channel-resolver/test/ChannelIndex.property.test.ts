@@ -56,13 +56,32 @@ describe("ChannelIndex against the naive linear resolver", () => {
         if (Result.isFailure(outcome)) continue
         const { channel } = outcome.success
         expect(channel.merchant).toBe(r.merchant)
-        expect(channel.mode).toBe(r.mode)
+        expect(channel.mode).toBe(r.mode ?? outcome.success.mode)
         expect(channel.enabled).toBe(true)
         if (r.tier !== undefined) {
           const sub = w.input.subMerchants!.find((s) => s.tier === r.tier)!
           expect(sub.channels).toContain(channel.key)
         }
         if (r.payMethod !== undefined) expect(channel.payMethods).toContain(r.payMethod)
+      }
+    }), { numRuns: 150 })
+  }, 120_000)
+
+  it("serves a pg request by another PG only when the string names no channel at all", () => {
+    fc.assert(fc.property(scenario, ([w, requests, seed]) => {
+      const index = Result.getOrThrow(ChannelIndex.make(w.input))
+      const random = seeded(seed)
+      for (const r of requests) {
+        const outcome = ChannelIndex.resolve(index, r, random)
+        if (r.pg === undefined || r.channelKey !== undefined || r.groupId !== undefined || Result.isFailure(outcome)) continue
+        const [code, ...rest] = r.pg.split(".")
+        const mid = rest.length === 0 ? undefined : rest.join(".")
+        const names = w.input.channels.some((c) => c.pg === code && (mid === undefined || c.mid === mid))
+        const { channel, fellBack } = outcome.success
+        if (names) {
+          expect(fellBack).toBeUndefined()
+          expect([channel.pg, mid ?? channel.mid]).toEqual([code, channel.mid])
+        }
       }
     }), { numRuns: 150 })
   }, 120_000)

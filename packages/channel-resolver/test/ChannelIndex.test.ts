@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Merchant } from "@paymux/domain"
 import { Result } from "effect"
 import * as ChannelIndex from "../src/ChannelIndex.ts"
+import * as ChannelResolver from "../src/ChannelResolver.ts"
 import type { ResolveRequest } from "../src/Resolution.ts"
 import { channel, code, group, index, merchant, tier } from "./support/fixtures.ts"
 
@@ -40,7 +41,7 @@ describe("pg matching", () => {
 })
 
 describe("default channel and the fallback policy", () => {
-  const uplus = channel({ pg: "uplus", mid: "M1" })
+  const uplus = channel({ pg: "uplus", mid: "M1", payMethods: ["card", "trans"] })
   const kcp = channel({ pg: "kcp", mid: "T0000" })
 
   it("without pg, the oldest enabled payment channel of the mode", () => {
@@ -151,6 +152,14 @@ describe("channelKey, tiers and other errors", () => {
     const outcome = ChannelIndex.resolve(index({ channels: [a] }), { merchant: "imp00000001", mode: "test" })
     expect(failure(outcome).message).toBe(`merchant "imp00000001" is not known to this resolver`)
   })
+  it("is frozen, and a directory holding it does not change it", () => {
+    const i = index({ channels: [a, b] })
+    const before = { ...i }
+    expect(Object.isFrozen(i)).toBe(true)
+    expect(Object.isFrozen(i.channels)).toBe(true)
+    ChannelResolver.directory([i]).set(index({ channels: [a] }))
+    expect({ ...i }).toEqual(before)
+  })
   it("refuses an inconsistent snapshot", () => {
     const foreign = { ...a, merchant: "imp00000001" } as typeof a
     const made = ChannelIndex.make({ merchant: merchant(), channels: [foreign] })
@@ -180,5 +189,87 @@ describe("channel groups", () => {
     expect(error._tag === "ChannelNotFound" && error.rejected.map((r) => r.reason)).toEqual([
       "pay-method-unsupported", "pay-method-unsupported", "disabled"
     ])
+  })
+})
+
+describe("the resolution rules of issue 16", () => {
+  const uplus = channel({ pg: "uplus", mid: "M1", payMethods: ["card", "trans"] })
+  const kcp = channel({ pg: "kcp", mid: "T0000", payMethods: ["card", "vbank"] })
+  const defaulted = Result.getOrThrow(Merchant.setDefaultChannel(merchant(), uplus))
+  const reasons = (outcome: ReturnType<typeof ask>) => {
+    const error = failure(outcome)
+    return error._tag === "ChannelNotFound" ? error.rejected.filter((r) => r.reason !== "pg-differs").map((r) => r.reason) : error._tag
+  }
+
+  it("rule pg-never-another-pg: a pg naming a configured channel that lacks the pay method is a miss under fallback, not the default of another PG", () => {
+    // The audit's case: kcp.T0000 with trans, the KCP channel taking card and vbank, a U+ default.
+    const i = index({ merchant: defaulted, channels: [uplus, kcp] })
+    expect(reasons(ask(i, { mode: "test", pg: "kcp.T0000", payMethod: "trans" }))).toEqual(["pay-method-unsupported"])
+    expect(reasons(ask(i, { mode: "test", pg: "kcp", payMethod: "trans" }))).toEqual(["pay-method-unsupported"])
+  })
+
+  it("rule pg-miss-says-why: a named channel that cannot serve for its payment type, state or mode is a miss under either policy", () => {
+    const keyin = channel({ pg: "kcp", mid: "K", paymentType: "api.keyin" })
+    const off = channel({ pg: "nice_v2", mid: "N", enabled: false })
+    const live = channel({ pg: "tosspayments", mid: "L", mode: "live" })
+    for (const policy of ["fallback", "strict"] as const) {
+      const m = Result.getOrThrow(Merchant.setDefaultChannel(merchant(policy), uplus))
+      const i = index({ merchant: m, channels: [uplus, keyin, off, live] })
+      expect(reasons(ask(i, { mode: "test", pg: "kcp.K" }))).toEqual(["payment-type-mismatch"])
+      expect(reasons(ask(i, { mode: "test", pg: "nice_v2" }))).toEqual(["disabled"])
+      expect(reasons(ask(i, { mode: "test", pg: "tosspayments.L" }))).toEqual(["wrong-mode"])
+    }
+  })
+
+  it("rule fallback-only-when-nothing-named: an unknown code, a code with no channel and an unknown MID fall back to the default", () => {
+    const i = index({ merchant: defaulted, channels: [uplus, kcp] })
+    for (const pg of ["kpc", "kakaopay", "kcp.T9999"]) {
+      const r = Result.getOrThrow(ask(i, { mode: "test", pg }))
+      expect([r.channel.key, r.via, r.fellBack?.reason]).toEqual([uplus.key, "default", pg === "kpc" ? "pg-invalid" : "pg-unmatched"])
+    }
+  })
+
+  it("rule mode-optional: without mode, both modes are candidates in creation order and the result gives the chosen channel's mode", () => {
+    const live = channel({ pg: "kcp", mid: "L", mode: "live" })
+    const test = channel({ pg: "kcp", mid: "T" })
+    const i = index({ channels: [live, test] })
+    const r = Result.getOrThrow(ask(i, { pg: "kcp" }))
+    expect([r.channel.key, r.mode]).toEqual([live.key, "live"])
+    const byKey = Result.getOrThrow(ask(i, { channelKey: test.key }))
+    expect([byKey.channel.key, byKey.mode, byKey.warning]).toEqual([test.key, "test", undefined])
+    expect(Result.getOrThrow(ask(i, { mode: "test", pg: "kcp" })).mode).toBe("test")
+  })
+
+  it("rule mode-ambiguity-warns: without mode, a test and a live channel that both match give a warning; with mode, none", () => {
+    const test = channel({ pg: "tosspayments", mid: "tp-test" })
+    const live = channel({ pg: "tosspayments", mid: "tp-live", mode: "live" })
+    const i = index({ channels: [test, live] })
+    const r = Result.getOrThrow(ask(i, { pg: "tosspayments" }))
+    expect(r.channel.key).toBe(test.key)
+    expect(r.warning).toMatchObject({ reason: "both-modes-match", test: test.key, live: live.key })
+    expect(r.warning?.detail).toContain("pass mode")
+    expect(Result.getOrThrow(ask(i, { mode: "live", pg: "tosspayments" })).warning).toBeUndefined()
+    // A MID names one channel: no ambiguity.
+    expect(Result.getOrThrow(ask(i, { pg: "tosspayments.tp-live" })).warning).toBeUndefined()
+  })
+
+  it("rule ambiguities-listed: ChannelIndex.ambiguities lists every mode-less request that would warn", () => {
+    const test = channel({ pg: "tosspayments", mid: "tp-test" })
+    const live = channel({ pg: "tosspayments", mid: "tp-live", mode: "live" })
+    const kcpOnly = channel({ pg: "kcp", mid: "T0000" })
+    expect(ChannelIndex.ambiguities(index({ channels: [test, live, kcpOnly] }))).toEqual([
+      { pg: undefined, paymentType: "window.general", chosen: test.key, other: live.key },
+      { pg: "tosspayments", paymentType: "window.general", chosen: test.key, other: live.key }
+    ])
+    expect(ChannelIndex.ambiguities(index({ channels: [test, kcpOnly] }))).toEqual([])
+  })
+
+  it("rule code-mid-split: code.MID splits on the first dot and MIDs match exactly, case-sensitive", () => {
+    const dotted = channel({ pg: "nice_v2", mid: "shop.A" })
+    const i = index({ merchant: merchant("strict"), channels: [dotted] })
+    expect(keyOf(ask(i, { mode: "test", pg: "nice_v2.shop.A" }))).toBe(dotted.key)
+    for (const pg of ["nice_v2.shop.a", "nice_v2.SHOP.A", "nice_v2.shop"]) {
+      expect(reasons(ask(i, { mode: "test", pg }))).toEqual(["mid-differs"])
+    }
   })
 })

@@ -80,7 +80,8 @@ export const CreateGroup = Schema.Struct({
 
 /** @since 0.1.0 @category schemas */
 export const ResolveRequest = Schema.Struct({
-  mode: ChannelTerms.Mode,
+  // Optional, as in V1: without it the chosen channel's own mode decides.
+  mode: Schema.optionalKey(ChannelTerms.Mode),
   tier: Schema.optionalKey(Text),
   purpose: Schema.optionalKey(ChannelTerms.Purpose),
   pg: Schema.optionalKey(Text),

@@ -1,14 +1,15 @@
 import type { PaymentChannel } from "@paymux/domain"
 import type { Rejection, RejectionReason } from "../ResolutionError.ts"
 
-/** What a request asks of a channel, with `pg` already split. Used on the cold (miss) path only. */
+/** What a request asks of a channel, with `pg` already split: the one statement of the rules, to choose and to explain. */
 export interface Criteria {
   readonly tier: string | undefined
   /** The tier's assigned channel keys; undefined outside a tier. */
   readonly assigned: ReadonlySet<string> | undefined
   readonly code: string | undefined
   readonly mid: string | undefined
-  readonly mode: string
+  /** Undefined: either mode. */
+  readonly mode: string | undefined
   readonly purpose: string
   readonly paymentType: string
   readonly payMethod: string | undefined
@@ -22,7 +23,7 @@ export const rejectionOf = (channel: PaymentChannel.PaymentChannel, c: Criteria)
   if (c.assigned !== undefined && !c.assigned.has(channel.key)) return "not-assigned-to-tier"
   if (c.code !== undefined && channel.pg !== c.code) return "pg-differs"
   if (c.mid !== undefined && channel.mid !== c.mid) return "mid-differs"
-  if (channel.mode !== c.mode) return "wrong-mode"
+  if (c.mode !== undefined && channel.mode !== c.mode) return "wrong-mode"
   if (!channel.enabled) return "disabled"
   if (channel.purpose !== c.purpose) return "purpose-differs"
   if (channel.paymentType !== c.paymentType) return "payment-type-mismatch"

@@ -40,7 +40,7 @@ interface Ask {
   readonly assigned: ReadonlyArray<string> | undefined
   readonly code?: string | undefined
   readonly mid?: string | undefined
-  readonly mode: string
+  readonly mode: "test" | "live" | undefined
   readonly purpose: string
   readonly paymentType: string
   readonly payMethod: string | undefined
@@ -50,7 +50,7 @@ const why = (c: PaymentChannel.PaymentChannel, ask: Ask): RejectionReason | unde
   if (ask.assigned && !ask.assigned.includes(c.key)) return "not-assigned-to-tier"
   if (ask.code !== undefined && c.pg !== ask.code) return "pg-differs"
   if (ask.mid !== undefined && c.mid !== ask.mid) return "mid-differs"
-  if (c.mode !== ask.mode) return "wrong-mode"
+  if (ask.mode !== undefined && c.mode !== ask.mode) return "wrong-mode"
   if (!c.enabled) return "disabled"
   if (c.purpose !== ask.purpose) return "purpose-differs"
   if (c.paymentType !== ask.paymentType) return "payment-type-mismatch"
@@ -81,15 +81,44 @@ const firstServing = (channels: ReadonlyArray<PaymentChannel.PaymentChannel>, as
   return undefined
 }
 
-const defaultChannel = (naive: Naive, ask: Ask): PaymentChannel.PaymentChannel | undefined => {
-  const configured = naive.merchant.defaultChannels[ask.mode as "test" | "live"]
+const defaultOfMode = (naive: Naive, ask: Ask): PaymentChannel.PaymentChannel | undefined => {
+  const configured = naive.merchant.defaultChannels[ask.mode!]
   const chosen = configured === undefined ? undefined : byKey(naive.channels, configured)
   if (chosen && why(chosen, ask) === undefined) return chosen
   return firstServing(naive.channels, ask)
 }
 
-const ok = (channel: PaymentChannel.PaymentChannel, via: Resolution["via"], fellBack?: Fallback): Result.Result<Resolution, never> =>
-  Result.succeed(fellBack === undefined ? { channel, via } : { channel, via, fellBack })
+interface Pick {
+  readonly channel: PaymentChannel.PaymentChannel
+  readonly other?: PaymentChannel.PaymentChannel
+}
+
+/** Without a mode: the search for each mode, the older answer, and the younger kept for the warning. */
+const perMode = (naive: Naive, ask: Ask, search: (ask: Ask) => PaymentChannel.PaymentChannel | undefined): Pick | undefined => {
+  if (ask.mode !== undefined) {
+    const channel = search(ask)
+    return channel && { channel }
+  }
+  const found = [search({ ...ask, mode: "test" }), search({ ...ask, mode: "live" })].filter((c) => c !== undefined)
+  found.sort((a, b) => naive.channels.indexOf(a) - naive.channels.indexOf(b))
+  if (found.length === 0) return undefined
+  return found.length === 1 ? { channel: found[0]! } : { channel: found[0]!, other: found[1]! }
+}
+
+const defaultChannel = (naive: Naive, ask: Ask): Pick | undefined => perMode(naive, ask, (a) => defaultOfMode(naive, a))
+
+const ok = (pick: Pick, via: Resolution["via"], fellBack?: Fallback): Result.Result<Resolution, never> => {
+  const { channel, other } = pick
+  const result: { -readonly [K in keyof Resolution]: Resolution[K] } = { channel, mode: channel.mode, via }
+  if (fellBack !== undefined) result.fellBack = fellBack
+  if (other !== undefined) {
+    const test = channel.mode === "test" ? channel : other
+    const live = channel.mode === "test" ? other : channel
+    // The oracle's detail text is not part of what it checks.
+    result.warning = { reason: "both-modes-match", test: test.key, live: live.key, detail: "" }
+  }
+  return Result.succeed(result)
+}
 
 const notFound = (
   naive: Naive,
@@ -102,7 +131,7 @@ const notFound = (
   Result.fail(new ChannelNotFound({
     merchant: naive.merchant.code,
     ...(ask.tier === undefined ? {} : { tier: ask.tier }),
-    mode: request.mode,
+    ...(request.mode === undefined ? {} : { mode: request.mode }),
     paymentType: ask.paymentType,
     ...(request.payMethod === undefined ? {} : { payMethod: request.payMethod }),
     lookup,
@@ -126,11 +155,12 @@ export const resolve = (
   let otherMode = 0
   for (const c of naive.channels) {
     if (assigned !== undefined && !assigned.includes(c.key)) continue
-    if (c.mode === request.mode) sameMode++
+    if (request.mode === undefined || c.mode === request.mode) sameMode++
     else otherMode++
   }
   if (sameMode === 0) {
-    return Result.fail(new NoChannelConfigured({ merchant: code, ...(tier === undefined ? {} : { tier }), mode: request.mode, otherMode }))
+    const mode = request.mode === undefined ? {} : { mode: request.mode }
+    return Result.fail(new NoChannelConfigured({ merchant: code, ...(tier === undefined ? {} : { tier }), ...mode, otherMode }))
   }
   const ask: Ask = {
     tier,
@@ -143,7 +173,7 @@ export const resolve = (
 
   if (request.channelKey !== undefined) {
     const channel = byKey(naive.channels, request.channelKey)
-    if (channel && why(channel, ask) === undefined) return ok(channel, "channelKey")
+    if (channel && why(channel, ask) === undefined) return ok({ channel }, "channelKey")
     return notFound(naive, request, ask, "channelKey", request.channelKey, channel ? rejectedAmong([channel], ask) : [])
   }
 
@@ -167,9 +197,9 @@ export const resolve = (
     let acc = 0
     for (const m of usable) {
       acc += m.weight
-      if (x < acc) return ok(m.channel, "group")
+      if (x < acc) return ok({ channel: m.channel }, "group")
     }
-    return ok(usable[usable.length - 1]!.channel, "group")
+    return ok({ channel: usable[usable.length - 1]!.channel }, "group")
   }
 
   if (request.pg === undefined) {
@@ -186,11 +216,14 @@ export const resolve = (
     if (!d) return Result.fail(parsed.failure)
     return ok(d, "default", { reason: "pg-invalid", pg: request.pg, detail: parsed.failure.message, rejected: [] })
   }
-  const pgAsk: Ask = { ...ask, code: parsed.success.code, mid: parsed.success.mid }
-  const match = firstServing(naive.channels, pgAsk)
+  const { code: pgCode, mid } = parsed.success
+  const pgAsk: Ask = { ...ask, code: pgCode, mid }
+  const match = perMode(naive, pgAsk, (a) => firstServing(naive.channels, a))
   if (match) return ok(match, "pg")
   const rejected = rejectedAmong(naive.channels, pgAsk)
-  const d = fallbackAllowed ? defaultChannel(naive, ask) : undefined
+  // A string that names a channel (of any mode, state or tier) is never served by another PG.
+  const names = naive.channels.some((c) => c.pg === pgCode && (mid === undefined || c.mid === mid))
+  const d = fallbackAllowed && !names ? defaultChannel(naive, ask) : undefined
   if (!d) return notFound(naive, request, ask, "pg", request.pg, rejected)
   return ok(d, "default", { reason: "pg-unmatched", pg: request.pg, detail: "", rejected })
 }

@@ -5,10 +5,12 @@ import type { ResolutionError } from "../../src/ResolutionError.ts"
 /** What two resolvers must agree on: the channel, how it was found, and every explanation's facts. */
 export const normalize = (outcome: Result.Result<Resolution, ResolutionError>): unknown => {
   if (Result.isSuccess(outcome)) {
-    const { channel, via, fellBack } = outcome.success
+    const { channel, mode, via, fellBack, warning } = outcome.success
     return {
       channel: channel.key,
+      mode,
       via,
+      warning: warning && [warning.reason, warning.test, warning.live],
       fellBack: fellBack && {
         reason: fellBack.reason,
         pg: fellBack.pg,

@@ -115,11 +115,11 @@ const aimedRequest = (w: World): fc.Arbitrary<ResolveRequest> => {
       tier: tiers.length === 0 ? fc.constant(undefined) : sometimes(fc.constantFrom(...tiers), 4),
       channelKey: sometimes(fc.constant(c.key as string), 8),
       groupId: groups.length === 0 ? fc.constant(undefined) : sometimes(fc.constantFrom(...groups), 6),
-      mode: fc.constant(c.mode),
+      mode: fc.oneof({ weight: 3, arbitrary: fc.constant(c.mode) }, { weight: 1, arbitrary: fc.constant(undefined) }),
       pg: fc.constantFrom(`${c.pg}.${c.mid}`, c.pg as string, undefined),
       payMethod: fc.option(fc.constantFrom(...c.payMethods, "vbank"), { nil: undefined }),
       paymentType: fc.constantFrom(c.paymentType, undefined)
-    }, { requiredKeys: ["merchant", "mode"] })
+    }, { requiredKeys: ["merchant"] })
   )
 }
 
@@ -131,7 +131,7 @@ const anyRequest = (w: World): fc.Arbitrary<ResolveRequest> => {
   return fc.record({
     merchant: fc.oneof({ weight: 20, arbitrary: fc.constant(w.input.merchant.code as string) }, { weight: 1, arbitrary: fc.constant(w.other) }),
     tier: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: pick(tiers, fc.constant("ZZZ")) }),
-    mode: fc.constantFrom("test" as const, "live" as const),
+    mode: fc.constantFrom("test" as const, "live" as const, undefined),
     purpose: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom("payment" as const, "identity-verification" as const) }),
     pg: pgString(w),
     channelKey: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: pick(channels.map((c) => c.key as string), Arb.channelKey) }),
@@ -141,7 +141,7 @@ const anyRequest = (w: World): fc.Arbitrary<ResolveRequest> => {
       { weight: 3, arbitrary: fc.constant(undefined) },
       { weight: 2, arbitrary: fc.constantFrom("window.general" as const, "window.simple" as const, "api.subscription" as const, "certification" as const) }
     )
-  }, { requiredKeys: ["merchant", "mode"] })
+  }, { requiredKeys: ["merchant"] })
 }
 
 /** A small deterministic generator (mulberry32) for reproducible group draws. */

@@ -38,7 +38,8 @@ const rejectedTable = (rejected: ReadonlyArray<Rejection>): string =>
 export interface Request {
   readonly merchant: string
   readonly tier?: string | undefined
-  readonly mode: ChannelTerms.Mode
+  /** Absent: the chosen channel's own mode decides. */
+  readonly mode?: ChannelTerms.Mode | undefined
   readonly pg?: string | undefined
   readonly channelKey?: string | undefined
   readonly groupId?: string | undefined
@@ -71,13 +72,15 @@ export const answer = (request: Request): Effect.Effect<Answer, AdminError.Admin
   Effect.gen(function*() {
     const result = yield* Effect.result(Effect.flatMap(Resolve.resolve(request), (r) => Effect.map(Channels.view(r.channel), (view) => ({ ...r, view }))))
     if (result._tag === "Success") {
-      const { fellBack, via, view } = result.success
+      const { fellBack, via, view, warning } = result.success
       const lines = [`-> ${view.name}: ${view.pg}.${view.mid} ${view.paymentType} [${view.payMethods.join(",")}] ${view.key} (via ${via})`]
+      if (warning !== undefined) lines.push(`   warning: ${warning.detail}`)
       if (fellBack !== undefined) {
         lines.push(`   fell back to the default channel: ${fellBack.detail}`)
         if (fellBack.rejected.length > 0) lines.push(indent(rejectedTable(fellBack.rejected)))
       }
-      return { found: true, json: { resolved: true, via, channel: view, ...(fellBack ? { fellBack } : {}) }, text: lines.join("\n") }
+      const extra = { ...(fellBack ? { fellBack } : {}), ...(warning ? { warning } : {}) }
+      return { found: true, json: { resolved: true, via, channel: view, ...extra }, text: lines.join("\n") }
     }
     const error = result.failure as { readonly _tag: string; readonly message: string; readonly rejected?: ReadonlyArray<Rejection> }
     if (!missTags.has(error._tag)) return yield* Effect.fail(result.failure as AdminError.AdminError)
@@ -98,7 +101,7 @@ const indent = (text: string): string => text.split("\n").map((l) => `   ${l}`).
 export const command = Command.make("resolve", {
   merchant: merchantFlag,
   tier: Flags.tier.pipe(Flag.optional),
-  mode: Flags.mode,
+  mode: Flags.mode.pipe(Flag.optional),
   pg: Flag.String("pg").pipe(Flag.withDescription("request_pay's pg: a PG code, or code.MID"), Flag.optional),
   channelKey: Flag.String("channel-key").pipe(Flag.withDescription("request_pay's channelKey"), Flag.optional),
   group: Flag.String("group").pipe(Flag.withDescription("A channel group id"), Flag.optional),
@@ -113,7 +116,7 @@ export const command = Command.make("resolve", {
       const request: Request = {
         merchant: input.merchant,
         tier: Option.getOrUndefined(input.tier),
-        mode: input.mode,
+        mode: Option.getOrUndefined(input.mode),
         pg: Option.getOrUndefined(input.pg),
         channelKey: Option.getOrUndefined(input.channelKey),
         groupId: Option.getOrUndefined(input.group),

@@ -105,8 +105,10 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
       expect(await resolve(["--mode", "test", "--pg", "nice_v2", "--pay-method", "card"], 0)).toMatchObject({ via: "pg", channel: { key: keys.niceA } })
       expect(await resolve(["--mode", "test", "--pg", "nice_v2.iamport00m", "--pay-method", "card"], 0)).toMatchObject({ channel: { key: keys.niceA } })
       expect(await resolve(["--mode", "test", "--pg", "kcpp", "--pay-method", "card"], 0)).toMatchObject({ channel: { key: keys.kcpTest }, fellBack: { pg: "kcpp" } })
-      const unmatched = await resolve(["--mode", "test", "--pg", "tosspayments", "--pay-method", "card"], 0)
+      // An unknown MID names no channel: the default serves it. A configured PG of the other mode is a miss (issue 16).
+      const unmatched = await resolve(["--mode", "test", "--pg", "nice_v2.NOPE", "--pay-method", "card"], 0)
       expect(unmatched.fellBack.rejected.length).toBeGreaterThan(0)
+      expect(await resolve(["--mode", "test", "--pg", "tosspayments", "--pay-method", "card"], 1)).toMatchObject({ reason: "ChannelNotFound" })
       expectExit(await run(["merchant", "policy", "--merchant", M, "strict"]), 0)
       const miss = await resolve(["--mode", "test", "--pg", "tosspayments", "--pay-method", "card"], 1)
       expect(miss).toMatchObject({ resolved: false, reason: "ChannelNotFound" })

@@ -1,12 +1,22 @@
 import type { PgCatalog } from "@paymux/domain"
-import type { PgSelector } from "../PgSelector.ts"
 import type { PgSelectorProblem } from "../ResolutionError.ts"
+
+/**
+ * A parsed `pg` string: a PG code and, in the `code.MID` form, the MID.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PgSelector {
+  readonly code: string
+  readonly mid: string | undefined
+}
 
 const whitespace = /\s/
 
 /**
- * Splits a `pg` string on its first dot, or names what is wrong with it. Computes no suggestions:
- * the fallback path only needs to know whether the string was usable.
+ * Splits a `pg` string on its first dot, or names what is wrong with it. It computes no
+ * suggestions: a fallback only needs to know whether the string was usable.
  */
 export const classify = (
   text: string,

@@ -1,37 +1,48 @@
-import type { Lookup, Rejection } from "../ResolutionError.ts"
-
-/** How many channels a miss message names before it summarises the rest. */
-const shown = 8
-
-/** `kcp.T0000 (live): a live channel; the request is test`. */
-const describeRejection = (r: Rejection): string => `${r.pg} (${r.mode}): ${r.detail}`
-
 /**
- * The configured channels as a miss message lists them. A channel rejected only for its PG code
- * shows as `uplus.M1 (test)`; any other reason is spelled out, since it is the interesting one.
+ * The sentence a miss is explained with, shared by `ChannelNotFound.message` and a fallback's
+ * `detail`. Its input is described here, structurally, so this file needs nothing of the error's.
  */
-const listConfigured = (rejected: ReadonlyArray<Rejection>): string => {
-  const parts = rejected.slice(0, shown).map((r) => r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`)
-  if (rejected.length > shown) parts.push(`and ${rejected.length - shown} more`)
-  return parts.join(", ")
+
+/** One rejected candidate, as a message lists it. */
+interface Rejected {
+  readonly pg: string
+  readonly mode: string
+  readonly reason: string
+  readonly detail: string
 }
 
 /** The facts a "no channel serves this" message is written from. */
 export interface NotFoundFacts {
   readonly merchant: string
   readonly tier?: string | undefined
-  readonly mode: string
+  readonly mode?: string | undefined
   readonly paymentType: string
   readonly payMethod?: string | undefined
-  readonly lookup: Lookup
+  readonly lookup: "channelKey" | "group" | "pg" | "default"
   readonly asked: string
-  readonly rejected: ReadonlyArray<Rejection>
+  readonly rejected: ReadonlyArray<Rejected>
+}
+
+/** How many channels a miss message names before it summarises the rest. */
+const shown = 8
+
+/** `kcp.T0000 (live): a live channel; the request is test`. */
+const describeRejection = (r: Rejected): string => `${r.pg} (${r.mode}): ${r.detail}`
+
+/**
+ * The configured channels as a miss message lists them. A channel rejected only for its PG code
+ * shows as `uplus.M1 (test)`; any other reason is spelled out, since it is the interesting one.
+ */
+const listConfigured = (rejected: ReadonlyArray<Rejected>): string => {
+  const parts = rejected.slice(0, shown).map((r) => r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`)
+  if (rejected.length > shown) parts.push(`and ${rejected.length - shown} more`)
+  return parts.join(", ")
 }
 
 /** Says what was asked and what is configured: `pg "tosspayments" matched no channel ...; configured: uplus.M1 (test)`. */
 export const notFoundMessage = (f: NotFoundFacts): string => {
   const who = f.tier === undefined ? f.merchant : `tier ${f.tier} of ${f.merchant}`
-  const wanted = `${f.mode}, ${f.paymentType}${f.payMethod === undefined ? "" : `, pay_method ${f.payMethod}`}`
+  const wanted = `${f.mode ?? "either mode"}, ${f.paymentType}${f.payMethod === undefined ? "" : `, pay_method ${f.payMethod}`}`
   const asked = JSON.stringify(f.asked)
   switch (f.lookup) {
     case "pg":
