@@ -131,7 +131,7 @@ export const fromError = (error: unknown): CliFailure => {
     case "InvalidRule":
       return new CliFailure({ code: 2, tag: error._tag, message, hint: "write each block as address/prefix with the host bits zero (203.0.113.0/24, 2001:db8::/32); paymux whitelist normalize --lenient shows the truncated form" })
     case "InvalidPgSelector":
-      return new CliFailure({ code: 2, tag: error._tag, message, hint: "pg is a PG code (paymux pg list) or code.MID, e.g. kcp or kcp.T0000" })
+      return new CliFailure({ code: 2, tag: error._tag, message, hint: "pg is a PG code (paymux pg list) or code.MID, e.g. kcp or kcp.AO09C" })
     case "InvalidSecret":
       return new CliFailure({ code: 2, tag: error._tag, message, hint: "a webhook secret is whsec_ followed by base64 of 24-64 bytes" })
     case "MissingHeaders":
