@@ -11,6 +11,7 @@ import { concurrency } from "./internal/concurrency.ts"
 import { makeHarness, type StoreServices as Services } from "./internal/harness.ts"
 import { isolation } from "./internal/isolation.ts"
 import { outbox } from "./internal/outbox.ts"
+import { removal } from "./internal/removal.ts"
 import { roundTrip } from "./internal/roundTrip.ts"
 import { secrets } from "./internal/secrets.ts"
 import { uniqueness } from "./internal/uniqueness.ts"
@@ -62,7 +63,7 @@ export interface Capabilities<R = never> {
   readonly only?: ReadonlyArray<Area> | undefined
 }
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets } as const
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, secrets } as const
 
 /**
  * The areas of the suite, in the order they run.
