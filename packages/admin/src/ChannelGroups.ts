@@ -52,3 +52,70 @@ export const list = (merchant: string): Effect.Effect<ReadonlyArray<ChannelGroup
     const groups = yield* Repositories.ChannelGroupRepository
     return yield* groups.list(code)
   })
+
+/**
+ * Edits a group's name, members or weights, re-checking every rule of `create`. With `version`,
+ * only if it is still at that version.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const edit = (
+  merchant: string,
+  id: string,
+  patch: {
+    readonly name?: string | undefined
+    readonly members?: ReadonlyArray<{ readonly channel: string; readonly weight: number }> | undefined
+  },
+  options: { readonly version?: number | undefined } = {}
+): Effect.Effect<ChannelGroup.ChannelGroup, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const groupId = yield* Effect.fromResult(Identifiers.decodeChannelGroupId(id))
+    const channels = yield* Repositories.ChannelRepository
+    const groups = yield* Repositories.ChannelGroupRepository
+    const tx = yield* Transaction.Transaction
+    const cache = yield* ResolverCache
+    const saved = yield* tx.withTransaction(Effect.gen(function*() {
+      const before = yield* groups.get(code, groupId)
+      const owned = yield* channels.list(code)
+      const rebuilt = yield* Effect.fromResult(ChannelGroup.make({
+        id: before.id,
+        merchant: before.merchant,
+        name: patch.name ?? before.name,
+        mode: before.mode,
+        members: patch.members ?? before.members,
+        createdAt: before.createdAt
+      }, owned))
+      const saved = yield* groups.update({ ...rebuilt, version: options.version ?? before.version })
+      yield* audit({ merchant: code, action: "group.edit", target: saved.id, before, after: saved })
+      return saved
+    }))
+    cache.invalidate(code)
+    return saved
+  })
+
+/**
+ * Deletes a group; its channels stay. With `version`, only if it is still at that version.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const remove = (
+  merchant: string,
+  id: string,
+  options: { readonly version?: number | undefined } = {}
+): Effect.Effect<void, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const groupId = yield* Effect.fromResult(Identifiers.decodeChannelGroupId(id))
+    const groups = yield* Repositories.ChannelGroupRepository
+    const tx = yield* Transaction.Transaction
+    const cache = yield* ResolverCache
+    yield* tx.withTransaction(Effect.gen(function*() {
+      const before = yield* groups.get(code, groupId)
+      yield* groups.remove(code, groupId, options.version ?? before.version)
+      yield* audit({ merchant: code, action: "group.remove", target: groupId, before })
+    }))
+    cache.invalidate(code)
+  })

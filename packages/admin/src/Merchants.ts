@@ -131,3 +131,56 @@ export const listSubMerchants = (merchant: string): Effect.Effect<ReadonlyArray<
     const repo = yield* Repositories.SubMerchantRepository
     return yield* repo.list(code)
   })
+
+/**
+ * Renames a sub-merchant. With `version`, only if it is still at that version.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const renameSubMerchant = (
+  merchant: string,
+  tier: string,
+  name: string,
+  options: { readonly version?: number | undefined } = {}
+): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
+    const repo = yield* Repositories.SubMerchantRepository
+    const tx = yield* Transaction.Transaction
+    return yield* tx.withTransaction(Effect.gen(function*() {
+      const before = yield* repo.get(code, tierCode)
+      const read = options.version === undefined ? before : { ...before, version: options.version }
+      const renamed = yield* Effect.fromResult(SubMerchant.rename(read, name))
+      const saved = yield* repo.update(renamed)
+      yield* audit({ merchant: code, action: "submerchant.rename", target: tierCode, before, after: saved })
+      return saved
+    }))
+  })
+
+/**
+ * Deletes a sub-merchant and its channel assignments; the channels stay with the parent. With
+ * `version`, only if it is still at that version.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const removeSubMerchant = (
+  merchant: string,
+  tier: string,
+  options: { readonly version?: number | undefined } = {}
+): Effect.Effect<void, AdminError, AdminServices> =>
+  Effect.gen(function*() {
+    const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
+    const repo = yield* Repositories.SubMerchantRepository
+    const tx = yield* Transaction.Transaction
+    const cache = yield* ResolverCache
+    yield* tx.withTransaction(Effect.gen(function*() {
+      const before = yield* repo.get(code, tierCode)
+      yield* repo.remove(code, tierCode, options.version ?? before.version)
+      yield* audit({ merchant: code, action: "submerchant.remove", target: tierCode, before })
+    }))
+    cache.invalidate(code)
+  })

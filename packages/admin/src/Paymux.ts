@@ -37,7 +37,12 @@ type Promised<F> = F extends (...args: infer P) => Effect.Effect<infer A, any, a
 type Promisified<T extends Record<string, UseCase>> = { readonly [K in keyof T]: Promised<T[K]> }
 
 const merchantOps = { create: Merchants.create, list: Merchants.list, get: Merchants.get, setPolicy: Merchants.setPolicy }
-const subMerchantOps = { create: Merchants.createSubMerchant, list: Merchants.listSubMerchants }
+const subMerchantOps = {
+  create: Merchants.createSubMerchant,
+  list: Merchants.listSubMerchants,
+  rename: Merchants.renameSubMerchant,
+  remove: Merchants.removeSubMerchant
+}
 const channelOps = {
   add: Channels.add,
   list: Channels.list,
@@ -51,7 +56,7 @@ const channelOps = {
   unassign: Channels.unassign,
   listForTier: Channels.listForTier
 }
-const groupOps = { create: ChannelGroups.create, list: ChannelGroups.list }
+const groupOps = { create: ChannelGroups.create, list: ChannelGroups.list, edit: ChannelGroups.edit, remove: ChannelGroups.remove }
 const webhookOps = {
   show: Webhooks.show,
   set: Webhooks.set,

@@ -138,7 +138,7 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
     case "invalid-cidr":
       return { hint: cidrHint }
     case "invalid-pg":
-      return { hint: "pg is a PG code (paymux pg list) or code.MID, e.g. kcp or kcp.T0000" }
+      return { hint: "pg is a PG code (paymux pg list) or code.MID, e.g. kcp or kcp.AO09C" }
     case "channel-not-found":
       return { details: { rejected: c.error.rejected } }
     case "unknown-merchant":

@@ -90,6 +90,7 @@ const resolveMid = (
   provider: PgCatalog.PgProvider,
   mode: Mode,
   type: PaymentType,
+  payMethods: ReadonlyArray<string>,
   mid: string | undefined
 ): Result.Result<{ readonly mid: string; readonly source: CredentialSource }, DomainError> => {
   if (mode === "test" && provider.test.kind === "unavailable") {
@@ -102,9 +103,10 @@ const resolveMid = (
   if (provider.test.kind === "pg-provided") {
     return violation("test-mid-required", `${provider.code} has no shared test credential: enter the test MID ${provider.displayName} issued to you (${provider.test.note})`)
   }
-  const shared = PgCatalog.sharedTestMid(provider, type)
+  const shared = PgCatalog.sharedTestMid(provider, type, payMethods)
   if (shared === undefined) {
-    return violation("shared-test-mid-unknown", `the catalog lists no shared test MID of ${provider.code} for ${type}: enter the MID, or extend the catalog with the value your console shows`)
+    const why = PgCatalog.untestedReason(provider, type) ?? `the catalog lists no shared test MID of ${provider.code} for ${type}`
+    return violation("shared-test-mid-unknown", `${why}: enter the test MID, or extend the catalog with the value your console shows`)
   }
   return Result.succeed({ mid: shared, source: "shared-test" })
 }
@@ -142,16 +144,33 @@ const checkPayMethods = (
 export const make = (catalog: PgCatalog.PgCatalog, input: ChannelInput): Result.Result<PaymentChannel, DomainError> =>
   Result.gen(function*() {
     const provider = yield* PgCatalog.get(catalog, input.pg)
+    const name = input.name === undefined ? defaultName(provider.code, input.mode, input.paymentType) : yield* checkName(input.name)
+    return yield* assemble(provider, input, name)
+  })
+
+/**
+ * PortOne's console takes letters, digits, spaces, `_` and `-` in a channel name. Names stored
+ * before this rule keep working; only a name being set is checked.
+ */
+const checkName = (name: string): Result.Result<string, DomainError> =>
+  /^[\p{L}\p{N} _-]+$/u.test(name)
+    ? Result.succeed(name)
+    : Result.fail(new InvalidInput({ field: "name", value: JSON.stringify(name.slice(0, 100)), rule: "a channel name takes letters, digits, spaces, _ and - only" }))
+
+/** The console's default name: `kcp test window general`. */
+const defaultName = (pg: string, mode: Mode, type: PaymentType): string => `${pg} ${mode} ${type.replace(".", " ")}`
+
+const assemble = (provider: PgCatalog.PgProvider, input: ChannelInput, name: string): Result.Result<PaymentChannel, DomainError> =>
+  Result.gen(function*() {
     if (!PgCatalog.paymentTypesOf(provider).includes(input.paymentType)) {
       const offered = PgCatalog.paymentTypesOf(provider).join(", ")
       return yield* violation("payment-type-unsupported", `${provider.code} does not offer ${input.paymentType}; it offers ${offered}`)
     }
-    const { mid, source } = yield* resolveMid(provider, input.mode, input.paymentType, input.mid)
     const payMethods = yield* checkPayMethods(provider, input.paymentType, input.payMethods)
+    const { mid, source } = yield* resolveMid(provider, input.mode, input.paymentType, payMethods, input.mid)
     const credentials = yield* Credentials.validate(provider, input.paymentType, input.credentials ?? {}, {
       requireAll: source === "own"
     })
-    const name = input.name ?? `${provider.displayName} ${input.mode === "test" ? "test" : "live"} ${input.paymentType}`
     return yield* decodeChannel({
       key: input.key,
       merchant: input.merchant,
@@ -215,14 +234,15 @@ export const edit = (
   const movesToShared = mode === "test" && mid === undefined && channel.credentialSource === "own"
   const base = movesToShared ? {} : channel.credentials
   const credentials = patch.credentials === undefined ? base : Credentials.merge(base, patch.credentials)
-  return Result.map(
-    make(catalog, {
+  return Result.gen(function*() {
+    const provider = yield* PgCatalog.get(catalog, channel.pg)
+    const name = patch.name === undefined ? channel.name : yield* checkName(patch.name)
+    const next = yield* assemble(provider, {
       key: channel.key,
       merchant: channel.merchant,
       mode,
       pg: channel.pg,
       mid,
-      name: patch.name ?? channel.name,
       paymentType: channel.paymentType,
       payMethods: patch.payMethods ?? channel.payMethods,
       taxType: patch.taxType ?? channel.taxType,
@@ -230,9 +250,9 @@ export const edit = (
       enabled: patch.enabled ?? channel.enabled,
       sequence: channel.sequence,
       createdAt: channel.createdAt
-    }),
-    (next) => ({ ...next, version: channel.version })
-  )
+    }, name)
+    return { ...next, version: channel.version }
+  })
 }
 
 /**

@@ -37,8 +37,26 @@ export const CredentialField = Schema.Struct({
 /** @since 0.1.0 @category models */
 export type CredentialField = typeof CredentialField.Type
 
+const Methods = Schema.Array(PayMethod)
+
 /**
- * A shared test MID the aggregator offers for one payment type.
+ * Where a catalog value comes from: a file in a public repository (PortOne's help-centre pages
+ * and developer docs) and the day the value was last checked against it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Source = Schema.Struct({
+  repo: Schema.NonEmptyString,
+  path: Schema.NonEmptyString,
+  checked: Schema.String.pipe(Schema.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/)))
+})
+/** @since 0.1.0 @category models */
+export type Source = typeof Source.Type
+
+/**
+ * A shared test MID the aggregator offers for one payment type. `payMethods`, when present,
+ * limits it to channels whose pay methods are all among them (NICE's virtual-account MID).
  *
  * @since 0.1.0
  * @category schemas
@@ -46,32 +64,50 @@ export type CredentialField = typeof CredentialField.Type
 export const SharedTestMid = Schema.Struct({
   paymentType: PaymentType,
   mid: Schema.NonEmptyString,
-  note: Schema.optionalKey(Schema.String)
+  payMethods: Schema.optionalKey(Methods),
+  note: Schema.optionalKey(Schema.String),
+  source: Schema.optionalKey(Source)
 })
 /** @since 0.1.0 @category models */
 export type SharedTestMid = typeof SharedTestMid.Type
 
 /**
- * How a merchant tests against a PG: `shared` (the aggregator's shared test credential; `mids`
- * lists the known values, possibly none when the console fills them in), `pg-provided` (the PG
- * issues the merchant its own test MID: Naver Pay, Toss, PayPal) or `unavailable` (the PG has no
- * test mode).
+ * A payment type of a PG with shared test credentials that has none the aggregator can hand out
+ * (KCP and Danal give no identity-verification test MID), and why.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UntestedType = Schema.Struct({
+  paymentType: PaymentType,
+  note: Schema.String,
+  source: Schema.optionalKey(Source)
+})
+/** @since 0.1.0 @category models */
+export type UntestedType = typeof UntestedType.Type
+
+/**
+ * How a merchant tests against a PG: `shared` (the aggregator's shared test MIDs, per payment type
+ * and pay method; `untested` lists the types that have none, with the reason), `pg-provided` (the
+ * PG issues the merchant its own test MID or sandbox account: Naver Pay, Toss, PayPal, and PGs
+ * such as Paymentwall with no shared credential) or `unavailable` (the PG has no test mode).
  *
  * @since 0.1.0
  * @category schemas
  */
 export const TestAvailability = Schema.Union([
-  Schema.Struct({ kind: Schema.Literal("shared"), mids: Schema.Array(SharedTestMid) }),
+  Schema.Struct({ kind: Schema.Literal("shared"), mids: Schema.Array(SharedTestMid), untested: Schema.optionalKey(Schema.Array(UntestedType)) }),
   Schema.Struct({ kind: Schema.Literal("pg-provided"), note: Schema.String }),
   Schema.Struct({ kind: Schema.Literal("unavailable"), note: Schema.String })
 ])
 /** @since 0.1.0 @category models */
 export type TestAvailability = typeof TestAvailability.Type
 
-const Methods = Schema.Array(PayMethod)
-
 /**
- * A PG as the catalog describes it.
+ * A PG as the catalog describes it. `selection` says how `request_pay` can name it: by `pg`
+ * string (`code` or `code.MID`), by `pg` string only with a MID (`code-and-mid`: Hecto My-Account
+ * Pay), or only by channel key (PGs the V1 SDK has no `pg` code for). `testNotes` are the traps of
+ * its test mode (real charges cancelled at night, cards that cannot be tested).
  *
  * @since 0.1.0
  * @category schemas
@@ -92,7 +128,10 @@ export const PgProvider = Schema.Struct({
   }),
   credentialFields: Schema.Array(CredentialField),
   test: TestAvailability,
-  notes: Schema.optionalKey(Schema.Array(Schema.String))
+  selection: Schema.optionalKey(Schema.Literals(["code", "code-and-mid", "channel-key"])),
+  testNotes: Schema.optionalKey(Schema.Array(Schema.String)),
+  notes: Schema.optionalKey(Schema.Array(Schema.String)),
+  sources: Schema.optionalKey(Schema.Array(Source))
 })
 /** @since 0.1.0 @category models */
 export type PgProvider = typeof PgProvider.Type
@@ -202,16 +241,38 @@ export const payMethodsOf = (provider: PgProvider, type: PaymentType): ReadonlyA
   provider.payMethods[type] ?? []
 
 /**
- * The shared test MID for a payment type, when the catalog knows one (the first listed).
+ * The shared test MID for a channel of one payment type and pay methods, when the catalog knows
+ * one: a MID limited to pay methods that cover all of the channel's wins (a virtual-account
+ * channel gets the virtual-account MID), else the first MID of the type without such a limit.
  *
  * @since 0.1.0
  * @category getters
  */
-export const sharedTestMid = (provider: PgProvider, type: PaymentType): Mid | undefined => {
+export const sharedTestMid = (provider: PgProvider, type: PaymentType, payMethods: ReadonlyArray<string> = []): Mid | undefined => {
   if (provider.test.kind !== "shared") return undefined
-  const exact = provider.test.mids.find((m) => m.paymentType === type)
-  return exact?.mid as Mid | undefined
+  const ofType = provider.test.mids.filter((m) => m.paymentType === type)
+  const covers = (m: SharedTestMid) =>
+    m.payMethods !== undefined && payMethods.length > 0 && payMethods.every((method) => (m.payMethods as ReadonlyArray<string>).includes(method))
+  const chosen = ofType.find(covers) ?? ofType.find((m) => m.payMethods === undefined)
+  return chosen?.mid as Mid | undefined
 }
+
+/**
+ * Why a payment type of a PG has no shared test MID, when the catalog records a reason.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const untestedReason = (provider: PgProvider, type: PaymentType): string | undefined =>
+  provider.test.kind === "shared" ? provider.test.untested?.find((u) => u.paymentType === type)?.note : undefined
+
+/**
+ * How `request_pay` may name a PG (see `PgProvider`); `code` unless the catalog says otherwise.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const selectionOf = (provider: PgProvider): "code" | "code-and-mid" | "channel-key" => provider.selection ?? "code"
 
 /**
  * Whether the credential field is required for a payment type.

@@ -75,3 +75,11 @@ export const unassign = (sub: SubMerchant, key: ChannelKey): Result.Result<SubMe
  */
 export const mayUse = (sub: SubMerchant, channel: PaymentChannel): boolean =>
   channel.merchant === sub.merchant && sub.channels.includes(channel.key)
+
+/**
+ * The sub-merchant under a new name (checked like any display name); the tier code never changes.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const rename = (sub: SubMerchant, name: string): Result.Result<SubMerchant, InvalidInput> => decode({ ...sub, name })

@@ -91,24 +91,27 @@ export const channelInput = (options: ChannelOptions = {}): fc.Arbitrary<Payment
     const provider = catalog.providers.get(code)!
     const mode: Mode = provider.test.kind === "unavailable" ? "live" : wantedMode
     return fc.constantFrom(...PgCatalog.paymentTypesOf(provider)).chain((type) => {
-      const shared = mode === "test" ? PgCatalog.sharedTestMid(provider, type) : undefined
-      const midArb: fc.Arbitrary<string | undefined> = shared !== undefined ? fc.option(mid, { nil: undefined }) : mid
       const offered = PgCatalog.payMethodsOf(provider, type)
-      return midArb.chain((m) => fc.record({
-        key: options.key ?? channelKey,
-        merchant: options.merchant ?? merchantCode,
-        mode: fc.constant(mode),
-        pg: fc.constant(code),
-        mid: fc.constant(m),
-        name: fc.option(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,30}[A-Za-z0-9]$/), { nil: undefined }),
-        paymentType: fc.constant(type),
-        payMethods: offered.length === 0 ? fc.constant([]) : fc.subarray([...offered], { minLength: 1 }),
-        taxType: fc.constantFrom("taxable" as const, "tax-free" as const),
-        credentials: credentialsFor(provider, type, m !== undefined),
-        enabled: fc.boolean(),
-        sequence: options.sequence ?? fc.nat({ max: 1_000_000 }),
-        createdAt: fc.nat({ max: 4_000_000_000_000 })
-      }))
+      const methodsArb = offered.length === 0 ? fc.constant([]) : fc.subarray([...offered], { minLength: 1 })
+      return methodsArb.chain((payMethods) => {
+        const shared = mode === "test" ? PgCatalog.sharedTestMid(provider, type, payMethods) : undefined
+        const midArb: fc.Arbitrary<string | undefined> = shared !== undefined ? fc.option(mid, { nil: undefined }) : mid
+        return midArb.chain((m) => fc.record({
+          key: options.key ?? channelKey,
+          merchant: options.merchant ?? merchantCode,
+          mode: fc.constant(mode),
+          pg: fc.constant(code),
+          mid: fc.constant(m),
+          name: fc.option(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,30}[A-Za-z0-9]$/), { nil: undefined }),
+          paymentType: fc.constant(type),
+          payMethods: fc.constant(payMethods),
+          taxType: fc.constantFrom("taxable" as const, "tax-free" as const),
+          credentials: credentialsFor(provider, type, m !== undefined),
+          enabled: fc.boolean(),
+          sequence: options.sequence ?? fc.nat({ max: 1_000_000 }),
+          createdAt: fc.nat({ max: 4_000_000_000_000 })
+        }))
+      })
     })
   })
 }

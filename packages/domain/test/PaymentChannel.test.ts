@@ -53,9 +53,9 @@ describe("PaymentChannel.make", () => {
 
   it("a test channel without a MID takes the PG's shared test credential", () => {
     const c = Result.getOrThrow(make({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] }))
-    expect(c.mid).toBe("T0000")
+    expect(c.mid).toBe("AO09C")
     expect(c.credentialSource).toBe("shared-test")
-    expect(PaymentChannel.pgString(c)).toBe("kcp.T0000")
+    expect(PaymentChannel.pgString(c)).toBe("kcp.AO09C")
     const inicis = Result.getOrThrow(make({ mode: "test", pg: "html5_inicis", paymentType: "window.subscription", payMethods: ["card"] }))
     expect(inicis.mid).toBe("INIBillTst")
   })
@@ -72,9 +72,34 @@ describe("PaymentChannel.make", () => {
     expect(Result.isSuccess(ok)).toBe(true)
   })
 
+  it("a virtual-account test channel gets the PG's virtual-account MID (issue 16)", () => {
+    const vbank = (pg: string, payMethods: Array<string>) =>
+      Result.getOrThrow(make({ mode: "test", pg, paymentType: "window.general", payMethods })).mid
+    expect(vbank("nice", ["vbank"])).toBe("iamport02m")
+    expect(vbank("nice_v2", ["vbank"])).toBe("iamport03m")
+    expect(vbank("nice_v2", ["card"])).toBe("iamport00m")
+    // A channel for card and vbank is not a virtual-account-only channel: the general MID serves it.
+    expect(vbank("nice_v2", ["card", "vbank"])).toBe("iamport00m")
+  })
+
   it("a PG without a test mode refuses test channels", () => {
-    const e = failure(make({ mode: "test", pg: "settle_acc", mid: "M1", paymentType: "window.general", payMethods: ["trans"], credentials: { license_key: "k" } }))
+    const noTest = Result.getOrThrow(PgCatalog.extend(catalog, [
+      { ...catalog.providers.get("settle_acc")!, test: { kind: "unavailable", note: "no test mode" } }
+    ]))
+    const e = failure(PaymentChannel.make(noTest, { ...base, mode: "test", pg: "settle_acc", mid: "M1", paymentType: "window.general", payMethods: ["trans"], credentials: { license_key: "k" } }))
     expect(e._tag === "RuleViolation" && e.rule).toBe("no-test-mode")
+  })
+
+  it("a channel name takes letters, digits, spaces, _ and - only, as PortOne's console", () => {
+    const named = (name: string) => make({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"], name })
+    expect(Result.getOrThrow(named("KCP 정기_main-2")).name).toBe("KCP 정기_main-2")
+    for (const bad of ["KCP (정기)/test!", "kcp.main", "a\u202eb"]) {
+      expect(failure(named(bad)).message, bad).toMatch(/^name: a channel name takes letters, digits, spaces, _ and - only/)
+    }
+    // A name stored before the rule survives edits that do not rename the channel.
+    const old = { ...Result.getOrThrow(named("old")), name: "KCP (old) / live" }
+    expect(Result.getOrThrow(PaymentChannel.edit(catalog, old, { enabled: false })).name).toBe("KCP (old) / live")
+    expect(Result.isFailure(PaymentChannel.edit(catalog, old, { name: "still (bad)" }))).toBe(true)
   })
 
   it("a live channel needs a MID and every required credential", () => {
@@ -109,7 +134,7 @@ describe("PaymentChannel.make", () => {
 
   it("the name defaults like the console's and the tax type to taxable", () => {
     const c = Result.getOrThrow(make({ mode: "test", pg: "kakaopay", paymentType: "window.simple", payMethods: ["card"] }))
-    expect(c.name).toBe("Kakao Pay test window.simple")
+    expect(c.name).toBe("kakaopay test window simple")
     expect(c.taxType).toBe("taxable")
     expect(c.purpose).toBe("payment")
     const iv = Result.getOrThrow(make({ mode: "test", pg: "danal", mid: "CP1", paymentType: "certification", payMethods: [], credentials: { cp_pwd: "pw" } }))
@@ -120,7 +145,7 @@ describe("PaymentChannel.make", () => {
 describe("PaymentChannel.edit", () => {
   it("a live KCP channel switched to test without a MID moves to the shared MID and drops its own secrets", () => {
     const test = Result.getOrThrow(PaymentChannel.edit(catalog, liveKcp(), { mode: "test" }))
-    expect(test.mid).toBe("T0000")
+    expect(test.mid).toBe("AO09C")
     expect(test.credentialSource).toBe("shared-test")
     expect(Credentials.view(catalog.providers.get("kcp"), test.credentials)).toEqual({})
   })

@@ -105,7 +105,7 @@ describe("channels, tiers and resolve", () => {
     expect(added.status).toBe(201)
     const channel = await body(added)
     kcp = channel.key
-    expect(channel.mid).toBe("T0000")
+    expect(channel.mid).toBe("AO09C")
     const list = await body(await call(`${m()}/channels?mode=test`))
     expect(list.map((c: { key: string }) => c.key)).toContain(kcp)
     const edited = await call(`${m()}/channels/${kcp}`, { method: "PATCH", body: { name: "KCP cards", version: 0 } })

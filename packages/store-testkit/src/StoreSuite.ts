@@ -12,6 +12,7 @@ import { concurrency } from "./internal/concurrency.ts"
 import { makeHarness, type StoreServices as Services } from "./internal/harness.ts"
 import { isolation } from "./internal/isolation.ts"
 import { outbox } from "./internal/outbox.ts"
+import { removal } from "./internal/removal.ts"
 import { roundTrip } from "./internal/roundTrip.ts"
 import { starts } from "./internal/starts.ts"
 import { keys, secrets } from "./internal/secrets.ts"
@@ -81,7 +82,7 @@ export interface Capabilities<R = never> {
 }
 
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, outbox, secrets, keys, starts } as const
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, secrets, keys, starts } as const
 
 /**
  * The areas of the suite, in the order they run.

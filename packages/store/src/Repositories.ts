@@ -53,6 +53,8 @@ export class SubMerchantRepository extends Context.Service<SubMerchantRepository
   readonly get: (merchant: MerchantCode, tier: Identifiers.TierCode) => Fx<SubMerchant.SubMerchant>
   readonly list: (merchant: MerchantCode) => Fx<ReadonlyArray<SubMerchant.SubMerchant>>
   readonly update: (sub: SubMerchant.SubMerchant) => Fx<SubMerchant.SubMerchant>
+  /** Deletes the tier at the given version, with its channel assignments (the channels stay with the parent). */
+  readonly remove: (merchant: MerchantCode, tier: Identifiers.TierCode, version: number) => Fx<void>
 }>()("@paymux/store/SubMerchantRepository") {}
 
 /**

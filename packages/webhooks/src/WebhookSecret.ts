@@ -39,17 +39,28 @@ export type SecretInput = string | Redacted.Redacted<string> | WebhookSecret
 export type ActiveSecrets = readonly [WebhookSecret] | readonly [WebhookSecret, WebhookSecret]
 
 /**
+ * Which secrets `parse` takes. `standard`: `whsec_` and canonical base64 of 24-64 bytes, the
+ * secrets Paymux generates and signs with. `verify`: also what PortOne's server SDK takes (the
+ * prefix optional, padding optional, any non-empty key), so a merchant can verify PortOne's own
+ * webhooks; `WebhookVerifier` reads secrets this way.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Format = "standard" | "verify"
+
+/**
  * Validates a secret.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const parse = (input: SecretInput): Result.Result<WebhookSecret, InvalidSecret> => {
+export const parse = (input: SecretInput, format: Format = "standard"): Result.Result<WebhookSecret, InvalidSecret> => {
   if (internal.isSecret(input)) return Result.succeed(input)
   const redacted = Redacted.isRedacted(input) ? input : Redacted.make(input as string)
   const text = Redacted.value(redacted)
   if (typeof text !== "string") return Result.fail(new InvalidSecret({ detail: "expected a string" }))
-  const key = internal.decode(text)
+  const key = internal.decode(text, format)
   return typeof key === "string"
     ? Result.fail(new InvalidSecret({ detail: key }))
     : Result.succeed(new internal.SecretImpl(redacted, key))
@@ -83,14 +94,15 @@ export const generate = (byteLength: number = 32): WebhookSecret => {
  * @category constructors
  */
 export const parseActive = (
-  inputs: ReadonlyArray<SecretInput>
+  inputs: ReadonlyArray<SecretInput>,
+  format: Format = "standard"
 ): Result.Result<ActiveSecrets, InvalidSecret> => {
   if (inputs.length < 1 || inputs.length > 2) {
     return Result.fail(new InvalidSecret({ detail: `expected 1 or 2 active secrets, got ${inputs.length}` }))
   }
   const parsed: Array<WebhookSecret> = []
   for (const input of inputs) {
-    const r = parse(input)
+    const r = parse(input, format)
     if (Result.isFailure(r)) return Result.fail(r.failure)
     parsed.push(r.success)
   }

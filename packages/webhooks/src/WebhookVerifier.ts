@@ -32,7 +32,9 @@ export type HeadersInput =
   | { readonly [name: string]: string | ReadonlyArray<string> | undefined }
 
 /**
- * Options for `make`. `toleranceSeconds` defaults to 300.
+ * Options for `make`. `toleranceSeconds` defaults to 300. Secrets are read as
+ * `WebhookSecret.parse(s, "verify")` does: Paymux's `whsec_` secrets and PortOne's, with or
+ * without the prefix.
  *
  * @since 0.1.0
  * @category models
@@ -175,7 +177,7 @@ const build = (keys: ReadonlyArray<KeyObject>, toleranceSeconds: number): Webhoo
  * @category constructors
  */
 export const makeResult = (options: Options): Result.Result<WebhookVerifier, InvalidSecret> =>
-  Result.map(WebhookSecret.parseActive(options.secrets), (active) =>
+  Result.map(WebhookSecret.parseActive(options.secrets, "verify"), (active) =>
     build(active.map((s) => (s as SecretImpl).key), options.toleranceSeconds ?? 300))
 
 /**

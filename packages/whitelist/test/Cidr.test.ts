@@ -30,6 +30,16 @@ const edited = fc.tuple(anyValue, fc.nat(3), fc.nat(60), fc.constantFrom("", ...
   })
 const dottedShapes = fc.array(fc.stringMatching(/^[0-9]{1,4}$/), { minLength: 1, maxLength: 5 }).map((parts) => parts.join("."))
 
+/** The message of the error `Cidr.parseSync` throws for `input`. */
+const reason = (input: unknown): string => {
+  try {
+    Cidr.parseSync(input as string)
+  } catch (error) {
+    return (error as Error).message
+  }
+  throw new Error(`accepted ${String(input)}`)
+}
+
 describe("Cidr", () => {
   test.prop([fc.oneof(edited, dottedShapes, fc.string({ unit: fc.constantFrom(..."0123456789abcdef:.") }))], { numRuns: 3000 })(
     "accepts the same addresses as node:net (minus zone ids) and reads the same value as ipaddr.js",
@@ -74,20 +84,12 @@ describe("Cidr", () => {
   })
 
   it("explains every refusal", () => {
-    const reason = (input: unknown): string => {
-      try {
-        Cidr.parseSync(input as string)
-      } catch (error) {
-        return (error as Error).message
-      }
-      throw new Error(`accepted ${String(input)}`)
-    }
     expect(reason("1.1.1.1/24")).toBe('Invalid CIDR "1.1.1.1/24": host bits set; did you mean 1.1.1.0/24 (or 1.1.1.1/32)?')
     expect(reason("2001:db8::1/32")).toBe('Invalid CIDR "2001:db8::1/32": host bits set; did you mean 2001:db8::/32 (or 2001:db8::1/128)?')
     expect(reason("")).toBe('Invalid CIDR "": empty rule')
     expect(reason(" 10.0.0.0/8")).toBe('Invalid CIDR " 10.0.0.0/8": surrounding whitespace is not allowed; did you mean "10.0.0.0/8"?')
     expect(reason(" nope ")).toBe('Invalid CIDR " nope ": surrounding whitespace is not allowed')
-    expect(reason("fe80::1%eth0/64")).toBe('Invalid CIDR "fe80::1%eth0/64": zone ids ("%eth0") are not allowed; did you mean fe80::1/64?')
+    expect(reason("fe80::1%eth0/64")).toBe('Invalid CIDR "fe80::1%eth0/64": zone id "%eth0" is not allowed; did you mean fe80::1/64?')
     expect(reason("[::1]")).toBe('Invalid CIDR "[::1]": brackets are not allowed around an address')
     expect(reason("127.1")).toBe('Invalid CIDR "127.1": IPv4 needs four dotted decimal parts (shorthand like 127.1 is not allowed)')
     expect(reason("1.2.3.4.5")).toBe('Invalid CIDR "1.2.3.4.5": IPv4 has more than four parts')
@@ -120,6 +122,27 @@ describe("Cidr", () => {
       expect(e.suggestion).toBe("did you mean 1.1.1.0/24 (or 1.1.1.1/32)?")
     }
     expect(Cidr.parseSync("1.1.1.1/24", { lenient: true })).toEqual({ family: "ipv4", address: "1.1.1.0", prefix: 24 })
+  })
+
+  it("names the zone id it refuses", () => {
+    expect(reason("1.2.3.4%0")).toBe('Invalid CIDR "1.2.3.4%0": zone id "%0" is not allowed; did you mean 1.2.3.4?')
+  })
+
+  it("repeats at most 200 characters of a refused input (security finding L7)", () => {
+    for (const input of ["1".repeat(1_000_000), ` ${"1.2.3.4/32".padEnd(5_000, "0")} `, `fe80::1%${"x".repeat(9_999)}`]) {
+      try {
+        Cidr.parseSync(input)
+        expect.unreachable()
+      } catch (error) {
+        const e = error as Cidr.InvalidCidr
+        expect(e.input.length).toBeLessThan(260)
+        expect(e.input.startsWith(input.slice(0, 200))).toBe(true)
+        expect(e.input).toContain(`${input.length - 200} more characters`)
+        expect(e.message.length).toBeLessThan(700)
+      }
+    }
+    // Short inputs are repeated whole.
+    expect(reason("10.0.0.0/33")).toContain('"10.0.0.0/33"')
   })
 
   it.effect("parse fails in the error channel", () =>

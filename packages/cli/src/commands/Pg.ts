@@ -17,7 +17,7 @@ const loadCatalog = Effect.promise(() => import("@paymux/domain").then((domain) 
 const testSummary = (p: PgCatalog.PgProvider): string => {
   switch (p.test.kind) {
     case "shared":
-      return p.test.mids.length > 0 ? `shared (${[...new Set(p.test.mids.map((m) => m.mid))].join(", ")})` : "shared (MID set by the console)"
+      return p.test.mids.length > 0 ? `shared (${[...new Set(p.test.mids.map((m) => m.mid))].join(", ")})` : "shared (no published MID)"
     case "pg-provided":
       return "PG-provided test MID"
     case "unavailable":
@@ -74,12 +74,24 @@ const show = Command.make("show", {
             p.credentialFields.map((f) => [f.name, f.label, f.secret ? "yes" : "no", requiredText(f), [f.maxLength ? `max ${f.maxLength}` : "", f.patternDescription ?? ""].filter(Boolean).join("; ")])
           )
         ]
-        if (p.test.kind === "shared" && p.test.mids.length > 0) {
-          lines.push("", "Shared test MIDs:", Output.table(["TYPE", "MID", "NOTE"], p.test.mids.map((m) => [m.paymentType, m.mid, m.note])))
-        } else if (p.test.kind !== "shared") {
+        if (PgCatalog.selectionOf(p) === "channel-key") lines.push("", "request_pay selects it by channel key only (it has no V1 pg code).")
+        if (PgCatalog.selectionOf(p) === "code-and-mid") lines.push("", `request_pay must name the MID: pg is ${p.code}.MID.`)
+        if (p.test.kind === "shared") {
+          if (p.test.mids.length > 0) {
+            lines.push("", "Shared test MIDs:", Output.table(
+              ["TYPE", "MID", "PAY METHODS", "NOTE", "SOURCE"],
+              p.test.mids.map((m) => [m.paymentType, m.mid, m.payMethods?.join(", ") ?? "any", m.note, m.source === undefined ? undefined : `${m.source.repo.split("/")[1]}: ${m.source.path.split("/").pop()}`])
+            ))
+          }
+          for (const u of p.test.untested ?? []) lines.push(`No shared test MID for ${u.paymentType}: ${u.note}`)
+        } else {
           lines.push("", `Test: ${p.test.note}`)
         }
+        if (p.testNotes !== undefined && p.testNotes.length > 0) lines.push("", "Test-mode notes:", ...p.testNotes.map((n) => `- ${n}`))
         if (p.notes !== undefined && p.notes.length > 0) lines.push("", "Notes:", ...p.notes.map((n) => `- ${n}`))
+        if (p.sources !== undefined && p.sources.length > 0) {
+          lines.push("", "Sources:", ...p.sources.map((s) => `- ${s.repo} ${s.path} (checked ${s.checked})`))
+        }
         return lines.join("\n")
       })
     }))).pipe(Command.withDescription("Show one PG: credential fields, payment types, pay methods, test availability"))

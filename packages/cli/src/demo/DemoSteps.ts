@@ -43,7 +43,7 @@ interface ChannelCard {
 // Credential values are made up; they are here to show that they are stored encrypted and
 // never printed.
 const cards: ReadonlyArray<ChannelCard> = [
-  { label: "KCP test (shared T0000)", mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "trans", "vbank"] },
+  { label: "KCP test (shared AO09C)", mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "trans", "vbank"] },
   { label: "KG Inicis test (shared INIpayTest)", mode: "test", pg: "html5_inicis", paymentType: "window.general", payMethods: ["card", "trans"] },
   { label: "Kakao Pay test (shared TC0ONETIME)", mode: "test", pg: "kakaopay", paymentType: "window.simple", payMethods: ["kakaopay"] },
   { label: "NICE test, MID a", mode: "test", pg: "nice_v2", mid: "iamport00m", paymentType: "window.general", payMethods: ["card"], credentials: { merchant_key: "nice-demo-merchant-key-a", cancel_password: "demo0001" } },
@@ -119,12 +119,12 @@ export const naverPay = (n: Narrator): Fx<void> =>
 export const defaults = (n: Narrator, keys: ReadonlyMap<string, string>): Fx<void> =>
   Effect.gen(function*() {
     yield* n.step("Default channel and tier assignment")
-    const kcp = keys.get("KCP test (shared T0000)")!
+    const kcp = keys.get("KCP test (shared AO09C)")!
     yield* Channels.setDefault(merchant, kcp)
-    yield* n.line(`default test channel: kcp.T0000 (used when pg is absent or, under fallback, unmatched)`)
+    yield* n.line(`default test channel: kcp.AO09C (used when pg is absent or, under fallback, unmatched)`)
     yield* Channels.assign(merchant, tier, kcp)
     yield* Channels.assign(merchant, tier, keys.get("Kakao Pay test (shared TC0ONETIME)")!)
-    yield* n.line(`tier ${tier} may use kcp.T0000 and kakaopay.TC0ONETIME`)
+    yield* n.line(`tier ${tier} may use kcp.AO09C and kakaopay.TC0ONETIME`)
   })
 
 /**

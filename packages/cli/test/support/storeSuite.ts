@@ -58,7 +58,7 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
         return r
       }
       const shared = await add("kcpTest", ["--mode", "test", "--pg", "kcp", "--type", "window.general", "--methods", "card,vbank"])
-      expect(shared).toMatchObject({ mid: "T0000", credentialSource: "shared-test" })
+      expect(shared).toMatchObject({ mid: "AO09C", credentialSource: "shared-test" })
       const live = await add("kcpLive", ["--mode", "live", "--pg", "kcp", "--mid", "A52Q7", "--type", "window.general", "--methods", "card", "--cred", `site_key=${secrets.kcpSiteKey}`])
       expect(live.credentials).toEqual({ site_key: "••••••" })
       await add("toss", ["--mode", "live", "--pg", "tosspayments", "--mid", "tosslive", "--type", "window.general", "--methods", "card", "--cred", "client_key=live_ck_e2e", "--cred", `secret_key=${secrets.tossSecret}`])

@@ -1,18 +1,45 @@
 /**
- * The built-in PG catalog, from the public PortOne documentation (see PG-CATALOG facts in the
- * docs). Secret markers are a judgement from each field's purpose; shared test MIDs are
- * historical values a host app can override with `PgCatalog.extend`.
+ * The built-in PG catalog, from PortOne's public help-centre pages and developer docs. Every
+ * provider names its sources, and every shared test MID the page it was read from. Values from the
+ * help centre (HELP) were re-read from `portone-io/mcp-server` on the `checked` date; values only
+ * in the developer docs (DEV) or their 2024 pages (HIST) were checked by the December 2026 audit.
+ * Secret markers are a judgement from each field's purpose. A host app overrides any value with
+ * `PgCatalog.extend`.
  */
 import type { PgProviderInput } from "../PgCatalog.ts"
 
-const secret = (name: string, label: string, extra: Partial<PgProviderInput["credentialFields"][number]> = {}) => ({
-  name, label, secret: true, required: true, ...extra
+type Field = PgProviderInput["credentialFields"][number]
+type Source = NonNullable<PgProviderInput["sources"]>[number]
+type Mid = Extract<PgProviderInput["test"], { kind: "shared" }>["mids"][number]
+
+const secret = (name: string, label: string, extra: Partial<Field> = {}): Field => ({ name, label, secret: true, required: true, ...extra })
+const plain = (name: string, label: string, extra: Partial<Field> = {}): Field => ({ name, label, secret: false, required: true, ...extra })
+
+const HELP = (page: string): Source => ({
+  repo: "portone-io/mcp-server",
+  path: `assets/docs/help/core-service/channel-setting/${page}.md`,
+  checked: "2026-12-05"
 })
-const plain = (name: string, label: string, extra: Partial<PgProviderInput["credentialFields"][number]> = {}) => ({
-  name, label, secret: false, required: true, ...extra
+const DEV = (path: string): Source => ({ repo: "portone-io/developers.portone.io", path: `src/routes/(root)/${path}`, checked: "2026-12-01" })
+const HIST = (page: string): Source => ({
+  repo: "portone-io/developers.portone.io@808846ff",
+  path: `src/content/docs/ko/ready/2-pg/payment-gateway/${page}.mdx`,
+  checked: "2026-12-01"
+})
+/** The V1 code table, the payment-type descriptions and the billing-key table every entry relies on. */
+const CODES = DEV("opi/ko/support/code-info/pg-2.mdx")
+const TYPES = DEV("sdk/ko/v1-sdk/javascript-sdk/payrq.mdx")
+const BILLING = DEV("opi/ko/support/code-info/pg.mdx")
+const V1 = (page: string): Source => DEV(`opi/ko/integration/pg/v1/${page}.mdx`)
+
+const mid = (paymentType: Mid["paymentType"], value: string, source: Source, extra: Partial<Mid> = {}): Mid => ({
+  paymentType, mid: value, source, ...extra
 })
 
 const hubEasyPays = ["kakaopay", "naverpay", "samsung", "applepay", "ssgpay", "payco", "tosspay", "lpay"]
+
+/** Test payments that are real charges, cancelled by the PG the same night. */
+const nightlyCancel = "Test payments are real charges, cancelled automatically between 23:00 and 23:50."
 
 export const builtInProviders: ReadonlyArray<PgProviderInput> = [
   {
@@ -20,30 +47,50 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: {
       "window.general": ["card", ...hubEasyPays, "trans", "vbank", "phone", "cultureland", "smartculture", "happymoney", "booknlife"],
-      "window.subscription": ["card"],
-      "api.keyin": ["card"],
-      "api.subscription": ["card"]
+      "window.subscription": ["card"]
     },
     credentialFields: [
-      secret("sign_key", "Web-payment SignKey", { required: ["window.general", "window.subscription"] }),
-      secret("iniapi_key", "INIAPI Key", { required: ["api.keyin", "api.subscription"] }),
-      secret("iniapi_iv", "INIAPI IV", { required: ["api.keyin", "api.subscription"] }),
-      secret("inilite_key", "INILite Key", { required: ["window.subscription"] })
+      secret("sign_key", "Web-payment SignKey"),
+      secret("inilite_key", "INILite Key", { required: ["window.subscription"] }),
+      secret("iniapi_key", "INIAPI Key (open-market receipt API only)", { required: false }),
+      secret("iniapi_iv", "INIAPI IV (open-market receipt API only)", { required: false })
     ],
     test: { kind: "shared", mids: [
-      { paymentType: "window.general", mid: "INIpayTest" },
-      { paymentType: "window.subscription", mid: "INIBillTst" },
-      { paymentType: "api.subscription", mid: "INIBillTst" }
+      mid("window.general", "INIpayTest", HELP("inicis")),
+      mid("window.subscription", "INIBillTst", HELP("inicis"))
     ] },
-    notes: ["V1 also needs the Inicis key file registered through the aggregator's support."]
+    testNotes: [nightlyCancel, "KB Kookmin cards (and KB-family cards such as Kakao Bank) cannot be tested."],
+    notes: ["V1 also needs the Inicis key file registered through the aggregator's support.", "API key-in and API billing belong to the legacy code inicis."],
+    sources: [HELP("inicis"), CODES, TYPES, BILLING]
+  },
+  {
+    code: "inicis", displayName: "KG Inicis (legacy API)", localName: "(구) KG이니시스",
+    mid: { name: "mid", label: "Merchant ID (MID)" },
+    payMethods: { "api.keyin": ["card"], "api.subscription": ["card"], certification: [] },
+    credentialFields: [
+      secret("seed_key", "SEED key", { required: ["api.keyin", "api.subscription"] }),
+      secret("seed_iv", "SEED IV", { required: ["api.keyin", "api.subscription"] }),
+      plain("di_code", "DI code (card identity verification)", { required: ["certification"] })
+    ],
+    test: {
+      kind: "shared",
+      mids: [
+        mid("api.keyin", "INIpayTest", HELP("inicis"), { note: "API general payments" }),
+        mid("api.subscription", "INIBillTst", HELP("inicis"), { note: "API billing" })
+      ],
+      untested: [{ paymentType: "certification", note: "No shared test MID for card identity verification is documented; test with the MID Inicis issues.", source: DEV("opi/ko/integration/ready/readme.mdx") }]
+    },
+    testNotes: [nightlyCancel],
+    sources: [CODES, TYPES, DEV("opi/ko/integration/ready/readme.mdx"), HELP("inicis")]
   },
   {
     code: "inicis_unified", displayName: "KG Inicis Unified Authentication", localName: "KG이니시스 통합인증",
-    mid: { name: "mid", label: "Merchant ID (MID)" },
+    mid: { name: "mid", label: "Merchant ID (MID, starts with MII)" },
     payMethods: { certification: [] },
     credentialFields: [secret("api_key", "apikey")],
-    test: { kind: "shared", mids: [] },
-    notes: ["Register your service domain, iamport.co and iamport.kr in the Inicis admin.", "Shared test MID not documented."]
+    test: { kind: "shared", mids: [mid("certification", "MIIiasTest", HELP("inicis"))] },
+    notes: ["Register your service domain, iamport.co and iamport.kr in the Inicis admin."],
+    sources: [HELP("inicis"), CODES]
   },
   {
     code: "kcp", displayName: "NHN KCP", localName: "NHN KCP",
@@ -58,19 +105,28 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       secret("site_key", "Site key"),
       plain("group_id", "Batch group ID", { required: ["api.subscription"], pattern: "^[A-Za-z0-9_-]{1,40}$", patternDescription: "letters, digits, _ or -" })
     ],
-    test: { kind: "shared", mids: [
-      { paymentType: "window.general", mid: "T0000" },
-      { paymentType: "window.general", mid: "A52CY", note: "PAYCO hub window" }
-    ] },
-    notes: ["Hub kakaopay/naverpay have no test mode; test payments are not charged."]
+    test: {
+      kind: "shared",
+      mids: [
+        mid("window.general", "AO09C", HELP("kcp_channel")),
+        mid("window.general", "AO0Q9", HELP("kcp_channel"), { payMethods: ["payco"], note: "PAYCO hub window" }),
+        mid("api.keyin", "AO09C", HIST("kcp"), { note: "the window MID; KCP documents no separate key-in test MID" }),
+        mid("api.subscription", "A52LD", HELP("kcp_channel"))
+      ],
+      untested: [{ paymentType: "certification", note: "NHN KCP gives no identity-verification test credentials: test with your contracted site code.", source: HELP("kcp_channel") }]
+    },
+    testNotes: ["Test payments are not charged.", "Hub kakaopay and naverpay cannot be tested."],
+    notes: ["T0000 and A52CY were the 2024 shared MIDs; T0000 and A52Q7 belong to the V2 module."],
+    sources: [HELP("kcp_channel"), CODES, TYPES, BILLING]
   },
   {
     code: "kcp_billing", displayName: "NHN KCP Recurring", localName: "NHN KCP (정기)",
     mid: { name: "site_code", label: "Site code" },
     payMethods: { "window.subscription": ["card"] },
     credentialFields: [secret("site_key", "Site key"), plain("group_id", "Recurring group ID")],
-    test: { kind: "shared", mids: [] },
-    notes: ["The console sets the shared test MID automatically; its value is not documented."]
+    test: { kind: "shared", mids: [mid("window.subscription", "A52LD", HELP("kcp_channel"))] },
+    testNotes: ["Test payments are not charged."],
+    sources: [HELP("kcp_channel"), CODES]
   },
   {
     code: "kcp_quick", displayName: "NHN KCP QuickPay", localName: "NHN KCP 퀵페이",
@@ -82,8 +138,12 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       plain("partner_subtype", "Partner subtype"),
       plain("partner_name", "Partner name")
     ],
-    test: { kind: "shared", mids: [] },
-    notes: ["The console sets the shared test MID automatically; its value is not documented."]
+    test: {
+      kind: "shared",
+      mids: [],
+      untested: [{ paymentType: "window.simple", note: "No shared QuickPay test MID is published: enter the test site code KCP gives you.", source: CODES }]
+    },
+    sources: [CODES, TYPES]
   },
   ...(["nice", "nice_v2"] as const).map((code): PgProviderInput => ({
     code,
@@ -94,6 +154,7 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       "window.general": code === "nice"
         ? ["card", "trans", "vbank", "phone", "kakaopay"]
         : ["card", "trans", "vbank", "phone", "cultureland", "naverpay_card", "naverpay_point", "kakaopay", "payco", "samsungpay", "skpay", "ssgpay", "ssgpay_bank", "lpay", "applepay", "tosspay_card", "tosspay_money", "alipay"],
+      ...(code === "nice_v2" ? { "window.subscription": ["card"] } : {}),
       "api.keyin": ["card"],
       "api.subscription": ["card"]
     },
@@ -102,12 +163,15 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       secret("cancel_password", "Cancel password", { maxLength: 10 })
     ],
     test: { kind: "shared", mids: [
-      { paymentType: "window.general", mid: "iamport00m" },
-      { paymentType: "api.keyin", mid: "iamport01m" },
-      { paymentType: "api.subscription", mid: "iamport01m" },
-      { paymentType: "window.general", mid: "nictest00m", note: "virtual accounts; no deposit notifications" }
+      mid("window.general", "iamport00m", HELP("nice")),
+      mid("window.general", code === "nice" ? "iamport02m" : "iamport03m", HELP("nice"), { payMethods: ["vbank"], note: "virtual accounts" }),
+      ...(code === "nice_v2" ? [mid("window.subscription", "iamport01m", HIST("nice"), { note: "the billing MID of the 2024 pages" })] : []),
+      mid("api.keyin", "iamport01m", HELP("nice")),
+      mid("api.subscription", "iamport01m", HIST("nice"))
     ] },
-    notes: ["NH and KB cards and KT phone cannot be tested; test payments auto-cancel daily 23:00-23:50."]
+    testNotes: [nightlyCancel, "NH and KB cards and KT phone billing cannot be tested."],
+    notes: ["nictest00m, the older virtual-account MID, never sends deposit notifications."],
+    sources: [HELP("nice"), CODES, BILLING, V1(code === "nice" ? "nice" : "nice-v2")]
   })),
   {
     code: "tosspayments", displayName: "Toss Payments (new module)", localName: "(신) 토스페이먼츠",
@@ -122,8 +186,9 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       plain("client_key", "Client key", { pattern: "^[A-Za-z0-9_]{8,80}$", patternDescription: "letters, digits or _" }),
       secret("secret_key", "Secret key")
     ],
-    test: { kind: "pg-provided", note: "Use the test keys of the MID that Toss Payments issued to you." },
-    notes: ["The Toss API version must be set to 2022-07-27.", "Historical shared MIDs iamporttest_3/iamporttest_4 are not offered."]
+    test: { kind: "pg-provided", note: "Toss family: use the test keys of the MID Toss Payments issued to you." },
+    notes: ["The Toss API version must be set to 2022-07-27.", "The help centre also lists shared MIDs iamporttest_3 (general, key-in) and iamporttest_4 (billing); add them with PgCatalog.extend if you use them."],
+    sources: [HELP("tosspayments"), CODES, TYPES]
   },
   {
     code: "uplus", displayName: "Toss Payments (old module, ex-LG U+)", localName: "(구) 토스페이먼츠",
@@ -132,7 +197,9 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       "window.general": ["card", "trans", "vbank", "phone", "cultureland", "smartculture", "booknlife", "applepay", "tosspay", "naverpay", "kakaopay", "lpay", "payco", "samsung"]
     },
     credentialFields: [secret("mert_key", "Mert key")],
-    test: { kind: "pg-provided", note: "Toss family: enter the test MID Toss Payments issued to you." }
+    test: { kind: "pg-provided", note: "Toss family: enter the test MID Toss Payments issued to you." },
+    notes: ["The help centre lists tlgdacomxpay as a shared window MID."],
+    sources: [HELP("tosspayments"), CODES]
   },
   {
     code: "toss_brandpay", displayName: "Toss Payments BrandPay", localName: "토스페이먼츠 브랜드페이",
@@ -140,56 +207,62 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     payMethods: { "window.general": ["toss_brandpay"], "window.simple": ["toss_brandpay"] },
     credentialFields: [],
     test: { kind: "pg-provided", note: "Toss-issued test store information is required." },
-    notes: ["Credential fields are not documented; extend the catalog with the fields Toss issues."]
+    notes: ["Credential fields are not documented; extend the catalog with the fields Toss issues."],
+    sources: [CODES, TYPES]
   },
   {
     code: "tosspay", displayName: "Toss Pay", localName: "토스페이",
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: { "window.simple": ["card"] },
     credentialFields: [secret("api_key", "API key")],
-    test: { kind: "pg-provided", note: "Toss family: enter the test MID Toss issued to you." }
+    test: { kind: "pg-provided", note: "Toss family: enter the test MID Toss issued to you." },
+    notes: ["The help centre lists tosstest as a shared test MID."],
+    sources: [HELP("tosspay"), CODES]
   },
   {
     code: "tosspay_v2", displayName: "Toss Pay (general/recurring)", localName: "토스페이 (일반/정기)",
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: {
       "window.simple": ["tosspay", "tosspay_card", "tosspay_money"],
-      "window.subscription": ["tosspay"],
-      "api.subscription": ["tosspay"]
+      "window.subscription": ["tosspay"]
     },
     credentialFields: [secret("api_key", "API key")],
-    test: { kind: "pg-provided", note: "Toss family: enter the test MID Toss issued to you." }
+    test: { kind: "pg-provided", note: "Toss family: enter the test MID Toss issued to you." },
+    notes: ["The help centre lists tosstest as a shared test MID."],
+    sources: [HELP("tosspay"), CODES, BILLING]
   },
   {
     code: "kakaopay", displayName: "Kakao Pay", localName: "카카오페이",
     mid: { name: "cid", label: "CID" },
-    payMethods: { "window.simple": ["card", "kakaopay"], "window.subscription": ["card", "kakaopay"], "api.subscription": ["card", "kakaopay"] },
+    payMethods: { "window.simple": ["card", "kakaopay"], "window.subscription": ["card", "kakaopay"] },
     credentialFields: [],
     test: { kind: "shared", mids: [
-      { paymentType: "window.simple", mid: "TC0ONETIME" },
-      { paymentType: "window.subscription", mid: "TCSUBSCRIP" },
-      { paymentType: "api.subscription", mid: "TCSUBSCRIP" }
+      mid("window.simple", "TC0ONETIME", HELP("kakaopay")),
+      mid("window.subscription", "TCSUBSCRIP", HELP("kakaopay"))
     ] },
-    notes: ["pay_method is ignored by Kakao Pay: the user picks card or KakaoMoney in the app."]
+    notes: ["pay_method is ignored by Kakao Pay: the user picks card or KakaoMoney in the app."],
+    sources: [HELP("kakaopay"), CODES, BILLING]
   },
   {
     code: "naverpay", displayName: "Naver Pay (payment type)", localName: "네이버페이 결제형",
     mid: { name: "partner_id", label: "Partner ID" },
-    payMethods: { "window.simple": ["card", "naverpay"], "window.subscription": ["card", "naverpay"], "api.subscription": ["card", "naverpay"] },
+    payMethods: { "window.simple": ["card", "naverpay"], "window.subscription": ["card", "naverpay"] },
     credentialFields: [
       plain("client_id", "Client ID"),
       secret("client_secret", "Client secret"),
-      plain("chain_id", "Chain ID", { required: false }),
-      secret("settlement_api_key", "Settlement API key", { required: false })
+      plain("chain_id", "Chain ID", { required: false })
     ],
-    test: { kind: "pg-provided", note: "Naver Pay offers no shared test credentials: use your own Naver credentials in test mode." }
+    test: { kind: "pg-provided", note: "Naver Pay: test with partner ID naverpay-partner and your own development Client ID, Client secret and Chain ID." },
+    notes: ["General and recurring payments use one channel."],
+    sources: [HELP("naverpay"), CODES, BILLING]
   },
   {
     code: "naverco", displayName: "Naver Pay (order type)", localName: "네이버페이 주문형",
     mid: { name: "partner_id", label: "Partner ID" },
     payMethods: { "window.simple": ["card", "naverpay"] },
     credentialFields: [secret("certi_key", "Merchant auth key (certiKey)")],
-    test: { kind: "pg-provided", note: "Naver Pay offers no shared test credentials: use your own Naver credentials in test mode." }
+    test: { kind: "pg-provided", note: "Naver Pay offers no shared test credentials: use your own Naver credentials in test mode." },
+    sources: [CODES, TYPES]
   },
   {
     code: "payco", displayName: "PAYCO", localName: "페이코",
@@ -197,41 +270,58 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     payMethods: { "window.simple": ["card", "trans", "vbank"], "window.subscription": ["card"] },
     credentialFields: [plain("product_id", "Product ID"), secret("seller_key", "Seller key")],
     test: { kind: "shared", mids: [
-      { paymentType: "window.simple", mid: "PARTNERTEST" },
-      { paymentType: "window.subscription", mid: "AUTOPAY" }
-    ] }
+      mid("window.simple", "PARTNERTEST", HELP("payco")),
+      mid("window.subscription", "AUTOPAY", HELP("payco"))
+    ] },
+    sources: [HELP("payco"), CODES]
   },
   {
     code: "smilepay", displayName: "Smile Pay", localName: "스마일페이",
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: { "window.simple": ["card"], "window.subscription": ["card"] },
-    credentialFields: [],
-    test: { kind: "shared", mids: [] },
-    notes: ["Credential fields and the shared test MID are not documented; extend the catalog."]
+    credentialFields: [secret("merchant_key", "Merchant key (상점 Key)"), secret("enc_key", "ENC key")],
+    test: {
+      kind: "shared",
+      mids: [mid("window.simple", "cnstest25m", HELP("smilepay"))],
+      untested: [{ paymentType: "window.subscription", note: "The help centre offers cnstest25m for general payments only.", source: HELP("smilepay") }]
+    },
+    sources: [HELP("smilepay"), CODES]
   },
   {
     code: "danal", displayName: "Danal (phone billing / identity verification)", localName: "다날 휴대폰결제/본인인증",
     mid: { name: "cpid", label: "CPID" },
     payMethods: { "window.general": ["phone"], "window.subscription": ["phone"], "api.subscription": ["phone"], certification: [] },
     credentialFields: [secret("cp_pwd", "CPPWD"), plain("item_code", "Item code", { required: false })],
-    test: { kind: "shared", mids: [] },
-    notes: ["SMS identity verification has no test mode."]
+    test: {
+      kind: "shared",
+      mids: [mid("window.general", "A010002002", HELP("danal"), { note: "phone billing" })],
+      untested: [
+        { paymentType: "window.subscription", note: "No shared test MID for recurring phone billing is documented.", source: HELP("danal") },
+        { paymentType: "api.subscription", note: "No shared test MID for recurring phone billing is documented.", source: HELP("danal") },
+        { paymentType: "certification", note: "Danal gives no identity-verification test credentials: test with your contracted CPID.", source: HELP("danal") }
+      ]
+    },
+    testNotes: ["Test payments are real charges, cancelled by Danal before midnight; partial cancellation cannot be tested."],
+    sources: [HELP("danal"), CODES]
   },
   {
     code: "danal_tpay", displayName: "Danal (Tpay window)", localName: "다날",
     mid: { name: "cpid", label: "CPID" },
     payMethods: {
       "window.general": ["card", "trans", "vbank", "cultureland", "happymoney"],
-      "window.subscription": ["card"],
-      "api.subscription": ["card"]
+      "window.subscription": ["card"]
     },
     credentialFields: [
       secret("cp_pwd", "CPPWD (gift certificates only)", { required: false }),
       secret("card_encryption_key", "Card encryption key"),
       secret("bank_encryption_key", "Transfer / virtual-account encryption key", { required: false })
     ],
-    test: { kind: "shared", mids: [] },
-    notes: ["No test MID for trans/vbank; test payments auto-cancel before midnight."]
+    test: { kind: "shared", mids: [
+      mid("window.general", "9810030929", HELP("danal")),
+      mid("window.subscription", "9810030929", HELP("danal"))
+    ] },
+    testNotes: ["Test payments are real charges, cancelled by Danal before midnight.", "Bank transfer and virtual accounts cannot be tested."],
+    sources: [HELP("danal"), CODES, BILLING]
   },
   {
     code: "daou", displayName: "Kiwoom Pay (ex-PayJoa / Daou Data)", localName: "키움페이",
@@ -241,22 +331,28 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       "api.keyin": ["card"],
       "api.subscription": ["card"]
     },
-    credentialFields: [secret("integration_key", "Integration key")],
+    credentialFields: [secret("integration_key", "Integration key"), plain("daou_mid", "MID (issued besides the CPID)")],
     test: { kind: "shared", mids: [
-      { paymentType: "window.general", mid: "CTS17362" },
-      { paymentType: "api.subscription", mid: "CTS17266" },
-      { paymentType: "api.keyin", mid: "CTS16628", note: "card number + expiry" },
-      { paymentType: "api.keyin", mid: "CTS16629", note: "card number + password + expiry + birth date" }
+      mid("window.general", "CTS17362", HELP("daou")),
+      mid("api.keyin", "CTS16628", HELP("daou"), { note: "card number + expiry" }),
+      mid("api.keyin", "CTS16629", HELP("daou"), { note: "card number + password + expiry + birth date" }),
+      mid("api.subscription", "CTS17266", HELP("daou"))
     ] },
-    notes: ["Test payments are real charges, auto-cancelled 23:00-23:50."]
+    testNotes: [nightlyCancel],
+    notes: ["Set the notification URL in the Kiwoom Pay admin before going live."],
+    sources: [HELP("daou"), CODES]
   },
   {
     code: "kicc", displayName: "EasyPay (KICC)", localName: "이지페이(KICC)",
     mid: { name: "mid", label: "Merchant ID" },
-    payMethods: { "window.general": ["card", "trans", "vbank", "phone"], "window.subscription": ["card"], "api.subscription": ["card"] },
+    payMethods: { "window.general": ["card", "trans", "vbank", "phone"], "window.subscription": ["card"] },
     credentialFields: [],
-    test: { kind: "shared", mids: [] },
-    notes: ["The console fills in the shared test MID; its value is not documented."]
+    test: { kind: "shared", mids: [
+      mid("window.general", "T5102001", HELP("kicc")),
+      mid("window.subscription", "T5102001", HELP("kicc"))
+    ] },
+    testNotes: ["Test payments are not charged."],
+    sources: [HELP("kicc"), CODES, BILLING]
   },
   {
     code: "ksnet", displayName: "KSNET", localName: "KSNET",
@@ -267,8 +363,14 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       "api.subscription": ["card"]
     },
     credentialFields: [secret("api_key", "API key")],
-    test: { kind: "shared", mids: [{ paymentType: "window.general", mid: "2999199999" }] },
-    notes: ["KSNET must set the virtual-account notify URL; never deposit into a test virtual account."]
+    test: { kind: "shared", mids: [
+      mid("window.general", "2999199999", HELP("ksnet")),
+      mid("api.keyin", "2999199990", HELP("ksnet")),
+      mid("api.subscription", "2999199990", HELP("ksnet"))
+    ] },
+    testNotes: ["Never deposit into a test virtual account."],
+    notes: ["KSNET must set the virtual-account notify URL."],
+    sources: [HELP("ksnet"), CODES]
   },
   {
     code: "mobilians", displayName: "KG Financial (ex-KG Mobilians)", localName: "KG파이낸셜",
@@ -278,8 +380,12 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       secret("integration_key", "Integration key (new module)", { required: false }),
       plain("recurring_service_id", "Recurring service ID", { required: ["window.subscription"] })
     ],
-    test: { kind: "shared", mids: [] },
-    notes: ["Test payments are real charges, auto-cancelled 23:00-23:50."]
+    test: { kind: "shared", mids: [
+      mid("window.general", "170622040674", HELP("mobilians")),
+      mid("window.subscription", "170622040674", HELP("mobilians"))
+    ] },
+    testNotes: [nightlyCancel],
+    sources: [HELP("mobilians"), CODES]
   },
   {
     code: "settle", displayName: "Hecto Financial (ex-Settlebank)", localName: "헥토파이낸셜",
@@ -287,25 +393,32 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     payMethods: { "window.general": ["card", "trans", "vbank", "phone"], "api.keyin": ["card"], "api.subscription": ["card"] },
     credentialFields: [secret("license_key", "License key (hash key)"), secret("encryption_key", "Encryption key")],
     test: { kind: "shared", mids: [
-      { paymentType: "window.general", mid: "nxca_jt_il" },
-      { paymentType: "api.keyin", mid: "nxca_jt_bi" },
-      { paymentType: "api.subscription", mid: "nxca_jt_bi" }
-    ] }
+      mid("window.general", "portone1", HELP("settle")),
+      mid("api.keyin", "nxca_ks_gu", HELP("settle"), { note: "card number + expiry + password + birth date" }),
+      mid("api.keyin", "nxca_jt_bi", HELP("settle"), { note: "card number + expiry" }),
+      mid("api.subscription", "nxca_jt_bi", HIST("settle"))
+    ] },
+    testNotes: [nightlyCancel],
+    sources: [HELP("settle"), CODES]
   },
   {
     code: "settle_acc", displayName: "Hecto My-Account Pay", localName: "헥토파이낸셜 내통장결제",
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: { "window.general": ["trans"], "window.subscription": ["trans"] },
     credentialFields: [secret("license_key", "Encryption key (= license key)")],
-    test: { kind: "unavailable", note: "Test payments are not supported; a real contract is needed." }
+    test: { kind: "pg-provided", note: "No shared test credential is documented: test with the MID Hecto issues you." },
+    selection: "code-and-mid",
+    notes: ["request_pay must name the MID: pg is settle_acc.MID."],
+    sources: [V1("settle/mybank"), CODES]
   },
   {
     code: "smartro", displayName: "Smartro (old module)", localName: "(구) 스마트로",
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: { "window.general": ["card", "trans", "vbank"] },
     credentialFields: [secret("merchant_key", "Merchant key"), secret("cancel_password", "Cancel password", { maxLength: 6 })],
-    test: { kind: "shared", mids: [] },
-    notes: ["The old console turned test mode on without a documented MID."]
+    test: { kind: "shared", mids: [mid("window.general", "iamport01m", HELP("smartro"))] },
+    testNotes: [nightlyCancel],
+    sources: [HELP("smartro"), CODES]
   },
   {
     code: "smartro_v2", displayName: "Smartro (new module)", localName: "(신) 스마트로",
@@ -322,12 +435,14 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       secret("api_key", "API key (escrow)", { required: false })
     ],
     test: { kind: "shared", mids: [
-      { paymentType: "window.general", mid: "t_2302141m" },
-      { paymentType: "window.general", mid: "t_2302165m", note: "escrow" },
-      { paymentType: "window.subscription", mid: "t_2302142m" },
-      { paymentType: "api.subscription", mid: "t_2302142m" },
-      { paymentType: "window.general", mid: "t_2302161m", note: "foreign cards" }
-    ] }
+      mid("window.general", "t_2302141m", HIST("smartro")),
+      mid("window.general", "t_2302165m", HIST("smartro"), { note: "escrow" }),
+      mid("window.general", "t_2302161m", HIST("smartro"), { note: "foreign cards" }),
+      mid("window.subscription", "t_2302142m", HIST("smartro")),
+      mid("api.subscription", "t_2302142m", HIST("smartro"))
+    ] },
+    testNotes: [nightlyCancel],
+    sources: [HELP("smartro"), CODES, V1("smartro-v2/api")]
   },
   {
     code: "welcome", displayName: "Welcome Payments", localName: "웰컴페이먼츠",
@@ -338,41 +453,54 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       "api.keyin": ["card"],
       "api.subscription": ["card"]
     },
-    credentialFields: [secret("sign_key", "Sign key"), secret("field_encryption_iv", "Field-encryption IV"), secret("field_encryption_key", "Field-encryption key")],
+    credentialFields: [
+      secret("sign_key", "Sign key"),
+      secret("field_encryption_iv", "Field-encryption IV", { required: false }),
+      secret("field_encryption_key", "Field-encryption key", { required: false })
+    ],
     test: { kind: "shared", mids: [
-      { paymentType: "window.general", mid: "welcometst" },
-      { paymentType: "window.subscription", mid: "wpaybill01" },
-      { paymentType: "api.subscription", mid: "wpaybill01" }
-    ] }
+      mid("window.general", "welcometst", HELP("welcome")),
+      mid("api.keyin", "welcometst", HIST("welcome"), { note: "the general MID; no separate key-in MID is documented" }),
+      mid("window.subscription", "wpaybill01", HELP("welcome")),
+      mid("api.subscription", "wpaybill01", HELP("welcome"))
+    ] },
+    notes: ["The field-encryption IV and key are left blank in the live console (help centre); the developer docs ask for them."],
+    sources: [HELP("welcome"), CODES, DEV("opi/ko/integration/ready/readme.mdx")]
   },
   {
     code: "paypal", displayName: "PayPal Express Checkout (old)", localName: "(구) 페이팔",
     mid: { name: "api_username", label: "API username" },
     payMethods: { "window.general": ["card"] },
     credentialFields: [secret("api_password", "API password"), secret("signature", "Signature")],
-    test: { kind: "pg-provided", note: "Create your own PayPal sandbox seller; the buyer must be a US account." }
+    test: { kind: "pg-provided", note: "Create your own PayPal sandbox seller; the buyer must be a US account." },
+    notes: ["New Express Checkout sign-ups are closed."],
+    sources: [HELP("paypal"), CODES]
   },
   {
     code: "paypal_v2", displayName: "PayPal SPB / RT", localName: "(신) 페이팔",
     mid: { name: "account_id", label: "PayPal merchant (account) ID" },
-    payMethods: { "window.general": ["paypal"], "window.subscription": ["paypal"], "api.subscription": ["paypal"] },
+    payMethods: { "window.general": ["paypal"], "window.subscription": ["paypal"] },
     credentialFields: [],
-    test: { kind: "pg-provided", note: "Use a PayPal sandbox seller account ID; the buyer sandbox account is your own." }
+    test: { kind: "pg-provided", note: "In test mode the seller must be PortOne's shared sandbox account for your country (e.g. US 7WBB3CKT63FRG, KR UFYSG9T7RFW2A); the buyer sandbox account is your own." },
+    sources: [HELP("paypal"), CODES, BILLING]
   },
   {
     code: "eximbay", displayName: "Eximbay", localName: "엑심베이",
     mid: { name: "mid", label: "Merchant ID (MID)" },
-    payMethods: { "window.general": ["card", "alipay", "unionpay", "tenpay", "vbank", "wechat", "molpay"] },
+    payMethods: { "window.general": ["card", "alipay", "unionpay", "tenpay", "vbank", "econtext", "wechat", "molpay"] },
     credentialFields: [secret("secret_key", "Secret key")],
-    test: { kind: "shared", mids: [] },
-    notes: ["The console fills in the shared test MID; Eximbay test cards are required."]
+    test: { kind: "shared", mids: [mid("window.general", "1849705C64", HELP("eximbay"))] },
+    testNotes: ["Only Eximbay's test cards work in test mode."],
+    sources: [HELP("eximbay"), CODES, V1("eximbay")]
   },
   {
     code: "paymentwall", displayName: "Paymentwall", localName: "페이먼트월",
     mid: { name: "project_key", label: "Project key" },
     payMethods: { "window.general": ["card"], "window.subscription": ["card"], "api.keyin": ["card"], "api.subscription": ["card"] },
     credentialFields: [secret("secret_key", "Secret key")],
-    test: { kind: "unavailable", note: "No shared test project: payments are real charges, cancel them afterwards." }
+    test: { kind: "pg-provided", note: "Test with your own Paymentwall sandbox project key; payments are real charges, cancel them afterwards." },
+    notes: ["Set the Pingback URL in the Paymentwall admin.", "The developer docs disagree on whether API key-in and billing exist."],
+    sources: [HELP("paymentwall"), CODES, TYPES, BILLING]
   },
   {
     code: "inicis_jp", displayName: "KG Inicis Japan", localName: "KG이니시스(일본)",
@@ -382,15 +510,101 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       secret("iniapi_key", "INIAPI key"),
       plain("cbt_type", "CBT type", { pattern: "^(JPPG|SBPS)$", patternDescription: "JPPG or SBPS" })
     ],
-    test: { kind: "shared", mids: [] },
-    notes: ["JPY only. SBPS supports card and paypay only."]
+    test: { kind: "pg-provided", note: "KG Inicis Japan issues the test MID; there is no shared one." },
+    notes: ["JPY only. SBPS supports card and paypay only."],
+    sources: [HELP("inicis"), CODES]
+  },
+  {
+    code: "galaxia", displayName: "Galaxia Communications (Galaxia Money Tree)", localName: "갤럭시아머니트리",
+    mid: { name: "mid", label: "Merchant ID (MID)" },
+    payMethods: {
+      "window.general": ["card", "phone", "cultureland", "smartculture", "tmoney"],
+      "window.subscription": ["card", "phone"],
+      "api.keyin": ["card"],
+      "api.subscription": ["card"]
+    },
+    credentialFields: [
+      secret("key", "Key", { required: false }),
+      secret("iv", "IV", { required: false }),
+      secret("api_key", "API key", { required: false })
+    ],
+    test: { kind: "shared", mids: [
+      mid("window.general", "M251105747", HELP("galaxia")),
+      mid("window.general", "M2103135", HELP("galaxia"), { payMethods: ["cultureland", "smartculture", "tmoney"], note: "gift certificates and T-money" }),
+      mid("window.subscription", "M251105747", HELP("galaxia")),
+      mid("window.subscription", "M251205787", HELP("galaxia"), { payMethods: ["phone"], note: "recurring phone billing" }),
+      mid("api.keyin", "M251105772", HELP("galaxia")),
+      mid("api.subscription", "M251105773", HELP("galaxia"))
+    ] },
+    notes: ["The developer docs ask for a key and an IV, the help centre for an API key: fill in what Galaxia issued you."],
+    sources: [HELP("galaxia"), CODES, V1("galaxia")]
   },
   {
     code: "bluewalnut", displayName: "BlueWalnut", localName: "블루월넛",
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: { "window.general": ["card", "trans", "vbank", "phone"] },
     credentialFields: [],
-    test: { kind: "shared", mids: [] },
-    notes: ["Credential fields are not documented; the old console turned test mode on without a MID."]
+    test: {
+      kind: "shared",
+      mids: [],
+      untested: [{ paymentType: "window.general", note: "BlueWalnut is a legacy module with no published test MID: enter the one BlueWalnut gives you.", source: V1("blue") }]
+    },
+    notes: ["Legacy: absent from the current V1 code table; credential fields are not documented."],
+    sources: [V1("blue")]
+  },
+  {
+    code: "payletter_global", displayName: "Payletter Global", localName: "페이레터 해외결제",
+    mid: { name: "mid", label: "Merchant ID (MID)" },
+    payMethods: { "window.general": ["card", "paypal", "alipay", "wechat", "unionpay"], "window.subscription": ["card"] },
+    credentialFields: [secret("api_key", "API key")],
+    test: { kind: "shared", mids: [
+      mid("window.general", "portone_test", HELP("payletter"), { note: "USD" }),
+      mid("window.subscription", "portone_test", HELP("payletter"), { note: "USD" })
+    ] },
+    selection: "channel-key",
+    notes: ["Selected by channel key only (no V1 pg code).", "Other currencies: portoneKR_test (KRW), portoneJP_test (JPY)."],
+    sources: [HELP("payletter"), V1("payletter-global")]
+  },
+  {
+    code: "kicc_global", displayName: "KICC overseas payments", localName: "KICC 해외결제",
+    mid: { name: "mid", label: "Merchant ID" },
+    payMethods: { "window.general": ["card", "wechat", "alipay"] },
+    credentialFields: [],
+    test: {
+      kind: "shared",
+      mids: [],
+      untested: [{ paymentType: "window.general", note: "No shared test MID is documented for KICC overseas payments.", source: V1("kicc-v2") }]
+    },
+    selection: "channel-key",
+    notes: ["Selected by channel key only (no V1 pg code)."],
+    sources: [V1("kicc-v2")]
+  },
+  {
+    code: "mobilians_v2", displayName: "KG Financial (new module)", localName: "KG파이낸셜 (신모듈)",
+    mid: { name: "service_id", label: "Service ID" },
+    payMethods: { "window.general": ["card", "phone", "vbank", "trans", "cultureland", "smartculture", "booknlife", "kakaopay", "naverpay", "payco", "tosspay"] },
+    credentialFields: [secret("integration_key", "Integration key")],
+    test: {
+      kind: "shared",
+      mids: [],
+      untested: [{ paymentType: "window.general", note: "No shared test MID is documented for the new module.", source: V1("kg-mobilians-v2") }]
+    },
+    selection: "channel-key",
+    notes: ["Selected by channel key only (no V1 pg code)."],
+    sources: [V1("kg-mobilians-v2")]
+  },
+  {
+    code: "kcp_v2", displayName: "NHN KCP identity verification (new module)", localName: "NHN KCP 본인인증 (신모듈)",
+    mid: { name: "site_code", label: "Site code" },
+    payMethods: { certification: [] },
+    credentialFields: [secret("site_key", "Site key")],
+    test: {
+      kind: "shared",
+      mids: [],
+      untested: [{ paymentType: "certification", note: "NHN KCP gives no identity-verification test credentials.", source: HELP("kcp_channel") }]
+    },
+    selection: "channel-key",
+    notes: ["Selected by channel key only (no V1 pg code)."],
+    sources: [V1("kcp-v2-identity-verification"), HELP("kcp_channel")]
   }
 ]

@@ -30,8 +30,29 @@ export class SecretImpl {
 
 export const isSecret = (u: unknown): u is SecretImpl => typeof u === "object" && u !== null && TypeId in u
 
-/** Returns the decoded key, or a reason (that never quotes the input). */
-export const decode = (text: string): KeyObject | string => {
+/**
+ * Base64 as `atob` reads it (WHATWG forgiving-base64): ASCII whitespace is skipped, one or two `=`
+ * are dropped only from a length that is a multiple of 4, and a lone trailing character is no byte.
+ */
+const looseBase64 = (input: string): string | undefined => {
+  const text = input.replace(/[\t\n\f\r ]/g, "")
+  const unpadded = text.length % 4 === 0 ? text.replace(/={1,2}$/, "") : text
+  return /^[A-Za-z0-9+/]*$/.test(unpadded) && unpadded.length % 4 !== 1 ? unpadded : undefined
+}
+
+/**
+ * Returns the decoded key, or a reason (that never quotes the input). `standard` is what Paymux
+ * signs with: `whsec_` and canonical base64 of 24-64 bytes. `verify` also takes what PortOne's
+ * server SDK takes, so its webhooks can be checked: the prefix optional, any non-empty key.
+ */
+export const decode = (text: string, format: "standard" | "verify" = "standard"): KeyObject | string => {
+  if (format === "verify") {
+    const unpadded = looseBase64(text.startsWith("whsec_") ? text.slice(6) : text)
+    if (unpadded === undefined) return "not base64 (with or without the whsec_ prefix)"
+    const bytes = Buffer.from(unpadded, "base64")
+    if (bytes.length === 0) return "the secret is empty"
+    return createSecretKey(bytes)
+  }
   if (!text.startsWith("whsec_")) return "expected the prefix whsec_"
   const b64 = text.slice(6)
   if (!BASE64.test(b64)) return "the part after whsec_ is not canonical base64"

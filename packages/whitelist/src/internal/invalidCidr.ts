@@ -19,13 +19,20 @@ export class InvalidCidr extends Schema.TaggedError<InvalidCidr>()("InvalidCidr"
   }
 }
 
+/** How much of a refused input an error repeats: enough to recognise it, never a whole upload. */
+export const ECHO_LIMIT = 200
+
+/** `text` itself, or its first `ECHO_LIMIT` characters and how many more there were. */
+export const excerpt = (text: string): string =>
+  text.length <= ECHO_LIMIT ? text : `${text.slice(0, ECHO_LIMIT)}... (${text.length - ECHO_LIMIT} more characters)`
+
 /** The error explaining why `parseRule(input, lenient)` refused `input`. */
 export const invalidCidr = (input: unknown, lenient: boolean, index?: number): InvalidCidr => {
   const { reason, suggestion } = diagnose(input, lenient)
   return new InvalidCidr({
-    input: typeof input === "string" ? input : String(input),
-    reason,
-    ...(suggestion === undefined ? {} : { suggestion }),
+    input: excerpt(typeof input === "string" ? input : String(input)),
+    reason: excerpt(reason),
+    ...(suggestion === undefined ? {} : { suggestion: excerpt(suggestion) }),
     ...(index === undefined ? {} : { index })
   })
 }

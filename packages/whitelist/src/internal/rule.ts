@@ -87,8 +87,9 @@ const V4_SHAPE = /^[0-9.]+$/
 const diagnoseAddress = (text: string, prefixText: string): Diagnosis => {
   if (text.length === 0) return { reason: "missing address" }
   if (text.includes("%")) {
+    const zone = text.slice(text.indexOf("%"))
     const withoutZone = text.slice(0, text.indexOf("%")) + prefixText
-    return { reason: "zone ids (\"%eth0\") are not allowed", suggestion: `did you mean ${withoutZone}?` }
+    return { reason: `zone id ${JSON.stringify(zone)} is not allowed`, suggestion: `did you mean ${withoutZone}?` }
   }
   if (text.startsWith("[") || text.endsWith("]")) return { reason: "brackets are not allowed around an address" }
   if (V4_SHAPE.test(text)) {

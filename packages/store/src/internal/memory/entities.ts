@@ -74,6 +74,14 @@ export const makeSubMerchants = (store: MemoryStore): SubMerchantRepository["Ser
         const next = { ...sub, createdAt: stored!.createdAt, version: sub.version + 1 }
         s.subMerchants.set(id, next)
         return Result.succeed(next)
+      }),
+    remove: (merchant, tier, version) =>
+      store.write((s) => {
+        const id = tierId(merchant, tier)
+        const failed = checkVersion("sub-merchant", id, s.subMerchants.get(id), version)
+        if (failed !== undefined) return failed
+        s.subMerchants.delete(id)
+        return Result.succeed(undefined)
       })
   })
 

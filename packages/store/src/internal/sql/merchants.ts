@@ -128,6 +128,20 @@ export const makeSubMerchants = (env: Env): SubMerchantRepository["Service"] => 
         }
         yield* writeAssignments(sub)
         return { ...sub, version: sub.version + 1 }
+      }))),
+    remove: (merchant, tier, version) =>
+      op(env, subject(merchant, tier), atomic(Effect.gen(function*() {
+        const rows = yield* sql`DELETE FROM paymux_sub_merchants
+          WHERE merchant = ${merchant} AND tier = ${tier} AND version = ${version} RETURNING tier`
+        if (rows.length === 0) {
+          return yield* missedUpdate(
+            subject(merchant, tier),
+            version,
+            sql`SELECT version FROM paymux_sub_merchants WHERE merchant = ${merchant} AND tier = ${tier}`
+          )
+        }
+        // The foreign key cascades where it is enforced; the delete says so where it is not.
+        yield* sql`DELETE FROM paymux_tier_channels WHERE merchant = ${merchant} AND tier = ${tier}`
       })))
   }
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Paymux } from "@paymux/admin"
+import { Memory } from "@paymux/store"
+
+const setUp = async () => {
+  const paymux = await Paymux.make({ store: Memory.layer() })
+  const merchant = (await paymux.merchants.create({ name: "Tier Shop" })).code
+  const kcp = await paymux.channels.add({ merchant, mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] })
+  const nice = await paymux.channels.add({ merchant, mode: "test", pg: "nice_v2", paymentType: "window.general", payMethods: ["card"] })
+  return { paymux, merchant, kcp, nice }
+}
+
+const rejection = async (p: Promise<unknown>): Promise<{ readonly code: string; readonly message: string }> => {
+  try {
+    await p
+  } catch (error) {
+    return error as { readonly code: string; readonly message: string }
+  }
+  throw new Error("expected a rejection")
+}
+
+describe("sub-merchants: add, view, edit, delete (issue 16)", () => {
+  it("renames a tier, refuses a stale version, and audits both changes", async () => {
+    const { paymux, merchant } = await setUp()
+    const created = await paymux.subMerchants.create({ merchant, tier: "T01", name: "Gangnam" })
+    const renamed = await paymux.subMerchants.rename(merchant, "T01", "Gangnam branch")
+    expect([renamed.name, renamed.tier, renamed.version]).toEqual(["Gangnam branch", "T01", created.version + 1])
+    expect(await rejection(paymux.subMerchants.rename(merchant, "T01", "Late", { version: created.version }))).toMatchObject({ message: expect.stringMatching(/version/) })
+    expect((await paymux.subMerchants.list(merchant)).map((s) => s.name)).toEqual(["Gangnam branch"])
+    const actions = (await paymux.audit.list(merchant)).map((e) => e.action)
+    expect(actions).toContain("submerchant.rename")
+  })
+
+  it("deletes a tier with its assignments; the channels stay with the parent and the tier stops resolving", async () => {
+    const { paymux, merchant, kcp } = await setUp()
+    await paymux.subMerchants.create({ merchant, tier: "T01" })
+    await paymux.channels.assign(merchant, "T01", kcp.key)
+    const before = await paymux.resolve({ merchant, mode: "test", pg: "kcp", payMethod: "card", tier: "T01" })
+    expect(before.channel.key).toBe(kcp.key)
+    await paymux.subMerchants.remove(merchant, "T01")
+    expect(await paymux.subMerchants.list(merchant)).toEqual([])
+    expect((await paymux.channels.list(merchant)).map((c) => c.key)).toContain(kcp.key)
+    // The cached index learns of the removal at once.
+    await expect(paymux.resolve({ merchant, mode: "test", pg: "kcp", payMethod: "card", tier: "T01" })).rejects.toBeDefined()
+    expect((await paymux.audit.list(merchant)).map((e) => e.action)).toContain("submerchant.remove")
+    // The code is free again, with no assignments.
+    expect((await paymux.subMerchants.create({ merchant, tier: "T01" })).channels).toEqual([])
+  })
+})
+
+describe("channel groups: edit and delete (issue 16)", () => {
+  it("edits members and weights under the create rules, and deletes the group", async () => {
+    const { paymux, merchant, kcp, nice } = await setUp()
+    const group = await paymux.groups.create({ merchant, name: "split", mode: "test", members: [{ channel: kcp.key, weight: 100 }] })
+    const edited = await paymux.groups.edit(merchant, group.id, { members: [{ channel: kcp.key, weight: 30 }, { channel: nice.key, weight: 70 }] })
+    expect(edited.members).toEqual([{ channel: kcp.key, weight: 30 }, { channel: nice.key, weight: 70 }])
+    expect(edited.version).toBe(group.version + 1)
+    // The rules of create hold for edits: weights sum to 100.
+    expect((await rejection(paymux.groups.edit(merchant, group.id, { members: [{ channel: kcp.key, weight: 50 }] }))).message).toMatch(/sum to exactly 100/)
+    // A stale version is refused.
+    expect((await rejection(paymux.groups.edit(merchant, group.id, { name: "late" }, { version: group.version }))).message).toMatch(/version/)
+    await paymux.groups.remove(merchant, group.id)
+    expect(await paymux.groups.list(merchant)).toEqual([])
+    expect((await paymux.channels.list(merchant)).map((c) => c.key)).toEqual([kcp.key, nice.key])
+    const actions = (await paymux.audit.list(merchant)).map((e) => e.action)
+    expect(actions).toEqual(expect.arrayContaining(["group.edit", "group.remove"]))
+  })
+})
