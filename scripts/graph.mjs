@@ -60,9 +60,7 @@ export const render = (graph) => {
     "",
     "```mermaid",
     "graph BT",
-    ...names
-      .filter((name) => graph.get(name).length === 0 && !names.some((n) => graph.get(n).includes(name)))
-      .map((n) => `  ${n}`),
+    ...names.filter((name) => graph.get(name).length === 0 && !names.some((n) => graph.get(n).includes(name))).map((n) => `  ${n}`),
     ...mermaid,
     "```",
     "",
@@ -82,9 +80,7 @@ if (isMain) {
   const next = current.slice(0, from) + render(readGraph()) + current.slice(to + end.length)
   if (process.argv.includes("--check")) {
     if (next !== current) {
-      console.error(
-        `${path.relative(root, doc)}: the package graph is stale; run \`npm run graph\` and commit the result`
-      )
+      console.error(`${path.relative(root, doc)}: the package graph is stale; run \`npm run graph\` and commit the result`)
       process.exit(1)
     }
     console.log("graph: docs/architecture.md matches the package.json files")

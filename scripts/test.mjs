@@ -33,8 +33,7 @@ for (const [name, command, args] of steps) {
 }
 
 console.log("\n=== summary")
-for (const r of results)
-  console.log(`${r.code === 0 ? "ok    " : "FAILED"}  ${r.name.padEnd(9)} ${r.seconds.toFixed(1)} s`)
+for (const r of results) console.log(`${r.code === 0 ? "ok    " : "FAILED"}  ${r.name.padEnd(9)} ${r.seconds.toFixed(1)} s`)
 const skips = [...new Set(results.flatMap((r) => r.skips))]
 if (skips.length > 0) {
   console.log("\nskip notices:")
