@@ -7,6 +7,7 @@ import { spawn } from "node:child_process"
 const steps = [
   ["lint", "npm", ["run", "lint"]],
   ["graph", "node", ["scripts/graph.mjs", "--check"]],
+  ["manifests", "node", ["scripts/check-packages.mjs"]],
   ["packages", "npx", ["turbo", "run", "test", "--concurrency=1", "--continue"]],
   ["docs", "node", ["scripts/docs-check.mjs"]]
 ]
