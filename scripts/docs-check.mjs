@@ -102,7 +102,9 @@ console.log("docs-check: building and packing")
 sh("npx", ["turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] })
 const stage = fs.mkdtempSync(path.join((await import("node:os")).tmpdir(), "paymux-tarballs-"))
 const tarballs = packAll(stage)
-const project = makeConsumer("docs-check", tarballs, { "@types/node": "^20.19.0", "fast-check": "^4.11.0" })
+// vitest 4.1 for the testkit examples: it runs on Node 20, and installing it beside the testkit
+// proves its peer range needs no overrides there.
+const project = makeConsumer("docs-check", tarballs, { "@types/node": "^20.19.0", "fast-check": "^4.11.0", vitest: "~4.1.12" })
 console.log(`docs-check: scratch project ${project}`)
 
 // Type-check, once per resolution mode.
@@ -110,7 +112,9 @@ const blockDir = path.join(project, "blocks")
 fs.mkdirSync(blockDir)
 const fileOf = new Map()
 for (const b of code) {
-  const name = `${b.doc.replace(/[^\w]+/g, "_")}_L${b.line}.${tsLangs.has(b.lang) ? "ts" : "mjs"}`
+  // Blocks that import vitest are test files: vitest runs them.
+  b.vitest = /from "vitest"|@paymux\/store-testkit/.test(b.code)
+  const name = `${b.doc.replace(/[^\w]+/g, "_")}_L${b.line}${b.vitest ? ".test" : ""}.${tsLangs.has(b.lang) ? "ts" : "mjs"}`
   b.file = path.join(blockDir, name)
   fs.writeFileSync(b.file, `${b.code}\n`)
   fileOf.set(`blocks/${name}`, b)
@@ -144,14 +148,21 @@ for (const [mode, options] of Object.entries(modes)) {
       byBlock.set(b, [...(byBlock.get(b) ?? []), `line ${b.line + Number(m[2])}: ${m[4]}`])
     } else if (line.trim() !== "" && !line.startsWith(" ")) console.log(`  tsc (${mode}): ${line}`)
   }
-  for (const [b, errors] of byBlock) fail(b, `does not type-check (${mode})`, errors.join("\n"))
+  for (const [b, errors] of byBlock) {
+    const text = errors.join("\n")
+    if (b.typeErrors === text) b.modes.push(mode)
+    else if (b.typeErrors === undefined) Object.assign(b, { typeErrors: text, modes: [mode] })
+    else fail(b, `does not type-check (${mode})`, text)
+  }
 }
+for (const b of code) if (b.typeErrors !== undefined) fail(b, `does not type-check (${b.modes.join(", ")}); not run`, b.typeErrors)
 
 // Run.
 const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs")
 for (const b of code) {
-  if (b.marker === "no-run") continue
-  const r = spawnSync(process.execPath, [tsx, b.file], { cwd: project, encoding: "utf8", timeout: 60_000 })
+  if (b.marker === "no-run" || b.typeErrors !== undefined) continue
+  const command = b.vitest ? [path.join(project, "node_modules/vitest/vitest.mjs"), "run", "--root", project, b.file] : [tsx, b.file]
+  const r = spawnSync(process.execPath, command, { cwd: project, encoding: "utf8", timeout: 120_000 })
   if (r.error || r.status !== 0) fail(b, r.error ? `did not finish (${r.error.code})` : `exited with ${r.status}`, r.stderr || r.stdout)
   else if (b.output !== undefined && !sameOutput(r.stdout, b.output))
     fail(b, "printed something else than the block after it shows", r.stdout)
