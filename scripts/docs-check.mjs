@@ -157,6 +157,64 @@ for (const [mode, options] of Object.entries(modes)) {
 }
 for (const b of code) if (b.typeErrors !== undefined) fail(b, `does not type-check (${b.modes.join(", ")}); not run`, b.typeErrors)
 
+// Every value a package exports at run time must be a value in its .d.ts too (a rolled-up .d.ts
+// once kept only the type of 48 names that are both, e.g. `Cidr.InvalidCidr`).
+const entries = tarballs.flatMap((t) => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(project, "node_modules", t.name, "package.json"), "utf8"))
+  return Object.keys(manifest.exports ?? { ".": null })
+    .filter((k) => !k.includes("*") && k !== "./package.json")
+    .map((k) => (k === "." ? t.name : `${t.name}/${k.slice(2)}`))
+})
+const listing = spawnSync(
+  process.execPath,
+  [
+    "--input-type=module",
+    "-e",
+    `const out = {}
+// esbuild bundles \`export * as Ns\` as an object of getters
+const isNamespace = (v) => typeof v === "object" && v !== null && Object.values(Object.getOwnPropertyDescriptors(v)).every((d) => d.get)
+for (const entry of ${JSON.stringify(entries)}) {
+  try {
+    const m = await import(entry)
+    out[entry] = Object.keys(m).map((k) => isNamespace(m[k]) ? [k, Object.keys(m[k])] : [k, null])
+  } catch (e) { out[entry] = String(e) }
+}
+console.log(JSON.stringify(out))`
+  ],
+  { cwd: project, encoding: "utf8" }
+)
+const exportsBlock = { doc: "package exports", line: 0, lang: "probe" }
+if (listing.status !== 0) fail(exportsBlock, "could not list the exports at run time", listing.stderr)
+else {
+  const lines = []
+  for (const [i, [entry, names]] of Object.entries(JSON.parse(listing.stdout)).entries()) {
+    if (typeof names === "string") {
+      fail(exportsBlock, `${entry} does not import in Node`, names)
+      continue
+    }
+    lines.push(`import * as m${i} from "${entry}"`)
+    for (const [name, inner] of names)
+      for (const key of inner ?? [null]) lines.push(`void m${i}.${name}${key === null ? "" : `.${key}`} // ${entry}`)
+  }
+  fs.writeFileSync(path.join(project, "exports-probe.ts"), `${lines.join("\n")}\n`)
+  fs.writeFileSync(
+    path.join(project, "tsconfig.exports.json"),
+    JSON.stringify({ compilerOptions: { ...base, ...modes.nodenext }, files: ["exports-probe.ts"] })
+  )
+  const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.exports.json", "--pretty", "false"], { cwd: project, encoding: "utf8" })
+  const missing = r.stdout.split("\n").filter((l) => l.startsWith("exports-probe.ts"))
+  const probeLines = lines
+  const named = missing.map((l) => {
+    const at = /\((\d+),/.exec(l)
+    return `${(probeLines[Number(at?.[1]) - 1] ?? "").replace(/^void m\d+\./, "")}: ${l.replace(/^[^:]*: /, "")}`
+  })
+  if (named.length > 0) fail(exportsBlock, `${named.length} run-time value(s) missing from the .d.ts`, named.join("\n"))
+  else
+    console.log(
+      `docs-check: all ${lines.filter((l) => l.startsWith("void")).length} run-time exports of ${entries.length} entries are values in the .d.ts`
+    )
+}
+
 // Run.
 const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs")
 for (const b of code) {
