@@ -17,6 +17,7 @@
 import { spawnSync } from "node:child_process"
 import fs from "node:fs"
 import path from "node:path"
+import { blocksOf } from "./lib/markdown.mjs"
 import { makeConsumer, packAll, root, sh } from "./lib/scratch.mjs"
 
 const args = process.argv.slice(2)
@@ -26,7 +27,6 @@ const shellDocs = ["docs/getting-started.md", "docs/cli.md", "docs/http.md"]
 const tsLangs = new Set(["ts", "typescript"])
 const jsLangs = new Set(["js", "javascript", "mjs"])
 const shLangs = new Set(["sh", "bash", "shell"])
-const outputLangs = new Set(["", "text", "output", "console"])
 // Commands that act on a clone of the repository (or would run this check again), never on a scratch folder.
 const repoCommands = /\b(git clone|npm ci|npm test|npm start|npm run|\.ci\/run)\b/
 
@@ -41,38 +41,6 @@ const docFiles = () => {
   for (const dir of fs.readdirSync(path.join(root, "packages")))
     if (fs.existsSync(path.join(root, "packages", dir, "README.md"))) list.push(`packages/${dir}/README.md`)
   return only.length > 0 ? list.filter((f) => only.includes(f)) : list
-}
-
-/** Fenced blocks of a markdown file: { doc, line (of the opening fence), lang, code, marker, output }. */
-const blocksOf = (doc) => {
-  const lines = fs.readFileSync(path.join(root, doc), "utf8").split("\n")
-  const blocks = []
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)(```+)\s*([\w-]*)/.exec(lines[i])
-    if (!open) continue
-    const end = lines.findIndex((l, j) => j > i && l.trim().startsWith(open[2]))
-    const close = end < 0 ? lines.length : end
-    const body = lines.slice(i + 1, close).map((l) => l.slice(open[1].length))
-    let before = i - 1
-    while (before >= 0 && lines[before].trim() === "") before--
-    const marked = /docs-check:\s*([\w-]+)/.exec(`${lines[before] ?? ""}\n${body[0] ?? ""}`)
-    blocks.push({ doc, line: i + 1, lang: open[3].toLowerCase(), code: body.join("\n"), marker: marked?.[1], next: close + 1 })
-    i = close
-  }
-  for (const [k, b] of blocks.entries()) {
-    const n = blocks[k + 1]
-    if (
-      n &&
-      outputLangs.has(n.lang) &&
-      fs
-        .readFileSync(path.join(root, doc), "utf8")
-        .split("\n")
-        .slice(b.next, n.line - 1)
-        .every((l) => l.trim() === "")
-    )
-      b.output = n.code
-  }
-  return blocks
 }
 
 const failures = []

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
+import { blocksOf } from "./lib/markdown.mjs"
 import { makeConsumer, packAll, root, sh } from "./lib/scratch.mjs"
 
 const problems = []
@@ -78,8 +79,8 @@ check(
   `require("@paymux/domain") works${required.status === 0 ? "" : `: ${required.stderr.split("\n").find((l) => /Error/.test(l))}`}`
 )
 
-const guide = fs.readFileSync(path.join(root, "docs/embedding.md"), "utf8")
-const facade = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).find((code) => code.includes("Paymux.make"))
+// The first whole program of the guide (no docs-check marker) that uses the Promise facade.
+const facade = blocksOf("docs/embedding.md").find((b) => b.lang === "ts" && b.marker === undefined && b.code.includes("Paymux.make"))?.code
 if (facade === undefined) check(false, "docs/embedding.md has a ts block with Paymux.make")
 else {
   fs.writeFileSync(path.join(project, "facade.ts"), facade)
