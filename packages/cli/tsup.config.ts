@@ -10,7 +10,6 @@ export default defineConfig({
   format: ["esm"],
   target: "node20",
   platform: "node",
-  dts: { entry: "src/index.ts" },
   sourcemap: true,
   // Less source for V8 to compile on every start (about a tenth of `--help`'s CPU, see
   // `npm run bench:startup`); the maps still point at the sources.

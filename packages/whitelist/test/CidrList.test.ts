@@ -36,7 +36,9 @@ describe("CidrList", () => {
         const network = host & (prefix === 32 ? 255 : (0xff << (32 - prefix)) & 255)
         return `10.0.0.${network}/${prefix}`
       })
-      const covered = Array.from({ length: 256 }, (_, host) => blockList(rules)(`10.0.0.${host}`))
+      // One oracle per run: building it per probed address made this test 256 times slower.
+      const allows = blockList(rules)
+      const covered = Array.from({ length: 256 }, (_, host) => allows(`10.0.0.${host}`))
       expect(CidrList.aggregateSync(rules).length).toBe(minimalCount(covered, 0, 256))
     }
   )

@@ -74,8 +74,8 @@ const show = Command.make("show", {
             p.credentialFields.map((f) => [f.name, f.label, f.secret ? "yes" : "no", requiredText(f), [f.maxLength ? `max ${f.maxLength}` : "", f.patternDescription ?? ""].filter(Boolean).join("; ")])
           )
         ]
-        if (PgCatalog.selectionOf(p) === "channel-key") lines.push("", "request_pay selects it by channel key only (it has no V1 pg code).")
-        if (PgCatalog.selectionOf(p) === "code-and-mid") lines.push("", `request_pay must name the MID: pg is ${p.code}.MID.`)
+        if (Catalog.selectionOf(p) === "channel-key") lines.push("", "request_pay selects it by channel key only (it has no V1 pg code).")
+        if (Catalog.selectionOf(p) === "code-and-mid") lines.push("", `request_pay must name the MID: pg is ${p.code}.MID.`)
         if (p.test.kind === "shared") {
           if (p.test.mids.length > 0) {
             lines.push("", "Shared test MIDs:", Output.table(

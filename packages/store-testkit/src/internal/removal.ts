@@ -24,13 +24,13 @@ export const removal = (h: Harness): void => {
         yield* subs.create(F.subMerchant(a, "T02", [first.key]))
         yield* subs.create(F.subMerchant(b, "T01"))
         // A stale version is refused and changes nothing.
-        yield* F.expectStoreError(subs.remove(a, F.tier("T01"), t01.version + 1), "Conflict")
+        yield* F.expectStoreError(subs.remove(a, F.tier("T01"), t01.version + 1), "Conflict", "SubMerchantRepository.remove")
         expect((yield* subs.list(a)).map((s) => s.tier)).toEqual(["T01", "T02"])
         yield* subs.remove(a, F.tier("T01"), t01.version)
-        yield* F.expectStoreError(subs.get(a, F.tier("T01")), "NotFound")
-        yield* F.expectStoreError(subs.remove(a, F.tier("T01"), t01.version), "NotFound")
+        yield* F.expectStoreError(subs.get(a, F.tier("T01")), "NotFound", "SubMerchantRepository.get")
+        yield* F.expectStoreError(subs.remove(a, F.tier("T01"), t01.version), "NotFound", "SubMerchantRepository.remove")
         expect((yield* subs.list(a)).map((s) => s.tier)).toEqual(["T02"])
-        yield* F.expectStoreError(channels.listForTier(a, F.tier("T01")), "NotFound")
+        yield* F.expectStoreError(channels.listForTier(a, F.tier("T01")), "NotFound", "ChannelRepository.listForTier")
         expect((yield* channels.listForTier(a, F.tier("T02"))).map((c) => c.key)).toEqual([first.key])
         expect((yield* channels.list(a)).map((c) => c.key)).toEqual([first.key])
         // Another merchant's tier with the same code is untouched, and the code can be used again.
@@ -47,7 +47,7 @@ export const removal = (h: Harness): void => {
         const groups = yield* Repositories.ChannelGroupRepository
         const group = yield* groups.create(F.group(a, F.groupId(1), [{ channel: first.key, weight: 100 }]))
         const renamed = yield* groups.update({ ...group, name: "renamed" })
-        yield* F.expectStoreError(groups.remove(a, group.id, group.version), "Conflict")
+        yield* F.expectStoreError(groups.remove(a, group.id, group.version), "Conflict", "ChannelGroupRepository.remove")
         yield* groups.remove(a, group.id, renamed.version)
         expect(yield* groups.list(a)).toEqual([])
         expect((yield* channels.list(a)).map((c) => c.key)).toEqual([first.key])

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// The packaging conventions every packages/*/package.json follows (run by `npm test`); a new
+// package that copies an existing one passes once it has the same shape. Each failure names the
+// package and what to change.
+import fs from "node:fs"
+import path from "node:path"
+import { root, workspaces } from "./lib/scratch.mjs"
+
+const license = fs.readFileSync(path.join(root, "LICENSE"), "utf8")
+const problems = []
+for (const pkg of workspaces()) {
+  const dir = path.relative(root, pkg.dir)
+  const say = (ok, message) => ok || problems.push(`${dir}/package.json: ${message}`)
+  const deps = pkg.dependencies ?? {}
+  const peers = pkg.peerDependencies ?? {}
+  say(pkg.license === "MIT", `"license": "MIT"`)
+  say(pkg.repository?.directory === dir, `"repository": { "type": "git", "url": …, "directory": "${dir}" }`)
+  say(
+    fs.existsSync(path.join(pkg.dir, "LICENSE")) && fs.readFileSync(path.join(pkg.dir, "LICENSE"), "utf8") === license,
+    `a copy of the root LICENSE in ${dir}/LICENSE`
+  )
+  say(pkg.files?.includes("LICENSE"), `"LICENSE" in "files"`)
+  for (const [entry, target] of Object.entries(pkg.exports ?? {})) {
+    if (target === null || typeof target === "string") continue
+    say(
+      target.types && target.default && !target.import,
+      `exports["${entry}"] has "types" and "default" (not "import"), so require() works on Node 20.19+`
+    )
+  }
+  say(
+    !("effect" in deps) && /^\^4\./.test(peers.effect ?? ""),
+    `effect is a peer dependency with a caret range ("^4.1.0") and a devDependency, never a dependency`
+  )
+  for (const driver of ["@effect/sql-pg", "better-sqlite3"])
+    if (driver in deps && !pkg.bin) say(false, `${driver} is a peer dependency (the user brings their own driver)`)
+  for (const [name, range] of Object.entries({ ...deps, ...peers, ...pkg.devDependencies }))
+    if (name.startsWith("@paymux/"))
+      say(/^\^\d+\.\d+\.\d+$/.test(range), `${name} has a caret range that changesets keeps in step ("^0.0.0"), not "${range}"`)
+  say(
+    /\btsc -p tsconfig\.build\.json\b/.test(pkg.scripts?.build ?? ""),
+    `"build": "tsup && tsc -p tsconfig.build.json" (declarations from tsc)`
+  )
+  say(fs.existsSync(path.join(pkg.dir, "tsconfig.build.json")), `${dir}/tsconfig.build.json (copy one from another package)`)
+}
+if (problems.length > 0) {
+  for (const p of problems) console.error(p)
+  process.exit(1)
+}
+console.log(`packages: ${workspaces().length} package.json files follow the conventions`)
