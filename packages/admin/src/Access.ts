@@ -84,7 +84,11 @@ const cacheOf: Effect.Effect<AccessCacheService | undefined> = Effect.map(
 
 const identityOf = (key: ApiKey.ApiKey): Identity => ({ keyId: key.id, merchant: key.merchant, generation: key.secretHash })
 
-const findKey = (cache: AccessCacheService | undefined, keyId: string, now: number): Effect.Effect<ApiKey.ApiKey | undefined, StoreError.StoreError, AdminServices> => {
+const findKey = (
+  cache: AccessCacheService | undefined,
+  keyId: string,
+  now: number
+): Effect.Effect<ApiKey.ApiKey | undefined, StoreError.StoreError, AdminServices> => {
   const hit = cache?.keys.get(keyId, now)
   if (hit !== undefined) return Effect.succeed(hit.value)
   const id = Identifiers.decodeApiKeyId(keyId)
@@ -95,7 +99,8 @@ const findKey = (cache: AccessCacheService | undefined, keyId: string, now: numb
       Effect.map((k): ApiKey.ApiKey | undefined => k),
       Effect.catch((e) => (e.reason._tag === "NotFound" ? Effect.succeed(undefined) : Effect.fail(e))),
       Effect.tap((k) => Effect.sync(() => cache?.keys.set(keyId, k, now, since)))
-    ))
+    )
+  )
 }
 
 /** A token stands while its key is active and still has the secret the token was issued for. */
@@ -150,14 +155,22 @@ export const authenticate = (credential: Credential): Effect.Effect<Identity, Un
       const digest = digestFor(cache, credential)
       const hit = cache === undefined ? undefined : cached(cache, credential, digest, now)
       return hit !== undefined ? Effect.succeed(hit) : authenticateWith(cache, credential, digest, now)
-    }))
+    })
+  )
 
-const rulesOf = (cache: AccessCacheService | undefined, merchant: string, now: number): Effect.Effect<WhitelistRules.WhitelistRules, StoreError.StoreError, AdminServices> => {
+const rulesOf = (
+  cache: AccessCacheService | undefined,
+  merchant: string,
+  now: number
+): Effect.Effect<WhitelistRules.WhitelistRules, StoreError.StoreError, AdminServices> => {
   const hit = cache?.rules.get(merchant, now)
   if (hit !== undefined) return Effect.succeed(hit.value)
   const since = cache?.rules.epoch() ?? 0
   return Effect.flatMap(Effect.service(Repositories.WhitelistRepository), (repo) =>
-    repo.get(merchant as Identifiers.MerchantCode).pipe(Effect.tap((rules) => Effect.sync(() => cache?.rules.set(merchant, rules, now, since)))))
+    repo
+      .get(merchant as Identifiers.MerchantCode)
+      .pipe(Effect.tap((rules) => Effect.sync(() => cache?.rules.set(merchant, rules, now, since))))
+  )
 }
 
 const compile = (cache: AccessCacheService | undefined, rules: WhitelistRules.WhitelistRules, now: number): Whitelist.Whitelist => {
@@ -169,12 +182,21 @@ const compile = (cache: AccessCacheService | undefined, rules: WhitelistRules.Wh
   return whitelist
 }
 
-const allows = (cache: AccessCacheService | undefined, rules: WhitelistRules.WhitelistRules, ip: string | undefined, now: number): boolean =>
-  !WhitelistRules.isEnforced(rules) || (ip !== undefined && compile(cache, rules, now).allows(ip))
+const allows = (
+  cache: AccessCacheService | undefined,
+  rules: WhitelistRules.WhitelistRules,
+  ip: string | undefined,
+  now: number
+): boolean => !WhitelistRules.isEnforced(rules) || (ip !== undefined && compile(cache, rules, now).allows(ip))
 
 const truncated = (url: string): string => (url.length <= auditedUrlLength ? url : `${url.slice(0, auditedUrlLength)}…`)
 
-const refuse = (cache: AccessCacheService | undefined, identity: Identity, call: Call, now: number): Effect.Effect<Admission, never, AdminServices> => {
+const refuse = (
+  cache: AccessCacheService | undefined,
+  identity: Identity,
+  call: Call,
+  now: number
+): Effect.Effect<Admission, never, AdminServices> => {
   const admission: Admission = { allowed: false, ip: call.ip }
   // Refusals are audited at a bounded rate per merchant, so a refused caller cannot grow the log at will.
   const quota = cache === undefined ? { audit: true, suppressed: 0 } : cache.denial(identity.merchant, now)
@@ -204,7 +226,10 @@ export const admit = (identity: Identity, call: Call): Effect.Effect<Admission, 
   Effect.flatMap(cacheOf, (cache) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.flatMap(rulesOf(cache, identity.merchant, now), (rules) =>
-        allows(cache, rules, call.ip, now) ? Effect.succeed({ allowed: true, ip: call.ip }) : refuse(cache, identity, call, now))))
+        allows(cache, rules, call.ip, now) ? Effect.succeed({ allowed: true, ip: call.ip }) : refuse(cache, identity, call, now)
+      )
+    )
+  )
 
 /**
  * The tier a call acts for, checked to be a sub-merchant of the key's merchant.
@@ -212,16 +237,22 @@ export const admit = (identity: Identity, call: Call): Effect.Effect<Admission, 
  * @since 0.1.0
  * @category use cases
  */
-export const tier = (identity: Identity, tier: string): Effect.Effect<Identifiers.TierCode, ResolutionError.UnknownTier | StoreError.StoreError, AdminServices> => {
+export const tier = (
+  identity: Identity,
+  tier: string
+): Effect.Effect<Identifiers.TierCode, ResolutionError.UnknownTier | StoreError.StoreError, AdminServices> => {
   const unknown = new ResolutionError.UnknownTier({ merchant: identity.merchant, tier, known: [] })
   const code = Identifiers.decodeTierCode(tier)
   if (code._tag === "Failure") return Effect.fail(unknown)
   return Effect.flatMap(Effect.service(Repositories.SubMerchantRepository), (subs) =>
     subs.get(identity.merchant as Identifiers.MerchantCode, code.success).pipe(
       Effect.as<Identifiers.TierCode>(code.success),
-      Effect.catch((e): Effect.Effect<never, ResolutionError.UnknownTier | StoreError.StoreError> =>
-        e.reason._tag === "NotFound" ? Effect.fail(unknown) : Effect.fail(e))
-    ))
+      Effect.catch(
+        (e): Effect.Effect<never, ResolutionError.UnknownTier | StoreError.StoreError> =>
+          e.reason._tag === "NotFound" ? Effect.fail(unknown) : Effect.fail(e)
+      )
+    )
+  )
 }
 
 /**
@@ -256,9 +287,14 @@ export const enter = (
           return Effect.succeed<Entry>({ identity, admission: { allowed: true, ip: call.ip }, tier: undefined })
         }
       }
-      return Effect.flatMap(identity === undefined ? authenticateWith(cache, credential, digest, now) : Effect.succeed(identity), (identity) =>
-        Effect.flatMap(admit(identity, call), (admission) =>
-          !admission.allowed || tierName === undefined
-            ? Effect.succeed<Entry>({ identity, admission, tier: undefined })
-            : Effect.map(tier(identity, tierName), (t): Entry => ({ identity, admission, tier: t }))))
-    }))
+      return Effect.flatMap(
+        identity === undefined ? authenticateWith(cache, credential, digest, now) : Effect.succeed(identity),
+        (identity) =>
+          Effect.flatMap(admit(identity, call), (admission) =>
+            !admission.allowed || tierName === undefined
+              ? Effect.succeed<Entry>({ identity, admission, tier: undefined })
+              : Effect.map(tier(identity, tierName), (t): Entry => ({ identity, admission, tier: t }))
+          )
+      )
+    })
+  )

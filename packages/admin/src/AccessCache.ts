@@ -209,10 +209,12 @@ export const layer = (options: Options = {}): Layer.Layer<AccessCache> => Layer.
  * @since 0.1.0
  * @category combinators
  */
-export const invalidating = (invalidate: (cache: AccessCacheService) => void) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.ensuring(
-    self,
-    Effect.map(Effect.serviceOption(AccessCache), (o) => {
-      if (o._tag === "Some") invalidate(o.value)
-    })
-  )
+export const invalidating =
+  (invalidate: (cache: AccessCacheService) => void) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.ensuring(
+      self,
+      Effect.map(Effect.serviceOption(AccessCache), (o) => {
+        if (o._tag === "Some") invalidate(o.value)
+      })
+    )

@@ -43,5 +43,7 @@ export const Catalog: Context.Reference<PgCatalog.PgCatalog> = Context.Reference
  * @since 0.1.0
  * @category combinators
  */
-export const withActor = (actor: ActorInfo) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.provideService(self, Actor, actor)
+export const withActor =
+  (actor: ActorInfo) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.provideService(self, Actor, actor)

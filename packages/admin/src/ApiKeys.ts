@@ -54,7 +54,12 @@ export const view = (key: ApiKey.ApiKey, now: number): ApiKeyView => ({
   status: ApiKey.unusableReason(key, now) ?? "active"
 })
 
-const redactedKey = (key: ApiKey.ApiKey) => ({ id: key.id, name: key.name, expiresAt: key.expiresAt ?? null, revokedAt: key.revokedAt ?? null })
+const redactedKey = (key: ApiKey.ApiKey) => ({
+  id: key.id,
+  name: key.name,
+  expiresAt: key.expiresAt ?? null,
+  revokedAt: key.revokedAt ?? null
+})
 
 /**
  * Issues a key for a merchant, optionally expiring at `expiresAt` (epoch ms).
@@ -67,21 +72,25 @@ export const issue = (input: {
   readonly name: string
   readonly expiresAt?: number | undefined
 }): Effect.Effect<IssuedKey, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(input.merchant))
     const now = yield* Clock.currentTimeMillis
     const id = yield* Identifiers.generateApiKeyId
     const { secret, hash } = yield* SecretHasher.issue
-    const key = yield* Effect.fromResult(ApiKey.make({ id, merchant, name: input.name, secretHash: hash, createdAt: now, expiresAt: input.expiresAt }))
+    const key = yield* Effect.fromResult(
+      ApiKey.make({ id, merchant, name: input.name, secretHash: hash, createdAt: now, expiresAt: input.expiresAt })
+    )
     const merchants = yield* Repositories.MerchantRepository
     const keys = yield* Repositories.ApiKeyRepository
     const tx = yield* Transaction.Transaction
-    const saved = yield* tx.withTransaction(Effect.gen(function*() {
-      yield* merchants.get(merchant)
-      const saved = yield* keys.create(key)
-      yield* audit({ merchant, action: "apikey.issue", target: saved.id, after: redactedKey(saved) })
-      return saved
-    }))
+    const saved = yield* tx.withTransaction(
+      Effect.gen(function* () {
+        yield* merchants.get(merchant)
+        const saved = yield* keys.create(key)
+        yield* audit({ merchant, action: "apikey.issue", target: saved.id, after: redactedKey(saved) })
+        return saved
+      })
+    )
     return { key: view(saved, now), secret }
   }).pipe(
     // A new id cannot be cached yet, unless someone tried it first: forget that too.
@@ -93,7 +102,7 @@ export const issue = (input: {
  * @category use cases
  */
 export const list = (merchant: string): Effect.Effect<ReadonlyArray<ApiKeyView>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const keys = yield* Repositories.ApiKeyRepository
     const now = yield* Clock.currentTimeMillis
@@ -101,7 +110,7 @@ export const list = (merchant: string): Effect.Effect<ReadonlyArray<ApiKeyView>,
   })
 
 const ownKey = (merchant: string, id: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const keyId = yield* Effect.fromResult(Identifiers.decodeApiKeyId(id))
     const keys = yield* Repositories.ApiKeyRepository
@@ -118,18 +127,26 @@ const ownKey = (merchant: string, id: string) =>
  * @category use cases
  */
 export const rotate = (merchant: string, id: string): Effect.Effect<IssuedKey, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     const keys = yield* Repositories.ApiKeyRepository
     const tx = yield* Transaction.Transaction
     const { secret, hash } = yield* SecretHasher.issue
-    const saved = yield* tx.withTransaction(Effect.gen(function*() {
-      const before = yield* ownKey(merchant, id)
-      const after = yield* Effect.fromResult(ApiKey.rotate(before, hash, now))
-      const saved = yield* keys.update(after)
-      yield* audit({ merchant: saved.merchant, action: "apikey.rotate", target: saved.id, before: redactedKey(before), after: redactedKey(saved) })
-      return saved
-    }))
+    const saved = yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const before = yield* ownKey(merchant, id)
+        const after = yield* Effect.fromResult(ApiKey.rotate(before, hash, now))
+        const saved = yield* keys.update(after)
+        yield* audit({
+          merchant: saved.merchant,
+          action: "apikey.rotate",
+          target: saved.id,
+          before: redactedKey(before),
+          after: redactedKey(saved)
+        })
+        return saved
+      })
+    )
     return { key: view(saved, now), secret }
   }).pipe(invalidating((cache) => cache.invalidateKey(id)))
 
@@ -138,17 +155,25 @@ export const rotate = (merchant: string, id: string): Effect.Effect<IssuedKey, A
  * @category use cases
  */
 export const revoke = (merchant: string, id: string): Effect.Effect<ApiKeyView, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     const keys = yield* Repositories.ApiKeyRepository
     const tx = yield* Transaction.Transaction
-    const saved = yield* tx.withTransaction(Effect.gen(function*() {
-      const before = yield* ownKey(merchant, id)
-      const after = yield* Effect.fromResult(ApiKey.revoke(before, now))
-      const saved = yield* keys.update(after)
-      yield* audit({ merchant: saved.merchant, action: "apikey.revoke", target: saved.id, before: redactedKey(before), after: redactedKey(saved) })
-      return saved
-    }))
+    const saved = yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const before = yield* ownKey(merchant, id)
+        const after = yield* Effect.fromResult(ApiKey.revoke(before, now))
+        const saved = yield* keys.update(after)
+        yield* audit({
+          merchant: saved.merchant,
+          action: "apikey.revoke",
+          target: saved.id,
+          before: redactedKey(before),
+          after: redactedKey(saved)
+        })
+        return saved
+      })
+    )
     return view(saved, now)
   }).pipe(invalidating((cache) => cache.invalidateKey(id)))
 
@@ -161,8 +186,12 @@ export const revoke = (merchant: string, id: string): Effect.Effect<ApiKeyView, 
  * @category use cases
  */
 export const verify = (id: string, secret: string | Redacted.Redacted<string>): Effect.Effect<ApiKeyView, AdminError, AdminServices> =>
-  Effect.gen(function*() {
-    const identity = yield* Access.authenticate({ _tag: "Secret", keyId: id, secret: typeof secret === "string" ? secret : Redacted.value(secret) })
+  Effect.gen(function* () {
+    const identity = yield* Access.authenticate({
+      _tag: "Secret",
+      keyId: id,
+      secret: typeof secret === "string" ? secret : Redacted.value(secret)
+    })
     const keys = yield* Repositories.ApiKeyRepository
     const now = yield* Clock.currentTimeMillis
     return view(yield* keys.get(identity.keyId as Identifiers.ApiKeyId), now)

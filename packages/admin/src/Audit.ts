@@ -27,7 +27,7 @@ export const list = (
   merchant: string,
   options: { readonly limit?: number; readonly action?: string } = {}
 ): Effect.Effect<ReadonlyArray<AuditLog.AuditEntry>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const log = yield* AuditLog.AuditLog
     return yield* log.list(code, options)

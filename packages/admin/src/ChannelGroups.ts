@@ -23,7 +23,7 @@ export const create = (input: {
   readonly mode: ChannelTerms.Mode
   readonly members: ReadonlyArray<{ readonly channel: string; readonly weight: number }>
 }): Effect.Effect<ChannelGroup.ChannelGroup, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(input.merchant))
     const id = yield* Identifiers.generateChannelGroupId
     const createdAt = yield* Clock.currentTimeMillis
@@ -31,13 +31,15 @@ export const create = (input: {
     const groups = yield* Repositories.ChannelGroupRepository
     const tx = yield* Transaction.Transaction
     const cache = yield* ResolverCache
-    const saved = yield* tx.withTransaction(Effect.gen(function*() {
-      const owned = yield* channels.list(merchant)
-      const group = yield* Effect.fromResult(ChannelGroup.make({ ...input, id, merchant, createdAt }, owned))
-      const saved = yield* groups.create(group)
-      yield* audit({ merchant, action: "group.create", target: saved.id, after: saved })
-      return saved
-    }))
+    const saved = yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const owned = yield* channels.list(merchant)
+        const group = yield* Effect.fromResult(ChannelGroup.make({ ...input, id, merchant, createdAt }, owned))
+        const saved = yield* groups.create(group)
+        yield* audit({ merchant, action: "group.create", target: saved.id, after: saved })
+        return saved
+      })
+    )
     cache.invalidate(merchant)
     return saved
   })
@@ -47,7 +49,7 @@ export const create = (input: {
  * @category use cases
  */
 export const list = (merchant: string): Effect.Effect<ReadonlyArray<ChannelGroup.ChannelGroup>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const groups = yield* Repositories.ChannelGroupRepository
     return yield* groups.list(code)
@@ -69,28 +71,35 @@ export const edit = (
   },
   options: { readonly version?: number | undefined } = {}
 ): Effect.Effect<ChannelGroup.ChannelGroup, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const groupId = yield* Effect.fromResult(Identifiers.decodeChannelGroupId(id))
     const channels = yield* Repositories.ChannelRepository
     const groups = yield* Repositories.ChannelGroupRepository
     const tx = yield* Transaction.Transaction
     const cache = yield* ResolverCache
-    const saved = yield* tx.withTransaction(Effect.gen(function*() {
-      const before = yield* groups.get(code, groupId)
-      const owned = yield* channels.list(code)
-      const rebuilt = yield* Effect.fromResult(ChannelGroup.make({
-        id: before.id,
-        merchant: before.merchant,
-        name: patch.name ?? before.name,
-        mode: before.mode,
-        members: patch.members ?? before.members,
-        createdAt: before.createdAt
-      }, owned))
-      const saved = yield* groups.update({ ...rebuilt, version: options.version ?? before.version })
-      yield* audit({ merchant: code, action: "group.edit", target: saved.id, before, after: saved })
-      return saved
-    }))
+    const saved = yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const before = yield* groups.get(code, groupId)
+        const owned = yield* channels.list(code)
+        const rebuilt = yield* Effect.fromResult(
+          ChannelGroup.make(
+            {
+              id: before.id,
+              merchant: before.merchant,
+              name: patch.name ?? before.name,
+              mode: before.mode,
+              members: patch.members ?? before.members,
+              createdAt: before.createdAt
+            },
+            owned
+          )
+        )
+        const saved = yield* groups.update({ ...rebuilt, version: options.version ?? before.version })
+        yield* audit({ merchant: code, action: "group.edit", target: saved.id, before, after: saved })
+        return saved
+      })
+    )
     cache.invalidate(code)
     return saved
   })
@@ -106,16 +115,18 @@ export const remove = (
   id: string,
   options: { readonly version?: number | undefined } = {}
 ): Effect.Effect<void, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const groupId = yield* Effect.fromResult(Identifiers.decodeChannelGroupId(id))
     const groups = yield* Repositories.ChannelGroupRepository
     const tx = yield* Transaction.Transaction
     const cache = yield* ResolverCache
-    yield* tx.withTransaction(Effect.gen(function*() {
-      const before = yield* groups.get(code, groupId)
-      yield* groups.remove(code, groupId, options.version ?? before.version)
-      yield* audit({ merchant: code, action: "group.remove", target: groupId, before })
-    }))
+    yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const before = yield* groups.get(code, groupId)
+        yield* groups.remove(code, groupId, options.version ?? before.version)
+        yield* audit({ merchant: code, action: "group.remove", target: groupId, before })
+      })
+    )
     cache.invalidate(code)
   })

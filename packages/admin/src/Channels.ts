@@ -4,13 +4,7 @@
  *
  * @since 0.1.0
  */
-import {
-  type ChannelTerms,
-  Identifiers,
-  Merchant,
-  PaymentChannel,
-  SubMerchant
-} from "@paymux/domain"
+import { type ChannelTerms, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted } from "effect"
 import { Catalog } from "./AdminContext.ts"
@@ -53,7 +47,7 @@ export interface AddChannel {
  * @category getters
  */
 export const view = (channel: PaymentChannel.PaymentChannel): Effect.Effect<ChannelView> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     return PaymentChannel.view(yield* Catalog, channel)
   })
 
@@ -62,7 +56,7 @@ const channelKey = (key: string) => Effect.fromResult(Identifiers.decodeChannelK
 
 /** Runs a change to a merchant's channels in a transaction and drops its resolver index after. */
 const change = <A>(merchant: string, body: Effect.Effect<A, AdminError, AdminServices>): Effect.Effect<A, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const tx = yield* Transaction.Transaction
     const cache = yield* ResolverCache
     const result = yield* tx.withTransaction(body)
@@ -78,7 +72,7 @@ const change = <A>(merchant: string, body: Effect.Effect<A, AdminError, AdminSer
  * @category use cases
  */
 export const add = (input: AddChannel): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const catalog = yield* Catalog
     const merchant = yield* merchantCode(input.merchant)
     const key = yield* Identifiers.generateChannelKey
@@ -86,12 +80,15 @@ export const add = (input: AddChannel): Effect.Effect<PaymentChannel.PaymentChan
     const channel = yield* Effect.fromResult(PaymentChannel.make(catalog, { ...input, merchant, key, sequence: 0, createdAt }))
     const merchants = yield* Repositories.MerchantRepository
     const channels = yield* Repositories.ChannelRepository
-    return yield* change(merchant, Effect.gen(function*() {
-      yield* merchants.get(merchant)
-      const saved = yield* channels.create(channel)
-      yield* audit({ merchant, action: "channel.add", target: saved.key, after: PaymentChannel.view(catalog, saved) })
-      return saved
-    }))
+    return yield* change(
+      merchant,
+      Effect.gen(function* () {
+        yield* merchants.get(merchant)
+        const saved = yield* channels.create(channel)
+        yield* audit({ merchant, action: "channel.add", target: saved.key, after: PaymentChannel.view(catalog, saved) })
+        return saved
+      })
+    )
   })
 
 /**
@@ -100,8 +97,11 @@ export const add = (input: AddChannel): Effect.Effect<PaymentChannel.PaymentChan
  * @since 0.1.0
  * @category use cases
  */
-export const list = (merchant: string, filter: { readonly mode?: ChannelTerms.Mode } = {}): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+export const list = (
+  merchant: string,
+  filter: { readonly mode?: ChannelTerms.Mode } = {}
+): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const channels = yield* Repositories.ChannelRepository
     return yield* channels.list(code, filter)
@@ -113,8 +113,11 @@ export const list = (merchant: string, filter: { readonly mode?: ChannelTerms.Mo
  * @since 0.1.0
  * @category use cases
  */
-export const listForTier = (merchant: string, tier: string): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+export const listForTier = (
+  merchant: string,
+  tier: string
+): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const t = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
     const channels = yield* Repositories.ChannelRepository
@@ -126,7 +129,7 @@ export const listForTier = (merchant: string, tier: string): Effect.Effect<Reado
  * @category use cases
  */
 export const get = (merchant: string, key: string): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const k = yield* channelKey(key)
     const channels = yield* Repositories.ChannelRepository
@@ -146,27 +149,39 @@ export const edit = (
   patch: PaymentChannel.ChannelPatch,
   options: { readonly version?: number | undefined } = {}
 ): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const catalog = yield* Catalog
     const code = yield* merchantCode(merchant)
     const k = yield* channelKey(key)
     const channels = yield* Repositories.ChannelRepository
-    return yield* change(code, Effect.gen(function*() {
-      const before = yield* channels.get(code, k)
-      const read = options.version === undefined ? before : { ...before, version: options.version }
-      const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
-      const saved = yield* channels.update(after)
-      yield* audit({ merchant: code, action: "channel.edit", target: k, before: PaymentChannel.view(catalog, before), after: PaymentChannel.view(catalog, saved) })
-      return saved
-    }))
+    return yield* change(
+      code,
+      Effect.gen(function* () {
+        const before = yield* channels.get(code, k)
+        const read = options.version === undefined ? before : { ...before, version: options.version }
+        const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
+        const saved = yield* channels.update(after)
+        yield* audit({
+          merchant: code,
+          action: "channel.edit",
+          target: k,
+          before: PaymentChannel.view(catalog, before),
+          after: PaymentChannel.view(catalog, saved)
+        })
+        return saved
+      })
+    )
   })
 
 /**
  * @since 0.1.0
  * @category use cases
  */
-export const setEnabled = (merchant: string, key: string, enabled: boolean): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
-  edit(merchant, key, { enabled })
+export const setEnabled = (
+  merchant: string,
+  key: string,
+  enabled: boolean
+): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> => edit(merchant, key, { enabled })
 
 /**
  * @since 0.1.0
@@ -189,19 +204,22 @@ export const disable = (merchant: string, key: string): Effect.Effect<PaymentCha
  * @category use cases
  */
 export const remove = (merchant: string, key: string): Effect.Effect<void, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const catalog = yield* Catalog
     const code = yield* merchantCode(merchant)
     const k = yield* channelKey(key)
     const channels = yield* Repositories.ChannelRepository
     const merchants = yield* Repositories.MerchantRepository
-    yield* change(code, Effect.gen(function*() {
-      const before = yield* channels.get(code, k)
-      const m = yield* merchants.get(code)
-      if (m.defaultChannels[before.mode] === k) yield* merchants.update(Merchant.clearDefaultChannel(m, before.mode))
-      yield* channels.remove(code, k, before.version)
-      yield* audit({ merchant: code, action: "channel.remove", target: k, before: PaymentChannel.view(catalog, before) })
-    }))
+    yield* change(
+      code,
+      Effect.gen(function* () {
+        const before = yield* channels.get(code, k)
+        const m = yield* merchants.get(code)
+        if (m.defaultChannels[before.mode] === k) yield* merchants.update(Merchant.clearDefaultChannel(m, before.mode))
+        yield* channels.remove(code, k, before.version)
+        yield* audit({ merchant: code, action: "channel.remove", target: k, before: PaymentChannel.view(catalog, before) })
+      })
+    )
   })
 
 /**
@@ -212,19 +230,28 @@ export const remove = (merchant: string, key: string): Effect.Effect<void, Admin
  * @category use cases
  */
 export const setDefault = (merchant: string, key: string): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const k = yield* channelKey(key)
     const channels = yield* Repositories.ChannelRepository
     const merchants = yield* Repositories.MerchantRepository
-    return yield* change(code, Effect.gen(function*() {
-      const channel = yield* channels.get(code, k)
-      const before = yield* merchants.get(code)
-      const after = yield* Effect.fromResult(Merchant.setDefaultChannel(before, channel))
-      const saved = yield* merchants.update(after)
-      yield* audit({ merchant: code, action: "merchant.default-channel", target: k, before: before.defaultChannels, after: saved.defaultChannels })
-      return saved
-    }))
+    return yield* change(
+      code,
+      Effect.gen(function* () {
+        const channel = yield* channels.get(code, k)
+        const before = yield* merchants.get(code)
+        const after = yield* Effect.fromResult(Merchant.setDefaultChannel(before, channel))
+        const saved = yield* merchants.update(after)
+        yield* audit({
+          merchant: code,
+          action: "merchant.default-channel",
+          target: k,
+          before: before.defaultChannels,
+          after: saved.defaultChannels
+        })
+        return saved
+      })
+    )
   })
 
 const updateTier = (
@@ -233,21 +260,31 @@ const updateTier = (
   key: string,
   action: "assign" | "unassign"
 ): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
     const k = yield* channelKey(key)
     const channels = yield* Repositories.ChannelRepository
     const subs = yield* Repositories.SubMerchantRepository
-    return yield* change(code, Effect.gen(function*() {
-      const before = yield* subs.get(code, tierCode)
-      const after = action === "assign"
-        ? yield* Effect.fromResult(SubMerchant.assign(before, yield* channels.get(code, k)))
-        : yield* Effect.fromResult(SubMerchant.unassign(before, k))
-      const saved = yield* subs.update(after)
-      yield* audit({ merchant: code, action: `submerchant.${action}`, target: `${tierCode}/${k}`, before: before.channels, after: saved.channels })
-      return saved
-    }))
+    return yield* change(
+      code,
+      Effect.gen(function* () {
+        const before = yield* subs.get(code, tierCode)
+        const after =
+          action === "assign"
+            ? yield* Effect.fromResult(SubMerchant.assign(before, yield* channels.get(code, k)))
+            : yield* Effect.fromResult(SubMerchant.unassign(before, k))
+        const saved = yield* subs.update(after)
+        yield* audit({
+          merchant: code,
+          action: `submerchant.${action}`,
+          target: `${tierCode}/${k}`,
+          before: before.channels,
+          after: saved.channels
+        })
+        return saved
+      })
+    )
   })
 
 /**

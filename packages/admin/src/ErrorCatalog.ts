@@ -64,20 +64,24 @@ export const entries = {
   "invalid-cidr": row(400, 2, "A whitelist rule is not a CIDR block, or has host bits set; the canonical form is suggested."),
   "invalid-pg": row(400, 2, "The `pg` string cannot select a channel (empty part, whitespace, unknown PG code)."),
   "rule-violation": row(422, 2, "A well-formed change that a rule of the console forbids; `rule` names it."),
-  "unauthenticated": row(401, 1, "The API key or secret does not authenticate (never says which part)."),
+  unauthenticated: row(401, 1, "The API key or secret does not authenticate (never says which part)."),
   "webhook-not-sent": row(422, 1, "No webhook URL is saved for the mode, or the URL is refused."),
   "not-found": row(404, 1, "No such resource for this merchant (another merchant's resources look missing too)."),
   "unknown-merchant": row(404, 1, "Resolution was asked for a merchant it has no channels for."),
   "unknown-tier": row(404, 1, "The tier code names no sub-merchant of the merchant."),
   "no-channel-configured": row(404, 1, "The merchant (or tier) has no channel at all in the requested mode."),
   "channel-not-found": row(404, 1, "No channel serves the request; `rejected` lists each candidate and why."),
-  "conflict": row(409, 2, "A stale version, or a value that must be unique already exists."),
+  conflict: row(409, 2, "A stale version, or a value that must be unique already exists."),
   "store-unavailable": row(503, 3, "The store cannot be reached or is busy.", true),
   "schema-too-new": row(503, 3, "The database was migrated by a newer Paymux; upgrade Paymux."),
   "store-corrupt": row(500, 3, "Stored data does not decode, or a stored secret does not decrypt."),
-  "key-mismatch": row(503, 3, "The configured keys are not the ones that sealed the database (a lost or foreign key file); nothing was written."),
-  "configuration": row(500, 2, "The keys or settings Paymux was started with are missing or unusable."),
-  "internal": row(500, 1, "An unexpected failure (a bug or a missing service); the message carries its cause.")
+  "key-mismatch": row(
+    503,
+    3,
+    "The configured keys are not the ones that sealed the database (a lost or foreign key file); nothing was written."
+  ),
+  configuration: row(500, 2, "The keys or settings Paymux was started with are missing or unusable."),
+  internal: row(500, 1, "An unexpected failure (a bug or a missing service); the message carries its cause.")
 } as const satisfies Record<string, Entry>
 
 /**
@@ -126,16 +130,36 @@ export type Classified =
   | { readonly code: "rule-violation"; readonly error: DomainError.RuleViolation }
   | { readonly code: "unauthenticated"; readonly error: Unauthenticated }
   | { readonly code: "webhook-not-sent"; readonly error: WebhookNotSent }
-  | { readonly code: "not-found"; readonly error: StoreError.StoreError; readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "NotFound" }> }
+  | {
+      readonly code: "not-found"
+      readonly error: StoreError.StoreError
+      readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "NotFound" }>
+    }
   | { readonly code: "unknown-merchant"; readonly error: ResolutionError.UnknownMerchant }
   | { readonly code: "unknown-tier"; readonly error: ResolutionError.UnknownTier }
   | { readonly code: "no-channel-configured"; readonly error: ResolutionError.NoChannelConfigured }
   | { readonly code: "channel-not-found"; readonly error: ResolutionError.ChannelNotFound }
-  | { readonly code: "conflict"; readonly error: StoreError.StoreError; readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "Conflict" }> }
+  | {
+      readonly code: "conflict"
+      readonly error: StoreError.StoreError
+      readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "Conflict" }>
+    }
   | { readonly code: "store-unavailable"; readonly error: StoreError.StoreError }
-  | { readonly code: "schema-too-new"; readonly error: StoreError.StoreError; readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "SchemaTooNew" }> }
-  | { readonly code: "store-corrupt"; readonly error: StoreError.StoreError; readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "Corrupt" }> }
-  | { readonly code: "key-mismatch"; readonly error: StoreError.StoreError; readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "KeyMismatch" }> }
+  | {
+      readonly code: "schema-too-new"
+      readonly error: StoreError.StoreError
+      readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "SchemaTooNew" }>
+    }
+  | {
+      readonly code: "store-corrupt"
+      readonly error: StoreError.StoreError
+      readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "Corrupt" }>
+    }
+  | {
+      readonly code: "key-mismatch"
+      readonly error: StoreError.StoreError
+      readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "KeyMismatch" }>
+    }
   | { readonly code: "configuration"; readonly error: StoreError.StoreError | Config.ConfigError }
 
 // KeyProvider reports unusable master keys or pepper as `Corrupt` of this entity; they come from
@@ -188,7 +212,10 @@ export const classify = (error: AdminError | Config.ConfigError): Classified => 
           return reason.entity === keyConfiguration ? { code: "configuration", error } : { code: "store-corrupt", error, reason }
         // Text the database cannot keep (NUL in PostgreSQL): the caller's input, in the caller's words.
         case "InvalidInput":
-          return { code: "invalid-input", error: new DomainError.InvalidInput({ field: reason.entity, value: "<refused by the store>", rule: reason.detail }) }
+          return {
+            code: "invalid-input",
+            error: new DomainError.InvalidInput({ field: reason.entity, value: "<refused by the store>", rule: reason.detail })
+          }
         case "KeyMismatch":
           return { code: "key-mismatch", error, reason }
         case "Misconfigured":
@@ -256,7 +283,10 @@ export const example = (code: Exclude<Code, "internal">): AdminError => {
     case "invalid-pg":
       return new ResolutionError.InvalidPgSelector({ pg: "kcpp", problem: "unknown-pg", suggestions: ["kcp"] })
     case "rule-violation":
-      return new DomainError.RuleViolation({ rule: "test-mid-required", detail: "naverpay has no shared test MID: enter the test MID Naver Pay issued you" })
+      return new DomainError.RuleViolation({
+        rule: "test-mid-required",
+        detail: "naverpay has no shared test MID: enter the test MID Naver Pay issued you"
+      })
     case "unauthenticated":
       return new Unauthenticated()
     case "webhook-not-sent":
@@ -277,7 +307,15 @@ export const example = (code: Exclude<Code, "internal">): AdminError => {
         payMethod: "phone",
         lookup: "pg",
         asked: "kcp",
-        rejected: [{ channel: "channel-key-1", pg: "kcp.T0000", mode: "test", reason: "pay-method-unsupported", detail: "serves card, vbank; not phone" }]
+        rejected: [
+          {
+            channel: "channel-key-1",
+            pg: "kcp.T0000",
+            mode: "test",
+            reason: "pay-method-unsupported",
+            detail: "serves card, vbank; not phone"
+          }
+        ]
       })
     case "conflict":
       return StoreError.conflict("merchant", "imp12345678", "already exists")

@@ -23,17 +23,21 @@ export const create = (input: {
   readonly code?: string | undefined
   readonly policy?: Merchant.DefaultChannelPolicy | undefined
 }): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const repo = yield* Repositories.MerchantRepository
     const tx = yield* Transaction.Transaction
     const code = input.code ?? (yield* Identifiers.generateMerchantCode)
     const createdAt = yield* Clock.currentTimeMillis
-    const merchant = yield* Effect.fromResult(Merchant.make({ code, name: input.name, createdAt, ...(input.policy ? { policy: input.policy } : {}) }))
-    return yield* tx.withTransaction(Effect.gen(function*() {
-      const saved = yield* repo.create(merchant)
-      yield* audit({ merchant: saved.code, action: "merchant.create", target: saved.code, after: saved })
-      return saved
-    }))
+    const merchant = yield* Effect.fromResult(
+      Merchant.make({ code, name: input.name, createdAt, ...(input.policy ? { policy: input.policy } : {}) })
+    )
+    return yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const saved = yield* repo.create(merchant)
+        yield* audit({ merchant: saved.code, action: "merchant.create", target: saved.code, after: saved })
+        return saved
+      })
+    )
   })
 
 /**
@@ -41,7 +45,7 @@ export const create = (input: {
  * @category use cases
  */
 export const list = (): Effect.Effect<ReadonlyArray<Merchant.Merchant>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const repo = yield* Repositories.MerchantRepository
     return yield* repo.list()
   })
@@ -51,7 +55,7 @@ export const list = (): Effect.Effect<ReadonlyArray<Merchant.Merchant>, AdminErr
  * @category use cases
  */
 export const get = (code: string): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(code))
     const repo = yield* Repositories.MerchantRepository
     return yield* repo.get(merchant)
@@ -80,18 +84,20 @@ export const updateMerchant = <E, R>(
   action: string,
   change: (merchant: Merchant.Merchant) => Effect.Effect<Merchant.Merchant, E, R>
 ): Effect.Effect<Merchant.Merchant, E | AdminError, AdminServices | R> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const merchantCode = yield* Effect.fromResult(Identifiers.decodeMerchantCode(code))
     const repo = yield* Repositories.MerchantRepository
     const tx = yield* Transaction.Transaction
     const cache = yield* ResolverCache
-    const saved = yield* tx.withTransaction(Effect.gen(function*() {
-      const before = yield* repo.get(merchantCode)
-      const after = yield* change(before)
-      const saved = yield* repo.update(after)
-      yield* audit({ merchant: saved.code, action, target: saved.code, before, after: saved })
-      return saved
-    }))
+    const saved = yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const before = yield* repo.get(merchantCode)
+        const after = yield* change(before)
+        const saved = yield* repo.update(after)
+        yield* audit({ merchant: saved.code, action, target: saved.code, before, after: saved })
+        return saved
+      })
+    )
     cache.invalidate(saved.code)
     return saved
   })
@@ -107,18 +113,20 @@ export const createSubMerchant = (input: {
   readonly tier: string
   readonly name?: string | undefined
 }): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const createdAt = yield* Clock.currentTimeMillis
     const sub = yield* Effect.fromResult(SubMerchant.make({ ...input, createdAt }))
     const merchants = yield* Repositories.MerchantRepository
     const repo = yield* Repositories.SubMerchantRepository
     const tx = yield* Transaction.Transaction
-    return yield* tx.withTransaction(Effect.gen(function*() {
-      yield* merchants.get(sub.merchant)
-      const saved = yield* repo.create(sub)
-      yield* audit({ merchant: saved.merchant, action: "submerchant.create", target: saved.tier, after: saved })
-      return saved
-    }))
+    return yield* tx.withTransaction(
+      Effect.gen(function* () {
+        yield* merchants.get(sub.merchant)
+        const saved = yield* repo.create(sub)
+        yield* audit({ merchant: saved.merchant, action: "submerchant.create", target: saved.tier, after: saved })
+        return saved
+      })
+    )
   })
 
 /**
@@ -126,7 +134,7 @@ export const createSubMerchant = (input: {
  * @category use cases
  */
 export const listSubMerchants = (merchant: string): Effect.Effect<ReadonlyArray<SubMerchant.SubMerchant>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const repo = yield* Repositories.SubMerchantRepository
     return yield* repo.list(code)
@@ -144,19 +152,21 @@ export const renameSubMerchant = (
   name: string,
   options: { readonly version?: number | undefined } = {}
 ): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
     const repo = yield* Repositories.SubMerchantRepository
     const tx = yield* Transaction.Transaction
-    return yield* tx.withTransaction(Effect.gen(function*() {
-      const before = yield* repo.get(code, tierCode)
-      const read = options.version === undefined ? before : { ...before, version: options.version }
-      const renamed = yield* Effect.fromResult(SubMerchant.rename(read, name))
-      const saved = yield* repo.update(renamed)
-      yield* audit({ merchant: code, action: "submerchant.rename", target: tierCode, before, after: saved })
-      return saved
-    }))
+    return yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const before = yield* repo.get(code, tierCode)
+        const read = options.version === undefined ? before : { ...before, version: options.version }
+        const renamed = yield* Effect.fromResult(SubMerchant.rename(read, name))
+        const saved = yield* repo.update(renamed)
+        yield* audit({ merchant: code, action: "submerchant.rename", target: tierCode, before, after: saved })
+        return saved
+      })
+    )
   })
 
 /**
@@ -171,16 +181,18 @@ export const removeSubMerchant = (
   tier: string,
   options: { readonly version?: number | undefined } = {}
 ): Effect.Effect<void, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
     const repo = yield* Repositories.SubMerchantRepository
     const tx = yield* Transaction.Transaction
     const cache = yield* ResolverCache
-    yield* tx.withTransaction(Effect.gen(function*() {
-      const before = yield* repo.get(code, tierCode)
-      yield* repo.remove(code, tierCode, options.version ?? before.version)
-      yield* audit({ merchant: code, action: "submerchant.remove", target: tierCode, before })
-    }))
+    yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const before = yield* repo.get(code, tierCode)
+        yield* repo.remove(code, tierCode, options.version ?? before.version)
+        yield* audit({ merchant: code, action: "submerchant.remove", target: tierCode, before })
+      })
+    )
     cache.invalidate(code)
   })

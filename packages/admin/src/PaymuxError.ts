@@ -387,7 +387,10 @@ export const fromClassified = (c: ErrorCatalog.Classified): Exclude<AnyPaymuxErr
     case "key-mismatch":
       return new KeyMismatchError(c.error.message, c.reason, c.error)
     case "configuration":
-      return new ConfigurationError(`configuration: ${c.error._tag === "StoreError" && c.error.reason._tag === "Corrupt" ? c.error.reason.detail : describe(c.error)}`, c.error)
+      return new ConfigurationError(
+        `configuration: ${c.error._tag === "StoreError" && c.error.reason._tag === "Corrupt" ? c.error.reason.detail : describe(c.error)}`,
+        c.error
+      )
   }
 }
 
@@ -420,9 +423,10 @@ export const unwrap = <A, E>(exit: Exit.Exit<A, E>): A => {
 
 // A cause's own words, without what must not leak: the password of a URL (`postgres://u:pw@h`).
 const describe = (cause: unknown): string => {
-  const text = cause instanceof Error || (typeof cause === "object" && cause !== null && typeof (cause as { message?: unknown }).message === "string")
-    ? (cause as { message: string }).message
-    : String(cause)
+  const text =
+    cause instanceof Error || (typeof cause === "object" && cause !== null && typeof (cause as { message?: unknown }).message === "string")
+      ? (cause as { message: string }).message
+      : String(cause)
   const masked = text.replace(/(\/\/[^:/@\s]*):[^@\s]*@/g, "$1:***@")
   return masked === "" ? "no detail" : masked
 }

@@ -20,7 +20,7 @@ import { ResolverCache } from "./ResolverCache.ts"
  * @category use cases
  */
 export const index = (merchant: string): Effect.Effect<ChannelIndex.ChannelIndex, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const cache = yield* ResolverCache
     const now = yield* Clock.currentTimeMillis
@@ -31,7 +31,9 @@ export const index = (merchant: string): Effect.Effect<ChannelIndex.ChannelIndex
     const subs = yield* Repositories.SubMerchantRepository
     const groups = yield* Repositories.ChannelGroupRepository
     const [m, cs, ss, gs] = yield* Effect.all([merchants.get(code), channels.list(code), subs.list(code), groups.list(code)])
-    const built = yield* Effect.fromResult(ChannelIndex.make({ merchant: m, channels: cs, subMerchants: ss, groups: gs, catalog: yield* Catalog }))
+    const built = yield* Effect.fromResult(
+      ChannelIndex.make({ merchant: m, channels: cs, subMerchants: ss, groups: gs, catalog: yield* Catalog })
+    )
     cache.set(code, built, now)
     return built
   })

@@ -13,11 +13,14 @@ import { Context, Layer } from "effect"
  * @since 0.1.0
  * @category services
  */
-export class ResolverCache extends Context.Service<ResolverCache, {
-  readonly get: (merchant: string, now: number) => ChannelIndex.ChannelIndex | undefined
-  readonly set: (merchant: string, index: ChannelIndex.ChannelIndex, now: number) => void
-  readonly invalidate: (merchant: string) => void
-}>()("@paymux/admin/ResolverCache") {}
+export class ResolverCache extends Context.Service<
+  ResolverCache,
+  {
+    readonly get: (merchant: string, now: number) => ChannelIndex.ChannelIndex | undefined
+    readonly set: (merchant: string, index: ChannelIndex.ChannelIndex, now: number) => void
+    readonly invalidate: (merchant: string) => void
+  }
+>()("@paymux/admin/ResolverCache") {}
 
 /**
  * A cache whose entries live at most `ttlMillis` (default 5 s).

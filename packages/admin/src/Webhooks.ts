@@ -52,21 +52,29 @@ export const PrivateTargets: Context.Reference<UrlGuard.PrivateTargets> = Contex
  * @since 0.1.0
  * @category combinators
  */
-export const withPrivateTargets = (privateTargets: UrlGuard.PrivateTargets) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.provideService(self, PrivateTargets, privateTargets)
+export const withPrivateTargets =
+  (privateTargets: UrlGuard.PrivateTargets) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.provideService(self, PrivateTargets, privateTargets)
 
 /**
  * @since 0.1.0
  * @category use cases
  */
 export const show = (merchant: string): Effect.Effect<SettingsView, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const settings = yield* repo.get(code)
     const test = yield* repo.getSecrets(code, "test")
     const live = yield* repo.getSecrets(code, "live")
-    return { merchant: code, urls: settings.urls, contentType: settings.contentType, activeSecrets: { test: test.length, live: live.length }, version: settings.version }
+    return {
+      merchant: code,
+      urls: settings.urls,
+      contentType: settings.contentType,
+      activeSecrets: { test: test.length, live: live.length },
+      version: settings.version
+    }
   })
 
 /**
@@ -82,32 +90,40 @@ export const set = (input: {
   readonly url?: string | null | undefined
   readonly contentType?: WebhookSettings.ContentType | undefined
 }): Effect.Effect<{ readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> }, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(input.merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const merchants = yield* Repositories.MerchantRepository
     const tx = yield* Transaction.Transaction
-    const newSecret = yield* tx.withTransaction(Effect.gen(function*() {
-      yield* merchants.get(code)
-      const before = yield* repo.get(code)
-      let after = before
-      if (input.url !== undefined) after = yield* Effect.fromResult(WebhookSettings.setUrl(after, input.mode, input.url ?? undefined))
-      if (input.contentType !== undefined) after = WebhookSettings.setContentType(after, input.contentType)
-      yield* repo.put(after)
-      yield* audit({ merchant: code, action: "webhook.set", target: input.mode, before: { urls: before.urls, contentType: before.contentType }, after: { urls: after.urls, contentType: after.contentType } })
-      const existing = yield* repo.getSecrets(code, input.mode)
-      if (existing.length > 0 || after.urls[input.mode] === undefined) return undefined
-      const secret = WebhookSecret.generate()
-      yield* repo.putSecrets(code, input.mode, [secret.redacted])
-      yield* audit({ merchant: code, action: "webhook.secret.create", target: input.mode })
-      return secret.redacted
-    }))
+    const newSecret = yield* tx.withTransaction(
+      Effect.gen(function* () {
+        yield* merchants.get(code)
+        const before = yield* repo.get(code)
+        let after = before
+        if (input.url !== undefined) after = yield* Effect.fromResult(WebhookSettings.setUrl(after, input.mode, input.url ?? undefined))
+        if (input.contentType !== undefined) after = WebhookSettings.setContentType(after, input.contentType)
+        yield* repo.put(after)
+        yield* audit({
+          merchant: code,
+          action: "webhook.set",
+          target: input.mode,
+          before: { urls: before.urls, contentType: before.contentType },
+          after: { urls: after.urls, contentType: after.contentType }
+        })
+        const existing = yield* repo.getSecrets(code, input.mode)
+        if (existing.length > 0 || after.urls[input.mode] === undefined) return undefined
+        const secret = WebhookSecret.generate()
+        yield* repo.putSecrets(code, input.mode, [secret.redacted])
+        yield* audit({ merchant: code, action: "webhook.secret.create", target: input.mode })
+        return secret.redacted
+      })
+    )
     const settings = yield* show(code)
     return newSecret === undefined ? { settings } : { settings, newSecret }
   })
 
 const activeSecrets = (merchant: Identifiers.MerchantCode, mode: ChannelTerms.Mode) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const repo = yield* Repositories.WebhookSettingsRepository
     const stored = yield* repo.getSecrets(merchant, mode)
     const parsed = WebhookSecret.parseActive(stored)
@@ -126,7 +142,10 @@ const activeSecrets = (merchant: Identifiers.MerchantCode, mode: ChannelTerms.Mo
  * @since 0.1.0
  * @category use cases
  */
-export const rotateSecret = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<Redacted.Redacted<string>, AdminError, AdminServices> =>
+export const rotateSecret = (
+  merchant: string,
+  mode: ChannelTerms.Mode
+): Effect.Effect<Redacted.Redacted<string>, AdminError, AdminServices> =>
   changeSecrets(merchant, mode, "webhook.secret.rotate", (active) => {
     const next = WebhookSecret.generate()
     return Result.map(WebhookSecret.rotate(active, next), (secrets) => ({ secrets, revealed: next.redacted }))
@@ -139,26 +158,44 @@ export const rotateSecret = (merchant: string, mode: ChannelTerms.Mode): Effect.
  * @category use cases
  */
 export const retireSecret = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<void, AdminError, AdminServices> =>
-  Effect.asVoid(changeSecrets(merchant, mode, "webhook.secret.retire", (active) => Result.map(WebhookSecret.retire(active), (secrets) => ({ secrets, revealed: undefined }))))
+  Effect.asVoid(
+    changeSecrets(merchant, mode, "webhook.secret.retire", (active) =>
+      Result.map(WebhookSecret.retire(active), (secrets) => ({ secrets, revealed: undefined }))
+    )
+  )
 
 const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
   merchant: string,
   mode: ChannelTerms.Mode,
   action: string,
-  step: (active: WebhookSecret.ActiveSecrets) => Result.Result<{ readonly secrets: WebhookSecret.ActiveSecrets; readonly revealed: R }, { readonly message: string }>
+  step: (
+    active: WebhookSecret.ActiveSecrets
+  ) => Result.Result<{ readonly secrets: WebhookSecret.ActiveSecrets; readonly revealed: R }, { readonly message: string }>
 ): Effect.Effect<R, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const tx = yield* Transaction.Transaction
-    return yield* tx.withTransaction(Effect.gen(function*() {
-      const active = yield* activeSecrets(code, mode)
-      const next = step(active)
-      if (Result.isFailure(next)) return yield* new WebhookNotSent({ reason: next.failure.message })
-      yield* repo.putSecrets(code, mode, next.success.secrets.map((s) => s.redacted))
-      yield* audit({ merchant: code, action, target: mode, before: { activeSecrets: active.length }, after: { activeSecrets: next.success.secrets.length } })
-      return next.success.revealed
-    }))
+    return yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const active = yield* activeSecrets(code, mode)
+        const next = step(active)
+        if (Result.isFailure(next)) return yield* new WebhookNotSent({ reason: next.failure.message })
+        yield* repo.putSecrets(
+          code,
+          mode,
+          next.success.secrets.map((s) => s.redacted)
+        )
+        yield* audit({
+          merchant: code,
+          action,
+          target: mode,
+          before: { activeSecrets: active.length },
+          after: { activeSecrets: next.success.secrets.length }
+        })
+        return next.success.revealed
+      })
+    )
   })
 
 /**
@@ -167,8 +204,11 @@ const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
  * @since 0.1.0
  * @category getters
  */
-export const signerFor = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<WebhookSigner.WebhookSigner, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+export const signerFor = (
+  merchant: string,
+  mode: ChannelTerms.Mode
+): Effect.Effect<WebhookSigner.WebhookSigner, AdminError, AdminServices> =>
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     return WebhookSigner.make({ secrets: yield* activeSecrets(code, mode) })
   })
@@ -192,11 +232,11 @@ export type DispatchOptions = Omit<Dispatcher.Options, "privateTargets">
  * @category getters
  */
 export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<Dispatcher.Config, never, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const context = yield* Effect.context<AdminServices>()
     const privateTargets = yield* PrivateTargets
     const endpoint = (delivery: Delivery.Delivery) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const code = yield* merchantCode(delivery.merchant ?? "")
         const settings = yield* (yield* Repositories.WebhookSettingsRepository).get(code)
         const url = settings.urls[delivery.mode]
@@ -212,9 +252,7 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
  * @since 0.1.0
  * @category use cases
  */
-export const deliverDue = (
-  options: DispatchOptions = {}
-): Effect.Effect<{ readonly attempted: number }, never, AdminServices> =>
+export const deliverDue = (options: DispatchOptions = {}): Effect.Effect<{ readonly attempted: number }, never, AdminServices> =>
   Effect.flatMap(dispatcherConfig(options), Dispatcher.drain)
 
 /**
@@ -224,9 +262,7 @@ export const deliverDue = (
  * @since 0.1.0
  * @category use cases
  */
-export const runDispatcher = (
-  options: DispatchOptions = {}
-): Effect.Effect<never, never, AdminServices> =>
+export const runDispatcher = (options: DispatchOptions = {}): Effect.Effect<never, never, AdminServices> =>
   Effect.flatMap(dispatcherConfig(options), Dispatcher.run)
 
 /**
@@ -242,7 +278,7 @@ export const test = (
   mode: ChannelTerms.Mode,
   options: Pick<Dispatcher.Options, "resolver" | "connectTimeoutMillis" | "totalTimeoutMillis"> = {}
 ): Effect.Effect<Dispatcher.TestSendResult & { readonly url: string }, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const settings = yield* repo.get(code)
@@ -268,7 +304,7 @@ export const emit = (input: {
   readonly payload: string
   readonly subject?: string | undefined
 }): Effect.Effect<Delivery.Delivery | undefined, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(input.merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const outbox = yield* Outbox.Outbox
@@ -276,15 +312,18 @@ export const emit = (input: {
     const url = settings.urls[input.mode]
     if (url === undefined) return undefined
     const now = yield* Clock.currentTimeMillis
-    return yield* outbox.enqueue({
-      merchant: code,
-      mode: input.mode,
-      url,
-      eventType: input.eventType,
-      payload: input.payload,
-      contentType: settings.contentType === "json" ? "application/json" : "application/x-www-form-urlencoded",
-      ...(input.subject === undefined ? {} : { subject: input.subject })
-    }, now)
+    return yield* outbox.enqueue(
+      {
+        merchant: code,
+        mode: input.mode,
+        url,
+        eventType: input.eventType,
+        payload: input.payload,
+        contentType: settings.contentType === "json" ? "application/json" : "application/x-www-form-urlencoded",
+        ...(input.subject === undefined ? {} : { subject: input.subject })
+      },
+      now
+    )
   })
 
 /**
@@ -293,8 +332,11 @@ export const emit = (input: {
  * @since 0.1.0
  * @category use cases
  */
-export const history = (merchant: string, options: { readonly limit?: number } = {}): Effect.Effect<ReadonlyArray<Delivery.History>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+export const history = (
+  merchant: string,
+  options: { readonly limit?: number } = {}
+): Effect.Effect<ReadonlyArray<Delivery.History>, AdminError, AdminServices> =>
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const outbox = yield* Outbox.Outbox
     return yield* outbox.history({ merchant: code, limit: options.limit ?? 50 })
@@ -308,7 +350,7 @@ export const history = (merchant: string, options: { readonly limit?: number } =
  * @category use cases
  */
 export const resend = (merchant: string, deliveryId: string): Effect.Effect<Delivery.Delivery, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const outbox = yield* Outbox.Outbox
     const found = yield* outbox.get(deliveryId)
@@ -325,7 +367,7 @@ export const resend = (merchant: string, deliveryId: string): Effect.Effect<Deli
  * @category use cases
  */
 export const readiness = (merchant: string): Effect.Effect<ReadonlyArray<WebhookSettings.MissingWebhook>, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const channels = yield* Repositories.ChannelRepository

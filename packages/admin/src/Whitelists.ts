@@ -51,7 +51,7 @@ const toView = (rules: WhitelistRules.WhitelistRules): WhitelistView => ({
  * @category use cases
  */
 export const show = (merchant: string): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const repo = yield* Repositories.WhitelistRepository
     return toView(yield* repo.get(code))
@@ -62,20 +62,28 @@ const update = (
   action: string,
   next: (current: WhitelistRules.WhitelistRules) => Effect.Effect<WhitelistRules.WhitelistRules, AdminError>
 ): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const repo = yield* Repositories.WhitelistRepository
     const merchants = yield* Repositories.MerchantRepository
     const tx = yield* Transaction.Transaction
-    return yield* tx.withTransaction(Effect.gen(function*() {
-      yield* merchants.get(code)
-      const before = yield* repo.get(code)
-      const after = yield* next(before)
-      const saved = yield* repo.put(after)
-      const change = yield* CidrList.diff(before.rules, saved.rules)
-      yield* audit({ merchant: code, action, target: "whitelist", before: before.rules, after: { rules: saved.rules, denyByDefault: saved.denyByDefault, ...change } })
-      return toView(saved)
-    }))
+    return yield* tx.withTransaction(
+      Effect.gen(function* () {
+        yield* merchants.get(code)
+        const before = yield* repo.get(code)
+        const after = yield* next(before)
+        const saved = yield* repo.put(after)
+        const change = yield* CidrList.diff(before.rules, saved.rules)
+        yield* audit({
+          merchant: code,
+          action,
+          target: "whitelist",
+          before: before.rules,
+          after: { rules: saved.rules, denyByDefault: saved.denyByDefault, ...change }
+        })
+        return toView(saved)
+      })
+    )
   }).pipe(invalidating((cache) => cache.invalidateWhitelist(merchant)))
 
 const withRules = (current: WhitelistRules.WhitelistRules, rules: ReadonlyArray<string>) =>
@@ -106,8 +114,7 @@ export const add = (merchant: string, rules: ReadonlyArray<string>): Effect.Effe
  * @category use cases
  */
 export const remove = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  update(merchant, "whitelist.remove", (current) =>
-    Effect.flatMap(CidrList.diff(rules, current.rules), (d) => withRules(current, d.added)))
+  update(merchant, "whitelist.remove", (current) => Effect.flatMap(CidrList.diff(rules, current.rules), (d) => withRules(current, d.added)))
 
 /**
  * Turns deny-by-default on or off (whether an empty list refuses everyone).

@@ -48,7 +48,7 @@ describe("AccessCache tables", () => {
 describe("Access", () => {
   it.effect("a flood of unknown key ids does not push a key in use out of the cache", () => {
     const { reads, layer } = counted({ ttlMillis: 60_000, maxEntries: 8 })
-    return Effect.gen(function*() {
+    return Effect.gen(function* () {
       const merchant = yield* Merchants.create({ name: "Flooded" })
       const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "in use" })
       const credential: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
@@ -64,7 +64,7 @@ describe("Access", () => {
   })
 
   it.effect("rotating and revoking through the use cases refuse the old secret at once, whatever the TTL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchant = yield* Merchants.create({ name: "Rotating" })
       const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "k" })
       const old: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
@@ -76,10 +76,11 @@ describe("Access", () => {
       yield* Access.authenticate(fresh)
       yield* ApiKeys.revoke(merchant.code, issued.key.id)
       expect((yield* Effect.flip(Access.authenticate(fresh)))._tag).toBe("Unauthenticated")
-    }).pipe(Effect.provide(counted({ ttlMillis: 60_000 }).layer)))
+    }).pipe(Effect.provide(counted({ ttlMillis: 60_000 }).layer))
+  )
 
   it.effect("admission follows whitelist changes at once and audits refusals at a bounded rate", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchant = yield* Merchants.create({ name: "Guarded" })
       const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "k" })
       const identity = yield* Access.authenticate({ _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) })
@@ -94,17 +95,19 @@ describe("Access", () => {
       expect((denials[0]!.after as { url: string }).url).toHaveLength(Access.auditedUrlLength + 1)
       expect(denials.every((d) => d.id.startsWith("audit_"))).toBe(true)
       expect((yield* Access.admit(identity, { ...call, ip: "198.51.100.7" })).allowed).toBe(true)
-    }).pipe(Effect.provide(counted({ ttlMillis: 60_000, deniesPerMinute: 3 }).layer)))
+    }).pipe(Effect.provide(counted({ ttlMillis: 60_000, deniesPerMinute: 3 }).layer))
+  )
 
   it.effect("the tier must be a sub-merchant of the key's merchant", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchant = yield* Merchants.create({ name: "Tiered" })
       yield* Merchants.createSubMerchant({ merchant: merchant.code, tier: "T01", name: "one" })
       const identity: Access.Identity = { keyId: "ak_x", merchant: merchant.code, generation: "" }
       expect(yield* Access.tier(identity, "T01")).toBe("T01")
       expect((yield* Effect.flip(Access.tier(identity, "T02")))._tag).toBe("UnknownTier")
       expect((yield* Effect.flip(Access.tier(identity, "not a tier")))._tag).toBe("UnknownTier")
-    }).pipe(Effect.provide(counted({}).layer)))
+    }).pipe(Effect.provide(counted({}).layer))
+  )
 })
 
 describe("the Promise facade shares the invalidation", () => {

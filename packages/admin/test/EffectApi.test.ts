@@ -7,11 +7,23 @@ const layer = Layer.merge(Memory.layer(), ResolverCache.layer())
 
 describe("Effect API", () => {
   it.effect("use cases compose in one program with typed failures", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchant = yield* Merchants.create({ name: "Effect Shop", code: "imp00000042" })
-      const channel = yield* Channels.add({ merchant: merchant.code, mode: "test", pg: "kakaopay", paymentType: "window.simple", payMethods: ["card"] })
+      const channel = yield* Channels.add({
+        merchant: merchant.code,
+        mode: "test",
+        pg: "kakaopay",
+        paymentType: "window.simple",
+        payMethods: ["card"]
+      })
       expect(channel.mid).toBe("TC0ONETIME")
-      const resolution = yield* Resolve.resolve({ merchant: merchant.code, mode: "test", pg: "kakaopay", payMethod: "card", paymentType: "window.simple" })
+      const resolution = yield* Resolve.resolve({
+        merchant: merchant.code,
+        mode: "test",
+        pg: "kakaopay",
+        payMethod: "card",
+        paymentType: "window.simple"
+      })
       expect(resolution.channel.key).toBe(channel.key)
       const failure = yield* Effect.flip(Merchants.create({ name: "Again", code: "imp00000042" }))
       expect(failure._tag === "StoreError" && failure.reason._tag).toBe("Conflict")
@@ -20,15 +32,17 @@ describe("Effect API", () => {
       expect(cidr.message).toContain("1.1.1.0/24")
       const log = yield* AuditLog.AuditLog
       expect((yield* log.list(merchant.code)).map((e) => e.actor)).toEqual(["cli:alice", "cli:alice"])
-    }).pipe(AdminContext.withActor({ kind: "cli", id: "alice" }), Effect.provide(layer)))
+    }).pipe(AdminContext.withActor({ kind: "cli", id: "alice" }), Effect.provide(layer))
+  )
 
   it.effect("a failed whitelist change leaves the stored list and the audit trail untouched", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchant = yield* Merchants.create({ name: "Atomic Shop" })
       yield* Whitelists.set(merchant.code, ["10.0.0.0/8"])
       yield* Effect.flip(Whitelists.add(merchant.code, ["192.168.0.1/16"]))
       expect((yield* Whitelists.show(merchant.code)).rules).toEqual(["10.0.0.0/8"])
       const log = yield* AuditLog.AuditLog
       expect((yield* log.list(merchant.code)).map((e) => e.action)).toEqual(["whitelist.set", "merchant.create"])
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(layer))
+  )
 })

@@ -13,25 +13,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 // The facade class each code must come out as. A Record over the table's codes: a new row does
 // not compile until it is named here.
-const facadeClass: Record<ErrorCatalog.Code, new(...args: Array<any>) => PaymuxError.PaymuxError> = {
+const facadeClass: Record<ErrorCatalog.Code, new (...args: Array<any>) => PaymuxError.PaymuxError> = {
   "invalid-input": PaymuxError.InvalidInputError,
   "invalid-cidr": PaymuxError.InvalidCidrError,
   "invalid-pg": PaymuxError.InvalidPgError,
   "rule-violation": PaymuxError.RuleViolationError,
-  "unauthenticated": PaymuxError.UnauthenticatedError,
+  unauthenticated: PaymuxError.UnauthenticatedError,
   "webhook-not-sent": PaymuxError.WebhookNotSentError,
   "not-found": PaymuxError.NotFoundError,
   "unknown-merchant": PaymuxError.UnknownMerchantError,
   "unknown-tier": PaymuxError.UnknownTierError,
   "no-channel-configured": PaymuxError.NoChannelConfiguredError,
   "channel-not-found": PaymuxError.ChannelNotFoundError,
-  "conflict": PaymuxError.ConflictError,
+  conflict: PaymuxError.ConflictError,
   "store-unavailable": PaymuxError.UnavailableError,
   "schema-too-new": PaymuxError.SchemaTooNewError,
   "store-corrupt": PaymuxError.CorruptError,
   "key-mismatch": PaymuxError.KeyMismatchError,
-  "configuration": PaymuxError.ConfigurationError,
-  "internal": PaymuxError.InternalError
+  configuration: PaymuxError.ConfigurationError,
+  internal: PaymuxError.InternalError
 }
 
 const catalogued = ErrorCatalog.codes.filter((c): c is Exclude<ErrorCatalog.Code, "internal"> => c !== "internal")
@@ -110,7 +110,10 @@ describe("facade errors (first-use findings)", () => {
   })
 
   it("#7: a missing key setting is a ConfigurationError naming it, not an internal error", async () => {
-    const store = Layer.merge(Memory.layer(), KeyProvider.layerConfig({ keys: "PAYMUX_TEST_ABSENT_KEYS", pepper: "PAYMUX_TEST_ABSENT_PEPPER" }))
+    const store = Layer.merge(
+      Memory.layer(),
+      KeyProvider.layerConfig({ keys: "PAYMUX_TEST_ABSENT_KEYS", pepper: "PAYMUX_TEST_ABSENT_PEPPER" })
+    )
     const failed = await Paymux.make({ store }).catch((e: unknown) => e)
     expect(failed).toBeInstanceOf(PaymuxError.ConfigurationError)
     expect((failed as PaymuxError.ConfigurationError).code).toBe("configuration")
@@ -139,7 +142,7 @@ describe("facade errors (first-use findings)", () => {
     expect((thrown as Error).message).not.toContain("hunter2")
   })
 
-  it("#7: a missing service says which one instead of a bare \"internal error\"", async () => {
+  it('#7: a missing service says which one instead of a bare "internal error"', async () => {
     const paymux = await Paymux.make({ store: Layer.empty as unknown as Paymux.StoreLayer })
     const failed = await paymux.merchants.list().catch((e: unknown) => e)
     expect(failed).toBeInstanceOf(PaymuxError.InternalError)
@@ -163,16 +166,16 @@ describe("facade errors (first-use findings)", () => {
 describe("outbox failures keep their meaning", () => {
   const layer = Layer.merge(Memory.layer(), ResolverCache.layer())
   const failingHistory = (error: StoreError.StoreError) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const outbox = yield* Outbox.Outbox
       const shop = yield* Merchants.create({ name: "Outbox Shop" })
-      return yield* Effect.flip(Webhooks.history(shop.code).pipe(
-        Effect.provideService(Outbox.Outbox, { ...outbox, history: () => Effect.fail(error) })
-      ))
+      return yield* Effect.flip(
+        Webhooks.history(shop.code).pipe(Effect.provideService(Outbox.Outbox, { ...outbox, history: () => Effect.fail(error) }))
+      )
     }).pipe(Effect.provide(layer))
 
   it.effect("a missing delivery is not-found, a conflict or lost lease is conflict, only unavailable is retryable", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const notFound = yield* failingHistory(StoreError.notFound("delivery", "d1"))
       expect(ErrorCatalog.classify(notFound).code).toBe("not-found")
       const conflict = yield* failingHistory(StoreError.conflict("delivery", "d1", "the lease of worker w1 was lost"))
@@ -180,7 +183,8 @@ describe("outbox failures keep their meaning", () => {
       const down = yield* failingHistory(StoreError.unavailable("disk full"))
       expect(ErrorCatalog.classify(down).code).toBe("store-unavailable")
       expect(ErrorCatalog.entry("store-unavailable").retryable && !ErrorCatalog.entry("conflict").retryable).toBe(true)
-    }))
+    })
+  )
 })
 
 describe("the error table in the docs", () => {
@@ -206,11 +210,14 @@ const renderTable = (): string => {
   ]
   for (const code of ErrorCatalog.codes) {
     const entry = ErrorCatalog.entry(code)
-    const example = code === "internal"
-      ? "internal error: Service not found: @paymux/store/KeyProvider"
-      : PaymuxError.fromFailure(ErrorCatalog.example(code)).message
+    const example =
+      code === "internal"
+        ? "internal error: Service not found: @paymux/store/KeyProvider"
+        : PaymuxError.fromFailure(ErrorCatalog.example(code)).message
     const cell = (text: string) => text.replace(/\|/g, "\\|")
-    lines.push(`| \`${code}\` | ${entry.status} | ${entry.exitCode} | ${entry.retryable ? "yes" : "no"} | \`${facadeClass[code].name}\` | ${cell(entry.summary)} | ${cell(example)} |`)
+    lines.push(
+      `| \`${code}\` | ${entry.status} | ${entry.exitCode} | ${entry.retryable ? "yes" : "no"} | \`${facadeClass[code].name}\` | ${cell(entry.summary)} | ${cell(example)} |`
+    )
   }
   return lines.join("\n") + "\n"
 }

@@ -6,7 +6,10 @@ import { Memory } from "@paymux/store"
 import { WebhookVerifier } from "@paymux/webhooks"
 import { Redacted, Result } from "effect"
 
-interface Received { readonly headers: IncomingHttpHeaders; readonly body: string }
+interface Received {
+  readonly headers: IncomingHttpHeaders
+  readonly body: string
+}
 let server: Server
 let received: Array<Received> = []
 let url = ""
@@ -35,20 +38,46 @@ const setup = async () => {
 describe("Paymux facade", () => {
   it("adds channels and resolves request_pay by code, code.MID, absence and typo fallback", async () => {
     const { paymux, merchant } = await setup()
-    const kcp = await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "vbank"] })
-    const nice1 = await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "nice_v2", mid: "nice.mid.a", paymentType: "window.general", payMethods: ["card"], credentials: { merchant_key: "k-a", cancel_password: "1234" } })
-    const nice2 = await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "nice_v2", mid: "nice.mid.b", paymentType: "window.general", payMethods: ["card"], credentials: { merchant_key: "k-b", cancel_password: "1234" } })
+    const kcp = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "kcp",
+      paymentType: "window.general",
+      payMethods: ["card", "vbank"]
+    })
+    const nice1 = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "nice_v2",
+      mid: "nice.mid.a",
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { merchant_key: "k-a", cancel_password: "1234" }
+    })
+    const nice2 = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "nice_v2",
+      mid: "nice.mid.b",
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { merchant_key: "k-b", cancel_password: "1234" }
+    })
     expect([kcp.sequence < nice1.sequence, nice1.sequence < nice2.sequence]).toEqual([true, true])
     expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "kcp", payMethod: "card" })).channel.key).toBe(kcp.key)
     expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "nice_v2", payMethod: "card" })).channel.key).toBe(nice1.key)
-    expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "nice_v2.nice.mid.b", payMethod: "card" })).channel.key).toBe(nice2.key)
+    expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "nice_v2.nice.mid.b", payMethod: "card" })).channel.key).toBe(
+      nice2.key
+    )
     expect((await paymux.resolve({ merchant: merchant.code, mode: "test", payMethod: "card" })).channel.key).toBe(kcp.key)
     const typo = await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "kcpp", payMethod: "card" })
     expect(typo.via).toBe("default")
     expect(typo.fellBack?.reason).toBeDefined()
 
     await paymux.merchants.setPolicy(merchant.code, "strict")
-    const miss = await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "nice_v2.other", payMethod: "card" }).catch((e: unknown) => e)
+    const miss = await paymux
+      .resolve({ merchant: merchant.code, mode: "test", pg: "nice_v2.other", payMethod: "card" })
+      .catch((e: unknown) => e)
     expect(miss).toBeInstanceOf(PaymuxError.ChannelNotFoundError)
     expect((miss as PaymuxError.PaymuxError).code).toBe("channel-not-found")
     expect((miss as Error).message).toContain("nice_v2")
@@ -57,8 +86,22 @@ describe("Paymux facade", () => {
 
   it("resolution cache follows changes: a disabled channel stops matching at once", async () => {
     const { paymux, merchant } = await setup()
-    const a = await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] })
-    const b = await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "kcp", mid: "T0001", paymentType: "window.general", payMethods: ["card"], credentials: { site_key: "s" } })
+    const a = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "kcp",
+      paymentType: "window.general",
+      payMethods: ["card"]
+    })
+    const b = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "kcp",
+      mid: "T0001",
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { site_key: "s" }
+    })
     expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "kcp", payMethod: "card" })).channel.key).toBe(a.key)
     await paymux.channels.disable(merchant.code, a.key)
     expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "kcp", payMethod: "card" })).channel.key).toBe(b.key)
@@ -69,25 +112,53 @@ describe("Paymux facade", () => {
 
   it("sub-merchants resolve only among the channels assigned to their tier", async () => {
     const { paymux, merchant } = await setup()
-    const a = await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] })
-    const b = await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "html5_inicis", paymentType: "window.general", payMethods: ["card"] })
+    const a = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "kcp",
+      paymentType: "window.general",
+      payMethods: ["card"]
+    })
+    const b = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "html5_inicis",
+      paymentType: "window.general",
+      payMethods: ["card"]
+    })
     await paymux.subMerchants.create({ merchant: merchant.code, tier: "T01" })
     await paymux.channels.assign(merchant.code, "T01", b.key)
     expect((await paymux.resolve({ merchant: merchant.code, tier: "T01", mode: "test", payMethod: "card" })).channel.key).toBe(b.key)
     // kcp is configured but not assigned to the tier: a miss, never another PG (issue 16).
-    await expect(paymux.resolve({ merchant: merchant.code, tier: "T01", mode: "test", pg: "kcp", payMethod: "card" }).then((r) => r.channel.key)).rejects.toMatchObject({ code: "channel-not-found" })
+    await expect(
+      paymux.resolve({ merchant: merchant.code, tier: "T01", mode: "test", pg: "kcp", payMethod: "card" }).then((r) => r.channel.key)
+    ).rejects.toMatchObject({ code: "channel-not-found" })
     expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "kcp", payMethod: "card" })).channel.key).toBe(a.key)
-    await expect(paymux.resolve({ merchant: merchant.code, tier: "ZZZ", mode: "test", payMethod: "card" })).rejects.toMatchObject({ code: "unknown-tier" })
+    await expect(paymux.resolve({ merchant: merchant.code, tier: "ZZZ", mode: "test", payMethod: "card" })).rejects.toMatchObject({
+      code: "unknown-tier"
+    })
     await paymux.close()
   })
 
   it("refuses bad input with typed errors that name the field and never echo secrets", async () => {
     const { paymux, merchant } = await setup()
-    const bad = await paymux.channels.add({ merchant: merchant.code, mode: "live", pg: "nice", mid: "m", paymentType: "window.general", payMethods: ["card"], credentials: { merchant_key: "topsecret-key", cancel_password: "way-too-long-password" } }).catch((e: unknown) => e)
+    const bad = await paymux.channels
+      .add({
+        merchant: merchant.code,
+        mode: "live",
+        pg: "nice",
+        mid: "m",
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { merchant_key: "topsecret-key", cancel_password: "way-too-long-password" }
+      })
+      .catch((e: unknown) => e)
     expect(bad).toBeInstanceOf(PaymuxError.InvalidInputError)
     expect((bad as PaymuxError.InvalidInputError).field).toBe("credentials.cancel_password")
     expect(JSON.stringify(bad) + String(bad)).not.toContain("way-too-long-password")
-    await expect(paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "naverpay", paymentType: "window.simple", payMethods: ["naverpay"] })).rejects.toMatchObject({ code: "rule-violation", rule: "test-mid-required" })
+    await expect(
+      paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "naverpay", paymentType: "window.simple", payMethods: ["naverpay"] })
+    ).rejects.toMatchObject({ code: "rule-violation", rule: "test-mid-required" })
     await expect(paymux.merchants.get("imp1")).rejects.toMatchObject({ code: "invalid-input", field: "merchant" })
     await expect(paymux.merchants.get("imp99999999")).rejects.toBeInstanceOf(PaymuxError.NotFoundError)
     await paymux.close()
@@ -95,7 +166,15 @@ describe("Paymux facade", () => {
 
   it("writes an audit entry per change with credentials masked", async () => {
     const { paymux, merchant } = await setup()
-    const live = await paymux.channels.add({ merchant: merchant.code, mode: "live", pg: "kcp", mid: "A1", paymentType: "window.general", payMethods: ["card"], credentials: { site_key: "super-secret-site-key" } })
+    const live = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "live",
+      pg: "kcp",
+      mid: "A1",
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { site_key: "super-secret-site-key" }
+    })
     await paymux.channels.edit(merchant.code, live.key, { name: "KCP main" })
     const entries = await paymux.audit.list(merchant.code)
     expect(entries.map((e) => e.action)).toEqual(["channel.edit", "channel.add", "merchant.create"])
@@ -156,14 +235,22 @@ describe("Paymux facade", () => {
     received = []
     const saved = await paymux.webhooks.set({ merchant: merchant.code, mode: "test", url: `${url}/hook` })
     const body = JSON.stringify({ type: "Transaction.Paid", timestamp: "2026-11-27T00:00:00Z", data: { paymentId: "pay_1" } })
-    const queued = await paymux.webhooks.emit({ merchant: merchant.code, mode: "test", eventType: "Transaction.Paid", payload: body, subject: "pay_1" })
+    const queued = await paymux.webhooks.emit({
+      merchant: merchant.code,
+      mode: "test",
+      eventType: "Transaction.Paid",
+      payload: body,
+      subject: "pay_1"
+    })
     expect(queued?.status).toBe("pending")
     expect((await paymux.webhooks.deliverDue()).attempted).toBe(1)
     const [first] = await paymux.webhooks.history(merchant.code)
     expect(first?.delivery.status).toBe("delivered")
     expect(first?.attempts.map((a) => a.httpStatus)).toEqual([200])
     const verifier = WebhookVerifier.make({ secrets: [Redacted.value(saved.newSecret!)], toleranceSeconds: 300 })
-    expect(Result.isSuccess(verifier.verify(received[0]!.body, received[0]!.headers as Record<string, string>, { now: Date.now() }))).toBe(true)
+    expect(Result.isSuccess(verifier.verify(received[0]!.body, received[0]!.headers as Record<string, string>, { now: Date.now() }))).toBe(
+      true
+    )
     expect(received[0]!.body).toBe(body)
     const again = await paymux.webhooks.resend(merchant.code, first!.delivery.id)
     expect(again.messageId).toBe(first!.delivery.messageId)
@@ -177,7 +264,13 @@ describe("Paymux facade", () => {
 
   it("flags a merchant with vbank channels and no webhook URL for that mode", async () => {
     const { paymux, merchant } = await setup()
-    await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "vbank"] })
+    await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "kcp",
+      paymentType: "window.general",
+      payMethods: ["card", "vbank"]
+    })
     expect((await paymux.webhooks.readiness(merchant.code)).map((f) => f.mode)).toEqual(["test"])
     await paymux.webhooks.set({ merchant: merchant.code, mode: "test", url: `${url}/hook` })
     expect(await paymux.webhooks.readiness(merchant.code)).toEqual([])

@@ -25,7 +25,9 @@ describe("sub-merchants: add, view, edit, delete (issue 16)", () => {
     const created = await paymux.subMerchants.create({ merchant, tier: "T01", name: "Gangnam" })
     const renamed = await paymux.subMerchants.rename(merchant, "T01", "Gangnam branch")
     expect([renamed.name, renamed.tier, renamed.version]).toEqual(["Gangnam branch", "T01", created.version + 1])
-    expect(await rejection(paymux.subMerchants.rename(merchant, "T01", "Late", { version: created.version }))).toMatchObject({ message: expect.stringMatching(/version/) })
+    expect(await rejection(paymux.subMerchants.rename(merchant, "T01", "Late", { version: created.version }))).toMatchObject({
+      message: expect.stringMatching(/version/)
+    })
     expect((await paymux.subMerchants.list(merchant)).map((s) => s.name)).toEqual(["Gangnam branch"])
     const actions = (await paymux.audit.list(merchant)).map((e) => e.action)
     expect(actions).toContain("submerchant.rename")
@@ -52,13 +54,25 @@ describe("channel groups: edit and delete (issue 16)", () => {
   it("edits members and weights under the create rules, and deletes the group", async () => {
     const { paymux, merchant, kcp, nice } = await setUp()
     const group = await paymux.groups.create({ merchant, name: "split", mode: "test", members: [{ channel: kcp.key, weight: 100 }] })
-    const edited = await paymux.groups.edit(merchant, group.id, { members: [{ channel: kcp.key, weight: 30 }, { channel: nice.key, weight: 70 }] })
-    expect(edited.members).toEqual([{ channel: kcp.key, weight: 30 }, { channel: nice.key, weight: 70 }])
+    const edited = await paymux.groups.edit(merchant, group.id, {
+      members: [
+        { channel: kcp.key, weight: 30 },
+        { channel: nice.key, weight: 70 }
+      ]
+    })
+    expect(edited.members).toEqual([
+      { channel: kcp.key, weight: 30 },
+      { channel: nice.key, weight: 70 }
+    ])
     expect(edited.version).toBe(group.version + 1)
     // The rules of create hold for edits: weights sum to 100.
-    expect((await rejection(paymux.groups.edit(merchant, group.id, { members: [{ channel: kcp.key, weight: 50 }] }))).message).toMatch(/sum to exactly 100/)
+    expect((await rejection(paymux.groups.edit(merchant, group.id, { members: [{ channel: kcp.key, weight: 50 }] }))).message).toMatch(
+      /sum to exactly 100/
+    )
     // A stale version is refused.
-    expect((await rejection(paymux.groups.edit(merchant, group.id, { name: "late" }, { version: group.version }))).message).toMatch(/version/)
+    expect((await rejection(paymux.groups.edit(merchant, group.id, { name: "late" }, { version: group.version }))).message).toMatch(
+      /version/
+    )
     await paymux.groups.remove(merchant, group.id)
     expect(await paymux.groups.list(merchant)).toEqual([])
     expect((await paymux.channels.list(merchant)).map((c) => c.key)).toEqual([kcp.key, nice.key])

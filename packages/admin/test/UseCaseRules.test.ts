@@ -16,63 +16,102 @@ type Op =
   | { readonly kind: "policy"; readonly strict: boolean }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("add" as const), pg: fc.constantFrom(...pgs), mid: fc.option(fc.constantFrom("M1", "M2", "M.3"), { nil: undefined }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("add" as const),
+      pg: fc.constantFrom(...pgs),
+      mid: fc.option(fc.constantFrom("M1", "M2", "M.3"), { nil: undefined })
+    })
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("toggle" as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("remove" as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("policy" as const), strict: fc.boolean() }) }
 )
 const request = fc.record({
-  pg: fc.option(fc.oneof(fc.constantFrom(...pgs), fc.constantFrom("kcp.M1", "nice_v2.M.3", "html5_inicis.M2", "kcpp", "nice_v2.nope")), { nil: undefined }),
+  pg: fc.option(fc.oneof(fc.constantFrom(...pgs), fc.constantFrom("kcp.M1", "nice_v2.M.3", "html5_inicis.M2", "kcpp", "nice_v2.nope")), {
+    nil: undefined
+  }),
   payMethod: fc.constantFrom("card", "vbank", "kakaopay")
 })
 
 const credentialsFor = (pg: string): Record<string, string> =>
-  pg === "kcp" ? { site_key: "k" } : pg === "nice_v2" ? { merchant_key: "k", cancel_password: "1" } : pg === "html5_inicis" ? { sign_key: "k" } : {}
+  pg === "kcp"
+    ? { site_key: "k" }
+    : pg === "nice_v2"
+      ? { merchant_key: "k", cancel_password: "1" }
+      : pg === "html5_inicis"
+        ? { sign_key: "k" }
+        : {}
 
 describe("use-case rules (properties)", () => {
   it("the cached resolver always answers like an index freshly built from the store, whatever changes came before", async () => {
-    await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 14 }), fc.array(request, { minLength: 1, maxLength: 6 }), async (ops, requests) => {
-      const paymux = await Paymux.make({ store: Memory.layer() })
-      const merchant = await paymux.merchants.create({ name: "Prop Shop" })
-      const keys: Array<string> = []
-      for (const o of ops) {
-        if (o.kind === "add") {
-          const added = await paymux.channels.add({ merchant: merchant.code, mode: "test", pg: o.pg, mid: o.mid, paymentType: typeOf(o.pg), payMethods: ["card"], credentials: o.mid === undefined ? {} : credentialsFor(o.pg) })
-            .then((c) => c.key, () => undefined)
-          if (added !== undefined) keys.push(added)
-        } else if (o.kind === "policy") {
-          await paymux.merchants.setPolicy(merchant.code, o.strict ? "strict" : "fallback")
-        } else if (keys.length > 0) {
-          const key = keys[o.at % keys.length]!
-          if (o.kind === "remove") {
-            await paymux.channels.remove(merchant.code, key)
-            keys.splice(keys.indexOf(key), 1)
-          } else {
-            const c = await paymux.channels.get(merchant.code, key)
-            await (c.enabled ? paymux.channels.disable(merchant.code, key) : paymux.channels.enable(merchant.code, key))
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 14 }), fc.array(request, { minLength: 1, maxLength: 6 }), async (ops, requests) => {
+        const paymux = await Paymux.make({ store: Memory.layer() })
+        const merchant = await paymux.merchants.create({ name: "Prop Shop" })
+        const keys: Array<string> = []
+        for (const o of ops) {
+          if (o.kind === "add") {
+            const added = await paymux.channels
+              .add({
+                merchant: merchant.code,
+                mode: "test",
+                pg: o.pg,
+                mid: o.mid,
+                paymentType: typeOf(o.pg),
+                payMethods: ["card"],
+                credentials: o.mid === undefined ? {} : credentialsFor(o.pg)
+              })
+              .then(
+                (c) => c.key,
+                () => undefined
+              )
+            if (added !== undefined) keys.push(added)
+          } else if (o.kind === "policy") {
+            await paymux.merchants.setPolicy(merchant.code, o.strict ? "strict" : "fallback")
+          } else if (keys.length > 0) {
+            const key = keys[o.at % keys.length]!
+            if (o.kind === "remove") {
+              await paymux.channels.remove(merchant.code, key)
+              keys.splice(keys.indexOf(key), 1)
+            } else {
+              const c = await paymux.channels.get(merchant.code, key)
+              await (c.enabled ? paymux.channels.disable(merchant.code, key) : paymux.channels.enable(merchant.code, key))
+            }
           }
+          // Interleave reads so a stale cache would be observed.
+          await paymux.resolve({ merchant: merchant.code, mode: "test", payMethod: "card" }).catch(() => undefined)
         }
-        // Interleave reads so a stale cache would be observed.
-        await paymux.resolve({ merchant: merchant.code, mode: "test", payMethod: "card" }).catch(() => undefined)
-      }
-      const fresh = Result.getOrThrow(ChannelIndex.make({
-        merchant: await paymux.merchants.get(merchant.code),
-        channels: await paymux.channels.list(merchant.code)
-      }))
-      for (const r of requests) {
-        const req = { merchant: merchant.code, mode: "test" as const, ...r }
-        const viaAdmin = await paymux.resolve(req).then((x) => x.channel.key, (e: { code: string }) => e.code)
-        const expected = ChannelIndex.resolve(fresh, req)
-        expect(viaAdmin).toBe(Result.isSuccess(expected) ? expected.success.channel.key : PaymuxError.fromFailure(expected.failure).code)
-      }
-      await paymux.close()
-    }), { numRuns: 40 })
+        const fresh = Result.getOrThrow(
+          ChannelIndex.make({
+            merchant: await paymux.merchants.get(merchant.code),
+            channels: await paymux.channels.list(merchant.code)
+          })
+        )
+        for (const r of requests) {
+          const req = { merchant: merchant.code, mode: "test" as const, ...r }
+          const viaAdmin = await paymux.resolve(req).then(
+            (x) => x.channel.key,
+            (e: { code: string }) => e.code
+          )
+          const expected = ChannelIndex.resolve(fresh, req)
+          expect(viaAdmin).toBe(Result.isSuccess(expected) ? expected.success.channel.key : PaymuxError.fromFailure(expected.failure).code)
+        }
+        await paymux.close()
+      }),
+      { numRuns: 40 }
+    )
   })
 
   it("after any sequence of whitelist set/add/remove, an address is allowed exactly when the last operation touching it added it", async () => {
     const cidr = fc.oneof(
       fc.tuple(fc.constantFrom("10.0.0.0", "10.0.1.0", "10.0.0.128", "192.168.0.0"), fc.constantFrom(24, 25, 30, 32)).map(([a, p]) => {
-        const n = a.split(".").map(Number).reduce((x, y) => (x << 8) | y, 0) >>> 0
+        const n =
+          a
+            .split(".")
+            .map(Number)
+            .reduce((x, y) => (x << 8) | y, 0) >>> 0
         const masked = (n & (~0 << (32 - p))) >>> 0
         return `${[24, 16, 8, 0].map((s) => (masked >>> s) & 255).join(".")}/${p}`
       }),
@@ -80,7 +119,9 @@ describe("use-case rules (properties)", () => {
     )
     const wop = fc.record({ kind: fc.constantFrom("set", "add", "remove"), rules: fc.array(cidr, { maxLength: 3 }) })
     const ip = fc.oneof(
-      fc.tuple(fc.constantFrom("10.0.0.", "10.0.1.", "192.168.0.", "10.0.2."), fc.integer({ min: 0, max: 255 })).map(([p, n]) => `${p}${n}`),
+      fc
+        .tuple(fc.constantFrom("10.0.0.", "10.0.1.", "192.168.0.", "10.0.2."), fc.integer({ min: 0, max: 255 }))
+        .map(([p, n]) => `${p}${n}`),
       fc.constantFrom("2001:db8::1", "2001:db8::2", "2001:db8:1::1", "::ffff:10.0.0.5")
     )
     const contains = (rule: string, address: string) => {
@@ -92,25 +133,28 @@ describe("use-case rules (properties)", () => {
       const probe = mapped !== null && family === "ipv4" ? mapped[1]! : address
       return list.check(probe, isIPv4(probe) ? "ipv4" : "ipv6")
     }
-    await fc.assert(fc.asyncProperty(fc.array(wop, { minLength: 1, maxLength: 6 }), fc.array(ip, { minLength: 1, maxLength: 8 }), async (ops, ips) => {
-      const paymux = await Paymux.make({ store: Memory.layer() })
-      const merchant = await paymux.merchants.create({ name: "Prop Shop" })
-      for (const o of ops) {
-        if (o.kind === "set") await paymux.whitelist.set(merchant.code, o.rules)
-        else if (o.kind === "add") await paymux.whitelist.add(merchant.code, o.rules)
-        else await paymux.whitelist.remove(merchant.code, o.rules)
-      }
-      const view = await paymux.whitelist.show(merchant.code)
-      for (const address of ips) {
-        let allowed = false
+    await fc.assert(
+      fc.asyncProperty(fc.array(wop, { minLength: 1, maxLength: 6 }), fc.array(ip, { minLength: 1, maxLength: 8 }), async (ops, ips) => {
+        const paymux = await Paymux.make({ store: Memory.layer() })
+        const merchant = await paymux.merchants.create({ name: "Prop Shop" })
         for (const o of ops) {
-          if (o.kind === "set") allowed = o.rules.some((r) => contains(r, address))
-          else if (o.rules.some((r) => contains(r, address))) allowed = o.kind === "add"
+          if (o.kind === "set") await paymux.whitelist.set(merchant.code, o.rules)
+          else if (o.kind === "add") await paymux.whitelist.add(merchant.code, o.rules)
+          else await paymux.whitelist.remove(merchant.code, o.rules)
         }
-        const decision = await paymux.whitelist.check(merchant.code, address)
-        expect(decision.allowed, `${address} with ${JSON.stringify(view.rules)}`).toBe(view.enforced ? allowed : true)
-      }
-      await paymux.close()
-    }), { numRuns: 60 })
+        const view = await paymux.whitelist.show(merchant.code)
+        for (const address of ips) {
+          let allowed = false
+          for (const o of ops) {
+            if (o.kind === "set") allowed = o.rules.some((r) => contains(r, address))
+            else if (o.rules.some((r) => contains(r, address))) allowed = o.kind === "add"
+          }
+          const decision = await paymux.whitelist.check(merchant.code, address)
+          expect(decision.allowed, `${address} with ${JSON.stringify(view.rules)}`).toBe(view.enforced ? allowed : true)
+        }
+        await paymux.close()
+      }),
+      { numRuns: 60 }
+    )
   })
 })

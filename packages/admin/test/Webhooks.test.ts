@@ -28,7 +28,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 const layer = () => Layer.merge(Memory.layer(), ResolverCache.layer())
 
 const merchantWithUrl = (path: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const merchant = yield* Merchants.create({ name: "Hook Shop" })
     yield* Webhooks.set({ merchant: merchant.code, mode: "test", url: `${base}${path}` })
     return merchant.code
@@ -36,7 +36,7 @@ const merchantWithUrl = (path: string) =>
 
 describe("Webhooks: private targets (security H3)", () => {
   it.effect("by default (the HTTP server's setting) a test send to a loopback service is refused and returns no excerpt", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       hits = []
       const code = yield* merchantWithUrl("/secret")
       const result = yield* Webhooks.test(code, "test")
@@ -44,10 +44,11 @@ describe("Webhooks: private targets (security H3)", () => {
       expect(result.error).toContain("loopback")
       expect(JSON.stringify(result)).not.toContain("hunter2")
       expect(hits).toEqual([])
-    }).pipe(Effect.provide(layer())))
+    }).pipe(Effect.provide(layer()))
+  )
 
   it.effect("with the operator's opt-in the same test send works; test-mode allows loopback for test URLs only", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       hits = []
       const code = yield* merchantWithUrl("/secret")
       const allowed = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("allow"))
@@ -55,19 +56,21 @@ describe("Webhooks: private targets (security H3)", () => {
       const local = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("test-mode"))
       expect(local).toMatchObject({ ok: true, httpStatus: 200 })
       expect(hits).toEqual(["/secret", "/secret"])
-    }).pipe(Effect.provide(layer())))
+    }).pipe(Effect.provide(layer()))
+  )
 
   it.effect("a redirecting receiver is reported without its body, and the redirect is not followed", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       hits = []
       const code = yield* merchantWithUrl("/redirect")
       const result = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("allow"))
       expect(result).toMatchObject({ ok: false, httpStatus: 302, responseExcerpt: "" })
       expect(hits).toEqual(["/redirect"])
-    }).pipe(Effect.provide(layer())))
+    }).pipe(Effect.provide(layer()))
+  )
 
   it.effect("queued deliveries follow the same policy: refused by default, recorded without an excerpt", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       hits = []
       const code = yield* merchantWithUrl("/secret")
       const queued = yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
@@ -77,12 +80,13 @@ describe("Webhooks: private targets (security H3)", () => {
       expect(h!.attempts).toHaveLength(1)
       expect(h!.attempts[0]).toMatchObject({ outcome: "failed", httpStatus: null, responseExcerpt: "" })
       expect(hits).toEqual([])
-    }).pipe(Effect.provide(layer())))
+    }).pipe(Effect.provide(layer()))
+  )
 })
 
 describe("Webhooks: deliveries follow the URL configured now (security M7)", () => {
   it.effect("a resend after the merchant fixed the URL goes to the new URL; each attempt records its URL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       hits = []
       const code = yield* merchantWithUrl("/404")
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
@@ -97,10 +101,11 @@ describe("Webhooks: deliveries follow the URL configured now (security M7)", () 
       expect(after.attempts.map((a) => a.url)).toEqual([`${base}/ok?k=resend`])
       expect(dead!.attempts.map((a) => a.url)).toEqual([`${base}/404`])
       expect(hits).toEqual(["/404", "/ok?k=resend"])
-    }).pipe(Webhooks.withPrivateTargets("test-mode"), Effect.provide(layer())))
+    }).pipe(Webhooks.withPrivateTargets("test-mode"), Effect.provide(layer()))
+  )
 
   it.effect("a pending delivery goes to the URL set after it was queued; with the URL removed it is dead-lettered unsent", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       hits = []
       const code = yield* merchantWithUrl("/old")
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
@@ -114,7 +119,8 @@ describe("Webhooks: deliveries follow the URL configured now (security M7)", () 
       expect(latest!.delivery).toMatchObject({ status: "dead", lastError: "no test webhook URL is configured any more" })
       expect(latest!.attempts).toEqual([])
       expect(hits).toEqual(["/new"])
-    }).pipe(Webhooks.withPrivateTargets("test-mode"), Effect.provide(layer())))
+    }).pipe(Webhooks.withPrivateTargets("test-mode"), Effect.provide(layer()))
+  )
 })
 
 describe("Webhooks: outbox errors", () => {
@@ -123,7 +129,7 @@ describe("Webhooks: outbox errors", () => {
     const memory = Memory.make()
     const failing = Outbox.Outbox.of({ ...Context.get(memory, Outbox.Outbox), enqueue: () => Effect.fail(conflict) })
     const store = Layer.succeedContext(Context.add(memory, Outbox.Outbox, failing))
-    return Effect.gen(function*() {
+    return Effect.gen(function* () {
       const code = yield* merchantWithUrl("/ok")
       const error = yield* Effect.flip(Webhooks.emit({ merchant: code, mode: "test", eventType: "x", payload: "{}" }))
       expect(error).toBe(conflict)

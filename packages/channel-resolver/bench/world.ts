@@ -27,7 +27,20 @@ export const makeWorld = (MERCHANTS: number, channelCount: (m: number, draw: () 
   const int = (n: number) => Math.floor(rand() * n)
   const pickOne = <A>(xs: ReadonlyArray<A>): A => xs[int(xs.length)]!
 
-  const pgs = ["kcp", "html5_inicis", "nice_v2", "tosspayments", "uplus", "kakaopay", "danal_tpay", "ksnet", "welcome", "smartro_v2", "kicc", "daou"]
+  const pgs = [
+    "kcp",
+    "html5_inicis",
+    "nice_v2",
+    "tosspayments",
+    "uplus",
+    "kakaopay",
+    "danal_tpay",
+    "ksnet",
+    "welcome",
+    "smartro_v2",
+    "kicc",
+    "daou"
+  ]
   const providers = pgs.map((code) => PgCatalog.builtIn.providers.get(code)!)
   const hex = (n: number, width: number) => n.toString(16).padStart(width, "0")
 
@@ -36,7 +49,7 @@ export const makeWorld = (MERCHANTS: number, channelCount: (m: number, draw: () 
   const methodsOf = (offered: ReadonlyArray<string>, n: number) => {
     const id = `${offered.join(",")}/${n}`
     let list = methodLists.get(id)
-    if (list === undefined) methodLists.set(id, list = offered.slice(0, n))
+    if (list === undefined) methodLists.set(id, (list = offered.slice(0, n)))
     return list
   }
 
@@ -77,15 +90,43 @@ export const makeWorld = (MERCHANTS: number, channelCount: (m: number, draw: () 
     // A few MIDs per merchant (some with dots), so one PG code often has several channels.
     const mids = Array.from({ length: 1 + Math.ceil(n / 25) }, (_, k) => join([`MID${k}`, hex(m, 4)], "."))
     const channels = Array.from({ length: n }, (_, j) => makeChannel(code, mids, m, j))
-    const merchant = { code, name: "bench", policy: rand() < 0.9 ? "fallback" : "strict", defaultChannels: {}, createdAt: 0, version: 0 } as unknown as Merchant.Merchant
-    const subMerchants = rand() < 0.2
-      ? ["T01", "T02"].map((tier) => ({ merchant: code, tier, name: tier, channels: channels.filter(() => rand() < 0.1).map((c) => c.key), createdAt: 0, version: 0 }) as unknown as SubMerchant.SubMerchant)
-      : []
+    const merchant = {
+      code,
+      name: "bench",
+      policy: rand() < 0.9 ? "fallback" : "strict",
+      defaultChannels: {},
+      createdAt: 0,
+      version: 0
+    } as unknown as Merchant.Merchant
+    const subMerchants =
+      rand() < 0.2
+        ? ["T01", "T02"].map(
+            (tier) =>
+              ({
+                merchant: code,
+                tier,
+                name: tier,
+                channels: channels.filter(() => rand() < 0.1).map((c) => c.key),
+                createdAt: 0,
+                version: 0
+              }) as unknown as SubMerchant.SubMerchant
+          )
+        : []
     const live = channels.filter((c) => c.mode === "live").slice(0, 4)
-    const groups = rand() < 0.2 && live.length > 0
-      ? [{ id: `channel-group-${hex(m, 8)}-0000-4000-8000-000000000000`, merchant: code, name: "g", mode: "live", createdAt: 0, version: 0,
-        members: live.map((c, i) => ({ channel: c.key, weight: i === 0 ? 100 - 10 * (live.length - 1) : 10 })) } as unknown as ChannelGroup.ChannelGroup]
-      : []
+    const groups =
+      rand() < 0.2 && live.length > 0
+        ? [
+            {
+              id: `channel-group-${hex(m, 8)}-0000-4000-8000-000000000000`,
+              merchant: code,
+              name: "g",
+              mode: "live",
+              createdAt: 0,
+              version: 0,
+              members: live.map((c, i) => ({ channel: c.key, weight: i === 0 ? 100 - 10 * (live.length - 1) : 10 }))
+            } as unknown as ChannelGroup.ChannelGroup
+          ]
+        : []
     inputs.push({ merchant, channels, subMerchants, groups })
   }
 

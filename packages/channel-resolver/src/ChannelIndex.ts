@@ -5,7 +5,15 @@
  *
  * @since 0.1.0
  */
-import { type ChannelGroup, type ChannelTerms, DomainError, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
+import {
+  type ChannelGroup,
+  type ChannelTerms,
+  DomainError,
+  type Merchant,
+  type PaymentChannel,
+  PgCatalog,
+  type SubMerchant
+} from "@paymux/domain"
 import { Result } from "effect"
 import { build, type IndexState } from "./internal/candidates.ts"
 import { resolveIn } from "./internal/rules.ts"
@@ -71,7 +79,8 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
     if (tierCodes.has(sub.tier)) return violation("duplicate-tier", `tier ${sub.tier} is given twice`)
     tierCodes.add(sub.tier)
     const unknown = sub.channels.find((k) => !keys.has(k))
-    if (unknown !== undefined) return violation("unknown-channel", `tier ${sub.tier} is assigned ${unknown}, which is not a channel of ${code}`)
+    if (unknown !== undefined)
+      return violation("unknown-channel", `tier ${sub.tier} is assigned ${unknown}, which is not a channel of ${code}`)
   }
   const groups = input.groups ?? []
   const groupIds = new Set<string>()
@@ -80,7 +89,8 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
     if (groupIds.has(group.id)) return violation("duplicate-group", `group ${group.id} is given twice`)
     groupIds.add(group.id)
     const unknown = group.members.find((m) => !keys.has(m.channel))
-    if (unknown !== undefined) return violation("unknown-channel", `group ${group.id} has member ${unknown.channel}, which is not a channel of ${code}`)
+    if (unknown !== undefined)
+      return violation("unknown-channel", `group ${group.id} has member ${unknown.channel}, which is not a channel of ${code}`)
   }
   // Array.prototype.sort is stable, so equal sequences keep their input order.
   const channels = Object.freeze([...input.channels].sort((a, b) => a.sequence - b.sequence))

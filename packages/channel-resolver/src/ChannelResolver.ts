@@ -79,7 +79,9 @@ export const resolveSync = (
   random?: () => number
 ): Result.Result<Resolution, ResolutionError> => {
   const index = typeof lookup === "function" ? lookup(request.merchant) : lookup.get(request.merchant)
-  return index === undefined ? Result.fail(new UnknownMerchant({ merchant: request.merchant })) : ChannelIndex.resolve(index, request, random)
+  return index === undefined
+    ? Result.fail(new UnknownMerchant({ merchant: request.merchant }))
+    : ChannelIndex.resolve(index, request, random)
 }
 
 /**
@@ -107,9 +109,12 @@ const withRandom = (
  * @since 0.1.0
  * @category services
  */
-export class ChannelResolver extends Context.Service<ChannelResolver, {
-  readonly resolve: (request: ResolveRequest) => Effect.Effect<Resolution, ResolutionError>
-}>()("@paymux/channel-resolver/ChannelResolver") {}
+export class ChannelResolver extends Context.Service<
+  ChannelResolver,
+  {
+    readonly resolve: (request: ResolveRequest) => Effect.Effect<Resolution, ResolutionError>
+  }
+>()("@paymux/channel-resolver/ChannelResolver") {}
 
 /**
  * Provides `ChannelResolver` over a directory (or a lookup function). Group draws take their
@@ -119,6 +124,9 @@ export class ChannelResolver extends Context.Service<ChannelResolver, {
  * @category layers
  */
 export const layer = (lookup: Directory | IndexLookup): Layer.Layer<ChannelResolver> =>
-  Layer.succeed(ChannelResolver, ChannelResolver.of({
-    resolve: (request) => withRandom(request, (random) => resolveSync(lookup, request, random))
-  }))
+  Layer.succeed(
+    ChannelResolver,
+    ChannelResolver.of({
+      resolve: (request) => withRandom(request, (random) => resolveSync(lookup, request, random))
+    })
+  )

@@ -42,5 +42,4 @@ export const parse = (
  * @since 0.1.0
  * @category formatting
  */
-export const format = (selector: PgSelector): string =>
-  selector.mid === undefined ? selector.code : `${selector.code}.${selector.mid}`
+export const format = (selector: PgSelector): string => (selector.mid === undefined ? selector.code : `${selector.code}.${selector.mid}`)

@@ -58,9 +58,7 @@ describe("default channel and the fallback policy", () => {
     expect(r.channel.key).toBe(uplus.key)
     expect(r.fellBack?.reason).toBe("pg-unmatched")
     expect(r.fellBack?.rejected.map((x) => x.reason)).toEqual(["pg-differs"])
-    expect(r.fellBack?.detail).toBe(
-      `pg "tosspayments" matched no channel of ${code} (test, window.general); configured: uplus.M1 (test)`
-    )
+    expect(r.fellBack?.detail).toBe(`pg "tosspayments" matched no channel of ${code} (test, window.general); configured: uplus.M1 (test)`)
   })
   it("under fallback, an unparseable pg is served by the default too", () => {
     const r = Result.getOrThrow(ask(index({ channels: [uplus] }), { mode: "test", pg: "tosspayment" }))
@@ -103,7 +101,10 @@ describe("rejection reasons", () => {
     const keyin = channel({ pg: "kcp", mid: "D", paymentType: "api.keyin" })
     const i = index({ merchant: strict, channels: [live, off, cardOnly, keyin] })
     expect(reasonsFor(ask(i, { mode: "test", pg: "kcp", payMethod: "vbank" }))).toEqual([
-      "wrong-mode", "disabled", "pay-method-unsupported", "payment-type-mismatch"
+      "wrong-mode",
+      "disabled",
+      "pay-method-unsupported",
+      "payment-type-mismatch"
     ])
   })
   it("purpose-differs for an identity-verification channel", () => {
@@ -132,7 +133,9 @@ describe("channelKey, tiers and other errors", () => {
   })
   it("a channelKey miss never falls back", () => {
     const error = failure(ask(index({ channels: [a, b, liveOnly] }), { mode: "live", channelKey: b.key }))
-    expect(error.message).toBe(`channelKey "${b.key}" names no usable channel of ${code} (live, window.general): kcp.B (test): a test channel; the request is live`)
+    expect(error.message).toBe(
+      `channelKey "${b.key}" names no usable channel of ${code} (live, window.general): kcp.B (test): a test channel; the request is live`
+    )
   })
   it("a tier resolves only among its assigned channels", () => {
     const i = index({ channels: [a, b], subMerchants: [tier("T01", [b])] })
@@ -174,7 +177,14 @@ describe("channel groups", () => {
   const b = channel({ pg: "kcp", mid: "B" })
   const c = channel({ pg: "kcp", mid: "C", enabled: false })
   const all = [a, b, c]
-  const g = group([[a, 30], [b, 50], [c, 20]], all)
+  const g = group(
+    [
+      [a, 30],
+      [b, 50],
+      [c, 20]
+    ],
+    all
+  )
   const i = index({ channels: all, groups: [g] })
 
   it("routes by weight among enabled members, disabled ones re-weighted away", () => {
@@ -187,7 +197,9 @@ describe("channel groups", () => {
   it("a group with no usable member is a ChannelNotFound listing each member", () => {
     const error = failure(ask(i, { mode: "test", groupId: g.id, payMethod: "vbank" }))
     expect(error._tag === "ChannelNotFound" && error.rejected.map((r) => r.reason)).toEqual([
-      "pay-method-unsupported", "pay-method-unsupported", "disabled"
+      "pay-method-unsupported",
+      "pay-method-unsupported",
+      "disabled"
     ])
   })
 })

@@ -27,7 +27,9 @@ describe("Directory", () => {
     const gone = directory.resolve({ merchant: code, mode: "test", pg: "kcp" })
     expect(Result.isFailure(gone) && gone.failure._tag).toBe("UnknownMerchant")
     directory.set(shop)
-    expect(Result.getOrThrow(directory.resolve({ merchant: code, mode: "test", pg: "uplus.B", payMethod: "vbank" })).channel.key).toBe(b.key)
+    expect(Result.getOrThrow(directory.resolve({ merchant: code, mode: "test", pg: "uplus.B", payMethod: "vbank" })).channel.key).toBe(
+      b.key
+    )
   })
 
   it("answers a pay method that no channel took when it was last asked for, once one does", () => {
@@ -59,12 +61,12 @@ describe("Directory", () => {
   })
 
   it("resolveSync and the layer accept a lookup function as well as a directory", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const lookup: ChannelResolver.IndexLookup = (m) => (m === code ? shop : undefined)
       expect(Result.getOrThrow(ChannelResolver.resolveSync(lookup, { merchant: code, mode: "test", pg: "kcp.A" })).channel.key).toBe(a.key)
       const unknown = ChannelResolver.resolveSync(lookup, { merchant: "imp00000000", mode: "test" })
       expect(Result.isFailure(unknown) && unknown.failure._tag).toBe("UnknownMerchant")
-      const viaLayer = yield* Effect.gen(function*() {
+      const viaLayer = yield* Effect.gen(function* () {
         const resolver = yield* ChannelResolver.ChannelResolver
         return yield* resolver.resolve({ merchant: code, mode: "test", pg: "uplus" })
       }).pipe(Effect.provide(ChannelResolver.layer(lookup)))
@@ -155,7 +157,7 @@ describe("an error's explanation", () => {
     const shown = inspect(error, { depth: 5, showHidden: false })
     expect(shown).not.toContain("credentials")
     expect(shown).not.toContain("byPg")
-    expect(JSON.stringify(error)).toContain("\"rejected\"")
+    expect(JSON.stringify(error)).toContain('"rejected"')
   })
 
   it("a fallback's explanation is own fields too, and logging a result prints the result only", () => {

@@ -30,15 +30,20 @@ describe("PgSelector.parse", () => {
     expect(problem("zzzzzzzzzz").message).toBe(`pg "zzzzzzzzzz": "zzzzzzzzzz" is not a known PG code`)
   })
   it("format is the inverse of parse", () => {
-    fc.assert(fc.property(
-      fc.constantFrom(...PgCatalog.builtIn.providers.keys()),
-      fc.option(fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/).filter((m) => !m.endsWith(".") || m.length > 1), { nil: undefined }),
-      (code, mid) => {
-        const text = PgSelector.format({ code, mid })
-        const parsed = PgSelector.parse(text)
-        if (mid !== undefined && mid.length === 0) return
-        expect(Result.getOrThrow(parsed)).toEqual({ code, mid })
-      }
-    ))
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PgCatalog.builtIn.providers.keys()),
+        fc.option(
+          fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/).filter((m) => !m.endsWith(".") || m.length > 1),
+          { nil: undefined }
+        ),
+        (code, mid) => {
+          const text = PgSelector.format({ code, mid })
+          const parsed = PgSelector.parse(text)
+          if (mid !== undefined && mid.length === 0) return
+          expect(Result.getOrThrow(parsed)).toEqual({ code, mid })
+        }
+      )
+    )
   })
 })

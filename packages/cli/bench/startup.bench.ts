@@ -28,7 +28,11 @@ delete env.PAYMUX_DB
 
 /** One child's user+system CPU in milliseconds, as GNU time reports it. */
 const cpuOf = (args: ReadonlyArray<string>): number => {
-  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", process.execPath, ...args], { env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] })
+  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", process.execPath, ...args], {
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"]
+  })
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed (${r.status}):\n${r.stderr}`)
   const last = r.stderr.trim().split("\n").at(-1)!
   const [user, sys] = last.split(" ").map(Number)
@@ -44,7 +48,10 @@ const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
   ["node -e 0", ["-e", "0"]],
   ["paymux --help", [bin, "--help"]],
   ["paymux pg list", [bin, "pg", "list"]],
-  ["paymux resolve (1,000 channels)", [bin, "--db", db, "resolve", "-m", merchant, "--mode", "test", "--pg", `kcp.B00${CHANNELS - 1}`, "--pay-method", "card"]]
+  [
+    "paymux resolve (1,000 channels)",
+    [bin, "--db", db, "resolve", "-m", merchant, "--mode", "test", "--pg", `kcp.B00${CHANNELS - 1}`, "--pay-method", "card"]
+  ]
 ]
 
 try {
@@ -59,7 +66,11 @@ try {
   for (const [name] of cases) {
     const ms = m.get(name)!
     const vsNode = (ms / node).toFixed(2)
-    const extra = name.startsWith("paymux resolve") ? `  ${(ms / help).toFixed(2)}x --help (target <= 1.5x)` : name === "node -e 0" ? "" : "  (target <= 2x node)"
+    const extra = name.startsWith("paymux resolve")
+      ? `  ${(ms / help).toFixed(2)}x --help (target <= 1.5x)`
+      : name === "node -e 0"
+        ? ""
+        : "  (target <= 2x node)"
     console.log(`${name.padEnd(34)} ${ms.toFixed(0).padStart(5)} ms  ${vsNode}x node -e 0${extra}`)
   }
 } finally {

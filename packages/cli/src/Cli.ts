@@ -57,10 +57,9 @@ export const command = root.pipe(
  * @category running
  */
 export const run = (args: ReadonlyArray<string>) =>
-  invocation.guard(args, Command.run(command, { version })).pipe(
-    Effect.provide(platform.layer(args)),
-    Effect.provide(invocation.presenter(invocation.jsonRequested(args)))
-  )
+  invocation
+    .guard(args, Command.run(command, { version }))
+    .pipe(Effect.provide(platform.layer(args)), Effect.provide(invocation.presenter(invocation.jsonRequested(args))))
 
 /**
  * Runs `paymux` as the process: arguments from `process.argv`, exit code from the outcome.

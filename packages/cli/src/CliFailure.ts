@@ -53,8 +53,7 @@ export class CliFailure extends Data.TaggedError("CliFailure")<{
  * @since 0.1.0
  * @category constructors
  */
-export const negativeAnswer = (tag: string, message: string): CliFailure =>
-  new CliFailure({ exitCode: 1, tag, message, printed: true })
+export const negativeAnswer = (tag: string, message: string): CliFailure => new CliFailure({ exitCode: 1, tag, message, printed: true })
 
 /**
  * @since 0.1.0
@@ -108,18 +107,18 @@ interface Tagged {
   readonly message?: string
 }
 
-const isTagged = (u: unknown): u is Tagged =>
-  typeof u === "object" && u !== null && typeof (u as { _tag?: unknown })._tag === "string"
+const isTagged = (u: unknown): u is Tagged => typeof u === "object" && u !== null && typeof (u as { _tag?: unknown })._tag === "string"
 
-const cidrHint = "write each block as address/prefix with the host bits zero (203.0.113.0/24, 2001:db8::/32); paymux whitelist normalize --lenient shows the truncated form"
+const cidrHint =
+  "write each block as address/prefix with the host bits zero (203.0.113.0/24, 2001:db8::/32); paymux whitelist normalize --lenient shows the truncated form"
 
 // Which command lists what a NotFound names (the store's entity names).
 const listCommands: Record<string, string> = {
-  "merchant": "paymux merchant list",
+  merchant: "paymux merchant list",
   "sub-merchant": "paymux submerchant list --merchant M",
-  "channel": "paymux channel list --merchant M",
+  channel: "paymux channel list --merchant M",
   "channel group": "paymux group list --merchant M",
-  "delivery": "paymux webhook history --merchant M",
+  delivery: "paymux webhook history --merchant M",
   "api key": "paymux apikey list --merchant M"
 }
 
@@ -154,7 +153,9 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
     case "configuration":
       return { hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of 32 bytes; see docs/cli.md" }
     case "store-corrupt":
-      return { hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEYS or the key file beside the database)" }
+      return {
+        hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEYS or the key file beside the database)"
+      }
     case "key-mismatch":
       return {
         hint: "put back the key file (<db>.key) this database was created with, or export its PAYMUX_MASTER_KEYS and PAYMUX_PEPPER; a new key would make the stored secrets unreadable",

@@ -19,7 +19,9 @@ import * as CliFailure from "./CliFailure.ts"
  * @category flags
  */
 export const credFlag = Flag.String("cred").pipe(
-  Flag.withDescription("A credential field as name=value (repeatable); name=- reads the value from stdin. paymux pg show CODE lists the fields"),
+  Flag.withDescription(
+    "A credential field as name=value (repeatable); name=- reads the value from stdin. paymux pg show CODE lists the fields"
+  ),
   Flag.atLeast(0)
 )
 
@@ -55,14 +57,22 @@ const split = (text: string, where: string): Effect.Effect<readonly [string, str
   const eq = text.indexOf("=")
   const name = eq === -1 ? "" : text.slice(0, eq).trim()
   if (eq === -1 || name === "") {
-    return Effect.fail(CliFailure.badInput(`${where}: expected name=value${eq === -1 ? " (no \"=\" found)" : " (the name is empty)"}; the value is not shown`, hint))
+    return Effect.fail(
+      CliFailure.badInput(
+        `${where}: expected name=value${eq === -1 ? ' (no "=" found)' : " (the name is empty)"}; the value is not shown`,
+        hint
+      )
+    )
   }
   return Effect.succeed([name, text.slice(eq + 1)] as const)
 }
 
 const parseFile = (text: string, path: string) =>
   Effect.forEach(
-    text.split(/\r?\n/).map((line, i) => [line, i + 1] as const).filter(([line]) => line.trim() !== "" && !line.trimStart().startsWith("#")),
+    text
+      .split(/\r?\n/)
+      .map((line, i) => [line, i + 1] as const)
+      .filter(([line]) => line.trim() !== "" && !line.trimStart().startsWith("#")),
     ([line, n]) => split(line, `--cred-file ${path} line ${n}`)
   )
 
@@ -73,8 +83,11 @@ const parseFile = (text: string, path: string) =>
  * @since 0.1.0
  * @category parsing
  */
-export const read = (creds: ReadonlyArray<string>, file: Option.Option<string>): Effect.Effect<Record<string, string> | undefined, CliFailure.CliFailure> =>
-  Effect.gen(function*() {
+export const read = (
+  creds: ReadonlyArray<string>,
+  file: Option.Option<string>
+): Effect.Effect<Record<string, string> | undefined, CliFailure.CliFailure> =>
+  Effect.gen(function* () {
     const pairs = yield* Effect.forEach(creds, (c) => split(c, "--cred"))
     const fromStdin = pairs.filter(([, v]) => v === "-").map(([k]) => k)
     const fileIsStdin = Option.isSome(file) && file.value === "-"
@@ -87,10 +100,10 @@ export const read = (creds: ReadonlyArray<string>, file: Option.Option<string>):
       const text = fileIsStdin
         ? yield* stdin("--cred-file -")
         : yield* Effect.tryPromise({
-          try: () => readFile(path, "utf8"),
-          catch: (e) => CliFailure.badInput(`--cred-file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, hint)
-        })
-      entries.push(...yield* parseFile(text, path))
+            try: () => readFile(path, "utf8"),
+            catch: (e) => CliFailure.badInput(`--cred-file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, hint)
+          })
+      entries.push(...(yield* parseFile(text, path)))
     }
     for (const [name, value] of pairs) {
       // A value piped in usually ends with the newline of `echo` or of the file: drop one.

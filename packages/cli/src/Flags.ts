@@ -39,7 +39,10 @@ export const name = Flag.String("name").pipe(Flag.withDescription("Display name"
 export const boundedInt = (name: string, description: string, max: number) =>
   Flag.Int(name).pipe(
     Flag.withDescription(`${description} (1-${max})`),
-    Flag.filter((n) => n >= 1 && n <= max, (n) => `--${name} must be between 1 and ${max}, got ${n}`)
+    Flag.filter(
+      (n) => n >= 1 && n <= max,
+      (n) => `--${name} must be between 1 and ${max}, got ${n}`
+    )
   )
 
 /**

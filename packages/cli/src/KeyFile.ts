@@ -58,7 +58,10 @@ const fromText = (keys: string, pepper: string) =>
   Effect.flatMap(KeyProvider.parseKeys(keys), (parsed) => KeyProvider.make({ keys: parsed, pepper }))
 
 const badKeys = (where: string) => (error: StoreError.StoreError) =>
-  CliFailure.badInput(`the keys in ${where} are not usable: ${error.message}`, "PAYMUX_MASTER_KEYS is id:base64key[,id:base64key...] of 32 random bytes each (openssl rand -base64 32); PAYMUX_PEPPER is base64 of at least 32 bytes")
+  CliFailure.badInput(
+    `the keys in ${where} are not usable: ${error.message}`,
+    "PAYMUX_MASTER_KEYS is id:base64key[,id:base64key...] of 32 random bytes each (openssl rand -base64 32); PAYMUX_PEPPER is base64 of at least 32 bytes"
+  )
 
 const keyFileText = (dbPath: string, keys: string, pepper: string): string =>
   [
@@ -108,17 +111,24 @@ export const createExclusive = (path: string, text: string): boolean => {
 }
 
 const readKeyFile = (path: string): Effect.Effect<KeyProvider.KeyProvider["Service"], CliFailure.CliFailure> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const mode = statSync(path).mode & 0o777
     if ((mode & 0o077) !== 0) {
       // Keys readable by others are refused, as ssh refuses a world-readable private key.
-      return yield* Effect.fail(CliFailure.badInput(`the key file ${path} is readable by other users (mode ${mode.toString(8)})`, `chmod 600 ${path}`))
+      return yield* Effect.fail(
+        CliFailure.badInput(`the key file ${path} is readable by other users (mode ${mode.toString(8)})`, `chmod 600 ${path}`)
+      )
     }
     const values = parseEnvFile(readFileSync(path, "utf8"))
     const keys = values.PAYMUX_MASTER_KEYS
     const pepper = values.PAYMUX_PEPPER
     if (keys === undefined || pepper === undefined) {
-      return yield* Effect.fail(CliFailure.badInput(`the key file ${path} lacks PAYMUX_MASTER_KEYS or PAYMUX_PEPPER`, "restore it from a backup; without it stored secrets cannot be opened"))
+      return yield* Effect.fail(
+        CliFailure.badInput(
+          `the key file ${path} lacks PAYMUX_MASTER_KEYS or PAYMUX_PEPPER`,
+          "restore it from a backup; without it stored secrets cannot be opened"
+        )
+      )
     }
     return yield* Effect.mapError(fromText(keys, pepper), badKeys(path))
   })
@@ -143,21 +153,30 @@ const missing = (detail: string): KeyProvider.KeyProvider["Service"] => {
  * `KeyMismatch`, naming the key it was sealed with, instead of sealing with a new one.
  */
 const keyFile = (dbPath: string): Effect.Effect<{ provider: KeyProvider.KeyProvider["Service"]; source: Source }, CliFailure.CliFailure> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const path = pathFor(dbPath)
     // The database is looked at first: a first start creates the key file before the database,
     // so a database seen here has its key file visible by the next line, unless it is lost.
     const dbExists = exists(dbPath)
     if (existsSync(path)) return { provider: yield* readKeyFile(path), source: { _tag: "KeyFile", path, created: false } as Source }
     if (dbExists) {
-      return { provider: missing(`the key file ${path} of the existing database ${dbPath} is missing: restore it from a backup, or set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER`), source: { _tag: "Missing" } as Source }
+      return {
+        provider: missing(
+          `the key file ${path} of the existing database ${dbPath} is missing: restore it from a backup, or set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER`
+        ),
+        source: { _tag: "Missing" } as Source
+      }
     }
     // A key id unique to this key, so keys from different files are never confused.
     const keys = `local-${randomBytes(6).toString("hex")}:${Redacted.value(KeyProvider.generateKey())}`
     const pepper = Redacted.value(KeyProvider.generateKey())
     const created = yield* Effect.try({
       try: () => createExclusive(path, keyFileText(dbPath, keys, pepper)),
-      catch: (e) => CliFailure.storeUnavailable(`cannot create the key file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "check that the database directory exists and is writable, or set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER")
+      catch: (e) =>
+        CliFailure.storeUnavailable(
+          `cannot create the key file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+          "check that the database directory exists and is writable, or set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER"
+        )
     })
     return { provider: yield* readKeyFile(path), source: { _tag: "KeyFile", path, created } as Source }
   })
@@ -168,13 +187,20 @@ const keyFile = (dbPath: string): Effect.Effect<{ provider: KeyProvider.KeyProvi
  * @since 0.1.0
  * @category constructors
  */
-export const resolve = (target: { readonly kind: "sqlite-file"; readonly path: string } | { readonly kind: "memory" } | { readonly kind: "postgres" }): Effect.Effect<{ readonly provider: KeyProvider.KeyProvider["Service"]; readonly source: Source }, CliFailure.CliFailure> =>
-  Effect.gen(function*() {
+export const resolve = (
+  target: { readonly kind: "sqlite-file"; readonly path: string } | { readonly kind: "memory" } | { readonly kind: "postgres" }
+): Effect.Effect<{ readonly provider: KeyProvider.KeyProvider["Service"]; readonly source: Source }, CliFailure.CliFailure> =>
+  Effect.gen(function* () {
     const keys = process.env.PAYMUX_MASTER_KEYS
     const pepper = process.env.PAYMUX_PEPPER
     if (keys !== undefined && keys !== "") {
       if (pepper === undefined || pepper === "") {
-        return yield* Effect.fail(CliFailure.badInput("PAYMUX_MASTER_KEYS is set but PAYMUX_PEPPER is not", "set both, or neither to use the key file beside a SQLite database"))
+        return yield* Effect.fail(
+          CliFailure.badInput(
+            "PAYMUX_MASTER_KEYS is set but PAYMUX_PEPPER is not",
+            "set both, or neither to use the key file beside a SQLite database"
+          )
+        )
       }
       const provider = yield* Effect.mapError(fromText(keys, pepper), badKeys("PAYMUX_MASTER_KEYS/PAYMUX_PEPPER"))
       return { provider, source: { _tag: "Environment" } as Source }
@@ -185,7 +211,10 @@ export const resolve = (target: { readonly kind: "sqlite-file"; readonly path: s
       case "sqlite-file":
         return yield* keyFile(target.path)
       case "postgres":
-        return { provider: missing("no master key: set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to store or read secrets in PostgreSQL"), source: { _tag: "Missing" } as Source }
+        return {
+          provider: missing("no master key: set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to store or read secrets in PostgreSQL"),
+          source: { _tag: "Missing" } as Source
+        }
     }
   })
 

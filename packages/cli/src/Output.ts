@@ -38,7 +38,18 @@ export const make = (json: boolean): Output => ({
     const message = maskUrlPasswords(f.message)
     const hint = f.hint === undefined || f.hint === "" ? undefined : maskUrlPasswords(f.hint)
     return json
-      ? writeOut(toJson({ error: { tag: f.tag, ...(f.code === undefined ? {} : { code: f.code }), exitCode: f.exitCode, message, ...(hint ? { hint } : {}), ...(f.details === undefined ? {} : { details: f.details }) } }))
+      ? writeOut(
+          toJson({
+            error: {
+              tag: f.tag,
+              ...(f.code === undefined ? {} : { code: f.code }),
+              exitCode: f.exitCode,
+              message,
+              ...(hint ? { hint } : {}),
+              ...(f.details === undefined ? {} : { details: f.details })
+            }
+          })
+        )
       : writeErr(printable(`error: ${message}${hint ? `\nhint: ${hint}` : ""}`))
   }
 })
@@ -57,7 +68,7 @@ export const maskUrlPasswords = (text: string): string =>
 // raw, a stored string could move the cursor, recolour or forge lines of the operator's terminal.
 const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 const unsafeInValue = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
-const escape = (c: string): string => {
+const escapeChar = (c: string): string => {
   const code = c.charCodeAt(0)
   if (c === "\n") return "\\n"
   if (c === "\r") return "\\r"
@@ -72,7 +83,7 @@ const escape = (c: string): string => {
  * @since 0.1.0
  * @category formatting
  */
-export const printable = (text: string): string => text.replace(unsafe, escape)
+export const printable = (text: string): string => text.replace(unsafe, escapeChar)
 
 /**
  * One value on one line: like `printable`, and newlines are escaped too, so a stored string can
@@ -81,7 +92,7 @@ export const printable = (text: string): string => text.replace(unsafe, escape)
  * @since 0.1.0
  * @category formatting
  */
-export const printableValue = (text: string): string => text.replace(unsafeInValue, escape)
+export const printableValue = (text: string): string => text.replace(unsafeInValue, escapeChar)
 
 /**
  * JSON with two-space indentation; `Redacted` values serialise as `<redacted>`.
@@ -113,7 +124,9 @@ export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<Readon
  */
 export const fields = (entries: ReadonlyArray<readonly [string, unknown]>): string => {
   const width = Math.max(...entries.map(([k]) => k.length))
-  return entries.map(([k, v]) => `${(k + ":").padEnd(width + 1)} ${v === undefined || v === "" ? "-" : printableValue(String(v))}`).join("\n")
+  return entries
+    .map(([k, v]) => `${(k + ":").padEnd(width + 1)} ${v === undefined || v === "" ? "-" : printableValue(String(v))}`)
+    .join("\n")
 }
 
 /**

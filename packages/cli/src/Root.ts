@@ -66,7 +66,9 @@ export interface Context {
  * @category getters
  */
 export const dbTarget = (flag: Option.Option<string>): string =>
-  Option.getOrElse(flag, () => process.env.PAYMUX_DB !== undefined && process.env.PAYMUX_DB !== "" ? process.env.PAYMUX_DB : "./paymux.db")
+  Option.getOrElse(flag, () =>
+    process.env.PAYMUX_DB !== undefined && process.env.PAYMUX_DB !== "" ? process.env.PAYMUX_DB : "./paymux.db"
+  )
 
 /**
  * Runs a handler body with the shared settings; any failure is printed (text or JSON) and ends
@@ -76,7 +78,7 @@ export const dbTarget = (flag: Option.Option<string>): string =>
  * @category combinators
  */
 export const action = <E, R>(body: (ctx: Context) => Effect.Effect<void, E, R>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const flags = yield* root
     const ctx: Context = { out: Output.make(flags.json), db: dbTarget(flags.db) }
     return yield* body(ctx).pipe(

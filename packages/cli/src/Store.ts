@@ -75,23 +75,30 @@ export const ofMerchant = <A, E, R>(merchant: string, program: Effect.Effect<A, 
  * @since 0.1.0
  * @category layers
  */
-export const layer = (target: Target, options: { readonly announceKeyFile?: boolean | undefined } = {}): Layer.Layer<AdminServices.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
-  Layer.unwrap(Effect.gen(function*() {
-    if (target.kind === "sqlite-file") yield* checkSqliteFile(target.path)
-    // Loaded here, not at startup: only store-backed commands need the store and admin modules.
-    const [KeyFile, { ResolverCache }] = yield* Effect.all([Effect.promise(() => import("./KeyFile.ts")), loadAdmin])
-    const keys = yield* KeyFile.resolve(target)
-    if (keys.source._tag === "KeyFile" && keys.source.created && options.announceKeyFile !== false) {
-      yield* Effect.sync(() => process.stderr.write(`note: created the key file ${keys.source._tag === "KeyFile" ? keys.source.path : ""} (mode 0600); back it up with the database\n`))
-    }
-    const store = target.kind === "postgres"
-      ? (yield* Effect.promise(() => import("./internal/postgres.ts"))).layer(target.url)
-      : (yield* Effect.promise(() => import("./internal/sqlite.ts"))).layer(target.kind === "memory" ? ":memory:" : target.path)
-    return store.pipe(
-      Layer.provideMerge(KeyFile.layer(keys.provider)),
-      Layer.merge(ResolverCache.layer())
-    )
-  }))
+export const layer = (
+  target: Target,
+  options: { readonly announceKeyFile?: boolean | undefined } = {}
+): Layer.Layer<AdminServices.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
+  Layer.unwrap(
+    Effect.gen(function* () {
+      if (target.kind === "sqlite-file") yield* checkSqliteFile(target.path)
+      // Loaded here, not at startup: only store-backed commands need the store and admin modules.
+      const [KeyFile, { ResolverCache }] = yield* Effect.all([Effect.promise(() => import("./KeyFile.ts")), loadAdmin])
+      const keys = yield* KeyFile.resolve(target)
+      if (keys.source._tag === "KeyFile" && keys.source.created && options.announceKeyFile !== false) {
+        yield* Effect.sync(() =>
+          process.stderr.write(
+            `note: created the key file ${keys.source._tag === "KeyFile" ? keys.source.path : ""} (mode 0600); back it up with the database\n`
+          )
+        )
+      }
+      const store =
+        target.kind === "postgres"
+          ? (yield* Effect.promise(() => import("./internal/postgres.ts"))).layer(target.url)
+          : (yield* Effect.promise(() => import("./internal/sqlite.ts"))).layer(target.kind === "memory" ? ":memory:" : target.path)
+      return store.pipe(Layer.provideMerge(KeyFile.layer(keys.provider)), Layer.merge(ResolverCache.layer()))
+    })
+  )
 
 const loadAdmin = Effect.promise(() => import("@paymux/admin"))
 
@@ -106,7 +113,13 @@ const sqliteHeader = "SQLite format 3\0"
  */
 export const checkSqliteFile = (path: string): Effect.Effect<void, CliFailure.CliFailure> =>
   Effect.suspend(() => {
-    const unusable = (why: string) => Effect.fail(CliFailure.storeUnavailable(`--db ${path} ${why}`, "give the path of a SQLite database file, or of a new file in an existing folder"))
+    const unusable = (why: string) =>
+      Effect.fail(
+        CliFailure.storeUnavailable(
+          `--db ${path} ${why}`,
+          "give the path of a SQLite database file, or of a new file in an existing folder"
+        )
+      )
     let stats: Stats
     try {
       stats = statSync(path)
@@ -147,7 +160,9 @@ export const withStore = <A, E>(
       program.pipe(
         AdminContext.withActor({ kind: "cli", id: actorName() }),
         Effect.provide(layer(target, { announceKeyFile: ctx.announceKeyFile }))
-      )))
+      )
+    )
+  )
 
 const actorName = (): string => {
   try {

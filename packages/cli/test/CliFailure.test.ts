@@ -55,6 +55,11 @@ describe("one error table for the facade, HTTP and the CLI", () => {
   it("the binary's JSON error carries the table's code next to the exit code", async () => {
     const run = await paymux(["--db", ":memory:", "--json", "merchant", "show", "imp00000001"])
     expect(run.code).toBe(1)
-    expect(run.json().error).toMatchObject({ tag: "NotFound", code: "not-found", exitCode: 1, hint: "list what exists with: paymux merchant list" })
+    expect(run.json().error).toMatchObject({
+      tag: "NotFound",
+      code: "not-found",
+      exitCode: 1,
+      hint: "list what exists with: paymux merchant list"
+    })
   })
 })

@@ -6,12 +6,27 @@ import { expectExit, paymux, tempDir } from "./support/paymux.ts"
 
 // The credential values DemoSteps passes in (kept in sync by hand: the test must not import the
 // code under test to learn what it must not print).
-const demoSecrets = ["demo-kcp-site-key-0001", "live_sk_demo_secret_0001", "naver-demo-client-secret-0001", "nice-demo-merchant-key-a", "nice-demo-merchant-key-b"]
+const demoSecrets = [
+  "demo-kcp-site-key-0001",
+  "live_sk_demo_secret_0001",
+  "naver-demo-client-secret-0001",
+  "nice-demo-merchant-key-a",
+  "nice-demo-merchant-key-b"
+]
 
 describe("paymux demo", () => {
   it("runs every step to completion and prints no secret", async () => {
     const r = expectExit(await paymux(["demo"]), 0)
-    for (const step of ["[1/8]", "[8/8]", "test-mid-required", "fell back", "no channel:", "signature verified", "old secret refused", "Done in"]) {
+    for (const step of [
+      "[1/8]",
+      "[8/8]",
+      "test-mid-required",
+      "fell back",
+      "no channel:",
+      "signature verified",
+      "old secret refused",
+      "Done in"
+    ]) {
       expect(r.stdout).toContain(step)
     }
     for (const s of demoSecrets) expect(r.stdout + r.stderr).not.toContain(s)

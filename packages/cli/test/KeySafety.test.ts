@@ -36,7 +36,27 @@ const keyFileValues = (path: string) => {
 }
 
 const channelAdd = (db: string, mid: string, secret: string) =>
-  paymux(["--db", db, "channel", "add", "-m", "imp00000002", "--mode", "live", "--pg", "kcp", "--mid", mid, "--type", "window.general", "--methods", "card", "--cred", `site_key=${secret}`, "--json"])
+  paymux([
+    "--db",
+    db,
+    "channel",
+    "add",
+    "-m",
+    "imp00000002",
+    "--mode",
+    "live",
+    "--pg",
+    "kcp",
+    "--mid",
+    mid,
+    "--type",
+    "window.general",
+    "--methods",
+    "card",
+    "--cred",
+    `site_key=${secret}`,
+    "--json"
+  ])
 
 describe("key file: created only with a new database", () => {
   it("H2: with the key file moved away, every command fails with exit 3 naming the key, writes nothing and creates no key; restored, everything works", async () => {
@@ -45,14 +65,34 @@ describe("key file: created only with a new database", () => {
     const keyPath = `${db}.key`
     expectExit(await paymux(["--db", db, "merchant", "create", "--name", "K", "--code", "imp00000002"]), 0)
     const first = expectExit(await channelAdd(db, "AB100", "S1secret"), 0).json<{ key: string }>()
-    const issued = expectExit(await paymux(["--db", db, "apikey", "issue", "-m", "imp00000002", "--name", "a", "--json"]), 0).json<{ id: string; secret: string }>()
+    const issued = expectExit(await paymux(["--db", db, "apikey", "issue", "-m", "imp00000002", "--name", "a", "--json"]), 0).json<{
+      id: string
+      secret: string
+    }>()
     const { id, key, pepper } = keyFileValues(keyPath)
     expect(id).toMatch(/^local-[0-9a-f]{12}$/)
     renameSync(keyPath, join(dir, "elsewhere.key"))
     const before = rows(db)
 
     for (const args of [
-      ["channel", "add", "-m", "imp00000002", "--mode", "live", "--pg", "kcp", "--mid", "AB101", "--type", "window.general", "--methods", "card", "--cred", "site_key=S2secret"],
+      [
+        "channel",
+        "add",
+        "-m",
+        "imp00000002",
+        "--mode",
+        "live",
+        "--pg",
+        "kcp",
+        "--mid",
+        "AB101",
+        "--type",
+        "window.general",
+        "--methods",
+        "card",
+        "--cred",
+        "site_key=S2secret"
+      ],
       ["channel", "show", "-m", "imp00000002", first.key],
       ["channel", "list", "-m", "imp00000002"],
       ["merchant", "create", "--name", "Later", "--code", "imp00000003"],
@@ -71,7 +111,9 @@ describe("key file: created only with a new database", () => {
 
     renameSync(join(dir, "elsewhere.key"), keyPath)
     expectExit(await channelAdd(db, "AB101", "S2secret"), 0)
-    const listed = expectExit(await paymux(["--db", db, "channel", "list", "-m", "imp00000002", "--json"]), 0).json<Array<{ mid: string }>>()
+    const listed = expectExit(await paymux(["--db", db, "channel", "list", "-m", "imp00000002", "--json"]), 0).json<
+      Array<{ mid: string }>
+    >()
     expect(listed.map((c) => c.mid)).toEqual(["AB100", "AB101"])
     expectExit(await paymux(["--db", db, "apikey", "verify", issued.id, "--secret", issued.secret]), 0)
   })
@@ -111,7 +153,29 @@ describe("key file: created only with a new database", () => {
       const merchants = expectExit(await paymux(["--db", db, "merchant", "list", "--json"]), 0).json<Array<{ code: string }>>()
       expect(merchants).toHaveLength(6)
       // The one key file is the key the database recorded: secrets seal and open.
-      expectExit(await paymux(["--db", db, "channel", "add", "-m", merchants[0]!.code, "--mode", "live", "--pg", "kcp", "--mid", "AB1", "--type", "window.general", "--methods", "card", "--cred", "site_key=S1secret"]), 0)
+      expectExit(
+        await paymux([
+          "--db",
+          db,
+          "channel",
+          "add",
+          "-m",
+          merchants[0]!.code,
+          "--mode",
+          "live",
+          "--pg",
+          "kcp",
+          "--mid",
+          "AB1",
+          "--type",
+          "window.general",
+          "--methods",
+          "card",
+          "--cred",
+          "site_key=S1secret"
+        ]),
+        0
+      )
       expectExit(await paymux(["--db", db, "channel", "list", "-m", merchants[0]!.code]), 0)
     }
   }, 240_000)
@@ -137,12 +201,19 @@ describe("KeyFile.createExclusive", () => {
         const text = `racer ${i}\n${"x".repeat(64 * 1024)}\n`
         const child = spawn(process.execPath, ["--import", tsx, "--conditions=@paymux/source", script, path, text, go])
         let out = ""
-        const ready = new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => {
-          out += d.toString("utf8")
-          if (out.startsWith("ready\n")) resolve()
-        }))
+        const ready = new Promise<void>((resolve) =>
+          child.stdout.on("data", (d: Buffer) => {
+            out += d.toString("utf8")
+            if (out.startsWith("ready\n")) resolve()
+          })
+        )
         const done = new Promise<{ created: boolean; text: string }>((resolve, reject) =>
-          child.on("close", (code) => code === 0 ? resolve({ created: (JSON.parse(out.slice(6)) as { created: boolean }).created, text }) : reject(new Error(`racer exit ${code}`))))
+          child.on("close", (code) =>
+            code === 0
+              ? resolve({ created: (JSON.parse(out.slice(6)) as { created: boolean }).created, text })
+              : reject(new Error(`racer exit ${code}`))
+          )
+        )
         return { ready, done }
       })
       await Promise.all(racers.map((r) => r.ready))

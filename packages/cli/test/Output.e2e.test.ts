@@ -17,7 +17,8 @@ const env = keyEnv()
 const bigMerchant = "imp00000011"
 const db = join(dir, "small.db")
 const m = "imp00000012"
-const run = (args: ReadonlyArray<string>, input?: string) => paymux(["--db", db, ...args], { env, ...(input === undefined ? {} : { input }) })
+const run = (args: ReadonlyArray<string>, input?: string) =>
+  paymux(["--db", db, ...args], { env, ...(input === undefined ? {} : { input }) })
 
 /** `sh -c script` with the built binary as $P; stdout/stderr of the shell. */
 const shell = (script: string) =>
@@ -56,7 +57,22 @@ describe("paymux parse errors and secrets (M6, L5, L8)", () => {
   })
 
   it("a malformed --cred names the flag, never the value, as JSON with --json", async () => {
-    const args = ["channel", "add", "-m", m, "--mode", "test", "--pg", "kcp", "--type", "window.general", "--methods", "card", "--cred", "site_key:SUPERSECRET2"]
+    const args = [
+      "channel",
+      "add",
+      "-m",
+      m,
+      "--mode",
+      "test",
+      "--pg",
+      "kcp",
+      "--type",
+      "window.general",
+      "--methods",
+      "card",
+      "--cred",
+      "site_key:SUPERSECRET2"
+    ]
     const asJson = expectExit(await run([...args, "--json"]), 2)
     expect(asJson.json().error).toMatchObject({ tag: "BadInput", exitCode: 2 })
     expect(asJson.json().error.message).toContain("--cred")
@@ -67,7 +83,12 @@ describe("paymux parse errors and secrets (M6, L5, L8)", () => {
   })
 
   it("any command-line error is one JSON document on stdout with --json (exit 2)", async () => {
-    for (const args of [["whitelist", "check", "--bogus", "1.1.1.1", "--json"], ["pg", "show", "--json"], ["nonsense", "--json"], ["webhook", "history", "-m", m, "--limit", "0", "--json"]]) {
+    for (const args of [
+      ["whitelist", "check", "--bogus", "1.1.1.1", "--json"],
+      ["pg", "show", "--json"],
+      ["nonsense", "--json"],
+      ["webhook", "history", "-m", m, "--limit", "0", "--json"]
+    ]) {
       const r = expectExit(await paymux(args), 2)
       expect(r.json().error).toMatchObject({ exitCode: 2 })
     }
@@ -77,7 +98,27 @@ describe("paymux parse errors and secrets (M6, L5, L8)", () => {
     const file = join(dir, "kcp.cred")
     writeFileSync(file, "# KCP test credential\nsite_key=FILESECRET1\n", { mode: 0o600 })
     const add = (extra: ReadonlyArray<string>, input?: string) =>
-      run(["channel", "add", "-m", m, "--mode", "live", "--pg", "kcp", "--mid", `L${extra.length}${input === undefined ? "F" : "S"}`, "--type", "window.general", "--methods", "card", ...extra, "--json"], input)
+      run(
+        [
+          "channel",
+          "add",
+          "-m",
+          m,
+          "--mode",
+          "live",
+          "--pg",
+          "kcp",
+          "--mid",
+          `L${extra.length}${input === undefined ? "F" : "S"}`,
+          "--type",
+          "window.general",
+          "--methods",
+          "card",
+          ...extra,
+          "--json"
+        ],
+        input
+      )
     const fromFile = expectExit(await add(["--cred-file", file]), 0).json()
     expect(fromFile.credentials.site_key).not.toContain("FILESECRET1")
     expect(Object.keys(fromFile.credentials)).toContain("site_key")
@@ -94,7 +135,10 @@ describe("paymux parse errors and secrets (M6, L5, L8)", () => {
 
   it("masks the password of a URL in error messages", async () => {
     const r = expectExit(await run(["webhook", "set", "-m", m, "--mode", "live", "--url", "https://a:SUPERSECRETPW@example.com/"]), 2)
-    const j = expectExit(await run(["webhook", "set", "-m", m, "--mode", "live", "--url", "https://a:SUPERSECRETPW@example.com/", "--json"]), 2)
+    const j = expectExit(
+      await run(["webhook", "set", "-m", m, "--mode", "live", "--url", "https://a:SUPERSECRETPW@example.com/", "--json"]),
+      2
+    )
     expect(r.stderr + j.stdout).not.toContain("SUPERSECRETPW")
     expect(r.stderr).toContain("***")
   })
@@ -123,7 +167,12 @@ describe("paymux text output is safe and total (M4, M5)", () => {
 
 describe("paymux exit codes (L4)", () => {
   it("list commands of an unknown merchant are not found (exit 1)", async () => {
-    for (const list of [["apikey", "list"], ["group", "list"], ["webhook", "history"], ["submerchant", "list"]]) {
+    for (const list of [
+      ["apikey", "list"],
+      ["group", "list"],
+      ["webhook", "history"],
+      ["submerchant", "list"]
+    ]) {
       expectExit(await run([...list, "-m", "imp99999999"]), 1)
     }
   })

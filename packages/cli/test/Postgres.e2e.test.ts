@@ -16,11 +16,11 @@ const url = StoreSuite.requireDatabase("PAYMUX_TEST_PG_URL", "paymux CLI Postgre
 
 const admin = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
   Effect.runPromise(
-    Effect.scoped(Effect.gen(function*() {
-      return yield* f(yield* SqlClient.SqlClient)
-    })).pipe(
-      Effect.provide(PgClient.layer({ url: Redacted.make(url!) }))
-    ) as Effect.Effect<A, unknown, never>
+    Effect.scoped(
+      Effect.gen(function* () {
+        return yield* f(yield* SqlClient.SqlClient)
+      })
+    ).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(url!) }))) as Effect.Effect<A, unknown, never>
   )
 
 const keysEnv = {

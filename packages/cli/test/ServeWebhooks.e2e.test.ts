@@ -31,9 +31,15 @@ afterAll(() => new Promise<void>((resolve) => internal.close(() => resolve())))
 /** Starts `paymux serve` on a fresh database with one merchant and API key; returns a test send's answer. */
 const testSendThroughServer = async (flags: ReadonlyArray<string>): Promise<{ status: number; body: Record<string, unknown> }> => {
   const db = join(tempDir(), `serve-webhooks-${++servers}.db`)
-  const merchant = expectExit(await paymux(["--db", db, "merchant", "create", "--name", "Tenant", "--json"]), 0).json<{ code: string }>().code
-  const key = expectExit(await paymux(["--db", db, "apikey", "issue", "--merchant", merchant, "--name", "t", "--json"]), 0).json<{ id: string; secret: string }>()
-  const child = spawn(process.execPath, [bin, "--db", db, "serve", "--port", "0", "--json", ...flags], { stdio: ["ignore", "pipe", "pipe"] })
+  const merchant = expectExit(await paymux(["--db", db, "merchant", "create", "--name", "Tenant", "--json"]), 0).json<{ code: string }>()
+    .code
+  const key = expectExit(await paymux(["--db", db, "apikey", "issue", "--merchant", merchant, "--name", "t", "--json"]), 0).json<{
+    id: string
+    secret: string
+  }>()
+  const child = spawn(process.execPath, [bin, "--db", db, "serve", "--port", "0", "--json", ...flags], {
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   try {
     let out = ""
     const base = await new Promise<string>((resolve, reject) => {
@@ -41,15 +47,21 @@ const testSendThroughServer = async (flags: ReadonlyArray<string>): Promise<{ st
         out += d.toString("utf8")
         try {
           resolve(JSON.parse(out).url)
-        } catch { /* not complete yet */ }
+        } catch {
+          /* not complete yet */
+        }
       })
       child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)))
     })
     const headers = { authorization: `Bearer ${key.id}.${key.secret}`, "content-type": "application/json" }
-    const set = await fetch(`${base}/merchants/${merchant}/webhooks/test`, { method: "PUT", headers, body: JSON.stringify({ url: internalUrl }) })
+    const set = await fetch(`${base}/merchants/${merchant}/webhooks/test`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ url: internalUrl })
+    })
     expect(set.status).toBe(200)
     const sent = await fetch(`${base}/merchants/${merchant}/webhooks/test/test`, { method: "POST", headers })
-    return { status: sent.status, body: await sent.json() as Record<string, unknown> }
+    return { status: sent.status, body: (await sent.json()) as Record<string, unknown> }
   } finally {
     const exited = new Promise((resolve) => child.on("exit", resolve))
     child.kill("SIGINT")

@@ -23,7 +23,8 @@ const expectedSignature = (id: string, ts: number) =>
 describe("paymux (no store)", () => {
   it("prints help and the version with exit 0", async () => {
     const help = expectExit(await paymux(["--help"]), 0)
-    for (const group of ["merchant", "channel", "resolve", "webhook", "whitelist", "apikey", "pg", "demo"]) expect(help.stdout).toContain(group)
+    for (const group of ["merchant", "channel", "resolve", "webhook", "whitelist", "apikey", "pg", "demo"])
+      expect(help.stdout).toContain(group)
     expect(expectExit(await paymux(["--version"]), 0).stdout.trim()).toBe(`paymux v${packageVersion}`)
   })
 
@@ -41,7 +42,10 @@ describe("paymux (no store)", () => {
   })
 
   it("whitelist normalize aggregates and canonicalises", async () => {
-    const r = expectExit(await paymux(["whitelist", "normalize", "10.0.1.0/24", "10.0.0.0/24", "10.0.0.7", "2001:DB8::/33", "2001:db8:8000::/33", "--json"]), 0)
+    const r = expectExit(
+      await paymux(["whitelist", "normalize", "10.0.1.0/24", "10.0.0.0/24", "10.0.0.7", "2001:DB8::/33", "2001:db8:8000::/33", "--json"]),
+      0
+    )
     expect(r.json().aggregated).toEqual(["10.0.0.0/23", "2001:db8::/32"])
     const text = expectExit(await paymux(["whitelist", "normalize", "10.0.1.0/24", "10.0.0.0/24"]), 0)
     expect(text.stdout).toContain("10.0.0.0/23")
@@ -59,7 +63,10 @@ describe("paymux (no store)", () => {
   })
 
   it("whitelist check --cidr: allowed 0, denied 1, not an address 2", async () => {
-    const allowed = expectExit(await paymux(["whitelist", "check", "--cidr", "203.0.113.0/24", "--cidr", "2001:db8::/32", "::ffff:203.0.113.9", "--json"]), 0)
+    const allowed = expectExit(
+      await paymux(["whitelist", "check", "--cidr", "203.0.113.0/24", "--cidr", "2001:db8::/32", "::ffff:203.0.113.9", "--json"]),
+      0
+    )
     expect(allowed.json()).toMatchObject({ allowed: true, rule: { cidr: "203.0.113.0/24" } })
     const denied = expectExit(await paymux(["whitelist", "check", "--cidr", "203.0.113.0/24", "198.51.100.1"]), 1)
     expect(denied.stdout).toContain("denied")
@@ -68,22 +75,49 @@ describe("paymux (no store)", () => {
   })
 
   it("webhook sign matches an independently computed HMAC", async () => {
-    const r = expectExit(await paymux(["webhook", "sign", "--secret", secret, "--id", "msg_1", "--timestamp", "1700000000", bodyFile, "--json"]), 0)
-    expect(r.json()).toEqual({ "webhook-id": "msg_1", "webhook-timestamp": "1700000000", "webhook-signature": expectedSignature("msg_1", 1700000000) })
-    const fromEnv = expectExit(await paymux(["webhook", "sign", "--id", "msg_1", "--timestamp", "1700000000", bodyFile], { env: { PAYMUX_WEBHOOK_SECRET: secret } }), 0)
+    const r = expectExit(
+      await paymux(["webhook", "sign", "--secret", secret, "--id", "msg_1", "--timestamp", "1700000000", bodyFile, "--json"]),
+      0
+    )
+    expect(r.json()).toEqual({
+      "webhook-id": "msg_1",
+      "webhook-timestamp": "1700000000",
+      "webhook-signature": expectedSignature("msg_1", 1700000000)
+    })
+    const fromEnv = expectExit(
+      await paymux(["webhook", "sign", "--id", "msg_1", "--timestamp", "1700000000", bodyFile], { env: { PAYMUX_WEBHOOK_SECRET: secret } }),
+      0
+    )
     expect(fromEnv.stdout).toContain(expectedSignature("msg_1", 1700000000))
   })
 
   it("webhook verify: valid 0, tampered or stale 1, malformed secret 2", async () => {
     const ts = Math.floor(Date.now() / 1000)
-    const headers = ["--header", "webhook-id=msg_2", "--header", `webhook-timestamp=${ts}`, "--header", `webhook-signature=${expectedSignature("msg_2", ts)}`]
+    const headers = [
+      "--header",
+      "webhook-id=msg_2",
+      "--header",
+      `webhook-timestamp=${ts}`,
+      "--header",
+      `webhook-signature=${expectedSignature("msg_2", ts)}`
+    ]
     const env = { PAYMUX_WEBHOOK_SECRET: secret }
-    expect(expectExit(await paymux(["webhook", "verify", ...headers, bodyFile, "--json"], { env }), 0).json()).toMatchObject({ valid: true, id: "msg_2" })
+    expect(expectExit(await paymux(["webhook", "verify", ...headers, bodyFile, "--json"], { env }), 0).json()).toMatchObject({
+      valid: true,
+      id: "msg_2"
+    })
     const tampered = join(tempDir(), "tampered.json")
     writeFileSync(tampered, body.replace("pay_1", "pay_2"))
-    expect(expectExit(await paymux(["webhook", "verify", ...headers, tampered, "--json"], { env }), 1).json()).toMatchObject({ valid: false, reason: "NoMatchingSignature" })
-    expect(expectExit(await paymux(["webhook", "verify", ...headers, "--now", String(ts + 3600), bodyFile, "--json"], { env }), 1).json()).toMatchObject({ reason: "TimestampTooOld" })
-    expect(expectExit(await paymux(["webhook", "verify", "--header", "webhook-id=msg_2", bodyFile, "--json"], { env }), 1).json()).toMatchObject({ reason: "MissingHeaders" })
+    expect(expectExit(await paymux(["webhook", "verify", ...headers, tampered, "--json"], { env }), 1).json()).toMatchObject({
+      valid: false,
+      reason: "NoMatchingSignature"
+    })
+    expect(
+      expectExit(await paymux(["webhook", "verify", ...headers, "--now", String(ts + 3600), bodyFile, "--json"], { env }), 1).json()
+    ).toMatchObject({ reason: "TimestampTooOld" })
+    expect(
+      expectExit(await paymux(["webhook", "verify", "--header", "webhook-id=msg_2", bodyFile, "--json"], { env }), 1).json()
+    ).toMatchObject({ reason: "MissingHeaders" })
     expectExit(await paymux(["webhook", "verify", ...headers, bodyFile], { env: { PAYMUX_WEBHOOK_SECRET: "whsec_short" } }), 2)
     expectExit(await paymux(["webhook", "verify", ...headers, join(tempDir(), "missing.json")], { env }), 2)
     expectExit(await paymux(["webhook", "sign", "--id", "msg_3", bodyFile]), 2)

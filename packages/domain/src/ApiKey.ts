@@ -80,10 +80,10 @@ export const make = (input: {
       key.expiresAt === undefined
         ? Result.succeed(key)
         : key.expiresAt <= key.createdAt
-        ? Result.fail(new RuleViolation({ rule: "expiry-in-past", detail: "an API key must expire after it is issued" }))
-        : key.expiresAt - key.createdAt > maxLifetimeMillis
-        ? Result.fail(new RuleViolation({ rule: "expiry-too-far", detail: "an API key expires at most 10 years after it is issued" }))
-        : Result.succeed(key)
+          ? Result.fail(new RuleViolation({ rule: "expiry-in-past", detail: "an API key must expire after it is issued" }))
+          : key.expiresAt - key.createdAt > maxLifetimeMillis
+            ? Result.fail(new RuleViolation({ rule: "expiry-too-far", detail: "an API key expires at most 10 years after it is issued" }))
+            : Result.succeed(key)
   )
 
 /**

@@ -64,30 +64,43 @@ export const make = (
   },
   channels: ReadonlyArray<PaymentChannel>
 ): Result.Result<ChannelGroup, DomainError> =>
-  Result.gen(function*() {
+  Result.gen(function* () {
     const group = yield* decode({ ...input, version: 0 })
     const n = group.members.length
     if (n < 1 || n > maxMembers) {
-      return yield* Result.fail(new InvalidInput({ field: "members", value: `${n} channels`, rule: `a group has 1 to ${maxMembers} channels` }))
+      return yield* Result.fail(
+        new InvalidInput({ field: "members", value: `${n} channels`, rule: `a group has 1 to ${maxMembers} channels` })
+      )
     }
     if (new Set(group.members.map((m) => m.channel)).size !== n) {
       return yield* Result.fail(new RuleViolation({ rule: "duplicate-member", detail: "a channel appears twice in the group" }))
     }
     const total = group.members.reduce((sum, m) => sum + m.weight, 0)
     if (total !== 100) {
-      return yield* Result.fail(new InvalidInput({ field: "members.weight", value: String(total), rule: "weights must sum to exactly 100" }))
+      return yield* Result.fail(
+        new InvalidInput({ field: "members.weight", value: String(total), rule: "weights must sum to exactly 100" })
+      )
     }
     const byKey = new Map(channels.map((c) => [c.key, c]))
     for (const member of group.members) {
       const channel = byKey.get(member.channel)
       if (channel === undefined || channel.merchant !== group.merchant) {
-        return yield* Result.fail(new RuleViolation({ rule: "unknown-channel", detail: `channel ${member.channel} is not a channel of ${group.merchant}` }))
+        return yield* Result.fail(
+          new RuleViolation({ rule: "unknown-channel", detail: `channel ${member.channel} is not a channel of ${group.merchant}` })
+        )
       }
       if (channel.mode !== group.mode) {
-        return yield* Result.fail(new RuleViolation({ rule: "mode-mismatch", detail: `channel ${member.channel} is a ${channel.mode} channel; the group is ${group.mode}` }))
+        return yield* Result.fail(
+          new RuleViolation({
+            rule: "mode-mismatch",
+            detail: `channel ${member.channel} is a ${channel.mode} channel; the group is ${group.mode}`
+          })
+        )
       }
       if (channel.purpose !== "payment") {
-        return yield* Result.fail(new RuleViolation({ rule: "not-payment", detail: `channel ${member.channel} is for identity verification` }))
+        return yield* Result.fail(
+          new RuleViolation({ rule: "not-payment", detail: `channel ${member.channel} is for identity verification` })
+        )
       }
     }
     return group

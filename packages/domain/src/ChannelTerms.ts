@@ -84,7 +84,11 @@ export type TaxType = typeof TaxType.Type
  * @category schemas
  */
 export const PayMethod = Schema.String.pipe(
-  Schema.check(Schema.makeFilter((s: string) => /^[a-z][a-z0-9_]{0,31}$/.test(s) || "a pay method is a lower-case word such as card, trans, vbank or kakaopay")),
+  Schema.check(
+    Schema.makeFilter(
+      (s: string) => /^[a-z][a-z0-9_]{0,31}$/.test(s) || "a pay method is a lower-case word such as card, trans, vbank or kakaopay"
+    )
+  ),
   Schema.brand("@paymux/PayMethod")
 )
 /** @since 0.1.0 @category models */

@@ -22,8 +22,7 @@ export type Credentials = typeof Credentials.Type
 /** @since 0.1.0 @category constants */
 export const maxValueLength = 512
 
-const invalid = (name: string, value: string, rule: string): InvalidInput =>
-  new InvalidInput({ field: `credentials.${name}`, value, rule })
+const invalid = (name: string, value: string, rule: string): InvalidInput => new InvalidInput({ field: `credentials.${name}`, value, rule })
 
 /**
  * Checks raw credential values against a PG's fields for one payment type. Unknown fields,

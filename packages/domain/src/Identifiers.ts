@@ -8,8 +8,7 @@ import { Effect, Random, Result, Schema } from "effect"
 import type { InvalidInput } from "./DomainError.ts"
 import { decodeWith } from "./internal/decode.ts"
 
-const rule = (pattern: RegExp, description: string) =>
-  Schema.makeFilter((s: string) => pattern.test(s) || description)
+const rule = (pattern: RegExp, description: string) => Schema.makeFilter((s: string) => pattern.test(s) || description)
 
 /**
  * A merchant code: `imp` followed by 8 digits (`imp12345678`).
@@ -18,7 +17,7 @@ const rule = (pattern: RegExp, description: string) =>
  * @category schemas
  */
 export const MerchantCode = Schema.String.pipe(
-  Schema.check(rule(/^imp[0-9]{8}$/, "a merchant code is \"imp\" followed by 8 digits, e.g. imp12345678")),
+  Schema.check(rule(/^imp[0-9]{8}$/, 'a merchant code is "imp" followed by 8 digits, e.g. imp12345678')),
   Schema.brand("@paymux/MerchantCode")
 )
 /** @since 0.1.0 @category models */
@@ -47,7 +46,7 @@ const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
  * @category schemas
  */
 export const ChannelKey = Schema.String.pipe(
-  Schema.check(rule(new RegExp(`^channel-key-${uuid}$`), "a channel key is \"channel-key-\" followed by a lower-case UUID")),
+  Schema.check(rule(new RegExp(`^channel-key-${uuid}$`), 'a channel key is "channel-key-" followed by a lower-case UUID')),
   Schema.brand("@paymux/ChannelKey")
 )
 /** @since 0.1.0 @category models */
@@ -60,7 +59,7 @@ export type ChannelKey = typeof ChannelKey.Type
  * @category schemas
  */
 export const ChannelGroupId = Schema.String.pipe(
-  Schema.check(rule(new RegExp(`^channel-group-${uuid}$`), "a channel group id is \"channel-group-\" followed by a lower-case UUID")),
+  Schema.check(rule(new RegExp(`^channel-group-${uuid}$`), 'a channel group id is "channel-group-" followed by a lower-case UUID')),
   Schema.brand("@paymux/ChannelGroupId")
 )
 /** @since 0.1.0 @category models */
@@ -74,7 +73,7 @@ export type ChannelGroupId = typeof ChannelGroupId.Type
  * @category schemas
  */
 export const ApiKeyId = Schema.String.pipe(
-  Schema.check(rule(/^ak_[0-9a-z]{24}$/, "an API key id is \"ak_\" followed by 24 lower-case letters or digits")),
+  Schema.check(rule(/^ak_[0-9a-z]{24}$/, 'an API key id is "ak_" followed by 24 lower-case letters or digits')),
   Schema.brand("@paymux/ApiKeyId")
 )
 /** @since 0.1.0 @category models */
@@ -144,8 +143,12 @@ const randomUuid: Effect.Effect<string> = Effect.map(randomChars(hex, 32), (h) =
 /** @since 0.1.0 @category constructors */
 export const generateChannelKey: Effect.Effect<ChannelKey> = Effect.map(randomUuid, (u) => ChannelKey.make(`channel-key-${u}`))
 /** @since 0.1.0 @category constructors */
-export const generateChannelGroupId: Effect.Effect<ChannelGroupId> = Effect.map(randomUuid, (u) => ChannelGroupId.make(`channel-group-${u}`))
+export const generateChannelGroupId: Effect.Effect<ChannelGroupId> = Effect.map(randomUuid, (u) =>
+  ChannelGroupId.make(`channel-group-${u}`)
+)
 /** @since 0.1.0 @category constructors */
 export const generateApiKeyId: Effect.Effect<ApiKeyId> = Effect.map(randomChars(alnum, 24), (s) => ApiKeyId.make(`ak_${s}`))
 /** @since 0.1.0 @category constructors */
-export const generateMerchantCode: Effect.Effect<MerchantCode> = Effect.map(randomChars("0123456789", 8), (s) => MerchantCode.make(`imp${s}`))
+export const generateMerchantCode: Effect.Effect<MerchantCode> = Effect.map(randomChars("0123456789", 8), (s) =>
+  MerchantCode.make(`imp${s}`)
+)

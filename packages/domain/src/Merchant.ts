@@ -54,7 +54,14 @@ export const make = (input: {
   readonly policy?: DefaultChannelPolicy
   readonly createdAt: number
 }): Result.Result<Merchant, InvalidInput> =>
-  decode({ code: input.code, name: input.name, policy: input.policy ?? "fallback", defaultChannels: {}, createdAt: input.createdAt, version: 0 })
+  decode({
+    code: input.code,
+    name: input.name,
+    policy: input.policy ?? "fallback",
+    defaultChannels: {},
+    createdAt: input.createdAt,
+    version: 0
+  })
 
 /**
  * Renames a merchant.
@@ -62,8 +69,7 @@ export const make = (input: {
  * @since 0.1.0
  * @category combinators
  */
-export const rename = (merchant: Merchant, name: string): Result.Result<Merchant, InvalidInput> =>
-  decode({ ...merchant, name })
+export const rename = (merchant: Merchant, name: string): Result.Result<Merchant, InvalidInput> => decode({ ...merchant, name })
 
 /**
  * @since 0.1.0
@@ -83,10 +89,17 @@ export const setDefaultChannel = (merchant: Merchant, channel: PaymentChannel): 
     return Result.fail(new RuleViolation({ rule: "foreign-channel", detail: `channel ${channel.key} does not belong to ${merchant.code}` }))
   }
   if (channel.purpose !== "payment") {
-    return Result.fail(new RuleViolation({ rule: "default-not-payment", detail: `channel ${channel.key} is for identity verification; the default channel takes payments` }))
+    return Result.fail(
+      new RuleViolation({
+        rule: "default-not-payment",
+        detail: `channel ${channel.key} is for identity verification; the default channel takes payments`
+      })
+    )
   }
   if (!channel.enabled) {
-    return Result.fail(new RuleViolation({ rule: "default-disabled", detail: `channel ${channel.key} is disabled; enable it before making it the default` }))
+    return Result.fail(
+      new RuleViolation({ rule: "default-disabled", detail: `channel ${channel.key} is disabled; enable it before making it the default` })
+    )
   }
   return Result.succeed({ ...merchant, defaultChannels: { ...merchant.defaultChannels, [channel.mode]: channel.key } })
 }

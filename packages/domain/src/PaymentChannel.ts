@@ -98,10 +98,19 @@ const resolveMid = (
   }
   if (mid !== undefined && mid !== "") return Result.succeed({ mid, source: "own" })
   if (mode === "live") {
-    return Result.fail(new InvalidInput({ field: "mid", value: "<missing>", rule: `a live channel needs the ${provider.mid.label} that ${provider.displayName} issued` }))
+    return Result.fail(
+      new InvalidInput({
+        field: "mid",
+        value: "<missing>",
+        rule: `a live channel needs the ${provider.mid.label} that ${provider.displayName} issued`
+      })
+    )
   }
   if (provider.test.kind === "pg-provided") {
-    return violation("test-mid-required", `${provider.code} has no shared test credential: enter the test MID ${provider.displayName} issued to you (${provider.test.note})`)
+    return violation(
+      "test-mid-required",
+      `${provider.code} has no shared test credential: enter the test MID ${provider.displayName} issued to you (${provider.test.note})`
+    )
   }
   const shared = PgCatalog.sharedTestMid(provider, type, payMethods)
   if (shared === undefined) {
@@ -119,14 +128,19 @@ const checkPayMethods = (
   const offered = PgCatalog.payMethodsOf(provider, type)
   const unique = [...new Set(methods)]
   if (offered.length === 0) {
-    return unique.length === 0 ? Result.succeed(unique) : violation("pay-method-unsupported", `${provider.code} ${type} takes no pay methods`)
+    return unique.length === 0
+      ? Result.succeed(unique)
+      : violation("pay-method-unsupported", `${provider.code} ${type} takes no pay methods`)
   }
   if (unique.length === 0) {
     return Result.fail(new InvalidInput({ field: "payMethods", value: "[]", rule: `choose at least one of ${offered.join(", ")}` }))
   }
   const unsupported = unique.filter((m) => !(offered as ReadonlyArray<string>).includes(m))
   if (unsupported.length > 0) {
-    return violation("pay-method-unsupported", `${provider.code} does not offer ${unsupported.join(", ")} for ${type}; it offers ${offered.join(", ")}`)
+    return violation(
+      "pay-method-unsupported",
+      `${provider.code} does not offer ${unsupported.join(", ")} for ${type}; it offers ${offered.join(", ")}`
+    )
   }
   return Result.succeed(unique)
 }
@@ -142,7 +156,7 @@ const checkPayMethods = (
  * @category constructors
  */
 export const make = (catalog: PgCatalog.PgCatalog, input: ChannelInput): Result.Result<PaymentChannel, DomainError> =>
-  Result.gen(function*() {
+  Result.gen(function* () {
     const provider = yield* PgCatalog.get(catalog, input.pg)
     const name = input.name === undefined ? defaultName(provider.code, input.mode, input.paymentType) : yield* checkName(input.name)
     return yield* assemble(provider, input, name)
@@ -155,13 +169,19 @@ export const make = (catalog: PgCatalog.PgCatalog, input: ChannelInput): Result.
 const checkName = (name: string): Result.Result<string, DomainError> =>
   /^[\p{L}\p{N} _-]+$/u.test(name)
     ? Result.succeed(name)
-    : Result.fail(new InvalidInput({ field: "name", value: JSON.stringify(name.slice(0, 100)), rule: "a channel name takes letters, digits, spaces, _ and - only" }))
+    : Result.fail(
+        new InvalidInput({
+          field: "name",
+          value: JSON.stringify(name.slice(0, 100)),
+          rule: "a channel name takes letters, digits, spaces, _ and - only"
+        })
+      )
 
 /** The console's default name: `kcp test window general`. */
 const defaultName = (pg: string, mode: Mode, type: PaymentType): string => `${pg} ${mode} ${type.replace(".", " ")}`
 
 const assemble = (provider: PgCatalog.PgProvider, input: ChannelInput, name: string): Result.Result<PaymentChannel, DomainError> =>
-  Result.gen(function*() {
+  Result.gen(function* () {
     if (!PgCatalog.paymentTypesOf(provider).includes(input.paymentType)) {
       const offered = PgCatalog.paymentTypesOf(provider).join(", ")
       return yield* violation("payment-type-unsupported", `${provider.code} does not offer ${input.paymentType}; it offers ${offered}`)
@@ -234,23 +254,27 @@ export const edit = (
   const movesToShared = mode === "test" && mid === undefined && channel.credentialSource === "own"
   const base = movesToShared ? {} : channel.credentials
   const credentials = patch.credentials === undefined ? base : Credentials.merge(base, patch.credentials)
-  return Result.gen(function*() {
+  return Result.gen(function* () {
     const provider = yield* PgCatalog.get(catalog, channel.pg)
     const name = patch.name === undefined ? channel.name : yield* checkName(patch.name)
-    const next = yield* assemble(provider, {
-      key: channel.key,
-      merchant: channel.merchant,
-      mode,
-      pg: channel.pg,
-      mid,
-      paymentType: channel.paymentType,
-      payMethods: patch.payMethods ?? channel.payMethods,
-      taxType: patch.taxType ?? channel.taxType,
-      credentials,
-      enabled: patch.enabled ?? channel.enabled,
-      sequence: channel.sequence,
-      createdAt: channel.createdAt
-    }, name)
+    const next = yield* assemble(
+      provider,
+      {
+        key: channel.key,
+        merchant: channel.merchant,
+        mode,
+        pg: channel.pg,
+        mid,
+        paymentType: channel.paymentType,
+        payMethods: patch.payMethods ?? channel.payMethods,
+        taxType: patch.taxType ?? channel.taxType,
+        credentials,
+        enabled: patch.enabled ?? channel.enabled,
+        sequence: channel.sequence,
+        createdAt: channel.createdAt
+      },
+      name
+    )
     return { ...next, version: channel.version }
   })
 }
@@ -269,6 +293,9 @@ export const pgString = (channel: PaymentChannel): string => `${channel.pg}.${ch
  * @since 0.1.0
  * @category getters
  */
-export const view = (catalog: PgCatalog.PgCatalog, channel: PaymentChannel): Omit<PaymentChannel, "credentials"> & {
+export const view = (
+  catalog: PgCatalog.PgCatalog,
+  channel: PaymentChannel
+): Omit<PaymentChannel, "credentials"> & {
   readonly credentials: Record<string, string>
 } => ({ ...channel, credentials: Credentials.view(catalog.providers.get(channel.pg), channel.credentials) })

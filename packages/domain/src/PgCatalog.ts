@@ -96,7 +96,11 @@ export type UntestedType = typeof UntestedType.Type
  * @category schemas
  */
 export const TestAvailability = Schema.Union([
-  Schema.Struct({ kind: Schema.Literal("shared"), mids: Schema.Array(SharedTestMid), untested: Schema.optionalKey(Schema.Array(UntestedType)) }),
+  Schema.Struct({
+    kind: Schema.Literal("shared"),
+    mids: Schema.Array(SharedTestMid),
+    untested: Schema.optionalKey(Schema.Array(UntestedType))
+  }),
   Schema.Struct({ kind: Schema.Literal("pg-provided"), note: Schema.String }),
   Schema.Struct({ kind: Schema.Literal("unavailable"), note: Schema.String })
 ])
@@ -237,8 +241,7 @@ export const paymentTypesOf = (provider: PgProvider): ReadonlyArray<PaymentType>
  * @since 0.1.0
  * @category getters
  */
-export const payMethodsOf = (provider: PgProvider, type: PaymentType): ReadonlyArray<PayMethod> =>
-  provider.payMethods[type] ?? []
+export const payMethodsOf = (provider: PgProvider, type: PaymentType): ReadonlyArray<PayMethod> => provider.payMethods[type] ?? []
 
 /**
  * The shared test MID for a channel of one payment type and pay methods, when the catalog knows
@@ -252,7 +255,9 @@ export const sharedTestMid = (provider: PgProvider, type: PaymentType, payMethod
   if (provider.test.kind !== "shared") return undefined
   const ofType = provider.test.mids.filter((m) => m.paymentType === type)
   const covers = (m: SharedTestMid) =>
-    m.payMethods !== undefined && payMethods.length > 0 && payMethods.every((method) => (m.payMethods as ReadonlyArray<string>).includes(method))
+    m.payMethods !== undefined &&
+    payMethods.length > 0 &&
+    payMethods.every((method) => (m.payMethods as ReadonlyArray<string>).includes(method))
   const chosen = ofType.find(covers) ?? ofType.find((m) => m.payMethods === undefined)
   return chosen?.mid as Mid | undefined
 }
@@ -290,4 +295,6 @@ export const isRequiredFor = (field: CredentialField, type: PaymentType): boolea
  * @category getters
  */
 export const withoutSharedTestCredential = (catalog: PgCatalog): ReadonlyArray<string> =>
-  list(catalog).filter((p) => p.test.kind !== "shared").map((p) => p.code)
+  list(catalog)
+    .filter((p) => p.test.kind !== "shared")
+    .map((p) => p.code)

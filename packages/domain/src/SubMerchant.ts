@@ -42,7 +42,14 @@ export const make = (input: {
   readonly name?: string | undefined
   readonly createdAt: number
 }): Result.Result<SubMerchant, InvalidInput> =>
-  decode({ merchant: input.merchant, tier: input.tier, name: input.name ?? `Tier ${input.tier}`, channels: [], createdAt: input.createdAt, version: 0 })
+  decode({
+    merchant: input.merchant,
+    tier: input.tier,
+    name: input.name ?? `Tier ${input.tier}`,
+    channels: [],
+    createdAt: input.createdAt,
+    version: 0
+  })
 
 /**
  * Assigns one of the parent's channels to the tier. Assigning twice is a no-op.
@@ -52,7 +59,12 @@ export const make = (input: {
  */
 export const assign = (sub: SubMerchant, channel: PaymentChannel): Result.Result<SubMerchant, RuleViolation> => {
   if (channel.merchant !== sub.merchant) {
-    return Result.fail(new RuleViolation({ rule: "foreign-channel", detail: `channel ${channel.key} belongs to ${channel.merchant}, not to ${sub.merchant}, the parent of tier ${sub.tier}` }))
+    return Result.fail(
+      new RuleViolation({
+        rule: "foreign-channel",
+        detail: `channel ${channel.key} belongs to ${channel.merchant}, not to ${sub.merchant}, the parent of tier ${sub.tier}`
+      })
+    )
   }
   if (sub.channels.includes(channel.key)) return Result.succeed(sub)
   return Result.succeed({ ...sub, channels: [...sub.channels, channel.key] })

@@ -21,9 +21,13 @@ export const maxTimestamp = 8_640_000_000_000_000
  * @category schemas
  */
 export const Timestamp = Schema.Int.pipe(
-  Schema.check(Schema.makeFilter((t: number) =>
-    (t >= 0 && t <= maxTimestamp) || "a timestamp is epoch milliseconds from 0 to 8640000000000000 (the last date a JavaScript Date holds)"
-  ))
+  Schema.check(
+    Schema.makeFilter(
+      (t: number) =>
+        (t >= 0 && t <= maxTimestamp) ||
+        "a timestamp is epoch milliseconds from 0 to 8640000000000000 (the last date a JavaScript Date holds)"
+    )
+  )
 )
 /** @since 0.1.0 @category models */
 export type Timestamp = typeof Timestamp.Type
@@ -45,7 +49,8 @@ export type Version = typeof Version.Type
  * differently from what it is), and lone UTF-16 surrogates (no store can keep them byte-exact;
  * they came back as U+FFFD).
  */
-const unsafeInName = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const unsafeInName =
+  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /**
  * A display name: 1-100 characters, not blank, no surrounding whitespace, no control or
@@ -56,9 +61,10 @@ const unsafeInName = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\u
  */
 export const DisplayName = Schema.String.pipe(
   Schema.check(
-    Schema.makeFilter((s: string) =>
-      (s.length >= 1 && s.length <= 100 && s.trim() === s && !unsafeInName.test(s)) ||
-      "a name is 1-100 characters without surrounding whitespace, control characters, bidirectional overrides (U+202A-U+202E, U+2066-U+2069) or lone surrogates"
+    Schema.makeFilter(
+      (s: string) =>
+        (s.length >= 1 && s.length <= 100 && s.trim() === s && !unsafeInName.test(s)) ||
+        "a name is 1-100 characters without surrounding whitespace, control characters, bidirectional overrides (U+202A-U+202E, U+2066-U+2069) or lone surrogates"
     )
   )
 )

@@ -122,9 +122,12 @@ export const readiness = (settings: WebhookSettings, channels: ReadonlyArray<Pay
   const findings: Array<MissingWebhook> = []
   for (const mode of ["test", "live"] as const) {
     if (settings.urls[mode] !== undefined) continue
-    const needing = channels.filter((c) =>
-      c.enabled && c.mode === mode && c.merchant === settings.merchant &&
-      (isSubscription(c.paymentType) || c.payMethods.includes("vbank" as PaymentChannel["payMethods"][number]))
+    const needing = channels.filter(
+      (c) =>
+        c.enabled &&
+        c.mode === mode &&
+        c.merchant === settings.merchant &&
+        (isSubscription(c.paymentType) || c.payMethods.includes("vbank" as PaymentChannel["payMethods"][number]))
     )
     if (needing.length > 0) {
       findings.push({

@@ -14,7 +14,11 @@ import { Version } from "./Timestamp.ts"
 export const maxRules = 1000
 
 const CidrText = Schema.String.pipe(
-  Schema.check(Schema.makeFilter((s: string) => /^[0-9a-fA-F:.]{2,45}(\/[0-9]{1,3})?$/.test(s) || "a rule is an IPv4 or IPv6 address or CIDR block such as 1.1.1.0/24"))
+  Schema.check(
+    Schema.makeFilter(
+      (s: string) => /^[0-9a-fA-F:.]{2,45}(\/[0-9]{1,3})?$/.test(s) || "a rule is an IPv4 or IPv6 address or CIDR block such as 1.1.1.0/24"
+    )
+  )
 )
 
 /**

@@ -18,7 +18,8 @@ import * as WebhookSettings from "./WebhookSettings.ts"
 import * as WhitelistRules from "./WhitelistRules.ts"
 
 const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`))
-const uuid = fc.tuple(hex(8), hex(4), hex(3), fc.constantFrom("8", "9", "a", "b"), hex(3), hex(12))
+const uuid = fc
+  .tuple(hex(8), hex(4), hex(3), fc.constantFrom("8", "9", "a", "b"), hex(3), hex(12))
   .map(([a, b, c, v, d, e]) => `${a}-${b}-4${c}-${v}${d}-${e}`)
 
 /** @since 0.1.0 @category identifiers */
@@ -63,9 +64,17 @@ const valueFor = (field: PgCatalog.CredentialField): fc.Arbitrary<string> => {
 }
 
 const credentialsFor = (provider: PgCatalog.PgProvider, type: PaymentType, requireAll: boolean): fc.Arbitrary<Record<string, string>> =>
-  fc.tuple(...provider.credentialFields.map((field) =>
-    fc.tuple(fc.constant(field.name), valueFor(field), requireAll && PgCatalog.isRequiredFor(field, type) ? fc.constant(true) : fc.boolean())
-  )).map((entries) => Object.fromEntries(entries.filter(([, , keep]) => keep).map(([name, value]) => [name, value])))
+  fc
+    .tuple(
+      ...provider.credentialFields.map((field) =>
+        fc.tuple(
+          fc.constant(field.name),
+          valueFor(field),
+          requireAll && PgCatalog.isRequiredFor(field, type) ? fc.constant(true) : fc.boolean()
+        )
+      )
+    )
+    .map((entries) => Object.fromEntries(entries.filter(([, , keep]) => keep).map(([name, value]) => [name, value])))
 
 /** @since 0.1.0 @category models */
 export interface ChannelOptions {
@@ -96,21 +105,23 @@ export const channelInput = (options: ChannelOptions = {}): fc.Arbitrary<Payment
       return methodsArb.chain((payMethods) => {
         const shared = mode === "test" ? PgCatalog.sharedTestMid(provider, type, payMethods) : undefined
         const midArb: fc.Arbitrary<string | undefined> = shared !== undefined ? fc.option(mid, { nil: undefined }) : mid
-        return midArb.chain((m) => fc.record({
-          key: options.key ?? channelKey,
-          merchant: options.merchant ?? merchantCode,
-          mode: fc.constant(mode),
-          pg: fc.constant(code),
-          mid: fc.constant(m),
-          name: fc.option(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,30}[A-Za-z0-9]$/), { nil: undefined }),
-          paymentType: fc.constant(type),
-          payMethods: fc.constant(payMethods),
-          taxType: fc.constantFrom("taxable" as const, "tax-free" as const),
-          credentials: credentialsFor(provider, type, m !== undefined),
-          enabled: fc.boolean(),
-          sequence: options.sequence ?? fc.nat({ max: 1_000_000 }),
-          createdAt: fc.nat({ max: 4_000_000_000_000 })
-        }))
+        return midArb.chain((m) =>
+          fc.record({
+            key: options.key ?? channelKey,
+            merchant: options.merchant ?? merchantCode,
+            mode: fc.constant(mode),
+            pg: fc.constant(code),
+            mid: fc.constant(m),
+            name: fc.option(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,30}[A-Za-z0-9]$/), { nil: undefined }),
+            paymentType: fc.constant(type),
+            payMethods: fc.constant(payMethods),
+            taxType: fc.constantFrom("taxable" as const, "tax-free" as const),
+            credentials: credentialsFor(provider, type, m !== undefined),
+            enabled: fc.boolean(),
+            sequence: options.sequence ?? fc.nat({ max: 1_000_000 }),
+            createdAt: fc.nat({ max: 4_000_000_000_000 })
+          })
+        )
       })
     })
   })
@@ -127,16 +138,19 @@ export const channel = (options: ChannelOptions = {}): fc.Arbitrary<PaymentChann
 
 /** @since 0.1.0 @category entities */
 export const merchant = (code: fc.Arbitrary<MerchantCode> = merchantCode): fc.Arbitrary<Merchant.Merchant> =>
-  fc.record({
-    code,
-    name: fc.stringMatching(/^[A-Za-z0-9가-힣][A-Za-z0-9 가-힣&.-]{0,40}[A-Za-z0-9가-힣]$/),
-    policy: fc.constantFrom("fallback" as const, "strict" as const),
-    createdAt: fc.nat({ max: 4_000_000_000_000 })
-  }).map((input) => Result.getOrThrow(Merchant.make(input)))
+  fc
+    .record({
+      code,
+      name: fc.stringMatching(/^[A-Za-z0-9가-힣][A-Za-z0-9 가-힣&.-]{0,40}[A-Za-z0-9가-힣]$/),
+      policy: fc.constantFrom("fallback" as const, "strict" as const),
+      createdAt: fc.nat({ max: 4_000_000_000_000 })
+    })
+    .map((input) => Result.getOrThrow(Merchant.make(input)))
 
 /** @since 0.1.0 @category entities */
 export const subMerchant = (parent: fc.Arbitrary<MerchantCode> = merchantCode): fc.Arbitrary<SubMerchant.SubMerchant> =>
-  fc.record({ merchant: parent, tier: tierCode, createdAt: fc.nat({ max: 4_000_000_000_000 }) })
+  fc
+    .record({ merchant: parent, tier: tierCode, createdAt: fc.nat({ max: 4_000_000_000_000 }) })
     .map((input) => Result.getOrThrow(SubMerchant.make(input)))
 
 /**
@@ -146,11 +160,10 @@ export const subMerchant = (parent: fc.Arbitrary<MerchantCode> = merchantCode): 
  * @category entities
  */
 export const weights = (n: number): fc.Arbitrary<ReadonlyArray<number>> =>
-  fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: n - 1, maxLength: n - 1 })
-    .map((cuts) => {
-      const points = [0, ...cuts.sort((a, b) => a - b), 100]
-      return points.slice(1).map((p, i) => p - points[i]!)
-    })
+  fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: n - 1, maxLength: n - 1 }).map((cuts) => {
+    const points = [0, ...cuts.sort((a, b) => a - b), 100]
+    return points.slice(1).map((p, i) => p - points[i]!)
+  })
 
 /**
  * A valid group over some of the given channels (all of one merchant and mode, payment purpose).
@@ -165,10 +178,19 @@ export const channelGroup = (channels: ReadonlyArray<PaymentChannel.PaymentChann
   const pool = eligible.filter((c) => c.mode === first.mode && c.merchant === first.merchant).slice(0, ChannelGroup.maxMembers)
   return fc.subarray(pool, { minLength: 1 }).chain((members) =>
     fc.tuple(channelGroupId, weights(members.length)).map(([id, ws]) =>
-      Result.getOrThrow(ChannelGroup.make({
-        id, merchant: first.merchant, name: "Routing group", mode: first.mode,
-        members: members.map((c, i) => ({ channel: c.key, weight: ws[i]! })), createdAt: 0
-      }, channels))
+      Result.getOrThrow(
+        ChannelGroup.make(
+          {
+            id,
+            merchant: first.merchant,
+            name: "Routing group",
+            mode: first.mode,
+            members: members.map((c, i) => ({ channel: c.key, weight: ws[i]! })),
+            createdAt: 0
+          },
+          channels
+        )
+      )
     )
   )
 }
@@ -179,35 +201,50 @@ export const webhookUrl = (scheme: "http" | "https" = "https"): fc.Arbitrary<str
 
 /** @since 0.1.0 @category entities */
 export const webhookSettings = (code: fc.Arbitrary<MerchantCode> = merchantCode): fc.Arbitrary<WebhookSettings.WebhookSettings> =>
-  fc.record({
-    merchant: code,
-    test: fc.option(fc.oneof(webhookUrl("http"), webhookUrl("https")), { nil: undefined }),
-    live: fc.option(webhookUrl("https"), { nil: undefined }),
-    contentType: fc.constantFrom("json" as const, "form" as const)
-  }).map(({ merchant, test, live, contentType }) => Result.getOrThrow(WebhookSettings.decode({
-    merchant, contentType, version: 0,
-    urls: { ...(test === undefined ? {} : { test }), ...(live === undefined ? {} : { live }) }
-  })))
+  fc
+    .record({
+      merchant: code,
+      test: fc.option(fc.oneof(webhookUrl("http"), webhookUrl("https")), { nil: undefined }),
+      live: fc.option(webhookUrl("https"), { nil: undefined }),
+      contentType: fc.constantFrom("json" as const, "form" as const)
+    })
+    .map(({ merchant, test, live, contentType }) =>
+      Result.getOrThrow(
+        WebhookSettings.decode({
+          merchant,
+          contentType,
+          version: 0,
+          urls: { ...(test === undefined ? {} : { test }), ...(live === undefined ? {} : { live }) }
+        })
+      )
+    )
 
 /** CIDR-shaped text (not necessarily canonical). @since 0.1.0 @category entities */
-export const cidrText: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, p]) => `${ip}/${p}`),
-  fc.ipV4(),
-  fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([ip, p]) => `${ip}/${p}`)
-).filter((s) => s.length <= 49 && /^[0-9a-fA-F:.]{2,45}(\/[0-9]{1,3})?$/.test(s))
+export const cidrText: fc.Arbitrary<string> = fc
+  .oneof(
+    fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, p]) => `${ip}/${p}`),
+    fc.ipV4(),
+    fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([ip, p]) => `${ip}/${p}`)
+  )
+  .filter((s) => s.length <= 49 && /^[0-9a-fA-F:.]{2,45}(\/[0-9]{1,3})?$/.test(s))
 
 /** @since 0.1.0 @category entities */
 export const whitelistRules = (code: fc.Arbitrary<MerchantCode> = merchantCode): fc.Arbitrary<WhitelistRules.WhitelistRules> =>
-  fc.record({ merchant: code, rules: fc.array(cidrText, { maxLength: 20 }), denyByDefault: fc.boolean() })
+  fc
+    .record({ merchant: code, rules: fc.array(cidrText, { maxLength: 20 }), denyByDefault: fc.boolean() })
     .map((input) => Result.getOrThrow(WhitelistRules.decode({ ...input, version: 0 })))
 
 /** @since 0.1.0 @category entities */
 export const apiKey = (code: fc.Arbitrary<MerchantCode> = merchantCode): fc.Arbitrary<ApiKey.ApiKey> =>
-  fc.record({
-    id: apiKeyId,
-    merchant: code,
-    name: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
-    secretHash: hex(64),
-    createdAt: fc.nat({ max: 2_000_000_000_000 }),
-    ttl: fc.option(fc.integer({ min: 1, max: 1_000_000_000 }), { nil: undefined })
-  }).map(({ ttl, ...input }) => Result.getOrThrow(ApiKey.make({ ...input, expiresAt: ttl === undefined ? undefined : input.createdAt + ttl })))
+  fc
+    .record({
+      id: apiKeyId,
+      merchant: code,
+      name: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+      secretHash: hex(64),
+      createdAt: fc.nat({ max: 2_000_000_000_000 }),
+      ttl: fc.option(fc.integer({ min: 1, max: 1_000_000_000 }), { nil: undefined })
+    })
+    .map(({ ttl, ...input }) =>
+      Result.getOrThrow(ApiKey.make({ ...input, expiresAt: ttl === undefined ? undefined : input.createdAt + ttl }))
+    )

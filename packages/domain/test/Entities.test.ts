@@ -10,19 +10,35 @@ const failure = <A, E>(r: Result.Result<A, E>): E => {
   return r.failure
 }
 const channelOf = (merchant: string, n: number, mode: "test" | "live" = "test") =>
-  Result.getOrThrow(PaymentChannel.make(catalog, {
-    key: `channel-key-00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
-    merchant, mode, pg: "kcp", mid: `M${n}`, paymentType: "window.general", payMethods: ["card"],
-    credentials: { site_key: "k" }, sequence: n, createdAt: n
-  }))
+  Result.getOrThrow(
+    PaymentChannel.make(catalog, {
+      key: `channel-key-00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+      merchant,
+      mode,
+      pg: "kcp",
+      mid: `M${n}`,
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { site_key: "k" },
+      sequence: n,
+      createdAt: n
+    })
+  )
 
-const roundTrips = <S extends Schema.Top & { readonly DecodingServices: never; readonly EncodingServices: never }>(name: string, schema: S, arb: fc.Arbitrary<S["Type"]>) =>
+const roundTrips = <S extends Schema.Top & { readonly DecodingServices: never; readonly EncodingServices: never }>(
+  name: string,
+  schema: S,
+  arb: fc.Arbitrary<S["Type"]>
+) =>
   it(`${name}: every generated value is valid and round-trips`, () => {
-    fc.assert(fc.property(arb, (value) => {
-      expect(Schema.is(schema)(value)).toBe(true)
-      const encoded = Schema.encodeUnknownSync(schema)(value)
-      expect(Schema.decodeUnknownSync(schema)(JSON.parse(JSON.stringify(encoded)))).toEqual(value)
-    }), { numRuns: 150 })
+    fc.assert(
+      fc.property(arb, (value) => {
+        expect(Schema.is(schema)(value)).toBe(true)
+        const encoded = Schema.encodeUnknownSync(schema)(value)
+        expect(Schema.decodeUnknownSync(schema)(JSON.parse(JSON.stringify(encoded)))).toEqual(value)
+      }),
+      { numRuns: 150 }
+    )
   })
 
 describe("arbitraries", () => {
@@ -33,17 +49,24 @@ describe("arbitraries", () => {
   roundTrips("ApiKey", ApiKey.ApiKey, Arb.apiKey())
   it("ChannelGroup: generated groups are valid", () => {
     const channels = Array.from({ length: 12 }, (_, i) => channelOf("imp00000001", i))
-    fc.assert(fc.property(Arb.channelGroup(channels), (group) => {
-      expect(group.members.reduce((s, m) => s + m.weight, 0)).toBe(100)
-      expect(Result.isSuccess(ChannelGroup.make(group, channels))).toBe(true)
-    }))
+    fc.assert(
+      fc.property(Arb.channelGroup(channels), (group) => {
+        expect(group.members.reduce((s, m) => s + m.weight, 0)).toBe(100)
+        expect(Result.isSuccess(ChannelGroup.make(group, channels))).toBe(true)
+      })
+    )
   })
   it("weights always sum to 100 with every weight at least 1", () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10 }).chain((n) => Arb.weights(n).map((w) => [n, w] as const)), ([n, w]) => {
-      expect(w.length).toBe(n)
-      expect(w.reduce((a, b) => a + b, 0)).toBe(100)
-      expect(Math.min(...w)).toBeGreaterThanOrEqual(1)
-    }))
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }).chain((n) => Arb.weights(n).map((w) => [n, w] as const)),
+        ([n, w]) => {
+          expect(w.length).toBe(n)
+          expect(w.reduce((a, b) => a + b, 0)).toBe(100)
+          expect(Math.min(...w)).toBeGreaterThanOrEqual(1)
+        }
+      )
+    )
   })
 })
 
@@ -81,28 +104,82 @@ describe("SubMerchant", () => {
     expect(failure(SubMerchant.unassign(sub, own.key)).rule).toBe("not-assigned")
   })
   it("refuses tier codes that are not 3 letters or digits", () => {
-    fc.assert(fc.property(Arb.invalidTierCode, (tier) => {
-      expect(failure(SubMerchant.make({ merchant: "imp00000001", tier, createdAt: 0 })).field).toBe("tier")
-    }))
+    fc.assert(
+      fc.property(Arb.invalidTierCode, (tier) => {
+        expect(failure(SubMerchant.make({ merchant: "imp00000001", tier, createdAt: 0 })).field).toBe("tier")
+      })
+    )
   })
 })
 
 describe("ChannelGroup", () => {
-  const channels = [channelOf("imp00000001", 1), channelOf("imp00000001", 2), channelOf("imp00000001", 3, "live"), channelOf("imp00000002", 4)]
+  const channels = [
+    channelOf("imp00000001", 1),
+    channelOf("imp00000001", 2),
+    channelOf("imp00000001", 3, "live"),
+    channelOf("imp00000002", 4)
+  ]
   const group = (members: ReadonlyArray<{ channel: string; weight: number }>, mode: "test" | "live" = "test") =>
-    ChannelGroup.make({ id: "channel-group-00000000-0000-4000-8000-000000000001", merchant: "imp00000001", name: "split", mode, members, createdAt: 0 }, channels)
+    ChannelGroup.make(
+      { id: "channel-group-00000000-0000-4000-8000-000000000001", merchant: "imp00000001", name: "split", mode, members, createdAt: 0 },
+      channels
+    )
   it("accepts weights summing to 100", () => {
-    expect(Result.isSuccess(group([{ channel: channels[0]!.key, weight: 70 }, { channel: channels[1]!.key, weight: 30 }]))).toBe(true)
+    expect(
+      Result.isSuccess(
+        group([
+          { channel: channels[0]!.key, weight: 70 },
+          { channel: channels[1]!.key, weight: 30 }
+        ])
+      )
+    ).toBe(true)
   })
   it("refuses sums other than 100, duplicates, other modes, other merchants and too many members", () => {
-    expect(failure(group([{ channel: channels[0]!.key, weight: 70 }, { channel: channels[1]!.key, weight: 20 }])).message).toBe("members.weight: weights must sum to exactly 100 (got 90)")
-    expect((failure(group([{ channel: channels[0]!.key, weight: 50 }, { channel: channels[0]!.key, weight: 50 }])) as { rule: string }).rule).toBe("duplicate-member")
-    expect((failure(group([{ channel: channels[0]!.key, weight: 50 }, { channel: channels[2]!.key, weight: 50 }])) as { rule: string }).rule).toBe("mode-mismatch")
+    expect(
+      failure(
+        group([
+          { channel: channels[0]!.key, weight: 70 },
+          { channel: channels[1]!.key, weight: 20 }
+        ])
+      ).message
+    ).toBe("members.weight: weights must sum to exactly 100 (got 90)")
+    expect(
+      (
+        failure(
+          group([
+            { channel: channels[0]!.key, weight: 50 },
+            { channel: channels[0]!.key, weight: 50 }
+          ])
+        ) as { rule: string }
+      ).rule
+    ).toBe("duplicate-member")
+    expect(
+      (
+        failure(
+          group([
+            { channel: channels[0]!.key, weight: 50 },
+            { channel: channels[2]!.key, weight: 50 }
+          ])
+        ) as { rule: string }
+      ).rule
+    ).toBe("mode-mismatch")
     expect((failure(group([{ channel: channels[3]!.key, weight: 100 }])) as { rule: string }).rule).toBe("unknown-channel")
     expect(failure(group([])).message).toMatch(/1 to 10 channels/)
-    const eleven = Array.from({ length: 11 }, (_, i) => ({ channel: `channel-key-00000000-0000-4000-8000-${String(100 + i).padStart(12, "0")}`, weight: i === 0 ? 90 : 1 }))
+    const eleven = Array.from({ length: 11 }, (_, i) => ({
+      channel: `channel-key-00000000-0000-4000-8000-${String(100 + i).padStart(12, "0")}`,
+      weight: i === 0 ? 90 : 1
+    }))
     expect(failure(group(eleven)).message).toMatch(/1 to 10 channels/)
-    expect((failure(group([{ channel: channels[0]!.key, weight: 0 }, { channel: channels[1]!.key, weight: 100 }])) as { field: string }).field).toBe("members.0.weight")
+    expect(
+      (
+        failure(
+          group([
+            { channel: channels[0]!.key, weight: 0 },
+            { channel: channels[1]!.key, weight: 100 }
+          ])
+        ) as { field: string }
+      ).field
+    ).toBe("members.0.weight")
   })
 })
 
@@ -110,16 +187,26 @@ describe("WebhookSettings", () => {
   const empty = WebhookSettings.empty("imp00000001" as Merchant.Merchant["code"])
   it("requires https for live and allows http for test", () => {
     expect(Result.isSuccess(WebhookSettings.setUrl(empty, "test", "http://127.0.0.1:8080/hook"))).toBe(true)
-    expect(failure(WebhookSettings.setUrl(empty, "live", "http://shop.example/hook")).message).toMatch(/^urls.live: a live webhook URL must use https/)
+    expect(failure(WebhookSettings.setUrl(empty, "live", "http://shop.example/hook")).message).toMatch(
+      /^urls.live: a live webhook URL must use https/
+    )
     expect(failure(WebhookSettings.setUrl(empty, "test", "ftp://x/y")).rule).toMatch(/http or https/)
     expect(failure(WebhookSettings.setUrl(empty, "test", "https://u:p@x.example/")).rule).toMatch(/user name or password/)
     expect(failure(WebhookSettings.setUrl(empty, "test", "not a url")).field).toBe("urls.test")
   })
   it("flags modes with vbank or subscription channels and no URL", () => {
-    const vbank = Result.getOrThrow(PaymentChannel.make(catalog, {
-      key: "channel-key-00000000-0000-4000-8000-000000000009", merchant: "imp00000001", mode: "test", pg: "kcp",
-      paymentType: "window.general", payMethods: ["card", "vbank"], sequence: 1, createdAt: 1
-    }))
+    const vbank = Result.getOrThrow(
+      PaymentChannel.make(catalog, {
+        key: "channel-key-00000000-0000-4000-8000-000000000009",
+        merchant: "imp00000001",
+        mode: "test",
+        pg: "kcp",
+        paymentType: "window.general",
+        payMethods: ["card", "vbank"],
+        sequence: 1,
+        createdAt: 1
+      })
+    )
     const card = channelOf("imp00000001", 2, "live")
     const findings = WebhookSettings.readiness(empty, [vbank, card])
     expect(findings.map((f) => [f.mode, f.channels])).toEqual([["test", [vbank.key]]])
@@ -144,7 +231,16 @@ describe("WhitelistRules", () => {
 
 describe("ApiKey", () => {
   const hash = "a".repeat(64)
-  const key = Result.getOrThrow(ApiKey.make({ id: "ak_000000000000000000000001", merchant: "imp00000001", name: "server", secretHash: hash, createdAt: 1000, expiresAt: 5000 }))
+  const key = Result.getOrThrow(
+    ApiKey.make({
+      id: "ak_000000000000000000000001",
+      merchant: "imp00000001",
+      name: "server",
+      secretHash: hash,
+      createdAt: 1000,
+      expiresAt: 5000
+    })
+  )
   it("is active until it expires or is revoked", () => {
     expect(ApiKey.isActive(key, 4999)).toBe(true)
     expect(ApiKey.unusableReason(key, 5000)).toBe("expired")
@@ -156,7 +252,13 @@ describe("ApiKey", () => {
   it("rotation swaps the hash; expiry must follow creation; the hash is 64 hex digits", () => {
     const next = Result.getOrThrow(ApiKey.rotate(key, "b".repeat(64) as ApiKey.SecretHash, 2000))
     expect(next.secretHash).toBe("b".repeat(64))
-    expect((failure(ApiKey.make({ id: key.id, merchant: key.merchant, name: "x", secretHash: hash, createdAt: 10, expiresAt: 10 })) as { rule: string }).rule).toBe("expiry-in-past")
+    expect(
+      (
+        failure(ApiKey.make({ id: key.id, merchant: key.merchant, name: "x", secretHash: hash, createdAt: 10, expiresAt: 10 })) as {
+          rule: string
+        }
+      ).rule
+    ).toBe("expiry-in-past")
     const badHash = failure(ApiKey.make({ id: key.id, merchant: key.merchant, name: "x", secretHash: "plain-secret", createdAt: 10 }))
     expect(badHash.message).toBe("secretHash: a secret hash is 64 lower-case hex digits (got <redacted>)")
   })

@@ -6,7 +6,9 @@ import * as Arb from "@paymux/domain/testing"
 
 interface Case {
   readonly name: string
-  readonly decode: (input: unknown) => Result.Result<string, { readonly _tag: string; readonly field: string; readonly value: string; readonly rule: string }>
+  readonly decode: (
+    input: unknown
+  ) => Result.Result<string, { readonly _tag: string; readonly field: string; readonly value: string; readonly rule: string }>
   readonly valid: fc.Arbitrary<string>
   readonly invalid: fc.Arbitrary<string>
   readonly field: string
@@ -14,30 +16,55 @@ interface Case {
 }
 
 const cases: ReadonlyArray<Case> = [
-  { name: "merchant code", decode: Identifiers.decodeMerchantCode, valid: Arb.merchantCode, invalid: Arb.invalidMerchantCode, field: "merchant", rule: /imp.*8 digits/ },
-  { name: "tier code", decode: Identifiers.decodeTierCode, valid: Arb.tierCode, invalid: Arb.invalidTierCode, field: "tier", rule: /3 characters/ },
-  { name: "channel key", decode: Identifiers.decodeChannelKey, valid: Arb.channelKey, invalid: Arb.invalidChannelKey, field: "channelKey", rule: /channel-key-/ }
+  {
+    name: "merchant code",
+    decode: Identifiers.decodeMerchantCode,
+    valid: Arb.merchantCode,
+    invalid: Arb.invalidMerchantCode,
+    field: "merchant",
+    rule: /imp.*8 digits/
+  },
+  {
+    name: "tier code",
+    decode: Identifiers.decodeTierCode,
+    valid: Arb.tierCode,
+    invalid: Arb.invalidTierCode,
+    field: "tier",
+    rule: /3 characters/
+  },
+  {
+    name: "channel key",
+    decode: Identifiers.decodeChannelKey,
+    valid: Arb.channelKey,
+    invalid: Arb.invalidChannelKey,
+    field: "channelKey",
+    rule: /channel-key-/
+  }
 ]
 
 describe("Identifiers", () => {
   for (const c of cases) {
     it(`every generated ${c.name} decodes to itself`, () => {
-      fc.assert(fc.property(c.valid, (s) => {
-        const r = c.decode(s)
-        expect(Result.isSuccess(r) && r.success).toBe(s)
-      }))
+      fc.assert(
+        fc.property(c.valid, (s) => {
+          const r = c.decode(s)
+          expect(Result.isSuccess(r) && r.success).toBe(s)
+        })
+      )
     })
     it(`every invalid ${c.name} is refused naming the field, value and rule`, () => {
-      fc.assert(fc.property(c.invalid, (s) => {
-        const r = c.decode(s)
-        expect(Result.isFailure(r)).toBe(true)
-        if (Result.isFailure(r)) {
-          expect(r.failure._tag).toBe("InvalidInput")
-          expect(r.failure.field).toBe(c.field)
-          expect(r.failure.value).toBe(JSON.stringify(s.length > 80 ? s.slice(0, 80) + "…" : s))
-          expect(r.failure.rule).toMatch(c.rule)
-        }
-      }))
+      fc.assert(
+        fc.property(c.invalid, (s) => {
+          const r = c.decode(s)
+          expect(Result.isFailure(r)).toBe(true)
+          if (Result.isFailure(r)) {
+            expect(r.failure._tag).toBe("InvalidInput")
+            expect(r.failure.field).toBe(c.field)
+            expect(r.failure.value).toBe(JSON.stringify(s.length > 80 ? s.slice(0, 80) + "…" : s))
+            expect(r.failure.rule).toMatch(c.rule)
+          }
+        })
+      )
     })
   }
 
@@ -54,8 +81,13 @@ describe("Identifiers", () => {
   })
 
   it.effect("generated identifiers are valid and deterministic for a seed", () =>
-    Effect.gen(function*() {
-      const draw = Effect.all([Identifiers.generateChannelKey, Identifiers.generateChannelGroupId, Identifiers.generateApiKeyId, Identifiers.generateMerchantCode])
+    Effect.gen(function* () {
+      const draw = Effect.all([
+        Identifiers.generateChannelKey,
+        Identifiers.generateChannelGroupId,
+        Identifiers.generateApiKeyId,
+        Identifiers.generateMerchantCode
+      ])
       const a = yield* draw.pipe(Random.withSeed(42))
       const b = yield* draw.pipe(Random.withSeed(42))
       const c = yield* draw.pipe(Random.withSeed(43))
@@ -66,5 +98,6 @@ describe("Identifiers", () => {
       expect(Result.isSuccess(Identifiers.decodeApiKeyId(a[2]))).toBe(true)
       expect(Result.isSuccess(Identifiers.decodeMerchantCode(a[3]))).toBe(true)
       expect(a[0]).toMatch(/^channel-key-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-    }))
+    })
+  )
 })

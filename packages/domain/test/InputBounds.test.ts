@@ -12,14 +12,22 @@ const messageOf = (r: Result.Result<unknown, { readonly message: string }>): str
 // The oracle, written apart from the validator: code units by number, not a regular expression.
 const isControl = (code: number): boolean => code < 0x20 || (code >= 0x7f && code <= 0x9f)
 const hasControl = (s: string): boolean => [...s].some((c) => isControl(c.charCodeAt(0)))
-const control = fc.integer({ min: 0, max: 0x9f }).filter(isControl).map((code) => String.fromCharCode(code))
+const control = fc
+  .integer({ min: 0, max: 0x9f })
+  .filter(isControl)
+  .map((code) => String.fromCharCode(code))
 
 /** Web URLs the validator accepts (no credentials or fragment). */
 const acceptedUrl = fc.webUrl({ withQueryParameters: true }).filter((u) => Result.isSuccess(setTest(u)))
 
 describe("WebhookSettings: URLs with control characters", () => {
   it("CR/LF, ESC, NUL and C1 controls are refused, with the reason", () => {
-    for (const bad of ["http://127.0.0.1:18500/ok\r\nlive URL: https://evil.example/", "https://a.example/\u001b[31mRED", "http://127.0.0.1/ok\u0000x", "https://a.example/\u009b2K"]) {
+    for (const bad of [
+      "http://127.0.0.1:18500/ok\r\nlive URL: https://evil.example/",
+      "https://a.example/\u001b[31mRED",
+      "http://127.0.0.1/ok\u0000x",
+      "https://a.example/\u009b2K"
+    ]) {
       const r = setTest(bad)
       expect(Result.isFailure(r)).toBe(true)
       expect(messageOf(r)).toMatch(/control characters/)
@@ -27,26 +35,44 @@ describe("WebhookSettings: URLs with control characters", () => {
   })
 
   it("property: an accepted URL with one control character injected anywhere is refused, and the message holds no raw control character", () => {
-    fc.assert(fc.property(acceptedUrl, control, fc.nat(), (url, c, at) => {
-      const i = at % (url.length + 1)
-      const r = setTest(url.slice(0, i) + c + url.slice(i))
-      expect(Result.isFailure(r)).toBe(true)
-      expect(hasControl(messageOf(r))).toBe(false)
-    }), { numRuns: 300 })
+    fc.assert(
+      fc.property(acceptedUrl, control, fc.nat(), (url, c, at) => {
+        const i = at % (url.length + 1)
+        const r = setTest(url.slice(0, i) + c + url.slice(i))
+        expect(Result.isFailure(r)).toBe(true)
+        expect(hasControl(messageOf(r))).toBe(false)
+      }),
+      { numRuns: 300 }
+    )
   })
 
   it("property: over arbitrary strings, an accepted URL never holds a control character (oracle: code-unit check)", () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 60 }), acceptedUrl.map((u) => u + "\u0085")), (s) => {
-      const r = setTest(s)
-      if (hasControl(s)) expect(Result.isFailure(r)).toBe(true)
-      if (Result.isFailure(r)) expect(hasControl(messageOf(r))).toBe(false)
-    }), { numRuns: 500 })
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "binary", maxLength: 60 }),
+          acceptedUrl.map((u) => u + "\u0085")
+        ),
+        (s) => {
+          const r = setTest(s)
+          if (hasControl(s)) expect(Result.isFailure(r)).toBe(true)
+          if (Result.isFailure(r)) expect(hasControl(messageOf(r))).toBe(false)
+        }
+      ),
+      { numRuns: 500 }
+    )
   })
 
   it("property: accepted web URLs stay accepted (no false refusals)", () => {
-    fc.assert(fc.property(fc.webUrl({ withQueryParameters: true }).filter((u) => !hasControl(u) && !u.includes("@") && !u.includes("#")), (u) => {
-      expect(Result.isSuccess(setTest(u))).toBe(true)
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(
+        fc.webUrl({ withQueryParameters: true }).filter((u) => !hasControl(u) && !u.includes("@") && !u.includes("#")),
+        (u) => {
+          expect(Result.isSuccess(setTest(u))).toBe(true)
+        }
+      ),
+      { numRuns: 200 }
+    )
   })
 })
 
@@ -59,15 +85,22 @@ describe("error messages quote little and never a URL password", () => {
   })
 
   it("property: no password of a URL with credentials appears in the message", () => {
-    fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9]{1,10}$/), fc.stringMatching(/^[A-Za-z0-9@!$&'()*+,;=%]{8,30}$/), (user, password) => {
-      const message = messageOf(WebhookSettings.setUrl(settings, "live", `https://${user}:${password}@example.com/hook`))
-      expect(message).not.toContain(password)
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9]{1,10}$/), fc.stringMatching(/^[A-Za-z0-9@!$&'()*+,;=%]{8,30}$/), (user, password) => {
+        const message = messageOf(WebhookSettings.setUrl(settings, "live", `https://${user}:${password}@example.com/hook`))
+        expect(message).not.toContain(password)
+      }),
+      { numRuns: 200 }
+    )
   })
 
   it("a 1,000,000-character value is quoted in at most ~200 characters", () => {
     const huge = "1".repeat(1_000_000)
-    const results: ReadonlyArray<Result.Result<unknown, { readonly message: string }>> = [setTest(huge), Merchant.make({ code: huge, name: "x", createdAt: 0 }), Merchant.make({ code: "imp00000001", name: huge, createdAt: 0 })]
+    const results: ReadonlyArray<Result.Result<unknown, { readonly message: string }>> = [
+      setTest(huge),
+      Merchant.make({ code: huge, name: "x", createdAt: 0 }),
+      Merchant.make({ code: "imp00000001", name: huge, createdAt: 0 })
+    ]
     for (const r of results) {
       expect(Result.isFailure(r)).toBe(true)
       expect(messageOf(r).length).toBeLessThan(400)
@@ -78,15 +111,25 @@ describe("error messages quote little and never a URL password", () => {
 
 describe("Timestamp and API key expiry (M4)", () => {
   it("property: every timestamp that decodes renders as a date", () => {
-    fc.assert(fc.property(fc.oneof(fc.maxSafeNat(), fc.integer({ min: 8_639_999_999_990_000, max: 8_640_000_000_010_000 })), (t) => {
-      const r = Schema.decodeUnknownResult(Timestamp.Timestamp)(t)
-      if (Result.isSuccess(r)) expect(() => new Date(r.success).toISOString()).not.toThrow()
-      expect(Result.isSuccess(r)).toBe(t <= Timestamp.maxTimestamp)
-    }), { numRuns: 500 })
+    fc.assert(
+      fc.property(fc.oneof(fc.maxSafeNat(), fc.integer({ min: 8_639_999_999_990_000, max: 8_640_000_000_010_000 })), (t) => {
+        const r = Schema.decodeUnknownResult(Timestamp.Timestamp)(t)
+        if (Result.isSuccess(r)) expect(() => new Date(r.success).toISOString()).not.toThrow()
+        expect(Result.isSuccess(r)).toBe(t <= Timestamp.maxTimestamp)
+      }),
+      { numRuns: 500 }
+    )
   })
 
   const key = (expiresAt: number) =>
-    ApiKey.make({ id: "ak_000000000000000000000001", merchant: "imp00000001", name: "far", secretHash: "ab".repeat(32), createdAt: 1_700_000_000_000, expiresAt })
+    ApiKey.make({
+      id: "ak_000000000000000000000001",
+      merchant: "imp00000001",
+      name: "far",
+      secretHash: "ab".repeat(32),
+      createdAt: 1_700_000_000_000,
+      expiresAt
+    })
 
   it("an expiry more than 10 years ahead is refused; 10 years is accepted", () => {
     expect(Result.isSuccess(key(1_700_000_000_000 + ApiKey.maxLifetimeMillis))).toBe(true)

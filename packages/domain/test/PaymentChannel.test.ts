@@ -12,43 +12,57 @@ vi.setConfig({ testTimeout: 30_000 })
 const catalog = PgCatalog.builtIn
 const key = "channel-key-0b2c5d3e-1111-4222-8333-444455556666"
 const base = { key, merchant: "imp12345678", sequence: 0, createdAt: 1_700_000_000_000 } as const
-const make = (input: Partial<PaymentChannel.ChannelInput> & Pick<PaymentChannel.ChannelInput, "mode" | "pg" | "paymentType" | "payMethods">) =>
-  PaymentChannel.make(catalog, { ...base, ...input })
+const make = (
+  input: Partial<PaymentChannel.ChannelInput> & Pick<PaymentChannel.ChannelInput, "mode" | "pg" | "paymentType" | "payMethods">
+) => PaymentChannel.make(catalog, { ...base, ...input })
 const failure = <A, E>(r: Result.Result<A, E>): E => {
   if (Result.isSuccess(r)) throw new Error(`expected a failure, got ${JSON.stringify(r.success)}`)
   return r.failure
 }
-const liveKcp = () => Result.getOrThrow(make({
-  mode: "live", pg: "kcp", mid: "A1234", paymentType: "window.general", payMethods: ["card", "vbank"],
-  credentials: { site_key: "live-site-key-xyz" }
-}))
+const liveKcp = () =>
+  Result.getOrThrow(
+    make({
+      mode: "live",
+      pg: "kcp",
+      mid: "A1234",
+      paymentType: "window.general",
+      payMethods: ["card", "vbank"],
+      credentials: { site_key: "live-site-key-xyz" }
+    })
+  )
 
 describe("PaymentChannel.make", () => {
   it("every generated input builds a channel that decodes and round-trips through its schema", () => {
-    fc.assert(fc.property(Arb.channelInput(), (input) => {
-      const channel = Result.getOrThrow(PaymentChannel.make(catalog, input))
-      const encoded = Schema.encodeSync(PaymentChannel.PaymentChannel)(channel)
-      const decoded = Result.getOrThrow(PaymentChannel.decode(encoded))
-      expect(PaymentChannel.view(catalog, decoded)).toEqual(PaymentChannel.view(catalog, channel))
-      expect(Schema.is(PaymentChannel.PaymentChannel)(channel)).toBe(true)
-      const offered = PgCatalog.payMethodsOf(catalog.providers.get(channel.pg)!, channel.paymentType)
-      for (const m of channel.payMethods) expect(offered).toContain(m)
-    }), { numRuns: 300 })
+    fc.assert(
+      fc.property(Arb.channelInput(), (input) => {
+        const channel = Result.getOrThrow(PaymentChannel.make(catalog, input))
+        const encoded = Schema.encodeSync(PaymentChannel.PaymentChannel)(channel)
+        const decoded = Result.getOrThrow(PaymentChannel.decode(encoded))
+        expect(PaymentChannel.view(catalog, decoded)).toEqual(PaymentChannel.view(catalog, channel))
+        expect(Schema.is(PaymentChannel.PaymentChannel)(channel)).toBe(true)
+        const offered = PgCatalog.payMethodsOf(catalog.providers.get(channel.pg)!, channel.paymentType)
+        for (const m of channel.payMethods) expect(offered).toContain(m)
+      }),
+      { numRuns: 300 }
+    )
   })
 
   it("never shows a secret credential in JSON, string form or the view", () => {
-    fc.assert(fc.property(Arb.channel({ mode: fc.constant("live") }), (channel) => {
-      const provider = catalog.providers.get(channel.pg)!
-      const json = JSON.parse(JSON.stringify(channel)) as { credentials: Record<string, unknown> }
-      for (const value of Object.values(json.credentials)) expect(value).toMatch(/^<redacted/)
-      for (const value of Object.values(channel.credentials)) expect(String(value)).toMatch(/^<redacted/)
-      const view = PaymentChannel.view(catalog, channel).credentials
-      for (const field of provider.credentialFields) {
-        const value = channel.credentials[field.name]
-        if (value === undefined) continue
-        expect(view[field.name]).toBe(field.secret ? Credentials.mask : Redacted.value(value))
-      }
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(Arb.channel({ mode: fc.constant("live") }), (channel) => {
+        const provider = catalog.providers.get(channel.pg)!
+        const json = JSON.parse(JSON.stringify(channel)) as { credentials: Record<string, unknown> }
+        for (const value of Object.values(json.credentials)) expect(value).toMatch(/^<redacted/)
+        for (const value of Object.values(channel.credentials)) expect(String(value)).toMatch(/^<redacted/)
+        const view = PaymentChannel.view(catalog, channel).credentials
+        for (const field of provider.credentialFields) {
+          const value = channel.credentials[field.name]
+          if (value === undefined) continue
+          expect(view[field.name]).toBe(field.secret ? Credentials.mask : Redacted.value(value))
+        }
+      }),
+      { numRuns: 200 }
+    )
   })
 
   it("a test channel without a MID takes the PG's shared test credential", () => {
@@ -68,7 +82,14 @@ describe("PaymentChannel.make", () => {
       const e = failure(make({ mode: "test", pg, paymentType: type, payMethods: methods }))
       expect(e._tag === "RuleViolation" && e.rule, pg).toBe("test-mid-required")
     }
-    const ok = make({ mode: "test", pg: "naverpay", mid: "np_test_partner", paymentType: "window.simple", payMethods: ["naverpay"], credentials: { client_id: "cid", client_secret: "shh" } })
+    const ok = make({
+      mode: "test",
+      pg: "naverpay",
+      mid: "np_test_partner",
+      paymentType: "window.simple",
+      payMethods: ["naverpay"],
+      credentials: { client_id: "cid", client_secret: "shh" }
+    })
     expect(Result.isSuccess(ok)).toBe(true)
   })
 
@@ -83,10 +104,20 @@ describe("PaymentChannel.make", () => {
   })
 
   it("a PG without a test mode refuses test channels", () => {
-    const noTest = Result.getOrThrow(PgCatalog.extend(catalog, [
-      { ...catalog.providers.get("settle_acc")!, test: { kind: "unavailable", note: "no test mode" } }
-    ]))
-    const e = failure(PaymentChannel.make(noTest, { ...base, mode: "test", pg: "settle_acc", mid: "M1", paymentType: "window.general", payMethods: ["trans"], credentials: { license_key: "k" } }))
+    const noTest = Result.getOrThrow(
+      PgCatalog.extend(catalog, [{ ...catalog.providers.get("settle_acc")!, test: { kind: "unavailable", note: "no test mode" } }])
+    )
+    const e = failure(
+      PaymentChannel.make(noTest, {
+        ...base,
+        mode: "test",
+        pg: "settle_acc",
+        mid: "M1",
+        paymentType: "window.general",
+        payMethods: ["trans"],
+        credentials: { license_key: "k" }
+      })
+    )
     expect(e._tag === "RuleViolation" && e.rule).toBe("no-test-mode")
   })
 
@@ -103,32 +134,78 @@ describe("PaymentChannel.make", () => {
   })
 
   it("a live channel needs a MID and every required credential", () => {
-    expect(failure(make({ mode: "live", pg: "kcp", paymentType: "window.general", payMethods: ["card"], credentials: { site_key: "k" } })).message)
-      .toMatch(/^mid: a live channel needs the Site code/)
-    const e = failure(make({ mode: "live", pg: "kcp", mid: "A1", paymentType: "api.subscription", payMethods: ["card"], credentials: { site_key: "k" } }))
+    expect(
+      failure(make({ mode: "live", pg: "kcp", paymentType: "window.general", payMethods: ["card"], credentials: { site_key: "k" } }))
+        .message
+    ).toMatch(/^mid: a live channel needs the Site code/)
+    const e = failure(
+      make({ mode: "live", pg: "kcp", mid: "A1", paymentType: "api.subscription", payMethods: ["card"], credentials: { site_key: "k" } })
+    )
     expect(e.message).toBe("credentials.group_id: kcp needs Batch group ID for api.subscription (got <missing>)")
   })
 
   it("refuses payment types and pay methods the PG does not offer", () => {
-    expect((failure(make({ mode: "test", pg: "kcp_billing", paymentType: "window.general", payMethods: ["card"] })) as { rule: string }).rule).toBe("payment-type-unsupported")
+    expect(
+      (failure(make({ mode: "test", pg: "kcp_billing", paymentType: "window.general", payMethods: ["card"] })) as { rule: string }).rule
+    ).toBe("payment-type-unsupported")
     const e = failure(make({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "paypal"] }))
     expect(e.message).toMatch(/kcp does not offer paypal for window.general/)
-    expect(failure(make({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: [] })).message).toMatch(/^payMethods: choose at least one of card/)
+    expect(failure(make({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: [] })).message).toMatch(
+      /^payMethods: choose at least one of card/
+    )
   })
 
   it("refuses unknown PGs with a suggestion", () => {
-    expect(failure(make({ mode: "test", pg: "tosspayment", paymentType: "window.general", payMethods: ["card"] })).message).toMatch(/did you mean tosspayments\?/)
+    expect(failure(make({ mode: "test", pg: "tosspayment", paymentType: "window.general", payMethods: ["card"] })).message).toMatch(
+      /did you mean tosspayments\?/
+    )
   })
 
   it("refuses bad credentials without echoing secrets", () => {
-    const tooLong = failure(make({ mode: "live", pg: "nice", mid: "nice1", paymentType: "window.general", payMethods: ["card"], credentials: { merchant_key: "k", cancel_password: "supersecret1" } }))
+    const tooLong = failure(
+      make({
+        mode: "live",
+        pg: "nice",
+        mid: "nice1",
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { merchant_key: "k", cancel_password: "supersecret1" }
+      })
+    )
     expect(tooLong.message).toBe("credentials.cancel_password: Cancel password is at most 10 characters (got <redacted>)")
-    const unknown = failure(make({ mode: "live", pg: "kcp", mid: "A1", paymentType: "window.general", payMethods: ["card"], credentials: { site_key: "k", sitekey: "leak-me" } }))
+    const unknown = failure(
+      make({
+        mode: "live",
+        pg: "kcp",
+        mid: "A1",
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { site_key: "k", sitekey: "leak-me" }
+      })
+    )
     expect(unknown.message).toContain("not a credential field of kcp; expected site_key, group_id")
     expect(unknown.message).not.toContain("leak-me")
-    const midAsCred = failure(make({ mode: "live", pg: "kcp", mid: "A1", paymentType: "window.general", payMethods: ["card"], credentials: { site_key: "k", site_code: "A1" } }))
+    const midAsCred = failure(
+      make({
+        mode: "live",
+        pg: "kcp",
+        mid: "A1",
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { site_key: "k", site_code: "A1" }
+      })
+    )
     expect(midAsCred.message).toContain("site_code is the MID of kcp")
-    const pattern = failure(make({ mode: "live", pg: "inicis_jp", mid: "jp1", paymentType: "window.general", payMethods: ["card"], credentials: { iniapi_key: "k", cbt_type: "XX" } }))
+    const pattern = failure(
+      make({
+        mode: "live",
+        pg: "inicis_jp",
+        mid: "jp1",
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { iniapi_key: "k", cbt_type: "XX" }
+      })
+    )
     expect(pattern.message).toBe('credentials.cbt_type: CBT type must be JPPG or SBPS (got "XX")')
   })
 
@@ -137,7 +214,9 @@ describe("PaymentChannel.make", () => {
     expect(c.name).toBe("kakaopay test window simple")
     expect(c.taxType).toBe("taxable")
     expect(c.purpose).toBe("payment")
-    const iv = Result.getOrThrow(make({ mode: "test", pg: "danal", mid: "CP1", paymentType: "certification", payMethods: [], credentials: { cp_pwd: "pw" } }))
+    const iv = Result.getOrThrow(
+      make({ mode: "test", pg: "danal", mid: "CP1", paymentType: "certification", payMethods: [], credentials: { cp_pwd: "pw" } })
+    )
     expect(iv.purpose).toBe("identity-verification")
   })
 })
@@ -151,7 +230,16 @@ describe("PaymentChannel.edit", () => {
   })
 
   it("a live Naver Pay channel cannot switch to test without a PG-provided test MID", () => {
-    const live = Result.getOrThrow(make({ mode: "live", pg: "naverpay", mid: "np_live", paymentType: "window.simple", payMethods: ["naverpay"], credentials: { client_id: "c", client_secret: "s" } }))
+    const live = Result.getOrThrow(
+      make({
+        mode: "live",
+        pg: "naverpay",
+        mid: "np_live",
+        paymentType: "window.simple",
+        payMethods: ["naverpay"],
+        credentials: { client_id: "c", client_secret: "s" }
+      })
+    )
     const e = failure(PaymentChannel.edit(catalog, live, { mode: "test" }))
     expect(e._tag === "RuleViolation" && e.rule).toBe("test-mid-required")
     const ok = Result.getOrThrow(PaymentChannel.edit(catalog, live, { mode: "test", mid: "np_test" }))
@@ -168,13 +256,31 @@ describe("PaymentChannel.edit", () => {
 
   it("keeps identity fields and the version, and re-checks pay methods", () => {
     const live = liveKcp()
-    const edited = Result.getOrThrow(PaymentChannel.edit(catalog, { ...live, version: 7 }, { name: "KCP main", enabled: false, payMethods: ["card"] }))
-    expect([edited.key, edited.sequence, edited.version, edited.name, edited.enabled, edited.payMethods]).toEqual([live.key, 0, 7, "KCP main", false, ["card"]])
+    const edited = Result.getOrThrow(
+      PaymentChannel.edit(catalog, { ...live, version: 7 }, { name: "KCP main", enabled: false, payMethods: ["card"] })
+    )
+    expect([edited.key, edited.sequence, edited.version, edited.name, edited.enabled, edited.payMethods]).toEqual([
+      live.key,
+      0,
+      7,
+      "KCP main",
+      false,
+      ["card"]
+    ])
     expect(failure(PaymentChannel.edit(catalog, live, { payMethods: ["alipay"] }))._tag).toBe("RuleViolation")
   })
 
   it("merges credentials: a value replaces, an empty string removes an optional field", () => {
-    const live = Result.getOrThrow(make({ mode: "live", pg: "kcp", mid: "A1", paymentType: "api.subscription", payMethods: ["card"], credentials: { site_key: "k1", group_id: "G1" } }))
+    const live = Result.getOrThrow(
+      make({
+        mode: "live",
+        pg: "kcp",
+        mid: "A1",
+        paymentType: "api.subscription",
+        payMethods: ["card"],
+        credentials: { site_key: "k1", group_id: "G1" }
+      })
+    )
     const rotated = Result.getOrThrow(PaymentChannel.edit(catalog, live, { credentials: { site_key: "k2" } }))
     expect(Redacted.value(rotated.credentials["site_key"]!)).toBe("k2")
     expect(Redacted.value(rotated.credentials["group_id"]!)).toBe("G1")
@@ -182,9 +288,12 @@ describe("PaymentChannel.edit", () => {
   })
 
   it("edit with an empty patch is the identity on every generated channel", () => {
-    fc.assert(fc.property(Arb.channel(), (channel) => {
-      const same = Result.getOrThrow(PaymentChannel.edit(catalog, channel, {}))
-      expect(PaymentChannel.view(catalog, same)).toEqual(PaymentChannel.view(catalog, channel))
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(Arb.channel(), (channel) => {
+        const same = Result.getOrThrow(PaymentChannel.edit(catalog, channel, {}))
+        expect(PaymentChannel.view(catalog, same)).toEqual(PaymentChannel.view(catalog, channel))
+      }),
+      { numRuns: 200 }
+    )
   })
 })

@@ -3,12 +3,47 @@ import { Result } from "effect"
 import { PgCatalog } from "@paymux/domain"
 
 const required = [
-  "html5_inicis", "inicis_unified", "kcp", "kcp_billing", "kcp_quick", "nice", "nice_v2", "tosspayments", "toss_brandpay",
-  "tosspay", "tosspay_v2", "kakaopay", "naverpay", "naverco", "payco", "smilepay", "danal", "danal_tpay", "daou", "kicc",
-  "ksnet", "mobilians", "settle", "settle_acc", "smartro", "smartro_v2", "uplus", "welcome", "paypal", "paypal_v2",
-  "eximbay", "paymentwall", "inicis_jp", "bluewalnut",
+  "html5_inicis",
+  "inicis_unified",
+  "kcp",
+  "kcp_billing",
+  "kcp_quick",
+  "nice",
+  "nice_v2",
+  "tosspayments",
+  "toss_brandpay",
+  "tosspay",
+  "tosspay_v2",
+  "kakaopay",
+  "naverpay",
+  "naverco",
+  "payco",
+  "smilepay",
+  "danal",
+  "danal_tpay",
+  "daou",
+  "kicc",
+  "ksnet",
+  "mobilians",
+  "settle",
+  "settle_acc",
+  "smartro",
+  "smartro_v2",
+  "uplus",
+  "welcome",
+  "paypal",
+  "paypal_v2",
+  "eximbay",
+  "paymentwall",
+  "inicis_jp",
+  "bluewalnut",
   // Added from the 2026 audit: the legacy API code, Galaxia, and PGs selected by channel key only.
-  "inicis", "galaxia", "payletter_global", "kicc_global", "mobilians_v2", "kcp_v2"
+  "inicis",
+  "galaxia",
+  "payletter_global",
+  "kicc_global",
+  "mobilians_v2",
+  "kcp_v2"
 ]
 const catalog = PgCatalog.builtIn
 const provider = (code: string) => Result.getOrThrow(PgCatalog.get(catalog, code))
@@ -19,7 +54,17 @@ describe("PgCatalog", () => {
   })
 
   it("has shared test credentials for every PG except Naver Pay, Toss and PayPal, and those without a shared one", () => {
-    const families = new Set(["naverpay", "naverco", "tosspayments", "toss_brandpay", "tosspay", "tosspay_v2", "uplus", "paypal", "paypal_v2"])
+    const families = new Set([
+      "naverpay",
+      "naverco",
+      "tosspayments",
+      "toss_brandpay",
+      "tosspay",
+      "tosspay_v2",
+      "uplus",
+      "paypal",
+      "paypal_v2"
+    ])
     // PortOne offers these no shared test credential at all: the merchant's own sandbox or MID.
     const noShared = new Set(["paymentwall", "inicis_jp", "settle_acc"])
     for (const p of PgCatalog.list(catalog)) {
@@ -48,9 +93,17 @@ describe("PgCatalog", () => {
     // Identity verifications KCP, Danal and Inicis give no test for, the types the help centre
     // offers no MID for, and modules with no published test MID. Everything else is served.
     expect(explained.sort()).toEqual([
-      "bluewalnut window.general", "danal api.subscription", "danal certification", "danal window.subscription",
-      "inicis certification", "kcp certification", "kcp_quick window.simple", "kcp_v2 certification",
-      "kicc_global window.general", "mobilians_v2 window.general", "smilepay window.subscription"
+      "bluewalnut window.general",
+      "danal api.subscription",
+      "danal certification",
+      "danal window.subscription",
+      "inicis certification",
+      "kcp certification",
+      "kcp_quick window.simple",
+      "kcp_v2 certification",
+      "kicc_global window.general",
+      "mobilians_v2 window.general",
+      "smilepay window.subscription"
     ])
   })
 
@@ -90,7 +143,8 @@ describe("PgCatalog", () => {
     expect(PgCatalog.payMethodsOf(provider("eximbay"), "window.general")).toContain("econtext")
     expect(PgCatalog.paymentTypesOf(provider("nice_v2"))).toContain("window.subscription")
     expect(PgCatalog.selectionOf(provider("settle_acc"))).toBe("code-and-mid")
-    for (const code of ["payletter_global", "kicc_global", "mobilians_v2", "kcp_v2"]) expect(PgCatalog.selectionOf(provider(code)), code).toBe("channel-key")
+    for (const code of ["payletter_global", "kicc_global", "mobilians_v2", "kcp_v2"])
+      expect(PgCatalog.selectionOf(provider(code)), code).toBe("channel-key")
     expect(PgCatalog.selectionOf(provider("kcp"))).toBe("code")
     // Fields PortOne leaves optional, and the ones it asks for that were missing.
     const field = (code: string, name: string) => provider(code).credentialFields.find((f) => f.name === name)
@@ -113,7 +167,10 @@ describe("PgCatalog", () => {
     expect(provider("nice").credentialFields.find((f) => f.name === "cancel_password")?.maxLength).toBe(10)
     expect(provider("smartro").credentialFields.find((f) => f.name === "cancel_password")?.maxLength).toBe(6)
     expect(provider("kakaopay").mid.name).toBe("cid")
-    expect(provider("tosspayments").credentialFields.map((f) => [f.name, f.secret])).toEqual([["client_key", false], ["secret_key", true]])
+    expect(provider("tosspayments").credentialFields.map((f) => [f.name, f.secret])).toEqual([
+      ["client_key", false],
+      ["secret_key", true]
+    ])
   })
 
   it("every PG offers at least one payment type, and payment types other than certification have pay methods", () => {
@@ -132,14 +189,26 @@ describe("PgCatalog", () => {
     expect(PgCatalog.suggest(catalog, "kcpp")[0]).toBe("kcp")
     expect(PgCatalog.suggest(catalog, "zzzzzzzzzz")).toEqual([])
     const miss = PgCatalog.get(catalog, "tosspayment")
-    expect(Result.isFailure(miss) && miss.failure.message).toBe('pg: not a PG code in the catalog; did you mean tosspayments? (got "tosspayment")')
+    expect(Result.isFailure(miss) && miss.failure.message).toBe(
+      'pg: not a PG code in the catalog; did you mean tosspayments? (got "tosspayment")'
+    )
   })
 
   it("is extensible: a host app adds a PG and overrides a shared test MID; the host's value wins", () => {
-    const extended = Result.getOrThrow(PgCatalog.extend(catalog, [
-      { ...provider("kcp_billing"), test: { kind: "shared", mids: [{ paymentType: "window.subscription", mid: "BA001" }] } },
-      { code: "acme_pay", displayName: "Acme Pay", localName: "", mid: { name: "mid", label: "MID" }, payMethods: { "window.general": ["card"] }, credentialFields: [], test: { kind: "pg-provided", note: "ask Acme" } }
-    ]))
+    const extended = Result.getOrThrow(
+      PgCatalog.extend(catalog, [
+        { ...provider("kcp_billing"), test: { kind: "shared", mids: [{ paymentType: "window.subscription", mid: "BA001" }] } },
+        {
+          code: "acme_pay",
+          displayName: "Acme Pay",
+          localName: "",
+          mid: { name: "mid", label: "MID" },
+          payMethods: { "window.general": ["card"] },
+          credentialFields: [],
+          test: { kind: "pg-provided", note: "ask Acme" }
+        }
+      ])
+    )
     expect(PgCatalog.sharedTestMid(Result.getOrThrow(PgCatalog.get(extended, "kcp_billing")), "window.subscription")).toBe("BA001")
     expect(PgCatalog.sharedTestMid(provider("kcp_billing"), "window.subscription")).toBe("A52LD")
     expect(extended.providers.has("acme_pay")).toBe(true)

@@ -27,7 +27,12 @@ const concurrency = Number(process.env["BENCH_CONCURRENCY"] ?? 32)
 const store = Memory.make()
 const shared = Layer.succeedContext(store)
 const run = <A, E>(effect: Effect.Effect<A, E, any>): Promise<A> =>
-  Effect.runPromise(effect.pipe(AdminContext.withActor({ kind: "system", id: "bench" }), Effect.provide(Layer.merge(shared, ResolverCache.layer()))) as Effect.Effect<A, E>)
+  Effect.runPromise(
+    effect.pipe(
+      AdminContext.withActor({ kind: "system", id: "bench" }),
+      Effect.provide(Layer.merge(shared, ResolverCache.layer()))
+    ) as Effect.Effect<A, E>
+  )
 
 const merchant = "imp20000000"
 await run(Merchants.create({ name: "Bench shop", code: merchant }))
@@ -77,7 +82,9 @@ const once = () => new Promise((resolve, reject) => {
 
 const load = (url: string, headers: Record<string, string>, seconds: number): Promise<number> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", loadScript, JSON.stringify({ url, headers, payload, seconds, concurrency })], { stdio: ["ignore", "pipe", "inherit"] })
+    const child = spawn(process.execPath, ["-e", loadScript, JSON.stringify({ url, headers, payload, seconds, concurrency })], {
+      stdio: ["ignore", "pipe", "inherit"]
+    })
     let out = ""
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()))
     child.once("error", reject)
@@ -94,11 +101,13 @@ const load = (url: string, headers: Record<string, string>, seconds: number): Pr
   })
 
 // The anchor: raw node:http answering with the very bytes the API answers the same request with.
-const answer = await (await fetch(`${full.url}/merchants/${merchant}/resolve`, {
-  method: "POST",
-  headers: { authorization: `Bearer ${key.key.id}.${Redacted.value(key.secret)}`, "content-type": "application/json" },
-  body: payload
-})).arrayBuffer()
+const answer = await (
+  await fetch(`${full.url}/merchants/${merchant}/resolve`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key.key.id}.${Redacted.value(key.secret)}`, "content-type": "application/json" },
+    body: payload
+  })
+).arrayBuffer()
 const answerBytes = Buffer.from(answer)
 const raw = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
   req.resume()
@@ -110,10 +119,12 @@ const raw = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
 await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve))
 const rawUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`
 
-const token = (await (await fetch(`${full.url}/auth/token`, {
-  method: "POST",
-  body: JSON.stringify({ apiKey: key.key.id, apiSecret: Redacted.value(key.secret) })
-})).json()) as { accessToken: string }
+const token = (await (
+  await fetch(`${full.url}/auth/token`, {
+    method: "POST",
+    body: JSON.stringify({ apiKey: key.key.id, apiSecret: Redacted.value(key.secret) })
+  })
+).json()) as { accessToken: string }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(7)
 const median = (xs: ReadonlyArray<number>) => {
@@ -123,12 +134,26 @@ const median = (xs: ReadonlyArray<number>) => {
 }
 const runs = [
   { name: "raw node:http, same JSON     ", url: `${rawUrl}/merchants/${merchant}/resolve`, headers: {} },
-  { name: "auth + whitelist off         ", url: `${bare.url}/merchants/${merchant}/resolve`, headers: { authorization: "Bearer unchecked" } },
-  { name: "on, access token + whitelist ", url: `${full.url}/merchants/${merchant}/resolve`, headers: { authorization: `Bearer ${token.accessToken}` } },
-  { name: "on, key id.secret + whitelist", url: `${full.url}/merchants/${merchant}/resolve`, headers: { authorization: `Bearer ${key.key.id}.${Redacted.value(key.secret)}` } }
+  {
+    name: "auth + whitelist off         ",
+    url: `${bare.url}/merchants/${merchant}/resolve`,
+    headers: { authorization: "Bearer unchecked" }
+  },
+  {
+    name: "on, access token + whitelist ",
+    url: `${full.url}/merchants/${merchant}/resolve`,
+    headers: { authorization: `Bearer ${token.accessToken}` }
+  },
+  {
+    name: "on, key id.secret + whitelist",
+    url: `${full.url}/merchants/${merchant}/resolve`,
+    headers: { authorization: `Bearer ${key.key.id}.${Redacted.value(key.secret)}` }
+  }
 ]
 const perRound = seconds / rounds
-console.log(`resolve over keep-alive HTTP, ${concurrency} connections, ${seconds}s per run in ${rounds} interleaved rounds (Node ${process.version})`)
+console.log(
+  `resolve over keep-alive HTTP, ${concurrency} connections, ${seconds}s per run in ${rounds} interleaved rounds (Node ${process.version})`
+)
 for (const run of runs) await load(run.url, run.headers, Math.min(1, perRound)) // warm-up
 const rates = runs.map(() => [] as Array<number>)
 for (let r = 0; r < rounds; r++) {

@@ -26,7 +26,10 @@ export const AuthGroup = HttpApiGroup.make("auth").add(
     payload: M.TokenRequest,
     success: M.TokenResponse,
     error: [BadRequest, Unauthorized, Forbidden, Unavailable, Internal, ...Object.values(catalogProblems)]
-  }).annotate(OpenApi.Description, "Exchanges an API key and secret for an access token valid 30 minutes. Asking again before expiry returns the same token; with under a minute left its expiry is extended by 5 minutes.")
+  }).annotate(
+    OpenApi.Description,
+    "Exchanges an API key and secret for an access token valid 30 minutes. Asking again before expiry returns the same token; with under a minute left its expiry is extended by 5 minutes."
+  )
 )
 
 /**
@@ -35,27 +38,48 @@ export const AuthGroup = HttpApiGroup.make("auth").add(
  * @since 0.1.0
  * @category groups
  */
-export const MerchantsGroup = HttpApiGroup.make("merchants").add(
-  HttpApiEndpoint.get("list", "/merchants", { success: Schema.Array(M.MerchantView), error: errors })
-    .annotate(OpenApi.Description, "The key's own merchant (a key sees only its merchant)."),
-  HttpApiEndpoint.get("get", "/merchants/:merchant", { params: merchant, success: M.MerchantView, error: errors }),
-  HttpApiEndpoint.patch("update", "/merchants/:merchant", { params: merchant, payload: M.UpdateMerchant, success: M.MerchantView, error: errors })
-    .annotate(OpenApi.Description, "Sets the policy for an unmatched `pg`: `fallback` to the default channel or `strict` failure."),
-  HttpApiEndpoint.get("listSubMerchants", "/merchants/:merchant/sub-merchants", { params: merchant, success: Schema.Array(M.SubMerchantView), error: errors }),
-  HttpApiEndpoint.post("createSubMerchant", "/merchants/:merchant/sub-merchants", { params: merchant, payload: M.CreateSubMerchant, success: M.SubMerchantView.pipe(created), error: errors }),
-  HttpApiEndpoint.put("assign", "/merchants/:merchant/sub-merchants/:tier/channels/:channelKey", {
-    params: { ...channel, tier: Schema.String },
-    success: M.SubMerchantView,
-    error: errors
-  }).annotate(OpenApi.Description, "Lets a tier use one of its parent's channels."),
-  HttpApiEndpoint.delete("unassign", "/merchants/:merchant/sub-merchants/:tier/channels/:channelKey", {
-    params: { ...channel, tier: Schema.String },
-    success: M.SubMerchantView,
-    error: errors
-  }),
-  HttpApiEndpoint.get("audit", "/merchants/:merchant/audit", { params: merchant, query: M.AuditQuery, success: Schema.Array(M.AuditEntry), error: errors })
-    .annotate(OpenApi.Description, "Audit entries, newest first.")
-).middleware(Authentication)
+export const MerchantsGroup = HttpApiGroup.make("merchants")
+  .add(
+    HttpApiEndpoint.get("list", "/merchants", { success: Schema.Array(M.MerchantView), error: errors }).annotate(
+      OpenApi.Description,
+      "The key's own merchant (a key sees only its merchant)."
+    ),
+    HttpApiEndpoint.get("get", "/merchants/:merchant", { params: merchant, success: M.MerchantView, error: errors }),
+    HttpApiEndpoint.patch("update", "/merchants/:merchant", {
+      params: merchant,
+      payload: M.UpdateMerchant,
+      success: M.MerchantView,
+      error: errors
+    }).annotate(OpenApi.Description, "Sets the policy for an unmatched `pg`: `fallback` to the default channel or `strict` failure."),
+    HttpApiEndpoint.get("listSubMerchants", "/merchants/:merchant/sub-merchants", {
+      params: merchant,
+      success: Schema.Array(M.SubMerchantView),
+      error: errors
+    }),
+    HttpApiEndpoint.post("createSubMerchant", "/merchants/:merchant/sub-merchants", {
+      params: merchant,
+      payload: M.CreateSubMerchant,
+      success: M.SubMerchantView.pipe(created),
+      error: errors
+    }),
+    HttpApiEndpoint.put("assign", "/merchants/:merchant/sub-merchants/:tier/channels/:channelKey", {
+      params: { ...channel, tier: Schema.String },
+      success: M.SubMerchantView,
+      error: errors
+    }).annotate(OpenApi.Description, "Lets a tier use one of its parent's channels."),
+    HttpApiEndpoint.delete("unassign", "/merchants/:merchant/sub-merchants/:tier/channels/:channelKey", {
+      params: { ...channel, tier: Schema.String },
+      success: M.SubMerchantView,
+      error: errors
+    }),
+    HttpApiEndpoint.get("audit", "/merchants/:merchant/audit", {
+      params: merchant,
+      query: M.AuditQuery,
+      success: Schema.Array(M.AuditEntry),
+      error: errors
+    }).annotate(OpenApi.Description, "Audit entries, newest first.")
+  )
+  .middleware(Authentication)
 
 /**
  * Payment channels: the console's channel cards.
@@ -63,20 +87,51 @@ export const MerchantsGroup = HttpApiGroup.make("merchants").add(
  * @since 0.1.0
  * @category groups
  */
-export const ChannelsGroup = HttpApiGroup.make("channels").add(
-  HttpApiEndpoint.post("add", "/merchants/:merchant/channels", { params: merchant, payload: M.AddChannel, success: M.ChannelView.pipe(created), error: errors })
-    .annotate(OpenApi.Description, "Adds a channel. A test channel without `mid` uses the PG's shared test credential (Naver Pay, Toss and PayPal need the test MID the PG issued)."),
-  HttpApiEndpoint.get("list", "/merchants/:merchant/channels", { params: merchant, query: M.ListChannelsQuery, success: Schema.Array(M.ChannelView), error: errors })
-    .annotate(OpenApi.Description, "Channels oldest first, secrets masked. With a `Tier` header, only the channels assigned to that tier."),
-  HttpApiEndpoint.get("get", "/merchants/:merchant/channels/:channelKey", { params: channel, success: M.ChannelView, error: errors }),
-  HttpApiEndpoint.patch("edit", "/merchants/:merchant/channels/:channelKey", { params: channel, payload: M.EditChannel, success: M.ChannelView, error: errors })
-    .annotate(OpenApi.Description, "Edits a channel; with `version`, only if it is still at that version (409 otherwise)."),
-  HttpApiEndpoint.delete("remove", "/merchants/:merchant/channels/:channelKey", { params: channel, error: errors }),
-  HttpApiEndpoint.post("enable", "/merchants/:merchant/channels/:channelKey/enable", { params: channel, success: M.ChannelView, error: errors }),
-  HttpApiEndpoint.post("disable", "/merchants/:merchant/channels/:channelKey/disable", { params: channel, success: M.ChannelView, error: errors }),
-  HttpApiEndpoint.post("setDefault", "/merchants/:merchant/channels/:channelKey/default", { params: channel, success: M.MerchantView, error: errors })
-    .annotate(OpenApi.Description, "Makes the channel the default of its mode.")
-).middleware(Authentication)
+export const ChannelsGroup = HttpApiGroup.make("channels")
+  .add(
+    HttpApiEndpoint.post("add", "/merchants/:merchant/channels", {
+      params: merchant,
+      payload: M.AddChannel,
+      success: M.ChannelView.pipe(created),
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Adds a channel. A test channel without `mid` uses the PG's shared test credential (Naver Pay, Toss and PayPal need the test MID the PG issued)."
+    ),
+    HttpApiEndpoint.get("list", "/merchants/:merchant/channels", {
+      params: merchant,
+      query: M.ListChannelsQuery,
+      success: Schema.Array(M.ChannelView),
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Channels oldest first, secrets masked. With a `Tier` header, only the channels assigned to that tier."
+    ),
+    HttpApiEndpoint.get("get", "/merchants/:merchant/channels/:channelKey", { params: channel, success: M.ChannelView, error: errors }),
+    HttpApiEndpoint.patch("edit", "/merchants/:merchant/channels/:channelKey", {
+      params: channel,
+      payload: M.EditChannel,
+      success: M.ChannelView,
+      error: errors
+    }).annotate(OpenApi.Description, "Edits a channel; with `version`, only if it is still at that version (409 otherwise)."),
+    HttpApiEndpoint.delete("remove", "/merchants/:merchant/channels/:channelKey", { params: channel, error: errors }),
+    HttpApiEndpoint.post("enable", "/merchants/:merchant/channels/:channelKey/enable", {
+      params: channel,
+      success: M.ChannelView,
+      error: errors
+    }),
+    HttpApiEndpoint.post("disable", "/merchants/:merchant/channels/:channelKey/disable", {
+      params: channel,
+      success: M.ChannelView,
+      error: errors
+    }),
+    HttpApiEndpoint.post("setDefault", "/merchants/:merchant/channels/:channelKey/default", {
+      params: channel,
+      success: M.MerchantView,
+      error: errors
+    }).annotate(OpenApi.Description, "Makes the channel the default of its mode.")
+  )
+  .middleware(Authentication)
 
 /**
  * Channel groups (weighted routing).
@@ -84,10 +139,21 @@ export const ChannelsGroup = HttpApiGroup.make("channels").add(
  * @since 0.1.0
  * @category groups
  */
-export const GroupsGroup = HttpApiGroup.make("channelGroups").add(
-  HttpApiEndpoint.post("create", "/merchants/:merchant/channel-groups", { params: merchant, payload: M.CreateGroup, success: M.GroupView.pipe(created), error: errors }),
-  HttpApiEndpoint.get("list", "/merchants/:merchant/channel-groups", { params: merchant, success: Schema.Array(M.GroupView), error: errors })
-).middleware(Authentication)
+export const GroupsGroup = HttpApiGroup.make("channelGroups")
+  .add(
+    HttpApiEndpoint.post("create", "/merchants/:merchant/channel-groups", {
+      params: merchant,
+      payload: M.CreateGroup,
+      success: M.GroupView.pipe(created),
+      error: errors
+    }),
+    HttpApiEndpoint.get("list", "/merchants/:merchant/channel-groups", {
+      params: merchant,
+      success: Schema.Array(M.GroupView),
+      error: errors
+    })
+  )
+  .middleware(Authentication)
 
 /**
  * Resolving a `request_pay`.
@@ -95,10 +161,19 @@ export const GroupsGroup = HttpApiGroup.make("channelGroups").add(
  * @since 0.1.0
  * @category groups
  */
-export const ResolveGroup = HttpApiGroup.make("resolve").add(
-  HttpApiEndpoint.post("resolve", "/merchants/:merchant/resolve", { params: merchant, payload: M.ResolveRequest, success: M.ResolutionView, error: errors })
-    .annotate(OpenApi.Description, "Picks the channel that serves a request_pay. A miss is a 404 problem listing every rejected candidate and why. The `Tier` header (or `tier`) scopes the search to a sub-merchant.")
-).middleware(Authentication)
+export const ResolveGroup = HttpApiGroup.make("resolve")
+  .add(
+    HttpApiEndpoint.post("resolve", "/merchants/:merchant/resolve", {
+      params: merchant,
+      payload: M.ResolveRequest,
+      success: M.ResolutionView,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Picks the channel that serves a request_pay. A miss is a 404 problem listing every rejected candidate and why. The `Tier` header (or `tier`) scopes the search to a sub-merchant."
+    )
+  )
+  .middleware(Authentication)
 
 /**
  * Webhook settings, secrets, test send, delivery history and resend.
@@ -106,22 +181,43 @@ export const ResolveGroup = HttpApiGroup.make("resolve").add(
  * @since 0.1.0
  * @category groups
  */
-export const WebhooksGroup = HttpApiGroup.make("webhooks").add(
-  HttpApiEndpoint.get("show", "/merchants/:merchant/webhooks", { params: merchant, success: M.WebhookSettingsView, error: errors }),
-  HttpApiEndpoint.put("set", "/merchants/:merchant/webhooks/:mode", { params: M.ModeParams, payload: M.SetWebhook, success: M.SetWebhookResult, error: errors })
-    .annotate(OpenApi.Description, "Sets (or with `url: null` clears) the URL of a mode. The first URL of a mode creates its signing secret, returned once as `newSecret`."),
-  HttpApiEndpoint.post("test", "/merchants/:merchant/webhooks/:mode/test", { params: M.ModeParams, success: M.TestSendView, error: errors })
-    .annotate(OpenApi.Description, "Posts a signed Webhook.Test notification to the saved URL and reports the receiver's answer."),
-  HttpApiEndpoint.post("rotateSecret", "/merchants/:merchant/webhooks/:mode/secrets/rotate", { params: M.ModeParams, success: M.NewSecret.pipe(created), error: errors }),
-  HttpApiEndpoint.post("retireSecret", "/merchants/:merchant/webhooks/:mode/secrets/retire", { params: M.ModeParams, error: errors }),
-  HttpApiEndpoint.get("history", "/merchants/:merchant/webhooks/deliveries", { params: merchant, query: M.HistoryQuery, success: Schema.Array(M.DeliveryHistory), error: errors }),
-  HttpApiEndpoint.post("resend", "/merchants/:merchant/webhooks/deliveries/:deliveryId/resend", {
-    params: { merchant: Schema.String, deliveryId: Schema.String },
-    success: M.Delivery.pipe(HttpApiSchema.status(202)),
-    error: errors
-  }),
-  HttpApiEndpoint.get("readiness", "/merchants/:merchant/webhooks/readiness", { params: merchant, success: M.Readiness, error: errors })
-).middleware(Authentication)
+export const WebhooksGroup = HttpApiGroup.make("webhooks")
+  .add(
+    HttpApiEndpoint.get("show", "/merchants/:merchant/webhooks", { params: merchant, success: M.WebhookSettingsView, error: errors }),
+    HttpApiEndpoint.put("set", "/merchants/:merchant/webhooks/:mode", {
+      params: M.ModeParams,
+      payload: M.SetWebhook,
+      success: M.SetWebhookResult,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Sets (or with `url: null` clears) the URL of a mode. The first URL of a mode creates its signing secret, returned once as `newSecret`."
+    ),
+    HttpApiEndpoint.post("test", "/merchants/:merchant/webhooks/:mode/test", {
+      params: M.ModeParams,
+      success: M.TestSendView,
+      error: errors
+    }).annotate(OpenApi.Description, "Posts a signed Webhook.Test notification to the saved URL and reports the receiver's answer."),
+    HttpApiEndpoint.post("rotateSecret", "/merchants/:merchant/webhooks/:mode/secrets/rotate", {
+      params: M.ModeParams,
+      success: M.NewSecret.pipe(created),
+      error: errors
+    }),
+    HttpApiEndpoint.post("retireSecret", "/merchants/:merchant/webhooks/:mode/secrets/retire", { params: M.ModeParams, error: errors }),
+    HttpApiEndpoint.get("history", "/merchants/:merchant/webhooks/deliveries", {
+      params: merchant,
+      query: M.HistoryQuery,
+      success: Schema.Array(M.DeliveryHistory),
+      error: errors
+    }),
+    HttpApiEndpoint.post("resend", "/merchants/:merchant/webhooks/deliveries/:deliveryId/resend", {
+      params: { merchant: Schema.String, deliveryId: Schema.String },
+      success: M.Delivery.pipe(HttpApiSchema.status(202)),
+      error: errors
+    }),
+    HttpApiEndpoint.get("readiness", "/merchants/:merchant/webhooks/readiness", { params: merchant, success: M.Readiness, error: errors })
+  )
+  .middleware(Authentication)
 
 /**
  * The security whitelist.
@@ -129,14 +225,38 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks").add(
  * @since 0.1.0
  * @category groups
  */
-export const WhitelistGroup = HttpApiGroup.make("whitelist").add(
-  HttpApiEndpoint.get("show", "/merchants/:merchant/whitelist", { params: merchant, success: M.WhitelistView, error: errors }),
-  HttpApiEndpoint.put("set", "/merchants/:merchant/whitelist", { params: merchant, payload: M.SetWhitelist, success: M.WhitelistView, error: errors })
-    .annotate(OpenApi.Description, "Replaces the list (stored normalised). Rules with host bits set are refused with the canonical form suggested."),
-  HttpApiEndpoint.post("add", "/merchants/:merchant/whitelist/add", { params: merchant, payload: M.WhitelistRules, success: M.WhitelistView, error: errors }),
-  HttpApiEndpoint.post("remove", "/merchants/:merchant/whitelist/remove", { params: merchant, payload: M.WhitelistRules, success: M.WhitelistView, error: errors }),
-  HttpApiEndpoint.post("check", "/merchants/:merchant/whitelist/check", { params: merchant, payload: M.CheckAddress, success: M.CheckResult, error: errors })
-).middleware(Authentication)
+export const WhitelistGroup = HttpApiGroup.make("whitelist")
+  .add(
+    HttpApiEndpoint.get("show", "/merchants/:merchant/whitelist", { params: merchant, success: M.WhitelistView, error: errors }),
+    HttpApiEndpoint.put("set", "/merchants/:merchant/whitelist", {
+      params: merchant,
+      payload: M.SetWhitelist,
+      success: M.WhitelistView,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Replaces the list (stored normalised). Rules with host bits set are refused with the canonical form suggested."
+    ),
+    HttpApiEndpoint.post("add", "/merchants/:merchant/whitelist/add", {
+      params: merchant,
+      payload: M.WhitelistRules,
+      success: M.WhitelistView,
+      error: errors
+    }),
+    HttpApiEndpoint.post("remove", "/merchants/:merchant/whitelist/remove", {
+      params: merchant,
+      payload: M.WhitelistRules,
+      success: M.WhitelistView,
+      error: errors
+    }),
+    HttpApiEndpoint.post("check", "/merchants/:merchant/whitelist/check", {
+      params: merchant,
+      payload: M.CheckAddress,
+      success: M.CheckResult,
+      error: errors
+    })
+  )
+  .middleware(Authentication)
 
 /**
  * API keys.
@@ -144,21 +264,27 @@ export const WhitelistGroup = HttpApiGroup.make("whitelist").add(
  * @since 0.1.0
  * @category groups
  */
-export const ApiKeysGroup = HttpApiGroup.make("apiKeys").add(
-  HttpApiEndpoint.post("issue", "/merchants/:merchant/api-keys", { params: merchant, payload: M.IssueApiKey, success: M.IssuedApiKey.pipe(created), error: errors })
-    .annotate(OpenApi.Description, "Issues a key; the secret is in this response only."),
-  HttpApiEndpoint.get("list", "/merchants/:merchant/api-keys", { params: merchant, success: Schema.Array(M.ApiKeyView), error: errors }),
-  HttpApiEndpoint.post("rotate", "/merchants/:merchant/api-keys/:keyId/rotate", {
-    params: { merchant: Schema.String, keyId: Schema.String },
-    success: M.IssuedApiKey,
-    error: errors
-  }).annotate(OpenApi.Description, "Replaces the secret; the old one (and tokens issued for it) stop working at once."),
-  HttpApiEndpoint.delete("revoke", "/merchants/:merchant/api-keys/:keyId", {
-    params: { merchant: Schema.String, keyId: Schema.String },
-    success: M.ApiKeyView,
-    error: errors
-  })
-).middleware(Authentication)
+export const ApiKeysGroup = HttpApiGroup.make("apiKeys")
+  .add(
+    HttpApiEndpoint.post("issue", "/merchants/:merchant/api-keys", {
+      params: merchant,
+      payload: M.IssueApiKey,
+      success: M.IssuedApiKey.pipe(created),
+      error: errors
+    }).annotate(OpenApi.Description, "Issues a key; the secret is in this response only."),
+    HttpApiEndpoint.get("list", "/merchants/:merchant/api-keys", { params: merchant, success: Schema.Array(M.ApiKeyView), error: errors }),
+    HttpApiEndpoint.post("rotate", "/merchants/:merchant/api-keys/:keyId/rotate", {
+      params: { merchant: Schema.String, keyId: Schema.String },
+      success: M.IssuedApiKey,
+      error: errors
+    }).annotate(OpenApi.Description, "Replaces the secret; the old one (and tokens issued for it) stop working at once."),
+    HttpApiEndpoint.delete("revoke", "/merchants/:merchant/api-keys/:keyId", {
+      params: { merchant: Schema.String, keyId: Schema.String },
+      success: M.ApiKeyView,
+      error: errors
+    })
+  )
+  .middleware(Authentication)
 
 /**
  * The whole admin API. Request bodies with unknown fields are refused.
@@ -179,4 +305,7 @@ export const Api = HttpApi.make("paymux")
   .annotate(HttpApi.PayloadParseOptions, { onExcessProperty: "error" })
   .annotate(OpenApi.Title, "Paymux admin API")
   .annotate(OpenApi.Version, "0.1.0")
-  .annotate(OpenApi.Description, "The Integrate-payment console as a REST API. Errors are RFC 9457 problems with a stable `code`. Authenticate with `Authorization: Bearer <access token>` (from POST /auth/token) or `Authorization: Bearer <key id>.<secret>`; act for a sub-merchant with a `Tier` header. POSTs accept an `Idempotency-Key` header.")
+  .annotate(
+    OpenApi.Description,
+    "The Integrate-payment console as a REST API. Errors are RFC 9457 problems with a stable `code`. Authenticate with `Authorization: Bearer <access token>` (from POST /auth/token) or `Authorization: Bearer <key id>.<secret>`; act for a sub-merchant with a `Tier` header. POSTs accept an `Idempotency-Key` header."
+  )

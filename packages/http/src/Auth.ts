@@ -9,7 +9,17 @@
 import { Context, Effect, Layer } from "effect"
 import { HttpApiMiddleware, HttpApiSecurity, OpenApi } from "effect/http-api"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { BadRequest, catalogProblems, Conflict, Forbidden, Internal, NotFound, Unauthorized, Unavailable, Unprocessable } from "./Problem.ts"
+import {
+  BadRequest,
+  catalogProblems,
+  Conflict,
+  Forbidden,
+  Internal,
+  NotFound,
+  Unauthorized,
+  Unavailable,
+  Unprocessable
+} from "./Problem.ts"
 
 /**
  * What the host knows about the connection a request came on. Pass it as the second argument
@@ -55,14 +65,16 @@ export class Principal extends Context.Service<Principal, PrincipalInfo>()("@pay
  * @since 0.1.0
  * @category middleware
  */
-export class Authentication extends HttpApiMiddleware.Service<Authentication, {
-  provides: Principal
-}>()("@paymux/http/Authentication", {
+export class Authentication extends HttpApiMiddleware.Service<
+  Authentication,
+  {
+    provides: Principal
+  }
+>()("@paymux/http/Authentication", {
   security: {
-    bearer: HttpApiSecurity.bearer.pipe(HttpApiSecurity.annotate(
-      OpenApi.Description,
-      "An access token from POST /auth/token, or `<key id>.<secret>` (e.g. `ak_….sk_…`)."
-    ))
+    bearer: HttpApiSecurity.bearer.pipe(
+      HttpApiSecurity.annotate(OpenApi.Description, "An access token from POST /auth/token, or `<key id>.<secret>` (e.g. `ak_….sk_…`).")
+    )
   },
   // The idempotency problems (400, 409, 422) are answered here too: the key is applied after
   // authentication, so a replay passes the same checks as a new call.
@@ -102,11 +114,13 @@ export const layerRequestErrors: Layer.Layer<RequestErrors> = HttpApiMiddleware.
     return Effect.fail(new BadRequest({ code: "invalid-json", detail: "the request body is not valid JSON", field: "body" }))
   }
   const field = path.length > 0 ? path.join(".") : slot
-  return Effect.fail(new BadRequest({
-    code: `invalid-${slot}`,
-    detail: first === undefined ? `the request ${slot} is invalid` : `${field}: ${first.message}`,
-    field
-  }))
+  return Effect.fail(
+    new BadRequest({
+      code: `invalid-${slot}`,
+      detail: first === undefined ? `the request ${slot} is invalid` : `${field}: ${first.message}`,
+      field
+    })
+  )
 })
 
 /**
@@ -115,7 +129,6 @@ export const layerRequestErrors: Layer.Layer<RequestErrors> = HttpApiMiddleware.
  * @since 0.1.0
  * @category services
  */
-export const currentConnection: Effect.Effect<ConnectionInfo> = Effect.map(
-  Effect.serviceOption(Connection),
-  (o) => (o._tag === "Some" ? o.value : {})
+export const currentConnection: Effect.Effect<ConnectionInfo> = Effect.map(Effect.serviceOption(Connection), (o) =>
+  o._tag === "Some" ? o.value : {}
 )

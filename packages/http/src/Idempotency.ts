@@ -104,11 +104,13 @@ const sha256 = (data: string | Uint8Array): string => createHash("sha256").updat
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: {
-  readonly ttlMillis?: number | undefined
-  readonly maxEntries?: number | undefined
-  readonly maxBytes?: number | undefined
-} = {}): IdempotencyStore => {
+export const make = (
+  options: {
+    readonly ttlMillis?: number | undefined
+    readonly maxEntries?: number | undefined
+    readonly maxBytes?: number | undefined
+  } = {}
+): IdempotencyStore => {
   const ttl = options.ttlMillis ?? defaultTtlMillis
   const maxEntries = options.maxEntries ?? defaultMaxEntries
   const maxBytes = options.maxBytes ?? defaultMaxBytes

@@ -95,12 +95,14 @@ export const ResolveRequest = Schema.Struct({
 export const ResolutionView = Schema.Struct({
   channel: ChannelView,
   via: Schema.Literals(["channelKey", "group", "pg", "default"]),
-  fellBack: Schema.optionalKey(Schema.Struct({
-    reason: Schema.Literals(["pg-unmatched", "pg-invalid"]),
-    pg: Text,
-    detail: Text,
-    rejected: Schema.Array(Rejection)
-  }))
+  fellBack: Schema.optionalKey(
+    Schema.Struct({
+      reason: Schema.Literals(["pg-unmatched", "pg-invalid"]),
+      pg: Text,
+      detail: Text,
+      rejected: Schema.Array(Rejection)
+    })
+  )
 })
 
 /** @since 0.1.0 @category schemas */
@@ -161,22 +163,26 @@ const DeliveryView = Schema.Struct({
 /** @since 0.1.0 @category schemas */
 export const DeliveryHistory = Schema.Struct({
   delivery: DeliveryView,
-  attempts: Schema.Array(Schema.Struct({
-    number: Schema.Int,
-    startedAt: Schema.Number,
-    latencyMillis: Schema.Number,
-    httpStatus: Schema.NullOr(Schema.Int),
-    error: Schema.NullOr(Text),
-    responseExcerpt: Text,
-    outcome: Schema.Literals(["delivered", "retry", "failed"])
-  }))
+  attempts: Schema.Array(
+    Schema.Struct({
+      number: Schema.Int,
+      startedAt: Schema.Number,
+      latencyMillis: Schema.Number,
+      httpStatus: Schema.NullOr(Schema.Int),
+      error: Schema.NullOr(Text),
+      responseExcerpt: Text,
+      outcome: Schema.Literals(["delivered", "retry", "failed"])
+    })
+  )
 })
 
 /** @since 0.1.0 @category schemas */
 export const Delivery = DeliveryView
 
 /** @since 0.1.0 @category schemas */
-export const HistoryQuery = Schema.Struct({ limit: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 })))) })
+export const HistoryQuery = Schema.Struct({
+  limit: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 }))))
+})
 
 /** @since 0.1.0 @category schemas */
 export const Readiness = Schema.Array(Schema.Struct({ mode: ChannelTerms.Mode, channels: Schema.Array(Text), reason: Text }))

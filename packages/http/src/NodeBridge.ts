@@ -136,7 +136,8 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
       if (direct !== undefined) {
         const connection = { remoteAddress: req.socket.remoteAddress }
         const url = req.url ?? "/"
-        if (noBody.has(method)) return writeOutgoing(res, await direct({ method, url, headers: headersFromRaw(req.rawHeaders), body: undefined }, connection))
+        if (noBody.has(method))
+          return writeOutgoing(res, await direct({ method, url, headers: headersFromRaw(req.rawHeaders), body: undefined }, connection))
         const body = await readBody(req, limit)
         if (body === "too-large") {
           return write(res, problemResponse(413, "body-too-large", `request bodies are limited to ${limit} bytes`, { field: "body" }), true)

@@ -95,7 +95,10 @@ export const makeHandler = <E>(options: Options<E>): PaymuxHandler => build(opti
  * @category constructors
  */
 export const make = <E>(options: Options<E>): Effect.Effect<PaymuxHandler, never, Scope.Scope> =>
-  Effect.acquireRelease(Effect.sync(() => makeHandler(options)), (h) => Effect.promise(h.dispose))
+  Effect.acquireRelease(
+    Effect.sync(() => makeHandler(options)),
+    (h) => Effect.promise(h.dispose)
+  )
 
 /**
  * A running server: what `paymux serve` prints and stops.
@@ -127,7 +130,11 @@ export interface Server {
 export const serve = async <E>(options: Options<E> & { readonly port: number; readonly host?: string | undefined }): Promise<Server> => {
   const api = makeHandler(options)
   try {
-    const listening = await NodeBridge.listen(api.handler, { port: options.port, host: options.host, maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes })
+    const listening = await NodeBridge.listen(api.handler, {
+      port: options.port,
+      host: options.host,
+      maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes
+    })
     return {
       url: listening.url,
       port: listening.port,

@@ -19,16 +19,20 @@ const base = ErrorCatalog.problemTypeBase
  * @since 0.1.0
  * @category errors
  */
-export class BadRequest extends HttpApiError.Problem<BadRequest>()("BadRequest", {
-  type: `${base}bad-request`,
-  status: 400,
-  title: "Bad Request"
-}, {
-  code: Schema.String,
-  detail: Schema.String,
-  field: Schema.optionalKey(Schema.String),
-  suggestions: Schema.optionalKey(Schema.Array(Schema.String))
-}) {}
+export class BadRequest extends HttpApiError.Problem<BadRequest>()(
+  "BadRequest",
+  {
+    type: `${base}bad-request`,
+    status: 400,
+    title: "Bad Request"
+  },
+  {
+    code: Schema.String,
+    detail: Schema.String,
+    field: Schema.optionalKey(Schema.String),
+    suggestions: Schema.optionalKey(Schema.Array(Schema.String))
+  }
+) {}
 
 /**
  * 401: the credentials do not authenticate. Never says which part was wrong.
@@ -36,11 +40,15 @@ export class BadRequest extends HttpApiError.Problem<BadRequest>()("BadRequest",
  * @since 0.1.0
  * @category errors
  */
-export class Unauthorized extends HttpApiError.Problem<Unauthorized>()("Unauthorized", {
-  type: `${base}unauthorized`,
-  status: 401,
-  title: "Unauthorized"
-}, { code: Schema.String, detail: Schema.String }) {}
+export class Unauthorized extends HttpApiError.Problem<Unauthorized>()(
+  "Unauthorized",
+  {
+    type: `${base}unauthorized`,
+    status: 401,
+    title: "Unauthorized"
+  },
+  { code: Schema.String, detail: Schema.String }
+) {}
 
 /**
  * 403: the merchant's security whitelist refuses the client address.
@@ -48,11 +56,15 @@ export class Unauthorized extends HttpApiError.Problem<Unauthorized>()("Unauthor
  * @since 0.1.0
  * @category errors
  */
-export class Forbidden extends HttpApiError.Problem<Forbidden>()("Forbidden", {
-  type: `${base}forbidden`,
-  status: 403,
-  title: "Forbidden"
-}, { code: Schema.String, detail: Schema.String }) {}
+export class Forbidden extends HttpApiError.Problem<Forbidden>()(
+  "Forbidden",
+  {
+    type: `${base}forbidden`,
+    status: 403,
+    title: "Forbidden"
+  },
+  { code: Schema.String, detail: Schema.String }
+) {}
 
 /**
  * A candidate channel a resolution rejected, and why.
@@ -75,15 +87,19 @@ export const Rejection = Schema.Struct({
  * @since 0.1.0
  * @category errors
  */
-export class NotFound extends HttpApiError.Problem<NotFound>()("NotFound", {
-  type: `${base}not-found`,
-  status: 404,
-  title: "Not Found"
-}, {
-  code: Schema.String,
-  detail: Schema.String,
-  rejected: Schema.optionalKey(Schema.Array(Rejection))
-}) {}
+export class NotFound extends HttpApiError.Problem<NotFound>()(
+  "NotFound",
+  {
+    type: `${base}not-found`,
+    status: 404,
+    title: "Not Found"
+  },
+  {
+    code: Schema.String,
+    detail: Schema.String,
+    rejected: Schema.optionalKey(Schema.Array(Rejection))
+  }
+) {}
 
 /**
  * 409: a stale version or a uniqueness rule.
@@ -91,11 +107,15 @@ export class NotFound extends HttpApiError.Problem<NotFound>()("NotFound", {
  * @since 0.1.0
  * @category errors
  */
-export class Conflict extends HttpApiError.Problem<Conflict>()("Conflict", {
-  type: `${base}conflict`,
-  status: 409,
-  title: "Conflict"
-}, { code: Schema.String, detail: Schema.String }) {}
+export class Conflict extends HttpApiError.Problem<Conflict>()(
+  "Conflict",
+  {
+    type: `${base}conflict`,
+    status: 409,
+    title: "Conflict"
+  },
+  { code: Schema.String, detail: Schema.String }
+) {}
 
 /**
  * 422: well-formed, but a rule of the console forbids it (`rule` is the domain's rule code).
@@ -103,15 +123,19 @@ export class Conflict extends HttpApiError.Problem<Conflict>()("Conflict", {
  * @since 0.1.0
  * @category errors
  */
-export class Unprocessable extends HttpApiError.Problem<Unprocessable>()("Unprocessable", {
-  type: `${base}unprocessable`,
-  status: 422,
-  title: "Unprocessable Content"
-}, {
-  code: Schema.String,
-  detail: Schema.String,
-  rule: Schema.optionalKey(Schema.String)
-}) {}
+export class Unprocessable extends HttpApiError.Problem<Unprocessable>()(
+  "Unprocessable",
+  {
+    type: `${base}unprocessable`,
+    status: 422,
+    title: "Unprocessable Content"
+  },
+  {
+    code: Schema.String,
+    detail: Schema.String,
+    rule: Schema.optionalKey(Schema.String)
+  }
+) {}
 
 /**
  * 503: the store is unavailable (retryable) or cannot serve this release.
@@ -119,11 +143,15 @@ export class Unprocessable extends HttpApiError.Problem<Unprocessable>()("Unproc
  * @since 0.1.0
  * @category errors
  */
-export class Unavailable extends HttpApiError.Problem<Unavailable>()("Unavailable", {
-  type: `${base}unavailable`,
-  status: 503,
-  title: "Service Unavailable"
-}, { code: Schema.String, detail: Schema.String }) {}
+export class Unavailable extends HttpApiError.Problem<Unavailable>()(
+  "Unavailable",
+  {
+    type: `${base}unavailable`,
+    status: 503,
+    title: "Service Unavailable"
+  },
+  { code: Schema.String, detail: Schema.String }
+) {}
 
 /**
  * 500: stored data is corrupt. Details stay in the server's logs.
@@ -131,11 +159,15 @@ export class Unavailable extends HttpApiError.Problem<Unavailable>()("Unavailabl
  * @since 0.1.0
  * @category errors
  */
-export class Internal extends HttpApiError.Problem<Internal>()("Internal", {
-  type: `${base}internal`,
-  status: 500,
-  title: "Internal Server Error"
-}, { code: Schema.String, detail: Schema.String }) {}
+export class Internal extends HttpApiError.Problem<Internal>()(
+  "Internal",
+  {
+    type: `${base}internal`,
+    status: 500,
+    title: "Internal Server Error"
+  },
+  { code: Schema.String, detail: Schema.String }
+) {}
 
 /**
  * The body of the problem of an admin failure: the table's `code`, a `detail` for people,
@@ -173,11 +205,18 @@ const catalogFields = {
 
 // `channel-not-found` -> `ChannelNotFoundProblem` (the per-status classes own the bare names).
 const tagOf = (code: ErrorCatalog.Code): string =>
-  code.split("-").map((word) => word[0]!.toUpperCase() + word.slice(1)).join("") + "Problem"
+  code
+    .split("-")
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join("") + "Problem"
 
 const catalogProblem = (code: ErrorCatalog.Code) => {
   const entry = ErrorCatalog.entry(code)
-  return HttpApiError.Problem<CatalogProblem>()(tagOf(code), { type: ErrorCatalog.problemType(code), status: entry.status, title: entry.title }, catalogFields)
+  return HttpApiError.Problem<CatalogProblem>()(
+    tagOf(code),
+    { type: ErrorCatalog.problemType(code), status: entry.status, title: entry.title },
+    catalogFields
+  )
 }
 
 /**
@@ -249,5 +288,10 @@ const detailOf = (c: ErrorCatalog.Classified): string => {
  */
 export const fromError = (error: AdminError.AdminError): CatalogProblem => {
   const c = ErrorCatalog.classify(error)
-  return new catalogProblems[c.code]({ code: c.code, detail: detailOf(c), retryable: ErrorCatalog.entry(c.code).retryable, ...extensionsOf(c) })
+  return new catalogProblems[c.code]({
+    code: c.code,
+    detail: detailOf(c),
+    retryable: ErrorCatalog.entry(c.code).retryable,
+    ...extensionsOf(c)
+  })
 }

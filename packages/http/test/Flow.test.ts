@@ -8,7 +8,7 @@ import { body, type Fixture, start } from "./fixture.ts"
 
 let f: Fixture
 let receiver: Server
-let received: Array<{ headers: Record<string, unknown>; body: string }> = []
+const received: Array<{ headers: Record<string, unknown>; body: string }> = []
 
 beforeAll(async () => {
   f = await start({ trustedProxies: ["127.0.0.1/32"] })
@@ -62,7 +62,9 @@ describe("auth", () => {
       await call("/merchants", { auth: null }),
       await call("/auth/token", { auth: null, body: { apiKey: f.keyId, apiSecret: "sk_wrong" } })
     ]
-    const bodies = await Promise.all(shapes.map(async (r) => ({ status: r.status, type: r.headers.get("content-type"), body: await body(r) })))
+    const bodies = await Promise.all(
+      shapes.map(async (r) => ({ status: r.status, type: r.headers.get("content-type"), body: await body(r) }))
+    )
     for (const b of bodies) {
       expect(b.status).toBe(401)
       expect(b.type).toContain("application/problem+json")
@@ -74,7 +76,8 @@ describe("auth", () => {
     const issued = await body(await call(`${m()}/api-keys`, { body: { name: "rotating" } }))
     expect(issued.secret).toMatch(/^sk_/)
     const bearer = `Bearer ${issued.key.id}.${issued.secret}`
-    const token = (await body(await call("/auth/token", { auth: null, body: { apiKey: issued.key.id, apiSecret: issued.secret } }))).accessToken
+    const token = (await body(await call("/auth/token", { auth: null, body: { apiKey: issued.key.id, apiSecret: issued.secret } })))
+      .accessToken
     const listed = await (await call(`${m()}/api-keys`)).text()
     expect(listed).not.toContain(issued.secret)
     const rotated = await body(await call(`${m()}/api-keys/${issued.key.id}/rotate`, { body: {} }))
@@ -101,7 +104,9 @@ describe("auth", () => {
 describe("channels, tiers and resolve", () => {
   let kcp: string
   it("adds, lists, edits, disables, enables and sets the default", async () => {
-    const added = await call(`${m()}/channels`, { body: { mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "vbank"] } })
+    const added = await call(`${m()}/channels`, {
+      body: { mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "vbank"] }
+    })
     expect(added.status).toBe(201)
     const channel = await body(added)
     kcp = channel.key
@@ -158,7 +163,9 @@ describe("channels, tiers and resolve", () => {
   })
 
   it("deletes a channel", async () => {
-    const added = await body(await call(`${m()}/channels`, { body: { mode: "test", pg: "html5_inicis", paymentType: "window.general", payMethods: ["card"] } }))
+    const added = await body(
+      await call(`${m()}/channels`, { body: { mode: "test", pg: "html5_inicis", paymentType: "window.general", payMethods: ["card"] } })
+    )
     expect((await call(`${m()}/channels/${added.key}`, { method: "DELETE" })).status).toBe(204)
     expect((await call(`${m()}/channels/${added.key}`)).status).toBe(404)
   })
@@ -220,9 +227,15 @@ describe("whitelist", () => {
     expect(outside.status).toBe(403)
     expect((await body(outside)).code).toBe("address-not-allowed")
     expect((await call("/merchants")).status).toBe(403)
-    const token = await call("/auth/token", { auth: null, body: { apiKey: f.keyId, apiSecret: f.secret }, headers: { "x-forwarded-for": "203.0.113.9" } })
+    const token = await call("/auth/token", {
+      auth: null,
+      body: { apiKey: f.keyId, apiSecret: f.secret },
+      headers: { "x-forwarded-for": "203.0.113.9" }
+    })
     expect(token.status).toBe(403)
-    const denials = await f.run(Effect.flatMap(Effect.service(AuditLog.AuditLog), (log) => log.list(f.merchant, { action: "whitelist.deny" })))
+    const denials = await f.run(
+      Effect.flatMap(Effect.service(AuditLog.AuditLog), (log) => log.list(f.merchant, { action: "whitelist.deny" }))
+    )
     expect(denials[0]!.target).toBe("203.0.113.9")
     expect(denials[0]!.actor).toBe(`api-key:${f.keyId}`)
     const cleared = await call(`${m()}/whitelist`, { method: "PUT", body: { rules: [] }, headers: inside })

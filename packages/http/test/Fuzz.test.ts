@@ -10,17 +10,27 @@ let endpoints: Array<{ method: string; path: string }>
 beforeAll(async () => {
   f = await start()
   const doc = await body(await fetch(`${f.url}/openapi.json`))
-  const channel = await body(await fetch(`${f.url}/merchants/${f.merchant}/channels`, {
-    method: "POST",
-    headers: { authorization: f.bearer, "content-type": "application/json" },
-    body: JSON.stringify({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] })
-  }))
-  const values: Record<string, string> = { merchant: f.merchant, channelKey: channel.key, tier: "T01", mode: "test", keyId: "ak_000000000000000000000000", deliveryId: "d1" }
+  const channel = await body(
+    await fetch(`${f.url}/merchants/${f.merchant}/channels`, {
+      method: "POST",
+      headers: { authorization: f.bearer, "content-type": "application/json" },
+      body: JSON.stringify({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] })
+    })
+  )
+  const values: Record<string, string> = {
+    merchant: f.merchant,
+    channelKey: channel.key,
+    tier: "T01",
+    mode: "test",
+    keyId: "ak_000000000000000000000000",
+    deliveryId: "d1"
+  }
   endpoints = []
   for (const [path, item] of Object.entries<any>(doc.paths)) {
     for (const method of ["post", "put", "patch"]) {
       // Rotating or revoking the fixture's own key would end the run; they are covered in Flow.
-      if (item[method] !== undefined) endpoints.push({ method: method.toUpperCase(), path: path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? p) })
+      if (item[method] !== undefined)
+        endpoints.push({ method: method.toUpperCase(), path: path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? p) })
     }
   }
 })
@@ -48,8 +58,47 @@ describe("request bodies", () => {
   }, 120_000)
 
   it("objects with the right keys and random values never get a 5xx", async () => {
-    const keys = ["mode", "pg", "mid", "name", "paymentType", "payMethods", "credentials", "url", "rules", "ip", "tier", "members", "policy", "expiresAt", "version", "apiKey", "apiSecret", "channelKey", "groupId", "contentType", "enabled", "denyByDefault"]
-    const field = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom("test", "live", "kcp", "kcp.T0000", "window.general", "card", "1.1.1.1/24", "::1", "T01", "strict", "http://127.0.0.1:1/x", ""))
+    const keys = [
+      "mode",
+      "pg",
+      "mid",
+      "name",
+      "paymentType",
+      "payMethods",
+      "credentials",
+      "url",
+      "rules",
+      "ip",
+      "tier",
+      "members",
+      "policy",
+      "expiresAt",
+      "version",
+      "apiKey",
+      "apiSecret",
+      "channelKey",
+      "groupId",
+      "contentType",
+      "enabled",
+      "denyByDefault"
+    ]
+    const field = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(
+        "test",
+        "live",
+        "kcp",
+        "kcp.T0000",
+        "window.general",
+        "card",
+        "1.1.1.1/24",
+        "::1",
+        "T01",
+        "strict",
+        "http://127.0.0.1:1/x",
+        ""
+      )
+    )
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.dictionary(fc.constantFrom(...keys), field, { maxKeys: 6 }), async (i, value) => {
         const endpoint = endpoints[i % endpoints.length]!
@@ -95,28 +144,63 @@ describe("whole requests", () => {
     fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"),
     fc.stringMatching(/^[A-Z]{1,10}$/).filter((m) => !forbidden.has(m))
   )
-  const printable = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength })
+  const printable = (maxLength: number) =>
+    fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength })
   const segment = fc.oneof(
     fc.constantFrom("imp10000000", "imp00000000", "T01", "test", "live", "ak_000000000000000000000000", "..", ".", "%00", "%2F", "%ZZ", ""),
     fc.string({ maxLength: 40 }).map(encodeURIComponent),
     fc.string({ minLength: 300, maxLength: 2000 }).map(encodeURIComponent)
   )
-  const query = fc.option(fc.dictionary(fc.constantFrom("limit", "action", "mode", "x", "limit[]"), fc.string({ maxLength: 30 }), { maxKeys: 3 }), { nil: undefined })
+  const query = fc.option(
+    fc.dictionary(fc.constantFrom("limit", "action", "mode", "x", "limit[]"), fc.string({ maxLength: 30 }), { maxKeys: 3 }),
+    { nil: undefined }
+  )
   const path = fc.oneof(
     { weight: 4, arbitrary: fc.tuple(fc.nat(), fc.array(segment, { minLength: 5, maxLength: 5 }), fc.boolean()) },
     { weight: 1, arbitrary: fc.array(segment, { maxLength: 6 }).map((parts) => [-1, parts, false] as const) }
   )
-  const headers = fc.record({
-    authorization: fc.option(fc.oneof(fc.constant("valid"), fc.constant("Bearer "), fc.constant("Bearer at_x"), printable(80).map((s) => `Bearer ${s}`), printable(40)), { nil: undefined }),
-    tier: fc.option(fc.oneof(fc.constantFrom("T01", "t01", "ZZZ", ""), printable(10)), { nil: undefined }),
-    "x-forwarded-for": fc.option(fc.oneof(fc.ipV4(), fc.ipV6(), printable(60)), { nil: undefined }),
-    "content-type": fc.option(fc.oneof(fc.constantFrom("application/json", "application/merge-patch+json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=latin1"), printable(40)), { nil: undefined }),
-    "idempotency-key": fc.option(fc.oneof(printable(20), fc.constant(""), printable(300)), { nil: undefined })
-  }, { requiredKeys: [] })
+  const headers = fc.record(
+    {
+      authorization: fc.option(
+        fc.oneof(
+          fc.constant("valid"),
+          fc.constant("Bearer "),
+          fc.constant("Bearer at_x"),
+          printable(80).map((s) => `Bearer ${s}`),
+          printable(40)
+        ),
+        { nil: undefined }
+      ),
+      tier: fc.option(fc.oneof(fc.constantFrom("T01", "t01", "ZZZ", ""), printable(10)), { nil: undefined }),
+      "x-forwarded-for": fc.option(fc.oneof(fc.ipV4(), fc.ipV6(), printable(60)), { nil: undefined }),
+      "content-type": fc.option(
+        fc.oneof(
+          fc.constantFrom(
+            "application/json",
+            "application/merge-patch+json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/json; charset=latin1"
+          ),
+          printable(40)
+        ),
+        { nil: undefined }
+      ),
+      "idempotency-key": fc.option(fc.oneof(printable(20), fc.constant(""), printable(300)), { nil: undefined })
+    },
+    { requiredKeys: [] }
+  )
   const payload = fc.option(
     fc.oneof(
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-      fc.dictionary(fc.constantFrom("tier", "name", "rules", "ip", "mode", "pg", "url", "policy", "expiresAt", "version", "members"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((v) => JSON.stringify(v)),
+      fc
+        .dictionary(
+          fc.constantFrom("tier", "name", "rules", "ip", "mode", "pg", "url", "policy", "expiresAt", "version", "members"),
+          fc.jsonValue({ maxDepth: 2 }),
+          { maxKeys: 4 }
+        )
+        .map((v) => JSON.stringify(v)),
       fc.uint8Array({ maxLength: 300 }),
       fc.constant("[".repeat(5000))
     ),
@@ -131,12 +215,13 @@ describe("whole requests", () => {
     const statuses = new Map<number, number>()
     await fc.assert(
       fc.asyncProperty(method, path, query, headers, payload, storeFails, async (m, [template, parts, fill], q, h, data, fail) => {
-        const base = template < 0
-          ? `/${parts.join("/")}`
-          : templates[template % templates.length]!.replace(/\{(\w+)\}/g, (_, name: string) => {
-            const next = parts.shift() ?? ""
-            return fill && name === "merchant" ? f.merchant : next
-          })
+        const base =
+          template < 0
+            ? `/${parts.join("/")}`
+            : templates[template % templates.length]!.replace(/\{(\w+)\}/g, (_, name: string) => {
+                const next = parts.shift() ?? ""
+                return fill && name === "merchant" ? f.merchant : next
+              })
         const url = `${f.url}${base}${q === undefined ? "" : `?${new URLSearchParams(q)}`}`
         const sent: Record<string, string> = {}
         for (const [name, value] of Object.entries(h)) if (value !== undefined) sent[name] = value

@@ -48,7 +48,8 @@ const checkSchema = (schema: unknown, where: string): void => {
       s[k].forEach((sub: unknown, i: number) => checkSchema(sub, `${where}.${k}[${i}]`))
     }
   }
-  for (const k of ["items", "not", "additionalProperties", "propertyNames", "contains"]) if (s[k] !== undefined) checkSchema(s[k], `${where}.${k}`)
+  for (const k of ["items", "not", "additionalProperties", "propertyNames", "contains"])
+    if (s[k] !== undefined) checkSchema(s[k], `${where}.${k}`)
   for (const k of ["properties", "patternProperties", "$defs"]) {
     if (s[k] !== undefined) for (const [name, sub] of Object.entries(s[k])) checkSchema(sub, `${where}.${k}.${name}`)
   }

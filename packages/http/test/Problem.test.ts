@@ -58,7 +58,12 @@ describe("problem responses over HTTP (first-use #33)", () => {
     expect(miss.status).toBe(404)
     expect(miss.headers.get("content-type")).toContain("application/problem+json")
     const problem = await body(miss)
-    expect(problem).toMatchObject({ type: "https://paymux.dev/problems/channel-not-found", code: "channel-not-found", status: 404, retryable: false })
+    expect(problem).toMatchObject({
+      type: "https://paymux.dev/problems/channel-not-found",
+      code: "channel-not-found",
+      status: 404,
+      retryable: false
+    })
     expect(problem.rejected[0].reason).toBe("pay-method-unsupported")
   })
 

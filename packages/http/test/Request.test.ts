@@ -13,11 +13,14 @@ describe("request bodies", () => {
   it("a JSON body is parsed once on its way to the decoder", async () => {
     const payload = JSON.stringify({ tier: "P01", name: "parsed once" })
     const parse = vi.spyOn(JSON, "parse")
-    const response = await server.f.api.handler(new Request(`http://localhost/merchants/${server.f.merchant}/sub-merchants`, {
-      method: "POST",
-      headers: { authorization: server.f.bearer, "content-type": "application/json" },
-      body: payload
-    }), { remoteAddress: "127.0.0.1" })
+    const response = await server.f.api.handler(
+      new Request(`http://localhost/merchants/${server.f.merchant}/sub-merchants`, {
+        method: "POST",
+        headers: { authorization: server.f.bearer, "content-type": "application/json" },
+        body: payload
+      }),
+      { remoteAddress: "127.0.0.1" }
+    )
     const parsedBody = parse.mock.calls.filter(([text]) => text === payload).length
     parse.mockRestore()
     expect(response.status).toBe(201)
@@ -29,7 +32,7 @@ describe("request bodies", () => {
     const response = await fetch(`${server.f.url}/merchants/${server.f.merchant}/sub-merchants`, {
       method: "POST",
       headers: { authorization: server.f.bearer, "content-type": "application/json" },
-      body: "{\"tier\": "
+      body: '{"tier": '
     })
     expect(response.status).toBe(400)
     expect(response.headers.get("content-type")).toContain("application/problem+json")

@@ -113,9 +113,20 @@ describe("M2: the idempotency store is bounded in bytes", () => {
     const m = `/merchants/${server.f.merchant}`
     const first = await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })
     expect(first.status).toBe(201)
-    expect((await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })).headers.get("idempotent-replayed")).toBe("true")
+    expect(
+      (await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })).headers.get(
+        "idempotent-replayed"
+      )
+    ).toBe("true")
     for (let i = 1; i <= 20; i++) {
-      expect((await call(`${m}/sub-merchants`, { body: { tier: `B${String(i).padStart(2, "0")}` }, headers: { "idempotency-key": `bytes-${i}` } })).status).toBe(201)
+      expect(
+        (
+          await call(`${m}/sub-merchants`, {
+            body: { tier: `B${String(i).padStart(2, "0")}` },
+            headers: { "idempotency-key": `bytes-${i}` }
+          })
+        ).status
+      ).toBe(201)
     }
     const evicted = await call(`${m}/sub-merchants`, { body: { tier: "B00" }, headers: { "idempotency-key": "bytes-0" } })
     expect(evicted.headers.get("idempotent-replayed")).toBeNull()

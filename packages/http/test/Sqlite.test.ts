@@ -21,10 +21,16 @@ afterAll(async () => {
 
 describe("over SQLite", () => {
   it("exchanges a token, adds channels, resolves and replays an idempotent POST", async () => {
-    const token = await body(await fetch(`${f.url}/auth/token`, { method: "POST", body: JSON.stringify({ apiKey: f.keyId, apiSecret: f.secret }) }))
+    const token = await body(
+      await fetch(`${f.url}/auth/token`, { method: "POST", body: JSON.stringify({ apiKey: f.keyId, apiSecret: f.secret }) })
+    )
     const auth = { authorization: `Bearer ${token.accessToken}`, "content-type": "application/json" }
     const add = (payload: unknown, key: string) =>
-      fetch(`${f.url}/merchants/${f.merchant}/channels`, { method: "POST", headers: { ...auth, "idempotency-key": key }, body: JSON.stringify(payload) })
+      fetch(`${f.url}/merchants/${f.merchant}/channels`, {
+        method: "POST",
+        headers: { ...auth, "idempotency-key": key },
+        body: JSON.stringify(payload)
+      })
     const first = await add({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] }, "k1")
     expect(first.status).toBe(201)
     const replay = await add({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] }, "k1")
@@ -33,7 +39,11 @@ describe("over SQLite", () => {
     expect(duplicate.status).toBe(409)
     const channels = await body(await fetch(`${f.url}/merchants/${f.merchant}/channels`, { headers: auth }))
     expect(channels).toHaveLength(1)
-    const resolved = await fetch(`${f.url}/merchants/${f.merchant}/resolve`, { method: "POST", headers: auth, body: JSON.stringify({ mode: "test" }) })
+    const resolved = await fetch(`${f.url}/merchants/${f.merchant}/resolve`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ mode: "test" })
+    })
     expect(resolved.status).toBe(200)
     expect((await body(resolved)).via).toBe("default")
   })

@@ -20,17 +20,18 @@ export interface Fixture {
 
 let counter = 10_000_000
 
-export const start = async (options: {
-  readonly trustedProxies?: ReadonlyArray<string>
-  readonly storeLayer?: Layer.Layer<PaymuxHttp.StoreServices, any>
-  readonly authCacheTtlMillis?: number
-  readonly idempotencyMaxBytes?: number
-} = {}): Promise<Fixture> => {
+export const start = async (
+  options: {
+    readonly trustedProxies?: ReadonlyArray<string>
+    readonly storeLayer?: Layer.Layer<PaymuxHttp.StoreServices, any>
+    readonly authCacheTtlMillis?: number
+    readonly idempotencyMaxBytes?: number
+  } = {}
+): Promise<Fixture> => {
   // The store is built once and shared by the handler and the seeding below.
   const scope = Effect.runSync(Scope.make())
-  const context = options.storeLayer === undefined
-    ? Memory.make()
-    : await Effect.runPromise(Layer.buildWithScope(options.storeLayer, scope))
+  const context =
+    options.storeLayer === undefined ? Memory.make() : await Effect.runPromise(Layer.buildWithScope(options.storeLayer, scope))
   const shared = Layer.succeedContext(context)
   const seedLayer = Layer.merge(shared, ResolverCache.layer())
   const run = <A, E>(effect: Effect.Effect<A, E, any>): Promise<A> =>
@@ -77,16 +78,18 @@ export interface CallInit {
 
 export type Client = (path: string, init?: CallInit) => Promise<Response>
 
-export const client = (f: Fixture): Client => (path, init = {}) =>
-  fetch(`${f.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: {
-      authorization: init.auth ?? f.bearer,
-      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-      ...init.headers
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
-  })
+export const client =
+  (f: Fixture): Client =>
+  (path, init = {}) =>
+    fetch(`${f.url}${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers: {
+        authorization: init.auth ?? f.bearer,
+        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+        ...init.headers
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+    })
 
 /** A server started before the suite's tests and closed after them. */
 export const serving = (options: Parameters<typeof start>[0] = {}): { f: Fixture; call: Client } => {

@@ -25,19 +25,25 @@ try {
   const results = await StoreBench.compare([
     { name: "memory", layer: Memory.layerWithKeys.pipe(Layer.provideMerge(keys)) },
     { name: "sqlite (WAL file)", layer: SqliteStore.layer({ filename: join(dir, "bench.db"), keyProvider: keys }) },
-    ...(url === undefined ? [] : [{ name: "postgresql", layer: PostgresStore.layer({ url, schema, maxConnections: 10, keyProvider: keys }) }])
+    ...(url === undefined
+      ? []
+      : [{ name: "postgresql", layer: PostgresStore.layer({ url, schema, maxConnections: 10, keyProvider: keys }) }])
   ])
   const pg = results.get("postgresql")
   if (pg !== undefined) {
     const met = pg.claimCompletePerSecond >= 1000 && pg.doubleClaims === 0
-    console.log(`\nPostgreSQL target (>= 1,000 claim+complete/s with 4 workers, no double claims): ${met ? "met" : "NOT MET"} (${pg.claimCompletePerSecond.toFixed(0)}/s, ${pg.doubleClaims} double claims)`)
+    console.log(
+      `\nPostgreSQL target (>= 1,000 claim+complete/s with 4 workers, no double claims): ${met ? "met" : "NOT MET"} (${pg.claimCompletePerSecond.toFixed(0)}/s, ${pg.doubleClaims} double claims)`
+    )
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })
   if (url !== undefined) {
-    await Effect.runPromise(Effect.gen(function*() {
-      const sql = yield* SqlClient.SqlClient
-      yield* sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    }).pipe(Effect.provide(PostgresStore.layerClient({ url }))))
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      }).pipe(Effect.provide(PostgresStore.layerClient({ url })))
+    )
   }
 }

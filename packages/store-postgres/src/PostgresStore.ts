@@ -56,10 +56,12 @@ const schemaName = /^[a-z_][a-z0-9_]{0,62}$/
  * the schema there.
  */
 const createSchema = (pg: SqlClient.SqlClient, schema: string) =>
-  pg.withTransaction(Effect.andThen(
-    pg`SELECT pg_advisory_xact_lock(hashtext(${`paymux.schema.${schema}`}))`,
-    pg.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
-  ))
+  pg.withTransaction(
+    Effect.andThen(
+      pg`SELECT pg_advisory_xact_lock(hashtext(${`paymux.schema.${schema}`}))`,
+      pg.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+    )
+  )
 
 /**
  * Just the pooled `SqlClient` (with the schema on its search path), for tools that need raw SQL
@@ -71,7 +73,7 @@ const createSchema = (pg: SqlClient.SqlClient, schema: string) =>
 export const layerClient = (options: Options): Layer.Layer<SqlClient.SqlClient, StoreError.StoreError> => {
   const schema = options.schema ?? "public"
   const subject = { entity: "database", id: "postgres" }
-  const client = Effect.gen(function*() {
+  const client = Effect.gen(function* () {
     if (!schemaName.test(schema)) {
       return yield* Effect.die(new Error(`PostgresStore: schema must match ${schemaName}, got ${JSON.stringify(schema)}`))
     }
@@ -86,9 +88,10 @@ export const layerClient = (options: Options): Layer.Layer<SqlClient.SqlClient, 
     if (schema !== "public") yield* createSchema(pg, schema)
     return pg as SqlClient.SqlClient
   })
-  return Layer.effect(SqlClient.SqlClient, Effect.mapError(client, (e) => SqlStore.toStoreError(e, subject))).pipe(
-    Layer.provide(Reactivity.layer)
-  )
+  return Layer.effect(
+    SqlClient.SqlClient,
+    Effect.mapError(client, (e) => SqlStore.toStoreError(e, subject))
+  ).pipe(Layer.provide(Reactivity.layer))
 }
 
 /**
@@ -105,9 +108,7 @@ export function layer(options: Options): Layer.Layer<Services, StoreError.StoreE
 export function layer<E>(
   options: Options & { readonly keyProvider?: Layer.Layer<KeyProvider.KeyProvider, E> | undefined }
 ): Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError | E, KeyProvider.KeyProvider> {
-  const store = SqlStore.layerWith({ relaxedOutboxCommits: options.outboxCommits !== "durable" }).pipe(
-    Layer.provide(layerClient(options))
-  )
+  const store = SqlStore.layerWith({ relaxedOutboxCommits: options.outboxCommits !== "durable" }).pipe(Layer.provide(layerClient(options)))
   return SqlStore.withKeys(store, options.keyProvider)
 }
 

@@ -9,7 +9,7 @@ import { freshSchema, pgUrl, requirePg } from "./pg.ts"
 if (requirePg("Conformance.test.ts")) {
   const url = pgUrl!
 
-  const currentSchema = Effect.gen(function*() {
+  const currentSchema = Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const rows = yield* sql<{ s: string }>`SELECT current_schema() AS s`
     return rows[0]!.s
@@ -28,10 +28,12 @@ if (requirePg("Conformance.test.ts")) {
       // Each store with its own pool on a schema nobody created yet, as separate services would.
       concurrentStarts: (count) => {
         const schema = freshSchema()
-        return Array.from({ length: count }, () => PostgresStore.layer({ url, schema, maxConnections: 2, keyProvider: KeyProvider.layerEphemeral }))
+        return Array.from({ length: count }, () =>
+          PostgresStore.layer({ url, schema, maxConnections: 2, keyProvider: KeyProvider.layerEphemeral })
+        )
       },
       reopen: StoreSuite.sqlReopen,
-      rawDump: Effect.gen(function*() {
+      rawDump: Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const tables = yield* sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables
           WHERE table_schema = current_schema()`
@@ -42,7 +44,7 @@ if (requirePg("Conformance.test.ts")) {
         return out
       }),
       // A second outbox over its own pool to the same schema, as a worker on another machine.
-      crossConnectionClaim: Effect.gen(function*() {
+      crossConnectionClaim: Effect.gen(function* () {
         const schema = yield* currentSchema
         const keys = yield* KeyProvider.KeyProvider
         const other = yield* Layer.build(PostgresStore.layerClient({ url, schema, maxConnections: 2 }))

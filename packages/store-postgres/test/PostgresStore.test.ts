@@ -31,7 +31,7 @@ if (requirePg("PostgresStore.test.ts")) {
 
   describe("PostgresStore: round trips", () => {
     it.live("channels: sequences, order, optimistic concurrency, tenant scoping, unassign on remove", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const merchants = yield* Repositories.MerchantRepository
         const channels = yield* Repositories.ChannelRepository
         const subs = yield* Repositories.SubMerchantRepository
@@ -50,10 +50,11 @@ if (requirePg("PostgresStore.test.ts")) {
         yield* channels.remove(F.merchantCode(1), a.key, 1)
         expect((yield* channels.listForTier(F.merchantCode(1), sub.tier)).map((c) => c.key)).toEqual([b.key])
         expect((yield* channels.create(F.channel(1, 3))).sequence).toBe(3)
-      }).pipe(Effect.provide(fresh().layer)))
+      }).pipe(Effect.provide(fresh().layer))
+    )
 
     it.live("50 concurrent edits of one channel: one winner per version", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
         const channels = yield* Repositories.ChannelRepository
         const a = yield* channels.create(F.channel(1, 1))
@@ -64,53 +65,75 @@ if (requirePg("PostgresStore.test.ts")) {
         expect(results.filter(Exit.isSuccess).length).toBe(1)
         expect(results.filter((e) => reasonOf(e) === "Conflict").length).toBe(49)
         expect((yield* channels.get(F.merchantCode(1), a.key)).version).toBe(1)
-      }).pipe(Effect.provide(fresh().layer)))
+      }).pipe(Effect.provide(fresh().layer))
+    )
 
     it.live("a failed unit of work leaves nothing behind", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const merchants = yield* Repositories.MerchantRepository
         const tx = yield* Transaction.Transaction
         const outbox = yield* Outbox.Outbox
         const audit = yield* AuditLog.AuditLog
-        const exit = yield* Effect.exit(tx.withTransaction(Effect.gen(function*() {
-          yield* merchants.create(F.merchant(1))
-          yield* audit.append({ id: "a1", merchant: "imp00000001", actor: "t", action: "x", target: "y", before: null, after: null, at: 1 })
-          yield* tx.withTransaction(outbox.enqueue({ mode: "live", url: "https://x.test/", eventType: "e", payload: "{}" }, 1))
-          return yield* Effect.fail("boom")
-        })))
+        const exit = yield* Effect.exit(
+          tx.withTransaction(
+            Effect.gen(function* () {
+              yield* merchants.create(F.merchant(1))
+              yield* audit.append({
+                id: "a1",
+                merchant: "imp00000001",
+                actor: "t",
+                action: "x",
+                target: "y",
+                before: null,
+                after: null,
+                at: 1
+              })
+              yield* tx.withTransaction(outbox.enqueue({ mode: "live", url: "https://x.test/", eventType: "e", payload: "{}" }, 1))
+              return yield* Effect.fail("boom")
+            })
+          )
+        )
         expect(Exit.isFailure(exit)).toBe(true)
         expect(yield* merchants.list()).toEqual([])
         expect(yield* outbox.history({})).toEqual([])
         expect(yield* audit.list("imp00000001")).toEqual([])
-      }).pipe(Effect.provide(fresh().layer)))
+      }).pipe(Effect.provide(fresh().layer))
+    )
 
     it.live("raw rows hold no secret plaintext", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
         yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1, "kcp-site-key-PLAINTEXT-canary"))
-        yield* (yield* Repositories.WebhookSettingsRepository).putSecrets(F.merchantCode(1), "live", [Redacted.make("whsec_PLAINTEXTcanary")])
+        yield* (yield* Repositories.WebhookSettingsRepository).putSecrets(F.merchantCode(1), "live", [
+          Redacted.make("whsec_PLAINTEXTcanary")
+        ])
         const sql = yield* SqlClient.SqlClient
         const tables = yield* sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables
           WHERE table_schema = current_schema()`
         let raw = ""
-        for (const t of tables) raw += JSON.stringify(yield* sql.unsafe(`SELECT * FROM "${t.table_name}"`), (_, v) => (typeof v === "bigint" ? String(v) : v))
+        for (const t of tables)
+          raw += JSON.stringify(yield* sql.unsafe(`SELECT * FROM "${t.table_name}"`), (_, v) => (typeof v === "bigint" ? String(v) : v))
         expect(raw).not.toContain("PLAINTEXT")
         expect(raw).toContain("pmx1.k1.")
         const back = yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(F.merchantCode(1), "live")
         expect(back.map(Redacted.value)).toEqual(["whsec_PLAINTEXTcanary"])
-      }).pipe(Effect.provide(fresh().layer)))
+      }).pipe(Effect.provide(fresh().layer))
+    )
   })
 
   describe("PostgresStore: outbox", () => {
     it.live("4 concurrent claimers never double-claim", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const outbox = yield* Outbox.Outbox
         const total = 400
         const now = 1_000
-        yield* Effect.forEach(Array.from({ length: total }, (_, i) => i), (i) =>
-          outbox.enqueue({ id: `d${i}`, mode: "live", url: "https://x.test/", eventType: "e", payload: "{}" }, now), { concurrency: 8 })
+        yield* Effect.forEach(
+          Array.from({ length: total }, (_, i) => i),
+          (i) => outbox.enqueue({ id: `d${i}`, mode: "live", url: "https://x.test/", eventType: "e", payload: "{}" }, now),
+          { concurrency: 8 }
+        )
         const worker = (workerId: string) =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             const mine: Array<string> = []
             while (true) {
               const batch = yield* outbox.claim({ workerId, now, leaseMillis: 60_000, limit: 7 })
@@ -125,36 +148,40 @@ if (requirePg("PostgresStore.test.ts")) {
         expect(claimed.length).toBe(total)
         expect(new Set(claimed).size).toBe(total)
         expect(yield* outbox.claim({ workerId: "late", now: now + 120_000, leaseMillis: 1, limit: 10 })).toEqual([])
-      }).pipe(Effect.provide(fresh().layer)))
+      }).pipe(Effect.provide(fresh().layer))
+    )
   })
 
   describe("PostgresStore: migrations", () => {
     it.live("records the version and refuses a newer schema", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const schema = freshSchema()
         expect(yield* PostgresStore.migrate({ url, schema })).toBe(SqlStore.schemaVersion)
         expect(yield* PostgresStore.migrate({ url, schema })).toBe(SqlStore.schemaVersion)
-        yield* Effect.gen(function*() {
+        yield* Effect.gen(function* () {
           const sql = yield* SqlClient.SqlClient
           yield* sql`INSERT INTO paymux_migrations (migration_id, name) VALUES (${SqlStore.schemaVersion + 1}, 'future')`
         }).pipe(Effect.provide(PostgresStore.layerClient({ url, schema })))
         const exit = yield* Effect.exit(Layer.build(PostgresStore.layer({ url, schema, keyProvider: keys })).pipe(Effect.scoped))
         expect(reasonOf(exit)).toBe("SchemaTooNew")
-      }))
+      })
+    )
   })
 
   describe("PostgresStore: driver failures", () => {
     it.live("connection refused is Unavailable (retryable)", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const exit = yield* Effect.exit(
-          Layer.build(PostgresStore.layer({ url: "postgres://postgres:postgres@127.0.0.1:1/none", connectTimeoutMillis: 2000, keyProvider: keys }))
-            .pipe(Effect.scoped)
+          Layer.build(
+            PostgresStore.layer({ url: "postgres://postgres:postgres@127.0.0.1:1/none", connectTimeoutMillis: 2000, keyProvider: keys })
+          ).pipe(Effect.scoped)
         )
         expect(reasonOf(exit)).toBe("Unavailable")
-      }))
+      })
+    )
 
     it.live("a unique violation is Conflict, worded in domain terms without SQL", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const merchants = yield* Repositories.MerchantRepository
         yield* merchants.create(F.merchant(1))
         const exit = yield* Effect.exit(merchants.create(F.merchant(1)))
@@ -165,22 +192,24 @@ if (requirePg("PostgresStore.test.ts")) {
         const twin = yield* Effect.exit(channels.create({ ...F.channel(1, 2), mid: a.mid }))
         expect(messageOf(twin)).toMatch(/already has a channel with this mode, PG, MID and payment type$/)
         expect(messageOf(twin)).not.toMatch(/paymux_|constraint|duplicate key/)
-      }).pipe(Effect.provide(fresh().layer)))
+      }).pipe(Effect.provide(fresh().layer))
+    )
 
     it.live("a database that does not exist is Unavailable with a message naming it (SQLSTATE 3D000)", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const missing = url.replace(/\/[^/?]*(\?.*)?$/, "/paymux_no_such_database$1")
         const exit = yield* Effect.exit(Layer.build(PostgresStore.layer({ url: missing, keyProvider: keys })).pipe(Effect.scoped))
         expect(reasonOf(exit)).toBe("Unavailable")
         expect(messageOf(exit)).toContain(`database "paymux_no_such_database" does not exist`)
         expect(messageOf(exit)).toContain("create it")
         expect(messageOf(exit)).not.toContain("postgres:postgres")
-      }))
+      })
+    )
 
     // Regression: NUL in text reached PostgreSQL, which refuses it (22021); that surfaced as a
     // retryable Unavailable (HTTP 503) although retrying can never succeed.
     it.live("NUL in a text value is InvalidInput (not retryable), for writes and for filters", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const merchants = yield* Repositories.MerchantRepository
         yield* merchants.create(F.merchant(1))
         const audit = yield* AuditLog.AuditLog
@@ -192,37 +221,43 @@ if (requirePg("PostgresStore.test.ts")) {
         expect(messageOf(write)).toContain("NUL")
         const filter = yield* Effect.exit(audit.list("imp00000001", { action: "\u0000" }))
         expect(reasonOf(filter)).toBe("InvalidInput")
-      }).pipe(Effect.provide(fresh().layer)))
+      }).pipe(Effect.provide(fresh().layer))
+    )
 
     it.live("a serialization failure is Unavailable (retryable)", () => {
       const { layer, schema } = fresh()
-      return Effect.gen(function*() {
+      return Effect.gen(function* () {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
         const sql = yield* SqlClient.SqlClient
         const tx = yield* Transaction.Transaction
         // A second client, so its write is outside our transaction.
-        const other = Effect.gen(function*() {
+        const other = Effect.gen(function* () {
           const sql2 = yield* SqlClient.SqlClient
           yield* sql2`UPDATE paymux_merchants SET name = 'Other'`
         }).pipe(Effect.provide(PostgresStore.layerClient({ url, schema })))
-        const exit = yield* Effect.exit(tx.withTransaction(Effect.gen(function*() {
-          yield* sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`
-          yield* sql`SELECT name FROM paymux_merchants`
-          yield* other
-          yield* sql`UPDATE paymux_merchants SET name = 'Mine'`
-        })))
+        const exit = yield* Effect.exit(
+          tx.withTransaction(
+            Effect.gen(function* () {
+              yield* sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`
+              yield* sql`SELECT name FROM paymux_merchants`
+              yield* other
+              yield* sql`UPDATE paymux_merchants SET name = 'Mine'`
+            })
+          )
+        )
         expect(reasonOf(exit)).toBe("Unavailable")
         expect(Exit.isFailure(exit) && JSON.stringify((exit.cause.reasons[0] as any).error.reason)).toContain("SerializationError")
       }).pipe(Effect.provide(layer))
     })
 
     it.live("a row that does not decode is Corrupt", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const merchants = yield* Repositories.MerchantRepository
         yield* merchants.create(F.merchant(1))
         const sql = yield* SqlClient.SqlClient
         yield* sql`UPDATE paymux_merchants SET policy = 'sometimes'`
         expect(reasonOf(yield* Effect.exit(merchants.get(F.merchantCode(1))))).toBe("Corrupt")
-      }).pipe(Effect.provide(fresh().layer)))
+      }).pipe(Effect.provide(fresh().layer))
+    )
   })
 }

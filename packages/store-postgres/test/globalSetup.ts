@@ -18,14 +18,16 @@ declare module "vitest" {
 
 /** Drops every schema whose name starts with `prefix`; returns how many remain (0). */
 export const dropSchemas = (url: string, prefix: string): Promise<number> =>
-  Effect.runPromise(Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const like = `${prefix.replace(/_/g, "\\_")}%`
-    const rows = yield* sql<{ nspname: string }>`SELECT nspname FROM pg_namespace WHERE nspname LIKE ${like}`
-    for (const { nspname } of rows) yield* sql.unsafe(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`)
-    const left = yield* sql<{ n: string }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE ${like}`
-    return Number(left[0]!.n)
-  }).pipe(Effect.provide(PostgresStore.layerClient({ url }))))
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const like = `${prefix.replace(/_/g, "\\_")}%`
+      const rows = yield* sql<{ nspname: string }>`SELECT nspname FROM pg_namespace WHERE nspname LIKE ${like}`
+      for (const { nspname } of rows) yield* sql.unsafe(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`)
+      const left = yield* sql<{ n: string }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE ${like}`
+      return Number(left[0]!.n)
+    }).pipe(Effect.provide(PostgresStore.layerClient({ url })))
+  )
 
 export default function setup(project: TestProject) {
   const prefix = `paymux_t_${randomBytes(4).toString("hex")}_`

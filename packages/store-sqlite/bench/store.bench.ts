@@ -34,14 +34,16 @@ const storeLayer = (filename: string) => SqliteStore.layer({ filename, keyProvid
 /** Child mode: open the store over an existing file and time the first 1,000-channel load. */
 const firstLoadChild = async (filename: string): Promise<void> => {
   const runtime = ManagedRuntime.make(storeLayer(filename))
-  const millis = await runtime.runPromise(Effect.gen(function*() {
-    const channels = yield* Repositories.ChannelRepository
-    const start = performance.now()
-    const list = yield* channels.list(StoreFixtures.merchantCode(1))
-    const elapsed = performance.now() - start
-    if (list.length !== 1000) return yield* Effect.die(new Error(`loaded ${list.length} channels, not 1,000`))
-    return elapsed
-  }))
+  const millis = await runtime.runPromise(
+    Effect.gen(function* () {
+      const channels = yield* Repositories.ChannelRepository
+      const start = performance.now()
+      const list = yield* channels.list(StoreFixtures.merchantCode(1))
+      const elapsed = performance.now() - start
+      if (list.length !== 1000) return yield* Effect.die(new Error(`loaded ${list.length} channels, not 1,000`))
+      return elapsed
+    })
+  )
   await runtime.dispose()
   process.stdout.write(JSON.stringify({ millis }))
 }
@@ -69,8 +71,24 @@ const rawWriter = (filename: string, master: KeyProvider.MasterKey) => {
     const sealed = SecretBox.sealWith(master, JSON.stringify(plain), SecretBox.channelAad(c.merchant, c.key))
     begin.run()
     const sequence = (nextSequence.get(c.merchant) as { last_sequence: number }).last_sequence
-    insert.run(c.key, c.merchant, c.mode, c.pg, c.mid, c.name, c.purpose, c.paymentType, JSON.stringify(c.payMethods), c.taxType,
-      c.credentialSource, sealed, c.enabled ? 1 : 0, sequence, c.createdAt, c.version)
+    insert.run(
+      c.key,
+      c.merchant,
+      c.mode,
+      c.pg,
+      c.mid,
+      c.name,
+      c.purpose,
+      c.paymentType,
+      JSON.stringify(c.payMethods),
+      c.taxType,
+      c.credentialSource,
+      sealed,
+      c.enabled ? 1 : 0,
+      sequence,
+      c.createdAt,
+      c.version
+    )
     commit.run()
   }
   return { create, close: () => db.close() }
@@ -89,19 +107,24 @@ const main = async (): Promise<void> => {
     let next = 0
     const input = () => Array.from({ length: perPass }, () => StoreFixtures.channel(2, next++))
     const timeStore = (batch: ReadonlyArray<ReturnType<typeof StoreFixtures.channel>>) =>
-      runtime.runPromise(Effect.gen(function*() {
-        const channels = yield* Repositories.ChannelRepository
-        const start = performance.now()
-        for (const c of batch) yield* channels.create(c)
-        return batch.length / ((performance.now() - start) / 1000)
-      }))
+      runtime.runPromise(
+        Effect.gen(function* () {
+          const channels = yield* Repositories.ChannelRepository
+          const start = performance.now()
+          for (const c of batch) yield* channels.create(c)
+          return batch.length / ((performance.now() - start) / 1000)
+        })
+      )
     const timeRaw = (batch: ReadonlyArray<ReturnType<typeof StoreFixtures.channel>>) => {
       const start = performance.now()
       for (const c of batch) raw.create(c)
       return batch.length / ((performance.now() - start) / 1000)
     }
-    await runtime.runPromise(Effect.flatMap(Repositories.MerchantRepository, (m) =>
-      Effect.forEach([1, 2], (n) => m.create(StoreFixtures.merchant(n)), { discard: true })))
+    await runtime.runPromise(
+      Effect.flatMap(Repositories.MerchantRepository, (m) =>
+        Effect.forEach([1, 2], (n) => m.create(StoreFixtures.merchant(n)), { discard: true })
+      )
+    )
     // Warm-up of both paths, untimed.
     await timeStore(input())
     timeRaw(input())
@@ -127,10 +150,19 @@ const main = async (): Promise<void> => {
     }
     raw.close()
     const ratio = median(ratios)
-    console.log(`channel creates/s (median of 9 passes of ${perPass}): store ${median(stores).toFixed(0)}, raw better-sqlite3 ${median(raws).toFixed(0)}, ratio ${ratio.toFixed(2)}x (target >= 0.8x: ${ratio >= 0.8 ? "met" : "NOT MET"})`)
+    console.log(
+      `channel creates/s (median of 9 passes of ${perPass}): store ${median(stores).toFixed(0)}, raw better-sqlite3 ${median(raws).toFixed(0)}, ratio ${ratio.toFixed(2)}x (target >= 0.8x: ${ratio >= 0.8 ? "met" : "NOT MET"})`
+    )
 
-    await runtime.runPromise(Effect.flatMap(Repositories.ChannelRepository, (channels) =>
-      Effect.forEach(Array.from({ length: 1000 }, (_, i) => i), (i) => channels.create(StoreFixtures.channel(1, 50_000 + i)), { discard: true })))
+    await runtime.runPromise(
+      Effect.flatMap(Repositories.ChannelRepository, (channels) =>
+        Effect.forEach(
+          Array.from({ length: 1000 }, (_, i) => i),
+          (i) => channels.create(StoreFixtures.channel(1, 50_000 + i)),
+          { discard: true }
+        )
+      )
+    )
     await runtime.dispose()
     const loads: Array<number> = []
     for (let i = 0; i < 5; i++) {
@@ -141,7 +173,9 @@ const main = async (): Promise<void> => {
       loads.push((JSON.parse(out) as { millis: number }).millis)
     }
     const load = median(loads)
-    console.log(`first 1,000-channel load in a cold process (median of 5): ${load.toFixed(2)} ms (target < 15 ms: ${load < 15 ? "met" : "NOT MET"}; all: ${loads.map((l) => l.toFixed(1)).join(", ")})\n`)
+    console.log(
+      `first 1,000-channel load in a cold process (median of 5): ${load.toFixed(2)} ms (target < 15 ms: ${load < 15 ? "met" : "NOT MET"}; all: ${loads.map((l) => l.toFixed(1)).join(", ")})\n`
+    )
 
     await StoreBench.compare([
       { name: "memory", layer: Memory.layerWithKeys.pipe(Layer.provideMerge(keys)) },

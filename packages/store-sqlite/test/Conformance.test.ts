@@ -8,7 +8,7 @@ import * as SqlClient from "effect/sql/SqlClient"
 import { SqliteStore } from "../src/index.ts"
 
 /** Every row of every table, as text: what an attacker with the database file would read. */
-const rawDump = Effect.gen(function*() {
+const rawDump = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const tables = yield* sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`
   let out = ""

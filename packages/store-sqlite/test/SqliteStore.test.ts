@@ -27,7 +27,7 @@ const tempDir = () => mkdtempSync(join(tmpdir(), "paymux-sqlite-"))
 
 describe("SqliteStore: round trips", () => {
   it.effect("channels get sequences, keep order, and enforce optimistic concurrency", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchants = yield* Repositories.MerchantRepository
       const channels = yield* Repositories.ChannelRepository
       yield* merchants.create(F.merchant(1))
@@ -45,10 +45,11 @@ describe("SqliteStore: round trips", () => {
       yield* channels.remove(F.merchantCode(1), a.key, 1)
       const c = yield* channels.create(F.channel(1, 3))
       expect(c.sequence).toBe(3)
-    }).pipe(Effect.provide(memory())))
+    }).pipe(Effect.provide(memory()))
+  )
 
   it.effect("removing a channel unassigns it from tiers and groups", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchants = yield* Repositories.MerchantRepository
       const channels = yield* Repositories.ChannelRepository
       const subs = yield* Repositories.SubMerchantRepository
@@ -61,8 +62,15 @@ describe("SqliteStore: round trips", () => {
       expect((yield* channels.listForTier(F.merchantCode(1), sub.tier)).map((c) => c.key)).toEqual([a.key, b.key])
       const group = yield* groups.create({
         id: "channel-group-00000000-0000-4000-8000-000000000001" as never,
-        merchant: F.merchantCode(1), name: "Split" as never, mode: "live",
-        members: [{ channel: a.key, weight: 50 }, { channel: b.key, weight: 50 }], createdAt: 0, version: 0
+        merchant: F.merchantCode(1),
+        name: "Split" as never,
+        mode: "live",
+        members: [
+          { channel: a.key, weight: 50 },
+          { channel: b.key, weight: 50 }
+        ],
+        createdAt: 0,
+        version: 0
       })
       yield* channels.remove(F.merchantCode(1), a.key, 0)
       const after = yield* subs.get(F.merchantCode(1), sub.tier)
@@ -71,25 +79,31 @@ describe("SqliteStore: round trips", () => {
       const g = yield* groups.get(F.merchantCode(1), group.id)
       expect(g.members.map((m) => m.channel)).toEqual([b.key])
       expect(g.version).toBe(1)
-    }).pipe(Effect.provide(memory())))
+    }).pipe(Effect.provide(memory()))
+  )
 
   it.effect("a failed unit of work leaves nothing behind; nesting joins", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchants = yield* Repositories.MerchantRepository
       const tx = yield* Transaction.Transaction
       const outbox = yield* Outbox.Outbox
-      const failed = yield* Effect.exit(tx.withTransaction(Effect.gen(function*() {
-        yield* merchants.create(F.merchant(1))
-        yield* tx.withTransaction(outbox.enqueue({ mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" }, 1))
-        return yield* Effect.fail("boom")
-      })))
+      const failed = yield* Effect.exit(
+        tx.withTransaction(
+          Effect.gen(function* () {
+            yield* merchants.create(F.merchant(1))
+            yield* tx.withTransaction(outbox.enqueue({ mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" }, 1))
+            return yield* Effect.fail("boom")
+          })
+        )
+      )
       expect(Exit.isFailure(failed)).toBe(true)
       expect(yield* merchants.list()).toEqual([])
       expect(yield* outbox.history({})).toEqual([])
-    }).pipe(Effect.provide(memory())))
+    }).pipe(Effect.provide(memory()))
+  )
 
   it.effect("settings, secrets, whitelist, API keys and audit", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
       const code = F.merchantCode(1)
       const hooks = yield* Repositories.WebhookSettingsRepository
@@ -108,25 +122,58 @@ describe("SqliteStore: round trips", () => {
       expect(yield* apiKeys.get(k.id)).toEqual(k)
       expect(reasonOf(yield* Effect.exit(apiKeys.create(k)))).toBe("Conflict")
       const audit = yield* AuditLog.AuditLog
-      yield* audit.append({ id: "a1", merchant: code, actor: "ops", action: "channel.create", target: "c", before: null, after: { n: 1 }, at: 1 })
-      yield* audit.append({ id: "a2", merchant: code, actor: "ops", action: "channel.update", target: "c", before: { n: 1 }, after: { n: 2 }, at: 2 })
+      yield* audit.append({
+        id: "a1",
+        merchant: code,
+        actor: "ops",
+        action: "channel.create",
+        target: "c",
+        before: null,
+        after: { n: 1 },
+        at: 1
+      })
+      yield* audit.append({
+        id: "a2",
+        merchant: code,
+        actor: "ops",
+        action: "channel.update",
+        target: "c",
+        before: { n: 1 },
+        after: { n: 2 },
+        at: 2
+      })
       expect((yield* audit.list(code)).map((e) => e.id)).toEqual(["a2", "a1"])
       expect((yield* audit.list(code, { action: "channel.create" }))[0]!.after).toEqual({ n: 1 })
-    }).pipe(Effect.provide(memory())))
+    }).pipe(Effect.provide(memory()))
+  )
 
   it.effect("outbox: claims lease rows, completed rows never come back", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const outbox = yield* Outbox.Outbox
       for (let i = 0; i < 3; i++) {
-        yield* outbox.enqueue({ id: `d${i}`, merchant: "imp00000001", mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" }, 100)
+        yield* outbox.enqueue(
+          { id: `d${i}`, merchant: "imp00000001", mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" },
+          100
+        )
       }
       const first = yield* outbox.claim({ workerId: "w1", now: 100, leaseMillis: 1000, limit: 2 })
       expect(first.map((d) => d.id)).toEqual(["d0", "d1"])
       expect((yield* outbox.claim({ workerId: "w2", now: 200, leaseMillis: 1000, limit: 5 })).map((d) => d.id)).toEqual(["d2"])
-      yield* outbox.recordAttempt({
-        deliveryId: "d0", number: 1, workerId: "w1", url: "https://x.test/h", startedAt: 150, latencyMillis: 3.5, httpStatus: 200, error: null,
-        responseExcerpt: "ok", outcome: "delivered"
-      }, { now: 160 })
+      yield* outbox.recordAttempt(
+        {
+          deliveryId: "d0",
+          number: 1,
+          workerId: "w1",
+          url: "https://x.test/h",
+          startedAt: 150,
+          latencyMillis: 3.5,
+          httpStatus: 200,
+          error: null,
+          responseExcerpt: "ok",
+          outcome: "delivered"
+        },
+        { now: 160 }
+      )
       yield* outbox.complete({ deliveryId: "d0", workerId: "w1", now: 170 })
       expect(reasonOf(yield* Effect.exit(outbox.complete({ deliveryId: "d1", workerId: "w2", now: 170 })))).toBe("Conflict")
       // w1 crashed holding d1: after the lease lapses another worker gets it; d0 stays done.
@@ -135,11 +182,12 @@ describe("SqliteStore: round trips", () => {
       expect(h.delivery.status).toBe("delivered")
       expect(h.attempts.map((a) => a.latencyMillis)).toEqual([3.5])
       expect((yield* outbox.history({ merchant: "imp00000001", limit: 2 })).map((x) => x.delivery.id)).toEqual(["d2", "d1"])
-      expect((yield* outbox.history({ merchant: "imp00000002" }))).toEqual([])
+      expect(yield* outbox.history({ merchant: "imp00000002" })).toEqual([])
       const again = yield* outbox.resend("d0", 2000)
       expect(again.messageId).toBe(h.delivery.messageId)
       expect(again.resendOf).toBe("d0")
-    }).pipe(Effect.provide(memory())))
+    }).pipe(Effect.provide(memory()))
+  )
 })
 
 const rawText = (file: string): string => {
@@ -154,15 +202,17 @@ const rawText = (file: string): string => {
 
 describe("SqliteStore: a real file", () => {
   it.effect("uses WAL, keeps data across restarts, and stores no secret plaintext", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = tempDir()
       const file = join(dir, "paymux.db")
       const key = KeyProvider.layerStatic({ keys: [{ id: "k1", key: new Uint8Array(32).fill(7) }], pepper: new Uint8Array(32).fill(9) })
       const layer = SqliteStore.layer({ filename: file, keyProvider: key })
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
         yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1, "kcp-site-key-PLAINTEXT-canary"))
-        yield* (yield* Repositories.WebhookSettingsRepository).putSecrets(F.merchantCode(1), "live", [Redacted.make("whsec_PLAINTEXTcanary")])
+        yield* (yield* Repositories.WebhookSettingsRepository).putSecrets(F.merchantCode(1), "live", [
+          Redacted.make("whsec_PLAINTEXTcanary")
+        ])
       }).pipe(Effect.provide(layer))
       const db = new Database(file, { readonly: true })
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal")
@@ -170,60 +220,67 @@ describe("SqliteStore: a real file", () => {
       const raw = rawText(file) + readFileSync(file).toString("latin1")
       expect(raw).not.toContain("PLAINTEXT")
       expect(raw).toContain("pmx1.k1.")
-      const reopened = yield* Effect.gen(function*() {
+      const reopened = yield* Effect.gen(function* () {
         return yield* (yield* Repositories.ChannelRepository).list(F.merchantCode(1))
       }).pipe(Effect.provide(layer))
       expect(Redacted.value(reopened[0]!.credentials["site_key"]!)).toBe("kcp-site-key-PLAINTEXT-canary")
       rmSync(dir, { recursive: true, force: true })
-    }))
+    })
+  )
 })
 
 describe("SqliteStore: migrations", () => {
   it.effect("migrate is idempotent and records the version", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = tempDir()
       const file = join(dir, "m.db")
       expect(yield* SqliteStore.migrate({ filename: file })).toBe(SqlStore.schemaVersion)
       expect(yield* SqliteStore.migrate({ filename: file })).toBe(SqlStore.schemaVersion)
       const db = new Database(file)
-      expect(db.prepare("SELECT migration_id FROM paymux_migrations ORDER BY migration_id").all())
-        .toEqual(Array.from({ length: SqlStore.schemaVersion }, (_, i) => ({ migration_id: i + 1 })))
+      expect(db.prepare("SELECT migration_id FROM paymux_migrations ORDER BY migration_id").all()).toEqual(
+        Array.from({ length: SqlStore.schemaVersion }, (_, i) => ({ migration_id: i + 1 }))
+      )
       db.prepare("INSERT INTO paymux_migrations (migration_id, name) VALUES (?, ?)").run(SqlStore.schemaVersion + 1, "future")
       db.close()
       const exit = yield* Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })).pipe(Effect.scoped))
       expect(reasonOf(exit)).toBe("SchemaTooNew")
       rmSync(dir, { recursive: true, force: true })
-    }))
+    })
+  )
 })
 
 describe("SqliteStore: driver failures", () => {
   it.effect("a database that cannot be opened is Unavailable (retryable)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const exit = yield* Effect.exit(
         Layer.build(SqliteStore.layer({ filename: "/nonexistent-dir/paymux.db", keyProvider: keys })).pipe(Effect.scoped)
       )
       expect(reasonOf(exit)).toBe("Unavailable")
-    }))
+    })
+  )
 
   it.effect("a unique violation is Conflict, worded in domain terms without SQL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const merchants = yield* Repositories.MerchantRepository
       yield* merchants.create(F.merchant(1))
       const exit = yield* Effect.exit(merchants.create(F.merchant(1)))
       expect(reasonOf(exit)).toBe("Conflict")
       // Regression: the message was "constraint violated: UNIQUE constraint failed: paymux_merchants.code".
-      expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as any).error.message).toBe("merchant imp00000001: a merchant with this code exists")
+      expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as any).error.message).toBe(
+        "merchant imp00000001: a merchant with this code exists"
+      )
       const channels = yield* Repositories.ChannelRepository
       const a = yield* channels.create(F.channel(1, 1))
       const twin = yield* Effect.exit(channels.create({ ...F.channel(1, 2), mid: a.mid }))
       const text = Exit.isFailure(twin) ? String((twin.cause.reasons[0] as any).error.message) : ""
       expect(text).toMatch(/already has a channel with this mode, PG, MID and payment type$/)
       expect(text).not.toMatch(/paymux_|UNIQUE|constraint failed/)
-    }).pipe(Effect.provide(memory())))
+    }).pipe(Effect.provide(memory()))
+  )
 
   // Ids can come from a request path; a message quotes at most 200 characters of one.
   it.effect("a NotFound for a 100,000-character id quotes at most 200 characters of it", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
       const huge = "k".repeat(100_000) as Parameters<Repositories.ChannelRepository["Service"]["get"]>[1]
       const exit = yield* Effect.exit((yield* Repositories.ChannelRepository).get(F.merchantCode(1), huge))
@@ -231,17 +288,18 @@ describe("SqliteStore: driver failures", () => {
       const message = Exit.isFailure(exit) ? String((exit.cause.reasons[0] as any).error.message) : ""
       expect(message.length).toBeLessThan(300)
       expect(message).toContain("(100000 characters)")
-    }).pipe(Effect.provide(memory())))
+    }).pipe(Effect.provide(memory()))
+  )
 
   it.effect("SQLITE_BUSY (another process holds the write lock) is Unavailable", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = tempDir()
       const file = join(dir, "busy.db")
       yield* SqliteStore.migrate({ filename: file })
       const other = new Database(file)
       other.prepare("BEGIN IMMEDIATE").run()
       const exit = yield* Effect.exit(
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           return yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
         }).pipe(Effect.provide(SqliteStore.layer({ filename: file, busyTimeoutMillis: 20, keyProvider: keys })))
       )
@@ -250,26 +308,30 @@ describe("SqliteStore: driver failures", () => {
       expect(reasonOf(exit)).toBe("Unavailable")
       expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as any).error.retryable).toBe(true)
       rmSync(dir, { recursive: true, force: true })
-    }))
+    })
+  )
 
   it.effect("a row that does not decode is Corrupt", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = tempDir()
       const file = join(dir, "corrupt.db")
       // The same keys for both opens of the file (an ephemeral key per build would be refused).
       const layer = SqliteStore.layer({ filename: file, keyProvider: Layer.succeed(KeyProvider.KeyProvider, KeyProvider.makeEphemeral()) })
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
       }).pipe(Effect.provide(layer))
       const db = new Database(file)
       db.prepare("UPDATE paymux_merchants SET policy = 'sometimes'").run()
       db.close()
-      const exit = yield* Effect.exit(Effect.gen(function*() {
-        return yield* (yield* Repositories.MerchantRepository).get(F.merchantCode(1))
-      }).pipe(Effect.provide(layer)))
+      const exit = yield* Effect.exit(
+        Effect.gen(function* () {
+          return yield* (yield* Repositories.MerchantRepository).get(F.merchantCode(1))
+        }).pipe(Effect.provide(layer))
+      )
       expect(reasonOf(exit)).toBe("Corrupt")
       rmSync(dir, { recursive: true, force: true })
-    }))
+    })
+  )
 })
 
 describe("SqliteStore: separate processes open one new file together", () => {
@@ -327,7 +389,7 @@ describe("SqliteStore: separate processes open one new file together", () => {
 
 describe("SqliteStore: tracing", () => {
   it.effect("statement and transaction spans reach an installed tracer (they are skipped only without one)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const names: Array<string> = []
       const tracer = Tracer.make({
         span: (options) => {
@@ -335,23 +397,24 @@ describe("SqliteStore: tracing", () => {
           return new Tracer.NativeSpan(options)
         }
       })
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
         yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1))
       }).pipe(Effect.provide(memory()), Effect.withTracer(tracer))
       expect(names).toContain("sql.transaction")
       expect(names.filter((n) => n !== "sql.transaction").length).toBeGreaterThanOrEqual(3)
-    }))
+    })
+  )
 })
 
 describe("SqliteStore: the keys that sealed a file", () => {
   it.effect("a file opened with KeyProvider.layerEphemeral is refused in the next process with KeyMismatch explaining why", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = tempDir()
       const file = join(dir, "ephemeral.db")
       // Each build of layerEphemeral is a new key, as in a new process.
       const open = SqliteStore.layer({ filename: file, keyProvider: KeyProvider.layerEphemeral })
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
         yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1))
       }).pipe(Effect.provide(open))
@@ -359,5 +422,6 @@ describe("SqliteStore: the keys that sealed a file", () => {
       expect(reasonOf(exit)).toBe("KeyMismatch")
       expect(Exit.isFailure(exit) ? String(exit.cause) : "").toContain("layerEphemeral")
       rmSync(dir, { recursive: true, force: true })
-    }))
+    })
+  )
 })

@@ -45,7 +45,7 @@ const median = (xs: Array<number>): number => xs.sort((a, b) => a - b)[Math.floo
  * @category benchmarks
  */
 export const measure = (options: Options = {}): Effect.Effect<Figures, unknown, Store.Services> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const creates = options.creates ?? 3000
     const deliveries = options.deliveries ?? 5000
     const workers = options.workers ?? 4
@@ -76,13 +76,17 @@ export const measure = (options: Options = {}): Effect.Effect<Figures, unknown, 
       if (list.length !== 1000) return yield* Effect.fail(new Error(`loaded ${list.length} channels, not 1,000`))
     }
 
-    yield* Effect.forEach(Array.from({ length: deliveries }, (_, i) => i), (i) =>
-      outbox.enqueue({ mode: "live", url: "https://hooks.example.com/paymux", eventType: "Transaction.Paid", payload: `{"n":${i}}` }, 1), {
-      concurrency: 16,
-      discard: true
-    })
+    yield* Effect.forEach(
+      Array.from({ length: deliveries }, (_, i) => i),
+      (i) =>
+        outbox.enqueue({ mode: "live", url: "https://hooks.example.com/paymux", eventType: "Transaction.Paid", payload: `{"n":${i}}` }, 1),
+      {
+        concurrency: 16,
+        discard: true
+      }
+    )
     const worker = (workerId: string) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const mine: Array<string> = []
         while (true) {
           const batch = yield* outbox.claim({ workerId, now: 2, leaseMillis: 60_000, limit: 10 })
@@ -94,7 +98,10 @@ export const measure = (options: Options = {}): Effect.Effect<Figures, unknown, 
         }
       })
     start = performance.now()
-    const done = (yield* Effect.all(Array.from({ length: workers }, (_, i) => worker(`w${i}`)), { concurrency: "unbounded" })).flat()
+    const done = (yield* Effect.all(
+      Array.from({ length: workers }, (_, i) => worker(`w${i}`)),
+      { concurrency: "unbounded" }
+    )).flat()
     const claimCompletePerSecond = done.length / ((performance.now() - start) / 1000)
     return {
       createsPerSecond,
@@ -113,9 +120,9 @@ export const measure = (options: Options = {}): Effect.Effect<Figures, unknown, 
  * @category benchmarks
  */
 export const format = (name: string, f: Figures, workers = 4): string =>
-  `| ${name} | ${f.createsPerSecond.toFixed(0)} | ${f.loadMillis.toFixed(2)} (first ${f.firstLoadMillis.toFixed(0)}) | ${
-    f.claimCompletePerSecond.toFixed(0)
-  } (${workers} workers, ${f.delivered} delivered, ${f.doubleClaims} double claims) |`
+  `| ${name} | ${f.createsPerSecond.toFixed(0)} | ${f.loadMillis.toFixed(2)} (first ${f.firstLoadMillis.toFixed(0)}) | ${f.claimCompletePerSecond.toFixed(
+    0
+  )} (${workers} workers, ${f.delivered} delivered, ${f.doubleClaims} double claims) |`
 
 /**
  * Measures each store in turn (each layer must build an empty store) and prints a table.

@@ -28,18 +28,20 @@ export const merchant = (n: number): Merchant.Merchant =>
  * @category fixtures
  */
 export const channel = (m: number, n: number, siteKey = `site-key-secret-${m}-${n}-xyzzy`): PaymentChannel.PaymentChannel =>
-  Result.getOrThrow(PaymentChannel.make(PgCatalog.builtIn, {
-    key: channelKey(m * 100_000 + n),
-    merchant: merchantCode(m),
-    mode: "live",
-    pg: "kcp",
-    mid: `SITE${n}`,
-    paymentType: "window.general",
-    payMethods: ["card"],
-    credentials: { site_key: Redacted.make(siteKey) },
-    sequence: 0,
-    createdAt: 1_700_000_000_000 + n
-  }))
+  Result.getOrThrow(
+    PaymentChannel.make(PgCatalog.builtIn, {
+      key: channelKey(m * 100_000 + n),
+      merchant: merchantCode(m),
+      mode: "live",
+      pg: "kcp",
+      mid: `SITE${n}`,
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { site_key: Redacted.make(siteKey) },
+      sequence: 0,
+      createdAt: 1_700_000_000_000 + n
+    })
+  )
 
 /** @since 0.1.0 @category fixtures */
 export const tier = (m: number, code: string): SubMerchant.SubMerchant =>
@@ -47,10 +49,12 @@ export const tier = (m: number, code: string): SubMerchant.SubMerchant =>
 
 /** @since 0.1.0 @category fixtures */
 export const apiKey = (m: number, n: number): ApiKey.ApiKey =>
-  Result.getOrThrow(ApiKey.make({
-    id: `ak_${String(m).padStart(12, "0")}${String(n).padStart(12, "0")}`,
-    merchant: merchantCode(m),
-    name: `key ${n}`,
-    secretHash: "ab".repeat(32),
-    createdAt: 1_700_000_000_000 + n
-  }))
+  Result.getOrThrow(
+    ApiKey.make({
+      id: `ak_${String(m).padStart(12, "0")}${String(n).padStart(12, "0")}`,
+      merchant: merchantCode(m),
+      name: `key ${n}`,
+      secretHash: "ab".repeat(32),
+      createdAt: 1_700_000_000_000 + n
+    })
+  )

@@ -71,7 +71,9 @@ export interface Capabilities<R = never> {
    * rotation. SQL adapters pass `sqlReopen`.
    */
   readonly reopen?:
-    | ((keys: KeyProvider.KeyProvider["Service"]) => Effect.Effect<Context.Context<StoreServices>, unknown, StoreServices | R | Scope.Scope>)
+    | ((
+        keys: KeyProvider.KeyProvider["Service"]
+      ) => Effect.Effect<Context.Context<StoreServices>, unknown, StoreServices | R | Scope.Scope>)
     | undefined
   /** Tuning, not a capability: runs per property (default 20). */
   readonly numRuns?: number | undefined
@@ -80,7 +82,6 @@ export interface Capabilities<R = never> {
   /** Tuning, not a capability: run only these areas (while an adapter is being written). */
   readonly only?: ReadonlyArray<Area> | undefined
 }
-
 
 const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, secrets, keys, starts } as const
 
@@ -155,7 +156,7 @@ export const requireDatabase = (variable: string, name: string): string | undefi
 export const sqlReopen = (
   keys: KeyProvider.KeyProvider["Service"]
 ): Effect.Effect<Context.Context<StoreServices>, unknown, SqlClient.SqlClient | Scope.Scope> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     // fresh: the test's own store was built from the same layer value, and must not be reused.
     return yield* Layer.build(

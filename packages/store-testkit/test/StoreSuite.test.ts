@@ -5,7 +5,10 @@ import { Memory } from "@paymux/store"
 import { StoreSuite } from "@paymux/store-testkit"
 import { afterAll, expect } from "vitest"
 
-StoreSuite.suite("memory without capabilities", () => Memory.layer(), { only: ["concurrency", "atomicity", "outbox", "secrets", "starts"], numRuns: 5 })
+StoreSuite.suite("memory without capabilities", () => Memory.layer(), {
+  only: ["concurrency", "atomicity", "outbox", "secrets", "starts"],
+  numRuns: 5
+})
 
 interface Task {
   readonly name: string
@@ -15,7 +18,7 @@ interface Task {
 const flatten = (tasks: ReadonlyArray<Task>): Array<Task> => tasks.flatMap((t) => (t.tasks === undefined ? [t] : flatten(t.tasks)))
 
 // Regression (first-use #27): these were passing tests, so a green run counted them.
-afterAll(({}, file) => {
+afterAll((_context, file) => {
   const placeholders = flatten((file as unknown as Task).tasks ?? []).filter((t) => t.name.includes(": not declared]"))
   expect(placeholders.map((t) => t.name.slice(0, t.name.indexOf("]") + 1)).sort()).toEqual([
     "[concurrentStarts: not declared]",

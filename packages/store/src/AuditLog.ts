@@ -28,9 +28,15 @@ export type AuditEntry = typeof AuditEntry.Type
  * @since 0.1.0
  * @category services
  */
-export class AuditLog extends Context.Service<AuditLog, {
-  /** Fails with `Conflict` when the id exists. */
-  readonly append: (entry: AuditEntry) => Effect.Effect<void, StoreError>
-  /** Newest first: by `at`, entries with the same `at` in reverse order of appending. */
-  readonly list: (merchant: string, options?: { readonly limit?: number; readonly action?: string }) => Effect.Effect<ReadonlyArray<AuditEntry>, StoreError>
-}>()("@paymux/store/AuditLog") {}
+export class AuditLog extends Context.Service<
+  AuditLog,
+  {
+    /** Fails with `Conflict` when the id exists. */
+    readonly append: (entry: AuditEntry) => Effect.Effect<void, StoreError>
+    /** Newest first: by `at`, entries with the same `at` in reverse order of appending. */
+    readonly list: (
+      merchant: string,
+      options?: { readonly limit?: number; readonly action?: string }
+    ) => Effect.Effect<ReadonlyArray<AuditEntry>, StoreError>
+  }
+>()("@paymux/store/AuditLog") {}

@@ -25,14 +25,17 @@ export interface MasterKey {
  * @since 0.1.0
  * @category services
  */
-export class KeyProvider extends Context.Service<KeyProvider, {
-  /** The key new secrets are encrypted with. */
-  readonly current: Effect.Effect<MasterKey, StoreError>
-  /** A key by id, for secrets encrypted before a rotation; `Corrupt` when unknown. */
-  readonly byId: (id: string) => Effect.Effect<MasterKey, StoreError>
-  /** The pepper for keyed hashes of API secrets (32 bytes). */
-  readonly pepper: Effect.Effect<Redacted.Redacted<Uint8Array>, StoreError>
-}>()("@paymux/store/KeyProvider") {}
+export class KeyProvider extends Context.Service<
+  KeyProvider,
+  {
+    /** The key new secrets are encrypted with. */
+    readonly current: Effect.Effect<MasterKey, StoreError>
+    /** A key by id, for secrets encrypted before a rotation; `Corrupt` when unknown. */
+    readonly byId: (id: string) => Effect.Effect<MasterKey, StoreError>
+    /** The pepper for keyed hashes of API secrets (32 bytes). */
+    readonly pepper: Effect.Effect<Redacted.Redacted<Uint8Array>, StoreError>
+  }
+>()("@paymux/store/KeyProvider") {}
 
 /**
  * Key material as given to `make` and `layerStatic`: raw bytes, redacted bytes, or base64 text.
@@ -59,7 +62,9 @@ const keyBytes = 32
 const configError = (detail: string, setting = "master keys"): StoreError => misconfigured(setting, detail)
 
 const bytesOf = (material: KeyMaterial): Uint8Array => {
-  const raw: Uint8Array | string = Redacted.isRedacted(material) ? Redacted.value(material as Redacted.Redacted<Uint8Array | string>) : material
+  const raw: Uint8Array | string = Redacted.isRedacted(material)
+    ? Redacted.value(material as Redacted.Redacted<Uint8Array | string>)
+    : material
   return typeof raw === "string" ? new Uint8Array(Buffer.from(raw.trim(), "base64")) : raw
 }
 
@@ -84,19 +89,25 @@ export const make = (options: StaticOptions): Effect.Effect<KeyProvider["Service
     const currentId = options.currentId ?? options.keys[0]?.id
     const current = currentId === undefined ? undefined : byId.get(currentId)
     if (current === undefined) {
-      return Effect.fail(configError(currentId === undefined ? "no master key given" : `the current key id ${currentId} is not among the keys`))
+      return Effect.fail(
+        configError(currentId === undefined ? "no master key given" : `the current key id ${currentId} is not among the keys`)
+      )
     }
     const pepperBytes = bytesOf(options.pepper)
     if (pepperBytes.length < keyBytes) return Effect.fail(configError("the pepper must be at least 32 bytes", "pepper"))
     const pepper = Redacted.make(Uint8Array.from(pepperBytes), { label: "pepper" })
-    return Effect.succeed(KeyProvider.of({
-      current: Effect.succeed(current),
-      byId: (id) => {
-        const key = byId.get(id)
-        return key === undefined ? Effect.fail(corrupt("secret", `it was sealed with master key ${id}, which is not configured`)) : Effect.succeed(key)
-      },
-      pepper: Effect.succeed(pepper)
-    }))
+    return Effect.succeed(
+      KeyProvider.of({
+        current: Effect.succeed(current),
+        byId: (id) => {
+          const key = byId.get(id)
+          return key === undefined
+            ? Effect.fail(corrupt("secret", `it was sealed with master key ${id}, which is not configured`))
+            : Effect.succeed(key)
+        },
+        pepper: Effect.succeed(pepper)
+      })
+    )
   })
 
 /**
@@ -133,7 +144,10 @@ export const layerEphemeral: Layer.Layer<KeyProvider> = Layer.sync(KeyProvider, 
 export const parseKeys = (text: string): Effect.Effect<ReadonlyArray<{ readonly id: string; readonly key: Uint8Array }>, StoreError> =>
   Effect.suspend(() => {
     const out: Array<{ id: string; key: Uint8Array }> = []
-    for (const [index, entry] of text.split(",").map((e) => e.trim()).entries()) {
+    for (const [index, entry] of text
+      .split(",")
+      .map((e) => e.trim())
+      .entries()) {
       if (entry === "") continue
       const colon = entry.indexOf(":")
       if (colon <= 0) return Effect.fail(configError(`master key entry ${index + 1} must be id:base64key`))
@@ -164,18 +178,20 @@ export interface ConfigOptions {
 export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<KeyProvider, StoreError> =>
   Layer.effect(
     KeyProvider,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const keysName = options.keys ?? "PAYMUX_MASTER_KEYS"
       const pepperName = options.pepper ?? "PAYMUX_PEPPER"
       // A missing variable is a StoreError naming it, not a bare ConfigError (which is no `Error`
       // and reaches a Promise caller as "[object Object]").
       const read = (name: string, what: string) =>
         Effect.mapError(Config.Redacted(name), () =>
-          configError(`${name} is not set: it must hold ${what} (generate one with: openssl rand -base64 32)`, name))
+          configError(`${name} is not set: it must hold ${what} (generate one with: openssl rand -base64 32)`, name)
+        )
       const keysText = yield* read(keysName, "the master keys as id:base64key[,id:base64key...], current first")
       const pepper = yield* read(pepperName, "base64 of at least 32 random bytes")
       const keys = yield* Effect.mapError(parseKeys(Redacted.value(keysText)), (e) =>
-        e.reason._tag === "Misconfigured" ? configError(e.reason.detail, keysName) : e)
+        e.reason._tag === "Misconfigured" ? configError(e.reason.detail, keysName) : e
+      )
       return yield* make({ keys, pepper })
     })
   )
@@ -206,4 +222,5 @@ export const pepperFingerprint = (pepper: Redacted.Redacted<Uint8Array>): string
  * @since 0.1.0
  * @category constructors
  */
-export const generateKey = (): Redacted.Redacted<string> => Redacted.make(randomBytes(keyBytes).toString("base64"), { label: "generated key" })
+export const generateKey = (): Redacted.Redacted<string> =>
+  Redacted.make(randomBytes(keyBytes).toString("base64"), { label: "generated key" })

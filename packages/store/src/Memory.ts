@@ -42,12 +42,15 @@ export type Services = Store.Services
  * @since 0.1.0
  * @category services
  */
-export class MemoryInspector extends Context.Service<MemoryInspector, {
-  /** Everything held, as JSON: sealed secrets stay sealed, exactly as they sit in memory. */
-  readonly dump: Effect.Effect<string>
-  /** Makes the next write fail with `Unavailable` (inside a transaction, the transaction rolls back). */
-  readonly failNextWrite: Effect.Effect<void>
-}>()("@paymux/store/Memory/MemoryInspector") {}
+export class MemoryInspector extends Context.Service<
+  MemoryInspector,
+  {
+    /** Everything held, as JSON: sealed secrets stay sealed, exactly as they sit in memory. */
+    readonly dump: Effect.Effect<string>
+    /** Makes the next write fail with `Unavailable` (inside a transaction, the transaction rolls back). */
+    readonly failNextWrite: Effect.Effect<void>
+  }
+>()("@paymux/store/Memory/MemoryInspector") {}
 
 /**
  * @since 0.1.0

@@ -62,9 +62,11 @@ export interface OutboxShape {
     options: { readonly now: number; readonly retryAt?: number }
   ) => Effect.Effect<Delivery, StoreError.StoreError>
   /** Marks the delivery delivered and drops the lease. */
-  readonly complete: (
-    options: { readonly deliveryId: string; readonly workerId: string; readonly now: number }
-  ) => Effect.Effect<Delivery, StoreError.StoreError>
+  readonly complete: (options: {
+    readonly deliveryId: string
+    readonly workerId: string
+    readonly now: number
+  }) => Effect.Effect<Delivery, StoreError.StoreError>
   /** Marks the delivery dead with a reason and drops the lease. */
   readonly deadLetter: (options: {
     readonly deliveryId: string
@@ -73,9 +75,7 @@ export interface OutboxShape {
     readonly reason: string
   }) => Effect.Effect<Delivery, StoreError.StoreError>
   /** Gives the lease back without an attempt (graceful shutdown). */
-  readonly release: (
-    options: { readonly deliveryId: string; readonly workerId: string }
-  ) => Effect.Effect<void, StoreError.StoreError>
+  readonly release: (options: { readonly deliveryId: string; readonly workerId: string }) => Effect.Effect<void, StoreError.StoreError>
   /** One delivery with its attempts. */
   readonly get: (deliveryId: string) => Effect.Effect<History, StoreError.StoreError>
   /** Deliveries with their attempts, newest first. */

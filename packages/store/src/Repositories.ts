@@ -35,27 +35,33 @@ type Fx<A> = Effect.Effect<A, StoreError>
  * @since 0.1.0
  * @category services
  */
-export class MerchantRepository extends Context.Service<MerchantRepository, {
-  /** Fails with `Conflict` when the code exists. */
-  readonly create: (merchant: Merchant.Merchant) => Fx<Merchant.Merchant>
-  readonly get: (code: MerchantCode) => Fx<Merchant.Merchant>
-  readonly list: () => Fx<ReadonlyArray<Merchant.Merchant>>
-  readonly update: (merchant: Merchant.Merchant) => Fx<Merchant.Merchant>
-}>()("@paymux/store/MerchantRepository") {}
+export class MerchantRepository extends Context.Service<
+  MerchantRepository,
+  {
+    /** Fails with `Conflict` when the code exists. */
+    readonly create: (merchant: Merchant.Merchant) => Fx<Merchant.Merchant>
+    readonly get: (code: MerchantCode) => Fx<Merchant.Merchant>
+    readonly list: () => Fx<ReadonlyArray<Merchant.Merchant>>
+    readonly update: (merchant: Merchant.Merchant) => Fx<Merchant.Merchant>
+  }
+>()("@paymux/store/MerchantRepository") {}
 
 /**
  * @since 0.1.0
  * @category services
  */
-export class SubMerchantRepository extends Context.Service<SubMerchantRepository, {
-  /** Fails with `Conflict` when the tier code exists for the merchant, `NotFound` without the merchant. */
-  readonly create: (sub: SubMerchant.SubMerchant) => Fx<SubMerchant.SubMerchant>
-  readonly get: (merchant: MerchantCode, tier: Identifiers.TierCode) => Fx<SubMerchant.SubMerchant>
-  readonly list: (merchant: MerchantCode) => Fx<ReadonlyArray<SubMerchant.SubMerchant>>
-  readonly update: (sub: SubMerchant.SubMerchant) => Fx<SubMerchant.SubMerchant>
-  /** Deletes the tier at the given version, with its channel assignments (the channels stay with the parent). */
-  readonly remove: (merchant: MerchantCode, tier: Identifiers.TierCode, version: number) => Fx<void>
-}>()("@paymux/store/SubMerchantRepository") {}
+export class SubMerchantRepository extends Context.Service<
+  SubMerchantRepository,
+  {
+    /** Fails with `Conflict` when the tier code exists for the merchant, `NotFound` without the merchant. */
+    readonly create: (sub: SubMerchant.SubMerchant) => Fx<SubMerchant.SubMerchant>
+    readonly get: (merchant: MerchantCode, tier: Identifiers.TierCode) => Fx<SubMerchant.SubMerchant>
+    readonly list: (merchant: MerchantCode) => Fx<ReadonlyArray<SubMerchant.SubMerchant>>
+    readonly update: (sub: SubMerchant.SubMerchant) => Fx<SubMerchant.SubMerchant>
+    /** Deletes the tier at the given version, with its channel assignments (the channels stay with the parent). */
+    readonly remove: (merchant: MerchantCode, tier: Identifiers.TierCode, version: number) => Fx<void>
+  }
+>()("@paymux/store/SubMerchantRepository") {}
 
 /**
  * Channels. `create` assigns the creation `sequence` (one more than the merchant's highest, never
@@ -66,31 +72,40 @@ export class SubMerchantRepository extends Context.Service<SubMerchantRepository
  * @since 0.1.0
  * @category services
  */
-export class ChannelRepository extends Context.Service<ChannelRepository, {
-  readonly create: (channel: PaymentChannel.PaymentChannel) => Fx<PaymentChannel.PaymentChannel>
-  readonly get: (merchant: MerchantCode, key: Identifiers.ChannelKey) => Fx<PaymentChannel.PaymentChannel>
-  readonly list: (merchant: MerchantCode, filter?: { readonly mode?: ChannelTerms.Mode }) => Fx<ReadonlyArray<PaymentChannel.PaymentChannel>>
-  /** The merchant's channels assigned to the tier, oldest first. */
-  readonly listForTier: (merchant: MerchantCode, tier: Identifiers.TierCode) => Fx<ReadonlyArray<PaymentChannel.PaymentChannel>>
-  readonly update: (channel: PaymentChannel.PaymentChannel) => Fx<PaymentChannel.PaymentChannel>
-  /**
-   * Deletes at the given version; also unassigns it from every tier and group of the merchant
-   * (bumping their versions). A group may be left with no members: the caller decides its fate.
-   */
-  readonly remove: (merchant: MerchantCode, key: Identifiers.ChannelKey, version: number) => Fx<void>
-}>()("@paymux/store/ChannelRepository") {}
+export class ChannelRepository extends Context.Service<
+  ChannelRepository,
+  {
+    readonly create: (channel: PaymentChannel.PaymentChannel) => Fx<PaymentChannel.PaymentChannel>
+    readonly get: (merchant: MerchantCode, key: Identifiers.ChannelKey) => Fx<PaymentChannel.PaymentChannel>
+    readonly list: (
+      merchant: MerchantCode,
+      filter?: { readonly mode?: ChannelTerms.Mode }
+    ) => Fx<ReadonlyArray<PaymentChannel.PaymentChannel>>
+    /** The merchant's channels assigned to the tier, oldest first. */
+    readonly listForTier: (merchant: MerchantCode, tier: Identifiers.TierCode) => Fx<ReadonlyArray<PaymentChannel.PaymentChannel>>
+    readonly update: (channel: PaymentChannel.PaymentChannel) => Fx<PaymentChannel.PaymentChannel>
+    /**
+     * Deletes at the given version; also unassigns it from every tier and group of the merchant
+     * (bumping their versions). A group may be left with no members: the caller decides its fate.
+     */
+    readonly remove: (merchant: MerchantCode, key: Identifiers.ChannelKey, version: number) => Fx<void>
+  }
+>()("@paymux/store/ChannelRepository") {}
 
 /**
  * @since 0.1.0
  * @category services
  */
-export class ChannelGroupRepository extends Context.Service<ChannelGroupRepository, {
-  readonly create: (group: ChannelGroup.ChannelGroup) => Fx<ChannelGroup.ChannelGroup>
-  readonly get: (merchant: MerchantCode, id: Identifiers.ChannelGroupId) => Fx<ChannelGroup.ChannelGroup>
-  readonly list: (merchant: MerchantCode) => Fx<ReadonlyArray<ChannelGroup.ChannelGroup>>
-  readonly update: (group: ChannelGroup.ChannelGroup) => Fx<ChannelGroup.ChannelGroup>
-  readonly remove: (merchant: MerchantCode, id: Identifiers.ChannelGroupId, version: number) => Fx<void>
-}>()("@paymux/store/ChannelGroupRepository") {}
+export class ChannelGroupRepository extends Context.Service<
+  ChannelGroupRepository,
+  {
+    readonly create: (group: ChannelGroup.ChannelGroup) => Fx<ChannelGroup.ChannelGroup>
+    readonly get: (merchant: MerchantCode, id: Identifiers.ChannelGroupId) => Fx<ChannelGroup.ChannelGroup>
+    readonly list: (merchant: MerchantCode) => Fx<ReadonlyArray<ChannelGroup.ChannelGroup>>
+    readonly update: (group: ChannelGroup.ChannelGroup) => Fx<ChannelGroup.ChannelGroup>
+    readonly remove: (merchant: MerchantCode, id: Identifiers.ChannelGroupId, version: number) => Fx<void>
+  }
+>()("@paymux/store/ChannelGroupRepository") {}
 
 /**
  * Webhook settings and signing secrets. `get` returns empty settings (version 0) when none were
@@ -99,14 +114,17 @@ export class ChannelGroupRepository extends Context.Service<ChannelGroupReposito
  * @since 0.1.0
  * @category services
  */
-export class WebhookSettingsRepository extends Context.Service<WebhookSettingsRepository, {
-  readonly get: (merchant: MerchantCode) => Fx<WebhookSettings.WebhookSettings>
-  readonly put: (settings: WebhookSettings.WebhookSettings) => Fx<WebhookSettings.WebhookSettings>
-  /** The active signing secrets of a mode (`whsec_...`), oldest first (as saved); empty when none. Encrypted at rest. */
-  readonly getSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode) => Fx<ReadonlyArray<Redacted.Redacted<string>>>
-  /** Replaces the active secrets of a mode (at most two: more fail with `Conflict`; none clears them). */
-  readonly putSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode, secrets: ReadonlyArray<Redacted.Redacted<string>>) => Fx<void>
-}>()("@paymux/store/WebhookSettingsRepository") {}
+export class WebhookSettingsRepository extends Context.Service<
+  WebhookSettingsRepository,
+  {
+    readonly get: (merchant: MerchantCode) => Fx<WebhookSettings.WebhookSettings>
+    readonly put: (settings: WebhookSettings.WebhookSettings) => Fx<WebhookSettings.WebhookSettings>
+    /** The active signing secrets of a mode (`whsec_...`), oldest first (as saved); empty when none. Encrypted at rest. */
+    readonly getSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode) => Fx<ReadonlyArray<Redacted.Redacted<string>>>
+    /** Replaces the active secrets of a mode (at most two: more fail with `Conflict`; none clears them). */
+    readonly putSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode, secrets: ReadonlyArray<Redacted.Redacted<string>>) => Fx<void>
+  }
+>()("@paymux/store/WebhookSettingsRepository") {}
 
 /**
  * The security whitelist. `get` returns an empty, unenforced list (version 0) when none was saved.
@@ -114,10 +132,13 @@ export class WebhookSettingsRepository extends Context.Service<WebhookSettingsRe
  * @since 0.1.0
  * @category services
  */
-export class WhitelistRepository extends Context.Service<WhitelistRepository, {
-  readonly get: (merchant: MerchantCode) => Fx<WhitelistRules.WhitelistRules>
-  readonly put: (rules: WhitelistRules.WhitelistRules) => Fx<WhitelistRules.WhitelistRules>
-}>()("@paymux/store/WhitelistRepository") {}
+export class WhitelistRepository extends Context.Service<
+  WhitelistRepository,
+  {
+    readonly get: (merchant: MerchantCode) => Fx<WhitelistRules.WhitelistRules>
+    readonly put: (rules: WhitelistRules.WhitelistRules) => Fx<WhitelistRules.WhitelistRules>
+  }
+>()("@paymux/store/WhitelistRepository") {}
 
 /**
  * API keys. Only the keyed hash of a secret is stored (see `SecretHasher`).
@@ -125,11 +146,14 @@ export class WhitelistRepository extends Context.Service<WhitelistRepository, {
  * @since 0.1.0
  * @category services
  */
-export class ApiKeyRepository extends Context.Service<ApiKeyRepository, {
-  /** Fails with `Conflict` when the id exists. */
-  readonly create: (key: ApiKey.ApiKey) => Fx<ApiKey.ApiKey>
-  /** By id alone: authentication starts from the presented id, before the merchant is known. */
-  readonly get: (id: Identifiers.ApiKeyId) => Fx<ApiKey.ApiKey>
-  readonly list: (merchant: MerchantCode) => Fx<ReadonlyArray<ApiKey.ApiKey>>
-  readonly update: (key: ApiKey.ApiKey) => Fx<ApiKey.ApiKey>
-}>()("@paymux/store/ApiKeyRepository") {}
+export class ApiKeyRepository extends Context.Service<
+  ApiKeyRepository,
+  {
+    /** Fails with `Conflict` when the id exists. */
+    readonly create: (key: ApiKey.ApiKey) => Fx<ApiKey.ApiKey>
+    /** By id alone: authentication starts from the presented id, before the merchant is known. */
+    readonly get: (id: Identifiers.ApiKeyId) => Fx<ApiKey.ApiKey>
+    readonly list: (merchant: MerchantCode) => Fx<ReadonlyArray<ApiKey.ApiKey>>
+    readonly update: (key: ApiKey.ApiKey) => Fx<ApiKey.ApiKey>
+  }
+>()("@paymux/store/ApiKeyRepository") {}

@@ -41,7 +41,7 @@ const guard = <A>(entity: string, f: () => A): Effect.Effect<A, StoreError> =>
  * @category encryption
  */
 export const seal = (plaintext: string | Redacted.Redacted<string>, aad: string): Effect.Effect<string, StoreError, KeyProvider> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const keys = yield* KeyProvider
     const master = yield* keys.current
     const text = reveal(plaintext)
@@ -67,7 +67,7 @@ export const sealWith = (master: MasterKey, plaintext: string, aad: string): str
  * @category encryption
  */
 export const open = (envelope: string, aad: string): Effect.Effect<Redacted.Redacted<string>, StoreError, KeyProvider> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const keys = yield* KeyProvider
     const keyId = Envelope.keyIdOf(envelope)
     if (keyId === undefined) return yield* Effect.fail(corrupt("secret", "not a sealed value"))
@@ -92,7 +92,7 @@ export const keyIdOf = (envelope: string): string | undefined => Envelope.keyIdO
  * @category predicates
  */
 export const needsRotation = (envelope: string): Effect.Effect<boolean, StoreError, KeyProvider> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const current = yield* (yield* KeyProvider).current
     return Envelope.keyIdOf(envelope) !== current.id
   })
@@ -103,7 +103,8 @@ export const needsRotation = (envelope: string): Effect.Effect<boolean, StoreErr
  * @since 0.1.0
  * @category aad
  */
-export const channelAad = (merchant: Identifiers.MerchantCode, key: Identifiers.ChannelKey): string => `channel-credentials:${merchant}:${key}`
+export const channelAad = (merchant: Identifiers.MerchantCode, key: Identifiers.ChannelKey): string =>
+  `channel-credentials:${merchant}:${key}`
 
 /**
  * The `aad` of a merchant's webhook signing secrets of one mode.
@@ -111,7 +112,8 @@ export const channelAad = (merchant: Identifiers.MerchantCode, key: Identifiers.
  * @since 0.1.0
  * @category aad
  */
-export const webhookSecretsAad = (merchant: Identifiers.MerchantCode, mode: "test" | "live"): string => `webhook-secrets:${merchant}:${mode}`
+export const webhookSecretsAad = (merchant: Identifiers.MerchantCode, mode: "test" | "live"): string =>
+  `webhook-secrets:${merchant}:${mode}`
 
 /**
  * Seals a channel's credentials as one JSON object.
@@ -146,7 +148,8 @@ export const openCredentials = (envelope: string, aad: string): Effect.Effect<Cr
         return out
       },
       catch: () => corrupt("channel credentials", "the decrypted credentials are not an object of strings")
-    }))
+    })
+  )
 
 /**
  * Seals a list of webhook signing secrets (`whsec_...`) as one JSON array.
@@ -154,8 +157,10 @@ export const openCredentials = (envelope: string, aad: string): Effect.Effect<Cr
  * @since 0.1.0
  * @category encryption
  */
-export const sealWebhookSecrets = (secrets: ReadonlyArray<Redacted.Redacted<string>>, aad: string): Effect.Effect<string, StoreError, KeyProvider> =>
-  Effect.suspend(() => seal(JSON.stringify(secrets.map(Redacted.value)), aad))
+export const sealWebhookSecrets = (
+  secrets: ReadonlyArray<Redacted.Redacted<string>>,
+  aad: string
+): Effect.Effect<string, StoreError, KeyProvider> => Effect.suspend(() => seal(JSON.stringify(secrets.map(Redacted.value)), aad))
 
 /**
  * Opens what `sealWebhookSecrets` sealed.
@@ -163,7 +168,10 @@ export const sealWebhookSecrets = (secrets: ReadonlyArray<Redacted.Redacted<stri
  * @since 0.1.0
  * @category encryption
  */
-export const openWebhookSecrets = (envelope: string, aad: string): Effect.Effect<ReadonlyArray<Redacted.Redacted<string>>, StoreError, KeyProvider> =>
+export const openWebhookSecrets = (
+  envelope: string,
+  aad: string
+): Effect.Effect<ReadonlyArray<Redacted.Redacted<string>>, StoreError, KeyProvider> =>
   Effect.flatMap(open(envelope, aad), (json) =>
     Effect.try({
       try: () => {
@@ -172,4 +180,5 @@ export const openWebhookSecrets = (envelope: string, aad: string): Effect.Effect
         return parsed.map((s: string) => Redacted.make(s, { label: "webhook secret" }))
       },
       catch: () => corrupt("webhook secrets", "the decrypted secrets are not a list of strings")
-    }))
+    })
+  )

@@ -55,7 +55,7 @@ export const generateSecret: Effect.Effect<Redacted.Redacted<string>> = Effect.s
   Redacted.make(`${prefix}${randomBytes(32).toString("base64url")}`, { label: "API secret" })
 )
 
-const pepper: Effect.Effect<Redacted.Redacted<Uint8Array>, StoreError, KeyProvider> = Effect.gen(function*() {
+const pepper: Effect.Effect<Redacted.Redacted<Uint8Array>, StoreError, KeyProvider> = Effect.gen(function* () {
   return yield* (yield* KeyProvider).pepper
 })
 
@@ -83,5 +83,8 @@ export const verify = (secret: string | Redacted.Redacted<string>, expected: str
  * @since 0.1.0
  * @category constructors
  */
-export const issue: Effect.Effect<{ readonly secret: Redacted.Redacted<string>; readonly hash: ApiKey.SecretHash }, StoreError, KeyProvider> =
-  Effect.flatMap(generateSecret, (secret) => Effect.map(hash(secret), (h) => ({ secret, hash: h })))
+export const issue: Effect.Effect<
+  { readonly secret: Redacted.Redacted<string>; readonly hash: ApiKey.SecretHash },
+  StoreError,
+  KeyProvider
+> = Effect.flatMap(generateSecret, (secret) => Effect.map(hash(secret), (h) => ({ secret, hash: h })))

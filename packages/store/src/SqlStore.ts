@@ -56,11 +56,10 @@ export const schemaVersion: number = Migrations.latestVersion
  * @since 0.1.0
  * @category migrations
  */
-export const appliedSchemaVersion: Effect.Effect<number, StoreError, Sql.SqlClient> = Effect.gen(function*() {
+export const appliedSchemaVersion: Effect.Effect<number, StoreError, Sql.SqlClient> = Effect.gen(function* () {
   const sql = yield* Sql.SqlClient
-  return yield* Effect.mapError(
-    Migrations.appliedVersion(sql),
-    (e) => Errors.fromSqlError(e, { entity: "schema", id: Migrations.migrationsTable })
+  return yield* Effect.mapError(Migrations.appliedVersion(sql), (e) =>
+    Errors.fromSqlError(e, { entity: "schema", id: Migrations.migrationsTable })
   )
 })
 
@@ -71,7 +70,7 @@ export const appliedSchemaVersion: Effect.Effect<number, StoreError, Sql.SqlClie
  * @since 0.1.0
  * @category migrations
  */
-export const migrate: Effect.Effect<number, StoreError, Sql.SqlClient> = Effect.gen(function*() {
+export const migrate: Effect.Effect<number, StoreError, Sql.SqlClient> = Effect.gen(function* () {
   return yield* Migrations.migrate(yield* Sql.SqlClient)
 })
 
@@ -107,28 +106,29 @@ export interface Options {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Context.Context<Services>, never, Sql.SqlClient | KeyProvider> => Effect.gen(function*() {
-  const sql = yield* Sql.SqlClient
-  const keys = Context.make(KeyProvider, yield* KeyProvider)
-  const env = makeEnv(sql, keys)
-  const transaction = Transaction.of({
-    // `Exclude<E, SqlError> | StoreError` is a subtype of `E | StoreError`; TypeScript cannot see
-    // that through the generic `E`, so the result is widened to the port's type.
-    withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
-      spansOnlyWithTracer(Errors.mapSql()(env.atomic(self))) as Effect.Effect<A, E | StoreError, R>
+export const make = (options: Options = {}): Effect.Effect<Context.Context<Services>, never, Sql.SqlClient | KeyProvider> =>
+  Effect.gen(function* () {
+    const sql = yield* Sql.SqlClient
+    const keys = Context.make(KeyProvider, yield* KeyProvider)
+    const env = makeEnv(sql, keys)
+    const transaction = Transaction.of({
+      // `Exclude<E, SqlError> | StoreError` is a subtype of `E | StoreError`; TypeScript cannot see
+      // that through the generic `E`, so the result is widened to the port's type.
+      withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
+        spansOnlyWithTracer(Errors.mapSql()(env.atomic(self))) as Effect.Effect<A, E | StoreError, R>
+    })
+    return Context.make(MerchantRepository, makeMerchants(env)).pipe(
+      Context.add(SubMerchantRepository, makeSubMerchants(env)),
+      Context.add(ChannelRepository, makeChannels(env)),
+      Context.add(ChannelGroupRepository, makeChannelGroups(env)),
+      Context.add(WebhookSettingsRepository, makeWebhookSettings(env)),
+      Context.add(WhitelistRepository, makeWhitelists(env)),
+      Context.add(ApiKeyRepository, makeApiKeys(env)),
+      Context.add(AuditLog, makeAuditLog(env)),
+      Context.add(Transaction, transaction),
+      Context.add(Outbox.Outbox, makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true }))
+    )
   })
-  return Context.make(MerchantRepository, makeMerchants(env)).pipe(
-    Context.add(SubMerchantRepository, makeSubMerchants(env)),
-    Context.add(ChannelRepository, makeChannels(env)),
-    Context.add(ChannelGroupRepository, makeChannelGroups(env)),
-    Context.add(WebhookSettingsRepository, makeWebhookSettings(env)),
-    Context.add(WhitelistRepository, makeWhitelists(env)),
-    Context.add(ApiKeyRepository, makeApiKeys(env)),
-    Context.add(AuditLog, makeAuditLog(env)),
-    Context.add(Transaction, transaction),
-    Context.add(Outbox.Outbox, makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true }))
-  )
-})
 
 /**
  * Refuses keys that did not seal this database, with `KeyMismatch` naming the expected master key
@@ -138,7 +138,7 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
  * @since 0.1.0
  * @category migrations
  */
-export const verifyKeys: Effect.Effect<void, StoreError, Sql.SqlClient | KeyProvider> = Effect.gen(function*() {
+export const verifyKeys: Effect.Effect<void, StoreError, Sql.SqlClient | KeyProvider> = Effect.gen(function* () {
   const sql = yield* Sql.SqlClient
   const env = makeEnv(sql, Context.make(KeyProvider, yield* KeyProvider))
   yield* Errors.mapSql({ entity: "store keys", id: "paymux_store_keys" })(checkKeys(sql, Context.get(env.keys, KeyProvider), env.atomic))
@@ -176,7 +176,7 @@ export const withKeys = <E, KE>(
   keyProvider: Layer.Layer<KeyProvider, KE> | undefined
 ): Layer.Layer<Services | KeyProvider, E | KE, KeyProvider> =>
   keyProvider === undefined
-    // Without keys of its own the layer offers only Services; the wider type is for the caller's
-    // overloads, which state exactly what each form provides.
-    ? (store as Layer.Layer<Services | KeyProvider, E, KeyProvider>)
+    ? // Without keys of its own the layer offers only Services; the wider type is for the caller's
+      // overloads, which state exactly what each form provides.
+      (store as Layer.Layer<Services | KeyProvider, E, KeyProvider>)
     : Layer.provideMerge(store, keyProvider)

@@ -60,8 +60,10 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
       case "InvalidInput":
         return `${r.entity}: ${r.detail}`
       case "KeyMismatch":
-        return `this database's secrets were sealed with master key ${r.keyId} (fingerprint ${r.fingerprint}), but ${r.detail}; ` +
+        return (
+          `this database's secrets were sealed with master key ${r.keyId} (fingerprint ${r.fingerprint}), but ${r.detail}; ` +
           "restore that key (the key file beside the database, or PAYMUX_MASTER_KEYS and PAYMUX_PEPPER) and retry; nothing was written"
+        )
       case "Misconfigured":
         return `key configuration (${r.setting}): ${r.detail}`
     }

@@ -11,7 +11,10 @@ import type { StoreError } from "./StoreError.ts"
  * @since 0.1.0
  * @category services
  */
-export class Transaction extends Context.Service<Transaction, {
-  /** Runs the effect in one transaction; a failure or defect rolls every write back. Nesting joins the outer transaction. */
-  readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
-}>()("@paymux/store/Transaction") {}
+export class Transaction extends Context.Service<
+  Transaction,
+  {
+    /** Runs the effect in one transaction; a failure or defect rolls every write back. Nesting joins the outer transaction. */
+    readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
+  }
+>()("@paymux/store/Transaction") {}

@@ -8,10 +8,18 @@ const key0 = new Uint8Array(32).fill(7)
 const key1 = new Uint8Array(32).fill(9)
 const pepper = new Uint8Array(32).fill(1)
 const old = KeyProvider.layerStatic({ keys: [{ id: "k0", key: key0 }], pepper })
-const rotated = KeyProvider.layerStatic({ keys: [{ id: "k1", key: key1 }, { id: "k0", key: Buffer.from(key0).toString("base64") }], pepper })
+const rotated = KeyProvider.layerStatic({
+  keys: [
+    { id: "k1", key: key1 },
+    { id: "k0", key: Buffer.from(key0).toString("base64") }
+  ],
+  pepper
+})
 
-const run = <A>(self: Effect.Effect<A, StoreError.StoreError, KeyProvider.KeyProvider>, layer: Layer.Layer<KeyProvider.KeyProvider, StoreError.StoreError> = old): A =>
-  Effect.runSync(Effect.provide(self, layer))
+const run = <A>(
+  self: Effect.Effect<A, StoreError.StoreError, KeyProvider.KeyProvider>,
+  layer: Layer.Layer<KeyProvider.KeyProvider, StoreError.StoreError> = old
+): A => Effect.runSync(Effect.provide(self, layer))
 const reasonOf = <A>(self: Effect.Effect<A, StoreError.StoreError, KeyProvider.KeyProvider>, layer = old): string => {
   const exit = Effect.runSyncExit(Effect.provide(Effect.flip(self), layer))
   return Exit.isSuccess(exit) ? exit.value.reason._tag : "no StoreError"
@@ -20,28 +28,34 @@ const text = fc.string({ unit: "grapheme", maxLength: 200 })
 
 describe("SecretBox", () => {
   it("round-trips any text", () =>
-    fc.assert(fc.property(text, fc.string(), (plaintext, aad) => {
-      const sealed = run(SecretBox.seal(plaintext, aad))
-      expect(Redacted.value(run(SecretBox.open(sealed, aad)))).toBe(plaintext)
-    })))
+    fc.assert(
+      fc.property(text, fc.string(), (plaintext, aad) => {
+        const sealed = run(SecretBox.seal(plaintext, aad))
+        expect(Redacted.value(run(SecretBox.open(sealed, aad)))).toBe(plaintext)
+      })
+    ))
 
   it("never contains the plaintext, and seals the same value differently each time", () =>
-    fc.assert(fc.property(fc.string({ minLength: 4, maxLength: 100 }), (plaintext) => {
-      const a = run(SecretBox.seal(plaintext, "row"))
-      const b = run(SecretBox.seal(plaintext, "row"))
-      expect(a).not.toContain(plaintext)
-      expect(a).not.toBe(b)
-      expect(a.startsWith("pmx1.k0.")).toBe(true)
-    })))
+    fc.assert(
+      fc.property(fc.string({ minLength: 4, maxLength: 100 }), (plaintext) => {
+        const a = run(SecretBox.seal(plaintext, "row"))
+        const b = run(SecretBox.seal(plaintext, "row"))
+        expect(a).not.toContain(plaintext)
+        expect(a).not.toBe(b)
+        expect(a.startsWith("pmx1.k0.")).toBe(true)
+      })
+    ))
 
   it("any changed character makes it Corrupt", () =>
-    fc.assert(fc.property(text, fc.nat(), fc.constantFrom(..."ABCxyz019-_.="), (plaintext, at, replacement) => {
-      const sealed = run(SecretBox.seal(plaintext, "row"))
-      const i = at % sealed.length
-      fc.pre(sealed[i] !== replacement)
-      const tampered = sealed.slice(0, i) + replacement + sealed.slice(i + 1)
-      expect(reasonOf(SecretBox.open(tampered, "row"))).toBe("Corrupt")
-    })))
+    fc.assert(
+      fc.property(text, fc.nat(), fc.constantFrom(..."ABCxyz019-_.="), (plaintext, at, replacement) => {
+        const sealed = run(SecretBox.seal(plaintext, "row"))
+        const i = at % sealed.length
+        fc.pre(sealed[i] !== replacement)
+        const tampered = sealed.slice(0, i) + replacement + sealed.slice(i + 1)
+        expect(reasonOf(SecretBox.open(tampered, "row"))).toBe("Corrupt")
+      })
+    ))
 
   it("a truncated or extended envelope is Corrupt", () => {
     const sealed = run(SecretBox.seal("secret", "row"))
@@ -51,11 +65,13 @@ describe("SecretBox", () => {
   })
 
   it("the wrong aad (another row) is Corrupt", () =>
-    fc.assert(fc.property(text, fc.string(), fc.string(), (plaintext, aad, other) => {
-      fc.pre(aad !== other)
-      const sealed = run(SecretBox.seal(plaintext, aad))
-      expect(reasonOf(SecretBox.open(sealed, other))).toBe("Corrupt")
-    })))
+    fc.assert(
+      fc.property(text, fc.string(), fc.string(), (plaintext, aad, other) => {
+        fc.pre(aad !== other)
+        const sealed = run(SecretBox.seal(plaintext, aad))
+        expect(reasonOf(SecretBox.open(sealed, other))).toBe("Corrupt")
+      })
+    ))
 
   it("after a rotation old envelopes still open, new ones use the new key, and an unknown key is Corrupt", () => {
     const before = run(SecretBox.seal("kept across rotation", "row"))
@@ -106,25 +122,42 @@ describe("KeyProvider", () => {
       return Exit.isFailure(exit) ? String(exit.cause) : "ok"
     }
     expect(reason({ keys: [{ id: "a", key: new Uint8Array(16) }], pepper })).toContain("32 bytes")
-    expect(reason({ keys: [{ id: "a", key: key0 }, { id: "a", key: key1 }], pepper })).toContain("twice")
+    expect(
+      reason({
+        keys: [
+          { id: "a", key: key0 },
+          { id: "a", key: key1 }
+        ],
+        pepper
+      })
+    ).toContain("twice")
     expect(reason({ keys: [{ id: "a", key: key0 }], currentId: "b", pepper })).toContain("not among")
     expect(reason({ keys: [{ id: "a", key: key0 }], pepper: new Uint8Array(8) })).toContain("pepper")
     expect(reason({ keys: [{ id: "a.b", key: key0 }], pepper })).toContain("key id")
   })
 
   it.effect("reads PAYMUX_MASTER_KEYS (current first) and PAYMUX_PEPPER from config", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const sealed = yield* SecretBox.seal("from config", "row")
       expect(SecretBox.keyIdOf(sealed)).toBe("k1")
       const keys = yield* KeyProvider.KeyProvider
       expect((yield* keys.byId("k0")).id).toBe("k0")
-    }).pipe(Effect.provide(KeyProvider.layerConfig().pipe(Layer.provide(ConfigProviderLayer({
-      PAYMUX_MASTER_KEYS: `k1:${Buffer.from(key1).toString("base64")}, k0:${Buffer.from(key0).toString("base64")}`,
-      PAYMUX_PEPPER: Buffer.from(pepper).toString("base64")
-    }))))))
+    }).pipe(
+      Effect.provide(
+        KeyProvider.layerConfig().pipe(
+          Layer.provide(
+            ConfigProviderLayer({
+              PAYMUX_MASTER_KEYS: `k1:${Buffer.from(key1).toString("base64")}, k0:${Buffer.from(key0).toString("base64")}`,
+              PAYMUX_PEPPER: Buffer.from(pepper).toString("base64")
+            })
+          )
+        )
+      )
+    )
+  )
 
   it.effect("a missing PAYMUX_MASTER_KEYS or PAYMUX_PEPPER is a Misconfigured StoreError naming the variable", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const failureOf = (env: Record<string, string>) =>
         Effect.flip(Layer.build(KeyProvider.layerConfig().pipe(Layer.provide(ConfigProviderLayer(env)))).pipe(Effect.scoped))
       const noKeys = yield* failureOf({ PAYMUX_PEPPER: Buffer.from(pepper).toString("base64") })
@@ -136,7 +169,8 @@ describe("KeyProvider", () => {
       expect(noPepper.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_PEPPER" })
       const badEntry = yield* failureOf({ PAYMUX_MASTER_KEYS: "nocolon", PAYMUX_PEPPER: Buffer.from(pepper).toString("base64") })
       expect(badEntry.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_MASTER_KEYS" })
-    }))
+    })
+  )
 
   it("fingerprints tell keys apart, are stable, and reveal no key material", () => {
     const k0 = { id: "k0", key: Redacted.make(key0) }
@@ -147,7 +181,9 @@ describe("KeyProvider", () => {
     // An independent HMAC-SHA256 under the key, as documented.
     const expected = createHmac("sha256", key0).update("paymux master key k0").digest("hex").slice(0, 32)
     expect(KeyProvider.fingerprint(k0)).toBe(expected)
-    expect(KeyProvider.pepperFingerprint(Redacted.make(pepper))).toBe(createHmac("sha256", pepper).update("paymux pepper").digest("hex").slice(0, 32))
+    expect(KeyProvider.pepperFingerprint(Redacted.make(pepper))).toBe(
+      createHmac("sha256", pepper).update("paymux pepper").digest("hex").slice(0, 32)
+    )
   })
 })
 

@@ -9,13 +9,15 @@ const keys = KeyProvider.layerStatic({ keys: [{ id: "k0", key: new Uint8Array(32
 
 describe("SecretHasher", () => {
   it("hashWith equals an independent HMAC-SHA256 with the pepper, in lower-case hex", () =>
-    fc.assert(fc.property(fc.string(), (secret) => {
-      const expected = createHmac("sha256", Buffer.from(pepper)).update(secret, "utf8").digest("hex")
-      expect(SecretHasher.hashWith(pepper, secret)).toBe(expected)
-    })))
+    fc.assert(
+      fc.property(fc.string(), (secret) => {
+        const expected = createHmac("sha256", Buffer.from(pepper)).update(secret, "utf8").digest("hex")
+        expect(SecretHasher.hashWith(pepper, secret)).toBe(expected)
+      })
+    ))
 
   it.effect("hash uses the key provider's pepper; verify accepts the secret and nothing else", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { hash, secret } = yield* SecretHasher.issue
       const plain = Redacted.value(secret)
       expect(hash).toBe(createHmac("sha256", Buffer.from(pepper)).update(plain).digest("hex"))
@@ -23,10 +25,11 @@ describe("SecretHasher", () => {
       expect(yield* SecretHasher.verify(plain + "x", hash)).toBe(false)
       expect(yield* SecretHasher.verify(plain, hash.toUpperCase())).toBe(false)
       expect(yield* SecretHasher.verify(plain, "not hex")).toBe(false)
-    }).pipe(Effect.provide(keys)))
+    }).pipe(Effect.provide(keys))
+  )
 
   it.effect("secrets are sk_ + 256 random bits in base64url, never repeated", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const secrets = yield* Effect.forEach(Array.from({ length: 200 }), () => SecretHasher.generateSecret)
       const plain = secrets.map(Redacted.value)
       for (const s of plain) {
@@ -35,7 +38,8 @@ describe("SecretHasher", () => {
       }
       expect(new Set(plain).size).toBe(plain.length)
       expect(String(secrets[0])).not.toContain(plain[0])
-    }))
+    })
+  )
 
   it("a different pepper gives a different hash", () => {
     const other = new Uint8Array(32).fill(255)

@@ -32,7 +32,7 @@ const deliveries = async (n: number, concurrency: number): Promise<number> => {
     for (let i = 0; i < n; i++) {
       await Effect.runPromise(outbox.enqueue({ mode: "test", url, eventType: "Transaction.Paid", payload: body }, now))
     }
-    const program = Effect.gen(function*() {
+    const program = Effect.gen(function* () {
       const start = performance.now()
       // The receiver is on loopback, which the operator allows here.
       yield* Dispatcher.start({ signer, concurrency, pollIntervalMillis: 5, privateTargets: "test-mode" })

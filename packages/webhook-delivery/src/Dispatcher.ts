@@ -126,8 +126,7 @@ const settings = (config: Options & Partial<Target>): Settings => {
     privateTargets: config.privateTargets ?? "refuse",
     resolver: config.resolver,
     userAgent: config.userAgent ?? "paymux-webhooks/0.1",
-    endpointFor: endpoint ??
-      ((delivery) => Effect.succeed(signer === undefined ? undefined : { url: delivery.url, signer }))
+    endpointFor: endpoint ?? ((delivery) => Effect.succeed(signer === undefined ? undefined : { url: delivery.url, signer }))
   }
 }
 
@@ -143,7 +142,7 @@ const send = (
   message: { readonly id: string; readonly body: string },
   signer: WebhookSigner.WebhookSigner
 ): Effect.Effect<Sent> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const guard: UrlGuard.Options = { mode: target.mode, privateTargets: s.privateTargets, resolver: s.resolver }
     const checked = UrlGuard.checkUrl(target.url, guard)
     if (Result.isFailure(checked)) return { result: { _tag: "Refused", error: checked.failure.message, latencyMillis: 0 }, headers: {} }
@@ -170,7 +169,7 @@ const outcomeOf = (result: PostResult): Delivery.Outcome =>
 
 /** Runs `self` while renewing the delivery's lease every third of the lease time. */
 const renewing = <A>(s: Settings, outbox: Outbox.OutboxShape, deliveryId: string, self: Effect.Effect<A>): Effect.Effect<A> => {
-  const renewals = Effect.gen(function*() {
+  const renewals = Effect.gen(function* () {
     while (true) {
       yield* Effect.sleep(Math.max(1, Math.floor(s.leaseMillis / 3)))
       const now = yield* Clock.currentTimeMillis
@@ -189,77 +188,91 @@ const renewing = <A>(s: Settings, outbox: Outbox.OutboxShape, deliveryId: string
  * request can be interrupted; an interrupted request is recorded, so its lease is given back.
  */
 const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delivery: Delivery.Delivery): Effect.Effect<void> =>
-  Effect.uninterruptibleMask((restore) => Effect.gen(function*() {
-    const ids = { deliveryId: delivery.id, workerId: s.workerId }
-    const startedAt = yield* Clock.currentTimeMillis
-    const endpoint = yield* restore(s.endpointFor(delivery)).pipe(
-      Effect.onInterrupt(() => Effect.ignore(outbox.release(ids)))
-    )
-    if (endpoint === undefined) {
-      return yield* outbox.deadLetter({ ...ids, now: startedAt, reason: `no ${delivery.mode} webhook URL is configured any more` })
-    }
-    const number = delivery.attempts + 1
-    const record = (result: PostResult, outcome: Delivery.Outcome): Delivery.Attempt => ({
-      deliveryId: delivery.id,
-      number,
-      workerId: s.workerId,
-      url: endpoint.url,
-      startedAt,
-      latencyMillis: result.latencyMillis,
-      httpStatus: result._tag === "Response" ? result.status : null,
-      error: result._tag === "Response" ? null : result.error,
-      responseExcerpt: result._tag === "Response" ? result.excerpt : "",
-      outcome
-    })
-    const interrupted = Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      const result: PostResult = { _tag: "NetworkError", error: "interrupted: the dispatcher stopped during the attempt", latencyMillis: now - startedAt }
-      // Counted and rescheduled at once, which also gives the lease back.
-      yield* outbox.recordAttempt(record(result, "retry"), { now, retryAt: now })
-    })
-    const { result } = yield* restore(renewing(
-      s,
-      outbox,
-      delivery.id,
-      send(s, agents, { url: endpoint.url, mode: delivery.mode, contentType: delivery.contentType }, { id: delivery.messageId, body: delivery.payload }, endpoint.signer)
-    )).pipe(Effect.onInterrupt(() => Effect.ignore(interrupted)))
-    const outcome = outcomeOf(result)
-    const now = yield* Clock.currentTimeMillis
-    if (outcome === "delivered") {
-      yield* outbox.recordAttempt(record(result, outcome), { now })
-      return yield* outbox.complete({ ...ids, now })
-    }
-    const delay = outcome === "retry" && number < delivery.maxAttempts
-      ? RetryPolicy.delayAfter({
-        attempt: number,
-        random: yield* Random.next,
-        retryAfterMillis: result._tag === "Response" ? RetryPolicy.parseRetryAfter(result.retryAfter, now) : undefined,
-        scheduleMinutes: s.scheduleMinutes
+  Effect.uninterruptibleMask((restore) =>
+    Effect.gen(function* () {
+      const ids = { deliveryId: delivery.id, workerId: s.workerId }
+      const startedAt = yield* Clock.currentTimeMillis
+      const endpoint = yield* restore(s.endpointFor(delivery)).pipe(Effect.onInterrupt(() => Effect.ignore(outbox.release(ids))))
+      if (endpoint === undefined) {
+        return yield* outbox.deadLetter({ ...ids, now: startedAt, reason: `no ${delivery.mode} webhook URL is configured any more` })
+      }
+      const number = delivery.attempts + 1
+      const record = (result: PostResult, outcome: Delivery.Outcome): Delivery.Attempt => ({
+        deliveryId: delivery.id,
+        number,
+        workerId: s.workerId,
+        url: endpoint.url,
+        startedAt,
+        latencyMillis: result.latencyMillis,
+        httpStatus: result._tag === "Response" ? result.status : null,
+        error: result._tag === "Response" ? null : result.error,
+        responseExcerpt: result._tag === "Response" ? result.excerpt : "",
+        outcome
       })
-      : undefined
-    if (delay !== undefined) return yield* outbox.recordAttempt(record(result, outcome), { now, retryAt: now + delay })
-    yield* outbox.recordAttempt(record(result, outcome), { now })
-    const why = result._tag === "Response" ? `HTTP ${result.status}` : result.error
-    return yield* outbox.deadLetter({
-      ...ids,
-      now,
-      reason: outcome === "retry" ? `gave up after ${number} attempt(s): ${why}` : `not retryable: ${why}`
+      const interrupted = Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const result: PostResult = {
+          _tag: "NetworkError",
+          error: "interrupted: the dispatcher stopped during the attempt",
+          latencyMillis: now - startedAt
+        }
+        // Counted and rescheduled at once, which also gives the lease back.
+        yield* outbox.recordAttempt(record(result, "retry"), { now, retryAt: now })
+      })
+      const { result } = yield* restore(
+        renewing(
+          s,
+          outbox,
+          delivery.id,
+          send(
+            s,
+            agents,
+            { url: endpoint.url, mode: delivery.mode, contentType: delivery.contentType },
+            { id: delivery.messageId, body: delivery.payload },
+            endpoint.signer
+          )
+        )
+      ).pipe(Effect.onInterrupt(() => Effect.ignore(interrupted)))
+      const outcome = outcomeOf(result)
+      const now = yield* Clock.currentTimeMillis
+      if (outcome === "delivered") {
+        yield* outbox.recordAttempt(record(result, outcome), { now })
+        return yield* outbox.complete({ ...ids, now })
+      }
+      const delay =
+        outcome === "retry" && number < delivery.maxAttempts
+          ? RetryPolicy.delayAfter({
+              attempt: number,
+              random: yield* Random.next,
+              retryAfterMillis: result._tag === "Response" ? RetryPolicy.parseRetryAfter(result.retryAfter, now) : undefined,
+              scheduleMinutes: s.scheduleMinutes
+            })
+          : undefined
+      if (delay !== undefined) return yield* outbox.recordAttempt(record(result, outcome), { now, retryAt: now + delay })
+      yield* outbox.recordAttempt(record(result, outcome), { now })
+      const why = result._tag === "Response" ? `HTTP ${result.status}` : result.error
+      return yield* outbox.deadLetter({
+        ...ids,
+        now,
+        reason: outcome === "retry" ? `gave up after ${number} attempt(s): ${why}` : `not retryable: ${why}`
+      })
     })
-  })).pipe(
+  ).pipe(
     // A lost lease, a broken store or a failed endpoint lookup must not stop the dispatcher; the
     // delivery stays in the outbox and its lease lapses.
     Effect.catch((error) =>
-      Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`)),
+      Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`)
+    ),
     Effect.catchDefect((defect) => Effect.logError(`webhook delivery ${delivery.id} crashed`, defect)),
     Effect.asVoid
   )
 
 const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
-    return yield* outbox.claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit }).pipe(
-      Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), []))
-    )
+    return yield* outbox
+      .claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit })
+      .pipe(Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), [])))
   })
 
 /**
@@ -270,54 +283,67 @@ const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
  * @category constructors
  */
 export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox | Scope.Scope> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const s = settings(config)
     const outbox = yield* Outbox.Outbox
-    const agents = yield* Effect.acquireRelease(Effect.sync(() => makeAgents(s.concurrency)), (a) =>
-      Effect.sync(() => destroyAgents(a)))
+    const agents = yield* Effect.acquireRelease(
+      Effect.sync(() => makeAgents(s.concurrency)),
+      (a) => Effect.sync(() => destroyAgents(a))
+    )
     // One token per idle fiber: the claimer takes tokens before it claims, so a lease starts only
     // when a fiber is free to work on it.
     const idle = yield* Queue.unbounded<true>()
-    yield* Queue.offerAll(idle, Array.from({ length: s.concurrency }, () => true as const))
+    yield* Queue.offerAll(
+      idle,
+      Array.from({ length: s.concurrency }, () => true as const)
+    )
     // The deliveries this dispatcher is working on, and their fibers (for shutdown).
     const working = new Set<string>()
     const fibers = new Map<string, Fiber.Fiber<void>>()
     const launch = (delivery: Delivery.Delivery) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         working.add(delivery.id)
         const fiber = yield* attempt(s, outbox, agents, delivery).pipe(
-          Effect.ensuring(Effect.andThen(
-            Effect.sync(() => {
-              working.delete(delivery.id)
-              fibers.delete(delivery.id)
-            }),
-            Queue.offer(idle, true)
-          )),
+          Effect.ensuring(
+            Effect.andThen(
+              Effect.sync(() => {
+                working.delete(delivery.id)
+                fibers.delete(delivery.id)
+              }),
+              Queue.offer(idle, true)
+            )
+          ),
           Effect.forkDetach
         )
         if (working.has(delivery.id)) fibers.set(delivery.id, fiber)
       }).pipe(Effect.uninterruptible)
-    const claimer = yield* Effect.gen(function*() {
+    const claimer = yield* Effect.gen(function* () {
       while (true) {
         const tokens = yield* Queue.takeBetween(idle, 1, s.batchSize)
         // Claimed rows are launched before a shutdown can stop the claimer, so none is stranded.
-        const claimed = yield* Effect.uninterruptible(Effect.gen(function*() {
-          const batch = yield* claimOnce(s, outbox, tokens.length)
-          let unused = tokens.length
-          for (const delivery of batch) {
-            // Still working on it (its lease lapsed and came back to us): never start it twice.
-            if (working.has(delivery.id)) continue
-            unused--
-            yield* launch(delivery)
-          }
-          if (unused > 0) yield* Queue.offerAll(idle, Array.from({ length: unused }, () => true as const))
-          return batch.length
-        }))
+        const claimed = yield* Effect.uninterruptible(
+          Effect.gen(function* () {
+            const batch = yield* claimOnce(s, outbox, tokens.length)
+            let unused = tokens.length
+            for (const delivery of batch) {
+              // Still working on it (its lease lapsed and came back to us): never start it twice.
+              if (working.has(delivery.id)) continue
+              unused--
+              yield* launch(delivery)
+            }
+            if (unused > 0)
+              yield* Queue.offerAll(
+                idle,
+                Array.from({ length: unused }, () => true as const)
+              )
+            return batch.length
+          })
+        )
         if (claimed < tokens.length) yield* Effect.sleep(s.pollIntervalMillis)
       }
     }).pipe(Effect.interruptible, Effect.forkDetach)
     yield* Effect.addFinalizer(() =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* Fiber.interrupt(claimer)
         const running = [...fibers.values()]
         if (s.shutdownGraceMillis > 0) yield* Effect.ignore(Effect.timeout(Fiber.awaitAll(running), s.shutdownGraceMillis))
@@ -335,19 +361,23 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
  * @category constructors
  */
 export const drain = (config: Config): Effect.Effect<{ readonly attempted: number }, never, Outbox.Outbox> =>
-  Effect.scoped(Effect.gen(function*() {
-    const s = settings(config)
-    const outbox = yield* Outbox.Outbox
-    const agents = yield* Effect.acquireRelease(Effect.sync(() => makeAgents(s.concurrency)), (a) =>
-      Effect.sync(() => destroyAgents(a)))
-    let attempted = 0
-    while (true) {
-      const batch = yield* claimOnce(s, outbox, s.concurrency)
-      if (batch.length === 0) return { attempted }
-      yield* Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency, discard: true })
-      attempted += batch.length
-    }
-  }))
+  Effect.scoped(
+    Effect.gen(function* () {
+      const s = settings(config)
+      const outbox = yield* Outbox.Outbox
+      const agents = yield* Effect.acquireRelease(
+        Effect.sync(() => makeAgents(s.concurrency)),
+        (a) => Effect.sync(() => destroyAgents(a))
+      )
+      let attempted = 0
+      while (true) {
+        const batch = yield* claimOnce(s, outbox, s.concurrency)
+        if (batch.length === 0) return { attempted }
+        yield* Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency, discard: true })
+        attempted += batch.length
+      }
+    })
+  )
 
 /**
  * Runs the dispatcher until interrupted.
@@ -384,11 +414,10 @@ export const testSend = (
     readonly messageId?: string
   } & Pick<Options, "connectTimeoutMillis" | "totalTimeoutMillis" | "resolver" | "userAgent" | "privateTargets">
 ): Effect.Effect<TestSendResult> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const s = settings({ ...options, concurrency: 1 })
     const now = yield* Clock.currentTimeMillis
-    const body = options.body ??
-      JSON.stringify({ type: "Webhook.Test", timestamp: new Date(now).toISOString(), data: {} })
+    const body = options.body ?? JSON.stringify({ type: "Webhook.Test", timestamp: new Date(now).toISOString(), data: {} })
     const { headers, result } = yield* send(
       s,
       undefined,

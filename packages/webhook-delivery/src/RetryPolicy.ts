@@ -30,11 +30,7 @@ export const maxRetryAfterMillis = 24 * 60 * 60 * 1000
  * @category classification
  */
 export const classifyStatus = (status: number): Delivery.Outcome =>
-  status >= 200 && status < 300
-    ? "delivered"
-    : status === 408 || status === 429 || (status >= 500 && status < 600)
-    ? "retry"
-    : "failed"
+  status >= 200 && status < 300 ? "delivered" : status === 408 || status === 429 || (status >= 500 && status < 600) ? "retry" : "failed"
 
 /**
  * Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds from `now`.

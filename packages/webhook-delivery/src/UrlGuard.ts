@@ -166,12 +166,14 @@ const describe = (classification: Classification | undefined): string =>
   classification === undefined
     ? "a non-address"
     : classification.kind === "special"
-    ? `a special-purpose address (${classification.range})`
-    : `a ${classification.kind} address`
+      ? `a special-purpose address (${classification.range})`
+      : `a ${classification.kind} address`
 
 const hint = (classification: Classification | undefined, options: Options): string =>
   classification?.kind === "loopback" || classification?.kind === "private"
-    ? options.privateTargets === "allow" ? "" : "; the operator has not allowed private webhook targets"
+    ? options.privateTargets === "allow"
+      ? ""
+      : "; the operator has not allowed private webhook targets"
     : ""
 
 /**
@@ -232,10 +234,12 @@ export const checkAddresses = (
   for (const { address } of addresses) {
     const classification = classifyAddress(address)
     if (classification === undefined || !allows(classification, options)) {
-      return Result.fail(new UrlRefused({
-        url: checked.shown,
-        reason: `host ${checked.host} resolves to ${describe(classification)} (${address})${hint(classification, options)}`
-      }))
+      return Result.fail(
+        new UrlRefused({
+          url: checked.shown,
+          reason: `host ${checked.host} resolves to ${describe(classification)} (${address})${hint(classification, options)}`
+        })
+      )
     }
     out.push({ address, family: address.includes(":") ? 6 : 4 })
   }
@@ -252,11 +256,14 @@ export const checkAddresses = (
 export const check = (
   input: string,
   options: Options
-): Effect.Effect<{ readonly url: URL; readonly addresses: ReadonlyArray<{ readonly address: string; readonly family: 4 | 6 }> }, UrlRefused> =>
-  Effect.gen(function*() {
+): Effect.Effect<
+  { readonly url: URL; readonly addresses: ReadonlyArray<{ readonly address: string; readonly family: 4 | 6 }> },
+  UrlRefused
+> =>
+  Effect.gen(function* () {
     const checked = yield* Effect.fromResult(checkUrl(input, options))
     if (classifyAddress(checked.host) !== undefined) {
-      return { url: checked.url, addresses: [{ address: checked.host, family: checked.host.includes(":") ? 6 as const : 4 as const }] }
+      return { url: checked.url, addresses: [{ address: checked.host, family: checked.host.includes(":") ? (6 as const) : (4 as const) }] }
     }
     const resolver = options.resolver ?? systemResolver
     const resolved = yield* Effect.tryPromise({

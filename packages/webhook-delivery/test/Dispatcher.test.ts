@@ -11,7 +11,7 @@ import { enqueue, fixedRandom, memoryOutbox, receiver, secret, signer, verifier,
 const base = { signer, pollIntervalMillis: 1000, shutdownGraceMillis: 0, concurrency: 4, privateTargets: "test-mode" } as const
 
 const setup = (fallback?: Parameters<typeof receiver>[0]) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const r = yield* receiver(fallback)
     const outbox = memoryOutbox()
     return { r, outbox }
@@ -21,7 +21,7 @@ const statusOf = (outbox: Outbox.OutboxShape, id: string) => Effect.map(outbox.g
 
 describe("Dispatcher", () => {
   it.effect("POSTs signed, verifiable headers and records the attempt", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* TestClock.setTime(Date.parse("2024-06-01T00:00:00Z"))
       const { outbox, r } = yield* setup({ _tag: "Status", status: 200, body: "thanks" + "!".repeat(3000) })
       const [d] = yield* enqueue(outbox, r.url, 1, yield* Clock.currentTimeMillis)
@@ -37,10 +37,11 @@ describe("Dispatcher", () => {
       expect(attempts[0]).toMatchObject({ number: 1, httpStatus: 200, outcome: "delivered", error: null })
       expect(Buffer.byteLength(attempts[0]!.responseExcerpt)).toBe(1024)
       expect(attempts[0]!.latencyMillis).toBeGreaterThanOrEqual(0)
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped)
+  )
 
   it.effect("drain makes one attempt at every due delivery and leaves retries queued", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
       r.script.push({ _tag: "Status", status: 500, body: "later" })
       const ds = yield* enqueue(outbox, r.url, 5)
@@ -51,10 +52,11 @@ describe("Dispatcher", () => {
       expect(statuses.filter((x) => x === "pending")).toHaveLength(1)
       expect(r.received).toHaveLength(5)
       expect((yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))).attempted).toBe(0)
-    }).pipe(fixedRandom(0.5), Effect.scoped))
+    }).pipe(fixedRandom(0.5), Effect.scoped)
+  )
 
   it.effect("retries 500 on the jittered schedule with the same webhook-id, then delivers", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { outbox, r } = yield* setup()
       r.script.push({ _tag: "Status", status: 500, body: "boom" }, { _tag: "Status", status: 503 })
       const [d] = yield* enqueue(outbox, r.url, 1)
@@ -67,13 +69,18 @@ describe("Dispatcher", () => {
       yield* TestClock.adjust(120_000)
       yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
       const { attempts } = yield* outbox.get(d!.id)
-      expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([[500, "retry"], [503, "retry"], [200, "delivered"]])
+      expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([
+        [500, "retry"],
+        [503, "retry"],
+        [200, "delivered"]
+      ])
       expect(attempts[0]!.responseExcerpt).toBe("boom")
       expect(new Set(r.received.map((x) => x.headers["webhook-id"]))).toEqual(new Set([d!.messageId]))
-    }).pipe(fixedRandom(0.5), Effect.scoped))
+    }).pipe(fixedRandom(0.5), Effect.scoped)
+  )
 
   it.effect("honours Retry-After on 429 and treats 408 as retryable", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { outbox, r } = yield* setup()
       r.script.push({ _tag: "Status", status: 429, headers: { "retry-after": "120" } }, { _tag: "Status", status: 408 })
       const [d] = yield* enqueue(outbox, r.url, 1)
@@ -85,14 +92,21 @@ describe("Dispatcher", () => {
       expect((yield* statusOf(outbox, d!.id)).nextAttemptAt).toBe(120_000) // 4 min × 0 jitter
       yield* TestClock.adjust(1000) // the next poll
       yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
-    }).pipe(fixedRandom(0), Effect.scoped))
+    }).pipe(fixedRandom(0), Effect.scoped)
+  )
 
   it.effect("dead-letters after the sixth attempt and records each one", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 502 })
       const [d] = yield* enqueue(outbox, r.url, 1)
       yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
-      for (const [n, minutes] of [[1, 1], [2, 4], [3, 16], [4, 64], [5, 256]] as const) {
+      for (const [n, minutes] of [
+        [1, 1],
+        [2, 4],
+        [3, 16],
+        [4, 64],
+        [5, 256]
+      ] as const) {
         yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === n))
         yield* TestClock.adjust(minutes * 60_000)
       }
@@ -101,10 +115,11 @@ describe("Dispatcher", () => {
       expect(attempts).toHaveLength(6)
       expect(delivery.lastError).toContain("gave up after 6 attempt(s): HTTP 502")
       expect(r.received.every((x) => x.headers["webhook-id"] === d!.messageId)).toBe(true)
-    }).pipe(fixedRandom(0.999), Effect.scoped))
+    }).pipe(fixedRandom(0.999), Effect.scoped)
+  )
 
   it.effect("records network errors: hung receiver (total timeout) and destroyed socket", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { outbox, r } = yield* setup()
       r.script.push({ _tag: "Hang" }, { _tag: "Destroy" })
       const [d] = yield* enqueue(outbox, r.url, 1)
@@ -118,10 +133,11 @@ describe("Dispatcher", () => {
       expect(attempts[0]).toMatchObject({ httpStatus: null, outcome: "retry", error: "timeout after 200 ms" })
       expect(attempts[1]).toMatchObject({ httpStatus: null, outcome: "retry" })
       expect(attempts[1]!.error).toBeTruthy()
-    }).pipe(fixedRandom(0.999), Effect.scoped))
+    }).pipe(fixedRandom(0.999), Effect.scoped)
+  )
 
   it.effect("dead-letters at once on 4xx and on URLs the guard refuses", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 410, body: "gone" })
       const [gone] = yield* enqueue(outbox, r.url, 1)
       const live = yield* outbox.enqueue({ mode: "live", url: r.url, eventType: "x", payload: "{}" }, 0)
@@ -132,10 +148,11 @@ describe("Dispatcher", () => {
       expect(refused.delivery.lastError).toContain("live endpoints must use https")
       expect(refused.attempts[0]).toMatchObject({ outcome: "failed", httpStatus: null })
       expect(r.received).toHaveLength(1)
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped)
+  )
 
   it.effect("testSend posts at once and reports the answer; live mode refuses loopback", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { r } = yield* setup({ _tag: "Status", status: 201, body: "hello" })
       const result = yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode" })
       expect(result).toMatchObject({ ok: true, httpStatus: 201, responseExcerpt: "hello", error: null })
@@ -146,19 +163,21 @@ describe("Dispatcher", () => {
       const refused = yield* Dispatcher.testSend(r.url, { signer, mode: "live", privateTargets: "test-mode" })
       expect(refused).toMatchObject({ ok: false, httpStatus: null })
       expect(r.received).toHaveLength(1)
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped)
+  )
 
   it.live("what the dispatcher sends, standardwebhooks verifies on the wall clock", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { r } = yield* setup()
-      yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode", body: "{\"a\":1}" })
+      yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode", body: '{"a":1}' })
       const got = r.received[0]!
       const h = Object.fromEntries(["webhook-id", "webhook-timestamp", "webhook-signature"].map((k) => [k, String(got.headers[k])]))
       expect(new StandardWebhook(WebhookSecret.reveal(secret)).verify(got.body.toString(), h)).toEqual({ a: 1 })
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped)
+  )
 
   it.effect("a killed dispatcher restarted on the same outbox completes every delivery exactly once", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { outbox, r } = yield* setup()
       const n = 40
       const deliveries = yield* enqueue(outbox, r.url, n)
@@ -180,5 +199,6 @@ describe("Dispatcher", () => {
       const wireIds = new Set(r.received.map((x) => x.headers["webhook-id"]))
       expect(wireIds).toEqual(new Set(deliveries.map((d) => d.messageId)))
       expect(r.received.length).toBeGreaterThanOrEqual(n + 4) // the hung ones went out twice
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped)
+  )
 })

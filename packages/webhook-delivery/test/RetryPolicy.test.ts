@@ -20,14 +20,15 @@ describe("RetryPolicy", () => {
     expect(RetryPolicy.parseRetryAfter("999999999", now)).toBe(RetryPolicy.maxRetryAfterMillis)
   })
 
-  test.prop([fc.integer({ min: 1, max: 5 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.option(fc.nat(10_000_000), { nil: undefined })])(
-    "full jitter stays in [Retry-After, base) and the schedule ends after five retries",
-    (attempt, random, retryAfterMillis) => {
-      const base = [1, 4, 16, 64, 256][attempt - 1]! * 60_000
-      const d = RetryPolicy.delayAfter({ attempt, random, retryAfterMillis })!
-      expect(d).toBeGreaterThanOrEqual(retryAfterMillis ?? 0)
-      expect(d).toBeLessThanOrEqual(Math.max(base, retryAfterMillis ?? 0))
-      expect(RetryPolicy.delayAfter({ attempt: 6, random })).toBeUndefined()
-    }
-  )
+  test.prop([
+    fc.integer({ min: 1, max: 5 }),
+    fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    fc.option(fc.nat(10_000_000), { nil: undefined })
+  ])("full jitter stays in [Retry-After, base) and the schedule ends after five retries", (attempt, random, retryAfterMillis) => {
+    const base = [1, 4, 16, 64, 256][attempt - 1]! * 60_000
+    const d = RetryPolicy.delayAfter({ attempt, random, retryAfterMillis })!
+    expect(d).toBeGreaterThanOrEqual(retryAfterMillis ?? 0)
+    expect(d).toBeLessThanOrEqual(Math.max(base, retryAfterMillis ?? 0))
+    expect(RetryPolicy.delayAfter({ attempt: 6, random })).toBeUndefined()
+  })
 })

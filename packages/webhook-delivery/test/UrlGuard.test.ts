@@ -5,11 +5,13 @@ import { Effect, Result } from "effect"
 import fc from "fast-check"
 import { UrlGuard } from "../src/index.ts"
 
-const resolver = (table: Record<string, ReadonlyArray<string>>): UrlGuard.Resolver => async (host) => {
-  const addrs = table[host]
-  if (!addrs) throw new Error("ENOTFOUND")
-  return addrs.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }))
-}
+const resolver =
+  (table: Record<string, ReadonlyArray<string>>): UrlGuard.Resolver =>
+  async (host) => {
+    const addrs = table[host]
+    if (!addrs) throw new Error("ENOTFOUND")
+    return addrs.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }))
+  }
 
 const kindOf = (address: string) => UrlGuard.classifyAddress(address)?.kind
 
@@ -67,8 +69,12 @@ describe("UrlGuard", () => {
   })
 
   it.effect("live mode wants https and public addresses", () =>
-    Effect.gen(function*() {
-      const r = resolver({ "hooks.example": ["93.184.216.34"], "evil.example": ["93.184.216.34", "10.0.0.5"], "meta.example": ["169.254.169.254"] })
+    Effect.gen(function* () {
+      const r = resolver({
+        "hooks.example": ["93.184.216.34"],
+        "evil.example": ["93.184.216.34", "10.0.0.5"],
+        "meta.example": ["169.254.169.254"]
+      })
       const ok = yield* UrlGuard.check("https://hooks.example/x", { mode: "live", resolver: r })
       expect(ok.addresses).toEqual([{ address: "93.184.216.34", family: 4 }])
       for (const url of [
@@ -88,10 +94,11 @@ describe("UrlGuard", () => {
         const e = yield* Effect.flip(UrlGuard.check(url, { mode: "live", resolver: r }))
         expect(e._tag).toBe("UrlRefused")
       }
-    }))
+    })
+  )
 
   it.effect("refusals never quote URL credentials or the query", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const e = yield* Effect.flip(UrlGuard.check("https://u:SUPERSECRETPW@127.0.0.1/h?token=QUERYSECRET", { mode: "live" }))
       expect(e.message).not.toContain("SUPERSECRETPW")
       expect(e.message).not.toContain("QUERYSECRET")
@@ -99,10 +106,11 @@ describe("UrlGuard", () => {
       expect(local.message).toBe(
         "refused webhook URL https://127.0.0.1/h: 127.0.0.1 is a loopback address; the operator has not allowed private webhook targets"
       )
-    }))
+    })
+  )
 
   it.effect("private targets: refused by default, loopback for test endpoints in test-mode, both with allow", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const r = resolver({ localhost: ["127.0.0.1", "::1"], lan: ["192.168.0.10"], meta: ["169.254.169.254"] })
       const verdict = (url: string, options: Omit<UrlGuard.Options, "resolver">) =>
         Effect.map(Effect.result(UrlGuard.check(url, { ...options, resolver: r })), Result.isSuccess)
@@ -116,30 +124,46 @@ describe("UrlGuard", () => {
       expect(yield* verdict("https://lan/", { mode: "live", privateTargets: "allow" })).toBe(true)
       expect(yield* verdict("http://lan/", { mode: "live", privateTargets: "allow" })).toBe(false)
       expect(yield* verdict("http://meta/", { mode: "test", privateTargets: "allow" })).toBe(false)
-    }))
+    })
+  )
 
   // The oracle: node's BlockList over the IPv4 special-purpose registry (RFC 6890 and successors),
   // written out here independently of ipaddr.js.
   const loopback = new BlockList()
   loopback.addSubnet("127.0.0.0", 8, "ipv4")
   const privateNets = new BlockList()
-  for (const [net, prefix] of [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) privateNets.addSubnet(net, prefix, "ipv4")
+  for (const [net, prefix] of [
+    ["10.0.0.0", 8],
+    ["172.16.0.0", 12],
+    ["192.168.0.0", 16]
+  ] as const)
+    privateNets.addSubnet(net, prefix, "ipv4")
   const special = new BlockList()
-  for (
-    const [net, prefix] of [
-      ["0.0.0.0", 8], ["100.64.0.0", 10], ["169.254.0.0", 16], ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.31.196.0", 24],
-      ["192.52.193.0", 24], ["192.88.99.0", 24], ["192.175.48.0", 24], ["198.18.0.0", 15], ["198.51.100.0", 24],
-      ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4]
-    ] as const
-  ) special.addSubnet(net, prefix, "ipv4")
+  for (const [net, prefix] of [
+    ["0.0.0.0", 8],
+    ["100.64.0.0", 10],
+    ["169.254.0.0", 16],
+    ["192.0.0.0", 24],
+    ["192.0.2.0", 24],
+    ["192.31.196.0", 24],
+    ["192.52.193.0", 24],
+    ["192.88.99.0", 24],
+    ["192.175.48.0", 24],
+    ["198.18.0.0", 15],
+    ["198.51.100.0", 24],
+    ["203.0.113.0", 24],
+    ["224.0.0.0", 4],
+    ["240.0.0.0", 4]
+  ] as const)
+    special.addSubnet(net, prefix, "ipv4")
   const oracle = (ipv4: string): string =>
     loopback.check(ipv4, "ipv4")
       ? "loopback"
       : privateNets.check(ipv4, "ipv4")
-      ? "private"
-      : special.check(ipv4, "ipv4")
-      ? "special"
-      : "public"
+        ? "private"
+        : special.check(ipv4, "ipv4")
+          ? "special"
+          : "public"
 
   const byte = fc.integer({ min: 0, max: 255 })
   // Addresses drawn from the interesting ranges as well as anywhere.
@@ -172,11 +196,15 @@ describe("UrlGuard", () => {
     for (const form of forms(ip)) expect([form, kindOf(form)]).toEqual([form, expected])
   })
 
-  test.prop([ipv4, fc.constantFrom<UrlGuard.PrivateTargets>("refuse", "test-mode", "allow"), fc.constantFrom<UrlGuard.Mode>("live", "test")], {
-    numRuns: 1000
-  })("the policy lets through public addresses always, loopback and private only as configured", (ip, privateTargets, mode) => {
+  test.prop(
+    [ipv4, fc.constantFrom<UrlGuard.PrivateTargets>("refuse", "test-mode", "allow"), fc.constantFrom<UrlGuard.Mode>("live", "test")],
+    {
+      numRuns: 1000
+    }
+  )("the policy lets through public addresses always, loopback and private only as configured", (ip, privateTargets, mode) => {
     const expected = oracle(ip)
-    const allowed = expected === "public" ||
+    const allowed =
+      expected === "public" ||
       (expected === "loopback" && (privateTargets === "allow" || (privateTargets === "test-mode" && mode === "test"))) ||
       (expected === "private" && privateTargets === "allow")
     for (const form of [ip, ...forms(ip)]) {

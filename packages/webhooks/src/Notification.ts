@@ -177,8 +177,7 @@ const decodeEnvelope = Schema.decodeUnknownResult(Envelope)
 const decodeKnown = Schema.decodeUnknownResult(KnownEvent)
 const known: ReadonlySet<string> = new Set<string>([...transactionTypes, ...billingKeyTypes, "Webhook.Test"])
 
-const fail = (detail: string): Result.Result<never, MalformedNotification> =>
-  Result.fail(new MalformedNotification({ detail }))
+const fail = (detail: string): Result.Result<never, MalformedNotification> => Result.fail(new MalformedNotification({ detail }))
 
 const json = (text: string | Uint8Array): Result.Result<unknown, MalformedNotification> => {
   try {
@@ -211,14 +210,9 @@ export const parse = (input: string | Uint8Array | object): Result.Result<Event,
  * @since 0.1.0
  * @category parsing
  */
-export const parseV1 = (
-  body: string | Uint8Array,
-  contentType?: string
-): Result.Result<V1, MalformedNotification> => {
+export const parseV1 = (body: string | Uint8Array, contentType?: string): Result.Result<V1, MalformedNotification> => {
   const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8")
-  const isJson = contentType !== undefined
-    ? contentType.toLowerCase().includes("json")
-    : text.trimStart().startsWith("{")
+  const isJson = contentType !== undefined ? contentType.toLowerCase().includes("json") : text.trimStart().startsWith("{")
   let value: unknown
   if (isJson) {
     const parsed = json(text)
@@ -228,9 +222,7 @@ export const parseV1 = (
     value = Object.fromEntries(new URLSearchParams(text))
   }
   const decoded = Schema.decodeUnknownResult(V1)(value)
-  return Result.isSuccess(decoded)
-    ? Result.succeed(decoded.success)
-    : fail("expected imp_uid, merchant_uid and status")
+  return Result.isSuccess(decoded) ? Result.succeed(decoded.success) : fail("expected imp_uid, merchant_uid and status")
 }
 
 /**
@@ -239,10 +231,7 @@ export const parseV1 = (
  * @since 0.1.0
  * @category encoding
  */
-export const encodeV1 = (
-  body: V1,
-  encoding: V1Encoding
-): { readonly body: string; readonly contentType: string } => {
+export const encodeV1 = (body: V1, encoding: V1Encoding): { readonly body: string; readonly contentType: string } => {
   const fields: Record<string, string> = {
     imp_uid: body.imp_uid,
     merchant_uid: body.merchant_uid,

@@ -100,9 +100,4 @@ export class InvalidSecret extends Schema.TaggedError<InvalidSecret>()("InvalidS
  * @since 0.1.0
  * @category errors
  */
-export type VerificationError =
-  | MissingHeaders
-  | InvalidSignature
-  | NoMatchingSignature
-  | TimestampTooOld
-  | TimestampTooNew
+export type VerificationError = MissingHeaders | InvalidSignature | NoMatchingSignature | TimestampTooOld | TimestampTooNew

@@ -61,9 +61,7 @@ export const parse = (input: SecretInput, format: Format = "standard"): Result.R
   const text = Redacted.value(redacted)
   if (typeof text !== "string") return Result.fail(new InvalidSecret({ detail: "expected a string" }))
   const key = internal.decode(text, format)
-  return typeof key === "string"
-    ? Result.fail(new InvalidSecret({ detail: key }))
-    : Result.succeed(new internal.SecretImpl(redacted, key))
+  return typeof key === "string" ? Result.fail(new InvalidSecret({ detail: key })) : Result.succeed(new internal.SecretImpl(redacted, key))
 }
 
 /**
@@ -115,10 +113,7 @@ export const parseActive = (
  * @since 0.1.0
  * @category rotation
  */
-export const rotate = (
-  active: ActiveSecrets,
-  next: SecretInput = generate()
-): Result.Result<ActiveSecrets, InvalidSecret> => {
+export const rotate = (active: ActiveSecrets, next: SecretInput = generate()): Result.Result<ActiveSecrets, InvalidSecret> => {
   if (active.length === 2) {
     return Result.fail(new InvalidSecret({ detail: "two secrets are already active; retire one first" }))
   }

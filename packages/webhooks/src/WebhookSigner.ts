@@ -93,8 +93,7 @@ const build = (keys: ReadonlyArray<KeyObject>): WebhookSigner => {
   return {
     sign,
     signature,
-    signNow: (message) =>
-      Effect.map(Clock.currentTimeMillis, (ms) => sign({ ...message, timestamp: Math.floor(ms / 1000) })),
+    signNow: (message) => Effect.map(Clock.currentTimeMillis, (ms) => sign({ ...message, timestamp: Math.floor(ms / 1000) })),
     toString: () => `WebhookSigner(${keys.length} secret(s))`,
     toJSON: () => ({ _id: "WebhookSigner", secrets: keys.length })
   }
@@ -107,8 +106,7 @@ const build = (keys: ReadonlyArray<KeyObject>): WebhookSigner => {
  * @category constructors
  */
 export const makeResult = (options: Options): Result.Result<WebhookSigner, InvalidSecret> =>
-  Result.map(WebhookSecret.parseActive(options.secrets), (active) =>
-    build(active.map((s) => (s as SecretImpl).key)))
+  Result.map(WebhookSecret.parseActive(options.secrets), (active) => build(active.map((s) => (s as SecretImpl).key)))
 
 /**
  * Builds a signer, throwing `InvalidSecret` when a secret is malformed.

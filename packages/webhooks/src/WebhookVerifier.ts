@@ -72,16 +72,9 @@ export interface VerifyOptions {
  * @category models
  */
 export interface WebhookVerifier {
-  readonly verify: (
-    body: string | Uint8Array,
-    headers: HeadersInput,
-    options: VerifyOptions
-  ) => Result.Result<Verified, VerificationError>
+  readonly verify: (body: string | Uint8Array, headers: HeadersInput, options: VerifyOptions) => Result.Result<Verified, VerificationError>
   /** As `verify`, taking `now` from `Clock`. */
-  readonly verifyEffect: (
-    body: string | Uint8Array,
-    headers: HeadersInput
-  ) => Effect.Effect<Verified, VerificationError>
+  readonly verifyEffect: (body: string | Uint8Array, headers: HeadersInput) => Effect.Effect<Verified, VerificationError>
   toString(): string
   toJSON(): unknown
 }
@@ -109,11 +102,7 @@ const expectedScratch = Buffer.alloc(BASE64_DIGEST_LENGTH)
 const candidateScratch = Buffer.alloc(BASE64_DIGEST_LENGTH)
 
 const build = (keys: ReadonlyArray<KeyObject>, toleranceSeconds: number): WebhookVerifier => {
-  const verify = (
-    body: string | Uint8Array,
-    headers: HeadersInput,
-    options: VerifyOptions
-  ): Result.Result<Verified, VerificationError> => {
+  const verify = (body: string | Uint8Array, headers: HeadersInput, options: VerifyOptions): Result.Result<Verified, VerificationError> => {
     const id = header(headers, "webhook-id")
     const ts = header(headers, "webhook-timestamp")
     const sig = header(headers, "webhook-signature")
@@ -163,8 +152,7 @@ const build = (keys: ReadonlyArray<KeyObject>, toleranceSeconds: number): Webhoo
   }
   return {
     verify,
-    verifyEffect: (body, headers) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fromResult(verify(body, headers, { now }))),
+    verifyEffect: (body, headers) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fromResult(verify(body, headers, { now }))),
     toString: () => `WebhookVerifier(${keys.length} secret(s), tolerance ${toleranceSeconds}s)`,
     toJSON: () => ({ _id: "WebhookVerifier", secrets: keys.length, toleranceSeconds })
   }
@@ -178,7 +166,11 @@ const build = (keys: ReadonlyArray<KeyObject>, toleranceSeconds: number): Webhoo
  */
 export const makeResult = (options: Options): Result.Result<WebhookVerifier, InvalidSecret> =>
   Result.map(WebhookSecret.parseActive(options.secrets, "verify"), (active) =>
-    build(active.map((s) => (s as SecretImpl).key), options.toleranceSeconds ?? 300))
+    build(
+      active.map((s) => (s as SecretImpl).key),
+      options.toleranceSeconds ?? 300
+    )
+  )
 
 /**
  * Builds a verifier, throwing `InvalidSecret` when a secret is malformed.

@@ -6,12 +6,16 @@ const ok = <A>(r: Result.Result<A, unknown>): A => Result.getOrThrow(r)
 
 describe("Notification", () => {
   it("parses typed events and drops unknown fields", () => {
-    const e = ok(Notification.parse(JSON.stringify({
-      type: "Transaction.Paid",
-      timestamp: "2024-05-01T00:00:00Z",
-      data: { storeId: "store-1", paymentId: "pay-1", transactionId: "tx-1", novel: true },
-      extra: 1
-    })))
+    const e = ok(
+      Notification.parse(
+        JSON.stringify({
+          type: "Transaction.Paid",
+          timestamp: "2024-05-01T00:00:00Z",
+          data: { storeId: "store-1", paymentId: "pay-1", transactionId: "tx-1", novel: true },
+          extra: 1
+        })
+      )
+    )
     expect(e).toEqual({
       type: "Transaction.Paid",
       timestamp: "2024-05-01T00:00:00Z",
@@ -19,12 +23,14 @@ describe("Notification", () => {
     })
     const b = ok(Notification.parse({ type: "BillingKey.Issued", timestamp: "t", data: { billingKey: "bk" } }))
     expect(b.type === "BillingKey.Issued" && b.data.billingKey).toBe("bk")
-    expect(ok(Notification.parse("{\"type\":\"Webhook.Test\",\"timestamp\":\"t\",\"data\":{}}")).type).toBe("Webhook.Test")
-    const c = ok(Notification.parse({
-      type: "Transaction.Cancelled",
-      timestamp: "t",
-      data: { storeId: "s", paymentId: "p", transactionId: "x", cancellationId: "c" }
-    }))
+    expect(ok(Notification.parse('{"type":"Webhook.Test","timestamp":"t","data":{}}')).type).toBe("Webhook.Test")
+    const c = ok(
+      Notification.parse({
+        type: "Transaction.Cancelled",
+        timestamp: "t",
+        data: { storeId: "s", paymentId: "p", transactionId: "x", cancellationId: "c" }
+      })
+    )
     expect(c.type === "Transaction.Cancelled" && c.data.cancellationId).toBe("c")
   })
 
@@ -34,7 +40,7 @@ describe("Notification", () => {
   })
 
   it("fails on malformed bodies", () => {
-    for (const bad of ["not json", "[]", "{\"type\":1}", "{\"type\":\"Transaction.Paid\",\"timestamp\":\"t\",\"data\":{}}"]) {
+    for (const bad of ["not json", "[]", '{"type":1}', '{"type":"Transaction.Paid","timestamp":"t","data":{}}']) {
       const r = Notification.parse(bad)
       expect(Result.isFailure(r) && r.failure._tag).toBe("MalformedNotification")
     }
@@ -47,7 +53,11 @@ describe("Notification", () => {
       expect(ok(Notification.parseV1(body, contentType))).toEqual(v1)
       expect(ok(Notification.parseV1(Buffer.from(body)))).toEqual(v1)
     }
-    expect(ok(Notification.parseV1("imp_uid=a&merchant_uid=b&status=paid&other=x"))).toEqual({ imp_uid: "a", merchant_uid: "b", status: "paid" })
+    expect(ok(Notification.parseV1("imp_uid=a&merchant_uid=b&status=paid&other=x"))).toEqual({
+      imp_uid: "a",
+      merchant_uid: "b",
+      status: "paid"
+    })
     expect(Result.isFailure(Notification.parseV1("imp_uid=a"))).toBe(true)
   })
 })

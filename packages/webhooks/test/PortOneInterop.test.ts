@@ -6,7 +6,11 @@ import * as fc from "fast-check"
 import { WebhookSecret, WebhookSigner, WebhookVerifier } from "../src/index.ts"
 
 // A V2 body as PortOne sends it; PortOne's SDK parses what it verified.
-const body = JSON.stringify({ type: "Transaction.Paid", timestamp: "2026-12-05T00:00:00Z", data: { storeId: "store-1", paymentId: "p-1", transactionId: "t-1" } })
+const body = JSON.stringify({
+  type: "Transaction.Paid",
+  timestamp: "2026-12-05T00:00:00Z",
+  data: { storeId: "store-1", paymentId: "p-1", transactionId: "t-1" }
+})
 const now = () => Math.floor(Date.now() / 1000)
 
 /** A Standard Webhooks signature computed the way PortOne does, independently of our signer. */
@@ -36,7 +40,11 @@ describe("PortOne interop (issue 17)", () => {
   it("we verify PortOne-format secrets (no whsec_ prefix, short keys, unpadded) the way its SDK does", () => {
     const ts = now()
     for (const secret of ["c2hvcnQ", "c2hvcnQ=", "whsec_c2hvcnQ", "AA==", Buffer.alloc(80, 7).toString("base64")]) {
-      const headers = { "webhook-id": "msg_p", "webhook-timestamp": String(ts), "webhook-signature": portoneSignature(secret, "msg_p", ts, body) }
+      const headers = {
+        "webhook-id": "msg_p",
+        "webhook-timestamp": String(ts),
+        "webhook-signature": portoneSignature(secret, "msg_p", ts, body)
+      }
       const verified = WebhookVerifier.make({ secrets: [secret] }).verify(body, headers, { now: ts * 1000 })
       expect(Result.isSuccess(verified), secret).toBe(true)
     }
@@ -49,15 +57,18 @@ describe("PortOne interop (issue 17)", () => {
       fc.string({ maxLength: 10 }),
       fc.string({ unit: fc.constantFrom(..."QUJD \t\n=".split("")), maxLength: 12 })
     )
-    await fc.assert(fc.asyncProperty(fc.boolean(), text, async (prefixed, raw) => {
-      const secret = (prefixed ? "whsec_" : "") + raw
-      // Headers that are complete and fresh but signed with another key: the SDK then reports a
-      // bad secret before it looks at signatures, and a good one as a signature mismatch.
-      const headers = { "webhook-id": "msg_q", "webhook-timestamp": String(now()), "webhook-signature": "v1,AAAA" }
-      const sdk = await sdkOn(secret, headers)
-      const ours = WebhookVerifier.makeResult({ secrets: [secret] })
-      expect(Result.isSuccess(ours), JSON.stringify(secret)).toBe(sdk !== "bad-secret")
-    }), { numRuns: 400 })
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), text, async (prefixed, raw) => {
+        const secret = (prefixed ? "whsec_" : "") + raw
+        // Headers that are complete and fresh but signed with another key: the SDK then reports a
+        // bad secret before it looks at signatures, and a good one as a signature mismatch.
+        const headers = { "webhook-id": "msg_q", "webhook-timestamp": String(now()), "webhook-signature": "v1,AAAA" }
+        const sdk = await sdkOn(secret, headers)
+        const ours = WebhookVerifier.makeResult({ secrets: [secret] })
+        expect(Result.isSuccess(ours), JSON.stringify(secret)).toBe(sdk !== "bad-secret")
+      }),
+      { numRuns: 400 }
+    )
   })
 
   it("still generates and signs with standard secrets only", () => {

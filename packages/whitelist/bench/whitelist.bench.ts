@@ -58,9 +58,7 @@ const addressIn = (b: Block): string => {
   return v6Text(b.words.map((x, k) => (x | (u32() & ~mask(b.prefix, k))) >>> 0))
 }
 const randomAddress = (): string =>
-  random() < 0.5
-    ? v4Text(u32())
-    : v6Text([((u32() & 0x1fffffff) | 0x20000000) >>> 0, u32(), u32(), u32()])
+  random() < 0.5 ? v4Text(u32()) : v6Text([((u32() & 0x1fffffff) | 0x20000000) >>> 0, u32(), u32(), u32()])
 
 /** Times `count` lookups into `out` (1 = allowed). Each engine has its own loop so call sites stay monomorphic. */
 type Run = (lookups: ReadonlyArray<string>, count: number, out: Uint8Array) => void
@@ -129,8 +127,7 @@ const time = (f: () => void): number => {
   return performance.now() - start
 }
 
-const run = (engine: Run, lookups: ReadonlyArray<string>, count: number, out: Uint8Array): number =>
-  time(() => engine(lookups, count, out))
+const run = (engine: Run, lookups: ReadonlyArray<string>, count: number, out: Uint8Array): number => time(() => engine(lookups, count, out))
 
 interface Row {
   readonly size: number
@@ -183,8 +180,7 @@ for (const r of rows) {
   const reduced = r.lookups < LOOKUPS ? " (reduced)" : ""
   console.log(`| ${fmt(r.size)} | ${r.engine} | ${r.compileMs.toFixed(2)} | ${fmt(r.lookups)}${reduced} | ${fmt(r.perSecond)} |`)
 }
-const rate = (size: number, engine: string): number =>
-  rows.find((r) => r.size === size && r.engine === engine)!.perSecond
+const rate = (size: number, engine: string): number => rows.find((r) => r.size === size && r.engine === engine)!.perSecond
 const ours = engines[0]!.name
 console.log("")
 for (const size of SIZES) {

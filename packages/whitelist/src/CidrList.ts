@@ -36,11 +36,7 @@ const aggregateEither = (rules: ReadonlyArray<string>, options?: CompileOptions)
   return parsed instanceof InvalidCidr ? parsed : coverRanges(ranges(parsed))
 }
 
-const diffEither = (
-  before: ReadonlyArray<string>,
-  after: ReadonlyArray<string>,
-  options?: CompileOptions
-): Diff | InvalidCidr => {
+const diffEither = (before: ReadonlyArray<string>, after: ReadonlyArray<string>, options?: CompileOptions): Diff | InvalidCidr => {
   const lenient = options?.lenient === true
   const a = readRules(before, lenient)
   if (a instanceof InvalidCidr) return a
@@ -75,10 +71,7 @@ export const aggregateSync = (rules: ReadonlyArray<string>, options?: CompileOpt
  * @since 0.1.0
  * @category combinators
  */
-export const aggregate = (
-  rules: ReadonlyArray<string>,
-  options?: CompileOptions
-): Effect.Effect<ReadonlyArray<string>, InvalidCidr> =>
+export const aggregate = (rules: ReadonlyArray<string>, options?: CompileOptions): Effect.Effect<ReadonlyArray<string>, InvalidCidr> =>
   Effect.suspend(() => {
     const result = aggregateEither(rules, options)
     return result instanceof InvalidCidr ? Effect.fail(result) : Effect.succeed(result)

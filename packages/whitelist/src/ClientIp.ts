@@ -19,9 +19,7 @@ import * as Whitelist from "./Whitelist.ts"
  * @since 0.1.0
  * @category models
  */
-export type Options =
-  | { readonly trustedProxies: ReadonlyArray<string> }
-  | { readonly hops: number }
+export type Options = { readonly trustedProxies: ReadonlyArray<string> } | { readonly hops: number }
 
 /**
  * `X-Forwarded-For` as Node hands it over: one string (duplicate headers joined as `"a, b"`), an
@@ -112,6 +110,4 @@ export const makeSync = (options: Options): Resolver =>
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Resolver, InvalidCidr> =>
-  "hops" in options
-    ? Effect.sync(() => byHops(checkHops(options.hops)))
-    : Effect.map(Whitelist.compile(options.trustedProxies), byProxies)
+  "hops" in options ? Effect.sync(() => byHops(checkHops(options.hops))) : Effect.map(Whitelist.compile(options.trustedProxies), byProxies)

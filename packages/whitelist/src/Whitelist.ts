@@ -108,10 +108,7 @@ class CompiledWhitelist implements Whitelist {
   }
 }
 
-const compileEither = (
-  rules: ReadonlyArray<string>,
-  options?: CompileOptions
-): Whitelist | InvalidCidr => {
+const compileEither = (rules: ReadonlyArray<string>, options?: CompileOptions): Whitelist | InvalidCidr => {
   const parsed = readRules(rules, options?.lenient === true)
   return parsed instanceof InvalidCidr ? parsed : new CompiledWhitelist(rules, parsed)
 }
@@ -144,10 +141,7 @@ export const compileSync = (rules: ReadonlyArray<string>, options?: CompileOptio
  * @since 0.1.0
  * @category constructors
  */
-export const compile = (
-  rules: ReadonlyArray<string>,
-  options?: CompileOptions
-): Effect.Effect<Whitelist, InvalidCidr> =>
+export const compile = (rules: ReadonlyArray<string>, options?: CompileOptions): Effect.Effect<Whitelist, InvalidCidr> =>
   Effect.suspend(() => {
     const result = compileEither(rules, options)
     return result instanceof InvalidCidr ? Effect.fail(result) : Effect.succeed(result)

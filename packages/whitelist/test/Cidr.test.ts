@@ -9,20 +9,26 @@ import { v4Text, v6Text } from "./arbitraries.ts"
 const u128 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n })
 const MAPPED = 0xffffn << 32n
 /** Values with long zero runs, where "::" placement matters. */
-const sparse128 = fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff })), { minLength: 8, maxLength: 8 })
+const sparse128 = fc
+  .array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff })), { minLength: 8, maxLength: 8 })
   .map((groups) => groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n))
-const anyValue = fc.oneof(u128, sparse128, fc.integer({ min: 0, max: 0xffffffff }).map((x) => MAPPED | BigInt(x)))
+const anyValue = fc.oneof(
+  u128,
+  sparse128,
+  fc.integer({ min: 0, max: 0xffffffff }).map((x) => MAPPED | BigInt(x))
+)
 
 /** RFC 5952 text computed independently: ipaddr.js, plus §5 mixed notation for mapped addresses. */
 const expectedCanonical = (x: bigint): string =>
-  (x >> 32n) === 0xffffn
+  x >> 32n === 0xffffn
     ? `::ffff:${v4Text(Number(x & 0xffffffffn))}`
     : new ipaddr.IPv6(Array.from({ length: 8 }, (_, k) => Number((x >> BigInt(112 - 16 * k)) & 0xffffn))).toRFC5952String()
 
 /** Near-miss spellings: valid texts with a random edit. */
-const edited = fc.tuple(anyValue, fc.nat(3), fc.nat(60), fc.constantFrom("", ...":.0123456789abcdefG%/ "), fc.constantFrom("insert", "replace", "delete"))
+const edited = fc
+  .tuple(anyValue, fc.nat(3), fc.nat(60), fc.constantFrom("", ...":.0123456789abcdefG%/ "), fc.constantFrom("insert", "replace", "delete"))
   .map(([x, style, at, ch, op]) => {
-    const text = (x >> 32n) === 0xffffn && style === 0 ? v4Text(Number(x & 0xffffffffn)) : v6Text(x, style)
+    const text = x >> 32n === 0xffffn && style === 0 ? v4Text(Number(x & 0xffffffffn)) : v6Text(x, style)
     const i = at % (text.length + 1)
     if (op === "insert") return text.slice(0, i) + ch + text.slice(i)
     if (op === "replace") return text.slice(0, i) + ch + text.slice(i + 1)
@@ -94,7 +100,9 @@ describe("Cidr", () => {
     expect(reason("127.1")).toBe('Invalid CIDR "127.1": IPv4 needs four dotted decimal parts (shorthand like 127.1 is not allowed)')
     expect(reason("1.2.3.4.5")).toBe('Invalid CIDR "1.2.3.4.5": IPv4 has more than four parts')
     expect(reason("1..3.4")).toBe('Invalid CIDR "1..3.4": empty part in IPv4 address')
-    expect(reason("0177.0.0.1")).toBe('Invalid CIDR "0177.0.0.1": leading zeros are not allowed in IPv4 (0177 would be octal to some parsers)')
+    expect(reason("0177.0.0.1")).toBe(
+      'Invalid CIDR "0177.0.0.1": leading zeros are not allowed in IPv4 (0177 would be octal to some parsers)'
+    )
     expect(reason("256.0.0.0/8")).toBe('Invalid CIDR "256.0.0.0/8": IPv4 part out of range 0-255')
     expect(reason("1::2::3")).toBe('Invalid CIDR "1::2::3": "::" may appear only once in an IPv6 address')
     expect(reason("1:2:3")).toBe('Invalid CIDR "1:2:3": not a valid IPv6 address')
@@ -146,10 +154,11 @@ describe("Cidr", () => {
   })
 
   it.effect("parse fails in the error channel", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(yield* Cidr.parse("10.0.0.0/8")).toEqual({ family: "ipv4", address: "10.0.0.0", prefix: 8 })
       const error = yield* Effect.flip(Cidr.parse("10.0.0.1/8"))
       expect(error.reason).toBe("host bits set")
       expect(Cidr.format({ family: "ipv6", address: "2001:db8::", prefix: 32 })).toBe("2001:db8::/32")
-    }))
+    })
+  )
 })

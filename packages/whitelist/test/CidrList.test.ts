@@ -44,8 +44,10 @@ describe("CidrList", () => {
   )
 
   it("merges overlaps and neighbours, drops covered blocks, folds mapped rules", () => {
-    expect(CidrList.aggregateSync(["10.0.1.0/24", "10.0.0.0/24", "10.0.0.7", "2001:DB8::/33", "2001:db8:8000::/33"]))
-      .toEqual(["10.0.0.0/23", "2001:db8::/32"])
+    expect(CidrList.aggregateSync(["10.0.1.0/24", "10.0.0.0/24", "10.0.0.7", "2001:DB8::/33", "2001:db8:8000::/33"])).toEqual([
+      "10.0.0.0/23",
+      "2001:db8::/32"
+    ])
     expect(CidrList.aggregateSync(["::ffff:10.0.0.0/104", "10.1.0.0/16"])).toEqual(["10.0.0.0/8"])
     expect(CidrList.aggregateSync(["0.0.0.0/1", "128.0.0.0/1"])).toEqual(["0.0.0.0/0"])
     expect(CidrList.aggregateSync(["::/0", "1.2.3.4"])).toEqual(["::/0"])
@@ -84,10 +86,11 @@ describe("CidrList", () => {
   })
 
   it.effect("aggregate and diff fail with InvalidCidr in the error channel", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(yield* CidrList.aggregate(["10.0.0.0/8"])).toEqual(["10.0.0.0/8"])
       const error = yield* Effect.flip(CidrList.diff(["10.0.0.0/8"], ["10.0.0.0/8", "300.0.0.0/8"]))
       expect(error.index).toBe(1)
       expect(error.reason).toBe("IPv4 part out of range 0-255")
-    }))
+    })
+  )
 })

@@ -68,8 +68,14 @@ describe("ClientIp", () => {
       const hops = [remote, ...[...chain].reverse()]
       let expected: string | undefined = hops[hops.length - 1]
       for (const ip of hops) {
-        if (!valid(ip)) { expected = undefined; break }
-        if (!trusted(ip)) { expected = ip; break }
+        if (!valid(ip)) {
+          expected = undefined
+          break
+        }
+        if (!trusted(ip)) {
+          expected = ip
+          break
+        }
       }
       const size = Math.ceil(chain.length / pieces) || 1
       const split = Array.from({ length: pieces }, (_, i) => chain.slice(i * size, (i + 1) * size))
@@ -82,10 +88,11 @@ describe("ClientIp", () => {
   )
 
   it.effect("make fails with InvalidCidr for a bad proxy rule", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const resolver = yield* ClientIp.make({ trustedProxies: ["10.0.0.0/8"] })
       expect(resolver.resolve("10.1.1.1", "8.8.8.8")).toBe("8.8.8.8")
       const error = yield* Effect.flip(ClientIp.make({ trustedProxies: ["10.0.0.1/8"] }))
       expect(error._tag).toBe("InvalidCidr")
-    }))
+    })
+  )
 })

@@ -3,15 +3,57 @@ import { fc, test } from "@fast-check/vitest"
 import { Effect, Option } from "effect"
 import { isIP } from "node:net"
 import { Cidr, Whitelist } from "../src/index.ts"
-import { blockList, blocks, probes, range, valueOf } from "./arbitraries.ts"
+import { blockList, blocks, probes, range, addressValue } from "./arbitraries.ts"
 
 const ADVERSARIAL = [
-  "", " ", "1.2.3.4 ", " 1.2.3.4", "1.2.3.4\n", "\t::1", "1.2.3.4\0", "0177.0.0.1", "127.1", "127.0.1",
-  "1.2.3.4.5", "256.1.1.1", "1.2.3.-1", "1.2.3.4/32", "1.2.3.4:80", "[::1]", "[::1]:443", "::1%eth0",
-  "fe80::1%25eth0", "::ffff:01.2.3.4", "::ffff:1.2.3", ":::", "1:::2", "1::2::3", "1:2:3:4:5:6:7:8:9",
-  "12345::", "::g", "０.０.０.０", "١.٢.٣.٤", "1.2.3.4 ", "0x7f.0.0.1", "1e3.0.0.1", "+1.2.3.4", "::ffff:1.2.3.4.5",
-  "1:2:3:4:5:6:7:1.2.3.4", "1::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8::", ":1::", "1:", ":", "a".repeat(10_000),
-  "1.".repeat(5000), "\u{1F600}", "\uD800", "NaN", "undefined", "constructor", "__proto__"
+  "",
+  " ",
+  "1.2.3.4 ",
+  " 1.2.3.4",
+  "1.2.3.4\n",
+  "\t::1",
+  "1.2.3.4\0",
+  "0177.0.0.1",
+  "127.1",
+  "127.0.1",
+  "1.2.3.4.5",
+  "256.1.1.1",
+  "1.2.3.-1",
+  "1.2.3.4/32",
+  "1.2.3.4:80",
+  "[::1]",
+  "[::1]:443",
+  "::1%eth0",
+  "fe80::1%25eth0",
+  "::ffff:01.2.3.4",
+  "::ffff:1.2.3",
+  ":::",
+  "1:::2",
+  "1::2::3",
+  "1:2:3:4:5:6:7:8:9",
+  "12345::",
+  "::g",
+  "０.０.０.０",
+  "١.٢.٣.٤",
+  "1.2.3.4 ",
+  "0x7f.0.0.1",
+  "1e3.0.0.1",
+  "+1.2.3.4",
+  "::ffff:1.2.3.4.5",
+  "1:2:3:4:5:6:7:1.2.3.4",
+  "1::2:3:4:5:6:7:8",
+  "1:2:3:4:5:6:7:8::",
+  ":1::",
+  "1:",
+  ":",
+  "a".repeat(10_000),
+  "1.".repeat(5000),
+  "\u{1F600}",
+  "\uD800",
+  "NaN",
+  "undefined",
+  "constructor",
+  "__proto__"
 ]
 
 describe("Whitelist", () => {
@@ -54,15 +96,15 @@ describe("Whitelist", () => {
     }
   })
 
-  test.prop([fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF:.%/ ") }))], { numRuns: 2000 })(
-    "never throws and accepts exactly what node:net accepts (minus zone ids)",
-    (s) => {
-      const everything = Whitelist.compileSync(["0.0.0.0/0", "::/0"])
-      // node's isIP accepts "fe80::1%eth0"; we refuse zone ids (they name an interface, not a host).
-      const expected = isIP(s) !== 0 && !s.includes("%")
-      expect(everything.allows(s)).toBe(expected)
-    }
-  )
+  test.prop(
+    [fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF:.%/ ") }))],
+    { numRuns: 2000 }
+  )("never throws and accepts exactly what node:net accepts (minus zone ids)", (s) => {
+    const everything = Whitelist.compileSync(["0.0.0.0/0", "::/0"])
+    // node's isIP accepts "fe80::1%eth0"; we refuse zone ids (they name an interface, not a host).
+    const expected = isIP(s) !== 0 && !s.includes("%")
+    expect(everything.allows(s)).toBe(expected)
+  })
 
   test.prop([blocks.chain((rules) => fc.tuple(fc.constant(rules), probes(rules)))], { numRuns: 300 })(
     "agrees with net.BlockList on random rules and addresses",
@@ -80,10 +122,13 @@ describe("Whitelist", () => {
       const texts = rules.map((r) => r.text)
       const wl = Whitelist.compileSync(texts)
       for (const ip of addresses) {
-        const x = valueOf(ip)
+        const x = addressValue(ip)
         const containing = rules
           .map((rule, index) => ({ rule, index }))
-          .filter(({ rule }) => { const [s, e] = range(rule); return s <= x && x <= e })
+          .filter(({ rule }) => {
+            const [s, e] = range(rule)
+            return s <= x && x <= e
+          })
         const match = wl.matchingRule(ip)
         expect(Option.isSome(match)).toBe(wl.allows(ip))
         if (containing.length === 0) continue
@@ -115,13 +160,15 @@ describe("Whitelist", () => {
   it("truncates host bits in lenient mode and says so", () => {
     const wl = Whitelist.compileSync(["1.1.1.1/24", "10.0.0.0/8"], { lenient: true })
     expect(wl.allows("1.1.1.200")).toBe(true)
-    expect(wl.warnings).toEqual([{
-      _tag: "HostBitsTruncated",
-      input: "1.1.1.1/24",
-      index: 0,
-      cidr: "1.1.1.0/24",
-      message: 'rule 0 "1.1.1.1/24": host bits set; truncated to 1.1.1.0/24'
-    }])
+    expect(wl.warnings).toEqual([
+      {
+        _tag: "HostBitsTruncated",
+        input: "1.1.1.1/24",
+        index: 0,
+        cidr: "1.1.1.0/24",
+        message: 'rule 0 "1.1.1.1/24": host bits set; truncated to 1.1.1.0/24'
+      }
+    ])
     expect(Whitelist.compileSync(["10.0.0.0/8"]).warnings).toEqual([])
     expect(() => Whitelist.compileSync(["0177.0.0.1/8"], { lenient: true })).toThrowError(/leading zeros/)
   })
@@ -131,7 +178,7 @@ describe("Whitelist", () => {
   })
 
   it.effect("compile fails with InvalidCidr in the error channel", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ok = yield* Whitelist.compile(["192.0.2.0/24"])
       expect(ok.allows("192.0.2.1")).toBe(true)
       const error = yield* Effect.flip(Whitelist.compile(["192.0.2.0/24", "2001:db8::1/32"]))
@@ -139,9 +186,8 @@ describe("Whitelist", () => {
       expect(error.input).toBe("2001:db8::1/32")
       expect(error.index).toBe(1)
       expect(error.suggestion).toBe("did you mean 2001:db8::/32 (or 2001:db8::1/128)?")
-      const recovered = yield* Whitelist.compile(["nope"]).pipe(
-        Effect.catchTag("InvalidCidr", (e) => Effect.succeed(e.reason))
-      )
+      const recovered = yield* Whitelist.compile(["nope"]).pipe(Effect.catchTag("InvalidCidr", (e) => Effect.succeed(e.reason)))
       expect(recovered).toBe("not a valid IPv4 or IPv6 address")
-    }))
+    })
+  )
 })

@@ -28,23 +28,25 @@ export const v6Text = (x: bigint, style = 0): string => {
     case 1:
       return address.toNormalizedString()
     case 2:
-      return parts(x).map((g) => g.toString(16).padStart(4, "0")).join(":").toUpperCase()
+      return parts(x)
+        .map((g) => g.toString(16).padStart(4, "0"))
+        .join(":")
+        .toUpperCase()
     case 3:
-      return (x >> 32n) === 0xffffn ? `::ffff:${v4Text(Number(x & 0xffffffffn))}` : address.toRFC5952String()
+      return x >> 32n === 0xffffn ? `::ffff:${v4Text(Number(x & 0xffffffffn))}` : address.toRFC5952String()
     default:
       return address.toRFC5952String()
   }
 }
 
 /** The folded 128-bit value of an address text, via ipaddr.js. */
-export const valueOf = (text: string): bigint => {
+export const addressValue = (text: string): bigint => {
   const parsed = ipaddr.parse(text)
   const bytes = parsed.kind() === "ipv4" ? [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...parsed.toByteArray()] : parsed.toByteArray()
   return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n)
 }
 
-export const blockEnd = (b: Pick<Block, "start" | "prefix" | "v6">): bigint =>
-  b.start + (1n << BigInt((b.v6 ? 128 : 32) - b.prefix)) - 1n
+export const blockEnd = (b: Pick<Block, "start" | "prefix" | "v6">): bigint => b.start + (1n << BigInt((b.v6 ? 128 : 32) - b.prefix)) - 1n
 
 const maskBig = (x: bigint, hostBits: number): bigint => (x >> BigInt(hostBits)) << BigInt(hostBits)
 
@@ -59,10 +61,14 @@ const u128 = fc.bigInt({ min: 0n, max: ALL })
 /** Addresses clustered in a few regions so random rules overlap and touch. */
 const clustered128 = fc.oneof(
   u128,
-  fc.tuple(fc.constantFrom(0x20010db8n << 96n, 0xfe80n << 112n, 0n, MAPPED), fc.bigInt({ min: 0n, max: (1n << 40n) - 1n }))
+  fc
+    .tuple(fc.constantFrom(0x20010db8n << 96n, 0xfe80n << 112n, 0n, MAPPED), fc.bigInt({ min: 0n, max: (1n << 40n) - 1n }))
     .map(([base, low]) => base | low)
 )
-const clustered32 = fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 4095 }).map((x) => (0x0a000000 + x) >>> 0))
+const clustered32 = fc.oneof(
+  fc.integer({ min: 0, max: 0xffffffff }),
+  fc.integer({ min: 0, max: 4095 }).map((x) => (0x0a000000 + x) >>> 0)
+)
 
 export const v4Block: fc.Arbitrary<Block> = fc.tuple(clustered32, prefixArb(32)).map(([x, prefix]) => {
   const network = Number(maskBig(BigInt(x), 32 - prefix))
@@ -80,7 +86,11 @@ export const mappedBlock: fc.Arbitrary<Block> = fc.tuple(clustered32, fc.integer
   return { v6: true, start, prefix, text: `${v6Text(start, 3)}/${prefix}` }
 })
 
-export const block: fc.Arbitrary<Block> = fc.oneof({ weight: 3, arbitrary: v4Block }, { weight: 3, arbitrary: v6Block }, { weight: 1, arbitrary: mappedBlock })
+export const block: fc.Arbitrary<Block> = fc.oneof(
+  { weight: 3, arbitrary: v4Block },
+  { weight: 3, arbitrary: v6Block },
+  { weight: 1, arbitrary: mappedBlock }
+)
 
 export const blocks: fc.Arbitrary<Array<Block>> = fc.array(block, { maxLength: 25 })
 
@@ -93,7 +103,7 @@ export const range = (b: Block): readonly [bigint, bigint] => {
 
 /** Text of a folded 128-bit value: IPv4 when mapped and `asV4`, otherwise some IPv6 spelling. */
 export const addressText = (x: bigint, style: number): string =>
-  (x >> 32n) === 0xffffn && style % 2 === 0 ? v4Text(Number(x & 0xffffffffn)) : v6Text(x, style)
+  x >> 32n === 0xffffn && style % 2 === 0 ? v4Text(Number(x & 0xffffffffn)) : v6Text(x, style)
 
 /** Addresses worth asking about: random, and each rule's first/last address and neighbours. */
 export const probes = (rules: ReadonlyArray<Block>): fc.Arbitrary<Array<string>> =>

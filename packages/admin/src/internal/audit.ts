@@ -12,7 +12,7 @@ export const audit = (entry: {
   readonly before?: unknown
   readonly after?: unknown
 }): Effect.Effect<void, StoreError.StoreError, AuditLog.AuditLog> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const log = yield* AuditLog.AuditLog
     const actor = yield* Actor
     const at = yield* Clock.currentTimeMillis

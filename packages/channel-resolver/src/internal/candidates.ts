@@ -61,9 +61,14 @@ const append = <V>(map: Map<string, Array<V>>, key: string, value: V): void => {
   else list.push(value)
 }
 
-const appendNamed = (map: Map<string, Named & { byType: Map<string, Array<Channel>> }>, pg: string, mid: string | undefined, c: Channel): void => {
+const appendNamed = (
+  map: Map<string, Named & { byType: Map<string, Array<Channel>> }>,
+  pg: string,
+  mid: string | undefined,
+  c: Channel
+): void => {
   let named = map.get(pg)
-  if (named === undefined) map.set(pg, named = { code: c.pg, mid, byType: new Map() })
+  if (named === undefined) map.set(pg, (named = { code: c.pg, mid, byType: new Map() }))
   append(named.byType, c.paymentType, c)
 }
 

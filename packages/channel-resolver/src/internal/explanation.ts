@@ -34,7 +34,9 @@ const describeRejection = (r: Rejected): string => `${r.pg} (${r.mode}): ${r.det
  * shows as `uplus.M1 (test)`; any other reason is spelled out, since it is the interesting one.
  */
 const listConfigured = (rejected: ReadonlyArray<Rejected>): string => {
-  const parts = rejected.slice(0, shown).map((r) => r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`)
+  const parts = rejected
+    .slice(0, shown)
+    .map((r) => (r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`))
   if (rejected.length > shown) parts.push(`and ${rejected.length - shown} more`)
   return parts.join(", ")
 }
@@ -47,16 +49,16 @@ export const notFoundMessage = (f: NotFoundFacts): string => {
   switch (f.lookup) {
     case "pg":
     case "default": {
-      const head = f.lookup === "pg"
-        ? `pg ${asked} matched no channel of ${who} (${wanted})`
-        : `no channel of ${who} can be the default for ${wanted}`
+      const head =
+        f.lookup === "pg" ? `pg ${asked} matched no channel of ${who} (${wanted})` : `no channel of ${who} can be the default for ${wanted}`
       return f.rejected.length === 0 ? `${head}; no channel is configured` : `${head}; configured: ${listConfigured(f.rejected)}`
     }
     case "channelKey":
     case "group": {
-      const head = f.lookup === "channelKey"
-        ? `channelKey ${asked} names no usable channel of ${who} (${wanted})`
-        : `channel group ${asked} has no usable channel for ${who} (${wanted})`
+      const head =
+        f.lookup === "channelKey"
+          ? `channelKey ${asked} names no usable channel of ${who} (${wanted})`
+          : `channel group ${asked} has no usable channel for ${who} (${wanted})`
       return f.rejected.length === 0 ? `${head}: it does not exist` : `${head}: ${f.rejected.map(describeRejection).join("; ")}`
     }
   }

@@ -41,7 +41,8 @@ const modeWarning = (chosen: Channel, other: Channel): ModeWarning => {
     reason: "both-modes-match",
     test: test.key,
     live: live.key,
-    detail: `the request gives no mode and both ${test.pg}.${test.mid} (test) and ${live.pg}.${live.mid} (live) serve it; ` +
+    detail:
+      `the request gives no mode and both ${test.pg}.${test.mid} (test) and ${live.pg}.${live.mid} (live) serve it; ` +
       `the older, ${chosen.mode}, was chosen: pass mode to choose`
   }
 }
@@ -105,7 +106,14 @@ const notFound = (request: ResolveRequest, c: Criteria, lookup: Lookup, asked: s
 const draw = (self: IndexState, request: ResolveRequest, c: Criteria, groupId: string, random: () => number): Outcome => {
   const members = self.groupsById.get(groupId)?.members ?? []
   const usable = members.filter((m) => rejectionOf(self.byKey.get(m.channel)!, c) === undefined)
-  if (usable.length === 0) return notFound(request, c, "group", groupId, members.map((m) => self.byKey.get(m.channel)!))
+  if (usable.length === 0)
+    return notFound(
+      request,
+      c,
+      "group",
+      groupId,
+      members.map((m) => self.byKey.get(m.channel)!)
+    )
   // Integer weights add up exactly, so the pick depends only on the drawn number.
   const x = random() * usable.reduce((total, m) => total + m.weight, 0)
   let acc = 0
@@ -136,7 +144,9 @@ const byPg = (
     const fallback = fallbackFor(self, c)
     const suggestions = parsed === "unknown-pg" ? PgCatalog.suggest(self.catalog, pg.split(".", 1)[0]!) : []
     const error = new InvalidPgSelector({ pg, problem: parsed, suggestions })
-    return fallback === undefined ? Result.fail(error) : succeed(fallback, "default", { reason: "pg-invalid", pg, detail: error.message, rejected: [] })
+    return fallback === undefined
+      ? Result.fail(error)
+      : succeed(fallback, "default", { reason: "pg-invalid", pg, detail: error.message, rejected: [] })
   }
   const candidates = named?.byType.get(asked.paymentType) ?? none
   const match = eitherMode(self, asked, (m) => firstServing(candidates, m))
@@ -162,14 +172,16 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
   const inMode = mode === undefined ? scope.test + scope.live : mode === "test" ? scope.test : scope.live
   if (inMode === 0) {
     const otherMode = mode === undefined ? 0 : mode === "test" ? scope.live : scope.test
-    return Result.fail(new NoChannelConfigured({ merchant, ...(tier === undefined ? {} : { tier }), ...(mode === undefined ? {} : { mode }), otherMode }))
+    return Result.fail(
+      new NoChannelConfigured({ merchant, ...(tier === undefined ? {} : { tier }), ...(mode === undefined ? {} : { mode }), otherMode })
+    )
   }
   // Only a `pg` request parses its string; the criteria then carry its code and MID.
   const key = request.channelKey
   const pg = key === undefined && request.groupId === undefined ? request.pg : undefined
   const named = pg === undefined ? undefined : self.byPg.get(pg)
   // A string that names channels is one of theirs (domain MIDs have no spaces), so it parses.
-  const parsed = pg === undefined ? undefined : named ?? classify(pg, self.catalog, self.codes)
+  const parsed = pg === undefined ? undefined : (named ?? classify(pg, self.catalog, self.codes))
   const selector = typeof parsed === "object" ? parsed : undefined
   const c: Criteria = {
     tier,

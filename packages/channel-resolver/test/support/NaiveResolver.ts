@@ -128,16 +128,18 @@ const notFound = (
   asked: string,
   rejected: ReadonlyArray<Rejection>
 ): Result.Result<never, ChannelNotFound> =>
-  Result.fail(new ChannelNotFound({
-    merchant: naive.merchant.code,
-    ...(ask.tier === undefined ? {} : { tier: ask.tier }),
-    ...(request.mode === undefined ? {} : { mode: request.mode }),
-    paymentType: ask.paymentType,
-    ...(request.payMethod === undefined ? {} : { payMethod: request.payMethod }),
-    lookup,
-    asked,
-    rejected
-  }))
+  Result.fail(
+    new ChannelNotFound({
+      merchant: naive.merchant.code,
+      ...(ask.tier === undefined ? {} : { tier: ask.tier }),
+      ...(request.mode === undefined ? {} : { mode: request.mode }),
+      paymentType: ask.paymentType,
+      ...(request.payMethod === undefined ? {} : { payMethod: request.payMethod }),
+      lookup,
+      asked,
+      rejected
+    })
+  )
 
 export const resolve = (
   naive: Naive,

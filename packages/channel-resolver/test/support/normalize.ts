@@ -25,4 +25,3 @@ export const normalize = (outcome: Result.Result<Resolution, ResolutionError>): 
   }
   return { ...(error.toJSON() as object), message: error.message }
 }
-

@@ -21,7 +21,14 @@ import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 const idArg = Argument.String("id").pipe(Argument.withDescription("API key id (ak_...)"))
 
 const headers = ["ID", "NAME", "STATUS", "CREATED", "EXPIRES", "REVOKED"]
-const row = (k: ApiKeyTypes.ApiKeyView) => [k.id, k.name, k.status, Output.time(k.createdAt), Output.time(k.expiresAt), Output.time(k.revokedAt)]
+const row = (k: ApiKeyTypes.ApiKeyView) => [
+  k.id,
+  k.name,
+  k.status,
+  Output.time(k.createdAt),
+  Output.time(k.expiresAt),
+  Output.time(k.revokedAt)
+]
 
 /** The one place a new API secret is printed. */
 const printIssued = (out: Output.Output, issued: ApiKeyTypes.IssuedKey, verb: string) =>
@@ -30,68 +37,94 @@ const printIssued = (out: Output.Output, issued: ApiKeyTypes.IssuedKey, verb: st
       `${verb} API key ${issued.key.id} (${issued.key.name}) for ${issued.key.merchant}.`,
       `secret: ${Redacted.value(issued.secret)}`,
       "Store the secret now: it is shown only this once and kept only as a hash."
-    ].join("\n"))
+    ].join("\n")
+  )
 
 const parseExpiry = (text: string) => {
   const relative = /^(\d+)([dh])$/.exec(text)
   const at = relative !== null ? Date.now() + Number(relative[1]) * (relative[2] === "d" ? 86_400_000 : 3_600_000) : Date.parse(text)
   return Number.isFinite(at)
     ? Effect.succeed(at)
-    : Effect.fail(CliFailure.badInput(`--expires ${JSON.stringify(text)} is not a date or a duration`, "an ISO date (2026-12-31T00:00:00Z) or a duration such as 90d or 12h"))
+    : Effect.fail(
+        CliFailure.badInput(
+          `--expires ${JSON.stringify(text)} is not a date or a duration`,
+          "an ISO date (2026-12-31T00:00:00Z) or a duration such as 90d or 12h"
+        )
+      )
 }
 
-const issue = Command.make("issue", {
-  merchant: merchantFlag,
-  name: Flags.name.pipe(Flag.withDefault("default")),
-  expires: Flag.String("expires").pipe(Flag.withDescription("Expiry: an ISO date or a duration (90d, 12h)"), Flag.optional)
-}, ({ expires, merchant, name }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const expiresAt = Option.isSome(expires) ? yield* parseExpiry(expires.value) : undefined
-      const issued = yield* withStore(ctx, ApiKeys.issue({ merchant, name, expiresAt }))
-      yield* printIssued(ctx.out, issued, "Issued")
-    }))).pipe(Command.withDescription("Issue an API key; its secret is printed once"))
+const issue = Command.make(
+  "issue",
+  {
+    merchant: merchantFlag,
+    name: Flags.name.pipe(Flag.withDefault("default")),
+    expires: Flag.String("expires").pipe(Flag.withDescription("Expiry: an ISO date or a duration (90d, 12h)"), Flag.optional)
+  },
+  ({ expires, merchant, name }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const expiresAt = Option.isSome(expires) ? yield* parseExpiry(expires.value) : undefined
+        const issued = yield* withStore(ctx, ApiKeys.issue({ merchant, name, expiresAt }))
+        yield* printIssued(ctx.out, issued, "Issued")
+      })
+    )
+).pipe(Command.withDescription("Issue an API key; its secret is printed once"))
 
 const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const keys = yield* withStore(ctx, ofMerchant(merchant, ApiKeys.list(merchant)))
       yield* ctx.out.result(keys, () => Output.table(headers, keys.map(row)))
-    }))).pipe(Command.withDescription("List a merchant's API keys (never their secrets)"))
+    })
+  )
+).pipe(Command.withDescription("List a merchant's API keys (never their secrets)"))
 
 const rotate = Command.make("rotate", { merchant: merchantFlag, id: idArg }, ({ id, merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const issued = yield* withStore(ctx, ApiKeys.rotate(merchant, id))
       yield* printIssued(ctx.out, issued, "Rotated")
       yield* ctx.out.say("The previous secret no longer works.")
-    }))).pipe(Command.withDescription("Replace a key's secret; the old one stops working at once"))
+    })
+  )
+).pipe(Command.withDescription("Replace a key's secret; the old one stops working at once"))
 
 const revoke = Command.make("revoke", { merchant: merchantFlag, id: idArg }, ({ id, merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const key = yield* withStore(ctx, ApiKeys.revoke(merchant, id))
       yield* ctx.out.result(key, () => `Revoked ${key.id}.`)
-    }))).pipe(Command.withDescription("Revoke a key"))
+    })
+  )
+).pipe(Command.withDescription("Revoke a key"))
 
-const verify = Command.make("verify", {
-  id: idArg,
-  secret: Flag.Redacted("secret").pipe(Flag.withDescription("The secret to check (or PAYMUX_API_SECRET)"), Flag.optional)
-}, ({ id, secret }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const env = process.env.PAYMUX_API_SECRET
-      const presented = Option.isSome(secret) ? secret.value : env !== undefined && env !== "" ? Redacted.make(env) : undefined
-      if (presented === undefined) return yield* Effect.fail(CliFailure.badInput("no secret given", "pass --secret or set PAYMUX_API_SECRET"))
-      const result = yield* withStore(ctx, Effect.result(ApiKeys.verify(id, presented)))
-      if (result._tag === "Success") {
-        return yield* ctx.out.result({ valid: true, key: result.success }, () => `valid: ${result.success.id} (${result.success.name}) of ${result.success.merchant}`)
-      }
-      const failure = result.failure
-      if (failure._tag !== "Unauthenticated") return yield* Effect.fail(failure)
-      yield* ctx.out.result({ valid: false }, () => "invalid: the API key or secret is not valid")
-      return yield* Effect.fail(CliFailure.negativeAnswer("Unauthenticated", "the API key or secret is not valid"))
-    }))).pipe(Command.withDescription("Check a key id and secret (exit 1 when refused)"))
+const verify = Command.make(
+  "verify",
+  {
+    id: idArg,
+    secret: Flag.Redacted("secret").pipe(Flag.withDescription("The secret to check (or PAYMUX_API_SECRET)"), Flag.optional)
+  },
+  ({ id, secret }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const env = process.env.PAYMUX_API_SECRET
+        const presented = Option.isSome(secret) ? secret.value : env !== undefined && env !== "" ? Redacted.make(env) : undefined
+        if (presented === undefined)
+          return yield* Effect.fail(CliFailure.badInput("no secret given", "pass --secret or set PAYMUX_API_SECRET"))
+        const result = yield* withStore(ctx, Effect.result(ApiKeys.verify(id, presented)))
+        if (result._tag === "Success") {
+          return yield* ctx.out.result(
+            { valid: true, key: result.success },
+            () => `valid: ${result.success.id} (${result.success.name}) of ${result.success.merchant}`
+          )
+        }
+        const failure = result.failure
+        if (failure._tag !== "Unauthenticated") return yield* Effect.fail(failure)
+        yield* ctx.out.result({ valid: false }, () => "invalid: the API key or secret is not valid")
+        return yield* Effect.fail(CliFailure.negativeAnswer("Unauthenticated", "the API key or secret is not valid"))
+      })
+    )
+).pipe(Command.withDescription("Check a key id and secret (exit 1 when refused)"))
 
 /**
  * @since 0.1.0

@@ -22,11 +22,20 @@ import { merchantFlag, withStore } from "../Store.ts"
 const paymentType = Flag.Literals("type", ChannelTerms.paymentTypes as ReadonlyArray<ChannelTerms.PaymentType>).pipe(
   Flag.withDescription("Payment type: window.general, window.simple, window.subscription, api.keyin, api.subscription or certification")
 )
-const methods = Flag.String("methods").pipe(Flag.withDescription("Pay methods, comma-separated (e.g. card,trans,vbank); none for certification"))
-const taxType = Flag.Literals("tax-type", ["taxable", "tax-free"] as const).pipe(Flag.withDescription("Tax type (default taxable)"), Flag.optional)
+const methods = Flag.String("methods").pipe(
+  Flag.withDescription("Pay methods, comma-separated (e.g. card,trans,vbank); none for certification")
+)
+const taxType = Flag.Literals("tax-type", ["taxable", "tax-free"] as const).pipe(
+  Flag.withDescription("Tax type (default taxable)"),
+  Flag.optional
+)
 const keyArg = Argument.String("channel").pipe(Argument.withDescription("Channel key (channel-key-...)"))
 
-const splitMethods = (text: string): ReadonlyArray<string> => text.split(",").map((m) => m.trim()).filter((m) => m !== "")
+const splitMethods = (text: string): ReadonlyArray<string> =>
+  text
+    .split(",")
+    .map((m) => m.trim())
+    .filter((m) => m !== "")
 
 type View = ChannelTypes.ChannelView
 
@@ -67,124 +76,183 @@ export const describe = (c: View): string =>
     ...Object.entries(c.credentials).map(([k, v]) => [`cred ${k}`, v] as const)
   ])
 
-const add = Command.make("add", {
-  merchant: merchantFlag,
-  mode: Flags.mode,
-  pg: Flag.String("pg").pipe(Flag.withDescription("PG code (paymux pg list)")),
-  mid: Flag.String("mid").pipe(Flag.withDescription("MID the PG issued; omit on a test channel to use the shared test credential"), Flag.optional),
-  type: paymentType,
-  methods: methods.pipe(Flag.withDefault("")),
-  name: Flags.name.pipe(Flag.optional),
-  taxType,
-  cred: CredentialInput.credFlag,
-  credFile: CredentialInput.credFileFlag,
-  disabled: Flag.Boolean("disabled").pipe(Flag.withDescription("Add it disabled"), Flag.withDefault(false))
-}, (input) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const credentials = yield* CredentialInput.read(input.cred, input.credFile)
-      const { saved, view } = yield* withStore(ctx, Effect.gen(function*() {
-        const saved = yield* Channels.add({
-          merchant: input.merchant,
-          mode: input.mode,
-          pg: input.pg,
-          mid: Option.getOrUndefined(input.mid),
-          name: Option.getOrUndefined(input.name),
-          paymentType: input.type,
-          payMethods: splitMethods(input.methods),
-          taxType: Option.getOrUndefined(input.taxType),
-          credentials,
-          enabled: !input.disabled
-        })
-        return { saved, view: yield* Channels.view(saved) }
-      }))
-      yield* ctx.out.result(view, () =>
-        `Added ${saved.mode} channel ${saved.key}: ${saved.pg}.${saved.mid} ${saved.paymentType} [${saved.payMethods.join(",")}]` +
-        (saved.credentialSource === "shared-test" ? " on the shared test credential." : "."))
-    }))).pipe(Command.withDescription("Add a channel (a PG credential in one mode)"))
+const add = Command.make(
+  "add",
+  {
+    merchant: merchantFlag,
+    mode: Flags.mode,
+    pg: Flag.String("pg").pipe(Flag.withDescription("PG code (paymux pg list)")),
+    mid: Flag.String("mid").pipe(
+      Flag.withDescription("MID the PG issued; omit on a test channel to use the shared test credential"),
+      Flag.optional
+    ),
+    type: paymentType,
+    methods: methods.pipe(Flag.withDefault("")),
+    name: Flags.name.pipe(Flag.optional),
+    taxType,
+    cred: CredentialInput.credFlag,
+    credFile: CredentialInput.credFileFlag,
+    disabled: Flag.Boolean("disabled").pipe(Flag.withDescription("Add it disabled"), Flag.withDefault(false))
+  },
+  (input) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const credentials = yield* CredentialInput.read(input.cred, input.credFile)
+        const { saved, view } = yield* withStore(
+          ctx,
+          Effect.gen(function* () {
+            const saved = yield* Channels.add({
+              merchant: input.merchant,
+              mode: input.mode,
+              pg: input.pg,
+              mid: Option.getOrUndefined(input.mid),
+              name: Option.getOrUndefined(input.name),
+              paymentType: input.type,
+              payMethods: splitMethods(input.methods),
+              taxType: Option.getOrUndefined(input.taxType),
+              credentials,
+              enabled: !input.disabled
+            })
+            return { saved, view: yield* Channels.view(saved) }
+          })
+        )
+        yield* ctx.out.result(
+          view,
+          () =>
+            `Added ${saved.mode} channel ${saved.key}: ${saved.pg}.${saved.mid} ${saved.paymentType} [${saved.payMethods.join(",")}]` +
+            (saved.credentialSource === "shared-test" ? " on the shared test credential." : ".")
+        )
+      })
+    )
+).pipe(Command.withDescription("Add a channel (a PG credential in one mode)"))
 
-const list = Command.make("list", {
-  merchant: merchantFlag,
-  mode: Flags.mode.pipe(Flag.optional)
-}, ({ merchant, mode }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const { m, views } = yield* withStore(ctx, Effect.gen(function*() {
-        const m = yield* Merchants.get(merchant)
-        const all = yield* Channels.list(merchant, Option.isSome(mode) ? { mode: mode.value } : {})
-        return { m, views: yield* Effect.forEach(all, Channels.view) }
-      }))
-      yield* ctx.out.result(views, () => Output.table(headers, views.map((c) => row(c, m.defaultChannels))))
-    }))).pipe(Command.withDescription("List a merchant's channels, oldest first (the order resolution searches)"))
+const list = Command.make(
+  "list",
+  {
+    merchant: merchantFlag,
+    mode: Flags.mode.pipe(Flag.optional)
+  },
+  ({ merchant, mode }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const { m, views } = yield* withStore(
+          ctx,
+          Effect.gen(function* () {
+            const m = yield* Merchants.get(merchant)
+            const all = yield* Channels.list(merchant, Option.isSome(mode) ? { mode: mode.value } : {})
+            return { m, views: yield* Effect.forEach(all, Channels.view) }
+          })
+        )
+        yield* ctx.out.result(views, () =>
+          Output.table(
+            headers,
+            views.map((c) => row(c, m.defaultChannels))
+          )
+        )
+      })
+    )
+).pipe(Command.withDescription("List a merchant's channels, oldest first (the order resolution searches)"))
 
 const show = Command.make("show", { merchant: merchantFlag, key: keyArg }, ({ key, merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const view = yield* withStore(ctx, Effect.flatMap(Channels.get(merchant, key), Channels.view))
       yield* ctx.out.result(view, () => describe(view))
-    }))).pipe(Command.withDescription("Show a channel, secrets masked"))
+    })
+  )
+).pipe(Command.withDescription("Show a channel, secrets masked"))
 
-const edit = Command.make("edit", {
-  merchant: merchantFlag,
-  key: keyArg,
-  name: Flags.name.pipe(Flag.optional),
-  mode: Flags.mode.pipe(Flag.optional),
-  mid: Flag.String("mid").pipe(Flag.withDescription("New MID"), Flag.optional),
-  sharedTest: Flag.Boolean("shared-test").pipe(Flag.withDescription("Move a test channel onto the PG's shared test credential"), Flag.withDefault(false)),
-  methods: methods.pipe(Flag.optional),
-  taxType,
-  cred: CredentialInput.credFlag,
-  credFile: CredentialInput.credFileFlag,
-  unsetCred: Flag.String("unset-cred").pipe(Flag.withDescription("Remove an optional credential field (repeatable)"), Flag.atLeast(0)),
-  // Not --version: effect/cli reserves it for the program's version.
-  ifVersion: Flag.Int("if-version").pipe(Flag.withDescription("Apply only if the channel is still at this version"), Flag.optional)
-}, (input) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const credentials = yield* CredentialInput.read(input.cred, input.credFile)
-      const patch: PaymentChannel.ChannelPatch = {
-        name: Option.getOrUndefined(input.name),
-        mode: Option.getOrUndefined(input.mode),
-        mid: input.sharedTest ? null : Option.getOrUndefined(input.mid),
-        payMethods: Option.map(input.methods, splitMethods).pipe(Option.getOrUndefined),
-        taxType: Option.getOrUndefined(input.taxType),
-        credentials: input.unsetCred.length === 0 && credentials === undefined
-          ? undefined
-          : { ...Object.fromEntries(input.unsetCred.map((name) => [name, ""])), ...credentials }
-      }
-      const view = yield* withStore(ctx, Effect.flatMap(Channels.edit(input.merchant, input.key, patch, { version: Option.getOrUndefined(input.ifVersion) }), Channels.view))
-      yield* ctx.out.result(view, () => `Updated ${view.key} (now version ${view.version}).\n${describe(view)}`)
-    }))).pipe(Command.withDescription("Edit a channel: name, mode, MID, pay methods, tax type, credentials"))
+const edit = Command.make(
+  "edit",
+  {
+    merchant: merchantFlag,
+    key: keyArg,
+    name: Flags.name.pipe(Flag.optional),
+    mode: Flags.mode.pipe(Flag.optional),
+    mid: Flag.String("mid").pipe(Flag.withDescription("New MID"), Flag.optional),
+    sharedTest: Flag.Boolean("shared-test").pipe(
+      Flag.withDescription("Move a test channel onto the PG's shared test credential"),
+      Flag.withDefault(false)
+    ),
+    methods: methods.pipe(Flag.optional),
+    taxType,
+    cred: CredentialInput.credFlag,
+    credFile: CredentialInput.credFileFlag,
+    unsetCred: Flag.String("unset-cred").pipe(Flag.withDescription("Remove an optional credential field (repeatable)"), Flag.atLeast(0)),
+    // Not --version: effect/cli reserves it for the program's version.
+    ifVersion: Flag.Int("if-version").pipe(Flag.withDescription("Apply only if the channel is still at this version"), Flag.optional)
+  },
+  (input) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const credentials = yield* CredentialInput.read(input.cred, input.credFile)
+        const patch: PaymentChannel.ChannelPatch = {
+          name: Option.getOrUndefined(input.name),
+          mode: Option.getOrUndefined(input.mode),
+          mid: input.sharedTest ? null : Option.getOrUndefined(input.mid),
+          payMethods: Option.map(input.methods, splitMethods).pipe(Option.getOrUndefined),
+          taxType: Option.getOrUndefined(input.taxType),
+          credentials:
+            input.unsetCred.length === 0 && credentials === undefined
+              ? undefined
+              : { ...Object.fromEntries(input.unsetCred.map((name) => [name, ""])), ...credentials }
+        }
+        const view = yield* withStore(
+          ctx,
+          Effect.flatMap(
+            Channels.edit(input.merchant, input.key, patch, { version: Option.getOrUndefined(input.ifVersion) }),
+            Channels.view
+          )
+        )
+        yield* ctx.out.result(view, () => `Updated ${view.key} (now version ${view.version}).\n${describe(view)}`)
+      })
+    )
+).pipe(Command.withDescription("Edit a channel: name, mode, MID, pay methods, tax type, credentials"))
 
 const toggle = (name: "enable" | "disable") =>
   Command.make(name, { merchant: merchantFlag, key: keyArg }, ({ key, merchant }) =>
     action((ctx) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const view = yield* withStore(ctx, Effect.flatMap(Channels.setEnabled(merchant, key, name === "enable"), Channels.view))
         yield* ctx.out.result(view, () => `${view.key} is ${view.enabled ? "enabled" : "disabled"}.`)
-      }))).pipe(Command.withDescription(name === "enable" ? "Enable a channel" : "Disable a channel (resolution skips it)"))
+      })
+    )
+  ).pipe(Command.withDescription(name === "enable" ? "Enable a channel" : "Disable a channel (resolution skips it)"))
 
 const remove = Command.make("remove", { merchant: merchantFlag, key: keyArg }, ({ key, merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* withStore(ctx, Channels.remove(merchant, key))
       yield* ctx.out.result({ removed: key }, () => `Removed ${key}; it left every tier and group.`)
-    }))).pipe(Command.withDescription("Delete a channel"))
+    })
+  )
+).pipe(Command.withDescription("Delete a channel"))
 
 const tierCommand = (name: "assign" | "unassign") =>
   Command.make(name, { merchant: merchantFlag, tier: Flags.tier, key: keyArg }, ({ key, merchant, tier }) =>
     action((ctx) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const sub = yield* withStore(ctx, name === "assign" ? Channels.assign(merchant, tier, key) : Channels.unassign(merchant, tier, key))
-        yield* ctx.out.result(sub, () => `Tier ${sub.tier} ${name === "assign" ? "may now use" : "no longer uses"} ${key} (${sub.channels.length} channel(s) assigned).`)
-      }))).pipe(Command.withDescription(name === "assign" ? "Let a sub-merchant (tier) use a channel" : "Take a channel away from a tier"))
+        yield* ctx.out.result(
+          sub,
+          () =>
+            `Tier ${sub.tier} ${name === "assign" ? "may now use" : "no longer uses"} ${key} (${sub.channels.length} channel(s) assigned).`
+        )
+      })
+    )
+  ).pipe(Command.withDescription(name === "assign" ? "Let a sub-merchant (tier) use a channel" : "Take a channel away from a tier"))
 
 const setDefault = Command.make("default", { merchant: merchantFlag, key: keyArg }, ({ key, merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const m = yield* withStore(ctx, Channels.setDefault(merchant, key))
-      yield* ctx.out.result(m, () => `${key} is the default channel of ${m.code} (test: ${m.defaultChannels.test ?? "-"}, live: ${m.defaultChannels.live ?? "-"}).`)
-    }))).pipe(Command.withDescription("Make a channel the default of its mode"))
+      yield* ctx.out.result(
+        m,
+        () => `${key} is the default channel of ${m.code} (test: ${m.defaultChannels.test ?? "-"}, live: ${m.defaultChannels.live ?? "-"}).`
+      )
+    })
+  )
+).pipe(Command.withDescription("Make a channel the default of its mode"))
 
 /**
  * @since 0.1.0
@@ -192,5 +260,16 @@ const setDefault = Command.make("default", { merchant: merchantFlag, key: keyArg
  */
 export const command = Command.make("channel").pipe(
   Command.withDescription("Payment channels"),
-  Command.withSubcommands([add, list, show, edit, toggle("enable"), toggle("disable"), remove, tierCommand("assign"), tierCommand("unassign"), setDefault])
+  Command.withSubcommands([
+    add,
+    list,
+    show,
+    edit,
+    toggle("enable"),
+    toggle("disable"),
+    remove,
+    tierCommand("assign"),
+    tierCommand("unassign"),
+    setDefault
+  ])
 )

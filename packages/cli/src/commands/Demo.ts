@@ -23,42 +23,59 @@ const removeDatabase = (path: string) => {
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("demo", {
-  file: Flag.String("file").pipe(Flag.withDescription("SQLite file to build the demo in, recreated each run (default: a new temporary directory)"), Flag.optional),
-  keep: Flag.Boolean("keep").pipe(Flag.withDescription("Keep the database afterwards to explore it with other commands"), Flag.withDefault(false))
-}, ({ file, keep }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const tempDir = Option.isNone(file) ? mkdtempSync(join(tmpdir(), "paymux-demo-")) : undefined
-      const db = Option.isSome(file) ? resolve(file.value) : join(tempDir!, "demo.db")
-      removeDatabase(db)
-      const n = Narrator.make(ctx.out, 8)
-      yield* ctx.out.say(`Paymux demo: the "Integrate payment" console page as an API, on a fresh SQLite file\n  ${db}`)
-      // The demo's steps (and the webhook engine of its receiver) load only when it runs.
-      const DemoSteps = yield* Effect.promise(() => import("../demo/DemoSteps.ts"))
-      const started = Date.now()
-      yield* withStore({ ...ctx, db, announceKeyFile: false }, Effect.gen(function*() {
-        yield* DemoSteps.merchantAndTier(n)
-        const keys = yield* DemoSteps.channels(n)
-        yield* DemoSteps.naverPay(n)
-        yield* DemoSteps.defaults(n, keys)
-        yield* DemoSteps.resolutions(n)
-        yield* DemoSteps.whitelist(n)
-        yield* DemoSteps.webhook(n)
-        yield* DemoSteps.apiKeys(n)
-      })).pipe(
-        Effect.ensuring(Effect.sync(() => {
-          if (keep) return
-          if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true })
-          else removeDatabase(db)
-        }))
-      )
-      const seconds = ((Date.now() - started) / 1000).toFixed(1)
-      yield* ctx.out.result({ ok: true, db, kept: keep, merchant: DemoSteps.merchant, steps: n.facts() }, () =>
-        [
-          `\nDone in ${seconds} s.`,
-          keep
-            ? `Explore it: paymux --db ${db} channel list --merchant ${DemoSteps.merchant}`
-            : `Run with --keep to explore the database afterwards (paymux demo --keep), or try: paymux pg show naverpay`
-        ].join("\n"))
-    }))).pipe(Command.withDescription("Run the whole console page end to end on a fresh SQLite file"))
+export const command = Command.make(
+  "demo",
+  {
+    file: Flag.String("file").pipe(
+      Flag.withDescription("SQLite file to build the demo in, recreated each run (default: a new temporary directory)"),
+      Flag.optional
+    ),
+    keep: Flag.Boolean("keep").pipe(
+      Flag.withDescription("Keep the database afterwards to explore it with other commands"),
+      Flag.withDefault(false)
+    )
+  },
+  ({ file, keep }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const tempDir = Option.isNone(file) ? mkdtempSync(join(tmpdir(), "paymux-demo-")) : undefined
+        const db = Option.isSome(file) ? resolve(file.value) : join(tempDir!, "demo.db")
+        removeDatabase(db)
+        const n = Narrator.make(ctx.out, 8)
+        yield* ctx.out.say(`Paymux demo: the "Integrate payment" console page as an API, on a fresh SQLite file\n  ${db}`)
+        // The demo's steps (and the webhook engine of its receiver) load only when it runs.
+        const DemoSteps = yield* Effect.promise(() => import("../demo/DemoSteps.ts"))
+        const started = Date.now()
+        yield* withStore(
+          { ...ctx, db, announceKeyFile: false },
+          Effect.gen(function* () {
+            yield* DemoSteps.merchantAndTier(n)
+            const keys = yield* DemoSteps.channels(n)
+            yield* DemoSteps.naverPay(n)
+            yield* DemoSteps.defaults(n, keys)
+            yield* DemoSteps.resolutions(n)
+            yield* DemoSteps.whitelist(n)
+            yield* DemoSteps.webhook(n)
+            yield* DemoSteps.apiKeys(n)
+          })
+        ).pipe(
+          Effect.ensuring(
+            Effect.sync(() => {
+              if (keep) return
+              if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true })
+              else removeDatabase(db)
+            })
+          )
+        )
+        const seconds = ((Date.now() - started) / 1000).toFixed(1)
+        yield* ctx.out.result({ ok: true, db, kept: keep, merchant: DemoSteps.merchant, steps: n.facts() }, () =>
+          [
+            `\nDone in ${seconds} s.`,
+            keep
+              ? `Explore it: paymux --db ${db} channel list --merchant ${DemoSteps.merchant}`
+              : `Run with --keep to explore the database afterwards (paymux demo --keep), or try: paymux pg show naverpay`
+          ].join("\n")
+        )
+      })
+    )
+).pipe(Command.withDescription("Run the whole console page end to end on a fresh SQLite file"))

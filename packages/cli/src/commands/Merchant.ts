@@ -15,56 +15,84 @@ import { Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 
-const merchantRow = (m: Merchant.Merchant) => [m.code, m.name, m.policy, m.defaultChannels.test, m.defaultChannels.live, Output.time(m.createdAt)]
+const merchantRow = (m: Merchant.Merchant) => [
+  m.code,
+  m.name,
+  m.policy,
+  m.defaultChannels.test,
+  m.defaultChannels.live,
+  Output.time(m.createdAt)
+]
 const merchantHeaders = ["CODE", "NAME", "POLICY", "DEFAULT TEST", "DEFAULT LIVE", "CREATED"]
 
-const create = Command.make("create", {
-  name: Flags.name,
-  code: Flag.String("code").pipe(Flag.withDescription("Merchant code (default: a random imp + 8 digits)"), Flag.optional),
-  policy: Flag.Literals("policy", ["fallback", "strict"] as const).pipe(
-    Flag.withDescription("What an unmatched pg does: fall back to the default channel, or fail"),
-    Flag.optional
-  )
-}, ({ code, name, policy }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const m = yield* withStore(ctx, Merchants.create({ name, code: Option.getOrUndefined(code), policy: Option.getOrUndefined(policy) }))
-      yield* ctx.out.result(m, () => `Created merchant ${m.code} (${m.name}, ${m.policy} policy).`)
-    }))).pipe(Command.withDescription("Create a merchant"))
+const create = Command.make(
+  "create",
+  {
+    name: Flags.name,
+    code: Flag.String("code").pipe(Flag.withDescription("Merchant code (default: a random imp + 8 digits)"), Flag.optional),
+    policy: Flag.Literals("policy", ["fallback", "strict"] as const).pipe(
+      Flag.withDescription("What an unmatched pg does: fall back to the default channel, or fail"),
+      Flag.optional
+    )
+  },
+  ({ code, name, policy }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const m = yield* withStore(
+          ctx,
+          Merchants.create({ name, code: Option.getOrUndefined(code), policy: Option.getOrUndefined(policy) })
+        )
+        yield* ctx.out.result(m, () => `Created merchant ${m.code} (${m.name}, ${m.policy} policy).`)
+      })
+    )
+).pipe(Command.withDescription("Create a merchant"))
 
 const list = Command.make("list", {}, () =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const all = yield* withStore(ctx, Merchants.list())
       yield* ctx.out.result(all, () => Output.table(merchantHeaders, all.map(merchantRow)))
-    }))).pipe(Command.withDescription("List merchants"))
+    })
+  )
+).pipe(Command.withDescription("List merchants"))
 
-const show = Command.make("show", {
-  merchant: Argument.String("merchant").pipe(Argument.withDescription("Merchant code"))
-}, ({ merchant }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const m = yield* withStore(ctx, Merchants.get(merchant))
-      yield* ctx.out.result(m, () =>
-        Output.fields([
-          ["code", m.code],
-          ["name", m.name],
-          ["policy", m.policy],
-          ["default test channel", m.defaultChannels.test],
-          ["default live channel", m.defaultChannels.live],
-          ["created", Output.time(m.createdAt)]
-        ]))
-    }))).pipe(Command.withDescription("Show a merchant"))
+const show = Command.make(
+  "show",
+  {
+    merchant: Argument.String("merchant").pipe(Argument.withDescription("Merchant code"))
+  },
+  ({ merchant }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const m = yield* withStore(ctx, Merchants.get(merchant))
+        yield* ctx.out.result(m, () =>
+          Output.fields([
+            ["code", m.code],
+            ["name", m.name],
+            ["policy", m.policy],
+            ["default test channel", m.defaultChannels.test],
+            ["default live channel", m.defaultChannels.live],
+            ["created", Output.time(m.createdAt)]
+          ])
+        )
+      })
+    )
+).pipe(Command.withDescription("Show a merchant"))
 
-const policy = Command.make("policy", {
-  merchant: merchantFlag,
-  policy: Argument.Literals("policy", ["fallback", "strict"] as const)
-}, ({ merchant, policy }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const m = yield* withStore(ctx, Merchants.setPolicy(merchant, policy))
-      yield* ctx.out.result(m, () => `${m.code} now uses the ${m.policy} policy for an unmatched pg.`)
-    }))).pipe(Command.withDescription("Set the default-channel policy: fallback or strict"))
+const policy = Command.make(
+  "policy",
+  {
+    merchant: merchantFlag,
+    policy: Argument.Literals("policy", ["fallback", "strict"] as const)
+  },
+  ({ merchant, policy }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const m = yield* withStore(ctx, Merchants.setPolicy(merchant, policy))
+        yield* ctx.out.result(m, () => `${m.code} now uses the ${m.policy} policy for an unmatched pg.`)
+      })
+    )
+).pipe(Command.withDescription("Set the default-channel policy: fallback or strict"))
 
 /**
  * @since 0.1.0
@@ -77,23 +105,33 @@ export const merchant = Command.make("merchant").pipe(
 
 const subRow = (s: SubMerchant.SubMerchant) => [s.merchant, s.tier, s.name, s.channels.length, Output.time(s.createdAt)]
 
-const subCreate = Command.make("create", {
-  merchant: merchantFlag,
-  tier: Flags.tier,
-  name: Flags.name.pipe(Flag.optional)
-}, ({ merchant, name, tier }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const s = yield* withStore(ctx, Merchants.createSubMerchant({ merchant, tier, name: Option.getOrUndefined(name) }))
-      yield* ctx.out.result(s, () => `Created sub-merchant ${s.tier} (${s.name}) under ${s.merchant}. Assign channels with: paymux channel assign`)
-    }))).pipe(Command.withDescription("Create a sub-merchant (tier) under a merchant"))
+const subCreate = Command.make(
+  "create",
+  {
+    merchant: merchantFlag,
+    tier: Flags.tier,
+    name: Flags.name.pipe(Flag.optional)
+  },
+  ({ merchant, name, tier }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const s = yield* withStore(ctx, Merchants.createSubMerchant({ merchant, tier, name: Option.getOrUndefined(name) }))
+        yield* ctx.out.result(
+          s,
+          () => `Created sub-merchant ${s.tier} (${s.name}) under ${s.merchant}. Assign channels with: paymux channel assign`
+        )
+      })
+    )
+).pipe(Command.withDescription("Create a sub-merchant (tier) under a merchant"))
 
 const subList = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const subs = yield* withStore(ctx, ofMerchant(merchant, Merchants.listSubMerchants(merchant)))
       yield* ctx.out.result(subs, () => Output.table(["MERCHANT", "TIER", "NAME", "CHANNELS", "CREATED"], subs.map(subRow)))
-    }))).pipe(Command.withDescription("List a merchant's sub-merchants"))
+    })
+  )
+).pipe(Command.withDescription("List a merchant's sub-merchants"))
 
 /**
  * @since 0.1.0

@@ -27,7 +27,10 @@ interface Rejection {
 }
 
 const rejectedTable = (rejected: ReadonlyArray<Rejection>): string =>
-  Output.table(["CANDIDATE", "PG", "MODE", "REJECTED BECAUSE"], rejected.map((r) => [r.channel, r.pg, r.mode, r.detail]))
+  Output.table(
+    ["CANDIDATE", "PG", "MODE", "REJECTED BECAUSE"],
+    rejected.map((r) => [r.channel, r.pg, r.mode, r.detail])
+  )
 
 /**
  * The request a `resolve` invocation describes.
@@ -69,8 +72,10 @@ export interface Answer {
  * @category rendering
  */
 export const answer = (request: Request): Effect.Effect<Answer, AdminError.AdminError, AdminServices.AdminServices> =>
-  Effect.gen(function*() {
-    const result = yield* Effect.result(Effect.flatMap(Resolve.resolve(request), (r) => Effect.map(Channels.view(r.channel), (view) => ({ ...r, view }))))
+  Effect.gen(function* () {
+    const result = yield* Effect.result(
+      Effect.flatMap(Resolve.resolve(request), (r) => Effect.map(Channels.view(r.channel), (view) => ({ ...r, view })))
+    )
     if (result._tag === "Success") {
       const { fellBack, via, view, warning } = result.success
       const lines = [`-> ${view.name}: ${view.pg}.${view.mid} ${view.paymentType} [${view.payMethods.join(",")}] ${view.key} (via ${via})`]
@@ -92,38 +97,47 @@ export const answer = (request: Request): Effect.Effect<Answer, AdminError.Admin
     }
   })
 
-const indent = (text: string): string => text.split("\n").map((l) => `   ${l}`).join("\n")
+const indent = (text: string): string =>
+  text
+    .split("\n")
+    .map((l) => `   ${l}`)
+    .join("\n")
 
 /**
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("resolve", {
-  merchant: merchantFlag,
-  tier: Flags.tier.pipe(Flag.optional),
-  mode: Flags.mode.pipe(Flag.optional),
-  pg: Flag.String("pg").pipe(Flag.withDescription("request_pay's pg: a PG code, or code.MID"), Flag.optional),
-  channelKey: Flag.String("channel-key").pipe(Flag.withDescription("request_pay's channelKey"), Flag.optional),
-  group: Flag.String("group").pipe(Flag.withDescription("A channel group id"), Flag.optional),
-  payMethod: Flag.String("pay-method").pipe(Flag.withDescription("request_pay's pay_method, e.g. card")),
-  type: Flag.Literals("type", ChannelTerms.paymentTypes as ReadonlyArray<ChannelTerms.PaymentType>).pipe(
-    Flag.withDescription("Payment type (default window.general)"),
-    Flag.optional
-  )
-}, (input) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const request: Request = {
-        merchant: input.merchant,
-        tier: Option.getOrUndefined(input.tier),
-        mode: Option.getOrUndefined(input.mode),
-        pg: Option.getOrUndefined(input.pg),
-        channelKey: Option.getOrUndefined(input.channelKey),
-        groupId: Option.getOrUndefined(input.group),
-        payMethod: input.payMethod,
-        paymentType: Option.getOrUndefined(input.type)
-      }
-      const a = yield* withStore(ctx, answer(request))
-      yield* ctx.out.result(a.json, () => a.text)
-      if (!a.found) return yield* Effect.fail(CliFailure.negativeAnswer("ChannelNotFound", "no channel"))
-    }))).pipe(Command.withDescription("Show the channel a request_pay would use, or why none matches"))
+export const command = Command.make(
+  "resolve",
+  {
+    merchant: merchantFlag,
+    tier: Flags.tier.pipe(Flag.optional),
+    mode: Flags.mode.pipe(Flag.optional),
+    pg: Flag.String("pg").pipe(Flag.withDescription("request_pay's pg: a PG code, or code.MID"), Flag.optional),
+    channelKey: Flag.String("channel-key").pipe(Flag.withDescription("request_pay's channelKey"), Flag.optional),
+    group: Flag.String("group").pipe(Flag.withDescription("A channel group id"), Flag.optional),
+    payMethod: Flag.String("pay-method").pipe(Flag.withDescription("request_pay's pay_method, e.g. card")),
+    type: Flag.Literals("type", ChannelTerms.paymentTypes as ReadonlyArray<ChannelTerms.PaymentType>).pipe(
+      Flag.withDescription("Payment type (default window.general)"),
+      Flag.optional
+    )
+  },
+  (input) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const request: Request = {
+          merchant: input.merchant,
+          tier: Option.getOrUndefined(input.tier),
+          mode: Option.getOrUndefined(input.mode),
+          pg: Option.getOrUndefined(input.pg),
+          channelKey: Option.getOrUndefined(input.channelKey),
+          groupId: Option.getOrUndefined(input.group),
+          payMethod: input.payMethod,
+          paymentType: Option.getOrUndefined(input.type)
+        }
+        const a = yield* withStore(ctx, answer(request))
+        yield* ctx.out.result(a.json, () => a.text)
+        if (!a.found) return yield* Effect.fail(CliFailure.negativeAnswer("ChannelNotFound", "no channel"))
+      })
+    )
+).pipe(Command.withDescription("Show the channel a request_pay would use, or why none matches"))

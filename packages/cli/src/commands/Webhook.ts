@@ -38,54 +38,77 @@ const secretFrom = (flag: Option.Option<Redacted.Redacted<string>>) => {
 const readBody = (path: string) =>
   Effect.try({
     try: (): Uint8Array => readFileSync(path === "-" ? 0 : path),
-    catch: (e) => CliFailure.badInput(`cannot read the body file ${JSON.stringify(path)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "give the path of a file holding the exact body bytes, or - for standard input")
+    catch: (e) =>
+      CliFailure.badInput(
+        `cannot read the body file ${JSON.stringify(path)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        "give the path of a file holding the exact body bytes, or - for standard input"
+      )
   })
 
-const sign = Command.make("sign", {
-  secret: secretFlag,
-  id: Flag.String("id").pipe(Flag.withDescription("The webhook-id (message id), e.g. msg_2KWPBgLlAfxdpx2AI54pPJ85f4W")),
-  timestamp: Flag.Int("timestamp").pipe(Flag.withDescription("Seconds since the epoch (default: now)"), Flag.optional),
-  body: bodyFile
-}, ({ body, id, secret, timestamp }) =>
-  action(({ out }) =>
-    Effect.gen(function*() {
-      const key = yield* secretFrom(secret)
-      const { WebhookSigner } = yield* loadWebhooks
-      const signer = yield* Effect.fromResult(WebhookSigner.makeResult({ secrets: [key] }))
-      const bytes = yield* readBody(body)
-      const ts = Option.getOrElse(timestamp, () => Math.floor(Date.now() / 1000))
-      const headers = yield* Effect.try({
-        try: () => signer.sign({ id, timestamp: ts, body: bytes }),
-        catch: (e) => CliFailure.badInput((e as Error).message, "the id must be non-empty without '.', the timestamp a non-negative integer")
+const sign = Command.make(
+  "sign",
+  {
+    secret: secretFlag,
+    id: Flag.String("id").pipe(Flag.withDescription("The webhook-id (message id), e.g. msg_2KWPBgLlAfxdpx2AI54pPJ85f4W")),
+    timestamp: Flag.Int("timestamp").pipe(Flag.withDescription("Seconds since the epoch (default: now)"), Flag.optional),
+    body: bodyFile
+  },
+  ({ body, id, secret, timestamp }) =>
+    action(({ out }) =>
+      Effect.gen(function* () {
+        const key = yield* secretFrom(secret)
+        const { WebhookSigner } = yield* loadWebhooks
+        const signer = yield* Effect.fromResult(WebhookSigner.makeResult({ secrets: [key] }))
+        const bytes = yield* readBody(body)
+        const ts = Option.getOrElse(timestamp, () => Math.floor(Date.now() / 1000))
+        const headers = yield* Effect.try({
+          try: () => signer.sign({ id, timestamp: ts, body: bytes }),
+          catch: (e) =>
+            CliFailure.badInput((e as Error).message, "the id must be non-empty without '.', the timestamp a non-negative integer")
+        })
+        yield* out.result(headers, () =>
+          Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join("\n")
+        )
       })
-      yield* out.result(headers, () => Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join("\n"))
-    }))
+    )
 ).pipe(Command.withDescription("Sign a body file the Standard Webhooks way and print the three headers (no store)"))
 
-const verify = Command.make("verify", {
-  secret: secretFlag,
-  header: Flag.KeyValuePair("header").pipe(Flag.withDescription("A received header as name=value (repeat for webhook-id, webhook-timestamp, webhook-signature)"), Flag.optional),
-  tolerance: Flag.Int("tolerance").pipe(Flag.withDescription("Allowed clock skew in seconds"), Flag.withDefault(300)),
-  now: Flag.Int("now").pipe(Flag.withDescription("Verify as of this time, in seconds since the epoch (default: now)"), Flag.optional),
-  body: bodyFile
-}, ({ body, header, now, secret, tolerance }) =>
-  action(({ out }) =>
-    Effect.gen(function*() {
-      const key = yield* secretFrom(secret)
-      const { WebhookVerifier } = yield* loadWebhooks
-      const verifier = yield* Effect.fromResult(WebhookVerifier.makeResult({ secrets: [key], toleranceSeconds: tolerance }))
-      const bytes = yield* readBody(body)
-      const headers: Record<string, string> = {}
-      for (const [k, v] of Object.entries(Option.getOrElse(header, () => ({})))) headers[k.toLowerCase()] = v
-      const at = Option.match(now, { onNone: () => Date.now(), onSome: (s) => s * 1000 })
-      const result = verifier.verify(bytes, headers, { now: at })
-      if (Result.isSuccess(result)) {
-        return yield* out.result({ valid: true, ...result.success }, () => `valid: ${result.success.id} signed at ${Output.time(result.success.timestamp * 1000)}`)
-      }
-      const error = result.failure
-      yield* out.result({ valid: false, reason: error._tag, message: error.message }, () => `invalid: ${error.message} (${error._tag})`)
-      return yield* Effect.fail(CliFailure.negativeAnswer(error._tag, error.message))
-    }))
+const verify = Command.make(
+  "verify",
+  {
+    secret: secretFlag,
+    header: Flag.KeyValuePair("header").pipe(
+      Flag.withDescription("A received header as name=value (repeat for webhook-id, webhook-timestamp, webhook-signature)"),
+      Flag.optional
+    ),
+    tolerance: Flag.Int("tolerance").pipe(Flag.withDescription("Allowed clock skew in seconds"), Flag.withDefault(300)),
+    now: Flag.Int("now").pipe(Flag.withDescription("Verify as of this time, in seconds since the epoch (default: now)"), Flag.optional),
+    body: bodyFile
+  },
+  ({ body, header, now, secret, tolerance }) =>
+    action(({ out }) =>
+      Effect.gen(function* () {
+        const key = yield* secretFrom(secret)
+        const { WebhookVerifier } = yield* loadWebhooks
+        const verifier = yield* Effect.fromResult(WebhookVerifier.makeResult({ secrets: [key], toleranceSeconds: tolerance }))
+        const bytes = yield* readBody(body)
+        const headers: Record<string, string> = {}
+        for (const [k, v] of Object.entries(Option.getOrElse(header, () => ({})))) headers[k.toLowerCase()] = v
+        const at = Option.match(now, { onNone: () => Date.now(), onSome: (s) => s * 1000 })
+        const result = verifier.verify(bytes, headers, { now: at })
+        if (Result.isSuccess(result)) {
+          return yield* out.result(
+            { valid: true, ...result.success },
+            () => `valid: ${result.success.id} signed at ${Output.time(result.success.timestamp * 1000)}`
+          )
+        }
+        const error = result.failure
+        yield* out.result({ valid: false, reason: error._tag, message: error.message }, () => `invalid: ${error.message} (${error._tag})`)
+        return yield* Effect.fail(CliFailure.negativeAnswer(error._tag, error.message))
+      })
+    )
 ).pipe(Command.withDescription("Verify a body file against received webhook headers (no store)"))
 
 /**

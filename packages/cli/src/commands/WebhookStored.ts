@@ -29,34 +29,47 @@ const secretNotice = (mode: string, secret: Redacted.Redacted<string>) =>
     "Store it now in your receiver (e.g. PAYMUX_WEBHOOK_SECRET): it is shown only this once."
   ].join("\n")
 
-const set = Command.make("set", {
-  merchant: merchantFlag,
-  mode: Flags.mode,
-  url: Flag.String("url").pipe(Flag.withDescription("Notification URL (live URLs must be https)"), Flag.optional),
-  clear: Flag.Boolean("clear").pipe(Flag.withDescription("Remove the URL of the mode"), Flag.withDefault(false)),
-  contentType: Flag.Literals("content-type", ["json", "form"] as const).pipe(Flag.withDescription("Body encoding"), Flag.optional)
-}, ({ clear, contentType, merchant, mode, url }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      if (clear && Option.isSome(url)) return yield* Effect.fail(CliFailure.badInput("--url and --clear exclude each other", "pass one of them"))
-      const result = yield* withStore(ctx, Webhooks.set({
-        merchant,
-        mode,
-        url: clear ? null : Option.getOrUndefined(url),
-        contentType: Option.getOrUndefined(contentType)
-      }))
-      const secret = result.newSecret
-      yield* ctx.out.result({ ...result.settings, ...(secret === undefined ? {} : { newSecret: Redacted.value(secret) }) }, () =>
-        [
-          `${result.settings.merchant} ${mode} webhook URL: ${result.settings.urls[mode] ?? "(none)"} (${result.settings.contentType})`,
-          ...(secret === undefined ? [] : [secretNotice(mode, secret)])
-        ].join("\n"))
-    }))).pipe(Command.withDescription("Set (or --clear) the webhook URL of a mode"))
+const set = Command.make(
+  "set",
+  {
+    merchant: merchantFlag,
+    mode: Flags.mode,
+    url: Flag.String("url").pipe(Flag.withDescription("Notification URL (live URLs must be https)"), Flag.optional),
+    clear: Flag.Boolean("clear").pipe(Flag.withDescription("Remove the URL of the mode"), Flag.withDefault(false)),
+    contentType: Flag.Literals("content-type", ["json", "form"] as const).pipe(Flag.withDescription("Body encoding"), Flag.optional)
+  },
+  ({ clear, contentType, merchant, mode, url }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        if (clear && Option.isSome(url))
+          return yield* Effect.fail(CliFailure.badInput("--url and --clear exclude each other", "pass one of them"))
+        const result = yield* withStore(
+          ctx,
+          Webhooks.set({
+            merchant,
+            mode,
+            url: clear ? null : Option.getOrUndefined(url),
+            contentType: Option.getOrUndefined(contentType)
+          })
+        )
+        const secret = result.newSecret
+        yield* ctx.out.result({ ...result.settings, ...(secret === undefined ? {} : { newSecret: Redacted.value(secret) }) }, () =>
+          [
+            `${result.settings.merchant} ${mode} webhook URL: ${result.settings.urls[mode] ?? "(none)"} (${result.settings.contentType})`,
+            ...(secret === undefined ? [] : [secretNotice(mode, secret)])
+          ].join("\n")
+        )
+      })
+    )
+).pipe(Command.withDescription("Set (or --clear) the webhook URL of a mode"))
 
 const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
-      const { missing, settings } = yield* withStore(ctx, Effect.all({ settings: Webhooks.show(merchant), missing: Webhooks.readiness(merchant) }))
+    Effect.gen(function* () {
+      const { missing, settings } = yield* withStore(
+        ctx,
+        Effect.all({ settings: Webhooks.show(merchant), missing: Webhooks.readiness(merchant) })
+      )
       yield* ctx.out.result({ ...settings, readiness: missing }, () =>
         [
           Output.fields([
@@ -67,77 +80,130 @@ const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
             ["signing secrets", `test ${settings.activeSecrets.test}, live ${settings.activeSecrets.live} active`]
           ]),
           ...missing.map((m) => `warning: ${m.reason}`)
-        ].join("\n"))
-    }))).pipe(Command.withDescription("Show webhook settings (never the secrets) and readiness warnings"))
+        ].join("\n")
+      )
+    })
+  )
+).pipe(Command.withDescription("Show webhook settings (never the secrets) and readiness warnings"))
 
 const test = Command.make("test", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* ctx.out.say(`Sending a signed Webhook.Test to the saved ${mode} URL...`)
       const result = yield* withStore(ctx, Webhooks.test(merchant, mode).pipe(Webhooks.withPrivateTargets("test-mode")))
       yield* ctx.out.result(result, () =>
         result.ok
           ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
-          : `failed: ${result.url} ${result.httpStatus === null ? `did not answer (${result.error ?? "no response"})` : `answered ${result.httpStatus}`}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`)
+          : `failed: ${result.url} ${result.httpStatus === null ? `did not answer (${result.error ?? "no response"})` : `answered ${result.httpStatus}`}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`
+      )
       if (!result.ok) return yield* Effect.fail(CliFailure.negativeAnswer("WebhookTestFailed", `the receiver did not accept the test`))
-    }))).pipe(Command.withDescription("Post a signed test notification to the saved URL and report the answer"))
+    })
+  )
+).pipe(Command.withDescription("Post a signed test notification to the saved URL and report the answer"))
 
-const history = Command.make("history", {
-  merchant: merchantFlag,
-  limit: Flags.boundedInt("limit", "At most this many deliveries", 1000).pipe(Flag.withDefault(20))
-}, ({ limit, merchant }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const all = yield* withStore(ctx, ofMerchant(merchant, Webhooks.history(merchant, { limit })))
-      yield* ctx.out.result(all, () =>
-        Output.table(
-          ["DELIVERY", "MESSAGE", "MODE", "EVENT", "STATUS", "ATTEMPTS", "LAST STATUS", "CREATED"],
-          all.map(({ attempts, delivery: d }) => [d.id, d.messageId, d.mode, d.eventType, d.status, `${d.attempts}/${d.maxAttempts}`, attempts.at(-1)?.httpStatus ?? attempts.at(-1)?.error ?? undefined, Output.time(d.createdAt)])
-        ))
-    }))).pipe(Command.withDescription("Delivery history, newest first"))
+const history = Command.make(
+  "history",
+  {
+    merchant: merchantFlag,
+    limit: Flags.boundedInt("limit", "At most this many deliveries", 1000).pipe(Flag.withDefault(20))
+  },
+  ({ limit, merchant }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const all = yield* withStore(ctx, ofMerchant(merchant, Webhooks.history(merchant, { limit })))
+        yield* ctx.out.result(all, () =>
+          Output.table(
+            ["DELIVERY", "MESSAGE", "MODE", "EVENT", "STATUS", "ATTEMPTS", "LAST STATUS", "CREATED"],
+            all.map(({ attempts, delivery: d }) => [
+              d.id,
+              d.messageId,
+              d.mode,
+              d.eventType,
+              d.status,
+              `${d.attempts}/${d.maxAttempts}`,
+              attempts.at(-1)?.httpStatus ?? attempts.at(-1)?.error ?? undefined,
+              Output.time(d.createdAt)
+            ])
+          )
+        )
+      })
+    )
+).pipe(Command.withDescription("Delivery history, newest first"))
 
-const resend = Command.make("resend", {
-  merchant: merchantFlag,
-  delivery: Argument.String("delivery").pipe(Argument.withDescription("Delivery id (paymux webhook history)"), Argument.filter((id) => uuid.test(id), () => "a delivery id is a UUID; paymux webhook history lists them"))
-}, ({ delivery, merchant }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const again = yield* withStore(ctx, Webhooks.resend(merchant, delivery))
-      yield* ctx.out.result(again, () =>
-        `Queued ${again.id}: the same message ${again.messageId}, to the ${again.mode} URL configured when it is sent.\nIt goes out with the next run of: paymux webhook dispatch`)
-    }))).pipe(Command.withDescription("Queue a delivery again (same webhook-id, so receivers deduplicate)"))
+const resend = Command.make(
+  "resend",
+  {
+    merchant: merchantFlag,
+    delivery: Argument.String("delivery").pipe(
+      Argument.withDescription("Delivery id (paymux webhook history)"),
+      Argument.filter(
+        (id) => uuid.test(id),
+        () => "a delivery id is a UUID; paymux webhook history lists them"
+      )
+    )
+  },
+  ({ delivery, merchant }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const again = yield* withStore(ctx, Webhooks.resend(merchant, delivery))
+        yield* ctx.out.result(
+          again,
+          () =>
+            `Queued ${again.id}: the same message ${again.messageId}, to the ${again.mode} URL configured when it is sent.\nIt goes out with the next run of: paymux webhook dispatch`
+        )
+      })
+    )
+).pipe(Command.withDescription("Queue a delivery again (same webhook-id, so receivers deduplicate)"))
 
-const dispatch = Command.make("dispatch", {
-  once: Flag.Boolean("once").pipe(Flag.withDescription("Deliver what is due now, then exit (for cron); default: run until Ctrl-C"), Flag.withDefault(false)),
-  concurrency: Flags.boundedInt("concurrency", "Deliveries in flight at once", 100).pipe(Flag.withDefault(8)),
-  allowPrivate: Flags.allowPrivateWebhooks
-}, ({ allowPrivate, concurrency, once }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const policy = Webhooks.withPrivateTargets(allowPrivate ? "allow" : "refuse")
-      if (once) {
-        const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency }).pipe(policy))
-        return yield* ctx.out.result({ attempted }, () =>
-          attempted === 0 ? "Nothing was due." : `Attempted ${attempted} deliver${attempted === 1 ? "y" : "ies"}; see paymux webhook history.`)
-      }
-      yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
-      return yield* withStore(ctx, Webhooks.runDispatcher({ concurrency, shutdownGraceMillis: 10_000 }).pipe(policy))
-    }))).pipe(Command.withDescription("Deliver queued webhooks (retries on the 1/4/16/64/256-minute schedule)"))
+const dispatch = Command.make(
+  "dispatch",
+  {
+    once: Flag.Boolean("once").pipe(
+      Flag.withDescription("Deliver what is due now, then exit (for cron); default: run until Ctrl-C"),
+      Flag.withDefault(false)
+    ),
+    concurrency: Flags.boundedInt("concurrency", "Deliveries in flight at once", 100).pipe(Flag.withDefault(8)),
+    allowPrivate: Flags.allowPrivateWebhooks
+  },
+  ({ allowPrivate, concurrency, once }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const policy = Webhooks.withPrivateTargets(allowPrivate ? "allow" : "refuse")
+        if (once) {
+          const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency }).pipe(policy))
+          return yield* ctx.out.result({ attempted }, () =>
+            attempted === 0
+              ? "Nothing was due."
+              : `Attempted ${attempted} deliver${attempted === 1 ? "y" : "ies"}; see paymux webhook history.`
+          )
+        }
+        yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
+        return yield* withStore(ctx, Webhooks.runDispatcher({ concurrency, shutdownGraceMillis: 10_000 }).pipe(policy))
+      })
+    )
+).pipe(Command.withDescription("Deliver queued webhooks (retries on the 1/4/16/64/256-minute schedule)"))
 
 const rotateSecret = Command.make("rotate-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const secret = yield* withStore(ctx, Webhooks.rotateSecret(merchant, mode))
-      yield* ctx.out.result({ mode, newSecret: Redacted.value(secret) }, () =>
-        `${secretNotice(mode, secret)}\nBoth secrets sign until you run: paymux webhook retire-secret --merchant ${merchant} --mode ${mode}`)
-    }))).pipe(Command.withDescription("Add a new signing secret beside the current one (printed once)"))
+      yield* ctx.out.result(
+        { mode, newSecret: Redacted.value(secret) },
+        () =>
+          `${secretNotice(mode, secret)}\nBoth secrets sign until you run: paymux webhook retire-secret --merchant ${merchant} --mode ${mode}`
+      )
+    })
+  )
+).pipe(Command.withDescription("Add a new signing secret beside the current one (printed once)"))
 
 const retireSecret = Command.make("retire-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* withStore(ctx, Webhooks.retireSecret(merchant, mode))
       yield* ctx.out.result({ mode, retired: true }, () => `The older ${mode} signing secret no longer signs.`)
-    }))).pipe(Command.withDescription("End a rotation: the older secret stops signing"))
+    })
+  )
+).pipe(Command.withDescription("End a rotation: the older secret stops signing"))
 
 /**
  * @since 0.1.0

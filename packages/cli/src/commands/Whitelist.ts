@@ -29,7 +29,10 @@ const requireAddress = (ip: string) =>
   Effect.flatMap(loadEngine, ({ Cidr }) =>
     !ip.includes("/") && Cidr.isValid(ip)
       ? Effect.void
-      : Effect.fail(CliFailure.badInput(`${JSON.stringify(ip)} is not an IPv4 or IPv6 address`, "give one address such as 203.0.113.7 or 2001:db8::1")))
+      : Effect.fail(
+          CliFailure.badInput(`${JSON.stringify(ip)} is not an IPv4 or IPv6 address`, "give one address such as 203.0.113.7 or 2001:db8::1")
+        )
+  )
 
 /**
  * The answer to "may this address call?", printed the same way for given and stored rules.
@@ -51,7 +54,7 @@ export interface CheckResult {
  * @category rendering
  */
 export const printCheck = (out: Output.Output, result: CheckResult) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* out.result(result, () => {
       if (!result.enforced) return `allowed: ${result.ip} (the whitelist is empty and not enforced)`
       return result.allowed && result.rule !== undefined
@@ -63,49 +66,67 @@ export const printCheck = (out: Output.Output, result: CheckResult) =>
 
 const checkAgainst = (rules: ReadonlyArray<string>, ip: string): Effect.Effect<CheckResult, unknown> =>
   Effect.flatMap(loadEngine, ({ Whitelist }) =>
-    Effect.map(Whitelist.compile(rules), (wl) => ({ ip, allowed: wl.allows(ip), enforced: true, rule: Option.getOrUndefined(wl.matchingRule(ip)) })))
-
-const normalize = Command.make("normalize", {
-  cidrs: Argument.String("cidr").pipe(Argument.withDescription("CIDR blocks or addresses"), Argument.atLeast(1)),
-  lenient
-}, ({ cidrs, lenient }) =>
-  action(({ out }) =>
-    Effect.gen(function*() {
-      const { Cidr, CidrList, Whitelist } = yield* loadEngine
-      const canonical = yield* Effect.try({
-        try: () => cidrs.map((c) => Cidr.canonical(c, { lenient })),
-        catch: (e) => e
-      })
-      const compiled = yield* Whitelist.compile(cidrs, { lenient })
-      const aggregated = yield* CidrList.aggregate(cidrs, { lenient })
-      const warnings = compiled.warnings.map((w) => w.message)
-      yield* out.result({ input: cidrs, canonical, aggregated, warnings }, () =>
-        [
-          ...aggregated,
-          ...warnings.map((w) => `warning: ${w}`),
-          `(${cidrs.length} rule(s) in, ${aggregated.length} block(s) out)`
-        ].join("\n"))
+    Effect.map(Whitelist.compile(rules), (wl) => ({
+      ip,
+      allowed: wl.allows(ip),
+      enforced: true,
+      rule: Option.getOrUndefined(wl.matchingRule(ip))
     }))
+  )
+
+const normalize = Command.make(
+  "normalize",
+  {
+    cidrs: Argument.String("cidr").pipe(Argument.withDescription("CIDR blocks or addresses"), Argument.atLeast(1)),
+    lenient
+  },
+  ({ cidrs, lenient }) =>
+    action(({ out }) =>
+      Effect.gen(function* () {
+        const { Cidr, CidrList, Whitelist } = yield* loadEngine
+        const canonical = yield* Effect.try({
+          try: () => cidrs.map((c) => Cidr.canonical(c, { lenient })),
+          catch: (e) => e
+        })
+        const compiled = yield* Whitelist.compile(cidrs, { lenient })
+        const aggregated = yield* CidrList.aggregate(cidrs, { lenient })
+        const warnings = compiled.warnings.map((w) => w.message)
+        yield* out.result({ input: cidrs, canonical, aggregated, warnings }, () =>
+          [...aggregated, ...warnings.map((w) => `warning: ${w}`), `(${cidrs.length} rule(s) in, ${aggregated.length} block(s) out)`].join(
+            "\n"
+          )
+        )
+      })
+    )
 ).pipe(Command.withDescription("Canonicalise and aggregate CIDR blocks (no store)"))
 
-const check = Command.make("check", {
-  ip: Argument.String("ip").pipe(Argument.withDescription("The client address to check")),
-  cidr: Flag.String("cidr").pipe(Flag.withDescription("A rule to check against (repeatable; no store is opened)"), Flag.atLeast(0)),
-  merchant: merchantFlag.pipe(Flag.optional)
-}, ({ cidr, ip, merchant }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      yield* requireAddress(ip)
-      if (cidr.length > 0) {
-        return yield* printCheck(ctx.out, yield* checkAgainst(cidr, ip))
-      }
-      if (Option.isNone(merchant)) {
-        return yield* Effect.fail(CliFailure.badInput("whitelist check needs --cidr rules or a --merchant", "paymux whitelist check --cidr 203.0.113.0/24 203.0.113.7"))
-      }
-      const r = yield* withStore(ctx, Whitelists.check(merchant.value, ip))
-      const rule = r.matchedRule === undefined ? undefined : { index: -1, rule: r.matchedRule, cidr: r.matchedRule }
-      return yield* printCheck(ctx.out, { ip: r.ip, allowed: r.allowed, enforced: r.enforced, rule })
-    }))
+const check = Command.make(
+  "check",
+  {
+    ip: Argument.String("ip").pipe(Argument.withDescription("The client address to check")),
+    cidr: Flag.String("cidr").pipe(Flag.withDescription("A rule to check against (repeatable; no store is opened)"), Flag.atLeast(0)),
+    merchant: merchantFlag.pipe(Flag.optional)
+  },
+  ({ cidr, ip, merchant }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        yield* requireAddress(ip)
+        if (cidr.length > 0) {
+          return yield* printCheck(ctx.out, yield* checkAgainst(cidr, ip))
+        }
+        if (Option.isNone(merchant)) {
+          return yield* Effect.fail(
+            CliFailure.badInput(
+              "whitelist check needs --cidr rules or a --merchant",
+              "paymux whitelist check --cidr 203.0.113.0/24 203.0.113.7"
+            )
+          )
+        }
+        const r = yield* withStore(ctx, Whitelists.check(merchant.value, ip))
+        const rule = r.matchedRule === undefined ? undefined : { index: -1, rule: r.matchedRule, cidr: r.matchedRule }
+        return yield* printCheck(ctx.out, { ip: r.ip, allowed: r.allowed, enforced: r.enforced, rule })
+      })
+    )
 ).pipe(Command.withDescription("Check an address against --cidr rules (no store) or a merchant's whitelist"))
 
 const printView = (out: Output.Output, view: WhitelistTypes.WhitelistView, headline: string) =>
@@ -114,46 +135,66 @@ const printView = (out: Output.Output, view: WhitelistTypes.WhitelistView, headl
       headline,
       ...(view.rules.length > 0 ? view.rules.map((r) => `  ${r}`) : ["  (no rules)"]),
       view.enforced
-        ? view.rules.length === 0 ? "Enforced with deny-by-default: every call is refused." : "Enforced: calls from other addresses are refused."
+        ? view.rules.length === 0
+          ? "Enforced with deny-by-default: every call is refused."
+          : "Enforced: calls from other addresses are refused."
         : "Not enforced: the list is empty (turn on --deny-by-default to refuse everyone)."
-    ].join("\n"))
+    ].join("\n")
+  )
 
 const rulesArg = Argument.String("cidr").pipe(Argument.withDescription("CIDR blocks or addresses"), Argument.atLeast(1))
 
-const set = Command.make("set", {
-  merchant: merchantFlag,
-  cidrs: Argument.String("cidr").pipe(Argument.withDescription("CIDR blocks or addresses (none clears the list)"), Argument.atLeast(0)),
-  denyByDefault: Flag.Literals("deny-by-default", ["on", "off"] as const).pipe(Flag.withDescription("Refuse everyone while the list is empty"), Flag.optional)
-}, ({ cidrs, denyByDefault, merchant }) =>
-  action((ctx) =>
-    Effect.gen(function*() {
-      const view = yield* withStore(ctx, Effect.gen(function*() {
-        const replaced = yield* Whitelists.set(merchant, cidrs)
-        return Option.isSome(denyByDefault) ? yield* Whitelists.setDenyByDefault(merchant, denyByDefault.value === "on") : replaced
-      }))
-      yield* printView(ctx.out, view, `Whitelist of ${view.merchant} replaced (${view.rules.length} block(s), stored normalised):`)
-    }))).pipe(Command.withDescription("Replace a merchant's whitelist"))
+const set = Command.make(
+  "set",
+  {
+    merchant: merchantFlag,
+    cidrs: Argument.String("cidr").pipe(Argument.withDescription("CIDR blocks or addresses (none clears the list)"), Argument.atLeast(0)),
+    denyByDefault: Flag.Literals("deny-by-default", ["on", "off"] as const).pipe(
+      Flag.withDescription("Refuse everyone while the list is empty"),
+      Flag.optional
+    )
+  },
+  ({ cidrs, denyByDefault, merchant }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const view = yield* withStore(
+          ctx,
+          Effect.gen(function* () {
+            const replaced = yield* Whitelists.set(merchant, cidrs)
+            return Option.isSome(denyByDefault) ? yield* Whitelists.setDenyByDefault(merchant, denyByDefault.value === "on") : replaced
+          })
+        )
+        yield* printView(ctx.out, view, `Whitelist of ${view.merchant} replaced (${view.rules.length} block(s), stored normalised):`)
+      })
+    )
+).pipe(Command.withDescription("Replace a merchant's whitelist"))
 
 const add = Command.make("add", { merchant: merchantFlag, cidrs: rulesArg }, ({ cidrs, merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const view = yield* withStore(ctx, Whitelists.add(merchant, cidrs))
       yield* printView(ctx.out, view, `Added to the whitelist of ${view.merchant}:`)
-    }))).pipe(Command.withDescription("Add blocks to a merchant's whitelist"))
+    })
+  )
+).pipe(Command.withDescription("Add blocks to a merchant's whitelist"))
 
 const remove = Command.make("remove", { merchant: merchantFlag, cidrs: rulesArg }, ({ cidrs, merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const view = yield* withStore(ctx, Whitelists.remove(merchant, cidrs))
       yield* printView(ctx.out, view, `Removed from the whitelist of ${view.merchant}:`)
-    }))).pipe(Command.withDescription("Remove address space from a merchant's whitelist"))
+    })
+  )
+).pipe(Command.withDescription("Remove address space from a merchant's whitelist"))
 
 const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const view = yield* withStore(ctx, Whitelists.show(merchant))
       yield* printView(ctx.out, view, `Whitelist of ${view.merchant}:`)
-    }))).pipe(Command.withDescription("Show a merchant's whitelist"))
+    })
+  )
+).pipe(Command.withDescription("Show a merchant's whitelist"))
 
 /**
  * @since 0.1.0

@@ -52,37 +52,39 @@ const typeOf = (body: Buffer): string | undefined => {
  */
 export const start = (secret: Redacted.Redacted<string>): Effect.Effect<DemoReceiver, never, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.promise(() =>
-      new Promise<{ server: Server; receiver: DemoReceiver }>((resolve) => {
-        const verifier = WebhookVerifier.make({ secrets: [secret] })
-        const received: Array<Received> = []
-        const server = createServer((req, res) => {
-          const chunks: Array<Buffer> = []
-          req.on("data", (c: Buffer) => chunks.push(c))
-          req.on("end", () => {
-            const body = Buffer.concat(chunks)
-            const result = verifier.verify(body, req.headers, { now: Date.now() })
-            const id = typeof req.headers["webhook-id"] === "string" ? req.headers["webhook-id"] : undefined
-            if (Result.isSuccess(result)) {
-              received.push({ id, type: typeOf(body), verified: true })
-              res.writeHead(204).end()
-            } else {
-              received.push({ id, type: typeOf(body), verified: false, reason: result.failure.message })
-              res.writeHead(401, { "content-type": "text/plain" }).end(result.failure._tag)
-            }
+    Effect.promise(
+      () =>
+        new Promise<{ server: Server; receiver: DemoReceiver }>((resolve) => {
+          const verifier = WebhookVerifier.make({ secrets: [secret] })
+          const received: Array<Received> = []
+          const server = createServer((req, res) => {
+            const chunks: Array<Buffer> = []
+            req.on("data", (c: Buffer) => chunks.push(c))
+            req.on("end", () => {
+              const body = Buffer.concat(chunks)
+              const result = verifier.verify(body, req.headers, { now: Date.now() })
+              const id = typeof req.headers["webhook-id"] === "string" ? req.headers["webhook-id"] : undefined
+              if (Result.isSuccess(result)) {
+                received.push({ id, type: typeOf(body), verified: true })
+                res.writeHead(204).end()
+              } else {
+                received.push({ id, type: typeOf(body), verified: false, reason: result.failure.message })
+                res.writeHead(401, { "content-type": "text/plain" }).end(result.failure._tag)
+              }
+            })
+          })
+          server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as AddressInfo
+            resolve({ server, receiver: { url: `http://127.0.0.1:${port}/webhooks/paymux`, received } })
           })
         })
-        server.listen(0, "127.0.0.1", () => {
-          const { port } = server.address() as AddressInfo
-          resolve({ server, receiver: { url: `http://127.0.0.1:${port}/webhooks/paymux`, received } })
-        })
-      })
     ),
     ({ server }) =>
-      Effect.promise(() =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections()
-          server.close(() => resolve())
-        })
+      Effect.promise(
+        () =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections()
+            server.close(() => resolve())
+          })
       )
   ).pipe(Effect.map(({ receiver }) => receiver))

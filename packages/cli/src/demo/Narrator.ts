@@ -42,7 +42,9 @@ export const make = (out: Output.Output, totalSteps: number): Narrator => {
     progress: (label, done, total) =>
       Effect.sync(() => {
         if (!tty) return
-        process.stdout.write(`\r      ${label} ${"#".repeat(done)}${".".repeat(total - done)} ${done}/${total}${done === total ? "\r\x1b[K" : ""}`)
+        process.stdout.write(
+          `\r      ${label} ${"#".repeat(done)}${".".repeat(total - done)} ${done}/${total}${done === total ? "\r\x1b[K" : ""}`
+        )
       }),
     facts: () => steps
   }

@@ -39,7 +39,10 @@ export const checkDashValues = (argv: ReadonlyArray<string>): CliFailure.CliFail
   const bad = (end === -1 ? argv : argv.slice(0, end)).find((a) => /^-\d/.test(a) && !/^-(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(a))
   return bad === undefined
     ? undefined
-    : CliFailure.badInput(`${JSON.stringify(bad)} is not a flag, and negative durations are not accepted`, "write values that start with a dash as --flag=VALUE; durations and limits are positive")
+    : CliFailure.badInput(
+        `${JSON.stringify(bad)} is not a flag, and negative durations are not accepted`,
+        "write values that start with a dash as --flag=VALUE; durations and limits are positive"
+      )
 }
 
 /** effect/cli's presenter with parse errors printed the paymux way. */
@@ -52,7 +55,10 @@ export const presenter = (json: boolean) =>
   })
 
 /** Runs `program` unless the line has a dash value `effect/cli` would misread (then exit 2). */
-export const guard = <A, E, R>(argv: ReadonlyArray<string>, program: Effect.Effect<A, E, R>): Effect.Effect<A, E | CliFailure.CliFailure, R> => {
+export const guard = <A, E, R>(
+  argv: ReadonlyArray<string>,
+  program: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | CliFailure.CliFailure, R> => {
   const refused = checkDashValues(argv)
   return refused === undefined ? program : Effect.andThen(Output.make(jsonRequested(argv)).failure(refused), Effect.fail(refused))
 }

@@ -10,11 +10,20 @@ import * as Effect from "effect/Effect"
 
 const load = Effect.promise(() => import("@paymux/admin"))
 
-const onFirstCall = <K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Merchants" | "Resolve" | "Webhooks" | "Whitelists">(name: K): typeof Admin[K] =>
-  new Proxy({}, {
-    get: (_, fn: string) => (...args: Array<unknown>) =>
-      Effect.flatMap(load, (admin) => (admin[name] as unknown as Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>>)[fn]!(...args))
-  }) as typeof Admin[K]
+const onFirstCall = <K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Merchants" | "Resolve" | "Webhooks" | "Whitelists">(
+  name: K
+): (typeof Admin)[K] =>
+  new Proxy(
+    {},
+    {
+      get:
+        (_, fn: string) =>
+        (...args: Array<unknown>) =>
+          Effect.flatMap(load, (admin) =>
+            (admin[name] as unknown as Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>>)[fn]!(...args)
+          )
+    }
+  ) as (typeof Admin)[K]
 
 /** @internal */
 export const ApiKeys = onFirstCall("ApiKeys")

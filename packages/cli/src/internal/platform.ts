@@ -16,29 +16,34 @@ import * as Terminal from "effect/Terminal"
 import * as CliError from "effect/cli/CliError"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 
-const write = (stream: NodeJS.WriteStream) =>
-  Sink.forEach((chunk: string | Uint8Array) => Effect.sync(() => void stream.write(chunk)))
+const write = (stream: NodeJS.WriteStream) => Sink.forEach((chunk: string | Uint8Array) => Effect.sync(() => void stream.write(chunk)))
 
 /** Stdio, Terminal, Path, FileSystem and ChildProcessSpawner for a Node process. */
 export const layer = (argv: ReadonlyArray<string>) =>
   Layer.mergeAll(
-    Layer.succeed(Stdio.Stdio, Stdio.make({
-      args: Effect.succeed(argv),
-      stdout: () => write(process.stdout),
-      stderr: () => write(process.stderr),
-      stdin: Stream.empty,
-      stdinIsTerminal: Effect.sync(() => process.stdin.isTTY === true),
-      stdoutIsTerminal: Effect.sync(() => process.stdout.isTTY === true),
-      stderrIsTerminal: Effect.sync(() => process.stderr.isTTY === true)
-    })),
-    Layer.succeed(Terminal.Terminal, Terminal.make({
-      columns: Effect.sync(() => process.stdout.columns ?? 100),
-      rows: Effect.sync(() => process.stdout.rows ?? 40),
-      size: Effect.die("paymux does not read terminal size changes"),
-      readInput: Effect.die("paymux does not read interactive input"),
-      readLine: Effect.die("paymux does not read interactive input"),
-      display: (text) => Effect.sync(() => void process.stdout.write(text))
-    })),
+    Layer.succeed(
+      Stdio.Stdio,
+      Stdio.make({
+        args: Effect.succeed(argv),
+        stdout: () => write(process.stdout),
+        stderr: () => write(process.stderr),
+        stdin: Stream.empty,
+        stdinIsTerminal: Effect.sync(() => process.stdin.isTTY === true),
+        stdoutIsTerminal: Effect.sync(() => process.stdout.isTTY === true),
+        stderrIsTerminal: Effect.sync(() => process.stderr.isTTY === true)
+      })
+    ),
+    Layer.succeed(
+      Terminal.Terminal,
+      Terminal.make({
+        columns: Effect.sync(() => process.stdout.columns ?? 100),
+        rows: Effect.sync(() => process.stdout.rows ?? 40),
+        size: Effect.die("paymux does not read terminal size changes"),
+        readInput: Effect.die("paymux does not read interactive input"),
+        readLine: Effect.die("paymux does not read interactive input"),
+        display: (text) => Effect.sync(() => void process.stdout.write(text))
+      })
+    ),
     Path.layer,
     FileSystem.layerNoop({}),
     Layer.succeed(

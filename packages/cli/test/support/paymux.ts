@@ -37,7 +37,11 @@ export const paymux = (args: ReadonlyArray<string>, options: RunOptions = {}): P
   new Promise((resolve, reject) => {
     const env = { ...baseEnv(), ...options.env }
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
-    const child = spawn(process.execPath, [bin, ...args], { env: env as NodeJS.ProcessEnv, cwd: options.cwd ?? tempDir(), stdio: ["pipe", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: env as NodeJS.ProcessEnv,
+      cwd: options.cwd ?? tempDir(),
+      stdio: ["pipe", "pipe", "pipe"]
+    })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")))

@@ -43,12 +43,16 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
       expect(created).toMatchObject({ code: M, name: "E2E Shop", policy: "fallback" })
       expectExit(await run(["merchant", "create", "--name", "Again", "--code", M]), 2)
       expectExit(await run(["merchant", "create", "--name", "Bad", "--code", "imp123"]), 2)
-      expect(expectExit(await run(["merchant", "list", "--json"]), 0).json()).toEqual(expect.arrayContaining([expect.objectContaining({ code: M })]))
+      expect(expectExit(await run(["merchant", "list", "--json"]), 0).json()).toEqual(
+        expect.arrayContaining([expect.objectContaining({ code: M })])
+      )
       expectExit(await run(["merchant", "show", M]), 0)
       expectExit(await run(["merchant", "show", "imp99999999"]), 1)
       expectExit(await run(["submerchant", "create", "--merchant", M, "--tier", "T01", "--name", "Branch"]), 0)
       expectExit(await run(["submerchant", "create", "--merchant", M, "--tier", "toolong"]), 2)
-      expect(expectExit(await run(["submerchant", "list", "--merchant", M, "--json"]), 0).json()).toEqual([expect.objectContaining({ tier: "T01" })])
+      expect(expectExit(await run(["submerchant", "list", "--merchant", M, "--json"]), 0).json()).toEqual([
+        expect.objectContaining({ tier: "T01" })
+      ])
     })
 
     it("adds test and live channels and masks their secrets", async () => {
@@ -59,19 +63,79 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
       }
       const shared = await add("kcpTest", ["--mode", "test", "--pg", "kcp", "--type", "window.general", "--methods", "card,vbank"])
       expect(shared).toMatchObject({ mid: "AO09C", credentialSource: "shared-test" })
-      const live = await add("kcpLive", ["--mode", "live", "--pg", "kcp", "--mid", "A52Q7", "--type", "window.general", "--methods", "card", "--cred", `site_key=${secrets.kcpSiteKey}`])
+      const live = await add("kcpLive", [
+        "--mode",
+        "live",
+        "--pg",
+        "kcp",
+        "--mid",
+        "A52Q7",
+        "--type",
+        "window.general",
+        "--methods",
+        "card",
+        "--cred",
+        `site_key=${secrets.kcpSiteKey}`
+      ])
       expect(live.credentials).toEqual({ site_key: "••••••" })
-      await add("toss", ["--mode", "live", "--pg", "tosspayments", "--mid", "tosslive", "--type", "window.general", "--methods", "card", "--cred", "client_key=live_ck_e2e", "--cred", `secret_key=${secrets.tossSecret}`])
-      await add("niceA", ["--mode", "test", "--pg", "nice_v2", "--mid", "iamport00m", "--type", "window.general", "--methods", "card", "--cred", `merchant_key=${secrets.niceKey}`, "--cred", `cancel_password=${secrets.nicePassword}`])
+      await add("toss", [
+        "--mode",
+        "live",
+        "--pg",
+        "tosspayments",
+        "--mid",
+        "tosslive",
+        "--type",
+        "window.general",
+        "--methods",
+        "card",
+        "--cred",
+        "client_key=live_ck_e2e",
+        "--cred",
+        `secret_key=${secrets.tossSecret}`
+      ])
+      await add("niceA", [
+        "--mode",
+        "test",
+        "--pg",
+        "nice_v2",
+        "--mid",
+        "iamport00m",
+        "--type",
+        "window.general",
+        "--methods",
+        "card",
+        "--cred",
+        `merchant_key=${secrets.niceKey}`,
+        "--cred",
+        `cancel_password=${secrets.nicePassword}`
+      ])
 
       const naver = ["--mode", "test", "--pg", "naverpay", "--type", "window.simple", "--methods", "naverpay"]
       const refused = expectExit(await run(["channel", "add", "--merchant", M, ...naver, "--json"]), 2).json()
       expect(refused.error.details).toMatchObject({ rule: "test-mid-required" })
-      await add("naver", [...naver, "--mid", "np_test_1", "--cred", "client_id=np-client", "--cred", `client_secret=${secrets.naverSecret}`])
+      await add("naver", [
+        ...naver,
+        "--mid",
+        "np_test_1",
+        "--cred",
+        "client_id=np-client",
+        "--cred",
+        `client_secret=${secrets.naverSecret}`
+      ])
 
-      expectExit(await run(["channel", "add", "--merchant", M, "--mode", "live", "--pg", "kcp", "--type", "window.general", "--methods", "card"]), 2)
-      expectExit(await run(["channel", "add", "--merchant", M, "--mode", "test", "--pg", "kcp", "--type", "window.general", "--methods", "bitcoin"]), 2)
-      expectExit(await run(["channel", "add", "--merchant", M, "--mode", "test", "--pg", "kcp", "--type", "window.teleport", "--methods", "card"]), 2)
+      expectExit(
+        await run(["channel", "add", "--merchant", M, "--mode", "live", "--pg", "kcp", "--type", "window.general", "--methods", "card"]),
+        2
+      )
+      expectExit(
+        await run(["channel", "add", "--merchant", M, "--mode", "test", "--pg", "kcp", "--type", "window.general", "--methods", "bitcoin"]),
+        2
+      )
+      expectExit(
+        await run(["channel", "add", "--merchant", M, "--mode", "test", "--pg", "kcp", "--type", "window.teleport", "--methods", "card"]),
+        2
+      )
 
       const list = expectExit(await run(["channel", "list", "--merchant", M, "--json"]), 0).json<Array<{ key: string; sequence: number }>>()
       expect(list.map((c) => c.key)).toEqual([keys.kcpTest, keys.kcpLive, keys.toss, keys.niceA, keys.naver])
@@ -85,30 +149,53 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
     it("edits, disables, assigns and makes a channel the default", async () => {
       const edited = expectExit(await run(["channel", "edit", "--merchant", M, keys.kcpTest!, "--name", "KCP sandbox", "--json"]), 0).json()
       expect(edited).toMatchObject({ name: "KCP sandbox", version: 1 })
-      const stale = expectExit(await run(["channel", "edit", "--merchant", M, keys.kcpTest!, "--name", "stale", "--if-version", "0", "--json"]), 2).json()
+      const stale = expectExit(
+        await run(["channel", "edit", "--merchant", M, keys.kcpTest!, "--name", "stale", "--if-version", "0", "--json"]),
+        2
+      ).json()
       expect(stale.error.tag).toBe("Conflict")
-      const toss = expectExit(await run(["channel", "edit", "--merchant", M, keys.toss!, "--cred", `secret_key=${secrets.tossSecret}2`, "--json"]), 0).json()
+      const toss = expectExit(
+        await run(["channel", "edit", "--merchant", M, keys.toss!, "--cred", `secret_key=${secrets.tossSecret}2`, "--json"]),
+        0
+      ).json()
       expect(toss.credentials).toEqual({ client_key: "live_ck_e2e", secret_key: "••••••" })
       expectExit(await run(["channel", "edit", "--merchant", M, keys.toss!, "--unset-cred", "secret_key"]), 2)
       expectExit(await run(["channel", "disable", "--merchant", M, keys.niceA!]), 0)
       expectExit(await run(["channel", "default", "--merchant", M, keys.niceA!]), 2)
       expectExit(await run(["channel", "enable", "--merchant", M, keys.niceA!]), 0)
-      expect(expectExit(await run(["channel", "default", "--merchant", M, keys.kcpTest!, "--json"]), 0).json().defaultChannels).toEqual({ test: keys.kcpTest })
-      expect(expectExit(await run(["channel", "assign", "--merchant", M, "--tier", "T01", keys.kcpTest!, "--json"]), 0).json().channels).toEqual([keys.kcpTest])
+      expect(expectExit(await run(["channel", "default", "--merchant", M, keys.kcpTest!, "--json"]), 0).json().defaultChannels).toEqual({
+        test: keys.kcpTest
+      })
+      expect(
+        expectExit(await run(["channel", "assign", "--merchant", M, "--tier", "T01", keys.kcpTest!, "--json"]), 0).json().channels
+      ).toEqual([keys.kcpTest])
       expectExit(await run(["channel", "assign", "--merchant", M, "--tier", "T01", keys.naver!]), 0)
-      expect(expectExit(await run(["channel", "unassign", "--merchant", M, "--tier", "T01", keys.naver!, "--json"]), 0).json().channels).toEqual([keys.kcpTest])
+      expect(
+        expectExit(await run(["channel", "unassign", "--merchant", M, "--tier", "T01", keys.naver!, "--json"]), 0).json().channels
+      ).toEqual([keys.kcpTest])
     })
 
     it("resolves request_pay calls and explains misses", async () => {
-      const resolve = (args: ReadonlyArray<string>, code: number) => run(["resolve", "--merchant", M, "--json", ...args]).then((r) => expectExit(r, code).json())
+      const resolve = (args: ReadonlyArray<string>, code: number) =>
+        run(["resolve", "--merchant", M, "--json", ...args]).then((r) => expectExit(r, code).json())
       expect(await resolve(["--mode", "test", "--pay-method", "card"], 0)).toMatchObject({ via: "default", channel: { key: keys.kcpTest } })
-      expect(await resolve(["--mode", "test", "--pg", "nice_v2", "--pay-method", "card"], 0)).toMatchObject({ via: "pg", channel: { key: keys.niceA } })
-      expect(await resolve(["--mode", "test", "--pg", "nice_v2.iamport00m", "--pay-method", "card"], 0)).toMatchObject({ channel: { key: keys.niceA } })
-      expect(await resolve(["--mode", "test", "--pg", "kcpp", "--pay-method", "card"], 0)).toMatchObject({ channel: { key: keys.kcpTest }, fellBack: { pg: "kcpp" } })
+      expect(await resolve(["--mode", "test", "--pg", "nice_v2", "--pay-method", "card"], 0)).toMatchObject({
+        via: "pg",
+        channel: { key: keys.niceA }
+      })
+      expect(await resolve(["--mode", "test", "--pg", "nice_v2.iamport00m", "--pay-method", "card"], 0)).toMatchObject({
+        channel: { key: keys.niceA }
+      })
+      expect(await resolve(["--mode", "test", "--pg", "kcpp", "--pay-method", "card"], 0)).toMatchObject({
+        channel: { key: keys.kcpTest },
+        fellBack: { pg: "kcpp" }
+      })
       // An unknown MID names no channel: the default serves it. A configured PG of the other mode is a miss (issue 16).
       const unmatched = await resolve(["--mode", "test", "--pg", "nice_v2.NOPE", "--pay-method", "card"], 0)
       expect(unmatched.fellBack.rejected.length).toBeGreaterThan(0)
-      expect(await resolve(["--mode", "test", "--pg", "tosspayments", "--pay-method", "card"], 1)).toMatchObject({ reason: "ChannelNotFound" })
+      expect(await resolve(["--mode", "test", "--pg", "tosspayments", "--pay-method", "card"], 1)).toMatchObject({
+        reason: "ChannelNotFound"
+      })
       expectExit(await run(["merchant", "policy", "--merchant", M, "strict"]), 0)
       const miss = await resolve(["--mode", "test", "--pg", "tosspayments", "--pay-method", "card"], 1)
       expect(miss).toMatchObject({ resolved: false, reason: "ChannelNotFound" })
@@ -122,7 +209,24 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
     })
 
     it("channel groups", async () => {
-      const group = expectExit(await run(["group", "create", "--merchant", M, "--name", "split", "--mode", "test", "--member", `${keys.kcpTest}=60`, "--member", `${keys.niceA}=40`, "--json"]), 0).json()
+      const group = expectExit(
+        await run([
+          "group",
+          "create",
+          "--merchant",
+          M,
+          "--name",
+          "split",
+          "--mode",
+          "test",
+          "--member",
+          `${keys.kcpTest}=60`,
+          "--member",
+          `${keys.niceA}=40`,
+          "--json"
+        ]),
+        0
+      ).json()
       expect(group.members).toHaveLength(2)
       expectExit(await run(["group", "create", "--merchant", M, "--name", "bad", "--mode", "test", "--member", `${keys.kcpTest}=60`]), 2)
       expect(expectExit(await run(["group", "list", "--merchant", M, "--json"]), 0).json()).toHaveLength(1)
@@ -133,7 +237,9 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
       expect(set.rules).toEqual(["203.0.113.0/24"])
       expectExit(await run(["whitelist", "add", "--merchant", M, "2001:db8::/32"]), 0)
       expectExit(await run(["whitelist", "add", "--merchant", M, "1.1.1.1/24"]), 2)
-      expect(expectExit(await run(["whitelist", "check", "--merchant", M, "::ffff:203.0.113.7", "--json"]), 0).json()).toMatchObject({ allowed: true })
+      expect(expectExit(await run(["whitelist", "check", "--merchant", M, "::ffff:203.0.113.7", "--json"]), 0).json()).toMatchObject({
+        allowed: true
+      })
       expectExit(await run(["whitelist", "check", "--merchant", M, "198.51.100.1"]), 1)
       expectExit(await run(["whitelist", "remove", "--merchant", M, "203.0.113.0/24"]), 0)
       expect(expectExit(await run(["whitelist", "show", "--merchant", M, "--json"]), 0).json().rules).toEqual(["2001:db8::/32"])

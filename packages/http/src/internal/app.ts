@@ -16,12 +16,15 @@ import { run } from "./run.ts"
 
 const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
   h
-    .handle("list", () => Effect.flatMap(Effect.service(Principal), (p) => run(p.merchant, () => Effect.map(Merchants.get(p.merchant), (m) => [m]))))
+    .handle("list", () =>
+      Effect.flatMap(Effect.service(Principal), (p) => run(p.merchant, () => Effect.map(Merchants.get(p.merchant), (m) => [m])))
+    )
     .handle("get", ({ params }) => run(params.merchant, () => Merchants.get(params.merchant)))
     .handle("update", ({ params, payload }) => run(params.merchant, () => Merchants.setPolicy(params.merchant, payload.policy)))
     .handle("listSubMerchants", ({ params }) => run(params.merchant, () => Merchants.listSubMerchants(params.merchant)))
     .handle("createSubMerchant", ({ params, payload }) =>
-      run(params.merchant, () => Merchants.createSubMerchant({ merchant: params.merchant, tier: payload.tier, name: payload.name })))
+      run(params.merchant, () => Merchants.createSubMerchant({ merchant: params.merchant, tier: payload.tier, name: payload.name }))
+    )
     .handle("assign", ({ params }) => run(params.merchant, () => Channels.assign(params.merchant, params.tier, params.channelKey)))
     .handle("unassign", ({ params }) => run(params.merchant, () => Channels.unassign(params.merchant, params.tier, params.channelKey)))
     .handle("audit", ({ params, query }) =>
@@ -29,31 +32,44 @@ const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
         Audit.list(params.merchant, {
           ...(query.limit === undefined ? {} : { limit: query.limit }),
           ...(query.action === undefined ? {} : { action: query.action })
-        })))
+        })
+      )
+    )
 )
-
 
 const channels = HttpApiBuilder.group(Api, "channels", (h) =>
   h
     .handle("add", ({ params, payload }) =>
-      run(params.merchant, () => Effect.flatMap(Channels.add({ ...payload, merchant: params.merchant }), Channels.view)))
+      run(params.merchant, () => Effect.flatMap(Channels.add({ ...payload, merchant: params.merchant }), Channels.view))
+    )
     .handle("list", ({ params, query }) =>
       run(params.merchant, (principal) =>
         Effect.flatMap(
           principal.tier === undefined ? Channels.list(params.merchant, query) : Channels.listForTier(params.merchant, principal.tier),
-          (list) => Effect.forEach(list.filter((c) => query.mode === undefined || c.mode === query.mode), Channels.view)
-        )))
-    .handle("get", ({ params }) => run(params.merchant, () => Effect.flatMap(Channels.get(params.merchant, params.channelKey), Channels.view)))
+          (list) =>
+            Effect.forEach(
+              list.filter((c) => query.mode === undefined || c.mode === query.mode),
+              Channels.view
+            )
+        )
+      )
+    )
+    .handle("get", ({ params }) =>
+      run(params.merchant, () => Effect.flatMap(Channels.get(params.merchant, params.channelKey), Channels.view))
+    )
     .handle("edit", ({ params, payload }) =>
       run(params.merchant, () => {
         const { version, ...patch } = payload
         return Effect.flatMap(Channels.edit(params.merchant, params.channelKey, patch, { version }), Channels.view)
-      }))
+      })
+    )
     .handle("remove", ({ params }) => run(params.merchant, () => Channels.remove(params.merchant, params.channelKey)))
     .handle("enable", ({ params }) =>
-      run(params.merchant, () => Effect.flatMap(Channels.setEnabled(params.merchant, params.channelKey, true), Channels.view)))
+      run(params.merchant, () => Effect.flatMap(Channels.setEnabled(params.merchant, params.channelKey, true), Channels.view))
+    )
     .handle("disable", ({ params }) =>
-      run(params.merchant, () => Effect.flatMap(Channels.setEnabled(params.merchant, params.channelKey, false), Channels.view)))
+      run(params.merchant, () => Effect.flatMap(Channels.setEnabled(params.merchant, params.channelKey, false), Channels.view))
+    )
     .handle("setDefault", ({ params }) => run(params.merchant, () => Channels.setDefault(params.merchant, params.channelKey)))
 )
 
@@ -65,13 +81,18 @@ const groups_ = HttpApiBuilder.group(Api, "channelGroups", (h) =>
 
 const resolve = HttpApiBuilder.group(Api, "resolve", (h) =>
   h.handle("resolve", ({ params, payload }) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const principal = yield* Principal
       if (principal.tier !== undefined && payload.tier !== undefined && payload.tier !== principal.tier) {
-        return yield* new BadRequest({ code: "tier-mismatch", detail: `the Tier header (${principal.tier}) and the body's tier (${payload.tier}) differ`, field: "tier" })
+        return yield* new BadRequest({
+          code: "tier-mismatch",
+          detail: `the Tier header (${principal.tier}) and the body's tier (${payload.tier}) differ`,
+          field: "tier"
+        })
       }
       return yield* resolveFor(params.merchant, { ...payload, tier: principal.tier ?? payload.tier })
-    }))
+    })
+  )
 )
 
 /** The resolve use case with its answer shaped for the wire (shared with the benchmark). */
@@ -80,18 +101,19 @@ const resolveFor = (
   request: Omit<Parameters<typeof Resolve.resolve>[0], "merchant">
 ): Effect.Effect<typeof Models.ResolutionView.Type, UseCaseProblem, AdminServices.AdminServices | Principal> =>
   run(merchant, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const resolution = yield* Resolve.resolve({ ...request, merchant })
       const channel = yield* Channels.view(resolution.channel)
       const f = resolution.fellBack
       return f === undefined
         ? { channel, via: resolution.via }
         : { channel, via: resolution.via, fellBack: { reason: f.reason, pg: f.pg, detail: f.detail, rejected: f.rejected } }
-    }))
+    })
+  )
 
 const auth = HttpApiBuilder.group(Api, "auth", (h) =>
   h.handle("token", ({ payload }) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const guard = yield* Guard
       const connection = yield* currentConnection
       const request = yield* HttpServerRequest.HttpServerRequest
@@ -99,7 +121,8 @@ const auth = HttpApiBuilder.group(Api, "auth", (h) =>
       const now = yield* Clock.currentTimeMillis
       const token = guard.tokens.issue({ keyId: identity.keyId, merchant: identity.merchant, secretHash: identity.generation }, now)
       return { accessToken: token.token, tokenType: "Bearer" as const, expiresAt: token.expiresAt, now }
-    }))
+    })
+  )
 )
 
 const reveal = (secret: Redacted.Redacted<string>): string => Redacted.value(secret)
@@ -110,7 +133,10 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
     .handle("set", ({ params, payload }) =>
       run(params.merchant, () =>
         Effect.map(Webhooks.set({ merchant: params.merchant, mode: params.mode, ...payload }), (r) =>
-          r.newSecret === undefined ? { settings: r.settings } : { settings: r.settings, newSecret: reveal(r.newSecret) })))
+          r.newSecret === undefined ? { settings: r.settings } : { settings: r.settings, newSecret: reveal(r.newSecret) }
+        )
+      )
+    )
     .handle("test", ({ params }) =>
       run(params.merchant, () =>
         Effect.map(Webhooks.test(params.merchant, params.mode), (r) => ({
@@ -120,12 +146,16 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
           latencyMillis: r.latencyMillis,
           responseExcerpt: r.responseExcerpt,
           error: r.error
-        }))))
+        }))
+      )
+    )
     .handle("rotateSecret", ({ params }) =>
-      run(params.merchant, () => Effect.map(Webhooks.rotateSecret(params.merchant, params.mode), (s) => ({ secret: reveal(s) }))))
+      run(params.merchant, () => Effect.map(Webhooks.rotateSecret(params.merchant, params.mode), (s) => ({ secret: reveal(s) })))
+    )
     .handle("retireSecret", ({ params }) => run(params.merchant, () => Webhooks.retireSecret(params.merchant, params.mode)))
     .handle("history", ({ params, query }) =>
-      run(params.merchant, () => Webhooks.history(params.merchant, query.limit === undefined ? {} : { limit: query.limit })))
+      run(params.merchant, () => Webhooks.history(params.merchant, query.limit === undefined ? {} : { limit: query.limit }))
+    )
     .handle("resend", ({ params }) => run(params.merchant, () => Webhooks.resend(params.merchant, params.deliveryId)))
     .handle("readiness", ({ params }) => run(params.merchant, () => Webhooks.readiness(params.merchant)))
 )
@@ -137,7 +167,12 @@ const whitelist = HttpApiBuilder.group(Api, "whitelist", (h) =>
       run(params.merchant, () =>
         payload.denyByDefault === undefined
           ? Whitelists.set(params.merchant, payload.rules)
-          : Effect.andThen(Whitelists.set(params.merchant, payload.rules), Whitelists.setDenyByDefault(params.merchant, payload.denyByDefault))))
+          : Effect.andThen(
+              Whitelists.set(params.merchant, payload.rules),
+              Whitelists.setDenyByDefault(params.merchant, payload.denyByDefault)
+            )
+      )
+    )
     .handle("add", ({ params, payload }) => run(params.merchant, () => Whitelists.add(params.merchant, payload.rules)))
     .handle("remove", ({ params, payload }) => run(params.merchant, () => Whitelists.remove(params.merchant, payload.rules)))
     .handle("check", ({ params, payload }) => run(params.merchant, () => Whitelists.check(params.merchant, payload.ip)))
@@ -148,7 +183,8 @@ const issued = (k: ApiKeys.IssuedKey) => ({ key: k.key, secret: reveal(k.secret)
 const apiKeys = HttpApiBuilder.group(Api, "apiKeys", (h) =>
   h
     .handle("issue", ({ params, payload }) =>
-      run(params.merchant, () => Effect.map(ApiKeys.issue({ merchant: params.merchant, ...payload }), issued)))
+      run(params.merchant, () => Effect.map(ApiKeys.issue({ merchant: params.merchant, ...payload }), issued))
+    )
     .handle("list", ({ params }) => run(params.merchant, () => ApiKeys.list(params.merchant)))
     .handle("rotate", ({ params }) => run(params.merchant, () => Effect.map(ApiKeys.rotate(params.merchant, params.keyId), issued)))
     .handle("revoke", ({ params }) => run(params.merchant, () => ApiKeys.revoke(params.merchant, params.keyId)))
@@ -214,25 +250,16 @@ export const makeAppHandler = <E>(
   readonly handler: (request: Incoming, connection: Connection["Service"]) => Promise<Outgoing>
   readonly dispose: () => Promise<void>
 } => {
-  const groups = Layer.mergeAll(
-    auth,
-    merchants,
-    channels,
-    groups_,
-    resolve,
-    webhooks,
-    whitelist,
-    apiKeys
-  ).pipe(Layer.provide(layerAuthentication))
-  const routes = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(
-    Layer.provide(groups),
-    Layer.provide(layerRequestErrors)
+  const groups = Layer.mergeAll(auth, merchants, channels, groups_, resolve, webhooks, whitelist, apiKeys).pipe(
+    Layer.provide(layerAuthentication)
   )
-  const docs = options.docs === "none"
-    ? Layer.empty
-    : options.docs === "inline"
-    ? HttpApiScalar.layer(Api, { path: "/docs" })
-    : HttpApiScalar.layerCdn(Api, { path: "/docs" })
+  const routes = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(groups), Layer.provide(layerRequestErrors))
+  const docs =
+    options.docs === "none"
+      ? Layer.empty
+      : options.docs === "inline"
+        ? HttpApiScalar.layer(Api, { path: "/docs" })
+        : HttpApiScalar.layerCdn(Api, { path: "/docs" })
   // The services go in the base context every request starts from, rather than being provided
   // to each request again by a router middleware.
   const app = Layer.mergeAll(routes, docs).pipe(

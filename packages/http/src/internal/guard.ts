@@ -13,7 +13,18 @@ import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
 import { Authentication, Connection, Principal } from "../Auth.ts"
 import * as Idempotency from "../Idempotency.ts"
-import { BadRequest, type CatalogProblem, Conflict, Forbidden, fromError, Internal, NotFound, Unauthorized, Unavailable, Unprocessable } from "../Problem.ts"
+import {
+  BadRequest,
+  type CatalogProblem,
+  Conflict,
+  Forbidden,
+  fromError,
+  Internal,
+  NotFound,
+  Unauthorized,
+  Unavailable,
+  Unprocessable
+} from "../Problem.ts"
 import type * as Tokens from "../Tokens.ts"
 import { pathOf } from "./request.ts"
 
@@ -32,7 +43,11 @@ type GuardProblem = Unauthorized | Forbidden | NotFound | Unavailable | Internal
 export interface GuardService {
   readonly tokens: Tokens.Tokens
   /** A key id and secret as given to `POST /auth/token`, admitted by the whitelist. */
-  readonly exchange: (keyId: string, secret: string, caller: Caller) => Effect.Effect<Identity, Exclude<GuardProblem, NotFound>, AdminServices.AdminServices>
+  readonly exchange: (
+    keyId: string,
+    secret: string,
+    caller: Caller
+  ) => Effect.Effect<Identity, Exclude<GuardProblem, NotFound>, AdminServices.AdminServices>
   /** A bearer credential, the whitelist and the `Tier` header, in one. */
   readonly enter: (
     credential: string,
@@ -52,9 +67,10 @@ const problemOf = (error: AdminError.AdminError): Unauthorized | CatalogProblem 
 const refused = (ip: string | undefined) =>
   new Forbidden({
     code: "address-not-allowed",
-    detail: ip === undefined
-      ? "the client address could not be determined and the merchant's whitelist is enforced"
-      : `${ip} is not on the merchant's security whitelist`
+    detail:
+      ip === undefined
+        ? "the client address could not be determined and the merchant's whitelist is enforced"
+        : `${ip} is not on the merchant's security whitelist`
   })
 
 const credentialOf = (tokens: Tokens.Tokens, credential: string, now: number): Access.Credential | undefined => {
@@ -87,7 +103,10 @@ export const make = (options: GuardOptions): GuardService => {
       const call = callOf(caller)
       return Access.authenticate({ _tag: "Secret", keyId, secret }).pipe(
         Effect.flatMap((identity) =>
-          Effect.flatMap(Access.admit(identity, call), (admission) => (admission.allowed ? Effect.succeed(identity) : Effect.fail(refused(call.ip))))),
+          Effect.flatMap(Access.admit(identity, call), (admission) =>
+            admission.allowed ? Effect.succeed(identity) : Effect.fail(refused(call.ip))
+          )
+        ),
         Effect.mapError((e) => {
           if (e._tag === "Forbidden") return e
           const problem = problemOf(e)
@@ -97,16 +116,19 @@ export const make = (options: GuardOptions): GuardService => {
       )
     },
     enter: (credential, caller, tierHeader) =>
-      Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => {
-        const presented = credentialOf(tokens, credential, now)
-        if (presented === undefined) return Effect.fail(unauthorized)
-        const call = callOf(caller)
-        return Effect.matchEffect(Access.enter(presented, call, tierHeader), {
-          onFailure: (e) => Effect.fail(problemOf(e)),
-          onSuccess: (entry) =>
-            entry.admission.allowed ? Effect.succeed({ identity: entry.identity, tier: entry.tier }) : Effect.fail(refused(call.ip))
-        })
-      })
+      Effect.flatMap(
+        Effect.clockWith((clock) => clock.currentTimeMillis),
+        (now) => {
+          const presented = credentialOf(tokens, credential, now)
+          if (presented === undefined) return Effect.fail(unauthorized)
+          const call = callOf(caller)
+          return Effect.matchEffect(Access.enter(presented, call, tierHeader), {
+            onFailure: (e) => Effect.fail(problemOf(e)),
+            onSuccess: (entry) =>
+              entry.admission.allowed ? Effect.succeed({ identity: entry.identity, tier: entry.tier }) : Effect.fail(refused(call.ip))
+          })
+        }
+      )
   }
 }
 
@@ -123,7 +145,10 @@ export const makeUnguarded = (options: GuardOptions & { readonly merchant: strin
     enter: (_credential, _caller, tierHeader) =>
       tierHeader === undefined
         ? Effect.succeed({ identity, tier: undefined })
-        : Effect.mapError(Effect.map(Access.tier(identity, tierHeader), (tier) => ({ identity, tier })), problemOf)
+        : Effect.mapError(
+            Effect.map(Access.tier(identity, tierHeader), (tier) => ({ identity, tier })),
+            problemOf
+          )
   }
 }
 
@@ -173,43 +198,65 @@ const idempotent = <E, R>(
   const key = request.headers[Idempotency.headerName]
   if (key === undefined || request.method !== "POST") return run
   if (key.length === 0 || key.length > 255) {
-    return Effect.fail(new BadRequest({ code: "invalid-idempotency-key", detail: "an Idempotency-Key is 1-255 characters", field: "Idempotency-Key" }))
+    return Effect.fail(
+      new BadRequest({ code: "invalid-idempotency-key", detail: "an Idempotency-Key is 1-255 characters", field: "Idempotency-Key" })
+    )
   }
   if (!ownMerchantPath(request.url, identity.merchant)) return run
   return Effect.flatMap(Effect.orDie(request.arrayBuffer), (buffer) =>
-    Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
-      const scope = `${identity.keyId}\n${tier ?? ""}\n${request.method} ${pathOf(request.url)}`
-      const found = store.begin(scope, key, new Uint8Array(buffer), now)
-      switch (found._tag) {
-        case "Replay":
-          return Effect.succeed(replayOf(found.response))
-        case "Withheld":
-          return Effect.fail(new Conflict({
-            code: "idempotency-secret-not-replayable",
-            detail: "the request with this Idempotency-Key succeeded, but its response carried a one-time secret that is not kept; list the resource to see what was created"
-          }))
-        case "Mismatch":
-          return Effect.fail(new Unprocessable({ code: "idempotency-key-reused", detail: "this Idempotency-Key was used with a different request body" }))
-        case "InFlight":
-          return Effect.fail(new Conflict({ code: "idempotency-key-in-use", detail: "a request with this Idempotency-Key is still running; retry later" }))
-        case "New":
-          return run.pipe(
-            Effect.onExit((exit) =>
-              Effect.sync(() => {
-                if (exit._tag === "Failure") return found.complete(undefined)
-                const stored = storedOf(exit.value)
-                found.complete(stored === undefined || !Idempotency.isStorable(stored.status) ? undefined : oneTimeSecret.has(route) ? "withheld" : stored)
+    Effect.flatMap(
+      Effect.clockWith((clock) => clock.currentTimeMillis),
+      (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
+        const scope = `${identity.keyId}\n${tier ?? ""}\n${request.method} ${pathOf(request.url)}`
+        const found = store.begin(scope, key, new Uint8Array(buffer), now)
+        switch (found._tag) {
+          case "Replay":
+            return Effect.succeed(replayOf(found.response))
+          case "Withheld":
+            return Effect.fail(
+              new Conflict({
+                code: "idempotency-secret-not-replayable",
+                detail:
+                  "the request with this Idempotency-Key succeeded, but its response carried a one-time secret that is not kept; list the resource to see what was created"
               })
             )
-          )
+          case "Mismatch":
+            return Effect.fail(
+              new Unprocessable({ code: "idempotency-key-reused", detail: "this Idempotency-Key was used with a different request body" })
+            )
+          case "InFlight":
+            return Effect.fail(
+              new Conflict({ code: "idempotency-key-in-use", detail: "a request with this Idempotency-Key is still running; retry later" })
+            )
+          case "New":
+            return run.pipe(
+              Effect.onExit((exit) =>
+                Effect.sync(() => {
+                  if (exit._tag === "Failure") return found.complete(undefined)
+                  const stored = storedOf(exit.value)
+                  found.complete(
+                    stored === undefined || !Idempotency.isStorable(stored.status)
+                      ? undefined
+                      : oneTimeSecret.has(route)
+                        ? "withheld"
+                        : stored
+                  )
+                })
+              )
+            )
+        }
       }
-    }))
+    )
+  )
 }
 
 const header = (value: string | undefined): string | undefined => (value === undefined || value === "" ? undefined : value)
 
 /** The caller as the guard reads it from the current request and connection. */
-export const callerOf = (request: HttpServerRequest.HttpServerRequest, connection: { readonly remoteAddress?: string | undefined }): Caller => ({
+export const callerOf = (
+  request: HttpServerRequest.HttpServerRequest,
+  connection: { readonly remoteAddress?: string | undefined }
+): Caller => ({
   remoteAddress: connection.remoteAddress,
   forwardedFor: request.headers["x-forwarded-for"],
   method: request.method,
@@ -221,7 +268,7 @@ const routeOf = (group: HttpApiGroup.Top, endpoint: HttpApiEndpoint.Top): string
 /** The authentication middleware over the `Guard` of this handler. */
 export const layerAuthentication: Layer.Layer<Authentication, never, Guard | AdminServices.AdminServices> = Layer.effect(
   Authentication,
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const guard = yield* Guard
     const services = yield* Effect.context<AdminServices.AdminServices>()
     return Authentication.of({
@@ -231,7 +278,11 @@ export const layerAuthentication: Layer.Layer<Authentication, never, Guard | Adm
           Effect.flatMap(Effect.serviceOption(Connection), (connection) =>
             Effect.flatMap(
               Effect.provideContext(
-                guard.enter(Redacted.value(credential), callerOf(request, connection._tag === "Some" ? connection.value : {}), header(request.headers["tier"])),
+                guard.enter(
+                  Redacted.value(credential),
+                  callerOf(request, connection._tag === "Some" ? connection.value : {}),
+                  header(request.headers["tier"])
+                ),
                 services
               ),
               ({ identity, tier }) =>
@@ -239,7 +290,9 @@ export const layerAuthentication: Layer.Layer<Authentication, never, Guard | Adm
                   Effect.provideService(Principal, { keyId: identity.keyId, merchant: identity.merchant, tier }),
                   AdminContext.withActor({ kind: "api-key", id: identity.keyId })
                 )
-            )))
+            )
+          )
+        )
     })
   })
 )

@@ -78,7 +78,10 @@ export const toResponse = (outgoing: Outgoing): Response => {
     if (typeof value === "string") headers.set(name, value)
     else for (const v of value) headers.append(name, v)
   }
-  return new Response(outgoing.body === undefined || outgoing.body.byteLength === 0 ? null : outgoing.body, { status: outgoing.status, headers })
+  return new Response(outgoing.body === undefined || outgoing.body.byteLength === 0 ? null : outgoing.body, {
+    status: outgoing.status,
+    headers
+  })
 }
 
 export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler => {
@@ -92,7 +95,10 @@ export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler =>
     AccessCache.layer({ ttlMillis: options.authCacheTtlMillis })
   )
   const guardOptions = { tokens, clientIp, idempotency }
-  const guard = Layer.succeed(Guard.Guard, mode === "on" ? Guard.make(guardOptions) : Guard.makeUnguarded({ ...guardOptions, merchant: mode.unguarded }))
+  const guard = Layer.succeed(
+    Guard.Guard,
+    mode === "on" ? Guard.make(guardOptions) : Guard.makeUnguarded({ ...guardOptions, merchant: mode.unguarded })
+  )
   const app = makeAppHandler(Layer.merge(admin, guard), { docs: options.docs ?? "cdn" })
 
   const inner = (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> =>

@@ -15,12 +15,7 @@ const titles: Record<number, string> = {
 const bodyOf = (status: number, code: string, detail: string, extra: Readonly<Record<string, unknown>>): string =>
   JSON.stringify({ type: ErrorCatalog.problemType(code), title: titles[status] ?? "Error", status, code, detail, ...extra })
 
-export const problemResponse = (
-  status: number,
-  code: string,
-  detail: string,
-  extra: Readonly<Record<string, unknown>> = {}
-): Response =>
+export const problemResponse = (status: number, code: string, detail: string, extra: Readonly<Record<string, unknown>> = {}): Response =>
   new Response(bodyOf(status, code, detail, extra), { status, headers: { "content-type": "application/problem+json" } })
 
 /** The same problem as an `Outgoing` (see app.ts), for the handler's own answers. */

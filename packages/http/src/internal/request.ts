@@ -126,7 +126,9 @@ export class BufferedRequest extends Inspectable.Class implements HttpServerRequ
     return Effect.sync(() => toArrayBuffer(this.source.body))
   }
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpServerError.HttpServerError> {
-    return Effect.flatMap(this.text, (text) => Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(text)), catch: (cause) => this.parseError(cause) }))
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(text)), catch: (cause) => this.parseError(cause) })
+    )
   }
   get stream(): Stream.Stream<Uint8Array, HttpServerError.HttpServerError> {
     const body = this.source.body
@@ -151,6 +153,11 @@ export class BufferedRequest extends Inspectable.Class implements HttpServerRequ
     readonly peerAddress?: Option.Option<string>
     readonly protocol?: "http" | "https"
   }): HttpServerRequest.HttpServerRequest {
-    return new BufferedRequest(this.source, options.url ?? this.url, options.headers ?? this.#headers, options.remoteAddress ?? this.remoteAddress)
+    return new BufferedRequest(
+      this.source,
+      options.url ?? this.url,
+      options.headers ?? this.#headers,
+      options.remoteAddress ?? this.remoteAddress
+    )
   }
 }

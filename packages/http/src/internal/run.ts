@@ -11,7 +11,8 @@ export const own = (merchant: string): Effect.Effect<PrincipalInfo, NotFound, Pr
   Effect.flatMap(Effect.service(Principal), (principal) =>
     principal.merchant === merchant
       ? Effect.succeed(principal)
-      : Effect.fail(new NotFound({ code: "not-found", detail: `merchant ${merchant} not found` })))
+      : Effect.fail(new NotFound({ code: "not-found", detail: `merchant ${merchant} not found` }))
+  )
 
 export const run = <A, R>(
   merchant: string,

@@ -18,11 +18,11 @@ export interface ClientOptions {
 const toSqlError = (cause: unknown, operation: string): SqlError =>
   new SqlError({ reason: classifySqliteError(cause, { message: errorMessage(cause), operation }) })
 
-const errorMessage = (cause: unknown): string => cause instanceof Error ? cause.message : String(cause)
+const errorMessage = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
 // better-sqlite3 refuses booleans and undefined; SQLite has neither, so store 0/1 and NULL.
 const bindable = (params: ReadonlyArray<unknown>): Array<unknown> =>
-  params.map((p) => p === true ? 1 : p === false ? 0 : p === undefined ? null : p)
+  params.map((p) => (p === true ? 1 : p === false ? 0 : p === undefined ? null : p))
 
 /**
  * Opens the database with the settings every Paymux SQLite store uses. Processes that open one
@@ -43,7 +43,7 @@ export const open = (options: ClientOptions): Effect.Effect<Database.Database, S
       catch: (cause) => toSqlError(cause, "open")
     }),
     (db) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         // WAL lets readers run beside the single writer; NORMAL sync is durable across
         // application crashes in WAL mode and is what makes thousands of commits per second cheap.
         if (options.filename !== ":memory:") {
@@ -69,7 +69,8 @@ const whileBusy = <A>(self: Effect.Effect<A, SqlError>, deadline: number): Effec
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         now >= deadline
           ? Effect.fail(e)
-          : Effect.andThen(Effect.sleep(Math.min(deadline - now, 5 + Math.random() * 20)), whileBusy(self, deadline)))
+          : Effect.andThen(Effect.sleep(Math.min(deadline - now, 5 + Math.random() * 20)), whileBusy(self, deadline))
+      )
   )
 
 const makeConnection = (db: Database.Database): Connection => {
@@ -118,10 +119,12 @@ const makeConnection = (db: Database.Database): Connection => {
         return stmt.reader ? stmt.all(...bindable(params)) : stmt.run(...bindable(params))
       }),
     executeStream: (sql, params, transform) =>
-      Stream.fromIterableEffect(attempt("executeStream", () => {
-        const rows = run(sql, params, true)
-        return transform ? transform(rows) : rows
-      })),
+      Stream.fromIterableEffect(
+        attempt("executeStream", () => {
+          const rows = run(sql, params, true)
+          return transform ? transform(rows) : rows
+        })
+      ),
     executeValues: (sql, params) => attempt("executeValues", () => values(sql, params, true)),
     executeValuesUnprepared: (sql, params) => attempt("executeValues", () => values(sql, params, false)),
     executeUnprepared: (sql, params, transform) =>
@@ -139,7 +142,7 @@ const makeConnection = (db: Database.Database): Connection => {
  * upgrading a read lock.
  */
 export const make = (options: ClientOptions): Effect.Effect<SqlClient.SqlClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const db = yield* Effect.acquireRelease(open(options), (db) => Effect.sync(() => db.close()))
     const connection = makeConnection(db)
     const semaphore = yield* Semaphore.make(1)

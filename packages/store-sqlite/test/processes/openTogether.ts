@@ -17,7 +17,7 @@ const keys = KeyProvider.layerStatic({ keys: [{ id: "k1", key: new Uint8Array(32
 const code = `imp${String(Number(index)).padStart(8, "0")}`
 
 const round = (r: number) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const merchants = yield* Repositories.MerchantRepository
     yield* merchants.create({ code, name: `Worker ${index}`, policy: "fallback", defaultChannels: {}, createdAt: 1, version: 0 } as never)
   }).pipe(Effect.provide(SqliteStore.layer({ filename: join(dir!, `round-${r}.db`), keyProvider: keys })))

@@ -13,7 +13,7 @@ const m = F.merchantCode(1)
 const fresh = F.merchantCode(2)
 
 /** Writes to every kind of row the store keeps. */
-const writeEverything = Effect.gen(function*() {
+const writeEverything = Effect.gen(function* () {
   const merchants = yield* Repositories.MerchantRepository
   const merchant = yield* merchants.get(m)
   yield* merchants.update({ ...merchant, name: "Changed in the transaction" })
@@ -32,7 +32,7 @@ const writeEverything = Effect.gen(function*() {
 })
 
 /** Asserts the store holds only the seeded merchant, unchanged. */
-const nothingBehind = Effect.gen(function*() {
+const nothingBehind = Effect.gen(function* () {
   const merchants = yield* Repositories.MerchantRepository
   expect(yield* merchants.get(m)).toEqual(F.merchant(m))
   yield* F.expectStoreError(merchants.get(fresh), "NotFound", "MerchantRepository.get")
@@ -49,7 +49,7 @@ const nothingBehind = Effect.gen(function*() {
 })
 
 const seeded = <A, E, R>(self: Effect.Effect<A, E, R>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
     return yield* self
   })
@@ -57,109 +57,187 @@ const seeded = <A, E, R>(self: Effect.Effect<A, E, R>) =>
 export const atomicity = (h: Harness): void =>
   void describe("atomicity", () => {
     const rollsBack = (name: string, ending: Effect.Effect<never, unknown>) =>
-      it(`${name} after writing to every table leaves nothing behind`, () =>
-        h.freshPromise(seeded(Effect.gen(function*() {
-          const tx = yield* Transaction.Transaction
-          const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(writeEverything, ending)))
-          expect(Exit.isFailure(exit)).toBe(true)
-          yield* nothingBehind
-        }))), h.timeout)
+      it(
+        `${name} after writing to every table leaves nothing behind`,
+        () =>
+          h.freshPromise(
+            seeded(
+              Effect.gen(function* () {
+                const tx = yield* Transaction.Transaction
+                const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(writeEverything, ending)))
+                expect(Exit.isFailure(exit)).toBe(true)
+                yield* nothingBehind
+              })
+            )
+          ),
+        h.timeout
+      )
 
     rollsBack("a failure", Effect.fail("injected failure"))
     rollsBack("a defect", Effect.die(new Error("injected defect")))
     rollsBack("an interruption", Effect.interrupt)
 
-    it("a failing inner transaction (nesting joins) rolls back the outer one too", () =>
-      h.freshPromise(seeded(Effect.gen(function*() {
-        const tx = yield* Transaction.Transaction
-        const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(
-          tx.withTransaction(writeEverything),
-          tx.withTransaction(Effect.fail("inner failure"))
-        )))
-        expect(Exit.isFailure(exit)).toBe(true)
-        yield* nothingBehind
-      }))), h.timeout)
+    it(
+      "a failing inner transaction (nesting joins) rolls back the outer one too",
+      () =>
+        h.freshPromise(
+          seeded(
+            Effect.gen(function* () {
+              const tx = yield* Transaction.Transaction
+              const exit = yield* Effect.exit(
+                tx.withTransaction(Effect.andThen(tx.withTransaction(writeEverything), tx.withTransaction(Effect.fail("inner failure"))))
+              )
+              expect(Exit.isFailure(exit)).toBe(true)
+              yield* nothingBehind
+            })
+          )
+        ),
+      h.timeout
+    )
 
-    it("a successful transaction commits every write together", () =>
-      h.freshPromise(seeded(Effect.gen(function*() {
-        const tx = yield* Transaction.Transaction
-        yield* tx.withTransaction(tx.withTransaction(writeEverything))
-        expect((yield* (yield* Repositories.MerchantRepository).get(m)).name).toBe("Changed in the transaction")
-        expect(yield* (yield* Repositories.ChannelRepository).list(m)).toHaveLength(1)
-        expect(yield* (yield* AuditLog.AuditLog).list(m)).toHaveLength(1)
-        expect(yield* (yield* Outbox.Outbox).history({ merchant: m })).toHaveLength(1)
-        expect(yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "test")).toHaveLength(1)
-      }))), h.timeout)
+    it(
+      "a successful transaction commits every write together",
+      () =>
+        h.freshPromise(
+          seeded(
+            Effect.gen(function* () {
+              const tx = yield* Transaction.Transaction
+              yield* tx.withTransaction(tx.withTransaction(writeEverything))
+              expect((yield* (yield* Repositories.MerchantRepository).get(m)).name).toBe("Changed in the transaction")
+              expect(yield* (yield* Repositories.ChannelRepository).list(m)).toHaveLength(1)
+              expect(yield* (yield* AuditLog.AuditLog).list(m)).toHaveLength(1)
+              expect(yield* (yield* Outbox.Outbox).history({ merchant: m })).toHaveLength(1)
+              expect(yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "test")).toHaveLength(1)
+            })
+          )
+        ),
+      h.timeout
+    )
 
-    it("a uniqueness violation in the middle of a transaction rolls back the writes before it", () =>
-      h.freshPromise(seeded(Effect.gen(function*() {
-        const tx = yield* Transaction.Transaction
-        const channels = yield* Repositories.ChannelRepository
-        yield* F.expectStoreError(tx.withTransaction(Effect.gen(function*() {
-          yield* (yield* AuditLog.AuditLog).append(F.auditEntry(m, 1))
-          yield* (yield* Outbox.Outbox).enqueue(F.newDelivery(m, 1), 1_000)
-          yield* channels.create(F.channel(m, F.channelKey(1)))
-          yield* channels.create(F.channel(m, F.channelKey(1), { mid: F.channel(m, F.channelKey(2)).mid }))
-        })), "Conflict", "Transaction.withTransaction")
-        yield* nothingBehind
-      }))), h.timeout)
+    it(
+      "a uniqueness violation in the middle of a transaction rolls back the writes before it",
+      () =>
+        h.freshPromise(
+          seeded(
+            Effect.gen(function* () {
+              const tx = yield* Transaction.Transaction
+              const channels = yield* Repositories.ChannelRepository
+              yield* F.expectStoreError(
+                tx.withTransaction(
+                  Effect.gen(function* () {
+                    yield* (yield* AuditLog.AuditLog).append(F.auditEntry(m, 1))
+                    yield* (yield* Outbox.Outbox).enqueue(F.newDelivery(m, 1), 1_000)
+                    yield* channels.create(F.channel(m, F.channelKey(1)))
+                    yield* channels.create(F.channel(m, F.channelKey(1), { mid: F.channel(m, F.channelKey(2)).mid }))
+                  })
+                ),
+                "Conflict",
+                "Transaction.withTransaction"
+              )
+              yield* nothingBehind
+            })
+          )
+        ),
+      h.timeout
+    )
 
     // An adapter that undoes a transaction by restoring a snapshot, without holding other writers
     // off while the transaction is open, loses writes made beside it.
-    it("a transaction rolls back while another fiber writes outside it: only the transaction's own writes are undone", () =>
-      h.freshPromise(seeded(Effect.gen(function*() {
-        const tx = yield* Transaction.Transaction
-        const channels = yield* Repositories.ChannelRepository
-        const log = yield* AuditLog.AuditLog
-        const opened = yield* Deferred.make<void>()
-        const outsideDone = yield* Deferred.make<void>()
-        const rolledBack = tx.withTransaction(Effect.gen(function*() {
-          yield* channels.create(F.channel(m, F.channelKey(1)))
-          yield* log.append(F.auditEntry(m, 1))
-          yield* Deferred.succeed(opened, undefined)
-          // Stays open until the outside write lands, or for 200 ms where writers take turns.
-          yield* Effect.raceFirst(Deferred.await(outsideDone), Effect.sleep(200))
-          return yield* Effect.fail("roll back")
-        }))
-        const outside = Effect.gen(function*() {
-          yield* Deferred.await(opened)
-          yield* channels.create(F.channel(m, F.channelKey(2)))
-          yield* log.append(F.auditEntry(m, 2))
-          yield* Deferred.succeed(outsideDone, undefined)
-        })
-        const [exit] = yield* Effect.all([Effect.exit(rolledBack), outside], { concurrency: "unbounded" })
-        expect(Exit.isFailure(exit), "Transaction.withTransaction: the failing unit of work fails").toBe(true)
-        expect((yield* channels.list(m)).map((c) => c.key), "ChannelRepository.list: the outside write survives the rollback")
-          .toEqual([F.channelKey(2)])
-        expect((yield* log.list(m)).map((e) => e.id), "AuditLog.list: the outside entry survives the rollback")
-          .toEqual([F.auditEntry(m, 2).id])
-      }))), h.timeout)
+    it(
+      "a transaction rolls back while another fiber writes outside it: only the transaction's own writes are undone",
+      () =>
+        h.freshPromise(
+          seeded(
+            Effect.gen(function* () {
+              const tx = yield* Transaction.Transaction
+              const channels = yield* Repositories.ChannelRepository
+              const log = yield* AuditLog.AuditLog
+              const opened = yield* Deferred.make<void>()
+              const outsideDone = yield* Deferred.make<void>()
+              const rolledBack = tx.withTransaction(
+                Effect.gen(function* () {
+                  yield* channels.create(F.channel(m, F.channelKey(1)))
+                  yield* log.append(F.auditEntry(m, 1))
+                  yield* Deferred.succeed(opened, undefined)
+                  // Stays open until the outside write lands, or for 200 ms where writers take turns.
+                  yield* Effect.raceFirst(Deferred.await(outsideDone), Effect.sleep(200))
+                  return yield* Effect.fail("roll back")
+                })
+              )
+              const outside = Effect.gen(function* () {
+                yield* Deferred.await(opened)
+                yield* channels.create(F.channel(m, F.channelKey(2)))
+                yield* log.append(F.auditEntry(m, 2))
+                yield* Deferred.succeed(outsideDone, undefined)
+              })
+              const [exit] = yield* Effect.all([Effect.exit(rolledBack), outside], { concurrency: "unbounded" })
+              expect(Exit.isFailure(exit), "Transaction.withTransaction: the failing unit of work fails").toBe(true)
+              expect(
+                (yield* channels.list(m)).map((c) => c.key),
+                "ChannelRepository.list: the outside write survives the rollback"
+              ).toEqual([F.channelKey(2)])
+              expect(
+                (yield* log.list(m)).map((e) => e.id),
+                "AuditLog.list: the outside entry survives the rollback"
+              ).toEqual([F.auditEntry(m, 2).id])
+            })
+          )
+        ),
+      h.timeout
+    )
 
     const faults = h.capabilities.faultInjection
     if (faults !== undefined) {
-      it("[faultInjection] a driver failure inside a transaction is Unavailable (retryable) and leaves nothing behind", () =>
-        h.freshPromise(seeded(Effect.gen(function*() {
-          const tx = yield* Transaction.Transaction
-          const exit = yield* Effect.exit(tx.withTransaction(Effect.gen(function*() {
-            yield* (yield* AuditLog.AuditLog).append(F.auditEntry(m, 1))
-            yield* faults.failNextWrite
-            yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
-          })))
-          expect(Exit.isFailure(exit)).toBe(true)
-          const error = Exit.isFailure(exit) ? F.failureOf(exit) : undefined
-          expect(error).toMatchObject({ _tag: "StoreError", reason: { _tag: "Unavailable" } })
-          expect((error as { retryable: boolean }).retryable).toBe(true)
-          yield* nothingBehind
-        }))), h.timeout)
+      it(
+        "[faultInjection] a driver failure inside a transaction is Unavailable (retryable) and leaves nothing behind",
+        () =>
+          h.freshPromise(
+            seeded(
+              Effect.gen(function* () {
+                const tx = yield* Transaction.Transaction
+                const exit = yield* Effect.exit(
+                  tx.withTransaction(
+                    Effect.gen(function* () {
+                      yield* (yield* AuditLog.AuditLog).append(F.auditEntry(m, 1))
+                      yield* faults.failNextWrite
+                      yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
+                    })
+                  )
+                )
+                expect(Exit.isFailure(exit)).toBe(true)
+                const error = Exit.isFailure(exit) ? F.failureOf(exit) : undefined
+                expect(error).toMatchObject({ _tag: "StoreError", reason: { _tag: "Unavailable" } })
+                expect((error as { retryable: boolean }).retryable).toBe(true)
+                yield* nothingBehind
+              })
+            )
+          ),
+        h.timeout
+      )
 
-      it("[faultInjection] a driver failure outside a transaction is Unavailable and the write is not applied", () =>
-        h.freshPromise(seeded(Effect.gen(function*() {
-          yield* faults.failNextWrite
-          yield* F.expectStoreError((yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1))), "Unavailable", "ChannelRepository.create")
-          expect(yield* (yield* Repositories.ChannelRepository).list(m)).toEqual([])
-          expect((yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))).key).toBe(F.channelKey(1))
-        }))), h.timeout)
+      it(
+        "[faultInjection] a driver failure outside a transaction is Unavailable and the write is not applied",
+        () =>
+          h.freshPromise(
+            seeded(
+              Effect.gen(function* () {
+                yield* faults.failNextWrite
+                yield* F.expectStoreError(
+                  (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1))),
+                  "Unavailable",
+                  "ChannelRepository.create"
+                )
+                expect(yield* (yield* Repositories.ChannelRepository).list(m)).toEqual([])
+                expect((yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))).key).toBe(F.channelKey(1))
+              })
+            )
+          ),
+        h.timeout
+      )
     } else {
-      notDeclared("faultInjection", "driver failures (a connection dropped mid-write) are NOT injected, so their Unavailable reason and rollback are NOT checked")
+      notDeclared(
+        "faultInjection",
+        "driver failures (a connection dropped mid-write) are NOT injected, so their Unavailable reason and rollback are NOT checked"
+      )
     }
   })

@@ -10,135 +10,182 @@ import { type Harness, notDeclared } from "./harness.ts"
 
 const m = F.merchantCode(1)
 
-const seed = Effect.gen(function*() {
+const seed = Effect.gen(function* () {
   yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
   return yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
 })
 
-const isConflict = (e: unknown): boolean => (e as StoreError.StoreError)?._tag === "StoreError" && (e as StoreError.StoreError).reason._tag === "Conflict"
+const isConflict = (e: unknown): boolean =>
+  (e as StoreError.StoreError)?._tag === "StoreError" && (e as StoreError.StoreError).reason._tag === "Conflict"
 const isRetryable = (e: unknown): boolean => (e as StoreError.StoreError)?._tag === "StoreError" && (e as StoreError.StoreError).retryable
 
 export const concurrency = (h: Harness): void =>
   void describe("optimistic concurrency", () => {
-    it("every update and remove at a stale version fails with Conflict", () =>
-      h.freshPromise(Effect.gen(function*() {
-        const channel = yield* seed
-        const merchants = yield* Repositories.MerchantRepository
-        const merchant = yield* merchants.get(m)
-        yield* merchants.update(merchant)
-        yield* F.expectStoreError(merchants.update(merchant), "Conflict", "MerchantRepository.update")
+    it(
+      "every update and remove at a stale version fails with Conflict",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const channel = yield* seed
+            const merchants = yield* Repositories.MerchantRepository
+            const merchant = yield* merchants.get(m)
+            yield* merchants.update(merchant)
+            yield* F.expectStoreError(merchants.update(merchant), "Conflict", "MerchantRepository.update")
 
-        const channels = yield* Repositories.ChannelRepository
-        yield* channels.update(channel)
-        yield* F.expectStoreError(channels.update({ ...channel, name: "Late" }), "Conflict", "ChannelRepository.update")
-        yield* F.expectStoreError(channels.remove(m, channel.key, channel.version), "Conflict", "ChannelRepository.remove")
+            const channels = yield* Repositories.ChannelRepository
+            yield* channels.update(channel)
+            yield* F.expectStoreError(channels.update({ ...channel, name: "Late" }), "Conflict", "ChannelRepository.update")
+            yield* F.expectStoreError(channels.remove(m, channel.key, channel.version), "Conflict", "ChannelRepository.remove")
 
-        const subs = yield* Repositories.SubMerchantRepository
-        const sub = yield* subs.create(F.subMerchant(m, "T01"))
-        yield* subs.update(sub)
-        yield* F.expectStoreError(subs.update(sub), "Conflict", "SubMerchantRepository.update")
+            const subs = yield* Repositories.SubMerchantRepository
+            const sub = yield* subs.create(F.subMerchant(m, "T01"))
+            yield* subs.update(sub)
+            yield* F.expectStoreError(subs.update(sub), "Conflict", "SubMerchantRepository.update")
 
-        const groups = yield* Repositories.ChannelGroupRepository
-        const group = yield* groups.create(F.group(m, F.groupId(1), [{ channel: channel.key, weight: 100 }]))
-        yield* groups.update(group)
-        yield* F.expectStoreError(groups.update(group), "Conflict", "ChannelGroupRepository.update")
-        yield* F.expectStoreError(groups.remove(m, group.id, group.version), "Conflict", "ChannelGroupRepository.remove")
+            const groups = yield* Repositories.ChannelGroupRepository
+            const group = yield* groups.create(F.group(m, F.groupId(1), [{ channel: channel.key, weight: 100 }]))
+            yield* groups.update(group)
+            yield* F.expectStoreError(groups.update(group), "Conflict", "ChannelGroupRepository.update")
+            yield* F.expectStoreError(groups.remove(m, group.id, group.version), "Conflict", "ChannelGroupRepository.remove")
 
-        const webhooks = yield* Repositories.WebhookSettingsRepository
-        const settings = yield* webhooks.get(m)
-        yield* webhooks.put(settings)
-        yield* F.expectStoreError(webhooks.put(settings), "Conflict", "WebhookSettingsRepository.put")
+            const webhooks = yield* Repositories.WebhookSettingsRepository
+            const settings = yield* webhooks.get(m)
+            yield* webhooks.put(settings)
+            yield* F.expectStoreError(webhooks.put(settings), "Conflict", "WebhookSettingsRepository.put")
 
-        const whitelists = yield* Repositories.WhitelistRepository
-        const rules = yield* whitelists.get(m)
-        yield* whitelists.put(rules)
-        yield* F.expectStoreError(whitelists.put({ ...rules, rules: ["10.0.0.0/8"] }), "Conflict", "WhitelistRepository.put")
+            const whitelists = yield* Repositories.WhitelistRepository
+            const rules = yield* whitelists.get(m)
+            yield* whitelists.put(rules)
+            yield* F.expectStoreError(whitelists.put({ ...rules, rules: ["10.0.0.0/8"] }), "Conflict", "WhitelistRepository.put")
 
-        const keys = yield* Repositories.ApiKeyRepository
-        const key = yield* keys.create(F.apiKey(m, F.apiKeyId(1)))
-        yield* keys.update(key)
-        yield* F.expectStoreError(keys.update(key), "Conflict", "ApiKeyRepository.update")
-      })), h.timeout)
+            const keys = yield* Repositories.ApiKeyRepository
+            const key = yield* keys.create(F.apiKey(m, F.apiKeyId(1)))
+            yield* keys.update(key)
+            yield* F.expectStoreError(keys.update(key), "Conflict", "ApiKeyRepository.update")
+          })
+        ),
+      h.timeout
+    )
 
-    it("50 concurrent edits read at one version: exactly one wins, 49 get Conflict", () =>
-      h.freshPromise(Effect.gen(function*() {
-        const channel = yield* seed
-        const channels = yield* Repositories.ChannelRepository
-        const exits = yield* Effect.forEach(
-          Array.from({ length: 50 }, (_, i) => i),
-          (i) => Effect.exit(channels.update({ ...channel, name: `Editor ${i}` })),
-          { concurrency: "unbounded" }
-        )
-        const winners = exits.filter(Exit.isSuccess)
-        expect(winners).toHaveLength(1)
-        for (const exit of exits) if (Exit.isFailure(exit)) expect(isConflict(F.failureOf(exit))).toBe(true)
-        const stored = yield* channels.get(m, channel.key)
-        expect(stored.version).toBe(channel.version + 1)
-        expect(stored.name).toBe(winners[0]!.value.name)
-      })), h.timeout)
+    it(
+      "50 concurrent edits read at one version: exactly one wins, 49 get Conflict",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const channel = yield* seed
+            const channels = yield* Repositories.ChannelRepository
+            const exits = yield* Effect.forEach(
+              Array.from({ length: 50 }, (_, i) => i),
+              (i) => Effect.exit(channels.update({ ...channel, name: `Editor ${i}` })),
+              { concurrency: "unbounded" }
+            )
+            const winners = exits.filter(Exit.isSuccess)
+            expect(winners).toHaveLength(1)
+            for (const exit of exits) if (Exit.isFailure(exit)) expect(isConflict(F.failureOf(exit))).toBe(true)
+            const stored = yield* channels.get(m, channel.key)
+            expect(stored.version).toBe(channel.version + 1)
+            expect(stored.name).toBe(winners[0]!.value.name)
+          })
+        ),
+      h.timeout
+    )
 
-    it("50 concurrent read-modify-write editors: one winner per version, no lost update", () =>
-      h.freshPromise(Effect.gen(function*() {
-        const channel = yield* seed
-        const channels = yield* Repositories.ChannelRepository
-        const edit = (i: number): Effect.Effect<number, StoreError.StoreError> =>
-          Effect.gen(function*() {
-            const current = yield* channels.get(m, channel.key)
-            const saved = yield* channels.update({ ...current, name: `Editor ${i}` })
-            return saved.version
-          }).pipe(Effect.catchIf((e) => isConflict(e) || isRetryable(e), () => edit(i)))
-        const versions = yield* Effect.forEach(Array.from({ length: 50 }, (_, i) => i), edit, { concurrency: "unbounded" })
-        expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => channel.version + 1 + i))
-        const stored = yield* channels.get(m, channel.key)
-        expect(stored.version).toBe(channel.version + 50)
-        expect(stored.name).toBe(`Editor ${versions.indexOf(channel.version + 50)}`)
-        expect(Object.keys(stored.credentials)).toEqual(["site_key"])
-        expect(Redacted.value(stored.credentials["site_key"]!)).toBe(Redacted.value(channel.credentials["site_key"]!))
-      })), h.timeout)
+    it(
+      "50 concurrent read-modify-write editors: one winner per version, no lost update",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const channel = yield* seed
+            const channels = yield* Repositories.ChannelRepository
+            const edit = (i: number): Effect.Effect<number, StoreError.StoreError> =>
+              Effect.gen(function* () {
+                const current = yield* channels.get(m, channel.key)
+                const saved = yield* channels.update({ ...current, name: `Editor ${i}` })
+                return saved.version
+              }).pipe(
+                Effect.catchIf(
+                  (e) => isConflict(e) || isRetryable(e),
+                  () => edit(i)
+                )
+              )
+            const versions = yield* Effect.forEach(
+              Array.from({ length: 50 }, (_, i) => i),
+              edit,
+              { concurrency: "unbounded" }
+            )
+            expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => channel.version + 1 + i))
+            const stored = yield* channels.get(m, channel.key)
+            expect(stored.version).toBe(channel.version + 50)
+            expect(stored.name).toBe(`Editor ${versions.indexOf(channel.version + 50)}`)
+            expect(Object.keys(stored.credentials)).toEqual(["site_key"])
+            expect(Redacted.value(stored.credentials["site_key"]!)).toBe(Redacted.value(channel.credentials["site_key"]!))
+          })
+        ),
+      h.timeout
+    )
 
     if (h.capabilities.concurrentWriters === true) {
-      it("[concurrentWriters] two open transactions edit one channel: one commits, the other rolls back whole", () =>
-        h.freshPromise(Effect.gen(function*() {
-          const channel = yield* seed
-          const channels = yield* Repositories.ChannelRepository
-          const tx = yield* Transaction.Transaction
-          const log = yield* AuditLog.AuditLog
-          const bothRead = yield* Deferred.make<void>()
-          let reads = 0
-          const editor = (i: number) =>
-            tx.withTransaction(Effect.gen(function*() {
-              const current = yield* channels.get(m, channel.key)
-              if (++reads === 2) yield* Deferred.succeed(bothRead, undefined)
-              yield* Deferred.await(bothRead)
-              yield* log.append(F.auditEntry(m, i))
-              return yield* channels.update({ ...current, name: `Editor ${i}` })
-            }))
-          const exits = yield* Effect.all([Effect.exit(editor(1)), Effect.exit(editor(2))], { concurrency: "unbounded" })
-          const won = exits.findIndex(Exit.isSuccess)
-          expect(exits.filter(Exit.isSuccess)).toHaveLength(1)
-          const lost = exits[1 - won]!
-          if (Exit.isFailure(lost)) {
-            const error = F.failureOf(lost)
-            expect(isConflict(error) || isRetryable(error)).toBe(true)
-          }
-          expect((yield* log.list(m)).map((e) => e.id)).toEqual([F.auditEntry(m, won + 1).id])
-          expect((yield* channels.get(m, channel.key)).version).toBe(channel.version + 1)
-        })), h.timeout)
+      it(
+        "[concurrentWriters] two open transactions edit one channel: one commits, the other rolls back whole",
+        () =>
+          h.freshPromise(
+            Effect.gen(function* () {
+              const channel = yield* seed
+              const channels = yield* Repositories.ChannelRepository
+              const tx = yield* Transaction.Transaction
+              const log = yield* AuditLog.AuditLog
+              const bothRead = yield* Deferred.make<void>()
+              let reads = 0
+              const editor = (i: number) =>
+                tx.withTransaction(
+                  Effect.gen(function* () {
+                    const current = yield* channels.get(m, channel.key)
+                    if (++reads === 2) yield* Deferred.succeed(bothRead, undefined)
+                    yield* Deferred.await(bothRead)
+                    yield* log.append(F.auditEntry(m, i))
+                    return yield* channels.update({ ...current, name: `Editor ${i}` })
+                  })
+                )
+              const exits = yield* Effect.all([Effect.exit(editor(1)), Effect.exit(editor(2))], { concurrency: "unbounded" })
+              const won = exits.findIndex(Exit.isSuccess)
+              expect(exits.filter(Exit.isSuccess)).toHaveLength(1)
+              const lost = exits[1 - won]!
+              if (Exit.isFailure(lost)) {
+                const error = F.failureOf(lost)
+                expect(isConflict(error) || isRetryable(error)).toBe(true)
+              }
+              expect((yield* log.list(m)).map((e) => e.id)).toEqual([F.auditEntry(m, won + 1).id])
+              expect((yield* channels.get(m, channel.key)).version).toBe(channel.version + 1)
+            })
+          ),
+        h.timeout
+      )
     } else {
-      notDeclared("concurrentWriters", "two open transactions racing on one channel (one commits, the other rolls back whole) are NOT checked")
-      it("[single writer] transactions run one at a time: two concurrent read-modify-write transactions both commit", () =>
-        h.freshPromise(Effect.gen(function*() {
-          const channel = yield* seed
-          const channels = yield* Repositories.ChannelRepository
-          const tx = yield* Transaction.Transaction
-          const editor = (i: number) =>
-            tx.withTransaction(Effect.gen(function*() {
-              const current = yield* channels.get(m, channel.key)
-              yield* Effect.yieldNow
-              return yield* channels.update({ ...current, name: `Editor ${i}` })
-            }))
-          const saved = yield* Effect.all([editor(1), editor(2)], { concurrency: "unbounded" })
-          expect(saved.map((c) => c.version).sort()).toEqual([channel.version + 1, channel.version + 2])
-        })), h.timeout)
+      notDeclared(
+        "concurrentWriters",
+        "two open transactions racing on one channel (one commits, the other rolls back whole) are NOT checked"
+      )
+      it(
+        "[single writer] transactions run one at a time: two concurrent read-modify-write transactions both commit",
+        () =>
+          h.freshPromise(
+            Effect.gen(function* () {
+              const channel = yield* seed
+              const channels = yield* Repositories.ChannelRepository
+              const tx = yield* Transaction.Transaction
+              const editor = (i: number) =>
+                tx.withTransaction(
+                  Effect.gen(function* () {
+                    const current = yield* channels.get(m, channel.key)
+                    yield* Effect.yieldNow
+                    return yield* channels.update({ ...current, name: `Editor ${i}` })
+                  })
+                )
+              const saved = yield* Effect.all([editor(1), editor(2)], { concurrency: "unbounded" })
+              expect(saved.map((c) => c.version).sort()).toEqual([channel.version + 1, channel.version + 2])
+            })
+          ),
+        h.timeout
+      )
     }
   })

@@ -20,11 +20,25 @@ export const url = (text: string): WebhookSettings.WebhookUrl => text as Webhook
 export const tier = (code: string): Identifiers.TierCode => code as Identifiers.TierCode
 
 export const merchant = (code: Identifiers.MerchantCode, name = "Merchant"): Merchant.Merchant => ({
-  code, name, policy: "fallback", defaultChannels: {}, createdAt: 1_700_000_000_000, version: 0
+  code,
+  name,
+  policy: "fallback",
+  defaultChannels: {},
+  createdAt: 1_700_000_000_000,
+  version: 0
 })
 
-export const subMerchant = (m: Identifiers.MerchantCode, t: string, channels: ReadonlyArray<Identifiers.ChannelKey> = []): SubMerchant.SubMerchant => ({
-  merchant: m, tier: tier(t), name: `Tier ${t}`, channels, createdAt: 1_700_000_000_000, version: 0
+export const subMerchant = (
+  m: Identifiers.MerchantCode,
+  t: string,
+  channels: ReadonlyArray<Identifiers.ChannelKey> = []
+): SubMerchant.SubMerchant => ({
+  merchant: m,
+  tier: tier(t),
+  name: `Tier ${t}`,
+  channels,
+  createdAt: 1_700_000_000_000,
+  version: 0
 })
 
 export const channel = (
@@ -58,14 +72,30 @@ export const group = (
 ): ChannelGroup.ChannelGroup => ({ id, merchant: m, name: "Routing", mode: "test", members, createdAt: 1_700_000_000_000, version: 0 })
 
 export const apiKey = (m: Identifiers.MerchantCode, id: Identifiers.ApiKeyId, secretHash = "0".repeat(64)): ApiKey.ApiKey => ({
-  id, merchant: m, name: "server", secretHash: secretHash as ApiKey.SecretHash, createdAt: 1_700_000_000_000, version: 0
+  id,
+  merchant: m,
+  name: "server",
+  secretHash: secretHash as ApiKey.SecretHash,
+  createdAt: 1_700_000_000_000,
+  version: 0
 })
 
 export const auditEntry = (m: Identifiers.MerchantCode, n: number, action = "channel.update"): AuditLog.AuditEntry => ({
-  id: `audit-${m}-${n}`, merchant: m, actor: "tester", action, target: `target-${n}`, before: null, after: { n }, at: 1_700_000_000_000 + n
+  id: `audit-${m}-${n}`,
+  merchant: m,
+  actor: "tester",
+  action,
+  target: `target-${n}`,
+  before: null,
+  after: { n },
+  at: 1_700_000_000_000 + n
 })
 
-export const newDelivery = (m: Identifiers.MerchantCode | undefined, n: number, extra: Partial<Delivery.NewDelivery> = {}): Delivery.NewDelivery => ({
+export const newDelivery = (
+  m: Identifiers.MerchantCode | undefined,
+  n: number,
+  extra: Partial<Delivery.NewDelivery> = {}
+): Delivery.NewDelivery => ({
   ...(m === undefined ? {} : { merchant: m }),
   mode: "test",
   url: "https://example.test/hook",

@@ -13,7 +13,7 @@ const a = F.merchantCode(1)
 const b = F.merchantCode(2)
 
 /** Two merchants with the same shapes of data; returns their channels. */
-const twoTenants = Effect.gen(function*() {
+const twoTenants = Effect.gen(function* () {
   const merchants = yield* Repositories.MerchantRepository
   const channels = yield* Repositories.ChannelRepository
   const subs = yield* Repositories.SubMerchantRepository
@@ -45,60 +45,78 @@ const twoTenants = Effect.gen(function*() {
 
 export const isolation = (h: Harness): void =>
   void describe("tenant isolation", () => {
-    it("no read path returns another merchant's rows", () =>
-      h.freshPromise(Effect.gen(function*() {
-        const { a: ca, b: cb } = yield* twoTenants
-        const channels = yield* Repositories.ChannelRepository
-        expect((yield* channels.list(a)).map((c) => c.key)).toEqual(ca.map((c) => c.key))
-        expect((yield* channels.list(b, { mode: "live" })).map((c) => c.key)).toEqual([cb[2]!.key])
-        yield* F.expectStoreError(channels.get(a, cb[0]!.key), "NotFound", "ChannelRepository.get")
-        expect((yield* channels.listForTier(a, F.tier("T01"))).map((c) => c.key)).toEqual([ca[1]!.key])
+    it(
+      "no read path returns another merchant's rows",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const { a: ca, b: cb } = yield* twoTenants
+            const channels = yield* Repositories.ChannelRepository
+            expect((yield* channels.list(a)).map((c) => c.key)).toEqual(ca.map((c) => c.key))
+            expect((yield* channels.list(b, { mode: "live" })).map((c) => c.key)).toEqual([cb[2]!.key])
+            yield* F.expectStoreError(channels.get(a, cb[0]!.key), "NotFound", "ChannelRepository.get")
+            expect((yield* channels.listForTier(a, F.tier("T01"))).map((c) => c.key)).toEqual([ca[1]!.key])
 
-        const subs = yield* Repositories.SubMerchantRepository
-        expect((yield* subs.list(a)).map((s) => s.merchant)).toEqual([a])
+            const subs = yield* Repositories.SubMerchantRepository
+            expect((yield* subs.list(a)).map((s) => s.merchant)).toEqual([a])
 
-        const groups = yield* Repositories.ChannelGroupRepository
-        yield* F.expectStoreError(groups.get(a, F.groupId(2)), "NotFound", "ChannelGroupRepository.get")
-        expect((yield* groups.list(a)).map((g) => g.id)).toEqual([F.groupId(1)])
+            const groups = yield* Repositories.ChannelGroupRepository
+            yield* F.expectStoreError(groups.get(a, F.groupId(2)), "NotFound", "ChannelGroupRepository.get")
+            expect((yield* groups.list(a)).map((g) => g.id)).toEqual([F.groupId(1)])
 
-        const webhooks = yield* Repositories.WebhookSettingsRepository
-        expect((yield* webhooks.get(a)).urls.test).toBe(`https://${a}.example.test/hook`)
-        expect((yield* webhooks.getSecrets(a, "test")).map(Redacted.value)).toEqual([`whsec_${a}`])
+            const webhooks = yield* Repositories.WebhookSettingsRepository
+            expect((yield* webhooks.get(a)).urls.test).toBe(`https://${a}.example.test/hook`)
+            expect((yield* webhooks.getSecrets(a, "test")).map(Redacted.value)).toEqual([`whsec_${a}`])
 
-        const keys = yield* Repositories.ApiKeyRepository
-        expect((yield* keys.list(a)).map((k) => k.id)).toEqual([F.apiKeyId(1)])
-        expect((yield* (yield* AuditLog.AuditLog).list(a)).map((e) => e.merchant)).toEqual([a])
-        const history = yield* (yield* Outbox.Outbox).history({ merchant: a })
-        expect(history.map((x) => x.delivery.merchant)).toEqual([a])
-      })), h.timeout)
+            const keys = yield* Repositories.ApiKeyRepository
+            expect((yield* keys.list(a)).map((k) => k.id)).toEqual([F.apiKeyId(1)])
+            expect((yield* (yield* AuditLog.AuditLog).list(a)).map((e) => e.merchant)).toEqual([a])
+            const history = yield* (yield* Outbox.Outbox).history({ merchant: a })
+            expect(history.map((x) => x.delivery.merchant)).toEqual([a])
+          })
+        ),
+      h.timeout
+    )
 
-    it("no write path touches another merchant's rows", () =>
-      h.freshPromise(Effect.gen(function*() {
-        const { b: cb } = yield* twoTenants
-        const channels = yield* Repositories.ChannelRepository
-        yield* F.expectStoreError(channels.update({ ...cb[0]!, merchant: a }), "NotFound", "ChannelRepository.update")
-        yield* F.expectStoreError(channels.remove(a, cb[0]!.key, cb[0]!.version), "NotFound", "ChannelRepository.remove")
-        const groups = yield* Repositories.ChannelGroupRepository
-        const gb = yield* groups.get(b, F.groupId(2))
-        yield* F.expectStoreError(groups.update({ ...gb, merchant: a }), "NotFound", "ChannelGroupRepository.update")
-        yield* F.expectStoreError(groups.remove(a, gb.id, gb.version), "NotFound", "ChannelGroupRepository.remove")
-        const keys = yield* Repositories.ApiKeyRepository
-        const kb = yield* keys.get(F.apiKeyId(2))
-        yield* F.expectStoreError(keys.update({ ...kb, merchant: a }), "NotFound", "ApiKeyRepository.update")
-        expect(yield* channels.get(b, cb[0]!.key)).toMatchObject({ merchant: b, version: 0 })
-        expect((yield* keys.get(F.apiKeyId(2))).merchant).toBe(b)
-      })), h.timeout)
+    it(
+      "no write path touches another merchant's rows",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const { b: cb } = yield* twoTenants
+            const channels = yield* Repositories.ChannelRepository
+            yield* F.expectStoreError(channels.update({ ...cb[0]!, merchant: a }), "NotFound", "ChannelRepository.update")
+            yield* F.expectStoreError(channels.remove(a, cb[0]!.key, cb[0]!.version), "NotFound", "ChannelRepository.remove")
+            const groups = yield* Repositories.ChannelGroupRepository
+            const gb = yield* groups.get(b, F.groupId(2))
+            yield* F.expectStoreError(groups.update({ ...gb, merchant: a }), "NotFound", "ChannelGroupRepository.update")
+            yield* F.expectStoreError(groups.remove(a, gb.id, gb.version), "NotFound", "ChannelGroupRepository.remove")
+            const keys = yield* Repositories.ApiKeyRepository
+            const kb = yield* keys.get(F.apiKeyId(2))
+            yield* F.expectStoreError(keys.update({ ...kb, merchant: a }), "NotFound", "ApiKeyRepository.update")
+            expect(yield* channels.get(b, cb[0]!.key)).toMatchObject({ merchant: b, version: 0 })
+            expect((yield* keys.get(F.apiKeyId(2))).merchant).toBe(b)
+          })
+        ),
+      h.timeout
+    )
 
-    it("a tier never lists unassigned channels, nor another merchant's channel even when its key is assigned", () =>
-      h.freshPromise(Effect.gen(function*() {
-        const { a: ca, b: cb } = yield* twoTenants
-        const subs = yield* Repositories.SubMerchantRepository
-        const channels = yield* Repositories.ChannelRepository
-        const tierB = yield* subs.get(b, F.tier("T01"))
-        // The domain refuses such an assignment; the store must not leak even if handed one.
-        yield* subs.update({ ...tierB, channels: [...tierB.channels, ca[0]!.key] })
-        expect((yield* channels.listForTier(b, F.tier("T01"))).map((c) => c.key)).toEqual([cb[1]!.key])
-        expect((yield* channels.listForTier(a, F.tier("T01"))).map((c) => c.key)).toEqual([ca[1]!.key])
-        yield* F.expectStoreError(channels.listForTier(a, F.tier("T99")), "NotFound", "ChannelRepository.listForTier")
-      })), h.timeout)
+    it(
+      "a tier never lists unassigned channels, nor another merchant's channel even when its key is assigned",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const { a: ca, b: cb } = yield* twoTenants
+            const subs = yield* Repositories.SubMerchantRepository
+            const channels = yield* Repositories.ChannelRepository
+            const tierB = yield* subs.get(b, F.tier("T01"))
+            // The domain refuses such an assignment; the store must not leak even if handed one.
+            yield* subs.update({ ...tierB, channels: [...tierB.channels, ca[0]!.key] })
+            expect((yield* channels.listForTier(b, F.tier("T01"))).map((c) => c.key)).toEqual([cb[1]!.key])
+            expect((yield* channels.listForTier(a, F.tier("T01"))).map((c) => c.key)).toEqual([ca[1]!.key])
+            yield* F.expectStoreError(channels.listForTier(a, F.tier("T99")), "NotFound", "ChannelRepository.listForTier")
+          })
+        ),
+      h.timeout
+    )
   })

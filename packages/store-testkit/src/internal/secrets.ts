@@ -18,42 +18,61 @@ export const secrets = (h: Harness): void =>
       notDeclared("rawDump", "the raw storage cannot be read, so secrets at rest are NOT checked")
       return
     }
-    it("[rawDump] no credential or webhook-secret plaintext, API secrets only as keyed hashes", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
-        const canary = (what: string) => `${what}-${crypto.randomUUID()}`
-        const siteKey = canary("site-key")
-        const cancelPassword = canary("cancel-pw")
-        const channels = yield* Repositories.ChannelRepository
-        const channel = yield* channels.create(F.channel(m, F.channelKey(1), {
-          credentials: { site_key: Redacted.make(siteKey), cancel_password: Redacted.make(cancelPassword) }
-        }))
-        const edited = yield* channels.update({ ...channel, credentials: { ...channel.credentials, site_key: Redacted.make(`${siteKey}-v2`) } })
-        const webhookSecret = `whsec_${Buffer.from(canary("webhook")).toString("base64")}`
-        yield* (yield* Repositories.WebhookSettingsRepository).putSecrets(m, "live", [Redacted.make(webhookSecret)])
-        const issued = yield* SecretHasher.issue
-        const apiSecret = Redacted.value(issued.secret)
-        yield* (yield* Repositories.ApiKeyRepository).create(F.apiKey(m, F.apiKeyId(1), issued.hash))
+    it(
+      "[rawDump] no credential or webhook-secret plaintext, API secrets only as keyed hashes",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+            const canary = (what: string) => `${what}-${crypto.randomUUID()}`
+            const siteKey = canary("site-key")
+            const cancelPassword = canary("cancel-pw")
+            const channels = yield* Repositories.ChannelRepository
+            const channel = yield* channels.create(
+              F.channel(m, F.channelKey(1), {
+                credentials: { site_key: Redacted.make(siteKey), cancel_password: Redacted.make(cancelPassword) }
+              })
+            )
+            const edited = yield* channels.update({
+              ...channel,
+              credentials: { ...channel.credentials, site_key: Redacted.make(`${siteKey}-v2`) }
+            })
+            const webhookSecret = `whsec_${Buffer.from(canary("webhook")).toString("base64")}`
+            yield* (yield* Repositories.WebhookSettingsRepository).putSecrets(m, "live", [Redacted.make(webhookSecret)])
+            const issued = yield* SecretHasher.issue
+            const apiSecret = Redacted.value(issued.secret)
+            yield* (yield* Repositories.ApiKeyRepository).create(F.apiKey(m, F.apiKeyId(1), issued.hash))
 
-        const raw = yield* dump
-        expect(raw.length).toBeGreaterThan(0)
-        for (const plaintext of [siteKey, `${siteKey}-v2`, cancelPassword, webhookSecret, webhookSecret.slice(6), apiSecret, apiSecret.slice(3)]) {
-          expect(raw.includes(plaintext), "a secret was found in clear in the raw storage").toBe(false)
-        }
-        expect(raw).toContain(issued.hash)
-        // The stored hash is the keyed hash of the secret under the adapter's pepper.
-        const stored = yield* (yield* Repositories.ApiKeyRepository).get(F.apiKeyId(1))
-        expect(yield* SecretHasher.verify(issued.secret, stored.secretHash)).toBe(true)
-        const pepper = yield* (yield* KeyProvider.KeyProvider).pepper
-        expect(stored.secretHash).toBe(SecretHasher.hashWith(Redacted.value(pepper), apiSecret))
-        // ...and the sealed values still open.
-        const back = yield* channels.get(m, channel.key)
-        expect(Redacted.value(back.credentials["site_key"]!)).toBe(`${siteKey}-v2`)
-        expect(Redacted.value(back.credentials["cancel_password"]!)).toBe(cancelPassword)
-        expect(back.version).toBe(edited.version)
-        const secretsBack = yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "live")
-        expect(secretsBack.map(Redacted.value)).toEqual([webhookSecret])
-      })), h.timeout)
+            const raw = yield* dump
+            expect(raw.length).toBeGreaterThan(0)
+            for (const plaintext of [
+              siteKey,
+              `${siteKey}-v2`,
+              cancelPassword,
+              webhookSecret,
+              webhookSecret.slice(6),
+              apiSecret,
+              apiSecret.slice(3)
+            ]) {
+              expect(raw.includes(plaintext), "a secret was found in clear in the raw storage").toBe(false)
+            }
+            expect(raw).toContain(issued.hash)
+            // The stored hash is the keyed hash of the secret under the adapter's pepper.
+            const stored = yield* (yield* Repositories.ApiKeyRepository).get(F.apiKeyId(1))
+            expect(yield* SecretHasher.verify(issued.secret, stored.secretHash)).toBe(true)
+            const pepper = yield* (yield* KeyProvider.KeyProvider).pepper
+            expect(stored.secretHash).toBe(SecretHasher.hashWith(Redacted.value(pepper), apiSecret))
+            // ...and the sealed values still open.
+            const back = yield* channels.get(m, channel.key)
+            expect(Redacted.value(back.credentials["site_key"]!)).toBe(`${siteKey}-v2`)
+            expect(Redacted.value(back.credentials["cancel_password"]!)).toBe(cancelPassword)
+            expect(back.version).toBe(edited.version)
+            const secretsBack = yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "live")
+            expect(secretsBack.map(Redacted.value)).toEqual([webhookSecret])
+          })
+        ),
+      h.timeout
+    )
   })
 
 const reasonOf = (exit: Exit.Exit<unknown, unknown>): { readonly _tag?: string; readonly [k: string]: unknown } | undefined => {
@@ -78,53 +97,85 @@ export const keys = (h: Harness): void =>
       })
       return
     }
-    it("[reopen] other or missing keys are refused with KeyMismatch naming the expected key, and nothing is written", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
-        yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
-        const own = yield* KeyProvider.KeyProvider
-        const current = yield* own.current
-        const pepper = yield* own.pepper
-        const before = h.capabilities.rawDump === undefined ? undefined : yield* h.capabilities.rawDump
-        const stranger = yield* KeyProvider.make({ keys: [{ id: "stranger-1", key: randomBytes(32) }], pepper: randomBytes(32) })
-        const sameIdOtherKey = yield* KeyProvider.make({ keys: [{ id: current.id, key: randomBytes(32) }], pepper })
-        const otherPepper = yield* KeyProvider.make({ keys: [{ id: current.id, key: current.key }], pepper: randomBytes(32) })
-        for (const [what, provider] of [["other keys", stranger], ["no keys", keyless], ["same id, other key", sameIdOtherKey], ["other pepper", otherPepper]] as const) {
-          const exit = yield* Effect.exit(Effect.scoped(reopen(provider)))
-          const reason = reasonOf(exit)
-          expect(reason?._tag, what).toBe("KeyMismatch")
-          expect(reason?.["keyId"], what).toBe(current.id)
-          expect(reason?.["fingerprint"], what).toBe(KeyProvider.fingerprint(current))
-          const message = Exit.isFailure(exit) ? String(Cause.squash(exit.cause)) : ""
-          for (const secret of [current.key, pepper]) {
-            const bytes = Buffer.from(Redacted.value(secret))
-            for (const encoding of ["base64", "base64url", "hex"] as const) {
-              expect(message.includes(bytes.toString(encoding)), `${what}: key material in the error`).toBe(false)
+    it(
+      "[reopen] other or missing keys are refused with KeyMismatch naming the expected key, and nothing is written",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+            yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
+            const own = yield* KeyProvider.KeyProvider
+            const current = yield* own.current
+            const pepper = yield* own.pepper
+            const before = h.capabilities.rawDump === undefined ? undefined : yield* h.capabilities.rawDump
+            const stranger = yield* KeyProvider.make({ keys: [{ id: "stranger-1", key: randomBytes(32) }], pepper: randomBytes(32) })
+            const sameIdOtherKey = yield* KeyProvider.make({ keys: [{ id: current.id, key: randomBytes(32) }], pepper })
+            const otherPepper = yield* KeyProvider.make({ keys: [{ id: current.id, key: current.key }], pepper: randomBytes(32) })
+            for (const [what, provider] of [
+              ["other keys", stranger],
+              ["no keys", keyless],
+              ["same id, other key", sameIdOtherKey],
+              ["other pepper", otherPepper]
+            ] as const) {
+              const exit = yield* Effect.exit(Effect.scoped(reopen(provider)))
+              const reason = reasonOf(exit)
+              expect(reason?._tag, what).toBe("KeyMismatch")
+              expect(reason?.["keyId"], what).toBe(current.id)
+              expect(reason?.["fingerprint"], what).toBe(KeyProvider.fingerprint(current))
+              const message = Exit.isFailure(exit) ? String(Cause.squash(exit.cause)) : ""
+              for (const secret of [current.key, pepper]) {
+                const bytes = Buffer.from(Redacted.value(secret))
+                for (const encoding of ["base64", "base64url", "hex"] as const) {
+                  expect(message.includes(bytes.toString(encoding)), `${what}: key material in the error`).toBe(false)
+                }
+              }
             }
-          }
-        }
-        if (before !== undefined) expect(yield* h.capabilities.rawDump!, "a refused open wrote to the store").toBe(before)
-        // The right keys still open it, and its secrets.
-        const again = yield* Effect.scoped(reopen(own))
-        const channel = yield* Context.get(again, Repositories.ChannelRepository).get(m, F.channelKey(1))
-        expect(Object.keys(channel.credentials)).toEqual(Object.keys(F.channel(m, F.channelKey(1)).credentials))
-      })), h.timeout)
+            if (before !== undefined) expect(yield* h.capabilities.rawDump!, "a refused open wrote to the store").toBe(before)
+            // The right keys still open it, and its secrets.
+            const again = yield* Effect.scoped(reopen(own))
+            const channel = yield* Context.get(again, Repositories.ChannelRepository).get(m, F.channelKey(1))
+            expect(Object.keys(channel.credentials)).toEqual(Object.keys(F.channel(m, F.channelKey(1)).credentials))
+          })
+        ),
+      h.timeout
+    )
 
-    it("[reopen] a rotation is accepted: a new current key beside the old one, then the new one alone", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
-        const own = yield* KeyProvider.KeyProvider
-        const current = yield* own.current
-        const pepper = yield* own.pepper
-        const fresh = randomBytes(32)
-        const rotated = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: fresh }, { id: current.id, key: current.key }], pepper })
-        yield* Effect.scoped(Effect.flatMap(reopen(rotated), (store) =>
-          Context.get(store, Repositories.ChannelRepository).create(F.channel(m, F.channelKey(2)))))
-        const newOnly = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: fresh }], pepper })
-        const store = yield* Effect.scoped(reopen(newOnly))
-        expect((yield* Context.get(store, Repositories.ChannelRepository).get(m, F.channelKey(2))).key).toBe(F.channelKey(2))
-        // A key id recorded once keeps its fingerprint: the same id with other bytes is refused.
-        const forged = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: randomBytes(32) }, { id: current.id, key: current.key }], pepper })
-        expect(reasonOf(yield* Effect.exit(Effect.scoped(reopen(forged))))?.["keyId"]).toBe("rotated-2")
-      })), h.timeout)
+    it(
+      "[reopen] a rotation is accepted: a new current key beside the old one, then the new one alone",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+            const own = yield* KeyProvider.KeyProvider
+            const current = yield* own.current
+            const pepper = yield* own.pepper
+            const fresh = randomBytes(32)
+            const rotated = yield* KeyProvider.make({
+              keys: [
+                { id: "rotated-2", key: fresh },
+                { id: current.id, key: current.key }
+              ],
+              pepper
+            })
+            yield* Effect.scoped(
+              Effect.flatMap(reopen(rotated), (store) =>
+                Context.get(store, Repositories.ChannelRepository).create(F.channel(m, F.channelKey(2)))
+              )
+            )
+            const newOnly = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: fresh }], pepper })
+            const store = yield* Effect.scoped(reopen(newOnly))
+            expect((yield* Context.get(store, Repositories.ChannelRepository).get(m, F.channelKey(2))).key).toBe(F.channelKey(2))
+            // A key id recorded once keeps its fingerprint: the same id with other bytes is refused.
+            const forged = yield* KeyProvider.make({
+              keys: [
+                { id: "rotated-2", key: randomBytes(32) },
+                { id: current.id, key: current.key }
+              ],
+              pepper
+            })
+            expect(reasonOf(yield* Effect.exit(Effect.scoped(reopen(forged))))?.["keyId"]).toBe("rotated-2")
+          })
+        ),
+      h.timeout
+    )
   })

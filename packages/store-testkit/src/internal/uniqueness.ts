@@ -11,7 +11,7 @@ import type { Harness } from "./harness.ts"
 const a = F.merchantCode(1)
 const b = F.merchantCode(2)
 
-const twoMerchants = Effect.gen(function*() {
+const twoMerchants = Effect.gen(function* () {
   const merchants = yield* Repositories.MerchantRepository
   yield* merchants.create(F.merchant(a))
   yield* merchants.create(F.merchant(b))
@@ -19,101 +19,193 @@ const twoMerchants = Effect.gen(function*() {
 
 export const uniqueness = (h: Harness): void => {
   describe("uniqueness", () => {
-    it("merchant codes, channel keys (across merchants), group ids, API key ids (across merchants) and audit ids", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* twoMerchants
-        yield* F.expectStoreError((yield* Repositories.MerchantRepository).create(F.merchant(a, "Again")), "Conflict", "MerchantRepository.create")
-        const channels = yield* Repositories.ChannelRepository
-        yield* channels.create(F.channel(a, F.channelKey(1)))
-        yield* F.expectStoreError(channels.create(F.channel(b, F.channelKey(1), { mid: F.channel(b, F.channelKey(9)).mid })), "Conflict", "ChannelRepository.create")
-        const groups = yield* Repositories.ChannelGroupRepository
-        yield* groups.create(F.group(a, F.groupId(1), [{ channel: F.channelKey(1), weight: 100 }]))
-        yield* F.expectStoreError(groups.create(F.group(a, F.groupId(1), [])), "Conflict", "ChannelGroupRepository.create")
-        const keys = yield* Repositories.ApiKeyRepository
-        yield* keys.create(F.apiKey(a, F.apiKeyId(1)))
-        yield* F.expectStoreError(keys.create(F.apiKey(b, F.apiKeyId(1))), "Conflict", "ApiKeyRepository.create")
-        const log = yield* AuditLog.AuditLog
-        yield* log.append(F.auditEntry(a, 1))
-        yield* F.expectStoreError(log.append(F.auditEntry(a, 1)), "Conflict", "AuditLog.append")
-        expect(yield* log.list(a)).toHaveLength(1)
-      })), h.timeout)
+    it(
+      "merchant codes, channel keys (across merchants), group ids, API key ids (across merchants) and audit ids",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            yield* F.expectStoreError(
+              (yield* Repositories.MerchantRepository).create(F.merchant(a, "Again")),
+              "Conflict",
+              "MerchantRepository.create"
+            )
+            const channels = yield* Repositories.ChannelRepository
+            yield* channels.create(F.channel(a, F.channelKey(1)))
+            yield* F.expectStoreError(
+              channels.create(F.channel(b, F.channelKey(1), { mid: F.channel(b, F.channelKey(9)).mid })),
+              "Conflict",
+              "ChannelRepository.create"
+            )
+            const groups = yield* Repositories.ChannelGroupRepository
+            yield* groups.create(F.group(a, F.groupId(1), [{ channel: F.channelKey(1), weight: 100 }]))
+            yield* F.expectStoreError(groups.create(F.group(a, F.groupId(1), [])), "Conflict", "ChannelGroupRepository.create")
+            const keys = yield* Repositories.ApiKeyRepository
+            yield* keys.create(F.apiKey(a, F.apiKeyId(1)))
+            yield* F.expectStoreError(keys.create(F.apiKey(b, F.apiKeyId(1))), "Conflict", "ApiKeyRepository.create")
+            const log = yield* AuditLog.AuditLog
+            yield* log.append(F.auditEntry(a, 1))
+            yield* F.expectStoreError(log.append(F.auditEntry(a, 1)), "Conflict", "AuditLog.append")
+            expect(yield* log.list(a)).toHaveLength(1)
+          })
+        ),
+      h.timeout
+    )
 
-    it("(merchant, mode, PG, MID, payment type) on create and on update", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* twoMerchants
-        const channels = yield* Repositories.ChannelRepository
-        const first = yield* channels.create(F.channel(a, F.channelKey(1)))
-        const same = { mid: first.mid }
-        yield* F.expectStoreError(channels.create(F.channel(a, F.channelKey(2), same)), "Conflict", "ChannelRepository.create")
-        yield* channels.create(F.channel(a, F.channelKey(3), { ...same, mode: "live" }))
-        yield* channels.create(F.channel(a, F.channelKey(4), { ...same, paymentType: "api.keyin" }))
-        yield* channels.create(F.channel(a, F.channelKey(5), { ...same, pg: "nice" as F.Channel["pg"] }))
-        yield* channels.create(F.channel(b, F.channelKey(6), same))
-        const other = yield* channels.create(F.channel(a, F.channelKey(7)))
-        yield* F.expectStoreError(channels.update({ ...other, mid: first.mid }), "Conflict", "ChannelRepository.update")
-        // The slot frees up when its channel moves or goes.
-        yield* channels.remove(a, first.key, first.version)
-        const moved = yield* channels.update({ ...other, mid: first.mid })
-        expect(moved.mid).toBe(first.mid)
-        yield* channels.create(F.channel(a, F.channelKey(8), { mid: other.mid }))
-        expect((yield* channels.list(a)).map((c) => c.key)).toEqual([3, 4, 5, 7, 8].map(F.channelKey))
-      })), h.timeout)
+    it(
+      "(merchant, mode, PG, MID, payment type) on create and on update",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const channels = yield* Repositories.ChannelRepository
+            const first = yield* channels.create(F.channel(a, F.channelKey(1)))
+            const same = { mid: first.mid }
+            yield* F.expectStoreError(channels.create(F.channel(a, F.channelKey(2), same)), "Conflict", "ChannelRepository.create")
+            yield* channels.create(F.channel(a, F.channelKey(3), { ...same, mode: "live" }))
+            yield* channels.create(F.channel(a, F.channelKey(4), { ...same, paymentType: "api.keyin" }))
+            yield* channels.create(F.channel(a, F.channelKey(5), { ...same, pg: "nice" as F.Channel["pg"] }))
+            yield* channels.create(F.channel(b, F.channelKey(6), same))
+            const other = yield* channels.create(F.channel(a, F.channelKey(7)))
+            yield* F.expectStoreError(channels.update({ ...other, mid: first.mid }), "Conflict", "ChannelRepository.update")
+            // The slot frees up when its channel moves or goes.
+            yield* channels.remove(a, first.key, first.version)
+            const moved = yield* channels.update({ ...other, mid: first.mid })
+            expect(moved.mid).toBe(first.mid)
+            yield* channels.create(F.channel(a, F.channelKey(8), { mid: other.mid }))
+            expect((yield* channels.list(a)).map((c) => c.key)).toEqual([3, 4, 5, 7, 8].map(F.channelKey))
+          })
+        ),
+      h.timeout
+    )
 
-    it("tier codes per merchant", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* twoMerchants
-        const subs = yield* Repositories.SubMerchantRepository
-        yield* subs.create(F.subMerchant(a, "T01"))
-        yield* F.expectStoreError(subs.create(F.subMerchant(a, "T01")), "Conflict", "SubMerchantRepository.create")
-        yield* subs.create(F.subMerchant(b, "T01"))
-        expect(yield* subs.list(b)).toHaveLength(1)
-      })), h.timeout)
+    it(
+      "tier codes per merchant",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const subs = yield* Repositories.SubMerchantRepository
+            yield* subs.create(F.subMerchant(a, "T01"))
+            yield* F.expectStoreError(subs.create(F.subMerchant(a, "T01")), "Conflict", "SubMerchantRepository.create")
+            yield* subs.create(F.subMerchant(b, "T01"))
+            expect(yield* subs.list(b)).toHaveLength(1)
+          })
+        ),
+      h.timeout
+    )
 
-    it("at most two active webhook secrets per mode", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* twoMerchants
-        const webhooks = yield* Repositories.WebhookSettingsRepository
-        const three = ["whsec_one", "whsec_two", "whsec_three"].map((s) => Redacted.make(s))
-        yield* F.expectStoreError(webhooks.putSecrets(a, "live", three), "Conflict", "WebhookSettingsRepository.putSecrets")
-        expect(yield* webhooks.getSecrets(a, "live")).toEqual([])
-      })), h.timeout)
+    it(
+      "at most two active webhook secrets per mode",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const webhooks = yield* Repositories.WebhookSettingsRepository
+            const three = ["whsec_one", "whsec_two", "whsec_three"].map((s) => Redacted.make(s))
+            yield* F.expectStoreError(webhooks.putSecrets(a, "live", three), "Conflict", "WebhookSettingsRepository.putSecrets")
+            expect(yield* webhooks.getSecrets(a, "live")).toEqual([])
+          })
+        ),
+      h.timeout
+    )
   })
 
   describe("StoreError reasons", () => {
-    it("NotFound for every missing row, and for rows of an unknown merchant", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* F.expectStoreError((yield* Repositories.MerchantRepository).get(a), "NotFound", "MerchantRepository.get")
-        yield* F.expectStoreError((yield* Repositories.MerchantRepository).update(F.merchant(a)), "NotFound", "MerchantRepository.update")
-        yield* F.expectStoreError((yield* Repositories.SubMerchantRepository).create(F.subMerchant(a, "T01")), "NotFound", "SubMerchantRepository.create")
-        yield* F.expectStoreError((yield* Repositories.ChannelRepository).create(F.channel(a, F.channelKey(1))), "NotFound", "ChannelRepository.create")
-        yield* F.expectStoreError((yield* Repositories.ChannelGroupRepository).create(F.group(a, F.groupId(1), [])), "NotFound", "ChannelGroupRepository.create")
-        yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).create(F.apiKey(a, F.apiKeyId(1))), "NotFound", "ApiKeyRepository.create")
-        yield* F.expectStoreError((yield* Repositories.WebhookSettingsRepository).get(a), "NotFound", "WebhookSettingsRepository.get")
-        yield* F.expectStoreError((yield* Repositories.WhitelistRepository).get(a), "NotFound", "WhitelistRepository.get")
-        yield* (yield* Repositories.MerchantRepository).create(F.merchant(a))
-        yield* F.expectStoreError((yield* Repositories.SubMerchantRepository).get(a, F.tier("T01")), "NotFound", "SubMerchantRepository.get")
-        yield* F.expectStoreError((yield* Repositories.SubMerchantRepository).update(F.subMerchant(a, "T01")), "NotFound", "SubMerchantRepository.update")
-        yield* F.expectStoreError((yield* Repositories.ChannelRepository).get(a, F.channelKey(1)), "NotFound", "ChannelRepository.get")
-        yield* F.expectStoreError((yield* Repositories.ChannelRepository).update(F.channel(a, F.channelKey(1))), "NotFound", "ChannelRepository.update")
-        yield* F.expectStoreError((yield* Repositories.ChannelRepository).remove(a, F.channelKey(1), 0), "NotFound", "ChannelRepository.remove")
-        yield* F.expectStoreError((yield* Repositories.ChannelGroupRepository).get(a, F.groupId(1)), "NotFound", "ChannelGroupRepository.get")
-        yield* F.expectStoreError((yield* Repositories.ChannelGroupRepository).remove(a, F.groupId(1), 0), "NotFound", "ChannelGroupRepository.remove")
-        yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).get(F.apiKeyId(1)), "NotFound", "ApiKeyRepository.get")
-        yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).update(F.apiKey(a, F.apiKeyId(1))), "NotFound", "ApiKeyRepository.update")
-        yield* F.expectStoreError((yield* Outbox.Outbox).get("no-such-delivery"), "NotFound", "Outbox.get")
-      })), h.timeout)
+    it(
+      "NotFound for every missing row, and for rows of an unknown merchant",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* F.expectStoreError((yield* Repositories.MerchantRepository).get(a), "NotFound", "MerchantRepository.get")
+            yield* F.expectStoreError(
+              (yield* Repositories.MerchantRepository).update(F.merchant(a)),
+              "NotFound",
+              "MerchantRepository.update"
+            )
+            yield* F.expectStoreError(
+              (yield* Repositories.SubMerchantRepository).create(F.subMerchant(a, "T01")),
+              "NotFound",
+              "SubMerchantRepository.create"
+            )
+            yield* F.expectStoreError(
+              (yield* Repositories.ChannelRepository).create(F.channel(a, F.channelKey(1))),
+              "NotFound",
+              "ChannelRepository.create"
+            )
+            yield* F.expectStoreError(
+              (yield* Repositories.ChannelGroupRepository).create(F.group(a, F.groupId(1), [])),
+              "NotFound",
+              "ChannelGroupRepository.create"
+            )
+            yield* F.expectStoreError(
+              (yield* Repositories.ApiKeyRepository).create(F.apiKey(a, F.apiKeyId(1))),
+              "NotFound",
+              "ApiKeyRepository.create"
+            )
+            yield* F.expectStoreError((yield* Repositories.WebhookSettingsRepository).get(a), "NotFound", "WebhookSettingsRepository.get")
+            yield* F.expectStoreError((yield* Repositories.WhitelistRepository).get(a), "NotFound", "WhitelistRepository.get")
+            yield* (yield* Repositories.MerchantRepository).create(F.merchant(a))
+            yield* F.expectStoreError(
+              (yield* Repositories.SubMerchantRepository).get(a, F.tier("T01")),
+              "NotFound",
+              "SubMerchantRepository.get"
+            )
+            yield* F.expectStoreError(
+              (yield* Repositories.SubMerchantRepository).update(F.subMerchant(a, "T01")),
+              "NotFound",
+              "SubMerchantRepository.update"
+            )
+            yield* F.expectStoreError((yield* Repositories.ChannelRepository).get(a, F.channelKey(1)), "NotFound", "ChannelRepository.get")
+            yield* F.expectStoreError(
+              (yield* Repositories.ChannelRepository).update(F.channel(a, F.channelKey(1))),
+              "NotFound",
+              "ChannelRepository.update"
+            )
+            yield* F.expectStoreError(
+              (yield* Repositories.ChannelRepository).remove(a, F.channelKey(1), 0),
+              "NotFound",
+              "ChannelRepository.remove"
+            )
+            yield* F.expectStoreError(
+              (yield* Repositories.ChannelGroupRepository).get(a, F.groupId(1)),
+              "NotFound",
+              "ChannelGroupRepository.get"
+            )
+            yield* F.expectStoreError(
+              (yield* Repositories.ChannelGroupRepository).remove(a, F.groupId(1), 0),
+              "NotFound",
+              "ChannelGroupRepository.remove"
+            )
+            yield* F.expectStoreError((yield* Repositories.ApiKeyRepository).get(F.apiKeyId(1)), "NotFound", "ApiKeyRepository.get")
+            yield* F.expectStoreError(
+              (yield* Repositories.ApiKeyRepository).update(F.apiKey(a, F.apiKeyId(1))),
+              "NotFound",
+              "ApiKeyRepository.update"
+            )
+            yield* F.expectStoreError((yield* Outbox.Outbox).get("no-such-delivery"), "NotFound", "Outbox.get")
+          })
+        ),
+      h.timeout
+    )
 
-    it("Conflict and NotFound are not retryable; the message names the row but never a secret", () =>
-      h.freshPromise(Effect.gen(function*() {
-        yield* twoMerchants
-        const channels = yield* Repositories.ChannelRepository
-        const created = yield* channels.create(F.channel(a, F.channelKey(1)))
-        const conflict = yield* Effect.flip(channels.create(created))
-        expect(conflict.retryable).toBe(false)
-        expect(conflict.message).toContain(created.key)
-        expect(conflict.message).not.toContain(Redacted.value(created.credentials["site_key"]!))
-        const missing = yield* Effect.flip(channels.get(b, created.key))
-        expect(missing.retryable).toBe(false)
-      })), h.timeout)
+    it(
+      "Conflict and NotFound are not retryable; the message names the row but never a secret",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const channels = yield* Repositories.ChannelRepository
+            const created = yield* channels.create(F.channel(a, F.channelKey(1)))
+            const conflict = yield* Effect.flip(channels.create(created))
+            expect(conflict.retryable).toBe(false)
+            expect(conflict.message).toContain(created.key)
+            expect(conflict.message).not.toContain(Redacted.value(created.credentials["site_key"]!))
+            const missing = yield* Effect.flip(channels.get(b, created.key))
+            expect(missing.retryable).toBe(false)
+          })
+        ),
+      h.timeout
+    )
   })
 }

@@ -88,7 +88,13 @@ export const open = (envelope: string, aad: string, masterKeyFor: (keyId: string
   const wrapped = unb64(wrappedText, "wrapped data key")
   if (wrapped.length !== ivBytes + keyBytes + tagBytes) throw new EnvelopeFailure("the wrapped data key has the wrong length")
   const masterKey = masterKeyFor(keyId)
-  const dataKey = decrypt(masterKey, wrapped.subarray(0, ivBytes), wrapped.subarray(ivBytes), Buffer.from(header, "utf8"), "wrapped data key")
+  const dataKey = decrypt(
+    masterKey,
+    wrapped.subarray(0, ivBytes),
+    wrapped.subarray(ivBytes),
+    Buffer.from(header, "utf8"),
+    "wrapped data key"
+  )
   try {
     const plaintext = decrypt(dataKey, unb64(ivText, "iv"), unb64(sealedText, "ciphertext"), dataAad(header, aad), "ciphertext")
     const text = plaintext.toString("utf8")

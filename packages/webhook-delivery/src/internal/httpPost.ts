@@ -25,12 +25,12 @@ export interface Agents {
 
 export type PostResult =
   | {
-    readonly _tag: "Response"
-    readonly status: number
-    readonly retryAfter: string | undefined
-    readonly excerpt: string
-    readonly latencyMillis: number
-  }
+      readonly _tag: "Response"
+      readonly status: number
+      readonly retryAfter: string | undefined
+      readonly excerpt: string
+      readonly latencyMillis: number
+    }
   | { readonly _tag: "NetworkError"; readonly error: string; readonly latencyMillis: number }
   | { readonly _tag: "Refused"; readonly error: string; readonly latencyMillis: number }
 
@@ -55,24 +55,26 @@ class RefusedAtConnect extends Error {
  * The socket's DNS lookup: resolves the host and lets the connection go only to addresses the
  * guard allows. Node calls it for host names only; literal addresses were judged by `checkUrl`.
  */
-const guardedLookup = (target: UrlGuard.Checked, guard: UrlGuard.Options): LookupFunction => (hostname, options, callback) => {
-  const resolver = guard.resolver ?? UrlGuard.systemResolver
-  const answer = callback as unknown as (
-    error: Error | null,
-    address?: string | ReadonlyArray<{ address: string; family: number }>,
-    family?: number
-  ) => void
-  resolver(hostname).then(
-    (resolved) => {
-      const checked = UrlGuard.checkAddresses(target, resolved, guard)
-      if (Result.isFailure(checked)) return answer(new RefusedAtConnect(checked.failure))
-      const addresses = checked.success
-      if ((options as { all?: boolean }).all) answer(null, addresses)
-      else answer(null, addresses[0]!.address, addresses[0]!.family)
-    },
-    () => answer(new RefusedAtConnect(new UrlGuard.UrlRefused({ url: target.shown, reason: `host ${hostname} does not resolve` })))
-  )
-}
+const guardedLookup =
+  (target: UrlGuard.Checked, guard: UrlGuard.Options): LookupFunction =>
+  (hostname, options, callback) => {
+    const resolver = guard.resolver ?? UrlGuard.systemResolver
+    const answer = callback as unknown as (
+      error: Error | null,
+      address?: string | ReadonlyArray<{ address: string; family: number }>,
+      family?: number
+    ) => void
+    resolver(hostname).then(
+      (resolved) => {
+        const checked = UrlGuard.checkAddresses(target, resolved, guard)
+        if (Result.isFailure(checked)) return answer(new RefusedAtConnect(checked.failure))
+        const addresses = checked.success
+        if ((options as { all?: boolean }).all) answer(null, addresses)
+        else answer(null, addresses[0]!.address, addresses[0]!.family)
+      },
+      () => answer(new RefusedAtConnect(new UrlGuard.UrlRefused({ url: target.shown, reason: `host ${hostname} does not resolve` })))
+    )
+  }
 
 const isRedirect = (status: number): boolean => status >= 300 && status < 400
 
@@ -121,7 +123,8 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
           retryAfter: res.headers["retry-after"],
           excerpt: Buffer.concat(chunks, kept).toString("utf8"),
           latencyMillis: latency()
-        }))
+        })
+      )
       res.on("error", (e) => finish({ _tag: "NetworkError", error: e.message, latencyMillis: latency() }))
     })
     const fail = (message: string): void => {
@@ -139,7 +142,8 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
         e instanceof RefusedAtConnect
           ? { _tag: "Refused", error: e.refusal.message, latencyMillis: latency() }
           : { _tag: "NetworkError", error: e.message, latencyMillis: latency() }
-      ))
+      )
+    )
     req.end(body)
     return Effect.sync(() => {
       settled = true

@@ -114,10 +114,10 @@ export const parseIpv6 = (s: string, start: number, end: number): boolean => {
     for (let k = 1; k <= tail; k++) groups[8 - k] = groups[n - k]!
     for (let k = gap; k < 8 - tail; k++) groups[k] = 0
   }
-  scratch[0] = (groups[0]! << 16 | groups[1]!) >>> 0
-  scratch[1] = (groups[2]! << 16 | groups[3]!) >>> 0
-  scratch[2] = (groups[4]! << 16 | groups[5]!) >>> 0
-  scratch[3] = (groups[6]! << 16 | groups[7]!) >>> 0
+  scratch[0] = ((groups[0]! << 16) | groups[1]!) >>> 0
+  scratch[1] = ((groups[2]! << 16) | groups[3]!) >>> 0
+  scratch[2] = ((groups[4]! << 16) | groups[5]!) >>> 0
+  scratch[3] = ((groups[6]! << 16) | groups[7]!) >>> 0
   return true
 }
 
@@ -142,12 +142,10 @@ export const parseAddress = (s: unknown): number => {
 }
 
 /** True when the four words are an IPv4-mapped address `::ffff:a.b.c.d`. */
-export const isMapped = (w0: number, w1: number, w2: number): boolean =>
-  w0 === 0 && w1 === 0 && w2 === 0xffff
+export const isMapped = (w0: number, w1: number, w2: number): boolean => w0 === 0 && w1 === 0 && w2 === 0xffff
 
 /** Formats a uint32 as dotted decimal. */
-export const formatIpv4 = (v: number): string =>
-  `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`
+export const formatIpv4 = (v: number): string => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`
 
 /**
  * Formats four words as RFC 5952 text: lower case, no leading zeros, the longest run (first on a
@@ -158,7 +156,7 @@ export const formatIpv6 = (w0: number, w1: number, w2: number, w3: number): stri
   const g = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff]
   let bestStart = -1
   let bestLength = 1
-  for (let i = 0; i < 8;) {
+  for (let i = 0; i < 8; ) {
     if (g[i] !== 0) {
       i++
       continue

@@ -42,4 +42,3 @@ export const readRules = (rules: ReadonlyArray<string>, lenient: boolean): Parse
   }
   return { count, starts, ends, prefixes, families, warnings }
 }
-

@@ -91,7 +91,7 @@ export const coverRanges = (ranges: ReadonlyArray<Range>): Array<string> => {
   const v4: Array<string> = []
   const v6: Array<string> = []
   for (const block of blocks) {
-    const inMapped = block.prefix >= 96 && (block.start >> 32n) === MAPPED_HIGH
+    const inMapped = block.prefix >= 96 && block.start >> 32n === MAPPED_HIGH
     ;(inMapped ? v4 : v6).push(formatRangeBlock(block.start, block.prefix))
   }
   return v4.concat(v6)

@@ -59,10 +59,7 @@ export const mergeBlocks = (blocks: Blocks, order: Int32Array): Intervals => {
   for (let n = 0; n < order.length; n++) {
     const r = order[n]! * 4
     const last = (count - 1) * 4
-    if (
-      count > 0 &&
-      (compareWords(blocks.starts, r, ends, last) <= 0 || isSuccessor(ends, last, blocks.starts, r))
-    ) {
+    if (count > 0 && (compareWords(blocks.starts, r, ends, last) <= 0 || isSuccessor(ends, last, blocks.starts, r))) {
       if (compareWords(blocks.ends, r, ends, last) > 0) ends.set(blocks.ends.subarray(r, r + 4), last)
       continue
     }
@@ -173,8 +170,6 @@ export class Table6 {
     const e0 = b[e]!
     const e1 = b[e + 1]!
     const e2 = b[e + 2]!
-    return e0 > a0 || (e0 === a0 && (e1 > a1 || (e1 === a1 && (e2 > a2 || (e2 === a2 && b[e + 3]! >= a3)))))
-      ? lo
-      : -1
+    return e0 > a0 || (e0 === a0 && (e1 > a1 || (e1 === a1 && (e2 > a2 || (e2 === a2 && b[e + 3]! >= a3))))) ? lo : -1
   }
 }

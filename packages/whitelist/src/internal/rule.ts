@@ -72,9 +72,7 @@ export const parseRule = (s: unknown, lenient: boolean): number => {
 
 /** Formats a block in the family it was written in (`prefix128` in the 128-bit space). */
 export const formatBlock = (family: number, w: ArrayLike<number>, prefix128: number): string =>
-  family === IPV4
-    ? `${formatIpv4(w[3]!)}/${prefix128 - 96}`
-    : `${formatIpv6(w[0]!, w[1]!, w[2]!, w[3]!)}/${prefix128}`
+  family === IPV4 ? `${formatIpv4(w[3]!)}/${prefix128 - 96}` : `${formatIpv6(w[0]!, w[1]!, w[2]!, w[3]!)}/${prefix128}`
 
 /** A refusal, explained: `reason` and, when there is an obvious fix, `suggestion`. */
 export interface Diagnosis {
@@ -103,7 +101,7 @@ const diagnoseAddress = (text: string, prefixText: string): Diagnosis => {
     return { reason: "IPv4 part out of range 0-255" }
   }
   if (text.includes(":")) {
-    if (text.indexOf("::") !== text.lastIndexOf("::")) return { reason: "\"::\" may appear only once in an IPv6 address" }
+    if (text.indexOf("::") !== text.lastIndexOf("::")) return { reason: '"::" may appear only once in an IPv6 address' }
     return { reason: "not a valid IPv6 address" }
   }
   return { reason: "not a valid IPv4 or IPv6 address" }
@@ -127,8 +125,8 @@ export const diagnose = (s: unknown, lenient: boolean): Diagnosis => {
   const prefixText = s.slice(slash + 1)
   const prefix = parsePrefix(s, slash + 1, s.length)
   if (prefix < 0) {
-    if (prefixText.length === 0) return { reason: "missing prefix length after \"/\"" }
-    if (prefixText.includes("/")) return { reason: "more than one \"/\"" }
+    if (prefixText.length === 0) return { reason: 'missing prefix length after "/"' }
+    if (prefixText.includes("/")) return { reason: 'more than one "/"' }
     if (/^[0-9]+$/.test(prefixText) && prefixText.startsWith("0")) {
       return { reason: "leading zeros are not allowed in the prefix length" }
     }

@@ -4,12 +4,7 @@
 import type { ChannelGroup, Identifiers, PaymentChannel } from "@paymux/domain"
 import { Effect, Result } from "effect"
 import * as KeyProvider from "../../KeyProvider.ts"
-import {
-  ChannelGroupRepository,
-  ChannelRepository,
-  MerchantRepository,
-  SubMerchantRepository
-} from "../../Repositories.ts"
+import { ChannelGroupRepository, ChannelRepository, MerchantRepository, SubMerchantRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
 import { conflict, notFound, staleVersion, type StoreError } from "../../StoreError.ts"
 import type { ChannelRow, MemoryStore, State } from "./store.ts"
@@ -22,8 +17,17 @@ export const merchantExists = (state: State, merchant: string): Fail | undefined
   state.merchants.has(merchant) ? undefined : fail(notFound("merchant", merchant))
 
 /** Checks optimistic concurrency: the stored version must be the one the update was read at. */
-export const checkVersion = (entity: string, id: string, stored: { readonly version: number } | undefined, given: number): Fail | undefined =>
-  stored === undefined ? fail(notFound(entity, id)) : stored.version !== given ? fail(staleVersion(entity, id, given, stored.version)) : undefined
+export const checkVersion = (
+  entity: string,
+  id: string,
+  stored: { readonly version: number } | undefined,
+  given: number
+): Fail | undefined =>
+  stored === undefined
+    ? fail(notFound(entity, id))
+    : stored.version !== given
+      ? fail(staleVersion(entity, id, given, stored.version))
+      : undefined
 
 export const makeMerchants = (store: MemoryStore): MerchantRepository["Service"] =>
   MerchantRepository.of({
@@ -34,7 +38,10 @@ export const makeMerchants = (store: MemoryStore): MerchantRepository["Service"]
         return Result.succeed(merchant)
       }),
     get: (code) =>
-      Effect.flatMap(store.read((s) => s.merchants.get(code)), (m) => (m === undefined ? Effect.fail(notFound("merchant", code)) : Effect.succeed(m))),
+      Effect.flatMap(
+        store.read((s) => s.merchants.get(code)),
+        (m) => (m === undefined ? Effect.fail(notFound("merchant", code)) : Effect.succeed(m))
+      ),
     list: () => store.read((s) => [...s.merchants.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))),
     update: (merchant) =>
       store.write((s) => {
@@ -61,8 +68,10 @@ export const makeSubMerchants = (store: MemoryStore): SubMerchantRepository["Ser
         return Result.succeed(sub)
       }),
     get: (merchant, tier) =>
-      Effect.flatMap(store.read((s) => s.subMerchants.get(tierId(merchant, tier))), (sub) =>
-        sub === undefined ? Effect.fail(notFound("sub-merchant", tierId(merchant, tier))) : Effect.succeed(sub)),
+      Effect.flatMap(
+        store.read((s) => s.subMerchants.get(tierId(merchant, tier))),
+        (sub) => (sub === undefined ? Effect.fail(notFound("sub-merchant", tierId(merchant, tier))) : Effect.succeed(sub))
+      ),
     list: (merchant) =>
       store.read((s) => [...s.subMerchants.values()].filter((x) => x.merchant === merchant).sort((a, b) => (a.tier < b.tier ? -1 : 1))),
     update: (sub) =>
@@ -85,8 +94,13 @@ export const makeSubMerchants = (store: MemoryStore): SubMerchantRepository["Ser
       })
   })
 
-const slotOf = (c: { readonly merchant: string; readonly mode: string; readonly pg: string; readonly mid: string; readonly paymentType: string }): string =>
-  JSON.stringify([c.merchant, c.mode, c.pg, c.mid, c.paymentType])
+const slotOf = (c: {
+  readonly merchant: string
+  readonly mode: string
+  readonly pg: string
+  readonly mid: string
+  readonly paymentType: string
+}): string => JSON.stringify([c.merchant, c.mode, c.pg, c.mid, c.paymentType])
 
 const slotTaken = (c: PaymentChannel.PaymentChannel): StoreError =>
   conflict("channel", c.key, `${c.merchant} already has a ${c.mode} ${c.pg} channel with MID ${c.mid} for ${c.paymentType}`)
@@ -130,10 +144,13 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
           s.channelSlots.set(slot, channel.key)
           s.channels.set(channel.key, { channel: { ...row.channel, sequence }, credentials: row.credentials })
           return Result.succeed({ ...channel, sequence })
-        })),
+        })
+      ),
     get: (merchant, key) =>
-      Effect.flatMap(store.read((s) => ownRow(s, merchant, key)), (row) =>
-        row === undefined ? Effect.fail(notFound("channel", key)) : fromRow(store, row)),
+      Effect.flatMap(
+        store.read((s) => ownRow(s, merchant, key)),
+        (row) => (row === undefined ? Effect.fail(notFound("channel", key)) : fromRow(store, row))
+      ),
     list: (merchant, filter) =>
       Effect.flatMap(
         store.read((s) =>
@@ -166,7 +183,8 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
           s.channelSlots.set(after, channel.key)
           s.channels.set(channel.key, { channel: { ...row.channel, ...kept }, credentials: row.credentials })
           return Result.succeed({ ...channel, ...kept })
-        })),
+        })
+      ),
     remove: (merchant, key, version) =>
       store.write((s) => {
         const stored = ownRow(s, merchant, key)
@@ -207,7 +225,10 @@ export const makeGroups = (store: MemoryStore): ChannelGroupRepository["Service"
         return Result.succeed(group)
       }),
     get: (merchant, id) =>
-      Effect.flatMap(store.read((s) => own(s, merchant, id)), (g) => (g === undefined ? Effect.fail(notFound("channel group", id)) : Effect.succeed(g))),
+      Effect.flatMap(
+        store.read((s) => own(s, merchant, id)),
+        (g) => (g === undefined ? Effect.fail(notFound("channel group", id)) : Effect.succeed(g))
+      ),
     list: (merchant) => store.read((s) => [...s.groups.values()].filter((g) => g.merchant === merchant).sort(byCreation)),
     update: (group) =>
       store.write((s) => {

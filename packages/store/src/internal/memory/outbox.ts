@@ -46,11 +46,13 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
           .filter((d) => d.status === "pending" && d.nextAttemptAt <= now && (d.lease === null || d.lease.until <= now))
           .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
           .slice(0, Math.max(0, limit))
-        return Result.succeed(due.map((d) => {
-          const next = { ...d, lease: { workerId, until: now + leaseMillis }, updatedAt: now }
-          s.deliveries.set(d.id, next)
-          return next
-        }))
+        return Result.succeed(
+          due.map((d) => {
+            const next = { ...d, lease: { workerId, until: now + leaseMillis }, updatedAt: now }
+            s.deliveries.set(d.id, next)
+            return next
+          })
+        )
       }),
     renew: ({ deliveryId, leaseMillis, now, workerId }) =>
       withLease(deliveryId, workerId, (_, d) => ({ ...d, lease: { workerId, until: now + leaseMillis }, updatedAt: now })),
@@ -60,7 +62,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         const base = {
           ...d,
           attempts: d.attempts + 1,
-          lastError: attempt.outcome === "delivered" ? d.lastError : attempt.error ?? `HTTP ${attempt.httpStatus}`,
+          lastError: attempt.outcome === "delivered" ? d.lastError : (attempt.error ?? `HTTP ${attempt.httpStatus}`),
           updatedAt: now
         }
         return retryAt === undefined ? base : { ...base, nextAttemptAt: retryAt, lease: null }
@@ -71,10 +73,13 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
       withLease(deliveryId, workerId, (_, d) => ({ ...d, status: "dead", lease: null, lastError: reason, updatedAt: now })),
     release: ({ deliveryId, workerId }) => Effect.asVoid(withLease(deliveryId, workerId, (_, d) => ({ ...d, lease: null }))),
     get: (deliveryId) =>
-      Effect.flatMap(store.read((s) => {
-        const d = s.deliveries.get(deliveryId)
-        return d === undefined ? undefined : historyOf(s, d)
-      }), (h) => (h === undefined ? Effect.fail(Outbox.notFound(deliveryId)) : Effect.succeed(h))),
+      Effect.flatMap(
+        store.read((s) => {
+          const d = s.deliveries.get(deliveryId)
+          return d === undefined ? undefined : historyOf(s, d)
+        }),
+        (h) => (h === undefined ? Effect.fail(Outbox.notFound(deliveryId)) : Effect.succeed(h))
+      ),
     history: ({ limit, merchant, status, subject }) =>
       store.read((s) => {
         const out: Array<Delivery.History> = []

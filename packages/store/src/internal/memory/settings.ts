@@ -24,8 +24,10 @@ const singleton = <A extends { readonly merchant: string; readonly version: numb
   empty: (merchant: A["merchant"]) => A
 ) => ({
   get: (merchant: A["merchant"]): Effect.Effect<A, StoreError> =>
-    Effect.flatMap(store.read((s) => (s.merchants.has(merchant) ? table(s).get(merchant) ?? empty(merchant) : undefined)), (a) =>
-      orNotFound(a, "merchant", merchant)),
+    Effect.flatMap(
+      store.read((s) => (s.merchants.has(merchant) ? (table(s).get(merchant) ?? empty(merchant)) : undefined)),
+      (a) => orNotFound(a, "merchant", merchant)
+    ),
   put: (value: A): Effect.Effect<A, StoreError> =>
     store.write((s) => {
       const missing = merchantExists(s, value.merchant)
@@ -40,7 +42,8 @@ const singleton = <A extends { readonly merchant: string; readonly version: numb
 
 export const makeWebhookSettings = (store: MemoryStore): WebhookSettingsRepository["Service"] => {
   const settings = singleton(store, "webhook settings", (s) => s.webhookSettings, WebhookSettings.empty)
-  const withKeys = <A>(self: Effect.Effect<A, StoreError, KeyProvider.KeyProvider>) => Effect.provideService(self, KeyProvider.KeyProvider, store.keys)
+  const withKeys = <A>(self: Effect.Effect<A, StoreError, KeyProvider.KeyProvider>) =>
+    Effect.provideService(self, KeyProvider.KeyProvider, store.keys)
   return WebhookSettingsRepository.of({
     get: settings.get,
     put: settings.put,
@@ -57,13 +60,14 @@ export const makeWebhookSettings = (store: MemoryStore): WebhookSettingsReposito
       secrets.length > 2
         ? Effect.fail(conflict("webhook secrets", `${merchant}/${mode}`, "at most two signing secrets may be active"))
         : Effect.flatMap(withKeys(SecretBox.sealWebhookSecrets(secrets, SecretBox.webhookSecretsAad(merchant, mode))), (sealed) =>
-          store.write((s) => {
-            const missing = merchantExists(s, merchant)
-            if (missing !== undefined) return missing
-            if (secrets.length === 0) s.webhookSecrets.delete(`${merchant}/${mode}`)
-            else s.webhookSecrets.set(`${merchant}/${mode}`, sealed)
-            return Result.succeed(undefined)
-          }))
+            store.write((s) => {
+              const missing = merchantExists(s, merchant)
+              if (missing !== undefined) return missing
+              if (secrets.length === 0) s.webhookSecrets.delete(`${merchant}/${mode}`)
+              else s.webhookSecrets.set(`${merchant}/${mode}`, sealed)
+              return Result.succeed(undefined)
+            })
+          )
   })
 }
 
@@ -80,7 +84,11 @@ export const makeApiKeys = (store: MemoryStore): ApiKeyRepository["Service"] =>
         s.apiKeys.set(key.id, key)
         return Result.succeed(key)
       }),
-    get: (id) => Effect.flatMap(store.read((s) => s.apiKeys.get(id)), (k) => orNotFound(k, "API key", id)),
+    get: (id) =>
+      Effect.flatMap(
+        store.read((s) => s.apiKeys.get(id)),
+        (k) => orNotFound(k, "API key", id)
+      ),
     list: (merchant) =>
       store.read((s) =>
         [...s.apiKeys.values()].filter((k) => k.merchant === merchant).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))

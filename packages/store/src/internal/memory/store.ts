@@ -119,15 +119,23 @@ export const make = (keys: KeyProvider["Service"]): MemoryStore => {
     withTransaction: (self) =>
       Effect.flatMap(Effect.service(OpenTransactions), (open) => {
         if (open.has(token)) return self
-        return lock.withPermits(1)(Effect.suspend(() => {
-          const working = copy(committed)
-          return self.pipe(
-            Effect.provideService(OpenTransactions, new Map(open).set(token, working)),
-            Effect.tap(() => Effect.sync(() => { committed = working }))
-          )
-        }))
+        return lock.withPermits(1)(
+          Effect.suspend(() => {
+            const working = copy(committed)
+            return self.pipe(
+              Effect.provideService(OpenTransactions, new Map(open).set(token, working)),
+              Effect.tap(() =>
+                Effect.sync(() => {
+                  committed = working
+                })
+              )
+            )
+          })
+        )
       }),
     dump: Effect.sync(() => toJson(committed)),
-    failNextWrite: Effect.sync(() => { faultPending = true })
+    failNextWrite: Effect.sync(() => {
+      faultPending = true
+    })
   }
 }

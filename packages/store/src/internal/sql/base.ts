@@ -30,7 +30,9 @@ export const makeEnv = (sql: Sql.SqlClient, keys: Context.Context<KeyProvider>):
  * a tracer they are switched off, and with one they are kept.
  */
 export const spansOnlyWithTracer = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(Effect.tracer, (tracer) => tracer === Tracer.nativeTracer ? Effect.provideService(self, References.TracerEnabled, false) : self)
+  Effect.flatMap(Effect.tracer, (tracer) =>
+    tracer === Tracer.nativeTracer ? Effect.provideService(self, References.TracerEnabled, false) : self
+  )
 
 /** Runs a repository operation: SecretBox gets its keys, driver errors become StoreErrors. */
 export const op = <A, E, R>(env: Env, subject: Subject, self: Effect.Effect<A, E, R>) =>
@@ -61,7 +63,8 @@ export const missedUpdate = (
 /** Fails with `NotFound` unless the merchant exists: every owned row needs its merchant. */
 export const merchantExists = (sql: Sql.SqlClient, merchant: string): Effect.Effect<void, StoreError.StoreError | SqlError> =>
   Effect.flatMap(sql`SELECT 1 AS found FROM paymux_merchants WHERE code = ${merchant}`, (rows) =>
-    rows.length === 0 ? Effect.fail(StoreError.notFound("merchant", merchant)) : Effect.void)
+    rows.length === 0 ? Effect.fail(StoreError.notFound("merchant", merchant)) : Effect.void
+  )
 
 export const bool = (value: unknown): boolean => value === true || value === 1 || value === "1" || value === 1n
 

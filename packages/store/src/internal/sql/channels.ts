@@ -17,7 +17,7 @@ const columns = `channel_key, merchant, mode, pg, mid, name, purpose, payment_ty
   credential_source, credentials, enabled, sequence, created_at, version`
 
 const channelOf = (row: Row) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const merchant = row["merchant"] as PaymentChannel.PaymentChannel["merchant"]
     const key = row["channel_key"] as PaymentChannel.PaymentChannel["key"]
     const credentials = yield* SecretBox.openCredentials(String(row["credentials"]), SecretBox.channelAad(merchant, key))
@@ -62,7 +62,8 @@ const memoize = (capacity: number) => {
       Effect.sync(() => {
         if (memo.size >= capacity) memo.delete(memo.keys().next().value!)
         memo.set(fingerprint, channel)
-      }))
+      })
+    )
   const one = (row: Row) => {
     const fingerprint = fingerprintOf(row)
     const hit = memo.get(fingerprint)
@@ -99,87 +100,116 @@ export const makeChannels = (env: Env): ChannelRepository["Service"] => {
 
   return {
     create: (c) =>
-      op(env, subject(c.key), atomic(Effect.gen(function*() {
-        const sealed = yield* SecretBox.sealCredentials(c.credentials, SecretBox.channelAad(c.merchant, c.key))
-        // One statement takes the next sequence and proves the merchant exists (no merchant, no
-        // row); on PostgreSQL its row lock also orders concurrent creates of one merchant.
-        const next = yield* sql`INSERT INTO paymux_channel_sequences (merchant, last_sequence)
+      op(
+        env,
+        subject(c.key),
+        atomic(
+          Effect.gen(function* () {
+            const sealed = yield* SecretBox.sealCredentials(c.credentials, SecretBox.channelAad(c.merchant, c.key))
+            // One statement takes the next sequence and proves the merchant exists (no merchant, no
+            // row); on PostgreSQL its row lock also orders concurrent creates of one merchant.
+            const next = yield* sql`INSERT INTO paymux_channel_sequences (merchant, last_sequence)
           SELECT code, 1 FROM paymux_merchants WHERE code = ${c.merchant}
           ON CONFLICT (merchant) DO UPDATE SET last_sequence = paymux_channel_sequences.last_sequence + 1
           RETURNING last_sequence`
-        if (next[0] === undefined) return yield* StoreError.notFound("merchant", c.merchant)
-        const sequence = num(next[0]["last_sequence"])
-        yield* sql`INSERT INTO paymux_channels (${sql.literal(columns)}) VALUES (
+            if (next[0] === undefined) return yield* StoreError.notFound("merchant", c.merchant)
+            const sequence = num(next[0]["last_sequence"])
+            yield* sql`INSERT INTO paymux_channels (${sql.literal(columns)}) VALUES (
           ${c.key}, ${c.merchant}, ${c.mode}, ${c.pg}, ${c.mid}, ${c.name}, ${c.purpose}, ${c.paymentType},
           ${JSON.stringify(c.payMethods)}, ${c.taxType}, ${c.credentialSource}, ${sealed}, ${c.enabled ? 1 : 0},
           ${sequence}, ${c.createdAt}, ${c.version})`
-        return { ...c, sequence }
-      }))),
+            return { ...c, sequence }
+          })
+        )
+      ),
     get: (merchant, key) =>
-      op(env, subject(key), Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_channels WHERE merchant = ${merchant} AND channel_key = ${key}`
-        if (rows[0] === undefined) return yield* StoreError.notFound("channel", key)
-        return yield* decoder.one(rows[0])
-      })),
+      op(
+        env,
+        subject(key),
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_channels WHERE merchant = ${merchant} AND channel_key = ${key}`
+          if (rows[0] === undefined) return yield* StoreError.notFound("channel", key)
+          return yield* decoder.one(rows[0])
+        })
+      ),
     list: (merchant, filter) =>
-      op(env, subject("*"), Effect.flatMap(
-        filter?.mode === undefined
-          ? sql`SELECT * FROM paymux_channels WHERE merchant = ${merchant} ORDER BY sequence`
-          : sql`SELECT * FROM paymux_channels WHERE merchant = ${merchant} AND mode = ${filter.mode} ORDER BY sequence`,
-        list
-      )),
+      op(
+        env,
+        subject("*"),
+        Effect.flatMap(
+          filter?.mode === undefined
+            ? sql`SELECT * FROM paymux_channels WHERE merchant = ${merchant} ORDER BY sequence`
+            : sql`SELECT * FROM paymux_channels WHERE merchant = ${merchant} AND mode = ${filter.mode} ORDER BY sequence`,
+          list
+        )
+      ),
     listForTier: (merchant, tier) =>
-      op(env, subject("*"), Effect.flatMap(
-        Effect.andThen(
-          Effect.flatMap(sql`SELECT 1 AS found FROM paymux_sub_merchants WHERE merchant = ${merchant} AND tier = ${tier}`, (rows) =>
-            rows.length === 0 ? Effect.fail(StoreError.notFound("sub-merchant", `${merchant}/${tier}`)) : Effect.void),
-        // Joined on the merchant too: a tier can only ever see its own parent's channels.
-        sql`SELECT c.* FROM paymux_channels c JOIN paymux_tier_channels t
+      op(
+        env,
+        subject("*"),
+        Effect.flatMap(
+          Effect.andThen(
+            Effect.flatMap(sql`SELECT 1 AS found FROM paymux_sub_merchants WHERE merchant = ${merchant} AND tier = ${tier}`, (rows) =>
+              rows.length === 0 ? Effect.fail(StoreError.notFound("sub-merchant", `${merchant}/${tier}`)) : Effect.void
+            ),
+            // Joined on the merchant too: a tier can only ever see its own parent's channels.
+            sql`SELECT c.* FROM paymux_channels c JOIN paymux_tier_channels t
           ON t.merchant = c.merchant AND t.channel_key = c.channel_key
           WHERE t.merchant = ${merchant} AND t.tier = ${tier} ORDER BY c.sequence`
-        ),
-        list
-      )),
+          ),
+          list
+        )
+      ),
     update: (c) =>
-      op(env, subject(c.key), Effect.gen(function*() {
-        const sealed = yield* SecretBox.sealCredentials(c.credentials, SecretBox.channelAad(c.merchant, c.key))
-        // Sequence, creation time, PG and payment type are fixed for a channel's life.
-        const rows = yield* sql`UPDATE paymux_channels SET mode = ${c.mode}, mid = ${c.mid}, name = ${c.name},
+      op(
+        env,
+        subject(c.key),
+        Effect.gen(function* () {
+          const sealed = yield* SecretBox.sealCredentials(c.credentials, SecretBox.channelAad(c.merchant, c.key))
+          // Sequence, creation time, PG and payment type are fixed for a channel's life.
+          const rows = yield* sql`UPDATE paymux_channels SET mode = ${c.mode}, mid = ${c.mid}, name = ${c.name},
           purpose = ${c.purpose}, pay_methods = ${JSON.stringify(c.payMethods)}, tax_type = ${c.taxType},
           credential_source = ${c.credentialSource}, credentials = ${sealed}, enabled = ${c.enabled ? 1 : 0},
           version = version + 1
           WHERE merchant = ${c.merchant} AND channel_key = ${c.key} AND version = ${c.version}
           RETURNING sequence, created_at`
-        if (rows[0] === undefined) {
-          return yield* missedUpdate(
-            subject(c.key),
-            c.version,
-            sql`SELECT version FROM paymux_channels WHERE merchant = ${c.merchant} AND channel_key = ${c.key}`
-          )
-        }
-        return { ...c, sequence: num(rows[0]["sequence"]), createdAt: num(rows[0]["created_at"]), version: c.version + 1 }
-      })),
+          if (rows[0] === undefined) {
+            return yield* missedUpdate(
+              subject(c.key),
+              c.version,
+              sql`SELECT version FROM paymux_channels WHERE merchant = ${c.merchant} AND channel_key = ${c.key}`
+            )
+          }
+          return { ...c, sequence: num(rows[0]["sequence"]), createdAt: num(rows[0]["created_at"]), version: c.version + 1 }
+        })
+      ),
     remove: (merchant, key, version) =>
-      op(env, subject(key), atomic(Effect.gen(function*() {
-        const rows = yield* sql`DELETE FROM paymux_channels
+      op(
+        env,
+        subject(key),
+        atomic(
+          Effect.gen(function* () {
+            const rows = yield* sql`DELETE FROM paymux_channels
           WHERE merchant = ${merchant} AND channel_key = ${key} AND version = ${version} RETURNING channel_key`
-        if (rows.length === 0) {
-          return yield* missedUpdate(
-            subject(key),
-            version,
-            sql`SELECT version FROM paymux_channels WHERE merchant = ${merchant} AND channel_key = ${key}`
-          )
-        }
-        // The tiers and groups that held the channel change, so their versions move: an editor
-        // holding an older copy must re-read rather than write the channel back.
-        yield* sql`UPDATE paymux_sub_merchants SET version = version + 1 WHERE merchant = ${merchant}
+            if (rows.length === 0) {
+              return yield* missedUpdate(
+                subject(key),
+                version,
+                sql`SELECT version FROM paymux_channels WHERE merchant = ${merchant} AND channel_key = ${key}`
+              )
+            }
+            // The tiers and groups that held the channel change, so their versions move: an editor
+            // holding an older copy must re-read rather than write the channel back.
+            yield* sql`UPDATE paymux_sub_merchants SET version = version + 1 WHERE merchant = ${merchant}
           AND tier IN (SELECT tier FROM paymux_tier_channels WHERE merchant = ${merchant} AND channel_key = ${key})`
-        yield* sql`DELETE FROM paymux_tier_channels WHERE merchant = ${merchant} AND channel_key = ${key}`
-        yield* sql`UPDATE paymux_channel_groups SET version = version + 1 WHERE merchant = ${merchant}
+            yield* sql`DELETE FROM paymux_tier_channels WHERE merchant = ${merchant} AND channel_key = ${key}`
+            yield* sql`UPDATE paymux_channel_groups SET version = version + 1 WHERE merchant = ${merchant}
           AND group_id IN (SELECT group_id FROM paymux_group_members WHERE channel_key = ${key})`
-        yield* sql`DELETE FROM paymux_group_members WHERE channel_key = ${key}
+            yield* sql`DELETE FROM paymux_group_members WHERE channel_key = ${key}
           AND group_id IN (SELECT group_id FROM paymux_channel_groups WHERE merchant = ${merchant})`
-      })))
+          })
+        )
+      )
   }
 }
 
@@ -207,13 +237,19 @@ export const makeChannelGroups = (env: Env): ChannelGroupRepository["Service"] =
           createdAt: num(row["created_at"]),
           version: num(row["version"])
         })
-      ))
+      )
+    )
   }
 
   const writeMembers = (g: ChannelGroup.ChannelGroup) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* sql`DELETE FROM paymux_group_members WHERE group_id = ${g.id}`
-      const rows: Array<Record<string, unknown>> = g.members.map((m, position) => ({ group_id: g.id, position, channel_key: m.channel, weight: m.weight }))
+      const rows: Array<Record<string, unknown>> = g.members.map((m, position) => ({
+        group_id: g.id,
+        position,
+        channel_key: m.channel,
+        weight: m.weight
+      }))
       if (Arr.isReadonlyArrayNonEmpty(rows)) yield* sql`INSERT INTO paymux_group_members ${sql.insert(rows)}`
     })
 
@@ -222,41 +258,65 @@ export const makeChannelGroups = (env: Env): ChannelGroupRepository["Service"] =
 
   return {
     create: (g) =>
-      op(env, subject(g.id), atomic(Effect.gen(function*() {
-        yield* merchantExists(sql, g.merchant)
-        yield* sql`INSERT INTO paymux_channel_groups (group_id, merchant, name, mode, created_at, version)
+      op(
+        env,
+        subject(g.id),
+        atomic(
+          Effect.gen(function* () {
+            yield* merchantExists(sql, g.merchant)
+            yield* sql`INSERT INTO paymux_channel_groups (group_id, merchant, name, mode, created_at, version)
           VALUES (${g.id}, ${g.merchant}, ${g.name}, ${g.mode}, ${g.createdAt}, ${g.version})`
-        yield* writeMembers(g)
-        return g
-      }))),
+            yield* writeMembers(g)
+            return g
+          })
+        )
+      ),
     get: (merchant, id) =>
-      op(env, subject(id), Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_channel_groups WHERE merchant = ${merchant} AND group_id = ${id}`
-        if (rows.length === 0) return yield* StoreError.notFound("channel group", id)
-        const members = yield* sql`SELECT * FROM paymux_group_members WHERE group_id = ${id} ORDER BY position`
-        const [group] = yield* load(rows, members)
-        return group!
-      })),
+      op(
+        env,
+        subject(id),
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_channel_groups WHERE merchant = ${merchant} AND group_id = ${id}`
+          if (rows.length === 0) return yield* StoreError.notFound("channel group", id)
+          const members = yield* sql`SELECT * FROM paymux_group_members WHERE group_id = ${id} ORDER BY position`
+          const [group] = yield* load(rows, members)
+          return group!
+        })
+      ),
     list: (merchant) =>
-      op(env, subject("*"), Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_channel_groups WHERE merchant = ${merchant} ORDER BY created_at, group_id`
-        const members = yield* sql`SELECT m.* FROM paymux_group_members m JOIN paymux_channel_groups g ON g.group_id = m.group_id
+      op(
+        env,
+        subject("*"),
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_channel_groups WHERE merchant = ${merchant} ORDER BY created_at, group_id`
+          const members = yield* sql`SELECT m.* FROM paymux_group_members m JOIN paymux_channel_groups g ON g.group_id = m.group_id
           WHERE g.merchant = ${merchant} ORDER BY m.group_id, m.position`
-        return yield* load(rows, members)
-      })),
+          return yield* load(rows, members)
+        })
+      ),
     update: (g) =>
-      op(env, subject(g.id), atomic(Effect.gen(function*() {
-        const rows = yield* sql`UPDATE paymux_channel_groups SET name = ${g.name}, mode = ${g.mode}, version = version + 1
+      op(
+        env,
+        subject(g.id),
+        atomic(
+          Effect.gen(function* () {
+            const rows = yield* sql`UPDATE paymux_channel_groups SET name = ${g.name}, mode = ${g.mode}, version = version + 1
           WHERE merchant = ${g.merchant} AND group_id = ${g.id} AND version = ${g.version} RETURNING version`
-        if (rows.length === 0) return yield* missedUpdate(subject(g.id), g.version, current(g.merchant, g.id))
-        yield* writeMembers(g)
-        return { ...g, version: g.version + 1 }
-      }))),
+            if (rows.length === 0) return yield* missedUpdate(subject(g.id), g.version, current(g.merchant, g.id))
+            yield* writeMembers(g)
+            return { ...g, version: g.version + 1 }
+          })
+        )
+      ),
     remove: (merchant, id, version) =>
-      op(env, subject(id), Effect.gen(function*() {
-        const rows = yield* sql`DELETE FROM paymux_channel_groups
+      op(
+        env,
+        subject(id),
+        Effect.gen(function* () {
+          const rows = yield* sql`DELETE FROM paymux_channel_groups
           WHERE merchant = ${merchant} AND group_id = ${id} AND version = ${version} RETURNING group_id`
-        if (rows.length === 0) return yield* missedUpdate(subject(id), version, current(merchant, id))
-      }))
+          if (rows.length === 0) return yield* missedUpdate(subject(id), version, current(merchant, id))
+        })
+      )
   }
 }

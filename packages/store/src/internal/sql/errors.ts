@@ -35,8 +35,7 @@ const uniqueRules: ReadonlyArray<readonly [RegExp, string]> = [
   [/paymux_migrations/, "another process is migrating the schema"]
 ]
 
-const uniqueDetail = (report: string): string =>
-  uniqueRules.find(([pattern]) => pattern.test(report))?.[1] ?? "it already exists"
+const uniqueDetail = (report: string): string => uniqueRules.find(([pattern]) => pattern.test(report))?.[1] ?? "it already exists"
 
 /** SQLite reports primary-key clashes as a plain constraint error; they are uniqueness too. */
 const isSqliteUnique = (cause: unknown): boolean => {
@@ -64,7 +63,11 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
   const causeText = errorText(reason.cause)
   const detail = reason.message ?? causeText
   if (isUnstorableText(reason.cause, causeText)) {
-    return StoreError.invalidInput(subject.entity, "a text value holds a character the store cannot keep (NUL); remove control characters", error)
+    return StoreError.invalidInput(
+      subject.entity,
+      "a text value holds a character the store cannot keep (NUL); remove control characters",
+      error
+    )
   }
   // 3D000: the server is up but the database in the URL is not; say which, so the fix is obvious.
   if (sqlState(reason.cause) === "3D000") {
@@ -81,7 +84,12 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
   switch (reason._tag) {
     case "ConstraintError":
       return new StoreError.StoreError({
-        reason: { _tag: "Conflict", entity: subject.entity, id: subject.id, detail: "it conflicts with related stored data (a constraint of the store refused it)" },
+        reason: {
+          _tag: "Conflict",
+          entity: subject.entity,
+          id: subject.id,
+          detail: "it conflicts with related stored data (a constraint of the store refused it)"
+        },
         cause: error
       })
     // A statement the database cannot parse or bind means the schema under us is not ours.
@@ -94,15 +102,19 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
   }
 }
 
-const errorText = (cause: unknown): string =>
-  cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "no detail"
+const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "no detail")
 
 /** Maps the SqlError channel of an effect to StoreError, keeping every other error. */
-export const mapSql = (subject?: Subject) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | StoreError.StoreError, R> =>
-  Effect.mapError(self, (e) => (isSqlError(e) ? fromSqlError(e, subject) : e) as Exclude<E, SqlError> | StoreError.StoreError)
+export const mapSql =
+  (subject?: Subject) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | StoreError.StoreError, R> =>
+    Effect.mapError(self, (e) => (isSqlError(e) ? fromSqlError(e, subject) : e) as Exclude<E, SqlError> | StoreError.StoreError)
 
 /** Unwraps a domain decode result of a stored row, failing with Corrupt. */
-export const decoded = <A>(entity: string, result: Result.Result<A, { readonly message: string }>): Effect.Effect<A, StoreError.StoreError> =>
+export const decoded = <A>(
+  entity: string,
+  result: Result.Result<A, { readonly message: string }>
+): Effect.Effect<A, StoreError.StoreError> =>
   Result.isSuccess(result)
     ? Effect.succeed(result.success)
     : Effect.fail(StoreError.corrupt(entity, result.failure.message, result.failure))
@@ -119,6 +131,12 @@ export const parseJson = (entity: string, text: unknown): Effect.Effect<unknown,
 
 /** Numbers may come back as strings (PostgreSQL BIGINT) or bigints; the domain wants numbers. */
 export const num = (value: unknown): number =>
-  typeof value === "number" ? value : typeof value === "bigint" ? Number(value) : typeof value === "string" && value !== "" ? Number(value) : NaN
+  typeof value === "number"
+    ? value
+    : typeof value === "bigint"
+      ? Number(value)
+      : typeof value === "string" && value !== ""
+        ? Number(value)
+        : NaN
 
 export const optNum = (value: unknown): number | undefined => (value === null || value === undefined ? undefined : num(value))

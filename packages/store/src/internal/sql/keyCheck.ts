@@ -29,9 +29,8 @@ interface Recorded {
 }
 
 const read = (sql: Sql.SqlClient): Effect.Effect<ReadonlyArray<Recorded>, SqlError> =>
-  Effect.map(
-    sql`SELECT kind, key_id, fingerprint, recorded_at FROM ${sql(table)} ORDER BY recorded_at DESC, key_id`,
-    (rows) => rows.map((r) => ({
+  Effect.map(sql`SELECT kind, key_id, fingerprint, recorded_at FROM ${sql(table)} ORDER BY recorded_at DESC, key_id`, (rows) =>
+    rows.map((r) => ({
       kind: r["kind"] === "pepper" ? "pepper" : "master",
       keyId: String(r["key_id"]),
       fingerprint: String(r["fingerprint"]),
@@ -69,20 +68,28 @@ const judge = (
     if (key === undefined) continue
     const actual = KeyProvider.fingerprint(key)
     if (actual !== r.fingerprint) {
-      return Result.fail(StoreError.keyMismatch(r.keyId, r.fingerprint,
-        `the configured master key ${r.keyId} is a different key (fingerprint ${actual})${ephemeralHint(r.keyId)}`))
+      return Result.fail(
+        StoreError.keyMismatch(
+          r.keyId,
+          r.fingerprint,
+          `the configured master key ${r.keyId} is a different key (fingerprint ${actual})${ephemeralHint(r.keyId)}`
+        )
+      )
     }
     known++
   }
   if (latest !== undefined && known === 0) {
-    return mismatch(`none of its master keys is configured (the current one here is ${current.id}, fingerprint ${KeyProvider.fingerprint(current)})${ephemeralHint(current.id)}`)
+    return mismatch(
+      `none of its master keys is configured (the current one here is ${current.id}, fingerprint ${KeyProvider.fingerprint(current)})${ephemeralHint(current.id)}`
+    )
   }
   const pepper = recorded.find((r) => r.kind === "pepper")
   if (pepper !== undefined && configured.pepper !== undefined && pepper.fingerprint !== configured.pepper) {
     return mismatch(`the configured pepper is a different one (fingerprint ${configured.pepper}, recorded ${pepper.fingerprint})`)
   }
   const missing: Array<Omit<Recorded, "recordedAt">> = []
-  if (!masters.some((r) => r.keyId === current.id)) missing.push({ kind: "master", keyId: current.id, fingerprint: KeyProvider.fingerprint(current) })
+  if (!masters.some((r) => r.keyId === current.id))
+    missing.push({ kind: "master", keyId: current.id, fingerprint: KeyProvider.fingerprint(current) })
   if (pepper === undefined && configured.pepper !== undefined) missing.push({ kind: "pepper", keyId: "", fingerprint: configured.pepper })
   return Result.succeed(missing)
 }
@@ -97,12 +104,12 @@ export const checkKeys = (
   provider: KeyProvider.KeyProvider["Service"],
   atomic: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | SqlError, R>
 ): Effect.Effect<void, StoreError.StoreError | SqlError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const current = Result.getOrUndefined(yield* Effect.result(provider.current))
     const pepperKey = Result.getOrUndefined(yield* Effect.result(provider.pepper))
     const pepper = pepperKey === undefined ? undefined : KeyProvider.pepperFingerprint(pepperKey)
     const configuredFor = (recorded: ReadonlyArray<Recorded>) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const byId = new Map<string, KeyProvider.MasterKey>()
         if (current !== undefined) byId.set(current.id, current)
         for (const r of recorded) {
@@ -112,18 +119,21 @@ export const checkKeys = (
         }
         return { current, byId, pepper }
       })
-    const pass = (recorded: ReadonlyArray<Recorded>) => Effect.flatMap(configuredFor(recorded), (configured) => Effect.fromResult(judge(recorded, configured)))
+    const pass = (recorded: ReadonlyArray<Recorded>) =>
+      Effect.flatMap(configuredFor(recorded), (configured) => Effect.fromResult(judge(recorded, configured)))
 
     const missing = yield* pass(yield* read(sql))
     if (missing.length === 0) return
-    yield* atomic(Effect.gen(function*() {
-      // Concurrent first opens take turns (SQLite's BEGIN IMMEDIATE already does), so the second
-      // judges against what the first recorded.
-      yield* sql.onDialectOrElse({ pg: () => Effect.asVoid(sql`LOCK TABLE ${sql(table)} IN EXCLUSIVE MODE`), orElse: () => Effect.void })
-      const now = yield* Clock.currentTimeMillis
-      for (const m of yield* pass(yield* read(sql))) {
-        yield* sql`INSERT INTO ${sql(table)} (kind, key_id, fingerprint, recorded_at)
+    yield* atomic(
+      Effect.gen(function* () {
+        // Concurrent first opens take turns (SQLite's BEGIN IMMEDIATE already does), so the second
+        // judges against what the first recorded.
+        yield* sql.onDialectOrElse({ pg: () => Effect.asVoid(sql`LOCK TABLE ${sql(table)} IN EXCLUSIVE MODE`), orElse: () => Effect.void })
+        const now = yield* Clock.currentTimeMillis
+        for (const m of yield* pass(yield* read(sql))) {
+          yield* sql`INSERT INTO ${sql(table)} (kind, key_id, fingerprint, recorded_at)
           VALUES (${m.kind}, ${m.keyId}, ${m.fingerprint}, ${now})`
-      }
-    }))
+        }
+      })
+    )
   })

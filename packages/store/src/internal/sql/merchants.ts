@@ -32,29 +32,45 @@ export const makeMerchants = (env: Env): MerchantRepository["Service"] => {
   const subject = (code: string) => ({ entity: "merchant", id: code })
   return {
     create: (m) =>
-      op(env, subject(m.code), Effect.gen(function*() {
-        yield* sql`INSERT INTO paymux_merchants (code, name, policy, default_test, default_live, created_at, version)
+      op(
+        env,
+        subject(m.code),
+        Effect.gen(function* () {
+          yield* sql`INSERT INTO paymux_merchants (code, name, policy, default_test, default_live, created_at, version)
           VALUES (${m.code}, ${m.name}, ${m.policy}, ${orNull(m.defaultChannels.test)}, ${orNull(m.defaultChannels.live)}, ${m.createdAt}, ${m.version})`
-        return m
-      })),
+          return m
+        })
+      ),
     get: (code) =>
-      op(env, subject(code), Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_merchants WHERE code = ${code}`
-        if (rows[0] === undefined) return yield* StoreError.notFound("merchant", code)
-        return yield* merchantOf(rows[0])
-      })),
+      op(
+        env,
+        subject(code),
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_merchants WHERE code = ${code}`
+          if (rows[0] === undefined) return yield* StoreError.notFound("merchant", code)
+          return yield* merchantOf(rows[0])
+        })
+      ),
     list: () =>
-      op(env, subject("*"), Effect.flatMap(sql`SELECT * FROM paymux_merchants ORDER BY created_at, code`, (rows) => Effect.forEach(rows, merchantOf))),
+      op(
+        env,
+        subject("*"),
+        Effect.flatMap(sql`SELECT * FROM paymux_merchants ORDER BY created_at, code`, (rows) => Effect.forEach(rows, merchantOf))
+      ),
     update: (m) =>
-      op(env, subject(m.code), Effect.gen(function*() {
-        const rows = yield* sql`UPDATE paymux_merchants SET name = ${m.name}, policy = ${m.policy},
+      op(
+        env,
+        subject(m.code),
+        Effect.gen(function* () {
+          const rows = yield* sql`UPDATE paymux_merchants SET name = ${m.name}, policy = ${m.policy},
           default_test = ${orNull(m.defaultChannels.test)}, default_live = ${orNull(m.defaultChannels.live)}, version = version + 1
           WHERE code = ${m.code} AND version = ${m.version} RETURNING version`
-        if (rows.length === 0) {
-          return yield* missedUpdate(subject(m.code), m.version, sql`SELECT version FROM paymux_merchants WHERE code = ${m.code}`)
-        }
-        return { ...m, version: m.version + 1 }
-      }))
+          if (rows.length === 0) {
+            return yield* missedUpdate(subject(m.code), m.version, sql`SELECT version FROM paymux_merchants WHERE code = ${m.code}`)
+          }
+          return { ...m, version: m.version + 1 }
+        })
+      )
   }
 }
 
@@ -81,67 +97,100 @@ export const makeSubMerchants = (env: Env): SubMerchantRepository["Service"] => 
           createdAt: num(row["created_at"]),
           version: num(row["version"])
         })
-      ))
+      )
+    )
   }
 
   const writeAssignments = (sub: SubMerchant.SubMerchant) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* sql`DELETE FROM paymux_tier_channels WHERE merchant = ${sub.merchant} AND tier = ${sub.tier}`
-      const rows: Array<Record<string, unknown>> = sub.channels.map((channel_key, position) => ({ merchant: sub.merchant, tier: sub.tier, channel_key, position }))
+      const rows: Array<Record<string, unknown>> = sub.channels.map((channel_key, position) => ({
+        merchant: sub.merchant,
+        tier: sub.tier,
+        channel_key,
+        position
+      }))
       if (Arr.isReadonlyArrayNonEmpty(rows)) yield* sql`INSERT INTO paymux_tier_channels ${sql.insert(rows)}`
     })
 
   return {
     create: (sub) =>
-      op(env, subject(sub.merchant, sub.tier), atomic(Effect.gen(function*() {
-        yield* merchantExists(sql, sub.merchant)
-        yield* sql`INSERT INTO paymux_sub_merchants (merchant, tier, name, created_at, version)
+      op(
+        env,
+        subject(sub.merchant, sub.tier),
+        atomic(
+          Effect.gen(function* () {
+            yield* merchantExists(sql, sub.merchant)
+            yield* sql`INSERT INTO paymux_sub_merchants (merchant, tier, name, created_at, version)
           VALUES (${sub.merchant}, ${sub.tier}, ${sub.name}, ${sub.createdAt}, ${sub.version})`
-        yield* writeAssignments(sub)
-        return sub
-      }))),
+            yield* writeAssignments(sub)
+            return sub
+          })
+        )
+      ),
     get: (merchant, tier) =>
-      op(env, subject(merchant, tier), Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_sub_merchants WHERE merchant = ${merchant} AND tier = ${tier}`
-        if (rows.length === 0) return yield* StoreError.notFound("sub-merchant", `${merchant}/${tier}`)
-        const assigned = yield* sql`SELECT tier, channel_key FROM paymux_tier_channels
+      op(
+        env,
+        subject(merchant, tier),
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_sub_merchants WHERE merchant = ${merchant} AND tier = ${tier}`
+          if (rows.length === 0) return yield* StoreError.notFound("sub-merchant", `${merchant}/${tier}`)
+          const assigned = yield* sql`SELECT tier, channel_key FROM paymux_tier_channels
           WHERE merchant = ${merchant} AND tier = ${tier} ORDER BY position`
-        const [sub] = yield* load(rows, assigned)
-        return sub!
-      })),
+          const [sub] = yield* load(rows, assigned)
+          return sub!
+        })
+      ),
     list: (merchant) =>
-      op(env, subject(merchant, "*"), Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_sub_merchants WHERE merchant = ${merchant} ORDER BY created_at, tier`
-        const assigned = yield* sql`SELECT tier, channel_key FROM paymux_tier_channels WHERE merchant = ${merchant} ORDER BY tier, position`
-        return yield* load(rows, assigned)
-      })),
+      op(
+        env,
+        subject(merchant, "*"),
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_sub_merchants WHERE merchant = ${merchant} ORDER BY created_at, tier`
+          const assigned =
+            yield* sql`SELECT tier, channel_key FROM paymux_tier_channels WHERE merchant = ${merchant} ORDER BY tier, position`
+          return yield* load(rows, assigned)
+        })
+      ),
     update: (sub) =>
-      op(env, subject(sub.merchant, sub.tier), atomic(Effect.gen(function*() {
-        const rows = yield* sql`UPDATE paymux_sub_merchants SET name = ${sub.name}, version = version + 1
+      op(
+        env,
+        subject(sub.merchant, sub.tier),
+        atomic(
+          Effect.gen(function* () {
+            const rows = yield* sql`UPDATE paymux_sub_merchants SET name = ${sub.name}, version = version + 1
           WHERE merchant = ${sub.merchant} AND tier = ${sub.tier} AND version = ${sub.version} RETURNING version`
-        if (rows.length === 0) {
-          return yield* missedUpdate(
-            subject(sub.merchant, sub.tier),
-            sub.version,
-            sql`SELECT version FROM paymux_sub_merchants WHERE merchant = ${sub.merchant} AND tier = ${sub.tier}`
-          )
-        }
-        yield* writeAssignments(sub)
-        return { ...sub, version: sub.version + 1 }
-      }))),
+            if (rows.length === 0) {
+              return yield* missedUpdate(
+                subject(sub.merchant, sub.tier),
+                sub.version,
+                sql`SELECT version FROM paymux_sub_merchants WHERE merchant = ${sub.merchant} AND tier = ${sub.tier}`
+              )
+            }
+            yield* writeAssignments(sub)
+            return { ...sub, version: sub.version + 1 }
+          })
+        )
+      ),
     remove: (merchant, tier, version) =>
-      op(env, subject(merchant, tier), atomic(Effect.gen(function*() {
-        const rows = yield* sql`DELETE FROM paymux_sub_merchants
+      op(
+        env,
+        subject(merchant, tier),
+        atomic(
+          Effect.gen(function* () {
+            const rows = yield* sql`DELETE FROM paymux_sub_merchants
           WHERE merchant = ${merchant} AND tier = ${tier} AND version = ${version} RETURNING tier`
-        if (rows.length === 0) {
-          return yield* missedUpdate(
-            subject(merchant, tier),
-            version,
-            sql`SELECT version FROM paymux_sub_merchants WHERE merchant = ${merchant} AND tier = ${tier}`
-          )
-        }
-        // The foreign key cascades where it is enforced; the delete says so where it is not.
-        yield* sql`DELETE FROM paymux_tier_channels WHERE merchant = ${merchant} AND tier = ${tier}`
-      })))
+            if (rows.length === 0) {
+              return yield* missedUpdate(
+                subject(merchant, tier),
+                version,
+                sql`SELECT version FROM paymux_sub_merchants WHERE merchant = ${merchant} AND tier = ${tier}`
+              )
+            }
+            // The foreign key cascades where it is enforced; the delete says so where it is not.
+            yield* sql`DELETE FROM paymux_tier_channels WHERE merchant = ${merchant} AND tier = ${tier}`
+          })
+        )
+      )
   }
 }

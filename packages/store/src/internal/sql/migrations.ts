@@ -98,11 +98,11 @@ const storeKeys = (t: Types): ReadonlyArray<string> => [
 ]
 
 const migrations = {
-  "1_initial": Effect.gen(function*() {
+  "1_initial": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
     yield* run(sql, initial(typesOf(sql)))
   }),
-  "2_store_keys": Effect.gen(function*() {
+  "2_store_keys": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
     yield* run(sql, storeKeys(typesOf(sql)))
   })
@@ -113,7 +113,7 @@ export const latestVersion: number = Math.max(...Object.keys(migrations).map((k)
 
 /** The highest applied version, 0 for an empty database. */
 export const appliedVersion = (sql: Sql.SqlClient): Effect.Effect<number, SqlError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const exists = yield* sql.onDialectOrElse({
       pg: () => sql`SELECT 1 AS found WHERE to_regclass(${migrationsTable}) IS NOT NULL`,
       orElse: () => sql`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ${migrationsTable}`
@@ -128,7 +128,7 @@ export const appliedVersion = (sql: Sql.SqlClient): Effect.Effect<number, SqlErr
  * wrongly), then applies the missing migrations.
  */
 export const migrate = (sql: Sql.SqlClient): Effect.Effect<number, StoreError.StoreError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const found = yield* appliedVersion(sql)
     if (found > latestVersion) {
       return yield* new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found, supported: latestVersion } })

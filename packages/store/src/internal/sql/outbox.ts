@@ -73,34 +73,37 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
     !(pg && options.relaxedCommits)
       ? self
       : Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
-        Option.isSome(open) ? self : sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self)))
+          Option.isSome(open) ? self : sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self))
+        )
 
   const insert = (d: Delivery.Delivery) =>
-    mapSql({ entity: Outbox.entity, id: d.id })(Effect.as(
-      sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, subject, content_type,
+    mapSql({ entity: Outbox.entity, id: d.id })(
+      Effect.as(
+        sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, subject, content_type,
         payload, status, attempts, max_attempts, next_attempt_at, lease_worker, lease_until, trigger_kind, resend_of,
         last_error, created_at, updated_at) VALUES (${d.id}, ${d.merchant}, ${d.messageId}, ${d.mode}, ${d.url},
         ${d.eventType}, ${d.subject}, ${d.contentType}, ${d.payload}, ${d.status}, ${d.attempts}, ${d.maxAttempts},
         ${d.nextAttemptAt}, NULL, NULL, ${d.trigger}, ${d.resendOf}, ${d.lastError}, ${d.createdAt}, ${d.updatedAt})`,
-      d
-    ))
+        d
+      )
+    )
 
   /** Why a conditional change of a leased row touched nothing. */
   const lost = (deliveryId: string, workerId: string) =>
     Effect.flatMap(sql`SELECT 1 AS found FROM paymux_outbox WHERE delivery_id = ${deliveryId}`, (rows) =>
-      Effect.fail(
-        rows.length === 0
-          ? Outbox.notFound(deliveryId)
-          : Outbox.leaseLost(deliveryId, workerId)
-      ))
+      Effect.fail(rows.length === 0 ? Outbox.notFound(deliveryId) : Outbox.leaseLost(deliveryId, workerId))
+    )
 
   const leasedChange = (deliveryId: string, workerId: string, rows: ReadonlyArray<Row>) =>
     rows[0] === undefined ? lost(deliveryId, workerId) : Effect.succeed(deliveryOf(rows[0]))
 
   const historyOf = (deliveries: ReadonlyArray<Delivery.Delivery>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (deliveries.length === 0) return []
-      const rows = yield* sql`SELECT * FROM paymux_outbox_attempts WHERE ${sql.in("delivery_id", deliveries.map((d) => d.id))}
+      const rows = yield* sql`SELECT * FROM paymux_outbox_attempts WHERE ${sql.in(
+        "delivery_id",
+        deliveries.map((d) => d.id)
+      )}
         ORDER BY seq`
       const byId = new Map<string, Array<Delivery.Attempt>>()
       for (const row of rows) {
@@ -113,88 +116,123 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
     })
 
   return {
-    enqueue: (input, now) =>
-      run(insert(Delivery.fromNew(input, now))),
+    enqueue: (input, now) => run(insert(Delivery.fromNew(input, now))),
     claim: ({ leaseMillis, limit, now, workerId }) =>
-      run(bookkeeping(Effect.map(
-        sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
+      run(
+        bookkeeping(
+          Effect.map(
+            sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
           WHERE seq IN (SELECT seq FROM paymux_outbox
             WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
             ORDER BY seq LIMIT ${Math.max(0, Math.floor(limit))} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
           RETURNING *`,
-        // RETURNING order is unspecified; hand work out oldest first.
-        (rows) => [...rows].sort((a, b) => num(a["seq"]) - num(b["seq"])).map(deliveryOf)
-      ))),
+            // RETURNING order is unspecified; hand work out oldest first.
+            (rows) => [...rows].sort((a, b) => num(a["seq"]) - num(b["seq"])).map(deliveryOf)
+          )
+        )
+      ),
     renew: ({ deliveryId, leaseMillis, now, workerId }) =>
-      run(bookkeeping(Effect.flatMap(
-        sql`UPDATE paymux_outbox SET lease_until = ${now + leaseMillis}, updated_at = ${now}
+      run(
+        bookkeeping(
+          Effect.flatMap(
+            sql`UPDATE paymux_outbox SET lease_until = ${now + leaseMillis}, updated_at = ${now}
           WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING *`,
-        (rows) => leasedChange(deliveryId, workerId, rows)
-      ))),
+            (rows) => leasedChange(deliveryId, workerId, rows)
+          )
+        )
+      ),
     recordAttempt: (attempt, { now, retryAt }) =>
-      run(bookkeeping(atomic(Effect.gen(function*() {
-        const error = attempt.outcome === "delivered" ? undefined : attempt.error ?? `HTTP ${attempt.httpStatus}`
-        const { deliveryId, workerId } = attempt
-        const guard = sql`delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId}`
-        const rows = retryAt === undefined
-          ? error === undefined
-            ? yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, updated_at = ${now} WHERE ${guard} RETURNING *`
-            : yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, last_error = ${error}, updated_at = ${now}
+      run(
+        bookkeeping(
+          atomic(
+            Effect.gen(function* () {
+              const error = attempt.outcome === "delivered" ? undefined : (attempt.error ?? `HTTP ${attempt.httpStatus}`)
+              const { deliveryId, workerId } = attempt
+              const guard = sql`delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId}`
+              const rows =
+                retryAt === undefined
+                  ? error === undefined
+                    ? yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, updated_at = ${now} WHERE ${guard} RETURNING *`
+                    : yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, last_error = ${error}, updated_at = ${now}
                 WHERE ${guard} RETURNING *`
-          : yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, last_error = COALESCE(${error ?? null}, last_error),
+                  : yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, last_error = COALESCE(${error ?? null}, last_error),
               updated_at = ${now}, next_attempt_at = ${retryAt}, lease_worker = NULL, lease_until = NULL
               WHERE ${guard} RETURNING *`
-        const delivery = yield* leasedChange(deliveryId, workerId, rows)
-        yield* sql`INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, url, started_at, latency_millis,
+              const delivery = yield* leasedChange(deliveryId, workerId, rows)
+              yield* sql`INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, url, started_at, latency_millis,
           http_status, error, response_excerpt, outcome) VALUES (${deliveryId}, ${attempt.number}, ${workerId},
           ${attempt.url}, ${attempt.startedAt}, ${attempt.latencyMillis}, ${attempt.httpStatus}, ${attempt.error},
           ${attempt.responseExcerpt}, ${attempt.outcome})`
-        return delivery
-      })))),
+              return delivery
+            })
+          )
+        )
+      ),
     complete: ({ deliveryId, now, workerId }) =>
-      run(bookkeeping(Effect.flatMap(
-        sql`UPDATE paymux_outbox SET status = 'delivered', lease_worker = NULL, lease_until = NULL, updated_at = ${now}
+      run(
+        bookkeeping(
+          Effect.flatMap(
+            sql`UPDATE paymux_outbox SET status = 'delivered', lease_worker = NULL, lease_until = NULL, updated_at = ${now}
           WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING *`,
-        (rows) => leasedChange(deliveryId, workerId, rows)
-      ))),
+            (rows) => leasedChange(deliveryId, workerId, rows)
+          )
+        )
+      ),
     deadLetter: ({ deliveryId, now, reason, workerId }) =>
-      run(bookkeeping(Effect.flatMap(
-        sql`UPDATE paymux_outbox SET status = 'dead', lease_worker = NULL, lease_until = NULL, last_error = ${reason},
+      run(
+        bookkeeping(
+          Effect.flatMap(
+            sql`UPDATE paymux_outbox SET status = 'dead', lease_worker = NULL, lease_until = NULL, last_error = ${reason},
           updated_at = ${now} WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId}
           RETURNING *`,
-        (rows) => leasedChange(deliveryId, workerId, rows)
-      ))),
+            (rows) => leasedChange(deliveryId, workerId, rows)
+          )
+        )
+      ),
     release: ({ deliveryId, workerId }) =>
-      run(bookkeeping(Effect.asVoid(Effect.flatMap(
-        sql`UPDATE paymux_outbox SET lease_worker = NULL, lease_until = NULL
+      run(
+        bookkeeping(
+          Effect.asVoid(
+            Effect.flatMap(
+              sql`UPDATE paymux_outbox SET lease_worker = NULL, lease_until = NULL
           WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING delivery_id`,
-        (rows) => (rows.length === 0 ? lost(deliveryId, workerId) : Effect.void)
-      )))),
+              (rows) => (rows.length === 0 ? lost(deliveryId, workerId) : Effect.void)
+            )
+          )
+        )
+      ),
     get: (deliveryId) =>
-      run(Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
-        if (rows[0] === undefined) return yield* Outbox.notFound(deliveryId)
-        const [history] = yield* historyOf([deliveryOf(rows[0])])
-        return history!
-      })),
+      run(
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
+          if (rows[0] === undefined) return yield* Outbox.notFound(deliveryId)
+          const [history] = yield* historyOf([deliveryOf(rows[0])])
+          return history!
+        })
+      ),
     history: ({ limit, merchant, status, subject }) =>
-      run(Effect.gen(function*() {
-        const clauses = [
-          ...(merchant === undefined ? [] : [sql`merchant = ${merchant}`]),
-          ...(subject === undefined ? [] : [sql`subject = ${subject}`]),
-          ...(status === undefined ? [] : [sql`status = ${status}`])
-        ]
-        const where = clauses.length === 0 ? sql`` : sql`WHERE ${sql.and(clauses)}`
-        const rows = limit === undefined
-          ? yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC`
-          : yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(limit))}`
-        return yield* historyOf(rows.map(deliveryOf))
-      })),
+      run(
+        Effect.gen(function* () {
+          const clauses = [
+            ...(merchant === undefined ? [] : [sql`merchant = ${merchant}`]),
+            ...(subject === undefined ? [] : [sql`subject = ${subject}`]),
+            ...(status === undefined ? [] : [sql`status = ${status}`])
+          ]
+          const where = clauses.length === 0 ? sql`` : sql`WHERE ${sql.and(clauses)}`
+          const rows =
+            limit === undefined
+              ? yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC`
+              : yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(limit))}`
+          return yield* historyOf(rows.map(deliveryOf))
+        })
+      ),
     resend: (deliveryId, now) =>
-      run(Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
-        if (rows[0] === undefined) return yield* Outbox.notFound(deliveryId)
-        return yield* insert(Delivery.resendOf(deliveryOf(rows[0]), now))
-      }))
+      run(
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
+          if (rows[0] === undefined) return yield* Outbox.notFound(deliveryId)
+          return yield* insert(Delivery.resendOf(deliveryOf(rows[0]), now))
+        })
+      )
   }
 }

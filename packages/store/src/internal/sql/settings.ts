@@ -23,37 +23,52 @@ const versioned = <A extends { readonly merchant: string; readonly version: numb
   update: Effect.Effect<ReadonlyArray<Row>, SqlError>,
   current: Effect.Effect<ReadonlyArray<Row>, SqlError>
 ): Effect.Effect<A, StoreError.StoreError> =>
-  op(env, subject, Effect.gen(function*() {
-    yield* merchantExists(env.sql, value.merchant)
-    if (value.version === 0) {
-      yield* Effect.catchIf(insert, (e) => e.reason._tag === "UniqueViolation", () => missedUpdate(subject, 0, current))
-    } else {
-      const rows = yield* update
-      if (rows.length === 0) return yield* missedUpdate(subject, value.version, current)
-    }
-    return { ...value, version: value.version + 1 }
-  }))
+  op(
+    env,
+    subject,
+    Effect.gen(function* () {
+      yield* merchantExists(env.sql, value.merchant)
+      if (value.version === 0) {
+        yield* Effect.catchIf(
+          insert,
+          (e) => e.reason._tag === "UniqueViolation",
+          () => missedUpdate(subject, 0, current)
+        )
+      } else {
+        const rows = yield* update
+        if (rows.length === 0) return yield* missedUpdate(subject, value.version, current)
+      }
+      return { ...value, version: value.version + 1 }
+    })
+  )
 
 export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Service"] => {
   const { sql } = env
   const subject = (merchant: string) => ({ entity: "webhook settings", id: merchant })
   return {
     get: (merchant) =>
-      op(env, subject(merchant), Effect.gen(function*() {
-        yield* merchantExists(sql, merchant)
-        const rows = yield* sql`SELECT * FROM paymux_webhook_settings WHERE merchant = ${merchant}`
-        const row = rows[0]
-        if (row === undefined) return WebhookSettings.empty(merchant)
-        return yield* decoded("webhook settings", WebhookSettings.decode({
-          merchant,
-          urls: {
-            ...(row["url_test"] == null ? {} : { test: row["url_test"] }),
-            ...(row["url_live"] == null ? {} : { live: row["url_live"] })
-          },
-          contentType: row["content_type"],
-          version: num(row["version"])
-        }))
-      })),
+      op(
+        env,
+        subject(merchant),
+        Effect.gen(function* () {
+          yield* merchantExists(sql, merchant)
+          const rows = yield* sql`SELECT * FROM paymux_webhook_settings WHERE merchant = ${merchant}`
+          const row = rows[0]
+          if (row === undefined) return WebhookSettings.empty(merchant)
+          return yield* decoded(
+            "webhook settings",
+            WebhookSettings.decode({
+              merchant,
+              urls: {
+                ...(row["url_test"] == null ? {} : { test: row["url_test"] }),
+                ...(row["url_live"] == null ? {} : { live: row["url_live"] })
+              },
+              contentType: row["content_type"],
+              version: num(row["version"])
+            })
+          )
+        })
+      ),
     put: (s) =>
       versioned(
         env,
@@ -67,26 +82,34 @@ export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Servic
         sql`SELECT version FROM paymux_webhook_settings WHERE merchant = ${s.merchant}`
       ),
     getSecrets: (merchant, mode) =>
-      op(env, { entity: "webhook secrets", id: `${merchant}/${mode}` }, Effect.gen(function*() {
-        yield* merchantExists(sql, merchant)
-        const rows = yield* sql`SELECT envelope FROM paymux_webhook_secrets WHERE merchant = ${merchant} AND mode = ${mode}`
-        if (rows[0] === undefined) return []
-        return yield* SecretBox.openWebhookSecrets(String(rows[0]["envelope"]), SecretBox.webhookSecretsAad(merchant, mode))
-      })),
+      op(
+        env,
+        { entity: "webhook secrets", id: `${merchant}/${mode}` },
+        Effect.gen(function* () {
+          yield* merchantExists(sql, merchant)
+          const rows = yield* sql`SELECT envelope FROM paymux_webhook_secrets WHERE merchant = ${merchant} AND mode = ${mode}`
+          if (rows[0] === undefined) return []
+          return yield* SecretBox.openWebhookSecrets(String(rows[0]["envelope"]), SecretBox.webhookSecretsAad(merchant, mode))
+        })
+      ),
     putSecrets: (merchant, mode, secrets) =>
-      op(env, { entity: "webhook secrets", id: `${merchant}/${mode}` }, Effect.gen(function*() {
-        if (secrets.length > 2) {
-          return yield* StoreError.conflict("webhook secrets", `${merchant}/${mode}`, "at most two secrets may be active")
-        }
-        yield* merchantExists(sql, merchant)
-        if (secrets.length === 0) {
-          yield* sql`DELETE FROM paymux_webhook_secrets WHERE merchant = ${merchant} AND mode = ${mode}`
-          return
-        }
-        const envelope = yield* SecretBox.sealWebhookSecrets(secrets, SecretBox.webhookSecretsAad(merchant, mode))
-        yield* sql`INSERT INTO paymux_webhook_secrets (merchant, mode, envelope) VALUES (${merchant}, ${mode}, ${envelope})
+      op(
+        env,
+        { entity: "webhook secrets", id: `${merchant}/${mode}` },
+        Effect.gen(function* () {
+          if (secrets.length > 2) {
+            return yield* StoreError.conflict("webhook secrets", `${merchant}/${mode}`, "at most two secrets may be active")
+          }
+          yield* merchantExists(sql, merchant)
+          if (secrets.length === 0) {
+            yield* sql`DELETE FROM paymux_webhook_secrets WHERE merchant = ${merchant} AND mode = ${mode}`
+            return
+          }
+          const envelope = yield* SecretBox.sealWebhookSecrets(secrets, SecretBox.webhookSecretsAad(merchant, mode))
+          yield* sql`INSERT INTO paymux_webhook_secrets (merchant, mode, envelope) VALUES (${merchant}, ${mode}, ${envelope})
           ON CONFLICT (merchant, mode) DO UPDATE SET envelope = excluded.envelope`
-      }))
+        })
+      )
   }
 }
 
@@ -95,19 +118,26 @@ export const makeWhitelists = (env: Env): WhitelistRepository["Service"] => {
   const subject = (merchant: string) => ({ entity: "whitelist", id: merchant })
   return {
     get: (merchant) =>
-      op(env, subject(merchant), Effect.gen(function*() {
-        yield* merchantExists(sql, merchant)
-        const rows = yield* sql`SELECT * FROM paymux_whitelists WHERE merchant = ${merchant}`
-        const row = rows[0]
-        if (row === undefined) return WhitelistRules.empty(merchant)
-        const rules = yield* parseJson("whitelist", row["rules"])
-        return yield* decoded("whitelist", WhitelistRules.decode({
-          merchant,
-          rules,
-          denyByDefault: bool(row["deny_by_default"]),
-          version: num(row["version"])
-        }))
-      })),
+      op(
+        env,
+        subject(merchant),
+        Effect.gen(function* () {
+          yield* merchantExists(sql, merchant)
+          const rows = yield* sql`SELECT * FROM paymux_whitelists WHERE merchant = ${merchant}`
+          const row = rows[0]
+          if (row === undefined) return WhitelistRules.empty(merchant)
+          const rules = yield* parseJson("whitelist", row["rules"])
+          return yield* decoded(
+            "whitelist",
+            WhitelistRules.decode({
+              merchant,
+              rules,
+              denyByDefault: bool(row["deny_by_default"]),
+              version: num(row["version"])
+            })
+          )
+        })
+      ),
     put: (w) =>
       versioned(
         env,
@@ -125,16 +155,19 @@ export const makeWhitelists = (env: Env): WhitelistRepository["Service"] => {
 const apiKeyOf = (row: Row) => {
   const expiresAt = optNum(row["expires_at"])
   const revokedAt = optNum(row["revoked_at"])
-  return decoded("API key", ApiKey.decode({
-    id: row["key_id"],
-    merchant: row["merchant"],
-    name: row["name"],
-    secretHash: row["secret_hash"],
-    createdAt: num(row["created_at"]),
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-    ...(revokedAt === undefined ? {} : { revokedAt }),
-    version: num(row["version"])
-  }))
+  return decoded(
+    "API key",
+    ApiKey.decode({
+      id: row["key_id"],
+      merchant: row["merchant"],
+      name: row["name"],
+      secretHash: row["secret_hash"],
+      createdAt: num(row["created_at"]),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(revokedAt === undefined ? {} : { revokedAt }),
+      version: num(row["version"])
+    })
+  )
 }
 
 export const makeApiKeys = (env: Env): ApiKeyRepository["Service"] => {
@@ -142,36 +175,55 @@ export const makeApiKeys = (env: Env): ApiKeyRepository["Service"] => {
   const subject = (id: string) => ({ entity: "API key", id })
   return {
     create: (k) =>
-      op(env, subject(k.id), Effect.andThen(
-        merchantExists(sql, k.merchant),
-        Effect.as(
-          sql`INSERT INTO paymux_api_keys (key_id, merchant, name, secret_hash, created_at, expires_at, revoked_at, version)
+      op(
+        env,
+        subject(k.id),
+        Effect.andThen(
+          merchantExists(sql, k.merchant),
+          Effect.as(
+            sql`INSERT INTO paymux_api_keys (key_id, merchant, name, secret_hash, created_at, expires_at, revoked_at, version)
             VALUES (${k.id}, ${k.merchant}, ${k.name}, ${k.secretHash}, ${k.createdAt}, ${orNull(k.expiresAt)}, ${orNull(k.revokedAt)}, ${k.version})`,
-          k
+            k
+          )
         )
-      )),
+      ),
     get: (id) =>
-      op(env, subject(id), Effect.gen(function*() {
-        const rows = yield* sql`SELECT * FROM paymux_api_keys WHERE key_id = ${id}`
-        if (rows[0] === undefined) return yield* StoreError.notFound("API key", id)
-        return yield* apiKeyOf(rows[0])
-      })),
+      op(
+        env,
+        subject(id),
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT * FROM paymux_api_keys WHERE key_id = ${id}`
+          if (rows[0] === undefined) return yield* StoreError.notFound("API key", id)
+          return yield* apiKeyOf(rows[0])
+        })
+      ),
     list: (merchant) =>
-      op(env, subject("*"), Effect.flatMap(
-        sql`SELECT * FROM paymux_api_keys WHERE merchant = ${merchant} ORDER BY created_at, key_id`,
-        (rows) => Effect.forEach(rows, apiKeyOf)
-      )),
+      op(
+        env,
+        subject("*"),
+        Effect.flatMap(sql`SELECT * FROM paymux_api_keys WHERE merchant = ${merchant} ORDER BY created_at, key_id`, (rows) =>
+          Effect.forEach(rows, apiKeyOf)
+        )
+      ),
     update: (k) =>
-      op(env, subject(k.id), Effect.gen(function*() {
-        // Merchant and creation time never change; the WHERE on merchant keeps tenants apart.
-        const rows = yield* sql`UPDATE paymux_api_keys SET name = ${k.name}, secret_hash = ${k.secretHash},
+      op(
+        env,
+        subject(k.id),
+        Effect.gen(function* () {
+          // Merchant and creation time never change; the WHERE on merchant keeps tenants apart.
+          const rows = yield* sql`UPDATE paymux_api_keys SET name = ${k.name}, secret_hash = ${k.secretHash},
           expires_at = ${orNull(k.expiresAt)}, revoked_at = ${orNull(k.revokedAt)}, version = version + 1
           WHERE key_id = ${k.id} AND merchant = ${k.merchant} AND version = ${k.version} RETURNING created_at`
-        if (rows.length === 0) {
-          return yield* missedUpdate(subject(k.id), k.version, sql`SELECT version FROM paymux_api_keys WHERE key_id = ${k.id} AND merchant = ${k.merchant}`)
-        }
-        return { ...k, createdAt: num(rows[0]!["created_at"]), version: k.version + 1 }
-      }))
+          if (rows.length === 0) {
+            return yield* missedUpdate(
+              subject(k.id),
+              k.version,
+              sql`SELECT version FROM paymux_api_keys WHERE key_id = ${k.id} AND merchant = ${k.merchant}`
+            )
+          }
+          return { ...k, createdAt: num(rows[0]!["created_at"]), version: k.version + 1 }
+        })
+      )
   }
 }
 
@@ -180,7 +232,7 @@ const jsonOrNull = (value: unknown): string | null => (value === null || value =
 export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
   const { sql } = env
   const entryOf = (row: Row) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const before = row["before_json"] == null ? null : yield* parseJson("audit entry", row["before_json"])
       const after = row["after_json"] == null ? null : yield* parseJson("audit entry", row["after_json"])
       return {
@@ -196,18 +248,27 @@ export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
     })
   return {
     append: (e) =>
-      op(env, { entity: "audit entry", id: e.id }, Effect.asVoid(
-        sql`INSERT INTO paymux_audit_log (entry_id, merchant, actor, action, target, before_json, after_json, at)
+      op(
+        env,
+        { entity: "audit entry", id: e.id },
+        Effect.asVoid(
+          sql`INSERT INTO paymux_audit_log (entry_id, merchant, actor, action, target, before_json, after_json, at)
           VALUES (${e.id}, ${e.merchant}, ${e.actor}, ${e.action}, ${e.target}, ${jsonOrNull(e.before)}, ${jsonOrNull(e.after)}, ${e.at})`
-      )),
+        )
+      ),
     list: (merchant, options) =>
-      op(env, { entity: "audit entry", id: "*" }, Effect.gen(function*() {
-        const limit = Math.max(0, Math.floor(options?.limit ?? 1_000_000))
-        const rows = options?.action === undefined
-          ? yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} ORDER BY seq DESC LIMIT ${limit}`
-          : yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} AND action = ${options.action}
+      op(
+        env,
+        { entity: "audit entry", id: "*" },
+        Effect.gen(function* () {
+          const limit = Math.max(0, Math.floor(options?.limit ?? 1_000_000))
+          const rows =
+            options?.action === undefined
+              ? yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} ORDER BY seq DESC LIMIT ${limit}`
+              : yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} AND action = ${options.action}
               ORDER BY seq DESC LIMIT ${limit}`
-        return yield* Effect.forEach(rows, entryOf)
-      }))
+          return yield* Effect.forEach(rows, entryOf)
+        })
+      )
   }
 }
