@@ -8,6 +8,7 @@ const steps = [
   ["lint", "npm", ["run", "lint"]],
   ["graph", "node", ["scripts/graph.mjs", "--check"]],
   ["manifests", "node", ["scripts/check-packages.mjs"]],
+  ["barrels", "node", ["scripts/barrels.mjs", "--check"]],
   ["packages", "npx", ["turbo", "run", "test", "--concurrency=1", "--continue"]],
   ["docs", "node", ["scripts/docs-check.mjs"]]
 ]

@@ -1,22 +1,36 @@
-/**
- * @since 0.1.0
- */
+/** Who may call on a merchant's behalf. @since 0.1.0 */
 export * as Access from "./Access.ts"
+/** What authentication and whitelist admission reuse between calls. @since 0.1.0 */
 export * as AccessCache from "./AccessCache.ts"
+/** What every use case reads from its context. @since 0.1.0 */
 export * as AdminContext from "./AdminContext.ts"
+/** Every failure a use case can end with. @since 0.1.0 */
 export * as AdminError from "./AdminError.ts"
+/** The services the admin use cases run on. @since 0.1.0 */
 export * as AdminServices from "./AdminServices.ts"
+/** API keys. @since 0.1.0 */
 export * as ApiKeys from "./ApiKeys.ts"
+/** Reading the audit trail. @since 0.1.0 */
 export * as Audit from "./Audit.ts"
+/** Channel groups. @since 0.1.0 */
 export * as ChannelGroups from "./ChannelGroups.ts"
+/** The one table of errors. @since 0.1.0 */
 export * as ErrorCatalog from "./ErrorCatalog.ts"
+/** Payment channels. @since 0.1.0 */
 export * as Channels from "./Channels.ts"
+/** Merchants and sub-merchants (tiers). @since 0.1.0 */
 export * as Merchants from "./Merchants.ts"
+/** The Promise facade for teams that don't use Effect. @since 0.1.0 */
 export * as Paymux from "./Paymux.ts"
+/** Errors of the Promise facade. @since 0.1.0 */
 export * as PaymuxError from "./PaymuxError.ts"
+/** Resolves a `request_pay` against the stored channels. @since 0.1.0 */
 export * as Resolve from "./Resolve.ts"
+/** Channel indexes per merchant, built on first use and dropped whenever a change could alter a resolution (channels, tiers, groups, the merchant's policy or default). @since 0.1.0 */
 export * as ResolverCache from "./ResolverCache.ts"
+/** Webhook settings per mode, signing secrets and their rotation, the test send, delivery history and resend, the readiness check, and emitting notifications through the outbox. @since 0.1.0 */
 export * as Webhooks from "./Webhooks.ts"
+/** The security whitelist. @since 0.1.0 */
 export * as Whitelists from "./Whitelists.ts"
 
 /**

@@ -1,16 +1,26 @@
-/**
- * @since 0.1.0
- */
+/** An API key. @since 0.1.0 */
 export * as ApiKey from "./ApiKey.ts"
+/** A channel group ("smart routing"). @since 0.1.0 */
 export * as ChannelGroup from "./ChannelGroup.ts"
+/** The vocabulary a payment channel is described in. @since 0.1.0 */
 export * as ChannelTerms from "./ChannelTerms.ts"
+/** A channel's PG credentials, checked against the PG's field schema and held as `Redacted` so they never reach a log, an error message or JSON output by accident. @since 0.1.0 */
 export * as Credentials from "./Credentials.ts"
+/** The two ways a domain operation refuses. @since 0.1.0 */
 export * as DomainError from "./DomainError.ts"
+/** Branded identifiers. @since 0.1.0 */
 export * as Identifiers from "./Identifiers.ts"
+/** A merchant. @since 0.1.0 */
 export * as Merchant from "./Merchant.ts"
+/** A payment channel. @since 0.1.0 */
 export * as PaymentChannel from "./PaymentChannel.ts"
+/** The PG catalog as data. @since 0.1.0 */
 export * as PgCatalog from "./PgCatalog.ts"
+/** A sub-merchant (tier) under a parent merchant. @since 0.1.0 */
 export * as SubMerchant from "./SubMerchant.ts"
+/** Instants as epoch milliseconds. @since 0.1.0 */
 export * as Timestamp from "./Timestamp.ts"
+/** A merchant's webhook settings. @since 0.1.0 */
 export * as WebhookSettings from "./WebhookSettings.ts"
+/** A merchant's security whitelist as data. @since 0.1.0 */
 export * as WhitelistRules from "./WhitelistRules.ts"

@@ -1,39 +1,23 @@
-/**
- * @since 0.1.0
- */
+/** The admin API as an `HttpApi`. @since 0.1.0 */
 export * as Api from "./Api.ts"
 
-/**
- * @since 0.1.0
- */
+/** Authentication for the admin API. @since 0.1.0 */
 export * as Auth from "./Auth.ts"
 
-/**
- * @since 0.1.0
- */
+/** `Idempotency-Key` on POSTs, held in memory by one handler (not shared between processes, lost on restart). @since 0.1.0 */
 export * as Idempotency from "./Idempotency.ts"
 
-/**
- * @since 0.1.0
- */
+/** The request and response bodies of the admin API. @since 0.1.0 */
 export * as Models from "./Models.ts"
 
-/**
- * @since 0.1.0
- */
+/** Serving a web-standard handler from `node:http` on Node 20, without `@effect/platform-node`. @since 0.1.0 */
 export * as NodeBridge from "./NodeBridge.ts"
 
-/**
- * @since 0.1.0
- */
+/** The admin API as a web-standard handler. @since 0.1.0 */
 export * as PaymuxHttp from "./PaymuxHttp.ts"
 
-/**
- * @since 0.1.0
- */
+/** RFC 9457 problems. @since 0.1.0 */
 export * as Problem from "./Problem.ts"
 
-/**
- * @since 0.1.0
- */
+/** Access tokens, held in memory by one handler. @since 0.1.0 */
 export * as Tokens from "./Tokens.ts"

@@ -1,4 +1,2 @@
-/**
- * @since 0.1.0
- */
+/** The shared store. @since 0.1.0 */
 export * as PostgresStore from "./PostgresStore.ts"

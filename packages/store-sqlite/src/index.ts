@@ -1,4 +1,2 @@
-/**
- * @since 0.1.0
- */
+/** The embedded store. @since 0.1.0 */
 export * as SqliteStore from "./SqliteStore.ts"

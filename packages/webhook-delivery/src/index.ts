@@ -2,15 +2,9 @@
  * @since 0.1.0
  */
 
-/**
- * @since 0.1.0
- */
+/** The delivery engine. @since 0.1.0 */
 export * as Dispatcher from "./Dispatcher.ts"
-/**
- * @since 0.1.0
- */
+/** When to retry a webhook and how long to wait. @since 0.1.0 */
 export * as RetryPolicy from "./RetryPolicy.ts"
-/**
- * @since 0.1.0
- */
+/** SSRF guard for webhook URLs. @since 0.1.0 */
 export * as UrlGuard from "./UrlGuard.ts"

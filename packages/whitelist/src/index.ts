@@ -1,19 +1,11 @@
-/**
- * @since 0.1.0
- */
+/** A single CIDR block. @since 0.1.0 */
 export * as Cidr from "./Cidr.ts"
 
-/**
- * @since 0.1.0
- */
+/** Whole rule lists. @since 0.1.0 */
 export * as CidrList from "./CidrList.ts"
 
-/**
- * @since 0.1.0
- */
+/** The client address behind reverse proxies, from the socket address and `X-Forwarded-For`. @since 0.1.0 */
 export * as ClientIp from "./ClientIp.ts"
 
-/**
- * @since 0.1.0
- */
+/** The compiled whitelist. @since 0.1.0 */
 export * as Whitelist from "./Whitelist.ts"
