@@ -157,7 +157,7 @@ describe("facade errors (first-use findings)", () => {
     const dup = await paymux.merchants.create({ name: "Second", code: "imp12345678" }).catch((e: unknown) => e)
     expect(dup).toBeInstanceOf(PaymuxError.ConflictError)
     expect(dup).toMatchObject({ entity: "merchant", id: "imp12345678" })
-    expect((dup as Error).message).toBe("merchant imp12345678: already exists")
+    expect((dup as Error).message).toBe("merchant imp12345678: a merchant with this code exists")
     expect((dup as Error).message).not.toMatch(/UNIQUE|constraint|paymux_/i)
     await paymux.close()
   })

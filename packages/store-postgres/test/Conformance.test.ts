@@ -28,9 +28,9 @@ if (requirePg("Conformance.test.ts")) {
       // Each store with its own pool on a schema nobody created yet, as separate services would.
       concurrentStarts: (count) => {
         const schema = freshSchema()
-        return Array.from({ length: count }, () =>
-          PostgresStore.layer({ url, schema, maxConnections: 2, keyProvider: KeyProvider.layerEphemeral })
-        )
+        // One set of keys for all of them, as services sharing one configuration would have.
+        const keyProvider = Layer.succeed(KeyProvider.KeyProvider, KeyProvider.makeEphemeral())
+        return Array.from({ length: count }, () => PostgresStore.layer({ url, schema, maxConnections: 2, keyProvider }))
       },
       reopen: StoreSuite.sqlReopen,
       rawDump: Effect.gen(function* () {

@@ -29,7 +29,9 @@ StoreSuite.suite(
     // Stores in one process each open their own connection to a file nobody created yet.
     concurrentStarts: (count) => {
       const filename = join(mkdtempSync(join(tmpdir(), "paymux-starts-")), "new.db")
-      return Array.from({ length: count }, () => SqliteStore.layer({ filename, keyProvider: KeyProvider.layerEphemeral }))
+      // One set of keys for all of them, as processes sharing one key file would have.
+      const keyProvider = Layer.succeed(KeyProvider.KeyProvider, KeyProvider.makeEphemeral())
+      return Array.from({ length: count }, () => SqliteStore.layer({ filename, keyProvider }))
     }
   }
 )
