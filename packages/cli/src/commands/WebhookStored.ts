@@ -17,7 +17,7 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
-import { Webhooks } from "../internal/lazy.ts"
+import { Webhooks, withPrivateTargets } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 
@@ -90,7 +90,7 @@ const test = Command.make("test", { merchant: merchantFlag, mode: Flags.mode }, 
   action((ctx) =>
     Effect.gen(function* () {
       yield* ctx.out.say(`Sending a signed Webhook.Test to the saved ${mode} URL...`)
-      const result = yield* withStore(ctx, Webhooks.test(merchant, mode).pipe(Webhooks.withPrivateTargets("test-mode")))
+      const result = yield* withStore(ctx, Webhooks.test(merchant, mode).pipe(withPrivateTargets("test-mode")))
       yield* ctx.out.result(result, () =>
         result.ok
           ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
@@ -168,7 +168,7 @@ const dispatch = Command.make(
   ({ allowPrivate, concurrency, once }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const policy = Webhooks.withPrivateTargets(allowPrivate ? "allow" : "refuse")
+        const policy = withPrivateTargets(allowPrivate ? "allow" : "refuse")
         if (once) {
           const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency }).pipe(policy))
           return yield* ctx.out.result({ attempted }, () =>

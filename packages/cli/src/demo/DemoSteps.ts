@@ -8,7 +8,7 @@ import type { ChannelTerms } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Resolve from "../commands/Resolve.ts"
-import { ApiKeys, Channels, Merchants, Webhooks, Whitelists } from "../internal/lazy.ts"
+import { ApiKeys, Channels, Merchants, Webhooks, Whitelists, withPrivateTargets } from "../internal/lazy.ts"
 import * as Output from "../Output.ts"
 import * as DemoReceiver from "./DemoReceiver.ts"
 import type { Narrator } from "./Narrator.ts"
@@ -262,7 +262,7 @@ export const webhook = (n: Narrator): Fx<void> =>
       yield* n.line(`receiver listening at ${receiver.url}; test URL saved`)
       yield* n.line("sending...")
       // The demo's receiver is on this machine: the local test-mode policy lets test URLs reach it.
-      const result = yield* Webhooks.test(merchant, "test").pipe(Webhooks.withPrivateTargets("test-mode"))
+      const result = yield* Webhooks.test(merchant, "test").pipe(withPrivateTargets("test-mode"))
       const seen = receiver.received.at(-1)
       yield* n.line(
         `receiver answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms; signature ${seen?.verified ? `verified (webhook-id ${seen.id}, type ${seen.type})` : `NOT verified: ${seen?.reason ?? "nothing received"}`}`,

@@ -39,3 +39,14 @@ export const Resolve = onFirstCall("Resolve")
 export const Webhooks = onFirstCall("Webhooks")
 /** @internal */
 export const Whitelists = onFirstCall("Whitelists")
+
+/**
+ * `Webhooks.withPrivateTargets`, loaded on first use. It returns a combinator, not an Effect, so
+ * it cannot go through the proxy above.
+ *
+ * @internal
+ */
+export const withPrivateTargets =
+  (policy: Parameters<typeof Admin.Webhooks.withPrivateTargets>[0]) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(load, (admin) => admin.Webhooks.withPrivateTargets(policy)(self))
