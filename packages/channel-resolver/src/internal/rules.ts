@@ -141,7 +141,9 @@ const byPg = (
 ): Outcome => {
   const c: Criteria = { ...asked, code: undefined, mid: undefined }
   if (typeof parsed === "string") {
-    const fallback = fallbackFor(self, c)
+    // A PG named but not selectable by this string is not a typo: never served by another PG.
+    const selectable = parsed !== "channel-key-only" && parsed !== "mid-required"
+    const fallback = selectable ? fallbackFor(self, c) : undefined
     const suggestions = parsed === "unknown-pg" ? PgCatalog.suggest(self.catalog, pg.split(".", 1)[0]!) : []
     const error = new InvalidPgSelector({ pg, problem: parsed, suggestions })
     return fallback === undefined
