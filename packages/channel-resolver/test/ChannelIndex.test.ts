@@ -294,6 +294,13 @@ describe("the resolution rules of issue 16", () => {
     expect(keyOf(ask(i, { mode: "test", pg: "settle_acc.S1", payMethod: "trans" }))).toBe(settle.key)
     // The default channel is not a `pg` selection: a channel-key PG may still be it.
     expect(keyOf(ask(i, { mode: "test" }))).toBe(kicc.key)
+    // Without a channel of that PG the string names nothing configured: the fallback policy applies.
+    const kcpOnly = index({ channels: [kcp] })
+    const fellBack = Result.getOrThrow(ask(kcpOnly, { mode: "test", pg: "settle_acc" }))
+    expect([fellBack.channel.key, fellBack.via, fellBack.fellBack?.reason]).toEqual([kcp.key, "default", "pg-invalid"])
+    expect(failure(ask(index({ merchant: merchant("strict"), channels: [kcp] }), { mode: "test", pg: "kicc_global" }))).toMatchObject({
+      problem: "channel-key-only"
+    })
   })
 
   it("rule code-mid-split: code.MID splits on the first dot and MIDs match exactly, case-sensitive", () => {

@@ -79,7 +79,7 @@ describe("resolve: mode and the both-modes warning", () => {
     expect(chosen.warning).toBeUndefined()
   })
 
-  it("refuses a pg string the catalog does not let select a PG, whatever the policy", async () => {
+  it("refuses, under the fallback policy too, a pg string naming a configured PG that only a channel key selects", async () => {
     const kicc = await addChannel("test", "kicc_global", "K1")
     const refused = await s.call(`${m()}/resolve`, { body: { mode: "test", pg: "kicc_global" } })
     expect(refused.status).toBe(400)
