@@ -22,6 +22,7 @@ import * as ApiKeys from "./ApiKeys.ts"
 import * as Audit from "./Audit.ts"
 import * as ChannelGroups from "./ChannelGroups.ts"
 import * as Channels from "./Channels.ts"
+import * as Doctor from "./Doctor.ts"
 import * as Merchants from "./Merchants.ts"
 import { unwrap } from "./PaymuxError.ts"
 import * as Resolve from "./Resolve.ts"
@@ -94,6 +95,8 @@ export interface Paymux {
   readonly channels: Promisified<typeof channelOps>
   readonly groups: Promisified<typeof groupOps>
   readonly resolve: Promised<typeof Resolve.resolve>
+  /** The merchant's readiness checks (see `Doctor`). */
+  readonly doctor: Promised<typeof Doctor.check>
   readonly webhooks: Promisified<typeof webhookOps>
   readonly whitelist: Promisified<typeof whitelistOps>
   readonly apiKeys: Promisified<typeof apiKeyOps>
@@ -145,6 +148,7 @@ export const make = async (options: {
     channels: all(channelOps),
     groups: all(groupOps),
     resolve: run(Resolve.resolve),
+    doctor: run(Doctor.check),
     webhooks: all(webhookOps),
     whitelist: all(whitelistOps),
     apiKeys: all(apiKeyOps),

@@ -14,6 +14,8 @@ export * as ApiKeys from "./ApiKeys.ts"
 export * as Audit from "./Audit.ts"
 /** Channel groups. @since 0.1.0 */
 export * as ChannelGroups from "./ChannelGroups.ts"
+/** Readiness checks of one merchant. @since 0.1.0 */
+export * as Doctor from "./Doctor.ts"
 /** The one table of errors. @since 0.1.0 */
 export * as ErrorCatalog from "./ErrorCatalog.ts"
 /** Payment channels. @since 0.1.0 */

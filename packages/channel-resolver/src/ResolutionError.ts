@@ -135,13 +135,23 @@ export class UnknownMerchant extends Schema.TaggedError<UnknownMerchant>()("Unkn
 
 /**
  * What is wrong with a `pg` string: `empty` (`""`), `empty-code` (`".MID"`), `empty-mid`
- * (`"kcp."`), `whitespace` (anywhere) or `unknown-pg` (the code is in neither the catalog nor the
- * merchant's channels).
+ * (`"kcp."`), `whitespace` (anywhere), `unknown-pg` (the code is in neither the catalog nor the
+ * merchant's channels), `channel-key-only` (the catalog's `selection` of the PG is `channel-key`:
+ * its channels are chosen by `channelKey` only) or `mid-required` (`code-and-mid`: the bare code
+ * does not select it, `code.MID` does).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const PgSelectorProblem = Schema.Literals(["empty", "empty-code", "empty-mid", "whitespace", "unknown-pg"])
+export const PgSelectorProblem = Schema.Literals([
+  "empty",
+  "empty-code",
+  "empty-mid",
+  "whitespace",
+  "unknown-pg",
+  "channel-key-only",
+  "mid-required"
+])
 /** @since 0.1.0 @category models */
 export type PgSelectorProblem = typeof PgSelectorProblem.Type
 
@@ -172,6 +182,10 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
         const hint = this.suggestions.length > 0 ? `; did you mean ${this.suggestions.join(" or ")}?` : ""
         return `pg ${shown}: ${JSON.stringify(this.pg.split(".", 1)[0])} is not a known PG code${hint}`
       }
+      case "channel-key-only":
+        return `pg ${shown}: ${JSON.stringify(this.pg.split(".", 1)[0])} channels can be selected only by channelKey (the SDK has no pg code for this PG): pass channelKey instead of pg`
+      case "mid-required":
+        return `pg ${shown} does not select a channel: this PG must be named with its MID, write "${this.pg}.{MID}"`
     }
   }
 }

@@ -276,6 +276,33 @@ describe("the resolution rules of issue 16", () => {
     expect(ChannelIndex.ambiguities(index({ channels: [test, kcpOnly] }))).toEqual([])
   })
 
+  it("rule catalog-selection: a channel-key PG is chosen by channelKey only, a code-and-mid PG by code.MID only", () => {
+    const kicc = channel({ pg: "kicc_global", mid: "K1" })
+    const settle = channel({ pg: "settle_acc", mid: "S1", payMethods: ["trans"], credentials: { license_key: "l" } })
+    const kcp = channel({ pg: "kcp", mid: "T0000" })
+    const i = index({ channels: [kicc, settle, kcp] })
+    // Never another PG, even under the fallback policy, and the message says what to write.
+    for (const pg of ["kicc_global", "kicc_global.K1"]) {
+      const e = failure(ask(i, { mode: "test", pg }))
+      expect(e).toMatchObject({ _tag: "InvalidPgSelector", problem: "channel-key-only" })
+      expect(e.message).toContain("only by channelKey")
+    }
+    expect(keyOf(ask(i, { mode: "test", channelKey: kicc.key }))).toBe(kicc.key)
+    const bare = failure(ask(i, { mode: "test", pg: "settle_acc", payMethod: "trans" }))
+    expect(bare).toMatchObject({ _tag: "InvalidPgSelector", problem: "mid-required" })
+    expect(bare.message).toContain("settle_acc.{MID}")
+    expect(keyOf(ask(i, { mode: "test", pg: "settle_acc.S1", payMethod: "trans" }))).toBe(settle.key)
+    // The default channel is not a `pg` selection: a channel-key PG may still be it.
+    expect(keyOf(ask(i, { mode: "test" }))).toBe(kicc.key)
+    // Without a channel of that PG the string names nothing configured: the fallback policy applies.
+    const kcpOnly = index({ channels: [kcp] })
+    const fellBack = Result.getOrThrow(ask(kcpOnly, { mode: "test", pg: "settle_acc" }))
+    expect([fellBack.channel.key, fellBack.via, fellBack.fellBack?.reason]).toEqual([kcp.key, "default", "pg-invalid"])
+    expect(failure(ask(index({ merchant: merchant("strict"), channels: [kcp] }), { mode: "test", pg: "kicc_global" }))).toMatchObject({
+      problem: "channel-key-only"
+    })
+  })
+
   it("rule code-mid-split: code.MID splits on the first dot and MIDs match exactly, case-sensitive", () => {
     const dotted = channel({ pg: "nice_v2", mid: "shop.A" })
     const i = index({ merchant: merchant("strict"), channels: [dotted] })

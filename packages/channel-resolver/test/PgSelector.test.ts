@@ -29,10 +29,18 @@ describe("PgSelector.parse", () => {
     expect(problem("tosspayment.M1").suggestions).toContain("tosspayments")
     expect(problem("zzzzzzzzzz").message).toBe(`pg "zzzzzzzzzz": "zzzzzzzzzz" is not a known PG code`)
   })
+  it("follows the catalog's selection: channel-key PGs never parse, code-and-mid ones only with a MID", () => {
+    expect(problem("kicc_global").problem).toBe("channel-key-only")
+    expect(problem("kicc_global.K1").problem).toBe("channel-key-only")
+    expect(problem("settle_acc").message).toBe(
+      `pg "settle_acc" does not select a channel: this PG must be named with its MID, write "settle_acc.{MID}"`
+    )
+    expect(Result.getOrThrow(PgSelector.parse("settle_acc.M1"))).toEqual({ code: "settle_acc", mid: "M1" })
+  })
   it("format is the inverse of parse", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...PgCatalog.builtIn.providers.keys()),
+        fc.constantFrom(...[...PgCatalog.builtIn.providers.values()].filter((p) => PgCatalog.selectionOf(p) === "code").map((p) => p.code)),
         fc.option(
           fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/).filter((m) => !m.endsWith(".") || m.length > 1),
           { nil: undefined }

@@ -9,6 +9,7 @@ import packageJson from "../package.json" with { type: "json" }
 import * as ApiKey from "./commands/ApiKey.ts"
 import * as Channel from "./commands/Channel.ts"
 import * as Demo from "./commands/Demo.ts"
+import * as Doctor from "./commands/Doctor.ts"
 import * as Group from "./commands/Group.ts"
 import * as Merchant from "./commands/Merchant.ts"
 import * as Pg from "./commands/Pg.ts"
@@ -41,6 +42,7 @@ export const command = root.pipe(
     Channel.command,
     Group.command,
     Resolve.command,
+    Doctor.command,
     Webhook.command,
     Whitelist.command,
     ApiKey.command,

@@ -30,6 +30,15 @@ export const tier = Flag.String("tier").pipe(Flag.withDescription("Tier code of 
 export const name = Flag.String("name").pipe(Flag.withDescription("Display name"))
 
 /**
+ * `--if-version N`: apply a change only if the record is still at that version (not
+ * `--version`: effect/cli reserves it for the program's version).
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const ifVersion = Flag.Int("if-version").pipe(Flag.withDescription("Apply only if it is still at this version"), Flag.optional)
+
+/**
  * An integer flag that must lie in `1..max`: zero, negative and absurd values (a concurrency of
  * ten million) are bad input (exit 2), not an empty answer or an exhausted heap.
  *

@@ -12,6 +12,8 @@ import { BadRequest, catalogProblems, Forbidden, Internal, Unauthorized, Unavail
 
 const merchant = { merchant: Schema.String }
 const channel = { merchant: Schema.String, channelKey: Schema.String }
+const tier = { merchant: Schema.String, tier: Schema.String }
+const group = { merchant: Schema.String, id: Schema.String }
 const errors = useCaseErrors
 const created = HttpApiSchema.status(201)
 
@@ -62,6 +64,24 @@ export const MerchantsGroup = HttpApiGroup.make("merchants")
       success: M.SubMerchantView.pipe(created),
       error: errors
     }),
+    HttpApiEndpoint.patch("renameSubMerchant", "/merchants/:merchant/sub-merchants/:tier", {
+      params: tier,
+      payload: M.RenameSubMerchant,
+      success: M.SubMerchantView,
+      error: errors
+    }).annotate(OpenApi.Description, "Renames a tier; with `version`, only if it is still at that version (409 otherwise)."),
+    HttpApiEndpoint.delete("removeSubMerchant", "/merchants/:merchant/sub-merchants/:tier", {
+      params: tier,
+      query: M.VersionQuery,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Deletes a tier and its channel assignments; the channels stay with the parent. With `?version=`, only if it is still at that version."
+    ),
+    HttpApiEndpoint.get("doctor", "/merchants/:merchant/doctor", { params: merchant, success: M.DoctorReport, error: errors }).annotate(
+      OpenApi.Description,
+      "Readiness checks: requests without `mode` that a test and a live channel would both serve, modes that need a webhook URL, and channels a `pg` string cannot select (by channel key only, or only as `code.MID`)."
+    ),
     HttpApiEndpoint.put("assign", "/merchants/:merchant/sub-merchants/:tier/channels/:channelKey", {
       params: { ...channel, tier: Schema.String },
       success: M.SubMerchantView,
@@ -151,7 +171,21 @@ export const GroupsGroup = HttpApiGroup.make("channelGroups")
       params: merchant,
       success: Schema.Array(M.GroupView),
       error: errors
-    })
+    }),
+    HttpApiEndpoint.patch("edit", "/merchants/:merchant/channel-groups/:id", {
+      params: group,
+      payload: M.EditGroup,
+      success: M.GroupView,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Edits the name, members or weights under the rules of create; with `version`, only if it is still at that version (409 otherwise)."
+    ),
+    HttpApiEndpoint.delete("remove", "/merchants/:merchant/channel-groups/:id", {
+      params: group,
+      query: M.VersionQuery,
+      error: errors
+    }).annotate(OpenApi.Description, "Deletes a group; its channels stay. With `?version=`, only if it is still at that version.")
   )
   .middleware(Authentication)
 

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, SubMerchant, WebhookSettings } from "@paymux/domain"
-import { Audit } from "@paymux/admin"
+import { Audit, Doctor } from "@paymux/admin"
 import { Schema } from "effect"
 import { Rejection } from "./Problem.ts"
 
@@ -36,6 +36,14 @@ export const SubMerchantView = SubMerchant.SubMerchant
 
 /** @since 0.1.0 @category schemas */
 export const CreateSubMerchant = Schema.Struct({ tier: Text, name: Schema.optionalKey(Text) })
+
+/** @since 0.1.0 @category schemas */
+export const RenameSubMerchant = Schema.Struct({ name: Text, version: Schema.optionalKey(Schema.Int) })
+
+/** @since 0.1.0 @category schemas */
+export const VersionQuery = Schema.Struct({
+  version: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt())))
+})
 
 /** @since 0.1.0 @category schemas */
 export const ChannelView = Schema.Struct({ ...PaymentChannel.PaymentChannel.fields, credentials: Credentials })
@@ -79,6 +87,13 @@ export const CreateGroup = Schema.Struct({
 })
 
 /** @since 0.1.0 @category schemas */
+export const EditGroup = Schema.Struct({
+  name: Schema.optionalKey(Text),
+  members: Schema.optionalKey(Schema.Array(Schema.Struct({ channel: Text, weight: Schema.Int }))),
+  version: Schema.optionalKey(Schema.Int)
+})
+
+/** @since 0.1.0 @category schemas */
 export const ResolveRequest = Schema.Struct({
   // Optional, as in V1: without it the chosen channel's own mode decides.
   mode: Schema.optionalKey(ChannelTerms.Mode),
@@ -94,7 +109,16 @@ export const ResolveRequest = Schema.Struct({
 /** @since 0.1.0 @category schemas */
 export const ResolutionView = Schema.Struct({
   channel: ChannelView,
+  mode: ChannelTerms.Mode.annotate({ description: "the chosen channel's mode: the request's, or the channel's own when it gave none" }),
   via: Schema.Literals(["channelKey", "group", "pg", "default"]),
+  warning: Schema.optionalKey(
+    Schema.Struct({
+      reason: Schema.Literal("both-modes-match"),
+      test: Text,
+      live: Text,
+      detail: Text
+    }).annotate({ description: "the request gave no mode and a test and a live channel both serve it; the older was chosen" })
+  ),
   fellBack: Schema.optionalKey(
     Schema.Struct({
       reason: Schema.Literals(["pg-unmatched", "pg-invalid"]),
@@ -186,6 +210,9 @@ export const HistoryQuery = Schema.Struct({
 
 /** @since 0.1.0 @category schemas */
 export const Readiness = Schema.Array(Schema.Struct({ mode: ChannelTerms.Mode, channels: Schema.Array(Text), reason: Text }))
+
+/** @since 0.1.0 @category schemas */
+export const DoctorReport = Doctor.Report
 
 /** @since 0.1.0 @category schemas */
 export const WhitelistView = Schema.Struct({

@@ -113,6 +113,18 @@ describe("the OpenAPI document", () => {
     expect(doc.paths["/auth/token"].post.security ?? []).toEqual([])
   })
 
+  it("documents the issue-16 endpoints and the resolve answer's mode and warning", () => {
+    const tier = doc.paths["/merchants/{merchant}/sub-merchants/{tier}"]
+    expect(Object.keys(tier).filter((k) => methods.includes(k as never))).toEqual(expect.arrayContaining(["patch", "delete"]))
+    const group = doc.paths["/merchants/{merchant}/channel-groups/{id}"]
+    expect(Object.keys(group).filter((k) => methods.includes(k as never))).toEqual(expect.arrayContaining(["patch", "delete"]))
+    expect(doc.paths["/merchants/{merchant}/doctor"].get).toBeDefined()
+    const ok = doc.paths["/merchants/{merchant}/resolve"].post.responses["200"].content["application/json"].schema
+    const schema = ok.$ref === undefined ? ok : resolvePointer(doc, ok.$ref)
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["mode", "warning"]))
+    expect(schema.required).toContain("mode")
+  })
+
   it("serves the Scalar docs page", async () => {
     const page = await fetch(`${f.url}/docs`)
     expect(page.status).toBe(200)

@@ -1,4 +1,4 @@
-import type { ChannelGroup, Merchant, PaymentChannel, PgCatalog, SubMerchant } from "@paymux/domain"
+import { type ChannelGroup, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
 import type { PgSelector } from "./selector.ts"
 
 type Channel = PaymentChannel.PaymentChannel
@@ -83,8 +83,12 @@ export const build = (
   const byPg = new Map<string, Named & { byType: Map<string, Array<Channel>> }>()
   const byType = new Map<string, Array<Channel>>()
   for (const c of channels) {
-    appendNamed(byPg, c.pg, undefined, c)
-    appendNamed(byPg, `${c.pg}.${c.mid}`, c.mid, c)
+    // The catalog's `selection` decides which `pg` strings name a channel at all (none for a
+    // `channel-key` PG, only `code.MID` for a `code-and-mid` one); the others fail to parse.
+    const provider = catalog.providers.get(c.pg)
+    const selection = provider === undefined ? "code" : PgCatalog.selectionOf(provider)
+    if (selection === "code") appendNamed(byPg, c.pg, undefined, c)
+    if (selection !== "channel-key") appendNamed(byPg, `${c.pg}.${c.mid}`, c.mid, c)
     append(byType, c.paymentType, c)
   }
   return {

@@ -141,7 +141,10 @@ const byPg = (
 ): Outcome => {
   const c: Criteria = { ...asked, code: undefined, mid: undefined }
   if (typeof parsed === "string") {
-    const fallback = fallbackFor(self, c)
+    // A configured PG that this string may not select is named all the same: never served by
+    // another PG. Without a channel of that PG, the string names nothing (rule 8).
+    const namesConfigured = (parsed === "channel-key-only" || parsed === "mid-required") && self.codes.has(pg.split(".", 1)[0]!)
+    const fallback = namesConfigured ? undefined : fallbackFor(self, c)
     const suggestions = parsed === "unknown-pg" ? PgCatalog.suggest(self.catalog, pg.split(".", 1)[0]!) : []
     const error = new InvalidPgSelector({ pg, problem: parsed, suggestions })
     return fallback === undefined

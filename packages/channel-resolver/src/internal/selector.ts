@@ -1,4 +1,4 @@
-import type { PgCatalog } from "@paymux/domain"
+import { PgCatalog } from "@paymux/domain"
 import type { PgSelectorProblem } from "../ResolutionError.ts"
 
 /**
@@ -29,6 +29,10 @@ export const classify = (
   const code = dot === -1 ? text : text.slice(0, dot)
   if (code.length === 0) return "empty-code"
   if (dot === text.length - 1) return "empty-mid"
-  if (!catalog.providers.has(code) && extraCodes?.has(code) !== true) return "unknown-pg"
+  const provider = catalog.providers.get(code)
+  if (provider === undefined && extraCodes?.has(code) !== true) return "unknown-pg"
+  const selection = provider === undefined ? "code" : PgCatalog.selectionOf(provider)
+  if (selection === "channel-key") return "channel-key-only"
+  if (selection === "code-and-mid" && dot === -1) return "mid-required"
   return { code, mid: dot === -1 ? undefined : text.slice(dot + 1) }
 }

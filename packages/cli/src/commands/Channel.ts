@@ -179,8 +179,7 @@ const edit = Command.make(
     cred: CredentialInput.credFlag,
     credFile: CredentialInput.credFileFlag,
     unsetCred: Flag.String("unset-cred").pipe(Flag.withDescription("Remove an optional credential field (repeatable)"), Flag.atLeast(0)),
-    // Not --version: effect/cli reserves it for the program's version.
-    ifVersion: Flag.Int("if-version").pipe(Flag.withDescription("Apply only if the channel is still at this version"), Flag.optional)
+    ifVersion: Flags.ifVersion
   },
   (input) =>
     action((ctx) =>

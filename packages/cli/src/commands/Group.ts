@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
@@ -14,30 +16,43 @@ import { ChannelGroups } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 
+const memberFlag = Flag.KeyValuePair("member").pipe(Flag.withDescription("A member as channel-key=weight (repeatable; weights sum to 100)"))
+
+/** `--member key=weight` pairs as members; a weight that is not a whole number is bad input. */
+const membersOf = (member: Record<string, string>): Effect.Effect<Array<{ channel: string; weight: number }>, CliFailure.CliFailure> =>
+  Effect.suspend(() => {
+    const members: Array<{ channel: string; weight: number }> = []
+    for (const [channel, w] of Object.entries(member)) {
+      if (!/^\d+$/.test(w)) {
+        return Effect.fail(
+          CliFailure.badInput(
+            `the weight of ${channel} is not a whole number: ${JSON.stringify(w)}`,
+            "--member channel-key-...=60 --member channel-key-...=40"
+          )
+        )
+      }
+      members.push({ channel, weight: Number(w) })
+    }
+    return Effect.succeed(members)
+  })
+
+const membersText = (g: { readonly members: ReadonlyArray<{ readonly channel: string; readonly weight: number }> }) =>
+  g.members.map((m) => `${m.channel}=${m.weight}`).join(" ")
+
+const idArg = Argument.String("id").pipe(Argument.withDescription("Group id"))
+
 const create = Command.make(
   "create",
   {
     merchant: merchantFlag,
     name: Flags.name,
     mode: Flags.mode,
-    member: Flag.KeyValuePair("member").pipe(Flag.withDescription("A member as channel-key=weight (repeatable; weights sum to 100)"))
+    member: memberFlag
   },
   ({ member, merchant, mode, name }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const members: Array<{ channel: string; weight: number }> = []
-        for (const [channel, w] of Object.entries(member)) {
-          const weight = Number(w)
-          if (!/^\d+$/.test(w) || !Number.isInteger(weight)) {
-            return yield* Effect.fail(
-              CliFailure.badInput(
-                `the weight of ${channel} is not a whole number: ${JSON.stringify(w)}`,
-                "--member channel-key-...=60 --member channel-key-...=40"
-              )
-            )
-          }
-          members.push({ channel, weight })
-        }
+        const members = yield* membersOf(member)
         const group = yield* withStore(ctx, ChannelGroups.create({ merchant, name, mode, members }))
         yield* ctx.out.result(group, () => `Created ${mode} group ${group.id} (${group.name}) with ${group.members.length} channel(s).`)
       })
@@ -51,12 +66,49 @@ const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
       yield* ctx.out.result(groups, () =>
         Output.table(
           ["ID", "NAME", "MODE", "MEMBERS"],
-          groups.map((g) => [g.id, g.name, g.mode, g.members.map((m) => `${m.channel}=${m.weight}`).join(" ")])
+          groups.map((g) => [g.id, g.name, g.mode, membersText(g)])
         )
       )
     })
   )
 ).pipe(Command.withDescription("List a merchant's channel groups"))
+
+const edit = Command.make(
+  "edit",
+  {
+    merchant: merchantFlag,
+    id: idArg,
+    name: Flags.name.pipe(Flag.optional),
+    member: memberFlag.pipe(Flag.optional),
+    ifVersion: Flags.ifVersion
+  },
+  ({ id, ifVersion, member, merchant, name }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const members = Option.isSome(member) ? yield* membersOf(member.value) : undefined
+        if (Option.isNone(name) && members === undefined) {
+          return yield* Effect.fail(CliFailure.badInput("nothing to change", "give --name, or the whole new member list with --member"))
+        }
+        const group = yield* withStore(
+          ctx,
+          ChannelGroups.edit(merchant, id, { name: Option.getOrUndefined(name), members }, { version: Option.getOrUndefined(ifVersion) })
+        )
+        yield* ctx.out.result(
+          group,
+          () => `Updated group ${group.id} (${group.name}, now version ${group.version}): ${membersText(group)}.`
+        )
+      })
+    )
+).pipe(Command.withDescription("Edit a group's name or members (--member replaces the whole list)"))
+
+const remove = Command.make("delete", { merchant: merchantFlag, id: idArg, ifVersion: Flags.ifVersion }, ({ id, ifVersion, merchant }) =>
+  action((ctx) =>
+    Effect.gen(function* () {
+      yield* withStore(ctx, ChannelGroups.remove(merchant, id, { version: Option.getOrUndefined(ifVersion) }))
+      yield* ctx.out.result({ removed: id, merchant }, () => `Deleted group ${id}; its channels stay.`)
+    })
+  )
+).pipe(Command.withDescription("Delete a channel group"))
 
 /**
  * @since 0.1.0
@@ -64,5 +116,5 @@ const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
  */
 export const command = Command.make("group").pipe(
   Command.withDescription("Channel groups (weighted routing)"),
-  Command.withSubcommands([create, list])
+  Command.withSubcommands([create, list, edit, remove])
 )

@@ -133,11 +133,38 @@ const subList = Command.make("list", { merchant: merchantFlag }, ({ merchant }) 
   )
 ).pipe(Command.withDescription("List a merchant's sub-merchants"))
 
+const subRename = Command.make(
+  "rename",
+  { merchant: merchantFlag, tier: Flags.tier, name: Flags.name, ifVersion: Flags.ifVersion },
+  ({ ifVersion, merchant, name, tier }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const s = yield* withStore(ctx, Merchants.renameSubMerchant(merchant, tier, name, { version: Option.getOrUndefined(ifVersion) }))
+        yield* ctx.out.result(s, () => `Renamed sub-merchant ${s.tier} of ${s.merchant} to ${s.name} (now version ${s.version}).`)
+      })
+    )
+).pipe(Command.withDescription("Rename a sub-merchant (tier)"))
+
+const subDelete = Command.make(
+  "delete",
+  { merchant: merchantFlag, tier: Flags.tier, ifVersion: Flags.ifVersion },
+  ({ ifVersion, merchant, tier }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        yield* withStore(ctx, Merchants.removeSubMerchant(merchant, tier, { version: Option.getOrUndefined(ifVersion) }))
+        yield* ctx.out.result(
+          { removed: tier, merchant },
+          () => `Deleted sub-merchant ${tier} of ${merchant} and its channel assignments; the channels stay with ${merchant}.`
+        )
+      })
+    )
+).pipe(Command.withDescription("Delete a sub-merchant (tier) and its channel assignments"))
+
 /**
  * @since 0.1.0
  * @category commands
  */
 export const submerchant = Command.make("submerchant").pipe(
   Command.withDescription("Sub-merchants (tiers)"),
-  Command.withSubcommands([subCreate, subList])
+  Command.withSubcommands([subCreate, subList, subRename, subDelete])
 )

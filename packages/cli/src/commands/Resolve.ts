@@ -77,7 +77,7 @@ export const answer = (request: Request): Effect.Effect<Answer, AdminError.Admin
       Effect.flatMap(Resolve.resolve(request), (r) => Effect.map(Channels.view(r.channel), (view) => ({ ...r, view })))
     )
     if (result._tag === "Success") {
-      const { fellBack, via, view, warning } = result.success
+      const { fellBack, mode, via, view, warning } = result.success
       const lines = [`-> ${view.name}: ${view.pg}.${view.mid} ${view.paymentType} [${view.payMethods.join(",")}] ${view.key} (via ${via})`]
       if (warning !== undefined) lines.push(`   warning: ${warning.detail}`)
       if (fellBack !== undefined) {
@@ -85,7 +85,7 @@ export const answer = (request: Request): Effect.Effect<Answer, AdminError.Admin
         if (fellBack.rejected.length > 0) lines.push(indent(rejectedTable(fellBack.rejected)))
       }
       const extra = { ...(fellBack ? { fellBack } : {}), ...(warning ? { warning } : {}) }
-      return { found: true, json: { resolved: true, via, channel: view, ...extra }, text: lines.join("\n") }
+      return { found: true, json: { resolved: true, mode, via, channel: view, ...extra }, text: lines.join("\n") }
     }
     const error = result.failure as { readonly _tag: string; readonly message: string; readonly rejected?: ReadonlyArray<Rejection> }
     if (!missTags.has(error._tag)) return yield* Effect.fail(result.failure as AdminError.AdminError)

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 
 const load = Effect.promise(() => import("@paymux/admin"))
 
-const onFirstCall = <K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Merchants" | "Resolve" | "Webhooks" | "Whitelists">(
+const onFirstCall = <K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Doctor" | "Merchants" | "Resolve" | "Webhooks" | "Whitelists">(
   name: K
 ): (typeof Admin)[K] =>
   new Proxy(
@@ -31,6 +31,8 @@ export const ApiKeys = onFirstCall("ApiKeys")
 export const ChannelGroups = onFirstCall("ChannelGroups")
 /** @internal */
 export const Channels = onFirstCall("Channels")
+/** @internal */
+export const Doctor = onFirstCall("Doctor")
 /** @internal */
 export const Merchants = onFirstCall("Merchants")
 /** @internal */

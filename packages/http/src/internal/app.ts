@@ -2,7 +2,18 @@
  * The endpoint handlers and their composition into one web handler. The group layers stay
  * private to this module: their types name services of packages the public API does not expose.
  */
-import { type AdminServices, ApiKeys, Audit, ChannelGroups, Channels, Merchants, Resolve, Webhooks, Whitelists } from "@paymux/admin"
+import {
+  type AdminServices,
+  ApiKeys,
+  Audit,
+  ChannelGroups,
+  Channels,
+  Doctor,
+  Merchants,
+  Resolve,
+  Webhooks,
+  Whitelists
+} from "@paymux/admin"
 import { Clock, Context, Effect, Exit, Layer, Option, Redacted, References, Scope } from "effect"
 import { Cookies, HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
@@ -25,6 +36,13 @@ const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
     .handle("createSubMerchant", ({ params, payload }) =>
       run(params.merchant, () => Merchants.createSubMerchant({ merchant: params.merchant, tier: payload.tier, name: payload.name }))
     )
+    .handle("renameSubMerchant", ({ params, payload }) =>
+      run(params.merchant, () => Merchants.renameSubMerchant(params.merchant, params.tier, payload.name, { version: payload.version }))
+    )
+    .handle("removeSubMerchant", ({ params, query }) =>
+      run(params.merchant, () => Merchants.removeSubMerchant(params.merchant, params.tier, { version: query.version }))
+    )
+    .handle("doctor", ({ params }) => run(params.merchant, () => Doctor.check(params.merchant)))
     .handle("assign", ({ params }) => run(params.merchant, () => Channels.assign(params.merchant, params.tier, params.channelKey)))
     .handle("unassign", ({ params }) => run(params.merchant, () => Channels.unassign(params.merchant, params.tier, params.channelKey)))
     .handle("audit", ({ params, query }) =>
@@ -77,6 +95,15 @@ const groups_ = HttpApiBuilder.group(Api, "channelGroups", (h) =>
   h
     .handle("create", ({ params, payload }) => run(params.merchant, () => ChannelGroups.create({ ...payload, merchant: params.merchant })))
     .handle("list", ({ params }) => run(params.merchant, () => ChannelGroups.list(params.merchant)))
+    .handle("edit", ({ params, payload }) =>
+      run(params.merchant, () => {
+        const { version, ...patch } = payload
+        return ChannelGroups.edit(params.merchant, params.id, patch, { version })
+      })
+    )
+    .handle("remove", ({ params, query }) =>
+      run(params.merchant, () => ChannelGroups.remove(params.merchant, params.id, { version: query.version }))
+    )
 )
 
 const resolve = HttpApiBuilder.group(Api, "resolve", (h) =>
@@ -105,9 +132,14 @@ const resolveFor = (
       const resolution = yield* Resolve.resolve({ ...request, merchant })
       const channel = yield* Channels.view(resolution.channel)
       const f = resolution.fellBack
-      return f === undefined
-        ? { channel, via: resolution.via }
-        : { channel, via: resolution.via, fellBack: { reason: f.reason, pg: f.pg, detail: f.detail, rejected: f.rejected } }
+      const w = resolution.warning
+      return {
+        channel,
+        mode: resolution.mode,
+        via: resolution.via,
+        ...(w === undefined ? {} : { warning: { reason: w.reason, test: w.test, live: w.live, detail: w.detail } }),
+        ...(f === undefined ? {} : { fellBack: { reason: f.reason, pg: f.pg, detail: f.detail, rejected: f.rejected } })
+      }
     })
   )
 

@@ -1,0 +1,48 @@
+/**
+ * `paymux doctor`: each merchant's readiness findings (see `Doctor` in @paymux/admin): requests
+ * without mode that a test and a live channel would both serve, modes that need a webhook URL,
+ * and channels a `pg` string cannot select. Exits 1 when there is any finding, so a deploy
+ * script can stop on it.
+ *
+ * @since 0.1.0
+ */
+import type { Doctor as DoctorTypes } from "@paymux/admin"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
+import * as CliFailure from "../CliFailure.ts"
+import { Doctor, Merchants } from "../internal/lazy.ts"
+import { action } from "../Root.ts"
+import { merchantFlag, withStore } from "../Store.ts"
+
+const render = (reports: ReadonlyArray<DoctorTypes.Report>): string =>
+  reports.length === 0
+    ? "No merchants."
+    : reports
+        .map((r) =>
+          r.ok
+            ? `${r.merchant}: ok`
+            : [`${r.merchant}: ${r.findings.length} finding(s)`, ...r.findings.map((f) => `  [${f.check}] ${f.detail}`)].join("\n")
+        )
+        .join("\n")
+
+/**
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("doctor", { merchant: merchantFlag.pipe(Flag.optional) }, ({ merchant }) =>
+  action((ctx) =>
+    Effect.gen(function* () {
+      const reports = yield* withStore(
+        ctx,
+        Option.isSome(merchant)
+          ? Effect.map(Doctor.check(merchant.value), (r) => [r])
+          : Effect.flatMap(Merchants.list(), (all) => Effect.forEach(all, (m) => Doctor.check(m.code)))
+      )
+      yield* ctx.out.result(reports, () => render(reports))
+      const findings = reports.reduce((n, r) => n + r.findings.length, 0)
+      if (findings > 0) return yield* Effect.fail(CliFailure.negativeAnswer("DoctorFindings", `${findings} finding(s)`))
+    })
+  )
+).pipe(Command.withDescription("Check merchants for mode mix-ups, missing webhooks and channels pg cannot select (exit 1 on findings)"))
