@@ -8,7 +8,9 @@ import { Result, Schema } from "effect"
 import { type InvalidInput, RuleViolation } from "./DomainError.ts"
 import { ApiKeyId, MerchantCode } from "./Identifiers.ts"
 import { decodeWith } from "./internal/decode.ts"
-import { DisplayName, Timestamp, Version } from "./Timestamp.ts"
+import { DisplayName } from "./DisplayName.ts"
+import { Timestamp } from "./Timestamp.ts"
+import { Version } from "./Version.ts"
 
 /**
  * A hex-encoded keyed hash (HMAC-SHA256) of the secret.

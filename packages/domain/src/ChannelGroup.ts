@@ -10,7 +10,9 @@ import { type DomainError, InvalidInput, RuleViolation } from "./DomainError.ts"
 import { ChannelGroupId, ChannelKey, MerchantCode } from "./Identifiers.ts"
 import { decodeWith } from "./internal/decode.ts"
 import type { PaymentChannel } from "./PaymentChannel.ts"
-import { DisplayName, Timestamp, Version } from "./Timestamp.ts"
+import { DisplayName } from "./DisplayName.ts"
+import { Timestamp } from "./Timestamp.ts"
+import { Version } from "./Version.ts"
 
 /**
  * @since 0.1.0

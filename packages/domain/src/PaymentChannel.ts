@@ -11,7 +11,9 @@ import { type DomainError, InvalidInput, RuleViolation } from "./DomainError.ts"
 import { ChannelKey, MerchantCode, Mid, PgCode } from "./Identifiers.ts"
 import { decodeWith } from "./internal/decode.ts"
 import * as PgCatalog from "./PgCatalog.ts"
-import { DisplayName, Timestamp, Version } from "./Timestamp.ts"
+import { DisplayName } from "./DisplayName.ts"
+import { Timestamp } from "./Timestamp.ts"
+import { Version } from "./Version.ts"
 
 /**
  * Where a channel's credential comes from: the merchant's own (`own`) or, for a test channel, the

@@ -9,7 +9,9 @@ import { type InvalidInput, RuleViolation } from "./DomainError.ts"
 import { ChannelKey, MerchantCode, TierCode } from "./Identifiers.ts"
 import { decodeWith } from "./internal/decode.ts"
 import type { PaymentChannel } from "./PaymentChannel.ts"
-import { DisplayName, Timestamp, Version } from "./Timestamp.ts"
+import { DisplayName } from "./DisplayName.ts"
+import { Timestamp } from "./Timestamp.ts"
+import { Version } from "./Version.ts"
 
 /**
  * @since 0.1.0

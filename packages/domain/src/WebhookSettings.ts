@@ -9,7 +9,7 @@ import { type InvalidInput } from "./DomainError.ts"
 import { MerchantCode } from "./Identifiers.ts"
 import { decodeWith } from "./internal/decode.ts"
 import type { PaymentChannel } from "./PaymentChannel.ts"
-import { Version } from "./Timestamp.ts"
+import { Version } from "./Version.ts"
 
 /**
  * C0 controls, DEL and C1 controls. The URL parser drops or encodes some of them, but the text is

@@ -8,7 +8,7 @@ import { Result, Schema } from "effect"
 import { type InvalidInput } from "./DomainError.ts"
 import { MerchantCode } from "./Identifiers.ts"
 import { decodeWith } from "./internal/decode.ts"
-import { Version } from "./Timestamp.ts"
+import { Version } from "./Version.ts"
 
 /** @since 0.1.0 @category constants */
 export const maxRules = 1000

@@ -6,6 +6,8 @@ export * as ChannelGroup from "./ChannelGroup.ts"
 export * as ChannelTerms from "./ChannelTerms.ts"
 /** A channel's PG credentials, checked against the PG's field schema and held as `Redacted` so they never reach a log, an error message or JSON output by accident. @since 0.1.0 */
 export * as Credentials from "./Credentials.ts"
+/** Display names. @since 0.1.0 */
+export * as DisplayName from "./DisplayName.ts"
 /** The two ways a domain operation refuses. @since 0.1.0 */
 export * as DomainError from "./DomainError.ts"
 /** Branded identifiers. @since 0.1.0 */
@@ -20,6 +22,8 @@ export * as PgCatalog from "./PgCatalog.ts"
 export * as SubMerchant from "./SubMerchant.ts"
 /** Instants as epoch milliseconds. @since 0.1.0 */
 export * as Timestamp from "./Timestamp.ts"
+/** Versions for optimistic concurrency. @since 0.1.0 */
+export * as Version from "./Version.ts"
 /** A merchant's webhook settings. @since 0.1.0 */
 export * as WebhookSettings from "./WebhookSettings.ts"
 /** A merchant's security whitelist as data. @since 0.1.0 */
