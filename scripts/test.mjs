@@ -9,6 +9,7 @@ const steps = [
   ["graph", "node", ["scripts/graph.mjs", "--check"]],
   ["manifests", "node", ["scripts/check-packages.mjs"]],
   ["barrels", "node", ["scripts/barrels.mjs", "--check"]],
+  ["cycles", "node", ["scripts/cycles.mjs"]],
   ["packages", "npx", ["turbo", "run", "test", "--concurrency=1", "--continue"]],
   ["docs", "node", ["scripts/docs-check.mjs"]]
 ]
