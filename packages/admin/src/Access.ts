@@ -9,7 +9,7 @@
 import { ApiKey, Identifiers, WhitelistRules } from "@paymux/domain"
 import { ResolutionError } from "@paymux/channel-resolver"
 import { Repositories, SecretHasher, type StoreError } from "@paymux/store"
-import { Whitelist } from "@paymux/whitelist"
+import { ClientIp, Whitelist } from "@paymux/whitelist"
 import { hash } from "node:crypto"
 import { Clock, Effect, type Option } from "effect"
 import { AccessCache, type AccessCacheService } from "./AccessCache.ts"
@@ -298,3 +298,22 @@ export const enter = (
       )
     })
   )
+
+/**
+ * Reads which address a call came from: the socket's, or the rightmost address a trusted proxy
+ * reports in X-Forwarded-For. Hosts build one for their trusted proxies and pass the address it
+ * gives to `admit`. Throws `InvalidCidr` for a trusted-proxy rule that is not a CIDR block.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const addressResolver = (options: { readonly trustedProxies: ReadonlyArray<string> }): AddressResolver =>
+  ClientIp.makeSync({ trustedProxies: options.trustedProxies })
+
+/**
+ * What `addressResolver` returns.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AddressResolver = ClientIp.Resolver

@@ -5,9 +5,6 @@
  * problems. Then `Idempotency-Key` is applied, so a replay has passed every check a new call does.
  */
 import { Access, AdminContext, type AdminError, type AdminServices } from "@paymux/admin"
-// The one import of the whitelist package: which address a request came from (the socket, or a
-// trusted proxy's X-Forwarded-For) is a transport question; admitting that address is admin's.
-import type { ClientIp } from "@paymux/whitelist"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
@@ -85,7 +82,7 @@ const credentialOf = (tokens: Tokens.Tokens, credential: string, now: number): A
 
 export interface GuardOptions {
   readonly tokens: Tokens.Tokens
-  readonly clientIp: ClientIp.Resolver
+  readonly clientIp: Access.AddressResolver
   readonly idempotency: Idempotency.IdempotencyStore
 }
 

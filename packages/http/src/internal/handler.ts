@@ -3,8 +3,7 @@
  * over the HttpApi, which parses the JSON once and decodes it; with the guard either real or, for
  * the benchmark's baseline and tests only, one that checks nothing. Not exported from the package.
  */
-import { AccessCache, ResolverCache } from "@paymux/admin"
-import { ClientIp } from "@paymux/whitelist"
+import { Access, AccessCache, ResolverCache } from "@paymux/admin"
 import { Layer } from "effect"
 import type { ConnectionInfo } from "../Auth.ts"
 import * as Idempotency from "../Idempotency.ts"
@@ -88,7 +87,7 @@ export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler =>
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const tokens = Tokens.make()
   const idempotency = Idempotency.make({ ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes })
-  const clientIp = ClientIp.makeSync({ trustedProxies: options.trustedProxies ?? [] })
+  const clientIp = Access.addressResolver({ trustedProxies: options.trustedProxies ?? [] })
   const admin = Layer.mergeAll(
     options.layer,
     ResolverCache.layer({ ttlMillis: options.resolverCacheTtlMillis ?? 5_000 }),
