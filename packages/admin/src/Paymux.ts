@@ -47,6 +47,7 @@ const channelOps = {
   add: Channels.add,
   list: Channels.list,
   get: Channels.get,
+  credentials: Channels.credentials,
   edit: Channels.edit,
   enable: Channels.enable,
   disable: Channels.disable,
