@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type ChannelTerms, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
+import { type ChannelTerms, type Credentials, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted } from "effect"
 import { Catalog } from "./AdminContext.ts"
@@ -124,7 +124,14 @@ export const listForTier = (
     return yield* channels.listForTier(code, t)
   })
 
+/** A channel with its credentials opened, as an edit needs it; `Corrupt` when they do not open. */
+const withCredentials = (channels: Repositories.ChannelRepository["Service"], channel: PaymentChannel.PaymentChannel) =>
+  Effect.map(channels.credentials(channel.merchant, channel.key), (credentials) => ({ ...channel, credentials }))
+
 /**
+ * One channel with its credentials opened (what a channel's page shows, masked by `view`). A
+ * channel marked unreadable comes back without them rather than failing.
+ *
  * @since 0.1.0
  * @category use cases
  */
@@ -133,7 +140,23 @@ export const get = (merchant: string, key: string): Effect.Effect<PaymentChannel
     const code = yield* merchantCode(merchant)
     const k = yield* channelKey(key)
     const channels = yield* Repositories.ChannelRepository
-    return yield* channels.get(code, k)
+    const channel = yield* channels.get(code, k)
+    return channel.readable === false ? channel : yield* withCredentials(channels, channel)
+  })
+
+/**
+ * A channel's credentials, opened: what a call to the PG needs. Lists and resolution never open
+ * them. Fails with the store's `Corrupt` when they do not open.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const credentials = (merchant: string, key: string): Effect.Effect<Credentials.Credentials, AdminError, AdminServices> =>
+  Effect.gen(function* () {
+    const code = yield* merchantCode(merchant)
+    const k = yield* channelKey(key)
+    const channels = yield* Repositories.ChannelRepository
+    return yield* channels.credentials(code, k)
   })
 
 /**
@@ -157,7 +180,7 @@ export const edit = (
     return yield* change(
       code,
       Effect.gen(function* () {
-        const before = yield* channels.get(code, k)
+        const before = yield* withCredentials(channels, yield* channels.get(code, k))
         const read = options.version === undefined ? before : { ...before, version: options.version }
         const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
         const saved = yield* channels.update(after)

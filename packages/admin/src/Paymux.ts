@@ -48,6 +48,7 @@ const channelOps = {
   add: Channels.add,
   list: Channels.list,
   get: Channels.get,
+  credentials: Channels.credentials,
   edit: Channels.edit,
   enable: Channels.enable,
   disable: Channels.disable,

@@ -36,6 +36,31 @@ const setup = async () => {
 }
 
 describe("Paymux facade", () => {
+  it("lists and resolves channels without their credentials; get, edit and credentials open them", async () => {
+    const { paymux, merchant } = await setup()
+    const nice = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "nice_v2",
+      mid: "nice.mid.a",
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { merchant_key: "k-a", cancel_password: "1234" }
+    })
+    const [listed] = await paymux.channels.list(merchant.code)
+    expect([listed!.credentials, listed!.readable]).toEqual([{}, true])
+    expect((await paymux.resolve({ merchant: merchant.code, mode: "test", pg: "nice_v2", payMethod: "card" })).channel.credentials).toEqual(
+      {}
+    )
+    expect(Object.keys((await paymux.channels.get(merchant.code, nice.key)).credentials)).toEqual(["merchant_key", "cancel_password"])
+    await paymux.channels.disable(merchant.code, nice.key)
+    const opened = await paymux.channels.credentials(merchant.code, nice.key)
+    expect(Object.fromEntries(Object.entries(opened).map(([k, v]) => [k, Redacted.value(v)]))).toEqual({
+      merchant_key: "k-a",
+      cancel_password: "1234"
+    })
+  })
+
   it("adds channels and resolves request_pay by code, code.MID, absence and typo fallback", async () => {
     const { paymux, merchant } = await setup()
     const kcp = await paymux.channels.add({

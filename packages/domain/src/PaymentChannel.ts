@@ -42,7 +42,16 @@ export const PaymentChannel = Schema.Struct({
   payMethods: Schema.Array(PayMethod),
   taxType: TaxType,
   credentialSource: CredentialSource,
+  /**
+   * The credentials, when loaded. A channel read from a store comes without them (empty): the
+   * store opens them only when asked (`ChannelRepository.credentials`).
+   */
   credentials: Credentials.Credentials,
+  /**
+   * Set on a channel read from a store: whether its sealed credentials name a master key the store
+   * has. `false` marks a channel whose credentials cannot be opened; the channel still lists.
+   */
+  readable: Schema.optionalKey(Schema.Boolean),
   enabled: Schema.Boolean,
   /** Creation order within the merchant, assigned by the store; resolution searches oldest first. */
   sequence: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))),

@@ -41,7 +41,11 @@ if (requirePg("PostgresStore.test.ts")) {
         expect([a.sequence, b.sequence]).toEqual([1, 2])
         expect((yield* channels.list(F.merchantCode(1))).map((c) => c.key)).toEqual([a.key, b.key])
         const got = yield* channels.get(F.merchantCode(1), a.key)
-        expect(got).toEqual(a)
+        // A read leaves the credentials sealed; `credentials` opens them.
+        expect(got).toEqual({ ...a, credentials: {} })
+        expect(Redacted.value((yield* channels.credentials(F.merchantCode(1), a.key))["site_key"]!)).toBe(
+          Redacted.value(a.credentials["site_key"]!)
+        )
         expect(reasonOf(yield* Effect.exit(channels.get(F.merchantCode(2), a.key)))).toBe("NotFound")
         yield* channels.update({ ...a, name: "Renamed" as typeof a.name })
         expect(reasonOf(yield* Effect.exit(channels.update(a)))).toBe("Conflict")

@@ -36,7 +36,8 @@ describe("SqliteStore: round trips", () => {
       expect([a.sequence, b.sequence]).toEqual([1, 2])
       const listed = yield* channels.list(F.merchantCode(1))
       expect(listed.map((c) => c.key)).toEqual([a.key, b.key])
-      expect(Redacted.value(listed[0]!.credentials["site_key"]!)).toBe("site-key-secret-1-1-xyzzy")
+      expect(listed[0]!.credentials).toEqual({})
+      expect(Redacted.value((yield* channels.credentials(F.merchantCode(1), a.key))["site_key"]!)).toBe("site-key-secret-1-1-xyzzy")
       const renamed = yield* channels.update({ ...a, name: "Renamed" as typeof a.name })
       expect(renamed.version).toBe(1)
       expect(reasonOf(yield* Effect.exit(channels.update({ ...a, name: "Stale" as typeof a.name })))).toBe("Conflict")
@@ -221,9 +222,11 @@ describe("SqliteStore: a real file", () => {
       expect(raw).not.toContain("PLAINTEXT")
       expect(raw).toContain("pmx1.k1.")
       const reopened = yield* Effect.gen(function* () {
-        return yield* (yield* Repositories.ChannelRepository).list(F.merchantCode(1))
+        const channels = yield* Repositories.ChannelRepository
+        const [first] = yield* channels.list(F.merchantCode(1))
+        return yield* channels.credentials(F.merchantCode(1), first!.key)
       }).pipe(Effect.provide(layer))
-      expect(Redacted.value(reopened[0]!.credentials["site_key"]!)).toBe("kcp-site-key-PLAINTEXT-canary")
+      expect(Redacted.value(reopened["site_key"]!)).toBe("kcp-site-key-PLAINTEXT-canary")
       rmSync(dir, { recursive: true, force: true })
     })
   )

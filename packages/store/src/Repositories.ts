@@ -18,6 +18,7 @@ import type {
   ApiKey,
   ChannelGroup,
   ChannelTerms,
+  Credentials,
   Identifiers,
   Merchant,
   PaymentChannel,
@@ -67,7 +68,10 @@ export class SubMerchantRepository extends Context.Service<
  * Channels. `create` assigns the creation `sequence` (one more than the merchant's highest, never
  * reused) whatever the given value, and enforces uniqueness of the key and of
  * (merchant, mode, PG, MID, payment type). Lists are ordered by `sequence`, oldest first.
- * Credentials are encrypted at rest.
+ * Credentials are encrypted at rest and opened only by `credentials`: `get` and the lists return
+ * channels with empty `credentials` and `readable` (whether the envelope names a master key the
+ * store has), so one channel whose envelope does not open never hides the others. `update` writes
+ * the credentials it is given: load them first (`{ ...channel, credentials }`), as an edit does.
  *
  * @since 0.1.0
  * @category services
@@ -83,6 +87,8 @@ export class ChannelRepository extends Context.Service<
     ) => Fx<ReadonlyArray<PaymentChannel.PaymentChannel>>
     /** The merchant's channels assigned to the tier, oldest first. */
     readonly listForTier: (merchant: MerchantCode, tier: Identifiers.TierCode) => Fx<ReadonlyArray<PaymentChannel.PaymentChannel>>
+    /** Opens the channel's credentials: `NotFound` without the channel, `Corrupt` when they do not open. */
+    readonly credentials: (merchant: MerchantCode, key: Identifiers.ChannelKey) => Fx<Credentials.Credentials>
     readonly update: (channel: PaymentChannel.PaymentChannel) => Fx<PaymentChannel.PaymentChannel>
     /**
      * Deletes at the given version; also unassigns it from every tier and group of the merchant

@@ -85,6 +85,21 @@ export const open = (envelope: string, aad: string): Effect.Effect<Redacted.Reda
 export const keyIdOf = (envelope: string): string | undefined => Envelope.keyIdOf(envelope)
 
 /**
+ * Whether an envelope is well formed and names a master key the provider has, without opening it
+ * (a tampered envelope still fails to `open` with `Corrupt`).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isReadable = (envelope: string): Effect.Effect<boolean, never, KeyProvider> =>
+  Effect.gen(function* () {
+    const keyId = Envelope.keyIdOf(envelope)
+    if (keyId === undefined) return false
+    const keys = yield* KeyProvider
+    return yield* Effect.match(keys.byId(keyId), { onFailure: () => false, onSuccess: () => true })
+  })
+
+/**
  * Whether an envelope was sealed with a key other than the current one (re-seal it to finish a
  * rotation).
  *

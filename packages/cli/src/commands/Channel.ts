@@ -49,7 +49,9 @@ const row = (c: View | PaymentChannel.PaymentChannel, defaults: { test?: string 
   c.paymentType,
   c.payMethods.join(","),
   c.name,
-  [c.enabled ? "enabled" : "disabled", defaults[c.mode] === c.key ? "default" : ""].filter(Boolean).join(", ")
+  [c.enabled ? "enabled" : "disabled", defaults[c.mode] === c.key ? "default" : "", c.readable === false ? "credentials unreadable" : ""]
+    .filter(Boolean)
+    .join(", ")
 ]
 
 /**
@@ -73,7 +75,8 @@ export const describe = (c: View): string =>
     ["order", c.sequence],
     ["created", Output.time(c.createdAt)],
     ["version", c.version],
-    ...Object.entries(c.credentials).map(([k, v]) => [`cred ${k}`, v] as const)
+    ...Object.entries(c.credentials).map(([k, v]) => [`cred ${k}`, v] as const),
+    ...(c.readable === false ? [["credentials", "unreadable: sealed with a master key this store does not have"] as const] : [])
   ])
 
 const add = Command.make(

@@ -2,7 +2,7 @@
  * Small, valid values built by hand, for tests where the values are not the point (the
  * properties draw theirs from `@paymux/domain/testing`).
  */
-import type { ApiKey, ChannelGroup, Identifiers, Merchant, PaymentChannel, SubMerchant, WebhookSettings } from "@paymux/domain"
+import type { ApiKey, ChannelGroup, Credentials, Identifiers, Merchant, PaymentChannel, SubMerchant, WebhookSettings } from "@paymux/domain"
 import type { AuditLog, StoreError } from "@paymux/store"
 import type { Delivery } from "@paymux/store"
 import { Cause, Effect, Exit, Redacted } from "effect"
@@ -105,11 +105,15 @@ export const newDelivery = (
   ...extra
 })
 
-/** A channel with its credentials revealed, so two channels compare by value. */
-export const plain = (c: PaymentChannel.PaymentChannel): unknown => ({
-  ...c,
-  credentials: Object.fromEntries(Object.entries(c.credentials).map(([k, v]) => [k, Redacted.value(v)]))
-})
+/** A channel's fields without its credentials, which a read does not load (compare those with `revealed`). */
+export const plain = (c: PaymentChannel.PaymentChannel): unknown => {
+  const { credentials: _, readable: __, ...fields } = c
+  return fields
+}
+
+/** Credentials revealed, so two sets compare by value. */
+export const revealed = (credentials: Credentials.Credentials): Record<string, string> =>
+  Object.fromEntries(Object.entries(credentials).map(([k, v]) => [k, Redacted.value(v)]))
 
 /**
  * Runs `self` and asserts it fails with a `StoreError` of the given reason. `operation` names

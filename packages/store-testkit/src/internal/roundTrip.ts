@@ -70,7 +70,10 @@ export const roundTrip = (h: Harness): void =>
         for (const [i, c] of created.entries()) {
           expect(F.plain(c)).toEqual(F.plain({ ...channels[i]!, sequence: c.sequence }))
           if (i > 0) expect(c.sequence).toBeGreaterThan(created[i - 1]!.sequence)
-          expect(F.plain(yield* repo.get(code, c.key))).toEqual(F.plain(c))
+          const read = yield* repo.get(code, c.key)
+          expect(F.plain(read)).toEqual(F.plain(c))
+          expect(read.readable).toBe(true)
+          expect(F.revealed(yield* repo.credentials(code, c.key))).toEqual(F.revealed(channels[i]!.credentials))
         }
         expect((yield* repo.list(code)).map(F.plain)).toEqual(created.map(F.plain))
         for (const mode of ["test", "live"] as const) {
@@ -85,6 +88,7 @@ export const roundTrip = (h: Harness): void =>
           createdAt: first.createdAt
         })
         expect(F.plain(yield* repo.get(code, first.key))).toEqual(F.plain(edited))
+        expect(F.revealed(yield* repo.credentials(code, first.key))).toEqual(F.revealed(first.credentials))
       })
     )
 

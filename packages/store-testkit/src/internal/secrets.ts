@@ -63,10 +63,10 @@ export const secrets = (h: Harness): void =>
             const pepper = yield* (yield* KeyProvider.KeyProvider).pepper
             expect(stored.secretHash).toBe(SecretHasher.hashWith(Redacted.value(pepper), apiSecret))
             // ...and the sealed values still open.
-            const back = yield* channels.get(m, channel.key)
-            expect(Redacted.value(back.credentials["site_key"]!)).toBe(`${siteKey}-v2`)
-            expect(Redacted.value(back.credentials["cancel_password"]!)).toBe(cancelPassword)
-            expect(back.version).toBe(edited.version)
+            const back = yield* channels.credentials(m, channel.key)
+            expect(Redacted.value(back["site_key"]!)).toBe(`${siteKey}-v2`)
+            expect(Redacted.value(back["cancel_password"]!)).toBe(cancelPassword)
+            expect((yield* channels.get(m, channel.key)).version).toBe(edited.version)
             const secretsBack = yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "live")
             expect(secretsBack.map(Redacted.value)).toEqual([webhookSecret])
           })
@@ -133,8 +133,88 @@ export const keys = (h: Harness): void =>
             if (before !== undefined) expect(yield* h.capabilities.rawDump!, "a refused open wrote to the store").toBe(before)
             // The right keys still open it, and its secrets.
             const again = yield* Effect.scoped(reopen(own))
-            const channel = yield* Context.get(again, Repositories.ChannelRepository).get(m, F.channelKey(1))
-            expect(Object.keys(channel.credentials)).toEqual(Object.keys(F.channel(m, F.channelKey(1)).credentials))
+            const opened = yield* Context.get(again, Repositories.ChannelRepository).credentials(m, F.channelKey(1))
+            expect(Object.keys(opened)).toEqual(Object.keys(F.channel(m, F.channelKey(1)).credentials))
+          })
+        ),
+      h.timeout
+    )
+
+    it(
+      "[reopen] reads never open credentials: with keys that open nothing, get and the lists work and only credentials fails (Corrupt)",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+            const channels = yield* Repositories.ChannelRepository
+            yield* channels.create(F.channel(m, F.channelKey(1)))
+            yield* channels.create(F.channel(m, F.channelKey(2)))
+            yield* (yield* Repositories.SubMerchantRepository).create(F.subMerchant(m, "001", [F.channelKey(1)]))
+            const own = yield* KeyProvider.KeyProvider
+            // Once armed, every key lookup answers the right id with wrong bytes: any decryption fails.
+            let armed = false
+            const wrongBytes: KeyProvider.KeyProvider["Service"] = KeyProvider.KeyProvider.of({
+              current: own.current,
+              byId: (id) => (armed ? Effect.succeed({ id, key: Redacted.make(new Uint8Array(32)) }) : own.byId(id)),
+              pepper: own.pepper
+            })
+            const store = yield* Effect.scoped(reopen(wrongBytes))
+            armed = true
+            const repo = Context.get(store, Repositories.ChannelRepository)
+            const listed = yield* repo.list(m)
+            expect(listed.map((c) => [c.key, c.readable, Object.keys(c.credentials).length])).toEqual([
+              [F.channelKey(1), true, 0],
+              [F.channelKey(2), true, 0]
+            ])
+            expect((yield* repo.list(m, { mode: "test" })).length).toBe(2)
+            expect((yield* repo.listForTier(m, F.tier("001"))).map((c) => c.key)).toEqual([F.channelKey(1)])
+            expect((yield* repo.get(m, F.channelKey(2))).readable).toBe(true)
+            yield* F.expectStoreError(repo.credentials(m, F.channelKey(1)), "Corrupt", "ChannelRepository.credentials")
+          })
+        ),
+      h.timeout
+    )
+
+    it(
+      "[reopen] a channel sealed with a key the store no longer has is listed and marked unreadable; the others read fine",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+            yield* (yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1)))
+            const own = yield* KeyProvider.KeyProvider
+            const current = yield* own.current
+            const pepper = yield* own.pepper
+            const fresh = randomBytes(32)
+            const rotated = yield* KeyProvider.make({
+              keys: [
+                { id: "rotated-2", key: fresh },
+                { id: current.id, key: current.key }
+              ],
+              pepper
+            })
+            yield* Effect.scoped(
+              Effect.flatMap(reopen(rotated), (store) =>
+                Context.get(store, Repositories.ChannelRepository).create(F.channel(m, F.channelKey(2)))
+              )
+            )
+            const newOnly = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: fresh }], pepper })
+            const repo = Context.get(yield* Effect.scoped(reopen(newOnly)), Repositories.ChannelRepository)
+            expect((yield* repo.list(m)).map((c) => [c.key, c.readable])).toEqual([
+              [F.channelKey(1), false],
+              [F.channelKey(2), true]
+            ])
+            expect((yield* repo.get(m, F.channelKey(1))).readable).toBe(false)
+            expect(F.revealed(yield* repo.credentials(m, F.channelKey(2)))).toEqual(F.revealed(F.channel(m, F.channelKey(2)).credentials))
+            yield* F.expectStoreError(repo.credentials(m, F.channelKey(1)), "Corrupt", "ChannelRepository.credentials")
+            // An edit of its other fields keeps the sealed credentials; re-entering them makes it readable again.
+            const read = yield* repo.get(m, F.channelKey(1))
+            const renamed = yield* repo.update({ ...read, name: "Renamed" })
+            expect(renamed.readable).toBe(false)
+            const fixed = yield* repo.update({ ...renamed, credentials: { site_key: Redacted.make("re-entered") } })
+            expect((yield* repo.get(m, F.channelKey(1))).readable).toBe(true)
+            expect(fixed.readable).toBe(true)
+            expect(Redacted.value((yield* repo.credentials(m, F.channelKey(1)))["site_key"]!)).toBe("re-entered")
           })
         ),
       h.timeout

@@ -6,6 +6,7 @@ import { Effect, Result } from "effect"
 import * as KeyProvider from "../../KeyProvider.ts"
 import { ChannelGroupRepository, ChannelRepository, MerchantRepository, SubMerchantRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
+import { keepsCredentials } from "../unloaded.ts"
 import { conflict, notFound, staleVersion, type StoreError } from "../../StoreError.ts"
 import type { ChannelRow, MemoryStore, State } from "./store.ts"
 
@@ -109,18 +110,16 @@ const withKeys = <A, E>(store: MemoryStore, self: Effect.Effect<A, E, KeyProvide
   Effect.provideService(self, KeyProvider.KeyProvider, store.keys)
 
 const toRow = (store: MemoryStore, channel: PaymentChannel.PaymentChannel): Effect.Effect<ChannelRow, StoreError> => {
-  const { credentials, ...rest } = channel
+  const { credentials, readable: _, ...rest } = channel
   return Effect.map(
     withKeys(store, SecretBox.sealCredentials(credentials, SecretBox.channelAad(channel.merchant, channel.key))),
     (sealed) => ({ channel: rest, credentials: sealed })
   )
 }
 
-const fromRow = (store: MemoryStore, row: ChannelRow): Effect.Effect<PaymentChannel.PaymentChannel, StoreError> =>
-  Effect.map(
-    withKeys(store, SecretBox.openCredentials(row.credentials, SecretBox.channelAad(row.channel.merchant, row.channel.key))),
-    (credentials) => ({ ...row.channel, credentials })
-  )
+/** A channel as read: credentials stay sealed until `credentials` is asked for them. */
+const fromRow = (store: MemoryStore, row: ChannelRow): Effect.Effect<PaymentChannel.PaymentChannel> =>
+  Effect.map(withKeys(store, SecretBox.isReadable(row.credentials)), (readable) => ({ ...row.channel, credentials: {}, readable }))
 
 const bySequence = (a: ChannelRow, b: ChannelRow): number => a.channel.sequence - b.channel.sequence
 
@@ -143,7 +142,7 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
           s.sequences.set(channel.merchant, sequence)
           s.channelSlots.set(slot, channel.key)
           s.channels.set(channel.key, { channel: { ...row.channel, sequence }, credentials: row.credentials })
-          return Result.succeed({ ...channel, sequence })
+          return Result.succeed({ ...channel, readable: true, sequence })
         })
       ),
     get: (merchant, key) =>
@@ -169,10 +168,20 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
         }),
         (rows) => (rows === undefined ? Effect.fail(notFound("sub-merchant", tierId(merchant, tier))) : many(rows))
       ),
+    credentials: (merchant, key) =>
+      Effect.flatMap(
+        store.read((s) => ownRow(s, merchant, key)),
+        (row) =>
+          row === undefined
+            ? Effect.fail(notFound("channel", key))
+            : withKeys(store, SecretBox.openCredentials(row.credentials, SecretBox.channelAad(merchant, key)))
+      ),
     update: (channel) =>
-      Effect.flatMap(toRow(store, channel), (row) =>
+      Effect.flatMap(keepsCredentials(channel) ? Effect.succeed(undefined) : toRow(store, channel), (sealed) =>
         store.write((s) => {
           const stored = ownRow(s, channel.merchant, channel.key)
+          const { credentials: _, readable: __, ...fields } = channel
+          const row = sealed ?? { channel: fields, credentials: stored?.credentials ?? "" }
           const failed = checkVersion("channel", channel.key, stored?.channel, channel.version)
           if (failed !== undefined) return failed
           const before = slotOf(stored!.channel)
@@ -182,7 +191,7 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
           s.channelSlots.delete(before)
           s.channelSlots.set(after, channel.key)
           s.channels.set(channel.key, { channel: { ...row.channel, ...kept }, credentials: row.credentials })
-          return Result.succeed({ ...channel, ...kept })
+          return Result.succeed({ ...channel, readable: sealed === undefined ? channel.readable === true : true, ...kept })
         })
       ),
     remove: (merchant, key, version) =>

@@ -1,6 +1,7 @@
 /**
  * Payment channels and channel groups. Credentials are sealed per channel (the envelope is bound
- * to merchant and key); the sequence comes from a per-merchant counter row, whose row lock also
+ * to merchant and key) and opened only by `credentials`: reads check that the envelope names a
+ * known key and never decrypt it. The sequence comes from a per-merchant counter row, whose row lock also
  * serialises concurrent creates of one merchant on PostgreSQL.
  */
 import { ChannelGroup, PaymentChannel } from "@paymux/domain"
@@ -8,6 +9,7 @@ import { Array as Arr, Effect } from "effect"
 import type { ChannelGroupRepository, ChannelRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
 import * as StoreError from "../../StoreError.ts"
+import { keepsCredentials } from "../unloaded.ts"
 import { bool, type Env, merchantExists, missedUpdate, op } from "./base.ts"
 import { decoded, num, parseJson } from "./errors.ts"
 
@@ -20,7 +22,7 @@ const channelOf = (row: Row) =>
   Effect.gen(function* () {
     const merchant = row["merchant"] as PaymentChannel.PaymentChannel["merchant"]
     const key = row["channel_key"] as PaymentChannel.PaymentChannel["key"]
-    const credentials = yield* SecretBox.openCredentials(String(row["credentials"]), SecretBox.channelAad(merchant, key))
+    const readable = yield* SecretBox.isReadable(String(row["credentials"]))
     const payMethods = yield* parseJson("channel", row["pay_methods"])
     return yield* decoded(
       "channel",
@@ -36,7 +38,8 @@ const channelOf = (row: Row) =>
         payMethods,
         taxType: row["tax_type"],
         credentialSource: row["credential_source"],
-        credentials,
+        credentials: {},
+        readable,
         enabled: bool(row["enabled"]),
         sequence: num(row["sequence"]),
         createdAt: num(row["created_at"]),
@@ -46,8 +49,8 @@ const channelOf = (row: Row) =>
   })
 
 /**
- * Decoding a channel (opening its envelope, checking every field) is a pure function of its row
- * and costs far more than reading it, so decoded channels are remembered by the row's full
+ * Decoding a channel (checking every field) is a pure function of its row and costs more than
+ * reading it, so decoded channels are remembered by the row's full
  * content. A row changed in any column, by us or behind our back, misses and is decoded afresh.
  */
 const memoize = (capacity: number) => {
@@ -118,7 +121,7 @@ export const makeChannels = (env: Env): ChannelRepository["Service"] => {
           ${c.key}, ${c.merchant}, ${c.mode}, ${c.pg}, ${c.mid}, ${c.name}, ${c.purpose}, ${c.paymentType},
           ${JSON.stringify(c.payMethods)}, ${c.taxType}, ${c.credentialSource}, ${sealed}, ${c.enabled ? 1 : 0},
           ${sequence}, ${c.createdAt}, ${c.version})`
-            return { ...c, sequence }
+            return { ...c, readable: true, sequence }
           })
         )
       ),
@@ -160,16 +163,29 @@ export const makeChannels = (env: Env): ChannelRepository["Service"] => {
           list
         )
       ),
+    credentials: (merchant, key) =>
+      op(
+        env,
+        subject(key),
+        Effect.gen(function* () {
+          const rows = yield* sql`SELECT credentials FROM paymux_channels WHERE merchant = ${merchant} AND channel_key = ${key}`
+          if (rows[0] === undefined) return yield* StoreError.notFound("channel", key)
+          return yield* SecretBox.openCredentials(String(rows[0]["credentials"]), SecretBox.channelAad(merchant, key))
+        })
+      ),
     update: (c) =>
       op(
         env,
         subject(c.key),
         Effect.gen(function* () {
-          const sealed = yield* SecretBox.sealCredentials(c.credentials, SecretBox.channelAad(c.merchant, c.key))
+          // A channel as read (credentials not loaded) keeps its stored envelope: null leaves it.
+          const sealed = keepsCredentials(c)
+            ? null
+            : yield* SecretBox.sealCredentials(c.credentials, SecretBox.channelAad(c.merchant, c.key))
           // Sequence, creation time, PG and payment type are fixed for a channel's life.
           const rows = yield* sql`UPDATE paymux_channels SET mode = ${c.mode}, mid = ${c.mid}, name = ${c.name},
           purpose = ${c.purpose}, pay_methods = ${JSON.stringify(c.payMethods)}, tax_type = ${c.taxType},
-          credential_source = ${c.credentialSource}, credentials = ${sealed}, enabled = ${c.enabled ? 1 : 0},
+          credential_source = ${c.credentialSource}, credentials = COALESCE(${sealed}, credentials), enabled = ${c.enabled ? 1 : 0},
           version = version + 1
           WHERE merchant = ${c.merchant} AND channel_key = ${c.key} AND version = ${c.version}
           RETURNING sequence, created_at`
@@ -180,7 +196,13 @@ export const makeChannels = (env: Env): ChannelRepository["Service"] => {
               sql`SELECT version FROM paymux_channels WHERE merchant = ${c.merchant} AND channel_key = ${c.key}`
             )
           }
-          return { ...c, sequence: num(rows[0]["sequence"]), createdAt: num(rows[0]["created_at"]), version: c.version + 1 }
+          return {
+            ...c,
+            readable: sealed === null ? c.readable === true : true,
+            sequence: num(rows[0]["sequence"]),
+            createdAt: num(rows[0]["created_at"]),
+            version: c.version + 1
+          }
         })
       ),
     remove: (merchant, key, version) =>
