@@ -73,6 +73,12 @@ describe("problem responses over HTTP (first-use #33)", () => {
     expect(await body(bad)).toMatchObject({ type: "https://paymux.dev/problems/invalid-pg", code: "invalid-pg", field: "pg" })
   })
 
+  it("a credential that does not authenticate gets the table's unauthenticated problem, type and all", async () => {
+    const bad = await fetch(`${f.url}/merchants`, { headers: { authorization: "Bearer ak_000000000000000000000000.sk_nope" } })
+    expect(bad.status).toBe(401)
+    expect(await body(bad)).toMatchObject({ type: ErrorCatalog.problemType("unauthenticated"), code: "unauthenticated", retryable: false })
+  })
+
   it("a body that is not JSON is a 400 with code invalid-json (a transport answer: its type is bad-request)", async () => {
     const bad = await post("/resolve", "{not json")
     expect(bad.status).toBe(400)

@@ -4,7 +4,7 @@
  * (authentication, whitelist admission with its audit row, the tier), and their answers become
  * problems. Then `Idempotency-Key` is applied, so a replay has passed every check a new call does.
  */
-import { Access, AdminContext, type AdminError, type AdminServices } from "@paymux/admin"
+import { Access, AdminContext, AdminError, type AdminServices } from "@paymux/admin"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
@@ -56,10 +56,10 @@ export interface GuardService {
 
 export class Guard extends Context.Service<Guard, GuardService>()("@paymux/http/internal/Guard") {}
 
-const unauthorized = new Unauthorized({ code: "unauthenticated", detail: "the API key, secret or token is not valid" })
+// The table's answer for a credential that does not authenticate, as every surface gives it.
+const unauthorized = fromError(new AdminError.Unauthenticated())
 
-const problemOf = (error: AdminError.AdminError): Unauthorized | CatalogProblem =>
-  error._tag === "Unauthenticated" ? unauthorized : fromError(error)
+const problemOf = (error: AdminError.AdminError): CatalogProblem => fromError(error)
 
 const refused = (ip: string | undefined) =>
   new Forbidden({
