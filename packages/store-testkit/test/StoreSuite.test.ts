@@ -6,7 +6,7 @@ import { StoreSuite } from "@paymux/store-testkit"
 import { afterAll, expect } from "vitest"
 
 StoreSuite.suite("memory without capabilities", () => Memory.layer(), {
-  only: ["concurrency", "atomicity", "outbox", "secrets", "starts"],
+  only: ["concurrency", "atomicity", "outbox", "secrets", "keys", "starts"],
   numRuns: 5
 })
 
@@ -26,7 +26,8 @@ afterAll(({}, file) => {
     "[concurrentWriters: not declared]",
     "[crossConnectionClaim: not declared]",
     "[faultInjection: not declared]",
-    "[rawDump: not declared]"
+    "[rawDump: not declared]",
+    "[reopen: not declared]"
   ])
   for (const t of placeholders) {
     expect(t.mode, t.name).toBe("skip")
