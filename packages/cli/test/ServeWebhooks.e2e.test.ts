@@ -3,12 +3,11 @@
  * the server's loopback is refused, with no response excerpt, unless the operator started the
  * server with `--allow-private-webhooks`.
  */
-import { spawn } from "node:child_process"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { bin, expectExit, paymux, tempDir } from "./support/paymux.ts"
+import { expectExit, paymux, startServe, tempDir } from "./support/paymux.ts"
 
 let internal: Server
 let internalUrl = ""
@@ -37,22 +36,8 @@ const testSendThroughServer = async (flags: ReadonlyArray<string>): Promise<{ st
     id: string
     secret: string
   }>()
-  const child = spawn(process.execPath, [bin, "--db", db, "serve", "--port", "0", "--json", ...flags], {
-    stdio: ["ignore", "pipe", "pipe"]
-  })
+  const { url: base, child } = await startServe(db, flags)
   try {
-    let out = ""
-    const base = await new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString("utf8")
-        try {
-          resolve(JSON.parse(out).url)
-        } catch {
-          /* not complete yet */
-        }
-      })
-      child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)))
-    })
     const headers = { authorization: `Bearer ${key.id}.${key.secret}`, "content-type": "application/json" }
     const set = await fetch(`${base}/merchants/${merchant}/webhooks/test`, {
       method: "PUT",

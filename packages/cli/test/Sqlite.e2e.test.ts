@@ -2,7 +2,7 @@
 import { statSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { expectExit, paymux, tempDir } from "./support/paymux.ts"
+import { expectExit, paymux, startServe, tempDir } from "./support/paymux.ts"
 import { storeSuite } from "./support/storeSuite.ts"
 
 const db = join(tempDir(), "e2e.db")
@@ -39,23 +39,7 @@ describe("paymux on SQLite: storage details", () => {
 
 describe("paymux serve", () => {
   it("serves the OpenAPI document over the --db store and stops on SIGINT", async () => {
-    const { spawn } = await import("node:child_process")
-    const { bin } = await import("./support/paymux.ts")
-    const child = spawn(process.execPath, [bin, "--db", join(tempDir(), "serve.db"), "serve", "--port", "0", "--json"], {
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let out = ""
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString("utf8")
-        try {
-          resolve(JSON.parse(out).url)
-        } catch {
-          /* not complete yet */
-        }
-      })
-      child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)))
-    })
+    const { url, child } = await startServe(join(tempDir(), "serve.db"))
     const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string }
     expect(doc.openapi).toMatch(/^3\.1/)
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve))

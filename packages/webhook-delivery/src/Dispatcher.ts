@@ -275,6 +275,13 @@ const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
       .pipe(Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), [])))
   })
 
+/** The HTTP agents of one run, destroyed with its scope. */
+const scopedAgents = (concurrency: number) =>
+  Effect.acquireRelease(
+    Effect.sync(() => makeAgents(concurrency)),
+    (a) => Effect.sync(() => destroyAgents(a))
+  )
+
 /**
  * Starts the dispatcher in the current scope and returns once it runs. Closing the scope shuts
  * it down gracefully.
@@ -286,10 +293,7 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
   Effect.gen(function* () {
     const s = settings(config)
     const outbox = yield* Outbox.Outbox
-    const agents = yield* Effect.acquireRelease(
-      Effect.sync(() => makeAgents(s.concurrency)),
-      (a) => Effect.sync(() => destroyAgents(a))
-    )
+    const agents = yield* scopedAgents(s.concurrency)
     // One token per idle fiber: the claimer takes tokens before it claims, so a lease starts only
     // when a fiber is free to work on it.
     const idle = yield* Queue.unbounded<true>()
@@ -365,10 +369,7 @@ export const drain = (config: Config): Effect.Effect<{ readonly attempted: numbe
     Effect.gen(function* () {
       const s = settings(config)
       const outbox = yield* Outbox.Outbox
-      const agents = yield* Effect.acquireRelease(
-        Effect.sync(() => makeAgents(s.concurrency)),
-        (a) => Effect.sync(() => destroyAgents(a))
-      )
+      const agents = yield* scopedAgents(s.concurrency)
       let attempted = 0
       while (true) {
         const batch = yield* claimOnce(s, outbox, s.concurrency)

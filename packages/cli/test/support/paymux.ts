@@ -75,3 +75,29 @@ export const expectExit = (run: Run, code: number): Run => {
   }
   return run
 }
+
+/**
+ * Starts `paymux --db DB serve --port 0 --json` with `flags` and resolves once it prints where it
+ * listens. The caller stops the child (SIGINT for a graceful stop).
+ */
+export const startServe = async (
+  db: string,
+  flags: ReadonlyArray<string> = []
+): Promise<{ readonly url: string; readonly child: ReturnType<typeof spawn> }> => {
+  const child = spawn(process.execPath, [bin, "--db", db, "serve", "--port", "0", "--json", ...flags], {
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  let out = ""
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString("utf8")
+      try {
+        resolve(JSON.parse(out).url)
+      } catch {
+        /* not complete yet */
+      }
+    })
+    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)))
+  })
+  return { url, child }
+}
