@@ -191,6 +191,30 @@ describe("the console served beside the API", () => {
   })
 })
 
+describe("the console through the web-standard handler (Bun, Deno, fetch hosts)", () => {
+  it("answers the same files and headers as a web Response", async () => {
+    const api = PaymuxHttp.makeHandler({ layer: Memory.layer(), console: { directory: makeTree().site } })
+    try {
+      const page = await api.handler(new Request("http://localhost/"))
+      expect(page.status).toBe(200)
+      expect(await page.text()).toBe(indexHtml)
+      expect(page.headers.get("content-security-policy")).toBe(PaymuxHttp.consoleContentSecurityPolicy)
+      const etag = page.headers.get("etag")!
+      const again = await api.handler(new Request("http://localhost/", { headers: { "if-none-match": etag } }))
+      expect(again.status).toBe(304)
+      const head = await api.handler(new Request("http://localhost/assets/app-abc123.js", { method: "HEAD" }))
+      expect(head.status).toBe(200)
+      expect(head.headers.get("cache-control")).toBe("public, max-age=31536000, immutable")
+      expect(await head.text()).toBe("")
+      const missing = await api.handler(new Request("http://localhost/assets/none.js"))
+      expect(missing.status).toBe(404)
+      expect(missing.headers.get("content-type")).toBe("application/problem+json")
+    } finally {
+      await api.dispose()
+    }
+  })
+})
+
 describe("loading the console directory", () => {
   it("a missing directory, a file instead of one, or no index.html is a ConsoleError naming the reason", () => {
     const dir = mkdtempSync(join(tmpdir(), "paymux-console-bad-"))
