@@ -16,7 +16,7 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import { Merchants } from "../internal/lazy.ts"
 import * as Flags from "../Flags.ts"
-import { printable } from "../Output.ts"
+import { printableValue } from "../Output.ts"
 import { action } from "../Root.ts"
 import { layer, parseTarget, withStore } from "../Store.ts"
 
@@ -68,7 +68,7 @@ const consoleFailure = (e: { readonly reason: string; readonly message: string }
     details: { reason: e.reason }
   })
 
-const notice = (text: string) => Effect.sync(() => void process.stderr.write(printable(`note: ${text}\n`)))
+const notice = (text: string) => Effect.sync(() => void process.stderr.write(`note: ${printableValue(text)}\n`))
 
 /**
  * @since 0.1.0
