@@ -21,9 +21,7 @@ import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
 /**
- * What an index is built from: one merchant with its channels, sub-merchants and channel groups.
- * `catalog` (default: the built-in one) names the PG codes a `pg` string may use and supplies
- * "did you mean" suggestions.
+ * One merchant with its channels, sub-merchants and groups; `catalog` (default: the built-in one) names the PG codes a `pg` string may use.
  *
  * @since 0.1.0
  * @category models
@@ -54,11 +52,10 @@ const violation = (rule: string, detail: string): Result.Result<never, DomainErr
   Result.fail(new DomainError.RuleViolation({ rule, detail }))
 
 /**
- * Builds the index. It refuses an inconsistent snapshot rather than guess: a channel, sub-merchant
- * or group of another merchant (`foreign-channel`, `foreign-sub-merchant`, `foreign-group`), a
- * key, tier or group id given twice (`duplicate-channel`, `duplicate-tier`, `duplicate-group`),
- * and a tier assignment or group member naming a channel not given (`unknown-channel`). Channels
- * with the same `sequence` keep their input order.
+ * Builds the index, refusing an inconsistent snapshot: another merchant's channel, sub-merchant
+ * or group (`foreign-channel`, `foreign-sub-merchant`, `foreign-group`), a key, tier or group id
+ * given twice (`duplicate-channel`, `duplicate-tier`, `duplicate-group`), and a tier assignment or
+ * group member naming a channel not given (`unknown-channel`).
  *
  * @since 0.1.0
  * @category constructors
@@ -73,36 +70,34 @@ export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError
     keys.add(channel.key)
   }
   const subs = input.subMerchants ?? []
-  const tierCodes = new Set<string>()
+  const tiers = new Set<string>()
   for (const sub of subs) {
     if (sub.merchant !== code) return violation("foreign-sub-merchant", `tier ${sub.tier} belongs to ${sub.merchant}, not ${code}`)
-    if (tierCodes.has(sub.tier)) return violation("duplicate-tier", `tier ${sub.tier} is given twice`)
-    tierCodes.add(sub.tier)
+    if (tiers.has(sub.tier)) return violation("duplicate-tier", `tier ${sub.tier} is given twice`)
+    tiers.add(sub.tier)
     const unknown = sub.channels.find((k) => !keys.has(k))
     if (unknown !== undefined)
       return violation("unknown-channel", `tier ${sub.tier} is assigned ${unknown}, which is not a channel of ${code}`)
   }
   const groups = input.groups ?? []
-  const groupIds = new Set<string>()
+  const ids = new Set<string>()
   for (const group of groups) {
     if (group.merchant !== code) return violation("foreign-group", `group ${group.id} belongs to ${group.merchant}, not ${code}`)
-    if (groupIds.has(group.id)) return violation("duplicate-group", `group ${group.id} is given twice`)
-    groupIds.add(group.id)
+    if (ids.has(group.id)) return violation("duplicate-group", `group ${group.id} is given twice`)
+    ids.add(group.id)
     const unknown = group.members.find((m) => !keys.has(m.channel))
     if (unknown !== undefined)
       return violation("unknown-channel", `group ${group.id} has member ${unknown.channel}, which is not a channel of ${code}`)
   }
-  // Array.prototype.sort is stable, so equal sequences keep their input order.
+  // Array.prototype.sort is stable: channels with the same `sequence` keep their input order.
   const channels = Object.freeze([...input.channels].sort((a, b) => a.sequence - b.sequence))
-  const state: IndexState & ChannelIndex = build(merchant, channels, subs, Object.freeze([...groups]), input.catalog ?? PgCatalog.builtIn)
-  return Result.succeed(Object.freeze(state))
+  const catalog = input.catalog ?? PgCatalog.builtIn
+  return Result.succeed(Object.freeze(build({ merchant, channels, groups: Object.freeze([...groups]), catalog }, subs)))
 }
 
 /**
- * Resolves a request to exactly one channel, following the console's rules in this order:
- * merchant, tier, a channel of the mode at all, then `channelKey`, `groupId`, `pg`, and the
- * default channel (docs/channel-resolution.md). `random` (values in [0, 1)) draws among a
- * group's members; pass a seeded source for reproducible routing.
+ * Resolves a request to exactly one channel by the rules of docs/channel-resolution.md. `random`
+ * (values in [0, 1)) draws among a group's members; pass a seeded source for reproducible routing.
  *
  * @since 0.1.0
  * @category resolution
@@ -114,9 +109,8 @@ export const resolve = (
 ): Result.Result<Resolution, ResolutionError> => resolveIn(index as IndexState, request, random)
 
 /**
- * A request without `mode` that a test and a live channel would both serve (see `ModeWarning`):
- * its `pg` string (undefined: no `pg`, the default channel) and payment type, and the keys of the
- * two channels, the older one first.
+ * A request without `mode` that a test and a live channel would both serve: its `pg` string
+ * (undefined: the default channel), payment type, and the two channels' keys, the older first.
  *
  * @since 0.1.0
  * @category models
@@ -129,26 +123,22 @@ export interface Ambiguity {
 }
 
 /**
- * Every request without `mode` (each `pg` string the merchant's channels answer, and no `pg`,
- * per payment type, any pay method) that would be served with a both-modes warning, in the
- * merchant's own scope. It asks the resolver itself, so it follows the same rules.
+ * Every request without `mode` (each `pg` string the merchant's channels answer, and no `pg`, per
+ * payment type) that would warn, in the merchant's own scope. It asks the resolver itself.
  *
  * @since 0.1.0
  * @category diagnostics
  */
 export const ambiguities = (index: ChannelIndex): ReadonlyArray<Ambiguity> => {
   const self = index as IndexState
-  const asks: Array<readonly [string | undefined, Iterable<string>]> = [[undefined, self.byType.keys()]]
-  for (const [pg, named] of self.byPg) asks.push([pg, named.byType.keys()])
+  const asks = [[undefined, self.byType] as const, ...[...self.byPg].map(([pg, named]) => [pg, named.byType] as const)]
   const found: Array<Ambiguity> = []
-  for (const [pg, types] of asks) {
-    for (const type of types) {
-      const paymentType = type as ChannelTerms.PaymentType
+  for (const [pg, byType] of asks) {
+    for (const paymentType of byType.keys()) {
       const outcome = resolveIn(self, { merchant: self.merchant.code, pg, paymentType }, Math.random)
-      const warning = Result.isSuccess(outcome) ? outcome.success.warning : undefined
-      if (warning === undefined) continue
-      const chosen = Result.getOrThrow(outcome).channel.key
-      found.push({ pg, paymentType, chosen, other: chosen === warning.test ? warning.live : warning.test })
+      if (Result.isFailure(outcome) || outcome.success.warning === undefined) continue
+      const { channel, warning } = outcome.success
+      found.push({ pg, paymentType, chosen: channel.key, other: channel.key === warning.test ? warning.live : warning.test })
     }
   }
   return found

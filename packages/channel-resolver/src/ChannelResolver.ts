@@ -10,8 +10,7 @@ import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import { type ResolutionError, UnknownMerchant } from "./ResolutionError.ts"
 
 /**
- * Finds the index of a merchant code: for hosts that keep indexes elsewhere (a cache that builds
- * on first use, say).
+ * Finds the index of a merchant code, for hosts that keep indexes elsewhere.
  *
  * @since 0.1.0
  * @category models
@@ -19,8 +18,7 @@ import { type ResolutionError, UnknownMerchant } from "./ResolutionError.ts"
 export type IndexLookup = (merchant: string) => ChannelIndex.ChannelIndex | undefined
 
 /**
- * The indexes of many merchants, by merchant code: a plain map that resolves across them. `set`
- * replaces a merchant's index when its channels change.
+ * The indexes of many merchants by merchant code: a plain map that resolves across them.
  *
  * @since 0.1.0
  * @category models
@@ -37,12 +35,11 @@ export class Directory {
     return this.indexes.size
   }
 
-  /** The index of a merchant code, or undefined. */
   get(merchant: string): ChannelIndex.ChannelIndex | undefined {
     return this.indexes.get(merchant)
   }
 
-  /** Adds the index of its merchant, replacing the one it had. */
+  /** Adds the index of its merchant, replacing the one it had (its channels changed). */
   set(index: ChannelIndex.ChannelIndex): this {
     this.indexes.set(index.merchant.code, index)
     return this
@@ -53,7 +50,6 @@ export class Directory {
     return this.indexes.delete(merchant)
   }
 
-  /** Resolves a request against its merchant's index; `UnknownMerchant` when there is none. */
   resolve(request: ResolveRequest, random?: () => number): Result.Result<Resolution, ResolutionError> {
     return resolveSync(this, request, random)
   }
@@ -84,17 +80,7 @@ export const resolveSync = (
     : ChannelIndex.resolve(index, request, random)
 }
 
-/**
- * `ChannelIndex.resolve` as an Effect. A group request draws its number from the `Random`
- * service; other requests draw nothing.
- *
- * @since 0.1.0
- * @category resolution
- */
-export const resolve = (index: ChannelIndex.ChannelIndex, request: ResolveRequest): Effect.Effect<Resolution, ResolutionError> =>
-  withRandom(request, (random) => ChannelIndex.resolve(index, request, random))
-
-/** Runs a synchronous resolution with a number from the `Random` service when it routes through a group. */
+/** Runs a synchronous resolution, with a number from the `Random` service when it routes through a group. */
 const withRandom = (
   request: ResolveRequest,
   run: (random?: () => number) => Result.Result<Resolution, ResolutionError>
@@ -104,6 +90,15 @@ const withRandom = (
     : Effect.flatMap(Random.next, (x) => Effect.fromResult(run(() => x)))
 
 /**
+ * `ChannelIndex.resolve` as an Effect; a group request draws its number from the `Random` service.
+ *
+ * @since 0.1.0
+ * @category resolution
+ */
+export const resolve = (index: ChannelIndex.ChannelIndex, request: ResolveRequest): Effect.Effect<Resolution, ResolutionError> =>
+  withRandom(request, (random) => ChannelIndex.resolve(index, request, random))
+
+/**
  * The resolver as a service, for programs that look merchants up by code.
  *
  * @since 0.1.0
@@ -111,14 +106,11 @@ const withRandom = (
  */
 export class ChannelResolver extends Context.Service<
   ChannelResolver,
-  {
-    readonly resolve: (request: ResolveRequest) => Effect.Effect<Resolution, ResolutionError>
-  }
+  { readonly resolve: (request: ResolveRequest) => Effect.Effect<Resolution, ResolutionError> }
 >()("@paymux/channel-resolver/ChannelResolver") {}
 
 /**
- * Provides `ChannelResolver` over a directory (or a lookup function). Group draws take their
- * number from the `Random` service.
+ * Provides `ChannelResolver` over a directory or a lookup function; group draws come from the `Random` service.
  *
  * @since 0.1.0
  * @category layers
@@ -126,7 +118,5 @@ export class ChannelResolver extends Context.Service<
 export const layer = (lookup: Directory | IndexLookup): Layer.Layer<ChannelResolver> =>
   Layer.succeed(
     ChannelResolver,
-    ChannelResolver.of({
-      resolve: (request) => withRandom(request, (random) => resolveSync(lookup, request, random))
-    })
+    ChannelResolver.of({ resolve: (request) => withRandom(request, (random) => resolveSync(lookup, request, random)) })
   )

@@ -6,12 +6,9 @@
  */
 import { ChannelTerms } from "@paymux/domain"
 import { Schema } from "effect"
-import { notFoundMessage } from "./internal/explanation.ts"
 
 /**
- * Why one channel did not serve a request, checked in this order (the first that applies is
- * reported): `not-assigned-to-tier`, `pg-differs`, `mid-differs`, `wrong-mode`, `disabled`,
- * `purpose-differs`, `payment-type-mismatch`, `pay-method-unsupported`.
+ * Why one channel did not serve a request; the first that applies, in this order, is reported.
  *
  * @since 0.1.0
  * @category schemas
@@ -30,8 +27,7 @@ export const RejectionReason = Schema.Literals([
 export type RejectionReason = typeof RejectionReason.Type
 
 /**
- * One candidate that was considered and rejected: its key, its `pg` string (`kcp.T0000`), its
- * mode, the reason code for programs and `detail` for people.
+ * A candidate that was rejected: its key, `pg` string (`kcp.T0000`) and mode, the reason for programs and `detail` for people.
  *
  * @since 0.1.0
  * @category schemas
@@ -47,8 +43,7 @@ export const Rejection = Schema.Struct({
 export type Rejection = typeof Rejection.Type
 
 /**
- * Which lookup missed: a `channelKey`, a channel group, a `pg` string, or the default channel
- * (no `pg` given).
+ * Which lookup missed: a `channelKey`, a channel group, a `pg` string, or the default channel.
  *
  * @since 0.1.0
  * @category schemas
@@ -57,9 +52,12 @@ export const Lookup = Schema.Literals(["channelKey", "group", "pg", "default"])
 /** @since 0.1.0 @category models */
 export type Lookup = typeof Lookup.Type
 
+/** How many channels a miss message names before it summarises the rest. */
+const listedAtMost = 8
+
 /**
- * No channel serves the request. `asked` is the value looked up (the key, group id or `pg`
- * string; empty for the default), `rejected` every candidate considered, oldest first.
+ * No channel serves the request. `asked` is the key, group id or `pg` string looked up (empty for
+ * the default), `rejected` every candidate considered, oldest first.
  *
  * @since 0.1.0
  * @category errors
@@ -75,14 +73,36 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("Chan
   rejected: Schema.Array(Rejection)
 }) {
   override get message(): string {
-    return notFoundMessage(this)
+    const who = this.tier === undefined ? this.merchant : `tier ${this.tier} of ${this.merchant}`
+    const wanted = `${this.mode ?? "either mode"}, ${this.paymentType}${this.payMethod === undefined ? "" : `, pay_method ${this.payMethod}`}`
+    const asked = JSON.stringify(this.asked)
+    const rejected = this.rejected
+    if (this.lookup === "channelKey" || this.lookup === "group") {
+      const head =
+        this.lookup === "channelKey"
+          ? `channelKey ${asked} names no usable channel of ${who} (${wanted})`
+          : `channel group ${asked} has no usable channel for ${who} (${wanted})`
+      return rejected.length === 0
+        ? `${head}: it does not exist`
+        : `${head}: ${rejected.map((r) => `${r.pg} (${r.mode}): ${r.detail}`).join("; ")}`
+    }
+    const head =
+      this.lookup === "pg"
+        ? `pg ${asked} matched no channel of ${who} (${wanted})`
+        : `no channel of ${who} can be the default for ${wanted}`
+    if (rejected.length === 0) return `${head}; no channel is configured`
+    // A channel rejected only for its PG code is listed plainly; any other reason is the interesting one.
+    const listed = rejected
+      .slice(0, listedAtMost)
+      .map((r) => (r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`))
+    if (rejected.length > listedAtMost) listed.push(`and ${rejected.length - listedAtMost} more`)
+    return `${head}; configured: ${listed.join(", ")}`
   }
 }
 
 /**
- * The scope has no channel at all in the requested mode, or none at all when the request gives no
- * mode (the SDKs' "Not found PG ... and any PG in your info"). `otherMode` counts the channels of
- * the other mode, a common mix-up.
+ * The scope has no channel of the requested mode (none at all without a mode); `otherMode` counts
+ * the other mode's channels, a common mix-up.
  *
  * @since 0.1.0
  * @category errors
@@ -134,11 +154,8 @@ export class UnknownMerchant extends Schema.TaggedError<UnknownMerchant>()("Unkn
 }
 
 /**
- * What is wrong with a `pg` string: `empty` (`""`), `empty-code` (`".MID"`), `empty-mid`
- * (`"kcp."`), `whitespace` (anywhere), `unknown-pg` (the code is in neither the catalog nor the
- * merchant's channels), `channel-key-only` (the catalog's `selection` of the PG is `channel-key`:
- * its channels are chosen by `channelKey` only) or `mid-required` (`code-and-mid`: the bare code
- * does not select it, `code.MID` does).
+ * What is wrong with a `pg` string; `channel-key-only` and `mid-required` follow the catalog's
+ * `selection` of the PG (chosen by `channelKey` only, or only as `code.MID`).
  *
  * @since 0.1.0
  * @category schemas
@@ -156,8 +173,7 @@ export const PgSelectorProblem = Schema.Literals([
 export type PgSelectorProblem = typeof PgSelectorProblem.Type
 
 /**
- * A `pg` string that cannot select a channel. `suggestions` holds the closest known PG codes
- * for `unknown-pg` (`tosspayment` -> `tosspayments`).
+ * A `pg` string that cannot select a channel; `suggestions` holds the closest known PG codes for `unknown-pg`.
  *
  * @since 0.1.0
  * @category errors
@@ -169,6 +185,7 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
 }) {
   override get message(): string {
     const shown = JSON.stringify(this.pg)
+    const code = JSON.stringify(this.pg.split(".", 1)[0])
     switch (this.problem) {
       case "empty":
         return `pg is empty: give a PG code such as "kcp", or "kcp.T0000" to pick a MID`
@@ -178,12 +195,10 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
         return `pg ${shown} has no MID after the dot: drop the dot, or write "{pg code}.{MID}"`
       case "whitespace":
         return `pg ${shown} contains whitespace: PG codes and MIDs never do`
-      case "unknown-pg": {
-        const hint = this.suggestions.length > 0 ? `; did you mean ${this.suggestions.join(" or ")}?` : ""
-        return `pg ${shown}: ${JSON.stringify(this.pg.split(".", 1)[0])} is not a known PG code${hint}`
-      }
+      case "unknown-pg":
+        return `pg ${shown}: ${code} is not a known PG code${this.suggestions.length > 0 ? `; did you mean ${this.suggestions.join(" or ")}?` : ""}`
       case "channel-key-only":
-        return `pg ${shown}: ${JSON.stringify(this.pg.split(".", 1)[0])} channels can be selected only by channelKey (the SDK has no pg code for this PG): pass channelKey instead of pg`
+        return `pg ${shown}: ${code} channels can be selected only by channelKey (the SDK has no pg code for this PG): pass channelKey instead of pg`
       case "mid-required":
         return `pg ${shown} does not select a channel: this PG must be named with its MID, write "${this.pg}.{MID}"`
     }
