@@ -21,7 +21,8 @@ import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import type { ResolutionError } from "./ResolutionError.ts"
 
 /**
- * One merchant with its channels, sub-merchants and groups; `catalog` (default: the built-in one) names the PG codes a `pg` string may use.
+ * One merchant with its channels, sub-merchants and groups. `catalog` (default: the built-in one)
+ * names the PG codes a `pg` string may use and supplies "did you mean" suggestions.
  *
  * @since 0.1.0
  * @category models
@@ -34,12 +35,7 @@ export interface IndexInput {
   readonly catalog?: PgCatalog.PgCatalog | undefined
 }
 
-/**
- * A built index, frozen. Its lookup maps are internal; what it was built from stays readable.
- *
- * @since 0.1.0
- * @category models
- */
+/** A built index, frozen; what it was built from stays readable. @since 0.1.0 @category models */
 export interface ChannelIndex {
   readonly merchant: Merchant.Merchant
   /** The merchant's channels in creation order, oldest first. */

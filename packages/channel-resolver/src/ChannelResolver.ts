@@ -9,20 +9,10 @@ import * as ChannelIndex from "./ChannelIndex.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import { type ResolutionError, UnknownMerchant } from "./ResolutionError.ts"
 
-/**
- * Finds the index of a merchant code, for hosts that keep indexes elsewhere.
- *
- * @since 0.1.0
- * @category models
- */
+/** Finds a merchant's index, for hosts that keep indexes elsewhere. @since 0.1.0 @category models */
 export type IndexLookup = (merchant: string) => ChannelIndex.ChannelIndex | undefined
 
-/**
- * The indexes of many merchants by merchant code: a plain map that resolves across them.
- *
- * @since 0.1.0
- * @category models
- */
+/** Many merchants' indexes by merchant code, resolving across them. @since 0.1.0 @category models */
 export class Directory {
   private readonly indexes = new Map<string, ChannelIndex.ChannelIndex>()
 
@@ -55,20 +45,10 @@ export class Directory {
   }
 }
 
-/**
- * A directory over a set of indexes (later indexes of the same merchant replace earlier ones).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** A directory of the given indexes (a later one of a merchant wins). @since 0.1.0 @category constructors */
 export const directory = (indexes: Iterable<ChannelIndex.ChannelIndex> = []): Directory => new Directory(indexes)
 
-/**
- * Resolves a request against the index of its merchant; `UnknownMerchant` when there is none.
- *
- * @since 0.1.0
- * @category resolution
- */
+/** Resolves a request against its merchant's index, if any. @since 0.1.0 @category resolution */
 export const resolveSync = (
   lookup: Directory | IndexLookup,
   request: ResolveRequest,
@@ -80,7 +60,7 @@ export const resolveSync = (
     : ChannelIndex.resolve(index, request, random)
 }
 
-/** Runs a synchronous resolution, with a number from the `Random` service when it routes through a group. */
+/** Runs a synchronous resolution, drawing a number from `Random` only when it routes through a group. */
 const withRandom = (
   request: ResolveRequest,
   run: (random?: () => number) => Result.Result<Resolution, ResolutionError>
@@ -89,32 +69,17 @@ const withRandom = (
     ? Effect.suspend(() => Effect.fromResult(run()))
     : Effect.flatMap(Random.next, (x) => Effect.fromResult(run(() => x)))
 
-/**
- * `ChannelIndex.resolve` as an Effect; a group request draws its number from the `Random` service.
- *
- * @since 0.1.0
- * @category resolution
- */
+/** `ChannelIndex.resolve` as an Effect; group draws use `Random`. @since 0.1.0 @category resolution */
 export const resolve = (index: ChannelIndex.ChannelIndex, request: ResolveRequest): Effect.Effect<Resolution, ResolutionError> =>
   withRandom(request, (random) => ChannelIndex.resolve(index, request, random))
 
-/**
- * The resolver as a service, for programs that look merchants up by code.
- *
- * @since 0.1.0
- * @category services
- */
+/** The resolver as a service, for programs that look merchants up by code. @since 0.1.0 @category services */
 export class ChannelResolver extends Context.Service<
   ChannelResolver,
   { readonly resolve: (request: ResolveRequest) => Effect.Effect<Resolution, ResolutionError> }
 >()("@paymux/channel-resolver/ChannelResolver") {}
 
-/**
- * Provides `ChannelResolver` over a directory or a lookup function; group draws come from the `Random` service.
- *
- * @since 0.1.0
- * @category layers
- */
+/** `ChannelResolver` over a directory or a lookup function. @since 0.1.0 @category layers */
 export const layer = (lookup: Directory | IndexLookup): Layer.Layer<ChannelResolver> =>
   Layer.succeed(
     ChannelResolver,

@@ -8,12 +8,7 @@ import { PgCatalog } from "@paymux/domain"
 import { Result } from "effect"
 import { InvalidPgSelector, type PgSelectorProblem } from "./ResolutionError.ts"
 
-/**
- * A parsed `pg` string: a PG code and, in the `code.MID` form, the MID.
- *
- * @since 0.1.0
- * @category models
- */
+/** A parsed `pg` string: a PG code and, in the `code.MID` form, the MID. @since 0.1.0 @category models */
 export interface PgSelector {
   readonly code: string
   readonly mid: string | undefined
@@ -50,10 +45,5 @@ export const parse = (
   return Result.fail(new InvalidPgSelector({ pg: text, problem, suggestions }))
 }
 
-/**
- * The `pg` string for a selector: the inverse of `parse`.
- *
- * @since 0.1.0
- * @category formatting
- */
+/** The `pg` string for a selector: the inverse of `parse`. @since 0.1.0 @category formatting */
 export const format = (selector: PgSelector): string => (selector.mid === undefined ? selector.code : `${selector.code}.${selector.mid}`)

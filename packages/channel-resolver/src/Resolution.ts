@@ -7,7 +7,8 @@ import type { ChannelTerms, PaymentChannel } from "@paymux/domain"
 import type { Lookup, Rejection } from "./ResolutionError.ts"
 
 /**
- * A `request_pay` as the resolver sees it. At most one of `channelKey`, `groupId` and `pg` is used, in that order.
+ * A `request_pay` as the resolver sees it. Of `channelKey`, `groupId` and `pg`, the first given
+ * is used.
  *
  * @since 0.1.0
  * @category models
@@ -30,16 +31,12 @@ export interface ResolveRequest {
   readonly paymentType?: ChannelTerms.PaymentType | undefined
 }
 
-/**
- * How the channel was found: the same four lookups a miss names.
- *
- * @since 0.1.0
- * @category models
- */
+/** How the channel was found. @since 0.1.0 @category models */
 export type Via = Lookup
 
 /**
- * Why a `pg` request was served by the default channel: its string matched no channel (`pg-unmatched`, every candidate rejected) or did not parse (`pg-invalid`).
+ * Why a `pg` request was served by the default channel: its string matched no channel
+ * (`pg-unmatched`, with every candidate rejected) or did not parse (`pg-invalid`).
  *
  * @since 0.1.0
  * @category models
@@ -52,7 +49,8 @@ export interface Fallback {
 }
 
 /**
- * A request without `mode` that a test and a live channel (`test`, `live`: their keys) would both serve; the older was chosen.
+ * A request without `mode` that a test and a live channel (`test`, `live`: their keys) would both
+ * serve; the older was chosen. The mix-up behind "a test channel served in production".
  *
  * @since 0.1.0
  * @category models
@@ -64,12 +62,7 @@ export interface ModeWarning {
   readonly detail: string
 }
 
-/**
- * The one channel that serves a request, and its mode.
- *
- * @since 0.1.0
- * @category models
- */
+/** The one channel that serves a request, and its mode. @since 0.1.0 @category models */
 export interface Resolution {
   readonly channel: PaymentChannel.PaymentChannel
   readonly mode: ChannelTerms.Mode
@@ -78,20 +71,10 @@ export interface Resolution {
   readonly warning?: ModeWarning | undefined
 }
 
-/**
- * The payment type a request asks for once defaults apply.
- *
- * @since 0.1.0
- * @category getters
- */
+/** The payment type a request asks for once defaults apply. @since 0.1.0 @category getters */
 export const paymentTypeOf = (request: ResolveRequest): ChannelTerms.PaymentType =>
   request.paymentType ?? (request.purpose === "identity-verification" ? "certification" : "window.general")
 
-/**
- * The purpose a request asks for once defaults apply.
- *
- * @since 0.1.0
- * @category getters
- */
+/** The purpose a request asks for once defaults apply. @since 0.1.0 @category getters */
 export const purposeOf = (request: ResolveRequest): ChannelTerms.Purpose =>
   request.purpose ?? (paymentTypeOf(request) === "certification" ? "identity-verification" : "payment")

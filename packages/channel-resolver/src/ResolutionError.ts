@@ -7,12 +7,7 @@
 import { ChannelTerms } from "@paymux/domain"
 import { Schema } from "effect"
 
-/**
- * Why one channel did not serve a request; the first that applies, in this order, is reported.
- *
- * @since 0.1.0
- * @category schemas
- */
+/** Why a channel did not serve a request; the first that applies is reported. @since 0.1.0 @category schemas */
 export const RejectionReason = Schema.Literals([
   "not-assigned-to-tier",
   "pg-differs",
@@ -27,7 +22,8 @@ export const RejectionReason = Schema.Literals([
 export type RejectionReason = typeof RejectionReason.Type
 
 /**
- * A candidate that was rejected: its key, `pg` string (`kcp.T0000`) and mode, the reason for programs and `detail` for people.
+ * A candidate that was rejected: its key, `pg` string (`kcp.T0000`) and mode, the reason for
+ * programs and `detail` for people.
  *
  * @since 0.1.0
  * @category schemas
@@ -42,18 +38,26 @@ export const Rejection = Schema.Struct({
 /** @since 0.1.0 @category models */
 export type Rejection = typeof Rejection.Type
 
-/**
- * Which lookup missed: a `channelKey`, a channel group, a `pg` string, or the default channel.
- *
- * @since 0.1.0
- * @category schemas
- */
+/** Which lookup missed: `channelKey`, group, `pg`, or the default channel. @since 0.1.0 @category schemas */
 export const Lookup = Schema.Literals(["channelKey", "group", "pg", "default"])
 /** @since 0.1.0 @category models */
 export type Lookup = typeof Lookup.Type
 
-/** How many channels a miss message names before it summarises the rest. */
-const listedAtMost = 8
+/** A channel group or key: each candidate with why it was rejected. */
+const explainEach = (head: string, rejected: ReadonlyArray<Rejection>): string =>
+  rejected.length === 0 ? `${head}: it does not exist` : `${head}: ${rejected.map((r) => `${r.pg} (${r.mode}): ${r.detail}`).join("; ")}`
+
+const shownAtMost = 8
+
+/** A `pg` or the default: what is configured. A reason other than the PG code is the interesting one: it is shown. */
+const listConfigured = (head: string, rejected: ReadonlyArray<Rejection>): string => {
+  if (rejected.length === 0) return `${head}; no channel is configured`
+  const listed = rejected
+    .slice(0, shownAtMost)
+    .map((r) => (r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`))
+  if (rejected.length > shownAtMost) listed.push(`and ${rejected.length - shownAtMost} more`)
+  return `${head}; configured: ${listed.join(", ")}`
+}
 
 /**
  * No channel serves the request. `asked` is the key, group id or `pg` string looked up (empty for
@@ -76,27 +80,16 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("Chan
     const who = this.tier === undefined ? this.merchant : `tier ${this.tier} of ${this.merchant}`
     const wanted = `${this.mode ?? "either mode"}, ${this.paymentType}${this.payMethod === undefined ? "" : `, pay_method ${this.payMethod}`}`
     const asked = JSON.stringify(this.asked)
-    const rejected = this.rejected
-    if (this.lookup === "channelKey" || this.lookup === "group") {
-      const head =
-        this.lookup === "channelKey"
-          ? `channelKey ${asked} names no usable channel of ${who} (${wanted})`
-          : `channel group ${asked} has no usable channel for ${who} (${wanted})`
-      return rejected.length === 0
-        ? `${head}: it does not exist`
-        : `${head}: ${rejected.map((r) => `${r.pg} (${r.mode}): ${r.detail}`).join("; ")}`
+    switch (this.lookup) {
+      case "channelKey":
+        return explainEach(`channelKey ${asked} names no usable channel of ${who} (${wanted})`, this.rejected)
+      case "group":
+        return explainEach(`channel group ${asked} has no usable channel for ${who} (${wanted})`, this.rejected)
+      case "pg":
+        return listConfigured(`pg ${asked} matched no channel of ${who} (${wanted})`, this.rejected)
+      case "default":
+        return listConfigured(`no channel of ${who} can be the default for ${wanted}`, this.rejected)
     }
-    const head =
-      this.lookup === "pg"
-        ? `pg ${asked} matched no channel of ${who} (${wanted})`
-        : `no channel of ${who} can be the default for ${wanted}`
-    if (rejected.length === 0) return `${head}; no channel is configured`
-    // A channel rejected only for its PG code is listed plainly; any other reason is the interesting one.
-    const listed = rejected
-      .slice(0, listedAtMost)
-      .map((r) => (r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`))
-    if (rejected.length > listedAtMost) listed.push(`and ${rejected.length - listedAtMost} more`)
-    return `${head}; configured: ${listed.join(", ")}`
   }
 }
 
@@ -122,12 +115,7 @@ export class NoChannelConfigured extends Schema.TaggedError<NoChannelConfigured>
   }
 }
 
-/**
- * The tier code names no sub-merchant of the merchant.
- *
- * @since 0.1.0
- * @category errors
- */
+/** The tier code names no sub-merchant of the merchant. @since 0.1.0 @category errors */
 export class UnknownTier extends Schema.TaggedError<UnknownTier>()("UnknownTier", {
   merchant: Schema.String,
   tier: Schema.String,
@@ -139,12 +127,7 @@ export class UnknownTier extends Schema.TaggedError<UnknownTier>()("UnknownTier"
   }
 }
 
-/**
- * The request names a merchant the resolver has no channels for.
- *
- * @since 0.1.0
- * @category errors
- */
+/** The request names a merchant the resolver has no channels for. @since 0.1.0 @category errors */
 export class UnknownMerchant extends Schema.TaggedError<UnknownMerchant>()("UnknownMerchant", {
   merchant: Schema.String
 }) {
@@ -173,7 +156,8 @@ export const PgSelectorProblem = Schema.Literals([
 export type PgSelectorProblem = typeof PgSelectorProblem.Type
 
 /**
- * A `pg` string that cannot select a channel; `suggestions` holds the closest known PG codes for `unknown-pg`.
+ * A `pg` string that cannot select a channel; `suggestions` holds the closest known PG codes for
+ * `unknown-pg`.
  *
  * @since 0.1.0
  * @category errors
@@ -195,8 +179,10 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
         return `pg ${shown} has no MID after the dot: drop the dot, or write "{pg code}.{MID}"`
       case "whitespace":
         return `pg ${shown} contains whitespace: PG codes and MIDs never do`
-      case "unknown-pg":
-        return `pg ${shown}: ${code} is not a known PG code${this.suggestions.length > 0 ? `; did you mean ${this.suggestions.join(" or ")}?` : ""}`
+      case "unknown-pg": {
+        const hint = this.suggestions.length > 0 ? `; did you mean ${this.suggestions.join(" or ")}?` : ""
+        return `pg ${shown}: ${code} is not a known PG code${hint}`
+      }
       case "channel-key-only":
         return `pg ${shown}: ${code} channels can be selected only by channelKey (the SDK has no pg code for this PG): pass channelKey instead of pg`
       case "mid-required":
@@ -205,10 +191,5 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
   }
 }
 
-/**
- * Everything resolution can fail with.
- *
- * @since 0.1.0
- * @category errors
- */
+/** Everything resolution can fail with. @since 0.1.0 @category errors */
 export type ResolutionError = ChannelNotFound | NoChannelConfigured | UnknownTier | UnknownMerchant | InvalidPgSelector

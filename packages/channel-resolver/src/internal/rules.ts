@@ -1,4 +1,4 @@
-import type { PaymentChannel } from "@paymux/domain"
+import type { ChannelGroup, PaymentChannel } from "@paymux/domain"
 import { Result } from "effect"
 import * as PgSelector from "../PgSelector.ts"
 import { type Fallback, paymentTypeOf, purposeOf, type Resolution, type ResolveRequest, type Via } from "../Resolution.ts"
@@ -16,7 +16,7 @@ import { type Criteria, firstServing, rejectAll, rejectionOf } from "./criteria.
 
 type Channel = PaymentChannel.PaymentChannel
 type Outcome = Result.Result<Resolution, ResolutionError>
-/** What a search found, oldest first: the channel chosen and, for a request without mode, one of the other mode that serves too. */
+/** What a search found, oldest first: the channel to serve and, without a mode, one of the other mode that would. */
 type Found = ReadonlyArray<Channel>
 
 const none: ReadonlyArray<Channel> = []
@@ -28,7 +28,9 @@ const succeed = (via: Via, found: Found, fellBack?: Fallback): Outcome => {
   if (fellBack !== undefined) result.fellBack = fellBack
   if (other !== undefined) {
     const [test, live] = channel.mode === "test" ? [channel, other] : [other, channel]
-    const detail = `the request gives no mode and both ${test.pg}.${test.mid} (test) and ${live.pg}.${live.mid} (live) serve it; the older, ${channel.mode}, was chosen: pass mode to choose`
+    const detail =
+      `the request gives no mode and both ${test.pg}.${test.mid} (test) and ${live.pg}.${live.mid} (live) serve it; ` +
+      `the older, ${channel.mode}, was chosen: pass mode to choose`
     result.warning = { reason: "both-modes-match", test: test.key, live: live.key, detail }
   }
   return Result.succeed(result)
@@ -56,9 +58,9 @@ const defaultChannel = (self: IndexState, c: Criteria): Found =>
 /** The default, for a `pg` string that names no channel, under the `fallback` policy only. */
 const fallbackFor = (self: IndexState, c: Criteria): Found => (self.merchant.policy === "fallback" ? defaultChannel(self, c) : none)
 
-const notFound = (request: ResolveRequest, c: Criteria, lookup: Lookup, asked: string, candidates: ReadonlyArray<Channel>) =>
+const notFound = (self: IndexState, c: Criteria, lookup: Lookup, asked: string, candidates: ReadonlyArray<Channel>) =>
   new ChannelNotFound({
-    merchant: request.merchant,
+    merchant: self.merchant.code,
     ...(c.tier === undefined ? {} : { tier: c.tier }),
     ...(c.mode === undefined ? {} : { mode: c.mode }),
     paymentType: c.paymentType,
@@ -69,24 +71,15 @@ const notFound = (request: ResolveRequest, c: Criteria, lookup: Lookup, asked: s
   })
 
 /** A weighted draw among the group's members that serve the request, in group order. */
-const draw = (self: IndexState, request: ResolveRequest, c: Criteria, groupId: string, random: () => number): Outcome => {
-  const members = (self.groupsById.get(groupId)?.members ?? []).map((m) => ({ channel: self.byKey.get(m.channel)!, weight: m.weight }))
-  const usable = members.filter((m) => rejectionOf(m.channel, c) === undefined)
-  if (usable.length === 0)
-    return Result.fail(
-      notFound(
-        request,
-        c,
-        "group",
-        groupId,
-        members.map((m) => m.channel)
-      )
-    )
+const draw = (self: IndexState, c: Criteria, groupId: string, random: () => number): Outcome => {
+  const members = self.groupsById.get(groupId)?.members ?? []
+  const channelOf = (m: ChannelGroup.Member) => self.byKey.get(m.channel)!
+  const usable = members.filter((m) => rejectionOf(channelOf(m), c) === undefined)
+  if (usable.length === 0) return Result.fail(notFound(self, c, "group", groupId, members.map(channelOf)))
   // Integer weights add up exactly, so the pick depends only on the drawn number.
   const x = random() * usable.reduce((total, m) => total + m.weight, 0)
   let acc = 0
-  const pick = usable.find((m) => x < (acc += m.weight)) ?? usable[usable.length - 1]!
-  return succeed("group", [pick.channel])
+  return succeed("group", [channelOf(usable.find((m) => x < (acc += m.weight)) ?? usable[usable.length - 1]!)])
 }
 
 /** A string that does not parse: the default under the `fallback` policy, unless it names a configured PG it may not select. */
@@ -103,7 +96,7 @@ const invalidPg = (self: IndexState, c: Criteria, error: InvalidPgSelector): Out
  * (no channel has its code, or its MID) is served by the default under the `fallback` policy; one
  * naming channels none of which serves is a miss under either policy: never another PG.
  */
-const byPg = (self: IndexState, request: ResolveRequest, asked: Criteria, pg: string): Outcome => {
+const byPg = (self: IndexState, asked: Criteria, pg: string): Outcome => {
   const named = self.byPg.get(pg)
   let selector: PgSelector.PgSelector | undefined = named
   if (selector === undefined) {
@@ -115,13 +108,13 @@ const byPg = (self: IndexState, request: ResolveRequest, asked: Criteria, pg: st
   const candidates = named?.byType.get(c.paymentType) ?? none
   const found = perMode(self, c, (m) => firstServing(candidates, m))
   if (found.length > 0) return succeed("pg", found)
-  const error = notFound(request, c, "pg", pg, self.channels)
+  const error = notFound(self, c, "pg", pg, self.channels)
   const fallback = named === undefined ? fallbackFor(self, asked) : none
   if (fallback.length === 0) return Result.fail(error)
   return succeed("default", fallback, { reason: "pg-unmatched", pg, detail: error.message, rejected: error.rejected })
 }
 
-/** The resolution rules in order: merchant, tier, a channel of the mode at all, then `channelKey`, `groupId`, `pg` and the default channel. */
+/** The rules in order: merchant, tier, any channel of the mode, then `channelKey`, `groupId`, `pg` or the default. */
 export const resolveIn = (self: IndexState, request: ResolveRequest, random: () => number): Outcome => {
   const merchant = self.merchant.code
   if (request.merchant !== merchant) return Result.fail(new UnknownMerchant({ merchant: request.merchant }))
@@ -134,16 +127,14 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
       new NoChannelConfigured({ merchant, ...(tier === undefined ? {} : { tier }), ...(mode === undefined ? {} : { mode }), otherMode })
     )
   }
-  const purpose = purposeOf(request)
-  const paymentType = paymentTypeOf(request)
   const c: Criteria = {
     tier,
     assigned: scope.assigned,
     code: undefined,
     mid: undefined,
     mode,
-    purpose,
-    paymentType,
+    purpose: purposeOf(request),
+    paymentType: paymentTypeOf(request),
     payMethod: request.payMethod
   }
   const { channelKey, groupId, pg } = request
@@ -151,10 +142,10 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
     // A key names one channel, so its own mode decides when the request gives none.
     const channel = self.byKey.get(channelKey)
     if (channel !== undefined && rejectionOf(channel, c) === undefined) return succeed("channelKey", [channel])
-    return Result.fail(notFound(request, c, "channelKey", channelKey, channel === undefined ? none : [channel]))
+    return Result.fail(notFound(self, c, "channelKey", channelKey, channel === undefined ? none : [channel]))
   }
-  if (groupId !== undefined) return draw(self, request, c, groupId, random)
-  if (pg !== undefined) return byPg(self, request, c, pg)
+  if (groupId !== undefined) return draw(self, c, groupId, random)
+  if (pg !== undefined) return byPg(self, c, pg)
   const found = defaultChannel(self, c)
-  return found.length > 0 ? succeed("default", found) : Result.fail(notFound(request, c, "default", "", self.channels))
+  return found.length > 0 ? succeed("default", found) : Result.fail(notFound(self, c, "default", "", self.channels))
 }
