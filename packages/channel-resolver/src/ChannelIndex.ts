@@ -58,32 +58,23 @@ const violation = (rule: string, detail: string): Result.Result<never, DomainErr
  */
 export const make = (input: IndexInput): Result.Result<ChannelIndex, DomainError.RuleViolation> => {
   const { merchant } = input
-  const code = merchant.code
-  const keys = new Set<string>()
-  for (const channel of input.channels) {
-    if (channel.merchant !== code) return violation("foreign-channel", `channel ${channel.key} belongs to ${channel.merchant}, not ${code}`)
-    if (keys.has(channel.key)) return violation("duplicate-channel", `channel ${channel.key} is given twice`)
-    keys.add(channel.key)
-  }
   const subs = input.subMerchants ?? []
-  const tiers = new Set<string>()
-  for (const sub of subs) {
-    if (sub.merchant !== code) return violation("foreign-sub-merchant", `tier ${sub.tier} belongs to ${sub.merchant}, not ${code}`)
-    if (tiers.has(sub.tier)) return violation("duplicate-tier", `tier ${sub.tier} is given twice`)
-    tiers.add(sub.tier)
-    const unknown = sub.channels.find((k) => !keys.has(k))
-    if (unknown !== undefined)
-      return violation("unknown-channel", `tier ${sub.tier} is assigned ${unknown}, which is not a channel of ${code}`)
-  }
   const groups = input.groups ?? []
-  const ids = new Set<string>()
-  for (const group of groups) {
-    if (group.merchant !== code) return violation("foreign-group", `group ${group.id} belongs to ${group.merchant}, not ${code}`)
-    if (ids.has(group.id)) return violation("duplicate-group", `group ${group.id} is given twice`)
-    ids.add(group.id)
-    const unknown = group.members.find((m) => !keys.has(m.channel))
-    if (unknown !== undefined)
-      return violation("unknown-channel", `group ${group.id} has member ${unknown.channel}, which is not a channel of ${code}`)
+  const keys = new Set<string>(input.channels.map((c) => c.key))
+  const parts = [
+    ...input.channels.map((c) => ({ kind: "channel", owner: c.merchant, id: c.key, names: [] })),
+    ...subs.map((s) => ({ kind: "tier", owner: s.merchant, id: s.tier, names: s.channels })),
+    ...groups.map((g) => ({ kind: "group", owner: g.merchant, id: g.id, names: g.members.map((m) => m.channel) }))
+  ]
+  const seen = new Set<string>()
+  for (const { kind, owner, id, names } of parts) {
+    const what = `${kind} ${id}`
+    if (owner !== merchant.code)
+      return violation(`foreign-${kind === "tier" ? "sub-merchant" : kind}`, `${what} belongs to ${owner}, not ${merchant.code}`)
+    if (seen.has(what)) return violation(`duplicate-${kind}`, `${what} is given twice`)
+    seen.add(what)
+    const unknown = names.find((key) => !keys.has(key))
+    if (unknown !== undefined) return violation("unknown-channel", `${what} names ${unknown}, which is not a channel of ${merchant.code}`)
   }
   // Array.prototype.sort is stable: channels with the same `sequence` keep their input order.
   const channels = Object.freeze([...input.channels].sort((a, b) => a.sequence - b.sequence))

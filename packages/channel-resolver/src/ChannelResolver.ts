@@ -20,7 +20,6 @@ export class Directory {
     for (const index of indexes) this.set(index)
   }
 
-  /** The number of merchants. */
   get size(): number {
     return this.indexes.size
   }
@@ -35,7 +34,6 @@ export class Directory {
     return this
   }
 
-  /** Removes a merchant; false when it had no index. */
   delete(merchant: string): boolean {
     return this.indexes.delete(merchant)
   }

@@ -6,6 +6,7 @@
  */
 import { ChannelTerms } from "@paymux/domain"
 import { Schema } from "effect"
+import { notFoundMessage } from "./internal/explanation.ts"
 
 /** Why a channel did not serve a request; the first that applies is reported. @since 0.1.0 @category schemas */
 export const RejectionReason = Schema.Literals([
@@ -43,22 +44,6 @@ export const Lookup = Schema.Literals(["channelKey", "group", "pg", "default"])
 /** @since 0.1.0 @category models */
 export type Lookup = typeof Lookup.Type
 
-/** A channel group or key: each candidate with why it was rejected. */
-const explainEach = (head: string, rejected: ReadonlyArray<Rejection>): string =>
-  rejected.length === 0 ? `${head}: it does not exist` : `${head}: ${rejected.map((r) => `${r.pg} (${r.mode}): ${r.detail}`).join("; ")}`
-
-const shownAtMost = 8
-
-/** A `pg` or the default: what is configured. A reason other than the PG code is the interesting one: it is shown. */
-const listConfigured = (head: string, rejected: ReadonlyArray<Rejection>): string => {
-  if (rejected.length === 0) return `${head}; no channel is configured`
-  const listed = rejected
-    .slice(0, shownAtMost)
-    .map((r) => (r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`))
-  if (rejected.length > shownAtMost) listed.push(`and ${rejected.length - shownAtMost} more`)
-  return `${head}; configured: ${listed.join(", ")}`
-}
-
 /**
  * No channel serves the request. `asked` is the key, group id or `pg` string looked up (empty for
  * the default), `rejected` every candidate considered, oldest first.
@@ -77,19 +62,7 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("Chan
   rejected: Schema.Array(Rejection)
 }) {
   override get message(): string {
-    const who = this.tier === undefined ? this.merchant : `tier ${this.tier} of ${this.merchant}`
-    const wanted = `${this.mode ?? "either mode"}, ${this.paymentType}${this.payMethod === undefined ? "" : `, pay_method ${this.payMethod}`}`
-    const asked = JSON.stringify(this.asked)
-    switch (this.lookup) {
-      case "channelKey":
-        return explainEach(`channelKey ${asked} names no usable channel of ${who} (${wanted})`, this.rejected)
-      case "group":
-        return explainEach(`channel group ${asked} has no usable channel for ${who} (${wanted})`, this.rejected)
-      case "pg":
-        return listConfigured(`pg ${asked} matched no channel of ${who} (${wanted})`, this.rejected)
-      case "default":
-        return listConfigured(`no channel of ${who} can be the default for ${wanted}`, this.rejected)
-    }
+    return notFoundMessage(this)
   }
 }
 

@@ -57,22 +57,18 @@ const detailOf = (channel: Channel, reason: RejectionReason, c: Criteria): strin
 }
 
 /** The first channel (in the given order) that serves the request. */
-export const firstServing = (channels: ReadonlyArray<Channel>, c: Criteria): Channel | undefined =>
-  channels.find((channel) => rejectionOf(channel, c) === undefined)
+export const firstServing = (channels: ReadonlyArray<Channel>, c: Criteria): Channel | undefined => {
+  for (const channel of channels) if (rejectionOf(channel, c) === undefined) return channel
+  return undefined
+}
 
 /** Every channel (oldest first) that breaks a rule, with why. */
 export const rejectAll = (channels: ReadonlyArray<Channel>, c: Criteria): Array<Rejection> => {
   const out: Array<Rejection> = []
   for (const channel of channels) {
     const reason = rejectionOf(channel, c)
-    if (reason !== undefined)
-      out.push({
-        channel: channel.key,
-        pg: `${channel.pg}.${channel.mid}`,
-        mode: channel.mode,
-        reason,
-        detail: detailOf(channel, reason, c)
-      })
+    const pg = `${channel.pg}.${channel.mid}`
+    if (reason !== undefined) out.push({ channel: channel.key, pg, mode: channel.mode, reason, detail: detailOf(channel, reason, c) })
   }
   return out
 }

@@ -13,17 +13,29 @@ import {
 } from "../ResolutionError.ts"
 import type { IndexState } from "./candidates.ts"
 import { type Criteria, firstServing, rejectAll, rejectionOf } from "./criteria.ts"
+import { type NotFoundFacts, notFoundMessage } from "./explanation.ts"
 
 type Channel = PaymentChannel.PaymentChannel
 type Outcome = Result.Result<Resolution, ResolutionError>
-/** What a search found, oldest first: the channel to serve and, without a mode, one of the other mode that would. */
-type Found = ReadonlyArray<Channel>
+
+/** The channel that serves a request and, for a request without mode, a younger one of the other mode that would. */
+type Found = { readonly channel: Channel; readonly other: Channel | undefined }
 
 const none: ReadonlyArray<Channel> = []
 
-const succeed = (via: Via, found: Found, fellBack?: Fallback): Outcome => {
-  const channel = found[0]!
-  const other = found[1]
+/** `c` with a `pg` string's code and MID, field by field: a spread copy has another shape, and the rules run slower over two. */
+const withPg = (c: Criteria, { code, mid }: PgSelector.PgSelector): Criteria => ({
+  tier: c.tier,
+  assigned: c.assigned,
+  code,
+  mid,
+  mode: c.mode,
+  purpose: c.purpose,
+  paymentType: c.paymentType,
+  payMethod: c.payMethod
+})
+
+const succeed = (via: Via, { channel, other }: Found, fellBack?: Fallback): Outcome => {
   const result: { -readonly [K in keyof Resolution]: Resolution[K] } = { channel, mode: channel.mode, via }
   if (fellBack !== undefined) result.fellBack = fellBack
   if (other !== undefined) {
@@ -36,18 +48,19 @@ const succeed = (via: Via, found: Found, fellBack?: Fallback): Outcome => {
   return Result.succeed(result)
 }
 
-/** Runs a search for the request's mode or, without one, for each mode: the older answer first. */
-const perMode = (self: IndexState, c: Criteria, search: (c: Criteria) => Channel | undefined): Found => {
-  if (c.mode !== undefined) {
-    const one = search(c)
-    return one === undefined ? none : [one]
+/** Runs a search for the request's mode or, without one, for each mode: the older answer wins. */
+const perMode = (self: IndexState, c: Criteria, search: (c: Criteria) => Channel | undefined): Found | undefined => {
+  const channel = search(c.mode === undefined ? { ...c, mode: "test" } : c)
+  const other = c.mode === undefined ? search({ ...c, mode: "live" }) : undefined
+  if (channel === undefined || other === undefined) {
+    const one = channel ?? other
+    return one === undefined ? undefined : { channel: one, other: undefined }
   }
-  const found = [search({ ...c, mode: "test" }), search({ ...c, mode: "live" })].filter((x) => x !== undefined)
-  return found.sort((a, b) => self.order.get(a)! - self.order.get(b)!)
+  return self.order.get(channel)! < self.order.get(other)! ? { channel, other } : { channel: other, other: channel }
 }
 
 /** The merchant's configured default for the mode if it serves the request, otherwise the oldest channel that does. */
-const defaultChannel = (self: IndexState, c: Criteria): Found =>
+const defaultChannel = (self: IndexState, c: Criteria): Found | undefined =>
   perMode(self, c, (m) => {
     const key = self.merchant.defaultChannels[m.mode!]
     const configured = key === undefined ? undefined : self.byKey.get(key)
@@ -56,38 +69,43 @@ const defaultChannel = (self: IndexState, c: Criteria): Found =>
   })
 
 /** The default, for a `pg` string that names no channel, under the `fallback` policy only. */
-const fallbackFor = (self: IndexState, c: Criteria): Found => (self.merchant.policy === "fallback" ? defaultChannel(self, c) : none)
+const fallbackFor = (self: IndexState, c: Criteria): Found | undefined =>
+  self.merchant.policy === "fallback" ? defaultChannel(self, c) : undefined
 
-const notFound = (self: IndexState, c: Criteria, lookup: Lookup, asked: string, candidates: ReadonlyArray<Channel>) =>
-  new ChannelNotFound({
-    merchant: self.merchant.code,
-    ...(c.tier === undefined ? {} : { tier: c.tier }),
-    ...(c.mode === undefined ? {} : { mode: c.mode }),
-    paymentType: c.paymentType,
-    ...(c.payMethod === undefined ? {} : { payMethod: c.payMethod }),
-    lookup,
-    asked,
-    rejected: rejectAll(candidates, c)
-  })
+/** What a lookup that found nothing considered, and why each candidate was rejected. */
+const facts = (self: IndexState, c: Criteria, lookup: Lookup, asked: string, candidates: ReadonlyArray<Channel>): NotFoundFacts => ({
+  merchant: self.merchant.code,
+  ...(c.tier === undefined ? {} : { tier: c.tier }),
+  ...(c.mode === undefined ? {} : { mode: c.mode }),
+  paymentType: c.paymentType,
+  ...(c.payMethod === undefined ? {} : { payMethod: c.payMethod }),
+  lookup,
+  asked,
+  rejected: rejectAll(candidates, c)
+})
+
+const notFound = (self: IndexState, c: Criteria, lookup: Lookup, asked: string, candidates: ReadonlyArray<Channel>): Outcome =>
+  Result.fail(new ChannelNotFound(facts(self, c, lookup, asked, candidates)))
 
 /** A weighted draw among the group's members that serve the request, in group order. */
 const draw = (self: IndexState, c: Criteria, groupId: string, random: () => number): Outcome => {
   const members = self.groupsById.get(groupId)?.members ?? []
   const channelOf = (m: ChannelGroup.Member) => self.byKey.get(m.channel)!
   const usable = members.filter((m) => rejectionOf(channelOf(m), c) === undefined)
-  if (usable.length === 0) return Result.fail(notFound(self, c, "group", groupId, members.map(channelOf)))
+  if (usable.length === 0) return notFound(self, c, "group", groupId, members.map(channelOf))
   // Integer weights add up exactly, so the pick depends only on the drawn number.
   const x = random() * usable.reduce((total, m) => total + m.weight, 0)
   let acc = 0
-  return succeed("group", [channelOf(usable.find((m) => x < (acc += m.weight)) ?? usable[usable.length - 1]!)])
+  const pick = usable.find((m) => x < (acc += m.weight)) ?? usable[usable.length - 1]!
+  return succeed("group", { channel: channelOf(pick), other: undefined })
 }
 
 /** A string that does not parse: the default under the `fallback` policy, unless it names a configured PG it may not select. */
 const invalidPg = (self: IndexState, c: Criteria, error: InvalidPgSelector): Outcome => {
   const namesConfigured =
     (error.problem === "channel-key-only" || error.problem === "mid-required") && self.codes.has(error.pg.split(".", 1)[0]!)
-  const fallback = namesConfigured ? none : fallbackFor(self, c)
-  if (fallback.length === 0) return Result.fail(error)
+  const fallback = namesConfigured ? undefined : fallbackFor(self, c)
+  if (fallback === undefined) return Result.fail(error)
   return succeed("default", fallback, { reason: "pg-invalid", pg: error.pg, detail: error.message, rejected: [] })
 }
 
@@ -104,25 +122,25 @@ const byPg = (self: IndexState, asked: Criteria, pg: string): Outcome => {
     if (Result.isFailure(parsed)) return invalidPg(self, asked, parsed.failure)
     selector = parsed.success
   }
-  const c: Criteria = { ...asked, code: selector.code, mid: selector.mid }
+  const c = withPg(asked, selector)
   const candidates = named?.byType.get(c.paymentType) ?? none
   const found = perMode(self, c, (m) => firstServing(candidates, m))
-  if (found.length > 0) return succeed("pg", found)
-  const error = notFound(self, c, "pg", pg, self.channels)
-  const fallback = named === undefined ? fallbackFor(self, asked) : none
-  if (fallback.length === 0) return Result.fail(error)
-  return succeed("default", fallback, { reason: "pg-unmatched", pg, detail: error.message, rejected: error.rejected })
+  if (found !== undefined) return succeed("pg", found)
+  const fallback = named === undefined ? fallbackFor(self, asked) : undefined
+  if (fallback === undefined) return notFound(self, c, "pg", pg, self.channels)
+  const why = facts(self, c, "pg", pg, self.channels)
+  return succeed("default", fallback, { reason: "pg-unmatched", pg, detail: notFoundMessage(why), rejected: why.rejected })
 }
 
 /** The rules in order: merchant, tier, any channel of the mode, then `channelKey`, `groupId`, `pg` or the default. */
 export const resolveIn = (self: IndexState, request: ResolveRequest, random: () => number): Outcome => {
   const merchant = self.merchant.code
   if (request.merchant !== merchant) return Result.fail(new UnknownMerchant({ merchant: request.merchant }))
-  const { tier, mode } = request
+  const { tier, mode, channelKey, groupId, pg } = request
   const scope = tier === undefined ? self.main : self.tiers.get(tier)
   if (scope === undefined) return Result.fail(new UnknownTier({ merchant, tier: tier!, known: [...self.tiers.keys()].sort() }))
-  if (mode === undefined ? scope.test + scope.live === 0 : scope[mode] === 0) {
-    const otherMode = mode === undefined ? 0 : scope[mode === "test" ? "live" : "test"]
+  if ((mode === undefined ? scope.test + scope.live : mode === "test" ? scope.test : scope.live) === 0) {
+    const otherMode = mode === undefined ? 0 : mode === "test" ? scope.live : scope.test
     return Result.fail(
       new NoChannelConfigured({ merchant, ...(tier === undefined ? {} : { tier }), ...(mode === undefined ? {} : { mode }), otherMode })
     )
@@ -137,15 +155,14 @@ export const resolveIn = (self: IndexState, request: ResolveRequest, random: () 
     paymentType: paymentTypeOf(request),
     payMethod: request.payMethod
   }
-  const { channelKey, groupId, pg } = request
   if (channelKey !== undefined) {
     // A key names one channel, so its own mode decides when the request gives none.
     const channel = self.byKey.get(channelKey)
-    if (channel !== undefined && rejectionOf(channel, c) === undefined) return succeed("channelKey", [channel])
-    return Result.fail(notFound(self, c, "channelKey", channelKey, channel === undefined ? none : [channel]))
+    if (channel !== undefined && rejectionOf(channel, c) === undefined) return succeed("channelKey", { channel, other: undefined })
+    return notFound(self, c, "channelKey", channelKey, channel === undefined ? none : [channel])
   }
   if (groupId !== undefined) return draw(self, c, groupId, random)
   if (pg !== undefined) return byPg(self, c, pg)
   const found = defaultChannel(self, c)
-  return found.length > 0 ? succeed("default", found) : Result.fail(notFound(self, c, "default", "", self.channels))
+  return found !== undefined ? succeed("default", found) : notFound(self, c, "default", "", self.channels)
 }
