@@ -92,11 +92,31 @@ export const keyIdOf = (envelope: string): string | undefined => Envelope.keyIdO
  * @category predicates
  */
 export const isReadable = (envelope: string): Effect.Effect<boolean, never, KeyProvider> =>
+  Effect.map(readableAmong([envelope]), (readable) => readable(envelope))
+
+/**
+ * `isReadable` for many envelopes at once: asks the provider once per key id they name and
+ * returns a synchronous test (listing a thousand channels asks once, not a thousand times).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const readableAmong = (envelopes: Iterable<string>): Effect.Effect<(envelope: string) => boolean, never, KeyProvider> =>
   Effect.gen(function* () {
-    const keyId = Envelope.keyIdOf(envelope)
-    if (keyId === undefined) return false
     const keys = yield* KeyProvider
-    return yield* Effect.match(keys.byId(keyId), { onFailure: () => false, onSuccess: () => true })
+    const named = new Set<string>()
+    for (const envelope of envelopes) {
+      const keyId = Envelope.keyIdOf(envelope)
+      if (keyId !== undefined) named.add(keyId)
+    }
+    const known = new Set<string>()
+    for (const keyId of named) {
+      if (yield* Effect.match(keys.byId(keyId), { onFailure: () => false, onSuccess: () => true })) known.add(keyId)
+    }
+    return (envelope: string) => {
+      const keyId = Envelope.keyIdOf(envelope)
+      return keyId !== undefined && known.has(keyId)
+    }
   })
 
 /**
