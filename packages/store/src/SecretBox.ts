@@ -84,6 +84,10 @@ export const open = (envelope: string, aad: string): Effect.Effect<Redacted.Reda
  */
 export const keyIdOf = (envelope: string): string | undefined => Envelope.keyIdOf(envelope)
 
+/** Whether the provider has the master key `keyId` (the rule behind `isReadable` and `readableAmong`). */
+const hasKey = (keys: KeyProvider["Service"], keyId: string): Effect.Effect<boolean> =>
+  Effect.match(keys.byId(keyId), { onFailure: () => false, onSuccess: () => true })
+
 /**
  * Whether an envelope is well formed and names a master key the provider has, without opening it
  * (a tampered envelope still fails to `open` with `Corrupt`).
@@ -92,7 +96,11 @@ export const keyIdOf = (envelope: string): string | undefined => Envelope.keyIdO
  * @category predicates
  */
 export const isReadable = (envelope: string): Effect.Effect<boolean, never, KeyProvider> =>
-  Effect.map(readableAmong([envelope]), (readable) => readable(envelope))
+  Effect.gen(function* () {
+    const keyId = Envelope.keyIdOf(envelope)
+    if (keyId === undefined) return false
+    return yield* hasKey(yield* KeyProvider, keyId)
+  })
 
 /**
  * `isReadable` for many envelopes at once: asks the provider once per key id they name and
@@ -104,18 +112,14 @@ export const isReadable = (envelope: string): Effect.Effect<boolean, never, KeyP
 export const readableAmong = (envelopes: Iterable<string>): Effect.Effect<(envelope: string) => boolean, never, KeyProvider> =>
   Effect.gen(function* () {
     const keys = yield* KeyProvider
-    const named = new Set<string>()
+    const known = new Map<string, boolean>()
     for (const envelope of envelopes) {
       const keyId = Envelope.keyIdOf(envelope)
-      if (keyId !== undefined) named.add(keyId)
-    }
-    const known = new Set<string>()
-    for (const keyId of named) {
-      if (yield* Effect.match(keys.byId(keyId), { onFailure: () => false, onSuccess: () => true })) known.add(keyId)
+      if (keyId !== undefined && !known.has(keyId)) known.set(keyId, yield* hasKey(keys, keyId))
     }
     return (envelope: string) => {
       const keyId = Envelope.keyIdOf(envelope)
-      return keyId !== undefined && known.has(keyId)
+      return keyId !== undefined && known.get(keyId) === true
     }
   })
 
