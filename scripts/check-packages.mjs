@@ -37,8 +37,8 @@ for (const pkg of workspaces()) {
     if (name.startsWith("@paymux/"))
       say(/^\^\d+\.\d+\.\d+$/.test(range), `${name} has a caret range that changesets keeps in step ("^0.0.0"), not "${range}"`)
   say(
-    /\btsc -p tsconfig\.build\.json\b/.test(pkg.scripts?.build ?? ""),
-    `"build": "tsup && tsc -p tsconfig.build.json" (declarations from tsc)`
+    pkg.scripts?.build === "tsup",
+    `"build": "tsup" (the declarations come from scripts/build-types.mjs, one tsc --build over every tsconfig.build.json)`
   )
   say(fs.existsSync(path.join(pkg.dir, "tsconfig.build.json")), `${dir}/tsconfig.build.json (copy one from another package)`)
 }

@@ -67,7 +67,7 @@ console.log(
 )
 
 console.log("docs-check: building and packing")
-sh("npx", ["turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] })
+sh("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] })
 const stage = fs.mkdtempSync(path.join((await import("node:os")).tmpdir(), "paymux-tarballs-"))
 const tarballs = packAll(stage)
 // vitest 4.1 for the testkit examples: it runs on Node 20, and installing it beside the testkit

@@ -17,7 +17,7 @@ const check = (ok, message) => {
   if (!ok) problems.push(message)
 }
 
-sh("npx", ["turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] })
+sh("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] })
 const copy = fs.mkdtempSync(path.join(os.tmpdir(), "paymux-release-"))
 for (const file of sh("git", ["ls-files", "-z"], { cwd: root }).split("\0").filter(Boolean)) {
   if (!fs.existsSync(path.join(root, file))) continue

@@ -49,6 +49,31 @@ describe("SqliteStore: round trips", () => {
     }).pipe(Effect.provide(memory()))
   )
 
+  it.effect("a list asks the key provider once per key its envelopes name, not once per channel", () => {
+    const own = KeyProvider.makeEphemeral()
+    const asked: Array<string> = []
+    const counting = Layer.succeed(
+      KeyProvider.KeyProvider,
+      KeyProvider.KeyProvider.of({
+        ...own,
+        byId: (id) =>
+          Effect.andThen(
+            Effect.sync(() => asked.push(id)),
+            own.byId(id)
+          )
+      })
+    )
+    return Effect.gen(function* () {
+      const channels = yield* Repositories.ChannelRepository
+      yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+      for (let i = 1; i <= 5; i++) yield* channels.create(F.channel(1, i))
+      asked.length = 0
+      const listed = yield* channels.list(F.merchantCode(1))
+      expect(listed.map((c) => c.readable)).toEqual([true, true, true, true, true])
+      expect(asked.length).toBe(1)
+    }).pipe(Effect.provide(SqliteStore.layer({ filename: ":memory:", keyProvider: counting })))
+  })
+
   it.effect("removing a channel unassigns it from tiers and groups", () =>
     Effect.gen(function* () {
       const merchants = yield* Repositories.MerchantRepository

@@ -84,6 +84,10 @@ export const open = (envelope: string, aad: string): Effect.Effect<Redacted.Reda
  */
 export const keyIdOf = (envelope: string): string | undefined => Envelope.keyIdOf(envelope)
 
+/** Whether the provider has the master key `keyId` (the rule behind `isReadable` and `readableAmong`). */
+const hasKey = (keys: KeyProvider["Service"], keyId: string): Effect.Effect<boolean> =>
+  Effect.match(keys.byId(keyId), { onFailure: () => false, onSuccess: () => true })
+
 /**
  * Whether an envelope is well formed and names a master key the provider has, without opening it
  * (a tampered envelope still fails to `open` with `Corrupt`).
@@ -95,8 +99,28 @@ export const isReadable = (envelope: string): Effect.Effect<boolean, never, KeyP
   Effect.gen(function* () {
     const keyId = Envelope.keyIdOf(envelope)
     if (keyId === undefined) return false
+    return yield* hasKey(yield* KeyProvider, keyId)
+  })
+
+/**
+ * `isReadable` for many envelopes at once: asks the provider once per key id they name and
+ * returns a synchronous test (listing a thousand channels asks once, not a thousand times).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const readableAmong = (envelopes: Iterable<string>): Effect.Effect<(envelope: string) => boolean, never, KeyProvider> =>
+  Effect.gen(function* () {
     const keys = yield* KeyProvider
-    return yield* Effect.match(keys.byId(keyId), { onFailure: () => false, onSuccess: () => true })
+    const known = new Map<string, boolean>()
+    for (const envelope of envelopes) {
+      const keyId = Envelope.keyIdOf(envelope)
+      if (keyId !== undefined && !known.has(keyId)) known.set(keyId, yield* hasKey(keys, keyId))
+    }
+    return (envelope: string) => {
+      const keyId = Envelope.keyIdOf(envelope)
+      return keyId !== undefined && known.get(keyId) === true
+    }
   })
 
 /**

@@ -190,3 +190,30 @@ describe("KeyProvider", () => {
 function ConfigProviderLayer(env: Record<string, string>): Layer.Layer<never> {
   return ConfigProvider.layer(ConfigProvider.fromUnknown(env))
 }
+
+describe("SecretBox.readableAmong", () => {
+  it("asks the provider once per key id and answers as isReadable does for each envelope", () => {
+    const fromK1 = run(SecretBox.seal("a", "row-a"), rotated)
+    const fromK0 = run(SecretBox.seal("b", "row-b"))
+    const unknownKey = fromK0.replace(".k0.", ".k9.")
+    const envelopes = [fromK1, fromK0, fromK1, fromK0, unknownKey, unknownKey, "not an envelope"]
+    const asked: Array<string> = []
+    const counting = Layer.effect(
+      KeyProvider.KeyProvider,
+      Effect.map(KeyProvider.KeyProvider, (keys) =>
+        KeyProvider.KeyProvider.of({
+          ...keys,
+          byId: (id) =>
+            Effect.andThen(
+              Effect.sync(() => asked.push(id)),
+              keys.byId(id)
+            )
+        })
+      )
+    ).pipe(Layer.provide(rotated))
+    const readable = run(SecretBox.readableAmong(envelopes), counting)
+    expect(asked.sort()).toEqual(["k0", "k1", "k9"])
+    expect(envelopes.map(readable)).toEqual(envelopes.map((e) => run(SecretBox.isReadable(e), rotated)))
+    expect(envelopes.map(readable)).toEqual([true, true, true, true, false, false, false])
+  })
+})

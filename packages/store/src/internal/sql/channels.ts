@@ -5,30 +5,27 @@
  * serialises concurrent creates of one merchant on PostgreSQL.
  */
 import { ChannelGroup, PaymentChannel } from "@paymux/domain"
-import { Array as Arr, Effect } from "effect"
+import { Array as Arr, Effect, Result } from "effect"
 import type { ChannelGroupRepository, ChannelRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
 import * as StoreError from "../../StoreError.ts"
 import { keepsCredentials } from "../unloaded.ts"
 import { bool, type Env, merchantExists, missedUpdate, op } from "./base.ts"
-import { decoded, num, parseJson } from "./errors.ts"
+import { decoded, decodedResult, num, parseJsonResult } from "./errors.ts"
 
 type Row = Record<string, unknown>
 
 const columns = `channel_key, merchant, mode, pg, mid, name, purpose, payment_type, pay_methods, tax_type,
   credential_source, credentials, enabled, sequence, created_at, version`
 
-const channelOf = (row: Row) =>
-  Effect.gen(function* () {
-    const merchant = row["merchant"] as PaymentChannel.PaymentChannel["merchant"]
-    const key = row["channel_key"] as PaymentChannel.PaymentChannel["key"]
-    const readable = yield* SecretBox.isReadable(String(row["credentials"]))
-    const payMethods = yield* parseJson("channel", row["pay_methods"])
-    return yield* decoded(
+/** A stored row as a channel; `readable` says whether the key its envelope names is configured. */
+const channelOf = (row: Row, readable: boolean): Result.Result<PaymentChannel.PaymentChannel, StoreError.StoreError> =>
+  Result.flatMap(parseJsonResult("channel", row["pay_methods"]), (payMethods) =>
+    decodedResult(
       "channel",
       PaymentChannel.decode({
-        key,
-        merchant,
+        key: row["channel_key"],
+        merchant: row["merchant"],
         mode: row["mode"],
         pg: row["pg"],
         mid: row["mid"],
@@ -46,7 +43,7 @@ const channelOf = (row: Row) =>
         version: num(row["version"])
       })
     )
-  })
+  )
 
 /**
  * Decoding a channel (checking every field) is a pure function of its row and costs more than
@@ -60,19 +57,8 @@ const memoize = (capacity: number) => {
     for (const column of memoColumns) fingerprint += `${row[column]}\u0001`
     return fingerprint
   }
-  const miss = (row: Row, fingerprint: string) =>
-    Effect.tap(channelOf(row), (channel) =>
-      Effect.sync(() => {
-        if (memo.size >= capacity) memo.delete(memo.keys().next().value!)
-        memo.set(fingerprint, channel)
-      })
-    )
-  const one = (row: Row) => {
-    const fingerprint = fingerprintOf(row)
-    const hit = memo.get(fingerprint)
-    return hit !== undefined ? Effect.succeed(hit) : miss(row, fingerprint)
-  }
-  // Lists take a synchronous pass over the hits and run effects only for the misses.
+  // The hits are a synchronous pass; the misses ask the key provider once for all their envelopes
+  // and are then decoded synchronously too (an effect per row costs more than the row's decode).
   const many = (rows: ReadonlyArray<Row>) =>
     Effect.suspend(() => {
       const out = new Array<PaymentChannel.PaymentChannel>(rows.length)
@@ -85,11 +71,22 @@ const memoize = (capacity: number) => {
         else out[i] = hit
       }
       if (misses.length === 0) return Effect.succeed(out)
-      return Effect.as(
-        Effect.forEach(misses, (i) => Effect.map(miss(rows[i]!, prints[i]!), (c) => (out[i] = c)), { discard: true }),
-        out
+      return Effect.flatMap(
+        SecretBox.readableAmong(misses.map((i) => String(rows[i]!["credentials"]))),
+        (readable): Effect.Effect<Array<PaymentChannel.PaymentChannel>, StoreError.StoreError> => {
+          for (const i of misses) {
+            const row = rows[i]!
+            const channel = channelOf(row, readable(String(row["credentials"])))
+            if (Result.isFailure(channel)) return Effect.fail(channel.failure)
+            if (memo.size >= capacity) memo.delete(memo.keys().next().value!)
+            memo.set(prints[i]!, channel.success)
+            out[i] = channel.success
+          }
+          return Effect.succeed(out)
+        }
       )
     })
+  const one = (row: Row) => Effect.map(many([row]), (channels) => channels[0]!)
   return { one, many }
 }
 

@@ -110,24 +110,31 @@ export const mapSql =
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | StoreError.StoreError, R> =>
     Effect.mapError(self, (e) => (isSqlError(e) ? fromSqlError(e, subject) : e) as Exclude<E, SqlError> | StoreError.StoreError)
 
+/** A domain decode result of a stored row, its failure as Corrupt. */
+export const decodedResult = <A>(
+  entity: string,
+  result: Result.Result<A, { readonly message: string }>
+): Result.Result<A, StoreError.StoreError> => Result.mapError(result, (failure) => StoreError.corrupt(entity, failure.message, failure))
+
 /** Unwraps a domain decode result of a stored row, failing with Corrupt. */
 export const decoded = <A>(
   entity: string,
   result: Result.Result<A, { readonly message: string }>
-): Effect.Effect<A, StoreError.StoreError> =>
-  Result.isSuccess(result)
-    ? Effect.succeed(result.success)
-    : Effect.fail(StoreError.corrupt(entity, result.failure.message, result.failure))
+): Effect.Effect<A, StoreError.StoreError> => Effect.fromResult(decodedResult(entity, result))
+
+/** Parses JSON text stored by this adapter, failing with Corrupt (synchronously, for row loops). */
+export const parseJsonResult = (entity: string, text: unknown): Result.Result<unknown, StoreError.StoreError> => {
+  try {
+    if (typeof text !== "string") throw new Error(`expected JSON text, found ${typeof text}`)
+    return Result.succeed(JSON.parse(text) as unknown)
+  } catch (cause) {
+    return Result.fail(StoreError.corrupt(entity, `a JSON column does not parse: ${errorText(cause)}`, cause))
+  }
+}
 
 /** Parses JSON text stored by this adapter, failing with Corrupt. */
 export const parseJson = (entity: string, text: unknown): Effect.Effect<unknown, StoreError.StoreError> =>
-  Effect.try({
-    try: () => {
-      if (typeof text !== "string") throw new Error(`expected JSON text, found ${typeof text}`)
-      return JSON.parse(text) as unknown
-    },
-    catch: (cause) => StoreError.corrupt(entity, `a JSON column does not parse: ${errorText(cause)}`, cause)
-  })
+  Effect.suspend(() => Effect.fromResult(parseJsonResult(entity, text)))
 
 /** Numbers may come back as strings (PostgreSQL BIGINT) or bigints; the domain wants numbers. */
 export const num = (value: unknown): number =>
