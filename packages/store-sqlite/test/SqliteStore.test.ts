@@ -363,12 +363,16 @@ describe("SqliteStore: driver failures", () => {
 })
 
 describe("SqliteStore: separate processes open one new file together", () => {
+  // Four processes migrate one new file in turn, each waiting on the others' write locks. On a
+  // 2-core machine under load that queue alone can outlast SQLite's usual 5 s busy timeout, so the
+  // workers wait up to 60 s: the tests are about waiting instead of failing, not about how long.
+  const busyTimeoutMillis = 60_000
   const run = (dir: string, index: number, rounds: number, start: number, spacing: number) =>
     new Promise<{ index: number; failures: Array<{ round: number; error: string }> }>((resolve, reject) => {
       // Children load the TypeScript sources through tsx, as the tests do.
       execFile(
         process.execPath,
-        ["--import", "tsx", "--conditions=@paymux/source", childScript, dir, String(index), String(rounds), String(start), String(spacing)],
+        ["--import", "tsx", "--conditions=@paymux/source", childScript, dir, String(index), String(rounds), String(start), String(spacing), String(busyTimeoutMillis)],
         { cwd: packageRoot, timeout: 120_000 },
         (error, stdout, stderr) => (error ? reject(new Error(`worker ${index}: ${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)))
       )
@@ -390,7 +394,7 @@ describe("SqliteStore: separate processes open one new file together", () => {
     creator.exec("BEGIN IMMEDIATE")
     creator.exec("CREATE TABLE creating (x)")
     const children = Promise.all([1, 2, 3, 4].map((i) => run(dir, i, 1, Date.now(), 0)))
-    // Commits 1.5 s after every child has started to open the file (within their 5 s busy timeout).
+    // Commits 1.5 s after every child has started to open the file (well within their busy timeout).
     while ([1, 2, 3, 4].some((i) => !existsSync(join(dir, `ready-${i}-0`)))) await new Promise((resolve) => setTimeout(resolve, 20))
     await new Promise((resolve) => setTimeout(resolve, 1_500))
     creator.exec("COMMIT")

@@ -4,7 +4,7 @@
  * writes one merchant of its own, and closes it. Prints one line of JSON: the rounds that failed
  * and why. Just before each open it leaves a file `ready-<worker>-<round>` in <dir>.
  *
- * argv: <dir> <worker index> <rounds> <first start, epoch ms> <round spacing, ms>
+ * argv: <dir> <worker index> <rounds> <first start, epoch ms> <round spacing, ms> <busy timeout, ms>
  */
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -12,7 +12,7 @@ import { KeyProvider, Repositories } from "@paymux/store"
 import { Effect } from "effect"
 import { SqliteStore } from "../../src/index.ts"
 
-const [dir, index, rounds, start, spacing] = process.argv.slice(2)
+const [dir, index, rounds, start, spacing, busyTimeout] = process.argv.slice(2)
 const keys = KeyProvider.layerStatic({ keys: [{ id: "k1", key: new Uint8Array(32).fill(1) }], pepper: new Uint8Array(32).fill(2) })
 const code = `imp${String(Number(index)).padStart(8, "0")}`
 
@@ -20,7 +20,7 @@ const round = (r: number) =>
   Effect.gen(function* () {
     const merchants = yield* Repositories.MerchantRepository
     yield* merchants.create({ code, name: `Worker ${index}`, policy: "fallback", defaultChannels: {}, createdAt: 1, version: 0 } as never)
-  }).pipe(Effect.provide(SqliteStore.layer({ filename: join(dir!, `round-${r}.db`), keyProvider: keys })))
+  }).pipe(Effect.provide(SqliteStore.layer({ filename: join(dir!, `round-${r}.db`), keyProvider: keys, busyTimeoutMillis: Number(busyTimeout) })))
 
 const failures: Array<{ round: number; error: string }> = []
 for (let r = 0; r < Number(rounds); r++) {
