@@ -12,6 +12,8 @@ export * as AdminServices from "./AdminServices.ts"
 export * as ApiKeys from "./ApiKeys.ts"
 /** Reading the audit trail. @since 0.1.0 */
 export * as Audit from "./Audit.ts"
+/** Keeps this process's caches in step with changes other processes make to the same store. @since 0.1.0 */
+export * as CacheSync from "./CacheSync.ts"
 /** Channel groups. @since 0.1.0 */
 export * as ChannelGroups from "./ChannelGroups.ts"
 /** Readiness checks of one merchant. @since 0.1.0 */

@@ -47,7 +47,8 @@ export interface Options<E = never> {
    * How long admin's `AccessCache` reuses an API key read from the store, a verified key id and
    * secret, and a merchant's whitelist rules; default 1 s (`0`: read the store on every call).
    * Rotating or revoking a key and changing a whitelist through this handler apply at once; the
-   * same change made by another process (another server, the CLI) applies within this time.
+   * same change made by another process (another server, the CLI) applies within admin's
+   * `CacheSync` bound (250 ms polling; milliseconds on PostgreSQL), and within this time at worst.
    */
   readonly authCacheTtlMillis?: number | undefined
 }
