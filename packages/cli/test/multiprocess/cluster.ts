@@ -3,13 +3,13 @@
  * file, or a PostgreSQL database created for the run and dropped after it), `paymux serve`
  * children with the keys in their environment, and small HTTP helpers.
  */
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Redacted } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-import { bin, expectExit, paymux, tempDir } from "../support/paymux.ts"
+import { expectExit, paymux, startServe, tempDir } from "../support/paymux.ts"
 
 export const keysEnv = (): Record<string, string> => ({
   PAYMUX_MASTER_KEYS: `multi-1:${randomBytes(32).toString("base64")}`,
@@ -55,30 +55,13 @@ export interface Served {
 
 /** `paymux --db DB serve --port 0 --json FLAGS` with `env`, once it prints where it listens. */
 export const serve = async (db: string, env: Record<string, string>, flags: ReadonlyArray<string> = []): Promise<Served> => {
-  const child = spawn(process.execPath, [bin, "--db", db, "serve", "--port", "0", "--json", ...flags], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let out = ""
-  let err = ""
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString("utf8")))
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString("utf8")
-      try {
-        resolve(JSON.parse(out).url)
-      } catch {
-        /* not complete yet */
-      }
-    })
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}\n${err}`)))
-  })
+  const { child, url } = await startServe(db, flags, env)
   return {
     url,
     child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.on("exit", () => resolve())
         child.kill("SIGINT")
       })
