@@ -91,15 +91,18 @@ export interface Options {
 /**
  * Follows the store's change feed for the layer's lifetime (a background fiber, and on
  * PostgreSQL one listening connection). The `AccessCache` is optional: without one, only the
- * resolver cache is kept in step.
+ * resolver cache is kept in step; without a change feed (a partial store) it does nothing, and
+ * the use cases report the missing service when they need it.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<never, never, ChangeFeed.ChangeFeed | ResolverCache> =>
+export const layer = (options: Options = {}): Layer.Layer<never, never, ResolverCache> =>
   Layer.effectDiscard(
     Effect.gen(function* () {
-      const feed = yield* ChangeFeed.ChangeFeed
+      const found = yield* Effect.serviceOption(ChangeFeed.ChangeFeed)
+      if (found._tag === "None") return
+      const feed = found.value
       const resolver = yield* ResolverCache
       const access = yield* Effect.map(Effect.serviceOption(AccessCache), (o: Option.Option<AccessCacheService>) =>
         o._tag === "Some" ? o.value : undefined

@@ -22,6 +22,8 @@ export * as Doctor from "./Doctor.ts"
 export * as ErrorCatalog from "./ErrorCatalog.ts"
 /** Payment channels. @since 0.1.0 */
 export * as Channels from "./Channels.ts"
+/** `Idempotency-Key` records in the store, shared by every process serving it. @since 0.1.0 */
+export * as Idempotency from "./Idempotency.ts"
 /** Merchants and sub-merchants (tiers). @since 0.1.0 */
 export * as Merchants from "./Merchants.ts"
 /** The Promise facade for teams that don't use Effect. @since 0.1.0 */

@@ -39,7 +39,7 @@ export interface Options<E = never> {
   readonly docs?: "cdn" | "inline" | "none" | undefined
   /** How long `Idempotency-Key` responses are kept; default 24 hours. */
   readonly idempotencyTtlMillis?: number | undefined
-  /** How many bytes of `Idempotency-Key` responses are kept at most; default 32 MiB (oldest go first). */
+  /** How many bytes of `Idempotency-Key` responses are kept per merchant; default 32 MiB (oldest go first). */
   readonly idempotencyMaxBytes?: number | undefined
   /** How long a merchant's resolver index is reused; default 5 s (see admin's ResolverCache). */
   readonly resolverCacheTtlMillis?: number | undefined

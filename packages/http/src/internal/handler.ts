@@ -6,7 +6,6 @@
 import { Access, AccessCache, CacheSync, ResolverCache } from "@paymux/admin"
 import { Layer } from "effect"
 import type { ConnectionInfo } from "../Auth.ts"
-import * as Idempotency from "../Idempotency.ts"
 import type { Options, PaymuxHandler } from "../PaymuxHttp.ts"
 import * as Tokens from "../Tokens.ts"
 import { makeAppHandler, type Outgoing } from "./app.ts"
@@ -86,7 +85,7 @@ export const toResponse = (outgoing: Outgoing): Response => {
 export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler => {
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const tokens = Tokens.make()
-  const idempotency = Idempotency.make({ ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes })
+  const idempotency = { ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes }
   const clientIp = Access.addressResolver({ trustedProxies: options.trustedProxies ?? [] })
   // The caches follow changes other processes make to the same store (CacheSync).
   const admin = Layer.provideMerge(
