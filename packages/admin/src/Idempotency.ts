@@ -1,6 +1,6 @@
 /**
- * `Idempotency-Key` for hosts that serve the admin API, over the store's `IdempotencyRecords`,
- * so a retry that lands on another process sharing the store gets the same answer. The host
+ * `Idempotency-Key` records for hosts that serve the admin API, kept in the store. Over the
+ * store's `IdempotencyRecords`, a retry that lands on another process gets the same answer. The host
  * decides the scope (the HTTP package: API key id, tier, method and path) and calls `begin` after
  * the call is authenticated and admitted.
  *

@@ -12,7 +12,7 @@ export * as AdminServices from "./AdminServices.ts"
 export * as ApiKeys from "./ApiKeys.ts"
 /** Reading the audit trail. @since 0.1.0 */
 export * as Audit from "./Audit.ts"
-/** Keeps this process's caches in step with changes other processes make to the same store. @since 0.1.0 */
+/** One invalidation story for processes that share a store. @since 0.1.0 */
 export * as CacheSync from "./CacheSync.ts"
 /** Channel groups. @since 0.1.0 */
 export * as ChannelGroups from "./ChannelGroups.ts"
@@ -22,7 +22,7 @@ export * as Doctor from "./Doctor.ts"
 export * as ErrorCatalog from "./ErrorCatalog.ts"
 /** Payment channels. @since 0.1.0 */
 export * as Channels from "./Channels.ts"
-/** `Idempotency-Key` records in the store, shared by every process serving it. @since 0.1.0 */
+/** `Idempotency-Key` records for hosts that serve the admin API, kept in the store. @since 0.1.0 */
 export * as Idempotency from "./Idempotency.ts"
 /** Merchants and sub-merchants (tiers). @since 0.1.0 */
 export * as Merchants from "./Merchants.ts"

@@ -1,10 +1,10 @@
 /** The audit trail. @since 0.1.0 */
 export * as AuditLog from "./AuditLog.ts"
-/** How processes sharing a store tell each other what changed. @since 0.1.0 */
+/** The change feed port. @since 0.1.0 */
 export * as ChangeFeed from "./ChangeFeed.ts"
 /** The records the webhook outbox keeps. @since 0.1.0 */
 export * as Delivery from "./Delivery.ts"
-/** `Idempotency-Key` records, shared by every process on the store. @since 0.1.0 */
+/** The `Idempotency-Key` records port. @since 0.1.0 */
 export * as IdempotencyRecords from "./IdempotencyRecords.ts"
 /** Where the keys that protect secrets at rest come from. @since 0.1.0 */
 export * as KeyProvider from "./KeyProvider.ts"
