@@ -73,6 +73,13 @@ const checks = async (database: Database) => {
   expect(again.status).toBe(409)
   expect(JSON.parse(again.text).code).toBe("idempotency-secret-not-replayable")
   expect(again.text).not.toContain(secret)
+
+  // What the store holds for replay: the other responses, never the one-time secret.
+  const held = await database.rows("paymux_idempotency")
+  const bodies = held.map((r) => Buffer.from(String(r["body"] ?? ""), "base64").toString("utf8"))
+  expect(bodies.some((b) => b.includes("R01"))).toBe(true)
+  for (const b of bodies) expect(b).not.toContain(secret)
+  expect(JSON.stringify(held)).not.toContain(secret)
 }
 
 describe("several paymux serve processes on one store: Idempotency-Key", () => {

@@ -7,6 +7,7 @@ import type { ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
+import Sqlite from "better-sqlite3"
 import { Effect, Redacted } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { expectExit, paymux, startServe, tempDir } from "../support/paymux.ts"
@@ -28,6 +29,8 @@ const onServer = <A>(url: string, f: (sql: SqlClient.SqlClient) => Effect.Effect
 export interface Database {
   readonly db: string
   readonly cleanup: () => Promise<void>
+  /** Every row of a table, as the driver returns it. */
+  readonly rows: (table: string) => Promise<ReadonlyArray<Record<string, unknown>>>
 }
 
 /** A new PostgreSQL database on the server `url` names. */
@@ -38,14 +41,26 @@ export const freshPostgres = async (url: string): Promise<Database> => {
   target.pathname = `/${name}`
   return {
     db: target.toString(),
-    cleanup: () => onServer(url, (sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined)
+    cleanup: () => onServer(url, (sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    rows: (table) => onServer(target.toString(), (sql) => sql.unsafe(`SELECT * FROM ${table}`))
   }
 }
 
-export const freshSqlite = (label: string): Database => ({
-  db: join(tempDir(), `${label}-${randomBytes(3).toString("hex")}.db`),
-  cleanup: async () => undefined
-})
+export const freshSqlite = (label: string): Database => {
+  const db = join(tempDir(), `${label}-${randomBytes(3).toString("hex")}.db`)
+  return {
+    db,
+    cleanup: async () => undefined,
+    rows: async (table) => {
+      const sqlite = new Sqlite(db, { readonly: true })
+      try {
+        return sqlite.prepare(`SELECT * FROM ${table}`).all() as ReadonlyArray<Record<string, unknown>>
+      } finally {
+        sqlite.close()
+      }
+    }
+  }
+}
 
 export interface Served {
   readonly url: string
