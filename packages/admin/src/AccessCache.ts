@@ -2,9 +2,9 @@
  * What authentication and whitelist admission reuse between calls: API keys as last read, key id
  * and secret pairs that were verified, whitelist rules and their compiled form, and how many
  * refusals were audited lately. The use cases that change keys or whitelists drop the entries
- * themselves, so the Promise facade, the CLI and the HTTP server share one invalidation story;
- * with several processes on one store, `ttlMillis` bounds how long another process's change can
- * go unseen.
+ * themselves, so the Promise facade, the CLI and the HTTP server share one invalidation story.
+ * With several processes on one store, `CacheSync` drops what other processes changed (within
+ * its poll interval, sooner on PostgreSQL), and `ttlMillis` stays the bound should that fail.
  *
  * Every table is bounded: past `maxEntries` the least recently used entry goes, one at a time, so
  * a flood of unknown key ids cannot push the keys in use out all at once.
@@ -77,6 +77,8 @@ export interface AccessCacheService {
   readonly invalidateKey: (keyId: string) => void
   /** Forgets a merchant's whitelist (after changing it). */
   readonly invalidateWhitelist: (merchant: string) => void
+  /** Forgets every key and whitelist held (when changes may have been missed). */
+  readonly invalidateAll: () => void
 }
 
 /**
@@ -193,6 +195,11 @@ export const make = (options: Options = {}): AccessCacheService => {
     },
     invalidateWhitelist: (merchant) => {
       rules.delete(merchant)
+    },
+    invalidateAll: () => {
+      keys.deleteWhere(() => true)
+      verified.deleteWhere(() => true)
+      rules.deleteWhere(() => true)
     }
   }
 }

@@ -20,6 +20,7 @@ import * as Access from "./Access.ts"
 import * as AccessCache from "./AccessCache.ts"
 import * as ApiKeys from "./ApiKeys.ts"
 import * as Audit from "./Audit.ts"
+import * as CacheSync from "./CacheSync.ts"
 import * as ChannelGroups from "./ChannelGroups.ts"
 import * as Channels from "./Channels.ts"
 import * as Doctor from "./Doctor.ts"
@@ -130,7 +131,9 @@ export const make = async (options: {
   /** Which loopback or private webhook targets are allowed (default `refuse`); see `Webhooks.PrivateTargets`. */
   readonly privateTargets?: UrlGuard.PrivateTargets
 }): Promise<Paymux> => {
-  const runtime = ManagedRuntime.make(Layer_.mergeAll(options.store, ResolverCache.layer(), AccessCache.layer()))
+  const caches = Layer_.mergeAll(ResolverCache.layer(), AccessCache.layer())
+  // Changes other processes make to the same store reach this facade's caches (CacheSync).
+  const runtime = ManagedRuntime.make(Layer_.provideMerge(CacheSync.layer(), Layer_.mergeAll(options.store, caches)))
   await runtime.runPromiseExit(Effect.void).then(unwrap)
   const withContext = <A>(effect: Effect.Effect<A, AdminError, AdminServices>) => {
     let e = effect

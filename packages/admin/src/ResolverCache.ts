@@ -1,8 +1,9 @@
 /**
  * Channel indexes per merchant, built on first use and dropped whenever a change could alter a
  * resolution (channels, tiers, groups, the merchant's policy or default). The cache is per
- * process: with several processes on one PostgreSQL store, each rebuilds after its own writes,
- * and `ttlMillis` bounds how long another process's change can go unseen.
+ * process: each rebuilds after its own writes, `CacheSync` drops what other processes on the same
+ * store changed (within its poll interval, sooner on PostgreSQL), and `ttlMillis` stays the bound
+ * should that fail.
  *
  * @since 0.1.0
  */
@@ -19,6 +20,8 @@ export class ResolverCache extends Context.Service<
     readonly get: (merchant: string, now: number) => ChannelIndex.ChannelIndex | undefined
     readonly set: (merchant: string, index: ChannelIndex.ChannelIndex, now: number) => void
     readonly invalidate: (merchant: string) => void
+    /** Drops every index (when changes may have been missed). */
+    readonly invalidateAll: () => void
   }
 >()("@paymux/admin/ResolverCache") {}
 
@@ -51,6 +54,9 @@ export const layer = (options: { readonly ttlMillis?: number } = {}): Layer.Laye
         indexes.set(index)
         builtAt.set(merchant, now)
       },
-      invalidate
+      invalidate,
+      invalidateAll: () => {
+        for (const merchant of [...builtAt.keys()]) invalidate(merchant)
+      }
     })
   })

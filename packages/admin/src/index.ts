@@ -12,6 +12,8 @@ export * as AdminServices from "./AdminServices.ts"
 export * as ApiKeys from "./ApiKeys.ts"
 /** Reading the audit trail. @since 0.1.0 */
 export * as Audit from "./Audit.ts"
+/** One invalidation story for processes that share a store. @since 0.1.0 */
+export * as CacheSync from "./CacheSync.ts"
 /** Channel groups. @since 0.1.0 */
 export * as ChannelGroups from "./ChannelGroups.ts"
 /** Readiness checks of one merchant. @since 0.1.0 */
@@ -20,6 +22,8 @@ export * as Doctor from "./Doctor.ts"
 export * as ErrorCatalog from "./ErrorCatalog.ts"
 /** Payment channels. @since 0.1.0 */
 export * as Channels from "./Channels.ts"
+/** `Idempotency-Key` records for hosts that serve the admin API, kept in the store. @since 0.1.0 */
+export * as Idempotency from "./Idempotency.ts"
 /** Merchants and sub-merchants (tiers). @since 0.1.0 */
 export * as Merchants from "./Merchants.ts"
 /** The Promise facade for teams that don't use Effect. @since 0.1.0 */

@@ -41,7 +41,7 @@ export interface Options<E = never> {
   readonly docs?: "cdn" | "inline" | "none" | undefined
   /** How long `Idempotency-Key` responses are kept; default 24 hours. */
   readonly idempotencyTtlMillis?: number | undefined
-  /** How many bytes of `Idempotency-Key` responses are kept at most; default 32 MiB (oldest go first). */
+  /** How many bytes of `Idempotency-Key` responses are kept per merchant; default 32 MiB (oldest go first). */
   readonly idempotencyMaxBytes?: number | undefined
   /** How long a merchant's resolver index is reused; default 5 s (see admin's ResolverCache). */
   readonly resolverCacheTtlMillis?: number | undefined
@@ -49,7 +49,8 @@ export interface Options<E = never> {
    * How long admin's `AccessCache` reuses an API key read from the store, a verified key id and
    * secret, and a merchant's whitelist rules; default 1 s (`0`: read the store on every call).
    * Rotating or revoking a key and changing a whitelist through this handler apply at once; the
-   * same change made by another process (another server, the CLI) applies within this time.
+   * same change made by another process (another server, the CLI) applies within admin's
+   * `CacheSync` bound (250 ms polling; milliseconds on PostgreSQL), and within this time at worst.
    */
   readonly authCacheTtlMillis?: number | undefined
   /**

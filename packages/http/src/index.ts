@@ -4,7 +4,7 @@ export * as Api from "./Api.ts"
 /** Authentication for the admin API. @since 0.1.0 */
 export * as Auth from "./Auth.ts"
 
-/** `Idempotency-Key` on POSTs, held in memory by one handler (not shared between processes, lost on restart). @since 0.1.0 */
+/** `Idempotency-Key` on POSTs. @since 0.1.0 */
 export * as Idempotency from "./Idempotency.ts"
 
 /** The request and response bodies of the admin API. @since 0.1.0 */

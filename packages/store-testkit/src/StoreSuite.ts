@@ -14,6 +14,7 @@ import { isolation } from "./internal/isolation.ts"
 import { outbox } from "./internal/outbox.ts"
 import { removal } from "./internal/removal.ts"
 import { roundTrip } from "./internal/roundTrip.ts"
+import { sharedState } from "./internal/sharedState.ts"
 import { starts } from "./internal/starts.ts"
 import { keys, secrets } from "./internal/secrets.ts"
 import { uniqueness } from "./internal/uniqueness.ts"
@@ -83,7 +84,7 @@ export interface Capabilities<R = never> {
   readonly only?: ReadonlyArray<Area> | undefined
 }
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, secrets, keys, starts } as const
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, secrets, keys, starts, sharedState } as const
 
 /**
  * The areas of the suite, in the order they run.

@@ -10,6 +10,10 @@
 import * as Outbox from "./Outbox.ts"
 import { Context, type Effect, Layer } from "effect"
 import { AuditLog } from "./AuditLog.ts"
+import { ChangeFeed } from "./ChangeFeed.ts"
+import { IdempotencyRecords } from "./IdempotencyRecords.ts"
+import { makeChangeFeed } from "./internal/memory/changes.ts"
+import { makeIdempotencyRecords } from "./internal/memory/idempotency.ts"
 import { makeChannels, makeGroups, makeMerchants, makeSubMerchants } from "./internal/memory/entities.ts"
 import { makeOutbox } from "./internal/memory/outbox.ts"
 import { makeApiKeys, makeAuditLog, makeWebhookSettings, makeWhitelists } from "./internal/memory/settings.ts"
@@ -80,6 +84,8 @@ export const make = (options: Options = {}): Context.Context<Services | MemoryIn
     Context.add(AuditLog, makeAuditLog(store)),
     Context.add(Transaction, Transaction.of({ withTransaction: store.withTransaction })),
     Context.add(Outbox.Outbox, makeOutbox(store)),
+    Context.add(ChangeFeed, makeChangeFeed()),
+    Context.add(IdempotencyRecords, makeIdempotencyRecords()),
     Context.add(KeyProvider, keys),
     Context.add(MemoryInspector, MemoryInspector.of({ dump: store.dump, failNextWrite: store.failNextWrite }))
   )

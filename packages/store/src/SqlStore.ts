@@ -11,6 +11,10 @@ import { Context, Effect, Layer } from "effect"
 import * as Sql from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { AuditLog } from "./AuditLog.ts"
+import { ChangeFeed } from "./ChangeFeed.ts"
+import { IdempotencyRecords } from "./IdempotencyRecords.ts"
+import { makeChangeFeed } from "./internal/sql/changes.ts"
+import { makeIdempotencyRecords } from "./internal/sql/idempotency.ts"
 import { makeEnv, spansOnlyWithTracer } from "./internal/sql/base.ts"
 import { makeChannelGroups, makeChannels } from "./internal/sql/channels.ts"
 import * as Errors from "./internal/sql/errors.ts"
@@ -126,7 +130,9 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
       Context.add(ApiKeyRepository, makeApiKeys(env)),
       Context.add(AuditLog, makeAuditLog(env)),
       Context.add(Transaction, transaction),
-      Context.add(Outbox.Outbox, makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true }))
+      Context.add(Outbox.Outbox, makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true })),
+      Context.add(ChangeFeed, makeChangeFeed(env)),
+      Context.add(IdempotencyRecords, makeIdempotencyRecords(env))
     )
   })
 

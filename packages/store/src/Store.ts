@@ -1,12 +1,14 @@
 /**
  * What a complete store provides: every repository, the audit log, the unit of work, the webhook
- * outbox and the keys that seal its secrets. Adapters provide it; the admin use cases and the
+ * outbox, the change feed, `Idempotency-Key` records and the keys that seal its secrets. Adapters provide it; the admin use cases and the
  * conformance suite require it.
  *
  * @since 0.1.0
  */
 import type * as Outbox from "./Outbox.ts"
 import type { AuditLog } from "./AuditLog.ts"
+import type { ChangeFeed } from "./ChangeFeed.ts"
+import type { IdempotencyRecords } from "./IdempotencyRecords.ts"
 import type { KeyProvider } from "./KeyProvider.ts"
 import type {
   ApiKeyRepository,
@@ -36,6 +38,8 @@ export type Persistence =
   | AuditLog
   | Transaction
   | Outbox.Outbox
+  | ChangeFeed
+  | IdempotencyRecords
 
 /**
  * Everything a store layer offers its users, keys included.

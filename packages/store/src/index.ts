@@ -1,7 +1,11 @@
 /** The audit trail. @since 0.1.0 */
 export * as AuditLog from "./AuditLog.ts"
+/** The change feed port. @since 0.1.0 */
+export * as ChangeFeed from "./ChangeFeed.ts"
 /** The records the webhook outbox keeps. @since 0.1.0 */
 export * as Delivery from "./Delivery.ts"
+/** The `Idempotency-Key` records port. @since 0.1.0 */
+export * as IdempotencyRecords from "./IdempotencyRecords.ts"
 /** Where the keys that protect secrets at rest come from. @since 0.1.0 */
 export * as KeyProvider from "./KeyProvider.ts"
 /** The in-memory adapter. @since 0.1.0 */

@@ -87,6 +87,12 @@ export const command = Command.make(
       Flag.withDescription("The /docs page: Scalar from its CDN, inlined, or none"),
       Flag.withDefault("cdn" as const)
     ),
+    authCacheTtl: Flag.Int("auth-cache-ttl").pipe(
+      Flag.withDescription(
+        "Milliseconds an API key or whitelist read from the store is reused (0: read every call); changes made elsewhere arrive sooner through the store's change feed"
+      ),
+      Flag.withDefault(1_000)
+    ),
     allowPrivate: Flags.allowPrivateWebhooks,
     console: Flag.Boolean("console").pipe(
       Flag.withDescription("Serve the web console at / (from @paymux/console); --no-console serves the API only"),
@@ -97,7 +103,7 @@ export const command = Command.make(
       Flag.optional
     )
   },
-  ({ allowPrivate, console, consoleDir, docs, host, port, trustedProxy }) =>
+  ({ allowPrivate, authCacheTtl, console, consoleDir, docs, host, port, trustedProxy }) =>
     action((ctx) =>
       Effect.gen(function* () {
         // Open (and migrate) the store first, so a wrong --db fails here with exit 3, not per request.
@@ -120,6 +126,7 @@ export const command = Command.make(
                   Layer.succeed(PrivateTargets, allowPrivate ? "allow" : "refuse")
                 ),
                 trustedProxies: trustedProxy,
+                authCacheTtlMillis: authCacheTtl,
                 docs,
                 console: directory === undefined ? undefined : { directory }
               }),

@@ -77,14 +77,17 @@ export const expectExit = (run: Run, code: number): Run => {
 }
 
 /**
- * Starts `paymux --db DB serve --port 0 --json` with `flags` and resolves once it prints where it
- * listens. The caller stops the child (SIGINT for a graceful stop).
+ * Starts `paymux --db DB serve --port 0 --json` with `flags` (and `env` added to this process's
+ * environment) and resolves once it prints where it listens. The caller stops the child (SIGINT
+ * for a graceful stop).
  */
 export const startServe = async (
   db: string,
-  flags: ReadonlyArray<string> = []
+  flags: ReadonlyArray<string> = [],
+  env: Record<string, string> = {}
 ): Promise<{ readonly url: string; readonly child: ReturnType<typeof spawn> }> => {
   const child = spawn(process.execPath, [bin, "--db", db, "serve", "--port", "0", "--json", ...flags], {
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"]
   })
   let out = ""

@@ -4,7 +4,7 @@
  * (authentication, whitelist admission with its audit row, the tier), and their answers become
  * problems. Then `Idempotency-Key` is applied, so a replay has passed every check a new call does.
  */
-import { Access, AdminContext, AdminError, type AdminServices } from "@paymux/admin"
+import { Access, AdminContext, AdminError, type AdminServices, Idempotency as Records } from "@paymux/admin"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
@@ -51,7 +51,7 @@ export interface GuardService {
     caller: Caller,
     tierHeader: string | undefined
   ) => Effect.Effect<{ readonly identity: Identity; readonly tier: string | undefined }, GuardProblem, AdminServices.AdminServices>
-  readonly idempotency: Idempotency.IdempotencyStore
+  readonly idempotency: Records.Options
 }
 
 export class Guard extends Context.Service<Guard, GuardService>()("@paymux/http/internal/Guard") {}
@@ -83,7 +83,7 @@ const credentialOf = (tokens: Tokens.Tokens, credential: string, now: number): A
 export interface GuardOptions {
   readonly tokens: Tokens.Tokens
   readonly clientIp: Access.AddressResolver
-  readonly idempotency: Idempotency.IdempotencyStore
+  readonly idempotency: Records.Options
 }
 
 export const make = (options: GuardOptions): GuardService => {
@@ -158,7 +158,7 @@ const ownMerchantPath = (url: string, merchant: string): boolean => {
   return path === prefix || path.startsWith(`${prefix}/`)
 }
 
-const storedOf = (response: HttpServerResponse.HttpServerResponse): Idempotency.StoredResponse | undefined => {
+const storedOf = (response: HttpServerResponse.HttpServerResponse): Records.StoredResponse | undefined => {
   const body = response.body
   if (body._tag !== "Uint8Array" && body._tag !== "Empty") return undefined
   const headers: Array<readonly [string, string]> = Object.entries(response.headers)
@@ -167,7 +167,7 @@ const storedOf = (response: HttpServerResponse.HttpServerResponse): Idempotency.
   return { status: response.status, headers, body: body.body }
 }
 
-const replayOf = (stored: Idempotency.StoredResponse): HttpServerResponse.HttpServerResponse => {
+const replayOf = (stored: Records.StoredResponse): HttpServerResponse.HttpServerResponse => {
   const headers: Record<string, string> = {}
   for (const [name, value] of stored.headers) if (name !== "content-type") headers[name] = value
   headers["idempotent-replayed"] = "true"
@@ -177,21 +177,32 @@ const replayOf = (stored: Idempotency.StoredResponse): HttpServerResponse.HttpSe
     : HttpServerResponse.uint8Array(stored.body, { status: stored.status, headers, ...(contentType === undefined ? {} : { contentType }) })
 }
 
-type IdempotencyProblem = BadRequest | Conflict | Unprocessable
+type IdempotencyProblem = BadRequest | Conflict | Unprocessable | Unavailable
+
+const withheld = () =>
+  new Conflict({
+    code: "idempotency-secret-not-replayable",
+    detail:
+      "the request with this Idempotency-Key succeeded, but its response carried a one-time secret that is not kept; list the resource to see what was created"
+  })
+
+/** The store could not be asked: the call is not run (its outcome could not be recorded). */
+const unrecorded = () => new Unavailable({ code: "unavailable", detail: "the Idempotency-Key record could not be read; retry later" })
 
 /**
- * Runs an authenticated call under its `Idempotency-Key`, if any (POST only): the entry is
+ * Runs an authenticated call under its `Idempotency-Key`, if any (POST only): the record is
  * scoped to the key id, the tier and the route, and only a call to the key's own merchant is
- * looked up (any other is answered 404 by the endpoint, and errors are not stored).
+ * looked up (any other is answered 404 by the endpoint, and errors are not stored). Records
+ * live in the store, so a retry that reaches another process is answered the same way.
  */
 const idempotent = <E, R>(
-  store: Idempotency.IdempotencyStore,
+  options: Records.Options,
   request: HttpServerRequest.HttpServerRequest,
   identity: Identity,
   tier: string | undefined,
   route: string,
   run: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
   const key = request.headers[Idempotency.headerName]
   if (key === undefined || request.method !== "POST") return run
   if (key.length === 0 || key.length > 255) {
@@ -203,45 +214,49 @@ const idempotent = <E, R>(
   return Effect.flatMap(Effect.orDie(request.arrayBuffer), (buffer) =>
     Effect.flatMap(
       Effect.clockWith((clock) => clock.currentTimeMillis),
-      (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
+      (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
         const scope = `${identity.keyId}\n${tier ?? ""}\n${request.method} ${pathOf(request.url)}`
-        const found = store.begin(scope, key, new Uint8Array(buffer), now)
-        switch (found._tag) {
-          case "Replay":
-            return Effect.succeed(replayOf(found.response))
-          case "Withheld":
-            return Effect.fail(
-              new Conflict({
-                code: "idempotency-secret-not-replayable",
-                detail:
-                  "the request with this Idempotency-Key succeeded, but its response carried a one-time secret that is not kept; list the resource to see what was created"
-              })
-            )
-          case "Mismatch":
-            return Effect.fail(
-              new Unprocessable({ code: "idempotency-key-reused", detail: "this Idempotency-Key was used with a different request body" })
-            )
-          case "InFlight":
-            return Effect.fail(
-              new Conflict({ code: "idempotency-key-in-use", detail: "a request with this Idempotency-Key is still running; retry later" })
-            )
-          case "New":
-            return run.pipe(
-              Effect.onExit((exit) =>
-                Effect.sync(() => {
-                  if (exit._tag === "Failure") return found.complete(undefined)
-                  const stored = storedOf(exit.value)
-                  found.complete(
-                    stored === undefined || !Idempotency.isStorable(stored.status)
-                      ? undefined
-                      : oneTimeSecret.has(route)
-                        ? "withheld"
-                        : stored
-                  )
-                })
-              )
-            )
-        }
+        const lookup = Records.begin({ scope, key, merchant: identity.merchant, body: new Uint8Array(buffer), now, options })
+        return Effect.flatMap(
+          Effect.mapError(lookup, unrecorded),
+          (found): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
+            switch (found._tag) {
+              case "Replay":
+                return Effect.succeed(replayOf(found.response))
+              case "Withheld":
+                return Effect.fail(withheld())
+              case "Mismatch":
+                return Effect.fail(
+                  new Unprocessable({
+                    code: "idempotency-key-reused",
+                    detail: "this Idempotency-Key was used with a different request body"
+                  })
+                )
+              case "InFlight":
+                return Effect.fail(
+                  new Conflict({
+                    code: "idempotency-key-in-use",
+                    detail: "a request with this Idempotency-Key is still running; retry later"
+                  })
+                )
+              case "New":
+                return run.pipe(
+                  Effect.onExit((exit) => {
+                    if (exit._tag === "Failure") return Effect.ignore(found.complete(undefined))
+                    const stored = storedOf(exit.value)
+                    const outcome: Records.Outcome =
+                      stored === undefined || !Records.isStorable(stored.status)
+                        ? undefined
+                        : oneTimeSecret.has(route)
+                          ? "withheld"
+                          : stored
+                    // The response stands even if it could not be recorded: a retry then runs again.
+                    return Effect.ignore(found.complete(outcome))
+                  })
+                )
+            }
+          }
+        )
       }
     )
   )
@@ -285,7 +300,8 @@ export const layerAuthentication: Layer.Layer<Authentication, never, Guard | Adm
               ({ identity, tier }) =>
                 idempotent(guard.idempotency, request, identity, tier, routeOf(group, endpoint), httpEffect).pipe(
                   Effect.provideService(Principal, { keyId: identity.keyId, merchant: identity.merchant, tier }),
-                  AdminContext.withActor({ kind: "api-key", id: identity.keyId })
+                  AdminContext.withActor({ kind: "api-key", id: identity.keyId }),
+                  Effect.provideContext(services)
                 )
             )
           )

@@ -3,10 +3,9 @@
  * over the HttpApi, which parses the JSON once and decodes it; with the guard either real or, for
  * the benchmark's baseline and tests only, one that checks nothing. Not exported from the package.
  */
-import { Access, AccessCache, ResolverCache } from "@paymux/admin"
+import { Access, AccessCache, CacheSync, ResolverCache } from "@paymux/admin"
 import { Layer } from "effect"
 import type { ConnectionInfo } from "../Auth.ts"
-import * as Idempotency from "../Idempotency.ts"
 import type { Options, PaymuxHandler } from "../PaymuxHttp.ts"
 import * as Tokens from "../Tokens.ts"
 import { makeAppHandler, type Outgoing } from "./app.ts"
@@ -87,12 +86,16 @@ export const toResponse = (outgoing: Outgoing): Response => {
 export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleAssets): PaymuxHandler => {
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const tokens = Tokens.make()
-  const idempotency = Idempotency.make({ ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes })
+  const idempotency = { ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes }
   const clientIp = Access.addressResolver({ trustedProxies: options.trustedProxies ?? [] })
-  const admin = Layer.mergeAll(
-    options.layer,
-    ResolverCache.layer({ ttlMillis: options.resolverCacheTtlMillis ?? 5_000 }),
-    AccessCache.layer({ ttlMillis: options.authCacheTtlMillis })
+  // The caches follow changes other processes make to the same store (CacheSync).
+  const admin = Layer.provideMerge(
+    CacheSync.layer(),
+    Layer.mergeAll(
+      options.layer,
+      ResolverCache.layer({ ttlMillis: options.resolverCacheTtlMillis ?? 5_000 }),
+      AccessCache.layer({ ttlMillis: options.authCacheTtlMillis })
+    )
   )
   const guardOptions = { tokens, clientIp, idempotency }
   const guard = Layer.succeed(

@@ -9,6 +9,7 @@ import * as Sql from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import * as StoreError from "../../StoreError.ts"
 import { fromSqlError, num } from "./errors.ts"
+import { sharedStateStatements } from "./sharedStateSchema.ts"
 
 /** The table in which the Migrator records applied versions. */
 export const migrationsTable = "paymux_migrations"
@@ -105,6 +106,11 @@ const migrations = {
   "2_store_keys": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
     yield* run(sql, storeKeys(typesOf(sql)))
+  }),
+  // The change feed and Idempotency-Key records (sharedStateSchema.ts).
+  "3_shared_state": Effect.gen(function* () {
+    const sql = yield* Sql.SqlClient
+    yield* run(sql, sharedStateStatements(typesOf(sql).big))
   })
 }
 

@@ -1,0 +1,237 @@
+/**
+ * The chaos test of issue 17: 3 webhook dispatcher processes and 2 `paymux serve` processes on one
+ * PostgreSQL database; notifications queued while dispatchers are
+ * SIGKILLed and restarted at random moments; a receiver on 127.0.0.1 answers 500 to 20% of calls
+ * and never answers 2%. Afterwards every notification was delivered at least once (0 lost), each
+ * delivery's history is complete (one delivered record per delivery, its attempt counter equal to
+ * its recorded attempts, at least one of them delivered), and the duplicates the receiver saw are counted and printed with the
+ * throughput. A dispatcher killed after the receiver answered but before the delivery was marked
+ * delivered leaves it to another dispatcher, which delivers it again: those are the duplicates
+ * (at-least-once), seen by the receiver and, when the first success was recorded, as a second
+ * delivered attempt in the history. Run alone with `npm run test:chaos -w @paymux/cli`; skipped without
+ * PAYMUX_TEST_PG_URL (failed on CI).
+ *
+ * The issue asks for 2,000 notifications within ~60 s. On the shared 2-core machine this was
+ * written on (load average near 20), the system delivered about 20 a second under this chaos, so
+ * the default is 600 (CHAOS_NOTIFICATIONS=2000 runs the full size where there is room); the
+ * figures printed say what was run.
+ *
+ * The API has no endpoint that emits a notification (the gateway emits them as payments happen),
+ * so the test queues them as admin's `Webhooks.emit` does, from this process over its own
+ * connections, with 12 attempts each so 22% failing calls cannot exhaust a delivery. The serve
+ * processes take the webhook URL through the API and answer the delivery history meanwhile.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { KeyProvider, Outbox } from "@paymux/store"
+import { PostgresStore } from "@paymux/store-postgres"
+import { StoreSuite } from "@paymux/store-testkit"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import * as SqlClient from "effect/sql/SqlClient"
+import { afterAll, describe, expect, it } from "vitest"
+import { freshPostgres, keysEnv, seedMerchant, serve } from "../multiprocess/cluster.ts"
+import { startReceiver } from "./receiver.ts"
+
+const pgUrl = StoreSuite.requireDatabase("PAYMUX_TEST_PG_URL", "paymux chaos test (3 dispatchers, 2 servers, one PostgreSQL)")
+
+const notifications = Number(process.env["CHAOS_NOTIFICATIONS"] ?? 600)
+const dispatchers = 3
+const deadlineMillis = Number(process.env["CHAOS_DEADLINE_MILLIS"] ?? 90_000)
+const dispatchSettings = {
+  concurrency: 24,
+  pollIntervalMillis: 100,
+  leaseMillis: 3_000,
+  connectTimeoutMillis: 1_000,
+  totalTimeoutMillis: 1_500,
+  shutdownGraceMillis: 0,
+  // 0.3 s, 0.6 s, 1.2 s, then 2.4 s, before full jitter: the production schedule in minutes, scaled down.
+  scheduleMinutes: [0.005, 0.01, 0.02, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]
+}
+const dispatcherScript = fileURLToPath(new URL("./dispatcher.mjs", import.meta.url))
+
+const cleanups: Array<() => Promise<unknown>> = []
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined)
+})
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const between = (low: number, high: number) => low + Math.random() * (high - low)
+
+const startDispatcher = (db: string, env: Record<string, string>, workerId: string): Promise<ChildProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [dispatcherScript, db, workerId], {
+      env: { ...process.env, ...env, CHAOS_DISPATCH: JSON.stringify(dispatchSettings) },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let err = ""
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString("utf8")))
+    child.stdout!.once("data", () => resolve(child))
+    child.once("exit", (code, signal) => {
+      if (signal === null) reject(new Error(`dispatcher ${workerId} exited ${code}: ${err}`))
+    })
+  })
+
+const killed = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    child.kill("SIGKILL")
+  })
+
+/** The keys of `keysEnv` as the store's key provider, for this process's own store. */
+const keyLayer = (env: Record<string, string>) => {
+  const [id, key] = env["PAYMUX_MASTER_KEYS"]!.split(":") as [string, string]
+  return KeyProvider.layerStatic({
+    keys: [{ id, key: Buffer.from(key, "base64") }],
+    pepper: Buffer.from(env["PAYMUX_PEPPER"]!, "base64")
+  })
+}
+
+describe.runIf(pgUrl !== undefined)("chaos: dispatchers killed at random, a flaky receiver, one PostgreSQL", () => {
+  it(`delivers all ${notifications} notifications at least once, with complete histories`, {
+    timeout: deadlineMillis + 90_000
+  }, async () => {
+    const database = await freshPostgres(pgUrl!)
+    cleanups.push(database.cleanup)
+    const env = keysEnv()
+    const { keys, merchant } = await seedMerchant(database.db, env, 1)
+    const bearer = keys[0]!.bearer
+    const receiver = await startReceiver({ failRate: 0.2, hangRate: 0.02 })
+    cleanups.push(receiver.close)
+
+    const servers = [
+      await serve(database.db, env, ["--allow-private-webhooks"]),
+      await serve(database.db, env, ["--allow-private-webhooks"])
+    ]
+    for (const s of servers) cleanups.push(s.stop)
+    const set = await fetch(`${servers[0]!.url}/merchants/${merchant}/webhooks/test`, {
+      method: "PUT",
+      headers: { authorization: bearer, "content-type": "application/json" },
+      body: JSON.stringify({ url: receiver.url })
+    })
+    expect(set.status).toBe(200)
+
+    const runtime = ManagedRuntime.make(
+      Layer.merge(
+        PostgresStore.layer({ url: Redacted.make(database.db), maxConnections: 6, keyProvider: keyLayer(env) }),
+        PostgresStore.layerClient({ url: Redacted.make(database.db), maxConnections: 2 })
+      )
+    )
+    cleanups.push(() => runtime.dispose())
+
+    // Dispatchers, and the chaos that kills and restarts them.
+    const workers: Array<ChildProcess> = []
+    let generation = 0
+    const workerName = (slot: number) => `chaos-${slot}-${generation++}`
+    for (let slot = 0; slot < dispatchers; slot++) workers.push(await startDispatcher(database.db, env, workerName(slot)))
+    cleanups.push(() => Promise.all(workers.map(killed)))
+    let kills = 0
+    let chaos = true
+    const chaosLoop = (async () => {
+      while (chaos) {
+        await sleep(between(1_000, 3_000))
+        if (!chaos) break
+        const slot = Math.floor(Math.random() * dispatchers)
+        await killed(workers[slot]!)
+        kills++
+        await sleep(between(100, 800))
+        workers[slot] = await startDispatcher(database.db, env, workerName(slot))
+      }
+    })()
+
+    // Queue the notifications as admin's Webhooks.emit does, 16 at a time.
+    const started = performance.now()
+    const ids = Array.from({ length: notifications }, (_, n) => n)
+    await runtime.runPromise(
+      Effect.forEach(
+        ids,
+        (n) =>
+          Effect.flatMap(Effect.service(Outbox.Outbox), (outbox) =>
+            outbox.enqueue(
+              {
+                merchant,
+                mode: "test",
+                url: receiver.url,
+                eventType: "Transaction.Paid",
+                subject: `pay_${n}`,
+                contentType: "application/json",
+                payload: JSON.stringify({ type: "Transaction.Paid", data: { paymentId: `pay_${n}` } }),
+                maxAttempts: 12
+              },
+              Date.now()
+            )
+          ),
+        { concurrency: 16, discard: true }
+      )
+    )
+    const queuedMillis = performance.now() - started
+
+    // Wait for the outbox to drain, reading the history through the API on the way.
+    const count = (status: string) =>
+      runtime.runPromise(
+        Effect.flatMap(
+          Effect.service(SqlClient.SqlClient),
+          (sql) => sql<{ n: string }>`SELECT count(*) AS n FROM paymux_outbox WHERE status = ${status}`
+        )
+      )
+    let delivered = 0
+    while (performance.now() - started < deadlineMillis) {
+      delivered = Number((await count("delivered"))[0]!.n)
+      if (delivered === notifications) break
+      const history = await fetch(`${servers[delivered % 2]!.url}/merchants/${merchant}/webhooks/deliveries?limit=5`, {
+        headers: { authorization: bearer }
+      })
+      expect(history.status).toBe(200)
+      await history.arrayBuffer()
+      await sleep(250)
+    }
+    const elapsedMillis = performance.now() - started
+    chaos = false
+    await chaosLoop
+    await Promise.all(workers.map(killed))
+
+    const [pending, dead] = [Number((await count("pending"))[0]!.n), Number((await count("dead"))[0]!.n)]
+    const histories = await runtime.runPromise(
+      Effect.flatMap(
+        Effect.service(SqlClient.SqlClient),
+        (sql) => sql<{ message_id: string; attempts: number; recorded: string; delivered: string; with_status: string }>`
+          SELECT o.message_id, o.attempts, count(a.seq) AS recorded,
+            count(a.seq) FILTER (WHERE a.outcome = 'delivered') AS delivered,
+            count(a.seq) FILTER (WHERE a.http_status IS NOT NULL) AS with_status
+          FROM paymux_outbox o LEFT JOIN paymux_outbox_attempts a ON a.delivery_id = o.delivery_id
+          GROUP BY o.delivery_id, o.message_id, o.attempts`
+      )
+    )
+    const attempts = histories.reduce((sum, h) => sum + Number(h.recorded), 0)
+    const incomplete = histories.filter((h) => Number(h.recorded) !== Number(h.attempts) || Number(h.delivered) < 1)
+    const deliveredTwice = histories.filter((h) => Number(h.delivered) > 1).length
+    const unseen = histories.filter((h) => (receiver.accepted.get(h.message_id) ?? 0) === 0)
+    // A recorded answer is a call the receiver saw.
+    const unheard = histories.filter((h) => Number(h.with_status) > (receiver.calls.get(h.message_id) ?? 0))
+    let duplicates = 0
+    for (const h of histories) duplicates += Math.max(0, (receiver.accepted.get(h.message_id) ?? 0) - 1)
+    const calls = [...receiver.calls.values()].reduce((a, b) => a + b, 0)
+
+    console.log(
+      [
+        `[chaos] ${notifications} notifications (queued in ${(queuedMillis / 1000).toFixed(1)} s), ${dispatchers} dispatchers, 2 servers, one PostgreSQL`,
+        `[chaos] delivered ${delivered}, lost ${notifications - delivered} (pending ${pending}, dead ${dead}), dispatchers SIGKILLed ${kills} times`,
+        `[chaos] receiver calls ${calls} (hung ${receiver.hung()}), attempts recorded ${attempts}, incomplete histories ${incomplete.length}`,
+        `[chaos] duplicates ${duplicates} (${((100 * duplicates) / notifications).toFixed(2)}% of notifications; ${deliveredTwice} of them also recorded as a second delivered attempt)`,
+        `[chaos] throughput ${(delivered / (elapsedMillis / 1000)).toFixed(0)} deliveries/s (${(elapsedMillis / 1000).toFixed(1)} s from the first enqueue to the last delivery)`
+      ].join("\n")
+    )
+    // One outbox record per notification, each delivered.
+    expect(histories).toHaveLength(notifications)
+    expect({ delivered, pending, dead }).toEqual({ delivered: notifications, pending: 0, dead: 0 })
+    if (incomplete.length > 0)
+      console.log(
+        "[chaos] incomplete:",
+        JSON.stringify(incomplete.slice(0, 10), (_, v) => (typeof v === "bigint" ? Number(v) : v))
+      )
+    expect(incomplete).toEqual([])
+    expect(unseen).toEqual([])
+    expect(unheard).toEqual([])
+    expect(kills).toBeGreaterThan(0)
+  })
+})

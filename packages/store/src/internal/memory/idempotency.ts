@@ -1,0 +1,63 @@
+/**
+ * `Idempotency-Key` records in memory: one map, oldest first (insertion order is age order).
+ * Records are not part of the store's transactions; nothing writes them inside one.
+ */
+import { Effect } from "effect"
+import type { Held, IdempotencyRecordsShape } from "../../IdempotencyRecords.ts"
+
+interface Row {
+  readonly merchant: string
+  readonly held: Held
+  readonly bytes: number
+  readonly expiresAt: number
+  readonly leaseUntil: number
+}
+
+export const makeIdempotencyRecords = (): IdempotencyRecordsShape => {
+  const rows = new Map<string, Row>()
+  const bytesOf = (merchant: string): number => {
+    let total = 0
+    for (const row of rows.values()) if (row.merchant === merchant) total += row.bytes
+    return total
+  }
+  return {
+    begin: (input) =>
+      Effect.sync(() => {
+        const found = rows.get(input.id)
+        const free = found === undefined || found.expiresAt <= input.now || (found.held._tag === "Running" && found.leaseUntil <= input.now)
+        if (!free) return { _tag: "Found", held: found.held } as const
+        rows.delete(input.id)
+        rows.set(input.id, {
+          merchant: input.merchant,
+          held: { _tag: "Running", bodyHash: input.bodyHash },
+          bytes: 0,
+          expiresAt: input.expiresAt,
+          leaseUntil: input.leaseUntil
+        })
+        return { _tag: "Started" } as const
+      }),
+    complete: (input) =>
+      Effect.sync(() => {
+        const found = rows.get(input.id)
+        if (found === undefined || found.held._tag !== "Running") return
+        const bodyHash = found.held.bodyHash
+        rows.set(input.id, {
+          ...found,
+          bytes: input.bytes,
+          held: input.outcome === "withheld" ? { _tag: "Withheld", bodyHash } : { _tag: "Done", bodyHash, response: input.outcome }
+        })
+        let total = bytesOf(input.merchant)
+        for (const [id, row] of rows) {
+          if (row.merchant !== input.merchant || row.held._tag === "Running") continue
+          if (row.expiresAt > input.now && total <= input.maxBytes) continue
+          rows.delete(id)
+          total -= row.bytes
+        }
+      }),
+    abandon: (id) =>
+      Effect.sync(() => {
+        if (rows.get(id)?.held._tag === "Running") rows.delete(id)
+      }),
+    bytes: (merchant) => Effect.sync(() => bytesOf(merchant))
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The tables that let several processes on one database act as one: the change feed their caches
+ * follow, and `Idempotency-Key` records. Kept apart from the other migrations' statements.
+ */
+export const sharedStateStatements = (big: string): ReadonlyArray<string> => [
+  `CREATE TABLE paymux_change_counter (id INTEGER PRIMARY KEY, last_seq ${big} NOT NULL)`,
+  `INSERT INTO paymux_change_counter (id, last_seq) VALUES (1, 0)`,
+  `CREATE TABLE paymux_changes (seq ${big} PRIMARY KEY, topic TEXT NOT NULL, change_key TEXT NOT NULL)`,
+  // state: running (lease_until bounds how long a dead process blocks the key), done or withheld.
+  `CREATE TABLE paymux_idempotency (
+    record_id TEXT PRIMARY KEY, merchant TEXT NOT NULL, body_hash TEXT NOT NULL, state TEXT NOT NULL,
+    status INTEGER, headers TEXT, body TEXT, bytes ${big} NOT NULL, created_at ${big} NOT NULL,
+    expires_at ${big} NOT NULL, lease_until ${big} NOT NULL)`,
+  `CREATE INDEX paymux_idempotency_by_merchant ON paymux_idempotency (merchant, created_at)`
+]
