@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, SubMerchant, WebhookSettings } from "@paymux/domain"
+import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, PgCatalog, SubMerchant, WebhookSettings } from "@paymux/domain"
 import { Audit, Doctor } from "@paymux/admin"
 import { Schema } from "effect"
 import { Rejection } from "./Problem.ts"
@@ -268,3 +268,6 @@ export const AuditQuery = Schema.Struct({
   limit: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 })))),
   action: Schema.optionalKey(Text)
 })
+
+/** @since 0.1.0 @category schemas */
+export const PgView = PgCatalog.PgProvider
