@@ -283,6 +283,14 @@ export const WhitelistGroup = HttpApiGroup.make("whitelist")
       success: M.WhitelistView,
       error: errors
     }),
+    HttpApiEndpoint.get("caller", "/merchants/:merchant/whitelist/caller", {
+      params: merchant,
+      success: M.CallerAddress,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "The address this request came from as the whitelist reads it (behind trusted proxies), so an editor can warn before a change locks its user out."
+    ),
     HttpApiEndpoint.post("check", "/merchants/:merchant/whitelist/check", {
       params: merchant,
       payload: M.CheckAddress,

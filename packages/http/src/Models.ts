@@ -230,6 +230,11 @@ export const SetWhitelist = Schema.Struct({ rules: Schema.Array(Text), denyByDef
 export const WhitelistRules = Schema.Struct({ rules: Schema.Array(Text) })
 
 /** @since 0.1.0 @category schemas */
+export const CallerAddress = Schema.Struct({
+  ip: Schema.NullOr(Text).annotate({ description: "null when the address cannot be determined" })
+})
+
+/** @since 0.1.0 @category schemas */
 export const CheckAddress = Schema.Struct({ ip: Text })
 
 /** @since 0.1.0 @category schemas */

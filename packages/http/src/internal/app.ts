@@ -25,7 +25,7 @@ import type * as Models from "../Models.ts"
 import { BadRequest, NotFound, type UseCaseProblem } from "../Problem.ts"
 import { callerOf, Guard, layerAuthentication } from "./guard.ts"
 import { BufferedRequest, type Incoming } from "./request.ts"
-import { run } from "./run.ts"
+import { own, run } from "./run.ts"
 
 const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
   h
@@ -209,6 +209,16 @@ const whitelist = HttpApiBuilder.group(Api, "whitelist", (h) =>
     )
     .handle("add", ({ params, payload }) => run(params.merchant, () => Whitelists.add(params.merchant, payload.rules)))
     .handle("remove", ({ params, payload }) => run(params.merchant, () => Whitelists.remove(params.merchant, payload.rules)))
+    .handle("caller", ({ params }) =>
+      Effect.flatMap(own(params.merchant), () =>
+        Effect.gen(function* () {
+          const guard = yield* Guard
+          const request = yield* HttpServerRequest.HttpServerRequest
+          const connection = yield* currentConnection
+          return { ip: guard.addressOf(callerOf(request, connection)) ?? null }
+        })
+      )
+    )
     .handle("check", ({ params, payload }) => run(params.merchant, () => Whitelists.check(params.merchant, payload.ip)))
 )
 

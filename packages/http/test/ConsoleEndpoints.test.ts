@@ -1,6 +1,7 @@
 /**
- * `GET /pg` and `GET /pg/{code}`: the catalog the console draws its forms and cards from, served
- * without credentials, equal to the domain's catalog.
+ * The endpoints the console reads: `GET /pg` and `GET /pg/{code}` (the catalog it draws its forms
+ * and cards from, served without credentials, equal to the domain's catalog) and the caller's
+ * address as the whitelist judges it.
  */
 import { PgCatalog } from "@paymux/domain"
 import { Schema } from "effect"
@@ -48,8 +49,35 @@ describe("GET /pg/{code}", () => {
     const response = await fetch(`${f.url}/pg/tosspayment`)
     expect(response.status).toBe(404)
     expect(response.headers.get("content-type")).toContain("application/problem+json")
-    const problem = await response.json()
+    const problem = (await response.json()) as { code: string; detail: string }
     expect(problem.code).toBe("not-found")
     expect(problem.detail).toContain("did you mean tosspayments")
+  })
+})
+
+describe("GET /merchants/{merchant}/whitelist/caller", () => {
+  it("answers the address the whitelist judges, for the key's own merchant only", async () => {
+    const response = await fetch(`${f.url}/merchants/${f.merchant}/whitelist/caller`, { headers: { authorization: f.bearer } })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ ip: "127.0.0.1" })
+    const other = await fetch(`${f.url}/merchants/imp00000001/whitelist/caller`, { headers: { authorization: f.bearer } })
+    expect(other.status).toBe(404)
+    const anonymous = await fetch(`${f.url}/merchants/${f.merchant}/whitelist/caller`)
+    expect(anonymous.status).toBe(401)
+  })
+
+  it("reads X-Forwarded-For only behind a trusted proxy", async () => {
+    const proxied = await start({ trustedProxies: ["127.0.0.1/32"] })
+    try {
+      const headers = { authorization: proxied.bearer, "x-forwarded-for": "203.0.113.9" }
+      const response = await fetch(`${proxied.url}/merchants/${proxied.merchant}/whitelist/caller`, { headers })
+      expect(await response.json()).toEqual({ ip: "203.0.113.9" })
+    } finally {
+      await proxied.close()
+    }
+    const direct = await fetch(`${f.url}/merchants/${f.merchant}/whitelist/caller`, {
+      headers: { authorization: f.bearer, "x-forwarded-for": "203.0.113.9" }
+    })
+    expect(await direct.json()).toEqual({ ip: "127.0.0.1" })
   })
 })
