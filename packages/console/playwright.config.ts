@@ -12,6 +12,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     headless: true,
+    actionTimeout: 10_000,
     launchOptions: {
       executablePath: chromiumPath,
       args: [
