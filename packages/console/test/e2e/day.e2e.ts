@@ -25,6 +25,7 @@ test.afterAll(async () => {
 })
 
 const liveSecret = "SiteKey-7f3a9c-LIVE-do-not-show"
+const naverTestSecret = "np-test-secret-value"
 
 test("a merchant's day on the console", async ({ page }) => {
   const bodies = recordResponses(page)
@@ -52,7 +53,17 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(card.locator("pre")).toContainText("pg: 'kcp.AO09C'")
     // Naver Pay's test MID comes from the PG: its card takes it in "Edit information".
     await page.getByLabel("Find a PG").fill("naverpay")
-    await expect(page.locator('article[data-pg="naverpay"]').getByRole("button", { name: "Edit information" })).toBeVisible()
+    const naver = page.locator('article[data-pg="naverpay"]')
+    await naver.getByRole("button", { name: "Edit information" }).click()
+    const dialog = page.getByRole("dialog")
+    await dialog.getByLabel("naverpay", { exact: true }).check()
+    await dialog.getByLabel("Partner ID").fill("np_partner_test")
+    await dialog.getByLabel("Client ID").fill("np-client")
+    await dialog.getByLabel("Client secret").fill(naverTestSecret)
+    await dialog.getByRole("button", { name: "Add channel" }).click()
+    await expect(dialog).toBeHidden()
+    await expect(naver.getByText("1 test channels")).toBeVisible()
+    await expect(naver.locator("pre")).toContainText("pg: 'naverpay.np_partner_test'")
     await page.getByLabel("Find a PG").fill("kcp")
     await shoot(page, "test-cards")
   })
@@ -80,12 +91,13 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(dialog).toBeHidden()
     await shoot(page, "live-cards")
     expect(await page.content()).not.toContain(liveSecret)
+    expect(await page.content()).not.toContain(naverTestSecret)
   })
 
   await test.step("manage channels and sub-merchants", async () => {
     await page.getByRole("link", { name: "Payment integration" }).click()
     const table = page.locator("table.channels")
-    await expect(table.locator("tbody tr")).toHaveCount(2)
+    await expect(table.locator("tbody tr")).toHaveCount(3)
     const live = table.locator("tbody tr", { hasText: "KCP live" })
     await live.getByRole("button", { name: "Set default" }).click()
     await expect(live.getByText("default")).toBeVisible()
@@ -103,9 +115,13 @@ test("a merchant's day on the console", async ({ page }) => {
     await page.getByLabel("Show channels of").selectOption("T01")
     await expect(table.locator("tbody tr")).toHaveCount(1)
     await page.getByLabel("Show channels of").selectOption("")
+    await page.getByLabel("Tier code").fill("T02")
+    await page.getByRole("button", { name: "Add sub-merchant" }).click()
+    await page.locator("ul.subs li", { hasText: "T02" }).getByRole("button", { name: "Delete" }).click()
+    await expect(page.getByLabel("Name of T02")).toHaveCount(0)
     await page.getByLabel("Name of T01").fill("Gangnam flagship")
     await page.getByRole("button", { name: "Rename" }).click()
-    await expect(page.getByRole("option", { name: "Gangnam flagship (T01)" })).toHaveCount(2)
+    await expect(page.getByLabel("Show channels of").getByRole("option", { name: "Gangnam flagship (T01)" })).toHaveCount(1)
     // Bad input: the API's problem is shown inline and the typed value stays.
     await page.getByLabel("Tier code").fill("T!")
     await page.getByRole("button", { name: "Add sub-merchant" }).click()
@@ -185,9 +201,12 @@ test("a merchant's day on the console", async ({ page }) => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
   })
 
-  // The live secret never came back: not in the page, not in any response the browser received.
+  // The secrets typed never came back: not in the page, not in any response the browser received.
   await page.waitForTimeout(200)
   expect(bodies.length).toBeGreaterThan(10)
-  for (const body of bodies) expect(body).not.toContain(liveSecret)
+  for (const body of bodies) {
+    expect(body).not.toContain(liveSecret)
+    expect(body).not.toContain(naverTestSecret)
+  }
   expect(pageErrors).toEqual([])
 })

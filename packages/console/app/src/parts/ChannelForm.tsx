@@ -41,6 +41,9 @@ export const ChannelForm = (props: ChannelFormProps) => {
   })
   const { busy, problem, save } = useSave()
   const available = pg === undefined ? [] : payMethodsOf(pg, type)
+  // The merchant's own MID (every live channel, a test channel with a PG-issued MID) comes with
+  // the PG's credential fields; the shared test MID needs none.
+  const ownMid = mode === "live" || mid !== ""
   const id = (s: string) => `cf-${s}`
 
   const submit = async () => {
@@ -161,7 +164,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
       </label>
       <input id={id("mid")} value={mid} onChange={(e) => setMid(e.target.value)} aria-describedby={id("mid-hint")} />
       <small id={id("mid-hint")}>{mode === "test" ? t("channel.midTestHint") : t("channel.midLiveHint")}</small>
-      {mode === "live"
+      {ownMid
         ? pg?.credentialFields.map((field) => {
             const required = isRequired(field, type)
             const hint = [
