@@ -10,6 +10,7 @@ const steps = [
   ["manifests", "node", ["scripts/check-packages.mjs"]],
   ["barrels", "node", ["scripts/barrels.mjs", "--check"]],
   ["cycles", "node", ["scripts/cycles.mjs"]],
+  ["browser", "node", ["scripts/browser-safe.mjs"]],
   ["packages", "npx", ["turbo", "run", "test", "--concurrency=1", "--continue"]],
   ["docs", "node", ["scripts/docs-check.mjs"]]
 ]

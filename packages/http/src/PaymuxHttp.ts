@@ -2,13 +2,15 @@
  * The admin API as a web-standard handler: `(Request) => Promise<Response>`, mountable in any
  * host (node:http through `NodeBridge`, Bun, Deno, Hono, Next.js route handlers). In front of the
  * `HttpApi` it enforces the body limit, refuses malformed JSON and applies `Idempotency-Key`.
+ * With `console`, it also serves the web console's built files at `/`.
  *
  * @since 0.1.0
  */
 import type { AdminServices, ResolverCache } from "@paymux/admin"
-import { Effect, type Layer, type Scope } from "effect"
+import { Data, Effect, type Layer, type Scope } from "effect"
 import type { ConnectionInfo } from "./Auth.ts"
 import { build, defaultMaxBodyBytes as maxBodyBytes } from "./internal/handler.ts"
+import * as StaticAssets from "./internal/staticAssets.ts"
 import * as NodeBridge from "./NodeBridge.ts"
 import type * as Tokens from "./Tokens.ts"
 
@@ -50,7 +52,47 @@ export interface Options<E = never> {
    * same change made by another process (another server, the CLI) applies within this time.
    */
   readonly authCacheTtlMillis?: number | undefined
+  /**
+   * Serves the web console from a directory of built static files (`@paymux/console`'s
+   * `assetsDirectory`): `GET /` answers its `index.html`, and every other file is answered at its
+   * path when no API route matches (API routes are never shadowed). The files are read once, here.
+   * Files under `assets/` (content-hashed by Vite) are cached for a year, the rest revalidated by
+   * `ETag`; every console response carries a strict Content-Security-Policy. Default: no console.
+   */
+  readonly console?: ConsoleOptions | undefined
 }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConsoleOptions {
+  /** The built console (it must hold an `index.html`). */
+  readonly directory: string
+}
+
+/**
+ * The `console.directory` cannot be served: it does not exist or is not a directory (`NotFound`),
+ * has no `index.html` (`NoIndex`), is beyond the size bounds (`TooLarge`), or cannot be read
+ * (`Unreadable`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConsoleError extends Data.TaggedError("ConsoleError")<{
+  readonly reason: "NotFound" | "NoIndex" | "TooLarge" | "Unreadable"
+  readonly directory: string
+  readonly message: string
+}> {}
+
+/**
+ * The Content-Security-Policy of the console's responses: everything from the console's own origin,
+ * nothing inline, no framing.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const consoleContentSecurityPolicy: string = StaticAssets.contentSecurityPolicy
 
 /**
  * A mounted API: call `handler` per request, `dispose` on shutdown.
@@ -72,8 +114,16 @@ export interface PaymuxHandler {
 /** @since 0.1.0 @category constants */
 export const defaultMaxBodyBytes: number = maxBodyBytes
 
+const loadConsole = (console: ConsoleOptions | undefined): StaticAssets.ConsoleAssets | undefined => {
+  if (console === undefined) return undefined
+  const loaded = StaticAssets.load(console.directory)
+  if ("failure" in loaded) throw new ConsoleError({ ...loaded.failure, directory: console.directory })
+  return loaded.assets
+}
+
 /**
- * Builds the handler. The layer is built once, here; `dispose` releases it.
+ * Builds the handler. The layer is built once, here; `dispose` releases it. Throws
+ * `ConsoleError` when `console` names a directory that cannot be served.
  *
  * @example
  * ```ts
@@ -86,7 +136,7 @@ export const defaultMaxBodyBytes: number = maxBodyBytes
  * @since 0.1.0
  * @category constructors
  */
-export const makeHandler = <E>(options: Options<E>): PaymuxHandler => build(options, "on")
+export const makeHandler = <E>(options: Options<E>): PaymuxHandler => build(options, "on", loadConsole(options.console))
 
 /**
  * Builds the handler as a scoped Effect: disposed when the scope closes.
@@ -94,9 +144,16 @@ export const makeHandler = <E>(options: Options<E>): PaymuxHandler => build(opti
  * @since 0.1.0
  * @category constructors
  */
-export const make = <E>(options: Options<E>): Effect.Effect<PaymuxHandler, never, Scope.Scope> =>
+export const make = <E>(options: Options<E>): Effect.Effect<PaymuxHandler, ConsoleError, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.sync(() => makeHandler(options)),
+    Effect.suspend(() => {
+      try {
+        return Effect.succeed(makeHandler(options))
+      } catch (e) {
+        // Only the console's directory is checked while building; anything else is a defect.
+        return e instanceof ConsoleError ? Effect.fail(e) : Effect.die(e)
+      }
+    }),
     (h) => Effect.promise(h.dispose)
   )
 
@@ -115,7 +172,9 @@ export interface Server {
 }
 
 /**
- * Serves the API from `node:http` on `host` (default 127.0.0.1) and `port` (0 picks one).
+ * Serves the API (and the console, with `console`) from `node:http` on `host` (default
+ * 127.0.0.1) and `port` (0 picks one). Rejects with `ConsoleError` when `console` names a
+ * directory that cannot be served.
  *
  * @example
  * ```ts

@@ -1,22 +1,74 @@
 /**
  * `paymux serve`: the admin REST API (@paymux/http) over the `--db` store on Node's http server,
- * until interrupted (Ctrl-C). Merchants' webhook URLs reach public addresses only, unless the
- * operator passes `--allow-private-webhooks` for the whole server.
+ * until interrupted (Ctrl-C), and the web console at `/` (from `@paymux/console`, or
+ * `--console-dir`). Merchants' webhook URLs reach public addresses only, unless the operator
+ * passes `--allow-private-webhooks` for the whole server.
  *
  * @since 0.1.0
  */
+import { resolve } from "node:path"
+import type { PaymuxHttp as Http } from "@paymux/http"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import { Merchants } from "../internal/lazy.ts"
 import * as Flags from "../Flags.ts"
+import { printableValue } from "../Output.ts"
 import { action } from "../Root.ts"
 import { layer, parseTarget, withStore } from "../Store.ts"
 
 // A socket error (EADDRINUSE, EACCES) is about the port; anything else (a bad --trusted-proxy) is not.
 const isErrnoError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string"
+
+/** Where the console comes from: a directory to serve, or why none is served. */
+type ConsoleSource =
+  | { readonly _tag: "Directory"; readonly directory: string; readonly explicit: boolean }
+  | { readonly _tag: "None"; readonly note: string | undefined }
+
+// A variable, not a literal: the CLI bundle must not inline @paymux/console, which finds its
+// built files relative to its own location (and is not installed everywhere).
+const consolePackage = "@paymux/console"
+
+const isNotInstalled = (e: unknown): boolean =>
+  (e as NodeJS.ErrnoException | undefined)?.code === "ERR_MODULE_NOT_FOUND" && String((e as Error).message).includes(`'${consolePackage}'`)
+
+/** The console package's `assetsDirectory`, or a one-line reason it cannot be used. */
+const consoleFromPackage = (): Promise<ConsoleSource> =>
+  import(consolePackage).then(
+    (module: { readonly assetsDirectory?: unknown }) =>
+      typeof module.assetsDirectory === "string"
+        ? { _tag: "Directory", directory: module.assetsDirectory, explicit: false }
+        : { _tag: "None", note: `${consolePackage} exports no assetsDirectory` },
+    (e: unknown) => ({
+      _tag: "None",
+      note: isNotInstalled(e)
+        ? `${consolePackage} is not installed`
+        : `${consolePackage} could not be loaded: ${e instanceof Error ? e.message : String(e)}`
+    })
+  )
+
+const consoleSource = (enabled: boolean, directory: Option.Option<string>): Effect.Effect<ConsoleSource, CliFailure.CliFailure> => {
+  if (Option.isSome(directory)) {
+    return enabled
+      ? Effect.succeed({ _tag: "Directory", directory: resolve(directory.value), explicit: true })
+      : Effect.fail(CliFailure.badInput("--console-dir and --no-console contradict each other", "drop one of them"))
+  }
+  return enabled ? Effect.promise(consoleFromPackage) : Effect.succeed({ _tag: "None", note: undefined })
+}
+
+const consoleFailure = (e: { readonly reason: string; readonly message: string }): CliFailure.CliFailure =>
+  new CliFailure.CliFailure({
+    exitCode: CliFailure.ExitCode.badInput,
+    tag: "ConsoleError",
+    message: e.message,
+    hint: "pass the console's build output (the directory holding index.html) to --console-dir, or --no-console",
+    details: { reason: e.reason }
+  })
+
+const notice = (text: string) => Effect.sync(() => void process.stderr.write(`note: ${printableValue(text)}\n`))
 
 /**
  * @since 0.1.0
@@ -35,9 +87,17 @@ export const command = Command.make(
       Flag.withDescription("The /docs page: Scalar from its CDN, inlined, or none"),
       Flag.withDefault("cdn" as const)
     ),
-    allowPrivate: Flags.allowPrivateWebhooks
+    allowPrivate: Flags.allowPrivateWebhooks,
+    console: Flag.Boolean("console").pipe(
+      Flag.withDescription("Serve the web console at / (from @paymux/console); --no-console serves the API only"),
+      Flag.withDefault(true)
+    ),
+    consoleDir: Flag.String("console-dir").pipe(
+      Flag.withDescription("Serve the console from this directory of built files (it must hold index.html)"),
+      Flag.optional
+    )
   },
-  ({ allowPrivate, docs, host, port, trustedProxy }) =>
+  ({ allowPrivate, console, consoleDir, docs, host, port, trustedProxy }) =>
     action((ctx) =>
       Effect.gen(function* () {
         // Open (and migrate) the store first, so a wrong --db fails here with exit 3, not per request.
@@ -47,7 +107,8 @@ export const command = Command.make(
         const {
           Webhooks: { PrivateTargets }
         } = yield* Effect.promise(() => import("@paymux/admin"))
-        const server = yield* Effect.acquireRelease(
+        const source = yield* consoleSource(console, consoleDir)
+        const serveWith = (directory: string | undefined) =>
           Effect.tryPromise({
             try: () =>
               PaymuxHttp.serve({
@@ -59,20 +120,44 @@ export const command = Command.make(
                   Layer.succeed(PrivateTargets, allowPrivate ? "allow" : "refuse")
                 ),
                 trustedProxies: trustedProxy,
-                docs
+                docs,
+                console: directory === undefined ? undefined : { directory }
               }),
-            catch: (e) =>
-              isErrnoError(e)
-                ? CliFailure.badInput(`cannot listen on ${host}:${port}: ${e.code}`, "pick another --port, or --port 0 for any free one")
-                : CliFailure.fromError(e)
-          }),
-          (s) => Effect.promise(() => s.close())
-        )
+            catch: (e): CliFailure.CliFailure | Http.ConsoleError =>
+              e instanceof PaymuxHttp.ConsoleError
+                ? e
+                : isErrnoError(e)
+                  ? CliFailure.badInput(`cannot listen on ${host}:${port}: ${e.code}`, "pick another --port, or --port 0 for any free one")
+                  : CliFailure.fromError(e)
+          })
+        const apiOnly = (note: string | undefined) => Effect.map(serveWith(undefined), (server) => ({ server, console: false, note }))
+        const served =
+          source._tag === "None"
+            ? apiOnly(source.note)
+            : serveWith(source.directory).pipe(
+                Effect.map((server) => ({ server, console: true, note: undefined })),
+                // An explicit --console-dir must be usable; a broken build of the installed
+                // package costs the console, not the API.
+                Effect.catchTag("ConsoleError", (e) =>
+                  source.explicit ? Effect.fail(consoleFailure(e)) : apiOnly(`the console is not served: ${e.message}`)
+                )
+              )
+        const { server, ...shown } = yield* Effect.acquireRelease(served, (s) => Effect.promise(() => s.server.close()))
+        if (shown.note !== undefined) yield* notice(`${shown.note}; serving the API only`)
+        const consoleUrl = shown.console ? `${server.url}/` : null
         yield* ctx.out.result(
-          { url: server.url, host: server.host, port: server.port, openapi: `${server.url}/openapi.json`, docs: `${server.url}/docs` },
+          {
+            url: server.url,
+            host: server.host,
+            port: server.port,
+            console: consoleUrl,
+            openapi: `${server.url}/openapi.json`,
+            docs: `${server.url}/docs`
+          },
           () =>
             [
               `Paymux API listening on ${server.url}`,
+              ...(consoleUrl === null ? [] : [`  console: ${consoleUrl}`]),
               `  OpenAPI: ${server.url}/openapi.json`,
               `  docs:    ${server.url}/docs`,
               "Ctrl-C stops it."
@@ -81,4 +166,4 @@ export const command = Command.make(
         return yield* Effect.never
       }).pipe(Effect.scoped)
     )
-).pipe(Command.withDescription("Serve the admin REST API (OpenAPI at /openapi.json, docs at /docs)"))
+).pipe(Command.withDescription("Serve the admin REST API (OpenAPI at /openapi.json, docs at /docs) and the web console at /"))

@@ -13,6 +13,7 @@ import { makeAppHandler, type Outgoing } from "./app.ts"
 import * as Guard from "./guard.ts"
 import { problem } from "./problemResponse.ts"
 import { headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
+import type { ConsoleAssets } from "./staticAssets.ts"
 
 /** Request bodies above this many bytes get 413 (`PaymuxHttp.defaultMaxBodyBytes`). */
 export const defaultMaxBodyBytes = 1024 * 1024
@@ -83,7 +84,7 @@ export const toResponse = (outgoing: Outgoing): Response => {
   })
 }
 
-export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler => {
+export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleAssets): PaymuxHandler => {
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const tokens = Tokens.make()
   const idempotency = Idempotency.make({ ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes })
@@ -102,8 +103,11 @@ export const build = <E>(options: Options<E>, mode: GuardMode): PaymuxHandler =>
 
   const inner = (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> =>
     app.handler(incoming, connection).then((response) => {
-      // The router answers unknown routes with an empty 404: give them a problem body too.
+      // The router answers unknown routes with an empty 404: the console's files are served there
+      // (so no API route is ever shadowed), and anything else gets a problem body.
       if (response.status === 404 && response.headers["content-type"] === undefined) {
+        const file = assets?.answer(incoming)
+        if (file !== undefined) return file
         return problem(404, "route-not-found", `no endpoint ${incoming.method} ${pathOf(incoming.url)}`)
       }
       return response
