@@ -31,9 +31,14 @@ test("a merchant's day on the console", async ({ page }) => {
   const bodies = recordResponses(page)
   const pageErrors: Array<string> = []
   page.on("pageerror", (error) => pageErrors.push(String(error)))
+  // The server's Content-Security-Policy allows no inline script or style: nothing may be refused.
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("Content Security Policy")) pageErrors.push(message.text())
+  })
 
   await test.step("sign in with an API key", async () => {
-    await page.goto(paymux.url)
+    const response = await page.goto(paymux.url)
+    expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'")
     await expect(page.getByRole("heading", { name: "Sign in to the Paymux console" })).toBeVisible()
     await shoot(page, "sign-in")
     await signIn(page, paymux.url, paymux.keyId, paymux.secret)

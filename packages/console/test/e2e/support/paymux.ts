@@ -9,10 +9,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
-import { serveStatic } from "./staticServer.ts"
+import { assetsDirectory } from "../../../src/index.ts"
 
 const bin = fileURLToPath(new URL("../../../../cli/dist/bin.js", import.meta.url))
-export const pageDirectory = fileURLToPath(new URL("../../../dist/page", import.meta.url))
 
 export interface Running {
   /** Where the browser opens the console. */
@@ -30,10 +29,13 @@ const run = promisify(execFile)
 export const cli = async (db: string, env: Record<string, string>, args: ReadonlyArray<string>): Promise<string> =>
   (await run(process.execPath, [bin, "--db", db, ...args], { env: { ...process.env, ...env } })).stdout
 
-/** Starts `paymux serve` (and, until serve serves the page itself, a static front for it). */
+/**
+ * Starts `paymux serve`, which serves the console at `/` from `@paymux/console`'s
+ * `assetsDirectory` (this package's build) and the API beside it.
+ */
 export const startPaymux = async (options: { readonly merchant?: string } = {}): Promise<Running> => {
   if (!existsSync(bin)) throw new Error(`build the CLI first: ${bin} is missing (npx turbo run build --filter=@paymux/cli)`)
-  if (!existsSync(join(pageDirectory, "index.html"))) throw new Error(`build the console first: ${pageDirectory} is missing`)
+  if (!existsSync(join(assetsDirectory, "index.html"))) throw new Error(`build the console first: ${assetsDirectory} is missing`)
   const dir = mkdtempSync(join(tmpdir(), "paymux-console-"))
   const db = join(dir, "paymux.db")
   const env = {
@@ -47,17 +49,16 @@ export const startPaymux = async (options: { readonly merchant?: string } = {}):
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"]
   })
-  const api = await listening(child)
-  const front = await serveStatic(pageDirectory, api)
+  const served = await listening(child)
+  if (served.console === undefined) throw new Error("paymux serve did not serve the console")
   return {
-    url: front.url,
+    url: served.url,
     merchant,
     keyId: issued.id,
     secret: issued.secret,
     db,
     env,
     stop: async () => {
-      await front.close()
       child.kill("SIGINT")
       await new Promise((resolve) => child.once("exit", resolve))
       rmSync(dir, { recursive: true, force: true })
@@ -65,13 +66,13 @@ export const startPaymux = async (options: { readonly merchant?: string } = {}):
   }
 }
 
-const listening = (child: ChildProcess): Promise<string> =>
+const listening = (child: ChildProcess): Promise<{ readonly url: string; readonly console?: string }> =>
   new Promise((resolve, reject) => {
     let out = ""
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString("utf8")
       try {
-        resolve(JSON.parse(out).url)
+        resolve(JSON.parse(out))
       } catch {
         /* not complete yet */
       }
