@@ -7,6 +7,7 @@
  */
 import { expect, test } from "@playwright/test"
 import { recordResponses, requireChromium, signIn } from "./support/browser.ts"
+import { emitAndDeliver } from "./support/deliveries.ts"
 import { type Running, startPaymux } from "./support/paymux.ts"
 import { type Receiver, startReceiver } from "./support/receiver.ts"
 import { shoot } from "./support/screenshots.ts"
@@ -164,9 +165,21 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(testForm.getByText("Receiver answered 200")).toBeVisible()
     await expect(testForm.getByText("signature ok")).toBeVisible()
     expect(receiver.received.at(-1)?.signatureOk).toBe(true)
-    await shoot(page, "webhooks", [secret])
     await page.getByRole("button", { name: "I have saved it" }).click()
     await expect(secret).toHaveCount(0)
+    // A payment notification, delivered once by the host's worker, then resent from the log.
+    await emitAndDeliver({ db: paymux.db, env: paymux.env, merchant: paymux.merchant, eventType: "Transaction.Paid" })
+    await page.getByRole("link", { name: "Other settings" }).click()
+    await page.getByRole("link", { name: "Webhooks" }).click()
+    const log = page.locator("ul.deliveries > li")
+    await expect(log).toHaveCount(1)
+    await expect(log.first()).toContainText("Transaction.Paid · Test · delivered · 1 attempts")
+    await log.first().locator("summary").click()
+    await expect(log.first().locator("ol li").first()).toContainText("delivered · 200")
+    await log.first().getByRole("button", { name: "Resend" }).click()
+    await expect(log).toHaveCount(2)
+    await expect(log.first()).toContainText("pending")
+    await shoot(page, "webhooks")
   })
 
   await test.step("edit the whitelist: refusal with suggestion, lock-out warning, preview, save", async () => {
