@@ -51,7 +51,7 @@ export const App = () => {
     setSession(undefined)
   }, [])
   const connected = useMemo(
-    () => (session === undefined ? undefined : connect(session, clientFor(session.token), signOut)),
+    () => (session === undefined ? undefined : connect(session, clientFor(location.origin, session.token), signOut)),
     [session, signOut]
   )
   const part = parts.find((p) => p.path === path) ?? parts[0]

@@ -7,17 +7,20 @@ import { Effect } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 
-const make = (token: string | undefined) =>
+const make = (origin: string, token: string | undefined) =>
   HttpApiClient.make(Api.Api, {
-    baseUrl: location.origin,
+    baseUrl: origin,
     ...(token === undefined ? {} : { transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(token)) })
   }).pipe(Effect.provide(FetchHttpClient.layer))
 
 /** Every endpoint of the API, grouped as the server groups them. */
 export type Client = Effect.Success<ReturnType<typeof make>>
 
-/** Builds the client once per session: with the access token, or without for `/auth/token`. */
-export const clientFor = (token: string | undefined): Client => Effect.runSync(make(token))
+/**
+ * Builds the client once per session, for the API at `origin` (the page's own): with the access
+ * token, or without one for `/auth/token`.
+ */
+export const clientFor = (origin: string, token: string | undefined): Client => Effect.runSync(make(origin, token))
 
 /** A candidate a resolution rejected, and why. */
 export interface Rejection {
@@ -50,20 +53,21 @@ const record = (u: unknown): Record<string, unknown> | undefined =>
 
 const text = (u: unknown): string | undefined => (typeof u === "string" ? u : undefined)
 
+/** The HTTP status of a failure: a problem's own, or the response a transport error carries. */
+const statusOf = (e: Record<string, unknown> | undefined): number | undefined => {
+  if (typeof e?.status === "number") return e.status
+  const response = record(e?.response)
+  return typeof response?.status === "number" ? response.status : undefined
+}
+
 /** Reads a problem out of whatever the client failed with (a decoded problem class or a transport error). */
 export const problemOf = (error: unknown): Problem => {
   const e = record(error)
-  const status =
-    typeof e?.status === "number"
-      ? e.status
-      : typeof record(e?.response)?.status === "number"
-        ? (record(e?.response)!.status as number)
-        : undefined
-  const detail = text(e?.detail) ?? (status === undefined ? "the server could not be reached" : `the server answered ${status}`)
+  const status = statusOf(e)
   return {
     status,
     code: text(e?.code) ?? (status === undefined ? "network" : "unexpected"),
-    detail,
+    detail: text(e?.detail) ?? (status === undefined ? "the server could not be reached" : `the server answered ${status}`),
     field: text(e?.field),
     suggestions: Array.isArray(e?.suggestions) ? (e.suggestions as Array<string>) : undefined,
     rejected: Array.isArray(e?.rejected) ? (e.rejected as Array<Rejection>) : undefined

@@ -3,6 +3,7 @@
  * tab keeps it; it is gone when the tab closes or on sign-out), the merchant it acts for, and
  * the typed client built for it.
  */
+import type { Effect } from "effect"
 import { createContext, useContext } from "react"
 import { type Client, call } from "./api.ts"
 
@@ -35,7 +36,7 @@ export interface Connected {
   readonly session: Session
   readonly client: Client
   /** Runs a call; a 401 signs out. */
-  readonly run: <A, E>(use: (client: Client) => import("effect").Effect.Effect<A, E>) => Promise<A>
+  readonly run: <A, E>(use: (client: Client) => Effect.Effect<A, E>) => Promise<A>
   readonly signOut: () => void
 }
 

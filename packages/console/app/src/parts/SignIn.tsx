@@ -12,9 +12,9 @@ export const SignIn = ({ onSignedIn }: { readonly onSignedIn: (session: Session)
   const { busy, problem, save } = useSave()
   const submit = async () => {
     const session = await save(async () => {
-      const anonymous = clientFor(undefined)
+      const anonymous = clientFor(location.origin, undefined)
       const token = await call(anonymous.auth.token({ payload: { apiKey: keyId.trim(), apiSecret: secret } }))
-      const [merchant] = await call(clientFor(token.accessToken).merchants.list())
+      const [merchant] = await call(clientFor(location.origin, token.accessToken).merchants.list())
       if (merchant === undefined) throw new Error("no merchant")
       return {
         token: token.accessToken,
