@@ -9,22 +9,10 @@ import * as ChannelIndex from "./ChannelIndex.ts"
 import type { Resolution, ResolveRequest } from "./Resolution.ts"
 import { type ResolutionError, UnknownMerchant } from "./ResolutionError.ts"
 
-/**
- * Finds the index of a merchant code: for hosts that keep indexes elsewhere (a cache that builds
- * on first use, say).
- *
- * @since 0.1.0
- * @category models
- */
+/** Finds a merchant's index, for hosts that keep indexes elsewhere. @since 0.1.0 @category models */
 export type IndexLookup = (merchant: string) => ChannelIndex.ChannelIndex | undefined
 
-/**
- * The indexes of many merchants, by merchant code: a plain map that resolves across them. `set`
- * replaces a merchant's index when its channels change.
- *
- * @since 0.1.0
- * @category models
- */
+/** Many merchants' indexes by merchant code, resolving across them. @since 0.1.0 @category models */
 export class Directory {
   private readonly indexes = new Map<string, ChannelIndex.ChannelIndex>()
 
@@ -32,47 +20,33 @@ export class Directory {
     for (const index of indexes) this.set(index)
   }
 
-  /** The number of merchants. */
   get size(): number {
     return this.indexes.size
   }
 
-  /** The index of a merchant code, or undefined. */
   get(merchant: string): ChannelIndex.ChannelIndex | undefined {
     return this.indexes.get(merchant)
   }
 
-  /** Adds the index of its merchant, replacing the one it had. */
+  /** Adds the index of its merchant, replacing the one it had (its channels changed). */
   set(index: ChannelIndex.ChannelIndex): this {
     this.indexes.set(index.merchant.code, index)
     return this
   }
 
-  /** Removes a merchant; false when it had no index. */
   delete(merchant: string): boolean {
     return this.indexes.delete(merchant)
   }
 
-  /** Resolves a request against its merchant's index; `UnknownMerchant` when there is none. */
   resolve(request: ResolveRequest, random?: () => number): Result.Result<Resolution, ResolutionError> {
     return resolveSync(this, request, random)
   }
 }
 
-/**
- * A directory over a set of indexes (later indexes of the same merchant replace earlier ones).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** A directory of the given indexes (a later one of a merchant wins). @since 0.1.0 @category constructors */
 export const directory = (indexes: Iterable<ChannelIndex.ChannelIndex> = []): Directory => new Directory(indexes)
 
-/**
- * Resolves a request against the index of its merchant; `UnknownMerchant` when there is none.
- *
- * @since 0.1.0
- * @category resolution
- */
+/** Resolves a request against its merchant's index, if any. @since 0.1.0 @category resolution */
 export const resolveSync = (
   lookup: Directory | IndexLookup,
   request: ResolveRequest,
@@ -84,17 +58,7 @@ export const resolveSync = (
     : ChannelIndex.resolve(index, request, random)
 }
 
-/**
- * `ChannelIndex.resolve` as an Effect. A group request draws its number from the `Random`
- * service; other requests draw nothing.
- *
- * @since 0.1.0
- * @category resolution
- */
-export const resolve = (index: ChannelIndex.ChannelIndex, request: ResolveRequest): Effect.Effect<Resolution, ResolutionError> =>
-  withRandom(request, (random) => ChannelIndex.resolve(index, request, random))
-
-/** Runs a synchronous resolution with a number from the `Random` service when it routes through a group. */
+/** Runs a synchronous resolution, drawing a number from `Random` only when it routes through a group. */
 const withRandom = (
   request: ResolveRequest,
   run: (random?: () => number) => Result.Result<Resolution, ResolutionError>
@@ -103,30 +67,19 @@ const withRandom = (
     ? Effect.suspend(() => Effect.fromResult(run()))
     : Effect.flatMap(Random.next, (x) => Effect.fromResult(run(() => x)))
 
-/**
- * The resolver as a service, for programs that look merchants up by code.
- *
- * @since 0.1.0
- * @category services
- */
+/** `ChannelIndex.resolve` as an Effect; group draws use `Random`. @since 0.1.0 @category resolution */
+export const resolve = (index: ChannelIndex.ChannelIndex, request: ResolveRequest): Effect.Effect<Resolution, ResolutionError> =>
+  withRandom(request, (random) => ChannelIndex.resolve(index, request, random))
+
+/** The resolver as a service, for programs that look merchants up by code. @since 0.1.0 @category services */
 export class ChannelResolver extends Context.Service<
   ChannelResolver,
-  {
-    readonly resolve: (request: ResolveRequest) => Effect.Effect<Resolution, ResolutionError>
-  }
+  { readonly resolve: (request: ResolveRequest) => Effect.Effect<Resolution, ResolutionError> }
 >()("@paymux/channel-resolver/ChannelResolver") {}
 
-/**
- * Provides `ChannelResolver` over a directory (or a lookup function). Group draws take their
- * number from the `Random` service.
- *
- * @since 0.1.0
- * @category layers
- */
+/** `ChannelResolver` over a directory or a lookup function. @since 0.1.0 @category layers */
 export const layer = (lookup: Directory | IndexLookup): Layer.Layer<ChannelResolver> =>
   Layer.succeed(
     ChannelResolver,
-    ChannelResolver.of({
-      resolve: (request) => withRandom(request, (random) => resolveSync(lookup, request, random))
-    })
+    ChannelResolver.of({ resolve: (request) => withRandom(request, (random) => resolveSync(lookup, request, random)) })
   )

@@ -6,21 +6,19 @@
  */
 import { PgCatalog } from "@paymux/domain"
 import { Result } from "effect"
-import { classify, type PgSelector } from "./internal/selector.ts"
-import { InvalidPgSelector } from "./ResolutionError.ts"
+import { InvalidPgSelector, type PgSelectorProblem } from "./ResolutionError.ts"
+
+/** A parsed `pg` string: a PG code and, in the `code.MID` form, the MID. @since 0.1.0 @category models */
+export interface PgSelector {
+  readonly code: string
+  readonly mid: string | undefined
+}
+
+const whitespace = /\s/
 
 /**
- * A parsed `pg` string: a PG code and, in the `code.MID` form, the MID.
- *
- * @since 0.1.0
- * @category models
- */
-export type { PgSelector } from "./internal/selector.ts"
-
-/**
- * Splits and checks a `pg` string: not empty, no whitespace, no empty code or MID around the
- * dot, and a PG code found in `catalog` or in `extraCodes` (a merchant's channels may use PGs a
- * host app added). An unknown code fails with the closest catalog codes as suggestions.
+ * Splits and checks a `pg` string. Its code must be in `catalog` or `extraCodes` (PGs a host app
+ * added for a merchant's channels), and the catalog's `selection` of the PG must allow the form.
  *
  * @since 0.1.0
  * @category parsing
@@ -30,16 +28,22 @@ export const parse = (
   catalog: PgCatalog.PgCatalog = PgCatalog.builtIn,
   extraCodes?: ReadonlySet<string>
 ): Result.Result<PgSelector, InvalidPgSelector> => {
-  const parsed = classify(text, catalog, extraCodes)
-  if (typeof parsed !== "string") return Result.succeed(parsed)
-  const suggestions = parsed === "unknown-pg" ? PgCatalog.suggest(catalog, text.split(".", 1)[0]!) : []
-  return Result.fail(new InvalidPgSelector({ pg: text, problem: parsed, suggestions }))
+  const dot = text.indexOf(".")
+  const code = dot === -1 ? text : text.slice(0, dot)
+  const provider = catalog.providers.get(code)
+  const selection = provider === undefined ? "code" : PgCatalog.selectionOf(provider)
+  let problem: PgSelectorProblem | undefined
+  if (text.length === 0) problem = "empty"
+  else if (whitespace.test(text)) problem = "whitespace"
+  else if (code.length === 0) problem = "empty-code"
+  else if (dot === text.length - 1) problem = "empty-mid"
+  else if (provider === undefined && extraCodes?.has(code) !== true) problem = "unknown-pg"
+  else if (selection === "channel-key") problem = "channel-key-only"
+  else if (selection === "code-and-mid" && dot === -1) problem = "mid-required"
+  else return Result.succeed({ code, mid: dot === -1 ? undefined : text.slice(dot + 1) })
+  const suggestions = problem === "unknown-pg" ? PgCatalog.suggest(catalog, code) : []
+  return Result.fail(new InvalidPgSelector({ pg: text, problem, suggestions }))
 }
 
-/**
- * The `pg` string for a selector: the inverse of `parse`.
- *
- * @since 0.1.0
- * @category formatting
- */
+/** The `pg` string for a selector: the inverse of `parse`. @since 0.1.0 @category formatting */
 export const format = (selector: PgSelector): string => (selector.mid === undefined ? selector.code : `${selector.code}.${selector.mid}`)

@@ -4,12 +4,11 @@
  * @since 0.1.0
  */
 import type { ChannelTerms, PaymentChannel } from "@paymux/domain"
-import type { Rejection } from "./ResolutionError.ts"
+import type { Lookup, Rejection } from "./ResolutionError.ts"
 
 /**
- * A `request_pay` as the resolver sees it. `purpose` defaults to the purpose of `paymentType`,
- * and `paymentType` to `window.general` (`certification` when the purpose is identity
- * verification). At most one of `channelKey`, `groupId` and `pg` is used, in that order.
+ * A `request_pay` as the resolver sees it. Of `channelKey`, `groupId` and `pg`, the first given
+ * is used.
  *
  * @since 0.1.0
  * @category models
@@ -20,6 +19,7 @@ export interface ResolveRequest {
   readonly tier?: string | undefined
   /** Absent: channels of both modes are candidates and the chosen channel's own mode decides, as in V1. */
   readonly mode?: ChannelTerms.Mode | undefined
+  /** Defaults to the purpose of `paymentType`. */
   readonly purpose?: ChannelTerms.Purpose | undefined
   /** `"{pg code}"` or `"{pg code}.{MID}"`. Absent: the default channel. */
   readonly pg?: string | undefined
@@ -27,21 +27,16 @@ export interface ResolveRequest {
   readonly groupId?: string | undefined
   /** `card`, `vbank`, ...; absent: any. */
   readonly payMethod?: string | undefined
+  /** Defaults to `window.general` (`certification` for identity verification). */
   readonly paymentType?: ChannelTerms.PaymentType | undefined
 }
 
-/**
- * How the channel was found.
- *
- * @since 0.1.0
- * @category models
- */
-export type Via = "channelKey" | "group" | "pg" | "default"
+/** How the channel was found. @since 0.1.0 @category models */
+export type Via = Lookup
 
 /**
- * Why a `pg` request was served by the default channel (the `fallback` policy): the `pg` string
- * matched no channel (`pg-unmatched`, with every candidate rejected) or could not be parsed
- * (`pg-invalid`, `rejected` empty).
+ * Why a `pg` request was served by the default channel: its string matched no channel
+ * (`pg-unmatched`, with every candidate rejected) or did not parse (`pg-invalid`).
  *
  * @since 0.1.0
  * @category models
@@ -54,9 +49,8 @@ export interface Fallback {
 }
 
 /**
- * A request without `mode` that a test channel and a live channel would both serve: `test` and
- * `live` are their keys, and the older of the two was chosen. The mix-up behind "a test channel
- * served in production".
+ * A request without `mode` that a test and a live channel (`test`, `live`: their keys) would both
+ * serve; the older was chosen. The mix-up behind "a test channel served in production".
  *
  * @since 0.1.0
  * @category models
@@ -68,12 +62,7 @@ export interface ModeWarning {
   readonly detail: string
 }
 
-/**
- * The one channel that serves a request, and its mode.
- *
- * @since 0.1.0
- * @category models
- */
+/** The one channel that serves a request, and its mode. @since 0.1.0 @category models */
 export interface Resolution {
   readonly channel: PaymentChannel.PaymentChannel
   readonly mode: ChannelTerms.Mode
@@ -82,20 +71,10 @@ export interface Resolution {
   readonly warning?: ModeWarning | undefined
 }
 
-/**
- * The payment type a request asks for once defaults apply.
- *
- * @since 0.1.0
- * @category getters
- */
+/** The payment type a request asks for once defaults apply. @since 0.1.0 @category getters */
 export const paymentTypeOf = (request: ResolveRequest): ChannelTerms.PaymentType =>
   request.paymentType ?? (request.purpose === "identity-verification" ? "certification" : "window.general")
 
-/**
- * The purpose a request asks for once defaults apply.
- *
- * @since 0.1.0
- * @category getters
- */
+/** The purpose a request asks for once defaults apply. @since 0.1.0 @category getters */
 export const purposeOf = (request: ResolveRequest): ChannelTerms.Purpose =>
   request.purpose ?? (paymentTypeOf(request) === "certification" ? "identity-verification" : "payment")

@@ -8,14 +8,7 @@ import { ChannelTerms } from "@paymux/domain"
 import { Schema } from "effect"
 import { notFoundMessage } from "./internal/explanation.ts"
 
-/**
- * Why one channel did not serve a request, checked in this order (the first that applies is
- * reported): `not-assigned-to-tier`, `pg-differs`, `mid-differs`, `wrong-mode`, `disabled`,
- * `purpose-differs`, `payment-type-mismatch`, `pay-method-unsupported`.
- *
- * @since 0.1.0
- * @category schemas
- */
+/** Why a channel did not serve a request; the first that applies is reported. @since 0.1.0 @category schemas */
 export const RejectionReason = Schema.Literals([
   "not-assigned-to-tier",
   "pg-differs",
@@ -30,8 +23,8 @@ export const RejectionReason = Schema.Literals([
 export type RejectionReason = typeof RejectionReason.Type
 
 /**
- * One candidate that was considered and rejected: its key, its `pg` string (`kcp.T0000`), its
- * mode, the reason code for programs and `detail` for people.
+ * A candidate that was rejected: its key, `pg` string (`kcp.T0000`) and mode, the reason for
+ * programs and `detail` for people.
  *
  * @since 0.1.0
  * @category schemas
@@ -46,20 +39,14 @@ export const Rejection = Schema.Struct({
 /** @since 0.1.0 @category models */
 export type Rejection = typeof Rejection.Type
 
-/**
- * Which lookup missed: a `channelKey`, a channel group, a `pg` string, or the default channel
- * (no `pg` given).
- *
- * @since 0.1.0
- * @category schemas
- */
+/** Which lookup missed: `channelKey`, group, `pg`, or the default channel. @since 0.1.0 @category schemas */
 export const Lookup = Schema.Literals(["channelKey", "group", "pg", "default"])
 /** @since 0.1.0 @category models */
 export type Lookup = typeof Lookup.Type
 
 /**
- * No channel serves the request. `asked` is the value looked up (the key, group id or `pg`
- * string; empty for the default), `rejected` every candidate considered, oldest first.
+ * No channel serves the request. `asked` is the key, group id or `pg` string looked up (empty for
+ * the default), `rejected` every candidate considered, oldest first.
  *
  * @since 0.1.0
  * @category errors
@@ -80,9 +67,8 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()("Chan
 }
 
 /**
- * The scope has no channel at all in the requested mode, or none at all when the request gives no
- * mode (the SDKs' "Not found PG ... and any PG in your info"). `otherMode` counts the channels of
- * the other mode, a common mix-up.
+ * The scope has no channel of the requested mode (none at all without a mode); `otherMode` counts
+ * the other mode's channels, a common mix-up.
  *
  * @since 0.1.0
  * @category errors
@@ -102,12 +88,7 @@ export class NoChannelConfigured extends Schema.TaggedError<NoChannelConfigured>
   }
 }
 
-/**
- * The tier code names no sub-merchant of the merchant.
- *
- * @since 0.1.0
- * @category errors
- */
+/** The tier code names no sub-merchant of the merchant. @since 0.1.0 @category errors */
 export class UnknownTier extends Schema.TaggedError<UnknownTier>()("UnknownTier", {
   merchant: Schema.String,
   tier: Schema.String,
@@ -119,12 +100,7 @@ export class UnknownTier extends Schema.TaggedError<UnknownTier>()("UnknownTier"
   }
 }
 
-/**
- * The request names a merchant the resolver has no channels for.
- *
- * @since 0.1.0
- * @category errors
- */
+/** The request names a merchant the resolver has no channels for. @since 0.1.0 @category errors */
 export class UnknownMerchant extends Schema.TaggedError<UnknownMerchant>()("UnknownMerchant", {
   merchant: Schema.String
 }) {
@@ -134,11 +110,8 @@ export class UnknownMerchant extends Schema.TaggedError<UnknownMerchant>()("Unkn
 }
 
 /**
- * What is wrong with a `pg` string: `empty` (`""`), `empty-code` (`".MID"`), `empty-mid`
- * (`"kcp."`), `whitespace` (anywhere), `unknown-pg` (the code is in neither the catalog nor the
- * merchant's channels), `channel-key-only` (the catalog's `selection` of the PG is `channel-key`:
- * its channels are chosen by `channelKey` only) or `mid-required` (`code-and-mid`: the bare code
- * does not select it, `code.MID` does).
+ * What is wrong with a `pg` string; `channel-key-only` and `mid-required` follow the catalog's
+ * `selection` of the PG (chosen by `channelKey` only, or only as `code.MID`).
  *
  * @since 0.1.0
  * @category schemas
@@ -156,8 +129,8 @@ export const PgSelectorProblem = Schema.Literals([
 export type PgSelectorProblem = typeof PgSelectorProblem.Type
 
 /**
- * A `pg` string that cannot select a channel. `suggestions` holds the closest known PG codes
- * for `unknown-pg` (`tosspayment` -> `tosspayments`).
+ * A `pg` string that cannot select a channel; `suggestions` holds the closest known PG codes for
+ * `unknown-pg`.
  *
  * @since 0.1.0
  * @category errors
@@ -169,6 +142,7 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
 }) {
   override get message(): string {
     const shown = JSON.stringify(this.pg)
+    const code = JSON.stringify(this.pg.split(".", 1)[0])
     switch (this.problem) {
       case "empty":
         return `pg is empty: give a PG code such as "kcp", or "kcp.T0000" to pick a MID`
@@ -180,20 +154,15 @@ export class InvalidPgSelector extends Schema.TaggedError<InvalidPgSelector>()("
         return `pg ${shown} contains whitespace: PG codes and MIDs never do`
       case "unknown-pg": {
         const hint = this.suggestions.length > 0 ? `; did you mean ${this.suggestions.join(" or ")}?` : ""
-        return `pg ${shown}: ${JSON.stringify(this.pg.split(".", 1)[0])} is not a known PG code${hint}`
+        return `pg ${shown}: ${code} is not a known PG code${hint}`
       }
       case "channel-key-only":
-        return `pg ${shown}: ${JSON.stringify(this.pg.split(".", 1)[0])} channels can be selected only by channelKey (the SDK has no pg code for this PG): pass channelKey instead of pg`
+        return `pg ${shown}: ${code} channels can be selected only by channelKey (the SDK has no pg code for this PG): pass channelKey instead of pg`
       case "mid-required":
         return `pg ${shown} does not select a channel: this PG must be named with its MID, write "${this.pg}.{MID}"`
     }
   }
 }
 
-/**
- * Everything resolution can fail with.
- *
- * @since 0.1.0
- * @category errors
- */
+/** Everything resolution can fail with. @since 0.1.0 @category errors */
 export type ResolutionError = ChannelNotFound | NoChannelConfigured | UnknownTier | UnknownMerchant | InvalidPgSelector

@@ -1,9 +1,12 @@
-import { type ChannelGroup, type Merchant, type PaymentChannel, PgCatalog, type SubMerchant } from "@paymux/domain"
-import type { PgSelector } from "./selector.ts"
+import type { ChannelGroup, ChannelTerms, PaymentChannel, SubMerchant } from "@paymux/domain"
+import { Result } from "effect"
+import type { ChannelIndex } from "../ChannelIndex.ts"
+import * as PgSelector from "../PgSelector.ts"
 
 type Channel = PaymentChannel.PaymentChannel
+type ByType = ReadonlyMap<ChannelTerms.PaymentType, ReadonlyArray<Channel>>
 
-/** Where a search happens: the merchant, or one tier's assigned channels, with each mode's count. */
+/** Where a search happens, the merchant or one tier, and how many channels of each mode it has. */
 export interface Scope {
   /** The assigned channel keys; undefined for the merchant's own scope (every channel). */
   readonly assigned: ReadonlySet<string> | undefined
@@ -11,84 +14,57 @@ export interface Scope {
   readonly live: number
 }
 
-/** The channels a `pg` string names, by payment type, with the string's code and MID. */
-export interface Named extends PgSelector {
-  readonly byType: ReadonlyMap<string, ReadonlyArray<Channel>>
+/** The channels one `pg` string names, by payment type, with the string's code and MID. */
+export interface Named extends PgSelector.PgSelector {
+  readonly byType: ByType
 }
 
-/**
- * A built index: what it was built from, and plain maps to find the candidates of a request.
- * The rules themselves are in criteria.ts; these maps only narrow where they are applied.
- */
-export interface IndexState {
-  readonly merchant: Merchant.Merchant
-  /** Every channel of the merchant, oldest first. */
-  readonly channels: ReadonlyArray<Channel>
-  readonly groups: ReadonlyArray<ChannelGroup.ChannelGroup>
-  readonly catalog: PgCatalog.PgCatalog
+/** A built index: plain maps that narrow where the rules (criteria.ts) are applied. */
+export interface IndexState extends ChannelIndex {
   readonly byKey: ReadonlyMap<string, Channel>
   /** Each channel's place in `channels`: which of two is older. */
   readonly order: ReadonlyMap<Channel, number>
-  /**
-   * By `pg` string as a request writes it (both `kcp` and `kcp.T0000`), then by payment type: the
-   * channels it names, oldest first. The payment type keeps the lists short however many
-   * channels a merchant has.
-   */
+  /** By `pg` string as a request writes it (`kcp` and `kcp.T0000`), then by payment type; the lists oldest first. */
   readonly byPg: ReadonlyMap<string, Named>
-  /** By payment type, oldest first: the candidates for the default channel. */
-  readonly byType: ReadonlyMap<string, ReadonlyArray<Channel>>
+  /** By payment type: the candidates for the default channel. */
+  readonly byType: ByType
   readonly groupsById: ReadonlyMap<string, ChannelGroup.ChannelGroup>
-  /** PG codes of the merchant's channels, which a `pg` string may use even if the catalog lacks them. */
+  /** The PG codes of the merchant's channels, which a `pg` string may use even if the catalog lacks them. */
   readonly codes: ReadonlySet<string>
   readonly main: Scope
   readonly tiers: ReadonlyMap<string, Scope>
 }
 
 const scope = (channels: ReadonlyArray<Channel>, assigned: ReadonlySet<string> | undefined): Scope => {
-  let test = 0
-  let live = 0
-  for (const c of channels) {
-    if (assigned !== undefined && !assigned.has(c.key)) continue
-    if (c.mode === "test") test++
-    else live++
-  }
-  return { assigned, test, live }
+  const inScope = assigned === undefined ? channels : channels.filter((c) => assigned.has(c.key))
+  const test = inScope.filter((c) => c.mode === "test").length
+  return { assigned, test, live: inScope.length - test }
 }
 
-const append = <V>(map: Map<string, Array<V>>, key: string, value: V): void => {
+const append = <K, V>(map: Map<K, Array<V>>, key: K, value: V): void => {
   const list = map.get(key)
   if (list === undefined) map.set(key, [value])
   else list.push(value)
 }
 
-const appendNamed = (
-  map: Map<string, Named & { byType: Map<string, Array<Channel>> }>,
-  pg: string,
-  mid: string | undefined,
-  c: Channel
-): void => {
-  let named = map.get(pg)
-  if (named === undefined) map.set(pg, (named = { code: c.pg, mid, byType: new Map() }))
-  append(named.byType, c.paymentType, c)
-}
-
-/** The maps of an index over `channels`, already in creation order and checked by the caller. */
-export const build = (
-  merchant: Merchant.Merchant,
-  channels: ReadonlyArray<Channel>,
-  subMerchants: ReadonlyArray<SubMerchant.SubMerchant>,
-  groups: ReadonlyArray<ChannelGroup.ChannelGroup>,
-  catalog: PgCatalog.PgCatalog
-): IndexState => {
-  const byPg = new Map<string, Named & { byType: Map<string, Array<Channel>> }>()
-  const byType = new Map<string, Array<Channel>>()
+/** The maps of an index over `channels`, in creation order. */
+export const build = (index: ChannelIndex, subMerchants: ReadonlyArray<SubMerchant.SubMerchant>): IndexState => {
+  const { merchant, channels, groups, catalog } = index
+  const codes = new Set<string>(channels.map((c) => c.pg))
+  const byPg = new Map<string, PgSelector.PgSelector & { byType: Map<ChannelTerms.PaymentType, Array<Channel>> }>()
+  const byType = new Map<ChannelTerms.PaymentType, Array<Channel>>()
   for (const c of channels) {
-    // The catalog's `selection` decides which `pg` strings name a channel at all (none for a
-    // `channel-key` PG, only `code.MID` for a `code-and-mid` one); the others fail to parse.
-    const provider = catalog.providers.get(c.pg)
-    const selection = provider === undefined ? "code" : PgCatalog.selectionOf(provider)
-    if (selection === "code") appendNamed(byPg, c.pg, undefined, c)
-    if (selection !== "channel-key") appendNamed(byPg, `${c.pg}.${c.mid}`, c.mid, c)
+    // A channel is named by the strings that parse to it: its PG's catalog `selection` allows both, `code.MID` only, or none.
+    for (const pg of [c.pg, `${c.pg}.${c.mid}`]) {
+      let named = byPg.get(pg)
+      if (named === undefined) {
+        const parsed = PgSelector.parse(pg, catalog, codes)
+        if (Result.isFailure(parsed)) continue
+        // Field by field: a spread makes a slower shape, here and in the state below.
+        byPg.set(pg, (named = { code: parsed.success.code, mid: parsed.success.mid, byType: new Map() }))
+      }
+      append(named.byType, c.paymentType, c)
+    }
     append(byType, c.paymentType, c)
   }
   return {
@@ -96,13 +72,13 @@ export const build = (
     channels,
     groups,
     catalog,
-    byKey: new Map(channels.map((c) => [c.key as string, c])),
+    byKey: new Map(channels.map((c) => [c.key, c])),
     order: new Map(channels.map((c, i) => [c, i])),
     byPg,
     byType,
-    groupsById: new Map(groups.map((g) => [g.id as string, g])),
-    codes: new Set(channels.map((c) => c.pg as string)),
+    groupsById: new Map(groups.map((g) => [g.id, g])),
+    codes,
     main: scope(channels, undefined),
-    tiers: new Map(subMerchants.map((s) => [s.tier as string, scope(channels, new Set<string>(s.channels))]))
+    tiers: new Map(subMerchants.map((s) => [s.tier, scope(channels, new Set(s.channels))]))
   }
 }

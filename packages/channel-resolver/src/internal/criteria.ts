@@ -1,7 +1,9 @@
-import type { PaymentChannel } from "@paymux/domain"
+import type { ChannelTerms, PaymentChannel } from "@paymux/domain"
 import type { Rejection, RejectionReason } from "../ResolutionError.ts"
 
-/** What a request asks of a channel, with `pg` already split: the one statement of the rules, to choose and to explain. */
+type Channel = PaymentChannel.PaymentChannel
+
+/** What a request asks of a channel, `pg` already split: the one statement of the rules, to choose and to explain. */
 export interface Criteria {
   readonly tier: string | undefined
   /** The tier's assigned channel keys; undefined outside a tier. */
@@ -9,9 +11,9 @@ export interface Criteria {
   readonly code: string | undefined
   readonly mid: string | undefined
   /** Undefined: either mode. */
-  readonly mode: string | undefined
-  readonly purpose: string
-  readonly paymentType: string
+  readonly mode: ChannelTerms.Mode | undefined
+  readonly purpose: ChannelTerms.Purpose
+  readonly paymentType: ChannelTerms.PaymentType
   readonly payMethod: string | undefined
 }
 
@@ -19,7 +21,7 @@ export interface Criteria {
  * The first rule a channel breaks, or undefined when it serves the request. Identity (tier, PG,
  * MID) is checked before state (mode, enabled) so a developer sees which channel they named.
  */
-export const rejectionOf = (channel: PaymentChannel.PaymentChannel, c: Criteria): RejectionReason | undefined => {
+export const rejectionOf = (channel: Channel, c: Criteria): RejectionReason | undefined => {
   if (c.assigned !== undefined && !c.assigned.has(channel.key)) return "not-assigned-to-tier"
   if (c.code !== undefined && channel.pg !== c.code) return "pg-differs"
   if (c.mid !== undefined && channel.mid !== c.mid) return "mid-differs"
@@ -31,7 +33,7 @@ export const rejectionOf = (channel: PaymentChannel.PaymentChannel, c: Criteria)
   return undefined
 }
 
-const detailOf = (channel: PaymentChannel.PaymentChannel, reason: RejectionReason, c: Criteria): string => {
+const detailOf = (channel: Channel, reason: RejectionReason, c: Criteria): string => {
   switch (reason) {
     case "not-assigned-to-tier":
       return `not assigned to tier ${c.tier}`
@@ -54,20 +56,19 @@ const detailOf = (channel: PaymentChannel.PaymentChannel, reason: RejectionReaso
   }
 }
 
-export const rejection = (channel: PaymentChannel.PaymentChannel, reason: RejectionReason, c: Criteria): Rejection => ({
-  channel: channel.key,
-  pg: `${channel.pg}.${channel.mid}`,
-  mode: channel.mode,
-  reason,
-  detail: detailOf(channel, reason, c)
-})
+/** The first channel (in the given order) that serves the request. */
+export const firstServing = (channels: ReadonlyArray<Channel>, c: Criteria): Channel | undefined => {
+  for (const channel of channels) if (rejectionOf(channel, c) === undefined) return channel
+  return undefined
+}
 
-/** Every channel in `channels` (oldest first) that breaks a rule, with why. */
-export const rejectAll = (channels: ReadonlyArray<PaymentChannel.PaymentChannel>, c: Criteria): Array<Rejection> => {
+/** Every channel (oldest first) that breaks a rule, with why. */
+export const rejectAll = (channels: ReadonlyArray<Channel>, c: Criteria): Array<Rejection> => {
   const out: Array<Rejection> = []
   for (const channel of channels) {
     const reason = rejectionOf(channel, c)
-    if (reason !== undefined) out.push(rejection(channel, reason, c))
+    const pg = `${channel.pg}.${channel.mid}`
+    if (reason !== undefined) out.push({ channel: channel.key, pg, mode: channel.mode, reason, detail: detailOf(channel, reason, c) })
   }
   return out
 }

@@ -1,65 +1,37 @@
-/**
- * The sentence a miss is explained with, shared by `ChannelNotFound.message` and a fallback's
- * `detail`. Its input is described here, structurally, so this file needs nothing of the error's.
- */
+import type { ChannelNotFound, Rejection } from "../ResolutionError.ts"
 
-/** One rejected candidate, as a message lists it. */
-interface Rejected {
-  readonly pg: string
-  readonly mode: string
-  readonly reason: string
-  readonly detail: string
-}
+/** What a `ChannelNotFound` holds: a fallback explains itself without the error, whose constructor re-checks each rejection. */
+export type NotFoundFacts = ConstructorParameters<typeof ChannelNotFound>[0]
 
-/** The facts a "no channel serves this" message is written from. */
-export interface NotFoundFacts {
-  readonly merchant: string
-  readonly tier?: string | undefined
-  readonly mode?: string | undefined
-  readonly paymentType: string
-  readonly payMethod?: string | undefined
-  readonly lookup: "channelKey" | "group" | "pg" | "default"
-  readonly asked: string
-  readonly rejected: ReadonlyArray<Rejected>
-}
+/** A channel group or key: each candidate with why it was rejected. */
+const explainEach = (head: string, rejected: ReadonlyArray<Rejection>): string =>
+  rejected.length === 0 ? `${head}: it does not exist` : `${head}: ${rejected.map((r) => `${r.pg} (${r.mode}): ${r.detail}`).join("; ")}`
 
-/** How many channels a miss message names before it summarises the rest. */
-const shown = 8
+const shownAtMost = 8
 
-/** `kcp.T0000 (live): a live channel; the request is test`. */
-const describeRejection = (r: Rejected): string => `${r.pg} (${r.mode}): ${r.detail}`
-
-/**
- * The configured channels as a miss message lists them. A channel rejected only for its PG code
- * shows as `uplus.M1 (test)`; any other reason is spelled out, since it is the interesting one.
- */
-const listConfigured = (rejected: ReadonlyArray<Rejected>): string => {
-  const parts = rejected
-    .slice(0, shown)
+/** A `pg` or the default: what is configured. A reason other than the PG code is the interesting one: it is shown. */
+const listConfigured = (head: string, rejected: ReadonlyArray<Rejection>): string => {
+  if (rejected.length === 0) return `${head}; no channel is configured`
+  const listed = rejected
+    .slice(0, shownAtMost)
     .map((r) => (r.reason === "pg-differs" ? `${r.pg} (${r.mode})` : `${r.pg} (${r.mode}; ${r.detail})`))
-  if (rejected.length > shown) parts.push(`and ${rejected.length - shown} more`)
-  return parts.join(", ")
+  if (rejected.length > shownAtMost) listed.push(`and ${rejected.length - shownAtMost} more`)
+  return `${head}; configured: ${listed.join(", ")}`
 }
 
-/** Says what was asked and what is configured: `pg "tosspayments" matched no channel ...; configured: uplus.M1 (test)`. */
+/** The message of a `ChannelNotFound`, and the `detail` of a fallback that replaced one. */
 export const notFoundMessage = (f: NotFoundFacts): string => {
   const who = f.tier === undefined ? f.merchant : `tier ${f.tier} of ${f.merchant}`
   const wanted = `${f.mode ?? "either mode"}, ${f.paymentType}${f.payMethod === undefined ? "" : `, pay_method ${f.payMethod}`}`
   const asked = JSON.stringify(f.asked)
   switch (f.lookup) {
-    case "pg":
-    case "default": {
-      const head =
-        f.lookup === "pg" ? `pg ${asked} matched no channel of ${who} (${wanted})` : `no channel of ${who} can be the default for ${wanted}`
-      return f.rejected.length === 0 ? `${head}; no channel is configured` : `${head}; configured: ${listConfigured(f.rejected)}`
-    }
     case "channelKey":
-    case "group": {
-      const head =
-        f.lookup === "channelKey"
-          ? `channelKey ${asked} names no usable channel of ${who} (${wanted})`
-          : `channel group ${asked} has no usable channel for ${who} (${wanted})`
-      return f.rejected.length === 0 ? `${head}: it does not exist` : `${head}: ${f.rejected.map(describeRejection).join("; ")}`
-    }
+      return explainEach(`channelKey ${asked} names no usable channel of ${who} (${wanted})`, f.rejected)
+    case "group":
+      return explainEach(`channel group ${asked} has no usable channel for ${who} (${wanted})`, f.rejected)
+    case "pg":
+      return listConfigured(`pg ${asked} matched no channel of ${who} (${wanted})`, f.rejected)
+    case "default":
+      return listConfigured(`no channel of ${who} can be the default for ${wanted}`, f.rejected)
   }
 }
