@@ -3,6 +3,7 @@
  * class the typed client decoded it into, or a plain sentence when no problem came back.
  */
 import { Problem as Problems } from "@paymux/http"
+import { Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { problemOf } from "../app/src/api.ts"
 
@@ -37,6 +38,14 @@ describe("problemOf", () => {
       code: "unexpected",
       detail: "the server answered 502"
     })
+  })
+
+  it("says the answer could not be read when it does not match the API's schema", () => {
+    const decoded = Schema.decodeUnknownResult(Schema.Array(Schema.String))([1])
+    expect(Result.isFailure(decoded)).toBe(true)
+    if (Result.isFailure(decoded)) {
+      expect(problemOf(decoded.failure)).toMatchObject({ code: "unreadable-answer", detail: "the server's answer could not be read" })
+    }
   })
 
   it("says the server could not be reached when nothing answered", () => {

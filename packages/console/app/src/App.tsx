@@ -7,6 +7,7 @@ import { clientFor } from "./api.ts"
 import { type Key, type Lang, LangContext, translator } from "./i18n/i18n.tsx"
 import { Channels } from "./parts/Channels.tsx"
 import { LiveCards } from "./parts/LiveCards.tsx"
+import { PartBoundary } from "./parts/PartBoundary.tsx"
 import { Settings } from "./parts/Settings.tsx"
 import { SignIn } from "./parts/SignIn.tsx"
 import { TestCards } from "./parts/TestCards.tsx"
@@ -102,7 +103,9 @@ export const App = () => {
           </nav>
           <main>
             <h1>{t(part.label)}</h1>
-            <part.Part key={part.path} />
+            <PartBoundary key={part.path} message={t("common.partFailed")}>
+              <part.Part />
+            </PartBoundary>
           </main>
         </SessionContext.Provider>
       )}

@@ -64,10 +64,18 @@ const statusOf = (e: Record<string, unknown> | undefined): number | undefined =>
 export const problemOf = (error: unknown): Problem => {
   const e = record(error)
   const status = statusOf(e)
+  // A body that does not match the API's schema: the server answered, but not as the page expects.
+  const unreadable = e?._tag === "SchemaError"
   return {
     status,
-    code: text(e?.code) ?? (status === undefined ? "network" : "unexpected"),
-    detail: text(e?.detail) ?? (status === undefined ? "the server could not be reached" : `the server answered ${status}`),
+    code: text(e?.code) ?? (unreadable ? "unreadable-answer" : status === undefined ? "network" : "unexpected"),
+    detail:
+      text(e?.detail) ??
+      (unreadable
+        ? "the server's answer could not be read"
+        : status === undefined
+          ? "the server could not be reached"
+          : `the server answered ${status}`),
     field: text(e?.field),
     suggestions: Array.isArray(e?.suggestions) ? (e.suggestions as Array<string>) : undefined,
     rejected: Array.isArray(e?.rejected) ? (e.rejected as Array<Rejection>) : undefined

@@ -129,6 +129,18 @@ test("a 401 returns to sign-in; a failed save keeps what was typed", async ({ pa
   expect(await page.evaluate(() => sessionStorage.getItem("paymux.session"))).toBeNull()
 })
 
+test("an answer the page cannot read is an inline message; the rest of the page works", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.route("**/merchants/*/channels*", (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify([{ unexpected: true }]) })
+  )
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  await page.getByRole("link", { name: "Payment integration" }).click()
+  await expect(page.getByRole("alert")).toContainText("the server's answer could not be read")
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await expect(page.getByRole("heading", { name: "Security whitelist" })).toBeVisible()
+})
+
 test("200 channels render within 300 ms of their data arriving", async ({ page }) => {
   const bearer = { authorization: `Bearer ${paymux.keyId}.${paymux.secret}`, "content-type": "application/json" }
   const have = (await (await fetch(`${paymux.url}/merchants/${paymux.merchant}/channels`, { headers: bearer })).json()) as Array<unknown>

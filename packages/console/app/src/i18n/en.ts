@@ -7,6 +7,7 @@ export const en = {
   "common.edit": "Edit",
   "common.language": "Language",
   "common.loading": "Loading…",
+  "common.partFailed": "This part of the page failed to show. The other parts still work; reloading may help.",
   "common.save": "Save",
   "top.merchant": "Merchant {merchant}",
   "top.signOut": "Sign out",

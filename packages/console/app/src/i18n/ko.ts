@@ -9,6 +9,7 @@ export const ko: Record<Key, string> = {
   "common.edit": "수정",
   "common.language": "언어",
   "common.loading": "불러오는 중…",
+  "common.partFailed": "이 부분을 표시하지 못했습니다. 다른 부분은 그대로 쓸 수 있으며, 새로 고치면 나아질 수 있습니다.",
   "common.save": "저장",
   "top.merchant": "가맹점 {merchant}",
   "top.signOut": "로그아웃",
