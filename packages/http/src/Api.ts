@@ -8,7 +8,7 @@ import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication, RequestErrors } from "./Auth.ts"
 import * as M from "./Models.ts"
-import { BadRequest, catalogProblems, Forbidden, Internal, Unauthorized, Unavailable, useCaseErrors } from "./Problem.ts"
+import { BadRequest, catalogProblems, Forbidden, Internal, NotFound, Unauthorized, Unavailable, useCaseErrors } from "./Problem.ts"
 
 const merchant = { merchant: Schema.String }
 const channel = { merchant: Schema.String, channelKey: Schema.String }
@@ -283,6 +283,14 @@ export const WhitelistGroup = HttpApiGroup.make("whitelist")
       success: M.WhitelistView,
       error: errors
     }),
+    HttpApiEndpoint.get("caller", "/merchants/:merchant/whitelist/caller", {
+      params: merchant,
+      success: M.CallerAddress,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "The address this request came from as the whitelist reads it (behind trusted proxies), so an editor can warn before a change locks its user out."
+    ),
     HttpApiEndpoint.post("check", "/merchants/:merchant/whitelist/check", {
       params: merchant,
       payload: M.CheckAddress,
@@ -321,6 +329,25 @@ export const ApiKeysGroup = HttpApiGroup.make("apiKeys")
   .middleware(Authentication)
 
 /**
+ * The PG catalog: codes, names, the credential fields a channel asks for (labels, required,
+ * format hints, which are secret), pay methods per payment type and how each PG is tested. Public
+ * data, so no credential is needed; the console reads it to draw its forms and cards.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const PgGroup = HttpApiGroup.make("pg").add(
+  HttpApiEndpoint.get("list", "/pg", { success: Schema.Array(M.PgView), error: [Internal] }).annotate(
+    OpenApi.Description,
+    "Every PG of the catalog in force (the built-in one unless the host extended it), ordered by code."
+  ),
+  HttpApiEndpoint.get("get", "/pg/:code", { params: { code: Schema.String }, success: M.PgView, error: [NotFound, Internal] }).annotate(
+    OpenApi.Description,
+    "One PG. An unknown code is a 404 whose detail names the closest known codes."
+  )
+)
+
+/**
  * The whole admin API. Request bodies with unknown fields are refused.
  *
  * @since 0.1.0
@@ -335,6 +362,7 @@ export const Api = HttpApi.make("paymux")
   .add(WebhooksGroup)
   .add(WhitelistGroup)
   .add(ApiKeysGroup)
+  .add(PgGroup)
   .middleware(RequestErrors)
   .annotate(HttpApi.PayloadParseOptions, { onExcessProperty: "error" })
   .annotate(OpenApi.Title, "Paymux admin API")

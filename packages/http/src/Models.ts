@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, SubMerchant, WebhookSettings } from "@paymux/domain"
+import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, PgCatalog, SubMerchant, WebhookSettings } from "@paymux/domain"
 import { Audit, Doctor } from "@paymux/admin"
 import { Schema } from "effect"
 import { Rejection } from "./Problem.ts"
@@ -230,6 +230,11 @@ export const SetWhitelist = Schema.Struct({ rules: Schema.Array(Text), denyByDef
 export const WhitelistRules = Schema.Struct({ rules: Schema.Array(Text) })
 
 /** @since 0.1.0 @category schemas */
+export const CallerAddress = Schema.Struct({
+  ip: Schema.NullOr(Text).annotate({ description: "null when the address cannot be determined" })
+})
+
+/** @since 0.1.0 @category schemas */
 export const CheckAddress = Schema.Struct({ ip: Text })
 
 /** @since 0.1.0 @category schemas */
@@ -268,3 +273,6 @@ export const AuditQuery = Schema.Struct({
   limit: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 })))),
   action: Schema.optionalKey(Text)
 })
+
+/** @since 0.1.0 @category schemas */
+export const PgView = PgCatalog.PgProvider

@@ -125,6 +125,17 @@ describe("the OpenAPI document", () => {
     expect(schema.required).toContain("mode")
   })
 
+  it("documents the catalog endpoints as public, with the credential fields of a PG", () => {
+    const list = doc.paths["/pg"].get
+    const one = doc.paths["/pg/{code}"].get
+    expect(list.security ?? []).toEqual([])
+    expect(one.security ?? []).toEqual([])
+    expect(Object.keys(one.responses)).toEqual(expect.arrayContaining(["200", "404"]))
+    const ok = one.responses["200"].content["application/json"].schema
+    const schema = ok.$ref === undefined ? ok : resolvePointer(doc, ok.$ref)
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["code", "credentialFields", "test", "payMethods"]))
+  })
+
   it("serves the Scalar docs page", async () => {
     const page = await fetch(`${f.url}/docs`)
     expect(page.status).toBe(200)

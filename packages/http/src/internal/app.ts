@@ -3,6 +3,7 @@
  * private to this module: their types name services of packages the public API does not expose.
  */
 import {
+  AdminContext,
   type AdminServices,
   ApiKeys,
   Audit,
@@ -14,16 +15,17 @@ import {
   Webhooks,
   Whitelists
 } from "@paymux/admin"
+import { PgCatalog } from "@paymux/domain"
 import { Clock, Context, Effect, Exit, Layer, Option, Redacted, References, Scope } from "effect"
 import { Cookies, HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { Connection, currentConnection, layerRequestErrors, Principal } from "../Auth.ts"
 import type * as Models from "../Models.ts"
-import { BadRequest, type UseCaseProblem } from "../Problem.ts"
+import { BadRequest, NotFound, type UseCaseProblem } from "../Problem.ts"
 import { callerOf, Guard, layerAuthentication } from "./guard.ts"
 import { BufferedRequest, type Incoming } from "./request.ts"
-import { run } from "./run.ts"
+import { own, run } from "./run.ts"
 
 const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
   h
@@ -207,7 +209,31 @@ const whitelist = HttpApiBuilder.group(Api, "whitelist", (h) =>
     )
     .handle("add", ({ params, payload }) => run(params.merchant, () => Whitelists.add(params.merchant, payload.rules)))
     .handle("remove", ({ params, payload }) => run(params.merchant, () => Whitelists.remove(params.merchant, payload.rules)))
+    .handle("caller", ({ params }) =>
+      Effect.flatMap(own(params.merchant), () =>
+        Effect.gen(function* () {
+          const guard = yield* Guard
+          const request = yield* HttpServerRequest.HttpServerRequest
+          const connection = yield* currentConnection
+          return { ip: guard.addressOf(callerOf(request, connection)) ?? null }
+        })
+      )
+    )
     .handle("check", ({ params, payload }) => run(params.merchant, () => Whitelists.check(params.merchant, payload.ip)))
+)
+
+const pg = HttpApiBuilder.group(Api, "pg", (h) =>
+  h
+    .handle("list", () => Effect.map(Effect.service(AdminContext.Catalog), PgCatalog.list))
+    .handle("get", ({ params }) =>
+      Effect.flatMap(Effect.service(AdminContext.Catalog), (catalog) => {
+        const provider = catalog.providers.get(params.code)
+        if (provider !== undefined) return Effect.succeed(provider)
+        const near = PgCatalog.suggest(catalog, params.code)
+        const hint = near.length > 0 ? `; did you mean ${near.join(" or ")}?` : ""
+        return Effect.fail(new NotFound({ code: "not-found", detail: `no PG ${JSON.stringify(params.code)} in the catalog${hint}` }))
+      })
+    )
 )
 
 const issued = (k: ApiKeys.IssuedKey) => ({ key: k.key, secret: reveal(k.secret) })
@@ -282,7 +308,7 @@ export const makeAppHandler = <E>(
   readonly handler: (request: Incoming, connection: Connection["Service"]) => Promise<Outgoing>
   readonly dispose: () => Promise<void>
 } => {
-  const groups = Layer.mergeAll(auth, merchants, channels, groups_, resolve, webhooks, whitelist, apiKeys).pipe(
+  const groups = Layer.mergeAll(auth, merchants, channels, groups_, resolve, webhooks, whitelist, apiKeys, pg).pipe(
     Layer.provide(layerAuthentication)
   )
   const routes = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(groups), Layer.provide(layerRequestErrors))

@@ -52,6 +52,8 @@ export interface GuardService {
     tierHeader: string | undefined
   ) => Effect.Effect<{ readonly identity: Identity; readonly tier: string | undefined }, GuardProblem, AdminServices.AdminServices>
   readonly idempotency: Records.Options
+  /** The client address the whitelist would judge for this caller (behind trusted proxies). */
+  readonly addressOf: (caller: Caller) => string | undefined
 }
 
 export class Guard extends Context.Service<Guard, GuardService>()("@paymux/http/internal/Guard") {}
@@ -96,6 +98,7 @@ export const make = (options: GuardOptions): GuardService => {
   return {
     tokens,
     idempotency: options.idempotency,
+    addressOf: (caller) => callOf(caller).ip,
     exchange: (keyId, secret, caller) => {
       const call = callOf(caller)
       return Access.authenticate({ _tag: "Secret", keyId, secret }).pipe(
@@ -138,6 +141,7 @@ export const makeUnguarded = (options: GuardOptions & { readonly merchant: strin
   return {
     tokens: options.tokens,
     idempotency: options.idempotency,
+    addressOf: (caller) => options.clientIp.resolve(caller.remoteAddress, caller.forwardedFor),
     exchange: () => Effect.succeed(identity),
     enter: (_credential, _caller, tierHeader) =>
       tierHeader === undefined

@@ -1,0 +1,114 @@
+/**
+ * The console shell: sign-in, then the parts of the "Integrate payment" page behind a nav.
+ * Navigation is the URL hash (`#/channels`), so the server needs no fallback route.
+ */
+import { useCallback, useEffect, useMemo, useState } from "react"
+import { clientFor } from "./api.ts"
+import { type Key, type Lang, LangContext, translator } from "./i18n/i18n.tsx"
+import { Channels } from "./parts/Channels.tsx"
+import { LiveCards } from "./parts/LiveCards.tsx"
+import { PartBoundary } from "./parts/PartBoundary.tsx"
+import { Settings } from "./parts/Settings.tsx"
+import { SignIn } from "./parts/SignIn.tsx"
+import { TestCards } from "./parts/TestCards.tsx"
+import { TryRequestPay } from "./parts/TryRequestPay.tsx"
+import { Webhooks } from "./parts/Webhooks.tsx"
+import { connect, loadSession, type Session, SessionContext, saveSession } from "./session.tsx"
+
+const parts = [
+  { path: "channels", label: "nav.channels", Part: Channels },
+  { path: "test", label: "nav.test", Part: TestCards },
+  { path: "live", label: "nav.live", Part: LiveCards },
+  { path: "try", label: "nav.try", Part: TryRequestPay },
+  { path: "webhooks", label: "nav.webhooks", Part: Webhooks },
+  { path: "settings", label: "nav.settings", Part: Settings }
+] as const satisfies ReadonlyArray<{ path: string; label: Key; Part: () => unknown }>
+
+const currentPath = (): string => location.hash.replace(/^#\/?/, "") || "channels"
+
+const useHashPath = (): string => {
+  const [path, setPath] = useState(currentPath)
+  useEffect(() => {
+    const onChange = () => setPath(currentPath())
+    window.addEventListener("hashchange", onChange)
+    return () => window.removeEventListener("hashchange", onChange)
+  }, [])
+  return path
+}
+
+const storedLang = (): Lang => (localStorage.getItem("paymux.lang") === "ko" ? "ko" : "en")
+
+export const App = () => {
+  const [lang, setLang] = useState<Lang>(storedLang)
+  const [session, setSession] = useState<Session | undefined>(loadSession)
+  const path = useHashPath()
+  const t = useMemo(() => translator(lang), [lang])
+  useEffect(() => {
+    document.documentElement.lang = lang
+    localStorage.setItem("paymux.lang", lang)
+  }, [lang])
+  const signOut = useCallback(() => {
+    saveSession(undefined)
+    setSession(undefined)
+  }, [])
+  const connected = useMemo(
+    () => (session === undefined ? undefined : connect(session, clientFor(location.origin, session.token), signOut)),
+    [session, signOut]
+  )
+  const part = parts.find((p) => p.path === path) ?? parts[0]
+  const language = (
+    <label className="lang">
+      {t("common.language")}
+      <select value={lang} onChange={(e) => setLang(e.target.value === "ko" ? "ko" : "en")}>
+        <option value="en">English</option>
+        <option value="ko">한국어</option>
+      </select>
+    </label>
+  )
+  return (
+    <LangContext.Provider value={{ lang, t }}>
+      {connected === undefined ? (
+        <>
+          <header className="top">
+            <span className="brand">Paymux</span>
+            {language}
+          </header>
+          <SignIn
+            onSignedIn={(s) => {
+              saveSession(s)
+              setSession(s)
+            }}
+          />
+        </>
+      ) : (
+        <SessionContext.Provider value={connected}>
+          <header className="top">
+            <span className="brand">Paymux</span>
+            <span className="who">{t("top.merchant", { merchant: connected.session.merchant })}</span>
+            {language}
+            <button type="button" className="quiet" onClick={signOut}>
+              {t("top.signOut")}
+            </button>
+          </header>
+          <nav aria-label={t("nav.label")}>
+            <ul>
+              {parts.map((p) => (
+                <li key={p.path}>
+                  <a href={`#/${p.path}`} aria-current={p === part ? "page" : undefined}>
+                    {t(p.label)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main>
+            <h1>{t(part.label)}</h1>
+            <PartBoundary key={part.path} message={t("common.partFailed")}>
+              <part.Part />
+            </PartBoundary>
+          </main>
+        </SessionContext.Provider>
+      )}
+    </LangContext.Provider>
+  )
+}

@@ -1,0 +1,207 @@
+/**
+ * Adding or editing a channel. The PG's credential fields come from the catalog with their labels,
+ * required flags and format hints; secret fields are write-only: never filled from the server,
+ * left blank to keep the stored value. A failed save keeps every value typed.
+ */
+import { useState } from "react"
+import { useT } from "../i18n/i18n.tsx"
+import { type Channel, isRequired, type Mode, type PaymentType, type Pg, payMethodsOf, paymentTypesOf } from "../model.ts"
+import { useSession } from "../session.tsx"
+import { ProblemNote, useSave } from "./ui.tsx"
+
+export interface ChannelFormProps {
+  readonly catalog: ReadonlyArray<Pg>
+  /** The channel to edit; absent to add one. */
+  readonly channel?: Channel | undefined
+  /** Fixes the mode (the test and live cards) or the PG and type (a live module's card). */
+  readonly mode?: Mode
+  readonly pg?: string
+  readonly paymentType?: PaymentType
+  readonly onSaved: (channel: Channel) => void
+}
+
+export const ChannelForm = (props: ChannelFormProps) => {
+  const t = useT()
+  const { run, session } = useSession()
+  const editing = props.channel
+  const [mode, setMode] = useState<Mode>(editing?.mode ?? props.mode ?? "test")
+  const [pgCode, setPgCode] = useState(editing?.pg ?? props.pg ?? props.catalog[0]?.code ?? "")
+  const pg = props.catalog.find((p) => p.code === pgCode)
+  const types = pg === undefined ? [] : paymentTypesOf(pg)
+  const [type, setType] = useState<PaymentType>(editing?.paymentType ?? props.paymentType ?? types[0] ?? "window.general")
+  const [methods, setMethods] = useState<ReadonlyArray<string>>(editing?.payMethods ?? [])
+  const [name, setName] = useState(editing?.name ?? "")
+  const [mid, setMid] = useState(editing?.credentialSource === "own" ? editing.mid : "")
+  // Plain fields start from the stored values; secret fields always start empty.
+  const [credentials, setCredentials] = useState<Record<string, string>>(() => {
+    const plain: Record<string, string> = {}
+    for (const field of pg?.credentialFields ?? [])
+      if (!field.secret && editing?.credentials[field.name] !== undefined) plain[field.name] = editing.credentials[field.name]!
+    return plain
+  })
+  const { busy, problem, save } = useSave()
+  const available = pg === undefined ? [] : payMethodsOf(pg, type)
+  // The merchant's own MID (every live channel, a test channel with a PG-issued MID) comes with
+  // the PG's credential fields; the shared test MID needs none.
+  const ownMid = mode === "live" || mid !== ""
+  const id = (s: string) => `cf-${s}`
+
+  const submit = async () => {
+    const filled = Object.fromEntries(Object.entries(credentials).filter(([, v]) => v !== ""))
+    const saved = await save(() =>
+      editing === undefined
+        ? run((c) =>
+            c.channels.add({
+              params: { merchant: session.merchant },
+              payload: {
+                mode,
+                pg: pgCode,
+                paymentType: type,
+                payMethods: methods,
+                ...(name === "" ? {} : { name }),
+                ...(mid === "" ? {} : { mid }),
+                ...(Object.keys(filled).length === 0 ? {} : { credentials: filled })
+              }
+            })
+          )
+        : run((c) =>
+            c.channels.edit({
+              params: { merchant: session.merchant, channelKey: editing.key },
+              payload: {
+                name,
+                payMethods: methods,
+                ...(mid === "" || mid === editing.mid ? {} : { mid }),
+                ...(Object.keys(filled).length === 0 ? {} : { credentials: filled }),
+                version: editing.version
+              }
+            })
+          )
+    )
+    if (saved !== undefined) props.onSaved(saved)
+  }
+
+  return (
+    <form
+      className="channel-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void submit()
+      }}
+    >
+      {props.mode === undefined && editing === undefined ? (
+        <label>
+          {t("channel.mode")}
+          <select value={mode} onChange={(e) => setMode(e.target.value === "live" ? "live" : "test")}>
+            <option value="test">{t("mode.test")}</option>
+            <option value="live">{t("mode.live")}</option>
+          </select>
+        </label>
+      ) : null}
+      {props.pg === undefined && editing === undefined ? (
+        <label>
+          {t("channel.pg")}
+          <select
+            value={pgCode}
+            onChange={(e) => {
+              setPgCode(e.target.value)
+              const next = props.catalog.find((p) => p.code === e.target.value)
+              setType((next && paymentTypesOf(next)[0]) ?? "window.general")
+              setMethods([])
+            }}
+          >
+            {props.catalog.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.displayName} ({p.code})
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <p className="fixed">
+          {pg?.displayName ?? pgCode} · {t(`type.${type}`)}
+        </p>
+      )}
+      {props.paymentType === undefined && editing === undefined ? (
+        <label>
+          {t("channel.paymentType")}
+          <select
+            value={type}
+            onChange={(e) => {
+              setType(e.target.value as PaymentType)
+              setMethods([])
+            }}
+          >
+            {types.map((ty) => (
+              <option key={ty} value={ty}>
+                {t(`type.${ty}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {available.length > 0 ? (
+        <fieldset>
+          <legend>{t("channel.payMethods")}</legend>
+          {available.map((m) => (
+            <label key={m} className="check">
+              <input
+                type="checkbox"
+                checked={methods.includes(m)}
+                onChange={(e) => setMethods(e.target.checked ? [...methods, m] : methods.filter((x) => x !== m))}
+              />
+              {m}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      <label>
+        {t("channel.name")}
+        <input value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label htmlFor={id("mid")}>
+        {pg?.mid.label ?? "MID"}
+        {mode === "live" ? <span className="req"> *</span> : null}
+      </label>
+      <input id={id("mid")} value={mid} onChange={(e) => setMid(e.target.value)} aria-describedby={id("mid-hint")} />
+      <small id={id("mid-hint")}>{mode === "test" ? t("channel.midTestHint") : t("channel.midLiveHint")}</small>
+      {ownMid
+        ? pg?.credentialFields.map((field) => {
+            const required = isRequired(field, type)
+            const hint = [
+              field.maxLength === undefined ? "" : t("channel.maxLength", { n: field.maxLength }),
+              field.patternDescription ?? ""
+            ]
+              .filter(Boolean)
+              .join("; ")
+            const stored = editing?.credentials[field.name] !== undefined
+            return (
+              <div key={field.name} className="cred">
+                <label htmlFor={id(field.name)}>
+                  {field.label}
+                  {required ? <span className="req"> *</span> : null}
+                  {field.secret ? <span className="tag">{t("channel.secret")}</span> : null}
+                </label>
+                <input
+                  id={id(field.name)}
+                  name={field.name}
+                  type={field.secret ? "password" : "text"}
+                  autoComplete={field.secret ? "new-password" : "off"}
+                  required={required && !(field.secret && stored)}
+                  maxLength={field.maxLength}
+                  placeholder={field.secret && stored ? t("channel.secretKept") : ""}
+                  value={credentials[field.name] ?? ""}
+                  onChange={(e) => setCredentials({ ...credentials, [field.name]: e.target.value })}
+                  aria-describedby={hint === "" ? undefined : id(`${field.name}-hint`)}
+                />
+                {hint === "" ? null : <small id={id(`${field.name}-hint`)}>{hint}</small>}
+              </div>
+            )
+          })
+        : null}
+      <ProblemNote problem={problem} />
+      <button type="submit" disabled={busy}>
+        {editing === undefined ? t("channel.add") : t("common.save")}
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,124 @@
+/**
+ * Live integration management: a card per module (PG × payment type), several MIDs per PG.
+ * "Edit information" renders the credential fields the PG asks for; secrets are write-only and
+ * shown masked.
+ */
+import { useState } from "react"
+import { useT } from "../i18n/i18n.tsx"
+import type { Channel, PaymentType, Pg } from "../model.ts"
+import { useSession } from "../session.tsx"
+import { ChannelForm } from "./ChannelForm.tsx"
+import { useModeChannels } from "./useModeChannels.ts"
+import { Dialog, ProblemNote, useLoad } from "./ui.tsx"
+
+type Editing = { readonly channel?: Channel; readonly pg?: string; readonly paymentType?: PaymentType } | undefined
+
+export const LiveCards = () => {
+  const t = useT()
+  const loaded = useModeChannels("live")
+  const [editing, setEditing] = useState<Editing>(undefined)
+  if (loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
+  const { catalog, channels } = loaded.data
+  const modules = new Map<string, Array<Channel>>()
+  for (const c of channels) modules.set(`${c.pg}|${c.paymentType}`, [...(modules.get(`${c.pg}|${c.paymentType}`) ?? []), c])
+  const pgOf = (code: string): Pg | undefined => catalog.find((p) => p.code === code)
+  return (
+    <section aria-labelledby="live-title">
+      <h2 id="live-title">{t("live.title")}</h2>
+      <button type="button" onClick={() => setEditing({})}>
+        {t("live.addModule")}
+      </button>
+      {modules.size === 0 ? <p>{t("live.none")}</p> : null}
+      <div className="cards">
+        {[...modules].map(([id, list]) => {
+          const first = list[0]!
+          const pg = pgOf(first.pg)
+          return (
+            <article
+              key={id}
+              className="card"
+              aria-label={`${pg?.displayName ?? first.pg} ${t(`type.${first.paymentType}`)}`}
+              data-module={id}
+            >
+              <h3>
+                {pg?.displayName ?? first.pg} <span className="muted">{t(`type.${first.paymentType}`)}</span>
+              </h3>
+              <ul className="mids">
+                {list.map((c) => (
+                  <li key={c.key}>
+                    <span>
+                      {c.name} · <code>{c.mid}</code>
+                    </span>
+                    <span className="creds">
+                      {Object.entries(c.credentials).map(([name, value]) => (
+                        <span key={name}>
+                          {pg?.credentialFields.find((f) => f.name === name)?.label ?? name}: <code>{value}</code>
+                        </span>
+                      ))}
+                    </span>
+                    <button
+                      type="button"
+                      className="quiet"
+                      onClick={() => setEditing({ channel: c })}
+                      aria-label={t("live.editOne", { name: c.name })}
+                    >
+                      {t("test.editInformation")}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <button type="button" className="quiet" onClick={() => setEditing({ pg: first.pg, paymentType: first.paymentType })}>
+                {t("live.addMid")}
+              </button>
+            </article>
+          )
+        })}
+      </div>
+      <Dialog title={t("live.editTitle")} open={editing !== undefined} onClose={() => setEditing(undefined)}>
+        {editing === undefined ? null : (
+          <LiveForm
+            catalog={catalog}
+            editing={editing}
+            onSaved={() => {
+              setEditing(undefined)
+              loaded.reload()
+            }}
+          />
+        )}
+      </Dialog>
+    </section>
+  )
+}
+
+/** The live form, with the stored (masked) credentials loaded for an edit. */
+const LiveForm = ({
+  catalog,
+  editing,
+  onSaved
+}: {
+  readonly catalog: ReadonlyArray<Pg>
+  readonly editing: NonNullable<Editing>
+  readonly onSaved: () => void
+}) => {
+  const { run, session } = useSession()
+  const key = editing.channel?.key
+  // A list comes without credentials; one channel comes with them masked.
+  const full = useLoad(
+    () =>
+      key === undefined
+        ? Promise.resolve(undefined)
+        : run((c) => c.channels.get({ params: { merchant: session.merchant, channelKey: key } })),
+    key ?? "new"
+  )
+  if (key !== undefined && full.data === undefined) return <ProblemNote problem={full.problem} />
+  return (
+    <ChannelForm
+      catalog={catalog}
+      mode="live"
+      channel={full.data}
+      {...(editing.pg === undefined ? {} : { pg: editing.pg })}
+      {...(editing.paymentType === undefined ? {} : { paymentType: editing.paymentType })}
+      onSaved={onSaved}
+    />
+  )
+}

@@ -1,0 +1,64 @@
+/** Sign-in with an API key: the key id and secret are exchanged for an access token. */
+import { useState } from "react"
+import { call, clientFor } from "../api.ts"
+import { useT } from "../i18n/i18n.tsx"
+import type { Session } from "../session.tsx"
+import { ProblemNote, useSave } from "./ui.tsx"
+
+export const SignIn = ({ onSignedIn }: { readonly onSignedIn: (session: Session) => void }) => {
+  const t = useT()
+  const [keyId, setKeyId] = useState("")
+  const [secret, setSecret] = useState("")
+  const { busy, problem, save } = useSave()
+  const submit = async () => {
+    const session = await save(async () => {
+      const anonymous = clientFor(location.origin, undefined)
+      const token = await call(anonymous.auth.token({ payload: { apiKey: keyId.trim(), apiSecret: secret } }))
+      const [merchant] = await call(clientFor(location.origin, token.accessToken).merchants.list())
+      if (merchant === undefined) throw new Error("no merchant")
+      return {
+        token: token.accessToken,
+        expiresAt: Date.now() + (token.expiresAt - token.now),
+        keyId: keyId.trim(),
+        merchant: merchant.code
+      }
+    })
+    if (session !== undefined) {
+      // The secret is not kept once it has done its job.
+      setSecret("")
+      onSignedIn(session)
+    }
+  }
+  return (
+    <main className="sign-in">
+      <h1>{t("signIn.title")}</h1>
+      <p>{t("signIn.intro")}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+      >
+        <label>
+          {t("signIn.keyId")}
+          <input name="keyId" autoComplete="username" required value={keyId} onChange={(e) => setKeyId(e.target.value)} />
+        </label>
+        <label>
+          {t("signIn.secret")}
+          <input
+            name="secret"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+          />
+        </label>
+        <ProblemNote problem={problem} />
+        <button type="submit" disabled={busy}>
+          {t("signIn.submit")}
+        </button>
+      </form>
+    </main>
+  )
+}

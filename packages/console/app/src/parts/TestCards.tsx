@@ -1,0 +1,158 @@
+/**
+ * Integration test management: a card per PG in test mode with the shared test MID and what else
+ * the catalog knows, the `request_pay` snippet to copy, and, for PGs whose test MID comes from
+ * the PG (Naver Pay, Toss, PayPal), an "Edit information" form that takes it.
+ */
+import { useState } from "react"
+import { useT } from "../i18n/i18n.tsx"
+import { type Channel, type Pg, paymentTypesOf, payMethodsOf, requestPaySnippet, sharedTestMid } from "../model.ts"
+import { useSession } from "../session.tsx"
+import { ChannelForm } from "./ChannelForm.tsx"
+import { useModeChannels } from "./useModeChannels.ts"
+import { CopyButton, Dialog, ProblemNote, useSave } from "./ui.tsx"
+
+export const TestCards = () => {
+  const t = useT()
+  const loaded = useModeChannels("test")
+  const [filter, setFilter] = useState("")
+  const [editing, setEditing] = useState<Pg | undefined>(undefined)
+  if (loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
+  const { catalog, channels } = loaded.data
+  const needle = filter.trim().toLowerCase()
+  const shown = catalog.filter(
+    (p) => p.test.kind !== "unavailable" && (needle === "" || `${p.code} ${p.displayName} ${p.localName}`.toLowerCase().includes(needle))
+  )
+  return (
+    <section aria-labelledby="test-title">
+      <h2 id="test-title">{t("test.title")}</h2>
+      <label>
+        {t("test.filter")}
+        <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      </label>
+      <div className="cards">
+        {shown.map((pg) => (
+          <TestCard
+            key={pg.code}
+            pg={pg}
+            channels={channels.filter((c) => c.pg === pg.code)}
+            onEdit={() => setEditing(pg)}
+            onChanged={loaded.reload}
+          />
+        ))}
+      </div>
+      <Dialog
+        title={t("test.editTitle", { pg: editing?.displayName ?? "" })}
+        open={editing !== undefined}
+        onClose={() => setEditing(undefined)}
+      >
+        {editing === undefined ? null : (
+          <ChannelForm
+            catalog={catalog}
+            mode="test"
+            pg={editing.code}
+            onSaved={() => {
+              setEditing(undefined)
+              loaded.reload()
+            }}
+          />
+        )}
+      </Dialog>
+    </section>
+  )
+}
+
+const TestCard = ({
+  pg,
+  channels,
+  onEdit,
+  onChanged
+}: {
+  readonly pg: Pg
+  readonly channels: ReadonlyArray<Channel>
+  readonly onEdit: () => void
+  readonly onChanged: () => void
+}) => {
+  const t = useT()
+  const { run, session } = useSession()
+  const { busy, problem, save } = useSave()
+  const types = paymentTypesOf(pg)
+  const first = channels[0]
+  const snippet = requestPaySnippet(
+    pg.code,
+    first?.mid ?? (types[0] === undefined ? undefined : sharedTestMid(pg, types[0])),
+    first?.payMethods[0]
+  )
+  const headingId = `test-${pg.code}`
+  return (
+    <article className="card" aria-labelledby={headingId} data-pg={pg.code}>
+      <h3 id={headingId}>
+        {pg.displayName} <span className="muted">{pg.localName}</span>
+      </h3>
+      {pg.test.kind === "shared" ? (
+        <dl>
+          {types.map((type) => (
+            <div key={type}>
+              <dt>{t(`type.${type}`)}</dt>
+              <dd>
+                {sharedTestMid(pg, type) === undefined ? (
+                  (pg.test.kind === "shared" && pg.test.untested?.find((u) => u.paymentType === type)?.note) || t("test.noShared")
+                ) : (
+                  <>
+                    <code>{sharedTestMid(pg, type)}</code> <span className="muted">{payMethodsOf(pg, type).join(", ")}</span>
+                  </>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <p>
+          <span className="tag">{t("test.pgProvided")}</span> {pg.test.note}
+        </p>
+      )}
+      {pg.testNotes === undefined ? null : (
+        <ul className="notes">
+          {pg.testNotes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+      <p>{channels.length === 0 ? t("test.noChannel") : t("test.channels", { n: channels.length })}</p>
+      <figure>
+        <figcaption className="muted">{t("test.snippet")}</figcaption>
+        <pre>
+          <code>{snippet}</code>
+        </pre>
+      </figure>
+      <div className="card-actions">
+        <CopyButton text={snippet} label={t("test.copySnippet")} />
+        {pg.test.kind === "shared" && types[0] !== undefined && sharedTestMid(pg, types[0]) !== undefined ? (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={async () => {
+              const type = types[0]!
+              const added = await save(() =>
+                run((c) =>
+                  c.channels.add({
+                    params: { merchant: session.merchant },
+                    payload: { mode: "test", pg: pg.code, paymentType: type, payMethods: payMethodsOf(pg, type).slice(0, 1) }
+                  })
+                )
+              )
+              if (added !== undefined) onChanged()
+            }}
+          >
+            {t("test.useShared")}
+          </button>
+        ) : null}
+        {pg.test.kind === "pg-provided" ? (
+          <button type="button" onClick={onEdit}>
+            {t("test.editInformation")}
+          </button>
+        ) : null}
+      </div>
+      <ProblemNote problem={problem} />
+    </article>
+  )
+}

@@ -1,0 +1,152 @@
+/**
+ * The security whitelist editor. Each rule is checked as it is typed by `@paymux/whitelist`
+ * itself, in the browser (the same refusal and suggestion the server gives); the aggregated list
+ * is previewed before saving, and a change that would shut out the address this page is using
+ * is called out.
+ */
+import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
+import { useState } from "react"
+import { useT } from "../i18n/i18n.tsx"
+import { useSession } from "../session.tsx"
+import { ProblemNote, useLoad, useSave } from "./ui.tsx"
+
+/** A rule's refusal as the engine words it, or undefined when the rule is a valid block. */
+const refusalOf = (rule: string): { readonly reason: string; readonly suggestion?: string | undefined } | undefined => {
+  try {
+    Cidr.parseSync(rule)
+    return undefined
+  } catch (error) {
+    if (error instanceof Cidr.InvalidCidr) return { reason: error.reason, suggestion: error.suggestion }
+    throw error
+  }
+}
+
+export const WhitelistEditor = () => {
+  const t = useT()
+  const { run, session } = useSession()
+  const merchant = session.merchant
+  const [rules, setRules] = useState<ReadonlyArray<string> | undefined>(undefined)
+  const [denyByDefault, setDenyByDefault] = useState(false)
+  const loaded = useLoad(
+    async () => {
+      const [view, caller] = await Promise.all([
+        run((c) => c.whitelist.show({ params: { merchant } })),
+        run((c) => c.whitelist.caller({ params: { merchant } }))
+      ])
+      return { view, caller: caller.ip }
+    },
+    merchant,
+    ({ view }) => {
+      setRules(view.rules.length === 0 ? [""] : view.rules)
+      setDenyByDefault(view.denyByDefault)
+    }
+  )
+  const { busy, problem, save } = useSave()
+  const [saved, setSaved] = useState(false)
+  if (rules === undefined || loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : null
+
+  const entered = rules.map((r) => r.trim()).filter((r) => r !== "")
+  const refusals = rules.map((r) => (r.trim() === "" ? undefined : refusalOf(r.trim())))
+  const valid = refusals.every((r) => r === undefined)
+  const preview = valid ? CidrList.aggregateSync(entered) : undefined
+  const caller = loaded.data.caller
+  const enforced = entered.length > 0 || denyByDefault
+  const locksOut = valid && enforced && (caller === null || !Whitelist.compileSync(entered).allows(caller))
+  const edit = (next: ReadonlyArray<string>) => {
+    setSaved(false)
+    setRules(next)
+  }
+
+  return (
+    <section aria-labelledby="wl-title">
+      <h2 id="wl-title">{t("wl.title")}</h2>
+      <p>{t("wl.intro")}</p>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault()
+          const view = await save(() => run((c) => c.whitelist.set({ params: { merchant }, payload: { rules: entered, denyByDefault } })))
+          if (view !== undefined) {
+            setRules(view.rules.length === 0 ? [""] : view.rules)
+            setSaved(true)
+          }
+        }}
+      >
+        <ol className="rules">
+          {rules.map((rule, i) => {
+            const refusal = refusals[i]
+            const id = `wl-rule-${i}`
+            return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rules are edited in place by position
+              <li key={i}>
+                <input
+                  id={id}
+                  aria-label={t("wl.rule", { n: i + 1 })}
+                  aria-invalid={refusal !== undefined}
+                  aria-describedby={refusal === undefined ? undefined : `${id}-error`}
+                  value={rule}
+                  placeholder="203.0.113.0/24"
+                  onChange={(e) => edit(rules.map((r, j) => (j === i ? e.target.value : r)))}
+                />
+                <button
+                  type="button"
+                  className="quiet"
+                  aria-label={t("wl.removeRule", { n: i + 1 })}
+                  onClick={() => edit(rules.filter((_, j) => j !== i))}
+                >
+                  ×
+                </button>
+                {refusal === undefined ? null : (
+                  <p id={`${id}-error`} className="refusal">
+                    {refusal.reason}
+                    {refusal.suggestion === undefined ? null : `; ${refusal.suggestion}`}
+                  </p>
+                )}
+              </li>
+            )
+          })}
+        </ol>
+        <button type="button" className="quiet" onClick={() => edit([...rules, ""])}>
+          {t("wl.addRule")}
+        </button>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={denyByDefault}
+            onChange={(e) => {
+              setSaved(false)
+              setDenyByDefault(e.target.checked)
+            }}
+          />
+          {t("wl.denyByDefault")}
+        </label>
+        <div className="preview" aria-live="polite">
+          <h3>{t("wl.preview")}</h3>
+          {preview === undefined ? (
+            <p>{t("wl.fixFirst")}</p>
+          ) : preview.length === 0 ? (
+            <p>{enforced ? t("wl.nobody") : t("wl.everyone")}</p>
+          ) : (
+            <ul>
+              {preview.map((block) => (
+                <li key={block}>
+                  <code>{block}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+          {locksOut ? (
+            <p className="warning" role="alert">
+              {caller === null ? t("wl.lockOutUnknown") : t("wl.lockOut", { ip: caller })}
+            </p>
+          ) : null}
+          {caller === null ? null : <p className="muted">{t("wl.yourAddress", { ip: caller })}</p>}
+        </div>
+        <ProblemNote problem={problem} />
+        {saved ? <p role="status">{t("wl.saved")}</p> : null}
+        <button type="submit" disabled={busy || !valid}>
+          {t("common.save")}
+        </button>
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,140 @@
+/** Small building blocks every part of the page uses: loading data, showing a problem, a dialog. */
+import { type ReactNode, useCallback, useEffect, useRef, useState } from "react"
+import { CallFailed, type Problem, problemOf } from "../api.ts"
+import { useT } from "../i18n/i18n.tsx"
+
+export interface Loaded<A> {
+  readonly data: A | undefined
+  readonly problem: Problem | undefined
+  readonly reload: () => void
+}
+
+/** Loads once per `key` and again on `reload`; a failure is kept as a problem to show. */
+export const useLoad = <A,>(load: () => Promise<A>, key: string, onData?: (data: A) => void): Loaded<A> => {
+  const [data, setData] = useState<A | undefined>(undefined)
+  const [problem, setProblem] = useState<Problem | undefined>(undefined)
+  const [round, setRound] = useState(0)
+  const latest = useRef({ load, onData })
+  latest.current = { load, onData }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloads when the key or the round changes, by design
+  useEffect(() => {
+    let live = true
+    latest.current.load().then(
+      (value) => {
+        if (!live) return
+        latest.current.onData?.(value)
+        setData(value)
+        setProblem(undefined)
+      },
+      (error: unknown) => live && setProblem(failure(error))
+    )
+    return () => {
+      live = false
+    }
+  }, [key, round])
+  return { data, problem, reload: useCallback(() => setRound((r) => r + 1), []) }
+}
+
+/** The problem of a rejected call. */
+export const failure = (error: unknown): Problem => (error instanceof CallFailed ? error.problem : problemOf(error))
+
+/** A failure shown where it happened: the API's detail, the field, and what it suggests. */
+export const ProblemNote = ({ problem }: { readonly problem: Problem | undefined }) => {
+  const t = useT()
+  if (problem === undefined) return null
+  return (
+    <div className="problem" role="alert">
+      <p>
+        {problem.detail}
+        {problem.field === undefined ? null : <span className="field"> ({t("problem.field", { field: problem.field })})</span>}
+      </p>
+      {problem.suggestions !== undefined && problem.suggestions.length > 0 ? (
+        <p>{t("problem.didYouMean", { list: problem.suggestions.join(", ") })}</p>
+      ) : null}
+    </div>
+  )
+}
+
+/**
+ * A modal dialog on the native `<dialog>`: focus moves into it, Escape closes it and focus
+ * returns to what opened it.
+ */
+export const Dialog = ({
+  title,
+  open,
+  onClose,
+  children
+}: {
+  readonly title: string
+  readonly open: boolean
+  readonly onClose: () => void
+  readonly children: ReactNode
+}) => {
+  const ref = useRef<HTMLDialogElement>(null)
+  useEffect(() => {
+    const dialog = ref.current
+    if (dialog === null) return
+    if (open && !dialog.open) dialog.showModal()
+    if (!open && dialog.open) dialog.close()
+  }, [open])
+  const t = useT()
+  return (
+    <dialog ref={ref} aria-label={title} onClose={onClose}>
+      {open ? (
+        <>
+          <header className="dialog-head">
+            <h2>{title}</h2>
+            <button type="button" className="quiet" onClick={onClose} aria-label={t("common.close")}>
+              ×
+            </button>
+          </header>
+          {children}
+        </>
+      ) : null}
+    </dialog>
+  )
+}
+
+/** Copies text to the clipboard and says so next to the button. */
+export const CopyButton = ({ text, label }: { readonly text: string; readonly label?: string }) => {
+  const t = useT()
+  const [copied, setCopied] = useState(false)
+  return (
+    <button
+      type="button"
+      className="quiet"
+      onClick={() =>
+        navigator.clipboard.writeText(text).then(
+          () => setCopied(true),
+          () => setCopied(false)
+        )
+      }
+    >
+      {copied ? t("common.copied") : (label ?? t("common.copy"))}
+    </button>
+  )
+}
+
+/** Runs a save: keeps the problem to show and leaves whatever the merchant typed in place. */
+export const useSave = (): {
+  readonly busy: boolean
+  readonly problem: Problem | undefined
+  readonly save: <A>(action: () => Promise<A>) => Promise<A | undefined>
+  readonly clear: () => void
+} => {
+  const [busy, setBusy] = useState(false)
+  const [problem, setProblem] = useState<Problem | undefined>(undefined)
+  const save = useCallback(async <A,>(action: () => Promise<A>): Promise<A | undefined> => {
+    setBusy(true)
+    setProblem(undefined)
+    try {
+      return await action()
+    } catch (error) {
+      setProblem(failure(error))
+      return undefined
+    } finally {
+      setBusy(false)
+    }
+  }, [])
+  return { busy, problem, save, clear: useCallback(() => setProblem(undefined), []) }
+}

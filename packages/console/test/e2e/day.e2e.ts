@@ -1,0 +1,230 @@
+/**
+ * A merchant's whole day on the console, in Chromium, against a real `paymux serve` on a temp
+ * SQLite file: sign in, add a test channel with the shared MID, add a live channel with
+ * credentials (its secret never visible afterwards in the DOM or in any response), try
+ * request_pay hit and miss, set the webhook URL to a receiver on 127.0.0.1 and send a test, edit
+ * the whitelist (an invalid CIDR refused with its suggestion), issue and revoke a key.
+ */
+import { expect, test } from "@playwright/test"
+import { recordResponses, requireChromium, signIn } from "./support/browser.ts"
+import { emitAndDeliver } from "./support/deliveries.ts"
+import { type Running, startPaymux } from "./support/paymux.ts"
+import { type Receiver, startReceiver } from "./support/receiver.ts"
+import { shoot } from "./support/screenshots.ts"
+
+requireChromium()
+
+let paymux: Running
+let receiver: Receiver
+test.beforeAll(async () => {
+  paymux = await startPaymux()
+  receiver = await startReceiver()
+})
+test.afterAll(async () => {
+  await receiver?.close()
+  await paymux?.stop()
+})
+
+const liveSecret = "SiteKey-7f3a9c-LIVE-do-not-show"
+const naverTestSecret = "np-test-secret-value"
+
+test("a merchant's day on the console", async ({ page }) => {
+  const bodies = recordResponses(page)
+  const pageErrors: Array<string> = []
+  page.on("pageerror", (error) => pageErrors.push(String(error)))
+  // The server's Content-Security-Policy allows no inline script or style: nothing may be refused.
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("Content Security Policy")) pageErrors.push(message.text())
+  })
+
+  await test.step("sign in with an API key", async () => {
+    const response = await page.goto(paymux.url)
+    expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'")
+    await expect(page.getByRole("heading", { name: "Sign in to the Paymux console" })).toBeVisible()
+    await shoot(page, "sign-in")
+    await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+    await expect(page.getByRole("banner").getByText(`Merchant ${paymux.merchant}`)).toBeVisible()
+    // The token is kept for this tab only; the secret is not kept at all.
+    const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }))
+    expect(stored).not.toContain(paymux.secret)
+  })
+
+  await test.step("add a test channel with the shared MID from the KCP test card", async () => {
+    await page.getByRole("link", { name: "Integration test" }).click()
+    await page.getByLabel("Find a PG").fill("kcp")
+    const card = page.locator('article[data-pg="kcp"]')
+    await expect(card.getByText("AO09C").first()).toBeVisible()
+    await card.getByRole("button", { name: "Add a test channel with the shared MID" }).click()
+    await expect(card.getByText("1 test channels")).toBeVisible()
+    await expect(card.locator("pre")).toContainText("pg: 'kcp.AO09C'")
+    // Naver Pay's test MID comes from the PG: its card takes it in "Edit information".
+    await page.getByLabel("Find a PG").fill("naverpay")
+    const naver = page.locator('article[data-pg="naverpay"]')
+    await naver.getByRole("button", { name: "Edit information" }).click()
+    const dialog = page.getByRole("dialog")
+    await dialog.getByLabel("naverpay", { exact: true }).check()
+    await dialog.getByLabel("Partner ID").fill("np_partner_test")
+    await dialog.getByLabel("Client ID").fill("np-client")
+    await dialog.getByLabel("Client secret").fill(naverTestSecret)
+    await dialog.getByRole("button", { name: "Add channel" }).click()
+    await expect(dialog).toBeHidden()
+    await expect(naver.getByText("1 test channels")).toBeVisible()
+    await expect(naver.locator("pre")).toContainText("pg: 'naverpay.np_partner_test'")
+    await page.getByLabel("Find a PG").fill("kcp")
+    await shoot(page, "test-cards")
+  })
+
+  await test.step("add a live channel with credentials; the secret is write-only", async () => {
+    await page.getByRole("link", { name: "Live integration" }).click()
+    await page.getByRole("button", { name: "Add a live module" }).click()
+    const dialog = page.getByRole("dialog")
+    await dialog.getByRole("combobox", { name: /^PG/ }).selectOption("kcp")
+    await dialog.getByRole("combobox", { name: /^Payment type/ }).selectOption("window.general")
+    await dialog.getByLabel("card", { exact: true }).check()
+    await dialog.getByLabel("Channel name").fill("KCP live")
+    await dialog.getByLabel("Site code").fill("A52Q7")
+    await expect(dialog.getByLabel("Site key")).toHaveAttribute("type", "password")
+    await dialog.getByLabel("Site key").fill(liveSecret)
+    await dialog.getByRole("button", { name: "Add channel" }).click()
+    await expect(dialog).toBeHidden()
+    const card = page.locator('article[data-module="kcp|window.general"]')
+    await expect(card).toContainText("A52Q7")
+    await card.getByRole("button", { name: "Edit information of KCP live" }).click()
+    await expect(dialog.getByLabel("Site key")).toHaveValue("")
+    await expect(dialog.getByLabel("Site key")).toHaveAttribute("placeholder", "stored; leave empty to keep")
+    await shoot(page, "live-edit-information")
+    await page.keyboard.press("Escape")
+    await expect(dialog).toBeHidden()
+    await shoot(page, "live-cards")
+    expect(await page.content()).not.toContain(liveSecret)
+    expect(await page.content()).not.toContain(naverTestSecret)
+  })
+
+  await test.step("manage channels and sub-merchants", async () => {
+    await page.getByRole("link", { name: "Payment integration" }).click()
+    const table = page.locator("table.channels")
+    await expect(table.locator("tbody tr")).toHaveCount(3)
+    const live = table.locator("tbody tr", { hasText: "KCP live" })
+    await live.getByRole("button", { name: "Set default" }).click()
+    await expect(live.getByText("default")).toBeVisible()
+    await live.getByRole("button", { name: "Disable" }).click()
+    await expect(live.getByRole("cell", { name: "Disabled" })).toBeVisible()
+    await live.getByRole("button", { name: "Enable" }).click()
+    await expect(live.getByRole("cell", { name: "Enabled" })).toBeVisible()
+    // A sub-merchant, a channel assigned to it, and its view of the channels.
+    await page.getByLabel("Tier code").fill("T01")
+    await page.getByLabel("Name", { exact: true }).fill("Gangnam store")
+    await page.getByRole("button", { name: "Add sub-merchant" }).click()
+    await expect(page.getByLabel("Name of T01")).toHaveValue("Gangnam store")
+    await live.getByLabel("Assign KCP live to a sub-merchant").selectOption("T01")
+    await expect(page.getByText("1 assigned channels")).toBeVisible()
+    await page.getByLabel("Show channels of").selectOption("T01")
+    await expect(table.locator("tbody tr")).toHaveCount(1)
+    await page.getByLabel("Show channels of").selectOption("")
+    await page.getByLabel("Tier code").fill("T02")
+    await page.getByRole("button", { name: "Add sub-merchant" }).click()
+    await page.locator("ul.subs li", { hasText: "T02" }).getByRole("button", { name: "Delete" }).click()
+    await expect(page.getByLabel("Name of T02")).toHaveCount(0)
+    await page.getByLabel("Name of T01").fill("Gangnam flagship")
+    await page.getByRole("button", { name: "Rename" }).click()
+    await expect(page.getByLabel("Show channels of").getByRole("option", { name: "Gangnam flagship (T01)" })).toHaveCount(1)
+    // Bad input: the API's problem is shown inline and the typed value stays.
+    await page.getByLabel("Tier code").fill("T!")
+    await page.getByRole("button", { name: "Add sub-merchant" }).click()
+    await expect(page.getByRole("alert")).toBeVisible()
+    await expect(page.getByLabel("Tier code")).toHaveValue("T!")
+    await shoot(page, "channels")
+  })
+
+  await test.step("try request_pay: a hit, and a miss with every candidate", async () => {
+    await page.getByRole("link", { name: "Try request_pay" }).click()
+    await page.getByLabel("pg", { exact: true }).fill("kcp.A52Q7")
+    await page.getByLabel("Pay method").fill("card")
+    await page.getByRole("button", { name: "Resolve" }).click()
+    await expect(page.getByRole("heading", { name: "Chosen: KCP live" })).toBeVisible()
+    await page.getByLabel("Pay method").fill("vbank")
+    await page.getByRole("button", { name: "Resolve" }).click()
+    await expect(page.getByRole("heading", { name: "No channel serves this request" })).toBeVisible()
+    await expect(page.locator("table.rejected tbody tr")).not.toHaveCount(0)
+    await shoot(page, "try-request-pay")
+    await page.getByLabel("pg", { exact: true }).fill("kcpp")
+    await page.getByLabel("Pay method").fill("card")
+    await page.getByRole("button", { name: "Resolve" }).click()
+    await expect(page.getByText(/did you mean/i).first()).toBeVisible()
+  })
+
+  await test.step("webhooks: set the URL, send a test, read the log", async () => {
+    await page.getByRole("link", { name: "Webhooks" }).click()
+    const testForm = page.getByRole("form", { name: "Test webhook URL" })
+    await testForm.getByLabel("Test webhook URL").fill(receiver.url)
+    await testForm.getByRole("button", { name: "Save" }).click()
+    const secret = page.locator("[data-secret]")
+    await expect(secret).toBeVisible()
+    receiver.secret = (await secret.textContent()) ?? undefined
+    await testForm.getByRole("button", { name: "Send test" }).click()
+    await expect(testForm.getByText("Receiver answered 200")).toBeVisible()
+    await expect(testForm.getByText("signature ok")).toBeVisible()
+    expect(receiver.received.at(-1)?.signatureOk).toBe(true)
+    await page.getByRole("button", { name: "I have saved it" }).click()
+    await expect(secret).toHaveCount(0)
+    // A payment notification, delivered once by the host's worker, then resent from the log.
+    await emitAndDeliver({ db: paymux.db, env: paymux.env, merchant: paymux.merchant, eventType: "Transaction.Paid" })
+    await page.getByRole("link", { name: "Other settings" }).click()
+    await page.getByRole("link", { name: "Webhooks" }).click()
+    const log = page.locator("ul.deliveries > li")
+    await expect(log).toHaveCount(1)
+    await expect(log.first()).toContainText("Transaction.Paid · Test · delivered · 1 attempts")
+    await log.first().locator("summary").click()
+    await expect(log.first().locator("ol li").first()).toContainText("delivered · 200")
+    await log.first().getByRole("button", { name: "Resend" }).click()
+    await expect(log).toHaveCount(2)
+    await expect(log.first()).toContainText("pending")
+    await shoot(page, "webhooks")
+  })
+
+  await test.step("edit the whitelist: refusal with suggestion, lock-out warning, preview, save", async () => {
+    await page.getByRole("link", { name: "Other settings" }).click()
+    const rule = page.getByLabel("Rule 1", { exact: true })
+    await rule.fill("1.1.1.1/24")
+    await expect(page.getByText("did you mean 1.1.1.0/24")).toBeVisible()
+    await expect(page.getByRole("button", { name: "Save" })).toBeDisabled()
+    await rule.fill("1.1.1.0/24")
+    await expect(page.getByText("this change locks you out")).toBeVisible()
+    await page.getByRole("button", { name: "Add a rule" }).click()
+    await page.getByLabel("Rule 2", { exact: true }).fill("127.0.0.1")
+    await expect(page.getByText("this change locks you out")).toHaveCount(0)
+    await expect(page.locator(".preview li")).toHaveText(["1.1.1.0/24", "127.0.0.1/32"])
+    await shoot(page, "whitelist")
+    await page.getByRole("button", { name: "Save" }).click()
+    await expect(page.getByText("Whitelist saved.")).toBeVisible()
+  })
+
+  await test.step("issue a key (secret shown once), then revoke it", async () => {
+    await page.getByLabel("Name", { exact: true }).fill("ci deploy")
+    await page.getByLabel("Expires in (days, optional)").fill("30")
+    await page.getByRole("button", { name: "Issue key" }).click()
+    const secret = page.locator("[data-secret]")
+    await expect(secret).toBeVisible()
+    await shoot(page, "api-keys", [secret])
+    await page.getByRole("button", { name: "I have saved it" }).click()
+    await expect(secret).toHaveCount(0)
+    const row = page.locator("table.keys tbody tr", { hasText: "ci deploy" })
+    await row.getByRole("button", { name: "Revoke" }).click()
+    await expect(row.getByRole("cell", { name: "Revoked" })).toBeVisible()
+  })
+
+  await test.step("sign out forgets the token", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click()
+    await expect(page.getByRole("heading", { name: "Sign in to the Paymux console" })).toBeVisible()
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
+  })
+
+  // The secrets typed never came back: not in the page, not in any response the browser received.
+  await page.waitForTimeout(200)
+  expect(bodies.length).toBeGreaterThan(10)
+  for (const body of bodies) {
+    expect(body).not.toContain(liveSecret)
+    expect(body).not.toContain(naverTestSecret)
+  }
+  expect(pageErrors).toEqual([])
+})
