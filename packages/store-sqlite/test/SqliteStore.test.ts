@@ -372,7 +372,18 @@ describe("SqliteStore: separate processes open one new file together", () => {
       // Children load the TypeScript sources through tsx, as the tests do.
       execFile(
         process.execPath,
-        ["--import", "tsx", "--conditions=@paymux/source", childScript, dir, String(index), String(rounds), String(start), String(spacing), String(busyTimeoutMillis)],
+        [
+          "--import",
+          "tsx",
+          "--conditions=@paymux/source",
+          childScript,
+          dir,
+          String(index),
+          String(rounds),
+          String(start),
+          String(spacing),
+          String(busyTimeoutMillis)
+        ],
         { cwd: packageRoot, timeout: 120_000 },
         (error, stdout, stderr) => (error ? reject(new Error(`worker ${index}: ${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)))
       )

@@ -20,7 +20,9 @@ const round = (r: number) =>
   Effect.gen(function* () {
     const merchants = yield* Repositories.MerchantRepository
     yield* merchants.create({ code, name: `Worker ${index}`, policy: "fallback", defaultChannels: {}, createdAt: 1, version: 0 } as never)
-  }).pipe(Effect.provide(SqliteStore.layer({ filename: join(dir!, `round-${r}.db`), keyProvider: keys, busyTimeoutMillis: Number(busyTimeout) })))
+  }).pipe(
+    Effect.provide(SqliteStore.layer({ filename: join(dir!, `round-${r}.db`), keyProvider: keys, busyTimeoutMillis: Number(busyTimeout) }))
+  )
 
 const failures: Array<{ round: number; error: string }> = []
 for (let r = 0; r < Number(rounds); r++) {
