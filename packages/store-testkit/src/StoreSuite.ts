@@ -17,6 +17,7 @@ import { roundTrip } from "./internal/roundTrip.ts"
 import { starts } from "./internal/starts.ts"
 import { keys, secrets } from "./internal/secrets.ts"
 import { uniqueness } from "./internal/uniqueness.ts"
+import { webhooks } from "./internal/webhooks.ts"
 
 /**
  * What an adapter's layer must provide: every repository, the audit log, the unit of work, the
@@ -83,7 +84,7 @@ export interface Capabilities<R = never> {
   readonly only?: ReadonlyArray<Area> | undefined
 }
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, secrets, keys, starts } as const
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, webhooks, secrets, keys, starts } as const
 
 /**
  * The areas of the suite, in the order they run.
