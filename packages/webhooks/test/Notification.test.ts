@@ -60,4 +60,31 @@ describe("Notification", () => {
     })
     expect(Result.isFailure(Notification.parseV1("imp_uid=a"))).toBe(true)
   })
+
+  it("toV1 gives the V1 fields of the transaction events V1 sent, and nothing for the others", () => {
+    const event = (type: string, extra: Record<string, string> = {}) =>
+      ok(Notification.parse({ type, timestamp: "t", data: { storeId: "s", paymentId: "order-1", transactionId: "tx-1", ...extra } }))
+    const expected: Record<string, string> = {
+      "Transaction.Ready": "ready",
+      "Transaction.VirtualAccountIssued": "ready",
+      "Transaction.Paid": "paid",
+      "Transaction.Cancelled": "cancelled",
+      "Transaction.Failed": "failed"
+    }
+    for (const [type, status] of Object.entries(expected)) {
+      expect(Notification.toV1(event(type))).toEqual({ imp_uid: "tx-1", merchant_uid: "order-1", status })
+    }
+    expect(Notification.toV1(event("Transaction.PartialCancelled", { cancellationId: "c-9" }))).toEqual({
+      imp_uid: "tx-1",
+      merchant_uid: "order-1",
+      status: "cancelled",
+      cancellation_id: "c-9"
+    })
+    for (const type of ["Transaction.PayPending", "Transaction.DisputeCreated", "Transaction.Teleported"]) {
+      expect(Notification.toV1(event(type))).toBeUndefined()
+    }
+    expect(
+      Notification.toV1(ok(Notification.parse({ type: "BillingKey.Issued", timestamp: "t", data: { billingKey: "b" } })))
+    ).toBeUndefined()
+  })
 })
