@@ -426,7 +426,8 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
  * Counts one attempt's verdict towards its endpoint's health (a fixed-URL delivery has none) and
  * disables the endpoint when it has failed, with no success, for
  * `WebhookSettings.disableAfterDays` days: an audit entry `webhook.endpoint.disabled`, and a
- * `Webhook.EndpointDisabled` event queued for the mode's other endpoints that receive it. Of
+ * `Webhook.EndpointDisabled` event queued for the mode's other endpoints that receive it (JSON
+ * modes only: V1 has no such notification). Of
  * several dispatchers racing over the same failure, one disables.
  *
  * @since 0.1.0
