@@ -10,12 +10,16 @@
  * - `channel-key-only`: an enabled channel of a PG the catalog selects by channel key only; no
  *   `pg` string reaches it.
  * - `mid-required`: an enabled channel of a PG the catalog selects only as `code.MID`.
+ * - `webhook-endpoint-disabled`: an endpoint Paymux disabled after `WebhookSettings.disableAfterDays`
+ *   days of failures; its notifications are dead-lettered until it is enabled again.
+ * - `webhook-endpoint-failing`: an enabled endpoint whose deliveries have failed for over a day,
+ *   with no success since; it will be disabled when the failures reach the limit.
  *
  * @since 0.1.0
  */
 import { ChannelIndex } from "@paymux/channel-resolver"
-import { ChannelTerms, PgCatalog } from "@paymux/domain"
-import { Effect, Schema } from "effect"
+import { ChannelTerms, PgCatalog, WebhookSettings } from "@paymux/domain"
+import { Clock, Effect, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import * as Resolve from "./Resolve.ts"
@@ -27,7 +31,14 @@ import * as Webhooks from "./Webhooks.ts"
  * @since 0.1.0
  * @category schemas
  */
-export const CheckKind = Schema.Literals(["mode-ambiguity", "webhook-missing", "channel-key-only", "mid-required"])
+export const CheckKind = Schema.Literals([
+  "mode-ambiguity",
+  "webhook-missing",
+  "channel-key-only",
+  "mid-required",
+  "webhook-endpoint-disabled",
+  "webhook-endpoint-failing"
+])
 /** @since 0.1.0 @category models */
 export type CheckKind = typeof CheckKind.Type
 
@@ -42,6 +53,8 @@ export const Finding = Schema.Struct({
   check: CheckKind,
   mode: Schema.optionalKey(ChannelTerms.Mode),
   channels: Schema.Array(Schema.String),
+  /** The webhook endpoint a finding concerns, for the endpoint checks. */
+  endpoint: Schema.optionalKey(Schema.String),
   detail: Schema.String
 })
 /** @since 0.1.0 @category models */
@@ -67,6 +80,8 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
   Effect.gen(function* () {
     const index = yield* Resolve.index(merchant)
     const missing = yield* Webhooks.readiness(merchant)
+    const hooks = yield* Webhooks.show(merchant)
+    const now = yield* Clock.currentTimeMillis
     const findings: Array<Finding> = []
     const byKey = new Map(index.channels.map((c) => [c.key as string, c]))
     for (const a of ChannelIndex.ambiguities(index)) {
@@ -102,5 +117,40 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
           detail: `${c.mode} channel ${c.key}: pg must name the MID, "${c.pg}.${c.mid}"; "${c.pg}" alone selects nothing`
         })
     }
+    for (const mode of ["test", "live"] as const) {
+      for (const e of hooks[mode].endpoints) findings.push(...endpointFindings(mode, e, now))
+    }
     return { merchant: index.merchant.code, ok: findings.length === 0, findings }
   })
+
+const day = 86_400_000
+
+const endpointFindings = (mode: ChannelTerms.Mode, e: Webhooks.EndpointView, now: number): ReadonlyArray<Finding> => {
+  const where = `${mode} webhook endpoint ${e.id} (${e.url})`
+  if (e.disabledAt !== null) {
+    return [
+      {
+        check: "webhook-endpoint-disabled",
+        mode,
+        channels: [],
+        endpoint: e.id,
+        detail:
+          `${where} was disabled on ${new Date(e.disabledAt).toISOString()} after ${WebhookSettings.disableAfterDays} days of failures: ` +
+          "its notifications are dead-lettered. Fix the receiver, enable the endpoint, then resend the failed deliveries"
+      }
+    ]
+  }
+  if (e.failingSince !== null && now - e.failingSince > day) {
+    const days = Math.floor((now - e.failingSince) / day)
+    return [
+      {
+        check: "webhook-endpoint-failing",
+        mode,
+        channels: [],
+        endpoint: e.id,
+        detail: `${where} has failed every delivery for ${days} day(s) (${e.consecutiveFailures} attempts); it is disabled after ${WebhookSettings.disableAfterDays}`
+      }
+    ]
+  }
+  return []
+}

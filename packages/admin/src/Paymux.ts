@@ -63,12 +63,17 @@ const groupOps = { create: ChannelGroups.create, list: ChannelGroups.list, edit:
 const webhookOps = {
   show: Webhooks.show,
   set: Webhooks.set,
+  addEndpoint: Webhooks.addEndpoint,
+  updateEndpoint: Webhooks.updateEndpoint,
+  removeEndpoint: Webhooks.removeEndpoint,
+  enableEndpoint: Webhooks.enableEndpoint,
   rotateSecret: Webhooks.rotateSecret,
   retireSecret: Webhooks.retireSecret,
   test: Webhooks.test,
   emit: Webhooks.emit,
   history: Webhooks.history,
   resend: Webhooks.resend,
+  resendFailed: Webhooks.resendFailed,
   readiness: Webhooks.readiness,
   deliverDue: Webhooks.deliverDue
 }

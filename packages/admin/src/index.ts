@@ -34,7 +34,7 @@ export * as PaymuxError from "./PaymuxError.ts"
 export * as Resolve from "./Resolve.ts"
 /** Channel indexes per merchant, built on first use and dropped whenever a change could alter a resolution (channels, tiers, groups, the merchant's policy or default). @since 0.1.0 */
 export * as ResolverCache from "./ResolverCache.ts"
-/** Webhook settings per mode, signing secrets and their rotation, the test send, delivery history and resend, the readiness check, and emitting notifications through the outbox. @since 0.1.0 */
+/** Webhook settings per mode (content type and endpoints with event filters), signing secrets and their rotation, the test send, emitting notifications through the outbox (to the mode's endpoints or a payment's own notice URLs), delivery history, resends, and endpoint health (an endpoint failing for `WebhookSettings.disableAfterDays` days is disabled automatically). @since 0.1.0 */
 export * as Webhooks from "./Webhooks.ts"
 /** The security whitelist. @since 0.1.0 */
 export * as Whitelists from "./Whitelists.ts"

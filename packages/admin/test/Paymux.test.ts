@@ -267,7 +267,7 @@ describe("Paymux facade", () => {
       payload: body,
       subject: "pay_1"
     })
-    expect(queued?.status).toBe("pending")
+    expect(queued.map((d) => d.status)).toEqual(["pending"])
     expect((await paymux.webhooks.deliverDue()).attempted).toBe(1)
     const [first] = await paymux.webhooks.history(merchant.code)
     expect(first?.delivery.status).toBe("delivered")

@@ -76,7 +76,7 @@ describe("Webhooks: private targets (security H3)", () => {
       const queued = yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
       expect((yield* Webhooks.deliverDue()).attempted).toBe(1)
       const [h] = yield* Webhooks.history(code)
-      expect(h!.delivery).toMatchObject({ id: queued!.id, status: "dead" })
+      expect(h!.delivery).toMatchObject({ id: queued[0]!.id, status: "dead" })
       expect(h!.attempts).toHaveLength(1)
       expect(h!.attempts[0]).toMatchObject({ outcome: "failed", httpStatus: null, responseExcerpt: "" })
       expect(hits).toEqual([])

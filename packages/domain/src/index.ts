@@ -24,7 +24,7 @@ export * as SubMerchant from "./SubMerchant.ts"
 export * as Timestamp from "./Timestamp.ts"
 /** Versions for optimistic concurrency. @since 0.1.0 */
 export * as Version from "./Version.ts"
-/** A merchant's webhook settings. @since 0.1.0 */
+/** A merchant's webhook settings per mode. @since 0.1.0 */
 export * as WebhookSettings from "./WebhookSettings.ts"
 /** A merchant's security whitelist as data. @since 0.1.0 */
 export * as WhitelistRules from "./WhitelistRules.ts"

@@ -199,25 +199,32 @@ export const channelGroup = (channels: ReadonlyArray<PaymentChannel.PaymentChann
 export const webhookUrl = (scheme: "http" | "https" = "https"): fc.Arbitrary<string> =>
   fc.tuple(fc.domain(), fc.webPath()).map(([host, path]) => `${scheme}://${host}${path}`)
 
+const endpointIds = fc.stringMatching(/^ep_[A-Za-z0-9_]{1,12}$/)
+const eventTypes = fc.uniqueArray(fc.constantFrom("Transaction.Paid", "Transaction.Ready", "Transaction.Cancelled", "BillingKey.Issued"), {
+  minLength: 1
+})
+
+const modeSettings = (url: fc.Arbitrary<string>) =>
+  fc.record({
+    contentType: fc.constantFrom("json" as const, "form" as const),
+    endpoints: fc
+      .uniqueArray(fc.record({ id: endpointIds, url, events: fc.option(eventTypes, { nil: undefined }) }), {
+        maxLength: 3,
+        selector: (e) => e.id
+      })
+      .map((list) => list.filter((e, i) => list.findIndex((o) => o.url === e.url) === i))
+      .map((list) => list.map(({ events, ...e }) => (events === undefined ? e : { ...e, events })))
+  })
+
 /** @since 0.1.0 @category entities */
 export const webhookSettings = (code: fc.Arbitrary<MerchantCode> = merchantCode): fc.Arbitrary<WebhookSettings.WebhookSettings> =>
   fc
     .record({
       merchant: code,
-      test: fc.option(fc.oneof(webhookUrl("http"), webhookUrl("https")), { nil: undefined }),
-      live: fc.option(webhookUrl("https"), { nil: undefined }),
-      contentType: fc.constantFrom("json" as const, "form" as const)
+      test: modeSettings(fc.oneof(webhookUrl("http"), webhookUrl("https"))),
+      live: modeSettings(webhookUrl("https"))
     })
-    .map(({ merchant, test, live, contentType }) =>
-      Result.getOrThrow(
-        WebhookSettings.decode({
-          merchant,
-          contentType,
-          version: 0,
-          urls: { ...(test === undefined ? {} : { test }), ...(live === undefined ? {} : { live }) }
-        })
-      )
-    )
+    .map((settings) => Result.getOrThrow(WebhookSettings.decode({ ...settings, version: 0 })))
 
 /** CIDR-shaped text (not necessarily canonical). @since 0.1.0 @category entities */
 export const cidrText: fc.Arbitrary<string> = fc

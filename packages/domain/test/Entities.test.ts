@@ -185,14 +185,15 @@ describe("ChannelGroup", () => {
 
 describe("WebhookSettings", () => {
   const empty = WebhookSettings.empty("imp00000001" as Merchant.Merchant["code"])
+  const id = "ep_one" as WebhookSettings.EndpointId
   it("requires https for live and allows http for test", () => {
-    expect(Result.isSuccess(WebhookSettings.setUrl(empty, "test", "http://127.0.0.1:8080/hook"))).toBe(true)
-    expect(failure(WebhookSettings.setUrl(empty, "live", "http://shop.example/hook")).message).toMatch(
-      /^urls.live: a live webhook URL must use https/
+    expect(Result.isSuccess(WebhookSettings.setUrl(empty, "test", "http://127.0.0.1:8080/hook", id))).toBe(true)
+    expect(failure(WebhookSettings.setUrl(empty, "live", "http://shop.example/hook", id)).message).toMatch(
+      /^live.endpoints.0.url: a live webhook URL must use https/
     )
-    expect(failure(WebhookSettings.setUrl(empty, "test", "ftp://x/y")).rule).toMatch(/http or https/)
-    expect(failure(WebhookSettings.setUrl(empty, "test", "https://u:p@x.example/")).rule).toMatch(/user name or password/)
-    expect(failure(WebhookSettings.setUrl(empty, "test", "not a url")).field).toBe("urls.test")
+    expect(failure(WebhookSettings.setUrl(empty, "test", "ftp://x/y", id)).rule).toMatch(/http or https/)
+    expect(failure(WebhookSettings.setUrl(empty, "test", "https://u:p@x.example/", id)).rule).toMatch(/user name or password/)
+    expect(failure(WebhookSettings.setUrl(empty, "test", "not a url", id)).field).toBe("test.endpoints.0.url")
   })
   it("flags modes with vbank or subscription channels and no URL", () => {
     const vbank = Result.getOrThrow(
@@ -210,7 +211,7 @@ describe("WebhookSettings", () => {
     const card = channelOf("imp00000001", 2, "live")
     const findings = WebhookSettings.readiness(empty, [vbank, card])
     expect(findings.map((f) => [f.mode, f.channels])).toEqual([["test", [vbank.key]]])
-    const withUrl = Result.getOrThrow(WebhookSettings.setUrl(empty, "test", "https://shop.example/hook"))
+    const withUrl = Result.getOrThrow(WebhookSettings.setUrl(empty, "test", "https://shop.example/hook", id))
     expect(WebhookSettings.readiness(withUrl, [vbank, card])).toEqual([])
     expect(WebhookSettings.readiness(empty, [{ ...vbank, enabled: false }])).toEqual([])
   })

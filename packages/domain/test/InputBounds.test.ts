@@ -6,7 +6,7 @@ import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 
 const settings = WebhookSettings.empty(Identifiers.MerchantCode.make("imp00000001"))
-const setTest = (url: string) => WebhookSettings.setUrl(settings, "test", url)
+const setTest = (url: string) => WebhookSettings.setUrl(settings, "test", url, WebhookSettings.EndpointId.make("ep_1"))
 const messageOf = (r: Result.Result<unknown, { readonly message: string }>): string => (Result.isFailure(r) ? r.failure.message : "")
 
 // The oracle, written apart from the validator: code units by number, not a regular expression.
@@ -78,7 +78,9 @@ describe("WebhookSettings: URLs with control characters", () => {
 
 describe("error messages quote little and never a URL password", () => {
   it("a URL password is masked (L5)", () => {
-    const message = messageOf(WebhookSettings.setUrl(settings, "live", "https://u:SUPERSECRETPW@example.com/h"))
+    const message = messageOf(
+      WebhookSettings.setUrl(settings, "live", "https://u:SUPERSECRETPW@example.com/h", WebhookSettings.EndpointId.make("ep_1"))
+    )
     expect(message).toMatch(/user name or password/)
     expect(message).not.toContain("SUPERSECRETPW")
     expect(message).toContain("u:***@example.com")
@@ -87,7 +89,9 @@ describe("error messages quote little and never a URL password", () => {
   it("property: no password of a URL with credentials appears in the message", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9]{1,10}$/), fc.stringMatching(/^[A-Za-z0-9@!$&'()*+,;=%]{8,30}$/), (user, password) => {
-        const message = messageOf(WebhookSettings.setUrl(settings, "live", `https://${user}:${password}@example.com/hook`))
+        const message = messageOf(
+          WebhookSettings.setUrl(settings, "live", `https://${user}:${password}@example.com/hook`, WebhookSettings.EndpointId.make("ep_1"))
+        )
         expect(message).not.toContain(password)
       }),
       { numRuns: 200 }

@@ -229,9 +229,13 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks")
     ),
     HttpApiEndpoint.post("test", "/merchants/:merchant/webhooks/:mode/test", {
       params: M.ModeParams,
+      query: M.TestSendQuery,
       success: M.TestSendView,
       error: errors
-    }).annotate(OpenApi.Description, "Posts a signed Webhook.Test notification to the saved URL and reports the receiver's answer."),
+    }).annotate(
+      OpenApi.Description,
+      "Posts a signed test notification to a saved endpoint of the mode and reports the receiver's answer. The body follows the mode's content type: `format=v1` sends V1's fields (JSON or form), `format=v2` a JSON Webhook.Test event."
+    ),
     HttpApiEndpoint.post("rotateSecret", "/merchants/:merchant/webhooks/:mode/secrets/rotate", {
       params: M.ModeParams,
       success: M.NewSecret.pipe(created),
@@ -246,10 +250,46 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks")
     }),
     HttpApiEndpoint.post("resend", "/merchants/:merchant/webhooks/deliveries/:deliveryId/resend", {
       params: { merchant: Schema.String, deliveryId: Schema.String },
+      query: M.ResendQuery,
       success: M.Delivery.pipe(HttpApiSchema.status(202)),
       error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Queues the same message again: to where the delivery goes now (its endpoint's URL today), or to `url`."
+    ),
+    HttpApiEndpoint.get("readiness", "/merchants/:merchant/webhooks/readiness", { params: merchant, success: M.Readiness, error: errors }),
+    // Endpoints with event filters, endpoint health and bulk resend (issue 17).
+    HttpApiEndpoint.post("addEndpoint", "/merchants/:merchant/webhooks/:mode/endpoints", {
+      params: M.ModeParams,
+      payload: M.AddEndpoint,
+      success: M.AddEndpointResult.pipe(created),
+      error: errors
+    }).annotate(OpenApi.Description, "Adds an endpoint to the mode, optionally receiving only the listed event types."),
+    HttpApiEndpoint.patch("updateEndpoint", "/merchants/:merchant/webhooks/:mode/endpoints/:endpointId", {
+      params: M.EndpointParams,
+      payload: M.UpdateEndpoint,
+      success: M.WebhookSettingsView,
+      error: errors
     }),
-    HttpApiEndpoint.get("readiness", "/merchants/:merchant/webhooks/readiness", { params: merchant, success: M.Readiness, error: errors })
+    HttpApiEndpoint.delete("removeEndpoint", "/merchants/:merchant/webhooks/:mode/endpoints/:endpointId", {
+      params: M.EndpointParams,
+      success: M.WebhookSettingsView,
+      error: errors
+    }),
+    HttpApiEndpoint.post("enableEndpoint", "/merchants/:merchant/webhooks/:mode/endpoints/:endpointId/enable", {
+      params: M.EndpointParams,
+      success: M.WebhookSettingsView,
+      error: errors
+    }).annotate(OpenApi.Description, "Enables an endpoint Paymux disabled after days of failures, and forgets its failures."),
+    HttpApiEndpoint.post("resendFailed", "/merchants/:merchant/webhooks/deliveries/resend-failed", {
+      params: merchant,
+      payload: M.ResendFailed,
+      success: M.ResendFailedResult.pipe(HttpApiSchema.status(202)),
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Resends every dead-lettered delivery created since `since` (epoch ms), each once: a message already delivered or queued again to the same target is left alone."
+    )
   )
   .middleware(Authentication)
 

@@ -130,10 +130,22 @@ export const ResolutionView = Schema.Struct({
 })
 
 /** @since 0.1.0 @category schemas */
+export const WebhookEndpointView = Schema.Struct({
+  id: Text,
+  url: Text,
+  events: Schema.optionalKey(Schema.Array(Text)).annotate({ description: "the event types it receives; absent: every event" }),
+  consecutiveFailures: Schema.Int,
+  failingSince: Schema.NullOr(Millis),
+  disabledAt: Schema.NullOr(Millis).annotate({ description: "set when Paymux disabled it after days of failures" })
+})
+
+const WebhookModeView = Schema.Struct({ contentType: WebhookSettings.ContentType, endpoints: Schema.Array(WebhookEndpointView) })
+
+/** @since 0.1.0 @category schemas */
 export const WebhookSettingsView = Schema.Struct({
   merchant: Text,
-  urls: Schema.Struct({ test: Schema.optionalKey(Text), live: Schema.optionalKey(Text) }),
-  contentType: WebhookSettings.ContentType,
+  test: WebhookModeView,
+  live: WebhookModeView,
   activeSecrets: Schema.Struct({ test: Schema.Int, live: Schema.Int }),
   version: Schema.Int
 })
@@ -159,6 +171,9 @@ export const ModeParams = Schema.Struct({ merchant: Text, mode: ChannelTerms.Mod
 /** @since 0.1.0 @category schemas */
 export const TestSendView = Schema.Struct({
   url: Text,
+  endpointId: Text,
+  format: Schema.Literals(["v1", "v2"]),
+  contentType: Text,
   ok: Schema.Boolean,
   httpStatus: Schema.NullOr(Schema.Int),
   latencyMillis: Schema.Number,
@@ -171,6 +186,7 @@ const DeliveryView = Schema.Struct({
   messageId: Text,
   mode: ChannelTerms.Mode,
   url: Text,
+  endpointId: Schema.NullOr(Text).annotate({ description: "the endpoint it is for; null: the fixed url (a notice URL or resend target)" }),
   eventType: Text,
   subject: Schema.NullOr(Text),
   status: Schema.Literals(["pending", "delivered", "dead"]),
@@ -276,3 +292,51 @@ export const AuditQuery = Schema.Struct({
 
 /** @since 0.1.0 @category schemas */
 export const PgView = PgCatalog.PgProvider
+
+// Webhook endpoints, test-send options and resends (issue 17).
+
+/** @since 0.1.0 @category schemas */
+export const TestSendQuery = Schema.Struct({
+  format: Schema.optionalKey(Schema.Literals(["v1", "v2"])).annotate({
+    description: "v1: V1 fields in the mode's content type; v2: a JSON Webhook.Test event. Default: what the mode sends"
+  }),
+  endpoint: Schema.optionalKey(Text).annotate({ description: "the endpoint id (default: the mode's first endpoint)" })
+})
+
+/** @since 0.1.0 @category schemas */
+export const EndpointParams = Schema.Struct({ merchant: Text, mode: ChannelTerms.Mode, endpointId: Text })
+
+/** @since 0.1.0 @category schemas */
+export const AddEndpoint = Schema.Struct({
+  url: Text,
+  events: Schema.optionalKey(Schema.Array(Text)).annotate({ description: "event types it receives; leave out for every event" })
+})
+
+/** @since 0.1.0 @category schemas */
+export const AddEndpointResult = Schema.Struct({
+  settings: WebhookSettingsView,
+  endpointId: Text,
+  newSecret: Schema.optionalKey(Text).annotate({ description: "shown once: the first signing secret of the mode" })
+})
+
+/** @since 0.1.0 @category schemas */
+export const UpdateEndpoint = Schema.Struct({
+  url: Schema.optionalKey(Text),
+  events: Schema.optionalKey(Schema.NullOr(Schema.Array(Text))).annotate({ description: "null: every event again" })
+})
+
+/** @since 0.1.0 @category schemas */
+export const ResendQuery = Schema.Struct({
+  url: Schema.optionalKey(Text).annotate({ description: "send to this URL instead of where the delivery goes now" })
+})
+
+/** @since 0.1.0 @category schemas */
+export const ResendFailed = Schema.Struct({
+  since: Millis,
+  mode: Schema.optionalKey(ChannelTerms.Mode),
+  url: Schema.optionalKey(Text),
+  limit: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 }))))
+})
+
+/** @since 0.1.0 @category schemas */
+export const ResendFailedResult = Schema.Struct({ queued: Schema.Array(DeliveryView), alreadyHandled: Schema.Int })

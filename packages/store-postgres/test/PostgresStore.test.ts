@@ -172,6 +172,34 @@ if (requirePg("PostgresStore.test.ts")) {
     )
   })
 
+  describe("PostgresStore: upgrading webhook settings to endpoints (migration 3)", () => {
+    it.live("a mode's URL becomes its endpoint ep_<mode>, the content type applies to both modes, pending deliveries follow", () =>
+      Effect.gen(function* () {
+        const schema = freshSchema()
+        const code = F.merchantCode(1)
+        yield* Effect.gen(function* () {
+          yield* SqlStore.migrateTo(2)
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`INSERT INTO paymux_merchants (code, name, policy, created_at, version) VALUES (${code}, 'Old', 'fallback', 1, 1)`
+          yield* sql`INSERT INTO paymux_webhook_settings (merchant, url_test, url_live, content_type, version)
+            VALUES (${code}, NULL, ${'https://shop.example/hook?q="x"'}, 'form', 2)`
+          yield* sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, content_type, payload,
+            status, attempts, max_attempts, next_attempt_at, trigger_kind, created_at, updated_at) VALUES ('d1', ${code}, 'msg_1',
+            'live', 'https://shop.example/hook', 'Transaction.Paid', 'application/json', '{}', 'pending', 0, 6, 1, 'event', 1, 1)`
+        }).pipe(Effect.provide(PostgresStore.layerClient({ url, schema })))
+        yield* Effect.gen(function* () {
+          expect(yield* (yield* Repositories.WebhookSettingsRepository).get(code)).toEqual({
+            merchant: code,
+            test: { contentType: "form", endpoints: [] },
+            live: { contentType: "form", endpoints: [{ id: "ep_live", url: 'https://shop.example/hook?q="x"' }] },
+            version: 2
+          })
+          expect((yield* (yield* Outbox.Outbox).get("d1")).delivery.endpointId).toBe("ep_live")
+        }).pipe(Effect.provide(PostgresStore.layer({ url, schema, keyProvider: keys })))
+      })
+    )
+  })
+
   describe("PostgresStore: driver failures", () => {
     it.live("connection refused is Unavailable (retryable)", () =>
       Effect.gen(function* () {

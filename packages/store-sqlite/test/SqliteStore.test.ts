@@ -134,7 +134,7 @@ describe("SqliteStore: round trips", () => {
       const code = F.merchantCode(1)
       const hooks = yield* Repositories.WebhookSettingsRepository
       const empty = yield* hooks.get(code)
-      const saved = yield* hooks.put({ ...empty, contentType: "form" })
+      const saved = yield* hooks.put({ ...empty, test: { ...empty.test, contentType: "form" } })
       expect(saved.version).toBe(1)
       expect(reasonOf(yield* Effect.exit(hooks.put(empty)))).toBe("Conflict")
       yield* hooks.putSecrets(code, "live", [Redacted.make("whsec_new"), Redacted.make("whsec_old")])
@@ -272,6 +272,58 @@ describe("SqliteStore: migrations", () => {
       db.close()
       const exit = yield* Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })).pipe(Effect.scoped))
       expect(reasonOf(exit)).toBe("SchemaTooNew")
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+})
+
+describe("SqliteStore: upgrading webhook settings to endpoints (migration 3)", () => {
+  it.effect("a mode's URL becomes its endpoint ep_<mode>, the content type applies to both modes, pending deliveries follow", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = join(dir, "old.db")
+      yield* Effect.scoped(
+        Effect.flatMap(Layer.build(SqliteStore.layerClient({ filename: file })), (context) =>
+          Effect.provideContext(SqlStore.migrateTo(2), context)
+        )
+      )
+      const db = new Database(file)
+      db.prepare("INSERT INTO paymux_merchants (code, name, policy, created_at, version) VALUES (?, 'Old', 'fallback', 1, 1)").run(
+        F.merchantCode(1)
+      )
+      db.prepare(
+        "INSERT INTO paymux_webhook_settings (merchant, url_test, url_live, content_type, version) VALUES (?, ?, NULL, 'form', 3)"
+      ).run(F.merchantCode(1), 'http://127.0.0.1:8080/hook?q="x"')
+      db.prepare(
+        `INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, content_type, payload, status,
+        attempts, max_attempts, next_attempt_at, trigger_kind, created_at, updated_at)
+        VALUES ('d1', ?, 'msg_1', 'test', 'http://127.0.0.1:8080/hook', 'Transaction.Paid', 'application/json', '{}', 'pending', 0, 6, 1, 'event', 1, 1)`
+      ).run(F.merchantCode(1))
+      db.close()
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const context = yield* Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys }))
+          const settings = yield* Effect.provideContext(
+            Effect.gen(function* () {
+              return yield* (yield* Repositories.WebhookSettingsRepository).get(F.merchantCode(1))
+            }),
+            context
+          )
+          expect(settings).toEqual({
+            merchant: F.merchantCode(1),
+            test: { contentType: "form", endpoints: [{ id: "ep_test", url: 'http://127.0.0.1:8080/hook?q="x"' }] },
+            live: { contentType: "form", endpoints: [] },
+            version: 3
+          })
+          const history = yield* Effect.provideContext(
+            Effect.gen(function* () {
+              return yield* (yield* Outbox.Outbox).get("d1")
+            }),
+            context
+          )
+          expect(history.delivery.endpointId).toBe("ep_test")
+        })
+      )
       rmSync(dir, { recursive: true, force: true })
     })
   )

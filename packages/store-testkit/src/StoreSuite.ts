@@ -18,6 +18,7 @@ import { sharedState } from "./internal/sharedState.ts"
 import { starts } from "./internal/starts.ts"
 import { keys, secrets } from "./internal/secrets.ts"
 import { uniqueness } from "./internal/uniqueness.ts"
+import { webhooks } from "./internal/webhooks.ts"
 
 /**
  * What an adapter's layer must provide: every repository, the audit log, the unit of work, the
@@ -84,7 +85,7 @@ export interface Capabilities<R = never> {
   readonly only?: ReadonlyArray<Area> | undefined
 }
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, secrets, keys, starts, sharedState } as const
+const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, webhooks, secrets, keys, starts, sharedState } as const
 
 /**
  * The areas of the suite, in the order they run.

@@ -50,7 +50,9 @@ export const Lease = Schema.Struct({ workerId: Schema.String, until: Schema.Numb
  * One message to one endpoint. `messageId` is sent as `webhook-id` on every attempt, so
  * receivers can deduplicate retries. `url` is the endpoint when the delivery was queued; a
  * dispatcher may send to the endpoint configured at the time of the attempt instead, and each
- * attempt records the URL it used.
+ * attempt records the URL it used. `endpointId` names the merchant's configured endpoint the
+ * delivery is for (its URL may change); `null` means the fixed `url` (a per-request notice URL,
+ * or an explicit resend target).
  *
  * @since 0.1.0
  * @category schemas
@@ -62,6 +64,7 @@ export const Delivery = Schema.Struct({
   merchant: Schema.NullOr(Schema.String),
   mode: Mode,
   url: Schema.String,
+  endpointId: Schema.NullOr(Schema.String),
   eventType: Schema.String,
   subject: Schema.NullOr(Schema.String),
   contentType: Schema.String,
@@ -98,6 +101,7 @@ export const NewDelivery = Schema.Struct({
   merchant: Schema.optionalKey(Schema.String),
   mode: Mode,
   url: Schema.String,
+  endpointId: Schema.optionalKey(Schema.String),
   eventType: Schema.String,
   subject: Schema.optionalKey(Schema.String),
   contentType: Schema.optionalKey(Schema.String),
@@ -167,6 +171,17 @@ export const History = Schema.Struct({ delivery: Delivery, attempts: Schema.Arra
 export type History = typeof History.Type
 
 /**
+ * Where a resend goes: by default where the original goes (its endpoint as configured now, or
+ * its fixed URL); `url` sends it to that URL instead.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResendOptions {
+  readonly url?: string | undefined
+}
+
+/**
  * The pending delivery an outbox stores for an enqueue: defaults filled in (a fresh id and
  * `webhook-id`, JSON, six attempts, due now). Every adapter builds its row from this, so they
  * agree on the defaults.
@@ -180,6 +195,7 @@ export const fromNew = (input: NewDelivery, now: number): Delivery => ({
   merchant: input.merchant ?? null,
   mode: input.mode,
   url: input.url,
+  endpointId: input.endpointId ?? null,
   eventType: input.eventType,
   subject: input.subject ?? null,
   contentType: input.contentType ?? "application/json",
@@ -198,12 +214,14 @@ export const fromNew = (input: NewDelivery, now: number): Delivery => ({
 
 /**
  * A fresh delivery of the same message (same `messageId`, so receivers deduplicate), due now.
+ * With `url`, it goes to that URL (fixed) instead of the original's endpoint.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const resendOf = (original: Delivery, now: number): Delivery => ({
+export const resendOf = (original: Delivery, now: number, options: ResendOptions = {}): Delivery => ({
   ...original,
+  ...(options.url === undefined ? {} : { url: options.url, endpointId: null }),
   id: randomUUID(),
   status: "pending",
   attempts: 0,

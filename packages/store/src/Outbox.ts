@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Context, type Effect } from "effect"
-import type { Attempt, Delivery, History, NewDelivery, Status } from "./Delivery.ts"
+import type { Attempt, Delivery, History, NewDelivery, ResendOptions, Status } from "./Delivery.ts"
 import * as StoreError from "./StoreError.ts"
 
 /**
@@ -21,6 +21,8 @@ export interface HistoryFilter {
   readonly merchant?: string
   readonly subject?: string
   readonly status?: Status
+  /** Only deliveries created at or after this time (epoch milliseconds). */
+  readonly since?: number
   readonly limit?: number
 }
 
@@ -80,8 +82,11 @@ export interface OutboxShape {
   readonly get: (deliveryId: string) => Effect.Effect<History, StoreError.StoreError>
   /** Deliveries with their attempts, newest first. */
   readonly history: (filter: HistoryFilter) => Effect.Effect<ReadonlyArray<History>, StoreError.StoreError>
-  /** Enqueues a fresh delivery of the same message (same `messageId`), due now. */
-  readonly resend: (deliveryId: string, now: number) => Effect.Effect<Delivery, StoreError.StoreError>
+  /**
+   * Enqueues a fresh delivery of the same message (same `messageId`), due now, to the original's
+   * endpoint or to `options.url`.
+   */
+  readonly resend: (deliveryId: string, now: number, options?: ResendOptions) => Effect.Effect<Delivery, StoreError.StoreError>
 }
 
 /**

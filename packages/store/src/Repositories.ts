@@ -129,8 +129,37 @@ export class WebhookSettingsRepository extends Context.Service<
     readonly getSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode) => Fx<ReadonlyArray<Redacted.Redacted<string>>>
     /** Replaces the active secrets of a mode (at most two: more fail with `Conflict`; none clears them). */
     readonly putSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode, secrets: ReadonlyArray<Redacted.Redacted<string>>) => Fx<void>
+    /** Every endpoint health record of the merchant (endpoints never attempted have none). */
+    readonly getHealth: (merchant: MerchantCode) => Fx<ReadonlyArray<WebhookSettings.EndpointHealth>>
+    /**
+     * Counts one attempt's outcome, atomically: a success resets the failure count and
+     * `failingSince`; a failure increments the count and starts `failingSince` if unset.
+     */
+    readonly recordHealth: (
+      endpoint: EndpointRef,
+      outcome: { readonly ok: boolean; readonly now: number }
+    ) => Fx<WebhookSettings.EndpointHealth>
+    /**
+     * Marks the endpoint disabled at `now` unless it already is; `true` when this call disabled
+     * it (so of several racing dispatchers exactly one reports it).
+     */
+    readonly disableEndpoint: (endpoint: EndpointRef, now: number) => Fx<boolean>
+    /** Enables the endpoint again and forgets its failures. */
+    readonly enableEndpoint: (endpoint: EndpointRef) => Fx<void>
   }
 >()("@paymux/store/WebhookSettingsRepository") {}
+
+/**
+ * Names one endpoint of a merchant's mode.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EndpointRef {
+  readonly merchant: MerchantCode
+  readonly mode: ChannelTerms.Mode
+  readonly endpointId: string
+}
 
 /**
  * The security whitelist. `get` returns an empty, unenforced list (version 0) when none was saved.

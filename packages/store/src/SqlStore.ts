@@ -79,6 +79,18 @@ export const migrate: Effect.Effect<number, StoreError, Sql.SqlClient> = Effect.
 })
 
 /**
+ * Applies the migrations up to `version` only: for upgrade tests, which write data in an older
+ * schema and then open the store to migrate it.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const migrateTo = (version: number): Effect.Effect<number, StoreError, Sql.SqlClient> =>
+  Effect.gen(function* () {
+    return yield* Migrations.migrate(yield* Sql.SqlClient, version)
+  })
+
+/**
  * Maps a driver failure to the store's error: unique and constraint violations to `Conflict`,
  * unparseable statements to `Corrupt`, and connection failures, busy or locked databases,
  * serialization failures, deadlocks and timeouts to the retryable `Unavailable`.

@@ -32,17 +32,42 @@ export interface Endpoint {
 }
 
 /**
+ * What an endpoint lookup may answer besides an endpoint: the delivery cannot be sent, for the
+ * reason given (it is dead-lettered unsent with it).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Unsendable {
+  readonly unsendable: string
+}
+
+/**
  * Where deliveries go: either one signer for every delivery, each sent to the URL it was queued
  * with, or an `endpoint` function that looks up the endpoint configured now (`undefined` when
- * there is none any more: the delivery is dead-lettered). A failing lookup leaves the delivery for
- * a later claim.
+ * there is none any more, or `Unsendable` with a reason: the delivery is dead-lettered). A
+ * failing lookup leaves the delivery for a later claim.
  *
  * @since 0.1.0
  * @category models
  */
 export type Target =
   | { readonly signer: WebhookSigner.WebhookSigner }
-  | { readonly endpoint: (delivery: Delivery.Delivery) => Effect.Effect<Endpoint | undefined, unknown> }
+  | { readonly endpoint: (delivery: Delivery.Delivery) => Effect.Effect<Endpoint | Unsendable | undefined, unknown> }
+
+/**
+ * What `onAttempt` hears after each attempt: the delivery as it was claimed, the URL
+ * the attempt went to, and how it ended.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AttemptReport {
+  readonly delivery: Delivery.Delivery
+  readonly url: string
+  readonly outcome: Delivery.Outcome
+  readonly at: number
+}
 
 /**
  * Dispatcher settings besides the target.
@@ -69,6 +94,11 @@ export interface Options {
   readonly privateTargets?: UrlGuard.PrivateTargets
   readonly resolver?: UrlGuard.Resolver
   readonly userAgent?: string
+  /**
+   * Called after each attempt that reached a verdict, before it is recorded (endpoint health,
+   * metrics). Its failures are logged and never affect the delivery.
+   */
+  readonly onAttempt?: (report: AttemptReport) => Effect.Effect<void, unknown>
 }
 
 /**
@@ -106,7 +136,8 @@ interface Settings {
   readonly privateTargets: UrlGuard.PrivateTargets
   readonly resolver: UrlGuard.Resolver | undefined
   readonly userAgent: string
-  readonly endpointFor: (delivery: Delivery.Delivery) => Effect.Effect<Endpoint | undefined, unknown>
+  readonly endpointFor: (delivery: Delivery.Delivery) => Effect.Effect<Endpoint | Unsendable | undefined, unknown>
+  readonly onAttempt: (report: AttemptReport) => Effect.Effect<void, unknown>
 }
 
 const settings = (config: Options & Partial<Target>): Settings => {
@@ -126,7 +157,8 @@ const settings = (config: Options & Partial<Target>): Settings => {
     privateTargets: config.privateTargets ?? "refuse",
     resolver: config.resolver,
     userAgent: config.userAgent ?? "paymux-webhooks/0.1",
-    endpointFor: endpoint ?? ((delivery) => Effect.succeed(signer === undefined ? undefined : { url: delivery.url, signer }))
+    endpointFor: endpoint ?? ((delivery) => Effect.succeed(signer === undefined ? undefined : { url: delivery.url, signer })),
+    onAttempt: config.onAttempt ?? (() => Effect.void)
   }
 }
 
@@ -192,10 +224,12 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
     Effect.gen(function* () {
       const ids = { deliveryId: delivery.id, workerId: s.workerId }
       const startedAt = yield* Clock.currentTimeMillis
-      const endpoint = yield* restore(s.endpointFor(delivery)).pipe(Effect.onInterrupt(() => Effect.ignore(outbox.release(ids))))
-      if (endpoint === undefined) {
-        return yield* outbox.deadLetter({ ...ids, now: startedAt, reason: `no ${delivery.mode} webhook URL is configured any more` })
+      const found = yield* restore(s.endpointFor(delivery)).pipe(Effect.onInterrupt(() => Effect.ignore(outbox.release(ids))))
+      if (found === undefined || "unsendable" in found) {
+        const reason = found?.unsendable ?? `no ${delivery.mode} webhook URL is configured any more`
+        return yield* outbox.deadLetter({ ...ids, now: startedAt, reason })
       }
+      const endpoint = found
       const number = delivery.attempts + 1
       const record = (result: PostResult, outcome: Delivery.Outcome): Delivery.Attempt => ({
         deliveryId: delivery.id,
@@ -235,6 +269,9 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
       ).pipe(Effect.onInterrupt(() => Effect.ignore(interrupted)))
       const outcome = outcomeOf(result)
       const now = yield* Clock.currentTimeMillis
+      yield* s
+        .onAttempt({ delivery, url: endpoint.url, outcome, at: now })
+        .pipe(Effect.catchCause((cause) => Effect.logWarning(`webhook delivery ${delivery.id}: onAttempt failed`, cause)))
       if (outcome === "delivered") {
         yield* outbox.recordAttempt(record(result, outcome), { now })
         return yield* outbox.complete({ ...ids, now })

@@ -201,4 +201,36 @@ describe("Dispatcher", () => {
       expect(r.received.length).toBeGreaterThanOrEqual(n + 4) // the hung ones went out twice
     }).pipe(Effect.scoped)
   )
+
+  it.effect("onAttempt hears every verdict with its URL; its failure does not change the delivery", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      r.script.push({ _tag: "Status", status: 500 })
+      yield* enqueue(outbox, r.url, 2)
+      const heard: Array<[string, string]> = []
+      const onAttempt = (report: Dispatcher.AttemptReport) =>
+        Effect.andThen(
+          Effect.sync(() => heard.push([report.url, report.outcome])),
+          Effect.fail("the health store is down")
+        )
+      yield* Dispatcher.drain({ ...base, concurrency: 1, onAttempt }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      expect(heard).toEqual([
+        [r.url, "retry"],
+        [r.url, "delivered"]
+      ])
+      expect((yield* outbox.history({ status: "delivered" })).length).toBe(1)
+    }).pipe(fixedRandom(0.5), Effect.scoped)
+  )
+
+  it.effect("an endpoint lookup that answers unsendable dead-letters the delivery unsent with that reason", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      const endpoint = () => Effect.succeed({ unsendable: "endpoint ep_x is disabled" })
+      const { signer: _s, ...rest } = base
+      yield* Dispatcher.drain({ ...rest, endpoint }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      expect(yield* statusOf(outbox, d!.id)).toMatchObject({ status: "dead", lastError: "endpoint ep_x is disabled" })
+      expect(r.received).toEqual([])
+    }).pipe(Effect.scoped)
+  )
 })

@@ -250,3 +250,33 @@ export const encodeV1 = (body: V1, encoding: V1Encoding): { readonly body: strin
  * @category encoding
  */
 export const encode = (event: KnownEvent): string => JSON.stringify(event)
+
+const v1Statuses: Readonly<Record<string, string>> = {
+  "Transaction.Ready": "ready",
+  "Transaction.VirtualAccountIssued": "ready",
+  "Transaction.Paid": "paid",
+  "Transaction.Cancelled": "cancelled",
+  "Transaction.PartialCancelled": "cancelled",
+  "Transaction.Failed": "failed"
+}
+
+/**
+ * The V1 body of an event, as V1 would have sent it: `imp_uid` is the transaction id,
+ * `merchant_uid` the payment id, `status` one of `ready` (also a virtual account issued), `paid`,
+ * `cancelled` (also a partial cancellation, with its `cancellation_id`) or `failed`. Events V1
+ * never sent (billing keys, disputes, pending states, tests, unknown types) have none.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const toV1 = (event: Event): V1 | undefined => {
+  const status = v1Statuses[event.type]
+  if (status === undefined) return undefined
+  const data = (event as typeof TransactionEvent.Type).data
+  return {
+    imp_uid: data.transactionId,
+    merchant_uid: data.paymentId,
+    status,
+    ...(data.cancellationId === undefined ? {} : { cancellation_id: data.cancellationId })
+  }
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Result } from "effect"
+import * as fc from "fast-check"
 import { Notification } from "../src/index.ts"
 
 const ok = <A>(r: Result.Result<A, unknown>): A => Result.getOrThrow(r)
@@ -59,5 +60,59 @@ describe("Notification", () => {
       status: "paid"
     })
     expect(Result.isFailure(Notification.parseV1("imp_uid=a"))).toBe(true)
+  })
+
+  it("toV1 gives the V1 fields of the transaction events V1 sent, and nothing for the others", () => {
+    const event = (type: string, extra: Record<string, string> = {}) =>
+      ok(Notification.parse({ type, timestamp: "t", data: { storeId: "s", paymentId: "order-1", transactionId: "tx-1", ...extra } }))
+    const expected: Record<string, string> = {
+      "Transaction.Ready": "ready",
+      "Transaction.VirtualAccountIssued": "ready",
+      "Transaction.Paid": "paid",
+      "Transaction.Cancelled": "cancelled",
+      "Transaction.Failed": "failed"
+    }
+    for (const [type, status] of Object.entries(expected)) {
+      expect(Notification.toV1(event(type))).toEqual({ imp_uid: "tx-1", merchant_uid: "order-1", status })
+    }
+    expect(Notification.toV1(event("Transaction.PartialCancelled", { cancellationId: "c-9" }))).toEqual({
+      imp_uid: "tx-1",
+      merchant_uid: "order-1",
+      status: "cancelled",
+      cancellation_id: "c-9"
+    })
+    for (const type of ["Transaction.PayPending", "Transaction.DisputeCreated", "Transaction.Teleported"]) {
+      expect(Notification.toV1(event(type))).toBeUndefined()
+    }
+    expect(
+      Notification.toV1(ok(Notification.parse({ type: "BillingKey.Issued", timestamp: "t", data: { billingKey: "b" } })))
+    ).toBeUndefined()
+  })
+
+  // Oracle written apart from URLSearchParams: split on & and =, "+" is a space, then percent-decode.
+  const decodeForm = (body: string): Record<string, string> =>
+    Object.fromEntries(
+      body
+        .split("&")
+        .filter((pair) => pair !== "")
+        .map((pair) => {
+          const at = pair.indexOf("=")
+          const part = (t: string) => decodeURIComponent(t.replaceAll("+", " "))
+          return [part(pair.slice(0, at)), part(pair.slice(at + 1))]
+        })
+    )
+
+  it("property: a form-encoded V1 body carries exactly V1's fields, in bytes any form decoder reads back", () => {
+    const text = fc.string({ unit: "grapheme", maxLength: 40 })
+    fc.assert(
+      fc.property(text, text, text, fc.option(text, { nil: undefined }), (imp_uid, merchant_uid, status, cancellation_id) => {
+        const v1 = { imp_uid, merchant_uid, status, ...(cancellation_id === undefined ? {} : { cancellation_id }) }
+        const { body, contentType } = Notification.encodeV1(v1, "form")
+        expect(contentType).toBe("application/x-www-form-urlencoded")
+        expect(body).toMatch(/^[A-Za-z0-9%*._+=&-]*$/)
+        expect(decodeForm(body)).toEqual(v1)
+      }),
+      { numRuns: 300 }
+    )
   })
 })

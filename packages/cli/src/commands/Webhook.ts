@@ -116,6 +116,6 @@ const verify = Command.make(
  * @category commands
  */
 export const command = Command.make("webhook").pipe(
-  Command.withDescription("Webhooks: sign and verify (no store); settings, test sends, history and resends"),
+  Command.withDescription("Webhooks: sign and verify (no store); settings, endpoints, test sends, history and resends"),
   Command.withSubcommands([sign, verify, ...storedCommands])
 )

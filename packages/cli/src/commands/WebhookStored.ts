@@ -20,6 +20,7 @@ import * as Output from "../Output.ts"
 import { Webhooks, withPrivateTargets } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
+import { endpointCommands, endpointTable, resendFailed } from "./WebhookEndpoints.ts"
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -36,7 +37,10 @@ const set = Command.make(
     mode: Flags.mode,
     url: Flag.String("url").pipe(Flag.withDescription("Notification URL (live URLs must be https)"), Flag.optional),
     clear: Flag.Boolean("clear").pipe(Flag.withDescription("Remove the URL of the mode"), Flag.withDefault(false)),
-    contentType: Flag.Literals("content-type", ["json", "form"] as const).pipe(Flag.withDescription("Body encoding"), Flag.optional)
+    contentType: Flag.Literals("content-type", ["json", "form"] as const).pipe(
+      Flag.withDescription("Body encoding of this mode: json (the event) or form (V1's fields, form-encoded)"),
+      Flag.optional
+    )
   },
   ({ clear, contentType, merchant, mode, url }) =>
     action((ctx) =>
@@ -55,13 +59,13 @@ const set = Command.make(
         const secret = result.newSecret
         yield* ctx.out.result({ ...result.settings, ...(secret === undefined ? {} : { newSecret: Redacted.value(secret) }) }, () =>
           [
-            `${result.settings.merchant} ${mode} webhook URL: ${result.settings.urls[mode] ?? "(none)"} (${result.settings.contentType})`,
+            `${result.settings.merchant} ${mode} webhook URL: ${result.settings[mode].endpoints.map((e) => e.url).join(", ") || "(none)"} (${result.settings[mode].contentType})`,
             ...(secret === undefined ? [] : [secretNotice(mode, secret)])
           ].join("\n")
         )
       })
     )
-).pipe(Command.withDescription("Set (or --clear) the webhook URL of a mode"))
+).pipe(Command.withDescription("Set (or --clear) the webhook URL and/or the body encoding of a mode"))
 
 const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
@@ -74,11 +78,11 @@ const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
         [
           Output.fields([
             ["merchant", settings.merchant],
-            ["test URL", settings.urls.test],
-            ["live URL", settings.urls.live],
-            ["content type", settings.contentType],
+            ["test", `${settings.test.contentType}, ${settings.test.endpoints.length} endpoint(s)`],
+            ["live", `${settings.live.contentType}, ${settings.live.endpoints.length} endpoint(s)`],
             ["signing secrets", `test ${settings.activeSecrets.test}, live ${settings.activeSecrets.live} active`]
           ]),
+          endpointTable(settings),
           ...missing.map((m) => `warning: ${m.reason}`)
         ].join("\n")
       )
@@ -86,20 +90,32 @@ const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
   )
 ).pipe(Command.withDescription("Show webhook settings (never the secrets) and readiness warnings"))
 
-const test = Command.make("test", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
-  action((ctx) =>
-    Effect.gen(function* () {
-      yield* ctx.out.say(`Sending a signed Webhook.Test to the saved ${mode} URL...`)
-      const result = yield* withStore(ctx, Webhooks.test(merchant, mode).pipe(withPrivateTargets("test-mode")))
-      yield* ctx.out.result(result, () =>
-        result.ok
-          ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
-          : `failed: ${result.url} ${result.httpStatus === null ? `did not answer (${result.error ?? "no response"})` : `answered ${result.httpStatus}`}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`
-      )
-      if (!result.ok) return yield* Effect.fail(CliFailure.negativeAnswer("WebhookTestFailed", `the receiver did not accept the test`))
-    })
-  )
-).pipe(Command.withDescription("Post a signed test notification to the saved URL and report the answer"))
+const test = Command.make(
+  "test",
+  {
+    merchant: merchantFlag,
+    mode: Flags.mode,
+    format: Flag.Literals("format", ["v1", "v2"] as const).pipe(
+      Flag.withDescription("v1: V1's fields in the mode's content type; v2: a JSON Webhook.Test event (default: what the mode sends)"),
+      Flag.optional
+    ),
+    endpoint: Flag.String("endpoint").pipe(Flag.withDescription("Endpoint id (default: the mode's first endpoint)"), Flag.optional)
+  },
+  ({ endpoint, format, merchant, mode }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        yield* ctx.out.say(`Sending a signed test notification to the saved ${mode} URL...`)
+        const options = { format: Option.getOrUndefined(format), endpointId: Option.getOrUndefined(endpoint) }
+        const result = yield* withStore(ctx, Webhooks.test(merchant, mode, options).pipe(withPrivateTargets("test-mode")))
+        yield* ctx.out.result(result, () =>
+          result.ok
+            ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
+            : `failed: ${result.url} ${result.httpStatus === null ? `did not answer (${result.error ?? "no response"})` : `answered ${result.httpStatus}`}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`
+        )
+        if (!result.ok) return yield* Effect.fail(CliFailure.negativeAnswer("WebhookTestFailed", `the receiver did not accept the test`))
+      })
+    )
+).pipe(Command.withDescription("Post a signed test notification (V1 or V2 shape) to a saved endpoint and report the answer"))
 
 const history = Command.make(
   "history",
@@ -134,6 +150,7 @@ const resend = Command.make(
   "resend",
   {
     merchant: merchantFlag,
+    url: Flag.String("url").pipe(Flag.withDescription("Send to this URL instead of where the delivery goes now"), Flag.optional),
     delivery: Argument.String("delivery").pipe(
       Argument.withDescription("Delivery id (paymux webhook history)"),
       Argument.filter(
@@ -142,14 +159,15 @@ const resend = Command.make(
       )
     )
   },
-  ({ delivery, merchant }) =>
+  ({ delivery, merchant, url }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const again = yield* withStore(ctx, Webhooks.resend(merchant, delivery))
+        const again = yield* withStore(ctx, Webhooks.resend(merchant, delivery, { url: Option.getOrUndefined(url) }))
+        const where = again.endpointId === null ? again.url : `the ${again.mode} URL configured when it is sent`
         yield* ctx.out.result(
           again,
           () =>
-            `Queued ${again.id}: the same message ${again.messageId}, to the ${again.mode} URL configured when it is sent.\nIt goes out with the next run of: paymux webhook dispatch`
+            `Queued ${again.id}: the same message ${again.messageId}, to ${where}.\nIt goes out with the next run of: paymux webhook dispatch`
         )
       })
     )
@@ -209,4 +227,15 @@ const retireSecret = Command.make("retire-secret", { merchant: merchantFlag, mod
  * @since 0.1.0
  * @category commands
  */
-export const storedCommands = [set, show, test, history, resend, dispatch, rotateSecret, retireSecret] as const
+export const storedCommands = [
+  set,
+  show,
+  test,
+  history,
+  resend,
+  resendFailed,
+  dispatch,
+  rotateSecret,
+  retireSecret,
+  endpointCommands
+] as const

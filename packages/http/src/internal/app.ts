@@ -171,10 +171,13 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
         )
       )
     )
-    .handle("test", ({ params }) =>
+    .handle("test", ({ params, query }) =>
       run(params.merchant, () =>
-        Effect.map(Webhooks.test(params.merchant, params.mode), (r) => ({
+        Effect.map(Webhooks.test(params.merchant, params.mode, { format: query.format, endpointId: query.endpoint }), (r) => ({
           url: r.url,
+          endpointId: r.endpointId,
+          format: r.format,
+          contentType: r.contentType,
           ok: r.ok,
           httpStatus: r.httpStatus,
           latencyMillis: r.latencyMillis,
@@ -190,8 +193,21 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
     .handle("history", ({ params, query }) =>
       run(params.merchant, () => Webhooks.history(params.merchant, query.limit === undefined ? {} : { limit: query.limit }))
     )
-    .handle("resend", ({ params }) => run(params.merchant, () => Webhooks.resend(params.merchant, params.deliveryId)))
+    .handle("resend", ({ params, query }) => run(params.merchant, () => Webhooks.resend(params.merchant, params.deliveryId, query)))
     .handle("readiness", ({ params }) => run(params.merchant, () => Webhooks.readiness(params.merchant)))
+    .handle("addEndpoint", ({ params, payload }) =>
+      run(params.merchant, () =>
+        Effect.map(Webhooks.addEndpoint({ ...params, ...payload }), ({ newSecret, ...r }) =>
+          newSecret === undefined ? r : { ...r, newSecret: reveal(newSecret) }
+        )
+      )
+    )
+    .handle("updateEndpoint", ({ params, payload }) => run(params.merchant, () => Webhooks.updateEndpoint({ ...params, ...payload })))
+    .handle("removeEndpoint", ({ params }) => run(params.merchant, () => Webhooks.removeEndpoint(params)))
+    .handle("enableEndpoint", ({ params }) => run(params.merchant, () => Webhooks.enableEndpoint(params)))
+    .handle("resendFailed", ({ params, payload }) =>
+      run(params.merchant, () => Webhooks.resendFailed({ merchant: params.merchant, ...payload }))
+    )
 )
 
 const whitelist = HttpApiBuilder.group(Api, "whitelist", (h) =>

@@ -17,6 +17,7 @@ export const groupId = (n: number): Identifiers.ChannelGroupId =>
   `channel-group-00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}` as Identifiers.ChannelGroupId
 export const apiKeyId = (n: number): Identifiers.ApiKeyId => `ak_${String(n).padStart(24, "0")}` as Identifiers.ApiKeyId
 export const url = (text: string): WebhookSettings.WebhookUrl => text as WebhookSettings.WebhookUrl
+export const endpointId = (text: string): WebhookSettings.EndpointId => text as WebhookSettings.EndpointId
 export const tier = (code: string): Identifiers.TierCode => code as Identifiers.TierCode
 
 export const merchant = (code: Identifiers.MerchantCode, name = "Merchant"): Merchant.Merchant => ({

@@ -34,7 +34,11 @@ const twoTenants = Effect.gen(function* () {
     // Both merchants have tier T01 with only their second channel assigned.
     yield* subs.create(F.subMerchant(m, "T01", [cs[1]!.key]))
     yield* groups.create(F.group(m, F.groupId(i + 1), [{ channel: cs[0]!.key, weight: 100 }]))
-    yield* webhooks.put({ ...(yield* webhooks.get(m)), urls: { test: F.url(`https://${m}.example.test/hook`) } })
+    const before = yield* webhooks.get(m)
+    yield* webhooks.put({
+      ...before,
+      test: { ...before.test, endpoints: [{ id: F.endpointId("ep_test"), url: F.url(`https://${m}.example.test/hook`) }] }
+    })
     yield* webhooks.putSecrets(m, "test", [Redacted.make(`whsec_${m}`)])
     yield* keys.create(F.apiKey(m, F.apiKeyId(i + 1)))
     yield* log.append(F.auditEntry(m, 1))
@@ -65,7 +69,7 @@ export const isolation = (h: Harness): void =>
             expect((yield* groups.list(a)).map((g) => g.id)).toEqual([F.groupId(1)])
 
             const webhooks = yield* Repositories.WebhookSettingsRepository
-            expect((yield* webhooks.get(a)).urls.test).toBe(`https://${a}.example.test/hook`)
+            expect((yield* webhooks.get(a)).test.endpoints[0]?.url).toBe(`https://${a}.example.test/hook`)
             expect((yield* webhooks.getSecrets(a, "test")).map(Redacted.value)).toEqual([`whsec_${a}`])
 
             const keys = yield* Repositories.ApiKeyRepository

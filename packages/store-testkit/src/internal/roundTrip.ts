@@ -120,7 +120,12 @@ export const roundTrip = (h: Harness): void =>
         Effect.gen(function* () {
           yield* (yield* Repositories.MerchantRepository).create(F.merchant(s.merchant))
           const repo = yield* Repositories.WebhookSettingsRepository
-          expect(yield* repo.get(s.merchant)).toEqual({ merchant: s.merchant, urls: {}, contentType: "json", version: 0 })
+          expect(yield* repo.get(s.merchant)).toEqual({
+            merchant: s.merchant,
+            test: { contentType: "json", endpoints: [] },
+            live: { contentType: "json", endpoints: [] },
+            version: 0
+          })
           const saved = yield* repo.put(s)
           expect(saved).toEqual({ ...s, version: 1 })
           expect(yield* repo.get(s.merchant)).toEqual(saved)

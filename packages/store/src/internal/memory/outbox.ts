@@ -80,7 +80,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         }),
         (h) => (h === undefined ? Effect.fail(Outbox.notFound(deliveryId)) : Effect.succeed(h))
       ),
-    history: ({ limit, merchant, status, subject }) =>
+    history: ({ limit, merchant, since, status, subject }) =>
       store.read((s) => {
         const out: Array<Delivery.History> = []
         const all = [...s.deliveries.values()]
@@ -89,15 +89,16 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
           if (merchant !== undefined && d.merchant !== merchant) continue
           if (subject !== undefined && d.subject !== subject) continue
           if (status !== undefined && d.status !== status) continue
+          if (since !== undefined && d.createdAt < since) continue
           out.push(historyOf(s, d))
         }
         return out
       }),
-    resend: (deliveryId, now) =>
+    resend: (deliveryId, now, options) =>
       write((s) => {
         const d = s.deliveries.get(deliveryId)
         if (d === undefined) return Result.fail(Outbox.notFound(deliveryId))
-        return insert(s, Delivery.resendOf(d, now))
+        return insert(s, Delivery.resendOf(d, now, options))
       })
   }
 }

@@ -5,7 +5,7 @@ import { WebhookSettings, WhitelistRules } from "@paymux/domain"
 import { Effect, Result } from "effect"
 import { AuditLog } from "../../AuditLog.ts"
 import * as KeyProvider from "../../KeyProvider.ts"
-import { ApiKeyRepository, WebhookSettingsRepository, WhitelistRepository } from "../../Repositories.ts"
+import { ApiKeyRepository, type EndpointRef, WebhookSettingsRepository, WhitelistRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
 import { conflict, notFound, staleVersion, type StoreError } from "../../StoreError.ts"
 import { checkVersion, merchantExists } from "./entities.ts"
@@ -40,6 +40,19 @@ const singleton = <A extends { readonly merchant: string; readonly version: numb
     })
 })
 
+const healthKey = (e: EndpointRef): string => `${e.merchant}/${e.mode}/${e.endpointId}`
+
+const freshHealth = (e: EndpointRef): WebhookSettings.EndpointHealth => ({
+  merchant: e.merchant,
+  mode: e.mode,
+  endpointId: e.endpointId as WebhookSettings.EndpointId,
+  consecutiveFailures: 0,
+  failingSince: null,
+  lastSuccessAt: null,
+  lastFailureAt: null,
+  disabledAt: null
+})
+
 export const makeWebhookSettings = (store: MemoryStore): WebhookSettingsRepository["Service"] => {
   const settings = singleton(store, "webhook settings", (s) => s.webhookSettings, WebhookSettings.empty)
   const withKeys = <A>(self: Effect.Effect<A, StoreError, KeyProvider.KeyProvider>) =>
@@ -67,7 +80,39 @@ export const makeWebhookSettings = (store: MemoryStore): WebhookSettingsReposito
               else s.webhookSecrets.set(`${merchant}/${mode}`, sealed)
               return Result.succeed(undefined)
             })
-          )
+          ),
+    getHealth: (merchant) =>
+      Effect.flatMap(
+        store.read((s) => (s.merchants.has(merchant) ? [...s.endpointHealth.values()].filter((h) => h.merchant === merchant) : undefined)),
+        (found) => orNotFound(found, "merchant", merchant)
+      ),
+    recordHealth: (endpoint, { now, ok }) =>
+      store.write((s) => {
+        const missing = merchantExists(s, endpoint.merchant)
+        if (missing !== undefined) return missing
+        const held = s.endpointHealth.get(healthKey(endpoint)) ?? freshHealth(endpoint)
+        const next: WebhookSettings.EndpointHealth = ok
+          ? { ...held, consecutiveFailures: 0, failingSince: null, lastSuccessAt: now }
+          : { ...held, consecutiveFailures: held.consecutiveFailures + 1, failingSince: held.failingSince ?? now, lastFailureAt: now }
+        s.endpointHealth.set(healthKey(endpoint), next)
+        return Result.succeed(next)
+      }),
+    disableEndpoint: (endpoint, now) =>
+      store.write((s) => {
+        const missing = merchantExists(s, endpoint.merchant)
+        if (missing !== undefined) return missing
+        const held = s.endpointHealth.get(healthKey(endpoint)) ?? freshHealth(endpoint)
+        if (held.disabledAt !== null) return Result.succeed(false)
+        s.endpointHealth.set(healthKey(endpoint), { ...held, disabledAt: now })
+        return Result.succeed(true)
+      }),
+    enableEndpoint: (endpoint) =>
+      store.write((s) => {
+        const missing = merchantExists(s, endpoint.merchant)
+        if (missing !== undefined) return missing
+        s.endpointHealth.delete(healthKey(endpoint))
+        return Result.succeed(undefined)
+      })
   })
 }
 

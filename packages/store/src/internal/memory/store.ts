@@ -30,6 +30,8 @@ export interface State {
   readonly webhookSettings: Map<string, WebhookSettings.WebhookSettings>
   /** merchant + mode to sealed secrets. */
   readonly webhookSecrets: Map<string, string>
+  /** Endpoint health by `merchant/mode/endpointId`. */
+  readonly endpointHealth: Map<string, WebhookSettings.EndpointHealth>
   readonly whitelists: Map<string, WhitelistRules.WhitelistRules>
   readonly apiKeys: Map<string, ApiKey.ApiKey>
   readonly audit: Map<string, AuditEntry>
@@ -46,6 +48,7 @@ const emptyState = (): State => ({
   groups: new Map(),
   webhookSettings: new Map(),
   webhookSecrets: new Map(),
+  endpointHealth: new Map(),
   whitelists: new Map(),
   apiKeys: new Map(),
   audit: new Map(),
@@ -63,6 +66,7 @@ const copy = (s: State): State => ({
   groups: new Map(s.groups),
   webhookSettings: new Map(s.webhookSettings),
   webhookSecrets: new Map(s.webhookSecrets),
+  endpointHealth: new Map(s.endpointHealth),
   whitelists: new Map(s.whitelists),
   apiKeys: new Map(s.apiKeys),
   audit: new Map(s.audit),

@@ -98,6 +98,36 @@ const storeKeys = (t: Types): ReadonlyArray<string> => [
     PRIMARY KEY (kind, key_id))`
 ]
 
+// Webhook settings per mode (content type and endpoints, as one JSON document per mode), the
+// endpoint a delivery is for, and endpoint health. A mode's old URL becomes its endpoint
+// `ep_<mode>`; pending deliveries of a merchant follow that endpoint, as they followed the URL.
+const webhookEndpoints = (sql: Sql.SqlClient, t: Types): ReadonlyArray<string> => {
+  const mode = (m: "test" | "live") =>
+    sql.onDialectOrElse({
+      pg: () =>
+        `json_build_object('contentType', content_type, 'endpoints', CASE WHEN url_${m} IS NULL THEN '[]'::json
+          ELSE json_build_array(json_build_object('id', 'ep_${m}', 'url', url_${m})) END)::text`,
+      orElse: () =>
+        `json_object('contentType', content_type, 'endpoints', CASE WHEN url_${m} IS NULL THEN json('[]')
+          ELSE json_array(json_object('id', 'ep_${m}', 'url', url_${m})) END)`
+    })
+  const empty = `'{"contentType":"json","endpoints":[]}'`
+  return [
+    `ALTER TABLE paymux_webhook_settings ADD COLUMN test_settings TEXT NOT NULL DEFAULT ${empty}`,
+    `ALTER TABLE paymux_webhook_settings ADD COLUMN live_settings TEXT NOT NULL DEFAULT ${empty}`,
+    `UPDATE paymux_webhook_settings SET test_settings = ${mode("test")}, live_settings = ${mode("live")}`,
+    `ALTER TABLE paymux_webhook_settings DROP COLUMN url_test`,
+    `ALTER TABLE paymux_webhook_settings DROP COLUMN url_live`,
+    `ALTER TABLE paymux_webhook_settings DROP COLUMN content_type`,
+    `ALTER TABLE paymux_outbox ADD COLUMN endpoint_id TEXT`,
+    `UPDATE paymux_outbox SET endpoint_id = 'ep_' || mode WHERE merchant IS NOT NULL`,
+    `CREATE TABLE paymux_webhook_endpoint_health (
+    merchant TEXT NOT NULL, mode TEXT NOT NULL, endpoint_id TEXT NOT NULL, consecutive_failures INTEGER NOT NULL,
+    failing_since ${t.big}, last_success_at ${t.big}, last_failure_at ${t.big}, disabled_at ${t.big},
+    PRIMARY KEY (merchant, mode, endpoint_id))`
+  ]
+}
+
 const migrations = {
   "1_initial": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
@@ -111,6 +141,10 @@ const migrations = {
   "3_shared_state": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
     yield* run(sql, sharedStateStatements(typesOf(sql).big))
+  }),
+  "4_webhook_endpoints": Effect.gen(function* () {
+    const sql = yield* Sql.SqlClient
+    yield* run(sql, webhookEndpoints(sql, typesOf(sql)))
   })
 }
 
@@ -133,16 +167,17 @@ export const appliedVersion = (sql: Sql.SqlClient): Effect.Effect<number, SqlErr
  * Refuses a database migrated by a newer Paymux (its rows would not decode, or worse, decode
  * wrongly), then applies the missing migrations.
  */
-export const migrate = (sql: Sql.SqlClient): Effect.Effect<number, StoreError.StoreError> =>
+export const migrate = (sql: Sql.SqlClient, upTo: number = latestVersion): Effect.Effect<number, StoreError.StoreError> =>
   Effect.gen(function* () {
     const found = yield* appliedVersion(sql)
     if (found > latestVersion) {
       return yield* new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found, supported: latestVersion } })
     }
-    yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
+    const wanted = Object.fromEntries(Object.entries(migrations).filter(([k]) => Number(k.split("_")[0]) <= upTo))
+    yield* Migrator.make({})({ loader: Migrator.fromRecord(wanted), table: migrationsTable }).pipe(
       Effect.provideService(Sql.SqlClient, sql)
     )
-    return latestVersion
+    return Math.min(upTo, latestVersion)
   }).pipe(
     Effect.catchTag("SqlError", (e) => Effect.fail(fromSqlError(e, { entity: "schema", id: migrationsTable }))),
     Effect.catchTag("MigrationError", (e) => Effect.fail(StoreError.unavailable(`migration failed: ${e.message}`, e)))

@@ -26,6 +26,7 @@ const deliveryOf = (row: Row): Delivery.Delivery => {
     merchant: str(row["merchant"]),
     mode: row["mode"] as Delivery.Delivery["mode"],
     url: String(row["url"]),
+    endpointId: str(row["endpoint_id"]),
     eventType: String(row["event_type"]),
     subject: str(row["subject"]),
     contentType: String(row["content_type"]),
@@ -79,10 +80,10 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
   const insert = (d: Delivery.Delivery) =>
     mapSql({ entity: Outbox.entity, id: d.id })(
       Effect.as(
-        sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, subject, content_type,
-        payload, status, attempts, max_attempts, next_attempt_at, lease_worker, lease_until, trigger_kind, resend_of,
-        last_error, created_at, updated_at) VALUES (${d.id}, ${d.merchant}, ${d.messageId}, ${d.mode}, ${d.url},
-        ${d.eventType}, ${d.subject}, ${d.contentType}, ${d.payload}, ${d.status}, ${d.attempts}, ${d.maxAttempts},
+        sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, endpoint_id, event_type, subject,
+        content_type, payload, status, attempts, max_attempts, next_attempt_at, lease_worker, lease_until, trigger_kind,
+        resend_of, last_error, created_at, updated_at) VALUES (${d.id}, ${d.merchant}, ${d.messageId}, ${d.mode}, ${d.url},
+        ${d.endpointId}, ${d.eventType}, ${d.subject}, ${d.contentType}, ${d.payload}, ${d.status}, ${d.attempts}, ${d.maxAttempts},
         ${d.nextAttemptAt}, NULL, NULL, ${d.trigger}, ${d.resendOf}, ${d.lastError}, ${d.createdAt}, ${d.updatedAt})`,
         d
       )
@@ -210,13 +211,14 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           return history!
         })
       ),
-    history: ({ limit, merchant, status, subject }) =>
+    history: ({ limit, merchant, since, status, subject }) =>
       run(
         Effect.gen(function* () {
           const clauses = [
             ...(merchant === undefined ? [] : [sql`merchant = ${merchant}`]),
             ...(subject === undefined ? [] : [sql`subject = ${subject}`]),
-            ...(status === undefined ? [] : [sql`status = ${status}`])
+            ...(status === undefined ? [] : [sql`status = ${status}`]),
+            ...(since === undefined ? [] : [sql`created_at >= ${since}`])
           ]
           const where = clauses.length === 0 ? sql`` : sql`WHERE ${sql.and(clauses)}`
           const rows =
@@ -226,12 +228,12 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           return yield* historyOf(rows.map(deliveryOf))
         })
       ),
-    resend: (deliveryId, now) =>
+    resend: (deliveryId, now, options) =>
       run(
         Effect.gen(function* () {
           const rows = yield* sql`SELECT * FROM paymux_outbox WHERE delivery_id = ${deliveryId}`
           if (rows[0] === undefined) return yield* Outbox.notFound(deliveryId)
-          return yield* insert(Delivery.resendOf(deliveryOf(rows[0]), now))
+          return yield* insert(Delivery.resendOf(deliveryOf(rows[0]), now, options))
         })
       )
   }

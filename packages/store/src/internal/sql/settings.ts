@@ -3,7 +3,7 @@
  * Settings rows start at version 0 ("never saved"), so the first `put` is an insert.
  */
 import { ApiKey, WebhookSettings, WhitelistRules } from "@paymux/domain"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import type * as AuditLog from "../../AuditLog.ts"
 import type { ApiKeyRepository, WebhookSettingsRepository, WhitelistRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
@@ -59,11 +59,8 @@ export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Servic
             "webhook settings",
             WebhookSettings.decode({
               merchant,
-              urls: {
-                ...(row["url_test"] == null ? {} : { test: row["url_test"] }),
-                ...(row["url_live"] == null ? {} : { live: row["url_live"] })
-              },
-              contentType: row["content_type"],
+              test: yield* parseJson("webhook settings", row["test_settings"]),
+              live: yield* parseJson("webhook settings", row["live_settings"]),
               version: num(row["version"])
             })
           )
@@ -74,11 +71,10 @@ export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Servic
         env,
         subject(s.merchant),
         s,
-        sql`INSERT INTO paymux_webhook_settings (merchant, url_test, url_live, content_type, version)
-          VALUES (${s.merchant}, ${orNull(s.urls.test)}, ${orNull(s.urls.live)}, ${s.contentType}, 1)`,
-        sql`UPDATE paymux_webhook_settings SET url_test = ${orNull(s.urls.test)}, url_live = ${orNull(s.urls.live)},
-          content_type = ${s.contentType}, version = version + 1
-          WHERE merchant = ${s.merchant} AND version = ${s.version} RETURNING version`,
+        sql`INSERT INTO paymux_webhook_settings (merchant, test_settings, live_settings, version)
+          VALUES (${s.merchant}, ${JSON.stringify(s.test)}, ${JSON.stringify(s.live)}, 1)`,
+        sql`UPDATE paymux_webhook_settings SET test_settings = ${JSON.stringify(s.test)}, live_settings = ${JSON.stringify(s.live)},
+          version = version + 1 WHERE merchant = ${s.merchant} AND version = ${s.version} RETURNING version`,
         sql`SELECT version FROM paymux_webhook_settings WHERE merchant = ${s.merchant}`
       ),
     getSecrets: (merchant, mode) =>
@@ -109,9 +105,82 @@ export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Servic
           yield* sql`INSERT INTO paymux_webhook_secrets (merchant, mode, envelope) VALUES (${merchant}, ${mode}, ${envelope})
           ON CONFLICT (merchant, mode) DO UPDATE SET envelope = excluded.envelope`
         })
+      ),
+    getHealth: (merchant) =>
+      op(
+        env,
+        healthSubject(merchant),
+        Effect.gen(function* () {
+          yield* merchantExists(sql, merchant)
+          const rows = yield* sql`SELECT * FROM paymux_webhook_endpoint_health WHERE merchant = ${merchant}
+            ORDER BY mode, endpoint_id`
+          return yield* Effect.forEach(rows, healthOf)
+        })
+      ),
+    // One upsert per attempt, so racing dispatchers never lose a count.
+    recordHealth: (e, { now, ok }) =>
+      op(
+        env,
+        healthSubject(e.merchant),
+        Effect.gen(function* () {
+          yield* merchantExists(sql, e.merchant)
+          const rows = ok
+            ? yield* sql`INSERT INTO paymux_webhook_endpoint_health (merchant, mode, endpoint_id, consecutive_failures,
+              failing_since, last_success_at, last_failure_at, disabled_at) VALUES (${e.merchant}, ${e.mode}, ${e.endpointId},
+              0, NULL, ${now}, NULL, NULL) ON CONFLICT (merchant, mode, endpoint_id) DO UPDATE SET consecutive_failures = 0,
+              failing_since = NULL, last_success_at = ${now} RETURNING *`
+            : yield* sql`INSERT INTO paymux_webhook_endpoint_health (merchant, mode, endpoint_id, consecutive_failures,
+              failing_since, last_success_at, last_failure_at, disabled_at) VALUES (${e.merchant}, ${e.mode}, ${e.endpointId},
+              1, ${now}, NULL, ${now}, NULL) ON CONFLICT (merchant, mode, endpoint_id) DO UPDATE SET
+              consecutive_failures = paymux_webhook_endpoint_health.consecutive_failures + 1,
+              failing_since = COALESCE(paymux_webhook_endpoint_health.failing_since, ${now}), last_failure_at = ${now}
+              RETURNING *`
+          return yield* healthOf(rows[0]!)
+        })
+      ),
+    disableEndpoint: (e, now) =>
+      op(
+        env,
+        healthSubject(e.merchant),
+        Effect.gen(function* () {
+          yield* merchantExists(sql, e.merchant)
+          yield* sql`INSERT INTO paymux_webhook_endpoint_health (merchant, mode, endpoint_id, consecutive_failures)
+            VALUES (${e.merchant}, ${e.mode}, ${e.endpointId}, 0) ON CONFLICT (merchant, mode, endpoint_id) DO NOTHING`
+          const rows = yield* sql`UPDATE paymux_webhook_endpoint_health SET disabled_at = ${now}
+            WHERE merchant = ${e.merchant} AND mode = ${e.mode} AND endpoint_id = ${e.endpointId} AND disabled_at IS NULL
+            RETURNING endpoint_id`
+          return rows.length > 0
+        })
+      ),
+    enableEndpoint: (e) =>
+      op(
+        env,
+        healthSubject(e.merchant),
+        Effect.gen(function* () {
+          yield* merchantExists(sql, e.merchant)
+          yield* sql`DELETE FROM paymux_webhook_endpoint_health
+            WHERE merchant = ${e.merchant} AND mode = ${e.mode} AND endpoint_id = ${e.endpointId}`
+        })
       )
   }
 }
+
+const healthSubject = (merchant: string) => ({ entity: "webhook endpoint health", id: merchant })
+
+const healthOf = (row: Row) =>
+  decoded(
+    "webhook endpoint health",
+    Schema.decodeUnknownResult(WebhookSettings.EndpointHealth)({
+      merchant: row["merchant"],
+      mode: row["mode"],
+      endpointId: row["endpoint_id"],
+      consecutiveFailures: num(row["consecutive_failures"]),
+      failingSince: optNum(row["failing_since"]) ?? null,
+      lastSuccessAt: optNum(row["last_success_at"]) ?? null,
+      lastFailureAt: optNum(row["last_failure_at"]) ?? null,
+      disabledAt: optNum(row["disabled_at"]) ?? null
+    })
+  )
 
 export const makeWhitelists = (env: Env): WhitelistRepository["Service"] => {
   const { sql } = env

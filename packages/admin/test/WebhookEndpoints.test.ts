@@ -1,0 +1,297 @@
+// Issue 17, "What the page promises, done right": content type per mode, V1/V2 test sends,
+// per-request notice URLs, endpoints with event filters, resends, endpoint health.
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Audit, Doctor, Merchants, ResolverCache, Webhooks } from "@paymux/admin"
+import { WebhookSettings } from "@paymux/domain"
+import { Memory } from "@paymux/store"
+import { Notification, WebhookVerifier } from "@paymux/webhooks"
+import { Effect, Layer, Redacted, Result } from "effect"
+import { TestClock } from "effect/testing"
+
+interface Received {
+  readonly path: string
+  readonly contentType: string
+  readonly body: Buffer
+  readonly headers: Record<string, string>
+}
+
+let server: Server
+let base = ""
+let received: Array<Received> = []
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (c: Buffer) => chunks.push(c))
+    req.on("end", () => {
+      received.push({
+        path: req.url ?? "",
+        contentType: req.headers["content-type"] ?? "",
+        body: Buffer.concat(chunks),
+        headers: req.headers as Record<string, string>
+      })
+      res.writeHead(req.url?.startsWith("/down") ? 404 : 200).end("ok")
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+const layer = () => Layer.merge(Memory.layer(), ResolverCache.layer())
+const local = Webhooks.withPrivateTargets("test-mode")
+
+const paid = JSON.stringify({
+  type: "Transaction.Paid",
+  timestamp: "2026-12-05T00:00:00Z",
+  data: { storeId: "store-1", paymentId: "order 1&2", transactionId: "imp_123" }
+})
+
+const merchantWith = (path: string, contentType: WebhookSettings.ContentType = "json") =>
+  Effect.gen(function* () {
+    const merchant = yield* Merchants.create({ name: "Hook Shop" })
+    const { newSecret } = yield* Webhooks.set({ merchant: merchant.code, mode: "test", url: `${base}${path}`, contentType })
+    return { code: merchant.code, secret: Redacted.value(newSecret!) }
+  })
+
+// Signed at the test clock's time: verify as of the message's own timestamp.
+const verifies = (r: Received, secret: string) =>
+  Result.isSuccess(
+    WebhookVerifier.make({ secrets: [secret] }).verify(r.body, r.headers, { now: Number(r.headers["webhook-timestamp"]) * 1000 })
+  )
+
+describe("content type per mode (issue 17 §1)", () => {
+  it.effect("form on test leaves live JSON; a form mode sends V1's fields form-encoded, signed over those bytes", () =>
+    Effect.gen(function* () {
+      received = []
+      const { code, secret } = yield* merchantWith("/form", "form")
+      const view = yield* Webhooks.show(code)
+      expect([view.test.contentType, view.live.contentType]).toEqual(["form", "json"])
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      expect(received).toHaveLength(1)
+      const [r] = received
+      expect(r!.contentType).toBe("application/x-www-form-urlencoded")
+      expect(r!.body.toString()).not.toContain("{")
+      expect(Object.fromEntries(new URLSearchParams(r!.body.toString()))).toEqual({
+        imp_uid: "imp_123",
+        merchant_uid: "order 1&2",
+        status: "paid"
+      })
+      expect(verifies(r!, secret)).toBe(true)
+    }).pipe(local, Effect.provide(layer()))
+  )
+
+  it.effect("a JSON mode sends the event as given; an event V1 never sent is not queued for a form mode", () =>
+    Effect.gen(function* () {
+      received = []
+      const { code, secret } = yield* merchantWith("/json")
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      expect(received[0]!.contentType).toBe("application/json")
+      expect(received[0]!.body.toString()).toBe(paid)
+      expect(verifies(received[0]!, secret)).toBe(true)
+      yield* Webhooks.set({ merchant: code, mode: "test", contentType: "form" })
+      const billing = JSON.stringify({ type: "BillingKey.Issued", timestamp: "t", data: { billingKey: "bk" } })
+      expect(yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "BillingKey.Issued", payload: billing })).toEqual([])
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
+describe("test send formats (issue 17 §1)", () => {
+  it.effect("defaults to the mode's shape; V1 honours the content type; V2 in a form mode is refused", () =>
+    Effect.gen(function* () {
+      received = []
+      const { code, secret } = yield* merchantWith("/t", "form")
+      const v1Form = yield* Webhooks.test(code, "test")
+      expect(v1Form).toMatchObject({ ok: true, format: "v1", contentType: "application/x-www-form-urlencoded" })
+      expect(Result.getOrThrow(Notification.parseV1(received[0]!.body, received[0]!.contentType)).status).toBe("paid")
+      expect(received[0]!.contentType).toBe("application/x-www-form-urlencoded")
+      expect(verifies(received[0]!, secret)).toBe(true)
+      const refused = yield* Effect.flip(Webhooks.test(code, "test", { format: "v2" }))
+      expect(refused._tag === "WebhookNotSent" && refused.reason).toMatch(/V2 test body is JSON/)
+      yield* Webhooks.set({ merchant: code, mode: "test", contentType: "json" })
+      yield* Webhooks.test(code, "test")
+      expect(JSON.parse(received[1]!.body.toString()).type).toBe("Webhook.Test")
+      yield* Webhooks.test(code, "test", { format: "v1" })
+      expect(received[2]!.contentType).toBe("application/json")
+      expect(JSON.parse(received[2]!.body.toString())).toMatchObject({ imp_uid: "imp_webhook_test", status: "paid" })
+      expect(received.every((r) => verifies(r, secret))).toBe(true)
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
+describe("per-request notice URLs (issue 17 §2)", () => {
+  it.effect("override the mode's endpoints for that notification, one message to each", () =>
+    Effect.gen(function* () {
+      received = []
+      const { code } = yield* merchantWith("/configured")
+      const queued = yield* Webhooks.emit({
+        merchant: code,
+        mode: "test",
+        eventType: "Transaction.Paid",
+        payload: paid,
+        noticeUrls: [`${base}/notice-a`, `${base}/notice-b`]
+      })
+      expect(queued.map((d) => d.endpointId)).toEqual([null, null])
+      expect(new Set(queued.map((d) => d.messageId)).size).toBe(1)
+      yield* Webhooks.deliverDue()
+      expect(received.map((r) => r.path).sort()).toEqual(["/notice-a", "/notice-b"])
+    }).pipe(local, Effect.provide(layer()))
+  )
+
+  it.effect("a bad or guarded notice URL is InvalidInput naming its index, and nothing is queued", () =>
+    Effect.gen(function* () {
+      const { code } = yield* merchantWith("/configured")
+      const emit = (noticeUrls: ReadonlyArray<string>, mode: "test" | "live" = "test") =>
+        Effect.flip(Webhooks.emit({ merchant: code, mode, eventType: "Transaction.Paid", payload: paid, noticeUrls }))
+      const fragment = yield* emit([`${base}/ok`, "https://shop.example/#x"])
+      expect(fragment).toMatchObject({ _tag: "InvalidInput", field: "noticeUrls.1" })
+      const plain = yield* emit(["http://shop.example/hook"], "live")
+      expect(plain).toMatchObject({ _tag: "InvalidInput", field: "noticeUrls.0" })
+      // Loopback in a live-mode (or, by default, any) notice URL is the guard's to refuse.
+      const guarded = yield* emit(["https://127.0.0.1/hook"], "live")
+      expect(guarded).toMatchObject({ _tag: "InvalidInput", field: "noticeUrls.0" })
+      expect(guarded._tag === "InvalidInput" && guarded.rule).toMatch(/loopback/)
+      expect(yield* Webhooks.history(code)).toEqual([])
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
+describe("endpoints with event filters (issue 17 §3)", () => {
+  it.effect("an event goes to the endpoints that receive it; the mode's one secret signs for all", () =>
+    Effect.gen(function* () {
+      received = []
+      const { code, secret } = yield* merchantWith("/all")
+      const added = yield* Webhooks.addEndpoint({ merchant: code, mode: "test", url: `${base}/paid-only`, events: ["Transaction.Paid"] })
+      expect(added.newSecret).toBeUndefined()
+      expect(added.settings.test.endpoints.map((e) => e.url)).toEqual([`${base}/all`, `${base}/paid-only`])
+      const cancelled = paid.replace("Transaction.Paid", "Transaction.Cancelled")
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Cancelled", payload: cancelled })
+      yield* Webhooks.deliverDue()
+      expect(received.map((r) => [r.path, JSON.parse(r.body.toString()).type]).sort()).toEqual([
+        ["/all", "Transaction.Cancelled"],
+        ["/all", "Transaction.Paid"],
+        ["/paid-only", "Transaction.Paid"]
+      ])
+      expect(received.every((r) => verifies(r, secret))).toBe(true)
+      const single = yield* Effect.flip(Webhooks.set({ merchant: code, mode: "test", url: `${base}/x` }))
+      expect(single._tag === "InvalidInput" && single.rule).toMatch(/several endpoints/)
+      yield* Webhooks.removeEndpoint({ merchant: code, mode: "test", endpointId: added.endpointId })
+      expect((yield* Webhooks.show(code)).test.endpoints).toHaveLength(1)
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
+describe("resends (issue 17 §4)", () => {
+  it.effect("resend goes to the URL configured now, or to one given; resend-failed since T queues each dead one once", () =>
+    Effect.gen(function* () {
+      received = []
+      yield* TestClock.setTime(Date.parse("2026-12-01T00:00:00Z"))
+      const { code } = yield* merchantWith("/down/1")
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* TestClock.adjust(3_600_000)
+      const since = Date.parse("2026-12-01T00:30:00Z")
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      expect((yield* Webhooks.history(code)).map((h) => h.delivery.status)).toEqual(["dead", "dead", "dead"])
+      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/fixed` })
+      const [newest] = yield* Webhooks.history(code)
+      const explicit = yield* Webhooks.resend(code, newest!.delivery.id, { url: `${base}/elsewhere` })
+      expect(explicit).toMatchObject({ url: `${base}/elsewhere`, endpointId: null })
+      const badUrl = yield* Effect.flip(Webhooks.resend(code, newest!.delivery.id, { url: "ftp://x/" }))
+      expect(badUrl._tag).toBe("InvalidInput")
+      const first = yield* Webhooks.resendFailed({ merchant: code, since })
+      expect(first.queued).toHaveLength(2)
+      expect(first.alreadyHandled).toBe(0)
+      const again = yield* Webhooks.resendFailed({ merchant: code, since })
+      expect(again).toEqual({ queued: [], alreadyHandled: 2 })
+      received = []
+      yield* Webhooks.deliverDue()
+      expect(received.map((r) => r.path).sort()).toEqual(["/elsewhere", "/fixed", "/fixed"])
+      const audit = yield* Audit.list(code, { action: "webhook.resend-failed" })
+      expect(audit[0]!.after).toMatchObject({ queued: 0, alreadyHandled: 2 })
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
+describe("endpoint health (issue 17 §5)", () => {
+  it.effect("failing for 5 days disables an endpoint once: audit, event to the other endpoint, doctor; enable is explicit", () =>
+    Effect.gen(function* () {
+      received = []
+      yield* TestClock.setTime(Date.parse("2026-12-01T00:00:00Z"))
+      const { code } = yield* merchantWith("/down/hook")
+      const other = yield* Webhooks.addEndpoint({
+        merchant: code,
+        mode: "test",
+        url: `${base}/ops`,
+        events: [Webhooks.endpointDisabledEvent]
+      })
+      const failing = (yield* Webhooks.show(code)).test.endpoints[0]!.id
+      const day = 86_400_000
+      // A failure a day; the fourth day's check is only a warning.
+      for (let i = 0; i <= 4; i++) {
+        yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+        yield* Webhooks.deliverDue()
+        if (i === 4) break
+        yield* TestClock.adjust(day)
+      }
+      const warned = yield* Doctor.check(code)
+      expect(warned.findings.find((f) => f.check === "webhook-endpoint-failing")).toMatchObject({ endpoint: failing })
+      expect((yield* Webhooks.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 5, disabledAt: null })
+      yield* TestClock.adjust(day)
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      const shown = (yield* Webhooks.show(code)).test.endpoints[0]!
+      expect(shown.disabledAt).toBe(Date.parse("2026-12-06T00:00:00Z"))
+      const entries = yield* Audit.list(code, { action: "webhook.endpoint.disabled" })
+      expect(entries).toHaveLength(1)
+      expect(entries[0]!.target).toBe(`test/${failing}`)
+      const report = yield* Doctor.check(code)
+      expect(report.findings.find((f) => f.check === "webhook-endpoint-disabled")).toMatchObject({ mode: "test", endpoint: failing })
+      // The event went to the other endpoint, which receives only it.
+      const ops = received.filter((r) => r.path === "/ops")
+      expect(ops.map((r) => JSON.parse(r.body.toString()))).toEqual([
+        expect.objectContaining({ type: "Webhook.EndpointDisabled", data: expect.objectContaining({ endpointId: failing }) })
+      ])
+      // While disabled, its deliveries are dead-lettered unsent.
+      const before = received.length
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      expect(received.length).toBe(before)
+      expect((yield* Webhooks.history(code, { limit: 1 }))[0]!.delivery.lastError).toMatch(/disabled on 2026-12-06/)
+      yield* Webhooks.enableEndpoint({ merchant: code, mode: "test", endpointId: failing })
+      expect((yield* Webhooks.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 0, disabledAt: null })
+      expect((yield* Doctor.check(code)).findings.some((f) => f.check.startsWith("webhook-endpoint"))).toBe(false)
+      expect(other.endpointId).toMatch(/^ep_/)
+    }).pipe(local, Effect.provide(layer()))
+  )
+
+  it.effect("a success in between starts the count again", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(0)
+      const { code } = yield* merchantWith("/down/a")
+      const day = 86_400_000
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      yield* TestClock.adjust(3 * day)
+      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/up` })
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/down/b` })
+      yield* TestClock.adjust(day)
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      yield* TestClock.adjust(3 * day)
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      // 7 days since the first failure, but only 3 since the success: still enabled.
+      expect((yield* Webhooks.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 2, disabledAt: null })
+      expect(WebhookSettings.disableAfterDays).toBe(5)
+    }).pipe(local, Effect.provide(layer()))
+  )
+})

@@ -1,0 +1,71 @@
+// Issue 17: webhook endpoints, test-send formats and resends over HTTP.
+import { Webhooks } from "@paymux/admin"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { body, type Fixture, start } from "./fixture.ts"
+
+let f: Fixture
+beforeAll(async () => {
+  f = await start()
+})
+afterAll(() => f.close())
+
+const call = (path: string, init: { method?: string; body?: unknown } = {}) =>
+  fetch(`${f.url}/merchants/${f.merchant}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: { authorization: f.bearer, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+  })
+
+describe("webhook endpoints over HTTP", () => {
+  it("adds, filters, updates, enables and removes endpoints; content type is per mode", async () => {
+    const added = await call("/webhooks/live/endpoints", { body: { url: "https://shop.example/paid", events: ["Transaction.Paid"] } })
+    expect(added.status).toBe(201)
+    const a = await body(added)
+    expect(a.newSecret).toMatch(/^whsec_/)
+    expect(a.settings.live.endpoints).toEqual([
+      {
+        id: a.endpointId,
+        url: "https://shop.example/paid",
+        events: ["Transaction.Paid"],
+        consecutiveFailures: 0,
+        failingSince: null,
+        disabledAt: null
+      }
+    ])
+    expect((await call("/webhooks/live/endpoints", { body: { url: "http://shop.example/plain" } })).status).toBe(400)
+    const form = await body(await call("/webhooks/test", { method: "PUT", body: { contentType: "form" } }))
+    expect([form.settings.test.contentType, form.settings.live.contentType]).toEqual(["form", "json"])
+    const updated = await call(`/webhooks/live/endpoints/${a.endpointId}`, { method: "PATCH", body: { events: null } })
+    expect((await body(updated)).live.endpoints[0].events).toBeUndefined()
+    expect((await call(`/webhooks/live/endpoints/${a.endpointId}/enable`, { body: {} })).status).toBe(200)
+    expect((await call("/webhooks/live/endpoints/ep_nope/enable", { body: {} })).status).toBe(400)
+    const removed = await call(`/webhooks/live/endpoints/${a.endpointId}`, { method: "DELETE" })
+    expect((await body(removed)).live.endpoints).toEqual([])
+  })
+
+  it("a V2 test body in a form mode is refused; resend-failed answers 202 with what it queued", async () => {
+    await call("/webhooks/test", { method: "PUT", body: { url: "https://shop.example/hook", contentType: "form" } })
+    const refused = await call("/webhooks/test/test?format=v2", { body: {} })
+    expect(refused.status).toBeGreaterThanOrEqual(400)
+    expect(JSON.stringify(await body(refused))).toContain("V2 test body is JSON")
+    await f.run(
+      Webhooks.emit({
+        merchant: f.merchant,
+        mode: "test",
+        eventType: "Transaction.Paid",
+        payload: "{}",
+        v1: { imp_uid: "i", merchant_uid: "m", status: "paid" }
+      })
+    )
+    const again = await call("/webhooks/deliveries/resend-failed", { body: { since: 0 } })
+    expect(again.status).toBe(202)
+    expect(await body(again)).toEqual({ queued: [], alreadyHandled: 0 })
+    const [pending] = await body(await call("/webhooks/deliveries"))
+    expect(pending.delivery.endpointId).toMatch(/^ep_/)
+    const moved = await call(`/webhooks/deliveries/${pending.delivery.id}/resend?url=${encodeURIComponent("https://other.example/h")}`, {
+      body: {}
+    })
+    expect(moved.status).toBe(202)
+    expect(await body(moved)).toMatchObject({ url: "https://other.example/h", endpointId: null })
+  })
+})
