@@ -193,14 +193,6 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(endpoints.nth(1)).toContainText("Transaction.Paid")
     await expect(endpoints.nth(1)).toContainText("Healthy")
     await expect(add.getByLabel("New Test endpoint URL")).toHaveValue("")
-    // Send test in V1 to the first endpoint: the receiver checks the signature itself.
-    await testMode.getByLabel("Format of Test test sends").selectOption("v1")
-    await testMode.getByRole("button", { name: `Send test to ${receiver.url}` }).click()
-    const result = testMode.getByRole("status")
-    await expect(result).toContainText(/Receiver answered 200 in \d+ ms/)
-    await expect(result).toContainText("(V1, application/json")
-    await expect(result.getByText("signature ok")).toBeVisible()
-    expect(receiver.received.at(-1)?.signatureOk).toBe(true)
     // A payment notification, delivered once by the host's worker to both endpoints, then resent from the log.
     await emitAndDeliver({ db: paymux.db, env: paymux.env, merchant: paymux.merchant, eventType: "Transaction.Paid" })
     await page.getByRole("link", { name: "Other settings" }).click()
@@ -214,12 +206,20 @@ test("a merchant's day on the console", async ({ page }) => {
     await log.first().getByRole("button", { name: "Resend" }).click()
     await expect(log).toHaveCount(3)
     await expect(log.first()).toContainText("pending")
-    // Nothing failed, so "Resend failed" since this morning queues nothing.
+    // Nothing failed, so resending the failures since 2020 queues nothing.
     const resendFailed = page.getByRole("form", { name: "Resend failed deliveries" })
     await resendFailed.getByLabel("Failed since").fill("2020-01-01T00:00")
     await resendFailed.getByRole("button", { name: "Resend failed deliveries" }).click()
     await expect(page.getByText("Queued 0 again; 0 already delivered or queued.")).toBeVisible()
-    await shoot(page, "webhooks")
+    // Send test in V1 to the first endpoint: the receiver checks the signature itself.
+    await testMode.getByLabel("Send-test format, Test mode").selectOption("v1")
+    await testMode.getByRole("button", { name: `Send test to ${receiver.url}` }).click()
+    const result = testMode.getByRole("status")
+    await expect(result).toContainText(/Receiver answered 200 in \d+ ms/)
+    await expect(result).toContainText("(V1, application/json")
+    await expect(result.getByText("signature ok")).toBeVisible()
+    expect(receiver.received.at(-1)?.signatureOk).toBe(true)
+    await shoot(page, "webhooks", [], { fullPage: true })
   })
 
   await test.step("edit the whitelist: refusal with suggestion, lock-out warning, preview, save", async () => {

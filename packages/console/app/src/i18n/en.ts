@@ -121,7 +121,7 @@ export const en = {
   "wh.enableOf": "Enable {url}",
   "wh.remove": "Remove",
   "wh.removeOf": "Remove {url}",
-  "wh.formatOf": "Format of {mode} test sends",
+  "wh.formatOf": "Send-test format, {mode} mode",
   "wh.formatDefault": "As the mode sends",
   "wh.sendTest": "Send test",
   "wh.sendTestTo": "Send test to {url}",

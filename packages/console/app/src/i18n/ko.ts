@@ -123,7 +123,7 @@ export const ko: Record<Key, string> = {
   "wh.enableOf": "{url} 활성화",
   "wh.remove": "삭제",
   "wh.removeOf": "{url} 삭제",
-  "wh.formatOf": "{mode} 테스트 형식",
+  "wh.formatOf": "{mode} 모드 테스트 호출 형식",
   "wh.formatDefault": "모드 설정대로",
   "wh.sendTest": "테스트 호출",
   "wh.sendTestTo": "{url}(으)로 테스트 호출",

@@ -27,8 +27,8 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
   }
 
   return (
-    <>
-      <h3>{t("wh.log")}</h3>
+    <section className="delivery-log" aria-labelledby="wh-log">
+      <h3 id="wh-log">{t("wh.log")}</h3>
       <form
         className="inline"
         aria-label={t("wh.resendFailed")}
@@ -84,6 +84,6 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
           ))}
         </ul>
       )}
-    </>
+    </section>
   )
 }

@@ -134,7 +134,7 @@ export const WebhookMode = ({
         <p>{t("wh.noEndpoints")}</p>
       ) : (
         <>
-          <label className="format">
+          <label>
             {t("wh.formatOf", { mode: modeName })}
             <select value={format} onChange={(e) => setFormat(e.target.value as Format)}>
               <option value="">{t("wh.formatDefault")}</option>
