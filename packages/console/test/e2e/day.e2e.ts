@@ -2,7 +2,8 @@
  * A merchant's whole day on the console, in Chromium, against a real `paymux serve` on a temp
  * SQLite file: sign in, add a test channel with the shared MID, add a live channel with
  * credentials (its secret never visible afterwards in the DOM or in any response), try
- * request_pay hit and miss, set the webhook URL to a receiver on 127.0.0.1 and send a test, edit
+ * request_pay hit and miss, set webhook URLs and content types per mode, add a filtered endpoint,
+ * send a test to a receiver on 127.0.0.1 and resend from the log, edit
  * the whitelist (an invalid CIDR refused with its suggestion), issue and revoke a key.
  */
 import { expect, test } from "@playwright/test"
@@ -153,33 +154,72 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(page.getByText(/did you mean/i).first()).toBeVisible()
   })
 
-  await test.step("webhooks: set the URL, send a test, read the log", async () => {
+  await test.step("webhooks: URL and content type per mode, a filtered endpoint, send a test, resend", async () => {
     await page.getByRole("link", { name: "Webhooks" }).click()
-    const testForm = page.getByRole("form", { name: "Test webhook URL" })
+    const testMode = page.getByRole("region", { name: "Test mode" })
+    const liveMode = page.getByRole("region", { name: "Live mode" })
+    const testForm = testMode.getByRole("form", { name: "Test webhook URL" })
     await testForm.getByLabel("Test webhook URL").fill(receiver.url)
+    await testForm.getByLabel("Test content type").selectOption("json")
     await testForm.getByRole("button", { name: "Save" }).click()
     const secret = page.locator("[data-secret]")
     await expect(secret).toBeVisible()
     receiver.secret = (await secret.textContent()) ?? undefined
-    await testForm.getByRole("button", { name: "Send test" }).click()
-    await expect(testForm.getByText("Receiver answered 200")).toBeVisible()
-    await expect(testForm.getByText("signature ok")).toBeVisible()
-    expect(receiver.received.at(-1)?.signatureOk).toBe(true)
     await page.getByRole("button", { name: "I have saved it" }).click()
     await expect(secret).toHaveCount(0)
-    // A payment notification, delivered once by the host's worker, then resent from the log.
+    // Content type is per mode: live becomes form-encoded while test stays JSON.
+    const liveForm = liveMode.getByRole("form", { name: "Live webhook URL" })
+    await liveForm.getByLabel("Live content type").selectOption("form")
+    await liveForm.getByRole("button", { name: "Save" }).click()
+    await page.getByRole("link", { name: "Other settings" }).click()
+    await page.getByRole("link", { name: "Webhooks" }).click()
+    await expect(liveForm.getByLabel("Live content type")).toHaveValue("form")
+    await expect(testForm.getByLabel("Test content type")).toHaveValue("json")
+    await expect(testForm.getByLabel("Test webhook URL")).toHaveValue(receiver.url)
+    // Bad input: a live URL must be https; the API's problem shows inline and the typed URL stays.
+    await liveForm.getByLabel("Live webhook URL").fill("http://shop.example/hooks")
+    await liveForm.getByRole("button", { name: "Save" }).click()
+    await expect(liveMode.getByRole("alert")).toBeVisible()
+    await expect(liveForm.getByLabel("Live webhook URL")).toHaveValue("http://shop.example/hooks")
+    // A second test endpoint that receives only paid transactions.
+    const opsUrl = receiver.url.replace(/\/hooks$/, "/ops")
+    const add = testMode.getByRole("form", { name: "Add a Test endpoint" })
+    await add.getByLabel("New Test endpoint URL").fill(opsUrl)
+    await add.getByLabel("Event types").fill("Transaction.Paid")
+    await add.getByRole("button", { name: "Add endpoint" }).click()
+    const endpoints = testMode.locator("table.endpoints tbody tr")
+    await expect(endpoints).toHaveCount(2)
+    await expect(endpoints.nth(0)).toContainText("every event")
+    await expect(endpoints.nth(1)).toContainText("Transaction.Paid")
+    await expect(endpoints.nth(1)).toContainText("Healthy")
+    await expect(add.getByLabel("New Test endpoint URL")).toHaveValue("")
+    // A payment notification, delivered once by the host's worker to both endpoints, then resent from the log.
     await emitAndDeliver({ db: paymux.db, env: paymux.env, merchant: paymux.merchant, eventType: "Transaction.Paid" })
     await page.getByRole("link", { name: "Other settings" }).click()
     await page.getByRole("link", { name: "Webhooks" }).click()
     const log = page.locator("ul.deliveries > li")
-    await expect(log).toHaveCount(1)
-    await expect(log.first()).toContainText("Transaction.Paid · Test · delivered · 1 attempts")
+    await expect(log).toHaveCount(2)
+    for (const url of [receiver.url, opsUrl])
+      await expect(log.filter({ hasText: url })).toContainText("Transaction.Paid · Test · delivered · 1 attempts")
     await log.first().locator("summary").click()
     await expect(log.first().locator("ol li").first()).toContainText("delivered · 200")
     await log.first().getByRole("button", { name: "Resend" }).click()
-    await expect(log).toHaveCount(2)
+    await expect(log).toHaveCount(3)
     await expect(log.first()).toContainText("pending")
-    await shoot(page, "webhooks")
+    // Nothing failed, so resending the failures since 2020 queues nothing.
+    const resendFailed = page.getByRole("form", { name: "Resend failed deliveries" })
+    await resendFailed.getByLabel("Failed since").fill("2020-01-01T00:00")
+    await resendFailed.getByRole("button", { name: "Resend failed deliveries" }).click()
+    await expect(page.getByText("Queued 0 again; 0 already delivered or queued.")).toBeVisible()
+    // Send test in V1 to the first endpoint: the receiver checks the signature itself.
+    await testMode.getByLabel("Send-test format, Test mode").selectOption("v1")
+    await testMode.getByRole("button", { name: `Send test to ${receiver.url}` }).click()
+    const result = testMode.getByRole("status")
+    await expect(result).toContainText(/Receiver answered 200 in \d+ ms/)
+    await expect(result).toContainText("(V1, application/json")
+    await expect(result.getByText("signature ok")).toBeVisible()
+    expect(receiver.received.at(-1)?.signatureOk).toBe(true)
+    await shoot(page, "webhooks", [], { fullPage: true })
   })
 
   await test.step("edit the whitelist: refusal with suggestion, lock-out warning, preview, save", async () => {

@@ -1,6 +1,6 @@
 /**
  * How the console is to use, beyond what it does: keyboard-only navigation, axe-core on every
- * part (no serious or critical violations), Korean labels, a 401 returning to sign-in, a failed
+ * part (no serious or critical violations), webhook endpoint health and its actions, Korean labels, a 401 returning to sign-in, a failed
  * save keeping what was typed, and the 200-channel render budget (300 ms from the data's arrival
  * to the list on screen, measured in the page with the Performance API).
  */
@@ -84,6 +84,65 @@ test("axe-core finds no serious or critical violation on any part", async ({ pag
   await page.getByRole("combobox", { name: /^Mode/ }).selectOption("live")
   await expect(page.getByRole("dialog")).toBeVisible()
   expect(await seriousViolations(page), "the add-channel dialog").toEqual([])
+})
+
+test("webhook endpoints: health shown, a disabled one enabled, one removed, a bad filter refused inline", async ({ page }) => {
+  const bearer = { authorization: `Bearer ${paymux.keyId}.${paymux.secret}`, "content-type": "application/json" }
+  const endpointsUrl = `${paymux.url}/merchants/${paymux.merchant}/webhooks/test/endpoints`
+  const [first, second] = ["http://127.0.0.1:9/paid", "http://127.0.0.1:9/all"]
+  for (const body of [{ url: first, events: ["Transaction.Paid"] }, { url: second }]) {
+    const response = await fetch(endpointsUrl, { method: "POST", headers: bearer, body: JSON.stringify(body) })
+    expect(response.status, await response.text()).toBe(201)
+  }
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  // Days of failures cannot be waited for here: the first load answers the real settings with
+  // the health Paymux records after them (disabled; failing).
+  const since = Date.UTC(2026, 10, 24, 16, 0)
+  await page.route(
+    "**/merchants/*/webhooks",
+    async (route) => {
+      const response = await route.fetch()
+      const settings = await response.json()
+      const [paid, all] = settings.test.endpoints
+      Object.assign(paid, { consecutiveFailures: 40, failingSince: since, disabledAt: since + 5 * 86_400_000 })
+      Object.assign(all, { consecutiveFailures: 3, failingSince: since })
+      await route.fulfill({ response, json: settings })
+    },
+    { times: 1 }
+  )
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  const testMode = page.getByRole("region", { name: "Test mode" })
+  const rows = testMode.locator("table.endpoints tbody tr")
+  await expect(rows).toHaveCount(2)
+  await expect(rows.nth(0)).toContainText("Transaction.Paid")
+  await expect(rows.nth(0)).toContainText("Disabled at 2026-11-29 16:00 UTC after days of failures")
+  await expect(rows.nth(1)).toContainText("every event")
+  await expect(rows.nth(1)).toContainText("Failing since 2026-11-24 16:00 UTC (3 failures in a row)")
+  // With several endpoints a mode has no single URL: its form keeps only the content type.
+  await expect(testMode.getByRole("textbox", { name: "Test webhook URL" })).toHaveCount(0)
+  expect(await seriousViolations(page), "webhook endpoints").toEqual([])
+  await expect(rows.nth(1).getByRole("button", { name: `Enable ${second}` })).toHaveCount(0)
+  await rows
+    .nth(0)
+    .getByRole("button", { name: `Enable ${first}` })
+    .click()
+  await expect(rows.nth(0)).toContainText("Healthy")
+  await expect(rows.nth(0).getByRole("button", { name: /^Enable/ })).toHaveCount(0)
+  await rows
+    .nth(1)
+    .getByRole("button", { name: `Remove ${second}` })
+    .click()
+  await expect(rows).toHaveCount(1)
+  await expect(testMode.getByRole("textbox", { name: "Test webhook URL" })).toHaveValue(first)
+  // A bad event type: the API's problem names the field, and what was typed stays.
+  const add = testMode.getByRole("form", { name: "Add a Test endpoint" })
+  await add.getByLabel("New Test endpoint URL").fill("http://127.0.0.1:9/late")
+  await add.getByLabel("Event types").fill("paid")
+  await add.getByRole("button", { name: "Add endpoint" }).click()
+  await expect(testMode.getByRole("alert")).toContainText("an event type is dotted words")
+  await expect(add.getByLabel("Event types")).toHaveValue("paid")
+  await expect(add.getByLabel("New Test endpoint URL")).toHaveValue("http://127.0.0.1:9/late")
+  await expect(rows).toHaveCount(1)
 })
 
 test("Korean labels, switchable, and remembered", async ({ page }) => {

@@ -9,6 +9,19 @@ import type { Locator, Page } from "@playwright/test"
 const directory = fileURLToPath(new URL("../../../../../docs/console/", import.meta.url))
 const write = process.env.PAYMUX_WRITE_DOCS === "1"
 
-/** Takes the part's screenshot; `mask` paints over what must not be shown (a one-time secret). */
-export const shoot = (page: Page, name: string, mask: ReadonlyArray<Locator> = []): Promise<Buffer> =>
-  page.screenshot({ ...(write ? { path: `${directory}${name}.png` } : {}), mask: [...mask], animations: "disabled" })
+/**
+ * Takes the part's screenshot; `mask` paints over what must not be shown (a one-time secret);
+ * `fullPage` for a part taller than the window.
+ */
+export const shoot = (
+  page: Page,
+  name: string,
+  mask: ReadonlyArray<Locator> = [],
+  options: { readonly fullPage?: boolean } = {}
+): Promise<Buffer> =>
+  page.screenshot({
+    ...(write ? { path: `${directory}${name}.png` } : {}),
+    mask: [...mask],
+    animations: "disabled",
+    fullPage: options.fullPage ?? false
+  })

@@ -1,0 +1,89 @@
+/** The delivery log: each delivery with its attempts and a resend, and "Resend failed since". */
+import { useState } from "react"
+import type { Models } from "@paymux/http"
+import { useT } from "../i18n/i18n.tsx"
+import { useSession } from "../session.tsx"
+import { ProblemNote, useSave } from "./ui.tsx"
+
+type History = ReadonlyArray<typeof Models.DeliveryHistory.Type>
+type ResendFailedResult = typeof Models.ResendFailedResult.Type
+
+export const DeliveryLog = ({ history, onChanged }: { readonly history: History; readonly onChanged: () => void }) => {
+  const t = useT()
+  const { run, session } = useSession()
+  const merchant = session.merchant
+  // A `datetime-local` value, read in the browser's time zone.
+  const [since, setSince] = useState("")
+  const [resent, setResent] = useState<ResendFailedResult | undefined>(undefined)
+  const { busy, problem, save } = useSave()
+
+  const resendFailed = async () => {
+    const result = await save(() =>
+      run((c) => c.webhooks.resendFailed({ params: { merchant }, payload: { since: new Date(since).getTime() } }))
+    )
+    if (result === undefined) return
+    setResent(result)
+    onChanged()
+  }
+
+  return (
+    <section className="delivery-log" aria-labelledby="wh-log">
+      <h3 id="wh-log">{t("wh.log")}</h3>
+      <form
+        className="inline"
+        aria-label={t("wh.resendFailed")}
+        onSubmit={(e) => {
+          e.preventDefault()
+          void resendFailed()
+        }}
+      >
+        <label>
+          {t("wh.failedSince")}
+          <input type="datetime-local" required value={since} onChange={(e) => setSince(e.target.value)} />
+        </label>
+        <button type="submit" disabled={busy || since === ""}>
+          {t("wh.resendFailed")}
+        </button>
+      </form>
+      {resent === undefined ? null : <p role="status">{t("wh.resentFailed", { n: resent.queued.length, m: resent.alreadyHandled })}</p>}
+      <ProblemNote problem={problem} />
+      {history.length === 0 ? (
+        <p>{t("wh.noDeliveries")}</p>
+      ) : (
+        <ul className="deliveries">
+          {history.map(({ delivery, attempts }) => (
+            <li key={delivery.id}>
+              <details>
+                <summary>
+                  {delivery.eventType} · {t(`mode.${delivery.mode}`)} · {delivery.status} · {t("wh.attempts", { n: delivery.attempts })} ·{" "}
+                  <code>{delivery.url}</code>
+                </summary>
+                <ol>
+                  {attempts.map((a) => (
+                    <li key={a.number}>
+                      {a.outcome} · {a.httpStatus ?? "—"} · {Math.round(a.latencyMillis)} ms {a.error ?? ""}
+                    </li>
+                  ))}
+                </ol>
+              </details>
+              <button
+                type="button"
+                className="quiet"
+                disabled={busy}
+                onClick={async () => {
+                  if (
+                    (await save(() => run((c) => c.webhooks.resend({ params: { merchant, deliveryId: delivery.id }, query: {} })))) !==
+                    undefined
+                  )
+                    onChanged()
+                }}
+              >
+                {t("wh.resend")}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,239 @@
+/**
+ * One mode's webhooks: its content type and URL, its endpoints (event filter, health, enable,
+ * remove, "Send test" in V1 or V2 with what the receiver answered), and adding an endpoint.
+ */
+import { useState } from "react"
+import type { Models } from "@paymux/http"
+import { useT } from "../i18n/i18n.tsx"
+import type { Mode } from "../model.ts"
+import { useSession } from "../session.tsx"
+import { ProblemNote, useSave } from "./ui.tsx"
+
+type Settings = typeof Models.WebhookSettingsView.Type
+type ModeSettings = Settings["test"]
+type ContentType = ModeSettings["contentType"]
+type Endpoint = ModeSettings["endpoints"][number]
+type TestSend = typeof Models.TestSendView.Type
+type Format = "" | "v1" | "v2"
+
+/** A time the page shows, in UTC to the minute. */
+export const timeOf = (millis: number): string => `${new Date(millis).toISOString().slice(0, 16).replace("T", " ")} UTC`
+
+/** The event types typed as a list (commas or spaces); none typed: every event. */
+const eventsOf = (typed: string): ReadonlyArray<string> | undefined => {
+  const events = typed.split(/[\s,]+/).filter((e) => e !== "")
+  return events.length === 0 ? undefined : events
+}
+
+const Health = ({ endpoint }: { readonly endpoint: Endpoint }) => {
+  const t = useT()
+  if (endpoint.disabledAt !== null) return <span className="warning">{t("wh.disabledAt", { when: timeOf(endpoint.disabledAt) })}</span>
+  if (endpoint.failingSince !== null)
+    return <span className="warning">{t("wh.failingSince", { when: timeOf(endpoint.failingSince), n: endpoint.consecutiveFailures })}</span>
+  return <span className="ready">{t("wh.healthy")}</span>
+}
+
+export const WebhookMode = ({
+  mode,
+  settings,
+  onSaved,
+  onSecret
+}: {
+  readonly mode: Mode
+  readonly settings: ModeSettings
+  readonly onSaved: () => void
+  readonly onSecret: (secret: string) => void
+}) => {
+  const t = useT()
+  const { run, session } = useSession()
+  const merchant = session.merchant
+  const modeName = t(`mode.${mode}`)
+  const single = settings.endpoints.length <= 1
+  const savedUrl = settings.endpoints[0]?.url ?? ""
+  const [url, setUrl] = useState(savedUrl)
+  // A URL saved elsewhere (an endpoint added or removed) replaces what the field shows; a failed
+  // save reloads nothing, so what was typed stays.
+  const [shownUrl, setShownUrl] = useState(savedUrl)
+  if (shownUrl !== savedUrl) {
+    setShownUrl(savedUrl)
+    setUrl(savedUrl)
+  }
+  const [contentType, setContentType] = useState<ContentType>(settings.contentType)
+  const [format, setFormat] = useState<Format>("")
+  const [tested, setTested] = useState<TestSend | undefined>(undefined)
+  const [newUrl, setNewUrl] = useState("")
+  const [newEvents, setNewEvents] = useState("")
+  // Each form shows its own problem where it happened.
+  const main = useSave()
+  const endpoints = useSave()
+  const adding = useSave()
+
+  const saveMode = async () => {
+    const typed = url.trim()
+    // The URL goes along only when it changed: a mode with several endpoints has no single URL.
+    const change = single && typed !== savedUrl ? { url: typed === "" ? null : typed } : {}
+    const result = await main.save(() => run((c) => c.webhooks.set({ params: { merchant, mode }, payload: { ...change, contentType } })))
+    if (result === undefined) return
+    if (result.newSecret !== undefined) onSecret(result.newSecret)
+    onSaved()
+  }
+
+  const addEndpoint = async () => {
+    const events = eventsOf(newEvents)
+    const payload = { url: newUrl.trim(), ...(events === undefined ? {} : { events }) }
+    const result = await adding.save(() => run((c) => c.webhooks.addEndpoint({ params: { merchant, mode }, payload })))
+    if (result === undefined) return
+    if (result.newSecret !== undefined) onSecret(result.newSecret)
+    setNewUrl("")
+    setNewEvents("")
+    onSaved()
+  }
+
+  const onEndpoint = async (action: () => Promise<unknown>) => {
+    if ((await endpoints.save(action)) !== undefined) onSaved()
+  }
+
+  const sendTest = async (endpoint: Endpoint) => {
+    const query = { endpoint: endpoint.id, ...(format === "" ? {} : { format }) }
+    const sent = await endpoints.save(() => run((c) => c.webhooks.test({ params: { merchant, mode }, query })))
+    if (sent === undefined) return
+    setTested(sent)
+    onSaved()
+  }
+
+  return (
+    <section className="webhook-mode" aria-labelledby={`wh-${mode}`}>
+      <h3 id={`wh-${mode}`}>{t("wh.modeTitle", { mode: modeName })}</h3>
+      <form
+        className="inline"
+        aria-label={t("wh.urlOf", { mode: modeName })}
+        onSubmit={(e) => {
+          e.preventDefault()
+          void saveMode()
+        }}
+      >
+        {single ? (
+          <label>
+            {t("wh.urlOf", { mode: modeName })}
+            <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" />
+          </label>
+        ) : null}
+        <label>
+          {t("wh.contentTypeOf", { mode: modeName })}
+          <select value={contentType} onChange={(e) => setContentType(e.target.value as ContentType)}>
+            <option value="json">application/json</option>
+            <option value="form">application/x-www-form-urlencoded</option>
+          </select>
+        </label>
+        <button type="submit" disabled={main.busy}>
+          {t("common.save")}
+        </button>
+      </form>
+      <ProblemNote problem={main.problem} />
+      {settings.endpoints.length === 0 ? (
+        <p>{t("wh.noEndpoints")}</p>
+      ) : (
+        <>
+          <label>
+            {t("wh.formatOf", { mode: modeName })}
+            <select value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+              <option value="">{t("wh.formatDefault")}</option>
+              <option value="v1">V1</option>
+              <option value="v2">V2</option>
+            </select>
+          </label>
+          <table className="endpoints">
+            <caption>{t("wh.endpointsOf", { mode: modeName })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">{t("wh.events")}</th>
+                <th scope="col">{t("wh.health")}</th>
+                <th scope="col">{t("common.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {settings.endpoints.map((endpoint) => {
+                const params = { merchant, mode, endpointId: endpoint.id }
+                return (
+                  <tr key={endpoint.id} data-endpoint={endpoint.id}>
+                    <td>
+                      <code>{endpoint.url}</code>
+                    </td>
+                    <td>{endpoint.events === undefined ? t("wh.allEvents") : endpoint.events.join(", ")}</td>
+                    <td>
+                      <Health endpoint={endpoint} />
+                    </td>
+                    <td className="actions">
+                      <button
+                        type="button"
+                        disabled={endpoints.busy}
+                        aria-label={t("wh.sendTestTo", { url: endpoint.url })}
+                        onClick={() => void sendTest(endpoint)}
+                      >
+                        {t("wh.sendTest")}
+                      </button>
+                      {endpoint.disabledAt === null ? null : (
+                        <button
+                          type="button"
+                          disabled={endpoints.busy}
+                          aria-label={t("wh.enableOf", { url: endpoint.url })}
+                          onClick={() => void onEndpoint(() => run((c) => c.webhooks.enableEndpoint({ params })))}
+                        >
+                          {t("wh.enable")}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        className="quiet"
+                        disabled={endpoints.busy}
+                        aria-label={t("wh.removeOf", { url: endpoint.url })}
+                        onClick={() => void onEndpoint(() => run((c) => c.webhooks.removeEndpoint({ params })))}
+                      >
+                        {t("wh.remove")}
+                      </button>
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+      <ProblemNote problem={endpoints.problem} />
+      {tested === undefined ? null : (
+        <div className={tested.ok ? "ready" : "warning"} role="status">
+          <p>
+            {t("wh.testResult", { status: tested.httpStatus ?? "—", ms: Math.round(tested.latencyMillis) })}{" "}
+            {t("wh.testSent", { format: tested.format.toUpperCase(), contentType: tested.contentType, url: tested.url })}
+            {tested.error === null ? null : ` ${tested.error}`}
+          </p>
+          <p>
+            {t("wh.receiverSaid")} <code>{tested.responseExcerpt}</code>
+          </p>
+        </div>
+      )}
+      <form
+        className="inline"
+        aria-label={t("wh.addOf", { mode: modeName })}
+        onSubmit={(e) => {
+          e.preventDefault()
+          void addEndpoint()
+        }}
+      >
+        <label>
+          {t("wh.newUrlOf", { mode: modeName })}
+          <input type="url" value={newUrl} onChange={(e) => setNewUrl(e.target.value)} placeholder="https://" />
+        </label>
+        <label>
+          {t("wh.eventFilter")}
+          <input value={newEvents} onChange={(e) => setNewEvents(e.target.value)} placeholder="Transaction.Paid" />
+        </label>
+        <button type="submit" disabled={adding.busy}>
+          {t("wh.add")}
+        </button>
+      </form>
+      <ProblemNote problem={adding.problem} />
+    </section>
+  )
+}
