@@ -258,6 +258,15 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks")
       "Queues the same message again: to where the delivery goes now (its endpoint's URL today), or to `url`."
     ),
     HttpApiEndpoint.get("readiness", "/merchants/:merchant/webhooks/readiness", { params: merchant, success: M.Readiness, error: errors }),
+    HttpApiEndpoint.post("emit", "/merchants/:merchant/webhooks/:mode/notifications", {
+      params: M.ModeParams,
+      payload: M.EmitNotification,
+      success: Schema.Array(M.Delivery).pipe(HttpApiSchema.status(202)),
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Queues a notification of an event (`{ type, timestamp, data }`, timestamped now) for the mode's endpoints that receive its type, or for the payment's own `noticeUrls`: one delivery per target, sent by the dispatcher with retries. For hosts that run Paymux as a service and report payment events over HTTP."
+    ),
     // Endpoints with event filters, endpoint health and bulk resend (issue 17).
     HttpApiEndpoint.post("addEndpoint", "/merchants/:merchant/webhooks/:mode/endpoints", {
       params: M.ModeParams,

@@ -1,0 +1,59 @@
+// A host that runs Paymux as a service reports payment events over HTTP: POST …/webhooks/:mode/notifications.
+import { Outbox } from "@paymux/store"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { body, type Fixture, start } from "./fixture.ts"
+
+let f: Fixture
+beforeAll(async () => {
+  f = await start()
+})
+afterAll(() => f.close())
+
+const call = (path: string, init: { method?: string; body?: unknown } = {}) =>
+  fetch(`${f.url}/merchants/${f.merchant}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: { authorization: f.bearer, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+  })
+
+describe("notifications emitted over HTTP", () => {
+  it("queues one delivery per endpoint that receives the event type, with the event as its body", async () => {
+    await call("/webhooks/live/endpoints", { body: { url: "https://shop.example/all" } })
+    await call("/webhooks/live/endpoints", { body: { url: "https://shop.example/cancelled", events: ["Transaction.Cancelled"] } })
+    const emitted = await call("/webhooks/live/notifications", {
+      body: { type: "Transaction.Paid", data: { paymentId: "pay_1", storeId: "store_1" }, subject: "pay_1" }
+    })
+    expect(emitted.status).toBe(202)
+    const deliveries = await body(emitted)
+    expect(deliveries.map((d: { url: string }) => d.url)).toEqual(["https://shop.example/all"])
+    expect(deliveries[0]).toMatchObject({ eventType: "Transaction.Paid", subject: "pay_1", status: "pending", mode: "live" })
+    // The body the dispatcher will sign and send, as queued.
+    const [due] = await f.run(
+      Effect.gen(function* () {
+        return yield* (yield* Outbox.Outbox).claim({ workerId: "test", now: Date.now() + 1, leaseMillis: 60_000, limit: 10 })
+      })
+    )
+    expect(due?.id).toBe(deliveries[0].id)
+    const event = JSON.parse(due!.payload)
+    expect(event).toMatchObject({ type: "Transaction.Paid", data: { paymentId: "pay_1", storeId: "store_1" } })
+    expect(Number.isNaN(Date.parse(event.timestamp))).toBe(false)
+  })
+
+  it("a payment's own notice URLs replace the mode's endpoints; a bad one is a 400 naming it", async () => {
+    const emitted = await call("/webhooks/live/notifications", {
+      body: { type: "Transaction.Paid", data: { paymentId: "pay_2" }, noticeUrls: ["https://a.example/n", "https://b.example/n"] }
+    })
+    expect(emitted.status).toBe(202)
+    expect((await body(emitted)).map((d: { url: string }) => d.url)).toEqual(["https://a.example/n", "https://b.example/n"])
+    const refused = await call("/webhooks/live/notifications", {
+      body: { type: "Transaction.Paid", data: {}, noticeUrls: ["https://ok.example/n", "http://plain.example/n"] }
+    })
+    expect(refused.status).toBe(400)
+    expect(JSON.stringify(await body(refused))).toContain("noticeUrls.1")
+    const tooMany = await call("/webhooks/live/notifications", {
+      body: { type: "Transaction.Paid", data: {}, noticeUrls: Array.from({ length: 11 }, (_, i) => `https://n${i}.example/`) }
+    })
+    expect(tooMany.status).toBe(400)
+  })
+})
