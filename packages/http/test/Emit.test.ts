@@ -1,21 +1,12 @@
 // A host that runs Paymux as a service reports payment events over HTTP: POST …/webhooks/:mode/notifications.
 import { Outbox } from "@paymux/store"
 import { Effect } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { body, type Fixture, start } from "./fixture.ts"
+import { describe, expect, it } from "vitest"
+import { body, serving } from "./fixture.ts"
 
-let f: Fixture
-beforeAll(async () => {
-  f = await start()
-})
-afterAll(() => f.close())
-
-const call = (path: string, init: { method?: string; body?: unknown } = {}) =>
-  fetch(`${f.url}/merchants/${f.merchant}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: { authorization: f.bearer, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
-  })
+const s = serving()
+/** A request under the fixture merchant's path, with its bearer. */
+const call = (path: string, init: { method?: string; body?: unknown } = {}) => s.call(`/merchants/${s.f.merchant}${path}`, init)
 
 describe("notifications emitted over HTTP", () => {
   it("queues one delivery per endpoint that receives the event type, with the event as its body", async () => {
@@ -29,7 +20,7 @@ describe("notifications emitted over HTTP", () => {
     expect(deliveries.map((d: { url: string }) => d.url)).toEqual(["https://shop.example/all"])
     expect(deliveries[0]).toMatchObject({ eventType: "Transaction.Paid", subject: "pay_1", status: "pending", mode: "live" })
     // The body the dispatcher will sign and send, as queued.
-    const [due] = await f.run(
+    const [due] = await s.f.run(
       Effect.gen(function* () {
         return yield* (yield* Outbox.Outbox).claim({ workerId: "test", now: Date.now() + 1, leaseMillis: 60_000, limit: 10 })
       })

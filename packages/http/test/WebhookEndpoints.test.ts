@@ -1,20 +1,11 @@
 // Issue 17: webhook endpoints, test-send formats and resends over HTTP.
 import { Webhooks } from "@paymux/admin"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { body, type Fixture, start } from "./fixture.ts"
+import { describe, expect, it } from "vitest"
+import { body, serving } from "./fixture.ts"
 
-let f: Fixture
-beforeAll(async () => {
-  f = await start()
-})
-afterAll(() => f.close())
-
-const call = (path: string, init: { method?: string; body?: unknown } = {}) =>
-  fetch(`${f.url}/merchants/${f.merchant}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: { authorization: f.bearer, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
-  })
+const s = serving()
+/** A request under the fixture merchant's path, with its bearer. */
+const call = (path: string, init: { method?: string; body?: unknown } = {}) => s.call(`/merchants/${s.f.merchant}${path}`, init)
 
 describe("webhook endpoints over HTTP", () => {
   it("adds, filters, updates, enables and removes endpoints; content type is per mode", async () => {
@@ -48,9 +39,9 @@ describe("webhook endpoints over HTTP", () => {
     const refused = await call("/webhooks/test/test?format=v2", { body: {} })
     expect(refused.status).toBeGreaterThanOrEqual(400)
     expect(JSON.stringify(await body(refused))).toContain("V2 test body is JSON")
-    await f.run(
+    await s.f.run(
       Webhooks.emit({
-        merchant: f.merchant,
+        merchant: s.f.merchant,
         mode: "test",
         eventType: "Transaction.Paid",
         payload: "{}",
