@@ -85,7 +85,20 @@ export interface Capabilities<R = never> {
   readonly only?: ReadonlyArray<Area> | undefined
 }
 
-const areas = { roundTrip, concurrency, atomicity, isolation, uniqueness, removal, outbox, webhooks, secrets, keys, starts, sharedState } as const
+const areas = {
+  roundTrip,
+  concurrency,
+  atomicity,
+  isolation,
+  uniqueness,
+  removal,
+  outbox,
+  webhooks,
+  secrets,
+  keys,
+  starts,
+  sharedState
+} as const
 
 /**
  * The areas of the suite, in the order they run.
