@@ -6,7 +6,7 @@
  *   serve (`ChannelIndex.ambiguities`); the older one wins, which is how a test channel ends up
  *   serving real customers.
  * - `webhook-missing`: a mode whose enabled virtual-account or subscription channels have no
- *   webhook URL (`Webhooks.readiness`).
+ *   webhook URL (`WebhookEndpoints.readiness`).
  * - `channel-key-only`: an enabled channel of a PG the catalog selects by channel key only; no
  *   `pg` string reaches it.
  * - `mid-required`: an enabled channel of a PG the catalog selects only as `code.MID`.
@@ -23,7 +23,7 @@ import { Clock, Effect, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import * as Resolve from "./Resolve.ts"
-import * as Webhooks from "./Webhooks.ts"
+import * as WebhookEndpoints from "./WebhookEndpoints.ts"
 
 /**
  * What a finding is about (see the module documentation).
@@ -79,8 +79,8 @@ export type Report = typeof Report.Type
 export const check = (merchant: string): Effect.Effect<Report, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const index = yield* Resolve.index(merchant)
-    const missing = yield* Webhooks.readiness(merchant)
-    const hooks = yield* Webhooks.show(merchant)
+    const missing = yield* WebhookEndpoints.readiness(merchant)
+    const hooks = yield* WebhookEndpoints.show(merchant)
     const now = yield* Clock.currentTimeMillis
     const findings: Array<Finding> = []
     const byKey = new Map(index.channels.map((c) => [c.key as string, c]))
@@ -125,7 +125,7 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
 
 const day = 86_400_000
 
-const endpointFindings = (mode: ChannelTerms.Mode, e: Webhooks.EndpointView, now: number): ReadonlyArray<Finding> => {
+const endpointFindings = (mode: ChannelTerms.Mode, e: WebhookEndpoints.EndpointView, now: number): ReadonlyArray<Finding> => {
   const where = `${mode} webhook endpoint ${e.id} (${e.url})`
   if (e.disabledAt !== null) {
     return [

@@ -28,6 +28,7 @@ import * as Merchants from "./Merchants.ts"
 import { unwrap } from "./PaymuxError.ts"
 import * as Resolve from "./Resolve.ts"
 import * as ResolverCache from "./ResolverCache.ts"
+import * as WebhookEndpoints from "./WebhookEndpoints.ts"
 import * as Webhooks from "./Webhooks.ts"
 import * as Whitelists from "./Whitelists.ts"
 
@@ -61,12 +62,12 @@ const channelOps = {
 }
 const groupOps = { create: ChannelGroups.create, list: ChannelGroups.list, edit: ChannelGroups.edit, remove: ChannelGroups.remove }
 const webhookOps = {
-  show: Webhooks.show,
-  set: Webhooks.set,
-  addEndpoint: Webhooks.addEndpoint,
-  updateEndpoint: Webhooks.updateEndpoint,
-  removeEndpoint: Webhooks.removeEndpoint,
-  enableEndpoint: Webhooks.enableEndpoint,
+  show: WebhookEndpoints.show,
+  set: WebhookEndpoints.set,
+  addEndpoint: WebhookEndpoints.addEndpoint,
+  updateEndpoint: WebhookEndpoints.updateEndpoint,
+  removeEndpoint: WebhookEndpoints.removeEndpoint,
+  enableEndpoint: WebhookEndpoints.enableEndpoint,
   rotateSecret: Webhooks.rotateSecret,
   retireSecret: Webhooks.retireSecret,
   test: Webhooks.test,
@@ -74,7 +75,7 @@ const webhookOps = {
   history: Webhooks.history,
   resend: Webhooks.resend,
   resendFailed: Webhooks.resendFailed,
-  readiness: Webhooks.readiness,
+  readiness: WebhookEndpoints.readiness,
   deliverDue: Webhooks.deliverDue
 }
 const whitelistOps = {

@@ -1,16 +1,15 @@
 /**
- * Webhook settings per mode (content type and endpoints with event filters), signing secrets and
- * their rotation, the test send, emitting notifications through the outbox (to the mode's
- * endpoints or a payment's own notice URLs), delivery history, resends, and endpoint health
- * (an endpoint failing for `WebhookSettings.disableAfterDays` days is disabled automatically).
+ * Sending a merchant's webhooks (signing secrets and their rotation, the test send, emitting
+ * notifications through the outbox to the mode's endpoints or a payment's own notice URLs, the
+ * delivery worker, delivery history and resends). Where webhooks go is `WebhookEndpoints`.
  *
  * Whether a webhook may reach loopback or private addresses is the host's decision, not a
  * merchant's: the `PrivateTargets` reference, `refuse` unless the host provides another value
- * (`paymux serve --allow-private-webhooks` provides `allow`; the CLI acting locally, `test-mode`).
+ * (`paymux serve --allow-private-webhooks` provides `allow`), or the `privateTargets` option of a
+ * test send or a delivery run (the CLI acting locally passes `test-mode`).
  *
  * @since 0.1.0
  */
-import { randomUUID } from "node:crypto"
 import { type ChannelTerms, DomainError, Identifiers, WebhookSettings } from "@paymux/domain"
 import { type Delivery, Outbox, Repositories, StoreError, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
@@ -19,49 +18,9 @@ import { Clock, Context, Effect, type Redacted, Result } from "effect"
 import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
-import { eventBody, type TestFormat, testBody } from "./internal/webhookBodies.ts"
-
-/**
- * An endpoint as shown, with its health: failures since the last success, and when it was
- * disabled automatically (`null` while enabled).
- *
- * @since 0.1.0
- * @category models
- */
-export interface EndpointView {
-  readonly id: string
-  readonly url: string
-  readonly events?: ReadonlyArray<string>
-  readonly consecutiveFailures: number
-  readonly failingSince: number | null
-  readonly disabledAt: number | null
-}
-
-/**
- * One mode as shown: its body encoding and endpoints.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ModeView {
-  readonly contentType: WebhookSettings.ContentType
-  readonly endpoints: ReadonlyArray<EndpointView>
-}
-
-/**
- * Settings as shown: per mode the encoding and endpoints (with health), and how many signing
- * secrets are active (never the secrets themselves).
- *
- * @since 0.1.0
- * @category models
- */
-export interface SettingsView {
-  readonly merchant: string
-  readonly test: ModeView
-  readonly live: ModeView
-  readonly activeSecrets: { readonly test: number; readonly live: number }
-  readonly version: number
-}
+import { type TestFormat, testBody } from "./internal/webhookBodies.ts"
+import { queue, toTarget } from "./internal/webhookQueue.ts"
+import { recordAttempt } from "./WebhookEndpoints.ts"
 
 const merchantCode = (code: string) => Effect.fromResult(Identifiers.decodeMerchantCode(code))
 
@@ -76,216 +35,6 @@ export const PrivateTargets: Context.Reference<UrlGuard.PrivateTargets> = Contex
   "@paymux/admin/Webhooks/PrivateTargets",
   { defaultValue: () => "refuse" }
 )
-
-/**
- * Runs an effect with the given private-target policy.
- *
- * @since 0.1.0
- * @category combinators
- */
-export const withPrivateTargets =
-  (privateTargets: UrlGuard.PrivateTargets) =>
-  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.provideService(self, PrivateTargets, privateTargets)
-
-const viewOf = (
-  settings: WebhookSettings.WebhookSettings,
-  health: ReadonlyArray<WebhookSettings.EndpointHealth>,
-  mode: ChannelTerms.Mode
-): ModeView => ({
-  contentType: settings[mode].contentType,
-  endpoints: settings[mode].endpoints.map((e) => {
-    const h = health.find((x) => x.mode === mode && x.endpointId === e.id)
-    return {
-      ...e,
-      consecutiveFailures: h?.consecutiveFailures ?? 0,
-      failingSince: h?.failingSince ?? null,
-      disabledAt: h?.disabledAt ?? null
-    }
-  })
-})
-
-/**
- * @since 0.1.0
- * @category use cases
- */
-export const show = (merchant: string): Effect.Effect<SettingsView, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    const code = yield* merchantCode(merchant)
-    const repo = yield* Repositories.WebhookSettingsRepository
-    const settings = yield* repo.get(code)
-    const health = yield* repo.getHealth(code)
-    const test = yield* repo.getSecrets(code, "test")
-    const live = yield* repo.getSecrets(code, "live")
-    return {
-      merchant: code,
-      test: viewOf(settings, health, "test"),
-      live: viewOf(settings, health, "live"),
-      activeSecrets: { test: test.length, live: live.length },
-      version: settings.version
-    }
-  })
-
-const newEndpointId = (): WebhookSettings.EndpointId =>
-  WebhookSettings.EndpointId.make(`ep_${randomUUID().replaceAll("-", "").slice(0, 20)}`)
-
-/** A change of a mode's settings, audited; the first endpoint of a mode also creates its signing secret. */
-const changeSettings = (
-  merchant: string,
-  mode: ChannelTerms.Mode,
-  action: string,
-  change: (settings: WebhookSettings.WebhookSettings) => Result.Result<WebhookSettings.WebhookSettings, DomainError.InvalidInput>
-): Effect.Effect<{ readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> }, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    const code = yield* merchantCode(merchant)
-    const repo = yield* Repositories.WebhookSettingsRepository
-    const merchants = yield* Repositories.MerchantRepository
-    const tx = yield* Transaction.Transaction
-    const newSecret = yield* tx.withTransaction(
-      Effect.gen(function* () {
-        yield* merchants.get(code)
-        const before = yield* repo.get(code)
-        const after = yield* Effect.fromResult(change(before))
-        yield* repo.put(after)
-        yield* audit({ merchant: code, action, target: mode, before: before[mode], after: after[mode] })
-        const existing = yield* repo.getSecrets(code, mode)
-        if (existing.length > 0 || after[mode].endpoints.length === 0) return undefined
-        const secret = WebhookSecret.generate()
-        yield* repo.putSecrets(code, mode, [secret.redacted])
-        yield* audit({ merchant: code, action: "webhook.secret.create", target: mode })
-        return secret.redacted
-      })
-    )
-    const settings = yield* show(code)
-    return newSecret === undefined ? { settings } : { settings, newSecret }
-  })
-
-/**
- * The single-URL path: sets the URL of a mode (or clears every endpoint of it with `url: null`)
- * and, optionally, the mode's encoding. With one endpoint the URL changes in place, so pending
- * deliveries follow it; a mode with several endpoints is changed per endpoint. The first URL of a
- * mode also creates its signing secret, returned here once as `newSecret`.
- *
- * @since 0.1.0
- * @category use cases
- */
-export const set = (input: {
-  readonly merchant: string
-  readonly mode: ChannelTerms.Mode
-  readonly url?: string | null | undefined
-  readonly contentType?: WebhookSettings.ContentType | undefined
-}): Effect.Effect<{ readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> }, AdminError, AdminServices> =>
-  changeSettings(input.merchant, input.mode, "webhook.set", (before) => {
-    const typed = input.contentType === undefined ? before : WebhookSettings.setContentType(before, input.mode, input.contentType)
-    return input.url === undefined
-      ? Result.succeed(typed)
-      : WebhookSettings.setUrl(typed, input.mode, input.url ?? undefined, newEndpointId())
-  })
-
-/**
- * Adds an endpoint to a mode: a URL and, optionally, the event types it receives (none: every
- * event). The mode's signing secrets sign for all its endpoints; the first endpoint of a mode
- * creates them (`newSecret`, shown once).
- *
- * @since 0.1.0
- * @category use cases
- */
-export const addEndpoint = (input: {
-  readonly merchant: string
-  readonly mode: ChannelTerms.Mode
-  readonly url: string
-  readonly events?: ReadonlyArray<string> | undefined
-}): Effect.Effect<
-  { readonly settings: SettingsView; readonly endpointId: string; readonly newSecret?: Redacted.Redacted<string> },
-  AdminError,
-  AdminServices
-> => {
-  const id = newEndpointId()
-  return Effect.map(
-    changeSettings(input.merchant, input.mode, "webhook.endpoint.add", (before) =>
-      WebhookSettings.addEndpoint(before, input.mode, { id, url: input.url, events: input.events })
-    ),
-    (r) => ({ ...r, endpointId: id })
-  )
-}
-
-/**
- * Changes an endpoint's URL and/or event filter (`events: null`: every event again). Pending
- * deliveries of the endpoint follow a new URL.
- *
- * @since 0.1.0
- * @category use cases
- */
-export const updateEndpoint = (input: {
-  readonly merchant: string
-  readonly mode: ChannelTerms.Mode
-  readonly endpointId: string
-  readonly url?: string | undefined
-  readonly events?: ReadonlyArray<string> | null | undefined
-}): Effect.Effect<SettingsView, AdminError, AdminServices> =>
-  Effect.map(
-    changeSettings(input.merchant, input.mode, "webhook.endpoint.update", (before) =>
-      WebhookSettings.updateEndpoint(before, input.mode, input.endpointId, { url: input.url, events: input.events })
-    ),
-    (r) => r.settings
-  )
-
-/**
- * Removes an endpoint; its pending deliveries are dead-lettered unsent.
- *
- * @since 0.1.0
- * @category use cases
- */
-export const removeEndpoint = (input: {
-  readonly merchant: string
-  readonly mode: ChannelTerms.Mode
-  readonly endpointId: string
-}): Effect.Effect<SettingsView, AdminError, AdminServices> =>
-  Effect.map(
-    changeSettings(input.merchant, input.mode, "webhook.endpoint.remove", (before) =>
-      WebhookSettings.removeEndpoint(before, input.mode, input.endpointId)
-    ),
-    (r) => r.settings
-  )
-
-/**
- * Enables an endpoint again (after it was disabled automatically) and forgets its failures. The
- * deliveries dead-lettered meanwhile stay dead: `resendFailed` queues them again.
- *
- * @since 0.1.0
- * @category use cases
- */
-export const enableEndpoint = (input: {
-  readonly merchant: string
-  readonly mode: ChannelTerms.Mode
-  readonly endpointId: string
-}): Effect.Effect<SettingsView, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    const code = yield* merchantCode(input.merchant)
-    const repo = yield* Repositories.WebhookSettingsRepository
-    const tx = yield* Transaction.Transaction
-    yield* tx.withTransaction(
-      Effect.gen(function* () {
-        const settings = yield* repo.get(code)
-        if (!settings[input.mode].endpoints.some((e) => e.id === input.endpointId)) {
-          return yield* new DomainError.InvalidInput({
-            field: "endpointId",
-            value: JSON.stringify(input.endpointId),
-            rule: `no ${input.mode} endpoint has this id`
-          })
-        }
-        const before = (yield* repo.getHealth(code)).find((h) => h.mode === input.mode && h.endpointId === input.endpointId)
-        yield* repo.enableEndpoint({ merchant: code, mode: input.mode, endpointId: input.endpointId })
-        yield* audit({
-          merchant: code,
-          action: "webhook.endpoint.enable",
-          target: `${input.mode}/${input.endpointId}`,
-          before: before === undefined ? null : { disabledAt: before.disabledAt, consecutiveFailures: before.consecutiveFailures }
-        })
-      })
-    )
-    return yield* show(code)
-  })
 
 const activeSecrets = (merchant: Identifiers.MerchantCode, mode: ChannelTerms.Mode) =>
   Effect.gen(function* () {
@@ -379,13 +128,13 @@ export const signerFor = (
   })
 
 /**
- * Dispatcher settings a host may pass; where deliveries go, how they are signed and which
- * private targets they may reach come from the store and the `PrivateTargets` reference.
+ * Dispatcher settings a host may pass; where deliveries go and how they are signed come from the
+ * store. `privateTargets` defaults to the `PrivateTargets` reference.
  *
  * @since 0.1.0
  * @category models
  */
-export type DispatchOptions = Omit<Dispatcher.Options, "privateTargets">
+export type DispatchOptions = Dispatcher.Options
 
 /**
  * A dispatcher configuration that sends each delivery to its endpoint as configured at the time
@@ -393,7 +142,7 @@ export type DispatchOptions = Omit<Dispatcher.Options, "privateTargets">
  * current secrets; a delivery for a fixed URL (a payment's notice URL, an explicit resend target)
  * goes there. A delivery whose endpoint is gone is dead-lettered unsent, and so is one whose
  * endpoint is disabled. Every verdict counts towards the endpoint's health, which disables it
- * after `WebhookSettings.disableAfterDays` days of failures (see `recordAttempt`).
+ * after `WebhookSettings.disableAfterDays` days of failures (see `WebhookEndpoints.recordAttempt`).
  *
  * @since 0.1.0
  * @category getters
@@ -401,7 +150,7 @@ export type DispatchOptions = Omit<Dispatcher.Options, "privateTargets">
 export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<Dispatcher.Config, never, AdminServices> =>
   Effect.gen(function* () {
     const context = yield* Effect.context<AdminServices>()
-    const privateTargets = yield* PrivateTargets
+    const privateTargets = options.privateTargets ?? (yield* PrivateTargets)
     const endpoint = (delivery: Delivery.Delivery) =>
       Effect.gen(function* () {
         const code = yield* merchantCode(delivery.merchant ?? "")
@@ -421,55 +170,6 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
     const onAttempt = (report: Dispatcher.AttemptReport) => recordAttempt(report).pipe(Effect.provide(context))
     return { ...options, privateTargets, endpoint, onAttempt }
   })
-
-/**
- * Counts one attempt's verdict towards its endpoint's health (a fixed-URL delivery has none) and
- * disables the endpoint when it has failed, with no success, for
- * `WebhookSettings.disableAfterDays` days: an audit entry `webhook.endpoint.disabled`, and a
- * `Webhook.EndpointDisabled` event queued for the mode's other endpoints that receive it (JSON
- * modes only: V1 has no such notification). Of
- * several dispatchers racing over the same failure, one disables.
- *
- * @since 0.1.0
- * @category use cases
- */
-export const recordAttempt = (report: Dispatcher.AttemptReport): Effect.Effect<void, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    const { delivery } = report
-    if (delivery.endpointId === null || delivery.merchant === null) return
-    const code = yield* merchantCode(delivery.merchant)
-    const repo = yield* Repositories.WebhookSettingsRepository
-    const ref = { merchant: code, mode: delivery.mode, endpointId: delivery.endpointId }
-    const health = yield* repo.recordHealth(ref, { ok: report.outcome === "delivered", now: report.at })
-    if (!WebhookSettings.isDueForDisable(health, report.at)) return
-    const tx = yield* Transaction.Transaction
-    yield* tx.withTransaction(
-      Effect.gen(function* () {
-        if (!(yield* repo.disableEndpoint(ref, report.at))) return
-        const details = {
-          endpointId: ref.endpointId,
-          url: report.url,
-          mode: ref.mode,
-          consecutiveFailures: health.consecutiveFailures,
-          failingSince: new Date(health.failingSince ?? report.at).toISOString(),
-          disabledAt: new Date(report.at).toISOString()
-        }
-        yield* audit({ merchant: code, action: "webhook.endpoint.disabled", target: `${ref.mode}/${ref.endpointId}`, after: details })
-        const settings = yield* repo.get(code)
-        const others = WebhookSettings.endpointsFor(settings, ref.mode, endpointDisabledEvent).filter((e) => e.id !== ref.endpointId)
-        const payload = JSON.stringify({ type: endpointDisabledEvent, timestamp: details.disabledAt, data: details })
-        yield* queue(code, ref.mode, settings[ref.mode].contentType, { eventType: endpointDisabledEvent, payload }, others.map(toTarget))
-      })
-    )
-  })
-
-/**
- * The event type queued when an endpoint is disabled automatically.
- *
- * @since 0.1.0
- * @category constants
- */
-export const endpointDisabledEvent = "Webhook.EndpointDisabled"
 
 /**
  * Delivers everything that is due now (one attempt each) and returns how many were attempted.
@@ -509,7 +209,8 @@ export type TestResult = Dispatcher.TestSendResult & {
  * V1's fields (`imp_uid`, `merchant_uid`, `status`) as JSON or form; `v2` is a `Webhook.Test`
  * event, JSON only. The default is what the mode's notifications carry (form: `v1`, JSON: `v2`).
  * The URL passes the SSRF guard (live: https; loopback and private addresses only as
- * `PrivateTargets` allows); a refused or redirecting URL reports no response excerpt.
+ * `privateTargets` or the host's `PrivateTargets` allows); a refused or redirecting URL reports no
+ * response excerpt.
  *
  * @since 0.1.0
  * @category use cases
@@ -518,6 +219,8 @@ export const test = (
   merchant: string,
   mode: ChannelTerms.Mode,
   options: Pick<Dispatcher.Options, "resolver" | "connectTimeoutMillis" | "totalTimeoutMillis"> & {
+    /** Overrides the host's `PrivateTargets` for this send. */
+    readonly privateTargets?: UrlGuard.PrivateTargets | undefined
     readonly format?: TestFormat | undefined
     readonly endpointId?: string | undefined
   } = {}
@@ -552,7 +255,7 @@ export const test = (
       mode,
       body: body.body,
       contentType: body.contentType,
-      privateTargets: yield* PrivateTargets
+      privateTargets: options.privateTargets ?? (yield* PrivateTargets)
     })
     yield* audit({
       merchant: code,
@@ -561,50 +264,6 @@ export const test = (
       after: { url: endpoint.url, endpointId: endpoint.id, format, ok: result.ok, httpStatus: result.httpStatus }
     })
     return { ...result, url: endpoint.url, endpointId: endpoint.id, format, contentType: body.contentType }
-  })
-
-interface QueueTarget {
-  readonly url: string
-  readonly endpointId?: string
-}
-
-const toTarget = (e: WebhookSettings.Endpoint): QueueTarget => ({ url: e.url, endpointId: e.id })
-
-/** Queues one message (one `webhook-id`) to each target, encoded for the mode. */
-const queue = (
-  merchant: Identifiers.MerchantCode,
-  mode: ChannelTerms.Mode,
-  contentType: WebhookSettings.ContentType,
-  event: {
-    readonly eventType: string
-    readonly payload: string
-    readonly subject?: string | undefined
-    readonly v1?: Notification.V1 | undefined
-  },
-  targets: ReadonlyArray<QueueTarget>
-): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    const body = eventBody(contentType, event.payload, event.v1)
-    if (body === undefined || targets.length === 0) return []
-    const outbox = yield* Outbox.Outbox
-    const now = yield* Clock.currentTimeMillis
-    const messageId = `msg_${randomUUID().replaceAll("-", "")}`
-    return yield* Effect.forEach(targets, (target) =>
-      outbox.enqueue(
-        {
-          merchant,
-          mode,
-          url: target.url,
-          ...(target.endpointId === undefined ? {} : { endpointId: target.endpointId }),
-          messageId,
-          eventType: event.eventType,
-          payload: body.body,
-          contentType: body.contentType,
-          ...(event.subject === undefined ? {} : { subject: event.subject })
-        },
-        now
-      )
-    )
   })
 
 /** A per-request notice URL must pass the mode's URL rules and the guard's rules that need no DNS. */
@@ -771,18 +430,4 @@ export const resendFailed = (input: {
       }
     })
     return { queued, alreadyHandled }
-  })
-
-/**
- * Modes whose enabled channels take virtual accounts or subscriptions and have no webhook URL.
- *
- * @since 0.1.0
- * @category use cases
- */
-export const readiness = (merchant: string): Effect.Effect<ReadonlyArray<WebhookSettings.MissingWebhook>, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    const code = yield* merchantCode(merchant)
-    const repo = yield* Repositories.WebhookSettingsRepository
-    const channels = yield* Repositories.ChannelRepository
-    return WebhookSettings.readiness(yield* repo.get(code), yield* channels.list(code))
   })

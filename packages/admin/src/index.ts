@@ -34,7 +34,9 @@ export * as PaymuxError from "./PaymuxError.ts"
 export * as Resolve from "./Resolve.ts"
 /** Channel indexes per merchant, built on first use and dropped whenever a change could alter a resolution (channels, tiers, groups, the merchant's policy or default). @since 0.1.0 */
 export * as ResolverCache from "./ResolverCache.ts"
-/** Webhook settings per mode (content type and endpoints with event filters), signing secrets and their rotation, the test send, emitting notifications through the outbox (to the mode's endpoints or a payment's own notice URLs), delivery history, resends, and endpoint health (an endpoint failing for `WebhookSettings.disableAfterDays` days is disabled automatically). @since 0.1.0 */
+/** Where a merchant's webhooks go and how each endpoint is doing (per mode the body encoding and the endpoints with their event filters, each endpoint's health, and the automatic disabling of one that keeps failing). @since 0.1.0 */
+export * as WebhookEndpoints from "./WebhookEndpoints.ts"
+/** Sending a merchant's webhooks (signing secrets and their rotation, the test send, emitting notifications through the outbox to the mode's endpoints or a payment's own notice URLs, the delivery worker, delivery history and resends). @since 0.1.0 */
 export * as Webhooks from "./Webhooks.ts"
 /** The security whitelist. @since 0.1.0 */
 export * as Whitelists from "./Whitelists.ts"

@@ -3,7 +3,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Audit, Doctor, Merchants, ResolverCache, Webhooks } from "@paymux/admin"
+import { Audit, Doctor, Merchants, ResolverCache, WebhookEndpoints, Webhooks } from "@paymux/admin"
 import { WebhookSettings } from "@paymux/domain"
 import { Memory } from "@paymux/store"
 import { Notification, WebhookVerifier } from "@paymux/webhooks"
@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
 const layer = () => Layer.merge(Memory.layer(), ResolverCache.layer())
-const local = Webhooks.withPrivateTargets("test-mode")
+const local = Effect.provideService(Webhooks.PrivateTargets, "test-mode")
 
 const paid = JSON.stringify({
   type: "Transaction.Paid",
@@ -52,7 +52,7 @@ const paid = JSON.stringify({
 const merchantWith = (path: string, contentType: WebhookSettings.ContentType = "json") =>
   Effect.gen(function* () {
     const merchant = yield* Merchants.create({ name: "Hook Shop" })
-    const { newSecret } = yield* Webhooks.set({ merchant: merchant.code, mode: "test", url: `${base}${path}`, contentType })
+    const { newSecret } = yield* WebhookEndpoints.set({ merchant: merchant.code, mode: "test", url: `${base}${path}`, contentType })
     return { code: merchant.code, secret: Redacted.value(newSecret!) }
   })
 
@@ -67,7 +67,7 @@ describe("content type per mode (issue 17 §1)", () => {
     Effect.gen(function* () {
       received = []
       const { code, secret } = yield* merchantWith("/form", "form")
-      const view = yield* Webhooks.show(code)
+      const view = yield* WebhookEndpoints.show(code)
       expect([view.test.contentType, view.live.contentType]).toEqual(["form", "json"])
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
       yield* Webhooks.deliverDue()
@@ -93,7 +93,7 @@ describe("content type per mode (issue 17 §1)", () => {
       expect(received[0]!.contentType).toBe("application/json")
       expect(received[0]!.body.toString()).toBe(paid)
       expect(verifies(received[0]!, secret)).toBe(true)
-      yield* Webhooks.set({ merchant: code, mode: "test", contentType: "form" })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", contentType: "form" })
       const billing = JSON.stringify({ type: "BillingKey.Issued", timestamp: "t", data: { billingKey: "bk" } })
       expect(yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "BillingKey.Issued", payload: billing })).toEqual([])
     }).pipe(local, Effect.provide(layer()))
@@ -112,7 +112,7 @@ describe("test send formats (issue 17 §1)", () => {
       expect(verifies(received[0]!, secret)).toBe(true)
       const refused = yield* Effect.flip(Webhooks.test(code, "test", { format: "v2" }))
       expect(refused._tag === "WebhookNotSent" && refused.reason).toMatch(/V2 test body is JSON/)
-      yield* Webhooks.set({ merchant: code, mode: "test", contentType: "json" })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", contentType: "json" })
       yield* Webhooks.test(code, "test")
       expect(JSON.parse(received[1]!.body.toString()).type).toBe("Webhook.Test")
       yield* Webhooks.test(code, "test", { format: "v1" })
@@ -165,7 +165,12 @@ describe("endpoints with event filters (issue 17 §3)", () => {
     Effect.gen(function* () {
       received = []
       const { code, secret } = yield* merchantWith("/all")
-      const added = yield* Webhooks.addEndpoint({ merchant: code, mode: "test", url: `${base}/paid-only`, events: ["Transaction.Paid"] })
+      const added = yield* WebhookEndpoints.addEndpoint({
+        merchant: code,
+        mode: "test",
+        url: `${base}/paid-only`,
+        events: ["Transaction.Paid"]
+      })
       expect(added.newSecret).toBeUndefined()
       expect(added.settings.test.endpoints.map((e) => e.url)).toEqual([`${base}/all`, `${base}/paid-only`])
       const cancelled = paid.replace("Transaction.Paid", "Transaction.Cancelled")
@@ -178,10 +183,10 @@ describe("endpoints with event filters (issue 17 §3)", () => {
         ["/paid-only", "Transaction.Paid"]
       ])
       expect(received.every((r) => verifies(r, secret))).toBe(true)
-      const single = yield* Effect.flip(Webhooks.set({ merchant: code, mode: "test", url: `${base}/x` }))
+      const single = yield* Effect.flip(WebhookEndpoints.set({ merchant: code, mode: "test", url: `${base}/x` }))
       expect(single._tag === "InvalidInput" && single.rule).toMatch(/several endpoints/)
-      yield* Webhooks.removeEndpoint({ merchant: code, mode: "test", endpointId: added.endpointId })
-      expect((yield* Webhooks.show(code)).test.endpoints).toHaveLength(1)
+      yield* WebhookEndpoints.removeEndpoint({ merchant: code, mode: "test", endpointId: added.endpointId })
+      expect((yield* WebhookEndpoints.show(code)).test.endpoints).toHaveLength(1)
     }).pipe(local, Effect.provide(layer()))
   )
 })
@@ -199,7 +204,7 @@ describe("resends (issue 17 §4)", () => {
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
       yield* Webhooks.deliverDue()
       expect((yield* Webhooks.history(code)).map((h) => h.delivery.status)).toEqual(["dead", "dead", "dead"])
-      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/fixed` })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: `${base}/fixed` })
       const [newest] = yield* Webhooks.history(code)
       const explicit = yield* Webhooks.resend(code, newest!.delivery.id, { url: `${base}/elsewhere` })
       expect(explicit).toMatchObject({ url: `${base}/elsewhere`, endpointId: null })
@@ -225,13 +230,13 @@ describe("endpoint health (issue 17 §5)", () => {
       received = []
       yield* TestClock.setTime(Date.parse("2026-12-01T00:00:00Z"))
       const { code } = yield* merchantWith("/down/hook")
-      const other = yield* Webhooks.addEndpoint({
+      const other = yield* WebhookEndpoints.addEndpoint({
         merchant: code,
         mode: "test",
         url: `${base}/ops`,
-        events: [Webhooks.endpointDisabledEvent]
+        events: [WebhookEndpoints.endpointDisabledEvent]
       })
-      const failing = (yield* Webhooks.show(code)).test.endpoints[0]!.id
+      const failing = (yield* WebhookEndpoints.show(code)).test.endpoints[0]!.id
       const day = 86_400_000
       // A failure a day; the fourth day's check is only a warning.
       for (let i = 0; i <= 4; i++) {
@@ -242,11 +247,11 @@ describe("endpoint health (issue 17 §5)", () => {
       }
       const warned = yield* Doctor.check(code)
       expect(warned.findings.find((f) => f.check === "webhook-endpoint-failing")).toMatchObject({ endpoint: failing })
-      expect((yield* Webhooks.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 5, disabledAt: null })
+      expect((yield* WebhookEndpoints.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 5, disabledAt: null })
       yield* TestClock.adjust(day)
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
       yield* Webhooks.deliverDue()
-      const shown = (yield* Webhooks.show(code)).test.endpoints[0]!
+      const shown = (yield* WebhookEndpoints.show(code)).test.endpoints[0]!
       expect(shown.disabledAt).toBe(Date.parse("2026-12-06T00:00:00Z"))
       const entries = yield* Audit.list(code, { action: "webhook.endpoint.disabled" })
       expect(entries).toHaveLength(1)
@@ -264,8 +269,8 @@ describe("endpoint health (issue 17 §5)", () => {
       yield* Webhooks.deliverDue()
       expect(received.length).toBe(before)
       expect((yield* Webhooks.history(code, { limit: 1 }))[0]!.delivery.lastError).toMatch(/disabled on 2026-12-06/)
-      yield* Webhooks.enableEndpoint({ merchant: code, mode: "test", endpointId: failing })
-      expect((yield* Webhooks.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 0, disabledAt: null })
+      yield* WebhookEndpoints.enableEndpoint({ merchant: code, mode: "test", endpointId: failing })
+      expect((yield* WebhookEndpoints.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 0, disabledAt: null })
       expect((yield* Doctor.check(code)).findings.some((f) => f.check.startsWith("webhook-endpoint"))).toBe(false)
       expect(other.endpointId).toMatch(/^ep_/)
     }).pipe(local, Effect.provide(layer()))
@@ -279,10 +284,10 @@ describe("endpoint health (issue 17 §5)", () => {
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
       yield* Webhooks.deliverDue()
       yield* TestClock.adjust(3 * day)
-      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/up` })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: `${base}/up` })
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
       yield* Webhooks.deliverDue()
-      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/down/b` })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: `${base}/down/b` })
       yield* TestClock.adjust(day)
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
       yield* Webhooks.deliverDue()
@@ -290,7 +295,7 @@ describe("endpoint health (issue 17 §5)", () => {
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
       yield* Webhooks.deliverDue()
       // 7 days since the first failure, but only 3 since the success: still enabled.
-      expect((yield* Webhooks.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 2, disabledAt: null })
+      expect((yield* WebhookEndpoints.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 2, disabledAt: null })
       expect(WebhookSettings.disableAfterDays).toBe(5)
     }).pipe(local, Effect.provide(layer()))
   )

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Merchants, ResolverCache, Webhooks } from "@paymux/admin"
+import { Merchants, ResolverCache, WebhookEndpoints, Webhooks } from "@paymux/admin"
 import { Memory, Outbox, StoreError } from "@paymux/store"
 import { Context, Effect, Layer } from "effect"
 
@@ -30,7 +30,7 @@ const layer = () => Layer.merge(Memory.layer(), ResolverCache.layer())
 const merchantWithUrl = (path: string) =>
   Effect.gen(function* () {
     const merchant = yield* Merchants.create({ name: "Hook Shop" })
-    yield* Webhooks.set({ merchant: merchant.code, mode: "test", url: `${base}${path}` })
+    yield* WebhookEndpoints.set({ merchant: merchant.code, mode: "test", url: `${base}${path}` })
     return merchant.code
   })
 
@@ -51,19 +51,32 @@ describe("Webhooks: private targets (security H3)", () => {
     Effect.gen(function* () {
       hits = []
       const code = yield* merchantWithUrl("/secret")
-      const allowed = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("allow"))
+      const allowed = yield* Webhooks.test(code, "test", { privateTargets: "allow" })
       expect(allowed).toMatchObject({ ok: true, httpStatus: 200 })
-      const local = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("test-mode"))
+      const local = yield* Webhooks.test(code, "test", { privateTargets: "test-mode" })
       expect(local).toMatchObject({ ok: true, httpStatus: 200 })
       expect(hits).toEqual(["/secret", "/secret"])
     }).pipe(Effect.provide(layer()))
+  )
+
+  it.effect("the host's PrivateTargets applies unless a call names its own policy, which wins for that call only", () =>
+    Effect.gen(function* () {
+      hits = []
+      const code = yield* merchantWithUrl("/secret")
+      const host = yield* Webhooks.test(code, "test")
+      expect(host).toMatchObject({ ok: true, httpStatus: 200 })
+      const refused = yield* Webhooks.test(code, "test", { privateTargets: "refuse" })
+      expect(refused).toMatchObject({ ok: false, httpStatus: null })
+      expect(refused.error).toContain("loopback")
+      expect(hits).toEqual(["/secret"])
+    }).pipe(Effect.provideService(Webhooks.PrivateTargets, "allow"), Effect.provide(layer()))
   )
 
   it.effect("a redirecting receiver is reported without its body, and the redirect is not followed", () =>
     Effect.gen(function* () {
       hits = []
       const code = yield* merchantWithUrl("/redirect")
-      const result = yield* Webhooks.test(code, "test").pipe(Webhooks.withPrivateTargets("allow"))
+      const result = yield* Webhooks.test(code, "test", { privateTargets: "allow" })
       expect(result).toMatchObject({ ok: false, httpStatus: 302, responseExcerpt: "" })
       expect(hits).toEqual(["/redirect"])
     }).pipe(Effect.provide(layer()))
@@ -93,7 +106,7 @@ describe("Webhooks: deliveries follow the URL configured now (security M7)", () 
       yield* Webhooks.deliverDue()
       const [dead] = yield* Webhooks.history(code)
       expect(dead!.delivery.status).toBe("dead")
-      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/ok?k=resend` })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: `${base}/ok?k=resend` })
       const again = yield* Webhooks.resend(code, dead!.delivery.id)
       yield* Webhooks.deliverDue()
       const after = (yield* Webhooks.history(code)).find((x) => x.delivery.id === again.id)!
@@ -101,7 +114,7 @@ describe("Webhooks: deliveries follow the URL configured now (security M7)", () 
       expect(after.attempts.map((a) => a.url)).toEqual([`${base}/ok?k=resend`])
       expect(dead!.attempts.map((a) => a.url)).toEqual([`${base}/404`])
       expect(hits).toEqual(["/404", "/ok?k=resend"])
-    }).pipe(Webhooks.withPrivateTargets("test-mode"), Effect.provide(layer()))
+    }).pipe(Effect.provideService(Webhooks.PrivateTargets, "test-mode"), Effect.provide(layer()))
   )
 
   it.effect("a pending delivery goes to the URL set after it was queued; with the URL removed it is dead-lettered unsent", () =>
@@ -109,17 +122,17 @@ describe("Webhooks: deliveries follow the URL configured now (security M7)", () 
       hits = []
       const code = yield* merchantWithUrl("/old")
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
-      yield* Webhooks.set({ merchant: code, mode: "test", url: `${base}/new` })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: `${base}/new` })
       yield* Webhooks.deliverDue()
       expect(hits).toEqual(["/new"])
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
-      yield* Webhooks.set({ merchant: code, mode: "test", url: null })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: null })
       yield* Webhooks.deliverDue()
       const [latest] = yield* Webhooks.history(code)
       expect(latest!.delivery).toMatchObject({ status: "dead", lastError: "no test webhook URL is configured any more" })
       expect(latest!.attempts).toEqual([])
       expect(hits).toEqual(["/new"])
-    }).pipe(Webhooks.withPrivateTargets("test-mode"), Effect.provide(layer()))
+    }).pipe(Effect.provideService(Webhooks.PrivateTargets, "test-mode"), Effect.provide(layer()))
   )
 })
 

@@ -143,7 +143,7 @@ if (requirePg("PostgresStore.test.ts")) {
               const batch = yield* outbox.claim({ workerId, now, leaseMillis: 60_000, limit: 7 })
               if (batch.length === 0) return mine
               for (const d of batch) {
-                yield* outbox.complete({ deliveryId: d.id, workerId, now })
+                yield* outbox.deadLetter({ deliveryId: d.id, workerId, now, reason: "claimed" })
                 mine.push(d.id)
               }
             }
@@ -152,6 +152,33 @@ if (requirePg("PostgresStore.test.ts")) {
         expect(claimed.length).toBe(total)
         expect(new Set(claimed).size).toBe(total)
         expect(yield* outbox.claim({ workerId: "late", now: now + 120_000, leaseMillis: 1, limit: 10 })).toEqual([])
+      }).pipe(Effect.provide(fresh().layer))
+    )
+  })
+
+  describe("PostgresStore: an attempt and its consequence", () => {
+    it.live("a failure between an attempt's row and its delivery's new state leaves neither (the kill of issue 17)", () =>
+      Effect.gen(function* () {
+        const outbox = yield* Outbox.Outbox
+        const sql = yield* SqlClient.SqlClient
+        yield* outbox.enqueue({ id: "d0", mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" }, 100)
+        yield* outbox.claim({ workerId: "w1", now: 100, leaseMillis: 1000, limit: 1 })
+        const delivered = F.attempt("d0", "w1", 1, "delivered")
+        // The statement after the delivery's UPDATE (the attempt's INSERT) fails.
+        yield* sql.unsafe(
+          `CREATE FUNCTION paymux_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$`
+        )
+        yield* sql.unsafe(
+          "CREATE TRIGGER paymux_test_fail BEFORE INSERT ON paymux_outbox_attempts FOR EACH ROW EXECUTE FUNCTION paymux_test_fail()"
+        )
+        const exit = yield* Effect.exit(outbox.recordAttempt(delivered, { now: 150, next: { _tag: "Complete" } }))
+        yield* sql.unsafe("DROP TRIGGER paymux_test_fail ON paymux_outbox_attempts")
+        expect(Exit.isFailure(exit)).toBe(true)
+        const after = yield* outbox.get("d0")
+        expect(after.attempts).toEqual([])
+        expect(after.delivery).toMatchObject({ status: "pending", attempts: 0, lease: { workerId: "w1", until: 1100 } })
+        yield* outbox.recordAttempt(delivered, { now: 160, next: { _tag: "Complete" } })
+        expect((yield* outbox.get("d0")).delivery).toMatchObject({ status: "delivered", attempts: 1 })
       }).pipe(Effect.provide(fresh().layer))
     )
   })

@@ -198,10 +198,9 @@ describe("SqliteStore: round trips", () => {
           responseExcerpt: "ok",
           outcome: "delivered"
         },
-        { now: 160 }
+        { now: 160, next: { _tag: "Complete" } }
       )
-      yield* outbox.complete({ deliveryId: "d0", workerId: "w1", now: 170 })
-      expect(reasonOf(yield* Effect.exit(outbox.complete({ deliveryId: "d1", workerId: "w2", now: 170 })))).toBe("Conflict")
+      expect(reasonOf(yield* Effect.exit(outbox.release({ deliveryId: "d1", workerId: "w2" })))).toBe("Conflict")
       // w1 crashed holding d1: after the lease lapses another worker gets it; d0 stays done.
       expect((yield* outbox.claim({ workerId: "w3", now: 1200, leaseMillis: 1000, limit: 5 })).map((d) => d.id)).toEqual(["d1", "d2"])
       const h = yield* outbox.get("d0")
@@ -388,6 +387,31 @@ describe("SqliteStore: driver failures", () => {
       expect(reasonOf(exit)).toBe("Unavailable")
       expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as any).error.retryable).toBe(true)
       rmSync(dir, { recursive: true, force: true })
+    })
+  )
+
+  it.effect("a failure between an attempt's row and its delivery's new state leaves neither (the kill of issue 17)", () =>
+    Effect.gen(function* () {
+      const file = join(tempDir(), "attempt.db")
+      const layer = SqliteStore.layer({ filename: file, keyProvider: Layer.succeed(KeyProvider.KeyProvider, KeyProvider.makeEphemeral()) })
+      yield* Effect.gen(function* () {
+        const outbox = yield* Outbox.Outbox
+        yield* outbox.enqueue({ id: "d0", mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" }, 100)
+        yield* outbox.claim({ workerId: "w1", now: 100, leaseMillis: 1000, limit: 1 })
+        const delivered = F.attempt("d0", "w1", 1, "delivered")
+        // The statement after the delivery's UPDATE (the attempt's INSERT) fails.
+        const other = new Database(file)
+        other.exec("CREATE TRIGGER paymux_test_fail BEFORE INSERT ON paymux_outbox_attempts BEGIN SELECT RAISE(ABORT, 'injected'); END")
+        const exit = yield* Effect.exit(outbox.recordAttempt(delivered, { now: 150, next: { _tag: "Complete" } }))
+        other.exec("DROP TRIGGER paymux_test_fail")
+        other.close()
+        expect(Exit.isFailure(exit)).toBe(true)
+        const after = yield* outbox.get("d0")
+        expect(after.attempts).toEqual([])
+        expect(after.delivery).toMatchObject({ status: "pending", attempts: 0, lease: { workerId: "w1", until: 1100 } })
+        yield* outbox.recordAttempt(delivered, { now: 160, next: { _tag: "Complete" } })
+        expect((yield* outbox.get("d0")).delivery).toMatchObject({ status: "delivered", attempts: 1 })
+      }).pipe(Effect.provide(layer))
     })
   )
 

@@ -1,7 +1,8 @@
 /**
  * The storage benchmark every adapter runs, so adapters are compared on the same work in the
  * same run: channel creates/s, loading a merchant's 1,000 channels, and outbox claim+complete/s
- * with several workers sharing one outbox (counting double claims).
+ * (a claim, then a delivered attempt recorded with its completion) with several workers sharing
+ * one outbox (counting double claims).
  *
  * @since 0.1.0
  */
@@ -9,7 +10,7 @@ import { performance } from "node:perf_hooks"
 import { Repositories, type Store } from "@paymux/store"
 import { Outbox } from "@paymux/store"
 import { Effect, type Layer } from "effect"
-import { channel as fixtureChannel, merchant, merchantCode as code } from "./StoreFixtures.ts"
+import { attempt as fixtureAttempt, channel as fixtureChannel, merchant, merchantCode as code } from "./StoreFixtures.ts"
 
 /**
  * @since 0.1.0
@@ -92,7 +93,7 @@ export const measure = (options: Options = {}): Effect.Effect<Figures, unknown, 
           const batch = yield* outbox.claim({ workerId, now: 2, leaseMillis: 60_000, limit: 10 })
           if (batch.length === 0) return mine
           for (const d of batch) {
-            yield* outbox.complete({ deliveryId: d.id, workerId, now: 3 })
+            yield* outbox.recordAttempt(fixtureAttempt(d.id, workerId, 1, "delivered"), { now: 3, next: { _tag: "Complete" } })
             mine.push(d.id)
           }
         }

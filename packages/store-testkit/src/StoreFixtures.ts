@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { ApiKey, Identifiers, Merchant, PaymentChannel, PgCatalog, SubMerchant } from "@paymux/domain"
+import type { Delivery } from "@paymux/store"
 import { Redacted, Result } from "effect"
 
 /** @since 0.1.0 @category fixtures */
@@ -58,3 +59,23 @@ export const apiKey = (m: number, n: number): ApiKey.ApiKey =>
       createdAt: 1_700_000_000_000 + n
     })
   )
+
+/**
+ * Attempt `number` at a delivery by `workerId`, to `https://example.test/hook/<number>`: a 200
+ * when `delivered`, else a 503.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const attempt = (deliveryId: string, workerId: string, number: number, outcome: Delivery.Outcome): Delivery.Attempt => ({
+  deliveryId,
+  workerId,
+  number,
+  url: `https://example.test/hook/${number}`,
+  startedAt: 1_000_000,
+  latencyMillis: 12,
+  httpStatus: outcome === "delivered" ? 200 : 503,
+  error: null,
+  responseExcerpt: "ok",
+  outcome
+})

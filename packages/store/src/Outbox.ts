@@ -27,6 +27,18 @@ export interface HistoryFilter {
 }
 
 /**
+ * What becomes of a delivery once an attempt is recorded: `Complete` (delivered), `Retry` at
+ * `at` (still pending, due then), or `DeadLetter` with the reason.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AfterAttempt =
+  | { readonly _tag: "Complete" }
+  | { readonly _tag: "Retry"; readonly at: number }
+  | { readonly _tag: "DeadLetter"; readonly reason: string }
+
+/**
  * The operations every store provides. Times are epoch milliseconds. Every call that changes a
  * leased delivery names the worker and fails with a `Conflict` (see `leaseLost`) unless that
  * worker holds the lease, so a late worker can never complete a delivery twice. An unknown
@@ -56,20 +68,16 @@ export interface OutboxShape {
     readonly leaseMillis: number
   }) => Effect.Effect<Delivery, StoreError.StoreError>
   /**
-   * Appends an attempt and counts it. With `retryAt`, also reschedules the delivery and drops
-   * the lease; without it the lease is kept for `complete` or `deadLetter`.
+   * Appends an attempt, counts it, and applies `next` in the same operation (one transaction),
+   * dropping the lease: a worker killed right after it leaves either nothing or both. A delivered
+   * attempt must complete the delivery and only a delivered one may (`InvalidInput` otherwise,
+   * nothing recorded), so no delivered attempt is ever left on a delivery another worker claims.
    */
   readonly recordAttempt: (
     attempt: Attempt,
-    options: { readonly now: number; readonly retryAt?: number }
+    options: { readonly now: number; readonly next: AfterAttempt }
   ) => Effect.Effect<Delivery, StoreError.StoreError>
-  /** Marks the delivery delivered and drops the lease. */
-  readonly complete: (options: {
-    readonly deliveryId: string
-    readonly workerId: string
-    readonly now: number
-  }) => Effect.Effect<Delivery, StoreError.StoreError>
-  /** Marks the delivery dead with a reason and drops the lease. */
+  /** Marks the delivery dead with a reason, without an attempt (it cannot be sent), and drops the lease. */
   readonly deadLetter: (options: {
     readonly deliveryId: string
     readonly workerId: string
@@ -122,3 +130,21 @@ export const leaseLost = (deliveryId: string, workerId: string): StoreError.Stor
  * @category errors
  */
 export const notFound = (deliveryId: string): StoreError.StoreError => StoreError.notFound(entity, deliveryId)
+
+/**
+ * The error of an attempt whose outcome does not fit `next` (a delivered attempt that does not
+ * complete, or a completion by an attempt that did not deliver), or `undefined` when they fit.
+ * Adapters check it before they write anything.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const invalidAttempt = (attempt: Attempt, next: AfterAttempt): StoreError.StoreError | undefined =>
+  (attempt.outcome === "delivered") === (next._tag === "Complete")
+    ? undefined
+    : StoreError.invalidInput(
+        entity,
+        attempt.outcome === "delivered"
+          ? `attempt ${attempt.number} of ${attempt.deliveryId} delivered it, so it must complete the delivery (next: Complete), not ${next._tag}`
+          : `attempt ${attempt.number} of ${attempt.deliveryId} ended ${attempt.outcome}, so it cannot complete the delivery`
+      )

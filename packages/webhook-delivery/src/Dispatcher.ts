@@ -215,6 +215,33 @@ const renewing = <A>(s: Settings, outbox: Outbox.OutboxShape, deliveryId: string
   return Effect.raceFirst(self, renewals)
 }
 
+/** What the outbox does with a delivery after an attempt: complete it, retry it later, or give up. */
+const afterAttempt = (
+  s: Settings,
+  delivery: Delivery.Delivery,
+  result: PostResult,
+  outcome: Delivery.Outcome,
+  now: number
+): Effect.Effect<Outbox.AfterAttempt> =>
+  Effect.gen(function* () {
+    if (outcome === "delivered") return { _tag: "Complete" } as const
+    const number = delivery.attempts + 1
+    if (outcome === "retry" && number < delivery.maxAttempts) {
+      const delay = RetryPolicy.delayAfter({
+        attempt: number,
+        random: yield* Random.next,
+        retryAfterMillis: result._tag === "Response" ? RetryPolicy.parseRetryAfter(result.retryAfter, now) : undefined,
+        scheduleMinutes: s.scheduleMinutes
+      })
+      if (delay !== undefined) return { _tag: "Retry", at: now + delay } as const
+    }
+    const why = result._tag === "Response" ? `HTTP ${result.status}` : result.error
+    return {
+      _tag: "DeadLetter",
+      reason: outcome === "retry" ? `gave up after ${number} attempt(s): ${why}` : `not retryable: ${why}`
+    } as const
+  })
+
 /**
  * One attempt at one claimed delivery, with its bookkeeping. Only the endpoint lookup and the
  * request can be interrupted; an interrupted request is recorded, so its lease is given back.
@@ -251,7 +278,7 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
           latencyMillis: now - startedAt
         }
         // Counted and rescheduled at once, which also gives the lease back.
-        yield* outbox.recordAttempt(record(result, "retry"), { now, retryAt: now })
+        yield* outbox.recordAttempt(record(result, "retry"), { now, next: { _tag: "Retry", at: now } })
       })
       const { result } = yield* restore(
         renewing(
@@ -272,27 +299,10 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
       yield* s
         .onAttempt({ delivery, url: endpoint.url, outcome, at: now })
         .pipe(Effect.catchCause((cause) => Effect.logWarning(`webhook delivery ${delivery.id}: onAttempt failed`, cause)))
-      if (outcome === "delivered") {
-        yield* outbox.recordAttempt(record(result, outcome), { now })
-        return yield* outbox.complete({ ...ids, now })
-      }
-      const delay =
-        outcome === "retry" && number < delivery.maxAttempts
-          ? RetryPolicy.delayAfter({
-              attempt: number,
-              random: yield* Random.next,
-              retryAfterMillis: result._tag === "Response" ? RetryPolicy.parseRetryAfter(result.retryAfter, now) : undefined,
-              scheduleMinutes: s.scheduleMinutes
-            })
-          : undefined
-      if (delay !== undefined) return yield* outbox.recordAttempt(record(result, outcome), { now, retryAt: now + delay })
-      yield* outbox.recordAttempt(record(result, outcome), { now })
-      const why = result._tag === "Response" ? `HTTP ${result.status}` : result.error
-      return yield* outbox.deadLetter({
-        ...ids,
-        now,
-        reason: outcome === "retry" ? `gave up after ${number} attempt(s): ${why}` : `not retryable: ${why}`
-      })
+      // One store call records the attempt with its consequence, so a kill can never leave a
+      // recorded success on a delivery that another dispatcher will claim and send again.
+      const next = yield* afterAttempt(s, delivery, result, outcome, now)
+      return yield* outbox.recordAttempt(record(result, outcome), { now, next })
     })
   ).pipe(
     // A lost lease, a broken store or a failed endpoint lookup must not stop the dispatcher; the

@@ -202,6 +202,27 @@ describe("Dispatcher", () => {
     }).pipe(Effect.scoped)
   )
 
+  it.effect("a dispatcher killed right after its store call that records a success leaves nothing to send again", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      // The process dies the moment the attempt's store call returns: nothing after it runs.
+      const killedAfterRecord: Outbox.OutboxShape = {
+        ...outbox,
+        recordAttempt: (attempt, options) => Effect.andThen(outbox.recordAttempt(attempt, options), Effect.die("SIGKILL"))
+      }
+      const config = { ...base, leaseMillis: 60_000 }
+      yield* Dispatcher.drain({ ...config, workerId: "a" }).pipe(Effect.provideService(Outbox.Outbox, killedAfterRecord))
+      yield* TestClock.adjust(60_000) // the killed worker's lease would have lapsed
+      const { attempted } = yield* Dispatcher.drain({ ...config, workerId: "b" }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      expect(attempted).toBe(0)
+      expect(r.received).toHaveLength(1)
+      const { attempts, delivery } = yield* outbox.get(d!.id)
+      expect(delivery).toMatchObject({ status: "delivered", attempts: 1, lease: null })
+      expect(attempts.map((a) => [a.workerId, a.outcome])).toEqual([["a", "delivered"]])
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("onAttempt hears every verdict with its URL; its failure does not change the delivery", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })

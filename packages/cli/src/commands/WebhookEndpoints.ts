@@ -13,7 +13,7 @@ import type * as Admin from "@paymux/admin"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
-import { Webhooks } from "../internal/lazy.ts"
+import { WebhookEndpoints, Webhooks } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, withStore } from "../Store.ts"
 
@@ -23,7 +23,7 @@ import { merchantFlag, withStore } from "../Store.ts"
  * @since 0.1.0
  * @category output
  */
-export const endpointTable = (settings: Admin.Webhooks.SettingsView): string =>
+export const endpointTable = (settings: Admin.WebhookEndpoints.SettingsView): string =>
   Output.table(
     ["MODE", "ENDPOINT", "URL", "EVENTS", "HEALTH"],
     (["test", "live"] as const).flatMap((mode) =>
@@ -58,7 +58,10 @@ const add = Command.make(
   ({ events, merchant, mode, url }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const r = yield* withStore(ctx, Webhooks.addEndpoint({ merchant, mode, url, events: events.length === 0 ? undefined : events }))
+        const r = yield* withStore(
+          ctx,
+          WebhookEndpoints.addEndpoint({ merchant, mode, url, events: events.length === 0 ? undefined : events })
+        )
         const secret = r.newSecret
         yield* ctx.out.result({ ...r, ...(secret === undefined ? {} : { newSecret: Redacted.value(secret) }) }, () =>
           [
@@ -90,7 +93,7 @@ const update = Command.make(
         }
         const settings = yield* withStore(
           ctx,
-          Webhooks.updateEndpoint({
+          WebhookEndpoints.updateEndpoint({
             merchant,
             mode,
             endpointId: id,
@@ -106,7 +109,7 @@ const update = Command.make(
 const remove = Command.make("remove", { merchant: merchantFlag, mode: Flags.mode, id: endpointFlag }, ({ id, merchant, mode }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const settings = yield* withStore(ctx, Webhooks.removeEndpoint({ merchant, mode, endpointId: id }))
+      const settings = yield* withStore(ctx, WebhookEndpoints.removeEndpoint({ merchant, mode, endpointId: id }))
       yield* ctx.out.result(settings, () => `Removed ${mode} endpoint ${id}; its pending deliveries will be dead-lettered unsent.`)
     })
   )
@@ -115,7 +118,7 @@ const remove = Command.make("remove", { merchant: merchantFlag, mode: Flags.mode
 const enable = Command.make("enable", { merchant: merchantFlag, mode: Flags.mode, id: endpointFlag }, ({ id, merchant, mode }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const settings = yield* withStore(ctx, Webhooks.enableEndpoint({ merchant, mode, endpointId: id }))
+      const settings = yield* withStore(ctx, WebhookEndpoints.enableEndpoint({ merchant, mode, endpointId: id }))
       yield* ctx.out.result(
         settings,
         () =>

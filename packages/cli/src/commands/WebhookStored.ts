@@ -17,7 +17,7 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
-import { Webhooks, withPrivateTargets } from "../internal/lazy.ts"
+import { WebhookEndpoints, Webhooks } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
 import { endpointCommands, endpointTable, resendFailed } from "./WebhookEndpoints.ts"
@@ -49,7 +49,7 @@ const set = Command.make(
           return yield* Effect.fail(CliFailure.badInput("--url and --clear exclude each other", "pass one of them"))
         const result = yield* withStore(
           ctx,
-          Webhooks.set({
+          WebhookEndpoints.set({
             merchant,
             mode,
             url: clear ? null : Option.getOrUndefined(url),
@@ -72,7 +72,7 @@ const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
     Effect.gen(function* () {
       const { missing, settings } = yield* withStore(
         ctx,
-        Effect.all({ settings: Webhooks.show(merchant), missing: Webhooks.readiness(merchant) })
+        Effect.all({ settings: WebhookEndpoints.show(merchant), missing: WebhookEndpoints.readiness(merchant) })
       )
       yield* ctx.out.result({ ...settings, readiness: missing }, () =>
         [
@@ -106,7 +106,7 @@ const test = Command.make(
       Effect.gen(function* () {
         yield* ctx.out.say(`Sending a signed test notification to the saved ${mode} URL...`)
         const options = { format: Option.getOrUndefined(format), endpointId: Option.getOrUndefined(endpoint) }
-        const result = yield* withStore(ctx, Webhooks.test(merchant, mode, options).pipe(withPrivateTargets("test-mode")))
+        const result = yield* withStore(ctx, Webhooks.test(merchant, mode, { ...options, privateTargets: "test-mode" }))
         yield* ctx.out.result(result, () =>
           result.ok
             ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
@@ -186,9 +186,9 @@ const dispatch = Command.make(
   ({ allowPrivate, concurrency, once }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const policy = withPrivateTargets(allowPrivate ? "allow" : "refuse")
+        const privateTargets = allowPrivate ? "allow" : "refuse"
         if (once) {
-          const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency }).pipe(policy))
+          const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency, privateTargets }))
           return yield* ctx.out.result({ attempted }, () =>
             attempted === 0
               ? "Nothing was due."
@@ -196,7 +196,7 @@ const dispatch = Command.make(
           )
         }
         yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
-        return yield* withStore(ctx, Webhooks.runDispatcher({ concurrency, shutdownGraceMillis: 10_000 }).pipe(policy))
+        return yield* withStore(ctx, Webhooks.runDispatcher({ concurrency, shutdownGraceMillis: 10_000, privateTargets }))
       })
     )
 ).pipe(Command.withDescription("Deliver queued webhooks (retries on the 1/4/16/64/256-minute schedule)"))

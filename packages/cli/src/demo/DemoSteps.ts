@@ -8,7 +8,7 @@ import type { ChannelTerms } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Resolve from "../commands/Resolve.ts"
-import { ApiKeys, Channels, Merchants, Webhooks, Whitelists, withPrivateTargets } from "../internal/lazy.ts"
+import { ApiKeys, Channels, Merchants, WebhookEndpoints, Webhooks, Whitelists } from "../internal/lazy.ts"
 import * as Output from "../Output.ts"
 import * as DemoReceiver from "./DemoReceiver.ts"
 import type { Narrator } from "./Narrator.ts"
@@ -251,24 +251,24 @@ export const webhook = (n: Narrator): Fx<void> =>
   Effect.scoped(
     Effect.gen(function* () {
       yield* n.step("Webhook: a signed test notification to a local receiver")
-      const missing = yield* Webhooks.readiness(merchant)
+      const missing = yield* WebhookEndpoints.readiness(merchant)
       for (const m of missing) yield* n.line(`readiness: ${m.reason}`)
-      const placeholder = yield* Webhooks.set({ merchant, mode: "test", url: "http://127.0.0.1:9/placeholder" })
+      const placeholder = yield* WebhookEndpoints.set({ merchant, mode: "test", url: "http://127.0.0.1:9/placeholder" })
       // The receiver needs the secret before it listens; the URL is then saved with its port.
       const secret = placeholder.newSecret ?? Redacted.make("")
       yield* n.line("a new test signing secret was created (printed once by `paymux webhook set`; kept out of this demo's output)")
       const receiver = yield* DemoReceiver.start(secret)
-      yield* Webhooks.set({ merchant, mode: "test", url: receiver.url })
+      yield* WebhookEndpoints.set({ merchant, mode: "test", url: receiver.url })
       yield* n.line(`receiver listening at ${receiver.url}; test URL saved`)
       yield* n.line("sending...")
       // The demo's receiver is on this machine: the local test-mode policy lets test URLs reach it.
-      const result = yield* Webhooks.test(merchant, "test").pipe(withPrivateTargets("test-mode"))
+      const result = yield* Webhooks.test(merchant, "test", { privateTargets: "test-mode" })
       const seen = receiver.received.at(-1)
       yield* n.line(
         `receiver answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms; signature ${seen?.verified ? `verified (webhook-id ${seen.id}, type ${seen.type})` : `NOT verified: ${seen?.reason ?? "nothing received"}`}`,
         { delivered: result.ok, verified: seen?.verified === true }
       )
-      const after = yield* Webhooks.readiness(merchant)
+      const after = yield* WebhookEndpoints.readiness(merchant)
       yield* n.line(
         after.length === 0
           ? "readiness: every mode that needs a webhook URL has one"

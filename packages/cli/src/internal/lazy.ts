@@ -10,7 +10,9 @@ import * as Effect from "effect/Effect"
 
 const load = Effect.promise(() => import("@paymux/admin"))
 
-const onFirstCall = <K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Doctor" | "Merchants" | "Resolve" | "Webhooks" | "Whitelists">(
+const onFirstCall = <
+  K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Doctor" | "Merchants" | "Resolve" | "WebhookEndpoints" | "Webhooks" | "Whitelists"
+>(
   name: K
 ): (typeof Admin)[K] =>
   new Proxy(
@@ -38,17 +40,8 @@ export const Merchants = onFirstCall("Merchants")
 /** @internal */
 export const Resolve = onFirstCall("Resolve")
 /** @internal */
+export const WebhookEndpoints = onFirstCall("WebhookEndpoints")
+/** @internal */
 export const Webhooks = onFirstCall("Webhooks")
 /** @internal */
 export const Whitelists = onFirstCall("Whitelists")
-
-/**
- * `Webhooks.withPrivateTargets`, loaded on first use. It returns a combinator, not an Effect, so
- * it cannot go through the proxy above.
- *
- * @internal
- */
-export const withPrivateTargets =
-  (policy: Parameters<typeof Admin.Webhooks.withPrivateTargets>[0]) =>
-  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(load, (admin) => admin.Webhooks.withPrivateTargets(policy)(self))

@@ -12,6 +12,7 @@ import {
   Doctor,
   Merchants,
   Resolve,
+  WebhookEndpoints,
   Webhooks,
   Whitelists
 } from "@paymux/admin"
@@ -163,10 +164,10 @@ const reveal = (secret: Redacted.Redacted<string>): string => Redacted.value(sec
 
 const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
   h
-    .handle("show", ({ params }) => run(params.merchant, () => Webhooks.show(params.merchant)))
+    .handle("show", ({ params }) => run(params.merchant, () => WebhookEndpoints.show(params.merchant)))
     .handle("set", ({ params, payload }) =>
       run(params.merchant, () =>
-        Effect.map(Webhooks.set({ merchant: params.merchant, mode: params.mode, ...payload }), (r) =>
+        Effect.map(WebhookEndpoints.set({ merchant: params.merchant, mode: params.mode, ...payload }), (r) =>
           r.newSecret === undefined ? { settings: r.settings } : { settings: r.settings, newSecret: reveal(r.newSecret) }
         )
       )
@@ -208,17 +209,19 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
       )
     )
     .handle("resend", ({ params, query }) => run(params.merchant, () => Webhooks.resend(params.merchant, params.deliveryId, query)))
-    .handle("readiness", ({ params }) => run(params.merchant, () => Webhooks.readiness(params.merchant)))
+    .handle("readiness", ({ params }) => run(params.merchant, () => WebhookEndpoints.readiness(params.merchant)))
     .handle("addEndpoint", ({ params, payload }) =>
       run(params.merchant, () =>
-        Effect.map(Webhooks.addEndpoint({ ...params, ...payload }), ({ newSecret, ...r }) =>
+        Effect.map(WebhookEndpoints.addEndpoint({ ...params, ...payload }), ({ newSecret, ...r }) =>
           newSecret === undefined ? r : { ...r, newSecret: reveal(newSecret) }
         )
       )
     )
-    .handle("updateEndpoint", ({ params, payload }) => run(params.merchant, () => Webhooks.updateEndpoint({ ...params, ...payload })))
-    .handle("removeEndpoint", ({ params }) => run(params.merchant, () => Webhooks.removeEndpoint(params)))
-    .handle("enableEndpoint", ({ params }) => run(params.merchant, () => Webhooks.enableEndpoint(params)))
+    .handle("updateEndpoint", ({ params, payload }) =>
+      run(params.merchant, () => WebhookEndpoints.updateEndpoint({ ...params, ...payload }))
+    )
+    .handle("removeEndpoint", ({ params }) => run(params.merchant, () => WebhookEndpoints.removeEndpoint(params)))
+    .handle("enableEndpoint", ({ params }) => run(params.merchant, () => WebhookEndpoints.enableEndpoint(params)))
     .handle("resendFailed", ({ params, payload }) =>
       run(params.merchant, () => Webhooks.resendFailed({ merchant: params.merchant, ...payload }))
     )

@@ -56,19 +56,23 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
       }),
     renew: ({ deliveryId, leaseMillis, now, workerId }) =>
       withLease(deliveryId, workerId, (_, d) => ({ ...d, lease: { workerId, until: now + leaseMillis }, updatedAt: now })),
-    recordAttempt: (attempt, { now, retryAt }) =>
-      withLease(attempt.deliveryId, attempt.workerId, (s, d) => {
+    recordAttempt: (attempt, { now, next }) => {
+      const invalid = Outbox.invalidAttempt(attempt, next)
+      if (invalid !== undefined) return Effect.fail(invalid)
+      // One write: the attempt and the delivery's new state commit together or not at all.
+      return withLease(attempt.deliveryId, attempt.workerId, (s, d) => {
         s.attempts.set(d.id, [...(s.attempts.get(d.id) ?? []), attempt])
-        const base = {
-          ...d,
-          attempts: d.attempts + 1,
-          lastError: attempt.outcome === "delivered" ? d.lastError : (attempt.error ?? `HTTP ${attempt.httpStatus}`),
-          updatedAt: now
+        const base = { ...d, attempts: d.attempts + 1, lease: null, updatedAt: now }
+        switch (next._tag) {
+          case "Complete":
+            return { ...base, status: "delivered" }
+          case "Retry":
+            return { ...base, nextAttemptAt: next.at, lastError: attempt.error ?? `HTTP ${attempt.httpStatus}` }
+          case "DeadLetter":
+            return { ...base, status: "dead", lastError: next.reason }
         }
-        return retryAt === undefined ? base : { ...base, nextAttemptAt: retryAt, lease: null }
-      }),
-    complete: ({ deliveryId, now, workerId }) =>
-      withLease(deliveryId, workerId, (_, d) => ({ ...d, status: "delivered", lease: null, updatedAt: now })),
+      })
+    },
     deadLetter: ({ deliveryId, now, reason, workerId }) =>
       withLease(deliveryId, workerId, (_, d) => ({ ...d, status: "dead", lease: null, lastError: reason, updatedAt: now })),
     release: ({ deliveryId, workerId }) => Effect.asVoid(withLease(deliveryId, workerId, (_, d) => ({ ...d, lease: null }))),

@@ -64,7 +64,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
   const { atomic, sql } = env
   const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
   /**
-   * Lease bookkeeping (claim, attempts, complete, dead-letter, release) may commit without
+   * Lease bookkeeping (claim, attempts, dead-letter, release) may commit without
    * waiting for the WAL flush on PostgreSQL. A database crash can then forget the last moments
    * of bookkeeping, which at worst sends a delivery once more: deliveries are at-least-once and
    * carry a stable `webhook-id` for receivers to deduplicate. Enqueues keep the caller's
@@ -142,23 +142,25 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           )
         )
       ),
-    recordAttempt: (attempt, { now, retryAt }) =>
-      run(
+    recordAttempt: (attempt, { now, next }) => {
+      const invalid = Outbox.invalidAttempt(attempt, next)
+      if (invalid !== undefined) return Effect.fail(invalid)
+      const { deliveryId, workerId } = attempt
+      const state =
+        next._tag === "Complete"
+          ? sql`status = 'delivered'`
+          : next._tag === "Retry"
+            ? sql`next_attempt_at = ${next.at}, last_error = ${attempt.error ?? `HTTP ${attempt.httpStatus}`}`
+            : sql`status = 'dead', last_error = ${next.reason}`
+      // The attempt and the state it leads to commit together: a worker killed in between
+      // leaves neither, so no other worker sends a delivery whose success was recorded.
+      return run(
         bookkeeping(
           atomic(
             Effect.gen(function* () {
-              const error = attempt.outcome === "delivered" ? undefined : (attempt.error ?? `HTTP ${attempt.httpStatus}`)
-              const { deliveryId, workerId } = attempt
-              const guard = sql`delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId}`
-              const rows =
-                retryAt === undefined
-                  ? error === undefined
-                    ? yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, updated_at = ${now} WHERE ${guard} RETURNING *`
-                    : yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, last_error = ${error}, updated_at = ${now}
-                WHERE ${guard} RETURNING *`
-                  : yield* sql`UPDATE paymux_outbox SET attempts = attempts + 1, last_error = COALESCE(${error ?? null}, last_error),
-              updated_at = ${now}, next_attempt_at = ${retryAt}, lease_worker = NULL, lease_until = NULL
-              WHERE ${guard} RETURNING *`
+              const rows = yield* sql`UPDATE paymux_outbox SET ${state}, attempts = attempts + 1, lease_worker = NULL,
+                lease_until = NULL, updated_at = ${now}
+                WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING *`
               const delivery = yield* leasedChange(deliveryId, workerId, rows)
               yield* sql`INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, url, started_at, latency_millis,
           http_status, error, response_excerpt, outcome) VALUES (${deliveryId}, ${attempt.number}, ${workerId},
@@ -168,17 +170,8 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
             })
           )
         )
-      ),
-    complete: ({ deliveryId, now, workerId }) =>
-      run(
-        bookkeeping(
-          Effect.flatMap(
-            sql`UPDATE paymux_outbox SET status = 'delivered', lease_worker = NULL, lease_until = NULL, updated_at = ${now}
-          WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING *`,
-            (rows) => leasedChange(deliveryId, workerId, rows)
-          )
-        )
-      ),
+      )
+    },
     deadLetter: ({ deliveryId, now, reason, workerId }) =>
       run(
         bookkeeping(

@@ -1,0 +1,57 @@
+/**
+ * Queuing one message for several targets: one `webhook-id` for all of them, the body encoded
+ * for the mode, each target a delivery in the outbox. Shared by `Webhooks.emit` and the
+ * endpoint-disabled event of `WebhookEndpoints.recordAttempt`.
+ */
+import { randomUUID } from "node:crypto"
+import type { ChannelTerms, Identifiers, WebhookSettings } from "@paymux/domain"
+import { type Delivery, Outbox } from "@paymux/store"
+import type { Notification } from "@paymux/webhooks"
+import { Clock, Effect } from "effect"
+import type { AdminError } from "../AdminError.ts"
+import type { AdminServices } from "../AdminServices.ts"
+import { eventBody } from "./webhookBodies.ts"
+
+export interface QueueTarget {
+  readonly url: string
+  readonly endpointId?: string
+}
+
+export const toTarget = (e: WebhookSettings.Endpoint): QueueTarget => ({ url: e.url, endpointId: e.id })
+
+/** Queues one message (one `webhook-id`) to each target, encoded for the mode. */
+export const queue = (
+  merchant: Identifiers.MerchantCode,
+  mode: ChannelTerms.Mode,
+  contentType: WebhookSettings.ContentType,
+  event: {
+    readonly eventType: string
+    readonly payload: string
+    readonly subject?: string | undefined
+    readonly v1?: Notification.V1 | undefined
+  },
+  targets: ReadonlyArray<QueueTarget>
+): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
+  Effect.gen(function* () {
+    const body = eventBody(contentType, event.payload, event.v1)
+    if (body === undefined || targets.length === 0) return []
+    const outbox = yield* Outbox.Outbox
+    const now = yield* Clock.currentTimeMillis
+    const messageId = `msg_${randomUUID().replaceAll("-", "")}`
+    return yield* Effect.forEach(targets, (target) =>
+      outbox.enqueue(
+        {
+          merchant,
+          mode,
+          url: target.url,
+          ...(target.endpointId === undefined ? {} : { endpointId: target.endpointId }),
+          messageId,
+          eventType: event.eventType,
+          payload: body.body,
+          contentType: body.contentType,
+          ...(event.subject === undefined ? {} : { subject: event.subject })
+        },
+        now
+      )
+    )
+  })
