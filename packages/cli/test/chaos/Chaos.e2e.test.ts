@@ -12,19 +12,17 @@
  * transaction), so no history holds a second delivered attempt. Run alone with
  * `npm run test:chaos -w @paymux/cli`; skipped without PAYMUX_TEST_PG_URL (failed on CI).
  *
- * The issue asks for 2,000 notifications within ~60 s. On the shared 2-core machine this was
- * written on (load average near 20), the system delivered about 20 a second under this chaos, so
- * the default is 600 (CHAOS_NOTIFICATIONS=2000 runs the full size where there is room); the
- * figures printed say what was run.
- *
- * The API has no endpoint that emits a notification (the gateway emits them as payments happen),
- * so the test queues them as admin's `Webhooks.emit` does, from this process over its own
- * connections, with 12 attempts each so 22% failing calls cannot exhaust a delivery. The serve
- * processes take the webhook URL through the API and answer the delivery history meanwhile.
+ * 2,000 notifications (CHAOS_NOTIFICATIONS changes it) are emitted through the API, alternating
+ * between the two serve processes (`POST …/webhooks/test/notifications`), with the production
+ * retry count (6 attempts). A receiver failing 22% of calls exhausts a delivery now and then
+ * (0.22^6, about one in 9,000); as a merchant would, the test then asks a server to resend every
+ * failed delivery since the start (`POST …/deliveries/resend-failed`), which queues the same
+ * message (same webhook-id) again. A notification is lost when no delivery of its message was
+ * delivered. The figures printed say what was run.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { KeyProvider, Outbox } from "@paymux/store"
+import { KeyProvider } from "@paymux/store"
 import { PostgresStore } from "@paymux/store-postgres"
 import { StoreSuite } from "@paymux/store-testkit"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
@@ -35,7 +33,7 @@ import { startReceiver } from "./receiver.ts"
 
 const pgUrl = StoreSuite.requireDatabase("PAYMUX_TEST_PG_URL", "paymux chaos test (3 dispatchers, 2 servers, one PostgreSQL)")
 
-const notifications = Number(process.env["CHAOS_NOTIFICATIONS"] ?? 600)
+const notifications = Number(process.env["CHAOS_NOTIFICATIONS"] ?? 2000)
 const dispatchers = 3
 const deadlineMillis = Number(process.env["CHAOS_DEADLINE_MILLIS"] ?? 90_000)
 const dispatchSettings = {
@@ -145,45 +143,57 @@ describe.runIf(pgUrl !== undefined)("chaos: dispatchers killed at random, a flak
       }
     })()
 
-    // Queue the notifications as admin's Webhooks.emit does, 16 at a time.
+    // Emit the notifications through the API, 16 at a time, alternating between the servers.
+    const api = (n: number, path: string, body: unknown) =>
+      fetch(`${servers[n % 2]!.url}/merchants/${merchant}${path}`, {
+        method: "POST",
+        headers: { authorization: bearer, "content-type": "application/json" },
+        body: JSON.stringify(body)
+      })
+    const startedAt = Date.now()
     const started = performance.now()
     const ids = Array.from({ length: notifications }, (_, n) => n)
-    await runtime.runPromise(
-      Effect.forEach(
-        ids,
-        (n) =>
-          Effect.flatMap(Effect.service(Outbox.Outbox), (outbox) =>
-            outbox.enqueue(
-              {
-                merchant,
-                mode: "test",
-                url: receiver.url,
-                eventType: "Transaction.Paid",
-                subject: `pay_${n}`,
-                contentType: "application/json",
-                payload: JSON.stringify({ type: "Transaction.Paid", data: { paymentId: `pay_${n}` } }),
-                maxAttempts: 12
-              },
-              Date.now()
-            )
-          ),
-        { concurrency: 16, discard: true }
+    for (let i = 0; i < ids.length; i += 16) {
+      const answers = await Promise.all(
+        ids
+          .slice(i, i + 16)
+          .map((n) =>
+            api(n, "/webhooks/test/notifications", { type: "Transaction.Paid", data: { paymentId: `pay_${n}` }, subject: `pay_${n}` })
+          )
       )
-    )
+      for (const answer of answers) {
+        expect(answer.status).toBe(202)
+        await answer.arrayBuffer()
+      }
+    }
     const queuedMillis = performance.now() - started
 
-    // Wait for the outbox to drain, reading the history through the API on the way.
-    const count = (status: string) =>
+    // Wait until every message was delivered, reading the history through the API on the way, and
+    // resending what failed for good, as a merchant would.
+    const state = () =>
       runtime.runPromise(
         Effect.flatMap(
           Effect.service(SqlClient.SqlClient),
-          (sql) => sql<{ n: string }>`SELECT count(*) AS n FROM paymux_outbox WHERE status = ${status}`
+          (sql) => sql<{ delivered: string; pending: string; dead: string }>`
+            SELECT count(DISTINCT message_id) FILTER (WHERE status = 'delivered') AS delivered,
+              count(*) FILTER (WHERE status = 'pending') AS pending,
+              count(*) FILTER (WHERE status = 'dead') AS dead
+            FROM paymux_outbox`
         )
       )
     let delivered = 0
+    let pending = 0
+    let dead = 0
+    let resent = 0
     while (performance.now() - started < deadlineMillis) {
-      delivered = Number((await count("delivered"))[0]!.n)
+      const [row] = await state()
+      ;[delivered, pending, dead] = [Number(row!.delivered), Number(row!.pending), Number(row!.dead)]
       if (delivered === notifications) break
+      if (pending === 0 && dead > 0) {
+        const again = await api(resent, "/webhooks/deliveries/resend-failed", { since: startedAt })
+        expect(again.status).toBe(202)
+        resent += ((await again.json()) as { queued: ReadonlyArray<unknown> }).queued.length
+      }
       const history = await fetch(`${servers[delivered % 2]!.url}/merchants/${merchant}/webhooks/deliveries?limit=5`, {
         headers: { authorization: bearer }
       })
@@ -196,40 +206,46 @@ describe.runIf(pgUrl !== undefined)("chaos: dispatchers killed at random, a flak
     await chaosLoop
     await Promise.all(workers.map(killed))
 
-    const [pending, dead] = [Number((await count("pending"))[0]!.n), Number((await count("dead"))[0]!.n)]
     const histories = await runtime.runPromise(
       Effect.flatMap(
         Effect.service(SqlClient.SqlClient),
-        (sql) => sql<{ message_id: string; attempts: number; recorded: string; delivered: string; with_status: string }>`
-          SELECT o.message_id, o.attempts, count(a.seq) AS recorded,
+        (sql) => sql<{ message_id: string; status: string; attempts: number; recorded: string; delivered: string; with_status: string }>`
+          SELECT o.message_id, o.status, o.attempts, count(a.seq) AS recorded,
             count(a.seq) FILTER (WHERE a.outcome = 'delivered') AS delivered,
             count(a.seq) FILTER (WHERE a.http_status IS NOT NULL) AS with_status
           FROM paymux_outbox o LEFT JOIN paymux_outbox_attempts a ON a.delivery_id = o.delivery_id
-          GROUP BY o.delivery_id, o.message_id, o.attempts`
+          GROUP BY o.delivery_id, o.message_id, o.status, o.attempts`
       )
     )
     const attempts = histories.reduce((sum, h) => sum + Number(h.recorded), 0)
-    const incomplete = histories.filter((h) => Number(h.recorded) !== Number(h.attempts) || Number(h.delivered) < 1)
+    // Every delivery's attempts are all recorded; a delivered one has exactly one delivered
+    // attempt, a dead one none (its message was resent as a new delivery).
+    const incomplete = histories.filter(
+      (h) =>
+        Number(h.recorded) !== Number(h.attempts) || Number(h.delivered) !== (h.status === "delivered" ? 1 : 0) || h.status === "pending"
+    )
     const deliveredTwice = histories.filter((h) => Number(h.delivered) > 1).length
-    const unseen = histories.filter((h) => (receiver.accepted.get(h.message_id) ?? 0) === 0)
+    const messages = [...new Set(histories.map((h) => h.message_id))]
+    const unseen = messages.filter((id) => (receiver.accepted.get(id) ?? 0) === 0)
     // A recorded answer is a call the receiver saw.
     const unheard = histories.filter((h) => Number(h.with_status) > (receiver.calls.get(h.message_id) ?? 0))
     let duplicates = 0
-    for (const h of histories) duplicates += Math.max(0, (receiver.accepted.get(h.message_id) ?? 0) - 1)
+    for (const id of messages) duplicates += Math.max(0, (receiver.accepted.get(id) ?? 0) - 1)
     const calls = [...receiver.calls.values()].reduce((a, b) => a + b, 0)
 
     console.log(
       [
-        `[chaos] ${notifications} notifications (queued in ${(queuedMillis / 1000).toFixed(1)} s), ${dispatchers} dispatchers, 2 servers, one PostgreSQL`,
-        `[chaos] delivered ${delivered}, lost ${notifications - delivered} (pending ${pending}, dead ${dead}), dispatchers SIGKILLed ${kills} times`,
+        `[chaos] ${notifications} notifications emitted through the API in ${(queuedMillis / 1000).toFixed(1)} s, ${dispatchers} dispatchers, 2 servers, one PostgreSQL`,
+        `[chaos] delivered ${delivered}, lost ${notifications - delivered} (pending ${pending}; ${dead} deliveries dead after 6 attempts, ${resent} resent), dispatchers SIGKILLed ${kills} times`,
         `[chaos] receiver calls ${calls} (hung ${receiver.hung()}), attempts recorded ${attempts}, incomplete histories ${incomplete.length}`,
         `[chaos] duplicates ${duplicates} (${((100 * duplicates) / notifications).toFixed(2)}% of notifications; ${deliveredTwice} of them also recorded as a second delivered attempt)`,
         `[chaos] throughput ${(delivered / (elapsedMillis / 1000)).toFixed(0)} deliveries/s (${(elapsedMillis / 1000).toFixed(1)} s from the first enqueue to the last delivery)`
       ].join("\n")
     )
-    // One outbox record per notification, each delivered.
-    expect(histories).toHaveLength(notifications)
-    expect({ delivered, pending, dead }).toEqual({ delivered: notifications, pending: 0, dead: 0 })
+    // One message per notification, each delivered; a delivery per message and per resend.
+    expect(messages).toHaveLength(notifications)
+    expect(histories).toHaveLength(notifications + resent)
+    expect({ delivered, pending }).toEqual({ delivered: notifications, pending: 0 })
     if (incomplete.length > 0)
       console.log(
         "[chaos] incomplete:",
