@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto"
 import { type ChannelTerms, DomainError, Identifiers, WebhookSettings } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import type { Dispatcher } from "@paymux/webhook-delivery"
-import { WebhookSecret } from "@paymux/webhooks"
+import { Notification, WebhookSecret } from "@paymux/webhooks"
 import { Effect, type Redacted, Result } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -298,7 +298,7 @@ export const recordAttempt = (report: Dispatcher.AttemptReport): Effect.Effect<v
         yield* audit({ merchant: code, action: "webhook.endpoint.disabled", target: `${ref.mode}/${ref.endpointId}`, after: details })
         const settings = yield* repo.get(code)
         const others = WebhookSettings.endpointsFor(settings, ref.mode, endpointDisabledEvent).filter((e) => e.id !== ref.endpointId)
-        const payload = JSON.stringify({ type: endpointDisabledEvent, timestamp: details.disabledAt, data: details })
+        const payload = Notification.eventBody(endpointDisabledEvent, details, report.at)
         yield* queue(code, ref.mode, settings[ref.mode].contentType, { eventType: endpointDisabledEvent, payload }, others.map(toTarget))
       })
     )

@@ -13,7 +13,7 @@
 import { type ChannelTerms, DomainError, Identifiers, WebhookSettings } from "@paymux/domain"
 import { type Delivery, Outbox, Repositories, StoreError, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
-import { type Notification, WebhookSecret, WebhookSigner } from "@paymux/webhooks"
+import { Notification, WebhookSecret, WebhookSigner } from "@paymux/webhooks"
 import { Clock, Context, Effect, type Redacted, Result } from "effect"
 import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -317,6 +317,32 @@ export const emit = (input: {
         : notice.map((url) => ({ url }))
     return yield* queue(code, input.mode, settings[input.mode].contentType, input, targets)
   })
+
+/**
+ * `emit` for an event given by its type and data: the body is `{ type, timestamp, data }`,
+ * timestamped now (what `POST …/webhooks/{mode}/notifications` queues).
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const emitEvent = (input: {
+  readonly merchant: string
+  readonly mode: ChannelTerms.Mode
+  readonly type: string
+  readonly data: unknown
+  readonly subject?: string | undefined
+  readonly noticeUrls?: ReadonlyArray<string> | undefined
+}): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    emit({
+      merchant: input.merchant,
+      mode: input.mode,
+      eventType: input.type,
+      payload: Notification.eventBody(input.type, input.data, now),
+      subject: input.subject,
+      noticeUrls: input.noticeUrls
+    })
+  )
 
 /**
  * The merchant's deliveries with their attempts, newest first.

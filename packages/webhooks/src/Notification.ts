@@ -251,6 +251,16 @@ export const encodeV1 = (body: V1, encoding: V1Encoding): { readonly body: strin
  */
 export const encode = (event: KnownEvent): string => JSON.stringify(event)
 
+/**
+ * The JSON body of an event of any type, `{ type, timestamp, data }`, timestamped at `at` (epoch
+ * milliseconds): what Paymux queues when it emits an event.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const eventBody = (type: string, data: unknown, at: number): string =>
+  JSON.stringify({ type, timestamp: new Date(at).toISOString(), data })
+
 const v1Statuses: Readonly<Record<string, string>> = {
   "Transaction.Ready": "ready",
   "Transaction.VirtualAccountIssued": "ready",

@@ -35,7 +35,7 @@ export const testBody = (contentType: WebhookSettings.ContentType, format: TestF
   if (format === "v2") {
     if (contentType === "form") return undefined
     return {
-      body: JSON.stringify({ type: "Webhook.Test", timestamp: new Date(now).toISOString(), data: {} }),
+      body: Notification.eventBody("Webhook.Test", {}, now),
       contentType: WebhookSettings.mimeType("json")
     }
   }

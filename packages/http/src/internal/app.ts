@@ -194,20 +194,7 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
     .handle("history", ({ params, query }) =>
       run(params.merchant, () => Webhooks.history(params.merchant, query.limit === undefined ? {} : { limit: query.limit }))
     )
-    .handle("emit", ({ params, payload }) =>
-      run(params.merchant, () =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Webhooks.emit({
-            merchant: params.merchant,
-            mode: params.mode,
-            eventType: payload.type,
-            payload: JSON.stringify({ type: payload.type, timestamp: new Date(now).toISOString(), data: payload.data }),
-            subject: payload.subject,
-            noticeUrls: payload.noticeUrls
-          })
-        )
-      )
-    )
+    .handle("emit", ({ params, payload }) => run(params.merchant, () => Webhooks.emitEvent({ ...params, ...payload })))
     .handle("resend", ({ params, query }) => run(params.merchant, () => Webhooks.resend(params.merchant, params.deliveryId, query)))
     .handle("readiness", ({ params }) => run(params.merchant, () => WebhookEndpoints.readiness(params.merchant)))
     .handle("addEndpoint", ({ params, payload }) =>
