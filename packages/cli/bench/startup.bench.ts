@@ -1,6 +1,6 @@
 /**
  * Startup cost of the built `paymux` binary, as user+system CPU of a child process (median of
- * RUNS runs), beside `node -e 0` measured in the same run: the ratios are what to compare across
+ * RUNS samples of BATCH runs each), beside `node -e 0` measured in the same run: the ratios are what to compare across
  * machines and runs, not the milliseconds. Run with `npm run bench:startup` (builds first).
  *
  * Targets: `--help` and `pg list` at most 2x `node -e 0`; `resolve` on a merchant with 1,000
@@ -26,9 +26,13 @@ const keys = keyEnv()
 const env: NodeJS.ProcessEnv = { ...process.env, ...keys }
 delete env.PAYMUX_DB
 
-/** One child's user+system CPU in milliseconds, as GNU time reports it. */
+// GNU time counts in steps of 10 ms, so one sample times BATCH runs in a row and divides.
+const BATCH = 5
+
+/** One child's user+system CPU in milliseconds: the mean of BATCH runs, as GNU time reports them. */
 const cpuOf = (args: ReadonlyArray<string>): number => {
-  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", process.execPath, ...args], {
+  const loop = `for i in $(seq ${BATCH}); do "$0" "$@" > /dev/null || exit 1; done`
+  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", "sh", "-c", loop, process.execPath, ...args], {
     env,
     encoding: "utf8",
     stdio: ["ignore", "ignore", "pipe"]
@@ -36,7 +40,7 @@ const cpuOf = (args: ReadonlyArray<string>): number => {
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed (${r.status}):\n${r.stderr}`)
   const last = r.stderr.trim().split("\n").at(-1)!
   const [user, sys] = last.split(" ").map(Number)
-  return (user! + sys!) * 1000
+  return ((user! + sys!) * 1000) / BATCH
 }
 
 const median = (xs: ReadonlyArray<number>): number => {
@@ -62,7 +66,7 @@ try {
   const m = new Map([...samples].map(([name, xs]) => [name, median(xs)]))
   const node = m.get("node -e 0")!
   const help = m.get("paymux --help")!
-  console.log(`startup CPU (user+sys), median of ${RUNS} runs`)
+  console.log(`startup CPU (user+sys), median of ${RUNS} samples of ${BATCH} runs each`)
   for (const [name] of cases) {
     const ms = m.get(name)!
     const vsNode = (ms / node).toFixed(2)
@@ -71,7 +75,7 @@ try {
       : name === "node -e 0"
         ? ""
         : "  (target <= 2x node)"
-    console.log(`${name.padEnd(34)} ${ms.toFixed(0).padStart(5)} ms  ${vsNode}x node -e 0${extra}`)
+    console.log(`${name.padEnd(34)} ${ms.toFixed(1).padStart(6)} ms  ${vsNode}x node -e 0${extra}`)
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })

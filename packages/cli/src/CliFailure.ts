@@ -1,13 +1,16 @@
 /**
  * How a command ends when it does not succeed, and the exit code each ending maps to:
  * 1 a negative answer (denied, not found, invalid signature), 2 bad input or setup, 3 the store is
- * unusable. For admin failures the code comes from the admin error table (`ErrorCatalog`).
+ * unusable. For admin failures the code comes from the admin error table (`ErrorCatalog`), loaded
+ * when a command fails: the commands that need no store never load the admin use cases.
  *
  * @since 0.1.0
  */
-import { ErrorCatalog } from "@paymux/admin"
+import type { ErrorCatalog } from "@paymux/admin"
 import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import * as Runtime from "effect/Runtime"
+import { loadAdmin } from "./internal/lazy.ts"
 
 /**
  * The process exit codes of `paymux`.
@@ -170,16 +173,13 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
   }
 }
 
-/**
- * The failure of an admin error: exit code and code from the admin error table, plus a hint.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const fromClassified = (c: ErrorCatalog.Classified): CliFailure => {
+type Catalog = typeof ErrorCatalog
+
+// The failure of an admin error: exit code and code from the admin error table, plus a hint.
+const fromClassified = (catalog: Catalog, c: ErrorCatalog.Classified): CliFailure => {
   const help = adminHelp(c)
   return new CliFailure({
-    exitCode: ErrorCatalog.entry(c.code).exitCode,
+    exitCode: catalog.entry(c.code).exitCode,
     code: c.code,
     tag: c.error._tag !== "StoreError" ? c.error._tag : c.code === "configuration" ? "KeyConfiguration" : c.error.reason._tag,
     message: help.message ?? c.error.message,
@@ -188,20 +188,11 @@ export const fromClassified = (c: ErrorCatalog.Classified): CliFailure => {
   })
 }
 
-/**
- * Maps any error a command can meet onto a failure with its exit code and a hint: admin failures
- * through the admin error table, webhook verification failures and secrets as a negative answer or
- * bad input, and anything else as the table's `internal` (exit 1) with its message.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const fromError = (error: unknown): CliFailure => {
-  if (error instanceof CliFailure) return error
-  const classified = ErrorCatalog.classifyUnknown(error)
-  if (classified !== undefined) return fromClassified(classified)
+const classify = (catalog: Catalog, error: unknown): CliFailure => {
+  const classified = catalog.classifyUnknown(error)
+  if (classified !== undefined) return fromClassified(catalog, classified)
   const internal = new CliFailure({
-    exitCode: ErrorCatalog.entry("internal").exitCode,
+    exitCode: catalog.entry("internal").exitCode,
     code: "internal",
     tag: "InternalError",
     message: error instanceof Error ? error.message : String(error)
@@ -224,3 +215,15 @@ export const fromError = (error: unknown): CliFailure => {
       return new CliFailure({ exitCode: 1, tag: error._tag, message })
   }
 }
+
+/**
+ * Maps any error a command can meet onto a failure with its exit code and a hint: admin failures
+ * through the admin error table, webhook verification failures and secrets as a negative answer or
+ * bad input, and anything else as the table's `internal` (exit 1) with its message. A
+ * `CliFailure` stays as it is; for any other error the admin error table is loaded first.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromError = (error: unknown): Effect.Effect<CliFailure> =>
+  error instanceof CliFailure ? Effect.succeed(error) : Effect.map(loadAdmin, ({ ErrorCatalog }) => classify(ErrorCatalog, error))

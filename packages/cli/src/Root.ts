@@ -83,10 +83,11 @@ export const action = <E, R>(body: (ctx: Context) => Effect.Effect<void, E, R>) 
     const ctx: Context = { out: Output.make(flags.json), db: dbTarget(flags.db) }
     return yield* body(ctx).pipe(
       // A bug must still end as one printed failure (JSON with --json), not a runtime stack trace.
-      Effect.catchDefect((defect) => Effect.fail(CliFailure.fromError(defect))),
-      Effect.catch((error: unknown) => {
-        const failure = CliFailure.fromError(error)
-        return Effect.andThen(failure.printed === true ? Effect.void : ctx.out.failure(failure), Effect.fail(failure))
-      })
+      Effect.catchDefect((defect) => Effect.flatMap(CliFailure.fromError(defect), Effect.fail)),
+      Effect.catch((error: unknown) =>
+        Effect.flatMap(CliFailure.fromError(error), (failure) =>
+          Effect.andThen(failure.printed === true ? Effect.void : ctx.out.failure(failure), Effect.fail(failure))
+        )
+      )
     )
   })

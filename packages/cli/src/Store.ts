@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "./CliFailure.ts"
-import { Merchants } from "./internal/lazy.ts"
+import { loadAdmin, Merchants } from "./internal/lazy.ts"
 import type { Context } from "./Root.ts"
 
 /**
@@ -99,8 +99,6 @@ export const layer = (
       return store.pipe(Layer.provideMerge(KeyFile.layer(keys.provider)), Layer.merge(ResolverCache.layer()))
     })
   )
-
-const loadAdmin = Effect.promise(() => import("@paymux/admin"))
 
 const sqliteHeader = "SQLite format 3\0"
 

@@ -1,21 +1,24 @@
 import { ErrorCatalog, PaymuxError } from "@paymux/admin"
 import { Problem } from "@paymux/http"
+import * as Effect from "effect/Effect"
 import * as Runtime from "effect/Runtime"
 import { describe, expect, it } from "vitest"
 import * as CliFailure from "../src/CliFailure.ts"
 import { paymux } from "./support/paymux.ts"
 
+const cliOf = (error: unknown) => Effect.runPromise(CliFailure.fromError(error))
+
 const catalogued = ErrorCatalog.codes.filter((c): c is Exclude<ErrorCatalog.Code, "internal"> => c !== "internal")
 
 describe("one error table for the facade, HTTP and the CLI", () => {
-  it("every admin failure has the same code on all three surfaces, and its status, type and exit code come from its row", () => {
+  it("every admin failure has the same code on all three surfaces, and its status, type and exit code come from its row", async () => {
     expect(catalogued.length).toBe(ErrorCatalog.codes.length - 1)
     for (const code of catalogued) {
       const failure = ErrorCatalog.example(code)
       const entry = ErrorCatalog.entry(code)
       const facade = PaymuxError.fromFailure(failure)
       const problem = Problem.fromError(failure)
-      const cli = CliFailure.fromError(failure)
+      const cli = await cliOf(failure)
       expect([facade.code, problem.code, cli.code], code).toEqual([code, code, code])
       expect([facade.status, problem.status], code).toEqual([entry.status, entry.status])
       expect(problem.type, code).toBe(ErrorCatalog.problemType(code))
@@ -26,29 +29,31 @@ describe("one error table for the facade, HTTP and the CLI", () => {
     }
   })
 
-  it("anything the table does not know is its internal row, on the facade and in the CLI", () => {
+  it("anything the table does not know is its internal row, on the facade and in the CLI", async () => {
     const defect = new Error("Service not found: @paymux/store/KeyProvider")
-    const cli = CliFailure.fromError(defect)
+    const cli = await cliOf(defect)
     expect(cli).toMatchObject({ code: "internal", exitCode: ErrorCatalog.entry("internal").exitCode, message: defect.message })
     const facade = PaymuxError.fromFailure(defect)
     expect(facade).toBeInstanceOf(PaymuxError.InternalError)
     expect(facade.status).toBe(ErrorCatalog.entry("internal").status)
   })
 
-  it("errors outside the admin layer keep their own exit codes", () => {
-    expect(CliFailure.fromError({ _tag: "NoMatchingSignature", message: "no matching signature" }).exitCode).toBe(1)
-    expect(CliFailure.fromError({ _tag: "InvalidSecret", message: "not a whsec_ secret" }).exitCode).toBe(2)
-    expect(CliFailure.fromError({ _tag: "NoMatchingSignature", message: "x" }).code).toBeUndefined()
+  it("errors outside the admin layer keep their own exit codes; a CliFailure stays as it is", async () => {
+    expect((await cliOf({ _tag: "NoMatchingSignature", message: "no matching signature" })).exitCode).toBe(1)
+    expect((await cliOf({ _tag: "InvalidSecret", message: "not a whsec_ secret" })).exitCode).toBe(2)
+    expect((await cliOf({ _tag: "NoMatchingSignature", message: "x" })).code).toBeUndefined()
+    const own = CliFailure.badInput("--db is empty")
+    expect(await cliOf(own)).toBe(own)
   })
 
-  it("a missing resource names the exact command that lists what exists (first-use #4)", () => {
-    expect(CliFailure.fromError(ErrorCatalog.example("not-found")).hint).toBe("list what exists with: paymux merchant list")
+  it("a missing resource names the exact command that lists what exists (first-use #4)", async () => {
+    expect((await cliOf(ErrorCatalog.example("not-found"))).hint).toBe("list what exists with: paymux merchant list")
   })
 
-  it("key configuration stays exit 2 with the key hint, the store-unusable codes exit 3", () => {
-    expect(CliFailure.fromError(ErrorCatalog.example("configuration"))).toMatchObject({ exitCode: 2, tag: "KeyConfiguration" })
+  it("key configuration stays exit 2 with the key hint, the store-unusable codes exit 3", async () => {
+    expect(await cliOf(ErrorCatalog.example("configuration"))).toMatchObject({ exitCode: 2, tag: "KeyConfiguration" })
     for (const code of ["store-unavailable", "schema-too-new", "store-corrupt"] as const) {
-      expect(CliFailure.fromError(ErrorCatalog.example(code)).exitCode, code).toBe(3)
+      expect((await cliOf(ErrorCatalog.example(code))).exitCode, code).toBe(3)
     }
   })
 

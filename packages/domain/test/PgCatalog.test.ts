@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Result } from "effect"
+import { Result, Schema } from "effect"
 import { PgCatalog } from "@paymux/domain"
 
 const required = [
@@ -49,6 +49,12 @@ const catalog = PgCatalog.builtIn
 const provider = (code: string) => Result.getOrThrow(PgCatalog.get(catalog, code))
 
 describe("PgCatalog", () => {
+  it("the built-in data decodes to itself: every provider is valid catalog data", () => {
+    const decode = Schema.decodeUnknownSync(PgCatalog.PgProvider)
+    expect(catalog.providers.size).toBeGreaterThan(required.length - 1)
+    for (const p of PgCatalog.list(catalog)) expect(decode(p), p.code).toEqual(p)
+  })
+
   it("holds every PG code the console offers", () => {
     for (const code of required) expect(catalog.providers.has(code), code).toBe(true)
   })

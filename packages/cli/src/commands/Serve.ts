@@ -130,12 +130,11 @@ export const command = Command.make(
                 docs,
                 console: directory === undefined ? undefined : { directory }
               }),
-            catch: (e): CliFailure.CliFailure | Http.ConsoleError =>
-              e instanceof PaymuxHttp.ConsoleError
-                ? e
-                : isErrnoError(e)
-                  ? CliFailure.badInput(`cannot listen on ${host}:${port}: ${e.code}`, "pick another --port, or --port 0 for any free one")
-                  : CliFailure.fromError(e)
+            // Anything else reaches `action`, which maps it onto its failure.
+            catch: (e): unknown =>
+              isErrnoError(e)
+                ? CliFailure.badInput(`cannot listen on ${host}:${port}: ${e.code}`, "pick another --port, or --port 0 for any free one")
+                : e
           })
         const apiOnly = (note: string | undefined) => Effect.map(serveWith(undefined), (server) => ({ server, console: false, note }))
         const served =
@@ -145,8 +144,9 @@ export const command = Command.make(
                 Effect.map((server) => ({ server, console: true, note: undefined })),
                 // An explicit --console-dir must be usable; a broken build of the installed
                 // package costs the console, not the API.
-                Effect.catchTag("ConsoleError", (e) =>
-                  source.explicit ? Effect.fail(consoleFailure(e)) : apiOnly(`the console is not served: ${e.message}`)
+                Effect.catchIf(
+                  (e): e is Http.ConsoleError => e instanceof PaymuxHttp.ConsoleError,
+                  (e) => (source.explicit ? Effect.fail(consoleFailure(e)) : apiOnly(`the console is not served: ${e.message}`))
                 )
               )
         const { server, ...shown } = yield* Effect.acquireRelease(served, (s) => Effect.promise(() => s.server.close()))

@@ -8,7 +8,12 @@
 import type * as Admin from "@paymux/admin"
 import * as Effect from "effect/Effect"
 
-const load = Effect.promise(() => import("@paymux/admin"))
+/**
+ * The `@paymux/admin` module, imported on first use.
+ *
+ * @internal
+ */
+export const loadAdmin = Effect.promise(() => import("@paymux/admin"))
 
 const onFirstCall = <
   K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Doctor" | "Merchants" | "Resolve" | "WebhookEndpoints" | "Webhooks" | "Whitelists"
@@ -21,7 +26,7 @@ const onFirstCall = <
       get:
         (_, fn: string) =>
         (...args: Array<unknown>) =>
-          Effect.flatMap(load, (admin) =>
+          Effect.flatMap(loadAdmin, (admin) =>
             (admin[name] as unknown as Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>>)[fn]!(...args)
           )
     }

@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly env?: Record<string, string | undefined>
   readonly input?: string
   readonly cwd?: string
+  /** Flags for node itself, before the script (`--import`). */
+  readonly nodeArgs?: ReadonlyArray<string>
 }
 
 /** Every output produced in this test file, for the "secrets never printed" checks. */
@@ -37,7 +39,7 @@ export const paymux = (args: ReadonlyArray<string>, options: RunOptions = {}): P
   new Promise((resolve, reject) => {
     const env = { ...baseEnv(), ...options.env }
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
       env: env as NodeJS.ProcessEnv,
       cwd: options.cwd ?? tempDir(),
       stdio: ["pipe", "pipe", "pipe"]
