@@ -224,6 +224,30 @@ describe("resends (issue 17 §4)", () => {
   )
 })
 
+describe("resends that fail again", () => {
+  it.effect("a message whose resend died too is queued again by the next resend-failed, once", () =>
+    Effect.gen(function* () {
+      received = []
+      yield* TestClock.setTime(Date.parse("2026-12-02T00:00:00Z"))
+      const since = Date.parse("2026-12-01T00:00:00Z")
+      const { code } = yield* merchantWith("/down/2")
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
+      yield* Webhooks.deliverDue()
+      expect((yield* Webhooks.resendFailed({ merchant: code, since })).queued).toHaveLength(1)
+      yield* Webhooks.deliverDue()
+      expect((yield* Webhooks.history(code)).map((h) => h.delivery.status)).toEqual(["dead", "dead"])
+      const second = yield* Webhooks.resendFailed({ merchant: code, since })
+      expect(second.queued).toHaveLength(1)
+      expect(second.alreadyHandled).toBe(1)
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: `${base}/fixed` })
+      yield* Webhooks.deliverDue()
+      // The receiver saw the two failed tries and then the one delivery.
+      expect(received.map((r) => r.path)).toEqual(["/down/2", "/down/2", "/fixed"])
+      expect((yield* Webhooks.history(code)).map((h) => h.delivery.status)).toEqual(["delivered", "dead", "dead"])
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
 describe("endpoint health (issue 17 §5)", () => {
   it.effect("failing for 5 days disables an endpoint once: audit, event to the other endpoint, doctor; enable is explicit", () =>
     Effect.gen(function* () {
