@@ -200,7 +200,7 @@ test("a merchant's day on the console", async ({ page }) => {
     const log = page.locator("ul.deliveries > li")
     await expect(log).toHaveCount(2)
     for (const url of [receiver.url, opsUrl])
-      await expect(log.filter({ hasText: url })).toContainText("Transaction.Paid · Test · delivered · 1 attempts")
+      await expect(log.filter({ hasText: url })).toContainText("Transaction.Paid · Test · delivered · 1 attempt ·")
     await log.first().locator("summary").click()
     await expect(log.first().locator("ol li").first()).toContainText("delivered · 200")
     await log.first().getByRole("button", { name: "Resend" }).click()

@@ -86,7 +86,9 @@ test("axe-core finds no serious or critical violation on any part", async ({ pag
   expect(await seriousViolations(page), "the add-channel dialog").toEqual([])
 })
 
-test("webhook endpoints: health shown, a disabled one enabled, one removed, a bad filter refused inline", async ({ page }) => {
+test("webhook endpoints: health shown, a disabled one enabled, one removed, a filter edited in place, a bad filter refused inline", async ({
+  page
+}) => {
   const bearer = { authorization: `Bearer ${paymux.keyId}.${paymux.secret}`, "content-type": "application/json" }
   const endpointsUrl = `${paymux.url}/merchants/${paymux.merchant}/webhooks/test/endpoints`
   const [first, second] = ["http://127.0.0.1:9/paid", "http://127.0.0.1:9/all"]
@@ -134,6 +136,25 @@ test("webhook endpoints: health shown, a disabled one enabled, one removed, a ba
     .click()
   await expect(rows).toHaveCount(1)
   await expect(testMode.getByRole("textbox", { name: "Test webhook URL" })).toHaveValue(first)
+  // The event filter is edited in place: widened, then cleared to every event; Cancel keeps it.
+  await rows.getByRole("button", { name: `Edit the events of ${first}` }).click()
+  const events = rows.getByRole("textbox", { name: `Event types of ${first} (comma-separated; empty: every event)` })
+  await expect(events).toHaveValue("Transaction.Paid")
+  expect(await seriousViolations(page), "an endpoint's filter being edited").toEqual([])
+  await events.fill("Transaction.Paid, Transaction.Cancelled")
+  await rows.getByRole("button", { name: "Save" }).click()
+  await expect(rows).toContainText("Transaction.Paid, Transaction.Cancelled")
+  await expect(events).toHaveCount(0)
+  await rows.getByRole("button", { name: `Edit the events of ${first}` }).click()
+  await events.fill("")
+  await rows.getByRole("button", { name: "Cancel" }).click()
+  await expect(rows).toContainText("Transaction.Paid, Transaction.Cancelled")
+  await rows.getByRole("button", { name: `Edit the events of ${first}` }).click()
+  await events.fill("")
+  await rows.getByRole("button", { name: "Save" }).click()
+  await expect(rows).toContainText("every event")
+  const stored = await (await fetch(`${paymux.url}/merchants/${paymux.merchant}/webhooks`, { headers: bearer })).json()
+  expect(stored.test.endpoints.map((e: { events?: unknown }) => e.events)).toEqual([undefined])
   // A bad event type: the API's problem names the field, and what was typed stays.
   const add = testMode.getByRole("form", { name: "Add a Test endpoint" })
   await add.getByLabel("New Test endpoint URL").fill("http://127.0.0.1:9/late")

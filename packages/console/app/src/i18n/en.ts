@@ -1,6 +1,7 @@
 /** English labels: the default language, and the set of keys every language fills. */
 export const en = {
   "common.actions": "Actions",
+  "common.cancel": "Cancel",
   "common.close": "Close",
   "common.copied": "Copied",
   "common.copy": "Copy",
@@ -121,6 +122,9 @@ export const en = {
   "wh.enableOf": "Enable {url}",
   "wh.remove": "Remove",
   "wh.removeOf": "Remove {url}",
+  "wh.editEvents": "Edit events",
+  "wh.editEventsOf": "Edit the events of {url}",
+  "wh.eventsOf": "Event types of {url} (comma-separated; empty: every event)",
   "wh.formatOf": "Send-test format, {mode} mode",
   "wh.formatDefault": "As the mode sends",
   "wh.sendTest": "Send test",
@@ -135,6 +139,7 @@ export const en = {
   "wh.secretOnce": "The signing secret of this mode, shown once:",
   "wh.log": "Delivery log",
   "wh.noDeliveries": "No deliveries yet.",
+  "wh.attempt": "1 attempt",
   "wh.attempts": "{n} attempts",
   "wh.resend": "Resend",
   "wh.failedSince": "Failed since (your local time)",

@@ -3,6 +3,7 @@ import type { Key } from "./en.ts"
 
 export const ko: Record<Key, string> = {
   "common.actions": "작업",
+  "common.cancel": "취소",
   "common.close": "닫기",
   "common.copied": "복사됨",
   "common.copy": "복사",
@@ -123,6 +124,9 @@ export const ko: Record<Key, string> = {
   "wh.enableOf": "{url} 활성화",
   "wh.remove": "삭제",
   "wh.removeOf": "{url} 삭제",
+  "wh.editEvents": "이벤트 수정",
+  "wh.editEventsOf": "{url}의 이벤트 수정",
+  "wh.eventsOf": "{url}의 이벤트 유형 (쉼표로 구분, 비우면 모든 이벤트)",
   "wh.formatOf": "{mode} 모드 테스트 호출 형식",
   "wh.formatDefault": "모드 설정대로",
   "wh.sendTest": "테스트 호출",
@@ -137,6 +141,7 @@ export const ko: Record<Key, string> = {
   "wh.secretOnce": "이 모드의 서명 시크릿입니다. 한 번만 표시됩니다:",
   "wh.log": "전송 기록",
   "wh.noDeliveries": "아직 전송 기록이 없습니다.",
+  "wh.attempt": "시도 1회",
   "wh.attempts": "시도 {n}회",
   "wh.resend": "재전송",
   "wh.failedSince": "실패 기준 시각 (현지 시간)",

@@ -55,8 +55,8 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
             <li key={delivery.id}>
               <details>
                 <summary>
-                  {delivery.eventType} · {t(`mode.${delivery.mode}`)} · {delivery.status} · {t("wh.attempts", { n: delivery.attempts })} ·{" "}
-                  <code>{delivery.url}</code>
+                  {delivery.eventType} · {t(`mode.${delivery.mode}`)} · {delivery.status} ·{" "}
+                  {delivery.attempts === 1 ? t("wh.attempt") : t("wh.attempts", { n: delivery.attempts })} · <code>{delivery.url}</code>
                 </summary>
                 <ol>
                   {attempts.map((a) => (

@@ -1,6 +1,7 @@
 /**
- * One mode's webhooks: its content type and URL, its endpoints (event filter, health, enable,
- * remove, "Send test" in V1 or V2 with what the receiver answered), and adding an endpoint.
+ * One mode's webhooks: its content type and URL, its endpoints (event filter, edited in place;
+ * health, enable, remove, "Send test" in V1 or V2 with what the receiver answered), and adding an
+ * endpoint.
  */
 import { useState } from "react"
 import type { Models } from "@paymux/http"
@@ -63,6 +64,8 @@ export const WebhookMode = ({
   const [tested, setTested] = useState<TestSend | undefined>(undefined)
   const [newUrl, setNewUrl] = useState("")
   const [newEvents, setNewEvents] = useState("")
+  // The endpoint whose event filter is being edited, and what is typed for it.
+  const [editing, setEditing] = useState<{ readonly id: string; readonly events: string } | undefined>(undefined)
   // Each form shows its own problem where it happened.
   const main = useSave()
   const endpoints = useSave()
@@ -91,6 +94,14 @@ export const WebhookMode = ({
 
   const onEndpoint = async (action: () => Promise<unknown>) => {
     if ((await endpoints.save(action)) !== undefined) onSaved()
+  }
+
+  const saveEvents = async (endpointId: string, typed: string) => {
+    const params = { merchant, mode, endpointId }
+    const payload = { events: eventsOf(typed) ?? null }
+    if ((await endpoints.save(() => run((c) => c.webhooks.updateEndpoint({ params, payload })))) === undefined) return
+    setEditing(undefined)
+    onSaved()
   }
 
   const sendTest = async (endpoint: Endpoint) => {
@@ -155,12 +166,41 @@ export const WebhookMode = ({
             <tbody>
               {settings.endpoints.map((endpoint) => {
                 const params = { merchant, mode, endpointId: endpoint.id }
+                const edited = editing?.id === endpoint.id ? editing : undefined
                 return (
                   <tr key={endpoint.id} data-endpoint={endpoint.id}>
                     <td>
                       <code>{endpoint.url}</code>
                     </td>
-                    <td>{endpoint.events === undefined ? t("wh.allEvents") : endpoint.events.join(", ")}</td>
+                    <td>
+                      {edited !== undefined ? (
+                        <form
+                          className="inline"
+                          aria-label={t("wh.editEventsOf", { url: endpoint.url })}
+                          onSubmit={(e) => {
+                            e.preventDefault()
+                            void saveEvents(endpoint.id, edited.events)
+                          }}
+                        >
+                          <input
+                            aria-label={t("wh.eventsOf", { url: endpoint.url })}
+                            value={edited.events}
+                            onChange={(e) => setEditing({ id: endpoint.id, events: e.target.value })}
+                            placeholder="Transaction.Paid"
+                          />
+                          <button type="submit" disabled={endpoints.busy}>
+                            {t("common.save")}
+                          </button>
+                          <button type="button" className="quiet" onClick={() => setEditing(undefined)}>
+                            {t("common.cancel")}
+                          </button>
+                        </form>
+                      ) : endpoint.events === undefined ? (
+                        t("wh.allEvents")
+                      ) : (
+                        endpoint.events.join(", ")
+                      )}
+                    </td>
                     <td>
                       <Health endpoint={endpoint} />
                     </td>
@@ -173,6 +213,16 @@ export const WebhookMode = ({
                       >
                         {t("wh.sendTest")}
                       </button>
+                      {edited !== undefined ? null : (
+                        <button
+                          type="button"
+                          disabled={endpoints.busy}
+                          aria-label={t("wh.editEventsOf", { url: endpoint.url })}
+                          onClick={() => setEditing({ id: endpoint.id, events: endpoint.events?.join(", ") ?? "" })}
+                        >
+                          {t("wh.editEvents")}
+                        </button>
+                      )}
                       {endpoint.disabledAt === null ? null : (
                         <button
                           type="button"
