@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
 import { PgCatalog } from "@paymux/domain"
@@ -49,6 +50,12 @@ const catalog = PgCatalog.builtIn
 const provider = (code: string) => Result.getOrThrow(PgCatalog.get(catalog, code))
 
 describe("PgCatalog", () => {
+  it("the docs give the catalog's size as it is", () => {
+    const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf8")
+    expect(read("../../../docs/domain.md")).toContain(`\`PgCatalog.builtIn\` holds ${catalog.providers.size} PG codes`)
+    expect(read("../README.md")).toContain(`| \`PgCatalog\` | ${catalog.providers.size} PGs as data:`)
+  })
+
   it("the built-in data decodes to itself: every provider is valid catalog data", () => {
     const decode = Schema.decodeUnknownSync(PgCatalog.PgProvider)
     expect(catalog.providers.size).toBeGreaterThan(required.length - 1)
