@@ -15,10 +15,12 @@
  * 2,000 notifications (CHAOS_NOTIFICATIONS changes it) are emitted through the API, alternating
  * between the two serve processes (`POST …/webhooks/test/notifications`), with the production
  * retry count (6 attempts). A receiver failing 22% of calls exhausts a delivery now and then
- * (0.22^6, about one in 9,000); as a merchant would, the test then asks a server to resend every
- * failed delivery since the start (`POST …/deliveries/resend-failed`), which queues the same
- * message (same webhook-id) again. A notification is lost when no delivery of its message was
- * delivered. The figures printed say what was run.
+ * (0.22^6, about one in 9,000). So that the resend path always runs, every 100th notification goes
+ * to a notice URL that is down (503) until every other delivery has settled. As a merchant would,
+ * the test then ends the outage and asks a server to resend every failed delivery since the start
+ * (`POST …/deliveries/resend-failed`), which queues the same message (same webhook-id) again. A
+ * notification is lost when no delivery of its message was delivered. The figures printed say
+ * what was run.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -150,16 +152,21 @@ describe.runIf(pgUrl !== undefined)("chaos: dispatchers killed at random, a flak
         headers: { authorization: bearer, "content-type": "application/json" },
         body: JSON.stringify(body)
       })
+    const ids = Array.from({ length: notifications }, (_, n) => n)
+    const toOutage = (n: number) => n % 100 === 0
+    const outageNotifications = ids.filter(toOutage).length
     const startedAt = Date.now()
     const started = performance.now()
-    const ids = Array.from({ length: notifications }, (_, n) => n)
     for (let i = 0; i < ids.length; i += 16) {
       const answers = await Promise.all(
-        ids
-          .slice(i, i + 16)
-          .map((n) =>
-            api(n, "/webhooks/test/notifications", { type: "Transaction.Paid", data: { paymentId: `pay_${n}` }, subject: `pay_${n}` })
-          )
+        ids.slice(i, i + 16).map((n) =>
+          api(n, "/webhooks/test/notifications", {
+            type: "Transaction.Paid",
+            data: { paymentId: `pay_${n}` },
+            subject: `pay_${n}`,
+            ...(toOutage(n) ? { noticeUrls: [receiver.downUrl] } : {})
+          })
+        )
       )
       for (const answer of answers) {
         expect(answer.status).toBe(202)
@@ -190,6 +197,7 @@ describe.runIf(pgUrl !== undefined)("chaos: dispatchers killed at random, a flak
       ;[delivered, pending, dead] = [Number(row!.delivered), Number(row!.pending), Number(row!.dead)]
       if (delivered === notifications) break
       if (pending === 0 && dead > 0) {
+        receiver.recover()
         const again = await api(resent, "/webhooks/deliveries/resend-failed", { since: startedAt })
         expect(again.status).toBe(202)
         resent += ((await again.json()) as { queued: ReadonlyArray<unknown> }).queued.length
@@ -236,7 +244,7 @@ describe.runIf(pgUrl !== undefined)("chaos: dispatchers killed at random, a flak
     console.log(
       [
         `[chaos] ${notifications} notifications emitted through the API in ${(queuedMillis / 1000).toFixed(1)} s, ${dispatchers} dispatchers, 2 servers, one PostgreSQL`,
-        `[chaos] delivered ${delivered}, lost ${notifications - delivered} (pending ${pending}; ${dead} deliveries dead after 6 attempts, ${resent} resent), dispatchers SIGKILLed ${kills} times`,
+        `[chaos] delivered ${delivered}, lost ${notifications - delivered} (pending ${pending}; ${dead} deliveries dead after 6 attempts, ${outageNotifications} of them to the URL that was down, ${resent} resent), dispatchers SIGKILLed ${kills} times`,
         `[chaos] receiver calls ${calls} (hung ${receiver.hung()}), attempts recorded ${attempts}, incomplete histories ${incomplete.length}`,
         `[chaos] duplicates ${duplicates} (${((100 * duplicates) / notifications).toFixed(2)}% of notifications; ${deliveredTwice} of them also recorded as a second delivered attempt)`,
         `[chaos] throughput ${(delivered / (elapsedMillis / 1000)).toFixed(0)} deliveries/s (${(elapsedMillis / 1000).toFixed(1)} s from the first enqueue to the last delivery)`
@@ -245,6 +253,8 @@ describe.runIf(pgUrl !== undefined)("chaos: dispatchers killed at random, a flak
     // One message per notification, each delivered; a delivery per message and per resend.
     expect(messages).toHaveLength(notifications)
     expect(histories).toHaveLength(notifications + resent)
+    // The outage exhausted each of its deliveries; resend-failed queued them again.
+    expect(resent).toBeGreaterThanOrEqual(outageNotifications)
     expect({ delivered, pending }).toEqual({ delivered: notifications, pending: 0 })
     if (incomplete.length > 0)
       console.log(
