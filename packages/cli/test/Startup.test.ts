@@ -3,7 +3,8 @@
  * must not load a database driver, the store or the admin use cases (docs/cli.md), which
  * are most of the start-up cost of `paymux --help` (`npm run bench:startup`).
  */
-import { existsSync, readFileSync, rmSync } from "node:fs"
+import { randomBytes } from "node:crypto"
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
@@ -34,12 +35,16 @@ const storeSide =
 
 describe("what a command loads", () => {
   it("the commands that need no store load neither a database driver, the store nor the admin use cases", async () => {
+    const body = join(tempDir(), "startup-body.json")
+    writeFileSync(body, '{"type":"Transaction.Paid"}')
+    const secret = `whsec_${randomBytes(32).toString("base64")}`
     const stateless: ReadonlyArray<readonly [ReadonlyArray<string>, number]> = [
       [["--help"], 0],
       [["pg", "list"], 0],
       [["pg", "show", "kcp"], 0],
       [["whitelist", "normalize", "10.0.0.0/8"], 0],
-      [["whitelist", "check", "--cidr", "10.0.0.0/8", "10.1.2.3"], 0]
+      [["whitelist", "check", "--cidr", "10.0.0.0/8", "10.1.2.3"], 0],
+      [["webhook", "sign", "--secret", secret, "--id", "msg_1", "--timestamp", "1700000000", body], 0]
     ]
     for (const [args, code] of stateless) {
       const sources = await loadedSources(args, code)
