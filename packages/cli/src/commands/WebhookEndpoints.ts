@@ -18,6 +18,17 @@ import { action } from "../Root.ts"
 import { merchantFlag, withStore } from "../Store.ts"
 
 /**
+ * A mode's new signing secret, shown the one time it exists: the receiver needs it to verify.
+ *
+ * @internal
+ */
+export const secretNotice = (mode: string, secret: Redacted.Redacted<string>): string =>
+  [
+    `New ${mode} signing secret: ${Redacted.value(secret)}`,
+    "Store it now in your receiver (e.g. PAYMUX_WEBHOOK_SECRET): it is shown only this once."
+  ].join("\n")
+
+/**
  * The endpoints of both modes as a table, with their health.
  *
  * @since 0.1.0
@@ -66,9 +77,7 @@ const add = Command.make(
         yield* ctx.out.result({ ...r, ...(secret === undefined ? {} : { newSecret: Redacted.value(secret) }) }, () =>
           [
             `Added ${mode} endpoint ${r.endpointId}: ${url} (${events.length === 0 ? "every event" : events.join(", ")})`,
-            ...(secret === undefined
-              ? []
-              : [`New ${mode} signing secret: ${Redacted.value(secret)}`, "Store it now in your receiver: it is shown only this once."])
+            ...(secret === undefined ? [] : [secretNotice(mode, secret)])
           ].join("\n")
         )
       })

@@ -20,15 +20,9 @@ import * as Output from "../Output.ts"
 import { WebhookEndpoints, Webhooks } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
-import { endpointCommands, endpointTable, resendFailed } from "./WebhookEndpoints.ts"
+import { endpointCommands, endpointTable, resendFailed, secretNotice } from "./WebhookEndpoints.ts"
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-const secretNotice = (mode: string, secret: Redacted.Redacted<string>) =>
-  [
-    `New ${mode} signing secret: ${Redacted.value(secret)}`,
-    "Store it now in your receiver (e.g. PAYMUX_WEBHOOK_SECRET): it is shown only this once."
-  ].join("\n")
 
 const set = Command.make(
   "set",
