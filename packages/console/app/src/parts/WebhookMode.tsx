@@ -92,16 +92,17 @@ export const WebhookMode = ({
     onSaved()
   }
 
-  const onEndpoint = async (action: () => Promise<unknown>) => {
-    if ((await endpoints.save(action)) !== undefined) onSaved()
+  /** Runs an endpoint's action; true when it was saved (its problem shows otherwise). */
+  const onEndpoint = async (action: () => Promise<unknown>): Promise<boolean> => {
+    const saved = (await endpoints.save(action)) !== undefined
+    if (saved) onSaved()
+    return saved
   }
 
   const saveEvents = async (endpointId: string, typed: string) => {
     const params = { merchant, mode, endpointId }
     const payload = { events: eventsOf(typed) ?? null }
-    if ((await endpoints.save(() => run((c) => c.webhooks.updateEndpoint({ params, payload })))) === undefined) return
-    setEditing(undefined)
-    onSaved()
+    if (await onEndpoint(() => run((c) => c.webhooks.updateEndpoint({ params, payload })))) setEditing(undefined)
   }
 
   const sendTest = async (endpoint: Endpoint) => {
