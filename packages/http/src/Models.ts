@@ -8,6 +8,7 @@
 import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, PgCatalog, SubMerchant, WebhookSettings } from "@paymux/domain"
 import { Audit, Doctor } from "@paymux/admin"
 import { Schema } from "effect"
+import { shownOnce } from "./internal/shownOnce.ts"
 import { Rejection } from "./Problem.ts"
 
 const Text = Schema.String
@@ -159,11 +160,11 @@ export const SetWebhook = Schema.Struct({
 /** @since 0.1.0 @category schemas */
 export const SetWebhookResult = Schema.Struct({
   settings: WebhookSettingsView,
-  newSecret: Schema.optionalKey(Text).annotate({ description: "shown once: the first signing secret of the mode" })
+  newSecret: Schema.optionalKey(shownOnce(Text)).annotate({ description: "shown once: the first signing secret of the mode" })
 })
 
 /** @since 0.1.0 @category schemas */
-export const NewSecret = Schema.Struct({ secret: Text.annotate({ description: "shown once" }) })
+export const NewSecret = Schema.Struct({ secret: shownOnce(Text).annotate({ description: "shown once" }) })
 
 /** @since 0.1.0 @category schemas */
 export const ModeParams = Schema.Struct({ merchant: Text, mode: ChannelTerms.Mode })
@@ -278,7 +279,7 @@ export const IssueApiKey = Schema.Struct({ name: Text, expiresAt: Schema.optiona
 /** @since 0.1.0 @category schemas */
 export const IssuedApiKey = Schema.Struct({
   key: ApiKeyView,
-  secret: Text.annotate({ description: "shown once; present it as `Bearer <key id>.<secret>` or exchange it at /auth/token" })
+  secret: shownOnce(Text).annotate({ description: "shown once; present it as `Bearer <key id>.<secret>` or exchange it at /auth/token" })
 })
 
 /** @since 0.1.0 @category schemas */
@@ -316,7 +317,7 @@ export const AddEndpoint = Schema.Struct({
 export const AddEndpointResult = Schema.Struct({
   settings: WebhookSettingsView,
   endpointId: Text,
-  newSecret: Schema.optionalKey(Text).annotate({ description: "shown once: the first signing secret of the mode" })
+  newSecret: Schema.optionalKey(shownOnce(Text)).annotate({ description: "shown once: the first signing secret of the mode" })
 })
 
 /** @since 0.1.0 @category schemas */

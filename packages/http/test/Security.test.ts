@@ -159,3 +159,44 @@ describe("M3: refused calls write a bounded number of audit rows, each with a tr
     }
   })
 })
+
+// The second probe (5 December 2026): F1 and F5 of its report.
+describe("Idempotency-Key: one-time secrets of every endpoint, and any spelling of the path", () => {
+  const server = serving()
+  const call = (path: string, init?: Parameters<typeof server.call>[1]) => server.call(path, init)
+  const m = () => `/merchants/${server.f.merchant}`
+
+  it("adding a mode's first endpoint returns its signing secret once: a retry answers 409 and repeats no secret", async () => {
+    const headers = { "idempotency-key": "ep-first" }
+    const first = await call(`${m()}/webhooks/live/endpoints`, { body: { url: "https://shop.example/hook" }, headers })
+    expect(first.status).toBe(201)
+    const secret = (await body(first)).newSecret
+    expect(secret).toMatch(/^whsec_/)
+    const again = await call(`${m()}/webhooks/live/endpoints`, { body: { url: "https://shop.example/hook" }, headers })
+    const text = await again.text()
+    expect(again.status).toBe(409)
+    expect(JSON.parse(text).code).toBe("idempotency-secret-not-replayable")
+    expect(text).not.toContain(secret)
+    // The call ran once.
+    const settings = await body(await call(`${m()}/webhooks`))
+    expect(settings.live.endpoints).toHaveLength(1)
+  })
+
+  it("a retry spelled differently (letter case, doubled or trailing slash, percent-encoding) is the same call", async () => {
+    const spellings = [
+      `/MERCHANTS/${server.f.merchant}/sub-merchants`,
+      `//merchants/${server.f.merchant}/sub-merchants`,
+      `/merchants/${server.f.merchant}/sub-merchants/`,
+      `/merchants/%${server.f.merchant.charCodeAt(0).toString(16)}${server.f.merchant.slice(1)}/sub-merchants`
+    ]
+    const headers = { "idempotency-key": "spelled" }
+    const first = await call(`${m()}/sub-merchants`, { body: { tier: "S01" }, headers })
+    expect(first.status).toBe(201)
+    for (const path of spellings) {
+      const retry = await call(path, { body: { tier: "S01" }, headers })
+      expect([path, retry.status, retry.headers.get("idempotent-replayed")]).toEqual([path, 201, "true"])
+    }
+    const tiers = await body(await call(`${m()}/sub-merchants`))
+    expect(tiers.filter((t: { tier: string }) => t.tier === "S01")).toHaveLength(1)
+  })
+})

@@ -6,8 +6,8 @@
  */
 import { Access, AdminContext, AdminError, type AdminServices, Idempotency as Records } from "@paymux/admin"
 import { Context, Effect, Layer, Redacted } from "effect"
-import { HttpServerRequest, HttpServerResponse } from "effect/http"
-import type { HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import type { HttpApiEndpoint } from "effect/http-api"
 import { Authentication, Connection, Principal } from "../Auth.ts"
 import * as Idempotency from "../Idempotency.ts"
 import {
@@ -23,7 +23,7 @@ import {
   Unprocessable
 } from "../Problem.ts"
 import type * as Tokens from "../Tokens.ts"
-import { pathOf } from "./request.ts"
+import { showsSecretOnce } from "./shownOnce.ts"
 
 export type Identity = Access.Identity
 
@@ -153,14 +153,12 @@ export const makeUnguarded = (options: GuardOptions & { readonly merchant: strin
   }
 }
 
-// Endpoints whose success carries a secret shown once: never kept for replay.
-const oneTimeSecret = new Set(["apiKeys.issue", "apiKeys.rotate", "webhooks.rotateSecret"])
-
-const ownMerchantPath = (url: string, merchant: string): boolean => {
-  const path = pathOf(url)
-  const prefix = `/merchants/${merchant}`
-  return path === prefix || path.startsWith(`${prefix}/`)
-}
+/**
+ * The path as its route spells it, with the parameters the router decoded: the request's own
+ * spelling (letter case, doubled or trailing slashes, percent-encoding) does not change it.
+ */
+const routePath = (route: HttpRouter.RouteContext["Service"]): string =>
+  route.route.path.replace(/:(\w+)/g, (_, name: string) => route.params[name] ?? "")
 
 const storedOf = (response: HttpServerResponse.HttpServerResponse): Records.StoredResponse | undefined => {
   const body = response.body
@@ -204,7 +202,7 @@ const idempotent = <E, R>(
   request: HttpServerRequest.HttpServerRequest,
   identity: Identity,
   tier: string | undefined,
-  route: string,
+  endpoint: HttpApiEndpoint.Top,
   run: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
   const key = request.headers[Idempotency.headerName]
@@ -214,56 +212,59 @@ const idempotent = <E, R>(
       new BadRequest({ code: "invalid-idempotency-key", detail: "an Idempotency-Key is 1-255 characters", field: "Idempotency-Key" })
     )
   }
-  if (!ownMerchantPath(request.url, identity.merchant)) return run
-  return Effect.flatMap(Effect.orDie(request.arrayBuffer), (buffer) =>
-    Effect.flatMap(
-      Effect.clockWith((clock) => clock.currentTimeMillis),
-      (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
-        const scope = `${identity.keyId}\n${tier ?? ""}\n${request.method} ${pathOf(request.url)}`
-        const lookup = Records.begin({ scope, key, merchant: identity.merchant, body: new Uint8Array(buffer), now, options })
-        return Effect.flatMap(
-          Effect.mapError(lookup, unrecorded),
-          (found): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
-            switch (found._tag) {
-              case "Replay":
-                return Effect.succeed(replayOf(found.response))
-              case "Withheld":
-                return Effect.fail(withheld())
-              case "Mismatch":
-                return Effect.fail(
-                  new Unprocessable({
-                    code: "idempotency-key-reused",
-                    detail: "this Idempotency-Key was used with a different request body"
-                  })
-                )
-              case "InFlight":
-                return Effect.fail(
-                  new Conflict({
-                    code: "idempotency-key-in-use",
-                    detail: "a request with this Idempotency-Key is still running; retry later"
-                  })
-                )
-              case "New":
-                return run.pipe(
-                  Effect.onExit((exit) => {
-                    if (exit._tag === "Failure") return Effect.ignore(found.complete(undefined))
-                    const stored = storedOf(exit.value)
-                    const outcome: Records.Outcome =
-                      stored === undefined || !Records.isStorable(stored.status)
-                        ? undefined
-                        : oneTimeSecret.has(route)
-                          ? "withheld"
-                          : stored
-                    // The response stands even if it could not be recorded: a retry then runs again.
-                    return Effect.ignore(found.complete(outcome))
-                  })
-                )
+  return Effect.flatMap(Effect.serviceOption(HttpRouter.RouteContext), (matched) => {
+    if (matched._tag === "None" || matched.value.params["merchant"] !== identity.merchant) return run
+    const route = matched.value
+    const scope = `${identity.keyId}\n${tier ?? ""}\n${request.method} ${routePath(route)}`
+    return Effect.flatMap(Effect.orDie(request.arrayBuffer), (buffer) =>
+      Effect.flatMap(
+        Effect.clockWith((clock) => clock.currentTimeMillis),
+        (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
+          const lookup = Records.begin({ scope, key, merchant: identity.merchant, body: new Uint8Array(buffer), now, options })
+          return Effect.flatMap(
+            Effect.mapError(lookup, unrecorded),
+            (found): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
+              switch (found._tag) {
+                case "Replay":
+                  return Effect.succeed(replayOf(found.response))
+                case "Withheld":
+                  return Effect.fail(withheld())
+                case "Mismatch":
+                  return Effect.fail(
+                    new Unprocessable({
+                      code: "idempotency-key-reused",
+                      detail: "this Idempotency-Key was used with a different request body"
+                    })
+                  )
+                case "InFlight":
+                  return Effect.fail(
+                    new Conflict({
+                      code: "idempotency-key-in-use",
+                      detail: "a request with this Idempotency-Key is still running; retry later"
+                    })
+                  )
+                case "New":
+                  return run.pipe(
+                    Effect.onExit((exit) => {
+                      if (exit._tag === "Failure") return Effect.ignore(found.complete(undefined))
+                      const stored = storedOf(exit.value)
+                      const outcome: Records.Outcome =
+                        stored === undefined || !Records.isStorable(stored.status)
+                          ? undefined
+                          : showsSecretOnce(endpoint)
+                            ? "withheld"
+                            : stored
+                      // The response stands even if it could not be recorded: a retry then runs again.
+                      return Effect.ignore(found.complete(outcome))
+                    })
+                  )
+              }
             }
-          }
-        )
-      }
+          )
+        }
+      )
     )
-  )
+  })
 }
 
 const header = (value: string | undefined): string | undefined => (value === undefined || value === "" ? undefined : value)
@@ -279,8 +280,6 @@ export const callerOf = (
   url: request.url
 })
 
-const routeOf = (group: HttpApiGroup.Top, endpoint: HttpApiEndpoint.Top): string => `${group.identifier}.${endpoint.identifier}`
-
 /** The authentication middleware over the `Guard` of this handler. */
 export const layerAuthentication: Layer.Layer<Authentication, never, Guard | AdminServices.AdminServices> = Layer.effect(
   Authentication,
@@ -289,7 +288,7 @@ export const layerAuthentication: Layer.Layer<Authentication, never, Guard | Adm
     const services = yield* Effect.context<AdminServices.AdminServices>()
     return Authentication.of({
       // Plain flatMaps rather than a generator: this runs on every call.
-      bearer: (httpEffect, { credential, endpoint, group }) =>
+      bearer: (httpEffect, { credential, endpoint }) =>
         Effect.flatMap(Effect.service(HttpServerRequest.HttpServerRequest), (request) =>
           Effect.flatMap(Effect.serviceOption(Connection), (connection) =>
             Effect.flatMap(
@@ -302,7 +301,7 @@ export const layerAuthentication: Layer.Layer<Authentication, never, Guard | Adm
                 services
               ),
               ({ identity, tier }) =>
-                idempotent(guard.idempotency, request, identity, tier, routeOf(group, endpoint), httpEffect).pipe(
+                idempotent(guard.idempotency, request, identity, tier, endpoint, httpEffect).pipe(
                   Effect.provideService(Principal, { keyId: identity.keyId, merchant: identity.merchant, tier }),
                   AdminContext.withActor({ kind: "api-key", id: identity.keyId }),
                   Effect.provideContext(services)
