@@ -320,7 +320,8 @@ export const emit = (input: {
 
 /**
  * `emit` for an event given by its type and data: the body is `{ type, timestamp, data }`,
- * timestamped now (what `POST …/webhooks/{mode}/notifications` queues).
+ * timestamped now (what `POST …/webhooks/{mode}/notifications` queues). Data that
+ * `Notification.dataProblem` refuses (too deep, a cycle, a bigint) is `InvalidInput` on `data`.
  *
  * @since 0.1.0
  * @category use cases
@@ -332,8 +333,13 @@ export const emitEvent = (input: {
   readonly data: unknown
   readonly subject?: string | undefined
   readonly noticeUrls?: ReadonlyArray<string> | undefined
-}): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
-  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+}): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> => {
+  const problem = Notification.dataProblem(input.data)
+  if (problem !== undefined) {
+    const value = Array.isArray(input.data) ? "an array" : typeof input.data === "object" ? "an object" : `a ${typeof input.data}`
+    return Effect.fail(new DomainError.InvalidInput({ field: "data", value, rule: problem }))
+  }
+  return Effect.flatMap(Clock.currentTimeMillis, (now) =>
     emit({
       merchant: input.merchant,
       mode: input.mode,
@@ -343,6 +349,7 @@ export const emitEvent = (input: {
       noticeUrls: input.noticeUrls
     })
   )
+}
 
 /**
  * The merchant's deliveries with their attempts, newest first.

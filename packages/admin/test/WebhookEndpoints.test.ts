@@ -160,6 +160,26 @@ describe("per-request notice URLs (issue 17 §2)", () => {
   )
 })
 
+describe("emitting an event given by its data", () => {
+  it.effect("data JSON cannot carry, or nested too deep to walk, is InvalidInput on data, and nothing is queued", () =>
+    Effect.gen(function* () {
+      const { code } = yield* merchantWith("/configured")
+      const emit = (data: unknown) => Effect.flip(Webhooks.emitEvent({ merchant: code, mode: "test", type: "Transaction.Paid", data }))
+      let deep: unknown = {}
+      for (let i = 0; i < 5_000; i++) deep = [deep]
+      const cycle: Record<string, unknown> = { paymentId: "pay_1" }
+      cycle["again"] = cycle
+      for (const data of [{ x: deep }, cycle, { amount: 10n }]) {
+        expect(yield* emit(data)).toMatchObject({ _tag: "InvalidInput", field: "data" })
+      }
+      expect(yield* Webhooks.history(code)).toEqual([])
+      expect(
+        yield* Webhooks.emitEvent({ merchant: code, mode: "test", type: "Transaction.Paid", data: { paymentId: "pay_1" } })
+      ).toHaveLength(1)
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
 describe("endpoints with event filters (issue 17 §3)", () => {
   it.effect("an event goes to the endpoints that receive it; the mode's one secret signs for all", () =>
     Effect.gen(function* () {

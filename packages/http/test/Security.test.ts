@@ -4,7 +4,9 @@
  * Access test). The client address is 127.0.0.1 (no trusted proxy).
  */
 import { Audit, Whitelists } from "@paymux/admin"
-import { describe, expect, it } from "vitest"
+import { Memory, Repositories } from "@paymux/store"
+import { Context, Effect, Layer } from "effect"
+import { describe, expect, it, vi } from "vitest"
 import { body, serving } from "./fixture.ts"
 
 describe("H1: an Idempotency-Key replay passes every check a new call does", () => {
@@ -198,5 +200,52 @@ describe("Idempotency-Key: one-time secrets of every endpoint, and any spelling 
     }
     const tiers = await body(await call(`${m()}/sub-merchants`))
     expect(tiers.filter((t: { tier: string }) => t.tier === "S01")).toHaveLength(1)
+  })
+})
+
+describe("F2: what a use case did not expect is the internal problem, never an empty 500", () => {
+  // A store whose sub-merchant listing dies, as a bug would, with a message quoting a secret.
+  const storeLayer = Layer.effectContext(
+    Effect.sync(() => {
+      const context = Memory.make()
+      const subMerchants = Context.get(context, Repositories.SubMerchantRepository)
+      return Context.add(context, Repositories.SubMerchantRepository, {
+        ...subMerchants,
+        list: () => Effect.die(new RangeError("cannot read sk_live_quoted_secret"))
+      })
+    })
+  )
+  const server = serving({ storeLayer })
+  const m = () => `/merchants/${server.f.merchant}`
+
+  it("a defect answers 500 problem+json `internal` and logs its kind and path, not its message", async () => {
+    const lines: Array<string> = []
+    const capture = (...args: Array<unknown>) => void lines.push(args.map(String).join(" "))
+    const spies = [vi.spyOn(console, "log").mockImplementation(capture), vi.spyOn(console, "error").mockImplementation(capture)]
+    try {
+      const response = await server.call(`${m()}/sub-merchants`)
+      const text = await response.text()
+      expect(response.status).toBe(500)
+      expect(response.headers.get("content-type")).toBe("application/problem+json")
+      expect(JSON.parse(text)).toMatchObject({ status: 500, code: "internal" })
+      expect(text).not.toContain("sk_live")
+      const logged = lines.join("\n")
+      expect(logged).toContain(`unexpected failure (RangeError) serving GET ${m()}/sub-merchants`)
+      expect(logged).not.toContain("sk_live")
+    } finally {
+      for (const spy of spies) spy.mockRestore()
+    }
+  })
+
+  it("notification data nested 5,000 levels deep is a 400 on data (it overflowed the stack before)", async () => {
+    await server.call(`${m()}/webhooks/test/endpoints`, { body: { url: "https://shop.example/hook" } })
+    const n = 5_000
+    const response = await fetch(`${server.f.url}${m()}/webhooks/test/notifications`, {
+      method: "POST",
+      headers: { authorization: server.f.bearer, "content-type": "application/json" },
+      body: `{"type":"Transaction.Paid","data":{"x":${"[".repeat(n)}${"]".repeat(n)}}}`
+    })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ code: "invalid-input", field: "data" })
   })
 })

@@ -252,8 +252,48 @@ export const encodeV1 = (body: V1, encoding: V1Encoding): { readonly body: strin
 export const encode = (event: KnownEvent): string => JSON.stringify(event)
 
 /**
+ * How deep an event's `data` may nest, counting each object and array: deeper data is refused
+ * before it is queued, so neither the encoder nor a receiver has to walk it.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const maxDataDepth = 32
+
+/**
+ * Why `data` cannot be an event's data, or `undefined` when it can: JSON values (no bigint,
+ * function or symbol) nested at most `maxDataDepth` levels. A cycle nests without end, so it is
+ * refused as too deep.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const dataProblem = (data: unknown): string | undefined => problemAt(data, 0)
+
+const problemAt = (value: unknown, depth: number): string | undefined => {
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "undefined":
+      return undefined
+    case "object": {
+      if (value === null) return undefined
+      if (depth === maxDataDepth) return `nests deeper than ${maxDataDepth} levels of objects and arrays`
+      for (const child of Array.isArray(value) ? value : Object.values(value)) {
+        const problem = problemAt(child, depth + 1)
+        if (problem !== undefined) return problem
+      }
+      return undefined
+    }
+    default:
+      return `holds a ${typeof value}, which JSON cannot carry`
+  }
+}
+
+/**
  * The JSON body of an event of any type, `{ type, timestamp, data }`, timestamped at `at` (epoch
- * milliseconds): what Paymux queues when it emits an event.
+ * milliseconds): what Paymux queues when it emits an event. `data` must pass `dataProblem`.
  *
  * @since 0.1.0
  * @category encoding

@@ -116,3 +116,47 @@ describe("Notification", () => {
     )
   })
 })
+
+describe("an event's data", () => {
+  // The oracle: the deepest bracket nesting of the data's JSON text, read outside its strings.
+  const nestingOf = (json: string): number => {
+    let depth = 0
+    let deepest = 0
+    let inString = false
+    for (let i = 0; i < json.length; i++) {
+      const c = json[i]
+      if (inString) {
+        if (c === "\\") i++
+        else if (c === '"') inString = false
+      } else if (c === '"') inString = true
+      else if (c === "{" || c === "[") deepest = Math.max(deepest, ++depth)
+      else if (c === "}" || c === "]") depth--
+    }
+    return deepest
+  }
+  // A JSON value wrapped in 25 to 40 arrays or objects: around the limit on both sides.
+  const deepData = fc
+    .tuple(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.boolean(), { minLength: 25, maxLength: 40 }))
+    .map(([inner, wraps]) => wraps.reduce<unknown>((value, asArray) => (asArray ? [value] : { k: value }), inner))
+
+  it("property: is refused exactly when its JSON nests deeper than maxDataDepth", () => {
+    fc.assert(
+      fc.property(deepData, (data) => {
+        const accepted = Notification.dataProblem(data) === undefined
+        expect(accepted).toBe(nestingOf(JSON.stringify(data)) <= Notification.maxDataDepth)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("refuses very deep data, a cycle and a bigint with a reason, without throwing", () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    expect(Notification.dataProblem({ x: deep })).toContain("deeper than 32")
+    const cycle: Record<string, unknown> = { a: 1 }
+    cycle["self"] = cycle
+    expect(Notification.dataProblem(cycle)).toContain("deeper than 32")
+    expect(Notification.dataProblem({ amount: 10n })).toBe("holds a bigint, which JSON cannot carry")
+    expect(Notification.dataProblem({ paymentId: "pay_1", amount: { total: 1000 }, items: [{ id: 1 }] })).toBeUndefined()
+  })
+})

@@ -25,7 +25,8 @@ import { Connection, currentConnection, layerRequestErrors, Principal } from "..
 import type * as Models from "../Models.ts"
 import { BadRequest, NotFound, type UseCaseProblem } from "../Problem.ts"
 import { callerOf, Guard, layerAuthentication } from "./guard.ts"
-import { BufferedRequest, type Incoming } from "./request.ts"
+import { internalProblem } from "./problemResponse.ts"
+import { BufferedRequest, type Incoming, pathOf } from "./request.ts"
 import { own, run } from "./run.ts"
 
 const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
@@ -317,6 +318,21 @@ const toOutgoing = async (
 }
 
 /**
+ * A defect (a bug, or input a use case failed to refuse) is answered as the `internal` problem
+ * and logged with its kind and stack frames, not its message, which may quote the input.
+ */
+const answerDefect = (defect: unknown): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
+  Effect.flatMap(Effect.service(HttpServerRequest.HttpServerRequest), (request) => {
+    const kind = defect instanceof Error ? defect.name : typeof defect
+    const frames = defect instanceof Error ? (defect.stack ?? "").split("\n").filter((line) => line.startsWith("    at ")) : []
+    const answer = internalProblem()
+    return Effect.as(
+      Effect.logError(`unexpected failure (${kind}) serving ${request.method} ${pathOf(request.url)}`, ...frames),
+      HttpServerResponse.uint8Array(answer.body, { status: answer.status, contentType: answer.headers["content-type"] })
+    )
+  })
+
+/**
  * The admin services, a guard and the routes, run per request on a `BufferedRequest` (see
  * request.ts) and answered as an `Outgoing`. Like `HttpRouter.toWebHandler` with no logger and
  * no tracer, without building a web `Request` or `Response` on the way.
@@ -355,7 +371,8 @@ export const makeAppHandler = <E>(
   let base: Context.Context<never> | undefined
   const ready = Effect.runPromise(Layer.buildWithScope(app, scope)).then((context) => {
     // The router's effect, made once like toWebHandler does.
-    handled = HttpEffect.toHandled(Context.get(context, HttpRouter.HttpRouter).asHttpEffect(), (request, response) => {
+    const routed = Context.get(context, HttpRouter.HttpRouter).asHttpEffect()
+    handled = HttpEffect.toHandled(Effect.catchDefect(routed, answerDefect), (request, response) => {
       const done = (request as Responding)[respond]
       if (done !== undefined) done(response)
       return Effect.void

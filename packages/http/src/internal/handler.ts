@@ -10,7 +10,7 @@ import type { Options, PaymuxHandler } from "../PaymuxHttp.ts"
 import * as Tokens from "../Tokens.ts"
 import { makeAppHandler, type Outgoing } from "./app.ts"
 import * as Guard from "./guard.ts"
-import { problem } from "./problemResponse.ts"
+import { internalProblem, problem } from "./problemResponse.ts"
 import { headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
 import type { ConsoleAssets } from "./staticAssets.ts"
 
@@ -135,8 +135,6 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
     return inner({ ...incoming, headers, text }, connection)
   }
 
-  const internalError = () => problem(500, "internal", "the request could not be served")
-
   const fromWeb = async (request: Request, connection: ConnectionInfo): Promise<Outgoing> => {
     const headers = headersFromWeb(request.headers)
     if (!bodyMethods.has(request.method)) return handle({ method: request.method, url: request.url, headers, body: undefined }, connection)
@@ -146,11 +144,11 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
   }
 
   const handler = (request: Request, connection: ConnectionInfo = {}): Promise<Response> =>
-    fromWeb(request, connection).catch(internalError).then(toResponse)
+    fromWeb(request, connection).catch(internalProblem).then(toResponse)
   // NodeBridge passes requests it has read itself here and writes the answer: no `Request` or
   // `Response` is built.
   Object.defineProperty(handler, incomingHandler, {
-    value: (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> => handle(incoming, connection).catch(internalError)
+    value: (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> => handle(incoming, connection).catch(internalProblem)
   })
 
   return { handler, dispose: app.dispose, tokens }

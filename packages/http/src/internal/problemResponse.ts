@@ -29,3 +29,6 @@ export const problem = (
   headers: { "content-type": "application/problem+json" },
   body: Buffer.from(bodyOf(status, code, detail, extra))
 })
+
+/** The `internal` problem: the answer to a failure nobody expected, whose details stay in the log. */
+export const internalProblem = () => problem(500, "internal", "the request could not be served")
