@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -251,6 +251,25 @@ describe("SqliteStore: a real file", () => {
         return yield* channels.credentials(F.merchantCode(1), first!.key)
       }).pipe(Effect.provide(layer))
       expect(Redacted.value(reopened["site_key"]!)).toBe("kcp-site-key-PLAINTEXT-canary")
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+
+  it.effect("a new file and its -wal and -shm are readable by the owner only; an existing file keeps its mode", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const created = join(dir, "new.db")
+      const existing = join(dir, "existing.db")
+      writeFileSync(existing, "", { mode: 0o640 })
+      const modeOf = (file: string) => statSync(file).mode & 0o777
+      for (const file of [created, existing]) {
+        yield* Effect.gen(function* () {
+          yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+          // The -wal and -shm files exist while the store is open.
+          if (file === created) expect([modeOf(file), modeOf(`${file}-wal`), modeOf(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600])
+        }).pipe(Effect.provide(SqliteStore.layer({ filename: file, keyProvider: keys })))
+      }
+      expect(modeOf(existing)).toBe(0o640)
       rmSync(dir, { recursive: true, force: true })
     })
   )

@@ -113,6 +113,10 @@ const carriesIPv4 = [
 ] as const
 // The deprecated IPv4-compatible form (::a.b.c.d, RFC 4291 2.5.5.1), which ipaddr.js calls unicast.
 const ipv4Compatible = ipaddr.IPv6.parseCIDR("::/96")
+// Cloud instance-metadata services on IPv6 inside fc00::/7, which `allow` would otherwise admit as
+// private: AWS's IMDS (fd00:ec2::254). The IPv4 ones (169.254.169.254, 100.100.100.200) are
+// link-local or shared address space, refused already.
+const cloudMetadata = [ipaddr.IPv6.parseCIDR("fd00:ec2::254/128")] as const
 
 const lastIPv4 = (address: ipaddr.IPv6): ipaddr.IPv4 => {
   const bytes = address.toByteArray()
@@ -137,6 +141,7 @@ export const classifyAddress = (text: string): Classification | undefined => {
   if (carriesIPv4.some((cidr) => address.match(cidr))) return ofIPv4(lastIPv4(address))
   const range = address.range()
   if (range === "unicast" && address.match(ipv4Compatible)) return { kind: "special", range: "ipv4Compatible" }
+  if (cloudMetadata.some((cidr) => address.match(cidr))) return { kind: "special", range: "cloudMetadata" }
   return {
     kind: range === "unicast" ? "public" : range === "loopback" ? "loopback" : range === "uniqueLocal" ? "private" : "special",
     range

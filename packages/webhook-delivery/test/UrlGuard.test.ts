@@ -54,6 +54,9 @@ describe("UrlGuard", () => {
       "2002:7f00:1::": "special",
       "2001:0:4136:e378:8000:63bf:3fff:fdd2": "special",
       "fc00::1": "private",
+      // AWS's IPv6 instance-metadata address lies in fc00::/7 but is never a webhook target.
+      "fd00:ec2::254": "special",
+      "fd00:ec2::253": "private",
       "fdff:ffff::1": "private",
       "fe80::1%eth0": "special",
       "ff02::1": "special",
@@ -111,7 +114,7 @@ describe("UrlGuard", () => {
 
   it.effect("private targets: refused by default, loopback for test endpoints in test-mode, both with allow", () =>
     Effect.gen(function* () {
-      const r = resolver({ localhost: ["127.0.0.1", "::1"], lan: ["192.168.0.10"], meta: ["169.254.169.254"] })
+      const r = resolver({ localhost: ["127.0.0.1", "::1"], lan: ["192.168.0.10"], meta: ["169.254.169.254"], meta6: ["fd00:ec2::254"] })
       const verdict = (url: string, options: Omit<UrlGuard.Options, "resolver">) =>
         Effect.map(Effect.result(UrlGuard.check(url, { ...options, resolver: r })), Result.isSuccess)
       expect(yield* verdict("http://localhost:8080/", { mode: "test" })).toBe(false)
@@ -124,6 +127,8 @@ describe("UrlGuard", () => {
       expect(yield* verdict("https://lan/", { mode: "live", privateTargets: "allow" })).toBe(true)
       expect(yield* verdict("http://lan/", { mode: "live", privateTargets: "allow" })).toBe(false)
       expect(yield* verdict("http://meta/", { mode: "test", privateTargets: "allow" })).toBe(false)
+      expect(yield* verdict("http://meta6/", { mode: "test", privateTargets: "allow" })).toBe(false)
+      expect(yield* verdict("http://[fd00:ec2::254]/", { mode: "test", privateTargets: "allow" })).toBe(false)
     })
   )
 

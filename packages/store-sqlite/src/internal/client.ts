@@ -2,6 +2,7 @@
  * An `effect/sql` SqlClient over one better-sqlite3 connection, so the shared SQL store runs on
  * SQLite through the same client interface it uses on PostgreSQL.
  */
+import { closeSync, openSync } from "node:fs"
 import Database from "better-sqlite3"
 import { Clock, Effect, type Scope, Semaphore, Stream } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
@@ -36,6 +37,7 @@ export const open = (options: ClientOptions): Effect.Effect<Database.Database, S
   return Effect.flatMap(
     Effect.try({
       try: () => {
+        createPrivately(options.filename)
         const db = new Database(options.filename, { timeout: busyTimeout })
         db.pragma(`busy_timeout = ${busyTimeout}`)
         return db
@@ -55,6 +57,20 @@ export const open = (options: ClientOptions): Effect.Effect<Database.Database, S
         return db
       }).pipe(Effect.onError(() => Effect.sync(() => db.close())))
   )
+}
+
+/**
+ * A new database file is created readable by its owner only (SQLite gives its -wal and -shm files
+ * the same mode): it holds sealed secrets, hashes and the audit trail. An existing file keeps the
+ * mode its owner gave it.
+ */
+const createPrivately = (filename: string): void => {
+  if (filename === ":memory:" || filename === "") return
+  try {
+    closeSync(openSync(filename, "wx", 0o600))
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== "EEXIST") throw cause
+  }
 }
 
 const pragma = (db: Database.Database, source: string): Effect.Effect<unknown, SqlError> =>
