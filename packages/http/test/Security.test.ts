@@ -184,6 +184,12 @@ describe("Idempotency-Key: one-time secrets of every endpoint, and any spelling 
     expect(settings.live.endpoints).toHaveLength(1)
   })
 
+  it("F6: /docs loads a pinned Scalar release from the CDN, never `latest`", async () => {
+    const page = await (await fetch(`${server.f.url}/docs`)).text()
+    const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((match) => match[1])
+    expect(scripts).toEqual(["https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.43.5/dist/browser/standalone.min.js"])
+  })
+
   it("a retry spelled differently (letter case, doubled or trailing slash, percent-encoding) is the same call", async () => {
     const spellings = [
       `/MERCHANTS/${server.f.merchant}/sub-merchants`,

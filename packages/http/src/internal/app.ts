@@ -317,6 +317,10 @@ const toOutgoing = async (
   return { status: web.status, headers, body: web.body === null ? undefined : new Uint8Array(await web.arrayBuffer()) }
 }
 
+// The Scalar release the CDN page loads, pinned (the one effect's inline bundle carries): with
+// `latest`, whatever is published next would run on the console's origin unreviewed.
+const scalarVersion = "1.43.5"
+
 /**
  * A defect (a bug, or input a use case failed to refuse) is answered as the `internal` problem
  * and logged with its kind and stack frames, not its message, which may quote the input.
@@ -353,7 +357,7 @@ export const makeAppHandler = <E>(
       ? Layer.empty
       : options.docs === "inline"
         ? HttpApiScalar.layer(Api, { path: "/docs" })
-        : HttpApiScalar.layerCdn(Api, { path: "/docs" })
+        : HttpApiScalar.layerCdn(Api, { path: "/docs", version: scalarVersion })
   // The services go in the base context every request starts from, rather than being provided
   // to each request again by a router middleware.
   const app = Layer.mergeAll(routes, docs).pipe(
