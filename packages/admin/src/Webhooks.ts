@@ -84,7 +84,7 @@ const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
   action: string,
   step: (
     active: WebhookSecret.ActiveSecrets
-  ) => Result.Result<{ readonly secrets: WebhookSecret.ActiveSecrets; readonly revealed: R }, { readonly message: string }>
+  ) => Result.Result<{ readonly secrets: WebhookSecret.ActiveSecrets; readonly revealed: R }, { readonly detail: string }>
 ): Effect.Effect<R, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
@@ -92,9 +92,15 @@ const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
     const tx = yield* Transaction.Transaction
     return yield* tx.withTransaction(
       Effect.gen(function* () {
-        const active = yield* activeSecrets(code, mode)
+        // A mode without a secret, or a rotation step the secrets refuse, is a rule of the page:
+        // nothing was being sent.
+        const active = yield* Effect.catchTag(activeSecrets(code, mode), "WebhookNotSent", (e) =>
+          Effect.fail(new DomainError.RuleViolation({ rule: "no-webhook-secret", detail: e.reason }))
+        )
         const next = step(active)
-        if (Result.isFailure(next)) return yield* new WebhookNotSent({ reason: next.failure.message })
+        if (Result.isFailure(next)) {
+          return yield* new DomainError.RuleViolation({ rule: "webhook-secret-rotation", detail: next.failure.detail })
+        }
         yield* repo.putSecrets(
           code,
           mode,

@@ -4,9 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Identifiers, WhitelistRules } from "@paymux/domain"
+import { DomainError, Identifiers, WhitelistRules } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
-import { CidrList, Whitelist } from "@paymux/whitelist"
+import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
 import { Effect, Option } from "effect"
 import { invalidating } from "./AccessCache.ts"
 import type { AdminError } from "./AdminError.ts"
@@ -126,13 +126,22 @@ export const setDenyByDefault = (merchant: string, denyByDefault: boolean): Effe
   update(merchant, "whitelist.deny-by-default", (current) => Effect.succeed({ ...current, denyByDefault }))
 
 /**
- * Decides whether an address may call on the merchant's behalf.
+ * Decides whether an address may call on the merchant's behalf; anything but one address (`Cidr.isAddress`)
+ * is `InvalidInput` on `ip`.
  *
  * @since 0.1.0
  * @category use cases
  */
 export const check = (merchant: string, ip: string): Effect.Effect<CheckResult, AdminError, AdminServices> =>
-  Effect.map(show(merchant), (view) => decide(view, ip))
+  Cidr.isAddress(ip)
+    ? Effect.map(show(merchant), (view) => decide(view, ip))
+    : Effect.fail(
+        new DomainError.InvalidInput({
+          field: "ip",
+          value: JSON.stringify(ip.slice(0, 80)),
+          rule: "an address is one IPv4 or IPv6 address such as 203.0.113.7 or 2001:db8::1"
+        })
+      )
 
 /**
  * The decision for an address against a whitelist view (what `check` answers; `Access.admit` is

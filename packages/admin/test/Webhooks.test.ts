@@ -151,3 +151,17 @@ describe("Webhooks: outbox errors", () => {
     }).pipe(Effect.provide(Layer.merge(store, ResolverCache.layer())))
   })
 })
+
+describe("Webhooks: signing secret rotation", () => {
+  it.effect("rotate, retire, and the steps the secrets refuse are rule violations (nothing was being sent)", () =>
+    Effect.gen(function* () {
+      const code = yield* merchantWithUrl("/hook")
+      const refused = (self: Effect.Effect<unknown, unknown, any>) => Effect.flip(self)
+      expect(yield* refused(Webhooks.retireSecret(code, "test"))).toMatchObject({ _tag: "RuleViolation", rule: "webhook-secret-rotation" })
+      yield* Webhooks.rotateSecret(code, "test")
+      expect(yield* refused(Webhooks.rotateSecret(code, "test"))).toMatchObject({ _tag: "RuleViolation", rule: "webhook-secret-rotation" })
+      yield* Webhooks.retireSecret(code, "test")
+      expect(yield* refused(Webhooks.rotateSecret(code, "live"))).toMatchObject({ _tag: "RuleViolation", rule: "no-webhook-secret" })
+    }).pipe(Effect.provide(layer()))
+  )
+})

@@ -95,6 +95,10 @@ const hintForRule = (rule: string): string => {
       return "pass --mid with the test MID the PG issued you (rule test-mid-required); paymux pg show CODE explains"
     case "no-test-mode":
       return "this PG has no test mode: add the channel with --mode live"
+    case "no-webhook-secret":
+      return "a mode's signing secret is created with its first URL: paymux webhook set --merchant M --mode MODE --url URL"
+    case "webhook-secret-rotation":
+      return "a rotation keeps at most two secrets: retire the older with paymux webhook retire-secret, or rotate first to have two"
     case "payment-type-unsupported":
     case "pay-method-unsupported":
       return `paymux pg show CODE lists the payment types and pay methods each PG offers (rule ${rule})`

@@ -184,6 +184,15 @@ describe("Idempotency-Key: one-time secrets of every endpoint, and any spelling 
     expect(settings.live.endpoints).toHaveLength(1)
   })
 
+  it("whitelist check of anything but one address is a 400 on ip, not `allowed: true`", async () => {
+    for (const ip of ["garbage", "0177.0.0.1", "10.0.0.0/8"]) {
+      const response = await call(`${m()}/whitelist/check`, { body: { ip } })
+      expect([ip, response.status]).toEqual([ip, 400])
+      expect(await response.json()).toMatchObject({ code: "invalid-input", field: "ip" })
+    }
+    expect(await body(await call(`${m()}/whitelist/check`, { body: { ip: "203.0.113.7" } }))).toMatchObject({ allowed: true })
+  })
+
   it("F6: /docs loads a pinned Scalar release from the CDN, never `latest`", async () => {
     const page = await (await fetch(`${server.f.url}/docs`)).text()
     const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((match) => match[1])

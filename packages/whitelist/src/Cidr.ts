@@ -113,6 +113,15 @@ export const parse = (input: string, options?: ParseOptions): Effect.Effect<Cidr
 export const isValid = (input: string): boolean => parseRule(input, false) >= 0
 
 /**
+ * True when `input` is one address, IPv4 or IPv6, written strictly and without a prefix: what a
+ * client address checked against a whitelist must be.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isAddress = (input: string): boolean => !input.includes("/") && isValid(input)
+
+/**
  * The canonical text `address/prefix`.
  *
  * @since 0.1.0

@@ -61,6 +61,14 @@ describe("Cidr", () => {
     }
   )
 
+  test.prop([fc.oneof(edited, dottedShapes), fc.option(fc.integer({ min: 0, max: 128 }), { nil: undefined })], { numRuns: 2000 })(
+    "isAddress: exactly the addresses node:net accepts (minus zone ids), never with a prefix",
+    (s, prefix) => {
+      const text = prefix === undefined ? s : `${s}/${prefix}`
+      expect(Cidr.isAddress(text)).toBe(prefix === undefined && isIP(s) !== 0 && !s.includes("%"))
+    }
+  )
+
   test.prop([anyValue, fc.nat(3)], { numRuns: 1000 })("formats IPv6 canonically (RFC 5952) and stably", (x, style) => {
     const text = `${v6Text(x, style)}/128`
     const canonical = Cidr.canonical(text)

@@ -27,7 +27,7 @@ const loadEngine = Effect.promise(() => import("@paymux/whitelist"))
 
 const requireAddress = (ip: string) =>
   Effect.flatMap(loadEngine, ({ Cidr }) =>
-    !ip.includes("/") && Cidr.isValid(ip)
+    Cidr.isAddress(ip)
       ? Effect.void
       : Effect.fail(
           CliFailure.badInput(`${JSON.stringify(ip)} is not an IPv4 or IPv6 address`, "give one address such as 203.0.113.7 or 2001:db8::1")
