@@ -105,7 +105,10 @@ export const set = (merchant: string, rules: ReadonlyArray<string>): Effect.Effe
  * @category use cases
  */
 export const add = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  update(merchant, "whitelist.add", (current) => withRules(current, [...current.rules, ...rules]))
+  // The given rules are checked on their own first, so an error's index counts them alone.
+  update(merchant, "whitelist.add", (current) =>
+    Effect.flatMap(CidrList.aggregate(rules), (given) => withRules(current, [...current.rules, ...given]))
+  )
 
 /**
  * Removes address space: removing `1.1.1.7` from `1.1.1.0/24` leaves the rest of the block.

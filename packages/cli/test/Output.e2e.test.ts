@@ -209,4 +209,10 @@ describe("paymux exit codes (L4)", () => {
     expect(r.stderr).not.toContain("cannot listen")
     expect(r.stderr).toContain("1.1.1.0/24")
   })
+
+  it("serve on a --host that is not an address of this machine says so, not to pick another port", async () => {
+    const r = expectExit(await paymux(["--db", join(dir, "serve.db"), "serve", "--port", "0", "--host", "notahost.invalid"], { env }), 2)
+    expect(r.stderr).toContain("cannot listen on notahost.invalid:0")
+    expect(r.stderr).toContain("--host is not an address of this machine")
+  })
 })

@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
+import * as CliFailure from "../CliFailure.ts"
 import * as CredentialInput from "../CredentialInput.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
@@ -187,6 +188,11 @@ const edit = Command.make(
   (input) =>
     action((ctx) =>
       Effect.gen(function* () {
+        if (input.sharedTest && Option.isSome(input.mid)) {
+          return yield* Effect.fail(
+            CliFailure.badInput("--mid and --shared-test cannot be given together", "give --mid for the PG's MID, or --shared-test alone")
+          )
+        }
         const credentials = yield* CredentialInput.read(input.cred, input.credFile)
         const patch: PaymentChannel.ChannelPatch = {
           name: Option.getOrUndefined(input.name),

@@ -23,6 +23,14 @@ import { layer, parseTarget, withStore } from "../Store.ts"
 // A socket error (EADDRINUSE, EACCES) is about the port; anything else (a bad --trusted-proxy) is not.
 const isErrnoError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string"
 
+// What to change for the usual reasons a socket cannot listen.
+const listenHint = (code: string | undefined): string =>
+  code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EADDRNOTAVAIL"
+    ? "--host is not an address of this machine: give one such as 127.0.0.1, ::1 or 0.0.0.0"
+    : code === "EACCES"
+      ? "ports below 1024 need privileges: pick a --port of 1024 or more"
+      : "pick another --port, or --port 0 for any free one"
+
 /** Where the console comes from: a directory to serve, or why none is served. */
 type ConsoleSource =
   | { readonly _tag: "Directory"; readonly directory: string; readonly explicit: boolean }
@@ -132,9 +140,7 @@ export const command = Command.make(
               }),
             // Anything else reaches `action`, which maps it onto its failure.
             catch: (e): unknown =>
-              isErrnoError(e)
-                ? CliFailure.badInput(`cannot listen on ${host}:${port}: ${e.code}`, "pick another --port, or --port 0 for any free one")
-                : e
+              isErrnoError(e) ? CliFailure.badInput(`cannot listen on ${host}:${port}: ${e.code}`, listenHint(e.code)) : e
           })
         const apiOnly = (note: string | undefined) => Effect.map(serveWith(undefined), (server) => ({ server, console: false, note }))
         const served =

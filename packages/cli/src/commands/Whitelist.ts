@@ -173,7 +173,7 @@ const add = Command.make("add", { merchant: merchantFlag, cidrs: rulesArg }, ({ 
   action((ctx) =>
     Effect.gen(function* () {
       const view = yield* withStore(ctx, Whitelists.add(merchant, cidrs))
-      yield* printView(ctx.out, view, `Added to the whitelist of ${view.merchant}:`)
+      yield* printView(ctx.out, view, `Whitelist of ${view.merchant} after adding (stored normalised):`)
     })
   )
 ).pipe(Command.withDescription("Add blocks to a merchant's whitelist"))
@@ -181,8 +181,10 @@ const add = Command.make("add", { merchant: merchantFlag, cidrs: rulesArg }, ({ 
 const remove = Command.make("remove", { merchant: merchantFlag, cidrs: rulesArg }, ({ cidrs, merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const view = yield* withStore(ctx, Whitelists.remove(merchant, cidrs))
-      yield* printView(ctx.out, view, `Removed from the whitelist of ${view.merchant}:`)
+      const [before, view] = yield* withStore(ctx, Effect.all([Whitelists.show(merchant), Whitelists.remove(merchant, cidrs)]))
+      yield* printView(ctx.out, view, `Whitelist of ${view.merchant} after removing:`)
+      if (view.rules.join() === before.rules.join())
+        yield* ctx.out.say("note: none of the given addresses was on the list; nothing changed")
     })
   )
 ).pipe(Command.withDescription("Remove address space from a merchant's whitelist"))

@@ -147,6 +147,8 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
     })
 
     it("edits, disables, assigns and makes a channel the default", async () => {
+      const both = expectExit(await run(["channel", "edit", "--merchant", M, keys.kcpTest!, "--mid", "A52Q7", "--shared-test"]), 2)
+      expect(both.stderr).toContain("--mid and --shared-test cannot be given together")
       const edited = expectExit(await run(["channel", "edit", "--merchant", M, keys.kcpTest!, "--name", "KCP sandbox", "--json"]), 0).json()
       expect(edited).toMatchObject({ name: "KCP sandbox", version: 1 })
       const stale = expectExit(
@@ -237,11 +239,16 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
       expect(set.rules).toEqual(["203.0.113.0/24"])
       expectExit(await run(["whitelist", "add", "--merchant", M, "2001:db8::/32"]), 0)
       expectExit(await run(["whitelist", "add", "--merchant", M, "1.1.1.1/24"]), 2)
+      // An error names the given rule by its index (from 0) among the given ones, not the stored ones.
+      expect(expectExit(await run(["whitelist", "add", "--merchant", M, "198.51.100.0/24", "bad"]), 2).stderr).toContain("(rule 1)")
       expect(expectExit(await run(["whitelist", "check", "--merchant", M, "::ffff:203.0.113.7", "--json"]), 0).json()).toMatchObject({
         allowed: true
       })
       expectExit(await run(["whitelist", "check", "--merchant", M, "198.51.100.1"]), 1)
-      expectExit(await run(["whitelist", "remove", "--merchant", M, "203.0.113.0/24"]), 0)
+      const removed = expectExit(await run(["whitelist", "remove", "--merchant", M, "203.0.113.0/24"]), 0)
+      expect(removed.stdout).toContain(`Whitelist of ${M} after removing:`)
+      expect(removed.stdout).not.toContain("nothing changed")
+      expect(expectExit(await run(["whitelist", "remove", "--merchant", M, "192.0.2.0/24"]), 0).stdout).toContain("nothing changed")
       expect(expectExit(await run(["whitelist", "show", "--merchant", M, "--json"]), 0).json().rules).toEqual(["2001:db8::/32"])
     })
 
