@@ -86,11 +86,7 @@ export const conflict = (entity: string, id: string, detail: string): StoreError
   new StoreError({ reason: { _tag: "Conflict", entity, id, detail } })
 /** @since 0.1.0 @category constructors */
 export const staleVersion = (entity: string, id: string, expected: number, actual: number): StoreError =>
-  conflict(
-    entity,
-    id,
-    `changed since it was read (version ${expected}, now ${actual}); reload it and make the change again`
-  )
+  conflict(entity, id, `changed since it was read (version ${expected}, now ${actual}); reload it and make the change again`)
 /** @since 0.1.0 @category constructors */
 export const unavailable = (detail: string, cause?: unknown): StoreError =>
   new StoreError({ reason: { _tag: "Unavailable", detail }, ...(cause === undefined ? {} : { cause }) })
