@@ -162,6 +162,28 @@ export const withStore = <A, E>(
     )
   )
 
+/**
+ * `withStore` for a command that only reads: a SQLite file that does not exist is refused (a
+ * mistyped `--db` would otherwise leave a new empty database and key file behind).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const readStore = <A, E>(
+  ctx: Context,
+  program: Effect.Effect<A, E, AdminServices.AdminServices>
+): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
+  Effect.flatMap(parseTarget(ctx.db), (target) =>
+    target.kind === "sqlite-file" && !existsSync(target.path)
+      ? Effect.fail(
+          CliFailure.storeUnavailable(
+            `no database at ${target.path}`,
+            "check --db (or PAYMUX_DB); the first command that changes something (paymux merchant create) creates the file"
+          )
+        )
+      : withStore(ctx, program)
+  )
+
 const actorName = (): string => {
   try {
     return userInfo().username

@@ -204,6 +204,19 @@ describe("paymux exit codes (L4)", () => {
     expect(readdirSync(join(place, "folder"))).toEqual([])
   })
 
+  it("a command that only reads refuses a database file that does not exist (a mistyped --db) and creates nothing", async () => {
+    const place = join(dir, "typo")
+    mkdirSync(place, { recursive: true })
+    for (const args of [["merchant", "list"], ["whitelist", "show", "-m", "imp12345678"], ["doctor"]]) {
+      const r = expectExit(await paymux(["--db", join(place, "paymx.db"), ...args], { env }), 3)
+      expect(r.stderr).toContain(`no database at ${join(place, "paymx.db")}`)
+    }
+    expect(readdirSync(place)).toEqual([])
+    // A command that changes something creates it.
+    expectExit(await paymux(["--db", join(place, "paymux.db"), "merchant", "create", "--name", "Shop"], { env }), 0)
+    expectExit(await paymux(["--db", join(place, "paymux.db"), "merchant", "list"], { env }), 0)
+  })
+
   it("serve --trusted-proxy with host bits set is a CIDR error (exit 2)", async () => {
     const r = expectExit(await paymux(["--db", join(dir, "serve.db"), "serve", "--port", "0", "--trusted-proxy", "1.1.1.1/24"], { env }), 2)
     expect(r.stderr).not.toContain("cannot listen")

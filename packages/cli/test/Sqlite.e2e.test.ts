@@ -16,7 +16,7 @@ describe("paymux on SQLite: storage details", () => {
 
   it("refuses a key file readable by others (exit 2)", async () => {
     const other = join(tempDir(), "loose.db")
-    expectExit(await paymux(["--db", other, "merchant", "list"]), 0)
+    expectExit(await paymux(["--db", other, "merchant", "create", "--name", "Loose"]), 0)
     const { chmodSync } = await import("node:fs")
     chmodSync(`${other}.key`, 0o644)
     const r = expectExit(await paymux(["--db", other, "merchant", "list"]), 2)

@@ -18,7 +18,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { Channels, Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, readStore, withStore } from "../Store.ts"
 
 const paymentType = Flag.Literals("type", ChannelTerms.paymentTypes as ReadonlyArray<ChannelTerms.PaymentType>).pipe(
   Flag.withDescription("Payment type: window.general, window.simple, window.subscription, api.keyin, api.subscription or certification")
@@ -139,7 +139,7 @@ const list = Command.make(
   ({ merchant, mode }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const { m, views } = yield* withStore(
+        const { m, views } = yield* readStore(
           ctx,
           Effect.gen(function* () {
             const m = yield* Merchants.get(merchant)
@@ -160,7 +160,7 @@ const list = Command.make(
 const show = Command.make("show", { merchant: merchantFlag, key: keyArg }, ({ key, merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const view = yield* withStore(ctx, Effect.flatMap(Channels.get(merchant, key), Channels.view))
+      const view = yield* readStore(ctx, Effect.flatMap(Channels.get(merchant, key), Channels.view))
       yield* ctx.out.result(view, () => describe(view))
     })
   )

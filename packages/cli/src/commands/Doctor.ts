@@ -14,7 +14,7 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import { Doctor, Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, readStore } from "../Store.ts"
 
 const render = (reports: ReadonlyArray<DoctorTypes.Report>): string =>
   reports.length === 0
@@ -34,7 +34,7 @@ const render = (reports: ReadonlyArray<DoctorTypes.Report>): string =>
 export const command = Command.make("doctor", { merchant: merchantFlag.pipe(Flag.optional) }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const reports = yield* withStore(
+      const reports = yield* readStore(
         ctx,
         Option.isSome(merchant)
           ? Effect.map(Doctor.check(merchant.value), (r) => [r])

@@ -14,7 +14,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { ChannelGroups } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
+import { merchantFlag, ofMerchant, readStore, withStore } from "../Store.ts"
 
 const memberFlag = Flag.KeyValuePair("member").pipe(Flag.withDescription("A member as channel-key=weight (repeatable; weights sum to 100)"))
 
@@ -62,7 +62,7 @@ const create = Command.make(
 const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const groups = yield* withStore(ctx, ofMerchant(merchant, ChannelGroups.list(merchant)))
+      const groups = yield* readStore(ctx, ofMerchant(merchant, ChannelGroups.list(merchant)))
       yield* ctx.out.result(groups, () =>
         Output.table(
           ["ID", "NAME", "MODE", "MEMBERS"],

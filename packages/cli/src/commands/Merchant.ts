@@ -13,7 +13,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, ofMerchant, withStore } from "../Store.ts"
+import { merchantFlag, ofMerchant, readStore, withStore } from "../Store.ts"
 
 const merchantRow = (m: Merchant.Merchant) => [
   m.code,
@@ -50,7 +50,7 @@ const create = Command.make(
 const list = Command.make("list", {}, () =>
   action((ctx) =>
     Effect.gen(function* () {
-      const all = yield* withStore(ctx, Merchants.list())
+      const all = yield* readStore(ctx, Merchants.list())
       yield* ctx.out.result(all, () => Output.table(merchantHeaders, all.map(merchantRow)))
     })
   )
@@ -64,7 +64,7 @@ const show = Command.make(
   ({ merchant }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const m = yield* withStore(ctx, Merchants.get(merchant))
+        const m = yield* readStore(ctx, Merchants.get(merchant))
         yield* ctx.out.result(m, () =>
           Output.fields([
             ["code", m.code],
@@ -127,7 +127,7 @@ const subCreate = Command.make(
 const subList = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const subs = yield* withStore(ctx, ofMerchant(merchant, Merchants.listSubMerchants(merchant)))
+      const subs = yield* readStore(ctx, ofMerchant(merchant, Merchants.listSubMerchants(merchant)))
       yield* ctx.out.result(subs, () => Output.table(["MERCHANT", "TIER", "NAME", "CHANNELS", "CREATED"], subs.map(subRow)))
     })
   )

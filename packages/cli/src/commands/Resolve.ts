@@ -15,7 +15,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { Channels, Resolve } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, readStore } from "../Store.ts"
 
 /** A candidate the resolver rejected (the shape of `@paymux/channel-resolver`'s `Rejection`). */
 interface Rejection {
@@ -135,7 +135,7 @@ export const command = Command.make(
           payMethod: input.payMethod,
           paymentType: Option.getOrUndefined(input.type)
         }
-        const a = yield* withStore(ctx, answer(request))
+        const a = yield* readStore(ctx, answer(request))
         yield* ctx.out.result(a.json, () => a.text)
         if (!a.found) return yield* Effect.fail(CliFailure.negativeAnswer("ChannelNotFound", "no channel"))
       })

@@ -15,7 +15,7 @@ import * as CliFailure from "../CliFailure.ts"
 import * as Output from "../Output.ts"
 import { Whitelists } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, withStore } from "../Store.ts"
+import { merchantFlag, readStore, withStore } from "../Store.ts"
 
 const lenient = Flag.Boolean("lenient").pipe(
   Flag.withDescription("Truncate host bits (1.1.1.1/24 -> 1.1.1.0/24) with a warning instead of refusing"),
@@ -122,7 +122,7 @@ const check = Command.make(
             )
           )
         }
-        const r = yield* withStore(ctx, Whitelists.check(merchant.value, ip))
+        const r = yield* readStore(ctx, Whitelists.check(merchant.value, ip))
         const rule = r.matchedRule === undefined ? undefined : { index: -1, rule: r.matchedRule, cidr: r.matchedRule }
         return yield* printCheck(ctx.out, { ip: r.ip, allowed: r.allowed, enforced: r.enforced, rule })
       })
@@ -192,7 +192,7 @@ const remove = Command.make("remove", { merchant: merchantFlag, cidrs: rulesArg 
 const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const view = yield* withStore(ctx, Whitelists.show(merchant))
+      const view = yield* readStore(ctx, Whitelists.show(merchant))
       yield* printView(ctx.out, view, `Whitelist of ${view.merchant}:`)
     })
   )
