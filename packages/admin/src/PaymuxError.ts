@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import type { ResolutionError as Resolution } from "@paymux/channel-resolver"
+import { Redaction } from "@paymux/domain"
 import { Cause, Exit } from "effect"
 import * as ErrorCatalog from "./ErrorCatalog.ts"
 
@@ -421,12 +422,12 @@ export const unwrap = <A, E>(exit: Exit.Exit<A, E>): A => {
   throw fromFailure(failure !== undefined ? failure.error : Cause.squash(exit.cause))
 }
 
-// A cause's own words, without what must not leak: the password of a URL (`postgres://u:pw@h`).
+// A cause's own words, without what must not leak: the user info of a URL (`postgres://u:pw@h`).
 const describe = (cause: unknown): string => {
   const text =
     cause instanceof Error || (typeof cause === "object" && cause !== null && typeof (cause as { message?: unknown }).message === "string")
       ? (cause as { message: string }).message
       : String(cause)
-  const masked = text.replace(/(\/\/[^:/@\s]*):[^@\s]*@/g, "$1:***@")
+  const masked = Redaction.maskUrlUserInfo(text)
   return masked === "" ? "no detail" : masked
 }

@@ -142,6 +142,21 @@ describe("facade errors (first-use findings)", () => {
     expect((thrown as Error).message).not.toContain("hunter2")
   })
 
+  it("#7: an internal error masks the user info of a URL in any spelling WHATWG reads", () => {
+    const messageOf = (cause: string): string => {
+      try {
+        PaymuxError.unwrap(Exit.die(new Error(cause)))
+      } catch (e) {
+        return (e as Error).message
+      }
+      return ""
+    }
+    expect(messageOf("fetch failed: https:\\\\svc:hunter2@api.internal/v1")).toBe(
+      "internal error: fetch failed: https:\\\\svc:***@api.internal/v1"
+    )
+    expect(messageOf("fetch failed: https://TOKEN1234@api.internal/v1")).toBe("internal error: fetch failed: https://***@api.internal/v1")
+  })
+
   it('#7: a missing service says which one instead of a bare "internal error"', async () => {
     const paymux = await Paymux.make({ store: Layer.empty as unknown as Paymux.StoreLayer })
     const failed = await paymux.merchants.list().catch((e: unknown) => e)

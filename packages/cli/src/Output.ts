@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { Redaction } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import type { CliFailure } from "./CliFailure.ts"
 
@@ -55,14 +56,15 @@ export const make = (json: boolean): Output => ({
 })
 
 /**
- * Replaces the password of every URL in `text` with `***` (`https://user:***@host/`), so an
- * error quoting a URL never shows the password.
+ * Replaces the user info of every URL in `text` with `***` (`https://user:***@host/`,
+ * `https://***@host/` for a user name alone), so an error quoting a URL never shows a password
+ * or token. The same rule as `Redaction.maskUrlUserInfo` from `@paymux/domain`, kept under this
+ * name for compatibility.
  *
  * @since 0.1.0
  * @category formatting
  */
-export const maskUrlPasswords = (text: string): string =>
-  text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'<>]*):[^\s/?#@"'<>]*@/gi, "$1:***@")
+export const maskUrlPasswords: (text: string) => string = Redaction.maskUrlUserInfo
 
 // C0 and C1 controls (but newline), DEL, and the bidirectional overrides and isolates: printed
 // raw, a stored string could move the cursor, recolour or forge lines of the operator's terminal.

@@ -143,6 +143,23 @@ describe("paymux parse errors and secrets (M6, L5, L8)", () => {
     expect(r.stderr + j.stdout).not.toContain("SUPERSECRETPW")
     expect(r.stderr).toContain("***")
   })
+
+  it("masks the user info of a URL in the spellings without // that WHATWG also reads", async () => {
+    for (const url of [
+      "https:a:SUPERSECRETPW@example.com/",
+      "https:\\\\a:SUPERSECRETPW@example.com/",
+      "https://SUPERSECRETPW@example.com/"
+    ]) {
+      const r = expectExit(await run(["webhook", "set", "-m", m, "--mode", "live", "--url", url]), 2)
+      const j = expectExit(await run(["webhook", "set", "-m", m, "--mode", "live", "--url", url, "--json"]), 2)
+      expect(r.stderr + j.stdout, url).not.toContain("SUPERSECRETPW")
+      expect(r.stderr, url).toContain("***@example.com")
+    }
+  })
+
+  it("maskUrlPasswords stays exported and masks every spelling", () => {
+    expect(Output.maskUrlPasswords('got "https:/\\a:PW@example.com/"')).toBe('got "https:/\\a:***@example.com/"')
+  })
 })
 
 describe("paymux text output is safe and total (M4, M5)", () => {

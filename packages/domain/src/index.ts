@@ -18,6 +18,8 @@ export * as Merchant from "./Merchant.ts"
 export * as PaymentChannel from "./PaymentChannel.ts"
 /** The PG catalog as data. @since 0.1.0 */
 export * as PgCatalog from "./PgCatalog.ts"
+/** Masking the secrets a message would otherwise show, such as the password or token in a URL it quotes (`https://user:***@host/`). @since 0.1.0 */
+export * as Redaction from "./Redaction.ts"
 /** A sub-merchant (tier) under a parent merchant. @since 0.1.0 */
 export * as SubMerchant from "./SubMerchant.ts"
 /** Instants as epoch milliseconds. @since 0.1.0 */

@@ -86,6 +86,21 @@ describe("error messages quote little and never a URL password", () => {
     expect(message).toContain("u:***@example.com")
   })
 
+  it("the spellings without // that WHATWG also reads, and a token given as a user name, are masked", () => {
+    const messageFor = (url: string) => messageOf(WebhookSettings.setUrl(settings, "live", url, WebhookSettings.EndpointId.make("ep_1")))
+    for (const url of [
+      "https:u:SUPERSECRETPW@example.com/h",
+      "https:\\\\u:SUPERSECRETPW@example.com/h",
+      "https:/\\u:SUPERSECRETPW@example.com/h"
+    ]) {
+      const message = messageFor(url)
+      expect(message, url).toMatch(/user name or password/)
+      expect(message, url).not.toContain("SUPERSECRETPW")
+      expect(message, url).toContain("u:***@example.com")
+    }
+    expect(messageFor("https://TOKEN1234@example.com/h")).not.toContain("TOKEN1234")
+  })
+
   it("property: no password of a URL with credentials appears in the message", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9]{1,10}$/), fc.stringMatching(/^[A-Za-z0-9@!$&'()*+,;=%]{8,30}$/), (user, password) => {

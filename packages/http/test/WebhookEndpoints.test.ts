@@ -34,6 +34,20 @@ describe("webhook endpoints over HTTP", () => {
     expect((await body(removed)).live.endpoints).toEqual([])
   })
 
+  it("a refused webhook URL is quoted without its user info, in the spellings without // too", async () => {
+    for (const url of [
+      "https:a:SUPERSECRETPW@shop.example/",
+      "https:\\\\a:SUPERSECRETPW@shop.example/",
+      "https://SUPERSECRETPW@shop.example/"
+    ]) {
+      const refused = await call("/webhooks/live", { method: "PUT", body: { url } })
+      expect(refused.status, url).toBe(400)
+      const text = await refused.text()
+      expect(text, url).not.toContain("SUPERSECRETPW")
+      expect(text, url).toContain("***@shop.example")
+    }
+  })
+
   it("a V2 test body in a form mode is refused; resend-failed answers 202 with what it queued", async () => {
     await call("/webhooks/test", { method: "PUT", body: { url: "https://shop.example/hook", contentType: "form" } })
     const refused = await call("/webhooks/test/test?format=v2", { body: {} })

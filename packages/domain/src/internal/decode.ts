@@ -1,5 +1,6 @@
 import { Result, Schema, SchemaIssue } from "effect"
 import { InvalidInput } from "../DomainError.ts"
+import { maskUrlUserInfo } from "../Redaction.ts"
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
@@ -9,16 +10,13 @@ const secretSegments = new Set(["credentials", "secret", "secretHash", "secrets"
 /** The most of a value an error message quotes. */
 const maxQuoted = 80
 
-/** `scheme://user:password@`: the password is replaced wherever a URL appears in the text. */
-const urlPassword = /([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#]*@/gi
-
 /**
- * A value as an error message quotes it: URL passwords masked, at most `maxQuoted` characters,
+ * A value as an error message quotes it: the user info of URLs masked, at most `maxQuoted` characters,
  * and as a JSON string whose C0, DEL, C1 and bidirectional-control characters are escaped, so a
  * message printed on a terminal cannot forge lines or colours.
  */
 export const quote = (value: string): string => {
-  const masked = value.replace(urlPassword, "$1:***@")
+  const masked = maskUrlUserInfo(value)
   const clipped = masked.length > maxQuoted ? masked.slice(0, maxQuoted) + "…" : masked
   return JSON.stringify(clipped).replace(
     /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
