@@ -134,6 +134,10 @@ test("webhook endpoints: health shown, a disabled one enabled, one removed, a fi
     .nth(1)
     .getByRole("button", { name: `Remove ${second}` })
     .click()
+  await page
+    .getByRole("dialog", { name: `Remove the endpoint ${second}?` })
+    .getByRole("button", { name: "Remove" })
+    .click()
   await expect(rows).toHaveCount(1)
   await expect(testMode.getByRole("textbox", { name: "Test webhook URL" })).toHaveValue(first)
   // The event filter is edited in place: widened, then cleared to every event; Cancel keeps it.
