@@ -7,7 +7,7 @@
  * the whitelist (an invalid CIDR refused with its suggestion), issue and revoke a key.
  */
 import { expect, test } from "@playwright/test"
-import { recordResponses, requireChromium, signIn } from "./support/browser.ts"
+import { addNaverTestChannel, recordResponses, requireChromium, signIn } from "./support/browser.ts"
 import { emitAndDeliver } from "./support/deliveries.ts"
 import { type Running, startPaymux } from "./support/paymux.ts"
 import { type Receiver, startReceiver } from "./support/receiver.ts"
@@ -59,17 +59,7 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(card.getByText("1 test channel", { exact: true })).toBeVisible()
     await expect(card.locator("pre")).toContainText("pg: 'kcp.AO09C'")
     // Naver Pay's test MID comes from the PG: its card takes it in "Edit information".
-    await page.getByLabel("Find a PG").fill("naverpay")
-    const naver = page.locator('article[data-pg="naverpay"]')
-    await naver.getByRole("button", { name: "Edit information" }).click()
-    const dialog = page.getByRole("dialog")
-    await dialog.getByLabel("naverpay", { exact: true }).check()
-    await dialog.getByLabel("Partner ID").fill("np_partner_test")
-    await dialog.getByLabel("Client ID").fill("np-client")
-    await dialog.getByLabel("Client secret").fill(naverTestSecret)
-    await dialog.getByRole("button", { name: "Add channel" }).click()
-    await expect(dialog).toBeHidden()
-    await expect(naver.getByText("1 test channel", { exact: true })).toBeVisible()
+    const naver = await addNaverTestChannel(page, naverTestSecret)
     await expect(naver.locator("pre")).toContainText("pg: 'naverpay.np_partner_test'")
     await page.getByLabel("Find a PG").fill("kcp")
     await shoot(page, "test-cards")

@@ -7,7 +7,7 @@
  * back in; a refused test send says it was not sent; nothing scrolls sideways at 375 px.
  */
 import { expect, type Page, test } from "@playwright/test"
-import { requireChromium, signIn } from "./support/browser.ts"
+import { addNaverTestChannel, parts, requireChromium, signIn } from "./support/browser.ts"
 import { cli, type Running, startPaymux } from "./support/paymux.ts"
 
 requireChromium()
@@ -153,19 +153,10 @@ test("editing a channel from the Channels page loads it whole and sends only wha
 test("Edit information on a PG-provided test card edits the card's channel once there is one", async ({ page }) => {
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
   await page.getByRole("link", { name: "Integration test" }).click()
-  await page.getByLabel("Find a PG").fill("naverpay")
-  const naver = page.locator('article[data-pg="naverpay"]')
-  await naver.getByRole("button", { name: "Edit information" }).click()
-  const dialog = page.getByRole("dialog")
-  await dialog.getByLabel("naverpay", { exact: true }).check()
-  await dialog.getByLabel("Partner ID").fill("np_partner_test")
-  await dialog.getByLabel("Client ID").fill("np-client")
-  await dialog.getByLabel("Client secret").fill("np-test-secret")
-  await dialog.getByRole("button", { name: "Add channel" }).click()
-  await expect(dialog).toBeHidden()
-  await expect(naver.getByText("1 test channel", { exact: true })).toBeVisible()
+  const naver = await addNaverTestChannel(page, "np-test-secret")
   // The second time it is the channel's edit: its MID and plain values filled, saved without a 409.
   await naver.getByRole("button", { name: "Edit information" }).click()
+  const dialog = page.getByRole("dialog")
   await expect(dialog.getByLabel("Partner ID")).toHaveValue("np_partner_test")
   await expect(dialog.getByLabel("Client ID")).toHaveValue("np-client")
   await dialog.getByLabel("Channel name").fill("Naver test")
@@ -232,14 +223,7 @@ test("nothing scrolls sideways at 375 px on any part", async ({ page }) => {
   )
   await page.setViewportSize({ width: 375, height: 800 })
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
-  for (const [path, heading] of [
-    ["channels", "Channels"],
-    ["test", "Test cards per PG"],
-    ["live", "Live modules"],
-    ["try", "Resolve a request_pay"],
-    ["webhooks", "Notification URLs"],
-    ["settings", "Security whitelist"]
-  ] as const) {
+  for (const [path, heading] of parts) {
     await page.goto(`${paymux.url}/#/${path}`)
     await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible()
     const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }))
