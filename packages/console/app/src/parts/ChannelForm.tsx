@@ -52,7 +52,7 @@ export const ChannelEditor = ({
   return <ChannelForm {...props} channel={full.data} />
 }
 
-/** What a typed value breaks of its field's limit, if anything (the field keeps everything typed). */
+/** Whether a typed value is longer than its field allows (the input keeps all of it; the form refuses it). */
 const tooLong = (field: CredentialField, value: string): boolean => field.maxLength !== undefined && value.length > field.maxLength
 
 const sameMethods = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => a.length === b.length && a.every((m) => b.includes(m))

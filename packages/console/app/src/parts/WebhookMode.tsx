@@ -170,7 +170,7 @@ export const WebhookMode = ({
             <option value="form">application/x-www-form-urlencoded</option>
           </select>
         </label>
-        <button type="submit" disabled={main.busy}>
+        <button type="submit" disabled={main.busy} onClick={main.clear}>
           {t("common.save")}
         </button>
       </form>
@@ -315,7 +315,7 @@ export const WebhookMode = ({
           {t("wh.eventFilter")}
           <input value={newEvents} onChange={(e) => setNewEvents(e.target.value)} placeholder="Transaction.Paid" />
         </label>
-        <button type="submit" disabled={adding.busy}>
+        <button type="submit" disabled={adding.busy} onClick={adding.clear}>
           {t("wh.add")}
         </button>
       </form>
