@@ -9,10 +9,11 @@ import { Channels } from "./parts/Channels.tsx"
 import { LiveCards } from "./parts/LiveCards.tsx"
 import { PartBoundary } from "./parts/PartBoundary.tsx"
 import { Settings } from "./parts/Settings.tsx"
-import { SignIn } from "./parts/SignIn.tsx"
+import { SignIn, SignInForm } from "./parts/SignIn.tsx"
 import { TestCards } from "./parts/TestCards.tsx"
 import { TryRequestPay } from "./parts/TryRequestPay.tsx"
 import { Webhooks } from "./parts/Webhooks.tsx"
+import { Dialog } from "./parts/ui.tsx"
 import { connect, loadSession, type Session, SessionContext, saveSession } from "./session.tsx"
 
 const parts = [
@@ -41,6 +42,9 @@ const storedLang = (): Lang => (localStorage.getItem("paymux.lang") === "ko" ? "
 export const App = () => {
   const [lang, setLang] = useState<Lang>(storedLang)
   const [session, setSession] = useState<Session | undefined>(loadSession)
+  // A call answered 401 (the token expired, or its key was rotated or revoked): the page stays,
+  // with what was typed in it, under a dialog that signs in again.
+  const [expired, setExpired] = useState(false)
   const path = useHashPath()
   const t = useMemo(() => translator(lang), [lang])
   useEffect(() => {
@@ -50,10 +54,20 @@ export const App = () => {
   const signOut = useCallback(() => {
     saveSession(undefined)
     setSession(undefined)
+    setExpired(false)
+  }, [])
+  const onUnauthorized = useCallback(() => {
+    saveSession(undefined)
+    setExpired(true)
+  }, [])
+  const signedIn = useCallback((s: Session) => {
+    saveSession(s)
+    setSession(s)
+    setExpired(false)
   }, [])
   const connected = useMemo(
-    () => (session === undefined ? undefined : connect(session, clientFor(location.origin, session.token), signOut)),
-    [session, signOut]
+    () => (session === undefined ? undefined : connect(session, clientFor(location.origin, session.token), onUnauthorized, signOut)),
+    [session, onUnauthorized, signOut]
   )
   const part = parts.find((p) => p.path === path) ?? parts[0]
   const language = (
@@ -73,12 +87,7 @@ export const App = () => {
             <span className="brand">Paymux</span>
             {language}
           </header>
-          <SignIn
-            onSignedIn={(s) => {
-              saveSession(s)
-              setSession(s)
-            }}
-          />
+          <SignIn onSignedIn={signedIn} />
         </>
       ) : (
         <SessionContext.Provider value={connected}>
@@ -103,10 +112,15 @@ export const App = () => {
           </nav>
           <main>
             <h1>{t(part.label)}</h1>
-            <PartBoundary key={part.path} message={t("common.partFailed")}>
+            {/* Keyed by merchant too: signing in again as another merchant starts the part afresh. */}
+            <PartBoundary key={`${connected.session.merchant}:${part.path}`} message={t("common.partFailed")}>
               <part.Part />
             </PartBoundary>
           </main>
+          <Dialog title={t("signIn.title")} open={expired} onClose={signOut}>
+            <p role="alert">{t("signIn.expired")}</p>
+            <SignInForm keyId={connected.session.keyId} onSignedIn={signedIn} />
+          </Dialog>
         </SessionContext.Provider>
       )}
     </LangContext.Provider>

@@ -35,7 +35,7 @@ export const saveSession = (session: Session | undefined): void => {
 export interface Connected {
   readonly session: Session
   readonly client: Client
-  /** Runs a call; a 401 signs out. */
+  /** Runs a call; a 401 ends the session (the page asks to sign in again). */
   readonly run: <A, E>(use: (client: Client) => Effect.Effect<A, E>) => Promise<A>
   readonly signOut: () => void
 }
@@ -48,9 +48,9 @@ export const useSession = (): Connected => {
   return connected
 }
 
-export const connect = (session: Session, client: Client, signOut: () => void): Connected => ({
+export const connect = (session: Session, client: Client, onUnauthorized: () => void, signOut: () => void): Connected => ({
   session,
   client,
-  run: (use) => call(use(client), signOut),
+  run: (use) => call(use(client), onUnauthorized),
   signOut
 })

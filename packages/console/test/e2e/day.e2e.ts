@@ -7,7 +7,7 @@
  * the whitelist (an invalid CIDR refused with its suggestion), issue and revoke a key.
  */
 import { expect, test } from "@playwright/test"
-import { recordResponses, requireChromium, signIn } from "./support/browser.ts"
+import { addNaverTestChannel, recordResponses, requireChromium, signIn } from "./support/browser.ts"
 import { emitAndDeliver } from "./support/deliveries.ts"
 import { type Running, startPaymux } from "./support/paymux.ts"
 import { type Receiver, startReceiver } from "./support/receiver.ts"
@@ -56,20 +56,10 @@ test("a merchant's day on the console", async ({ page }) => {
     const card = page.locator('article[data-pg="kcp"]')
     await expect(card.getByText("AO09C").first()).toBeVisible()
     await card.getByRole("button", { name: "Add a test channel with the shared MID" }).click()
-    await expect(card.getByText("1 test channels")).toBeVisible()
+    await expect(card.getByText("1 test channel", { exact: true })).toBeVisible()
     await expect(card.locator("pre")).toContainText("pg: 'kcp.AO09C'")
     // Naver Pay's test MID comes from the PG: its card takes it in "Edit information".
-    await page.getByLabel("Find a PG").fill("naverpay")
-    const naver = page.locator('article[data-pg="naverpay"]')
-    await naver.getByRole("button", { name: "Edit information" }).click()
-    const dialog = page.getByRole("dialog")
-    await dialog.getByLabel("naverpay", { exact: true }).check()
-    await dialog.getByLabel("Partner ID").fill("np_partner_test")
-    await dialog.getByLabel("Client ID").fill("np-client")
-    await dialog.getByLabel("Client secret").fill(naverTestSecret)
-    await dialog.getByRole("button", { name: "Add channel" }).click()
-    await expect(dialog).toBeHidden()
-    await expect(naver.getByText("1 test channels")).toBeVisible()
+    const naver = await addNaverTestChannel(page, naverTestSecret)
     await expect(naver.locator("pre")).toContainText("pg: 'naverpay.np_partner_test'")
     await page.getByLabel("Find a PG").fill("kcp")
     await shoot(page, "test-cards")
@@ -118,13 +108,17 @@ test("a merchant's day on the console", async ({ page }) => {
     await page.getByRole("button", { name: "Add sub-merchant" }).click()
     await expect(page.getByLabel("Name of T01")).toHaveValue("Gangnam store")
     await live.getByLabel("Assign KCP live to a sub-merchant").selectOption("T01")
-    await expect(page.getByText("1 assigned channels")).toBeVisible()
+    await expect(page.getByText("1 assigned channel", { exact: true })).toBeVisible()
     await page.getByLabel("Show channels of").selectOption("T01")
     await expect(table.locator("tbody tr")).toHaveCount(1)
     await page.getByLabel("Show channels of").selectOption("")
     await page.getByLabel("Tier code").fill("T02")
     await page.getByRole("button", { name: "Add sub-merchant" }).click()
-    await page.locator("ul.subs li", { hasText: "T02" }).getByRole("button", { name: "Delete" }).click()
+    await page.getByRole("button", { name: "Delete T02" }).click()
+    await page
+      .getByRole("dialog", { name: /^Delete the sub-merchant .*T02/ })
+      .getByRole("button", { name: "Delete" })
+      .click()
     await expect(page.getByLabel("Name of T02")).toHaveCount(0)
     await page.getByLabel("Name of T01").fill("Gangnam flagship")
     await page.getByRole("button", { name: "Rename" }).click()
@@ -249,7 +243,11 @@ test("a merchant's day on the console", async ({ page }) => {
     await page.getByRole("button", { name: "I have saved it" }).click()
     await expect(secret).toHaveCount(0)
     const row = page.locator("table.keys tbody tr", { hasText: "ci deploy" })
-    await row.getByRole("button", { name: "Revoke" }).click()
+    await row.getByRole("button", { name: /^Revoke/ }).click()
+    await page
+      .getByRole("dialog", { name: /^Revoke the key/ })
+      .getByRole("button", { name: "Revoke" })
+      .click()
     await expect(row.getByRole("cell", { name: "Revoked" })).toBeVisible()
   })
 

@@ -1,12 +1,12 @@
 /**
  * How the console is to use, beyond what it does: keyboard-only navigation, axe-core on every
- * part (no serious or critical violations), webhook endpoint health and its actions, Korean labels, a 401 returning to sign-in, a failed
+ * part (no serious or critical violations), webhook endpoint health and its actions, Korean labels, a 401 asking to sign in again, a failed
  * save keeping what was typed, and the 200-channel render budget (300 ms from the data's arrival
  * to the list on screen, measured in the page with the Performance API).
  */
 import { AxeBuilder } from "@axe-core/playwright"
 import { expect, type Page, test } from "@playwright/test"
-import { requireChromium, signIn } from "./support/browser.ts"
+import { parts, requireChromium, signIn } from "./support/browser.ts"
 import { type Running, startPaymux } from "./support/paymux.ts"
 
 requireChromium()
@@ -67,14 +67,7 @@ test("axe-core finds no serious or critical violation on any part", async ({ pag
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible()
   expect(await seriousViolations(page), "sign-in").toEqual([])
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
-  for (const [path, heading] of [
-    ["channels", "Channels"],
-    ["test", "Test cards per PG"],
-    ["live", "Live modules"],
-    ["try", "Resolve a request_pay"],
-    ["webhooks", "Notification URLs"],
-    ["settings", "Security whitelist"]
-  ] as const) {
+  for (const [path, heading] of parts) {
     await page.goto(`${paymux.url}/#/${path}`)
     await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible()
     expect(await seriousViolations(page), path).toEqual([])
@@ -134,6 +127,10 @@ test("webhook endpoints: health shown, a disabled one enabled, one removed, a fi
     .nth(1)
     .getByRole("button", { name: `Remove ${second}` })
     .click()
+  await page
+    .getByRole("dialog", { name: `Remove the endpoint ${second}?` })
+    .getByRole("button", { name: "Remove" })
+    .click()
   await expect(rows).toHaveCount(1)
   await expect(testMode.getByRole("textbox", { name: "Test webhook URL" })).toHaveValue(first)
   // The event filter is edited in place: widened, then cleared to every event; Cancel keeps it.
@@ -181,7 +178,7 @@ test("Korean labels, switchable, and remembered", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Integration test" })).toBeVisible()
 })
 
-test("a 401 returns to sign-in; a failed save keeps what was typed", async ({ page }) => {
+test("a 401 asks to sign in again; a failed save keeps what was typed", async ({ page }) => {
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
   await page.getByRole("button", { name: "Add a channel" }).click()
   const dialog = page.getByRole("dialog")
@@ -199,7 +196,8 @@ test("a 401 returns to sign-in; a failed save keeps what was typed", async ({ pa
   await expect(dialog.getByLabel("Site key")).toHaveValue("typed-site-key")
   await page.keyboard.press("Escape")
 
-  // A token the server no longer accepts: the next call answers 401 and the page signs out.
+  // A token the server no longer accepts: the next call answers 401, the stored token is dropped
+  // and the page asks to sign in again.
   await page.evaluate(() => {
     const session = JSON.parse(sessionStorage.getItem("paymux.session")!)
     sessionStorage.setItem("paymux.session", JSON.stringify({ ...session, token: "at_not-a-token" }))

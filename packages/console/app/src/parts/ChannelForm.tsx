@@ -1,17 +1,27 @@
 /**
  * Adding or editing a channel. The PG's credential fields come from the catalog with their labels,
  * required flags and format hints; secret fields are write-only: never filled from the server,
- * left blank to keep the stored value. A failed save keeps every value typed.
+ * left blank to keep the stored value. An edit sends only what changed. A failed save keeps every
+ * value typed.
  */
 import { useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
-import { type Channel, isRequired, type Mode, type PaymentType, type Pg, payMethodsOf, paymentTypesOf } from "../model.ts"
+import {
+  type Channel,
+  type CredentialField,
+  isRequired,
+  type Mode,
+  type PaymentType,
+  type Pg,
+  payMethodsOf,
+  paymentTypesOf
+} from "../model.ts"
 import { useSession } from "../session.tsx"
-import { ProblemNote, useSave } from "./ui.tsx"
+import { ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 export interface ChannelFormProps {
   readonly catalog: ReadonlyArray<Pg>
-  /** The channel to edit; absent to add one. */
+  /** The channel to edit, as `GET` of one channel gives it (a list carries no credentials); absent to add one. */
   readonly channel?: Channel | undefined
   /** Fixes the mode (the test and live cards) or the PG and type (a live module's card). */
   readonly mode?: Mode
@@ -19,6 +29,33 @@ export interface ChannelFormProps {
   readonly paymentType?: PaymentType
   readonly onSaved: (channel: Channel) => void
 }
+
+/**
+ * The one way every part edits a channel: it loads the channel whole first (its plain credentials
+ * and which secrets are stored), then shows the form; without `channelKey` it adds one.
+ */
+export const ChannelEditor = ({
+  channelKey,
+  ...props
+}: Omit<ChannelFormProps, "channel"> & { readonly channelKey?: string | undefined }) => {
+  const t = useT()
+  const { run, session } = useSession()
+  const full = useLoad(
+    () =>
+      channelKey === undefined
+        ? Promise.resolve(undefined)
+        : run((c) => c.channels.get({ params: { merchant: session.merchant, channelKey } })),
+    channelKey ?? "new"
+  )
+  if (channelKey !== undefined && full.data === undefined)
+    return full.problem === undefined ? <p>{t("common.loading")}</p> : <ProblemNote problem={full.problem} />
+  return <ChannelForm {...props} channel={full.data} />
+}
+
+/** Whether a typed value is longer than its field allows (the input keeps all of it; the form refuses it). */
+const tooLong = (field: CredentialField, value: string): boolean => field.maxLength !== undefined && value.length > field.maxLength
+
+const sameMethods = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => a.length === b.length && a.every((m) => b.includes(m))
 
 export const ChannelForm = (props: ChannelFormProps) => {
   const t = useT()
@@ -39,15 +76,45 @@ export const ChannelForm = (props: ChannelFormProps) => {
       if (!field.secret && editing?.credentials[field.name] !== undefined) plain[field.name] = editing.credentials[field.name]!
     return plain
   })
-  const { busy, problem, save } = useSave()
+  const { busy, problem, save, clear } = useSave()
   const available = pg === undefined ? [] : payMethodsOf(pg, type)
   // The merchant's own MID (every live channel, a test channel with a PG-issued MID) comes with
   // the PG's credential fields; the shared test MID needs none.
   const ownMid = mode === "live" || mid !== ""
+  const fields = ownMid ? (pg?.credentialFields ?? []) : []
   const id = (s: string) => `cf-${s}`
 
+  /** Credentials to send: on an edit only changed plain values ("" deletes one) and typed secrets. */
+  const changedCredentials = (): Record<string, string> => {
+    const changed: Record<string, string> = {}
+    for (const field of fields) {
+      const typed = credentials[field.name] ?? ""
+      const stored = field.secret ? "" : (editing?.credentials[field.name] ?? "")
+      if (typed !== stored) changed[field.name] = typed
+    }
+    return changed
+  }
+
+  const editPayload = (channel: Channel) => {
+    const changed = changedCredentials()
+    // A cleared MID moves a test channel back onto the shared test MID (a live one requires it).
+    const midChange = mid === "" ? (channel.credentialSource === "own" ? { mid: null } : {}) : mid === channel.mid ? {} : { mid }
+    return {
+      ...(name === channel.name ? {} : { name }),
+      ...(sameMethods(methods, channel.payMethods) ? {} : { payMethods: methods }),
+      ...midChange,
+      ...(Object.keys(changed).length === 0 ? {} : { credentials: changed }),
+      version: channel.version
+    }
+  }
+
   const submit = async () => {
-    const filled = Object.fromEntries(Object.entries(credentials).filter(([, v]) => v !== ""))
+    const long = fields.find((field) => tooLong(field, credentials[field.name] ?? ""))
+    if (long !== undefined) {
+      document.getElementById(id(long.name))?.focus()
+      return
+    }
+    const filled = changedCredentials()
     const saved = await save(() =>
       editing === undefined
         ? run((c) =>
@@ -64,18 +131,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
               }
             })
           )
-        : run((c) =>
-            c.channels.edit({
-              params: { merchant: session.merchant, channelKey: editing.key },
-              payload: {
-                name,
-                payMethods: methods,
-                ...(mid === "" || mid === editing.mid ? {} : { mid }),
-                ...(Object.keys(filled).length === 0 ? {} : { credentials: filled }),
-                version: editing.version
-              }
-            })
-          )
+        : run((c) => c.channels.edit({ params: { merchant: session.merchant, channelKey: editing.key }, payload: editPayload(editing) }))
     )
     if (saved !== undefined) props.onSaved(saved)
   }
@@ -162,44 +218,61 @@ export const ChannelForm = (props: ChannelFormProps) => {
         {pg?.mid.label ?? "MID"}
         {mode === "live" ? <span className="req"> *</span> : null}
       </label>
-      <input id={id("mid")} value={mid} onChange={(e) => setMid(e.target.value)} aria-describedby={id("mid-hint")} />
-      <small id={id("mid-hint")}>{mode === "test" ? t("channel.midTestHint") : t("channel.midLiveHint")}</small>
-      {ownMid
-        ? pg?.credentialFields.map((field) => {
-            const required = isRequired(field, type)
-            const hint = [
-              field.maxLength === undefined ? "" : t("channel.maxLength", { n: field.maxLength }),
-              field.patternDescription ?? ""
-            ]
-              .filter(Boolean)
-              .join("; ")
-            const stored = editing?.credentials[field.name] !== undefined
-            return (
-              <div key={field.name} className="cred">
-                <label htmlFor={id(field.name)}>
-                  {field.label}
-                  {required ? <span className="req"> *</span> : null}
-                  {field.secret ? <span className="tag">{t("channel.secret")}</span> : null}
-                </label>
-                <input
-                  id={id(field.name)}
-                  name={field.name}
-                  type={field.secret ? "password" : "text"}
-                  autoComplete={field.secret ? "new-password" : "off"}
-                  required={required && !(field.secret && stored)}
-                  maxLength={field.maxLength}
-                  placeholder={field.secret && stored ? t("channel.secretKept") : ""}
-                  value={credentials[field.name] ?? ""}
-                  onChange={(e) => setCredentials({ ...credentials, [field.name]: e.target.value })}
-                  aria-describedby={hint === "" ? undefined : id(`${field.name}-hint`)}
-                />
-                {hint === "" ? null : <small id={id(`${field.name}-hint`)}>{hint}</small>}
-              </div>
-            )
-          })
-        : null}
+      <input
+        id={id("mid")}
+        value={mid}
+        required={mode === "live"}
+        onChange={(e) => setMid(e.target.value)}
+        aria-describedby={id("mid-hint")}
+      />
+      <small id={id("mid-hint")}>
+        {mode === "live"
+          ? t("channel.midLiveHint")
+          : editing?.credentialSource === "own"
+            ? t("channel.midClearHint")
+            : t("channel.midTestHint")}
+      </small>
+      {fields.map((field) => {
+        const required = isRequired(field, type)
+        const value = credentials[field.name] ?? ""
+        const hint = [field.maxLength === undefined ? "" : t("channel.maxLength", { n: field.maxLength }), field.patternDescription ?? ""]
+          .filter(Boolean)
+          .join("; ")
+        const stored = editing?.credentials[field.name] !== undefined
+        const long = tooLong(field, value)
+        const described = [hint === "" ? "" : id(`${field.name}-hint`), long ? id(`${field.name}-error`) : ""].filter(Boolean).join(" ")
+        return (
+          <div key={field.name} className="cred">
+            <label htmlFor={id(field.name)}>
+              {field.label}
+              {required ? <span className="req"> *</span> : null}
+              {field.secret ? <span className="tag">{t("channel.secret")}</span> : null}
+            </label>
+            {/* No maxLength: the browser would cut a pasted value silently; a longer one is refused below instead. */}
+            <input
+              id={id(field.name)}
+              name={field.name}
+              type={field.secret ? "password" : "text"}
+              autoComplete={field.secret ? "new-password" : "off"}
+              required={required && !(field.secret && stored)}
+              aria-invalid={long}
+              placeholder={field.secret && stored ? t("channel.secretKept") : ""}
+              value={value}
+              onChange={(e) => setCredentials({ ...credentials, [field.name]: e.target.value })}
+              aria-describedby={described === "" ? undefined : described}
+            />
+            {hint === "" ? null : <small id={id(`${field.name}-hint`)}>{hint}</small>}
+            {long ? (
+              <p id={id(`${field.name}-error`)} className="refusal">
+                {t("channel.tooLong", { n: field.maxLength ?? 0, m: value.length })}
+              </p>
+            ) : null}
+          </div>
+        )
+      })}
       <ProblemNote problem={problem} />
-      <button type="submit" disabled={busy}>
+      {/* A click clears the last answer first: a submit the browser then blocks must not leave it standing. */}
+      <button type="submit" disabled={busy} onClick={clear}>
         {editing === undefined ? t("channel.add") : t("common.save")}
       </button>
     </form>

@@ -1,14 +1,14 @@
 /**
  * Payment integration management: the merchant's channels (add, view, edit, enable or disable,
- * make default, assign to a sub-merchant) and its sub-merchants (add, rename, delete) with the
+ * make default, assign to a sub-merchant, remove) and its sub-merchants (add, rename, delete) with the
  * channels each may use. The list's render is timed (`channels:render`) for the budget test.
  */
 import { useLayoutEffect, useRef, useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
 import type { Channel, Merchant, Pg, SubMerchant } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { ChannelForm } from "./ChannelForm.tsx"
-import { Dialog, ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { ChannelEditor } from "./ChannelForm.tsx"
+import { ConfirmButton, Dialog, ProblemNote, Scroll, useLoad, useSave } from "./ui.tsx"
 
 interface Data {
   readonly merchant: Merchant
@@ -35,13 +35,13 @@ export const Channels = () => {
     () => performance.mark("channels:data")
   )
   const [adding, setAdding] = useState(false)
-  const [editing, setEditing] = useState<Channel | undefined>(undefined)
+  const [editing, setEditing] = useState<string | undefined>(undefined)
   const [scope, setScope] = useState("")
   const action = useSave()
   const data = loaded.data
 
   const act = async (use: Parameters<typeof run>[0]) => {
-    if ((await action.save(() => run(use))) !== undefined) loaded.reload()
+    if ((await action.save(() => run(use).then(() => true))) === true) loaded.reload()
   }
 
   if (data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
@@ -69,9 +69,16 @@ export const Channels = () => {
         </button>
       </div>
       <ProblemNote problem={action.problem} />
-      <ChannelTable channels={shown} isDefault={isDefault} tier={tier} subMerchants={data.subMerchants} onEdit={setEditing} onAct={act} />
+      <ChannelTable
+        channels={shown}
+        isDefault={isDefault}
+        tier={tier}
+        subMerchants={data.subMerchants}
+        onEdit={(c) => setEditing(c.key)}
+        onAct={act}
+      />
       <Dialog title={t("channels.add")} open={adding} onClose={() => setAdding(false)}>
-        <ChannelForm
+        <ChannelEditor
           catalog={data.catalog}
           onSaved={() => {
             setAdding(false)
@@ -81,9 +88,9 @@ export const Channels = () => {
       </Dialog>
       <Dialog title={t("channels.edit")} open={editing !== undefined} onClose={() => setEditing(undefined)}>
         {editing === undefined ? null : (
-          <ChannelForm
+          <ChannelEditor
             catalog={data.catalog}
-            channel={editing}
+            channelKey={editing}
             onSaved={() => {
               setEditing(undefined)
               loaded.reload()
@@ -126,70 +133,80 @@ const ChannelTable = ({
   })
   if (channels.length === 0) return <p>{t("channels.none")}</p>
   return (
-    <table className="channels" ref={table}>
-      <caption>{t("channels.count", { n: channels.length })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("channel.name")}</th>
-          <th scope="col">{t("channel.pg")}</th>
-          <th scope="col">MID</th>
-          <th scope="col">{t("channel.mode")}</th>
-          <th scope="col">{t("channel.paymentType")}</th>
-          <th scope="col">{t("channel.payMethods")}</th>
-          <th scope="col">{t("channel.status")}</th>
-          <th scope="col">{t("common.actions")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {channels.map((c) => {
-          const params = { merchant, channelKey: c.key }
-          return (
-            <tr key={c.key} data-channel={c.key}>
-              <th scope="row">
-                {c.name}
-                {isDefault(c) ? <span className="tag">{t("channels.default")}</span> : null}
-              </th>
-              <td>{c.pg}</td>
-              <td>
-                <code>{c.mid}</code>
-              </td>
-              <td>{t(`mode.${c.mode}`)}</td>
-              <td>{t(`type.${c.paymentType}`)}</td>
-              <td>{c.payMethods.join(", ")}</td>
-              <td>{c.enabled ? t("channels.enabled") : t("channels.disabled")}</td>
-              <td className="actions">
-                <button type="button" className="quiet" onClick={() => onEdit(c)} aria-label={t("channels.editOne", { name: c.name })}>
-                  {t("common.edit")}
-                </button>
-                <button
-                  type="button"
-                  className="quiet"
-                  onClick={() => onAct((api) => (c.enabled ? api.channels.disable({ params }) : api.channels.enable({ params })))}
-                >
-                  {c.enabled ? t("channels.disable") : t("channels.enable")}
-                </button>
-                {isDefault(c) ? null : (
-                  <button type="button" className="quiet" onClick={() => onAct((api) => api.channels.setDefault({ params }))}>
-                    {t("channels.setDefault")}
+    <Scroll label={t("channels.count", { n: channels.length })}>
+      <table className="channels" ref={table}>
+        <caption>{t("channels.count", { n: channels.length })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("channel.name")}</th>
+            <th scope="col">{t("channel.pg")}</th>
+            <th scope="col">MID</th>
+            <th scope="col">{t("channel.mode")}</th>
+            <th scope="col">{t("channel.paymentType")}</th>
+            <th scope="col">{t("channel.payMethods")}</th>
+            <th scope="col">{t("channel.status")}</th>
+            <th scope="col">{t("common.actions")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {channels.map((c) => {
+            const params = { merchant, channelKey: c.key }
+            return (
+              <tr key={c.key} data-channel={c.key}>
+                <th scope="row">
+                  {c.name}
+                  {isDefault(c) ? <span className="tag">{t("channels.default")}</span> : null}
+                </th>
+                <td>{c.pg}</td>
+                <td>
+                  <code>{c.mid}</code>
+                </td>
+                <td>{t(`mode.${c.mode}`)}</td>
+                <td>{t(`type.${c.paymentType}`)}</td>
+                <td>{c.payMethods.join(", ")}</td>
+                <td>{c.enabled ? t("channels.enabled") : t("channels.disabled")}</td>
+                <td className="actions">
+                  <button type="button" className="quiet" onClick={() => onEdit(c)} aria-label={t("channels.editOne", { name: c.name })}>
+                    {t("common.edit")}
                   </button>
-                )}
-                {tier === undefined ? (
-                  <AssignTo channel={c} subMerchants={subMerchants} onAct={onAct} />
-                ) : (
                   <button
                     type="button"
                     className="quiet"
-                    onClick={() => onAct((api) => api.merchants.unassign({ params: { ...params, tier: tier.tier } }))}
+                    onClick={() => onAct((api) => (c.enabled ? api.channels.disable({ params }) : api.channels.enable({ params })))}
                   >
-                    {t("channels.unassign")}
+                    {c.enabled ? t("channels.disable") : t("channels.enable")}
                   </button>
-                )}
-              </td>
-            </tr>
-          )
-        })}
-      </tbody>
-    </table>
+                  {isDefault(c) ? null : (
+                    <button type="button" className="quiet" onClick={() => onAct((api) => api.channels.setDefault({ params }))}>
+                      {t("channels.setDefault")}
+                    </button>
+                  )}
+                  {tier === undefined ? (
+                    <AssignTo channel={c} subMerchants={subMerchants} onAct={onAct} />
+                  ) : (
+                    <button
+                      type="button"
+                      className="quiet"
+                      onClick={() => onAct((api) => api.merchants.unassign({ params: { ...params, tier: tier.tier } }))}
+                    >
+                      {t("channels.unassign")}
+                    </button>
+                  )}
+                  <ConfirmButton
+                    label={t("channels.remove")}
+                    ariaLabel={t("channels.removeOne", { name: c.name })}
+                    title={t("channels.removeTitle", { name: c.name })}
+                    detail={t("channels.removeDetail")}
+                    confirm={t("channels.remove")}
+                    onConfirm={() => onAct((api) => api.channels.remove({ params }))}
+                  />
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </Scroll>
   )
 }
 
@@ -237,7 +254,7 @@ const SubMerchants = ({
   const [tier, setTier] = useState("")
   const [name, setName] = useState("")
   const [names, setNames] = useState<Record<string, string>>({})
-  const { busy, problem, save } = useSave()
+  const { busy, problem, save, clear } = useSave()
   const done = <A,>(result: A | undefined) => {
     if (result !== undefined) onChanged()
     return result
@@ -274,20 +291,21 @@ const SubMerchants = ({
             >
               {t("subs.rename")}
             </button>
-            <button
-              type="button"
-              className="quiet danger"
+            <ConfirmButton
+              label={t("subs.delete")}
+              ariaLabel={t("subs.deleteOne", { tier: s.tier })}
+              title={t("subs.deleteTitle", { name: s.name === s.tier ? s.tier : `${s.name} (${s.tier})` })}
+              detail={t("subs.deleteDetail")}
+              confirm={t("subs.delete")}
               disabled={busy}
-              onClick={async () =>
+              onConfirm={async () =>
                 done(
                   await save(() =>
                     run((c) => c.merchants.removeSubMerchant({ params: { merchant, tier: s.tier }, query: {} })).then(() => true)
                   )
                 )
               }
-            >
-              {t("subs.delete")}
-            </button>
+            />
             <span className="muted">{t("subs.channels", { n: s.channels.length })}</span>
           </li>
         ))}
@@ -315,7 +333,7 @@ const SubMerchants = ({
           {t("subs.name")}
           <input value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy} onClick={clear}>
           {t("subs.add")}
         </button>
       </form>

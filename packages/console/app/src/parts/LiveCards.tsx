@@ -1,15 +1,13 @@
 /**
  * Live integration management: a card per module (PG × payment type), several MIDs per PG.
- * "Edit information" renders the credential fields the PG asks for; secrets are write-only and
- * shown masked.
+ * "Edit information" renders the credential fields the PG asks for; secrets are write-only.
  */
 import { useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
 import type { Channel, PaymentType, Pg } from "../model.ts"
-import { useSession } from "../session.tsx"
-import { ChannelForm } from "./ChannelForm.tsx"
+import { ChannelEditor } from "./ChannelForm.tsx"
 import { useModeChannels } from "./useModeChannels.ts"
-import { Dialog, ProblemNote, useLoad } from "./ui.tsx"
+import { Dialog, ProblemNote } from "./ui.tsx"
 
 type Editing = { readonly channel?: Channel; readonly pg?: string; readonly paymentType?: PaymentType } | undefined
 
@@ -49,13 +47,6 @@ export const LiveCards = () => {
                     <span>
                       {c.name} · <code>{c.mid}</code>
                     </span>
-                    <span className="creds">
-                      {Object.entries(c.credentials).map(([name, value]) => (
-                        <span key={name}>
-                          {pg?.credentialFields.find((f) => f.name === name)?.label ?? name}: <code>{value}</code>
-                        </span>
-                      ))}
-                    </span>
                     <button
                       type="button"
                       className="quiet"
@@ -76,9 +67,12 @@ export const LiveCards = () => {
       </div>
       <Dialog title={t("live.editTitle")} open={editing !== undefined} onClose={() => setEditing(undefined)}>
         {editing === undefined ? null : (
-          <LiveForm
+          <ChannelEditor
             catalog={catalog}
-            editing={editing}
+            mode="live"
+            channelKey={editing.channel?.key}
+            {...(editing.pg === undefined ? {} : { pg: editing.pg })}
+            {...(editing.paymentType === undefined ? {} : { paymentType: editing.paymentType })}
             onSaved={() => {
               setEditing(undefined)
               loaded.reload()
@@ -87,38 +81,5 @@ export const LiveCards = () => {
         )}
       </Dialog>
     </section>
-  )
-}
-
-/** The live form, with the stored (masked) credentials loaded for an edit. */
-const LiveForm = ({
-  catalog,
-  editing,
-  onSaved
-}: {
-  readonly catalog: ReadonlyArray<Pg>
-  readonly editing: NonNullable<Editing>
-  readonly onSaved: () => void
-}) => {
-  const { run, session } = useSession()
-  const key = editing.channel?.key
-  // A list comes without credentials; one channel comes with them masked.
-  const full = useLoad(
-    () =>
-      key === undefined
-        ? Promise.resolve(undefined)
-        : run((c) => c.channels.get({ params: { merchant: session.merchant, channelKey: key } })),
-    key ?? "new"
-  )
-  if (key !== undefined && full.data === undefined) return <ProblemNote problem={full.problem} />
-  return (
-    <ChannelForm
-      catalog={catalog}
-      mode="live"
-      channel={full.data}
-      {...(editing.pg === undefined ? {} : { pg: editing.pg })}
-      {...(editing.paymentType === undefined ? {} : { paymentType: editing.paymentType })}
-      onSaved={onSaved}
-    />
   )
 }

@@ -3,7 +3,7 @@ import { useState } from "react"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { CopyButton, ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { ConfirmButton, CopyButton, ProblemNote, Scroll, SecretOnce, useLoad, useSave } from "./ui.tsx"
 import { WhitelistEditor } from "./WhitelistEditor.tsx"
 
 type ApiKey = typeof Models.ApiKeyView.Type
@@ -44,7 +44,7 @@ const ApiKeys = () => {
   const [days, setDays] = useState("")
   // The one moment a secret is on screen: after issue or rotate, until the merchant dismisses it.
   const [shown, setShown] = useState<{ readonly keyId: string; readonly secret: string } | undefined>(undefined)
-  const { busy, problem, save } = useSave()
+  const { busy, problem, save, clear } = useSave()
 
   const reveal = (issued: { key: ApiKey; secret: string } | undefined) => {
     if (issued === undefined) return
@@ -57,68 +57,50 @@ const ApiKeys = () => {
       <h2 id="keys-title">{t("keys.title")}</h2>
       <ProblemNote problem={keys.problem ?? problem} />
       {shown === undefined ? null : (
-        <div className="secret-once" role="status">
-          <p>{t("keys.shownOnce", { key: shown.keyId })}</p>
-          <code className="secret" data-secret>
-            {shown.secret}
-          </code>
-          <CopyButton text={shown.secret} />
-          <button type="button" onClick={() => setShown(undefined)}>
-            {t("keys.saved")}
-          </button>
-        </div>
+        <SecretOnce message={t("keys.shownOnce", { key: shown.keyId })} secret={shown.secret} onSaved={() => setShown(undefined)} />
       )}
-      <table className="keys">
-        <thead>
-          <tr>
-            <th scope="col">{t("keys.id")}</th>
-            <th scope="col">{t("keys.name")}</th>
-            <th scope="col">{t("keys.created")}</th>
-            <th scope="col">{t("keys.expires")}</th>
-            <th scope="col">{t("keys.status")}</th>
-            <th scope="col">{t("common.actions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(keys.data ?? []).map((k) => (
-            <tr key={k.id} data-key={k.id}>
-              <th scope="row">
-                <code>{k.id}</code>
-              </th>
-              <td>{k.name}</td>
-              <td>{dateOf(k.createdAt)}</td>
-              <td>{dateOf(k.expiresAt)}</td>
-              <td>{t(`keys.${k.status}`)}</td>
-              <td className="actions">
-                {k.status === "active" ? (
-                  <>
-                    <button
-                      type="button"
-                      className="quiet"
-                      disabled={busy}
-                      onClick={async () => reveal(await save(() => run((c) => c.apiKeys.rotate({ params: { merchant, keyId: k.id } }))))}
-                    >
-                      {t("keys.rotate")}
-                    </button>
-                    <button
-                      type="button"
-                      className="quiet danger"
-                      disabled={busy || k.id === session.keyId}
-                      title={k.id === session.keyId ? t("keys.ownKey") : undefined}
-                      onClick={async () => {
+      <Scroll label={t("keys.title")}>
+        <table className="keys">
+          <thead>
+            <tr>
+              <th scope="col">{t("keys.id")}</th>
+              <th scope="col">{t("keys.name")}</th>
+              <th scope="col">{t("keys.created")}</th>
+              <th scope="col">{t("keys.expires")}</th>
+              <th scope="col">{t("keys.status")}</th>
+              <th scope="col">{t("common.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(keys.data ?? []).map((k) => (
+              <tr key={k.id} data-key={k.id}>
+                <th scope="row">
+                  <code>{k.id}</code>
+                </th>
+                <td>{k.name}</td>
+                <td>{dateOf(k.createdAt)}</td>
+                <td>{dateOf(k.expiresAt)}</td>
+                <td>{t(`keys.${k.status}`)}</td>
+                <td className="actions">
+                  {k.status === "active" ? (
+                    <KeyActions
+                      keyId={k.id}
+                      // Rotating or revoking the session's own key would end this session (and lose a rotated secret).
+                      own={k.id === session.keyId}
+                      busy={busy || shown !== undefined}
+                      onRotate={async () => reveal(await save(() => run((c) => c.apiKeys.rotate({ params: { merchant, keyId: k.id } }))))}
+                      onRevoke={async () => {
                         if ((await save(() => run((c) => c.apiKeys.revoke({ params: { merchant, keyId: k.id } })))) !== undefined)
                           keys.reload()
                       }}
-                    >
-                      {t("keys.revoke")}
-                    </button>
-                  </>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                    />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Scroll>
       <form
         className="inline"
         onSubmit={async (e) => {
@@ -139,10 +121,59 @@ const ApiKeys = () => {
           {t("keys.expiresInDays")}
           <input type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} />
         </label>
-        <button type="submit" disabled={busy}>
+        {/* One secret on screen at a time: a second would replace the first before it was saved. */}
+        <button type="submit" disabled={busy || shown !== undefined} onClick={clear}>
           {t("keys.issue")}
         </button>
+        {shown === undefined ? null : <p className="muted">{t("keys.saveFirst")}</p>}
       </form>
     </section>
+  )
+}
+
+/** Rotate and revoke of one active key; both disabled, with the reason, for the session's own key. */
+const KeyActions = ({
+  keyId,
+  own,
+  busy,
+  onRotate,
+  onRevoke
+}: {
+  readonly keyId: string
+  readonly own: boolean
+  readonly busy: boolean
+  readonly onRotate: () => void
+  readonly onRevoke: () => void
+}) => {
+  const t = useT()
+  const why = `key-own-${keyId}`
+  return (
+    <>
+      <button
+        type="button"
+        className="quiet"
+        disabled={busy || own}
+        aria-label={t("keys.rotateOne", { key: keyId })}
+        aria-describedby={own ? why : undefined}
+        onClick={onRotate}
+      >
+        {t("keys.rotate")}
+      </button>
+      <ConfirmButton
+        label={t("keys.revoke")}
+        ariaLabel={t("keys.revokeOne", { key: keyId })}
+        describedBy={own ? why : undefined}
+        title={t("keys.revokeTitle", { key: keyId })}
+        detail={t("keys.revokeDetail")}
+        confirm={t("keys.revoke")}
+        disabled={busy || own}
+        onConfirm={onRevoke}
+      />
+      {own ? (
+        <small id={why} className="muted">
+          {t("keys.ownKey")}
+        </small>
+      ) : null}
+    </>
   )
 }

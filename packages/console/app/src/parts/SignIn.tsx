@@ -1,4 +1,7 @@
-/** Sign-in with an API key: the key id and secret are exchanged for an access token. */
+/**
+ * Sign-in with an API key: the key id and secret are exchanged for an access token. The page
+ * before signing in, and the dialog over a page whose session ended (what was typed there stays).
+ */
 import { useState } from "react"
 import { call, clientFor } from "../api.ts"
 import { useT } from "../i18n/i18n.tsx"
@@ -7,7 +10,25 @@ import { ProblemNote, useSave } from "./ui.tsx"
 
 export const SignIn = ({ onSignedIn }: { readonly onSignedIn: (session: Session) => void }) => {
   const t = useT()
-  const [keyId, setKeyId] = useState("")
+  return (
+    <main className="sign-in">
+      <h1>{t("signIn.title")}</h1>
+      <p>{t("signIn.intro")}</p>
+      <SignInForm onSignedIn={onSignedIn} />
+    </main>
+  )
+}
+
+/** The key id and secret, exchanged for a session; `keyId` starts the id filled (signing in again). */
+export const SignInForm = ({
+  onSignedIn,
+  keyId: known = ""
+}: {
+  readonly onSignedIn: (session: Session) => void
+  readonly keyId?: string
+}) => {
+  const t = useT()
+  const [keyId, setKeyId] = useState(known)
   const [secret, setSecret] = useState("")
   const { busy, problem, save } = useSave()
   const submit = async () => {
@@ -30,35 +51,32 @@ export const SignIn = ({ onSignedIn }: { readonly onSignedIn: (session: Session)
     }
   }
   return (
-    <main className="sign-in">
-      <h1>{t("signIn.title")}</h1>
-      <p>{t("signIn.intro")}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault()
-          void submit()
-        }}
-      >
-        <label>
-          {t("signIn.keyId")}
-          <input name="keyId" autoComplete="username" required value={keyId} onChange={(e) => setKeyId(e.target.value)} />
-        </label>
-        <label>
-          {t("signIn.secret")}
-          <input
-            name="secret"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={secret}
-            onChange={(e) => setSecret(e.target.value)}
-          />
-        </label>
-        <ProblemNote problem={problem} />
-        <button type="submit" disabled={busy}>
-          {t("signIn.submit")}
-        </button>
-      </form>
-    </main>
+    <form
+      className="sign-in-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void submit()
+      }}
+    >
+      <label>
+        {t("signIn.keyId")}
+        <input name="keyId" autoComplete="username" required value={keyId} onChange={(e) => setKeyId(e.target.value)} />
+      </label>
+      <label>
+        {t("signIn.secret")}
+        <input
+          name="secret"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+        />
+      </label>
+      <ProblemNote problem={problem} />
+      <button type="submit" disabled={busy}>
+        {t("signIn.submit")}
+      </button>
+    </form>
   )
 }

@@ -1,13 +1,14 @@
 /**
  * Integration test management: a card per PG in test mode with the shared test MID and what else
  * the catalog knows, the `request_pay` snippet to copy, and, for PGs whose test MID comes from
- * the PG (Naver Pay, Toss, PayPal), an "Edit information" form that takes it.
+ * the PG (Naver Pay, Toss, PayPal), an "Edit information" form that takes it (or edits the
+ * card's channel once there is one).
  */
 import { useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
 import { type Channel, type Pg, paymentTypesOf, payMethodsOf, requestPaySnippet, sharedTestMid } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { ChannelForm } from "./ChannelForm.tsx"
+import { ChannelEditor } from "./ChannelForm.tsx"
 import { useModeChannels } from "./useModeChannels.ts"
 import { CopyButton, Dialog, ProblemNote, useSave } from "./ui.tsx"
 
@@ -15,7 +16,8 @@ export const TestCards = () => {
   const t = useT()
   const loaded = useModeChannels("test")
   const [filter, setFilter] = useState("")
-  const [editing, setEditing] = useState<Pg | undefined>(undefined)
+  // The PG whose information is edited, and its channel when the card already has one.
+  const [editing, setEditing] = useState<{ readonly pg: Pg; readonly channelKey?: string } | undefined>(undefined)
   if (loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
   const { catalog, channels } = loaded.data
   const needle = filter.trim().toLowerCase()
@@ -29,27 +31,32 @@ export const TestCards = () => {
         {t("test.filter")}
         <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
       </label>
+      {shown.length === 0 ? <p role="status">{t("test.noMatch", { filter: filter.trim() })}</p> : null}
       <div className="cards">
-        {shown.map((pg) => (
-          <TestCard
-            key={pg.code}
-            pg={pg}
-            channels={channels.filter((c) => c.pg === pg.code)}
-            onEdit={() => setEditing(pg)}
-            onChanged={loaded.reload}
-          />
-        ))}
+        {shown.map((pg) => {
+          const own = channels.filter((c) => c.pg === pg.code)
+          return (
+            <TestCard
+              key={pg.code}
+              pg={pg}
+              channels={own}
+              onEdit={() => setEditing(own[0] === undefined ? { pg } : { pg, channelKey: own[0].key })}
+              onChanged={loaded.reload}
+            />
+          )
+        })}
       </div>
       <Dialog
-        title={t("test.editTitle", { pg: editing?.displayName ?? "" })}
+        title={t("test.editTitle", { pg: editing?.pg.displayName ?? "" })}
         open={editing !== undefined}
         onClose={() => setEditing(undefined)}
       >
         {editing === undefined ? null : (
-          <ChannelForm
+          <ChannelEditor
             catalog={catalog}
             mode="test"
-            pg={editing.code}
+            pg={editing.pg.code}
+            channelKey={editing.channelKey}
             onSaved={() => {
               setEditing(undefined)
               loaded.reload()
@@ -77,10 +84,11 @@ const TestCard = ({
   const { busy, problem, save } = useSave()
   const types = paymentTypesOf(pg)
   const first = channels[0]
+  // The pay method is one the channel takes, or else one the PG's catalog offers (PayPal: paypal).
   const snippet = requestPaySnippet(
     pg.code,
     first?.mid ?? (types[0] === undefined ? undefined : sharedTestMid(pg, types[0])),
-    first?.payMethods[0]
+    first?.payMethods[0] ?? (types[0] === undefined ? undefined : payMethodsOf(pg, types[0])[0])
   )
   const headingId = `test-${pg.code}`
   return (

@@ -1,14 +1,15 @@
 /**
  * One mode's webhooks: its content type and URL, its endpoints (event filter, edited in place;
- * health, enable, remove, "Send test" in V1 or V2 with what the receiver answered), and adding an
- * endpoint.
+ * health, enable, remove, "Send test" in V1 or V2 with what the receiver answered), adding an
+ * endpoint, and its signing secrets (a new one shown once, here, until acknowledged; rotate and
+ * retire).
  */
 import { useState } from "react"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import type { Mode } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { ProblemNote, useSave } from "./ui.tsx"
+import { ConfirmButton, ConfirmDialog, ProblemNote, Scroll, SecretOnce, useSave } from "./ui.tsx"
 
 type Settings = typeof Models.WebhookSettingsView.Type
 type ModeSettings = Settings["test"]
@@ -37,13 +38,14 @@ const Health = ({ endpoint }: { readonly endpoint: Endpoint }) => {
 export const WebhookMode = ({
   mode,
   settings,
-  onSaved,
-  onSecret
+  activeSecrets,
+  onSaved
 }: {
   readonly mode: Mode
   readonly settings: ModeSettings
+  /** How many signing secrets sign this mode's messages (two during a rotation). */
+  readonly activeSecrets: number
   readonly onSaved: () => void
-  readonly onSecret: (secret: string) => void
 }) => {
   const t = useT()
   const { run, session } = useSession()
@@ -66,19 +68,40 @@ export const WebhookMode = ({
   const [newEvents, setNewEvents] = useState("")
   // The endpoint whose event filter is being edited, and what is typed for it.
   const [editing, setEditing] = useState<{ readonly id: string; readonly events: string } | undefined>(undefined)
+  // New signing secrets not yet acknowledged, oldest first: a second one never hides the first.
+  const [secrets, setSecrets] = useState<ReadonlyArray<string>>([])
+  const onSecret = (secret: string) => setSecrets((shown) => [...shown, secret])
+  // Clearing the URL removes every endpoint of the mode: asked first.
+  const [confirmClear, setConfirmClear] = useState(false)
   // Each form shows its own problem where it happened.
   const main = useSave()
   const endpoints = useSave()
   const adding = useSave()
+  const signing = useSave()
 
-  const saveMode = async () => {
+  const saveMode = async (confirmed: boolean) => {
     const typed = url.trim()
     // The URL goes along only when it changed: a mode with several endpoints has no single URL.
     const change = single && typed !== savedUrl ? { url: typed === "" ? null : typed } : {}
+    if (change.url === null && !confirmed) {
+      setConfirmClear(true)
+      return
+    }
     const result = await main.save(() => run((c) => c.webhooks.set({ params: { merchant, mode }, payload: { ...change, contentType } })))
     if (result === undefined) return
     if (result.newSecret !== undefined) onSecret(result.newSecret)
     onSaved()
+  }
+
+  const rotateSecret = async () => {
+    const rotated = await signing.save(() => run((c) => c.webhooks.rotateSecret({ params: { merchant, mode } })))
+    if (rotated === undefined) return
+    onSecret(rotated.secret)
+    onSaved()
+  }
+
+  const retireSecret = async () => {
+    if ((await signing.save(() => run((c) => c.webhooks.retireSecret({ params: { merchant, mode } })).then(() => true))) === true) onSaved()
   }
 
   const addEndpoint = async () => {
@@ -106,6 +129,8 @@ export const WebhookMode = ({
   }
 
   const sendTest = async (endpoint: Endpoint) => {
+    // The last answer goes first: a send that fails must not leave it standing as if it were this one's.
+    setTested(undefined)
     const query = { endpoint: endpoint.id, ...(format === "" ? {} : { format }) }
     const sent = await endpoints.save(() => run((c) => c.webhooks.test({ params: { merchant, mode }, query })))
     if (sent === undefined) return
@@ -116,12 +141,20 @@ export const WebhookMode = ({
   return (
     <section className="webhook-mode" aria-labelledby={`wh-${mode}`}>
       <h3 id={`wh-${mode}`}>{t("wh.modeTitle", { mode: modeName })}</h3>
+      {secrets.map((secret) => (
+        <SecretOnce
+          key={secret}
+          message={t("wh.secretOnce", { mode: modeName })}
+          secret={secret}
+          onSaved={() => setSecrets((shown) => shown.filter((s) => s !== secret))}
+        />
+      ))}
       <form
         className="inline"
         aria-label={t("wh.urlOf", { mode: modeName })}
         onSubmit={(e) => {
           e.preventDefault()
-          void saveMode()
+          void saveMode(false)
         }}
       >
         {single ? (
@@ -137,11 +170,22 @@ export const WebhookMode = ({
             <option value="form">application/x-www-form-urlencoded</option>
           </select>
         </label>
-        <button type="submit" disabled={main.busy}>
+        <button type="submit" disabled={main.busy} onClick={main.clear}>
           {t("common.save")}
         </button>
       </form>
       <ProblemNote problem={main.problem} />
+      <ConfirmDialog
+        open={confirmClear}
+        title={t("wh.clearTitle", { mode: modeName })}
+        detail={t("wh.clearDetail", { n: settings.endpoints.length })}
+        confirm={t("wh.clear")}
+        onCancel={() => setConfirmClear(false)}
+        onConfirm={() => {
+          setConfirmClear(false)
+          void saveMode(true)
+        }}
+      />
       {settings.endpoints.length === 0 ? (
         <p>{t("wh.noEndpoints")}</p>
       ) : (
@@ -154,116 +198,107 @@ export const WebhookMode = ({
               <option value="v2">V2</option>
             </select>
           </label>
-          <table className="endpoints">
-            <caption>{t("wh.endpointsOf", { mode: modeName })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">URL</th>
-                <th scope="col">{t("wh.events")}</th>
-                <th scope="col">{t("wh.health")}</th>
-                <th scope="col">{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {settings.endpoints.map((endpoint) => {
-                const params = { merchant, mode, endpointId: endpoint.id }
-                const edited = editing?.id === endpoint.id ? editing : undefined
-                return (
-                  <tr key={endpoint.id} data-endpoint={endpoint.id}>
-                    <td>
-                      <code>{endpoint.url}</code>
-                    </td>
-                    <td>
-                      {edited !== undefined ? (
-                        <form
-                          className="inline"
-                          aria-label={t("wh.editEventsOf", { url: endpoint.url })}
-                          onSubmit={(e) => {
-                            e.preventDefault()
-                            void saveEvents(endpoint.id, edited.events)
-                          }}
-                        >
-                          <input
-                            aria-label={t("wh.eventsOf", { url: endpoint.url })}
-                            value={edited.events}
-                            onChange={(e) => setEditing({ id: endpoint.id, events: e.target.value })}
-                            placeholder="Transaction.Paid"
-                          />
-                          <button type="submit" disabled={endpoints.busy}>
-                            {t("common.save")}
-                          </button>
-                          <button type="button" className="quiet" onClick={() => setEditing(undefined)}>
-                            {t("common.cancel")}
-                          </button>
-                        </form>
-                      ) : endpoint.events === undefined ? (
-                        t("wh.allEvents")
-                      ) : (
-                        endpoint.events.join(", ")
-                      )}
-                    </td>
-                    <td>
-                      <Health endpoint={endpoint} />
-                    </td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        disabled={endpoints.busy}
-                        aria-label={t("wh.sendTestTo", { url: endpoint.url })}
-                        onClick={() => void sendTest(endpoint)}
-                      >
-                        {t("wh.sendTest")}
-                      </button>
-                      {edited !== undefined ? null : (
+          <Scroll label={t("wh.endpointsOf", { mode: modeName })}>
+            <table className="endpoints">
+              <caption>{t("wh.endpointsOf", { mode: modeName })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">URL</th>
+                  <th scope="col">{t("wh.events")}</th>
+                  <th scope="col">{t("wh.health")}</th>
+                  <th scope="col">{t("common.actions")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {settings.endpoints.map((endpoint) => {
+                  const params = { merchant, mode, endpointId: endpoint.id }
+                  const edited = editing?.id === endpoint.id ? editing : undefined
+                  return (
+                    <tr key={endpoint.id} data-endpoint={endpoint.id}>
+                      <td>
+                        <code>{endpoint.url}</code>
+                      </td>
+                      <td>
+                        {edited !== undefined ? (
+                          <form
+                            className="inline"
+                            aria-label={t("wh.editEventsOf", { url: endpoint.url })}
+                            onSubmit={(e) => {
+                              e.preventDefault()
+                              void saveEvents(endpoint.id, edited.events)
+                            }}
+                          >
+                            <input
+                              aria-label={t("wh.eventsOf", { url: endpoint.url })}
+                              value={edited.events}
+                              onChange={(e) => setEditing({ id: endpoint.id, events: e.target.value })}
+                              placeholder="Transaction.Paid"
+                            />
+                            <button type="submit" disabled={endpoints.busy}>
+                              {t("common.save")}
+                            </button>
+                            <button type="button" className="quiet" onClick={() => setEditing(undefined)}>
+                              {t("common.cancel")}
+                            </button>
+                          </form>
+                        ) : endpoint.events === undefined ? (
+                          t("wh.allEvents")
+                        ) : (
+                          endpoint.events.join(", ")
+                        )}
+                      </td>
+                      <td>
+                        <Health endpoint={endpoint} />
+                      </td>
+                      <td className="actions">
                         <button
                           type="button"
                           disabled={endpoints.busy}
-                          aria-label={t("wh.editEventsOf", { url: endpoint.url })}
-                          onClick={() => setEditing({ id: endpoint.id, events: endpoint.events?.join(", ") ?? "" })}
+                          aria-label={t("wh.sendTestTo", { url: endpoint.url })}
+                          onClick={() => void sendTest(endpoint)}
                         >
-                          {t("wh.editEvents")}
+                          {t("wh.sendTest")}
                         </button>
-                      )}
-                      {endpoint.disabledAt === null ? null : (
-                        <button
-                          type="button"
+                        {edited !== undefined ? null : (
+                          <button
+                            type="button"
+                            disabled={endpoints.busy}
+                            aria-label={t("wh.editEventsOf", { url: endpoint.url })}
+                            onClick={() => setEditing({ id: endpoint.id, events: endpoint.events?.join(", ") ?? "" })}
+                          >
+                            {t("wh.editEvents")}
+                          </button>
+                        )}
+                        {endpoint.disabledAt === null ? null : (
+                          <button
+                            type="button"
+                            disabled={endpoints.busy}
+                            aria-label={t("wh.enableOf", { url: endpoint.url })}
+                            onClick={() => void onEndpoint(() => run((c) => c.webhooks.enableEndpoint({ params })))}
+                          >
+                            {t("wh.enable")}
+                          </button>
+                        )}
+                        <ConfirmButton
+                          label={t("wh.remove")}
+                          ariaLabel={t("wh.removeOf", { url: endpoint.url })}
+                          title={t("wh.removeTitle", { url: endpoint.url })}
+                          detail={t("wh.removeDetail")}
+                          confirm={t("wh.remove")}
                           disabled={endpoints.busy}
-                          aria-label={t("wh.enableOf", { url: endpoint.url })}
-                          onClick={() => void onEndpoint(() => run((c) => c.webhooks.enableEndpoint({ params })))}
-                        >
-                          {t("wh.enable")}
-                        </button>
-                      )}
-                      <button
-                        type="button"
-                        className="quiet"
-                        disabled={endpoints.busy}
-                        aria-label={t("wh.removeOf", { url: endpoint.url })}
-                        onClick={() => void onEndpoint(() => run((c) => c.webhooks.removeEndpoint({ params })))}
-                      >
-                        {t("wh.remove")}
-                      </button>
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
+                          onConfirm={() => void onEndpoint(() => run((c) => c.webhooks.removeEndpoint({ params })))}
+                        />
+                      </td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </Scroll>
         </>
       )}
       <ProblemNote problem={endpoints.problem} />
-      {tested === undefined ? null : (
-        <div className={tested.ok ? "ready" : "warning"} role="status">
-          <p>
-            {t("wh.testResult", { status: tested.httpStatus ?? "—", ms: Math.round(tested.latencyMillis) })}{" "}
-            {t("wh.testSent", { format: tested.format.toUpperCase(), contentType: tested.contentType, url: tested.url })}
-            {tested.error === null ? null : ` ${tested.error}`}
-          </p>
-          <p>
-            {t("wh.receiverSaid")} <code>{tested.responseExcerpt}</code>
-          </p>
-        </div>
-      )}
+      {tested === undefined ? null : <TestResult tested={tested} />}
       <form
         className="inline"
         aria-label={t("wh.addOf", { mode: modeName })}
@@ -280,11 +315,68 @@ export const WebhookMode = ({
           {t("wh.eventFilter")}
           <input value={newEvents} onChange={(e) => setNewEvents(e.target.value)} placeholder="Transaction.Paid" />
         </label>
-        <button type="submit" disabled={adding.busy}>
+        <button type="submit" disabled={adding.busy} onClick={adding.clear}>
           {t("wh.add")}
         </button>
       </form>
       <ProblemNote problem={adding.problem} />
+      {activeSecrets === 0 ? null : (
+        <div className="card-actions">
+          <ConfirmButton
+            label={t("wh.rotate")}
+            ariaLabel={t("wh.rotateOf", { mode: modeName })}
+            title={t("wh.rotateTitle", { mode: modeName })}
+            detail={t("wh.rotateDetail")}
+            confirm={t("wh.rotate")}
+            disabled={signing.busy}
+            onConfirm={() => void rotateSecret()}
+          />
+          {activeSecrets < 2 ? null : (
+            <ConfirmButton
+              label={t("wh.retire")}
+              ariaLabel={t("wh.retireOf", { mode: modeName })}
+              title={t("wh.retireTitle", { mode: modeName })}
+              detail={t("wh.retireDetail")}
+              confirm={t("wh.retire")}
+              disabled={signing.busy}
+              onConfirm={() => void retireSecret()}
+            />
+          )}
+        </div>
+      )}
+      <ProblemNote problem={signing.problem} />
     </section>
+  )
+}
+
+/**
+ * What a test send came to. With no HTTP status nothing answered: the URL was refused before
+ * sending (the SSRF guard) or the receiver could not be reached; either way there is no answer
+ * to show, only the reason.
+ */
+const TestResult = ({ tested }: { readonly tested: TestSend }) => {
+  const t = useT()
+  const sent = t("wh.testSent", { format: tested.format.toUpperCase(), contentType: tested.contentType, url: tested.url })
+  if (tested.httpStatus === null) {
+    // The API says refused or unreachable only in the error's words (see UrlGuard's message).
+    const refused = tested.error?.startsWith("refused webhook URL") === true
+    return (
+      <div className="warning" role="status">
+        <p>
+          {refused ? t("wh.testNotSent", { reason: tested.error ?? "" }) : t("wh.testNoAnswer", { reason: tested.error ?? "" })} {sent}
+        </p>
+      </div>
+    )
+  }
+  return (
+    <div className={tested.ok ? "ready" : "warning"} role="status">
+      <p>
+        {t("wh.testResult", { status: tested.httpStatus, ms: Math.round(tested.latencyMillis) })} {sent}
+        {tested.error === null ? null : ` ${tested.error}`}
+      </p>
+      <p>
+        {t("wh.receiverSaid")} <code>{tested.responseExcerpt}</code>
+      </p>
+    </div>
   )
 }

@@ -2,13 +2,13 @@
  * The security whitelist editor. Each rule is checked as it is typed by `@paymux/whitelist`
  * itself, in the browser (the same refusal and suggestion the server gives); the aggregated list
  * is previewed before saving, and a change that would shut out the address this page is using
- * is called out.
+ * is called out and saved only once confirmed.
  */
 import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
 import { useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { ConfirmDialog, ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 /** A rule's refusal as the engine words it, or undefined when the rule is a valid block. */
 const refusalOf = (rule: string): { readonly reason: string; readonly suggestion?: string | undefined } | undefined => {
@@ -43,6 +43,7 @@ export const WhitelistEditor = () => {
   )
   const { busy, problem, save } = useSave()
   const [saved, setSaved] = useState(false)
+  const [confirmLockOut, setConfirmLockOut] = useState(false)
   if (rules === undefined || loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : null
 
   const entered = rules.map((r) => r.trim()).filter((r) => r !== "")
@@ -52,6 +53,13 @@ export const WhitelistEditor = () => {
   const caller = loaded.data.caller
   const enforced = entered.length > 0 || denyByDefault
   const locksOut = valid && enforced && (caller === null || !Whitelist.compileSync(entered).allows(caller))
+  const store = async () => {
+    const view = await save(() => run((c) => c.whitelist.set({ params: { merchant }, payload: { rules: entered, denyByDefault } })))
+    if (view !== undefined) {
+      setRules(view.rules.length === 0 ? [""] : view.rules)
+      setSaved(true)
+    }
+  }
   const edit = (next: ReadonlyArray<string>) => {
     setSaved(false)
     setRules(next)
@@ -62,13 +70,10 @@ export const WhitelistEditor = () => {
       <h2 id="wl-title">{t("wl.title")}</h2>
       <p>{t("wl.intro")}</p>
       <form
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault()
-          const view = await save(() => run((c) => c.whitelist.set({ params: { merchant }, payload: { rules: entered, denyByDefault } })))
-          if (view !== undefined) {
-            setRules(view.rules.length === 0 ? [""] : view.rules)
-            setSaved(true)
-          }
+          if (locksOut) setConfirmLockOut(true)
+          else void store()
         }}
       >
         <ol className="rules">
@@ -146,6 +151,17 @@ export const WhitelistEditor = () => {
         <button type="submit" disabled={busy || !valid}>
           {t("common.save")}
         </button>
+        <ConfirmDialog
+          open={confirmLockOut}
+          title={t("wl.lockOutTitle")}
+          detail={t("wl.lockOutDetail", { ip: caller ?? "?", merchant })}
+          confirm={t("wl.lockOutConfirm")}
+          onCancel={() => setConfirmLockOut(false)}
+          onConfirm={() => {
+            setConfirmLockOut(false)
+            void store()
+          }}
+        />
       </form>
     </section>
   )

@@ -1,7 +1,8 @@
 /** Small building blocks every part of the page uses: loading data, showing a problem, a dialog. */
-import { type ReactNode, useCallback, useEffect, useRef, useState } from "react"
+import { type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react"
 import { CallFailed, type Problem, problemOf } from "../api.ts"
 import { useT } from "../i18n/i18n.tsx"
+import { SessionContext } from "../session.tsx"
 
 export interface Loaded<A> {
   readonly data: A | undefined
@@ -38,9 +39,13 @@ export const useLoad = <A,>(load: () => Promise<A>, key: string, onData?: (data:
 /** The problem of a rejected call. */
 export const failure = (error: unknown): Problem => (error instanceof CallFailed ? error.problem : problemOf(error))
 
-/** A failure shown where it happened: the API's detail, the field, and what it suggests. */
+/**
+ * A failure shown where it happened: the API's detail, the field, and what it suggests. A client
+ * the whitelist shuts out is told how to get back in.
+ */
 export const ProblemNote = ({ problem }: { readonly problem: Problem | undefined }) => {
   const t = useT()
+  const merchant = useContext(SessionContext)?.session.merchant
   if (problem === undefined) return null
   return (
     <div className="problem" role="alert">
@@ -48,6 +53,15 @@ export const ProblemNote = ({ problem }: { readonly problem: Problem | undefined
         {problem.detail}
         {problem.field === undefined ? null : <span className="field"> ({t("problem.field", { field: problem.field })})</span>}
       </p>
+      {problem.code === "address-not-allowed" ? (
+        <p>
+          {t("problem.notAllowed", {
+            merchant: merchant ?? "MERCHANT",
+            // The detail starts with the address the server judged ("127.0.0.1 is not on …").
+            ip: /^(\S+) is not on /.exec(problem.detail)?.[1] ?? "ADDRESS"
+          })}
+        </p>
+      ) : null}
       {problem.suggestions !== undefined && problem.suggestions.length > 0 ? (
         <p>{t("problem.didYouMean", { list: problem.suggestions.join(", ") })}</p>
       ) : null}
@@ -79,7 +93,8 @@ export const Dialog = ({
   }, [open])
   const t = useT()
   return (
-    <dialog ref={ref} aria-label={title} onClose={onClose}>
+    // Only a close the merchant made (Escape, ×) reports back; one that follows `open` going false does not.
+    <dialog ref={ref} aria-label={title} onClose={() => open && onClose()}>
       {open ? (
         <>
           <header className="dialog-head">
@@ -92,6 +107,128 @@ export const Dialog = ({
         </>
       ) : null}
     </dialog>
+  )
+}
+
+/**
+ * Asks before an action that cannot be undone (or that shuts something out): the question as the
+ * dialog's title, what happens as its text, and the action's own verb on the button.
+ */
+export const ConfirmDialog = ({
+  open,
+  title,
+  detail,
+  confirm,
+  onConfirm,
+  onCancel
+}: {
+  readonly open: boolean
+  readonly title: string
+  readonly detail?: ReactNode
+  readonly confirm: string
+  readonly onConfirm: () => void
+  readonly onCancel: () => void
+}) => {
+  const t = useT()
+  return (
+    <Dialog title={title} open={open} onClose={onCancel}>
+      {detail === undefined ? null : <p>{detail}</p>}
+      <div className="card-actions">
+        <button type="button" className="danger" onClick={onConfirm}>
+          {confirm}
+        </button>
+        <button type="button" className="quiet" onClick={onCancel}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </Dialog>
+  )
+}
+
+/** A button whose action runs only once the merchant confirmed it in a dialog. */
+export const ConfirmButton = ({
+  label,
+  ariaLabel,
+  describedBy,
+  title,
+  detail,
+  confirm,
+  disabled,
+  onConfirm
+}: {
+  readonly label: string
+  readonly ariaLabel?: string | undefined
+  readonly describedBy?: string | undefined
+  readonly title: string
+  readonly detail?: ReactNode
+  readonly confirm: string
+  readonly disabled?: boolean | undefined
+  readonly onConfirm: () => void
+}) => {
+  const [open, setOpen] = useState(false)
+  return (
+    <>
+      <button
+        type="button"
+        className="quiet danger"
+        disabled={disabled}
+        aria-label={ariaLabel}
+        aria-describedby={describedBy}
+        onClick={() => setOpen(true)}
+      >
+        {label}
+      </button>
+      <ConfirmDialog
+        open={open}
+        title={title}
+        detail={detail}
+        confirm={confirm}
+        onCancel={() => setOpen(false)}
+        onConfirm={() => {
+          setOpen(false)
+          onConfirm()
+        }}
+      />
+    </>
+  )
+}
+
+/**
+ * A wide table scrolls inside its own box on a narrow screen instead of widening the page; the box
+ * is focusable (and named) so a keyboard can scroll it too.
+ */
+export const Scroll = ({ label, children }: { readonly label: string; readonly children: ReactNode }) => (
+  // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+  <section className="scroll" aria-label={label} tabIndex={0}>
+    {children}
+  </section>
+)
+
+/**
+ * The one moment a secret is on screen: what it is, the secret with a copy button, and "I have
+ * saved it", which puts it away for good.
+ */
+export const SecretOnce = ({
+  message,
+  secret,
+  onSaved
+}: {
+  readonly message: string
+  readonly secret: string
+  readonly onSaved: () => void
+}) => {
+  const t = useT()
+  return (
+    <div className="secret-once" role="status">
+      <p>{message}</p>
+      <code className="secret" data-secret>
+        {secret}
+      </code>
+      <CopyButton text={secret} />
+      <button type="button" onClick={onSaved}>
+        {t("keys.saved")}
+      </button>
+    </div>
   )
 }
 

@@ -3,7 +3,7 @@
  * (as the PostgreSQL suites do); on CI a missing browser fails the run.
  */
 import { existsSync } from "node:fs"
-import { type Page, test } from "@playwright/test"
+import { expect, type Locator, type Page, test } from "@playwright/test"
 import { chromiumPath } from "../../../playwright.config.ts"
 
 export const requireChromium = (): void => {
@@ -35,4 +35,33 @@ export const signIn = async (page: Page, url: string, keyId: string, secret: str
   await page.getByLabel("API secret").fill(secret)
   await page.getByRole("button", { name: "Sign in" }).click()
   await page.getByRole("navigation").waitFor()
+}
+
+/** Every part of the console: its path and the heading of its first section. */
+export const parts = [
+  ["channels", "Channels"],
+  ["test", "Test cards per PG"],
+  ["live", "Live modules"],
+  ["try", "Resolve a request_pay"],
+  ["webhooks", "Notification URLs"],
+  ["settings", "Security whitelist"]
+] as const
+
+/**
+ * Adds Naver Pay's test channel from its test card ("Edit information": its test MID comes from
+ * the PG) and returns the card.
+ */
+export const addNaverTestChannel = async (page: Page, clientSecret: string): Promise<Locator> => {
+  await page.getByLabel("Find a PG").fill("naverpay")
+  const naver = page.locator('article[data-pg="naverpay"]')
+  await naver.getByRole("button", { name: "Edit information" }).click()
+  const dialog = page.getByRole("dialog")
+  await dialog.getByLabel("naverpay", { exact: true }).check()
+  await dialog.getByLabel("Partner ID").fill("np_partner_test")
+  await dialog.getByLabel("Client ID").fill("np-client")
+  await dialog.getByLabel("Client secret").fill(clientSecret)
+  await dialog.getByRole("button", { name: "Add channel" }).click()
+  await expect(dialog).toBeHidden()
+  await expect(naver.getByText("1 test channel", { exact: true })).toBeVisible()
+  return naver
 }

@@ -33,7 +33,9 @@ export const cli = async (db: string, env: Record<string, string>, args: Readonl
  * Starts `paymux serve`, which serves the console at `/` from `@paymux/console`'s
  * `assetsDirectory` (this package's build) and the API beside it.
  */
-export const startPaymux = async (options: { readonly merchant?: string } = {}): Promise<Running> => {
+export const startPaymux = async (
+  options: { readonly merchant?: string; readonly allowPrivateWebhooks?: boolean } = {}
+): Promise<Running> => {
   if (!existsSync(bin)) throw new Error(`build the CLI first: ${bin} is missing (npx turbo run build --filter=@paymux/cli)`)
   if (!existsSync(join(assetsDirectory, "index.html"))) throw new Error(`build the console first: ${assetsDirectory} is missing`)
   const dir = mkdtempSync(join(tmpdir(), "paymux-console-"))
@@ -45,7 +47,16 @@ export const startPaymux = async (options: { readonly merchant?: string } = {}):
   const merchant = options.merchant ?? "imp10000001"
   await cli(db, env, ["merchant", "create", "--name", "Console shop", "--code", merchant])
   const issued = JSON.parse(await cli(db, env, ["apikey", "issue", "-m", merchant, "--name", "console", "--json"]))
-  const child = spawn(process.execPath, [bin, "--db", db, "serve", "--port", "0", "--json", "--allow-private-webhooks", "--docs", "none"], {
+  const serve = [
+    "serve",
+    "--port",
+    "0",
+    "--json",
+    "--docs",
+    "none",
+    ...(options.allowPrivateWebhooks === false ? [] : ["--allow-private-webhooks"])
+  ]
+  const child = spawn(process.execPath, [bin, "--db", db, ...serve], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"]
   })

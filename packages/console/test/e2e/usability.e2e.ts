@@ -1,0 +1,278 @@
+/**
+ * What a usability probe of the console found, each kept fixed: the session's own key cannot be
+ * rotated out from under it; each new webhook signing secret names its mode and none hides
+ * another; a channel is edited the same way from every part (loaded whole, only changes sent) and
+ * can be removed; a pasted secret is never cut; an expired session keeps the open form and signs
+ * in again in place; a whitelist that shuts this client out is confirmed first and says how to get
+ * back in; a refused test send says it was not sent; nothing scrolls sideways at 375 px.
+ */
+import { expect, type Page, test } from "@playwright/test"
+import { addNaverTestChannel, parts, requireChromium, signIn } from "./support/browser.ts"
+import { cli, type Running, startPaymux } from "./support/paymux.ts"
+
+requireChromium()
+
+let paymux: Running
+test.beforeAll(async () => {
+  paymux = await startPaymux({ merchant: "imp10000003" })
+})
+test.afterAll(async () => paymux?.stop())
+
+/** Calls the API as the CLI's key, beside the page. */
+const api = async (method: string, path: string, body?: unknown): Promise<any> => {
+  const response = await fetch(`${paymux.url}/merchants/${paymux.merchant}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${paymux.keyId}.${paymux.secret}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  const text = await response.text()
+  expect(response.ok, `${method} ${path}: ${text}`).toBe(true)
+  return text === "" ? undefined : JSON.parse(text)
+}
+
+const addChannel = (payload: Record<string, unknown>) => api("POST", "/channels", payload)
+
+/** The JSON bodies of the PATCH requests the page sends to a channel. */
+const channelEdits = (page: Page): Array<Record<string, unknown>> => {
+  const edits: Array<Record<string, unknown>> = []
+  page.on("request", (request) => {
+    if (request.method() === "PATCH" && /\/channels\/[^/]+$/.test(request.url())) edits.push(request.postDataJSON())
+  })
+  return edits
+}
+
+test("the session's own key can be neither rotated nor revoked from the page; a shown secret blocks issuing another", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  const own = page.locator("table.keys tbody tr", { hasText: paymux.keyId })
+  await expect(own.getByRole("button", { name: `Rotate ${paymux.keyId}` })).toBeDisabled()
+  await expect(own.getByRole("button", { name: `Revoke ${paymux.keyId}` })).toBeDisabled()
+  await expect(own).toContainText("sign in with another key to rotate or revoke it")
+  await page.getByLabel("Name", { exact: true }).fill("deploy")
+  await page.getByRole("button", { name: "Issue key" }).click()
+  await expect(page.locator("[data-secret]")).toHaveCount(1)
+  await expect(page.getByRole("button", { name: "Issue key" })).toBeDisabled()
+  await page.getByRole("button", { name: "I have saved it" }).click()
+  await expect(page.getByRole("button", { name: "Issue key" })).toBeEnabled()
+})
+
+test("each new signing secret names its mode, stays until acknowledged, and a mode's secret can be rotated", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  const testMode = page.getByRole("region", { name: "Test mode" })
+  const liveMode = page.getByRole("region", { name: "Live mode" })
+  await testMode.getByRole("textbox", { name: "Test webhook URL" }).fill("http://127.0.0.1:9/hooks")
+  await testMode.getByRole("button", { name: "Save" }).click()
+  const testSecret = testMode.locator("[data-secret]")
+  await expect(testMode.getByText("The new signing secret of Test mode, shown once")).toBeVisible()
+  const first = await testSecret.textContent()
+  // A live URL saved before the test secret was put away: both stay, each in its mode.
+  await liveMode.getByRole("textbox", { name: "Live webhook URL" }).fill("https://shop.example/hooks")
+  await liveMode.getByRole("button", { name: "Save" }).click()
+  await expect(liveMode.getByText("The new signing secret of Live mode, shown once")).toBeVisible()
+  await expect(testSecret).toHaveText(first ?? "")
+  await expect(page.locator("[data-secret]")).toHaveCount(2)
+  await liveMode.getByRole("button", { name: "I have saved it" }).click()
+  await testMode.getByRole("button", { name: "I have saved it" }).click()
+  await expect(page.locator("[data-secret]")).toHaveCount(0)
+  // A lost secret: rotate (asked first), the new one shown once; then the old one retired.
+  await testMode.getByRole("button", { name: "Rotate the Test signing secret" }).click()
+  const rotate = page.getByRole("dialog", { name: "Rotate the Test signing secret?" })
+  await rotate.getByRole("button", { name: "Cancel" }).click()
+  await expect(page.locator("[data-secret]")).toHaveCount(0)
+  await testMode.getByRole("button", { name: "Rotate the Test signing secret" }).click()
+  await rotate.getByRole("button", { name: "Rotate signing secret" }).click()
+  await expect(testSecret).toHaveCount(1)
+  expect(await testSecret.textContent()).not.toBe(first)
+  expect((await api("GET", "/webhooks")).activeSecrets.test).toBe(2)
+  await testMode.getByRole("button", { name: "I have saved it" }).click()
+  await testMode.getByRole("button", { name: "Retire the old Test signing secret" }).click()
+  await page
+    .getByRole("dialog", { name: "Retire the old Test signing secret?" })
+    .getByRole("button", { name: "Retire the old secret" })
+    .click()
+  await expect(testMode.getByRole("button", { name: "Retire the old Test signing secret" })).toHaveCount(0)
+  expect((await api("GET", "/webhooks")).activeSecrets.test).toBe(1)
+  // Clearing a mode's URL removes its endpoints: asked first.
+  await liveMode.getByRole("textbox", { name: "Live webhook URL" }).fill("")
+  await liveMode.getByRole("button", { name: "Save" }).click()
+  await page.getByRole("dialog", { name: "Remove the Live webhook URL?" }).getByRole("button", { name: "Cancel" }).click()
+  expect((await api("GET", "/webhooks")).live.endpoints).toHaveLength(1)
+  await liveMode.getByRole("button", { name: "Save" }).click()
+  await page.getByRole("dialog", { name: "Remove the Live webhook URL?" }).getByRole("button", { name: "Remove the URL" }).click()
+  await expect(liveMode.getByText("No endpoint yet")).toBeVisible()
+})
+
+test("editing a channel from the Channels page loads it whole and sends only what changed; Remove asks first", async ({ page }) => {
+  await addChannel({
+    mode: "live",
+    pg: "kcp",
+    mid: "A52Q9",
+    name: "KCP live",
+    paymentType: "window.general",
+    payMethods: ["card"],
+    credentials: { site_key: "site-key-stored" }
+  })
+  await addChannel({
+    mode: "live",
+    pg: "naverpay",
+    mid: "np_partner_live",
+    name: "Naver live",
+    paymentType: "window.simple",
+    payMethods: ["naverpay"],
+    credentials: { client_id: "np-client-live", client_secret: "np-secret-stored" }
+  })
+  const edits = channelEdits(page)
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  const table = page.locator("table.channels")
+  await table.getByRole("button", { name: "Edit KCP live" }).click()
+  const dialog = page.getByRole("dialog", { name: "Edit channel" })
+  await expect(dialog.getByLabel("Site key")).toHaveAttribute("placeholder", "stored; leave empty to keep")
+  await dialog.getByLabel("Channel name").fill("KCP live main")
+  await dialog.getByRole("button", { name: "Save" }).click()
+  await expect(dialog).toBeHidden()
+  await expect(table.locator("tbody tr", { hasText: "KCP live main" })).toHaveCount(1)
+  expect(Object.keys(edits.at(-1) ?? {}).sort()).toEqual(["name", "version"])
+  // A stored plain value shows; the secret beside it does not.
+  await table.getByRole("button", { name: "Edit Naver live" }).click()
+  await expect(dialog.getByLabel("Client ID")).toHaveValue("np-client-live")
+  await expect(dialog.getByLabel("Client secret")).toHaveValue("")
+  await page.keyboard.press("Escape")
+  expect(await page.content()).not.toContain("np-secret-stored")
+
+  await table.getByRole("button", { name: "Remove Naver live" }).click()
+  const confirm = page.getByRole("dialog", { name: "Remove the channel Naver live?" })
+  await confirm.getByRole("button", { name: "Cancel" }).click()
+  await expect(table.locator("tbody tr", { hasText: "Naver live" })).toHaveCount(1)
+  await table.getByRole("button", { name: "Remove Naver live" }).click()
+  await confirm.getByRole("button", { name: "Remove" }).click()
+  await expect(table.locator("tbody tr", { hasText: "Naver live" })).toHaveCount(0)
+  expect((await api("GET", "/channels")).map((c: { name: string }) => c.name)).not.toContain("Naver live")
+})
+
+test("Edit information on a PG-provided test card edits the card's channel once there is one", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Integration test" }).click()
+  const naver = await addNaverTestChannel(page, "np-test-secret")
+  // The second time it is the channel's edit: its MID and plain values filled, saved without a 409.
+  await naver.getByRole("button", { name: "Edit information" }).click()
+  const dialog = page.getByRole("dialog")
+  await expect(dialog.getByLabel("Partner ID")).toHaveValue("np_partner_test")
+  await expect(dialog.getByLabel("Client ID")).toHaveValue("np-client")
+  await dialog.getByLabel("Channel name").fill("Naver test")
+  await dialog.getByRole("button", { name: "Save" }).click()
+  await expect(dialog).toBeHidden()
+  await expect(naver.getByText("1 test channel", { exact: true })).toBeVisible()
+  expect((await api("GET", "/channels?mode=test")).filter((c: { pg: string }) => c.pg === "naverpay")).toHaveLength(1)
+  await page.getByLabel("Find a PG").fill("paypal")
+  // Before any channel, a card's snippet takes a pay method the PG's catalog entry offers.
+  await expect(page.locator('article[data-pg="paypal_v2"] pre')).toContainText("pay_method: 'paypal'")
+  await page.getByLabel("Find a PG").fill("no such pg")
+  await expect(page.getByText("No PG matches “no such pg”.")).toBeVisible()
+})
+
+test("a pasted secret longer than its field allows is kept whole and refused with the limit", async ({ page }) => {
+  const posts: Array<string> = []
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/channels")) posts.push(request.url())
+  })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("button", { name: "Add a channel" }).click()
+  const dialog = page.getByRole("dialog")
+  await dialog.getByRole("combobox", { name: /^Mode/ }).selectOption("live")
+  await dialog.getByRole("combobox", { name: /^PG/ }).selectOption("nice_v2")
+  await dialog.getByLabel("card", { exact: true }).check()
+  await dialog.getByLabel("Merchant ID (MID)").fill("nicev2m")
+  await dialog.getByLabel("Merchant key").fill("merchant-key")
+  await dialog.getByLabel("Cancel password").fill("14-characters!")
+  await expect(dialog.getByLabel("Cancel password")).toHaveValue("14-characters!")
+  await expect(dialog.getByText("Too long: 14 characters; at most 10.")).toBeVisible()
+  await dialog.getByRole("button", { name: "Add channel" }).click()
+  await expect(dialog.getByLabel("Cancel password")).toBeFocused()
+  expect(posts).toEqual([])
+  await dialog.getByLabel("Cancel password").fill("10-chars!!")
+  await expect(dialog.getByText(/^Too long/)).toHaveCount(0)
+})
+
+test("an expired session keeps the open form and signs in again in place", async ({ page }) => {
+  const issued = await api("POST", "/api-keys", { name: "expiring" })
+  await signIn(page, paymux.url, issued.key.id, issued.secret)
+  await page.getByRole("button", { name: "Add a channel" }).click()
+  const form = page.getByRole("dialog", { name: "Add a channel" })
+  await form.getByRole("combobox", { name: /^PG/ }).selectOption("kcp")
+  await form.getByLabel("Channel name").fill("Typed before expiry")
+  await form.getByLabel("card", { exact: true }).check()
+  // The server ends the session: rotating its key ends every token issued for it (as expiry does).
+  const rotated = await api("POST", `/api-keys/${issued.key.id}/rotate`)
+  await form.getByRole("button", { name: "Add channel" }).click()
+  const again = page.getByRole("dialog", { name: "Sign in to the Paymux console" })
+  await expect(again.getByText("Your session expired or was ended: sign in again.")).toBeVisible()
+  await expect(again.getByLabel("API key id")).toHaveValue(issued.key.id)
+  await again.getByLabel("API secret").fill(rotated.secret)
+  await again.getByRole("button", { name: "Sign in" }).click()
+  await expect(again).toBeHidden()
+  await expect(form.getByLabel("Channel name")).toHaveValue("Typed before expiry")
+  await form.getByRole("button", { name: "Add channel" }).click()
+  await expect(form).toBeHidden()
+  await expect(page.locator("table.channels tbody tr", { hasText: "Typed before expiry" })).toHaveCount(1)
+})
+
+test("nothing scrolls sideways at 375 px on any part", async ({ page }) => {
+  await api("POST", "/webhooks/test/endpoints", { url: "http://127.0.0.1:9/a-rather-long-path/for-narrow-screens/hooks" }).catch(
+    () => undefined
+  )
+  await page.setViewportSize({ width: 375, height: 800 })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  for (const [path, heading] of parts) {
+    await page.goto(`${paymux.url}/#/${path}`)
+    await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible()
+    const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }))
+    expect(width.page, `#/${path} is ${width.page} px wide at ${width.viewport} px`).toBeLessThanOrEqual(width.viewport)
+  }
+})
+
+// Last: it shuts this client out, then lets it back in the way the page tells.
+test("a whitelist that shuts this client out is confirmed first, and the refusal says how to get back in", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await page.getByLabel("Rule 1", { exact: true }).fill("10.0.0.0/8")
+  await page.getByRole("button", { name: "Save" }).click()
+  const confirm = page.getByRole("dialog", { name: "Save a whitelist that shuts you out?" })
+  await expect(confirm).toContainText(`paymux whitelist add -m ${paymux.merchant} 127.0.0.1`)
+  await confirm.getByRole("button", { name: "Cancel" }).click()
+  expect((await api("GET", "/whitelist")).rules).toEqual([])
+  await page.getByRole("button", { name: "Save" }).click()
+  await confirm.getByRole("button", { name: "Save and lock me out" }).click()
+  await page.getByRole("link", { name: "Payment integration" }).click()
+  const refusal = page.getByRole("alert").first()
+  await expect(refusal).toContainText("127.0.0.1 is not on the merchant's security whitelist")
+  await expect(refusal).toContainText(`paymux whitelist add -m ${paymux.merchant} 127.0.0.1`)
+  // The way back the page gave, run as the operator would.
+  await cli(paymux.db, paymux.env, ["whitelist", "add", "-m", paymux.merchant, "127.0.0.1"])
+  await expect(async () => {
+    await page.reload()
+    await expect(page.getByRole("heading", { level: 2, name: "Channels" })).toBeVisible({ timeout: 1000 })
+  }).toPass({ timeout: 10_000 })
+})
+
+test.describe("without private webhook targets allowed", () => {
+  let strict: Running
+  test.beforeAll(async () => {
+    strict = await startPaymux({ merchant: "imp10000004", allowPrivateWebhooks: false })
+  })
+  test.afterAll(async () => strict?.stop())
+
+  test("a test send the URL guard refuses says it was not sent, with no receiver's answer", async ({ page }) => {
+    await signIn(page, strict.url, strict.keyId, strict.secret)
+    await page.getByRole("link", { name: "Webhooks" }).click()
+    const testMode = page.getByRole("region", { name: "Test mode" })
+    await testMode.getByRole("textbox", { name: "Test webhook URL" }).fill("http://127.0.0.1:9/hooks")
+    await testMode.getByRole("button", { name: "Save" }).click()
+    await testMode.getByRole("button", { name: "I have saved it" }).click()
+    await testMode.getByRole("button", { name: "Send test to http://127.0.0.1:9/hooks" }).click()
+    const result = testMode.getByRole("status")
+    await expect(result).toContainText("Not sent: refused webhook URL http://127.0.0.1:9/hooks")
+    await expect(result).not.toContainText("Receiver answered")
+    await expect(result).not.toContainText("The receiver said")
+  })
+})
