@@ -4,7 +4,9 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as CliConfig from "effect/cli/CliConfig"
 import * as Command from "effect/cli/Command"
+import * as GlobalFlag from "effect/cli/GlobalFlag"
 import packageJson from "../package.json" with { type: "json" }
 import * as ApiKey from "./commands/ApiKey.ts"
 import * as Channel from "./commands/Channel.ts"
@@ -52,6 +54,10 @@ export const command = root.pipe(
   ])
 )
 
+// effect/cli's built-in flags without `--wizard`: paymux reads no interactive input, so the wizard
+// could only fail (it was offered by every --help).
+const config = CliConfig.layer({ builtIns: GlobalFlag.BuiltIns.filter((flag) => flag !== GlobalFlag.Wizard) })
+
 /**
  * Runs `paymux` with the given arguments (without `node` and the script path) as an Effect.
  *
@@ -61,7 +67,11 @@ export const command = root.pipe(
 export const run = (args: ReadonlyArray<string>) =>
   invocation
     .guard(args, Command.run(command, { version }))
-    .pipe(Effect.provide(platform.layer(args)), Effect.provide(invocation.presenter(invocation.jsonRequested(args))))
+    .pipe(
+      Effect.provide(platform.layer(args)),
+      Effect.provide(invocation.presenter(invocation.jsonRequested(args))),
+      Effect.provide(config)
+    )
 
 /**
  * Runs `paymux` as the process: arguments from `process.argv`, exit code from the outcome.

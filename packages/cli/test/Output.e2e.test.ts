@@ -240,6 +240,11 @@ describe("paymux exit codes (L4)", () => {
     expect(r.stderr).toContain("1.1.1.0/24")
   })
 
+  it("offers no --wizard (paymux reads no interactive input): help does not list it and the flag is refused (exit 2)", async () => {
+    expect(expectExit(await paymux(["merchant", "create", "--help"]), 0).stdout).not.toContain("--wizard")
+    expect(expectExit(await paymux(["merchant", "create", "--wizard"]), 2).stderr).toContain("Unrecognized flag: --wizard")
+  })
+
   it("serve on a --host that is not an address of this machine says so, not to pick another port", async () => {
     const r = expectExit(await paymux(["--db", join(dir, "serve.db"), "serve", "--port", "0", "--host", "notahost.invalid"], { env }), 2)
     expect(r.stderr).toContain("cannot listen on notahost.invalid:0")

@@ -183,7 +183,9 @@ export const resendFailed = Command.make(
           r,
           () =>
             `Queued ${r.queued.length} failed deliver${r.queued.length === 1 ? "y" : "ies"} again` +
-            (r.alreadyHandled === 0 ? "." : `; ${r.alreadyHandled} were already delivered or queued again.`) +
+            (r.alreadyHandled === 0
+              ? "."
+              : `; ${r.alreadyHandled} ${r.alreadyHandled === 1 ? "was" : "were"} already delivered or queued again.`) +
             "\nThey go out with the next run of: paymux webhook dispatch"
         )
       })
