@@ -61,7 +61,12 @@ export const uniqueness = (h: Harness): void => {
             const channels = yield* Repositories.ChannelRepository
             const first = yield* channels.create(F.channel(a, F.channelKey(1)))
             const same = { mid: first.mid }
-            yield* F.expectStoreError(channels.create(F.channel(a, F.channelKey(2), same)), "Conflict", "ChannelRepository.create")
+            const taken = yield* Effect.flip(channels.create(F.channel(a, F.channelKey(2), same)))
+            expect(taken.reason, "ChannelRepository.create: a Conflict naming the channel that holds the slot").toMatchObject({
+              _tag: "Conflict",
+              entity: "channel",
+              id: first.key
+            })
             yield* channels.create(F.channel(a, F.channelKey(3), { ...same, mode: "live" }))
             yield* channels.create(F.channel(a, F.channelKey(4), { ...same, paymentType: "api.keyin" }))
             yield* channels.create(F.channel(a, F.channelKey(5), { ...same, pg: "nice" as F.Channel["pg"] }))

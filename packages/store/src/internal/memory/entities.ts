@@ -9,6 +9,7 @@ import * as SecretBox from "../../SecretBox.ts"
 import { keepsCredentials } from "../unloaded.ts"
 import { conflict, notFound, staleVersion, type StoreError } from "../../StoreError.ts"
 import type { ChannelRow, MemoryStore, State } from "./store.ts"
+import { slotTaken } from "../channelSlot.ts"
 
 type Fail = Result.Result<never, StoreError>
 const fail = (error: StoreError): Fail => Result.fail(error)
@@ -103,9 +104,6 @@ const slotOf = (c: {
   readonly paymentType: string
 }): string => JSON.stringify([c.merchant, c.mode, c.pg, c.mid, c.paymentType])
 
-const slotTaken = (c: PaymentChannel.PaymentChannel): StoreError =>
-  conflict("channel", c.key, `${c.merchant} already has a ${c.mode} ${c.pg} channel with MID ${c.mid} for ${c.paymentType}`)
-
 const withKeys = <A, E>(store: MemoryStore, self: Effect.Effect<A, E, KeyProvider.KeyProvider>): Effect.Effect<A, E> =>
   Effect.provideService(self, KeyProvider.KeyProvider, store.keys)
 
@@ -137,7 +135,8 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
           if (missing !== undefined) return missing
           if (s.channels.has(channel.key)) return fail(conflict("channel", channel.key, "a channel with this key exists"))
           const slot = slotOf(channel)
-          if (s.channelSlots.has(slot)) return fail(slotTaken(channel))
+          const holder = s.channelSlots.get(slot)
+          if (holder !== undefined) return fail(slotTaken(holder, channel))
           const sequence = (s.sequences.get(channel.merchant) ?? 0) + 1
           s.sequences.set(channel.merchant, sequence)
           s.channelSlots.set(slot, channel.key)
@@ -186,7 +185,8 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
           if (failed !== undefined) return failed
           const before = slotOf(stored!.channel)
           const after = slotOf(channel)
-          if (after !== before && s.channelSlots.has(after)) return fail(slotTaken(channel))
+          const holder = s.channelSlots.get(after)
+          if (after !== before && holder !== undefined) return fail(slotTaken(holder, channel))
           const kept = { sequence: stored!.channel.sequence, createdAt: stored!.channel.createdAt, version: channel.version + 1 }
           s.channelSlots.delete(before)
           s.channelSlots.set(after, channel.key)

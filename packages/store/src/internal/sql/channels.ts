@@ -9,6 +9,7 @@ import { Array as Arr, Effect, Result } from "effect"
 import type { ChannelGroupRepository, ChannelRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
 import * as StoreError from "../../StoreError.ts"
+import { slotTaken } from "../channelSlot.ts"
 import { keepsCredentials } from "../unloaded.ts"
 import { bool, type Env, merchantExists, missedUpdate, op } from "./base.ts"
 import { decoded, decodedResult, num, parseJsonResult } from "./errors.ts"
@@ -114,10 +115,17 @@ export const makeChannels = (env: Env): ChannelRepository["Service"] => {
           RETURNING last_sequence`
             if (next[0] === undefined) return yield* StoreError.notFound("merchant", c.merchant)
             const sequence = num(next[0]["last_sequence"])
-            yield* sql`INSERT INTO paymux_channels (${sql.literal(columns)}) VALUES (
+            // A taken slot inserts nothing rather than failing, so the same transaction can name its holder.
+            const inserted = yield* sql`INSERT INTO paymux_channels (${sql.literal(columns)}) VALUES (
           ${c.key}, ${c.merchant}, ${c.mode}, ${c.pg}, ${c.mid}, ${c.name}, ${c.purpose}, ${c.paymentType},
           ${JSON.stringify(c.payMethods)}, ${c.taxType}, ${c.credentialSource}, ${sealed}, ${c.enabled ? 1 : 0},
-          ${sequence}, ${c.createdAt}, ${c.version})`
+          ${sequence}, ${c.createdAt}, ${c.version})
+          ON CONFLICT (merchant, mode, pg, mid, payment_type) DO NOTHING RETURNING channel_key`
+            if (inserted.length === 0) {
+              const holder = yield* sql`SELECT channel_key FROM paymux_channels
+                WHERE merchant = ${c.merchant} AND mode = ${c.mode} AND pg = ${c.pg} AND mid = ${c.mid} AND payment_type = ${c.paymentType}`
+              return yield* slotTaken(String(holder[0]?.["channel_key"]), c)
+            }
             return { ...c, readable: true, sequence }
           })
         )
