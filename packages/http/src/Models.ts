@@ -175,6 +175,9 @@ export const TestSendView = Schema.Struct({
   endpointId: Text,
   format: Schema.Literals(["v1", "v2"]),
   contentType: Text,
+  outcome: Schema.Literals(["answered", "refused", "unreachable"]).annotate({
+    description: "answered: see httpStatus; refused: the URL guard refused the target, nothing was sent; unreachable: no answer, see error"
+  }),
   ok: Schema.Boolean,
   httpStatus: Schema.NullOr(Schema.Int),
   latencyMillis: Schema.Number,

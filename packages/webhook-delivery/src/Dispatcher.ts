@@ -115,6 +115,8 @@ export type Config = Target & Options
  * @category models
  */
 export interface TestSendResult {
+  /** `answered`: the receiver answered (see `httpStatus`); `refused`: the URL guard refused the target and nothing was sent; `unreachable`: no answer (connection, TLS or timeout, see `error`). */
+  readonly outcome: "answered" | "refused" | "unreachable"
   readonly ok: boolean
   readonly httpStatus: number | null
   readonly latencyMillis: number
@@ -474,6 +476,7 @@ export const testSend = (
       options.signer
     )
     return {
+      outcome: result._tag === "Response" ? "answered" : result._tag === "Refused" ? "refused" : "unreachable",
       ok: result._tag === "Response" && RetryPolicy.classifyStatus(result.status) === "delivered",
       httpStatus: result._tag === "Response" ? result.status : null,
       latencyMillis: result.latencyMillis,

@@ -155,14 +155,17 @@ describe("Dispatcher", () => {
     Effect.gen(function* () {
       const { r } = yield* setup({ _tag: "Status", status: 201, body: "hello" })
       const result = yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode" })
-      expect(result).toMatchObject({ ok: true, httpStatus: 201, responseExcerpt: "hello", error: null })
+      expect(result).toMatchObject({ outcome: "answered", ok: true, httpStatus: 201, responseExcerpt: "hello", error: null })
       const got = r.received[0]!
       expect(JSON.parse(got.body.toString()).type).toBe("Webhook.Test")
       const now = Number(got.headers["webhook-timestamp"]) * 1000
       expect(Result.isSuccess(verifier.verify(got.body, got.headers, { now }))).toBe(true)
       const refused = yield* Dispatcher.testSend(r.url, { signer, mode: "live", privateTargets: "test-mode" })
-      expect(refused).toMatchObject({ ok: false, httpStatus: null })
+      expect(refused).toMatchObject({ outcome: "refused", ok: false, httpStatus: null })
       expect(r.received).toHaveLength(1)
+      // Nothing listens on port 1 of loopback: allowed, sent, and unanswered.
+      const unreachable = yield* Dispatcher.testSend("http://127.0.0.1:1/hook", { signer, mode: "test", privateTargets: "test-mode" })
+      expect(unreachable).toMatchObject({ outcome: "unreachable", ok: false, httpStatus: null })
     }).pipe(Effect.scoped)
   )
 

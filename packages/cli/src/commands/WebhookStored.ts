@@ -104,7 +104,7 @@ const test = Command.make(
         yield* ctx.out.result(result, () =>
           result.ok
             ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
-            : `failed: ${result.url} ${result.httpStatus === null ? `did not answer (${result.error ?? "no response"})` : `answered ${result.httpStatus}`}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`
+            : `failed: ${result.url} ${result.outcome === "refused" ? `not sent (${result.error ?? "refused"})` : result.outcome === "unreachable" ? `did not answer (${result.error ?? "no response"})` : `answered ${result.httpStatus}`}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`
         )
         if (!result.ok) return yield* Effect.fail(CliFailure.negativeAnswer("WebhookTestFailed", `the receiver did not accept the test`))
       })

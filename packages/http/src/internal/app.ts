@@ -180,6 +180,7 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
           endpointId: r.endpointId,
           format: r.format,
           contentType: r.contentType,
+          outcome: r.outcome,
           ok: r.ok,
           httpStatus: r.httpStatus,
           latencyMillis: r.latencyMillis,

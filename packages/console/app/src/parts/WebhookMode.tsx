@@ -350,20 +350,18 @@ export const WebhookMode = ({
 }
 
 /**
- * What a test send came to. With no HTTP status nothing answered: the URL was refused before
- * sending (the SSRF guard) or the receiver could not be reached; either way there is no answer
- * to show, only the reason.
+ * What a test send came to. Unless the receiver answered there is no answer to show, only the
+ * reason: the URL was refused before sending (the SSRF guard) or the receiver could not be reached.
  */
 const TestResult = ({ tested }: { readonly tested: TestSend }) => {
   const t = useT()
   const sent = t("wh.testSent", { format: tested.format.toUpperCase(), contentType: tested.contentType, url: tested.url })
-  if (tested.httpStatus === null) {
-    // The API says refused or unreachable only in the error's words (see UrlGuard's message).
-    const refused = tested.error?.startsWith("refused webhook URL") === true
+  if (tested.outcome !== "answered") {
+    const reason = tested.error ?? ""
     return (
       <div className="warning" role="status">
         <p>
-          {refused ? t("wh.testNotSent", { reason: tested.error ?? "" }) : t("wh.testNoAnswer", { reason: tested.error ?? "" })} {sent}
+          {tested.outcome === "refused" ? t("wh.testNotSent", { reason }) : t("wh.testNoAnswer", { reason })} {sent}
         </p>
       </div>
     )
@@ -371,7 +369,7 @@ const TestResult = ({ tested }: { readonly tested: TestSend }) => {
   return (
     <div className={tested.ok ? "ready" : "warning"} role="status">
       <p>
-        {t("wh.testResult", { status: tested.httpStatus, ms: Math.round(tested.latencyMillis) })} {sent}
+        {t("wh.testResult", { status: tested.httpStatus ?? "", ms: Math.round(tested.latencyMillis) })} {sent}
         {tested.error === null ? null : ` ${tested.error}`}
       </p>
       <p>
