@@ -63,7 +63,11 @@ export class Forbidden extends HttpApiError.Problem<Forbidden>()(
     status: 403,
     title: "Forbidden"
   },
-  { code: Schema.String, detail: Schema.String }
+  {
+    code: Schema.String,
+    detail: Schema.String,
+    address: Schema.optionalKey(Schema.String).annotate({ description: "the client address the whitelist refused" })
+  }
 ) {}
 
 /**

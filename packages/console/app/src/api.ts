@@ -39,6 +39,8 @@ export interface Problem {
   readonly field?: string | undefined
   readonly suggestions?: ReadonlyArray<string> | undefined
   readonly rejected?: ReadonlyArray<Rejection> | undefined
+  /** The client address the whitelist refused (`address-not-allowed`). */
+  readonly address?: string | undefined
 }
 
 /** A failed call, thrown by `call` so components can `catch` it. */
@@ -77,6 +79,7 @@ export const problemOf = (error: unknown): Problem => {
           ? "the server could not be reached"
           : `the server answered ${status}`),
     field: text(e?.field),
+    address: text(e?.address),
     suggestions: Array.isArray(e?.suggestions) ? (e.suggestions as Array<string>) : undefined,
     rejected: Array.isArray(e?.rejected) ? (e.rejected as Array<Rejection>) : undefined
   }

@@ -64,13 +64,12 @@ const unauthorized = fromError(new AdminError.Unauthenticated())
 const problemOf = (error: AdminError.AdminError): CatalogProblem => fromError(error)
 
 const refused = (ip: string | undefined) =>
-  new Forbidden({
-    code: "address-not-allowed",
-    detail:
-      ip === undefined
-        ? "the client address could not be determined and the merchant's whitelist is enforced"
-        : `${ip} is not on the merchant's security whitelist`
-  })
+  ip === undefined
+    ? new Forbidden({
+        code: "address-not-allowed",
+        detail: "the client address could not be determined and the merchant's whitelist is enforced"
+      })
+    : new Forbidden({ code: "address-not-allowed", detail: `${ip} is not on the merchant's security whitelist`, address: ip })
 
 const credentialOf = (tokens: Tokens.Tokens, credential: string, now: number): Access.Credential | undefined => {
   if (credential.startsWith("at_")) {

@@ -57,8 +57,7 @@ export const ProblemNote = ({ problem }: { readonly problem: Problem | undefined
         <p>
           {t("problem.notAllowed", {
             merchant: merchant ?? "MERCHANT",
-            // The detail starts with the address the server judged ("127.0.0.1 is not on …").
-            ip: /^(\S+) is not on /.exec(problem.detail)?.[1] ?? "ADDRESS"
+            ip: problem.address ?? "ADDRESS"
           })}
         </p>
       ) : null}
