@@ -80,11 +80,14 @@ export const storeUnavailable = (message: string, hint?: string): CliFailure =>
 const hintForField = (field: string): string => {
   if (field === "pg") return "list the PG codes with: paymux pg list"
   if (field === "merchant") return "list merchants with: paymux merchant list"
-  if (field === "tier") return "a tier code is 3 characters A-Z or 0-9, e.g. 001"
+  if (field === "tier") return "a tier code is 3 characters, letters (either case, kept as given) or digits, e.g. T01"
   if (field === "channelKey") return "list channel keys with: paymux channel list --merchant M"
   if (field === "mid") return "pass --mid with the MID the PG issued; paymux pg show CODE says which PGs have shared test MIDs"
   if (field === "payMethods") return "paymux pg show CODE lists the pay methods of each payment type"
   if (field.startsWith("credentials.")) return "paymux pg show CODE lists the credential fields (--cred name=value)"
+  // Webhook settings name a URL by its place (`test.endpoints.0.url`, `noticeUrls.0`); the flag is --url.
+  if (/(^|\.)url$|^noticeUrls/i.test(field)) return "check the URL given with --url: https in live mode, no user name, password or fragment"
+  if (/^(test|live)\.endpoints/.test(field)) return "see the mode's endpoints with: paymux webhook show --merchant M"
   return `check ${field}; --help lists each command's flags`
 }
 

@@ -50,6 +50,15 @@ describe("one error table for the facade, HTTP and the CLI", () => {
     expect((await cliOf(ErrorCatalog.example("not-found"))).hint).toBe("list what exists with: paymux merchant list")
   })
 
+  it("a webhook URL refused at its place in the settings is hinted at by its flag, --url, not by the place", async () => {
+    const { DomainError } = await import("@paymux/domain")
+    for (const field of ["test.endpoints.0.url", "noticeUrls.0"]) {
+      const hint = (await cliOf(new DomainError.InvalidInput({ field, value: '"ftp://x"', rule: "a URL" }))).hint
+      expect(hint).toContain("--url")
+      expect(hint).not.toContain(field)
+    }
+  })
+
   it("key configuration stays exit 2 with the key hint, the store-unusable codes exit 3", async () => {
     expect(await cliOf(ErrorCatalog.example("configuration"))).toMatchObject({ exitCode: 2, tag: "KeyConfiguration" })
     for (const code of ["store-unavailable", "schema-too-new", "store-corrupt"] as const) {
