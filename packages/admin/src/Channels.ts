@@ -221,12 +221,17 @@ export const disable = (merchant: string, key: string): Effect.Effect<PaymentCha
   setEnabled(merchant, key, false)
 
 /**
- * Deletes a channel; it leaves every tier and group, and stops being the default.
+ * Deletes a channel; it leaves every tier and group, and stops being the default. With `version`,
+ * only if it is still at that version (`Conflict` otherwise).
  *
  * @since 0.1.0
  * @category use cases
  */
-export const remove = (merchant: string, key: string): Effect.Effect<void, AdminError, AdminServices> =>
+export const remove = (
+  merchant: string,
+  key: string,
+  options: { readonly version?: number | undefined } = {}
+): Effect.Effect<void, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const catalog = yield* Catalog
     const code = yield* merchantCode(merchant)
@@ -239,7 +244,7 @@ export const remove = (merchant: string, key: string): Effect.Effect<void, Admin
         const before = yield* channels.get(code, k)
         const m = yield* merchants.get(code)
         if (m.defaultChannels[before.mode] === k) yield* merchants.update(Merchant.clearDefaultChannel(m, before.mode))
-        yield* channels.remove(code, k, before.version)
+        yield* channels.remove(code, k, options.version ?? before.version)
         yield* audit({ merchant: code, action: "channel.remove", target: k, before: PaymentChannel.view(catalog, before) })
       })
     )

@@ -134,7 +134,14 @@ export const ChannelsGroup = HttpApiGroup.make("channels")
       success: M.ChannelView,
       error: errors
     }).annotate(OpenApi.Description, "Edits a channel; with `version`, only if it is still at that version (409 otherwise)."),
-    HttpApiEndpoint.delete("remove", "/merchants/:merchant/channels/:channelKey", { params: channel, error: errors }),
+    HttpApiEndpoint.delete("remove", "/merchants/:merchant/channels/:channelKey", {
+      params: channel,
+      query: M.VersionQuery,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Removes a channel (it leaves its tiers and groups). With `?version=`, only if it is still at that version."
+    ),
     HttpApiEndpoint.post("enable", "/merchants/:merchant/channels/:channelKey/enable", {
       params: channel,
       success: M.ChannelView,

@@ -162,11 +162,15 @@ describe("channels, tiers and resolve", () => {
     expect(resolved.channel.key).toBe(kcp)
   })
 
-  it("deletes a channel", async () => {
+  it("deletes a channel; with ?version= only if nobody changed it since", async () => {
     const added = await body(
       await call(`${m()}/channels`, { body: { mode: "test", pg: "html5_inicis", paymentType: "window.general", payMethods: ["card"] } })
     )
-    expect((await call(`${m()}/channels/${added.key}`, { method: "DELETE" })).status).toBe(204)
+    const edited = await body(await call(`${m()}/channels/${added.key}`, { method: "PATCH", body: { name: "renamed" } }))
+    const stale = await call(`${m()}/channels/${added.key}?version=${added.version}`, { method: "DELETE" })
+    expect(stale.status).toBe(409)
+    expect((await call(`${m()}/channels/${added.key}`)).status).toBe(200)
+    expect((await call(`${m()}/channels/${added.key}?version=${edited.version}`, { method: "DELETE" })).status).toBe(204)
     expect((await call(`${m()}/channels/${added.key}`)).status).toBe(404)
   })
 

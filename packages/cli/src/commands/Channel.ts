@@ -227,10 +227,10 @@ const toggle = (name: "enable" | "disable") =>
     )
   ).pipe(Command.withDescription(name === "enable" ? "Enable a channel" : "Disable a channel (resolution skips it)"))
 
-const remove = Command.make("remove", { merchant: merchantFlag, key: keyArg }, ({ key, merchant }) =>
+const remove = Command.make("remove", { merchant: merchantFlag, key: keyArg, ifVersion: Flags.ifVersion }, ({ ifVersion, key, merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      yield* withStore(ctx, Channels.remove(merchant, key))
+      yield* withStore(ctx, Channels.remove(merchant, key, { version: Option.getOrUndefined(ifVersion) }))
       yield* ctx.out.result({ removed: key }, () => `Removed ${key}; it left every tier and group.`)
     })
   )

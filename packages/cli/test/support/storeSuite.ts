@@ -156,6 +156,9 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
         2
       ).json()
       expect(stale.error.tag).toBe("Conflict")
+      // A removal written against an old version is refused the same way, and removes nothing.
+      expectExit(await run(["channel", "remove", "--merchant", M, keys.kcpTest!, "--if-version", "0"]), 2)
+      expectExit(await run(["channel", "show", "--merchant", M, keys.kcpTest!]), 0)
       const toss = expectExit(
         await run(["channel", "edit", "--merchant", M, keys.toss!, "--cred", `secret_key=${secrets.tossSecret}2`, "--json"]),
         0

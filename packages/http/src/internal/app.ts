@@ -85,7 +85,9 @@ const channels = HttpApiBuilder.group(Api, "channels", (h) =>
         return Effect.flatMap(Channels.edit(params.merchant, params.channelKey, patch, { version }), Channels.view)
       })
     )
-    .handle("remove", ({ params }) => run(params.merchant, () => Channels.remove(params.merchant, params.channelKey)))
+    .handle("remove", ({ params, query }) =>
+      run(params.merchant, () => Channels.remove(params.merchant, params.channelKey, { version: query.version }))
+    )
     .handle("enable", ({ params }) =>
       run(params.merchant, () => Effect.flatMap(Channels.setEnabled(params.merchant, params.channelKey, true), Channels.view))
     )

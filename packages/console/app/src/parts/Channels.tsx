@@ -198,7 +198,7 @@ const ChannelTable = ({
                     title={t("channels.removeTitle", { name: c.name })}
                     detail={t("channels.removeDetail")}
                     confirm={t("channels.remove")}
-                    onConfirm={() => onAct((api) => api.channels.remove({ params }))}
+                    onConfirm={() => onAct((api) => api.channels.remove({ params, query: { version: c.version } }))}
                   />
                 </td>
               </tr>
