@@ -371,7 +371,7 @@ export const readiness = (settings: WebhookSettings, channels: ReadonlyArray<Pay
       findings.push({
         mode,
         channels: needing.map((c) => c.key),
-        reason: `${needing.length} ${mode} channel(s) take virtual-account or subscription payments, which are confirmed only by webhook; set the ${mode} webhook URL`
+        reason: `${needing.length === 1 ? `1 ${mode} channel takes` : `${needing.length} ${mode} channels take`} virtual-account or subscription payments, which are confirmed only by webhook; set the ${mode} webhook URL`
       })
     }
   }
