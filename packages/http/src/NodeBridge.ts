@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { ConnectionInfo } from "./Auth.ts"
-import { problemResponse } from "./internal/problemResponse.ts"
+import { internalProblemResponse, problemResponse } from "./internal/problemResponse.ts"
 import type { Outgoing } from "./internal/app.ts"
 import { headersFromRaw, type Incoming, incomingHandler } from "./internal/request.ts"
 
@@ -159,7 +159,7 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
       return write(res, await handler(request, connection), false)
     }
     run().catch(() => {
-      if (!res.headersSent) void write(res, problemResponse(500, "internal", "the request could not be served"), true)
+      if (!res.headersSent) void write(res, internalProblemResponse(), true)
       else res.destroy()
     })
   }

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import type { Webhooks as WebhookTypes } from "@paymux/admin"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -84,6 +85,18 @@ const show = Command.make("show", { merchant: merchantFlag }, ({ merchant }) =>
   )
 ).pipe(Command.withDescription("Show webhook settings (never the secrets) and readiness warnings"))
 
+/** A test send's outcome as one line, with the receiver's words when it answered otherwise than 2xx. */
+const testReport = (result: WebhookTypes.TestResult): string => {
+  if (result.ok) return `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
+  const what =
+    result.outcome === "refused"
+      ? `not sent (${result.error ?? "refused"})`
+      : result.outcome === "unreachable"
+        ? `did not answer (${result.error ?? "no response"})`
+        : `answered ${result.httpStatus}`
+  return `failed: ${result.url} ${what}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`
+}
+
 const test = Command.make(
   "test",
   {
@@ -101,11 +114,7 @@ const test = Command.make(
         yield* ctx.out.say(`Sending a signed test notification to the saved ${mode} URL...`)
         const options = { format: Option.getOrUndefined(format), endpointId: Option.getOrUndefined(endpoint) }
         const result = yield* withStore(ctx, Webhooks.test(merchant, mode, { ...options, privateTargets: "test-mode" }))
-        yield* ctx.out.result(result, () =>
-          result.ok
-            ? `delivered: ${result.url} answered ${result.httpStatus} in ${Math.round(result.latencyMillis)} ms`
-            : `failed: ${result.url} ${result.outcome === "refused" ? `not sent (${result.error ?? "refused"})` : result.outcome === "unreachable" ? `did not answer (${result.error ?? "no response"})` : `answered ${result.httpStatus}`}${result.responseExcerpt ? `\n  ${result.responseExcerpt.slice(0, 200)}` : ""}`
-        )
+        yield* ctx.out.result(result, () => testReport(result))
         if (!result.ok) return yield* Effect.fail(CliFailure.negativeAnswer("WebhookTestFailed", `the receiver did not accept the test`))
       })
     )

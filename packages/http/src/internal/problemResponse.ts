@@ -30,5 +30,11 @@ export const problem = (
   body: Buffer.from(bodyOf(status, code, detail, extra))
 })
 
-/** The `internal` problem: the answer to a failure nobody expected, whose details stay in the log. */
-export const internalProblem = () => problem(500, "internal", "the request could not be served")
+// The answer to a failure nobody expected, whose details stay in the log.
+const notServed = "the request could not be served"
+
+/** The `internal` problem, as an `Outgoing`. */
+export const internalProblem = () => problem(500, "internal", notServed)
+
+/** The `internal` problem, as a web `Response` (for the node:http bridge's own failures). */
+export const internalProblemResponse = (): Response => problemResponse(500, "internal", notServed)

@@ -197,7 +197,6 @@ const ChannelTable = ({
                     ariaLabel={t("channels.removeOne", { name: c.name })}
                     title={t("channels.removeTitle", { name: c.name })}
                     detail={t("channels.removeDetail")}
-                    confirm={t("channels.remove")}
                     onConfirm={() => onAct((api) => api.channels.remove({ params, query: { version: c.version } }))}
                   />
                 </td>
@@ -296,7 +295,6 @@ const SubMerchants = ({
               ariaLabel={t("subs.deleteOne", { tier: s.tier })}
               title={t("subs.deleteTitle", { name: s.name === s.tier ? s.tier : `${s.name} (${s.tier})` })}
               detail={t("subs.deleteDetail")}
-              confirm={t("subs.delete")}
               disabled={busy}
               onConfirm={async () =>
                 done(

@@ -165,7 +165,6 @@ const KeyActions = ({
         describedBy={own ? why : undefined}
         title={t("keys.revokeTitle", { key: keyId })}
         detail={t("keys.revokeDetail")}
-        confirm={t("keys.revoke")}
         disabled={busy || own}
         onConfirm={onRevoke}
       />

@@ -284,7 +284,6 @@ export const WebhookMode = ({
                           ariaLabel={t("wh.removeOf", { url: endpoint.url })}
                           title={t("wh.removeTitle", { url: endpoint.url })}
                           detail={t("wh.removeDetail")}
-                          confirm={t("wh.remove")}
                           disabled={endpoints.busy}
                           onConfirm={() => void onEndpoint(() => run((c) => c.webhooks.removeEndpoint({ params })))}
                         />
@@ -327,7 +326,6 @@ export const WebhookMode = ({
             ariaLabel={t("wh.rotateOf", { mode: modeName })}
             title={t("wh.rotateTitle", { mode: modeName })}
             detail={t("wh.rotateDetail")}
-            confirm={t("wh.rotate")}
             disabled={signing.busy}
             onConfirm={() => void rotateSecret()}
           />
@@ -337,7 +335,6 @@ export const WebhookMode = ({
               ariaLabel={t("wh.retireOf", { mode: modeName })}
               title={t("wh.retireTitle", { mode: modeName })}
               detail={t("wh.retireDetail")}
-              confirm={t("wh.retire")}
               disabled={signing.busy}
               onConfirm={() => void retireSecret()}
             />

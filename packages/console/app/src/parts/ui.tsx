@@ -144,14 +144,13 @@ export const ConfirmDialog = ({
   )
 }
 
-/** A button whose action runs only once the merchant confirmed it in a dialog. */
+/** A button whose action runs only once the merchant confirmed it in a dialog, whose confirm button repeats its label. */
 export const ConfirmButton = ({
   label,
   ariaLabel,
   describedBy,
   title,
   detail,
-  confirm,
   disabled,
   onConfirm
 }: {
@@ -160,7 +159,6 @@ export const ConfirmButton = ({
   readonly describedBy?: string | undefined
   readonly title: string
   readonly detail?: ReactNode
-  readonly confirm: string
   readonly disabled?: boolean | undefined
   readonly onConfirm: () => void
 }) => {
@@ -181,7 +179,7 @@ export const ConfirmButton = ({
         open={open}
         title={title}
         detail={detail}
-        confirm={confirm}
+        confirm={label}
         onCancel={() => setOpen(false)}
         onConfirm={() => {
           setOpen(false)
