@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Identifiers } from "@paymux/domain"
+import { Identifiers, PageLimit } from "@paymux/domain"
 import { AuditLog } from "@paymux/store"
 import { Effect } from "effect"
 import type { AdminError } from "./AdminError.ts"
@@ -18,7 +18,8 @@ import type { AdminServices } from "./AdminServices.ts"
 export const AuditEntry = AuditLog.AuditEntry
 
 /**
- * The merchant's audit entries, newest first.
+ * The merchant's audit entries, newest first, at most `limit` (`PageLimit.auditEntries`), of one
+ * `action` only when given.
  *
  * @since 0.1.0
  * @category use cases
@@ -29,6 +30,7 @@ export const list = (
 ): Effect.Effect<ReadonlyArray<AuditLog.AuditEntry>, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
+    const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.auditEntries, options.limit))
     const log = yield* AuditLog.AuditLog
-    return yield* log.list(code, options)
+    return yield* log.list(code, { ...options, limit })
   })

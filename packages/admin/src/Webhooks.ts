@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { type ChannelTerms, DomainError, Identifiers, WebhookSettings } from "@paymux/domain"
+import { type ChannelTerms, DomainError, Identifiers, PageLimit, WebhookSettings } from "@paymux/domain"
 import { type Delivery, Outbox, Repositories, StoreError, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Notification, WebhookSecret, WebhookSigner } from "@paymux/webhooks"
@@ -358,7 +358,8 @@ export const emitEvent = (input: {
 }
 
 /**
- * The merchant's deliveries with their attempts, newest first.
+ * The merchant's deliveries with their attempts, newest first, at most `limit`
+ * (`PageLimit.deliveryHistory`).
  *
  * @since 0.1.0
  * @category use cases
@@ -369,8 +370,9 @@ export const history = (
 ): Effect.Effect<ReadonlyArray<Delivery.History>, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
+    const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.deliveryHistory, options.limit))
     const outbox = yield* Outbox.Outbox
-    return yield* outbox.history({ merchant: code, limit: options.limit ?? 50 })
+    return yield* outbox.history({ merchant: code, limit })
   })
 
 const checkResendUrl = (mode: ChannelTerms.Mode, url: string | undefined) =>
@@ -419,7 +421,7 @@ export interface ResendFailedResult {
 
 /**
  * Resends every failed (dead-lettered) delivery of the merchant created since `since` (epoch
- * milliseconds), oldest first, optionally of one mode only, at most `limit` (default 1000): each
+ * milliseconds), oldest first, optionally of one mode only, at most `limit` (`PageLimit.failedResends`): each
  * to where it goes now, or to `url`. A message already delivered or queued again to the same
  * target since is left alone, so running it twice queues nothing twice.
  *
@@ -435,6 +437,7 @@ export const resendFailed = (input: {
 }): Effect.Effect<ResendFailedResult, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(input.merchant)
+    const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.failedResends, input.limit))
     const outbox = yield* Outbox.Outbox
     const ofMode = (h: Delivery.History) => input.mode === undefined || h.delivery.mode === input.mode
     const since = (status: Delivery.Status) =>
@@ -447,7 +450,7 @@ export const resendFailed = (input: {
     const queued: Array<Delivery.Delivery> = []
     let alreadyHandled = 0
     for (const { delivery: d } of dead) {
-      if (queued.length >= (input.limit ?? 1000)) break
+      if (queued.length >= limit) break
       const url = yield* checkResendUrl(d.mode, input.url)
       const key = `${d.messageId} ${url ?? d.endpointId ?? d.url}`
       if (handled.has(key)) {

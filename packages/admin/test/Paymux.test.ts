@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { PaymuxError, Paymux } from "@paymux/admin"
 import { Memory } from "@paymux/store"
 import { WebhookVerifier } from "@paymux/webhooks"
+import { PageLimit } from "@paymux/domain"
 import { Redacted, Result } from "effect"
 
 interface Received {
@@ -299,6 +300,29 @@ describe("Paymux facade", () => {
     expect((await paymux.webhooks.readiness(merchant.code)).map((f) => f.mode)).toEqual(["test"])
     await paymux.webhooks.set({ merchant: merchant.code, mode: "test", url: `${url}/hook` })
     expect(await paymux.webhooks.readiness(merchant.code)).toEqual([])
+    await paymux.close()
+  })
+})
+
+describe("listing limits (PageLimit)", () => {
+  it("the audit trail answers its default page, newest first, and every listing refuses a limit outside its bounds", async () => {
+    const { paymux, merchant } = await setup()
+    for (let i = 0; i < PageLimit.auditEntries.default + 5; i++) {
+      await paymux.whitelist.add(merchant.code, [`10.0.${Math.floor(i / 256)}.${i % 256}/32`])
+    }
+    const page = await paymux.audit.list(merchant.code)
+    expect(page).toHaveLength(PageLimit.auditEntries.default)
+    expect(await paymux.audit.list(merchant.code, { limit: PageLimit.auditEntries.max })).toHaveLength(PageLimit.auditEntries.default + 6)
+    for (const limit of [0, -1, 2.5, PageLimit.auditEntries.max + 1]) {
+      await expect(paymux.audit.list(merchant.code, { limit })).rejects.toMatchObject({ code: "invalid-input", field: "limit" })
+    }
+    await expect(paymux.webhooks.history(merchant.code, { limit: PageLimit.deliveryHistory.max + 1 })).rejects.toMatchObject({
+      code: "invalid-input",
+      field: "limit"
+    })
+    await expect(
+      paymux.webhooks.resendFailed({ merchant: merchant.code, since: 0, limit: PageLimit.failedResends.max + 1 })
+    ).rejects.toMatchObject({ code: "invalid-input", field: "limit" })
     await paymux.close()
   })
 })

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import type { PageLimit } from "@paymux/domain"
 import * as Flag from "effect/cli/Flag"
 
 /**
@@ -53,6 +54,15 @@ export const boundedInt = (name: string, description: string, max: number) =>
       (n) => `--${name} must be between 1 and ${max}, got ${n}`
     )
   )
+
+/**
+ * `--limit` of a listing, bounded and defaulted as the admin use case is (`PageLimit`).
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const pageLimit = (description: string, bounds: PageLimit.PageLimit) =>
+  boundedInt("limit", description, bounds.max).pipe(Flag.withDefault(bounds.default))
 
 /**
  * `--allow-private-webhooks`: lets merchants' webhook URLs reach loopback and private networks

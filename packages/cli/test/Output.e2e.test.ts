@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process"
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
+import { PageLimit } from "@paymux/domain"
 import * as Output from "../src/Output.ts"
 import { bin, expectExit, paymux, tempDir, transcript } from "./support/paymux.ts"
 import { keyEnv, seedChannels } from "./support/seed.ts"
@@ -204,6 +205,9 @@ describe("paymux exit codes (L4)", () => {
     expectExit(await run(["apikey", "issue", "-m", m, "--expires=-5h"]), 2)
     expectExit(await run(["webhook", "history", "-m", m, "--limit", "-1"]), 2)
     expectExit(await run(["webhook", "history", "-m", m, "--limit", "0"]), 2)
+    // The bound is the admin's (PageLimit), the same as the HTTP API's: the CLI once took up to 1000.
+    const over = expectExit(await run(["webhook", "history", "-m", m, "--limit", String(PageLimit.deliveryHistory.max + 1)]), 2)
+    expect(over.stderr).toContain(`between 1 and ${PageLimit.deliveryHistory.max}`)
     expectExit(await run(["webhook", "dispatch", "--once", "--concurrency", "10000000"]), 2)
     expectExit(await run(["webhook", "resend", "-m", m, "nope"]), 2)
     const keys = expectExit(await run(["apikey", "list", "-m", m, "--json"]), 0).json<Array<{ name: string }>>()

@@ -5,11 +5,23 @@
  *
  * @since 0.1.0
  */
-import { ChannelGroup, ChannelTerms, Merchant, PaymentChannel, PgCatalog, SubMerchant, WebhookSettings } from "@paymux/domain"
+import { ChannelGroup, ChannelTerms, Merchant, PageLimit, PaymentChannel, PgCatalog, SubMerchant, WebhookSettings } from "@paymux/domain"
 import { Audit, Doctor } from "@paymux/admin"
 import { Schema } from "effect"
 import { shownOnce } from "./internal/shownOnce.ts"
 import { Rejection } from "./Problem.ts"
+
+/** A listing's `limit` in a body: a whole number in the listing's bounds, described with its default. */
+const limitOf = (bounds: PageLimit.PageLimit) =>
+  Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: bounds.max }))).annotate({
+    description: `at most this many (default ${bounds.default})`
+  })
+
+/** The same `limit` as a query parameter (a string in the URL). */
+const limitParam = (bounds: PageLimit.PageLimit) =>
+  Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: bounds.max }))).annotate({
+    description: `at most this many (default ${bounds.default})`
+  })
 
 const Text = Schema.String
 const Millis = Schema.Int.annotate({ description: "epoch milliseconds" })
@@ -224,9 +236,7 @@ export const DeliveryHistory = Schema.Struct({
 export const Delivery = DeliveryView
 
 /** @since 0.1.0 @category schemas */
-export const HistoryQuery = Schema.Struct({
-  limit: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 }))))
-})
+export const HistoryQuery = Schema.Struct({ limit: Schema.optionalKey(limitParam(PageLimit.deliveryHistory)) })
 
 /** @since 0.1.0 @category schemas */
 export const Readiness = Schema.Array(Schema.Struct({ mode: ChannelTerms.Mode, channels: Schema.Array(Text), reason: Text }))
@@ -290,7 +300,7 @@ export const AuditEntry = Audit.AuditEntry
 
 /** @since 0.1.0 @category schemas */
 export const AuditQuery = Schema.Struct({
-  limit: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 500 })))),
+  limit: Schema.optionalKey(limitParam(PageLimit.auditEntries)),
   action: Schema.optionalKey(Text)
 })
 
@@ -339,7 +349,7 @@ export const ResendFailed = Schema.Struct({
   since: Millis,
   mode: Schema.optionalKey(ChannelTerms.Mode),
   url: Schema.optionalKey(Text),
-  limit: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 }))))
+  limit: Schema.optionalKey(limitOf(PageLimit.failedResends))
 })
 
 /** @since 0.1.0 @category schemas */

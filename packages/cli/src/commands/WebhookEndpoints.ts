@@ -10,6 +10,7 @@ import * as Redacted from "effect/Redacted"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import type * as Admin from "@paymux/admin"
+import { PageLimit } from "@paymux/domain"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
@@ -169,7 +170,7 @@ export const resendFailed = Command.make(
     since: Flag.String("since").pipe(Flag.withDescription("Deliveries created at or after this time (ISO time or epoch ms)")),
     mode: Flags.mode.pipe(Flag.optional),
     url: Flag.String("url").pipe(Flag.withDescription("Send them to this URL instead of where each goes now"), Flag.optional),
-    limit: Flags.boundedInt("limit", "At most this many", 10_000).pipe(Flag.withDefault(1000))
+    limit: Flags.pageLimit("At most this many", PageLimit.failedResends)
   },
   ({ limit, merchant, mode, since, url }) =>
     action((ctx) =>

@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import type { Webhooks as WebhookTypes } from "@paymux/admin"
+import { PageLimit } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -124,7 +125,7 @@ const history = Command.make(
   "history",
   {
     merchant: merchantFlag,
-    limit: Flags.boundedInt("limit", "At most this many deliveries", 1000).pipe(Flag.withDefault(20))
+    limit: Flags.pageLimit("At most this many deliveries", PageLimit.deliveryHistory)
   },
   ({ limit, merchant }) =>
     action((ctx) =>
