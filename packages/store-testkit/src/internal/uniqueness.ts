@@ -72,7 +72,12 @@ export const uniqueness = (h: Harness): void => {
             yield* channels.create(F.channel(a, F.channelKey(5), { ...same, pg: "nice" as F.Channel["pg"] }))
             yield* channels.create(F.channel(b, F.channelKey(6), same))
             const other = yield* channels.create(F.channel(a, F.channelKey(7)))
-            yield* F.expectStoreError(channels.update({ ...other, mid: first.mid }), "Conflict", "ChannelRepository.update")
+            const moveTaken = yield* Effect.flip(channels.update({ ...other, mid: first.mid }))
+            expect(moveTaken.reason, "ChannelRepository.update: a Conflict naming the channel that holds the slot").toMatchObject({
+              _tag: "Conflict",
+              entity: "channel",
+              id: first.key
+            })
             // The slot frees up when its channel moves or goes.
             yield* channels.remove(a, first.key, first.version)
             const moved = yield* channels.update({ ...other, mid: first.mid })

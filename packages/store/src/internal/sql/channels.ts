@@ -187,6 +187,12 @@ export const makeChannels = (env: Env): ChannelRepository["Service"] => {
           const sealed = keepsCredentials(c)
             ? null
             : yield* SecretBox.sealCredentials(c.credentials, SecretBox.channelAad(c.merchant, c.key))
+          // Names the channel in the slot this edit moves into, as create does; the unique index still
+          // refuses a concurrent move into the same slot (with a Conflict that names this channel).
+          const holder = yield* sql`SELECT channel_key FROM paymux_channels
+            WHERE merchant = ${c.merchant} AND mode = ${c.mode} AND pg = ${c.pg} AND mid = ${c.mid}
+            AND payment_type = ${c.paymentType} AND channel_key <> ${c.key}`
+          if (holder[0] !== undefined) return yield* slotTaken(String(holder[0]["channel_key"]), c)
           // Sequence, creation time, PG and payment type are fixed for a channel's life.
           const rows = yield* sql`UPDATE paymux_channels SET mode = ${c.mode}, mid = ${c.mid}, name = ${c.name},
           purpose = ${c.purpose}, pay_methods = ${JSON.stringify(c.payMethods)}, tax_type = ${c.taxType},
