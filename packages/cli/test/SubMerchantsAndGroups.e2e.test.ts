@@ -98,6 +98,13 @@ describe("group edit and delete", () => {
     })
     expectExit(await run(["group", "edit", "-m", M, group.id, "--member", `${keys.kcpTest}=40`]), 2)
     expectExit(await run(["group", "edit", "-m", M, group.id, "--member", `${keys.kcpTest}=forty`]), 2)
+    // A channel given twice reaches the domain's rule (it was folded into one member, and the
+    // weights then did not sum to 100); a value without "=" gets the CLI's own message.
+    const twice = ["--member", `${keys.kcpTest}=50`, "--member", `${keys.kcpTest}=50`]
+    expect(expectExit(await run(["group", "edit", "-m", M, group.id, ...twice]), 2).stderr).toContain("duplicate-member")
+    expect(expectExit(await run(["group", "edit", "-m", M, group.id, "--member", keys.kcpTest]), 2).stderr).toContain(
+      `--member takes channel-key=weight, got "${keys.kcpTest}"`
+    )
     expectExit(await run(["group", "edit", "-m", M, group.id]), 2)
     expectExit(await run(["group", "edit", "-m", M, group.id, "--name", "x", "--if-version", String(group.version)]), 2)
     expect(expectExit(await run(["group", "delete", "-m", M, group.id]), 0).stdout).toContain(`Deleted group ${group.id}`)

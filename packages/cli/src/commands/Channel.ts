@@ -21,7 +21,7 @@ import { action } from "../Root.ts"
 import { merchantFlag, readStore, withStore } from "../Store.ts"
 
 const paymentType = Flag.Literals("type", ChannelTerms.paymentTypes as ReadonlyArray<ChannelTerms.PaymentType>).pipe(
-  Flag.withDescription("Payment type: window.general, window.simple, window.subscription, api.keyin, api.subscription or certification")
+  Flag.withDescription("Payment type (paymux pg show CODE lists the types a PG offers)")
 )
 const methods = Flag.String("methods").pipe(
   Flag.withDescription("Pay methods, comma-separated (e.g. card,trans,vbank); none for certification")

@@ -16,22 +16,28 @@ import { ChannelGroups } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, ofMerchant, readStore, withStore } from "../Store.ts"
 
-const memberFlag = Flag.KeyValuePair("member").pipe(Flag.withDescription("A member as channel-key=weight (repeatable; weights sum to 100)"))
+// Read as plain strings, not effect/cli's key=value map: a map would fold a channel given twice
+// into one member, and the domain's duplicate-member rule could never speak.
+const memberFlag = Flag.String("member").pipe(
+  Flag.withDescription("A member as channel-key=weight (repeatable; weights sum to 100)"),
+  Flag.atLeast(1)
+)
 
-/** `--member key=weight` pairs as members; a weight that is not a whole number is bad input. */
-const membersOf = (member: Record<string, string>): Effect.Effect<Array<{ channel: string; weight: number }>, CliFailure.CliFailure> =>
+const memberHint = "--member channel-key-...=60 --member channel-key-...=40"
+
+/** `--member key=weight` values as members, in the order given; one not of that form is bad input. */
+const membersOf = (given: ReadonlyArray<string>): Effect.Effect<Array<{ channel: string; weight: number }>, CliFailure.CliFailure> =>
   Effect.suspend(() => {
     const members: Array<{ channel: string; weight: number }> = []
-    for (const [channel, w] of Object.entries(member)) {
-      if (!/^\d+$/.test(w)) {
-        return Effect.fail(
-          CliFailure.badInput(
-            `the weight of ${channel} is not a whole number: ${JSON.stringify(w)}`,
-            "--member channel-key-...=60 --member channel-key-...=40"
-          )
-        )
+    for (const text of given) {
+      const at = text.indexOf("=")
+      const channel = text.slice(0, at)
+      const weight = text.slice(at + 1)
+      if (at <= 0) return Effect.fail(CliFailure.badInput(`--member takes channel-key=weight, got ${JSON.stringify(text)}`, memberHint))
+      if (!/^\d+$/.test(weight)) {
+        return Effect.fail(CliFailure.badInput(`the weight of ${channel} is not a whole number: ${JSON.stringify(weight)}`, memberHint))
       }
-      members.push({ channel, weight: Number(w) })
+      members.push({ channel, weight: Number(weight) })
     }
     return Effect.succeed(members)
   })
