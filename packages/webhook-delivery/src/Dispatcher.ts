@@ -87,6 +87,10 @@ export interface Options {
   readonly leaseMillis?: number
   readonly connectTimeoutMillis?: number
   readonly totalTimeoutMillis?: number
+  /**
+   * The waits in minutes before each retry (default `RetryPolicy.defaultScheduleMinutes`), the last
+   * repeating; a delivery is tried at most its `maxAttempts` times whatever the schedule's length.
+   */
   readonly scheduleMinutes?: ReadonlyArray<number>
   /** How long shutdown waits for in-flight requests before interrupting them (default 30 000 ms). */
   readonly shutdownGraceMillis?: number
@@ -235,7 +239,7 @@ const afterAttempt = (
         retryAfterMillis: result._tag === "Response" ? RetryPolicy.parseRetryAfter(result.retryAfter, now) : undefined,
         scheduleMinutes: s.scheduleMinutes
       })
-      if (delay !== undefined) return { _tag: "Retry", at: now + delay } as const
+      return { _tag: "Retry", at: now + delay } as const
     }
     const why = result._tag === "Response" ? `HTTP ${result.status}` : result.error
     return {

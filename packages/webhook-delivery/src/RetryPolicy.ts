@@ -8,7 +8,8 @@
 import type { Delivery } from "@paymux/store"
 
 /**
- * The default schedule in minutes: five retries after the first attempt.
+ * The default schedule in minutes: the waits before the five retries a delivery gets by default
+ * (`maxAttempts` 6, see `Delivery.NewDelivery`).
  *
  * @since 0.1.0
  * @category constants
@@ -48,8 +49,10 @@ export const parseRetryAfter = (value: string | undefined, now: number): number 
 }
 
 /**
- * The wait before the retry that follows attempt `attempt` (1-based), or `undefined` when the
- * schedule is exhausted. `random` is in [0, 1).
+ * The wait before the retry that follows attempt `attempt` (1-based): the schedule's step for it,
+ * its last step once the schedule runs out, with full jitter (`random` is in [0, 1)) and never
+ * sooner than `retryAfterMillis`. How many attempts a delivery gets is its own `maxAttempts`,
+ * not the schedule's length; an empty schedule retries at once.
  *
  * @since 0.1.0
  * @category scheduling
@@ -59,10 +62,9 @@ export const delayAfter = (options: {
   readonly random: number
   readonly retryAfterMillis?: number | undefined
   readonly scheduleMinutes?: ReadonlyArray<number> | undefined
-}): number | undefined => {
+}): number => {
   const schedule = options.scheduleMinutes ?? defaultScheduleMinutes
-  const base = schedule[options.attempt - 1]
-  if (base === undefined) return undefined
+  const base = schedule[Math.min(options.attempt, schedule.length) - 1] ?? 0
   const jittered = Math.floor(base * 60_000 * options.random)
   return Math.max(jittered, options.retryAfterMillis ?? 0)
 }

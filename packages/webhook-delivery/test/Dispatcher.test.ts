@@ -118,6 +118,23 @@ describe("Dispatcher", () => {
     }).pipe(fixedRandom(0.999), Effect.scoped)
   )
 
+  it.effect("a schedule shorter than the delivery's attempts repeats its last step: the delivery still gets all six", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 502 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      yield* Dispatcher.start({ ...base, scheduleMinutes: [1] }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      for (let n = 1; n <= 5; n++) {
+        yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === n))
+        expect((yield* statusOf(outbox, d!.id)).status).toBe("pending")
+        yield* TestClock.adjust(60_000)
+      }
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "dead"))
+      const { attempts, delivery } = yield* outbox.get(d!.id)
+      expect([attempts.length, delivery.maxAttempts]).toEqual([6, 6])
+      expect(delivery.lastError).toContain("gave up after 6 attempt(s)")
+    }).pipe(fixedRandom(0.999), Effect.scoped)
+  )
+
   it.effect("records network errors: hung receiver (total timeout) and destroyed socket", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup()

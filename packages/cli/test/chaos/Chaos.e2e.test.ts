@@ -45,8 +45,9 @@ const dispatchSettings = {
   connectTimeoutMillis: 1_000,
   totalTimeoutMillis: 1_500,
   shutdownGraceMillis: 0,
-  // 0.3 s, 0.6 s, 1.2 s, then 2.4 s, before full jitter: the production schedule in minutes, scaled down.
-  scheduleMinutes: [0.005, 0.01, 0.02, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]
+  // 0.3 s, 0.6 s, 1.2 s, then 2.4 s (the last step repeats up to each delivery's six attempts), before
+  // full jitter: the production schedule in minutes, scaled down.
+  scheduleMinutes: [0.005, 0.01, 0.02, 0.04]
 }
 const dispatcherScript = fileURLToPath(new URL("./dispatcher.mjs", import.meta.url))
 
