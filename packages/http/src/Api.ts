@@ -8,7 +8,7 @@ import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication, RequestErrors } from "./Auth.ts"
 import * as M from "./Models.ts"
-import { BadRequest, catalogProblems, Forbidden, Internal, NotFound, Unauthorized, Unavailable, useCaseErrors } from "./Problem.ts"
+import { BadRequest, catalogProblems, Forbidden, Internal, NotFound, Unauthorized, useCaseErrors } from "./Problem.ts"
 
 const merchant = { merchant: Schema.String }
 const channel = { merchant: Schema.String, channelKey: Schema.String }
@@ -27,7 +27,7 @@ export const AuthGroup = HttpApiGroup.make("auth").add(
   HttpApiEndpoint.post("token", "/auth/token", {
     payload: M.TokenRequest,
     success: M.TokenResponse,
-    error: [BadRequest, Unauthorized, Forbidden, Unavailable, Internal, ...Object.values(catalogProblems)]
+    error: [BadRequest, Unauthorized, Forbidden, Internal, ...Object.values(catalogProblems)]
   }).annotate(
     OpenApi.Description,
     "Exchanges an API key and secret for an access token valid 30 minutes. Asking again before expiry returns the same token; with under a minute left its expiry is extended by 5 minutes."

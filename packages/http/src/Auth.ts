@@ -9,17 +9,7 @@
 import { Context, Effect, Layer } from "effect"
 import { HttpApiMiddleware, HttpApiSecurity, OpenApi } from "effect/http-api"
 import * as SchemaIssue from "effect/SchemaIssue"
-import {
-  BadRequest,
-  catalogProblems,
-  Conflict,
-  Forbidden,
-  Internal,
-  NotFound,
-  Unauthorized,
-  Unavailable,
-  Unprocessable
-} from "./Problem.ts"
+import { BadRequest, catalogProblems, Conflict, Forbidden, Internal, NotFound, Unauthorized, Unprocessable } from "./Problem.ts"
 
 /**
  * What the host knows about the connection a request came on. Pass it as the second argument
@@ -78,7 +68,7 @@ export class Authentication extends HttpApiMiddleware.Service<
   },
   // The idempotency problems (400, 409, 422) are answered here too: the key is applied after
   // authentication, so a replay passes the same checks as a new call.
-  error: [Unauthorized, Forbidden, NotFound, BadRequest, Conflict, Unprocessable, Unavailable, Internal, ...Object.values(catalogProblems)]
+  error: [Unauthorized, Forbidden, NotFound, BadRequest, Conflict, Unprocessable, Internal, ...Object.values(catalogProblems)]
 }) {}
 
 /**

@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { ConnectionInfo } from "./Auth.ts"
-import { internalProblemResponse, problemResponse } from "./internal/problemResponse.ts"
+import { defaultMaxBodyBytes, internalProblem, tooLarge } from "./internal/problemResponse.ts"
 import type { Outgoing } from "./internal/app.ts"
 import { headersFromRaw, type Incoming, incomingHandler } from "./internal/request.ts"
 
@@ -110,9 +110,10 @@ const write = async (res: ServerResponse, response: Response, closeAfter: boolea
   res.end(body)
 }
 
-const writeOutgoing = (res: ServerResponse, response: Outgoing): void => {
+const writeOutgoing = (res: ServerResponse, response: Outgoing, closeAfter = false): void => {
   const headers = response.headers
   const body = response.body
+  if (closeAfter) headers["connection"] = "close"
   // Without a body (HEAD, 204, 304) the headers stay as the API wrote them.
   if (body !== undefined) headers["content-length"] = String(body.byteLength)
   res.writeHead(response.status, headers)
@@ -128,7 +129,7 @@ type Direct = (incoming: Incoming, connection: ConnectionInfo) => Promise<Outgoi
  * @category constructors
  */
 export const listener = (handler: WebHandler, options: ListenerOptions = {}): RequestListener => {
-  const limit = options.maxBodyBytes ?? 1024 * 1024
+  const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const direct = (handler as { readonly [incomingHandler]?: Direct })[incomingHandler]
   return (req, res) => {
     const run = async (): Promise<void> => {
@@ -139,9 +140,7 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
         if (noBody.has(method))
           return writeOutgoing(res, await direct({ method, url, headers: headersFromRaw(req.rawHeaders), body: undefined }, connection))
         const body = await readBody(req, limit)
-        if (body === "too-large") {
-          return write(res, problemResponse(413, "body-too-large", `request bodies are limited to ${limit} bytes`, { field: "body" }), true)
-        }
+        if (body === "too-large") return writeOutgoing(res, tooLarge(limit), true)
         const incoming = { method, url, headers: headersFromRaw(req.rawHeaders), body: body.length > 0 ? body : undefined }
         return writeOutgoing(res, await direct(incoming, connection))
       }
@@ -153,13 +152,13 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
       const body = await readBody(req, limit)
       if (body === "too-large") {
         // Stop reading a body we will not use, and close the connection after answering.
-        return write(res, problemResponse(413, "body-too-large", `request bodies are limited to ${limit} bytes`, { field: "body" }), true)
+        return writeOutgoing(res, tooLarge(limit), true)
       }
       const request = new Request(url, { method, headers: headersOf(req), ...(body.length > 0 ? { body } : {}) })
       return write(res, await handler(request, connection), false)
     }
     run().catch(() => {
-      if (!res.headersSent) void write(res, internalProblemResponse(), true)
+      if (!res.headersSent) writeOutgoing(res, internalProblem(), true)
       else res.destroy()
     })
   }

@@ -142,22 +142,6 @@ export class Unprocessable extends HttpApiError.Problem<Unprocessable>()(
 ) {}
 
 /**
- * 503: the store is unavailable (retryable) or cannot serve this release.
- *
- * @since 0.1.0
- * @category errors
- */
-export class Unavailable extends HttpApiError.Problem<Unavailable>()(
-  "Unavailable",
-  {
-    type: `${base}unavailable`,
-    status: 503,
-    title: "Service Unavailable"
-  },
-  { code: Schema.String, detail: Schema.String }
-) {}
-
-/**
  * 500: stored data is corrupt. Details stay in the server's logs.
  *
  * @since 0.1.0

@@ -85,6 +85,20 @@ describe("problem responses over HTTP (first-use #33)", () => {
     expect(await body(bad)).toMatchObject({ type: "https://paymux.dev/problems/bad-request", code: "invalid-json", field: "body" })
   })
 
+  it("the HTTP layer's own answers share one type per status: invalid-json is bad-request however the body failed", async () => {
+    const base = ErrorCatalog.problemTypeBase
+    const notUtf8 = await fetch(`${f.url}/merchants/${f.merchant}/resolve`, {
+      method: "POST",
+      headers: { authorization: f.bearer, "content-type": "application/json" },
+      body: new Uint8Array([0x7b, 0xff, 0x7d])
+    })
+    expect([notUtf8.status, await body(notUtf8)]).toMatchObject([400, { type: `${base}bad-request`, code: "invalid-json" }])
+    const noRoute = await fetch(`${f.url}/nowhere`, { headers: { authorization: f.bearer } })
+    expect([noRoute.status, await body(noRoute)]).toMatchObject([404, { type: `${base}not-found`, code: "route-not-found" }])
+    const big = await post("/resolve", `"${"x".repeat(1024 * 1024)}"`)
+    expect([big.status, await body(big)]).toMatchObject([413, { type: `${base}content-too-large`, code: "body-too-large" }])
+  })
+
   it("the OpenAPI document declares the problem type of every code", async () => {
     const doc = JSON.stringify(await body(await fetch(`${f.url}/openapi.json`)))
     for (const code of catalogued) expect(doc, code).toContain(ErrorCatalog.problemType(code))

@@ -3,8 +3,8 @@
  * reproduction from the findings is a test here (H1, M2, M3; the key cache flood is in admin's
  * Access test). The client address is 127.0.0.1 (no trusted proxy).
  */
-import { Audit, Whitelists } from "@paymux/admin"
-import { Memory, Repositories } from "@paymux/store"
+import { Audit, ErrorCatalog, Whitelists } from "@paymux/admin"
+import { IdempotencyRecords, Memory, Repositories, StoreError } from "@paymux/store"
 import { Context, Effect, Layer } from "effect"
 import { describe, expect, it, vi } from "vitest"
 import { body, serving } from "./fixture.ts"
@@ -262,5 +262,32 @@ describe("F2: what a use case did not expect is the internal problem, never an e
     })
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ code: "invalid-input", field: "data" })
+  })
+})
+
+describe("a store that cannot be asked for an Idempotency-Key record", () => {
+  const storeLayer = Layer.effectContext(
+    Effect.sync(() => {
+      const context = Memory.make()
+      const records = Context.get(context, IdempotencyRecords.IdempotencyRecords)
+      return Context.add(context, IdempotencyRecords.IdempotencyRecords, {
+        ...records,
+        begin: () => Effect.fail(StoreError.unavailable("connection refused"))
+      })
+    })
+  )
+  const server = serving({ storeLayer })
+
+  it("answers the error table's store-unavailable (503, retryable) and does not run the call", async () => {
+    const path = `/merchants/${server.f.merchant}/sub-merchants`
+    const response = await server.call(path, { body: { tier: "S07" }, headers: { "idempotency-key": "idem-store-down" } })
+    expect(response.status).toBe(503)
+    expect(await body(response)).toMatchObject({
+      code: "store-unavailable",
+      retryable: true,
+      type: ErrorCatalog.problemType("store-unavailable")
+    })
+    const tiers = await body(await server.call(path))
+    expect(tiers.map((t: { tier: string }) => t.tier)).not.toContain("S07")
   })
 })

@@ -19,7 +19,6 @@ import {
   Internal,
   NotFound,
   Unauthorized,
-  Unavailable,
   Unprocessable
 } from "../Problem.ts"
 import type * as Tokens from "../Tokens.ts"
@@ -35,7 +34,7 @@ export interface Caller {
   readonly url: string
 }
 
-type GuardProblem = Unauthorized | Forbidden | NotFound | Unavailable | Internal | CatalogProblem
+type GuardProblem = Unauthorized | Forbidden | NotFound | Internal | CatalogProblem
 
 export interface GuardService {
   readonly tokens: Tokens.Tokens
@@ -178,7 +177,7 @@ const replayOf = (stored: Records.StoredResponse): HttpServerResponse.HttpServer
     : HttpServerResponse.uint8Array(stored.body, { status: stored.status, headers, ...(contentType === undefined ? {} : { contentType }) })
 }
 
-type IdempotencyProblem = BadRequest | Conflict | Unprocessable | Unavailable
+type IdempotencyProblem = BadRequest | Conflict | Unprocessable | CatalogProblem
 
 const withheld = () =>
   new Conflict({
@@ -186,9 +185,6 @@ const withheld = () =>
     detail:
       "the request with this Idempotency-Key succeeded, but its response carried a one-time secret that is not kept; list the resource to see what was created"
   })
-
-/** The store could not be asked: the call is not run (its outcome could not be recorded). */
-const unrecorded = () => new Unavailable({ code: "unavailable", detail: "the Idempotency-Key record could not be read; retry later" })
 
 /**
  * Runs an authenticated call under its `Idempotency-Key`, if any (POST only): the record is
@@ -221,7 +217,9 @@ const idempotent = <E, R>(
         (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
           const lookup = Records.begin({ scope, key, merchant: identity.merchant, body: new Uint8Array(buffer), now, options })
           return Effect.flatMap(
-            Effect.mapError(lookup, unrecorded),
+            // A store that cannot be asked is the catalog's problem (`store-unavailable`, retryable);
+            // the call is not run, as its outcome could not be recorded.
+            Effect.mapError(lookup, fromError),
             (found): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
               switch (found._tag) {
                 case "Replay":

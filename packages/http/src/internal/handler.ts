@@ -10,12 +10,9 @@ import type { Options, PaymuxHandler } from "../PaymuxHttp.ts"
 import * as Tokens from "../Tokens.ts"
 import { makeAppHandler, type Outgoing } from "./app.ts"
 import * as Guard from "./guard.ts"
-import { internalProblem, problem } from "./problemResponse.ts"
+import { defaultMaxBodyBytes, internalProblem, problem, tooLarge } from "./problemResponse.ts"
 import { headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
 import type { ConsoleAssets } from "./staticAssets.ts"
-
-/** Request bodies above this many bytes get 413 (`PaymuxHttp.defaultMaxBodyBytes`). */
-export const defaultMaxBodyBytes = 1024 * 1024
 
 /** `{ unguarded: merchant }`: every call is the merchant's, from anywhere (benchmark, tests). */
 export type GuardMode = "on" | { readonly unguarded: string }
@@ -66,9 +63,6 @@ const textOf = (body: Uint8Array, contentType: string | undefined): string | Out
     return problem(400, "invalid-json", "the request body is not valid JSON: the body is not valid UTF-8", { field: "body" })
   }
 }
-
-const tooLarge = (limit: number): Outgoing =>
-  problem(413, "body-too-large", `request bodies are limited to ${limit} bytes`, { field: "body" })
 
 /** An `Outgoing` as a web `Response`, for callers of the web-standard handler. */
 export const toResponse = (outgoing: Outgoing): Response => {

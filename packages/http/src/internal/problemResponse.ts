@@ -1,40 +1,43 @@
-/** Problem responses written outside the HttpApi (body limit, malformed JSON, idempotency). */
+/**
+ * The problems the HTTP layer answers outside the HttpApi: a body over the limit, a body that is
+ * not JSON text, no such route, a failure nobody expected. Like the per-status classes of
+ * Problem.ts, they share one `type` per status; `code` tells them apart.
+ */
 import { ErrorCatalog } from "@paymux/admin"
 
-const titles: Record<number, string> = {
-  400: "Bad Request",
-  404: "Not Found",
-  409: "Conflict",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Content",
-  500: "Internal Server Error"
+/** A problem as an `Outgoing` (app.ts) whose body is always there. */
+export interface ProblemOutgoing {
+  readonly status: number
+  readonly headers: Record<string, string>
+  readonly body: Uint8Array
 }
 
-// As for the table's problems, the `type` ends in the code (`.../problems/body-too-large`).
-const bodyOf = (status: number, code: string, detail: string, extra: Readonly<Record<string, unknown>>): string =>
-  JSON.stringify({ type: ErrorCatalog.problemType(code), title: titles[status] ?? "Error", status, code, detail, ...extra })
+const statuses: Record<number, { readonly title: string; readonly type: string }> = {
+  400: { title: "Bad Request", type: "bad-request" },
+  404: { title: "Not Found", type: "not-found" },
+  413: { title: "Content Too Large", type: "content-too-large" },
+  415: { title: "Unsupported Media Type", type: "unsupported-media-type" },
+  500: { title: "Internal Server Error", type: "internal" }
+}
 
-export const problemResponse = (status: number, code: string, detail: string, extra: Readonly<Record<string, unknown>> = {}): Response =>
-  new Response(bodyOf(status, code, detail, extra), { status, headers: { "content-type": "application/problem+json" } })
-
-/** The same problem as an `Outgoing` (see app.ts), for the handler's own answers. */
+/** The HTTP layer's own problem with this status and code. */
 export const problem = (
-  status: number,
+  status: 400 | 404 | 413 | 415 | 500,
   code: string,
   detail: string,
   extra: Readonly<Record<string, unknown>> = {}
-): { readonly status: number; readonly headers: Record<string, string>; readonly body: Uint8Array } => ({
-  status,
-  headers: { "content-type": "application/problem+json" },
-  body: Buffer.from(bodyOf(status, code, detail, extra))
-})
+): ProblemOutgoing => {
+  const { title, type } = statuses[status]!
+  const body = { type: `${ErrorCatalog.problemTypeBase}${type}`, title, status, code, detail, ...extra }
+  return { status, headers: { "content-type": "application/problem+json" }, body: Buffer.from(JSON.stringify(body)) }
+}
 
-// The answer to a failure nobody expected, whose details stay in the log.
-const notServed = "the request could not be served"
+/** Request bodies above this many bytes get 413 (`PaymuxHttp.defaultMaxBodyBytes`). */
+export const defaultMaxBodyBytes = 1024 * 1024
 
-/** The `internal` problem, as an `Outgoing`. */
-export const internalProblem = () => problem(500, "internal", notServed)
+/** The 413 for a body over `limit` bytes (the handler and the node:http bridge both refuse one). */
+export const tooLarge = (limit: number): ProblemOutgoing =>
+  problem(413, "body-too-large", `request bodies are limited to ${limit} bytes`, { field: "body" })
 
-/** The `internal` problem, as a web `Response` (for the node:http bridge's own failures). */
-export const internalProblemResponse = (): Response => problemResponse(500, "internal", notServed)
+/** The `internal` problem: the answer to a failure nobody expected, whose details stay in the log. */
+export const internalProblem = (): ProblemOutgoing => problem(500, "internal", "the request could not be served")
