@@ -80,7 +80,7 @@ export const storeUnavailable = (message: string, hint?: string): CliFailure =>
 const hintForField = (field: string): string => {
   if (field === "pg") return "list the PG codes with: paymux pg list"
   if (field === "merchant") return "list merchants with: paymux merchant list"
-  if (field === "tier") return "a tier code is 3 characters, letters (either case, kept as given) or digits, e.g. T01"
+  if (field === "tier") return "list the tiers with: paymux submerchant list --merchant M"
   if (field === "channelKey") return "list channel keys with: paymux channel list --merchant M"
   if (field === "mid") return "pass --mid with the MID the PG issued; paymux pg show CODE says which PGs have shared test MIDs"
   if (field === "payMethods") return "paymux pg show CODE lists the pay methods of each payment type"

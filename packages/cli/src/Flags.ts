@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { PageLimit } from "@paymux/domain"
+import { Identifiers, type PageLimit } from "@paymux/domain"
 import * as Flag from "effect/cli/Flag"
 
 /**
@@ -20,7 +20,7 @@ export const mode = Flag.Literals("mode", ["test", "live"] as const).pipe(Flag.w
  * @since 0.1.0
  * @category flags
  */
-export const tier = Flag.String("tier").pipe(Flag.withDescription("Tier code of a sub-merchant: 3 characters A-Z or 0-9"))
+export const tier = Flag.String("tier").pipe(Flag.withDescription(`Tier code of a sub-merchant: ${Identifiers.tierCodeRule}`))
 
 /**
  * `--name`.

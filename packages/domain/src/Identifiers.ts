@@ -24,6 +24,14 @@ export const MerchantCode = Schema.String.pipe(
 export type MerchantCode = typeof MerchantCode.Type
 
 /**
+ * What a tier code is, in words (the `TierCode` check and the CLI's help both say it).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const tierCodeRule = "3 characters, letters A-Z or a-z or digits 0-9, case kept (t01 and T01 are two tiers)"
+
+/**
  * The tier code of a sub-merchant: 3 characters, letters (either case) or digits. The case is
  * kept as given: `t01` and `T01` are different tiers.
  *
@@ -31,7 +39,7 @@ export type MerchantCode = typeof MerchantCode.Type
  * @category schemas
  */
 export const TierCode = Schema.String.pipe(
-  Schema.check(rule(/^[A-Za-z0-9]{3}$/, "a tier code is 3 characters, letters A-Z or a-z or digits 0-9")),
+  Schema.check(rule(/^[A-Za-z0-9]{3}$/, `a tier code is ${tierCodeRule}`)),
   Schema.brand("@paymux/TierCode")
 )
 /** @since 0.1.0 @category models */

@@ -67,8 +67,17 @@ export type ContentType = typeof ContentType.Type
 export const mimeType = (contentType: ContentType): string =>
   contentType === "json" ? "application/json" : "application/x-www-form-urlencoded"
 
+/** The scheme as the URL parser reads it (`HTTPS://…` is https), or undefined for text that is no URL. */
+const schemeOf = (s: string): string | undefined => {
+  try {
+    return new URL(s).protocol
+  } catch {
+    return undefined
+  }
+}
+
 const LiveUrl = WebhookUrl.pipe(
-  Schema.check(Schema.makeFilter((s: string) => s.startsWith("https://") || "a live webhook URL must use https"))
+  Schema.check(Schema.makeFilter((s: string) => schemeOf(s) === "https:" || "a live webhook URL must use https"))
 )
 
 /**
@@ -103,8 +112,13 @@ export const EventType = Schema.String.pipe(
   )
 )
 
-/** The most endpoints a mode may have. */
-const maxEndpoints = 10
+/**
+ * The most endpoints a mode may have, and the most notice URLs one notification may name.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxEndpoints = 10
 
 const Events = Schema.Array(EventType).pipe(
   Schema.check(

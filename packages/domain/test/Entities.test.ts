@@ -194,6 +194,9 @@ describe("WebhookSettings", () => {
     expect(failure(WebhookSettings.setUrl(empty, "test", "ftp://x/y", id)).rule).toMatch(/http or https/)
     expect(failure(WebhookSettings.setUrl(empty, "test", "https://u:p@x.example/", id)).rule).toMatch(/user name or password/)
     expect(failure(WebhookSettings.setUrl(empty, "test", "not a url", id)).field).toBe("test.endpoints.0.url")
+    // The scheme as the URL parser reads it: an upper-case HTTPS is https (it was refused for live).
+    expect(Result.isSuccess(WebhookSettings.setUrl(empty, "live", "HTTPS://shop.example/hook", id))).toBe(true)
+    expect(failure(WebhookSettings.setUrl(empty, "live", "HTTP://shop.example/hook", id)).rule).toMatch(/must use https/)
   })
   it("flags modes with vbank or subscription channels and no URL", () => {
     const vbank = Result.getOrThrow(

@@ -360,7 +360,7 @@ export const EmitNotification = Schema.Struct({
   type: Text.annotate({ description: "the event type, e.g. `Transaction.Paid`" }),
   data: Schema.Record(Schema.String, Schema.Unknown).annotate({ description: "the event's data, sent as the event's `data`" }),
   subject: Schema.optionalKey(Text).annotate({ description: "what the event is about (a payment id), kept with the delivery" }),
-  noticeUrls: Schema.optionalKey(Schema.Array(Text).pipe(Schema.check(Schema.isMaxLength(10)))).annotate({
-    description: "this payment's own notification URLs (V1 `notice_url`, V2 `noticeUrls`), instead of the mode's endpoints"
+  noticeUrls: Schema.optionalKey(Schema.Array(Text)).annotate({
+    description: `this payment's own notification URLs (V1 \`notice_url\`, V2 \`noticeUrls\`), 1 to ${WebhookSettings.maxEndpoints}, instead of the mode's endpoints`
   })
 })

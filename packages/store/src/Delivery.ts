@@ -182,6 +182,15 @@ export interface ResendOptions {
 }
 
 /**
+ * A fresh `webhook-id`: `msg_` and 32 hex digits. Every attempt and resend of a message keeps it,
+ * so receivers deduplicate on it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const newMessageId = (): string => `msg_${randomUUID().replaceAll("-", "")}`
+
+/**
  * The pending delivery an outbox stores for an enqueue: defaults filled in (a fresh id and
  * `webhook-id`, JSON, six attempts, due now). Every adapter builds its row from this, so they
  * agree on the defaults.
@@ -191,7 +200,7 @@ export interface ResendOptions {
  */
 export const fromNew = (input: NewDelivery, now: number): Delivery => ({
   id: input.id ?? randomUUID(),
-  messageId: input.messageId ?? `msg_${randomUUID().replaceAll("-", "")}`,
+  messageId: input.messageId ?? newMessageId(),
   merchant: input.merchant ?? null,
   mode: input.mode,
   url: input.url,

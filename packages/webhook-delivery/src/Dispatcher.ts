@@ -476,7 +476,7 @@ export const testSend = (
       s,
       undefined,
       { url, mode: options.mode, contentType: options.contentType ?? "application/json" },
-      { id: options.messageId ?? `msg_${randomUUID().replaceAll("-", "")}`, body },
+      { id: options.messageId ?? Delivery.newMessageId(), body },
       options.signer
     )
     return {

@@ -3,9 +3,8 @@
  * for the mode, each target a delivery in the outbox. Shared by `Webhooks.emit` and the
  * endpoint-disabled event of `WebhookEndpoints.recordAttempt`.
  */
-import { randomUUID } from "node:crypto"
 import type { ChannelTerms, Identifiers, WebhookSettings } from "@paymux/domain"
-import { type Delivery, Outbox } from "@paymux/store"
+import { Delivery, Outbox } from "@paymux/store"
 import type { Notification } from "@paymux/webhooks"
 import { Clock, Effect } from "effect"
 import type { AdminError } from "../AdminError.ts"
@@ -37,7 +36,7 @@ export const queue = (
     if (body === undefined || targets.length === 0) return []
     const outbox = yield* Outbox.Outbox
     const now = yield* Clock.currentTimeMillis
-    const messageId = `msg_${randomUUID().replaceAll("-", "")}`
+    const messageId = Delivery.newMessageId()
     return yield* Effect.forEach(targets, (target) =>
       outbox.enqueue(
         {

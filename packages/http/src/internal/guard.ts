@@ -21,7 +21,7 @@ import {
   Unauthorized,
   Unprocessable
 } from "../Problem.ts"
-import type * as Tokens from "../Tokens.ts"
+import * as Tokens from "../Tokens.ts"
 import { showsSecretOnce } from "./shownOnce.ts"
 
 export type Identity = Access.Identity
@@ -71,7 +71,7 @@ const refused = (ip: string | undefined) =>
     : new Forbidden({ code: "address-not-allowed", detail: `${ip} is not on the merchant's security whitelist`, address: ip })
 
 const credentialOf = (tokens: Tokens.Tokens, credential: string, now: number): Access.Credential | undefined => {
-  if (credential.startsWith("at_")) {
+  if (credential.startsWith(Tokens.prefix)) {
     const token = tokens.lookup(credential, now)
     return token === undefined ? undefined : { _tag: "Token", keyId: token.keyId, generation: token.secretHash }
   }
