@@ -4,15 +4,12 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { controlOrBidi } from "./internal/unsafeText.ts"
 
 /**
- * What a display name must not contain: control characters (C0, DEL, C1), bidirectional
- * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069: they make a name read
- * differently from what it is), and lone UTF-16 surrogates (no store can keep them byte-exact;
- * they came back as U+FFFD).
+ * Lone UTF-16 surrogates, which no store keeps byte-exact (they came back as U+FFFD).
  */
-const unsafeInName =
-  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /**
  * A display name: 1-100 characters, not blank, no surrounding whitespace, no control or
@@ -25,7 +22,7 @@ export const DisplayName = Schema.String.pipe(
   Schema.check(
     Schema.makeFilter(
       (s: string) =>
-        (s.length >= 1 && s.length <= 100 && s.trim() === s && !unsafeInName.test(s)) ||
+        (s.length >= 1 && s.length <= 100 && s.trim() === s && !controlOrBidi.test(s) && !loneSurrogate.test(s)) ||
         "a name is 1-100 characters without surrounding whitespace, control characters, bidirectional overrides (U+202A-U+202E, U+2066-U+2069) or lone surrogates"
     )
   )

@@ -9,19 +9,15 @@ import { isSubscription, type Mode } from "./ChannelTerms.ts"
 import { InvalidInput } from "./DomainError.ts"
 import { MerchantCode } from "./Identifiers.ts"
 import { decodeWith } from "./internal/decode.ts"
+import { controlOrBidi } from "./internal/unsafeText.ts"
 import type { PaymentChannel } from "./PaymentChannel.ts"
 import { Version } from "./Version.ts"
 
-/**
- * C0 controls, DEL and C1 controls. The URL parser drops or encodes some of them, but the text is
- * stored as given: CR/LF forge lines and ESC sequences recolour an operator's terminal, and
- * PostgreSQL refuses NUL.
- */
-const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
-
 const isUrl = (s: string): boolean | string => {
   if (s.length > 2048) return "a webhook URL is at most 2048 characters"
-  if (controlCharacter.test(s)) return "a webhook URL must not contain control characters (CR, LF, NUL, ESC, ...); percent-encode them"
+  if (controlOrBidi.test(s)) {
+    return "a webhook URL must not contain control characters or bidirectional overrides (CR, LF, NUL, ESC, U+202E, ...); percent-encode them"
+  }
   if (s.trim() !== s) return "a webhook URL must not have surrounding whitespace"
   let url: URL
   try {

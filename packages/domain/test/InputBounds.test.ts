@@ -21,6 +21,14 @@ const control = fc
 const acceptedUrl = fc.webUrl({ withQueryParameters: true }).filter((u) => Result.isSuccess(setTest(u)))
 
 describe("WebhookSettings: URLs with control characters", () => {
+  it("bidirectional overrides and isolates are refused as in names (a URL shown with U+202E reads backwards)", () => {
+    for (const bad of ["https://shop.example/\u202Egnp.exe", "https://shop.example/a\u2066b", "https://shop.example/\u202Ax"]) {
+      const r = setTest(bad)
+      expect(Result.isFailure(r), bad).toBe(true)
+      expect(messageOf(r)).toMatch(/bidirectional overrides/)
+    }
+  })
+
   it("CR/LF, ESC, NUL and C1 controls are refused, with the reason", () => {
     for (const bad of [
       "http://127.0.0.1:18500/ok\r\nlive URL: https://evil.example/",
