@@ -4,7 +4,9 @@
  * @since 0.1.0
  */
 import { Identifiers, type PageLimit } from "@paymux/domain"
+import * as Effect from "effect/Effect"
 import * as Flag from "effect/cli/Flag"
+import * as CliFailure from "./CliFailure.ts"
 
 /**
  * `--mode test|live`.
@@ -72,3 +74,36 @@ export const allowPrivateWebhooks = Flag.Boolean("allow-private-webhooks").pipe(
   Flag.withDescription("Let webhook URLs reach loopback and private networks (off: public addresses only)"),
   Flag.withDefault(false)
 )
+
+const hours = { h: 3_600_000, d: 86_400_000 } as const
+
+/**
+ * A point in time as the flags `--expires` (ahead) and `--since` (ago) take it: an ISO time,
+ * epoch milliseconds, or a duration in hours or days (`12h`, `90d`) counted from now in the
+ * flag's direction. Anything else is bad input naming the flag.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const parseTime = (
+  flag: string,
+  text: string,
+  direction: "ahead" | "ago",
+  now: number = Date.now()
+): Effect.Effect<number, CliFailure.CliFailure> => {
+  const duration = /^(\d+)([hd])$/.exec(text)
+  const at =
+    duration !== null
+      ? now + (direction === "ahead" ? 1 : -1) * Number(duration[1]) * hours[duration[2] as "h" | "d"]
+      : /^\d+$/.test(text)
+        ? Number(text)
+        : Date.parse(text)
+  return Number.isFinite(at)
+    ? Effect.succeed(at)
+    : Effect.fail(
+        CliFailure.badInput(
+          `--${flag} ${JSON.stringify(text)} is not a time`,
+          `an ISO time (2026-12-31T00:00:00Z), epoch milliseconds, or a duration ${direction} such as 12h or 90d`
+        )
+      )
+}

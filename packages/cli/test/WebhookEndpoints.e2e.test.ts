@@ -69,10 +69,12 @@ describe("paymux webhook: issue 17", () => {
     expectExit(await run(["webhook", "endpoint", "add", "--merchant", M, "--mode", "live", "--url", "http://plain.example/"]), 2)
   })
 
-  it("resend-failed takes --since as an ISO time or epoch ms and refuses anything else", async () => {
+  it("resend-failed takes --since as an ISO time, epoch ms or a duration ago, and refuses anything else", async () => {
     const none = expectExit(await run(["webhook", "resend-failed", "--merchant", M, "--since", "2026-01-01T00:00:00Z", "--json"]), 0).json()
     expect(none).toEqual({ queued: [], alreadyHandled: 0 })
     expectExit(await run(["webhook", "resend-failed", "--merchant", M, "--since", "0"]), 0)
+    // A duration ago, as --expires takes one ahead (it was refused).
+    expectExit(await run(["webhook", "resend-failed", "--merchant", M, "--since", "7d"]), 0)
     expectExit(await run(["webhook", "resend-failed", "--merchant", M, "--since", "last tuesday"]), 2)
   })
 })

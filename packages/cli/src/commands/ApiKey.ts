@@ -40,30 +40,20 @@ const printIssued = (out: Output.Output, issued: ApiKeyTypes.IssuedKey, verb: st
     ].join("\n")
   )
 
-const parseExpiry = (text: string) => {
-  const relative = /^(\d+)([dh])$/.exec(text)
-  const at = relative !== null ? Date.now() + Number(relative[1]) * (relative[2] === "d" ? 86_400_000 : 3_600_000) : Date.parse(text)
-  return Number.isFinite(at)
-    ? Effect.succeed(at)
-    : Effect.fail(
-        CliFailure.badInput(
-          `--expires ${JSON.stringify(text)} is not a date or a duration`,
-          "an ISO date (2026-12-31T00:00:00Z) or a duration such as 90d or 12h"
-        )
-      )
-}
-
 const issue = Command.make(
   "issue",
   {
     merchant: merchantFlag,
     name: Flags.name.pipe(Flag.withDefault("default")),
-    expires: Flag.String("expires").pipe(Flag.withDescription("Expiry: an ISO date or a duration (90d, 12h)"), Flag.optional)
+    expires: Flag.String("expires").pipe(
+      Flag.withDescription("Expiry: an ISO time, epoch ms, or a duration from now (90d, 12h)"),
+      Flag.optional
+    )
   },
   ({ expires, merchant, name }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const expiresAt = Option.isSome(expires) ? yield* parseExpiry(expires.value) : undefined
+        const expiresAt = Option.isSome(expires) ? yield* Flags.parseTime("expires", expires.value, "ahead") : undefined
         const issued = yield* withStore(ctx, ApiKeys.issue({ merchant, name, expiresAt }))
         yield* printIssued(ctx.out, issued, "Issued")
       })

@@ -147,18 +147,6 @@ export const endpointCommands = Command.make("endpoint").pipe(
   Command.withSubcommands([add, update, remove, enable])
 )
 
-const parseSince = (text: string) => {
-  const at = /^\d+$/.test(text) ? Number(text) : Date.parse(text)
-  return Number.isFinite(at)
-    ? Effect.succeed(at)
-    : Effect.fail(
-        CliFailure.badInput(
-          `--since ${JSON.stringify(text)} is not a time`,
-          "give an ISO time (2026-12-01T00:00:00Z) or epoch milliseconds"
-        )
-      )
-}
-
 /**
  * @since 0.1.0
  * @category commands
@@ -167,7 +155,9 @@ export const resendFailed = Command.make(
   "resend-failed",
   {
     merchant: merchantFlag,
-    since: Flag.String("since").pipe(Flag.withDescription("Deliveries created at or after this time (ISO time or epoch ms)")),
+    since: Flag.String("since").pipe(
+      Flag.withDescription("Deliveries created at or after this time: an ISO time, epoch ms, or a duration ago (7d, 12h)")
+    ),
     mode: Flags.mode.pipe(Flag.optional),
     url: Flag.String("url").pipe(Flag.withDescription("Send them to this URL instead of where each goes now"), Flag.optional),
     limit: Flags.pageLimit("At most this many", PageLimit.failedResends)
@@ -175,7 +165,7 @@ export const resendFailed = Command.make(
   ({ limit, merchant, mode, since, url }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const at = yield* parseSince(since)
+        const at = yield* Flags.parseTime("since", since, "ago")
         const r = yield* withStore(
           ctx,
           Webhooks.resendFailed({ merchant, since: at, mode: Option.getOrUndefined(mode), url: Option.getOrUndefined(url), limit })
