@@ -6,7 +6,7 @@ import * as Flags from "../src/Flags.ts"
 
 const now = Date.parse("2026-12-06T00:00:00Z")
 const parse = (text: string, direction: "ahead" | "ago") => Effect.runSyncExit(Flags.parseTime("since", text, direction, now))
-const valueOf = (text: string, direction: "ahead" | "ago"): number | "refused" => {
+const timeOf = (text: string, direction: "ahead" | "ago"): number | "refused" => {
   const exit = parse(text, direction)
   return Exit.isSuccess(exit) ? exit.value : "refused"
 }
@@ -18,8 +18,8 @@ describe("Flags.parseTime: --since and --expires take the same forms", () => {
   it("property: a duration counts from now, forward for --expires and back for --since", () => {
     fc.assert(
       fc.property(fc.nat({ max: 100_000 }), fc.constantFrom("h" as const, "d" as const), (n, unit) => {
-        expect(valueOf(`${n}${unit}`, "ahead")).toBe(now + n * unitMillis[unit])
-        expect(valueOf(`${n}${unit}`, "ago")).toBe(now - n * unitMillis[unit])
+        expect(timeOf(`${n}${unit}`, "ahead")).toBe(now + n * unitMillis[unit])
+        expect(timeOf(`${n}${unit}`, "ago")).toBe(now - n * unitMillis[unit])
       })
     )
   })
@@ -27,14 +27,14 @@ describe("Flags.parseTime: --since and --expires take the same forms", () => {
   it("property: an ISO time and epoch milliseconds name the same instant in either direction", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.constantFrom("ahead" as const, "ago" as const), (t, direction) => {
-        expect(valueOf(new Date(t).toISOString(), direction)).toBe(t)
-        expect(valueOf(String(t), direction)).toBe(t)
+        expect(timeOf(new Date(t).toISOString(), direction)).toBe(t)
+        expect(timeOf(String(t), direction)).toBe(t)
       })
     )
   })
 
   it("anything else is bad input (exit 2) naming the flag, with the forms it takes", () => {
-    for (const text of ["last tuesday", "-5h", "5 h", "5w", "", "h"]) expect(valueOf(text, "ago"), text).toBe("refused")
+    for (const text of ["last tuesday", "-5h", "5 h", "5w", "", "h"]) expect(timeOf(text, "ago"), text).toBe("refused")
     const exit = parse("soon", "ago")
     expect(Exit.isFailure(exit)).toBe(true)
     expect(JSON.stringify(exit)).toContain("--since")
