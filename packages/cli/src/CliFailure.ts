@@ -210,15 +210,15 @@ const classify = (catalog: Catalog, error: unknown): CliFailure => {
     case "InvalidRule":
       return new CliFailure({ exitCode: 2, tag: error._tag, message, hint: cidrHint })
     case "InvalidSecret":
-      return new CliFailure({ exitCode: 2, tag: error._tag, message, hint: "a webhook secret is whsec_ followed by base64 of 24-64 bytes" })
-    case "MissingHeaders":
-    case "InvalidSignature":
-    case "NoMatchingSignature":
-    case "TimestampTooOld":
-    case "TimestampTooNew":
-    case "UrlRefused":
-      return new CliFailure({ exitCode: 1, tag: error._tag, message })
+      // The message says what the secret should look like for the use that refused it.
+      return new CliFailure({
+        exitCode: 2,
+        tag: error._tag,
+        message,
+        hint: "use the signing secret shown once when the mode's first endpoint was added or its secret rotated"
+      })
     default:
+      // A verification that failed (signature, timestamp, headers) or a refused URL: a negative answer.
       return new CliFailure({ exitCode: 1, tag: error._tag, message })
   }
 }
