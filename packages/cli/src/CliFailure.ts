@@ -195,7 +195,7 @@ const fromClassified = (catalog: Catalog, c: ErrorCatalog.Classified): CliFailur
   })
 }
 
-const classify = (catalog: Catalog, error: unknown): CliFailure => {
+const toCliFailure = (catalog: Catalog, error: unknown): CliFailure => {
   const classified = catalog.classifyUnknown(error)
   if (classified !== undefined) return fromClassified(catalog, classified)
   const internal = new CliFailure({
@@ -233,4 +233,4 @@ const classify = (catalog: Catalog, error: unknown): CliFailure => {
  * @category constructors
  */
 export const fromError = (error: unknown): Effect.Effect<CliFailure> =>
-  error instanceof CliFailure ? Effect.succeed(error) : Effect.map(loadAdmin, ({ ErrorCatalog }) => classify(ErrorCatalog, error))
+  error instanceof CliFailure ? Effect.succeed(error) : Effect.map(loadAdmin, ({ ErrorCatalog }) => toCliFailure(ErrorCatalog, error))

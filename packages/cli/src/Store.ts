@@ -66,7 +66,8 @@ export const merchantFlag = Flag.String("merchant").pipe(Flag.withAlias("m"), Fl
  * @since 0.1.0
  * @category combinators
  */
-export const ofMerchant = <A, E, R>(merchant: string, program: Effect.Effect<A, E, R>) => Effect.andThen(Merchants.get(merchant), program)
+export const requireMerchant = <A, E, R>(merchant: string, program: Effect.Effect<A, E, R>) =>
+  Effect.andThen(Merchants.get(merchant), program)
 
 /**
  * The admin services over the store `--db` names, with its master keys (see KeyFile) and a

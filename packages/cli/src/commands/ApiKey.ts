@@ -16,7 +16,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { ApiKeys } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, ofMerchant, readStore, withStore } from "../Store.ts"
+import { merchantFlag, requireMerchant, readStore, withStore } from "../Store.ts"
 
 const idArg = Argument.String("id").pipe(Argument.withDescription("API key id (ak_...)"))
 
@@ -63,7 +63,7 @@ const issue = Command.make(
 const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const keys = yield* readStore(ctx, ofMerchant(merchant, ApiKeys.list(merchant)))
+      const keys = yield* readStore(ctx, requireMerchant(merchant, ApiKeys.list(merchant)))
       yield* ctx.out.result(keys, () => Output.table(headers, keys.map(row)))
     })
   )

@@ -14,7 +14,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { ChannelGroups } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, ofMerchant, readStore, withStore } from "../Store.ts"
+import { merchantFlag, requireMerchant, readStore, withStore } from "../Store.ts"
 
 // Read as plain strings, not effect/cli's key=value map: a map would fold a channel given twice
 // into one member, and the domain's duplicate-member rule could never speak.
@@ -68,7 +68,7 @@ const create = Command.make(
 const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const groups = yield* readStore(ctx, ofMerchant(merchant, ChannelGroups.list(merchant)))
+      const groups = yield* readStore(ctx, requireMerchant(merchant, ChannelGroups.list(merchant)))
       yield* ctx.out.result(groups, () =>
         Output.table(
           ["ID", "NAME", "MODE", "MEMBERS"],

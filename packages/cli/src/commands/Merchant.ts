@@ -13,7 +13,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, ofMerchant, readStore, withStore } from "../Store.ts"
+import { merchantFlag, requireMerchant, readStore, withStore } from "../Store.ts"
 
 const merchantRow = (m: Merchant.Merchant) => [
   m.code,
@@ -127,7 +127,7 @@ const subCreate = Command.make(
 const subList = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const subs = yield* readStore(ctx, ofMerchant(merchant, Merchants.listSubMerchants(merchant)))
+      const subs = yield* readStore(ctx, requireMerchant(merchant, Merchants.listSubMerchants(merchant)))
       yield* ctx.out.result(subs, () => Output.table(["MERCHANT", "TIER", "NAME", "CHANNELS", "CREATED"], subs.map(subRow)))
     })
   )

@@ -21,7 +21,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { WebhookEndpoints, Webhooks } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, ofMerchant, readStore, withStore } from "../Store.ts"
+import { merchantFlag, requireMerchant, readStore, withStore } from "../Store.ts"
 import { endpointCommands, endpointTable, resendFailed, secretNotice } from "./WebhookEndpoints.ts"
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -130,7 +130,7 @@ const history = Command.make(
   ({ limit, merchant }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const all = yield* readStore(ctx, ofMerchant(merchant, Webhooks.history(merchant, { limit })))
+        const all = yield* readStore(ctx, requireMerchant(merchant, Webhooks.history(merchant, { limit })))
         yield* ctx.out.result(all, () =>
           Output.table(
             ["DELIVERY", "MESSAGE", "MODE", "EVENT", "STATUS", "ATTEMPTS", "LAST STATUS", "CREATED"],
