@@ -161,7 +161,7 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
     case "conflict":
       return { hint: "it exists already, or it changed since it was read: read it again and retry" }
     case "configuration":
-      return { hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of 32 bytes; see docs/cli.md" }
+      return { hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of at least 32 bytes; see docs/cli.md" }
     case "store-corrupt":
       return {
         hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEYS or the key file beside the database)"
