@@ -62,12 +62,6 @@ export const negativeAnswer = (tag: string, message: string): CliFailure => new 
  * @since 0.1.0
  * @category constructors
  */
-export const notFound = (message: string, hint?: string): CliFailure => new CliFailure({ exitCode: 1, tag: "NotFound", message, hint })
-
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const badInput = (message: string, hint?: string): CliFailure => new CliFailure({ exitCode: 2, tag: "BadInput", message, hint })
 
 /**
@@ -161,7 +155,9 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
     case "conflict":
       return { hint: "it exists already, or it changed since it was read: read it again and retry" }
     case "configuration":
-      return { hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of at least 32 bytes; see docs/cli.md" }
+      return {
+        hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of at least 32 bytes; see docs/cli.md"
+      }
     case "store-corrupt":
       return {
         hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEYS or the key file beside the database)"

@@ -11,9 +11,11 @@
  * `idempotency-secret-not-replayable`. Each merchant's records are held to a byte budget (the
  * oldest go first).
  *
+ * The retention and the byte budget are admin's (`Idempotency.defaultTtlMillis`, `defaultMaxBytes`).
+ *
  * @since 0.1.0
  */
-import { Idempotency } from "@paymux/admin"
+import type { Idempotency } from "@paymux/admin"
 
 /**
  * A response as stored: enough to replay it byte for byte.
@@ -24,23 +26,4 @@ import { Idempotency } from "@paymux/admin"
 export type StoredResponse = Idempotency.StoredResponse
 
 /** @since 0.1.0 @category constants */
-export const defaultTtlMillis: number = Idempotency.defaultTtlMillis
-
-/**
- * The bytes of stored responses kept per merchant by default (32 MiB).
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultMaxBytes: number = Idempotency.defaultMaxBytes
-
-/** @since 0.1.0 @category constants */
 export const headerName = "idempotency-key"
-
-/**
- * Whether a response may be stored for replay: successes only.
- *
- * @since 0.1.0
- * @category predicates
- */
-export const isStorable: (status: number) => boolean = Idempotency.isStorable
