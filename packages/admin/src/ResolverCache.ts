@@ -26,14 +26,22 @@ export class ResolverCache extends Context.Service<
 >()("@paymux/admin/ResolverCache") {}
 
 /**
- * A cache whose entries live at most `ttlMillis` (default 5 s).
+ * How long an index is reused by default: 5 s.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTtlMillis = 5_000
+
+/**
+ * A cache whose entries live at most `ttlMillis` (default `defaultTtlMillis`).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: { readonly ttlMillis?: number } = {}): Layer.Layer<ResolverCache> =>
+export const layer = (options: { readonly ttlMillis?: number | undefined } = {}): Layer.Layer<ResolverCache> =>
   Layer.sync(ResolverCache, () => {
-    const ttl = options.ttlMillis ?? 5_000
+    const ttl = options.ttlMillis ?? defaultTtlMillis
     const indexes = ChannelResolver.directory()
     const builtAt = new Map<string, number>()
     const invalidate = (merchant: string): void => {

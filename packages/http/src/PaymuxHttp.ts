@@ -44,7 +44,7 @@ export interface Options<E = never> {
   readonly idempotencyTtlMillis?: number | undefined
   /** How many bytes of `Idempotency-Key` responses are kept per merchant; default 32 MiB (oldest go first). */
   readonly idempotencyMaxBytes?: number | undefined
-  /** How long a merchant's resolver index is reused; default 5 s (see admin's ResolverCache). */
+  /** How long a merchant's resolver index is reused; default admin's `ResolverCache.defaultTtlMillis` (5 s). */
   readonly resolverCacheTtlMillis?: number | undefined
   /**
    * How long admin's `AccessCache` reuses an API key read from the store, a verified key id and

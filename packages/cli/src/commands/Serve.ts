@@ -97,9 +97,10 @@ export const command = Command.make(
     ),
     authCacheTtl: Flag.Int("auth-cache-ttl").pipe(
       Flag.withDescription(
-        "Milliseconds an API key or whitelist read from the store is reused (0: read every call); changes made elsewhere arrive sooner through the store's change feed"
+        "Milliseconds an API key or whitelist read from the store is reused (default 1000; 0: read every call); changes made elsewhere arrive sooner through the store's change feed"
       ),
-      Flag.withDefault(1_000)
+      // Absent, the HTTP server's own default applies (admin's AccessCache.defaultTtlMillis).
+      Flag.optional
     ),
     allowPrivate: Flags.allowPrivateWebhooks,
     console: Flag.Boolean("console").pipe(
@@ -134,7 +135,7 @@ export const command = Command.make(
                   Layer.succeed(PrivateTargets, allowPrivate ? "allow" : "refuse")
                 ),
                 trustedProxies: trustedProxy,
-                authCacheTtlMillis: authCacheTtl,
+                authCacheTtlMillis: Option.getOrUndefined(authCacheTtl),
                 docs,
                 console: directory === undefined ? undefined : { directory }
               }),

@@ -87,7 +87,7 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
     CacheSync.layer(),
     Layer.mergeAll(
       options.layer,
-      ResolverCache.layer({ ttlMillis: options.resolverCacheTtlMillis ?? 5_000 }),
+      ResolverCache.layer({ ttlMillis: options.resolverCacheTtlMillis }),
       AccessCache.layer({ ttlMillis: options.authCacheTtlMillis })
     )
   )
