@@ -14,7 +14,7 @@ export * as DomainError from "./DomainError.ts"
 export * as Identifiers from "./Identifiers.ts"
 /** A merchant. @since 0.1.0 */
 export * as Merchant from "./Merchant.ts"
-/** How many rows each listing answers by default and at most. @since 0.1.0 */
+/** How many rows a listing answers. @since 0.1.0 */
 export * as PageLimit from "./PageLimit.ts"
 /** A payment channel. @since 0.1.0 */
 export * as PaymentChannel from "./PaymentChannel.ts"

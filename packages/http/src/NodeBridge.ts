@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from "node:net"
 import type { ConnectionInfo } from "./Auth.ts"
 import { defaultMaxBodyBytes, internalProblem, tooLarge } from "./internal/problemResponse.ts"
-import type { Outgoing } from "./internal/app.ts"
+import type { Outgoing } from "./internal/serving.ts"
 import { headersFromRaw, type Incoming, incomingHandler } from "./internal/request.ts"
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The endpoint handlers and their composition into one web handler. The group layers stay
- * private to this module: their types name services of packages the public API does not expose.
+ * The endpoint handlers: which admin use case answers each endpoint, composed into the API's
+ * routes. The group layers stay private to this module: their types name services of packages
+ * the public API does not expose. Serving them per request is serving.ts.
  */
 import {
   AdminContext,
@@ -17,16 +18,14 @@ import {
   Whitelists
 } from "@paymux/admin"
 import { PgCatalog } from "@paymux/domain"
-import { Clock, Context, Effect, Exit, Layer, Option, Redacted, References, Scope } from "effect"
-import { Cookies, HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { Clock, Effect, Layer, Redacted, References } from "effect"
+import { HttpRouter, HttpServer, HttpServerRequest } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { Api } from "../Api.ts"
-import { Connection, currentConnection, layerRequestErrors, Principal } from "../Auth.ts"
+import { currentConnection, layerRequestErrors, Principal } from "../Auth.ts"
 import type * as Models from "../Models.ts"
 import { BadRequest, NotFound, type UseCaseProblem } from "../Problem.ts"
 import { callerOf, Guard, layerAuthentication } from "./guard.ts"
-import { internalProblem } from "./problemResponse.ts"
-import { BufferedRequest, type Incoming, pathOf } from "./request.ts"
 import { own, run } from "./run.ts"
 
 const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
@@ -277,84 +276,22 @@ export interface AppOptions {
   readonly docs: "cdn" | "inline" | "none"
 }
 
-/** A response as the front layer and the bridge use it: no web `Response` built. */
-export interface Outgoing {
-  readonly status: number
-  /** Lower-case names; `set-cookie` as a list. */
-  readonly headers: Record<string, string | Array<string>>
-  readonly body: Uint8Array | undefined
-}
-
-const encoder = new TextEncoder()
-const respond = Symbol.for("@paymux/http/internal/respond")
-
-type Responding = HttpServerRequest.HttpServerRequest & { [respond]?: (response: HttpServerResponse.HttpServerResponse) => void }
-
-const plainHeaders = (headers: Readonly<Record<string, string>>): Record<string, string | Array<string>> => {
-  const out: Record<string, string | Array<string>> = {}
-  for (const name of Object.keys(headers)) out[name] = headers[name]!
-  return out
-}
-
-/** An effect response as an `Outgoing`: directly for the bodies the API writes, else via `toWeb`. */
-const toOutgoing = async (
-  response: HttpServerResponse.HttpServerResponse,
-  withoutBody: boolean,
-  context: Context.Context<never>
-): Promise<Outgoing> => {
-  const body = response.body
-  const omits = HttpServerResponse.omitsBody(response, withoutBody)
-  if (Cookies.isEmpty(response.cookies) && (omits || body._tag === "Empty" || body._tag === "Uint8Array")) {
-    const headers = plainHeaders(response.headers)
-    if (omits || body._tag !== "Uint8Array") return { status: response.status, headers, body: undefined }
-    return { status: response.status, headers, body: body.text === undefined ? body.body : encoder.encode(body.text) }
-  }
-  // Streams, raw and form bodies, cookies: what the API does not write; the general path.
-  const web = HttpServerResponse.toWeb(omits ? response : HttpEffect.scopeTransferToStream(response), { withoutBody, context })
-  const headers: Record<string, string | Array<string>> = {}
-  web.headers.forEach((value, name) => {
-    if (name !== "set-cookie") headers[name] = value
-  })
-  const cookies = web.headers.getSetCookie()
-  if (cookies.length > 0) headers["set-cookie"] = cookies
-  return { status: web.status, headers, body: web.body === null ? undefined : new Uint8Array(await web.arrayBuffer()) }
-}
-
 // The Scalar release the CDN page loads, pinned (the one effect's inline bundle carries): with
 // `latest`, whatever is published next would run on the console's origin unreviewed.
 const scalarVersion = "1.43.5"
 
 /**
- * A defect (a bug, or input a use case failed to refuse) is answered as the `internal` problem
- * and logged with its kind and stack frames, not its message, which may quote the input.
+ * The API's routes, each answered by its group's handler, with `/openapi.json` and the `/docs`
+ * page, over the admin services and a guard: the router serving.ts runs per request.
  */
-const answerDefect = (defect: unknown): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
-  Effect.flatMap(Effect.service(HttpServerRequest.HttpServerRequest), (request) => {
-    const kind = defect instanceof Error ? defect.name : typeof defect
-    const frames = defect instanceof Error ? (defect.stack ?? "").split("\n").filter((line) => line.startsWith("    at ")) : []
-    const answer = internalProblem()
-    return Effect.as(
-      Effect.logError(`unexpected failure (${kind}) serving ${request.method} ${pathOf(request.url)}`, ...frames),
-      HttpServerResponse.uint8Array(answer.body, { status: answer.status, contentType: answer.headers["content-type"] })
-    )
-  })
-
-/**
- * The admin services, a guard and the routes, run per request on a `BufferedRequest` (see
- * request.ts) and answered as an `Outgoing`. Like `HttpRouter.toWebHandler` with no logger and
- * no tracer, without building a web `Request` or `Response` on the way.
- */
-export const makeAppHandler = <E>(
+export const router = <E>(
   services: Layer.Layer<AdminServices.AdminServices | Guard, E>,
   options: AppOptions
-): {
-  readonly handler: (request: Incoming, connection: Connection["Service"]) => Promise<Outgoing>
-  readonly dispose: () => Promise<void>
-} => {
+): Layer.Layer<HttpRouter.HttpRouter, E> => {
   const groups = Layer.mergeAll(auth, merchants, channels, groups_, resolve, webhooks, whitelist, apiKeys, pg).pipe(
     Layer.provide(layerAuthentication)
   )
-  const routes = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(groups), Layer.provide(layerRequestErrors))
+  const api = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(groups), Layer.provide(layerRequestErrors))
   const docs =
     options.docs === "none"
       ? Layer.empty
@@ -363,47 +300,11 @@ export const makeAppHandler = <E>(
         : HttpApiScalar.layerCdn(Api, { path: "/docs", version: scalarVersion })
   // The services go in the base context every request starts from, rather than being provided
   // to each request again by a router middleware.
-  const app = Layer.mergeAll(routes, docs).pipe(
+  return Layer.mergeAll(api, docs).pipe(
     Layer.provideMerge(HttpRouter.layer),
     Layer.provide(HttpServer.layerServices),
     Layer.provideMerge(services),
     // Per-request spans cost more than the rest of a cached resolve; no tracer is installed here.
     Layer.provideMerge(Layer.succeed(References.TracerEnabled, false))
   ) as unknown as Layer.Layer<HttpRouter.HttpRouter, E>
-
-  const scope = Scope.makeUnsafe()
-  let disposing: Promise<void> | undefined
-  const dispose = () => (disposing ??= Effect.runPromise(Scope.close(scope, Exit.void)))
-  let handled: Effect.Effect<void> | undefined
-  let base: Context.Context<never> | undefined
-  const ready = Effect.runPromise(Layer.buildWithScope(app, scope)).then((context) => {
-    // The router's effect, made once like toWebHandler does.
-    const routed = Context.get(context, HttpRouter.HttpRouter).asHttpEffect()
-    handled = HttpEffect.toHandled(Effect.catchDefect(routed, answerDefect), (request, response) => {
-      const done = (request as Responding)[respond]
-      if (done !== undefined) done(response)
-      return Effect.void
-    }) as Effect.Effect<void>
-    base = context as Context.Context<never>
-  })
-  // A failed build must not be an unhandled rejection at startup; every request rejects with it.
-  ready.catch(() => undefined)
-
-  const run = (incoming: Incoming, connection: Connection["Service"]): Promise<Outgoing> => {
-    const context = base!
-    return new Promise<HttpServerResponse.HttpServerResponse>((resolve) => {
-      const request = new BufferedRequest(
-        incoming,
-        undefined,
-        undefined,
-        connection.remoteAddress === undefined ? Option.none() : Option.some(connection.remoteAddress)
-      ) as Responding
-      request[respond] = resolve
-      const requestContext = Context.add(Context.add(context, Connection, connection), HttpServerRequest.HttpServerRequest, request)
-      Effect.runForkWith(requestContext)(handled!)
-    }).then((response) => toOutgoing(response, incoming.method === "HEAD", context))
-  }
-  const handler = (incoming: Incoming, connection: Connection["Service"]): Promise<Outgoing> =>
-    base !== undefined ? run(incoming, connection) : ready.then(() => run(incoming, connection))
-  return { handler, dispose }
 }

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto"
 import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs"
 import { extname, join } from "node:path"
-import type { Outgoing } from "./app.ts"
+import type { Outgoing } from "./serving.ts"
 import type { Incoming } from "./request.ts"
 import { pathOf } from "./request.ts"
 
