@@ -10,7 +10,7 @@
  * - `channel-key-only`: an enabled channel of a PG the catalog selects by channel key only; no
  *   `pg` string reaches it.
  * - `mid-required`: an enabled channel of a PG the catalog selects only as `code.MID`.
- * - `webhook-endpoint-disabled`: an endpoint Paymux disabled after `WebhookSettings.disableAfterDays`
+ * - `webhook-endpoint-disabled`: an endpoint Paymux disabled after `EndpointHealth.disableAfterDays`
  *   days of failures; its notifications are dead-lettered until it is enabled again.
  * - `webhook-endpoint-failing`: an enabled endpoint whose deliveries have failed for over a day,
  *   with no success since; it will be disabled when the failures reach the limit.
@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import { ChannelIndex } from "@paymux/channel-resolver"
-import { ChannelTerms, PgCatalog, WebhookSettings } from "@paymux/domain"
+import { ChannelTerms, EndpointHealth, PgCatalog } from "@paymux/domain"
 import { Clock, Effect, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -135,7 +135,7 @@ const endpointFindings = (mode: ChannelTerms.Mode, e: WebhookEndpoints.EndpointV
         channels: [],
         endpoint: e.id,
         detail:
-          `${where} was disabled on ${new Date(e.disabledAt).toISOString()} after ${WebhookSettings.disableAfterDays} days of failures: ` +
+          `${where} was disabled on ${new Date(e.disabledAt).toISOString()} after ${EndpointHealth.disableAfterDays} days of failures: ` +
           "its notifications are dead-lettered. Fix the receiver, enable the endpoint, then resend the failed deliveries"
       }
     ]
@@ -148,7 +148,7 @@ const endpointFindings = (mode: ChannelTerms.Mode, e: WebhookEndpoints.EndpointV
         mode,
         channels: [],
         endpoint: e.id,
-        detail: `${where} has failed every delivery for ${days} day(s) (${e.consecutiveFailures} attempts); it is disabled after ${WebhookSettings.disableAfterDays}`
+        detail: `${where} has failed every delivery for ${days} day(s) (${e.consecutiveFailures} attempts); it is disabled after ${EndpointHealth.disableAfterDays}`
       }
     ]
   }

@@ -4,13 +4,13 @@
  * one that keeps failing).
  *
  * Every verdict of a delivery attempt counts towards its endpoint's health (`recordAttempt`); an
- * endpoint failing with no success for `WebhookSettings.disableAfterDays` days is disabled and
+ * endpoint failing with no success for `EndpointHealth.disableAfterDays` days is disabled and
  * announced with a `Webhook.EndpointDisabled` event to the mode's other endpoints.
  *
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
-import { type ChannelTerms, DomainError, Identifiers, WebhookSettings } from "@paymux/domain"
+import { type ChannelTerms, DomainError, EndpointHealth, Identifiers, WebhookSettings } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import type { Dispatcher } from "@paymux/webhook-delivery"
 import { Notification, WebhookSecret } from "@paymux/webhooks"
@@ -66,7 +66,7 @@ const merchantCode = (code: string) => Effect.fromResult(Identifiers.decodeMerch
 
 const viewOf = (
   settings: WebhookSettings.WebhookSettings,
-  health: ReadonlyArray<WebhookSettings.EndpointHealth>,
+  health: ReadonlyArray<EndpointHealth.EndpointHealth>,
   mode: ChannelTerms.Mode
 ): ModeView => ({
   contentType: settings[mode].contentType,
@@ -266,7 +266,7 @@ export const enableEndpoint = (input: {
 /**
  * Counts one attempt's verdict towards its endpoint's health (a fixed-URL delivery has none) and
  * disables the endpoint when it has failed, with no success, for
- * `WebhookSettings.disableAfterDays` days: an audit entry `webhook.endpoint.disabled`, and a
+ * `EndpointHealth.disableAfterDays` days: an audit entry `webhook.endpoint.disabled`, and a
  * `Webhook.EndpointDisabled` event queued for the mode's other endpoints that receive it (JSON
  * modes only: V1 has no such notification). Of
  * several dispatchers racing over the same failure, one disables.
@@ -282,7 +282,7 @@ export const recordAttempt = (report: Dispatcher.AttemptReport): Effect.Effect<v
     const repo = yield* Repositories.WebhookSettingsRepository
     const ref = { merchant: code, mode: delivery.mode, endpointId: delivery.endpointId }
     const health = yield* repo.recordHealth(ref, { ok: report.outcome === "delivered", now: report.at })
-    if (!WebhookSettings.isDueForDisable(health, report.at)) return
+    if (!EndpointHealth.isDueForDisable(health, report.at)) return
     const tx = yield* Transaction.Transaction
     yield* tx.withTransaction(
       Effect.gen(function* () {

@@ -148,7 +148,7 @@ export type DispatchOptions = Dispatcher.Options
  * current secrets; a delivery for a fixed URL (a payment's notice URL, an explicit resend target)
  * goes there. A delivery whose endpoint is gone is dead-lettered unsent, and so is one whose
  * endpoint is disabled. Every verdict counts towards the endpoint's health, which disables it
- * after `WebhookSettings.disableAfterDays` days of failures (see `WebhookEndpoints.recordAttempt`).
+ * after `EndpointHealth.disableAfterDays` days of failures (see `WebhookEndpoints.recordAttempt`).
  *
  * @since 0.1.0
  * @category getters

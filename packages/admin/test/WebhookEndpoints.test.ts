@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Audit, Doctor, Merchants, ResolverCache, WebhookEndpoints, Webhooks } from "@paymux/admin"
-import { WebhookSettings } from "@paymux/domain"
+import { EndpointHealth, WebhookSettings } from "@paymux/domain"
 import { Memory } from "@paymux/store"
 import { Notification, WebhookVerifier } from "@paymux/webhooks"
 import { Effect, Layer, Redacted, Result } from "effect"
@@ -340,7 +340,7 @@ describe("endpoint health (issue 17 §5)", () => {
       yield* Webhooks.deliverDue()
       // 7 days since the first failure, but only 3 since the success: still enabled.
       expect((yield* WebhookEndpoints.show(code)).test.endpoints[0]).toMatchObject({ consecutiveFailures: 2, disabledAt: null })
-      expect(WebhookSettings.disableAfterDays).toBe(5)
+      expect(EndpointHealth.disableAfterDays).toBe(5)
     }).pipe(local, Effect.provide(layer()))
   )
 })

@@ -10,6 +10,8 @@ export * as Credentials from "./Credentials.ts"
 export * as DisplayName from "./DisplayName.ts"
 /** The two ways a domain operation refuses. @since 0.1.0 */
 export * as DomainError from "./DomainError.ts"
+/** An endpoint's delivery health and the rule that disables an endpoint that keeps failing. @since 0.1.0 */
+export * as EndpointHealth from "./EndpointHealth.ts"
 /** Branded identifiers. @since 0.1.0 */
 export * as Identifiers from "./Identifiers.ts"
 /** A merchant. @since 0.1.0 */

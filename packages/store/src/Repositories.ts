@@ -19,6 +19,7 @@ import type {
   ChannelGroup,
   ChannelTerms,
   Credentials,
+  EndpointHealth,
   Identifiers,
   Merchant,
   PaymentChannel,
@@ -130,7 +131,7 @@ export class WebhookSettingsRepository extends Context.Service<
     /** Replaces the active secrets of a mode (at most two: more fail with `Conflict`; none clears them). */
     readonly putSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode, secrets: ReadonlyArray<Redacted.Redacted<string>>) => Fx<void>
     /** Every endpoint health record of the merchant (endpoints never attempted have none). */
-    readonly getHealth: (merchant: MerchantCode) => Fx<ReadonlyArray<WebhookSettings.EndpointHealth>>
+    readonly getHealth: (merchant: MerchantCode) => Fx<ReadonlyArray<EndpointHealth.EndpointHealth>>
     /**
      * Counts one attempt's outcome, atomically: a success resets the failure count and
      * `failingSince`; a failure increments the count and starts `failingSince` if unset.
@@ -138,7 +139,7 @@ export class WebhookSettingsRepository extends Context.Service<
     readonly recordHealth: (
       endpoint: EndpointRef,
       outcome: { readonly ok: boolean; readonly now: number }
-    ) => Fx<WebhookSettings.EndpointHealth>
+    ) => Fx<EndpointHealth.EndpointHealth>
     /**
      * Marks the endpoint disabled at `now` unless it already is; `true` when this call disabled
      * it (so of several racing dispatchers exactly one reports it).

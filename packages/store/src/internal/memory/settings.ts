@@ -1,7 +1,7 @@
 /**
  * The in-memory webhook-settings, whitelist, API-key and audit repositories.
  */
-import { WebhookSettings, WhitelistRules } from "@paymux/domain"
+import { EndpointHealth, WebhookSettings, WhitelistRules } from "@paymux/domain"
 import { Effect, Result } from "effect"
 import { AuditLog } from "../../AuditLog.ts"
 import * as KeyProvider from "../../KeyProvider.ts"
@@ -42,7 +42,7 @@ const singleton = <A extends { readonly merchant: string; readonly version: numb
 
 const healthKey = (e: EndpointRef): string => `${e.merchant}/${e.mode}/${e.endpointId}`
 
-const freshHealth = (e: EndpointRef): WebhookSettings.EndpointHealth => ({
+const freshHealth = (e: EndpointRef): EndpointHealth.EndpointHealth => ({
   merchant: e.merchant,
   mode: e.mode,
   endpointId: e.endpointId as WebhookSettings.EndpointId,
@@ -91,7 +91,7 @@ export const makeWebhookSettings = (store: MemoryStore): WebhookSettingsReposito
         const missing = merchantExists(s, endpoint.merchant)
         if (missing !== undefined) return missing
         const held = s.endpointHealth.get(healthKey(endpoint)) ?? freshHealth(endpoint)
-        const next: WebhookSettings.EndpointHealth = ok
+        const next: EndpointHealth.EndpointHealth = ok
           ? { ...held, consecutiveFailures: 0, failingSince: null, lastSuccessAt: now }
           : { ...held, consecutiveFailures: held.consecutiveFailures + 1, failingSince: held.failingSince ?? now, lastFailureAt: now }
         s.endpointHealth.set(healthKey(endpoint), next)

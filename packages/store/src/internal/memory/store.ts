@@ -5,7 +5,16 @@
  * failure, defect or interruption simply drops the copy. Readers outside a transaction see the
  * last committed state. Nested transactions join the outer one.
  */
-import type { ApiKey, ChannelGroup, Merchant, PaymentChannel, SubMerchant, WebhookSettings, WhitelistRules } from "@paymux/domain"
+import type {
+  ApiKey,
+  ChannelGroup,
+  EndpointHealth,
+  Merchant,
+  PaymentChannel,
+  SubMerchant,
+  WebhookSettings,
+  WhitelistRules
+} from "@paymux/domain"
 import type * as Delivery from "../../Delivery.ts"
 import { Context, Effect, Result, Semaphore } from "effect"
 import type { AuditEntry } from "../../AuditLog.ts"
@@ -31,7 +40,7 @@ export interface State {
   /** merchant + mode to sealed secrets. */
   readonly webhookSecrets: Map<string, string>
   /** Endpoint health by `merchant/mode/endpointId`. */
-  readonly endpointHealth: Map<string, WebhookSettings.EndpointHealth>
+  readonly endpointHealth: Map<string, EndpointHealth.EndpointHealth>
   readonly whitelists: Map<string, WhitelistRules.WhitelistRules>
   readonly apiKeys: Map<string, ApiKey.ApiKey>
   readonly audit: Map<string, AuditEntry>

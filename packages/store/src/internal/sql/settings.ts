@@ -2,7 +2,7 @@
  * Per-merchant settings (webhook settings and secrets, whitelist), API keys and the audit log.
  * Settings rows start at version 0 ("never saved"), so the first `put` is an insert.
  */
-import { ApiKey, WebhookSettings, WhitelistRules } from "@paymux/domain"
+import { ApiKey, EndpointHealth, WebhookSettings, WhitelistRules } from "@paymux/domain"
 import { Effect, Schema } from "effect"
 import type * as AuditLog from "../../AuditLog.ts"
 import type { ApiKeyRepository, WebhookSettingsRepository, WhitelistRepository } from "../../Repositories.ts"
@@ -170,7 +170,7 @@ const healthSubject = (merchant: string) => ({ entity: "webhook endpoint health"
 const healthOf = (row: Row) =>
   decoded(
     "webhook endpoint health",
-    Schema.decodeUnknownResult(WebhookSettings.EndpointHealth)({
+    Schema.decodeUnknownResult(EndpointHealth.EndpointHealth)({
       merchant: row["merchant"],
       mode: row["mode"],
       endpointId: row["endpoint_id"],
