@@ -61,4 +61,56 @@ if (url !== undefined) {
       }
     })
   })
+
+  // Operations probe, December 2026: on PostgreSQL, processes' transactions interleaved, so a
+  // default could name a channel removed at the same moment, and unversioned edits were refused as
+  // stale. They run one at a time now, as on SQLite.
+  describe("paymux on PostgreSQL: processes changing one merchant at once", () => {
+    it("channel default racing channel remove never leaves a default that names no channel; parallel whitelist adds all land", async () => {
+      const name = `paymux_cli_race_${Date.now()}_${randomBytes(3).toString("hex")}`
+      await admin((sql) => sql.unsafe(`CREATE DATABASE ${name}`))
+      const target = new URL(url)
+      target.pathname = `/${name}`
+      const db = ["--db", target.toString()]
+      const run = (args: ReadonlyArray<string>) => paymux([...db, ...args], { env: keysEnv })
+      try {
+        const m = "imp30000004"
+        expectExit(await run(["merchant", "create", "--name", "Race", "--code", m]), 0)
+        for (let round = 0; round < 4; round++) {
+          const added = expectExit(
+            await run([
+              "channel",
+              "add",
+              "-m",
+              m,
+              "--mode",
+              "live",
+              "--pg",
+              "kcp",
+              "--mid",
+              `R${round}`,
+              "--type",
+              "window.general",
+              "--methods",
+              "card",
+              "--cred",
+              "site_key=x",
+              "--json"
+            ]),
+            0
+          ).json<{ key: string }>()
+          await Promise.all([run(["channel", "default", "-m", m, added.key]), run(["channel", "remove", "-m", m, added.key])])
+          const shown = expectExit(await run(["merchant", "show", m, "--json"]), 0).json<{ defaultChannels: { live?: string } }>()
+          const live = expectExit(await run(["channel", "list", "-m", m, "--mode", "live", "--json"]), 0).json<Array<{ key: string }>>()
+          if (shown.defaultChannels.live !== undefined) expect(live.map((c) => c.key)).toContain(shown.defaultChannels.live)
+        }
+        const adds = await Promise.all(Array.from({ length: 8 }, (_, i) => run(["whitelist", "add", "-m", m, `10.${i * 2}.5.0/24`])))
+        expect(adds.map((r) => r.code)).toEqual(adds.map(() => 0))
+        const rules = expectExit(await run(["whitelist", "show", "-m", m, "--json"]), 0).json<{ rules: ReadonlyArray<string> }>()
+        expect(rules.rules).toHaveLength(8)
+      } finally {
+        await admin((sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+      }
+    })
+  })
 }

@@ -24,7 +24,6 @@ if (requirePg("Conformance.test.ts")) {
       return Layer.provideMerge(SqlStore.layerWith({ relaxedOutboxCommits: true }), Layer.merge(client, KeyProvider.layerEphemeral))
     },
     {
-      concurrentWriters: true,
       // Each store with its own pool on a schema nobody created yet, as separate services would.
       concurrentStarts: (count) => {
         const schema = freshSchema()

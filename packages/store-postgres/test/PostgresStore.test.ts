@@ -23,9 +23,11 @@ if (requirePg("PostgresStore.test.ts")) {
   const url = pgUrl!
   const keys = KeyProvider.layerStatic({ keys: [{ id: "k1", key: new Uint8Array(32).fill(7) }], pepper: new Uint8Array(32).fill(9) })
   /** A store in its own, new schema. */
-  const fresh = (): { readonly schema: string; readonly layer: Layer.Layer<PostgresStore.Services | SqlClient.SqlClient, unknown> } => {
+  const fresh = (
+    maxConnections = 8
+  ): { readonly schema: string; readonly layer: Layer.Layer<PostgresStore.Services | SqlClient.SqlClient, unknown> } => {
     const schema = freshSchema()
-    const client = PostgresStore.layerClient({ url, schema, maxConnections: 8 })
+    const client = PostgresStore.layerClient({ url, schema, maxConnections })
     return { schema, layer: Layer.provideMerge(SqlStore.layerWith({ relaxedOutboxCommits: true }), Layer.merge(client, keys)) }
   }
 
@@ -287,10 +289,13 @@ if (requirePg("PostgresStore.test.ts")) {
     )
 
     it.live("a serialization failure is Unavailable (retryable)", () => {
-      const { layer, schema } = fresh()
+      // One connection, whose transactions are REPEATABLE READ: a port transaction begins with its
+      // advisory lock, so it cannot set its own isolation level first.
+      const { layer, schema } = fresh(1)
       return Effect.gen(function* () {
         yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
         const sql = yield* SqlClient.SqlClient
+        yield* sql`SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ`
         const tx = yield* Transaction.Transaction
         // A second client, so its write is outside our transaction.
         const other = Effect.gen(function* () {
@@ -300,7 +305,6 @@ if (requirePg("PostgresStore.test.ts")) {
         const exit = yield* Effect.exit(
           tx.withTransaction(
             Effect.gen(function* () {
-              yield* sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`
               yield* sql`SELECT name FROM paymux_merchants`
               yield* other
               yield* sql`UPDATE paymux_merchants SET name = 'Mine'`

@@ -22,7 +22,6 @@ StoreSuite.suite(
     const client = SqliteStore.layerClient({ filename: ":memory:" })
     return Layer.provideMerge(SqlStore.layer, Layer.merge(client, KeyProvider.layerEphemeral))
   },
-  // One connection: transactions run one at a time, so no concurrentWriters.
   {
     rawDump,
     reopen: StoreSuite.sqlReopen,

@@ -46,11 +46,6 @@ export interface Capabilities<R = never> {
    */
   readonly rawDump?: Effect.Effect<string, unknown, StoreServices | R> | undefined
   /**
-   * Several transactions can be open at once (a connection pool). Then two racing transactions
-   * must end with one commit and one rollback; without it, transactions must run one at a time.
-   */
-  readonly concurrentWriters?: boolean | undefined
-  /**
    * A second `Outbox` over its own connection to the same store (scoped). Enables the check
    * that claimers on different connections never claim one row twice.
    */

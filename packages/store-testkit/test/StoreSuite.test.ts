@@ -23,7 +23,6 @@ afterAll(({}, file) => {
   const placeholders = flatten((file as unknown as Task).tasks ?? []).filter((t) => t.name.includes(": not declared]"))
   expect(placeholders.map((t) => t.name.slice(0, t.name.indexOf("]") + 1)).sort()).toEqual([
     "[concurrentStarts: not declared]",
-    "[concurrentWriters: not declared]",
     "[crossConnectionClaim: not declared]",
     "[faultInjection: not declared]",
     "[rawDump: not declared]",

@@ -117,6 +117,17 @@ export interface Options {
 }
 
 /**
+ * The port's transactions run one at a time (see `Transaction`). SQLite's `BEGIN IMMEDIATE`
+ * already takes the write lock first; on PostgreSQL every transaction of the port first takes one
+ * advisory lock of the schema, held until it ends (taking it again in a nested one is free).
+ */
+const oneAtATime = (sql: Sql.SqlClient): Effect.Effect<void, SqlError> =>
+  sql.onDialectOrElse({
+    pg: () => Effect.asVoid(sql`SELECT pg_advisory_xact_lock(hashtext('paymux/transaction/' || current_schema()))`),
+    orElse: () => Effect.void
+  })
+
+/**
  * Builds every port over the given client without migrating (the caller migrated already).
  *
  * @since 0.1.0
@@ -131,7 +142,7 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
       // `Exclude<E, SqlError> | StoreError` is a subtype of `E | StoreError`; TypeScript cannot see
       // that through the generic `E`, so the result is widened to the port's type.
       withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
-        spansOnlyWithTracer(Errors.mapSql()(env.atomic(self))) as Effect.Effect<A, E | StoreError, R>
+        spansOnlyWithTracer(Errors.mapSql()(env.atomic(Effect.andThen(oneAtATime(sql), self)))) as Effect.Effect<A, E | StoreError, R>
     })
     return Context.make(MerchantRepository, makeMerchants(env)).pipe(
       Context.add(SubMerchantRepository, makeSubMerchants(env)),

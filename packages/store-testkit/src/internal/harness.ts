@@ -11,7 +11,6 @@ export type StoreServices = Store.Services
 /** Capabilities with the adapter's extra services erased: the groups only run them. */
 export interface ErasedCapabilities {
   readonly rawDump?: Effect.Effect<string, unknown, any> | undefined
-  readonly concurrentWriters?: boolean | undefined
   readonly crossConnectionClaim?: Effect.Effect<Outbox.OutboxShape, unknown, any> | undefined
   readonly faultInjection?: { readonly failNextWrite: Effect.Effect<void, unknown, any> } | undefined
   readonly concurrentStarts?: ((count: number) => ReadonlyArray<Layer.Layer<any, unknown>>) | undefined
