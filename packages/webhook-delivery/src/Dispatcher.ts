@@ -46,7 +46,8 @@ export interface Unsendable {
  * Where deliveries go: either one signer for every delivery, each sent to the URL it was queued
  * with, or an `endpoint` function that looks up the endpoint configured now (`undefined` when
  * there is none any more, or `Unsendable` with a reason: the delivery is dead-lettered). A
- * failing lookup leaves the delivery for a later claim.
+ * failing lookup sends nothing and is recorded as a failed attempt with its reason, retried on the
+ * schedule; when the store cannot record even that, the delivery's lease lapses.
  *
  * @since 0.1.0
  * @category models
@@ -257,18 +258,12 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
     Effect.gen(function* () {
       const ids = { deliveryId: delivery.id, workerId: s.workerId }
       const startedAt = yield* Clock.currentTimeMillis
-      const found = yield* restore(s.endpointFor(delivery)).pipe(Effect.onInterrupt(() => Effect.ignore(outbox.release(ids))))
-      if (found === undefined || "unsendable" in found) {
-        const reason = found?.unsendable ?? `no ${delivery.mode} webhook URL is configured any more`
-        return yield* outbox.deadLetter({ ...ids, now: startedAt, reason })
-      }
-      const endpoint = found
       const number = delivery.attempts + 1
-      const record = (result: PostResult, outcome: Delivery.Outcome): Delivery.Attempt => ({
+      const record = (url: string, result: PostResult, outcome: Delivery.Outcome): Delivery.Attempt => ({
         deliveryId: delivery.id,
         number,
         workerId: s.workerId,
-        url: endpoint.url,
+        url,
         startedAt,
         latencyMillis: result.latencyMillis,
         httpStatus: result._tag === "Response" ? result.status : null,
@@ -276,6 +271,30 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
         responseExcerpt: result._tag === "Response" ? result.excerpt : "",
         outcome
       })
+      const looked = yield* restore(s.endpointFor(delivery)).pipe(
+        Effect.onInterrupt(() => Effect.ignore(outbox.release(ids))),
+        Effect.result
+      )
+      if (Result.isFailure(looked)) {
+        // Nothing was sent: the endpoint could not be looked up (its signing secret does not open,
+        // say). Recorded as an attempt that failed, with why, so history shows it and the retry
+        // schedule ends it, rather than a lease held and lapsing unseen over and over.
+        const failure = looked.failure
+        const why = failure instanceof Error ? failure.message : String(failure)
+        const result: PostResult = {
+          _tag: "NetworkError",
+          error: `not sent: the endpoint could not be looked up: ${why}`,
+          latencyMillis: 0
+        }
+        const next = yield* afterAttempt(s, delivery, result, "retry", startedAt)
+        return yield* outbox.recordAttempt(record(delivery.url, result, "retry"), { now: startedAt, next })
+      }
+      const found = looked.success
+      if (found === undefined || "unsendable" in found) {
+        const reason = found?.unsendable ?? `no ${delivery.mode} webhook URL is configured any more`
+        return yield* outbox.deadLetter({ ...ids, now: startedAt, reason })
+      }
+      const endpoint = found
       const interrupted = Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const result: PostResult = {
@@ -284,7 +303,7 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
           latencyMillis: now - startedAt
         }
         // Counted and rescheduled at once, which also gives the lease back.
-        yield* outbox.recordAttempt(record(result, "retry"), { now, next: { _tag: "Retry", at: now } })
+        yield* outbox.recordAttempt(record(endpoint.url, result, "retry"), { now, next: { _tag: "Retry", at: now } })
       })
       const { result } = yield* restore(
         renewing(
@@ -308,11 +327,11 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
       // One store call records the attempt with its consequence, so a kill can never leave a
       // recorded success on a delivery that another dispatcher will claim and send again.
       const next = yield* afterAttempt(s, delivery, result, outcome, now)
-      return yield* outbox.recordAttempt(record(result, outcome), { now, next })
+      return yield* outbox.recordAttempt(record(endpoint.url, result, outcome), { now, next })
     })
   ).pipe(
-    // A lost lease, a broken store or a failed endpoint lookup must not stop the dispatcher; the
-    // delivery stays in the outbox and its lease lapses.
+    // A lost lease or a broken store must not stop the dispatcher; the delivery stays in the
+    // outbox and its lease lapses.
     Effect.catch((error) =>
       Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`)
     ),

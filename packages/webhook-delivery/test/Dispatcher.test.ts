@@ -274,4 +274,31 @@ describe("Dispatcher", () => {
       expect(r.received).toEqual([])
     }).pipe(Effect.scoped)
   )
+
+  it.effect(
+    "an endpoint lookup that fails is a recorded attempt that sent nothing, retried on the schedule (it held its lease, unseen)",
+    () =>
+      Effect.gen(function* () {
+        const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+        const [d] = yield* enqueue(outbox, r.url, 1)
+        let opens = false
+        const endpoint = () =>
+          opens
+            ? Effect.succeed({ url: r.url, signer })
+            : Effect.fail(new Error("stored secret is corrupt: sealed with master key k0, which is not configured"))
+        const { signer: _s, ...rest } = base
+        const drain = Dispatcher.drain({ ...rest, endpoint }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+        expect((yield* drain).attempted).toBe(1)
+        const { attempts, delivery } = yield* outbox.get(d!.id)
+        expect(delivery).toMatchObject({ status: "pending", attempts: 1, lease: null, nextAttemptAt: 30_000 })
+        expect(attempts[0]).toMatchObject({ number: 1, httpStatus: null, outcome: "retry" })
+        expect(attempts[0]!.error).toContain("not sent: the endpoint could not be looked up: stored secret is corrupt")
+        expect(r.received).toEqual([])
+        // Once the key is configured again, the next attempt goes out.
+        opens = true
+        yield* TestClock.adjust(30_000)
+        yield* drain
+        expect((yield* statusOf(outbox, d!.id)).status).toBe("delivered")
+      }).pipe(fixedRandom(0.5), Effect.scoped)
+  )
 })
