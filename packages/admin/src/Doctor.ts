@@ -14,11 +14,15 @@
  *   days of failures; its notifications are dead-lettered until it is enabled again.
  * - `webhook-endpoint-failing`: an enabled endpoint whose deliveries have failed for over a day,
  *   with no success since; it will be disabled when the failures reach the limit.
+ * - `secrets-unreadable`: channel credentials or webhook signing secrets sealed with a master key
+ *   that is not configured (dropped before `MasterKeys.reseal` ran): such channels cannot call
+ *   their PG, and the merchant's webhooks cannot be signed.
  *
  * @since 0.1.0
  */
 import { ChannelIndex } from "@paymux/channel-resolver"
 import { ChannelTerms, EndpointHealth, PgCatalog } from "@paymux/domain"
+import { StoreError } from "@paymux/store"
 import { Clock, Effect, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -37,7 +41,8 @@ export const CheckKind = Schema.Literals([
   "channel-key-only",
   "mid-required",
   "webhook-endpoint-disabled",
-  "webhook-endpoint-failing"
+  "webhook-endpoint-failing",
+  "secrets-unreadable"
 ])
 /** @since 0.1.0 @category models */
 export type CheckKind = typeof CheckKind.Type
@@ -80,9 +85,30 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
   Effect.gen(function* () {
     const index = yield* Resolve.index(merchant)
     const missing = yield* WebhookEndpoints.readiness(merchant)
-    const hooks = yield* WebhookEndpoints.show(merchant)
-    const now = yield* Clock.currentTimeMillis
     const findings: Array<Finding> = []
+    const keyHint = "configure the master key they name again (PAYMUX_MASTER_KEYS, after the current key), then run paymux keys reseal"
+    const hooks = yield* WebhookEndpoints.show(merchant).pipe(
+      Effect.catchIf(
+        (e) => e instanceof StoreError.StoreError && e.reason._tag === "Corrupt",
+        (e) => {
+          findings.push({
+            check: "secrets-unreadable",
+            channels: [],
+            detail: `the webhook signing secrets do not open (${e.message}): ${keyHint}`
+          })
+          return Effect.succeed(undefined)
+        }
+      )
+    )
+    const unreadable = index.channels.filter((c) => c.readable === false).map((c) => c.key)
+    if (unreadable.length > 0) {
+      findings.push({
+        check: "secrets-unreadable",
+        channels: unreadable,
+        detail: `${unreadable.length === 1 ? "1 channel holds" : `${unreadable.length} channels hold`} credentials that do not open: ${keyHint}`
+      })
+    }
+    const now = yield* Clock.currentTimeMillis
     const byKey = new Map(index.channels.map((c) => [c.key as string, c]))
     for (const a of ChannelIndex.ambiguities(index)) {
       const chosen = byKey.get(a.chosen)!
@@ -118,7 +144,7 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
         })
     }
     for (const mode of ["test", "live"] as const) {
-      for (const e of hooks[mode].endpoints) findings.push(...endpointFindings(mode, e, now))
+      for (const e of hooks?.[mode].endpoints ?? []) findings.push(...endpointFindings(mode, e, now))
     }
     return { merchant: index.merchant.code, ok: findings.length === 0, findings }
   })

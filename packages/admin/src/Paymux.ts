@@ -24,6 +24,7 @@ import * as CacheSync from "./CacheSync.ts"
 import * as ChannelGroups from "./ChannelGroups.ts"
 import * as Channels from "./Channels.ts"
 import * as Doctor from "./Doctor.ts"
+import * as MasterKeys from "./MasterKeys.ts"
 import * as Merchants from "./Merchants.ts"
 import { unwrap } from "./PaymuxError.ts"
 import * as Resolve from "./Resolve.ts"
@@ -88,6 +89,7 @@ const whitelistOps = {
 }
 const apiKeyOps = { issue: ApiKeys.issue, list: ApiKeys.list, rotate: ApiKeys.rotate, revoke: ApiKeys.revoke, verify: ApiKeys.verify }
 const auditOps = { list: Audit.list }
+const masterKeyOps = { reseal: MasterKeys.reseal }
 const accessOps: {
   readonly authenticate: (credential: Access.Credential) => Effect.Effect<Access.Identity, AdminError, AdminServices>
   readonly admit: (identity: Access.Identity, call: Access.Call) => Effect.Effect<Access.Admission, AdminError, AdminServices>
@@ -109,6 +111,8 @@ export interface Paymux {
   readonly whitelist: Promisified<typeof whitelistOps>
   readonly apiKeys: Promisified<typeof apiKeyOps>
   readonly audit: Promisified<typeof auditOps>
+  /** Re-sealing stored secrets under the current master key (a rotation's middle step). */
+  readonly masterKeys: Promisified<typeof masterKeyOps>
   /** Key authentication and whitelist admission, cached like the HTTP server does. */
   readonly access: Promisified<typeof accessOps>
   /** Closes the store (database connections, pools). */
@@ -163,6 +167,7 @@ export const make = async (options: {
     whitelist: all(whitelistOps),
     apiKeys: all(apiKeyOps),
     audit: all(auditOps),
+    masterKeys: all(masterKeyOps),
     access: all(accessOps),
     close: () => runtime.dispose()
   }

@@ -24,6 +24,8 @@ export * as ErrorCatalog from "./ErrorCatalog.ts"
 export * as Channels from "./Channels.ts"
 /** `Idempotency-Key` records for hosts that serve the admin API, kept in the store. @since 0.1.0 */
 export * as Idempotency from "./Idempotency.ts"
+/** Re-sealing stored secrets under the current master key. @since 0.1.0 */
+export * as MasterKeys from "./MasterKeys.ts"
 /** Merchants and sub-merchants (tiers). @since 0.1.0 */
 export * as Merchants from "./Merchants.ts"
 /** The Promise facade for teams that don't use Effect. @since 0.1.0 */

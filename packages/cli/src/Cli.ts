@@ -13,6 +13,7 @@ import * as Channel from "./commands/Channel.ts"
 import * as Demo from "./commands/Demo.ts"
 import * as Doctor from "./commands/Doctor.ts"
 import * as Group from "./commands/Group.ts"
+import * as Keys from "./commands/Keys.ts"
 import * as Merchant from "./commands/Merchant.ts"
 import * as Pg from "./commands/Pg.ts"
 import * as Resolve from "./commands/Resolve.ts"
@@ -48,6 +49,7 @@ export const command = root.pipe(
     Webhook.command,
     Whitelist.command,
     ApiKey.command,
+    Keys.command,
     Pg.command,
     Serve.command,
     Demo.command

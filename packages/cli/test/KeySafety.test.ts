@@ -4,6 +4,7 @@
  * nothing is written.
  */
 import { spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
@@ -225,4 +226,72 @@ describe("KeyFile.createExclusive", () => {
       expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([])
     }
   }, 180_000)
+})
+
+// Operations probe, December 2026 (F3): the documented rotation (new key first, then drop the old)
+// stranded every secret sealed with the old key; nothing re-sealed them and doctor failed whole.
+describe("master-key rotation: keys reseal is the step between adding a key and dropping one", () => {
+  const key = () => randomBytes(32).toString("base64")
+  const pepper = key()
+  const oldKey = `old:${key()}`
+  const newKey = `new:${key()}`
+  const as = (keys: string) => ({ env: { PAYMUX_MASTER_KEYS: keys, PAYMUX_PEPPER: pepper } })
+
+  it("after reseal the old key can go: credentials and webhook secrets open with the new key alone; without it doctor names them", async () => {
+    for (const resealFirst of [true, false]) {
+      const db = join(fresh(), "rotate.db")
+      const run = (keys: string, args: ReadonlyArray<string>) => paymux(["--db", db, ...args], as(keys))
+      expectExit(await run(oldKey, ["merchant", "create", "--name", "Rotating", "--code", "imp00000009"]), 0)
+      const added = expectExit(
+        await run(oldKey, [
+          "channel",
+          "add",
+          "-m",
+          "imp00000009",
+          "--mode",
+          "live",
+          "--pg",
+          "kcp",
+          "--mid",
+          "R1",
+          "--type",
+          "window.general",
+          "--methods",
+          "card",
+          "--cred",
+          "site_key=ROTATED-SECRET",
+          "--json"
+        ]),
+        0
+      ).json<{ key: string }>()
+      expectExit(await run(oldKey, ["webhook", "set", "-m", "imp00000009", "--mode", "live", "--url", "https://shop.example/hook"]), 0)
+      // The rollout: every process runs with the new key first, which records it.
+      expectExit(await run(`${newKey},${oldKey}`, ["merchant", "list"]), 0)
+      if (resealFirst) {
+        const resealed = expectExit(await run(`${newKey},${oldKey}`, ["keys", "reseal", "--json"]), 0).json<{
+          channels: number
+          webhookSecrets: number
+          unreadable: ReadonlyArray<string>
+        }>()
+        expect(resealed).toEqual({ merchants: 1, channels: 1, webhookSecrets: 1, unreadable: [] })
+      }
+      // The old key dropped.
+      const doctor = await run(newKey, ["doctor", "--json"])
+      if (resealFirst) {
+        expectExit(doctor, 0)
+        const shown = expectExit(await run(newKey, ["channel", "show", "-m", "imp00000009", added.key, "--json"]), 0)
+        expect(shown.stdout).toContain('"readable": true')
+        expectExit(await run(newKey, ["webhook", "show", "-m", "imp00000009"]), 0)
+      } else {
+        const findings = expectExit(doctor, 1).json<
+          Array<{ findings: ReadonlyArray<{ check: string; channels: ReadonlyArray<string> }> }>
+        >()[0]!.findings
+        expect(findings.filter((f) => f.check === "secrets-unreadable").flatMap((f) => f.channels)).toEqual([added.key])
+        expect(findings.filter((f) => f.check === "secrets-unreadable")).toHaveLength(2)
+        const stuck = expectExit(await run(newKey, ["keys", "reseal", "--json"]), 1)
+        expect(stuck.stdout).toContain(`imp00000009 channel ${added.key}`)
+        expect(stuck.stdout + stuck.stderr).not.toContain("ROTATED-SECRET")
+      }
+    }
+  })
 })

@@ -16,7 +16,17 @@ import * as Effect from "effect/Effect"
 export const loadAdmin = Effect.promise(() => import("@paymux/admin"))
 
 const onFirstCall = <
-  K extends "ApiKeys" | "ChannelGroups" | "Channels" | "Doctor" | "Merchants" | "Resolve" | "WebhookEndpoints" | "Webhooks" | "Whitelists"
+  K extends
+    | "ApiKeys"
+    | "ChannelGroups"
+    | "Channels"
+    | "Doctor"
+    | "MasterKeys"
+    | "Merchants"
+    | "Resolve"
+    | "WebhookEndpoints"
+    | "Webhooks"
+    | "Whitelists"
 >(
   name: K
 ): (typeof Admin)[K] =>
@@ -40,6 +50,8 @@ export const ChannelGroups = onFirstCall("ChannelGroups")
 export const Channels = onFirstCall("Channels")
 /** @internal */
 export const Doctor = onFirstCall("Doctor")
+/** @internal */
+export const MasterKeys = onFirstCall("MasterKeys")
 /** @internal */
 export const Merchants = onFirstCall("Merchants")
 /** @internal */

@@ -1,0 +1,94 @@
+/**
+ * Re-sealing stored secrets under the current master key: the step of a master-key rotation
+ * between putting the new key first and dropping the old one. Until every envelope names the new
+ * key, dropping the old key leaves those secrets unreadable (channels list as `readable: false`,
+ * webhooks of the merchant cannot be signed).
+ *
+ * @since 0.1.0
+ */
+import { type ChannelTerms, Identifiers } from "@paymux/domain"
+import { Repositories, StoreError, Transaction } from "@paymux/store"
+import { Effect } from "effect"
+import type { AdminError } from "./AdminError.ts"
+import type { AdminServices } from "./AdminServices.ts"
+import { audit } from "./internal/audit.ts"
+import { ResolverCache } from "./ResolverCache.ts"
+
+/**
+ * What `reseal` did: how many channels' credentials and modes' webhook signing secrets it sealed
+ * again under the current key, and what it could not open (sealed with a key that is not
+ * configured), which stays as it is.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResealReport {
+  readonly merchants: number
+  readonly channels: number
+  readonly webhookSecrets: number
+  readonly unreadable: ReadonlyArray<string>
+}
+
+const modes: ReadonlyArray<ChannelTerms.Mode> = ["test", "live"]
+
+const isCorrupt = (e: unknown): boolean => e instanceof StoreError.StoreError && e.reason._tag === "Corrupt"
+
+/**
+ * Opens every stored secret (channel credentials, webhook signing secrets) with the key it names
+ * and seals it again under the current master key, one transaction and one audit entry
+ * (`keys.reseal`) per merchant. Running it twice is harmless. Once it reports nothing unreadable,
+ * the old key can be dropped.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices> =>
+  Effect.gen(function* () {
+    const merchants = yield* Repositories.MerchantRepository
+    const channels = yield* Repositories.ChannelRepository
+    const webhooks = yield* Repositories.WebhookSettingsRepository
+    const tx = yield* Transaction.Transaction
+    const cache = yield* ResolverCache
+    const unreadable: Array<string> = []
+    const totals = { merchants: 0, channels: 0, webhookSecrets: 0 }
+    for (const merchant of yield* merchants.list()) {
+      const code = Identifiers.MerchantCode.make(merchant.code)
+      const done = yield* tx.withTransaction(
+        Effect.gen(function* () {
+          const counts = { channels: 0, webhookSecrets: 0 }
+          for (const channel of yield* channels.list(code)) {
+            if (channel.readable === false) {
+              unreadable.push(`${code} channel ${channel.key}`)
+              continue
+            }
+            const credentials = yield* channels.credentials(code, channel.key)
+            // Without `readable` the channel is whole, so its credentials are sealed anew even when
+            // there are none (a channel as read keeps its stored envelope).
+            const { readable: _, ...whole } = channel
+            yield* channels.update({ ...whole, credentials })
+            counts.channels++
+          }
+          for (const mode of modes) {
+            const secrets = yield* webhooks.getSecrets(code, mode).pipe(
+              Effect.catchIf(isCorrupt, () => {
+                unreadable.push(`${code} ${mode} webhook signing secrets`)
+                return Effect.succeed([])
+              })
+            )
+            if (secrets.length === 0) continue
+            yield* webhooks.putSecrets(code, mode, secrets)
+            counts.webhookSecrets++
+          }
+          if (counts.channels + counts.webhookSecrets > 0) {
+            yield* audit({ merchant: code, action: "keys.reseal", target: code, after: counts })
+          }
+          return counts
+        })
+      )
+      cache.invalidate(code)
+      totals.merchants++
+      totals.channels += done.channels
+      totals.webhookSecrets += done.webhookSecrets
+    }
+    return { ...totals, unreadable }
+  })
