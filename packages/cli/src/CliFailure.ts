@@ -106,6 +106,15 @@ const hintForRule = (rule: string): string => {
 
 const storeHint = "check --db (or PAYMUX_DB): a SQLite file path, :memory:, or a postgres:// URL the server accepts"
 
+// What to do about a store that did not answer, by what SQLite said: a busy lock and a file this
+// user cannot write are not a mistyped --db.
+const unavailableHint = (message: string): string =>
+  /database is locked|SQLITE_BUSY/i.test(message)
+    ? "another process holds the database's write lock (a long write or a stuck process); retry when it is done"
+    : /readonly database|SQLITE_READONLY/i.test(message)
+      ? "this user must be able to write the database file, its -wal and -shm files beside it, and their directory"
+      : storeHint
+
 interface Tagged {
   readonly _tag: string
   readonly message?: string
@@ -168,6 +177,7 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
         details: { keyId: c.reason.keyId, fingerprint: c.reason.fingerprint }
       }
     case "store-unavailable":
+      return { hint: unavailableHint(c.error.message) }
     case "schema-too-new":
       return { hint: storeHint }
     case "unauthenticated":

@@ -1,4 +1,5 @@
 import { ErrorCatalog, PaymuxError } from "@paymux/admin"
+import { StoreError } from "@paymux/store"
 import { Problem } from "@paymux/http"
 import * as Effect from "effect/Effect"
 import * as Runtime from "effect/Runtime"
@@ -75,5 +76,15 @@ describe("one error table for the facade, HTTP and the CLI", () => {
       exitCode: 1,
       hint: "list what exists with: paymux merchant list"
     })
+  })
+})
+
+describe("a store that did not answer says why, not 'check --db' (operations probe F5, F6)", () => {
+  it("a held write lock and a file this user cannot write each get their own hint; anything else the --db hint", async () => {
+    const locked = await cliOf(StoreError.unavailable("LockTimeoutError: database is locked"))
+    expect([locked.exitCode, locked.hint]).toEqual([3, expect.stringContaining("write lock")])
+    const readonly = await cliOf(StoreError.unavailable("UnknownError: attempt to write a readonly database"))
+    expect(readonly.hint).toContain("-wal and -shm")
+    expect((await cliOf(StoreError.unavailable("connect ECONNREFUSED 127.0.0.1:1"))).hint).toContain("check --db")
   })
 })

@@ -410,6 +410,25 @@ describe("SqliteStore: driver failures", () => {
     })
   )
 
+  it.effect("a store opened on a migrated file reads while another process holds the write lock (opening waited for it)", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = join(dir, "reader.db")
+      // One set of keys for both opens, as one deployment has.
+      const sameKeys = Layer.succeed(KeyProvider.KeyProvider, KeyProvider.makeEphemeral())
+      const layer = SqliteStore.layer({ filename: file, busyTimeoutMillis: 20, keyProvider: sameKeys })
+      const merchants = Effect.service(Repositories.MerchantRepository)
+      yield* Effect.flatMap(merchants, (m) => m.create(F.merchant(1))).pipe(Effect.provide(layer))
+      const other = new Database(file)
+      other.prepare("BEGIN IMMEDIATE").run()
+      const listed = yield* Effect.exit(Effect.flatMap(merchants, (m) => m.list()).pipe(Effect.provide(layer)))
+      other.prepare("ROLLBACK").run()
+      other.close()
+      expect(Exit.isSuccess(listed) && listed.value.map((m) => m.code)).toEqual([F.merchantCode(1)])
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+
   it.effect("a failure between an attempt's row and its delivery's new state leaves neither (the kill of issue 17)", () =>
     Effect.gen(function* () {
       const file = join(tempDir(), "attempt.db")

@@ -173,6 +173,9 @@ export const migrate = (sql: Sql.SqlClient, upTo: number = latestVersion): Effec
     if (found > latestVersion) {
       return yield* new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found, supported: latestVersion } })
     }
+    // Nothing to apply: no migrator, whose transaction would wait for any writer's lock (a command
+    // that only reads must not).
+    if (found >= Math.min(upTo, latestVersion)) return Math.min(upTo, latestVersion)
     const wanted = Object.fromEntries(Object.entries(migrations).filter(([k]) => Number(k.split("_")[0]) <= upTo))
     yield* Migrator.make({})({ loader: Migrator.fromRecord(wanted), table: migrationsTable }).pipe(
       Effect.provideService(Sql.SqlClient, sql)
