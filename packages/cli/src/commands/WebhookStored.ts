@@ -184,15 +184,16 @@ const dispatch = Command.make(
       Flag.withDescription("Deliver what is due now, then exit (for cron); default: run until Ctrl-C"),
       Flag.withDefault(false)
     ),
-    concurrency: Flags.boundedInt("concurrency", "Deliveries in flight at once", 100).pipe(Flag.withDefault(8)),
+    concurrency: Flags.boundedInt("concurrency", "Deliveries in flight at once (default: the dispatcher's, 16)", 100).pipe(Flag.optional),
     allowPrivate: Flags.allowPrivateWebhooks
   },
-  ({ allowPrivate, concurrency, once }) =>
+  ({ allowPrivate, concurrency: given, once }) =>
     action((ctx) =>
       Effect.gen(function* () {
         const privateTargets = allowPrivate ? "allow" : "refuse"
+        const sized = Option.match(given, { onNone: () => ({}), onSome: (concurrency) => ({ concurrency }) })
         if (once) {
-          const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ concurrency, privateTargets }))
+          const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ ...sized, privateTargets }))
           return yield* ctx.out.result({ attempted }, () =>
             attempted === 0
               ? "Nothing was due."
@@ -200,10 +201,11 @@ const dispatch = Command.make(
           )
         }
         yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
-        return yield* withStore(ctx, Webhooks.runDispatcher({ concurrency, shutdownGraceMillis: 10_000, privateTargets }))
+        // Ctrl-C at a terminal: a third of the library's 30 s grace for the attempts in flight.
+        return yield* withStore(ctx, Webhooks.runDispatcher({ ...sized, shutdownGraceMillis: 10_000, privateTargets }))
       })
     )
-).pipe(Command.withDescription("Deliver queued webhooks (retries on the 1/4/16/64/256-minute schedule)"))
+).pipe(Command.withDescription("Deliver queued webhooks, retrying failures on a backoff schedule (docs/webhooks.md)"))
 
 const rotateSecret = Command.make("rotate-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
   action((ctx) =>
