@@ -30,6 +30,7 @@ import { unwrap } from "./PaymuxError.ts"
 import * as Resolve from "./Resolve.ts"
 import * as ResolverCache from "./ResolverCache.ts"
 import * as WebhookEndpoints from "./WebhookEndpoints.ts"
+import * as WebhookSecrets from "./WebhookSecrets.ts"
 import * as Webhooks from "./Webhooks.ts"
 import * as Whitelists from "./Whitelists.ts"
 
@@ -69,8 +70,8 @@ const webhookOps = {
   updateEndpoint: WebhookEndpoints.updateEndpoint,
   removeEndpoint: WebhookEndpoints.removeEndpoint,
   enableEndpoint: WebhookEndpoints.enableEndpoint,
-  rotateSecret: Webhooks.rotateSecret,
-  retireSecret: Webhooks.retireSecret,
+  rotateSecret: WebhookSecrets.rotate,
+  retireSecret: WebhookSecrets.retire,
   test: Webhooks.test,
   emit: Webhooks.emit,
   history: Webhooks.history,

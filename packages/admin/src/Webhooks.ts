@@ -1,7 +1,7 @@
 /**
- * Sending a merchant's webhooks (signing secrets and their rotation, the test send, emitting
- * notifications through the outbox to the mode's endpoints or a payment's own notice URLs, the
- * delivery worker, delivery history and resends). Where webhooks go is `WebhookEndpoints`.
+ * Sending a merchant's webhooks (the test send, emitting notifications through the outbox to the
+ * mode's endpoints or a payment's own notice URLs, the delivery worker, delivery history and
+ * resends). Where webhooks go is `WebhookEndpoints`; the signing secrets are `WebhookSecrets`.
  *
  * Whether a webhook may reach loopback or private addresses is the host's decision, not a
  * merchant's: the `PrivateTargets` reference, `refuse` unless the host provides another value
@@ -11,16 +11,17 @@
  * @since 0.1.0
  */
 import { type ChannelTerms, DomainError, Identifiers, PageLimit, WebhookSettings } from "@paymux/domain"
-import { type Delivery, Outbox, Repositories, StoreError, Transaction } from "@paymux/store"
+import { type Delivery, Outbox, Repositories } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
-import { Notification, WebhookSecret, WebhookSigner } from "@paymux/webhooks"
-import { Clock, Context, Effect, type Redacted, Result } from "effect"
+import { Notification } from "@paymux/webhooks"
+import { Clock, Context, Effect, Result } from "effect"
 import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { type TestFormat, testBody } from "./internal/webhookBodies.ts"
 import { queue, toTarget } from "./internal/webhookQueue.ts"
 import { recordAttempt } from "./WebhookEndpoints.ts"
+import * as WebhookSecrets from "./WebhookSecrets.ts"
 
 const merchantCode = (code: string) => Effect.fromResult(Identifiers.decodeMerchantCode(code))
 
@@ -35,103 +36,6 @@ export const PrivateTargets: Context.Reference<UrlGuard.PrivateTargets> = Contex
   "@paymux/admin/Webhooks/PrivateTargets",
   { defaultValue: () => "refuse" }
 )
-
-const activeSecrets = (merchant: Identifiers.MerchantCode, mode: ChannelTerms.Mode) =>
-  Effect.gen(function* () {
-    const repo = yield* Repositories.WebhookSettingsRepository
-    const stored = yield* repo.getSecrets(merchant, mode)
-    const parsed = WebhookSecret.parseActive(stored)
-    if (Result.isFailure(parsed)) {
-      return yield* stored.length === 0
-        ? Effect.fail(new WebhookNotSent({ reason: `no ${mode} signing secret: set the ${mode} webhook URL first` }))
-        : Effect.fail(StoreError.corrupt("webhook secret", parsed.failure.message))
-    }
-    return parsed.success
-  })
-
-/**
- * Starts a rotation: adds a new secret beside the current one (both sign until the old one is
- * retired). The new secret is returned once.
- *
- * @since 0.1.0
- * @category use cases
- */
-export const rotateSecret = (
-  merchant: string,
-  mode: ChannelTerms.Mode
-): Effect.Effect<Redacted.Redacted<string>, AdminError, AdminServices> =>
-  changeSecrets(merchant, mode, "webhook.secret.rotate", (active) => {
-    const next = WebhookSecret.generate()
-    return Result.map(WebhookSecret.rotate(active, next), (secrets) => ({ secrets, revealed: next.redacted }))
-  })
-
-/**
- * Ends a rotation: the older secret stops signing.
- *
- * @since 0.1.0
- * @category use cases
- */
-export const retireSecret = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<void, AdminError, AdminServices> =>
-  Effect.asVoid(
-    changeSecrets(merchant, mode, "webhook.secret.retire", (active) =>
-      Result.map(WebhookSecret.retire(active), (secrets) => ({ secrets, revealed: undefined }))
-    )
-  )
-
-const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
-  merchant: string,
-  mode: ChannelTerms.Mode,
-  action: string,
-  step: (
-    active: WebhookSecret.ActiveSecrets
-  ) => Result.Result<{ readonly secrets: WebhookSecret.ActiveSecrets; readonly revealed: R }, { readonly detail: string }>
-): Effect.Effect<R, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    const code = yield* merchantCode(merchant)
-    const repo = yield* Repositories.WebhookSettingsRepository
-    const tx = yield* Transaction.Transaction
-    return yield* tx.withTransaction(
-      Effect.gen(function* () {
-        // A mode without a secret, or a rotation step the secrets refuse, is a rule of the page:
-        // nothing was being sent.
-        const active = yield* Effect.catchTag(activeSecrets(code, mode), "WebhookNotSent", (e) =>
-          Effect.fail(new DomainError.RuleViolation({ rule: "no-webhook-secret", detail: e.reason }))
-        )
-        const next = step(active)
-        if (Result.isFailure(next)) {
-          return yield* new DomainError.RuleViolation({ rule: "webhook-secret-rotation", detail: next.failure.detail })
-        }
-        yield* repo.putSecrets(
-          code,
-          mode,
-          next.success.secrets.map((s) => s.redacted)
-        )
-        yield* audit({
-          merchant: code,
-          action,
-          target: mode,
-          before: { activeSecrets: active.length },
-          after: { activeSecrets: next.success.secrets.length }
-        })
-        return next.success.revealed
-      })
-    )
-  })
-
-/**
- * A signer for a merchant's mode, from its stored secrets.
- *
- * @since 0.1.0
- * @category getters
- */
-export const signerFor = (
-  merchant: string,
-  mode: ChannelTerms.Mode
-): Effect.Effect<WebhookSigner.WebhookSigner, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    const code = yield* merchantCode(merchant)
-    return WebhookSigner.make({ secrets: yield* activeSecrets(code, mode) })
-  })
 
 /**
  * Dispatcher settings a host may pass; where deliveries go and how they are signed come from the
@@ -160,7 +64,7 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
     const endpoint = (delivery: Delivery.Delivery) =>
       Effect.gen(function* () {
         const code = yield* merchantCode(delivery.merchant ?? "")
-        if (delivery.endpointId === null) return { url: delivery.url, signer: yield* signerFor(code, delivery.mode) }
+        if (delivery.endpointId === null) return { url: delivery.url, signer: yield* WebhookSecrets.signerFor(code, delivery.mode) }
         const repo = yield* Repositories.WebhookSettingsRepository
         const settings = yield* repo.get(code)
         const found = settings[delivery.mode].endpoints.find((e) => e.id === delivery.endpointId)
@@ -171,7 +75,7 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
             unsendable: `the ${delivery.mode} endpoint ${found.id} was disabled on ${new Date(health.disabledAt).toISOString()}; enable it, then resend`
           }
         }
-        return { url: found.url, signer: yield* signerFor(code, delivery.mode) }
+        return { url: found.url, signer: yield* WebhookSecrets.signerFor(code, delivery.mode) }
       }).pipe(Effect.provide(context))
     const onAttempt = (report: Dispatcher.AttemptReport) => recordAttempt(report).pipe(Effect.provide(context))
     return { ...options, privateTargets, endpoint, onAttempt }
@@ -251,7 +155,7 @@ export const test = (
         reason: `a V2 test body is JSON, and the ${mode} mode sends form bodies: test with format v1, or set the ${mode} content type to json`
       })
     }
-    const signer = yield* signerFor(code, mode)
+    const signer = yield* WebhookSecrets.signerFor(code, mode)
     const { resolver, connectTimeoutMillis, totalTimeoutMillis } = options
     const result = yield* Dispatcher.testSend(endpoint.url, {
       ...(resolver === undefined ? {} : { resolver }),

@@ -38,8 +38,10 @@ export * as Resolve from "./Resolve.ts"
 export * as ResolverCache from "./ResolverCache.ts"
 /** Where a merchant's webhooks go and how each endpoint is doing (per mode the body encoding and the endpoints with their event filters, each endpoint's health, and the automatic disabling of one that keeps failing). @since 0.1.0 */
 export * as WebhookEndpoints from "./WebhookEndpoints.ts"
-/** Sending a merchant's webhooks (signing secrets and their rotation, the test send, emitting notifications through the outbox to the mode's endpoints or a payment's own notice URLs, the delivery worker, delivery history and resends). @since 0.1.0 */
+/** Sending a merchant's webhooks (the test send, emitting notifications through the outbox to the mode's endpoints or a payment's own notice URLs, the delivery worker, delivery history and resends). @since 0.1.0 */
 export * as Webhooks from "./Webhooks.ts"
+/** A mode's webhook signing secrets. @since 0.1.0 */
+export * as WebhookSecrets from "./WebhookSecrets.ts"
 /** The security whitelist. @since 0.1.0 */
 export * as Whitelists from "./Whitelists.ts"
 

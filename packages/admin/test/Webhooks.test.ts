@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Merchants, ResolverCache, WebhookEndpoints, Webhooks } from "@paymux/admin"
+import { Merchants, ResolverCache, WebhookEndpoints, WebhookSecrets, Webhooks } from "@paymux/admin"
 import { Memory, Outbox, StoreError } from "@paymux/store"
 import { Context, Effect, Layer } from "effect"
 
@@ -157,11 +157,11 @@ describe("Webhooks: signing secret rotation", () => {
     Effect.gen(function* () {
       const code = yield* merchantWithUrl("/hook")
       const refused = (self: Effect.Effect<unknown, unknown, any>) => Effect.flip(self)
-      expect(yield* refused(Webhooks.retireSecret(code, "test"))).toMatchObject({ _tag: "RuleViolation", rule: "webhook-secret-rotation" })
-      yield* Webhooks.rotateSecret(code, "test")
-      expect(yield* refused(Webhooks.rotateSecret(code, "test"))).toMatchObject({ _tag: "RuleViolation", rule: "webhook-secret-rotation" })
-      yield* Webhooks.retireSecret(code, "test")
-      expect(yield* refused(Webhooks.rotateSecret(code, "live"))).toMatchObject({ _tag: "RuleViolation", rule: "no-webhook-secret" })
+      expect(yield* refused(WebhookSecrets.retire(code, "test"))).toMatchObject({ _tag: "RuleViolation", rule: "webhook-secret-rotation" })
+      yield* WebhookSecrets.rotate(code, "test")
+      expect(yield* refused(WebhookSecrets.rotate(code, "test"))).toMatchObject({ _tag: "RuleViolation", rule: "webhook-secret-rotation" })
+      yield* WebhookSecrets.retire(code, "test")
+      expect(yield* refused(WebhookSecrets.rotate(code, "live"))).toMatchObject({ _tag: "RuleViolation", rule: "no-webhook-secret" })
     }).pipe(Effect.provide(layer()))
   )
 })

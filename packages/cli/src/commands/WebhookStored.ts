@@ -19,7 +19,7 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
-import { WebhookEndpoints, Webhooks } from "../internal/lazy.ts"
+import { WebhookEndpoints, WebhookSecrets, Webhooks } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, requireMerchant, readStore, withStore } from "../Store.ts"
 import { endpointCommands, endpointTable, resendFailed, secretNotice } from "./WebhookEndpoints.ts"
@@ -210,7 +210,7 @@ const dispatch = Command.make(
 const rotateSecret = Command.make("rotate-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      const secret = yield* withStore(ctx, Webhooks.rotateSecret(merchant, mode))
+      const secret = yield* withStore(ctx, WebhookSecrets.rotate(merchant, mode))
       yield* ctx.out.result(
         { mode, newSecret: Redacted.value(secret) },
         () =>
@@ -223,7 +223,7 @@ const rotateSecret = Command.make("rotate-secret", { merchant: merchantFlag, mod
 const retireSecret = Command.make("retire-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
   action((ctx) =>
     Effect.gen(function* () {
-      yield* withStore(ctx, Webhooks.retireSecret(merchant, mode))
+      yield* withStore(ctx, WebhookSecrets.retire(merchant, mode))
       yield* ctx.out.result({ mode, retired: true }, () => `The older ${mode} signing secret no longer signs.`)
     })
   )

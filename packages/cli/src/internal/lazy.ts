@@ -25,6 +25,7 @@ const onFirstCall = <
     | "Merchants"
     | "Resolve"
     | "WebhookEndpoints"
+    | "WebhookSecrets"
     | "Webhooks"
     | "Whitelists"
 >(
@@ -58,6 +59,8 @@ export const Merchants = onFirstCall("Merchants")
 export const Resolve = onFirstCall("Resolve")
 /** @internal */
 export const WebhookEndpoints = onFirstCall("WebhookEndpoints")
+/** @internal */
+export const WebhookSecrets = onFirstCall("WebhookSecrets")
 /** @internal */
 export const Webhooks = onFirstCall("Webhooks")
 /** @internal */

@@ -15,6 +15,7 @@ import {
   Resolve,
   WebhookEndpoints,
   Webhooks,
+  WebhookSecrets,
   Whitelists
 } from "@paymux/admin"
 import { PgCatalog } from "@paymux/domain"
@@ -191,9 +192,9 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
       )
     )
     .handle("rotateSecret", ({ params }) =>
-      run(params.merchant, () => Effect.map(Webhooks.rotateSecret(params.merchant, params.mode), (s) => ({ secret: reveal(s) })))
+      run(params.merchant, () => Effect.map(WebhookSecrets.rotate(params.merchant, params.mode), (s) => ({ secret: reveal(s) })))
     )
-    .handle("retireSecret", ({ params }) => run(params.merchant, () => Webhooks.retireSecret(params.merchant, params.mode)))
+    .handle("retireSecret", ({ params }) => run(params.merchant, () => WebhookSecrets.retire(params.merchant, params.mode)))
     .handle("history", ({ params, query }) =>
       run(params.merchant, () => Webhooks.history(params.merchant, query.limit === undefined ? {} : { limit: query.limit }))
     )
