@@ -35,19 +35,39 @@ export interface Entry {
   readonly summary: string
 }
 
-const titles: Record<Entry["status"], string> = {
+/**
+ * Every status a Paymux problem can have: those of the table, and the ones the HTTP layer answers
+ * itself (a whitelist refusal, a body too large or not JSON).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ProblemStatus = Entry["status"] | 403 | 413 | 415
+
+const titles: Record<ProblemStatus, string> = {
   400: "Bad Request",
   401: "Unauthorized",
+  403: "Forbidden",
   404: "Not Found",
   409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
   422: "Unprocessable Content",
   500: "Internal Server Error",
   503: "Service Unavailable"
 }
 
+/**
+ * A problem's title (RFC 9457) for its status, the same wherever the problem is written.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const titleOf = (status: ProblemStatus): string => titles[status]
+
 const row = (status: Entry["status"], exitCode: Entry["exitCode"], summary: string, retryable = false): Entry => ({
   status,
-  title: titles[status],
+  title: titleOf(status),
   exitCode,
   retryable,
   summary

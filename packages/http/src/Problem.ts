@@ -24,7 +24,7 @@ export class BadRequest extends HttpApiError.Problem<BadRequest>()(
   {
     type: `${base}bad-request`,
     status: 400,
-    title: "Bad Request"
+    title: ErrorCatalog.titleOf(400)
   },
   {
     code: Schema.String,
@@ -45,7 +45,7 @@ export class Unauthorized extends HttpApiError.Problem<Unauthorized>()(
   {
     type: `${base}unauthorized`,
     status: 401,
-    title: "Unauthorized"
+    title: ErrorCatalog.titleOf(401)
   },
   { code: Schema.String, detail: Schema.String }
 ) {}
@@ -61,7 +61,7 @@ export class Forbidden extends HttpApiError.Problem<Forbidden>()(
   {
     type: `${base}forbidden`,
     status: 403,
-    title: "Forbidden"
+    title: ErrorCatalog.titleOf(403)
   },
   {
     code: Schema.String,
@@ -96,7 +96,7 @@ export class NotFound extends HttpApiError.Problem<NotFound>()(
   {
     type: `${base}not-found`,
     status: 404,
-    title: "Not Found"
+    title: ErrorCatalog.titleOf(404)
   },
   {
     code: Schema.String,
@@ -116,7 +116,7 @@ export class Conflict extends HttpApiError.Problem<Conflict>()(
   {
     type: `${base}conflict`,
     status: 409,
-    title: "Conflict"
+    title: ErrorCatalog.titleOf(409)
   },
   { code: Schema.String, detail: Schema.String }
 ) {}
@@ -132,7 +132,7 @@ export class Unprocessable extends HttpApiError.Problem<Unprocessable>()(
   {
     type: `${base}unprocessable`,
     status: 422,
-    title: "Unprocessable Content"
+    title: ErrorCatalog.titleOf(422)
   },
   {
     code: Schema.String,
@@ -152,7 +152,7 @@ export class Internal extends HttpApiError.Problem<Internal>()(
   {
     type: `${base}internal`,
     status: 500,
-    title: "Internal Server Error"
+    title: ErrorCatalog.titleOf(500)
   },
   { code: Schema.String, detail: Schema.String }
 ) {}

@@ -92,11 +92,20 @@ describe("problem responses over HTTP (first-use #33)", () => {
       headers: { authorization: f.bearer, "content-type": "application/json" },
       body: new Uint8Array([0x7b, 0xff, 0x7d])
     })
-    expect([notUtf8.status, await body(notUtf8)]).toMatchObject([400, { type: `${base}bad-request`, code: "invalid-json" }])
+    expect([notUtf8.status, await body(notUtf8)]).toMatchObject([
+      400,
+      { type: `${base}bad-request`, title: ErrorCatalog.titleOf(400), code: "invalid-json" }
+    ])
     const noRoute = await fetch(`${f.url}/nowhere`, { headers: { authorization: f.bearer } })
-    expect([noRoute.status, await body(noRoute)]).toMatchObject([404, { type: `${base}not-found`, code: "route-not-found" }])
+    expect([noRoute.status, await body(noRoute)]).toMatchObject([
+      404,
+      { type: `${base}not-found`, title: ErrorCatalog.titleOf(404), code: "route-not-found" }
+    ])
     const big = await post("/resolve", `"${"x".repeat(1024 * 1024)}"`)
-    expect([big.status, await body(big)]).toMatchObject([413, { type: `${base}content-too-large`, code: "body-too-large" }])
+    expect([big.status, await body(big)]).toMatchObject([
+      413,
+      { type: `${base}content-too-large`, title: ErrorCatalog.titleOf(413), code: "body-too-large" }
+    ])
   })
 
   it("the OpenAPI document declares the problem type of every code", async () => {

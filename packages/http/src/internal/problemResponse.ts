@@ -12,23 +12,23 @@ export interface ProblemOutgoing {
   readonly body: Uint8Array
 }
 
-const statuses: Record<number, { readonly title: string; readonly type: string }> = {
-  400: { title: "Bad Request", type: "bad-request" },
-  404: { title: "Not Found", type: "not-found" },
-  413: { title: "Content Too Large", type: "content-too-large" },
-  415: { title: "Unsupported Media Type", type: "unsupported-media-type" },
-  500: { title: "Internal Server Error", type: "internal" }
-}
+const types = {
+  400: "bad-request",
+  404: "not-found",
+  413: "content-too-large",
+  415: "unsupported-media-type",
+  500: "internal"
+} as const
 
 /** The HTTP layer's own problem with this status and code. */
 export const problem = (
-  status: 400 | 404 | 413 | 415 | 500,
+  status: keyof typeof types,
   code: string,
   detail: string,
   extra: Readonly<Record<string, unknown>> = {}
 ): ProblemOutgoing => {
-  const { title, type } = statuses[status]!
-  const body = { type: `${ErrorCatalog.problemTypeBase}${type}`, title, status, code, detail, ...extra }
+  const type = `${ErrorCatalog.problemTypeBase}${types[status]}`
+  const body = { type, title: ErrorCatalog.titleOf(status), status, code, detail, ...extra }
   return { status, headers: { "content-type": "application/problem+json" }, body: Buffer.from(JSON.stringify(body)) }
 }
 
