@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { type ChannelTerms, Identifiers } from "@paymux/domain"
-import { Repositories, StoreError, Transaction } from "@paymux/store"
+import { KeyProvider, Repositories, StoreError, Transaction } from "@paymux/store"
 import { Effect } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -23,6 +23,8 @@ import { ResolverCache } from "./ResolverCache.ts"
  * @category models
  */
 export interface ResealReport {
+  /** The master key everything was sealed under: the current one, first in the configuration. */
+  readonly keyId: string
   readonly merchants: number
   readonly channels: number
   readonly webhookSecrets: number
@@ -35,9 +37,9 @@ const isCorrupt = (e: unknown): boolean => e instanceof StoreError.StoreError &&
 
 /**
  * Opens every stored secret (channel credentials, webhook signing secrets) with the key it names
- * and seals it again under the current master key, one transaction and one audit entry
- * (`keys.reseal`) per merchant. Running it twice is harmless. Once it reports nothing unreadable,
- * the old key can be dropped.
+ * and seals it again under the current master key (`keyId`), one transaction and one audit entry
+ * (`keys.reseal`) per merchant. Running it again seals the same secrets again (channel versions go
+ * up). Once it reports nothing unreadable, keys other than `keyId` can be dropped.
  *
  * @since 0.1.0
  * @category use cases
@@ -49,6 +51,7 @@ export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices>
     const webhooks = yield* Repositories.WebhookSettingsRepository
     const tx = yield* Transaction.Transaction
     const cache = yield* ResolverCache
+    const current = yield* (yield* KeyProvider.KeyProvider).current
     const unreadable: Array<string> = []
     const totals = { merchants: 0, channels: 0, webhookSecrets: 0 }
     for (const merchant of yield* merchants.list()) {
@@ -90,5 +93,5 @@ export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices>
       totals.channels += done.channels
       totals.webhookSecrets += done.webhookSecrets
     }
-    return { ...totals, unreadable }
+    return { keyId: current.id, ...totals, unreadable }
   })

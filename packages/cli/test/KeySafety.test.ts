@@ -273,7 +273,7 @@ describe("master-key rotation: keys reseal is the step between adding a key and 
           webhookSecrets: number
           unreadable: ReadonlyArray<string>
         }>()
-        expect(resealed).toEqual({ merchants: 1, channels: 1, webhookSecrets: 1, unreadable: [] })
+        expect(resealed).toEqual({ keyId: "new", merchants: 1, channels: 1, webhookSecrets: 1, unreadable: [] })
       }
       // The old key dropped.
       const doctor = await run(newKey, ["doctor", "--json"])

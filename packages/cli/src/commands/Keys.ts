@@ -18,9 +18,9 @@ const reseal = Command.make("reseal", {}, () =>
       const report = yield* withStore(ctx, MasterKeys.reseal())
       yield* ctx.out.result(report, () =>
         [
-          `Sealed again under the current master key: the credentials of ${report.channels} channel(s) and the webhook signing secrets of ${report.webhookSecrets} mode(s), across ${report.merchants} merchant(s).`,
+          `Sealed again under master key ${report.keyId} (the first configured): the credentials of ${report.channels} channel(s) and the webhook signing secrets of ${report.webhookSecrets} mode(s), across ${report.merchants} merchant(s).`,
           ...(report.unreadable.length === 0
-            ? ["Nothing names another key now: the old keys can be dropped from PAYMUX_MASTER_KEYS."]
+            ? [`Nothing names another key now: keys other than ${report.keyId} can be dropped.`]
             : ["These do not open with the configured keys and were left as they are:", ...report.unreadable.map((u) => `  ${u}`)])
         ].join("\n")
       )

@@ -201,8 +201,7 @@ const dispatch = Command.make(
           )
         }
         yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
-        // Ctrl-C at a terminal: a third of the library's 30 s grace for the attempts in flight.
-        return yield* withStore(ctx, Webhooks.runDispatcher({ ...sized, shutdownGraceMillis: 10_000, privateTargets }))
+        return yield* withStore(ctx, Webhooks.runDispatcher({ ...sized, privateTargets }))
       })
     )
 ).pipe(Command.withDescription("Deliver queued webhooks, retrying failures on a backoff schedule (docs/webhooks.md)"))
