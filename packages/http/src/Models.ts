@@ -19,9 +19,10 @@ const limitOf = (bounds: PageLimit.PageLimit) =>
 
 /** The same `limit` as a query parameter (a string in the URL). */
 const limitParam = (bounds: PageLimit.PageLimit) =>
-  Schema.NumberFromString.pipe(Schema.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: bounds.max }))).annotate({
-    description: `at most this many (default ${bounds.default})`
-  })
+  Schema.NumberFromString.pipe(
+    Schema.decodeTo(limitOf(bounds)),
+    Schema.annotateEncoded({ description: `a whole number, 1 to ${bounds.max} (default ${bounds.default})` })
+  )
 
 const Text = Schema.String
 const Millis = Schema.Int.annotate({ description: "epoch milliseconds" })

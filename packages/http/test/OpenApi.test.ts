@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { PageLimit } from "@paymux/domain"
 import { OpenApi } from "effect/http-api"
 import { Api } from "../src/Api.ts"
 import { body, type Fixture, start } from "./fixture.ts"
@@ -134,6 +135,18 @@ describe("the OpenAPI document", () => {
     const ok = one.responses["200"].content["application/json"].schema
     const schema = ok.$ref === undefined ? ok : resolvePointer(doc, ok.$ref)
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["code", "credentialFields", "test", "payMethods"]))
+  })
+
+  it("a listing's limit parameter states its bounds and default (PageLimit), and a limit beyond them is a 400", async () => {
+    const limitOf = (path: string) =>
+      (doc.paths[path].get.parameters as Array<{ name: string; schema: { description?: string } }>).find((p) => p.name === "limit")!.schema
+    const bounds = PageLimit.deliveryHistory
+    expect(limitOf("/merchants/{merchant}/webhooks/deliveries").description).toContain(`1 to ${bounds.max} (default ${bounds.default})`)
+    expect(limitOf("/merchants/{merchant}/audit").description).toContain(`default ${PageLimit.auditEntries.default}`)
+    const over = await fetch(`${f.url}/merchants/${f.merchant}/webhooks/deliveries?limit=${bounds.max + 1}`, {
+      headers: { authorization: f.bearer }
+    })
+    expect([over.status, (await body(over)).code]).toEqual([400, "invalid-query"])
   })
 
   it("serves the Scalar docs page", async () => {
