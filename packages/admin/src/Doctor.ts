@@ -88,17 +88,14 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
     const findings: Array<Finding> = []
     const keyHint = "configure the master key they name again (PAYMUX_MASTER_KEYS, after the current key), then run paymux keys reseal"
     const hooks = yield* WebhookEndpoints.show(merchant).pipe(
-      Effect.catchIf(
-        (e) => e instanceof StoreError.StoreError && e.reason._tag === "Corrupt",
-        (e) => {
-          findings.push({
-            check: "secrets-unreadable",
-            channels: [],
-            detail: `the webhook signing secrets do not open (${e.message}): ${keyHint}`
-          })
-          return Effect.succeed(undefined)
-        }
-      )
+      Effect.catchIf(StoreError.isCorrupt, (e) => {
+        findings.push({
+          check: "secrets-unreadable",
+          channels: [],
+          detail: `the webhook signing secrets do not open (${e.message}): ${keyHint}`
+        })
+        return Effect.succeed(undefined)
+      })
     )
     const unreadable = index.channels.filter((c) => c.readable === false).map((c) => c.key)
     if (unreadable.length > 0) {

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { type ChannelTerms, Identifiers } from "@paymux/domain"
+import { ChannelTerms } from "@paymux/domain"
 import { KeyProvider, Repositories, StoreError, Transaction } from "@paymux/store"
 import { Effect } from "effect"
 import type { AdminError } from "./AdminError.ts"
@@ -31,10 +31,6 @@ export interface ResealReport {
   readonly unreadable: ReadonlyArray<string>
 }
 
-const modes: ReadonlyArray<ChannelTerms.Mode> = ["test", "live"]
-
-const isCorrupt = (e: unknown): boolean => e instanceof StoreError.StoreError && e.reason._tag === "Corrupt"
-
 /**
  * Opens every stored secret (channel credentials, webhook signing secrets) with the key it names
  * and seals it again under the current master key (`keyId`), one transaction and one audit entry
@@ -55,7 +51,7 @@ export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices>
     const unreadable: Array<string> = []
     const totals = { merchants: 0, channels: 0, webhookSecrets: 0 }
     for (const merchant of yield* merchants.list()) {
-      const code = Identifiers.MerchantCode.make(merchant.code)
+      const code = merchant.code
       const done = yield* tx.withTransaction(
         Effect.gen(function* () {
           const counts = { channels: 0, webhookSecrets: 0 }
@@ -71,9 +67,9 @@ export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices>
             yield* channels.update({ ...whole, credentials })
             counts.channels++
           }
-          for (const mode of modes) {
+          for (const mode of ChannelTerms.Mode.literals) {
             const secrets = yield* webhooks.getSecrets(code, mode).pipe(
-              Effect.catchIf(isCorrupt, () => {
+              Effect.catchIf(StoreError.isCorrupt, () => {
                 unreadable.push(`${code} ${mode} webhook signing secrets`)
                 return Effect.succeed([])
               })

@@ -101,3 +101,12 @@ export const keyMismatch = (keyId: string, fingerprint: string, detail: string):
 /** @since 0.1.0 @category constructors */
 export const misconfigured = (setting: string, detail: string): StoreError =>
   new StoreError({ reason: { _tag: "Misconfigured", setting, detail } })
+
+/**
+ * Whether `u` is a `StoreError` for data that does not decode or open (`Corrupt`), e.g. a secret
+ * sealed with a master key that is not configured.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isCorrupt = (u: unknown): u is StoreError => u instanceof StoreError && u.reason._tag === "Corrupt"
