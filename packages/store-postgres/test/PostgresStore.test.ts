@@ -201,7 +201,7 @@ if (requirePg("PostgresStore.test.ts")) {
     )
   })
 
-  describe("PostgresStore: upgrading webhook settings to endpoints (migration 3)", () => {
+  describe("PostgresStore: upgrading webhook settings to endpoints (migration 4)", () => {
     it.live("a mode's URL becomes its endpoint ep_<mode>, the content type applies to both modes, pending deliveries follow", () =>
       Effect.gen(function* () {
         const schema = freshSchema()
@@ -225,6 +225,60 @@ if (requirePg("PostgresStore.test.ts")) {
           })
           expect((yield* (yield* Outbox.Outbox).get("d1")).delivery.endpointId).toBe("ep_live")
         }).pipe(Effect.provide(PostgresStore.layer({ url, schema, keyProvider: keys })))
+      })
+    )
+  })
+
+  // Regression: migration 1 was edited after the first release (an attempt's url column), so a
+  // database that release made never got the column and no attempt could be recorded on it.
+  describe("PostgresStore: upgrading a database made by the first release (migration 5)", () => {
+    const attemptsAfterUpgrade = (prepare: Effect.Effect<void, unknown, SqlClient.SqlClient>) =>
+      Effect.gen(function* () {
+        const schema = freshSchema()
+        yield* Effect.gen(function* () {
+          yield* SqlStore.migrateTo(1)
+          yield* prepare
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, content_type, payload,
+            status, attempts, max_attempts, next_attempt_at, trigger_kind, created_at, updated_at) VALUES ('d1', NULL, 'msg_1',
+            'test', 'https://shop.example/queued', 'Transaction.Paid', 'application/json', '{}', 'pending', 1, 6, 1, 'event', 1, 1)`
+          yield* sql`INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, started_at, latency_millis, http_status,
+            error, response_excerpt, outcome) VALUES ('d1', 1, 'w-old', 1, 5, 500, NULL, 'down', 'retry')`
+        }).pipe(Effect.provide(PostgresStore.layerClient({ url, schema })))
+        return yield* Effect.gen(function* () {
+          const outbox = yield* Outbox.Outbox
+          const [claimed] = yield* outbox.claim({ workerId: "w-new", now: 2, leaseMillis: 60_000, limit: 1 })
+          expect(claimed?.id).toBe("d1")
+          yield* outbox.recordAttempt(
+            { ...F.attempt("d1", "w-new", 2, "delivered"), url: "https://shop.example/now" },
+            { now: 3, next: { _tag: "Complete" } }
+          )
+          const history = yield* outbox.get("d1")
+          expect(history.delivery.status).toBe("delivered")
+          return history.attempts.map((a) => [a.number, a.workerId, a.url])
+        }).pipe(Effect.provide(PostgresStore.layer({ url, schema, keyProvider: keys })))
+      })
+
+    it.live("an attempt the first release recorded keeps the URL it went to, and new attempts are recorded", () =>
+      Effect.gen(function* () {
+        expect(yield* attemptsAfterUpgrade(Effect.void)).toEqual([
+          [1, "w-old", "https://shop.example/queued"],
+          [2, "w-new", "https://shop.example/now"]
+        ])
+      })
+    )
+
+    // Builds of 2026-12-05 made the column in migration 1; for them migration 5 changes nothing.
+    it.live("a database that already has the column keeps its attempts' URLs", () =>
+      Effect.gen(function* () {
+        const addColumn = Effect.flatMap(
+          Effect.service(SqlClient.SqlClient),
+          (sql) => sql`ALTER TABLE paymux_outbox_attempts ADD COLUMN url TEXT NOT NULL DEFAULT 'https://shop.example/recorded'`
+        )
+        expect(yield* attemptsAfterUpgrade(Effect.asVoid(addColumn))).toEqual([
+          [1, "w-old", "https://shop.example/recorded"],
+          [2, "w-new", "https://shop.example/now"]
+        ])
       })
     )
   })

@@ -295,7 +295,7 @@ describe("SqliteStore: migrations", () => {
   )
 })
 
-describe("SqliteStore: upgrading webhook settings to endpoints (migration 3)", () => {
+describe("SqliteStore: upgrading webhook settings to endpoints (migration 4)", () => {
   it.effect("a mode's URL becomes its endpoint ep_<mode>, the content type applies to both modes, pending deliveries follow", () =>
     Effect.gen(function* () {
       const dir = tempDir()
@@ -343,6 +343,98 @@ describe("SqliteStore: upgrading webhook settings to endpoints (migration 3)", (
         })
       )
       rmSync(dir, { recursive: true, force: true })
+    })
+  )
+})
+
+describe("SqliteStore: upgrading a database made by the first release (migration 5)", () => {
+  const firstRelease = JSON.parse(readFileSync(join(packageRoot, "test", "fixtures", "first-release-schema.json"), "utf8")) as {
+    readonly objects: ReadonlyArray<{ readonly type: string; readonly name: string; readonly table: string; readonly sql: string }>
+  }
+  const migratedTo = (file: string, version: number) =>
+    Effect.scoped(
+      Effect.flatMap(Layer.build(SqliteStore.layerClient({ filename: file })), (context) =>
+        Effect.provideContext(SqlStore.migrateTo(version), context)
+      )
+    )
+
+  // Regression: migration 1 was edited after the first release (an attempt's url column), so a
+  // database that release made never got the column and no attempt could be recorded on it.
+  it.effect("migration 1 makes exactly the schema the first release made", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = join(dir, "v1.db")
+      yield* migratedTo(file, 1)
+      const db = new Database(file, { readonly: true })
+      const objects = db
+        .prepare(
+          `SELECT type, name, tbl_name AS "table", sql FROM sqlite_master
+          WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> 'paymux_migrations' ORDER BY name`
+        )
+        .all()
+      db.close()
+      expect(objects).toEqual(firstRelease.objects)
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+
+  const attemptsAfterUpgrade = (prepare: (db: Database.Database) => void) =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = join(dir, "v1.db")
+      yield* migratedTo(file, 1)
+      const db = new Database(file)
+      prepare(db)
+      db.prepare(
+        `INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, event_type, content_type, payload, status,
+        attempts, max_attempts, next_attempt_at, trigger_kind, created_at, updated_at)
+        VALUES ('d1', NULL, 'msg_1', 'test', 'http://127.0.0.1:8080/queued', 'Transaction.Paid', 'application/json', '{}', 'pending', 1, 6, 1, 'event', 1, 1)`
+      ).run()
+      db.prepare(
+        `INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, started_at, latency_millis, http_status, error,
+        response_excerpt, outcome) VALUES ('d1', 1, 'w-old', 1, 5, 500, NULL, 'down', 'retry')`
+      ).run()
+      db.close()
+      const history = yield* Effect.scoped(
+        Effect.flatMap(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })), (context) =>
+          Effect.provideContext(
+            Effect.gen(function* () {
+              const outbox = yield* Outbox.Outbox
+              const [claimed] = yield* outbox.claim({ workerId: "w-new", now: 2, leaseMillis: 60_000, limit: 1 })
+              expect(claimed?.id).toBe("d1")
+              yield* outbox.recordAttempt(
+                { ...F.attempt("d1", "w-new", 2, "delivered"), url: "http://127.0.0.1:8080/now" },
+                { now: 3, next: { _tag: "Complete" } }
+              )
+              return yield* outbox.get("d1")
+            }),
+            context
+          )
+        )
+      )
+      rmSync(dir, { recursive: true, force: true })
+      expect(history.delivery.status).toBe("delivered")
+      return history.attempts.map((a) => [a.number, a.workerId, a.url])
+    })
+
+  it.effect("an attempt the first release recorded keeps the URL it went to, and new attempts are recorded", () =>
+    Effect.gen(function* () {
+      expect(yield* attemptsAfterUpgrade(() => {})).toEqual([
+        [1, "w-old", "http://127.0.0.1:8080/queued"],
+        [2, "w-new", "http://127.0.0.1:8080/now"]
+      ])
+    })
+  )
+
+  // Builds of 2026-12-05 made the column in migration 1; for them migration 5 changes nothing.
+  it.effect("a database that already has the column keeps its attempts' URLs", () =>
+    Effect.gen(function* () {
+      const addColumn = (db: Database.Database) =>
+        void db.prepare("ALTER TABLE paymux_outbox_attempts ADD COLUMN url TEXT NOT NULL DEFAULT 'http://127.0.0.1:8080/recorded'").run()
+      expect(yield* attemptsAfterUpgrade(addColumn)).toEqual([
+        [1, "w-old", "http://127.0.0.1:8080/recorded"],
+        [2, "w-new", "http://127.0.0.1:8080/now"]
+      ])
     })
   )
 })

@@ -85,7 +85,7 @@ const initial = (t: Types): ReadonlyArray<string> => [
   `CREATE INDEX paymux_outbox_by_merchant ON paymux_outbox (merchant, seq)`,
   `CREATE TABLE paymux_outbox_attempts (
     seq ${t.identity}, delivery_id TEXT NOT NULL REFERENCES paymux_outbox (delivery_id) ON DELETE CASCADE,
-    number INTEGER NOT NULL, worker_id TEXT NOT NULL, url TEXT NOT NULL, started_at ${t.big} NOT NULL, latency_millis ${t.real} NOT NULL,
+    number INTEGER NOT NULL, worker_id TEXT NOT NULL, started_at ${t.big} NOT NULL, latency_millis ${t.real} NOT NULL,
     http_status INTEGER, error TEXT, response_excerpt TEXT NOT NULL, outcome TEXT NOT NULL)`,
   `CREATE INDEX paymux_outbox_attempts_by_delivery ON paymux_outbox_attempts (delivery_id, seq)`
 ]
@@ -100,7 +100,8 @@ const storeKeys = (t: Types): ReadonlyArray<string> => [
 
 // Webhook settings per mode (content type and endpoints, as one JSON document per mode), the
 // endpoint a delivery is for, and endpoint health. A mode's old URL becomes its endpoint
-// `ep_<mode>`; pending deliveries of a merchant follow that endpoint, as they followed the URL.
+// `ep_<mode>`, and a merchant's pending deliveries are sent to that endpoint's URL from then on
+// (the URL a delivery was queued with stays in its row).
 const webhookEndpoints = (sql: Sql.SqlClient, t: Types): ReadonlyArray<string> => {
   const mode = (m: "test" | "live") =>
     sql.onDialectOrElse({
@@ -128,6 +129,26 @@ const webhookEndpoints = (sql: Sql.SqlClient, t: Types): ReadonlyArray<string> =
   ]
 }
 
+// The URL each attempt was sent to. Builds of 2026-12-05 created this column in migration 1,
+// which the first release had made without it, so it is added only where it is missing; an
+// attempt recorded before it existed went to its delivery's own URL (deliveries were sent to the
+// URL they were queued with then).
+const attemptUrls = (sql: Sql.SqlClient): Effect.Effect<void, SqlError> =>
+  Effect.gen(function* () {
+    const found = yield* sql.onDialectOrElse({
+      pg: () =>
+        sql`SELECT 1 AS found FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = 'paymux_outbox_attempts' AND column_name = 'url'`,
+      orElse: () => sql`SELECT 1 AS found FROM pragma_table_info('paymux_outbox_attempts') WHERE name = 'url'`
+    })
+    if (found.length > 0) return
+    yield* run(sql, [
+      `ALTER TABLE paymux_outbox_attempts ADD COLUMN url TEXT NOT NULL DEFAULT ''`,
+      `UPDATE paymux_outbox_attempts SET url = (
+        SELECT o.url FROM paymux_outbox o WHERE o.delivery_id = paymux_outbox_attempts.delivery_id)`
+    ])
+  })
+
 const migrations = {
   "1_initial": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
@@ -145,6 +166,9 @@ const migrations = {
   "4_webhook_endpoints": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
     yield* run(sql, webhookEndpoints(sql, typesOf(sql)))
+  }),
+  "5_attempt_urls": Effect.gen(function* () {
+    yield* attemptUrls(yield* Sql.SqlClient)
   })
 }
 
