@@ -342,7 +342,7 @@ export const example = (code: Exclude<Code, "internal">): AdminError => {
     case "store-unavailable":
       return StoreError.unavailable("connection refused")
     case "schema-too-new":
-      return new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found: 9, supported: 4 } })
+      return new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found: 9, supported: 5 } })
     case "store-corrupt":
       return StoreError.corrupt("channel", "a stored secret does not decrypt")
     case "key-mismatch":

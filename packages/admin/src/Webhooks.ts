@@ -87,7 +87,7 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
  * @since 0.1.0
  * @category use cases
  */
-export const deliverDue = (options: DispatchOptions = {}): Effect.Effect<{ readonly attempted: number }, never, AdminServices> =>
+export const deliverDue = (options: DispatchOptions = {}): Effect.Effect<Dispatcher.DrainReport, never, AdminServices> =>
   Effect.flatMap(dispatcherConfig(options), Dispatcher.drain)
 
 /**

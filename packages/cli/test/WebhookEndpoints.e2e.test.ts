@@ -2,6 +2,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
+import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { expectExit, paymux, tempDir } from "./support/paymux.ts"
 
@@ -76,5 +77,39 @@ describe("paymux webhook: issue 17", () => {
     // A duration ago, as --expires takes one ahead (it was refused).
     expectExit(await run(["webhook", "resend-failed", "--merchant", M, "--since", "7d"]), 0)
     expectExit(await run(["webhook", "resend-failed", "--merchant", M, "--since", "last tuesday"]), 2)
+  })
+})
+
+describe("paymux webhook dispatch --once", () => {
+  // Regression: an attempt the store refused to record was counted as attempted, with exit 0,
+  // while its delivery stayed pending and went out again once its lease lapsed.
+  it("exits 3 and counts the attempts the store did not record", async () => {
+    const file = new Database(db)
+    const now = Date.now()
+    file
+      .prepare(
+        `INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, endpoint_id, event_type, content_type, payload,
+        status, attempts, max_attempts, next_attempt_at, trigger_kind, created_at, updated_at)
+        VALUES ('d-unrecorded', ?, 'msg_unrecorded', 'test', ?, NULL, 'Transaction.Paid', 'application/json', '{}', 'pending', 0, 6, ?, 'event', ?, ?)`
+      )
+      .run(M, `${base}/unrecorded`, now, now, now)
+    file.exec(
+      "CREATE TRIGGER refuse_attempts BEFORE INSERT ON paymux_outbox_attempts BEGIN SELECT RAISE(ABORT, 'attempts are refused'); END"
+    )
+    file.close()
+    const out = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks", "--json"]), 3)
+    // stdout is the JSON document alone; the store's refusal is logged on stderr.
+    expect(out.json()).toEqual({ attempted: 1, unrecorded: 1 })
+    expect(out.stderr).toContain("webhook delivery d-unrecorded:")
+    expect(hits.filter((h) => h.path === "/unrecorded")).toHaveLength(1)
+    const text = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks"]), 0).stdout
+    expect(text).toContain("Nothing was due.") // still leased: it goes out again once the lease lapses
+    const after = new Database(db)
+    after.exec("DROP TRIGGER refuse_attempts")
+    expect(after.prepare("SELECT status, attempts FROM paymux_outbox WHERE delivery_id = 'd-unrecorded'").get()).toEqual({
+      status: "pending",
+      attempts: 0
+    })
+    after.close()
   })
 })

@@ -252,8 +252,9 @@ const afterAttempt = (
 /**
  * One attempt at one claimed delivery, with its bookkeeping. Only the endpoint lookup and the
  * request can be interrupted; an interrupted request is recorded, so its lease is given back.
+ * Succeeds with whether the store took what became of the delivery.
  */
-const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delivery: Delivery.Delivery): Effect.Effect<void> =>
+const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delivery: Delivery.Delivery): Effect.Effect<boolean> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function* () {
       const ids = { deliveryId: delivery.id, workerId: s.workerId }
@@ -330,13 +331,13 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
       return yield* outbox.recordAttempt(record(endpoint.url, result, outcome), { now, next })
     })
   ).pipe(
+    Effect.as(true),
     // A lost lease or a broken store must not stop the dispatcher; the delivery stays in the
     // outbox and its lease lapses.
     Effect.catch((error) =>
-      Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`)
+      Effect.as(Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`), false)
     ),
-    Effect.catchDefect((defect) => Effect.logError(`webhook delivery ${delivery.id} crashed`, defect)),
-    Effect.asVoid
+    Effect.catchDefect((defect) => Effect.as(Effect.logError(`webhook delivery ${delivery.id} crashed`, defect), false))
   )
 
 const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
@@ -375,7 +376,7 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
     )
     // The deliveries this dispatcher is working on, and their fibers (for shutdown).
     const working = new Set<string>()
-    const fibers = new Map<string, Fiber.Fiber<void>>()
+    const fibers = new Map<string, Fiber.Fiber<boolean>>()
     const launch = (delivery: Delivery.Delivery) =>
       Effect.gen(function* () {
         working.add(delivery.id)
@@ -429,6 +430,20 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
   }).pipe(Effect.uninterruptible) // so the finalizer is registered whenever a fiber was forked
 
 /**
+ * What one `drain` did: how many due deliveries it attempted, and how many of those it could not
+ * record (the store failed, or another dispatcher took the lease). An unrecorded delivery stays
+ * pending and is attempted again once its lease lapses, so its receiver may see it twice; the
+ * warnings in the log say why.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DrainReport {
+  readonly attempted: number
+  readonly unrecorded: number
+}
+
+/**
  * Works the outbox until nothing is due: claims due deliveries, makes one attempt at each
  * (bounded concurrency), and repeats until a claim comes back empty. Deliveries rescheduled for a
  * later retry stay queued. For a cron job or a command line (`paymux webhook dispatch --once`).
@@ -436,18 +451,20 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
  * @since 0.1.0
  * @category constructors
  */
-export const drain = (config: Config): Effect.Effect<{ readonly attempted: number }, never, Outbox.Outbox> =>
+export const drain = (config: Config): Effect.Effect<DrainReport, never, Outbox.Outbox> =>
   Effect.scoped(
     Effect.gen(function* () {
       const s = settings(config)
       const outbox = yield* Outbox.Outbox
       const agents = yield* scopedAgents(s.concurrency)
       let attempted = 0
+      let unrecorded = 0
       while (true) {
         const batch = yield* claimOnce(s, outbox, s.concurrency)
-        if (batch.length === 0) return { attempted }
-        yield* Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency, discard: true })
+        if (batch.length === 0) return { attempted, unrecorded }
+        const recorded = yield* Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency })
         attempted += batch.length
+        unrecorded += recorded.filter((ok) => !ok).length
       }
     })
   )

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Fiber, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { Webhook as StandardWebhook } from "standardwebhooks"
-import { Outbox } from "@paymux/store"
+import { Outbox, StoreError } from "@paymux/store"
 import { WebhookSecret } from "@paymux/webhooks"
 import { Dispatcher } from "../src/index.ts"
 import { enqueue, fixedRandom, memoryOutbox, receiver, secret, signer, verifier, waitUntil } from "./fixtures/harness.ts"
@@ -219,6 +219,30 @@ describe("Dispatcher", () => {
       const wireIds = new Set(r.received.map((x) => x.headers["webhook-id"]))
       expect(wireIds).toEqual(new Set(deliveries.map((d) => d.messageId)))
       expect(r.received.length).toBeGreaterThanOrEqual(n + 4) // the hung ones went out twice
+    }).pipe(Effect.scoped)
+  )
+
+  // Regression: drain counted an attempt the store refused to record as attempted and nothing
+  // else, so `paymux webhook dispatch --once` reported success while every such delivery stayed
+  // pending and went out again each time its lease lapsed (the upgrade probe's missing column).
+  it.effect("drain reports the attempts the store did not record; those deliveries stay pending and go out again", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      const ds = yield* enqueue(outbox, r.url, 3)
+      const refusing: Outbox.OutboxShape = {
+        ...outbox,
+        recordAttempt: (attempt, options) =>
+          attempt.deliveryId === ds[1]!.id
+            ? Effect.fail(StoreError.unavailable("table paymux_outbox_attempts has no column named url"))
+            : outbox.recordAttempt(attempt, options)
+      }
+      const config = { ...base, leaseMillis: 60_000 }
+      expect(yield* Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, refusing))).toEqual({ attempted: 3, unrecorded: 1 })
+      expect((yield* statusOf(outbox, ds[1]!.id)).status).toBe("pending")
+      yield* TestClock.adjust(60_000)
+      expect(yield* Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, outbox))).toEqual({ attempted: 1, unrecorded: 0 })
+      const sent = r.received.map((x) => x.headers["webhook-id"])
+      expect(ds.map((d) => sent.filter((id) => id === d.messageId).length)).toEqual([1, 2, 1])
     }).pipe(Effect.scoped)
   )
 

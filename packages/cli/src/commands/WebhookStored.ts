@@ -193,12 +193,28 @@ const dispatch = Command.make(
         const privateTargets = allowPrivate ? "allow" : "refuse"
         const sized = Option.match(given, { onNone: () => ({}), onSome: (concurrency) => ({ concurrency }) })
         if (once) {
-          const { attempted } = yield* withStore(ctx, Webhooks.deliverDue({ ...sized, privateTargets }))
-          return yield* ctx.out.result({ attempted }, () =>
+          const { attempted, unrecorded } = yield* withStore(ctx, Webhooks.deliverDue({ ...sized, privateTargets }))
+          const lost = `${unrecorded} of them could not be recorded (see the warnings above): they stay pending and go out again once their lease lapses.`
+          yield* ctx.out.result({ attempted, unrecorded }, () =>
             attempted === 0
               ? "Nothing was due."
-              : `Attempted ${attempted} deliver${attempted === 1 ? "y" : "ies"}; see paymux webhook history.`
+              : [
+                  `Attempted ${attempted} deliver${attempted === 1 ? "y" : "ies"}; see paymux webhook history.`,
+                  ...(unrecorded > 0 ? [lost] : [])
+                ].join("\n")
           )
+          // A cron job must see that the store did not take what happened (exit 3).
+          if (unrecorded > 0) {
+            return yield* Effect.fail(
+              new CliFailure.CliFailure({
+                exitCode: CliFailure.ExitCode.storeUnavailable,
+                tag: "AttemptsUnrecorded",
+                message: `${unrecorded} attempt(s) could not be recorded`,
+                printed: true
+              })
+            )
+          }
+          return
         }
         yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
         return yield* withStore(ctx, Webhooks.runDispatcher({ ...sized, privateTargets }))

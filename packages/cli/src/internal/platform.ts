@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FileSystem from "effect/FileSystem"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Path from "effect/Path"
 import * as Runtime from "effect/Runtime"
 import * as Sink from "effect/Sink"
@@ -18,9 +19,11 @@ import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 
 const write = (stream: NodeJS.WriteStream) => Sink.forEach((chunk: string | Uint8Array) => Effect.sync(() => void stream.write(chunk)))
 
-/** Stdio, Terminal, Path, FileSystem and ChildProcessSpawner for a Node process. */
+/** Stdio, Terminal, Path, FileSystem and ChildProcessSpawner for a Node process, logging to stderr. */
 export const layer = (argv: ReadonlyArray<string>) =>
   Layer.mergeAll(
+    // stdout holds the answer (one JSON document with --json); log lines go to stderr.
+    Layer.succeed(Logger.LogToStderr, true),
     Layer.succeed(
       Stdio.Stdio,
       Stdio.make({
