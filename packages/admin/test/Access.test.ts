@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Access, AccessCache, ApiKeys, Merchants, Paymux, ResolverCache, Whitelists } from "@paymux/admin"
 import { AuditLog, Memory, Repositories } from "@paymux/store"
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Clock, Context, Effect, Layer, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 
 /** A memory store whose API-key reads are counted, with both caches. */
 const counted = (cache: AccessCache.Options) => {
@@ -96,6 +97,55 @@ describe("Access", () => {
       expect(denials.every((d) => d.id.startsWith("audit_"))).toBe(true)
       expect((yield* Access.admit(identity, { ...call, ip: "198.51.100.7" })).allowed).toBe(true)
     }).pipe(Effect.provide(counted({ ttlMillis: 60_000, deniesPerMinute: 3 }).layer))
+  )
+
+  // Regressions for mutants no test killed: a token that outlived its key's revocation or expiry,
+  // and a cached identity admitted from any address once its whitelist was cached.
+  it.effect("enter: a token ends with its key's rotation, revocation and expiry", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Tokens" })
+      const call = { ip: "203.0.113.9", method: "GET", url: "/merchants" }
+      const tokenOf = (issued: ApiKeys.IssuedKey) =>
+        Effect.map(
+          Access.authenticate({ _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }),
+          (identity): Access.Credential => ({ _tag: "Token", keyId: identity.keyId, generation: identity.generation })
+        )
+      const refused = (credential: Access.Credential) => Effect.map(Effect.flip(Access.enter(credential, call, undefined)), (e) => e._tag)
+
+      const rotating = yield* ApiKeys.issue({ merchant: merchant.code, name: "rotating" })
+      const first = yield* tokenOf(rotating)
+      expect((yield* Access.enter(first, call, undefined)).identity.keyId).toBe(rotating.key.id)
+      yield* ApiKeys.rotate(merchant.code, rotating.key.id)
+      expect(yield* refused(first)).toBe("Unauthenticated")
+
+      const revoked = yield* ApiKeys.issue({ merchant: merchant.code, name: "revoked" })
+      const second = yield* tokenOf(revoked)
+      yield* Access.enter(second, call, undefined)
+      yield* ApiKeys.revoke(merchant.code, revoked.key.id)
+      expect(yield* refused(second)).toBe("Unauthenticated")
+
+      const now = yield* Clock.currentTimeMillis
+      const expiring = yield* ApiKeys.issue({ merchant: merchant.code, name: "expiring", expiresAt: now + 60_000 })
+      const third = yield* tokenOf(expiring)
+      yield* Access.enter(third, call, undefined)
+      yield* TestClock.adjust(60_001)
+      expect(yield* refused(third)).toBe("Unauthenticated")
+    }).pipe(Effect.provide(counted({ ttlMillis: 600_000 }).layer))
+  )
+
+  it.effect("enter: with identity and whitelist cached, a call from another address is still refused", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Cached" })
+      const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "k" })
+      yield* Whitelists.set(merchant.code, ["203.0.113.0/24"])
+      const credential: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
+      const from = (ip: string) =>
+        Effect.map(Access.enter(credential, { ip, method: "GET", url: "/merchants" }, undefined), (e) => e.admission)
+      expect((yield* from("203.0.113.9")).allowed).toBe(true)
+      expect((yield* from("203.0.113.9")).allowed).toBe(true) // now answered from the cache alone
+      expect(yield* from("198.51.100.7")).toMatchObject({ allowed: false })
+      expect((yield* from("203.0.113.10")).allowed).toBe(true)
+    }).pipe(Effect.provide(counted({ ttlMillis: 600_000 }).layer))
   )
 
   it.effect("the tier must be a sub-merchant of the key's merchant", () =>

@@ -107,6 +107,9 @@ describe("error messages quote little and never a URL password", () => {
       expect(message, url).toContain("u:***@example.com")
     }
     expect(messageFor("https://TOKEN1234@example.com/h")).not.toContain("TOKEN1234")
+    // A password without a user name is refused too (a mutant that checked the user name only passed).
+    expect(messageFor("https://:SUPERSECRETPW@example.com/h")).toMatch(/user name or password/)
+    expect(messageFor("https://:SUPERSECRETPW@example.com/h")).not.toContain("SUPERSECRETPW")
   })
 
   it("property: no password of a URL with credentials appears in the message", () => {

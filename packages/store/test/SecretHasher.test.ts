@@ -41,6 +41,18 @@ describe("SecretHasher", () => {
     })
   )
 
+  // Regression for a mutant no test killed: comparing only the first half of the digest passed.
+  it("verifyWith refuses a stored hash that differs from the secret's in any one hex digit", () =>
+    fc.assert(
+      fc.property(fc.string(), fc.nat({ max: 63 }), fc.integer({ min: 1, max: 15 }), (secret, position, delta) => {
+        const hash = SecretHasher.hashWith(pepper, secret)
+        const digit = ((Number.parseInt(hash[position]!, 16) + delta) % 16).toString(16)
+        const changed = hash.slice(0, position) + digit + hash.slice(position + 1)
+        expect(SecretHasher.verifyWith(pepper, secret, hash)).toBe(true)
+        expect(SecretHasher.verifyWith(pepper, secret, changed)).toBe(false)
+      })
+    ))
+
   it("a different pepper gives a different hash", () => {
     const other = new Uint8Array(32).fill(255)
     expect(SecretHasher.hashWith(pepper, "sk_same")).not.toBe(SecretHasher.hashWith(other, "sk_same"))
