@@ -145,6 +145,11 @@ describe("Access", () => {
       expect((yield* from("203.0.113.9")).allowed).toBe(true) // now answered from the cache alone
       expect(yield* from("198.51.100.7")).toMatchObject({ allowed: false })
       expect((yield* from("203.0.113.10")).allowed).toBe(true)
+      // A refused caller learns nothing about tiers: an unknown one is not looked up (no 404 for it).
+      for (const tier of ["T01", "zzz"]) {
+        const entry = yield* Access.enter(credential, { ip: "198.51.100.7", method: "GET", url: "/merchants" }, tier)
+        expect([entry.admission.allowed, entry.tier]).toEqual([false, undefined])
+      }
     }).pipe(Effect.provide(counted({ ttlMillis: 600_000 }).layer))
   )
 

@@ -68,6 +68,73 @@ describe("Identifiers", () => {
     })
   }
 
+  // Regressions for mutants no test killed (a 20-character API key id, a 17-character PG code, a
+  // group id with anything after its UUID): each rule against a predicate written without regexes.
+  describe("against predicates written character by character", () => {
+    const within = (alphabet: string) => (text: string) => [...text].every((ch) => alphabet.includes(ch))
+    const digits = "0123456789"
+    const lower = "abcdefghijklmnopqrstuvwxyz"
+    const hex = digits + "abcdef"
+    const isUuid = (s: string) => s.length === 36 && [...s].every((ch, i) => ([8, 13, 18, 23].includes(i) ? ch === "-" : hex.includes(ch)))
+    /** Valid-looking strings, one edit away from valid, and strings of the alphabet with other lengths. */
+    const near = (valid: fc.Arbitrary<string>, pool: string) =>
+      fc.oneof(
+        valid,
+        fc.tuple(valid, fc.nat(), fc.constantFrom(...pool, "A", "-", " ", "é")).map(([v, i, ch]) => {
+          const at = i % (v.length + 1)
+          return v.slice(0, at) + ch + v.slice(at)
+        }),
+        fc.tuple(valid, fc.nat()).map(([v, i]) => v.slice(0, i % v.length) + v.slice((i % v.length) + 1)),
+        fc.string({ unit: fc.constantFrom(...pool), maxLength: 40 })
+      )
+    const rules: ReadonlyArray<{
+      readonly name: string
+      readonly decode: (input: unknown) => Result.Result<unknown, unknown>
+      readonly inputs: fc.Arbitrary<string>
+      readonly oracle: (s: string) => boolean
+    }> = [
+      {
+        name: "API key id",
+        decode: Identifiers.decodeApiKeyId,
+        inputs: near(
+          fc.string({ unit: fc.constantFrom(...(digits + lower)), minLength: 24, maxLength: 24 }).map((t) => `ak_${t}`),
+          "ak_0z9"
+        ),
+        oracle: (s: string) => s.length === 27 && s.startsWith("ak_") && within(digits + lower)(s.slice(3))
+      },
+      {
+        name: "PG code",
+        decode: Identifiers.decodePgCode,
+        // Lengths 1-18 around the limit of 16.
+        inputs: near(
+          fc
+            .tuple(fc.constantFrom(...lower), fc.string({ unit: fc.constantFrom(...(lower + digits + "_")), maxLength: 17, size: "max" }))
+            .map(([first, rest]) => first + rest),
+          "az09_"
+        ),
+        oracle: (s: string) => s.length >= 1 && s.length <= 16 && lower.includes(s[0]!) && within(lower + digits + "_")(s)
+      },
+      {
+        name: "channel group id",
+        decode: Identifiers.decodeChannelGroupId,
+        inputs: near(
+          fc.uuid().map((u) => `channel-group-${u}`),
+          "0af-"
+        ),
+        oracle: (s: string) => s.startsWith("channel-group-") && isUuid(s.slice("channel-group-".length))
+      }
+    ]
+    for (const rule of rules) {
+      it(`${rule.name}: decodes exactly when the predicate holds`, () =>
+        fc.assert(
+          fc.property(rule.inputs, (s) => {
+            expect(Result.isSuccess(rule.decode(s)), JSON.stringify(s)).toBe(rule.oracle(s))
+          }),
+          { numRuns: 500 }
+        ))
+    }
+  })
+
   it("refuses non-string input with a type message", () => {
     const r = Identifiers.decodeMerchantCode(12345678)
     expect(Result.isFailure(r) && r.failure.message).toMatch(/^merchant: Expected string/)

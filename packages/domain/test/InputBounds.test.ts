@@ -94,6 +94,18 @@ describe("error messages quote little and never a URL password", () => {
     expect(message).toContain("u:***@example.com")
   })
 
+  // Regression for a mutant no test killed (2049 characters accepted).
+  it("a URL of 2048 characters is accepted and one of 2049 refused", () => {
+    const of = (length: number) => {
+      const head = "https://hook.example/"
+      return head + "a".repeat(length - head.length)
+    }
+    const decode = Schema.decodeUnknownResult(WebhookSettings.WebhookUrl)
+    expect(of(2048)).toHaveLength(2048)
+    expect(Result.isSuccess(decode(of(2048)))).toBe(true)
+    expect(Result.isFailure(decode(of(2049)))).toBe(true)
+  })
+
   it("the spellings without // that WHATWG also reads, and a token given as a user name, are masked", () => {
     const messageFor = (url: string) => messageOf(WebhookSettings.setUrl(settings, "live", url, WebhookSettings.EndpointId.make("ep_1")))
     for (const url of [

@@ -72,6 +72,9 @@ describe("PaymentChannel.make", () => {
     expect(PaymentChannel.pgString(c)).toBe("kcp.AO09C")
     const inicis = Result.getOrThrow(make({ mode: "test", pg: "html5_inicis", paymentType: "window.subscription", payMethods: ["card"] }))
     expect(inicis.mid).toBe("INIBillTst")
+    // An empty MID (a blank form field) is no MID (a mutant that took "" as the merchant's own passed).
+    const blank = Result.getOrThrow(make({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"], mid: "" }))
+    expect([blank.mid, blank.credentialSource]).toEqual(["AO09C", "shared-test"])
   })
 
   it("Naver Pay, Toss and PayPal test channels need the test MID the PG issued", () => {

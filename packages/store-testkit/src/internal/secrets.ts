@@ -107,10 +107,13 @@ export const keys = (h: Harness): void =>
             const pepper = yield* own.pepper
             const before = h.capabilities.rawDump === undefined ? undefined : yield* h.capabilities.rawDump
             const stranger = yield* KeyProvider.make({ keys: [{ id: "stranger-1", key: randomBytes(32) }], pepper: randomBytes(32) })
+            // With the pepper right, only the master keys can tell (a mutant that skipped that check passed).
+            const strangerSamePepper = yield* KeyProvider.make({ keys: [{ id: "stranger-2", key: randomBytes(32) }], pepper })
             const sameIdOtherKey = yield* KeyProvider.make({ keys: [{ id: current.id, key: randomBytes(32) }], pepper })
             const otherPepper = yield* KeyProvider.make({ keys: [{ id: current.id, key: current.key }], pepper: randomBytes(32) })
             for (const [what, provider] of [
               ["other keys", stranger],
+              ["other keys, same pepper", strangerSamePepper],
               ["no keys", keyless],
               ["same id, other key", sameIdOtherKey],
               ["other pepper", otherPepper]
