@@ -26,6 +26,7 @@ export const start = async (
     readonly storeLayer?: Layer.Layer<PaymuxHttp.StoreServices, any>
     readonly authCacheTtlMillis?: number
     readonly idempotencyMaxBytes?: number
+    readonly maxBodyBytes?: number
   } = {}
 ): Promise<Fixture> => {
   // The store is built once and shared by the handler and the seeding below.
@@ -44,7 +45,8 @@ export const start = async (
     layer: shared,
     trustedProxies: options.trustedProxies ?? [],
     ...(options.authCacheTtlMillis === undefined ? {} : { authCacheTtlMillis: options.authCacheTtlMillis }),
-    ...(options.idempotencyMaxBytes === undefined ? {} : { idempotencyMaxBytes: options.idempotencyMaxBytes })
+    ...(options.idempotencyMaxBytes === undefined ? {} : { idempotencyMaxBytes: options.idempotencyMaxBytes }),
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes })
   })
   const listening = await NodeBridge.listen(api.handler, { port: 0 })
   return {
