@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Fiber, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { Webhook as StandardWebhook } from "standardwebhooks"
-import { Outbox, StoreError } from "@paymux/store"
+import { type Delivery, Outbox, StoreError } from "@paymux/store"
 import { WebhookSecret } from "@paymux/webhooks"
 import { Dispatcher } from "../src/index.ts"
 import { enqueue, fixedRandom, memoryOutbox, receiver, secret, signer, verifier, waitUntil } from "./fixtures/harness.ts"
@@ -324,5 +324,68 @@ describe("Dispatcher", () => {
         yield* drain
         expect((yield* statusOf(outbox, d!.id)).status).toBe("delivered")
       }).pipe(fixedRandom(0.5), Effect.scoped)
+  )
+
+  // Regression: a lease that lapses and comes back to the same worker while it is still sending
+  // must not start a second POST (the claimer skips deliveries it is working on; mutation probe R17).
+  it.effect("a delivery the claim hands back while its attempt is still in flight is not sent twice", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      let release!: () => void
+      r.script.push({ _tag: "Hold", until: new Promise<void>((resolve) => (release = resolve)), status: 200 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      // The first claim leases the delivery; the next poll hands the same delivery back (as a lapsed
+      // lease reclaimed by this worker would), then the store is asked as usual.
+      let claims = 0
+      let first: ReadonlyArray<Delivery.Delivery> = []
+      let recorded = 0
+      const lapsing: Outbox.OutboxShape = {
+        ...outbox,
+        claim: (options) => {
+          claims++
+          if (claims === 2) return Effect.succeed(first)
+          const n = claims
+          return Effect.tap(outbox.claim(options), (batch) =>
+            Effect.sync(() => {
+              if (n === 1) first = batch
+            })
+          )
+        },
+        recordAttempt: (attempt, options) =>
+          Effect.suspend(() => {
+            recorded++
+            return outbox.recordAttempt(attempt, options)
+          })
+      }
+      yield* Dispatcher.start({ ...base, concurrency: 2 }).pipe(Effect.provideService(Outbox.Outbox, lapsing))
+      yield* waitUntil(Effect.sync(() => r.received.length === 1)) // the first POST is held open
+      expect(first.map((x) => x.id)).toEqual([d!.id])
+      yield* TestClock.adjust(1000) // the next poll: the delivery comes back, then an empty claim
+      // A third claim means the claimer finished the batch that handed the delivery back (had it
+      // started a second attempt, no fiber would be idle to claim again until that attempt ended).
+      yield* waitUntil(Effect.sync(() => claims >= 3))
+      release()
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
+      expect(r.received).toHaveLength(1)
+      expect(recorded).toBe(1)
+      const { attempts } = yield* outbox.get(d!.id)
+      expect(attempts.map((a) => [a.number, a.outcome])).toEqual([[1, "delivered"]])
+    }).pipe(Effect.scoped)
+  )
+
+  // Regression: only 2xx is delivered; a 300 (any 3xx: redirects are not followed) is not
+  // (RetryPolicy.classifyStatus, mutation probe R02).
+  it.effect("a receiver answering 300 has not received the delivery: it is dead-lettered, not delivered", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 300, body: "choose" })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      expect((yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))).attempted).toBe(1)
+      const { attempts, delivery } = yield* outbox.get(d!.id)
+      expect(delivery).toMatchObject({ status: "dead", lastError: "not retryable: HTTP 300" })
+      expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([[300, "failed"]])
+      expect(r.received).toHaveLength(1)
+      const sent = yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode" })
+      expect(sent).toMatchObject({ outcome: "answered", ok: false, httpStatus: 300 })
+    }).pipe(Effect.scoped)
   )
 })

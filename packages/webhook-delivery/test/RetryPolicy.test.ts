@@ -10,6 +10,19 @@ describe("RetryPolicy", () => {
     expect([301, 400, 401, 404, 410].map(RetryPolicy.classifyStatus)).toEqual(Array(5).fill("failed"))
   })
 
+  // Regression: delivered is 2xx only; 300 is not (redirects are not followed), the boundary
+  // the mutation probe moved (R02).
+  it("classifies the 2xx/3xx boundary: 299 delivered, 300, 301, 399 failed, 199 failed", () => {
+    expect([199, 200, 299, 300, 301, 399].map(RetryPolicy.classifyStatus)).toEqual([
+      "failed",
+      "delivered",
+      "delivered",
+      "failed",
+      "failed",
+      "failed"
+    ])
+  })
+
   it("parses Retry-After seconds and HTTP dates", () => {
     const now = Date.parse("2024-01-01T00:00:00Z")
     expect(RetryPolicy.parseRetryAfter("120", now)).toBe(120_000)

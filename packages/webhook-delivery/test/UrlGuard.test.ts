@@ -100,6 +100,20 @@ describe("UrlGuard", () => {
     })
   )
 
+  // Regression: a host name whose DNS answer is empty is refused, never passed with no address to
+  // check (UrlGuard.checkAddresses, mutation probe R11).
+  it.effect("a host name that resolves to no address at all is refused", () =>
+    Effect.gen(function* () {
+      const empty: UrlGuard.Resolver = async () => []
+      const e = yield* Effect.flip(UrlGuard.check("https://empty.example/hook", { mode: "live", resolver: empty }))
+      expect(e._tag).toBe("UrlRefused")
+      expect(e.reason).toBe("host empty.example does not resolve")
+      const checked = Result.getOrThrow(UrlGuard.checkUrl("http://empty.example/hook", { mode: "test" }))
+      const r = UrlGuard.checkAddresses(checked, [], { mode: "test", privateTargets: "allow" })
+      expect(Result.isFailure(r) && r.failure.reason).toBe("host empty.example does not resolve")
+    })
+  )
+
   it.effect("refusals never quote URL credentials or the query", () =>
     Effect.gen(function* () {
       const e = yield* Effect.flip(UrlGuard.check("https://u:SUPERSECRETPW@127.0.0.1/h?token=QUERYSECRET", { mode: "live" }))

@@ -29,6 +29,29 @@ describe("WebhookSecret", () => {
     expect(Result.isSuccess(WebhookSecret.parse(Redacted.make("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))).toBe(true)
   })
 
+  // Regression: a standard secret must be canonical base64. Each case below decodes (leniently,
+  // as Buffer.from does) to 32 key bytes, so only the canonical-base64 check refuses it
+  // (internal/secret.ts, mutation probe H11). A string of only "!" decodes to 0 bytes and would
+  // be refused by the length check anyway, so it does not pin this rule.
+  it("refuses a whsec_ secret whose base64 is not canonical even when it decodes to enough bytes", () => {
+    const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 8 + 3))
+    const canonical = key.toString("base64") // contains "+" and "/", ends in one "="
+    expect(Result.isSuccess(WebhookSecret.parse("whsec_" + canonical))).toBe(true)
+    const cases = {
+      unpadded: canonical.replace(/=+$/, ""),
+      base64url: key.toString("base64url"),
+      "outside the alphabet": canonical.slice(0, 20) + "!!" + canonical.slice(20),
+      whitespace: canonical.slice(0, 20) + " " + canonical.slice(20),
+      "extra padding": canonical + "="
+    }
+    for (const [name, b64] of Object.entries(cases)) {
+      expect([name, Buffer.from(b64, "base64").length]).toEqual([name, 32])
+      const r = WebhookSecret.parse("whsec_" + b64)
+      expect([name, Result.isFailure(r) && r.failure._tag]).toEqual([name, "InvalidSecret"])
+      expect([name, Result.isFailure(r) && r.failure.detail]).toEqual([name, "the part after whsec_ is not canonical base64"])
+    }
+  })
+
   it("keeps the secret out of strings, JSON and inspection", () => {
     const s = WebhookSecret.generate()
     const raw = WebhookSecret.reveal(s).slice(6)

@@ -58,6 +58,19 @@ describe("WebhookSigner", () => {
     expect(() => WebhookSigner.make({ secrets: [bad] })).toThrow()
   })
 
+  // Regression: a timestamp must be a non-negative integer; signing with a negative one throws
+  // instead of producing a signature (mutation probe H15).
+  it("refuses to sign a negative or non-integer timestamp", () => {
+    const signer = WebhookSigner.make({ secrets: [SPEC_SECRET] })
+    for (const timestamp of [-1, -SPEC_TS, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => signer.sign({ id: SPEC_ID, timestamp, body: SPEC_BODY })).toThrow(RangeError)
+      expect(() => signer.signature({ id: SPEC_ID, timestamp, body: SPEC_BODY })).toThrow(
+        "webhook timestamp must be a non-negative integer number of seconds"
+      )
+    }
+    expect(signer.signature({ id: SPEC_ID, timestamp: 0, body: SPEC_BODY })).toBe(reference(SPEC_SECRET, SPEC_ID, 0, SPEC_BODY))
+  })
+
   it("never shows its secrets in toString, JSON or inspection", () => {
     const text = WebhookSecret.reveal(WebhookSecret.generate())
     const signer = WebhookSigner.make({ secrets: [Redacted.make(text)] })

@@ -51,6 +51,22 @@ describe("WebhookVerifier", () => {
     expect(tagOf(other.verify(BODY, headers(), { now: NOW }))).toBe("NoMatchingSignature")
   })
 
+  // Regression: the tolerance is inclusive in both directions; a timestamp exactly tolerance
+  // seconds ahead or behind is accepted, one second more is refused (mutation probe H02).
+  it("accepts a timestamp exactly the tolerance away in either direction, refuses one second more", () => {
+    for (const tolerance of [0, 1, 300]) {
+      const v = WebhookVerifier.make({ secrets: [SECRET], toleranceSeconds: tolerance })
+      const at = (skew: number, ms = 0) => tagOf(v.verify(BODY, headers(), { now: (TS + skew) * 1000 + ms }))
+      // Future skew: the signed timestamp lies ahead of now.
+      expect([tolerance, at(-tolerance)]).toEqual([tolerance, "ok"])
+      expect([tolerance, at(-tolerance - 1)]).toEqual([tolerance, "TimestampTooNew"])
+      expect([tolerance, at(-tolerance - 1, 999)]).toEqual([tolerance, "TimestampTooNew"])
+      // Past skew: the signed timestamp lies behind now (milliseconds are floored away).
+      expect([tolerance, at(tolerance, 999)]).toEqual([tolerance, "ok"])
+      expect([tolerance, at(tolerance + 1)]).toEqual([tolerance, "TimestampTooOld"])
+    }
+  })
+
   it("reads a Headers instance and arrays of values", () => {
     const h = new Headers(headers())
     expect(tagOf(verifier.verify(BODY, h, { now: NOW }))).toBe("ok")
@@ -99,9 +115,19 @@ describe("WebhookVerifier", () => {
     }
   )
 
-  test.prop([fc.integer({ min: 0, max: 3600 }), fc.integer({ min: -4000, max: 4000 }), fc.integer({ min: 0, max: 999 })])(
+  // Skews drawn anywhere, and (regression, mutation probe H02) at and just past both boundaries.
+  const toleranceAndSkew = fc
+    .integer({ min: 0, max: 3600 })
+    .chain((tolerance) =>
+      fc.tuple(
+        fc.constant(tolerance),
+        fc.oneof(fc.integer({ min: -4000, max: 4000 }), fc.constantFrom(-tolerance - 1, -tolerance, tolerance, tolerance + 1))
+      )
+    )
+
+  test.prop([toleranceAndSkew, fc.integer({ min: 0, max: 999 })])(
     "accepts exactly the timestamps within the tolerance, in both directions",
-    (tolerance, skew, ms) => {
+    ([tolerance, skew], ms) => {
       const v = WebhookVerifier.make({ secrets: [SECRET], toleranceSeconds: tolerance })
       const now = (TS + skew) * 1000 + ms
       const tag = tagOf(v.verify(BODY, headers(), { now }))
