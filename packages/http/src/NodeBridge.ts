@@ -175,8 +175,17 @@ export interface Listening {
   readonly url: string
   readonly port: number
   readonly host: string
+  /** Stops accepting; the requests in flight finish first (up to `closeGraceMillis`). */
   readonly close: () => Promise<void>
 }
+
+/**
+ * How long `close` lets the requests in flight finish before it drops their connections.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const closeGraceMillis = 10_000
 
 /**
  * Starts a `node:http` server for a web handler (port 0 picks a free port).
@@ -203,8 +212,17 @@ export const listen = (
         host,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done())
-            server.closeAllConnections()
+            // Stop accepting and let the requests in flight finish (for up to closeGraceMillis).
+            // Node closes a keep-alive socket only while it is idle, so idle ones are closed again
+            // as the requests on them end.
+            const sweep = setInterval(() => server.closeIdleConnections(), 50)
+            const deadline = setTimeout(() => server.closeAllConnections(), closeGraceMillis)
+            server.close(() => {
+              clearInterval(sweep)
+              clearTimeout(deadline)
+              done()
+            })
+            server.closeIdleConnections()
           })
       })
     })

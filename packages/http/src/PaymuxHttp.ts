@@ -169,7 +169,7 @@ export interface Server {
   readonly url: string
   readonly port: number
   readonly host: string
-  /** Stops accepting, closes connections and disposes the handler. */
+  /** Stops accepting, lets the requests in flight finish (up to `NodeBridge.closeGraceMillis`), then disposes the handler. */
   readonly close: () => Promise<void>
 }
 
