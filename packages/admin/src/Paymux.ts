@@ -77,6 +77,7 @@ const webhookOps = {
   history: Webhooks.history,
   resend: Webhooks.resend,
   resendFailed: Webhooks.resendFailed,
+  pruneDeliveries: Webhooks.pruneDeliveries,
   readiness: WebhookEndpoints.readiness,
   deliverDue: Webhooks.deliverDue
 }

@@ -91,6 +91,38 @@ export const deliverDue = (options: DispatchOptions = {}): Effect.Effect<Dispatc
   Effect.flatMap(dispatcherConfig(options), Dispatcher.drain)
 
 /**
+ * How many deliveries `pruneDeliveries` deletes per store call.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const pruneBatch = 1_000
+
+/**
+ * Deletes every finished delivery (delivered or dead) last changed before `before` (epoch
+ * milliseconds), with its attempts, across all merchants, `pruneBatch` at a time; pending
+ * deliveries are never deleted. The outbox keeps every delivery until this runs, so a host runs
+ * it on a schedule (`paymux webhook prune --before 30d`). A dead delivery it deletes can no
+ * longer be resent.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const pruneDeliveries = (before: number): Effect.Effect<{ readonly deleted: number }, AdminError, AdminServices> =>
+  Effect.gen(function* () {
+    if (!Number.isSafeInteger(before) || before < 0) {
+      return yield* new DomainError.InvalidInput({ field: "before", value: String(before), rule: "a time in epoch milliseconds" })
+    }
+    const outbox = yield* Outbox.Outbox
+    let deleted = 0
+    while (true) {
+      const batch = yield* outbox.prune({ before, limit: pruneBatch })
+      deleted += batch
+      if (batch < pruneBatch) return { deleted }
+    }
+  })
+
+/**
  * Runs the delivery worker until interrupted: due deliveries go out, failures retry on the
  * 1, 4, 16, 64, 256-minute schedule, and the last failure dead-letters.
  *

@@ -165,3 +165,40 @@ describe("Webhooks: signing secret rotation", () => {
     }).pipe(Effect.provide(layer()))
   )
 })
+
+describe("Webhooks.pruneDeliveries (soak probe F2: nothing ever left the outbox)", () => {
+  it.effect("deletes every finished delivery changed before the cutoff, batch after batch, and keeps pending ones", () =>
+    Effect.gen(function* () {
+      const outbox = yield* Outbox.Outbox
+      const queue = (i: number, at: number) =>
+        outbox.enqueue(
+          { messageId: `msg_${i}`, mode: "test", url: "https://hook.example/", eventType: "Transaction.Paid", payload: "{}" },
+          at
+        )
+      const finished = Webhooks.pruneBatch + 5
+      for (let i = 0; i < finished; i++) yield* queue(i, 1)
+      for (const d of yield* outbox.claim({ workerId: "w", now: 2, leaseMillis: 60_000, limit: finished })) {
+        yield* outbox.recordAttempt(
+          {
+            deliveryId: d.id,
+            number: 1,
+            workerId: "w",
+            url: d.url,
+            startedAt: 2,
+            latencyMillis: 1,
+            httpStatus: 200,
+            error: null,
+            responseExcerpt: "",
+            outcome: "delivered"
+          },
+          { now: 3, next: { _tag: "Complete" } }
+        )
+      }
+      const pending = yield* queue(finished, 4)
+      expect(yield* Webhooks.pruneDeliveries(3)).toEqual({ deleted: 0 })
+      expect(yield* Webhooks.pruneDeliveries(10)).toEqual({ deleted: finished })
+      expect((yield* outbox.history({})).map((h) => h.delivery.id)).toEqual([pending.id])
+      expect((yield* Effect.flip(Webhooks.pruneDeliveries(Number.NaN)))._tag).toBe("InvalidInput")
+    }).pipe(Effect.provide(layer()))
+  )
+})

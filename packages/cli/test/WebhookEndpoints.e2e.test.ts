@@ -80,19 +80,25 @@ describe("paymux webhook: issue 17", () => {
   })
 })
 
+/** A delivery written straight into the database (as a dispatcher of another process would leave it). */
+const insertDelivery = (
+  file: Database.Database,
+  d: { readonly id: string; readonly status: "pending" | "delivered"; readonly attempts: number; readonly at: number }
+) =>
+  file
+    .prepare(
+      `INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, endpoint_id, event_type, content_type, payload,
+      status, attempts, max_attempts, next_attempt_at, trigger_kind, created_at, updated_at)
+      VALUES (?, ?, ?, 'test', ?, NULL, 'Transaction.Paid', 'application/json', '{}', ?, ?, 6, ?, 'event', ?, ?)`
+    )
+    .run(d.id, M, `msg_${d.id}`, `${base}/${d.id}`, d.status, d.attempts, d.at, d.at, d.at)
+
 describe("paymux webhook dispatch --once", () => {
   // Regression: an attempt the store refused to record was counted as attempted, with exit 0,
   // while its delivery stayed pending and went out again once its lease lapsed.
   it("exits 3 and counts the attempts the store did not record", async () => {
     const file = new Database(db)
-    const now = Date.now()
-    file
-      .prepare(
-        `INSERT INTO paymux_outbox (delivery_id, merchant, message_id, mode, url, endpoint_id, event_type, content_type, payload,
-        status, attempts, max_attempts, next_attempt_at, trigger_kind, created_at, updated_at)
-        VALUES ('d-unrecorded', ?, 'msg_unrecorded', 'test', ?, NULL, 'Transaction.Paid', 'application/json', '{}', 'pending', 0, 6, ?, 'event', ?, ?)`
-      )
-      .run(M, `${base}/unrecorded`, now, now, now)
+    insertDelivery(file, { id: "d-unrecorded", status: "pending", attempts: 0, at: Date.now() })
     file.exec(
       "CREATE TRIGGER refuse_attempts BEFORE INSERT ON paymux_outbox_attempts BEGIN SELECT RAISE(ABORT, 'attempts are refused'); END"
     )
@@ -101,7 +107,7 @@ describe("paymux webhook dispatch --once", () => {
     // stdout is the JSON document alone; the store's refusal is logged on stderr.
     expect(out.json()).toEqual({ attempted: 1, unrecorded: 1 })
     expect(out.stderr).toContain("webhook delivery d-unrecorded:")
-    expect(hits.filter((h) => h.path === "/unrecorded")).toHaveLength(1)
+    expect(hits.filter((h) => h.path === "/d-unrecorded")).toHaveLength(1)
     const text = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks"]), 0).stdout
     expect(text).toContain("Nothing was due.") // still leased: it goes out again once the lease lapses
     const after = new Database(db)
@@ -111,5 +117,29 @@ describe("paymux webhook dispatch --once", () => {
       attempts: 0
     })
     after.close()
+  })
+})
+
+describe("paymux webhook prune", () => {
+  it("deletes finished deliveries older than --before with their attempts, keeps pending ones, refuses an unreadable time", async () => {
+    const file = new Database(db)
+    const old = Date.now() - 3 * 24 * 3_600_000
+    insertDelivery(file, { id: "d-old", status: "delivered", attempts: 1, at: old })
+    file
+      .prepare(
+        `INSERT INTO paymux_outbox_attempts (delivery_id, number, worker_id, url, started_at, latency_millis, http_status, error,
+        response_excerpt, outcome) VALUES ('d-old', 1, 'w', ?, ?, 5, 200, NULL, 'ok', 'delivered')`
+      )
+      .run(`${base}/d-old`, old)
+    const pendingBefore = file.prepare("SELECT count(*) AS n FROM paymux_outbox WHERE status = 'pending'").get()
+    file.close()
+    expectExit(await run(["webhook", "prune", "--before", "last tuesday"]), 2)
+    const pruned = expectExit(await run(["webhook", "prune", "--before", "2d", "--json"]), 0).json()
+    expect(pruned.deleted).toBe(1)
+    const after = new Database(db, { readonly: true })
+    expect(after.prepare("SELECT count(*) AS n FROM paymux_outbox_attempts WHERE delivery_id = 'd-old'").get()).toEqual({ n: 0 })
+    expect(after.prepare("SELECT count(*) AS n FROM paymux_outbox WHERE status = 'pending'").get()).toEqual(pendingBefore)
+    after.close()
+    expect(expectExit(await run(["webhook", "prune", "--before", "2d"]), 0).stdout).toContain("Nothing finished before")
   })
 })

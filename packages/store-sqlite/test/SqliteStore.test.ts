@@ -9,6 +9,8 @@ import { Outbox } from "@paymux/store"
 import Database from "better-sqlite3"
 import { Effect, Exit, Layer, Redacted, Tracer } from "effect"
 import { SqliteStore } from "../src/index.ts"
+import { walSizeLimitBytes } from "../src/internal/client.ts"
+import * as SqlClient from "effect/sql/SqlClient"
 import { StoreFixtures as F } from "@paymux/store-testkit"
 
 const keys = KeyProvider.layerEphemeral
@@ -435,6 +437,36 @@ describe("SqliteStore: upgrading a database made by the first release (migration
         [1, "w-old", "http://127.0.0.1:8080/recorded"],
         [2, "w-new", "http://127.0.0.1:8080/now"]
       ])
+    })
+  )
+})
+
+describe("SqliteStore: the WAL file", () => {
+  // Regression (soak probe F1): after one long outside reader the -wal file stayed at its peak
+  // (123 MB beside a 17 MB database) until every process had closed the database.
+  it.effect("is cut back to its limit once a long reader is gone and it starts over", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = join(dir, "wal.db")
+      const walSize = () => statSync(`${file}-wal`).size
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const sql = yield* Effect.service(SqlClient.SqlClient)
+          yield* sql`CREATE TABLE filler (data BLOB)`
+          const reader = new Database(file, { readonly: true })
+          reader.prepare("BEGIN").run()
+          reader.prepare("SELECT count(*) FROM filler").get() // holds a snapshot: nothing can be checkpointed
+          const megabytes = Math.ceil(walSizeLimitBytes / 1024 / 1024) + 4
+          for (let i = 0; i < megabytes; i++) yield* sql`INSERT INTO filler VALUES (randomblob(1048576))`
+          expect(walSize()).toBeGreaterThan(walSizeLimitBytes)
+          reader.prepare("COMMIT").run()
+          reader.close()
+          // The next commits checkpoint the whole WAL, and the one after starts it over.
+          for (let i = 0; i < 3; i++) yield* sql`INSERT INTO filler VALUES (randomblob(1024))`
+          expect(walSize()).toBeLessThanOrEqual(walSizeLimitBytes)
+        }).pipe(Effect.provide(SqliteStore.layerClient({ filename: file })))
+      )
+      rmSync(dir, { recursive: true, force: true })
     })
   )
 })

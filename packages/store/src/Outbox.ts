@@ -95,6 +95,12 @@ export interface OutboxShape {
    * endpoint or to `options.url`.
    */
   readonly resend: (deliveryId: string, now: number, options?: ResendOptions) => Effect.Effect<Delivery, StoreError.StoreError>
+  /**
+   * Deletes up to `limit` finished deliveries (delivered or dead) last changed before `before`,
+   * oldest first, with their attempts, and answers how many it deleted. Pending deliveries are
+   * never deleted. Nothing else does: the outbox keeps every delivery until this is called.
+   */
+  readonly prune: (options: { readonly before: number; readonly limit: number }) => Effect.Effect<number, StoreError.StoreError>
 }
 
 /**

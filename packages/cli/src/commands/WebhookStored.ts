@@ -222,6 +222,31 @@ const dispatch = Command.make(
     )
 ).pipe(Command.withDescription("Deliver queued webhooks, retrying failures on a backoff schedule (docs/webhooks.md)"))
 
+const prune = Command.make(
+  "prune",
+  {
+    before: Flag.String("before").pipe(
+      Flag.withDescription("Delete what finished before this time: an ISO time, epoch ms, or a duration ago (30d, 12h)")
+    )
+  },
+  ({ before }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const at = yield* Flags.parseTime("before", before, "ago")
+        const { deleted } = yield* withStore(ctx, Webhooks.pruneDeliveries(at))
+        yield* ctx.out.result({ deleted, before: at }, () =>
+          deleted === 0
+            ? `Nothing finished before ${Output.time(at)}.`
+            : `Deleted ${deleted} finished deliver${deleted === 1 ? "y" : "ies"} (and their attempts) last changed before ${Output.time(at)}.`
+        )
+      })
+    )
+).pipe(
+  Command.withDescription(
+    "Delete delivered and dead-lettered deliveries, with their attempts, that finished before a time (pending ones stay); for a daily job"
+  )
+)
+
 const rotateSecret = Command.make("rotate-secret", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
   action((ctx) =>
     Effect.gen(function* () {
@@ -256,6 +281,7 @@ export const storedCommands = [
   resend,
   resendFailed,
   dispatch,
+  prune,
   rotateSecret,
   retireSecret,
   endpointCommands

@@ -32,6 +32,9 @@ const bindable = (params: ReadonlyArray<unknown>): Array<unknown> =>
  * another connection holds the write lock of a file not yet in WAL mode, is tried again until
  * that timeout.
  */
+/** The size a WAL file is cut back to when it starts over (SQLite keeps it at its peak otherwise). */
+export const walSizeLimitBytes = 16 * 1024 * 1024
+
 export const open = (options: ClientOptions): Effect.Effect<Database.Database, SqlError> => {
   const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMillis))
   return Effect.flatMap(
@@ -54,6 +57,9 @@ export const open = (options: ClientOptions): Effect.Effect<Database.Database, S
         }
         yield* pragma(db, "synchronous = NORMAL")
         yield* pragma(db, "foreign_keys = ON")
+        // A long reader elsewhere (a backup, an sqlite3 shell) lets the WAL grow past its usual
+        // ~4 MB; once it is checkpointed and starts over, this cuts the file back to the limit.
+        yield* pragma(db, `journal_size_limit = ${walSizeLimitBytes}`)
         return db
       }).pipe(Effect.onError(() => Effect.sync(() => db.close())))
   )

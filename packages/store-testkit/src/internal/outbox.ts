@@ -55,6 +55,31 @@ export const outbox = (h: Harness): void =>
     )
 
     it(
+      "prune deletes finished deliveries changed before the cutoff, oldest first and up to the limit, with their attempts; never pending ones",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const box = yield* Outbox.Outbox
+            const [delivered, dead, pending, recent] = yield* enqueueN(4)
+            yield* box.claim({ workerId: "w1", now: t0 + 10, leaseMillis: lease, limit: 10 })
+            yield* box.recordAttempt(attempt(delivered!.id, "w1", 1, "delivered"), { now: t0 + 20, next: complete })
+            yield* box.recordAttempt(attempt(dead!.id, "w1", 1, "failed"), { now: t0 + 30, next: deadLetter("gone") })
+            yield* box.recordAttempt(attempt(pending!.id, "w1", 1, "retry"), { now: t0 + 40, next: retryAt(t0 + 99_000) })
+            yield* box.recordAttempt(attempt(recent!.id, "w1", 1, "delivered"), { now: t0 + 500, next: complete })
+            expect(yield* box.prune({ before: t0 + 20, limit: 10 })).toBe(0) // "before" is exclusive
+            expect(yield* box.prune({ before: t0 + 100, limit: 1 })).toBe(1) // the oldest first
+            yield* F.expectStoreError(box.get(delivered!.id), "NotFound", "Outbox.get of a pruned delivery")
+            expect((yield* box.get(dead!.id)).delivery.status).toBe("dead")
+            expect(yield* box.prune({ before: t0 + 100, limit: 10 })).toBe(1)
+            expect(yield* box.prune({ before: Number.MAX_SAFE_INTEGER, limit: 10 })).toBe(1) // only the recent one is left
+            const left = yield* box.history({})
+            expect(left.map((h) => [h.delivery.id, h.delivery.status, h.attempts.length])).toEqual([[pending!.id, "pending", 1]])
+          })
+        ),
+      h.timeout
+    )
+
+    it(
       "claims honour the limit and the due time",
       () =>
         h.freshPromise(

@@ -103,6 +103,18 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         const d = s.deliveries.get(deliveryId)
         if (d === undefined) return Result.fail(Outbox.notFound(deliveryId))
         return insert(s, Delivery.resendOf(d, now, options))
+      }),
+    prune: ({ before, limit }) =>
+      write((s) => {
+        let deleted = 0
+        for (const d of [...s.deliveries.values()]) {
+          if (deleted >= limit) break
+          if (d.status === "pending" || d.updatedAt >= before) continue
+          s.deliveries.delete(d.id)
+          s.attempts.delete(d.id)
+          deleted++
+        }
+        return Result.succeed(deleted)
       })
   }
 }

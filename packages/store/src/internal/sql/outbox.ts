@@ -228,6 +228,16 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           if (rows[0] === undefined) return yield* Outbox.notFound(deliveryId)
           return yield* insert(Delivery.resendOf(deliveryOf(rows[0]), now, options))
         })
+      ),
+    // Attempts go with their delivery (ON DELETE CASCADE).
+    prune: ({ before, limit }) =>
+      run(
+        Effect.map(
+          sql`DELETE FROM paymux_outbox WHERE seq IN (SELECT seq FROM paymux_outbox
+            WHERE status IN ('delivered', 'dead') AND updated_at < ${before} ORDER BY seq LIMIT ${Math.max(0, Math.floor(limit))})
+          RETURNING seq`,
+          (rows) => rows.length
+        )
       )
   }
 }
