@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Access, AccessCache, ApiKeys, Merchants, Paymux, ResolverCache, Whitelists } from "@paymux/admin"
-import { AuditLog, Memory, Repositories } from "@paymux/store"
+import { Identifiers } from "@paymux/domain"
+import { AuditLog, Memory, Repositories, SecretHasher } from "@paymux/store"
 import { Clock, Context, Effect, Layer, Redacted } from "effect"
 import { TestClock } from "effect/testing"
 
@@ -150,6 +151,27 @@ describe("Access", () => {
         const entry = yield* Access.enter(credential, { ip: "198.51.100.7", method: "GET", url: "/merchants" }, tier)
         expect([entry.admission.allowed, entry.tier]).toEqual([false, undefined])
       }
+    }).pipe(Effect.provide(counted({ ttlMillis: 600_000 }).layer))
+  )
+
+  // Regression for a mutant no test killed: a cached "this secret verified" must name the key's
+  // current secret, so a rotation by another process (this one told nothing) ends the old secret
+  // as soon as this process reads the rotated key.
+  it.effect("enter: a secret verified before another process rotated the key is refused once the rotated key is read", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Elsewhere" })
+      const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "k" })
+      const old: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
+      const call = { ip: "203.0.113.9", method: "GET", url: "/merchants" }
+      yield* Access.enter(old, call, undefined) // verified and cached
+      // Another process rotates it: straight in the repository, and this cache is not told.
+      const repo = yield* Repositories.ApiKeyRepository
+      const stored = yield* repo.get(Identifiers.ApiKeyId.make(issued.key.id))
+      const rotated = yield* repo.update({ ...stored, secretHash: SecretHasher.hashWith(new Uint8Array(32), "sk_another") })
+      const cache = yield* AccessCache.AccessCache
+      const now = yield* Clock.currentTimeMillis
+      cache.keys.set(issued.key.id, rotated, now, cache.keys.epoch()) // as a later read of the key would
+      expect((yield* Effect.flip(Access.enter(old, call, undefined)))._tag).toBe("Unauthenticated")
     }).pipe(Effect.provide(counted({ ttlMillis: 600_000 }).layer))
   )
 

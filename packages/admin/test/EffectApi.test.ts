@@ -35,6 +35,25 @@ describe("Effect API", () => {
     }).pipe(AdminContext.withActor({ kind: "cli", id: "alice" }), Effect.provide(layer))
   )
 
+  // Regression for a mutant no test killed (every entry written with before: null).
+  it.effect("an edit's audit entry holds the channel as it was before and as it is after", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Audited Shop" })
+      const channel = yield* Channels.add({
+        merchant: merchant.code,
+        mode: "test",
+        pg: "kakaopay",
+        paymentType: "window.simple",
+        payMethods: ["card"],
+        name: "Before"
+      })
+      yield* Channels.edit(merchant.code, channel.key, { name: "After" })
+      const [entry] = yield* (yield* AuditLog.AuditLog).list(merchant.code, { action: "channel.edit" })
+      expect(entry?.target).toBe(channel.key)
+      expect([(entry?.before as { name?: string }).name, (entry?.after as { name?: string }).name]).toEqual(["Before", "After"])
+    }).pipe(Effect.provide(layer))
+  )
+
   it.effect("a failed whitelist change leaves the stored list and the audit trail untouched", () =>
     Effect.gen(function* () {
       const merchant = yield* Merchants.create({ name: "Atomic Shop" })

@@ -191,6 +191,8 @@ describe("channel groups", () => {
     // a holds [0, 30) and b [30, 80) of the 80 enabled weight.
     expect(keyOf(ask(i, { mode: "test", groupId: g.id }, () => 0.37))).toBe(a.key)
     expect(keyOf(ask(i, { mode: "test", groupId: g.id }, () => 0.38))).toBe(b.key)
+    // The boundary itself (0.375 × 80 = 30 exactly) is b's: a's share ends before it.
+    expect(keyOf(ask(i, { mode: "test", groupId: g.id }, () => 0.375))).toBe(b.key)
     expect(keyOf(ask(i, { mode: "test", groupId: g.id }, () => 0.999))).toBe(b.key)
     expect(Result.getOrThrow(ask(i, { mode: "test", groupId: g.id }, () => 0)).via).toBe("group")
   })
