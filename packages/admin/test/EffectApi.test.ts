@@ -48,9 +48,10 @@ describe("Effect API", () => {
         name: "Before"
       })
       yield* Channels.edit(merchant.code, channel.key, { name: "After" })
-      const [entry] = yield* (yield* AuditLog.AuditLog).list(merchant.code, { action: "channel.edit" })
-      expect(entry?.target).toBe(channel.key)
-      expect([(entry?.before as { name?: string }).name, (entry?.after as { name?: string }).name]).toEqual(["Before", "After"])
+      const entries = yield* (yield* AuditLog.AuditLog).list(merchant.code, { action: "channel.edit" })
+      expect(entries.map((e) => [e.target, (e.before as { name?: string }).name, (e.after as { name?: string }).name])).toEqual([
+        [channel.key, "Before", "After"]
+      ])
     }).pipe(Effect.provide(layer))
   )
 
