@@ -231,6 +231,46 @@ describe("UrlGuard", () => {
     }
   })
 
+  // The mutation probe's note: beyond fc00::/7, fe80::/10 and ff00::/8, no IPv6 range was checked.
+  // These are the IANA special-purpose blocks that carry no IPv4 address (those are classified by
+  // the address they carry), listed here from the registry rather than from the guard's library.
+  const notGlobal: ReadonlyArray<readonly [string, number]> = [
+    ["::", 128],
+    ["::1", 128],
+    ["100::", 64],
+    ["2001:2::", 48],
+    ["2001:10::", 28],
+    ["2001:20::", 28],
+    ["2001:db8::", 32],
+    ["3fff::", 20],
+    ["5f00::", 16],
+    ["fc00::", 7],
+    ["fe80::", 10],
+    ["fec0::", 10],
+    ["ff00::", 8]
+  ]
+  const groupsOf = (text: string): Array<number> => {
+    const [head, tail = ""] = text.split("::")
+    const left = head === "" ? [] : head!.split(":").map((g) => parseInt(g, 16))
+    const right = tail === "" ? [] : tail.split(":").map((g) => parseInt(g, 16))
+    return [...left, ...Array(8 - left.length - right.length).fill(0), ...right]
+  }
+  const within = fc
+    .tuple(fc.constantFrom(...notGlobal), fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }))
+    .map(([[prefix, length], random]) =>
+      groupsOf(prefix)
+        .map((group, i) => {
+          const kept = Math.max(0, Math.min(16, length - 16 * i)) // prefix bits in this group
+          const mask = kept === 0 ? 0 : (0xffff << (16 - kept)) & 0xffff
+          return ((group & mask) | (random[i]! & ~mask & 0xffff)).toString(16)
+        })
+        .join(":")
+    )
+  test.prop([within], { numRuns: 500 })("no address of a special-purpose IPv6 block is public", (ip) => {
+    expect(kindOf(ip), ip).toBeDefined()
+    expect(kindOf(ip), ip).not.toBe("public")
+  })
+
   test.prop([fc.ipV6()])("fc00::/7 is private, fe80::/10 and ff00::/8 special, in every spelling", (ip) => {
     const first = parseInt(ip.split(":")[0] || "0", 16)
     const kind = kindOf(ip)
