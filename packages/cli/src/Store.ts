@@ -82,7 +82,11 @@ export const layer = (
 ): Layer.Layer<AdminServices.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
   Layer.unwrap(
     Effect.gen(function* () {
-      if (target.kind === "sqlite-file") yield* checkSqliteFile(target.path)
+      if (target.kind === "sqlite-file") {
+        yield* checkSqliteFile(target.path)
+        const exposed = readableByOthers(target.path)
+        if (exposed !== undefined) yield* Effect.sync(() => process.stderr.write(`${exposed}\n`))
+      }
       // Loaded here, not at startup: only store-backed commands need the store and admin modules.
       const [KeyFile, { ResolverCache }] = yield* Effect.all([Effect.promise(() => import("./KeyFile.ts")), loadAdmin])
       const keys = yield* KeyFile.resolve(target)
@@ -100,6 +104,23 @@ export const layer = (
       return store.pipe(Layer.provideMerge(KeyFile.layer(keys.provider)), Layer.merge(ResolverCache.layer()))
     })
   )
+
+/**
+ * A note when the database file is readable by other users: builds before the store created files
+ * 0600 left them 0644, and an existing file keeps its mode. Its secrets are sealed, but it holds
+ * merchants' settings, webhook payloads and the audit trail.
+ */
+const readableByOthers = (path: string): string | undefined => {
+  let mode: number
+  try {
+    mode = statSync(path).mode & 0o777
+  } catch {
+    return undefined
+  }
+  return (mode & 0o077) === 0
+    ? undefined
+    : `note: the database ${path} is readable by other users (mode ${mode.toString(8)}); it holds merchants' settings, webhook payloads and the audit trail: chmod 600 ${path}`
+}
 
 const sqliteHeader = "SQLite format 3\0"
 

@@ -23,6 +23,21 @@ describe("paymux on SQLite: storage details", () => {
     expect(r.stderr).toContain("chmod 600")
   })
 
+  // Upgrade probe F5: files the first builds made are 0644 and keep that mode; nothing said so.
+  it("notes on stderr a database readable by other users, and stays quiet once it is 0600", async () => {
+    const other = join(tempDir(), "open.db")
+    expectExit(await paymux(["--db", other, "merchant", "create", "--name", "Open"]), 0)
+    expect(statSync(other).mode & 0o777).toBe(0o600)
+    const { chmodSync } = await import("node:fs")
+    chmodSync(other, 0o644)
+    const noisy = expectExit(await paymux(["--db", other, "merchant", "list", "--json"]), 0)
+    expect(noisy.json()).toHaveLength(1)
+    expect(noisy.stderr).toContain(`note: the database ${other} is readable by other users (mode 644)`)
+    expect(noisy.stderr).toContain(`chmod 600 ${other}`)
+    chmodSync(other, 0o600)
+    expect(expectExit(await paymux(["--db", other, "merchant", "list"]), 0).stderr).not.toContain("readable by other users")
+  })
+
   it("reads PAYMUX_DB, and runs on :memory:", async () => {
     const viaEnv = join(tempDir(), "env.db")
     expectExit(await paymux(["merchant", "create", "--name", "Env", "--code", "imp20000002"], { env: { PAYMUX_DB: viaEnv } }), 0)
