@@ -110,7 +110,7 @@ export const pruneBatch = 1_000
  */
 export const pruneDeliveries = (before: number): Effect.Effect<{ readonly deleted: number }, AdminError, AdminServices> =>
   Effect.gen(function* () {
-    if (!Number.isSafeInteger(before) || before < 0) {
+    if (!Number.isSafeInteger(before)) {
       return yield* new DomainError.InvalidInput({ field: "before", value: String(before), rule: "a time in epoch milliseconds" })
     }
     const outbox = yield* Outbox.Outbox

@@ -78,9 +78,10 @@ export const allowPrivateWebhooks = Flag.Boolean("allow-private-webhooks").pipe(
 const hours = { h: 3_600_000, d: 86_400_000 } as const
 
 /**
- * A point in time as the flags `--expires` (ahead) and `--since` (ago) take it: an ISO time,
- * epoch milliseconds, or a duration in hours or days (`12h`, `90d`) counted from now in the
- * flag's direction. Anything else is bad input naming the flag.
+ * A point in time as the flags `--expires` (ahead), `--since` and `--before` (ago) take it: an ISO
+ * time (without an offset: local time), epoch milliseconds, or a duration in hours or days (`12h`,
+ * `90d`) counted from now in the flag's direction. Anything else, or a time no date can hold, is
+ * bad input naming the flag.
  *
  * @since 0.1.0
  * @category flags
@@ -97,8 +98,11 @@ export const parseTime = (
       ? now + (direction === "ahead" ? 1 : -1) * Number(duration[1]) * hours[duration[2] as "h" | "d"]
       : /^\d+$/.test(text)
         ? Number(text)
-        : Date.parse(text)
-  return Number.isFinite(at)
+        : // Date.parse alone also reads "Dec 25" or "-1" (as dates in 2001): only ISO 8601 is taken.
+          /^\d{4}-\d{2}-\d{2}(T|$)/.test(text)
+          ? Date.parse(text)
+          : Number.NaN
+  return Number.isSafeInteger(at) && !Number.isNaN(new Date(at).getTime())
     ? Effect.succeed(at)
     : Effect.fail(
         CliFailure.badInput(

@@ -55,8 +55,8 @@ export interface Context {
   readonly out: Output.Output
   /** The `--db` value after the `PAYMUX_DB` and default fallbacks. */
   readonly db: string
-  /** Whether to mention a newly created key file (the demo's throwaway database does not). */
-  readonly announceKeyFile?: boolean | undefined
+  /** Whether to print the store's notes: a newly created key file, a database other users can read (the demo's throwaway database and a second opening do not). */
+  readonly announceStore?: boolean | undefined
 }
 
 /**

@@ -71,26 +71,26 @@ export const requireMerchant = <A, E, R>(merchant: string, program: Effect.Effec
 
 /**
  * The admin services over the store `--db` names, with its master keys (see KeyFile) and a
- * resolver cache. Mentions a newly created key file once on stderr.
+ * resolver cache. Mentions a newly created key file, or a database other users can read, on stderr.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (
   target: Target,
-  options: { readonly announceKeyFile?: boolean | undefined } = {}
+  options: { readonly announceStore?: boolean | undefined } = {}
 ): Layer.Layer<AdminServices.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
   Layer.unwrap(
     Effect.gen(function* () {
       if (target.kind === "sqlite-file") {
         yield* checkSqliteFile(target.path)
-        const exposed = readableByOthers(target.path)
+        const exposed = options.announceStore === false ? undefined : readableByOthers(target.path)
         if (exposed !== undefined) yield* Effect.sync(() => process.stderr.write(`${exposed}\n`))
       }
       // Loaded here, not at startup: only store-backed commands need the store and admin modules.
       const [KeyFile, { ResolverCache }] = yield* Effect.all([Effect.promise(() => import("./KeyFile.ts")), loadAdmin])
       const keys = yield* KeyFile.resolve(target)
-      if (keys.source._tag === "KeyFile" && keys.source.created && options.announceKeyFile !== false) {
+      if (keys.source._tag === "KeyFile" && keys.source.created && options.announceStore !== false) {
         yield* Effect.sync(() =>
           process.stderr.write(
             `note: created the key file ${keys.source._tag === "KeyFile" ? keys.source.path : ""} (mode 0600); back it up with the database\n`
@@ -119,7 +119,7 @@ const readableByOthers = (path: string): string | undefined => {
   }
   return (mode & 0o077) === 0
     ? undefined
-    : `note: the database ${path} is readable by other users (mode ${mode.toString(8)}); it holds merchants' settings, webhook payloads and the audit trail: chmod 600 ${path}`
+    : `note: the database ${path} is readable by other users (mode ${mode.toString(8)}); it holds merchants' settings, webhook payloads and the audit trail: chmod 600 ${[path, `${path}-wal`, `${path}-shm`].filter((f) => existsSync(f)).join(" ")}`
 }
 
 const sqliteHeader = "SQLite format 3\0"
@@ -179,7 +179,7 @@ export const withStore = <A, E>(
     Effect.flatMap(loadAdmin, ({ AdminContext }) =>
       program.pipe(
         AdminContext.withActor({ kind: "cli", id: actorName() }),
-        Effect.provide(layer(target, { announceKeyFile: ctx.announceKeyFile }))
+        Effect.provide(layer(target, { announceStore: ctx.announceStore }))
       )
     )
   )

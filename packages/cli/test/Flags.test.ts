@@ -35,6 +35,10 @@ describe("Flags.parseTime: --since and --expires take the same forms", () => {
 
   it("anything else is bad input (exit 2) naming the flag, with the forms it takes", () => {
     for (const text of ["last tuesday", "-5h", "5 h", "5w", "", "h"]) expect(timeOf(text, "ago"), text).toBe("refused")
+    // Regression (docs probe): Date.parse also read these, as dates in 2001 and 2003.
+    for (const text of ["-1", "hello 5", "Dec 25", "1/2/3", "2026 12 6"]) expect(timeOf(text, "ago"), text).toBe("refused")
+    // A time no date can hold is refused as such, not passed on.
+    for (const text of ["99999999999999999", "1000000000d"]) expect(timeOf(text, "ago"), text).toBe("refused")
     const exit = parse("soon", "ago")
     expect(Exit.isFailure(exit)).toBe(true)
     expect(JSON.stringify(exit)).toContain("--since")

@@ -1,10 +1,11 @@
 // Issue 17 through the built binary: per-mode content type, test formats, endpoints, resends.
+import { spawn } from "node:child_process"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { expectExit, paymux, tempDir } from "./support/paymux.ts"
+import { bin, expectExit, paymux, tempDir } from "./support/paymux.ts"
 
 const db = join(tempDir(), "hooks.db")
 const M = "imp30000001"
@@ -120,6 +121,25 @@ describe("paymux webhook dispatch --once", () => {
   })
 })
 
+// Regression (docs probe): without --once, --json printed nothing at all.
+describe("paymux webhook dispatch --json (running until stopped)", () => {
+  it("prints one JSON document when it starts and exits 130 on SIGTERM", async () => {
+    const child = spawn(process.execPath, [bin, "--db", db, "webhook", "dispatch", "--json"], { stdio: ["ignore", "pipe", "pipe"] })
+    let out = ""
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString("utf8")
+        if (out.trim().endsWith("}")) resolve()
+      })
+      child.on("exit", (code) => reject(new Error(`dispatch exited ${code}: ${out}`)))
+    })
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    child.kill("SIGTERM")
+    expect(await exited).toBe(130)
+    expect(JSON.parse(out)).toEqual({ dispatching: true })
+  })
+})
+
 describe("paymux webhook prune", () => {
   it("deletes finished deliveries older than --before with their attempts, keeps pending ones, refuses an unreadable time", async () => {
     const file = new Database(db)
@@ -140,6 +160,8 @@ describe("paymux webhook prune", () => {
     expect(after.prepare("SELECT count(*) AS n FROM paymux_outbox_attempts WHERE delivery_id = 'd-old'").get()).toEqual({ n: 0 })
     expect(after.prepare("SELECT count(*) AS n FROM paymux_outbox WHERE status = 'pending'").get()).toEqual(pendingBefore)
     after.close()
-    expect(expectExit(await run(["webhook", "prune", "--before", "2d"]), 0).stdout).toContain("Nothing finished before")
+    expect(expectExit(await run(["webhook", "prune", "--before", "2d"]), 0).stdout).toContain(
+      "No finished delivery was last changed before"
+    )
   })
 })

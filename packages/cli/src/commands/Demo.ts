@@ -47,7 +47,7 @@ export const command = Command.make(
         const DemoSteps = yield* Effect.promise(() => import("../demo/DemoSteps.ts"))
         const started = Date.now()
         yield* withStore(
-          { ...ctx, db, announceKeyFile: false },
+          { ...ctx, db, announceStore: false },
           Effect.gen(function* () {
             yield* DemoSteps.merchantAndTier(n)
             const keys = yield* DemoSteps.channels(n)

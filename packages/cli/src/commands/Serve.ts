@@ -131,7 +131,7 @@ export const command = Command.make(
                 host,
                 // The server's one webhook policy, seen by every use case it runs.
                 layer: Layer.merge(
-                  layer(target, { announceKeyFile: false }),
+                  layer(target, { announceStore: false }),
                   Layer.succeed(PrivateTargets, allowPrivate ? "allow" : "refuse")
                 ),
                 trustedProxies: trustedProxy,

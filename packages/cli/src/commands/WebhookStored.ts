@@ -216,7 +216,8 @@ const dispatch = Command.make(
           }
           return
         }
-        yield* ctx.out.say("Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
+        // One document with --json, as serve prints at start; the rest is log lines on stderr.
+        yield* ctx.out.result({ dispatching: true }, () => "Delivering queued webhooks; Ctrl-C stops after the attempts in flight.")
         return yield* withStore(ctx, Webhooks.runDispatcher({ ...sized, privateTargets }))
       })
     )
@@ -226,7 +227,7 @@ const prune = Command.make(
   "prune",
   {
     before: Flag.String("before").pipe(
-      Flag.withDescription("Delete what finished before this time: an ISO time, epoch ms, or a duration ago (30d, 12h)")
+      Flag.withDescription("Delete what was last changed before this time: an ISO time, epoch ms, or a duration ago (30d, 12h)")
     )
   },
   ({ before }) =>
@@ -236,14 +237,14 @@ const prune = Command.make(
         const { deleted } = yield* withStore(ctx, Webhooks.pruneDeliveries(at))
         yield* ctx.out.result({ deleted, before: at }, () =>
           deleted === 0
-            ? `Nothing finished before ${Output.time(at)}.`
+            ? `No finished delivery was last changed before ${Output.time(at)}.`
             : `Deleted ${deleted} finished deliver${deleted === 1 ? "y" : "ies"} (and their attempts) last changed before ${Output.time(at)}.`
         )
       })
     )
 ).pipe(
   Command.withDescription(
-    "Delete delivered and dead-lettered deliveries, with their attempts, that finished before a time (pending ones stay); for a daily job"
+    "Delete delivered and dead-lettered deliveries, with their attempts, last changed before a time (pending ones stay); for a daily job"
   )
 )
 
