@@ -6,9 +6,9 @@
  */
 import { Idempotency } from "@paymux/admin"
 import { IdempotencyRecords, Memory } from "@paymux/store"
-import { Context, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { body, serving } from "./fixture.ts"
+import { body, memoryWith, serving } from "./fixture.ts"
 
 const limit = 256
 const chunkSize = 64
@@ -178,23 +178,17 @@ describe("Idempotency-Key while the first request is still running", () => {
     return { promise, resolve }
   }
   const gate = { entered: deferred(), release: deferred() }
-  const storeLayer = Layer.effectContext(
-    Effect.sync(() => {
-      const context = Memory.make()
-      const records = Context.get(context, IdempotencyRecords.IdempotencyRecords)
-      return Context.add(context, IdempotencyRecords.IdempotencyRecords, {
-        ...records,
-        complete: (input) =>
-          Effect.andThen(
-            Effect.promise(() => {
-              gate.entered.resolve()
-              return gate.release.promise
-            }),
-            records.complete(input)
-          )
-      })
-    })
-  )
+  const storeLayer = memoryWith(IdempotencyRecords.IdempotencyRecords, (records) => ({
+    ...records,
+    complete: (input) =>
+      Effect.andThen(
+        Effect.promise(() => {
+          gate.entered.resolve()
+          return gate.release.promise
+        }),
+        records.complete(input)
+      )
+  }))
   const server = serving({ storeLayer })
 
   // Regression: the same key and body while the first call runs is 409 idempotency-key-in-use,

@@ -4,10 +4,10 @@
  * Access test). The client address is 127.0.0.1 (no trusted proxy).
  */
 import { Audit, ErrorCatalog, Whitelists } from "@paymux/admin"
-import { IdempotencyRecords, Memory, Repositories, StoreError } from "@paymux/store"
-import { Context, Effect, Layer } from "effect"
+import { IdempotencyRecords, Repositories, StoreError } from "@paymux/store"
+import { Effect } from "effect"
 import { describe, expect, it, vi } from "vitest"
-import { body, serving } from "./fixture.ts"
+import { body, memoryWith, serving } from "./fixture.ts"
 
 describe("H1: an Idempotency-Key replay passes every check a new call does", () => {
   const server = serving({ authCacheTtlMillis: 60_000 })
@@ -220,16 +220,10 @@ describe("Idempotency-Key: one-time secrets of every endpoint, and any spelling 
 
 describe("F2: what a use case did not expect is the internal problem, never an empty 500", () => {
   // A store whose sub-merchant listing dies, as a bug would, with a message quoting a secret.
-  const storeLayer = Layer.effectContext(
-    Effect.sync(() => {
-      const context = Memory.make()
-      const subMerchants = Context.get(context, Repositories.SubMerchantRepository)
-      return Context.add(context, Repositories.SubMerchantRepository, {
-        ...subMerchants,
-        list: () => Effect.die(new RangeError("cannot read sk_live_quoted_secret"))
-      })
-    })
-  )
+  const storeLayer = memoryWith(Repositories.SubMerchantRepository, (subMerchants) => ({
+    ...subMerchants,
+    list: () => Effect.die(new RangeError("cannot read sk_live_quoted_secret"))
+  }))
   const server = serving({ storeLayer })
   const m = () => `/merchants/${server.f.merchant}`
 
@@ -266,16 +260,10 @@ describe("F2: what a use case did not expect is the internal problem, never an e
 })
 
 describe("a store that cannot be asked for an Idempotency-Key record", () => {
-  const storeLayer = Layer.effectContext(
-    Effect.sync(() => {
-      const context = Memory.make()
-      const records = Context.get(context, IdempotencyRecords.IdempotencyRecords)
-      return Context.add(context, IdempotencyRecords.IdempotencyRecords, {
-        ...records,
-        begin: () => Effect.fail(StoreError.unavailable("connection refused"))
-      })
-    })
-  )
+  const storeLayer = memoryWith(IdempotencyRecords.IdempotencyRecords, (records) => ({
+    ...records,
+    begin: () => Effect.fail(StoreError.unavailable("connection refused"))
+  }))
   const server = serving({ storeLayer })
 
   it("answers the error table's store-unavailable (503, retryable) and does not run the call", async () => {

@@ -3,7 +3,7 @@
  */
 import { AdminContext, ApiKeys, Merchants, ResolverCache } from "@paymux/admin"
 import { Memory } from "@paymux/store"
-import { Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { NodeBridge, PaymuxHttp } from "../src/index.ts"
 
@@ -17,6 +17,15 @@ export interface Fixture {
   readonly api: PaymuxHttp.PaymuxHandler
   readonly close: () => Promise<void>
 }
+
+/** A fresh memory store with one of its services changed (a failing or a gated method). */
+export const memoryWith = <I, S>(tag: Context.Key<I, S>, change: (service: S) => S): Layer.Layer<PaymuxHttp.StoreServices> =>
+  Layer.effectContext(
+    Effect.sync(() => {
+      const context = Memory.make()
+      return Context.add(context, tag, change(Context.get(context as Context.Context<I>, tag)))
+    })
+  ) as Layer.Layer<PaymuxHttp.StoreServices>
 
 let counter = 10_000_000
 
