@@ -9,7 +9,8 @@
  * 2. The first load of a merchant's 1,000 channels in a cold process (a child process opens the
  *    store and times its first `list`, CPU and wall; median of 5 processes; target < 15 ms),
  *    beside its anchor: a cold child reading the same rows with raw better-sqlite3 and parsing
- *    their JSON column, without checking them.
+ *    their JSON column, without checking them. A third child reads them the same raw way and
+ *    checks each with `PaymentChannel.decode`, as the store does: the cost of the check alone.
  * 3. The shared StoreBench table (memory and SQLite), for the outbox and warm-load figures.
  */
 import { execFileSync } from "node:child_process"
@@ -19,10 +20,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
+import { PaymentChannel } from "@paymux/domain"
 import { KeyProvider, Memory, Repositories, SecretBox } from "@paymux/store"
 import { StoreBench, StoreFixtures } from "@paymux/store-testkit"
 import Database from "better-sqlite3"
-import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { Effect, Layer, ManagedRuntime, Redacted, Result } from "effect"
 import { SqliteStore } from "../src/index.ts"
 
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -65,6 +67,45 @@ const firstLoadRawChild = (filename: string): void => {
   const cpu = process.cpuUsage(cpuStart)
   db.close()
   if (payMethods.length !== 1000) throw new Error(`read ${payMethods.length} rows, not 1,000`)
+  process.stdout.write(JSON.stringify({ millis: elapsed, cpuMillis: (cpu.user + cpu.system) / 1000 }))
+}
+
+/**
+ * Child mode: the raw read plus the check every stored channel gets (`PaymentChannel.decode`, the
+ * domain's schema), without the store around it. The row-to-channel mapping restates the store's.
+ */
+const firstLoadCheckedChild = (filename: string): void => {
+  const db = new Database(filename, { readonly: true })
+  const cpuStart = process.cpuUsage()
+  const start = performance.now()
+  const rows = db.prepare("SELECT * FROM paymux_channels WHERE merchant = ? ORDER BY sequence").all(StoreFixtures.merchantCode(1)) as Array<
+    Record<string, unknown>
+  >
+  const checked = rows.map((row) =>
+    PaymentChannel.decode({
+      key: row["channel_key"],
+      merchant: row["merchant"],
+      mode: row["mode"],
+      pg: row["pg"],
+      mid: row["mid"],
+      name: row["name"],
+      purpose: row["purpose"],
+      paymentType: row["payment_type"],
+      payMethods: JSON.parse(String(row["pay_methods"])) as unknown,
+      taxType: row["tax_type"],
+      credentialSource: row["credential_source"],
+      credentials: {},
+      readable: true,
+      enabled: row["enabled"] === 1,
+      sequence: row["sequence"],
+      createdAt: row["created_at"],
+      version: row["version"]
+    })
+  )
+  const elapsed = performance.now() - start
+  const cpu = process.cpuUsage(cpuStart)
+  db.close()
+  if (checked.filter(Result.isSuccess).length !== 1000) throw new Error("not 1,000 valid channels")
   process.stdout.write(JSON.stringify({ millis: elapsed, cpuMillis: (cpu.user + cpu.system) / 1000 }))
 }
 
@@ -184,7 +225,7 @@ const main = async (): Promise<void> => {
       )
     )
     await runtime.dispose()
-    const firstLoad = (mode: "--first-load" | "--first-load-raw") => {
+    const firstLoad = (mode: "--first-load" | "--first-load-raw" | "--first-load-checked") => {
       const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), mode, storeFile], {
         env: { ...process.env, BENCH_KEY: keyText, BENCH_PEPPER: pepperText },
         encoding: "utf8"
@@ -194,17 +235,20 @@ const main = async (): Promise<void> => {
     const loads: Array<number> = []
     const cpus: Array<number> = []
     const rawCpus: Array<number> = []
+    const checkedCpus: Array<number> = []
     for (let i = 0; i < 5; i++) {
       const timing = firstLoad("--first-load")
       loads.push(timing.millis)
       cpus.push(timing.cpuMillis)
       rawCpus.push(firstLoad("--first-load-raw").cpuMillis)
+      checkedCpus.push(firstLoad("--first-load-checked").cpuMillis)
     }
     // CPU time is what the load costs on an idle machine; wall time on a busy one adds waiting.
     const cpu = median(cpus)
     const rawCpu = median(rawCpus)
+    const checkedCpu = median(checkedCpus)
     console.log(
-      `first 1,000-channel load in a cold process (median of 5): ${cpu.toFixed(1)} ms CPU (target < 15 ms: ${cpu < 15 ? "met" : "NOT MET"}), ${median(loads).toFixed(1)} ms wall (all CPU: ${cpus.map((l) => l.toFixed(1)).join(", ")}); raw better-sqlite3 reading the same rows ${rawCpu.toFixed(1)} ms CPU, ratio ${(cpu / rawCpu).toFixed(2)}x\n`
+      `first 1,000-channel load in a cold process (median of 5): ${cpu.toFixed(1)} ms CPU (target < 15 ms: ${cpu < 15 ? "met" : "NOT MET"}), ${median(loads).toFixed(1)} ms wall (all CPU: ${cpus.map((l) => l.toFixed(1)).join(", ")}); raw better-sqlite3 reading the same rows ${rawCpu.toFixed(1)} ms CPU, ratio ${(cpu / rawCpu).toFixed(2)}x; the raw read plus PaymentChannel.decode of each row ${checkedCpu.toFixed(1)} ms CPU, ratio ${(cpu / checkedCpu).toFixed(2)}x\n`
     )
 
     await StoreBench.compare([
@@ -218,4 +262,5 @@ const main = async (): Promise<void> => {
 
 if (process.argv[2] === "--first-load") await firstLoadChild(process.argv[3]!)
 else if (process.argv[2] === "--first-load-raw") firstLoadRawChild(process.argv[3]!)
+else if (process.argv[2] === "--first-load-checked") firstLoadCheckedChild(process.argv[3]!)
 else await main()
