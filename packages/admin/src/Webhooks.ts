@@ -160,7 +160,7 @@ export type TestResult = Dispatcher.TestSendResult & {
 export const test = (
   merchant: string,
   mode: ChannelTerms.Mode,
-  options: Pick<Dispatcher.Options, "resolver" | "connectTimeoutMillis" | "totalTimeoutMillis"> & {
+  options: Pick<Dispatcher.Options, "resolver" | "connectTimeoutMillis" | "readTimeoutMillis"> & {
     /** Overrides the host's `PrivateTargets` for this send. */
     readonly privateTargets?: UrlGuard.PrivateTargets | undefined
     readonly format?: TestFormat | undefined
@@ -188,11 +188,11 @@ export const test = (
       })
     }
     const signer = yield* WebhookSecrets.signerFor(code, mode)
-    const { resolver, connectTimeoutMillis, totalTimeoutMillis } = options
+    const { resolver, connectTimeoutMillis, readTimeoutMillis } = options
     const result = yield* Dispatcher.testSend(endpoint.url, {
       ...(resolver === undefined ? {} : { resolver }),
       ...(connectTimeoutMillis === undefined ? {} : { connectTimeoutMillis }),
-      ...(totalTimeoutMillis === undefined ? {} : { totalTimeoutMillis }),
+      ...(readTimeoutMillis === undefined ? {} : { readTimeoutMillis }),
       signer,
       mode,
       body: body.body,

@@ -32,7 +32,7 @@ beforeAll(async () => {
         body: Buffer.concat(chunks),
         headers: req.headers as Record<string, string>
       })
-      res.writeHead(req.url?.startsWith("/down") ? 404 : 200).end("ok")
+      res.writeHead(req.url?.startsWith("/down") ? 410 : 200).end("ok")
     })
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))

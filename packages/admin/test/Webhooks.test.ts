@@ -16,7 +16,7 @@ beforeAll(async () => {
     req.on("end", () => {
       hits.push(req.url ?? "")
       if (req.url === "/redirect") res.writeHead(302, { location: "http://127.0.0.1:1/elsewhere" }).end("REDIRECT-BODY-SECRET")
-      else if (req.url === "/404") res.writeHead(404).end("no such hook")
+      else if (req.url === "/gone") res.writeHead(410).end("gone for good")
       else res.writeHead(200).end("INTERNAL-ONLY-ADMIN-SECRET=hunter2\n")
     })
   })
@@ -101,7 +101,7 @@ describe("Webhooks: deliveries follow the URL configured now (security M7)", () 
   it.effect("a resend after the merchant fixed the URL goes to the new URL; each attempt records its URL", () =>
     Effect.gen(function* () {
       hits = []
-      const code = yield* merchantWithUrl("/404")
+      const code = yield* merchantWithUrl("/gone")
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
       yield* Webhooks.deliverDue()
       const [dead] = yield* Webhooks.history(code)
@@ -112,8 +112,8 @@ describe("Webhooks: deliveries follow the URL configured now (security M7)", () 
       const after = (yield* Webhooks.history(code)).find((x) => x.delivery.id === again.id)!
       expect(after.delivery.status).toBe("delivered")
       expect(after.attempts.map((a) => a.url)).toEqual([`${base}/ok?k=resend`])
-      expect(dead!.attempts.map((a) => a.url)).toEqual([`${base}/404`])
-      expect(hits).toEqual(["/404", "/ok?k=resend"])
+      expect(dead!.attempts.map((a) => a.url)).toEqual([`${base}/gone`])
+      expect(hits).toEqual(["/gone", "/ok?k=resend"])
     }).pipe(Effect.provideService(Webhooks.PrivateTargets, "test-mode"), Effect.provide(layer()))
   )
 

@@ -117,7 +117,8 @@ export const NewDelivery = Schema.Struct({
 export type NewDelivery = typeof NewDelivery.Type
 
 /**
- * How an attempt ended: delivered (2xx), retry (network error, 5xx, 408, 429), or failed for good.
+ * How an attempt ended: delivered (2xx), retry (a network error or any other status but 410), or
+ * failed for good (410 Gone, a refused URL).
  *
  * @since 0.1.0
  * @category schemas

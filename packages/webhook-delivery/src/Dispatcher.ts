@@ -86,8 +86,13 @@ export interface Options {
   readonly pollIntervalMillis?: number
   /** How long a claim lasts (default 120 000 ms); renewed every third of it while an attempt runs. */
   readonly leaseMillis?: number
+  /** How long connecting to a receiver may take (default 30 000 ms, as PortOne's sender). */
   readonly connectTimeoutMillis?: number
-  readonly totalTimeoutMillis?: number
+  /**
+   * How long the whole answer may take once connected, from sending the request to the end of the
+   * response (default 30 000 ms, as PortOne's sender).
+   */
+  readonly readTimeoutMillis?: number
   /**
    * The waits in minutes before each retry (default `RetryPolicy.defaultScheduleMinutes`), the last
    * repeating; a delivery is tried at most its `maxAttempts` times whatever the schedule's length.
@@ -137,7 +142,7 @@ interface Settings {
   readonly pollIntervalMillis: number
   readonly leaseMillis: number
   readonly connectTimeoutMillis: number
-  readonly totalTimeoutMillis: number
+  readonly readTimeoutMillis: number
   readonly scheduleMinutes: ReadonlyArray<number>
   readonly shutdownGraceMillis: number
   readonly privateTargets: UrlGuard.PrivateTargets
@@ -157,8 +162,8 @@ const settings = (config: Options & Partial<Target>): Settings => {
     batchSize: Math.max(1, config.batchSize ?? concurrency * 2),
     pollIntervalMillis: config.pollIntervalMillis ?? 1000,
     leaseMillis: config.leaseMillis ?? 120_000,
-    connectTimeoutMillis: config.connectTimeoutMillis ?? 10_000,
-    totalTimeoutMillis: config.totalTimeoutMillis ?? 30_000,
+    connectTimeoutMillis: config.connectTimeoutMillis ?? 30_000,
+    readTimeoutMillis: config.readTimeoutMillis ?? 30_000,
     scheduleMinutes: config.scheduleMinutes ?? RetryPolicy.defaultScheduleMinutes,
     shutdownGraceMillis: config.shutdownGraceMillis ?? 30_000,
     privateTargets: config.privateTargets ?? "refuse",
@@ -197,7 +202,7 @@ const send = (
       headers,
       body: message.body,
       connectTimeoutMillis: s.connectTimeoutMillis,
-      totalTimeoutMillis: s.totalTimeoutMillis,
+      readTimeoutMillis: s.readTimeoutMillis,
       agents
     })
     return { result, headers }
@@ -502,7 +507,7 @@ export const testSend = (
     readonly body?: string
     readonly contentType?: string
     readonly messageId?: string
-  } & Pick<Options, "connectTimeoutMillis" | "totalTimeoutMillis" | "resolver" | "userAgent" | "privateTargets">
+  } & Pick<Options, "connectTimeoutMillis" | "readTimeoutMillis" | "resolver" | "userAgent" | "privateTargets">
 ): Effect.Effect<TestSendResult> =>
   Effect.gen(function* () {
     const s = settings({ ...options, concurrency: 1 })

@@ -1,7 +1,7 @@
 /**
- * When to retry a webhook and how long to wait: network errors, 5xx, 408 and 429 are retried on
- * 1, 4, 16, 64, 256 minutes with full jitter (delay × random in [0, 1)), never sooner than the
- * receiver's `Retry-After`.
+ * When to retry a webhook and how long to wait: a network error or any answer but 2xx and 410 is
+ * retried on 1, 4, 16, 64, 256 minutes with full jitter (delay × random in [0, 1)), never sooner
+ * than the receiver's `Retry-After`.
  *
  * @since 0.1.0
  */
@@ -25,13 +25,17 @@ export const defaultScheduleMinutes: ReadonlyArray<number> = [1, 4, 16, 64, 256]
 export const maxRetryAfterMillis = 24 * 60 * 60 * 1000
 
 /**
- * Classifies an HTTP status: 2xx delivered; 408, 429 and 5xx retried; everything else failed.
+ * Classifies an HTTP status: 2xx delivered; 410 Gone failed (Standard Webhooks: the receiver is
+ * gone for good); anything else retried. PortOne resends on "network problems or merchant errors"
+ * alike, so a receiver answering 401 or 404 while it is being deployed or re-keyed gets the
+ * message once it is fixed, not only through a manual resend. A redirect is retried too: it is
+ * never followed (see `UrlGuard`).
  *
  * @since 0.1.0
  * @category classification
  */
 export const classifyStatus = (status: number): Delivery.Outcome =>
-  status >= 200 && status < 300 ? "delivered" : status === 408 || status === 429 || (status >= 500 && status < 600) ? "retry" : "failed"
+  status >= 200 && status < 300 ? "delivered" : status === 410 ? "failed" : "retry"
 
 /**
  * Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds from `now`.

@@ -55,10 +55,13 @@ describe("Dispatcher", () => {
     }).pipe(fixedRandom(0.5), Effect.scoped)
   )
 
-  it.effect("retries 500 on the jittered schedule with the same webhook-id, then delivers", () =>
+  // A 4xx is retried like a 5xx: PortOne resends on merchant errors too, so a receiver answering
+  // 404 while it is being deployed gets the message later (conformance audit 2026-12, A7; earlier
+  // builds dead-lettered it at once).
+  it.effect("retries 500 and 404 on the jittered schedule with the same webhook-id, then delivers", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup()
-      r.script.push({ _tag: "Status", status: 500, body: "boom" }, { _tag: "Status", status: 503 })
+      r.script.push({ _tag: "Status", status: 500, body: "boom" }, { _tag: "Status", status: 404 })
       const [d] = yield* enqueue(outbox, r.url, 1)
       yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
       yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 1))
@@ -71,7 +74,7 @@ describe("Dispatcher", () => {
       const { attempts } = yield* outbox.get(d!.id)
       expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([
         [500, "retry"],
-        [503, "retry"],
+        [404, "retry"],
         [200, "delivered"]
       ])
       expect(attempts[0]!.responseExcerpt).toBe("boom")
@@ -140,20 +143,20 @@ describe("Dispatcher", () => {
       const { outbox, r } = yield* setup()
       r.script.push({ _tag: "Hang" }, { _tag: "Destroy" })
       const [d] = yield* enqueue(outbox, r.url, 1)
-      yield* Dispatcher.start({ ...base, totalTimeoutMillis: 200 }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      yield* Dispatcher.start({ ...base, readTimeoutMillis: 200 }).pipe(Effect.provideService(Outbox.Outbox, outbox))
       yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 1))
       yield* TestClock.adjust(60_000)
       yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 2))
       yield* TestClock.adjust(240_000)
       yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
       const { attempts } = yield* outbox.get(d!.id)
-      expect(attempts[0]).toMatchObject({ httpStatus: null, outcome: "retry", error: "timeout after 200 ms" })
+      expect(attempts[0]).toMatchObject({ httpStatus: null, outcome: "retry", error: "read timeout after 200 ms" })
       expect(attempts[1]).toMatchObject({ httpStatus: null, outcome: "retry" })
       expect(attempts[1]!.error).toBeTruthy()
     }).pipe(fixedRandom(0.999), Effect.scoped)
   )
 
-  it.effect("dead-letters at once on 4xx and on URLs the guard refuses", () =>
+  it.effect("dead-letters at once on 410 Gone and on URLs the guard refuses", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 410, body: "gone" })
       const [gone] = yield* enqueue(outbox, r.url, 1)
@@ -374,15 +377,15 @@ describe("Dispatcher", () => {
   )
 
   // Regression: only 2xx is delivered; a 300 (any 3xx: redirects are not followed) is not
-  // (RetryPolicy.classifyStatus, mutation probe R02).
-  it.effect("a receiver answering 300 has not received the delivery: it is dead-lettered, not delivered", () =>
+  // (RetryPolicy.classifyStatus, mutation probe R02). Like any answer but 2xx and 410, it is retried.
+  it.effect("a receiver answering 300 has not received the delivery: it is retried, not delivered", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 300, body: "choose" })
       const [d] = yield* enqueue(outbox, r.url, 1)
       expect((yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))).attempted).toBe(1)
       const { attempts, delivery } = yield* outbox.get(d!.id)
-      expect(delivery).toMatchObject({ status: "dead", lastError: "not retryable: HTTP 300" })
-      expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([[300, "failed"]])
+      expect(delivery).toMatchObject({ status: "pending", lastError: "HTTP 300" })
+      expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([[300, "retry"]])
       expect(r.received).toHaveLength(1)
       const sent = yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode" })
       expect(sent).toMatchObject({ outcome: "answered", ok: false, httpStatus: 300 })

@@ -38,14 +38,14 @@ describe("Dispatcher leases (security L2, L3)", () => {
         const outbox = memoryOutbox()
         const deliveries = yield* enqueueDead(outbox, r.url, 12)
         // The review's harness: concurrency 1, lease 1200 ms, total timeout 300 ms, a hanging receiver.
-        yield* Dispatcher.start({ ...local, concurrency: 1, leaseMillis: 1200, totalTimeoutMillis: 300 }).pipe(
+        yield* Dispatcher.start({ ...local, concurrency: 1, leaseMillis: 1200, readTimeoutMillis: 300 }).pipe(
           Effect.provideService(Outbox.Outbox, outbox)
         )
         yield* waitUntil(Effect.map(outbox.history({ status: "dead" }), (h) => h.length === 12))
         const histories = yield* Effect.forEach(deliveries, (d) => outbox.get(d.id))
         const recorded = histories.flatMap((h) => h.attempts)
         expect(recorded).toHaveLength(12)
-        expect(histories.every((h) => h.attempts.length === 1 && h.attempts[0]!.error === "timeout after 300 ms")).toBe(true)
+        expect(histories.every((h) => h.attempts.length === 1 && h.attempts[0]!.error === "read timeout after 300 ms")).toBe(true)
         expect(r.received).toHaveLength(recorded.length)
       }).pipe(Effect.scoped),
     30_000
@@ -58,7 +58,7 @@ describe("Dispatcher leases (security L2, L3)", () => {
         const r = yield* receiver({ _tag: "Delay", millis: 1500, status: 200 })
         const outbox = memoryOutbox()
         const [d] = yield* enqueueDead(outbox, r.url, 1)
-        const config = { ...local, concurrency: 1, leaseMillis: 300, totalTimeoutMillis: 5000 }
+        const config = { ...local, concurrency: 1, leaseMillis: 300, readTimeoutMillis: 5000 }
         yield* Dispatcher.start({ ...config, workerId: "a" }).pipe(Effect.provideService(Outbox.Outbox, outbox))
         yield* waitUntil(Effect.sync(() => r.received.length === 1))
         yield* Dispatcher.start({ ...config, workerId: "b" }).pipe(Effect.provideService(Outbox.Outbox, outbox))

@@ -301,8 +301,14 @@ const problemAt = (value: unknown, depth: number): string | undefined => {
 export const eventBody = (type: string, data: unknown, at: number): string =>
   JSON.stringify({ type, timestamp: new Date(at).toISOString(), data })
 
+/**
+ * V1 notified a paid payment, an issued virtual account (`ready`), a deposit (`paid`), a scheduled
+ * payment paid or failed, and a cancellation. Not `Transaction.Ready`: in V2 it means a payment
+ * window opened, where V1's `ready` means a virtual account was issued. `Transaction.Failed` is
+ * kept although V1 sent `failed` for scheduled payments only: an event does not say whether its
+ * payment was scheduled, and a dropped failure of one would be a notification lost.
+ */
 const v1Statuses: Readonly<Record<string, string>> = {
-  "Transaction.Ready": "ready",
   "Transaction.VirtualAccountIssued": "ready",
   "Transaction.Paid": "paid",
   "Transaction.Cancelled": "cancelled",
@@ -312,9 +318,10 @@ const v1Statuses: Readonly<Record<string, string>> = {
 
 /**
  * The V1 body of an event, as V1 would have sent it: `imp_uid` is the transaction id,
- * `merchant_uid` the payment id, `status` one of `ready` (also a virtual account issued), `paid`,
+ * `merchant_uid` the payment id, `status` one of `ready` (a virtual account issued), `paid`,
  * `cancelled` (also a partial cancellation, with its `cancellation_id`) or `failed`. Events V1
- * never sent (billing keys, disputes, pending states, tests, unknown types) have none.
+ * never sent (a payment window opened, billing keys, disputes, pending states, tests, unknown
+ * types) have none.
  *
  * @since 0.1.0
  * @category encoding

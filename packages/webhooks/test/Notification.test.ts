@@ -66,7 +66,6 @@ describe("Notification", () => {
     const event = (type: string, extra: Record<string, string> = {}) =>
       ok(Notification.parse({ type, timestamp: "t", data: { storeId: "s", paymentId: "order-1", transactionId: "tx-1", ...extra } }))
     const expected: Record<string, string> = {
-      "Transaction.Ready": "ready",
       "Transaction.VirtualAccountIssued": "ready",
       "Transaction.Paid": "paid",
       "Transaction.Cancelled": "cancelled",
@@ -81,7 +80,9 @@ describe("Notification", () => {
       status: "cancelled",
       cancellation_id: "c-9"
     })
-    for (const type of ["Transaction.PayPending", "Transaction.DisputeCreated", "Transaction.Teleported"]) {
+    // Transaction.Ready is a payment window opening, which V1 never notified; V1's `ready` is a
+    // virtual account issued (conformance audit 2026-12, A5).
+    for (const type of ["Transaction.Ready", "Transaction.PayPending", "Transaction.DisputeCreated", "Transaction.Teleported"]) {
       expect(Notification.toV1(event(type))).toBeUndefined()
     }
     expect(

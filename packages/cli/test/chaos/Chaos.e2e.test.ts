@@ -43,7 +43,7 @@ const dispatchSettings = {
   pollIntervalMillis: 100,
   leaseMillis: 3_000,
   connectTimeoutMillis: 1_000,
-  totalTimeoutMillis: 1_500,
+  readTimeoutMillis: 1_500,
   shutdownGraceMillis: 0,
   // 0.3 s, 0.6 s, 1.2 s, then 2.4 s (the last step repeats up to each delivery's six attempts), before
   // full jitter: the production schedule in minutes, scaled down.

@@ -14,7 +14,7 @@ export interface PostRequest {
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
   readonly connectTimeoutMillis: number
-  readonly totalTimeoutMillis: number
+  readonly readTimeoutMillis: number
   readonly agents?: Agents | undefined
 }
 
@@ -95,7 +95,7 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
       if (settled) return
       settled = true
       clearTimeout(connectTimer)
-      clearTimeout(totalTimer)
+      clearTimeout(readTimer)
       resume(Effect.succeed(result))
     }
     const options: https.RequestOptions = {
@@ -131,11 +131,16 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
       finish({ _tag: "NetworkError", error: message, latencyMillis: latency() })
       req.destroy()
     }
+    // Two budgets, as PortOne's sender has: one to connect, then one for the whole answer.
     const connectTimer = setTimeout(() => fail(`connect timeout after ${request.connectTimeoutMillis} ms`), request.connectTimeoutMillis)
-    const totalTimer = setTimeout(() => fail(`timeout after ${request.totalTimeoutMillis} ms`), request.totalTimeoutMillis)
+    let readTimer: ReturnType<typeof setTimeout> | undefined
+    const connected = (): void => {
+      clearTimeout(connectTimer)
+      readTimer = setTimeout(() => fail(`read timeout after ${request.readTimeoutMillis} ms`), request.readTimeoutMillis)
+    }
     req.on("socket", (socket) => {
-      if (!socket.connecting) clearTimeout(connectTimer)
-      else socket.once("connect", () => clearTimeout(connectTimer))
+      if (!socket.connecting) connected()
+      else socket.once("connect", connected)
     })
     req.on("error", (e) =>
       finish(
@@ -148,7 +153,7 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
     return Effect.sync(() => {
       settled = true
       clearTimeout(connectTimer)
-      clearTimeout(totalTimer)
+      clearTimeout(readTimer)
       req.destroy()
     })
   })
