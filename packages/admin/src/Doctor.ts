@@ -17,13 +17,16 @@
  * - `secrets-unreadable`: channel credentials or webhook signing secrets sealed with a master key
  *   that is not configured (dropped before `MasterKeys.reseal` ran): such channels cannot call
  *   their PG, and the merchant's webhooks cannot be signed.
+ * - `catalog-mismatch`: a channel saved under an older catalog that the current one refuses (a
+ *   pay method or credential field it no longer takes, one it now requires) or whose shared test
+ *   MID it changed. The channel still resolves as stored; its next edit must fix it.
  *
  * @since 0.1.0
  */
 import { ChannelIndex } from "@paymux/channel-resolver"
-import { ChannelTerms, EndpointHealth, PgCatalog } from "@paymux/domain"
-import { StoreError } from "@paymux/store"
-import { Clock, Effect, Schema } from "effect"
+import { ChannelTerms, EndpointHealth, PaymentChannel, PgCatalog } from "@paymux/domain"
+import { Repositories, StoreError } from "@paymux/store"
+import { Clock, Effect, Result, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import * as Resolve from "./Resolve.ts"
@@ -42,7 +45,8 @@ export const CheckKind = Schema.Literals([
   "mid-required",
   "webhook-endpoint-disabled",
   "webhook-endpoint-failing",
-  "secrets-unreadable"
+  "secrets-unreadable",
+  "catalog-mismatch"
 ])
 /** @since 0.1.0 @category models */
 export type CheckKind = typeof CheckKind.Type
@@ -143,7 +147,35 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
     for (const mode of ["test", "live"] as const) {
       for (const e of hooks?.[mode].endpoints ?? []) findings.push(...endpointFindings(mode, e, now))
     }
+    findings.push(...(yield* catalogFindings(index)))
     return { merchant: index.merchant.code, ok: findings.length === 0, findings }
+  })
+
+/**
+ * Channels the current catalog would refuse or change on their next edit: each readable channel,
+ * with its credentials opened, goes through an edit that changes nothing, which re-checks every
+ * rule of the console (`PaymentChannel.edit`). Unreadable channels are `secrets-unreadable`.
+ */
+const catalogFindings = (index: ChannelIndex.ChannelIndex) =>
+  Effect.gen(function* () {
+    const channels = yield* Repositories.ChannelRepository
+    const findings: Array<Finding> = []
+    for (const c of index.channels) {
+      if (c.readable === false) continue
+      const credentials = yield* channels
+        .credentials(c.merchant, c.key)
+        .pipe(Effect.catchIf(StoreError.isCorrupt, () => Effect.succeed(undefined)))
+      if (credentials === undefined) continue
+      const edited = PaymentChannel.edit(index.catalog, { ...c, credentials }, {})
+      const where = `${c.mode} channel ${c.key} (${c.pg}.${c.mid})`
+      const detail = Result.isFailure(edited)
+        ? `${where} does not meet the current PG catalog: ${edited.failure.message}. It still serves requests as saved; its next edit must fix this`
+        : edited.success.mid !== c.mid
+          ? `${where} uses a shared test MID the current PG catalog replaced with ${edited.success.mid}. It still serves requests as saved; its next edit moves it onto ${edited.success.mid}`
+          : undefined
+      if (detail !== undefined) findings.push({ check: "catalog-mismatch", mode: c.mode, channels: [c.key], detail })
+    }
+    return findings
   })
 
 const day = 86_400_000

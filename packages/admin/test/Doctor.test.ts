@@ -1,6 +1,13 @@
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Paymux } from "@paymux/admin"
-import { Memory } from "@paymux/store"
+import { PgCatalog } from "@paymux/domain"
+import { KeyProvider, Memory } from "@paymux/store"
+import { SqliteStore } from "@paymux/store-sqlite"
+import { Result } from "effect"
 
 describe("doctor: a merchant's readiness checks", () => {
   it("is ok for a merchant with one plain test channel", async () => {
@@ -18,7 +25,7 @@ describe("doctor: a merchant's readiness checks", () => {
       paymux.channels.add({ merchant, mode, pg, mid, paymentType: "window.general", payMethods, credentials })
     const test = await add("test", "kcp", "T0000", ["card", "vbank"], { site_key: "k" })
     const live = await add("live", "kcp", "L0000", ["card"], { site_key: "k" })
-    const kicc = await add("live", "kicc_global", "K1", ["card"], {})
+    const kicc = await add("live", "kicc_global", "K1", ["wechat"], { crypto_key: "k" })
     const settle = await add("live", "settle_acc", "S1", ["trans"], { license_key: "l" })
     const report = await paymux.doctor(merchant)
     expect(report.ok).toBe(false)
@@ -39,6 +46,67 @@ describe("doctor: a merchant's readiness checks", () => {
     await paymux.webhooks.set({ merchant, mode: "test", url: "https://shop.example/hook" })
     expect((await paymux.doctor(merchant)).findings.some((f) => f.check === "webhook-missing")).toBe(false)
     await paymux.close()
+  })
+
+  // Catalog corrections (the December 2026 audit made Naver Pay's chain ID required, for one)
+  // leave channels saved before them as they were: doctor names them, rather than their next
+  // edit being the first to say so.
+  it("names channels saved under an older catalog that the current one refuses or would move", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "paymux-doctor-"))
+    const keys = KeyProvider.layerStatic({ keys: [{ id: "k1", key: randomBytes(32) }], pepper: randomBytes(32) })
+    const store = SqliteStore.layer({ filename: join(dir, "paymux.db"), keyProvider: keys })
+    const provider = (code: string) => Result.getOrThrow(PgCatalog.get(PgCatalog.builtIn, code))
+    const naver = provider("naverpay")
+    const kcp = provider("kcp")
+    if (kcp.test.kind !== "shared") throw new Error("kcp has shared test MIDs")
+    const older = Result.getOrThrow(
+      PgCatalog.extend(PgCatalog.builtIn, [
+        { ...naver, credentialFields: naver.credentialFields.map((f) => (f.name === "chain_id" ? { ...f, required: false } : f)) },
+        { ...kcp, test: { ...kcp.test, mids: kcp.test.mids.map((m) => (m.mid === "AO09C" ? { ...m, mid: "OLD01" } : m)) } }
+      ])
+    )
+    try {
+      const before = await Paymux.make({ store, catalog: older })
+      const merchant = (await before.merchants.create({ name: "Upgraded" })).code
+      const add = (input: Omit<Parameters<typeof before.channels.add>[0], "merchant">) => before.channels.add({ merchant, ...input })
+      const naverLive = await add({
+        mode: "live",
+        pg: "naverpay",
+        mid: "np_live",
+        paymentType: "window.simple",
+        payMethods: ["naverpay"],
+        credentials: { client_id: "id", client_secret: "secret" }
+      })
+      const kcpTest = await add({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] })
+      await add({
+        mode: "live",
+        pg: "kcp",
+        mid: "L0000",
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { site_key: "k" }
+      })
+      expect(kcpTest.mid).toBe("OLD01")
+      expect((await before.doctor(merchant)).findings.filter((f) => f.check === "catalog-mismatch")).toEqual([])
+      await before.close()
+
+      const after = await Paymux.make({ store })
+      const mismatches = (await after.doctor(merchant)).findings.filter((f) => f.check === "catalog-mismatch")
+      expect(mismatches.map((f) => [f.mode, f.channels])).toEqual([
+        ["live", [naverLive.key]],
+        ["test", [kcpTest.key]]
+      ])
+      expect(mismatches[0]!.detail).toContain("chain_id")
+      expect(mismatches[1]!.detail).toContain("replaced with AO09C")
+      // Still served as saved, and no secret in what doctor says.
+      expect((await after.resolve({ merchant, mode: "live", pg: "naverpay.np_live", paymentType: "window.simple" })).channel.key).toBe(
+        naverLive.key
+      )
+      expect(JSON.stringify(mismatches)).not.toContain("secret")
+      await after.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("refuses a malformed merchant code with a typed error", async () => {

@@ -279,7 +279,7 @@ describe("the resolution rules of issue 16", () => {
   })
 
   it("rule catalog-selection: a channel-key PG is chosen by channelKey only, a code-and-mid PG by code.MID only", () => {
-    const kicc = channel({ pg: "kicc_global", mid: "K1" })
+    const kicc = channel({ pg: "kicc_global", mid: "K1", payMethods: ["wechat"], credentials: { crypto_key: "k" } })
     const settle = channel({ pg: "settle_acc", mid: "S1", payMethods: ["trans"], credentials: { license_key: "l" } })
     const kcp = channel({ pg: "kcp", mid: "T0000" })
     const i = index({ channels: [kicc, settle, kcp] })

@@ -130,7 +130,20 @@ describe("doctor", () => {
       "--cred",
       "site_key=k"
     ])
-    await addChannel("kicc", ["--mode", "live", "--pg", "kicc_global", "--mid", "K1", "--type", "window.general", "--methods", "card"])
+    await addChannel("kicc", [
+      "--mode",
+      "live",
+      "--pg",
+      "kicc_global",
+      "--mid",
+      "K1",
+      "--type",
+      "window.general",
+      "--methods",
+      "wechat",
+      "--cred",
+      "crypto_key=k"
+    ])
     const text = expectExit(await run(["doctor"]), 1)
     expect(text.stdout).toContain("[mode-ambiguity]")
     expect(text.stdout).toContain("[webhook-missing]")

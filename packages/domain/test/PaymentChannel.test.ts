@@ -91,7 +91,7 @@ describe("PaymentChannel.make", () => {
       mid: "np_test_partner",
       paymentType: "window.simple",
       payMethods: ["naverpay"],
-      credentials: { client_id: "cid", client_secret: "shh" }
+      credentials: { client_id: "cid", client_secret: "shh", chain_id: "chain" }
     })
     expect(Result.isSuccess(ok)).toBe(true)
   })
@@ -240,7 +240,7 @@ describe("PaymentChannel.edit", () => {
         mid: "np_live",
         paymentType: "window.simple",
         payMethods: ["naverpay"],
-        credentials: { client_id: "c", client_secret: "s" }
+        credentials: { client_id: "c", client_secret: "s", chain_id: "ch" }
       })
     )
     const e = failure(PaymentChannel.edit(catalog, live, { mode: "test" }))

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
-import { PgCatalog } from "@paymux/domain"
+import { Credentials, PgCatalog } from "@paymux/domain"
+import { verifiedSourcePaths } from "./fixtures/sourcePaths.ts"
 
 const required = [
   "html5_inicis",
@@ -79,7 +80,7 @@ describe("PgCatalog", () => {
       "paypal_v2"
     ])
     // PortOne offers these no shared test credential at all: the merchant's own sandbox or MID.
-    const noShared = new Set(["paymentwall", "inicis_jp", "settle_acc"])
+    const noShared = new Set(["paymentwall", "inicis_jp", "settle_acc", "kicc_global"])
     for (const p of PgCatalog.list(catalog)) {
       expect(p.test.kind, p.code).toBe(families.has(p.code) || noShared.has(p.code) ? "pg-provided" : "shared")
     }
@@ -111,11 +112,12 @@ describe("PgCatalog", () => {
       "danal certification",
       "danal window.subscription",
       "inicis certification",
+      "kcp api.keyin",
       "kcp certification",
       "kcp_quick window.simple",
       "kcp_v2 certification",
-      "kicc_global window.general",
       "mobilians_v2 window.general",
+      "mobilians_v2 window.subscription",
       "smilepay window.subscription"
     ])
   })
@@ -228,5 +230,128 @@ describe("PgCatalog", () => {
     expect(catalog.providers.has("acme_pay")).toBe(false)
     const bad = PgCatalog.extend(catalog, [{ code: "Bad Code" }])
     expect(Result.isFailure(bad) && bad.failure.field).toBe("provider.code")
+  })
+})
+
+// The December 2026 conformance audit against PG-CATALOG.md and the mirrored PortOne sources.
+describe("PgCatalog conformance (December 2026 audit)", () => {
+  const field = (code: string, name: string) => provider(code).credentialFields.find((f) => f.name === name)
+  // A provider's own sources plus those of its shared test MIDs and untested types.
+  const sourcesOf = (p: PgCatalog.PgProvider): Array<PgCatalog.Source> =>
+    [
+      ...(p.sources ?? []),
+      ...(p.test.kind === "shared" ? [...p.test.mids.map((m) => m.source), ...(p.test.untested ?? []).map((u) => u.source)] : [])
+    ].filter((s): s is PgCatalog.Source => s !== undefined)
+
+  it("A1: legacy inicis asks for INIAPI Key / IV when needed and SEEDKEY, SEEDIV and a 12-character DI_CODE for card identity verification", () => {
+    const inicis = provider("inicis")
+    for (const name of ["iniapi_key", "iniapi_iv"]) {
+      expect(field("inicis", name)?.secret, name).toBe(true)
+      expect(field("inicis", name)?.required, name).toBe(false)
+    }
+    for (const name of ["seed_key", "seed_iv"]) {
+      expect(field("inicis", name)?.secret, name).toBe(true)
+      expect(field("inicis", name)?.required, name).toEqual(["certification"])
+    }
+    expect(field("inicis", "di_code")?.required).toBe(false)
+    // Key-in and billing channels need none of the identity-verification keys.
+    expect(Result.isSuccess(Credentials.validate(inicis, "api.keyin", {}))).toBe(true)
+    expect(Result.isSuccess(Credentials.validate(inicis, "certification", { seed_key: "k", seed_iv: "v" }))).toBe(true)
+    expect(Result.isSuccess(Credentials.validate(inicis, "certification", { seed_key: "k", seed_iv: "v", di_code: "ABCDEF123456" }))).toBe(
+      true
+    )
+    expect(Result.isFailure(Credentials.validate(inicis, "certification", { seed_key: "k", seed_iv: "v", di_code: "ABCDEF12345" }))).toBe(
+      true
+    )
+  })
+
+  it("A2: nice_v2's non-authenticated window takes Naver Pay and Kakao Pay only", () => {
+    expect(PgCatalog.payMethodsOf(provider("nice_v2"), "window.subscription")).toEqual(["naverpay_card", "naverpay_point", "kakaopay"])
+    for (const m of PgCatalog.payMethodsOf(provider("nice_v2"), "window.subscription"))
+      expect(PgCatalog.payMethodsOf(provider("nice_v2"), "window.general"), m).toContain(m)
+  })
+
+  it("A3: kicc_global (KICC_V2) takes wechat and alipay_plus, asks for the crypto key, and its test key comes from KICC", () => {
+    const kicc = provider("kicc_global")
+    expect(PgCatalog.paymentTypesOf(kicc)).toEqual(["window.general"])
+    expect(PgCatalog.payMethodsOf(kicc, "window.general")).toEqual(["wechat", "alipay_plus"])
+    expect(kicc.credentialFields.map((f) => [f.name, f.secret, f.required])).toEqual([["crypto_key", true, true]])
+    expect(kicc.test.kind).toBe("pg-provided")
+    expect(kicc.notes?.join(" ")).toContain("KICC_V2")
+    expect(PgCatalog.selectionOf(kicc)).toBe("channel-key")
+  })
+
+  it("A4: mobilians_v2 offers the documented pay methods and billing by window, and warns that test card billing keys cannot be charged", () => {
+    const mobilians = provider("mobilians_v2")
+    expect([...PgCatalog.payMethodsOf(mobilians, "window.general")].sort()).toEqual(
+      [
+        "card",
+        "phone",
+        "vbank",
+        "trans",
+        "cultureland",
+        "booknlife",
+        "smartculture",
+        "payco",
+        "samsung",
+        "ssgpay",
+        "kakaopay",
+        "naverpay",
+        "lpay",
+        "tosspay",
+        "applepay"
+      ].sort()
+    )
+    expect([...PgCatalog.payMethodsOf(mobilians, "window.subscription")].sort()).toEqual(["card", "phone"])
+    expect(mobilians.testNotes?.join(" ")).toMatch(/card billing-key payments work live only/)
+  })
+
+  it("A8: kcp offers no key-in test MID: AO09C belongs to the payment window", () => {
+    const kcp = provider("kcp")
+    expect(PgCatalog.sharedTestMid(kcp, "window.general")).toBe("AO09C")
+    expect(PgCatalog.sharedTestMid(kcp, "api.keyin")).toBeUndefined()
+    expect(PgCatalog.untestedReason(kcp, "api.keyin")).toMatch(/no key-in test MID/)
+  })
+
+  it("A9: every source path names a file verified in the mirrored repositories", () => {
+    for (const p of PgCatalog.list(catalog)) {
+      for (const s of sourcesOf(p)) {
+        expect(verifiedSourcePaths.has(`${s.repo}:${s.path}`), `${p.code}: ${s.repo}:${s.path}`).toBe(true)
+      }
+    }
+    // The new Smartro module's shared MIDs are not on the old module's 2024 page.
+    const smartroV2 = sourcesOf(provider("smartro_v2")).map((s) => s.path)
+    expect(smartroV2.some((path) => path.endsWith("payment-gateway/smartro.mdx"))).toBe(false)
+  })
+
+  it("A11: the help centre's test-mode traps sit on the PG they belong to", () => {
+    const notes = (code: string) => (provider(code).testNotes ?? []).join(" ")
+    expect(notes("danal_tpay")).toMatch(/Partial cancellation cannot be tested/)
+    expect(notes("danal")).not.toMatch(/[Pp]artial cancellation/)
+    expect(notes("ksnet")).toMatch(/KB Kookmin cards, bank transfer and gift certificates cannot be tested/)
+    expect(notes("ksnet")).toMatch(/cancelled automatically/)
+    expect(notes("welcome")).toMatch(/LPAY, PAYCO and card points/)
+    expect(notes("payco")).toMatch(/not charged/)
+    expect(notes("payco")).toMatch(/PAYCO development app/)
+    expect(notes("tosspayments")).toMatch(/Most easy pays .* cannot be tested/)
+    for (const code of ["nice", "nice_v2"]) expect(notes(code), code).toMatch(/Partial cancellations are not reflected in test mode/)
+    expect(notes("kakaopay")).toMatch(/KB Kookmin cards cannot be used in test mode/)
+  })
+
+  it("A12: eximbay requests econtext, which is recorded as vbank, and never offers vbank itself", () => {
+    const methods = PgCatalog.payMethodsOf(provider("eximbay"), "window.general")
+    expect(methods).toContain("econtext")
+    expect(methods).not.toContain("vbank")
+    expect(provider("eximbay").notes?.join(" ")).toMatch(/recorded with pay_method vbank/)
+  })
+
+  it("A13: naverpay requires the chain ID Naver Pay issues", () => {
+    expect(field("naverpay", "chain_id")?.required).toBe(true)
+    expect(field("naverpay", "chain_id")?.secret).toBe(false)
+  })
+
+  it("A16: payletter_global's credential is the Secret Key, under its stored field name", () => {
+    expect(field("payletter_global", "api_key")?.label).toBe("Secret key")
+    expect(field("payletter_global", "api_key")?.secret).toBe(true)
   })
 })

@@ -80,7 +80,7 @@ describe("resolve: mode and the both-modes warning", () => {
   })
 
   it("refuses, under the fallback policy too, a pg string naming a configured PG that only a channel key selects", async () => {
-    const kicc = await addChannel("test", "kicc_global", "K1")
+    const kicc = await addChannel("test", "kicc_global", "K1", { payMethods: ["wechat"], credentials: { crypto_key: "k" } })
     const refused = await s.call(`${m()}/resolve`, { body: { mode: "test", pg: "kicc_global" } })
     expect(refused.status).toBe(400)
     expect(await body(refused)).toMatchObject({ code: "invalid-pg" })

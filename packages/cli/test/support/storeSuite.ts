@@ -121,7 +121,9 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
         "--cred",
         "client_id=np-client",
         "--cred",
-        `client_secret=${secrets.naverSecret}`
+        `client_secret=${secrets.naverSecret}`,
+        "--cred",
+        "chain_id=np-chain"
       ])
 
       expectExit(

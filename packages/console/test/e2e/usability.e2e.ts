@@ -120,7 +120,7 @@ test("editing a channel from the Channels page loads it whole and sends only wha
     name: "Naver live",
     paymentType: "window.simple",
     payMethods: ["naverpay"],
-    credentials: { client_id: "np-client-live", client_secret: "np-secret-stored" }
+    credentials: { client_id: "np-client-live", client_secret: "np-secret-stored", chain_id: "np-chain-live" }
   })
   const edits = channelEdits(page)
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)

@@ -82,9 +82,16 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: { "api.keyin": ["card"], "api.subscription": ["card"], certification: [] },
     credentialFields: [
-      secret("seed_key", "SEED key", { required: ["api.keyin", "api.subscription"] }),
-      secret("seed_iv", "SEED IV", { required: ["api.keyin", "api.subscription"] }),
-      plain("di_code", "DI code (card identity verification)", { required: ["certification"] })
+      // "Enter INIAPI Key and IV depending on the case" (ready/readme): never required.
+      secret("iniapi_key", "INIAPI Key", { required: false }),
+      secret("iniapi_iv", "INIAPI IV", { required: false }),
+      secret("seed_key", "SEEDKEY (card identity verification)", { required: ["certification"] }),
+      secret("seed_iv", "SEEDIV (card identity verification)", { required: ["certification"] }),
+      plain("di_code", "DI_CODE (card identity verification; blank if not on the contract)", {
+        required: false,
+        pattern: "^.{12}$",
+        patternDescription: "exactly 12 characters"
+      })
     ],
     test: {
       kind: "shared",
@@ -101,6 +108,7 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       ]
     },
     testNotes: [nightlyCancel],
+    notes: ["Card identity verification takes no new contracts since 2021-11-22."],
     sources: [CODES, TYPES, DEV("opi/ko/integration/ready/readme.mdx"), HELP("inicis")]
   },
   {
@@ -157,10 +165,14 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       mids: [
         mid("window.general", "AO09C", HELP("kcp_channel")),
         mid("window.general", "AO0Q9", HELP("kcp_channel"), { payMethods: ["payco"], note: "PAYCO hub window" }),
-        mid("api.keyin", "AO09C", HIST("kcp"), { note: "the window MID; KCP documents no separate key-in test MID" }),
         mid("api.subscription", "A52LD", HELP("kcp_channel"))
       ],
       untested: [
+        {
+          paymentType: "api.keyin",
+          note: "The help centre offers AO09C for the payment window and A52LD for API billing, but no key-in test MID: enter the site code KCP gives you.",
+          source: HELP("kcp_channel")
+        },
         {
           paymentType: "certification",
           note: "NHN KCP gives no identity-verification test credentials: test with your contracted site code.",
@@ -238,7 +250,8 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
                 "tosspay_money",
                 "alipay"
               ],
-        ...(code === "nice_v2" ? { "window.subscription": ["card"] } : {}),
+        // The non-authenticated (billing-key) window of the new module takes Naver Pay and Kakao Pay only.
+        ...(code === "nice_v2" ? { "window.subscription": ["naverpay_card", "naverpay_point", "kakaopay"] } : {}),
         "api.keyin": ["card"],
         "api.subscription": ["card"]
       },
@@ -258,9 +271,13 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
           mid("api.subscription", "iamport01m", HIST("nice"))
         ]
       },
-      testNotes: [nightlyCancel, "NH and KB cards and KT phone billing cannot be tested."],
+      testNotes: [
+        nightlyCancel,
+        "NH and KB cards and KT phone billing cannot be tested.",
+        "Partial cancellations are not reflected in test mode: test full cancellations only."
+      ],
       notes: ["nictest00m, the older virtual-account MID, never sends deposit notifications."],
-      sources: [HELP("nice"), CODES, BILLING, V1(code === "nice" ? "nice" : "nice-v2")]
+      sources: [HELP("nice"), CODES, BILLING, V1(code === "nice" ? "nice" : "nice-v2/readme")]
     })
   ),
   {
@@ -295,11 +312,12 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       secret("secret_key", "Secret key")
     ],
     test: { kind: "pg-provided", note: "Toss family: use the test keys of the MID Toss Payments issued to you." },
+    testNotes: ["Most easy pays (SSGPAY, Naver Pay, Kakao Pay, PAYCO, ...) cannot be tested: the window refuses them."],
     notes: [
       "The Toss API version must be set to 2022-07-27.",
       "The help centre also lists shared MIDs iamporttest_3 (general, key-in) and iamporttest_4 (billing); add them with PgCatalog.extend if you use them."
     ],
-    sources: [HELP("tosspayments"), CODES, TYPES]
+    sources: [HELP("tosspayments"), CODES, TYPES, V1("newtoss/warning")]
   },
   {
     code: "uplus",
@@ -376,6 +394,7 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       kind: "shared",
       mids: [mid("window.simple", "TC0ONETIME", HELP("kakaopay")), mid("window.subscription", "TCSUBSCRIP", HELP("kakaopay"))]
     },
+    testNotes: ["KB Kookmin cards cannot be used in test mode."],
     notes: ["pay_method is ignored by Kakao Pay: the user picks card or KakaoMoney in the app."],
     sources: [HELP("kakaopay"), CODES, BILLING]
   },
@@ -385,11 +404,7 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     localName: "네이버페이 결제형",
     mid: { name: "partner_id", label: "Partner ID" },
     payMethods: { "window.simple": ["card", "naverpay"], "window.subscription": ["card", "naverpay"] },
-    credentialFields: [
-      plain("client_id", "Client ID"),
-      secret("client_secret", "Client secret"),
-      plain("chain_id", "Chain ID", { required: false })
-    ],
+    credentialFields: [plain("client_id", "Client ID"), secret("client_secret", "Client secret"), plain("chain_id", "Chain ID")],
     test: {
       kind: "pg-provided",
       note: "Naver Pay: test with partner ID naverpay-partner and your own development Client ID, Client secret and Chain ID."
@@ -418,6 +433,10 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       kind: "shared",
       mids: [mid("window.simple", "PARTNERTEST", HELP("payco")), mid("window.subscription", "AUTOPAY", HELP("payco"))]
     },
+    testNotes: [
+      "Test payments are not charged.",
+      "Test with the PAYCO development app (remove the store app first); payment limits cannot be tested."
+    ],
     sources: [HELP("payco"), CODES]
   },
   {
@@ -464,7 +483,7 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
         }
       ]
     },
-    testNotes: ["Test payments are real charges, cancelled by Danal before midnight; partial cancellation cannot be tested."],
+    testNotes: ["Test payments are real charges, cancelled by Danal before midnight."],
     sources: [HELP("danal"), CODES]
   },
   {
@@ -487,7 +506,8 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     },
     testNotes: [
       "Test payments are real charges, cancelled by Danal before midnight.",
-      "Bank transfer and virtual accounts cannot be tested."
+      "Bank transfer and virtual accounts cannot be tested.",
+      "Partial cancellation cannot be tested."
     ],
     sources: [HELP("danal"), CODES, BILLING]
   },
@@ -558,9 +578,13 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
         mid("api.subscription", "2999199990", HELP("ksnet"))
       ]
     },
-    testNotes: ["Never deposit into a test virtual account."],
+    testNotes: [
+      "Test payments are cancelled automatically some time after payment, so the status shown may differ from the PG's.",
+      "KB Kookmin cards, bank transfer and gift certificates cannot be tested.",
+      "Never deposit into a test virtual account."
+    ],
     notes: ["KSNET must set the virtual-account notify URL."],
-    sources: [HELP("ksnet"), CODES]
+    sources: [HELP("ksnet"), CODES, HIST("ksnet")]
   },
   {
     code: "mobilians",
@@ -592,7 +616,7 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
         mid("window.general", "portone1", HELP("settle")),
         mid("api.keyin", "nxca_ks_gu", HELP("settle"), { note: "card number + expiry + password + birth date" }),
         mid("api.keyin", "nxca_jt_bi", HELP("settle"), { note: "card number + expiry" }),
-        mid("api.subscription", "nxca_jt_bi", HIST("settle"))
+        mid("api.subscription", "nxca_jt_bi", HIST("settle/readme"))
       ]
     },
     testNotes: [nightlyCancel],
@@ -640,11 +664,11 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     test: {
       kind: "shared",
       mids: [
-        mid("window.general", "t_2302141m", HIST("smartro")),
-        mid("window.general", "t_2302165m", HIST("smartro"), { note: "escrow" }),
-        mid("window.general", "t_2302161m", HIST("smartro"), { note: "foreign cards" }),
-        mid("window.subscription", "t_2302142m", HIST("smartro")),
-        mid("api.subscription", "t_2302142m", HIST("smartro"))
+        mid("window.general", "t_2302141m", HELP("smartro")),
+        mid("window.general", "t_2302165m", HELP("smartro"), { note: "escrow" }),
+        mid("window.general", "t_2302161m", HELP("smartro"), { note: "foreign cards" }),
+        mid("window.subscription", "t_2302142m", HELP("smartro")),
+        mid("api.subscription", "t_2302142m", HIST("smartro-v2"), { note: "the billing MID of the 2024 pages (SSP Mall ID t_2302142p)" })
       ]
     },
     testNotes: [nightlyCancel],
@@ -675,8 +699,9 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
         mid("api.subscription", "wpaybill01", HELP("welcome"))
       ]
     },
+    testNotes: ["LPAY, PAYCO and card points (useCardPoint) cannot be tested."],
     notes: ["The field-encryption IV and key are left blank in the live console (help centre); the developer docs ask for them."],
-    sources: [HELP("welcome"), CODES, DEV("opi/ko/integration/ready/readme.mdx")]
+    sources: [HELP("welcome"), CODES, DEV("opi/ko/integration/ready/readme.mdx"), V1("welcome/caution")]
   },
   {
     code: "paypal",
@@ -707,10 +732,11 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     displayName: "Eximbay",
     localName: "엑심베이",
     mid: { name: "mid", label: "Merchant ID (MID)" },
-    payMethods: { "window.general": ["card", "alipay", "unionpay", "tenpay", "vbank", "econtext", "wechat", "molpay"] },
+    payMethods: { "window.general": ["card", "alipay", "unionpay", "tenpay", "econtext", "wechat", "molpay"] },
     credentialFields: [secret("secret_key", "Secret key")],
     test: { kind: "shared", mids: [mid("window.general", "1849705C64", HELP("eximbay"))] },
     testNotes: ["Only Eximbay's test cards work in test mode."],
+    notes: ["Request Japanese convenience-store payments with econtext; they are recorded with pay_method vbank."],
     sources: [HELP("eximbay"), CODES, V1("eximbay")]
   },
   {
@@ -801,7 +827,8 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     localName: "페이레터 해외결제",
     mid: { name: "mid", label: "Merchant ID (MID)" },
     payMethods: { "window.general": ["card", "paypal", "alipay", "wechat", "unionpay"], "window.subscription": ["card"] },
-    credentialFields: [secret("api_key", "API key")],
+    // Stored channels keep the field name api_key; the console calls the value Secret Key.
+    credentialFields: [secret("api_key", "Secret key")],
     test: {
       kind: "shared",
       mids: [
@@ -817,19 +844,25 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     code: "kicc_global",
     displayName: "KICC overseas payments",
     localName: "KICC 해외결제",
-    mid: { name: "mid", label: "Merchant ID" },
-    payMethods: { "window.general": ["card", "wechat", "alipay"] },
-    credentialFields: [],
+    mid: { name: "mid", label: "Merchant ID (MallId)" },
+    payMethods: { "window.general": ["wechat", "alipay_plus"] },
+    credentialFields: [secret("crypto_key", "Encryption/decryption key (암복호화 키)")],
     test: {
-      kind: "shared",
-      mids: [],
-      untested: [
-        { paymentType: "window.general", note: "No shared test MID is documented for KICC overseas payments.", source: V1("kicc-v2") }
-      ]
+      kind: "pg-provided",
+      note: "KICC issues no shared test key for overseas payments: sign up and enter the test MallId and key KICC issues you."
     },
     selection: "channel-key",
-    notes: ["Selected by channel key only (no V1 pg code)."],
-    sources: [V1("kicc-v2")]
+    testNotes: ["The WeChat Pay test MID supports PC payments only; test mobile payments with the live MID."],
+    notes: [
+      "Selected by channel key only (no V1 pg code).",
+      "The V2 PgProvider enum calls this module KICC_V2; the code kicc_global is kept because stored channels use it."
+    ],
+    sources: [
+      V1("kicc-v2"),
+      HELP("kicc"),
+      DEV("opi/ko/integration/ready/_components/integration-guide/kicc-v2.mdx"),
+      { repo: "portone-io/developers.portone.io", path: "src/schema/v2.openapi.yml", checked: "2026-12-06" }
+    ]
   },
   {
     code: "mobilians_v2",
@@ -843,24 +876,39 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
         "vbank",
         "trans",
         "cultureland",
-        "smartculture",
         "booknlife",
+        "smartculture",
+        "payco",
+        "samsung",
+        "ssgpay",
         "kakaopay",
         "naverpay",
-        "payco",
-        "tosspay"
-      ]
+        "lpay",
+        "tosspay",
+        "applepay"
+      ],
+      // A billing key issued with a first payment (phone, card), or for cards a billing key alone.
+      "window.subscription": ["card", "phone"]
     },
     credentialFields: [secret("integration_key", "Integration key")],
     test: {
       kind: "shared",
       mids: [],
       untested: [
-        { paymentType: "window.general", note: "No shared test MID is documented for the new module.", source: V1("kg-mobilians-v2") }
+        { paymentType: "window.general", note: "No shared test MID is documented for the new module.", source: V1("kg-mobilians-v2") },
+        {
+          paymentType: "window.subscription",
+          note: "No shared test MID is documented for the new module.",
+          source: V1("kg-mobilians-v2")
+        }
       ]
     },
     selection: "channel-key",
-    notes: ["Selected by channel key only (no V1 pg code)."],
+    testNotes: ["Card billing keys issued on a test channel cannot be charged: card billing-key payments work live only."],
+    notes: [
+      "Selected by channel key only (no V1 pg code).",
+      "Only a service ID enabled for billing keys issues them; otherwise the payment goes through without a billing key."
+    ],
     sources: [V1("kg-mobilians-v2")]
   },
   {

@@ -60,6 +60,7 @@ export const addNaverTestChannel = async (page: Page, clientSecret: string): Pro
   await dialog.getByLabel("Partner ID").fill("np_partner_test")
   await dialog.getByLabel("Client ID").fill("np-client")
   await dialog.getByLabel("Client secret").fill(clientSecret)
+  await dialog.getByLabel("Chain ID").fill("np-chain")
   await dialog.getByRole("button", { name: "Add channel" }).click()
   await expect(dialog).toBeHidden()
   await expect(naver.getByText("1 test channel", { exact: true })).toBeVisible()
