@@ -162,9 +162,9 @@ export const naverPay = (n: Narrator): Fx<void> =>
     const saved = yield* Channels.add({
       ...card,
       mid: "np_partner_test01",
-      credentials: { client_id: "naver-demo-client", client_secret: "naver-demo-client-secret-0001" }
+      credentials: { client_id: "naver-demo-client", client_secret: "naver-demo-client-secret-0001", chain_id: "naver-demo-chain" }
     })
-    yield* n.line(`with --mid np_partner_test01 and its Client ID and secret (--cred): added ${saved.pg}.${saved.mid} (${saved.key})`, {
+    yield* n.line(`with --mid np_partner_test01 and its Client ID, secret and Chain ID (--cred): added ${saved.pg}.${saved.mid} (${saved.key})`, {
       withMid: "added"
     })
   })

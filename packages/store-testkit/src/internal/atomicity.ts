@@ -95,6 +95,50 @@ export const atomicity = (h: Harness): void =>
       h.timeout
     )
 
+    // Differential probe 2026-12: on PostgreSQL a caught Conflict left the transaction refusing
+    // every later statement (Unavailable, and again on every retry), and the whitelist's own
+    // "exists already?" check ran in that broken transaction.
+    it(
+      "an operation that fails inside a transaction, once caught, leaves the transaction usable and takes nothing with it",
+      () =>
+        h.freshPromise(
+          seeded(
+            Effect.gen(function* () {
+              const tx = yield* Transaction.Transaction
+              const merchants = yield* Repositories.MerchantRepository
+              const channels = yield* Repositories.ChannelRepository
+              const whitelists = yield* Repositories.WhitelistRepository
+              const unsaved = yield* whitelists.get(m)
+              yield* whitelists.put({ ...unsaved, rules: ["10.0.0.0/8"] })
+              const first = yield* tx.withTransaction(
+                Effect.gen(function* () {
+                  yield* F.expectStoreError(merchants.create(F.merchant(m)), "Conflict", "MerchantRepository.create (a duplicate)")
+                  yield* F.expectStoreError(
+                    whitelists.put({ ...unsaved, rules: ["192.0.2.0/24"] }),
+                    "Conflict",
+                    "WhitelistRepository.put (stale)"
+                  )
+                  const first = yield* channels.create(F.channel(m, F.channelKey(1)))
+                  yield* F.expectStoreError(
+                    channels.create(F.channel(m, F.channelKey(2), { mid: first.mid })),
+                    "Conflict",
+                    "ChannelRepository.create (a taken slot)"
+                  )
+                  yield* merchants.create(F.merchant(fresh))
+                  return first
+                })
+              )
+              expect((yield* merchants.list()).map((x) => x.code)).toEqual([m, fresh])
+              expect((yield* whitelists.get(m)).rules, "WhitelistRepository.get: the stale put changed nothing").toEqual(["10.0.0.0/8"])
+              // The refused create's sequence went with it: the next channel is second, not third.
+              const next = yield* channels.create(F.channel(m, F.channelKey(3)))
+              expect([first.sequence, next.sequence], "ChannelRepository.create: sequences").toEqual([1, 2])
+            })
+          )
+        ),
+      h.timeout
+    )
+
     it(
       "a successful transaction commits every write together",
       () =>

@@ -34,9 +34,21 @@ export const spansOnlyWithTracer = <A, E, R>(self: Effect.Effect<A, E, R>): Effe
     tracer === Tracer.nativeTracer ? Effect.provideService(self, References.TracerEnabled, false) : self
   )
 
-/** Runs a repository operation: SecretBox gets its keys, driver errors become StoreErrors. */
+/**
+ * Inside a transaction, runs `self` under a savepoint, so that an operation that fails leaves the
+ * transaction as it was before it, whoever catches the failure: PostgreSQL refuses every later
+ * statement of a transaction in which one failed, and a failed operation's earlier statements
+ * (a channel's sequence, say) must not commit with the rest. Outside one, `self` runs as it is.
+ */
+const ownSavepoint = <A, E, R>(sql: Sql.SqlClient, self: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) => (Option.isSome(open) ? sql.withTransaction(self) : self))
+
+/**
+ * Runs a repository operation: SecretBox gets its keys, driver errors become StoreErrors, and
+ * inside a transaction the operation has its own savepoint.
+ */
 export const op = <A, E, R>(env: Env, subject: Subject, self: Effect.Effect<A, E, R>) =>
-  self.pipe(Effect.provideContext(env.keys), mapSql(subject), spansOnlyWithTracer) as Effect.Effect<
+  ownSavepoint(env.sql, self).pipe(Effect.provideContext(env.keys), mapSql(subject), spansOnlyWithTracer) as Effect.Effect<
     A,
     Exclude<E, SqlError> | StoreError.StoreError,
     Exclude<R, KeyProvider>
@@ -69,3 +81,10 @@ export const merchantExists = (sql: Sql.SqlClient, merchant: string): Effect.Eff
 export const bool = (value: unknown): boolean => value === true || value === 1 || value === "1" || value === 1n
 
 export const orNull = <A>(value: A | undefined): A | null => (value === undefined ? null : value)
+
+/**
+ * `column` for ORDER BY in byte (code point) order, as the memory store compares: SQLite's
+ * default; PostgreSQL sorts by the database's collation unless told "C".
+ */
+export const byteOrder = (sql: Sql.SqlClient, column: string): string =>
+  sql.onDialectOrElse({ pg: () => `${column} COLLATE "C"`, orElse: () => column })

@@ -6,7 +6,7 @@ import { Merchant, SubMerchant } from "@paymux/domain"
 import { Array as Arr, Effect } from "effect"
 import type { MerchantRepository, SubMerchantRepository } from "../../Repositories.ts"
 import * as StoreError from "../../StoreError.ts"
-import { type Env, merchantExists, missedUpdate, op, orNull } from "./base.ts"
+import { byteOrder, type Env, merchantExists, missedUpdate, op, orNull } from "./base.ts"
 import { decoded, num } from "./errors.ts"
 
 type Row = Record<string, unknown>
@@ -55,7 +55,7 @@ export const makeMerchants = (env: Env): MerchantRepository["Service"] => {
       op(
         env,
         subject("*"),
-        Effect.flatMap(sql`SELECT * FROM paymux_merchants ORDER BY created_at, code`, (rows) => Effect.forEach(rows, merchantOf))
+        Effect.flatMap(sql`SELECT * FROM paymux_merchants ORDER BY code`, (rows) => Effect.forEach(rows, merchantOf))
       ),
     update: (m) =>
       op(
@@ -146,7 +146,9 @@ export const makeSubMerchants = (env: Env): SubMerchantRepository["Service"] => 
         env,
         subject(merchant, "*"),
         Effect.gen(function* () {
-          const rows = yield* sql`SELECT * FROM paymux_sub_merchants WHERE merchant = ${merchant} ORDER BY created_at, tier`
+          // Tier codes mix cases: byte order everywhere, whatever collation a PostgreSQL database has.
+          const rows =
+            yield* sql`SELECT * FROM paymux_sub_merchants WHERE merchant = ${merchant} ORDER BY ${sql.literal(byteOrder(sql, "tier"))}`
           const assigned =
             yield* sql`SELECT tier, channel_key FROM paymux_tier_channels WHERE merchant = ${merchant} ORDER BY tier, position`
           return yield* load(rows, assigned)

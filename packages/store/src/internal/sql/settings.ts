@@ -14,12 +14,12 @@ import { decoded, num, optNum, parseJson } from "./errors.ts"
 
 type Row = Record<string, unknown>
 
-/** Versioned upsert: insert at version 0 (a unique violation means someone saved first). */
+/** Versioned upsert: insert at version 0 (inserting nothing means someone saved first). */
 const versioned = <A extends { readonly merchant: string; readonly version: number }>(
   env: Env,
   subject: { readonly entity: string; readonly id: string },
   value: A,
-  insert: Effect.Effect<unknown, SqlError>,
+  insert: Effect.Effect<ReadonlyArray<Row>, SqlError>,
   update: Effect.Effect<ReadonlyArray<Row>, SqlError>,
   current: Effect.Effect<ReadonlyArray<Row>, SqlError>
 ): Effect.Effect<A, StoreError.StoreError> =>
@@ -29,11 +29,10 @@ const versioned = <A extends { readonly merchant: string; readonly version: numb
     Effect.gen(function* () {
       yield* merchantExists(env.sql, value.merchant)
       if (value.version === 0) {
-        yield* Effect.catchIf(
-          insert,
-          (e) => e.reason._tag === "UniqueViolation",
-          () => missedUpdate(subject, 0, current)
-        )
+        // ON CONFLICT DO NOTHING rather than a caught unique violation, which on PostgreSQL
+        // would leave an enclosing transaction refusing every later statement.
+        const rows = yield* insert
+        if (rows.length === 0) return yield* missedUpdate(subject, 0, current)
       } else {
         const rows = yield* update
         if (rows.length === 0) return yield* missedUpdate(subject, value.version, current)
@@ -72,7 +71,8 @@ export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Servic
         subject(s.merchant),
         s,
         sql`INSERT INTO paymux_webhook_settings (merchant, test_settings, live_settings, version)
-          VALUES (${s.merchant}, ${JSON.stringify(s.test)}, ${JSON.stringify(s.live)}, 1)`,
+          VALUES (${s.merchant}, ${JSON.stringify(s.test)}, ${JSON.stringify(s.live)}, 1)
+          ON CONFLICT (merchant) DO NOTHING RETURNING version`,
         sql`UPDATE paymux_webhook_settings SET test_settings = ${JSON.stringify(s.test)}, live_settings = ${JSON.stringify(s.live)},
           version = version + 1 WHERE merchant = ${s.merchant} AND version = ${s.version} RETURNING version`,
         sql`SELECT version FROM paymux_webhook_settings WHERE merchant = ${s.merchant}`
@@ -213,7 +213,8 @@ export const makeWhitelists = (env: Env): WhitelistRepository["Service"] => {
         subject(w.merchant),
         w,
         sql`INSERT INTO paymux_whitelists (merchant, rules, deny_by_default, version)
-          VALUES (${w.merchant}, ${JSON.stringify(w.rules)}, ${w.denyByDefault ? 1 : 0}, 1)`,
+          VALUES (${w.merchant}, ${JSON.stringify(w.rules)}, ${w.denyByDefault ? 1 : 0}, 1)
+          ON CONFLICT (merchant) DO NOTHING RETURNING version`,
         sql`UPDATE paymux_whitelists SET rules = ${JSON.stringify(w.rules)}, deny_by_default = ${w.denyByDefault ? 1 : 0},
           version = version + 1 WHERE merchant = ${w.merchant} AND version = ${w.version} RETURNING version`,
         sql`SELECT version FROM paymux_whitelists WHERE merchant = ${w.merchant}`
