@@ -164,9 +164,12 @@ export const naverPay = (n: Narrator): Fx<void> =>
       mid: "np_partner_test01",
       credentials: { client_id: "naver-demo-client", client_secret: "naver-demo-client-secret-0001", chain_id: "naver-demo-chain" }
     })
-    yield* n.line(`with --mid np_partner_test01 and its Client ID, secret and Chain ID (--cred): added ${saved.pg}.${saved.mid} (${saved.key})`, {
-      withMid: "added"
-    })
+    yield* n.line(
+      `with --mid np_partner_test01 and its Client ID, secret and Chain ID (--cred): added ${saved.pg}.${saved.mid} (${saved.key})`,
+      {
+        withMid: "added"
+      }
+    )
   })
 
 /**
