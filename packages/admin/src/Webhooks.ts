@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { type ChannelTerms, DomainError, Identifiers, PageLimit, WebhookSettings } from "@paymux/domain"
-import { type Delivery, Outbox, Repositories } from "@paymux/store"
+import { type Delivery, Outbox, Repositories, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Notification } from "@paymux/webhooks"
 import { Clock, Context, Effect, Result } from "effect"
@@ -375,6 +375,19 @@ export const resendFailed = (input: {
     const code = yield* merchantCode(input.merchant)
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.failedResends, input.limit))
     const outbox = yield* Outbox.Outbox
+    const tx = yield* Transaction.Transaction
+    // One transaction from the reads to the audit entry: two resend-failed calls at once (two
+    // processes, say) would otherwise both see a message as not yet queued again, and both queue it.
+    return yield* tx.withTransaction(resendFailedNow(code, limit, input, outbox))
+  })
+
+const resendFailedNow = (
+  code: Identifiers.MerchantCode,
+  limit: number,
+  input: { readonly since: number; readonly mode?: ChannelTerms.Mode | undefined; readonly url?: string | undefined },
+  outbox: Outbox.Outbox["Service"]
+): Effect.Effect<ResendFailedResult, AdminError, AdminServices> =>
+  Effect.gen(function* () {
     const ofMode = (h: Delivery.History) => input.mode === undefined || h.delivery.mode === input.mode
     const since = (status: Delivery.Status) =>
       Effect.map(outbox.history({ merchant: code, status, since: input.since }), (l) => l.filter(ofMode))
