@@ -183,6 +183,7 @@ export const edit = (
         const before = yield* withCredentials(channels, yield* channels.get(code, k))
         const read = options.version === undefined ? before : { ...before, version: options.version }
         const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
+        yield* Effect.fromResult(Merchant.keepsDefault(yield* (yield* Repositories.MerchantRepository).get(code), before, after))
         const saved = yield* channels.update(after)
         yield* audit({
           merchant: code,

@@ -159,3 +159,31 @@ describe("use-case rules (properties)", () => {
     )
   })
 })
+
+// Concurrency probe 2026-12: disabling the default channel was accepted, after which request_pay
+// without pg failed while doctor said ok.
+describe("the default channel", () => {
+  it("refuses to disable the default channel until another is the default", async () => {
+    const paymux = await Paymux.make({ store: Memory.layer() })
+    const merchant = (await paymux.merchants.create({ name: "Defaults" })).code
+    const add = (mid: string) =>
+      paymux.channels.add({
+        merchant,
+        mode: "live",
+        pg: "kcp",
+        mid,
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { site_key: "k" }
+      })
+    const first = await add("L0001")
+    const second = await add("L0002")
+    await paymux.channels.setDefault(merchant, first.key)
+    await expect(paymux.channels.disable(merchant, first.key)).rejects.toMatchObject({ code: "rule-violation", rule: "default-disabled" })
+    await expect(paymux.channels.edit(merchant, first.key, { mode: "test" })).rejects.toMatchObject({ rule: "default-mode" })
+    expect((await paymux.channels.get(merchant, first.key)).enabled).toBe(true)
+    await paymux.channels.setDefault(merchant, second.key)
+    expect((await paymux.channels.disable(merchant, first.key)).enabled).toBe(false)
+    await paymux.close()
+  })
+})

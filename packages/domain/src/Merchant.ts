@@ -107,6 +107,24 @@ export const setDefaultChannel = (merchant: Merchant, channel: PaymentChannel): 
 }
 
 /**
+ * Checks an edit of a channel against the merchant's defaults: the default channel of a mode stays
+ * an enabled channel of that mode, so it can be neither disabled nor moved to the other mode while
+ * it is the default (another channel must become the default first).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const keepsDefault = (merchant: Merchant, before: PaymentChannel, after: PaymentChannel): Result.Result<void, RuleViolation> => {
+  if (merchant.defaultChannels[before.mode] !== before.key) return Result.void
+  const first = `channel ${before.key} is the ${before.mode} default channel of ${merchant.code}: make another channel the default`
+  if (after.mode !== before.mode) {
+    return Result.fail(new RuleViolation({ rule: "default-mode", detail: `${first} before moving it to ${after.mode}` }))
+  }
+  if (!after.enabled) return Result.fail(new RuleViolation({ rule: "default-disabled", detail: `${first} before disabling it` }))
+  return Result.void
+}
+
+/**
  * Clears the default of a mode (when its channel is deleted).
  *
  * @since 0.1.0

@@ -83,6 +83,19 @@ describe("Merchant", () => {
     expect((failure(Merchant.setDefaultChannel(m, { ...own, enabled: false })) as { rule: string }).rule).toBe("default-disabled")
     expect(Merchant.clearDefaultChannel(Result.getOrThrow(Merchant.setDefaultChannel(m, own)), "live").defaultChannels).toEqual({})
   })
+  // Concurrency probe 2026-12: disabling the default channel was accepted, and request_pay without
+  // pg then failed while doctor said ok.
+  it("keeps the default an enabled channel of its mode: disabling or moving it is refused, others are free", () => {
+    const own = channelOf("imp00000001", 1, "live")
+    const other = channelOf("imp00000001", 2, "live")
+    const m = Result.getOrThrow(
+      Merchant.setDefaultChannel(Result.getOrThrow(Merchant.make({ code: "imp00000001", name: "Acme", createdAt: 0 })), own)
+    )
+    expect((failure(Merchant.keepsDefault(m, own, { ...own, enabled: false })) as { rule: string }).rule).toBe("default-disabled")
+    expect((failure(Merchant.keepsDefault(m, own, { ...own, mode: "test" })) as { rule: string }).rule).toBe("default-mode")
+    expect(Result.isSuccess(Merchant.keepsDefault(m, own, { ...own, name: "Renamed" }))).toBe(true)
+    expect(Result.isSuccess(Merchant.keepsDefault(m, other, { ...other, enabled: false }))).toBe(true)
+  })
   it("refuses a bad name naming the field", () => {
     expect(failure(Merchant.make({ code: "imp00000001", name: "", createdAt: 0 })).field).toBe("name")
     expect(failure(Merchant.make({ code: "imp0001", name: "x", createdAt: 0 })).field).toBe("code")
