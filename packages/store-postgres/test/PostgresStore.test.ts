@@ -342,6 +342,18 @@ if (requirePg("PostgresStore.test.ts")) {
       }).pipe(Effect.provide(fresh().layer))
     )
 
+    // Differential probe 2026-12: a version past the INTEGER column (2^31 - 1) was a retryable
+    // Unavailable ("Query failed"), which every retry met again.
+    it.live("a number beyond its column is InvalidInput (not retryable)", () =>
+      Effect.gen(function* () {
+        const merchants = yield* Repositories.MerchantRepository
+        const exit = yield* Effect.exit(merchants.create({ ...F.merchant(1), version: 2 ** 31 }))
+        expect(reasonOf(exit)).toBe("InvalidInput")
+        expect(Exit.isFailure(exit) && (exit.cause.reasons[0] as any).error.retryable).toBe(false)
+        expect(yield* merchants.list()).toEqual([])
+      }).pipe(Effect.provide(fresh().layer))
+    )
+
     it.live("a serialization failure is Unavailable (retryable)", () => {
       // One connection, whose transactions are REPEATABLE READ: a port transaction begins with its
       // advisory lock, so it cannot set its own isolation level first.

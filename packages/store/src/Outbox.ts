@@ -51,8 +51,9 @@ export interface OutboxShape {
   /** Stores a new pending delivery, due at `availableAt` (default: now). */
   readonly enqueue: (input: NewDelivery, now: number) => Effect.Effect<Delivery, StoreError.StoreError>
   /**
-   * Leases up to `limit` pending deliveries that are due and not leased, or whose lease expired.
-   * A live lease is never handed out again, not even to the worker that holds it.
+   * Leases up to `limit` pending deliveries that are due and not leased, or whose lease expired,
+   * oldest first: in the order they were queued. A live lease is never handed out again, not
+   * even to the worker that holds it.
    */
   readonly claim: (options: {
     readonly workerId: string

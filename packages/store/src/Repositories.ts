@@ -10,7 +10,8 @@
  * Optimistic concurrency: `update` takes the entity as read (its `version` unchanged) and
  * succeeds only when the store still holds that version; the stored and returned entity has
  * `version + 1`. A stale version fails with `Conflict`, an unknown row with `NotFound`. `update`
- * keeps the stored `createdAt` (and a channel's `sequence`).
+ * keeps the stored `createdAt` (and a channel's `sequence`, PG and payment type), and returns
+ * what it stored.
  *
  * @since 0.1.0
  */

@@ -121,6 +121,94 @@ export const uniqueness = (h: Harness): void => {
     )
   })
 
+  // Differential probe 2026-12: memory and the SQL stores answered these differently.
+  describe("the update contract", () => {
+    it(
+      "update returns what it stored: createdAt, and a channel's sequence, PG and payment type, are the stored ones",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const merchants = yield* Repositories.MerchantRepository
+            const stored = yield* merchants.get(a)
+            const renamed = yield* merchants.update({ ...stored, name: "Renamed", createdAt: 5 })
+            expect(renamed.createdAt, "MerchantRepository.update").toBe(stored.createdAt)
+            expect(yield* merchants.get(a)).toEqual(renamed)
+            const subs = yield* Repositories.SubMerchantRepository
+            const sub = yield* subs.create(F.subMerchant(a, "T01"))
+            expect((yield* subs.update({ ...sub, name: "Renamed", createdAt: 5 })).createdAt, "SubMerchantRepository.update").toBe(
+              sub.createdAt
+            )
+            const channels = yield* Repositories.ChannelRepository
+            const channel = yield* channels.create(F.channel(a, F.channelKey(1)))
+            const moved = yield* channels.update({
+              ...channel,
+              pg: "inicis" as typeof channel.pg,
+              paymentType: "api.keyin",
+              createdAt: 5,
+              sequence: 9
+            })
+            expect([moved.pg, moved.paymentType, moved.createdAt, moved.sequence], "ChannelRepository.update").toEqual([
+              channel.pg,
+              channel.paymentType,
+              channel.createdAt,
+              channel.sequence
+            ])
+            expect(F.plain(yield* channels.get(a, channel.key))).toEqual(F.plain(moved))
+          })
+        ),
+      h.timeout
+    )
+
+    it(
+      "an unknown channel is NotFound even when its terms would take another channel's slot; settings never saved are at version 0",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const channels = yield* Repositories.ChannelRepository
+            const taken = yield* channels.create(F.channel(a, F.channelKey(1)))
+            yield* F.expectStoreError(
+              channels.update({ ...F.channel(a, F.channelKey(2), { mid: taken.mid }), version: 0 }),
+              "NotFound",
+              "ChannelRepository.update (unknown key)"
+            )
+            const whitelists = yield* Repositories.WhitelistRepository
+            yield* F.expectStoreError(
+              whitelists.put({ ...(yield* whitelists.get(a)), version: 3 }),
+              "Conflict",
+              "WhitelistRepository.put (never saved, version 3)"
+            )
+            const webhooks = yield* Repositories.WebhookSettingsRepository
+            yield* F.expectStoreError(
+              webhooks.put({ ...(yield* webhooks.get(a)), version: 3 }),
+              "Conflict",
+              "WebhookSettingsRepository.put (never saved, version 3)"
+            )
+          })
+        ),
+      h.timeout
+    )
+
+    it(
+      "the outbox hands out due deliveries oldest first, in the order they were queued",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const outbox = yield* Outbox.Outbox
+            const first = yield* outbox.enqueue(F.newDelivery(a, 1), 1)
+            const second = yield* outbox.enqueue(F.newDelivery(a, 2), 0)
+            const claimed = yield* outbox.claim({ workerId: "w", now: 1, leaseMillis: 1_000, limit: 1 })
+            expect(claimed.map((d) => d.id)).toEqual([first.id])
+            const rest = yield* outbox.claim({ workerId: "w", now: 1, leaseMillis: 1_000, limit: 10 })
+            expect(rest.map((d) => d.id)).toEqual([second.id])
+          })
+        ),
+      h.timeout
+    )
+  })
+
   describe("StoreError reasons", () => {
     it(
       "NotFound for every missing row, and for rows of an unknown merchant",

@@ -183,11 +183,18 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
           const row = sealed ?? { channel: fields, credentials: stored?.credentials ?? "" }
           const failed = checkVersion("channel", channel.key, stored?.channel, channel.version)
           if (failed !== undefined) return failed
+          // Sequence, creation time, PG and payment type are fixed for a channel's life.
+          const kept = {
+            pg: stored!.channel.pg,
+            paymentType: stored!.channel.paymentType,
+            sequence: stored!.channel.sequence,
+            createdAt: stored!.channel.createdAt,
+            version: channel.version + 1
+          }
           const before = slotOf(stored!.channel)
-          const after = slotOf(channel)
+          const after = slotOf({ ...channel, ...kept })
           const holder = s.channelSlots.get(after)
-          if (after !== before && holder !== undefined) return fail(slotTaken(holder, channel))
-          const kept = { sequence: stored!.channel.sequence, createdAt: stored!.channel.createdAt, version: channel.version + 1 }
+          if (after !== before && holder !== undefined) return fail(slotTaken(holder, { ...channel, ...kept }))
           s.channelSlots.delete(before)
           s.channelSlots.set(after, channel.key)
           s.channels.set(channel.key, { channel: { ...row.channel, ...kept }, credentials: row.credentials })

@@ -14,7 +14,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
   const write = <A>(f: (s: State) => Result.Result<A, Failure>): Effect.Effect<A, Failure> => store.write(f)
 
   const insert = (s: State, d: Delivery.Delivery): Result.Result<Delivery.Delivery, Failure> => {
-    if (s.deliveries.has(d.id)) return Result.fail(StoreError.conflict(Outbox.entity, d.id, "already exists"))
+    if (s.deliveries.has(d.id)) return Result.fail(StoreError.conflict(Outbox.entity, d.id, "a delivery with this id exists"))
     s.deliveries.set(d.id, d)
     s.attempts.set(d.id, [])
     return Result.succeed(d)
@@ -43,8 +43,8 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
     claim: ({ leaseMillis, limit, now, workerId }) =>
       write((s) => {
         const due = [...s.deliveries.values()]
+          // The map keeps the order deliveries were queued in: oldest first, as the SQL stores' seq.
           .filter((d) => d.status === "pending" && d.nextAttemptAt <= now && (d.lease === null || d.lease.until <= now))
-          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
           .slice(0, Math.max(0, limit))
         return Result.succeed(
           due.map((d) => {

@@ -187,13 +187,20 @@ export const makeChannels = (env: Env): ChannelRepository["Service"] => {
           const sealed = keepsCredentials(c)
             ? null
             : yield* SecretBox.sealCredentials(c.credentials, SecretBox.channelAad(c.merchant, c.key))
+          const stored = yield* sql`SELECT pg, payment_type FROM paymux_channels WHERE merchant = ${c.merchant} AND channel_key = ${c.key}`
+          if (stored[0] === undefined) return yield* StoreError.notFound("channel", c.key)
+          // Sequence, creation time, PG and payment type are fixed for a channel's life: the stored
+          // ones count, whatever the caller's copy says.
+          const fixed = {
+            pg: String(stored[0]["pg"]) as PaymentChannel.PaymentChannel["pg"],
+            paymentType: String(stored[0]["payment_type"]) as PaymentChannel.PaymentChannel["paymentType"]
+          }
           // Names the channel in the slot this edit moves into, as create does; the unique index still
           // refuses a concurrent move into the same slot (with a Conflict that names this channel).
           const holder = yield* sql`SELECT channel_key FROM paymux_channels
-            WHERE merchant = ${c.merchant} AND mode = ${c.mode} AND pg = ${c.pg} AND mid = ${c.mid}
-            AND payment_type = ${c.paymentType} AND channel_key <> ${c.key}`
-          if (holder[0] !== undefined) return yield* slotTaken(String(holder[0]["channel_key"]), c)
-          // Sequence, creation time, PG and payment type are fixed for a channel's life.
+            WHERE merchant = ${c.merchant} AND mode = ${c.mode} AND pg = ${fixed.pg} AND mid = ${c.mid}
+            AND payment_type = ${fixed.paymentType} AND channel_key <> ${c.key}`
+          if (holder[0] !== undefined) return yield* slotTaken(String(holder[0]["channel_key"]), { ...c, ...fixed })
           const rows = yield* sql`UPDATE paymux_channels SET mode = ${c.mode}, mid = ${c.mid}, name = ${c.name},
           purpose = ${c.purpose}, pay_methods = ${JSON.stringify(c.payMethods)}, tax_type = ${c.taxType},
           credential_source = ${c.credentialSource}, credentials = COALESCE(${sealed}, credentials), enabled = ${c.enabled ? 1 : 0},
@@ -209,6 +216,7 @@ export const makeChannels = (env: Env): ChannelRepository["Service"] => {
           }
           return {
             ...c,
+            ...fixed,
             readable: sealed === null ? c.readable === true : true,
             sequence: num(rows[0]["sequence"]),
             createdAt: num(rows[0]["created_at"]),
@@ -334,10 +342,10 @@ export const makeChannelGroups = (env: Env): ChannelGroupRepository["Service"] =
         atomic(
           Effect.gen(function* () {
             const rows = yield* sql`UPDATE paymux_channel_groups SET name = ${g.name}, mode = ${g.mode}, version = version + 1
-          WHERE merchant = ${g.merchant} AND group_id = ${g.id} AND version = ${g.version} RETURNING version`
+          WHERE merchant = ${g.merchant} AND group_id = ${g.id} AND version = ${g.version} RETURNING created_at`
             if (rows.length === 0) return yield* missedUpdate(subject(g.id), g.version, current(g.merchant, g.id))
             yield* writeMembers(g)
-            return { ...g, version: g.version + 1 }
+            return { ...g, createdAt: num(rows[0]!["created_at"]), version: g.version + 1 }
           })
         )
       ),

@@ -69,6 +69,10 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
       error
     )
   }
+  // 22003: a number beyond its column (a version past 2^31 - 1, say): the input, not the store.
+  if (sqlState(reason.cause) === "22003") {
+    return StoreError.invalidInput(subject.entity, "a number is beyond what the store's column holds", error)
+  }
   // 3D000: the server is up but the database in the URL is not; say which, so the fix is obvious.
   if (sqlState(reason.cause) === "3D000") {
     return StoreError.unavailable(`${causeText}; create it (createdb) or correct the database name in the URL`, error)

@@ -64,11 +64,12 @@ export const makeMerchants = (env: Env): MerchantRepository["Service"] => {
         Effect.gen(function* () {
           const rows = yield* sql`UPDATE paymux_merchants SET name = ${m.name}, policy = ${m.policy},
           default_test = ${orNull(m.defaultChannels.test)}, default_live = ${orNull(m.defaultChannels.live)}, version = version + 1
-          WHERE code = ${m.code} AND version = ${m.version} RETURNING version`
+          WHERE code = ${m.code} AND version = ${m.version} RETURNING created_at`
           if (rows.length === 0) {
             return yield* missedUpdate(subject(m.code), m.version, sql`SELECT version FROM paymux_merchants WHERE code = ${m.code}`)
           }
-          return { ...m, version: m.version + 1 }
+          // The stored createdAt, whatever the caller's copy says: it never changes.
+          return { ...m, createdAt: num(rows[0]!["created_at"]), version: m.version + 1 }
         })
       )
   }
@@ -161,7 +162,7 @@ export const makeSubMerchants = (env: Env): SubMerchantRepository["Service"] => 
         atomic(
           Effect.gen(function* () {
             const rows = yield* sql`UPDATE paymux_sub_merchants SET name = ${sub.name}, version = version + 1
-          WHERE merchant = ${sub.merchant} AND tier = ${sub.tier} AND version = ${sub.version} RETURNING version`
+          WHERE merchant = ${sub.merchant} AND tier = ${sub.tier} AND version = ${sub.version} RETURNING created_at`
             if (rows.length === 0) {
               return yield* missedUpdate(
                 subject(sub.merchant, sub.tier),
@@ -170,7 +171,7 @@ export const makeSubMerchants = (env: Env): SubMerchantRepository["Service"] => 
               )
             }
             yield* writeAssignments(sub)
-            return { ...sub, version: sub.version + 1 }
+            return { ...sub, createdAt: num(rows[0]!["created_at"]), version: sub.version + 1 }
           })
         )
       ),

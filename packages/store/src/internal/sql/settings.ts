@@ -35,7 +35,12 @@ const versioned = <A extends { readonly merchant: string; readonly version: numb
         if (rows.length === 0) return yield* missedUpdate(subject, 0, current)
       } else {
         const rows = yield* update
-        if (rows.length === 0) return yield* missedUpdate(subject, value.version, current)
+        if (rows.length === 0) {
+          // Settings never saved are the defaults at version 0, as `get` answers: a stale version.
+          const stored = yield* current
+          const now = stored[0] === undefined ? 0 : num(stored[0]["version"])
+          return yield* Effect.fail(StoreError.staleVersion(subject.entity, subject.id, value.version, now))
+        }
       }
       return { ...value, version: value.version + 1 }
     })
@@ -94,7 +99,7 @@ export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Servic
         { entity: "webhook secrets", id: `${merchant}/${mode}` },
         Effect.gen(function* () {
           if (secrets.length > 2) {
-            return yield* StoreError.conflict("webhook secrets", `${merchant}/${mode}`, "at most two secrets may be active")
+            return yield* StoreError.conflict("webhook secrets", `${merchant}/${mode}`, "at most two signing secrets may be active")
           }
           yield* merchantExists(sql, merchant)
           if (secrets.length === 0) {
