@@ -209,6 +209,39 @@ export const uniqueness = (h: Harness): void => {
     )
   })
 
+  describe("lists and limits", () => {
+    it(
+      "the audit log lists newest appended first, whatever the entries' clocks say; a limit is a whole number of rows, at least 0",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const log = yield* AuditLog.AuditLog
+            const early = { ...F.auditEntry(a, 1), at: 100 }
+            const late = { ...F.auditEntry(a, 2), at: 50 }
+            yield* log.append(early)
+            yield* log.append(late)
+            expect(
+              (yield* log.list(a)).map((e) => e.id),
+              "AuditLog.list"
+            ).toEqual([late.id, early.id])
+            expect(yield* log.list(a, { limit: -1 }), "AuditLog.list, limit -1").toEqual([])
+            expect(
+              (yield* log.list(a, { limit: 1.5 })).map((e) => e.id),
+              "AuditLog.list, limit 1.5"
+            ).toEqual([late.id])
+            const outbox = yield* Outbox.Outbox
+            for (const n of [1, 2, 3]) yield* outbox.enqueue(F.newDelivery(a, n), 0)
+            expect(yield* outbox.history({ limit: 1.5 }), "Outbox.history, limit 1.5").toHaveLength(1)
+            expect(yield* outbox.claim({ workerId: "w", now: 0, leaseMillis: 1_000, limit: 1.5 }), "Outbox.claim, limit 1.5").toHaveLength(
+              1
+            )
+          })
+        ),
+      h.timeout
+    )
+  })
+
   describe("StoreError reasons", () => {
     it(
       "NotFound for every missing row, and for rows of an unknown merchant",

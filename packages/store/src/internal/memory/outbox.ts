@@ -7,6 +7,7 @@ import * as Delivery from "../../Delivery.ts"
 import * as Outbox from "../../Outbox.ts"
 import * as StoreError from "../../StoreError.ts"
 import type { MemoryStore, State } from "./store.ts"
+import { rowLimit } from "../rowLimit.ts"
 
 type Failure = StoreError.StoreError
 
@@ -45,7 +46,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         const due = [...s.deliveries.values()]
           // The map keeps the order deliveries were queued in: oldest first, as the SQL stores' seq.
           .filter((d) => d.status === "pending" && d.nextAttemptAt <= now && (d.lease === null || d.lease.until <= now))
-          .slice(0, Math.max(0, limit))
+          .slice(0, rowLimit(limit))
         return Result.succeed(
           due.map((d) => {
             const next = { ...d, lease: { workerId, until: now + leaseMillis }, updatedAt: now }
@@ -88,7 +89,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
       store.read((s) => {
         const out: Array<Delivery.History> = []
         const all = [...s.deliveries.values()]
-        for (let i = all.length - 1; i >= 0 && (limit === undefined || out.length < limit); i--) {
+        for (let i = all.length - 1; i >= 0 && out.length < rowLimit(limit); i--) {
           const d = all[i]!
           if (merchant !== undefined && d.merchant !== merchant) continue
           if (subject !== undefined && d.subject !== subject) continue
@@ -108,7 +109,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
       write((s) => {
         let deleted = 0
         for (const d of [...s.deliveries.values()]) {
-          if (deleted >= limit) break
+          if (deleted >= rowLimit(limit)) break
           if (d.status === "pending" || d.updatedAt >= before) continue
           s.deliveries.delete(d.id)
           s.attempts.delete(d.id)

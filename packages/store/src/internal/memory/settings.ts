@@ -10,6 +10,7 @@ import * as SecretBox from "../../SecretBox.ts"
 import { conflict, notFound, staleVersion, type StoreError } from "../../StoreError.ts"
 import { checkVersion, merchantExists } from "./entities.ts"
 import type { MemoryStore, State } from "./store.ts"
+import { rowLimit } from "../rowLimit.ts"
 
 const fail = (error: StoreError): Result.Result<never, StoreError> => Result.fail(error)
 
@@ -160,11 +161,11 @@ export const makeAuditLog = (store: MemoryStore): AuditLog["Service"] =>
       }),
     list: (merchant, options) =>
       store.read((s) => {
-        // Newest first: by `at`, ties in reverse order of appending (the sort is stable).
+        // Newest first: the reverse of the order entries were appended in, as the SQL stores' seq
+        // (an entry's `at` comes from its writer's clock, which another process may see differently).
         const matching = [...s.audit.values()]
           .filter((e) => e.merchant === merchant && (options?.action === undefined || e.action === options.action))
           .reverse()
-          .sort((a, b) => b.at - a.at)
-        return options?.limit === undefined ? matching : matching.slice(0, options.limit)
+        return matching.slice(0, rowLimit(options?.limit))
       })
   })

@@ -12,6 +12,7 @@ import * as Outbox from "../../Outbox.ts"
 import type * as StoreError from "../../StoreError.ts"
 import type { Env } from "./base.ts"
 import { mapSql, num, optNum } from "./errors.ts"
+import { rowLimit } from "../rowLimit.ts"
 
 type Row = Record<string, unknown>
 type OutboxShape = Outbox.OutboxShape
@@ -125,7 +126,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
             sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
           WHERE seq IN (SELECT seq FROM paymux_outbox
             WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
-            ORDER BY seq LIMIT ${Math.max(0, Math.floor(limit))} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
+            ORDER BY seq LIMIT ${rowLimit(limit)} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
           RETURNING *`,
             // RETURNING order is unspecified; hand work out oldest first.
             (rows) => [...rows].sort((a, b) => num(a["seq"]) - num(b["seq"])).map(deliveryOf)
@@ -217,7 +218,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           const rows =
             limit === undefined
               ? yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC`
-              : yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(limit))}`
+              : yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC LIMIT ${rowLimit(limit)}`
           return yield* historyOf(rows.map(deliveryOf))
         })
       ),
@@ -234,7 +235,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       run(
         Effect.map(
           sql`DELETE FROM paymux_outbox WHERE seq IN (SELECT seq FROM paymux_outbox
-            WHERE status IN ('delivered', 'dead') AND updated_at < ${before} ORDER BY seq LIMIT ${Math.max(0, Math.floor(limit))})
+            WHERE status IN ('delivered', 'dead') AND updated_at < ${before} ORDER BY seq LIMIT ${rowLimit(limit)})
           RETURNING seq`,
           (rows) => rows.length
         )

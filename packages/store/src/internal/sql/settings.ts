@@ -11,6 +11,7 @@ import * as StoreError from "../../StoreError.ts"
 import type { SqlError } from "effect/sql/SqlError"
 import { bool, type Env, merchantExists, missedUpdate, op, orNull } from "./base.ts"
 import { decoded, num, optNum, parseJson } from "./errors.ts"
+import { rowLimit } from "../rowLimit.ts"
 
 type Row = Record<string, unknown>
 
@@ -336,7 +337,7 @@ export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
         env,
         { entity: "audit entry", id: "*" },
         Effect.gen(function* () {
-          const limit = Math.max(0, Math.floor(options?.limit ?? 1_000_000))
+          const limit = rowLimit(options?.limit ?? 1_000_000)
           const rows =
             options?.action === undefined
               ? yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} ORDER BY seq DESC LIMIT ${limit}`
