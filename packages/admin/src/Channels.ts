@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type ChannelTerms, type Credentials, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
+import { ChannelGroup, type ChannelTerms, type Credentials, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted } from "effect"
 import { Catalog } from "./AdminContext.ts"
@@ -222,8 +222,9 @@ export const disable = (merchant: string, key: string): Effect.Effect<PaymentCha
   setEnabled(merchant, key, false)
 
 /**
- * Deletes a channel; it leaves every tier and group, and stops being the default. With `version`,
- * only if it is still at that version (`Conflict` otherwise).
+ * Deletes a channel; it leaves every tier and group (the group's other members keep their shares,
+ * `ChannelGroup.withoutChannel`; a group's only member cannot be deleted), and stops being the
+ * default. With `version`, only if it is still at that version (`Conflict` otherwise).
  *
  * @since 0.1.0
  * @category use cases
@@ -245,6 +246,14 @@ export const remove = (
         const before = yield* channels.get(code, k)
         const m = yield* merchants.get(code)
         if (m.defaultChannels[before.mode] === k) yield* merchants.update(Merchant.clearDefaultChannel(m, before.mode))
+        // Its groups keep their other members' shares (the store would only drop the member).
+        const groups = yield* Repositories.ChannelGroupRepository
+        for (const group of yield* groups.list(code)) {
+          const after = yield* Effect.fromResult(ChannelGroup.withoutChannel(group, k))
+          if (after === group) continue
+          const saved = yield* groups.update(after)
+          yield* audit({ merchant: code, action: "group.edit", target: group.id, before: group, after: saved })
+        }
         yield* channels.remove(code, k, options.version ?? before.version)
         yield* audit({ merchant: code, action: "channel.remove", target: k, before: PaymentChannel.view(catalog, before) })
       })

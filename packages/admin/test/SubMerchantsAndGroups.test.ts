@@ -80,3 +80,44 @@ describe("channel groups: edit and delete (issue 16)", () => {
     expect(actions).toEqual(expect.arrayContaining(["group.edit", "group.remove"]))
   })
 })
+
+// Concurrency probe 2026-12: deleting a member left the group's weights below 100, and the next
+// rename of the group was refused until its members were given again.
+describe("channel groups: deleting a member channel", () => {
+  it("keeps the other members' shares (scaled back to 100) and refuses to delete a group's only member", async () => {
+    const { paymux, merchant, kcp, nice } = await setUp()
+    const third = await paymux.channels.add({
+      merchant,
+      mode: "test",
+      pg: "kcp",
+      mid: "T9999",
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { site_key: "k" }
+    })
+    const group = await paymux.groups.create({
+      merchant,
+      name: "split",
+      mode: "test",
+      members: [
+        { channel: kcp.key, weight: 50 },
+        { channel: nice.key, weight: 30 },
+        { channel: third.key, weight: 20 }
+      ]
+    })
+    await paymux.channels.remove(merchant, kcp.key)
+    const [after] = await paymux.groups.list(merchant)
+    expect(after!.members).toEqual([
+      { channel: nice.key, weight: 60 },
+      { channel: third.key, weight: 40 }
+    ])
+    expect((await paymux.groups.edit(merchant, group.id, { name: "renamed" })).name).toBe("renamed")
+    await paymux.channels.remove(merchant, nice.key)
+    expect((await paymux.groups.list(merchant))[0]!.members).toEqual([{ channel: third.key, weight: 100 }])
+    expect(await rejection(paymux.channels.remove(merchant, third.key))).toMatchObject({ code: "rule-violation" })
+    expect((await paymux.channels.list(merchant)).map((c) => c.key)).toContain(third.key)
+    await paymux.groups.remove(merchant, group.id)
+    await paymux.channels.remove(merchant, third.key)
+    expect(await paymux.channels.list(merchant)).toEqual([])
+  })
+})

@@ -107,3 +107,36 @@ export const make = (
     }
     return group
   })
+
+/**
+ * The group without one of its channels (when that channel is deleted): the others keep their
+ * share of the draws, their weights scaled back to a sum of 100 (largest remainders first, ties to
+ * the earlier member), as resolution already shares out a skipped member's weight. A group never
+ * loses its last member this way: delete the group instead.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withoutChannel = (group: ChannelGroup, channel: string): Result.Result<ChannelGroup, RuleViolation> => {
+  const rest = group.members.filter((m) => m.channel !== channel)
+  if (rest.length === group.members.length) return Result.succeed(group)
+  if (rest.length === 0) {
+    return Result.fail(
+      new RuleViolation({
+        rule: "group-last-member",
+        detail: `channel ${channel} is the only member of group ${group.id} (${group.name}): delete the group first`
+      })
+    )
+  }
+  const total = rest.reduce((sum, m) => sum + m.weight, 0)
+  const exact = rest.map((m) => (m.weight * 100) / total)
+  const weights = exact.map(Math.floor)
+  let left = 100 - weights.reduce((sum, w) => sum + w, 0)
+  const byRemainder = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1])
+  for (const [, i] of byRemainder) {
+    if (left === 0) break
+    weights[i]!++
+    left--
+  }
+  return Result.succeed({ ...group, members: rest.map((m, i) => ({ channel: m.channel, weight: weights[i]! })) })
+}

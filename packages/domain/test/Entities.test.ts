@@ -194,6 +194,31 @@ describe("ChannelGroup", () => {
       ).field
     ).toBe("members.0.weight")
   })
+
+  // Concurrency probe 2026-12: deleting a member left the group at a sum below 100, so every later
+  // edit of the group (a rename) was refused until its members were given again.
+  it("without a deleted channel, the others keep their shares, scaled back to 100; the last member cannot go", () => {
+    const many = Array.from({ length: 12 }, (_, i) => channelOf("imp00000001", i))
+    fc.assert(
+      fc.property(
+        Arb.channelGroup(many).filter((g) => g.members.length >= 2),
+        fc.nat(),
+        (g, pick) => {
+          const gone = g.members[pick % g.members.length]!
+          const rest = g.members.filter((m) => m !== gone)
+          const after = Result.getOrThrow(ChannelGroup.withoutChannel(g, gone.channel))
+          // The oracle: each share is the exact proportion w * 100 / (sum of the others), to within 1.
+          const total = rest.reduce((sum, m) => sum + m.weight, 0)
+          expect(after.members.map((m) => m.channel)).toEqual(rest.map((m) => m.channel))
+          for (const [i, m] of after.members.entries()) expect(Math.abs(m.weight - (rest[i]!.weight * 100) / total)).toBeLessThan(1)
+          expect(Result.isSuccess(ChannelGroup.make(after, many))).toBe(true)
+        }
+      )
+    )
+    const one = Result.getOrThrow(group([{ channel: channels[0]!.key, weight: 100 }]))
+    expect((failure(ChannelGroup.withoutChannel(one, channels[0]!.key)) as { rule: string }).rule).toBe("group-last-member")
+    expect(ChannelGroup.withoutChannel(one, channels[1]!.key)).toEqual(Result.succeed(one))
+  })
 })
 
 describe("WebhookSettings", () => {
