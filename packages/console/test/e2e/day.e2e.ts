@@ -96,11 +96,15 @@ test("a merchant's day on the console", async ({ page }) => {
     const table = page.locator("table.channels")
     await expect(table.locator("tbody tr")).toHaveCount(3)
     const live = table.locator("tbody tr", { hasText: "KCP live" })
-    await live.getByRole("button", { name: "Set default" }).click()
-    await expect(live.getByText("default")).toBeVisible()
     await live.getByRole("button", { name: "Disable" }).click()
     await expect(live.getByRole("cell", { name: "Disabled" })).toBeVisible()
     await live.getByRole("button", { name: "Enable" }).click()
+    await expect(live.getByRole("cell", { name: "Enabled" })).toBeVisible()
+    await live.getByRole("button", { name: "Set default" }).click()
+    await expect(live.getByText("default")).toBeVisible()
+    // The default channel stays enabled: disabling it is refused, saying what to do instead.
+    await live.getByRole("button", { name: "Disable" }).click()
+    await expect(page.getByRole("alert")).toContainText("make another channel the default")
     await expect(live.getByRole("cell", { name: "Enabled" })).toBeVisible()
     // A sub-merchant, a channel assigned to it, and its view of the channels.
     await page.getByLabel("Tier code").fill("T01")
