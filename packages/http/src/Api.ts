@@ -140,7 +140,7 @@ export const ChannelsGroup = HttpApiGroup.make("channels")
       error: errors
     }).annotate(
       OpenApi.Description,
-      "Removes a channel (it leaves its tiers and groups). With `?version=`, only if it is still at that version."
+      "Removes a channel (it leaves its tiers and groups, whose other members keep their shares; a group's only member cannot be removed). With `?version=`, only if it is still at that version."
     ),
     HttpApiEndpoint.post("enable", "/merchants/:merchant/channels/:channelKey/enable", {
       params: channel,
