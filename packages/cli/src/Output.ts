@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Redaction } from "@paymux/domain"
+import { displayWidth } from "effect/cli/CliOutput"
 import * as Effect from "effect/Effect"
 import type { CliFailure } from "./CliFailure.ts"
 
@@ -113,8 +114,10 @@ export const toJson = (value: unknown): string => JSON.stringify(value, null, 2)
 export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<unknown>>): string => {
   if (rows.length === 0) return "(none)"
   const cells = rows.map((row) => row.map((c) => (c === undefined || c === null || c === "" ? "-" : printableValue(String(c)))))
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)))
-  const line = (r: ReadonlyArray<string>) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")
+  // Columns by display width: Hangul and other wide characters take two columns of a terminal.
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ""))))
+  const pad = (c: string, width: number) => c + " ".repeat(Math.max(0, width - displayWidth(c)))
+  const line = (r: ReadonlyArray<string>) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join("  ")
   return [line(headers), ...cells.map(line)].join("\n")
 }
 
