@@ -110,9 +110,13 @@ export const atomicity = (h: Harness): void =>
               const whitelists = yield* Repositories.WhitelistRepository
               const unsaved = yield* whitelists.get(m)
               yield* whitelists.put({ ...unsaved, rules: ["10.0.0.0/8"] })
+              const outbox = yield* Outbox.Outbox
+              const queued = { ...F.newDelivery(m, 1), id: "delivery-once" }
+              yield* outbox.enqueue(queued, 0)
               const first = yield* tx.withTransaction(
                 Effect.gen(function* () {
                   yield* F.expectStoreError(merchants.create(F.merchant(m)), "Conflict", "MerchantRepository.create (a duplicate)")
+                  yield* F.expectStoreError(outbox.enqueue(queued, 0), "Conflict", "Outbox.enqueue (a duplicate id)")
                   yield* F.expectStoreError(
                     whitelists.put({ ...unsaved, rules: ["192.0.2.0/24"] }),
                     "Conflict",
@@ -130,6 +134,7 @@ export const atomicity = (h: Harness): void =>
               )
               expect((yield* merchants.list()).map((x) => x.code)).toEqual([m, fresh])
               expect((yield* whitelists.get(m)).rules, "WhitelistRepository.get: the stale put changed nothing").toEqual(["10.0.0.0/8"])
+              expect(yield* outbox.history({}), "Outbox.history: the duplicate added nothing").toHaveLength(1)
               // The refused create's sequence went with it: the next channel is second, not third.
               const next = yield* channels.create(F.channel(m, F.channelKey(3)))
               expect([first.sequence, next.sequence], "ChannelRepository.create: sequences").toEqual([1, 2])

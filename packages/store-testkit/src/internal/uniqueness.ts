@@ -209,6 +209,25 @@ export const uniqueness = (h: Harness): void => {
     )
   })
 
+  describe("conflicts read alike", () => {
+    it(
+      "a channel created twice is refused for its slot, in the same words by every store",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const channels = yield* Repositories.ChannelRepository
+            const channel = yield* channels.create(F.channel(a, F.channelKey(1)))
+            const error = yield* Effect.flip(channels.create(F.channel(a, F.channelKey(1))))
+            expect(error.message, "ChannelRepository.create (key and slot taken)").toContain(
+              `${a} already has this ${channel.mode} ${channel.pg} channel with MID ${channel.mid}`
+            )
+          })
+        ),
+      h.timeout
+    )
+  })
+
   describe("lists and limits", () => {
     it(
       "the audit log lists newest appended first, whatever the entries' clocks say; a limit is a whole number of rows, at least 0",

@@ -133,10 +133,11 @@ export const makeChannels = (store: MemoryStore): ChannelRepository["Service"] =
         store.write((s) => {
           const missing = merchantExists(s, channel.merchant)
           if (missing !== undefined) return missing
-          if (s.channels.has(channel.key)) return fail(conflict("channel", channel.key, "a channel with this key exists"))
+          // The slot first, as the SQL stores find it first.
           const slot = slotOf(channel)
           const holder = s.channelSlots.get(slot)
           if (holder !== undefined) return fail(slotTaken(holder, channel))
+          if (s.channels.has(channel.key)) return fail(conflict("channel", channel.key, "a channel with this key exists"))
           const sequence = (s.sequences.get(channel.merchant) ?? 0) + 1
           s.sequences.set(channel.merchant, sequence)
           s.channelSlots.set(slot, channel.key)

@@ -40,7 +40,7 @@ export const spansOnlyWithTracer = <A, E, R>(self: Effect.Effect<A, E, R>): Effe
  * statement of a transaction in which one failed, and a failed operation's earlier statements
  * (a channel's sequence, say) must not commit with the rest. Outside one, `self` runs as it is.
  */
-const ownSavepoint = <A, E, R>(sql: Sql.SqlClient, self: Effect.Effect<A, E, R>) =>
+export const ownSavepoint = <A, E, R>(sql: Sql.SqlClient, self: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) => (Option.isSome(open) ? sql.withTransaction(self) : self))
 
 /**

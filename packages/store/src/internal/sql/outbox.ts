@@ -10,7 +10,7 @@ import type { SqlError } from "effect/sql/SqlError"
 import * as Delivery from "../../Delivery.ts"
 import * as Outbox from "../../Outbox.ts"
 import type * as StoreError from "../../StoreError.ts"
-import type { Env } from "./base.ts"
+import { type Env, ownSavepoint } from "./base.ts"
 import { mapSql, num, optNum } from "./errors.ts"
 import { rowLimit } from "../rowLimit.ts"
 
@@ -58,11 +58,11 @@ const attemptOf = (row: Row): Delivery.Attempt => ({
   outcome: row["outcome"] as Delivery.Outcome
 })
 
-const run = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, SqlError> | StoreError.StoreError> =>
-  mapSql({ entity: Outbox.entity, id: "outbox" })(self)
-
 export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean }): OutboxShape => {
   const { atomic, sql } = env
+  /** An outbox operation: its own savepoint inside a transaction (as every repository's), errors mapped. */
+  const run = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, SqlError> | StoreError.StoreError> =>
+    mapSql({ entity: Outbox.entity, id: "outbox" })(ownSavepoint(sql, self))
   const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
   /**
    * Lease bookkeeping (claim, attempts, dead-letter, release) may commit without
