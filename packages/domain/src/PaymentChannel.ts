@@ -125,7 +125,8 @@ const resolveMid = (
   }
   const shared = PgCatalog.sharedTestMid(provider, type, payMethods)
   if (shared === undefined) {
-    const why = PgCatalog.untestedReason(provider, type) ?? `the catalog lists no shared test MID of ${provider.code} for ${type}`
+    const why =
+      PgCatalog.untestedReason(provider, type)?.replace(/\.$/, "") ?? `the catalog lists no shared test MID of ${provider.code} for ${type}`
     return violation("shared-test-mid-unknown", `${why}: enter the test MID, or extend the catalog with the value your console shows`)
   }
   return Result.succeed({ mid: shared, source: "shared-test" })
@@ -241,7 +242,8 @@ export interface ChannelPatch {
 }
 
 /**
- * Applies an edit and re-checks every rule. Switching to test without a MID moves the channel to
+ * Applies an edit and re-checks every rule, except for an edit that only disables the channel,
+ * which is always allowed. Switching to test without a MID moves the channel to
  * the shared test credential (refused for PGs that have none); switching to live needs the
  * merchant's own MID and credentials. The version is left as read: the store bumps it.
  *
@@ -253,6 +255,11 @@ export const edit = (
   channel: PaymentChannel,
   patch: ChannelPatch
 ): Result.Result<PaymentChannel, DomainError> => {
+  // Switching a channel off changes nothing the catalog checks, so it is never refused for a rule
+  // the catalog added after the channel was saved: such a channel can always be disabled.
+  const onlyDisables =
+    patch.enabled === false && Object.entries(patch).every(([field, value]) => field === "enabled" || value === undefined)
+  if (onlyDisables) return Result.succeed({ ...channel, enabled: false })
   const mode = patch.mode ?? channel.mode
   const modeChanges = mode !== channel.mode
   let mid: string | undefined

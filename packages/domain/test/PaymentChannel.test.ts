@@ -225,6 +225,22 @@ describe("PaymentChannel.make", () => {
 })
 
 describe("PaymentChannel.edit", () => {
+  // Docs probe 2026-12: a channel saved under an older catalog (here: pay methods the catalog no
+  // longer offers) could not even be disabled, since every edit re-checked every rule.
+  it("disabling alone is never refused, even for a channel the current catalog would refuse; enabling it is", () => {
+    const kcp = liveKcp()
+    const stale: PaymentChannel.PaymentChannel = {
+      ...kcp,
+      payMethods: [...kcp.payMethods, "no_such_method" as (typeof kcp.payMethods)[number]]
+    }
+    const disabled = Result.getOrThrow(PaymentChannel.edit(catalog, stale, { enabled: false }))
+    expect(disabled).toEqual({ ...stale, enabled: false })
+    expect((failure(PaymentChannel.edit(catalog, disabled, { enabled: true })) as { rule: string }).rule).toBe("pay-method-unsupported")
+    expect((failure(PaymentChannel.edit(catalog, stale, { enabled: false, name: "renamed" })) as { rule: string }).rule).toBe(
+      "pay-method-unsupported"
+    )
+  })
+
   it("a live KCP channel switched to test without a MID moves to the shared MID and drops its own secrets", () => {
     const test = Result.getOrThrow(PaymentChannel.edit(catalog, liveKcp(), { mode: "test" }))
     expect(test.mid).toBe("AO09C")
