@@ -19,7 +19,8 @@
  *   their PG, and the merchant's webhooks cannot be signed.
  * - `catalog-mismatch`: a channel saved under an older catalog that the current one refuses (a
  *   pay method or credential field it no longer takes, one it now requires) or whose shared test
- *   MID it changed. The channel still resolves as stored; its next edit must fix it.
+ *   MID it changed. The channel still resolves as stored and can be disabled; any other edit must
+ *   fix it.
  *
  * @since 0.1.0
  */
@@ -169,7 +170,7 @@ const catalogFindings = (index: ChannelIndex.ChannelIndex) =>
       const edited = PaymentChannel.edit(index.catalog, { ...c, credentials }, {})
       const where = `${c.mode} channel ${c.key} (${c.pg}.${c.mid})`
       const detail = Result.isFailure(edited)
-        ? `${where} does not meet the current PG catalog: ${edited.failure.message}. It still serves requests as saved; its next edit must fix this`
+        ? `${where} does not meet the current PG catalog: ${edited.failure.message}. It still serves requests as saved and can be disabled; any other edit must fix this first`
         : edited.success.mid !== c.mid
           ? `${where} uses a shared test MID the current PG catalog replaced with ${edited.success.mid}. It still serves requests as saved; its next edit moves it onto ${edited.success.mid}`
           : undefined
