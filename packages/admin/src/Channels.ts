@@ -184,6 +184,9 @@ export const edit = (
         const read = options.version === undefined ? before : { ...before, version: options.version }
         const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
         yield* Effect.fromResult(Merchant.keepsDefault(yield* (yield* Repositories.MerchantRepository).get(code), before, after))
+        for (const group of yield* (yield* Repositories.ChannelGroupRepository).list(code)) {
+          yield* Effect.fromResult(ChannelGroup.keepsMember(group, after))
+        }
         const saved = yield* channels.update(after)
         yield* audit({
           merchant: code,

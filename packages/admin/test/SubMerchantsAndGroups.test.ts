@@ -84,7 +84,7 @@ describe("channel groups: edit and delete (issue 16)", () => {
 // Concurrency probe 2026-12: deleting a member left the group's weights below 100, and the next
 // rename of the group was refused until its members were given again.
 describe("channel groups: deleting a member channel", () => {
-  it("keeps the other members' shares (scaled back to 100) and refuses to delete a group's only member", async () => {
+  it("keeps the other members' shares (scaled back to 100), keeps members in the group's mode, and refuses to delete a group's only member", async () => {
     const { paymux, merchant, kcp, nice } = await setUp()
     const third = await paymux.channels.add({
       merchant,
@@ -112,6 +112,16 @@ describe("channel groups: deleting a member channel", () => {
       { channel: third.key, weight: 40 }
     ])
     expect((await paymux.groups.edit(merchant, group.id, { name: "renamed" })).name).toBe("renamed")
+    // A member stays in the group's mode: moving it to live is refused until it leaves the group.
+    expect(
+      await rejection(
+        paymux.channels.edit(merchant, nice.key, { mode: "live", mid: "L1", credentials: { merchant_key: "k", cancel_password: "p" } })
+      )
+    ).toMatchObject({
+      code: "rule-violation",
+      rule: "mode-mismatch"
+    })
+    expect((await paymux.channels.get(merchant, nice.key)).mode).toBe("test")
     await paymux.channels.remove(merchant, nice.key)
     expect((await paymux.groups.list(merchant))[0]!.members).toEqual([{ channel: third.key, weight: 100 }])
     expect(await rejection(paymux.channels.remove(merchant, third.key))).toMatchObject({ code: "rule-violation" })

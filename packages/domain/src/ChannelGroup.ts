@@ -140,3 +140,20 @@ export const withoutChannel = (group: ChannelGroup, channel: string): Result.Res
   }
   return Result.succeed({ ...group, members: rest.map((m, i) => ({ channel: m.channel, weight: weights[i]! })) })
 }
+
+/**
+ * Checks an edit of a channel against a group: a member stays a channel of the group's mode, so
+ * it cannot move to the other mode while it is in the group (remove it from the group first).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const keepsMember = (group: ChannelGroup, after: PaymentChannel): Result.Result<void, RuleViolation> =>
+  group.mode === after.mode || !group.members.some((m) => m.channel === after.key)
+    ? Result.void
+    : Result.fail(
+        new RuleViolation({
+          rule: "mode-mismatch",
+          detail: `channel ${after.key} is a member of ${group.mode} group ${group.id} (${group.name}): remove it from the group before moving it to ${after.mode}`
+        })
+      )

@@ -216,6 +216,9 @@ describe("ChannelGroup", () => {
       )
     )
     const one = Result.getOrThrow(group([{ channel: channels[0]!.key, weight: 100 }]))
+    // A member stays in the group's mode; a channel outside the group may move.
+    expect((failure(ChannelGroup.keepsMember(one, { ...channels[0]!, mode: "live" })) as { rule: string }).rule).toBe("mode-mismatch")
+    expect(Result.isSuccess(ChannelGroup.keepsMember(one, { ...channels[1]!, mode: "live" }))).toBe(true)
     expect((failure(ChannelGroup.withoutChannel(one, channels[0]!.key)) as { rule: string }).rule).toBe("group-last-member")
     expect(ChannelGroup.withoutChannel(one, channels[1]!.key)).toEqual(Result.succeed(one))
   })
