@@ -89,7 +89,8 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
       store.read((s) => {
         const out: Array<Delivery.History> = []
         const all = [...s.deliveries.values()]
-        for (let i = all.length - 1; i >= 0 && out.length < rowLimit(limit); i--) {
+        const most = rowLimit(limit)
+        for (let i = all.length - 1; i >= 0 && out.length < most; i--) {
           const d = all[i]!
           if (merchant !== undefined && d.merchant !== merchant) continue
           if (subject !== undefined && d.subject !== subject) continue
@@ -107,9 +108,10 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
       }),
     prune: ({ before, limit }) =>
       write((s) => {
+        const most = rowLimit(limit)
         let deleted = 0
         for (const d of [...s.deliveries.values()]) {
-          if (deleted >= rowLimit(limit)) break
+          if (deleted >= most) break
           if (d.status === "pending" || d.updatedAt >= before) continue
           s.deliveries.delete(d.id)
           s.attempts.delete(d.id)

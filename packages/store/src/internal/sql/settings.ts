@@ -29,19 +29,14 @@ const versioned = <A extends { readonly merchant: string; readonly version: numb
     subject,
     Effect.gen(function* () {
       yield* merchantExists(env.sql, value.merchant)
-      if (value.version === 0) {
-        // ON CONFLICT DO NOTHING rather than a caught unique violation, which on PostgreSQL
-        // would leave an enclosing transaction refusing every later statement.
-        const rows = yield* insert
-        if (rows.length === 0) return yield* missedUpdate(subject, 0, current)
-      } else {
-        const rows = yield* update
-        if (rows.length === 0) {
-          // Settings never saved are the defaults at version 0, as `get` answers: a stale version.
-          const stored = yield* current
-          const now = stored[0] === undefined ? 0 : num(stored[0]["version"])
-          return yield* Effect.fail(StoreError.staleVersion(subject.entity, subject.id, value.version, now))
-        }
+      // ON CONFLICT DO NOTHING at version 0 rather than a caught unique violation, which on
+      // PostgreSQL would leave an enclosing transaction refusing every later statement.
+      const rows = yield* value.version === 0 ? insert : update
+      if (rows.length === 0) {
+        // Settings never saved are the defaults at version 0, as `get` answers: a stale version.
+        const stored = yield* current
+        const now = stored[0] === undefined ? 0 : num(stored[0]["version"])
+        return yield* Effect.fail(StoreError.staleVersion(subject.entity, subject.id, value.version, now))
       }
       return { ...value, version: value.version + 1 }
     })
