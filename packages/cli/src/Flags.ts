@@ -7,6 +7,7 @@ import { Identifiers, type PageLimit } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "./CliFailure.ts"
+import * as Output from "./Output.ts"
 
 /**
  * `--mode test|live`.
@@ -102,7 +103,7 @@ export const parseTime = (
           /^\d{4}-\d{2}-\d{2}(T|$)/.test(text)
           ? Date.parse(text)
           : Number.NaN
-  return Number.isSafeInteger(at) && !Number.isNaN(new Date(at).getTime())
+  return Number.isSafeInteger(at) && Output.isDate(at)
     ? Effect.succeed(at)
     : Effect.fail(
         CliFailure.badInput(

@@ -143,6 +143,13 @@ export const fields = (entries: ReadonlyArray<readonly [string, unknown]>): stri
  */
 export const time = (ms: number | undefined): string | undefined => {
   if (ms === undefined) return undefined
-  const date = new Date(ms)
-  return Number.isNaN(date.getTime()) ? `${ms} (not a representable date)` : date.toISOString().replace(/\.\d{3}Z$/, "Z")
+  return isDate(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z") : `${ms} (not a representable date)`
 }
+
+/**
+ * Whether a number of epoch milliseconds is a date JavaScript can hold (not beyond year 275760, not NaN).
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const isDate = (ms: number): boolean => !Number.isNaN(new Date(ms).getTime())
