@@ -36,9 +36,10 @@ for (const pkg of workspaces()) {
   for (const [name, range] of Object.entries({ ...deps, ...peers, ...pkg.devDependencies }))
     if (name.startsWith("@paymux/"))
       say(/^\^\d+\.\d+\.\d+$/.test(range), `${name} has a caret range that changesets keeps in step ("^0.0.0"), not "${range}"`)
-  // The console's build also runs Vite after tsup (its page); no build runs tsc.
+  // The console's build also runs Vite after tsup (its page); the CLI's bundle is Rolldown's (its
+  // start-up cost, see packages/cli/rolldown.config.ts); no build runs tsc.
   say(
-    /^tsup( && vite build)?$/.test(pkg.scripts?.build ?? ""),
+    /^(tsup( && vite build)?|rolldown -c)$/.test(pkg.scripts?.build ?? ""),
     `"build": "tsup" (the declarations come from scripts/build-types.mjs, one tsc --build over every tsconfig.build.json)`
   )
   say(fs.existsSync(path.join(pkg.dir, "tsconfig.build.json")), `${dir}/tsconfig.build.json (copy one from another package)`)

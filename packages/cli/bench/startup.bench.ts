@@ -7,15 +7,16 @@
  * channels at most 1.5x `--help` (once credentials are decrypted lazily by the store).
  *
  * A second anchor, the floor: `bench/floor.ts`, an effect/cli program with one command on the same
- * platform layer, bundled here as dist/bin.js is (minified, effect inside). Its `--help` is what
+ * platform layer, bundled here as dist/bin.js is (its Rolldown configuration: minified, effect inside). Its `--help` is what
  * any effect/cli command line costs before a line of paymux loads.
  */
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { buildSync } from "esbuild"
+import { rolldown } from "rolldown"
+import config from "../rolldown.config.ts"
 import { keyEnv, seedChannels } from "../test/support/seed.ts"
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
@@ -26,18 +27,12 @@ const merchant = "imp00001000"
 
 const dir = mkdtempSync(join(tmpdir(), "paymux-bench-"))
 const db = join(dir, "bench.db")
-const floorBin = join(dir, "floor.js")
-buildSync({
-  entryPoints: [fileURLToPath(new URL("floor.ts", import.meta.url))],
-  outfile: floorBin,
-  bundle: true,
-  minify: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  conditions: ["@paymux/source", "import", "node"],
-  logLevel: "error"
-})
+const floorDir = join(dir, "floor")
+const floorBin = join(floorDir, "floor.js")
+// Bundled with dist/bin.js's own configuration, only the entry and the directory differ.
+const floorBuild = await rolldown({ ...config, input: { floor: fileURLToPath(new URL("floor.ts", import.meta.url)) } })
+await floorBuild.write({ ...config.output, dir: floorDir, sourcemap: false })
+writeFileSync(join(floorDir, "package.json"), '{ "type": "module" }\n')
 // Keys in the environment: no key file, the same keys for the seeding and the measured runs.
 const keys = keyEnv()
 const env: NodeJS.ProcessEnv = { ...process.env, ...keys }
