@@ -16,6 +16,8 @@ import { defineConfig } from "rolldown"
 export default defineConfig({
   input: { bin: "src/bin.ts", index: "src/index.ts" },
   platform: "node",
+  // The oldest Node the package supports (`engines`).
+  transform: { target: "node20" },
   external: ["better-sqlite3"],
   // Bundle the sibling packages from their TypeScript sources, as the tests resolve them.
   resolve: { conditionNames: ["@paymux/source", "import", "node"] },

@@ -7,8 +7,8 @@
  * channels at most 1.5x `--help` (once credentials are decrypted lazily by the store).
  *
  * A second anchor, the floor: `bench/floor.ts`, an effect/cli program with one command on the same
- * platform layer, bundled here as dist/bin.js is (its Rolldown configuration: minified, effect inside). Its `--help` is what
- * any effect/cli command line costs before a line of paymux loads.
+ * platform layer, bundled here with dist/bin.js's Rolldown configuration (minified, effect inside).
+ * Its `--help` is what any effect/cli command line costs before a line of paymux loads.
  */
 import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
