@@ -8,6 +8,7 @@ import { ApiKey, Identifiers } from "@paymux/domain"
 import { Repositories, SecretHasher, StoreError, Transaction } from "@paymux/store"
 import { Clock, Effect, Redacted } from "effect"
 import * as Access from "./Access.ts"
+import * as AdminContext from "./AdminContext.ts"
 import { invalidating } from "./AccessCache.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -62,7 +63,8 @@ const redactedKey = (key: ApiKey.ApiKey) => ({
 })
 
 /**
- * Issues a key for a merchant, optionally expiring at `expiresAt` (epoch ms).
+ * Issues a key for a merchant, optionally expiring at `expiresAt` (epoch ms). When the actor is an
+ * API key that expires, the new key must expire no later (`outlives-caller`).
  *
  * @since 0.1.0
  * @category use cases
@@ -86,6 +88,7 @@ export const issue = (input: {
     const saved = yield* tx.withTransaction(
       Effect.gen(function* () {
         yield* merchants.get(merchant)
+        yield* withinActorLifetime(key.expiresAt)
         const saved = yield* keys.create(key)
         yield* audit({ merchant, action: "apikey.issue", target: saved.id, after: redactedKey(saved) })
         return saved
@@ -109,6 +112,19 @@ export const list = (merchant: string): Effect.Effect<ReadonlyArray<ApiKeyView>,
     return (yield* keys.list(code)).map((k) => view(k, now))
   })
 
+/**
+ * An API key acting through the API (the actor) hands out no secret that outlives it
+ * (`ApiKey.mayHandOut`); the CLI and the host app act as themselves and have no such bound.
+ */
+const withinActorLifetime = (expiresAt: number | undefined) =>
+  Effect.gen(function* () {
+    const actor = yield* AdminContext.Actor
+    if (actor.kind !== "api-key") return
+    const keyId = yield* Effect.fromResult(Identifiers.decodeApiKeyId(actor.id))
+    const acting = yield* (yield* Repositories.ApiKeyRepository).get(keyId)
+    yield* Effect.fromResult(ApiKey.mayHandOut(acting, expiresAt))
+  })
+
 const ownKey = (merchant: string, id: string) =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
@@ -121,7 +137,8 @@ const ownKey = (merchant: string, id: string) =>
   })
 
 /**
- * Replaces a key's secret. The old secret is refused from the moment this commits.
+ * Replaces a key's secret. The old secret is refused from the moment this commits. When the actor
+ * is an API key that expires, the key it rotates must expire no later (`outlives-caller`).
  *
  * @since 0.1.0
  * @category use cases
@@ -135,6 +152,7 @@ export const rotate = (merchant: string, id: string): Effect.Effect<IssuedKey, A
     const saved = yield* tx.withTransaction(
       Effect.gen(function* () {
         const before = yield* ownKey(merchant, id)
+        yield* withinActorLifetime(before.expiresAt)
         const after = yield* Effect.fromResult(ApiKey.rotate(before, hash, now))
         const saved = yield* keys.update(after)
         yield* audit({

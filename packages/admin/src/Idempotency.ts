@@ -4,8 +4,8 @@
  * decides the scope (the HTTP package: API key id, tier, method and path) and calls `begin` after
  * the call is authenticated and admitted.
  *
- * The rules (issue 9): the same key with the same body replays the stored response; with another
- * body it is a mismatch; while the first request runs (in any process) it is in flight (the HTTP
+ * The rules (issue 9): the same key with the same request (its query string and body) replays the
+ * stored response; with another query or body it is a mismatch; while the first request runs (in any process) it is in flight (the HTTP
  * host answers 409 and the client retries; nobody waits on another process). Only successes are
  * kept; a success that carried a one-time secret is kept without its body and is never replayed.
  * Records expire after `ttlMillis`; each merchant's records are held to `maxBytes` (a per-merchant
@@ -99,11 +99,16 @@ export const sizeOf = (outcome: StoredResponse | "withheld"): number => {
   return size
 }
 
-const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("base64url")
+const sha256 = (data: string): string => createHash("sha256").update(data).digest("base64url")
+
+/** What a replay must match: the query (length-prefixed, so no query and body can pass for another) and the body. */
+const requestHash = (query: string, body: Uint8Array): string =>
+  createHash("sha256").update(`${query.length}:${query}`).update(body).digest("base64url")
 
 /**
- * Looks up, or starts, the record of `key` within `scope` for a request with `body`. A `New`
- * lookup must be completed with the request's outcome.
+ * Looks up, or starts, the record of `key` within `scope` for a request with `query` (the query
+ * string as sent, without `?`; none is "") and `body`. A `New` lookup must be completed with the
+ * request's outcome.
  *
  * @since 0.1.0
  * @category use cases
@@ -112,6 +117,7 @@ export const begin = (input: {
   readonly scope: string
   readonly key: string
   readonly merchant: string
+  readonly query?: string | undefined
   readonly body: Uint8Array
   readonly now: number
   readonly options?: Options | undefined
@@ -121,7 +127,7 @@ export const begin = (input: {
     const maxBytes = options.maxBytes ?? defaultMaxBytes
     // The scope and key are hashed: a record's id says nothing about the caller.
     const id = sha256(`${input.scope}\n${input.key}`)
-    const bodyHash = sha256(input.body)
+    const bodyHash = requestHash(input.query ?? "", input.body)
     return Effect.map(
       records.begin({
         id,

@@ -307,4 +307,13 @@ describe("ApiKey", () => {
     const badHash = failure(ApiKey.make({ id: key.id, merchant: key.merchant, name: "x", secretHash: "plain-secret", createdAt: 10 }))
     expect(badHash.message).toBe("secretHash: a secret hash is 64 lower-case hex digits (got <redacted>)")
   })
+  it("a key that expires hands out secrets only for keys that expire no later; one without expiry, for any", () => {
+    expect(Result.isSuccess(ApiKey.mayHandOut(key, 5000))).toBe(true)
+    expect(Result.isSuccess(ApiKey.mayHandOut(key, 4999))).toBe(true)
+    expect(failure(ApiKey.mayHandOut(key, 5001)).rule).toBe("outlives-caller")
+    expect(failure(ApiKey.mayHandOut(key, undefined)).rule).toBe("outlives-caller")
+    const { expiresAt: _, ...forever } = key
+    expect(Result.isSuccess(ApiKey.mayHandOut(forever, undefined))).toBe(true)
+    expect(Result.isSuccess(ApiKey.mayHandOut(forever, Number.MAX_SAFE_INTEGER))).toBe(true)
+  })
 })

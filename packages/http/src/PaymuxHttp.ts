@@ -38,7 +38,10 @@ export interface Options<E = never> {
   readonly trustedProxies?: ReadonlyArray<string> | undefined
   /** Request body limit in bytes; default 1 MiB. Larger bodies get 413. */
   readonly maxBodyBytes?: number | undefined
-  /** `/docs`: Scalar loaded from its CDN (default), inlined (a 3 MB page), or none. */
+  /**
+   * `/docs`: Scalar inlined (default; a 3 MB page, no third-party script on this origin), loaded
+   * from its CDN (a pinned release, without an integrity check), or none.
+   */
   readonly docs?: "cdn" | "inline" | "none" | undefined
   /** How long `Idempotency-Key` responses are kept; default 24 hours. */
   readonly idempotencyTtlMillis?: number | undefined

@@ -121,6 +121,22 @@ describe("Idempotency-Key edges over a real server", () => {
     expect(tiers.map((t: { tier: string }) => t.tier)).not.toContain("L02")
   })
 
+  // Regression (security probe): the query string is part of the request a replay must repeat.
+  // `…/resend?url=A` then `…/resend?url=B` under one key replayed A's answer and queued nothing for B.
+  it("answers the same key and body with another query string 422 idempotency-key-reused, not the first answer", async () => {
+    const headers = { "idempotency-key": "idem-query" }
+    const first = await call(`${m()}/whitelist/check?probe=a`, { body: { ip: "192.0.2.1" }, headers })
+    expect(first.status).toBe(200)
+    const replayed = await call(`${m()}/whitelist/check?probe=a`, { body: { ip: "192.0.2.1" }, headers })
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true")
+    const other = await call(`${m()}/whitelist/check?probe=b`, { body: { ip: "192.0.2.1" }, headers })
+    expect(other.status).toBe(422)
+    expect(other.headers.get("idempotent-replayed")).toBeNull()
+    expect(await body(other)).toMatchObject({ code: "idempotency-key-reused" })
+    const none = await call(`${m()}/whitelist/check`, { body: { ip: "192.0.2.1" }, headers })
+    expect(none.status).toBe(422)
+  })
+
   // Regression: a 4xx answer is not stored under its key: once the precondition is fixed, the same
   // key and body run again. (The HTTP face of the rule; a failed call never reaches admin's
   // isStorable, which the `admin's Idempotency.begin` tests below pin.)
@@ -235,6 +251,22 @@ describe("admin's Idempotency.begin", () => {
     if (first._tag !== "New") throw new Error(`expected New, got ${first._tag}`)
     await run(first.complete(response(status)))
     expect((await run(begin(`failed-${status}`)))._tag).toBe("New")
+  })
+
+  // Regression (security probe): a query that differs, or a query moved into the body, is a mismatch.
+  it("is a Mismatch for the same key and body with another query string", async () => {
+    const withQuery = (key: string, query: string | undefined, text = "{}") =>
+      Idempotency.begin({ scope: "scope", key, merchant: "imp1", query, body: new TextEncoder().encode(text), now: 1_000 })
+    const first = await run(withQuery("query", "url=https://a.example/"))
+    if (first._tag !== "New") throw new Error(`expected New, got ${first._tag}`)
+    await run(first.complete(response(202)))
+    expect((await run(withQuery("query", "url=https://a.example/")))._tag).toBe("Replay")
+    expect((await run(withQuery("query", "url=https://b.example/")))._tag).toBe("Mismatch")
+    expect((await run(withQuery("query", undefined)))._tag).toBe("Mismatch")
+    const moved = await run(withQuery("moved", "a", "b"))
+    if (moved._tag !== "New") throw new Error(`expected New, got ${moved._tag}`)
+    await run(moved.complete(response(200)))
+    expect((await run(withQuery("moved", "", "ab")))._tag).toBe("Mismatch")
   })
 
   it("stores a 2xx: the next begin replays it", async () => {

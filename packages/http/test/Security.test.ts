@@ -193,10 +193,13 @@ describe("Idempotency-Key: one-time secrets of every endpoint, and any spelling 
     expect(await body(await call(`${m()}/whitelist/check`, { body: { ip: "203.0.113.7" } }))).toMatchObject({ allowed: true })
   })
 
-  it("F6: /docs loads a pinned Scalar release from the CDN, never `latest`", async () => {
+  // Regression (security re-probe): by default /docs ran a script from jsDelivr, with no integrity
+  // check, on the console's origin; it now carries Scalar inline and fetches nothing elsewhere.
+  it("/docs loads no script from another origin by default", async () => {
     const page = await (await fetch(`${server.f.url}/docs`)).text()
-    const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((match) => match[1])
-    expect(scripts).toEqual(["https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.43.5/dist/browser/standalone.min.js"])
+    // Booleans, not the 3 MB page, in a failure message.
+    expect(/<div id="api-reference-container"><\/div>\s*<script>/.test(page)).toBe(true)
+    expect(page.includes('<script src="')).toBe(false)
   })
 
   it("a retry spelled differently (letter case, doubled or trailing slash, percent-encoding) is the same call", async () => {
@@ -277,5 +280,48 @@ describe("a store that cannot be asked for an Idempotency-Key record", () => {
     })
     const tiers = await body(await server.call(path))
     expect(tiers.map((t: { tier: string }) => t.tier)).not.toContain("S07")
+  })
+})
+
+describe("an API key that expires hands out no secret that outlives it (security re-probe)", () => {
+  const server = serving()
+  const call = (path: string, init?: Parameters<typeof server.call>[1]) => server.call(path, init)
+  const m = () => `/merchants/${server.f.merchant}`
+
+  // Regression: a key expiring in a minute issued a key without expiry, and rotated the operator's
+  // permanent key (getting its new secret).
+  it("refuses to issue or rotate a key that would outlive the calling key; within its lifetime it works", async () => {
+    const expiresAt = Date.now() + 3_600_000
+    const short = await body(await call(`${m()}/api-keys`, { body: { name: "short-lived", expiresAt } }))
+    const auth = `Bearer ${short.key.id}.${short.secret}`
+    const permanent = await body(await call(`${m()}/api-keys`, { body: { name: "permanent" } }))
+
+    for (const input of [{ name: "forever" }, { name: "later", expiresAt: expiresAt + 1 }]) {
+      const refused = await call(`${m()}/api-keys`, { auth, body: input })
+      expect(refused.status).toBe(422)
+      expect(await body(refused)).toMatchObject({ code: "rule-violation", rule: "outlives-caller" })
+    }
+    const rotateOther = await call(`${m()}/api-keys/${permanent.key.id}/rotate`, { auth, body: {} })
+    expect(rotateOther.status).toBe(422)
+    expect(await body(rotateOther)).toMatchObject({ rule: "outlives-caller" })
+    expect((await call("/merchants", { auth: `Bearer ${permanent.key.id}.${permanent.secret}` })).status).toBe(200)
+
+    const within = await call(`${m()}/api-keys`, { auth, body: { name: "within", expiresAt } })
+    expect(within.status).toBe(201)
+    const names = (await body(await call(`${m()}/api-keys`))).map((k: { name: string }) => k.name)
+    expect(names).toContain("within")
+    expect(names).not.toContain("forever")
+    expect(names).not.toContain("later")
+    // Its own secret it may rotate: the key keeps its expiry.
+    expect((await call(`${m()}/api-keys/${short.key.id}/rotate`, { auth, body: {} })).status).toBe(200)
+  })
+})
+
+describe('F6: docs: "cdn" loads a pinned Scalar release, never `latest`', () => {
+  const server = serving({ docs: "cdn" })
+  it("names the pinned release", async () => {
+    const page = await (await fetch(`${server.f.url}/docs`)).text()
+    const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((match) => match[1])
+    expect(scripts).toEqual(["https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.43.5/dist/browser/standalone.min.js"])
   })
 })

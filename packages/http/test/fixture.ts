@@ -36,6 +36,7 @@ export const start = async (
     readonly authCacheTtlMillis?: number
     readonly idempotencyMaxBytes?: number
     readonly maxBodyBytes?: number
+    readonly docs?: PaymuxHttp.Options["docs"]
   } = {}
 ): Promise<Fixture> => {
   // The store is built once and shared by the handler and the seeding below.
@@ -55,7 +56,8 @@ export const start = async (
     trustedProxies: options.trustedProxies ?? [],
     ...(options.authCacheTtlMillis === undefined ? {} : { authCacheTtlMillis: options.authCacheTtlMillis }),
     ...(options.idempotencyMaxBytes === undefined ? {} : { idempotencyMaxBytes: options.idempotencyMaxBytes }),
-    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes })
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.docs === undefined ? {} : { docs: options.docs })
   })
   const listening = await NodeBridge.listen(api.handler, { port: 0 })
   return {

@@ -54,6 +54,7 @@ export interface IdempotencyRecordsShape {
   readonly begin: (input: {
     readonly id: string
     readonly merchant: string
+    /** The hash of what a retry must repeat to be replayed (admin's: the query string and body). */
     readonly bodyHash: string
     readonly now: number
     readonly expiresAt: number

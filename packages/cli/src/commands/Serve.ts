@@ -91,9 +91,9 @@ export const command = Command.make(
       Flag.withDescription("A proxy (CIDR) whose X-Forwarded-For is believed (repeatable)"),
       Flag.atLeast(0)
     ),
-    docs: Flag.Literals("docs", ["cdn", "inline", "none"] as const).pipe(
-      Flag.withDescription("The /docs page: Scalar from its CDN, inlined, or none"),
-      Flag.withDefault("cdn" as const)
+    docs: Flag.Literals("docs", ["inline", "cdn", "none"] as const).pipe(
+      Flag.withDescription("The /docs page: Scalar inlined (no third-party script), from its CDN, or none"),
+      Flag.withDefault("inline" as const)
     ),
     authCacheTtl: Flag.Int("auth-cache-ttl").pipe(
       Flag.withDescription(

@@ -215,7 +215,8 @@ const idempotent = <E, R>(
       Effect.flatMap(
         Effect.clockWith((clock) => clock.currentTimeMillis),
         (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
-          const lookup = Records.begin({ scope, key, merchant: identity.merchant, body: new Uint8Array(buffer), now, options })
+          const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : ""
+          const lookup = Records.begin({ scope, key, merchant: identity.merchant, query, body: new Uint8Array(buffer), now, options })
           return Effect.flatMap(
             // A store that cannot be asked is the catalog's problem (`store-unavailable`, retryable);
             // the call is not run, as its outcome could not be recorded.
@@ -230,7 +231,7 @@ const idempotent = <E, R>(
                   return Effect.fail(
                     new Unprocessable({
                       code: "idempotency-key-reused",
-                      detail: "this Idempotency-Key was used with a different request body"
+                      detail: "this Idempotency-Key was used with a different request (query string or body)"
                     })
                   )
                 case "InFlight":

@@ -96,7 +96,7 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
     Guard.Guard,
     mode === "on" ? Guard.make(guardOptions) : Guard.makeUnguarded({ ...guardOptions, merchant: mode.unguarded })
   )
-  const app = makeAppHandler(Layer.merge(admin, guard), { docs: options.docs ?? "cdn" })
+  const app = makeAppHandler(Layer.merge(admin, guard), { docs: options.docs ?? "inline" })
 
   const inner = (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> =>
     app.handler(incoming, connection).then((response) => {
