@@ -2,9 +2,10 @@ import { defineConfig } from "rolldown"
 
 // The CLI bundles effect, the @paymux packages and @effect/sql-pg so that one copy of effect runs
 // everything and `paymux --help` starts fast (see docs/cli.md); they are devDependencies, so an
-// install does not fetch them a second time. better-sqlite3 (a native addon) stays external and
-// is the one runtime dependency. Store adapters and the admin use cases load through dynamic
-// imports, so the stateless commands never load a database driver.
+// install does not fetch them a second time. better-sqlite3 (a native addon) stays external; it
+// and @paymux/console (the page `serve` serves) are the runtime dependencies. Store adapters and
+// the admin use cases load through dynamic imports, so the stateless commands never load a
+// database driver.
 //
 // Rolldown rather than tsup (esbuild), which the other packages use: esbuild puts a module shared
 // by the start-up code and a lazily imported chunk into the start-up chunk whole, with every part
