@@ -44,6 +44,15 @@ for (const pkg of workspaces()) {
   )
   say(fs.existsSync(path.join(pkg.dir, "tsconfig.build.json")), `${dir}/tsconfig.build.json (copy one from another package)`)
 }
+// `npm start` runs the built CLI from the repository, so it builds the CLI and every workspace
+// package the CLI loads at run time (it bundles the rest); without the console, `serve` after a
+// fresh `npm start` served the API alone.
+const start = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts?.start ?? ""
+const cli = workspaces().find((pkg) => pkg.name === "@paymux/cli")
+const names = new Set(workspaces().map((pkg) => pkg.name))
+for (const name of ["@paymux/cli", ...Object.keys(cli?.dependencies ?? {}).filter((dep) => names.has(dep))])
+  if (!start.includes(`--filter=${name} `))
+    problems.push(`package.json: "start" builds ${name} (--filter=${name}), which paymux loads at run time`)
 if (problems.length > 0) {
   for (const p of problems) console.error(p)
   process.exit(1)
