@@ -424,15 +424,18 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
         if (claimed < tokens.length) yield* Effect.sleep(s.pollIntervalMillis)
       }
     }).pipe(Effect.interruptible, Effect.forkDetach)
-    yield* Effect.addFinalizer(() =>
-      Effect.gen(function* () {
-        yield* Fiber.interrupt(claimer)
-        const running = [...fibers.values()]
-        if (s.shutdownGraceMillis > 0) yield* Effect.ignore(Effect.timeout(Fiber.awaitAll(running), s.shutdownGraceMillis))
-        yield* Fiber.interruptAll(running)
-      })
-    )
+    yield* Effect.addFinalizer(() => Effect.andThen(Fiber.interrupt(claimer), stopGracefully(s, [...fibers.values()])))
   }).pipe(Effect.uninterruptible) // so the finalizer is registered whenever a fiber was forked
+
+/**
+ * How a stopping dispatcher ends the attempts in flight: they get `shutdownGraceMillis` to
+ * finish, then the ones still running are interrupted (and recorded as interrupted).
+ */
+const stopGracefully = (s: Settings, running: ReadonlyArray<Fiber.Fiber<unknown>>): Effect.Effect<void> =>
+  Effect.andThen(
+    s.shutdownGraceMillis > 0 ? Effect.ignore(Effect.timeout(Fiber.awaitAll(running), s.shutdownGraceMillis)) : Effect.void,
+    Fiber.interruptAll(running)
+  )
 
 /**
  * What one `drain` did: how many due deliveries it attempted, and how many of those it could not
@@ -451,7 +454,8 @@ export interface DrainReport {
 /**
  * Works the outbox until nothing is due: claims due deliveries, makes one attempt at each
  * (bounded concurrency), and repeats until a claim comes back empty. Deliveries rescheduled for a
- * later retry stay queued. For a cron job or a command line (`paymux webhook dispatch --once`).
+ * later retry stay queued. Interrupted, it stops claiming and gives the attempts in flight the
+ * shutdown grace, as `start` does. For a cron job or a command line (`paymux webhook dispatch --once`).
  *
  * @since 0.1.0
  * @category constructors
@@ -467,7 +471,12 @@ export const drain = (config: Config): Effect.Effect<DrainReport, never, Outbox.
       while (true) {
         const batch = yield* claimOnce(s, outbox, s.concurrency)
         if (batch.length === 0) return { attempted, unrecorded }
-        const recorded = yield* Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency })
+        // Interrupted (SIGTERM), it claims no more and the batch in flight gets the shutdown grace,
+        // as `start`'s attempts do.
+        const working = yield* Effect.forkDetach(
+          Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency })
+        )
+        const recorded = yield* Fiber.join(working).pipe(Effect.onInterrupt(() => stopGracefully(s, [working])))
         attempted += batch.length
         unrecorded += recorded.filter((ok) => !ok).length
       }

@@ -40,6 +40,18 @@ describe("Dispatcher", () => {
     }).pipe(Effect.scoped)
   )
 
+  // Regression (webhook probe): an answer holding NUL was kept as it came; PostgreSQL's text cannot
+  // hold NUL, so the attempt was never recorded and the message went out again every lease period.
+  it.effect("keeps a NUL in the answer as U+FFFD in the excerpt", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200, body: "ok\u0000tail" })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      const { attempts } = yield* outbox.get(d!.id)
+      expect(attempts.map((a) => a.responseExcerpt)).toEqual(["ok\uFFFDtail"])
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("drain makes one attempt at every due delivery and leaves retries queued", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })

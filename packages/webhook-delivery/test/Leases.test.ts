@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Outbox } from "@paymux/store"
-import { Clock, Effect, Exit, Scope } from "effect"
+import { Clock, Effect, Exit, Fiber, Scope } from "effect"
 import { Dispatcher, UrlGuard } from "../src/index.ts"
 import { memoryOutbox, receiver, signer } from "./fixtures/harness.ts"
 
@@ -99,6 +99,50 @@ describe("Dispatcher leases (security L2, L3)", () => {
         // Another dispatcher takes them at once instead of waiting out a lease.
         const again = yield* outbox.claim({ workerId: "next", now: stoppedAt, leaseMillis: 1000, limit: 10 })
         expect(again.map((d) => d.id).sort()).toEqual(deliveries.map((d) => d.id).sort())
+      }).pipe(Effect.scoped),
+    30_000
+  )
+})
+
+describe("drain (dispatch --once) stops as start does", () => {
+  // Regression (webhook probe): SIGTERM to `paymux webhook dispatch --once` interrupted the
+  // attempts in flight at once, so receivers that answered 200 got every message a second time.
+  it.live(
+    "interrupted, it gives the attempts in flight the shutdown grace, and interrupts them after it",
+    () =>
+      Effect.gen(function* () {
+        let release!: () => void
+        const held = new Promise<void>((resolve) => (release = resolve))
+        const r = yield* receiver({ _tag: "Hold", until: held, status: 200 })
+        const outbox = memoryOutbox()
+        const [d] = yield* Effect.forEach([0], (i) =>
+          outbox.enqueue({ mode: "test", url: r.url, eventType: "Transaction.Paid", subject: `pay-${i}`, payload: "{}" }, 0)
+        )
+        const draining = yield* Effect.forkDetach(
+          Dispatcher.drain({ ...local, shutdownGraceMillis: 10_000 }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+        )
+        yield* waitUntil(Effect.sync(() => r.received.length === 1))
+        const stopping = yield* Effect.forkDetach(Fiber.interrupt(draining))
+        yield* Effect.sleep(100)
+        release()
+        yield* Fiber.join(stopping)
+        const { attempts, delivery } = yield* outbox.get(d!.id)
+        expect(delivery.status).toBe("delivered")
+        expect(attempts.map((a) => [a.outcome, a.httpStatus])).toEqual([["delivered", 200]])
+
+        // Past the grace, the attempt still running is recorded as interrupted.
+        const hung = yield* receiver({ _tag: "Hang" })
+        const [e] = yield* Effect.forEach([0], (i) =>
+          outbox.enqueue({ mode: "test", url: hung.url, eventType: "Transaction.Paid", subject: `hang-${i}`, payload: "{}" }, 0)
+        )
+        const draining2 = yield* Effect.forkDetach(
+          Dispatcher.drain({ ...local, shutdownGraceMillis: 100 }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+        )
+        yield* waitUntil(Effect.sync(() => hung.received.length === 1))
+        yield* Fiber.interrupt(draining2)
+        const after = yield* outbox.get(e!.id)
+        expect(after.delivery).toMatchObject({ status: "pending", lease: null, attempts: 1 })
+        expect(after.attempts[0]!.error).toContain("interrupted")
       }).pipe(Effect.scoped),
     30_000
   )

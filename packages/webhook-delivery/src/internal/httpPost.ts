@@ -121,7 +121,10 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
           _tag: "Response",
           status: res.statusCode ?? 0,
           retryAfter: res.headers["retry-after"],
-          excerpt: Buffer.concat(chunks, kept).toString("utf8"),
+          // An excerpt is text to read. NUL, which PostgreSQL's text cannot hold (the attempt could
+          // then never be recorded, and the message would go out again and again), shows as U+FFFD,
+          // as bytes that are not UTF-8 already do.
+          excerpt: Buffer.concat(chunks, kept).toString("utf8").replaceAll("\u0000", "\uFFFD"),
           latencyMillis: latency()
         })
       )
