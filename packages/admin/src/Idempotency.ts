@@ -5,9 +5,10 @@
  * the call is authenticated and admitted.
  *
  * The rules (issue 9): the same key with the same request (its query string and body) replays the
- * stored response; with another query or body it is a mismatch; while the first request runs (in any process) it is in flight (the HTTP
- * host answers 409 and the client retries; nobody waits on another process). Only successes are
- * kept; a success that carried a one-time secret is kept without its body and is never replayed.
+ * stored response; with another query or body it is a mismatch; while the first request runs (in
+ * any process) it is in flight (the HTTP host answers 409 and the client retries; nobody waits on
+ * another process). Only successes are kept; a success that carried a one-time secret is kept
+ * without its body and is never replayed.
  * Records expire after `ttlMillis`; each merchant's records are held to `maxBytes` (a per-merchant
  * budget, so one merchant cannot push out another's), oldest dropped first, and a response larger
  * than the budget is not kept. A process that dies mid-request blocks its key for `leaseMillis`.
@@ -101,7 +102,7 @@ export const sizeOf = (outcome: StoredResponse | "withheld"): number => {
 
 const sha256 = (data: string): string => createHash("sha256").update(data).digest("base64url")
 
-/** What a replay must match: the query (length-prefixed, so no query and body can pass for another) and the body. */
+/** What a replay must match: the query (length-prefixed, so no query and body pass for another) and the body. */
 const requestHash = (query: string, body: Uint8Array): string =>
   createHash("sha256").update(`${query.length}:${query}`).update(body).digest("base64url")
 

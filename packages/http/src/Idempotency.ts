@@ -5,8 +5,8 @@
  * admitted by the whitelist and checked to be the key's own merchant, exactly as a new call is;
  * it is scoped to the API key id (not the header presented), the tier, the method and the path.
  * The same key with the same request (query string and body) within the retention period (24
- * hours) returns the stored response, with a different query string or body a 422 problem, and while the first request is still running
- * (in any process) a 409. Only successful (2xx) responses are stored; a response that carried a
+ * hours) returns the stored response, with a different query string or body a 422 problem, and
+ * while the first request is still running (in any process) a 409. Only successful (2xx) responses are stored; a response that carried a
  * one-time secret is remembered without its body, and its replay is a 409
  * `idempotency-secret-not-replayable`. Each merchant's records are held to a byte budget (the
  * oldest go first).

@@ -424,7 +424,13 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
         if (claimed < tokens.length) yield* Effect.sleep(s.pollIntervalMillis)
       }
     }).pipe(Effect.interruptible, Effect.forkDetach)
-    yield* Effect.addFinalizer(() => Effect.andThen(Fiber.interrupt(claimer), stopGracefully(s, [...fibers.values()])))
+    yield* Effect.addFinalizer(() =>
+      Effect.andThen(
+        Fiber.interrupt(claimer),
+        // Read once the claimer has stopped: a batch it was launching has its fibers in the map.
+        Effect.suspend(() => stopGracefully(s, [...fibers.values()]))
+      )
+    )
   }).pipe(Effect.uninterruptible) // so the finalizer is registered whenever a fiber was forked
 
 /**
