@@ -9,6 +9,24 @@ const db = join(tempDir(), "e2e.db")
 
 storeSuite("SQLite", async () => ({ db }))
 
+// Regression (CLI probe): --pay-method was required, so an identity-verification channel (which
+// takes no pay method) could never be resolved, nor a request for any method.
+describe("paymux resolve without --pay-method", () => {
+  it("resolves an identity-verification channel, and a payment channel for any method", async () => {
+    const file = join(tempDir(), "certification.db")
+    const M = "imp30000001"
+    expectExit(await paymux(["--db", file, "merchant", "create", "--name", "Verify", "--code", M]), 0)
+    const add = (args: ReadonlyArray<string>) =>
+      paymux(["--db", file, "channel", "add", "--merchant", M, "--mode", "test", "--json", ...args]).then((r) => expectExit(r, 0).json())
+    const certification = await add(["--pg", "danal", "--mid", "CP1", "--type", "certification", "--cred", "cp_pwd=x"])
+    const payment = await add(["--pg", "kcp", "--type", "window.general", "--methods", "card"])
+    const resolve = (args: ReadonlyArray<string>) =>
+      paymux(["--db", file, "resolve", "--merchant", M, "--mode", "test", "--json", ...args]).then((r) => expectExit(r, 0).json())
+    expect(await resolve(["--type", "certification"])).toMatchObject({ channel: { key: certification.key } })
+    expect(await resolve(["--pg", "kcp"])).toMatchObject({ channel: { key: payment.key } })
+  })
+})
+
 describe("paymux on SQLite: storage details", () => {
   it("keeps a 0600 key file beside the database", () => {
     expect(statSync(`${db}.key`).mode & 0o777).toBe(0o600)

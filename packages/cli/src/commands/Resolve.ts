@@ -116,7 +116,10 @@ export const command = Command.make(
     pg: Flag.String("pg").pipe(Flag.withDescription("request_pay's pg: a PG code, or code.MID"), Flag.optional),
     channelKey: Flag.String("channel-key").pipe(Flag.withDescription("request_pay's channelKey"), Flag.optional),
     group: Flag.String("group").pipe(Flag.withDescription("A channel group id"), Flag.optional),
-    payMethod: Flag.String("pay-method").pipe(Flag.withDescription("request_pay's pay_method, e.g. card")),
+    payMethod: Flag.String("pay-method").pipe(
+      Flag.withDescription("request_pay's pay_method, e.g. card (absent: any; identity verification takes none)"),
+      Flag.optional
+    ),
     type: Flag.Literals("type", ChannelTerms.paymentTypes as ReadonlyArray<ChannelTerms.PaymentType>).pipe(
       Flag.withDescription("Payment type (default window.general)"),
       Flag.optional
@@ -132,7 +135,7 @@ export const command = Command.make(
           pg: Option.getOrUndefined(input.pg),
           channelKey: Option.getOrUndefined(input.channelKey),
           groupId: Option.getOrUndefined(input.group),
-          payMethod: input.payMethod,
+          payMethod: Option.getOrUndefined(input.payMethod),
           paymentType: Option.getOrUndefined(input.type)
         }
         const a = yield* readStore(ctx, answer(request))
