@@ -90,13 +90,24 @@ const withRules = (current: WhitelistRules.WhitelistRules, rules: ReadonlyArray<
   Effect.flatMap(CidrList.aggregate(rules), (normalised) => Effect.fromResult(WhitelistRules.replace(current, normalised)))
 
 /**
- * Replaces the list. Rules with host bits set are refused with the canonical form suggested.
+ * Replaces the list, and with `denyByDefault` also that switch, in one change (one version, one
+ * audit entry): no reader ever sees the new list with the old switch, such as an emptied list
+ * that is not yet deny-by-default and so admits everyone. Rules with host bits set are refused
+ * with the canonical form suggested.
  *
  * @since 0.1.0
  * @category use cases
  */
-export const set = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  update(merchant, "whitelist.set", (current) => withRules(current, rules))
+export const set = (
+  merchant: string,
+  rules: ReadonlyArray<string>,
+  options: { readonly denyByDefault?: boolean | undefined } = {}
+): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+  update(merchant, "whitelist.set", (current) =>
+    Effect.map(withRules(current, rules), (next) =>
+      options.denyByDefault === undefined ? next : { ...next, denyByDefault: options.denyByDefault }
+    )
+  )
 
 /**
  * Adds address space.

@@ -246,4 +246,22 @@ describe("whitelist", () => {
     expect((await body(cleared)).enforced).toBe(false)
     expect((await call("/merchants")).status).toBe(200)
   })
+
+  // Regression (CLI probe): rules and deny-by-default were two changes, so between them readers saw
+  // the new list with the old switch (an emptied list not yet deny-by-default admits everyone), and
+  // a failure of the second left the first in place. Now one change: one version, one audit entry.
+  it("replaces the list and deny-by-default in one change", async () => {
+    const before = await body(await call(`${m()}/whitelist`, { method: "PUT", body: { rules: ["127.0.0.1/32"] } }))
+    const audited = () =>
+      f
+        .run(Effect.flatMap(Effect.service(AuditLog.AuditLog), (log) => log.list(f.merchant, {})))
+        .then((entries) => entries.filter((e) => e.action.startsWith("whitelist.") && e.action !== "whitelist.deny"))
+    const entriesBefore = (await audited()).length
+    const rules = ["127.0.0.1/32", "198.51.100.0/24"]
+    const after = await body(await call(`${m()}/whitelist`, { method: "PUT", body: { rules, denyByDefault: true } }))
+    expect(after).toMatchObject({ rules, denyByDefault: true, enforced: true, version: before.version + 1 })
+    expect((await audited()).length).toBe(entriesBefore + 1)
+    const reset = await call(`${m()}/whitelist`, { method: "PUT", body: { rules: [], denyByDefault: false } })
+    expect(await body(reset)).toMatchObject({ rules: [], denyByDefault: false, enforced: false })
+  })
 })

@@ -159,10 +159,7 @@ const set = Command.make(
       Effect.gen(function* () {
         const view = yield* withStore(
           ctx,
-          Effect.gen(function* () {
-            const replaced = yield* Whitelists.set(merchant, cidrs)
-            return Option.isSome(denyByDefault) ? yield* Whitelists.setDenyByDefault(merchant, denyByDefault.value === "on") : replaced
-          })
+          Whitelists.set(merchant, cidrs, { denyByDefault: Option.getOrUndefined(Option.map(denyByDefault, (v) => v === "on")) })
         )
         yield* printView(ctx.out, view, `Whitelist of ${view.merchant} replaced (${view.rules.length} block(s), stored normalised):`)
       })
