@@ -111,8 +111,21 @@ test("a merchant's day on the console", async ({ page }) => {
     await page.getByLabel("Name", { exact: true }).fill("Gangnam store")
     await page.getByRole("button", { name: "Add sub-merchant" }).click()
     await expect(page.getByLabel("Name of T01")).toHaveValue("Gangnam store")
-    await live.getByLabel("Assign KCP live to a sub-merchant").selectOption("T01")
+    // Looking through the options with the arrow keys assigns nothing (console probe: it assigned
+    // the channel at every key press); the choice is confirmed with the button.
+    const assigns: Array<string> = []
+    page.on("request", (request) => {
+      if (request.method() === "PUT" && /\/sub-merchants\/[^/]+\/channels\//.test(request.url())) assigns.push(request.url())
+    })
+    const assign = live.getByLabel("Assign KCP live to a sub-merchant")
+    await assign.focus()
+    await page.keyboard.press("ArrowDown")
+    await expect(assign).toHaveValue("T01")
+    await page.waitForLoadState("networkidle")
+    expect(assigns).toEqual([])
+    await live.getByRole("button", { name: "Assign KCP live to the chosen sub-merchant" }).click()
     await expect(page.getByText("1 assigned channel", { exact: true })).toBeVisible()
+    expect(assigns).toHaveLength(1)
     await page.getByLabel("Show channels of").selectOption("T01")
     await expect(table.locator("tbody tr")).toHaveCount(1)
     await page.getByLabel("Show channels of").selectOption("")
@@ -150,6 +163,10 @@ test("a merchant's day on the console", async ({ page }) => {
     await page.getByLabel("Pay method").fill("card")
     await page.getByRole("button", { name: "Resolve" }).click()
     await expect(page.getByText(/did you mean/i).first()).toBeVisible()
+    // A fallback reads as one, not as a plain "Chosen" with "No candidate channels." (console probe).
+    await expect(page.getByRole("heading", { name: /^Fell back to the default: .* serves/ })).toBeVisible()
+    await expect(page.getByRole("heading", { name: /^Chosen:/ })).toHaveCount(0)
+    await expect(page.getByText("No candidate channels.")).toHaveCount(0)
   })
 
   await test.step("webhooks: URL and content type per mode, a filtered endpoint, send a test, resend", async () => {

@@ -194,6 +194,30 @@ test("a pasted secret longer than its field allows is kept whole and refused wit
   await expect(dialog.getByText(/^Too long/)).toHaveCount(0)
 })
 
+// Regression (console probe): after a version conflict the table kept the stale row (and its stale
+// version, so Remove failed the same way) until the browser reloaded the page.
+test("a save refused as changed meanwhile shows what is stored now once the dialog closes", async ({ page }) => {
+  const added = await api("POST", "/channels", {
+    mode: "test",
+    pg: "kcp",
+    paymentType: "window.general",
+    payMethods: ["card"],
+    name: "Before"
+  })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("button", { name: "Edit Before" }).click()
+  const dialog = page.getByRole("dialog")
+  await dialog.getByLabel("Channel name").fill("Mine")
+  await api("PATCH", `/channels/${added.key}`, { name: "Theirs" })
+  await dialog.getByRole("button", { name: "Save" }).click()
+  await expect(dialog.getByRole("alert")).toContainText("changed since it was read")
+  await page.keyboard.press("Escape")
+  await expect(page.getByRole("button", { name: "Edit Theirs" })).toBeVisible()
+  await page.getByRole("button", { name: "Remove Theirs" }).click()
+  await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click()
+  await expect(page.getByRole("button", { name: "Edit Theirs" })).toHaveCount(0)
+})
+
 test("an expired session keeps the open form and signs in again in place", async ({ page }) => {
   const issued = await api("POST", "/api-keys", { name: "expiring" })
   await signIn(page, paymux.url, issued.key.id, issued.secret)
@@ -229,6 +253,13 @@ test("nothing scrolls sideways at 375 px on any part", async ({ page }) => {
     const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }))
     expect(width.page, `#/${path} is ${width.page} px wide at ${width.viewport} px`).toBeLessThanOrEqual(width.viewport)
   }
+  // A dialog fits too (console probe: it was 10 px wider than a 390 px screen, cut at both edges).
+  await page.goto(`${paymux.url}/#/channels`)
+  await page.getByRole("button", { name: "Add a channel" }).click()
+  const box = await page.getByRole("dialog").boundingBox()
+  expect(box).not.toBeNull()
+  expect([box!.x >= 0, box!.x + box!.width <= 375]).toEqual([true, true])
+  await page.keyboard.press("Escape")
 })
 
 // Last: it shuts this client out, then lets it back in the way the page tells.
@@ -247,6 +278,15 @@ test("a whitelist that shuts this client out is confirmed first, and the refusal
   const refusal = page.getByRole("alert").first()
   await expect(refusal).toContainText("127.0.0.1 is not on the merchant's security whitelist")
   await expect(refusal).toContainText(`paymux whitelist add -m ${paymux.merchant} 127.0.0.1`)
+  // Signed out, the page does not know the merchant and says what goes there (it printed MERCHANT).
+  const fresh = await page.context().browser()!.newContext()
+  const signedOut = await fresh.newPage()
+  await signedOut.goto(paymux.url)
+  await signedOut.getByLabel("API key id").fill(paymux.keyId)
+  await signedOut.getByLabel("API secret").fill(paymux.secret)
+  await signedOut.getByRole("button", { name: "Sign in" }).click()
+  await expect(signedOut.getByRole("alert").first()).toContainText("paymux whitelist add -m <your merchant code> 127.0.0.1")
+  await fresh.close()
   // The way back the page gave, run as the operator would.
   await cli(paymux.db, paymux.env, ["whitelist", "add", "-m", paymux.merchant, "127.0.0.1"])
   await expect(async () => {

@@ -40,8 +40,11 @@ export const Channels = () => {
   const action = useSave()
   const data = loaded.data
 
+  // Reloaded after a refusal too: after a version conflict the table shows what is stored now, and
+  // the next action uses its current version (it kept the stale one until the page was reloaded).
   const act = async (use: Parameters<typeof run>[0]) => {
-    if ((await action.save(() => run(use).then(() => true))) === true) loaded.reload()
+    await action.save(() => run(use))
+    loaded.reload()
   }
 
   if (data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
@@ -86,7 +89,15 @@ export const Channels = () => {
           }}
         />
       </Dialog>
-      <Dialog title={t("channels.edit")} open={editing !== undefined} onClose={() => setEditing(undefined)}>
+      <Dialog
+        title={t("channels.edit")}
+        open={editing !== undefined}
+        onClose={() => {
+          // Closed without saving (after a conflict, say): show what is stored now.
+          setEditing(undefined)
+          loaded.reload()
+        }}
+      >
         {editing === undefined ? null : (
           <ChannelEditor
             catalog={data.catalog}
@@ -220,23 +231,34 @@ const AssignTo = ({
 }) => {
   const t = useT()
   const { session } = useSession()
+  // Picked, then confirmed with the button: a select that acted on change assigned the channel at
+  // every arrow key a keyboard user pressed to look through the options.
+  const [tier, setTier] = useState("")
   const open = subMerchants.filter((s) => !s.channels.includes(channel.key))
   if (open.length === 0) return null
   return (
-    <select
-      aria-label={t("channels.assignTo", { name: channel.name })}
-      value=""
-      onChange={(e) =>
-        onAct((api) => api.merchants.assign({ params: { merchant: session.merchant, channelKey: channel.key, tier: e.target.value } }))
-      }
-    >
-      <option value="">{t("channels.assign")}</option>
-      {open.map((s) => (
-        <option key={s.tier} value={s.tier}>
-          {s.name} ({s.tier})
-        </option>
-      ))}
-    </select>
+    <span className="assign">
+      <select aria-label={t("channels.assignTo", { name: channel.name })} value={tier} onChange={(e) => setTier(e.target.value)}>
+        <option value="">{t("channels.assign")}</option>
+        {open.map((s) => (
+          <option key={s.tier} value={s.tier}>
+            {s.name} ({s.tier})
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className="quiet"
+        disabled={tier === ""}
+        aria-label={t("channels.assignConfirm", { name: channel.name })}
+        onClick={() => {
+          setTier("")
+          onAct((api) => api.merchants.assign({ params: { merchant: session.merchant, channelKey: channel.key, tier } }))
+        }}
+      >
+        {t("channels.assignButton")}
+      </button>
+    </span>
   )
 }
 

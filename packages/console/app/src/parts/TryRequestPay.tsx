@@ -91,8 +91,10 @@ export const TryRequestPay = () => {
         </button>
       </form>
       {result === undefined ? null : (
-        <div className="result hit" role="status">
-          <h3>{t("try.hit", { name: result.channel.name })}</h3>
+        // A fallback is no plain match: the pg it was given named no channel, and the default (perhaps
+        // a live one) serves instead. It reads as such, not as "Chosen" (console probe).
+        <div className={result.fellBack === undefined ? "result hit" : "result fellback"} role="status">
+          <h3>{t(result.fellBack === undefined ? "try.hit" : "try.fellBack", { name: result.channel.name })}</h3>
           <dl>
             <dt>{t("channel.pg")}</dt>
             <dd>
@@ -111,7 +113,7 @@ export const TryRequestPay = () => {
           {result.fellBack === undefined ? null : (
             <>
               <p className="warning">{result.fellBack.detail}</p>
-              <Rejected rows={result.fellBack.rejected} />
+              {result.fellBack.rejected.length === 0 ? null : <Rejected rows={result.fellBack.rejected} />}
             </>
           )}
         </div>

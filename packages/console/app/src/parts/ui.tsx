@@ -56,7 +56,8 @@ export const ProblemNote = ({ problem }: { readonly problem: Problem | undefined
       {problem.code === "address-not-allowed" ? (
         <p>
           {t("problem.notAllowed", {
-            merchant: merchant ?? "MERCHANT",
+            // Signed out, the page does not know the merchant: the command says what to put there.
+            merchant: merchant ?? t("problem.yourMerchant"),
             ip: problem.address ?? "ADDRESS"
           })}
         </p>
