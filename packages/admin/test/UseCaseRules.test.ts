@@ -180,7 +180,7 @@ describe("the default channel", () => {
     const second = await add("L0002")
     await paymux.channels.setDefault(merchant, first.key)
     await expect(paymux.channels.disable(merchant, first.key)).rejects.toMatchObject({ code: "rule-violation", rule: "default-disabled" })
-    await expect(paymux.channels.edit(merchant, first.key, { mode: "test" })).rejects.toMatchObject({ rule: "default-mode" })
+    await expect(paymux.channels.edit(merchant, first.key, { mode: "test", mid: null })).rejects.toMatchObject({ rule: "default-mode" })
     expect((await paymux.channels.get(merchant, first.key)).enabled).toBe(true)
     await paymux.channels.setDefault(merchant, second.key)
     expect((await paymux.channels.disable(merchant, first.key)).enabled).toBe(false)

@@ -243,9 +243,11 @@ export interface ChannelPatch {
 
 /**
  * Applies an edit and re-checks every rule, except for an edit that only disables the channel,
- * which is always allowed. Switching to test without a MID moves the channel to
- * the shared test credential (refused for PGs that have none); switching to live needs the
- * merchant's own MID and credentials. The version is left as read: the store bumps it.
+ * which is always allowed. A channel with its own MID changes mode only with the new mode's MID
+ * named (`mid`), or, into test, with `mid: null` for the shared test credential: its MID and
+ * credentials belong to the old mode and are never dropped unasked (`mode-change-needs-mid`).
+ * Switching a shared-test channel to live needs the merchant's own MID and credentials. The
+ * version is left as read: the store bumps it.
  *
  * @since 0.1.0
  * @category combinators
@@ -262,6 +264,15 @@ export const edit = (
   if (onlyDisables) return Result.succeed({ ...channel, enabled: false })
   const mode = patch.mode ?? channel.mode
   const modeChanges = mode !== channel.mode
+  if (modeChanges && patch.mid === undefined && channel.credentialSource === "own") {
+    const shared = mode === "test" ? ", or ask for the shared test credential" : ""
+    return Result.fail(
+      new RuleViolation({
+        rule: "mode-change-needs-mid",
+        detail: `channel ${channel.key} holds the ${channel.mode} MID ${channel.mid} and its credentials; moving it to ${mode} would drop them: name the ${mode} MID (with its credentials)${shared}`
+      })
+    )
+  }
   let mid: string | undefined
   if (patch.mid === null) mid = undefined
   else if (patch.mid !== undefined) mid = patch.mid

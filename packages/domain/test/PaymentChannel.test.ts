@@ -241,8 +241,18 @@ describe("PaymentChannel.edit", () => {
     )
   })
 
-  it("a live KCP channel switched to test without a MID moves to the shared MID and drops its own secrets", () => {
-    const test = Result.getOrThrow(PaymentChannel.edit(catalog, liveKcp(), { mode: "test" }))
+  // Regression (CLI probe): `--mode test` alone dropped a live channel's MID and credentials
+  // silently; the mode change now names the new MID, or asks for the shared credential.
+  it("a live KCP channel changes mode only with a MID named: unasked, its MID and secrets are kept (refused)", () => {
+    const e = failure(PaymentChannel.edit(catalog, liveKcp(), { mode: "test" }))
+    expect(e._tag === "RuleViolation" && e.rule).toBe("mode-change-needs-mid")
+    expect(e.message).toContain("shared test credential")
+    const own = Result.getOrThrow(PaymentChannel.edit(catalog, liveKcp(), { mode: "test", mid: "T0000" }))
+    expect([own.mode, own.mid, own.credentialSource]).toEqual(["test", "T0000", "own"])
+  })
+
+  it("a live KCP channel switched to test with the shared credential asked for moves to the shared MID and drops its own secrets", () => {
+    const test = Result.getOrThrow(PaymentChannel.edit(catalog, liveKcp(), { mode: "test", mid: null }))
     expect(test.mid).toBe("AO09C")
     expect(test.credentialSource).toBe("shared-test")
     expect(Credentials.view(catalog.providers.get("kcp"), test.credentials)).toEqual({})
@@ -259,7 +269,7 @@ describe("PaymentChannel.edit", () => {
         credentials: { client_id: "c", client_secret: "s", chain_id: "ch" }
       })
     )
-    const e = failure(PaymentChannel.edit(catalog, live, { mode: "test" }))
+    const e = failure(PaymentChannel.edit(catalog, live, { mode: "test", mid: null }))
     expect(e._tag === "RuleViolation" && e.rule).toBe("test-mid-required")
     const ok = Result.getOrThrow(PaymentChannel.edit(catalog, live, { mode: "test", mid: "np_test" }))
     expect([ok.mode, ok.mid, ok.credentialSource]).toEqual(["test", "np_test", "own"])

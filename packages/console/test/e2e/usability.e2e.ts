@@ -194,6 +194,23 @@ test("a pasted secret longer than its field allows is kept whole and refused wit
   await expect(dialog.getByText(/^Too long/)).toHaveCount(0)
 })
 
+// Regression (console probe): for a PG without a shared test credential the test form offered one
+// ("leave empty to use the shared test MID") and hid the credential fields until a MID was typed.
+test("a test channel of a PG without a shared test credential asks for its own MID and credentials", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("button", { name: "Add a channel" }).click()
+  const dialog = page.getByRole("dialog")
+  await dialog.getByRole("combobox", { name: /^Mode/ }).selectOption("test")
+  await dialog.getByRole("combobox", { name: /^PG/ }).selectOption("tosspayments")
+  await expect(dialog.getByText(/has no shared test credential: enter the test MID it issued you/)).toBeVisible()
+  await expect(dialog.getByText("Leave empty to use the shared test MID.")).toHaveCount(0)
+  await expect(dialog.locator("#cf-mid")).toHaveAttribute("required", "")
+  await expect(dialog.locator("input[id^='cf-']:not(#cf-mid)").first()).toBeVisible()
+  await dialog.getByRole("combobox", { name: /^PG/ }).selectOption("kcp")
+  await expect(dialog.getByText("Leave empty to use the shared test MID.")).toBeVisible()
+  await page.keyboard.press("Escape")
+})
+
 // Regression (console probe): after a version conflict the table kept the stale row (and its stale
 // version, so Remove failed the same way) until the browser reloaded the page.
 test("a save refused as changed meanwhile shows what is stored now once the dialog closes", async ({ page }) => {

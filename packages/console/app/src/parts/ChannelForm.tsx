@@ -79,8 +79,12 @@ export const ChannelForm = (props: ChannelFormProps) => {
   const { busy, problem, save, clear } = useSave()
   const available = pg === undefined ? [] : payMethodsOf(pg, type)
   // The merchant's own MID (every live channel, a test channel with a PG-issued MID) comes with
-  // the PG's credential fields; the shared test MID needs none.
-  const ownMid = mode === "live" || mid !== ""
+  // the PG's credential fields; the shared test MID needs none. A PG without a shared test
+  // credential (Naver Pay, Toss, PayPal, ...) takes its own MID in test mode too (the form offered
+  // a shared MID they do not have: console probe).
+  const sharedTest = pg?.test.kind === "shared"
+  const midRequired = mode === "live" || !sharedTest
+  const ownMid = midRequired || mid !== ""
   const fields = ownMid ? (pg?.credentialFields ?? []) : []
   const id = (s: string) => `cf-${s}`
 
@@ -216,21 +220,17 @@ export const ChannelForm = (props: ChannelFormProps) => {
       </label>
       <label htmlFor={id("mid")}>
         {pg?.mid.label ?? "MID"}
-        {mode === "live" ? <span className="req"> *</span> : null}
+        {midRequired ? <span className="req"> *</span> : null}
       </label>
-      <input
-        id={id("mid")}
-        value={mid}
-        required={mode === "live"}
-        onChange={(e) => setMid(e.target.value)}
-        aria-describedby={id("mid-hint")}
-      />
+      <input id={id("mid")} value={mid} required={midRequired} onChange={(e) => setMid(e.target.value)} aria-describedby={id("mid-hint")} />
       <small id={id("mid-hint")}>
         {mode === "live"
           ? t("channel.midLiveHint")
-          : editing?.credentialSource === "own"
-            ? t("channel.midClearHint")
-            : t("channel.midTestHint")}
+          : !sharedTest
+            ? t("channel.midTestOwnHint", { pg: pg?.displayName ?? pgCode })
+            : editing?.credentialSource === "own"
+              ? t("channel.midClearHint")
+              : t("channel.midTestHint")}
       </small>
       {fields.map((field) => {
         const required = isRequired(field, type)
