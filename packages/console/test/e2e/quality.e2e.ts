@@ -110,7 +110,7 @@ test("webhook endpoints: health shown, a disabled one enabled, one removed, a fi
   const rows = testMode.locator("table.endpoints tbody tr")
   await expect(rows).toHaveCount(2)
   await expect(rows.nth(0)).toContainText("Transaction.Paid")
-  await expect(rows.nth(0)).toContainText("Disabled at 2026-11-29 16:00 UTC after days of failures")
+  await expect(rows.nth(0)).toContainText("Disabled at 2026-11-29 16:00 UTC after 5 days of failures")
   await expect(rows.nth(1)).toContainText("every event")
   await expect(rows.nth(1)).toContainText("Failing since 2026-11-24 16:00 UTC (3 failures in a row)")
   // With several endpoints a mode has no single URL: its form keeps only the content type.

@@ -137,7 +137,7 @@ export const en = {
   "wh.health": "Health",
   "wh.healthy": "Healthy",
   "wh.failingSince": "Failing since {when} ({n} {n|failure|failures} in a row)",
-  "wh.disabledAt": "Disabled at {when} after days of failures",
+  "wh.disabledAt": "Disabled at {when} after {days} days of failures",
   "wh.enable": "Enable",
   "wh.enableOf": "Enable {url}",
   "wh.remove": "Remove",

@@ -138,7 +138,7 @@ export const ko: Record<Key, string> = {
   "wh.health": "상태",
   "wh.healthy": "정상",
   "wh.failingSince": "{when}부터 실패 중 (연속 {n}회)",
-  "wh.disabledAt": "며칠간 실패하여 {when}에 비활성화됨",
+  "wh.disabledAt": "{days}일간 실패하여 {when}에 비활성화됨",
   "wh.enable": "활성화",
   "wh.enableOf": "{url} 활성화",
   "wh.remove": "삭제",

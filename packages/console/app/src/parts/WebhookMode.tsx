@@ -5,6 +5,7 @@
  * retire).
  */
 import { useState } from "react"
+import { EndpointHealth } from "@paymux/domain"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import type { Mode } from "../model.ts"
@@ -29,7 +30,10 @@ const eventsOf = (typed: string): ReadonlyArray<string> | undefined => {
 
 const Health = ({ endpoint }: { readonly endpoint: Endpoint }) => {
   const t = useT()
-  if (endpoint.disabledAt !== null) return <span className="warning">{t("wh.disabledAt", { when: timeOf(endpoint.disabledAt) })}</span>
+  if (endpoint.disabledAt !== null)
+    return (
+      <span className="warning">{t("wh.disabledAt", { when: timeOf(endpoint.disabledAt), days: EndpointHealth.disableAfterDays })}</span>
+    )
   if (endpoint.failingSince !== null)
     return <span className="warning">{t("wh.failingSince", { when: timeOf(endpoint.failingSince), n: endpoint.consecutiveFailures })}</span>
   return <span className="ready">{t("wh.healthy")}</span>
