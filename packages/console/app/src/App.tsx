@@ -2,7 +2,7 @@
  * The console shell: sign-in, then the parts of the "Integrate payment" page behind a nav.
  * Navigation is the URL hash (`#/channels`), so the server needs no fallback route.
  */
-import { useCallback, useEffect, useMemo, useState } from "react"
+import { useCallback, useEffect, useMemo, useRef, useState } from "react"
 import { clientFor } from "./api.ts"
 import { type Key, type Lang, LangContext, translator } from "./i18n/i18n.tsx"
 import { Channels } from "./parts/Channels.tsx"
@@ -69,6 +69,13 @@ export const App = () => {
     () => (session === undefined ? undefined : connect(session, clientFor(location.origin, session.token), onUnauthorized, signOut)),
     [session, onUnauthorized, signOut]
   )
+  // From the sign-in page into the console, focus goes to the part's heading (it fell to <body>).
+  const heading = useRef<HTMLHeadingElement>(null)
+  const wasSignedOut = useRef(session === undefined)
+  useEffect(() => {
+    if (connected !== undefined && wasSignedOut.current) heading.current?.focus()
+    wasSignedOut.current = connected === undefined
+  }, [connected])
   const part = parts.find((p) => p.path === path) ?? parts[0]
   const language = (
     <label className="lang">
@@ -111,7 +118,9 @@ export const App = () => {
             </ul>
           </nav>
           <main>
-            <h1>{t(part.label)}</h1>
+            <h1 ref={heading} tabIndex={-1}>
+              {t(part.label)}
+            </h1>
             {/* Keyed by merchant too: signing in again as another merchant starts the part afresh. */}
             <PartBoundary key={`${connected.session.merchant}:${part.path}`} message={t("common.partFailed")}>
               <part.Part />

@@ -235,6 +235,12 @@ test("a save refused as changed meanwhile shows what is stored now once the dial
   await expect(page.getByRole("button", { name: "Edit Theirs" })).toHaveCount(0)
 })
 
+// Regression (console probe): after signing in, focus fell to <body>; it goes to the part's heading.
+test("signing in moves focus to the heading of the part", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await expect(page.getByRole("heading", { level: 1 })).toBeFocused()
+})
+
 test("an expired session keeps the open form and signs in again in place", async ({ page }) => {
   const issued = await api("POST", "/api-keys", { name: "expiring" })
   await signIn(page, paymux.url, issued.key.id, issued.secret)
@@ -249,6 +255,8 @@ test("an expired session keeps the open form and signs in again in place", async
   const again = page.getByRole("dialog", { name: "Sign in to the Paymux console" })
   await expect(again.getByText("Your session expired or was ended: sign in again.")).toBeVisible()
   await expect(again.getByLabel("API key id")).toHaveValue(issued.key.id)
+  // Where to type: the secret (console probe: focus was on ×, which signs out).
+  await expect(again.getByLabel("API secret")).toBeFocused()
   await again.getByLabel("API secret").fill(rotated.secret)
   await again.getByRole("button", { name: "Sign in" }).click()
   await expect(again).toBeHidden()

@@ -68,6 +68,8 @@ export const SignInForm = ({
           name="secret"
           type="password"
           autoComplete="current-password"
+          // Signing in again (the id filled in), the secret is what to type.
+          data-autofocus={known === "" ? undefined : true}
           required
           value={secret}
           onChange={(e) => setSecret(e.target.value)}

@@ -88,7 +88,11 @@ export const Dialog = ({
   useEffect(() => {
     const dialog = ref.current
     if (dialog === null) return
-    if (open && !dialog.open) dialog.showModal()
+    if (open && !dialog.open) {
+      dialog.showModal()
+      // showModal focuses the first control (the close button); a field marked for it is where to type.
+      dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus()
+    }
     if (!open && dialog.open) dialog.close()
   }, [open])
   const t = useT()
