@@ -215,7 +215,8 @@ const idempotent = <E, R>(
       Effect.flatMap(
         Effect.clockWith((clock) => clock.currentTimeMillis),
         (now): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
-          const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : ""
+          const mark = request.url.indexOf("?")
+          const query = mark === -1 ? "" : request.url.slice(mark + 1)
           const lookup = Records.begin({ scope, key, merchant: identity.merchant, query, body: new Uint8Array(buffer), now, options })
           return Effect.flatMap(
             // A store that cannot be asked is the catalog's problem (`store-unavailable`, retryable);

@@ -237,7 +237,7 @@ const AssignTo = ({
   const open = subMerchants.filter((s) => !s.channels.includes(channel.key))
   if (open.length === 0) return null
   return (
-    <span className="assign">
+    <>
       <select aria-label={t("channels.assignTo", { name: channel.name })} value={tier} onChange={(e) => setTier(e.target.value)}>
         <option value="">{t("channels.assign")}</option>
         {open.map((s) => (
@@ -258,7 +258,7 @@ const AssignTo = ({
       >
         {t("channels.assignButton")}
       </button>
-    </span>
+    </>
   )
 }
 
