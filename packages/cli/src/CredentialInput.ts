@@ -68,17 +68,42 @@ const split = (text: string, where: string): Effect.Effect<readonly [string, str
 }
 
 const parseFile = (text: string, path: string) =>
-  Effect.forEach(
-    text
-      .split(/\r?\n/)
-      .map((line, i) => [line, i + 1] as const)
-      .filter(([line]) => line.trim() !== "" && !line.trimStart().startsWith("#")),
-    ([line, n]) => split(line, `--cred-file ${path} line ${n}`)
+  Effect.flatMap(
+    Effect.forEach(
+      text
+        .split(/\r?\n/)
+        .map((line, i) => [line, i + 1] as const)
+        .filter(([line]) => line.trim() !== "" && !line.trimStart().startsWith("#")),
+      ([line, n]) => Effect.map(split(line, `--cred-file ${path} line ${n}`), ([name, value]) => ({ name, value, where: `line ${n}` }))
+    ),
+    (fields) => once(fields, `--cred-file ${path}`)
   )
 
 /**
+ * Fails when one source (the file, or the `--cred` flags) names a field twice: which of two values
+ * was meant is a guess, and a secret is not something to guess.
+ */
+const once = <A extends { readonly name: string; readonly where: string }>(
+  fields: ReadonlyArray<A>,
+  source: string
+): Effect.Effect<ReadonlyArray<A>, CliFailure.CliFailure> => {
+  const seen = new Map<string, string>()
+  for (const field of fields) {
+    const first = seen.get(field.name)
+    if (first !== undefined) {
+      return Effect.fail(
+        CliFailure.badInput(`${source}: ${field.name} is given twice (${first} and ${field.where}); the values are not shown`, hint)
+      )
+    }
+    seen.set(field.name, field.where)
+  }
+  return Effect.succeed(fields)
+}
+
+/**
  * The credential record the flags describe (`undefined` when none was given). Fields of the file
- * come first; a `--cred` of the same name replaces them. Only one value may come from stdin.
+ * come first; a `--cred` of the same name replaces them. The file, and the `--cred` flags, name
+ * each field once. Only one value may come from stdin.
  *
  * @since 0.1.0
  * @category parsing
@@ -88,8 +113,13 @@ export const read = (
   file: Option.Option<string>
 ): Effect.Effect<Record<string, string> | undefined, CliFailure.CliFailure> =>
   Effect.gen(function* () {
-    const pairs = yield* Effect.forEach(creds, (c) => split(c, "--cred"))
-    const fromStdin = pairs.filter(([, v]) => v === "-").map(([k]) => k)
+    const pairs = yield* once(
+      yield* Effect.forEach(creds, (c, i) =>
+        Effect.map(split(c, "--cred"), ([name, value]) => ({ name, value, where: `--cred #${i + 1}` }))
+      ),
+      "--cred"
+    )
+    const fromStdin = pairs.filter(({ value }) => value === "-").map(({ name }) => name)
     const fileIsStdin = Option.isSome(file) && file.value === "-"
     if (fromStdin.length + (fileIsStdin ? 1 : 0) > 1) {
       return yield* Effect.fail(CliFailure.badInput("only one credential can be read from stdin", "put the others in a --cred-file"))
@@ -103,9 +133,9 @@ export const read = (
             try: () => readFile(path, "utf8"),
             catch: (e) => CliFailure.badInput(`--cred-file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, hint)
           })
-      entries.push(...(yield* parseFile(text, path)))
+      for (const { name, value } of yield* parseFile(text, path)) entries.push([name, value])
     }
-    for (const [name, value] of pairs) {
+    for (const { name, value } of pairs) {
       // A value piped in usually ends with the newline of `echo` or of the file: drop one.
       entries.push([name, value === "-" ? (yield* stdin(`--cred ${name}=-`)).replace(/\r?\n$/, "") : value])
     }
