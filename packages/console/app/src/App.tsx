@@ -13,7 +13,7 @@ import { SignIn, SignInForm } from "./parts/SignIn.tsx"
 import { TestCards } from "./parts/TestCards.tsx"
 import { TryRequestPay } from "./parts/TryRequestPay.tsx"
 import { Webhooks } from "./parts/Webhooks.tsx"
-import { Dialog } from "./parts/ui.tsx"
+import { Dialog, UnsavedSecrets } from "./parts/ui.tsx"
 import { connect, loadSession, type Session, SessionContext, saveSession } from "./session.tsx"
 
 const parts = [
@@ -27,14 +27,54 @@ const parts = [
 
 const currentPath = (): string => location.hash.replace(/^#\/?/, "") || "channels"
 
-const useHashPath = (): string => {
+/** The part the URL hash names; a change `mayLeave` declines puts the hash back. */
+const useHashPath = (mayLeave: () => boolean): string => {
   const [path, setPath] = useState(currentPath)
+  const shown = useRef(path)
   useEffect(() => {
-    const onChange = () => setPath(currentPath())
+    const onChange = () => {
+      const next = currentPath()
+      if (next === shown.current) return
+      if (!mayLeave()) {
+        history.replaceState(null, "", `#/${shown.current}`)
+        return
+      }
+      shown.current = next
+      setPath(next)
+    }
     window.addEventListener("hashchange", onChange)
     return () => window.removeEventListener("hashchange", onChange)
-  }, [])
+  }, [mayLeave])
   return path
+}
+
+/**
+ * The secrets on screen not yet saved (`SecretOnce`). While there are any, closing or reloading
+ * the tab asks (the browser's own question), and so do going to another part and signing out
+ * (`mayLeave`): the secret is not shown again.
+ */
+const useUnsavedSecrets = (question: string) => {
+  const count = useRef(0)
+  const counter = useMemo(
+    () => ({
+      add: () => {
+        count.current++
+        return () => {
+          count.current--
+        }
+      }
+    }),
+    []
+  )
+  useEffect(() => {
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (count.current > 0) e.preventDefault()
+    }
+    window.addEventListener("beforeunload", onBeforeUnload)
+    return () => window.removeEventListener("beforeunload", onBeforeUnload)
+  }, [])
+  const mayLeave = useCallback(() => count.current === 0 || window.confirm(question), [question])
+  return { counter, mayLeave }
 }
 
 const storedLang = (): Lang => (localStorage.getItem("paymux.lang") === "ko" ? "ko" : "en")
@@ -45,8 +85,9 @@ export const App = () => {
   // A call answered 401 (the token expired, or its key was rotated or revoked): the page stays,
   // with what was typed in it, under a dialog that signs in again.
   const [expired, setExpired] = useState(false)
-  const path = useHashPath()
   const t = useMemo(() => translator(lang), [lang])
+  const unsaved = useUnsavedSecrets(t("keys.leaveUnsaved"))
+  const path = useHashPath(unsaved.mayLeave)
   useEffect(() => {
     document.documentElement.lang = lang
     localStorage.setItem("paymux.lang", lang)
@@ -56,6 +97,11 @@ export const App = () => {
     setSession(undefined)
     setExpired(false)
   }, [])
+  // What the merchant does to sign out: asks first while a secret is on screen unsaved.
+  const { mayLeave } = unsaved
+  const chooseSignOut = useCallback(() => {
+    if (mayLeave()) signOut()
+  }, [mayLeave, signOut])
   const onUnauthorized = useCallback(() => {
     saveSession(undefined)
     setExpired(true)
@@ -98,38 +144,40 @@ export const App = () => {
         </>
       ) : (
         <SessionContext.Provider value={connected}>
-          <header className="top">
-            <span className="brand">Paymux</span>
-            <span className="who">{t("top.merchant", { merchant: connected.session.merchant })}</span>
-            {language}
-            <button type="button" className="quiet" onClick={signOut}>
-              {t("top.signOut")}
-            </button>
-          </header>
-          <nav aria-label={t("nav.label")}>
-            <ul>
-              {parts.map((p) => (
-                <li key={p.path}>
-                  <a href={`#/${p.path}`} aria-current={p === part ? "page" : undefined}>
-                    {t(p.label)}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <main>
-            <h1 ref={heading} tabIndex={-1}>
-              {t(part.label)}
-            </h1>
-            {/* Keyed by merchant too: signing in again as another merchant starts the part afresh. */}
-            <PartBoundary key={`${connected.session.merchant}:${part.path}`} message={t("common.partFailed")}>
-              <part.Part />
-            </PartBoundary>
-          </main>
-          <Dialog title={t("signIn.title")} open={expired} onClose={signOut}>
-            <p role="alert">{t("signIn.expired")}</p>
-            <SignInForm keyId={connected.session.keyId} onSignedIn={signedIn} />
-          </Dialog>
+          <UnsavedSecrets.Provider value={unsaved.counter}>
+            <header className="top">
+              <span className="brand">Paymux</span>
+              <span className="who">{t("top.merchant", { merchant: connected.session.merchant })}</span>
+              {language}
+              <button type="button" className="quiet" onClick={chooseSignOut}>
+                {t("top.signOut")}
+              </button>
+            </header>
+            <nav aria-label={t("nav.label")}>
+              <ul>
+                {parts.map((p) => (
+                  <li key={p.path}>
+                    <a href={`#/${p.path}`} aria-current={p === part ? "page" : undefined}>
+                      {t(p.label)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <main>
+              <h1 ref={heading} tabIndex={-1}>
+                {t(part.label)}
+              </h1>
+              {/* Keyed by merchant too: signing in again as another merchant starts the part afresh. */}
+              <PartBoundary key={`${connected.session.merchant}:${part.path}`} message={t("common.partFailed")}>
+                <part.Part />
+              </PartBoundary>
+            </main>
+            <Dialog title={t("signIn.title")} open={expired} onClose={signOut}>
+              <p role="alert">{t("signIn.expired")}</p>
+              <SignInForm keyId={connected.session.keyId} onSignedIn={signedIn} />
+            </Dialog>
+          </UnsavedSecrets.Provider>
         </SessionContext.Provider>
       )}
     </LangContext.Provider>

@@ -56,6 +56,39 @@ test("the session's own key can be neither rotated nor revoked from the page; a 
   await expect(page.getByRole("button", { name: "Issue key" })).toBeEnabled()
 })
 
+// Regression (console probe, left alone last time): going to another part dropped a secret shown once.
+test("while a secret shown once is unsaved, leaving the part, signing out or closing the tab asks first", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await page.getByLabel("Name", { exact: true }).fill("leave-check")
+  await page.getByRole("button", { name: "Issue key" }).click()
+  const secret = page.locator("[data-secret]")
+  await expect(secret).toHaveCount(1)
+  const asked: Array<string> = []
+  page.on("dialog", (dialog) => {
+    asked.push(`${dialog.type()}: ${dialog.message()}`)
+    void dialog.dismiss()
+  })
+  await page.getByRole("link", { name: "Payment integration" }).click()
+  await expect.poll(() => asked.length).toBe(1)
+  expect(asked[0]).toContain("confirm: A secret shown once is still on screen")
+  await expect(page).toHaveURL(/#\/settings$/)
+  await expect(secret).toHaveCount(1)
+  await page.getByRole("button", { name: "Sign out" }).click()
+  await expect.poll(() => asked.length).toBe(2)
+  await expect(secret).toHaveCount(1)
+  await page.close({ runBeforeUnload: true })
+  await expect.poll(() => asked.length).toBe(3)
+  expect(asked[2]).toMatch(/^beforeunload/)
+  expect(page.isClosed()).toBe(false)
+  await expect(secret).toHaveCount(1)
+  // Saved: nothing asks any more.
+  await page.getByRole("button", { name: "I have saved it" }).click()
+  await page.getByRole("link", { name: "Payment integration" }).click()
+  await expect(page).toHaveURL(/#\/channels$/)
+  expect(asked).toHaveLength(3)
+})
+
 test("each new signing secret names its mode, stays until acknowledged, and a mode's secret can be rotated", async ({ page }) => {
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
   await page.getByRole("link", { name: "Webhooks" }).click()

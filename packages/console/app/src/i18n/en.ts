@@ -218,6 +218,7 @@ export const en = {
   "keys.ownKey": "This session's key: sign in with another key to rotate or revoke it.",
   "keys.shownOnce": "The secret of {key}, shown once. Copy it now:",
   "keys.saved": "I have saved it",
+  "keys.leaveUnsaved": "A secret shown once is still on screen and will not be shown again. Leave without saving it?",
   "keys.rotateOne": "Rotate {key}",
   "keys.revokeOne": "Revoke {key}",
   "keys.revokeTitle": "Revoke the key {key}?",

@@ -219,6 +219,7 @@ export const ko: Record<Key, string> = {
   "keys.ownKey": "현재 세션의 키입니다. 교체하거나 폐기하려면 다른 키로 로그인하세요.",
   "keys.shownOnce": "{key}의 시크릿입니다. 한 번만 표시되니 지금 복사하세요:",
   "keys.saved": "저장했습니다",
+  "keys.leaveUnsaved": "한 번만 표시되는 시크릿이 아직 화면에 있으며 다시 표시되지 않습니다. 저장하지 않고 나가시겠습니까?",
   "keys.rotateOne": "{key} 교체",
   "keys.revokeOne": "{key} 폐기",
   "keys.revokeTitle": "{key} 키를 폐기할까요?",

@@ -1,5 +1,5 @@
 /** Small building blocks every part of the page uses: loading data, showing a problem, a dialog. */
-import { type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react"
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react"
 import { CallFailed, type Problem, problemOf } from "../api.ts"
 import { useT } from "../i18n/i18n.tsx"
 import { SessionContext } from "../session.tsx"
@@ -207,8 +207,14 @@ export const Scroll = ({ label, children }: { readonly label: string; readonly c
 )
 
 /**
+ * Counts the secrets on screen that are not saved yet: `add` counts one until the function it
+ * returns is called. The shell asks before leaving the page or the part while any are (App).
+ */
+export const UnsavedSecrets = createContext<{ readonly add: () => () => void }>({ add: () => () => {} })
+
+/**
  * The one moment a secret is on screen: what it is, the secret with a copy button, and "I have
- * saved it", which puts it away for good.
+ * saved it", which puts it away for good. Until then, leaving the part or the page asks first.
  */
 export const SecretOnce = ({
   message,
@@ -220,6 +226,8 @@ export const SecretOnce = ({
   readonly onSaved: () => void
 }) => {
   const t = useT()
+  const unsaved = useContext(UnsavedSecrets)
+  useEffect(() => unsaved.add(), [unsaved])
   return (
     <div className="secret-once" role="status">
       <p>{message}</p>
