@@ -65,6 +65,15 @@ export const negativeAnswer = (tag: string, message: string): CliFailure => new 
 export const badInput = (message: string, hint?: string): CliFailure => new CliFailure({ exitCode: 2, tag: "BadInput", message, hint })
 
 /**
+ * An edit command given none of its change flags: bad input rather than a write that changes
+ * nothing (and still counts a new version and an audit entry). `flags` names what it takes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const nothingToChange = (flags: string): CliFailure => badInput("nothing to change", `give ${flags}`)
+
+/**
  * @since 0.1.0
  * @category constructors
  */

@@ -64,6 +64,15 @@ describe("paymux webhook: issue 17", () => {
     const table = expectExit(await run(["webhook", "show", "--merchant", M]), 0).stdout
     expect(table).toContain(added.endpointId)
     expect(table).toContain("Transaction.Paid")
+    // Regression (CLI probe): with no change flag these wrote the settings anyway, as a new version.
+    const version = async () => expectExit(await run(["webhook", "show", "--merchant", M, "--json"]), 0).json().version
+    const unchanged = await version()
+    const nothing = [
+      ["webhook", "endpoint", "update", "--merchant", M, "--mode", "test", "--id", added.endpointId],
+      ["webhook", "set", "--merchant", M, "--mode", "test"]
+    ]
+    for (const args of nothing) expect(expectExit(await run(args), 2).stderr).toContain("nothing to change")
+    expect(await version()).toBe(unchanged)
     expectExit(await run(["webhook", "endpoint", "update", "--merchant", M, "--mode", "test", "--id", added.endpointId, "--all-events"]), 0)
     expectExit(await run(["webhook", "endpoint", "enable", "--merchant", M, "--mode", "test", "--id", added.endpointId]), 0)
     expectExit(await run(["webhook", "endpoint", "enable", "--merchant", M, "--mode", "test", "--id", "ep_missing"]), 2)

@@ -205,6 +205,13 @@ const edit = Command.make(
               ? undefined
               : { ...Object.fromEntries(input.unsetCred.map((name) => [name, ""])), ...credentials }
         }
+        if (Object.values(patch).every((value) => value === undefined)) {
+          return yield* Effect.fail(
+            CliFailure.nothingToChange(
+              "at least one of --name, --mode, --mid or --shared-test, --methods, --tax-type, --cred, --cred-file, --unset-cred"
+            )
+          )
+        }
         const view = yield* withStore(
           ctx,
           Effect.flatMap(

@@ -93,7 +93,7 @@ const edit = Command.make(
       Effect.gen(function* () {
         const members = Option.isSome(member) ? yield* membersOf(member.value) : undefined
         if (Option.isNone(name) && members === undefined) {
-          return yield* Effect.fail(CliFailure.badInput("nothing to change", "give --name, or the whole new member list with --member"))
+          return yield* Effect.fail(CliFailure.nothingToChange("--name, or the whole new member list with --member"))
         }
         const group = yield* withStore(
           ctx,

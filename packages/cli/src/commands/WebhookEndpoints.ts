@@ -101,6 +101,9 @@ const update = Command.make(
         if (allEvents && events.length > 0) {
           return yield* Effect.fail(CliFailure.badInput("--event and --all-events exclude each other", "pass one of them"))
         }
+        if (Option.isNone(url) && events.length === 0 && !allEvents) {
+          return yield* Effect.fail(CliFailure.nothingToChange("--url, --event or --all-events"))
+        }
         const settings = yield* withStore(
           ctx,
           WebhookEndpoints.updateEndpoint({

@@ -43,6 +43,9 @@ const set = Command.make(
       Effect.gen(function* () {
         if (clear && Option.isSome(url))
           return yield* Effect.fail(CliFailure.badInput("--url and --clear exclude each other", "pass one of them"))
+        if (!clear && Option.isNone(url) && Option.isNone(contentType)) {
+          return yield* Effect.fail(CliFailure.nothingToChange("--url, --clear or --content-type"))
+        }
         const result = yield* withStore(
           ctx,
           WebhookEndpoints.set({
