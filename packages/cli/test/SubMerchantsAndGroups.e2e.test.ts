@@ -55,6 +55,10 @@ describe("submerchant rename and delete", () => {
     )
     expect(stale.json().error.message).toMatch(/version/)
     expect(expectExit(await run(["submerchant", "rename", "-m", M, "--tier", "R01", "--name", "Text"]), 0).stdout).toContain("to Text")
+    // The version --if-version takes is in the text list too (it was in --json only).
+    const listed = expectExit(await run(["submerchant", "list", "-m", M]), 0).stdout.split("\n")
+    expect(listed[0]).toMatch(/ VERSION$/)
+    expect(listed.find((line) => line.includes(" R01 "))).toMatch(new RegExp(` ${created.version + 2}$`))
     expectExit(await run(["submerchant", "rename", "-m", M, "--tier", "toolong", "--name", "x"]), 2)
     expect(expectExit(await run(["submerchant", "delete", "-m", M, "--tier", "R01", "--json"]), 0).json()).toEqual({
       removed: "R01",
@@ -88,6 +92,9 @@ describe("group edit and delete", () => {
       ]),
       0
     ).json()
+    const groupRow = expectExit(await run(["group", "list", "-m", M]), 0).stdout.split("\n")
+    expect(groupRow[0]).toMatch(/ VERSION$/)
+    expect(groupRow.find((line) => line.startsWith(group.id))).toMatch(new RegExp(` ${edited.version}$`))
     expect(edited).toMatchObject({
       name: "split",
       version: group.version + 1,

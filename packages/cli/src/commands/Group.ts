@@ -71,8 +71,8 @@ const list = Command.make("list", { merchant: merchantFlag }, ({ merchant }) =>
       const groups = yield* readStore(ctx, requireMerchant(merchant, ChannelGroups.list(merchant)))
       yield* ctx.out.result(groups, () =>
         Output.table(
-          ["ID", "NAME", "MODE", "MEMBERS"],
-          groups.map((g) => [g.id, g.name, g.mode, membersText(g)])
+          ["ID", "NAME", "MODE", "MEMBERS", "VERSION"],
+          groups.map((g) => [g.id, g.name, g.mode, membersText(g), g.version])
         )
       )
     })

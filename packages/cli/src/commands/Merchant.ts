@@ -103,7 +103,7 @@ export const merchant = Command.make("merchant").pipe(
   Command.withSubcommands([create, list, show, policy])
 )
 
-const subRow = (s: SubMerchant.SubMerchant) => [s.merchant, s.tier, s.name, s.channels.length, Output.time(s.createdAt)]
+const subRow = (s: SubMerchant.SubMerchant) => [s.merchant, s.tier, s.name, s.channels.length, Output.time(s.createdAt), s.version]
 
 const subCreate = Command.make(
   "create",
@@ -128,7 +128,7 @@ const subList = Command.make("list", { merchant: merchantFlag }, ({ merchant }) 
   action((ctx) =>
     Effect.gen(function* () {
       const subs = yield* readStore(ctx, requireMerchant(merchant, Merchants.listSubMerchants(merchant)))
-      yield* ctx.out.result(subs, () => Output.table(["MERCHANT", "TIER", "NAME", "CHANNELS", "CREATED"], subs.map(subRow)))
+      yield* ctx.out.result(subs, () => Output.table(["MERCHANT", "TIER", "NAME", "CHANNELS", "CREATED", "VERSION"], subs.map(subRow)))
     })
   )
 ).pipe(Command.withDescription("List a merchant's sub-merchants"))
