@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { type ChannelTerms, DomainError, Identifiers, PageLimit, WebhookSettings } from "@paymux/domain"
+import { type ChannelTerms, DomainError, Identifiers, PageLimit, Timestamp, WebhookSettings } from "@paymux/domain"
 import { type Delivery, Outbox, Repositories, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Notification } from "@paymux/webhooks"
@@ -374,6 +374,10 @@ export const resendFailed = (input: {
   Effect.gen(function* () {
     const code = yield* merchantCode(input.merchant)
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.failedResends, input.limit))
+    // Checked before anything is read, so bad input is refused whether or not a delivery failed
+    // (a `since` no date holds answered 500). Each delivery's mode checks the URL again below.
+    yield* Effect.fromResult(Timestamp.decodeAs("since")(input.since))
+    yield* checkResendUrl(input.mode ?? "test", input.url)
     const outbox = yield* Outbox.Outbox
     const tx = yield* Transaction.Transaction
     // One transaction from the reads to the audit entry: two resend-failed calls at once (two

@@ -244,6 +244,25 @@ describe("resends (issue 17 §4)", () => {
   )
 })
 
+describe("resend-failed input", () => {
+  // Regression (HTTP probe): a `since` no Date holds answered 500 (the audit entry renders it), and
+  // a bad `url` passed unchecked when no delivery had failed.
+  it.effect("a since outside the timestamps, or a bad url, is InvalidInput before anything is read", () =>
+    Effect.gen(function* () {
+      const { code } = yield* merchantWith("/down/3")
+      for (const since of [8_640_000_000_000_001, -8_640_000_000_000_001, -1, 1.5]) {
+        const refused = yield* Effect.flip(Webhooks.resendFailed({ merchant: code, since }))
+        expect(refused).toMatchObject({ _tag: "InvalidInput", field: "since" })
+      }
+      for (const url of ["junk", "ftp://x/"]) {
+        const refused = yield* Effect.flip(Webhooks.resendFailed({ merchant: code, since: 0, url }))
+        expect(refused._tag).toBe("InvalidInput")
+      }
+      expect(yield* Webhooks.resendFailed({ merchant: code, since: 8_640_000_000_000_000 })).toEqual({ queued: [], alreadyHandled: 0 })
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
 describe("resends that fail again", () => {
   it.effect("a message whose resend died too is queued again by the next resend-failed, once", () =>
     Effect.gen(function* () {

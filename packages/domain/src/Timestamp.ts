@@ -3,7 +3,9 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { type Result, Schema } from "effect"
+import type { InvalidInput } from "./DomainError.ts"
+import { decodeWith } from "./internal/decode.ts"
 
 /**
  * The last instant a JavaScript `Date` can hold (8.64e15 ms, in the year 275760): every
@@ -31,3 +33,12 @@ export const Timestamp = Schema.Int.pipe(
 )
 /** @since 0.1.0 @category models */
 export type Timestamp = typeof Timestamp.Type
+
+/**
+ * Checks a timestamp given as `field` (of a request, say), reporting a bad one as `InvalidInput`
+ * on that field.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeAs = (field: string): ((input: unknown) => Result.Result<Timestamp, InvalidInput>) => decodeWith(Timestamp, field)

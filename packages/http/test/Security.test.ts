@@ -230,10 +230,15 @@ describe("F2: what a use case did not expect is the internal problem, never an e
   const server = serving({ storeLayer })
   const m = () => `/merchants/${server.f.merchant}`
 
-  it("a defect answers 500 problem+json `internal` and logs its kind and path, not its message", async () => {
+  it("a defect answers 500 problem+json `internal` and logs its kind and path, not its message, to stderr", async () => {
     const lines: Array<string> = []
+    const stdout: Array<string> = []
     const capture = (...args: Array<unknown>) => void lines.push(args.map(String).join(" "))
-    const spies = [vi.spyOn(console, "log").mockImplementation(capture), vi.spyOn(console, "error").mockImplementation(capture)]
+    // Regression (HTTP probe): the line went to stdout, which `paymux serve --json` keeps for its answer.
+    const spies = [
+      vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => void stdout.push(args.map(String).join(" "))),
+      vi.spyOn(console, "error").mockImplementation(capture)
+    ]
     try {
       const response = await server.call(`${m()}/sub-merchants`)
       const text = await response.text()
@@ -244,6 +249,7 @@ describe("F2: what a use case did not expect is the internal problem, never an e
       const logged = lines.join("\n")
       expect(logged).toContain(`unexpected failure (RangeError) serving GET ${m()}/sub-merchants`)
       expect(logged).not.toContain("sk_live")
+      expect(stdout).toEqual([])
     } finally {
       for (const spy of spies) spy.mockRestore()
     }

@@ -4,7 +4,7 @@
  * or `Response` on the way; a defect is answered as the `internal` problem.
  */
 import type { AdminServices } from "@paymux/admin"
-import { Context, Effect, Exit, Layer, Option, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Logger, Option, Scope } from "effect"
 import { Cookies, HttpEffect, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { Connection } from "../Auth.ts"
 import { type AppOptions, router } from "./app.ts"
@@ -57,7 +57,8 @@ const toOutgoing = async (
 
 /**
  * A defect (a bug, or input a use case failed to refuse) is answered as the `internal` problem
- * and logged with its kind and stack frames, not its message, which may quote the input.
+ * and logged with its kind and stack frames, not its message, which may quote the input. The line
+ * goes to stderr (with effect's default logger): stdout is the host's, `paymux serve --json` among them.
  */
 const answerDefect = (defect: unknown): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
   Effect.flatMap(Effect.service(HttpServerRequest.HttpServerRequest), (request) => {
@@ -65,7 +66,9 @@ const answerDefect = (defect: unknown): Effect.Effect<HttpServerResponse.HttpSer
     const frames = defect instanceof Error ? (defect.stack ?? "").split("\n").filter((line) => line.startsWith("    at ")) : []
     const answer = internalProblem()
     return Effect.as(
-      Effect.logError(`unexpected failure (${kind}) serving ${request.method} ${pathOf(request.url)}`, ...frames),
+      Effect.logError(`unexpected failure (${kind}) serving ${request.method} ${pathOf(request.url)}`, ...frames).pipe(
+        Effect.provideService(Logger.LogToStderr, true)
+      ),
       HttpServerResponse.uint8Array(answer.body, { status: answer.status, contentType: answer.headers["content-type"] })
     )
   })
