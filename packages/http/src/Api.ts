@@ -7,6 +7,7 @@
 import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication, RequestErrors } from "./Auth.ts"
+import { addTransport } from "./internal/openApiTransport.ts"
 import * as M from "./Models.ts"
 import { BadRequest, catalogProblems, Forbidden, Internal, NotFound, Unauthorized, useCaseErrors } from "./Problem.ts"
 
@@ -421,6 +422,7 @@ export const Api = HttpApi.make("paymux")
   .add(PgGroup)
   .middleware(RequestErrors)
   .annotate(HttpApi.PayloadParseOptions, { onExcessProperty: "error" })
+  .annotate(OpenApi.Transform, addTransport)
   .annotate(OpenApi.Title, "Paymux admin API")
   .annotate(OpenApi.Version, "0.1.0")
   .annotate(

@@ -9,7 +9,18 @@
 import { Context, Effect, Layer } from "effect"
 import { HttpApiMiddleware, HttpApiSecurity, OpenApi } from "effect/http-api"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { BadRequest, catalogProblems, Conflict, Forbidden, Internal, NotFound, Unauthorized, Unprocessable } from "./Problem.ts"
+import {
+  BadRequest,
+  ContentTooLarge,
+  catalogProblems,
+  Conflict,
+  Forbidden,
+  Internal,
+  NotFound,
+  Unauthorized,
+  Unprocessable,
+  UnsupportedMediaType
+} from "./Problem.ts"
 
 /**
  * What the host knows about the connection a request came on. Pass it as the second argument
@@ -78,7 +89,9 @@ export class Authentication extends HttpApiMiddleware.Service<
  * @category middleware
  */
 export class RequestErrors extends HttpApiMiddleware.Service<RequestErrors>()("@paymux/http/RequestErrors", {
-  error: BadRequest
+  // 413 and 415 are answered before the HttpApi, on the methods whose bodies are read; they are
+  // declared here so the OpenAPI document has them (internal/openApiTransport.ts keeps them there).
+  error: [BadRequest, ContentTooLarge, UnsupportedMediaType]
 }) {}
 
 const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()

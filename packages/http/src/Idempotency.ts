@@ -27,3 +27,11 @@ export type StoredResponse = Idempotency.StoredResponse
 
 /** @since 0.1.0 @category constants */
 export const headerName = "idempotency-key"
+
+/**
+ * The longest `Idempotency-Key` taken (1-255 characters); another length is a 400.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxKeyLength = 255

@@ -142,6 +142,40 @@ export class Unprocessable extends HttpApiError.Problem<Unprocessable>()(
 ) {}
 
 /**
+ * 413: a request body over the server's limit (`body-too-large`). Answered before the request
+ * reaches an endpoint, on any method that carries a body.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ContentTooLarge extends HttpApiError.Problem<ContentTooLarge>()(
+  "ContentTooLarge",
+  {
+    type: `${base}content-too-large`,
+    status: 413,
+    title: ErrorCatalog.titleOf(413)
+  },
+  { code: Schema.String, detail: Schema.String, field: Schema.optionalKey(Schema.String) }
+) {}
+
+/**
+ * 415: a request body that is not JSON (`unsupported-media-type`). Answered before the request
+ * reaches an endpoint, on any method that carries a body.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnsupportedMediaType extends HttpApiError.Problem<UnsupportedMediaType>()(
+  "UnsupportedMediaType",
+  {
+    type: `${base}unsupported-media-type`,
+    status: 415,
+    title: ErrorCatalog.titleOf(415)
+  },
+  { code: Schema.String, detail: Schema.String }
+) {}
+
+/**
  * 500: stored data is corrupt. Details stay in the server's logs.
  *
  * @since 0.1.0

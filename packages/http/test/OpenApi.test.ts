@@ -149,6 +149,43 @@ describe("the OpenAPI document", () => {
     expect([over.status, (await body(over)).code]).toEqual([400, "invalid-query"])
   })
 
+  // Regression (HTTP probe): 413, 415 and the Tier, Idempotency-Key and Idempotent-Replayed
+  // headers were answered and read, but in no operation of the document.
+  it("declares what the layer around the endpoints answers and reads, where it does", async () => {
+    const operations = Object.entries<any>(doc.paths).flatMap(([path, ops]) =>
+      Object.entries<any>(ops)
+        .filter(([method]) => methods.includes(method))
+        .map(([method, op]) => ({ path, method, op }))
+    )
+    const names = (op: any) => (op.parameters ?? []).map((p: { name: string }) => p.name)
+    const concrete = (path: string) =>
+      path.replace(/\{(\w+)\}/g, (_, name: string) => (name === "merchant" ? f.merchant : name === "mode" ? "test" : "x"))
+    for (const { path, method, op } of operations) {
+      const where = `${method.toUpperCase()} ${path}`
+      const authenticated = (op.security ?? []).length > 0
+      expect([where, names(op).includes("Tier")]).toEqual([where, authenticated])
+      expect([where, names(op).includes("Idempotency-Key")]).toEqual([where, authenticated && method === "post"])
+      const bodied = ["post", "put", "patch"].includes(method)
+      expect([where, "413" in op.responses, "415" in op.responses]).toEqual([where, bodied, bodied])
+      if (!bodied) continue
+      // And the server does answer them there.
+      const call = (body: string, contentType: string) =>
+        fetch(`${f.url}${concrete(path)}`, {
+          method: method.toUpperCase(),
+          headers: { authorization: f.bearer, "content-type": contentType },
+          body
+        })
+      expect([where, (await call("x".repeat(1024 * 1024 + 1), "application/json")).status]).toEqual([where, 413])
+      expect([where, (await call("<a/>", "application/xml")).status]).toEqual([where, 415])
+    }
+    const created = doc.paths["/merchants/{merchant}/sub-merchants"].post.responses["201"]
+    expect(Object.keys(created.headers ?? {})).toContain("Idempotent-Replayed")
+    const headers = { authorization: f.bearer, "idempotency-key": "spec-replay" }
+    const add = () => fetch(`${f.url}/merchants/${f.merchant}/sub-merchants`, { method: "POST", headers, body: '{"tier":"SPC"}' })
+    expect((await add()).status).toBe(201)
+    expect((await add()).headers.get("idempotent-replayed")).toBe("true")
+  })
+
   it("serves the Scalar docs page", async () => {
     const page = await fetch(`${f.url}/docs`)
     expect(page.status).toBe(200)

@@ -184,6 +184,22 @@ describe("Idempotency-Key: one-time secrets of every endpoint, and any spelling 
     expect(settings.live.endpoints).toHaveLength(1)
   })
 
+  // Regression (HTTP probe): the endpoint, not the response, decided, so a retry of an add that
+  // showed no secret (the mode had one already) was refused as if it had.
+  it("adding a further endpoint shows no secret, so a retry replays it", async () => {
+    await call(`${m()}/webhooks/test/endpoints`, { body: { url: "https://shop.example/first" } })
+    const headers = { "idempotency-key": "ep-second" }
+    const first = await call(`${m()}/webhooks/test/endpoints`, { body: { url: "https://shop.example/second" }, headers })
+    expect(first.status).toBe(201)
+    const shown = await first.text()
+    expect(JSON.parse(shown).newSecret).toBeUndefined()
+    const again = await call(`${m()}/webhooks/test/endpoints`, { body: { url: "https://shop.example/second" }, headers })
+    expect([again.status, again.headers.get("idempotent-replayed")]).toEqual([201, "true"])
+    expect(await again.text()).toBe(shown)
+    const settings = await body(await call(`${m()}/webhooks`))
+    expect(settings.test.endpoints).toHaveLength(2)
+  })
+
   it("whitelist check of anything but one address is a 400 on ip, not `allowed: true`", async () => {
     for (const ip of ["garbage", "0177.0.0.1", "10.0.0.0/8"]) {
       const response = await call(`${m()}/whitelist/check`, { body: { ip } })

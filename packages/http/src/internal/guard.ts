@@ -22,7 +22,7 @@ import {
   Unprocessable
 } from "../Problem.ts"
 import * as Tokens from "../Tokens.ts"
-import { showsSecretOnce } from "./shownOnce.ts"
+import { showsSecretIn } from "./shownOnce.ts"
 
 export type Identity = Access.Identity
 
@@ -202,9 +202,13 @@ const idempotent = <E, R>(
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
   const key = request.headers[Idempotency.headerName]
   if (key === undefined || request.method !== "POST") return run
-  if (key.length === 0 || key.length > 255) {
+  if (key.length === 0 || key.length > Idempotency.maxKeyLength) {
     return Effect.fail(
-      new BadRequest({ code: "invalid-idempotency-key", detail: "an Idempotency-Key is 1-255 characters", field: "Idempotency-Key" })
+      new BadRequest({
+        code: "invalid-idempotency-key",
+        detail: `an Idempotency-Key is 1-${Idempotency.maxKeyLength} characters`,
+        field: "Idempotency-Key"
+      })
     )
   }
   return Effect.flatMap(Effect.serviceOption(HttpRouter.RouteContext), (matched) => {
@@ -250,7 +254,7 @@ const idempotent = <E, R>(
                       const outcome: Records.Outcome =
                         stored === undefined || !Records.isStorable(stored.status)
                           ? undefined
-                          : showsSecretOnce(endpoint)
+                          : showsSecretIn(endpoint, stored.body)
                             ? "withheld"
                             : stored
                       // The response stands even if it could not be recorded: a retry then runs again.

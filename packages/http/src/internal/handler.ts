@@ -10,14 +10,12 @@ import type { Options, PaymuxHandler } from "../PaymuxHttp.ts"
 import * as Tokens from "../Tokens.ts"
 import { makeAppHandler, type Outgoing } from "./serving.ts"
 import * as Guard from "./guard.ts"
-import { defaultMaxBodyBytes, internalProblem, problem, tooLarge } from "./problemResponse.ts"
+import { bodyMethods, defaultMaxBodyBytes, internalProblem, problem, tooLarge } from "./problemResponse.ts"
 import { headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
 import type { ConsoleAssets } from "./staticAssets.ts"
 
 /** `{ unguarded: merchant }`: every call is the merchant's, from anywhere (benchmark, tests). */
 export type GuardMode = "on" | { readonly unguarded: string }
-
-const bodyMethods = new Set(["POST", "PUT", "PATCH"])
 
 const readBody = async (request: Request, limit: number): Promise<Uint8Array | "too-large"> => {
   const declared = request.headers.get("content-length")

@@ -32,6 +32,9 @@ export const problem = (
   return { status, headers: { "content-type": "application/problem+json" }, body: Buffer.from(JSON.stringify(body)) }
 }
 
+/** The methods whose request bodies are read (and may get 413 or 415); others' bodies are ignored. */
+export const bodyMethods: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH"])
+
 /** Request bodies above this many bytes get 413 (`PaymuxHttp.defaultMaxBodyBytes`). */
 export const defaultMaxBodyBytes = 1024 * 1024
 
