@@ -9,6 +9,7 @@ import { Clock, Effect } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
+import { expectedVersion } from "./internal/version.ts"
 import { ResolverCache } from "./ResolverCache.ts"
 
 /**
@@ -95,7 +96,7 @@ export const edit = (
             owned
           )
         )
-        const saved = yield* groups.update({ ...rebuilt, version: options.version ?? before.version })
+        const saved = yield* groups.update({ ...rebuilt, version: yield* expectedVersion(options.version, before.version) })
         yield* audit({ merchant: code, action: "group.edit", target: saved.id, before, after: saved })
         return saved
       })
@@ -124,7 +125,7 @@ export const remove = (
     yield* tx.withTransaction(
       Effect.gen(function* () {
         const before = yield* groups.get(code, groupId)
-        yield* groups.remove(code, groupId, options.version ?? before.version)
+        yield* groups.remove(code, groupId, yield* expectedVersion(options.version, before.version))
         yield* audit({ merchant: code, action: "group.remove", target: groupId, before })
       })
     )

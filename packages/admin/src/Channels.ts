@@ -11,6 +11,7 @@ import { Catalog } from "./AdminContext.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
+import { expectedVersion } from "./internal/version.ts"
 import { ResolverCache } from "./ResolverCache.ts"
 
 /**
@@ -181,7 +182,7 @@ export const edit = (
       code,
       Effect.gen(function* () {
         const before = yield* withCredentials(channels, yield* channels.get(code, k))
-        const read = options.version === undefined ? before : { ...before, version: options.version }
+        const read = { ...before, version: yield* expectedVersion(options.version, before.version) }
         const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
         yield* Effect.fromResult(Merchant.keepsDefault(yield* (yield* Repositories.MerchantRepository).get(code), before, after))
         for (const group of yield* (yield* Repositories.ChannelGroupRepository).list(code)) {
@@ -257,7 +258,7 @@ export const remove = (
           const saved = yield* groups.update(after)
           yield* audit({ merchant: code, action: "group.edit", target: group.id, before: group, after: saved })
         }
-        yield* channels.remove(code, k, options.version ?? before.version)
+        yield* channels.remove(code, k, yield* expectedVersion(options.version, before.version))
         yield* audit({ merchant: code, action: "channel.remove", target: k, before: PaymentChannel.view(catalog, before) })
       })
     )

@@ -4,12 +4,13 @@
  *
  * @since 0.1.0
  */
-import { Identifiers, Merchant, SubMerchant } from "@paymux/domain"
+import { DomainError, Identifiers, Merchant, SubMerchant } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import { Clock, Effect } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
+import { expectedVersion } from "./internal/version.ts"
 import { ResolverCache } from "./ResolverCache.ts"
 
 /**
@@ -71,10 +72,12 @@ export const setPolicy = (
   code: string,
   policy: Merchant.DefaultChannelPolicy
 ): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
-  updateMerchant(code, "merchant.policy", (m) => Effect.succeed(Merchant.setPolicy(m, policy)))
+  updateMerchant(code, "merchant.policy", (m) => Effect.fromResult(Merchant.setPolicy(m, policy)))
 
 /**
- * Reads, changes and writes a merchant in one transaction with its audit entry.
+ * Reads, changes and writes a merchant in one transaction with its audit entry. What `change`
+ * returns is checked before it is written: a merchant that would not read back (a name out of
+ * bounds, an unknown policy) is `InvalidInput`, and so is a change of its code.
  *
  * @since 0.1.0
  * @category use cases
@@ -92,7 +95,14 @@ export const updateMerchant = <E, R>(
     const saved = yield* tx.withTransaction(
       Effect.gen(function* () {
         const before = yield* repo.get(merchantCode)
-        const after = yield* change(before)
+        const after = yield* Effect.fromResult(Merchant.decode(yield* change(before)))
+        if (after.code !== before.code) {
+          return yield* new DomainError.InvalidInput({
+            field: "code",
+            value: JSON.stringify(after.code),
+            rule: `a change of merchant ${before.code} keeps its code`
+          })
+        }
         const saved = yield* repo.update(after)
         yield* audit({ merchant: saved.code, action, target: saved.code, before, after: saved })
         return saved
@@ -160,7 +170,7 @@ export const renameSubMerchant = (
     return yield* tx.withTransaction(
       Effect.gen(function* () {
         const before = yield* repo.get(code, tierCode)
-        const read = options.version === undefined ? before : { ...before, version: options.version }
+        const read = { ...before, version: yield* expectedVersion(options.version, before.version) }
         const renamed = yield* Effect.fromResult(SubMerchant.rename(read, name))
         const saved = yield* repo.update(renamed)
         yield* audit({ merchant: code, action: "submerchant.rename", target: tierCode, before, after: saved })
@@ -190,7 +200,7 @@ export const removeSubMerchant = (
     yield* tx.withTransaction(
       Effect.gen(function* () {
         const before = yield* repo.get(code, tierCode)
-        yield* repo.remove(code, tierCode, options.version ?? before.version)
+        yield* repo.remove(code, tierCode, yield* expectedVersion(options.version, before.version))
         yield* audit({ merchant: code, action: "submerchant.remove", target: tierCode, before })
       })
     )

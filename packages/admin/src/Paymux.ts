@@ -74,6 +74,7 @@ const webhookOps = {
   retireSecret: WebhookSecrets.retire,
   test: Webhooks.test,
   emit: Webhooks.emit,
+  emitEvent: Webhooks.emitEvent,
   history: Webhooks.history,
   resend: Webhooks.resend,
   resendFailed: Webhooks.resendFailed,
@@ -155,7 +156,9 @@ export const make = async (options: {
     return e
   }
   const run = <F extends UseCase>(f: F): Promised<F> =>
-    ((...args: Array<unknown>) => runtime.runPromiseExit(withContext(f(...args))).then(unwrap)) as Promised<F>
+    // Suspended, so a call with input a use case cannot even read (null, say) rejects like any
+    // failure instead of throwing where it is called.
+    ((...args: Array<unknown>) => runtime.runPromiseExit(withContext(Effect.suspend(() => f(...args)))).then(unwrap)) as Promised<F>
   const all = <T extends Record<string, UseCase>>(ops: T): Promisified<T> =>
     Object.fromEntries(Object.entries(ops).map(([name, f]) => [name, run(f)])) as Promisified<T>
   return {

@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import { ChannelIndex, ChannelResolver, type Resolution } from "@paymux/channel-resolver"
-import { Identifiers } from "@paymux/domain"
+import { ChannelTerms, Identifiers, Input } from "@paymux/domain"
 import { Repositories } from "@paymux/store"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Schema } from "effect"
 import { Catalog } from "./AdminContext.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -46,4 +46,25 @@ export const index = (merchant: string): Effect.Effect<ChannelIndex.ChannelIndex
  * @category use cases
  */
 export const resolve = (request: Resolution.ResolveRequest): Effect.Effect<Resolution.Resolution, AdminError, AdminServices> =>
-  Effect.flatMap(index(request.merchant), (idx) => ChannelResolver.resolve(idx, request))
+  Effect.flatMap(Effect.fromResult(checkRequest(request)), (checked) =>
+    Effect.flatMap(index(checked.merchant), (idx) => ChannelResolver.resolve(idx, checked))
+  )
+
+/**
+ * A request as a Promise caller may hand it over, unchecked: each field of the type it claims
+ * (a mode of "prod", or a `pg` that is a number, answered "internal error"). Every field may also
+ * be `undefined`, as the interface allows.
+ */
+const checkRequest = Input.decoder(
+  Schema.Struct({
+    merchant: Schema.String,
+    tier: Schema.optional(Schema.String),
+    mode: Schema.optional(ChannelTerms.Mode),
+    purpose: Schema.optional(ChannelTerms.Purpose),
+    pg: Schema.optional(Schema.String),
+    channelKey: Schema.optional(Schema.String),
+    groupId: Schema.optional(Schema.String),
+    payMethod: Schema.optional(Schema.String),
+    paymentType: Schema.optional(ChannelTerms.PaymentType)
+  })
+)

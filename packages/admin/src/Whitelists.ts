@@ -71,7 +71,9 @@ const update = (
       Effect.gen(function* () {
         yield* merchants.get(code)
         const before = yield* repo.get(code)
-        const after = yield* next(before)
+        // Checked before it is written: `denyByDefault: "false"` from unchecked input was stored,
+        // and as a non-empty string it read as on.
+        const after = yield* Effect.fromResult(WhitelistRules.decode(yield* next(before)))
         const saved = yield* repo.put(after)
         const change = yield* CidrList.diff(before.rules, saved.rules)
         yield* audit({
@@ -118,8 +120,14 @@ export const set = (
 export const add = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
   // The given rules are checked on their own first, so an error's index counts them alone.
   update(merchant, "whitelist.add", (current) =>
-    Effect.flatMap(CidrList.aggregate(rules), (given) => withRules(current, [...current.rules, ...given]))
+    Effect.flatMap(Effect.flatMap(someRules(rules), CidrList.aggregate), (given) => withRules(current, [...current.rules, ...given]))
   )
+
+/** Adding or removing nothing is bad input, not a change that writes a new version. */
+const someRules = (rules: ReadonlyArray<string>) =>
+  rules.length > 0
+    ? Effect.succeed(rules)
+    : Effect.fail(new DomainError.InvalidInput({ field: "rules", value: "an empty list", rule: "give at least one CIDR block or address" }))
 
 /**
  * Removes address space: removing `1.1.1.7` from `1.1.1.0/24` leaves the rest of the block.
@@ -128,7 +136,12 @@ export const add = (merchant: string, rules: ReadonlyArray<string>): Effect.Effe
  * @category use cases
  */
 export const remove = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  update(merchant, "whitelist.remove", (current) => Effect.flatMap(CidrList.diff(rules, current.rules), (d) => withRules(current, d.added)))
+  update(merchant, "whitelist.remove", (current) =>
+    Effect.flatMap(
+      Effect.flatMap(someRules(rules), (given) => CidrList.diff(given, current.rules)),
+      (d) => withRules(current, d.added)
+    )
+  )
 
 /**
  * Turns deny-by-default on or off (whether an empty list refuses everyone).

@@ -282,6 +282,16 @@ describe("Paymux facade", () => {
     expect(again.messageId).toBe(first!.delivery.messageId)
     expect((await paymux.webhooks.deliverDue()).attempted).toBe(1)
     expect(received.map((r) => r.headers["webhook-id"])).toEqual([first!.delivery.messageId, first!.delivery.messageId])
+    // An event given by its type and data, timestamped now (it was on the Effect API only).
+    const event = await paymux.webhooks.emitEvent({
+      merchant: merchant.code,
+      mode: "test",
+      type: "Transaction.Paid",
+      data: { paymentId: "pay_2" }
+    })
+    expect(event.map((d) => d.status)).toEqual(["pending"])
+    expect((await paymux.webhooks.deliverDue()).attempted).toBe(1)
+    expect(JSON.parse(received.at(-1)!.body)).toMatchObject({ type: "Transaction.Paid", data: { paymentId: "pay_2" } })
     const other = await paymux.merchants.create({ name: "Other" })
     expect(await paymux.webhooks.history(other.code)).toEqual([])
     await expect(paymux.webhooks.resend(other.code, first!.delivery.id)).rejects.toBeInstanceOf(PaymuxError.NotFoundError)

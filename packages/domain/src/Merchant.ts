@@ -74,10 +74,14 @@ export const make = (input: {
 export const rename = (merchant: Merchant, name: string): Result.Result<Merchant, InvalidInput> => decode({ ...merchant, name })
 
 /**
+ * Sets what an unmatched `pg` does; a policy other than `fallback` or `strict` (from unchecked
+ * input) is `InvalidInput` on `policy`.
+ *
  * @since 0.1.0
  * @category combinators
  */
-export const setPolicy = (merchant: Merchant, policy: DefaultChannelPolicy): Merchant => ({ ...merchant, policy })
+export const setPolicy = (merchant: Merchant, policy: DefaultChannelPolicy): Result.Result<Merchant, InvalidInput> =>
+  decode({ ...merchant, policy })
 
 /**
  * Makes a channel the default of its mode. Only an enabled payment channel of this merchant

@@ -3,7 +3,9 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { type Result, Schema } from "effect"
+import type { InvalidInput } from "./DomainError.ts"
+import { decodeWith } from "./internal/decode.ts"
 
 /**
  * An aggregate's version for optimistic concurrency: a store accepts an update only when the
@@ -15,3 +17,12 @@ import { Schema } from "effect"
 export const Version = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
 /** @since 0.1.0 @category models */
 export type Version = typeof Version.Type
+
+/**
+ * Checks a version given as `field` (the one a change expects, say): a whole number, 0 or more,
+ * else `InvalidInput` on that field.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeAs = (field: string): ((input: unknown) => Result.Result<Version, InvalidInput>) => decodeWith(Version, field)

@@ -14,6 +14,8 @@ export * as DomainError from "./DomainError.ts"
 export * as EndpointHealth from "./EndpointHealth.ts"
 /** Branded identifiers. @since 0.1.0 */
 export * as Identifiers from "./Identifiers.ts"
+/** Checking untrusted input (a request body, a Promise caller's object) against a schema, with the domain's own error. @since 0.1.0 */
+export * as Input from "./Input.ts"
 /** A merchant. @since 0.1.0 */
 export * as Merchant from "./Merchant.ts"
 /** How many rows a listing answers. @since 0.1.0 */

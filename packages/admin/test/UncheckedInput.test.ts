@@ -1,0 +1,122 @@
+/**
+ * Regressions of the embedding probe: what a Promise caller hands over unchecked (JSON passed
+ * through, a cast) is refused as `invalid-input` before anything is written. A bad policy or a
+ * bad change function was stored, and then the merchant, and every merchant listing, read as
+ * corrupt; a bad resolve request answered "internal"; `denyByDefault: "false"` was stored and
+ * read as on; a NaN version was compared and answered as a conflict.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Merchants, PaymuxError, Paymux, ResolverCache } from "@paymux/admin"
+import { Memory } from "@paymux/store"
+import { Effect, Layer } from "effect"
+
+const setup = async () => {
+  const store = Memory.layer()
+  const paymux = await Paymux.make({ store, actor: { kind: "user", id: "tester" } })
+  const merchant = await paymux.merchants.create({ name: "Unchecked Shop" })
+  return { paymux, merchant }
+}
+
+/** Whatever a caller passes through without its type. */
+const loose = (value: unknown): never => value as never
+
+describe("Merchants.updateMerchant checks what the change returns", () => {
+  it.effect("a merchant that would not read back, or one moved to another code, is refused and nothing is written", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Changed Shop" })
+      const other = yield* Merchants.create({ name: "Other Shop" })
+      const emptied = yield* Effect.flip(
+        Merchants.updateMerchant(merchant.code, "merchant.rename", (m) => Effect.succeed({ ...m, name: "" }))
+      )
+      expect(emptied).toMatchObject({ _tag: "InvalidInput", field: "name" })
+      const moved = yield* Effect.flip(
+        Merchants.updateMerchant(merchant.code, "merchant.rename", (m) => Effect.succeed({ ...m, code: other.code }))
+      )
+      expect(moved).toMatchObject({ _tag: "InvalidInput", field: "code" })
+      expect((yield* Merchants.get(merchant.code)).name).toBe("Changed Shop")
+      expect((yield* Merchants.get(other.code)).name).toBe("Other Shop")
+      expect(yield* Merchants.list()).toHaveLength(2)
+    }).pipe(Effect.provide(Layer.merge(Memory.layer(), ResolverCache.layer())))
+  )
+})
+
+describe("unchecked input through the Promise facade", () => {
+  it("a merchant's policy or a change function's result that would not read back is refused, and the merchant stays readable", async () => {
+    const { paymux, merchant } = await setup()
+    await expect(paymux.merchants.setPolicy(merchant.code, loose("yolo"))).rejects.toMatchObject({
+      code: "invalid-input",
+      field: "policy"
+    })
+    expect((await paymux.merchants.get(merchant.code)).policy).toBe("fallback")
+    expect(await paymux.merchants.list()).toHaveLength(1)
+    await paymux.close()
+  })
+
+  it("a resolve request with a field of the wrong kind is invalid-input naming it, and null rejects instead of throwing", async () => {
+    const { paymux, merchant } = await setup()
+    await expect(paymux.resolve({ merchant: merchant.code, mode: loose("prod"), pg: "kcp" })).rejects.toMatchObject({
+      code: "invalid-input",
+      field: "mode"
+    })
+    await expect(paymux.resolve({ merchant: merchant.code, mode: "test", pg: loose(5) })).rejects.toMatchObject({
+      code: "invalid-input",
+      field: "pg"
+    })
+    const called = (() => {
+      try {
+        return paymux.resolve(loose(null))
+      } catch (thrown) {
+        return thrown
+      }
+    })()
+    expect(called).toBeInstanceOf(Promise)
+    await expect(called).rejects.toBeInstanceOf(PaymuxError.InvalidInputError)
+    // Fields given as undefined are absent, as the interface allows.
+    await expect(paymux.resolve({ merchant: merchant.code, mode: "test", pg: undefined, tier: undefined })).rejects.toMatchObject({
+      code: "no-channel-configured"
+    })
+    await paymux.close()
+  })
+
+  it("deny-by-default is a boolean, and adding or removing no rule is refused without a new version", async () => {
+    const { paymux, merchant } = await setup()
+    await expect(paymux.whitelist.setDenyByDefault(merchant.code, loose("false"))).rejects.toMatchObject({
+      code: "invalid-input",
+      field: "denyByDefault"
+    })
+    await expect(paymux.whitelist.set(merchant.code, ["10.0.0.0/8"], { denyByDefault: loose("yes") })).rejects.toMatchObject({
+      code: "invalid-input",
+      field: "denyByDefault"
+    })
+    const before = await paymux.whitelist.show(merchant.code)
+    expect(before.enforced).toBe(false)
+    for (const change of [paymux.whitelist.add, paymux.whitelist.remove]) {
+      await expect(change(merchant.code, [])).rejects.toMatchObject({ code: "invalid-input", field: "rules" })
+    }
+    expect((await paymux.whitelist.show(merchant.code)).version).toBe(before.version)
+    await paymux.close()
+  })
+
+  it("an expected version that is not a whole number of 0 or more is invalid-input on version, not a conflict", async () => {
+    const { paymux, merchant } = await setup()
+    const channel = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "kcp",
+      paymentType: "window.general",
+      payMethods: ["card"]
+    })
+    for (const version of [Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY]) {
+      await expect(paymux.channels.edit(merchant.code, channel.key, { name: "x" }, { version })).rejects.toMatchObject({
+        code: "invalid-input",
+        field: "version"
+      })
+      await expect(paymux.channels.remove(merchant.code, channel.key, { version })).rejects.toMatchObject({
+        code: "invalid-input",
+        field: "version"
+      })
+    }
+    expect((await paymux.channels.get(merchant.code, channel.key)).version).toBe(channel.version)
+    await paymux.close()
+  })
+})
