@@ -114,11 +114,12 @@ describe("group edit and delete", () => {
     )
     expectExit(await run(["group", "edit", "-m", M, group.id]), 2)
     // Regression (CLI probe): `channel edit` with no change flag wrote the channel anyway, as a new version.
-    const before = expectExit(await run(["channel", "show", "-m", M, keys.kcpTest, "--json"]), 0).json()
-    const nothing = expectExit(await run(["channel", "edit", "-m", M, keys.kcpTest]), 2)
+    const key = keys.kcpTest!
+    const before = expectExit(await run(["channel", "show", "-m", M, key, "--json"]), 0).json()
+    const nothing = expectExit(await run(["channel", "edit", "-m", M, key]), 2)
     expect(nothing.stderr).toContain("nothing to change")
     expect(nothing.stderr).toContain("--methods")
-    expect(expectExit(await run(["channel", "show", "-m", M, keys.kcpTest, "--json"]), 0).json().version).toBe(before.version)
+    expect(expectExit(await run(["channel", "show", "-m", M, key, "--json"]), 0).json().version).toBe(before.version)
     expectExit(await run(["group", "edit", "-m", M, group.id, "--name", "x", "--if-version", String(group.version)]), 2)
     expect(expectExit(await run(["group", "delete", "-m", M, group.id]), 0).stdout).toContain(`Deleted group ${group.id}`)
     expect(expectExit(await run(["group", "list", "-m", M, "--json"]), 0).json()).toEqual([])
