@@ -7,7 +7,7 @@
  */
 import { ChannelGroup, ChannelTerms, Merchant, PageLimit, PaymentChannel, PgCatalog, SubMerchant, WebhookSettings } from "@paymux/domain"
 import { Audit, Doctor } from "@paymux/admin"
-import { Schema } from "effect"
+import { Schema, SchemaTransformation } from "effect"
 import { shownOnce } from "./internal/shownOnce.ts"
 import { Rejection } from "./Problem.ts"
 
@@ -17,12 +17,19 @@ const limitOf = (bounds: PageLimit.PageLimit) =>
     description: `at most this many (default ${bounds.default})`
   })
 
+/**
+ * A whole number in a query string: decimal digits only. `Number()` (what `NumberFromString`
+ * applies) also read `0x10` as 16, `1e2` as 100 and ` 10` as 10.
+ */
+const wholeNumberText = (description: string) =>
+  Schema.String.annotate({ description }).pipe(
+    Schema.check(Schema.isPattern(/^[0-9]{1,15}$/, { expected: "a whole number written in decimal digits" })),
+    Schema.decodeTo(Schema.Int, SchemaTransformation.numberFromString)
+  )
+
 /** The same `limit` as a query parameter (a string in the URL). */
 const limitParam = (bounds: PageLimit.PageLimit) =>
-  Schema.NumberFromString.pipe(
-    Schema.decodeTo(limitOf(bounds)),
-    Schema.annotateEncoded({ description: `a whole number, 1 to ${bounds.max} (default ${bounds.default})` })
-  )
+  wholeNumberText(`a whole number, 1 to ${bounds.max} (default ${bounds.default})`).pipe(Schema.decodeTo(limitOf(bounds)))
 
 const Text = Schema.String
 const Millis = Schema.Int.annotate({ description: "epoch milliseconds" })
@@ -56,7 +63,7 @@ export const RenameSubMerchant = Schema.Struct({ name: Text, version: Schema.opt
 
 /** @since 0.1.0 @category schemas */
 export const VersionQuery = Schema.Struct({
-  version: Schema.optionalKey(Schema.NumberFromString.pipe(Schema.check(Schema.isInt())))
+  version: Schema.optionalKey(wholeNumberText("the version the resource must still be at"))
 })
 
 /** @since 0.1.0 @category schemas */

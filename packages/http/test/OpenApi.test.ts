@@ -147,6 +147,19 @@ describe("the OpenAPI document", () => {
       headers: { authorization: f.bearer }
     })
     expect([over.status, (await body(over)).code]).toEqual([400, "invalid-query"])
+    // Regression (HTTP probe): Number() read these as 16, 100 and 10.
+    const limit = (text: string) => fetch(`${f.url}/merchants/${f.merchant}/audit?limit=${text}`, { headers: { authorization: f.bearer } })
+    for (const text of ["0x10", "1e2", "%20%2010", "10.0", "-1", "+5", ""]) {
+      const refused = await limit(text)
+      expect([text, refused.status, (await body(refused)).code]).toEqual([text, 400, "invalid-query"])
+    }
+    expect((await limit("16")).status).toBe(200)
+    const removeAt = (text: string) =>
+      fetch(`${f.url}/merchants/${f.merchant}/channel-groups/nope?version=${text}`, {
+        method: "DELETE",
+        headers: { authorization: f.bearer }
+      })
+    expect((await body(await removeAt("0x0"))).code).toBe("invalid-query")
   })
 
   // Regression (HTTP probe): 413, 415 and the Tier, Idempotency-Key and Idempotent-Replayed

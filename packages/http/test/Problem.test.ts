@@ -101,6 +101,14 @@ describe("problem responses over HTTP (first-use #33)", () => {
       404,
       { type: `${base}not-found`, title: ErrorCatalog.titleOf(404), code: "route-not-found" }
     ])
+    // Regression (HTTP probe): a path segment over 100 characters answered "no endpoint" for a
+    // route that exists, quoting the whole path back (10 kB of it).
+    const longId = await fetch(`${f.url}/merchants/${f.merchant}/channels/${"x".repeat(101)}`, { headers: { authorization: f.bearer } })
+    expect([longId.status, (await body(longId)).code]).toEqual([400, "invalid-input"])
+    const longPath = await fetch(`${f.url}/nowhere/${"y".repeat(10_000)}`, { headers: { authorization: f.bearer } })
+    const longProblem = await body(longPath)
+    expect([longPath.status, longProblem.code]).toEqual([404, "route-not-found"])
+    expect(longProblem.detail.length).toBeLessThan(300)
     const big = await post("/resolve", `"${"x".repeat(1024 * 1024)}"`)
     expect([big.status, await body(big)]).toMatchObject([
       413,

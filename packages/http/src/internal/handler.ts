@@ -75,6 +75,9 @@ export const toResponse = (outgoing: Outgoing): Response => {
   })
 }
 
+// The most of a path a 404 quotes (a 10 kB path was echoed whole).
+const clipped = (path: string): string => (path.length > 200 ? `${path.slice(0, 200)}…` : path)
+
 export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleAssets): PaymuxHandler => {
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const tokens = Tokens.make()
@@ -103,7 +106,7 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
       if (response.status === 404 && response.headers["content-type"] === undefined) {
         const file = assets?.answer(incoming)
         if (file !== undefined) return file
-        return problem(404, "route-not-found", `no endpoint ${incoming.method} ${pathOf(incoming.url)}`)
+        return problem(404, "route-not-found", `no endpoint ${incoming.method} ${clipped(pathOf(incoming.url))}`)
       }
       return response
     })
