@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { type ChannelTerms, DomainError, Identifiers, PageLimit, Timestamp, WebhookSettings } from "@paymux/domain"
+import { type ChannelTerms, DomainError, Identifiers, Input, PageLimit, Timestamp, WebhookSettings } from "@paymux/domain"
 import { type Delivery, Outbox, Repositories, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Notification } from "@paymux/webhooks"
@@ -251,6 +251,8 @@ export const emit = (input: {
 }): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(input.merchant)
+    yield* Effect.fromResult(checkEventType("eventType")(input.eventType))
+    yield* checkEvent(input)
     const notice = input.noticeUrls === undefined ? undefined : yield* checkNoticeUrls(input.mode, input.noticeUrls)
     const settings = yield* (yield* Repositories.WebhookSettingsRepository).get(code)
     const targets =
@@ -259,6 +261,38 @@ export const emit = (input: {
         : notice.map((url) => ({ url }))
     return yield* queue(code, input.mode, settings[input.mode].contentType, input, targets)
   })
+
+const checkEventType = (field: string) => Input.decoder(WebhookSettings.EventType, field)
+
+/** The longest `subject` a notification may carry (a payment id, say). */
+const maxSubjectLength = 200
+
+/**
+ * What `emit` queues must be sendable: the payload JSON text (receivers parse it; "{nope" was
+ * queued and delivered), and a subject of at most `maxSubjectLength` characters.
+ */
+const checkEvent = (input: { readonly payload: string; readonly subject?: string | undefined }) =>
+  Effect.gen(function* () {
+    if (typeof input.payload !== "string" || !isJson(input.payload)) {
+      return yield* new DomainError.InvalidInput({ field: "payload", value: "<not shown>", rule: "the event as JSON text" })
+    }
+    if (input.subject !== undefined && (typeof input.subject !== "string" || input.subject.length > maxSubjectLength)) {
+      return yield* new DomainError.InvalidInput({
+        field: "subject",
+        value: typeof input.subject === "string" ? `${input.subject.length} characters` : `a ${typeof input.subject}`,
+        rule: `at most ${maxSubjectLength} characters of text`
+      })
+    }
+  })
+
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
 
 /**
  * `emit` for an event given by its type and data: the body is `{ type, timestamp, data }`,
@@ -276,6 +310,8 @@ export const emitEvent = (input: {
   readonly subject?: string | undefined
   readonly noticeUrls?: ReadonlyArray<string> | undefined
 }): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> => {
+  const badType = checkEventType("type")(input.type)
+  if (Result.isFailure(badType)) return Effect.fail(badType.failure)
   const problem = Notification.dataProblem(input.data)
   if (problem !== undefined) {
     const value = Array.isArray(input.data) ? "an array" : typeof input.data === "object" ? "an object" : `a ${typeof input.data}`

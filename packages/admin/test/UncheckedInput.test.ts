@@ -97,6 +97,22 @@ describe("unchecked input through the Promise facade", () => {
     await paymux.close()
   })
 
+  it("a notification is queued only with an event type, JSON text and a short subject", async () => {
+    const { paymux, merchant } = await setup()
+    const emit = (change: Record<string, unknown>) =>
+      paymux.webhooks.emit({ merchant: merchant.code, mode: "test", eventType: "Transaction.Paid", payload: "{}", ...change })
+    await expect(emit({ payload: "{nope" })).rejects.toMatchObject({ code: "invalid-input", field: "payload" })
+    await expect(emit({ eventType: "" })).rejects.toMatchObject({ code: "invalid-input", field: "eventType" })
+    await expect(emit({ subject: "s".repeat(201) })).rejects.toMatchObject({ code: "invalid-input", field: "subject" })
+    await expect(emit({ subject: "pay_1" })).resolves.toEqual([])
+    const event = (type: string) => paymux.webhooks.emitEvent({ merchant: merchant.code, mode: "test", type, data: {} })
+    for (const type of ["", "x".repeat(101), "Transaction"]) {
+      await expect(event(type)).rejects.toMatchObject({ code: "invalid-input", field: "type" })
+    }
+    expect(await paymux.webhooks.history(merchant.code)).toEqual([])
+    await paymux.close()
+  })
+
   it("an expected version that is not a whole number of 0 or more is invalid-input on version, not a conflict", async () => {
     const { paymux, merchant } = await setup()
     const channel = await paymux.channels.add({

@@ -144,7 +144,7 @@ describe("Webhooks: outbox errors", () => {
     const store = Layer.succeedContext(Context.add(memory, Outbox.Outbox, failing))
     return Effect.gen(function* () {
       const code = yield* merchantWithUrl("/ok")
-      const error = yield* Effect.flip(Webhooks.emit({ merchant: code, mode: "test", eventType: "x", payload: "{}" }))
+      const error = yield* Effect.flip(Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" }))
       expect(error).toBe(conflict)
       const missing = yield* Effect.flip(Webhooks.resend(code, "no-such-delivery"))
       expect(missing._tag === "StoreError" && missing.reason).toEqual({ _tag: "NotFound", entity: "delivery", id: "no-such-delivery" })
