@@ -9,7 +9,7 @@ import { Mode, PaymentType, PayMethod, Purpose, purposeOf, TaxType } from "./Cha
 import * as Credentials from "./Credentials.ts"
 import { type DomainError, InvalidInput, RuleViolation } from "./DomainError.ts"
 import { ChannelKey, MerchantCode, Mid, PgCode } from "./Identifiers.ts"
-import { decodeWith } from "./internal/decode.ts"
+import { decodeWith, quote } from "./internal/decode.ts"
 import * as PgCatalog from "./PgCatalog.ts"
 import { DisplayName } from "./DisplayName.ts"
 import { Timestamp } from "./Timestamp.ts"
@@ -138,6 +138,11 @@ const checkPayMethods = (
   methods: ReadonlyArray<string>
 ): Result.Result<ReadonlyArray<string>, DomainError> => {
   const offered = PgCatalog.payMethodsOf(provider, type)
+  // Unchecked input: a string spreads into its letters ("kcp does not offer c, a, r, d").
+  if (!Array.isArray(methods) || methods.some((m) => typeof m !== "string")) {
+    const value = typeof methods === "string" ? quote(methods) : Array.isArray(methods) ? "an array" : `a ${typeof methods}`
+    return Result.fail(new InvalidInput({ field: "payMethods", value, rule: `a list of pay methods, e.g. ["${offered[0] ?? "card"}"]` }))
+  }
   const unique = [...new Set(methods)]
   if (offered.length === 0) {
     return unique.length === 0

@@ -77,6 +77,14 @@ describe("PaymentChannel.make", () => {
     expect([blank.mid, blank.credentialSource]).toEqual(["AO09C", "shared-test"])
   })
 
+  // Regression (embedding probe): a string spread into its letters, "kcp does not offer c, a, r, d".
+  it("pay methods that are not a list of strings are InvalidInput on payMethods", () => {
+    for (const payMethods of ["card", null, [1], { 0: "card" }]) {
+      const refused = make({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: payMethods as never })
+      expect(Result.isFailure(refused) && refused.failure).toMatchObject({ _tag: "InvalidInput", field: "payMethods" })
+    }
+  })
+
   it("Naver Pay, Toss and PayPal test channels need the test MID the PG issued", () => {
     for (const pg of ["naverpay", "tosspayments", "paypal_v2"]) {
       const provider = catalog.providers.get(pg)!
