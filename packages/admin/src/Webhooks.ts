@@ -19,6 +19,14 @@ import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { type TestFormat, testBody } from "./internal/webhookBodies.ts"
+
+/**
+ * The shape of a test send's body: `v1` (V1's fields) or `v2` (a JSON `Webhook.Test` event).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { TestFormat }
 import { queue, toTarget } from "./internal/webhookQueue.ts"
 import { recordAttempt } from "./WebhookEndpoints.ts"
 import * as WebhookSecrets from "./WebhookSecrets.ts"
