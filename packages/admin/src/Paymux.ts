@@ -26,7 +26,7 @@ import * as Channels from "./Channels.ts"
 import * as Doctor from "./Doctor.ts"
 import * as MasterKeys from "./MasterKeys.ts"
 import * as Merchants from "./Merchants.ts"
-import { unwrap } from "./PaymuxError.ts"
+import { ConfigurationError, unwrap } from "./PaymuxError.ts"
 import * as Resolve from "./Resolve.ts"
 import * as ResolverCache from "./ResolverCache.ts"
 import * as WebhookEndpoints from "./WebhookEndpoints.ts"
@@ -118,7 +118,10 @@ export interface Paymux {
   readonly masterKeys: Promisified<typeof masterKeyOps>
   /** Key authentication and whitelist admission, cached like the HTTP server does. */
   readonly access: Promisified<typeof accessOps>
-  /** Closes the store (database connections, pools). */
+  /**
+   * Closes the store (database connections, pools) once the calls still running have finished;
+   * a call made after `close` is refused with a `ConfigurationError`. Calling it again is harmless.
+   */
   readonly close: () => Promise<void>
 }
 
@@ -155,10 +158,22 @@ export const make = async (options: {
     if (options.privateTargets !== undefined) e = Effect.provideService(e, Webhooks.PrivateTargets, options.privateTargets)
     return e
   }
+  // `close` lets the calls still running finish (they were interrupted, each rolled back and its
+  // caller told "internal error"); a call made once `close` was called is refused.
+  const running = new Set<Promise<unknown>>()
+  let closing: Promise<void> | undefined
+  const closed = () => new ConfigurationError("this Paymux instance was closed: calls after close() are refused (make a new one)")
   const run = <F extends UseCase>(f: F): Promised<F> =>
-    // Suspended, so a call with input a use case cannot even read (null, say) rejects like any
-    // failure instead of throwing where it is called.
-    ((...args: Array<unknown>) => runtime.runPromiseExit(withContext(Effect.suspend(() => f(...args)))).then(unwrap)) as Promised<F>
+    ((...args: Array<unknown>) => {
+      if (closing !== undefined) return Promise.reject(closed())
+      // Suspended, so a call with input a use case cannot even read (null, say) rejects like any
+      // failure instead of throwing where it is called.
+      const call = runtime.runPromiseExit(withContext(Effect.suspend(() => f(...args)))).then(unwrap)
+      running.add(call)
+      const settled = () => void running.delete(call)
+      call.then(settled, settled)
+      return call
+    }) as Promised<F>
   const all = <T extends Record<string, UseCase>>(ops: T): Promisified<T> =>
     Object.fromEntries(Object.entries(ops).map(([name, f]) => [name, run(f)])) as Promisified<T>
   return {
@@ -174,6 +189,6 @@ export const make = async (options: {
     audit: all(auditOps),
     masterKeys: all(masterKeyOps),
     access: all(accessOps),
-    close: () => runtime.dispose()
+    close: () => (closing ??= Promise.allSettled(running).then(() => runtime.dispose()))
   }
 }

@@ -136,3 +136,18 @@ describe("unchecked input through the Promise facade", () => {
     await paymux.close()
   })
 })
+
+// Regression (embedding probe): close() interrupted the calls still running ("All fibers
+// interrupted without error", as internal errors), and a call after it was "ManagedRuntime disposed".
+describe("Paymux.close", () => {
+  it("waits for the calls still running, then refuses new ones with a ConfigurationError", async () => {
+    const paymux = await Paymux.make({ store: Memory.layer() })
+    const creates = Array.from({ length: 20 }, (_, i) => paymux.merchants.create({ name: `Shop ${i}` }))
+    const closing = paymux.close()
+    const settled = await Promise.allSettled(creates)
+    expect(settled.filter((r) => r.status === "fulfilled")).toHaveLength(20)
+    await closing
+    await expect(paymux.merchants.list()).rejects.toBeInstanceOf(PaymuxError.ConfigurationError)
+    await paymux.close()
+  })
+})
