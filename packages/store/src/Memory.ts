@@ -30,6 +30,7 @@ import {
 } from "./Repositories.ts"
 import type * as Store from "./Store.ts"
 import { Transaction } from "./Transaction.ts"
+import * as WriteChecks from "./WriteChecks.ts"
 
 /**
  * Every service a complete store provides: the repositories, the audit log, the unit of work,
@@ -74,13 +75,17 @@ export interface Options {
 export const make = (options: Options = {}): Context.Context<Services | MemoryInspector> => {
   const keys = options.keyProvider ?? makeEphemeral()
   const store = MemoryStore.make(keys)
-  return Context.make(MerchantRepository, makeMerchants(store)).pipe(
-    Context.add(SubMerchantRepository, makeSubMerchants(store)),
-    Context.add(ChannelRepository, makeChannels(store)),
-    Context.add(ChannelGroupRepository, makeGroups(store)),
-    Context.add(WebhookSettingsRepository, makeWebhookSettings(store)),
-    Context.add(WhitelistRepository, makeWhitelists(store)),
-    Context.add(ApiKeyRepository, makeApiKeys(store)),
+  const repositories = WriteChecks.checkWrites(
+    Context.make(MerchantRepository, makeMerchants(store)).pipe(
+      Context.add(SubMerchantRepository, makeSubMerchants(store)),
+      Context.add(ChannelRepository, makeChannels(store)),
+      Context.add(ChannelGroupRepository, makeGroups(store)),
+      Context.add(WebhookSettingsRepository, makeWebhookSettings(store)),
+      Context.add(WhitelistRepository, makeWhitelists(store)),
+      Context.add(ApiKeyRepository, makeApiKeys(store))
+    )
+  )
+  return repositories.pipe(
     Context.add(AuditLog, makeAuditLog(store)),
     Context.add(Transaction, Transaction.of({ withTransaction: store.withTransaction })),
     Context.add(Outbox.Outbox, makeOutbox(store)),

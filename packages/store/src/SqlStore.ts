@@ -36,6 +36,7 @@ import {
 import type { StoreError } from "./StoreError.ts"
 import type * as Store from "./Store.ts"
 import { Transaction } from "./Transaction.ts"
+import * as WriteChecks from "./WriteChecks.ts"
 
 /**
  * Every port a SQL store provides.
@@ -144,13 +145,17 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
       withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
         spansOnlyWithTracer(Errors.mapSql()(env.atomic(Effect.andThen(oneAtATime(sql), self)))) as Effect.Effect<A, E | StoreError, R>
     })
-    return Context.make(MerchantRepository, makeMerchants(env)).pipe(
-      Context.add(SubMerchantRepository, makeSubMerchants(env)),
-      Context.add(ChannelRepository, makeChannels(env)),
-      Context.add(ChannelGroupRepository, makeChannelGroups(env)),
-      Context.add(WebhookSettingsRepository, makeWebhookSettings(env)),
-      Context.add(WhitelistRepository, makeWhitelists(env)),
-      Context.add(ApiKeyRepository, makeApiKeys(env)),
+    const repositories = WriteChecks.checkWrites(
+      Context.make(MerchantRepository, makeMerchants(env)).pipe(
+        Context.add(SubMerchantRepository, makeSubMerchants(env)),
+        Context.add(ChannelRepository, makeChannels(env)),
+        Context.add(ChannelGroupRepository, makeChannelGroups(env)),
+        Context.add(WebhookSettingsRepository, makeWebhookSettings(env)),
+        Context.add(WhitelistRepository, makeWhitelists(env)),
+        Context.add(ApiKeyRepository, makeApiKeys(env))
+      )
+    )
+    return repositories.pipe(
       Context.add(AuditLog, makeAuditLog(env)),
       Context.add(Transaction, transaction),
       Context.add(Outbox.Outbox, makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true })),

@@ -26,3 +26,5 @@ export * as StoreError from "./StoreError.ts"
 export * as Transaction from "./Transaction.ts"
 /** One storage implementation over `effect/sql`'s `SqlClient`, shared by the SQLite and PostgreSQL adapters. @since 0.1.0 */
 export * as SqlStore from "./SqlStore.ts"
+/** Writes checked against the entity's schema before they are stored. @since 0.1.0 */
+export * as WriteChecks from "./WriteChecks.ts"

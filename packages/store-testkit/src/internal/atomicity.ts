@@ -26,12 +26,17 @@ const writeEverything = Effect.gen(function* () {
   yield* webhooks.putSecrets(m, "test", [Redacted.make("whsec_dGhpcyBpcyBhIHRlc3Qgc2VjcmV0IQ==")])
   const whitelists = yield* Repositories.WhitelistRepository
   yield* whitelists.put({ ...(yield* whitelists.get(m)), rules: ["10.0.0.0/8"] })
+  yield* webhooks.recordHealth({ merchant: m, mode: "live", endpointId: "ep_failing" }, { ok: false, now: 1_000 })
+  yield* webhooks.disableEndpoint({ merchant: m, mode: "live", endpointId: "ep_disabled" }, 1_000)
   yield* (yield* Repositories.ApiKeyRepository).create(F.apiKey(m, F.apiKeyId(1)))
   yield* (yield* AuditLog.AuditLog).append(F.auditEntry(m, 1))
   yield* (yield* Outbox.Outbox).enqueue(F.newDelivery(m, 1), 1_000)
 })
 
-/** Asserts the store holds only the seeded merchant, unchanged. */
+/**
+ * Asserts the store holds only the seeded merchant, unchanged; then that the unique key and slot
+ * of the channel `writeEverything` creates were freed with it (it creates that channel again).
+ */
 const nothingBehind = Effect.gen(function* () {
   const merchants = yield* Repositories.MerchantRepository
   expect(yield* merchants.get(m)).toEqual(F.merchant(m))
@@ -41,11 +46,15 @@ const nothingBehind = Effect.gen(function* () {
   expect(yield* (yield* Repositories.ChannelGroupRepository).list(m)).toEqual([])
   expect((yield* (yield* Repositories.WebhookSettingsRepository).get(m)).version).toBe(0)
   expect(yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "test")).toEqual([])
+  expect(yield* (yield* Repositories.WebhookSettingsRepository).getHealth(m), "WebhookSettingsRepository.getHealth").toEqual([])
   expect((yield* (yield* Repositories.WhitelistRepository).get(m)).version).toBe(0)
   expect(yield* (yield* Repositories.ApiKeyRepository).list(m)).toEqual([])
   expect(yield* (yield* AuditLog.AuditLog).list(m)).toEqual([])
   expect(yield* (yield* Outbox.Outbox).history({})).toEqual([])
   expect(yield* (yield* Outbox.Outbox).claim({ workerId: "w", now: 10_000, leaseMillis: 1_000, limit: 10 })).toEqual([])
+  // Mutation probe 2026-12: a store that rolled back the channel but not its slot passed.
+  const again = yield* Effect.exit((yield* Repositories.ChannelRepository).create(F.channel(m, F.channelKey(1))))
+  expect(Exit.isSuccess(again) ? undefined : F.failureOf(again), "ChannelRepository.create of the rolled-back channel").toBeUndefined()
 })
 
 const seeded = <A, E, R>(self: Effect.Effect<A, E, R>) =>
@@ -157,6 +166,13 @@ export const atomicity = (h: Harness): void =>
               expect(yield* (yield* AuditLog.AuditLog).list(m)).toHaveLength(1)
               expect(yield* (yield* Outbox.Outbox).history({ merchant: m })).toHaveLength(1)
               expect(yield* (yield* Repositories.WebhookSettingsRepository).getSecrets(m, "test")).toHaveLength(1)
+              expect(
+                (yield* (yield* Repositories.WebhookSettingsRepository).getHealth(m)).map((x) => [x.endpointId, x.disabledAt]).sort(),
+                "WebhookSettingsRepository.getHealth"
+              ).toEqual([
+                ["ep_disabled", 1_000],
+                ["ep_failing", null]
+              ])
             })
           )
         ),

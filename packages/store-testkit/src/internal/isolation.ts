@@ -59,6 +59,10 @@ export const isolation = (h: Harness): void =>
             expect((yield* channels.list(a)).map((c) => c.key)).toEqual(ca.map((c) => c.key))
             expect((yield* channels.list(b, { mode: "live" })).map((c) => c.key)).toEqual([cb[2]!.key])
             yield* F.expectStoreError(channels.get(a, cb[0]!.key), "NotFound", "ChannelRepository.get")
+            // The one read that decrypts (mutation probe 2026-12: a store that looked the key up
+            // across merchants and opened it with its owner's binding passed).
+            yield* F.expectStoreError(channels.credentials(a, cb[0]!.key), "NotFound", "ChannelRepository.credentials")
+            expect(F.revealed(yield* channels.credentials(b, cb[0]!.key))).toEqual(F.revealed(F.channel(b, cb[0]!.key).credentials))
             expect((yield* channels.listForTier(a, F.tier("T01"))).map((c) => c.key)).toEqual([ca[1]!.key])
 
             const subs = yield* Repositories.SubMerchantRepository

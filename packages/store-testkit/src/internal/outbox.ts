@@ -105,11 +105,13 @@ export const outbox = (h: Harness): void =>
             const [d1, d2] = yield* enqueueN(2)
             yield* box.claim({ workerId: "w1", now: t0 + 10, leaseMillis: lease, limit: 10 })
             yield* box.recordAttempt(attempt(d1!.id, "w1", 1, "delivered"), { now: t0 + 20, next: complete })
-            yield* box.deadLetter({ deliveryId: d2!.id, workerId: "w1", now: t0 + 20, reason: "gone" })
+            const dead = yield* box.deadLetter({ deliveryId: d2!.id, workerId: "w1", now: t0 + 20, reason: "gone" })
+            // deadLetter drops the lease (mutation probe 2026-12: a store that kept it passed).
+            expect(dead, "Outbox.deadLetter").toMatchObject({ status: "dead", lease: null, lastError: "gone", updatedAt: t0 + 20 })
             expect(yield* box.claim({ workerId: "w2", now: t0 + 10 * lease, leaseMillis: lease, limit: 10 })).toEqual([])
             yield* F.expectLeaseLost(box.recordAttempt(attempt(d1!.id, "w1", 2, "delivered"), { now: t0 + 30, next: complete }))
             yield* F.expectLeaseLost(box.deadLetter({ deliveryId: d2!.id, workerId: "w1", now: t0 + 30, reason: "again" }))
-            expect((yield* box.get(d2!.id)).delivery).toMatchObject({ status: "dead", lastError: "gone", attempts: 0 })
+            expect((yield* box.get(d2!.id)).delivery).toMatchObject({ status: "dead", lastError: "gone", attempts: 0, lease: null })
             expect((yield* box.get(d1!.id)).attempts).toHaveLength(1)
           })
         ),
@@ -132,6 +134,31 @@ export const outbox = (h: Harness): void =>
             const history = yield* box.get(d1!.id)
             expect(history.attempts).toEqual([attempt(d1!.id, "w1", 1, "retry")])
             expect(history.delivery.lastError).toBe("HTTP 503")
+          })
+        ),
+      h.timeout
+    )
+
+    // Mutation probe 2026-12: a store whose release ignored the worker passed.
+    it(
+      "only the lease holder releases: another worker's release is a lost lease and the lease stays",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const box = yield* Outbox.Outbox
+            const [d] = yield* enqueueN(1)
+            yield* box.claim({ workerId: "w1", now: t0 + 10, leaseMillis: lease, limit: 10 })
+            yield* F.expectLeaseLost(box.release({ deliveryId: d!.id, workerId: "w2" }))
+            expect((yield* box.get(d!.id)).delivery.lease, "Outbox.get: w1 still holds the lease").toEqual({
+              workerId: "w1",
+              until: t0 + 10 + lease
+            })
+            expect(yield* box.claim({ workerId: "w2", now: t0 + 20, leaseMillis: lease, limit: 10 })).toEqual([])
+            yield* F.expectStoreError(box.release({ deliveryId: "no-such-delivery", workerId: "w1" }), "NotFound", "Outbox.release")
+            // The holder's release gives it back; once given back, nobody holds it to release again.
+            yield* box.release({ deliveryId: d!.id, workerId: "w1" })
+            yield* F.expectLeaseLost(box.release({ deliveryId: d!.id, workerId: "w1" }))
+            expect(ids(yield* box.claim({ workerId: "w2", now: t0 + 20, leaseMillis: lease, limit: 10 }))).toEqual([d!.id])
           })
         ),
       h.timeout

@@ -20,6 +20,32 @@ const channelsOfOneMerchant = Arb.merchantCode.chain((code) =>
     .filter((cs) => new Set(cs.map((c) => c.key)).size === cs.length)
 )
 
+/** Default channels for a merchant: for each mode, none or one of its channels of that mode. */
+const defaultChannels = (cs: ReadonlyArray<PaymentChannel.PaymentChannel>) => {
+  const pick = (mode: "test" | "live") => {
+    const keys = cs.filter((c) => c.mode === mode).map((c) => c.key)
+    return keys.length === 0 ? fc.constant(undefined) : fc.option(fc.constantFrom(...keys), { nil: undefined })
+  }
+  return fc
+    .tuple(pick("test"), pick("live"))
+    .map(([test, live]) => ({ ...(test === undefined ? {} : { test }), ...(live === undefined ? {} : { live }) }))
+}
+
+/**
+ * Channels of one merchant, and new values for the first one's mutable fields (mode, MID, name,
+ * pay methods, tax type, credentials, enabled): another valid channel of the same PG and payment
+ * type, whose terms take no other channel's slot.
+ */
+const channelsAndAnEdit = channelsOfOneMerchant
+  .chain((cs) => {
+    const first = cs[0]!
+    const edit = Arb.channel({ merchant: fc.constant(first.merchant), key: fc.constant(first.key), pg: fc.constant(first.pg) }).filter(
+      (next) => next.paymentType === first.paymentType
+    )
+    return fc.tuple(fc.constant(cs), edit)
+  })
+  .filter(([cs, next]) => !cs.slice(1).some((c) => slot(c) === slot(next)))
+
 export const roundTrip = (h: Harness): void =>
   void describe("round trip", () => {
     const property = <A>(name: string, arb: fc.Arbitrary<A>, body: (a: A) => Effect.Effect<void, unknown, any>) =>
@@ -71,6 +97,41 @@ export const roundTrip = (h: Harness): void =>
         expect(yield* repo.get(m.code, first.tier)).toEqual({ ...first, name: "Renamed tier", version: first.version + 1 })
         expect(updated.version).toBe(first.version + 1)
       })
+    )
+
+    // Mutation probe 2026-12: a store that listed a tier's channels in assignment order, or whose
+    // tier update left the old assignments in place, passed.
+    property(
+      "a tier keeps its channels as assigned and lists them oldest first; an update replaces them",
+      channelsOfOneMerchant
+        .filter((cs) => cs.length >= 2)
+        .chain((cs) => {
+          const keys = cs.map((c) => c.key)
+          return fc.tuple(fc.constant(cs), Arb.tierCode, fc.shuffledSubarray(keys, { minLength: 2 }), fc.shuffledSubarray(keys))
+        }),
+      ([channels, code, assigned, reassigned]) =>
+        Effect.gen(function* () {
+          const m = channels[0]!.merchant
+          yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+          const repo = yield* Repositories.ChannelRepository
+          const created: Array<PaymentChannel.PaymentChannel> = []
+          for (const c of channels) created.push(yield* repo.create(c))
+          const oldestFirst = (keys: ReadonlyArray<string>) => created.filter((c) => keys.includes(c.key)).map((c) => c.key)
+          const subs = yield* Repositories.SubMerchantRepository
+          const tier = yield* subs.create({ ...F.subMerchant(m, code), channels: assigned })
+          expect((yield* subs.get(m, tier.tier)).channels, "SubMerchantRepository.get").toEqual(assigned)
+          expect(
+            (yield* repo.listForTier(m, tier.tier)).map((c) => c.key),
+            "ChannelRepository.listForTier"
+          ).toEqual(oldestFirst(assigned))
+          const updated = yield* subs.update({ ...tier, name: "Reassigned", channels: reassigned })
+          expect(updated).toEqual({ ...tier, name: "Reassigned", channels: reassigned, version: tier.version + 1 })
+          expect(yield* subs.get(m, tier.tier), "SubMerchantRepository.get after update").toEqual(updated)
+          expect(
+            (yield* repo.listForTier(m, tier.tier)).map((c) => c.key),
+            "ChannelRepository.listForTier after update"
+          ).toEqual(oldestFirst(reassigned))
+        })
     )
 
     property("channels, in creation order with store-assigned sequences", channelsOfOneMerchant, (channels) =>
@@ -126,10 +187,95 @@ export const roundTrip = (h: Harness): void =>
         })
     )
 
+    // Mutation probe 2026-12: a store that listed groups by id alone, or whose group update kept the
+    // old members, passed.
     property(
-      "webhook settings and secrets",
-      fc.tuple(Arb.webhookSettings(), fc.array(fc.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/), { minLength: 1, maxLength: 2 })),
-      ([s, secrets]) =>
+      "channel groups list by createdAt then id, whatever order they were created in; an update replaces the members",
+      channelsOfOneMerchant
+        .filter((cs) => cs.some((c) => c.purpose === "payment"))
+        .chain((cs) =>
+          fc.tuple(
+            fc.constant(cs),
+            // Few distinct creation times, so ties (broken by id) are common.
+            fc.uniqueArray(fc.tuple(Arb.channelGroup(cs), fc.nat({ max: 2 })), { minLength: 2, maxLength: 4, selector: ([g]) => g.id }),
+            Arb.channelGroup(cs)
+          )
+        ),
+      ([channels, drawn, other]) =>
+        Effect.gen(function* () {
+          const m = channels[0]!.merchant
+          yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+          for (const c of channels) yield* (yield* Repositories.ChannelRepository).create(c)
+          const repo = yield* Repositories.ChannelGroupRepository
+          const groups = drawn.map(([g, createdAt]) => ({ ...g, createdAt }))
+          for (const g of groups) yield* repo.create(g)
+          const byCreation = (gs: ReadonlyArray<{ readonly createdAt: number; readonly id: string }>) =>
+            [...gs].sort((x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((g) => g.id)
+          expect(
+            (yield* repo.list(m)).map((g) => g.id),
+            "ChannelGroupRepository.list"
+          ).toEqual(byCreation(groups))
+          const first = groups[0]!
+          const updated = yield* repo.update({ ...first, name: "Rerouted", members: other.members })
+          expect(updated).toEqual({ ...first, name: "Rerouted", members: other.members, version: first.version + 1 })
+          expect(yield* repo.get(m, first.id), "ChannelGroupRepository.get after update").toEqual(updated)
+          expect(yield* repo.list(m), "ChannelGroupRepository.list after update").toEqual(
+            byCreation(groups).map((id) => (id === first.id ? updated : groups.find((g) => g.id === id)!))
+          )
+        })
+    )
+
+    // Mutation probe 2026-12: SQL stores whose UPDATE left out a column (pay methods, the live
+    // default channel, a mode's webhook settings, whitelist rules) passed.
+    property(
+      "an update stores every mutable field it is given: a merchant's name, policy and default channels; a channel's mode, MID, name, pay methods, tax type, credentials and enabled flag",
+      channelsAndAnEdit.chain(([cs, next]) =>
+        fc.tuple(fc.constant(cs), fc.constant(next), Arb.merchant(fc.constant(cs[0]!.merchant)), defaultChannels(cs), defaultChannels(cs))
+      ),
+      ([channels, next, renamed, defaults, otherDefaults]) =>
+        Effect.gen(function* () {
+          const code = channels[0]!.merchant
+          const merchants = yield* Repositories.MerchantRepository
+          const stored = yield* merchants.create(F.merchant(code))
+          const repo = yield* Repositories.ChannelRepository
+          const created: Array<PaymentChannel.PaymentChannel> = []
+          for (const c of channels) created.push(yield* repo.create(c))
+
+          const once = yield* merchants.update({ ...stored, defaultChannels: defaults })
+          expect(yield* merchants.get(code), "MerchantRepository.get after update").toEqual({
+            ...stored,
+            defaultChannels: defaults,
+            version: 1
+          })
+          const twice = yield* merchants.update({ ...once, name: renamed.name, policy: renamed.policy, defaultChannels: otherDefaults })
+          expect(twice).toEqual({ ...stored, name: renamed.name, policy: renamed.policy, defaultChannels: otherDefaults, version: 2 })
+          expect(yield* merchants.get(code), "MerchantRepository.get after a second update").toEqual(twice)
+
+          const first = created[0]!
+          // PG and payment type are the stored ones already; sequence and createdAt are kept.
+          const edited = yield* repo.update({ ...next, sequence: first.sequence, createdAt: first.createdAt, version: first.version })
+          const expected = { ...next, sequence: first.sequence, createdAt: first.createdAt, version: first.version + 1 }
+          expect(F.plain(edited), "ChannelRepository.update").toEqual(F.plain(expected))
+          expect(F.plain(yield* repo.get(code, first.key)), "ChannelRepository.get after update").toEqual(F.plain(expected))
+          expect(F.revealed(yield* repo.credentials(code, first.key)), "ChannelRepository.credentials after update").toEqual(
+            F.revealed(next.credentials)
+          )
+          expect((yield* repo.list(code)).map(F.plain), "ChannelRepository.list after update").toEqual(
+            created.map((c, i) => F.plain(i === 0 ? expected : c))
+          )
+        })
+    )
+
+    property(
+      "webhook settings and secrets; a second save replaces both modes' settings",
+      Arb.webhookSettings().chain((s) =>
+        fc.tuple(
+          fc.constant(s),
+          Arb.webhookSettings(fc.constant(s.merchant)),
+          fc.array(fc.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/), { minLength: 1, maxLength: 2 })
+        )
+      ),
+      ([s, next, secrets]) =>
         Effect.gen(function* () {
           yield* (yield* Repositories.MerchantRepository).create(F.merchant(s.merchant))
           const repo = yield* Repositories.WebhookSettingsRepository
@@ -142,6 +288,9 @@ export const roundTrip = (h: Harness): void =>
           const saved = yield* repo.put(s)
           expect(saved).toEqual({ ...s, version: 1 })
           expect(yield* repo.get(s.merchant)).toEqual(saved)
+          const resaved = yield* repo.put({ ...next, version: saved.version })
+          expect(resaved).toEqual({ ...next, version: 2 })
+          expect(yield* repo.get(s.merchant), "WebhookSettingsRepository.get after a second save").toEqual(resaved)
           expect(yield* repo.getSecrets(s.merchant, "live")).toEqual([])
           yield* repo.putSecrets(
             s.merchant,
@@ -155,15 +304,21 @@ export const roundTrip = (h: Harness): void =>
         })
     )
 
-    property("whitelists", Arb.whitelistRules(), (w) =>
-      Effect.gen(function* () {
-        yield* (yield* Repositories.MerchantRepository).create(F.merchant(w.merchant))
-        const repo = yield* Repositories.WhitelistRepository
-        expect(yield* repo.get(w.merchant)).toEqual({ merchant: w.merchant, rules: [], denyByDefault: false, version: 0 })
-        const saved = yield* repo.put(w)
-        expect(saved).toEqual({ ...w, version: 1 })
-        expect(yield* repo.get(w.merchant)).toEqual(saved)
-      })
+    property(
+      "whitelists; a second save replaces the rules and the default",
+      Arb.whitelistRules().chain((w) => fc.tuple(fc.constant(w), Arb.whitelistRules(fc.constant(w.merchant)))),
+      ([w, next]) =>
+        Effect.gen(function* () {
+          yield* (yield* Repositories.MerchantRepository).create(F.merchant(w.merchant))
+          const repo = yield* Repositories.WhitelistRepository
+          expect(yield* repo.get(w.merchant)).toEqual({ merchant: w.merchant, rules: [], denyByDefault: false, version: 0 })
+          const saved = yield* repo.put(w)
+          expect(saved).toEqual({ ...w, version: 1 })
+          expect(yield* repo.get(w.merchant)).toEqual(saved)
+          const resaved = yield* repo.put({ ...next, version: saved.version })
+          expect(resaved).toEqual({ ...next, version: 2 })
+          expect(yield* repo.get(w.merchant), "WhitelistRepository.get after a second save").toEqual(resaved)
+        })
     )
 
     property(

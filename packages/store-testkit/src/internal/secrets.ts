@@ -11,6 +11,23 @@ import { type Harness, notDeclared } from "./harness.ts"
 
 const m = F.merchantCode(1)
 
+/**
+ * The runs of `raw` that look like base64 (standard or URL-safe) or hex, decoded: a secret stored
+ * merely encoded is as readable as one in clear (mutation probe 2026-12: a store that kept webhook
+ * secrets as base64 JSON passed). Each base64 run is decoded from each of its first four offsets,
+ * so an encoded value that shares a run with a prefix is found too.
+ */
+const decodedRuns = (raw: string): string => {
+  const out: Array<string> = []
+  for (const [run] of raw.matchAll(/[A-Za-z0-9+/_-]{16,}/g)) {
+    for (let offset = 0; offset < 4; offset++) out.push(Buffer.from(run.slice(offset), "base64").toString("latin1"))
+  }
+  for (const [run] of raw.matchAll(/[0-9A-Fa-f]{16,}/g)) {
+    for (const offset of [0, 1]) out.push(Buffer.from(run.slice(offset), "hex").toString("latin1"))
+  }
+  return out.join("\n")
+}
+
 export const secrets = (h: Harness): void =>
   void describe("secrets at rest", () => {
     const dump = h.capabilities.rawDump
@@ -19,7 +36,7 @@ export const secrets = (h: Harness): void =>
       return
     }
     it(
-      "[rawDump] no credential or webhook-secret plaintext, API secrets only as keyed hashes",
+      "[rawDump] no credential or webhook-secret plaintext, in clear or merely base64- or hex-encoded; API secrets only as keyed hashes",
       () =>
         h.freshPromise(
           Effect.gen(function* () {
@@ -45,6 +62,7 @@ export const secrets = (h: Harness): void =>
 
             const raw = yield* dump
             expect(raw.length).toBeGreaterThan(0)
+            const decoded = decodedRuns(raw)
             for (const plaintext of [
               siteKey,
               `${siteKey}-v2`,
@@ -55,7 +73,13 @@ export const secrets = (h: Harness): void =>
               apiSecret.slice(3)
             ]) {
               expect(raw.includes(plaintext), "a secret was found in clear in the raw storage").toBe(false)
+              expect(decoded.includes(plaintext), "a secret was found base64- or hex-encoded in the raw storage").toBe(false)
             }
+            // The webhook secret's own payload (what its base64 encodes), in any of those forms.
+            const webhookPayload = Buffer.from(webhookSecret.slice(6), "base64").toString("latin1")
+            expect(raw.includes(webhookPayload) || decoded.includes(webhookPayload), "a webhook secret's payload in the raw storage").toBe(
+              false
+            )
             expect(raw).toContain(issued.hash)
             // The stored hash is the keyed hash of the secret under the adapter's pepper.
             const stored = yield* (yield* Repositories.ApiKeyRepository).get(F.apiKeyId(1))

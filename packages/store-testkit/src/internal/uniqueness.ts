@@ -105,6 +105,32 @@ export const uniqueness = (h: Harness): void => {
       h.timeout
     )
 
+    // Mutation probe 2026-12: stores that matched tier codes case-insensitively passed.
+    it(
+      "tier codes are case-sensitive: T01 and t01 are two tiers, listed in byte order",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const subs = yield* Repositories.SubMerchantRepository
+            const channels = yield* Repositories.ChannelRepository
+            const channel = yield* channels.create(F.channel(a, F.channelKey(1)))
+            yield* subs.create(F.subMerchant(a, "T01", [channel.key]))
+            yield* F.expectStoreError(subs.get(a, F.tier("t01")), "NotFound", "SubMerchantRepository.get (other case)")
+            yield* F.expectStoreError(channels.listForTier(a, F.tier("t01")), "NotFound", "ChannelRepository.listForTier (other case)")
+            const lower = yield* subs.create({ ...F.subMerchant(a, "t01"), name: "Lower case" })
+            expect(
+              (yield* subs.list(a)).map((s) => s.tier),
+              "SubMerchantRepository.list"
+            ).toEqual(["T01", "t01"])
+            expect(yield* subs.get(a, F.tier("t01"))).toEqual(lower)
+            expect((yield* subs.get(a, F.tier("T01"))).channels).toEqual([channel.key])
+            expect(yield* channels.listForTier(a, F.tier("t01"))).toEqual([])
+          })
+        ),
+      h.timeout
+    )
+
     it(
       "at most two active webhook secrets per mode",
       () =>
@@ -228,6 +254,67 @@ export const uniqueness = (h: Harness): void => {
     )
   })
 
+  describe("writes that would not read back", () => {
+    // Embedding probe 2026-12: a merchant stored with policy "yolo" made it, and every listing of
+    // merchants, read as Corrupt. A store keeps only what it can read back (WriteChecks).
+    it(
+      "a create, update or put of an entity that breaks its schema is InvalidInput, and nothing is written",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const bad = <A>(value: A, change: Record<string, unknown>): A => ({ ...value, ...change }) as A
+            const merchants = yield* Repositories.MerchantRepository
+            const c = F.merchantCode(3)
+            yield* F.expectStoreError(merchants.create(bad(F.merchant(c), { policy: "yolo" })), "InvalidInput", "MerchantRepository.create")
+            yield* F.expectStoreError(merchants.get(c), "NotFound", "MerchantRepository.get (nothing created)")
+            const stored = yield* merchants.get(a)
+            yield* F.expectStoreError(merchants.update(bad(stored, { name: "" })), "InvalidInput", "MerchantRepository.update")
+            expect(yield* merchants.get(a), "MerchantRepository.get (unchanged)").toEqual(stored)
+            const channels = yield* Repositories.ChannelRepository
+            yield* F.expectStoreError(
+              channels.create(bad(F.channel(a, F.channelKey(1)), { taxType: "tax_free" })),
+              "InvalidInput",
+              "ChannelRepository.create"
+            )
+            expect(yield* channels.list(a), "ChannelRepository.list (nothing created)").toEqual([])
+            const channel = yield* channels.create(F.channel(a, F.channelKey(2)))
+            yield* F.expectStoreError(channels.update(bad(channel, { payMethods: "card" })), "InvalidInput", "ChannelRepository.update")
+            expect((yield* channels.get(a, channel.key)).version, "ChannelRepository.get (unchanged)").toBe(channel.version)
+            const subs = yield* Repositories.SubMerchantRepository
+            yield* F.expectStoreError(subs.create(F.subMerchant(a, "toolong")), "InvalidInput", "SubMerchantRepository.create")
+            const groups = yield* Repositories.ChannelGroupRepository
+            yield* F.expectStoreError(
+              groups.create(bad(F.group(a, F.groupId(1), [{ channel: channel.key, weight: 100 }]), { mode: "prod" })),
+              "InvalidInput",
+              "ChannelGroupRepository.create"
+            )
+            const whitelists = yield* Repositories.WhitelistRepository
+            const rules = yield* whitelists.get(a)
+            yield* F.expectStoreError(whitelists.put(bad(rules, { denyByDefault: "false" })), "InvalidInput", "WhitelistRepository.put")
+            expect(yield* whitelists.get(a), "WhitelistRepository.get (unchanged)").toEqual(rules)
+            const webhooks = yield* Repositories.WebhookSettingsRepository
+            const settings = yield* webhooks.get(a)
+            yield* F.expectStoreError(
+              webhooks.put(bad(settings, { test: { ...settings.test, contentType: "xml" } })),
+              "InvalidInput",
+              "WebhookSettingsRepository.put"
+            )
+            const keys = yield* Repositories.ApiKeyRepository
+            yield* F.expectStoreError(keys.create(F.apiKey(a, F.apiKeyId(1), "not a hash")), "InvalidInput", "ApiKeyRepository.create")
+            expect(yield* keys.list(a), "ApiKeyRepository.list (nothing created)").toEqual([])
+            // The message names the field and never quotes a secret.
+            const error = yield* Effect.flip(
+              channels.create(bad(F.channel(a, F.channelKey(3)), { credentials: { site_key: "PLAINSECRET" } }))
+            )
+            expect(error.message).toContain("credentials")
+            expect(error.message).not.toContain("PLAINSECRET")
+          })
+        ),
+      h.timeout
+    )
+  })
+
   describe("lists and limits", () => {
     it(
       "the audit log lists newest appended first, whatever the entries' clocks say; a limit is a whole number of rows, at least 0",
@@ -295,7 +382,43 @@ export const uniqueness = (h: Harness): void => {
             )
             yield* F.expectStoreError((yield* Repositories.WebhookSettingsRepository).get(a), "NotFound", "WebhookSettingsRepository.get")
             yield* F.expectStoreError((yield* Repositories.WhitelistRepository).get(a), "NotFound", "WhitelistRepository.get")
+            // Every write of a row for an unknown merchant (mutation probe 2026-12: a store that
+            // saved settings, secrets and health for any merchant code passed).
+            const webhooks = yield* Repositories.WebhookSettingsRepository
+            const whitelists = yield* Repositories.WhitelistRepository
+            const endpoint = { merchant: a, mode: "live" as const, endpointId: "ep_x" }
+            yield* F.expectStoreError(
+              whitelists.put({ merchant: a, rules: ["10.0.0.0/8"], denyByDefault: true, version: 0 }),
+              "NotFound",
+              "WhitelistRepository.put"
+            )
+            yield* F.expectStoreError(
+              webhooks.put({
+                merchant: a,
+                test: { contentType: "json", endpoints: [{ id: F.endpointId("ep_x"), url: F.url("https://x.example.test/hook") }] },
+                live: { contentType: "json", endpoints: [] },
+                version: 0
+              }),
+              "NotFound",
+              "WebhookSettingsRepository.put"
+            )
+            yield* F.expectStoreError(
+              webhooks.putSecrets(a, "live", [Redacted.make("whsec_unknown_merchant")]),
+              "NotFound",
+              "WebhookSettingsRepository.putSecrets"
+            )
+            yield* F.expectStoreError(
+              webhooks.recordHealth(endpoint, { ok: false, now: 1_000 }),
+              "NotFound",
+              "WebhookSettingsRepository.recordHealth"
+            )
+            yield* F.expectStoreError(webhooks.disableEndpoint(endpoint, 1_000), "NotFound", "WebhookSettingsRepository.disableEndpoint")
             yield* (yield* Repositories.MerchantRepository).create(F.merchant(a))
+            // ...and none of them left a row behind for the merchant created afterwards.
+            expect((yield* whitelists.get(a)).version, "WhitelistRepository.get").toBe(0)
+            expect((yield* webhooks.get(a)).version, "WebhookSettingsRepository.get").toBe(0)
+            expect(yield* webhooks.getSecrets(a, "live"), "WebhookSettingsRepository.getSecrets").toEqual([])
+            expect(yield* webhooks.getHealth(a), "WebhookSettingsRepository.getHealth").toEqual([])
             yield* F.expectStoreError(
               (yield* Repositories.SubMerchantRepository).get(a, F.tier("T01")),
               "NotFound",
