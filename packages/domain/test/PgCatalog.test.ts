@@ -306,6 +306,13 @@ describe("PgCatalog conformance (December 2026 audit)", () => {
     expect(mobilians.testNotes?.join(" ")).toMatch(/card billing-key payments work live only/)
   })
 
+  // Catalog probe 2026-12, each against the page it cites.
+  it("mobilians bills by window by phone only; payletter_global's window has no PayPal; inicis_jp is selected by channel key", () => {
+    expect(PgCatalog.payMethodsOf(provider("mobilians"), "window.subscription")).toEqual(["phone"])
+    expect(PgCatalog.payMethodsOf(provider("payletter_global"), "window.general")).not.toContain("paypal")
+    expect(PgCatalog.selectionOf(provider("inicis_jp"))).toBe("channel-key")
+  })
+
   it("A8: kcp offers no key-in test MID: AO09C belongs to the payment window", () => {
     const kcp = provider("kcp")
     expect(PgCatalog.sharedTestMid(kcp, "window.general")).toBe("AO09C")

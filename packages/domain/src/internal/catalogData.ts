@@ -591,7 +591,8 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     displayName: "KG Financial (ex-KG Mobilians)",
     localName: "KG파이낸셜",
     mid: { name: "service_id", label: "Service ID" },
-    payMethods: { "window.general": ["card", "phone"], "window.subscription": ["phone", "card"] },
+    // Recurring payments by window are phone billing only ("KG파이낸셜 (휴대폰 소액결제 한정)", V1 non-auth).
+    payMethods: { "window.general": ["card", "phone"], "window.subscription": ["phone"] },
     credentialFields: [
       secret("integration_key", "Integration key (new module)", { required: false }),
       plain("recurring_service_id", "Recurring service ID", { required: ["window.subscription"] })
@@ -601,7 +602,7 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       mids: [mid("window.general", "170622040674", HELP("mobilians")), mid("window.subscription", "170622040674", HELP("mobilians"))]
     },
     testNotes: [nightlyCancel],
-    sources: [HELP("mobilians"), CODES]
+    sources: [HELP("mobilians"), CODES, V1("kg"), DEV("opi/ko/integration/start/v1/non-auth.mdx")]
   },
   {
     code: "settle",
@@ -764,8 +765,10 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
       plain("cbt_type", "CBT type", { pattern: "^(JPPG|SBPS)$", patternDescription: "JPPG or SBPS" })
     ],
     test: { kind: "pg-provided", note: "KG Inicis Japan issues the test MID; there is no shared one." },
-    notes: ["JPY only. SBPS supports card and paypay only."],
-    sources: [HELP("inicis"), CODES]
+    // Absent from the V1 code table; its guide requests payments by channelKey only.
+    selection: "channel-key",
+    notes: ["JPY only. SBPS supports card and paypay only.", "Selected by channel key only (no V1 pg code)."],
+    sources: [HELP("inicis"), CODES, V1("inicis-jp")]
   },
   {
     code: "galaxia",
@@ -826,7 +829,8 @@ export const builtInProviders: ReadonlyArray<PgProviderInput> = [
     displayName: "Payletter Global",
     localName: "페이레터 해외결제",
     mid: { name: "mid", label: "Merchant ID (MID)" },
-    payMethods: { "window.general": ["card", "paypal", "alipay", "wechat", "unionpay"], "window.subscription": ["card"] },
+    // The window offers foreign cards (with or without 3DS), UnionPay, WeChat Pay and Alipay; no PayPal.
+    payMethods: { "window.general": ["card", "alipay", "wechat", "unionpay"], "window.subscription": ["card"] },
     // Stored channels keep the field name api_key; the console calls the value Secret Key.
     credentialFields: [secret("api_key", "Secret key")],
     test: {
