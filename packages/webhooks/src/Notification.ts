@@ -268,9 +268,10 @@ export const maxDataDepth = 32
  * @since 0.1.0
  * @category encoding
  */
-export const dataProblem = (data: unknown): string | undefined => problemAt(data, 0)
+export const dataProblem = (data: unknown): string | undefined => problemAt(data, [])
 
-const problemAt = (value: unknown, depth: number): string | undefined => {
+// `within`: the objects and arrays this value sits in, outermost first.
+const problemAt = (value: unknown, within: Array<object>): string | undefined => {
   switch (typeof value) {
     case "string":
     case "number":
@@ -279,11 +280,14 @@ const problemAt = (value: unknown, depth: number): string | undefined => {
       return undefined
     case "object": {
       if (value === null) return undefined
-      if (depth === maxDataDepth) return `nests deeper than ${maxDataDepth} levels of objects and arrays`
+      if (within.includes(value)) return "holds itself (a cycle), which JSON cannot carry"
+      if (within.length === maxDataDepth) return `nests deeper than ${maxDataDepth} levels of objects and arrays`
+      within.push(value)
       for (const child of Array.isArray(value) ? value : Object.values(value)) {
-        const problem = problemAt(child, depth + 1)
+        const problem = problemAt(child, within)
         if (problem !== undefined) return problem
       }
+      within.pop()
       return undefined
     }
     default:

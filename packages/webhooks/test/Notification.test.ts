@@ -156,7 +156,10 @@ describe("an event's data", () => {
     expect(Notification.dataProblem({ x: deep })).toContain("deeper than 32")
     const cycle: Record<string, unknown> = { a: 1 }
     cycle["self"] = cycle
-    expect(Notification.dataProblem(cycle)).toContain("deeper than 32")
+    // Named as a cycle (embedding probe: it was reported as nesting deeper than 32 levels).
+    expect(Notification.dataProblem(cycle)).toBe("holds itself (a cycle), which JSON cannot carry")
+    const shared = { total: 1000 }
+    expect(Notification.dataProblem({ a: shared, b: [shared] })).toBeUndefined()
     expect(Notification.dataProblem({ amount: 10n })).toBe("holds a bigint, which JSON cannot carry")
     expect(Notification.dataProblem({ paymentId: "pay_1", amount: { total: 1000 }, items: [{ id: 1 }] })).toBeUndefined()
   })
