@@ -7,6 +7,8 @@
 import { Redacted, Result, Schema } from "effect"
 import type { PaymentType } from "./ChannelTerms.ts"
 import { InvalidInput } from "./DomainError.ts"
+import { quote } from "./internal/decode.ts"
+import { controlOrBidi } from "./internal/unsafeText.ts"
 import { isRequiredFor, type PgProvider } from "./PgCatalog.ts"
 
 /**
@@ -56,6 +58,12 @@ export const validate = (
     const shown = field.secret ? "<redacted>" : JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)
     if (value === "") continue
     if (value.trim() !== value) return Result.fail(invalid(name, shown, "must not start or end with whitespace"))
+    // No PG issues one (a NUL cannot even be stored on PostgreSQL): a paste that caught one.
+    if (controlOrBidi.test(value)) {
+      return Result.fail(
+        invalid(name, field.secret ? "<redacted>" : quote(value), "must not hold control or bidirectional-control characters")
+      )
+    }
     const max = field.maxLength ?? maxValueLength
     if (value.length > max) return Result.fail(invalid(name, shown, `${field.label} is at most ${max} characters`))
     if (field.pattern !== undefined && !new RegExp(field.pattern).test(value)) {

@@ -184,6 +184,13 @@ describe("PaymentChannel.make", () => {
       })
     )
     expect(tooLong.message).toBe("credentials.cancel_password: Cancel password is at most 10 characters (got <redacted>)")
+    // Regression (HTTP probe): NUL and U+202E were accepted (NUL cannot even be stored on PostgreSQL).
+    for (const value of ["site\u0000key", "site\u202ekey", "line\nbreak"]) {
+      const pasted = failure(
+        make({ mode: "live", pg: "kcp", mid: "A1", paymentType: "window.general", payMethods: ["card"], credentials: { site_key: value } })
+      )
+      expect(pasted.message).toBe("credentials.site_key: must not hold control or bidirectional-control characters (got <redacted>)")
+    }
     const unknown = failure(
       make({
         mode: "live",
