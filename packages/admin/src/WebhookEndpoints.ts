@@ -18,6 +18,7 @@ import { Effect, type Redacted, Result } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
+import { findEndpoint } from "./internal/endpoints.ts"
 import { queue, toTarget } from "./internal/webhookQueue.ts"
 
 /**
@@ -110,7 +111,9 @@ const changeSettings = (
   merchant: string,
   mode: ChannelTerms.Mode,
   action: string,
-  change: (settings: WebhookSettings.WebhookSettings) => Result.Result<WebhookSettings.WebhookSettings, DomainError.InvalidInput>
+  change: (settings: WebhookSettings.WebhookSettings) => Result.Result<WebhookSettings.WebhookSettings, DomainError.InvalidInput>,
+  /** An endpoint the change is about: an unknown id is `NotFound`. */
+  endpointId?: string
 ): Effect.Effect<{ readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> }, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
@@ -121,6 +124,7 @@ const changeSettings = (
       Effect.gen(function* () {
         yield* merchants.get(code)
         const before = yield* repo.get(code)
+        if (endpointId !== undefined) yield* findEndpoint(before, mode, endpointId)
         const after = yield* Effect.fromResult(change(before))
         yield* repo.put(after)
         yield* audit({ merchant: code, action, target: mode, before: before[mode], after: after[mode] })
@@ -200,8 +204,12 @@ export const updateEndpoint = (input: {
   readonly events?: ReadonlyArray<string> | null | undefined
 }): Effect.Effect<SettingsView, AdminError, AdminServices> =>
   Effect.map(
-    changeSettings(input.merchant, input.mode, "webhook.endpoint.update", (before) =>
-      WebhookSettings.updateEndpoint(before, input.mode, input.endpointId, { url: input.url, events: input.events })
+    changeSettings(
+      input.merchant,
+      input.mode,
+      "webhook.endpoint.update",
+      (before) => WebhookSettings.updateEndpoint(before, input.mode, input.endpointId, { url: input.url, events: input.events }),
+      input.endpointId
     ),
     (r) => r.settings
   )
@@ -218,8 +226,12 @@ export const removeEndpoint = (input: {
   readonly endpointId: string
 }): Effect.Effect<SettingsView, AdminError, AdminServices> =>
   Effect.map(
-    changeSettings(input.merchant, input.mode, "webhook.endpoint.remove", (before) =>
-      WebhookSettings.removeEndpoint(before, input.mode, input.endpointId)
+    changeSettings(
+      input.merchant,
+      input.mode,
+      "webhook.endpoint.remove",
+      (before) => WebhookSettings.removeEndpoint(before, input.mode, input.endpointId),
+      input.endpointId
     ),
     (r) => r.settings
   )
@@ -242,14 +254,7 @@ export const enableEndpoint = (input: {
     const tx = yield* Transaction.Transaction
     yield* tx.withTransaction(
       Effect.gen(function* () {
-        const settings = yield* repo.get(code)
-        if (!settings[input.mode].endpoints.some((e) => e.id === input.endpointId)) {
-          return yield* new DomainError.InvalidInput({
-            field: "endpointId",
-            value: JSON.stringify(input.endpointId),
-            rule: `no ${input.mode} endpoint has this id`
-          })
-        }
+        yield* findEndpoint(yield* repo.get(code), input.mode, input.endpointId)
         const before = (yield* repo.getHealth(code)).find((h) => h.mode === input.mode && h.endpointId === input.endpointId)
         yield* repo.enableEndpoint({ merchant: code, mode: input.mode, endpointId: input.endpointId })
         yield* audit({

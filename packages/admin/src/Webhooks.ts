@@ -18,6 +18,7 @@ import { Clock, Context, Effect, Result } from "effect"
 import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
+import { findEndpoint } from "./internal/endpoints.ts"
 import { type TestFormat, testBody } from "./internal/webhookBodies.ts"
 
 /**
@@ -179,14 +180,9 @@ export const test = (
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const settings = yield* repo.get(code)
-    const endpoints = settings[mode].endpoints
-    const endpoint = options.endpointId === undefined ? endpoints[0] : endpoints.find((e) => e.id === options.endpointId)
-    if (endpoint === undefined) {
-      return yield* new WebhookNotSent({
-        reason:
-          options.endpointId === undefined ? `no ${mode} webhook URL is saved` : `no ${mode} endpoint has the id ${options.endpointId}`
-      })
-    }
+    const endpoint =
+      options.endpointId === undefined ? settings[mode].endpoints[0] : yield* findEndpoint(settings, mode, options.endpointId)
+    if (endpoint === undefined) return yield* new WebhookNotSent({ reason: `no ${mode} webhook URL is saved` })
     const contentType = settings[mode].contentType
     const format = options.format ?? (contentType === "form" ? "v1" : "v2")
     const body = testBody(contentType, format, yield* Clock.currentTimeMillis)

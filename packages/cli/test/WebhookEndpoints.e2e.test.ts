@@ -75,7 +75,8 @@ describe("paymux webhook: issue 17", () => {
     expect(await version()).toBe(unchanged)
     expectExit(await run(["webhook", "endpoint", "update", "--merchant", M, "--mode", "test", "--id", added.endpointId, "--all-events"]), 0)
     expectExit(await run(["webhook", "endpoint", "enable", "--merchant", M, "--mode", "test", "--id", added.endpointId]), 0)
-    expectExit(await run(["webhook", "endpoint", "enable", "--merchant", M, "--mode", "test", "--id", "ep_missing"]), 2)
+    // Not found, as an unknown channel is (exit 1; it was bad input, exit 2).
+    expectExit(await run(["webhook", "endpoint", "enable", "--merchant", M, "--mode", "test", "--id", "ep_missing"]), 1)
     expectExit(await run(["webhook", "endpoint", "remove", "--merchant", M, "--mode", "test", "--id", added.endpointId]), 0)
     expectExit(await run(["webhook", "endpoint", "add", "--merchant", M, "--mode", "live", "--url", "http://plain.example/"]), 2)
   })

@@ -29,7 +29,17 @@ describe("webhook endpoints over HTTP", () => {
     const updated = await call(`/webhooks/live/endpoints/${a.endpointId}`, { method: "PATCH", body: { events: null } })
     expect((await body(updated)).live.endpoints[0].events).toBeUndefined()
     expect((await call(`/webhooks/live/endpoints/${a.endpointId}/enable`, { body: {} })).status).toBe(200)
-    expect((await call("/webhooks/live/endpoints/ep_nope/enable", { body: {} })).status).toBe(400)
+    // Regression (HTTP probe): an unknown endpoint id was 400 here and 422 for a test send; it is
+    // a missing resource, 404 like an unknown channel or delivery.
+    for (const [path, init] of [
+      ["/webhooks/live/endpoints/ep_nope/enable", { body: {} }],
+      ["/webhooks/live/endpoints/ep_nope", { method: "PATCH", body: { events: null } }],
+      ["/webhooks/live/endpoints/ep_nope", { method: "DELETE" }],
+      ["/webhooks/live/test?endpoint=ep_nope", { body: {} }]
+    ] as const) {
+      const missing = await call(path, init)
+      expect([path, missing.status, (await body(missing)).code]).toEqual([path, 404, "not-found"])
+    }
     const removed = await call(`/webhooks/live/endpoints/${a.endpointId}`, { method: "DELETE" })
     expect((await body(removed)).live.endpoints).toEqual([])
   })
