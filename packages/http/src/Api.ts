@@ -8,6 +8,7 @@ import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication, RequestErrors } from "./Auth.ts"
 import { addTransport } from "./internal/openApiTransport.ts"
+import { ReachesOutside } from "./internal/reachesOutside.ts"
 import * as M from "./Models.ts"
 import { BadRequest, catalogProblems, Forbidden, Internal, NotFound, Unauthorized, useCaseErrors } from "./Problem.ts"
 
@@ -240,10 +241,12 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks")
       query: M.TestSendQuery,
       success: M.TestSendView,
       error: errors
-    }).annotate(
-      OpenApi.Description,
-      "Posts a signed test notification to a saved endpoint of the mode and reports the receiver's answer. The body follows the mode's content type: `format=v1` sends V1's fields (JSON or form), `format=v2` a JSON Webhook.Test event."
-    ),
+    })
+      .annotate(
+        OpenApi.Description,
+        "Posts a signed test notification to a saved endpoint of the mode and reports the receiver's answer. The body follows the mode's content type: `format=v1` sends V1's fields (JSON or form), `format=v2` a JSON Webhook.Test event."
+      )
+      .annotate(ReachesOutside, true),
     HttpApiEndpoint.post("rotateSecret", "/merchants/:merchant/webhooks/:mode/secrets/rotate", {
       params: M.ModeParams,
       success: M.NewSecret.pipe(created),

@@ -5,7 +5,7 @@
  * fixture's real server on 127.0.0.1.
  */
 import { Idempotency } from "@paymux/admin"
-import { IdempotencyRecords, Memory } from "@paymux/store"
+import { IdempotencyRecords, Memory, StoreError } from "@paymux/store"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { body, memoryWith, serving } from "./fixture.ts"
@@ -223,6 +223,36 @@ describe("Idempotency-Key while the first request is still running", () => {
     const third = await server.call(path, init)
     expect(third.status).toBe(201)
     expect(third.headers.get("idempotent-replayed")).toBe("true")
+  })
+})
+
+describe("Idempotency-Key: a call and its record commit together", () => {
+  // The store refuses the first record of a completed call, as a process killed right after the
+  // call's changes committed would never write it.
+  let failures = 1
+  const storeLayer = memoryWith(IdempotencyRecords.IdempotencyRecords, (records) => ({
+    ...records,
+    complete: (input) =>
+      input.outcome !== undefined && failures-- > 0
+        ? Effect.fail(StoreError.unavailable("the record could not be written"))
+        : records.complete(input)
+  }))
+  const server = serving({ storeLayer })
+
+  // Regression (ops probe): the changes committed without their record, so a retry ran the call
+  // again over them (a notification went out twice under two webhook-ids).
+  it("a call whose record cannot be written is undone, and its retry runs it once", async () => {
+    const path = `/merchants/${server.f.merchant}/sub-merchants`
+    const init = { body: { tier: "A10" }, headers: { "idempotency-key": "idem-atomic" } }
+    const first = await server.call(path, init)
+    expect([first.status, (await body(first)).code]).toEqual([503, "store-unavailable"])
+    const tiers = async () => (await body(await server.call(path))).map((t: { tier: string }) => t.tier)
+    expect(await tiers()).not.toContain("A10")
+    const retry = await server.call(path, init)
+    expect(retry.status).toBe(201)
+    expect((await tiers()).filter((t: string) => t === "A10")).toHaveLength(1)
+    const replay = await server.call(path, init)
+    expect([replay.status, replay.headers.get("idempotent-replayed")]).toEqual([201, "true"])
   })
 })
 

@@ -5,6 +5,7 @@
  * problems. Then `Idempotency-Key` is applied, so a replay has passed every check a new call does.
  */
 import { Access, AdminContext, AdminError, type AdminServices, Idempotency as Records } from "@paymux/admin"
+import { StoreError, Transaction } from "@paymux/store"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { HttpApiEndpoint } from "effect/http-api"
@@ -22,6 +23,7 @@ import {
   Unprocessable
 } from "../Problem.ts"
 import * as Tokens from "../Tokens.ts"
+import { ReachesOutside } from "./reachesOutside.ts"
 import { showsSecretIn } from "./shownOnce.ts"
 
 export type Identity = Access.Identity
@@ -226,7 +228,7 @@ const idempotent = <E, R>(
             // A store that cannot be asked is the catalog's problem (`store-unavailable`, retryable);
             // the call is not run, as its outcome could not be recorded.
             Effect.mapError(lookup, fromError),
-            (found): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R> => {
+            (found): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
               switch (found._tag) {
                 case "Replay":
                   return Effect.succeed(replayOf(found.response))
@@ -246,21 +248,31 @@ const idempotent = <E, R>(
                       detail: "a request with this Idempotency-Key is still running; retry later"
                     })
                   )
-                case "New":
-                  return run.pipe(
-                    Effect.onExit((exit) => {
-                      if (exit._tag === "Failure") return Effect.ignore(found.complete(undefined))
-                      const stored = storedOf(exit.value)
-                      const outcome: Records.Outcome =
-                        stored === undefined || !Records.isStorable(stored.status)
-                          ? undefined
-                          : showsSecretIn(endpoint, stored.body)
-                            ? "withheld"
-                            : stored
-                      // The response stands even if it could not be recorded: a retry then runs again.
-                      return Effect.ignore(found.complete(outcome))
-                    })
+                case "New": {
+                  const outcomeOf = (response: HttpServerResponse.HttpServerResponse): Records.Outcome => {
+                    const stored = storedOf(response)
+                    if (stored === undefined || !Records.isStorable(stored.status)) return undefined
+                    return showsSecretIn(endpoint, stored.body) ? "withheld" : stored
+                  }
+                  // A failed call leaves no record: the next try runs it again at once.
+                  const unrecorded = Effect.ignore(found.complete(undefined))
+                  if (Context.get(endpoint.annotations, ReachesOutside)) {
+                    // The response stands even if it could not be recorded: a retry then runs again.
+                    return run.pipe(
+                      Effect.onExit((exit) => (exit._tag === "Failure" ? unrecorded : Effect.ignore(found.complete(outcomeOf(exit.value)))))
+                    )
+                  }
+                  // The call's changes and its record commit together: a process that dies between
+                  // the two leaves neither, so a retry runs the call once more over nothing (it ran
+                  // again over committed changes, and a notification went out twice under two
+                  // webhook-ids). A record that cannot be written fails the call, changes undone.
+                  return Effect.flatMap(Effect.service(Transaction.Transaction), (tx) =>
+                    tx.withTransaction(Effect.tap(run, (response) => found.complete(outcomeOf(response)))).pipe(
+                      Effect.mapError((e) => (e instanceof StoreError.StoreError ? fromError(e) : e)),
+                      Effect.onError(() => unrecorded)
+                    )
                   )
+                }
               }
             }
           )
