@@ -188,7 +188,9 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
     case "store-unavailable":
       return { hint: unavailableHint(c.error.message) }
     case "schema-too-new":
-      return { hint: storeHint }
+      return {
+        hint: "a newer Paymux has migrated this database: run that release (or a later one) against it; an older one must not write to it"
+      }
     case "unauthenticated":
     case "webhook-not-sent":
       return {}

@@ -65,6 +65,8 @@ describe("one error table for the facade, HTTP and the CLI", () => {
     for (const code of ["store-unavailable", "schema-too-new", "store-corrupt"] as const) {
       expect((await cliOf(ErrorCatalog.example(code))).exitCode, code).toBe(3)
     }
+    // Regression (ops probe): a newer schema was hinted as a mistyped --db.
+    expect((await cliOf(ErrorCatalog.example("schema-too-new"))).hint).toMatch(/newer Paymux has migrated this database/)
   })
 
   it("the binary's JSON error carries the table's code next to the exit code", async () => {

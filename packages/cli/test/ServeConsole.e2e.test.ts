@@ -125,6 +125,33 @@ describe("paymux serve --console-dir", () => {
     expect(out).toContain(`  console: ${api}/\n`)
   })
 
+  // Regression (ops probe): `--docs none` announced a docs URL that answered 404.
+  it("announces the docs page only when it serves one", async () => {
+    for (const [flags, served] of [
+      [[], true],
+      [["--docs", "none"], false]
+    ] as const) {
+      const child = spawn(process.execPath, [bin, "--db", newDb(), "serve", "--port", "0", "--json", ...flags], {
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let out = ""
+      const shown = await new Promise<{ url: string; docs: string | null }>((resolve, reject) => {
+        child.stdout!.on("data", (d: Buffer) => {
+          out += d.toString("utf8")
+          try {
+            resolve(JSON.parse(out))
+          } catch {
+            /* not complete yet */
+          }
+        })
+        child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)))
+      })
+      const page = await raw(shown.url, "/docs")
+      await stop(child)
+      expect([flags, shown.docs, page.status]).toEqual(served ? [flags, `${shown.url}/docs`, 200] : [flags, null, 404])
+    }
+  })
+
   it("a missing directory or one without index.html is bad input (exit 2) naming the reason", async () => {
     const missing = expectExit(
       await paymux(["--db", newDb(), "serve", "--port", "0", "--json", "--console-dir", join(tempDir(), "none")]),

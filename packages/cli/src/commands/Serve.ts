@@ -159,6 +159,8 @@ export const command = Command.make(
         const { server, ...shown } = yield* Effect.acquireRelease(served, (s) => Effect.promise(() => s.server.close()))
         if (shown.note !== undefined) yield* notice(`${shown.note}; serving the API only`)
         const consoleUrl = shown.console ? `${server.url}/` : null
+        // `--docs none` serves no page, so none is announced (it announced a URL that answered 404).
+        const docsUrl = docs === "none" ? null : `${server.url}/docs`
         yield* ctx.out.result(
           {
             url: server.url,
@@ -166,14 +168,14 @@ export const command = Command.make(
             port: server.port,
             console: consoleUrl,
             openapi: `${server.url}/openapi.json`,
-            docs: `${server.url}/docs`
+            docs: docsUrl
           },
           () =>
             [
               `Paymux API listening on ${server.url}`,
               ...(consoleUrl === null ? [] : [`  console: ${consoleUrl}`]),
               `  OpenAPI: ${server.url}/openapi.json`,
-              `  docs:    ${server.url}/docs`,
+              ...(docsUrl === null ? [] : [`  docs:    ${docsUrl}`]),
               "Ctrl-C stops it."
             ].join("\n")
         )

@@ -246,7 +246,7 @@ export const keys = (h: Harness): void =>
     )
 
     it(
-      "[reopen] a rotation is accepted: a new current key beside the old one, then the new one alone",
+      "[reopen] a rotation is accepted: a new current key beside the old one, then the new one alone; the replaced key is not accepted first again",
       () =>
         h.freshPromise(
           Effect.gen(function* () {
@@ -270,6 +270,15 @@ export const keys = (h: Harness): void =>
             const newOnly = yield* KeyProvider.make({ keys: [{ id: "rotated-2", key: fresh }], pepper })
             const store = yield* Effect.scoped(reopen(newOnly))
             expect((yield* Context.get(store, Repositories.ChannelRepository).get(m, F.channelKey(2))).key).toBe(F.channelKey(2))
+            // Once replaced, a key does not seal again: the old configuration, alone or still first,
+            // is refused (ops probe 2026-12: a stale process sealed new secrets with the retired key).
+            const old = { id: current.id, key: current.key }
+            for (const keys of [[old], [old, { id: "rotated-2", key: fresh }]]) {
+              const stale = yield* KeyProvider.make({ keys, pepper })
+              expect(reasonOf(yield* Effect.exit(Effect.scoped(reopen(stale))))?.["_tag"], `keys ${keys.map((k) => k.id)}`).toBe(
+                "KeyMismatch"
+              )
+            }
             // A key id recorded once keeps its fingerprint: the same id with other bytes is refused.
             const forged = yield* KeyProvider.make({
               keys: [

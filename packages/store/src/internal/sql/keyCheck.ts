@@ -6,6 +6,8 @@
  * - a configured key whose id is recorded must have the recorded fingerprint;
  * - at least one recorded master key must be configured (a rotation keeps the old key beside the
  *   new one until every secret is re-sealed; the new one is recorded as soon as it is current);
+ * - the key configured first (the one that seals) must be the one recorded last, or a new one:
+ *   once replaced, a key only opens what it sealed;
  * - the pepper must have the recorded fingerprint (otherwise every API key fails to verify).
  *
  * A provider without keys (it fails `current`) may open a database that recorded none: it can
@@ -81,6 +83,14 @@ const judge = (
   if (latest !== undefined && known === 0) {
     return mismatch(
       `none of its master keys is configured (the current one here is ${current.id}, fingerprint ${KeyProvider.fingerprint(current)})${ephemeralHint(current.id)}`
+    )
+  }
+  // A key that was current once and has been replaced does not seal again: a process started
+  // with the old configuration (a stale host, a rollback) sealed new secrets with the retired key,
+  // which processes holding only the new key cannot open.
+  if (latest !== undefined && current.id !== latest.keyId && masters.some((r) => r.keyId === current.id)) {
+    return mismatch(
+      `its current master key is ${latest.keyId}, and ${current.id}, which is configured first here, was replaced by it: put ${latest.keyId} first (keep ${current.id} after it until a reseal no longer needs it)`
     )
   }
   const pepper = recorded.find((r) => r.kind === "pepper")
