@@ -211,6 +211,14 @@ const send = (
 const outcomeOf = (result: PostResult): Delivery.Outcome =>
   result._tag === "Response" ? RetryPolicy.classifyStatus(result.status) : result._tag === "Refused" ? "failed" : "retry"
 
+const originOf = (url: string): string => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return "an unparsable URL"
+  }
+}
+
 /** Runs `self` while renewing the delivery's lease every third of the lease time. */
 const renewing = <A>(s: Settings, outbox: Outbox.OutboxShape, deliveryId: string, self: Effect.Effect<A>): Effect.Effect<A> => {
   const renewals = Effect.gen(function* () {
@@ -327,6 +335,12 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
       ).pipe(Effect.onInterrupt(() => Effect.ignore(interrupted)))
       const outcome = outcomeOf(result)
       const now = yield* Clock.currentTimeMillis
+      // What an operator watching the logs needs (a receiver answering 500 was silent): the
+      // delivery, the receiver's origin (a URL's path or query may carry a token) and what failed.
+      if (outcome !== "delivered") {
+        const why = result._tag === "Response" ? `answered HTTP ${result.status}` : result.error
+        yield* Effect.logWarning(`webhook delivery ${delivery.id} to ${originOf(endpoint.url)}: ${why} (${outcome})`)
+      }
       yield* s
         .onAttempt({ delivery, url: endpoint.url, outcome, at: now })
         .pipe(Effect.catchCause((cause) => Effect.logWarning(`webhook delivery ${delivery.id}: onAttempt failed`, cause)))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Effect, Fiber, Result } from "effect"
+import { Clock, Effect, Fiber, Logger, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { Webhook as StandardWebhook } from "standardwebhooks"
 import { type Delivery, Outbox, StoreError } from "@paymux/store"
@@ -91,6 +91,20 @@ describe("Dispatcher", () => {
       ])
       expect(attempts[0]!.responseExcerpt).toBe("boom")
       expect(new Set(r.received.map((x) => x.headers["webhook-id"]))).toEqual(new Set([d!.messageId]))
+    }).pipe(fixedRandom(0.5), Effect.scoped)
+  )
+
+  // Regression (ops probe): a receiver answering 500 left nothing in the dispatcher's log.
+  it.effect("logs a failed attempt as a warning: the delivery, the receiver's origin (no path or query) and the answer", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup()
+      r.script.push({ _tag: "Status", status: 500, body: "boom" })
+      const [d] = yield* enqueue(outbox, `${r.url}/hook?token=SECRETTOKEN`, 1)
+      const lines: Array<string> = []
+      const capture = Logger.make(({ logLevel, message }) => void lines.push(`${logLevel} ${[message].flat().join(" ")}`))
+      yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox), Effect.provide(Logger.layer([capture])))
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 1))
+      expect(lines).toEqual([`Warn webhook delivery ${d!.id} to ${new URL(r.url).origin}: answered HTTP 500 (retry)`])
     }).pipe(fixedRandom(0.5), Effect.scoped)
   )
 
