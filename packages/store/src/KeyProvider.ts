@@ -144,11 +144,14 @@ export const layerEphemeral: Layer.Layer<KeyProvider> = Layer.sync(KeyProvider, 
 export const parseKeys = (text: string): Effect.Effect<ReadonlyArray<{ readonly id: string; readonly key: Uint8Array }>, StoreError> =>
   Effect.suspend(() => {
     const out: Array<{ id: string; key: Uint8Array }> = []
+    if (text.trim() === "") return Effect.succeed(out)
     for (const [index, entry] of text
       .split(",")
       .map((e) => e.trim())
       .entries()) {
-      if (entry === "") continue
+      // An empty entry is a key left out by mistake (`new:…,` with the old one missing), not nothing.
+      if (entry === "")
+        return Effect.fail(configError(`master key entry ${index + 1} is empty: remove the stray comma, or put the key there`))
       const colon = entry.indexOf(":")
       if (colon <= 0) return Effect.fail(configError(`master key entry ${index + 1} must be id:base64key`))
       out.push({ id: entry.slice(0, colon), key: new Uint8Array(Buffer.from(entry.slice(colon + 1), "base64")) })

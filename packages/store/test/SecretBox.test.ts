@@ -169,6 +169,13 @@ describe("KeyProvider", () => {
       expect(noPepper.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_PEPPER" })
       const badEntry = yield* failureOf({ PAYMUX_MASTER_KEYS: "nocolon", PAYMUX_PEPPER: Buffer.from(pepper).toString("base64") })
       expect(badEntry.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_MASTER_KEYS" })
+      // Regression (ops probe): a trailing comma (the old key left out) was read as one key, silently.
+      const stray = yield* failureOf({
+        PAYMUX_MASTER_KEYS: `k1:${Buffer.from(key1).toString("base64")},`,
+        PAYMUX_PEPPER: Buffer.from(pepper).toString("base64")
+      })
+      expect(stray.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_MASTER_KEYS" })
+      expect(stray.message).toContain("master key entry 2 is empty")
     })
   )
 
