@@ -408,6 +408,21 @@ export const PgGroup = HttpApiGroup.make("pg").add(
 )
 
 /**
+ * `GET /health`: 200 when this process serves and its store answers (one read of the change
+ * feed's cursor), 503 `store-unavailable` when it does not: what a load balancer checks. Public,
+ * as it says nothing about any merchant.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const HealthGroup = HttpApiGroup.make("health").add(
+  HttpApiEndpoint.get("check", "/health", { success: M.Health, error: [catalogProblems["store-unavailable"], Internal] }).annotate(
+    OpenApi.Description,
+    'Whether this process serves and its store answers: 200 `{ status: "ok" }`, or 503 `store-unavailable`. For load balancers; no credential is needed.'
+  )
+)
+
+/**
  * The whole admin API. Request bodies with unknown fields are refused.
  *
  * @since 0.1.0
@@ -423,6 +438,7 @@ export const Api = HttpApi.make("paymux")
   .add(WhitelistGroup)
   .add(ApiKeysGroup)
   .add(PgGroup)
+  .add(HealthGroup)
   .middleware(RequestErrors)
   .annotate(HttpApi.PayloadParseOptions, { onExcessProperty: "error" })
   .annotate(OpenApi.Transform, addTransport)

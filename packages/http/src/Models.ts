@@ -372,3 +372,11 @@ export const EmitNotification = Schema.Struct({
     description: `this payment's own notification URLs (V1 \`notice_url\`, V2 \`noticeUrls\`), 1 to ${WebhookSettings.maxEndpoints}, instead of the mode's endpoints`
   })
 })
+
+/**
+ * The answer of `GET /health`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Health = Schema.Struct({ status: Schema.Literal("ok") })

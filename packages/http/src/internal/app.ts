@@ -19,13 +19,14 @@ import {
   Whitelists
 } from "@paymux/admin"
 import { PgCatalog } from "@paymux/domain"
+import { ChangeFeed } from "@paymux/store"
 import { Clock, Effect, Layer, Redacted, References } from "effect"
 import { HttpRouter, HttpServer, HttpServerRequest } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { currentConnection, layerRequestErrors, Principal } from "../Auth.ts"
 import type * as Models from "../Models.ts"
-import { BadRequest, NotFound, type UseCaseProblem } from "../Problem.ts"
+import { BadRequest, fromError, NotFound, type UseCaseProblem } from "../Problem.ts"
 import { callerOf, Guard, layerAuthentication } from "./guard.ts"
 import { own, run } from "./run.ts"
 
@@ -253,6 +254,14 @@ const pg = HttpApiBuilder.group(Api, "pg", (h) =>
     )
 )
 
+const health = HttpApiBuilder.group(Api, "health", (h) =>
+  h.handle("check", () =>
+    Effect.flatMap(Effect.service(ChangeFeed.ChangeFeed), (feed) =>
+      Effect.as(Effect.mapError(feed.cursor, fromError), { status: "ok" as const })
+    )
+  )
+)
+
 const issued = (k: ApiKeys.IssuedKey) => ({ key: k.key, secret: reveal(k.secret) })
 
 const apiKeys = HttpApiBuilder.group(Api, "apiKeys", (h) =>
@@ -287,7 +296,7 @@ export const router = <E>(
   services: Layer.Layer<AdminServices.AdminServices | Guard, E>,
   options: AppOptions
 ): Layer.Layer<HttpRouter.HttpRouter, E> => {
-  const groups = Layer.mergeAll(auth, merchants, channels, groups_, resolve, webhooks, whitelist, apiKeys, pg).pipe(
+  const groups = Layer.mergeAll(auth, merchants, channels, groups_, resolve, webhooks, whitelist, apiKeys, pg, health).pipe(
     Layer.provide(layerAuthentication)
   )
   const api = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(groups), Layer.provide(layerRequestErrors))
