@@ -43,7 +43,42 @@ for (const pkg of workspaces()) {
     `"build": "tsup" (the declarations come from scripts/build-types.mjs, one tsc --build over every tsconfig.build.json)`
   )
   say(fs.existsSync(path.join(pkg.dir, "tsconfig.build.json")), `${dir}/tsconfig.build.json (copy one from another package)`)
+  // A sibling that src imports at run time is a dependency: tsup bundles a devDependency into
+  // dist, a private copy whose classes (StoreError, say) fail the instanceof checks of the real
+  // one. The CLI bundles everything on purpose (Rolldown), so it is exempt.
+  if (pkg.scripts?.build !== "rolldown -c") {
+    for (const name of runtimeImports(path.join(pkg.dir, "src")))
+      if (name !== pkg.name) say(name in deps || name in peers, `${name} is imported by src at run time: list it in "dependencies"`)
+  }
 }
+/** The `@paymux/*` packages a source tree imports as values (`import type` and type-only specifiers aside). */
+function runtimeImports(dir) {
+  const found = new Set()
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const file = path.join(d, entry.name)
+      if (entry.isDirectory()) walk(file)
+      else if (/\.tsx?$/.test(entry.name)) {
+        const text = fs.readFileSync(file, "utf8")
+        for (const m of text.matchAll(/^import\s+(type\s+)?([^;]*?)\s+from\s+"(@paymux\/[\w-]+)/gm)) {
+          const [, typeOnly, clause, name] = m
+          const names =
+            /\{([^}]*)\}/
+              .exec(clause)?.[1]
+              ?.split(",")
+              .map((n) => n.trim())
+              .filter((n) => n !== "") ?? []
+          const valueImport = typeOnly === undefined && (!/^\{/.test(clause.trim()) || names.some((n) => !n.startsWith("type ")))
+          if (valueImport) found.add(name)
+        }
+        for (const m of text.matchAll(/^export\s+(?!type\b)[^;]*?from\s+"(@paymux\/[\w-]+)/gm)) found.add(m[1])
+      }
+    }
+  }
+  if (fs.existsSync(dir)) walk(dir)
+  return found
+}
+
 // `npm start` runs the built CLI from the repository, so it builds the CLI and every workspace
 // package the CLI loads at run time (it bundles the rest); without the console, `serve` after a
 // fresh `npm start` served the API alone.

@@ -182,7 +182,7 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
       }
     case "key-mismatch":
       return {
-        hint: "set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to the keys this database was created with (for a SQLite file, or put back its key file, <db>.key); a new key would make the stored secrets unreadable",
+        hint: "set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to the keys this database uses, its current master key first (for a SQLite file, or put back its key file, <db>.key); a new key would make the stored secrets unreadable",
         details: { keyId: c.reason.keyId, fingerprint: c.reason.fingerprint }
       }
     case "store-unavailable":

@@ -100,7 +100,7 @@ describe("key file: created only with a new database", () => {
       ["apikey", "verify", issued.id, "--secret", issued.secret]
     ]) {
       const r = expectExit(await paymux(["--db", db, ...args]), 3)
-      expect(r.stderr, args.join(" ")).toContain(`master key ${id}`)
+      expect(r.stderr, args.join(" ")).toContain(`current master key is ${id}`)
       expect(r.stderr).toContain("fingerprint")
       expect(r.stderr).toContain(".key")
       for (const secret of [key, pepper, issued.secret]) expect(r.stdout + r.stderr).not.toContain(secret)
@@ -129,7 +129,7 @@ describe("key file: created only with a new database", () => {
     writeFileSync(`${a}.key`, readFileSync(`${b}.key`), { mode: 0o600 })
     const r = expectExit(await channelAdd(a, "AB100", "S1secret"), 3)
     expect(r.stdout + r.stderr).toContain("KeyMismatch")
-    expect(r.stdout + r.stderr).toContain(`master key ${own}`)
+    expect(r.stdout + r.stderr).toContain(`current master key is ${own}`)
   })
 
   it("a directory or another program's file as --db gets no key file beside it", async () => {

@@ -8,6 +8,7 @@ import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@pay
 import { Outbox } from "@paymux/store"
 import Database from "better-sqlite3"
 import { Effect, Exit, Layer, Redacted, Tracer } from "effect"
+import { TestClock } from "effect/testing"
 import { SqliteStore } from "../src/index.ts"
 import { walSizeLimitBytes } from "../src/internal/client.ts"
 import * as SqlClient from "effect/sql/SqlClient"
@@ -293,6 +294,30 @@ describe("SqliteStore: migrations", () => {
       const exit = yield* Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })).pipe(Effect.scoped))
       expect(reasonOf(exit)).toBe("SchemaTooNew")
       rmSync(dir, { recursive: true, force: true })
+    })
+  )
+})
+
+describe("SqliteStore: master keys", () => {
+  // Review of the replaced-key rule: which key was recorded last came from each host's clock, so a
+  // rotating host whose clock was behind made the old key "last" again.
+  it.effect("the key recorded last is the current one, whatever the recording host's clock said", () =>
+    Effect.gen(function* () {
+      const file = join(tempDir(), "keys.db")
+      const key = (id: string, fill: number) => ({ id, key: new Uint8Array(32).fill(fill) })
+      const open = (list: ReadonlyArray<{ readonly id: string; readonly key: Uint8Array }>) =>
+        Effect.exit(
+          Layer.build(
+            SqliteStore.layer({ filename: file, keyProvider: KeyProvider.layerStatic({ keys: list, pepper: new Uint8Array(32).fill(9) }) })
+          ).pipe(Effect.scoped)
+        )
+      yield* TestClock.setTime(1_000_000)
+      expect(Exit.isSuccess(yield* open([key("k1", 1)]))).toBe(true)
+      yield* TestClock.setTime(1_000)
+      expect(Exit.isSuccess(yield* open([key("k2", 2), key("k1", 1)]))).toBe(true)
+      expect(reasonOf(yield* open([key("k1", 1)]))).toBe("KeyMismatch")
+      expect(reasonOf(yield* open([key("k1", 1), key("k2", 2)]))).toBe("KeyMismatch")
+      expect(Exit.isSuccess(yield* open([key("k2", 2)]))).toBe(true)
     })
   )
 })

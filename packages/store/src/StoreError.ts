@@ -61,8 +61,8 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
         return `${r.entity}: ${r.detail}`
       case "KeyMismatch":
         return (
-          `this database's secrets were sealed with master key ${r.keyId} (fingerprint ${r.fingerprint}), but ${r.detail}; ` +
-          "restore that key (the key file beside the database, or PAYMUX_MASTER_KEYS and PAYMUX_PEPPER) and retry; nothing was written"
+          `this database's current master key is ${r.keyId} (fingerprint ${r.fingerprint}), but ${r.detail}; ` +
+          "configure the keys it uses (the key file beside the database, or PAYMUX_MASTER_KEYS and PAYMUX_PEPPER, its current key first) and retry; nothing was written"
         )
       case "Misconfigured":
         return `key configuration (${r.setting}): ${r.detail}`

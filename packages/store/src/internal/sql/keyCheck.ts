@@ -139,10 +139,13 @@ export const checkKeys = (
         // Concurrent first opens take turns (SQLite's BEGIN IMMEDIATE already does), so the second
         // judges against what the first recorded.
         yield* sql.onDialectOrElse({ pg: () => Effect.asVoid(sql`LOCK TABLE ${sql(table)} IN EXCLUSIVE MODE`), orElse: () => Effect.void })
-        const now = yield* Clock.currentTimeMillis
-        for (const m of yield* pass(yield* read(sql))) {
+        const recorded = yield* read(sql)
+        // After every row already there, whatever this host's clock says: the last recorded master
+        // key is the current one, and a clock behind another host's must not make an older key last.
+        const at = Math.max(yield* Clock.currentTimeMillis, ...recorded.map((r) => r.recordedAt + 1))
+        for (const m of yield* pass(recorded)) {
           yield* sql`INSERT INTO ${sql(table)} (kind, key_id, fingerprint, recorded_at)
-          VALUES (${m.kind}, ${m.keyId}, ${m.fingerprint}, ${now})`
+          VALUES (${m.kind}, ${m.keyId}, ${m.fingerprint}, ${at})`
         }
       })
     )
