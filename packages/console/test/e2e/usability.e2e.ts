@@ -60,8 +60,12 @@ test("the session's own key can be neither rotated nor revoked from the page; a 
 test("while a secret shown once is unsaved, leaving the part, signing out or closing the tab asks first", async ({ page }) => {
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
   await page.getByRole("link", { name: "Other settings" }).click()
+  // The part has loaded its keys (as the test above waits for) before a key is issued.
+  await expect(page.locator("table.keys tbody tr", { hasText: paymux.keyId })).toHaveCount(1)
   await page.getByLabel("Name", { exact: true }).fill("leave-check")
+  const issued = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api-keys"))
   await page.getByRole("button", { name: "Issue key" }).click()
+  expect((await issued).status()).toBe(201)
   const secret = page.locator("[data-secret]")
   await expect(secret).toHaveCount(1)
   const asked: Array<string> = []
