@@ -19,15 +19,6 @@ import { makeOutbox } from "./internal/memory/outbox.ts"
 import { makeApiKeys, makeAuditLog, makeWebhookSettings, makeWhitelists } from "./internal/memory/settings.ts"
 import * as MemoryStore from "./internal/memory/store.ts"
 import { KeyProvider, makeEphemeral } from "./KeyProvider.ts"
-import {
-  ApiKeyRepository,
-  ChannelGroupRepository,
-  ChannelRepository,
-  MerchantRepository,
-  SubMerchantRepository,
-  WebhookSettingsRepository,
-  WhitelistRepository
-} from "./Repositories.ts"
 import type * as Store from "./Store.ts"
 import { Transaction } from "./Transaction.ts"
 import * as WriteChecks from "./WriteChecks.ts"
@@ -75,16 +66,15 @@ export interface Options {
 export const make = (options: Options = {}): Context.Context<Services | MemoryInspector> => {
   const keys = options.keyProvider ?? makeEphemeral()
   const store = MemoryStore.make(keys)
-  const repositories = WriteChecks.checkWrites(
-    Context.make(MerchantRepository, makeMerchants(store)).pipe(
-      Context.add(SubMerchantRepository, makeSubMerchants(store)),
-      Context.add(ChannelRepository, makeChannels(store)),
-      Context.add(ChannelGroupRepository, makeGroups(store)),
-      Context.add(WebhookSettingsRepository, makeWebhookSettings(store)),
-      Context.add(WhitelistRepository, makeWhitelists(store)),
-      Context.add(ApiKeyRepository, makeApiKeys(store))
-    )
-  )
+  const repositories = WriteChecks.checkedRepositories({
+    merchants: makeMerchants(store),
+    subMerchants: makeSubMerchants(store),
+    channels: makeChannels(store),
+    groups: makeGroups(store),
+    webhookSettings: makeWebhookSettings(store),
+    whitelists: makeWhitelists(store),
+    apiKeys: makeApiKeys(store)
+  })
   return repositories.pipe(
     Context.add(AuditLog, makeAuditLog(store)),
     Context.add(Transaction, Transaction.of({ withTransaction: store.withTransaction })),

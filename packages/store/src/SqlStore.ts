@@ -24,15 +24,6 @@ import * as Migrations from "./internal/sql/migrations.ts"
 import { makeOutbox } from "./internal/sql/outbox.ts"
 import { makeApiKeys, makeAuditLog, makeWebhookSettings, makeWhitelists } from "./internal/sql/settings.ts"
 import { KeyProvider } from "./KeyProvider.ts"
-import {
-  ApiKeyRepository,
-  ChannelGroupRepository,
-  ChannelRepository,
-  MerchantRepository,
-  SubMerchantRepository,
-  WebhookSettingsRepository,
-  WhitelistRepository
-} from "./Repositories.ts"
 import type { StoreError } from "./StoreError.ts"
 import type * as Store from "./Store.ts"
 import { Transaction } from "./Transaction.ts"
@@ -145,16 +136,15 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
       withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
         spansOnlyWithTracer(Errors.mapSql()(env.atomic(Effect.andThen(oneAtATime(sql), self)))) as Effect.Effect<A, E | StoreError, R>
     })
-    const repositories = WriteChecks.checkWrites(
-      Context.make(MerchantRepository, makeMerchants(env)).pipe(
-        Context.add(SubMerchantRepository, makeSubMerchants(env)),
-        Context.add(ChannelRepository, makeChannels(env)),
-        Context.add(ChannelGroupRepository, makeChannelGroups(env)),
-        Context.add(WebhookSettingsRepository, makeWebhookSettings(env)),
-        Context.add(WhitelistRepository, makeWhitelists(env)),
-        Context.add(ApiKeyRepository, makeApiKeys(env))
-      )
-    )
+    const repositories = WriteChecks.checkedRepositories({
+      merchants: makeMerchants(env),
+      subMerchants: makeSubMerchants(env),
+      channels: makeChannels(env),
+      groups: makeChannelGroups(env),
+      webhookSettings: makeWebhookSettings(env),
+      whitelists: makeWhitelists(env),
+      apiKeys: makeApiKeys(env)
+    })
     return repositories.pipe(
       Context.add(AuditLog, makeAuditLog(env)),
       Context.add(Transaction, transaction),

@@ -54,28 +54,43 @@ const after =
     Effect.flatMap(check(a), write)
 
 /**
- * The same repositories, each `create`, `update` and `put` checked first: an entity that does not
- * match its schema fails with `StoreError` reason `InvalidInput` (naming the field, quoting no
- * secret) and nothing is written.
+ * The seven repositories of an adapter, as it builds them.
  *
  * @since 0.1.0
- * @category combinators
+ * @category models
  */
-export const checkWrites = <R>(context: Context.Context<R>): Context.Context<R> => {
-  const m = Context.get(context as Context.Context<MerchantRepository>, MerchantRepository)
-  const s = Context.get(context as Context.Context<SubMerchantRepository>, SubMerchantRepository)
-  const c = Context.get(context as Context.Context<ChannelRepository>, ChannelRepository)
-  const g = Context.get(context as Context.Context<ChannelGroupRepository>, ChannelGroupRepository)
-  const w = Context.get(context as Context.Context<WebhookSettingsRepository>, WebhookSettingsRepository)
-  const l = Context.get(context as Context.Context<WhitelistRepository>, WhitelistRepository)
-  const k = Context.get(context as Context.Context<ApiKeyRepository>, ApiKeyRepository)
-  return context.pipe(
-    Context.add(MerchantRepository, { ...m, create: after(merchant, m.create), update: after(merchant, m.update) }),
-    Context.add(SubMerchantRepository, { ...s, create: after(subMerchant, s.create), update: after(subMerchant, s.update) }),
-    Context.add(ChannelRepository, { ...c, create: after(channel, c.create), update: after(channel, c.update) }),
-    Context.add(ChannelGroupRepository, { ...g, create: after(group, g.create), update: after(group, g.update) }),
-    Context.add(WebhookSettingsRepository, { ...w, put: after(settings, w.put) }),
-    Context.add(WhitelistRepository, { ...l, put: after(whitelist, l.put) }),
-    Context.add(ApiKeyRepository, { ...k, create: after(apiKey, k.create), update: after(apiKey, k.update) })
-  ) as Context.Context<R>
+export interface Repositories {
+  readonly merchants: MerchantRepository["Service"]
+  readonly subMerchants: SubMerchantRepository["Service"]
+  readonly channels: ChannelRepository["Service"]
+  readonly groups: ChannelGroupRepository["Service"]
+  readonly webhookSettings: WebhookSettingsRepository["Service"]
+  readonly whitelists: WhitelistRepository["Service"]
+  readonly apiKeys: ApiKeyRepository["Service"]
 }
+
+/**
+ * The repositories as services, each `create`, `update` and `put` checked first: an entity that
+ * does not match its schema fails with `StoreError` reason `InvalidInput` (naming the field,
+ * quoting no secret) and nothing is written.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkedRepositories = (r: Repositories) =>
+  Context.make(MerchantRepository, {
+    ...r.merchants,
+    create: after(merchant, r.merchants.create),
+    update: after(merchant, r.merchants.update)
+  }).pipe(
+    Context.add(SubMerchantRepository, {
+      ...r.subMerchants,
+      create: after(subMerchant, r.subMerchants.create),
+      update: after(subMerchant, r.subMerchants.update)
+    }),
+    Context.add(ChannelRepository, { ...r.channels, create: after(channel, r.channels.create), update: after(channel, r.channels.update) }),
+    Context.add(ChannelGroupRepository, { ...r.groups, create: after(group, r.groups.create), update: after(group, r.groups.update) }),
+    Context.add(WebhookSettingsRepository, { ...r.webhookSettings, put: after(settings, r.webhookSettings.put) }),
+    Context.add(WhitelistRepository, { ...r.whitelists, put: after(whitelist, r.whitelists.put) }),
+    Context.add(ApiKeyRepository, { ...r.apiKeys, create: after(apiKey, r.apiKeys.create), update: after(apiKey, r.apiKeys.update) })
+  )
