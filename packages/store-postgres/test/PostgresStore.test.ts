@@ -313,6 +313,23 @@ if (requirePg("PostgresStore.test.ts")) {
       }).pipe(Effect.provide(fresh().layer))
     )
 
+    // Regression: effect/sql reports the failed rollback of a transaction whose connection died
+    // as a defect, and the transaction's own failure with it, so callers saw a bug (HTTP 500).
+    it.live("a connection lost inside a transaction is Unavailable, nothing of it commits, and the store goes on", () =>
+      Effect.gen(function* () {
+        const merchants = yield* Repositories.MerchantRepository
+        const tx = yield* Transaction.Transaction
+        const sql = yield* SqlClient.SqlClient
+        const exit = yield* Effect.exit(
+          tx.withTransaction(Effect.andThen(merchants.create(F.merchant(1)), sql`SELECT pg_terminate_backend(pg_backend_pid())`))
+        )
+        expect(reasonOf(exit)).toBe("Unavailable")
+        expect(reasonOf(yield* Effect.exit(merchants.get(F.merchantCode(1))))).toBe("NotFound")
+        yield* merchants.create(F.merchant(1))
+        expect((yield* merchants.get(F.merchantCode(1))).code).toBe(F.merchantCode(1))
+      }).pipe(Effect.provide(fresh().layer))
+    )
+
     it.live("a database that does not exist is Unavailable with a message naming it (SQLSTATE 3D000)", () =>
       Effect.gen(function* () {
         const missing = url.replace(/\/[^/?]*(\?.*)?$/, "/paymux_no_such_database$1")

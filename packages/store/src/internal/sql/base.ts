@@ -2,9 +2,9 @@
  * What every SQL repository shares: the client, the key provider for secrets, joining the
  * ambient transaction, and the optimistic-concurrency check.
  */
-import { Context, Effect, Option, References, Tracer } from "effect"
+import { Cause, Context, Effect, Option, References, Tracer } from "effect"
 import type * as Sql from "effect/sql/SqlClient"
-import type { SqlError } from "effect/sql/SqlError"
+import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { KeyProvider } from "../../KeyProvider.ts"
 import * as StoreError from "../../StoreError.ts"
 import { mapSql, num, type Subject } from "./errors.ts"
@@ -21,8 +21,24 @@ export const makeEnv = (sql: Sql.SqlClient, keys: Context.Context<KeyProvider>):
   sql,
   keys,
   atomic: (self) =>
-    Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) => (Option.isSome(open) ? self : sql.withTransaction(self)))
+    Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
+      Option.isSome(open) ? self : failedRollbackAsFailure(sql.withTransaction(self))
+    )
 })
+
+/**
+ * A connection lost inside a transaction (a database restart, a network cut, a killed backend)
+ * fails the rollback too. effect/sql reports a failed rollback as a defect, and effect then turns
+ * the transaction's own failure into a defect as well, so the caller saw a bug (HTTP 500) where
+ * the store was merely unreachable. A driver error among the defects becomes the failure again,
+ * which the store reports as the retryable `Unavailable`. Nothing of the transaction committed:
+ * the server rolls back a transaction whose connection is gone.
+ */
+const failedRollbackAsFailure = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+  Effect.catchCause(self, (cause): Effect.Effect<never, E | SqlError> => {
+    const driverError = cause.reasons.filter(Cause.isDieReason).find((r) => isSqlError(r.defect))?.defect
+    return isSqlError(driverError) ? Effect.fail(driverError) : Effect.failCause(cause)
+  })
 
 /**
  * effect/sql opens a span per statement and per transaction. With no tracer installed they go to
