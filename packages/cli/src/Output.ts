@@ -106,6 +106,13 @@ export const printableValue = (text: string): string => text.replace(unsafeInVal
 export const toJson = (value: unknown): string => JSON.stringify(value, null, 2)
 
 /**
+ * The columns a cell takes in a terminal: Hangul and other wide characters take two. Printable
+ * ASCII takes one a character, counted without `displayWidth`'s grapheme segmentation, whose first
+ * use costs several milliseconds of a command's start (`npm run bench:startup`).
+ */
+const columnsOf = (text: string): number => (/^[\x20-\x7e]*$/.test(text) ? text.length : displayWidth(text))
+
+/**
  * An aligned table with a header row. Cells are turned into text; `undefined` prints as `-`.
  *
  * @since 0.1.0
@@ -114,9 +121,8 @@ export const toJson = (value: unknown): string => JSON.stringify(value, null, 2)
 export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<unknown>>): string => {
   if (rows.length === 0) return "(none)"
   const cells = rows.map((row) => row.map((c) => (c === undefined || c === null || c === "" ? "-" : printableValue(String(c)))))
-  // Columns by display width: Hangul and other wide characters take two columns of a terminal.
-  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ""))))
-  const pad = (c: string, width: number) => c + " ".repeat(Math.max(0, width - displayWidth(c)))
+  const widths = headers.map((h, i) => Math.max(columnsOf(h), ...cells.map((r) => columnsOf(r[i] ?? ""))))
+  const pad = (c: string, width: number) => c + " ".repeat(Math.max(0, width - columnsOf(c)))
   const line = (r: ReadonlyArray<string>) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join("  ")
   return [line(headers), ...cells.map(line)].join("\n")
 }
