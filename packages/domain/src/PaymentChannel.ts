@@ -234,17 +234,27 @@ const assemble = (provider: PgCatalog.PgProvider, input: ChannelInput, name: str
  * the PG's shared test credential.
  *
  * @since 0.1.0
+ * @category schemas
+ */
+export const ChannelPatch = Schema.Struct({
+  name: Schema.optional(Schema.String),
+  mode: Schema.optional(Mode),
+  mid: Schema.optional(Schema.NullOr(Schema.String)),
+  payMethods: Schema.optional(Schema.Array(Schema.String)),
+  taxType: Schema.optional(TaxType),
+  credentials: Schema.optional(Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Redacted(Schema.String)]))),
+  enabled: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * @since 0.1.0
  * @category models
  */
-export interface ChannelPatch {
-  readonly name?: string | undefined
-  readonly mode?: Mode | undefined
-  readonly mid?: string | null | undefined
-  readonly payMethods?: ReadonlyArray<string> | undefined
-  readonly taxType?: TaxType | undefined
-  readonly credentials?: Readonly<Record<string, string | Redacted.Redacted<string>>> | undefined
-  readonly enabled?: boolean | undefined
-}
+export interface ChannelPatch extends Schema.Schema.Type<typeof ChannelPatch> {}
+
+// An edit may come unchecked from JSON: `credentials: null` crashed the merge, and a `null` pay
+// method list or tax type was taken for "unchanged".
+const decodePatch = decodeWith(ChannelPatch)
 
 /**
  * Applies an edit and re-checks every rule, except for an edit that only disables the channel,
@@ -260,8 +270,11 @@ export interface ChannelPatch {
 export const edit = (
   catalog: PgCatalog.PgCatalog,
   channel: PaymentChannel,
-  patch: ChannelPatch
+  unchecked: ChannelPatch
 ): Result.Result<PaymentChannel, DomainError> => {
+  const decoded = decodePatch(unchecked)
+  if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+  const patch = decoded.success
   // Switching a channel off changes nothing the catalog checks, so it is never refused for a rule
   // the catalog added after the channel was saved: such a channel can always be disabled.
   const onlyDisables =

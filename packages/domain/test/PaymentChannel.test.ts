@@ -240,6 +240,34 @@ describe("PaymentChannel.make", () => {
 })
 
 describe("PaymentChannel.edit", () => {
+  // Regression (an edit from unchecked JSON): `credentials: null` threw inside the merge ("internal
+  // error" on the facade), and a null pay method list, tax type or switch was taken for "unchanged".
+  it("a field of the wrong kind is InvalidInput naming it, and nothing else is changed", () => {
+    const channel = liveKcp()
+    const wrong: ReadonlyArray<readonly [string, unknown]> = [
+      ["credentials", null],
+      ["credentials", ["x"]],
+      ["credentials", { site_key: 5 }],
+      ["payMethods", null],
+      ["taxType", null],
+      ["mode", null],
+      ["enabled", null],
+      ["name", 5]
+    ]
+    for (const [field, value] of wrong) {
+      const refused = PaymentChannel.edit(catalog, channel, { [field]: value } as never)
+      expect(Result.isFailure(refused) && refused.failure, `${field}: ${JSON.stringify(value)}`).toMatchObject({
+        _tag: "InvalidInput",
+        field: field === "credentials" && value !== null && !Array.isArray(value) ? "credentials.site_key" : field
+      })
+    }
+    // What the type allows still applies: undefined keeps a field, a Redacted credential is a value.
+    const kept = Result.getOrThrow(
+      PaymentChannel.edit(catalog, channel, { name: undefined, credentials: { site_key: Redacted.make("rotated-site-key") } })
+    )
+    expect([kept.name, Redacted.value(kept.credentials.site_key!)]).toEqual([channel.name, "rotated-site-key"])
+  })
+
   // Docs probe 2026-12: a channel saved under an older catalog (here: pay methods the catalog no
   // longer offers) could not even be disabled, since every edit re-checked every rule.
   it("disabling alone is never refused, even for a channel the current catalog would refuse; enabling it is", () => {
