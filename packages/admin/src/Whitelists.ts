@@ -12,6 +12,7 @@ import { invalidating } from "./AccessCache.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
+import { expectedVersion } from "./internal/version.ts"
 
 /**
  * @since 0.1.0
@@ -60,7 +61,8 @@ export const show = (merchant: string): Effect.Effect<WhitelistView, AdminError,
 const update = (
   merchant: string,
   action: string,
-  next: (current: WhitelistRules.WhitelistRules) => Effect.Effect<WhitelistRules.WhitelistRules, AdminError>
+  next: (current: WhitelistRules.WhitelistRules) => Effect.Effect<WhitelistRules.WhitelistRules, AdminError>,
+  version?: number | undefined
 ): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
@@ -71,9 +73,10 @@ const update = (
       Effect.gen(function* () {
         yield* merchants.get(code)
         const before = yield* repo.get(code)
+        const read = { ...before, version: yield* expectedVersion(version, before.version) }
         // Checked before it is written: `denyByDefault: "false"` from unchecked input was stored,
         // and as a non-empty string it read as on.
-        const after = yield* Effect.fromResult(WhitelistRules.decode(yield* next(before)))
+        const after = yield* Effect.fromResult(WhitelistRules.decode(yield* next(read)))
         const saved = yield* repo.put(after)
         const change = yield* CidrList.diff(before.rules, saved.rules)
         yield* audit({
@@ -95,7 +98,9 @@ const withRules = (current: WhitelistRules.WhitelistRules, rules: ReadonlyArray<
  * Replaces the list, and with `denyByDefault` also that switch, in one change (one version, one
  * audit entry): no reader ever sees the new list with the old switch, such as an emptied list
  * that is not yet deny-by-default and so admits everyone. Rules with host bits set are refused
- * with the canonical form suggested.
+ * with the canonical form suggested. With `version`, only if the list is still at that version
+ * (`Conflict` otherwise): a list edited from an old copy would drop a rule added since, or bring
+ * back a range removed since.
  *
  * @since 0.1.0
  * @category use cases
@@ -103,12 +108,16 @@ const withRules = (current: WhitelistRules.WhitelistRules, rules: ReadonlyArray<
 export const set = (
   merchant: string,
   rules: ReadonlyArray<string>,
-  options: { readonly denyByDefault?: boolean | undefined } = {}
+  options: { readonly denyByDefault?: boolean | undefined; readonly version?: number | undefined } = {}
 ): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  update(merchant, "whitelist.set", (current) =>
-    Effect.map(withRules(current, rules), (next) =>
-      options.denyByDefault === undefined ? next : { ...next, denyByDefault: options.denyByDefault }
-    )
+  update(
+    merchant,
+    "whitelist.set",
+    (current) =>
+      Effect.map(withRules(current, rules), (next) =>
+        options.denyByDefault === undefined ? next : { ...next, denyByDefault: options.denyByDefault }
+      ),
+    options.version
   )
 
 /**

@@ -65,4 +65,22 @@ describe("Effect API", () => {
       expect((yield* log.list(merchant.code)).map((e) => e.action)).toEqual(["whitelist.set", "merchant.create"])
     }).pipe(Effect.provide(layer))
   )
+
+  // Regression (console probe): a whitelist saved from an old copy dropped a rule added since and
+  // brought back a range removed since; `set` had no version to check.
+  it.effect("a whitelist replaced from a stale version is a Conflict and leaves the list as it is", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Versioned Shop" })
+      const read = yield* Whitelists.set(merchant.code, ["10.0.0.0/8", "192.0.2.7/32"])
+      yield* Whitelists.remove(merchant.code, ["192.0.2.7/32"])
+      const stale = yield* Effect.flip(Whitelists.set(merchant.code, [...read.rules, "198.51.100.0/24"], { version: read.version }))
+      expect(stale._tag === "StoreError" && stale.reason._tag).toBe("Conflict")
+      expect((yield* Whitelists.show(merchant.code)).rules).toEqual(["10.0.0.0/8"])
+      const current = yield* Whitelists.show(merchant.code)
+      const saved = yield* Whitelists.set(merchant.code, ["10.0.0.0/8", "198.51.100.0/24"], { version: current.version })
+      expect([saved.rules, saved.version]).toEqual([["10.0.0.0/8", "198.51.100.0/24"], current.version + 1])
+      const bad = yield* Effect.flip(Whitelists.set(merchant.code, [], { version: -1 }))
+      expect(bad._tag === "InvalidInput" && bad.field).toBe("version")
+    }).pipe(Effect.provide(layer))
+  )
 })

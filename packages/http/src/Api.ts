@@ -329,7 +329,7 @@ export const WhitelistGroup = HttpApiGroup.make("whitelist")
       error: errors
     }).annotate(
       OpenApi.Description,
-      "Replaces the list (stored normalised). Rules with host bits set are refused with the canonical form suggested."
+      "Replaces the list (stored normalised). Rules with host bits set are refused with the canonical form suggested. With `version`, only if the list is still at that version (409 otherwise)."
     ),
     HttpApiEndpoint.post("add", "/merchants/:merchant/whitelist/add", {
       params: merchant,

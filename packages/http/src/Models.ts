@@ -262,7 +262,11 @@ export const WhitelistView = Schema.Struct({
 })
 
 /** @since 0.1.0 @category schemas */
-export const SetWhitelist = Schema.Struct({ rules: Schema.Array(Text), denyByDefault: Schema.optionalKey(Schema.Boolean) })
+export const SetWhitelist = Schema.Struct({
+  rules: Schema.Array(Text),
+  denyByDefault: Schema.optionalKey(Schema.Boolean),
+  version: Schema.optionalKey(Schema.Int).annotate({ description: "the version the list was read at: a later change answers 409" })
+})
 
 /** @since 0.1.0 @category schemas */
 export const WhitelistRules = Schema.Struct({ rules: Schema.Array(Text) })

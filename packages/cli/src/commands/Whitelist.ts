@@ -12,6 +12,7 @@ import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
+import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { Whitelists } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
@@ -138,7 +139,8 @@ const printView = (out: Output.Output, view: WhitelistTypes.WhitelistView, headl
         ? view.rules.length === 0
           ? "Enforced with deny-by-default: every call is refused."
           : "Enforced: calls from other addresses are refused."
-        : "Not enforced: the list is empty (turn on --deny-by-default to refuse everyone)."
+        : "Not enforced: the list is empty (turn on --deny-by-default to refuse everyone).",
+      `Version ${view.version} (for --if-version).`
     ].join("\n")
   )
 
@@ -152,14 +154,18 @@ const set = Command.make(
     denyByDefault: Flag.Literals("deny-by-default", ["on", "off"] as const).pipe(
       Flag.withDescription("Refuse everyone while the list is empty"),
       Flag.optional
-    )
+    ),
+    ifVersion: Flags.ifVersion
   },
-  ({ cidrs, denyByDefault, merchant }) =>
+  ({ cidrs, denyByDefault, ifVersion, merchant }) =>
     action((ctx) =>
       Effect.gen(function* () {
         const view = yield* withStore(
           ctx,
-          Whitelists.set(merchant, cidrs, { denyByDefault: Option.getOrUndefined(Option.map(denyByDefault, (v) => v === "on")) })
+          Whitelists.set(merchant, cidrs, {
+            denyByDefault: Option.getOrUndefined(Option.map(denyByDefault, (v) => v === "on")),
+            version: Option.getOrUndefined(ifVersion)
+          })
         )
         yield* printView(ctx.out, view, `Whitelist of ${view.merchant} replaced (${view.rules.length} block(s), stored normalised):`)
       })
