@@ -155,6 +155,29 @@ describe("the console served beside the API", () => {
     expect(JSON.parse(post.body).code).toBe("route-not-found")
   })
 
+  // Regression (console probe): API answers, among them those that carry a token or a secret shown
+  // once, had neither header, so a shared cache could keep them and a browser could sniff them.
+  it("every API answer is nosniff and no-store; the console's files keep their own caching", async () => {
+    const answers = [
+      await raw(state.url, "/openapi.json"),
+      await raw(state.url, "/merchants"),
+      await raw(state.url, "/no-such-route")
+    ].map((r) => [r.status, r.headers["x-content-type-options"], r.headers["cache-control"]])
+    // A refused sign-in, and a body refused before it reaches the API (415).
+    for (const contentType of ["application/json", "text/csv"]) {
+      const r = await fetch(`${state.url}/auth/token`, { method: "POST", headers: { "content-type": contentType }, body: "{}" })
+      answers.push([r.status, r.headers.get("x-content-type-options") ?? undefined, r.headers.get("cache-control") ?? undefined])
+    }
+    expect(answers.map(([status]) => status)).toEqual([200, 401, 404, 400, 415])
+    for (const [status, nosniff, cache] of answers) expect([status, nosniff, cache]).toEqual([status, "nosniff", "no-store"])
+    const web = PaymuxHttp.makeHandler({ layer: Memory.layer() })
+    const viaWeb = await web.handler(new Request("http://localhost/merchants"))
+    await web.dispose()
+    expect([viaWeb.headers.get("x-content-type-options"), viaWeb.headers.get("cache-control")]).toEqual(["nosniff", "no-store"])
+    expect((await raw(state.url, "/")).headers["cache-control"]).toBe("no-cache")
+    expect((await raw(state.url, "/assets/app-abc123.js")).headers["cache-control"]).toBe("public, max-age=31536000, immutable")
+  })
+
   it("refuses traversal, encoded separators, dotfiles, symbolic links and directories with the API's 404", async () => {
     const refused = [
       "/../outside-secret.txt",

@@ -75,6 +75,15 @@ export const toResponse = (outgoing: Outgoing): Response => {
   })
 }
 
+/**
+ * Every answer is `nosniff`, and unless it says otherwise (the console's files do) no cache keeps
+ * it: API answers carry tokens and secrets shown once.
+ */
+const withSafetyHeaders = (outgoing: Outgoing): Outgoing => ({
+  ...outgoing,
+  headers: { "x-content-type-options": "nosniff", "cache-control": "no-store", ...outgoing.headers }
+})
+
 // The most of a path a 404 quotes (a 10 kB path was echoed whole).
 const clipped = (path: string): string => (path.length > 200 ? `${path.slice(0, 200)}…` : path)
 
@@ -139,11 +148,12 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
   }
 
   const handler = (request: Request, connection: ConnectionInfo = {}): Promise<Response> =>
-    fromWeb(request, connection).catch(internalProblem).then(toResponse)
+    fromWeb(request, connection).catch(internalProblem).then(withSafetyHeaders).then(toResponse)
   // NodeBridge passes requests it has read itself here and writes the answer: no `Request` or
   // `Response` is built.
   Object.defineProperty(handler, incomingHandler, {
-    value: (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> => handle(incoming, connection).catch(internalProblem)
+    value: (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> =>
+      handle(incoming, connection).catch(internalProblem).then(withSafetyHeaders)
   })
 
   return { handler, dispose: app.dispose, tokens }
