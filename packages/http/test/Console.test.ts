@@ -158,11 +158,9 @@ describe("the console served beside the API", () => {
   // Regression (console probe): API answers, among them those that carry a token or a secret shown
   // once, had neither header, so a shared cache could keep them and a browser could sniff them.
   it("every API answer is nosniff and no-store; the console's files keep their own caching", async () => {
-    const answers = [
-      await raw(state.url, "/openapi.json"),
-      await raw(state.url, "/merchants"),
-      await raw(state.url, "/no-such-route")
-    ].map((r) => [r.status, r.headers["x-content-type-options"], r.headers["cache-control"]])
+    const answers = [await raw(state.url, "/openapi.json"), await raw(state.url, "/merchants"), await raw(state.url, "/no-such-route")].map(
+      (r) => [r.status, r.headers["x-content-type-options"], r.headers["cache-control"]]
+    )
     // A refused sign-in, and a body refused before it reaches the API (415).
     for (const contentType of ["application/json", "text/csv"]) {
       const r = await fetch(`${state.url}/auth/token`, { method: "POST", headers: { "content-type": contentType }, body: "{}" })

@@ -15,7 +15,7 @@
 import { randomUUID } from "node:crypto"
 import { Delivery, Outbox } from "@paymux/store"
 import type { WebhookSigner } from "@paymux/webhooks"
-import { Clock, Effect, Fiber, Layer, Queue, Random, Result, type Scope } from "effect"
+import { Cause, Clock, Effect, Fiber, Layer, Queue, Random, Result, type Scope } from "effect"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import * as UrlGuard from "./UrlGuard.ts"
 import { type Agents, destroyAgents, makeAgents, post, type PostResult } from "./internal/httpPost.ts"
@@ -189,7 +189,8 @@ const send = (
   Effect.gen(function* () {
     const guard: UrlGuard.Options = { mode: target.mode, privateTargets: s.privateTargets, resolver: s.resolver }
     const checked = UrlGuard.checkUrl(target.url, guard)
-    if (Result.isFailure(checked)) return { result: { _tag: "Refused", error: checked.failure.message, latencyMillis: 0 }, headers: {} }
+    if (Result.isFailure(checked))
+      return { result: { _tag: "Refused", error: checked.failure.message, reason: checked.failure.reason, latencyMillis: 0 }, headers: {} }
     const now = yield* Clock.currentTimeMillis
     const headers = {
       ...signer.sign({ id: message.id, timestamp: Math.floor(now / 1000), body: message.body }),
@@ -300,6 +301,7 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
           error: `not sent: the endpoint could not be looked up: ${why}`,
           latencyMillis: 0
         }
+        yield* Effect.logWarning(`webhook delivery ${delivery.id} to ${originOf(delivery.url)}: ${result.error} (retry)`)
         const next = yield* afterAttempt(s, delivery, result, "retry", startedAt)
         return yield* outbox.recordAttempt(record(delivery.url, result, "retry"), { now: startedAt, next })
       }
@@ -338,7 +340,13 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
       // What an operator watching the logs needs (a receiver answering 500 was silent): the
       // delivery, the receiver's origin (a URL's path or query may carry a token) and what failed.
       if (outcome !== "delivered") {
-        const why = result._tag === "Response" ? `answered HTTP ${result.status}` : result.error
+        // A refusal's message quotes the URL's path: only its reason is logged.
+        const why =
+          result._tag === "Response"
+            ? `answered HTTP ${result.status}`
+            : result._tag === "Refused"
+              ? `refused: ${result.reason}`
+              : result.error
         yield* Effect.logWarning(`webhook delivery ${delivery.id} to ${originOf(endpoint.url)}: ${why} (${outcome})`)
       }
       yield* s
@@ -362,9 +370,14 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
 const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
-    return yield* outbox
-      .claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit })
-      .pipe(Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), [])))
+    return yield* outbox.claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit }).pipe(
+      Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), [])),
+      // A defect too (a store adapter's bug, a driver's failed rollback) is logged and the next
+      // poll claims again: it ended the claimer, and the process went on with nothing sent.
+      Effect.catchCause((cause) =>
+        Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause) : Effect.as(Effect.logWarning("webhook claim failed", cause), [])
+      )
+    )
   })
 
 /** The HTTP agents of one run, destroyed with its scope. */

@@ -108,6 +108,47 @@ describe("Dispatcher", () => {
     }).pipe(fixedRandom(0.5), Effect.scoped)
   )
 
+  // Regression (webhook probe, PostgreSQL): a connection lost inside the claim's transaction made
+  // its failed rollback a defect, which ended the claimer; the process lived on and sent nothing.
+  it.effect("a claim that dies is logged and the next poll claims again", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      let claims = 0
+      const dying: Outbox.OutboxShape = {
+        ...outbox,
+        claim: (options) => (++claims === 1 ? Effect.die(new Error("rollback failed: connection lost")) : outbox.claim(options))
+      }
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      const lines: Array<string> = []
+      const capture = Logger.make(({ logLevel, message }) => void lines.push(`${logLevel} ${[message].flat().join(" ")}`))
+      yield* Dispatcher.start({ ...base, pollIntervalMillis: 10 }).pipe(
+        Effect.provideService(Outbox.Outbox, dying),
+        Effect.provide(Logger.layer([capture]))
+      )
+      yield* waitUntil(Effect.sync(() => lines.length > 0))
+      expect(lines[0]).toMatch(/^Warn webhook claim failed/)
+      yield* TestClock.adjust(10) // the next poll
+      yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.status === "delivered"))
+    }).pipe(Effect.scoped)
+  )
+
+  // Regression (webhook probe): a refusal was logged with its message, which quotes the URL's path
+  // (where a receiver may keep a token), though the log line names the origin only.
+  it.effect("logs a refused URL with the refusal's reason, never the URL's path", () =>
+    Effect.gen(function* () {
+      const { outbox } = yield* setup()
+      const d = yield* outbox.enqueue(
+        { mode: "live", url: "http://127.0.0.1:9/hooks/sk_live_PATHTOKEN", eventType: "x", payload: "{}" },
+        yield* Clock.currentTimeMillis
+      )
+      const lines: Array<string> = []
+      const capture = Logger.make(({ logLevel, message }) => void lines.push(`${logLevel} ${[message].flat().join(" ")}`))
+      yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox), Effect.provide(Logger.layer([capture])))
+      expect(lines).toEqual([`Warn webhook delivery ${d.id} to http://127.0.0.1:9: refused: live endpoints must use https (failed)`])
+      expect((yield* outbox.get(d.id)).attempts[0]!.error).toContain("/hooks/sk_live_PATHTOKEN")
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("honours Retry-After on 429 and treats 408 as retryable", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup()
@@ -340,8 +381,14 @@ describe("Dispatcher", () => {
             ? Effect.succeed({ url: r.url, signer })
             : Effect.fail(new Error("stored secret is corrupt: sealed with master key k0, which is not configured"))
         const { signer: _s, ...rest } = base
+        const lines: Array<string> = []
+        const capture = Logger.make(({ logLevel, message }) => void lines.push(`${logLevel} ${[message].flat().join(" ")}`))
         const drain = Dispatcher.drain({ ...rest, endpoint }).pipe(Effect.provideService(Outbox.Outbox, outbox))
-        expect((yield* drain).attempted).toBe(1)
+        expect((yield* Effect.provide(drain, Logger.layer([capture]))).attempted).toBe(1)
+        // Logged like any attempt that does not deliver (a wrong master key was silent until dead-letter).
+        expect(lines).toEqual([
+          `Warn webhook delivery ${d!.id} to ${new URL(r.url).origin}: not sent: the endpoint could not be looked up: stored secret is corrupt: sealed with master key k0, which is not configured (retry)`
+        ])
         const { attempts, delivery } = yield* outbox.get(d!.id)
         expect(delivery).toMatchObject({ status: "pending", attempts: 1, lease: null, nextAttemptAt: 30_000 })
         expect(attempts[0]).toMatchObject({ number: 1, httpStatus: null, outcome: "retry" })

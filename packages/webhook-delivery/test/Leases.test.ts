@@ -181,6 +181,22 @@ describe("UrlGuard at connect time (security H3)", () => {
     }).pipe(Effect.scoped)
   )
 
+  // Regression (webhook probe): a resolver that failed for a moment (EAI_AGAIN) dead-lettered the
+  // delivery on its first attempt, as if the guard had refused the host.
+  it.live("a host that does not resolve for a moment is a network error: the delivery is retried, not dead-lettered", () =>
+    Effect.gen(function* () {
+      const r = yield* receiver()
+      const flaky: UrlGuard.Resolver = () => Promise.reject(Object.assign(new Error("getaddrinfo EAI_AGAIN"), { code: "EAI_AGAIN" }))
+      const outbox = memoryOutbox()
+      const d = yield* outbox.enqueue({ mode: "test", url: hostUrl(r.url), eventType: "x", payload: "{}" }, yield* Clock.currentTimeMillis)
+      yield* Dispatcher.drain({ signer, resolver: flaky }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      const { attempts, delivery } = yield* outbox.get(d.id)
+      expect([delivery.status, delivery.attempts]).toEqual(["pending", 1])
+      expect(attempts[0]!.error).toBe("host hooks.example.test does not resolve (EAI_AGAIN)")
+      expect(r.received).toHaveLength(0)
+    }).pipe(Effect.scoped)
+  )
+
   it.live("one private address among public ones refuses the host; a queued delivery records the refusal", () =>
     Effect.gen(function* () {
       const r = yield* receiver()

@@ -223,7 +223,9 @@ const whitelist = HttpApiBuilder.group(Api, "whitelist", (h) =>
   h
     .handle("show", ({ params }) => run(params.merchant, () => Whitelists.show(params.merchant)))
     .handle("set", ({ params, payload }) =>
-      run(params.merchant, () => Whitelists.set(params.merchant, payload.rules, { denyByDefault: payload.denyByDefault, version: payload.version }))
+      run(params.merchant, () =>
+        Whitelists.set(params.merchant, payload.rules, { denyByDefault: payload.denyByDefault, version: payload.version })
+      )
     )
     .handle("add", ({ params, payload }) => run(params.merchant, () => Whitelists.add(params.merchant, payload.rules)))
     .handle("remove", ({ params, payload }) => run(params.merchant, () => Whitelists.remove(params.merchant, payload.rules)))

@@ -32,7 +32,7 @@ export type PostResult =
       readonly latencyMillis: number
     }
   | { readonly _tag: "NetworkError"; readonly error: string; readonly latencyMillis: number }
-  | { readonly _tag: "Refused"; readonly error: string; readonly latencyMillis: number }
+  | { readonly _tag: "Refused"; readonly error: string; readonly reason: string; readonly latencyMillis: number }
 
 export const makeAgents = (maxSockets: number): Agents => ({
   http: new http.Agent({ keepAlive: true, maxSockets }),
@@ -72,7 +72,12 @@ const guardedLookup =
         if ((options as { all?: boolean }).all) answer(null, addresses)
         else answer(null, addresses[0]!.address, addresses[0]!.family)
       },
-      () => answer(new RefusedAtConnect(new UrlGuard.UrlRefused({ url: target.shown, reason: `host ${hostname} does not resolve` })))
+      // Not a refusal: DNS fails for a moment (EAI_AGAIN, a SERVFAIL) as networks do, so the
+      // attempt is a network error and is retried; it dead-lettered the delivery at once.
+      (error: unknown) => {
+        const code = typeof error === "object" && error !== null && "code" in error ? ` (${String(error.code)})` : ""
+        answer(new Error(`host ${hostname} does not resolve${code}`))
+      }
     )
   }
 
@@ -148,7 +153,7 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
     req.on("error", (e) =>
       finish(
         e instanceof RefusedAtConnect
-          ? { _tag: "Refused", error: e.refusal.message, latencyMillis: latency() }
+          ? { _tag: "Refused", error: e.refusal.message, reason: e.refusal.reason, latencyMillis: latency() }
           : { _tag: "NetworkError", error: e.message, latencyMillis: latency() }
       )
     )

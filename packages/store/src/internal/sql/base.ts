@@ -34,7 +34,7 @@ export const makeEnv = (sql: Sql.SqlClient, keys: Context.Context<KeyProvider>):
  * which the store reports as the retryable `Unavailable`. Nothing of the transaction committed:
  * the server rolls back a transaction whose connection is gone.
  */
-const failedRollbackAsFailure = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+export const failedRollbackAsFailure = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
   Effect.catchCause(self, (cause): Effect.Effect<never, E | SqlError> => {
     const driverError = cause.reasons.filter(Cause.isDieReason).find((r) => isSqlError(r.defect))?.defect
     return isSqlError(driverError) ? Effect.fail(driverError) : Effect.failCause(cause)

@@ -10,7 +10,7 @@ import type { SqlError } from "effect/sql/SqlError"
 import * as Delivery from "../../Delivery.ts"
 import * as Outbox from "../../Outbox.ts"
 import type * as StoreError from "../../StoreError.ts"
-import { type Env, ownSavepoint } from "./base.ts"
+import { type Env, failedRollbackAsFailure, ownSavepoint } from "./base.ts"
 import { mapSql, num, optNum } from "./errors.ts"
 import { rowLimit } from "../rowLimit.ts"
 
@@ -75,7 +75,9 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
     !(pg && options.relaxedCommits)
       ? self
       : Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
-          Option.isSome(open) ? self : sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self))
+          Option.isSome(open)
+            ? self
+            : failedRollbackAsFailure(sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self)))
         )
 
   const insert = (d: Delivery.Delivery) =>
