@@ -6,6 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Outbox } from "@paymux/store"
 import { Clock, Effect, Exit, Fiber, Scope } from "effect"
 import { Dispatcher, UrlGuard } from "../src/index.ts"
+import { destroyAgents, makeAgents, post } from "../src/internal/httpPost.ts"
 import { memoryOutbox, receiver, signer } from "./fixtures/harness.ts"
 
 /** Polls in real time until `condition` holds; fails after about 20 s. */
@@ -162,6 +163,33 @@ describe("UrlGuard at connect time (security H3)", () => {
       // With the opt-in the same name connects, and it connects to exactly that address.
       const allowed = yield* Dispatcher.testSend(hostUrl(r.url), { signer, mode: "test", resolver: toLoopback, privateTargets: "allow" })
       expect(allowed).toMatchObject({ ok: true, httpStatus: 200, responseExcerpt: "ok" })
+      expect(r.received).toHaveLength(1)
+    }).pipe(Effect.scoped)
+  )
+
+  // Regression (webhook probe): one kept-alive pool served both modes, so under "test-mode" a live
+  // delivery queued after a test one to the same host reused its loopback socket, and the guard's
+  // lookup, which refuses loopback for live, never ran.
+  it.live("a live delivery never reuses a connection a test delivery's guard admitted", () =>
+    Effect.gen(function* () {
+      const r = yield* receiver()
+      const toLoopback: UrlGuard.Resolver = async () => [{ address: "127.0.0.1", family: 4 }]
+      const agents = yield* Effect.acquireRelease(
+        Effect.sync(() => makeAgents(1)),
+        (a) => Effect.sync(() => destroyAgents(a))
+      )
+      const send = (mode: UrlGuard.Mode) => {
+        const guard: UrlGuard.Options = { mode, privateTargets: "test-mode", resolver: toLoopback }
+        // The URL's own rules (https for live) are the dispatcher's earlier check; this is the socket's.
+        const target = UrlGuard.checkUrl(hostUrl(r.url), { ...guard, mode: "test" })
+        if (target._tag === "Failure") return Effect.die(target.failure)
+        const request = { target: target.success, guard, headers: {}, body: "{}", connectTimeoutMillis: 5000, readTimeoutMillis: 5000 }
+        return post({ ...request, agents })
+      }
+      expect((yield* send("test"))._tag).toBe("Response")
+      const live = yield* send("live")
+      expect(live._tag).toBe("Refused")
+      expect(live._tag === "Refused" && live.reason).toContain("loopback")
       expect(r.received).toHaveLength(1)
     }).pipe(Effect.scoped)
   )

@@ -18,10 +18,12 @@ export interface PostRequest {
   readonly agents?: Agents | undefined
 }
 
-export interface Agents {
-  readonly http: http.Agent
-  readonly https: https.Agent
-}
+/**
+ * Kept-alive connections, one pool per mode: the guard admits a connection for the mode of the
+ * delivery that opened it (test mode may reach loopback under `privateTargets: "test-mode"`), so a
+ * live delivery never reuses a socket a test delivery opened.
+ */
+export type Agents = Readonly<Record<UrlGuard.Mode, { readonly http: http.Agent; readonly https: https.Agent }>>
 
 export type PostResult =
   | {
@@ -34,14 +36,18 @@ export type PostResult =
   | { readonly _tag: "NetworkError"; readonly error: string; readonly latencyMillis: number }
   | { readonly _tag: "Refused"; readonly error: string; readonly reason: string; readonly latencyMillis: number }
 
-export const makeAgents = (maxSockets: number): Agents => ({
+const makePool = (maxSockets: number) => ({
   http: new http.Agent({ keepAlive: true, maxSockets }),
   https: new https.Agent({ keepAlive: true, maxSockets })
 })
 
+export const makeAgents = (maxSockets: number): Agents => ({ test: makePool(maxSockets), live: makePool(maxSockets) })
+
 export const destroyAgents = (agents: Agents): void => {
-  agents.http.destroy()
-  agents.https.destroy()
+  for (const pool of Object.values(agents)) {
+    pool.http.destroy()
+    pool.https.destroy()
+  }
 }
 
 /** Carries a guard refusal through the socket's lookup callback. */
@@ -107,7 +113,7 @@ export const post = (request: PostRequest): Effect.Effect<PostResult> =>
       method: "POST",
       headers: { ...request.headers, "content-length": String(body.length) },
       lookup: guardedLookup(request.target, request.guard),
-      agent: request.agents ? (isHttps ? request.agents.https : request.agents.http) : false
+      agent: request.agents ? request.agents[request.guard.mode][isHttps ? "https" : "http"] : false
     }
     const req = (isHttps ? https : http).request(url, options, (res) => {
       clearTimeout(connectTimer)
