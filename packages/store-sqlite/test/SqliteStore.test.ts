@@ -176,6 +176,33 @@ describe("SqliteStore: round trips", () => {
     }).pipe(Effect.provide(memory()))
   )
 
+  // Regression (webhook probe): a history of more deliveries than SQLite binds values (32,766) in
+  // one statement failed as "too many SQL variables", and with it `resend-failed` over a busy week.
+  it.effect("a history of 40,000 deliveries comes back whole, each with its attempts", () => {
+    const filename = join(tempDir(), "history.db")
+    const store = SqliteStore.layer({ filename, keyProvider: keys })
+    const columns =
+      "merchant, mode, url, endpoint_id, event_type, subject, content_type, payload, status, attempts, max_attempts, next_attempt_at, trigger_kind, created_at, updated_at"
+    return Effect.gen(function* () {
+      const outbox = yield* Outbox.Outbox
+      const delivery = { merchant: "imp00000001", mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" } as const
+      yield* outbox.enqueue({ ...delivery, id: "d0" }, 100)
+      yield* outbox.claim({ workerId: "w1", now: 100, leaseMillis: 1000, limit: 1 })
+      const attempt = { deliveryId: "d0", number: 1, workerId: "w1", url: delivery.url, startedAt: 150, latencyMillis: 1 }
+      const failed = { ...attempt, httpStatus: 500, error: null, responseExcerpt: "", outcome: "retry" as const }
+      yield* outbox.recordAttempt(failed, { now: 160, next: { _tag: "Retry", at: 100 } })
+      // 39,999 more rows like it, written straight into the file (enqueueing them takes a minute).
+      const db = new Database(filename)
+      db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 39999)
+        INSERT INTO paymux_outbox (delivery_id, message_id, ${columns})
+        SELECT 'd' || i, message_id || '-' || i, ${columns} FROM paymux_outbox, n WHERE delivery_id = 'd0'`)
+      db.close()
+      const history = yield* outbox.history({ merchant: "imp00000001" })
+      expect(history).toHaveLength(40_000)
+      expect(history.at(-1)!.attempts.map((a) => a.httpStatus)).toEqual([500])
+    }).pipe(Effect.provide(store))
+  })
+
   it.effect("outbox: claims lease rows, completed rows never come back", () =>
     Effect.gen(function* () {
       const outbox = yield* Outbox.Outbox

@@ -101,20 +101,20 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
   const leasedChange = (deliveryId: string, workerId: string, rows: ReadonlyArray<Row>) =>
     rows[0] === undefined ? lost(deliveryId, workerId) : Effect.succeed(deliveryOf(rows[0]))
 
+  const attemptBatch = 1_000
   const historyOf = (deliveries: ReadonlyArray<Delivery.Delivery>) =>
     Effect.gen(function* () {
-      if (deliveries.length === 0) return []
-      const rows = yield* sql`SELECT * FROM paymux_outbox_attempts WHERE ${sql.in(
-        "delivery_id",
-        deliveries.map((d) => d.id)
-      )}
-        ORDER BY seq`
       const byId = new Map<string, Array<Delivery.Attempt>>()
-      for (const row of rows) {
-        const a = attemptOf(row)
-        const list = byId.get(a.deliveryId) ?? []
-        list.push(a)
-        byId.set(a.deliveryId, list)
+      // A statement binds at most 32,766 values on SQLite and 65,535 on PostgreSQL: a history of
+      // more deliveries (`resend-failed` over a busy week) failed. So the ids go in batches.
+      for (let i = 0; i < deliveries.length; i += attemptBatch) {
+        const ids = deliveries.slice(i, i + attemptBatch).map((d) => d.id)
+        for (const row of yield* sql`SELECT * FROM paymux_outbox_attempts WHERE ${sql.in("delivery_id", ids)} ORDER BY seq`) {
+          const a = attemptOf(row)
+          const list = byId.get(a.deliveryId) ?? []
+          list.push(a)
+          byId.set(a.deliveryId, list)
+        }
       }
       return deliveries.map((delivery) => ({ delivery, attempts: byId.get(delivery.id) ?? [] }))
     })
