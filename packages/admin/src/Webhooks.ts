@@ -77,7 +77,14 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
         const repo = yield* Repositories.WebhookSettingsRepository
         const settings = yield* repo.get(code)
         const found = settings[delivery.mode].endpoints.find((e) => e.id === delivery.endpointId)
-        if (found === undefined) return undefined
+        if (found === undefined) {
+          // With no endpoint left the dispatcher says no URL is configured; with others (or the
+          // URL cleared and set again, which makes a new endpoint) it said so too, wrongly.
+          if (settings[delivery.mode].endpoints.length === 0) return undefined
+          return {
+            unsendable: `the ${delivery.mode} endpoint ${delivery.endpointId} it was for was removed; resend it with a URL to send it to one`
+          }
+        }
         const health = (yield* repo.getHealth(code)).find((h) => h.mode === delivery.mode && h.endpointId === found.id)
         if (health !== undefined && health.disabledAt !== null) {
           return {

@@ -117,6 +117,26 @@ describe("Webhooks: deliveries follow the URL configured now (security M7)", () 
     }).pipe(Effect.provideService(Webhooks.PrivateTargets, "test-mode"), Effect.provide(layer()))
   )
 
+  // Regression (webhook probe): after `webhook set --clear` and `--url` again (a new endpoint), a
+  // delivery for the old endpoint died as "no test webhook URL is configured any more".
+  it.effect("a delivery whose endpoint was removed while the mode has another is dead-lettered naming its endpoint", () =>
+    Effect.gen(function* () {
+      hits = []
+      const code = yield* merchantWithUrl("/old")
+      yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+      const [queued] = yield* Webhooks.history(code)
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: null })
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", url: `${base}/old` })
+      yield* Webhooks.deliverDue()
+      const [latest] = yield* Webhooks.history(code)
+      expect(latest!.delivery).toMatchObject({
+        status: "dead",
+        lastError: `the test endpoint ${queued!.delivery.endpointId} it was for was removed; resend it with a URL to send it to one`
+      })
+      expect(hits).toEqual([])
+    }).pipe(Effect.provideService(Webhooks.PrivateTargets, "test-mode"), Effect.provide(layer()))
+  )
+
   it.effect("a pending delivery goes to the URL set after it was queued; with the URL removed it is dead-lettered unsent", () =>
     Effect.gen(function* () {
       hits = []
