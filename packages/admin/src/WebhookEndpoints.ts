@@ -303,7 +303,10 @@ export const recordAttempt = (report: Dispatcher.AttemptReport): Effect.Effect<v
         yield* audit({ merchant: code, action: "webhook.endpoint.disabled", target: `${ref.mode}/${ref.endpointId}`, after: details })
         const settings = yield* repo.get(code)
         const others = WebhookSettings.endpointsFor(settings, ref.mode, endpointDisabledEvent).filter((e) => e.id !== ref.endpointId)
-        const payload = Notification.eventBody(endpointDisabledEvent, details, report.at)
+        // The other endpoints may be other parties: they learn the origin, not the path or query,
+        // where a receiver may keep a token.
+        const { url, ...rest } = details
+        const payload = Notification.eventBody(endpointDisabledEvent, { ...rest, origin: new URL(url).origin }, report.at)
         yield* queue(code, ref.mode, settings[ref.mode].contentType, { eventType: endpointDisabledEvent, payload }, others.map(toTarget))
       })
     )

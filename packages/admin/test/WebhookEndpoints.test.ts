@@ -324,8 +324,13 @@ describe("endpoint health (issue 17 §5)", () => {
       // The event went to the other endpoint, which receives only it.
       const ops = received.filter((r) => r.path === "/ops")
       expect(ops.map((r) => JSON.parse(r.body.toString()))).toEqual([
-        expect.objectContaining({ type: "Webhook.EndpointDisabled", data: expect.objectContaining({ endpointId: failing }) })
+        expect.objectContaining({
+          type: "Webhook.EndpointDisabled",
+          data: expect.objectContaining({ endpointId: failing, origin: new URL(base).origin })
+        })
       ])
+      // Regression (webhook probe): it carried the disabled endpoint's whole URL to other parties.
+      expect(ops[0]!.body.toString()).not.toContain("/down/hook")
       // While disabled, its deliveries are dead-lettered unsent.
       const before = received.length
       yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: paid })
