@@ -79,6 +79,27 @@ export const outbox = (h: Harness): void =>
       h.timeout
     )
 
+    // Regression (webhook probe): a delivery delivered on its second attempt kept the first
+    // attempt's error as its last error.
+    it(
+      "a retry records the attempt's error as the last error; delivering clears it",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const box = yield* Outbox.Outbox
+            const [d] = yield* enqueueN(1)
+            yield* box.claim({ workerId: "w1", now: t0 + 10, leaseMillis: lease, limit: 1 })
+            const failed = yield* box.recordAttempt(attempt(d!.id, "w1", 1, "retry"), { now: t0 + 20, next: retryAt(t0 + 30) })
+            expect(failed.lastError).not.toBeNull()
+            yield* box.claim({ workerId: "w1", now: t0 + 40, leaseMillis: lease, limit: 1 })
+            const done = yield* box.recordAttempt(attempt(d!.id, "w1", 2, "delivered"), { now: t0 + 50, next: complete })
+            expect([done.status, done.lastError]).toEqual(["delivered", null])
+            expect((yield* box.get(d!.id)).delivery.lastError).toBeNull()
+          })
+        ),
+      h.timeout
+    )
+
     it(
       "claims honour the limit and the due time",
       () =>

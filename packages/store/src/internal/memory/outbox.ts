@@ -66,7 +66,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         const base = { ...d, attempts: d.attempts + 1, lease: null, updatedAt: now }
         switch (next._tag) {
           case "Complete":
-            return { ...base, status: "delivered" }
+            return { ...base, status: "delivered", lastError: null }
           case "Retry":
             return { ...base, nextAttemptAt: next.at, lastError: attempt.error ?? `HTTP ${attempt.httpStatus}` }
           case "DeadLetter":

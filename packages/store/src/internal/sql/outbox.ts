@@ -151,7 +151,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       const { deliveryId, workerId } = attempt
       const state =
         next._tag === "Complete"
-          ? sql`status = 'delivered'`
+          ? sql`status = 'delivered', last_error = NULL`
           : next._tag === "Retry"
             ? sql`next_attempt_at = ${next.at}, last_error = ${attempt.error ?? `HTTP ${attempt.httpStatus}`}`
             : sql`status = 'dead', last_error = ${next.reason}`
