@@ -123,6 +123,10 @@ export const App = () => {
     wasSignedOut.current = connected === undefined
   }, [connected])
   const part = parts.find((p) => p.path === path) ?? parts[0]
+  const partTitle = connected === undefined ? t("signIn.title") : t(part.label)
+  useEffect(() => {
+    document.title = `${partTitle} · Paymux`
+  }, [partTitle])
   const language = (
     <label className="lang">
       {t("common.language")}
@@ -173,7 +177,8 @@ export const App = () => {
                 <part.Part />
               </PartBoundary>
             </main>
-            <Dialog title={t("signIn.title")} open={expired} onClose={signOut}>
+            {/* Closing it signs out, asking first while a secret is on screen unsaved. */}
+            <Dialog title={t("signIn.title")} open={expired} onClose={chooseSignOut}>
               <p role="alert">{t("signIn.expired")}</p>
               <SignInForm keyId={connected.session.keyId} onSignedIn={signedIn} />
             </Dialog>

@@ -23,14 +23,17 @@ export const isRequired = (field: CredentialField, type: PaymentType): boolean =
 export const sharedTestMid = (pg: Pg, type: PaymentType): string | undefined =>
   pg.test.kind === "shared" ? pg.test.mids.find((m) => m.paymentType === type)?.mid : undefined
 
+/** A JavaScript string literal of `s`: a MID is the merchant's own text, and may hold a quote. */
+const literal = (s: string): string => JSON.stringify(s)
+
 /** The `request_pay` call a merchant copies to select a channel by `pg`. */
 export const requestPaySnippet = (pgCode: string, mid: string | undefined, payMethod: string | undefined): string =>
   [
     "IMP.request_pay({",
-    `  pg: '${mid === undefined ? pgCode : `${pgCode}.${mid}`}',`,
-    `  pay_method: '${payMethod ?? "card"}',`,
-    "  merchant_uid: 'order_0001',",
-    "  name: 'Order 0001',",
+    `  pg: ${literal(mid === undefined ? pgCode : `${pgCode}.${mid}`)},`,
+    `  pay_method: ${literal(payMethod ?? "card")},`,
+    '  merchant_uid: "order_0001",',
+    '  name: "Order 0001",',
     "  amount: 1000",
     "})"
   ].join("\n")

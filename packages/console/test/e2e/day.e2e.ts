@@ -57,10 +57,10 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(card.getByText("AO09C").first()).toBeVisible()
     await card.getByRole("button", { name: "Add a test channel with the shared MID" }).click()
     await expect(card.getByText("1 test channel", { exact: true })).toBeVisible()
-    await expect(card.locator("pre")).toContainText("pg: 'kcp.AO09C'")
+    await expect(card.locator("pre")).toContainText('pg: "kcp.AO09C"')
     // Naver Pay's test MID comes from the PG: its card takes it in "Edit information".
     const naver = await addNaverTestChannel(page, naverTestSecret)
-    await expect(naver.locator("pre")).toContainText("pg: 'naverpay.np_partner_test'")
+    await expect(naver.locator("pre")).toContainText('pg: "naverpay.np_partner_test"')
     await page.getByLabel("Find a PG").fill("kcp")
     await shoot(page, "test-cards")
   })
@@ -117,8 +117,9 @@ test("a merchant's day on the console", async ({ page }) => {
     page.on("request", (request) => {
       if (request.method() === "PUT" && /\/sub-merchants\/[^/]+\/channels\//.test(request.url())) assigns.push(request.url())
     })
+    await live.getByRole("button", { name: "Choose a sub-merchant for KCP live" }).click()
     const assign = live.getByLabel("Assign KCP live to a sub-merchant")
-    await assign.focus()
+    await expect(assign).toBeFocused()
     await page.keyboard.press("ArrowDown")
     await expect(assign).toHaveValue("T01")
     await page.waitForLoadState("networkidle")

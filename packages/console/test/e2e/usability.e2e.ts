@@ -8,7 +8,7 @@
  */
 import { expect, type Page, test } from "@playwright/test"
 import { addNaverTestChannel, parts, requireChromium, signIn } from "./support/browser.ts"
-import { cli, type Running, startPaymux } from "./support/paymux.ts"
+import { callApi, cli, type Running, startPaymux } from "./support/paymux.ts"
 
 requireChromium()
 
@@ -19,16 +19,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => paymux?.stop())
 
 /** Calls the API as the CLI's key, beside the page. */
-const api = async (method: string, path: string, body?: unknown): Promise<any> => {
-  const response = await fetch(`${paymux.url}/merchants/${paymux.merchant}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${paymux.keyId}.${paymux.secret}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) })
-  })
-  const text = await response.text()
-  expect(response.ok, `${method} ${path}: ${text}`).toBe(true)
-  return text === "" ? undefined : JSON.parse(text)
-}
+const api = (method: string, path: string, body?: unknown) => callApi(paymux, method, path, body)
 
 const addChannel = (payload: Record<string, unknown>) => api("POST", "/channels", payload)
 
@@ -203,7 +194,7 @@ test("Edit information on a PG-provided test card edits the card's channel once 
   expect((await api("GET", "/channels?mode=test")).filter((c: { pg: string }) => c.pg === "naverpay")).toHaveLength(1)
   await page.getByLabel("Find a PG").fill("paypal")
   // Before any channel, a card's snippet takes a pay method the PG's catalog entry offers.
-  await expect(page.locator('article[data-pg="paypal_v2"] pre')).toContainText("pay_method: 'paypal'")
+  await expect(page.locator('article[data-pg="paypal_v2"] pre')).toContainText('pay_method: "paypal"')
   await page.getByLabel("Find a PG").fill("no such pg")
   await expect(page.getByText("No PG matches “no such pg”.")).toBeVisible()
 })

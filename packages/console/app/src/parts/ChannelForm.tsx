@@ -17,7 +17,7 @@ import {
   paymentTypesOf
 } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { LoadState, ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 export interface ChannelFormProps {
   readonly catalog: ReadonlyArray<Pg>
@@ -38,7 +38,6 @@ export const ChannelEditor = ({
   channelKey,
   ...props
 }: Omit<ChannelFormProps, "channel"> & { readonly channelKey?: string | undefined }) => {
-  const t = useT()
   const { run, session } = useSession()
   const full = useLoad(
     () =>
@@ -47,8 +46,7 @@ export const ChannelEditor = ({
         : run((c) => c.channels.get({ params: { merchant: session.merchant, channelKey } })),
     channelKey ?? "new"
   )
-  if (channelKey !== undefined && full.data === undefined)
-    return full.problem === undefined ? <p>{t("common.loading")}</p> : <ProblemNote problem={full.problem} />
+  if (channelKey !== undefined && full.data === undefined) return <LoadState loaded={full} />
   return <ChannelForm {...props} channel={full.data} />
 }
 

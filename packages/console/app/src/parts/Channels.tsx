@@ -2,19 +2,32 @@
  * Payment integration management: the merchant's channels (add, view, edit, enable or disable,
  * make default, assign to a sub-merchant, remove) and its sub-merchants (add, rename, delete) with the
  * channels each may use. The list's render is timed (`channels:render`) for the budget test.
+ *
+ * A merchant may have a thousand channels: each row renders its buttons only, and the table has
+ * one confirmation dialog and one "Assign to" select, for the row that asks for it.
  */
-import { useLayoutEffect, useRef, useState } from "react"
+import { Fragment, useLayoutEffect, useRef, useState } from "react"
+import { flushSync } from "react-dom"
+import type { Problem } from "../api.ts"
 import { useT } from "../i18n/i18n.tsx"
 import type { Channel, Merchant, Pg, SubMerchant } from "../model.ts"
 import { useSession } from "../session.tsx"
 import { ChannelEditor } from "./ChannelForm.tsx"
-import { ConfirmButton, Dialog, ProblemNote, Scroll, useLoad, useSave } from "./ui.tsx"
+import { ConfirmButton, ConfirmDialog, Dialog, LoadState, ProblemNote, Scroll, useLoad, useOpenFor, useSave } from "./ui.tsx"
 
 interface Data {
   readonly merchant: Merchant
   readonly channels: ReadonlyArray<Channel>
   readonly subMerchants: ReadonlyArray<SubMerchant>
   readonly catalog: ReadonlyArray<Pg>
+}
+
+type Call = Parameters<ReturnType<typeof useSession>["run"]>[0]
+
+/** A refused row action: the channel it was about, and why. */
+interface Refusal {
+  readonly channel: Channel
+  readonly problem: Problem
 }
 
 export const Channels = () => {
@@ -34,27 +47,44 @@ export const Channels = () => {
     merchant,
     () => performance.mark("channels:data")
   )
-  const [adding, setAdding] = useState(false)
-  const [editing, setEditing] = useState<string | undefined>(undefined)
+  // Each opening is its own object: a save answering late closes only the dialog it came from.
+  const adding = useOpenFor<object>()
+  const editing = useOpenFor<{ readonly key: string }>()
   const [scope, setScope] = useState("")
   const action = useSave()
+  const [actedOn, setActedOn] = useState<Channel | undefined>(undefined)
+  const heading = useRef<HTMLHeadingElement>(null)
   const data = loaded.data
 
-  // Reloaded after a refusal too: after a version conflict the table shows what is stored now, and
-  // the next action uses its current version (it kept the stale one until the page was reloaded).
-  const act = async (use: Parameters<typeof run>[0]) => {
-    await action.save(() => run(use))
+  /**
+   * Runs a row's action; true when it was done. Reloaded after a refusal too: after a version
+   * conflict the table shows what is stored now, and the next action uses its current version.
+   */
+  const act = async (channel: Channel, use: Call): Promise<boolean> => {
+    setActedOn(channel)
+    const done = (await action.save(() => run(use).then(() => true))) === true
     loaded.reload()
+    return done
+  }
+  // The removed row took the focused button with it: focus goes to the table's heading, not <body>.
+  const remove = async (channel: Channel, use: Call) => {
+    if (await act(channel, use)) heading.current?.focus()
   }
 
-  if (data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
+  if (data === undefined) return <LoadState loaded={loaded} />
   const tier = data.subMerchants.find((s) => s.tier === scope)
   const shown = tier === undefined ? data.channels : data.channels.filter((c) => tier.channels.includes(c.key))
   const isDefault = (c: Channel) => data.merchant.defaultChannels[c.mode] === c.key
+  const open = { adding: adding.open, editing: editing.open }
+  const refusal = action.problem === undefined || actedOn === undefined ? undefined : { channel: actedOn, problem: action.problem }
+  // A refusal shows under its row; one about a channel no longer in the table shows above it.
+  const refusedElsewhere = refusal !== undefined && !shown.some((c) => c.key === refusal.channel.key)
 
   return (
     <section aria-labelledby="channels-title">
-      <h2 id="channels-title">{t("channels.title")}</h2>
+      <h2 id="channels-title" ref={heading} tabIndex={-1}>
+        {t("channels.title")}
+      </h2>
       <div className="toolbar">
         <label>
           {t("channels.scope")}
@@ -67,43 +97,46 @@ export const Channels = () => {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => setAdding(true)}>
+        <button type="button" onClick={() => adding.show({})}>
           {t("channels.add")}
         </button>
       </div>
-      <ProblemNote problem={action.problem} />
+      {refusedElsewhere ? <RefusalNote refusal={refusal} /> : null}
       <ChannelTable
         channels={shown}
         isDefault={isDefault}
         tier={tier}
         subMerchants={data.subMerchants}
-        onEdit={(c) => setEditing(c.key)}
+        refusal={refusal}
+        busy={action.busy}
+        onEdit={(c) => editing.show({ key: c.key })}
         onAct={act}
+        onRemove={remove}
       />
-      <Dialog title={t("channels.add")} open={adding} onClose={() => setAdding(false)}>
+      <Dialog title={t("channels.add")} open={open.adding !== undefined} onClose={adding.close}>
         <ChannelEditor
           catalog={data.catalog}
           onSaved={() => {
-            setAdding(false)
+            if (open.adding !== undefined) adding.closeIf(open.adding)
             loaded.reload()
           }}
         />
       </Dialog>
       <Dialog
         title={t("channels.edit")}
-        open={editing !== undefined}
+        open={open.editing !== undefined}
         onClose={() => {
           // Closed without saving (after a conflict, say): show what is stored now.
-          setEditing(undefined)
+          editing.close()
           loaded.reload()
         }}
       >
-        {editing === undefined ? null : (
+        {open.editing === undefined ? null : (
           <ChannelEditor
             catalog={data.catalog}
-            channelKey={editing}
+            channelKey={open.editing.key}
             onSaved={() => {
-              setEditing(undefined)
+              if (open.editing !== undefined) editing.closeIf(open.editing)
               loaded.reload()
             }}
           />
@@ -114,25 +147,42 @@ export const Channels = () => {
   )
 }
 
+/** Why an action on a channel was refused, naming the channel. */
+const RefusalNote = ({ refusal }: { readonly refusal: Refusal }) => {
+  const t = useT()
+  return <ProblemNote about={t("channels.refused", { name: refusal.channel.name })} problem={refusal.problem} />
+}
+
+const columns = 8
+
 const ChannelTable = ({
   channels,
   isDefault,
   tier,
   subMerchants,
+  refusal,
+  busy,
   onEdit,
-  onAct
+  onAct,
+  onRemove
 }: {
   readonly channels: ReadonlyArray<Channel>
   readonly isDefault: (c: Channel) => boolean
   readonly tier: SubMerchant | undefined
   readonly subMerchants: ReadonlyArray<SubMerchant>
+  readonly refusal: Refusal | undefined
+  readonly busy: boolean
   readonly onEdit: (c: Channel) => void
-  readonly onAct: (use: Parameters<ReturnType<typeof useSession>["run"]>[0]) => void
+  readonly onAct: (channel: Channel, use: Call) => void
+  readonly onRemove: (channel: Channel, use: Call) => void
 }) => {
   const t = useT()
   const { session } = useSession()
   const merchant = session.merchant
   const table = useRef<HTMLTableElement>(null)
+  // The one row whose removal is being confirmed, and the one row choosing a sub-merchant.
+  const [removing, setRemoving] = useState<Channel | undefined>(undefined)
+  const [assigning, setAssigning] = useState<string | undefined>(undefined)
   // Timed from the data's arrival to the table in the DOM and laid out (the 200-channel budget):
   // reading offsetHeight forces the layout the first paint would do.
   useLayoutEffect(() => {
@@ -163,71 +213,118 @@ const ChannelTable = ({
           {channels.map((c) => {
             const params = { merchant, channelKey: c.key }
             return (
-              <tr key={c.key} data-channel={c.key}>
-                <th scope="row">
-                  {c.name}
-                  {isDefault(c) ? <span className="tag">{t("channels.default")}</span> : null}
-                </th>
-                <td>{c.pg}</td>
-                <td>
-                  <code>{c.mid}</code>
-                </td>
-                <td>{t(`mode.${c.mode}`)}</td>
-                <td>{t(`type.${c.paymentType}`)}</td>
-                <td>{c.payMethods.join(", ")}</td>
-                <td>{c.enabled ? t("channels.enabled") : t("channels.disabled")}</td>
-                <td className="actions">
-                  <button type="button" className="quiet" onClick={() => onEdit(c)} aria-label={t("channels.editOne", { name: c.name })}>
-                    {t("common.edit")}
-                  </button>
-                  <button
-                    type="button"
-                    className="quiet"
-                    onClick={() => onAct((api) => (c.enabled ? api.channels.disable({ params }) : api.channels.enable({ params })))}
-                  >
-                    {c.enabled ? t("channels.disable") : t("channels.enable")}
-                  </button>
-                  {isDefault(c) ? null : (
-                    <button type="button" className="quiet" onClick={() => onAct((api) => api.channels.setDefault({ params }))}>
-                      {t("channels.setDefault")}
+              <Fragment key={c.key}>
+                <tr data-channel={c.key}>
+                  <th scope="row">
+                    {c.name}
+                    {isDefault(c) ? <span className="tag">{t("channels.default")}</span> : null}
+                  </th>
+                  <td>{c.pg}</td>
+                  <td>
+                    <code>{c.mid}</code>
+                  </td>
+                  <td>{t(`mode.${c.mode}`)}</td>
+                  <td>{t(`type.${c.paymentType}`)}</td>
+                  <td>{c.payMethods.join(", ")}</td>
+                  <td>{c.enabled ? t("channels.enabled") : t("channels.disabled")}</td>
+                  <td className="actions">
+                    <button type="button" className="quiet" onClick={() => onEdit(c)} aria-label={t("channels.editOne", { name: c.name })}>
+                      {t("common.edit")}
                     </button>
-                  )}
-                  {tier === undefined ? (
-                    <AssignTo channel={c} subMerchants={subMerchants} onAct={onAct} />
-                  ) : (
                     <button
                       type="button"
                       className="quiet"
-                      onClick={() => onAct((api) => api.merchants.unassign({ params: { ...params, tier: tier.tier } }))}
+                      disabled={busy}
+                      onClick={() => onAct(c, (api) => (c.enabled ? api.channels.disable({ params }) : api.channels.enable({ params })))}
                     >
-                      {t("channels.unassign")}
+                      {c.enabled ? t("channels.disable") : t("channels.enable")}
                     </button>
-                  )}
-                  <ConfirmButton
-                    label={t("channels.remove")}
-                    ariaLabel={t("channels.removeOne", { name: c.name })}
-                    title={t("channels.removeTitle", { name: c.name })}
-                    detail={t("channels.removeDetail")}
-                    onConfirm={() => onAct((api) => api.channels.remove({ params, query: { version: c.version } }))}
-                  />
-                </td>
-              </tr>
+                    {isDefault(c) ? null : (
+                      <button
+                        type="button"
+                        className="quiet"
+                        disabled={busy}
+                        onClick={() => onAct(c, (api) => api.channels.setDefault({ params }))}
+                      >
+                        {t("channels.setDefault")}
+                      </button>
+                    )}
+                    {tier !== undefined ? (
+                      <button
+                        type="button"
+                        className="quiet"
+                        disabled={busy}
+                        onClick={() => onAct(c, (api) => api.merchants.unassign({ params: { ...params, tier: tier.tier } }))}
+                      >
+                        {t("channels.unassign")}
+                      </button>
+                    ) : assigning === c.key ? (
+                      <AssignTo channel={c} subMerchants={subMerchants} busy={busy} onAct={onAct} />
+                    ) : subMerchants.some((s) => !s.channels.includes(c.key)) ? (
+                      <button
+                        type="button"
+                        className="quiet"
+                        aria-label={t("channels.assignOpen", { name: c.name })}
+                        onClick={() => {
+                          flushSync(() => setAssigning(c.key))
+                          table.current?.querySelector<HTMLElement>(`tr[data-channel="${CSS.escape(c.key)}"] select`)?.focus()
+                        }}
+                      >
+                        {t("channels.assign")}
+                      </button>
+                    ) : null}
+                    <button
+                      type="button"
+                      className="quiet danger"
+                      disabled={busy}
+                      aria-label={t("channels.removeOne", { name: c.name })}
+                      onClick={() => setRemoving(c)}
+                    >
+                      {t("channels.remove")}
+                    </button>
+                  </td>
+                </tr>
+                {refusal?.channel.key === c.key ? (
+                  <tr className="refused">
+                    <td colSpan={columns}>
+                      <RefusalNote refusal={refusal} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             )
           })}
         </tbody>
       </table>
+      <ConfirmDialog
+        open={removing !== undefined}
+        title={t("channels.removeTitle", { name: removing?.name ?? "" })}
+        detail={t("channels.removeDetail")}
+        confirm={t("channels.remove")}
+        onCancel={() => setRemoving(undefined)}
+        onConfirm={() => {
+          setRemoving(undefined)
+          if (removing !== undefined)
+            onRemove(removing, (api) =>
+              api.channels.remove({ params: { merchant, channelKey: removing.key }, query: { version: removing.version } })
+            )
+        }}
+      />
     </Scroll>
   )
 }
 
+/** The sub-merchants a channel is not assigned to yet, picked, then confirmed with the button. */
 const AssignTo = ({
   channel,
   subMerchants,
+  busy,
   onAct
 }: {
   readonly channel: Channel
   readonly subMerchants: ReadonlyArray<SubMerchant>
-  readonly onAct: (use: Parameters<ReturnType<typeof useSession>["run"]>[0]) => void
+  readonly busy: boolean
+  readonly onAct: (channel: Channel, use: Call) => void
 }) => {
   const t = useT()
   const { session } = useSession()
@@ -235,7 +332,6 @@ const AssignTo = ({
   // every arrow key a keyboard user pressed to look through the options.
   const [tier, setTier] = useState("")
   const open = subMerchants.filter((s) => !s.channels.includes(channel.key))
-  if (open.length === 0) return null
   return (
     <>
       <select aria-label={t("channels.assignTo", { name: channel.name })} value={tier} onChange={(e) => setTier(e.target.value)}>
@@ -249,11 +345,11 @@ const AssignTo = ({
       <button
         type="button"
         className="quiet"
-        disabled={tier === ""}
+        disabled={busy || tier === ""}
         aria-label={t("channels.assignConfirm", { name: channel.name })}
         onClick={() => {
           setTier("")
-          onAct((api) => api.merchants.assign({ params: { merchant: session.merchant, channelKey: channel.key, tier } }))
+          onAct(channel, (api) => api.merchants.assign({ params: { merchant: session.merchant, channelKey: channel.key, tier } }))
         }}
       >
         {t("channels.assignButton")}
@@ -280,6 +376,29 @@ const SubMerchants = ({
     if (result !== undefined) onChanged()
     return result
   }
+  // Renamed or deleted elsewhere since the list was read: refused (409), and the list reloaded so
+  // that the next try works on what is stored; a typed name stays in its field.
+  const rename = async (s: SubMerchant) =>
+    done(
+      await save(
+        () =>
+          run((c) =>
+            c.merchants.renameSubMerchant({
+              params: { merchant, tier: s.tier },
+              payload: { name: names[s.tier] ?? s.name, version: s.version }
+            })
+          ),
+        onChanged
+      )
+    )
+  const remove = async (s: SubMerchant) =>
+    done(
+      await save(
+        () =>
+          run((c) => c.merchants.removeSubMerchant({ params: { merchant, tier: s.tier }, query: { version: s.version } })).then(() => true),
+        onChanged
+      )
+    )
   return (
     <section aria-labelledby="subs-title">
       <h2 id="subs-title">{t("subs.title")}</h2>
@@ -287,46 +406,32 @@ const SubMerchants = ({
       <ul className="subs">
         {subMerchants.map((s) => (
           <li key={s.tier}>
-            <code>{s.tier}</code>
-            <input
-              aria-label={t("subs.nameOf", { tier: s.tier })}
-              value={names[s.tier] ?? s.name}
-              onChange={(e) => setNames({ ...names, [s.tier]: e.target.value })}
-            />
-            <button
-              type="button"
-              className="quiet"
-              disabled={busy}
-              onClick={async () =>
-                done(
-                  await save(() =>
-                    run((c) =>
-                      c.merchants.renameSubMerchant({
-                        params: { merchant, tier: s.tier },
-                        payload: { name: names[s.tier] ?? s.name, version: s.version }
-                      })
-                    )
-                  )
-                )
-              }
+            {/* A form, so that Enter in the name renames. */}
+            <form
+              onSubmit={(e) => {
+                e.preventDefault()
+                if (!busy) void rename(s)
+              }}
             >
-              {t("subs.rename")}
-            </button>
-            <ConfirmButton
-              label={t("subs.delete")}
-              ariaLabel={t("subs.deleteOne", { tier: s.tier })}
-              title={t("subs.deleteTitle", { name: s.name === s.tier ? s.tier : `${s.name} (${s.tier})` })}
-              detail={t("subs.deleteDetail")}
-              disabled={busy}
-              onConfirm={async () =>
-                done(
-                  await save(() =>
-                    run((c) => c.merchants.removeSubMerchant({ params: { merchant, tier: s.tier }, query: {} })).then(() => true)
-                  )
-                )
-              }
-            />
-            <span className="muted">{t("subs.channels", { n: s.channels.length })}</span>
+              <code>{s.tier}</code>
+              <input
+                aria-label={t("subs.nameOf", { tier: s.tier })}
+                value={names[s.tier] ?? s.name}
+                onChange={(e) => setNames({ ...names, [s.tier]: e.target.value })}
+              />
+              <button type="submit" className="quiet" disabled={busy}>
+                {t("subs.rename")}
+              </button>
+              <ConfirmButton
+                label={t("subs.delete")}
+                ariaLabel={t("subs.deleteOne", { tier: s.tier })}
+                title={t("subs.deleteTitle", { name: s.name === s.tier ? s.tier : `${s.name} (${s.tier})` })}
+                detail={t("subs.deleteDetail")}
+                disabled={busy}
+                onConfirm={() => void remove(s)}
+              />
+              <span className="muted">{t("subs.channels", { n: s.channels.length })}</span>
+            </form>
           </li>
         ))}
       </ul>

@@ -2,20 +2,20 @@
  * Live integration management: a card per module (PG × payment type), several MIDs per PG.
  * "Edit information" renders the credential fields the PG asks for; secrets are write-only.
  */
-import { useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
 import type { Channel, PaymentType, Pg } from "../model.ts"
 import { ChannelEditor } from "./ChannelForm.tsx"
 import { useModeChannels } from "./useModeChannels.ts"
-import { Dialog, ProblemNote } from "./ui.tsx"
+import { Dialog, LoadState, useOpenFor } from "./ui.tsx"
 
-type Editing = { readonly channel?: Channel; readonly pg?: string; readonly paymentType?: PaymentType } | undefined
+type Editing = { readonly channel?: Channel; readonly pg?: string; readonly paymentType?: PaymentType }
 
 export const LiveCards = () => {
   const t = useT()
   const loaded = useModeChannels("live")
-  const [editing, setEditing] = useState<Editing>(undefined)
-  if (loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
+  const editing = useOpenFor<Editing>()
+  if (loaded.data === undefined) return <LoadState loaded={loaded} />
+  const open = editing.open
   const { catalog, channels } = loaded.data
   const modules = new Map<string, Array<Channel>>()
   for (const c of channels) modules.set(`${c.pg}|${c.paymentType}`, [...(modules.get(`${c.pg}|${c.paymentType}`) ?? []), c])
@@ -23,7 +23,7 @@ export const LiveCards = () => {
   return (
     <section aria-labelledby="live-title">
       <h2 id="live-title">{t("live.title")}</h2>
-      <button type="button" onClick={() => setEditing({})}>
+      <button type="button" onClick={() => editing.show({})}>
         {t("live.addModule")}
       </button>
       {modules.size === 0 ? <p>{t("live.none")}</p> : null}
@@ -50,7 +50,7 @@ export const LiveCards = () => {
                     <button
                       type="button"
                       className="quiet"
-                      onClick={() => setEditing({ channel: c })}
+                      onClick={() => editing.show({ channel: c })}
                       aria-label={t("live.editOne", { name: c.name })}
                     >
                       {t("test.editInformation")}
@@ -58,23 +58,23 @@ export const LiveCards = () => {
                   </li>
                 ))}
               </ul>
-              <button type="button" className="quiet" onClick={() => setEditing({ pg: first.pg, paymentType: first.paymentType })}>
+              <button type="button" className="quiet" onClick={() => editing.show({ pg: first.pg, paymentType: first.paymentType })}>
                 {t("live.addMid")}
               </button>
             </article>
           )
         })}
       </div>
-      <Dialog title={t("live.editTitle")} open={editing !== undefined} onClose={() => setEditing(undefined)}>
-        {editing === undefined ? null : (
+      <Dialog title={t("live.editTitle")} open={open !== undefined} onClose={editing.close}>
+        {open === undefined ? null : (
           <ChannelEditor
             catalog={catalog}
             mode="live"
-            channelKey={editing.channel?.key}
-            {...(editing.pg === undefined ? {} : { pg: editing.pg })}
-            {...(editing.paymentType === undefined ? {} : { paymentType: editing.paymentType })}
+            channelKey={open.channel?.key}
+            {...(open.pg === undefined ? {} : { pg: open.pg })}
+            {...(open.paymentType === undefined ? {} : { paymentType: open.paymentType })}
             onSaved={() => {
-              setEditing(undefined)
+              editing.closeIf(open)
               loaded.reload()
             }}
           />

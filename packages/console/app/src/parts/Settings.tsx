@@ -3,7 +3,7 @@ import { useState } from "react"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { ConfirmButton, CopyButton, ProblemNote, Scroll, SecretOnce, useLoad, useSave } from "./ui.tsx"
+import { ConfirmButton, CopyButton, LoadState, ProblemNote, Scroll, SecretOnce, useLoad, useSave, useSecretRequest } from "./ui.tsx"
 import { WhitelistEditor } from "./WhitelistEditor.tsx"
 
 type ApiKey = typeof Models.ApiKeyView.Type
@@ -45,6 +45,7 @@ const ApiKeys = () => {
   // The one moment a secret is on screen: after issue or rotate, until the merchant dismisses it.
   const [shown, setShown] = useState<{ readonly keyId: string; readonly secret: string } | undefined>(undefined)
   const { busy, problem, save, clear } = useSave()
+  const secretRequest = useSecretRequest()
 
   const reveal = (issued: { key: ApiKey; secret: string } | undefined) => {
     if (issued === undefined) return
@@ -55,11 +56,12 @@ const ApiKeys = () => {
   return (
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">{t("keys.title")}</h2>
-      <ProblemNote problem={keys.problem ?? problem} />
+      {keys.problem === undefined ? null : <LoadState loaded={keys} />}
+      <ProblemNote problem={problem} />
       {shown === undefined ? null : (
         <SecretOnce message={t("keys.shownOnce", { key: shown.keyId })} secret={shown.secret} onSaved={() => setShown(undefined)} />
       )}
-      <Scroll label={t("keys.title")}>
+      <Scroll label={t("keys.list")}>
         <table className="keys">
           <thead>
             <tr>
@@ -88,7 +90,9 @@ const ApiKeys = () => {
                       // Rotating or revoking the session's own key would end this session (and lose a rotated secret).
                       own={k.id === session.keyId}
                       busy={busy || shown !== undefined}
-                      onRotate={async () => reveal(await save(() => run((c) => c.apiKeys.rotate({ params: { merchant, keyId: k.id } }))))}
+                      onRotate={async () =>
+                        reveal(await save(() => secretRequest(() => run((c) => c.apiKeys.rotate({ params: { merchant, keyId: k.id } })))))
+                      }
                       onRevoke={async () => {
                         if ((await save(() => run((c) => c.apiKeys.revoke({ params: { merchant, keyId: k.id } })))) !== undefined)
                           keys.reload()
@@ -107,7 +111,9 @@ const ApiKeys = () => {
           e.preventDefault()
           const expiresAt = days === "" ? undefined : Date.now() + Number(days) * day
           const issued = await save(() =>
-            run((c) => c.apiKeys.issue({ params: { merchant }, payload: { name, ...(expiresAt === undefined ? {} : { expiresAt }) } }))
+            secretRequest(() =>
+              run((c) => c.apiKeys.issue({ params: { merchant }, payload: { name, ...(expiresAt === undefined ? {} : { expiresAt }) } }))
+            )
           )
           if (issued !== undefined) setName("")
           reveal(issued)

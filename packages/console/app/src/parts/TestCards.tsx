@@ -10,15 +10,16 @@ import { type Channel, type Pg, paymentTypesOf, payMethodsOf, requestPaySnippet,
 import { useSession } from "../session.tsx"
 import { ChannelEditor } from "./ChannelForm.tsx"
 import { useModeChannels } from "./useModeChannels.ts"
-import { CopyButton, Dialog, ProblemNote, useSave } from "./ui.tsx"
+import { CopyButton, Dialog, LoadState, ProblemNote, Scroll, useOpenFor, useSave } from "./ui.tsx"
 
 export const TestCards = () => {
   const t = useT()
   const loaded = useModeChannels("test")
   const [filter, setFilter] = useState("")
   // The PG whose information is edited, and its channel when the card already has one.
-  const [editing, setEditing] = useState<{ readonly pg: Pg; readonly channelKey?: string } | undefined>(undefined)
-  if (loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
+  const editing = useOpenFor<{ readonly pg: Pg; readonly channelKey?: string }>()
+  if (loaded.data === undefined) return <LoadState loaded={loaded} />
+  const open = editing.open
   const { catalog, channels } = loaded.data
   const needle = filter.trim().toLowerCase()
   const shown = catalog.filter(
@@ -40,25 +41,21 @@ export const TestCards = () => {
               key={pg.code}
               pg={pg}
               channels={own}
-              onEdit={() => setEditing(own[0] === undefined ? { pg } : { pg, channelKey: own[0].key })}
+              onEdit={() => editing.show(own[0] === undefined ? { pg } : { pg, channelKey: own[0].key })}
               onChanged={loaded.reload}
             />
           )
         })}
       </div>
-      <Dialog
-        title={t("test.editTitle", { pg: editing?.pg.displayName ?? "" })}
-        open={editing !== undefined}
-        onClose={() => setEditing(undefined)}
-      >
-        {editing === undefined ? null : (
+      <Dialog title={t("test.editTitle", { pg: open?.pg.displayName ?? "" })} open={open !== undefined} onClose={editing.close}>
+        {open === undefined ? null : (
           <ChannelEditor
             catalog={catalog}
             mode="test"
-            pg={editing.pg.code}
-            channelKey={editing.channelKey}
+            pg={open.pg.code}
+            channelKey={open.channelKey}
             onSaved={() => {
-              setEditing(undefined)
+              editing.closeIf(open)
               loaded.reload()
             }}
           />
@@ -128,9 +125,12 @@ const TestCard = ({
       <p>{channels.length === 0 ? t("test.noChannel") : t("test.channels", { n: channels.length })}</p>
       <figure>
         <figcaption className="muted">{t("test.snippet")}</figcaption>
-        <pre>
-          <code>{snippet}</code>
-        </pre>
+        {/* A long MID makes it scroll: a box a keyboard can reach. */}
+        <Scroll label={t("test.snippetOf", { pg: pg.displayName })}>
+          <pre>
+            <code>{snippet}</code>
+          </pre>
+        </Scroll>
       </figure>
       <div className="card-actions">
         <CopyButton text={snippet} label={t("test.copySnippet")} />

@@ -4,13 +4,14 @@
  * endpoint, and its signing secrets (a new one shown once, here, until acknowledged; rotate and
  * retire).
  */
-import { useState } from "react"
+import { useRef, useState } from "react"
+import { flushSync } from "react-dom"
 import { EndpointHealth } from "@paymux/domain"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import type { Mode } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { ConfirmButton, ConfirmDialog, ProblemNote, Scroll, SecretOnce, useSave } from "./ui.tsx"
+import { ConfirmButton, ConfirmDialog, ProblemNote, Scroll, SecretOnce, useSave, useSecretRequest } from "./ui.tsx"
 
 type Settings = typeof Models.WebhookSettingsView.Type
 type ModeSettings = Settings["test"]
@@ -65,7 +66,14 @@ export const WebhookMode = ({
     setShownUrl(savedUrl)
     setUrl(savedUrl)
   }
+  // The content type, likewise: what is stored replaces what the select shows, and only a change
+  // the merchant made is sent (a URL change reset a content type changed elsewhere).
   const [contentType, setContentType] = useState<ContentType>(settings.contentType)
+  const [shownType, setShownType] = useState(settings.contentType)
+  if (shownType !== settings.contentType) {
+    setShownType(settings.contentType)
+    setContentType(settings.contentType)
+  }
   const [format, setFormat] = useState<Format>("")
   const [tested, setTested] = useState<TestSend | undefined>(undefined)
   const [newUrl, setNewUrl] = useState("")
@@ -82,6 +90,11 @@ export const WebhookMode = ({
   const endpoints = useSave()
   const adding = useSave()
   const signing = useSave()
+  // A mode's first URL or endpoint answers with its first signing secret, as a rotation does.
+  const makesSecret = activeSecrets === 0
+  const secretRequest = useSecretRequest()
+  // Where focus goes back to when an endpoint's event editor closes (it was inside the editor).
+  const table = useRef<HTMLTableSectionElement>(null)
 
   const saveMode = async (confirmed: boolean) => {
     const typed = url.trim()
@@ -91,14 +104,16 @@ export const WebhookMode = ({
       setConfirmClear(true)
       return
     }
-    const result = await main.save(() => run((c) => c.webhooks.set({ params: { merchant, mode }, payload: { ...change, contentType } })))
+    const payload = { ...change, ...(contentType === settings.contentType ? {} : { contentType }) }
+    const request = () => run((c) => c.webhooks.set({ params: { merchant, mode }, payload }))
+    const result = await main.save(() => (makesSecret && typeof change.url === "string" ? secretRequest(request) : request()))
     if (result === undefined) return
     if (result.newSecret !== undefined) onSecret(result.newSecret)
     onSaved()
   }
 
   const rotateSecret = async () => {
-    const rotated = await signing.save(() => run((c) => c.webhooks.rotateSecret({ params: { merchant, mode } })))
+    const rotated = await signing.save(() => secretRequest(() => run((c) => c.webhooks.rotateSecret({ params: { merchant, mode } }))))
     if (rotated === undefined) return
     onSecret(rotated.secret)
     onSaved()
@@ -111,7 +126,8 @@ export const WebhookMode = ({
   const addEndpoint = async () => {
     const events = eventsOf(newEvents)
     const payload = { url: newUrl.trim(), ...(events === undefined ? {} : { events }) }
-    const result = await adding.save(() => run((c) => c.webhooks.addEndpoint({ params: { merchant, mode }, payload })))
+    const request = () => run((c) => c.webhooks.addEndpoint({ params: { merchant, mode }, payload }))
+    const result = await adding.save(() => (makesSecret ? secretRequest(request) : request()))
     if (result === undefined) return
     if (result.newSecret !== undefined) onSecret(result.newSecret)
     setNewUrl("")
@@ -126,10 +142,23 @@ export const WebhookMode = ({
     return saved
   }
 
+  // The event editor takes the place of its "Edit events" button: focus moves between the two
+  // (it fell to <body> when either left the page).
+  const focusIn = (endpointId: string, selector: string) =>
+    table.current?.querySelector<HTMLElement>(`tr[data-endpoint="${CSS.escape(endpointId)}"] ${selector}`)?.focus()
+  const openEditor = (endpoint: Endpoint) => {
+    flushSync(() => setEditing({ id: endpoint.id, events: endpoint.events?.join(", ") ?? "" }))
+    focusIn(endpoint.id, "input")
+  }
+  const closeEditor = (endpointId: string) => {
+    flushSync(() => setEditing(undefined))
+    focusIn(endpointId, "[data-edit-events]")
+  }
+
   const saveEvents = async (endpointId: string, typed: string) => {
     const params = { merchant, mode, endpointId }
     const payload = { events: eventsOf(typed) ?? null }
-    if (await onEndpoint(() => run((c) => c.webhooks.updateEndpoint({ params, payload })))) setEditing(undefined)
+    if (await onEndpoint(() => run((c) => c.webhooks.updateEndpoint({ params, payload })))) closeEditor(endpointId)
   }
 
   const sendTest = async (endpoint: Endpoint) => {
@@ -213,7 +242,7 @@ export const WebhookMode = ({
                   <th scope="col">{t("common.actions")}</th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody ref={table}>
                 {settings.endpoints.map((endpoint) => {
                   const params = { merchant, mode, endpointId: endpoint.id }
                   const edited = editing?.id === endpoint.id ? editing : undefined
@@ -236,12 +265,15 @@ export const WebhookMode = ({
                               aria-label={t("wh.eventsOf", { url: endpoint.url })}
                               value={edited.events}
                               onChange={(e) => setEditing({ id: endpoint.id, events: e.target.value })}
+                              onKeyDown={(e) => {
+                                if (e.key === "Escape") closeEditor(endpoint.id)
+                              }}
                               placeholder="Transaction.Paid"
                             />
                             <button type="submit" disabled={endpoints.busy}>
                               {t("common.save")}
                             </button>
-                            <button type="button" className="quiet" onClick={() => setEditing(undefined)}>
+                            <button type="button" className="quiet" onClick={() => closeEditor(endpoint.id)}>
                               {t("common.cancel")}
                             </button>
                           </form>
@@ -268,7 +300,8 @@ export const WebhookMode = ({
                             type="button"
                             disabled={endpoints.busy}
                             aria-label={t("wh.editEventsOf", { url: endpoint.url })}
-                            onClick={() => setEditing({ id: endpoint.id, events: endpoint.events?.join(", ") ?? "" })}
+                            data-edit-events
+                            onClick={() => openEditor(endpoint)}
                           >
                             {t("wh.editEvents")}
                           </button>

@@ -7,7 +7,7 @@ import { useT } from "../i18n/i18n.tsx"
 import type { Mode } from "../model.ts"
 import { useSession } from "../session.tsx"
 import { DeliveryLog } from "./DeliveryLog.tsx"
-import { ProblemNote, useLoad } from "./ui.tsx"
+import { LoadState, useLoad } from "./ui.tsx"
 import { WebhookMode } from "./WebhookMode.tsx"
 
 const modes: ReadonlyArray<Mode> = ["test", "live"]
@@ -24,7 +24,7 @@ export const Webhooks = () => {
     ])
     return { settings, readiness, history }
   }, merchant)
-  if (loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : <p>{t("common.loading")}</p>
+  if (loaded.data === undefined) return <LoadState loaded={loaded} />
   const { settings, readiness, history } = loaded.data
 
   return (

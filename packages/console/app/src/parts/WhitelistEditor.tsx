@@ -5,10 +5,11 @@
  * is called out and saved only once confirmed.
  */
 import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
-import { useState } from "react"
+import { useRef, useState } from "react"
+import { flushSync } from "react-dom"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { ConfirmDialog, ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { ConfirmDialog, LoadState, ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 /** A rule's refusal as the engine words it, or undefined when the rule is a valid block. */
 const refusalOf = (rule: string): { readonly reason: string; readonly suggestion?: string | undefined } | undefined => {
@@ -27,6 +28,13 @@ export const WhitelistEditor = () => {
   const merchant = session.merchant
   const [rules, setRules] = useState<ReadonlyArray<string> | undefined>(undefined)
   const [denyByDefault, setDenyByDefault] = useState(false)
+  // The version of the list the rules were read at: a save from an older copy is refused (409),
+  // instead of dropping a rule added elsewhere since or bringing back one removed since.
+  const [version, setVersion] = useState<number | undefined>(undefined)
+  // What the merchant had typed when a save was refused that way: shown to make the change again.
+  const [unsaved, setUnsaved] = useState<ReadonlyArray<string> | undefined>(undefined)
+  const list = useRef<HTMLOListElement>(null)
+  const addRule = useRef<HTMLButtonElement>(null)
   const loaded = useLoad(
     async () => {
       const [view, caller] = await Promise.all([
@@ -39,12 +47,13 @@ export const WhitelistEditor = () => {
     ({ view }) => {
       setRules(view.rules.length === 0 ? [""] : view.rules)
       setDenyByDefault(view.denyByDefault)
+      setVersion(view.version)
     }
   )
   const { busy, problem, save } = useSave()
   const [saved, setSaved] = useState(false)
   const [confirmLockOut, setConfirmLockOut] = useState(false)
-  if (rules === undefined || loaded.data === undefined) return loaded.problem ? <ProblemNote problem={loaded.problem} /> : null
+  if (rules === undefined || loaded.data === undefined) return <LoadState loaded={loaded} />
 
   const entered = rules.map((r) => r.trim()).filter((r) => r !== "")
   const refusals = rules.map((r) => (r.trim() === "" ? undefined : refusalOf(r.trim())))
@@ -54,15 +63,35 @@ export const WhitelistEditor = () => {
   const enforced = entered.length > 0 || denyByDefault
   const locksOut = valid && enforced && (caller === null || !Whitelist.compileSync(entered).allows(caller))
   const store = async () => {
-    const view = await save(() => run((c) => c.whitelist.set({ params: { merchant }, payload: { rules: entered, denyByDefault } })))
+    const view = await save(
+      () =>
+        run((c) =>
+          c.whitelist.set({
+            params: { merchant },
+            payload: { rules: entered, denyByDefault, ...(version === undefined ? {} : { version }) }
+          })
+        ),
+      () => {
+        setUnsaved(entered)
+        loaded.reload()
+      }
+    )
     if (view !== undefined) {
       setRules(view.rules.length === 0 ? [""] : view.rules)
+      setVersion(view.version)
+      setUnsaved(undefined)
       setSaved(true)
     }
   }
   const edit = (next: ReadonlyArray<string>) => {
     setSaved(false)
     setRules(next)
+  }
+  /** Removes rule `i`; focus goes to the rule now in its place (or the last, or "Add a rule"), not to <body>. */
+  const removeRule = (i: number) => {
+    flushSync(() => edit(rules.filter((_, j) => j !== i)))
+    const inputs = list.current?.querySelectorAll("input") ?? []
+    ;(inputs[Math.min(i, inputs.length - 1)] ?? addRule.current)?.focus()
   }
 
   return (
@@ -76,7 +105,7 @@ export const WhitelistEditor = () => {
           else void store()
         }}
       >
-        <ol className="rules">
+        <ol className="rules" ref={list}>
           {rules.map((rule, i) => {
             const refusal = refusals[i]
             const id = `wl-rule-${i}`
@@ -92,12 +121,7 @@ export const WhitelistEditor = () => {
                   placeholder="203.0.113.0/24"
                   onChange={(e) => edit(rules.map((r, j) => (j === i ? e.target.value : r)))}
                 />
-                <button
-                  type="button"
-                  className="quiet"
-                  aria-label={t("wl.removeRule", { n: i + 1 })}
-                  onClick={() => edit(rules.filter((_, j) => j !== i))}
-                >
+                <button type="button" className="quiet" aria-label={t("wl.removeRule", { n: i + 1 })} onClick={() => removeRule(i)}>
                   ×
                 </button>
                 {refusal === undefined ? null : (
@@ -110,7 +134,7 @@ export const WhitelistEditor = () => {
             )
           })}
         </ol>
-        <button type="button" className="quiet" onClick={() => edit([...rules, ""])}>
+        <button type="button" ref={addRule} className="quiet" onClick={() => edit([...rules, ""])}>
           {t("wl.addRule")}
         </button>
         <label className="check">
@@ -147,6 +171,18 @@ export const WhitelistEditor = () => {
           {caller === null ? null : <p className="muted">{t("wl.yourAddress", { ip: caller })}</p>}
         </div>
         <ProblemNote problem={problem} />
+        {unsaved === undefined ? null : (
+          <div className="unsaved">
+            <p>{t("wl.unsaved")}</p>
+            <ul>
+              {unsaved.map((rule) => (
+                <li key={rule}>
+                  <code>{rule}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {saved ? <p role="status">{t("wl.saved")}</p> : null}
         <button type="submit" disabled={busy || !valid}>
           {t("common.save")}

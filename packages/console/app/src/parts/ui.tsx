@@ -10,13 +10,21 @@ export interface Loaded<A> {
   readonly reload: () => void
 }
 
-/** Loads once per `key` and again on `reload`; a failure is kept as a problem to show. */
+/**
+ * Loads once per `key` and again on `reload`; a failure is kept as a problem to show. A load that
+ * failed runs again once the merchant signed in again (a 401 ended the session); one that
+ * succeeded keeps its data, and the forms filled from it.
+ */
 export const useLoad = <A,>(load: () => Promise<A>, key: string, onData?: (data: A) => void): Loaded<A> => {
   const [data, setData] = useState<A | undefined>(undefined)
   const [problem, setProblem] = useState<Problem | undefined>(undefined)
   const [round, setRound] = useState(0)
-  const latest = useRef({ load, onData })
-  latest.current = { load, onData }
+  const latest = useRef({ load, onData, problem })
+  latest.current = { load, onData, problem }
+  const token = useContext(SessionContext)?.session.token
+  useEffect(() => {
+    if (token !== undefined && latest.current.problem !== undefined) setRound((r) => r + 1)
+  }, [token])
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloads when the key or the round changes, by design
   useEffect(() => {
     let live = true
@@ -39,16 +47,24 @@ export const useLoad = <A,>(load: () => Promise<A>, key: string, onData?: (data:
 /** The problem of a rejected call. */
 export const failure = (error: unknown): Problem => (error instanceof CallFailed ? error.problem : problemOf(error))
 
+/** A problem to show; `reloaded` when the page has already reloaded what is stored (after a 409). */
+export type ShownProblem = Problem & { readonly reloaded?: boolean }
+
+/** Whether trying again may help: the server could not be reached, or failed for now. */
+const transient = (problem: Problem): boolean => problem.code === "network" || (problem.status ?? 0) >= 500
+
 /**
- * A failure shown where it happened: the API's detail, the field, and what it suggests. A client
- * the whitelist shuts out is told how to get back in.
+ * A failure shown where it happened: what it was about (`about`, a channel's name), the API's
+ * detail, the field, and what it suggests. A client the whitelist shuts out is told how to get
+ * back in; after a conflict, that the page shows what is stored now.
  */
-export const ProblemNote = ({ problem }: { readonly problem: Problem | undefined }) => {
+export const ProblemNote = ({ problem, about }: { readonly problem: ShownProblem | undefined; readonly about?: string }) => {
   const t = useT()
   const merchant = useContext(SessionContext)?.session.merchant
   if (problem === undefined) return null
   return (
     <div className="problem" role="alert">
+      {about === undefined ? null : <p className="about">{about}</p>}
       <p>
         {problem.detail}
         {problem.field === undefined ? null : <span className="field"> ({t("problem.field", { field: problem.field })})</span>}
@@ -65,13 +81,34 @@ export const ProblemNote = ({ problem }: { readonly problem: Problem | undefined
       {problem.suggestions !== undefined && problem.suggestions.length > 0 ? (
         <p>{t("problem.didYouMean", { list: problem.suggestions.join(", ") })}</p>
       ) : null}
+      {problem.reloaded === true ? <p>{t("problem.reloaded")}</p> : null}
     </div>
   )
 }
 
 /**
- * A modal dialog on the native `<dialog>`: focus moves into it, Escape closes it and focus
- * returns to what opened it.
+ * What a part shows while its data is not there: loading, or why it failed, with "Try again"
+ * when the server could not be reached (an outage, a restart).
+ */
+export const LoadState = ({ loaded }: { readonly loaded: Loaded<unknown> }) => {
+  const t = useT()
+  if (loaded.problem === undefined) return <p>{t("common.loading")}</p>
+  return (
+    <>
+      <ProblemNote problem={loaded.problem} />
+      {transient(loaded.problem) ? (
+        <button type="button" onClick={loaded.reload}>
+          {t("common.retry")}
+        </button>
+      ) : null}
+    </>
+  )
+}
+
+/**
+ * A modal dialog on the native `<dialog>`: focus moves into it, Escape or × asks `onClose`, and
+ * focus returns to what opened it. It is open exactly while `open` is: a close the parent declines
+ * (the merchant chose to stay) shows it again.
  */
 export const Dialog = ({
   title,
@@ -85,6 +122,9 @@ export const Dialog = ({
   readonly children: ReactNode
 }) => {
   const ref = useRef<HTMLDialogElement>(null)
+  // Counts the closes the merchant made, so that one the parent declined opens the dialog again.
+  const [closes, setCloses] = useState(0)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `closes` re-checks a dialog the browser closed
   useEffect(() => {
     const dialog = ref.current
     if (dialog === null) return
@@ -94,11 +134,19 @@ export const Dialog = ({
       dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus()
     }
     if (!open && dialog.open) dialog.close()
-  }, [open])
+  }, [open, closes])
   const t = useT()
   return (
-    // Only a close the merchant made (Escape, ×) reports back; one that follows `open` going false does not.
-    <dialog ref={ref} aria-label={title} onClose={() => open && onClose()}>
+    // Only a close the merchant made (Escape) reports back; one that follows `open` going false does not.
+    <dialog
+      ref={ref}
+      aria-label={title}
+      onClose={() => {
+        if (!open) return
+        onClose()
+        setCloses((n) => n + 1)
+      }}
+    >
       {open ? (
         <>
           <header className="dialog-head">
@@ -213,6 +261,47 @@ export const Scroll = ({ label, children }: { readonly label: string; readonly c
 export const UnsavedSecrets = createContext<{ readonly add: () => () => void }>({ add: () => () => {} })
 
 /**
+ * Runs requests whose answer is a secret shown once (an API key issued or rotated, a first
+ * webhook URL, a rotated signing secret). Until one answers, leaving asks as for a secret on
+ * screen: the answer would be lost with the part.
+ */
+export const useSecretRequest = (): (<A>(request: () => Promise<A>) => Promise<A>) => {
+  const unsaved = useContext(UnsavedSecrets)
+  const pending = useRef(new Set<() => void>())
+  // The part went (the merchant chose to leave): its requests no longer hold the page.
+  useEffect(() => {
+    const releases = pending.current
+    return () => {
+      for (const release of releases) release()
+      releases.clear()
+    }
+  }, [])
+  return useCallback(
+    async <A,>(request: () => Promise<A>): Promise<A> => {
+      const release = unsaved.add()
+      pending.current.add(release)
+      try {
+        return await request()
+      } finally {
+        if (pending.current.delete(release)) release()
+      }
+    },
+    [unsaved]
+  )
+}
+
+/**
+ * What an edit dialog is open for. Each opening is a new object, so a save that answers after
+ * its dialog was closed closes only its own dialog, never another opened since.
+ */
+export const useOpenFor = <A extends object>() => {
+  const [open, setOpen] = useState<A | undefined>(undefined)
+  const close = useCallback(() => setOpen(undefined), [])
+  const closeIf = useCallback((mine: A) => setOpen((current) => (current === mine ? undefined : current)), [])
+  return { open, show: setOpen, close, closeIf }
+}
+
+/**
  * The one moment a secret is on screen: what it is, the secret with a copy button, and "I have
  * saved it", which puts it away for good. Until then, leaving the part or the page asks first.
  */
@@ -262,22 +351,29 @@ export const CopyButton = ({ text, label }: { readonly text: string; readonly la
   )
 }
 
-/** Runs a save: keeps the problem to show and leaves whatever the merchant typed in place. */
+/**
+ * Runs a save: keeps the problem to show and leaves whatever the merchant typed in place. A save
+ * refused because what it changes was changed elsewhere meanwhile (409) calls `onConflict`, which
+ * reloads what is stored, and the problem says so.
+ */
 export const useSave = (): {
   readonly busy: boolean
-  readonly problem: Problem | undefined
-  readonly save: <A>(action: () => Promise<A>) => Promise<A | undefined>
+  readonly problem: ShownProblem | undefined
+  readonly save: <A>(action: () => Promise<A>, onConflict?: () => void) => Promise<A | undefined>
   readonly clear: () => void
 } => {
   const [busy, setBusy] = useState(false)
-  const [problem, setProblem] = useState<Problem | undefined>(undefined)
-  const save = useCallback(async <A,>(action: () => Promise<A>): Promise<A | undefined> => {
+  const [problem, setProblem] = useState<ShownProblem | undefined>(undefined)
+  const save = useCallback(async <A,>(action: () => Promise<A>, onConflict?: () => void): Promise<A | undefined> => {
     setBusy(true)
     setProblem(undefined)
     try {
       return await action()
     } catch (error) {
-      setProblem(failure(error))
+      const problem = failure(error)
+      const reloaded = problem.status === 409 && onConflict !== undefined
+      if (reloaded) onConflict()
+      setProblem(reloaded ? { ...problem, reloaded } : problem)
       return undefined
     } finally {
       setBusy(false)

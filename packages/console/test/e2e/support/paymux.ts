@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { expect } from "@playwright/test"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { assetsDirectory } from "../../../src/index.ts"
@@ -25,6 +26,18 @@ export interface Running {
 }
 
 const run = promisify(execFile)
+
+/** Calls the merchant's API with the CLI's key, beside the page; an error answer fails the test. */
+export const callApi = async (paymux: Running, method: string, path: string, body?: unknown): Promise<any> => {
+  const response = await fetch(`${paymux.url}/merchants/${paymux.merchant}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${paymux.keyId}.${paymux.secret}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  const text = await response.text()
+  expect(response.ok, `${method} ${path}: ${text}`).toBe(true)
+  return text === "" ? undefined : JSON.parse(text)
+}
 
 export const cli = async (db: string, env: Record<string, string>, args: ReadonlyArray<string>): Promise<string> =>
   (await run(process.execPath, [bin, "--db", db, ...args], { env: { ...process.env, ...env } })).stdout

@@ -1,0 +1,325 @@
+/**
+ * What a second console probe found, each kept fixed: changes made elsewhere are not overwritten
+ * (the whitelist, a webhook's content type, a sub-merchant) and a conflict reloads; a late answer
+ * stays with its own dialog and a secret on its way counts as one on screen; a part recovers from
+ * a 401 or an outage; a refused row action shows at its row; keyboard focus never drops to
+ * <body>; long names wrap; the channel table stays light.
+ */
+import { AxeBuilder } from "@axe-core/playwright"
+import { expect, type Page, type Route, test } from "@playwright/test"
+import { requireChromium, signIn } from "./support/browser.ts"
+import { callApi, type Running, startPaymux } from "./support/paymux.ts"
+
+requireChromium()
+
+let paymux: Running
+test.beforeAll(async () => {
+  paymux = await startPaymux({ merchant: "imp10000005" })
+})
+test.afterAll(async () => paymux?.stop())
+
+/** Calls the API as the CLI's key, beside the page. */
+const api = (method: string, path: string, body?: unknown) => callApi(paymux, method, path, body)
+
+let mids = 0
+/** A test channel of its own MID (one channel per PG may use the shared test MID). */
+const addChannel = (name: string) =>
+  api("POST", "/channels", {
+    mode: "test",
+    pg: "kcp",
+    mid: `R${String(++mids).padStart(5, "0")}`,
+    paymentType: "window.general",
+    payMethods: ["card"],
+    credentials: { site_key: `key-${mids}` },
+    name
+  })
+
+/**
+ * Holds the page's requests that `matches` until `release` is called: a slow server, without
+ * waiting for a clock. `held` resolves once the first one is being held.
+ */
+const hold = async (page: Page, url: string | RegExp, method: string) => {
+  let release!: () => void
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  let onHeld!: () => void
+  const held = new Promise<void>((resolve) => {
+    onHeld = resolve
+  })
+  await page.route(url, async (route: Route) => {
+    if (route.request().method() !== method) return route.fallback()
+    onHeld()
+    await released
+    await route.continue()
+  })
+  return { held, release }
+}
+
+/** Every browser dialog (confirm, beforeunload) the page raises, dismissed. */
+const questions = (page: Page): Array<string> => {
+  const asked: Array<string> = []
+  page.on("dialog", (dialog) => {
+    asked.push(dialog.message())
+    void dialog.dismiss()
+  })
+  return asked
+}
+
+test("a whitelist changed elsewhere is not overwritten: the save is refused, the list reloaded, what was typed kept in view", async ({
+  page
+}) => {
+  await api("PUT", "/whitelist", { rules: ["127.0.0.1/32"] })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await expect(page.getByLabel("Rule 1", { exact: true })).toHaveValue("127.0.0.1/32")
+  await api("POST", "/whitelist/add", { rules: ["203.0.113.0/24"] })
+  await page.getByRole("button", { name: "Add a rule" }).click()
+  await page.getByLabel("Rule 2", { exact: true }).fill("198.51.100.0/24")
+  await page.getByRole("button", { name: "Save", exact: true }).click()
+  await expect(page.getByRole("alert")).toContainText("This page has reloaded what is stored now: make your change again.")
+  await expect(page.getByLabel("Rule 2", { exact: true })).toHaveValue("203.0.113.0/24")
+  await expect(page.locator(".unsaved")).toContainText("198.51.100.0/24")
+  expect((await api("GET", "/whitelist")).rules).toEqual(["127.0.0.1/32", "203.0.113.0/24"])
+  // Made again on the list as stored, it saves.
+  await page.getByRole("button", { name: "Add a rule" }).click()
+  await page.getByLabel("Rule 3", { exact: true }).fill("198.51.100.0/24")
+  await page.getByRole("button", { name: "Save", exact: true }).click()
+  await expect(page.getByText("Whitelist saved.")).toBeVisible()
+  await expect(page.locator(".unsaved")).toHaveCount(0)
+  expect((await api("GET", "/whitelist")).rules).toEqual(["127.0.0.1/32", "198.51.100.0/24", "203.0.113.0/24"])
+  // Removing a rule leaves focus on the rule now in its place.
+  await page.getByRole("button", { name: "Remove rule 2" }).click()
+  await expect(page.getByLabel("Rule 2", { exact: true })).toBeFocused()
+  await api("PUT", "/whitelist", { rules: [] })
+})
+
+test("changing a webhook URL sends only the URL: a content type changed elsewhere stays", async ({ page }) => {
+  await api("PUT", "/webhooks/test", { url: "http://127.0.0.1:9/first", contentType: "json" })
+  const sent: Array<Record<string, unknown>> = []
+  page.on("request", (request) => {
+    if (request.method() === "PUT" && request.url().endsWith("/webhooks/test")) sent.push(request.postDataJSON())
+  })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  const testMode = page.getByRole("region", { name: "Test mode" })
+  const url = testMode.getByRole("textbox", { name: "Test webhook URL" })
+  await expect(url).toHaveValue("http://127.0.0.1:9/first")
+  await api("PUT", "/webhooks/test", { contentType: "form" })
+  await url.fill("http://127.0.0.1:9/second")
+  await testMode.getByRole("button", { name: "Save" }).click()
+  await expect(testMode.getByRole("combobox", { name: "Test content type" })).toHaveValue("form")
+  expect(sent).toEqual([{ url: "http://127.0.0.1:9/second" }])
+  const stored = await api("GET", "/webhooks")
+  expect([stored.test.contentType, stored.test.endpoints[0].url]).toEqual(["form", "http://127.0.0.1:9/second"])
+  await api("PUT", "/webhooks/test", { url: null, contentType: "json" })
+})
+
+test("a save answering after its dialog was closed does not close the dialog opened since", async ({ page }) => {
+  await addChannel("Slow A")
+  await addChannel("Slow B")
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  const slow = await hold(page, /\/channels\/[^/]+$/, "PATCH")
+  await page.getByRole("button", { name: "Edit Slow A" }).click()
+  const dialog = page.getByRole("dialog", { name: "Edit channel" })
+  await dialog.getByLabel("Channel name").fill("Slow A renamed")
+  await dialog.getByRole("button", { name: "Save" }).click()
+  await slow.held
+  await page.keyboard.press("Escape")
+  await expect(dialog).toBeHidden()
+  await page.getByRole("button", { name: "Edit Slow B" }).click()
+  await dialog.getByLabel("Channel name").fill("Slow B typed")
+  slow.release()
+  // A's answer arrived (the table reloaded with it); B's dialog and what was typed in it stay.
+  await expect(page.getByRole("button", { name: "Edit Slow A renamed" })).toHaveCount(1)
+  await expect(dialog.getByLabel("Channel name")).toHaveValue("Slow B typed")
+  await page.keyboard.press("Escape")
+})
+
+test("an API key on its way counts as a secret on screen: leaving asks first, and the secret arrives", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await expect(page.locator("table.keys tbody tr", { hasText: paymux.keyId })).toHaveCount(1)
+  const asked = questions(page)
+  const slow = await hold(page, /\/api-keys$/, "POST")
+  await page.getByLabel("Name", { exact: true }).fill("on its way")
+  await page.getByRole("button", { name: "Issue key" }).click()
+  await slow.held
+  await page.getByRole("link", { name: "Payment integration" }).click()
+  await expect.poll(() => asked.length).toBe(1)
+  expect(asked[0]).toContain("A secret shown once is still on screen")
+  await expect(page).toHaveURL(/#\/settings$/)
+  slow.release()
+  await expect(page.locator("[data-secret]")).toHaveCount(1)
+  await page.getByRole("button", { name: "I have saved it" }).click()
+})
+
+test("closing the sign-in-again dialog with a secret unsaved asks first; staying keeps the dialog and the secret", async ({ page }) => {
+  const session = await api("POST", "/api-keys", { name: "ends soon" })
+  await signIn(page, paymux.url, session.key.id, session.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await page.getByLabel("Name", { exact: true }).fill("shown once")
+  await page.getByRole("button", { name: "Issue key" }).click()
+  await expect(page.locator("[data-secret]")).toHaveCount(1)
+  // The list has reloaded with the new key: no call is on its way when the session ends.
+  await expect(page.locator("table.keys tbody tr", { hasText: "shown once" })).toHaveCount(1)
+  await api("DELETE", `/api-keys/${session.key.id}`)
+  await page.getByRole("button", { name: "Save", exact: true }).click()
+  const again = page.getByRole("dialog", { name: "Sign in to the Paymux console" })
+  await expect(again).toBeVisible()
+  const asked = questions(page)
+  await page.keyboard.press("Escape")
+  await expect.poll(() => asked.length).toBe(1)
+  await expect(again).toBeVisible()
+  await expect(page.locator("[data-secret]")).toHaveCount(1)
+  await again.getByRole("button", { name: "Close" }).click()
+  await expect.poll(() => asked.length).toBe(2)
+  await expect(again).toBeVisible()
+})
+
+test("a part whose load a 401 ended loads once signed in again", async ({ page }) => {
+  const session = await api("POST", "/api-keys", { name: "rotated" })
+  await signIn(page, paymux.url, session.key.id, session.secret)
+  // Loaded first: the session ends between two parts, not in the middle of this one's load.
+  await expect(page.getByRole("heading", { level: 2, name: "Channels" })).toBeVisible()
+  const rotated = await api("POST", `/api-keys/${session.key.id}/rotate`)
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  const again = page.getByRole("dialog", { name: "Sign in to the Paymux console" })
+  await again.getByLabel("API secret").fill(rotated.secret)
+  await again.getByRole("button", { name: "Sign in" }).click()
+  await expect(again).toBeHidden()
+  await expect(page.getByRole("heading", { level: 2, name: "Notification URLs" })).toBeVisible()
+})
+
+test("a part the server did not answer offers Try again", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await expect(page.getByRole("heading", { level: 2, name: "Channels" })).toBeVisible()
+  // An outage: the load fails to reach the server, then the server is back.
+  await page.route("**/merchants/*/webhooks", (route) => route.abort("connectionrefused"), { times: 1 })
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  await expect(page.getByRole("alert")).toContainText("the server could not be reached")
+  await page.getByRole("button", { name: "Try again" }).click()
+  await expect(page.getByRole("heading", { level: 2, name: "Notification URLs" })).toBeVisible()
+})
+
+test("sub-merchants changed elsewhere: delete sends the version, and a refused rename reloads so the next one works", async ({ page }) => {
+  await api("POST", "/sub-merchants", { tier: "T05", name: "Before" })
+  await api("POST", "/sub-merchants", { tier: "T06", name: "Six" })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await expect(page.getByLabel("Name of T05")).toHaveValue("Before")
+  await api("PATCH", "/sub-merchants/T05", { name: "Renamed elsewhere" })
+  await page.getByRole("button", { name: "Delete T05" }).click()
+  await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click()
+  await expect(page.getByRole("alert")).toContainText("changed since it was read")
+  expect((await api("GET", "/sub-merchants")).map((s: { tier: string }) => s.tier)).toContain("T05")
+  // The list was reloaded: it shows T05 as stored now.
+  await expect(page.getByLabel("Name of T05")).toHaveValue("Renamed elsewhere")
+  await api("PATCH", "/sub-merchants/T06", { name: "Six elsewhere" })
+  // Enter in the name renames; refused as changed elsewhere, the list is reloaded and the typed name kept.
+  await page.getByLabel("Name of T06").fill("Six mine")
+  await page.getByLabel("Name of T06").press("Enter")
+  await expect(page.getByRole("alert")).toContainText("This page has reloaded what is stored now")
+  await expect(page.getByLabel("Name of T06")).toHaveValue("Six mine")
+  await expect(page.getByLabel("Show channels of").getByRole("option", { name: "Six elsewhere (T06)" })).toHaveCount(1)
+  await page.getByLabel("Name of T06").press("Enter")
+  await expect(page.getByLabel("Show channels of").getByRole("option", { name: "Six mine (T06)" })).toHaveCount(1)
+  for (const tier of ["T05", "T06"]) await api("DELETE", `/sub-merchants/${tier}`)
+})
+
+test("a refused row action shows at its row, naming the channel; removing a row moves focus to the table's heading", async ({ page }) => {
+  const refused = await addChannel("Default test channel")
+  await api("POST", `/channels/${refused.key}/default`)
+  await addChannel("Goes away")
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  const row = page.locator(`tr[data-channel="${refused.key}"]`)
+  await row.getByRole("button", { name: "Disable" }).click()
+  const note = page.locator(`tr[data-channel="${refused.key}"] + tr`).getByRole("alert")
+  await expect(note).toContainText("Default test channel: not changed.")
+  await expect(note).toContainText("make another channel the default")
+  await expect(note).toBeInViewport()
+  await page.getByRole("button", { name: "Remove Goes away" }).click()
+  await page.getByRole("dialog", { name: "Remove the channel Goes away?" }).getByRole("button", { name: "Remove" }).click()
+  await expect(page.getByRole("button", { name: "Edit Goes away" })).toHaveCount(0)
+  await expect(page.getByRole("heading", { level: 2, name: "Channels" })).toBeFocused()
+  await expect(page).toHaveTitle("Payment integration · Paymux")
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await expect(page).toHaveTitle("Other settings · Paymux")
+})
+
+test("the channel table has one confirmation dialog and no sub-merchant select until a row asks for one", async ({ page }) => {
+  for (let i = 0; i < 5; i++) await addChannel(`Light ${i}`)
+  await api("POST", "/sub-merchants", { tier: "L01", name: "Light tier" })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  const table = page.getByRole("region", { name: /channels, oldest first$/ })
+  await expect(page.getByRole("button", { name: "Edit Light 4" })).toBeVisible()
+  await expect(table.locator("dialog")).toHaveCount(1)
+  await expect(table.locator("select")).toHaveCount(0)
+  await page.getByRole("button", { name: "Choose a sub-merchant for Light 2" }).click()
+  await expect(page.getByLabel("Assign Light 2 to a sub-merchant")).toBeFocused()
+  await expect(table.locator("select")).toHaveCount(1)
+  await api("DELETE", "/sub-merchants/L01")
+})
+
+test("an endpoint's event editor: Escape cancels, and focus goes back to its Edit events button", async ({ page }) => {
+  const url = "http://127.0.0.1:9/events"
+  await api("POST", "/webhooks/live/endpoints", { url: "https://shop.example/one" })
+  await api("POST", "/webhooks/test/endpoints", { url, events: ["Transaction.Paid"] })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  await page.getByRole("button", { name: `Edit the events of ${url}` }).click()
+  const events = page.getByRole("textbox", { name: `Event types of ${url} (comma-separated; empty: every event)` })
+  await expect(events).toBeFocused()
+  await events.fill("")
+  await events.press("Escape")
+  await expect(events).toHaveCount(0)
+  await expect(page.getByRole("button", { name: `Edit the events of ${url}` })).toBeFocused()
+  const stored = await api("GET", "/webhooks")
+  expect(stored.test.endpoints[0].events).toEqual(["Transaction.Paid"])
+  for (const mode of ["test", "live"]) await api("PUT", `/webhooks/${mode}`, { url: null })
+})
+
+test("long names wrap: a confirmation keeps its buttons in view, and nothing scrolls sideways at 375 px", async ({ page }) => {
+  const long = "x".repeat(100)
+  await addChannel(long)
+  await api("POST", "/sub-merchants", { tier: "N01", name: "Gangnam flagship store - online orders" })
+  const url = "https://hooks.example-shop.co.kr/paymux/webhooks/test/7f3c2a9e4b1d4c8f9a6e2b7d5c3f1a0e"
+  // JSON: a form-encoded mode takes no V2 notification.
+  await api("PUT", "/webhooks/test", { url, contentType: "json" })
+  await api("POST", "/webhooks/test/notifications", { type: "Transaction.Paid", data: { paymentId: "p1" } })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("button", { name: `Remove ${long}` }).click()
+  const confirm = page.getByRole("dialog", { name: `Remove the channel ${long}?` })
+  await expect(confirm.getByRole("button", { name: "Remove" })).toBeInViewport()
+  await confirm.getByRole("button", { name: "Cancel" }).click()
+  await page.setViewportSize({ width: 375, height: 800 })
+  for (const [path, heading] of [
+    ["channels", "Channels"],
+    ["webhooks", "Notification URLs"]
+  ] as const) {
+    await page.goto(`${paymux.url}/#/${path}`)
+    await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible()
+    if (path === "webhooks") await expect(page.locator(".deliveries li", { hasText: url })).toHaveCount(1)
+    const width = await page.evaluate(() => document.documentElement.scrollWidth)
+    expect(width, `#/${path} is ${width} px wide at 375 px`).toBeLessThanOrEqual(375)
+  }
+})
+
+test("axe: a long test MID's snippet can be scrolled by keyboard, and Settings names each region once", async ({ page }) => {
+  await api("POST", "/channels", {
+    mode: "test",
+    pg: "tosspayments",
+    mid: "tosspayments_test_mid_0000001",
+    paymentType: "window.general",
+    payMethods: ["card"],
+    credentials: { client_key: "test_ck_abc", secret_key: "fake-secret" }
+  })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Integration test" }).click()
+  await page.getByLabel("Find a PG").fill("tosspayments")
+  await expect(page.locator('article[data-pg="tosspayments"] pre')).toContainText("tosspayments_test_mid_0000001")
+  const rules = ["scrollable-region-focusable", "landmark-unique"]
+  expect((await new AxeBuilder({ page }).withRules(rules).analyze()).violations.map((v) => v.id)).toEqual([])
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await expect(page.locator("table.keys tbody tr").first()).toBeVisible()
+  expect((await new AxeBuilder({ page }).withRules(rules).analyze()).violations.map((v) => v.id)).toEqual([])
+})
