@@ -154,6 +154,23 @@ test("an API key on its way counts as a secret on screen: leaving asks first, an
   await page.getByRole("button", { name: "I have saved it" }).click()
 })
 
+// Regression (console probe): a billion days failed to encode in the page and read as "the server's
+// answer could not be read"; the field had no bound though keys live at most ten years.
+test("an expiry beyond a key's ten years is refused in the page, before anything is sent", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await expect(page.locator("table.keys tbody tr", { hasText: paymux.keyId })).toHaveCount(1)
+  const posts: Array<string> = []
+  page.on("request", (r) => void (r.method() === "POST" && r.url().endsWith("/api-keys") ? posts.push(r.url()) : undefined))
+  await page.getByLabel("Name", { exact: true }).fill("too long")
+  const days = page.getByLabel("Expires in (days, optional)")
+  await days.fill("1000000000")
+  await page.getByRole("button", { name: "Issue key" }).click()
+  expect(await days.evaluate((input: HTMLInputElement) => input.validity.rangeOverflow)).toBe(true)
+  await expect(page.locator("[data-secret]")).toHaveCount(0)
+  expect(posts).toEqual([])
+})
+
 test("closing the sign-in-again dialog with a secret unsaved asks first; staying keeps the dialog and the secret", async ({ page }) => {
   const session = await api("POST", "/api-keys", { name: "ends soon" })
   await signIn(page, paymux.url, session.key.id, session.secret)

@@ -1,5 +1,6 @@
 /** Other settings: the security whitelist, My ID and API keys. */
 import { useState } from "react"
+import { ApiKey } from "@paymux/domain"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
@@ -33,6 +34,9 @@ export const Settings = () => {
 }
 
 const day = 24 * 60 * 60 * 1000
+// The longest a key may live, in whole days: the browser refuses more before anything is sent (a
+// billion days failed to encode and read as "the server's answer could not be read").
+const maxDays = Math.floor(ApiKey.maxLifetimeMillis / day)
 const dateOf = (millis: number | undefined): string => (millis === undefined ? "—" : new Date(millis).toISOString().slice(0, 10))
 
 const ApiKeys = () => {
@@ -125,7 +129,7 @@ const ApiKeys = () => {
         </label>
         <label>
           {t("keys.expiresInDays")}
-          <input type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} />
+          <input type="number" min={1} max={maxDays} value={days} onChange={(e) => setDays(e.target.value)} />
         </label>
         {/* One secret on screen at a time: a second would replace the first before it was saved. */}
         <button type="submit" disabled={busy || shown !== undefined} onClick={clear}>
