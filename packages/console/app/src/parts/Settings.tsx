@@ -1,6 +1,6 @@
 /** Other settings: the security whitelist, My ID and API keys. */
 import { useState } from "react"
-import { ApiKey } from "@paymux/domain"
+import { ApiKey as Keys } from "@paymux/domain"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
@@ -36,7 +36,7 @@ export const Settings = () => {
 const day = 24 * 60 * 60 * 1000
 // The longest a key may live, in whole days: the browser refuses more before anything is sent (a
 // billion days failed to encode and read as "the server's answer could not be read").
-const maxDays = Math.floor(ApiKey.maxLifetimeMillis / day)
+const maxDays = Math.floor(Keys.maxLifetimeMillis / day)
 const dateOf = (millis: number | undefined): string => (millis === undefined ? "—" : new Date(millis).toISOString().slice(0, 10))
 
 const ApiKeys = () => {
