@@ -279,6 +279,22 @@ export const keys = (h: Harness): void =>
                 "KeyMismatch"
               )
             }
+            // A new key seals only beside the current one: after the rotation, a stray key first with
+            // the replaced key behind it is refused (storage probe 2026-12: it was let in, sealed
+            // with its own key, and the rotated hosts could not open what it wrote).
+            const stray = yield* KeyProvider.make({ keys: [{ id: "stray-3", key: randomBytes(32) }, old], pepper })
+            const strayExit = yield* Effect.exit(Effect.scoped(reopen(stray)))
+            expect(reasonOf(strayExit)?.["_tag"]).toBe("KeyMismatch")
+            expect(reasonOf(strayExit)?.["keyId"]).toBe("rotated-2")
+            // The next rotation, done as documented, is accepted.
+            const next = yield* KeyProvider.make({
+              keys: [
+                { id: "rotated-3", key: randomBytes(32) },
+                { id: "rotated-2", key: fresh }
+              ],
+              pepper
+            })
+            yield* Effect.scoped(reopen(next))
             // A key id recorded once keeps its fingerprint: the same id with other bytes is refused.
             const forged = yield* KeyProvider.make({
               keys: [

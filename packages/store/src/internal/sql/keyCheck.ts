@@ -6,8 +6,10 @@
  * - a configured key whose id is recorded must have the recorded fingerprint;
  * - at least one recorded master key must be configured (a rotation keeps the old key beside the
  *   new one until every secret is re-sealed; the new one is recorded as soon as it is current);
- * - the key configured first (the one that seals) must be the one recorded last, or a new one:
- *   once replaced, a key only opens what it sealed;
+ * - the key configured first (the one that seals) must be the one recorded last, or a new one
+ *   configured beside it: once replaced, a key only opens what it sealed, and a new key without
+ *   the current one would seal beside secrets it cannot open (two hosts given different new keys
+ *   at once both started);
  * - the pepper must have the recorded fingerprint (otherwise every API key fails to verify).
  *
  * A provider without keys (it fails `current`) may open a database that recorded none: it can
@@ -90,7 +92,15 @@ const judge = (
   // which processes holding only the new key cannot open.
   if (latest !== undefined && current.id !== latest.keyId && masters.some((r) => r.keyId === current.id)) {
     return mismatch(
-      `its current master key is ${latest.keyId}, and ${current.id}, which is configured first here, was replaced by it: put ${latest.keyId} first (keep ${current.id} after it until a reseal no longer needs it)`
+      `${current.id}, which is configured first here, was replaced by it: put ${latest.keyId} first (keep ${current.id} after it until a reseal no longer needs it)`
+    )
+  }
+  // A new key becomes current beside the current one, as a rotation configures it: otherwise a
+  // host given a stray key, or two hosts given different new keys at once, each sealed with its
+  // own key, and the other's secrets could not be opened.
+  if (latest !== undefined && !masters.some((r) => r.keyId === current.id) && !configured.byId.has(latest.keyId)) {
+    return mismatch(
+      `${current.id}, configured first here, is a new key and ${latest.keyId} is not configured beside it: a rotation puts the new key first and keeps ${latest.keyId} after it until a reseal no longer needs it`
     )
   }
   const pepper = recorded.find((r) => r.kind === "pepper")
