@@ -9,10 +9,11 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import { ChangeFeed, type KeyProvider, SqlStore, type StoreError } from "@paymux/store"
+import { ChangeFeed, type KeyProvider, SqlStore, StoreError } from "@paymux/store"
 import { Context, Effect, Layer, Queue, Redacted } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as SqlClient from "effect/sql/SqlClient"
+import { isSqlError } from "effect/sql/SqlError"
 
 /**
  * @since 0.1.0
@@ -30,6 +31,12 @@ export interface Options {
   readonly maxConnections?: number | undefined
   /** How long to wait for a connection before failing with `Unavailable` (default 10 s). */
   readonly connectTimeoutMillis?: number | undefined
+  /**
+   * How long a statement waits for a lock another session holds (the store's transaction lock, a
+   * row) before failing with `Unavailable` (default 5 s, as SQLite's busy timeout). Without it a
+   * write waited for as long as a stopped process or an operator's open transaction held the lock.
+   */
+  readonly lockTimeoutMillis?: number | undefined
   /**
    * How outbox lease bookkeeping commits. `"relaxed"` (the default) does not wait for the WAL
    * flush: a database crash may forget the last moments of claims and completions, so a webhook
@@ -76,7 +83,12 @@ export const layerClient = (options: Options): Layer.Layer<SqlClient.SqlClient, 
   const subject = { entity: "database", id: "postgres" }
   const client = Effect.gen(function* () {
     if (!schemaName.test(schema)) {
-      return yield* Effect.die(new Error(`PostgresStore: schema must match ${schemaName}, got ${JSON.stringify(schema)}`))
+      return yield* Effect.fail(
+        StoreError.invalidInput(
+          "PostgresStore schema",
+          `must be a lower-case SQL name (${schemaName.source}), got ${JSON.stringify(schema)}`
+        )
+      )
     }
     const pg = yield* PgClient.make({
       url: Redacted.isRedacted(options.url) ? options.url : Redacted.make(options.url),
@@ -84,14 +96,14 @@ export const layerClient = (options: Options): Layer.Layer<SqlClient.SqlClient, 
       connectTimeout: options.connectTimeoutMillis ?? 10_000,
       applicationName: "paymux",
       // Postgres' search_path names the schema for every unqualified table of the store.
-      startupParameters: { search_path: schema }
+      startupParameters: { search_path: schema, lock_timeout: String(options.lockTimeoutMillis ?? 5_000) }
     })
     if (schema !== "public") yield* createSchema(pg, schema)
     return pg as SqlClient.SqlClient
   })
   return Layer.effect(
     SqlClient.SqlClient,
-    Effect.mapError(client, (e) => SqlStore.toStoreError(e, subject))
+    Effect.mapError(client, (e) => (isSqlError(e) ? SqlStore.toStoreError(e, subject) : e))
   ).pipe(Layer.provide(Reactivity.layer))
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
 import { Outbox } from "@paymux/store"
-import { Effect, Exit, Layer, Redacted } from "effect"
+import { Effect, Exit, Fiber, Layer, Redacted } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { PostgresStore } from "../src/index.ts"
 import { StoreFixtures as F } from "@paymux/store-testkit"
@@ -328,6 +328,37 @@ if (requirePg("PostgresStore.test.ts")) {
         yield* merchants.create(F.merchant(1))
         expect((yield* merchants.get(F.merchantCode(1))).code).toBe(F.merchantCode(1))
       }).pipe(Effect.provide(fresh().layer))
+    )
+
+    // Regression (storage probe): a write waited for as long as another session held the lock (a
+    // stopped `keys reseal`, an operator's open transaction); `serve` stopped answering meanwhile.
+    it.live("a write waits for another session's lock at most lockTimeoutMillis, then is Unavailable", () => {
+      const schema = freshSchema()
+      const client = PostgresStore.layerClient({ url, schema, lockTimeoutMillis: 300 })
+      const layer = Layer.provideMerge(SqlStore.layer, Layer.merge(client, keys))
+      return Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const merchants = yield* Repositories.MerchantRepository
+        const tx = yield* Transaction.Transaction
+        const holding = yield* Effect.forkChild(tx.withTransaction(Effect.andThen(sql`SELECT 1`, Effect.sleep("3 seconds"))))
+        yield* Effect.sleep("200 millis")
+        const started = Date.now()
+        const exit = yield* Effect.exit(tx.withTransaction(merchants.create(F.merchant(1))))
+        expect(reasonOf(exit)).toBe("Unavailable")
+        expect(messageOf(exit)).toContain("canceling statement due to lock timeout")
+        expect(Date.now() - started).toBeLessThan(2_500)
+        yield* Fiber.interrupt(holding)
+      }).pipe(Effect.provide(layer))
+    })
+
+    it.live("a schema that is not a plain SQL name is InvalidInput, not a defect", () =>
+      Effect.gen(function* () {
+        const exit = yield* Effect.exit(
+          Layer.build(PostgresStore.layer({ url, schema: "Bad-Schema", keyProvider: keys })).pipe(Effect.scoped)
+        )
+        expect(reasonOf(exit)).toBe("InvalidInput")
+        expect(messageOf(exit)).toContain('"Bad-Schema"')
+      })
     )
 
     it.live("a database that does not exist is Unavailable with a message naming it (SQLSTATE 3D000)", () =>

@@ -61,7 +61,14 @@ const isUnstorableText = (cause: unknown, text: string): boolean => {
 export const fromSqlError = (error: SqlError, subject: Subject = store): StoreError.StoreError => {
   const reason = error.reason
   const causeText = errorText(reason.cause)
-  const detail = reason.message ?? causeText
+  // The driver's own words too: PostgreSQL's reason says only "PgConnection: Query failed", and
+  // its cause what failed ("canceling statement due to lock timeout", "permission denied ...").
+  const detail =
+    reason.message === undefined
+      ? causeText
+      : causeText === "no detail" || causeText === reason.message
+        ? reason.message
+        : `${reason.message}: ${causeText}`
   if (isUnstorableText(reason.cause, causeText)) {
     return StoreError.invalidInput(
       subject.entity,
