@@ -8,7 +8,7 @@
  */
 import { ChannelTerms } from "@paymux/domain"
 import { KeyProvider, Repositories, StoreError, Transaction } from "@paymux/store"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
@@ -60,7 +60,17 @@ export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices>
               unreadable.push(`${code} channel ${channel.key}`)
               continue
             }
-            const credentials = yield* channels.credentials(code, channel.key)
+            // One damaged envelope is reported with the others that do not open; it stopped the
+            // whole reseal, and the merchants after it were never sealed again.
+            const opened = yield* channels.credentials(code, channel.key).pipe(
+              Effect.map(Option.some),
+              Effect.catchIf(StoreError.isCorrupt, () => Effect.succeedNone)
+            )
+            if (Option.isNone(opened)) {
+              unreadable.push(`${code} channel ${channel.key}`)
+              continue
+            }
+            const credentials = opened.value
             // Without `readable` the channel is whole, so its credentials are sealed anew even when
             // there are none (a channel as read keeps its stored envelope).
             const { readable: _, ...whole } = channel

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Paymux } from "@paymux/admin"
 import { KeyProvider } from "@paymux/store"
 import { SqliteStore } from "@paymux/store-sqlite"
+import Database from "better-sqlite3"
 import { Redacted } from "effect"
 
 const dir = mkdtempSync(join(tmpdir(), "paymux-admin-"))
@@ -50,5 +51,36 @@ describe("admin over a real SQLite file", () => {
     expect(bytes).toContain("tosspay_live_1")
     expect(bytes).not.toContain("live_sk_very_secret_value")
     expect(bytes).not.toContain(Redacted.value(issued.secret))
+  })
+
+  // Regression (storage probe): one channel whose sealed credentials were damaged stopped
+  // `reseal` (store-corrupt), so the merchants after it were never sealed again.
+  it("reseal lists a channel whose credentials do not open and goes on with the others", async () => {
+    const filename = join(dir, "reseal.db")
+    const paymux = await open(filename)
+    const add = (merchant: string, mid: string) =>
+      paymux.channels.add({
+        merchant,
+        mode: "live",
+        pg: "kcp",
+        mid,
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { site_key: "site" }
+      })
+    const damaged = await paymux.merchants.create({ name: "Damaged", code: "imp00000001" })
+    const healthy = await paymux.merchants.create({ name: "Healthy", code: "imp00000002" })
+    const broken = await add(damaged.code, "A0001")
+    const kept = await add(healthy.code, "B0001")
+    const db = new Database(filename)
+    const row = db.prepare("SELECT credentials FROM paymux_channels WHERE channel_key = ?").get(broken.key) as { credentials: string }
+    const at = row.credentials.length - 5
+    const flipped = row.credentials.slice(0, at) + (row.credentials[at] === "A" ? "B" : "A") + row.credentials.slice(at + 1)
+    db.prepare("UPDATE paymux_channels SET credentials = ? WHERE channel_key = ?").run(flipped, broken.key)
+    db.close()
+    const report = await paymux.masterKeys.reseal()
+    expect(report).toMatchObject({ merchants: 2, channels: 1, unreadable: [`${damaged.code} channel ${broken.key}`] })
+    expect((await paymux.channels.get(healthy.code, kept.key)).version).toBe(kept.version + 1)
+    await paymux.close()
   })
 })
