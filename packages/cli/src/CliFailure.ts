@@ -118,11 +118,24 @@ const storeHint = "check --db (or PAYMUX_DB): a SQLite file path, :memory:, or a
 // What to do about a store that did not answer, by what SQLite said: a busy lock and a file this
 // user cannot write are not a mistyped --db.
 const unavailableHint = (message: string): string =>
-  /database is locked|SQLITE_BUSY/i.test(message)
+  /database is locked|SQLITE_BUSY|lock timeout/i.test(message)
     ? "another process holds the database's write lock (a long write or a stuck process); retry when it is done"
     : /readonly database|SQLITE_READONLY/i.test(message)
       ? "this user must be able to write the database file, its -wal and -shm files beside it, and their directory"
-      : storeHint
+      : /disk is full|SQLITE_FULL|No space left/i.test(message)
+        ? "the disk that holds the database is full: free space and retry (nothing was written)"
+        : /password authentication failed|AuthenticationError/i.test(message)
+          ? "the server refused the user or password of the postgres:// URL"
+          : /permission denied|AuthorizationError/i.test(message)
+            ? "the database user of the postgres:// URL lacks a permission it needs (the schema's CREATE and USAGE, its tables' reads and writes)"
+            : storeHint
+
+// A secret that does not open usually means other keys; anything else that does not read back is
+// damage to the data or the file.
+const corruptHint = (message: string): string =>
+  /stored secret|ciphertext/i.test(message)
+    ? "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEYS or the key file beside the database)"
+    : "the stored data does not read back as Paymux wrote it: restore the database from a backup (paymux doctor names what it can read)"
 
 interface Tagged {
   readonly _tag: string
@@ -177,9 +190,7 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
         hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of at least 32 bytes; see docs/cli.md"
       }
     case "store-corrupt":
-      return {
-        hint: "a secret that does not decrypt usually means a different master key (PAYMUX_MASTER_KEYS or the key file beside the database)"
-      }
+      return { hint: corruptHint(c.error.message) }
     case "key-mismatch":
       return {
         hint: "set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to the keys this database uses, its current master key first (for a SQLite file, or put back its key file, <db>.key); a new key would make the stored secrets unreadable",

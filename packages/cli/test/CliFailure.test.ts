@@ -89,4 +89,30 @@ describe("a store that did not answer says why, not 'check --db' (operations pro
     expect(readonly.hint).toContain("-wal and -shm")
     expect((await cliOf(StoreError.unavailable("connect ECONNREFUSED 127.0.0.1:1"))).hint).toContain("check --db")
   })
+
+  // Regression (storage probe): a full disk, a refused password, a missing permission and a damaged
+  // file all got "check --db" (or, for the damage, "a different master key").
+  it("a full disk, a refused password, a missing permission, a lock timeout and a damaged file each say what to do", async () => {
+    expect((await cliOf(StoreError.unavailable("UnknownError: database or disk is full"))).hint).toContain(
+      "disk that holds the database is full"
+    )
+    const password = await cliOf(
+      StoreError.unavailable('AuthenticationError: PgConnection: Failed to connect: password authentication failed for user "x"')
+    )
+    expect(password.hint).toContain("refused the user or password")
+    const permission = await cliOf(
+      StoreError.unavailable("AuthorizationError: PgConnection: Query failed: permission denied for schema public")
+    )
+    expect(permission.hint).toContain("lacks a permission")
+    const lock = await cliOf(
+      StoreError.unavailable("LockTimeoutError: PgConnection: Query failed: canceling statement due to lock timeout")
+    )
+    expect(lock.hint).toContain("write lock")
+    const damaged = await cliOf(
+      StoreError.corrupt("database", "the database file is damaged or is not a SQLite database (file is not a database)")
+    )
+    expect([damaged.exitCode, damaged.hint]).toEqual([3, expect.stringContaining("restore the database from a backup")])
+    const secret = await cliOf(StoreError.corrupt("secret", "the ciphertext does not authenticate (tampered, wrong key or wrong row)"))
+    expect(secret.hint).toContain("different master key")
+  })
 })

@@ -630,6 +630,19 @@ describe("SqliteStore: driver failures", () => {
     })
   )
 
+  // Regression (storage probe): a file that is not a database, or a damaged one, was a retryable
+  // "store unavailable", and the facade called it retryable.
+  it.effect("a file that is not a SQLite database is Corrupt, not a retryable Unavailable", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = join(dir, "not-a-database.db")
+      writeFileSync(file, "this is not a database ".repeat(400))
+      const exit = yield* Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })).pipe(Effect.scoped))
+      expect(reasonOf(exit)).toBe("Corrupt")
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+
   it.effect("a row that does not decode is Corrupt", () =>
     Effect.gen(function* () {
       const dir = tempDir()

@@ -43,6 +43,12 @@ const isSqliteUnique = (cause: unknown): boolean => {
   return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE"
 }
 
+/** SQLITE_CORRUPT (a damaged file) and SQLITE_NOTADB (not a database at all). */
+const isSqliteDamaged = (cause: unknown): boolean => {
+  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined
+  return typeof code === "string" && (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB")
+}
+
 /** The SQLSTATE of a PostgreSQL failure, when the cause carries one. */
 const sqlState = (cause: unknown): string | undefined => {
   const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined
@@ -83,6 +89,14 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
   // 3D000: the server is up but the database in the URL is not; say which, so the fix is obvious.
   if (sqlState(reason.cause) === "3D000") {
     return StoreError.unavailable(`${causeText}; create it (createdb) or correct the database name in the URL`, error)
+  }
+  // A damaged file is not a store that is busy or away: retrying cannot help, restoring can.
+  if (isSqliteDamaged(reason.cause)) {
+    return StoreError.corrupt(
+      subject.entity,
+      `the database file is damaged or is not a SQLite database (${causeText}); restore it from a backup`,
+      error
+    )
   }
   const unique = reason._tag === "UniqueViolation" || (reason._tag === "ConstraintError" && isSqliteUnique(reason.cause))
   if (unique) {
