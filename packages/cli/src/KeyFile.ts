@@ -85,9 +85,13 @@ export const createExclusive = (path: string, text: string): boolean => {
   try {
     writeSync(fd, text)
     fsyncSync(fd)
-  } finally {
+  } catch (e) {
+    // A full disk left an empty temporary file beside the database.
     closeSync(fd)
+    unlinkSync(temp)
+    throw e
   }
+  closeSync(fd)
   try {
     linkSync(temp, path)
   } catch (e) {
