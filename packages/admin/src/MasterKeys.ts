@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { ChannelTerms } from "@paymux/domain"
-import { KeyProvider, Repositories, StoreError, Transaction } from "@paymux/store"
+import { KeyProvider, Repositories, SecretBox, Transaction } from "@paymux/store"
 import { Effect, Option } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -64,7 +64,7 @@ export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices>
             // whole reseal, and the merchants after it were never sealed again.
             const opened = yield* channels.credentials(code, channel.key).pipe(
               Effect.map(Option.some),
-              Effect.catchIf(StoreError.isCorrupt, () => Effect.succeedNone)
+              Effect.catchIf(SecretBox.isUnopened, () => Effect.succeedNone)
             )
             if (Option.isNone(opened)) {
               unreadable.push(`${code} channel ${channel.key}`)
@@ -79,7 +79,7 @@ export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices>
           }
           for (const mode of ChannelTerms.Mode.literals) {
             const secrets = yield* webhooks.getSecrets(code, mode).pipe(
-              Effect.catchIf(StoreError.isCorrupt, () => {
+              Effect.catchIf(SecretBox.isUnopened, () => {
                 unreadable.push(`${code} ${mode} webhook signing secrets`)
                 return Effect.succeed([])
               })

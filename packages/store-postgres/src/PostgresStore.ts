@@ -32,9 +32,10 @@ export interface Options {
   /** How long to wait for a connection before failing with `Unavailable` (default 10 s). */
   readonly connectTimeoutMillis?: number | undefined
   /**
-   * How long a statement waits for a lock another session holds (the store's transaction lock, a
-   * row) before failing with `Unavailable` (default 5 s, as SQLite's busy timeout). Without it a
-   * write waited for as long as a stopped process or an operator's open transaction held the lock.
+   * How long a unit of work (`Transaction`) waits for a lock another session holds (the store's
+   * transaction lock, a row) before failing with `Unavailable`; default 5 s, as SQLite's busy
+   * timeout. Without it a write waited for as long as a stopped process or an operator's open
+   * transaction held the lock. Migrations are not bound by it: they wait for each other.
    */
   readonly lockTimeoutMillis?: number | undefined
   /**
@@ -82,6 +83,12 @@ export const layerClient = (options: Options): Layer.Layer<SqlClient.SqlClient, 
   const schema = options.schema ?? "public"
   const subject = { entity: "database", id: "postgres" }
   const client = Effect.gen(function* () {
+    const lockTimeout = options.lockTimeoutMillis
+    if (lockTimeout !== undefined && !(Number.isSafeInteger(lockTimeout) && lockTimeout >= 0)) {
+      return yield* Effect.fail(
+        StoreError.invalidInput("PostgresStore lockTimeoutMillis", `must be a whole number of milliseconds, 0 or more, got ${lockTimeout}`)
+      )
+    }
     if (!schemaName.test(schema)) {
       return yield* Effect.fail(
         StoreError.invalidInput(
@@ -96,7 +103,7 @@ export const layerClient = (options: Options): Layer.Layer<SqlClient.SqlClient, 
       connectTimeout: options.connectTimeoutMillis ?? 10_000,
       applicationName: "paymux",
       // Postgres' search_path names the schema for every unqualified table of the store.
-      startupParameters: { search_path: schema, lock_timeout: String(options.lockTimeoutMillis ?? 5_000) }
+      startupParameters: { search_path: schema }
     })
     if (schema !== "public") yield* createSchema(pg, schema)
     return pg as SqlClient.SqlClient
@@ -153,7 +160,7 @@ export function layer<E>(
   options: Options & { readonly keyProvider?: Layer.Layer<KeyProvider.KeyProvider, E> | undefined }
 ): Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError | E, KeyProvider.KeyProvider> {
   const store = withPush(
-    SqlStore.layerWith({ relaxedOutboxCommits: options.outboxCommits !== "durable" }),
+    SqlStore.layerWith({ relaxedOutboxCommits: options.outboxCommits !== "durable", lockTimeoutMillis: options.lockTimeoutMillis }),
     options.schema ?? "public"
   ).pipe(Layer.provide(layerClient(options)))
   return SqlStore.withKeys(store, options.keyProvider)

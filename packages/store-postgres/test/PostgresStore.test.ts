@@ -332,15 +332,13 @@ if (requirePg("PostgresStore.test.ts")) {
 
     // Regression (storage probe): a write waited for as long as another session held the lock (a
     // stopped `keys reseal`, an operator's open transaction); `serve` stopped answering meanwhile.
-    it.live("a write waits for another session's lock at most lockTimeoutMillis, then is Unavailable", () => {
-      const schema = freshSchema()
-      const client = PostgresStore.layerClient({ url, schema, lockTimeoutMillis: 300 })
-      const layer = Layer.provideMerge(SqlStore.layer, Layer.merge(client, keys))
+    it.live("a unit of work waits for another session's lock at most lockTimeoutMillis, then is Unavailable", () => {
+      const layer = PostgresStore.layer({ url, schema: freshSchema(), lockTimeoutMillis: 300, keyProvider: keys })
       return Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
         const merchants = yield* Repositories.MerchantRepository
         const tx = yield* Transaction.Transaction
-        const holding = yield* Effect.forkChild(tx.withTransaction(Effect.andThen(sql`SELECT 1`, Effect.sleep("3 seconds"))))
+        // A unit of work that holds the store's transaction lock, as a stopped process would.
+        const holding = yield* Effect.forkChild(tx.withTransaction(Effect.sleep("3 seconds")))
         yield* Effect.sleep("200 millis")
         const started = Date.now()
         const exit = yield* Effect.exit(tx.withTransaction(merchants.create(F.merchant(1))))
@@ -351,13 +349,17 @@ if (requirePg("PostgresStore.test.ts")) {
       }).pipe(Effect.provide(layer))
     })
 
-    it.live("a schema that is not a plain SQL name is InvalidInput, not a defect", () =>
+    it.live("a schema that is not a plain SQL name, or a negative lock timeout, is InvalidInput, not a defect", () =>
       Effect.gen(function* () {
         const exit = yield* Effect.exit(
           Layer.build(PostgresStore.layer({ url, schema: "Bad-Schema", keyProvider: keys })).pipe(Effect.scoped)
         )
         expect(reasonOf(exit)).toBe("InvalidInput")
         expect(messageOf(exit)).toContain('"Bad-Schema"')
+        const negative = yield* Effect.exit(
+          Layer.build(PostgresStore.layer({ url, lockTimeoutMillis: -1, keyProvider: keys })).pipe(Effect.scoped)
+        )
+        expect(reasonOf(negative)).toBe("InvalidInput")
       })
     )
 

@@ -13,7 +13,7 @@ import type { Credentials, Identifiers } from "@paymux/domain"
 import { Effect, Redacted } from "effect"
 import * as Envelope from "./internal/envelope.ts"
 import { KeyProvider, type MasterKey } from "./KeyProvider.ts"
-import { corrupt, type StoreError } from "./StoreError.ts"
+import { corrupt, isCorrupt, type StoreError } from "./StoreError.ts"
 
 /**
  * The envelope format version written by `seal`.
@@ -26,6 +26,19 @@ export const version: string = Envelope.version
 const reveal = (value: string | Redacted.Redacted<string>): string => (Redacted.isRedacted(value) ? Redacted.value(value) : value)
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+// What `Corrupt` names when a sealed value does not open: see `isUnopened`.
+const sealedEntities: ReadonlySet<string> = new Set(["secret", "channel credentials", "webhook secrets"])
+
+/**
+ * Whether a failure is a sealed value that does not open (a damaged envelope, or one sealed with
+ * a key the provider lacks), as opposed to a database that does not read back.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const isUnopened = (u: unknown): u is StoreError =>
+  isCorrupt(u) && u.reason._tag === "Corrupt" && sealedEntities.has(u.reason.entity)
 
 const guard = <A>(entity: string, f: () => A): Effect.Effect<A, StoreError> =>
   Effect.try({

@@ -106,6 +106,12 @@ export interface Options {
    * `webhook-id`). Enqueues and every other write stay durable. Default `false`.
    */
   readonly relaxedOutboxCommits?: boolean | undefined
+  /**
+   * PostgreSQL only: how long a unit of work (`Transaction`) waits for a lock another session
+   * holds, its `lock_timeout` (default 5 s, as SQLite's busy timeout), then `Unavailable`.
+   * Migrations are not bound by it.
+   */
+  readonly lockTimeoutMillis?: number | undefined
 }
 
 /**
@@ -113,9 +119,12 @@ export interface Options {
  * already takes the write lock first; on PostgreSQL every transaction of the port first takes one
  * advisory lock of the schema, held until it ends (taking it again in a nested one is free).
  */
-const oneAtATime = (sql: Sql.SqlClient): Effect.Effect<void, SqlError> =>
+const oneAtATime = (sql: Sql.SqlClient, lockTimeoutMillis: number): Effect.Effect<void, SqlError> =>
   sql.onDialectOrElse({
-    pg: () => Effect.asVoid(sql`SELECT pg_advisory_xact_lock(hashtext('paymux/transaction/' || current_schema()))`),
+    pg: () =>
+      Effect.asVoid(
+        sql`SELECT set_config('lock_timeout', ${`${lockTimeoutMillis}ms`}, true), pg_advisory_xact_lock(hashtext('paymux/transaction/' || current_schema()))`
+      ),
     orElse: () => Effect.void
   })
 
@@ -130,11 +139,16 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
     const sql = yield* Sql.SqlClient
     const keys = Context.make(KeyProvider, yield* KeyProvider)
     const env = makeEnv(sql, keys)
+    const lockTimeoutMillis = options.lockTimeoutMillis ?? 5_000
     const transaction = Transaction.of({
       // `Exclude<E, SqlError> | StoreError` is a subtype of `E | StoreError`; TypeScript cannot see
       // that through the generic `E`, so the result is widened to the port's type.
       withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) =>
-        spansOnlyWithTracer(Errors.mapSql()(env.atomic(Effect.andThen(oneAtATime(sql), self)))) as Effect.Effect<A, E | StoreError, R>
+        spansOnlyWithTracer(Errors.mapSql()(env.atomic(Effect.andThen(oneAtATime(sql, lockTimeoutMillis), self)))) as Effect.Effect<
+          A,
+          E | StoreError,
+          R
+        >
     })
     const repositories = WriteChecks.checkedRepositories({
       merchants: makeMerchants(env),

@@ -115,6 +115,23 @@ describe("SecretBox", () => {
   })
 })
 
+// Regression (review): `reseal` skipped any Corrupt as "unreadable" and went on writing, though
+// Corrupt also means a damaged database file; it now skips only sealed values that do not open.
+describe("SecretBox.isUnopened", () => {
+  it("is true for sealed values that do not open, false for a database that does not read back", () => {
+    const failOf = <A>(self: Effect.Effect<A, StoreError.StoreError, KeyProvider.KeyProvider>, layer = old) =>
+      Effect.runSync(Effect.provide(Effect.flip(self), layer))
+    const failures = [
+      failOf(SecretBox.open(run(SecretBox.seal("value", "row")), "another row")),
+      failOf(SecretBox.open(run(SecretBox.seal("value", "row"), rotated), "row")),
+      failOf(SecretBox.openCredentials(run(SecretBox.seal("[1]", "c")), "c"))
+    ]
+    for (const failure of failures) expect(SecretBox.isUnopened(failure), failure.message).toBe(true)
+    expect(SecretBox.isUnopened(StoreError.corrupt("database", "the database file is damaged"))).toBe(false)
+    expect(SecretBox.isUnopened(StoreError.unavailable("database is locked"))).toBe(false)
+  })
+})
+
 describe("KeyProvider", () => {
   it("refuses short keys, duplicate ids, an unknown current id and a short pepper, naming no key", () => {
     const reason = (options: KeyProvider.StaticOptions) => {

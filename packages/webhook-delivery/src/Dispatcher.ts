@@ -370,15 +370,22 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
 const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
-    return yield* outbox.claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit }).pipe(
-      Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), [])),
-      // A defect too (a store adapter's bug, a driver's failed rollback) is logged and the next
-      // poll claims again: it ended the claimer, and the process went on with nothing sent.
-      Effect.catchCause((cause) =>
-        Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause) : Effect.as(Effect.logWarning("webhook claim failed", cause), [])
-      )
-    )
+    return yield* outbox
+      .claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit })
+      .pipe(Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), [])))
   })
+
+/**
+ * The running dispatcher's claim: a defect too (a store adapter's bug) is logged and the next poll
+ * claims again. It ended the claimer, and the process went on with nothing sent. (`drain`, run
+ * once, lets a defect end the run, so that its caller sees it.)
+ */
+const claimOrLog = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
+  claimOnce(s, outbox, limit).pipe(
+    Effect.catchCause((cause) =>
+      Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause) : Effect.as(Effect.logWarning("webhook claim failed", cause), [])
+    )
+  )
 
 /** The HTTP agents of one run, destroyed with its scope. */
 const scopedAgents = (concurrency: number) =>
@@ -432,7 +439,7 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
         // Claimed rows are launched before a shutdown can stop the claimer, so none is stranded.
         const claimed = yield* Effect.uninterruptible(
           Effect.gen(function* () {
-            const batch = yield* claimOnce(s, outbox, tokens.length)
+            const batch = yield* claimOrLog(s, outbox, tokens.length)
             let unused = tokens.length
             for (const delivery of batch) {
               // Still working on it (its lease lapsed and came back to us): never start it twice.

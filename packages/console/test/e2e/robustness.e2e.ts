@@ -340,3 +340,21 @@ test("axe: a long test MID's snippet can be scrolled by keyboard, and Settings n
   await expect(page.locator("table.keys tbody tr").first()).toBeVisible()
   expect((await new AxeBuilder({ page }).withRules(rules).analyze()).violations.map((v) => v.id)).toEqual([])
 })
+
+// Regression (review): once a channel was assigned to the last sub-merchant left for it, its row
+// kept an empty "Assign to" select and a dead Assign button.
+test("assigning a channel to the last sub-merchant left for it puts the Assign control away", async ({ page }) => {
+  await api("POST", "/sub-merchants", { tier: "T07", name: "Only one" })
+  const channel = await addChannel("Assigned once")
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("button", { name: "Choose a sub-merchant for Assigned once" }).click()
+  await page.getByLabel("Assign Assigned once to a sub-merchant").selectOption("T07")
+  await page.getByRole("button", { name: "Assign Assigned once to the chosen sub-merchant" }).click()
+  await expect
+    .poll(async () => (await api("GET", "/sub-merchants")).find((s: { tier: string }) => s.tier === "T07").channels)
+    .toEqual([channel.key])
+  await expect(page.getByLabel("Assign Assigned once to a sub-merchant")).toHaveCount(0)
+  await expect(page.getByRole("button", { name: "Choose a sub-merchant for Assigned once" })).toHaveCount(0)
+  await api("DELETE", "/sub-merchants/T07")
+  await api("DELETE", `/channels/${channel.key}`)
+})

@@ -258,9 +258,10 @@ const ChannelTable = ({
                       >
                         {t("channels.unassign")}
                       </button>
-                    ) : assigning === c.key ? (
+                    ) : !subMerchants.some((s) => !s.channels.includes(c.key)) ? null : assigning === c.key ? (
+                      // Only while a sub-merchant is left to assign it to: after the last, an empty select stayed.
                       <AssignTo channel={c} subMerchants={subMerchants} busy={busy} onAct={onAct} />
-                    ) : subMerchants.some((s) => !s.channels.includes(c.key)) ? (
+                    ) : (
                       <button
                         type="button"
                         className="quiet"
@@ -272,7 +273,7 @@ const ChannelTable = ({
                       >
                         {t("channels.assign")}
                       </button>
-                    ) : null}
+                    )}
                     <button
                       type="button"
                       className="quiet danger"

@@ -22,22 +22,28 @@ export const makeEnv = (sql: Sql.SqlClient, keys: Context.Context<KeyProvider>):
   keys,
   atomic: (self) =>
     Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
-      Option.isSome(open) ? self : failedRollbackAsFailure(sql.withTransaction(self))
+      Option.isSome(open) ? self : failedRollbackAsFailure(sql, sql.withTransaction(self))
     )
 })
 
 /**
- * A connection lost inside a transaction (a database restart, a network cut, a killed backend)
- * fails the rollback too. effect/sql reports a failed rollback as a defect, and effect then turns
- * the transaction's own failure into a defect as well, so the caller saw a bug (HTTP 500) where
- * the store was merely unreachable. A driver error among the defects becomes the failure again,
- * which the store reports as the retryable `Unavailable`. Nothing of the transaction committed:
- * the server rolls back a transaction whose connection is gone.
+ * A PostgreSQL connection lost inside a transaction (a database restart, a network cut, a killed
+ * backend) fails the rollback too. effect/sql reports a failed rollback as a defect, and effect
+ * then turns the transaction's own failure into a defect as well, so the caller saw a bug (HTTP
+ * 500) where the store was merely unreachable. A driver error among the defects becomes the
+ * failure again, which the store reports as the retryable `Unavailable`. Nothing of the
+ * transaction committed: the server rolls back a transaction whose connection is gone. On SQLite
+ * a failed rollback leaves the connection, and perhaps its transaction, in place: that stays a
+ * defect, as does anything interrupted.
  */
-export const failedRollbackAsFailure = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
-  Effect.catchCause(self, (cause): Effect.Effect<never, E | SqlError> => {
-    const driverError = cause.reasons.filter(Cause.isDieReason).find((r) => isSqlError(r.defect))?.defect
-    return isSqlError(driverError) ? Effect.fail(driverError) : Effect.failCause(cause)
+export const failedRollbackAsFailure = <A, E, R>(sql: Sql.SqlClient, self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+  sql.onDialectOrElse({
+    pg: () =>
+      Effect.catchCause(self, (cause): Effect.Effect<never, E | SqlError> => {
+        const driverError = cause.reasons.filter(Cause.isDieReason).find((r) => isSqlError(r.defect))?.defect
+        return isSqlError(driverError) && !Cause.hasInterrupts(cause) ? Effect.fail(driverError) : Effect.failCause(cause)
+      }),
+    orElse: () => self
   })
 
 /**

@@ -1,7 +1,9 @@
 /**
  * How driver failures become `StoreError`s. `effect/sql` already classifies both drivers'
  * errors into one reason union (SQLite result codes, PostgreSQL SQLSTATEs), so the mapping is
- * written once here. Messages use domain words: a caller never sees SQL text or table names.
+ * written once here. Conflicts, corruption and bad input are worded in domain terms, without SQL
+ * text or table names; an `Unavailable` adds the driver's own words (a lock timeout, a refused
+ * permission), which the HTTP API does not show to its callers.
  */
 import { Effect, Result } from "effect"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"

@@ -77,7 +77,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       : Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
           Option.isSome(open)
             ? self
-            : failedRollbackAsFailure(sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self)))
+            : failedRollbackAsFailure(sql, sql.withTransaction(Effect.andThen(sql`SET LOCAL synchronous_commit = off`, self)))
         )
 
   const insert = (d: Delivery.Delivery) =>
