@@ -155,13 +155,7 @@ export const WhitelistEditor = () => {
           ) : preview.length === 0 ? (
             <p>{enforced ? t("wl.nobody") : t("wl.everyone")}</p>
           ) : (
-            <ul>
-              {preview.map((block) => (
-                <li key={block}>
-                  <code>{block}</code>
-                </li>
-              ))}
-            </ul>
+            <CodeList items={preview} />
           )}
           {locksOut ? (
             <p className="warning" role="alert">
@@ -174,13 +168,7 @@ export const WhitelistEditor = () => {
         {unsaved === undefined ? null : (
           <div className="unsaved">
             <p>{t("wl.unsaved")}</p>
-            <ul>
-              {unsaved.map((rule) => (
-                <li key={rule}>
-                  <code>{rule}</code>
-                </li>
-              ))}
-            </ul>
+            <CodeList items={unsaved} />
           </div>
         )}
         {saved ? <p role="status">{t("wl.saved")}</p> : null}
@@ -202,3 +190,14 @@ export const WhitelistEditor = () => {
     </section>
   )
 }
+
+/** CIDR blocks, one a line, as code. */
+const CodeList = ({ items }: { readonly items: ReadonlyArray<string> }) => (
+  <ul>
+    {items.map((item) => (
+      <li key={item}>
+        <code>{item}</code>
+      </li>
+    ))}
+  </ul>
+)
