@@ -113,8 +113,8 @@ export const list = (merchant: string): Effect.Effect<ReadonlyArray<ApiKeyView>,
   })
 
 /**
- * An API key acting through the API (the actor) hands out no secret that outlives it
- * (`ApiKey.mayHandOut`); the CLI and the host app act as themselves and have no such bound.
+ * An API key acting through the API (the actor) issues, rotates and revokes no key that outlives
+ * it (`ApiKey.mayManage`); the CLI and the host app act as themselves and have no such bound.
  */
 const withinActorLifetime = (expiresAt: number | undefined) =>
   Effect.gen(function* () {
@@ -122,7 +122,7 @@ const withinActorLifetime = (expiresAt: number | undefined) =>
     if (actor.kind !== "api-key") return
     const keyId = yield* Effect.fromResult(Identifiers.decodeApiKeyId(actor.id))
     const acting = yield* (yield* Repositories.ApiKeyRepository).get(keyId)
-    yield* Effect.fromResult(ApiKey.mayHandOut(acting, expiresAt))
+    yield* Effect.fromResult(ApiKey.mayManage(acting, expiresAt))
   })
 
 const ownKey = (merchant: string, id: string) =>
@@ -169,6 +169,9 @@ export const rotate = (merchant: string, id: string): Effect.Effect<IssuedKey, A
   }).pipe(invalidating((cache) => cache.invalidateKey(id)))
 
 /**
+ * Revokes a key, for good (see `Access.authenticate` for when its tokens stop working). When
+ * the actor is an API key that expires, the key it revokes must expire no later (`outlives-caller`).
+ *
  * @since 0.1.0
  * @category use cases
  */
@@ -180,6 +183,7 @@ export const revoke = (merchant: string, id: string): Effect.Effect<ApiKeyView, 
     const saved = yield* tx.withTransaction(
       Effect.gen(function* () {
         const before = yield* ownKey(merchant, id)
+        yield* withinActorLifetime(before.expiresAt)
         const after = yield* Effect.fromResult(ApiKey.revoke(before, now))
         const saved = yield* keys.update(after)
         yield* audit({

@@ -128,19 +128,20 @@ export const rotate = (key: ApiKey, secretHash: SecretHash, now: number): Result
 }
 
 /**
- * Whether `actor`, a key acting on its merchant's keys, may hand out a secret (issue a key, or
- * rotate one) for a key that expires at `expiresAt` (`undefined`: never). A key that expires
- * cannot hand out a secret that outlives it: a leaked short-lived key must not mint a permanent one.
+ * Whether `actor`, a key acting on its merchant's keys, may issue, rotate or revoke a key that
+ * expires at `expiresAt` (`undefined`: never). A key that expires acts on no key that outlives
+ * it: a leaked short-lived key must not mint a permanent one, nor revoke the merchant's permanent
+ * key and leave it locked out once the short one expires.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const mayHandOut = (actor: ApiKey, expiresAt: number | undefined): Result.Result<void, RuleViolation> =>
+export const mayManage = (actor: ApiKey, expiresAt: number | undefined): Result.Result<void, RuleViolation> =>
   actor.expiresAt === undefined || (expiresAt !== undefined && expiresAt <= actor.expiresAt)
     ? Result.succeed(undefined)
     : Result.fail(
         new RuleViolation({
           rule: "outlives-caller",
-          detail: `the calling API key ${actor.id} expires at ${new Date(actor.expiresAt).toISOString()}, and a key it issues or rotates must expire no later; set an earlier expiresAt, or call with a key that does not expire`
+          detail: `the calling API key ${actor.id} expires at ${new Date(actor.expiresAt).toISOString()}, and a key it issues, rotates or revokes must expire no later; set an earlier expiresAt, or call with a key that does not expire`
         })
       )

@@ -24,6 +24,18 @@ export type Credentials = typeof Credentials.Type
 /** @since 0.1.0 @category constants */
 export const maxValueLength = 512
 
+/** What a credential value that is not a string is told, on create and on edit alike. */
+const mustBeText = "must be text"
+
+/**
+ * One credential value as a caller gives it: a string, or a string already redacted. Anything
+ * else is refused as "must be text" (the union alone named its last member, "Expected Redacted").
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const InputValue = Schema.Union([Schema.String, Schema.Redacted(Schema.String).annotate({ message: mustBeText })])
+
 const invalid = (name: string, value: string, rule: string): InvalidInput => new InvalidInput({ field: `credentials.${name}`, value, rule })
 
 /**
@@ -54,7 +66,7 @@ export const validate = (
       return Result.fail(invalid(name, "<redacted>", `not a credential field of ${provider.code}; ${expected}`))
     }
     const value = Redacted.isRedacted(raw) ? Redacted.value(raw) : raw
-    if (typeof value !== "string") return Result.fail(invalid(name, "<redacted>", "must be text"))
+    if (typeof value !== "string") return Result.fail(invalid(name, "<redacted>", mustBeText))
     const shown = field.secret ? "<redacted>" : JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)
     if (value === "") continue
     if (value.trim() !== value) return Result.fail(invalid(name, shown, "must not start or end with whitespace"))

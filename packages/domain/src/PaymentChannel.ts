@@ -242,7 +242,7 @@ export const ChannelPatch = Schema.Struct({
   mid: Schema.optional(Schema.NullOr(Schema.String)),
   payMethods: Schema.optional(Schema.Array(Schema.String)),
   taxType: Schema.optional(TaxType),
-  credentials: Schema.optional(Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Redacted(Schema.String)]))),
+  credentials: Schema.optional(Schema.Record(Schema.String, Credentials.InputValue)),
   enabled: Schema.optional(Schema.Boolean)
 })
 

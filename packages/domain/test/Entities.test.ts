@@ -308,12 +308,12 @@ describe("ApiKey", () => {
     expect(badHash.message).toBe("secretHash: a secret hash is 64 lower-case hex digits (got <redacted>)")
   })
   it("a key that expires hands out secrets only for keys that expire no later; one without expiry, for any", () => {
-    expect(Result.isSuccess(ApiKey.mayHandOut(key, 5000))).toBe(true)
-    expect(Result.isSuccess(ApiKey.mayHandOut(key, 4999))).toBe(true)
-    expect(failure(ApiKey.mayHandOut(key, 5001)).rule).toBe("outlives-caller")
-    expect(failure(ApiKey.mayHandOut(key, undefined)).rule).toBe("outlives-caller")
+    expect(Result.isSuccess(ApiKey.mayManage(key, 5000))).toBe(true)
+    expect(Result.isSuccess(ApiKey.mayManage(key, 4999))).toBe(true)
+    expect(failure(ApiKey.mayManage(key, 5001)).rule).toBe("outlives-caller")
+    expect(failure(ApiKey.mayManage(key, undefined)).rule).toBe("outlives-caller")
     const { expiresAt: _, ...forever } = key
-    expect(Result.isSuccess(ApiKey.mayHandOut(forever, undefined))).toBe(true)
-    expect(Result.isSuccess(ApiKey.mayHandOut(forever, Number.MAX_SAFE_INTEGER))).toBe(true)
+    expect(Result.isSuccess(ApiKey.mayManage(forever, undefined))).toBe(true)
+    expect(Result.isSuccess(ApiKey.mayManage(forever, Number.MAX_SAFE_INTEGER))).toBe(true)
   })
 })

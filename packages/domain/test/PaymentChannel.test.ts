@@ -261,6 +261,9 @@ describe("PaymentChannel.edit", () => {
         field: field === "credentials" && value !== null && !Array.isArray(value) ? "credentials.site_key" : field
       })
     }
+    // A credential of the wrong kind reads as on create, not as the union's last member.
+    const number = PaymentChannel.edit(catalog, channel, { credentials: { site_key: 5 } } as never)
+    expect(Result.isFailure(number) && number.failure.message).toBe("credentials.site_key: must be text (got <redacted>)")
     // What the type allows still applies: undefined keeps a field, a Redacted credential is a value.
     const kept = Result.getOrThrow(
       PaymentChannel.edit(catalog, channel, { name: undefined, credentials: { site_key: Redacted.make("rotated-site-key") } })

@@ -305,7 +305,7 @@ describe("a store that cannot be asked for an Idempotency-Key record", () => {
   })
 })
 
-describe("an API key that expires hands out no secret that outlives it (security re-probe)", () => {
+describe("an API key that expires acts on no key that outlives it (security re-probe)", () => {
   const server = serving()
   const call = (path: string, init?: Parameters<typeof server.call>[1]) => server.call(path, init)
   const m = () => `/merchants/${server.f.merchant}`
@@ -326,6 +326,11 @@ describe("an API key that expires hands out no secret that outlives it (security
     const rotateOther = await call(`${m()}/api-keys/${permanent.key.id}/rotate`, { auth, body: {} })
     expect(rotateOther.status).toBe(422)
     expect(await body(rotateOther)).toMatchObject({ rule: "outlives-caller" })
+    // Nor may it revoke the permanent key, which would leave the merchant without a working key
+    // once the short one expires.
+    const revokeOther = await call(`${m()}/api-keys/${permanent.key.id}`, { auth, method: "DELETE" })
+    expect(revokeOther.status).toBe(422)
+    expect(await body(revokeOther)).toMatchObject({ rule: "outlives-caller" })
     expect((await call("/merchants", { auth: `Bearer ${permanent.key.id}.${permanent.secret}` })).status).toBe(200)
 
     const within = await call(`${m()}/api-keys`, { auth, body: { name: "within", expiresAt } })
@@ -334,8 +339,13 @@ describe("an API key that expires hands out no secret that outlives it (security
     expect(names).toContain("within")
     expect(names).not.toContain("forever")
     expect(names).not.toContain("later")
-    // Its own secret it may rotate: the key keeps its expiry.
-    expect((await call(`${m()}/api-keys/${short.key.id}/rotate`, { auth, body: {} })).status).toBe(200)
+    // Its own secret it may rotate: the key keeps its expiry. A key within its lifetime it may revoke.
+    const rotated = await body(await call(`${m()}/api-keys/${short.key.id}/rotate`, { auth, body: {} }))
+    expect(rotated.key.expiresAt).toBe(expiresAt)
+    const withinId = (await body(within)).key.id
+    expect((await call(`${m()}/api-keys/${withinId}`, { auth: `Bearer ${short.key.id}.${rotated.secret}`, method: "DELETE" })).status).toBe(
+      200
+    )
   })
 })
 
