@@ -124,11 +124,9 @@ const unavailableHint = (message: string): string =>
       ? "this user must be able to write the database file, its -wal and -shm files beside it, and their directory"
       : /disk is full|SQLITE_FULL|No space left/i.test(message)
         ? "the disk that holds the database is full: free space and retry (nothing was written)"
-        : /password authentication failed|AuthenticationError/i.test(message)
-          ? "the server refused the user or password of the postgres:// URL"
-          : /permission denied|AuthorizationError/i.test(message)
-            ? "the database user of the postgres:// URL lacks a permission it needs (the schema's CREATE and USAGE, its tables' reads and writes)"
-            : storeHint
+        : /permission denied|AuthorizationError/i.test(message)
+          ? "the database user of the postgres:// URL lacks a permission it needs (the schema's CREATE and USAGE, its tables' reads and writes)"
+          : storeHint
 
 // A secret that does not open usually means other keys; anything else that does not read back is
 // damage to the data or the file.
@@ -162,6 +160,10 @@ const listHint = (entity: string): string => {
   return command === undefined ? `list what exists with the matching "list" command` : `list what exists with: ${command}`
 }
 
+// The store's URL (a user or password the server refuses) is a setting too; the rest are the keys.
+const isUrlSetting = (c: ErrorCatalog.Classified): boolean =>
+  c.code === "configuration" && c.error._tag === "StoreError" && c.error.reason._tag === "Misconfigured" && c.error.reason.setting === "url"
+
 // The hint and details of an admin failure; its exit code and code come from the table.
 const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; readonly hint?: string; readonly details?: unknown } => {
   switch (c.code) {
@@ -187,7 +189,9 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
       return { hint: "it exists already, or it changed since it was read: read it again and retry" }
     case "configuration":
       return {
-        hint: "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of at least 32 bytes; see docs/cli.md"
+        hint: isUrlSetting(c)
+          ? "correct the user or password of the postgres:// URL (--db or PAYMUX_DB)"
+          : "PAYMUX_MASTER_KEYS=id:base64key (openssl rand -base64 32) and PAYMUX_PEPPER=base64 of at least 32 bytes; see docs/cli.md"
       }
     case "store-corrupt":
       return { hint: corruptHint(c.error.message) }
@@ -216,7 +220,12 @@ const fromClassified = (catalog: Catalog, c: ErrorCatalog.Classified): CliFailur
   return new CliFailure({
     exitCode: catalog.entry(c.code).exitCode,
     code: c.code,
-    tag: c.error._tag !== "StoreError" ? c.error._tag : c.code === "configuration" ? "KeyConfiguration" : c.error.reason._tag,
+    tag:
+      c.error._tag !== "StoreError"
+        ? c.error._tag
+        : c.code === "configuration" && !isUrlSetting(c)
+          ? "KeyConfiguration"
+          : c.error.reason._tag,
     message: help.message ?? c.error.message,
     hint: help.hint,
     details: help.details

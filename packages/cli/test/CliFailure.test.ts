@@ -96,10 +96,16 @@ describe("a store that did not answer says why, not 'check --db' (operations pro
     expect((await cliOf(StoreError.unavailable("UnknownError: database or disk is full"))).hint).toContain(
       "disk that holds the database is full"
     )
+    // A refused password is a setting to correct (exit 2, not retryable), not a store that is away.
     const password = await cliOf(
-      StoreError.unavailable('AuthenticationError: PgConnection: Failed to connect: password authentication failed for user "x"')
+      StoreError.misconfigured("url", 'the database server refused the user or password: password authentication failed for user "x"')
     )
-    expect(password.hint).toContain("refused the user or password")
+    expect([password.exitCode, password.code, password.tag, password.hint]).toEqual([
+      2,
+      "configuration",
+      "Misconfigured",
+      expect.stringContaining("user or password of the postgres:// URL")
+    ])
     const permission = await cliOf(
       StoreError.unavailable("AuthorizationError: PgConnection: Query failed: permission denied for schema public")
     )

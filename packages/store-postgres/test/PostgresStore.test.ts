@@ -363,6 +363,18 @@ if (requirePg("PostgresStore.test.ts")) {
       })
     )
 
+    // Regression: a password the server refuses was Unavailable, which callers retry forever.
+    it.live("a refused password is Misconfigured (not retryable), naming the URL and never the password", () =>
+      Effect.gen(function* () {
+        const wrong = new URL(url)
+        wrong.password = "paymux-wrong-password"
+        const exit = yield* Effect.exit(Layer.build(PostgresStore.layer({ url: wrong.href, keyProvider: keys })).pipe(Effect.scoped))
+        expect(reasonOf(exit)).toBe("Misconfigured")
+        expect(messageOf(exit)).toMatch(/^url: the database server refused the user or password/)
+        expect(messageOf(exit)).not.toContain("paymux-wrong-password")
+      })
+    )
+
     it.live("a database that does not exist is Unavailable with a message naming it (SQLSTATE 3D000)", () =>
       Effect.gen(function* () {
         const missing = url.replace(/\/[^/?]*(\?.*)?$/, "/paymux_no_such_database$1")

@@ -17,8 +17,10 @@ import { Schema } from "effect"
  * - `KeyMismatch`: the configured keys are not the ones that sealed this database (a lost key
  *   file, another environment's keys); names the expected master key id and its fingerprint (a
  *   keyed hash, never the key). Nothing is written in that state.
- * - `Misconfigured`: the keys are missing or malformed; `setting` names what to fix (e.g.
- *   `PAYMUX_MASTER_KEYS`).
+ * - `Misconfigured`: a setting the store was given is missing or wrong: the keys are missing or
+ *   malformed, or the database server refused the connection's user or password; `setting`
+ *   names what to fix (e.g. `PAYMUX_MASTER_KEYS`, `url`). Not retryable: the same settings
+ *   fail the same way.
  *
  * @since 0.1.0
  * @category errors
@@ -65,7 +67,7 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
           "configure the keys it uses (the key file beside the database, or PAYMUX_MASTER_KEYS and PAYMUX_PEPPER, its current key first) and retry; nothing was written"
         )
       case "Misconfigured":
-        return `key configuration (${r.setting}): ${r.detail}`
+        return `${r.setting}: ${r.detail}`
     }
   }
 

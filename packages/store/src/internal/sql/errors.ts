@@ -88,6 +88,10 @@ export const fromSqlError = (error: SqlError, subject: Subject = store): StoreEr
   if (sqlState(reason.cause) === "22003") {
     return StoreError.invalidInput(subject.entity, "a number is beyond what the store's column holds", error)
   }
+  // A user or password the server refuses is the URL's fault: trying again fails the same way.
+  if (reason._tag === "AuthenticationError") {
+    return StoreError.misconfigured("url", `the database server refused the user or password: ${causeText}`)
+  }
   // 3D000: the server is up but the database in the URL is not; say which, so the fix is obvious.
   if (sqlState(reason.cause) === "3D000") {
     return StoreError.unavailable(`${causeText}; create it (createdb) or correct the database name in the URL`, error)
