@@ -7,9 +7,9 @@
  *   serving real customers.
  * - `webhook-missing`: a mode whose enabled virtual-account or subscription channels have no
  *   webhook URL (`WebhookEndpoints.readiness`).
- * - `channel-key-only`: an enabled channel of a PG the catalog selects by channel key only; no
- *   `pg` string reaches it.
- * - `mid-required`: an enabled channel of a PG the catalog selects only as `code.MID`.
+ * - `channel-key-only` (a note): an enabled channel of a PG the catalog selects by channel key
+ *   only; no `pg` string reaches it.
+ * - `mid-required` (a note): an enabled channel of a PG the catalog selects only as `code.MID`.
  * - `webhook-endpoint-disabled`: an endpoint Paymux disabled after `EndpointHealth.disableAfterDays`
  *   days of failures; its notifications are dead-lettered until it is enabled again.
  * - `webhook-endpoint-failing`: an enabled endpoint whose deliveries have failed for over a day,
@@ -21,6 +21,10 @@
  *   pay method or credential field it no longer takes, one it now requires) or whose shared test
  *   MID it changed. The channel still resolves as stored and can be disabled; any other edit must
  *   fix it.
+ *
+ * Every finding is a `problem` to fix before production, except the two notes, which say how
+ * `request_pay` reaches a channel of such a PG: nothing is wrong, and nothing could make them go.
+ * A merchant is `ok` when it has no problem.
  *
  * @since 0.1.0
  */
@@ -53,6 +57,24 @@ export const CheckKind = Schema.Literals([
 export type CheckKind = typeof CheckKind.Type
 
 /**
+ * A `problem` to fix before production, or a `note` on how `request_pay` reaches a channel.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Severity = Schema.Literals(["problem", "note"])
+/** @since 0.1.0 @category models */
+export type Severity = typeof Severity.Type
+
+/**
+ * The severity of each kind of finding (see the module documentation).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const severityOf = (check: CheckKind): Severity => (check === "channel-key-only" || check === "mid-required" ? "note" : "problem")
+
+/**
  * One finding: its kind, the mode it concerns when it concerns one, the channel keys involved
  * and a sentence for people.
  *
@@ -61,6 +83,7 @@ export type CheckKind = typeof CheckKind.Type
  */
 export const Finding = Schema.Struct({
   check: CheckKind,
+  severity: Severity,
   mode: Schema.optionalKey(ChannelTerms.Mode),
   channels: Schema.Array(Schema.String),
   /** The webhook endpoint a finding concerns, for the endpoint checks. */
@@ -70,8 +93,11 @@ export const Finding = Schema.Struct({
 /** @since 0.1.0 @category models */
 export type Finding = typeof Finding.Type
 
+/** A finding as a check makes it; `check` adds the severity. */
+type Unrated = Omit<Finding, "severity">
+
 /**
- * A merchant's findings; `ok` when there are none.
+ * A merchant's findings; `ok` when none of them is a problem.
  *
  * @since 0.1.0
  * @category schemas
@@ -90,7 +116,7 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
   Effect.gen(function* () {
     const index = yield* Resolve.index(merchant)
     const missing = yield* WebhookEndpoints.readiness(merchant)
-    const findings: Array<Finding> = []
+    const findings: Array<Unrated> = []
     const keyHint = "configure the master key they name again (PAYMUX_MASTER_KEYS, after the current key), then run paymux keys reseal"
     const hooks = yield* WebhookEndpoints.show(merchant).pipe(
       Effect.catchIf(StoreError.isCorrupt, (e) => {
@@ -149,7 +175,8 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
       for (const e of hooks?.[mode].endpoints ?? []) findings.push(...endpointFindings(mode, e, now))
     }
     findings.push(...(yield* catalogFindings(index)))
-    return { merchant: index.merchant.code, ok: findings.length === 0, findings }
+    const rated = findings.map((f) => ({ ...f, severity: severityOf(f.check) }))
+    return { merchant: index.merchant.code, ok: rated.every((f) => f.severity === "note"), findings: rated }
   })
 
 /**
@@ -160,7 +187,7 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
 const catalogFindings = (index: ChannelIndex.ChannelIndex) =>
   Effect.gen(function* () {
     const channels = yield* Repositories.ChannelRepository
-    const findings: Array<Finding> = []
+    const findings: Array<Unrated> = []
     for (const c of index.channels) {
       if (c.readable === false) continue
       const credentials = yield* channels
@@ -181,7 +208,7 @@ const catalogFindings = (index: ChannelIndex.ChannelIndex) =>
 
 const day = 86_400_000
 
-const endpointFindings = (mode: ChannelTerms.Mode, e: WebhookEndpoints.EndpointView, now: number): ReadonlyArray<Finding> => {
+const endpointFindings = (mode: ChannelTerms.Mode, e: WebhookEndpoints.EndpointView, now: number): ReadonlyArray<Unrated> => {
   const where = `${mode} webhook endpoint ${e.id} (${e.url})`
   if (e.disabledAt !== null) {
     return [

@@ -18,6 +18,23 @@ describe("doctor: a merchant's readiness checks", () => {
     await paymux.close()
   })
 
+  // Regression: a merchant with a channel of a PG selected by channel key only (or only as
+  // code.MID) was never ok, though nothing is wrong and nothing could make the finding go.
+  it("is ok with notes only: how request_pay reaches a channel is not a problem", async () => {
+    const paymux = await Paymux.make({ store: Memory.layer() })
+    const merchant = (await paymux.merchants.create({ name: "Noted" })).code
+    const base = { merchant, mode: "live", paymentType: "window.general" } as const
+    await paymux.channels.add({ ...base, pg: "kicc_global", mid: "K1", payMethods: ["wechat"], credentials: { crypto_key: "k" } })
+    await paymux.channels.add({ ...base, pg: "settle_acc", mid: "S1", payMethods: ["trans"], credentials: { license_key: "l" } })
+    const report = await paymux.doctor(merchant)
+    expect(report.ok).toBe(true)
+    expect(report.findings.map((f) => [f.check, f.severity]).sort()).toEqual([
+      ["channel-key-only", "note"],
+      ["mid-required", "note"]
+    ])
+    await paymux.close()
+  })
+
   it("lists mode ambiguities, missing webhooks and PGs that a pg string cannot select", async () => {
     const paymux = await Paymux.make({ store: Memory.layer() })
     const merchant = (await paymux.merchants.create({ name: "Mixed" })).code
@@ -42,6 +59,13 @@ describe("doctor: a merchant's readiness checks", () => {
     expect(byCheck("channel-key-only")[0]!.detail).toContain(`channelKey "${kicc.key}"`)
     expect(byCheck("mid-required")).toEqual([expect.objectContaining({ channels: [settle.key] })])
     expect(byCheck("mid-required")[0]!.detail).toContain(`"settle_acc.S1"`)
+    // Only those two are notes: nothing is wrong with such a channel.
+    expect(
+      report.findings
+        .filter((f) => f.severity === "note")
+        .map((f) => f.check)
+        .sort()
+    ).toEqual(["channel-key-only", "mid-required"])
     // Setting the URL clears that finding.
     await paymux.webhooks.set({ merchant, mode: "test", url: "https://shop.example/hook" })
     expect((await paymux.doctor(merchant)).findings.some((f) => f.check === "webhook-missing")).toBe(false)

@@ -128,7 +128,7 @@ describe("group edit and delete", () => {
 })
 
 describe("doctor", () => {
-  it("exits 0 when nothing is found, and 1 listing the findings (text and --json)", async () => {
+  it("exits 0 when nothing is found, and 1 listing the problems (text and --json)", async () => {
     expect(expectExit(await run(["doctor", "-m", M]), 0).stdout).toContain(`${M}: ok`)
     await addChannel("kcpLive", [
       "--mode",
@@ -161,9 +161,10 @@ describe("doctor", () => {
     const text = expectExit(await run(["doctor"]), 1)
     expect(text.stdout).toContain("[mode-ambiguity]")
     expect(text.stdout).toContain("[webhook-missing]")
-    expect(text.stdout).toContain(`[channel-key-only] live channel ${keys.kicc}`)
+    expect(text.stdout).toContain(`note [channel-key-only] live channel ${keys.kicc}`)
     const [report] = expectExit(await run(["doctor", "-m", M, "--json"]), 1).json()
-    expect(report.merchant).toBe(M)
+    expect([report.merchant, report.ok]).toEqual([M, false])
+    expect(report.findings.find((f: { check: string }) => f.check === "channel-key-only").severity).toBe("note")
     expect(report.findings.map((f: { check: string }) => f.check).sort()).toEqual([
       "channel-key-only",
       "mode-ambiguity",
@@ -171,5 +172,17 @@ describe("doctor", () => {
       "webhook-missing"
     ])
     expectExit(await run(["doctor", "-m", "nope"]), 2)
+  })
+
+  // Regression: a PG selected by channel key only failed doctor for good, though nothing is wrong
+  // and nothing could make the finding go; it is a note now.
+  it("exits 0 when there are notes only, and shows them", async () => {
+    const noted = "imp31000002"
+    expectExit(await run(["merchant", "create", "--name", "Notes only", "--code", noted]), 0)
+    const kicc = ["--mode", "live", "--pg", "kicc_global", "--mid", "K1", "--type", "window.general", "--methods", "wechat"]
+    const key = expectExit(await run(["channel", "add", "-m", noted, "--json", ...kicc, "--cred", "crypto_key=k"]), 0).json().key
+    const out = expectExit(await run(["doctor", "-m", noted]), 0).stdout
+    expect(out).toContain(`${noted}: ok, 1 note(s)`)
+    expect(out).toContain(`  note [channel-key-only] live channel ${key}`)
   })
 })

@@ -1,8 +1,8 @@
 /**
  * `paymux doctor`: each merchant's readiness findings (see `Doctor` in @paymux/admin): requests
  * without mode that a test and a live channel would both serve, modes that need a webhook URL,
- * and channels a `pg` string cannot select. Exits 1 when there is any finding, so a deploy
- * script can stop on it.
+ * and channels a `pg` string cannot select. Exits 1 when there is a problem, so a deploy script
+ * can stop on it; notes (how `request_pay` reaches a channel) are shown and do not fail it.
  *
  * @since 0.1.0
  */
@@ -16,15 +16,18 @@ import { Doctor, Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
 import { merchantFlag, readStore } from "../Store.ts"
 
+const problemsOf = (r: DoctorTypes.Report) => r.findings.filter((f) => f.severity === "problem").length
+
 const render = (reports: ReadonlyArray<DoctorTypes.Report>): string =>
   reports.length === 0
     ? "No merchants."
     : reports
-        .map((r) =>
-          r.ok
-            ? `${r.merchant}: ok`
-            : [`${r.merchant}: ${r.findings.length} finding(s)`, ...r.findings.map((f) => `  [${f.check}] ${f.detail}`)].join("\n")
-        )
+        .map((r) => {
+          const notes = r.findings.length - problemsOf(r)
+          const summary = [r.ok ? "ok" : `${problemsOf(r)} problem(s)`, ...(notes === 0 ? [] : [`${notes} note(s)`])].join(", ")
+          const lines = r.findings.map((f) => `  ${f.severity === "note" ? "note " : ""}[${f.check}] ${f.detail}`)
+          return [`${r.merchant}: ${summary}`, ...lines].join("\n")
+        })
         .join("\n")
 
 /**
@@ -41,8 +44,8 @@ export const command = Command.make("doctor", { merchant: merchantFlag.pipe(Flag
           : Effect.flatMap(Merchants.list(), (all) => Effect.forEach(all, (m) => Doctor.check(m.code)))
       )
       yield* ctx.out.result(reports, () => render(reports))
-      const findings = reports.reduce((n, r) => n + r.findings.length, 0)
-      if (findings > 0) return yield* Effect.fail(CliFailure.negativeAnswer("DoctorFindings", `${findings} finding(s)`))
+      const problems = reports.reduce((n, r) => n + problemsOf(r), 0)
+      if (problems > 0) return yield* Effect.fail(CliFailure.negativeAnswer("DoctorFindings", `${problems} problem(s)`))
     })
   )
-).pipe(Command.withDescription("Check merchants for mode mix-ups, missing webhooks and channels pg cannot select (exit 1 on findings)"))
+).pipe(Command.withDescription("Check merchants for mode mix-ups, missing webhooks and channels pg cannot select (exit 1 on problems)"))
