@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import { ChannelIndex, ChannelResolver, type Resolution } from "@paymux/channel-resolver"
-import { ChannelTerms, Identifiers, Input } from "@paymux/domain"
+import { ChannelIndex, ChannelResolver, Resolution } from "@paymux/channel-resolver"
+import { Identifiers, Input } from "@paymux/domain"
 import { Repositories } from "@paymux/store"
-import { Clock, Effect, Schema } from "effect"
+import { Clock, Effect } from "effect"
 import { Catalog } from "./AdminContext.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -55,16 +55,4 @@ export const resolve = (request: Resolution.ResolveRequest): Effect.Effect<Resol
  * (a mode of "prod", or a `pg` that is a number, answered "internal error"). Every field may also
  * be `undefined`, as the interface allows.
  */
-const checkRequest = Input.decoder(
-  Schema.Struct({
-    merchant: Schema.String,
-    tier: Schema.optional(Schema.String),
-    mode: Schema.optional(ChannelTerms.Mode),
-    purpose: Schema.optional(ChannelTerms.Purpose),
-    pg: Schema.optional(Schema.String),
-    channelKey: Schema.optional(Schema.String),
-    groupId: Schema.optional(Schema.String),
-    payMethod: Schema.optional(Schema.String),
-    paymentType: Schema.optional(ChannelTerms.PaymentType)
-  })
-)
+const checkRequest = Input.decoder(Resolution.ResolveRequest)

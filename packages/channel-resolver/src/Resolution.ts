@@ -3,33 +3,37 @@
  *
  * @since 0.1.0
  */
-import type { ChannelTerms, PaymentChannel } from "@paymux/domain"
+import { ChannelTerms, type PaymentChannel } from "@paymux/domain"
+import { Schema } from "effect"
 import type { Lookup, Rejection } from "./ResolutionError.ts"
+
+const described = <S extends Schema.Top>(schema: S, description: string) => Schema.optional(schema.annotate({ description }))
 
 /**
  * A `request_pay` as the resolver sees it. Of `channelKey`, `groupId` and `pg`, the first given
- * is used.
+ * is used. The one list of a request's fields: the admin use case decodes unchecked input with
+ * it, and the HTTP API's body is it without `merchant` (which the path names).
  *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ResolveRequest = Schema.Struct({
+  merchant: Schema.String,
+  tier: described(Schema.String, "a sub-merchant's tier code: only the channels assigned to it are candidates"),
+  mode: described(ChannelTerms.Mode, "absent: channels of both modes are candidates and the chosen channel's own mode decides, as in V1"),
+  purpose: described(ChannelTerms.Purpose, "defaults to the purpose of paymentType"),
+  pg: described(Schema.String, '"{pg code}" or "{pg code}.{MID}"; absent: the default channel'),
+  channelKey: described(Schema.String, "a channel's key: that channel, if it fits the request"),
+  groupId: described(Schema.String, "a channel group: one of its members, by weight"),
+  payMethod: described(Schema.String, "card, vbank, ...; absent: any"),
+  paymentType: described(ChannelTerms.PaymentType, "defaults to window.general (certification for identity verification)")
+})
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface ResolveRequest {
-  readonly merchant: string
-  /** A sub-merchant's tier code: only the channels assigned to it are candidates. */
-  readonly tier?: string | undefined
-  /** Absent: channels of both modes are candidates and the chosen channel's own mode decides, as in V1. */
-  readonly mode?: ChannelTerms.Mode | undefined
-  /** Defaults to the purpose of `paymentType`. */
-  readonly purpose?: ChannelTerms.Purpose | undefined
-  /** `"{pg code}"` or `"{pg code}.{MID}"`. Absent: the default channel. */
-  readonly pg?: string | undefined
-  readonly channelKey?: string | undefined
-  readonly groupId?: string | undefined
-  /** `card`, `vbank`, ...; absent: any. */
-  readonly payMethod?: string | undefined
-  /** Defaults to `window.general` (`certification` for identity verification). */
-  readonly paymentType?: ChannelTerms.PaymentType | undefined
-}
+export interface ResolveRequest extends Schema.Schema.Type<typeof ResolveRequest> {}
 
 /** How the channel was found. @since 0.1.0 @category models */
 export type Via = Lookup

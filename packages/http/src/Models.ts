@@ -7,7 +7,8 @@
  */
 import { ChannelGroup, ChannelTerms, Merchant, PageLimit, PaymentChannel, PgCatalog, SubMerchant, WebhookSettings } from "@paymux/domain"
 import { Audit, Doctor } from "@paymux/admin"
-import { Schema, SchemaTransformation } from "effect"
+import { Resolution } from "@paymux/channel-resolver"
+import { Schema, SchemaTransformation, Struct } from "effect"
 import { shownOnce } from "./internal/shownOnce.ts"
 import { Rejection } from "./Problem.ts"
 
@@ -114,18 +115,13 @@ export const EditGroup = Schema.Struct({
   version: Schema.optionalKey(Schema.Int)
 })
 
-/** @since 0.1.0 @category schemas */
-export const ResolveRequest = Schema.Struct({
-  // Optional, as in V1: without it the chosen channel's own mode decides.
-  mode: Schema.optionalKey(ChannelTerms.Mode),
-  tier: Schema.optionalKey(Text),
-  purpose: Schema.optionalKey(ChannelTerms.Purpose),
-  pg: Schema.optionalKey(Text),
-  channelKey: Schema.optionalKey(Text),
-  groupId: Schema.optionalKey(Text),
-  payMethod: Schema.optionalKey(Text),
-  paymentType: Schema.optionalKey(ChannelTerms.PaymentType)
-})
+/**
+ * The resolver's request without `merchant`, which the path names.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ResolveRequest = Resolution.ResolveRequest.mapFields(Struct.omit(["merchant"]))
 
 /** @since 0.1.0 @category schemas */
 export const ResolutionView = Schema.Struct({
