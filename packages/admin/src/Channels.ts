@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { ChannelGroup, type ChannelTerms, type Credentials, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
-import { Repositories, Transaction } from "@paymux/store"
+import { Repositories, StoreError, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted } from "effect"
 import { Catalog } from "./AdminContext.ts"
 import type { AdminError } from "./AdminError.ts"
@@ -162,7 +162,9 @@ export const credentials = (merchant: string, key: string): Effect.Effect<Creden
 
 /**
  * Edits a channel (name, mode, MID, pay methods, tax type, credentials, enabled). With `version`,
- * the edit applies only if the channel is still at that version.
+ * the edit applies only if the channel is still at that version. A patch that names no field is
+ * checked as any other and answers the channel as stored: nothing is written, no new version, no
+ * audit entry.
  *
  * @since 0.1.0
  * @category use cases
@@ -184,6 +186,11 @@ export const edit = (
         const before = yield* withCredentials(channels, yield* channels.get(code, k))
         const read = { ...before, version: yield* expectedVersion(options.version, before.version) }
         const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
+        if (Object.values(patch).every((value) => value === undefined)) {
+          // Nothing to write, so no write compares the version: compare it here.
+          if (read.version !== before.version) return yield* StoreError.staleVersion("channel", k, read.version, before.version)
+          return before
+        }
         yield* Effect.fromResult(Merchant.keepsDefault(yield* (yield* Repositories.MerchantRepository).get(code), before, after))
         for (const group of yield* (yield* Repositories.ChannelGroupRepository).list(code)) {
           yield* Effect.fromResult(ChannelGroup.keepsMember(group, after))

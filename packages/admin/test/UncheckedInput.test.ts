@@ -135,6 +135,29 @@ describe("unchecked input through the Promise facade", () => {
     expect((await paymux.channels.get(merchant.code, channel.key)).version).toBe(channel.version)
     await paymux.close()
   })
+
+  // Regression: an empty patch (PATCH {} over HTTP) wrote a new version that changed nothing and
+  // an audit entry, and a console holding the old version then got a conflict.
+  it("a patch that names no field writes nothing, and a stale version is still a conflict", async () => {
+    const { paymux, merchant } = await setup()
+    const channel = await paymux.channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "kcp",
+      paymentType: "window.general",
+      payMethods: ["card"]
+    })
+    const entries = (await paymux.audit.list(merchant.code)).length
+    for (const patch of [{}, { name: undefined }]) {
+      expect((await paymux.channels.edit(merchant.code, channel.key, patch, { version: channel.version })).version).toBe(channel.version)
+    }
+    expect((await paymux.channels.get(merchant.code, channel.key)).version).toBe(channel.version)
+    expect(await paymux.audit.list(merchant.code)).toHaveLength(entries)
+    await expect(paymux.channels.edit(merchant.code, channel.key, {}, { version: channel.version + 1 })).rejects.toMatchObject({
+      code: "conflict"
+    })
+    await paymux.close()
+  })
 })
 
 // Regression (embedding probe): close() interrupted the calls still running ("All fibers
