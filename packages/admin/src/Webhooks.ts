@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { type ChannelTerms, DomainError, Identifiers, Input, PageLimit, Timestamp, WebhookSettings } from "@paymux/domain"
-import { type Delivery, Outbox, Repositories, Transaction } from "@paymux/store"
+import { type Delivery, Outbox, Repositories, type StoreError, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Notification } from "@paymux/webhooks"
 import { Clock, Context, Effect, Result } from "effect"
@@ -406,7 +406,8 @@ export interface ResendFailedResult {
  * Resends every failed (dead-lettered) delivery of the merchant created since `since` (epoch
  * milliseconds), oldest first, optionally of one mode only, at most `limit` (`PageLimit.failedResends`): each
  * to where it goes now, or to `url`. A message already delivered or queued again to the same
- * target since is left alone, so running it twice queues nothing twice.
+ * target since is left alone, so running it twice queues nothing twice. It reads the window a
+ * page at a time, so its memory does not grow with the number of deliveries the window holds.
  *
  * @since 0.1.0
  * @category use cases
@@ -432,6 +433,28 @@ export const resendFailed = (input: {
     return yield* tx.withTransaction(resendFailedNow(code, limit, input, outbox))
   })
 
+/** How many deliveries `resendFailed` reads per store call: at most what it holds at once. */
+const historyPage = 500
+
+/**
+ * Reads the deliveries `filter` matches, oldest first, `historyPage` per store call, until `done`
+ * answers true for one; answers whether one did.
+ */
+const historyUntil = <E, R>(
+  outbox: Outbox.Outbox["Service"],
+  filter: Outbox.HistoryFilter,
+  done: (delivery: Delivery.Delivery) => Effect.Effect<boolean, E, R>
+): Effect.Effect<boolean, E | StoreError.StoreError, R> =>
+  Effect.gen(function* () {
+    let after: string | undefined
+    while (true) {
+      const page = yield* outbox.history({ ...filter, order: "oldest", limit: historyPage, ...(after === undefined ? {} : { after }) })
+      for (const { delivery } of page) if (yield* done(delivery)) return true
+      if (page.length < historyPage) return false
+      after = page[page.length - 1]!.delivery.id
+    }
+  })
+
 const resendFailedNow = (
   code: Identifiers.MerchantCode,
   limit: number,
@@ -439,27 +462,30 @@ const resendFailedNow = (
   outbox: Outbox.Outbox["Service"]
 ): Effect.Effect<ResendFailedResult, AdminError, AdminServices> =>
   Effect.gen(function* () {
-    const ofMode = (h: Delivery.History) => input.mode === undefined || h.delivery.mode === input.mode
-    const since = (status: Delivery.Status) =>
-      Effect.map(outbox.history({ merchant: code, status, since: input.since }), (l) => l.filter(ofMode))
-    const dead = (yield* since("dead")).reverse()
-    const handled = new Set(
-      [...(yield* since("delivered")), ...(yield* since("pending"))].map(({ delivery: d }) => `${d.messageId} ${d.endpointId ?? d.url}`)
-    )
+    const ofMode = (d: Delivery.Delivery) => input.mode === undefined || d.mode === input.mode
+    // Handled: the message was delivered, or is queued, to the same target since `since`. A resend
+    // this call queued counts: it is a pending delivery of the message, created now, in this transaction.
+    const handled = (messageId: string, target: string) =>
+      historyUntil(outbox, { merchant: code, messageId, since: input.since }, (d) =>
+        Effect.succeed(ofMode(d) && (d.status === "delivered" || d.status === "pending") && (d.endpointId ?? d.url) === target)
+      )
     const now = yield* Clock.currentTimeMillis
     const queued: Array<Delivery.Delivery> = []
     let alreadyHandled = 0
-    for (const { delivery: d } of dead) {
-      if (queued.length >= limit) break
-      const url = yield* checkResendUrl(d.mode, input.url)
-      const key = `${d.messageId} ${url ?? d.endpointId ?? d.url}`
-      if (handled.has(key)) {
-        alreadyHandled++
-        continue
-      }
-      handled.add(key)
-      queued.push(yield* outbox.resend(d.id, now, url === undefined ? {} : { url }))
-    }
+    // Page by page, and each message's own deliveries asked for on their own: a window of a busy
+    // merchant holds hundreds of thousands of deliveries, far too many to hold in memory at once.
+    yield* historyUntil(outbox, { merchant: code, status: "dead", since: input.since }, (d) =>
+      Effect.gen(function* () {
+        if (!ofMode(d)) return false
+        const url = yield* checkResendUrl(d.mode, input.url)
+        if (yield* handled(d.messageId, url ?? d.endpointId ?? d.url)) {
+          alreadyHandled++
+          return false
+        }
+        queued.push(yield* outbox.resend(d.id, now, url === undefined ? {} : { url }))
+        return queued.length >= limit
+      })
+    )
     yield* audit({
       merchant: code,
       action: "webhook.resend-failed",

@@ -203,6 +203,44 @@ describe("SqliteStore: round trips", () => {
     }).pipe(Effect.provide(store))
   })
 
+  // resend-failed asks for one message's deliveries once per dead delivery: each ask must find them
+  // through the index of migration 6, not by scanning the merchant's whole outbox.
+  it.effect("a history of one message, as the store asks for it, reads the message index and sorts nothing", () => {
+    const filename = join(tempDir(), "by-message.db")
+    const statements: Array<string> = []
+    class Recording extends Tracer.NativeSpan {
+      override attribute(key: string, value: unknown): void {
+        if (key === "db.query.text" && String(value).includes("message_id =")) statements.push(String(value))
+        super.attribute(key, value)
+      }
+    }
+    const tracer = Tracer.make({ span: (options) => new Recording(options) })
+    return Effect.gen(function* () {
+      yield* Effect.gen(function* () {
+        const outbox = yield* Outbox.Outbox
+        const d = yield* outbox.enqueue(
+          { merchant: "imp00000001", mode: "live", url: "https://x.test/h", eventType: "e", payload: "{}" },
+          100
+        )
+        for (const order of ["newest", "oldest"] as const) {
+          const filter = { merchant: "imp00000001", messageId: d.messageId, since: 0, order }
+          expect((yield* outbox.history(filter)).map((h) => h.delivery.id)).toEqual([d.id])
+          expect(yield* outbox.history({ ...filter, after: d.id, limit: 500 })).toEqual([])
+        }
+      }).pipe(Effect.withTracer(tracer), Effect.provide(SqliteStore.layer({ filename, keyProvider: keys })))
+      expect(statements).toHaveLength(4)
+      const db = new Database(filename, { readonly: true })
+      for (const text of statements) {
+        const params = Array.from(text.matchAll(/\?/g), () => 0)
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail)
+        expect(plan.join("; "), text).toMatch(/USING INDEX paymux_outbox_by_message/)
+        expect(plan.join("; "), text).not.toMatch(/TEMP B-TREE/)
+      }
+      db.close()
+      rmSync(dirname(filename), { recursive: true, force: true })
+    })
+  })
+
   it.effect("outbox: claims lease rows, completed rows never come back", () =>
     Effect.gen(function* () {
       const outbox = yield* Outbox.Outbox

@@ -11,7 +11,9 @@ import type { Attempt, Delivery, History, NewDelivery, ResendOptions, Status } f
 import * as StoreError from "./StoreError.ts"
 
 /**
- * Which deliveries `history` returns, newest first.
+ * Which deliveries `history` returns, and in which order (newest first unless `order` says
+ * otherwise). A caller that must not hold a whole history in memory reads it in pages: `limit`
+ * rows at a time, each page `after` the last id of the one before.
  *
  * @since 0.1.0
  * @category models
@@ -20,9 +22,25 @@ export interface HistoryFilter {
   /** Only this tenant's deliveries: how a multi-merchant host keeps histories apart. */
   readonly merchant?: string
   readonly subject?: string
+  /**
+   * Only the deliveries of this message (this `messageId`, the `webhook-id`): the original and
+   * its resends.
+   */
+  readonly messageId?: string
   readonly status?: Status
   /** Only deliveries created at or after this time (epoch milliseconds). */
   readonly since?: number
+  /**
+   * `newest` first (the default), or `oldest` first: in the order the deliveries were queued, as
+   * `claim` hands them out.
+   */
+  readonly order?: "newest" | "oldest"
+  /**
+   * A delivery id: only the deliveries that come after it in `order`, whether or not it matches
+   * the other fields (the cursor of the next page). An id no delivery has, or one pruned since the
+   * page before, is `NotFound`, never an empty page that would end the reading silently.
+   */
+  readonly after?: string
   readonly limit?: number
 }
 
@@ -89,7 +107,10 @@ export interface OutboxShape {
   readonly release: (options: { readonly deliveryId: string; readonly workerId: string }) => Effect.Effect<void, StoreError.StoreError>
   /** One delivery with its attempts. */
   readonly get: (deliveryId: string) => Effect.Effect<History, StoreError.StoreError>
-  /** Deliveries with their attempts, newest first. */
+  /**
+   * Deliveries with their attempts, newest first unless `filter.order` says otherwise. An
+   * `after` that names no delivery is `NotFound`.
+   */
   readonly history: (filter: HistoryFilter) => Effect.Effect<ReadonlyArray<History>, StoreError.StoreError>
   /**
    * Enqueues a fresh delivery of the same message (same `messageId`), due now, to the original's

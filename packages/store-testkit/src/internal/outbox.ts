@@ -1,7 +1,8 @@
 /**
  * Outbox semantics: leases (claimed, renewed, lost, released), crashed claimers, an attempt
  * recorded with its consequence in one operation (completion, retry, dead letter), history,
- * resend, and the `StoreError` reasons every adapter reports.
+ * resend, and the `StoreError` reasons every adapter reports. History's message filter, orders and
+ * cursor are in outboxHistory.ts.
  */
 import { Outbox } from "@paymux/store"
 import { Effect, Exit } from "effect"
@@ -9,6 +10,7 @@ import { describe, expect, it } from "vitest"
 import { attempt } from "../StoreFixtures.ts"
 import * as F from "./fixtures.ts"
 import { type Harness, notDeclared } from "./harness.ts"
+import { outboxHistory } from "./outboxHistory.ts"
 
 const m = F.merchantCode(1)
 const t0 = 1_000_000
@@ -464,4 +466,6 @@ export const outbox = (h: Harness): void =>
     } else {
       notDeclared("crossConnectionClaim", "claimers on different connections are NOT checked for double claims")
     }
+
+    outboxHistory(h)
   })

@@ -85,21 +85,29 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         }),
         (h) => (h === undefined ? Effect.fail(Outbox.notFound(deliveryId)) : Effect.succeed(h))
       ),
-    history: ({ limit, merchant, since, status, subject }) =>
-      store.read((s) => {
-        const out: Array<Delivery.History> = []
-        const all = [...s.deliveries.values()]
-        const most = rowLimit(limit)
-        for (let i = all.length - 1; i >= 0 && out.length < most; i--) {
-          const d = all[i]!
-          if (merchant !== undefined && d.merchant !== merchant) continue
-          if (subject !== undefined && d.subject !== subject) continue
-          if (status !== undefined && d.status !== status) continue
-          if (since !== undefined && d.createdAt < since) continue
-          out.push(historyOf(s, d))
-        }
-        return out
-      }),
+    history: ({ after, limit, merchant, messageId, order, since, status, subject }) =>
+      Effect.flatMap(
+        store.read((s) => {
+          // The map keeps the order deliveries were queued in, as the SQL stores' seq.
+          const all = [...s.deliveries.values()]
+          if (order !== "oldest") all.reverse()
+          const cursor = after === undefined ? -1 : all.findIndex((d) => d.id === after)
+          if (after !== undefined && cursor < 0) return Result.fail(Outbox.notFound(after))
+          const out: Array<Delivery.History> = []
+          const most = rowLimit(limit)
+          for (let i = cursor + 1; i < all.length && out.length < most; i++) {
+            const d = all[i]!
+            if (merchant !== undefined && d.merchant !== merchant) continue
+            if (subject !== undefined && d.subject !== subject) continue
+            if (messageId !== undefined && d.messageId !== messageId) continue
+            if (status !== undefined && d.status !== status) continue
+            if (since !== undefined && d.createdAt < since) continue
+            out.push(historyOf(s, d))
+          }
+          return Result.succeed(out)
+        }),
+        Effect.fromResult
+      ),
     resend: (deliveryId, now, options) =>
       write((s) => {
         const d = s.deliveries.get(deliveryId)

@@ -169,6 +169,12 @@ const migrations = {
   }),
   "5_attempt_urls": Effect.gen(function* () {
     yield* attemptUrls(yield* Sql.SqlClient)
+  }),
+  // The deliveries of one message in queue order (a history filtered by `messageId`): resend-failed
+  // asks it once per dead delivery, which must not scan the merchant's whole outbox.
+  "6_outbox_by_message": Effect.gen(function* () {
+    const sql = yield* Sql.SqlClient
+    yield* run(sql, [`CREATE INDEX paymux_outbox_by_message ON paymux_outbox (merchant, message_id, seq)`])
   })
 }
 

@@ -101,6 +101,12 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
   const leasedChange = (deliveryId: string, workerId: string, rows: ReadonlyArray<Row>) =>
     rows[0] === undefined ? lost(deliveryId, workerId) : Effect.succeed(deliveryOf(rows[0]))
 
+  /** Where a delivery stands in the queue: the position a history cursor (`after`) names. */
+  const seqOf = (deliveryId: string) =>
+    Effect.flatMap(sql`SELECT seq FROM paymux_outbox WHERE delivery_id = ${deliveryId}`, (rows) =>
+      rows[0] === undefined ? Effect.fail(Outbox.notFound(deliveryId)) : Effect.succeed(num(rows[0]["seq"]))
+    )
+
   const attemptBatch = 1_000
   const historyOf = (deliveries: ReadonlyArray<Delivery.Delivery>) =>
     Effect.gen(function* () {
@@ -207,20 +213,25 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           return history!
         })
       ),
-    history: ({ limit, merchant, since, status, subject }) =>
+    history: ({ after, limit, merchant, messageId, order, since, status, subject }) =>
       run(
         Effect.gen(function* () {
+          const oldest = order === "oldest"
+          const at = after === undefined ? undefined : yield* seqOf(after)
           const clauses = [
             ...(merchant === undefined ? [] : [sql`merchant = ${merchant}`]),
             ...(subject === undefined ? [] : [sql`subject = ${subject}`]),
+            ...(messageId === undefined ? [] : [sql`message_id = ${messageId}`]),
             ...(status === undefined ? [] : [sql`status = ${status}`]),
-            ...(since === undefined ? [] : [sql`created_at >= ${since}`])
+            ...(since === undefined ? [] : [sql`created_at >= ${since}`]),
+            ...(at === undefined ? [] : [oldest ? sql`seq > ${at}` : sql`seq < ${at}`])
           ]
           const where = clauses.length === 0 ? sql`` : sql`WHERE ${sql.and(clauses)}`
+          const orderBy = sql.literal(oldest ? "ORDER BY seq" : "ORDER BY seq DESC")
           const rows =
             limit === undefined
-              ? yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC`
-              : yield* sql`SELECT * FROM paymux_outbox ${where} ORDER BY seq DESC LIMIT ${rowLimit(limit)}`
+              ? yield* sql`SELECT * FROM paymux_outbox ${where} ${orderBy}`
+              : yield* sql`SELECT * FROM paymux_outbox ${where} ${orderBy} LIMIT ${rowLimit(limit)}`
           return yield* historyOf(rows.map(deliveryOf))
         })
       ),
