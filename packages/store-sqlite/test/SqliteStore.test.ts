@@ -561,6 +561,40 @@ describe("SqliteStore: the WAL file", () => {
   )
 })
 
+describe("SqliteStore: savepoints", () => {
+  // Regression (resend-failed memory probe): the client never released a savepoint, so each store
+  // operation inside a transaction left one open until COMMIT. resend-failed's 3,750 operations
+  // held 3,750 nested savepoints; over a 600k-row outbox that was 190 MB and most of its time.
+  it.effect("an operation inside a transaction releases its own savepoint when it is done", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const sql = yield* Effect.service(SqlClient.SqlClient)
+          const tx = yield* Transaction.Transaction
+          const merchants = yield* Repositories.MerchantRepository
+          const left = yield* tx.withTransaction(
+            Effect.gen(function* () {
+              yield* merchants.create(F.merchant(1))
+              yield* merchants.get(F.merchantCode(1))
+              // The operations' savepoints (effect_sql_1) are gone: releasing one finds none.
+              return yield* Effect.exit(sql`RELEASE SAVEPOINT effect_sql_1`)
+            })
+          )
+          expect(Exit.isFailure(left)).toBe(true)
+          expect((yield* merchants.get(F.merchantCode(1))).code).toBe(F.merchantCode(1))
+        }).pipe(
+          // The store over a client the test can reach too.
+          Effect.provide(
+            SqlStore.layer.pipe(Layer.provideMerge(SqliteStore.layerClient({ filename: join(dir, "sp.db") })), Layer.provide(keys))
+          )
+        )
+      )
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+})
+
 describe("SqliteStore: driver failures", () => {
   it.effect("a database that cannot be opened is Unavailable (retryable)", () =>
     Effect.gen(function* () {

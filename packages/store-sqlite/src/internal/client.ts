@@ -179,6 +179,9 @@ export const make = (options: ClientOptions): Effect.Effect<SqlClient.SqlClient,
       driver: "sqlite-better",
       spanAttributes: [["db.system.name", "sqlite"]],
       beginTransaction: "BEGIN IMMEDIATE",
+      // Without it a savepoint stays open until COMMIT: every store operation inside a
+      // transaction has its own, and thousands of them nested slowed and swelled the transaction.
+      releaseSavepoint: (name) => `RELEASE SAVEPOINT ${name}`,
       prepareTransactionControls: true
     })
   })
