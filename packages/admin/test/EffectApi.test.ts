@@ -83,4 +83,36 @@ describe("Effect API", () => {
       expect(bad._tag === "InvalidInput" && bad.field).toBe("version")
     }).pipe(Effect.provide(layer))
   )
+
+  // Regression (security re-probe): a whitelist change stored the address-space difference in its
+  // audit entry: switching between ::/0 and 1,000 single addresses wrote ~127,000 blocks (2.7 MB).
+  it.effect("a whitelist change's audit entry names the rules added and removed, as the lists hold them", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Audited Shop" })
+      const scattered = Array.from({ length: 1000 }, (_, i) => `2001:db8:${(i * 61).toString(16)}::${(i * 13).toString(16)}/128`)
+      yield* Whitelists.set(merchant.code, ["::/0"])
+      const saved = yield* Whitelists.set(merchant.code, scattered)
+      yield* Whitelists.set(merchant.code, [...saved.rules.slice(1), "192.0.2.0/24"])
+      const log = yield* AuditLog.AuditLog
+      const [last, middle] = yield* log.list(merchant.code, { action: "whitelist.set" })
+      expect(middle!.after).toMatchObject({ added: saved.rules, removed: ["::/0"] })
+      expect(last!.after).toMatchObject({ added: ["192.0.2.0/24"], removed: [saved.rules[0]] })
+    }).pipe(Effect.provide(layer))
+  )
+
+  // Regression (security re-probe): removing 43,000 addresses from ::/0 split it into millions of
+  // blocks before the list's bound refused the result, holding the process for 23 s.
+  it.effect("a removal names at most as many rules as a list holds, refused before any work", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Bounded Shop" })
+      yield* Whitelists.set(merchant.code, ["::/0"])
+      const many = Array.from({ length: 1001 }, (_, i) => `2001:db8:${i.toString(16)}::1`)
+      const refused = yield* Effect.flip(Whitelists.remove(merchant.code, many))
+      expect(refused._tag === "InvalidInput" && [refused.field, refused.rule]).toEqual([
+        "rules",
+        "remove at most 1000 CIDR blocks or addresses at once"
+      ])
+      expect((yield* Whitelists.show(merchant.code)).rules).toEqual(["::/0"])
+    }).pipe(Effect.provide(layer))
+  )
 })
