@@ -94,7 +94,10 @@ export const validate = (
 }
 
 /**
- * Merges a patch into existing credentials: a value replaces, an empty string removes.
+ * Merges a patch into existing credentials for `validate` to check: a value replaces, and an
+ * empty string stays, which `validate` reads as "not given", so the field goes. Every name of the
+ * patch stays a field, so `validate` refuses one the PG does not take as it does on create: an
+ * unknown name given as "" was dropped unchecked, and `__proto__` vanished into the prototype.
  *
  * @since 0.1.0
  * @category combinators
@@ -103,11 +106,9 @@ export const merge = (
   current: Credentials,
   patch: Readonly<Record<string, string | Redacted.Redacted<string>>>
 ): Record<string, string | Redacted.Redacted<string>> => {
-  const out: Record<string, string | Redacted.Redacted<string>> = { ...current }
-  for (const [name, value] of Object.entries(patch)) {
-    if (value === "") delete out[name]
-    else out[name] = value
-  }
+  // No prototype: `__proto__` is then a name like any other.
+  const out: Record<string, string | Redacted.Redacted<string>> = Object.assign(Object.create(null), current)
+  for (const [name, value] of Object.entries(patch)) out[name] = value
   return out
 }
 

@@ -261,6 +261,15 @@ describe("PaymentChannel.edit", () => {
         field: field === "credentials" && value !== null && !Array.isArray(value) ? "credentials.site_key" : field
       })
     }
+    // Regression (security re-probe): a name the PG does not take was accepted by an edit (given
+    // as "", or as __proto__) though create refuses it, and wrote a version that changed nothing.
+    for (const credentials of [{ bogus: "" }, JSON.parse('{"__proto__":"x"}'), { bogus: "x" }]) {
+      const refused = PaymentChannel.edit(catalog, channel, { credentials })
+      expect(Result.isFailure(refused) && refused.failure.message).toMatch(/^credentials\.(bogus|__proto__): not a credential field of kcp/)
+    }
+    // An empty string still takes a field the PG takes away (a required one is then missing).
+    const emptied = PaymentChannel.edit(catalog, channel, { credentials: { site_key: "" } })
+    expect(Result.isFailure(emptied) && emptied.failure.message).toContain("kcp needs Site key")
     // A credential of the wrong kind reads as on create, not as the union's last member.
     const number = PaymentChannel.edit(catalog, channel, { credentials: { site_key: 5 } } as never)
     expect(Result.isFailure(number) && number.failure.message).toBe("credentials.site_key: must be text (got <redacted>)")
