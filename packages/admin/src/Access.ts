@@ -20,7 +20,8 @@ import { audit } from "./internal/audit.ts"
 
 /**
  * An authenticated key. `generation` identifies the key's current secret: an access token
- * issued for it stops working when the key is rotated.
+ * issued for it stops working when the key is rotated. `expiresAt` is when the key itself
+ * expires, if it does: nothing issued for it lasts longer.
  *
  * @since 0.1.0
  * @category models
@@ -29,6 +30,7 @@ export interface Identity {
   readonly keyId: string
   readonly merchant: string
   readonly generation: string
+  readonly expiresAt?: number | undefined
 }
 
 /**
@@ -82,7 +84,12 @@ const cacheOf: Effect.Effect<AccessCacheService | undefined> = Effect.map(
   (o: Option.Option<AccessCacheService>) => (o._tag === "Some" ? o.value : undefined)
 )
 
-const identityOf = (key: ApiKey.ApiKey): Identity => ({ keyId: key.id, merchant: key.merchant, generation: key.secretHash })
+const identityOf = (key: ApiKey.ApiKey): Identity => ({
+  keyId: key.id,
+  merchant: key.merchant,
+  generation: key.secretHash,
+  expiresAt: key.expiresAt
+})
 
 const findKey = (
   cache: AccessCacheService | undefined,

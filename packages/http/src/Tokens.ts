@@ -4,7 +4,8 @@
  * secret hash it was issued for, so rotating or revoking the key ends it at once.
  *
  * Behaviour follows the V1 `getToken`: tokens last 30 minutes; asking again before expiry returns
- * the same token; when under a minute is left, asking again extends it by 5 minutes.
+ * the same token; when under a minute is left, asking again extends it by 5 minutes. A token of a
+ * key that expires sooner ends with the key, and says so in its `expiresAt`.
  *
  * @since 0.1.0
  */
@@ -29,7 +30,16 @@ export interface Token {
  */
 export interface Tokens {
   /** The current token of a key, extended when nearly expired, or a new one. */
-  readonly issue: (key: { readonly keyId: string; readonly merchant: string; readonly secretHash: string }, now: number) => Token
+  readonly issue: (
+    key: {
+      readonly keyId: string
+      readonly merchant: string
+      readonly secretHash: string
+      /** When the key expires, if it does. */
+      readonly expiresAt?: number | undefined
+    },
+    now: number
+  ) => Token
   /** The live token for a presented string, or `undefined`. */
   readonly lookup: (token: string, now: number) => Token | undefined
   readonly size: () => number
@@ -68,9 +78,11 @@ export const make = (): Tokens => {
   return {
     issue: (key, now) => {
       sweep(now)
+      // A token never outlives its key: the key's expiry would refuse it anyway.
+      const until = (at: number) => Math.min(at, key.expiresAt ?? at)
       const current = byKey.get(key.keyId)
       if (current !== undefined && current.expiresAt > now && current.secretHash === key.secretHash) {
-        if (current.expiresAt - now < extendBelowMillis) current.expiresAt += extensionMillis
+        if (current.expiresAt - now < extendBelowMillis) current.expiresAt = until(current.expiresAt + extensionMillis)
         return current
       }
       if (current !== undefined) drop(current)
@@ -79,7 +91,7 @@ export const make = (): Tokens => {
         keyId: key.keyId,
         merchant: key.merchant,
         secretHash: key.secretHash,
-        expiresAt: now + lifetimeMillis
+        expiresAt: until(now + lifetimeMillis)
       }
       byToken.set(token.token, token)
       byKey.set(key.keyId, token)

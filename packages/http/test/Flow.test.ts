@@ -54,6 +54,13 @@ describe("auth", () => {
     expect((await body(me))[0].code).toBe(f.merchant)
   })
 
+  it("gives a key that expires within 30 minutes a token that ends with it", async () => {
+    const expiresAt = Date.now() + 120_000
+    const short = await body(await call(`${m()}/api-keys`, { body: { name: "two minutes", expiresAt } }))
+    const token = await body(await call("/auth/token", { auth: null, body: { apiKey: short.key.id, apiSecret: short.secret } }))
+    expect(token.expiresAt).toBe(expiresAt)
+  })
+
   it("answers 401 with the same problem whatever part is wrong", async () => {
     const shapes = [
       await call("/merchants", { auth: `Bearer ${f.keyId}.sk_wrong` }),

@@ -27,6 +27,18 @@ describe("Tokens", () => {
     expect(tokens.issue(key, 30 * 60_000).token).not.toBe(a.token)
   })
 
+  // Regression (security re-probe): a key expiring in 8 s got a token that said 30 minutes (the
+  // key's expiry refused it after 8 s all the same).
+  it("never outlives its key, nor does its extension", () => {
+    const tokens = Tokens.make()
+    const short = { ...key, expiresAt: 8_000 }
+    expect(tokens.issue(short, 0).expiresAt).toBe(8_000)
+    const lasting = { ...key, keyId: "ak_2", expiresAt: 31 * 60_000 }
+    const a = tokens.issue(lasting, 0)
+    expect(a.expiresAt).toBe(30 * 60_000)
+    expect(tokens.issue(lasting, 29 * 60_000 + 30_000).expiresAt).toBe(31 * 60_000)
+  })
+
   it("is replaced when the key's secret changed", () => {
     const tokens = Tokens.make()
     const a = tokens.issue(key, 0)

@@ -158,7 +158,10 @@ const auth = HttpApiBuilder.group(Api, "auth", (h) =>
       const request = yield* HttpServerRequest.HttpServerRequest
       const identity = yield* guard.exchange(payload.apiKey, payload.apiSecret, callerOf(request, connection))
       const now = yield* Clock.currentTimeMillis
-      const token = guard.tokens.issue({ keyId: identity.keyId, merchant: identity.merchant, secretHash: identity.generation }, now)
+      const token = guard.tokens.issue(
+        { keyId: identity.keyId, merchant: identity.merchant, secretHash: identity.generation, expiresAt: identity.expiresAt },
+        now
+      )
       return { accessToken: token.token, tokenType: "Bearer" as const, expiresAt: token.expiresAt, now }
     })
   )
