@@ -248,7 +248,9 @@ export const tier = (
   identity: Identity,
   tier: string
 ): Effect.Effect<Identifiers.TierCode, ResolutionError.UnknownTier | StoreError.StoreError, AdminServices> => {
-  const unknown = new ResolutionError.UnknownTier({ merchant: identity.merchant, tier, known: [] })
+  // The error quotes the tier: of a header of any length (16 KB came back whole), the start.
+  const shown = tier.length <= 20 ? tier : `${tier.slice(0, 20)}…`
+  const unknown = new ResolutionError.UnknownTier({ merchant: identity.merchant, tier: shown, known: [] })
   const code = Identifiers.decodeTierCode(tier)
   if (code._tag === "Failure") return Effect.fail(unknown)
   return Effect.flatMap(Effect.service(Repositories.SubMerchantRepository), (subs) =>

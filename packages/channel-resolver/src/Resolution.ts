@@ -10,6 +10,12 @@ import type { Lookup, Rejection } from "./ResolutionError.ts"
 const described = <S extends Schema.Top>(schema: S, description: string) => Schema.optional(schema.annotate({ description }))
 
 /**
+ * A request's text, at most 100 characters: the longest `pg` a catalog can match is 97 ("{pg
+ * code}.{MID}"). Errors quote what was asked, and a 300 KB `pg` came back three times over.
+ */
+const Text = Schema.String.check(Schema.isMaxLength(100))
+
+/**
  * A `request_pay` as the resolver sees it. Of `channelKey`, `groupId` and `pg`, the first given
  * is used. The one list of a request's fields: the admin use case decodes unchecked input with
  * it, and the HTTP API's body is it without `merchant` (which the path names).
@@ -19,13 +25,13 @@ const described = <S extends Schema.Top>(schema: S, description: string) => Sche
  */
 export const ResolveRequest = Schema.Struct({
   merchant: Schema.String,
-  tier: described(Schema.String, "a sub-merchant's tier code: only the channels assigned to it are candidates"),
+  tier: described(Text, "a sub-merchant's tier code: only the channels assigned to it are candidates"),
   mode: described(ChannelTerms.Mode, "absent: channels of both modes are candidates and the chosen channel's own mode decides, as in V1"),
   purpose: described(ChannelTerms.Purpose, "defaults to the purpose of paymentType"),
-  pg: described(Schema.String, '"{pg code}" or "{pg code}.{MID}"; absent: the default channel'),
-  channelKey: described(Schema.String, "a channel's key: that channel, if it fits the request"),
-  groupId: described(Schema.String, "a channel group: one of its members, by weight"),
-  payMethod: described(Schema.String, "card, vbank, ...; absent: any"),
+  pg: described(Text, '"{pg code}" or "{pg code}.{MID}"; absent: the default channel'),
+  channelKey: described(Text, "a channel's key: that channel, if it fits the request"),
+  groupId: described(Text, "a channel group: one of its members, by weight"),
+  payMethod: described(Text, "card, vbank, ...; absent: any"),
   paymentType: described(ChannelTerms.PaymentType, "defaults to window.general (certification for identity verification)")
 })
 

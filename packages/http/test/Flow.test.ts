@@ -169,6 +169,19 @@ describe("channels, tiers and resolve", () => {
     expect(resolved.channel.key).toBe(kcp)
   })
 
+  // Regression (security re-probe): a 15 KB Tier header came back whole in the problem, and a
+  // 300 KB pg three times over.
+  it("quotes no more of an unknown tier header than its start, and refuses request text over 100 characters", async () => {
+    const unknown = await call(`${m()}/resolve`, { body: { mode: "test" }, headers: { tier: "X".repeat(15_000) } })
+    expect(unknown.status).toBe(404)
+    expect((await unknown.text()).length).toBeLessThan(1_000)
+    for (const field of ["pg", "tier", "channelKey", "groupId", "payMethod"]) {
+      const long = await call(`${m()}/resolve`, { body: { mode: "test", [field]: "k".repeat(300_000) } })
+      expect(long.status, field).toBe(400)
+      expect((await long.text()).length, field).toBeLessThan(1_000)
+    }
+  })
+
   it("deletes a channel; with ?version= only if nobody changed it since", async () => {
     const added = await body(
       await call(`${m()}/channels`, { body: { mode: "test", pg: "html5_inicis", paymentType: "window.general", payMethods: ["card"] } })
