@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { DomainError, Identifiers, WhitelistRules } from "@paymux/domain"
-import { Repositories, Transaction } from "@paymux/store"
+import { Repositories, StoreError, Transaction } from "@paymux/store"
 import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
 import { Effect, Option } from "effect"
 import { invalidating } from "./AccessCache.ts"
@@ -77,6 +77,12 @@ const update = (
         // Checked before it is written: `denyByDefault: "false"` from unchecked input was stored,
         // and as a non-empty string it read as on.
         const after = yield* Effect.fromResult(WhitelistRules.decode(yield* next(read)))
+        // A change that leaves the list as it is (adding space it already admits, say) writes
+        // nothing: no version, no audit entry. With no write to compare it, the version is compared here.
+        if (after.denyByDefault === before.denyByDefault && sameRules(after.rules, before.rules)) {
+          if (read.version !== before.version) return yield* StoreError.staleVersion("whitelist", code, read.version, before.version)
+          return toView(before)
+        }
         const saved = yield* repo.put(after)
         const change = ruleChange(before.rules, saved.rules)
         yield* audit({
@@ -90,6 +96,9 @@ const update = (
       })
     )
   }).pipe(invalidating((cache) => cache.invalidateWhitelist(merchant)))
+
+const sameRules = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
+  a.length === b.length && a.every((rule, i) => rule === b[i])
 
 /**
  * The rules a change added and removed, as the lists hold them (both are aggregated, so one

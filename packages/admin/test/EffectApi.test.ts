@@ -115,4 +115,21 @@ describe("Effect API", () => {
       expect((yield* Whitelists.show(merchant.code)).rules).toEqual(["::/0"])
     }).pipe(Effect.provide(layer))
   )
+
+  // Regression (security re-probe): adding address space the list already admits wrote a new
+  // version and an audit entry that changed nothing.
+  it.effect("a whitelist change that leaves the list as it is writes nothing; a stale version is still a Conflict", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Idle Shop" })
+      const read = yield* Whitelists.set(merchant.code, ["10.0.0.0/8"])
+      const log = yield* AuditLog.AuditLog
+      const entries = (yield* log.list(merchant.code)).length
+      expect((yield* Whitelists.add(merchant.code, ["10.1.2.3"])).version).toBe(read.version)
+      expect((yield* Whitelists.set(merchant.code, ["10.0.0.0/8"], { version: read.version })).version).toBe(read.version)
+      expect((yield* Whitelists.setDenyByDefault(merchant.code, read.denyByDefault)).version).toBe(read.version)
+      expect(yield* log.list(merchant.code)).toHaveLength(entries)
+      const stale = yield* Effect.flip(Whitelists.set(merchant.code, ["10.0.0.0/8"], { version: read.version - 1 }))
+      expect(stale._tag === "StoreError" && stale.reason._tag).toBe("Conflict")
+    }).pipe(Effect.provide(layer))
+  )
 })
