@@ -48,15 +48,28 @@ export const concurrency = (h: Harness): void =>
             yield* F.expectStoreError(groups.update(group), "Conflict", "ChannelGroupRepository.update")
             yield* F.expectStoreError(groups.remove(m, group.id, group.version), "Conflict", "ChannelGroupRepository.remove")
 
+            // Settings are stored on their first put and changed in place after it: a stale
+            // version must be refused on the change too, not only on the first write (a mutation
+            // probe found the SQL change checked no version, and the kit only wrote version 0 twice).
             const webhooks = yield* Repositories.WebhookSettingsRepository
             const settings = yield* webhooks.get(m)
             yield* webhooks.put(settings)
             yield* F.expectStoreError(webhooks.put(settings), "Conflict", "WebhookSettingsRepository.put")
+            const second = yield* webhooks.put({ ...settings, version: settings.version + 1 })
+            yield* F.expectStoreError(webhooks.put({ ...second, version: second.version - 1 }), "Conflict", "WebhookSettingsRepository.put")
+            expect((yield* webhooks.get(m)).version).toBe(second.version)
 
             const whitelists = yield* Repositories.WhitelistRepository
             const rules = yield* whitelists.get(m)
             yield* whitelists.put(rules)
             yield* F.expectStoreError(whitelists.put({ ...rules, rules: ["10.0.0.0/8"] }), "Conflict", "WhitelistRepository.put")
+            const saved = yield* whitelists.put({ ...rules, version: rules.version + 1, rules: ["192.0.2.0/24"] })
+            yield* F.expectStoreError(
+              whitelists.put({ ...saved, version: saved.version - 1, rules: ["10.0.0.0/8"] }),
+              "Conflict",
+              "WhitelistRepository.put"
+            )
+            expect((yield* whitelists.get(m)).rules).toEqual(["192.0.2.0/24"])
 
             const keys = yield* Repositories.ApiKeyRepository
             const key = yield* keys.create(F.apiKey(m, F.apiKeyId(1)))
