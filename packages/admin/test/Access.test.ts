@@ -134,6 +134,36 @@ describe("Access", () => {
     }).pipe(Effect.provide(counted({ ttlMillis: 600_000 }).layer))
   )
 
+  // Regressions for mutants a probe found no test killed: an enforced whitelist admitting a call
+  // whose address is unknown (a host that passes no connection), and a secret verified and cached
+  // before its key expired still admitted after it.
+  it.effect("admit: an enforced whitelist refuses a call whose address is unknown, and audits it as such", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Addressless" })
+      const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "k" })
+      const identity = yield* Access.authenticate({ _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) })
+      const call = { ip: undefined, method: "GET", url: "/merchants" }
+      expect((yield* Access.admit(identity, call)).allowed).toBe(true)
+      yield* Whitelists.set(merchant.code, ["0.0.0.0/0", "::/0"])
+      expect(yield* Access.admit(identity, call)).toEqual({ allowed: false, ip: undefined })
+      const [denial] = yield* (yield* AuditLog.AuditLog).list(merchant.code, { action: "whitelist.deny" })
+      expect([denial!.target, (denial!.after as { ip: unknown }).ip]).toEqual(["unknown", null])
+    }).pipe(Effect.provide(counted({ ttlMillis: 60_000 }).layer))
+  )
+
+  it.effect("enter: a secret verified and cached before its key expired is refused after it", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Expiring" })
+      const now = yield* Clock.currentTimeMillis
+      const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "minute", expiresAt: now + 60_000 })
+      const credential: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
+      const call = { ip: "203.0.113.9", method: "GET", url: "/merchants" }
+      expect((yield* Access.enter(credential, call, undefined)).identity.keyId).toBe(issued.key.id)
+      yield* TestClock.adjust(60_001)
+      expect((yield* Effect.flip(Access.enter(credential, call, undefined)))._tag).toBe("Unauthenticated")
+    }).pipe(Effect.provide(counted({ ttlMillis: 600_000 }).layer))
+  )
+
   it.effect("enter: with identity and whitelist cached, a call from another address is still refused", () =>
     Effect.gen(function* () {
       const merchant = yield* Merchants.create({ name: "Cached" })

@@ -293,6 +293,10 @@ describe("ApiKey", () => {
     expect(ApiKey.unusableReason(revoked, 2001)).toBe("revoked")
     expect(failure(ApiKey.revoke(revoked, 3000)).rule).toBe("already-revoked")
     expect(failure(ApiKey.rotate(revoked, hash as ApiKey.SecretHash, 3000)).rule).toBe("key-revoked")
+    // An expired key gets no new secret either: it could not authenticate with it (a mutant that
+    // refused only revoked keys survived every test).
+    expect(failure(ApiKey.rotate(key, hash as ApiKey.SecretHash, 5000)).rule).toBe("key-expired")
+    expect(Result.isSuccess(ApiKey.rotate(key, hash as ApiKey.SecretHash, 4999))).toBe(true)
   })
   it("rotation swaps the hash; expiry must follow creation; the hash is 64 hex digits", () => {
     const next = Result.getOrThrow(ApiKey.rotate(key, "b".repeat(64) as ApiKey.SecretHash, 2000))

@@ -267,6 +267,25 @@ describe("whitelist", () => {
     expect((await call("/merchants")).status).toBe(200)
   })
 
+  // Regressions for mutants a probe found no test killed: behind a trusted proxy, a forwarded
+  // address that does not parse must not be judged as the proxy's own (often allowed) address; and
+  // a call with no address at all (a host that passes no connection) is refused, not admitted.
+  it("refuses a call whose client address cannot be told, even when the proxy's own address is allowed", async () => {
+    const inside = { "x-forwarded-for": "127.0.0.1" }
+    expect((await call(`${m()}/whitelist`, { method: "PUT", body: { rules: ["127.0.0.1/32"] }, headers: inside })).status).toBe(200)
+    expect((await call("/merchants", { headers: inside })).status).toBe(200)
+    for (const forwarded of ["unknown", "127.0.0.1, not-an-address"]) {
+      const refused = await call("/merchants", { headers: { "x-forwarded-for": forwarded } })
+      expect(refused.status, forwarded).toBe(403)
+      expect(await body(refused)).toMatchObject({ code: "address-not-allowed" })
+    }
+    const noConnection = await f.api.handler(new Request(`${f.url}/merchants`, { headers: { authorization: f.bearer } }))
+    expect(noConnection.status).toBe(403)
+    expect(await body(await call(`${m()}/whitelist`, { method: "PUT", body: { rules: [] }, headers: inside }))).toMatchObject({
+      enforced: false
+    })
+  })
+
   // Regression (CLI probe): rules and deny-by-default were two changes, so between them readers saw
   // the new list with the old switch (an emptied list not yet deny-by-default admits everyone), and
   // a failure of the second left the first in place. Now one change: one version, one audit entry.
