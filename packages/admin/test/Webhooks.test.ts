@@ -222,3 +222,22 @@ describe("Webhooks.pruneDeliveries (soak probe F2: nothing ever left the outbox)
     }).pipe(Effect.provide(layer()))
   )
 })
+
+// Regression (security re-probe): in a form mode, a Transaction.Paid without the ids V1's fields
+// need answered "queued nothing" (202 []), and the notification was lost without a word.
+describe("Webhooks: a form mode and events V1 sent", () => {
+  it.effect("refuses one whose data lacks V1's ids, queues a whole one, and skips an event V1 never sent", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Form Shop" })
+      yield* WebhookEndpoints.set({ merchant: merchant.code, mode: "test", url: `${base}/form`, contentType: "form" })
+      const emit = (type: string, data: unknown) => Webhooks.emitEvent({ merchant: merchant.code, mode: "test", type, data })
+      const refused = yield* Effect.flip(emit("Transaction.Paid", { paymentId: "pay_1" }))
+      expect(refused._tag === "InvalidInput" && [refused.field, refused.rule]).toEqual([
+        "data",
+        "the test mode sends V1's form fields, and a Transaction.Paid event needs data.transactionId and data.paymentId for them"
+      ])
+      expect(yield* emit("Transaction.Paid", { storeId: "s", paymentId: "pay_1", transactionId: "tx_1" })).toHaveLength(1)
+      expect(yield* emit("BillingKey.Issued", { billingKey: "bk" })).toEqual([])
+    }).pipe(Effect.provideService(Webhooks.PrivateTargets, "test-mode"), Effect.provide(layer()))
+  )
+})

@@ -321,6 +321,14 @@ const v1Statuses: Readonly<Record<string, string>> = {
 }
 
 /**
+ * Whether V1 sent events of this type, so that a V1 body (`toV1`) exists for a well-formed one.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const sentByV1 = (type: string): boolean => v1Statuses[type] !== undefined
+
+/**
  * The V1 body of an event, as V1 would have sent it: `imp_uid` is the transaction id,
  * `merchant_uid` the payment id, `status` one of `ready` (a virtual account issued), `paid`,
  * `cancelled` (also a partial cancellation, with its `cancellation_id`) or `failed`. Events V1

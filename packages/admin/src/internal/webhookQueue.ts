@@ -3,9 +3,9 @@
  * for the mode, each target a delivery in the outbox. Shared by `Webhooks.emit` and the
  * endpoint-disabled event of `WebhookEndpoints.recordAttempt`.
  */
-import type { ChannelTerms, Identifiers, WebhookSettings } from "@paymux/domain"
+import { type ChannelTerms, DomainError, type Identifiers, type WebhookSettings } from "@paymux/domain"
 import { Delivery, Outbox } from "@paymux/store"
-import type { Notification } from "@paymux/webhooks"
+import { Notification } from "@paymux/webhooks"
 import { Clock, Effect } from "effect"
 import type { AdminError } from "../AdminError.ts"
 import type { AdminServices } from "../AdminServices.ts"
@@ -33,6 +33,15 @@ export const queue = (
 ): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const body = eventBody(contentType, event.payload, event.v1)
+    // A form mode skips events V1 never sent, as documented. One V1 did send but whose data lacks
+    // what V1's fields need was skipped just as quietly: a notification lost without a word.
+    if (body === undefined && targets.length > 0 && Notification.sentByV1(event.eventType)) {
+      return yield* new DomainError.InvalidInput({
+        field: "data",
+        value: "an object",
+        rule: `the ${mode} mode sends V1's form fields, and a ${event.eventType} event needs data.transactionId and data.paymentId for them`
+      })
+    }
     if (body === undefined || targets.length === 0) return []
     const outbox = yield* Outbox.Outbox
     const now = yield* Clock.currentTimeMillis
