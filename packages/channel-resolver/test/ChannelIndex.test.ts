@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Merchant } from "@paymux/domain"
+import { DomainError, Merchant } from "@paymux/domain"
 import { Result } from "effect"
 import * as ChannelIndex from "../src/ChannelIndex.ts"
 import * as ChannelResolver from "../src/ChannelResolver.ts"
@@ -169,6 +169,28 @@ describe("channelKey, tiers and other errors", () => {
     expect(Result.isFailure(made) && made.failure.rule).toBe("foreign-channel")
     const twice = ChannelIndex.make({ merchant: merchant(), channels: [a, a] })
     expect(Result.isFailure(twice) && twice.failure.rule).toBe("duplicate-channel")
+  })
+  // Each names only this merchant's channels, so ownership is the one thing wrong with it.
+  const stranger = Result.getOrThrow(Merchant.make({ code: "imp00000001", name: "Other", policy: "fallback", createdAt: 0 })).code
+  it("refuses another merchant's sub-merchant", () => {
+    const foreign = { ...tier("T01", [a]), merchant: stranger }
+    const made = ChannelIndex.make({ merchant: merchant(), channels: [a, b], subMerchants: [foreign] })
+    const error = Result.isFailure(made) ? made.failure : undefined
+    expect(error).toBeInstanceOf(DomainError.RuleViolation)
+    expect({ rule: error?.rule, detail: error?.detail }).toEqual({
+      rule: "foreign-sub-merchant",
+      detail: `tier T01 belongs to imp00000001, not ${code}`
+    })
+  })
+  it("refuses another merchant's group", () => {
+    const foreign = { ...group([[a, 100]], [a, b]), merchant: stranger }
+    const made = ChannelIndex.make({ merchant: merchant(), channels: [a, b], groups: [foreign] })
+    const error = Result.isFailure(made) ? made.failure : undefined
+    expect(error).toBeInstanceOf(DomainError.RuleViolation)
+    expect({ rule: error?.rule, detail: error?.detail }).toEqual({
+      rule: "foreign-group",
+      detail: `group ${foreign.id} belongs to imp00000001, not ${code}`
+    })
   })
 })
 

@@ -57,6 +57,27 @@ describe("SecretBox", () => {
       })
     ))
 
+  // Regression (mutation probe S2): base64url's last character can carry unused low bits, so a
+  // different final character may decode to the same bytes; the envelope must still not open.
+  it("a ciphertext whose last character differs only in unused bits is Corrupt, not canonical", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    // 6 and 7 bytes of plaintext seal to 22 and 23 bytes (tag included): 4 and 2 unused bits.
+    for (const plaintext of ["secret", "secret!"]) {
+      const sealed = run(SecretBox.seal(plaintext, "row"))
+      const parts = sealed.split(".")
+      const data = parts[4]!
+      const flipped = data.slice(0, -1) + alphabet[alphabet.indexOf(data.at(-1)!) ^ 1]
+      expect(Buffer.from(flipped, "base64url")).toEqual(Buffer.from(data, "base64url"))
+      const tampered = [...parts.slice(0, 4), flipped].join(".")
+      const exit = Effect.runSyncExit(Effect.provide(Effect.flip(SecretBox.open(tampered, "row")), old))
+      expect(Exit.isSuccess(exit) ? exit.value.reason : "it opened", plaintext).toEqual({
+        _tag: "Corrupt",
+        entity: "secret",
+        detail: "the ciphertext is not canonical base64url"
+      })
+    }
+  })
+
   it("a truncated or extended envelope is Corrupt", () => {
     const sealed = run(SecretBox.seal("secret", "row"))
     expect(reasonOf(SecretBox.open(sealed.slice(0, -1), "row"))).toBe("Corrupt")

@@ -71,6 +71,19 @@ describe("WebhookSigner", () => {
     expect(signer.signature({ id: SPEC_ID, timestamp: 0, body: SPEC_BODY })).toBe(reference(SPEC_SECRET, SPEC_ID, 0, SPEC_BODY))
   })
 
+  // Regression (mutation probe H5): the signed text is `id.timestamp.body`, so an id with a dot
+  // would sign the same text as another id and timestamp ("msg" at "1.1614265330").
+  it("refuses to sign an id containing a dot", () => {
+    const signer = WebhookSigner.make({ secrets: [SPEC_SECRET] })
+    for (const id of ["msg.1", ".", "msg.", ".msg"]) {
+      expect(() => signer.sign({ id, timestamp: SPEC_TS, body: SPEC_BODY }), `signing with id ${JSON.stringify(id)}`).toThrow(RangeError)
+      expect(() => signer.signature({ id, timestamp: SPEC_TS, body: SPEC_BODY }), `signing with id ${JSON.stringify(id)}`).toThrow(
+        "webhook id must be non-empty and contain no '.'"
+      )
+    }
+    expect(signer.signature({ id: "msg_1", timestamp: SPEC_TS, body: SPEC_BODY })).toBe(reference(SPEC_SECRET, "msg_1", SPEC_TS, SPEC_BODY))
+  })
+
   it("never shows its secrets in toString, JSON or inspection", () => {
     const text = WebhookSecret.reveal(WebhookSecret.generate())
     const signer = WebhookSigner.make({ secrets: [Redacted.make(text)] })

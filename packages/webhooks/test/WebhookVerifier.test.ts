@@ -4,7 +4,7 @@ import { test } from "@fast-check/vitest"
 import { Effect, Result } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
-import { WebhookSecret, WebhookSigner, WebhookVerifier } from "../src/index.ts"
+import { WebhookError, WebhookSecret, WebhookSigner, WebhookVerifier } from "../src/index.ts"
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 const ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
@@ -17,7 +17,7 @@ const headers = (sig = SIG, ts = String(TS)) => ({ "webhook-id": ID, "webhook-ti
 const verifier = WebhookVerifier.make({ secrets: [SECRET] })
 const tagOf = (r: Result.Result<unknown, { readonly _tag: string }>) => (Result.isFailure(r) ? r.failure._tag : "ok")
 
-const independent = (secret: string, id: string, ts: number, body: Uint8Array): string =>
+const independent = (secret: string, id: string, ts: number | string, body: Uint8Array): string =>
   "v1," +
   createHmac("sha256", Buffer.from(secret.slice(6), "base64"))
     .update(Buffer.concat([Buffer.from(`${id}.${ts}.`), body]))
@@ -49,6 +49,25 @@ describe("WebhookVerifier", () => {
     expect(tagOf(verifier.verify(BODY, headers(), { now: NOW - 301_000 }))).toBe("TimestampTooNew")
     const other = WebhookVerifier.make({ secrets: [WebhookSecret.generate()] })
     expect(tagOf(other.verify(BODY, headers(), { now: NOW }))).toBe("NoMatchingSignature")
+  })
+
+  // Regression (mutation probe H8): the timestamp header is decimal digits only. These spell
+  // 1700000000 to Number() and carry a valid signature over their own text, so only the format
+  // is wrong.
+  it("refuses a correctly signed timestamp header that is not plain decimal digits", () => {
+    const now = 1_700_000_000_000
+    const signed = (ts: string) => ({
+      "webhook-id": ID,
+      "webhook-timestamp": ts,
+      "webhook-signature": independent(SECRET, ID, ts, Buffer.from(BODY))
+    })
+    expect(verifier.verify(BODY, signed("1700000000"), { now })).toEqual(Result.succeed({ id: ID, timestamp: 1_700_000_000 }))
+    for (const ts of ["1.7e9", "0x6553f100", "1700000000.0"]) {
+      const r = verifier.verify(BODY, signed(ts), { now })
+      const failure = Result.isFailure(r) ? r.failure : undefined
+      expect(failure, ts).toBeInstanceOf(WebhookError.InvalidSignature)
+      expect(failure?.message, ts).toBe("invalid webhook signature header: webhook-timestamp is not an integer")
+    }
   })
 
   // Regression: the tolerance is inclusive in both directions; a timestamp exactly tolerance

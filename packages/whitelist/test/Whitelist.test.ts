@@ -79,6 +79,28 @@ describe("Whitelist", () => {
     expect(Whitelist.compileSync(["::ffff:10.0.0.0/104"]).allows("10.9.9.9")).toBe(true)
   })
 
+  it("allows IPv4 clients when merged rules run past either end of the mapped range", () => {
+    // Each list merges into one interval that overlaps ::ffff:0:0/96 and ends (or starts) just
+    // outside it, at an address whose low 32 bits are not those of the mapped range's edge.
+    expect(Whitelist.compileSync(["::/79", "::2:0:0:0/128"]).allows("1.2.3.4")).toBe(true)
+    expect(Whitelist.compileSync(["::fffe:ffff:ffff/128", "::ffff:0:0/96"]).allows("1.2.3.4")).toBe(true)
+    const lists = [
+      ["::/79", "::2:0:0:0/128"],
+      ["::ffff:0:0/96", "::1:0:0:0/128"],
+      ["::ffff:255.255.255.0/120", "::1:0:0:0/127"],
+      ["::fffe:ffff:ffff/128", "::ffff:0:0/96"],
+      ["::fffe:ffff:ff00/120", "::ffff:0.0.0.0/100"]
+    ]
+    const addresses = ["0.0.0.0", "1.2.3.4", "15.255.255.255", "16.0.0.0", "255.255.254.255", "255.255.255.0", "255.255.255.255"]
+    for (const rules of lists) {
+      const wl = Whitelist.compileSync(rules)
+      const oracle = blockList(rules)
+      for (const ip of [...addresses, ...addresses.map((a) => `::ffff:${a}`)]) {
+        expect(wl.allows(ip), `${ip} in ${JSON.stringify(rules)}`).toBe(oracle(ip))
+      }
+    }
+  })
+
   it("treats /0 as everything in its space and an empty list as nobody", () => {
     expect(Whitelist.compileSync(["0.0.0.0/0"]).allows("255.255.255.255")).toBe(true)
     expect(Whitelist.compileSync(["0.0.0.0/0"]).allows("2001:db8::1")).toBe(false)

@@ -92,7 +92,46 @@ export const block: fc.Arbitrary<Block> = fc.oneof(
   { weight: 1, arbitrary: mappedBlock }
 )
 
-export const blocks: fc.Arbitrary<Array<Block>> = fc.array(block, { maxLength: 25 })
+const v6At = (start: bigint, prefix: number, style: number): Block => ({
+  v6: true,
+  start,
+  prefix,
+  text: `${v6Text(start, style)}/${prefix}`
+})
+
+/**
+ * A block holding an address near one end of the IPv4-mapped range `::ffff:0:0/96`, with the
+ * blocks adjacent to it on either side. Merged, they often run a little past the mapped range, so
+ * the interval's outer bound has low 32 bits unlike the range's edge.
+ */
+export const mappedEdge: fc.Arbitrary<Array<Block>> = fc
+  .tuple(
+    fc.constantFrom(MAPPED, MAPPED | 0xffffffffn),
+    fc.bigInt({ min: -0xffffn, max: 0xffffn }),
+    fc.oneof(fc.integer({ min: 80, max: 128 }), fc.integer({ min: 1, max: 128 })),
+    fc.nat(128),
+    fc.nat(128),
+    fc.nat(3)
+  )
+  .map(([edge, offset, prefix, before, after, style]) => {
+    const start = maskBig(edge + offset, 128 - prefix)
+    const end = start + (1n << BigInt(128 - prefix)) - 1n
+    // Any prefix at least as long as the middle block's fits against its aligned bounds.
+    const beforePrefix = prefix + (before % (129 - prefix))
+    const afterPrefix = prefix + (after % (129 - prefix))
+    const result = [v6At(start, prefix, style)]
+    if (start > 0n) result.push(v6At(start - (1n << BigInt(128 - beforePrefix)), beforePrefix, style + 1))
+    if (end < ALL) result.push(v6At(end + 1n, afterPrefix, style + 2))
+    return result
+  })
+
+export const blocks: fc.Arbitrary<Array<Block>> = fc.oneof(
+  { weight: 3, arbitrary: fc.array(block, { maxLength: 25 }) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.array(block, { maxLength: 10 }), mappedEdge).map(([others, edge]) => [...others, ...edge])
+  }
+)
 
 /** The 128-bit bounds of a block in the folded space. */
 export const range = (b: Block): readonly [bigint, bigint] => {
@@ -105,10 +144,14 @@ export const range = (b: Block): readonly [bigint, bigint] => {
 export const addressText = (x: bigint, style: number): string =>
   x >> 32n === 0xffffn && style % 2 === 0 ? v4Text(Number(x & 0xffffffffn)) : v6Text(x, style)
 
-/** Addresses worth asking about: random, and each rule's first/last address and neighbours. */
+/**
+ * Addresses worth asking about: random, the ends of the IPv4-mapped range, and each rule's
+ * first/last address and neighbours.
+ */
 export const probes = (rules: ReadonlyArray<Block>): fc.Arbitrary<Array<string>> =>
   fc.tuple(fc.array(fc.tuple(clustered128, fc.nat(3)), { maxLength: 30 }), fc.nat(3)).map(([random, style]) => {
     const values: Array<[bigint, number]> = random.map(([x, s]) => [x, s])
+    for (const x of [MAPPED - 1n, MAPPED, MAPPED | 0xffffffffn, (MAPPED | 0xffffffffn) + 1n]) values.push([x, style], [x, style + 1])
     rules.forEach((rule, i) => {
       const [start, end] = range(rule)
       for (const x of [start - 1n, start, end, end + 1n]) if (x >= 0n && x <= ALL) values.push([x, style + i])
