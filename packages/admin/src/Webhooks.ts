@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { type ChannelTerms, DomainError, Identifiers, Input, PageLimit, Timestamp, WebhookSettings } from "@paymux/domain"
-import { type Delivery, Outbox, Repositories, type StoreError, Transaction } from "@paymux/store"
+import { type Delivery, Outbox, Repositories, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Notification } from "@paymux/webhooks"
 import { Clock, Context, Effect, Result } from "effect"
@@ -391,8 +391,11 @@ export const resend = (
   })
 
 /**
- * What `resendFailed` did: the deliveries it queued, and how many dead ones it left because the
- * same message to the same target was already delivered or queued again.
+ * What `resendFailed` did: the deliveries it queued, and `alreadyHandled`, how many dead ones of
+ * the window it did not queue because the same message already went, or is now queued, to the
+ * same target: delivered or pending there since `since`, its resend by this call included (a
+ * younger dead delivery of a message it queued again counts). Dead ones beyond `limit` that are
+ * not handled count in neither.
  *
  * @since 0.1.0
  * @category models
@@ -406,8 +409,9 @@ export interface ResendFailedResult {
  * Resends every failed (dead-lettered) delivery of the merchant created since `since` (epoch
  * milliseconds), oldest first, optionally of one mode only, at most `limit` (`PageLimit.failedResends`): each
  * to where it goes now, or to `url`. A message already delivered or queued again to the same
- * target since is left alone, so running it twice queues nothing twice. It reads the window a
- * page at a time, so its memory does not grow with the number of deliveries the window holds.
+ * target since is left alone, so running it twice queues nothing twice. The store picks the
+ * deliveries and counts the handled ones (`Outbox.resendable`, `Outbox.coveredDead`): two store
+ * calls and one per delivery queued, however many handled dead deliveries the window holds.
  *
  * @since 0.1.0
  * @category use cases
@@ -433,28 +437,6 @@ export const resendFailed = (input: {
     return yield* tx.withTransaction(resendFailedNow(code, limit, input, outbox))
   })
 
-/** How many deliveries `resendFailed` reads per store call: at most what it holds at once. */
-const historyPage = 500
-
-/**
- * Reads the deliveries `filter` matches, oldest first, `historyPage` per store call, until `done`
- * answers true for one; answers whether one did.
- */
-const historyUntil = <E, R>(
-  outbox: Outbox.Outbox["Service"],
-  filter: Outbox.HistoryFilter,
-  done: (delivery: Delivery.Delivery) => Effect.Effect<boolean, E, R>
-): Effect.Effect<boolean, E | StoreError.StoreError, R> =>
-  Effect.gen(function* () {
-    let after: string | undefined
-    while (true) {
-      const page = yield* outbox.history({ ...filter, order: "oldest", limit: historyPage, ...(after === undefined ? {} : { after }) })
-      for (const { delivery } of page) if (yield* done(delivery)) return true
-      if (page.length < historyPage) return false
-      after = page[page.length - 1]!.delivery.id
-    }
-  })
-
 const resendFailedNow = (
   code: Identifiers.MerchantCode,
   limit: number,
@@ -462,30 +444,17 @@ const resendFailedNow = (
   outbox: Outbox.Outbox["Service"]
 ): Effect.Effect<ResendFailedResult, AdminError, AdminServices> =>
   Effect.gen(function* () {
-    const ofMode = (d: Delivery.Delivery) => input.mode === undefined || d.mode === input.mode
-    // Handled: the message was delivered, or is queued, to the same target since `since`. A resend
-    // this call queued counts: it is a pending delivery of the message, created now, in this transaction.
-    const handled = (messageId: string, target: string) =>
-      historyUntil(outbox, { merchant: code, messageId, since: input.since }, (d) =>
-        Effect.succeed(ofMode(d) && (d.status === "delivered" || d.status === "pending") && (d.endpointId ?? d.url) === target)
-      )
+    const window: Outbox.DeadWindow = { merchant: code, since: input.since, mode: input.mode, url: input.url }
     const now = yield* Clock.currentTimeMillis
     const queued: Array<Delivery.Delivery> = []
-    let alreadyHandled = 0
-    // Page by page, and each message's own deliveries asked for on their own: a window of a busy
-    // merchant holds hundreds of thousands of deliveries, far too many to hold in memory at once.
-    yield* historyUntil(outbox, { merchant: code, status: "dead", since: input.since }, (d) =>
-      Effect.gen(function* () {
-        if (!ofMode(d)) return false
-        const url = yield* checkResendUrl(d.mode, input.url)
-        if (yield* handled(d.messageId, url ?? d.endpointId ?? d.url)) {
-          alreadyHandled++
-          return false
-        }
-        queued.push(yield* outbox.resend(d.id, now, url === undefined ? {} : { url }))
-        return queued.length >= limit
-      })
-    )
+    for (const d of yield* outbox.resendable({ ...window, limit })) {
+      const url = yield* checkResendUrl(d.mode, input.url)
+      queued.push(yield* outbox.resend(d.id, now, url === undefined ? {} : { url }))
+    }
+    // Each delivery just queued, and each younger dead one of its message and target, is now
+    // covered by the pending resend; what else is covered was handled before. (A resend falls
+    // outside the window only if the clock is behind `since`, hence the floor.)
+    const alreadyHandled = Math.max(0, (yield* outbox.coveredDead(window)) - queued.length)
     yield* audit({
       merchant: code,
       action: "webhook.resend-failed",

@@ -45,6 +45,38 @@ export interface HistoryFilter {
 }
 
 /**
+ * The dead deliveries `resendable` and `coveredDead` look at, the window: those of `merchant`
+ * created at or after `since` (epoch milliseconds), of `mode` when it is given. `url` is where
+ * resends of them would go instead of each one's own target.
+ *
+ * Terms both operations use:
+ * - A dead delivery's target is `url` when given, else its `endpointId`, else its own `url`.
+ * - A dead delivery is covered when a delivery of the same merchant and message (`messageId`),
+ *   created at or after `since`, of `mode` when given, is `delivered` or `pending` with the same
+ *   target, where that delivery's target is its `endpointId`, else its `url` (never the filter's
+ *   `url`): the message already went, or is queued to go, where a resend would send it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DeadWindow {
+  readonly merchant: string
+  readonly since: number
+  readonly mode?: Delivery["mode"] | undefined
+  readonly url?: string | undefined
+}
+
+/**
+ * The window of `resendable`, and how many deliveries it answers at most.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResendableFilter extends DeadWindow {
+  readonly limit: number
+}
+
+/**
  * What becomes of a delivery once an attempt is recorded: `Complete` (delivered), `Retry` at
  * `at` (still pending, due then), or `DeadLetter` with the reason.
  *
@@ -117,6 +149,19 @@ export interface OutboxShape {
    * endpoint or to `options.url`.
    */
   readonly resend: (deliveryId: string, now: number, options?: ResendOptions) => Effect.Effect<Delivery, StoreError.StoreError>
+  /**
+   * The dead deliveries of the window (see `DeadWindow`) worth resending, oldest first (in the
+   * order they were queued, as `claim` hands them out), at most `limit`: each one that is not
+   * covered and is the oldest dead delivery of its message and target among the window's. Resending
+   * each of them (to `url` when given) queues every (message, target) the window left undelivered
+   * exactly once; the younger dead deliveries of the same message and target are then covered by
+   * that resend. Deliveries come without their attempts. An adapter answers it in one query, not
+   * one per delivery: the SQL stores in one statement, which finds each dead delivery's message
+   * through an index.
+   */
+  readonly resendable: (filter: ResendableFilter) => Effect.Effect<ReadonlyArray<Delivery>, StoreError.StoreError>
+  /** How many of the window's dead deliveries (see `DeadWindow`) are covered, by the same definition. */
+  readonly coveredDead: (window: DeadWindow) => Effect.Effect<number, StoreError.StoreError>
   /**
    * Deletes up to `limit` finished deliveries (delivered or dead) last changed before `before`,
    * oldest first, with their attempts, and answers how many it deleted. Pending deliveries are

@@ -2,7 +2,8 @@
  * Outbox semantics: leases (claimed, renewed, lost, released), crashed claimers, an attempt
  * recorded with its consequence in one operation (completion, retry, dead letter), history,
  * resend, and the `StoreError` reasons every adapter reports. History's message filter, orders and
- * cursor are in outboxHistory.ts.
+ * cursor are in outboxHistory.ts; what resend-failed asks (`resendable`, `coveredDead`) in
+ * outboxResendable.ts.
  */
 import { Outbox } from "@paymux/store"
 import { Effect, Exit } from "effect"
@@ -11,6 +12,7 @@ import { attempt } from "../StoreFixtures.ts"
 import * as F from "./fixtures.ts"
 import { type Harness, notDeclared } from "./harness.ts"
 import { outboxHistory } from "./outboxHistory.ts"
+import { outboxResendable } from "./outboxResendable.ts"
 
 const m = F.merchantCode(1)
 const t0 = 1_000_000
@@ -468,4 +470,5 @@ export const outbox = (h: Harness): void =>
     }
 
     outboxHistory(h)
+    outboxResendable(h)
   })

@@ -39,6 +39,23 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
 
   const historyOf = (s: State, d: Delivery.Delivery): Delivery.History => ({ delivery: d, attempts: s.attempts.get(d.id) ?? [] })
 
+  /**
+   * The window's dead deliveries in queue order, each with its (message, target) key, and the
+   * keys that are covered (Outbox.DeadWindow).
+   */
+  const deadWindow = (s: State, { merchant, mode, since, url }: Outbox.DeadWindow) => {
+    const key = (messageId: string, target: string) => JSON.stringify([messageId, target])
+    const dead: Array<{ readonly delivery: Delivery.Delivery; readonly key: string }> = []
+    const covered = new Set<string>()
+    // The map keeps the order deliveries were queued in, as the SQL stores' seq.
+    for (const d of s.deliveries.values()) {
+      if (d.merchant !== merchant || d.createdAt < since || (mode !== undefined && d.mode !== mode)) continue
+      if (d.status === "dead") dead.push({ delivery: d, key: key(d.messageId, url ?? d.endpointId ?? d.url) })
+      else covered.add(key(d.messageId, d.endpointId ?? d.url))
+    }
+    return { dead, covered }
+  }
+
   return {
     enqueue: (input, now) => write((s) => insert(s, Delivery.fromNew(input, now))),
     claim: ({ leaseMillis, limit, now, workerId }) =>
@@ -108,6 +125,25 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         }),
         Effect.fromResult
       ),
+    resendable: ({ limit, ...window }) =>
+      store.read((s) => {
+        const { covered, dead } = deadWindow(s, window)
+        const most = rowLimit(limit)
+        const seen = new Set<string>()
+        const out: Array<Delivery.Delivery> = []
+        for (const { delivery, key } of dead) {
+          if (out.length >= most) break
+          if (covered.has(key) || seen.has(key)) continue
+          seen.add(key)
+          out.push(delivery)
+        }
+        return out
+      }),
+    coveredDead: (window) =>
+      store.read((s) => {
+        const { covered, dead } = deadWindow(s, window)
+        return dead.filter(({ key }) => covered.has(key)).length
+      }),
     resend: (deliveryId, now, options) =>
       write((s) => {
         const d = s.deliveries.get(deliveryId)

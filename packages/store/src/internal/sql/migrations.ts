@@ -170,11 +170,19 @@ const migrations = {
   "5_attempt_urls": Effect.gen(function* () {
     yield* attemptUrls(yield* Sql.SqlClient)
   }),
-  // The deliveries of one message in queue order (a history filtered by `messageId`): resend-failed
-  // asks it once per dead delivery, which must not scan the merchant's whole outbox.
+  // The deliveries of one message in queue order (a history filtered by `messageId`, and the
+  // deliveries resend-failed's statements compare a dead one with), without a scan of the
+  // merchant's whole outbox.
   "6_outbox_by_message": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
     yield* run(sql, [`CREATE INDEX paymux_outbox_by_message ON paymux_outbox (merchant, message_id, seq)`])
+  }),
+  // A merchant's dead deliveries in queue order: resend-failed's statements (Outbox.resendable and
+  // coveredDead) walk these, not the merchant's whole outbox, and find each one's message through
+  // the index of migration 6.
+  "7_outbox_dead": Effect.gen(function* () {
+    const sql = yield* Sql.SqlClient
+    yield* run(sql, [`CREATE INDEX paymux_outbox_dead ON paymux_outbox (merchant, seq) WHERE status = 'dead'`])
   })
 }
 

@@ -125,6 +125,29 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       return deliveries.map((delivery) => ({ delivery, attempts: byId.get(delivery.id) ?? [] }))
     })
 
+  /** Row `alias` is in the window's time and mode (Outbox.DeadWindow). */
+  const sinceAndMode = (alias: "d" | "c" | "o", { mode, since }: Outbox.DeadWindow) => {
+    const a = sql.literal(alias)
+    return mode === undefined ? sql`${a}.created_at >= ${since}` : sql`${a}.created_at >= ${since} AND ${a}.mode = ${mode}`
+  }
+  /** Row `d` is a dead delivery of the window; rows `c` and `o` are compared with it. */
+  const deadInWindow = (window: Outbox.DeadWindow) =>
+    sql`d.merchant = ${window.merchant} AND d.status = 'dead' AND ${sinceAndMode("d", window)}`
+  /** Row `alias` is a delivery of dead row `d`'s message: the index of migration 6 finds these. */
+  const ofItsMessage = (alias: "c" | "o") => {
+    const a = sql.literal(alias)
+    return sql`${a}.merchant = d.merchant AND ${a}.message_id = d.message_id`
+  }
+  /** A dead row's target: the override URL, else its endpoint, else its URL (a typed NULL, which PostgreSQL binds). */
+  const deadTarget = (alias: "d" | "o", url: string | undefined) => {
+    const a = sql.literal(alias)
+    return sql`COALESCE(CAST(${url ?? null} AS TEXT), ${a}.endpoint_id, ${a}.url)`
+  }
+  /** Dead row `d` is covered: its message is delivered or pending to its target, in the window. */
+  const covered = (window: Outbox.DeadWindow) =>
+    sql`EXISTS (SELECT 1 FROM paymux_outbox c WHERE ${ofItsMessage("c")} AND ${sinceAndMode("c", window)}
+      AND c.status IN ('delivered', 'pending') AND COALESCE(c.endpoint_id, c.url) = ${deadTarget("d", window.url)})`
+
   return {
     enqueue: (input, now) => run(insert(Delivery.fromNew(input, now))),
     claim: ({ leaseMillis, limit, now, workerId }) =>
@@ -234,6 +257,22 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
               : yield* sql`SELECT * FROM paymux_outbox ${where} ${orderBy} LIMIT ${rowLimit(limit)}`
           return yield* historyOf(rows.map(deliveryOf))
         })
+      ),
+    resendable: ({ limit, ...window }) =>
+      run(
+        Effect.map(
+          sql`SELECT d.* FROM paymux_outbox d WHERE ${deadInWindow(window)} AND NOT ${covered(window)}
+            AND NOT EXISTS (SELECT 1 FROM paymux_outbox o WHERE ${ofItsMessage("o")} AND o.seq < d.seq AND o.status = 'dead'
+              AND ${sinceAndMode("o", window)} AND ${deadTarget("o", window.url)} = ${deadTarget("d", window.url)})
+            ORDER BY d.seq ${Number.isFinite(rowLimit(limit)) ? sql`LIMIT ${rowLimit(limit)}` : sql``}`,
+          (rows) => rows.map(deliveryOf)
+        )
+      ),
+    coveredDead: (window) =>
+      run(
+        Effect.map(sql`SELECT COUNT(*) AS covered FROM paymux_outbox d WHERE ${deadInWindow(window)} AND ${covered(window)}`, (rows) =>
+          num(rows[0]?.["covered"])
+        )
       ),
     resend: (deliveryId, now, options) =>
       run(
