@@ -359,7 +359,13 @@ export const history = (
   })
 
 const checkResendUrl = (mode: ChannelTerms.Mode, url: string | undefined) =>
-  url === undefined ? Effect.succeed(undefined) : Effect.map(checkNoticeUrls(mode, [url]), ([checked]) => checked)
+  url === undefined
+    ? Effect.succeed(undefined)
+    : checkNoticeUrls(mode, [url]).pipe(
+        Effect.map(([checked]) => checked),
+        // Checked as a notice URL, but the caller named it `url` (the error said `noticeUrls.0`).
+        Effect.mapError((e) => new DomainError.InvalidInput({ field: "url", value: e.value, rule: e.rule }))
+      )
 
 /**
  * Queues the same message again (same `webhook-id`, so receivers deduplicate). By default it goes

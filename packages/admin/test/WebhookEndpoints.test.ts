@@ -256,7 +256,8 @@ describe("resend-failed input", () => {
       }
       for (const url of ["junk", "ftp://x/"]) {
         const refused = yield* Effect.flip(Webhooks.resendFailed({ merchant: code, since: 0, url }))
-        expect(refused._tag).toBe("InvalidInput")
+        // The field the caller named (it said noticeUrls.0, a field of another call).
+        expect(refused).toMatchObject({ _tag: "InvalidInput", field: "url" })
       }
       expect(yield* Webhooks.resendFailed({ merchant: code, since: 8_640_000_000_000_000 })).toEqual({ queued: [], alreadyHandled: 0 })
     }).pipe(local, Effect.provide(layer()))
