@@ -14,7 +14,7 @@ import { type ChannelTerms, DomainError, EndpointHealth, Identifiers, WebhookSet
 import { Repositories, Transaction } from "@paymux/store"
 import type { Dispatcher } from "@paymux/webhook-delivery"
 import { Notification, WebhookSecret } from "@paymux/webhooks"
-import { Effect, type Redacted, Result } from "effect"
+import { Effect, type Redacted, Result, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
@@ -107,6 +107,8 @@ const newEndpointId = (): WebhookSettings.EndpointId =>
   WebhookSettings.EndpointId.make(`ep_${randomUUID().replaceAll("-", "").slice(0, 20)}`)
 
 /** A change of a mode's settings, audited; the first endpoint of a mode also creates its signing secret. */
+const sameSettings = Schema.toEquivalence(WebhookSettings.WebhookSettings)
+
 const changeSettings = (
   merchant: string,
   mode: ChannelTerms.Mode,
@@ -126,6 +128,9 @@ const changeSettings = (
         const before = yield* repo.get(code)
         if (endpointId !== undefined) yield* findEndpoint(before, mode, endpointId)
         const after = yield* Effect.fromResult(change(before))
+        // A change that leaves the settings as they are (clearing a mode that has no endpoint,
+        // say) writes nothing: no version, no audit entry.
+        if (sameSettings(after, before)) return undefined
         yield* repo.put(after)
         yield* audit({ merchant: code, action, target: mode, before: before[mode], after: after[mode] })
         const existing = yield* repo.getSecrets(code, mode)

@@ -244,6 +244,27 @@ describe("resends (issue 17 §4)", () => {
   )
 })
 
+// Regression (security re-probe): clearing a mode that has no endpoint wrote a new version and an
+// audit entry that changed nothing.
+describe("webhook settings that do not change", () => {
+  it.effect("write nothing: no version, no audit entry", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Quiet Shop" })
+      const { settings } = yield* WebhookEndpoints.set({ merchant: merchant.code, mode: "test", url: `${base}/quiet` })
+      const entries = (yield* Audit.list(merchant.code)).length
+      for (const input of [
+        { mode: "live", url: null },
+        { mode: "test", contentType: settings.test.contentType }
+      ] as const) {
+        expect((yield* WebhookEndpoints.set({ merchant: merchant.code, ...input })).settings.version).toBe(settings.version)
+      }
+      expect(yield* Audit.list(merchant.code)).toHaveLength(entries)
+      const changed = yield* WebhookEndpoints.set({ merchant: merchant.code, mode: "test", contentType: "form" })
+      expect(changed.settings.version).toBe(settings.version + 1)
+    }).pipe(local, Effect.provide(layer()))
+  )
+})
+
 describe("resend-failed input", () => {
   // Regression (HTTP probe): a `since` no Date holds answered 500 (the audit entry renders it), and
   // a bad `url` passed unchecked when no delivery had failed.
