@@ -6,7 +6,7 @@
  */
 import { ChannelGroup, type ChannelTerms, type Credentials, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
 import { Repositories, StoreError, Transaction } from "@paymux/store"
-import { Clock, Effect, type Redacted } from "effect"
+import { Clock, Effect, type Redacted, Schema } from "effect"
 import { Catalog } from "./AdminContext.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -160,11 +160,14 @@ export const credentials = (merchant: string, key: string): Effect.Effect<Creden
     return yield* channels.credentials(code, k)
   })
 
+const sameChannel = Schema.toEquivalence(PaymentChannel.PaymentChannel)
+
 /**
  * Edits a channel (name, mode, MID, pay methods, tax type, credentials, enabled). With `version`,
- * the edit applies only if the channel is still at that version. A patch that names no field is
- * checked as any other and answers the channel as stored: nothing is written, no new version, no
- * audit entry.
+ * the edit applies only if the channel is still at that version. An edit that leaves the channel
+ * as it is (a patch that names no field, or only values it has) is checked as any other and
+ * answers the channel as stored: nothing is written, no new version, no audit entry. An empty
+ * patch still writes what the catalog changes (a replaced shared test MID).
  *
  * @since 0.1.0
  * @category use cases
@@ -186,7 +189,9 @@ export const edit = (
         const before = yield* withCredentials(channels, yield* channels.get(code, k))
         const read = { ...before, version: yield* expectedVersion(options.version, before.version) }
         const after = yield* Effect.fromResult(PaymentChannel.edit(catalog, read, patch))
-        if (Object.values(patch).every((value) => value === undefined)) {
+        // `readable` says how the read went; it is not part of what is written.
+        const { readable: _, ...stored } = read
+        if (sameChannel(after, stored)) {
           // Nothing to write, so no write compares the version: compare it here.
           if (read.version !== before.version) return yield* StoreError.staleVersion("channel", k, read.version, before.version)
           return before

@@ -106,9 +106,9 @@ export const show = (merchant: string): Effect.Effect<SettingsView, AdminError, 
 const newEndpointId = (): WebhookSettings.EndpointId =>
   WebhookSettings.EndpointId.make(`ep_${randomUUID().replaceAll("-", "").slice(0, 20)}`)
 
-/** A change of a mode's settings, audited; the first endpoint of a mode also creates its signing secret. */
 const sameSettings = Schema.toEquivalence(WebhookSettings.WebhookSettings)
 
+/** A change of a mode's settings, audited; the first endpoint of a mode also creates its signing secret. */
 const changeSettings = (
   merchant: string,
   mode: ChannelTerms.Mode,

@@ -127,6 +127,9 @@ describe("doctor: a merchant's readiness checks", () => {
         naverLive.key
       )
       expect(JSON.stringify(mismatches)).not.toContain("secret")
+      // As doctor says, the next edit, even one naming no field, moves it onto the new MID.
+      const moved = await after.channels.edit(merchant, kcpTest.key, {})
+      expect([moved.mid, moved.version]).toEqual(["AO09C", kcpTest.version + 1])
       await after.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

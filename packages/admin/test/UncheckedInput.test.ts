@@ -148,7 +148,7 @@ describe("unchecked input through the Promise facade", () => {
       payMethods: ["card"]
     })
     const entries = (await paymux.audit.list(merchant.code)).length
-    for (const patch of [{}, { name: undefined }]) {
+    for (const patch of [{}, { name: undefined }, { name: channel.name, enabled: true, payMethods: ["card"] }]) {
       expect((await paymux.channels.edit(merchant.code, channel.key, patch, { version: channel.version })).version).toBe(channel.version)
     }
     expect((await paymux.channels.get(merchant.code, channel.key)).version).toBe(channel.version)

@@ -95,9 +95,10 @@ export const validate = (
 
 /**
  * Merges a patch into existing credentials for `validate` to check: a value replaces, and an
- * empty string stays, which `validate` reads as "not given", so the field goes. Every name of the
- * patch stays a field, so `validate` refuses one the PG does not take as it does on create: an
- * unknown name given as "" was dropped unchecked, and `__proto__` vanished into the prototype.
+ * empty string removes a stored field (one the catalog no longer takes included: that is how such
+ * a channel is mended). An empty string for a name not stored stays, and `validate` reads it as
+ * "not given", or refuses it as on create when the PG does not take that name: it was dropped
+ * unchecked, and `__proto__` vanished into the prototype.
  *
  * @since 0.1.0
  * @category combinators
@@ -108,7 +109,10 @@ export const merge = (
 ): Record<string, string | Redacted.Redacted<string>> => {
   // No prototype: `__proto__` is then a name like any other.
   const out: Record<string, string | Redacted.Redacted<string>> = Object.assign(Object.create(null), current)
-  for (const [name, value] of Object.entries(patch)) out[name] = value
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === "" && Object.hasOwn(current, name)) delete out[name]
+    else out[name] = value
+  }
   return out
 }
 

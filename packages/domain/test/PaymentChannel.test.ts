@@ -267,6 +267,11 @@ describe("PaymentChannel.edit", () => {
       const refused = PaymentChannel.edit(catalog, channel, { credentials })
       expect(Result.isFailure(refused) && refused.failure.message).toMatch(/^credentials\.(bogus|__proto__): not a credential field of kcp/)
     }
+    // An empty string takes away a stored field the catalog no longer takes: how such a channel
+    // is mended (the review found the first fix had made it refuse).
+    const stale = { ...channel, credentials: { ...channel.credentials, old_field: Redacted.make("z") } }
+    const mended = PaymentChannel.edit(catalog, stale, { credentials: { old_field: "" } })
+    expect(Result.isSuccess(mended) && Object.keys(mended.success.credentials)).toEqual(Object.keys(channel.credentials))
     // An empty string still takes a field the PG takes away (a required one is then missing).
     const emptied = PaymentChannel.edit(catalog, channel, { credentials: { site_key: "" } })
     expect(Result.isFailure(emptied) && emptied.failure.message).toContain("kcp needs Site key")

@@ -326,7 +326,7 @@ const v1Statuses: Readonly<Record<string, string>> = {
  * @since 0.1.0
  * @category encoding
  */
-export const sentByV1 = (type: string): boolean => v1Statuses[type] !== undefined
+export const sentByV1 = (type: string): boolean => Object.hasOwn(v1Statuses, type)
 
 /**
  * The V1 body of an event, as V1 would have sent it: `imp_uid` is the transaction id,
