@@ -5,13 +5,13 @@
  * @since 0.1.0
  */
 import { ChannelGroup, type ChannelTerms, type Credentials, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
-import { Repositories, StoreError, Transaction } from "@paymux/store"
+import { Repositories, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted, Schema } from "effect"
 import { Catalog } from "./AdminContext.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
-import { expectedVersion } from "./internal/version.ts"
+import { expectedVersion, unchangedSince } from "./internal/version.ts"
 import { ResolverCache } from "./ResolverCache.ts"
 
 /**
@@ -192,8 +192,7 @@ export const edit = (
         // `readable` says how the read went; it is not part of what is written.
         const { readable: _, ...stored } = read
         if (sameChannel(after, stored)) {
-          // Nothing to write, so no write compares the version: compare it here.
-          if (read.version !== before.version) return yield* StoreError.staleVersion("channel", k, read.version, before.version)
+          yield* unchangedSince("channel", k, read.version, before.version)
           return before
         }
         yield* Effect.fromResult(Merchant.keepsDefault(yield* (yield* Repositories.MerchantRepository).get(code), before, after))

@@ -5,14 +5,14 @@
  * @since 0.1.0
  */
 import { DomainError, Identifiers, WhitelistRules } from "@paymux/domain"
-import { Repositories, StoreError, Transaction } from "@paymux/store"
+import { Repositories, Transaction } from "@paymux/store"
 import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
-import { Effect, Option } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { invalidating } from "./AccessCache.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
-import { expectedVersion } from "./internal/version.ts"
+import { expectedVersion, unchangedSince } from "./internal/version.ts"
 
 /**
  * @since 0.1.0
@@ -78,9 +78,9 @@ const update = (
         // and as a non-empty string it read as on.
         const after = yield* Effect.fromResult(WhitelistRules.decode(yield* next(read)))
         // A change that leaves the list as it is (adding space it already admits, say) writes
-        // nothing: no version, no audit entry. With no write to compare it, the version is compared here.
-        if (after.denyByDefault === before.denyByDefault && sameRules(after.rules, before.rules)) {
-          if (read.version !== before.version) return yield* StoreError.staleVersion("whitelist", code, read.version, before.version)
+        // nothing: no version, no audit entry.
+        if (sameList(after, read)) {
+          yield* unchangedSince("whitelist", code, read.version, before.version)
           return toView(before)
         }
         const saved = yield* repo.put(after)
@@ -97,8 +97,7 @@ const update = (
     )
   }).pipe(invalidating((cache) => cache.invalidateWhitelist(merchant)))
 
-const sameRules = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
-  a.length === b.length && a.every((rule, i) => rule === b[i])
+const sameList = Schema.toEquivalence(WhitelistRules.WhitelistRules)
 
 /**
  * The rules a change added and removed, as the lists hold them (both are aggregated, so one

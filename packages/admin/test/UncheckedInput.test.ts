@@ -17,6 +17,19 @@ const setup = async () => {
   return { paymux, merchant }
 }
 
+/** `setup` and a test channel of KCP on its shared test MID. */
+const withTestChannel = async () => {
+  const { paymux, merchant } = await setup()
+  const channel = await paymux.channels.add({
+    merchant: merchant.code,
+    mode: "test",
+    pg: "kcp",
+    paymentType: "window.general",
+    payMethods: ["card"]
+  })
+  return { paymux, merchant, channel }
+}
+
 /** Whatever a caller passes through without its type. */
 const loose = (value: unknown): never => value as never
 
@@ -114,14 +127,7 @@ describe("unchecked input through the Promise facade", () => {
   })
 
   it("an expected version that is not a whole number of 0 or more is invalid-input on version, not a conflict", async () => {
-    const { paymux, merchant } = await setup()
-    const channel = await paymux.channels.add({
-      merchant: merchant.code,
-      mode: "test",
-      pg: "kcp",
-      paymentType: "window.general",
-      payMethods: ["card"]
-    })
+    const { paymux, merchant, channel } = await withTestChannel()
     for (const version of [Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY]) {
       await expect(paymux.channels.edit(merchant.code, channel.key, { name: "x" }, { version })).rejects.toMatchObject({
         code: "invalid-input",
@@ -139,14 +145,7 @@ describe("unchecked input through the Promise facade", () => {
   // Regression: an empty patch (PATCH {} over HTTP) wrote a new version that changed nothing and
   // an audit entry, and a console holding the old version then got a conflict.
   it("a patch that names no field writes nothing, and a stale version is still a conflict", async () => {
-    const { paymux, merchant } = await setup()
-    const channel = await paymux.channels.add({
-      merchant: merchant.code,
-      mode: "test",
-      pg: "kcp",
-      paymentType: "window.general",
-      payMethods: ["card"]
-    })
+    const { paymux, merchant, channel } = await withTestChannel()
     const entries = (await paymux.audit.list(merchant.code)).length
     for (const patch of [{}, { name: undefined }, { name: channel.name, enabled: true, payMethods: ["card"] }]) {
       expect((await paymux.channels.edit(merchant.code, channel.key, patch, { version: channel.version })).version).toBe(channel.version)
