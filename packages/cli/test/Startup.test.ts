@@ -56,6 +56,14 @@ describe("what a command loads", () => {
     }
   })
 
+  it("only the pg commands load the PG catalog", async () => {
+    const catalog = /[\\/]packages[\\/]domain[\\/]src[\\/](PgCatalog|internal[\\/]catalogData)\.ts$/
+    expect((await loadedSources(["--help"], 0)).filter((s) => catalog.test(s))).toEqual([])
+    expect((await loadedSources(["whitelist", "normalize", "10.0.0.0/8"], 0)).filter((s) => catalog.test(s))).toEqual([])
+    // The recorder does see it where it is needed.
+    expect((await loadedSources(["pg", "list"], 0)).filter((s) => catalog.test(s)).length).toBe(2)
+  })
+
   it("a store-backed command does load them (the recorder sees what a command loads)", async () => {
     const sources = await loadedSources(["--db", ":memory:", "merchant", "list"], 0)
     for (const pkg of ["admin", "store", "store-sqlite"]) {

@@ -12,7 +12,7 @@ import * as Output from "../Output.ts"
 import { action } from "../Root.ts"
 
 // The catalog (and the schemas that decode it) loads when a pg command runs, not for --help.
-const loadCatalog = Effect.promise(() => import("@paymux/domain").then((domain) => domain.PgCatalog))
+const loadCatalog = Effect.promise(() => import("../internal/catalog.ts").then((m) => m.PgCatalog))
 
 const testSummary = (p: PgCatalog.PgProvider): string => {
   switch (p.test.kind) {
