@@ -386,14 +386,20 @@ export const resend = (
     const found = yield* outbox.get(deliveryId)
     if (found.delivery.merchant !== code) return yield* Outbox.notFound(deliveryId)
     const url = yield* checkResendUrl(found.delivery.mode, options.url)
-    const again = yield* outbox.resend(deliveryId, yield* Clock.currentTimeMillis, url === undefined ? {} : { url })
-    yield* audit({
-      merchant: code,
-      action: "webhook.resend",
-      target: deliveryId,
-      after: { id: again.id, messageId: again.messageId, ...(url === undefined ? {} : { url }) }
-    })
-    return again
+    const tx = yield* Transaction.Transaction
+    // The resend and its audit entry commit together.
+    return yield* tx.withTransaction(
+      Effect.gen(function* () {
+        const again = yield* outbox.resend(deliveryId, yield* Clock.currentTimeMillis, url === undefined ? {} : { url })
+        yield* audit({
+          merchant: code,
+          action: "webhook.resend",
+          target: deliveryId,
+          after: { id: again.id, messageId: again.messageId, ...(url === undefined ? {} : { url }) }
+        })
+        return again
+      })
+    )
   })
 
 /**

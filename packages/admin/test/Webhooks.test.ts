@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Merchants, ResolverCache, WebhookEndpoints, WebhookSecrets, Webhooks } from "@paymux/admin"
-import { Memory, Outbox, StoreError } from "@paymux/store"
+import { AuditLog, Memory, Outbox, StoreError } from "@paymux/store"
 import { Context, Effect, Layer } from "effect"
 
 // A loopback-only service on the host, as in the security review's H3 reproduction.
@@ -170,6 +170,46 @@ describe("Webhooks: outbox errors", () => {
       expect(missing._tag === "StoreError" && missing.reason).toEqual({ _tag: "NotFound", entity: "delivery", id: "no-such-delivery" })
     }).pipe(Effect.provide(Layer.merge(store, ResolverCache.layer())))
   })
+})
+
+it.effect("a message goes to all its endpoints or none: a failed enqueue leaves no delivery a retry would duplicate", () => {
+  const busy = StoreError.unavailable("database is locked")
+  const memory = Memory.make()
+  const outbox = Context.get(memory, Outbox.Outbox)
+  let enqueues = 0
+  const thirdFails = Outbox.Outbox.of({
+    ...outbox,
+    enqueue: (delivery, now) => (++enqueues === 3 ? Effect.fail(busy) : outbox.enqueue(delivery, now))
+  })
+  const store = Layer.succeedContext(Context.add(memory, Outbox.Outbox, thirdFails))
+  return Effect.gen(function* () {
+    const code = yield* merchantWithUrl("/a")
+    for (const path of ["/b", "/c", "/d"]) yield* WebhookEndpoints.addEndpoint({ merchant: code, mode: "test", url: `${base}${path}` })
+    const error = yield* Effect.flip(Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" }))
+    expect(error).toBe(busy)
+    expect(yield* Webhooks.history(code)).toEqual([])
+    // The retry the error invites sends the message once to each endpoint.
+    const sent = yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+    expect(sent.map((d) => new URL(d.url).pathname).sort()).toEqual(["/a", "/b", "/c", "/d"])
+    expect((yield* Webhooks.history(code)).length).toBe(4)
+  }).pipe(Effect.provide(Layer.merge(store, ResolverCache.layer())))
+})
+
+it.effect("a resend and its audit entry commit together: no resend without its entry", () => {
+  const busy = StoreError.unavailable("database is locked")
+  const memory = Memory.make()
+  const log = Context.get(memory, AuditLog.AuditLog)
+  const auditDown = AuditLog.AuditLog.of({
+    ...log,
+    append: (entry) => (entry.action === "webhook.resend" ? Effect.fail(busy) : log.append(entry))
+  })
+  const store = Layer.succeedContext(Context.add(memory, AuditLog.AuditLog, auditDown))
+  return Effect.gen(function* () {
+    const code = yield* merchantWithUrl("/a")
+    const [original] = yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+    expect(yield* Effect.flip(Webhooks.resend(code, original!.id))).toBe(busy)
+    expect((yield* Webhooks.history(code)).map((h) => h.delivery.id)).toEqual([original!.id])
+  }).pipe(Effect.provide(Layer.merge(store, ResolverCache.layer())))
 })
 
 describe("Webhooks: signing secret rotation", () => {

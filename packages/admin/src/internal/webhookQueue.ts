@@ -4,7 +4,7 @@
  * endpoint-disabled event of `WebhookEndpoints.recordAttempt`.
  */
 import { type ChannelTerms, DomainError, type Identifiers, type WebhookSettings } from "@paymux/domain"
-import { Delivery, Outbox } from "@paymux/store"
+import { Delivery, Outbox, Transaction } from "@paymux/store"
 import { Notification } from "@paymux/webhooks"
 import { Clock, Effect } from "effect"
 import type { AdminError } from "../AdminError.ts"
@@ -44,22 +44,27 @@ export const queue = (
     }
     if (body === undefined || targets.length === 0) return []
     const outbox = yield* Outbox.Outbox
+    const tx = yield* Transaction.Transaction
     const now = yield* Clock.currentTimeMillis
     const messageId = Delivery.newMessageId()
-    return yield* Effect.forEach(targets, (target) =>
-      outbox.enqueue(
-        {
-          merchant,
-          mode,
-          url: target.url,
-          ...(target.endpointId === undefined ? {} : { endpointId: target.endpointId }),
-          messageId,
-          eventType: event.eventType,
-          payload: body.body,
-          contentType: body.contentType,
-          ...(event.subject === undefined ? {} : { subject: event.subject })
-        },
-        now
+    // One transaction (the caller's, when there is one): a message reaches all its targets or
+    // none, so a retry after a failure cannot send it twice to the ones it reached.
+    return yield* tx.withTransaction(
+      Effect.forEach(targets, (target) =>
+        outbox.enqueue(
+          {
+            merchant,
+            mode,
+            url: target.url,
+            ...(target.endpointId === undefined ? {} : { endpointId: target.endpointId }),
+            messageId,
+            eventType: event.eventType,
+            payload: body.body,
+            contentType: body.contentType,
+            ...(event.subject === undefined ? {} : { subject: event.subject })
+          },
+          now
+        )
       )
     )
   })
