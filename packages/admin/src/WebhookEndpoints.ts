@@ -146,9 +146,10 @@ const changeSettings = (
   })
 
 /**
- * The single-URL path: sets the URL of a mode (or clears every endpoint of it with `url: null`)
- * and, optionally, the mode's encoding. With one endpoint the URL changes in place, so pending
- * deliveries follow it; a mode with several endpoints is changed per endpoint. The first URL of a
+ * The single-URL path: sets the URL of a mode (or clears it with `url: null`) and, optionally,
+ * the mode's encoding. With one endpoint the URL changes in place, so pending deliveries follow
+ * it; a mode with several endpoints is changed per endpoint (setting or clearing its URL is
+ * `InvalidInput`). The first URL of a
  * mode also creates its signing secret, returned here once as `newSecret`.
  *
  * @since 0.1.0

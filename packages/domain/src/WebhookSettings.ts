@@ -206,8 +206,9 @@ export const urlOf = (settings: WebhookSettings, mode: Mode): WebhookUrl | undef
 
 /**
  * Sets (or, with `undefined`, clears) "the URL" of a mode: with no endpoint it adds one with
- * `newId`; with one it changes that endpoint's URL (pending deliveries follow it); clearing
- * removes every endpoint of the mode. A mode with several endpoints is changed per endpoint.
+ * `newId`; with one it changes that endpoint's URL (pending deliveries follow it), and clearing
+ * removes it. A mode with several endpoints is changed per endpoint: setting or clearing its URL
+ * is `InvalidInput`.
  * Live URLs must be https.
  *
  * @since 0.1.0
@@ -220,17 +221,18 @@ export const setUrl = (
   newId: EndpointId
 ): Result.Result<WebhookSettings, InvalidInput> => {
   const current = settings[mode]
-  if (url === undefined) return withMode(settings, mode, { ...current, endpoints: [] })
   const [only, ...more] = current.endpoints
+  // Clearing too: a caller that saw one endpoint must not remove another one added since.
   if (more.length > 0) {
     return Result.fail(
       new InvalidInput({
         field: `${mode}.endpoints`,
         value: `${current.endpoints.length} endpoints`,
-        rule: "a mode with several endpoints has no single URL; change an endpoint by its id"
+        rule: "a mode with several endpoints has no single URL; change or remove an endpoint by its id"
       })
     )
   }
+  if (url === undefined) return withMode(settings, mode, { ...current, endpoints: [] })
   return withMode(settings, mode, { ...current, endpoints: [{ ...(only ?? { id: newId }), url: url as WebhookUrl }] })
 }
 

@@ -35,6 +35,12 @@ describe("WebhookSettings: the single-URL path", () => {
     const two = ok(WebhookSettings.addEndpoint(one, "live", { id: "ep_b", url: "https://b.example/hook" }))
     expect(failure(WebhookSettings.setUrl(two, "live", "https://c.example/hook", ep("ep_c"))).rule).toMatch(/several endpoints/)
   })
+
+  it("nor one to clear: clearing would remove endpoints the caller may not have seen (console probe: a stale page)", () => {
+    const one = ok(WebhookSettings.setUrl(empty, "live", "https://a.example/hook", ep("ep_a")))
+    const two = ok(WebhookSettings.addEndpoint(one, "live", { id: "ep_b", url: "https://b.example/hook" }))
+    expect(failure(WebhookSettings.setUrl(two, "live", undefined, ep("ep_c"))).rule).toMatch(/several endpoints/)
+  })
 })
 
 describe("WebhookSettings: endpoints with event filters", () => {

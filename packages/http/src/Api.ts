@@ -234,7 +234,7 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks")
       error: errors
     }).annotate(
       OpenApi.Description,
-      "Sets (or with `url: null` clears) the URL of a mode. The first URL of a mode creates its signing secret, returned once as `newSecret`."
+      "Sets (or with `url: null` clears) the URL of a mode; a mode with several endpoints is changed per endpoint. The first URL of a mode creates its signing secret, returned once as `newSecret`."
     ),
     HttpApiEndpoint.post("test", "/merchants/:merchant/webhooks/:mode/test", {
       params: M.ModeParams,
