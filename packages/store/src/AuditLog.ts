@@ -31,9 +31,9 @@ export type AuditEntry = typeof AuditEntry.Type
 export class AuditLog extends Context.Service<
   AuditLog,
   {
-    /** Fails with `Conflict` when the id exists. */
+    /** Fails with `Conflict` when the id exists, and with `InvalidInput` when `before` or `after` is not a JSON value (a BigInt, a cycle). */
     readonly append: (entry: AuditEntry) => Effect.Effect<void, StoreError>
-    /** Newest first: by `at`, entries with the same `at` in reverse order of appending. */
+    /** Newest appended first (the reverse of the order of appending, whatever the entries' `at`). */
     readonly list: (
       merchant: string,
       options?: { readonly limit?: number; readonly action?: string }

@@ -342,6 +342,44 @@ export const uniqueness = (h: Harness): void => {
             expect(yield* outbox.claim({ workerId: "w", now: 0, leaseMillis: 1_000, limit: 1.5 }), "Outbox.claim, limit 1.5").toHaveLength(
               1
             )
+            // Not a number allows none, an infinite limit all, as no limit does (store probe: SQLite
+            // failed both as Unavailable, PostgreSQL as InvalidInput).
+            expect(yield* log.list(a, { limit: Number.NaN }), "AuditLog.list, limit NaN").toEqual([])
+            expect(yield* log.list(a, { limit: Number.POSITIVE_INFINITY }), "AuditLog.list, limit Infinity").toHaveLength(2)
+            expect(yield* outbox.history({ limit: Number.NaN }), "Outbox.history, limit NaN").toEqual([])
+            expect(yield* outbox.history({ limit: Number.POSITIVE_INFINITY }), "Outbox.history, limit Infinity").toHaveLength(3)
+            expect(
+              yield* outbox.claim({ workerId: "w", now: 0, leaseMillis: 1_000, limit: Number.NaN }),
+              "Outbox.claim, limit NaN"
+            ).toEqual([])
+            expect(
+              yield* outbox.claim({ workerId: "w", now: 0, leaseMillis: 1_000, limit: Number.POSITIVE_INFINITY }),
+              "Outbox.claim, limit Infinity"
+            ).toHaveLength(2)
+            expect(yield* outbox.prune({ before: 1, limit: Number.NaN }), "Outbox.prune, limit NaN").toBe(0)
+          })
+        ),
+      h.timeout
+    )
+
+    // Store probe: SQLite and PostgreSQL died on a BigInt or a cycle; memory kept them.
+    it(
+      "an audit entry whose before or after JSON cannot hold is InvalidInput; what is kept reads back as JSON",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const log = yield* AuditLog.AuditLog
+            const cyclic: Record<string, unknown> = {}
+            cyclic["self"] = cyclic
+            yield* F.expectStoreError(log.append({ ...F.auditEntry(a, 1), before: { n: 1n } }), "InvalidInput", "AuditLog.append, a BigInt")
+            yield* F.expectStoreError(log.append({ ...F.auditEntry(a, 2), after: cyclic }), "InvalidInput", "AuditLog.append, a cycle")
+            expect(yield* log.list(a), "nothing appended").toEqual([])
+            yield* log.append({ ...F.auditEntry(a, 3), before: { kept: 1, dropped: undefined }, after: null })
+            expect(
+              (yield* log.list(a)).map((e) => e.before),
+              "AuditLog.list"
+            ).toEqual([{ kept: 1 }])
           })
         ),
       h.timeout

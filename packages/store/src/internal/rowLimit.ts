@@ -1,6 +1,6 @@
 /**
  * How many rows a `limit` allows, in every store alike: a whole number of at least 0 (1.5 allows
- * 1, -1 allows none); no limit allows all.
+ * 1, -1 and NaN allow none); no limit, or an infinite one, allows all.
  */
 export const rowLimit = (limit: number | undefined): number =>
-  limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(limit))
+  limit === undefined ? Number.POSITIVE_INFINITY : Number.isNaN(limit) ? 0 : Math.max(0, Math.floor(limit))

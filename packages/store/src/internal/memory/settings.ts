@@ -10,6 +10,7 @@ import * as SecretBox from "../../SecretBox.ts"
 import { conflict, notFound, staleVersion, type StoreError } from "../../StoreError.ts"
 import { checkVersion, merchantExists } from "./entities.ts"
 import type { MemoryStore, State } from "./store.ts"
+import { auditJson } from "../auditJson.ts"
 import { rowLimit } from "../rowLimit.ts"
 
 const fail = (error: StoreError): Result.Result<never, StoreError> => Result.fail(error)
@@ -156,7 +157,15 @@ export const makeAuditLog = (store: MemoryStore): AuditLog["Service"] =>
     append: (entry) =>
       store.write((s) => {
         if (s.audit.has(entry.id)) return fail(conflict("audit entry", entry.id, "an audit entry with this id exists"))
-        s.audit.set(entry.id, entry)
+        const json = auditJson(entry)
+        if (Result.isFailure(json)) return json
+        // Kept as the SQL stores keep it: what JSON holds of before and after.
+        const { before, after } = json.success
+        s.audit.set(entry.id, {
+          ...entry,
+          before: before === null ? null : JSON.parse(before),
+          after: after === null ? null : JSON.parse(after)
+        })
         return Result.succeed(undefined)
       }),
     list: (merchant, options) =>

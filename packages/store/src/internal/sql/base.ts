@@ -7,6 +7,7 @@ import type * as Sql from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { KeyProvider } from "../../KeyProvider.ts"
 import * as StoreError from "../../StoreError.ts"
+import { rowLimit } from "../rowLimit.ts"
 import { mapSql, num, type Subject } from "./errors.ts"
 
 export interface Env {
@@ -110,3 +111,9 @@ export const orNull = <A>(value: A | undefined): A | null => (value === undefine
  */
 export const byteOrder = (sql: Sql.SqlClient, column: string): string =>
   sql.onDialectOrElse({ pg: () => `${column} COLLATE "C"`, orElse: () => column })
+
+/** The `LIMIT` clause of `rowLimit(limit)`: none when it allows all (SQL has no infinite limit). */
+export const limitClause = (sql: Sql.SqlClient, limit: number | undefined) => {
+  const rows = rowLimit(limit)
+  return Number.isFinite(rows) ? sql`LIMIT ${rows}` : sql``
+}

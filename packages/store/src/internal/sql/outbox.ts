@@ -10,9 +10,8 @@ import type { SqlError } from "effect/sql/SqlError"
 import * as Delivery from "../../Delivery.ts"
 import * as Outbox from "../../Outbox.ts"
 import type * as StoreError from "../../StoreError.ts"
-import { type Env, failedRollbackAsFailure, ownSavepoint } from "./base.ts"
+import { type Env, failedRollbackAsFailure, limitClause, ownSavepoint } from "./base.ts"
 import { mapSql, num, optNum } from "./errors.ts"
-import { rowLimit } from "../rowLimit.ts"
 
 type Row = Record<string, unknown>
 type OutboxShape = Outbox.OutboxShape
@@ -157,7 +156,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
             sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
           WHERE seq IN (SELECT seq FROM paymux_outbox
             WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
-            ORDER BY seq LIMIT ${rowLimit(limit)} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
+            ORDER BY seq ${limitClause(sql, limit)} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
           RETURNING *`,
             // RETURNING order is unspecified; hand work out oldest first.
             (rows) => [...rows].sort((a, b) => num(a["seq"]) - num(b["seq"])).map(deliveryOf)
@@ -251,10 +250,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           ]
           const where = clauses.length === 0 ? sql`` : sql`WHERE ${sql.and(clauses)}`
           const orderBy = sql.literal(oldest ? "ORDER BY seq" : "ORDER BY seq DESC")
-          const rows =
-            limit === undefined
-              ? yield* sql`SELECT * FROM paymux_outbox ${where} ${orderBy}`
-              : yield* sql`SELECT * FROM paymux_outbox ${where} ${orderBy} LIMIT ${rowLimit(limit)}`
+          const rows = yield* sql`SELECT * FROM paymux_outbox ${where} ${orderBy} ${limitClause(sql, limit)}`
           return yield* historyOf(rows.map(deliveryOf))
         })
       ),
@@ -264,7 +260,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           sql`SELECT d.* FROM paymux_outbox d WHERE ${deadInWindow(window)} AND NOT ${covered(window)}
             AND NOT EXISTS (SELECT 1 FROM paymux_outbox o WHERE ${ofItsMessage("o")} AND o.seq < d.seq AND o.status = 'dead'
               AND ${sinceAndMode("o", window)} AND ${deadTarget("o", window.url)} = ${deadTarget("d", window.url)})
-            ORDER BY d.seq ${Number.isFinite(rowLimit(limit)) ? sql`LIMIT ${rowLimit(limit)}` : sql``}`,
+            ORDER BY d.seq ${limitClause(sql, limit)}`,
           (rows) => rows.map(deliveryOf)
         )
       ),
@@ -287,7 +283,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       run(
         Effect.map(
           sql`DELETE FROM paymux_outbox WHERE seq IN (SELECT seq FROM paymux_outbox
-            WHERE status IN ('delivered', 'dead') AND updated_at < ${before} ORDER BY seq LIMIT ${rowLimit(limit)})
+            WHERE status IN ('delivered', 'dead') AND updated_at < ${before} ORDER BY seq ${limitClause(sql, limit)})
           RETURNING seq`,
           (rows) => rows.length
         )

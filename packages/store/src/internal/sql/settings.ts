@@ -9,9 +9,9 @@ import type { ApiKeyRepository, WebhookSettingsRepository, WhitelistRepository }
 import * as SecretBox from "../../SecretBox.ts"
 import * as StoreError from "../../StoreError.ts"
 import type { SqlError } from "effect/sql/SqlError"
-import { bool, type Env, merchantExists, missedUpdate, op, orNull } from "./base.ts"
+import { auditJson } from "../auditJson.ts"
+import { bool, type Env, limitClause, merchantExists, missedUpdate, op, orNull } from "./base.ts"
 import { decoded, num, optNum, parseJson } from "./errors.ts"
-import { rowLimit } from "../rowLimit.ts"
 
 type Row = Record<string, unknown>
 
@@ -298,8 +298,6 @@ export const makeApiKeys = (env: Env): ApiKeyRepository["Service"] => {
   }
 }
 
-const jsonOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
-
 export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
   const { sql } = env
   const entryOf = (row: Row) =>
@@ -322,9 +320,11 @@ export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
       op(
         env,
         { entity: "audit entry", id: e.id },
-        Effect.asVoid(
-          sql`INSERT INTO paymux_audit_log (entry_id, merchant, actor, action, target, before_json, after_json, at)
-          VALUES (${e.id}, ${e.merchant}, ${e.actor}, ${e.action}, ${e.target}, ${jsonOrNull(e.before)}, ${jsonOrNull(e.after)}, ${e.at})`
+        Effect.flatMap(Effect.fromResult(auditJson(e)), ({ before, after }) =>
+          Effect.asVoid(
+            sql`INSERT INTO paymux_audit_log (entry_id, merchant, actor, action, target, before_json, after_json, at)
+          VALUES (${e.id}, ${e.merchant}, ${e.actor}, ${e.action}, ${e.target}, ${before}, ${after}, ${e.at})`
+          )
         )
       ),
     list: (merchant, options) =>
@@ -332,12 +332,12 @@ export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
         env,
         { entity: "audit entry", id: "*" },
         Effect.gen(function* () {
-          const limit = rowLimit(options?.limit ?? 1_000_000)
+          const limit = limitClause(sql, options?.limit)
           const rows =
             options?.action === undefined
-              ? yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} ORDER BY seq DESC LIMIT ${limit}`
+              ? yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} ORDER BY seq DESC ${limit}`
               : yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} AND action = ${options.action}
-              ORDER BY seq DESC LIMIT ${limit}`
+              ORDER BY seq DESC ${limit}`
           return yield* Effect.forEach(rows, entryOf)
         })
       )
