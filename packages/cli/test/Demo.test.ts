@@ -1,5 +1,5 @@
 /** `paymux demo` (what `npm start` runs) completes on a fresh machine-like environment. */
-import { existsSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { expectExit, paymux, tempDir } from "./support/paymux.ts"
@@ -45,5 +45,26 @@ describe("paymux demo", () => {
     expect(channels.length).toBeGreaterThanOrEqual(8)
     expectExit(await paymux(["demo", "--file", file]), 0)
     expect(existsSync(file)).toBe(false)
+  })
+
+  // Regression (CLI probe): `demo --file` deleted whatever was at the path, a real database and
+  // its key file included.
+  it("refuses a --file that is not a demo database and deletes nothing", async () => {
+    const dir = tempDir()
+    const real = join(dir, "shop.db")
+    const made = expectExit(await paymux(["--db", real, "merchant", "create", "--name", "Real Shop", "--json"]), 0).json()
+    const notes = join(dir, "notes.txt")
+    writeFileSync(notes, "keep me")
+    const folder = join(dir, "folder")
+    mkdirSync(folder)
+    for (const path of [real, notes, folder]) {
+      const refused = expectExit(await paymux(["demo", "--file", path, "--json"]), 2).json()
+      expect(refused.error).toMatchObject({ tag: "BadInput" })
+      expect(refused.error.message).toContain("not a demo database")
+    }
+    expect(readFileSync(notes, "utf8")).toBe("keep me")
+    expect(existsSync(`${real}.key`)).toBe(true)
+    const merchants = expectExit(await paymux(["--db", real, "merchant", "list", "--json"]), 0).json()
+    expect(merchants.map((m: { code: string }) => m.code)).toEqual([made.code])
   })
 })

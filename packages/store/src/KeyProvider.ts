@@ -79,8 +79,13 @@ const bytesOf = (material: KeyMaterial): Uint8Array => {
 export const make = (options: StaticOptions): Effect.Effect<KeyProvider["Service"], StoreError> =>
   Effect.suspend(() => {
     const byId = new Map<string, MasterKey>()
-    for (const { id, key } of options.keys) {
-      if (!keyIdPattern.test(id)) return Effect.fail(configError(`key id ${JSON.stringify(id)} must be 1-64 letters, digits, _ or -`))
+    for (const [index, { id, key }] of options.keys.entries()) {
+      // Not quoted: an id that is not one is often the key itself, given as KEY:ID instead of ID:KEY.
+      if (!keyIdPattern.test(id)) {
+        return Effect.fail(
+          configError(`the id of key ${index + 1} (not shown) must be 1-64 letters, digits, _ or -: keys are given as ID:KEY`)
+        )
+      }
       if (byId.has(id)) return Effect.fail(configError(`key id ${id} appears twice`))
       const bytes = bytesOf(key)
       if (bytes.length !== keyBytes) return Effect.fail(configError(`master key ${id} must be 32 bytes (base64 of 32 random bytes)`))
@@ -90,7 +95,11 @@ export const make = (options: StaticOptions): Effect.Effect<KeyProvider["Service
     const current = currentId === undefined ? undefined : byId.get(currentId)
     if (current === undefined) {
       return Effect.fail(
-        configError(currentId === undefined ? "no master key given" : `the current key id ${currentId} is not among the keys`)
+        configError(
+          currentId === undefined
+            ? "no master key given"
+            : `the current key id ${keyIdPattern.test(currentId) ? currentId : "(not shown: not an id)"} is not among the keys`
+        )
       )
     }
     const pepperBytes = bytesOf(options.pepper)

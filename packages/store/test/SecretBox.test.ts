@@ -171,7 +171,7 @@ describe("KeyProvider", () => {
     ).toContain("twice")
     expect(reason({ keys: [{ id: "a", key: key0 }], currentId: "b", pepper })).toContain("not among")
     expect(reason({ keys: [{ id: "a", key: key0 }], pepper: new Uint8Array(8) })).toContain("pepper")
-    expect(reason({ keys: [{ id: "a.b", key: key0 }], pepper })).toContain("key id")
+    expect(reason({ keys: [{ id: "a.b", key: key0 }], pepper })).toContain("the id of key 1")
   })
 
   it.effect("reads PAYMUX_MASTER_KEYS (current first) and PAYMUX_PEPPER from config", () =>
@@ -214,6 +214,12 @@ describe("KeyProvider", () => {
       })
       expect(stray.reason).toMatchObject({ _tag: "Misconfigured", setting: "PAYMUX_MASTER_KEYS" })
       expect(stray.message).toContain("master key entry 2 is empty")
+      // Regression (CLI probe): KEY:ID instead of ID:KEY printed the whole key as the malformed id.
+      const keyText = Buffer.from(key1).toString("base64")
+      const swapped = yield* failureOf({ PAYMUX_MASTER_KEYS: `${keyText}:main`, PAYMUX_PEPPER: Buffer.from(pepper).toString("base64") })
+      expect(swapped.reason).toMatchObject({ _tag: "Misconfigured" })
+      expect(swapped.message).toContain("ID:KEY")
+      expect(JSON.stringify(swapped.reason) + swapped.message).not.toContain(keyText.slice(0, 12))
     })
   )
 

@@ -4,13 +4,15 @@
  *
  * @since 0.1.0
  */
-import { mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
+import * as CliFailure from "../CliFailure.ts"
+import { merchant } from "../demo/merchant.ts"
 import * as Narrator from "../demo/Narrator.ts"
 import { action } from "../Root.ts"
 import { withStore } from "../Store.ts"
@@ -20,6 +22,29 @@ const removeDatabase = (path: string) => {
 }
 
 /**
+ * Whether `path` may be recreated: nothing is there, or a database an earlier `demo --keep` left
+ * (its only merchant is the demo's). Anything else, a real database or another file, is refused
+ * before anything is deleted.
+ */
+const mayRecreate = (path: string): Effect.Effect<boolean> =>
+  existsSync(path)
+    ? Effect.promise(async () => {
+        const { default: Database } = await import("better-sqlite3")
+        try {
+          const db = new Database(path, { readonly: true, fileMustExist: true })
+          try {
+            const codes = db.prepare("SELECT code FROM paymux_merchants").all() as Array<{ code: unknown }>
+            return codes.length === 1 && codes[0]!.code === merchant
+          } finally {
+            db.close()
+          }
+        } catch {
+          return false
+        }
+      })
+    : Effect.succeed(true)
+
+/**
  * @since 0.1.0
  * @category commands
  */
@@ -27,7 +52,9 @@ export const command = Command.make(
   "demo",
   {
     file: Flag.String("file").pipe(
-      Flag.withDescription("SQLite file to build the demo in, recreated each run (default: a new temporary directory)"),
+      Flag.withDescription(
+        "SQLite file to build the demo in: a new path, or one an earlier demo --keep left, recreated each run (default: a new temporary directory)"
+      ),
       Flag.optional
     ),
     keep: Flag.Boolean("keep").pipe(
@@ -40,6 +67,12 @@ export const command = Command.make(
       Effect.gen(function* () {
         const tempDir = Option.isNone(file) ? mkdtempSync(join(tmpdir(), "paymux-demo-")) : undefined
         const db = Option.isSome(file) ? resolve(file.value) : join(tempDir!, "demo.db")
+        if (!(yield* mayRecreate(db))) {
+          return yield* CliFailure.badInput(
+            `${db} exists and is not a demo database: the demo recreates its file, so it does not take this one`,
+            "give a new path, or leave out --file for a temporary directory"
+          )
+        }
         removeDatabase(db)
         const n = Narrator.make(ctx.out, 8)
         yield* ctx.out.say(`Paymux demo: the "Integrate payment" console page as an API, on a fresh SQLite file\n  ${db}`)

@@ -12,6 +12,7 @@ import { ApiKeys, Channels, Merchants, WebhookEndpoints, Webhooks, Whitelists } 
 import * as Output from "../Output.ts"
 import * as DemoReceiver from "./DemoReceiver.ts"
 import type { Narrator } from "./Narrator.ts"
+import { merchant } from "./merchant.ts"
 
 type Fx<A> = Effect.Effect<A, AdminError.AdminError, AdminServices.AdminServices>
 
@@ -21,7 +22,7 @@ type Fx<A> = Effect.Effect<A, AdminError.AdminError, AdminServices.AdminServices
  * @since 0.1.0
  * @category constants
  */
-export const merchant = "imp20260001"
+export { merchant }
 /**
  * The demo's sub-merchant tier.
  *
