@@ -116,14 +116,23 @@ export const createExclusive = (path: string, text: string): boolean => {
 
 const readKeyFile = (path: string): Effect.Effect<KeyProvider.KeyProvider["Service"], CliFailure.CliFailure> =>
   Effect.gen(function* () {
-    const mode = statSync(path).mode & 0o777
+    const cannotRead = (why: string) =>
+      CliFailure.badInput(`cannot read the key file ${path}: ${why}`, "it must be a regular file this user can read (chmod 600)")
+    const stat = yield* Effect.try({ try: () => statSync(path), catch: (e) => cannotRead((e as NodeJS.ErrnoException).code ?? String(e)) })
+    // Not a FIFO or a device: reading one blocks the process, past SIGTERM.
+    if (!stat.isFile()) return yield* Effect.fail(cannotRead("not a regular file"))
+    const mode = stat.mode & 0o777
     if ((mode & 0o077) !== 0) {
       // Keys readable by others are refused, as ssh refuses a world-readable private key.
       return yield* Effect.fail(
         CliFailure.badInput(`the key file ${path} is readable by other users (mode ${mode.toString(8)})`, `chmod 600 ${path}`)
       )
     }
-    const values = parseEnvFile(readFileSync(path, "utf8"))
+    const text = yield* Effect.try({
+      try: () => readFileSync(path, "utf8"),
+      catch: (e) => cannotRead((e as NodeJS.ErrnoException).code ?? String(e))
+    })
+    const values = parseEnvFile(text)
     const keys = values.PAYMUX_MASTER_KEYS
     const pepper = values.PAYMUX_PEPPER
     if (keys === undefined || pepper === undefined) {

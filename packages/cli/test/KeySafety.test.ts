@@ -3,9 +3,9 @@
  * only with a new database, atomically; a database without its key is refused (exit 3) and
  * nothing is written.
  */
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -130,6 +130,22 @@ describe("key file: created only with a new database", () => {
     const r = expectExit(await channelAdd(a, "AB100", "S1secret"), 3)
     expect(r.stdout + r.stderr).toContain("KeyMismatch")
     expect(r.stdout + r.stderr).toContain(`current master key is ${own}`)
+  })
+
+  // Regression (CLI probe): a directory as the key file failed as "internal" (EISDIR, exit 1), and
+  // a FIFO blocked the process past SIGTERM.
+  it("a key file that is a directory or a FIFO is bad input naming the file, read by nobody", async () => {
+    for (const make of ["directory", "fifo"] as const) {
+      const dir = fresh()
+      const db = join(dir, "k.db")
+      expectExit(await paymux(["--db", db, "merchant", "create", "--name", "K", "--code", "imp00000003"]), 0)
+      rmSync(`${db}.key`)
+      if (make === "directory") mkdirSync(`${db}.key`, { mode: 0o700 })
+      else execFileSync("mkfifo", ["-m", "600", `${db}.key`])
+      const r = expectExit(await paymux(["--db", db, "merchant", "list", "--json"]), 2).json()
+      expect(r.error, make).toMatchObject({ tag: "BadInput" })
+      expect(r.error.message, make).toContain(`cannot read the key file ${db}.key: not a regular file`)
+    }
   })
 
   it("a directory or another program's file as --db gets no key file beside it", async () => {
