@@ -44,8 +44,19 @@ export const parseTarget = (db: string): Effect.Effect<Target, CliFailure.CliFai
     return Effect.succeed({ kind: "postgres", url: db })
   }
   if (db === ":memory:") return Effect.succeed({ kind: "memory" })
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
-    return Effect.fail(CliFailure.badInput(`--db ${db} is not a supported store`, "use a SQLite file path, :memory:, or a postgres:// URL"))
+  // Any other scheme, with or without "//" (`postgresql:user:pw@host` too, which would otherwise
+  // become a file named after the password). Not echoed: it may hold a password. A drive letter
+  // (C:) is one letter, so Windows paths stay paths.
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(db)?.[1]
+  if (scheme !== undefined) {
+    return Effect.fail(
+      CliFailure.badInput(
+        /^postgres(ql)?$/i.test(scheme)
+          ? "--db is not a valid postgres:// URL (the // is missing)"
+          : `--db ${scheme}:… is not a supported store`,
+        "use a SQLite file path (./name for a file whose name has a colon), :memory:, or a postgres://user:password@host:5432/database URL"
+      )
+    )
   }
   if (db.trim() === "") return Effect.fail(CliFailure.badInput("--db is empty", "use a SQLite file path, :memory:, or a postgres:// URL"))
   return Effect.succeed({ kind: "sqlite-file", path: db })

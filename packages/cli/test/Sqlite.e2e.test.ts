@@ -1,5 +1,5 @@
 /** The store-backed commands on a SQLite file in a temporary directory, keys in a key file. */
-import { statSync } from "node:fs"
+import { readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { expectExit, paymux, startServe, tempDir } from "./support/paymux.ts"
@@ -67,6 +67,21 @@ describe("paymux on SQLite: storage details", () => {
   it("store unavailable is exit 3; an unsupported --db is exit 2", async () => {
     expectExit(await paymux(["--db", join(tempDir(), "missing-dir", "x.db"), "merchant", "list"]), 3)
     expectExit(await paymux(["--db", "mysql://root@localhost/db", "merchant", "list"]), 2)
+  })
+
+  // Regression (CLI probe): a URL without "//" became a SQLite file named after the password, which
+  // every note then printed.
+  it("a URL without // is refused, not taken as a file name, and its password is not printed", async () => {
+    const dir = tempDir()
+    for (const db of [
+      "postgresql:postgres:SEKRETB1@127.0.0.1",
+      "https:user:SEKRETC1@example.com",
+      "postgres:/postgres:SEKRETB4@127.0.0.1:5432/x"
+    ]) {
+      const r = expectExit(await paymux(["--db", db, "merchant", "create", "--name", "X"], { cwd: dir }), 2)
+      expect(r.stdout + r.stderr, db).not.toContain("SEKRET")
+      expect(readdirSync(dir), db).toEqual([])
+    }
   })
 })
 
