@@ -172,7 +172,28 @@ export const checkSqliteFile = (path: string): Effect.Effect<void, CliFailure.Cl
     } catch (e) {
       return unusable(`cannot be read (${(e as NodeJS.ErrnoException).code})`)
     }
-    return head.toString("latin1") === sqliteHeader ? Effect.void : unusable("is not a SQLite database")
+    if (head.toString("latin1") !== sqliteHeader) return unusable("is not a SQLite database")
+    // Another program's database is not migrated into: its tables are not ours, and a database
+    // that exists gets no new key file, so it could never hold a secret. One with no table at all
+    // may be ours, being created by another process right now.
+    return Effect.flatMap(
+      Effect.promise(() => import("better-sqlite3")),
+      ({ default: Database }) => {
+        let ours: boolean
+        try {
+          const db = new Database(path, { readonly: true, fileMustExist: true })
+          try {
+            const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
+            ours = tables.length === 0 || tables.some((t) => t.name === "paymux_migrations")
+          } finally {
+            db.close()
+          }
+        } catch (e) {
+          return unusable(`cannot be read (${(e as { code?: string }).code ?? String(e)})`)
+        }
+        return ours ? Effect.void : unusable("is another program's SQLite database (it has tables, none of them Paymux's)")
+      }
+    )
   })
 
 /**

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process"
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
+import Database from "better-sqlite3"
 import { PageLimit } from "@paymux/domain"
 import * as Output from "../src/Output.ts"
 import { bin, expectExit, paymux, tempDir, transcript } from "./support/paymux.ts"
@@ -224,6 +225,28 @@ describe("paymux exit codes (L4)", () => {
     expectExit(await paymux(["--db", join(place, "absent", "x.db"), "merchant", "list"]), 3)
     expect(readdirSync(place).sort()).toEqual(["folder", "notes.txt"])
     expect(readdirSync(join(place, "folder"))).toEqual([])
+  })
+
+  // Regression (CLI probe): another program's SQLite database was migrated into, even by a
+  // command that only reads, and then held no key file, so it could never store a secret.
+  it("another program's SQLite database is refused (exit 3) and left as it was", async () => {
+    const place = join(dir, "foreign")
+    mkdirSync(place, { recursive: true })
+    const file = join(place, "app.db")
+    const app = new Database(file)
+    app.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'a')")
+    app.close()
+    for (const args of [
+      ["merchant", "list"],
+      ["merchant", "create", "--name", "X"]
+    ]) {
+      const r = expectExit(await paymux(["--db", file, ...args], { env }), 3)
+      expect(r.stderr).toContain("another program's SQLite database")
+    }
+    const after = new Database(file, { readonly: true })
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: "users" }])
+    after.close()
+    expect(readdirSync(place)).toEqual(["app.db"])
   })
 
   it("a command that only reads refuses a database file that does not exist (a mistyped --db) and creates nothing", async () => {

@@ -1,5 +1,5 @@
 /** The store-backed commands on a SQLite file in a temporary directory, keys in a key file. */
-import { readdirSync, statSync } from "node:fs"
+import { mkdtempSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { expectExit, paymux, startServe, tempDir } from "./support/paymux.ts"
@@ -72,7 +72,7 @@ describe("paymux on SQLite: storage details", () => {
   // Regression (CLI probe): a URL without "//" became a SQLite file named after the password, which
   // every note then printed.
   it("a URL without // is refused, not taken as a file name, and its password is not printed", async () => {
-    const dir = tempDir()
+    const dir = mkdtempSync(join(tempDir(), "scheme-"))
     for (const db of [
       "postgresql:postgres:SEKRETB1@127.0.0.1",
       "https:user:SEKRETC1@example.com",
