@@ -14,6 +14,7 @@ import { TestCards } from "./parts/TestCards.tsx"
 import { TryRequestPay } from "./parts/TryRequestPay.tsx"
 import { Webhooks } from "./parts/Webhooks.tsx"
 import { Dialog, UnsavedSecrets } from "./parts/ui.tsx"
+import { useFocusKept } from "./parts/useFocusKept.ts"
 import { connect, loadSession, type Session, SessionContext, saveSession } from "./session.tsx"
 
 const parts = [
@@ -88,6 +89,7 @@ export const App = () => {
   const t = useMemo(() => translator(lang), [lang])
   const unsaved = useUnsavedSecrets(t("keys.leaveUnsaved"))
   const path = useHashPath(unsaved.mayLeave)
+  useFocusKept()
   useEffect(() => {
     document.documentElement.lang = lang
     localStorage.setItem("paymux.lang", lang)

@@ -1,13 +1,13 @@
 /**
  * How the console is to use, beyond what it does: keyboard-only navigation, axe-core on every
- * part (no serious or critical violations), webhook endpoint health and its actions, Korean labels, a 401 asking to sign in again, a failed
+ * part and on a dialog and a confirmation (no serious or critical violations), webhook endpoint health and its actions, Korean labels, a 401 asking to sign in again, a failed
  * save keeping what was typed, and the 200-channel render budget (300 ms from the data's arrival
  * to the list on screen, measured in the page with the Performance API).
  */
 import { AxeBuilder } from "@axe-core/playwright"
 import { expect, type Page, test } from "@playwright/test"
 import { parts, requireChromium, signIn } from "./support/browser.ts"
-import { type Running, startPaymux } from "./support/paymux.ts"
+import { callApi, type Running, startPaymux } from "./support/paymux.ts"
 
 requireChromium()
 
@@ -77,6 +77,16 @@ test("axe-core finds no serious or critical violation on any part", async ({ pag
   await page.getByRole("combobox", { name: /^Mode/ }).selectOption("live")
   await expect(page.getByRole("dialog")).toBeVisible()
   expect(await seriousViolations(page), "the add-channel dialog").toEqual([])
+  await page.keyboard.press("Escape")
+  // A confirmation: its button says the action in the danger colour, readable (it was red on blue, 1.17:1).
+  await callApi(paymux, "POST", "/channels", { mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"], name: "Axe" })
+  await page.reload()
+  await page.getByRole("button", { name: "Remove Axe" }).click()
+  const confirm = page.getByRole("dialog", { name: "Remove the channel Axe?" })
+  await expect(confirm.getByRole("button", { name: "Remove" })).toBeVisible()
+  expect(await seriousViolations(page), "a confirmation dialog").toEqual([])
+  await confirm.getByRole("button", { name: "Remove" }).click()
+  await expect(page.getByRole("button", { name: "Remove Axe" })).toHaveCount(0)
 })
 
 test("webhook endpoints: health shown, a disabled one enabled, one removed, a filter edited in place, a bad filter refused inline", async ({

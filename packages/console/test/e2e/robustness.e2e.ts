@@ -3,12 +3,14 @@
  * (the whitelist, a webhook's content type, a sub-merchant) and a conflict reloads; a late answer
  * stays with its own dialog and a secret on its way counts as one on screen; a part recovers from
  * a 401 or an outage; a refused row action shows at its row; keyboard focus never drops to
- * <body>; long names wrap; the channel table stays light.
+ * <body>; long names wrap; the channel table stays light. From a third probe: nothing can be
+ * typed into the whitelist while its save is on its way (the answer replaced it), and a webhook
+ * settings change refused as out of date reloads the mode.
  */
 import { AxeBuilder } from "@axe-core/playwright"
 import { expect, type Page, type Route, test } from "@playwright/test"
 import { requireChromium, signIn } from "./support/browser.ts"
-import { callApi, type Running, startPaymux } from "./support/paymux.ts"
+import { addTestChannel, callApi, type Running, startPaymux } from "./support/paymux.ts"
 
 requireChromium()
 
@@ -22,17 +24,7 @@ test.afterAll(async () => paymux?.stop())
 const api = (method: string, path: string, body?: unknown) => callApi(paymux, method, path, body)
 
 let mids = 0
-/** A test channel of its own MID (one channel per PG may use the shared test MID). */
-const addChannel = (name: string) =>
-  api("POST", "/channels", {
-    mode: "test",
-    pg: "kcp",
-    mid: `R${String(++mids).padStart(5, "0")}`,
-    paymentType: "window.general",
-    payMethods: ["card"],
-    credentials: { site_key: `key-${mids}` },
-    name
-  })
+const addChannel = (name: string) => addTestChannel(paymux, `R${String(++mids).padStart(5, "0")}`, name)
 
 /**
  * Holds the page's requests that `matches` until `release` is called: a slow server, without
@@ -92,6 +84,66 @@ test("a whitelist changed elsewhere is not overwritten: the save is refused, the
   await page.getByRole("button", { name: "Remove rule 2" }).click()
   await expect(page.getByLabel("Rule 2", { exact: true })).toBeFocused()
   await api("PUT", "/whitelist", { rules: [] })
+})
+
+// Regression (console probe): rules typed while a save was on its way were replaced by its answer,
+// then "Whitelist saved." was shown. Nothing can be typed meanwhile now.
+test("while a whitelist save is on its way the rules are read-only, so nothing typed is lost", async ({ page }) => {
+  await api("PUT", "/whitelist", { rules: ["127.0.0.1/32"] })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  const rules = page.locator("ol.rules input")
+  await expect(rules).toHaveCount(1)
+  await page.getByRole("button", { name: "Add a rule" }).click()
+  await page.getByLabel("Rule 2", { exact: true }).fill("198.51.100.0/24")
+  const slow = await hold(page, /\/whitelist$/, "PUT")
+  await page.getByRole("button", { name: "Save", exact: true }).click()
+  await slow.held
+  const rule = page.getByLabel("Rule 2", { exact: true })
+  await expect(rule).not.toBeEditable()
+  await rule.focus()
+  await page.keyboard.press("End")
+  await page.keyboard.type("9")
+  await expect(rule).toHaveValue("198.51.100.0/24")
+  const deny = page.getByLabel("Deny every address when the list is empty")
+  await deny.focus()
+  await page.keyboard.press("Space")
+  await expect(deny).not.toBeChecked()
+  await page.getByRole("button", { name: "Add a rule" }).focus()
+  await page.keyboard.press("Enter")
+  await page.getByRole("button", { name: "Remove rule 1" }).focus()
+  await page.keyboard.press("Enter")
+  await expect(rules).toHaveCount(2)
+  slow.release()
+  await expect(page.getByText("Whitelist saved.")).toBeVisible()
+  await expect(rule).toBeEditable()
+  // What the page shows is what is stored.
+  const stored = await api("GET", "/whitelist")
+  expect([stored.rules, stored.denyByDefault]).toEqual([["127.0.0.1/32", "198.51.100.0/24"], false])
+  expect(await rules.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual(stored.rules)
+  await api("PUT", "/whitelist", { rules: [] })
+})
+
+// Regression (console probe): the refusal showed, but the mode kept showing one endpoint and its URL field.
+test("a webhook settings change refused as out of date reloads the mode, the refusal kept in view", async ({ page }) => {
+  const first = "http://127.0.0.1:9/first-tab"
+  await api("PUT", "/webhooks/test", { url: first })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  const testMode = page.getByRole("region", { name: "Test mode" })
+  const url = testMode.getByRole("textbox", { name: "Test webhook URL" })
+  await expect(url).toHaveValue(first)
+  // Another tab adds an endpoint: the mode has no single URL any more.
+  await api("POST", "/webhooks/test/endpoints", { url: "http://127.0.0.1:9/other-tab" })
+  await url.fill("http://127.0.0.1:9/changed")
+  await testMode.getByRole("button", { name: "Save" }).click()
+  await expect(testMode.getByRole("alert")).toContainText("a mode with several endpoints has no single URL")
+  await expect(testMode.locator("table.endpoints tbody tr")).toHaveCount(2)
+  await expect(url).toHaveCount(0)
+  await expect(testMode.getByRole("alert")).toBeVisible()
+  const stored = await api("GET", "/webhooks")
+  expect(stored.test.endpoints.map((e: { url: string }) => e.url)).toEqual([first, "http://127.0.0.1:9/other-tab"])
+  for (const endpoint of stored.test.endpoints) await api("DELETE", `/webhooks/test/endpoints/${endpoint.id}`)
 })
 
 test("changing a webhook URL sends only the URL: a content type changed elsewhere stays", async ({ page }) => {

@@ -17,7 +17,7 @@ import {
   paymentTypesOf
 } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { LoadState, ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { BusyButton, LoadState, ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 export interface ChannelFormProps {
   readonly catalog: ReadonlyArray<Pg>
@@ -270,9 +270,9 @@ export const ChannelForm = (props: ChannelFormProps) => {
       })}
       <ProblemNote problem={problem} />
       {/* A click clears the last answer first: a submit the browser then blocks must not leave it standing. */}
-      <button type="submit" disabled={busy} onClick={clear}>
+      <BusyButton type="submit" busy={busy} onClick={clear}>
         {editing === undefined ? t("channel.add") : t("common.save")}
-      </button>
+      </BusyButton>
     </form>
   )
 }

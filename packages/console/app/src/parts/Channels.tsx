@@ -13,7 +13,7 @@ import { useT } from "../i18n/i18n.tsx"
 import type { Channel, Merchant, Pg, SubMerchant } from "../model.ts"
 import { useSession } from "../session.tsx"
 import { ChannelEditor } from "./ChannelForm.tsx"
-import { ConfirmButton, ConfirmDialog, Dialog, LoadState, ProblemNote, Scroll, useLoad, useOpenFor, useSave } from "./ui.tsx"
+import { BusyButton, ConfirmButton, ConfirmDialog, Dialog, LoadState, ProblemNote, Scroll, useLoad, useOpenFor, useSave } from "./ui.tsx"
 
 interface Data {
   readonly merchant: Merchant
@@ -53,22 +53,16 @@ export const Channels = () => {
   const [scope, setScope] = useState("")
   const action = useSave()
   const [actedOn, setActedOn] = useState<Channel | undefined>(undefined)
-  const heading = useRef<HTMLHeadingElement>(null)
   const data = loaded.data
 
   /**
-   * Runs a row's action; true when it was done. Reloaded after a refusal too: after a version
-   * conflict the table shows what is stored now, and the next action uses its current version.
+   * Runs a row's action. Reloaded after a refusal too: after a version conflict the table shows
+   * what is stored now, and the next action uses its current version.
    */
-  const act = async (channel: Channel, use: Call): Promise<boolean> => {
+  const act = async (channel: Channel, use: Call) => {
     setActedOn(channel)
-    const done = (await action.save(() => run(use).then(() => true))) === true
+    await action.save(() => run(use))
     loaded.reload()
-    return done
-  }
-  // The removed row took the focused button with it: focus goes to the table's heading, not <body>.
-  const remove = async (channel: Channel, use: Call) => {
-    if (await act(channel, use)) heading.current?.focus()
   }
 
   if (data === undefined) return <LoadState loaded={loaded} />
@@ -82,7 +76,7 @@ export const Channels = () => {
 
   return (
     <section aria-labelledby="channels-title">
-      <h2 id="channels-title" ref={heading} tabIndex={-1}>
+      <h2 id="channels-title" tabIndex={-1}>
         {t("channels.title")}
       </h2>
       <div className="toolbar">
@@ -111,7 +105,6 @@ export const Channels = () => {
         busy={action.busy}
         onEdit={(c) => editing.show({ key: c.key })}
         onAct={act}
-        onRemove={remove}
       />
       <Dialog title={t("channels.add")} open={open.adding !== undefined} onClose={adding.close}>
         <ChannelEditor
@@ -163,8 +156,7 @@ const ChannelTable = ({
   refusal,
   busy,
   onEdit,
-  onAct,
-  onRemove
+  onAct
 }: {
   readonly channels: ReadonlyArray<Channel>
   readonly isDefault: (c: Channel) => boolean
@@ -174,7 +166,6 @@ const ChannelTable = ({
   readonly busy: boolean
   readonly onEdit: (c: Channel) => void
   readonly onAct: (channel: Channel, use: Call) => void
-  readonly onRemove: (channel: Channel, use: Call) => void
 }) => {
   const t = useT()
   const { session } = useSession()
@@ -231,33 +222,33 @@ const ChannelTable = ({
                     <button type="button" className="quiet" onClick={() => onEdit(c)} aria-label={t("channels.editOne", { name: c.name })}>
                       {t("common.edit")}
                     </button>
-                    <button
-                      type="button"
+                    <BusyButton
                       className="quiet"
-                      disabled={busy}
+                      busy={busy}
+                      aria-label={t(c.enabled ? "channels.disableOne" : "channels.enableOne", { name: c.name })}
                       onClick={() => onAct(c, (api) => (c.enabled ? api.channels.disable({ params }) : api.channels.enable({ params })))}
                     >
                       {c.enabled ? t("channels.disable") : t("channels.enable")}
-                    </button>
+                    </BusyButton>
                     {isDefault(c) ? null : (
-                      <button
-                        type="button"
+                      <BusyButton
                         className="quiet"
-                        disabled={busy}
+                        busy={busy}
+                        aria-label={t("channels.setDefaultOne", { name: c.name })}
                         onClick={() => onAct(c, (api) => api.channels.setDefault({ params }))}
                       >
                         {t("channels.setDefault")}
-                      </button>
+                      </BusyButton>
                     )}
                     {tier !== undefined ? (
-                      <button
-                        type="button"
+                      <BusyButton
                         className="quiet"
-                        disabled={busy}
+                        busy={busy}
+                        aria-label={t("channels.unassignOne", { name: c.name })}
                         onClick={() => onAct(c, (api) => api.merchants.unassign({ params: { ...params, tier: tier.tier } }))}
                       >
                         {t("channels.unassign")}
-                      </button>
+                      </BusyButton>
                     ) : !subMerchants.some((s) => !s.channels.includes(c.key)) ? null : assigning === c.key ? (
                       // Only while a sub-merchant is left to assign it to: after the last, an empty select stayed.
                       <AssignTo channel={c} subMerchants={subMerchants} busy={busy} onAct={onAct} />
@@ -274,15 +265,14 @@ const ChannelTable = ({
                         {t("channels.assign")}
                       </button>
                     )}
-                    <button
-                      type="button"
+                    <BusyButton
                       className="quiet danger"
-                      disabled={busy}
+                      busy={busy}
                       aria-label={t("channels.removeOne", { name: c.name })}
                       onClick={() => setRemoving(c)}
                     >
                       {t("channels.remove")}
-                    </button>
+                    </BusyButton>
                   </td>
                 </tr>
                 {refusal?.channel.key === c.key ? (
@@ -306,7 +296,7 @@ const ChannelTable = ({
         onConfirm={() => {
           setRemoving(undefined)
           if (removing !== undefined)
-            onRemove(removing, (api) =>
+            onAct(removing, (api) =>
               api.channels.remove({ params: { merchant, channelKey: removing.key }, query: { version: removing.version } })
             )
         }}
@@ -343,10 +333,10 @@ const AssignTo = ({
           </option>
         ))}
       </select>
-      <button
-        type="button"
+      {/* Waiting, not disabled, while none is picked: it was disabled as soon as it assigned, and focus fell to <body>. */}
+      <BusyButton
         className="quiet"
-        disabled={busy || tier === ""}
+        busy={busy || tier === ""}
         aria-label={t("channels.assignConfirm", { name: channel.name })}
         onClick={() => {
           setTier("")
@@ -354,7 +344,7 @@ const AssignTo = ({
         }}
       >
         {t("channels.assignButton")}
-      </button>
+      </BusyButton>
     </>
   )
 }
@@ -402,7 +392,9 @@ const SubMerchants = ({
     )
   return (
     <section aria-labelledby="subs-title">
-      <h2 id="subs-title">{t("subs.title")}</h2>
+      <h2 id="subs-title" tabIndex={-1}>
+        {t("subs.title")}
+      </h2>
       <ProblemNote problem={problem} />
       <ul className="subs">
         {subMerchants.map((s) => (
@@ -420,15 +412,15 @@ const SubMerchants = ({
                 value={names[s.tier] ?? s.name}
                 onChange={(e) => setNames({ ...names, [s.tier]: e.target.value })}
               />
-              <button type="submit" className="quiet" disabled={busy}>
+              <BusyButton type="submit" className="quiet" busy={busy}>
                 {t("subs.rename")}
-              </button>
+              </BusyButton>
               <ConfirmButton
                 label={t("subs.delete")}
                 ariaLabel={t("subs.deleteOne", { tier: s.tier })}
                 title={t("subs.deleteTitle", { name: s.name === s.tier ? s.tier : `${s.name} (${s.tier})` })}
                 detail={t("subs.deleteDetail")}
-                disabled={busy}
+                busy={busy}
                 onConfirm={() => void remove(s)}
               />
               <span className="muted">{t("subs.channels", { n: s.channels.length })}</span>
@@ -459,9 +451,9 @@ const SubMerchants = ({
           {t("subs.name")}
           <input value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <button type="submit" disabled={busy} onClick={clear}>
+        <BusyButton type="submit" busy={busy} onClick={clear}>
           {t("subs.add")}
-        </button>
+        </BusyButton>
       </form>
     </section>
   )

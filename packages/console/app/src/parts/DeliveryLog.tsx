@@ -3,7 +3,7 @@ import { useState } from "react"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { ProblemNote, useSave } from "./ui.tsx"
+import { BusyButton, ProblemNote, useSave } from "./ui.tsx"
 
 type History = ReadonlyArray<typeof Models.DeliveryHistory.Type>
 type ResendFailedResult = typeof Models.ResendFailedResult.Type
@@ -41,9 +41,9 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
           {t("wh.failedSince")}
           <input type="datetime-local" required value={since} onChange={(e) => setSince(e.target.value)} />
         </label>
-        <button type="submit" disabled={busy || since === ""}>
+        <BusyButton type="submit" busy={busy} disabled={since === ""}>
           {t("wh.resendFailed")}
-        </button>
+        </BusyButton>
       </form>
       {resent === undefined ? null : <p role="status">{t("wh.resentFailed", { n: resent.queued.length, m: resent.alreadyHandled })}</p>}
       <ProblemNote problem={problem} />
@@ -66,10 +66,9 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
                   ))}
                 </ol>
               </details>
-              <button
-                type="button"
+              <BusyButton
                 className="quiet"
-                disabled={busy}
+                busy={busy}
                 onClick={async () => {
                   if (
                     (await save(() => run((c) => c.webhooks.resend({ params: { merchant, deliveryId: delivery.id }, query: {} })))) !==
@@ -79,7 +78,7 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
                 }}
               >
                 {t("wh.resend")}
-              </button>
+              </BusyButton>
             </li>
           ))}
         </ul>

@@ -4,7 +4,18 @@ import { ApiKey as Keys } from "@paymux/domain"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { ConfirmButton, CopyButton, LoadState, ProblemNote, Scroll, SecretOnce, useLoad, useSave, useSecretRequest } from "./ui.tsx"
+import {
+  BusyButton,
+  ConfirmButton,
+  CopyButton,
+  LoadState,
+  ProblemNote,
+  Scroll,
+  SecretOnce,
+  useLoad,
+  useSave,
+  useSecretRequest
+} from "./ui.tsx"
 import { WhitelistEditor } from "./WhitelistEditor.tsx"
 
 type ApiKey = typeof Models.ApiKeyView.Type
@@ -59,7 +70,9 @@ const ApiKeys = () => {
 
   return (
     <section aria-labelledby="keys-title">
-      <h2 id="keys-title">{t("keys.title")}</h2>
+      <h2 id="keys-title" tabIndex={-1}>
+        {t("keys.title")}
+      </h2>
       {keys.problem === undefined ? null : <LoadState loaded={keys} />}
       <ProblemNote problem={problem} />
       {shown === undefined ? null : (
@@ -132,16 +145,16 @@ const ApiKeys = () => {
           <input type="number" min={1} max={maxDays} value={days} onChange={(e) => setDays(e.target.value)} />
         </label>
         {/* One secret on screen at a time: a second would replace the first before it was saved. */}
-        <button type="submit" disabled={busy || shown !== undefined} onClick={clear}>
+        <BusyButton type="submit" busy={busy || shown !== undefined} onClick={clear}>
           {t("keys.issue")}
-        </button>
+        </BusyButton>
         {shown === undefined ? null : <p className="muted">{t("keys.saveFirst")}</p>}
       </form>
     </section>
   )
 }
 
-/** Rotate and revoke of one active key; both disabled, with the reason, for the session's own key. */
+/** Rotate and revoke of one active key; both wait while `busy`, and are disabled, with the reason, for the session's own key. */
 const KeyActions = ({
   keyId,
   own,
@@ -159,23 +172,24 @@ const KeyActions = ({
   const why = `key-own-${keyId}`
   return (
     <>
-      <button
-        type="button"
+      <BusyButton
         className="quiet"
-        disabled={busy || own}
+        busy={busy}
+        disabled={own}
         aria-label={t("keys.rotateOne", { key: keyId })}
         aria-describedby={own ? why : undefined}
         onClick={onRotate}
       >
         {t("keys.rotate")}
-      </button>
+      </BusyButton>
       <ConfirmButton
         label={t("keys.revoke")}
         ariaLabel={t("keys.revokeOne", { key: keyId })}
         describedBy={own ? why : undefined}
         title={t("keys.revokeTitle", { key: keyId })}
         detail={t("keys.revokeDetail")}
-        disabled={busy || own}
+        busy={busy}
+        disabled={own}
         onConfirm={onRevoke}
       />
       {own ? (

@@ -6,7 +6,7 @@ import { useState } from "react"
 import { call, clientFor } from "../api.ts"
 import { useT } from "../i18n/i18n.tsx"
 import type { Session } from "../session.tsx"
-import { ProblemNote, useSave } from "./ui.tsx"
+import { BusyButton, ProblemNote, useSave } from "./ui.tsx"
 
 export const SignIn = ({ onSignedIn }: { readonly onSignedIn: (session: Session) => void }) => {
   const t = useT()
@@ -76,9 +76,9 @@ export const SignInForm = ({
         />
       </label>
       <ProblemNote problem={problem} />
-      <button type="submit" disabled={busy}>
+      <BusyButton type="submit" busy={busy}>
         {t("signIn.submit")}
-      </button>
+      </BusyButton>
     </form>
   )
 }

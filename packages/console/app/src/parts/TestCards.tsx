@@ -10,7 +10,7 @@ import { type Channel, type Pg, paymentTypesOf, payMethodsOf, requestPaySnippet,
 import { useSession } from "../session.tsx"
 import { ChannelEditor } from "./ChannelForm.tsx"
 import { useModeChannels } from "./useModeChannels.ts"
-import { CopyButton, Dialog, LoadState, ProblemNote, Scroll, useOpenFor, useSave } from "./ui.tsx"
+import { BusyButton, CopyButton, Dialog, LoadState, ProblemNote, Scroll, useOpenFor, useSave } from "./ui.tsx"
 
 export const TestCards = () => {
   const t = useT()
@@ -135,9 +135,8 @@ const TestCard = ({
       <div className="card-actions">
         <CopyButton text={snippet} label={t("test.copySnippet")} />
         {pg.test.kind === "shared" && types[0] !== undefined && sharedTestMid(pg, types[0]) !== undefined ? (
-          <button
-            type="button"
-            disabled={busy}
+          <BusyButton
+            busy={busy}
             onClick={async () => {
               const type = types[0]!
               const added = await save(() =>
@@ -152,7 +151,7 @@ const TestCard = ({
             }}
           >
             {t("test.useShared")}
-          </button>
+          </BusyButton>
         ) : null}
         {pg.test.kind === "pg-provided" ? (
           <button type="button" onClick={onEdit}>

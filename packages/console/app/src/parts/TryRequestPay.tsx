@@ -6,7 +6,7 @@ import { useState } from "react"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { BusyButton, ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 type Resolution = typeof Models.ResolutionView.Type
 
@@ -86,9 +86,9 @@ export const TryRequestPay = () => {
           {t("try.channelKey")}
           <input name="channelKey" value={channelKey} onChange={(e) => setChannelKey(e.target.value)} />
         </label>
-        <button type="submit" disabled={busy}>
+        <BusyButton type="submit" busy={busy}>
           {t("try.submit")}
-        </button>
+        </BusyButton>
       </form>
       {result === undefined ? null : (
         // A fallback is no plain match: the pg it was given named no channel, and the default (perhaps

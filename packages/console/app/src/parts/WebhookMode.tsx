@@ -11,7 +11,7 @@ import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import type { Mode } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { ConfirmButton, ConfirmDialog, ProblemNote, Scroll, SecretOnce, useSave, useSecretRequest } from "./ui.tsx"
+import { BusyButton, ConfirmButton, ConfirmDialog, ProblemNote, Scroll, SecretOnce, useSave, useSecretRequest } from "./ui.tsx"
 
 type Settings = typeof Models.WebhookSettingsView.Type
 type ModeSettings = Settings["test"]
@@ -107,8 +107,9 @@ export const WebhookMode = ({
     const payload = { ...change, ...(contentType === settings.contentType ? {} : { contentType }) }
     const request = () => run((c) => c.webhooks.set({ params: { merchant, mode }, payload }))
     const result = await main.save(() => (makesSecret && typeof change.url === "string" ? secretRequest(request) : request()))
-    if (result === undefined) return
-    if (result.newSecret !== undefined) onSecret(result.newSecret)
+    if (result?.newSecret !== undefined) onSecret(result.newSecret)
+    // After a refusal too (it stays in view): the page may be out of date, another tab having added
+    // an endpoint so that the mode has no single URL, and shows what is stored now.
     onSaved()
   }
 
@@ -173,7 +174,9 @@ export const WebhookMode = ({
 
   return (
     <section className="webhook-mode" aria-labelledby={`wh-${mode}`}>
-      <h3 id={`wh-${mode}`}>{t("wh.modeTitle", { mode: modeName })}</h3>
+      <h3 id={`wh-${mode}`} tabIndex={-1}>
+        {t("wh.modeTitle", { mode: modeName })}
+      </h3>
       {secrets.map((secret) => (
         <SecretOnce
           key={secret}
@@ -203,9 +206,9 @@ export const WebhookMode = ({
             <option value="form">application/x-www-form-urlencoded</option>
           </select>
         </label>
-        <button type="submit" disabled={main.busy} onClick={main.clear}>
+        <BusyButton type="submit" busy={main.busy} onClick={main.clear}>
           {t("common.save")}
-        </button>
+        </BusyButton>
       </form>
       <ProblemNote problem={main.problem} />
       <ConfirmDialog
@@ -270,9 +273,9 @@ export const WebhookMode = ({
                               }}
                               placeholder="Transaction.Paid"
                             />
-                            <button type="submit" disabled={endpoints.busy}>
+                            <BusyButton type="submit" busy={endpoints.busy}>
                               {t("common.save")}
-                            </button>
+                            </BusyButton>
                             <button type="button" className="quiet" onClick={() => closeEditor(endpoint.id)}>
                               {t("common.cancel")}
                             </button>
@@ -287,41 +290,38 @@ export const WebhookMode = ({
                         <Health endpoint={endpoint} />
                       </td>
                       <td className="actions">
-                        <button
-                          type="button"
-                          disabled={endpoints.busy}
+                        <BusyButton
+                          busy={endpoints.busy}
                           aria-label={t("wh.sendTestTo", { url: endpoint.url })}
                           onClick={() => void sendTest(endpoint)}
                         >
                           {t("wh.sendTest")}
-                        </button>
+                        </BusyButton>
                         {edited !== undefined ? null : (
-                          <button
-                            type="button"
-                            disabled={endpoints.busy}
+                          <BusyButton
+                            busy={endpoints.busy}
                             aria-label={t("wh.editEventsOf", { url: endpoint.url })}
                             data-edit-events
                             onClick={() => openEditor(endpoint)}
                           >
                             {t("wh.editEvents")}
-                          </button>
+                          </BusyButton>
                         )}
                         {endpoint.disabledAt === null ? null : (
-                          <button
-                            type="button"
-                            disabled={endpoints.busy}
+                          <BusyButton
+                            busy={endpoints.busy}
                             aria-label={t("wh.enableOf", { url: endpoint.url })}
                             onClick={() => void onEndpoint(() => run((c) => c.webhooks.enableEndpoint({ params })))}
                           >
                             {t("wh.enable")}
-                          </button>
+                          </BusyButton>
                         )}
                         <ConfirmButton
                           label={t("wh.remove")}
                           ariaLabel={t("wh.removeOf", { url: endpoint.url })}
                           title={t("wh.removeTitle", { url: endpoint.url })}
                           detail={t("wh.removeDetail")}
-                          disabled={endpoints.busy}
+                          busy={endpoints.busy}
                           onConfirm={() => void onEndpoint(() => run((c) => c.webhooks.removeEndpoint({ params })))}
                         />
                       </td>
@@ -351,9 +351,9 @@ export const WebhookMode = ({
           {t("wh.eventFilter")}
           <input value={newEvents} onChange={(e) => setNewEvents(e.target.value)} placeholder="Transaction.Paid" />
         </label>
-        <button type="submit" disabled={adding.busy} onClick={adding.clear}>
+        <BusyButton type="submit" busy={adding.busy} onClick={adding.clear}>
           {t("wh.add")}
-        </button>
+        </BusyButton>
       </form>
       <ProblemNote problem={adding.problem} />
       {activeSecrets === 0 ? null : (
@@ -363,7 +363,7 @@ export const WebhookMode = ({
             ariaLabel={t("wh.rotateOf", { mode: modeName })}
             title={t("wh.rotateTitle", { mode: modeName })}
             detail={t("wh.rotateDetail")}
-            disabled={signing.busy}
+            busy={signing.busy}
             onConfirm={() => void rotateSecret()}
           />
           {activeSecrets < 2 ? null : (
@@ -372,7 +372,7 @@ export const WebhookMode = ({
               ariaLabel={t("wh.retireOf", { mode: modeName })}
               title={t("wh.retireTitle", { mode: modeName })}
               detail={t("wh.retireDetail")}
-              disabled={signing.busy}
+              busy={signing.busy}
               onConfirm={() => void retireSecret()}
             />
           )}

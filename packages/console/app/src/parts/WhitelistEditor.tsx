@@ -9,7 +9,7 @@ import { useRef, useState } from "react"
 import { flushSync } from "react-dom"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { ConfirmDialog, LoadState, ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { BusyButton, ConfirmDialog, LoadState, ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 /** A rule's refusal as the engine words it, or undefined when the rule is a valid block. */
 const refusalOf = (rule: string): { readonly reason: string; readonly suggestion?: string | undefined } | undefined => {
@@ -105,6 +105,7 @@ export const WhitelistEditor = () => {
           else void store()
         }}
       >
+        {/* Read-only while a save is on its way: its answer replaces the rules, and would drop an edit made meanwhile. */}
         <ol className="rules" ref={list}>
           {rules.map((rule, i) => {
             const refusal = refusals[i]
@@ -119,11 +120,12 @@ export const WhitelistEditor = () => {
                   aria-describedby={refusal === undefined ? undefined : `${id}-error`}
                   value={rule}
                   placeholder="203.0.113.0/24"
+                  readOnly={busy}
                   onChange={(e) => edit(rules.map((r, j) => (j === i ? e.target.value : r)))}
                 />
-                <button type="button" className="quiet" aria-label={t("wl.removeRule", { n: i + 1 })} onClick={() => removeRule(i)}>
+                <BusyButton className="quiet" busy={busy} aria-label={t("wl.removeRule", { n: i + 1 })} onClick={() => removeRule(i)}>
                   ×
-                </button>
+                </BusyButton>
                 {refusal === undefined ? null : (
                   <p id={`${id}-error`} className="refusal">
                     {refusal.reason}
@@ -134,14 +136,16 @@ export const WhitelistEditor = () => {
             )
           })}
         </ol>
-        <button type="button" ref={addRule} className="quiet" onClick={() => edit([...rules, ""])}>
+        <BusyButton ref={addRule} className="quiet" busy={busy} onClick={() => edit([...rules, ""])}>
           {t("wl.addRule")}
-        </button>
+        </BusyButton>
         <label className="check">
           <input
             type="checkbox"
             checked={denyByDefault}
+            aria-readonly={busy || undefined}
             onChange={(e) => {
+              if (busy) return
               setSaved(false)
               setDenyByDefault(e.target.checked)
             }}
@@ -172,9 +176,9 @@ export const WhitelistEditor = () => {
           </div>
         )}
         {saved ? <p role="status">{t("wl.saved")}</p> : null}
-        <button type="submit" disabled={busy || !valid}>
+        <BusyButton type="submit" busy={busy} disabled={!valid}>
           {t("common.save")}
-        </button>
+        </BusyButton>
         <ConfirmDialog
           open={confirmLockOut}
           title={t("wl.lockOutTitle")}

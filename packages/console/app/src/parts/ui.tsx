@@ -1,5 +1,5 @@
-/** Small building blocks every part of the page uses: loading data, showing a problem, a dialog. */
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react"
+/** Small building blocks every part of the page uses: loading data, showing a problem, a dialog, a button that waits. */
+import { type ComponentProps, createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react"
 import { CallFailed, type Problem, problemOf } from "../api.ts"
 import { useT } from "../i18n/i18n.tsx"
 import { SessionContext } from "../session.tsx"
@@ -197,6 +197,23 @@ export const ConfirmDialog = ({
   )
 }
 
+/**
+ * A button that waits while its call is on its way (`busy`): it ignores presses (a submit button's
+ * too) and says so with `aria-disabled`, but keeps keyboard focus, which `disabled` would drop to
+ * <body> the moment the call starts. `disabled` stays for a button that cannot be used at all.
+ */
+export const BusyButton = ({ busy, onClick, ...button }: ComponentProps<"button"> & { readonly busy: boolean }) => (
+  <button
+    type="button"
+    {...button}
+    aria-disabled={busy || undefined}
+    onClick={(e) => {
+      if (busy) e.preventDefault()
+      else onClick?.(e)
+    }}
+  />
+)
+
 /** A button whose action runs only once the merchant confirmed it in a dialog, whose confirm button repeats its label. */
 export const ConfirmButton = ({
   label,
@@ -204,6 +221,7 @@ export const ConfirmButton = ({
   describedBy,
   title,
   detail,
+  busy,
   disabled,
   onConfirm
 }: {
@@ -212,22 +230,23 @@ export const ConfirmButton = ({
   readonly describedBy?: string | undefined
   readonly title: string
   readonly detail?: ReactNode
+  readonly busy: boolean
   readonly disabled?: boolean | undefined
   readonly onConfirm: () => void
 }) => {
   const [open, setOpen] = useState(false)
   return (
     <>
-      <button
-        type="button"
+      <BusyButton
         className="quiet danger"
+        busy={busy}
         disabled={disabled}
         aria-label={ariaLabel}
         aria-describedby={describedBy}
         onClick={() => setOpen(true)}
       >
         {label}
-      </button>
+      </BusyButton>
       <ConfirmDialog
         open={open}
         title={title}

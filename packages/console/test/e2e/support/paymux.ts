@@ -39,6 +39,18 @@ export const callApi = async (paymux: Running, method: string, path: string, bod
   return text === "" ? undefined : JSON.parse(text)
 }
 
+/** Adds a KCP test channel of its own MID (one channel per PG may use the shared test MID). */
+export const addTestChannel = (paymux: Running, mid: string, name: string): Promise<any> =>
+  callApi(paymux, "POST", "/channels", {
+    mode: "test",
+    pg: "kcp",
+    mid,
+    paymentType: "window.general",
+    payMethods: ["card"],
+    credentials: { site_key: `key-${mid}` },
+    name
+  })
+
 export const cli = async (db: string, env: Record<string, string>, args: ReadonlyArray<string>): Promise<string> =>
   (await run(process.execPath, [bin, "--db", db, ...args], { env: { ...process.env, ...env } })).stdout
 
