@@ -52,7 +52,8 @@ export const make = (json: boolean): Output => ({
             }
           })
         )
-      : writeErr(printable(`error: ${message}${hint ? `\nhint: ${hint}` : ""}`))
+      : // Each on one line: a newline in a quoted value must not forge a line of its own.
+        writeErr(`error: ${printableValue(message)}${hint ? `\nhint: ${printableValue(hint)}` : ""}`)
   }
 })
 

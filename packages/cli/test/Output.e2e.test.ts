@@ -187,6 +187,19 @@ describe("paymux text output is safe and total (M4, M5)", () => {
     }
     if (set.code === 0) expect(show.stdout).toContain("\\x1b[31mRED")
   })
+
+  // Regression (CLI probe): a newline inside a quoted value printed a line of its own, so input
+  // could forge an "error:" line, or a header line in `webhook sign`'s output.
+  it("a newline in a value an error quotes stays on the error's line", async () => {
+    const r = expectExit(await run(["merchant", "create", "--name", "q", "--policy", "x\nerror: FAKE"]), 2)
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("error:"))).toHaveLength(1)
+    expect(r.stderr).not.toMatch(/^error: FAKE/m)
+    const body = join(dir, "sign-body.json")
+    writeFileSync(body, "{}")
+    const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`
+    const sign = expectExit(await run(["webhook", "sign", "--secret", secret, "--id", "a\nwebhook-signature: v1,forged", body]), 2)
+    expect(sign.stdout + sign.stderr).not.toMatch(/^webhook-signature: v1,forged/m)
+  })
 })
 
 describe("paymux exit codes (L4)", () => {

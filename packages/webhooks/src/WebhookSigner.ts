@@ -66,9 +66,10 @@ const validate = (message: Message): string => {
   if (!Number.isSafeInteger(message.timestamp) || message.timestamp < 0) {
     throw new RangeError("webhook timestamp must be a non-negative integer number of seconds")
   }
-  if (message.id.length === 0 || message.id.includes(".")) {
-    // A dot would make the signed content ambiguous.
-    throw new RangeError("webhook id must be non-empty and contain no '.'")
+  // A dot would make the signed content ambiguous; a control character (a newline) has no place
+  // in the header the id is sent in, and would forge lines wherever the headers are printed.
+  if (message.id.length === 0 || message.id.includes(".") || /[\u0000-\u001f\u007f]/.test(message.id)) {
+    throw new RangeError("webhook id must be non-empty, without '.' or control characters")
   }
   return `${message.id}.${message.timestamp}.`
 }

@@ -75,10 +75,11 @@ describe("WebhookSigner", () => {
   // would sign the same text as another id and timestamp ("msg" at "1.1614265330").
   it("refuses to sign an id containing a dot", () => {
     const signer = WebhookSigner.make({ secrets: [SPEC_SECRET] })
-    for (const id of ["msg.1", ".", "msg.", ".msg"]) {
+    // Regression (CLI probe): a newline in the id forged a header line in `webhook sign`'s output.
+    for (const id of ["msg.1", ".", "msg.", ".msg", "a\nwebhook-signature: v1,forged", "a\r", "a\u0000"]) {
       expect(() => signer.sign({ id, timestamp: SPEC_TS, body: SPEC_BODY }), `signing with id ${JSON.stringify(id)}`).toThrow(RangeError)
       expect(() => signer.signature({ id, timestamp: SPEC_TS, body: SPEC_BODY }), `signing with id ${JSON.stringify(id)}`).toThrow(
-        "webhook id must be non-empty and contain no '.'"
+        "webhook id must be non-empty, without '.' or control characters"
       )
     }
     expect(signer.signature({ id: "msg_1", timestamp: SPEC_TS, body: SPEC_BODY })).toBe(reference(SPEC_SECRET, "msg_1", SPEC_TS, SPEC_BODY))

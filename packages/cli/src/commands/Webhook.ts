@@ -64,7 +64,10 @@ const sign = Command.make(
         const headers = yield* Effect.try({
           try: () => signer.sign({ id, timestamp: ts, body: bytes }),
           catch: (e) =>
-            CliFailure.badInput((e as Error).message, "the id must be non-empty without '.', the timestamp a non-negative integer")
+            CliFailure.badInput(
+              (e as Error).message,
+              "the id must be non-empty without '.' or control characters, the timestamp a non-negative integer"
+            )
         })
         yield* out.result(headers, () =>
           Object.entries(headers)
