@@ -279,19 +279,27 @@ const checkEventType = (field: string) => Input.decoder(WebhookSettings.EventTyp
 const maxSubjectLength = 200
 
 /**
- * What `emit` queues must be sendable: the payload JSON text (receivers parse it; "{nope" was
- * queued and delivered), and a subject of at most `maxSubjectLength` characters.
+ * What `emit` queues must be sendable and kept as given: the payload JSON text (receivers parse
+ * it; "{nope" was queued and delivered), and a subject of at most `maxSubjectLength` characters,
+ * both well-formed text (a lone surrogate came back from the SQL stores as U+FFFD).
  */
 const checkEvent = (input: { readonly payload: string; readonly subject?: string | undefined }) =>
   Effect.gen(function* () {
-    if (typeof input.payload !== "string" || !isJson(input.payload)) {
-      return yield* new DomainError.InvalidInput({ field: "payload", value: "<not shown>", rule: "the event as JSON text" })
+    if (typeof input.payload !== "string" || !input.payload.isWellFormed() || !isJson(input.payload)) {
+      return yield* new DomainError.InvalidInput({
+        field: "payload",
+        value: "<not shown>",
+        rule: "the event as JSON text, without lone surrogates"
+      })
     }
-    if (input.subject !== undefined && (typeof input.subject !== "string" || input.subject.length > maxSubjectLength)) {
+    if (
+      input.subject !== undefined &&
+      (typeof input.subject !== "string" || input.subject.length > maxSubjectLength || !input.subject.isWellFormed())
+    ) {
       return yield* new DomainError.InvalidInput({
         field: "subject",
         value: typeof input.subject === "string" ? `${input.subject.length} characters` : `a ${typeof input.subject}`,
-        rule: `at most ${maxSubjectLength} characters of text`
+        rule: `at most ${maxSubjectLength} characters of text, without lone surrogates`
       })
     }
   })

@@ -281,3 +281,32 @@ describe("Webhooks: a form mode and events V1 sent", () => {
     }).pipe(Effect.provideService(Webhooks.PrivateTargets, "test-mode"), Effect.provide(layer()))
   )
 })
+
+// Regression (store probe): a lone surrogate in the subject or the payload was queued, and the SQL
+// stores gave it back as U+FFFD: the receiver got other text than the caller emitted.
+describe("Webhooks.emit: text kept as given", () => {
+  it.effect("refuses a subject or payload with a lone surrogate, and queues nothing", () =>
+    Effect.gen(function* () {
+      const code = yield* merchantWithUrl("/ok")
+      const subject = yield* Effect.flip(
+        Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: "{}", subject: "pay-\uD800" })
+      )
+      expect(subject).toMatchObject({ _tag: "InvalidInput", field: "subject" })
+      const payload = yield* Effect.flip(
+        Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload: '{"name":"\uDC00"}' })
+      )
+      expect(payload).toMatchObject({ _tag: "InvalidInput", field: "payload" })
+      expect(yield* Webhooks.history(code)).toEqual([])
+      // A surrogate pair is whole text.
+      expect(
+        yield* Webhooks.emit({
+          merchant: code,
+          mode: "test",
+          eventType: "Transaction.Paid",
+          payload: '{"name":"\uD83D\uDE00"}',
+          subject: "pay-\uD83D\uDE00"
+        })
+      ).toHaveLength(1)
+    }).pipe(Effect.provide(layer()))
+  )
+})

@@ -7,13 +7,9 @@ import { Schema } from "effect"
 import { controlOrBidi } from "./internal/unsafeText.ts"
 
 /**
- * Lone UTF-16 surrogates, which no store keeps byte-exact (they came back as U+FFFD).
- */
-const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-
-/**
  * A display name: 1-100 characters, not blank, no surrounding whitespace, no control or
- * bidirectional-override characters and no lone surrogates.
+ * bidirectional-override characters and no lone surrogates (`isWellFormed`: no store keeps them
+ * byte-exact; they came back as U+FFFD).
  *
  * @since 0.1.0
  * @category schemas
@@ -22,7 +18,7 @@ export const DisplayName = Schema.String.pipe(
   Schema.check(
     Schema.makeFilter(
       (s: string) =>
-        (s.length >= 1 && s.length <= 100 && s.trim() === s && !controlOrBidi.test(s) && !loneSurrogate.test(s)) ||
+        (s.length >= 1 && s.length <= 100 && s.trim() === s && !controlOrBidi.test(s) && s.isWellFormed()) ||
         "a name is 1-100 characters without surrounding whitespace, control characters, bidirectional overrides (U+202A-U+202E, U+2066-U+2069) or lone surrogates"
     )
   )
