@@ -194,6 +194,14 @@ const edit = Command.make(
           )
         }
         const credentials = yield* CredentialInput.read(input.cred, input.credFile)
+        // Both removing and setting a field is ambiguous: refused rather than one of them guessed.
+        const both = input.unsetCred.filter((name) => credentials !== undefined && Object.hasOwn(credentials, name))
+        if (both.length > 0) {
+          return yield* CliFailure.badInput(
+            `--unset-cred ${both.join(", ")} is also given a value`,
+            "give a credential field either a value (--cred) or --unset-cred, not both"
+          )
+        }
         const patch: PaymentChannel.ChannelPatch = {
           name: Option.getOrUndefined(input.name),
           mode: Option.getOrUndefined(input.mode),

@@ -167,6 +167,12 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
       ).json()
       expect(toss.credentials).toEqual({ client_key: "live_ck_e2e", secret_key: "••••••" })
       expectExit(await run(["channel", "edit", "--merchant", M, keys.toss!, "--unset-cred", "secret_key"]), 2)
+      // Regression (CLI probe): a field both removed and given a value took the value silently.
+      const ambiguous = expectExit(
+        await run(["channel", "edit", "--merchant", M, keys.toss!, "--unset-cred", "client_key", "--cred", "client_key=live_ck_other"]),
+        2
+      )
+      expect(ambiguous.stderr).toContain("--unset-cred client_key is also given a value")
       expectExit(await run(["channel", "disable", "--merchant", M, keys.niceA!]), 0)
       expectExit(await run(["channel", "default", "--merchant", M, keys.niceA!]), 2)
       expectExit(await run(["channel", "enable", "--merchant", M, keys.niceA!]), 0)
