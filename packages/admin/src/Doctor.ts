@@ -188,12 +188,17 @@ const catalogFindings = (index: ChannelIndex.ChannelIndex) =>
   Effect.gen(function* () {
     const channels = yield* Repositories.ChannelRepository
     const findings: Array<Unrated> = []
+    // Their key is configured, but they do not open: damaged or altered in the database.
+    const damaged: Array<string> = []
     for (const c of index.channels) {
       if (c.readable === false) continue
       const credentials = yield* channels
         .credentials(c.merchant, c.key)
         .pipe(Effect.catchIf(StoreError.isCorrupt, () => Effect.succeed(undefined)))
-      if (credentials === undefined) continue
+      if (credentials === undefined) {
+        damaged.push(c.key)
+        continue
+      }
       const edited = PaymentChannel.edit(index.catalog, { ...c, credentials }, {})
       const where = `${c.mode} channel ${c.key} (${c.pg}.${c.mid})`
       const detail = Result.isFailure(edited)
@@ -202,6 +207,13 @@ const catalogFindings = (index: ChannelIndex.ChannelIndex) =>
           ? `${where} uses a shared test MID the current PG catalog replaced with ${edited.success.mid}. It still serves requests as saved; its next edit moves it onto ${edited.success.mid}`
           : undefined
       if (detail !== undefined) findings.push({ check: "catalog-mismatch", mode: c.mode, channels: [c.key], detail })
+    }
+    if (damaged.length > 0) {
+      findings.push({
+        check: "secrets-unreadable",
+        channels: damaged,
+        detail: `${damaged.length === 1 ? "1 channel holds" : `${damaged.length} channels hold`} credentials that do not open with the key they name (damaged or altered in the database): enter them again with channel edit, or restore the database from a backup`
+      })
     }
     return findings
   })

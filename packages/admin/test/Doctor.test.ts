@@ -7,6 +7,7 @@ import { Paymux } from "@paymux/admin"
 import { PgCatalog } from "@paymux/domain"
 import { KeyProvider, Memory } from "@paymux/store"
 import { SqliteStore } from "@paymux/store-sqlite"
+import Database from "better-sqlite3"
 import { Result } from "effect"
 
 describe("doctor: a merchant's readiness checks", () => {
@@ -131,6 +132,39 @@ describe("doctor: a merchant's readiness checks", () => {
       const moved = await after.channels.edit(merchant, kcpTest.key, {})
       expect([moved.mid, moved.version]).toEqual(["AO09C", kcpTest.version + 1])
       await after.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  // Regression (CLI probe): credentials altered in the database, under a key that is configured,
+  // were skipped: doctor said ok, though the channel's credentials could not be opened.
+  it("names a channel whose credentials do not open under the key they name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "paymux-doctor-"))
+    const filename = join(dir, "paymux.db")
+    const keys = KeyProvider.layerStatic({ keys: [{ id: "k1", key: randomBytes(32) }], pepper: randomBytes(32) })
+    try {
+      const paymux = await Paymux.make({ store: SqliteStore.layer({ filename, keyProvider: keys }) })
+      const merchant = (await paymux.merchants.create({ name: "Altered" })).code
+      const base = { merchant, mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card"] } as const
+      const altered = await paymux.channels.add({ ...base, mid: "T0001", credentials: { site_key: "k1" } })
+      await paymux.channels.add({ ...base, mid: "T0002", credentials: { site_key: "k2" } })
+      await paymux.close()
+      const db = new Database(filename)
+      const { credentials } = db.prepare("SELECT credentials FROM paymux_channels WHERE channel_key = ?").get(altered.key) as {
+        credentials: string
+      }
+      // One character of the ciphertext changed: the envelope still names k1.
+      const last = credentials.at(-1) === "A" ? "B" : "A"
+      db.prepare("UPDATE paymux_channels SET credentials = ? WHERE channel_key = ?").run(credentials.slice(0, -1) + last, altered.key)
+      db.close()
+      const again = await Paymux.make({ store: SqliteStore.layer({ filename, keyProvider: keys }) })
+      const report = await again.doctor(merchant)
+      expect(report.ok).toBe(false)
+      expect(report.findings).toEqual([
+        expect.objectContaining({ check: "secrets-unreadable", channels: [altered.key], severity: "problem" })
+      ])
+      await again.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
