@@ -37,8 +37,8 @@ export const make = (json: boolean): Output => ({
   result: (value, render) => (json ? writeOut(toJson(value)) : writeOut(printable(render()))),
   say: (text) => (json ? Effect.void : writeOut(printable(text))),
   failure: (f) => {
-    const message = maskUrlPasswords(f.message)
-    const hint = f.hint === undefined || f.hint === "" ? undefined : maskUrlPasswords(f.hint)
+    const message = clipped(maskUrlPasswords(f.message))
+    const hint = f.hint === undefined || f.hint === "" ? undefined : clipped(maskUrlPasswords(f.hint))
     return json
       ? writeOut(
           toJson({
@@ -56,6 +56,12 @@ export const make = (json: boolean): Output => ({
         writeErr(`error: ${printableValue(message)}${hint ? `\nhint: ${printableValue(hint)}` : ""}`)
   }
 })
+
+/** The most of a failure's message or hint printed: a value it quotes may be a pasted file. */
+const maxFailureText = 2_000
+
+const clipped = (text: string): string =>
+  text.length <= maxFailureText ? text : `${text.slice(0, maxFailureText)}… (${text.length - maxFailureText} more characters)`
 
 /**
  * Replaces the user info of every URL in `text` with `***` (`https://user:***@host/`,

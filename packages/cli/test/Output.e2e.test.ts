@@ -190,6 +190,16 @@ describe("paymux text output is safe and total (M4, M5)", () => {
 
   // Regression (CLI probe): a newline inside a quoted value printed a line of its own, so input
   // could forge an "error:" line, or a header line in `webhook sign`'s output.
+  // Regression (CLI probe): some refusals echoed a 100,000-character value whole.
+  it("a failure quotes at most 2,000 characters of a long value", async () => {
+    const long = "x".repeat(100_000)
+    for (const args of [["pg", "show", long], ["webhook", "resend", "-m", m, long], [long]]) {
+      const r = expectExit(await run(args), 2)
+      expect(r.stderr.length, args[0]).toBeLessThan(2 * 2_100)
+      expect(r.stderr, args[0]).toContain("more characters)")
+    }
+  })
+
   it("a newline in a value an error quotes stays on the error's line", async () => {
     const r = expectExit(await run(["merchant", "create", "--name", "q", "--policy", "x\nerror: FAKE"]), 2)
     expect(r.stderr.split("\n").filter((l) => l.startsWith("error:"))).toHaveLength(1)
