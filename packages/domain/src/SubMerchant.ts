@@ -21,8 +21,10 @@ export const SubMerchant = Schema.Struct({
   merchant: MerchantCode,
   tier: TierCode,
   name: DisplayName,
-  /** The parent's channels this tier may use, in the order they were assigned. */
-  channels: Schema.Array(ChannelKey),
+  /** The parent's channels this tier may use, in the order they were assigned, each once. */
+  channels: Schema.Array(ChannelKey).pipe(
+    Schema.check(Schema.makeFilter((keys: ReadonlyArray<string>) => new Set(keys).size === keys.length || "each channel once"))
+  ),
   createdAt: Timestamp,
   version: Version
 })

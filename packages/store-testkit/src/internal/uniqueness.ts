@@ -105,6 +105,27 @@ export const uniqueness = (h: Harness): void => {
       h.timeout
     )
 
+    // Store probe: a tier naming one channel twice was kept by memory, and refused by the SQL
+    // stores as a Conflict saying the (new) tier already exists.
+    it(
+      "a tier names each channel once: twice is InvalidInput in every store",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const channel = yield* (yield* Repositories.ChannelRepository).create(F.channel(a, F.channelKey(1)))
+            const subs = yield* Repositories.SubMerchantRepository
+            yield* F.expectStoreError(
+              subs.create(F.subMerchant(a, "T02", [channel.key, channel.key])),
+              "InvalidInput",
+              "SubMerchantRepository.create, a channel twice"
+            )
+            expect(yield* subs.list(a)).toEqual([])
+          })
+        ),
+      h.timeout
+    )
+
     // Mutation probe 2026-12: stores that matched tier codes case-insensitively passed.
     it(
       "tier codes are case-sensitive: T01 and t01 are two tiers, listed in byte order",
