@@ -255,7 +255,7 @@ test("a save refused as changed meanwhile shows what is stored now once the dial
   await dialog.getByLabel("Channel name").fill("Mine")
   await api("PATCH", `/channels/${added.key}`, { name: "Theirs" })
   await dialog.getByRole("button", { name: "Save" }).click()
-  await expect(dialog.getByRole("alert")).toContainText("changed since it was read")
+  await expect(dialog.getByRole("alert")).toContainText("Before was changed elsewhere")
   await page.keyboard.press("Escape")
   await expect(page.getByRole("button", { name: "Edit Theirs" })).toBeVisible()
   await page.getByRole("button", { name: "Remove Theirs" }).click()

@@ -5,6 +5,7 @@ export const en = {
   "common.close": "Close",
   "common.copied": "Copied",
   "common.copy": "Copy",
+  "common.copyUnavailable": "Copying is not available here: select the value and copy it by hand.",
   "common.edit": "Edit",
   "common.language": "Language",
   "common.loading": "Loading…",
@@ -55,6 +56,10 @@ export const en = {
   "channel.add": "Add channel",
   "channel.tooLong": "Too long: {m} characters; at most {n}. Nothing was cut; shorten it to save.",
   "channel.midClearHint": "Leave empty to move this test channel to the shared test MID (its own credentials are then dropped).",
+  "channel.changedElsewhere":
+    "{name} was changed elsewhere while you were editing it. The form now shows it as stored, with your changes kept: Save again to apply your changes to the stored version.",
+  "channel.renamedElsewhere":
+    "{name} was changed elsewhere while you were editing it (it is now named {now}). The form now shows it as stored, with your changes kept: Save again to apply your changes to the stored version.",
   "channels.title": "Channels",
   "channels.scope": "Show channels of",
   "channels.scopeMerchant": "Merchant {merchant} (all channels)",
@@ -204,6 +209,8 @@ export const en = {
   "wl.lockOutUnknown": "Warning: your address cannot be determined, so an enforced list locks you out.",
   "wl.yourAddress": "Your address as the server sees it: {ip}",
   "wl.saved": "Whitelist saved.",
+  "wl.tooMany":
+    "Too many rules to save: the list would hold {n} blocks, and a whitelist holds at most {max}. Remove some, or combine neighbouring addresses into wider blocks.",
   "wl.unsaved": "Not saved: the list you had, to make your change again on the list above:",
   "wl.lockOutTitle": "Save a whitelist that shuts you out?",
   "wl.lockOutDetail":

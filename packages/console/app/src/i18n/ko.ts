@@ -7,6 +7,7 @@ export const ko: Record<Key, string> = {
   "common.close": "닫기",
   "common.copied": "복사됨",
   "common.copy": "복사",
+  "common.copyUnavailable": "여기서는 복사 기능을 쓸 수 없습니다. 값을 선택해 직접 복사하세요.",
   "common.edit": "수정",
   "common.language": "언어",
   "common.loading": "불러오는 중…",
@@ -57,6 +58,10 @@ export const ko: Record<Key, string> = {
   "channel.add": "채널 추가",
   "channel.tooLong": "너무 깁니다: {m}자, 최대 {n}자. 잘라내지 않았으니 줄여서 저장하세요.",
   "channel.midClearHint": "비워 두면 이 테스트 채널이 공용 테스트 MID로 바뀌고, 입력했던 자체 인증 정보는 삭제됩니다.",
+  "channel.changedElsewhere":
+    "{name} 채널이 수정하는 동안 다른 곳에서 변경되었습니다. 지금 저장된 내용에 입력하신 변경을 그대로 두었습니다. 다시 저장하면 저장된 버전에 변경이 적용됩니다.",
+  "channel.renamedElsewhere":
+    "{name} 채널이 수정하는 동안 다른 곳에서 변경되었습니다(지금 이름: {now}). 지금 저장된 내용에 입력하신 변경을 그대로 두었습니다. 다시 저장하면 저장된 버전에 변경이 적용됩니다.",
   "channels.title": "채널",
   "channels.scope": "채널 보기",
   "channels.scopeMerchant": "가맹점 {merchant} (전체 채널)",
@@ -205,6 +210,8 @@ export const ko: Record<Key, string> = {
   "wl.lockOutUnknown": "경고: 현재 주소를 알 수 없어, 적용되는 목록이 접속을 차단합니다.",
   "wl.yourAddress": "서버가 보는 현재 주소: {ip}",
   "wl.saved": "화이트리스트를 저장했습니다.",
+  "wl.tooMany":
+    "규칙이 너무 많아 저장할 수 없습니다. 저장될 목록은 {n}개 블록인데, 화이트리스트에는 최대 {max}개까지 저장됩니다. 일부를 지우거나 이웃한 주소를 더 넓은 블록으로 묶어 주세요.",
   "wl.unsaved": "저장되지 않은 목록입니다. 위의 목록에 변경을 다시 해 주세요:",
   "wl.lockOutTitle": "내 주소를 막는 화이트리스트를 저장할까요?",
   "wl.lockOutDetail":

@@ -2,7 +2,8 @@
  * Adding or editing a channel. The PG's credential fields come from the catalog with their labels,
  * required flags and format hints; secret fields are write-only: never filled from the server,
  * left blank to keep the stored value. An edit sends only what changed. A failed save keeps every
- * value typed.
+ * value typed; an edit refused because the channel was changed elsewhere reloads it and keeps
+ * every change typed on top of it, to save again.
  */
 import { useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
@@ -28,6 +29,8 @@ export interface ChannelFormProps {
   readonly pg?: string
   readonly paymentType?: PaymentType
   readonly onSaved: (channel: Channel) => void
+  /** Loads `channel` again, as stored now: an edit was refused (409), perhaps as changed elsewhere. */
+  readonly onConflict?: (() => void) | undefined
 }
 
 /**
@@ -37,7 +40,7 @@ export interface ChannelFormProps {
 export const ChannelEditor = ({
   channelKey,
   ...props
-}: Omit<ChannelFormProps, "channel"> & { readonly channelKey?: string | undefined }) => {
+}: Omit<ChannelFormProps, "channel" | "onConflict"> & { readonly channelKey?: string | undefined }) => {
   const { run, session } = useSession()
   const full = useLoad(
     () =>
@@ -47,13 +50,24 @@ export const ChannelEditor = ({
     channelKey ?? "new"
   )
   if (channelKey !== undefined && full.data === undefined) return <LoadState loaded={full} />
-  return <ChannelForm {...props} channel={full.data} />
+  return <ChannelForm {...props} channel={full.data} onConflict={full.reload} />
 }
 
 /** Whether a typed value is longer than its field allows (the input keeps all of it; the form refuses it). */
 const tooLong = (field: CredentialField, value: string): boolean => field.maxLength !== undefined && value.length > field.maxLength
 
 const sameMethods = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => a.length === b.length && a.every((m) => b.includes(m))
+
+/** The MID field of a stored channel: its own MID, or empty on the shared test MID. */
+const midOf = (channel: Channel | undefined): string => (channel?.credentialSource === "own" ? channel.mid : "")
+
+/** The plain credential fields of a stored channel; secret fields always start empty. */
+const plainCredentials = (pg: Pg | undefined, channel: Channel | undefined): Record<string, string> => {
+  const plain: Record<string, string> = {}
+  for (const field of pg?.credentialFields ?? [])
+    if (!field.secret && channel?.credentials[field.name] !== undefined) plain[field.name] = channel.credentials[field.name]!
+  return plain
+}
 
 export const ChannelForm = (props: ChannelFormProps) => {
   const t = useT()
@@ -66,15 +80,37 @@ export const ChannelForm = (props: ChannelFormProps) => {
   const [type, setType] = useState<PaymentType>(editing?.paymentType ?? props.paymentType ?? types[0] ?? "window.general")
   const [methods, setMethods] = useState<ReadonlyArray<string>>(editing?.payMethods ?? [])
   const [name, setName] = useState(editing?.name ?? "")
-  const [mid, setMid] = useState(editing?.credentialSource === "own" ? editing.mid : "")
+  const [mid, setMid] = useState(midOf(editing))
   // Plain fields start from the stored values; secret fields always start empty.
-  const [credentials, setCredentials] = useState<Record<string, string>>(() => {
-    const plain: Record<string, string> = {}
-    for (const field of pg?.credentialFields ?? [])
-      if (!field.secret && editing?.credentials[field.name] !== undefined) plain[field.name] = editing.credentials[field.name]!
-    return plain
-  })
+  const [credentials, setCredentials] = useState<Record<string, string>>(() => plainCredentials(pg, editing))
   const { busy, problem, save, clear } = useSave()
+  // The stored channel the values started from. Reloaded after a refused edit, it is replaced by
+  // the channel as stored now: a value the merchant left as it was takes the stored one, and every
+  // change they made (typed secrets included) stays on top, so that saving again applies it.
+  const [base, setBase] = useState(editing)
+  if (editing !== base) {
+    setBase(editing)
+    if (name === (base?.name ?? "")) setName(editing?.name ?? "")
+    if (sameMethods(methods, base?.payMethods ?? [])) setMethods(editing?.payMethods ?? [])
+    if (mid === midOf(base)) setMid(midOf(editing))
+    const was = plainCredentials(pg, base)
+    const now = plainCredentials(pg, editing)
+    const kept = { ...credentials }
+    for (const field of pg?.credentialFields ?? [])
+      if (!field.secret && (credentials[field.name] ?? "") === (was[field.name] ?? "")) kept[field.name] = now[field.name] ?? ""
+    setCredentials(kept)
+  }
+  // The channel as the form had it when an edit was refused (409). The reload brings a newer
+  // version when it was changed elsewhere, and the note says so, naming it; a MID another channel
+  // already has is refused with 409 too, and then the API's own words say why.
+  const [refused, setRefused] = useState<Channel | undefined>(undefined)
+  const changedElsewhere =
+    problem?.reloaded === true && editing !== undefined && refused !== undefined && editing.version !== refused.version
+  const conflict = !changedElsewhere
+    ? undefined
+    : editing.name === refused.name
+      ? t("channel.changedElsewhere", { name: editing.name })
+      : t("channel.renamedElsewhere", { name: refused.name, now: editing.name })
   const available = pg === undefined ? [] : payMethodsOf(pg, type)
   // The merchant's own MID (every live channel, a test channel with a PG-issued MID) comes with
   // the PG's credential fields; the shared test MID needs none. A PG without a shared test
@@ -117,23 +153,31 @@ export const ChannelForm = (props: ChannelFormProps) => {
       return
     }
     const filled = changedCredentials()
-    const saved = await save(() =>
-      editing === undefined
-        ? run((c) =>
-            c.channels.add({
-              params: { merchant: session.merchant },
-              payload: {
-                mode,
-                pg: pgCode,
-                paymentType: type,
-                payMethods: methods,
-                ...(name === "" ? {} : { name }),
-                ...(mid === "" ? {} : { mid }),
-                ...(Object.keys(filled).length === 0 ? {} : { credentials: filled })
-              }
-            })
-          )
-        : run((c) => c.channels.edit({ params: { merchant: session.merchant, channelKey: editing.key }, payload: editPayload(editing) }))
+    const onConflict = props.onConflict
+    const saved = await save(
+      () =>
+        editing === undefined
+          ? run((c) =>
+              c.channels.add({
+                params: { merchant: session.merchant },
+                payload: {
+                  mode,
+                  pg: pgCode,
+                  paymentType: type,
+                  payMethods: methods,
+                  ...(name === "" ? {} : { name }),
+                  ...(mid === "" ? {} : { mid }),
+                  ...(Object.keys(filled).length === 0 ? {} : { credentials: filled })
+                }
+              })
+            )
+          : run((c) => c.channels.edit({ params: { merchant: session.merchant, channelKey: editing.key }, payload: editPayload(editing) })),
+      editing === undefined || onConflict === undefined
+        ? undefined
+        : () => {
+            setRefused(editing)
+            onConflict()
+          }
     )
     if (saved !== undefined) props.onSaved(saved)
   }
@@ -268,7 +312,11 @@ export const ChannelForm = (props: ChannelFormProps) => {
           </div>
         )
       })}
-      <ProblemNote problem={problem} />
+      {/* Not "make your change again" (the generic words after a reload): what was typed is still here. */}
+      <ProblemNote
+        problem={problem?.reloaded === true && conflict === undefined ? { ...problem, reloaded: false } : problem}
+        conflict={conflict}
+      />
       {/* A click clears the last answer first: a submit the browser then blocks must not leave it standing. */}
       <BusyButton type="submit" busy={busy} onClick={clear}>
         {editing === undefined ? t("channel.add") : t("common.save")}

@@ -1,6 +1,7 @@
 /**
  * Try request_pay: resolves a request as the SDK would send it and shows the chosen channel, or
- * the miss with every candidate and why it was rejected, and "did you mean" for a bad `pg`.
+ * the miss with every candidate and why it was rejected, and "did you mean" for a bad `pg`. A
+ * call that failed otherwise (an outage, a lost session) is shown as a problem, never as a miss.
  */
 import { useState } from "react"
 import type { Models } from "@paymux/http"
@@ -9,6 +10,9 @@ import { useSession } from "../session.tsx"
 import { BusyButton, ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 type Resolution = typeof Models.ResolutionView.Type
+
+/** The codes of resolution's own answer that no channel serves the request (docs/errors.md). */
+const missCodes: ReadonlyArray<string> = ["channel-not-found", "no-channel-configured", "unknown-tier", "unknown-merchant", "invalid-pg"]
 
 export const TryRequestPay = () => {
   const t = useT()
@@ -42,7 +46,7 @@ export const TryRequestPay = () => {
     if (resolved !== undefined) setResult(resolved)
   }
   // A miss is an answer, not a failure of the page: shown as the result, with its candidates.
-  const shownMiss = problem
+  const miss = problem !== undefined && missCodes.includes(problem.code) ? problem : undefined
 
   return (
     <section aria-labelledby="try-title">
@@ -118,11 +122,16 @@ export const TryRequestPay = () => {
           )}
         </div>
       )}
-      {shownMiss === undefined ? null : (
-        <div className="result miss">
+      {miss === undefined ? (
+        <ProblemNote problem={problem} />
+      ) : (
+        <div className="result miss" role="status">
           <h3>{t("try.miss")}</h3>
-          <ProblemNote problem={shownMiss} />
-          {shownMiss.rejected === undefined ? null : <Rejected rows={shownMiss.rejected} />}
+          <p>{miss.detail}</p>
+          {miss.suggestions === undefined || miss.suggestions.length === 0 ? null : (
+            <p>{t("problem.didYouMean", { list: miss.suggestions.join(", ") })}</p>
+          )}
+          {miss.rejected === undefined ? null : <Rejected rows={miss.rejected} />}
         </div>
       )}
     </section>

@@ -2,8 +2,10 @@
  * The security whitelist editor. Each rule is checked as it is typed by `@paymux/whitelist`
  * itself, in the browser (the same refusal and suggestion the server gives); the aggregated list
  * is previewed before saving, and a change that would shut out the address this page is using
- * is called out and saved only once confirmed.
+ * is called out and saved only once confirmed. A list longer than the server stores is refused
+ * here, before anything is sent.
  */
+import { WhitelistRules } from "@paymux/domain"
 import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
 import { useRef, useState } from "react"
 import { flushSync } from "react-dom"
@@ -59,6 +61,8 @@ export const WhitelistEditor = () => {
   const refusals = rules.map((r) => (r.trim() === "" ? undefined : refusalOf(r.trim())))
   const valid = refusals.every((r) => r === undefined)
   const preview = valid ? CidrList.aggregateSync(entered) : undefined
+  // The server counts the list as stored (aggregated), as the preview shows it.
+  const tooMany = preview !== undefined && preview.length > WhitelistRules.maxRules
   const caller = loaded.data.caller
   const enforced = entered.length > 0 || denyByDefault
   const locksOut = valid && enforced && (caller === null || !Whitelist.compileSync(entered).allows(caller))
@@ -158,6 +162,10 @@ export const WhitelistEditor = () => {
             <p>{t("wl.fixFirst")}</p>
           ) : preview.length === 0 ? (
             <p>{enforced ? t("wl.nobody") : t("wl.everyone")}</p>
+          ) : tooMany ? (
+            <p id="wl-too-many" className="refusal">
+              {t("wl.tooMany", { n: count(preview.length), max: count(WhitelistRules.maxRules) })}
+            </p>
           ) : (
             <CodeList items={preview} />
           )}
@@ -176,7 +184,7 @@ export const WhitelistEditor = () => {
           </div>
         )}
         {saved ? <p role="status">{t("wl.saved")}</p> : null}
-        <BusyButton type="submit" busy={busy} disabled={!valid}>
+        <BusyButton type="submit" busy={busy} disabled={!valid || tooMany} aria-describedby={tooMany ? "wl-too-many" : undefined}>
           {t("common.save")}
         </BusyButton>
         <ConfirmDialog
@@ -194,6 +202,9 @@ export const WhitelistEditor = () => {
     </section>
   )
 }
+
+/** A count as people write it (1,001). */
+const count = (n: number): string => n.toLocaleString("en")
 
 /** CIDR blocks, one a line, as code. */
 const CodeList = ({ items }: { readonly items: ReadonlyArray<string> }) => (

@@ -56,17 +56,27 @@ const transient = (problem: Problem): boolean => problem.code === "network" || (
 /**
  * A failure shown where it happened: what it was about (`about`, a channel's name), the API's
  * detail, the field, and what it suggests. A client the whitelist shuts out is told how to get
- * back in; after a conflict, that the page shows what is stored now.
+ * back in; after a conflict, that the page shows what is stored now, or in the part's own words
+ * (`conflict`) what it did about it, in place of the API's detail.
  */
-export const ProblemNote = ({ problem, about }: { readonly problem: ShownProblem | undefined; readonly about?: string }) => {
+export const ProblemNote = ({
+  problem,
+  about,
+  conflict
+}: {
+  readonly problem: ShownProblem | undefined
+  readonly about?: string
+  readonly conflict?: string | undefined
+}) => {
   const t = useT()
   const merchant = useContext(SessionContext)?.session.merchant
   if (problem === undefined) return null
+  const reloaded = problem.reloaded === true
   return (
     <div className="problem" role="alert">
       {about === undefined ? null : <p className="about">{about}</p>}
       <p>
-        {problem.detail}
+        {reloaded && conflict !== undefined ? conflict : problem.detail}
         {problem.field === undefined ? null : <span className="field"> ({t("problem.field", { field: problem.field })})</span>}
       </p>
       {problem.code === "address-not-allowed" ? (
@@ -81,7 +91,7 @@ export const ProblemNote = ({ problem, about }: { readonly problem: ShownProblem
       {problem.suggestions !== undefined && problem.suggestions.length > 0 ? (
         <p>{t("problem.didYouMean", { list: problem.suggestions.join(", ") })}</p>
       ) : null}
-      {problem.reloaded === true ? <p>{t("problem.reloaded")}</p> : null}
+      {reloaded && conflict === undefined ? <p>{t("problem.reloaded")}</p> : null}
     </div>
   )
 }
@@ -350,23 +360,35 @@ export const SecretOnce = ({
   )
 }
 
-/** Copies text to the clipboard and says so next to the button. */
+/**
+ * Copies text to the clipboard and says so next to the button. A page served over plain http
+ * under a hostname has no clipboard (it is not a secure context), and a browser may refuse the
+ * copy: then it says so, and that the value can be selected and copied by hand. The value is
+ * never logged.
+ */
 export const CopyButton = ({ text, label }: { readonly text: string; readonly label?: string }) => {
   const t = useT()
-  const [copied, setCopied] = useState(false)
+  const [copied, setCopied] = useState<boolean | undefined>(undefined)
+  const copy = async () => {
+    try {
+      // `navigator.clipboard` is undefined outside a secure context, whatever its type says.
+      await navigator.clipboard.writeText(text)
+      setCopied(true)
+    } catch {
+      setCopied(false)
+    }
+  }
   return (
-    <button
-      type="button"
-      className="quiet"
-      onClick={() =>
-        navigator.clipboard.writeText(text).then(
-          () => setCopied(true),
-          () => setCopied(false)
-        )
-      }
-    >
-      {copied ? t("common.copied") : (label ?? t("common.copy"))}
-    </button>
+    <>
+      <button type="button" className="quiet" onClick={() => void copy()}>
+        {copied === true ? t("common.copied") : (label ?? t("common.copy"))}
+      </button>
+      {copied === false ? (
+        <span className="muted" role="status">
+          {t("common.copyUnavailable")}
+        </span>
+      ) : null}
+    </>
   )
 }
 
