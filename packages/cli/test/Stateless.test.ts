@@ -123,6 +123,18 @@ describe("paymux (no store)", () => {
     expectExit(await paymux(["webhook", "sign", "--id", "msg_3", bodyFile]), 2)
   })
 
+  // Regression (CLI probe): a negative tolerance (nothing could verify) and a negative cache
+  // lifetime were accepted.
+  it("refuses a negative --tolerance or --auth-cache-ttl (exit 2)", async () => {
+    const body = join(tempDir(), "negative.json")
+    writeFileSync(body, "{}")
+    const secret = `whsec_${randomBytes(32).toString("base64")}`
+    const verify = expectExit(await paymux(["webhook", "verify", "--secret", secret, "--tolerance=-1", body]), 2)
+    expect(verify.stderr).toContain("--tolerance must be 0 or more seconds")
+    const serve = expectExit(await paymux(["serve", "--db", ":memory:", "--auth-cache-ttl=-5"]), 2)
+    expect(serve.stderr).toContain("--auth-cache-ttl must be 0 or more milliseconds")
+  })
+
   it("pg list and pg show describe the catalog", async () => {
     const list = expectExit(await paymux(["pg", "list", "--json"]), 0).json<Array<{ code: string; test: { kind: string } }>>()
     expect(list.map((p) => p.code)).toEqual(expect.arrayContaining(["kcp", "naverpay", "tosspayments", "html5_inicis"]))

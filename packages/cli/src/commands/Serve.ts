@@ -99,6 +99,10 @@ export const command = Command.make(
       Flag.withDescription(
         "Milliseconds an API key or whitelist read from the store is reused (default 1000; 0: read every call); changes made elsewhere arrive sooner through the store's change feed"
       ),
+      Flag.filter(
+        (n) => n >= 0,
+        (n) => `--auth-cache-ttl must be 0 or more milliseconds, got ${n}`
+      ),
       // Absent, the HTTP server's own default applies (admin's AccessCache.defaultTtlMillis).
       Flag.optional
     ),

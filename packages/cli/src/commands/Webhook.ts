@@ -86,7 +86,14 @@ const verify = Command.make(
       Flag.withDescription("A received header as name=value (repeat for webhook-id, webhook-timestamp, webhook-signature)"),
       Flag.optional
     ),
-    tolerance: Flag.Int("tolerance").pipe(Flag.withDescription("Allowed clock skew in seconds"), Flag.withDefault(300)),
+    tolerance: Flag.Int("tolerance").pipe(
+      Flag.withDescription("Allowed clock skew in seconds"),
+      Flag.filter(
+        (n) => n >= 0,
+        (n) => `--tolerance must be 0 or more seconds, got ${n}`
+      ),
+      Flag.withDefault(300)
+    ),
     now: Flag.Int("now").pipe(Flag.withDescription("Verify as of this time, in seconds since the epoch (default: now)"), Flag.optional),
     body: bodyFile
   },
