@@ -15,7 +15,8 @@
  * - `webhook-endpoint-failing`: an enabled endpoint whose deliveries have failed for over a day,
  *   with no success since; it will be disabled when the failures reach the limit.
  * - `secrets-unreadable`: channel credentials or webhook signing secrets sealed with a master key
- *   that is not configured (dropped before `MasterKeys.reseal` ran): such channels cannot call
+ *   that is not configured (dropped before `MasterKeys.reseal` ran), or credentials that do not
+ *   open under the key they name (damaged or altered in the database): such channels cannot call
  *   their PG, and the merchant's webhooks cannot be signed.
  * - `catalog-mismatch`: a channel saved under an older catalog that the current one refuses (a
  *   pay method or credential field it no longer takes, one it now requires) or whose shared test

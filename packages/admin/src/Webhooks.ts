@@ -285,7 +285,7 @@ const maxSubjectLength = 200
  */
 const checkEvent = (input: { readonly payload: string; readonly subject?: string | undefined }) =>
   Effect.gen(function* () {
-    if (typeof input.payload !== "string" || !input.payload.isWellFormed() || !isJson(input.payload)) {
+    if (typeof input.payload !== "string" || !Input.isWellFormed(input.payload) || !isJson(input.payload)) {
       return yield* new DomainError.InvalidInput({
         field: "payload",
         value: "<not shown>",
@@ -294,7 +294,7 @@ const checkEvent = (input: { readonly payload: string; readonly subject?: string
     }
     if (
       input.subject !== undefined &&
-      (typeof input.subject !== "string" || input.subject.length > maxSubjectLength || !input.subject.isWellFormed())
+      (typeof input.subject !== "string" || input.subject.length > maxSubjectLength || !Input.isWellFormed(input.subject))
     ) {
       return yield* new DomainError.InvalidInput({
         field: "subject",

@@ -52,10 +52,16 @@ export const make = (json: boolean): Output => ({
             }
           })
         )
-      : // Each on one line: a newline in a quoted value must not forge a line of its own.
-        writeErr(`error: ${printableValue(message)}${hint ? `\nhint: ${printableValue(hint)}` : ""}`)
+      : writeErr(`error: ${continued(message)}${hint ? `\nhint: ${continued(hint)}` : ""}`)
   }
 })
+
+/**
+ * A failure's message or hint in text mode: every line after its first is indented, so a
+ * newline in a value it quotes cannot forge an `error:` or `hint:` line of its own, and the
+ * messages that do run over lines (effect/cli's "Did you mean this?") keep their lines.
+ */
+const continued = (text: string): string => printable(text).replace(/\n(?!\n|$)/g, "\n  ")
 
 /** The most of a failure's message or hint printed: a value it quotes may be a pasted file. */
 const maxFailureText = 2_000

@@ -1,5 +1,5 @@
 /** `paymux demo` (what `npm start` runs) completes on a fresh machine-like environment. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { expectExit, paymux, tempDir } from "./support/paymux.ts"
@@ -49,6 +49,12 @@ describe("paymux demo", () => {
 
   // Regression (CLI probe): `demo --file` deleted whatever was at the path, a real database and
   // its key file included.
+  it("takes an empty file as a new one (mktemp)", async () => {
+    const empty = join(tempDir(), "empty.db")
+    writeFileSync(empty, "")
+    expectExit(await paymux(["demo", "--file", empty]), 0)
+  })
+
   it("refuses a --file that is not a demo database and deletes nothing", async () => {
     const dir = tempDir()
     const real = join(dir, "shop.db")
@@ -62,6 +68,12 @@ describe("paymux demo", () => {
       expect(refused.error).toMatchObject({ tag: "BadInput" })
       expect(refused.error.message).toContain("not a demo database")
     }
+    // Review: with the database moved away, its key file was deleted and replaced.
+    renameSync(real, `${real}.bak`)
+    const keyText = readFileSync(`${real}.key`, "utf8")
+    expectExit(await paymux(["demo", "--file", real]), 2)
+    expect(readFileSync(`${real}.key`, "utf8")).toBe(keyText)
+    renameSync(`${real}.bak`, real)
     expect(readFileSync(notes, "utf8")).toBe("keep me")
     expect(existsSync(`${real}.key`)).toBe(true)
     const merchants = expectExit(await paymux(["--db", real, "merchant", "list", "--json"]), 0).json()

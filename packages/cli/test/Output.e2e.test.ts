@@ -204,6 +204,11 @@ describe("paymux text output is safe and total (M4, M5)", () => {
     const r = expectExit(await run(["merchant", "create", "--name", "q", "--policy", "x\nerror: FAKE"]), 2)
     expect(r.stderr.split("\n").filter((l) => l.startsWith("error:"))).toHaveLength(1)
     expect(r.stderr).not.toMatch(/^error: FAKE/m)
+    expect(r.stderr).toMatch(/^ {2}error: FAKE/m)
+    // Review: the messages that do run over lines keep them (the fix above had put them on one).
+    const typo = expectExit(await run(["merchnt"]), 2)
+    expect(typo.stderr).toMatch(/^ +Did you mean this\?$/m)
+    expect(typo.stderr).toMatch(/^ +merchant$/m)
     const body = join(dir, "sign-body.json")
     writeFileSync(body, "{}")
     const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`

@@ -20,3 +20,15 @@ export const decoder: <S extends Schema.Top & { readonly DecodingServices: never
   schema: S,
   fieldPrefix?: string
 ) => (input: unknown) => Result.Result<S["Type"], InvalidInput> = decodeWith
+
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/**
+ * Whether `text` is well-formed UTF-16: no lone surrogate, which no store keeps byte-exact (the
+ * SQL stores give one back as U+FFFD). `String.prototype.isWellFormed` where every runtime has
+ * it; the console still runs in browsers without it (Firefox 115 ESR).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isWellFormed = (text: string): boolean => !loneSurrogate.test(text)

@@ -1,7 +1,7 @@
 // Bounded inputs (issue 13 §4, §5; security findings M4, M5, L5, L9): far-future expiries, control
 // characters in URLs, passwords and long values in error messages, unsafe characters in names.
 import { describe, expect, it } from "@effect/vitest"
-import { ApiKey, Identifiers, Merchant, SubMerchant, Timestamp, WebhookSettings } from "@paymux/domain"
+import { ApiKey, Identifiers, Input, Merchant, SubMerchant, Timestamp, WebhookSettings } from "@paymux/domain"
 import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 
@@ -216,5 +216,17 @@ describe("tier codes in either case", () => {
   it("3 letters or digits in either case are tier codes, kept as given", () => {
     for (const tier of ["T01", "t01", "abc", "AbC", "999"]) expect(Result.getOrThrow(Identifiers.decodeTierCode(tier))).toBe(tier)
     for (const tier of ["ab", "abcd", "a-1", "가나다", "T0 "]) expect(Result.isFailure(Identifiers.decodeTierCode(tier))).toBe(true)
+  })
+})
+
+describe("Input.isWellFormed", () => {
+  // The oracle: the platform's own check (Node 20 has it; the console's oldest browsers do not).
+  const platform = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+  it("agrees with String.prototype.isWellFormed on any UTF-16 text", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (text) => Input.isWellFormed(text) === platform(text)))
+  })
+  it("refuses a lone surrogate anywhere and keeps a pair", () => {
+    for (const lone of ["\uD800", "a\uDC00", "\uDBFFb", "\uDC00\uD800"]) expect(Input.isWellFormed(lone), JSON.stringify(lone)).toBe(false)
+    expect(Input.isWellFormed("pay-\uD83D\uDE00")).toBe(true)
   })
 })

@@ -79,16 +79,16 @@ const bytesOf = (material: KeyMaterial): Uint8Array => {
 export const make = (options: StaticOptions): Effect.Effect<KeyProvider["Service"], StoreError> =>
   Effect.suspend(() => {
     const byId = new Map<string, MasterKey>()
+    // Keys are named by position, never by id: given as KEY:ID instead of ID:KEY, the "id" is the
+    // key itself (and a base64url key even looks like an id).
     for (const [index, { id, key }] of options.keys.entries()) {
-      // Not quoted: an id that is not one is often the key itself, given as KEY:ID instead of ID:KEY.
-      if (!keyIdPattern.test(id)) {
-        return Effect.fail(
-          configError(`the id of key ${index + 1} (not shown) must be 1-64 letters, digits, _ or -: keys are given as ID:KEY`)
-        )
+      const which = `master key ${index + 1}`
+      if (bytesOf(key).length !== keyBytes) {
+        return Effect.fail(configError(`${which} must be 32 bytes (base64 of 32 random bytes); keys are given as ID:KEY`))
       }
-      if (byId.has(id)) return Effect.fail(configError(`key id ${id} appears twice`))
+      if (!keyIdPattern.test(id)) return Effect.fail(configError(`the id of ${which} must be 1-64 letters, digits, _ or -`))
+      if (byId.has(id)) return Effect.fail(configError(`the id of ${which} is the id of an earlier key`))
       const bytes = bytesOf(key)
-      if (bytes.length !== keyBytes) return Effect.fail(configError(`master key ${id} must be 32 bytes (base64 of 32 random bytes)`))
       byId.set(id, { id, key: Redacted.make(Uint8Array.from(bytes), { label: `master key ${id}` }) })
     }
     const currentId = options.currentId ?? options.keys[0]?.id
@@ -96,9 +96,7 @@ export const make = (options: StaticOptions): Effect.Effect<KeyProvider["Service
     if (current === undefined) {
       return Effect.fail(
         configError(
-          currentId === undefined
-            ? "no master key given"
-            : `the current key id ${keyIdPattern.test(currentId) ? currentId : "(not shown: not an id)"} is not among the keys`
+          currentId === undefined ? "no master key given" : "the current key id (not shown: it may be a key) is not among the keys"
         )
       )
     }

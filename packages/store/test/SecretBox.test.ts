@@ -168,10 +168,10 @@ describe("KeyProvider", () => {
         ],
         pepper
       })
-    ).toContain("twice")
+    ).toContain("the id of an earlier key")
     expect(reason({ keys: [{ id: "a", key: key0 }], currentId: "b", pepper })).toContain("not among")
     expect(reason({ keys: [{ id: "a", key: key0 }], pepper: new Uint8Array(8) })).toContain("pepper")
-    expect(reason({ keys: [{ id: "a.b", key: key0 }], pepper })).toContain("the id of key 1")
+    expect(reason({ keys: [{ id: "a.b", key: key0 }], pepper })).toContain("the id of master key 1")
   })
 
   it.effect("reads PAYMUX_MASTER_KEYS (current first) and PAYMUX_PEPPER from config", () =>
@@ -220,6 +220,11 @@ describe("KeyProvider", () => {
       expect(swapped.reason).toMatchObject({ _tag: "Misconfigured" })
       expect(swapped.message).toContain("ID:KEY")
       expect(JSON.stringify(swapped.reason) + swapped.message).not.toContain(keyText.slice(0, 12))
+      // Review: a base64url key looks like an id, and was quoted by the next check.
+      const urlKey = Buffer.from(key1).toString("base64url")
+      const swappedUrl = yield* failureOf({ PAYMUX_MASTER_KEYS: `${urlKey}:main`, PAYMUX_PEPPER: Buffer.from(pepper).toString("base64") })
+      expect(swappedUrl.reason).toMatchObject({ _tag: "Misconfigured" })
+      expect(JSON.stringify(swappedUrl.reason) + swappedUrl.message).not.toContain(urlKey.slice(0, 12))
     })
   )
 

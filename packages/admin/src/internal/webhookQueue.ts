@@ -47,9 +47,11 @@ export const queue = (
     const tx = yield* Transaction.Transaction
     const now = yield* Clock.currentTimeMillis
     const messageId = Delivery.newMessageId()
-    // One transaction (the caller's, when there is one): a message reaches all its targets or
-    // none, so a retry after a failure cannot send it twice to the ones it reached.
-    return yield* tx.withTransaction(
+    // Several targets in one transaction (the caller's, when there is one): a message reaches all
+    // of them or none, so a retry after a failure cannot send it twice to the ones it reached. One
+    // target is one write, which needs no transaction (nor to wait for the store's other ones).
+    const atomically = targets.length > 1 ? tx.withTransaction : <A, E, R>(self: Effect.Effect<A, E, R>) => self
+    return yield* atomically(
       Effect.forEach(targets, (target) =>
         outbox.enqueue(
           {

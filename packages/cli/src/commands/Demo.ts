@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import * as Effect from "effect/Effect"
@@ -17,18 +17,22 @@ import * as Narrator from "../demo/Narrator.ts"
 import { action } from "../Root.ts"
 import { withStore } from "../Store.ts"
 
+const companions = ["-wal", "-shm", "-journal", ".key"]
+
 const removeDatabase = (path: string) => {
-  for (const suffix of ["", "-wal", "-shm", "-journal", ".key"]) rmSync(path + suffix, { force: true })
+  for (const suffix of ["", ...companions]) rmSync(path + suffix, { force: true })
 }
 
 /**
- * Whether `path` may be recreated: nothing is there, or a database an earlier `demo --keep` left
- * (its only merchant is the demo's). Anything else, a real database or another file, is refused
- * before anything is deleted.
+ * Whether `path` may be recreated: nothing is there (an empty file counts as nothing), or a
+ * database an earlier `demo --keep` left (its only merchant is the demo's). Anything else, a real
+ * database or another file, or a key file beside a database moved away, is refused before
+ * anything is deleted.
  */
 const mayRecreate = (path: string): Effect.Effect<boolean> =>
-  existsSync(path)
-    ? Effect.promise(async () => {
+  !existsSync(path) || (statSync(path).isFile() && statSync(path).size === 0)
+    ? Effect.succeed(!companions.some((suffix) => existsSync(path + suffix)))
+    : Effect.promise(async () => {
         const { default: Database } = await import("better-sqlite3")
         try {
           const db = new Database(path, { readonly: true, fileMustExist: true })
@@ -42,7 +46,6 @@ const mayRecreate = (path: string): Effect.Effect<boolean> =>
           return false
         }
       })
-    : Effect.succeed(true)
 
 /**
  * @since 0.1.0

@@ -134,3 +134,29 @@ test("webhook endpoint actions keep focus: Send test stays focused, a removed en
   await expect(testMode.locator("table.endpoints tbody tr")).toHaveCount(1)
   await expect(testMode.getByRole("heading", { name: "Test mode" })).toBeFocused()
 })
+
+// Review: focus the user moved away (a click on the page's background) while a removal was on its
+// way was taken back, and the page scrolled to the heading.
+test("a removal does not take focus back from a user who moved it away meanwhile", async ({ page }) => {
+  const url = "https://away.example/away"
+  for (const endpoint of ["https://kept.example/hook", url]) await api("POST", "/webhooks/live/endpoints", { url: endpoint })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  const liveMode = page.getByRole("region", { name: "Live mode" })
+  let release!: () => void
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  await page.route("**/webhooks/live/endpoints/*", async (route) => {
+    if (route.request().method() !== "DELETE") return route.fallback()
+    await released
+    await route.continue()
+  })
+  await press(liveMode.getByRole("button", { name: `Remove ${url}` }))
+  await confirmByKeyboard(page, `Remove the endpoint ${url}?`, "Remove")
+  await page.mouse.click(5, 5)
+  await expect.poll(() => page.evaluate(() => document.activeElement === document.body)).toBe(true)
+  release()
+  await expect(liveMode.locator("table.endpoints tbody tr")).toHaveCount(1)
+  await expect.poll(() => page.evaluate(() => document.activeElement === document.body)).toBe(true)
+})

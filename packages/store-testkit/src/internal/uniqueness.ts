@@ -367,6 +367,8 @@ export const uniqueness = (h: Harness): void => {
             // failed both as Unavailable, PostgreSQL as InvalidInput).
             expect(yield* log.list(a, { limit: Number.NaN }), "AuditLog.list, limit NaN").toEqual([])
             expect(yield* log.list(a, { limit: Number.POSITIVE_INFINITY }), "AuditLog.list, limit Infinity").toHaveLength(2)
+            expect(yield* log.list(a, { limit: 1e300 }), "AuditLog.list, limit 1e300").toHaveLength(2)
+            expect(yield* outbox.history({ limit: 1e20 }), "Outbox.history, limit 1e20").toHaveLength(3)
             expect(yield* outbox.history({ limit: Number.NaN }), "Outbox.history, limit NaN").toEqual([])
             expect(yield* outbox.history({ limit: Number.POSITIVE_INFINITY }), "Outbox.history, limit Infinity").toHaveLength(3)
             expect(

@@ -59,10 +59,21 @@ export const useFocusKept = (): void => {
         if (document.activeElement === successor) return
       }
     })
+    // Focus the user moved to nothing (a click on the page's background) is theirs to leave: the
+    // control is still there when they do, unlike one an action removes.
+    const onFocusOut = (e: FocusEvent) => {
+      const left = e.target
+      if (e.relatedTarget !== null || place?.control !== left) return
+      queueMicrotask(() => {
+        if (place?.control === left && (left as Element).isConnected) place = undefined
+      })
+    }
     document.addEventListener("focusin", onFocusIn)
+    document.addEventListener("focusout", onFocusOut)
     observer.observe(document.body, { childList: true, subtree: true })
     return () => {
       document.removeEventListener("focusin", onFocusIn)
+      document.removeEventListener("focusout", onFocusOut)
       observer.disconnect()
     }
   }, [])
