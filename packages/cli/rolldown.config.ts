@@ -10,9 +10,9 @@ import { defineConfig } from "rolldown"
 // Rolldown rather than tsup (esbuild), which the other packages use: esbuild puts a module shared
 // by the start-up code and a lazily imported chunk into the start-up chunk whole, with every part
 // any chunk uses. Behind `import("@paymux/admin")` that was most of effect's Schema, compiled on
-// every `--help`. Rolldown keeps in the start-up chunks only what start-up uses: about a fifth
-// less CPU per command (`npm run bench:startup`, docs/cli.md). It also drops the Swagger UI bundle
-// (1.9 MB) that effect/http-api's barrel reaches through an unused dynamic import (`paymux serve`
+// every `--help`. Rolldown's start-up chunks cost about a fifth less CPU per command (`npm run
+// bench:startup`, docs/cli.md), though a module start-up shares with a lazy chunk still carries
+// every part any chunk uses. It also drops the Swagger UI bundle (1.9 MB) that effect/http-api's barrel reaches through an unused dynamic import (`paymux serve`
 // offers Scalar), which esbuild kept.
 export default defineConfig({
   input: { bin: "src/bin.ts", index: "src/index.ts" },
