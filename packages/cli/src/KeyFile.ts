@@ -118,7 +118,8 @@ const readKeyFile = (path: string): Effect.Effect<KeyProvider.KeyProvider["Servi
   Effect.gen(function* () {
     const cannotRead = (why: string) =>
       CliFailure.badInput(`cannot read the key file ${path}: ${why}`, "it must be a regular file this user can read (chmod 600)")
-    const stat = yield* Effect.try({ try: () => statSync(path), catch: (e) => cannotRead((e as NodeJS.ErrnoException).code ?? String(e)) })
+    const failedRead = (e: unknown) => cannotRead((e as NodeJS.ErrnoException).code ?? String(e))
+    const stat = yield* Effect.try({ try: () => statSync(path), catch: failedRead })
     // Not a FIFO or a device: reading one blocks the process, past SIGTERM.
     if (!stat.isFile()) return yield* Effect.fail(cannotRead("not a regular file"))
     const mode = stat.mode & 0o777
@@ -128,10 +129,7 @@ const readKeyFile = (path: string): Effect.Effect<KeyProvider.KeyProvider["Servi
         CliFailure.badInput(`the key file ${path} is readable by other users (mode ${mode.toString(8)})`, `chmod 600 ${path}`)
       )
     }
-    const text = yield* Effect.try({
-      try: () => readFileSync(path, "utf8"),
-      catch: (e) => cannotRead((e as NodeJS.ErrnoException).code ?? String(e))
-    })
+    const text = yield* Effect.try({ try: () => readFileSync(path, "utf8"), catch: failedRead })
     const values = parseEnvFile(text)
     const keys = values.PAYMUX_MASTER_KEYS
     const pepper = values.PAYMUX_PEPPER

@@ -9,6 +9,7 @@ import { closeSync, existsSync, openSync, readSync, type Stats, statSync } from 
 import { userInfo } from "node:os"
 import { dirname, resolve } from "node:path"
 import type { AdminServices } from "@paymux/admin"
+import type Database from "better-sqlite3"
 import type { StoreError } from "@paymux/store"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -176,24 +177,39 @@ export const checkSqliteFile = (path: string): Effect.Effect<void, CliFailure.Cl
     // Another program's database is not migrated into: its tables are not ours, and a database
     // that exists gets no new key file, so it could never hold a secret. One with no table at all
     // may be ours, being created by another process right now.
-    return Effect.flatMap(
-      Effect.promise(() => import("better-sqlite3")),
-      ({ default: Database }) => {
-        let ours: boolean
-        try {
-          const db = new Database(path, { readonly: true, fileMustExist: true })
-          try {
-            const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
-            ours = tables.length === 0 || tables.some((t) => t.name === "paymux_migrations")
-          } finally {
-            db.close()
-          }
-        } catch (e) {
-          return unusable(`cannot be read (${(e as { code?: string }).code ?? String(e)})`)
-        }
-        return ours ? Effect.void : unusable("is another program's SQLite database (it has tables, none of them Paymux's)")
-      }
+    return readSqlite(
+      path,
+      (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
+    ).pipe(
+      Effect.matchEffect({
+        onFailure: (e) => unusable(`cannot be read (${(e as { code?: string }).code ?? String(e)})`),
+        onSuccess: (tables) =>
+          tables.length === 0 || tables.some((t) => t.name === "paymux_migrations")
+            ? Effect.void
+            : unusable("is another program's SQLite database (it has tables, none of them Paymux's)")
+      })
     )
+  })
+
+/**
+ * Runs `query` on the SQLite file at `path`, opened read-only and closed again; better-sqlite3
+ * loads on first use. Fails with what the driver threw.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const readSqlite = <A>(path: string, query: (db: Database.Database) => A): Effect.Effect<A, unknown> =>
+  Effect.tryPromise({
+    try: async () => {
+      const { default: Sqlite } = await import("better-sqlite3")
+      const db = new Sqlite(path, { readonly: true, fileMustExist: true })
+      try {
+        return query(db)
+      } finally {
+        db.close()
+      }
+    },
+    catch: (e) => e
   })
 
 /**

@@ -83,12 +83,12 @@ export const make = (options: StaticOptions): Effect.Effect<KeyProvider["Service
     // key itself (and a base64url key even looks like an id).
     for (const [index, { id, key }] of options.keys.entries()) {
       const which = `master key ${index + 1}`
-      if (bytesOf(key).length !== keyBytes) {
+      const bytes = bytesOf(key)
+      if (bytes.length !== keyBytes) {
         return Effect.fail(configError(`${which} must be 32 bytes (base64 of 32 random bytes); keys are given as ID:KEY`))
       }
       if (!keyIdPattern.test(id)) return Effect.fail(configError(`the id of ${which} must be 1-64 letters, digits, _ or -`))
       if (byId.has(id)) return Effect.fail(configError(`the id of ${which} is the id of an earlier key`))
-      const bytes = bytesOf(key)
       byId.set(id, { id, key: Redacted.make(Uint8Array.from(bytes), { label: `master key ${id}` }) })
     }
     const currentId = options.currentId ?? options.keys[0]?.id

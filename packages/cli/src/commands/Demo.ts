@@ -15,7 +15,7 @@ import * as CliFailure from "../CliFailure.ts"
 import { merchant } from "../demo/merchant.ts"
 import * as Narrator from "../demo/Narrator.ts"
 import { action } from "../Root.ts"
-import { withStore } from "../Store.ts"
+import { readSqlite, withStore } from "../Store.ts"
 
 const companions = ["-wal", "-shm", "-journal", ".key"]
 
@@ -32,20 +32,11 @@ const removeDatabase = (path: string) => {
 const mayRecreate = (path: string): Effect.Effect<boolean> =>
   !existsSync(path) || (statSync(path).isFile() && statSync(path).size === 0)
     ? Effect.succeed(!companions.some((suffix) => existsSync(path + suffix)))
-    : Effect.promise(async () => {
-        const { default: Database } = await import("better-sqlite3")
-        try {
-          const db = new Database(path, { readonly: true, fileMustExist: true })
-          try {
-            const codes = db.prepare("SELECT code FROM paymux_merchants").all() as Array<{ code: unknown }>
-            return codes.length === 1 && codes[0]!.code === merchant
-          } finally {
-            db.close()
-          }
-        } catch {
-          return false
-        }
-      })
+    : readSqlite(path, (db) => db.prepare("SELECT code FROM paymux_merchants").all() as Array<{ code: unknown }>).pipe(
+        Effect.map((codes) => codes.length === 1 && codes[0]!.code === merchant),
+        // Not a database, or not one with merchants: not the demo's.
+        Effect.orElseSucceed(() => false)
+      )
 
 /**
  * @since 0.1.0
