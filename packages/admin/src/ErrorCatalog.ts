@@ -92,7 +92,12 @@ export const entries = {
   "no-channel-configured": row(404, 1, "The merchant (or tier) has no channel at all in the requested mode."),
   "channel-not-found": row(404, 1, "No channel serves the request; `rejected` lists each candidate and why."),
   conflict: row(409, 2, "A stale version, or a value that must be unique already exists."),
-  "store-unavailable": row(503, 3, "The store cannot be reached or is busy.", true),
+  "store-unavailable": row(503, 3, "The store cannot be reached or is busy; nothing of the call was saved.", true),
+  "outcome-unknown": row(
+    500,
+    3,
+    "The connection to the store was lost while a change committed: it may or may not have been saved. Read it back before making it again."
+  ),
   "schema-too-new": row(503, 3, "The database was migrated by a newer Paymux; upgrade Paymux."),
   "store-corrupt": row(500, 3, "Stored data does not decode, or a stored secret does not decrypt."),
   "key-mismatch": row(
@@ -165,6 +170,7 @@ export type Classified =
       readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "Conflict" }>
     }
   | { readonly code: "store-unavailable"; readonly error: StoreError.StoreError }
+  | { readonly code: "outcome-unknown"; readonly error: StoreError.StoreError }
   | {
       readonly code: "schema-too-new"
       readonly error: StoreError.StoreError
@@ -226,6 +232,8 @@ export const classify = (error: AdminError | Config.ConfigError): Classified => 
           return { code: "conflict", error, reason }
         case "Unavailable":
           return { code: "store-unavailable", error }
+        case "OutcomeUnknown":
+          return { code: "outcome-unknown", error }
         case "SchemaTooNew":
           return { code: "schema-too-new", error, reason }
         case "Corrupt":
@@ -341,6 +349,8 @@ export const example = (code: Exclude<Code, "internal">): AdminError => {
       return StoreError.conflict("merchant", "imp12345678", "already exists")
     case "store-unavailable":
       return StoreError.unavailable("connection refused")
+    case "outcome-unknown":
+      return StoreError.outcomeUnknown("ConnectionError: Connection is closed")
     case "schema-too-new":
       return new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found: 9, supported: 5 } })
     case "store-corrupt":

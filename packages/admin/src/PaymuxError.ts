@@ -150,6 +150,19 @@ export class UnavailableError extends PaymuxError<"store-unavailable"> {
 }
 
 /**
+ * The connection to the store was lost while a change committed, so it may or may not have been
+ * saved. Not retryable as it is: read the data back before making the change again.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OutcomeUnknownError extends PaymuxError<"outcome-unknown"> {
+  constructor(message: string, cause?: unknown) {
+    super("outcome-unknown", message, cause)
+  }
+}
+
+/**
  * The database was migrated by a newer Paymux.
  *
  * @since 0.1.0
@@ -336,6 +349,7 @@ export type AnyPaymuxError =
   | NotFoundError
   | ConflictError
   | UnavailableError
+  | OutcomeUnknownError
   | SchemaTooNewError
   | CorruptError
   | KeyMismatchError
@@ -381,6 +395,8 @@ export const fromClassified = (c: ErrorCatalog.Classified): Exclude<AnyPaymuxErr
       return new ConflictError(c.error.message, c.reason, c.error)
     case "store-unavailable":
       return new UnavailableError(c.error.message, c.error)
+    case "outcome-unknown":
+      return new OutcomeUnknownError(c.error.message, c.error)
     case "schema-too-new":
       return new SchemaTooNewError(c.error.message, c.reason, c.error)
     case "store-corrupt":

@@ -27,6 +27,7 @@ const facadeClass: Record<ErrorCatalog.Code, new (...args: Array<any>) => Paymux
   "channel-not-found": PaymuxError.ChannelNotFoundError,
   conflict: PaymuxError.ConflictError,
   "store-unavailable": PaymuxError.UnavailableError,
+  "outcome-unknown": PaymuxError.OutcomeUnknownError,
   "schema-too-new": PaymuxError.SchemaTooNewError,
   "store-corrupt": PaymuxError.CorruptError,
   "key-mismatch": PaymuxError.KeyMismatchError,

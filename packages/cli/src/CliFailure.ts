@@ -202,6 +202,10 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
       }
     case "store-unavailable":
       return { hint: unavailableHint(c.error.message) }
+    case "outcome-unknown":
+      return {
+        hint: "list or show what you changed (e.g. paymux channel list --merchant M) to see whether it was saved, then make the change again only if it was not"
+      }
     case "schema-too-new":
       return {
         hint: "a newer Paymux has migrated this database: run that release (or a later one) against it; an older one must not write to it"

@@ -293,6 +293,8 @@ const detailOf = (c: ErrorCatalog.Classified): string => {
       return c.error.detail
     case "store-unavailable":
       return "the store is unavailable; retry later"
+    case "outcome-unknown":
+      return "the connection to the store was lost while the change was being committed, so it may or may not have been saved; read it back before making it again"
     case "store-corrupt":
       return "stored data could not be read"
     case "configuration":

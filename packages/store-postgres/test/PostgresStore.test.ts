@@ -330,6 +330,34 @@ if (requirePg("PostgresStore.test.ts")) {
       }).pipe(Effect.provide(fresh().layer))
     )
 
+    // Regression (storage probe): a connection lost during COMMIT was reported as the retryable
+    // Unavailable, though the server may have committed; a caller retrying a create could make it
+    // twice. A deferred trigger ends the backend while COMMIT runs, so the loss falls exactly there.
+    it.live("a connection lost while the transaction commits is OutcomeUnknown, not the retryable Unavailable", () =>
+      Effect.gen(function* () {
+        const merchants = yield* Repositories.MerchantRepository
+        const tx = yield* Transaction.Transaction
+        const sql = yield* SqlClient.SqlClient
+        yield* sql.unsafe(`CREATE FUNCTION end_backend() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$`)
+        yield* sql.unsafe(`CREATE CONSTRAINT TRIGGER end_backend_at_commit AFTER INSERT ON paymux_merchants
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION end_backend()`)
+        const exit = yield* Effect.exit(tx.withTransaction(merchants.create(F.merchant(1))))
+        expect(reasonOf(exit)).toBe("OutcomeUnknown")
+        expect(messageOf(exit)).toMatch(/^the connection to the store was lost while the change was being committed, so it may or may not/)
+        expect(Exit.isFailure(exit) && exit.cause.reasons.every((r) => r._tag === "Fail")).toBe(true)
+        yield* sql.unsafe("DROP TRIGGER end_backend_at_commit ON paymux_merchants")
+        // Here the server ended the backend before the commit, so nothing was saved; the store goes on.
+        expect(reasonOf(yield* Effect.exit(merchants.get(F.merchantCode(1))))).toBe("NotFound")
+        yield* merchants.create(F.merchant(1))
+        // A connection lost before COMMIT stays Unavailable: nothing of the transaction can have committed.
+        const before = yield* Effect.exit(
+          tx.withTransaction(Effect.andThen(merchants.create(F.merchant(2)), sql`SELECT pg_terminate_backend(pg_backend_pid())`))
+        )
+        expect(reasonOf(before)).toBe("Unavailable")
+      }).pipe(Effect.provide(fresh().layer))
+    )
+
     // Regression (storage probe): a write waited for as long as another session held the lock (a
     // stopped `keys reseal`, an operator's open transaction); `serve` stopped answering meanwhile.
     it.live("a unit of work waits for another session's lock at most lockTimeoutMillis, then is Unavailable", () => {

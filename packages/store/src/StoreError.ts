@@ -9,7 +9,11 @@ import { Schema } from "effect"
 /**
  * - `NotFound`: no such row for this merchant (also what another merchant's row looks like).
  * - `Conflict`: a stale version (optimistic concurrency) or a uniqueness rule.
- * - `Unavailable`: the store cannot be reached or is busy; retryable.
+ * - `Unavailable`: the store cannot be reached or is busy; retryable. Nothing of the failed call
+ *   was saved.
+ * - `OutcomeUnknown`: the connection to the database was lost while a change committed, so whether
+ *   it was saved is not known. Not retryable as it is: read the data back before making the change
+ *   again, or a create may be made twice.
  * - `Corrupt`: stored data does not decode, or a secret does not decrypt.
  * - `SchemaTooNew`: the database was migrated by a newer Paymux; refusing to run.
  * - `InvalidInput`: the store cannot hold a value it was given (e.g. a NUL character, which
@@ -29,6 +33,7 @@ export const StoreErrorReason = Schema.Union([
   Schema.TaggedStruct("NotFound", { entity: Schema.String, id: Schema.String }),
   Schema.TaggedStruct("Conflict", { entity: Schema.String, id: Schema.String, detail: Schema.String }),
   Schema.TaggedStruct("Unavailable", { detail: Schema.String }),
+  Schema.TaggedStruct("OutcomeUnknown", { detail: Schema.String }),
   Schema.TaggedStruct("Corrupt", { entity: Schema.String, detail: Schema.String }),
   Schema.TaggedStruct("SchemaTooNew", { found: Schema.Int, supported: Schema.Int }),
   Schema.TaggedStruct("InvalidInput", { entity: Schema.String, detail: Schema.String }),
@@ -55,6 +60,8 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
         return `${r.entity} ${clip(r.id)}: ${r.detail}`
       case "Unavailable":
         return `store unavailable: ${r.detail}`
+      case "OutcomeUnknown":
+        return `the connection to the store was lost while the change was being committed, so it may or may not have been saved (${r.detail}); read it back before making it again`
       case "Corrupt":
         return `stored ${r.entity} is corrupt: ${r.detail}`
       case "SchemaTooNew":
@@ -92,6 +99,9 @@ export const staleVersion = (entity: string, id: string, expected: number, actua
 /** @since 0.1.0 @category constructors */
 export const unavailable = (detail: string, cause?: unknown): StoreError =>
   new StoreError({ reason: { _tag: "Unavailable", detail }, ...(cause === undefined ? {} : { cause }) })
+/** @since 0.1.0 @category constructors */
+export const outcomeUnknown = (detail: string, cause?: unknown): StoreError =>
+  new StoreError({ reason: { _tag: "OutcomeUnknown", detail }, ...(cause === undefined ? {} : { cause }) })
 /** @since 0.1.0 @category constructors */
 export const corrupt = (entity: string, detail: string, cause?: unknown): StoreError =>
   new StoreError({ reason: { _tag: "Corrupt", entity, detail }, ...(cause === undefined ? {} : { cause }) })

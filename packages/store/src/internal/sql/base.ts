@@ -8,24 +8,52 @@ import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { KeyProvider } from "../../KeyProvider.ts"
 import * as StoreError from "../../StoreError.ts"
 import { rowLimit } from "../rowLimit.ts"
-import { mapSql, num, type Subject } from "./errors.ts"
+import { isConnectionLoss, lostAtCommit, mapSql, num, type Subject } from "./errors.ts"
 
 export interface Env {
   readonly sql: Sql.SqlClient
   /** The key provider captured when the store was built, provided to SecretBox calls. */
   readonly keys: Context.Context<KeyProvider>
-  /** Runs `self` in the ambient transaction, or in a new one when there is none. */
-  readonly atomic: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | SqlError, R>
+  /**
+   * Runs `self` in the ambient transaction, or in a new one when there is none; a new one whose
+   * COMMIT loses its connection fails with `OutcomeUnknown`.
+   */
+  readonly atomic: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | SqlError | StoreError.StoreError, R>
 }
 
 export const makeEnv = (sql: Sql.SqlClient, keys: Context.Context<KeyProvider>): Env => ({
   sql,
   keys,
-  atomic: (self) =>
-    Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
-      Option.isSome(open) ? self : failedRollbackAsFailure(sql, sql.withTransaction(self))
+  atomic: <A, E, R>(self: Effect.Effect<A, E, R>) =>
+    Effect.flatMap(
+      Effect.serviceOption(sql.transactionService),
+      (open): Effect.Effect<A, E | SqlError | StoreError.StoreError, R> =>
+        Option.isSome(open) ? self : commitLossAsOutcomeUnknown(sql, self)
     )
 })
+
+/**
+ * A new transaction around `self`. Once `self` has succeeded, the only statement left is COMMIT;
+ * if the connection is lost then, the server may have committed or not, and the caller cannot
+ * tell. Reporting that as the retryable `Unavailable` would invite a second create, so it is
+ * `OutcomeUnknown`. A COMMIT the server refuses (a serialization failure) was rolled back, and
+ * stays what it is.
+ */
+const commitLossAsOutcomeUnknown = <A, E, R>(sql: Sql.SqlClient, self: Effect.Effect<A, E, R>) =>
+  Effect.suspend(() => {
+    let committing = false
+    return failedRollbackAsFailure(
+      sql,
+      sql.withTransaction(
+        Effect.tap(
+          self,
+          Effect.sync(() => {
+            committing = true
+          })
+        )
+      )
+    ).pipe(Effect.mapError((error) => (committing && isSqlError(error) && isConnectionLoss(error) ? lostAtCommit(error) : error)))
+  })
 
 /**
  * A PostgreSQL connection lost inside a transaction (a database restart, a network cut, a killed

@@ -66,17 +66,35 @@ const isUnstorableText = (cause: unknown, text: string): boolean => {
   return state === "22021" || state === "22P05" || /invalid byte sequence|\\u0000 cannot be converted/.test(text)
 }
 
+/**
+ * The driver's words for a failure: PostgreSQL's reason says only "PgConnection: Query failed",
+ * and its cause what failed ("canceling statement due to lock timeout", "permission denied ...").
+ */
+const detailOf = (reason: SqlError["reason"]): string => {
+  const causeText = errorText(reason.cause)
+  return reason.message === undefined
+    ? causeText
+    : causeText === "no detail" || causeText === reason.message
+      ? reason.message
+      : `${reason.message}: ${causeText}`
+}
+
+/**
+ * A lost connection: the driver's own report, or PostgreSQL's "operator intervention" errors
+ * (57P01 administrator shutdown, 57P02 crash shutdown, 57P03 cannot connect now), sent as the
+ * backend goes away.
+ */
+export const isConnectionLoss = (error: SqlError): boolean =>
+  error.reason._tag === "ConnectionError" || (sqlState(error.reason.cause)?.startsWith("57P") ?? false)
+
+/** A COMMIT whose connection was lost: whether it committed is not known. */
+export const lostAtCommit = (error: SqlError): StoreError.StoreError =>
+  StoreError.outcomeUnknown(`${error.reason._tag}: ${detailOf(error.reason)}`, error)
+
 export const fromSqlError = (error: SqlError, subject: Subject = store): StoreError.StoreError => {
   const reason = error.reason
   const causeText = errorText(reason.cause)
-  // The driver's own words too: PostgreSQL's reason says only "PgConnection: Query failed", and
-  // its cause what failed ("canceling statement due to lock timeout", "permission denied ...").
-  const detail =
-    reason.message === undefined
-      ? causeText
-      : causeText === "no detail" || causeText === reason.message
-        ? reason.message
-        : `${reason.message}: ${causeText}`
+  const detail = detailOf(reason)
   if (isUnstorableText(reason.cause, causeText)) {
     return StoreError.invalidInput(
       subject.entity,

@@ -21,6 +21,7 @@ import type * as Sql from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import * as KeyProvider from "../../KeyProvider.ts"
 import * as StoreError from "../../StoreError.ts"
+import type { Env } from "./base.ts"
 import { num } from "./errors.ts"
 
 const table = "paymux_store_keys"
@@ -122,7 +123,7 @@ const judge = (
 export const checkKeys = (
   sql: Sql.SqlClient,
   provider: KeyProvider.KeyProvider["Service"],
-  atomic: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | SqlError, R>
+  atomic: Env["atomic"]
 ): Effect.Effect<void, StoreError.StoreError | SqlError> =>
   Effect.gen(function* () {
     const current = Result.getOrUndefined(yield* Effect.result(provider.current))
