@@ -234,12 +234,25 @@ export class InternalError extends PaymuxError<"internal"> {
 }
 
 /**
- * The codes of a request_pay that no channel serves.
+ * The codes of a request_pay that no channel serves: resolution's own answers, each a
+ * `ResolutionError`.
  *
  * @since 0.1.0
  * @category models
  */
-export type ResolutionCode = "invalid-pg" | "unknown-merchant" | "unknown-tier" | "no-channel-configured" | "channel-not-found"
+export const resolutionCodes = [
+  "invalid-pg",
+  "unknown-merchant",
+  "unknown-tier",
+  "no-channel-configured",
+  "channel-not-found"
+] as const satisfies ReadonlyArray<ErrorCatalog.Code>
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ResolutionCode = (typeof resolutionCodes)[number]
 
 /**
  * The base of every resolution miss: `instanceof ResolutionError` catches them all.

@@ -92,6 +92,11 @@ describe("facade errors (first-use findings)", () => {
     expect(PaymuxError.fromFailure(ErrorCatalog.example("not-found"))).not.toBeInstanceOf(PaymuxError.ResolutionError)
   })
 
+  it("resolutionCodes lists exactly the codes whose facade error is a ResolutionError", () => {
+    const misses = catalogued.filter((code) => PaymuxError.fromFailure(ErrorCatalog.example(code)) instanceof PaymuxError.ResolutionError)
+    expect([...PaymuxError.resolutionCodes].sort()).toEqual([...misses].sort())
+  })
+
   it("#16: through the facade, a strict miss and an unknown tier throw their own classes", async () => {
     const paymux = await Paymux.make({ store: Memory.layer() })
     const shop = await paymux.merchants.create({ name: "Strict Shop", policy: "strict" })

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { type AdminError, ErrorCatalog } from "@paymux/admin"
+import { type AdminError, ErrorCatalog, PaymuxError } from "@paymux/admin"
 import { Schema } from "effect"
 import { HttpApiError } from "effect/http-api"
 
@@ -319,3 +319,12 @@ export const fromError = (error: AdminError.AdminError): CatalogProblem => {
     ...extensionsOf(c)
   })
 }
+
+/**
+ * Whether a problem's `code` is resolution's own answer that no channel serves the request (a miss
+ * to show with its candidates), rather than a failure of the call.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isResolutionMiss = (code: string): boolean => (PaymuxError.resolutionCodes as ReadonlyArray<string>).includes(code)

@@ -34,6 +34,14 @@ describe("problems of admin failures come from the error table", () => {
     expect(Problem.fromError(ErrorCatalog.example("store-unavailable")).detail).not.toContain("connection refused")
     expect(Problem.fromError(ErrorCatalog.example("configuration")).detail).not.toContain("PAYMUX_PEPPER")
     expect(Problem.fromError(ErrorCatalog.example("store-corrupt")).detail).not.toContain("decrypt")
+    expect(Problem.fromError(ErrorCatalog.example("outcome-unknown")).detail).not.toContain("Connection is closed")
+  })
+
+  it("tells a resolution miss (an answer) from a failure of the call", () => {
+    expect(catalogued.filter(Problem.isResolutionMiss).sort()).toEqual(
+      ["channel-not-found", "invalid-pg", "no-channel-configured", "unknown-merchant", "unknown-tier"].sort()
+    )
+    expect(Problem.isResolutionMiss("bad-request")).toBe(false)
   })
 })
 

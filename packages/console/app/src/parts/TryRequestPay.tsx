@@ -4,15 +4,12 @@
  * call that failed otherwise (an outage, a lost session) is shown as a problem, never as a miss.
  */
 import { useState } from "react"
-import type { Models } from "@paymux/http"
+import { type Models, Problem } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
 import { BusyButton, ProblemNote, useLoad, useSave } from "./ui.tsx"
 
 type Resolution = typeof Models.ResolutionView.Type
-
-/** The codes of resolution's own answer that no channel serves the request (docs/errors.md). */
-const missCodes: ReadonlyArray<string> = ["channel-not-found", "no-channel-configured", "unknown-tier", "unknown-merchant", "invalid-pg"]
 
 export const TryRequestPay = () => {
   const t = useT()
@@ -46,7 +43,7 @@ export const TryRequestPay = () => {
     if (resolved !== undefined) setResult(resolved)
   }
   // A miss is an answer, not a failure of the page: shown as the result, with its candidates.
-  const miss = problem !== undefined && missCodes.includes(problem.code) ? problem : undefined
+  const miss = problem !== undefined && Problem.isResolutionMiss(problem.code) ? problem : undefined
 
   return (
     <section aria-labelledby="try-title">
