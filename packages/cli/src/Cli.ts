@@ -66,14 +66,12 @@ const config = CliConfig.layer({ builtIns: GlobalFlag.BuiltIns.filter((flag) => 
  * @since 0.1.0
  * @category running
  */
-export const run = (args: ReadonlyArray<string>) =>
-  invocation
-    .guard(args, Command.run(command, { version }))
-    .pipe(
-      Effect.provide(platform.layer(args)),
-      Effect.provide(invocation.presenter(invocation.jsonRequested(args))),
-      Effect.provide(config)
-    )
+export const run = (args: ReadonlyArray<string>) => {
+  const json = invocation.jsonRequested(args)
+  return invocation
+    .guard(args, invocation.requireSubcommand(command, json, Command.run(command, { version })))
+    .pipe(Effect.provide(platform.layer(args)), Effect.provide(invocation.presenter(json)), Effect.provide(config))
+}
 
 /**
  * Runs `paymux` as the process: arguments from `process.argv`, exit code from the outcome.

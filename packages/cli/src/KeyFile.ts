@@ -5,8 +5,9 @@
  *    format: `id:base64key,...`, current first) for every store;
  * 2. for `--db :memory:`, a key that lives as long as the process;
  * 3. for a SQLite file, a key file beside it (`<db>.key`, mode 0600), created only together with
- *    a new database (atomically, so concurrent first starts agree on one key), in the same
- *    `KEY=value` format, so it can be moved into the environment as is;
+ *    a new database (no file yet, an empty one, or a SQLite database without tables; atomically,
+ *    so concurrent first starts agree on one key), in the same `KEY=value` format, so it can be
+ *    moved into the environment as is;
  * 4. otherwise (PostgreSQL without the environment, or an existing SQLite database whose key
  *    file is gone), a provider without keys: the store refuses it with `KeyMismatch` when the
  *    database was sealed with keys, and on a database that never was, commands that touch no
@@ -43,16 +44,33 @@ export type Source =
  */
 export const pathFor = (dbPath: string): string => `${dbPath}.key`
 
-const parseEnvFile = (text: string): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const line of text.split(/\r?\n/)) {
+/**
+ * The `KEY=value` lines of a key file, and each setting given on more than one line (with its
+ * line numbers, from 1): a repeated setting is refused rather than one of its values guessed.
+ */
+const parseEnvFile = (
+  text: string
+): {
+  readonly values: Record<string, string>
+  readonly repeated: ReadonlyArray<{ readonly name: string; readonly lines: ReadonlyArray<number> }>
+} => {
+  const values: Record<string, string> = {}
+  const linesOf = new Map<string, Array<number>>()
+  text.split(/\r?\n/).forEach((line, index) => {
     const trimmed = line.trim()
-    if (trimmed === "" || trimmed.startsWith("#")) continue
+    if (trimmed === "" || trimmed.startsWith("#")) return
     const eq = trimmed.indexOf("=")
-    if (eq > 0) out[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim()
-  }
-  return out
+    if (eq <= 0) return
+    const name = trimmed.slice(0, eq).trim()
+    values[name] = trimmed.slice(eq + 1).trim()
+    linesOf.set(name, [...(linesOf.get(name) ?? []), index + 1])
+  })
+  const repeated = [...linesOf].filter(([, lines]) => lines.length > 1).map(([name, lines]) => ({ name, lines }))
+  return { values, repeated }
 }
+
+/** `[3, 5, 9]` as "lines 3, 5 and 9". */
+const lineList = (lines: ReadonlyArray<number>): string => `lines ${lines.slice(0, -1).join(", ")} and ${lines.at(-1)}`
 
 const fromText = (keys: string, pepper: string) =>
   Effect.flatMap(KeyProvider.parseKeys(keys), (parsed) => KeyProvider.make({ keys: parsed, pepper }))
@@ -130,7 +148,16 @@ const readKeyFile = (path: string): Effect.Effect<KeyProvider.KeyProvider["Servi
       )
     }
     const text = yield* Effect.try({ try: () => readFileSync(path, "utf8"), catch: failedRead })
-    const values = parseEnvFile(text)
+    const { repeated, values } = parseEnvFile(text)
+    if (repeated.length > 0) {
+      // Names and line numbers only: the values are the keys.
+      return yield* Effect.fail(
+        CliFailure.badInput(
+          `the key file ${path} sets ${repeated.map((r) => `${r.name} more than once (${lineList(r.lines)})`).join("; ")}`,
+          "keep one line per setting, the one this database was created with (restore the key file from a backup if unsure)"
+        )
+      )
+    }
     const keys = values.PAYMUX_MASTER_KEYS
     const pepper = values.PAYMUX_PEPPER
     if (keys === undefined || pepper === undefined) {
@@ -144,33 +171,27 @@ const readKeyFile = (path: string): Effect.Effect<KeyProvider.KeyProvider["Servi
     return yield* Effect.mapError(fromText(keys, pepper), badKeys(path))
   })
 
-/** Whether `dbPath` names something that exists already (a database, or anything else). */
-const exists = (dbPath: string): boolean => {
-  try {
-    return statSync(dbPath).isFile() ? statSync(dbPath).size > 0 : true
-  } catch {
-    return false
-  }
-}
-
 const missing = (detail: string): KeyProvider.KeyProvider["Service"] => {
   const fail = Effect.fail(StoreError.misconfigured("PAYMUX_MASTER_KEYS", detail))
   return KeyProvider.KeyProvider.of({ current: fail, byId: () => fail, pepper: fail })
 }
 
 /**
- * Reads the key file; creates one only together with a new database (no file at `dbPath` yet).
+ * Reads the key file; creates one only together with a new database (`isNew`: no file at `dbPath`
+ * yet, an empty one, or a SQLite database without tables, as `Store.checkSqliteFile` found it).
  * An existing database without its key file gets no keys: the store then refuses it with
  * `KeyMismatch`, naming the key it was sealed with, instead of sealing with a new one.
  */
-const keyFile = (dbPath: string): Effect.Effect<{ provider: KeyProvider.KeyProvider["Service"]; source: Source }, CliFailure.CliFailure> =>
+const keyFile = (
+  dbPath: string,
+  isNew: boolean
+): Effect.Effect<{ provider: KeyProvider.KeyProvider["Service"]; source: Source }, CliFailure.CliFailure> =>
   Effect.gen(function* () {
     const path = pathFor(dbPath)
-    // The database is looked at first: a first start creates the key file before the database,
-    // so a database seen here has its key file visible by the next line, unless it is lost.
-    const dbExists = exists(dbPath)
+    // The database was looked at first (`isNew`): a first start creates the key file before the
+    // database, so a database seen then has its key file visible by the next line, unless it is lost.
     if (existsSync(path)) return { provider: yield* readKeyFile(path), source: { _tag: "KeyFile", path, created: false } as Source }
-    if (dbExists) {
+    if (!isNew) {
       return {
         provider: missing(
           `the key file ${path} of the existing database ${dbPath} is missing: restore it from a backup, or set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER`
@@ -199,7 +220,10 @@ const keyFile = (dbPath: string): Effect.Effect<{ provider: KeyProvider.KeyProvi
  * @category constructors
  */
 export const resolve = (
-  target: { readonly kind: "sqlite-file"; readonly path: string } | { readonly kind: "memory" } | { readonly kind: "postgres" }
+  target:
+    | { readonly kind: "sqlite-file"; readonly path: string; readonly isNew: boolean }
+    | { readonly kind: "memory" }
+    | { readonly kind: "postgres" }
 ): Effect.Effect<{ readonly provider: KeyProvider.KeyProvider["Service"]; readonly source: Source }, CliFailure.CliFailure> =>
   Effect.gen(function* () {
     const keys = process.env.PAYMUX_MASTER_KEYS
@@ -220,7 +244,7 @@ export const resolve = (
       case "memory":
         return { provider: KeyProvider.makeEphemeral(), source: { _tag: "Ephemeral" } as Source }
       case "sqlite-file":
-        return yield* keyFile(target.path)
+        return yield* keyFile(target.path, target.isNew)
       case "postgres":
         return {
           provider: missing("no master key: set PAYMUX_MASTER_KEYS and PAYMUX_PEPPER to store or read secrets in PostgreSQL"),

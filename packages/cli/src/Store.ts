@@ -94,14 +94,14 @@ export const layer = (
 ): Layer.Layer<AdminServices.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
   Layer.unwrap(
     Effect.gen(function* () {
+      const isNew = target.kind === "sqlite-file" ? yield* checkSqliteFile(target.path) : false
       if (target.kind === "sqlite-file") {
-        yield* checkSqliteFile(target.path)
         const exposed = options.announceStore === false ? undefined : readableByOthers(target.path)
         if (exposed !== undefined) yield* Effect.sync(() => process.stderr.write(`${exposed}\n`))
       }
       // Loaded here, not at startup: only store-backed commands need the store and admin modules.
       const [KeyFile, { ResolverCache }] = yield* Effect.all([Effect.promise(() => import("./KeyFile.ts")), loadAdmin])
-      const keys = yield* KeyFile.resolve(target)
+      const keys = yield* KeyFile.resolve(target.kind === "sqlite-file" ? { ...target, isNew } : target)
       if (keys.source._tag === "KeyFile" && keys.source.created && options.announceStore !== false) {
         yield* Effect.sync(() =>
           process.stderr.write(
@@ -139,11 +139,14 @@ const sqliteHeader = "SQLite format 3\0"
 /**
  * Refuses a `--db` path SQLite could not use (a directory, another program's file, a missing
  * folder) before anything is written beside it: a failed `--db` leaves no key file behind.
+ * Succeeds with whether the path is a new database, one that gets a new key file: nothing there
+ * yet, an empty file, or a SQLite database without tables (`sqlite3 x.db vacuum`), which holds
+ * nothing sealed with a key.
  *
  * @since 0.1.0
  * @category parsing
  */
-export const checkSqliteFile = (path: string): Effect.Effect<void, CliFailure.CliFailure> =>
+export const checkSqliteFile = (path: string): Effect.Effect<boolean, CliFailure.CliFailure> =>
   Effect.suspend(() => {
     const unusable = (why: string) =>
       Effect.fail(
@@ -157,11 +160,11 @@ export const checkSqliteFile = (path: string): Effect.Effect<void, CliFailure.Cl
       stats = statSync(path)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") return unusable(`cannot be read (${(e as NodeJS.ErrnoException).code})`)
-      return existsSync(dirname(resolve(path))) ? Effect.void : unusable("is in a folder that does not exist")
+      return existsSync(dirname(resolve(path))) ? Effect.succeed(true) : unusable("is in a folder that does not exist")
     }
     if (stats.isDirectory()) return unusable("is a directory")
     if (!stats.isFile()) return unusable("is not a regular file")
-    if (stats.size === 0) return Effect.void
+    if (stats.size === 0) return Effect.succeed(true)
     const head = Buffer.alloc(sqliteHeader.length)
     try {
       const fd = openSync(path, "r")
@@ -184,9 +187,11 @@ export const checkSqliteFile = (path: string): Effect.Effect<void, CliFailure.Cl
       Effect.matchEffect({
         onFailure: (e) => unusable(`cannot be read (${(e as { code?: string }).code ?? String(e)})`),
         onSuccess: (tables) =>
-          tables.length === 0 || tables.some((t) => t.name === "paymux_migrations")
-            ? Effect.void
-            : unusable("is another program's SQLite database (it has tables, none of them Paymux's)")
+          tables.length === 0
+            ? Effect.succeed(true)
+            : tables.some((t) => t.name === "paymux_migrations")
+              ? Effect.succeed(false)
+              : unusable("is another program's SQLite database (it has tables, none of them Paymux's)")
       })
     )
   })

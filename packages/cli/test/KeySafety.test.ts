@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -146,6 +146,62 @@ describe("key file: created only with a new database", () => {
       expect(r.error, make).toMatchObject({ tag: "BadInput" })
       expect(r.error.message, make).toContain(`cannot read the key file ${db}.key: not a regular file`)
     }
+  })
+
+  // Regression (CLI probe): a setting on two lines was read silently, the last one winning.
+  it("a key file that sets a setting twice is bad input naming the setting and its lines, never a value", async () => {
+    const dir = fresh()
+    const db = join(dir, "k.db")
+    expectExit(await paymux(["--db", db, "merchant", "create", "--name", "K", "--code", "imp00000004"]), 0)
+    const keyPath = `${db}.key`
+    const original = readFileSync(keyPath, "utf8")
+    const { id, key, pepper } = keyFileValues(keyPath)
+    const lines = original.split("\n")
+    const line = (name: string) => lines.findIndex((l) => l.startsWith(`${name}=`)) + 1
+    const otherKey = `other:${randomBytes(32).toString("base64")}`
+    for (const { extra, setting, numbers } of [
+      // The same value twice is refused too: which line is meant cannot be told.
+      { extra: `PAYMUX_PEPPER=${pepper}\n`, setting: "PAYMUX_PEPPER", numbers: `lines ${line("PAYMUX_PEPPER")} and ${lines.length}` },
+      {
+        extra: `PAYMUX_MASTER_KEYS=${otherKey}\n`,
+        setting: "PAYMUX_MASTER_KEYS",
+        numbers: `lines ${line("PAYMUX_MASTER_KEYS")} and ${lines.length}`
+      }
+    ]) {
+      writeFileSync(keyPath, original + extra, { mode: 0o600 })
+      const asJson = expectExit(await paymux(["--db", db, "merchant", "list", "--json"]), 2)
+      expect(asJson.json().error).toMatchObject({ tag: "BadInput", exitCode: 2 })
+      expect(asJson.json().error.message).toBe(`the key file ${keyPath} sets ${setting} more than once (${numbers})`)
+      const asText = expectExit(await paymux(["--db", db, "merchant", "list"]), 2)
+      expect(asText.stderr).toContain(`sets ${setting} more than once (${numbers})`)
+      for (const secret of [key, pepper, otherKey.slice(6), id])
+        expect(asJson.stdout + asJson.stderr + asText.stdout + asText.stderr).not.toContain(secret)
+    }
+    writeFileSync(keyPath, original, { mode: 0o600 })
+    expect(expectExit(await paymux(["--db", db, "merchant", "list", "--json"]), 0).json()).toHaveLength(1)
+  })
+
+  // Regression (CLI probe): a SQLite database without tables (`sqlite3 x.db vacuum`) was taken as
+  // a new database but got no key file, so it could never store a secret.
+  it("a SQLite database without tables gets its key file, as a new path does", async () => {
+    const dir = fresh()
+    const db = join(dir, "empty.db")
+    const made = new Database(db)
+    made.pragma("user_version = 0")
+    made.exec("VACUUM")
+    made.close()
+    expect(readFileSync(db).subarray(0, 16).toString("latin1")).toBe("SQLite format 3\0")
+    const created = expectExit(await paymux(["--db", db, "merchant", "create", "--name", "K", "--code", "imp00000002"]), 0)
+    expect(created.stderr).toContain(`note: created the key file ${db}.key (mode 0600)`)
+    expect(statSync(`${db}.key`).mode & 0o777).toBe(0o600)
+    expect(keyFileValues(`${db}.key`).id).toMatch(/^local-[0-9a-f]{12}$/)
+    const added = expectExit(await channelAdd(db, "AB100", "S1secret"), 0).json<{ key: string }>()
+    const listed = expectExit(await paymux(["--db", db, "channel", "list", "-m", "imp00000002", "--json"]), 0).json<
+      Array<{ key: string }>
+    >()
+    expect(listed.map((c) => c.key)).toEqual([added.key])
+    // One key file, made once: a second command reads it.
+    expect(expectExit(await paymux(["--db", db, "merchant", "list"]), 0).stderr).not.toContain("created the key file")
   })
 
   it("a directory or another program's file as --db gets no key file beside it", async () => {

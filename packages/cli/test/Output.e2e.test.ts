@@ -9,6 +9,8 @@ import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import Database from "better-sqlite3"
 import { PageLimit } from "@paymux/domain"
+import type * as Command from "effect/cli/Command"
+import * as Cli from "../src/Cli.ts"
 import * as Output from "../src/Output.ts"
 import { bin, expectExit, paymux, tempDir, transcript } from "./support/paymux.ts"
 import { keyEnv, seedChannels } from "./support/seed.ts"
@@ -94,6 +96,38 @@ describe("paymux parse errors and secrets (M6, L5, L8)", () => {
     ]) {
       const r = expectExit(await paymux(args), 2)
       expect(r.json().error).toMatchObject({ exitCode: 2 })
+    }
+  })
+
+  // Regression (CLI probe): `paymux channel --json` printed the group's help text on stdout, exit 0.
+  it("a command group without its subcommand is one JSON error naming the subcommands with --json (exit 2); help without", async () => {
+    const groups: Array<{ path: ReadonlyArray<string>; subcommands: ReadonlyArray<string> }> = []
+    const visit = (command: Command.Command.Any, path: ReadonlyArray<string>) => {
+      const children = command.subcommands.flatMap((group) => group.commands)
+      if (children.length > 0) groups.push({ path, subcommands: children.map((c) => c.name) })
+      for (const child of children) visit(child, [...path, child.name])
+    }
+    visit(Cli.command, [])
+    expect(groups.map((g) => g.path.join(" "))).toEqual(expect.arrayContaining(["", "channel", "merchant", "webhook", "webhook endpoint"]))
+    for (const { path, subcommands } of groups) {
+      const name = ["paymux", ...path].join(" ")
+      const r = expectExit(await paymux([...path, "--json"]), 2)
+      expect(r.stderr, name).toBe("")
+      expect(r.json(), name).toEqual({
+        error: {
+          tag: "BadInput",
+          exitCode: 2,
+          message: `${name} needs a subcommand: ${subcommands.join(", ")}`,
+          hint: `${name} --help lists the commands and flags`,
+          details: { subcommands }
+        }
+      })
+    }
+    expect(expectExit(await paymux(["--json", "channel"]), 2).json().error.details.subcommands).toContain("default")
+    // Without --json, and with --help, it is the group's help, as before.
+    for (const args of [["channel"], ["channel", "--json", "--help"], []]) {
+      const help = expectExit(await paymux(args), 0)
+      expect(help.stdout, args.join(" ")).toContain("SUBCOMMANDS")
     }
   })
 

@@ -1,10 +1,12 @@
 /**
  * How a command line that does not parse is reported: as a CliFailure printed like every other
  * failure (text on stderr, or `{ "error": … }` on stdout with `--json`), never with the value of
- * a flag that may hold a secret. Help and `--version` keep effect/cli's own output.
+ * a flag that may hold a secret. Help and `--version` keep effect/cli's own output, but for a
+ * command group run without a subcommand with `--json`, which is bad input there.
  */
 import * as Effect from "effect/Effect"
 import * as CliError from "effect/cli/CliError"
+import type * as Command from "effect/cli/Command"
 import * as CliOutput from "effect/cli/CliOutput"
 import * as CliFailure from "../CliFailure.ts"
 import * as Output from "../Output.ts"
@@ -45,14 +47,62 @@ export const checkDashValues = (argv: ReadonlyArray<string>): CliFailure.CliFail
       )
 }
 
-/** effect/cli's presenter with parse errors printed the paymux way. */
+/**
+ * A command group run without a subcommand (`paymux channel`) is answered by effect/cli with the
+ * group's help and exit 0: its "Implicit" help, a `ShowHelp` without errors.
+ */
+const isImplicitHelp = (error: unknown): error is CliError.ShowHelp =>
+  CliError.isCliError(error) && error._tag === "ShowHelp" && error.errors.length === 0
+
+/** The subcommands a group at `commandPath` (from the root's name on) lists in its help. */
+const subcommandsAt = (root: Command.Command.Any, commandPath: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const listed = (command: Command.Command.Any) => command.subcommands.flatMap((group) => group.commands).filter((c) => !c.unlisted)
+  let at = root
+  for (const name of commandPath.slice(1)) at = listed(at).find((c) => c.name === name) ?? at
+  return listed(at).map((c) => c.name)
+}
+
+/** A command group run without one of its subcommands, with `--json`: bad input (exit 2) naming them. */
+export const subcommandMissing = (commandPath: ReadonlyArray<string>, subcommands: ReadonlyArray<string>): CliFailure.CliFailure =>
+  new CliFailure.CliFailure({
+    exitCode: CliFailure.ExitCode.badInput,
+    tag: "BadInput",
+    message: `${commandPath.join(" ")} needs a subcommand: ${subcommands.join(", ")}`,
+    hint: `${commandPath.join(" ")} --help lists the commands and flags`,
+    details: { subcommands }
+  })
+
+/**
+ * effect/cli's presenter with parse errors printed the paymux way. With `--json`, a group's
+ * implicit help is not printed: `requireSubcommand` answers it with a JSON failure instead.
+ */
 export const presenter = (json: boolean) =>
   CliOutput.layerPresenter({
     present: (event) =>
       event._tag === "InvalidInvocation"
         ? Output.make(json).failure(failureOf(event.commandPath, event.errors))
-        : CliOutput.defaultPresenter.present(event)
+        : json && event._tag === "Help" && event.reason === "Implicit"
+          ? Effect.void
+          : CliOutput.defaultPresenter.present(event)
   })
+
+/**
+ * With `--json`, a command group run without a subcommand prints `{ "error": … }` listing its
+ * subcommands and exits 2: help text is no JSON document. Without `--json` it keeps effect/cli's
+ * answer, the group's help and exit 0.
+ */
+export const requireSubcommand = <A, E, R>(
+  root: Command.Command.Any,
+  json: boolean,
+  program: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | CliFailure.CliFailure, R> =>
+  json
+    ? Effect.catch(program, (error): Effect.Effect<never, E | CliFailure.CliFailure> => {
+        if (!isImplicitHelp(error)) return Effect.fail(error)
+        const failure = subcommandMissing(error.commandPath, subcommandsAt(root, error.commandPath))
+        return Effect.andThen(Output.make(true).failure(failure), Effect.fail(failure))
+      })
+    : program
 
 /** Runs `program` unless the line has a dash value `effect/cli` would misread (then exit 2). */
 export const guard = <A, E, R>(
