@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Order, Schema } from "effect"
 import * as ChannelTerms from "./ChannelTerms.ts"
 import { MerchantCode } from "./Identifiers.ts"
 import { EndpointId } from "./WebhookSettings.ts"
@@ -28,6 +28,18 @@ export const EndpointHealth = Schema.Struct({
 })
 /** @since 0.1.0 @category models */
 export type EndpointHealth = typeof EndpointHealth.Type
+
+/**
+ * The order a merchant's health records are listed in: by mode, then by endpoint id, both in
+ * code-unit order (`ep_B` before `ep_a`), whatever the database's collation.
+ *
+ * @since 0.1.0
+ * @category ordering
+ */
+export const order: Order.Order<EndpointHealth> = Order.combine(
+  Order.mapInput(Order.String, (h: EndpointHealth) => h.mode),
+  Order.mapInput(Order.String, (h: EndpointHealth) => h.endpointId)
+)
 
 /**
  * Days of failures, with no success in between, after which an endpoint is disabled. Five, as

@@ -131,7 +131,7 @@ export class WebhookSettingsRepository extends Context.Service<
     readonly getSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode) => Fx<ReadonlyArray<Redacted.Redacted<string>>>
     /** Replaces the active secrets of a mode (at most two: more fail with `Conflict`; none clears them). */
     readonly putSecrets: (merchant: MerchantCode, mode: ChannelTerms.Mode, secrets: ReadonlyArray<Redacted.Redacted<string>>) => Fx<void>
-    /** Every endpoint health record of the merchant (endpoints never attempted have none). */
+    /** Every endpoint health record of the merchant (endpoints never attempted have none), in `EndpointHealth.order`. */
     readonly getHealth: (merchant: MerchantCode) => Fx<ReadonlyArray<EndpointHealth.EndpointHealth>>
     /**
      * Counts one attempt's outcome, atomically: a success resets the failure count and

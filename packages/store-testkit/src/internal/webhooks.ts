@@ -61,6 +61,23 @@ export const webhooks = (h: Harness): void => {
         })
       ))
 
+    it("lists a merchant's health records by mode, then by endpoint id in code-unit order", () =>
+      h.freshPromise(
+        Effect.gen(function* () {
+          yield* (yield* Repositories.MerchantRepository).create(F.merchant(a))
+          const repo = yield* Repositories.WebhookSettingsRepository
+          // Recorded out of order; "ep_B" sorts before "ep_a" by code unit, after it by most collations.
+          for (const [mode, endpointId] of [
+            ["test", "ep_c"],
+            ["live", "ep_a"],
+            ["live", "ep_B"]
+          ] as const) {
+            yield* repo.recordHealth({ merchant: a, mode, endpointId }, { ok: false, now: 1000 })
+          }
+          expect((yield* repo.getHealth(a)).map((x) => `${x.mode} ${x.endpointId}`)).toEqual(["live ep_B", "live ep_a", "test ep_c"])
+        })
+      ))
+
     it("an explicit resend URL makes a fixed-URL delivery; history filters by creation time", () =>
       h.freshPromise(
         Effect.gen(function* () {

@@ -85,7 +85,11 @@ export const makeWebhookSettings = (store: MemoryStore): WebhookSettingsReposito
           ),
     getHealth: (merchant) =>
       Effect.flatMap(
-        store.read((s) => (s.merchants.has(merchant) ? [...s.endpointHealth.values()].filter((h) => h.merchant === merchant) : undefined)),
+        store.read((s) =>
+          s.merchants.has(merchant)
+            ? [...s.endpointHealth.values()].filter((h) => h.merchant === merchant).sort(EndpointHealth.order)
+            : undefined
+        ),
         (found) => orNotFound(found, "merchant", merchant)
       ),
     recordHealth: (endpoint, { now, ok }) =>

@@ -3,7 +3,7 @@
  * Settings rows start at version 0 ("never saved"), so the first `put` is an insert.
  */
 import { ApiKey, EndpointHealth, WebhookSettings, WhitelistRules } from "@paymux/domain"
-import { Effect, Schema } from "effect"
+import { Array as Arr, Effect, Schema } from "effect"
 import type * as AuditLog from "../../AuditLog.ts"
 import type { ApiKeyRepository, WebhookSettingsRepository, WhitelistRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
@@ -113,9 +113,9 @@ export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Servic
         healthSubject(merchant),
         Effect.gen(function* () {
           yield* merchantExists(sql, merchant)
-          const rows = yield* sql`SELECT * FROM paymux_webhook_endpoint_health WHERE merchant = ${merchant}
-            ORDER BY mode, endpoint_id`
-          return yield* Effect.forEach(rows, healthOf)
+          const rows = yield* sql`SELECT * FROM paymux_webhook_endpoint_health WHERE merchant = ${merchant}`
+          // Sorted here, not by ORDER BY: PostgreSQL would order by the database's collation.
+          return Arr.sort(yield* Effect.forEach(rows, healthOf), EndpointHealth.order)
         })
       ),
     // One upsert per attempt, so racing dispatchers never lose a count.
