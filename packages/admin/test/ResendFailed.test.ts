@@ -5,6 +5,7 @@
 // (`Outbox.resendable`, `Outbox.coveredDead`), so the calls a run makes do not grow with them.
 import { describe, expect, it } from "@effect/vitest"
 import { Merchants, ResolverCache, WebhookEndpoints, Webhooks } from "@paymux/admin"
+import { Timestamp } from "@paymux/domain"
 import { type Delivery, KeyProvider, Memory, Outbox, Repositories } from "@paymux/store"
 import { SqliteStore } from "@paymux/store-sqlite"
 import { Effect, Layer } from "effect"
@@ -80,7 +81,7 @@ describe.each(Object.entries(stores))("resend-failed (%s)", (_, store) => {
             const again = yield* s.enqueue({
               ...s.toEndpoint,
               messageId: `msg_${i}`,
-              ...(delivered ? {} : { availableAt: Number.MAX_SAFE_INTEGER })
+              ...(delivered ? {} : { availableAt: Timestamp.maxTimestamp })
             })
             if (delivered) yield* s.deliver(again)
           }
@@ -141,7 +142,7 @@ describe.each(Object.entries(stores))("resend-failed (%s)", (_, store) => {
       }
       for (let i = 0; i < 3; i++) {
         yield* die(yield* enqueue({ ...toEndpoint, messageId: `msg_pending_${i}` }))
-        yield* enqueue({ ...toEndpoint, messageId: `msg_pending_${i}`, availableAt: Number.MAX_SAFE_INTEGER })
+        yield* enqueue({ ...toEndpoint, messageId: `msg_pending_${i}`, availableAt: Timestamp.maxTimestamp })
       }
       // Not handled: delivered, but elsewhere or before the window.
       for (let i = 0; i < 2; i++) {

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { Timestamp } from "@paymux/domain"
 import { Context, type Effect, Schema } from "effect"
 import type { StoreError } from "./StoreError.ts"
 
@@ -19,7 +20,8 @@ export const AuditEntry = Schema.Struct({
   target: Schema.String,
   before: Schema.NullOr(Schema.Unknown),
   after: Schema.NullOr(Schema.Unknown),
-  at: Schema.Number
+  /** Epoch milliseconds, a whole number (`Timestamp`). */
+  at: Timestamp.Timestamp
 })
 /** @since 0.1.0 @category models */
 export type AuditEntry = typeof AuditEntry.Type
@@ -31,7 +33,7 @@ export type AuditEntry = typeof AuditEntry.Type
 export class AuditLog extends Context.Service<
   AuditLog,
   {
-    /** Fails with `Conflict` when the id exists, and with `InvalidInput` when `before` or `after` is not a JSON value (a BigInt, a cycle). */
+    /** Fails with `Conflict` when the id exists, and with `InvalidInput` when `before` or `after` is not a JSON value (a BigInt, a cycle) or `at` is not a `Timestamp`. */
     readonly append: (entry: AuditEntry) => Effect.Effect<void, StoreError>
     /** Newest appended first (the reverse of the order of appending, whatever the entries' `at`). */
     readonly list: (

@@ -5,7 +5,9 @@
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
-import { Schema } from "effect"
+import { Input, Timestamp } from "@paymux/domain"
+import { Result, Schema } from "effect"
+import * as StoreError from "./StoreError.ts"
 
 /**
  * `pending` until delivered or dead-lettered; a pending delivery may carry a lease while a
@@ -106,8 +108,8 @@ export const NewDelivery = Schema.Struct({
   subject: Schema.optionalKey(Schema.String),
   contentType: Schema.optionalKey(Schema.String),
   payload: Schema.String,
-  maxAttempts: Schema.optionalKey(Schema.Int),
-  availableAt: Schema.optionalKey(Schema.Number)
+  maxAttempts: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
+  availableAt: Schema.optionalKey(Timestamp.Timestamp)
 })
 
 /**
@@ -221,6 +223,25 @@ export const fromNew = (input: NewDelivery, now: number): Delivery => ({
   createdAt: now,
   updatedAt: now
 })
+
+const checkNew = Input.decoder(NewDelivery)
+const checkNow = Timestamp.decodeAs("now")
+
+/**
+ * `fromNew` for an enqueue as a caller made it: a count or time that is not a whole number in
+ * range (`maxAttempts` of 1.5, `availableAt` or `now` with a fraction of a millisecond) is
+ * `InvalidInput` in every store, where PostgreSQL would round it and the others keep it. Every
+ * adapter's `enqueue` builds its row with it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkedNew = (input: NewDelivery, now: number): Result.Result<Delivery, StoreError.StoreError> => {
+  const checked = Result.andThen(checkNew(input), checkNow(now))
+  return Result.isFailure(checked)
+    ? Result.fail(StoreError.invalidInput("delivery", checked.failure.message))
+    : Result.succeed(fromNew(input, now))
+}
 
 /**
  * A fresh delivery of the same message (same `messageId`, so receivers deduplicate), due now.

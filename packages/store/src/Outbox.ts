@@ -98,7 +98,10 @@ export type AfterAttempt =
  * @category models
  */
 export interface OutboxShape {
-  /** Stores a new pending delivery, due at `availableAt` (default: now). */
+  /**
+   * Stores a new pending delivery, due at `availableAt` (default: now). Built with
+   * `Delivery.checkedNew`: a time or count that is not a whole number in range is `InvalidInput`.
+   */
   readonly enqueue: (input: NewDelivery, now: number) => Effect.Effect<Delivery, StoreError.StoreError>
   /**
    * Leases up to `limit` pending deliveries that are due and not leased, or whose lease expired,

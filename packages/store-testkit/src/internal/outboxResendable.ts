@@ -5,7 +5,7 @@
  * up to a limit). Examples for each part of the rule, and a property against a brute-force oracle
  * written here from the port's definition.
  */
-import type { Identifiers } from "@paymux/domain"
+import { type Identifiers, Timestamp } from "@paymux/domain"
 import { type Delivery, Outbox } from "@paymux/store"
 import { Effect } from "effect"
 import * as fc from "fast-check"
@@ -64,7 +64,7 @@ const seed = (specs: ReadonlyArray<Spec>) =>
           mode: s.mode ?? "test",
           url: s.url ?? hookA,
           ...(endpointId === null ? {} : { endpointId }),
-          ...(s.status === "pending" ? { availableAt: Number.MAX_SAFE_INTEGER } : {})
+          ...(s.status === "pending" ? { availableAt: Timestamp.maxTimestamp } : {})
         }),
         since + (s.created ?? 0)
       )

@@ -407,6 +407,33 @@ export const uniqueness = (h: Harness): void => {
         ),
       h.timeout
     )
+
+    // Store probe: PostgreSQL rounded 1.5 to 2 in its whole-number columns; memory and SQLite kept 1.5.
+    it(
+      "an enqueue or audit entry with a time or count that is not a whole number is InvalidInput, and nothing is stored",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            yield* twoMerchants
+            const outbox = yield* Outbox.Outbox
+            const log = yield* AuditLog.AuditLog
+            const refused = [
+              ["maxAttempts 1.5", outbox.enqueue(F.newDelivery(a, 1, { maxAttempts: 1.5 }), 1000)],
+              ["maxAttempts 0", outbox.enqueue(F.newDelivery(a, 2, { maxAttempts: 0 }), 1000)],
+              ["availableAt 1000.5", outbox.enqueue(F.newDelivery(a, 3, { availableAt: 1000.5 }), 1000)],
+              ["now 1000.5", outbox.enqueue(F.newDelivery(a, 4), 1000.5)],
+              ["now NaN", outbox.enqueue(F.newDelivery(a, 5), Number.NaN)]
+            ] as const
+            for (const [what, enqueue] of refused) yield* F.expectStoreError(enqueue, "InvalidInput", `Outbox.enqueue, ${what}`)
+            expect(yield* outbox.history({ merchant: a }), "nothing enqueued").toEqual([])
+            yield* F.expectStoreError(log.append({ ...F.auditEntry(a, 1), at: 1.5 }), "InvalidInput", "AuditLog.append, at 1.5")
+            expect(yield* log.list(a), "nothing appended").toEqual([])
+            const kept = yield* outbox.enqueue(F.newDelivery(a, 6, { maxAttempts: 2, availableAt: 2000 }), 1000)
+            expect([kept.maxAttempts, kept.nextAttemptAt, kept.createdAt]).toEqual([2, 2000, 1000])
+          })
+        ),
+      h.timeout
+    )
   })
 
   describe("StoreError reasons", () => {

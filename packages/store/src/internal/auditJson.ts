@@ -1,16 +1,22 @@
+import { Timestamp } from "@paymux/domain"
 import { Result } from "effect"
 import type { AuditEntry } from "../AuditLog.ts"
 import { invalidInput, type StoreError } from "../StoreError.ts"
 
 const toJson = (value: unknown): string | null => (value === null || value === undefined ? null : (JSON.stringify(value) ?? null))
 
+const checkAt = Timestamp.decodeAs("at")
+
 /**
  * An audit entry's `before` and `after` as every store keeps them: JSON text, or null. A value
- * JSON cannot hold (a BigInt, a cycle) is `InvalidInput`, in every store alike.
+ * JSON cannot hold (a BigInt, a cycle) is `InvalidInput`, in every store alike; so is an `at` that
+ * is not a whole number of epoch milliseconds, which PostgreSQL would round and the others keep.
  */
 export const auditJson = (
   entry: AuditEntry
 ): Result.Result<{ readonly before: string | null; readonly after: string | null }, StoreError> => {
+  const at = checkAt(entry.at)
+  if (Result.isFailure(at)) return Result.fail(invalidInput("audit entry", `${entry.id}: ${at.failure.message}`))
   try {
     return Result.succeed({ before: toJson(entry.before), after: toJson(entry.after) })
   } catch (cause) {

@@ -57,7 +57,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
   }
 
   return {
-    enqueue: (input, now) => write((s) => insert(s, Delivery.fromNew(input, now))),
+    enqueue: (input, now) => write((s) => Result.flatMap(Delivery.checkedNew(input, now), (d) => insert(s, d))),
     claim: ({ leaseMillis, limit, now, workerId }) =>
       write((s) => {
         const due = [...s.deliveries.values()]

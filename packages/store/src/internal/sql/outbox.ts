@@ -148,7 +148,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       AND c.status IN ('delivered', 'pending') AND COALESCE(c.endpoint_id, c.url) = ${deadTarget("d", window.url)})`
 
   return {
-    enqueue: (input, now) => run(insert(Delivery.fromNew(input, now))),
+    enqueue: (input, now) => Effect.flatMap(Effect.fromResult(Delivery.checkedNew(input, now)), (d) => run(insert(d))),
     claim: ({ leaseMillis, limit, now, workerId }) =>
       run(
         bookkeeping(
