@@ -1,6 +1,7 @@
 /**
- * Merchants and sub-merchants (tiers): create, list, show, policy, default channel, tier
- * assignment.
+ * Merchants and sub-merchants (tiers): merchants created, listed, shown, renamed and given a
+ * policy; tiers created, listed, renamed and removed. A merchant's default channel and a
+ * channel's tier assignment are channel operations (`Channels`).
  *
  * @since 0.1.0
  */

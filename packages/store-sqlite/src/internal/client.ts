@@ -25,6 +25,9 @@ const errorMessage = (cause: unknown): string => (cause instanceof Error ? cause
 const bindable = (params: ReadonlyArray<unknown>): Array<unknown> =>
   params.map((p) => (p === true ? 1 : p === false ? 0 : p === undefined ? null : p))
 
+/** The size a WAL file is cut back to when it starts over (SQLite keeps it at its peak otherwise). */
+export const walSizeLimitBytes = 16 * 1024 * 1024
+
 /**
  * Opens the database with the settings every Paymux SQLite store uses. Processes that open one
  * new file together must all succeed: the busy timeout is set first, and the switch to WAL,
@@ -32,9 +35,6 @@ const bindable = (params: ReadonlyArray<unknown>): Array<unknown> =>
  * another connection holds the write lock of a file not yet in WAL mode, is tried again until
  * that timeout.
  */
-/** The size a WAL file is cut back to when it starts over (SQLite keeps it at its peak otherwise). */
-export const walSizeLimitBytes = 16 * 1024 * 1024
-
 export const open = (options: ClientOptions): Effect.Effect<Database.Database, SqlError> => {
   const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMillis))
   return Effect.flatMap(
