@@ -13,7 +13,7 @@ import { SignIn, SignInForm } from "./parts/SignIn.tsx"
 import { TestCards } from "./parts/TestCards.tsx"
 import { TryRequestPay } from "./parts/TryRequestPay.tsx"
 import { Webhooks } from "./parts/Webhooks.tsx"
-import { Dialog, UnsavedSecrets } from "./parts/ui.tsx"
+import { Dialog, PartRetryScope, Unsaved, type UnsavedKind } from "./parts/ui.tsx"
 import { useFocusKept } from "./parts/useFocusKept.ts"
 import { connect, loadSession, type Session, SessionContext, saveSession } from "./session.tsx"
 
@@ -50,18 +50,20 @@ const useHashPath = (mayLeave: () => boolean): string => {
 }
 
 /**
- * The secrets on screen not yet saved (`SecretOnce`). While there are any, closing or reloading
- * the tab asks (the browser's own question), and so do going to another part and signing out
- * (`mayLeave`): the secret is not shown again.
+ * The unsaved changes on screen: secrets shown once and not yet saved (`SecretOnce`, and requests
+ * on their way that answer with one) and forms whose edits are not saved (`useUnsavedEdits`).
+ * While there are any, closing or reloading the tab asks (the browser's own question), and so do
+ * going to another part and signing out (`mayLeave`), in the secret's stronger words when one is
+ * among them: a secret is not shown again.
  */
-const useUnsavedSecrets = (question: string) => {
-  const count = useRef(0)
-  const counter = useMemo(
+const useUnsaved = (questions: { readonly secret: string; readonly edits: string }) => {
+  const counts = useRef<Record<UnsavedKind, number>>({ secret: 0, edits: 0 })
+  const registry = useMemo(
     () => ({
-      add: () => {
-        count.current++
+      add: (kind: UnsavedKind) => {
+        counts.current[kind]++
         return () => {
-          count.current--
+          counts.current[kind]--
         }
       }
     }),
@@ -69,13 +71,17 @@ const useUnsavedSecrets = (question: string) => {
   )
   useEffect(() => {
     const onBeforeUnload = (e: BeforeUnloadEvent) => {
-      if (count.current > 0) e.preventDefault()
+      if (counts.current.secret + counts.current.edits > 0) e.preventDefault()
     }
     window.addEventListener("beforeunload", onBeforeUnload)
     return () => window.removeEventListener("beforeunload", onBeforeUnload)
   }, [])
-  const mayLeave = useCallback(() => count.current === 0 || window.confirm(question), [question])
-  return { counter, mayLeave }
+  const { secret, edits } = questions
+  const mayLeave = useCallback(
+    () => (counts.current.secret > 0 ? window.confirm(secret) : counts.current.edits > 0 ? window.confirm(edits) : true),
+    [secret, edits]
+  )
+  return { registry, mayLeave }
 }
 
 const storedLang = (): Lang => (localStorage.getItem("paymux.lang") === "ko" ? "ko" : "en")
@@ -87,7 +93,7 @@ export const App = () => {
   // with what was typed in it, under a dialog that signs in again.
   const [expired, setExpired] = useState(false)
   const t = useMemo(() => translator(lang), [lang])
-  const unsaved = useUnsavedSecrets(t("keys.leaveUnsaved"))
+  const unsaved = useUnsaved({ secret: t("keys.leaveUnsaved"), edits: t("common.leaveUnsaved") })
   const path = useHashPath(unsaved.mayLeave)
   useFocusKept()
   useEffect(() => {
@@ -99,7 +105,7 @@ export const App = () => {
     setSession(undefined)
     setExpired(false)
   }, [])
-  // What the merchant does to sign out: asks first while a secret is on screen unsaved.
+  // What the merchant does to sign out: asks first while a secret or an edit is on screen unsaved.
   const { mayLeave } = unsaved
   const chooseSignOut = useCallback(() => {
     if (mayLeave()) signOut()
@@ -150,7 +156,7 @@ export const App = () => {
         </>
       ) : (
         <SessionContext.Provider value={connected}>
-          <UnsavedSecrets.Provider value={unsaved.counter}>
+          <Unsaved.Provider value={unsaved.registry}>
             <header className="top">
               <span className="brand">Paymux</span>
               <span className="who">{t("top.merchant", { merchant: connected.session.merchant })}</span>
@@ -176,15 +182,17 @@ export const App = () => {
               </h1>
               {/* Keyed by merchant too: signing in again as another merchant starts the part afresh. */}
               <PartBoundary key={`${connected.session.merchant}:${part.path}`} message={t("common.partFailed")}>
-                <part.Part />
+                <PartRetryScope>
+                  <part.Part />
+                </PartRetryScope>
               </PartBoundary>
             </main>
-            {/* Closing it signs out, asking first while a secret is on screen unsaved. */}
+            {/* Closing it signs out, asking first while a secret or an edit is on screen unsaved. */}
             <Dialog title={t("signIn.title")} open={expired} onClose={chooseSignOut}>
               <p role="alert">{t("signIn.expired")}</p>
               <SignInForm keyId={connected.session.keyId} onSignedIn={signedIn} />
             </Dialog>
-          </UnsavedSecrets.Provider>
+          </Unsaved.Provider>
         </SessionContext.Provider>
       )}
     </LangContext.Provider>

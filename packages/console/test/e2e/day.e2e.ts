@@ -211,7 +211,15 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(add.getByLabel("New Test endpoint URL")).toHaveValue("")
     // A payment notification, delivered once by the host's worker to both endpoints, then resent from the log.
     await emitAndDeliver({ db: paymux.db, env: paymux.env, merchant: paymux.merchant, eventType: "Transaction.Paid" })
+    // The refused live URL is still typed: leaving the part asks first, and the merchant leaves it.
+    const asked: Array<string> = []
+    page.once("dialog", (dialog) => {
+      asked.push(dialog.message())
+      void dialog.accept()
+    })
     await page.getByRole("link", { name: "Other settings" }).click()
+    await expect(page).toHaveURL(/#\/settings$/)
+    expect(asked).toEqual(["Changes on this page are not saved and will be lost. Leave without saving them?"])
     await page.getByRole("link", { name: "Webhooks" }).click()
     const log = page.locator("ul.deliveries > li")
     await expect(log).toHaveCount(2)

@@ -5,7 +5,8 @@
  * a 401 or an outage; a refused row action shows at its row; keyboard focus never drops to
  * <body>; long names wrap; the channel table stays light. From a third probe: nothing can be
  * typed into the whitelist while its save is on its way (the answer replaced it), and a webhook
- * settings change refused as out of date reloads the mode.
+ * settings change refused as out of date reloads the mode. From a fourth: after an outage, one
+ * Try again reloads every section of the part that failed.
  */
 import { AxeBuilder } from "@axe-core/playwright"
 import { expect, type Page, type Route, test } from "@playwright/test"
@@ -269,6 +270,45 @@ test("a part the server did not answer offers Try again", async ({ page }) => {
   await expect(page.getByRole("alert")).toContainText("the server could not be reached")
   await page.getByRole("button", { name: "Try again" }).click()
   await expect(page.getByRole("heading", { level: 2, name: "Notification URLs" })).toBeVisible()
+})
+
+// Regression (console probe): after an outage each section of a part showed its own Try again, and
+// a click brought back only its own section.
+test("after an outage one Try again reloads every section of the part that failed, and only those", async ({ page }) => {
+  // What the server does not answer (an outage), by section of Other settings, and what it was asked.
+  const down = new Set(["whitelist", "api-keys"])
+  const asked: Array<string> = []
+  await page.route(/\/merchants\/[^/]+\/(whitelist|api-keys)(\/caller)?$/, (route) => {
+    const section = new URL(route.request().url()).pathname.includes("/whitelist") ? "whitelist" : "api-keys"
+    if (route.request().method() !== "GET") return route.fallback()
+    asked.push(section)
+    return down.has(section) ? route.abort("connectionrefused") : route.fallback()
+  })
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Other settings" }).click()
+  const retry = page.getByRole("button", { name: "Try again" })
+  const unreachable = page.getByRole("alert").filter({ hasText: "the server could not be reached" })
+  await expect(unreachable).toHaveCount(2)
+  await expect(retry).toHaveCount(2)
+  // The server is back: the API keys' Try again brings back the whitelist too.
+  down.clear()
+  await retry.last().click()
+  await expect(page.getByLabel("Rule 1", { exact: true })).toBeVisible()
+  await expect(page.locator("table.keys tbody tr", { hasText: paymux.keyId })).toHaveCount(1)
+  await expect(unreachable).toHaveCount(0)
+  // Focus as before: its button gone, the section's heading has it.
+  await expect(page.getByRole("heading", { level: 2, name: "API keys" })).toBeFocused()
+  // Only the API keys fail: Try again reloads them, not the whitelist, which loaded.
+  down.add("api-keys")
+  await page.reload()
+  await expect(page.getByLabel("Rule 1", { exact: true })).toBeVisible()
+  await expect(retry).toHaveCount(1)
+  const whitelistLoads = asked.filter((section) => section === "whitelist").length
+  down.clear()
+  await retry.click()
+  await expect(page.locator("table.keys tbody tr", { hasText: paymux.keyId })).toHaveCount(1)
+  await expect(retry).toHaveCount(0)
+  expect(asked.filter((section) => section === "whitelist")).toHaveLength(whitelistLoads)
 })
 
 test("sub-merchants changed elsewhere: delete sends the version, and a refused rename reloads so the next one works", async ({ page }) => {

@@ -4,7 +4,8 @@
  * another; a channel is edited the same way from every part (loaded whole, only changes sent) and
  * can be removed; a pasted secret is never cut; an expired session keeps the open form and signs
  * in again in place; a whitelist that shuts this client out is confirmed first and says how to get
- * back in; a refused test send says it was not sent; nothing scrolls sideways at 375 px.
+ * back in; a refused test send says it was not sent; nothing scrolls sideways at 375 px; leaving
+ * with a secret or an edit unsaved asks first.
  */
 import { expect, type Page, test } from "@playwright/test"
 import { addNaverTestChannel, parts, requireChromium, signIn } from "./support/browser.ts"
@@ -82,6 +83,71 @@ test("while a secret shown once is unsaved, leaving the part, signing out or clo
   await page.getByRole("link", { name: "Payment integration" }).click()
   await expect(page).toHaveURL(/#\/channels$/)
   expect(asked).toHaveLength(3)
+})
+
+// Regression (console probe): edits typed and not saved (a channel form, a webhook URL, the
+// whitelist) were lost without a word on going to another part, signing out or closing the tab.
+test("while a form has unsaved edits, leaving asks first; cancelled, typed back or saved, it does not", async ({ page }) => {
+  const asked: Array<string> = []
+  page.on("dialog", (dialog) => {
+    asked.push(`${dialog.type()}: ${dialog.message()}`)
+    void dialog.dismiss()
+  })
+  const unsaved = "confirm: Changes on this page are not saved and will be lost. Leave without saving them?"
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  // A channel form typed in: going to another part (the browser's Back, a typed URL) asks.
+  await page.getByRole("button", { name: "Add a channel" }).click()
+  const form = page.getByRole("dialog", { name: "Add a channel" })
+  await form.getByLabel("Channel name").fill("Typed, not added")
+  await page.evaluate(() => {
+    location.hash = "#/webhooks"
+  })
+  await expect.poll(() => asked.length).toBe(1)
+  expect(asked[0]).toBe(unsaved)
+  await expect(page).toHaveURL(/#\/channels$/)
+  await expect(form.getByLabel("Channel name")).toHaveValue("Typed, not added")
+  // Cancelled (the dialog closed): nothing is unsaved.
+  await page.keyboard.press("Escape")
+  await expect(form).toBeHidden()
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  await expect(page).toHaveURL(/#\/webhooks$/)
+  // A webhook URL typed: asks; typed back to what was loaded: does not.
+  const url = page.getByRole("region", { name: "Test mode" }).getByRole("textbox", { name: "Test webhook URL" })
+  await url.fill("http://127.0.0.1:9/typed")
+  await page.getByRole("link", { name: "Payment integration" }).click()
+  await expect.poll(() => asked.length).toBe(2)
+  expect(asked[1]).toBe(unsaved)
+  await expect(page).toHaveURL(/#\/webhooks$/)
+  await expect(url).toHaveValue("http://127.0.0.1:9/typed")
+  await url.fill("")
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await expect(page).toHaveURL(/#\/settings$/)
+  // A whitelist rule typed: signing out and closing the tab ask too, in Korean in Korean.
+  const rule = page.getByLabel("Rule 1", { exact: true })
+  await rule.fill("127.0.0.1/32")
+  await page.getByRole("button", { name: "Sign out" }).click()
+  await expect.poll(() => asked.length).toBe(3)
+  expect(asked[2]).toBe(unsaved)
+  await expect(rule).toHaveValue("127.0.0.1/32")
+  await page.close({ runBeforeUnload: true })
+  await expect.poll(() => asked.length).toBe(4)
+  expect(asked[3]).toMatch(/^beforeunload/)
+  expect(page.isClosed()).toBe(false)
+  await page.getByLabel("Language").selectOption("ko")
+  await page.evaluate(() => {
+    location.hash = "#/channels"
+  })
+  await expect.poll(() => asked.length).toBe(5)
+  expect(asked[4]).toBe("confirm: 이 페이지에서 변경한 내용이 저장되지 않았으며 사라집니다. 저장하지 않고 나가시겠습니까?")
+  await page.getByLabel("언어").selectOption("en")
+  await expect(page).toHaveURL(/#\/settings$/)
+  // Saved: nothing asks any more.
+  await page.getByRole("button", { name: "Save", exact: true }).click()
+  await expect(page.getByText("Whitelist saved.")).toBeVisible()
+  await page.getByRole("link", { name: "Payment integration" }).click()
+  await expect(page).toHaveURL(/#\/channels$/)
+  expect(asked).toHaveLength(5)
+  await api("PUT", "/whitelist", { rules: [] })
 })
 
 test("each new signing secret names its mode, stays until acknowledged, and a mode's secret can be rotated", async ({ page }) => {

@@ -12,6 +12,7 @@ export const en = {
   "common.partFailed": "This part of the page failed to show. The other parts still work; reloading may help.",
   "common.save": "Save",
   "common.retry": "Try again",
+  "common.leaveUnsaved": "Changes on this page are not saved and will be lost. Leave without saving them?",
   "top.merchant": "Merchant {merchant}",
   "top.signOut": "Sign out",
   "nav.label": "Integrate payment",

@@ -14,6 +14,7 @@ export const ko: Record<Key, string> = {
   "common.partFailed": "이 부분을 표시하지 못했습니다. 다른 부분은 그대로 쓸 수 있으며, 새로 고치면 나아질 수 있습니다.",
   "common.save": "저장",
   "common.retry": "다시 시도",
+  "common.leaveUnsaved": "이 페이지에서 변경한 내용이 저장되지 않았으며 사라집니다. 저장하지 않고 나가시겠습니까?",
   "top.merchant": "가맹점 {merchant}",
   "top.signOut": "로그아웃",
   "nav.label": "결제 연동",

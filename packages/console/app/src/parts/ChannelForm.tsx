@@ -18,7 +18,7 @@ import {
   paymentTypesOf
 } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { BusyButton, LoadState, ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { BusyButton, LoadState, ProblemNote, useLoad, useSave, useUnsavedEdits } from "./ui.tsx"
 
 export interface ChannelFormProps {
   readonly catalog: ReadonlyArray<Pg>
@@ -100,6 +100,19 @@ export const ChannelForm = (props: ChannelFormProps) => {
       if (!field.secret && (credentials[field.name] ?? "") === (was[field.name] ?? "")) kept[field.name] = now[field.name] ?? ""
     setCredentials(kept)
   }
+  // Unsaved while a value differs from the stored channel (or, adding, from the empty form): leaving
+  // the part asks first. A secret field starts empty, so a typed secret is an edit.
+  const [start] = useState({ mode, pgCode, type })
+  const stored = plainCredentials(pg, editing)
+  useUnsavedEdits(
+    mode !== start.mode ||
+      pgCode !== start.pgCode ||
+      type !== start.type ||
+      name !== (editing?.name ?? "") ||
+      !sameMethods(methods, editing?.payMethods ?? []) ||
+      mid !== midOf(editing) ||
+      Object.keys({ ...stored, ...credentials }).some((field) => (credentials[field] ?? "") !== (stored[field] ?? ""))
+  )
   // The channel as the form had it when an edit was refused (409). The reload brings a newer
   // version when it was changed elsewhere, and the note says so, naming it; a MID another channel
   // already has is refused with 409 too, and then the API's own words say why.

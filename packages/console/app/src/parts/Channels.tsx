@@ -13,7 +13,19 @@ import { useT } from "../i18n/i18n.tsx"
 import type { Channel, Merchant, Pg, SubMerchant } from "../model.ts"
 import { useSession } from "../session.tsx"
 import { ChannelEditor } from "./ChannelForm.tsx"
-import { BusyButton, ConfirmButton, ConfirmDialog, Dialog, LoadState, ProblemNote, Scroll, useLoad, useOpenFor, useSave } from "./ui.tsx"
+import {
+  BusyButton,
+  ConfirmButton,
+  ConfirmDialog,
+  Dialog,
+  LoadState,
+  ProblemNote,
+  Scroll,
+  useLoad,
+  useOpenFor,
+  useSave,
+  useUnsavedEdits
+} from "./ui.tsx"
 
 interface Data {
   readonly merchant: Merchant
@@ -363,6 +375,8 @@ const SubMerchants = ({
   const [name, setName] = useState("")
   const [names, setNames] = useState<Record<string, string>>({})
   const { busy, problem, save, clear } = useSave()
+  // A name typed and not renamed to is unsaved: leaving the part asks first.
+  useUnsavedEdits(subMerchants.some((s) => (names[s.tier] ?? s.name) !== s.name))
   const done = <A,>(result: A | undefined) => {
     if (result !== undefined) onChanged()
     return result

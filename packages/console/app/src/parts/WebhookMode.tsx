@@ -11,7 +11,17 @@ import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import type { Mode } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { BusyButton, ConfirmButton, ConfirmDialog, ProblemNote, Scroll, SecretOnce, useSave, useSecretRequest } from "./ui.tsx"
+import {
+  BusyButton,
+  ConfirmButton,
+  ConfirmDialog,
+  ProblemNote,
+  Scroll,
+  SecretOnce,
+  useSave,
+  useSecretRequest,
+  useUnsavedEdits
+} from "./ui.tsx"
 
 type Settings = typeof Models.WebhookSettingsView.Type
 type ModeSettings = Settings["test"]
@@ -95,6 +105,14 @@ export const WebhookMode = ({
   const secretRequest = useSecretRequest()
   // Where focus goes back to when an endpoint's event editor closes (it was inside the editor).
   const table = useRef<HTMLTableSectionElement>(null)
+  // Unsaved, so leaving the part asks first: a URL or content type other than the stored one, or
+  // an event filter other than its endpoint's.
+  const filtered = settings.endpoints.find((endpoint) => endpoint.id === editing?.id)
+  useUnsavedEdits(
+    (single && url.trim() !== savedUrl) ||
+      contentType !== settings.contentType ||
+      (editing !== undefined && filtered !== undefined && (eventsOf(editing.events) ?? []).join(" ") !== (filtered.events ?? []).join(" "))
+  )
 
   const saveMode = async (confirmed: boolean) => {
     const typed = url.trim()

@@ -11,7 +11,7 @@ import { useRef, useState } from "react"
 import { flushSync } from "react-dom"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
-import { BusyButton, ConfirmDialog, LoadState, ProblemNote, useLoad, useSave } from "./ui.tsx"
+import { BusyButton, ConfirmDialog, LoadState, ProblemNote, useLoad, useSave, useUnsavedEdits } from "./ui.tsx"
 
 /** A rule's refusal as the engine words it, or undefined when the rule is a valid block. */
 const refusalOf = (rule: string): { readonly reason: string; readonly suggestion?: string | undefined } | undefined => {
@@ -35,6 +35,8 @@ export const WhitelistEditor = () => {
   const [version, setVersion] = useState<number | undefined>(undefined)
   // What the merchant had typed when a save was refused that way: shown to make the change again.
   const [unsaved, setUnsaved] = useState<ReadonlyArray<string> | undefined>(undefined)
+  // The list as stored, when it was loaded or last saved: rules that differ from it are unsaved.
+  const [stored, setStored] = useState<{ readonly rules: ReadonlyArray<string>; readonly denyByDefault: boolean } | undefined>(undefined)
   const list = useRef<HTMLOListElement>(null)
   const addRule = useRef<HTMLButtonElement>(null)
   const loaded = useLoad(
@@ -50,14 +52,19 @@ export const WhitelistEditor = () => {
       setRules(view.rules.length === 0 ? [""] : view.rules)
       setDenyByDefault(view.denyByDefault)
       setVersion(view.version)
+      setStored(view)
     }
   )
   const { busy, problem, save } = useSave()
   const [saved, setSaved] = useState(false)
   const [confirmLockOut, setConfirmLockOut] = useState(false)
+  const entered = (rules ?? []).map((r) => r.trim()).filter((r) => r !== "")
+  useUnsavedEdits(
+    stored !== undefined &&
+      (denyByDefault !== stored.denyByDefault || entered.length !== stored.rules.length || entered.some((r, i) => r !== stored.rules[i]))
+  )
   if (rules === undefined || loaded.data === undefined) return <LoadState loaded={loaded} />
 
-  const entered = rules.map((r) => r.trim()).filter((r) => r !== "")
   const refusals = rules.map((r) => (r.trim() === "" ? undefined : refusalOf(r.trim())))
   const valid = refusals.every((r) => r === undefined)
   const preview = valid ? CidrList.aggregateSync(entered) : undefined
@@ -83,6 +90,7 @@ export const WhitelistEditor = () => {
     if (view !== undefined) {
       setRules(view.rules.length === 0 ? [""] : view.rules)
       setVersion(view.version)
+      setStored(view)
       setUnsaved(undefined)
       setSaved(true)
     }

@@ -1,5 +1,5 @@
 /** Small building blocks every part of the page uses: loading data, showing a problem, a dialog, a button that waits. */
-import { type ComponentProps, createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react"
+import { type ComponentProps, createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react"
 import { CallFailed, type Problem, problemOf } from "../api.ts"
 import { useT } from "../i18n/i18n.tsx"
 import { SessionContext } from "../session.tsx"
@@ -11,9 +11,24 @@ export interface Loaded<A> {
 }
 
 /**
+ * A part's one "Try again": after an outage every section of the part shows its own problem, and
+ * one click reloads every load of the part that failed (not those that loaded). `round` counts
+ * the clicks.
+ */
+const PartRetry = createContext<{ readonly round: number; readonly retry: () => void } | undefined>(undefined)
+
+/** Gives the loads of one part their shared "Try again" (App, around each part). */
+export const PartRetryScope = ({ children }: { readonly children: ReactNode }) => {
+  const [round, setRound] = useState(0)
+  const value = useMemo(() => ({ round, retry: () => setRound((r) => r + 1) }), [round])
+  return <PartRetry.Provider value={value}>{children}</PartRetry.Provider>
+}
+
+/**
  * Loads once per `key` and again on `reload`; a failure is kept as a problem to show. A load that
- * failed runs again once the merchant signed in again (a 401 ended the session); one that
- * succeeded keeps its data, and the forms filled from it.
+ * failed runs again once the merchant signed in again (a 401 ended the session), and when any
+ * "Try again" of its part is pressed; one that succeeded keeps its data, and the forms filled
+ * from it.
  */
 export const useLoad = <A,>(load: () => Promise<A>, key: string, onData?: (data: A) => void): Loaded<A> => {
   const [data, setData] = useState<A | undefined>(undefined)
@@ -22,9 +37,11 @@ export const useLoad = <A,>(load: () => Promise<A>, key: string, onData?: (data:
   const latest = useRef({ load, onData, problem })
   latest.current = { load, onData, problem }
   const token = useContext(SessionContext)?.session.token
+  const retried = useContext(PartRetry)?.round
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs a failed load again when the session or the part's retry round changes
   useEffect(() => {
     if (token !== undefined && latest.current.problem !== undefined) setRound((r) => r + 1)
-  }, [token])
+  }, [token, retried])
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloads when the key or the round changes, by design
   useEffect(() => {
     let live = true
@@ -102,12 +119,14 @@ export const ProblemNote = ({
  */
 export const LoadState = ({ loaded }: { readonly loaded: Loaded<unknown> }) => {
   const t = useT()
+  // The part's: it reloads this load and every other of the part that failed too.
+  const retry = useContext(PartRetry)?.retry ?? loaded.reload
   if (loaded.problem === undefined) return <p>{t("common.loading")}</p>
   return (
     <>
       <ProblemNote problem={loaded.problem} />
       {transient(loaded.problem) ? (
-        <button type="button" onClick={loaded.reload}>
+        <button type="button" onClick={retry}>
           {t("common.retry")}
         </button>
       ) : null}
@@ -284,10 +303,25 @@ export const Scroll = ({ label, children }: { readonly label: string; readonly c
 )
 
 /**
- * Counts the secrets on screen that are not saved yet: `add` counts one until the function it
- * returns is called. The shell asks before leaving the page or the part while any are (App).
+ * What leaving would lose: a secret shown once and not yet saved (or a request on its way that
+ * answers with one), or a form's edits not yet saved.
  */
-export const UnsavedSecrets = createContext<{ readonly add: () => () => void }>({ add: () => () => {} })
+export type UnsavedKind = "secret" | "edits"
+
+/**
+ * The one registry of unsaved changes on screen: `add` counts one of its kind until the function
+ * it returns is called. The shell asks before leaving the page or the part while any are (App).
+ */
+export const Unsaved = createContext<{ readonly add: (kind: UnsavedKind) => () => void }>({ add: () => () => {} })
+
+/**
+ * Counts a form's edits as unsaved while `dirty`: what it shows differs from what was loaded or
+ * last saved. A form saved, reset, cancelled (closed) or typed back to what was loaded is not.
+ */
+export const useUnsavedEdits = (dirty: boolean): void => {
+  const unsaved = useContext(Unsaved)
+  useEffect(() => (dirty ? unsaved.add("edits") : undefined), [dirty, unsaved])
+}
 
 /**
  * Runs requests whose answer is a secret shown once (an API key issued or rotated, a first
@@ -295,7 +329,7 @@ export const UnsavedSecrets = createContext<{ readonly add: () => () => void }>(
  * screen: the answer would be lost with the part.
  */
 export const useSecretRequest = (): (<A>(request: () => Promise<A>) => Promise<A>) => {
-  const unsaved = useContext(UnsavedSecrets)
+  const unsaved = useContext(Unsaved)
   const pending = useRef(new Set<() => void>())
   // The part went (the merchant chose to leave): its requests no longer hold the page.
   useEffect(() => {
@@ -307,7 +341,7 @@ export const useSecretRequest = (): (<A>(request: () => Promise<A>) => Promise<A
   }, [])
   return useCallback(
     async <A,>(request: () => Promise<A>): Promise<A> => {
-      const release = unsaved.add()
+      const release = unsaved.add("secret")
       pending.current.add(release)
       try {
         return await request()
@@ -344,8 +378,8 @@ export const SecretOnce = ({
   readonly onSaved: () => void
 }) => {
   const t = useT()
-  const unsaved = useContext(UnsavedSecrets)
-  useEffect(() => unsaved.add(), [unsaved])
+  const unsaved = useContext(Unsaved)
+  useEffect(() => unsaved.add("secret"), [unsaved])
   return (
     <div className="secret-once" role="status">
       <p>{message}</p>
