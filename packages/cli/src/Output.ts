@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Redaction } from "@paymux/domain"
+import { Input, Redaction } from "@paymux/domain"
 import { displayWidth } from "effect/cli/CliOutput"
 import * as Effect from "effect/Effect"
 import type { CliFailure } from "./CliFailure.ts"
@@ -80,10 +80,9 @@ const clipped = (text: string): string =>
  */
 export const maskUrlPasswords: (text: string) => string = Redaction.maskUrlUserInfo
 
-// C0 and C1 controls (but newline), DEL, and the bidirectional overrides and isolates: printed
-// raw, a stored string could move the cursor, recolour or forge lines of the operator's terminal.
-const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
-const unsafeInValue = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+// C0 and C1 controls, DEL, and the bidirectional overrides and isolates (the domain's one list):
+// printed raw, a stored string could move the cursor, recolour or forge lines of the terminal.
+const unsafe = Input.unsafeCharacters()
 const escapeChar = (c: string): string => {
   const code = c.charCodeAt(0)
   if (c === "\n") return "\\n"
@@ -99,7 +98,7 @@ const escapeChar = (c: string): string => {
  * @since 0.1.0
  * @category formatting
  */
-export const printable = (text: string): string => text.replace(unsafe, escapeChar)
+export const printable = (text: string): string => text.replace(unsafe, (c) => (c === "\n" ? c : escapeChar(c)))
 
 /**
  * One value on one line: like `printable`, and newlines are escaped too, so a stored string can
@@ -108,7 +107,7 @@ export const printable = (text: string): string => text.replace(unsafe, escapeCh
  * @since 0.1.0
  * @category formatting
  */
-export const printableValue = (text: string): string => text.replace(unsafeInValue, escapeChar)
+export const printableValue = (text: string): string => text.replace(unsafe, escapeChar)
 
 /**
  * JSON with two-space indentation; `Redacted` values serialise as `<redacted>`.

@@ -8,6 +8,27 @@
 import type { Result, Schema } from "effect"
 import type { InvalidInput } from "./DomainError.ts"
 import { decodeWith } from "./internal/decode.ts"
+import { controlOrBidi } from "./internal/unsafeText.ts"
+
+/**
+ * Whether `text` holds a character that makes it show something else than it is: a C0 or C1
+ * control, DEL (CR/LF forge lines, ESC recolours a terminal), or a bidirectional embedding,
+ * override or isolate (U+202A-U+202E, U+2066-U+2069). Names and webhook URLs refuse them; a front
+ * end that prints stored text escapes them (`unsafeCharacters`).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const hasUnsafeCharacters = (text: string): boolean => controlOrBidi.test(text)
+
+/**
+ * Every such character, for `String.prototype.replace` (a new global expression per call, so no
+ * `lastIndex` is shared between callers).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const unsafeCharacters = (): RegExp => new RegExp(controlOrBidi.source, "g")
 
 /**
  * A decoder of unknown input by `schema`; a failure names the first bad field (under

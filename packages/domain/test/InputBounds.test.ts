@@ -230,3 +230,19 @@ describe("Input.isWellFormed", () => {
     expect(Input.isWellFormed("pay-\uD83D\uDE00")).toBe(true)
   })
 })
+
+describe("Input.hasUnsafeCharacters and unsafeCharacters", () => {
+  // The oracle: code units by number, as `isControl` above, plus the bidirectional controls.
+  const isUnsafe = (code: number): boolean => isControl(code) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)
+  // Code units near every edge of the ranges, and any others.
+  const unit = fc.oneof(fc.integer({ min: 0, max: 0xa0 }), fc.integer({ min: 0x2028, max: 0x206b }), fc.integer({ min: 0, max: 0xffff }))
+  it("agree with the code-unit ranges on any text", () => {
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (units) => {
+        const text = String.fromCharCode(...units)
+        expect(Input.hasUnsafeCharacters(text)).toBe(units.some(isUnsafe))
+        expect(text.replace(Input.unsafeCharacters(), "")).toBe(String.fromCharCode(...units.filter((u) => !isUnsafe(u))))
+      })
+    )
+  })
+})

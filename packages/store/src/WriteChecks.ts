@@ -47,6 +47,9 @@ const settings = checker("webhook settings", WebhookSettings.WebhookSettings)
 const whitelist = checker("whitelist", WhitelistRules.WhitelistRules)
 const apiKey = checker("api key", ApiKey.ApiKey)
 
+/** At most two signing secrets per mode: the current one and, while receivers move over, the one before. */
+const maxActiveSecrets = 2
+
 /** Runs `write` on the entity once it passed `check`. */
 const after =
   <A, B>(check: (a: A) => Effect.Effect<A, StoreError.StoreError>, write: (a: A) => Effect.Effect<B, StoreError.StoreError>) =>
@@ -72,7 +75,7 @@ export interface Repositories {
 /**
  * The repositories as services, each `create`, `update` and `put` checked first: an entity that
  * does not match its schema fails with `StoreError` reason `InvalidInput` (naming the field,
- * quoting no secret) and nothing is written.
+ * quoting no secret) and nothing is written. `putSecrets` of more than two secrets is a `Conflict`.
  *
  * @since 0.1.0
  * @category constructors
@@ -90,7 +93,14 @@ export const checkedRepositories = (r: Repositories) =>
     }),
     Context.add(ChannelRepository, { ...r.channels, create: after(channel, r.channels.create), update: after(channel, r.channels.update) }),
     Context.add(ChannelGroupRepository, { ...r.groups, create: after(group, r.groups.create), update: after(group, r.groups.update) }),
-    Context.add(WebhookSettingsRepository, { ...r.webhookSettings, put: after(settings, r.webhookSettings.put) }),
+    Context.add(WebhookSettingsRepository, {
+      ...r.webhookSettings,
+      put: after(settings, r.webhookSettings.put),
+      putSecrets: (merchant, mode, secrets) =>
+        secrets.length > maxActiveSecrets
+          ? Effect.fail(StoreError.conflict("webhook secrets", `${merchant}/${mode}`, "at most two signing secrets may be active"))
+          : r.webhookSettings.putSecrets(merchant, mode, secrets)
+    }),
     Context.add(WhitelistRepository, { ...r.whitelists, put: after(whitelist, r.whitelists.put) }),
     Context.add(ApiKeyRepository, { ...r.apiKeys, create: after(apiKey, r.apiKeys.create), update: after(apiKey, r.apiKeys.update) })
   )

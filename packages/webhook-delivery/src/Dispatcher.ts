@@ -14,7 +14,7 @@
  */
 import { randomUUID } from "node:crypto"
 import { Delivery, Outbox } from "@paymux/store"
-import type { WebhookSigner } from "@paymux/webhooks"
+import { Notification, type WebhookSigner } from "@paymux/webhooks"
 import { Cause, Clock, Effect, Fiber, Layer, Queue, Random, Result, type Scope } from "effect"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import * as UrlGuard from "./UrlGuard.ts"
@@ -561,7 +561,7 @@ export const testSend = (
   Effect.gen(function* () {
     const s = settings({ ...options, concurrency: 1 })
     const now = yield* Clock.currentTimeMillis
-    const body = options.body ?? JSON.stringify({ type: "Webhook.Test", timestamp: new Date(now).toISOString(), data: {} })
+    const body = options.body ?? Notification.eventBody("Webhook.Test", {}, now)
     const { headers, result } = yield* send(
       s,
       undefined,

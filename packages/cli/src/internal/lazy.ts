@@ -2,8 +2,9 @@
  * The admin use cases, loaded on their first call. Every store-backed handler calls them, but
  * `--help`, `pg` and the other stateless commands must not pay for loading the store, the
  * webhook engine and the resolver (docs/cli.md, `npm run bench:startup`). Each export has the
- * type of its `@paymux/admin` namespace; its functions return an Effect that imports the module
- * first, so only functions that return an Effect may be called through it.
+ * functions of its `@paymux/admin` namespace that return an Effect (`EffectFunctions`): they
+ * return an Effect that imports the module first. Constants and synchronous functions are not
+ * there, so the compiler refuses them rather than the call going wrong at run time.
  */
 import type * as Admin from "@paymux/admin"
 import * as Effect from "effect/Effect"
@@ -14,6 +15,11 @@ import * as Effect from "effect/Effect"
  * @internal
  */
 export const loadAdmin = Effect.promise(() => import("@paymux/admin"))
+
+/** The members of module `M` that are functions returning an Effect. */
+type EffectFunctions<M> = {
+  readonly [F in keyof M as M[F] extends (...args: Array<any>) => Effect.Effect<unknown, unknown, unknown> ? F : never]: M[F]
+}
 
 const onFirstCall = <
   K extends
@@ -30,7 +36,7 @@ const onFirstCall = <
     | "Whitelists"
 >(
   name: K
-): (typeof Admin)[K] =>
+): EffectFunctions<(typeof Admin)[K]> =>
   new Proxy(
     {},
     {
@@ -41,7 +47,7 @@ const onFirstCall = <
             (admin[name] as unknown as Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>>)[fn]!(...args)
           )
     }
-  ) as (typeof Admin)[K]
+  ) as EffectFunctions<(typeof Admin)[K]>
 
 /** @internal */
 export const ApiKeys = onFirstCall("ApiKeys")

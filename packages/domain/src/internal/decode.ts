@@ -1,6 +1,7 @@
 import { Result, Schema, SchemaIssue } from "effect"
 import { InvalidInput } from "../DomainError.ts"
 import { maskUrlUserInfo } from "../Redaction.ts"
+import { controlOrBidi } from "./unsafeText.ts"
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
@@ -18,8 +19,9 @@ const maxQuoted = 80
 export const quote = (value: string): string => {
   const masked = maskUrlUserInfo(value)
   const clipped = masked.length > maxQuoted ? masked.slice(0, maxQuoted) + "…" : masked
+  // JSON.stringify has escaped C0 already; DEL, C1 and the bidirectional controls it leaves.
   return JSON.stringify(clipped).replace(
-    /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    new RegExp(controlOrBidi.source, "g"),
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
   )
 }

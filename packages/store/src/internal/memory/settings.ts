@@ -72,17 +72,15 @@ export const makeWebhookSettings = (store: MemoryStore): WebhookSettingsReposito
         }
       ),
     putSecrets: (merchant, mode, secrets) =>
-      secrets.length > 2
-        ? Effect.fail(conflict("webhook secrets", `${merchant}/${mode}`, "at most two signing secrets may be active"))
-        : Effect.flatMap(withKeys(SecretBox.sealWebhookSecrets(secrets, SecretBox.webhookSecretsAad(merchant, mode))), (sealed) =>
-            store.write((s) => {
-              const missing = merchantExists(s, merchant)
-              if (missing !== undefined) return missing
-              if (secrets.length === 0) s.webhookSecrets.delete(`${merchant}/${mode}`)
-              else s.webhookSecrets.set(`${merchant}/${mode}`, sealed)
-              return Result.succeed(undefined)
-            })
-          ),
+      Effect.flatMap(withKeys(SecretBox.sealWebhookSecrets(secrets, SecretBox.webhookSecretsAad(merchant, mode))), (sealed) =>
+        store.write((s) => {
+          const missing = merchantExists(s, merchant)
+          if (missing !== undefined) return missing
+          if (secrets.length === 0) s.webhookSecrets.delete(`${merchant}/${mode}`)
+          else s.webhookSecrets.set(`${merchant}/${mode}`, sealed)
+          return Result.succeed(undefined)
+        })
+      ),
     getHealth: (merchant) =>
       Effect.flatMap(
         store.read((s) =>

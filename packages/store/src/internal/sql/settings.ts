@@ -94,9 +94,6 @@ export const makeWebhookSettings = (env: Env): WebhookSettingsRepository["Servic
         env,
         { entity: "webhook secrets", id: `${merchant}/${mode}` },
         Effect.gen(function* () {
-          if (secrets.length > 2) {
-            return yield* StoreError.conflict("webhook secrets", `${merchant}/${mode}`, "at most two signing secrets may be active")
-          }
           yield* merchantExists(sql, merchant)
           if (secrets.length === 0) {
             yield* sql`DELETE FROM paymux_webhook_secrets WHERE merchant = ${merchant} AND mode = ${mode}`
