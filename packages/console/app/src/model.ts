@@ -1,4 +1,7 @@
-/** The shapes the page works with, as the API's schemas define them, and small readings of them. */
+/**
+ * The shapes the page works with, as the API's schemas define them. Readings of a PG (its payment
+ * types, pay methods, shared test MIDs, required fields) are the domain's `PgCatalog` getters.
+ */
 import type { Models } from "@paymux/http"
 
 export type Pg = typeof Models.PgView.Type
@@ -8,20 +11,6 @@ export type Merchant = typeof Models.MerchantView.Type
 export type SubMerchant = typeof Models.SubMerchantView.Type
 export type PaymentType = Channel["paymentType"]
 export type Mode = Channel["mode"]
-
-/** The payment types a PG offers, in the catalog's order. */
-export const paymentTypesOf = (pg: Pg): ReadonlyArray<PaymentType> =>
-  (Object.keys(pg.payMethods) as Array<PaymentType>).filter((type) => pg.payMethods[type] !== undefined)
-
-export const payMethodsOf = (pg: Pg, type: PaymentType): ReadonlyArray<string> => pg.payMethods[type] ?? []
-
-/** Whether a credential field must be filled for a payment type. */
-export const isRequired = (field: CredentialField, type: PaymentType): boolean =>
-  typeof field.required === "boolean" ? field.required : field.required.includes(type)
-
-/** The shared test MID for a payment type, if the aggregator has one. */
-export const sharedTestMid = (pg: Pg, type: PaymentType): string | undefined =>
-  pg.test.kind === "shared" ? pg.test.mids.find((m) => m.paymentType === type)?.mid : undefined
 
 /** A JavaScript string literal of `s`: a MID is the merchant's own text, and may hold a quote. */
 const literal = (s: string): string => JSON.stringify(s)

@@ -5,18 +5,10 @@
  * value typed; an edit refused because the channel was changed elsewhere reloads it and keeps
  * every change typed on top of it, to save again.
  */
+import { PgCatalog } from "@paymux/domain"
 import { useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
-import {
-  type Channel,
-  type CredentialField,
-  isRequired,
-  type Mode,
-  type PaymentType,
-  type Pg,
-  payMethodsOf,
-  paymentTypesOf
-} from "../model.ts"
+import type { Channel, CredentialField, Mode, PaymentType, Pg } from "../model.ts"
 import { useSession } from "../session.tsx"
 import { BusyButton, LoadState, ProblemNote, useLoad, useSave, useUnsavedEdits } from "./ui.tsx"
 
@@ -76,7 +68,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
   const [mode, setMode] = useState<Mode>(editing?.mode ?? props.mode ?? "test")
   const [pgCode, setPgCode] = useState(editing?.pg ?? props.pg ?? props.catalog[0]?.code ?? "")
   const pg = props.catalog.find((p) => p.code === pgCode)
-  const types = pg === undefined ? [] : paymentTypesOf(pg)
+  const types = pg === undefined ? [] : PgCatalog.paymentTypesOf(pg)
   const [type, setType] = useState<PaymentType>(editing?.paymentType ?? props.paymentType ?? types[0] ?? "window.general")
   const [methods, setMethods] = useState<ReadonlyArray<string>>(editing?.payMethods ?? [])
   const [name, setName] = useState(editing?.name ?? "")
@@ -124,7 +116,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
     : editing.name === refused.name
       ? t("channel.changedElsewhere", { name: editing.name })
       : t("channel.renamedElsewhere", { name: refused.name, now: editing.name })
-  const available = pg === undefined ? [] : payMethodsOf(pg, type)
+  const available = pg === undefined ? [] : PgCatalog.payMethodsOf(pg, type)
   // The merchant's own MID (every live channel, a test channel with a PG-issued MID) comes with
   // the PG's credential fields; the shared test MID needs none. A PG without a shared test
   // credential (Naver Pay, Toss, PayPal, ...) takes its own MID in test mode too (the form offered
@@ -220,7 +212,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
             onChange={(e) => {
               setPgCode(e.target.value)
               const next = props.catalog.find((p) => p.code === e.target.value)
-              setType((next && paymentTypesOf(next)[0]) ?? "window.general")
+              setType((next && PgCatalog.paymentTypesOf(next)[0]) ?? "window.general")
               setMethods([])
             }}
           >
@@ -288,7 +280,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
               : t("channel.midTestHint")}
       </small>
       {fields.map((field) => {
-        const required = isRequired(field, type)
+        const required = PgCatalog.isRequiredFor(field, type)
         const value = credentials[field.name] ?? ""
         const hint = [field.maxLength === undefined ? "" : t("channel.maxLength", { n: field.maxLength }), field.patternDescription ?? ""]
           .filter(Boolean)

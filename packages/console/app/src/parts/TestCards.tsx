@@ -4,9 +4,10 @@
  * the PG (Naver Pay, Toss, PayPal), an "Edit information" form that takes it (or edits the
  * card's channel once there is one).
  */
+import { PgCatalog } from "@paymux/domain"
 import { useState } from "react"
 import { useT } from "../i18n/i18n.tsx"
-import { type Channel, type Pg, paymentTypesOf, payMethodsOf, requestPaySnippet, sharedTestMid } from "../model.ts"
+import { type Channel, type Pg, requestPaySnippet } from "../model.ts"
 import { useSession } from "../session.tsx"
 import { ChannelEditor } from "./ChannelForm.tsx"
 import { useModeChannels } from "./useModeChannels.ts"
@@ -79,13 +80,13 @@ const TestCard = ({
   const t = useT()
   const { run, session } = useSession()
   const { busy, problem, save } = useSave()
-  const types = paymentTypesOf(pg)
+  const types = PgCatalog.paymentTypesOf(pg)
   const first = channels[0]
   // The pay method is one the channel takes, or else one the PG's catalog offers (PayPal: paypal).
   const snippet = requestPaySnippet(
     pg.code,
-    first?.mid ?? (types[0] === undefined ? undefined : sharedTestMid(pg, types[0])),
-    first?.payMethods[0] ?? (types[0] === undefined ? undefined : payMethodsOf(pg, types[0])[0])
+    first?.mid ?? (types[0] === undefined ? undefined : PgCatalog.sharedTestMid(pg, types[0])),
+    first?.payMethods[0] ?? (types[0] === undefined ? undefined : PgCatalog.payMethodsOf(pg, types[0])[0])
   )
   const headingId = `test-${pg.code}`
   return (
@@ -99,11 +100,12 @@ const TestCard = ({
             <div key={type}>
               <dt>{t(`type.${type}`)}</dt>
               <dd>
-                {sharedTestMid(pg, type) === undefined ? (
-                  (pg.test.kind === "shared" && pg.test.untested?.find((u) => u.paymentType === type)?.note) || t("test.noShared")
+                {PgCatalog.sharedTestMid(pg, type) === undefined ? (
+                  (PgCatalog.untestedReason(pg, type) ?? t("test.noShared"))
                 ) : (
                   <>
-                    <code>{sharedTestMid(pg, type)}</code> <span className="muted">{payMethodsOf(pg, type).join(", ")}</span>
+                    <code>{PgCatalog.sharedTestMid(pg, type)}</code>{" "}
+                    <span className="muted">{PgCatalog.payMethodsOf(pg, type).join(", ")}</span>
                   </>
                 )}
               </dd>
@@ -134,7 +136,7 @@ const TestCard = ({
       </figure>
       <div className="card-actions">
         <CopyButton text={snippet} label={t("test.copySnippet")} />
-        {pg.test.kind === "shared" && types[0] !== undefined && sharedTestMid(pg, types[0]) !== undefined ? (
+        {pg.test.kind === "shared" && types[0] !== undefined && PgCatalog.sharedTestMid(pg, types[0]) !== undefined ? (
           <BusyButton
             busy={busy}
             onClick={async () => {
@@ -143,7 +145,7 @@ const TestCard = ({
                 run((c) =>
                   c.channels.add({
                     params: { merchant: session.merchant },
-                    payload: { mode: "test", pg: pg.code, paymentType: type, payMethods: payMethodsOf(pg, type).slice(0, 1) }
+                    payload: { mode: "test", pg: pg.code, paymentType: type, payMethods: PgCatalog.payMethodsOf(pg, type).slice(0, 1) }
                   })
                 )
               )
