@@ -36,7 +36,7 @@ export const failureOf = (commandPath: ReadonlyArray<string>, errors: ReadonlyAr
  * short flags (`-5h` contains `-h`, so `--expires -5h` printed help and exited 0). Refuse it up
  * front; plain negative numbers (`-1`) parse as values and each flag checks its own range.
  */
-export const checkDashValues = (argv: ReadonlyArray<string>): CliFailure.CliFailure | undefined => {
+const checkDashValues = (argv: ReadonlyArray<string>): CliFailure.CliFailure | undefined => {
   const end = argv.indexOf("--")
   const bad = (end === -1 ? argv : argv.slice(0, end)).find((a) => /^-\d/.test(a) && !/^-(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(a))
   return bad === undefined
@@ -63,7 +63,7 @@ const subcommandsAt = (root: Command.Command.Any, commandPath: ReadonlyArray<str
 }
 
 /** A command group run without one of its subcommands, with `--json`: bad input (exit 2) naming them. */
-export const subcommandMissing = (commandPath: ReadonlyArray<string>, subcommands: ReadonlyArray<string>): CliFailure.CliFailure =>
+const subcommandMissing = (commandPath: ReadonlyArray<string>, subcommands: ReadonlyArray<string>): CliFailure.CliFailure =>
   new CliFailure.CliFailure({
     exitCode: CliFailure.ExitCode.badInput,
     tag: "BadInput",

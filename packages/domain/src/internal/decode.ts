@@ -40,7 +40,7 @@ const describeValue = (input: unknown, path: ReadonlyArray<PropertyKey>, secret:
 }
 
 /** Turns a SchemaError into the first offending field as an InvalidInput. */
-export const toInvalidInput = (error: Schema.SchemaError, input: unknown, fieldPrefix?: string): InvalidInput => {
+const toInvalidInput = (error: Schema.SchemaError, input: unknown, fieldPrefix?: string): InvalidInput => {
   const issues = formatter(error.issue).issues
   const first = issues[0]
   const path = (first?.path ?? []).map((segment) =>

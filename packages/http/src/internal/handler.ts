@@ -63,7 +63,7 @@ const textOf = (body: Uint8Array, contentType: string | undefined): string | Out
 }
 
 /** An `Outgoing` as a web `Response`, for callers of the web-standard handler. */
-export const toResponse = (outgoing: Outgoing): Response => {
+const toResponse = (outgoing: Outgoing): Response => {
   const headers = new Headers()
   for (const [name, value] of Object.entries(outgoing.headers)) {
     if (typeof value === "string") headers.set(name, value)

@@ -41,7 +41,7 @@ export const contentSecurityPolicy = [
 /** Vite puts content-hashed files under `assets/` (files from `public/` land at the root). */
 const isHashed = (path: string): boolean => path.startsWith("assets/")
 
-export const cacheControl = { hashed: "public, max-age=31536000, immutable", other: "no-cache" } as const
+const cacheControl = { hashed: "public, max-age=31536000, immutable", other: "no-cache" } as const
 
 const textTypes: Record<string, string> = {
   ".html": "text/html",

@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks"
 import { Effect, Result } from "effect"
 import * as UrlGuard from "../UrlGuard.ts"
 
-export const EXCERPT_BYTES = 1024
+const EXCERPT_BYTES = 1024
 
 export interface PostRequest {
   /** A URL that passed the guard's static rules; its host is resolved and checked at connect time. */

@@ -14,7 +14,7 @@ export const INVALID = 0
 /** Parse outcome: IPv4 dotted decimal. */
 export const IPV4 = 4
 /** Parse outcome: IPv6 text (possibly an IPv4-mapped address). */
-export const IPV6 = 6
+const IPV6 = 6
 
 /** The longest valid text: `0000:0000:0000:0000:0000:ffff:255.255.255.255`. */
 const MAX_LENGTH = 45
@@ -34,7 +34,7 @@ for (let c = 65; c <= 70; c++) HEX[c] = c - 55
  * Parses strict dotted decimal in `s[start, end)`: four parts, 0-255, no leading zeros, nothing
  * else. Returns the uint32 value or -1.
  */
-export const parseIpv4 = (s: string, start: number, end: number): number => {
+const parseIpv4 = (s: string, start: number, end: number): number => {
   let value = 0
   let i = start
   for (let part = 0; part < 4; part++) {
@@ -63,7 +63,7 @@ export const parseIpv4 = (s: string, start: number, end: number): number => {
 }
 
 /** Parses RFC 4291 text in `s[start, end)` into `scratch`. Returns false when invalid. */
-export const parseIpv6 = (s: string, start: number, end: number): boolean => {
+const parseIpv6 = (s: string, start: number, end: number): boolean => {
   if (end - start < 2) return false
   let n = 0
   let gap = -1

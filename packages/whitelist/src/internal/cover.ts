@@ -64,7 +64,7 @@ const bitLength = (x: bigint): number => x.toString(2).length
  * Formats a block. Blocks inside `::ffff:0:0/96` are the IPv4 space under folding, so they are
  * written as IPv4 (`::ffff:10.0.0.0/104` is `10.0.0.0/8`).
  */
-export const formatRangeBlock = (start: bigint, prefix: number): string => {
+const formatRangeBlock = (start: bigint, prefix: number): string => {
   const w0 = Number((start >> 96n) & WORD)
   const w1 = Number((start >> 64n) & WORD)
   const w2 = Number((start >> 32n) & WORD)
@@ -74,7 +74,7 @@ export const formatRangeBlock = (start: bigint, prefix: number): string => {
 }
 
 /** The fewest aligned blocks that exactly cover `range` (greedy largest-first is optimal). */
-export const coverRange = (range: Range, out: Array<{ readonly start: bigint; readonly prefix: number }>): void => {
+const coverRange = (range: Range, out: Array<{ readonly start: bigint; readonly prefix: number }>): void => {
   let start = range.start
   while (start <= range.end) {
     const fits = bitLength(range.end - start + 1n) - 1

@@ -12,12 +12,12 @@ export const ruleEnd: Uint32Array = new Uint32Array(4)
 export const ruleInfo = { family: IPV4, truncated: false }
 
 /** `parseRule` failure: the text is not `address[/prefix]`. */
-export const SYNTAX_ERROR = -1
+const SYNTAX_ERROR = -1
 /** `parseRule` failure: bits after the prefix are set (strict mode only). */
-export const HOST_BITS_SET = -2
+const HOST_BITS_SET = -2
 
 /** The mask of word `k` (0 = most significant) for a prefix length in the 128-bit space. */
-export const wordMask = (prefix128: number, k: number): number => {
+const wordMask = (prefix128: number, k: number): number => {
   const bits = prefix128 - 32 * k
   if (bits <= 0) return 0
   if (bits >= 32) return 0xffffffff
