@@ -355,6 +355,29 @@ export const roundTrip = (h: Harness): void =>
       h.timeout
     )
 
+    // Resolution searches oldest first, so the order is part of the contract. Keys are created in
+    // another order than their names sort, and updates move a row on PostgreSQL's heap.
+    it(
+      "channels list oldest first (by sequence), after updates too, with and without the mode filter",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const m = F.merchantCode(1)
+            yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+            const repo = yield* Repositories.ChannelRepository
+            const keys = [3, 1, 4, 2].map((n) => F.channelKey(n))
+            const created = yield* Effect.forEach(keys, (key) => repo.create(F.channel(m, key)))
+            yield* repo.create(F.channel(m, F.channelKey(5), { mode: "live" }))
+            const renamed = yield* repo.update({ ...created[0]!, name: "renamed once" })
+            yield* repo.update({ ...renamed, name: "renamed twice" })
+            yield* repo.update({ ...created[2]!, enabled: false })
+            expect((yield* repo.list(m)).map((c) => c.key)).toEqual([...keys, F.channelKey(5)])
+            expect((yield* repo.list(m, { mode: "test" })).map((c) => c.key)).toEqual(keys)
+          })
+        ),
+      h.timeout
+    )
+
     it(
       "a channel sequence is never reused after a removal",
       () =>

@@ -94,7 +94,7 @@ export const sharedState = (h: Harness): void => {
         })
       ))
 
-    it("an expired record, and a running one whose lease ended, are started afresh", () =>
+    it("an expired record, and a running one whose lease ended, are started afresh; a finished one outlives its lease", () =>
       h.freshPromise(
         Effect.gen(function* () {
           const records = yield* IdempotencyRecords.IdempotencyRecords
@@ -107,6 +107,24 @@ export const sharedState = (h: Harness): void => {
           expect(yield* start("l1", "imp00000001", 1_000, { lease: 50 })).toEqual({ _tag: "Started" })
           expect((yield* start("l1", "imp00000001", 1_049))._tag).toBe("Found")
           expect(yield* start("l1", "imp00000001", 1_050)).toEqual({ _tag: "Started" })
+
+          // The lease is only a running record's: a finished one is kept, and replayed, until it expires.
+          expect(yield* start("d1", "imp00000001", 1_000, { lease: 50 })).toEqual({ _tag: "Started" })
+          yield* records.complete({
+            id: "d1",
+            merchant: "imp00000001",
+            outcome: response("done"),
+            bytes: 400,
+            now: 1_010,
+            maxBytes: 10_000
+          })
+          expect(yield* start("d1", "imp00000001", 5_000)).toEqual({
+            _tag: "Found",
+            held: { _tag: "Done", bodyHash: "h1", response: response("done") }
+          })
+          expect(yield* start("w1", "imp00000001", 1_000, { lease: 50 })).toEqual({ _tag: "Started" })
+          yield* records.complete({ id: "w1", merchant: "imp00000001", outcome: "withheld", bytes: 256, now: 1_010, maxBytes: 10_000 })
+          expect(yield* start("w1", "imp00000001", 5_000)).toEqual({ _tag: "Found", held: { _tag: "Withheld", bodyHash: "h1" } })
         })
       ))
 
