@@ -25,6 +25,23 @@ const channelOf = (merchant: string, n: number, mode: "test" | "live" = "test") 
     })
   )
 
+/** A Danal identity-verification channel: one that takes no payments. */
+const identityChannelOf = (merchant: string, n: number) =>
+  Result.getOrThrow(
+    PaymentChannel.make(catalog, {
+      key: `channel-key-00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+      merchant,
+      mode: "test",
+      pg: "danal",
+      mid: `CP${n}`,
+      paymentType: "certification",
+      payMethods: [],
+      credentials: { cp_pwd: "pw" },
+      sequence: n,
+      createdAt: n
+    })
+  )
+
 const roundTrips = <S extends Schema.Top & { readonly DecodingServices: never; readonly EncodingServices: never }>(
   name: string,
   schema: S,
@@ -82,6 +99,12 @@ describe("Merchant", () => {
     expect((failure(Merchant.setDefaultChannel(m, channelOf("imp00000002", 2))) as { rule: string }).rule).toBe("foreign-channel")
     expect((failure(Merchant.setDefaultChannel(m, { ...own, enabled: false })) as { rule: string }).rule).toBe("default-disabled")
     expect(Merchant.clearDefaultChannel(Result.getOrThrow(Merchant.setDefaultChannel(m, own)), "live").defaultChannels).toEqual({})
+  })
+  it("an identity-verification channel, though its own and enabled, cannot be the default channel", () => {
+    const m = Result.getOrThrow(Merchant.make({ code: "imp00000001", name: "Acme", createdAt: 0 }))
+    const identity = identityChannelOf("imp00000001", 7)
+    expect([identity.purpose, identity.enabled]).toEqual(["identity-verification", true])
+    expect((failure(Merchant.setDefaultChannel(m, identity)) as { rule: string }).rule).toBe("default-not-payment")
   })
   // Concurrency probe 2026-12: disabling the default channel was accepted, and request_pay without
   // pg then failed while doctor said ok.
@@ -195,6 +218,25 @@ describe("ChannelGroup", () => {
     ).toBe("members.0.weight")
   })
 
+  it("refuses an identity-verification channel as a member, though it is the merchant's and of the group's mode", () => {
+    const identity = identityChannelOf("imp00000001", 7)
+    const withIdentity = ChannelGroup.make(
+      {
+        id: "channel-group-00000000-0000-4000-8000-000000000001",
+        merchant: "imp00000001",
+        name: "split",
+        mode: "test",
+        members: [
+          { channel: channels[0]!.key, weight: 50 },
+          { channel: identity.key, weight: 50 }
+        ],
+        createdAt: 0
+      },
+      [...channels, identity]
+    )
+    expect((failure(withIdentity) as { rule: string }).rule).toBe("not-payment")
+  })
+
   // Concurrency probe 2026-12: deleting a member left the group at a sum below 100, so every later
   // edit of the group (a rename) was refused until its members were given again.
   it("without a deleted channel, the others keep their shares, scaled back to 100; the last member cannot go", () => {
@@ -267,6 +309,12 @@ describe("WhitelistRules", () => {
     expect(WhitelistRules.isEnforced(empty)).toBe(false)
     expect(WhitelistRules.isEnforced({ ...empty, denyByDefault: true })).toBe(true)
     expect(WhitelistRules.isEnforced(Result.getOrThrow(WhitelistRules.replace(empty, ["1.1.1.0/24"])))).toBe(true)
+  })
+  it("holds at most 1000 rules: 1000 are accepted, 1001 refused", () => {
+    const empty = WhitelistRules.empty("imp00000001" as Merchant.Merchant["code"])
+    const rules = (n: number) => Array.from({ length: n }, (_, i) => `10.0.${i >> 8}.${i & 255}/32`)
+    expect(Result.getOrThrow(WhitelistRules.replace(empty, rules(1000))).rules).toHaveLength(WhitelistRules.maxRules)
+    expect(failure(WhitelistRules.replace(empty, rules(1001))).field).toBe("rules")
   })
   it("refuses text that is not CIDR-shaped, naming the index", () => {
     const empty = WhitelistRules.empty("imp00000001" as Merchant.Merchant["code"])

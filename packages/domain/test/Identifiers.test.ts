@@ -147,6 +147,18 @@ describe("Identifiers", () => {
     expect(Result.isFailure(Identifiers.decodeMid(""))).toBe(true)
   })
 
+  it.effect("generated identifiers draw on every character of their alphabet, the last one included", () =>
+    Effect.gen(function* () {
+      const charactersOf = (ids: ReadonlyArray<string>, prefix: string) => new Set(ids.flatMap((id) => [...id.slice(prefix.length)]))
+      const [apiKeyIds, merchantCodes] = yield* Effect.all([
+        Effect.replicateEffect(Identifiers.generateApiKeyId, 200),
+        Effect.replicateEffect(Identifiers.generateMerchantCode, 200)
+      ]).pipe(Random.withSeed(7))
+      expect([...charactersOf(apiKeyIds, "ak_")].sort().join("")).toBe("0123456789abcdefghijklmnopqrstuvwxyz")
+      expect([...charactersOf(merchantCodes, "imp")].sort().join("")).toBe("0123456789")
+    })
+  )
+
   it.effect("generated identifiers are valid and deterministic for a seed", () =>
     Effect.gen(function* () {
       const draw = Effect.all([

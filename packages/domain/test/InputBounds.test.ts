@@ -204,6 +204,20 @@ describe("display names (L9)", () => {
       expect(messageOf(r)).toMatch(/lone surrogates|bidirectional|control/)
     }
   })
+  it("a name of 100 characters is accepted and one of 101 refused", () => {
+    expect(Result.isSuccess(named("n".repeat(100)))).toBe(true)
+    const long = named("n".repeat(101))
+    expect(Result.isFailure(long) && long.failure).toMatchObject({ _tag: "InvalidInput", field: "name" })
+    expect(messageOf(long)).toMatch(/1-100 characters/)
+  })
+  it("a name with leading or trailing whitespace is refused; inner spaces are kept", () => {
+    for (const bad of [" Acme", "Acme ", "  ", "Acme\u00a0", "\u3000상점"]) {
+      const r = named(bad)
+      expect(Result.isFailure(r), JSON.stringify(bad)).toBe(true)
+      expect(messageOf(r)).toMatch(/without surrounding whitespace/)
+    }
+    expect(Result.isSuccess(named("Acme Shop"))).toBe(true)
+  })
   it("well-formed names (emoji as surrogate pairs, Hangul) are kept byte-exact", () => {
     for (const good of ["상점 😀", "Caf\u00e9 Lumi\u00e8re", "A & B"]) {
       const r = named(good)

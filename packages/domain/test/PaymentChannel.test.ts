@@ -114,6 +114,57 @@ describe("PaymentChannel.make", () => {
     expect(vbank("nice_v2", ["card", "vbank"])).toBe("iamport00m")
   })
 
+  it("a MID limited to some pay methods serves only channels it covers, even when the catalog lists it first", () => {
+    const restrictedFirst = Result.getOrThrow(
+      PgCatalog.extend(catalog, [
+        {
+          code: "acme_pay",
+          displayName: "Acme Pay",
+          localName: "",
+          mid: { name: "mid", label: "MID" },
+          payMethods: { "window.general": ["card", "vbank"] },
+          credentialFields: [],
+          test: {
+            kind: "shared",
+            mids: [
+              { paymentType: "window.general", mid: "ACMEVBANK", payMethods: ["vbank"] },
+              { paymentType: "window.general", mid: "ACMEGENERAL" }
+            ]
+          }
+        }
+      ])
+    )
+    const midFor = (payMethods: Array<string>) =>
+      Result.getOrThrow(
+        PaymentChannel.make(restrictedFirst, { ...base, mode: "test", pg: "acme_pay", paymentType: "window.general", payMethods })
+      ).mid
+    expect(midFor(["card"])).toBe("ACMEGENERAL")
+    expect(midFor(["card", "vbank"])).toBe("ACMEGENERAL")
+    expect(midFor(["vbank"])).toBe("ACMEVBANK")
+  })
+
+  it("duplicate pay methods are stored once", () => {
+    const c = Result.getOrThrow(make({ mode: "test", pg: "kcp", paymentType: "window.general", payMethods: ["card", "vbank", "card"] }))
+    expect(c.payMethods).toEqual(["card", "vbank"])
+    expect(Result.getOrThrow(PaymentChannel.edit(catalog, c, { payMethods: ["vbank", "vbank"] })).payMethods).toEqual(["vbank"])
+  })
+
+  it("a credential value of the field's maximum length is accepted, one character more refused", () => {
+    const nice = catalog.providers.get("nice")!
+    const kcp = catalog.providers.get("kcp")!
+    // Nice's cancel password is at most 10 characters; a field without its own limit, 512.
+    const cancelPassword = (length: number) =>
+      Credentials.validate(nice, "window.general", { merchant_key: "k", cancel_password: "p".repeat(length) })
+    expect(Redacted.value(Result.getOrThrow(cancelPassword(10)).cancel_password!)).toBe("p".repeat(10))
+    expect(failure(cancelPassword(11)).message).toBe(
+      "credentials.cancel_password: Cancel password is at most 10 characters (got <redacted>)"
+    )
+    const siteKey = (length: number) => Credentials.validate(kcp, "window.general", { site_key: "s".repeat(length) })
+    expect(Credentials.maxValueLength).toBe(512)
+    expect(Redacted.value(Result.getOrThrow(siteKey(512)).site_key!)).toHaveLength(512)
+    expect(failure(siteKey(513)).message).toBe("credentials.site_key: Site key is at most 512 characters (got <redacted>)")
+  })
+
   it("a PG without a test mode refuses test channels", () => {
     const noTest = Result.getOrThrow(
       PgCatalog.extend(catalog, [{ ...catalog.providers.get("settle_acc")!, test: { kind: "unavailable", note: "no test mode" } }])
@@ -130,6 +181,40 @@ describe("PaymentChannel.make", () => {
       })
     )
     expect(e._tag === "RuleViolation" && e.rule).toBe("no-test-mode")
+  })
+
+  it("the view of a channel whose PG the catalog does not hold masks every credential, secret or not", () => {
+    const withAcme = Result.getOrThrow(
+      PgCatalog.extend(catalog, [
+        {
+          code: "acme_pay",
+          displayName: "Acme Pay",
+          localName: "",
+          mid: { name: "mid", label: "MID" },
+          payMethods: { "window.general": ["card"] },
+          credentialFields: [
+            { name: "client_id", label: "Client ID", secret: false, required: true },
+            { name: "api_secret", label: "API secret", secret: true, required: true }
+          ],
+          test: { kind: "pg-provided", note: "ask Acme" }
+        }
+      ])
+    )
+    const channel = Result.getOrThrow(
+      PaymentChannel.make(withAcme, {
+        ...base,
+        mode: "live",
+        pg: "acme_pay",
+        mid: "ACME1",
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { client_id: "acme-client-id", api_secret: "acme-api-secret" }
+      })
+    )
+    // The catalog that knows the PG shows the plain field; one that does not cannot tell which is secret.
+    expect(PaymentChannel.view(withAcme, channel).credentials).toEqual({ client_id: "acme-client-id", api_secret: Credentials.mask })
+    expect(PaymentChannel.view(catalog, channel).credentials).toEqual({ client_id: Credentials.mask, api_secret: Credentials.mask })
+    expect(Credentials.view(undefined, channel.credentials)).toEqual({ client_id: Credentials.mask, api_secret: Credentials.mask })
   })
 
   it("a channel name takes letters, digits, spaces, _ and - only, as PortOne's console", () => {

@@ -209,6 +209,19 @@ describe("PgCatalog", () => {
     )
   })
 
+  it("suggests a code up to the edit limit (2, or a third of the typo's length) and none beyond it", () => {
+    // 8 characters, limit 2: "kakaupey" is 2 edits from kakaopay, "kakxupxy" 3.
+    expect(PgCatalog.suggest(catalog, "kakaupey")).toEqual(["kakaopay"])
+    expect(PgCatalog.suggest(catalog, "kakxupxy")).toEqual([])
+    // 11 characters, limit 3: "kcp_bxllxxg" is 3 edits from kcp_billing, "kcp_bxxlxxg" 4.
+    expect(PgCatalog.suggest(catalog, "kcp_bxllxxg")).toEqual(["kcp_billing"])
+    expect(PgCatalog.suggest(catalog, "kcp_bxxlxxg")).toEqual([])
+    const miss = PgCatalog.get(catalog, "kcp_bxllxxg")
+    expect(Result.isFailure(miss) && miss.failure.message).toBe(
+      'pg: not a PG code in the catalog; did you mean kcp_billing? (got "kcp_bxllxxg")'
+    )
+  })
+
   it("is extensible: a host app adds a PG and overrides a shared test MID; the host's value wins", () => {
     const extended = Result.getOrThrow(
       PgCatalog.extend(catalog, [

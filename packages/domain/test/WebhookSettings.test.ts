@@ -80,6 +80,14 @@ describe("WebhookSettings: endpoints with event filters", () => {
     expect(removed.test.endpoints.map((e) => e.id)).toEqual(["ep_paid"])
   })
 
+  it("changing only an endpoint's URL keeps its event filter exactly, and an endpoint without one gets none", () => {
+    const moved = ok(WebhookSettings.updateEndpoint(two, "test", "ep_paid", { url: "https://paid2.example/" }))
+    expect(moved.test.endpoints[1]).toEqual({ id: "ep_paid", url: "https://paid2.example/", events: ["Transaction.Paid"] })
+    expect(WebhookSettings.endpointsFor(moved, "test", "Transaction.Cancelled").map((e) => e.id)).toEqual(["ep_all"])
+    const movedAll = ok(WebhookSettings.updateEndpoint(two, "test", "ep_all", { url: "https://all2.example/" }))
+    expect(movedAll.test.endpoints[0]).toStrictEqual({ id: "ep_all", url: "https://all2.example/" })
+  })
+
   it("a mode holds at most 10 endpoints", () => {
     let s = empty
     for (let i = 0; i < 10; i++) s = ok(WebhookSettings.addEndpoint(s, "test", { id: `ep_${i}`, url: `https://h${i}.example/` }))
