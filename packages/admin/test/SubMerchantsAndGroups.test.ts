@@ -79,6 +79,45 @@ describe("channel groups: edit and delete (issue 16)", () => {
     const actions = (await paymux.audit.list(merchant)).map((e) => e.action)
     expect(actions).toEqual(expect.arrayContaining(["group.edit", "group.remove"]))
   })
+
+  // Regression (mutation probe): an edit left the cached index with the old members until it expired.
+  it("resolves a group by its new members right after an edit, without waiting for the cache to expire", async () => {
+    const { paymux, merchant, kcp, nice } = await setUp()
+    const group = await paymux.groups.create({ merchant, name: "switch", mode: "test", members: [{ channel: kcp.key, weight: 100 }] })
+    const request = { merchant, mode: "test", groupId: group.id, payMethod: "card" } as const
+    expect((await paymux.resolve(request)).channel.key).toBe(kcp.key)
+    await paymux.groups.edit(merchant, group.id, { members: [{ channel: nice.key, weight: 100 }] })
+    expect((await paymux.resolve(request)).channel.key).toBe(nice.key)
+    await paymux.close()
+  })
+
+  it("refuses an identity-verification channel as a member, on create and on edit", async () => {
+    const { paymux, merchant, kcp } = await setUp()
+    const certification = await paymux.channels.add({
+      merchant,
+      mode: "test",
+      pg: "danal",
+      mid: "CP1",
+      paymentType: "certification",
+      payMethods: [],
+      credentials: { cp_pwd: "x" }
+    })
+    const members = [
+      { channel: kcp.key, weight: 50 },
+      { channel: certification.key, weight: 50 }
+    ]
+    expect(await rejection(paymux.groups.create({ merchant, name: "verify", mode: "test", members }))).toMatchObject({
+      code: "rule-violation",
+      rule: "not-payment"
+    })
+    const group = await paymux.groups.create({ merchant, name: "split", mode: "test", members: [{ channel: kcp.key, weight: 100 }] })
+    expect(await rejection(paymux.groups.edit(merchant, group.id, { members }))).toMatchObject({
+      code: "rule-violation",
+      rule: "not-payment"
+    })
+    expect((await paymux.groups.list(merchant)).map((g) => g.members)).toEqual([[{ channel: kcp.key, weight: 100 }]])
+    await paymux.close()
+  })
 })
 
 // Concurrency probe 2026-12: deleting a member left the group's weights below 100, and the next

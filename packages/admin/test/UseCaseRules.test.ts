@@ -190,4 +190,47 @@ describe("the default channel", () => {
     expect((await paymux.channels.disable(merchant, first.key)).enabled).toBe(false)
     await paymux.close()
   })
+
+  // Regression (mutation probe): the merchant kept naming a deleted channel as its default.
+  it("clears the merchant's default for a mode when that mode's default channel is deleted", async () => {
+    const paymux = await Paymux.make({ store: Memory.layer() })
+    const merchant = (await paymux.merchants.create({ name: "Defaults" })).code
+    const add = (mode: "test" | "live", mid: string) =>
+      paymux.channels.add({
+        merchant,
+        mode,
+        pg: "kcp",
+        mid,
+        paymentType: "window.general",
+        payMethods: ["card"],
+        credentials: { site_key: "k" }
+      })
+    const test = await add("test", "T0001")
+    const live = await add("live", "L0001")
+    await paymux.channels.setDefault(merchant, test.key)
+    await paymux.channels.setDefault(merchant, live.key)
+    await paymux.channels.remove(merchant, test.key)
+    expect((await paymux.merchants.get(merchant)).defaultChannels).toEqual({ live: live.key })
+    await paymux.close()
+  })
+
+  it("refuses to make an identity-verification channel the default", async () => {
+    const paymux = await Paymux.make({ store: Memory.layer() })
+    const merchant = (await paymux.merchants.create({ name: "Defaults" })).code
+    const certification = await paymux.channels.add({
+      merchant,
+      mode: "test",
+      pg: "danal",
+      mid: "CP1",
+      paymentType: "certification",
+      payMethods: [],
+      credentials: { cp_pwd: "x" }
+    })
+    await expect(paymux.channels.setDefault(merchant, certification.key)).rejects.toMatchObject({
+      code: "rule-violation",
+      rule: "default-not-payment"
+    })
+    expect((await paymux.merchants.get(merchant)).defaultChannels).toEqual({})
+    await paymux.close()
+  })
 })

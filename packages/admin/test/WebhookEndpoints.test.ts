@@ -3,7 +3,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Audit, Doctor, Merchants, ResolverCache, WebhookEndpoints, Webhooks } from "@paymux/admin"
+import { Audit, Doctor, ErrorCatalog, Merchants, ResolverCache, WebhookEndpoints, Webhooks } from "@paymux/admin"
 import { EndpointHealth, WebhookSettings } from "@paymux/domain"
 import { Memory } from "@paymux/store"
 import { Notification, WebhookVerifier } from "@paymux/webhooks"
@@ -96,6 +96,21 @@ describe("content type per mode (issue 17 §1)", () => {
       yield* WebhookEndpoints.set({ merchant: code, mode: "test", contentType: "form" })
       const billing = JSON.stringify({ type: "BillingKey.Issued", timestamp: "t", data: { billingKey: "bk" } })
       expect(yield* Webhooks.emit({ merchant: code, mode: "test", eventType: "BillingKey.Issued", payload: billing })).toEqual([])
+    }).pipe(local, Effect.provide(layer()))
+  )
+
+  // Regression (mutation probe): a change that leaves a mode without endpoints creates no signing
+  // secret; the mode's first endpoint does, and shows it once.
+  it.effect("setting the content type of a mode with no endpoint creates no signing secret", () =>
+    Effect.gen(function* () {
+      const { code } = yield* Merchants.create({ name: "Form Shop" })
+      const changed = yield* WebhookEndpoints.set({ merchant: code, mode: "live", contentType: "form" })
+      expect(changed.newSecret).toBeUndefined()
+      expect([changed.settings.live.contentType, changed.settings.activeSecrets.live]).toEqual(["form", 0])
+      expect(yield* Audit.list(code, { action: "webhook.secret.create" })).toEqual([])
+      const { newSecret } = yield* WebhookEndpoints.set({ merchant: code, mode: "live", url: "https://shop.example/hook" })
+      expect(newSecret).toBeDefined()
+      expect((yield* WebhookEndpoints.show(code)).activeSecrets.live).toBe(1)
     }).pipe(local, Effect.provide(layer()))
   )
 })
@@ -207,6 +222,27 @@ describe("endpoints with event filters (issue 17 §3)", () => {
       expect(single._tag === "InvalidInput" && single.rule).toMatch(/several endpoints/)
       yield* WebhookEndpoints.removeEndpoint({ merchant: code, mode: "test", endpointId: added.endpointId })
       expect((yield* WebhookEndpoints.show(code)).test.endpoints).toHaveLength(1)
+    }).pipe(local, Effect.provide(layer()))
+  )
+
+  // Regression (mutation probe): an unknown endpoint id was refused as bad input (400) by the
+  // settings' own check instead of as a missing resource.
+  it.effect("updating or removing an endpoint id the mode does not have is not-found, and changes nothing", () =>
+    Effect.gen(function* () {
+      const { code } = yield* merchantWith("/kept")
+      const before = yield* WebhookEndpoints.show(code)
+      const unknown = { merchant: code, mode: "test", endpointId: "ep_00000000000000000000" } as const
+      const updated = yield* Effect.flip(WebhookEndpoints.updateEndpoint({ ...unknown, url: `${base}/moved` }))
+      const removed = yield* Effect.flip(WebhookEndpoints.removeEndpoint(unknown))
+      // Another mode's endpoint is unknown in this one too.
+      const otherMode = yield* Effect.flip(
+        WebhookEndpoints.removeEndpoint({ ...unknown, mode: "live", endpointId: before.test.endpoints[0]!.id })
+      )
+      for (const failure of [updated, removed, otherMode]) {
+        expect(ErrorCatalog.classify(failure).code).toBe("not-found")
+      }
+      expect(ErrorCatalog.entry("not-found").status).toBe(404)
+      expect(yield* WebhookEndpoints.show(code)).toEqual(before)
     }).pipe(local, Effect.provide(layer()))
   )
 })

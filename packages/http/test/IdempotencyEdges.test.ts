@@ -121,6 +121,48 @@ describe("Idempotency-Key edges over a real server", () => {
     expect(tiers.map((t: { tier: string }) => t.tier)).not.toContain("L02")
   })
 
+  // Regression (mutation probe): an empty Idempotency-Key is refused like a too-long one, not used as a key.
+  it("refuses an empty Idempotency-Key with 400, and the call does not run", async () => {
+    const empty = await call(`${m()}/sub-merchants`, { body: { tier: "E01" }, headers: { "idempotency-key": "" } })
+    expect(empty.status).toBe(400)
+    expect(await body(empty)).toMatchObject({ code: "invalid-idempotency-key", field: "Idempotency-Key" })
+    const tiers = await body(await call(`${m()}/sub-merchants`))
+    expect(tiers.map((t: { tier: string }) => t.tier)).not.toContain("E01")
+  })
+
+  // Regression (mutation probe): a record is scoped to the tier, so one key and body sent for two
+  // tiers runs each call; the second tier is not answered with the first tier's response.
+  it("runs the same key and body for another tier instead of replaying the first tier's answer", async () => {
+    const channel = async (pg: string, credentials: Record<string, string>) =>
+      (
+        await body(
+          await call(`${m()}/channels`, {
+            body: { mode: "test", pg, mid: `${pg}-tier`, paymentType: "window.general", payMethods: ["card"], credentials }
+          })
+        )
+      ).key as string
+    const kcp = await channel("kcp", { site_key: "k" })
+    const nice = await channel("nice_v2", { merchant_key: "k", cancel_password: "1" })
+    for (const [tier, key] of [
+      ["TA1", kcp],
+      ["TB1", nice]
+    ] as const) {
+      expect((await call(`${m()}/sub-merchants`, { body: { tier } })).status).toBe(201)
+      expect((await call(`${m()}/sub-merchants/${tier}/channels/${key}`, { method: "PUT" })).status).toBe(200)
+    }
+    const resolve = (tier: string) =>
+      call(`${m()}/resolve`, { body: { mode: "test", payMethod: "card" }, headers: { "idempotency-key": "idem-tiers", tier } })
+    const first = await resolve("TA1")
+    expect([first.status, (await body(first)).channel.key]).toEqual([200, kcp])
+    const other = await resolve("TB1")
+    expect(other.headers.get("idempotent-replayed")).toBeNull()
+    expect([other.status, (await body(other)).channel.key]).toEqual([200, nice])
+    // Within one tier the key still replays.
+    const again = await resolve("TA1")
+    expect(again.headers.get("idempotent-replayed")).toBe("true")
+    expect((await body(again)).channel.key).toBe(kcp)
+  })
+
   // Regression (security probe): the query string is part of the request a replay must repeat.
   // `…/resend?url=A` then `…/resend?url=B` under one key replayed A's answer and queued nothing for B.
   it("answers the same key and body with another query string 422 idempotency-key-reused, not the first answer", async () => {
@@ -297,6 +339,31 @@ describe("admin's Idempotency.begin", () => {
     if (moved._tag !== "New") throw new Error(`expected New, got ${moved._tag}`)
     await run(moved.complete(response(200)))
     expect((await run(withQuery("moved", "", "ab")))._tag).toBe("Mismatch")
+  })
+
+  // Regression (mutation probe): the budget is inclusive. A response of exactly `maxBytes` is kept;
+  // one byte over is not kept, and does not push out the merchant's older records either.
+  it("keeps a response of exactly maxBytes and drops one a byte over, leaving older records alone", async () => {
+    // A record counts its body, its header names and values, and a fixed overhead.
+    const ofSize = (bytes: number): Idempotency.StoredResponse => {
+      const fixed = Idempotency.recordOverhead + "content-type".length + "application/json".length
+      return { ...response(201), body: new TextEncoder().encode(" ".repeat(bytes - fixed)) }
+    }
+    const maxBytes = 1_000
+    const beginIn = (merchant: string, key: string) =>
+      Idempotency.begin({ scope: "scope", key, merchant, body: new TextEncoder().encode("{}"), now: 1_000, options: { maxBytes } })
+    const completed = async (merchant: string, key: string, outcome: Idempotency.StoredResponse) => {
+      const first = await run(beginIn(merchant, key))
+      if (first._tag !== "New") throw new Error(`expected New, got ${first._tag}`)
+      await run(first.complete(outcome))
+    }
+    expect([Idempotency.sizeOf(ofSize(maxBytes)), Idempotency.sizeOf(ofSize(maxBytes + 1))]).toEqual([maxBytes, maxBytes + 1])
+    await completed("imp-budget-exact", "exact", ofSize(maxBytes))
+    expect((await run(beginIn("imp-budget-exact", "exact")))._tag).toBe("Replay")
+    await completed("imp-budget-over", "older", response(201))
+    await completed("imp-budget-over", "over", ofSize(maxBytes + 1))
+    expect((await run(beginIn("imp-budget-over", "over")))._tag).toBe("New")
+    expect((await run(beginIn("imp-budget-over", "older")))._tag).toBe("Replay")
   })
 
   it("stores a 2xx: the next begin replays it", async () => {
