@@ -92,7 +92,7 @@ export const entries = {
   "no-channel-configured": row(404, 1, "The merchant (or tier) has no channel at all in the requested mode."),
   "channel-not-found": row(404, 1, "No channel serves the request; `rejected` lists each candidate and why."),
   conflict: row(409, 2, "A stale version, or a value that must be unique already exists."),
-  "store-unavailable": row(503, 3, "The store cannot be reached or is busy; nothing of the call was saved.", true),
+  "store-unavailable": row(503, 3, "The store cannot be reached or is busy.", true),
   "outcome-unknown": row(
     500,
     3,

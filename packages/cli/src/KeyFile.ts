@@ -44,9 +44,14 @@ export type Source =
  */
 export const pathFor = (dbPath: string): string => `${dbPath}.key`
 
+/** The two settings a key file holds; other lines are ignored. */
+const settings: ReadonlyArray<string> = ["PAYMUX_MASTER_KEYS", "PAYMUX_PEPPER"]
+
 /**
- * The `KEY=value` lines of a key file, and each setting given on more than one line (with its
- * line numbers, from 1): a repeated setting is refused rather than one of its values guessed.
+ * The `KEY=value` lines of a key file, and each of the two settings given on more than one line
+ * (with its line numbers, from 1): a repeated setting is refused rather than one of its values
+ * guessed. Only those two names are ever reported: the text before a `=` of another line may be a
+ * key pasted on its own (`id:base64…=`).
  */
 const parseEnvFile = (
   text: string
@@ -65,7 +70,9 @@ const parseEnvFile = (
     values[name] = trimmed.slice(eq + 1).trim()
     linesOf.set(name, [...(linesOf.get(name) ?? []), index + 1])
   })
-  const repeated = [...linesOf].filter(([, lines]) => lines.length > 1).map(([name, lines]) => ({ name, lines }))
+  const repeated = [...linesOf]
+    .filter(([name, lines]) => settings.includes(name) && lines.length > 1)
+    .map(([name, lines]) => ({ name, lines }))
   return { values, repeated }
 }
 

@@ -103,7 +103,7 @@ describe("paymux parse errors and secrets (M6, L5, L8)", () => {
   it("a command group without its subcommand is one JSON error naming the subcommands with --json (exit 2); help without", async () => {
     const groups: Array<{ path: ReadonlyArray<string>; subcommands: ReadonlyArray<string> }> = []
     const visit = (command: Command.Command.Any, path: ReadonlyArray<string>) => {
-      const children = command.subcommands.flatMap((group) => group.commands)
+      const children = command.subcommands.flatMap((group) => group.commands).filter((c) => !c.unlisted)
       if (children.length > 0) groups.push({ path, subcommands: children.map((c) => c.name) })
       for (const child of children) visit(child, [...path, child.name])
     }

@@ -108,7 +108,10 @@ export const NewDelivery = Schema.Struct({
   subject: Schema.optionalKey(Schema.String),
   contentType: Schema.optionalKey(Schema.String),
   payload: Schema.String,
-  maxAttempts: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
+  // At most what the SQL stores' INTEGER column holds.
+  maxAttempts: Schema.optionalKey(
+    Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1), Schema.isLessThanOrEqualTo(2_147_483_647)))
+  ),
   availableAt: Schema.optionalKey(Timestamp.Timestamp)
 })
 

@@ -420,6 +420,8 @@ export const uniqueness = (h: Harness): void => {
             const refused = [
               ["maxAttempts 1.5", outbox.enqueue(F.newDelivery(a, 1, { maxAttempts: 1.5 }), 1000)],
               ["maxAttempts 0", outbox.enqueue(F.newDelivery(a, 2, { maxAttempts: 0 }), 1000)],
+              // Beyond PostgreSQL's INTEGER column, which memory and SQLite would have kept.
+              ["maxAttempts 2^31", outbox.enqueue(F.newDelivery(a, 7, { maxAttempts: 2 ** 31 }), 1000)],
               ["availableAt 1000.5", outbox.enqueue(F.newDelivery(a, 3, { availableAt: 1000.5 }), 1000)],
               ["now 1000.5", outbox.enqueue(F.newDelivery(a, 4), 1000.5)],
               ["now NaN", outbox.enqueue(F.newDelivery(a, 5), Number.NaN)]

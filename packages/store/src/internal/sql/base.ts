@@ -52,7 +52,14 @@ const commitLossAsOutcomeUnknown = <A, E, R>(sql: Sql.SqlClient, self: Effect.Ef
           })
         )
       )
-    ).pipe(Effect.mapError((error) => (committing && isSqlError(error) && isConnectionLoss(error) ? lostAtCommit(error) : error)))
+    ).pipe(
+      Effect.mapError((error) =>
+        // SQLite commits atomically in the same process: a failed COMMIT committed nothing.
+        committing && isSqlError(error) && isConnectionLoss(error) && sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+          ? lostAtCommit(error)
+          : error
+      )
+    )
   })
 
 /**
