@@ -358,6 +358,32 @@ if (requirePg("PostgresStore.test.ts")) {
       }).pipe(Effect.provide(fresh().layer))
     )
 
+    // Review: an enqueue outside a unit of work was one statement, so a connection lost as it
+    // committed read as the retryable Unavailable, and a retry queued the notification twice.
+    it.live("an enqueue outside a unit of work whose COMMIT loses its connection is OutcomeUnknown", () =>
+      Effect.gen(function* () {
+        const merchants = yield* Repositories.MerchantRepository
+        const outbox = yield* Outbox.Outbox
+        const sql = yield* SqlClient.SqlClient
+        yield* merchants.create(F.merchant(1))
+        yield* sql.unsafe(`CREATE FUNCTION end_backend() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$`)
+        yield* sql.unsafe(`CREATE CONSTRAINT TRIGGER end_backend_at_commit AFTER INSERT ON paymux_outbox
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION end_backend()`)
+        const delivery = {
+          merchant: F.merchantCode(1),
+          mode: "test",
+          url: "https://hooks.example/paid",
+          eventType: "Transaction.Paid",
+          payload: "{}"
+        } as const
+        const exit = yield* Effect.exit(outbox.enqueue(delivery, 1_000))
+        expect(reasonOf(exit)).toBe("OutcomeUnknown")
+        yield* sql.unsafe("DROP TRIGGER end_backend_at_commit ON paymux_outbox")
+        expect((yield* outbox.enqueue(delivery, 1_000)).status).toBe("pending")
+      }).pipe(Effect.provide(fresh().layer))
+    )
+
     // Regression (storage probe): a write waited for as long as another session held the lock (a
     // stopped `keys reseal`, an operator's open transaction); `serve` stopped answering meanwhile.
     it.live("a unit of work waits for another session's lock at most lockTimeoutMillis, then is Unavailable", () => {

@@ -10,8 +10,8 @@ import { Schema } from "effect"
  * - `NotFound`: no such row for this merchant (also what another merchant's row looks like).
  * - `Conflict`: a stale version (optimistic concurrency) or a uniqueness rule.
  * - `Unavailable`: the store cannot be reached or is busy; retryable. Inside a unit of work
- *   (`Transaction`) nothing of it was saved; a single write outside one whose connection was lost
- *   after the server ran it may have been saved.
+ *   (`Transaction`), and for an `Outbox.enqueue`, nothing of it was saved; another single write
+ *   outside a unit of work whose connection was lost after the server ran it may have been saved.
  * - `OutcomeUnknown`: the connection to the database was lost while a change committed, so whether
  *   it was saved is not known. Not retryable as it is: read the data back before making the change
  *   again, or a create may be made twice.

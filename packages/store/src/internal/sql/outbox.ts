@@ -148,7 +148,9 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       AND c.status IN ('delivered', 'pending') AND COALESCE(c.endpoint_id, c.url) = ${deadTarget("d", window.url)})`
 
   return {
-    enqueue: (input, now) => Effect.flatMap(Effect.fromResult(Delivery.checkedNew(input, now)), (d) => run(insert(d))),
+    // Outside a caller's transaction an enqueue is its own, so a connection lost at its COMMIT is
+    // OutcomeUnknown (a retry could queue the notification twice), not the retryable Unavailable.
+    enqueue: (input, now) => Effect.flatMap(Effect.fromResult(Delivery.checkedNew(input, now)), (d) => run(atomic(insert(d)))),
     claim: ({ leaseMillis, limit, now, workerId }) =>
       run(
         bookkeeping(
