@@ -13,6 +13,18 @@ const reasonOf = <A, E>(exit: Exit.Exit<A, E>): string | undefined => {
   return failure?.error?.reason?._tag
 }
 
+/**
+ * A deferred trigger that ends its own backend while COMMIT runs, after an insert into `table`:
+ * the connection is lost exactly at COMMIT. `DROP TRIGGER end_backend_at_commit ON <table>` ends it.
+ */
+const endBackendAtCommit = (sql: SqlClient.SqlClient, table: string) =>
+  Effect.andThen(
+    sql.unsafe(`CREATE OR REPLACE FUNCTION end_backend() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$`),
+    sql.unsafe(`CREATE CONSTRAINT TRIGGER end_backend_at_commit AFTER INSERT ON ${table}
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION end_backend()`)
+  )
+
 const messageOf = <A, E>(exit: Exit.Exit<A, E>): string | undefined => {
   if (Exit.isSuccess(exit)) return undefined
   const failure = exit.cause.reasons.find((r) => r._tag === "Fail") as { error?: { message?: string } } | undefined
@@ -338,10 +350,7 @@ if (requirePg("PostgresStore.test.ts")) {
         const merchants = yield* Repositories.MerchantRepository
         const tx = yield* Transaction.Transaction
         const sql = yield* SqlClient.SqlClient
-        yield* sql.unsafe(`CREATE FUNCTION end_backend() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$`)
-        yield* sql.unsafe(`CREATE CONSTRAINT TRIGGER end_backend_at_commit AFTER INSERT ON paymux_merchants
-          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION end_backend()`)
+        yield* endBackendAtCommit(sql, "paymux_merchants")
         const exit = yield* Effect.exit(tx.withTransaction(merchants.create(F.merchant(1))))
         expect(reasonOf(exit)).toBe("OutcomeUnknown")
         expect(messageOf(exit)).toMatch(/^the connection to the store was lost while the change was being committed, so it may or may not/)
@@ -366,10 +375,7 @@ if (requirePg("PostgresStore.test.ts")) {
         const outbox = yield* Outbox.Outbox
         const sql = yield* SqlClient.SqlClient
         yield* merchants.create(F.merchant(1))
-        yield* sql.unsafe(`CREATE FUNCTION end_backend() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$`)
-        yield* sql.unsafe(`CREATE CONSTRAINT TRIGGER end_backend_at_commit AFTER INSERT ON paymux_outbox
-          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION end_backend()`)
+        yield* endBackendAtCommit(sql, "paymux_outbox")
         const delivery = {
           merchant: F.merchantCode(1),
           mode: "test",
