@@ -20,7 +20,8 @@ const errors = useCaseErrors
 const created = HttpApiSchema.status(201)
 
 /**
- * `POST /auth/token`: an API key and secret for a 30-minute access token.
+ * `POST /auth/token`: an API key and secret for a 30-minute access token; `DELETE /auth/token`
+ * ends it (signing out).
  *
  * @since 0.1.0
  * @category groups
@@ -33,7 +34,13 @@ export const AuthGroup = HttpApiGroup.make("auth").add(
   }).annotate(
     OpenApi.Description,
     "Exchanges an API key and secret for an access token valid 30 minutes. Asking again before expiry returns the same token; with under a minute left its expiry is extended by 5 minutes."
-  )
+  ),
+  HttpApiEndpoint.delete("revokeToken", "/auth/token", { error: errors })
+    .middleware(Authentication)
+    .annotate(
+      OpenApi.Description,
+      "Signs out: ends the access token of the calling key (one token per key, so every tab using it), whichever credential the call presents. The key itself stays valid; POST /auth/token issues a new token."
+    )
 )
 
 /**

@@ -42,6 +42,8 @@ export interface Tokens {
   ) => Token
   /** The live token for a presented string, or `undefined`. */
   readonly lookup: (token: string, now: number) => Token | undefined
+  /** Ends the key's token, if it has one (signing out): the next `issue` makes a new one. */
+  readonly revoke: (keyId: string) => void
   readonly size: () => number
 }
 
@@ -105,6 +107,10 @@ export const make = (): Tokens => {
         return undefined
       }
       return token
+    },
+    revoke: (keyId) => {
+      const current = byKey.get(keyId)
+      if (current !== undefined) drop(current)
     },
     size: () => byToken.size
   }

@@ -54,6 +54,25 @@ describe("auth", () => {
     expect((await body(me))[0].code).toBe(f.merchant)
   })
 
+  it("signs out: DELETE /auth/token ends the key's token, not the key", async () => {
+    const issued = await body(await call(`${m()}/api-keys`, { body: { name: "signing out" } }))
+    const exchange = () => call("/auth/token", { auth: null, body: { apiKey: issued.key.id, apiSecret: issued.secret } })
+    const token = (await body(await exchange())).accessToken
+    // Another key's token lives on: signing out ends the caller's own.
+    const other = (await body(await call("/auth/token", { auth: null, body: { apiKey: f.keyId, apiSecret: f.secret } }))).accessToken
+    const out = await call("/auth/token", { method: "DELETE", auth: `Bearer ${token}` })
+    expect(out.status).toBe(204)
+    expect((await call("/merchants", { auth: `Bearer ${token}` })).status).toBe(401)
+    expect((await call("/auth/token", { method: "DELETE", auth: `Bearer ${token}` })).status).toBe(401)
+    expect((await call("/merchants", { auth: `Bearer ${other}` })).status).toBe(200)
+    expect((await call("/merchants", { auth: `Bearer ${issued.key.id}.${issued.secret}` })).status).toBe(200)
+    const again = (await body(await exchange())).accessToken
+    expect(again).not.toBe(token)
+    // Signing out with the key and secret ends the key's token too.
+    expect((await call("/auth/token", { method: "DELETE", auth: `Bearer ${issued.key.id}.${issued.secret}` })).status).toBe(204)
+    expect((await call("/merchants", { auth: `Bearer ${again}` })).status).toBe(401)
+  })
+
   it("gives a key that expires within 30 minutes a token that ends with it", async () => {
     const expiresAt = Date.now() + 120_000
     const short = await body(await call(`${m()}/api-keys`, { body: { name: "two minutes", expiresAt } }))

@@ -3,7 +3,7 @@
  * Navigation is the URL hash (`#/channels`), so the server needs no fallback route.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react"
-import { clientFor } from "./api.ts"
+import { clientFor, endToken } from "./api.ts"
 import { type Key, type Lang, LangContext, translator } from "./i18n/i18n.tsx"
 import { Channels } from "./parts/Channels.tsx"
 import { LiveCards } from "./parts/LiveCards.tsx"
@@ -101,10 +101,11 @@ export const App = () => {
     localStorage.setItem("paymux.lang", lang)
   }, [lang])
   const signOut = useCallback(() => {
+    if (session !== undefined) endToken(location.origin, session.token)
     saveSession(undefined)
     setSession(undefined)
     setExpired(false)
-  }, [])
+  }, [session])
   // What the merchant does to sign out: asks first while a secret or an edit is on screen unsaved.
   const { mayLeave } = unsaved
   const chooseSignOut = useCallback(() => {

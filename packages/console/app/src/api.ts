@@ -22,6 +22,15 @@ export type Client = Effect.Success<ReturnType<typeof make>>
  */
 export const clientFor = (origin: string, token: string | undefined): Client => Effect.runSync(make(origin, token))
 
+/**
+ * Signing out on the server: ends the access token (`DELETE /auth/token`), so a copy of it left
+ * behind stops working. The page forgets the token whatever the answer; a token that already
+ * expired answers 401, which is the same outcome.
+ */
+export const endToken = (origin: string, token: string): void => {
+  Effect.runFork(Effect.ignore(clientFor(origin, token).auth.revokeToken()))
+}
+
 /** A candidate a resolution rejected, and why. */
 export interface Rejection {
   readonly channel: string

@@ -281,10 +281,15 @@ test("a merchant's day on the console", async ({ page }) => {
     await expect(row.getByRole("cell", { name: "Revoked" })).toBeVisible()
   })
 
-  await test.step("sign out forgets the token", async () => {
+  await test.step("sign out forgets the token and ends it on the server", async () => {
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem("paymux.session")!) as { token: string }).token)
+    expect((await page.request.get(`${paymux.url}/merchants`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200)
+    const ended = page.waitForResponse((r) => r.url().endsWith("/auth/token") && r.request().method() === "DELETE")
     await page.getByRole("button", { name: "Sign out" }).click()
+    expect((await ended).status()).toBe(204)
     await expect(page.getByRole("heading", { name: "Sign in to the Paymux console" })).toBeVisible()
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
+    expect((await page.request.get(`${paymux.url}/merchants`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401)
   })
 
   // The secrets typed never came back: not in the page, not in any response the browser received.

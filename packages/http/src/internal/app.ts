@@ -151,20 +151,28 @@ const resolveFor = (
   )
 
 const auth = HttpApiBuilder.group(Api, "auth", (h) =>
-  h.handle("token", ({ payload }) =>
-    Effect.gen(function* () {
-      const guard = yield* Guard
-      const connection = yield* currentConnection
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const identity = yield* guard.exchange(payload.apiKey, payload.apiSecret, callerOf(request, connection))
-      const now = yield* Clock.currentTimeMillis
-      const token = guard.tokens.issue(
-        { keyId: identity.keyId, merchant: identity.merchant, secretHash: identity.generation, expiresAt: identity.expiresAt },
-        now
-      )
-      return { accessToken: token.token, tokenType: "Bearer" as const, expiresAt: token.expiresAt, now }
-    })
-  )
+  h
+    .handle("token", ({ payload }) =>
+      Effect.gen(function* () {
+        const guard = yield* Guard
+        const connection = yield* currentConnection
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const identity = yield* guard.exchange(payload.apiKey, payload.apiSecret, callerOf(request, connection))
+        const now = yield* Clock.currentTimeMillis
+        const token = guard.tokens.issue(
+          { keyId: identity.keyId, merchant: identity.merchant, secretHash: identity.generation, expiresAt: identity.expiresAt },
+          now
+        )
+        return { accessToken: token.token, tokenType: "Bearer" as const, expiresAt: token.expiresAt, now }
+      })
+    )
+    .handle("revokeToken", () =>
+      Effect.gen(function* () {
+        const guard = yield* Guard
+        const principal = yield* Principal
+        guard.tokens.revoke(principal.keyId)
+      })
+    )
 )
 
 const reveal = (secret: Redacted.Redacted<string>): string => Redacted.value(secret)
