@@ -124,11 +124,11 @@ export const pruneBatch = 1_000
  * @since 0.1.0
  * @category use cases
  */
+const checkBefore = Timestamp.decodeAs("before")
+
 export const pruneDeliveries = (before: number): Effect.Effect<{ readonly deleted: number }, AdminError, AdminServices> =>
   Effect.gen(function* () {
-    if (!Number.isSafeInteger(before)) {
-      return yield* new DomainError.InvalidInput({ field: "before", value: String(before), rule: "a time in epoch milliseconds" })
-    }
+    yield* Effect.fromResult(checkBefore(before))
     const outbox = yield* Outbox.Outbox
     let deleted = 0
     while (true) {

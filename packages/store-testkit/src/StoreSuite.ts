@@ -9,6 +9,7 @@ import * as SqlClient from "effect/sql/SqlClient"
 import { describe, expect, it } from "vitest"
 import { atomicity } from "./internal/atomicity.ts"
 import { concurrency } from "./internal/concurrency.ts"
+import { edges } from "./internal/edges.ts"
 import { makeHarness, type StoreServices as Services } from "./internal/harness.ts"
 import { isolation } from "./internal/isolation.ts"
 import { outbox } from "./internal/outbox.ts"
@@ -92,7 +93,8 @@ const areas = {
   secrets,
   keys,
   starts,
-  sharedState
+  sharedState,
+  edges
 } as const
 
 /**

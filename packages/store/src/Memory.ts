@@ -78,9 +78,9 @@ export const make = (options: Options = {}): Context.Context<Services | MemoryIn
   return repositories.pipe(
     Context.add(AuditLog, makeAuditLog(store)),
     Context.add(Transaction, Transaction.of({ withTransaction: store.withTransaction })),
-    Context.add(Outbox.Outbox, makeOutbox(store)),
-    Context.add(ChangeFeed, makeChangeFeed()),
-    Context.add(IdempotencyRecords, makeIdempotencyRecords()),
+    Context.add(Outbox.Outbox, WriteChecks.checkedOutbox(makeOutbox(store))),
+    Context.add(ChangeFeed, WriteChecks.checkedChangeFeed(makeChangeFeed(store))),
+    Context.add(IdempotencyRecords, WriteChecks.checkedIdempotencyRecords(makeIdempotencyRecords())),
     Context.add(KeyProvider, keys),
     Context.add(MemoryInspector, MemoryInspector.of({ dump: store.dump, failNextWrite: store.failNextWrite }))
   )

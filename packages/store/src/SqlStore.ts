@@ -162,9 +162,9 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
     return repositories.pipe(
       Context.add(AuditLog, makeAuditLog(env)),
       Context.add(Transaction, transaction),
-      Context.add(Outbox.Outbox, makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true })),
-      Context.add(ChangeFeed, makeChangeFeed(env)),
-      Context.add(IdempotencyRecords, makeIdempotencyRecords(env))
+      Context.add(Outbox.Outbox, WriteChecks.checkedOutbox(makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true }))),
+      Context.add(ChangeFeed, WriteChecks.checkedChangeFeed(makeChangeFeed(env))),
+      Context.add(IdempotencyRecords, WriteChecks.checkedIdempotencyRecords(makeIdempotencyRecords(env)))
     )
   })
 

@@ -1,12 +1,25 @@
 /**
  * Writes checked against the entity's schema before they are stored: a store keeps only what it
  * can read back. Without the check one bad value (a policy of "yolo" from unchecked JSON, say) was
- * stored, and then that merchant, and every listing of merchants, read as `Corrupt`. The memory
- * and SQL stores apply it; another adapter applies it to its services the same way.
+ * stored, and then that merchant, and every listing of merchants, read as `Corrupt`. The times,
+ * durations, counts and cursors the outbox, the change feed and the Idempotency-Key records are
+ * called with are checked the same way, so no store rounds, keeps or compares a value another
+ * store would refuse. The memory and SQL stores apply these checks; another adapter applies them
+ * to its services the same way.
  *
  * @since 0.1.0
  */
-import { ApiKey, ChannelGroup, Input, Merchant, PaymentChannel, SubMerchant, WebhookSettings, WhitelistRules } from "@paymux/domain"
+import {
+  ApiKey,
+  ChannelGroup,
+  Input,
+  Merchant,
+  PaymentChannel,
+  SubMerchant,
+  Timestamp,
+  WebhookSettings,
+  WhitelistRules
+} from "@paymux/domain"
 import { Context, Effect, Result, Schema } from "effect"
 import {
   ApiKeyRepository,
@@ -17,6 +30,9 @@ import {
   WebhookSettingsRepository,
   WhitelistRepository
 } from "./Repositories.ts"
+import type { ChangeFeedShape } from "./ChangeFeed.ts"
+import type { IdempotencyRecordsShape } from "./IdempotencyRecords.ts"
+import type { AfterAttempt, OutboxShape } from "./Outbox.ts"
 import * as StoreError from "./StoreError.ts"
 
 /**
@@ -104,3 +120,147 @@ export const checkedRepositories = (r: Repositories) =>
     Context.add(WhitelistRepository, { ...r.whitelists, put: after(whitelist, r.whitelists.put) }),
     Context.add(ApiKeyRepository, { ...r.apiKeys, create: after(apiKey, r.apiKeys.create), update: after(apiKey, r.apiKeys.update) })
   )
+
+/** A count or a length of time: a whole number of at least 0 (milliseconds, bytes, a cursor). */
+const Whole = Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })))
+
+/** Runs `call` once `check` passed; its failure is `InvalidInput` on the entity, naming the field. */
+const checked = <A>(
+  entity: string,
+  check: () => Result.Result<unknown, { readonly message: string }>,
+  call: () => Effect.Effect<A, StoreError.StoreError>
+): Effect.Effect<A, StoreError.StoreError> =>
+  Effect.suspend(() => {
+    const result = check()
+    return Result.isFailure(result) ? Effect.fail(StoreError.invalidInput(entity, result.failure.message)) : call()
+  })
+
+const outboxTimes = {
+  lease: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, leaseMillis: Whole })),
+  now: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp })),
+  before: Input.decoder(Schema.Struct({ before: Timestamp.Timestamp })),
+  since: Input.decoder(Schema.Struct({ since: Schema.optional(Timestamp.Timestamp) })),
+  attempt: Input.decoder(
+    Schema.Struct({ startedAt: Timestamp.Timestamp, latencyMillis: Schema.Finite.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))) }),
+    "attempt"
+  ),
+  retryAt: Timestamp.decodeAs("next.at")
+}
+
+const retryAt = (next: AfterAttempt) => (next._tag === "Retry" ? outboxTimes.retryAt(next.at) : Result.succeed(next))
+
+/**
+ * The outbox with the times of its calls checked: `now`, `before`, `since` and an attempt's
+ * `startedAt` and a retry's `at` are `Timestamp`s, `leaseMillis` a whole number of at least 0, an
+ * attempt's latency a finite number of at least 0. Anything else is `InvalidInput` and nothing is
+ * changed (`prune` before NaN deleted every finished delivery on PostgreSQL; a renew at NaN left a
+ * lease that never ended in memory). `enqueue` checks its own with `Delivery.checkedNew`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkedOutbox = (o: OutboxShape): OutboxShape => ({
+  ...o,
+  claim: (options) =>
+    checked(
+      "delivery",
+      () => outboxTimes.lease(options),
+      () => o.claim(options)
+    ),
+  renew: (options) =>
+    checked(
+      "delivery",
+      () => outboxTimes.lease(options),
+      () => o.renew(options)
+    ),
+  recordAttempt: (attempt, options) =>
+    checked(
+      "delivery",
+      () => Result.andThen(outboxTimes.attempt(attempt), Result.andThen(outboxTimes.now(options), retryAt(options.next))),
+      () => o.recordAttempt(attempt, options)
+    ),
+  deadLetter: (options) =>
+    checked(
+      "delivery",
+      () => outboxTimes.now(options),
+      () => o.deadLetter(options)
+    ),
+  history: (filter) =>
+    checked(
+      "delivery",
+      () => outboxTimes.since(filter),
+      () => o.history(filter)
+    ),
+  resend: (deliveryId, now, options) =>
+    checked(
+      "delivery",
+      () => outboxTimes.now({ now }),
+      () => o.resend(deliveryId, now, options)
+    ),
+  resendable: (filter) =>
+    checked(
+      "delivery",
+      () => outboxTimes.since(filter),
+      () => o.resendable(filter)
+    ),
+  coveredDead: (window) =>
+    checked(
+      "delivery",
+      () => outboxTimes.since(window),
+      () => o.coveredDead(window)
+    ),
+  prune: (options) =>
+    checked(
+      "delivery",
+      () => outboxTimes.before(options),
+      () => o.prune(options)
+    )
+})
+
+const checkCursor = Input.decoder(Whole, "cursor")
+
+/**
+ * The change feed with `since`'s cursor checked: a whole number of at least 0, as `cursor`
+ * hands them out (`since(-5)` and `since(NaN)` answered differently in each store).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkedChangeFeed = (feed: ChangeFeedShape): ChangeFeedShape => ({
+  ...feed,
+  since: (cursor) =>
+    checked(
+      "change feed",
+      () => checkCursor(cursor),
+      () => feed.since(cursor)
+    )
+})
+
+const recordTimes = {
+  begin: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, expiresAt: Timestamp.Timestamp, leaseUntil: Timestamp.Timestamp })),
+  complete: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, bytes: Whole, maxBytes: Whole }))
+}
+
+/**
+ * The Idempotency-Key records with their times and byte counts checked: `Timestamp`s, and whole
+ * numbers of at least 0 for `bytes` and `maxBytes` (memory started a record at NaN that never
+ * expired; PostgreSQL rounded 1.5 bytes to 2).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkedIdempotencyRecords = (records: IdempotencyRecordsShape): IdempotencyRecordsShape => ({
+  ...records,
+  begin: (input) =>
+    checked(
+      "idempotency record",
+      () => recordTimes.begin(input),
+      () => records.begin(input)
+    ),
+  complete: (input) =>
+    checked(
+      "idempotency record",
+      () => recordTimes.complete(input),
+      () => records.complete(input)
+    )
+})

@@ -5,6 +5,7 @@
  * cursor are in outboxHistory.ts; what resend-failed asks (`resendable`, `coveredDead`) in
  * outboxResendable.ts.
  */
+import { Timestamp } from "@paymux/domain"
 import { Outbox } from "@paymux/store"
 import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
@@ -75,7 +76,7 @@ export const outbox = (h: Harness): void =>
             yield* F.expectStoreError(box.get(delivered!.id), "NotFound", "Outbox.get of a pruned delivery")
             expect((yield* box.get(dead!.id)).delivery.status).toBe("dead")
             expect(yield* box.prune({ before: t0 + 100, limit: 10 })).toBe(1)
-            expect(yield* box.prune({ before: Number.MAX_SAFE_INTEGER, limit: 10 })).toBe(1) // only the recent one is left
+            expect(yield* box.prune({ before: Timestamp.maxTimestamp, limit: 10 })).toBe(1) // only the recent one is left
             const left = yield* box.history({})
             expect(left.map((h) => [h.delivery.id, h.delivery.status, h.attempts.length])).toEqual([[pending!.id, "pending", 1]])
           })

@@ -1,19 +1,20 @@
 /**
  * The change feed of the in-memory store. One process holds the store, so the feed only serves
- * caches built over the same store object. A change is logged when published, not when its
- * transaction commits: a rolled-back change still shows up, which costs a reader one needless
- * cache drop and nothing else.
+ * caches built over the same store object. A change is logged when its transaction commits, as
+ * the SQL stores' rows become visible then: logged at publish, a reader could see it before the
+ * data, reload the old data, move past the change and stay stale; and a rolled-back change showed.
  */
 import { Effect } from "effect"
 import { type Change, type ChangeFeedShape, retainedChanges } from "../../ChangeFeed.ts"
+import type { MemoryStore } from "./store.ts"
 
-export const makeChangeFeed = (): ChangeFeedShape => {
+export const makeChangeFeed = (store: MemoryStore): ChangeFeedShape => {
   // The log holds changes last - log.length + 1 .. last.
   const log: Array<Change> = []
   let last = 0
   return {
     publish: (change) =>
-      Effect.sync(() => {
+      store.afterCommit(() => {
         log.push({ topic: change.topic, key: change.key })
         last++
         if (log.length > retainedChanges) log.splice(0, log.length - retainedChanges)

@@ -1,6 +1,6 @@
 /**
- * `Idempotency-Key` records in memory: one map, oldest first (insertion order is age order).
- * Records are not part of the store's transactions; nothing writes them inside one.
+ * `Idempotency-Key` records in memory: one map by record id. Records are not part of the store's
+ * transactions; nothing writes them inside one.
  */
 import { Effect } from "effect"
 import type { Held, IdempotencyRecordsShape } from "../../IdempotencyRecords.ts"
@@ -11,7 +11,13 @@ interface Row {
   readonly bytes: number
   readonly expiresAt: number
   readonly leaseUntil: number
+  /** When the record was begun: its age, which the byte budget drops by. */
+  readonly createdAt: number
 }
+
+/** Oldest first: by begin time, then by record id, as the SQL stores order them. */
+const byAge = ([a, x]: readonly [string, Row], [b, y]: readonly [string, Row]): number =>
+  x.createdAt - y.createdAt || (a < b ? -1 : a > b ? 1 : 0)
 
 export const makeIdempotencyRecords = (): IdempotencyRecordsShape => {
   const rows = new Map<string, Row>()
@@ -32,7 +38,8 @@ export const makeIdempotencyRecords = (): IdempotencyRecordsShape => {
           held: { _tag: "Running", bodyHash: input.bodyHash },
           bytes: 0,
           expiresAt: input.expiresAt,
-          leaseUntil: input.leaseUntil
+          leaseUntil: input.leaseUntil,
+          createdAt: input.now
         })
         return { _tag: "Started" } as const
       }),
@@ -46,12 +53,15 @@ export const makeIdempotencyRecords = (): IdempotencyRecordsShape => {
           bytes: input.bytes,
           held: input.outcome === "withheld" ? { _tag: "Withheld", bodyHash } : { _tag: "Done", bodyHash, response: input.outcome }
         })
-        let total = bytesOf(input.merchant)
-        for (const [id, row] of rows) {
-          if (row.merchant !== input.merchant || row.held._tag === "Running") continue
-          if (row.expiresAt > input.now && total <= input.maxBytes) continue
+        // The merchant's expired records go, then its oldest finished ones while it is over budget.
+        for (const [id, row] of rows) if (row.merchant === input.merchant && row.expiresAt <= input.now) rows.delete(id)
+        let over = bytesOf(input.merchant) - input.maxBytes
+        if (over <= 0) return
+        const finished = [...rows].filter(([, row]) => row.merchant === input.merchant && row.held._tag !== "Running").sort(byAge)
+        for (const [id, row] of finished) {
+          if (over <= 0) break
           rows.delete(id)
-          total -= row.bytes
+          over -= row.bytes
         }
       }),
     abandon: (id) =>

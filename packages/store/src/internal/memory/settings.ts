@@ -158,9 +158,10 @@ export const makeAuditLog = (store: MemoryStore): AuditLog["Service"] =>
   AuditLog.of({
     append: (entry) =>
       store.write((s) => {
-        if (s.audit.has(entry.id)) return fail(conflict("audit entry", entry.id, "an audit entry with this id exists"))
+        // The entry is checked before its id, as the SQL stores check it before the INSERT.
         const json = auditJson(entry)
         if (Result.isFailure(json)) return json
+        if (s.audit.has(entry.id)) return fail(conflict("audit entry", entry.id, "an audit entry with this id exists"))
         // Kept as the SQL stores keep it: what JSON holds of before and after.
         const { before, after } = json.success
         s.audit.set(entry.id, {

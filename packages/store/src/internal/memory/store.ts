@@ -83,8 +83,14 @@ const copy = (s: State): State => ({
   attempts: new Map(s.attempts)
 })
 
+/** An open transaction: the copy it works on, and what it does once it commits. */
+interface Open {
+  readonly state: State
+  readonly onCommit: Array<() => void>
+}
+
 /** The transactions open on the current fiber, by store. */
-const OpenTransactions = Context.Reference<ReadonlyMap<symbol, State>>("@paymux/store/Memory/OpenTransactions", {
+const OpenTransactions = Context.Reference<ReadonlyMap<symbol, Open>>("@paymux/store/Memory/OpenTransactions", {
   defaultValue: () => new Map()
 })
 
@@ -98,6 +104,8 @@ export interface MemoryStore {
    */
   readonly write: <A, E>(f: (state: State) => Result.Result<A, E>) => Effect.Effect<A, E | StoreError>
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
+  /** Runs `f` when the current transaction commits (never, if it fails), or now outside one. */
+  readonly afterCommit: (f: () => void) => Effect.Effect<void>
   /** The committed state as JSON, exactly what is held at rest. */
   readonly dump: Effect.Effect<string>
   /** Makes the next write fail with `Unavailable`, as a dropped connection would. */
@@ -113,7 +121,8 @@ export const make = (keys: KeyProvider["Service"]): MemoryStore => {
   let committed = emptyState()
   let faultPending = false
 
-  const current: Effect.Effect<State | undefined> = Effect.map(Effect.service(OpenTransactions), (open) => open.get(token))
+  const open: Effect.Effect<Open | undefined> = Effect.map(Effect.service(OpenTransactions), (txs) => txs.get(token))
+  const current: Effect.Effect<State | undefined> = Effect.map(open, (tx) => tx?.state)
 
   const apply = <A, E>(state: State, f: (state: State) => Result.Result<A, E>): Effect.Effect<A, E | StoreError> =>
     Effect.suspend((): Effect.Effect<A, E | StoreError> => {
@@ -130,22 +139,30 @@ export const make = (keys: KeyProvider["Service"]): MemoryStore => {
     read: (f) => Effect.map(current, (tx) => f(tx ?? committed)),
     write: (f) => Effect.flatMap(current, (tx) => (tx !== undefined ? apply(tx, f) : lock.withPermits(1)(apply(committed, f)))),
     withTransaction: (self) =>
-      Effect.flatMap(Effect.service(OpenTransactions), (open) => {
-        if (open.has(token)) return self
+      Effect.flatMap(Effect.service(OpenTransactions), (txs) => {
+        if (txs.has(token)) return self
         return lock.withPermits(1)(
           Effect.suspend(() => {
-            const working = copy(committed)
+            const tx: Open = { state: copy(committed), onCommit: [] }
             return self.pipe(
-              Effect.provideService(OpenTransactions, new Map(open).set(token, working)),
+              Effect.provideService(OpenTransactions, new Map(txs).set(token, tx)),
               Effect.tap(() =>
                 Effect.sync(() => {
-                  committed = working
+                  committed = tx.state
+                  for (const f of tx.onCommit) f()
                 })
               )
             )
           })
         )
       }),
+    afterCommit: (f) =>
+      Effect.flatMap(open, (tx) =>
+        Effect.sync(() => {
+          if (tx === undefined) f()
+          else tx.onCommit.push(f)
+        })
+      ),
     dump: Effect.sync(() => toJson(committed)),
     failNextWrite: Effect.sync(() => {
       faultPending = true
