@@ -316,7 +316,8 @@ const isJson = (text: string): boolean => {
 /**
  * `emit` for an event given by its type and data: the body is `{ type, timestamp, data }`,
  * timestamped now (what `POST …/webhooks/{mode}/notifications` queues). Data that
- * `Notification.dataProblem` refuses (too deep, a cycle, a bigint) is `InvalidInput` on `data`.
+ * `Notification.eventProblem` refuses (too deep, a cycle, a bigint, or an event of a known type
+ * without the fields `Notification.parse` reads) is `InvalidInput` on `data`.
  *
  * @since 0.1.0
  * @category use cases
@@ -331,7 +332,7 @@ export const emitEvent = (input: {
 }): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> => {
   const badType = checkEventType("type")(input.type)
   if (Result.isFailure(badType)) return Effect.fail(badType.failure)
-  const problem = Notification.dataProblem(input.data)
+  const problem = Notification.eventProblem(input.type, input.data)
   if (problem !== undefined) {
     const value = Array.isArray(input.data) ? "an array" : typeof input.data === "object" ? "an object" : `a ${typeof input.data}`
     return Effect.fail(new DomainError.InvalidInput({ field: "data", value, rule: problem }))

@@ -287,7 +287,7 @@ describe("Paymux facade", () => {
       merchant: merchant.code,
       mode: "test",
       type: "Transaction.Paid",
-      data: { paymentId: "pay_2" }
+      data: { storeId: "store-1", paymentId: "pay_2", transactionId: "tx_2" }
     })
     expect(event.map((d) => d.status)).toEqual(["pending"])
     expect((await paymux.webhooks.deliverDue()).attempted).toBe(1)

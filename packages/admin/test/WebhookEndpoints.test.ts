@@ -187,10 +187,18 @@ describe("emitting an event given by its data", () => {
       for (const data of [{ x: deep }, cycle, { amount: 10n }]) {
         expect(yield* emit(data)).toMatchObject({ _tag: "InvalidInput", field: "data" })
       }
+      // Regression (new-user walkthrough): a Transaction.Paid with only a paymentId was queued, and
+      // every receiver using Notification.parse refused it as malformed.
+      expect(yield* emit({ paymentId: "pay_1" })).toMatchObject({
+        _tag: "InvalidInput",
+        field: "data",
+        rule: "Transaction.Paid data.storeId: Missing key"
+      })
       expect(yield* Webhooks.history(code)).toEqual([])
-      expect(
-        yield* Webhooks.emitEvent({ merchant: code, mode: "test", type: "Transaction.Paid", data: { paymentId: "pay_1" } })
-      ).toHaveLength(1)
+      const whole = { storeId: "store-1", paymentId: "pay_1", transactionId: "tx_1" }
+      expect(yield* Webhooks.emitEvent({ merchant: code, mode: "test", type: "Transaction.Paid", data: whole })).toHaveLength(1)
+      // A type this version does not know carries the sender's own data.
+      expect(yield* Webhooks.emitEvent({ merchant: code, mode: "test", type: "Shop.Custom", data: { any: 1 } })).toHaveLength(1)
     }).pipe(local, Effect.provide(layer()))
   )
 })

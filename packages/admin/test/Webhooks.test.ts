@@ -271,7 +271,15 @@ describe("Webhooks: a form mode and events V1 sent", () => {
       const merchant = yield* Merchants.create({ name: "Form Shop" })
       yield* WebhookEndpoints.set({ merchant: merchant.code, mode: "test", url: `${base}/form`, contentType: "form" })
       const emit = (type: string, data: unknown) => Webhooks.emitEvent({ merchant: merchant.code, mode: "test", type, data })
-      const refused = yield* Effect.flip(emit("Transaction.Paid", { paymentId: "pay_1" }))
+      // A payload given as text is not parsed by its type, so the form mode's own check speaks.
+      const refused = yield* Effect.flip(
+        Webhooks.emit({
+          merchant: merchant.code,
+          mode: "test",
+          eventType: "Transaction.Paid",
+          payload: JSON.stringify({ type: "Transaction.Paid", timestamp: "2026-12-07T00:00:00.000Z", data: { paymentId: "pay_1" } })
+        })
+      )
       expect(refused._tag === "InvalidInput" && [refused.field, refused.rule]).toEqual([
         "data",
         "the test mode sends V1's form fields, and a Transaction.Paid event needs data.transactionId and data.paymentId for them"

@@ -13,7 +13,7 @@ describe("notifications emitted over HTTP", () => {
     await call("/webhooks/live/endpoints", { body: { url: "https://shop.example/all" } })
     await call("/webhooks/live/endpoints", { body: { url: "https://shop.example/cancelled", events: ["Transaction.Cancelled"] } })
     const emitted = await call("/webhooks/live/notifications", {
-      body: { type: "Transaction.Paid", data: { paymentId: "pay_1", storeId: "store_1" }, subject: "pay_1" }
+      body: { type: "Transaction.Paid", data: { paymentId: "pay_1", storeId: "store_1", transactionId: "tx_1" }, subject: "pay_1" }
     })
     expect(emitted.status).toBe(202)
     const deliveries = await body(emitted)
@@ -32,22 +32,32 @@ describe("notifications emitted over HTTP", () => {
   })
 
   it("a payment's own notice URLs replace the mode's endpoints; a bad one is a 400 naming it", async () => {
+    const paid = { storeId: "store_1", paymentId: "pay_2", transactionId: "tx_2" }
     const emitted = await call("/webhooks/live/notifications", {
-      body: { type: "Transaction.Paid", data: { paymentId: "pay_2" }, noticeUrls: ["https://a.example/n", "https://b.example/n"] }
+      body: { type: "Transaction.Paid", data: paid, noticeUrls: ["https://a.example/n", "https://b.example/n"] }
     })
     expect(emitted.status).toBe(202)
     expect((await body(emitted)).map((d: { url: string }) => d.url)).toEqual(["https://a.example/n", "https://b.example/n"])
     const refused = await call("/webhooks/live/notifications", {
-      body: { type: "Transaction.Paid", data: {}, noticeUrls: ["https://ok.example/n", "http://plain.example/n"] }
+      body: { type: "Transaction.Paid", data: paid, noticeUrls: ["https://ok.example/n", "http://plain.example/n"] }
     })
     expect(refused.status).toBe(400)
     expect(JSON.stringify(await body(refused))).toContain("noticeUrls.1")
     const tooMany = await call("/webhooks/live/notifications", {
-      body: { type: "Transaction.Paid", data: {}, noticeUrls: Array.from({ length: 11 }, (_, i) => `https://n${i}.example/`) }
+      body: { type: "Transaction.Paid", data: paid, noticeUrls: Array.from({ length: 11 }, (_, i) => `https://n${i}.example/`) }
     })
     // The domain's rule alone, so too many and none are the same problem on the same field.
     expect([tooMany.status, await body(tooMany)]).toMatchObject([400, { code: "invalid-input", field: "noticeUrls" }])
-    const none = await call("/webhooks/live/notifications", { body: { type: "Transaction.Paid", data: {}, noticeUrls: [] } })
+    const none = await call("/webhooks/live/notifications", { body: { type: "Transaction.Paid", data: paid, noticeUrls: [] } })
     expect([none.status, await body(none)]).toMatchObject([400, { code: "invalid-input", field: "noticeUrls" }])
+  })
+
+  // Regression (new-user walkthrough): a Transaction.Paid without the ids receivers parse was queued (202).
+  it("an event of a known type without the fields its receivers parse is a 400 on data, and nothing is queued", async () => {
+    const refused = await call("/webhooks/live/notifications", { body: { type: "Transaction.Paid", data: { paymentId: "pay_3" } } })
+    expect([refused.status, await body(refused)]).toMatchObject([
+      400,
+      { code: "invalid-input", field: "data", detail: expect.stringContaining("data.storeId") }
+    ])
   })
 })

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Result, Schema } from "effect"
+import { Result, Schema, SchemaIssue } from "effect"
 
 /**
  * The V1 body.
@@ -42,7 +42,11 @@ export type V1Encoding = "json" | "form"
  */
 export class MalformedNotification extends Schema.TaggedError<MalformedNotification>()("MalformedNotification", {
   detail: Schema.String
-}) {}
+}) {
+  override get message(): string {
+    return `malformed notification: ${this.detail}`
+  }
+}
 
 /**
  * Data of `Transaction.*` events.
@@ -293,6 +297,41 @@ const problemAt = (value: unknown, within: Array<object>): string | undefined =>
     default:
       return `holds a ${typeof value}, which JSON cannot carry`
   }
+}
+
+const dataSchemas: ReadonlyArray<readonly [ReadonlyArray<string>, Schema.Top & { readonly DecodingServices: never }]> = [
+  [transactionTypes, TransactionData],
+  [billingKeyTypes, BillingKeyData],
+  [["Webhook.Test"], TestEvent.fields.data]
+]
+const dataDecoders = new Map(
+  dataSchemas.flatMap(([types, schema]) => {
+    const decode = Schema.decodeUnknownResult(schema)
+    return types.map((type) => [type, decode] as const)
+  })
+)
+const describeIssue = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/**
+ * Why `data` cannot be the data of an event of `type`, or `undefined` when it can: it must pass
+ * `dataProblem`, and an event of a type this version knows must carry the fields `parse` reads
+ * (`Transaction.Paid` with only a `paymentId` would be refused by every receiver that uses
+ * `parse`). Data of an unknown type is the sender's own.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const eventProblem = (type: string, data: unknown): string | undefined => {
+  const problem = dataProblem(data)
+  if (problem !== undefined) return problem
+  // Checked as it goes on the wire: JSON leaves out fields that are `undefined`.
+  const decoded = dataDecoders.get(type)?.(data === undefined ? undefined : JSON.parse(JSON.stringify(data)))
+  if (decoded === undefined || Result.isSuccess(decoded)) return undefined
+  const first = describeIssue(decoded.failure.issue).issues[0]
+  const path = (first?.path ?? []).map((segment) =>
+    String(typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment)
+  )
+  return `${type} data${path.length === 0 ? "" : `.${path.join(".")}`}: ${first?.message ?? "does not match the event"}`
 }
 
 /**

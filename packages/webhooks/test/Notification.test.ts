@@ -164,3 +164,35 @@ describe("an event's data", () => {
     expect(Notification.dataProblem({ paymentId: "pay_1", amount: { total: 1000 }, items: [{ id: 1 }] })).toBeUndefined()
   })
 })
+
+describe("Notification.eventProblem", () => {
+  const knownTypes = [...Notification.transactionTypes, ...Notification.billingKeyTypes, "Webhook.Test"]
+  const field = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null), fc.constant(undefined))
+  // Data near the events' shapes: each field of either kind present, missing or of another type.
+  const nearEventData = fc.oneof(
+    fc.record({ storeId: field, paymentId: field, transactionId: field, cancellationId: field, billingKey: field }, { requiredKeys: [] }),
+    fc.jsonValue({ maxDepth: 2 })
+  )
+
+  // The oracle is the receiver's side: data is accepted exactly when `parse` reads the event it makes.
+  it("property: accepts exactly the data of which parse reads the event back", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...knownTypes, "Shop.Custom"), nearEventData, (type, data) => {
+        const wire = JSON.parse(Notification.eventBody(type, data, 0)) as object
+        expect(Notification.eventProblem(type, data) === undefined).toBe(Result.isSuccess(Notification.parse(wire)))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  // Regression (new-user walkthrough): the guide's Transaction.Paid with only a paymentId was queued,
+  // and parse refused it with an empty message.
+  it("names the missing field, and the refusal of parse has a message", () => {
+    expect(Notification.eventProblem("Transaction.Paid", { paymentId: "pay_1" })).toBe("Transaction.Paid data.storeId: Missing key")
+    expect(Notification.eventProblem("Transaction.Paid", { storeId: "s", paymentId: "p", transactionId: "t" })).toBeUndefined()
+    expect(Notification.eventProblem("Shop.Custom", { anything: 1 })).toBeUndefined()
+    expect(Notification.eventProblem("Shop.Custom", { amount: 1n })).toBe("holds a bigint, which JSON cannot carry")
+    const refused = Notification.parse(Notification.eventBody("Transaction.Paid", { paymentId: "pay_1" }, 0))
+    expect(Result.isFailure(refused) && refused.failure.message).toBe("malformed notification: malformed data for Transaction.Paid")
+  })
+})
