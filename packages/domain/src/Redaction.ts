@@ -66,7 +66,8 @@ const shownUser = (text: string, start: number, at: number): string => {
  * Masks the user info of every URL in `text`: `user:password@` becomes `user:***@`, and a user
  * name alone (often an access token), or one with an empty password, becomes `***@`. It covers
  * any scheme written with `//`, and `http`, `https`, `ws`, `wss` and `ftp` (any case) followed
- * by any mix of `/` and `\`, none included (`https:user:pw@host`). As in WHATWG, the last `@`
+ * by any mix of `/` and `\`, none included (`https:user:pw@host`), and a `//` whose scheme lost
+ * its colon (`https//user:pw@host`) or that has none. As in WHATWG, the last `@`
  * of the authority (before `/`, `?`, `#`, and `\` for those schemes) ends the user info, so a
  * password may contain `@`. Other text, `mailto:` addresses included, is returned as it is.
  * Runs in linear time.
@@ -99,8 +100,23 @@ export const maskUrlUserInfo = (text: string): string => {
 
   let out = ""
   let copied = 0
+  let lastStart = -1
+  /** Masks the user info of an authority starting at `start`, if it has one; returns where to look on. */
+  const maskFrom = (start: number, isSpecial: boolean, next: number): number => {
+    // Starts only move forward (see lastAtFrom); one already passed was masked or had no "@".
+    if (start <= lastStart) return next
+    lastStart = start
+    const at = lastAtFrom(start, isSpecial)
+    if (at <= start) return next
+    out += text.slice(copied, start) + shownUser(text, start, at) + "***"
+    copied = at
+    return at + 1
+  }
+  let bare = bareAuthority(text, 0)
   let colon = text.indexOf(":")
   while (colon !== -1) {
+    // A "//" before this colon that no colon precedes starts an authority too.
+    while (bare !== -1 && bare < colon) bare = bareAuthority(text, maskFrom(bare + 2, false, bare + 2))
     let next = colon + 1
     // The scheme: the scheme characters before the colon, from the first letter.
     let schemeStart = colon
@@ -109,14 +125,28 @@ export const maskUrlUserInfo = (text: string): string => {
     if (schemeStart < colon) {
       const isSpecial = colon - schemeStart <= 5 && specialSchemes.has(text.slice(schemeStart, colon).toLowerCase())
       const start = authorityStart(text, colon + 1, isSpecial)
-      const at = start === -1 ? -1 : lastAtFrom(start, isSpecial)
-      if (at > start) {
-        out += text.slice(copied, start) + shownUser(text, start, at) + "***"
-        copied = at
-        next = at + 1
-      }
+      if (start !== -1) next = maskFrom(start, isSpecial, next)
     }
     colon = text.indexOf(":", next)
+    if (bare !== -1 && bare < next) bare = bareAuthority(text, next)
   }
+  while (bare !== -1) bare = bareAuthority(text, maskFrom(bare + 2, false, bare + 2))
   return copied === 0 ? text : out + text.slice(copied)
+}
+
+/**
+ * The next "//" at or after `from` that begins a word, alone or after scheme characters, or -1:
+ * where a URL whose scheme lost its colon (`https//user:pw@host`) or has none (`//user:pw@host`)
+ * begins its authority. `new URL` reads no user info there, but the text is meant as a URL all
+ * the same. A "//" inside a word (`https://host//path@x`, `a//b`) is not one.
+ */
+const bareAuthority = (text: string, from: number): number => {
+  let i = text.indexOf("//", from)
+  while (i !== -1) {
+    let word = i
+    while (word > 0 && isSchemeChar(text.charCodeAt(word - 1))) word--
+    if (word === 0 || textDelimiter.test(text[word - 1]!)) return i
+    i = text.indexOf("//", i + 2)
+  }
+  return -1
 }

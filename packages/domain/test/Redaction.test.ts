@@ -36,6 +36,18 @@ describe("Redaction.maskUrlUserInfo: the spellings WHATWG reads user info from",
     expect(mask("https://sk_live_TOKEN:\n@api.example.com/")).toBe("https://***@api.example.com/")
   })
 
+  // Regression (security re-test): a URL whose scheme lost its colon was quoted whole, password and
+  // all, in the 400 that refused it.
+  it("a // whose scheme lost its colon, or that has none, is read as an authority too", () => {
+    expect(mask("https//u:SUPERSECRETPW@example.com/")).toBe("https//u:***@example.com/")
+    expect(mask("//TOKEN123@example.com/hook")).toBe("//***@example.com/hook")
+    expect(mask('url "https//a:SUPERSECRETPW@example.com/x" and https://b:OTHERPW@example.org/')).toBe(
+      'url "https//a:***@example.com/x" and https://b:***@example.org/'
+    )
+    // Slashes after a colon or after other slashes belong to the spellings above.
+    expect(mask("https://example.com//path@x")).toBe("https://example.com//path@x")
+  })
+
   it("a password containing @ is masked up to the authority's last @", () => {
     expect(new URL("https://a:p@ss@example.com/").password).toBe("p%40ss")
     expect(mask("https://a:p@ss@example.com/")).toBe("https://a:***@example.com/")
