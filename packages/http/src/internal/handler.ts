@@ -10,6 +10,7 @@ import type { Options, PaymuxHandler } from "../PaymuxHttp.ts"
 import * as Tokens from "../Tokens.ts"
 import { makeAppHandler, type Outgoing } from "./serving.ts"
 import * as Guard from "./guard.ts"
+import { maxBodyDepth, nestsDeeperThan } from "./jsonDepth.ts"
 import { bodyMethods, defaultMaxBodyBytes, internalProblem, problem, tooLarge } from "./problemResponse.ts"
 import { headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
 import type { ConsoleAssets } from "./staticAssets.ts"
@@ -134,6 +135,11 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
     }
     const text = textOf(body, contentType)
     if (typeof text !== "string") return text
+    if (nestsDeeperThan(text, maxBodyDepth)) {
+      return problem(400, "invalid-json", `the request body nests deeper than ${maxBodyDepth} levels of objects and arrays`, {
+        field: "body"
+      })
+    }
     // The HttpApi decodes JSON whatever the JSON-like media type was (and text/plain, see isJson).
     const headers = contentType === "application/json" ? incoming.headers : { ...incoming.headers, "content-type": "application/json" }
     return inner({ ...incoming, headers, text }, connection)
