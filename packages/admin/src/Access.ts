@@ -250,18 +250,23 @@ export const tier = (
 ): Effect.Effect<Identifiers.TierCode, ResolutionError.UnknownTier | StoreError.StoreError, AdminServices> => {
   // The error quotes the tier: of a header of any length (16 KB came back whole), the start.
   const shown = tier.length <= 20 ? tier : `${tier.slice(0, 20)}…`
-  const unknown = new ResolutionError.UnknownTier({ merchant: identity.merchant, tier: shown, known: [] })
-  const code = Identifiers.decodeTierCode(tier)
-  if (code._tag === "Failure") return Effect.fail(unknown)
-  return Effect.flatMap(Effect.service(Repositories.SubMerchantRepository), (subs) =>
-    subs.get(identity.merchant as Identifiers.MerchantCode, code.success).pipe(
+  const merchant = identity.merchant as Identifiers.MerchantCode
+  return Effect.flatMap(Effect.service(Repositories.SubMerchantRepository), (subs) => {
+    // Read only on a miss: the merchant's tiers, so the error names them (it said "no
+    // sub-merchants" to a merchant with several).
+    const unknown = Effect.flatMap(subs.list(merchant), (known) =>
+      Effect.fail(new ResolutionError.UnknownTier({ merchant, tier: shown, known: known.map((s) => s.tier) }))
+    )
+    const code = Identifiers.decodeTierCode(tier)
+    if (code._tag === "Failure") return unknown
+    return subs.get(merchant, code.success).pipe(
       Effect.as<Identifiers.TierCode>(code.success),
       Effect.catch(
         (e): Effect.Effect<never, ResolutionError.UnknownTier | StoreError.StoreError> =>
-          e.reason._tag === "NotFound" ? Effect.fail(unknown) : Effect.fail(e)
+          e.reason._tag === "NotFound" ? unknown : Effect.fail(e)
       )
     )
-  )
+  })
 }
 
 /**

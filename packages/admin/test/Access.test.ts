@@ -212,7 +212,12 @@ describe("Access", () => {
       const identity: Access.Identity = { keyId: "ak_x", merchant: merchant.code, generation: "" }
       expect(yield* Access.tier(identity, "T01")).toBe("T01")
       expect((yield* Effect.flip(Access.tier(identity, "T02")))._tag).toBe("UnknownTier")
-      expect((yield* Effect.flip(Access.tier(identity, "not a tier")))._tag).toBe("UnknownTier")
+      yield* Merchants.createSubMerchant({ merchant: merchant.code, tier: "T02", name: "two" })
+      // Regression (security re-test): a header naming two tiers was told the merchant had none.
+      const both = yield* Effect.flip(Access.tier(identity, "T01, T02"))
+      expect(both).toMatchObject({ _tag: "UnknownTier", tier: "T01, T02", known: ["T01", "T02"] })
+      expect(both.message).toContain("known tiers: T01, T02")
+      expect(yield* Effect.flip(Access.tier(identity, "T03"))).toMatchObject({ _tag: "UnknownTier", known: ["T01", "T02"] })
     }).pipe(Effect.provide(counted({}).layer))
   )
 })
