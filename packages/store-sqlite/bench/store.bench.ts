@@ -123,7 +123,8 @@ const rawWriter = (filename: string, master: KeyProvider.MasterKey) => {
     RETURNING last_sequence`)
   const insert = db.prepare(`INSERT INTO paymux_channels (channel_key, merchant, mode, pg, mid, name, purpose, payment_type,
     pay_methods, tax_type, credential_source, credentials, enabled, sequence, created_at, version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (merchant, mode, pg, mid, payment_type) DO NOTHING RETURNING channel_key`)
   db.prepare(`INSERT INTO paymux_merchants (code, name, policy, default_test, default_live, created_at, version)
     VALUES (?, 'Merchant', 'fallback', NULL, NULL, 0, 0)`).run(StoreFixtures.merchantCode(2))
   const create = (c: ReturnType<typeof StoreFixtures.channel>) => {
@@ -132,7 +133,8 @@ const rawWriter = (filename: string, master: KeyProvider.MasterKey) => {
     const sealed = SecretBox.sealWith(master, JSON.stringify(plain), SecretBox.channelAad(c.merchant, c.key))
     begin.run()
     const sequence = (nextSequence.get(c.merchant) as { last_sequence: number }).last_sequence
-    insert.run(
+    // As the store does: a taken slot inserts nothing, and the returned key says whether it did.
+    const inserted = insert.get(
       c.key,
       c.merchant,
       c.mode,
@@ -150,6 +152,7 @@ const rawWriter = (filename: string, master: KeyProvider.MasterKey) => {
       c.createdAt,
       c.version
     )
+    if (inserted === undefined) throw new Error(`slot of ${c.key} taken`)
     commit.run()
   }
   return { create, close: () => db.close() }
