@@ -163,7 +163,7 @@ describe.runIf(pgUrl !== undefined)("chaos: dispatchers killed at random, a flak
         ids.slice(i, i + 16).map((n) =>
           api(n, "/webhooks/test/notifications", {
             type: "Transaction.Paid",
-            data: { paymentId: `pay_${n}` },
+            data: { storeId: "store-1", paymentId: `pay_${n}`, transactionId: `tx_${n}` },
             subject: `pay_${n}`,
             ...(toOutage(n) ? { noticeUrls: [receiver.downUrl] } : {})
           })

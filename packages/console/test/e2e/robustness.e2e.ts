@@ -394,7 +394,10 @@ test("long names wrap: a confirmation keeps its buttons in view, and nothing scr
   const url = "https://hooks.example-shop.co.kr/paymux/webhooks/test/7f3c2a9e4b1d4c8f9a6e2b7d5c3f1a0e"
   // JSON: a form-encoded mode takes no V2 notification.
   await api("PUT", "/webhooks/test", { url, contentType: "json" })
-  await api("POST", "/webhooks/test/notifications", { type: "Transaction.Paid", data: { paymentId: "p1" } })
+  await api("POST", "/webhooks/test/notifications", {
+    type: "Transaction.Paid",
+    data: { storeId: "store-1", paymentId: "p1", transactionId: "tx-1" }
+  })
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
   await page.getByRole("button", { name: `Remove ${long}` }).click()
   const confirm = page.getByRole("dialog", { name: `Remove the channel ${long}?` })
