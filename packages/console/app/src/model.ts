@@ -11,6 +11,7 @@ export type Merchant = typeof Models.MerchantView.Type
 export type SubMerchant = typeof Models.SubMerchantView.Type
 export type PaymentType = Channel["paymentType"]
 export type Mode = Channel["mode"]
+export type TaxType = Channel["taxType"]
 
 /** A JavaScript string literal of `s`: a MID is the merchant's own text, and may hold a quote. */
 const literal = (s: string): string => JSON.stringify(s)

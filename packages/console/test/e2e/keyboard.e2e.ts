@@ -94,7 +94,7 @@ test("channel actions keep focus: on the button pressed, else on the control now
   await api("DELETE", "/sub-merchants/K01")
 })
 
-test("API key actions keep focus: Rotate stays focused, I have saved it and Revoke go to the heading", async ({ page }) => {
+test("API key actions keep focus: Rotate (confirmed) stays focused, I have saved it and Revoke go to the heading", async ({ page }) => {
   const other = await api("POST", "/api-keys", { name: "keyboard" })
   const id = other.key.id
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
@@ -102,8 +102,9 @@ test("API key actions keep focus: Rotate stays focused, I have saved it and Revo
   const rotate = page.getByRole("button", { name: `Rotate ${id}` })
 
   await press(rotate)
+  await confirmByKeyboard(page, `Rotate the key ${id}?`, "Rotate")
   await expect(page.locator("[data-secret]")).toHaveCount(1)
-  // It waits while the secret is on screen, focused still.
+  // It waits while the secret is on screen, focused again once the confirmation closed.
   await expect(rotate).toBeFocused()
   await expect(rotate).toBeDisabled()
 

@@ -32,3 +32,5 @@ export const translator =
 export const LangContext = createContext<{ readonly lang: Lang; readonly t: Translate }>({ lang: "en", t: translator("en") })
 
 export const useT = (): Translate => useContext(LangContext).t
+
+export const useLang = (): Lang => useContext(LangContext).lang

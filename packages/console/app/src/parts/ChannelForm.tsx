@@ -7,10 +7,11 @@
  */
 import { PgCatalog } from "@paymux/domain"
 import { useState } from "react"
-import { useT } from "../i18n/i18n.tsx"
-import type { Channel, CredentialField, Mode, PaymentType, Pg } from "../model.ts"
+import { midLabel, payMethodName } from "../i18n/catalogTerms.ts"
+import { useLang, useT } from "../i18n/i18n.tsx"
+import type { Channel, CredentialField, Mode, PaymentType, Pg, TaxType } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { BusyButton, LoadState, ProblemNote, useLoad, useSave, useUnsavedEdits } from "./ui.tsx"
+import { BusyButton, CopyButton, LoadState, ProblemNote, useLoad, useSave, useUnsavedEdits } from "./ui.tsx"
 
 export interface ChannelFormProps {
   readonly catalog: ReadonlyArray<Pg>
@@ -50,6 +51,9 @@ const tooLong = (field: CredentialField, value: string): boolean => field.maxLen
 
 const sameMethods = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => a.length === b.length && a.every((m) => b.includes(m))
 
+/** The tax type of a stored channel, or the API's default for a new one. */
+const taxTypeOf = (channel: Channel | undefined): TaxType => channel?.taxType ?? "taxable"
+
 /** The MID field of a stored channel: its own MID, or empty on the shared test MID. */
 const midOf = (channel: Channel | undefined): string => (channel?.credentialSource === "own" ? channel.mid : "")
 
@@ -63,6 +67,7 @@ const plainCredentials = (pg: Pg | undefined, channel: Channel | undefined): Rec
 
 export const ChannelForm = (props: ChannelFormProps) => {
   const t = useT()
+  const lang = useLang()
   const { run, session } = useSession()
   const editing = props.channel
   const [mode, setMode] = useState<Mode>(editing?.mode ?? props.mode ?? "test")
@@ -73,6 +78,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
   const [methods, setMethods] = useState<ReadonlyArray<string>>(editing?.payMethods ?? [])
   const [name, setName] = useState(editing?.name ?? "")
   const [mid, setMid] = useState(midOf(editing))
+  const [taxType, setTaxType] = useState<TaxType>(taxTypeOf(editing))
   // Plain fields start from the stored values; secret fields always start empty.
   const [credentials, setCredentials] = useState<Record<string, string>>(() => plainCredentials(pg, editing))
   const { busy, problem, save, clear } = useSave()
@@ -85,6 +91,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
     if (name === (base?.name ?? "")) setName(editing?.name ?? "")
     if (sameMethods(methods, base?.payMethods ?? [])) setMethods(editing?.payMethods ?? [])
     if (mid === midOf(base)) setMid(midOf(editing))
+    if (taxType === taxTypeOf(base)) setTaxType(taxTypeOf(editing))
     const was = plainCredentials(pg, base)
     const now = plainCredentials(pg, editing)
     const kept = { ...credentials }
@@ -103,6 +110,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
       name !== (editing?.name ?? "") ||
       !sameMethods(methods, editing?.payMethods ?? []) ||
       mid !== midOf(editing) ||
+      taxType !== taxTypeOf(editing) ||
       Object.keys({ ...stored, ...credentials }).some((field) => (credentials[field] ?? "") !== (stored[field] ?? ""))
   )
   // The channel as the form had it when an edit was refused (409). The reload brings a newer
@@ -146,6 +154,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
       ...(name === channel.name ? {} : { name }),
       ...(sameMethods(methods, channel.payMethods) ? {} : { payMethods: methods }),
       ...midChange,
+      ...(taxType === channel.taxType ? {} : { taxType }),
       ...(Object.keys(changed).length === 0 ? {} : { credentials: changed }),
       version: channel.version
     }
@@ -170,6 +179,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
                   pg: pgCode,
                   paymentType: type,
                   payMethods: methods,
+                  taxType,
                   ...(name === "" ? {} : { name }),
                   ...(mid === "" ? {} : { mid }),
                   ...(Object.keys(filled).length === 0 ? {} : { credentials: filled })
@@ -228,6 +238,24 @@ export const ChannelForm = (props: ChannelFormProps) => {
           {pg?.displayName ?? pgCode} · {t(`type.${type}`)}
         </p>
       )}
+      {editing === undefined ? null : (
+        <>
+          {/* Read-only, to select or copy: newer SDKs select the channel by it. */}
+          <label htmlFor={id("channel-key")}>{t("channel.key")}</label>
+          <div className="copyable">
+            <input
+              id={id("channel-key")}
+              className="code"
+              readOnly
+              value={editing.key}
+              onFocus={(e) => e.currentTarget.select()}
+              aria-describedby={id("channel-key-hint")}
+            />
+            <CopyButton text={editing.key} />
+          </div>
+          <small id={id("channel-key-hint")}>{t("channel.keyHint")}</small>
+        </>
+      )}
       {props.paymentType === undefined && editing === undefined ? (
         <label>
           {t("channel.paymentType")}
@@ -256,7 +284,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
                 checked={methods.includes(m)}
                 onChange={(e) => setMethods(e.target.checked ? [...methods, m] : methods.filter((x) => x !== m))}
               />
-              {m}
+              {payMethodName(lang, m)}
             </label>
           ))}
         </fieldset>
@@ -266,7 +294,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
         <input value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <label htmlFor={id("mid")}>
-        {pg?.mid.label ?? "MID"}
+        {midLabel(lang, pg?.mid.label ?? "MID")}
         {midRequired ? <span className="req"> *</span> : null}
       </label>
       <input id={id("mid")} value={mid} required={midRequired} onChange={(e) => setMid(e.target.value)} aria-describedby={id("mid-hint")} />
@@ -317,6 +345,13 @@ export const ChannelForm = (props: ChannelFormProps) => {
           </div>
         )
       })}
+      <label>
+        {t("channel.taxType")}
+        <select value={taxType} onChange={(e) => setTaxType(e.target.value === "tax-free" ? "tax-free" : "taxable")}>
+          <option value="taxable">{t("channel.taxable")}</option>
+          <option value="tax-free">{t("channel.tax-free")}</option>
+        </select>
+      </label>
       {/* Not "make your change again" (the generic words after a reload): what was typed is still here. */}
       <ProblemNote
         problem={problem?.reloaded === true && conflict === undefined ? { ...problem, reloaded: false } : problem}

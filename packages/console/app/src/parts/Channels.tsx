@@ -9,7 +9,8 @@
 import { Fragment, useLayoutEffect, useRef, useState } from "react"
 import { flushSync } from "react-dom"
 import type { Problem } from "../api.ts"
-import { useT } from "../i18n/i18n.tsx"
+import { payMethodName } from "../i18n/catalogTerms.ts"
+import { useLang, useT } from "../i18n/i18n.tsx"
 import type { Channel, Merchant, Pg, SubMerchant } from "../model.ts"
 import { useSession } from "../session.tsx"
 import { ChannelEditor } from "./ChannelForm.tsx"
@@ -180,6 +181,7 @@ const ChannelTable = ({
   readonly onAct: (channel: Channel, use: Call) => void
 }) => {
   const t = useT()
+  const lang = useLang()
   const { session } = useSession()
   const merchant = session.merchant
   const table = useRef<HTMLTableElement>(null)
@@ -221,6 +223,8 @@ const ChannelTable = ({
                   <th scope="row">
                     {c.name}
                     {isDefault(c) ? <span className="tag">{t("channels.default")}</span> : null}
+                    {/* The key newer SDKs select the channel by, to copy from here or from its edit dialog. */}
+                    <code className="channel-key">{c.key}</code>
                   </th>
                   <td>{c.pg}</td>
                   <td>
@@ -228,7 +232,7 @@ const ChannelTable = ({
                   </td>
                   <td>{t(`mode.${c.mode}`)}</td>
                   <td>{t(`type.${c.paymentType}`)}</td>
-                  <td>{c.payMethods.join(", ")}</td>
+                  <td>{c.payMethods.map((m) => payMethodName(lang, m)).join(", ")}</td>
                   <td>{c.enabled ? t("channels.enabled") : t("channels.disabled")}</td>
                   <td className="actions">
                     <button type="button" className="quiet" onClick={() => onEdit(c)} aria-label={t("channels.editOne", { name: c.name })}>

@@ -47,6 +47,8 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
       </form>
       {resent === undefined ? null : <p role="status">{t("wh.resentFailed", { n: resent.queued.length, m: resent.alreadyHandled })}</p>}
       <ProblemNote problem={problem} />
+      {/* `paymux serve` delivers nothing: without a worker a delivery reads "pending · 0 attempts" for good. */}
+      {history.some(({ delivery }) => delivery.status === "pending") ? <PendingNote /> : null}
       {history.length === 0 ? (
         <p>{t("wh.noDeliveries")}</p>
       ) : (
@@ -84,5 +86,19 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
         </ul>
       )}
     </section>
+  )
+}
+
+/** Says who sends a pending delivery, the commands in code. */
+const PendingNote = () => {
+  const t = useT()
+  const commands: Readonly<Record<string, string>> = { "{command}": "paymux webhook dispatch", "{serve}": "paymux serve" }
+  return (
+    <p className="note">
+      {t("wh.pendingNote")
+        .split(/(\{command\}|\{serve\})/)
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed sentence, never reordered
+        .map((part, i) => (commands[part] === undefined ? part : <code key={i}>{commands[part]}</code>))}
+    </p>
   )
 }

@@ -20,6 +20,14 @@ export const LiveCards = () => {
   const modules = new Map<string, Array<Channel>>()
   for (const c of channels) modules.set(`${c.pg}|${c.paymentType}`, [...(modules.get(`${c.pg}|${c.paymentType}`) ?? []), c])
   const pgOf = (code: string): Pg | undefined => catalog.find((p) => p.code === code)
+  const moduleName = (pg: string, type: PaymentType): string => `${pgOf(pg)?.displayName ?? pg} ${t(`type.${type}`)}`
+  // The dialog is titled as the action that opened it.
+  const title =
+    open?.channel !== undefined
+      ? t("live.editOne", { name: open.channel.name })
+      : open?.pg !== undefined && open.paymentType !== undefined
+        ? t("live.addMidTitle", { module: moduleName(open.pg, open.paymentType) })
+        : t("live.addModule")
   return (
     <section aria-labelledby="live-title">
       <h2 id="live-title">{t("live.title")}</h2>
@@ -32,12 +40,7 @@ export const LiveCards = () => {
           const first = list[0]!
           const pg = pgOf(first.pg)
           return (
-            <article
-              key={id}
-              className="card"
-              aria-label={`${pg?.displayName ?? first.pg} ${t(`type.${first.paymentType}`)}`}
-              data-module={id}
-            >
+            <article key={id} className="card" aria-label={moduleName(first.pg, first.paymentType)} data-module={id}>
               <h3>
                 {pg?.displayName ?? first.pg} <span className="muted">{t(`type.${first.paymentType}`)}</span>
               </h3>
@@ -65,7 +68,7 @@ export const LiveCards = () => {
           )
         })}
       </div>
-      <Dialog title={t("live.editTitle")} open={open !== undefined} onClose={editing.close}>
+      <Dialog title={title} open={open !== undefined} onClose={editing.close}>
         {open === undefined ? null : (
           <ChannelEditor
             catalog={catalog}

@@ -154,7 +154,10 @@ const ApiKeys = () => {
   )
 }
 
-/** Rotate and revoke of one active key; both wait while `busy`, and are disabled, with the reason, for the session's own key. */
+/**
+ * Rotate and revoke of one active key, each confirmed first; both wait while `busy`, and are
+ * disabled, with the reason, for the session's own key.
+ */
 const KeyActions = ({
   keyId,
   own,
@@ -172,16 +175,17 @@ const KeyActions = ({
   const why = `key-own-${keyId}`
   return (
     <>
-      <BusyButton
-        className="quiet"
+      {/* Asks first, as Revoke does: the old secret stops working at once, and a server using it with it. */}
+      <ConfirmButton
+        label={t("keys.rotate")}
+        ariaLabel={t("keys.rotateOne", { key: keyId })}
+        describedBy={own ? why : undefined}
+        title={t("keys.rotateTitle", { key: keyId })}
+        detail={t("keys.rotateDetail")}
         busy={busy}
         disabled={own}
-        aria-label={t("keys.rotateOne", { key: keyId })}
-        aria-describedby={own ? why : undefined}
-        onClick={onRotate}
-      >
-        {t("keys.rotate")}
-      </BusyButton>
+        onConfirm={onRotate}
+      />
       <ConfirmButton
         label={t("keys.revoke")}
         ariaLabel={t("keys.revokeOne", { key: keyId })}

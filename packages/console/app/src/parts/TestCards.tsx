@@ -2,11 +2,13 @@
  * Integration test management: a card per PG in test mode with the shared test MID and what else
  * the catalog knows, the `request_pay` snippet to copy, and, for PGs whose test MID comes from
  * the PG (Naver Pay, Toss, PayPal), an "Edit information" form that takes it (or edits the
- * card's channel once there is one).
+ * card's channel once there is one). A card whose shared-MID channel exists offers to edit it, not
+ * to add it again.
  */
 import { PgCatalog } from "@paymux/domain"
 import { useState } from "react"
-import { useT } from "../i18n/i18n.tsx"
+import { payMethodName } from "../i18n/catalogTerms.ts"
+import { useLang, useT } from "../i18n/i18n.tsx"
 import { type Channel, type Pg, requestPaySnippet } from "../model.ts"
 import { useSession } from "../session.tsx"
 import { ChannelEditor } from "./ChannelForm.tsx"
@@ -42,7 +44,7 @@ export const TestCards = () => {
               key={pg.code}
               pg={pg}
               channels={own}
-              onEdit={() => editing.show(own[0] === undefined ? { pg } : { pg, channelKey: own[0].key })}
+              onEdit={(channel) => editing.show(channel === undefined ? { pg } : { pg, channelKey: channel.key })}
               onChanged={loaded.reload}
             />
           )
@@ -74,10 +76,12 @@ const TestCard = ({
 }: {
   readonly pg: Pg
   readonly channels: ReadonlyArray<Channel>
-  readonly onEdit: () => void
+  /** Opens "Edit information" on `channel`, or to add the card's first channel. */
+  readonly onEdit: (channel: Channel | undefined) => void
   readonly onChanged: () => void
 }) => {
   const t = useT()
+  const lang = useLang()
   const { run, session } = useSession()
   const { busy, problem, save } = useSave()
   const types = PgCatalog.paymentTypesOf(pg)
@@ -88,6 +92,13 @@ const TestCard = ({
     first?.mid ?? (types[0] === undefined ? undefined : PgCatalog.sharedTestMid(pg, types[0])),
     first?.payMethods[0] ?? (types[0] === undefined ? undefined : PgCatalog.payMethodsOf(pg, types[0])[0])
   )
+  // What "Add a test channel with the shared MID" adds: the first payment type, its first pay
+  // method, on the shared MID for them. A channel already in that slot (mode, PG, MID, type) would
+  // refuse the add (409): the card offers to edit that channel instead.
+  const sharedType = pg.test.kind === "shared" ? types[0] : undefined
+  const sharedMethods = sharedType === undefined ? [] : PgCatalog.payMethodsOf(pg, sharedType).slice(0, 1)
+  const sharedMid = sharedType === undefined ? undefined : PgCatalog.sharedTestMid(pg, sharedType, sharedMethods)
+  const onShared = channels.find((c) => c.paymentType === sharedType && c.mid === sharedMid)
   const headingId = `test-${pg.code}`
   return (
     <article className="card" aria-labelledby={headingId} data-pg={pg.code}>
@@ -105,7 +116,11 @@ const TestCard = ({
                 ) : (
                   <>
                     <code>{PgCatalog.sharedTestMid(pg, type)}</code>{" "}
-                    <span className="muted">{PgCatalog.payMethodsOf(pg, type).join(", ")}</span>
+                    <span className="muted">
+                      {PgCatalog.payMethodsOf(pg, type)
+                        .map((m) => payMethodName(lang, m))
+                        .join(", ")}
+                    </span>
                   </>
                 )}
               </dd>
@@ -136,16 +151,19 @@ const TestCard = ({
       </figure>
       <div className="card-actions">
         <CopyButton text={snippet} label={t("test.copySnippet")} />
-        {pg.test.kind === "shared" && types[0] !== undefined && PgCatalog.sharedTestMid(pg, types[0]) !== undefined ? (
+        {sharedType === undefined || sharedMid === undefined ? null : onShared !== undefined ? (
+          <button type="button" onClick={() => onEdit(onShared)}>
+            {t("test.editShared")}
+          </button>
+        ) : (
           <BusyButton
             busy={busy}
             onClick={async () => {
-              const type = types[0]!
               const added = await save(() =>
                 run((c) =>
                   c.channels.add({
                     params: { merchant: session.merchant },
-                    payload: { mode: "test", pg: pg.code, paymentType: type, payMethods: PgCatalog.payMethodsOf(pg, type).slice(0, 1) }
+                    payload: { mode: "test", pg: pg.code, paymentType: sharedType, payMethods: sharedMethods }
                   })
                 )
               )
@@ -154,9 +172,9 @@ const TestCard = ({
           >
             {t("test.useShared")}
           </BusyButton>
-        ) : null}
+        )}
         {pg.test.kind === "pg-provided" ? (
-          <button type="button" onClick={onEdit}>
+          <button type="button" onClick={() => onEdit(channels[0])}>
             {t("test.editInformation")}
           </button>
         ) : null}
