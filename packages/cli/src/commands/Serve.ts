@@ -8,6 +8,7 @@
  */
 import { resolve } from "node:path"
 import type { PaymuxHttp as Http } from "@paymux/http"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -18,7 +19,7 @@ import { Merchants } from "../internal/lazy.ts"
 import * as Flags from "../Flags.ts"
 import { printableValue } from "../Output.ts"
 import { action } from "../Root.ts"
-import { layer, parseTarget, withStore } from "../Store.ts"
+import { layer, parseTarget, type Target, withStore } from "../Store.ts"
 
 // A socket error (EADDRINUSE, EACCES) is about the port; anything else (a bad --trusted-proxy) is not.
 const isErrnoError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string"
@@ -76,7 +77,15 @@ const consoleFailure = (e: { readonly reason: string; readonly message: string }
     details: { reason: e.reason }
   })
 
-const notice = (text: string) => Effect.sync(() => void process.stderr.write(`note: ${printableValue(text)}\n`))
+const notice = (text: string, label = "note") => Effect.sync(() => void process.stderr.write(`${label}: ${printableValue(text)}\n`))
+
+// The store a note names; never a postgres:// URL, which may hold a password.
+const storeName = (target: Target): string =>
+  target.kind === "sqlite-file"
+    ? `the database ${target.path}`
+    : target.kind === "memory"
+      ? "the :memory: database"
+      : "the PostgreSQL database"
 
 /**
  * @since 0.1.0
@@ -85,7 +94,14 @@ const notice = (text: string) => Effect.sync(() => void process.stderr.write(`no
 export const command = Command.make(
   "serve",
   {
-    port: Flag.Int("port").pipe(Flag.withDescription("TCP port (0 picks a free one)"), Flag.withDefault(8080)),
+    port: Flag.Int("port").pipe(
+      Flag.withDescription("TCP port (0 picks a free one)"),
+      Flag.filter(
+        (n) => n >= 0 && n <= 65535,
+        (n) => `--port must be between 0 and 65535, got ${n}`
+      ),
+      Flag.withDefault(8080)
+    ),
     host: Flag.String("host").pipe(Flag.withDescription("Interface to listen on"), Flag.withDefault("127.0.0.1")),
     trustedProxy: Flag.String("trusted-proxy").pipe(
       Flag.withDescription("A proxy (CIDR) whose X-Forwarded-For is believed (repeatable)"),
@@ -119,25 +135,30 @@ export const command = Command.make(
   ({ allowPrivate, authCacheTtl, console, consoleDir, docs, host, port, trustedProxy }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        // Open (and migrate) the store first, so a wrong --db fails here with exit 3, not per request.
-        yield* withStore(ctx, Merchants.list())
         const target = yield* parseTarget(ctx.db)
         const { PaymuxHttp } = yield* Effect.promise(() => import("@paymux/http"))
         const {
           Webhooks: { PrivateTargets }
         } = yield* Effect.promise(() => import("@paymux/admin"))
         const source = yield* consoleSource(console, consoleDir)
+        // The server's store waits behind this gate. Starting the server checks the console
+        // directory and --trusted-proxy, then takes the port; only then is the store opened, so a
+        // bad flag or a port in use leaves no new database or key file behind.
+        const gate = yield* Deferred.make<void>()
+        const storeLayer = Layer.unwrap(
+          Effect.as(
+            Deferred.await(gate),
+            // The server's one webhook policy, seen by every use case it runs.
+            Layer.merge(layer(target, { announceStore: false }), Layer.succeed(PrivateTargets, allowPrivate ? "allow" : "refuse"))
+          )
+        )
         const serveWith = (directory: string | undefined) =>
           Effect.tryPromise({
             try: () =>
               PaymuxHttp.serve({
                 port,
                 host,
-                // The server's one webhook policy, seen by every use case it runs.
-                layer: Layer.merge(
-                  layer(target, { announceStore: false }),
-                  Layer.succeed(PrivateTargets, allowPrivate ? "allow" : "refuse")
-                ),
+                layer: storeLayer,
                 trustedProxies: trustedProxy,
                 authCacheTtlMillis: Option.getOrUndefined(authCacheTtl),
                 docs,
@@ -160,8 +181,30 @@ export const command = Command.make(
                   (e) => (source.explicit ? Effect.fail(consoleFailure(e)) : apiOnly(`the console is not served: ${e.message}`))
                 )
               )
-        const { server, ...shown } = yield* Effect.acquireRelease(served, (s) => Effect.promise(() => s.server.close()))
+        // Interrupting the gate ends a store build still waiting behind it (the server did not
+        // start, or the store check below failed), so closing the server never waits on it.
+        const { server, ...shown } = yield* Effect.acquireRelease(
+          Effect.onError(served, () => Deferred.interrupt(gate)),
+          (s) =>
+            Effect.andThen(
+              Deferred.interrupt(gate),
+              Effect.promise(() => s.server.close())
+            )
+        )
+        // Open (and migrate) the store before announcing the server, so a wrong --db fails here
+        // with exit 3, not per request.
+        const merchants = yield* withStore(ctx, Merchants.list())
+        yield* Deferred.succeed(gate, undefined)
         if (shown.note !== undefined) yield* notice(`${shown.note}; serving the API only`)
+        // A mistyped --db is a new, empty database: without this, every sign-in just fails.
+        if (merchants.length === 0) {
+          yield* notice(
+            `${storeName(target)} has no merchant, so no API key can sign in: create one with paymux merchant create (or check --db)`
+          )
+        }
+        if (allowPrivate) {
+          yield* notice("--allow-private-webhooks: merchants' webhook URLs may reach loopback and private network addresses", "warning")
+        }
         const consoleUrl = shown.console ? `${server.url}/` : null
         // `--docs none` serves no page, so none is announced (it announced a URL that answered 404).
         const docsUrl = docs === "none" ? null : `${server.url}/docs`
