@@ -20,7 +20,9 @@ beforeAll(async () => {
     req.on("data", (c) => (body += c))
     req.on("end", () => {
       hits.push({ path: req.url ?? "", contentType: req.headers["content-type"] ?? "", body })
-      res.writeHead(req.url === "/down" ? 404 : 204).end()
+      // A path ending -gone answers 410 (not retried), -busy 503 (retried), others as before.
+      const url = req.url ?? ""
+      res.writeHead(url === "/down" ? 404 : url.endsWith("-gone") ? 410 : url.endsWith("-busy") ? 503 : 204).end()
     })
   })
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
@@ -116,7 +118,7 @@ describe("paymux webhook dispatch --once", () => {
     file.close()
     const out = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks", "--json"]), 3)
     // stdout is the JSON document alone; the store's refusal is logged on stderr.
-    expect(out.json()).toEqual({ attempted: 1, unrecorded: 1 })
+    expect(out.json()).toEqual({ attempted: 1, delivered: 0, retrying: 0, deadLettered: 0, unrecorded: 1 })
     expect(out.stderr).toContain("webhook delivery d-unrecorded:")
     expect(hits.filter((h) => h.path === "/d-unrecorded")).toHaveLength(1)
     const text = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks"]), 0).stdout
@@ -128,6 +130,40 @@ describe("paymux webhook dispatch --once", () => {
       attempts: 0
     })
     after.close()
+  })
+})
+
+describe("paymux webhook dispatch --once says what became of the deliveries", () => {
+  // Regression (review): two deliveries dead-lettered at once printed "Attempted 2 deliveries".
+  it("counts delivered, to be retried later and dead-lettered, and exits 0", async () => {
+    const file = new Database(db)
+    const now = Date.now()
+    insertDelivery(file, { id: "count-ok", status: "pending", attempts: 0, at: now })
+    insertDelivery(file, { id: "count-busy", status: "pending", attempts: 0, at: now })
+    insertDelivery(file, { id: "count-gone", status: "pending", attempts: 0, at: now })
+    insertDelivery(file, { id: "count-last-busy", status: "pending", attempts: 5, at: now })
+    file.close()
+    const out = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks", "--json"]), 0)
+    expect(out.json()).toEqual({ attempted: 4, delivered: 1, retrying: 1, deadLettered: 2, unrecorded: 0 })
+    const after = new Database(db, { readonly: true })
+    expect(
+      after.prepare("SELECT delivery_id, status FROM paymux_outbox WHERE delivery_id LIKE 'count-%' ORDER BY delivery_id").all()
+    ).toEqual([
+      { delivery_id: "count-busy", status: "pending" },
+      { delivery_id: "count-gone", status: "dead" },
+      { delivery_id: "count-last-busy", status: "dead" },
+      { delivery_id: "count-ok", status: "delivered" }
+    ])
+    after.close()
+  })
+
+  it("in text, two deliveries to loopback refused without --allow-private-webhooks read as dead-lettered", async () => {
+    const file = new Database(db)
+    insertDelivery(file, { id: "refused-1", status: "pending", attempts: 0, at: Date.now() })
+    insertDelivery(file, { id: "refused-2", status: "pending", attempts: 0, at: Date.now() })
+    file.close()
+    const text = expectExit(await run(["webhook", "dispatch", "--once"]), 0).stdout
+    expect(text).toContain("Attempted 2 deliveries: 0 delivered, 0 to be retried later, 2 dead-lettered; see paymux webhook history.")
   })
 })
 

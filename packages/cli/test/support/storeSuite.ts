@@ -305,7 +305,13 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
         expectExit(await run(["webhook", "history", "--merchant", M]), 0)
         expectExit(await run(["webhook", "resend", "--merchant", M, "00000000-0000-4000-8000-000000000000"]), 1)
         // The test send goes out directly, never through the outbox: nothing is queued to deliver.
-        expect(expectExit(await run(["webhook", "dispatch", "--once", "--json"]), 0).json()).toEqual({ attempted: 0, unrecorded: 0 })
+        expect(expectExit(await run(["webhook", "dispatch", "--once", "--json"]), 0).json()).toEqual({
+          attempted: 0,
+          delivered: 0,
+          retrying: 0,
+          deadLettered: 0,
+          unrecorded: 0
+        })
       } finally {
         server.close()
       }
