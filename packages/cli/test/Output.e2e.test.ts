@@ -210,6 +210,23 @@ describe("paymux text output is safe and total (M4, M5)", () => {
     expect(Output.time(0)).toBe("1970-01-01T00:00:00Z")
   })
 
+  // Regression (review): `apikey issue --expires 5h` did not say when the key expires.
+  it("apikey issue prints the expiry it set, in text and JSON", async () => {
+    // Its own merchant: another test counts the keys of `m`.
+    const owner = expectExit(await run(["merchant", "create", "--name", "Expiry", "--json"]), 0).json<{ code: string }>().code
+    const before = Date.now()
+    const text = expectExit(await run(["apikey", "issue", "-m", owner, "--name", "five-hours", "--expires", "5h"]), 0).stdout
+    const shown = /^expires: (\S+)$/m.exec(text)?.[1]
+    expect(shown, text).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/)
+    const at = Date.parse(shown!)
+    expect(at).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 5 * 3_600_000)
+    expect(at).toBeLessThanOrEqual(Date.now() + 5 * 3_600_000)
+    const json = expectExit(await run(["apikey", "issue", "-m", owner, "--name", "five-hours", "--expires", "5h", "--json"]), 0).json()
+    expect(json.expiresAt).toBeGreaterThanOrEqual(before + 5 * 3_600_000)
+    expect(json.expiresAt).toBeLessThanOrEqual(Date.now() + 5 * 3_600_000)
+    expect(expectExit(await run(["apikey", "issue", "-m", owner, "--name", "no-expiry"]), 0).stdout).toContain("\nexpires: never\n")
+  })
+
   it("never writes a stored string's control characters raw to the terminal", async () => {
     const url = "http://127.0.0.1:18500/ok\r\nlive URL:        https://evil.example/\u001b[2K\u001b[31mRED"
     const set = await run(["webhook", "set", "-m", m, "--mode", "test", "--url", url])

@@ -35,6 +35,7 @@ const printIssued = (out: Output.Output, issued: ApiKeyTypes.IssuedKey, verb: st
   out.result({ ...issued.key, secret: Redacted.value(issued.secret) }, () =>
     [
       `${verb} API key ${issued.key.id} (${issued.key.name}) for ${issued.key.merchant}.`,
+      `expires: ${Output.time(issued.key.expiresAt) ?? "never"}`,
       `secret: ${Redacted.value(issued.secret)}`,
       "Store the secret now: it is shown only this once and kept only as a hash."
     ].join("\n")
