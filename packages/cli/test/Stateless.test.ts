@@ -145,6 +145,9 @@ describe("paymux (no store)", () => {
     const text = expectExit(await paymux(["pg", "show", "nice_v2"]), 0)
     expect(text.stdout).toMatch(/cancel_password\s+Cancel password\s+yes/)
     expect(text.stdout).toContain("iamport00m")
+    // A name that is the same in both languages is printed once (it read "NHN KCP (NHN KCP)").
+    expect(expectExit(await paymux(["pg", "show", "kcp"]), 0).stdout.split("\n")).toContain("name:      NHN KCP")
+    expect(expectExit(await paymux(["pg", "show", "bluewalnut"]), 0).stdout.split("\n")).toContain("name:      BlueWalnut (블루월넛)")
     const typo = expectExit(await paymux(["pg", "show", "tosspayment"]), 2)
     expect(typo.stderr).toContain("did you mean tosspayments")
   })

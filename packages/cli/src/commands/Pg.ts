@@ -65,7 +65,8 @@ const show = Command.make(
           const lines = [
             Output.fields([
               ["code", p.code],
-              ["name", `${p.displayName} (${p.localName})`],
+              // Some PGs go by one name in both languages (NHN KCP): it is printed once.
+              ["name", p.localName === p.displayName ? p.displayName : `${p.displayName} (${p.localName})`],
               ["MID field", `${p.mid.name} (${p.mid.label})`],
               ["test", testSummary(p)]
             ]),
