@@ -47,6 +47,21 @@ describe("paymux demo", () => {
     expect(existsSync(file)).toBe(false)
   })
 
+  // Regression (review): the live KCP channel used A52Q7, a KCP test code the catalog notes.
+  it("gives its live channels MIDs that are nowhere in their PG's catalog entry (no test code)", async () => {
+    const file = join(tempDir(), "demo-live.db")
+    const demo = expectExit(await paymux(["demo", "--file", file, "--keep", "--json"]), 0).json()
+    const channels = expectExit(await paymux(["--db", file, "channel", "list", "--merchant", demo.merchant, "--json"]), 0).json<
+      Array<{ mode: string; pg: string; mid: string }>
+    >()
+    const live = channels.filter((c) => c.mode === "live")
+    expect(live.map((c) => c.pg)).toContain("kcp")
+    for (const channel of live) {
+      const entry = JSON.stringify(expectExit(await paymux(["pg", "show", channel.pg, "--json"]), 0).json())
+      expect(entry, `${channel.pg}.${channel.mid}`).not.toContain(channel.mid)
+    }
+  })
+
   // Regression (CLI probe): `demo --file` deleted whatever was at the path, a real database and
   // its key file included.
   it("takes an empty file as a new one (mktemp)", async () => {

@@ -75,7 +75,9 @@ const cards: ReadonlyArray<ChannelCard> = [
     label: "KCP live",
     mode: "live",
     pg: "kcp",
-    mid: "A52Q7",
+    // The merchant's own site code, as KCP issues one at contract: a live channel never uses one of
+    // KCP's shared test codes (the catalog lists them, and notes A52Q7 and T0000 of the V2 module).
+    mid: "DCR01",
     paymentType: "window.general",
     payMethods: ["card"],
     credentials: { site_key: "demo-kcp-site-key-0001" }
