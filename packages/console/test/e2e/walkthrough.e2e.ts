@@ -156,7 +156,10 @@ test("a pending delivery says the delivery worker sends it; with none pending th
   const note = page.locator(".delivery-log").getByText(/sent by the delivery worker/)
   await expect(note).toHaveCount(0)
   await api("POST", "/webhooks/test/endpoints", { url: "http://127.0.0.1:9/pending" })
-  await api("POST", "/webhooks/test/notifications", { type: "Transaction.Paid", data: { paymentId: "pay-0001" } })
+  await api("POST", "/webhooks/test/notifications", {
+    type: "Transaction.Paid",
+    data: { storeId: "store-1", paymentId: "pay-0001", transactionId: "tx-0001" }
+  })
   await page.reload()
   await expect(page.locator("ul.deliveries > li").first()).toContainText("pending · 0 attempts")
   await expect(note).toHaveText(
