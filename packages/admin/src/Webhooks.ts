@@ -114,6 +114,8 @@ export const deliverDue = (options: DispatchOptions = {}): Effect.Effect<Dispatc
  */
 export const pruneBatch = 1_000
 
+const checkBefore = Timestamp.decodeAs("before")
+
 /**
  * Deletes every finished delivery (delivered or dead) last changed before `before` (epoch
  * milliseconds), with its attempts, across all merchants, `pruneBatch` at a time; pending
@@ -124,8 +126,6 @@ export const pruneBatch = 1_000
  * @since 0.1.0
  * @category use cases
  */
-const checkBefore = Timestamp.decodeAs("before")
-
 export const pruneDeliveries = (before: number): Effect.Effect<{ readonly deleted: number }, AdminError, AdminServices> =>
   Effect.gen(function* () {
     yield* Effect.fromResult(checkBefore(before))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Access, AccessCache, ApiKeys, Merchants, Paymux, ResolverCache, Whitelists } from "@paymux/admin"
+import { ResolutionError } from "@paymux/channel-resolver"
 import { Identifiers } from "@paymux/domain"
 import { AuditLog, Memory, Repositories, SecretHasher } from "@paymux/store"
 import { Clock, Context, Effect, Layer, Redacted } from "effect"
@@ -218,6 +219,13 @@ describe("Access", () => {
       expect(both).toMatchObject({ _tag: "UnknownTier", tier: "T01, T02", known: ["T01", "T02"] })
       expect(both.message).toContain("known tiers: T01, T02")
       expect(yield* Effect.flip(Access.tier(identity, "T03"))).toMatchObject({ _tag: "UnknownTier", known: ["T01", "T02"] })
+      // A message names at most 20 of a merchant's tiers (review: it listed them all).
+      const many = new ResolutionError.UnknownTier({
+        merchant: merchant.code,
+        tier: "X",
+        known: Array.from({ length: 25 }, (_, i) => `T${i}`)
+      })
+      expect(many.message).toMatch(/T19 and 5 more$/)
     }).pipe(Effect.provide(counted({}).layer))
   )
 })

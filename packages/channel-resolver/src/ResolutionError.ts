@@ -95,7 +95,9 @@ export class UnknownTier extends Schema.TaggedError<UnknownTier>()("UnknownTier"
   known: Schema.Array(Schema.String)
 }) {
   override get message(): string {
-    const known = this.known.length === 0 ? "it has no sub-merchants" : `known tiers: ${this.known.join(", ")}`
+    // At most 20 named: a merchant may have thousands of tiers.
+    const more = this.known.length > 20 ? ` and ${this.known.length - 20} more` : ""
+    const known = this.known.length === 0 ? "it has no sub-merchants" : `known tiers: ${this.known.slice(0, 20).join(", ")}${more}`
     return `tier ${JSON.stringify(this.tier)} is not a sub-merchant of ${this.merchant}; ${known}`
   }
 }

@@ -67,7 +67,8 @@ const shownUser = (text: string, start: number, at: number): string => {
  * name alone (often an access token), or one with an empty password, becomes `***@`. It covers
  * any scheme written with `//`, and `http`, `https`, `ws`, `wss` and `ftp` (any case) followed
  * by any mix of `/` and `\`, none included (`https:user:pw@host`), and a `//` whose scheme lost
- * its colon (`https//user:pw@host`) or that has none. As in WHATWG, the last `@`
+ * its colon (`https//user:pw@host`) or that has none, outside a path (text after such a `//` up
+ * to an `@` is masked even when it was not meant as a URL). As in WHATWG, the last `@`
  * of the authority (before `/`, `?`, `#`, and `\` for those schemes) ends the user info, so a
  * password may contain `@`. Other text, `mailto:` addresses included, is returned as it is.
  * Runs in linear time.
@@ -117,6 +118,11 @@ export const maskUrlUserInfo = (text: string): string => {
   while (colon !== -1) {
     // A "//" before this colon that no colon precedes starts an authority too.
     while (bare !== -1 && bare < colon) bare = bareAuthority(text, maskFrom(bare + 2, false, bare + 2))
+    // A colon inside the user info just masked is part of it, not a scheme's.
+    if (colon < copied) {
+      colon = text.indexOf(":", copied)
+      continue
+    }
     let next = colon + 1
     // The scheme: the scheme characters before the colon, from the first letter.
     let schemeStart = colon
@@ -135,17 +141,19 @@ export const maskUrlUserInfo = (text: string): string => {
 }
 
 /**
- * The next "//" at or after `from` that begins a word, alone or after scheme characters, or -1:
- * where a URL whose scheme lost its colon (`https//user:pw@host`) or has none (`//user:pw@host`)
- * begins its authority. `new URL` reads no user info there, but the text is meant as a URL all
- * the same. A "//" inside a word (`https://host//path@x`, `a//b`) is not one.
+ * The next "//" at or after `from` that can begin an authority, or -1: where a URL whose scheme
+ * lost its colon (`https//user:pw@host`, `url=https//…`) or has none (`//user:pw@host`) begins it.
+ * `new URL` reads no user info there, but the text is meant as a URL all the same, and masking
+ * more than needed is safe. Not one: a "//" right after a scheme's ":" (read above), and one in a
+ * path, after a "/" or "\\" and a word (`https://host//path@x`).
  */
 const bareAuthority = (text: string, from: number): number => {
   let i = text.indexOf("//", from)
   while (i !== -1) {
     let word = i
     while (word > 0 && isSchemeChar(text.charCodeAt(word - 1))) word--
-    if (word === 0 || textDelimiter.test(text[word - 1]!)) return i
+    const before = text.charCodeAt(word - 1)
+    if (before !== 47 && before !== 92 && !(word === i && before === 58)) return i
     i = text.indexOf("//", i + 2)
   }
   return -1

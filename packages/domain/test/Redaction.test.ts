@@ -44,7 +44,18 @@ describe("Redaction.maskUrlUserInfo: the spellings WHATWG reads user info from",
     expect(mask('url "https//a:SUPERSECRETPW@example.com/x" and https://b:OTHERPW@example.org/')).toBe(
       'url "https//a:***@example.com/x" and https://b:***@example.org/'
     )
-    // Slashes after a colon or after other slashes belong to the spellings above.
+    for (const [text, masked] of [
+      ["url=https//u:SUPERSECRETPW@h", "url=https//u:***@h"],
+      ["'https//u:SUPERSECRETPW@h'", "'https//u:***@h'"],
+      ["(https//u:SUPERSECRETPW@h)", "(https//u:***@h)"],
+      ["x:https//v:SUPERSECRETPW@y", "x:https//v:***@y"],
+      // A colon inside the password is not a scheme's: the password is masked once, whole (review).
+      ["//user:x_https:tok:SUPERSECRETPW@host", "//user:***@host"],
+      ["//user:pw_http:a:SUPERSECRETPW@host/", "//user:***@host/"]
+    ]) {
+      expect(mask(text!)).toBe(masked)
+    }
+    // A // in a path is not an authority.
     expect(mask("https://example.com//path@x")).toBe("https://example.com//path@x")
   })
 

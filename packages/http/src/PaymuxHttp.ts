@@ -43,9 +43,9 @@ export interface Options<E = never> {
    * from its CDN (a pinned release, without an integrity check), or none.
    */
   readonly docs?: "cdn" | "inline" | "none" | undefined
-  /** How long `Idempotency-Key` responses are kept; default 24 hours. */
+  /** How long `Idempotency-Key` responses are kept; default 24 hours. A whole number of milliseconds of at least 1, else a RangeError when the handler is made. */
   readonly idempotencyTtlMillis?: number | undefined
-  /** How many bytes of `Idempotency-Key` responses are kept per merchant; default 32 MiB (oldest go first). */
+  /** How many bytes of `Idempotency-Key` responses are kept per merchant; default 32 MiB (oldest go first); `Infinity` keeps all. */
   readonly idempotencyMaxBytes?: number | undefined
   /** How long a merchant's resolver index is reused; default admin's `ResolverCache.defaultTtlMillis` (5 s). */
   readonly resolverCacheTtlMillis?: number | undefined

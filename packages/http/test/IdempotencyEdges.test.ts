@@ -8,6 +8,7 @@ import { Idempotency } from "@paymux/admin"
 import { IdempotencyRecords, Memory, StoreError } from "@paymux/store"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
+import { PaymuxHttp } from "../src/index.ts"
 import { body, memoryWith, serving } from "./fixture.ts"
 
 const limit = 256
@@ -223,6 +224,28 @@ describe("Idempotency-Key: a response over the per-merchant byte budget is not s
     const replay = await call(`${m()}/sub-merchants`, small)
     expect(replay.status).toBe(201)
     expect(replay.headers.get("idempotent-replayed")).toBe("true")
+  })
+})
+
+// Review of the store's checks: Infinity (no budget) was refused by the store on every request,
+// and a fractional time-to-live made every request fail instead of the handler's construction.
+describe("Idempotency-Key options", () => {
+  const server = serving({ idempotencyMaxBytes: Number.POSITIVE_INFINITY })
+  const m = () => `/merchants/${server.f.merchant}`
+
+  it("an unlimited byte budget stores and replays", async () => {
+    const create = { body: { tier: "S02" }, headers: { "idempotency-key": "idem-unlimited" } }
+    expect((await server.call(`${m()}/sub-merchants`, create)).status).toBe(201)
+    expect((await server.call(`${m()}/sub-merchants`, create)).headers.get("idempotent-replayed")).toBe("true")
+  })
+
+  it("a time-to-live or budget no store can keep is refused when the handler is made", () => {
+    for (const idempotencyTtlMillis of [1.5, 0, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => PaymuxHttp.makeHandler({ layer: Memory.layer(), idempotencyTtlMillis })).toThrow(/idempotencyTtlMillis/)
+    }
+    for (const idempotencyMaxBytes of [-1, Number.NaN]) {
+      expect(() => PaymuxHttp.makeHandler({ layer: Memory.layer(), idempotencyMaxBytes })).toThrow(/idempotencyMaxBytes/)
+    }
   })
 })
 

@@ -238,13 +238,16 @@ export const checkedChangeFeed = (feed: ChangeFeedShape): ChangeFeedShape => ({
 
 const recordTimes = {
   begin: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, expiresAt: Timestamp.Timestamp, leaseUntil: Timestamp.Timestamp })),
-  complete: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, bytes: Whole, maxBytes: Whole }))
+  // `maxBytes` is only compared, never stored: Infinity (no budget) is a budget too.
+  complete: Input.decoder(
+    Schema.Struct({ now: Timestamp.Timestamp, bytes: Whole, maxBytes: Schema.Number.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))) })
+  )
 }
 
 /**
- * The Idempotency-Key records with their times and byte counts checked: `Timestamp`s, and whole
- * numbers of at least 0 for `bytes` and `maxBytes` (memory started a record at NaN that never
- * expired; PostgreSQL rounded 1.5 bytes to 2).
+ * The Idempotency-Key records with their times and byte counts checked: `Timestamp`s, a whole
+ * number of at least 0 for `bytes`, and a number of at least 0 for `maxBytes`, Infinity included
+ * (memory started a record at NaN that never expired; PostgreSQL rounded 1.5 bytes to 2).
  *
  * @since 0.1.0
  * @category constructors

@@ -84,7 +84,10 @@ export interface Options {
   readonly batchSize?: number
   /** Wait between polls when nothing is due (default 1000 ms). */
   readonly pollIntervalMillis?: number
-  /** How long a claim lasts (default 120 000 ms); renewed every third of it while an attempt runs. */
+  /**
+   * How long a claim lasts (default 120 000 ms); renewed every third of it while an attempt runs.
+   * A whole number of at least 1 (anything else fails the dispatcher at start with a RangeError).
+   */
   readonly leaseMillis?: number
   /** How long connecting to a receiver may take (default 30 000 ms, as PortOne's sender). */
   readonly connectTimeoutMillis?: number
@@ -154,6 +157,10 @@ interface Settings {
 
 const settings = (config: Options & Partial<Target>): Settings => {
   const concurrency = Math.max(1, config.concurrency ?? 16)
+  // The outbox refuses a lease that is not a whole number of milliseconds: every claim would fail.
+  if (config.leaseMillis !== undefined && !(Number.isSafeInteger(config.leaseMillis) && config.leaseMillis >= 1)) {
+    throw new RangeError(`leaseMillis must be a whole number of milliseconds of at least 1, got ${config.leaseMillis}`)
+  }
   const signer = "signer" in config ? config.signer : undefined
   const endpoint = "endpoint" in config ? config.endpoint : undefined
   return {

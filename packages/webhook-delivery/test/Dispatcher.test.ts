@@ -20,6 +20,18 @@ const setup = (fallback?: Parameters<typeof receiver>[0]) =>
 const statusOf = (outbox: Outbox.OutboxShape, id: string) => Effect.map(outbox.get(id), (h) => h.delivery)
 
 describe("Dispatcher", () => {
+  // Review of the store's checks: a lease the outbox refuses (1.5 ms) made every claim fail, and
+  // the dispatcher only logged a warning on each poll.
+  it.effect("refuses a lease that is not a whole number of milliseconds before it claims anything", () =>
+    Effect.gen(function* () {
+      const outbox = memoryOutbox()
+      for (const leaseMillis of [1.5, 0, Number.POSITIVE_INFINITY]) {
+        const exit = yield* Effect.exit(Dispatcher.drain({ ...base, leaseMillis }).pipe(Effect.provideService(Outbox.Outbox, outbox)))
+        expect(exit._tag === "Failure" && String(exit.cause)).toContain("leaseMillis must be a whole number")
+      }
+    })
+  )
+
   it.effect("POSTs signed, verifiable headers and records the attempt", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(Date.parse("2024-06-01T00:00:00Z"))

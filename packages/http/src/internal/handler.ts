@@ -92,6 +92,13 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const tokens = Tokens.make()
   const idempotency = { ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes }
+  // Refused here, as a bad trusted proxy is, rather than by the store on every request.
+  if (idempotency.ttlMillis !== undefined && !(Number.isSafeInteger(idempotency.ttlMillis) && idempotency.ttlMillis >= 1)) {
+    throw new RangeError(`idempotencyTtlMillis must be a whole number of milliseconds of at least 1, got ${idempotency.ttlMillis}`)
+  }
+  if (idempotency.maxBytes !== undefined && !(idempotency.maxBytes >= 0)) {
+    throw new RangeError(`idempotencyMaxBytes must be a number of at least 0 (Infinity: no budget), got ${idempotency.maxBytes}`)
+  }
   const clientIp = Access.addressResolver({ trustedProxies: options.trustedProxies ?? [] })
   // The caches follow changes other processes make to the same store (CacheSync).
   const admin = Layer.provideMerge(

@@ -189,7 +189,7 @@ export const edges = (h: Harness): void =>
       )
 
       it(
-        "claim, renew and recordAttempt keep the times they are given (or refuse fractions), never round them",
+        "claim and recordAttempt keep the times they are given (or refuse fractions), never round them",
         () =>
           h.freshPromise(
             Effect.gen(function* () {

@@ -15,7 +15,10 @@ interface Row {
   readonly createdAt: number
 }
 
-/** Oldest first: by begin time, then by record id, as the SQL stores order them. */
+/**
+ * Oldest first: by begin time, then by record id in code-unit order (SQLite's order; PostgreSQL
+ * breaks a tie of one millisecond by its collation).
+ */
 const byAge = ([a, x]: readonly [string, Row], [b, y]: readonly [string, Row]): number =>
   x.createdAt - y.createdAt || (a < b ? -1 : a > b ? 1 : 0)
 
