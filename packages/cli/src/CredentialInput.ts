@@ -27,6 +27,7 @@ export const credFlag = Flag.String("cred").pipe(
 
 /**
  * `--cred-file PATH`: one `name=value` per line (`#` comments and blank lines skipped); `-` is stdin.
+ * A value in quotes (`name="value"`) is refused: the quotes would be stored as part of it.
  *
  * @since 0.1.0
  * @category flags
@@ -67,6 +68,12 @@ const split = (text: string, where: string): Effect.Effect<readonly [string, str
   return Effect.succeed([name, text.slice(eq + 1)] as const)
 }
 
+/** A value wrapped in a pair of quotes, as a shell or .env file writes one (`site_key="X"`). */
+const quoted = (value: string): boolean => {
+  const v = value.trim()
+  return v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0]
+}
+
 const parseFile = (text: string, path: string) =>
   Effect.flatMap(
     Effect.forEach(
@@ -74,7 +81,17 @@ const parseFile = (text: string, path: string) =>
         .split(/\r?\n/)
         .map((line, i) => [line, i + 1] as const)
         .filter(([line]) => line.trim() !== "" && !line.trimStart().startsWith("#")),
-      ([line, n]) => Effect.map(split(line, `--cred-file ${path} line ${n}`), ([name, value]) => ({ name, value, where: `line ${n}` }))
+      ([line, n]) =>
+        Effect.flatMap(split(line, `--cred-file ${path} line ${n}`), ([name, value]) =>
+          quoted(value)
+            ? Effect.fail(
+                CliFailure.badInput(
+                  `--cred-file ${path} line ${n}: the value of ${name} is in quotes, which would be stored as part of it; the value is not shown`,
+                  "write name=value without quotes (the file is not a shell or .env file); a value that really starts and ends with a quote can be given with --cred name=-"
+                )
+              )
+            : Effect.succeed({ name, value, where: `line ${n}` })
+        )
     ),
     (fields) => once(fields, `--cred-file ${path}`)
   )

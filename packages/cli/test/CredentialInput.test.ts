@@ -45,4 +45,17 @@ describe("CredentialInput.read", () => {
     expect(failure.message).toContain(`--cred-file ${path}: site_key is given twice (line 2 and line 4)`)
     expect(failure.message).not.toMatch(/SECRETONE|SECRETTWO/)
   })
+
+  // Regression (security re-test): site_key="X" stored the quotes as part of the key.
+  it("refuses a value in quotes in a --cred-file, naming the line and the field, never the value", async () => {
+    for (const line of ['site_key="SECRETQ"', "site_key='SECRETQ'", 'site_key = "SECRETQ" ']) {
+      const path = file("quoted.cred", `# KCP\n${line}\n`)
+      const failure = refusal(await read([], path))
+      expect(failure.exitCode).toBe(2)
+      expect(failure.message).toContain(`--cred-file ${path} line 2: the value of site_key is in quotes`)
+      expect(failure.message).not.toContain("SECRETQ")
+    }
+    // A quote inside a value, or only at one end, is the value's own.
+    expect(await read([], file("inner.cred", 'site_key=ab"cd\nother="x\n'))).toEqual(Exit.succeed({ site_key: 'ab"cd', other: '"x' }))
+  })
 })

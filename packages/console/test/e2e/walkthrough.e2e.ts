@@ -256,3 +256,35 @@ test("Korean names the MID field and the pay methods, keeping each method's code
   await expect(page.locator("tr", { hasText: "Hangul" }).getByRole("cell", { name: "신용카드 (card)" })).toBeVisible()
   await page.getByLabel("언어").selectOption("en")
 })
+
+// Left alone last session: text typed into a create form (a sub-merchant, an endpoint, an API key)
+// was lost without a word when the merchant left the part.
+test("a create form with typed text is an unsaved edit: leaving the part asks first", async ({ page }) => {
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  const asked: Array<string> = []
+  page.on("dialog", (question) => {
+    asked.push(question.message())
+    void question.dismiss()
+  })
+  const leaveTo = async (part: string, from: RegExp) => {
+    asked.length = 0
+    await page.evaluate((hash) => {
+      location.hash = hash
+    }, `#/${part}`)
+    await expect.poll(() => asked.length).toBe(1)
+    await expect(page).toHaveURL(from)
+  }
+  await page.goto(`${paymux.url}/#/channels`)
+  await page.getByLabel("Tier code").fill("T77")
+  await leaveTo("settings", /#\/channels$/)
+  await page.getByLabel("Tier code").fill("")
+
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  await page.getByLabel("New test endpoint URL").fill("https://shop.example/typed")
+  await leaveTo("channels", /#\/webhooks$/)
+  await page.getByLabel("New test endpoint URL").fill("")
+
+  await page.getByRole("link", { name: "Other settings" }).click()
+  await page.getByRole("region", { name: "API keys" }).getByLabel("Name").fill("typed, not issued")
+  await leaveTo("channels", /#\/settings$/)
+})

@@ -379,8 +379,9 @@ const SubMerchants = ({
   const [name, setName] = useState("")
   const [names, setNames] = useState<Record<string, string>>({})
   const { busy, problem, save, clear } = useSave()
-  // A name typed and not renamed to is unsaved: leaving the part asks first.
-  useUnsavedEdits(subMerchants.some((s) => (names[s.tier] ?? s.name) !== s.name))
+  // A name typed and not renamed to, or a sub-merchant typed and not created, is unsaved: leaving
+  // the part asks first.
+  useUnsavedEdits(tier.trim() !== "" || name.trim() !== "" || subMerchants.some((s) => (names[s.tier] ?? s.name) !== s.name))
   const done = <A,>(result: A | undefined) => {
     if (result !== undefined) onChanged()
     return result

@@ -14,7 +14,8 @@ import {
   SecretOnce,
   useLoad,
   useSave,
-  useSecretRequest
+  useSecretRequest,
+  useUnsavedEdits
 } from "./ui.tsx"
 import { WhitelistEditor } from "./WhitelistEditor.tsx"
 
@@ -57,6 +58,8 @@ const ApiKeys = () => {
   const keys = useLoad(() => run((c) => c.apiKeys.list({ params: { merchant } })), merchant)
   const [name, setName] = useState("")
   const [days, setDays] = useState("")
+  // A key typed and not issued is unsaved: leaving the part asks first.
+  useUnsavedEdits(name.trim() !== "" || days.trim() !== "")
   // The one moment a secret is on screen: after issue or rotate, until the merchant dismisses it.
   const [shown, setShown] = useState<{ readonly keyId: string; readonly secret: string } | undefined>(undefined)
   const { busy, problem, save, clear } = useSave()
@@ -132,7 +135,10 @@ const ApiKeys = () => {
               run((c) => c.apiKeys.issue({ params: { merchant }, payload: { name, ...(expiresAt === undefined ? {} : { expiresAt }) } }))
             )
           )
-          if (issued !== undefined) setName("")
+          if (issued !== undefined) {
+            setName("")
+            setDays("")
+          }
           reveal(issued)
         }}
       >

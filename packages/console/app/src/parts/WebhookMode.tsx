@@ -105,11 +105,13 @@ export const WebhookMode = ({
   const secretRequest = useSecretRequest()
   // Where focus goes back to when an endpoint's event editor closes (it was inside the editor).
   const table = useRef<HTMLTableSectionElement>(null)
-  // Unsaved, so leaving the part asks first: a URL or content type other than the stored one, or
-  // an event filter other than its endpoint's.
+  // Unsaved, so leaving the part asks first: a URL or content type other than the stored one, an
+  // event filter other than its endpoint's, or an endpoint typed and not added.
   const filtered = settings.endpoints.find((endpoint) => endpoint.id === editing?.id)
   useUnsavedEdits(
     (single && url.trim() !== savedUrl) ||
+      newUrl.trim() !== "" ||
+      newEvents.trim() !== "" ||
       contentType !== settings.contentType ||
       (editing !== undefined && filtered !== undefined && (eventsOf(editing.events) ?? []).join(" ") !== (filtered.events ?? []).join(" "))
   )
