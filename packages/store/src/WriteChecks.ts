@@ -135,6 +135,20 @@ const checked = <A>(
     return Result.isFailure(result) ? Effect.fail(StoreError.invalidInput(entity, result.failure.message)) : call()
   })
 
+/** `checked` for a call of one argument, which is also what `check` reads. */
+const guarded =
+  (entity: string) =>
+  <I, A>(
+    check: (input: I) => Result.Result<unknown, { readonly message: string }>,
+    call: (input: I) => Effect.Effect<A, StoreError.StoreError>
+  ) =>
+  (input: I): Effect.Effect<A, StoreError.StoreError> =>
+    checked(
+      entity,
+      () => check(input),
+      () => call(input)
+    )
+
 const outboxTimes = {
   lease: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, leaseMillis: Whole })),
   now: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp })),
@@ -159,63 +173,31 @@ const retryAt = (next: AfterAttempt) => (next._tag === "Retry" ? outboxTimes.ret
  * @since 0.1.0
  * @category constructors
  */
-export const checkedOutbox = (o: OutboxShape): OutboxShape => ({
-  ...o,
-  claim: (options) =>
-    checked(
-      "delivery",
-      () => outboxTimes.lease(options),
-      () => o.claim(options)
-    ),
-  renew: (options) =>
-    checked(
-      "delivery",
-      () => outboxTimes.lease(options),
-      () => o.renew(options)
-    ),
-  recordAttempt: (attempt, options) =>
-    checked(
-      "delivery",
-      () => Result.andThen(outboxTimes.attempt(attempt), Result.andThen(outboxTimes.now(options), retryAt(options.next))),
-      () => o.recordAttempt(attempt, options)
-    ),
-  deadLetter: (options) =>
-    checked(
-      "delivery",
-      () => outboxTimes.now(options),
-      () => o.deadLetter(options)
-    ),
-  history: (filter) =>
-    checked(
-      "delivery",
-      () => outboxTimes.since(filter),
-      () => o.history(filter)
-    ),
-  resend: (deliveryId, now, options) =>
-    checked(
-      "delivery",
-      () => outboxTimes.now({ now }),
-      () => o.resend(deliveryId, now, options)
-    ),
-  resendable: (filter) =>
-    checked(
-      "delivery",
-      () => outboxTimes.since(filter),
-      () => o.resendable(filter)
-    ),
-  coveredDead: (window) =>
-    checked(
-      "delivery",
-      () => outboxTimes.since(window),
-      () => o.coveredDead(window)
-    ),
-  prune: (options) =>
-    checked(
-      "delivery",
-      () => outboxTimes.before(options),
-      () => o.prune(options)
-    )
-})
+export const checkedOutbox = (o: OutboxShape): OutboxShape => {
+  const guard = guarded("delivery")
+  return {
+    ...o,
+    claim: guard(outboxTimes.lease, o.claim),
+    renew: guard(outboxTimes.lease, o.renew),
+    recordAttempt: (attempt, options) =>
+      checked(
+        "delivery",
+        () => Result.andThen(outboxTimes.attempt(attempt), Result.andThen(outboxTimes.now(options), retryAt(options.next))),
+        () => o.recordAttempt(attempt, options)
+      ),
+    deadLetter: guard(outboxTimes.now, o.deadLetter),
+    history: guard(outboxTimes.since, o.history),
+    resend: (deliveryId, now, options) =>
+      checked(
+        "delivery",
+        () => outboxTimes.now({ now }),
+        () => o.resend(deliveryId, now, options)
+      ),
+    resendable: guard(outboxTimes.since, o.resendable),
+    coveredDead: guard(outboxTimes.since, o.coveredDead),
+    prune: guard(outboxTimes.before, o.prune)
+  }
+}
 
 const checkCursor = Input.decoder(Whole, "cursor")
 
@@ -228,12 +210,7 @@ const checkCursor = Input.decoder(Whole, "cursor")
  */
 export const checkedChangeFeed = (feed: ChangeFeedShape): ChangeFeedShape => ({
   ...feed,
-  since: (cursor) =>
-    checked(
-      "change feed",
-      () => checkCursor(cursor),
-      () => feed.since(cursor)
-    )
+  since: guarded("change feed")(checkCursor, feed.since)
 })
 
 const recordTimes = {
@@ -254,16 +231,6 @@ const recordTimes = {
  */
 export const checkedIdempotencyRecords = (records: IdempotencyRecordsShape): IdempotencyRecordsShape => ({
   ...records,
-  begin: (input) =>
-    checked(
-      "idempotency record",
-      () => recordTimes.begin(input),
-      () => records.begin(input)
-    ),
-  complete: (input) =>
-    checked(
-      "idempotency record",
-      () => recordTimes.complete(input),
-      () => records.complete(input)
-    )
+  begin: guarded("idempotency record")(recordTimes.begin, records.begin),
+  complete: guarded("idempotency record")(recordTimes.complete, records.complete)
 })
