@@ -98,7 +98,8 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
   })
 
 /**
- * Delivers everything that is due now (one attempt each) and returns how many were attempted.
+ * Delivers everything that is due now (one attempt each) and reports how many were attempted and
+ * what became of them (`Dispatcher.DrainReport`).
  *
  * @since 0.1.0
  * @category use cases

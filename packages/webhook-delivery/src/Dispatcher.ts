@@ -273,9 +273,15 @@ const afterAttempt = (
 /**
  * One attempt at one claimed delivery, with its bookkeeping. Only the endpoint lookup and the
  * request can be interrupted; an interrupted request is recorded, so its lease is given back.
- * Succeeds with whether the store took what became of the delivery.
+ * Succeeds with the status the store recorded for the delivery, or `undefined` when it could not
+ * record it.
  */
-const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delivery: Delivery.Delivery): Effect.Effect<boolean> =>
+const attempt = (
+  s: Settings,
+  outbox: Outbox.OutboxShape,
+  agents: Agents,
+  delivery: Delivery.Delivery
+): Effect.Effect<Delivery.Status | undefined> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function* () {
       const ids = { deliveryId: delivery.id, workerId: s.workerId }
@@ -365,13 +371,13 @@ const attempt = (s: Settings, outbox: Outbox.OutboxShape, agents: Agents, delive
       return yield* outbox.recordAttempt(record(endpoint.url, result, outcome), { now, next })
     })
   ).pipe(
-    Effect.as(true),
+    Effect.map((recorded): Delivery.Status | undefined => recorded.status),
     // A lost lease or a broken store must not stop the dispatcher; the delivery stays in the
     // outbox and its lease lapses.
     Effect.catch((error) =>
-      Effect.as(Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`), false)
+      Effect.as(Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`), undefined)
     ),
-    Effect.catchDefect((defect) => Effect.as(Effect.logError(`webhook delivery ${delivery.id} crashed`, defect), false))
+    Effect.catchDefect((defect) => Effect.as(Effect.logError(`webhook delivery ${delivery.id} crashed`, defect), undefined))
   )
 
 const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
@@ -422,7 +428,7 @@ export const start = (config: Config): Effect.Effect<void, never, Outbox.Outbox 
     )
     // The deliveries this dispatcher is working on, and their fibers (for shutdown).
     const working = new Set<string>()
-    const fibers = new Map<string, Fiber.Fiber<boolean>>()
+    const fibers = new Map<string, Fiber.Fiber<unknown>>()
     const launch = (delivery: Delivery.Delivery) =>
       Effect.gen(function* () {
         working.add(delivery.id)
@@ -485,16 +491,24 @@ const stopGracefully = (s: Settings, running: ReadonlyArray<Fiber.Fiber<unknown>
   )
 
 /**
- * What one `drain` did: how many due deliveries it attempted, and how many of those it could not
- * record (the store failed, or another dispatcher took the lease). An unrecorded delivery stays
- * pending and is attempted again once its lease lapses, so its receiver may see it twice; the
- * warnings in the log say why.
+ * What one `drain` did: how many due deliveries it attempted, and what the store recorded became
+ * of each: `delivered`, `retrying` (pending, to be tried again later) or `deadLettered` (a last
+ * failed attempt, or no longer sendable). `unrecorded` counts those the store did not take (it
+ * failed, or another dispatcher took the lease): such a delivery stays pending and is attempted
+ * again once its lease lapses, so its receiver may see it twice; the warnings in the log say why.
+ * The four counts add up to `attempted`.
  *
  * @since 0.1.0
  * @category models
  */
 export interface DrainReport {
   readonly attempted: number
+  /** @since 0.2.0 */
+  readonly delivered: number
+  /** @since 0.2.0 */
+  readonly retrying: number
+  /** @since 0.2.0 */
+  readonly deadLettered: number
   readonly unrecorded: number
 }
 
@@ -513,19 +527,23 @@ export const drain = (config: Config): Effect.Effect<DrainReport, never, Outbox.
       const s = settings(config)
       const outbox = yield* Outbox.Outbox
       const agents = yield* scopedAgents(s.concurrency)
-      let attempted = 0
-      let unrecorded = 0
+      const report = { attempted: 0, delivered: 0, retrying: 0, deadLettered: 0, unrecorded: 0 }
       while (true) {
         const batch = yield* claimOnce(s, outbox, s.concurrency)
-        if (batch.length === 0) return { attempted, unrecorded }
+        if (batch.length === 0) return report as DrainReport
         // Interrupted (SIGTERM), it claims no more and the batch in flight gets the shutdown grace,
         // as `start`'s attempts do.
         const working = yield* Effect.forkDetach(
           Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency })
         )
         const recorded = yield* Fiber.join(working).pipe(Effect.onInterrupt(() => stopGracefully(s, [working])))
-        attempted += batch.length
-        unrecorded += recorded.filter((ok) => !ok).length
+        report.attempted += batch.length
+        for (const status of recorded) {
+          if (status === "delivered") report.delivered++
+          else if (status === "pending") report.retrying++
+          else if (status === "dead") report.deadLettered++
+          else report.unrecorded++
+        }
       }
     })
   )

@@ -64,17 +64,23 @@ describe("Dispatcher", () => {
     }).pipe(Effect.scoped)
   )
 
-  it.effect("drain makes one attempt at every due delivery and leaves retries queued", () =>
+  it.effect("drain makes one attempt at every due delivery, leaves retries queued and reports what became of each", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
-      r.script.push({ _tag: "Status", status: 500, body: "later" })
+      r.script.push({ _tag: "Status", status: 500, body: "last" }, { _tag: "Status", status: 500, body: "later" })
+      // Claimed first, it meets the first 500; its only attempt failed, so it is dead-lettered.
+      const last = yield* outbox.enqueue(
+        { mode: "test", url: r.url, eventType: "Transaction.Paid", subject: "last", payload: "{}", maxAttempts: 1 },
+        0
+      )
       const ds = yield* enqueue(outbox, r.url, 5)
-      const { attempted } = yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))
-      expect(attempted).toBe(5)
-      const statuses = yield* Effect.forEach(ds, (d) => Effect.map(statusOf(outbox, d.id), (x) => x.status))
+      const report = yield* Dispatcher.drain({ ...base, concurrency: 1 }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      expect(report).toEqual({ attempted: 6, delivered: 4, retrying: 1, deadLettered: 1, unrecorded: 0 })
+      const statuses = yield* Effect.forEach([...ds, last], (d) => Effect.map(statusOf(outbox, d.id), (x) => x.status))
       expect(statuses.filter((x) => x === "delivered")).toHaveLength(4)
       expect(statuses.filter((x) => x === "pending")).toHaveLength(1)
-      expect(r.received).toHaveLength(5)
+      expect(statuses.at(-1)).toBe("dead")
+      expect(r.received).toHaveLength(6)
       expect((yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))).attempted).toBe(0)
     }).pipe(fixedRandom(0.5), Effect.scoped)
   )
@@ -319,10 +325,22 @@ describe("Dispatcher", () => {
             : outbox.recordAttempt(attempt, options)
       }
       const config = { ...base, leaseMillis: 60_000 }
-      expect(yield* Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, refusing))).toEqual({ attempted: 3, unrecorded: 1 })
+      expect(yield* Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, refusing))).toEqual({
+        attempted: 3,
+        delivered: 2,
+        retrying: 0,
+        deadLettered: 0,
+        unrecorded: 1
+      })
       expect((yield* statusOf(outbox, ds[1]!.id)).status).toBe("pending")
       yield* TestClock.adjust(60_000)
-      expect(yield* Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, outbox))).toEqual({ attempted: 1, unrecorded: 0 })
+      expect(yield* Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, outbox))).toEqual({
+        attempted: 1,
+        delivered: 1,
+        retrying: 0,
+        deadLettered: 0,
+        unrecorded: 0
+      })
       const sent = r.received.map((x) => x.headers["webhook-id"])
       expect(ds.map((d) => sent.filter((id) => id === d.messageId).length)).toEqual([1, 2, 1])
     }).pipe(Effect.scoped)

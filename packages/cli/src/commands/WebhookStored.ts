@@ -9,7 +9,6 @@
  * @since 0.1.0
  */
 import type { Webhooks as WebhookTypes } from "@paymux/admin"
-import type { Delivery } from "@paymux/store"
 import { PageLimit } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -181,36 +180,6 @@ const resend = Command.make(
     )
 ).pipe(Command.withDescription("Queue a delivery again (same webhook-id, so receivers deduplicate)"))
 
-/** What became of the deliveries a drain attempted, as the store recorded it. */
-interface Outcomes {
-  readonly delivered: number
-  readonly retrying: number
-  readonly deadLettered: number
-}
-
-/**
- * Runs `program` counting each delivery's state as the outbox records it after an attempt (or
- * dead-letters it unsent): the dispatcher's report counts attempts only, so two deliveries
- * dead-lettered at once read as "Attempted 2 deliveries".
- */
-const countingOutcomes = <A, E, R>(program: Effect.Effect<A, E, R>) =>
-  Effect.gen(function* () {
-    const { Outbox } = yield* Effect.promise(() => import("@paymux/store"))
-    const outcomes = { delivered: 0, retrying: 0, deadLettered: 0 }
-    const count = (delivery: Delivery.Delivery) =>
-      Effect.sync(() => {
-        if (delivery.status === "delivered") outcomes.delivered++
-        else if (delivery.status === "dead") outcomes.deadLettered++
-        else outcomes.retrying++
-      })
-    const result = yield* Effect.updateService(program, Outbox.Outbox, (outbox) => ({
-      ...outbox,
-      recordAttempt: (attempt, options) => Effect.tap(outbox.recordAttempt(attempt, options), count),
-      deadLetter: (options) => Effect.tap(outbox.deadLetter(options), count)
-    }))
-    return { result, outcomes: outcomes as Outcomes }
-  })
-
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
 
 const dispatch = Command.make(
@@ -229,18 +198,16 @@ const dispatch = Command.make(
         const privateTargets = allowPrivate ? "allow" : "refuse"
         const sized = Option.match(given, { onNone: () => ({}), onSome: (concurrency) => ({ concurrency }) })
         if (once) {
-          const {
-            outcomes,
-            result: { attempted, unrecorded }
-          } = yield* withStore(ctx, countingOutcomes(Webhooks.deliverDue({ ...sized, privateTargets })))
+          const report = yield* withStore(ctx, Webhooks.deliverDue({ ...sized, privateTargets }))
+          const { attempted, delivered, retrying, deadLettered, unrecorded } = report
           const lost = `${unrecorded} of them could not be recorded (see the warnings above): they stay pending and go out again once their lease lapses.`
           // Exit 0 whatever the receivers answered: the worker did its job, and the counts (and
           // paymux webhook history) say what became of each delivery.
-          yield* ctx.out.result({ attempted, ...outcomes, unrecorded }, () =>
+          yield* ctx.out.result({ attempted, delivered, retrying, deadLettered, unrecorded }, () =>
             attempted === 0
               ? "Nothing was due."
               : [
-                  `Attempted ${plural(attempted, "delivery", "deliveries")}: ${outcomes.delivered} delivered, ${outcomes.retrying} to be retried later, ${outcomes.deadLettered} dead-lettered; see paymux webhook history.`,
+                  `Attempted ${plural(attempted, "delivery", "deliveries")}: ${delivered} delivered, ${retrying} to be retried later, ${deadLettered} dead-lettered; see paymux webhook history.`,
                   ...(unrecorded > 0 ? [lost] : [])
                 ].join("\n")
           )
