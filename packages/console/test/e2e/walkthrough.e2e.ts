@@ -3,7 +3,7 @@
  * first; a channel's key shows in the table and its edit dialog; the channel forms take the tax
  * type; a pending delivery says who sends it; an empty sign-in says which field is missing; a test
  * card does not offer a shared-MID channel it already has; "Add a live module" is titled as the
- * action; Korean names the MID field and the pay methods.
+ * action; Korean names the MID and credential fields and the pay methods.
  */
 import { AxeBuilder } from "@axe-core/playwright"
 import { expect, type Page, test } from "@playwright/test"
@@ -230,7 +230,7 @@ test("each live dialog is titled as the action that opened it", async ({ page })
 })
 
 // Walkthrough: Korean mode left "Merchant ID (MID)" and the pay method codes in English.
-test("Korean names the MID field and the pay methods, keeping each method's code beside it", async ({ page }) => {
+test("Korean names the MID and credential fields and the pay methods, keeping each method's code beside it", async ({ page }) => {
   await api("POST", "/channels", {
     mode: "test",
     pg: "kcp",
@@ -248,6 +248,10 @@ test("Korean names the MID field and the pay methods, keeping each method's code
   await dialog.getByRole("combobox", { name: /^PG사/ }).selectOption("nice_v2")
   await expect(dialog.getByText("Merchant ID (MID)")).toHaveCount(0)
   await expect(dialog.getByLabel("상점 아이디 (MID)")).toBeVisible()
+  // Left alone last session: the credential fields kept their English labels.
+  await expect(dialog.getByLabel(/^상점 키/)).toBeVisible()
+  await expect(dialog.getByLabel(/^취소 비밀번호/)).toBeVisible()
+  await expect(dialog.getByText("Cancel password")).toHaveCount(0)
   await expect(dialog.getByRole("checkbox", { name: "신용카드 (card)" })).toBeVisible()
   await expect(dialog.getByRole("checkbox", { name: "가상계좌 (vbank)" })).toBeVisible()
   await expect(dialog.getByRole("combobox", { name: "과세 유형" }).getByRole("option")).toHaveText(["과세", "면세"])

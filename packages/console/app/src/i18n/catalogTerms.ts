@@ -1,7 +1,8 @@
 /**
  * Korean names of the PG catalog's own words, which the catalog keeps in English: pay method
- * codes and the labels of the MID field. A code or label not listed here shows as the catalog has
- * it. English shows pay methods as their codes, the value `request_pay` takes.
+ * codes, the labels of the MID and credential fields and their pattern descriptions. A code or
+ * label not listed here shows as the catalog has it (names the PG itself uses, such as SignKey or
+ * CPPWD, stay as they are). English shows pay methods as their codes, the value `request_pay` takes.
  */
 import type { Lang } from "./i18n.tsx"
 
@@ -52,7 +53,8 @@ const payMethodsKo: Readonly<Record<string, string>> = {
   pinpay: "PIN 결제"
 }
 
-const midLabelsKo: Readonly<Record<string, string>> = {
+export const labelsKo: Readonly<Record<string, string>> = {
+  // MID fields
   "Merchant ID (MID)": "상점 아이디 (MID)",
   "Merchant ID (MID, starts with MII)": "상점 아이디 (MID, MII로 시작)",
   "Merchant ID (MallId)": "상점 아이디 (MallId)",
@@ -63,7 +65,70 @@ const midLabelsKo: Readonly<Record<string, string>> = {
   "Service ID": "서비스 ID",
   "Project key": "프로젝트 키",
   "API username": "API 사용자 이름",
-  "PayPal merchant (account) ID": "페이팔 가맹점 (계정) ID"
+  "PayPal merchant (account) ID": "페이팔 가맹점 (계정) ID",
+  // Credential fields
+  "Web-payment SignKey": "웹 결제 SignKey",
+  "INIAPI Key (open-market receipt API only)": "INIAPI Key (오픈마켓 영수증 API 전용)",
+  "INIAPI IV (open-market receipt API only)": "INIAPI IV (오픈마켓 영수증 API 전용)",
+  "SEEDKEY (card identity verification)": "SEEDKEY (카드 본인인증)",
+  "SEEDIV (card identity verification)": "SEEDIV (카드 본인인증)",
+  "DI_CODE (card identity verification; blank if not on the contract)": "DI_CODE (카드 본인인증, 계약에 없으면 비워 두세요)",
+  "Site key": "사이트 키",
+  "Batch group ID": "배치 그룹 ID",
+  "Recurring group ID": "정기결제 그룹 ID",
+  "Partner type": "파트너 유형",
+  "Partner subtype": "파트너 세부 유형",
+  "Partner name": "파트너 이름",
+  "Merchant key": "상점 키",
+  "Merchant key (상점 Key)": "상점 Key",
+  "Cancel password": "취소 비밀번호",
+  "Client key": "클라이언트 키",
+  "Secret key": "시크릿 키",
+  "API key": "API 키",
+  "API key (escrow)": "API 키 (에스크로)",
+  "Client ID": "클라이언트 ID",
+  "Client secret": "클라이언트 시크릿",
+  "Chain ID": "체인 ID",
+  "Merchant auth key (certiKey)": "가맹점 인증 키 (certiKey)",
+  "Product ID": "상품 ID",
+  "Seller key": "판매자 키",
+  "Item code": "상품 코드",
+  "CPPWD (gift certificates only)": "CPPWD (상품권 전용)",
+  "Card encryption key": "카드 암호화 키",
+  "Transfer / virtual-account encryption key": "계좌이체 / 가상계좌 암호화 키",
+  "Integration key": "연동 키",
+  "Integration key (new module)": "연동 키 (신규 모듈)",
+  "MID (issued besides the CPID)": "MID (CPID와 별도로 발급)",
+  "Recurring service ID": "정기결제 서비스 ID",
+  "License key (hash key)": "라이선스 키 (해시 키)",
+  "Encryption key": "암호화 키",
+  "Encryption key (= license key)": "암호화 키 (= 라이선스 키)",
+  "SSP Mall ID": "SSP 상점 ID",
+  "Sign key": "서명 키",
+  "Field-encryption IV": "필드 암호화 IV",
+  "Field-encryption key": "필드 암호화 키",
+  "API password": "API 비밀번호",
+  Signature: "서명 (Signature)",
+  "CBT type": "CBT 유형",
+  Key: "키",
+  "Encryption/decryption key (암복호화 키)": "암복호화 키",
+  // Names the PG itself uses, kept as they are
+  "INILite Key": "INILite Key",
+  "INIAPI Key": "INIAPI Key",
+  "INIAPI key": "INIAPI key",
+  "INIAPI IV": "INIAPI IV",
+  apikey: "apikey",
+  "Mert key": "Mert key",
+  "ENC key": "ENC key",
+  CPPWD: "CPPWD",
+  CID: "CID",
+  CPID: "CPID",
+  IV: "IV",
+  // Pattern descriptions
+  "JPPG or SBPS": "JPPG 또는 SBPS",
+  "exactly 12 characters": "정확히 12자",
+  "letters, digits or _": "영문, 숫자 또는 _",
+  "letters, digits, _ or -": "영문, 숫자, _ 또는 -"
 }
 
 /**
@@ -75,5 +140,5 @@ export const payMethodName = (lang: Lang, code: string): string => {
   return name === undefined ? code : `${name} (${code})`
 }
 
-/** The label of a PG's MID field in the page's language. */
-export const midLabel = (lang: Lang, label: string): string => (lang === "ko" ? (midLabelsKo[label] ?? label) : label)
+/** A label of the catalog (a MID or credential field's, or a pattern's description) in the page's language. */
+export const catalogLabel = (lang: Lang, label: string): string => (lang === "ko" ? (labelsKo[label] ?? label) : label)

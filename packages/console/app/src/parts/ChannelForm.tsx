@@ -7,7 +7,7 @@
  */
 import { PgCatalog } from "@paymux/domain"
 import { useState } from "react"
-import { midLabel, payMethodName } from "../i18n/catalogTerms.ts"
+import { catalogLabel, payMethodName } from "../i18n/catalogTerms.ts"
 import { useLang, useT } from "../i18n/i18n.tsx"
 import type { Channel, CredentialField, Mode, PaymentType, Pg, TaxType } from "../model.ts"
 import { useSession } from "../session.tsx"
@@ -294,7 +294,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
         <input value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <label htmlFor={id("mid")}>
-        {midLabel(lang, pg?.mid.label ?? "MID")}
+        {catalogLabel(lang, pg?.mid.label ?? "MID")}
         {midRequired ? <span className="req"> *</span> : null}
       </label>
       <input id={id("mid")} value={mid} required={midRequired} onChange={(e) => setMid(e.target.value)} aria-describedby={id("mid-hint")} />
@@ -310,7 +310,10 @@ export const ChannelForm = (props: ChannelFormProps) => {
       {fields.map((field) => {
         const required = PgCatalog.isRequiredFor(field, type)
         const value = credentials[field.name] ?? ""
-        const hint = [field.maxLength === undefined ? "" : t("channel.maxLength", { n: field.maxLength }), field.patternDescription ?? ""]
+        const hint = [
+          field.maxLength === undefined ? "" : t("channel.maxLength", { n: field.maxLength }),
+          field.patternDescription === undefined ? "" : catalogLabel(lang, field.patternDescription)
+        ]
           .filter(Boolean)
           .join("; ")
         const stored = editing?.credentials[field.name] !== undefined
@@ -319,7 +322,7 @@ export const ChannelForm = (props: ChannelFormProps) => {
         return (
           <div key={field.name} className="cred">
             <label htmlFor={id(field.name)}>
-              {field.label}
+              {catalogLabel(lang, field.label)}
               {required ? <span className="req"> *</span> : null}
               {field.secret ? <span className="tag">{t("channel.secret")}</span> : null}
             </label>
