@@ -11,7 +11,7 @@
  */
 import { ResolutionError } from "@paymux/channel-resolver"
 import { DomainError } from "@paymux/domain"
-import { StoreError } from "@paymux/store"
+import { SqlStore, StoreError } from "@paymux/store"
 import { Cidr } from "@paymux/whitelist"
 import type { Config } from "effect"
 import { type AdminError, Unauthenticated, WebhookNotSent } from "./AdminError.ts"
@@ -352,7 +352,9 @@ export const example = (code: Exclude<Code, "internal">): AdminError => {
     case "outcome-unknown":
       return StoreError.outcomeUnknown("ConnectionError: Connection is closed")
     case "schema-too-new":
-      return new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found: 9, supported: 5 } })
+      return new StoreError.StoreError({
+        reason: { _tag: "SchemaTooNew", found: SqlStore.schemaVersion + 1, supported: SqlStore.schemaVersion }
+      })
     case "store-corrupt":
       return StoreError.corrupt("channel", "a stored secret does not decrypt")
     case "key-mismatch":

@@ -25,7 +25,9 @@ export const Status = Schema.Literals(["pending", "delivered", "dead"])
 export type Status = typeof Status.Type
 
 /**
- * Live endpoints face the strict SSRF rules; test endpoints may be local.
+ * Which of the merchant's endpoints a delivery goes to. A test endpoint may use plain `http`; a
+ * loopback or private address is refused in either mode unless the operator allows it
+ * (`privateTargets` of the dispatcher).
  *
  * @since 0.1.0
  * @category schemas
