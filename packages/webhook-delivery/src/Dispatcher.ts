@@ -270,6 +270,9 @@ const afterAttempt = (
     } as const
   })
 
+/** A failure's own message, for a one-line warning. */
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
 /**
  * One attempt at one claimed delivery, with its bookkeeping. Only the endpoint lookup and the
  * request can be interrupted; an interrupted request is recorded, so its lease is given back.
@@ -308,7 +311,7 @@ const attempt = (
         // say). Recorded as an attempt that failed, with why, so history shows it and the retry
         // schedule ends it, rather than a lease held and lapsing unseen over and over.
         const failure = looked.failure
-        const why = failure instanceof Error ? failure.message : String(failure)
+        const why = messageOf(failure)
         const result: PostResult = {
           _tag: "NetworkError",
           error: `not sent: the endpoint could not be looked up: ${why}`,
@@ -362,9 +365,12 @@ const attempt = (
               : result.error
         yield* Effect.logWarning(`webhook delivery ${delivery.id} to ${originOf(endpoint.url)}: ${why} (${outcome})`)
       }
-      yield* s
-        .onAttempt({ delivery, url: endpoint.url, outcome, at: now })
-        .pipe(Effect.catchCause((cause) => Effect.logWarning(`webhook delivery ${delivery.id}: onAttempt failed`, cause)))
+      yield* s.onAttempt({ delivery, url: endpoint.url, outcome, at: now }).pipe(
+        // One line with the reason, as the other warnings: a failure's nested causes and stacks
+        // made one store outage hundreds of lines. A crash keeps its stack.
+        Effect.catch((error) => Effect.logWarning(`webhook delivery ${delivery.id}: onAttempt failed: ${messageOf(error)}`)),
+        Effect.catchDefect((defect) => Effect.logError(`webhook delivery ${delivery.id}: onAttempt crashed`, defect))
+      )
       // One store call records the attempt with its consequence, so a kill can never leave a
       // recorded success on a delivery that another dispatcher will claim and send again.
       const next = yield* afterAttempt(s, delivery, result, outcome, now)
@@ -374,9 +380,7 @@ const attempt = (
     Effect.map((recorded): Delivery.Status | undefined => recorded.status),
     // A lost lease or a broken store must not stop the dispatcher; the delivery stays in the
     // outbox and its lease lapses.
-    Effect.catch((error) =>
-      Effect.as(Effect.logWarning(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`), undefined)
-    ),
+    Effect.catch((error) => Effect.as(Effect.logWarning(`webhook delivery ${delivery.id}: ${messageOf(error)}`), undefined)),
     Effect.catchDefect((defect) => Effect.as(Effect.logError(`webhook delivery ${delivery.id} crashed`, defect), undefined))
   )
 

@@ -367,23 +367,33 @@ describe("Dispatcher", () => {
     }).pipe(Effect.scoped)
   )
 
-  it.effect("onAttempt hears every verdict with its URL; its failure does not change the delivery", () =>
+  // Regression (operations probe): a failing onAttempt was logged with its nested causes and
+  // stacks, about 25 lines each; a store outage filled the log. It is one line with the reason.
+  it.effect("onAttempt hears every verdict with its URL; its failure does not change the delivery and is one log line", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
       r.script.push({ _tag: "Status", status: 500 })
-      yield* enqueue(outbox, r.url, 2)
+      const ds = yield* enqueue(outbox, r.url, 2)
       const heard: Array<[string, string]> = []
       const onAttempt = (report: Dispatcher.AttemptReport) =>
         Effect.andThen(
           Effect.sync(() => heard.push([report.url, report.outcome])),
-          Effect.fail("the health store is down")
+          Effect.fail(new Error("the health store is down", { cause: new Error("database or disk is full") }))
         )
-      yield* Dispatcher.drain({ ...base, concurrency: 1, onAttempt }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      const lines: Array<string> = []
+      const capture = Logger.make(({ logLevel, message }) => void lines.push(`${logLevel} ${[message].flat().map(String).join(" | ")}`))
+      yield* Dispatcher.drain({ ...base, concurrency: 1, onAttempt }).pipe(
+        Effect.provideService(Outbox.Outbox, outbox),
+        Effect.provide(Logger.layer([capture]))
+      )
       expect(heard).toEqual([
         [r.url, "retry"],
         [r.url, "delivered"]
       ])
       expect((yield* outbox.history({ status: "delivered" })).length).toBe(1)
+      expect(lines.filter((line) => line.includes("onAttempt"))).toEqual(
+        ds.map((d) => `Warn webhook delivery ${d.id}: onAttempt failed: the health store is down`)
+      )
     }).pipe(fixedRandom(0.5), Effect.scoped)
   )
 
