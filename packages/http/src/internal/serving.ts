@@ -73,6 +73,30 @@ const answerDefect = (defect: unknown): Effect.Effect<HttpServerResponse.HttpSer
     )
   })
 
+/** The `code` of a problem+json body, if the body is one. */
+const problemCode = (outgoing: Outgoing): string | undefined => {
+  if (outgoing.body === undefined || outgoing.headers["content-type"] !== "application/problem+json") return undefined
+  try {
+    const code = (JSON.parse(Buffer.from(outgoing.body).toString("utf8")) as { code?: unknown }).code
+    return typeof code === "string" ? code : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A failure on the server's side (a 5xx: the store unreachable or full, a lost commit) is logged
+ * as one line with its status, code, method and path (not the query, which may carry a token), so
+ * the operator has a record of what callers were told. A defect (`internal`) is already logged
+ * with its stack frames by `answerDefect`.
+ */
+const logServerFailure = (incoming: Incoming, outgoing: Outgoing): void => {
+  const code = problemCode(outgoing)
+  if (code === "internal") return
+  const line = `${outgoing.status}${code === undefined ? "" : ` ${code}`}: ${incoming.method} ${pathOf(incoming.url)}`
+  Effect.runFork(Effect.logWarning(line).pipe(Effect.provideService(Logger.LogToStderr, true)))
+}
+
 /**
  * The admin services, a guard and the routes, run per request on a `BufferedRequest` (see
  * request.ts) and answered as an `Outgoing`. Like `HttpRouter.toWebHandler` with no logger and
@@ -117,7 +141,12 @@ export const makeAppHandler = <E>(
       request[respond] = resolve
       const requestContext = Context.add(Context.add(context, Connection, connection), HttpServerRequest.HttpServerRequest, request)
       Effect.runForkWith(requestContext)(handled!)
-    }).then((response) => toOutgoing(response, incoming.method === "HEAD", context))
+    })
+      .then((response) => toOutgoing(response, incoming.method === "HEAD", context))
+      .then((outgoing) => {
+        if (outgoing.status >= 500) logServerFailure(incoming, outgoing)
+        return outgoing
+      })
   }
   const handler = (incoming: Incoming, connection: Connection["Service"]): Promise<Outgoing> =>
     base !== undefined ? run(incoming, connection) : ready.then(() => run(incoming, connection))
