@@ -213,6 +213,24 @@ describe("channels, tiers and resolve", () => {
     expect((await call(`${m()}/channels/${added.key}`)).status).toBe(404)
   })
 
+  // Regression (concurrency probe): a PATCH with a stale If-Match was applied (200), overwriting
+  // the newer edit; the API checks `version` only, so a conditional change is refused instead.
+  it("refuses a change sent with If-Match or If-Unmodified-Since, changing nothing; reads may carry them", async () => {
+    const added = await body(
+      await call(`${m()}/channels`, { body: { mode: "test", pg: "kicc", paymentType: "window.general", payMethods: ["card"] } })
+    )
+    const edited = await body(await call(`${m()}/channels/${added.key}`, { method: "PATCH", body: { name: "newer" } }))
+    const stale = await call(`${m()}/channels/${added.key}`, { method: "PATCH", body: { name: "stale" }, headers: { "if-match": '"0"' } })
+    expect(stale.status).toBe(400)
+    expect(await body(stale)).toMatchObject({ code: "precondition-unsupported", field: "if-match" })
+    const since = { "if-unmodified-since": new Date(0).toUTCString() }
+    const removed = await call(`${m()}/channels/${added.key}`, { method: "DELETE", headers: since })
+    expect([removed.status, (await body(removed)).field]).toEqual([400, "if-unmodified-since"])
+    const now = await call(`${m()}/channels/${added.key}`, { headers: { "if-match": '"0"' } })
+    expect(now.status).toBe(200)
+    expect(await body(now)).toMatchObject({ name: "newer", version: edited.version })
+  })
+
   it("writes audit entries naming the key", async () => {
     const entries = await body(await call(`${m()}/audit?action=channel.edit`))
     expect(entries[0].actor).toBe(`api-key:${f.keyId}`)

@@ -85,6 +85,23 @@ const withSafetyHeaders = (outgoing: Outgoing): Outgoing => ({
   headers: { "x-content-type-options": "nosniff", "cache-control": "no-store", ...outgoing.headers }
 })
 
+/**
+ * A change sent with `If-Match` or `If-Unmodified-Since` expects the server to refuse it when the
+ * resource changed since; this API checks a `version` instead, so it refuses such a request
+ * rather than apply it unconditionally (a stale `If-Match` overwrote a newer edit).
+ */
+const unsupportedPrecondition = (incoming: Incoming): Outgoing | undefined => {
+  if (incoming.method === "GET" || incoming.method === "HEAD" || incoming.method === "OPTIONS") return undefined
+  const header = ["if-match", "if-unmodified-since"].find((name) => incoming.headers[name] !== undefined)
+  if (header === undefined) return undefined
+  return problem(
+    400,
+    "precondition-unsupported",
+    `this API does not evaluate ${header}: send the version you read as "version" in the body (or ?version= on DELETE), and a change made since is refused with 409`,
+    { field: header }
+  )
+}
+
 // The most of a path a 404 quotes (a 10 kB path was echoed whole).
 const clipped = (path: string): string => (path.length > 200 ? `${path.slice(0, 200)}…` : path)
 
@@ -129,6 +146,8 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
     })
 
   const handle = async (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> => {
+    const precondition = unsupportedPrecondition(incoming)
+    if (precondition !== undefined) return precondition
     if (!bodyMethods.has(incoming.method)) return inner(incoming, connection)
     const body = incoming.body
     const size = body === undefined ? 0 : body.byteLength
