@@ -327,6 +327,9 @@ const updateTier = (
           action === "assign"
             ? yield* Effect.fromResult(SubMerchant.assign(before, yield* channels.get(code, k)))
             : yield* Effect.fromResult(SubMerchant.unassign(before, k))
+        // Assigning a channel the tier already has is a no-op (the domain answers the tier it was
+        // given): nothing is written, as for an edit that changes nothing.
+        if (after === before) return before
         const saved = yield* subs.update(after)
         yield* audit({
           merchant: code,

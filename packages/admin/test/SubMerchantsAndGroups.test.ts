@@ -33,6 +33,20 @@ describe("sub-merchants: add, view, edit, delete (issue 16)", () => {
     expect(actions).toContain("submerchant.rename")
   })
 
+  // Regression (concurrency probe): assigning a channel the tier already had was written: a new
+  // version and an audit entry each time, so a rename holding the version got a needless 409.
+  it("assigning a channel the tier already has writes nothing: same version, no audit entry", async () => {
+    const { paymux, merchant, kcp } = await setUp()
+    await paymux.subMerchants.create({ merchant, tier: "T01" })
+    const first = await paymux.channels.assign(merchant, "T01", kcp.key)
+    const again = await paymux.channels.assign(merchant, "T01", kcp.key)
+    expect(again).toEqual(first)
+    const assigns = (await paymux.audit.list(merchant)).filter((e) => e.action === "submerchant.assign")
+    expect(assigns).toHaveLength(1)
+    const renamed = await paymux.subMerchants.rename(merchant, "T01", "Gangnam", { version: first.version })
+    expect(renamed.version).toBe(first.version + 1)
+  })
+
   it("deletes a tier with its assignments; the channels stay with the parent and the tier stops resolving", async () => {
     const { paymux, merchant, kcp } = await setUp()
     await paymux.subMerchants.create({ merchant, tier: "T01" })
