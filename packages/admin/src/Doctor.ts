@@ -18,6 +18,9 @@
  *   that is not configured (dropped before `MasterKeys.reseal` ran), or credentials that do not
  *   open under the key they name (damaged or altered in the database): such channels cannot call
  *   their PG, and the merchant's webhooks cannot be signed.
+ * - `webhook-deliveries-overdue`: queued notifications nothing has attempted for over
+ *   10 minutes past their due time: no dispatcher (`paymux webhook dispatch`) runs on this
+ *   store, or it cannot keep up.
  * - `catalog-mismatch`: a channel saved under an older catalog that the current one refuses (a
  *   pay method or credential field it no longer takes, one it now requires) or whose shared test
  *   MID it changed. The channel still resolves as stored and can be disabled; any other edit must
@@ -31,7 +34,7 @@
  */
 import { ChannelIndex } from "@paymux/channel-resolver"
 import { ChannelTerms, EndpointHealth, PaymentChannel, PgCatalog } from "@paymux/domain"
-import { Repositories, StoreError } from "@paymux/store"
+import { Outbox, Repositories, StoreError } from "@paymux/store"
 import { Clock, Effect, Result, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
@@ -52,7 +55,8 @@ export const CheckKind = Schema.Literals([
   "webhook-endpoint-disabled",
   "webhook-endpoint-failing",
   "secrets-unreadable",
-  "catalog-mismatch"
+  "catalog-mismatch",
+  "webhook-deliveries-overdue"
 ])
 /** @since 0.1.0 @category models */
 export type CheckKind = typeof CheckKind.Type
@@ -176,6 +180,7 @@ export const check = (merchant: string): Effect.Effect<Report, AdminError, Admin
       for (const e of hooks?.[mode].endpoints ?? []) findings.push(...endpointFindings(mode, e, now))
     }
     findings.push(...(yield* catalogFindings(index)))
+    findings.push(...(yield* overdueFindings(index.merchant.code, now)))
     const rated = findings.map((f) => ({ ...f, severity: severityOf(f.check) }))
     return { merchant: index.merchant.code, ok: rated.every((f) => f.severity === "note"), findings: rated }
   })
@@ -220,6 +225,35 @@ const catalogFindings = (index: ChannelIndex.ChannelIndex) =>
   })
 
 const day = 86_400_000
+
+/** How long past its due time a queued delivery may wait unattempted before it is a finding. */
+const overdueAfterMillis = 10 * 60_000
+/** How many of the oldest queued deliveries the check reads. */
+const overduePage = 100
+
+/**
+ * Queued deliveries that no dispatcher has attempted long after they were due (one being
+ * attempted holds a lease): the oldest `overduePage` queued deliveries of the merchant are read.
+ */
+const overdueFindings = (merchant: string, now: number) =>
+  Effect.gen(function* () {
+    const outbox = yield* Outbox.Outbox
+    const queued = yield* outbox.history({ merchant, status: "pending", order: "oldest", limit: overduePage })
+    const overdue = queued
+      .map(({ delivery }) => delivery)
+      .filter((d) => d.nextAttemptAt < now - overdueAfterMillis && (d.lease === null || d.lease.until < now))
+    if (overdue.length === 0) return []
+    const minutes = Math.floor((now - Math.min(...overdue.map((d) => d.nextAttemptAt))) / 60_000)
+    const count = `${overdue.length}${queued.length === overduePage ? " or more" : ""}`
+    const finding: Unrated = {
+      check: "webhook-deliveries-overdue",
+      channels: [],
+      detail:
+        `${count} queued webhook notification(s) waited more than ${overdueAfterMillis / 60_000} minutes past their due time without an attempt ` +
+        `(the oldest was due ${minutes} minutes ago): run paymux webhook dispatch on this store, or more of them if it cannot keep up`
+    }
+    return [finding]
+  })
 
 const endpointFindings = (mode: ChannelTerms.Mode, e: WebhookEndpoints.EndpointView, now: number): ReadonlyArray<Unrated> => {
   const where = `${mode} webhook endpoint ${e.id} (${e.url})`

@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { Paymux } from "@paymux/admin"
+import { Doctor, Merchants, Paymux, ResolverCache, WebhookEndpoints, Webhooks } from "@paymux/admin"
 import { PgCatalog } from "@paymux/domain"
-import { KeyProvider, Memory } from "@paymux/store"
+import { KeyProvider, Memory, Outbox } from "@paymux/store"
 import { SqliteStore } from "@paymux/store-sqlite"
 import Database from "better-sqlite3"
-import { Result } from "effect"
+import { Clock, Effect, Layer, Result } from "effect"
+import { TestClock } from "effect/testing"
 
 describe("doctor: a merchant's readiness checks", () => {
   it("is ok for a merchant with one plain test channel", async () => {
@@ -169,6 +170,31 @@ describe("doctor: a merchant's readiness checks", () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  // Ops probe: 1,554 notifications queued with no dispatcher running, and doctor said ok.
+  it.effect("names queued notifications nothing attempted for over 10 minutes past due; an attempt in flight is not overdue", () =>
+    Effect.gen(function* () {
+      const merchant = (yield* Merchants.create({ name: "Queued" })).code
+      yield* WebhookEndpoints.set({ merchant, mode: "test", url: "https://shop.example/hook" })
+      const [queued] = yield* Webhooks.emit({ merchant, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+      const overdue = () => Effect.map(Doctor.check(merchant), (r) => r.findings.filter((f) => f.check === "webhook-deliveries-overdue"))
+      yield* TestClock.adjust("10 minutes")
+      expect(yield* overdue()).toEqual([])
+      yield* TestClock.adjust("2 minutes")
+      const [finding] = yield* overdue()
+      expect(finding).toMatchObject({ severity: "problem", channels: [] })
+      expect(finding!.detail).toContain("1 queued webhook notification(s)")
+      expect(finding!.detail).toContain("due 12 minutes ago")
+      expect(finding!.detail).toContain("paymux webhook dispatch")
+      expect((yield* Doctor.check(merchant)).ok).toBe(false)
+      // A dispatcher holding its lease is working on it.
+      const outbox = yield* Outbox.Outbox
+      const now = yield* Clock.currentTimeMillis
+      const [claimed] = yield* outbox.claim({ workerId: "w", now, leaseMillis: 60_000, limit: 1 })
+      expect(claimed!.id).toBe(queued!.id)
+      expect(yield* overdue()).toEqual([])
+    }).pipe(Effect.provide(Layer.merge(Memory.layer(), ResolverCache.layer())))
+  )
 
   it("refuses a malformed merchant code with a typed error", async () => {
     const paymux = await Paymux.make({ store: Memory.layer() })
