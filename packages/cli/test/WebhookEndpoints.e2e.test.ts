@@ -1,6 +1,6 @@
 // Issue 17 through the built binary: per-mode content type, test formats, endpoints, resends.
 import { spawn } from "node:child_process"
-import { createServer, type Server } from "node:http"
+import { createServer, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import Database from "better-sqlite3"
@@ -13,6 +13,7 @@ const run = (args: ReadonlyArray<string>) => paymux(["--db", db, ...args])
 const hits: Array<{ path: string; contentType: string; body: string }> = []
 let server: Server
 let base = ""
+const hung: Array<ServerResponse> = []
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -22,6 +23,8 @@ beforeAll(async () => {
       hits.push({ path: req.url ?? "", contentType: req.headers["content-type"] ?? "", body })
       // A path ending -gone answers 410 (not retried), -busy 503 (retried), others as before.
       const url = req.url ?? ""
+      // One ending -hang never answers: its attempt stays in flight.
+      if (url.endsWith("-hang")) return void hung.push(res)
       res.writeHead(url === "/down" ? 404 : url.endsWith("-gone") ? 410 : url.endsWith("-busy") ? 503 : 204).end()
     })
   })
@@ -29,7 +32,13 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   expectExit(await run(["merchant", "create", "--name", "Hooks", "--code", M]), 0)
 })
-afterAll(() => new Promise<void>((r) => server.close(() => r())))
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      for (const res of hung) res.destroy()
+      server.close(() => r())
+    })
+)
 
 describe("paymux webhook: issue 17", () => {
   it("form on test sends V1 fields form-encoded in the test send; --format v2 there is refused", async () => {
@@ -183,6 +192,32 @@ describe("paymux webhook dispatch --json (running until stopped)", () => {
     child.kill("SIGTERM")
     expect(await exited).toBe(130)
     expect(JSON.parse(out)).toEqual({ dispatching: true })
+  })
+})
+
+// Ops probe: a second SIGTERM killed the dispatcher by the signal (exit 143), and a SIGTERM after a
+// SIGINT was ignored; a supervisor told to count 130 as a clean stop saw a failure.
+describe("paymux webhook dispatch, stopped twice", () => {
+  it("a second signal during the graceful stop exits 130 at once, while an attempt is still in flight", async () => {
+    // A delivery is sent while its mode has a webhook URL (it goes to its own URL).
+    expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--url", `${base}/hook`]), 0)
+    const file = new Database(db)
+    insertDelivery(file, { id: "d-hang", status: "pending", attempts: 0, at: Date.now() })
+    file.close()
+    const child = spawn(process.execPath, [bin, "--db", db, "webhook", "dispatch", "--allow-private-webhooks"], {
+      stdio: ["ignore", "ignore", "pipe"]
+    })
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    await expect.poll(() => hung.length, { timeout: 10_000 }).toBe(1)
+    child.kill("SIGTERM")
+    await new Promise((r) => setTimeout(r, 300))
+    child.kill("SIGTERM")
+    expect(await exited).toBe(130)
+    // The receiver never answered: the process did not wait out the 30 s grace.
+    expect(hung[0]!.writableEnded).toBe(false)
+    const cleanup = new Database(db)
+    cleanup.prepare("DELETE FROM paymux_outbox WHERE delivery_id = 'd-hang'").run()
+    cleanup.close()
   })
 })
 

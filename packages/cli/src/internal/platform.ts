@@ -87,9 +87,16 @@ const whenFlushed = (stream: NodeJS.WriteStream, done: () => void) => {
 const runMainWith = Runtime.makeRunMain(({ fiber, teardown }) => {
   ignoreClosedReader(process.stdout)
   ignoreClosedReader(process.stderr)
-  const onSignal = () => fiber.interruptUnsafe()
-  process.once("SIGINT", onSignal)
-  process.once("SIGTERM", onSignal)
+  // The first SIGINT or SIGTERM stops the command gracefully (finalizers run, work in flight gets
+  // its grace); a second one of either stops it at once, with the same exit code.
+  let signalled = false
+  const onSignal = () => {
+    if (signalled) process.exit(130)
+    signalled = true
+    fiber.interruptUnsafe()
+  }
+  process.on("SIGINT", onSignal)
+  process.on("SIGTERM", onSignal)
   fiber.addObserver((exit) => {
     process.removeListener("SIGINT", onSignal)
     process.removeListener("SIGTERM", onSignal)
