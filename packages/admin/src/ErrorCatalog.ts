@@ -37,12 +37,12 @@ export interface Entry {
 
 /**
  * Every status a Paymux problem can have: those of the table, and the ones the HTTP layer answers
- * itself (a whitelist refusal, a body too large or not JSON).
+ * itself (a whitelist refusal, a body too large or not JSON, headers too large).
  *
  * @since 0.1.0
  * @category models
  */
-export type ProblemStatus = Entry["status"] | 403 | 413 | 415
+export type ProblemStatus = Entry["status"] | 403 | 413 | 415 | 431
 
 const titles: Record<ProblemStatus, string> = {
   400: "Bad Request",
@@ -52,6 +52,7 @@ const titles: Record<ProblemStatus, string> = {
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
+  431: "Request Header Fields Too Large",
   422: "Unprocessable Content",
   500: "Internal Server Error",
   503: "Service Unavailable"

@@ -7,10 +7,11 @@
  *
  * @since 0.1.0
  */
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http"
+import { createServer, type IncomingMessage, type RequestListener, STATUS_CODES, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import type { Duplex } from "node:stream"
 import type { ConnectionInfo } from "./Auth.ts"
-import { defaultMaxBodyBytes, internalProblem, tooLarge } from "./internal/problemResponse.ts"
+import { defaultMaxBodyBytes, internalProblem, problem, tooLarge, withSafetyHeaders } from "./internal/problemResponse.ts"
 import type { Outgoing } from "./internal/serving.ts"
 import { headersFromRaw, type Incoming, incomingHandler } from "./internal/request.ts"
 
@@ -140,7 +141,7 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
         if (noBody.has(method))
           return writeOutgoing(res, await direct({ method, url, headers: headersFromRaw(req.rawHeaders), body: undefined }, connection))
         const body = await readBody(req, limit)
-        if (body === "too-large") return writeOutgoing(res, tooLarge(limit), true)
+        if (body === "too-large") return writeOutgoing(res, withSafetyHeaders(tooLarge(limit)), true)
         const incoming = { method, url, headers: headersFromRaw(req.rawHeaders), body: body.length > 0 ? body : undefined }
         return writeOutgoing(res, await direct(incoming, connection))
       }
@@ -152,16 +153,34 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
       const body = await readBody(req, limit)
       if (body === "too-large") {
         // Stop reading a body we will not use, and close the connection after answering.
-        return writeOutgoing(res, tooLarge(limit), true)
+        return writeOutgoing(res, withSafetyHeaders(tooLarge(limit)), true)
       }
       const request = new Request(url, { method, headers: headersOf(req), ...(body.length > 0 ? { body } : {}) })
       return write(res, await handler(request, connection), false)
     }
     run().catch(() => {
-      if (!res.headersSent) writeOutgoing(res, internalProblem(), true)
+      if (!res.headersSent) writeOutgoing(res, withSafetyHeaders(internalProblem()), true)
       else res.destroy()
     })
   }
+}
+
+/**
+ * A request Node's HTTP parser refuses (headers over its 16 KiB limit, bytes that are not HTTP) is
+ * answered as a problem like any other answer, not with Node's bare 400 or 431, and the connection
+ * is closed.
+ */
+const answerClientError = (error: Error & { readonly code?: string }, socket: Duplex): void => {
+  if (!socket.writable) return void socket.destroy()
+  const answer = withSafetyHeaders(
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? problem(431, "headers-too-large", "the request's headers are larger than the server reads (16 KiB)")
+      : problem(400, "malformed-request", "the request is not valid HTTP/1.1")
+  )
+  const head = Object.entries({ ...answer.headers, "content-length": String(answer.body.byteLength), connection: "close" })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("")
+  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n${head}\r\n`), answer.body]))
 }
 
 /**
@@ -200,6 +219,7 @@ export const listen = (
   new Promise((resolve, reject) => {
     const host = options.host ?? "127.0.0.1"
     const server = createServer({ keepAliveTimeout: 5_000 }, listener(handler, options))
+    server.on("clientError", answerClientError)
     server.once("error", reject)
     server.listen(options.port, host, () => {
       server.off("error", reject)

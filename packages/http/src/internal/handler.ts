@@ -11,7 +11,7 @@ import * as Tokens from "../Tokens.ts"
 import { makeAppHandler, type Outgoing } from "./serving.ts"
 import * as Guard from "./guard.ts"
 import { maxBodyDepth, nestsDeeperThan } from "./jsonDepth.ts"
-import { bodyMethods, defaultMaxBodyBytes, internalProblem, problem, tooLarge } from "./problemResponse.ts"
+import { bodyMethods, defaultMaxBodyBytes, internalProblem, problem, tooLarge, withSafetyHeaders } from "./problemResponse.ts"
 import { headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
 import type { ConsoleAssets } from "./staticAssets.ts"
 
@@ -75,15 +75,6 @@ const toResponse = (outgoing: Outgoing): Response => {
     headers
   })
 }
-
-/**
- * Every answer is `nosniff`, and unless it says otherwise (the console's files do) no cache keeps
- * it: API answers carry tokens and secrets shown once.
- */
-const withSafetyHeaders = (outgoing: Outgoing): Outgoing => ({
-  ...outgoing,
-  headers: { "x-content-type-options": "nosniff", "cache-control": "no-store", ...outgoing.headers }
-})
 
 /**
  * A change sent with `If-Match` or `If-Unmodified-Since` expects the server to refuse it when the

@@ -1,6 +1,6 @@
 /**
  * The problems the HTTP layer answers outside the HttpApi: a body over the limit, a body that is
- * not JSON text, no such route, a failure nobody expected. Like the per-status classes of
+ * not JSON text, no such route, a request Node's parser refuses, a failure nobody expected. Like the per-status classes of
  * Problem.ts, they share one `type` per status; `code` tells them apart.
  */
 import { ErrorCatalog } from "@paymux/admin"
@@ -17,6 +17,7 @@ const types = {
   404: "not-found",
   413: "content-too-large",
   415: "unsupported-media-type",
+  431: "request-header-fields-too-large",
   500: "internal"
 } as const
 
@@ -44,3 +45,12 @@ export const tooLarge = (limit: number): ProblemOutgoing =>
 
 /** The `internal` problem: the answer to a failure nobody expected, whose details stay in the log. */
 export const internalProblem = (): ProblemOutgoing => problem(500, "internal", "the request could not be served")
+
+/**
+ * Every answer is `nosniff`, and unless it says otherwise (the console's files do) no cache keeps
+ * it: API answers carry tokens and secrets shown once.
+ */
+export const withSafetyHeaders = <A extends { readonly headers: Record<string, string | Array<string>> }>(outgoing: A): A => ({
+  ...outgoing,
+  headers: { "x-content-type-options": "nosniff", "cache-control": "no-store", ...outgoing.headers }
+})
