@@ -9,11 +9,20 @@ import type { Lookup, Rejection } from "./ResolutionError.ts"
 
 const described = <S extends Schema.Top>(schema: S, description: string) => Schema.optional(schema.annotate({ description }))
 
+const maxText = 100
+
 /**
  * A request's text, at most 100 characters: the longest `pg` a catalog can match is 97 ("{pg
  * code}.{MID}"). Errors quote what was asked, and a 300 KB `pg` came back three times over.
+ * Characters are counted as code points, as the published JSON Schema's `maxLength` counts them
+ * (`isMaxLength` counts UTF-16 units, so text the OpenAPI document allowed was refused).
  */
-const Text = Schema.String.check(Schema.isMaxLength(100))
+const Text = Schema.String.check(
+  Schema.makeFilter((text: string) => [...text].length <= maxText, {
+    expected: `a string of at most ${maxText} characters`,
+    toJsonSchema: () => ({ maxLength: maxText })
+  })
+)
 
 /**
  * A `request_pay` as the resolver sees it. Of `channelKey`, `groupId` and `pg`, the first given
