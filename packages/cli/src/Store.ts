@@ -238,8 +238,28 @@ export const withStore = <A, E>(
   )
 
 /**
- * `withStore` for a command that only reads: a SQLite file that does not exist is refused (a
- * mistyped `--db` would otherwise leave a new empty database and key file behind).
+ * `parseTarget` for a command that needs the data already there: a SQLite file that does not
+ * exist is refused (a mistyped `--db`, or a volume not mounted, would otherwise leave a new empty
+ * database and key file behind, or run a server with no merchants).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseExistingTarget = (db: string): Effect.Effect<Target, CliFailure.CliFailure> =>
+  Effect.flatMap(parseTarget(db), (target) =>
+    target.kind === "sqlite-file" && !existsSync(target.path)
+      ? Effect.fail(
+          CliFailure.storeUnavailable(
+            `no database at ${target.path}`,
+            "check --db (or PAYMUX_DB); the first command that changes something (paymux merchant create) creates the file"
+          )
+        )
+      : Effect.succeed(target)
+  )
+
+/**
+ * `withStore` for a command that only reads, or works on data already there (`serve`,
+ * `webhook dispatch`): a SQLite file that does not exist is refused (see `parseExistingTarget`).
  *
  * @since 0.1.0
  * @category combinators
@@ -248,16 +268,7 @@ export const readStore = <A, E>(
   ctx: Context,
   program: Effect.Effect<A, E, AdminServices.AdminServices>
 ): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
-  Effect.flatMap(parseTarget(ctx.db), (target) =>
-    target.kind === "sqlite-file" && !existsSync(target.path)
-      ? Effect.fail(
-          CliFailure.storeUnavailable(
-            `no database at ${target.path}`,
-            "check --db (or PAYMUX_DB); the first command that changes something (paymux merchant create) creates the file"
-          )
-        )
-      : withStore(ctx, program)
-  )
+  Effect.andThen(parseExistingTarget(ctx.db), withStore(ctx, program))
 
 const actorName = (): string => {
   try {

@@ -8,7 +8,7 @@ import { request } from "node:http"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { bin, expectExit, paymux, startServe, tempDir } from "./support/paymux.ts"
+import { bin, createDatabase, expectExit, paymux, startServe, tempDir } from "./support/paymux.ts"
 
 const secret = "OUTSIDE-THE-CONSOLE-SECRET"
 const indexHtml = '<!doctype html><html><head><script type="module" src="/assets/app-abc123.js"></script></head></html>'
@@ -56,9 +56,9 @@ const stop = (child: ChildProcess): Promise<string> => {
   return exited
 }
 
-const newDb = (): string => join(tempDir(), `serve-${++dirs}.db`)
+const newDb = (): string => createDatabase(join(tempDir(), `serve-${++dirs}.db`))
 
-/** The lines of stderr about the console (a new database also gets a note about its key file). */
+/** The lines of stderr about the console. */
 const consoleLines = (stderr: string): Array<string> => stderr.split("\n").filter((line) => line.includes("console"))
 
 describe("paymux serve --console-dir", () => {

@@ -4,7 +4,7 @@
  * `--allow-private-webhooks`, get one line on stderr.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdirSync, readdirSync } from "node:fs"
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -82,7 +82,9 @@ describe("paymux serve checks its flags before it opens the store", () => {
 
 describe("paymux serve's notes on stderr", () => {
   it("a database with no merchant gets a note naming paymux merchant create; one with a merchant none", async () => {
-    const db = join(emptyFolder(), "typo.db")
+    // An empty file, as `touch` leaves: serve makes it a database (a missing file it refuses).
+    const db = join(emptyFolder(), "empty.db")
+    writeFileSync(db, "")
     const empty = await startupNotes(db)
     expect(empty.split("\n")).toContain(
       `note: the database ${db} has no merchant, so no API key can sign in: create one with paymux merchant create (or check --db)`

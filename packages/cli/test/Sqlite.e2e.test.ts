@@ -2,7 +2,7 @@
 import { mkdtempSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { expectExit, paymux, startServe, tempDir } from "./support/paymux.ts"
+import { createDatabase, expectExit, paymux, startServe, tempDir } from "./support/paymux.ts"
 import { storeSuite } from "./support/storeSuite.ts"
 
 const db = join(tempDir(), "e2e.db")
@@ -87,7 +87,7 @@ describe("paymux on SQLite: storage details", () => {
 
 describe("paymux serve", () => {
   it("serves the OpenAPI document over the --db store and stops on SIGINT", async () => {
-    const { url, child } = await startServe(join(tempDir(), "serve.db"))
+    const { url, child } = await startServe(createDatabase(join(tempDir(), "serve.db")))
     const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string }
     expect(doc.openapi).toMatch(/^3\.1/)
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve))

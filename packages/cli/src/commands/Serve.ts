@@ -19,7 +19,7 @@ import { Merchants } from "../internal/lazy.ts"
 import * as Flags from "../Flags.ts"
 import { printableValue } from "../Output.ts"
 import { action } from "../Root.ts"
-import { layer, parseTarget, type Target, withStore } from "../Store.ts"
+import { layer, parseTarget, readStore, type Target } from "../Store.ts"
 
 // A socket error (EADDRINUSE, EACCES) is about the port; anything else (a bad --trusted-proxy) is not.
 const isErrnoError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string"
@@ -192,11 +192,12 @@ export const command = Command.make(
             )
         )
         // Open (and migrate) the store before announcing the server, so a wrong --db fails here
-        // with exit 3, not per request.
-        const merchants = yield* withStore(ctx, Merchants.list())
+        // with exit 3, not per request. A missing SQLite file is refused, not created: a server
+        // over a new, empty database (a volume not mounted, a typo) would look healthy.
+        const merchants = yield* readStore(ctx, Merchants.list())
         yield* Deferred.succeed(gate, undefined)
         if (shown.note !== undefined) yield* notice(`${shown.note}; serving the API only`)
-        // A mistyped --db is a new, empty database: without this, every sign-in just fails.
+        // A database without merchants (not yet set up): without this, every sign-in just fails.
         if (merchants.length === 0) {
           yield* notice(
             `${storeName(target)} has no merchant, so no API key can sign in: create one with paymux merchant create (or check --db)`

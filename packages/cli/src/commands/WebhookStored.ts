@@ -21,7 +21,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { WebhookEndpoints, WebhookSecrets, Webhooks } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, requireMerchant, readStore, withStore } from "../Store.ts"
+import { merchantFlag, parseExistingTarget, requireMerchant, readStore, withStore } from "../Store.ts"
 import { endpointCommands, endpointTable, resendFailed, secretNotice } from "./WebhookEndpoints.ts"
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -195,6 +195,8 @@ const dispatch = Command.make(
   ({ allowPrivate, concurrency: given, once }) =>
     action((ctx) =>
       Effect.gen(function* () {
+        // A new, empty database has no outbox: the real one would never be dispatched.
+        yield* parseExistingTarget(ctx.db)
         const privateTargets = allowPrivate ? "allow" : "refuse"
         const sized = Option.match(given, { onNone: () => ({}), onSome: (concurrency) => ({ concurrency }) })
         if (once) {

@@ -1,5 +1,5 @@
 /** Runs the built `paymux` binary as a child process, as a user would. */
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -76,6 +76,19 @@ export const expectExit = (run: Run, code: number): Run => {
     throw new Error(`expected exit ${code}, got ${run.code}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`)
   }
   return run
+}
+
+/**
+ * Creates the SQLite database `db` with one merchant, as an operator does before `serve` or
+ * `webhook dispatch` (they refuse a file that does not exist); returns `db`.
+ */
+export const createDatabase = (db: string, env: Record<string, string> = {}): string => {
+  execFileSync(process.execPath, [bin, "--db", db, "merchant", "create", "--name", "Shop"], {
+    env: { ...baseEnv(), ...env },
+    cwd: tempDir(),
+    stdio: "ignore"
+  })
+  return db
 }
 
 /**

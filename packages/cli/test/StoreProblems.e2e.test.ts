@@ -1,0 +1,36 @@
+/**
+ * What the CLI says about a `--db` an operator got wrong, or that went wrong under it (operations
+ * probe): a missing SQLite file for `serve` and `webhook dispatch`.
+ */
+import { mkdirSync, readdirSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { expectExit, paymux, tempDir } from "./support/paymux.ts"
+
+let folders = 0
+const emptyFolder = (): string => {
+  const folder = join(tempDir(), `store-problems-${++folders}`)
+  mkdirSync(folder)
+  return folder
+}
+
+describe("serve and webhook dispatch refuse a SQLite file that does not exist", () => {
+  for (const [command, args] of [
+    ["serve", ["serve", "--port", "0", "--no-console"]],
+    ["webhook dispatch --once", ["webhook", "dispatch", "--once"]],
+    ["webhook dispatch", ["webhook", "dispatch"]]
+  ] as const) {
+    it(`${command}: exit 3 naming the path, and nothing created`, async () => {
+      const folder = emptyFolder()
+      const db = join(folder, "paymux.db")
+      const r = expectExit(await paymux(["--db", db, ...args], { cwd: folder }), 3)
+      expect(r.stderr).toContain(`no database at ${db}`)
+      expect(r.stderr).toContain("paymux merchant create")
+      expect(r.stdout).not.toContain("listening")
+      expect(readdirSync(folder)).toEqual([])
+      // PAYMUX_DB too: the mount an operator forgot.
+      expectExit(await paymux(args, { cwd: folder, env: { PAYMUX_DB: db } }), 3)
+      expect(readdirSync(folder)).toEqual([])
+    })
+  }
+})
