@@ -10,6 +10,7 @@ import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "./CliFailure.ts"
 import * as Output from "./Output.ts"
+import { passwordInArguments } from "./Store.ts"
 
 /**
  * `--db`: a SQLite file path, `:memory:`, or a `postgres://` URL. Falls back to `PAYMUX_DB`, then
@@ -81,6 +82,8 @@ export const action = <E, R>(body: (ctx: Context) => Effect.Effect<void, E, R>) 
   Effect.gen(function* () {
     const flags = yield* root
     const ctx: Context = { out: Output.make(flags.json), db: dbTarget(flags.db) }
+    const exposed = Option.isSome(flags.db) ? passwordInArguments(flags.db.value) : undefined
+    if (exposed !== undefined) yield* Effect.sync(() => process.stderr.write(`${exposed}\n`))
     return yield* body(ctx).pipe(
       // A bug must still end as one printed failure (JSON with --json), not a runtime stack trace.
       Effect.catchDefect((defect) => Effect.flatMap(CliFailure.fromError(defect), Effect.fail)),

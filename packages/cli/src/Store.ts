@@ -29,6 +29,28 @@ export type Target =
   | { readonly kind: "memory" }
   | { readonly kind: "postgres"; readonly url: string }
 
+const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//i.test(db)
+
+/**
+ * The warning for a `--db` flag that holds a PostgreSQL password: other local users can read a
+ * process's arguments (`ps`), but not its environment. Names neither the password nor the URL.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const passwordInArguments = (flag: string): string | undefined => {
+  if (!isPostgresUrl(flag)) return undefined
+  let password: string
+  try {
+    password = new URL(flag).password
+  } catch {
+    return undefined
+  }
+  return password === ""
+    ? undefined
+    : "warning: --db holds a PostgreSQL password, which other users of this machine can read in the process list (ps); set PAYMUX_DB instead"
+}
+
 /**
  * Reads `--db`: `postgres://` or `postgresql://` URLs, `:memory:`, or a SQLite file path.
  *
@@ -36,7 +58,7 @@ export type Target =
  * @category parsing
  */
 export const parseTarget = (db: string): Effect.Effect<Target, CliFailure.CliFailure> => {
-  if (/^postgres(ql)?:\/\//i.test(db)) {
+  if (isPostgresUrl(db)) {
     try {
       new URL(db)
     } catch {

@@ -1,6 +1,7 @@
 /**
  * What the CLI says about a `--db` an operator got wrong, or that went wrong under it (operations
- * probe): a missing SQLite file for `serve` and `webhook dispatch`.
+ * probe): a missing SQLite file for `serve` and `webhook dispatch`, and a PostgreSQL password in the
+ * process list.
  */
 import { mkdirSync, readdirSync } from "node:fs"
 import { join } from "node:path"
@@ -33,4 +34,23 @@ describe("serve and webhook dispatch refuse a SQLite file that does not exist", 
       expect(readdirSync(folder)).toEqual([])
     })
   }
+})
+
+describe("a PostgreSQL password in --db", () => {
+  const warning =
+    "warning: --db holds a PostgreSQL password, which other users of this machine can read in the process list (ps); set PAYMUX_DB instead"
+  // Nothing listens on port 9 (discard): the command fails, after the warning.
+  const url = "postgres://paymux:Hunter2Secret@127.0.0.1:9/paymux"
+
+  it("gets one warning on stderr, and the password and the URL are printed nowhere", async () => {
+    const r = await paymux(["--db", url, "merchant", "list"])
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("warning:"))).toEqual([warning])
+    expect(r.stdout + r.stderr).not.toContain("Hunter2Secret")
+    expect(r.stdout + r.stderr).not.toContain(url)
+  })
+
+  it("gets none from PAYMUX_DB, or from a URL without a password", async () => {
+    expect((await paymux(["merchant", "list"], { env: { PAYMUX_DB: url } })).stderr).not.toContain("warning:")
+    expect((await paymux(["--db", "postgres://paymux@127.0.0.1:9/paymux", "merchant", "list"])).stderr).not.toContain("warning:")
+  })
 })
