@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { closeSync, existsSync, openSync, readSync, type Stats, statSync } from "node:fs"
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, type Stats, statSync } from "node:fs"
 import { userInfo } from "node:os"
 import { dirname, resolve } from "node:path"
 import type { AdminServices } from "@paymux/admin"
@@ -170,13 +170,8 @@ const sqliteHeader = "SQLite format 3\0"
  */
 export const checkSqliteFile = (path: string): Effect.Effect<boolean, CliFailure.CliFailure> =>
   Effect.suspend(() => {
-    const unusable = (why: string) =>
-      Effect.fail(
-        CliFailure.storeUnavailable(
-          `--db ${path} ${why}`,
-          "give the path of a SQLite database file, or of a new file in an existing folder"
-        )
-      )
+    const unusable = (why: string, hint = "give the path of a SQLite database file, or of a new file in an existing folder") =>
+      Effect.fail(CliFailure.storeUnavailable(`--db ${path} ${why}`, hint))
     let stats: Stats
     try {
       stats = statSync(path)
@@ -207,7 +202,16 @@ export const checkSqliteFile = (path: string): Effect.Effect<boolean, CliFailure
       (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
     ).pipe(
       Effect.matchEffect({
-        onFailure: (e) => unusable(`cannot be read (${(e as { code?: string }).code ?? String(e)})`),
+        onFailure: (e) => {
+          const code = (e as { code?: string }).code ?? String(e)
+          const unwritable = notWritable(path)
+          return unwritable === undefined
+            ? unusable(`cannot be read (${code})`)
+            : unusable(
+                `is there, but SQLite cannot open it (${code}): ${unwritable}`,
+                "SQLite writes beside the database (its -wal and -shm files): make the folder and the file writable for this user, or move the database to a writable filesystem"
+              )
+        },
         onSuccess: (tables) =>
           tables.length === 0
             ? Effect.succeed(true)
@@ -217,6 +221,27 @@ export const checkSqliteFile = (path: string): Effect.Effect<boolean, CliFailure
       })
     )
   })
+
+/**
+ * What keeps SQLite from opening a database it can read: its folder or the file not writable (a
+ * read-only filesystem, or permissions). Undefined when both are writable.
+ */
+const notWritable = (path: string): string | undefined => {
+  const writable = (p: string) => {
+    try {
+      accessSync(p, constants.W_OK)
+      return true
+    } catch {
+      return false
+    }
+  }
+  const folder = dirname(resolve(path))
+  return !writable(folder)
+    ? `its folder ${folder} is not writable (a read-only filesystem, or permissions)`
+    : !writable(path)
+      ? "the file is not writable (a read-only filesystem, or permissions)"
+      : undefined
+}
 
 /**
  * Runs `query` on the SQLite file at `path`, opened read-only and closed again; better-sqlite3

@@ -1,18 +1,26 @@
 /**
  * What the CLI says about a `--db` an operator got wrong, or that went wrong under it (operations
- * probe): a missing SQLite file for `serve` and `webhook dispatch`, and a PostgreSQL password in the
- * process list.
+ * probe): a missing SQLite file for `serve` and `webhook dispatch`, a PostgreSQL password in the
+ * process list, and a database in a folder SQLite cannot write to.
  */
-import { mkdirSync, readdirSync } from "node:fs"
+import { spawn } from "node:child_process"
+import { chmodSync, chownSync, mkdirSync, readdirSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { expectExit, paymux, tempDir } from "./support/paymux.ts"
+import { bin, expectExit, paymux, tempDir } from "./support/paymux.ts"
 
 let folders = 0
 const emptyFolder = (): string => {
   const folder = join(tempDir(), `store-problems-${++folders}`)
   mkdirSync(folder)
   return folder
+}
+
+/** A folder holding a database with one merchant. */
+const databaseWithMerchant = async (): Promise<string> => {
+  const db = join(emptyFolder(), "paymux.db")
+  expectExit(await paymux(["--db", db, "merchant", "create", "--name", "Shop", "--code", "imp40000001"]), 0)
+  return db
 }
 
 describe("serve and webhook dispatch refuse a SQLite file that does not exist", () => {
@@ -52,5 +60,47 @@ describe("a PostgreSQL password in --db", () => {
   it("gets none from PAYMUX_DB, or from a URL without a password", async () => {
     expect((await paymux(["merchant", "list"], { env: { PAYMUX_DB: url } })).stderr).not.toContain("warning:")
     expect((await paymux(["--db", "postgres://paymux@127.0.0.1:9/paymux", "merchant", "list"])).stderr).not.toContain("warning:")
+  })
+})
+
+// chmod does not stop root: as root, the CLI runs as nobody (uid 65534), who owns the database
+// but not the folder.
+const asRoot = process.getuid?.() === 0
+const nobody = 65534
+
+/** Runs the CLI as a user who cannot write to `folder` (this one, or nobody when tests run as root). */
+const runWithoutWriteAccess = (args: ReadonlyArray<string>, folder: string) =>
+  new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: folder,
+      stdio: ["ignore", "ignore", "pipe"],
+      ...(asRoot ? { uid: nobody, gid: nobody } : {})
+    })
+    let stderr = ""
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stderr }))
+  })
+
+describe("a database in a folder SQLite cannot write to", () => {
+  it("says the folder is not writable, not that the path is wrong (exit 3)", async () => {
+    const db = await databaseWithMerchant()
+    const folder = join(db, "..")
+    if (asRoot) {
+      chmodSync(tempDir(), 0o711)
+      for (const f of readdirSync(folder)) chownSync(join(folder, f), nobody, nobody)
+    }
+    chmodSync(folder, 0o555)
+    try {
+      for (const args of [["doctor"], ["merchant", "list"]]) {
+        const r = await runWithoutWriteAccess(["--db", db, ...args], folder)
+        expect(r.code, r.stderr).toBe(3)
+        expect(r.stderr).toContain(`--db ${db} is there, but SQLite cannot open it`)
+        expect(r.stderr).toContain(`its folder ${folder} is not writable (a read-only filesystem, or permissions)`)
+        expect(r.stderr).not.toContain("give the path of a SQLite database file")
+      }
+    } finally {
+      chmodSync(folder, 0o755)
+    }
   })
 })
