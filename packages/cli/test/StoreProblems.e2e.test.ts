@@ -1,11 +1,12 @@
 /**
  * What the CLI says about a `--db` an operator got wrong, or that went wrong under it (operations
  * probe): a missing SQLite file for `serve` and `webhook dispatch`, a PostgreSQL password in the
- * process list, and a database in a folder SQLite cannot write to.
+ * process list, a database in a folder SQLite cannot write to, and a damaged file for `doctor`.
  */
 import { spawn } from "node:child_process"
-import { chmodSync, chownSync, mkdirSync, readdirSync } from "node:fs"
+import { chmodSync, chownSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, writeSync } from "node:fs"
 import { join } from "node:path"
+import Database from "better-sqlite3"
 import { describe, expect, it } from "vitest"
 import { bin, expectExit, paymux, tempDir } from "./support/paymux.ts"
 
@@ -102,5 +103,33 @@ describe("a database in a folder SQLite cannot write to", () => {
     } finally {
       chmodSync(folder, 0o755)
     }
+  })
+})
+
+describe("paymux doctor on a damaged SQLite file", () => {
+  it("reports what PRAGMA quick_check finds (exit 1), where it said ok", async () => {
+    const db = await databaseWithMerchant()
+    expectExit(await paymux(["--db", db, "doctor"]), 0)
+    const damaged = join(emptyFolder(), "paymux.db")
+    copyFileSync(db, damaged)
+    copyFileSync(`${db}.key`, `${damaged}.key`)
+    // The audit log's root page, which doctor's own checks never read: its cell count (bytes 3-4
+    // of the page header) set to 0, while the table's indexes still count its rows.
+    const file = new Database(damaged, { readonly: true })
+    const pageSize = file.pragma("page_size", { simple: true }) as number
+    const root = (file.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'paymux_audit_log'").get() as { rootpage: number }).rootpage
+    file.close()
+    const fd = openSync(damaged, "r+")
+    writeSync(fd, Buffer.from([0, 0]), 0, 2, (root - 1) * pageSize + 3)
+    closeSync(fd)
+
+    const text = expectExit(await paymux(["--db", damaged, "doctor"]), 1)
+    expect(text.stderr).toContain(`error: the database ${damaged} is damaged (PRAGMA quick_check)`)
+    expect(text.stderr).toContain(`on page ${root}`)
+    expect(text.stderr).toContain("wrong # of entries in index")
+    expect(text.stderr).toContain("restore a good backup")
+    const json = expectExit(await paymux(["--db", damaged, "doctor", "--json"]), 1).json()
+    expect(json.error).toMatchObject({ tag: "DatabaseDamaged", exitCode: 1 })
+    expect(json.error.details.quickCheck.join("\n")).toContain("wrong # of entries in index")
   })
 })

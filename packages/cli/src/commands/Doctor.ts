@@ -14,7 +14,7 @@ import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "../CliFailure.ts"
 import { Doctor, Merchants } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, readStore } from "../Store.ts"
+import { checkSqliteFile, merchantFlag, parseExistingTarget, readSqlite, readStore } from "../Store.ts"
 
 const problemsOf = (r: DoctorTypes.Report) => r.findings.filter((f) => f.severity === "problem").length
 
@@ -31,12 +31,43 @@ const render = (reports: ReadonlyArray<DoctorTypes.Report>): string =>
         .join("\n")
 
 /**
+ * Fails when `PRAGMA quick_check` finds the SQLite file damaged (a backup restored over a stale
+ * -wal, a disk error): the merchants' checks would read whatever the damage left. Read-only, and
+ * before the store opens, so nothing (a migration) is written into a damaged file.
+ */
+const checkIntegrity = (path: string): Effect.Effect<void, CliFailure.CliFailure> =>
+  readSqlite(path, (db) => db.prepare("PRAGMA quick_check(5)").pluck().all() as Array<string>).pipe(
+    Effect.catch((e) => {
+      const code = (e as { code?: string }).code ?? String(e)
+      // SQLite may refuse to read the damage at all rather than describe it.
+      return /^SQLITE_(CORRUPT|NOTADB)/.test(code)
+        ? Effect.succeed([code])
+        : Effect.fail(CliFailure.storeUnavailable(`--db ${path} cannot be read (${code})`))
+    }),
+    Effect.flatMap((found) =>
+      found.length === 1 && found[0] === "ok"
+        ? Effect.void
+        : Effect.fail(
+            new CliFailure.CliFailure({
+              exitCode: CliFailure.ExitCode.negative,
+              tag: "DatabaseDamaged",
+              message: `the database ${path} is damaged (PRAGMA quick_check): ${found.join("; ")}`,
+              hint: `stop every paymux process using it and restore a good backup, removing any ${path}-wal and ${path}-shm left beside it first`,
+              details: { quickCheck: found }
+            })
+          )
+    )
+  )
+
+/**
  * @since 0.1.0
  * @category commands
  */
 export const command = Command.make("doctor", { merchant: merchantFlag.pipe(Flag.optional) }, ({ merchant }) =>
   action((ctx) =>
     Effect.gen(function* () {
+      const target = yield* parseExistingTarget(ctx.db)
+      if (target.kind === "sqlite-file") yield* Effect.andThen(checkSqliteFile(target.path), checkIntegrity(target.path))
       const reports = yield* readStore(
         ctx,
         Option.isSome(merchant)
