@@ -53,6 +53,23 @@ describe("ClientIp", () => {
     expect(() => ClientIp.makeSync({ hops: -1 })).toThrowError(RangeError)
   })
 
+  it("refuses a hops count that is not a whole number", () => {
+    // Infinity would trust the whole chain (the client picks its own address); NaN would ignore it.
+    for (const hops of [Number.POSITIVE_INFINITY, Number.NaN, 1.5]) {
+      expect(() => ClientIp.makeSync({ hops })).toThrowError(RangeError)
+      expect(() => Effect.runSync(ClientIp.make({ hops }))).toThrowError(/hops must be a non-negative integer/)
+    }
+  })
+
+  it("trims only spaces and tabs around a hop, so other whitespace fails closed", () => {
+    // RFC 9110 OWS is SP and HTAB; a vertical tab, form feed or no-break space is not an address.
+    for (const header of ["1.2.3.4\u000b", "\u000c1.2.3.4", "\u00a01.2.3.4", "1.2.3.4\n"]) {
+      expect(byProxies.resolve("10.0.0.2", header)).toBeUndefined()
+    }
+    // A value that is not a string (outside the type, from untyped callers) is skipped, not stringified.
+    expect(byProxies.resolve("10.0.0.2", [123 as unknown as string])).toBe("10.0.0.2")
+  })
+
   const hop = fc.oneof(
     fc.integer({ min: 0, max: 0xffffffff }).map(v4Text),
     fc.integer({ min: 0, max: 255 }).map((x) => `10.0.0.${x}`),

@@ -79,6 +79,15 @@ describe("Whitelist", () => {
     expect(Whitelist.compileSync(["::ffff:10.0.0.0/104"]).allows("10.9.9.9")).toBe(true)
   })
 
+  it("reads a mapped address written out in full, 45 characters, the longest valid text", () => {
+    const full = "0000:0000:0000:0000:0000:ffff:192.168.100.200"
+    expect(full).toHaveLength(45)
+    expect(Whitelist.compileSync(["192.168.0.0/16"]).allows(full)).toBe(true)
+    expect(Cidr.canonical("0000:0000:0000:0000:0000:ffff:255.255.255.255/128")).toBe("::ffff:255.255.255.255/128")
+    // One character more is refused without parsing.
+    expect(Whitelist.compileSync(["192.168.0.0/16"]).allows(`0${full}`)).toBe(false)
+  })
+
   it("allows IPv4 clients when merged rules run past either end of the mapped range", () => {
     // Each list merges into one interval that overlaps ::ffff:0:0/96 and ends (or starts) just
     // outside it, at an address whose low 32 bits are not those of the mapped range's edge.
