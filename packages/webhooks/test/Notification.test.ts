@@ -62,6 +62,29 @@ describe("Notification", () => {
     expect(Result.isFailure(Notification.parseV1("imp_uid=a"))).toBe(true)
   })
 
+  // Regression (mutation probe N03, N04): a byte body is UTF-8, so a Korean field survives.
+  it("decodes byte bodies as UTF-8", () => {
+    const event = { type: "Webhook.Test", timestamp: "t", data: { name: "주문" } }
+    expect(ok(Notification.parse(Buffer.from(JSON.stringify(event))))).toEqual(event)
+    const v1 = { imp_uid: "i", merchant_uid: "주문-1", status: "paid" }
+    const { body, contentType } = Notification.encodeV1(v1, "json")
+    expect(ok(Notification.parseV1(Buffer.from(body), contentType))).toEqual(v1)
+    expect(ok(Notification.parseV1(Buffer.from(body)))).toEqual(v1)
+    // A form body whose value is raw UTF-8 rather than percent-encoded.
+    expect(ok(Notification.parseV1(Buffer.from("imp_uid=i&merchant_uid=주문-1&status=paid")))).toEqual(v1)
+  })
+
+  // Regression (mutation probe N01, N02): the content type is matched in any case, and without one
+  // a JSON body is recognised after leading whitespace.
+  it("reads a V1 JSON body by an upper-case content type or by its first non-blank character", () => {
+    const text = '{"imp_uid":"a","merchant_uid":"b","status":"paid"}'
+    const v1 = { imp_uid: "a", merchant_uid: "b", status: "paid" }
+    expect(ok(Notification.parseV1(text, "Application/JSON"))).toEqual(v1)
+    expect(ok(Notification.parseV1(text, "APPLICATION/JSON; charset=UTF-8"))).toEqual(v1)
+    expect(ok(Notification.parseV1(` ${text}`))).toEqual(v1)
+    expect(ok(Notification.parseV1(`\r\n\t${text}`))).toEqual(v1)
+  })
+
   it("toV1 gives the V1 fields of the transaction events V1 sent, and nothing for the others", () => {
     const event = (type: string, extra: Record<string, string> = {}) =>
       ok(Notification.parse({ type, timestamp: "t", data: { storeId: "s", paymentId: "order-1", transactionId: "tx-1", ...extra } }))

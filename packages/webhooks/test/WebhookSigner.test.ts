@@ -76,7 +76,8 @@ describe("WebhookSigner", () => {
   it("refuses to sign an id containing a dot", () => {
     const signer = WebhookSigner.make({ secrets: [SPEC_SECRET] })
     // Regression (CLI probe): a newline in the id forged a header line in `webhook sign`'s output.
-    for (const id of ["msg.1", ".", "msg.", ".msg", "a\nwebhook-signature: v1,forged", "a\r", "a\u0000"]) {
+    // DEL (U+007F) is a control character too (mutation probe G02).
+    for (const id of ["msg.1", ".", "msg.", ".msg", "a\nwebhook-signature: v1,forged", "a\r", "a\u0000", "a\u007f", "\u007f"]) {
       expect(() => signer.sign({ id, timestamp: SPEC_TS, body: SPEC_BODY }), `signing with id ${JSON.stringify(id)}`).toThrow(RangeError)
       expect(() => signer.signature({ id, timestamp: SPEC_TS, body: SPEC_BODY }), `signing with id ${JSON.stringify(id)}`).toThrow(
         "webhook id must be non-empty, without '.' or control characters"

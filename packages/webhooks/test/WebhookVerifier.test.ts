@@ -16,6 +16,7 @@ const NOW = TS * 1000
 const headers = (sig = SIG, ts = String(TS)) => ({ "webhook-id": ID, "webhook-timestamp": ts, "webhook-signature": sig })
 const verifier = WebhookVerifier.make({ secrets: [SECRET] })
 const tagOf = (r: Result.Result<unknown, { readonly _tag: string }>) => (Result.isFailure(r) ? r.failure._tag : "ok")
+const failureOf = <E>(r: Result.Result<unknown, E>): E | undefined => (Result.isFailure(r) ? r.failure : undefined)
 
 const independent = (secret: string, id: string, ts: number | string, body: Uint8Array): string =>
   "v1," +
@@ -33,6 +34,36 @@ describe("WebhookVerifier", () => {
   it("accepts any listed v1 signature and ignores other versions", () => {
     const sig = `v2,abc v1a,zzz v1,${Buffer.alloc(32).toString("base64")} ${SIG} v1,short`
     expect(tagOf(verifier.verify(BODY, headers(sig), { now: NOW }))).toBe("ok")
+    // Without the valid one, near-miss versions are not v1 signatures: `v1a,` and `v1=` are
+    // other tokens, even when the text after them is the valid digest (mutation probe V14).
+    for (const nearMiss of ["v1a,zzz", `v1=${SIG.slice(3)}`, `v2,abc v1a,zzz v1=${SIG.slice(3)}`]) {
+      expect(failureOf(verifier.verify(BODY, headers(nearMiss), { now: NOW })), nearMiss).toEqual(
+        new WebhookError.InvalidSignature({ detail: "no v1 signature listed" })
+      )
+    }
+  })
+
+  // Regression (mutation probe V10): a signature is exactly 44 base64 characters; a valid one
+  // with more after it is a different token, not a prefix match.
+  it("refuses a valid signature followed by extra characters", () => {
+    for (const extra of ["A", "AAAA", "=="]) {
+      expect(failureOf(verifier.verify(BODY, headers(SIG + extra), { now: NOW })), extra).toEqual(
+        new WebhookError.NoMatchingSignature({ checked: 1 })
+      )
+    }
+  })
+
+  // Regression (mutation probe V07): the signed content holds the timestamp header as sent, so a
+  // timestamp with leading zeros is signed over its own text, not over the number it spells.
+  it("signs over the timestamp header text, leading zeros included", () => {
+    const ts = `0${TS}`
+    const signedOver = (text: string) => ({
+      "webhook-id": ID,
+      "webhook-timestamp": ts,
+      "webhook-signature": independent(SECRET, ID, text, Buffer.from(BODY))
+    })
+    expect(verifier.verify(BODY, signedOver(ts), { now: NOW })).toEqual(Result.succeed({ id: ID, timestamp: TS }))
+    expect(tagOf(verifier.verify(BODY, signedOver(String(TS)), { now: NOW }))).toBe("NoMatchingSignature")
   })
 
   it("reports each failure with its own reason", () => {
@@ -42,6 +73,9 @@ describe("WebhookVerifier", () => {
       "webhook-id",
       "webhook-signature"
     ])
+    // webhook-id alone missing, with a signature over the text "undefined" as the id (mutation probe V12).
+    const noId = { "webhook-timestamp": String(TS), "webhook-signature": independent(SECRET, "undefined", TS, Buffer.from(BODY)) }
+    expect(failureOf(verifier.verify(BODY, noId, { now: NOW }))).toEqual(new WebhookError.MissingHeaders({ missing: ["webhook-id"] }))
     expect(tagOf(verifier.verify(BODY, headers("v2,abc"), { now: NOW }))).toBe("InvalidSignature")
     expect(tagOf(verifier.verify(BODY, headers(SIG, "12x"), { now: NOW }))).toBe("InvalidSignature")
     expect(tagOf(verifier.verify(BODY + " ", headers(), { now: NOW }))).toBe("NoMatchingSignature")
@@ -177,5 +211,16 @@ describe("WebhookVerifier", () => {
     const h: Record<string, string> = {}
     for (const [k, v] of Object.entries(headers())) h[scramble(k)] = v
     expect(tagOf(verifier.verify(BODY, h, { now: NOW }))).toBe("ok")
+  })
+
+  // Regression (mutation probe V08): a header name is matched whole; one that merely starts with
+  // "webhook-id" is not the id.
+  it("does not read a longer header name as webhook-id", () => {
+    const { "webhook-id": id, ...rest } = headers()
+    for (const name of ["Webhook-Id-Extra", "webhook-idx"]) {
+      expect(failureOf(verifier.verify(BODY, { [name]: id, ...rest }, { now: NOW })), name).toEqual(
+        new WebhookError.MissingHeaders({ missing: ["webhook-id"] })
+      )
+    }
   })
 })
