@@ -499,6 +499,8 @@ describe("Dispatcher", () => {
       const { attempts, delivery } = yield* outbox.get(d!.id)
       expect(delivery).toMatchObject({ status: "pending", lastError: "HTTP 300" })
       expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([[300, "retry"]])
+      // A redirecting target yields no response excerpt (mutation probe H02): the body was "choose".
+      expect(attempts[0]!.responseExcerpt).toBe("")
       expect(r.received).toHaveLength(1)
       const sent = yield* Dispatcher.testSend(r.url, { signer, mode: "test", privateTargets: "test-mode" })
       expect(sent).toMatchObject({ outcome: "answered", ok: false, httpStatus: 300 })

@@ -29,6 +29,11 @@ describe("RetryPolicy", () => {
     expect(RetryPolicy.parseRetryAfter("soon", now)).toBeUndefined()
     expect(RetryPolicy.parseRetryAfter(undefined, now)).toBeUndefined()
     expect(RetryPolicy.parseRetryAfter("999999999", now)).toBe(RetryPolicy.maxRetryAfterMillis)
+    // An HTTP date is clamped too, so a receiver cannot park a delivery for decades (mutation probe R04).
+    expect(RetryPolicy.parseRetryAfter("Fri, 01 Jan 2100 00:00:00 GMT", now)).toBe(RetryPolicy.maxRetryAfterMillis)
+    // Surrounding whitespace is trimmed before the delay-seconds form is tried (mutation probe R07).
+    expect(RetryPolicy.parseRetryAfter(" 120 ", now)).toBe(120_000)
+    expect(RetryPolicy.parseRetryAfter("\t120", now)).toBe(120_000)
   })
 
   test.prop([
@@ -39,7 +44,8 @@ describe("RetryPolicy", () => {
     const steps = [1, 4, 16, 64, 256]
     const base = steps[Math.min(attempt, steps.length) - 1]! * 60_000
     const d = RetryPolicy.delayAfter({ attempt, random, retryAfterMillis })
-    expect(d).toBeGreaterThanOrEqual(Math.max(Math.floor(base * random), retryAfterMillis ?? 0))
-    expect(d).toBeLessThanOrEqual(Math.max(base, retryAfterMillis ?? 0))
+    // The exact value, not bounds: a delay without jitter, or rounded up, is caught here.
+    expect(d).toBe(Math.max(Math.floor(base * random), retryAfterMillis ?? 0))
+    if (retryAfterMillis === undefined || retryAfterMillis < base) expect(d).toBeLessThan(base)
   })
 })

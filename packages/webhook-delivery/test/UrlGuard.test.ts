@@ -76,26 +76,41 @@ describe("UrlGuard", () => {
       const r = resolver({
         "hooks.example": ["93.184.216.34"],
         "evil.example": ["93.184.216.34", "10.0.0.5"],
-        "meta.example": ["169.254.169.254"]
+        "meta.example": ["169.254.169.254"],
+        "v6.example": ["93.184.216.34", "2606:4700:4700::1111"],
+        "lo6.example": ["::1"]
       })
       const ok = yield* UrlGuard.check("https://hooks.example/x", { mode: "live", resolver: r })
       expect(ok.addresses).toEqual([{ address: "93.184.216.34", family: 4 }])
-      for (const url of [
-        "http://hooks.example/x",
-        "https://evil.example/",
-        "https://meta.example/",
-        "https://127.0.0.1/",
-        "https://[::1]/",
-        "https://[::ffff:192.168.0.1]/",
-        "https://[::ffff:0:127.0.0.1]/",
-        "https://0x7f.1/",
-        "https://user:pw@hooks.example/",
-        "https://nowhere.example/",
-        "ftp://hooks.example/",
-        "not a url"
-      ]) {
+      // A name resolving to IPv6 keeps family 6 and is judged by its IPv6 address (mutation probe U16).
+      const v6 = yield* UrlGuard.check("https://v6.example/", { mode: "live", resolver: r })
+      expect(v6.addresses).toEqual([
+        { address: "93.184.216.34", family: 4 },
+        { address: "2606:4700:4700::1111", family: 6 }
+      ])
+      const refusedPrivate = "; the operator has not allowed private webhook targets"
+      // Each refusal with its reason, so a URL refused for the wrong reason (an IPv6 literal
+      // refused only because the fake resolver does not know it) fails here.
+      const refusals: Record<string, string> = {
+        "http://hooks.example/x": "live endpoints must use https",
+        "https://evil.example/": `host evil.example resolves to a private address (10.0.0.5)${refusedPrivate}`,
+        "https://meta.example/": "host meta.example resolves to a special-purpose address (linkLocal) (169.254.169.254)",
+        "https://127.0.0.1/": `127.0.0.1 is a loopback address${refusedPrivate}`,
+        "https://[::1]/": `::1 is a loopback address${refusedPrivate}`,
+        "https://[::ffff:192.168.0.1]/": `::ffff:c0a8:1 is a private address${refusedPrivate}`,
+        "https://[::ffff:0:127.0.0.1]/": `::ffff:0:7f00:1 is a loopback address${refusedPrivate}`,
+        "https://0x7f.1/": `127.0.0.1 is a loopback address${refusedPrivate}`,
+        "https://user:pw@hooks.example/": "credentials in the URL are not allowed",
+        // A password alone is a credential too (mutation probe U08).
+        "https://:s3cret@hooks.example/": "credentials in the URL are not allowed",
+        "https://nowhere.example/": "host nowhere.example does not resolve",
+        "https://lo6.example/": `host lo6.example resolves to a loopback address (::1)${refusedPrivate}`,
+        "ftp://hooks.example/": "live endpoints must use https",
+        "not a url": "not a valid URL"
+      }
+      for (const [url, reason] of Object.entries(refusals)) {
         const e = yield* Effect.flip(UrlGuard.check(url, { mode: "live", resolver: r }))
-        expect(e._tag).toBe("UrlRefused")
+        expect([url, e._tag, e.reason]).toEqual([url, "UrlRefused", reason])
       }
     })
   )
@@ -111,6 +126,21 @@ describe("UrlGuard", () => {
       const checked = Result.getOrThrow(UrlGuard.checkUrl("http://empty.example/hook", { mode: "test" }))
       const r = UrlGuard.checkAddresses(checked, [], { mode: "test", privateTargets: "allow" })
       expect(Result.isFailure(r) && r.failure.reason).toBe("host empty.example does not resolve")
+    })
+  )
+
+  // Regression (mutation probe U12): a resolver answer that is not an IP literal is refused, not
+  // passed on because it has no classification.
+  it.effect("a resolver answer that is not an IP literal is refused", () =>
+    Effect.gen(function* () {
+      const checked = Result.getOrThrow(UrlGuard.checkUrl("https://hooks.example/", { mode: "live" }))
+      for (const address of ["127.1", "", "0177.0.0.1", "localhost"]) {
+        const r = UrlGuard.checkAddresses(checked, [{ address, family: 4 }], { mode: "live", privateTargets: "allow" })
+        expect(Result.isFailure(r) && r.failure.reason, address).toBe(`host hooks.example resolves to a non-address (${address})`)
+      }
+      const odd = resolver({ "odd.example": ["93.184.216.34", "0177.0.0.1"] })
+      const e = yield* Effect.flip(UrlGuard.check("https://odd.example/", { mode: "live", resolver: odd }))
+      expect(e.reason).toBe("host odd.example resolves to a non-address (0177.0.0.1)")
     })
   )
 
