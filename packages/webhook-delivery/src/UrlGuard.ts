@@ -85,8 +85,10 @@ export class UrlRefused extends Schema.TaggedError<UrlRefused>()("UrlRefused", {
 
 /**
  * What an address is, for the guard: `public` unicast, `loopback`, `private` (RFC 1918,
- * `fc00::/7`) or `special` (everything else). `range` is the ipaddr.js range name of the address
- * judged, which for an IPv6 form that carries an IPv4 address is that IPv4 address.
+ * `fc00::/7`, and IPv6 unicast outside global unicast `2000::/3`, range `outsideGlobalUnicast`:
+ * space the IETF reserves, which only a local route could reach) or `special` (everything else).
+ * `range` is the ipaddr.js range name of the address judged, which for an IPv6 form that carries
+ * an IPv4 address is that IPv4 address.
  *
  * @since 0.1.0
  * @category models
@@ -113,6 +115,10 @@ const carriesIPv4 = [
 ] as const
 // The deprecated IPv4-compatible form (::a.b.c.d, RFC 4291 2.5.5.1), which ipaddr.js calls unicast.
 const ipv4Compatible = ipaddr.IPv6.parseCIDR("::/96")
+// Global unicast (RFC 4291 2.4, IANA's IPv6 address space registry). ipaddr.js calls every address
+// it has no other name for unicast, including `4000::/2`, `e000::/4` and the rest of the space
+// the IETF reserves: no public host is there.
+const globalUnicast = ipaddr.IPv6.parseCIDR("2000::/3")
 // Cloud instance-metadata services on IPv6 inside fc00::/7, which `allow` would otherwise admit as
 // private: AWS's IMDS (fd00:ec2::254). The IPv4 ones (169.254.169.254, 100.100.100.200) are
 // link-local or shared address space, refused already.
@@ -141,6 +147,7 @@ export const classifyAddress = (text: string): Classification | undefined => {
   if (carriesIPv4.some((cidr) => address.match(cidr))) return ofIPv4(lastIPv4(address))
   const range = address.range()
   if (range === "unicast" && address.match(ipv4Compatible)) return { kind: "special", range: "ipv4Compatible" }
+  if (range === "unicast" && !address.match(globalUnicast)) return { kind: "private", range: "outsideGlobalUnicast" }
   if (cloudMetadata.some((cidr) => address.match(cidr))) return { kind: "special", range: "cloudMetadata" }
   return {
     kind: range === "unicast" ? "public" : range === "loopback" ? "loopback" : range === "uniqueLocal" ? "private" : "special",

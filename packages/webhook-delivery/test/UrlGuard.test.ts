@@ -62,6 +62,21 @@ describe("UrlGuard", () => {
       "ff02::1": "special",
       "2001:db8::1": "special",
       "2606:4700:4700::1111": "public",
+      "2000::1": "public",
+      "3c00::1": "public",
+      // IPv6 unicast outside global unicast 2000::/3 is IETF-reserved space, reachable only by a
+      // local route: not public (it was, as ipaddr.js calls it unicast).
+      "1::1": "private",
+      "4000::1": "private",
+      "e000::1": "private",
+      "::1:0:0:1": "private",
+      "0:0:1::7f00:1": "private",
+      "::ffff:1:7f00:1": "private",
+      // Only 64:ff9b::/96 carries an IPv4 address (mutation probe U02): past it, the last 32 bits
+      // are not judged as 8.8.8.8 or 127.0.0.1.
+      "64:ff9b::1:0:808:808": "private",
+      "64:ff9b::1:0:7f00:1": "private",
+      "64:ff9b::ffff:ffff": "special",
       "example.com": undefined,
       "0177.0.0.1": undefined,
       "127.1": undefined
@@ -141,6 +156,20 @@ describe("UrlGuard", () => {
       const odd = resolver({ "odd.example": ["93.184.216.34", "0177.0.0.1"] })
       const e = yield* Effect.flip(UrlGuard.check("https://odd.example/", { mode: "live", resolver: odd }))
       expect(e.reason).toBe("host odd.example resolves to a non-address (0177.0.0.1)")
+    })
+  )
+
+  it.effect("an IPv6 address outside 2000::/3 is refused unless private targets are allowed", () =>
+    Effect.gen(function* () {
+      const e = yield* Effect.flip(UrlGuard.check("https://[4000::1]/hook", { mode: "live" }))
+      expect(e.reason).toBe("4000::1 is a private address; the operator has not allowed private webhook targets")
+      const r = resolver({ "reserved.example": ["2606:4700:4700::1111", "e000::1"] })
+      const named = yield* Effect.flip(UrlGuard.check("https://reserved.example/", { mode: "live", resolver: r }))
+      expect(named.reason).toBe(
+        "host reserved.example resolves to a private address (e000::1); the operator has not allowed private webhook targets"
+      )
+      const allowed = yield* UrlGuard.check("https://reserved.example/", { mode: "live", privateTargets: "allow", resolver: r })
+      expect(allowed.addresses.map((a) => a.address)).toEqual(["2606:4700:4700::1111", "e000::1"])
     })
   )
 
@@ -301,11 +330,18 @@ describe("UrlGuard", () => {
     expect(kindOf(ip), ip).not.toBe("public")
   })
 
-  test.prop([fc.ipV6()])("fc00::/7 is private, fe80::/10 and ff00::/8 special, in every spelling", (ip) => {
+  test.prop([fc.ipV6()])("fc00::/7 is private, fe80::/10 and ff00::/8 special, nothing public outside 2000::/3", (ip) => {
     const first = parseInt(ip.split(":")[0] || "0", 16)
     const kind = kindOf(ip)
-    expect(kind).toBeDefined()
+    expect(["public", "loopback", "private", "special"]).toContain(kind)
     if ((first & 0xfe00) === 0xfc00) expect(kind).toBe("private")
     if ((first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00) expect(kind).toBe("special")
+    // Outside 2000::/3, only a form that carries an IPv4 address can be public (by that address).
+    const groups = groupsOf(new URL(`http://[${ip}]/`).hostname.slice(1, -1))
+    const carries =
+      (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) ||
+      (groups.slice(0, 4).every((g) => g === 0) && groups[4] === 0xffff && groups[5] === 0) ||
+      (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0))
+    if ((groups[0]! & 0xe000) !== 0x2000 && !carries) expect([ip, kind]).not.toEqual([ip, "public"])
   })
 })
