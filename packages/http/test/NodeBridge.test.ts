@@ -71,7 +71,7 @@ describe("NodeBridge's own answers", () => {
       const response = await fetch(`${listening.url}/x`, { method: "POST", body: "x".repeat(limit + 1) })
       expect(response.status).toBe(413)
       expect([response.headers.get("x-content-type-options"), response.headers.get("cache-control")]).toEqual(["nosniff", "no-store"])
-      expect((await response.json()).code).toBe("body-too-large")
+      expect(((await response.json()) as { code: string }).code).toBe("body-too-large")
     } finally {
       await listening.close()
     }
