@@ -275,12 +275,18 @@ export const withStore = <A, E>(
   ctx: Context,
   program: Effect.Effect<A, E, AdminServices.AdminServices>
 ): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
-  Effect.flatMap(parseTarget(ctx.db), (target) =>
-    Effect.flatMap(loadAdmin, ({ AdminContext }) =>
-      program.pipe(
-        AdminContext.withActor({ kind: "cli", id: actorName() }),
-        Effect.provide(layer(target, { announceStore: ctx.announceStore }))
-      )
+  Effect.flatMap(parseTarget(ctx.db), (target) => runAt(target, ctx, program))
+
+/** Runs `program` against a parsed `--db`, as the CLI actor. */
+const runAt = <A, E>(
+  target: Target,
+  ctx: Context,
+  program: Effect.Effect<A, E, AdminServices.AdminServices>
+): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
+  Effect.flatMap(loadAdmin, ({ AdminContext }) =>
+    program.pipe(
+      AdminContext.withActor({ kind: "cli", id: actorName() }),
+      Effect.provide(layer(target, { announceStore: ctx.announceStore }))
     )
   )
 
@@ -315,7 +321,7 @@ export const readStore = <A, E>(
   ctx: Context,
   program: Effect.Effect<A, E, AdminServices.AdminServices>
 ): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
-  Effect.andThen(parseExistingTarget(ctx.db), withStore(ctx, program))
+  Effect.flatMap(parseExistingTarget(ctx.db), (target) => runAt(target, ctx, program))
 
 const actorName = (): string => {
   try {
