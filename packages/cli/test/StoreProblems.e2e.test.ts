@@ -4,8 +4,8 @@
  * process list, a database in a folder SQLite cannot write to, and a damaged file for `doctor`.
  */
 import { spawn } from "node:child_process"
-import { chmodSync, chownSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, writeSync } from "node:fs"
-import { join } from "node:path"
+import { chmodSync, chownSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from "node:fs"
+import { dirname, join } from "node:path"
 import Database from "better-sqlite3"
 import { describe, expect, it } from "vitest"
 import { bin, expectExit, paymux, tempDir } from "./support/paymux.ts"
@@ -69,6 +69,25 @@ describe("a PostgreSQL password in --db", () => {
 const asRoot = process.getuid?.() === 0
 const nobody = 65534
 
+/**
+ * As nobody, the CLI must reach its own files: a checkout under a folder closed to others (`mktemp
+ * -d` makes it 0700) gets search permission for others on each such ancestor while the test runs.
+ * Returns how to put the modes back.
+ */
+const openPathTo = (file: string): (() => void) => {
+  const changed: Array<readonly [string, number]> = []
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777
+    if ((mode & 0o001) === 0) {
+      changed.push([dir, mode])
+      chmodSync(dir, mode | 0o001)
+    }
+  }
+  return () => {
+    for (const [dir, mode] of changed) chmodSync(dir, mode)
+  }
+}
+
 /** Runs the CLI as a user who cannot write to `folder` (this one, or nobody when tests run as root). */
 const runWithoutWriteAccess = (args: ReadonlyArray<string>, folder: string) =>
   new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
@@ -87,6 +106,7 @@ describe("a database in a folder SQLite cannot write to", () => {
   it("says the folder is not writable, not that the path is wrong (exit 3)", async () => {
     const db = await databaseWithMerchant()
     const folder = join(db, "..")
+    const restore = asRoot ? openPathTo(bin) : () => {}
     if (asRoot) {
       chmodSync(tempDir(), 0o711)
       for (const f of readdirSync(folder)) chownSync(join(folder, f), nobody, nobody)
@@ -102,6 +122,7 @@ describe("a database in a folder SQLite cannot write to", () => {
       }
     } finally {
       chmodSync(folder, 0o755)
+      restore()
     }
   })
 })
