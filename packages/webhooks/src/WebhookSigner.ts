@@ -12,7 +12,8 @@ import { type Body, digestBase64 } from "./internal/hmac.ts"
 import type { SecretImpl } from "./internal/secret.ts"
 
 /**
- * A message to sign. `timestamp` is in whole seconds since the epoch.
+ * A message to sign. `timestamp` is in whole seconds since the epoch; a value of 10^11 or more is
+ * refused as milliseconds.
  *
  * @since 0.1.0
  * @category models
@@ -62,9 +63,16 @@ export interface WebhookSigner {
   toJSON(): unknown
 }
 
+const maxTimestampSeconds = 1e11
+
 const validate = (message: Message): string => {
   if (!Number.isSafeInteger(message.timestamp) || message.timestamp < 0) {
     throw new RangeError("webhook timestamp must be a non-negative integer number of seconds")
+  }
+  // Milliseconds (Date.now()) are refused rather than signed: every receiver would reject the
+  // message as too new, and nothing would say why. 10^11 seconds is the year 5138.
+  if (message.timestamp >= maxTimestampSeconds) {
+    throw new RangeError(`webhook timestamp must be in seconds, not milliseconds (got ${message.timestamp})`)
   }
   // A dot would make the signed content ambiguous; a control character (a newline) has no place
   // in the header the id is sent in, and would forge lines wherever the headers are printed.

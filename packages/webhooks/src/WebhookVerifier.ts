@@ -32,7 +32,9 @@ export type HeadersInput =
   | { readonly [name: string]: string | ReadonlyArray<string> | undefined }
 
 /**
- * Options for `make`. `toleranceSeconds` defaults to 300. Secrets are read as
+ * Options for `make`. `toleranceSeconds` defaults to 300; anything but a finite number >= 0 is a
+ * `RangeError` (a `NaN` from an unset setting would otherwise accept every timestamp, turning
+ * replay protection off). Secrets are read as
  * `WebhookSecret.parse(s, "verify")` does: Paymux's `whsec_` secrets and PortOne's, with or
  * without the prefix.
  *
@@ -56,7 +58,8 @@ export interface Verified {
 }
 
 /**
- * `now` is a `Date` or epoch milliseconds (as `Date.now()` returns).
+ * `now` is a `Date` or epoch milliseconds (as `Date.now()` returns). An invalid `Date` or a
+ * number that is not finite is a `RangeError`: compared with it, every timestamp would pass.
  *
  * @since 0.1.0
  * @category models
@@ -116,6 +119,7 @@ const build = (keys: ReadonlyArray<KeyObject>, toleranceSeconds: number): Webhoo
     if (!TIMESTAMP.test(ts)) return Result.fail(new InvalidSignature({ detail: "webhook-timestamp is not an integer" }))
     const timestamp = Number(ts)
     const nowMs = typeof options.now === "number" ? options.now : options.now.getTime()
+    if (!Number.isFinite(nowMs)) throw new RangeError(`now must be a valid date or finite epoch milliseconds, got ${String(options.now)}`)
     const now = Math.floor(nowMs / 1000)
     if (now - timestamp > toleranceSeconds) {
       return Result.fail(new TimestampTooOld({ timestamp, now, toleranceSeconds }))
@@ -159,18 +163,24 @@ const build = (keys: ReadonlyArray<KeyObject>, toleranceSeconds: number): Webhoo
 }
 
 /**
- * Builds a verifier, or fails with `InvalidSecret`.
+ * Builds a verifier, or fails with `InvalidSecret`. A `toleranceSeconds` that is not a finite number
+ * >= 0 throws a `RangeError`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeResult = (options: Options): Result.Result<WebhookVerifier, InvalidSecret> =>
-  Result.map(WebhookSecret.parseActive(options.secrets, "verify"), (active) =>
+export const makeResult = (options: Options): Result.Result<WebhookVerifier, InvalidSecret> => {
+  const toleranceSeconds = options.toleranceSeconds ?? 300
+  if (!(Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0)) {
+    throw new RangeError(`toleranceSeconds must be a finite number of seconds, at least 0, got ${toleranceSeconds}`)
+  }
+  return Result.map(WebhookSecret.parseActive(options.secrets, "verify"), (active) =>
     build(
       active.map((s) => (s as SecretImpl).key),
-      options.toleranceSeconds ?? 300
+      toleranceSeconds
     )
   )
+}
 
 /**
  * Builds a verifier, throwing `InvalidSecret` when a secret is malformed.

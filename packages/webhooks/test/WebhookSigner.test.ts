@@ -71,6 +71,20 @@ describe("WebhookSigner", () => {
     expect(signer.signature({ id: SPEC_ID, timestamp: 0, body: SPEC_BODY })).toBe(reference(SPEC_SECRET, SPEC_ID, 0, SPEC_BODY))
   })
 
+  // Regression (time probe): `sign({ timestamp: Date.now() })` signed a millisecond timestamp that
+  // every receiver then refused as too new, with nothing to say why.
+  it("refuses a timestamp in milliseconds", () => {
+    const signer = WebhookSigner.make({ secrets: [SPEC_SECRET] })
+    for (const timestamp of [SPEC_TS * 1000, 1e11]) {
+      expect(() => signer.sign({ id: SPEC_ID, timestamp, body: SPEC_BODY })).toThrow(
+        `webhook timestamp must be in seconds, not milliseconds (got ${timestamp})`
+      )
+    }
+    expect(signer.signature({ id: SPEC_ID, timestamp: 1e11 - 1, body: SPEC_BODY })).toBe(
+      reference(SPEC_SECRET, SPEC_ID, 1e11 - 1, SPEC_BODY)
+    )
+  })
+
   // Regression (mutation probe H5): the signed text is `id.timestamp.body`, so an id with a dot
   // would sign the same text as another id and timestamp ("msg" at "1.1614265330").
   it("refuses to sign an id containing a dot", () => {

@@ -120,6 +120,24 @@ describe("WebhookVerifier", () => {
     }
   })
 
+  // Regression (time probe): a tolerance of NaN (Number() of an unset setting) or Infinity, or a
+  // `now` that is an invalid Date or NaN, made both bounds compare false: a 1970 timestamp and one
+  // in the year 33658 were accepted, turning replay protection off without a word.
+  it("refuses a tolerance or a now that would accept every timestamp", () => {
+    for (const toleranceSeconds of [Number.NaN, Number.POSITIVE_INFINITY, -1]) {
+      expect(() => WebhookVerifier.make({ secrets: [SECRET], toleranceSeconds }), String(toleranceSeconds)).toThrow(
+        `toleranceSeconds must be a finite number of seconds, at least 0, got ${toleranceSeconds}`
+      )
+      expect(() => WebhookVerifier.makeResult({ secrets: [SECRET], toleranceSeconds })).toThrow(RangeError)
+    }
+    const ancient = { ...headers(independent(SECRET, ID, 0, Buffer.from(BODY)), "0") }
+    for (const now of [new Date(Number.NaN), Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => verifier.verify(BODY, ancient, { now }), String(now)).toThrow(RangeError)
+      expect(() => verifier.verify(BODY, headers(), { now })).toThrow("now must be a valid date or finite epoch milliseconds")
+    }
+    expect(tagOf(verifier.verify(BODY, ancient, { now: NOW }))).toBe("TimestampTooOld")
+  })
+
   it("reads a Headers instance and arrays of values", () => {
     const h = new Headers(headers())
     expect(tagOf(verifier.verify(BODY, h, { now: NOW }))).toBe("ok")
@@ -157,7 +175,7 @@ describe("WebhookVerifier", () => {
     .integer({ min: 24, max: 64 })
     .chain((n) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => "whsec_" + Buffer.from(b).toString("base64")))
 
-  test.prop([secretArb, fc.uint8Array({ maxLength: 2048 }), fc.integer({ min: 0, max: 2 ** 40 })])(
+  test.prop([secretArb, fc.uint8Array({ maxLength: 2048 }), fc.integer({ min: 0, max: 1e11 - 1 })])(
     "verifies any body bytes (incl. invalid UTF-8) against an independent signature",
     (secret, body, ts) => {
       const id = "msg_prop"

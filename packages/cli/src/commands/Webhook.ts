@@ -66,7 +66,7 @@ const sign = Command.make(
           catch: (e) =>
             CliFailure.badInput(
               (e as Error).message,
-              "the id must be non-empty without '.' or control characters, the timestamp a non-negative integer"
+              "the id must be non-empty without '.' or control characters, the timestamp a non-negative integer number of seconds"
             )
         })
         yield* out.result(headers, () =>
