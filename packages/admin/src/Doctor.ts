@@ -233,15 +233,20 @@ const overduePage = 100
 
 /**
  * Queued deliveries that no dispatcher has attempted long after they were due (one being
- * attempted holds a lease): the oldest `overduePage` queued deliveries of the merchant are read.
+ * attempted holds a lease): the merchant's oldest `overduePage` queued deliveries that are that
+ * far past due, wherever retries scheduled for later stand in the queue.
  */
 const overdueFindings = (merchant: string, now: number) =>
   Effect.gen(function* () {
     const outbox = yield* Outbox.Outbox
-    const queued = yield* outbox.history({ merchant, status: "pending", order: "oldest", limit: overduePage })
-    const overdue = queued
-      .map(({ delivery }) => delivery)
-      .filter((d) => d.nextAttemptAt < now - overdueAfterMillis && (d.lease === null || d.lease.until < now))
+    const queued = yield* outbox.history({
+      merchant,
+      status: "pending",
+      dueBefore: Math.max(0, now - overdueAfterMillis),
+      order: "oldest",
+      limit: overduePage
+    })
+    const overdue = queued.map(({ delivery }) => delivery).filter((d) => d.lease === null || d.lease.until < now)
     if (overdue.length === 0) return []
     const minutes = Math.floor((now - Math.min(...overdue.map((d) => d.nextAttemptAt))) / 60_000)
     const count = `${overdue.length}${queued.length === overduePage ? " or more" : ""}`

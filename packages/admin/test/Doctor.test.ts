@@ -196,6 +196,34 @@ describe("doctor: a merchant's readiness checks", () => {
     }).pipe(Effect.provide(Layer.merge(Memory.layer(), ResolverCache.layer())))
   )
 
+  // Regression (time probe): the check read the 100 oldest queued deliveries in queue order, so 100
+  // retries scheduled for later hid a notification that nothing had attempted for an hour.
+  it.effect("finds an overdue notification behind 100 queued retries that are due later", () =>
+    Effect.gen(function* () {
+      const merchant = (yield* Merchants.create({ name: "Retrying" })).code
+      yield* WebhookEndpoints.set({ merchant, mode: "test", url: "https://shop.example/hook" })
+      const outbox = yield* Outbox.Outbox
+      const start = yield* Clock.currentTimeMillis
+      for (let i = 0; i < 100; i++) {
+        const later = {
+          merchant,
+          mode: "test" as const,
+          url: "https://shop.example/hook",
+          eventType: "Transaction.Paid",
+          subject: `pay_${i}`,
+          payload: "{}"
+        }
+        yield* outbox.enqueue({ ...later, availableAt: start + 3 * 3_600_000 }, start)
+      }
+      yield* Webhooks.emit({ merchant, mode: "test", eventType: "Transaction.Paid", payload: "{}" })
+      yield* TestClock.adjust("1 hour")
+      const findings = (yield* Doctor.check(merchant)).findings.filter((f) => f.check === "webhook-deliveries-overdue")
+      expect(findings).toHaveLength(1)
+      expect(findings[0]!.detail).toContain("1 queued webhook notification(s)")
+      expect(findings[0]!.detail).toContain("due 60 minutes ago")
+    }).pipe(Effect.provide(Layer.merge(Memory.layer(), ResolverCache.layer())))
+  )
+
   it("refuses a malformed merchant code with a typed error", async () => {
     const paymux = await Paymux.make({ store: Memory.layer() })
     await expect(paymux.doctor("nope")).rejects.toMatchObject({ code: "invalid-input" })

@@ -31,6 +31,11 @@ export interface HistoryFilter {
   /** Only deliveries created at or after this time (epoch milliseconds). */
   readonly since?: number
   /**
+   * Only deliveries due before this time (epoch milliseconds): `nextAttemptAt < dueBefore`. With
+   * `status: "pending"`, the queued deliveries overdue for an attempt, whatever their queue order.
+   */
+  readonly dueBefore?: number
+  /**
    * `newest` first (the default), or `oldest` first: in the order the deliveries were queued, as
    * `claim` hands them out.
    */

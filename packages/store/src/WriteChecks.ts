@@ -154,6 +154,7 @@ const outboxTimes = {
   now: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp })),
   before: Input.decoder(Schema.Struct({ before: Timestamp.Timestamp })),
   since: Input.decoder(Schema.Struct({ since: Schema.optional(Timestamp.Timestamp) })),
+  history: Input.decoder(Schema.Struct({ since: Schema.optional(Timestamp.Timestamp), dueBefore: Schema.optional(Timestamp.Timestamp) })),
   attempt: Input.decoder(
     Schema.Struct({ startedAt: Timestamp.Timestamp, latencyMillis: Schema.Finite.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))) }),
     "attempt"
@@ -164,7 +165,7 @@ const outboxTimes = {
 const retryAt = (next: AfterAttempt) => (next._tag === "Retry" ? outboxTimes.retryAt(next.at) : Result.succeed(next))
 
 /**
- * The outbox with the times of its calls checked: `now`, `before`, `since` and an attempt's
+ * The outbox with the times of its calls checked: `now`, `before`, `since`, `dueBefore` and an attempt's
  * `startedAt` and a retry's `at` are `Timestamp`s, `leaseMillis` a whole number of at least 0, an
  * attempt's latency a finite number of at least 0. Anything else is `InvalidInput` and nothing is
  * changed (`prune` before NaN deleted every finished delivery on PostgreSQL; a renew at NaN left a
@@ -186,7 +187,7 @@ export const checkedOutbox = (o: OutboxShape): OutboxShape => {
         () => o.recordAttempt(attempt, options)
       ),
     deadLetter: guard(outboxTimes.now, o.deadLetter),
-    history: guard(outboxTimes.since, o.history),
+    history: guard(outboxTimes.history, o.history),
     resend: (deliveryId, now, options) =>
       checked(
         "delivery",

@@ -160,6 +160,8 @@ export const edges = (h: Harness): void =>
               expect((yield* box.get(d.id)).delivery.status, "still there").toBe("delivered")
               const found = yield* outcome(Effect.map(box.history({ since: Number.NaN }), (hs) => hs.length))
               expect([{ ok: 0 }, { reason: "InvalidInput" }], "history since NaN").toContainEqual(found)
+              const due = yield* outcome(Effect.map(box.history({ dueBefore: Number.NaN }), (hs) => hs.length))
+              expect([{ ok: 0 }, { reason: "InvalidInput" }], "history dueBefore NaN").toContainEqual(due)
             })
           ),
         h.timeout

@@ -101,6 +101,28 @@ export const outboxHistory = (h: Harness): void =>
     )
 
     it(
+      "dueBefore: only the deliveries due before it, in queue order, however late in the queue",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const box = yield* Outbox.Outbox
+            const later = yield* box.enqueue(F.newDelivery(m, 1, { availableAt: t0 + 100 }), t0)
+            const now = yield* box.enqueue(F.newDelivery(m, 2), t0 + 1)
+            const soon = yield* box.enqueue(F.newDelivery(m, 3, { availableAt: t0 + 50 }), t0 + 2)
+            yield* box.enqueue(F.newDelivery(other, 4), t0 + 3)
+            const due = (dueBefore: number) =>
+              Effect.map(box.history({ merchant: m, status: "pending", order: "oldest", dueBefore }), idsOf)
+            expect(yield* due(t0 + 1), "Outbox.history({ dueBefore }): nextAttemptAt < dueBefore").toEqual([])
+            expect(yield* due(t0 + 50), "Outbox.history({ dueBefore }): due at dueBefore is not before it").toEqual([now.id])
+            expect(yield* due(t0 + 51)).toEqual([now.id, soon.id])
+            expect(yield* due(t0 + 101)).toEqual([later.id, now.id, soon.id])
+            expect(idsOf(yield* box.history({ merchant: m, dueBefore: t0 + 51, limit: 1 }))).toEqual([soon.id])
+          })
+        ),
+      h.timeout
+    )
+
+    it(
       "paging with after and limit answers every row exactly once, in both orders and with filters",
       () =>
         h.freshPromise(

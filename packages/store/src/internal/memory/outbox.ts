@@ -102,7 +102,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         }),
         (h) => (h === undefined ? Effect.fail(Outbox.notFound(deliveryId)) : Effect.succeed(h))
       ),
-    history: ({ after, limit, merchant, messageId, order, since, status, subject }) =>
+    history: ({ after, dueBefore, limit, merchant, messageId, order, since, status, subject }) =>
       Effect.flatMap(
         store.read((s) => {
           // The map keeps the order deliveries were queued in, as the SQL stores' seq.
@@ -119,6 +119,7 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
             if (messageId !== undefined && d.messageId !== messageId) continue
             if (status !== undefined && d.status !== status) continue
             if (since !== undefined && d.createdAt < since) continue
+            if (dueBefore !== undefined && d.nextAttemptAt >= dueBefore) continue
             out.push(historyOf(s, d))
           }
           return Result.succeed(out)

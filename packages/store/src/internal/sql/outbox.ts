@@ -237,7 +237,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
           return history!
         })
       ),
-    history: ({ after, limit, merchant, messageId, order, since, status, subject }) =>
+    history: ({ after, dueBefore, limit, merchant, messageId, order, since, status, subject }) =>
       run(
         Effect.gen(function* () {
           const oldest = order === "oldest"
@@ -248,6 +248,7 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
             ...(messageId === undefined ? [] : [sql`message_id = ${messageId}`]),
             ...(status === undefined ? [] : [sql`status = ${status}`]),
             ...(since === undefined ? [] : [sql`created_at >= ${since}`]),
+            ...(dueBefore === undefined ? [] : [sql`next_attempt_at < ${dueBefore}`]),
             ...(at === undefined ? [] : [oldest ? sql`seq > ${at}` : sql`seq < ${at}`])
           ]
           const where = clauses.length === 0 ? sql`` : sql`WHERE ${sql.and(clauses)}`
