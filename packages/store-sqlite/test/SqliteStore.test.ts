@@ -363,6 +363,57 @@ describe("SqliteStore: migrations", () => {
   )
 })
 
+describe("SqliteStore: a migration that cannot run", () => {
+  const failureOf = <A, E>(exit: Exit.Exit<A, E>) =>
+    Exit.isSuccess(exit)
+      ? undefined
+      : (exit.cause.reasons.find((r) => r._tag === "Fail") as { error?: { reason: { _tag: string }; message: string } } | undefined)?.error
+  const openAfter = (file: string, prepare: (db: Database.Database) => void, version: number) =>
+    Effect.gen(function* () {
+      yield* Effect.scoped(
+        Effect.flatMap(Layer.build(SqliteStore.layerClient({ filename: file })), (context) =>
+          Effect.provideContext(SqlStore.migrateTo(version), context)
+        )
+      )
+      const db = new Database(file)
+      prepare(db)
+      db.close()
+      return failureOf(yield* Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys })).pipe(Effect.scoped)))
+    })
+
+  // Regression (upgrade probe): a failed migration said only 'Migration "4_webhook_endpoints"
+  // failed', dropping why (a full disk, a missing privilege), so no hint could name the cause.
+  it.effect("says which migration failed and the database's reason", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const failure = yield* openAfter(
+        join(dir, "taken.db"),
+        // Migration 7 creates this index; a name already taken makes it fail.
+        (db) => db.exec("CREATE INDEX paymux_outbox_dead ON paymux_merchants (name)"),
+        SqlStore.schemaVersion - 1
+      )
+      expect(failure?.message).toMatch(/Migration "7_outbox_dead" failed: .*index paymux_outbox_dead already exists/)
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+
+  // Regression (upgrade probe): the migrator compared only the highest recorded id, so a database
+  // whose migration 3 was another build's change skipped this release's migration 3 silently.
+  it.effect("refuses a database whose recorded migrations are another build's", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const failure = yield* openAfter(
+        join(dir, "branch.db"),
+        (db) => db.prepare("UPDATE paymux_migrations SET name = 'webhook_endpoints' WHERE migration_id = 3").run(),
+        SqlStore.schemaVersion
+      )
+      expect(failure?.reason._tag).toBe("Corrupt")
+      expect(failure?.message).toContain("records migration 3_webhook_endpoints where this release's is 3_shared_state")
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+})
+
 describe("SqliteStore: master keys", () => {
   // Review of the replaced-key rule: which key was recorded last came from each host's clock, so a
   // rotating host whose clock was behind made the old key "last" again.

@@ -6,7 +6,7 @@
 import { Effect } from "effect"
 import * as Migrator from "effect/sql/Migrator"
 import * as Sql from "effect/sql/SqlClient"
-import type { SqlError } from "effect/sql/SqlError"
+import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import * as StoreError from "../../StoreError.ts"
 import { fromSqlError, num } from "./errors.ts"
 import { sharedStateStatements } from "./sharedStateSchema.ts"
@@ -189,28 +189,68 @@ const migrations = {
 /** The newest schema version this code knows. */
 export const latestVersion: number = Math.max(...Object.keys(migrations).map((k) => Number(k.split("_")[0])))
 
-/** The highest applied version, 0 for an empty database. */
-export const appliedVersion = (sql: Sql.SqlClient): Effect.Effect<number, SqlError> =>
+/** The applied migrations, as `id_name` by id (none for an empty database). */
+const appliedMigrations = (sql: Sql.SqlClient): Effect.Effect<ReadonlyMap<number, string>, SqlError> =>
   Effect.gen(function* () {
     const exists = yield* sql.onDialectOrElse({
       pg: () => sql`SELECT 1 AS found WHERE to_regclass(${migrationsTable}) IS NOT NULL`,
       orElse: () => sql`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ${migrationsTable}`
     })
-    if (exists.length === 0) return 0
-    const rows = yield* sql`SELECT MAX(migration_id) AS version FROM ${sql(migrationsTable)}`
-    return rows[0]?.["version"] == null ? 0 : num(rows[0]["version"])
+    if (exists.length === 0) return new Map()
+    const rows = yield* sql`SELECT migration_id, name FROM ${sql(migrationsTable)}`
+    return new Map(rows.map((row) => [num(row["migration_id"]), `${num(row["migration_id"])}_${String(row["name"])}`]))
   })
+
+/** The highest applied version, 0 for an empty database. */
+export const appliedVersion = (sql: Sql.SqlClient): Effect.Effect<number, SqlError> =>
+  Effect.map(appliedMigrations(sql), (applied) => Math.max(0, ...applied.keys()))
+
+/**
+ * The Migrator applies every migration above the highest one recorded and never compares names,
+ * so a database migrated by another build (a branch whose migration 3 was another change) would
+ * skip this release's migration of that number and fail later, or worse, run with a table
+ * missing. A recorded migration this release names differently is refused instead.
+ */
+const foreignMigration = (applied: ReadonlyMap<number, string>): StoreError.StoreError | undefined => {
+  for (const [id, recorded] of applied) {
+    const ours = Object.keys(migrations).find((k) => Number(k.split("_")[0]) === id)
+    if (ours !== undefined && ours !== recorded) {
+      return StoreError.corrupt(
+        "schema",
+        `the database records migration ${recorded} where this release's is ${ours}: it was migrated by another build of Paymux; restore a backup made by a release, or migrate a copy with the build that made it`
+      )
+    }
+  }
+  return undefined
+}
+
+/**
+ * A failed migration, with what failed: the driver's error mapped as every store error is (a full
+ * disk, a missing privilege), its detail led by the migration's name. The transaction is rolled
+ * back, so the schema is as it was.
+ */
+const migrationFailed = (e: Migrator.MigrationError): StoreError.StoreError => {
+  if (e.cause instanceof StoreError.StoreError) return e.cause
+  if (!isSqlError(e.cause)) return StoreError.unavailable(`migration failed: ${e.message}`, e)
+  const mapped = fromSqlError(e.cause, { entity: "schema", id: migrationsTable })
+  return "detail" in mapped.reason
+    ? new StoreError.StoreError({ reason: { ...mapped.reason, detail: `${e.message}: ${mapped.reason.detail}` }, cause: e })
+    : mapped
+}
 
 /**
  * Refuses a database migrated by a newer Paymux (its rows would not decode, or worse, decode
- * wrongly), then applies the missing migrations.
+ * wrongly) or by another build (`foreignMigration`), then applies the missing migrations.
  */
 export const migrate = (sql: Sql.SqlClient, upTo: number = latestVersion): Effect.Effect<number, StoreError.StoreError> =>
   Effect.gen(function* () {
-    const found = yield* appliedVersion(sql)
+    const applied = yield* appliedMigrations(sql)
+    const found = Math.max(0, ...applied.keys())
     if (found > latestVersion) {
       return yield* new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found, supported: latestVersion } })
     }
+    const foreign = foreignMigration(applied)
+    if (foreign !== undefined) return yield* foreign
     // Nothing to apply: no migrator, whose transaction would wait for any writer's lock (a command
     // that only reads must not).
     if (found >= Math.min(upTo, latestVersion)) return Math.min(upTo, latestVersion)
@@ -221,5 +261,5 @@ export const migrate = (sql: Sql.SqlClient, upTo: number = latestVersion): Effec
     return Math.min(upTo, latestVersion)
   }).pipe(
     Effect.catchTag("SqlError", (e) => Effect.fail(fromSqlError(e, { entity: "schema", id: migrationsTable }))),
-    Effect.catchTag("MigrationError", (e) => Effect.fail(StoreError.unavailable(`migration failed: ${e.message}`, e)))
+    Effect.catchTag("MigrationError", (e) => Effect.fail(migrationFailed(e)))
   )
