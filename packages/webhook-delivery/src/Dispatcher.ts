@@ -99,6 +99,8 @@ export interface Options {
   /**
    * The waits in minutes before each retry (default `RetryPolicy.defaultScheduleMinutes`), the last
    * repeating; a delivery is tried at most its `maxAttempts` times whatever the schedule's length.
+   * Each step is a number of minutes from 0 to 10 080 (a week); anything else fails the dispatcher
+   * at start with a RangeError.
    */
   readonly scheduleMinutes?: ReadonlyArray<number>
   /** How long shutdown waits for in-flight requests before interrupting them (default 30 000 ms). */
@@ -155,11 +157,27 @@ interface Settings {
   readonly onAttempt: (report: AttemptReport) => Effect.Effect<void, unknown>
 }
 
+/**
+ * The longest step `scheduleMinutes` may hold: a week. Far above the default's 256 minutes and the
+ * day a `Retry-After` may ask for, so no sensible schedule meets it; and it keeps every retry time
+ * a finite whole number well inside the store's `Timestamp` range. The store refuses a retry time
+ * that is not one (NaN from an unset variable, Infinity, 1e12), and then no failed attempt could be
+ * recorded: the delivery went out again on every lease lapse, never dead-lettered.
+ */
+const maxScheduleStepMinutes = 7 * 24 * 60
+
 const settings = (config: Options & Partial<Target>): Settings => {
   const concurrency = Math.max(1, config.concurrency ?? 16)
   // The outbox refuses a lease that is not a whole number of milliseconds: every claim would fail.
   if (config.leaseMillis !== undefined && !(Number.isSafeInteger(config.leaseMillis) && config.leaseMillis >= 1)) {
     throw new RangeError(`leaseMillis must be a whole number of milliseconds of at least 1, got ${config.leaseMillis}`)
+  }
+  for (const step of config.scheduleMinutes ?? []) {
+    if (!(Number.isFinite(step) && step >= 0 && step <= maxScheduleStepMinutes)) {
+      throw new RangeError(
+        `scheduleMinutes must hold numbers of minutes from 0 to ${maxScheduleStepMinutes} (a week), got ${step} in [${config.scheduleMinutes}]`
+      )
+    }
   }
   const signer = "signer" in config ? config.signer : undefined
   const endpoint = "endpoint" in config ? config.endpoint : undefined

@@ -32,6 +32,54 @@ describe("Dispatcher", () => {
     })
   )
 
+  // Time probe, finding 5: a step of NaN (a config string that is not a number), Infinity, below 0
+  // or far too long gave a retry time the store refuses, so no failed attempt was ever recorded and
+  // the delivery went out again on every lease lapse, never dead-lettered.
+  it.effect("refuses a schedule step that is not a number of minutes from 0 to a week before it claims anything", () =>
+    Effect.gen(function* () {
+      const outbox = memoryOutbox()
+      const run = (scheduleMinutes: ReadonlyArray<number>) =>
+        Effect.exit(Dispatcher.drain({ ...base, scheduleMinutes }).pipe(Effect.provideService(Outbox.Outbox, outbox)))
+      for (const [scheduleMinutes, bad] of [
+        [[Number.NaN], "NaN"],
+        [[1, Number.POSITIVE_INFINITY], "Infinity"],
+        [[-1], "-1"],
+        [[1e12], "1000000000000"],
+        [[1, 4, 10_081], "10081"]
+      ] as const) {
+        const exit = yield* run(scheduleMinutes)
+        expect(exit._tag === "Failure" && String(exit.cause)).toContain(
+          `RangeError: scheduleMinutes must hold numbers of minutes from 0 to 10080 (a week), got ${bad}`
+        )
+      }
+      // The same check when the dispatcher starts as a worker.
+      const started = yield* Effect.exit(
+        Dispatcher.start({ ...base, scheduleMinutes: [Number.NaN] }).pipe(Effect.provideService(Outbox.Outbox, outbox), Effect.scoped)
+      )
+      expect(started._tag === "Failure" && String(started.cause)).toContain("scheduleMinutes must hold numbers of minutes")
+      for (const scheduleMinutes of [[], [0], [0.5, 10_080]]) {
+        expect(yield* run(scheduleMinutes)).toMatchObject({ _tag: "Success" })
+      }
+    })
+  )
+
+  // The same finding, end to end: with the longest step allowed a failed attempt is recorded and
+  // scheduled (it was never recorded at all with a step of 1e12).
+  it.effect("records a failed attempt and schedules its retry with the longest step allowed", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 503 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      const report = yield* Dispatcher.drain({ ...base, scheduleMinutes: [10_080] }).pipe(
+        fixedRandom(0.999_999_999),
+        Effect.provideService(Outbox.Outbox, outbox)
+      )
+      expect(report).toEqual({ attempted: 1, delivered: 0, retrying: 1, deadLettered: 0, unrecorded: 0 })
+      const { attempts, delivery } = yield* outbox.get(d!.id)
+      expect(attempts.map((a) => a.httpStatus)).toEqual([503])
+      expect(delivery.nextAttemptAt).toBe(Math.floor(10_080 * 60_000 * 0.999_999_999))
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("POSTs signed, verifiable headers and records the attempt", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(Date.parse("2024-06-01T00:00:00Z"))

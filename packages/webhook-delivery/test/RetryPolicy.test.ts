@@ -48,4 +48,18 @@ describe("RetryPolicy", () => {
     expect(d).toBe(Math.max(Math.floor(base * random), retryAfterMillis ?? 0))
     if (retryAfterMillis === undefined || retryAfterMillis < base) expect(d).toBeLessThan(base)
   })
+
+  // Time probe, finding 5: the dispatcher takes steps from 0 to a week (10 080 minutes); with any
+  // such schedule the wait is a whole number of milliseconds, at most a week or the Retry-After cap.
+  test.prop([
+    fc.array(fc.double({ min: 0, max: 10_080, noNaN: true }), { maxLength: 8 }),
+    fc.integer({ min: 1, max: 1000 }),
+    fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    fc.option(fc.string(), { nil: undefined })
+  ])("every schedule the dispatcher takes gives a finite whole wait", (scheduleMinutes, attempt, random, header) => {
+    const retryAfterMillis = RetryPolicy.parseRetryAfter(header, Date.parse("2026-12-01T00:00:00Z"))
+    const d = RetryPolicy.delayAfter({ attempt, random, retryAfterMillis, scheduleMinutes })
+    expect(Number.isSafeInteger(d) && d >= 0).toBe(true)
+    expect(d).toBeLessThanOrEqual(Math.max(10_080 * 60_000, RetryPolicy.maxRetryAfterMillis))
+  })
 })
