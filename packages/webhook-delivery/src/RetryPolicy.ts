@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { Delivery } from "@paymux/store"
+import { parseHttpDate } from "./internal/httpDate.ts"
 
 /**
  * The default schedule in minutes: the waits before the five retries a delivery gets by default
@@ -38,7 +39,10 @@ export const classifyStatus = (status: number): Delivery.Outcome =>
   status >= 200 && status < 300 ? "delivered" : status === 410 ? "failed" : "retry"
 
 /**
- * Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds from `now`.
+ * Parses `Retry-After` into milliseconds from `now`, capped at `maxRetryAfterMillis`: what RFC 9110
+ * (section 10.2.3) allows, delay-seconds (digits only) or an HTTP-date in any of its three forms,
+ * always in GMT (a date in the past is 0). Anything else is `undefined` (ignored): a date without
+ * its zone, another date format, a sign or a fraction.
  *
  * @since 0.1.0
  * @category parsing
@@ -47,8 +51,8 @@ export const parseRetryAfter = (value: string | undefined, now: number): number 
   if (value === undefined) return undefined
   const text = value.trim()
   if (/^[0-9]+$/.test(text)) return Math.min(Number(text) * 1000, maxRetryAfterMillis)
-  const date = Date.parse(text)
-  if (Number.isNaN(date)) return undefined
+  const date = parseHttpDate(text, now)
+  if (date === undefined) return undefined
   return Math.min(Math.max(0, date - now), maxRetryAfterMillis)
 }
 

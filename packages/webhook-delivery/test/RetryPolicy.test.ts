@@ -36,6 +36,40 @@ describe("RetryPolicy", () => {
     expect(RetryPolicy.parseRetryAfter("\t120", now)).toBe(120_000)
   })
 
+  // Time probe, finding 6: Date.parse read a date without a zone in the dispatcher's time zone (10
+  // minutes under UTC, 0 under Asia/Seoul) and took forms HTTP does not have; "-5" and "1.5" were 0.
+  it("reads Retry-After as RFC 9110 does, in GMT whatever the process's time zone, and ignores every other form", () => {
+    const now = Date.parse("2026-12-01T00:00:00Z")
+    const original = process.env.TZ
+    try {
+      for (const tz of ["UTC", "Asia/Seoul", "America/Los_Angeles"]) {
+        process.env.TZ = tz
+        expect(RetryPolicy.parseRetryAfter("Tue, 01 Dec 2026 00:10:00 GMT", now)).toBe(600_000)
+        expect(RetryPolicy.parseRetryAfter("Tuesday, 01-Dec-26 00:10:00 GMT", now)).toBe(600_000)
+        expect(RetryPolicy.parseRetryAfter("Tue Dec  1 00:10:00 2026", now)).toBe(600_000)
+        for (const text of [
+          "Tue, 01 Dec 2026 00:10:00",
+          "Tue, 01 Dec 2026 00:10:00 UTC",
+          "2026-12-01T00:10:00",
+          "2026-12-01T00:10:00Z",
+          "12/1/2026 00:10",
+          "Dec 2",
+          "1 2",
+          "-5",
+          "1.5",
+          "tue, 01 dec 2026 00:10:00 gmt",
+          "Mon, 31 Feb 2026 00:10:00 GMT",
+          "Tue, 01 Dec 2026 24:00:00 GMT"
+        ]) {
+          expect([tz, text, RetryPolicy.parseRetryAfter(text, now)]).toEqual([tz, text, undefined])
+        }
+      }
+    } finally {
+      if (original === undefined) delete process.env.TZ
+      else process.env.TZ = original
+    }
+  })
+
   test.prop([
     fc.integer({ min: 1, max: 12 }),
     fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
