@@ -438,6 +438,57 @@ describe("SqliteStore: master keys", () => {
   )
 })
 
+describe("SqliteStore: a database written before key fingerprints", () => {
+  // Regression (upgrade probe F2): on the first open of a database that recorded no fingerprints,
+  // whatever keys were configured were recorded, even keys that open none of its secrets (another
+  // installation's keys in the shell, a backup restored after a rotation); the database then
+  // refused its own key file.
+  it.effect("records the configured keys only when they open the secrets it already holds", () =>
+    Effect.gen(function* () {
+      const file = join(tempDir(), "before-fingerprints.db")
+      const provider = (id: string, fill: number) =>
+        KeyProvider.layerStatic({ keys: [{ id, key: new Uint8Array(32).fill(fill) }], pepper: new Uint8Array(32).fill(9) })
+      const own = provider("local-1", 1)
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const context = yield* Layer.build(SqliteStore.layer({ filename: file, keyProvider: own }))
+          yield* Effect.provideContext(
+            Effect.gen(function* () {
+              yield* (yield* Repositories.MerchantRepository).create(F.merchant(1))
+              yield* (yield* Repositories.ChannelRepository).create(F.channel(1, 1))
+            }),
+            context
+          )
+        })
+      )
+      const db = new Database(file)
+      db.prepare("DELETE FROM paymux_store_keys").run()
+      db.close()
+      const open = (keyProvider: typeof own) =>
+        Effect.exit(Layer.build(SqliteStore.layer({ filename: file, keyProvider })).pipe(Effect.scoped))
+      const stray = yield* open(provider("stray", 2))
+      expect(reasonOf(stray)).toBe("KeyMismatch")
+      expect(String(Exit.isFailure(stray) && stray.cause.reasons[0])).toContain(
+        "the configured keys do not open the secrets it holds, sealed with local-1 before key fingerprints were recorded"
+      )
+      const recorded = () => {
+        const check = new Database(file, { readonly: true })
+        const rows = check.prepare("SELECT kind, key_id FROM paymux_store_keys ORDER BY kind").all()
+        check.close()
+        return rows
+      }
+      expect(recorded(), "nothing recorded").toEqual([])
+      // The same id with other key bytes does not open them either.
+      expect(reasonOf(yield* open(provider("local-1", 3)))).toBe("KeyMismatch")
+      expect(Exit.isSuccess(yield* open(own))).toBe(true)
+      expect(recorded()).toEqual([
+        { kind: "master", key_id: "local-1" },
+        { kind: "pepper", key_id: "" }
+      ])
+    })
+  )
+})
+
 describe("SqliteStore: upgrading webhook settings to endpoints (migration 4)", () => {
   it.effect("a mode's URL becomes its endpoint ep_<mode>, the content type applies to both modes, pending deliveries follow", () =>
     Effect.gen(function* () {

@@ -14,12 +14,15 @@
  *
  * A provider without keys (it fails `current`) may open a database that recorded none: it can
  * neither seal nor open a secret, so it cannot mix keys. A database that recorded nothing yet (new,
- * or written before fingerprints existed) records the configured keys on first open.
+ * or written before fingerprints existed) records the configured keys on first open, once they
+ * open the secrets it already holds (`opensStoredSecrets`).
  */
 import { Clock, Effect, Result } from "effect"
 import type * as Sql from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
+import type { Identifiers } from "@paymux/domain"
 import * as KeyProvider from "../../KeyProvider.ts"
+import * as SecretBox from "../../SecretBox.ts"
 import * as StoreError from "../../StoreError.ts"
 import type { Env } from "./base.ts"
 import { num } from "./errors.ts"
@@ -116,6 +119,43 @@ const judge = (
 }
 
 /**
+ * A database written before fingerprints were recorded may already hold sealed secrets: the keys
+ * recorded on its first open must open them. Otherwise another installation's keys still in the
+ * environment, or a backup restored after a rotation, got recorded, and the database then refused
+ * its own keys. One channel's credentials and one merchant's webhook secrets are opened.
+ */
+const opensStoredSecrets = (
+  sql: Sql.SqlClient,
+  provider: KeyProvider.KeyProvider["Service"]
+): Effect.Effect<void, StoreError.StoreError | SqlError> =>
+  Effect.gen(function* () {
+    const [channel] = yield* sql`SELECT merchant, channel_key, credentials FROM paymux_channels LIMIT 1`
+    const [secrets] = yield* sql`SELECT merchant, mode, envelope FROM paymux_webhook_secrets LIMIT 1`
+    const stored: Array<readonly [string, Effect.Effect<unknown, StoreError.StoreError, KeyProvider.KeyProvider>]> = []
+    if (channel !== undefined) {
+      const envelope = String(channel["credentials"])
+      const aad = SecretBox.channelAad(channel["merchant"] as Identifiers.MerchantCode, channel["channel_key"] as Identifiers.ChannelKey)
+      stored.push([envelope, SecretBox.openCredentials(envelope, aad)])
+    }
+    if (secrets !== undefined) {
+      const envelope = String(secrets["envelope"])
+      const aad = SecretBox.webhookSecretsAad(secrets["merchant"] as Identifiers.MerchantCode, secrets["mode"] === "live" ? "live" : "test")
+      stored.push([envelope, SecretBox.openWebhookSecrets(envelope, aad)])
+    }
+    for (const [envelope, open] of stored) {
+      const opened = yield* Effect.result(Effect.provideService(open, KeyProvider.KeyProvider, provider))
+      if (Result.isFailure(opened)) {
+        const keyId = SecretBox.keyIdOf(envelope) ?? "unknown"
+        return yield* StoreError.keyMismatch(
+          keyId,
+          "not recorded",
+          `the configured keys do not open the secrets it holds, sealed with ${keyId} before key fingerprints were recorded`
+        )
+      }
+    }
+  })
+
+/**
  * Checks the provider's keys against the database and records new ones. Reads only, unless
  * something is to be recorded; then it judges again and records inside one locked transaction, so
  * concurrent first opens with different keys cannot both win.
@@ -143,8 +183,10 @@ export const checkKeys = (
     const pass = (recorded: ReadonlyArray<Recorded>) =>
       Effect.flatMap(configuredFor(recorded), (configured) => Effect.fromResult(judge(recorded, configured)))
 
-    const missing = yield* pass(yield* read(sql))
+    const recorded = yield* read(sql)
+    const missing = yield* pass(recorded)
     if (missing.length === 0) return
+    if (!recorded.some((r) => r.kind === "master")) yield* opensStoredSecrets(sql, provider)
     yield* atomic(
       Effect.gen(function* () {
         // Concurrent first opens take turns (SQLite's BEGIN IMMEDIATE already does), so the second
