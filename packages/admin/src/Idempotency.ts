@@ -58,7 +58,12 @@ export interface Options {
   readonly ttlMillis?: number | undefined
   /** The bytes of records kept per merchant; default 32 MiB. */
   readonly maxBytes?: number | undefined
-  /** How long a running request holds its key should its process die; default 60 s. */
+  /**
+   * How long a running request holds its key, default 2 minutes: longer than any call takes (a
+   * test send may take a minute), since a retry after it takes the key over and the first
+   * request can then no longer record its outcome (its changes are undone). A process that dies
+   * mid-request blocks its key this long.
+   */
   readonly leaseMillis?: number | undefined
 }
 
@@ -69,7 +74,7 @@ export const defaultTtlMillis = 24 * 60 * 60_000
 export const defaultMaxBytes = 32 * 1024 * 1024
 
 /** @since 0.1.0 @category constants */
-export const defaultLeaseMillis = 60_000
+export const defaultLeaseMillis = 2 * 60_000
 
 /**
  * What a record costs besides its response (ids, hashes, the row), so empty responses count too.
@@ -129,6 +134,9 @@ export const begin = (input: {
     // The scope and key are hashed: a record's id says nothing about the caller.
     const id = sha256(`${input.scope}\n${input.key}`)
     const bodyHash = requestHash(input.query ?? "", input.body)
+    // The record stays this request's while it runs under this lease: a retry that takes the key
+    // over after it ends sets a later one, and this request can then neither complete nor abandon it.
+    const leaseUntil = input.now + (options.leaseMillis ?? defaultLeaseMillis)
     return Effect.map(
       records.begin({
         id,
@@ -136,17 +144,18 @@ export const begin = (input: {
         bodyHash,
         now: input.now,
         expiresAt: input.now + (options.ttlMillis ?? defaultTtlMillis),
-        leaseUntil: input.now + (options.leaseMillis ?? defaultLeaseMillis)
+        leaseUntil
       }),
       (begun): Lookup => {
         if (begun._tag === "Started") {
           return {
             _tag: "New",
             complete: (outcome) => {
-              if (outcome === undefined || (outcome !== "withheld" && !isStorable(outcome.status))) return records.abandon(id)
+              if (outcome === undefined || (outcome !== "withheld" && !isStorable(outcome.status)))
+                return records.abandon({ id, leaseUntil })
               const bytes = sizeOf(outcome)
-              if (bytes > maxBytes) return records.abandon(id)
-              return records.complete({ id, merchant: input.merchant, outcome, bytes, now: input.now, maxBytes })
+              if (bytes > maxBytes) return records.abandon({ id, leaseUntil })
+              return records.complete({ id, leaseUntil, merchant: input.merchant, outcome, bytes, now: input.now, maxBytes })
             }
           }
         }

@@ -321,6 +321,39 @@ describe("Idempotency-Key: a call and its record commit together", () => {
   })
 })
 
+describe("Idempotency-Key: a call whose hold was taken over", () => {
+  // Just before the first call's record is written, a retry in a process whose clock is past the
+  // first call's lease (skewed clocks, or a call that ran longer than the lease) takes the key over.
+  const storeLayer = memoryWith(IdempotencyRecords.IdempotencyRecords, (records) => ({
+    ...records,
+    complete: (input) =>
+      Effect.andThen(
+        records.begin({
+          id: input.id,
+          merchant: input.merchant,
+          bodyHash: "the retry's",
+          now: input.leaseUntil,
+          expiresAt: input.leaseUntil + 86_400_000,
+          leaseUntil: input.leaseUntil + 60_000
+        }),
+        records.complete(input)
+      )
+  }))
+  const server = serving({ storeLayer })
+
+  // Regression (time probe): the record's write found the key taken over and did nothing, so the
+  // call's changes committed and the retry ran the call again (a second notification, under
+  // another webhook-id). The call is now undone.
+  it("is undone: its changes do not commit, and it answers 409", async () => {
+    const path = `/merchants/${server.f.merchant}/sub-merchants`
+    const first = await server.call(path, { body: { tier: "T10" }, headers: { "idempotency-key": "idem-taken-over" } })
+    expect(first.status).toBe(409)
+    expect((await body(first)).detail).toContain("a retry took the key over")
+    const tiers = (await body(await server.call(path))).map((t: { tier: string }) => t.tier)
+    expect(tiers).not.toContain("T10")
+  })
+})
+
 describe("admin's Idempotency.begin", () => {
   const records = Layer.succeedContext(Memory.make())
   const begin = (key: string, now = 1_000) =>

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import { Context, type Effect } from "effect"
-import type * as StoreError from "./StoreError.ts"
+import * as StoreError from "./StoreError.ts"
 
 /**
  * A response as stored: enough to replay it byte for byte.
@@ -63,18 +63,27 @@ export interface IdempotencyRecordsShape {
   /**
    * Finishes a running record with the response to replay (or `"withheld"`), costing `bytes` of
    * the merchant's budget; then drops the merchant's expired records, and its oldest finished
-   * ones while it holds more than `maxBytes`.
+   * ones while it holds more than `maxBytes`. The record must still be the caller's: running under
+   * the `leaseUntil` its `begin` set. A record taken over since (its lease ended, and a retry began
+   * it again with a later lease) is `Conflict`, and nothing changes: inside a transaction, the
+   * first request's changes are undone, so the request runs once.
    */
   readonly complete: (input: {
     readonly id: string
+    /** The `leaseUntil` the caller's `begin` set. */
+    readonly leaseUntil: number
     readonly merchant: string
     readonly outcome: StoredResponse | "withheld"
     readonly bytes: number
     readonly now: number
     readonly maxBytes: number
   }) => Effect.Effect<void, StoreError.StoreError>
-  /** Removes a running record (its request failed: the next try runs again). */
-  readonly abandon: (id: string) => Effect.Effect<void, StoreError.StoreError>
+  /**
+   * Removes a running record (its request failed: the next try runs again), if it is still the
+   * caller's: running under the `leaseUntil` its `begin` set. A record taken over since is left to
+   * the request that holds it now.
+   */
+  readonly abandon: (input: { readonly id: string; readonly leaseUntil: number }) => Effect.Effect<void, StoreError.StoreError>
   /** The bytes a merchant's records hold (what the budget counts). */
   readonly bytes: (merchant: string) => Effect.Effect<number, StoreError.StoreError>
 }
@@ -88,3 +97,17 @@ export interface IdempotencyRecordsShape {
 export class IdempotencyRecords extends Context.Service<IdempotencyRecords, IdempotencyRecordsShape>()(
   "@paymux/store/IdempotencyRecords"
 ) {}
+
+/**
+ * The error of `complete` on a record that is no longer the caller's (its lease ended and a retry
+ * took the key over): a `Conflict`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const takenOver = (id: string): StoreError.StoreError =>
+  StoreError.conflict(
+    "idempotency record",
+    id,
+    "the request's hold on its Idempotency-Key ended before it finished, and a retry took the key over; this request's changes are not kept"
+  )

@@ -100,10 +100,10 @@ export const edges = (h: Harness): void =>
               // Two processes whose clocks differ by a second: x begins first at 5 000, y after it at 4 000.
               yield* record("x", 5_000)
               yield* record("y", 4_000)
-              const finish = (id: string) =>
-                records.complete({ id, merchant: m, outcome: response, bytes: 600, now: 5_001, maxBytes: 1_000 })
-              yield* finish("x")
-              yield* finish("y")
+              const finish = (id: string, leaseUntil: number) =>
+                records.complete({ id, leaseUntil, merchant: m, outcome: response, bytes: 600, now: 5_001, maxBytes: 1_000 })
+              yield* finish("x", 15_000)
+              yield* finish("y", 14_000)
               expect(yield* records.bytes(m)).toBe(600)
               // y is the older record (begun at 4 000): it goes, x stays (memory dropped x, the first inserted).
               expect((yield* record("x", 5_002))._tag, "x kept").toBe("Found")
@@ -125,7 +125,9 @@ export const edges = (h: Harness): void =>
               expect(yield* outcome(record("n", 1_000)), "begin after").toEqual({ ok: { _tag: "Started" } })
               yield* record("f", 1_000)
               const complete = (bytes: number) =>
-                outcome(records.complete({ id: "f", merchant: m, outcome: "withheld", bytes, now: 1_001, maxBytes: 10_000 }))
+                outcome(
+                  records.complete({ id: "f", leaseUntil: 11_000, merchant: m, outcome: "withheld", bytes, now: 1_001, maxBytes: 10_000 })
+                )
               // PostgreSQL rounded 1.5 to 2, memory and SQLite kept it; -1 enlarged the budget.
               expect(yield* complete(1.5), "complete with 1.5 bytes").toEqual({ reason: "InvalidInput" })
               expect(yield* complete(-1), "complete with -1 bytes").toEqual({ reason: "InvalidInput" })

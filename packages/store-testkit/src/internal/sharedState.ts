@@ -73,23 +73,50 @@ export const sharedState = (h: Harness): void => {
             _tag: "Found",
             held: { _tag: "Running", bodyHash: "h1" }
           })
-          yield* records.complete({ id: "r1", merchant: "imp00000001", outcome: response("one"), bytes: 400, now: 1_002, maxBytes: 10_000 })
+          yield* records.complete({
+            id: "r1",
+            leaseUntil: 11_000,
+            merchant: "imp00000001",
+            outcome: response("one"),
+            bytes: 400,
+            now: 1_002,
+            maxBytes: 10_000
+          })
           const found = yield* start("r1", "imp00000001", 1_003)
           expect(found).toEqual({ _tag: "Found", held: { _tag: "Done", bodyHash: "h1", response: response("one") } })
           // A finished record is never completed again.
-          yield* records.complete({ id: "r1", merchant: "imp00000001", outcome: response("two"), bytes: 400, now: 1_004, maxBytes: 10_000 })
+          const again = yield* Effect.flip(
+            records.complete({
+              id: "r1",
+              leaseUntil: 11_000,
+              merchant: "imp00000001",
+              outcome: response("two"),
+              bytes: 400,
+              now: 1_004,
+              maxBytes: 10_000
+            })
+          )
+          expect(again.reason._tag, "IdempotencyRecords.complete of a finished record").toBe("Conflict")
           expect(yield* start("r1", "imp00000001", 1_005)).toEqual(found)
 
           expect(yield* start("r2", "imp00000001", 1_000)).toEqual({ _tag: "Started" })
-          yield* records.complete({ id: "r2", merchant: "imp00000001", outcome: "withheld", bytes: 256, now: 1_001, maxBytes: 10_000 })
+          yield* records.complete({
+            id: "r2",
+            leaseUntil: 11_000,
+            merchant: "imp00000001",
+            outcome: "withheld",
+            bytes: 256,
+            now: 1_001,
+            maxBytes: 10_000
+          })
           expect(yield* start("r2", "imp00000001", 1_002)).toEqual({ _tag: "Found", held: { _tag: "Withheld", bodyHash: "h1" } })
           expect(yield* records.bytes("imp00000001")).toBe(656)
 
           expect(yield* start("r3", "imp00000001", 1_000)).toEqual({ _tag: "Started" })
-          yield* records.abandon("r3")
+          yield* records.abandon({ id: "r3", leaseUntil: 11_000 })
           expect(yield* start("r3", "imp00000001", 1_001)).toEqual({ _tag: "Started" })
           // Abandon leaves a finished record alone.
-          yield* records.abandon("r1")
+          yield* records.abandon({ id: "r1", leaseUntil: 11_000 })
           expect(yield* start("r1", "imp00000001", 1_006)).toEqual(found)
         })
       ))
@@ -99,7 +126,15 @@ export const sharedState = (h: Harness): void => {
         Effect.gen(function* () {
           const records = yield* IdempotencyRecords.IdempotencyRecords
           expect(yield* start("e1", "imp00000001", 1_000, { ttl: 100 })).toEqual({ _tag: "Started" })
-          yield* records.complete({ id: "e1", merchant: "imp00000001", outcome: response("old"), bytes: 400, now: 1_010, maxBytes: 10_000 })
+          yield* records.complete({
+            id: "e1",
+            leaseUntil: 11_000,
+            merchant: "imp00000001",
+            outcome: response("old"),
+            bytes: 400,
+            now: 1_010,
+            maxBytes: 10_000
+          })
           expect((yield* start("e1", "imp00000001", 1_099, { hash: "h2" }))._tag).toBe("Found")
           expect(yield* start("e1", "imp00000001", 1_100, { hash: "h2" })).toEqual({ _tag: "Started" })
           expect(yield* start("e1", "imp00000001", 1_101)).toEqual({ _tag: "Found", held: { _tag: "Running", bodyHash: "h2" } })
@@ -112,6 +147,7 @@ export const sharedState = (h: Harness): void => {
           expect(yield* start("d1", "imp00000001", 1_000, { lease: 50 })).toEqual({ _tag: "Started" })
           yield* records.complete({
             id: "d1",
+            leaseUntil: 1_050,
             merchant: "imp00000001",
             outcome: response("done"),
             bytes: 400,
@@ -123,8 +159,40 @@ export const sharedState = (h: Harness): void => {
             held: { _tag: "Done", bodyHash: "h1", response: response("done") }
           })
           expect(yield* start("w1", "imp00000001", 1_000, { lease: 50 })).toEqual({ _tag: "Started" })
-          yield* records.complete({ id: "w1", merchant: "imp00000001", outcome: "withheld", bytes: 256, now: 1_010, maxBytes: 10_000 })
+          yield* records.complete({
+            id: "w1",
+            leaseUntil: 1_050,
+            merchant: "imp00000001",
+            outcome: "withheld",
+            bytes: 256,
+            now: 1_010,
+            maxBytes: 10_000
+          })
           expect(yield* start("w1", "imp00000001", 5_000)).toEqual({ _tag: "Found", held: { _tag: "Withheld", bodyHash: "h1" } })
+        })
+      ))
+
+    it("a request whose hold was taken over by a retry can neither complete nor abandon the record: Conflict, and the retry's stands", () =>
+      h.freshPromise(
+        Effect.gen(function* () {
+          const records = yield* IdempotencyRecords.IdempotencyRecords
+          // The first request's lease ends at 1 050 (its process stalled, or its clock was behind);
+          // a retry at 1 050 takes the key over with a lease to 11 050.
+          expect(yield* start("t1", "imp00000001", 1_000, { lease: 50 })).toEqual({ _tag: "Started" })
+          expect(yield* start("t1", "imp00000001", 1_050, { hash: "h1" })).toEqual({ _tag: "Started" })
+          const first = { id: "t1", leaseUntil: 1_050, merchant: "imp00000001", bytes: 400, now: 1_060, maxBytes: 10_000 }
+          const late = yield* Effect.flip(records.complete({ ...first, outcome: response("first") }))
+          expect(late.reason._tag, "IdempotencyRecords.complete by a request whose hold was taken over").toBe("Conflict")
+          yield* records.abandon({ id: "t1", leaseUntil: 1_050 })
+          expect(yield* start("t1", "imp00000001", 1_070), "the retry still holds the key").toEqual({
+            _tag: "Found",
+            held: { _tag: "Running", bodyHash: "h1" }
+          })
+          yield* records.complete({ ...first, leaseUntil: 11_050, outcome: response("retry") })
+          expect(yield* start("t1", "imp00000001", 1_080)).toEqual({
+            _tag: "Found",
+            held: { _tag: "Done", bodyHash: "h1", response: response("retry") }
+          })
         })
       ))
 
@@ -148,14 +216,14 @@ export const sharedState = (h: Harness): void => {
           const records = yield* IdempotencyRecords.IdempotencyRecords
           const finish = (id: string, merchant: string, now: number, maxBytes = 1_000) =>
             Effect.andThen(start(id, merchant, now, { ttl: 10_000 }), () =>
-              records.complete({ id, merchant, outcome: response(id), bytes: 300, now, maxBytes })
+              records.complete({ id, leaseUntil: now + 10_000, merchant, outcome: response(id), bytes: 300, now, maxBytes })
             )
           yield* finish("b-other", "imp00000002", 1_000)
           for (let i = 0; i < 5; i++) yield* finish(`b${i}`, "imp00000001", 1_000 + i)
           // 5 × 300 > 1000: the two oldest went.
           expect(yield* records.bytes("imp00000001")).toBe(900)
           expect(yield* start("b0", "imp00000001", 1_010)).toEqual({ _tag: "Started" })
-          yield* records.abandon("b0")
+          yield* records.abandon({ id: "b0", leaseUntil: 11_010 })
           expect((yield* start("b4", "imp00000001", 1_010))._tag).toBe("Found")
           // Another merchant's budget is its own.
           expect(yield* records.bytes("imp00000002")).toBe(300)

@@ -3,7 +3,7 @@
  * transactions; nothing writes them inside one.
  */
 import { Effect } from "effect"
-import type { Held, IdempotencyRecordsShape } from "../../IdempotencyRecords.ts"
+import { type Held, type IdempotencyRecordsShape, takenOver } from "../../IdempotencyRecords.ts"
 
 interface Row {
   readonly merchant: string
@@ -47,9 +47,11 @@ export const makeIdempotencyRecords = (): IdempotencyRecordsShape => {
         return { _tag: "Started" } as const
       }),
     complete: (input) =>
-      Effect.sync(() => {
+      Effect.suspend(() => {
         const found = rows.get(input.id)
-        if (found === undefined || found.held._tag !== "Running") return
+        if (found === undefined || found.held._tag !== "Running" || found.leaseUntil !== input.leaseUntil) {
+          return Effect.fail(takenOver(input.id))
+        }
         const bodyHash = found.held.bodyHash
         rows.set(input.id, {
           ...found,
@@ -59,17 +61,18 @@ export const makeIdempotencyRecords = (): IdempotencyRecordsShape => {
         // The merchant's expired records go, then its oldest finished ones while it is over budget.
         for (const [id, row] of rows) if (row.merchant === input.merchant && row.expiresAt <= input.now) rows.delete(id)
         let over = bytesOf(input.merchant) - input.maxBytes
-        if (over <= 0) return
         const finished = [...rows].filter(([, row]) => row.merchant === input.merchant && row.held._tag !== "Running").sort(byAge)
         for (const [id, row] of finished) {
           if (over <= 0) break
           rows.delete(id)
           over -= row.bytes
         }
+        return Effect.void
       }),
-    abandon: (id) =>
+    abandon: ({ id, leaseUntil }) =>
       Effect.sync(() => {
-        if (rows.get(id)?.held._tag === "Running") rows.delete(id)
+        const found = rows.get(id)
+        if (found?.held._tag === "Running" && found.leaseUntil === leaseUntil) rows.delete(id)
       }),
     bytes: (merchant) => Effect.sync(() => bytesOf(merchant))
   }

@@ -3,7 +3,7 @@
  * one conditional takeover: two processes starting the same key both try, and exactly one wins.
  */
 import { Effect } from "effect"
-import type { Begun, Held, IdempotencyRecordsShape } from "../../IdempotencyRecords.ts"
+import { type Begun, type Held, type IdempotencyRecordsShape, takenOver } from "../../IdempotencyRecords.ts"
 import * as StoreError from "../../StoreError.ts"
 import { type Env, op } from "./base.ts"
 import { num, parseJson } from "./errors.ts"
@@ -73,8 +73,8 @@ export const makeIdempotencyRecords = (env: Env): IdempotencyRecordsShape => {
               SET state = ${response === undefined ? "withheld" : "done"}, status = ${response?.status ?? null},
                 headers = ${response === undefined ? null : JSON.stringify(response.headers)},
                 body = ${response === undefined ? null : Buffer.from(response.body).toString("base64")}, bytes = ${input.bytes}
-              WHERE record_id = ${input.id} AND state = 'running' RETURNING record_id`
-            if (updated.length === 0) return
+              WHERE record_id = ${input.id} AND state = 'running' AND lease_until = ${input.leaseUntil} RETURNING record_id`
+            if (updated.length === 0) return yield* takenOver(input.id)
             yield* sql`DELETE FROM paymux_idempotency WHERE merchant = ${input.merchant} AND expires_at <= ${input.now}`
             const total = yield* sql`SELECT SUM(bytes) AS total FROM paymux_idempotency WHERE merchant = ${input.merchant}`
             let over = num(total[0]?.["total"] ?? 0) - input.maxBytes
@@ -91,7 +91,12 @@ export const makeIdempotencyRecords = (env: Env): IdempotencyRecordsShape => {
           })
         )
       ),
-    abandon: (id) => op(env, subject(id), Effect.asVoid(sql`DELETE FROM paymux_idempotency WHERE record_id = ${id} AND state = 'running'`)),
+    abandon: ({ id, leaseUntil }) =>
+      op(
+        env,
+        subject(id),
+        Effect.asVoid(sql`DELETE FROM paymux_idempotency WHERE record_id = ${id} AND state = 'running' AND lease_until = ${leaseUntil}`)
+      ),
     bytes: (merchant) =>
       op(
         env,
