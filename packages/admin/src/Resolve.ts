@@ -24,18 +24,18 @@ export const index = (merchant: string): Effect.Effect<ChannelIndex.ChannelIndex
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const cache = yield* ResolverCache
     const now = yield* Clock.currentTimeMillis
-    const cached = cache.get(code, now)
-    if (cached !== undefined) return cached
+    return yield* cache.index(code, now, build(code))
+  })
+
+/** A merchant's index, built from what the store holds now. */
+const build = (code: Identifiers.MerchantCode) =>
+  Effect.gen(function* () {
     const merchants = yield* Repositories.MerchantRepository
     const channels = yield* Repositories.ChannelRepository
     const subs = yield* Repositories.SubMerchantRepository
     const groups = yield* Repositories.ChannelGroupRepository
     const [m, cs, ss, gs] = yield* Effect.all([merchants.get(code), channels.list(code), subs.list(code), groups.list(code)])
-    const built = yield* Effect.fromResult(
-      ChannelIndex.make({ merchant: m, channels: cs, subMerchants: ss, groups: gs, catalog: yield* Catalog })
-    )
-    cache.set(code, built, now)
-    return built
+    return yield* Effect.fromResult(ChannelIndex.make({ merchant: m, channels: cs, subMerchants: ss, groups: gs, catalog: yield* Catalog }))
   })
 
 /**
