@@ -119,7 +119,11 @@ export interface OutboxShape {
     readonly leaseMillis: number
     readonly limit: number
   }) => Effect.Effect<ReadonlyArray<Delivery>, StoreError.StoreError>
-  /** Extends the worker's lease to `now + leaseMillis` while it is still working on the delivery. */
+  /**
+   * Extends the worker's lease to `now + leaseMillis` while it is still working on the delivery;
+   * never shortens it (a clock that stepped back would otherwise end a lease another worker then
+   * takes while this one still sends).
+   */
   readonly renew: (options: {
     readonly deliveryId: string
     readonly workerId: string

@@ -357,6 +357,13 @@ export const outbox = (h: Harness): void =>
             const renewed = yield* box.renew({ deliveryId: d!.id, workerId: "w1", now: t0 + lease - 5, leaseMillis: lease })
             expect(renewed.lease).toEqual({ workerId: "w1", until: t0 + 2 * lease - 5 })
             expect((yield* box.get(d!.id)).delivery.lease).toEqual({ workerId: "w1", until: t0 + 2 * lease - 5 })
+            // A renew from a clock that stepped back never shortens the lease (time probe: it ended
+            // early, and another worker took the delivery while this one still sent it).
+            const behind = yield* box.renew({ deliveryId: d!.id, workerId: "w1", now: t0 + 20, leaseMillis: lease })
+            expect(behind.lease, "Outbox.renew at an earlier now keeps the later lease").toEqual({
+              workerId: "w1",
+              until: t0 + 2 * lease - 5
+            })
             // Past the first lease's end, the row still belongs to w1: neither w2 nor w1 itself claims it.
             expect(yield* box.claim({ workerId: "w2", now: t0 + lease + 100, leaseMillis: lease, limit: 10 })).toEqual([])
             expect(yield* box.claim({ workerId: "w1", now: t0 + lease + 100, leaseMillis: lease, limit: 10 })).toEqual([])

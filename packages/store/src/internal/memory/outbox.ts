@@ -73,7 +73,11 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
         )
       }),
     renew: ({ deliveryId, leaseMillis, now, workerId }) =>
-      withLease(deliveryId, workerId, (_, d) => ({ ...d, lease: { workerId, until: now + leaseMillis }, updatedAt: now })),
+      withLease(deliveryId, workerId, (_, d) => ({
+        ...d,
+        lease: { workerId, until: Math.max(d.lease?.until ?? 0, now + leaseMillis) },
+        updatedAt: now
+      })),
     recordAttempt: (attempt, { now, next }) => {
       const invalid = Outbox.invalidAttempt(attempt, next)
       if (invalid !== undefined) return Effect.fail(invalid)

@@ -169,7 +169,8 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
       run(
         bookkeeping(
           Effect.flatMap(
-            sql`UPDATE paymux_outbox SET lease_until = ${now + leaseMillis}, updated_at = ${now}
+            sql`UPDATE paymux_outbox
+          SET lease_until = CASE WHEN lease_until > ${now + leaseMillis} THEN lease_until ELSE ${now + leaseMillis} END, updated_at = ${now}
           WHERE delivery_id = ${deliveryId} AND status = 'pending' AND lease_worker = ${workerId} RETURNING *`,
             (rows) => leasedChange(deliveryId, workerId, rows)
           )
