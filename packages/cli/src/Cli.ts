@@ -15,6 +15,7 @@ import * as Doctor from "./commands/Doctor.ts"
 import * as Group from "./commands/Group.ts"
 import * as Keys from "./commands/Keys.ts"
 import * as Merchant from "./commands/Merchant.ts"
+import * as Migrate from "./commands/Migrate.ts"
 import * as Pg from "./commands/Pg.ts"
 import * as Resolve from "./commands/Resolve.ts"
 import * as Serve from "./commands/Serve.ts"
@@ -50,6 +51,7 @@ export const command = root.pipe(
     Whitelist.command,
     ApiKey.command,
     Keys.command,
+    Migrate.command,
     Pg.command,
     Serve.command,
     Demo.command

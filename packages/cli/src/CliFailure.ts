@@ -80,6 +80,22 @@ export const nothingToChange = (flags: string): CliFailure => badInput("nothing 
 export const storeUnavailable = (message: string, hint?: string): CliFailure =>
   new CliFailure({ exitCode: 3, tag: "StoreUnavailable", message, hint })
 
+/**
+ * A database whose schema an older Paymux wrote: only `paymux migrate` upgrades it, so a command
+ * run to check the new release cannot migrate the database under the old one still serving it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const schemaTooOld = (found: number, supported: number): CliFailure =>
+  new CliFailure({
+    exitCode: 3,
+    tag: "SchemaTooOld",
+    message: `the database schema is version ${found}, older than this release's ${supported}; nothing was written`,
+    hint: "back up the database and its keys, stop or drain the processes of the older release, then run: paymux migrate (docs/storage.md, Upgrading a database)",
+    details: { found, supported }
+  })
+
 const hintForField = (field: string): string => {
   if (field === "pg") return "list the PG codes with: paymux pg list"
   if (field === "merchant") return "list merchants with: paymux merchant list"

@@ -104,19 +104,78 @@ export const requireMerchant = <A, E, R>(merchant: string, program: Effect.Effec
   Effect.andThen(Merchants.get(merchant), program)
 
 /**
+ * The schema version of the database `target` names, read without writing anything: 0 for a new
+ * one (no file or an empty one, `:memory:`, a PostgreSQL schema without Paymux's tables).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const appliedSchemaVersion = (target: Target): Effect.Effect<number, CliFailure.CliFailure | StoreError.StoreError> =>
+  Effect.flatMap(target.kind === "sqlite-file" ? checkSqliteFile(target.path) : Effect.succeed(target.kind === "memory"), (isNew) =>
+    schemaVersionOf(target, isNew)
+  )
+
+/** `appliedSchemaVersion` once `checkSqliteFile` has said whether a SQLite file is new. */
+const schemaVersionOf = (target: Target, isNew: boolean): Effect.Effect<number, CliFailure.CliFailure | StoreError.StoreError> =>
+  isNew
+    ? Effect.succeed(0)
+    : target.kind === "postgres"
+      ? Effect.flatMap(
+          Effect.promise(() => import("./internal/postgres.ts")),
+          (pg) => pg.appliedSchemaVersion(target.url)
+        )
+      : target.kind === "sqlite-file"
+        ? sqliteSchemaVersion(target.path)
+        : Effect.succeed(0)
+
+/** The highest migration a Paymux SQLite file records (checkSqliteFile found its table). */
+const sqliteSchemaVersion = (path: string): Effect.Effect<number, CliFailure.CliFailure> =>
+  readSqlite(path, (db) => Number(db.prepare("SELECT coalesce(max(migration_id), 0) FROM paymux_migrations").pluck().get())).pipe(
+    Effect.mapError((e) => CliFailure.storeUnavailable(`--db ${path} cannot be read (${(e as { code?: string }).code ?? String(e)})`))
+  )
+
+/**
+ * This release's schema version, from the adapter `target` loads.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const releaseSchemaVersion = (target: Target): Effect.Effect<number> =>
+  Effect.promise(() => (target.kind === "postgres" ? import("./internal/postgres.ts") : import("./internal/sqlite.ts"))).pipe(
+    Effect.map((adapter) => adapter.schemaVersion)
+  )
+
+/**
+ * The CLI's one rule for upgrades: only `paymux migrate` migrates. Every other command refuses a
+ * database an older release wrote (`SchemaTooOld`, nothing written), so checking a new release
+ * against the live database cannot migrate it under the older processes still using it. A new
+ * database, with none of Paymux's tables yet, is created at this release's schema as before.
+ */
+const requireCurrentSchema = (target: Target, isNew: boolean): Effect.Effect<void, CliFailure.CliFailure | StoreError.StoreError> =>
+  Effect.gen(function* () {
+    const found = yield* schemaVersionOf(target, isNew)
+    const supported = yield* releaseSchemaVersion(target)
+    // A newer schema is refused by the store itself (SchemaTooNew).
+    if (found > 0 && found < supported) return yield* Effect.fail(CliFailure.schemaTooOld(found, supported))
+  })
+
+/**
  * The admin services over the store `--db` names, with its master keys (see KeyFile) and a
  * resolver cache. Mentions a newly created key file, or a database other users can read, on stderr.
+ * Refuses a database with an older schema unless `migrate` is set (`paymux migrate`), before
+ * anything is written.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (
   target: Target,
-  options: { readonly announceStore?: boolean | undefined } = {}
+  options: { readonly announceStore?: boolean | undefined; readonly migrate?: boolean | undefined } = {}
 ): Layer.Layer<AdminServices.AdminServices, CliFailure.CliFailure | StoreError.StoreError> =>
   Layer.unwrap(
     Effect.gen(function* () {
       const isNew = target.kind === "sqlite-file" ? yield* checkSqliteFile(target.path) : false
+      if (options.migrate !== true) yield* requireCurrentSchema(target, isNew)
       if (target.kind === "sqlite-file") {
         const exposed = options.announceStore === false ? undefined : readableByOthers(target.path)
         if (exposed !== undefined) yield* Effect.sync(() => process.stderr.write(`${exposed}\n`))
@@ -277,16 +336,23 @@ export const withStore = <A, E>(
 ): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
   Effect.flatMap(parseTarget(ctx.db), (target) => runAt(target, ctx, program))
 
-/** Runs `program` against a parsed `--db`, as the CLI actor. */
-const runAt = <A, E>(
+/**
+ * Runs `program` against a parsed `--db`, as the CLI actor; `migrate` only for `paymux migrate`
+ * (see `layer`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const runAt = <A, E>(
   target: Target,
   ctx: Context,
-  program: Effect.Effect<A, E, AdminServices.AdminServices>
+  program: Effect.Effect<A, E, AdminServices.AdminServices>,
+  options: { readonly migrate?: boolean | undefined } = {}
 ): Effect.Effect<A, E | CliFailure.CliFailure | StoreError.StoreError> =>
   Effect.flatMap(loadAdmin, ({ AdminContext }) =>
     program.pipe(
       AdminContext.withActor({ kind: "cli", id: actorName() }),
-      Effect.provide(layer(target, { announceStore: ctx.announceStore }))
+      Effect.provide(layer(target, { announceStore: ctx.announceStore, migrate: options.migrate }))
     )
   )
 

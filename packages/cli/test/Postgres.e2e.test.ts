@@ -5,6 +5,8 @@
  */
 import { randomBytes } from "node:crypto"
 import { PgClient } from "@effect/sql-pg"
+import { SqlStore } from "@paymux/store"
+import { PostgresStore } from "@paymux/store-postgres"
 import { StoreSuite } from "@paymux/store-testkit"
 import { Effect, Redacted } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
@@ -56,6 +58,57 @@ if (url !== undefined) {
         expectExit(await paymux(["--db", target.toString(), "merchant", "create", "--name", "No keys", "--code", "imp30000003"]), 0)
         const r = expectExit(await paymux(["--db", target.toString(), "apikey", "issue", "--merchant", "imp30000003"]), 2)
         expect(r.stderr).toContain("PAYMUX_MASTER_KEYS")
+      } finally {
+        await admin((sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+      }
+    })
+  })
+
+  // Upgrade probe F3: a command that only reads migrated the database under the older release
+  // still serving it. Only `paymux migrate` migrates now.
+  describe("paymux on PostgreSQL: a database an older release wrote", () => {
+    it("a read is refused and changes nothing; paymux migrate upgrades it; then the read works", async () => {
+      const name = `paymux_cli_migrate_${Date.now()}_${randomBytes(3).toString("hex")}`
+      await admin((sql) => sql.unsafe(`CREATE DATABASE ${name}`))
+      const target = new URL(url)
+      target.pathname = `/${name}`
+      const db = ["--db", target.toString()]
+      const inOld = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
+        Effect.runPromise(
+          Effect.scoped(Effect.flatMap(SqlClient.SqlClient, f)).pipe(
+            Effect.provide(PostgresStore.layerClient({ url: target.toString() }))
+          ) as Effect.Effect<A, unknown, never>
+        )
+      // What a command could have changed: the recorded migrations, the tables, the key fingerprints.
+      const state = () =>
+        inOld((sql) =>
+          Effect.all([
+            sql`SELECT migration_id FROM paymux_migrations ORDER BY migration_id`,
+            sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+            sql`SELECT count(*)::int AS n FROM paymux_store_keys`
+          ])
+        )
+      try {
+        await inOld((sql) =>
+          Effect.andThen(
+            SqlStore.migrateTo(2),
+            sql`INSERT INTO paymux_merchants (code, name, policy, created_at, version) VALUES ('imp30000005', 'Old', 'fallback', 1, 1)`
+          ).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+        )
+        const before = await state()
+        for (const args of [["merchant", "list"], ["resolve", "-m", "imp30000005", "--mode", "live", "--pg", "kcp"], ["doctor"]]) {
+          const r = expectExit(await paymux([...db, ...args, "--json"], { env: keysEnv }), 3).json()
+          expect(r.error).toMatchObject({ tag: "SchemaTooOld", details: { found: 2, supported: SqlStore.schemaVersion } })
+          expect(r.error.hint).toContain("paymux migrate")
+        }
+        expect(await state()).toEqual(before)
+        const migrated = expectExit(await paymux([...db, "migrate", "--json"], { env: keysEnv }), 0).json()
+        expect(migrated).toEqual({ from: 2, to: SqlStore.schemaVersion, migrated: true })
+        const list = expectExit(await paymux([...db, "merchant", "list", "--json"], { env: keysEnv }), 0).json<Array<{ code: string }>>()
+        expect(list.map((m) => m.code)).toEqual(["imp30000005"])
+        expect(expectExit(await paymux([...db, "migrate"], { env: keysEnv }), 0).stdout).toContain(
+          `already at version ${SqlStore.schemaVersion}`
+        )
       } finally {
         await admin((sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
       }
