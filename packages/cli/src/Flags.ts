@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Identifiers, type PageLimit } from "@paymux/domain"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Flag from "effect/cli/Flag"
 import * as CliFailure from "./CliFailure.ts"
@@ -79,36 +80,47 @@ export const allowPrivateWebhooks = Flag.Boolean("allow-private-webhooks").pipe(
 const hours = { h: 3_600_000, d: 86_400_000 } as const
 
 /**
+ * An ISO 8601 date or date-time in epoch milliseconds. Without an offset it is local time, the
+ * date alone included (local midnight): ECMAScript reads a date alone as UTC but a date-time
+ * without an offset as local, hours apart outside UTC. `Date.parse` alone also reads "Dec 25" or
+ * "-1" (as dates in 2001): only ISO 8601 is taken.
+ */
+const isoTime = (text: string): number =>
+  /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN
+
+/**
  * A point in time as the flags `--expires` (ahead), `--since` and `--before` (ago) take it: an ISO
- * time (without an offset: local time), epoch milliseconds, or a duration in hours or days (`12h`,
- * `90d`) counted from now in the flag's direction. Anything else, or a time no date can hold, is
- * bad input naming the flag.
+ * date or time (without an offset: local time, a date alone local midnight), epoch milliseconds,
+ * or a duration in hours or days (`12h`, `90d`) counted in the flag's direction from now (the
+ * `Clock`'s). Anything else, a time no date can hold, or one before 1970 (which no stored time
+ * is), is bad input naming the flag.
  *
  * @since 0.1.0
  * @category flags
  */
-export const parseTime = (
-  flag: string,
-  text: string,
-  direction: "ahead" | "ago",
-  now: number = Date.now()
-): Effect.Effect<number, CliFailure.CliFailure> => {
-  const duration = /^(\d+)([hd])$/.exec(text)
-  const at =
-    duration !== null
-      ? now + (direction === "ahead" ? 1 : -1) * Number(duration[1]) * hours[duration[2] as "h" | "d"]
-      : /^\d+$/.test(text)
-        ? Number(text)
-        : // Date.parse alone also reads "Dec 25" or "-1" (as dates in 2001): only ISO 8601 is taken.
-          /^\d{4}-\d{2}-\d{2}(T|$)/.test(text)
-          ? Date.parse(text)
-          : Number.NaN
-  return Number.isSafeInteger(at) && Output.isDate(at)
-    ? Effect.succeed(at)
-    : Effect.fail(
+export const parseTime = (flag: string, text: string, direction: "ahead" | "ago"): Effect.Effect<number, CliFailure.CliFailure> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const duration = /^(\d+)([hd])$/.exec(text)
+    const at =
+      duration !== null
+        ? now + (direction === "ahead" ? 1 : -1) * Number(duration[1]) * hours[duration[2] as "h" | "d"]
+        : /^\d+$/.test(text)
+          ? Number(text)
+          : isoTime(text)
+    if (!(Number.isSafeInteger(at) && Output.isDate(at))) {
+      return Effect.fail(
         CliFailure.badInput(
           `--${flag} ${JSON.stringify(text)} is not a time`,
-          `an ISO time (2026-12-31T00:00:00Z), epoch milliseconds, or a duration ${direction} such as 12h or 90d`
+          `an ISO time (2026-12-31, 2026-12-31T09:00 in local time, 2026-12-31T00:00:00Z), epoch milliseconds, or a duration ${direction} such as 12h or 90d`
         )
       )
-}
+    }
+    return at < 0
+      ? Effect.fail(
+          CliFailure.badInput(
+            `--${flag} ${JSON.stringify(text)} is before 1970 (${new Date(at).toISOString()})`,
+            "give a time from 1970-01-01T00:00:00Z (epoch 0) on"
+          )
+        )
+      : Effect.succeed(at)
+  })

@@ -1,11 +1,23 @@
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Clock from "effect/Clock"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Flags from "../src/Flags.ts"
 
 const now = Date.parse("2026-12-06T00:00:00Z")
-const parse = (text: string, direction: "ahead" | "ago") => Effect.runSyncExit(Flags.parseTime("since", text, direction, now))
+// "now" is the Clock's: a clock stopped at `now`.
+const stopped: Clock.Clock = {
+  currentTimeMillisUnsafe: () => now,
+  currentTimeMillis: Effect.succeed(now),
+  currentTimeNanosUnsafe: () => BigInt(now) * 1_000_000n,
+  currentTimeNanos: Effect.succeed(BigInt(now) * 1_000_000n),
+  monotonicTimeNanosUnsafe: () => BigInt(now) * 1_000_000n,
+  monotonicTimeNanos: Effect.succeed(BigInt(now) * 1_000_000n),
+  sleep: () => Effect.void
+}
+const parse = (text: string, direction: "ahead" | "ago") =>
+  Effect.runSyncExit(Flags.parseTime("since", text, direction).pipe(Effect.provideService(Clock.Clock, stopped)))
 const timeOf = (text: string, direction: "ahead" | "ago"): number | "refused" => {
   const exit = parse(text, direction)
   return Exit.isSuccess(exit) ? exit.value : "refused"
@@ -19,7 +31,9 @@ describe("Flags.parseTime: --since and --expires take the same forms", () => {
     fc.assert(
       fc.property(fc.nat({ max: 100_000 }), fc.constantFrom("h" as const, "d" as const), (n, unit) => {
         expect(timeOf(`${n}${unit}`, "ahead")).toBe(now + n * unitMillis[unit])
-        expect(timeOf(`${n}${unit}`, "ago")).toBe(now - n * unitMillis[unit])
+        // Back past 1970 is refused (see below).
+        const ago = now - n * unitMillis[unit]
+        expect(timeOf(`${n}${unit}`, "ago")).toBe(ago >= 0 ? ago : "refused")
       })
     )
   })
@@ -42,5 +56,43 @@ describe("Flags.parseTime: --since and --expires take the same forms", () => {
     const exit = parse("soon", "ago")
     expect(Exit.isFailure(exit)).toBe(true)
     expect(JSON.stringify(exit)).toContain("--since")
+  })
+})
+
+/** Runs `body` with the process's time zone set to `tz` (Node reads TZ again when it is assigned). */
+const inZone = <A>(tz: string, body: () => A): A => {
+  const saved = process.env.TZ
+  process.env.TZ = tz
+  try {
+    return body()
+  } finally {
+    if (saved === undefined) delete process.env.TZ
+    else process.env.TZ = saved
+  }
+}
+
+// Regression (time probe, finding 7): a date alone was read as UTC midnight but a date-time without
+// an offset as local time, 9 hours apart in Seoul; a time before 1970 passed the parser.
+describe("Flags.parseTime: one rule for times without an offset", () => {
+  it("a date alone is local midnight, as a date-time without an offset is local time", () => {
+    inZone("Asia/Seoul", () => {
+      expect(timeOf("2026-12-31", "ahead")).toBe(Date.parse("2026-12-30T15:00:00Z"))
+      expect(timeOf("2026-12-31T00:00", "ahead")).toBe(Date.parse("2026-12-30T15:00:00Z"))
+      expect(timeOf("2026-12-31T00:00:00Z", "ahead")).toBe(Date.parse("2026-12-31T00:00:00Z"))
+    })
+    inZone("America/Los_Angeles", () => expect(timeOf("2026-12-31", "ago")).toBe(Date.parse("2026-12-31T08:00:00Z")))
+    inZone("UTC", () => expect(timeOf("2026-12-31", "ago")).toBe(Date.parse("2026-12-31T00:00:00Z")))
+  })
+
+  it("a time before 1970 is refused as such, naming the flag", () => {
+    inZone("UTC", () => {
+      for (const text of ["1969-12-31", "1969-12-31T23:59:59Z", "0000-01-01", "30000d"]) {
+        const exit = parse(text, "ago")
+        expect(Exit.isFailure(exit), text).toBe(true)
+        expect(JSON.stringify(exit), text).toContain(`--since \\"${text}\\" is before 1970`)
+      }
+      expect(timeOf("1970-01-01T00:00:00Z", "ago")).toBe(0)
+      expect(timeOf("0", "ago")).toBe(0)
+    })
   })
 })

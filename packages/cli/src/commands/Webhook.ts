@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -60,7 +61,7 @@ const sign = Command.make(
         const { WebhookSigner } = yield* loadWebhooks
         const signer = yield* Effect.fromResult(WebhookSigner.makeResult({ secrets: [key] }))
         const bytes = yield* readBody(body)
-        const ts = Option.getOrElse(timestamp, () => Math.floor(Date.now() / 1000))
+        const ts = Option.isSome(timestamp) ? timestamp.value : Math.floor((yield* Clock.currentTimeMillis) / 1000)
         const headers = yield* Effect.try({
           try: () => signer.sign({ id, timestamp: ts, body: bytes }),
           catch: (e) =>
@@ -106,7 +107,7 @@ const verify = Command.make(
         const bytes = yield* readBody(body)
         const headers: Record<string, string> = {}
         for (const [k, v] of Object.entries(Option.getOrElse(header, () => ({})))) headers[k.toLowerCase()] = v
-        const at = Option.match(now, { onNone: () => Date.now(), onSome: (s) => s * 1000 })
+        const at = Option.isSome(now) ? now.value * 1000 : yield* Clock.currentTimeMillis
         const result = verifier.verify(bytes, headers, { now: at })
         if (Result.isSuccess(result)) {
           return yield* out.result(
