@@ -12,25 +12,54 @@ import { Schema, SchemaTransformation, Struct } from "effect"
 import { shownOnce } from "./internal/shownOnce.ts"
 import { Rejection } from "./Problem.ts"
 
+/** A whole number's bounds, as the server checks them and the OpenAPI document states them. */
+interface WholeNumberBounds {
+  readonly minimum: number
+  readonly maximum: number
+}
+
+/** A listing's `limit`: 1 to the listing's maximum. */
+const limitBounds = (bounds: PageLimit.PageLimit): WholeNumberBounds => ({ minimum: 1, maximum: bounds.max })
+
+/** A `version`: any number a query string can write in 15 digits (a version counts up from 1). */
+const versionBounds: WholeNumberBounds = { minimum: 0, maximum: 999_999_999_999_999 }
+
 /** A listing's `limit` in a body: a whole number in the listing's bounds, described with its default. */
 const limitOf = (bounds: PageLimit.PageLimit) =>
-  Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: bounds.max }))).annotate({
+  Schema.Int.pipe(Schema.check(Schema.isBetween(limitBounds(bounds)))).annotate({
     description: `at most this many (default ${bounds.default})`
   })
 
 /**
- * A whole number in a query string: decimal digits only. `Number()` (what `NumberFromString`
- * applies) also read `0x10` as 16, `1e2` as 100 and ` 10` as 10.
+ * Query text: a string to the decoder, but with no JSON Schema of its own (a declaration compiles to
+ * `{}`, where `Schema.String` is `type: string`), so that the document can state the number the text
+ * stands for (see `wholeNumberParam`). It is already a query string's value: no string-tree codec.
  */
-const wholeNumberText = (description: string) =>
-  Schema.String.annotate({ description }).pipe(
-    Schema.check(Schema.isPattern(/^[0-9]{1,15}$/, { expected: "a whole number written in decimal digits" })),
-    Schema.decodeTo(Schema.Int, SchemaTransformation.numberFromString)
+const QueryText = Schema.declare((u: unknown): u is string => typeof u === "string", {
+  expected: "string",
+  toCodecStringTree: () => undefined
+})
+
+/**
+ * A whole number in a query string, within `bounds`: decimal digits only. `Number()` (what
+ * `NumberFromString` applies) also read `0x10` as 16, `1e2` as 100 and ` 10` as 10. The URL carries
+ * text, but the document declares `type: integer` with the same bounds, so generated clients take a
+ * number (and write it in decimal digits); declaring the text (`type: string`) made them refuse one.
+ */
+const wholeNumberParam = (bounds: WholeNumberBounds, description: string) =>
+  QueryText.annotate({ description }).pipe(
+    Schema.check(
+      Schema.isPattern(/^[0-9]{1,15}$/, {
+        expected: "a whole number written in decimal digits",
+        toJsonSchema: () => ({ type: "integer", minimum: bounds.minimum, maximum: bounds.maximum })
+      })
+    ),
+    Schema.decodeTo(Schema.Int.pipe(Schema.check(Schema.isBetween(bounds))), SchemaTransformation.numberFromString)
   )
 
 /** The same `limit` as a query parameter (a string in the URL). */
 const limitParam = (bounds: PageLimit.PageLimit) =>
-  wholeNumberText(`a whole number, 1 to ${bounds.max} (default ${bounds.default})`).pipe(Schema.decodeTo(limitOf(bounds)))
+  wholeNumberParam(limitBounds(bounds), `a whole number, 1 to ${bounds.max} (default ${bounds.default})`)
 
 const Text = Schema.String
 const Millis = Schema.Int.annotate({ description: "epoch milliseconds" })
@@ -64,7 +93,7 @@ export const RenameSubMerchant = Schema.Struct({ name: Text, version: Schema.opt
 
 /** @since 0.1.0 @category schemas */
 export const VersionQuery = Schema.Struct({
-  version: Schema.optionalKey(wholeNumberText("the version the resource must still be at"))
+  version: Schema.optionalKey(wholeNumberParam(versionBounds, "the version the resource must still be at"))
 })
 
 /** @since 0.1.0 @category schemas */

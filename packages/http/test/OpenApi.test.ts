@@ -162,6 +162,47 @@ describe("the OpenAPI document", () => {
     expect((await body(await removeAt("0x0"))).code).toBe("invalid-query")
   })
 
+  // Regression (interop probe, F4): `limit` and `version` were `type: string` (the text the URL
+  // carries), so generated clients refused `limit: 10`, and the bounds were in no schema.
+  it("declares numeric query parameters as integers with the bounds the server checks", async () => {
+    const numeric: Array<{ where: string; url: (value: string) => string; method: string; schema: any }> = []
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        for (const p of op.parameters ?? []) {
+          if (p.in !== "query" || p.schema.type !== "integer") continue
+          const concrete = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === "merchant" ? f.merchant : "nope"))
+          numeric.push({
+            where: `${method.toUpperCase()} ${path} ${p.name}`,
+            url: (value) => `${f.url}${concrete}?${p.name}=${value}`,
+            method: method.toUpperCase(),
+            schema: p.schema
+          })
+        }
+      }
+    }
+    expect(numeric.map((n) => n.where).sort()).toEqual([
+      "DELETE /merchants/{merchant}/channel-groups/{id} version",
+      "DELETE /merchants/{merchant}/channels/{channelKey} version",
+      "DELETE /merchants/{merchant}/sub-merchants/{tier} version",
+      "GET /merchants/{merchant}/audit limit",
+      "GET /merchants/{merchant}/webhooks/deliveries limit"
+    ])
+    const limitOf = (path: string) => numeric.find((n) => n.where === `GET ${path} limit`)!.schema
+    expect(limitOf("/merchants/{merchant}/audit")).toMatchObject({ minimum: 1, maximum: PageLimit.auditEntries.max })
+    expect(limitOf("/merchants/{merchant}/webhooks/deliveries")).toMatchObject({ minimum: 1, maximum: PageLimit.deliveryHistory.max })
+    const call = async ({ url, method }: (typeof numeric)[number], value: number) => {
+      const answer = await fetch(url(String(value)), { method, headers: { authorization: f.bearer } })
+      const problem = answer.status === 204 ? undefined : await body(answer)
+      return problem?.code === "invalid-query" ? "refused" : "taken"
+    }
+    for (const n of numeric) {
+      const { minimum, maximum } = n.schema
+      expect([n.where, Number.isSafeInteger(minimum), Number.isSafeInteger(maximum)]).toEqual([n.where, true, true])
+      expect([n.where, await call(n, minimum - 1), await call(n, minimum)]).toEqual([n.where, "refused", "taken"])
+      expect([n.where, await call(n, maximum), await call(n, maximum + 1)]).toEqual([n.where, "taken", "refused"])
+    }
+  })
+
   // Regression (HTTP probe): 413, 415 and the Tier, Idempotency-Key and Idempotent-Replayed
   // headers were answered and read, but in no operation of the document.
   it("declares what the layer around the endpoints answers and reads, where it does", async () => {
