@@ -22,7 +22,8 @@ export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unau
 }
 
 /**
- * A webhook could not be sent: no URL saved for the mode, or the URL is refused.
+ * A webhook could not be sent: no URL saved for the mode, the URL is refused, or a test send asks
+ * for the shape the mode does not send.
  *
  * @since 0.1.0
  * @category errors

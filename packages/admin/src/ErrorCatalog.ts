@@ -86,7 +86,11 @@ export const entries = {
   "invalid-pg": row(400, 2, "The `pg` string cannot select a channel (empty part, whitespace, unknown PG code)."),
   "rule-violation": row(422, 2, "A well-formed change that a rule of the console forbids; `rule` names it."),
   unauthenticated: row(401, 1, "The API key or secret does not authenticate (never says which part)."),
-  "webhook-not-sent": row(422, 1, "No webhook URL is saved for the mode, or the URL is refused."),
+  "webhook-not-sent": row(
+    422,
+    1,
+    "No webhook URL is saved for the mode, the URL is refused, or a test send asks for the shape the mode does not send."
+  ),
   "not-found": row(404, 1, "No such resource for this merchant (another merchant's resources look missing too)."),
   "unknown-merchant": row(404, 1, "Resolution was asked for a merchant it has no channels for."),
   "unknown-tier": row(404, 1, "The tier code names no sub-merchant of the merchant."),

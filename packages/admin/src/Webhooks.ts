@@ -19,7 +19,7 @@ import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { findEndpoint } from "./internal/endpoints.ts"
-import { type TestFormat, testBody } from "./internal/webhookBodies.ts"
+import { formatOf, type TestFormat, testBody } from "./internal/webhookBodies.ts"
 
 /**
  * The shape of a test send's body: `v1` (V1's fields) or `v2` (a JSON `Webhook.Test` event).
@@ -164,9 +164,10 @@ export type TestResult = Dispatcher.TestSendResult & {
 
 /**
  * Posts a signed test notification to a saved endpoint of the mode (the first, or `endpointId`)
- * at once and reports the receiver's answer. The body follows the mode's content type: `v1` is
- * V1's fields (`imp_uid`, `merchant_uid`, `status`) as JSON or form; `v2` is a `Webhook.Test`
- * event, JSON only. The default is what the mode's notifications carry (form: `v1`, JSON: `v2`).
+ * at once and reports the receiver's answer. The body has the shape the mode's notifications carry:
+ * `v1`, V1's fields (`imp_uid`, `merchant_uid`, `status`) form-encoded, in a form mode; `v2`, a JSON
+ * `Webhook.Test` event, in a JSON mode. That is the default; the other format is `WebhookNotSent`
+ * (naming what the mode sends), since a test in it would pass a receiver the mode's notifications break.
  * The URL passes the SSRF guard (live: https; loopback and private addresses only as
  * `privateTargets` or the host's `PrivateTargets` allows); a refused or redirecting URL reports no
  * response excerpt.
@@ -192,13 +193,10 @@ export const test = (
       options.endpointId === undefined ? settings[mode].endpoints[0] : yield* findEndpoint(settings, mode, options.endpointId)
     if (endpoint === undefined) return yield* new WebhookNotSent({ reason: `no ${mode} webhook URL is saved` })
     const contentType = settings[mode].contentType
-    const format = options.format ?? (contentType === "form" ? "v1" : "v2")
-    const body = testBody(contentType, format, yield* Clock.currentTimeMillis)
-    if (body === undefined) {
-      return yield* new WebhookNotSent({
-        reason: `a V2 test body is JSON, and the ${mode} mode sends form bodies: test with format v1, or set the ${mode} content type to json`
-      })
-    }
+    const format = options.format ?? formatOf(contentType)
+    const tested = testBody(mode, contentType, format, yield* Clock.currentTimeMillis)
+    if (Result.isFailure(tested)) return yield* new WebhookNotSent({ reason: tested.failure })
+    const body = tested.success
     const signer = yield* WebhookSecrets.signerFor(code, mode)
     const { resolver, connectTimeoutMillis, readTimeoutMillis } = options
     const result = yield* Dispatcher.testSend(endpoint.url, {

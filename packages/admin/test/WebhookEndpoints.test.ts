@@ -116,7 +116,7 @@ describe("content type per mode (issue 17 §1)", () => {
 })
 
 describe("test send formats (issue 17 §1)", () => {
-  it.effect("defaults to the mode's shape; V1 honours the content type; V2 in a form mode is refused", () =>
+  it.effect("defaults to the mode's shape; the other shape is refused, naming what the mode sends", () =>
     Effect.gen(function* () {
       received = []
       const { code, secret } = yield* merchantWith("/t", "form")
@@ -125,15 +125,33 @@ describe("test send formats (issue 17 §1)", () => {
       expect(Result.getOrThrow(Notification.parseV1(received[0]!.body, received[0]!.contentType)).status).toBe("paid")
       expect(received[0]!.contentType).toBe("application/x-www-form-urlencoded")
       expect(verifies(received[0]!, secret)).toBe(true)
-      const refused = yield* Effect.flip(Webhooks.test(code, "test", { format: "v2" }))
-      expect(refused._tag === "WebhookNotSent" && refused.reason).toMatch(/V2 test body is JSON/)
-      yield* WebhookEndpoints.set({ merchant: code, mode: "test", contentType: "json" })
-      yield* Webhooks.test(code, "test")
-      expect(JSON.parse(received[1]!.body.toString()).type).toBe("Webhook.Test")
       yield* Webhooks.test(code, "test", { format: "v1" })
-      expect(received[2]!.contentType).toBe("application/json")
-      expect(JSON.parse(received[2]!.body.toString())).toMatchObject({ imp_uid: "imp_webhook_test", status: "paid" })
+      expect(received[1]!.contentType).toBe("application/x-www-form-urlencoded")
+      const refused = yield* Effect.flip(Webhooks.test(code, "test", { format: "v2" }))
+      expect(refused._tag === "WebhookNotSent" && refused.reason).toBe(
+        "the test mode sends V1's fields form-encoded, so a v2 test would not show how its receiver takes them: " +
+          "test with format v1 (the default), or set the test content type to json to send V2 events as JSON"
+      )
+      yield* WebhookEndpoints.set({ merchant: code, mode: "test", contentType: "json" })
+      const v2Json = yield* Webhooks.test(code, "test")
+      expect(v2Json).toMatchObject({ ok: true, format: "v2", contentType: "application/json" })
+      expect(JSON.parse(received[2]!.body.toString()).type).toBe("Webhook.Test")
+      yield* Webhooks.test(code, "test", { format: "v2" })
+      // Regression (interop probe, F2): V1's fields went out as JSON here, so a V1 receiver passed
+      // the test and then broke on every notification of the mode, all V2 events.
+      const v1InJson = yield* Effect.flip(Webhooks.test(code, "test", { format: "v1" }))
+      expect(v1InJson._tag === "WebhookNotSent" && v1InJson.reason).toBe(
+        "the test mode sends V2 events as JSON, so a v1 test would not show how its receiver takes them: " +
+          "test with format v2 (the default), or set the test content type to form to send V1's fields form-encoded"
+      )
+      expect(received).toHaveLength(4)
       expect(received.every((r) => verifies(r, secret))).toBe(true)
+      expect((yield* Audit.list(code, { action: "webhook.test" })).map((e) => (e.after as { format: string }).format)).toEqual([
+        "v2",
+        "v2",
+        "v1",
+        "v1"
+      ])
     }).pipe(local, Effect.provide(layer()))
   )
 })

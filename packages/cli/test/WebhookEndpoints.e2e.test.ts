@@ -41,7 +41,7 @@ afterAll(
 )
 
 describe("paymux webhook: issue 17", () => {
-  it("form on test sends V1 fields form-encoded in the test send; --format v2 there is refused", async () => {
+  it("form on test sends V1 fields form-encoded in the test send; --format v2 there, and --format v1 in a JSON mode, are refused", async () => {
     expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--url", `${base}/hook`, "--content-type", "form"]), 0)
     const shown = expectExit(await run(["webhook", "show", "--merchant", M, "--json"]), 0).json()
     expect([shown.test.contentType, shown.live.contentType]).toEqual(["form", "json"])
@@ -50,7 +50,15 @@ describe("paymux webhook: issue 17", () => {
     expect(hits.at(-1)!.contentType).toBe("application/x-www-form-urlencoded")
     expect(new URLSearchParams(hits.at(-1)!.body).get("status")).toBe("paid")
     const refused = expectExit(await run(["webhook", "test", "--merchant", M, "--mode", "test", "--format", "v2"]), 1)
-    expect(refused.stderr + refused.stdout).toContain("V2 test body is JSON")
+    expect(refused.stderr + refused.stdout).toContain("the test mode sends V1's fields form-encoded")
+    // Regression (interop probe, F2): a JSON mode posted V1's fields as JSON, which its V2 notifications are not.
+    expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--content-type", "json"]), 0)
+    const sentBefore = hits.length
+    const v1InJson = expectExit(await run(["webhook", "test", "--merchant", M, "--mode", "test", "--format", "v1"]), 1)
+    expect(v1InJson.stderr + v1InJson.stdout).toContain("the test mode sends V2 events as JSON")
+    expect(v1InJson.stderr + v1InJson.stdout).toContain("set the test content type to form")
+    expect(hits.length).toBe(sentBefore)
+    expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--content-type", "form"]), 0)
   })
 
   it("adds, filters, lists, enables and removes endpoints", async () => {

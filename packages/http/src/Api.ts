@@ -251,7 +251,7 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks")
     })
       .annotate(
         OpenApi.Description,
-        "Posts a signed test notification to a saved endpoint of the mode and reports the receiver's answer. The body follows the mode's content type: `format=v1` sends V1's fields (JSON or form), `format=v2` a JSON Webhook.Test event."
+        "Posts a signed test notification to a saved endpoint of the mode and reports the receiver's answer. The body has the shape the mode's notifications carry: V1's fields form-encoded in a form mode (`format=v1`), a JSON Webhook.Test event in a JSON mode (`format=v2`); the other format is a 422 `webhook-not-sent` naming what the mode sends."
       )
       .annotate(ReachesOutside, true),
     HttpApiEndpoint.post("rotateSecret", "/merchants/:merchant/webhooks/:mode/secrets/rotate", {

@@ -349,7 +349,8 @@ export const PgView = PgCatalog.PgProvider
 /** @since 0.1.0 @category schemas */
 export const TestSendQuery = Schema.Struct({
   format: Schema.optionalKey(Schema.Literals(["v1", "v2"])).annotate({
-    description: "v1: V1 fields in the mode's content type; v2: a JSON Webhook.Test event. Default: what the mode sends"
+    description:
+      "v1: V1 fields form-encoded, for a form mode; v2: a JSON Webhook.Test event, for a JSON mode. Default: what the mode sends; the other is refused (webhook-not-sent)"
   }),
   endpoint: Schema.optionalKey(Text).annotate({ description: "the endpoint id (default: the mode's first endpoint)" })
 })

@@ -58,11 +58,18 @@ describe("webhook endpoints over HTTP", () => {
     }
   })
 
-  it("a V2 test body in a form mode is refused; resend-failed answers 202 with what it queued", async () => {
+  it("a test in the format the mode does not send is refused; resend-failed answers 202 with what it queued", async () => {
     await call("/webhooks/test", { method: "PUT", body: { url: "https://shop.example/hook", contentType: "form" } })
     const refused = await call("/webhooks/test/test?format=v2", { body: {} })
-    expect(refused.status).toBeGreaterThanOrEqual(400)
-    expect(JSON.stringify(await body(refused))).toContain("V2 test body is JSON")
+    expect([refused.status, (await body(refused)).code]).toEqual([422, "webhook-not-sent"])
+    // Regression (interop probe, F2): V1's fields went out as JSON from a JSON mode, whose
+    // notifications are all V2 events, so a V1 receiver passed the test and broke on them.
+    await call("/webhooks/live", { method: "PUT", body: { url: "https://shop.example/hook" } })
+    const v1InJson = await call("/webhooks/live/test?format=v1", { body: {} })
+    const problem = await body(v1InJson)
+    expect([v1InJson.status, problem.code]).toEqual([422, "webhook-not-sent"])
+    expect(problem.detail).toContain("the live mode sends V2 events as JSON")
+    expect(problem.detail).toContain("set the live content type to form")
     await s.f.run(
       Webhooks.emit({
         merchant: s.f.merchant,

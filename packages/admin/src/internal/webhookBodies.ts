@@ -28,16 +28,37 @@ export const eventBody = (contentType: WebhookSettings.ContentType, payload: str
 export type TestFormat = "v1" | "v2"
 
 /**
- * The test body of a format in a content type. A V2 event is JSON only (PortOne's newest V2
- * webhook version is too), so `v2` in a form mode has no body.
+ * The shape a mode's notifications carry, which its content type implies: a form mode sends V1's
+ * fields (`eventBody`), a JSON mode V2 events.
  */
-export const testBody = (contentType: WebhookSettings.ContentType, format: TestFormat, now: number): Body | undefined => {
-  if (format === "v2") {
-    if (contentType === "form") return undefined
-    return {
-      body: Notification.eventBody("Webhook.Test", {}, now),
-      contentType: WebhookSettings.mimeType("json")
-    }
+export const formatOf = (contentType: WebhookSettings.ContentType): TestFormat => (contentType === "form" ? "v1" : "v2")
+
+/** What a mode of this content type sends, for a refusal. */
+const sends = { form: "V1's fields form-encoded", json: "V2 events as JSON" } as const
+
+/**
+ * The test body of a format in a mode of a content type, or why there is none. A test carries
+ * only the shape the mode's notifications carry: V1's fields as JSON (which Paymux never sends)
+ * would pass a V1 receiver that every real notification of a JSON mode breaks, and a V2 event is
+ * JSON only (PortOne's newest V2 webhook version is too).
+ */
+export const testBody = (
+  mode: string,
+  contentType: WebhookSettings.ContentType,
+  format: TestFormat,
+  now: number
+): Result.Result<Body, string> => {
+  const sent = formatOf(contentType)
+  if (format !== sent) {
+    const other = contentType === "form" ? "json" : "form"
+    return Result.fail(
+      `the ${mode} mode sends ${sends[contentType]}, so a ${format} test would not show how its receiver takes them: ` +
+        `test with format ${sent} (the default), or set the ${mode} content type to ${other} to send ${sends[other]}`
+    )
   }
-  return Notification.encodeV1({ imp_uid: "imp_webhook_test", merchant_uid: `webhook-test-${now}`, status: "paid" }, contentType)
+  return Result.succeed(
+    format === "v2"
+      ? { body: Notification.eventBody("Webhook.Test", {}, now), contentType: WebhookSettings.mimeType("json") }
+      : Notification.encodeV1({ imp_uid: "imp_webhook_test", merchant_uid: `webhook-test-${now}`, status: "paid" }, contentType)
+  )
 }

@@ -107,7 +107,9 @@ const test = Command.make(
     merchant: merchantFlag,
     mode: Flags.mode,
     format: Flag.Literals("format", ["v1", "v2"] as const).pipe(
-      Flag.withDescription("v1: V1's fields in the mode's content type; v2: a JSON Webhook.Test event (default: what the mode sends)"),
+      Flag.withDescription(
+        "v1: V1's fields form-encoded (a form mode); v2: a JSON Webhook.Test event (a JSON mode). Default: what the mode sends; the other is refused"
+      ),
       Flag.optional
     ),
     endpoint: Flag.String("endpoint").pipe(Flag.withDescription("Endpoint id (default: the mode's first endpoint)"), Flag.optional)

@@ -237,12 +237,13 @@ test("a merchant's day on the console", async ({ page }) => {
     await resendFailed.getByLabel("Failed since").fill("2020-01-01T00:00")
     await resendFailed.getByRole("button", { name: "Resend failed deliveries" }).click()
     await expect(page.getByText("Queued 0 again; 0 already delivered or queued.")).toBeVisible()
-    // Send test in V1 to the first endpoint: the receiver checks the signature itself.
-    await testMode.getByLabel("Send-test format, Test mode").selectOption("v1")
+    // Send test in V2, the JSON mode's shape (V1 is refused there), to the first endpoint: the
+    // receiver checks the signature itself.
+    await testMode.getByLabel("Send-test format, Test mode").selectOption("v2")
     await testMode.getByRole("button", { name: `Send test to ${receiver.url}` }).click()
     const result = testMode.getByRole("status")
     await expect(result).toContainText(/Receiver answered 200 in \d+ ms/)
-    await expect(result).toContainText("(V1, application/json")
+    await expect(result).toContainText("(V2, application/json")
     await expect(result.getByText("signature ok")).toBeVisible()
     expect(receiver.received.at(-1)?.signatureOk).toBe(true)
     await shoot(page, "webhooks", [], { fullPage: true })
