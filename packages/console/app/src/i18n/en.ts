@@ -167,8 +167,6 @@ export const en = {
   "wh.editEvents": "Edit events",
   "wh.editEventsOf": "Edit the events of {url}",
   "wh.eventsOf": "Event types of {url} (comma-separated; empty: every event)",
-  "wh.formatOf": "Send-test format, {mode} mode",
-  "wh.formatDefault": "As the mode sends",
   "wh.sendTest": "Send test",
   "wh.sendTestTo": "Send test to {url}",
   "wh.testResult": "Receiver answered {status} in {ms} ms.",

@@ -168,8 +168,6 @@ export const ko: Record<Key, string> = {
   "wh.editEvents": "이벤트 수정",
   "wh.editEventsOf": "{url}의 이벤트 수정",
   "wh.eventsOf": "{url}의 이벤트 유형 (쉼표로 구분, 비우면 모든 이벤트)",
-  "wh.formatOf": "{mode} 모드 테스트 호출 형식",
-  "wh.formatDefault": "모드 설정대로",
   "wh.sendTest": "테스트 호출",
   "wh.sendTestTo": "{url}(으)로 테스트 호출",
   "wh.testResult": "수신 서버가 {ms} ms 만에 {status}(으)로 응답했습니다.",

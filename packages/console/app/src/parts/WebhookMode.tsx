@@ -28,7 +28,6 @@ type ModeSettings = Settings["test"]
 type ContentType = ModeSettings["contentType"]
 type Endpoint = ModeSettings["endpoints"][number]
 type TestSend = typeof Models.TestSendView.Type
-type Format = "" | "v1" | "v2"
 
 /** A time the page shows, in UTC to the minute. */
 export const timeOf = (millis: number): string => `${new Date(millis).toISOString().slice(0, 16).replace("T", " ")} UTC`
@@ -84,7 +83,6 @@ export const WebhookMode = ({
     setShownType(settings.contentType)
     setContentType(settings.contentType)
   }
-  const [format, setFormat] = useState<Format>("")
   const [tested, setTested] = useState<TestSend | undefined>(undefined)
   const [newUrl, setNewUrl] = useState("")
   const [newEvents, setNewEvents] = useState("")
@@ -185,7 +183,8 @@ export const WebhookMode = ({
   const sendTest = async (endpoint: Endpoint) => {
     // The last answer goes first: a send that fails must not leave it standing as if it were this one's.
     setTested(undefined)
-    const query = { endpoint: endpoint.id, ...(format === "" ? {} : { format }) }
+    // A test carries what the mode sends (V1 form fields or a V2 JSON event): no other format is accepted.
+    const query = { endpoint: endpoint.id }
     const sent = await endpoints.save(() => run((c) => c.webhooks.test({ params: { merchant, mode }, query })))
     if (sent === undefined) return
     setTested(sent)
@@ -246,14 +245,6 @@ export const WebhookMode = ({
         <p>{t("wh.noEndpoints")}</p>
       ) : (
         <>
-          <label>
-            {t("wh.formatOf", { mode: modeName })}
-            <select value={format} onChange={(e) => setFormat(e.target.value as Format)}>
-              <option value="">{t("wh.formatDefault")}</option>
-              <option value="v1">V1</option>
-              <option value="v2">V2</option>
-            </select>
-          </label>
           <Scroll label={t("wh.endpointsOf", { mode: modeName })}>
             <table className="endpoints">
               <caption>{t("wh.endpointsOf", { mode: modeName })}</caption>
