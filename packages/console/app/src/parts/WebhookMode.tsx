@@ -244,105 +244,103 @@ export const WebhookMode = ({
       {settings.endpoints.length === 0 ? (
         <p>{t("wh.noEndpoints")}</p>
       ) : (
-        <>
-          <Scroll label={t("wh.endpointsOf", { mode: modeName })}>
-            <table className="endpoints">
-              <caption>{t("wh.endpointsOf", { mode: modeName })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">URL</th>
-                  <th scope="col">{t("wh.events")}</th>
-                  <th scope="col">{t("wh.health")}</th>
-                  <th scope="col">{t("common.actions")}</th>
-                </tr>
-              </thead>
-              <tbody ref={table}>
-                {settings.endpoints.map((endpoint) => {
-                  const params = { merchant, mode, endpointId: endpoint.id }
-                  const edited = editing?.id === endpoint.id ? editing : undefined
-                  return (
-                    <tr key={endpoint.id} data-endpoint={endpoint.id}>
-                      <td>
-                        <code>{endpoint.url}</code>
-                      </td>
-                      <td>
-                        {edited !== undefined ? (
-                          <form
-                            className="inline"
-                            aria-label={t("wh.editEventsOf", { url: endpoint.url })}
-                            onSubmit={(e) => {
-                              e.preventDefault()
-                              void saveEvents(endpoint.id, edited.events)
+        <Scroll label={t("wh.endpointsOf", { mode: modeName })}>
+          <table className="endpoints">
+            <caption>{t("wh.endpointsOf", { mode: modeName })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">{t("wh.events")}</th>
+                <th scope="col">{t("wh.health")}</th>
+                <th scope="col">{t("common.actions")}</th>
+              </tr>
+            </thead>
+            <tbody ref={table}>
+              {settings.endpoints.map((endpoint) => {
+                const params = { merchant, mode, endpointId: endpoint.id }
+                const edited = editing?.id === endpoint.id ? editing : undefined
+                return (
+                  <tr key={endpoint.id} data-endpoint={endpoint.id}>
+                    <td>
+                      <code>{endpoint.url}</code>
+                    </td>
+                    <td>
+                      {edited !== undefined ? (
+                        <form
+                          className="inline"
+                          aria-label={t("wh.editEventsOf", { url: endpoint.url })}
+                          onSubmit={(e) => {
+                            e.preventDefault()
+                            void saveEvents(endpoint.id, edited.events)
+                          }}
+                        >
+                          <input
+                            aria-label={t("wh.eventsOf", { url: endpoint.url })}
+                            value={edited.events}
+                            onChange={(e) => setEditing({ id: endpoint.id, events: e.target.value })}
+                            onKeyDown={(e) => {
+                              if (e.key === "Escape") closeEditor(endpoint.id)
                             }}
-                          >
-                            <input
-                              aria-label={t("wh.eventsOf", { url: endpoint.url })}
-                              value={edited.events}
-                              onChange={(e) => setEditing({ id: endpoint.id, events: e.target.value })}
-                              onKeyDown={(e) => {
-                                if (e.key === "Escape") closeEditor(endpoint.id)
-                              }}
-                              placeholder="Transaction.Paid"
-                            />
-                            <BusyButton type="submit" busy={endpoints.busy}>
-                              {t("common.save")}
-                            </BusyButton>
-                            <button type="button" className="quiet" onClick={() => closeEditor(endpoint.id)}>
-                              {t("common.cancel")}
-                            </button>
-                          </form>
-                        ) : endpoint.events === undefined ? (
-                          t("wh.allEvents")
-                        ) : (
-                          endpoint.events.join(", ")
-                        )}
-                      </td>
-                      <td>
-                        <Health endpoint={endpoint} />
-                      </td>
-                      <td className="actions">
+                            placeholder="Transaction.Paid"
+                          />
+                          <BusyButton type="submit" busy={endpoints.busy}>
+                            {t("common.save")}
+                          </BusyButton>
+                          <button type="button" className="quiet" onClick={() => closeEditor(endpoint.id)}>
+                            {t("common.cancel")}
+                          </button>
+                        </form>
+                      ) : endpoint.events === undefined ? (
+                        t("wh.allEvents")
+                      ) : (
+                        endpoint.events.join(", ")
+                      )}
+                    </td>
+                    <td>
+                      <Health endpoint={endpoint} />
+                    </td>
+                    <td className="actions">
+                      <BusyButton
+                        busy={endpoints.busy}
+                        aria-label={t("wh.sendTestTo", { url: endpoint.url })}
+                        onClick={() => void sendTest(endpoint)}
+                      >
+                        {t("wh.sendTest")}
+                      </BusyButton>
+                      {edited !== undefined ? null : (
                         <BusyButton
                           busy={endpoints.busy}
-                          aria-label={t("wh.sendTestTo", { url: endpoint.url })}
-                          onClick={() => void sendTest(endpoint)}
+                          aria-label={t("wh.editEventsOf", { url: endpoint.url })}
+                          data-edit-events
+                          onClick={() => openEditor(endpoint)}
                         >
-                          {t("wh.sendTest")}
+                          {t("wh.editEvents")}
                         </BusyButton>
-                        {edited !== undefined ? null : (
-                          <BusyButton
-                            busy={endpoints.busy}
-                            aria-label={t("wh.editEventsOf", { url: endpoint.url })}
-                            data-edit-events
-                            onClick={() => openEditor(endpoint)}
-                          >
-                            {t("wh.editEvents")}
-                          </BusyButton>
-                        )}
-                        {endpoint.disabledAt === null ? null : (
-                          <BusyButton
-                            busy={endpoints.busy}
-                            aria-label={t("wh.enableOf", { url: endpoint.url })}
-                            onClick={() => void onEndpoint(() => run((c) => c.webhooks.enableEndpoint({ params })))}
-                          >
-                            {t("wh.enable")}
-                          </BusyButton>
-                        )}
-                        <ConfirmButton
-                          label={t("wh.remove")}
-                          ariaLabel={t("wh.removeOf", { url: endpoint.url })}
-                          title={t("wh.removeTitle", { url: endpoint.url })}
-                          detail={t("wh.removeDetail")}
+                      )}
+                      {endpoint.disabledAt === null ? null : (
+                        <BusyButton
                           busy={endpoints.busy}
-                          onConfirm={() => void onEndpoint(() => run((c) => c.webhooks.removeEndpoint({ params })))}
-                        />
-                      </td>
-                    </tr>
-                  )
-                })}
-              </tbody>
-            </table>
-          </Scroll>
-        </>
+                          aria-label={t("wh.enableOf", { url: endpoint.url })}
+                          onClick={() => void onEndpoint(() => run((c) => c.webhooks.enableEndpoint({ params })))}
+                        >
+                          {t("wh.enable")}
+                        </BusyButton>
+                      )}
+                      <ConfirmButton
+                        label={t("wh.remove")}
+                        ariaLabel={t("wh.removeOf", { url: endpoint.url })}
+                        title={t("wh.removeTitle", { url: endpoint.url })}
+                        detail={t("wh.removeDetail")}
+                        busy={endpoints.busy}
+                        onConfirm={() => void onEndpoint(() => run((c) => c.webhooks.removeEndpoint({ params })))}
+                      />
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </Scroll>
       )}
       <ProblemNote problem={endpoints.problem} />
       {tested === undefined ? null : <TestResult tested={tested} />}
