@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
-import { AuditLog, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
+import { AuditLog, IdempotencyRecords, KeyProvider, Repositories, SqlStore, Transaction } from "@paymux/store"
 import { Outbox } from "@paymux/store"
 import Database from "better-sqlite3"
 import { Effect, Exit, Layer, Redacted, Tracer } from "effect"
@@ -390,7 +390,7 @@ describe("SqliteStore: a migration that cannot run", () => {
         join(dir, "taken.db"),
         // Migration 7 creates this index; a name already taken makes it fail.
         (db) => db.exec("CREATE INDEX paymux_outbox_dead ON paymux_merchants (name)"),
-        SqlStore.schemaVersion - 1
+        6
       )
       expect(failure?.message).toMatch(/Migration "7_outbox_dead" failed: .*index paymux_outbox_dead already exists/)
       rmSync(dir, { recursive: true, force: true })
@@ -534,6 +534,68 @@ describe("SqliteStore: upgrading webhook settings to endpoints (migration 4)", (
             context
           )
           expect(history.delivery.endpointId).toBe("ep_test")
+        })
+      )
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+})
+
+describe("SqliteStore: upgrading Idempotency-Key records to running byte totals (migration 8)", () => {
+  // Scale probe, finding 1: complete read every record of the merchant, twice, under the write
+  // lock. Totals are kept now; a database upgraded with records in it must start from their sums.
+  it.effect("each merchant's total starts as the sum of the records it holds, and follows from there", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = join(dir, "v7.db")
+      yield* Effect.scoped(
+        Effect.flatMap(Layer.build(SqliteStore.layerClient({ filename: file })), (context) =>
+          Effect.provideContext(SqlStore.migrateTo(7), context)
+        )
+      )
+      const db = new Database(file)
+      const insert = db.prepare(
+        `INSERT INTO paymux_idempotency (record_id, merchant, body_hash, state, status, headers, body, bytes, created_at, expires_at, lease_until)
+        VALUES (?, ?, 'h', ?, NULL, NULL, NULL, ?, ?, ?, ?)`
+      )
+      const [a, b, c] = [F.merchantCode(1), F.merchantCode(2), F.merchantCode(3)]
+      insert.run("a1", a, "withheld", 300, 1_000, 100_000, 11_000)
+      insert.run("a2", a, "withheld", 450, 1_001, 100_000, 11_001)
+      insert.run("a3", a, "running", 0, 1_002, 100_000, 11_002)
+      insert.run("b1", b, "withheld", 700, 1_000, 2_000, 11_000)
+      db.close()
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const context = yield* Layer.build(SqliteStore.layer({ filename: file, keyProvider: keys }))
+          yield* Effect.provideContext(
+            Effect.gen(function* () {
+              const records = yield* IdempotencyRecords.IdempotencyRecords
+              expect([yield* records.bytes(a), yield* records.bytes(b), yield* records.bytes(c)]).toEqual([750, 700, 0])
+              // The records from before the upgrade are dropped, and counted off, like any other.
+              yield* records.begin({ id: "b2", merchant: b, bodyHash: "h", now: 3_000, expiresAt: 100_000, leaseUntil: 13_000 })
+              yield* records.complete({
+                id: "b2",
+                leaseUntil: 13_000,
+                merchant: b,
+                outcome: "withheld",
+                bytes: 10,
+                now: 3_000,
+                maxBytes: 1_000
+              })
+              expect(yield* records.bytes(b)).toBe(10)
+              yield* records.complete({
+                id: "a3",
+                leaseUntil: 11_002,
+                merchant: a,
+                outcome: "withheld",
+                bytes: 500,
+                now: 3_000,
+                maxBytes: 1_000
+              })
+              expect(yield* records.bytes(a)).toBe(950)
+            }),
+            context
+          )
         })
       )
       rmSync(dir, { recursive: true, force: true })

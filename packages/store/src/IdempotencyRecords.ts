@@ -66,7 +66,9 @@ export interface IdempotencyRecordsShape {
    * ones while it holds more than `maxBytes`. The record must still be the caller's: running under
    * the `leaseUntil` its `begin` set. A record taken over since (its lease ended, and a retry began
    * it again with a later lease) is `Conflict`, and nothing changes: inside a transaction, the
-   * first request's changes are undone, so the request runs once.
+   * first request's changes are undone, so the request runs once. It runs on every keyed
+   * request, inside the request's unit of work (under the store's write lock), so it must cost
+   * what it changes, never a read of all the merchant's records.
    */
   readonly complete: (input: {
     readonly id: string

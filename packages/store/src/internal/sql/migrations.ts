@@ -9,7 +9,7 @@ import * as Sql from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import * as StoreError from "../../StoreError.ts"
 import { fromSqlError, num } from "./errors.ts"
-import { sharedStateStatements } from "./sharedStateSchema.ts"
+import { idempotencyBudgetStatements, sharedStateStatements } from "./sharedStateSchema.ts"
 
 /** The table in which the Migrator records applied versions. */
 export const migrationsTable = "paymux_migrations"
@@ -183,6 +183,13 @@ const migrations = {
   "7_outbox_dead": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
     yield* run(sql, [`CREATE INDEX paymux_outbox_dead ON paymux_outbox (merchant, seq) WHERE status = 'dead'`])
+  }),
+  // Each merchant's Idempotency-Key bytes as a running total, and its records by expiry, so
+  // completing a record costs what it changes, not a read of all the merchant's records
+  // (sharedStateSchema.ts).
+  "8_idempotency_budget": Effect.gen(function* () {
+    const sql = yield* Sql.SqlClient
+    yield* run(sql, idempotencyBudgetStatements(typesOf(sql).big))
   })
 }
 

@@ -13,3 +13,15 @@ export const sharedStateStatements = (big: string): ReadonlyArray<string> => [
     expires_at ${big} NOT NULL, lease_until ${big} NOT NULL)`,
   `CREATE INDEX paymux_idempotency_by_merchant ON paymux_idempotency (merchant, created_at)`
 ]
+
+/**
+ * What keeps `IdempotencyRecords.complete` from reading every record of the merchant: each
+ * merchant's running byte total (kept by the statements that change a record's bytes, filled here
+ * from the records already held), and an index that finds its expired records.
+ */
+export const idempotencyBudgetStatements = (big: string): ReadonlyArray<string> => [
+  `CREATE TABLE paymux_idempotency_budget (merchant TEXT PRIMARY KEY, bytes ${big} NOT NULL)`,
+  `INSERT INTO paymux_idempotency_budget (merchant, bytes)
+    SELECT merchant, SUM(bytes) FROM paymux_idempotency GROUP BY merchant`,
+  `CREATE INDEX paymux_idempotency_expiry ON paymux_idempotency (merchant, expires_at)`
+]
