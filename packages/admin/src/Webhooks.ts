@@ -350,20 +350,28 @@ export const emitEvent = (input: {
 
 /**
  * The merchant's deliveries with their attempts, newest first, at most `limit`
- * (`PageLimit.deliveryHistory`).
+ * (`PageLimit.deliveryHistory`). A history of any size is read a page at a time: `after` is the
+ * last delivery id of the page before, and the page holds the deliveries older than it. A cursor
+ * that is not one of the merchant's deliveries (unknown, pruned since, or another merchant's) is
+ * `NotFound`, never an empty page.
  *
  * @since 0.1.0
  * @category use cases
  */
 export const history = (
   merchant: string,
-  options: { readonly limit?: number } = {}
+  options: { readonly limit?: number | undefined; readonly after?: string | undefined } = {}
 ): Effect.Effect<ReadonlyArray<Delivery.History>, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.deliveryHistory, options.limit))
     const outbox = yield* Outbox.Outbox
-    return yield* outbox.history({ merchant: code, limit })
+    const after = options.after
+    if (after === undefined) return yield* outbox.history({ merchant: code, limit })
+    // The outbox takes any delivery as a position; another merchant's must look missing, as in `resend`.
+    const cursor = yield* outbox.get(after)
+    if (cursor.delivery.merchant !== code) return yield* Outbox.notFound(after)
+    return yield* outbox.history({ merchant: code, limit, after })
   })
 
 const checkResendUrl = (mode: ChannelTerms.Mode, url: string | undefined) =>

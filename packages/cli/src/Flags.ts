@@ -69,6 +69,26 @@ export const pageLimit = (description: string, bounds: PageLimit.PageLimit) =>
   boundedInt("limit", description, bounds.max).pipe(Flag.withDefault(bounds.default))
 
 /**
+ * `--after ID` of a listing read newest first: the last id of the page before, so the listing
+ * answers the next page. An id the listing does not hold is not found (exit 1), never an empty page.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const pageAfter = (what: string) =>
+  Flag.String("after").pipe(Flag.withDescription(`The last ${what} id of the page before: answer the next, older page`), Flag.optional)
+
+/**
+ * What a listing's human output says after a full page: the command that reads the next one
+ * (`command` with `--after` the page's last id). A shorter page is the last, and says nothing.
+ *
+ * @since 0.1.0
+ * @category output
+ */
+export const nextPageHint = (command: string, page: ReadonlyArray<unknown>, limit: number, lastId: string | undefined): string =>
+  page.length < limit || lastId === undefined ? "" : `\nNext page: ${command} --limit ${limit} --after ${lastId}`
+
+/**
  * `--allow-private-webhooks`: lets merchants' webhook URLs reach loopback and private networks
  * (RFC 1918, `fc00::/7`) from this process. Off by default.
  */

@@ -61,6 +61,15 @@ const wholeNumberParam = (bounds: WholeNumberBounds, description: string) =>
 const limitParam = (bounds: PageLimit.PageLimit) =>
   wholeNumberParam(limitBounds(bounds), `a whole number, 1 to ${bounds.max} (default ${bounds.default})`)
 
+/**
+ * A listing's cursor as a query parameter: the last id of the page before (the listing is newest
+ * first, so the next page holds the rows older than it). An id the listing does not hold is a 404.
+ */
+const afterParam = (what: string) =>
+  Schema.String.annotate({
+    description: `the last ${what} id of the page before: the next page holds the older ones (404 when the listing holds no such id)`
+  })
+
 const Text = Schema.String
 const Millis = Schema.Int.annotate({ description: "epoch milliseconds" })
 const Credentials = Schema.Record(Schema.String, Schema.String)
@@ -269,7 +278,10 @@ export const DeliveryHistory = Schema.Struct({
 export const Delivery = DeliveryView
 
 /** @since 0.1.0 @category schemas */
-export const HistoryQuery = Schema.Struct({ limit: Schema.optionalKey(limitParam(PageLimit.deliveryHistory)) })
+export const HistoryQuery = Schema.Struct({
+  limit: Schema.optionalKey(limitParam(PageLimit.deliveryHistory)),
+  after: Schema.optionalKey(afterParam("delivery"))
+})
 
 /** @since 0.1.0 @category schemas */
 export const Readiness = Schema.Array(Schema.Struct({ mode: ChannelTerms.Mode, channels: Schema.Array(Text), reason: Text }))

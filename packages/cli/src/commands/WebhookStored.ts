@@ -130,30 +130,36 @@ const history = Command.make(
   "history",
   {
     merchant: merchantFlag,
-    limit: Flags.pageLimit("At most this many deliveries", PageLimit.deliveryHistory)
+    limit: Flags.pageLimit("At most this many deliveries", PageLimit.deliveryHistory),
+    after: Flags.pageAfter("delivery")
   },
-  ({ limit, merchant }) =>
+  ({ after, limit, merchant }) =>
     action((ctx) =>
       Effect.gen(function* () {
-        const all = yield* readStore(ctx, requireMerchant(merchant, Webhooks.history(merchant, { limit })))
-        yield* ctx.out.result(all, () =>
-          Output.table(
-            ["DELIVERY", "MESSAGE", "MODE", "EVENT", "STATUS", "ATTEMPTS", "LAST STATUS", "CREATED"],
-            all.map(({ attempts, delivery: d }) => [
-              d.id,
-              d.messageId,
-              d.mode,
-              d.eventType,
-              d.status,
-              `${d.attempts}/${d.maxAttempts}`,
-              attempts.at(-1)?.httpStatus ?? attempts.at(-1)?.error ?? undefined,
-              Output.time(d.createdAt)
-            ])
-          )
+        const all = yield* readStore(
+          ctx,
+          requireMerchant(merchant, Webhooks.history(merchant, { limit, after: Option.getOrUndefined(after) }))
+        )
+        yield* ctx.out.result(
+          all,
+          () =>
+            Output.table(
+              ["DELIVERY", "MESSAGE", "MODE", "EVENT", "STATUS", "ATTEMPTS", "LAST STATUS", "CREATED"],
+              all.map(({ attempts, delivery: d }) => [
+                d.id,
+                d.messageId,
+                d.mode,
+                d.eventType,
+                d.status,
+                `${d.attempts}/${d.maxAttempts}`,
+                attempts.at(-1)?.httpStatus ?? attempts.at(-1)?.error ?? undefined,
+                Output.time(d.createdAt)
+              ])
+            ) + Flags.nextPageHint(`paymux webhook history -m ${merchant}`, all, limit, all.at(-1)?.delivery.id)
         )
       })
     )
-).pipe(Command.withDescription("Delivery history, newest first"))
+).pipe(Command.withDescription("Delivery history, newest first, a page at a time"))
 
 const resend = Command.make(
   "resend",

@@ -208,7 +208,7 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
     )
     .handle("retireSecret", ({ params }) => run(params.merchant, () => WebhookSecrets.retire(params.merchant, params.mode)))
     .handle("history", ({ params, query }) =>
-      run(params.merchant, () => Webhooks.history(params.merchant, query.limit === undefined ? {} : { limit: query.limit }))
+      run(params.merchant, () => Webhooks.history(params.merchant, { limit: query.limit, after: query.after }))
     )
     .handle("emit", ({ params, payload }) => run(params.merchant, () => Webhooks.emitEvent({ ...params, ...payload })))
     .handle("resend", ({ params, query }) => run(params.merchant, () => Webhooks.resend(params.merchant, params.deliveryId, query)))
