@@ -19,18 +19,21 @@ export const AuditEntry = AuditLog.AuditEntry
 
 /**
  * The merchant's audit entries, newest first, at most `limit` (`PageLimit.auditEntries`), of one
- * `action` only when given.
+ * `action` only when given. A trail of any size is read a page at a time: `after` is the last entry
+ * id of the page before, and the page holds the entries older than it. A cursor that is not one of
+ * the merchant's entries is `NotFound`, never an empty page.
  *
  * @since 0.1.0
  * @category use cases
  */
 export const list = (
   merchant: string,
-  options: { readonly limit?: number; readonly action?: string } = {}
+  options: { readonly limit?: number | undefined; readonly action?: string | undefined; readonly after?: string | undefined } = {}
 ): Effect.Effect<ReadonlyArray<AuditLog.AuditEntry>, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.auditEntries, options.limit))
     const log = yield* AuditLog.AuditLog
-    return yield* log.list(code, { ...options, limit })
+    const { action, after } = options
+    return yield* log.list(code, { limit, ...(action === undefined ? {} : { action }), ...(after === undefined ? {} : { after }) })
   })

@@ -350,7 +350,8 @@ export const AuditEntry = Audit.AuditEntry
 /** @since 0.1.0 @category schemas */
 export const AuditQuery = Schema.Struct({
   limit: Schema.optionalKey(limitParam(PageLimit.auditEntries)),
-  action: Schema.optionalKey(Text)
+  action: Schema.optionalKey(Text),
+  after: Schema.optionalKey(afterParam("entry"))
 })
 
 /** @since 0.1.0 @category schemas */

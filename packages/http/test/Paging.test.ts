@@ -1,6 +1,6 @@
 // Regression (scale probe, finding 4): `GET …/webhooks/deliveries` and `GET …/audit` answered only
 // their newest page (at most 500 rows); `?after=` (the last id of the page before) reads the rest.
-import { Webhooks, WebhookEndpoints } from "@paymux/admin"
+import { Webhooks, WebhookEndpoints, Whitelists } from "@paymux/admin"
 import { describe, expect, it } from "vitest"
 import { body, serving } from "./fixture.ts"
 
@@ -39,9 +39,22 @@ describe("paging through history over HTTP", () => {
     expect([unknown.status, (await body(unknown)).code]).toEqual([404, "not-found"])
   })
 
-  it("the OpenAPI document states the cursor", async () => {
+  it("GET …/audit?after= reads every entry once, with and without action; an unknown cursor is a 404", async () => {
+    for (let i = 0; i < 4; i++) await s.f.run(Whitelists.add(s.f.merchant, [`10.1.0.${i}/32`]))
+    const newestFirst = ((await body(await call("/audit?limit=500"))) as Array<any>).map((e) => e.id)
+    const added = ((await body(await call("/audit?limit=500&action=whitelist.add"))) as Array<any>).map((e) => e.id)
+    expect(added).toHaveLength(4)
+    for (const limit of [1, 3, 4]) {
+      expect(await allPages("/audit", limit, (e) => e.id), `pages of ${limit}`).toEqual(newestFirst)
+      expect(await allPages("/audit?action=whitelist.add", limit, (e) => e.id), `whitelist.add, pages of ${limit}`).toEqual(added)
+    }
+    const unknown = await call("/audit?after=no-such-entry")
+    expect([unknown.status, (await body(unknown)).code]).toEqual([404, "not-found"])
+  })
+
+  it("the OpenAPI document states the cursor of both listings", async () => {
     const doc = await body(await fetch(`${s.f.url}/openapi.json`))
-    for (const path of ["/merchants/{merchant}/webhooks/deliveries"]) {
+    for (const path of ["/merchants/{merchant}/webhooks/deliveries", "/merchants/{merchant}/audit"]) {
       const after = (doc.paths[path].get.parameters as Array<any>).find((p) => p.name === "after")
       expect(after, path).toMatchObject({ in: "query", required: false, schema: { type: "string" } })
       expect(after.schema.description, path).toContain("page before")

@@ -51,12 +51,7 @@ const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
     .handle("assign", ({ params }) => run(params.merchant, () => Channels.assign(params.merchant, params.tier, params.channelKey)))
     .handle("unassign", ({ params }) => run(params.merchant, () => Channels.unassign(params.merchant, params.tier, params.channelKey)))
     .handle("audit", ({ params, query }) =>
-      run(params.merchant, () =>
-        Audit.list(params.merchant, {
-          ...(query.limit === undefined ? {} : { limit: query.limit }),
-          ...(query.action === undefined ? {} : { action: query.action })
-        })
-      )
+      run(params.merchant, () => Audit.list(params.merchant, { limit: query.limit, action: query.action, after: query.after }))
     )
 )
 

@@ -1,6 +1,7 @@
 /**
  * Every entity goes in and comes back equal, for values drawn from the domain's arbitraries;
- * channels come back in creation order with store-assigned sequences.
+ * channels come back in creation order with store-assigned sequences. Audit-log paging is in
+ * auditHistory.ts.
  */
 import type { PaymentChannel } from "@paymux/domain"
 import * as Arb from "@paymux/domain/testing"
@@ -8,6 +9,7 @@ import { AuditLog, Repositories } from "@paymux/store"
 import { Effect, Redacted } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { auditHistory } from "./auditHistory.ts"
 import * as F from "./fixtures.ts"
 import type { Harness } from "./harness.ts"
 
@@ -428,4 +430,6 @@ export const roundTrip = (h: Harness): void =>
         ),
       h.timeout
     )
+
+    auditHistory(h)
   })

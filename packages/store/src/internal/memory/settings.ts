@@ -3,7 +3,7 @@
  */
 import { EndpointHealth, WebhookSettings, WhitelistRules } from "@paymux/domain"
 import { Effect, Result } from "effect"
-import { AuditLog } from "../../AuditLog.ts"
+import * as Audit from "../../AuditLog.ts"
 import * as KeyProvider from "../../KeyProvider.ts"
 import { ApiKeyRepository, type EndpointRef, WebhookSettingsRepository, WhitelistRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
@@ -154,8 +154,8 @@ export const makeApiKeys = (store: MemoryStore): ApiKeyRepository["Service"] =>
       })
   })
 
-export const makeAuditLog = (store: MemoryStore): AuditLog["Service"] =>
-  AuditLog.of({
+export const makeAuditLog = (store: MemoryStore): Audit.AuditLog["Service"] =>
+  Audit.AuditLog.of({
     append: (entry) =>
       store.write((s) => {
         // The entry is checked before its id, as the SQL stores check it before the INSERT.
@@ -171,13 +171,18 @@ export const makeAuditLog = (store: MemoryStore): AuditLog["Service"] =>
         })
         return Result.succeed(undefined)
       }),
-    list: (merchant, options) =>
-      store.read((s) => {
-        // Newest first: the reverse of the order entries were appended in, as the SQL stores' seq
-        // (an entry's `at` comes from its writer's clock, which another process may see differently).
-        const matching = [...s.audit.values()]
-          .filter((e) => e.merchant === merchant && (options?.action === undefined || e.action === options.action))
-          .reverse()
-        return matching.slice(0, rowLimit(options?.limit))
-      })
+    list: (merchant, options = {}) =>
+      Effect.flatMap(
+        store.read((s) => {
+          // Newest first: the reverse of the order entries were appended in, as the SQL stores' seq
+          // (an entry's `at` comes from its writer's clock, which another process may see differently).
+          const ours = [...s.audit.values()].filter((e) => e.merchant === merchant).reverse()
+          const { action, after } = options
+          const cursor = after === undefined ? -1 : ours.findIndex((e) => e.id === after)
+          if (after !== undefined && cursor < 0) return Result.fail(Audit.notFound(after))
+          const matching = ours.slice(cursor + 1).filter((e) => action === undefined || e.action === action)
+          return Result.succeed(matching.slice(0, rowLimit(options.limit)))
+        }),
+        Effect.fromResult
+      )
   })

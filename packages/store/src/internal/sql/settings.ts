@@ -4,7 +4,7 @@
  */
 import { ApiKey, EndpointHealth, WebhookSettings, WhitelistRules } from "@paymux/domain"
 import { Array as Arr, Effect, Schema } from "effect"
-import type * as AuditLog from "../../AuditLog.ts"
+import * as AuditLog from "../../AuditLog.ts"
 import type { ApiKeyRepository, WebhookSettingsRepository, WhitelistRepository } from "../../Repositories.ts"
 import * as SecretBox from "../../SecretBox.ts"
 import * as StoreError from "../../StoreError.ts"
@@ -297,6 +297,10 @@ export const makeApiKeys = (env: Env): ApiKeyRepository["Service"] => {
 
 export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
   const { sql } = env
+  const seqOf = (merchant: string, entryId: string) =>
+    Effect.flatMap(sql`SELECT seq FROM paymux_audit_log WHERE entry_id = ${entryId} AND merchant = ${merchant}`, (rows) =>
+      rows[0] === undefined ? Effect.fail(AuditLog.notFound(entryId)) : Effect.succeed(num(rows[0]["seq"]))
+    )
   const entryOf = (row: Row) =>
     Effect.gen(function* () {
       const before = row["before_json"] == null ? null : yield* parseJson("audit entry", row["before_json"])
@@ -324,17 +328,19 @@ export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
           )
         )
       ),
-    list: (merchant, options) =>
+    list: (merchant, { action, after, limit } = {}) =>
       op(
         env,
-        { entity: "audit entry", id: "*" },
+        { entity: AuditLog.entity, id: "*" },
         Effect.gen(function* () {
-          const limit = limitClause(sql, options?.limit)
-          const rows =
-            options?.action === undefined
-              ? yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} ORDER BY seq DESC ${limit}`
-              : yield* sql`SELECT * FROM paymux_audit_log WHERE merchant = ${merchant} AND action = ${options.action}
-              ORDER BY seq DESC ${limit}`
+          // The cursor is a position in the merchant's trail: its entry's seq.
+          const at = after === undefined ? undefined : yield* seqOf(merchant, after)
+          const clauses = [
+            sql`merchant = ${merchant}`,
+            ...(action === undefined ? [] : [sql`action = ${action}`]),
+            ...(at === undefined ? [] : [sql`seq < ${at}`])
+          ]
+          const rows = yield* sql`SELECT * FROM paymux_audit_log WHERE ${sql.and(clauses)} ORDER BY seq DESC ${limitClause(sql, limit)}`
           return yield* Effect.forEach(rows, entryOf)
         })
       )
