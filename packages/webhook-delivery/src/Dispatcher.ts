@@ -71,7 +71,9 @@ export interface AttemptReport {
 }
 
 /**
- * Dispatcher settings besides the target.
+ * Dispatcher settings besides the target. The counts and times are whole numbers (at least 1, or 0
+ * for `pollIntervalMillis` and `shutdownGraceMillis`); anything else fails the dispatcher at start
+ * with a RangeError naming the option.
  *
  * @since 0.1.0
  * @category models
@@ -166,12 +168,23 @@ interface Settings {
  */
 const maxScheduleStepMinutes = 7 * 24 * 60
 
+/**
+ * A count or a time option: a whole number of at least `least`, or its default. Anything else is a
+ * RangeError at start: a `concurrency` of NaN left no fiber free to claim, so nothing was ever
+ * sent, and the outbox refuses a lease that is not a whole number of milliseconds, so every claim
+ * failed.
+ */
+const wholeOption = (name: keyof Options, value: number | undefined, fallback: number, least: number, unit: string): number => {
+  if (value === undefined) return fallback
+  if (!(Number.isSafeInteger(value) && value >= least))
+    throw new RangeError(`${name} must be a whole number ${unit}of at least ${least}, got ${value}`)
+  return value
+}
+
 const settings = (config: Options & Partial<Target>): Settings => {
-  const concurrency = Math.max(1, config.concurrency ?? 16)
-  // The outbox refuses a lease that is not a whole number of milliseconds: every claim would fail.
-  if (config.leaseMillis !== undefined && !(Number.isSafeInteger(config.leaseMillis) && config.leaseMillis >= 1)) {
-    throw new RangeError(`leaseMillis must be a whole number of milliseconds of at least 1, got ${config.leaseMillis}`)
-  }
+  const concurrency = wholeOption("concurrency", config.concurrency, 16, 1, "")
+  const millis = (name: keyof Options, value: number | undefined, fallback: number, least: number) =>
+    wholeOption(name, value, fallback, least, "of milliseconds ")
   for (const step of config.scheduleMinutes ?? []) {
     if (!(Number.isFinite(step) && step >= 0 && step <= maxScheduleStepMinutes)) {
       throw new RangeError(
@@ -184,13 +197,13 @@ const settings = (config: Options & Partial<Target>): Settings => {
   return {
     workerId: config.workerId ?? `dispatcher-${randomUUID()}`,
     concurrency,
-    batchSize: Math.max(1, config.batchSize ?? concurrency * 2),
-    pollIntervalMillis: config.pollIntervalMillis ?? 1000,
-    leaseMillis: config.leaseMillis ?? 120_000,
-    connectTimeoutMillis: config.connectTimeoutMillis ?? 30_000,
-    readTimeoutMillis: config.readTimeoutMillis ?? 30_000,
+    batchSize: wholeOption("batchSize", config.batchSize, concurrency * 2, 1, ""),
+    pollIntervalMillis: millis("pollIntervalMillis", config.pollIntervalMillis, 1000, 0),
+    leaseMillis: millis("leaseMillis", config.leaseMillis, 120_000, 1),
+    connectTimeoutMillis: millis("connectTimeoutMillis", config.connectTimeoutMillis, 30_000, 1),
+    readTimeoutMillis: millis("readTimeoutMillis", config.readTimeoutMillis, 30_000, 1),
     scheduleMinutes: config.scheduleMinutes ?? RetryPolicy.defaultScheduleMinutes,
-    shutdownGraceMillis: config.shutdownGraceMillis ?? 30_000,
+    shutdownGraceMillis: millis("shutdownGraceMillis", config.shutdownGraceMillis, 30_000, 0),
     privateTargets: config.privateTargets ?? "refuse",
     resolver: config.resolver,
     userAgent: config.userAgent ?? "paymux-webhooks/0.1",

@@ -32,6 +32,33 @@ describe("Dispatcher", () => {
     })
   )
 
+  // Noticed with finding 5: the other counts and times were not checked either. A concurrency of
+  // NaN left no fiber free to claim (nothing was ever sent); a batch size of 0 claimed nothing.
+  it.effect("refuses a count or time option that is not a whole number in range before it claims anything", () =>
+    Effect.gen(function* () {
+      const outbox = memoryOutbox()
+      const bad = [
+        ["concurrency", Number.NaN],
+        ["concurrency", 0],
+        ["batchSize", 1.5],
+        ["batchSize", 0],
+        ["pollIntervalMillis", -1],
+        ["connectTimeoutMillis", Number.POSITIVE_INFINITY],
+        ["readTimeoutMillis", 0],
+        ["shutdownGraceMillis", Number.NaN]
+      ] as const
+      for (const [name, value] of bad) {
+        const exit = yield* Effect.exit(Dispatcher.drain({ ...base, [name]: value }).pipe(Effect.provideService(Outbox.Outbox, outbox)))
+        expect(exit._tag === "Failure" && String(exit.cause), `${name}: ${value}`).toContain(`RangeError: ${name} must be a whole number`)
+      }
+      // The edges that are allowed: no wait between polls, and no grace at shutdown.
+      const fine = yield* Effect.exit(
+        Dispatcher.drain({ ...base, pollIntervalMillis: 0, shutdownGraceMillis: 0 }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      )
+      expect(fine._tag).toBe("Success")
+    })
+  )
+
   // Time probe, finding 5: a step of NaN (a config string that is not a number), Infinity, below 0
   // or far too long gave a retry time the store refuses, so no failed attempt was ever recorded and
   // the delivery went out again on every lease lapse, never dead-lettered.
