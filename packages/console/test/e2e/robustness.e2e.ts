@@ -228,6 +228,9 @@ test("closing the sign-in-again dialog with a secret unsaved asks first; staying
   const session = await api("POST", "/api-keys", { name: "ends soon" })
   await signIn(page, paymux.url, session.key.id, session.secret)
   await page.getByRole("link", { name: "Other settings" }).click()
+  // Waits for the part's keys, as the tests around it do. Without this wait, "Name" could be filled
+  // before the part showed (another form has a "Name"), and one CI run found no "Issue key".
+  await expect(page.locator("table.keys tbody tr", { hasText: session.key.id })).toHaveCount(1)
   await page.getByLabel("Name", { exact: true }).fill("shown once")
   await page.getByRole("button", { name: "Issue key" }).click()
   await expect(page.locator("[data-secret]")).toHaveCount(1)
