@@ -150,3 +150,27 @@ const firstError = (cause: Cause.Cause<unknown>): unknown => {
 
 /** The error a failed exit failed with (`undefined` for a defect or interruption). */
 export const failureOf = (exit: Exit.Failure<unknown, unknown>): unknown => firstError(exit.cause)
+
+/**
+ * Reads a listing `limit` rows at a time, each page after the last id of the one before, and
+ * answers every id read. A store that ignores the cursor answers the same page forever: 50 pages
+ * fail the test instead. `port` names the call in the failure messages.
+ */
+export const allPages = <A>(
+  port: string,
+  limit: number,
+  page: (after: string | undefined) => Effect.Effect<ReadonlyArray<A>, StoreError.StoreError>,
+  idOf: (row: A) => string
+) =>
+  Effect.gen(function* () {
+    const seen: Array<string> = []
+    let after: string | undefined
+    for (let pages = 0; pages < 50; pages++) {
+      const rows = yield* page(after)
+      expect(rows.length, `${port}: a page of at most ${limit}`).toBeLessThanOrEqual(limit)
+      seen.push(...rows.map(idOf))
+      if (rows.length < limit) return seen
+      after = idOf(rows[rows.length - 1]!)
+    }
+    return expect.fail(`${port}: paging by ${limit} never ended (is after ignored?); read ${seen.length} rows`)
+  })
