@@ -104,6 +104,11 @@ export const entries = {
     "The connection to the store was lost while a change committed: it may or may not have been saved. Read it back before making it again."
   ),
   "schema-too-new": row(503, 3, "The database was migrated by a newer Paymux; upgrade Paymux."),
+  "schema-too-old": row(
+    503,
+    3,
+    "The database was written by an older Paymux and the store opened with `upgrade: false` (every `paymux` command but `migrate`); run the migrations first. Nothing was written."
+  ),
   "store-corrupt": row(500, 3, "Stored data does not decode, or a stored secret does not decrypt."),
   "key-mismatch": row(
     503,
@@ -182,6 +187,11 @@ export type Classified =
       readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "SchemaTooNew" }>
     }
   | {
+      readonly code: "schema-too-old"
+      readonly error: StoreError.StoreError
+      readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "SchemaTooOld" }>
+    }
+  | {
       readonly code: "store-corrupt"
       readonly error: StoreError.StoreError
       readonly reason: Extract<StoreError.StoreErrorReason, { _tag: "Corrupt" }>
@@ -241,6 +251,8 @@ export const classify = (error: AdminError | Config.ConfigError): Classified => 
           return { code: "outcome-unknown", error }
         case "SchemaTooNew":
           return { code: "schema-too-new", error, reason }
+        case "SchemaTooOld":
+          return { code: "schema-too-old", error, reason }
         case "Corrupt":
           return reason.entity === keyConfiguration ? { code: "configuration", error } : { code: "store-corrupt", error, reason }
         // Text the database cannot keep (NUL in PostgreSQL): the caller's input, in the caller's words.
@@ -359,6 +371,10 @@ export const example = (code: Exclude<Code, "internal">): AdminError => {
     case "schema-too-new":
       return new StoreError.StoreError({
         reason: { _tag: "SchemaTooNew", found: SqlStore.schemaVersion + 1, supported: SqlStore.schemaVersion }
+      })
+    case "schema-too-old":
+      return new StoreError.StoreError({
+        reason: { _tag: "SchemaTooOld", found: SqlStore.schemaVersion - 1, supported: SqlStore.schemaVersion }
       })
     case "store-corrupt":
       return StoreError.corrupt("channel", "a stored secret does not decrypt")

@@ -163,18 +163,43 @@ export class OutcomeUnknownError extends PaymuxError<"outcome-unknown"> {
 }
 
 /**
+ * A database whose schema version is not this release's: `found` in the database, `supported` by
+ * this release.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export abstract class SchemaVersionError<C extends "schema-too-new" | "schema-too-old"> extends PaymuxError<C> {
+  readonly found: number
+  readonly supported: number
+  constructor(code: C, message: string, versions: { readonly found: number; readonly supported: number }, cause?: unknown) {
+    super(code, message, cause)
+    this.found = versions.found
+    this.supported = versions.supported
+  }
+}
+
+/**
  * The database was migrated by a newer Paymux.
  *
  * @since 0.1.0
  * @category errors
  */
-export class SchemaTooNewError extends PaymuxError<"schema-too-new"> {
-  readonly found: number
-  readonly supported: number
+export class SchemaTooNewError extends SchemaVersionError<"schema-too-new"> {
   constructor(message: string, versions: { readonly found: number; readonly supported: number }, cause?: unknown) {
-    super("schema-too-new", message, cause)
-    this.found = versions.found
-    this.supported = versions.supported
+    super("schema-too-new", message, versions, cause)
+  }
+}
+
+/**
+ * The database was written by an older Paymux and the store was opened with `upgrade: false`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SchemaTooOldError extends SchemaVersionError<"schema-too-old"> {
+  constructor(message: string, versions: { readonly found: number; readonly supported: number }, cause?: unknown) {
+    super("schema-too-old", message, versions, cause)
   }
 }
 
@@ -364,6 +389,7 @@ export type AnyPaymuxError =
   | UnavailableError
   | OutcomeUnknownError
   | SchemaTooNewError
+  | SchemaTooOldError
   | CorruptError
   | KeyMismatchError
   | ConfigurationError
@@ -412,6 +438,8 @@ export const fromClassified = (c: ErrorCatalog.Classified): Exclude<AnyPaymuxErr
       return new OutcomeUnknownError(c.error.message, c.error)
     case "schema-too-new":
       return new SchemaTooNewError(c.error.message, c.reason, c.error)
+    case "schema-too-old":
+      return new SchemaTooOldError(c.error.message, c.reason, c.error)
     case "store-corrupt":
       return new CorruptError(c.error.message, c.reason, c.error)
     case "key-mismatch":

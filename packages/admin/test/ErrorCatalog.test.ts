@@ -29,6 +29,7 @@ const facadeClass: Record<ErrorCatalog.Code, new (...args: Array<any>) => Paymux
   "store-unavailable": PaymuxError.UnavailableError,
   "outcome-unknown": PaymuxError.OutcomeUnknownError,
   "schema-too-new": PaymuxError.SchemaTooNewError,
+  "schema-too-old": PaymuxError.SchemaTooOldError,
   "store-corrupt": PaymuxError.CorruptError,
   "key-mismatch": PaymuxError.KeyMismatchError,
   configuration: PaymuxError.ConfigurationError,

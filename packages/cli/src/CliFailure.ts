@@ -80,22 +80,6 @@ export const nothingToChange = (flags: string): CliFailure => badInput("nothing 
 export const storeUnavailable = (message: string, hint?: string): CliFailure =>
   new CliFailure({ exitCode: 3, tag: "StoreUnavailable", message, hint })
 
-/**
- * A database whose schema an older Paymux wrote: only `paymux migrate` upgrades it, so a command
- * run to check the new release cannot migrate the database under the old one still serving it.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const schemaTooOld = (found: number, supported: number): CliFailure =>
-  new CliFailure({
-    exitCode: 3,
-    tag: "SchemaTooOld",
-    message: `the database schema is version ${found}, older than this release's ${supported}; nothing was written`,
-    hint: "back up the database and its keys, stop or drain the processes of the older release, then run: paymux migrate (docs/storage.md, Upgrading a database)",
-    details: { found, supported }
-  })
-
 const hintForField = (field: string): string => {
   if (field === "pg") return "list the PG codes with: paymux pg list"
   if (field === "merchant") return "list merchants with: paymux merchant list"
@@ -225,6 +209,11 @@ const adminHelp = (c: ErrorCatalog.Classified): { readonly message?: string; rea
     case "schema-too-new":
       return {
         hint: "a newer Paymux has migrated this database: run that release (or a later one) against it; an older one must not write to it"
+      }
+    case "schema-too-old":
+      return {
+        hint: "back up the database and its keys, stop or drain the processes of the older release, then run: paymux migrate (docs/storage.md, Upgrading a database)",
+        details: { found: c.reason.found, supported: c.reason.supported }
       }
     case "unauthenticated":
     case "webhook-not-sent":

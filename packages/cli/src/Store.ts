@@ -111,22 +111,14 @@ export const requireMerchant = <A, E, R>(merchant: string, program: Effect.Effec
  * @category getters
  */
 export const appliedSchemaVersion = (target: Target): Effect.Effect<number, CliFailure.CliFailure | StoreError.StoreError> =>
-  Effect.flatMap(target.kind === "sqlite-file" ? checkSqliteFile(target.path) : Effect.succeed(target.kind === "memory"), (isNew) =>
-    schemaVersionOf(target, isNew)
-  )
-
-/** `appliedSchemaVersion` once `checkSqliteFile` has said whether a SQLite file is new. */
-const schemaVersionOf = (target: Target, isNew: boolean): Effect.Effect<number, CliFailure.CliFailure | StoreError.StoreError> =>
-  isNew
-    ? Effect.succeed(0)
-    : target.kind === "postgres"
-      ? Effect.flatMap(
-          Effect.promise(() => import("./internal/postgres.ts")),
-          (pg) => pg.appliedSchemaVersion(target.url)
-        )
-      : target.kind === "sqlite-file"
-        ? sqliteSchemaVersion(target.path)
-        : Effect.succeed(0)
+  target.kind === "postgres"
+    ? Effect.flatMap(
+        Effect.promise(() => import("./internal/postgres.ts")),
+        (pg) => pg.appliedSchemaVersion(target.url)
+      )
+    : target.kind === "sqlite-file"
+      ? Effect.flatMap(checkSqliteFile(target.path), (isNew) => (isNew ? Effect.succeed(0) : sqliteSchemaVersion(target.path)))
+      : Effect.succeed(0)
 
 /** The highest migration a Paymux SQLite file records (checkSqliteFile found its table). */
 const sqliteSchemaVersion = (path: string): Effect.Effect<number, CliFailure.CliFailure> =>
@@ -146,24 +138,10 @@ export const releaseSchemaVersion = (target: Target): Effect.Effect<number> =>
   )
 
 /**
- * The CLI's one rule for upgrades: only `paymux migrate` migrates. Every other command refuses a
- * database an older release wrote (`SchemaTooOld`, nothing written), so checking a new release
- * against the live database cannot migrate it under the older processes still using it. A new
- * database, with none of Paymux's tables yet, is created at this release's schema as before.
- */
-const requireCurrentSchema = (target: Target, isNew: boolean): Effect.Effect<void, CliFailure.CliFailure | StoreError.StoreError> =>
-  Effect.gen(function* () {
-    const found = yield* schemaVersionOf(target, isNew)
-    const supported = yield* releaseSchemaVersion(target)
-    // A newer schema is refused by the store itself (SchemaTooNew).
-    if (found > 0 && found < supported) return yield* Effect.fail(CliFailure.schemaTooOld(found, supported))
-  })
-
-/**
  * The admin services over the store `--db` names, with its master keys (see KeyFile) and a
  * resolver cache. Mentions a newly created key file, or a database other users can read, on stderr.
- * Refuses a database with an older schema unless `migrate` is set (`paymux migrate`), before
- * anything is written.
+ * The store refuses a database with an older schema unless `migrate` is set (`paymux migrate`),
+ * before anything is written.
  *
  * @since 0.1.0
  * @category layers
@@ -175,7 +153,6 @@ export const layer = (
   Layer.unwrap(
     Effect.gen(function* () {
       const isNew = target.kind === "sqlite-file" ? yield* checkSqliteFile(target.path) : false
-      if (options.migrate !== true) yield* requireCurrentSchema(target, isNew)
       if (target.kind === "sqlite-file") {
         const exposed = options.announceStore === false ? undefined : readableByOthers(target.path)
         if (exposed !== undefined) yield* Effect.sync(() => process.stderr.write(`${exposed}\n`))
@@ -190,10 +167,17 @@ export const layer = (
           )
         )
       }
+      // The CLI's one rule for upgrades: only `paymux migrate` migrates. Every other command's store
+      // refuses a database an older release wrote (`SchemaTooOld`, nothing written), so checking a
+      // new release against the live database cannot migrate it under the older processes.
+      const upgrade = options.migrate === true
       const store =
         target.kind === "postgres"
-          ? (yield* Effect.promise(() => import("./internal/postgres.ts"))).layer(target.url)
-          : (yield* Effect.promise(() => import("./internal/sqlite.ts"))).layer(target.kind === "memory" ? ":memory:" : target.path)
+          ? (yield* Effect.promise(() => import("./internal/postgres.ts"))).layer(target.url, upgrade)
+          : (yield* Effect.promise(() => import("./internal/sqlite.ts"))).layer(
+              target.kind === "memory" ? ":memory:" : target.path,
+              upgrade
+            )
       return store.pipe(Layer.provideMerge(KeyFile.layer(keys.provider)), Layer.merge(ResolverCache.layer()))
     })
   )

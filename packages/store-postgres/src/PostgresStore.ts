@@ -46,6 +46,8 @@ export interface Options {
    * flush. Enqueues and every other write are always durable.
    */
   readonly outboxCommits?: "relaxed" | "durable" | undefined
+  /** Whether a database an older release wrote is migrated on start (default `true`); see `SqlStore.Options.upgrade`. */
+  readonly upgrade?: boolean | undefined
 }
 
 /**
@@ -160,7 +162,11 @@ export function layer<E>(
   options: Options & { readonly keyProvider?: Layer.Layer<KeyProvider.KeyProvider, E> | undefined }
 ): Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError | E, KeyProvider.KeyProvider> {
   const store = withPush(
-    SqlStore.layerWith({ relaxedOutboxCommits: options.outboxCommits !== "durable", lockTimeoutMillis: options.lockTimeoutMillis }),
+    SqlStore.layerWith({
+      relaxedOutboxCommits: options.outboxCommits !== "durable",
+      lockTimeoutMillis: options.lockTimeoutMillis,
+      upgrade: options.upgrade
+    }),
     options.schema ?? "public"
   ).pipe(Layer.provide(layerClient(options)))
   return SqlStore.withKeys(store, options.keyProvider)

@@ -211,6 +211,26 @@ if (requirePg("PostgresStore.test.ts")) {
         expect(reasonOf(exit)).toBe("SchemaTooNew")
       })
     )
+
+    it.live("with upgrade: false an older schema is refused and not migrated", () =>
+      Effect.gen(function* () {
+        const schema = freshSchema()
+        const applied = Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          return (yield* sql`SELECT max(migration_id) AS v FROM paymux_migrations`)[0]?.["v"]
+        })
+        yield* Effect.andThen(SqlStore.migrateTo(SqlStore.schemaVersion - 1), Effect.void).pipe(
+          Effect.provide(PostgresStore.layerClient({ url, schema }))
+        )
+        const exit = yield* Effect.exit(
+          Layer.build(PostgresStore.layer({ url, schema, upgrade: false, keyProvider: keys })).pipe(Effect.scoped)
+        )
+        expect(reasonOf(exit)).toBe("SchemaTooOld")
+        expect(Number(yield* applied.pipe(Effect.provide(PostgresStore.layerClient({ url, schema }))))).toBe(SqlStore.schemaVersion - 1)
+        yield* Layer.build(PostgresStore.layer({ url, schema, keyProvider: keys })).pipe(Effect.scoped)
+        expect(Number(yield* applied.pipe(Effect.provide(PostgresStore.layerClient({ url, schema }))))).toBe(SqlStore.schemaVersion)
+      })
+    )
   })
 
   describe("PostgresStore: upgrading webhook settings to endpoints (migration 4)", () => {

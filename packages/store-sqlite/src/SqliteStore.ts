@@ -1,7 +1,7 @@
 /**
  * The embedded store: every Paymux storage port over one SQLite database (a file, or
  * `:memory:`), through better-sqlite3. WAL mode, a busy timeout and foreign keys are always on;
- * the schema is migrated on start and the database closes when the layer's scope closes.
+ * the schema is migrated on start (unless `upgrade` is false) and the database closes when the layer's scope closes.
  *
  * @since 0.1.0
  */
@@ -20,6 +20,8 @@ export interface Options {
   readonly filename: string
   /** How long a write waits for another process's lock before failing with `Unavailable` (default 5000). */
   readonly busyTimeoutMillis?: number | undefined
+  /** Whether a database an older release wrote is migrated on start (default `true`); see `SqlStore.Options.upgrade`. */
+  readonly upgrade?: boolean | undefined
 }
 
 /**
@@ -61,7 +63,7 @@ export function layer(options: Options): Layer.Layer<Services, StoreError.StoreE
 export function layer<E>(
   options: Options & { readonly keyProvider?: Layer.Layer<KeyProvider.KeyProvider, E> | undefined }
 ): Layer.Layer<Services | KeyProvider.KeyProvider, StoreError.StoreError | E, KeyProvider.KeyProvider> {
-  const store = SqlStore.layer.pipe(Layer.provide(layerClient(options)))
+  const store = SqlStore.layerWith({ upgrade: options.upgrade }).pipe(Layer.provide(layerClient(options)))
   return SqlStore.withKeys(store, options.keyProvider)
 }
 

@@ -361,6 +361,43 @@ describe("SqliteStore: migrations", () => {
       rmSync(dir, { recursive: true, force: true })
     })
   )
+
+  it.effect("with upgrade: false an older schema is refused and left as it was; a new file is still created", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const key = KeyProvider.layerStatic({ keys: [{ id: "k1", key: new Uint8Array(32).fill(7) }], pepper: new Uint8Array(32).fill(9) })
+      const older = join(dir, "older.db")
+      yield* Effect.scoped(
+        Effect.flatMap(Layer.build(SqliteStore.layerClient({ filename: older })), (context) =>
+          Effect.provideContext(SqlStore.migrateTo(SqlStore.schemaVersion - 1), context)
+        )
+      )
+      const before = readFileSync(older)
+      const exit = yield* Effect.exit(
+        Layer.build(SqliteStore.layer({ filename: older, upgrade: false, keyProvider: key })).pipe(Effect.scoped)
+      )
+      expect(reasonOf(exit)).toBe("SchemaTooOld")
+      expect(readFileSync(older).equals(before)).toBe(true)
+      const applied = () => {
+        const db = new Database(older, { readonly: true })
+        const version = db.prepare("SELECT max(migration_id) FROM paymux_migrations").pluck().get()
+        db.close()
+        return version
+      }
+      expect(applied()).toBe(SqlStore.schemaVersion - 1)
+      // A new database, and the current schema, open as before.
+      const created = join(dir, "new.db")
+      for (let i = 0; i < 2; i++) {
+        yield* Effect.gen(function* () {
+          yield* (yield* Repositories.MerchantRepository).list()
+        }).pipe(Effect.provide(SqliteStore.layer({ filename: created, upgrade: false, keyProvider: key })))
+      }
+      // The default still upgrades.
+      yield* Layer.build(SqliteStore.layer({ filename: older, keyProvider: key })).pipe(Effect.scoped)
+      expect(applied()).toBe(SqlStore.schemaVersion)
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
 })
 
 describe("SqliteStore: a migration that cannot run", () => {

@@ -79,7 +79,7 @@ export const migrate: Effect.Effect<number, StoreError, Sql.SqlClient> = Effect.
  */
 export const migrateTo = (version: number): Effect.Effect<number, StoreError, Sql.SqlClient> =>
   Effect.gen(function* () {
-    return yield* Migrations.migrate(yield* Sql.SqlClient, version)
+    return yield* Migrations.migrate(yield* Sql.SqlClient, { upTo: version })
   })
 
 /**
@@ -112,6 +112,13 @@ export interface Options {
    * Migrations are not bound by it.
    */
   readonly lockTimeoutMillis?: number | undefined
+  /**
+   * Whether a database an older release wrote is migrated when the store opens (default `true`).
+   * With `false` it is refused with `SchemaTooOld` before anything is written: for a process that
+   * must not change the schema under older processes still using the database, the upgrade being
+   * a separate step (`migrate`). A database without Paymux's tables is created either way.
+   */
+  readonly upgrade?: boolean | undefined
 }
 
 /**
@@ -183,15 +190,21 @@ export const verifyKeys: Effect.Effect<void, StoreError, Sql.SqlClient | KeyProv
 })
 
 /**
- * Migrates the database behind the `SqlClient`, checks the `KeyProvider` in context against the
- * keys that sealed it (`verifyKeys`), then provides every storage port over it. Nothing is written
- * when the keys do not match.
+ * Migrates the database behind the `SqlClient` (see `Options.upgrade`), checks the `KeyProvider`
+ * in context against the keys that sealed it (`verifyKeys`), then provides every storage port
+ * over it. Nothing is written when the keys do not match.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerWith = (options: Options): Layer.Layer<Services, StoreError, Sql.SqlClient | KeyProvider> =>
-  Layer.effectContext(Effect.andThen(Effect.andThen(migrate, verifyKeys), make(options)))
+  Layer.effectContext(
+    Effect.gen(function* () {
+      yield* Migrations.migrate(yield* Sql.SqlClient, { upgrade: options.upgrade })
+      yield* verifyKeys
+      return yield* make(options)
+    })
+  )
 
 /**
  * `layerWith` with the defaults.

@@ -17,6 +17,8 @@ import { Schema } from "effect"
  *   again, or a create may be made twice.
  * - `Corrupt`: stored data does not decode, or a secret does not decrypt.
  * - `SchemaTooNew`: the database was migrated by a newer Paymux; refusing to run.
+ * - `SchemaTooOld`: the database was written by an older Paymux and the store was opened with
+ *   `upgrade: false`, so it is not migrated; nothing was written. Run the migrations first.
  * - `InvalidInput`: the store cannot hold a value it was given (e.g. a NUL character, which
  *   PostgreSQL text refuses); not retryable, the caller must change the input.
  * - `KeyMismatch`: the configured keys are not the ones that sealed this database (a lost key
@@ -37,6 +39,7 @@ export const StoreErrorReason = Schema.Union([
   Schema.TaggedStruct("OutcomeUnknown", { detail: Schema.String }),
   Schema.TaggedStruct("Corrupt", { entity: Schema.String, detail: Schema.String }),
   Schema.TaggedStruct("SchemaTooNew", { found: Schema.Int, supported: Schema.Int }),
+  Schema.TaggedStruct("SchemaTooOld", { found: Schema.Int, supported: Schema.Int }),
   Schema.TaggedStruct("InvalidInput", { entity: Schema.String, detail: Schema.String }),
   Schema.TaggedStruct("KeyMismatch", { keyId: Schema.String, fingerprint: Schema.String, detail: Schema.String }),
   Schema.TaggedStruct("Misconfigured", { setting: Schema.String, detail: Schema.String })
@@ -67,6 +70,8 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
         return `stored ${r.entity} is corrupt: ${r.detail}`
       case "SchemaTooNew":
         return `the database schema is version ${r.found}, newer than this Paymux supports (${r.supported}); upgrade Paymux`
+      case "SchemaTooOld":
+        return `the database schema is version ${r.found}, older than this release's ${r.supported}; nothing was written`
       case "InvalidInput":
         return `${r.entity}: ${r.detail}`
       case "KeyMismatch":

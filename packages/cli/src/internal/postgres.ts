@@ -10,8 +10,8 @@ import * as Redacted from "effect/Redacted"
 // short timeout makes a wrong URL fail fast (exit 3).
 const options = (url: string): PostgresStore.Options => ({ url: Redacted.make(url), connectTimeoutMillis: 5_000 })
 
-export const layer = (url: string): Layer.Layer<SqlStore.Services, StoreError.StoreError, KeyProvider.KeyProvider> =>
-  PostgresStore.layer(options(url))
+export const layer = (url: string, upgrade: boolean): Layer.Layer<SqlStore.Services, StoreError.StoreError, KeyProvider.KeyProvider> =>
+  PostgresStore.layer({ ...options(url), upgrade })
 
 /** The schema version this release's store writes. */
 export const schemaVersion: number = SqlStore.schemaVersion

@@ -3,8 +3,8 @@ import { type KeyProvider, SqlStore, type StoreError } from "@paymux/store"
 import { SqliteStore } from "@paymux/store-sqlite"
 import type * as Layer from "effect/Layer"
 
-export const layer = (filename: string): Layer.Layer<SqlStore.Services, StoreError.StoreError, KeyProvider.KeyProvider> =>
-  SqliteStore.layer({ filename })
+export const layer = (filename: string, upgrade: boolean): Layer.Layer<SqlStore.Services, StoreError.StoreError, KeyProvider.KeyProvider> =>
+  SqliteStore.layer({ filename, upgrade })
 
 /** The schema version this release's store writes. */
 export const schemaVersion: number = SqlStore.schemaVersion

@@ -247,14 +247,23 @@ const migrationFailed = (e: Migrator.MigrationError): StoreError.StoreError => {
 
 /**
  * Refuses a database migrated by a newer Paymux (its rows would not decode, or worse, decode
- * wrongly) or by another build (`foreignMigration`), then applies the missing migrations.
+ * wrongly) or by another build (`foreignMigration`), then applies the missing migrations: up to
+ * `upTo` (default all), and to a database an older release wrote only when `upgrade` is not false
+ * (`SchemaTooOld` otherwise). A database without Paymux's tables is created either way.
  */
-export const migrate = (sql: Sql.SqlClient, upTo: number = latestVersion): Effect.Effect<number, StoreError.StoreError> =>
+export const migrate = (
+  sql: Sql.SqlClient,
+  options: { readonly upTo?: number | undefined; readonly upgrade?: boolean | undefined } = {}
+): Effect.Effect<number, StoreError.StoreError> =>
   Effect.gen(function* () {
+    const upTo = options.upTo ?? latestVersion
     const applied = yield* appliedMigrations(sql)
     const found = Math.max(0, ...applied.keys())
     if (found > latestVersion) {
       return yield* new StoreError.StoreError({ reason: { _tag: "SchemaTooNew", found, supported: latestVersion } })
+    }
+    if (options.upgrade === false && found > 0 && found < latestVersion) {
+      return yield* new StoreError.StoreError({ reason: { _tag: "SchemaTooOld", found, supported: latestVersion } })
     }
     const foreign = foreignMigration(applied)
     if (foreign !== undefined) return yield* foreign
