@@ -110,7 +110,9 @@ export interface OutboxShape {
   readonly enqueue: (input: NewDelivery, now: number) => Effect.Effect<Delivery, StoreError.StoreError>
   /**
    * Leases up to `limit` pending deliveries that are due and not leased, or whose lease expired,
-   * oldest first: in the order they were queued. A live lease is never handed out again, not
+   * in the order they fell due (`nextAttemptAt`), and in the order they were queued among those
+   * due at the same time: a new delivery is due when queued, so new ones go out in queue order,
+   * and a retry due an hour ago goes before them. A live lease is never handed out again, not
    * even to the worker that holds it.
    */
   readonly claim: (options: {

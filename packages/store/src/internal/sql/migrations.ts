@@ -190,6 +190,13 @@ const migrations = {
   "8_idempotency_budget": Effect.gen(function* () {
     const sql = yield* Sql.SqlClient
     yield* run(sql, idempotencyBudgetStatements(typesOf(sql).big))
+  }),
+  // The pending deliveries in the order they fall due, which a claim walks: it reaches the due
+  // ones first however many wait for a later retry (an index by queue order made every claim
+  // pass over all of those; 52 ms at 200,000).
+  "9_outbox_due": Effect.gen(function* () {
+    const sql = yield* Sql.SqlClient
+    yield* run(sql, [`CREATE INDEX paymux_outbox_due ON paymux_outbox (next_attempt_at, seq) WHERE status = 'pending'`])
   })
 }
 

@@ -1,6 +1,6 @@
 /**
- * The webhook outbox over SQL. A claim is one statement: an `UPDATE` of the oldest due, unleased
- * rows chosen by a subquery. PostgreSQL adds `FOR UPDATE SKIP LOCKED` so concurrent claimers on
+ * The webhook outbox over SQL. A claim is one statement: an `UPDATE` of the first due, unleased
+ * rows chosen by a subquery (by due time, through the index of migration 9). PostgreSQL adds `FOR UPDATE SKIP LOCKED` so concurrent claimers on
  * any number of machines pass over each other's rows instead of waiting or double-claiming;
  * SQLite has a single writer, so the statement alone is atomic. Every change to a leased row
  * is conditional on the worker still holding the lease.
@@ -158,10 +158,13 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
             sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
           WHERE seq IN (SELECT seq FROM paymux_outbox
             WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
-            ORDER BY seq ${limitClause(sql, limit)} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
+            ORDER BY next_attempt_at, seq ${limitClause(sql, limit)} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
           RETURNING *`,
-            // RETURNING order is unspecified; hand work out oldest first.
-            (rows) => [...rows].sort((a, b) => num(a["seq"]) - num(b["seq"])).map(deliveryOf)
+            // RETURNING order is unspecified; hand work out in the order it fell due.
+            (rows) =>
+              [...rows]
+                .sort((a, b) => num(a["next_attempt_at"]) - num(b["next_attempt_at"]) || num(a["seq"]) - num(b["seq"]))
+                .map(deliveryOf)
           )
         )
       ),
