@@ -67,7 +67,8 @@ const schemaName = /^[a-z_][a-z0-9_]{0,62}$/
  * the schema there.
  */
 const createSchema = (pg: SqlClient.SqlClient, schema: string) =>
-  pg.withTransaction(
+  SqlStore.withTransaction(
+    pg,
     Effect.andThen(
       pg`SELECT pg_advisory_xact_lock(hashtext(${`paymux.schema.${schema}`}))`,
       pg.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)

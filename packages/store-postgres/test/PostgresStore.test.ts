@@ -212,6 +212,54 @@ if (requirePg("PostgresStore.test.ts")) {
       })
     )
 
+    // Regression (fault probe): a connection lost mid-migration failed the rollback too, and the
+    // store's layer died with a MigrationError defect (the CLI: exit 1, "Migration failed").
+    it.live("a connection lost during a migration is Unavailable, and the schema stays as it was", () =>
+      Effect.gen(function* () {
+        const schema = freshSchema()
+        const client = PostgresStore.layerClient({ url, schema })
+        const fn = `${schema}_kill`
+        yield* SqlStore.migrateTo(SqlStore.schemaVersion - 1).pipe(Effect.provide(client))
+        // The next migration (an index) ends its own connection; only in this schema, as other tests share the database.
+        const sql = (text: string) =>
+          Effect.gen(function* () {
+            yield* (yield* SqlClient.SqlClient).unsafe(text)
+          }).pipe(Effect.provide(client))
+        yield* sql(`CREATE FUNCTION public.${fn}() RETURNS event_trigger LANGUAGE plpgsql AS $$
+          BEGIN IF current_schema() = '${schema}' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF; END $$`)
+        yield* sql(`CREATE EVENT TRIGGER ${fn} ON ddl_command_start WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION public.${fn}()`)
+        const exit = yield* Effect.exit(PostgresStore.migrate({ url, schema })).pipe(
+          Effect.ensuring(Effect.ignore(Effect.andThen(sql(`DROP EVENT TRIGGER ${fn}`), sql(`DROP FUNCTION public.${fn}()`))))
+        )
+        expect(Exit.isFailure(exit) && exit.cause.reasons.some((r) => r._tag === "Die"), "no defect").toBe(false)
+        expect(reasonOf(exit)).toBe("Unavailable")
+        expect(yield* SqlStore.appliedSchemaVersion.pipe(Effect.provide(client))).toBe(SqlStore.schemaVersion - 1)
+        expect(yield* PostgresStore.migrate({ url, schema })).toBe(SqlStore.schemaVersion)
+      })
+    )
+
+    it.live("a connection lost while the schema is created is Unavailable", () =>
+      Effect.gen(function* () {
+        const schema = freshSchema()
+        const admin = PostgresStore.layerClient({ url })
+        const fn = `${schema}_kill`
+        const sql = (text: string) =>
+          Effect.gen(function* () {
+            yield* (yield* SqlClient.SqlClient).unsafe(text)
+          }).pipe(Effect.provide(admin))
+        // The schema does not exist yet, so the connection's search path names it.
+        yield* sql(`CREATE FUNCTION public.${fn}() RETURNS event_trigger LANGUAGE plpgsql AS $$
+          BEGIN IF current_setting('search_path') = '${schema}' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF; END $$`)
+        yield* sql(`CREATE EVENT TRIGGER ${fn} ON ddl_command_start WHEN TAG IN ('CREATE SCHEMA') EXECUTE FUNCTION public.${fn}()`)
+        const exit = yield* Effect.exit(PostgresStore.migrate({ url, schema })).pipe(
+          Effect.ensuring(Effect.ignore(Effect.andThen(sql(`DROP EVENT TRIGGER ${fn}`), sql(`DROP FUNCTION public.${fn}()`))))
+        )
+        expect(Exit.isFailure(exit) && exit.cause.reasons.some((r) => r._tag === "Die"), "no defect").toBe(false)
+        expect(reasonOf(exit)).toBe("Unavailable")
+        expect(yield* PostgresStore.migrate({ url, schema })).toBe(SqlStore.schemaVersion)
+      })
+    )
+
     it.live("with upgrade: false an older schema is refused and not migrated", () =>
       Effect.gen(function* () {
         const schema = freshSchema()

@@ -15,7 +15,7 @@ import { ChangeFeed } from "./ChangeFeed.ts"
 import { IdempotencyRecords } from "./IdempotencyRecords.ts"
 import { makeChangeFeed } from "./internal/sql/changes.ts"
 import { makeIdempotencyRecords } from "./internal/sql/idempotency.ts"
-import { makeEnv, spansOnlyWithTracer } from "./internal/sql/base.ts"
+import { failedRollbackAsFailure, makeEnv, spansOnlyWithTracer } from "./internal/sql/base.ts"
 import { makeChannelGroups, makeChannels } from "./internal/sql/channels.ts"
 import * as Errors from "./internal/sql/errors.ts"
 import { checkKeys } from "./internal/sql/keyCheck.ts"
@@ -92,6 +92,17 @@ export const migrateTo = (version: number): Effect.Effect<number, StoreError, Sq
  */
 export const toStoreError = (error: SqlError, subject?: { readonly entity: string; readonly id: string }): StoreError =>
   Errors.fromSqlError(error, subject)
+
+/**
+ * Runs `self` in a transaction on `sql`, for an adapter's own statements beside the store's. A
+ * PostgreSQL connection lost inside it fails with the driver's error, as the store's transactions
+ * do, where effect/sql would report the failed rollback, and with it the failure, as a defect.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withTransaction = <A, E, R>(sql: Sql.SqlClient, self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+  failedRollbackAsFailure(sql, sql.withTransaction(self))
 
 /**
  * @since 0.1.0

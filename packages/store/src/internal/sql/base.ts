@@ -72,12 +72,17 @@ const commitLossAsOutcomeUnknown = <A, E, R>(sql: Sql.SqlClient, self: Effect.Ef
  * a failed rollback leaves the connection, and perhaps its transaction, in place: that stays a
  * defect, as does anything interrupted.
  */
-export const failedRollbackAsFailure = <A, E, R>(sql: Sql.SqlClient, self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+export const failedRollbackAsFailure = <A, E, R, F = SqlError>(
+  sql: Sql.SqlClient,
+  self: Effect.Effect<A, E, R>,
+  // What counts as the transaction's own failure among the defects (the migrator wraps the driver's).
+  isFailure: (u: unknown) => u is F = isSqlError as (u: unknown) => u is F
+): Effect.Effect<A, E | F, R> =>
   sql.onDialectOrElse({
     pg: () =>
-      Effect.catchCause(self, (cause): Effect.Effect<never, E | SqlError> => {
-        const driverError = cause.reasons.filter(Cause.isDieReason).find((r) => isSqlError(r.defect))?.defect
-        return isSqlError(driverError) && !Cause.hasInterrupts(cause) ? Effect.fail(driverError) : Effect.failCause(cause)
+      Effect.catchCause(self, (cause): Effect.Effect<never, E | F> => {
+        const failure = cause.reasons.filter(Cause.isDieReason).find((r) => isFailure(r.defect))?.defect
+        return isFailure(failure) && !Cause.hasInterrupts(cause) ? Effect.fail(failure) : Effect.failCause(cause)
       }),
     orElse: () => self
   })

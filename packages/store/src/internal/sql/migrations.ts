@@ -8,6 +8,7 @@ import * as Migrator from "effect/sql/Migrator"
 import * as Sql from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import * as StoreError from "../../StoreError.ts"
+import { failedRollbackAsFailure } from "./base.ts"
 import { fromSqlError, num } from "./errors.ts"
 import { idempotencyBudgetStatements, sharedStateStatements } from "./sharedStateSchema.ts"
 
@@ -278,8 +279,11 @@ export const migrate = (
     // that only reads must not).
     if (found >= Math.min(upTo, latestVersion)) return Math.min(upTo, latestVersion)
     const wanted = Object.fromEntries(Object.entries(migrations).filter(([k]) => Number(k.split("_")[0]) <= upTo))
-    yield* Migrator.make({})({ loader: Migrator.fromRecord(wanted), table: migrationsTable }).pipe(
-      Effect.provideService(Sql.SqlClient, sql)
+    // A connection lost mid-migration fails the rollback too, which turns the failure into a defect.
+    yield* failedRollbackAsFailure(
+      sql,
+      Migrator.make({})({ loader: Migrator.fromRecord(wanted), table: migrationsTable }).pipe(Effect.provideService(Sql.SqlClient, sql)),
+      (u): u is SqlError | Migrator.MigrationError => isSqlError(u) || u instanceof Migrator.MigrationError
     )
     return Math.min(upTo, latestVersion)
   }).pipe(
