@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
-import { Delivery, Outbox } from "@paymux/store"
+import { Delivery, Outbox, StoreError } from "@paymux/store"
 import { Notification, type WebhookSigner } from "@paymux/webhooks"
 import { Cause, Clock, Effect, Fiber, Layer, Queue, Random, Result, type Scope } from "effect"
 import * as RetryPolicy from "./RetryPolicy.ts"
@@ -338,11 +338,18 @@ const attempt = (
         Effect.result
       )
       if (Result.isFailure(looked)) {
+        const failure = looked.failure
+        const why = messageOf(failure)
+        // A store that did not answer (a restart, a lost connection) is no attempt at the receiver:
+        // nothing is recorded, and the delivery goes out once its lease lapses, its attempts as they
+        // were. Counted as one, a blink on the last attempt dead-lettered a message never sent.
+        if (failure instanceof StoreError.StoreError && failure.retryable) {
+          yield* Effect.logWarning(`webhook delivery ${delivery.id}: the endpoint could not be looked up: ${why} (tried again later)`)
+          return undefined
+        }
         // Nothing was sent: the endpoint could not be looked up (its signing secret does not open,
         // say). Recorded as an attempt that failed, with why, so history shows it and the retry
         // schedule ends it, rather than a lease held and lapsing unseen over and over.
-        const failure = looked.failure
-        const why = messageOf(failure)
         const result: PostResult = {
           _tag: "NetworkError",
           error: `not sent: the endpoint could not be looked up: ${why}`,
@@ -408,19 +415,20 @@ const attempt = (
       return yield* outbox.recordAttempt(record(endpoint.url, result, outcome), { now, next })
     })
   ).pipe(
-    Effect.map((recorded): Delivery.Status | undefined => recorded.status),
+    Effect.map((recorded): Delivery.Status | undefined => recorded?.status),
     // A lost lease or a broken store must not stop the dispatcher; the delivery stays in the
     // outbox and its lease lapses.
     Effect.catch((error) => Effect.as(Effect.logWarning(`webhook delivery ${delivery.id}: ${messageOf(error)}`), undefined)),
     Effect.catchDefect((defect) => Effect.as(Effect.logError(`webhook delivery ${delivery.id} crashed`, defect), undefined))
   )
 
+/** A claim, or `undefined` when the store refused it (logged). */
 const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     return yield* outbox
       .claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit })
-      .pipe(Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), [])))
+      .pipe(Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), undefined)))
   })
 
 /**
@@ -430,6 +438,7 @@ const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
  */
 const claimOrLog = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
   claimOnce(s, outbox, limit).pipe(
+    Effect.map((batch) => batch ?? []),
     Effect.catchCause((cause) =>
       Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause) : Effect.as(Effect.logWarning("webhook claim failed", cause), [])
     )
@@ -531,7 +540,8 @@ const stopGracefully = (s: Settings, running: ReadonlyArray<Fiber.Fiber<unknown>
  * failed attempt, or no longer sendable). `unrecorded` counts those the store did not take (it
  * failed, or another dispatcher took the lease): such a delivery stays pending and is attempted
  * again once its lease lapses, so its receiver may see it twice; the warnings in the log say why.
- * The four counts add up to `attempted`.
+ * The four counts add up to `attempted`. A delivery whose endpoint could not be looked up because
+ * the store did not answer is `unrecorded` too: nothing was sent, and no attempt counted.
  *
  * @since 0.1.0
  * @category models
@@ -545,6 +555,13 @@ export interface DrainReport {
   /** @since 0.2.0 */
   readonly deadLettered: number
   readonly unrecorded: number
+  /**
+   * Whether the run ended because the store refused a claim (unreachable, busy, out of space; the
+   * log says why), rather than because nothing more was due.
+   *
+   * @since 0.2.0
+   */
+  readonly claimFailed: boolean
 }
 
 /**
@@ -562,9 +579,11 @@ export const drain = (config: Config): Effect.Effect<DrainReport, never, Outbox.
       const s = settings(config)
       const outbox = yield* Outbox.Outbox
       const agents = yield* scopedAgents(s.concurrency)
-      const report = { attempted: 0, delivered: 0, retrying: 0, deadLettered: 0, unrecorded: 0 }
+      const report = { attempted: 0, delivered: 0, retrying: 0, deadLettered: 0, unrecorded: 0, claimFailed: false }
       while (true) {
         const batch = yield* claimOnce(s, outbox, s.concurrency)
+        // A claim the store refused ends the run too, but says so: it is not "nothing due".
+        if (batch === undefined) return { ...report, claimFailed: true } as DrainReport
         if (batch.length === 0) return report as DrainReport
         // Interrupted (SIGTERM), it claims no more and the batch in flight gets the shutdown grace,
         // as `start`'s attempts do.

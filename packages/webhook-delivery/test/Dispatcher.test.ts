@@ -100,7 +100,7 @@ describe("Dispatcher", () => {
         fixedRandom(0.999_999_999),
         Effect.provideService(Outbox.Outbox, outbox)
       )
-      expect(report).toEqual({ attempted: 1, delivered: 0, retrying: 1, deadLettered: 0, unrecorded: 0 })
+      expect(report).toEqual({ attempted: 1, delivered: 0, retrying: 1, deadLettered: 0, unrecorded: 0, claimFailed: false })
       const { attempts, delivery } = yield* outbox.get(d!.id)
       expect(attempts.map((a) => a.httpStatus)).toEqual([503])
       expect(delivery.nextAttemptAt).toBe(Math.floor(10_080 * 60_000 * 0.999_999_999))
@@ -150,7 +150,7 @@ describe("Dispatcher", () => {
       )
       const ds = yield* enqueue(outbox, r.url, 5)
       const report = yield* Dispatcher.drain({ ...base, concurrency: 1 }).pipe(Effect.provideService(Outbox.Outbox, outbox))
-      expect(report).toEqual({ attempted: 6, delivered: 4, retrying: 1, deadLettered: 1, unrecorded: 0 })
+      expect(report).toEqual({ attempted: 6, delivered: 4, retrying: 1, deadLettered: 1, unrecorded: 0, claimFailed: false })
       const statuses = yield* Effect.forEach([...ds, last], (d) => Effect.map(statusOf(outbox, d.id), (x) => x.status))
       expect(statuses.filter((x) => x === "delivered")).toHaveLength(4)
       expect(statuses.filter((x) => x === "pending")).toHaveLength(1)
@@ -405,7 +405,8 @@ describe("Dispatcher", () => {
         delivered: 2,
         retrying: 0,
         deadLettered: 0,
-        unrecorded: 1
+        unrecorded: 1,
+        claimFailed: false
       })
       expect((yield* statusOf(outbox, ds[1]!.id)).status).toBe("pending")
       yield* TestClock.adjust(60_000)
@@ -414,7 +415,8 @@ describe("Dispatcher", () => {
         delivered: 1,
         retrying: 0,
         deadLettered: 0,
-        unrecorded: 0
+        unrecorded: 0,
+        claimFailed: false
       })
       const sent = r.received.map((x) => x.headers["webhook-id"])
       expect(ds.map((d) => sent.filter((id) => id === d.messageId).length)).toEqual([1, 2, 1])
@@ -515,6 +517,48 @@ describe("Dispatcher", () => {
         yield* drain
         expect((yield* statusOf(outbox, d!.id)).status).toBe("delivered")
       }).pipe(fixedRandom(0.5), Effect.scoped)
+  )
+
+  // Regression (fault probe F6): a store blink during the lookup counted as an attempt, so on the
+  // last attempt it dead-lettered a message that was never sent.
+  it.effect("an endpoint lookup the store could not answer is no attempt: the delivery goes out once its lease lapses", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      const [d] = yield* enqueue(outbox, r.url, 1)
+      let storeUp = false
+      const endpoint = () =>
+        storeUp ? Effect.succeed({ url: r.url, signer }) : Effect.fail(StoreError.unavailable("ConnectionError: Connection closed"))
+      const { signer: _s, ...rest } = base
+      const config = { ...rest, endpoint, leaseMillis: 60_000 }
+      const drain = Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, outbox))
+      expect(yield* drain).toMatchObject({ attempted: 1, unrecorded: 1, retrying: 0, claimFailed: false })
+      const { attempts, delivery } = yield* outbox.get(d!.id)
+      expect(attempts).toEqual([])
+      expect(delivery).toMatchObject({ status: "pending", attempts: 0 })
+      expect(r.received).toEqual([])
+      storeUp = true
+      yield* TestClock.adjust(60_000)
+      expect(yield* drain).toMatchObject({ attempted: 1, delivered: 1 })
+      expect((yield* outbox.get(d!.id)).attempts.map((a) => a.number)).toEqual([1])
+    }).pipe(Effect.scoped)
+  )
+
+  // Regression (fault probe F3): a claim the store refused ended the run as "nothing due".
+  it.effect("a drain whose claim the store refuses says so (claimFailed)", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+      yield* enqueue(outbox, r.url, 1)
+      const full: Outbox.OutboxShape = { ...outbox, claim: () => Effect.fail(StoreError.unavailable("database or disk is full")) }
+      expect(yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, full))).toEqual({
+        attempted: 0,
+        delivered: 0,
+        retrying: 0,
+        deadLettered: 0,
+        unrecorded: 0,
+        claimFailed: true
+      })
+      expect((yield* Dispatcher.drain(base).pipe(Effect.provideService(Outbox.Outbox, outbox))).claimFailed).toBe(false)
+    }).pipe(Effect.scoped)
   )
 
   // Regression: a lease that lapses and comes back to the same worker while it is still sending
