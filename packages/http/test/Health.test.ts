@@ -22,6 +22,23 @@ describe("GET /health", () => {
     expect([response.status, (await body(response)).code]).toEqual([503, "store-unavailable"])
   })
 
+  // Regression (fault probe): a PostgreSQL server that hung (SIGSTOP) held /health for as long as
+  // it did, a minute in the probe.
+  let hanging = false
+  const hung = serving({
+    storeLayer: memoryWith(ChangeFeed.ChangeFeed, (feed) => ({
+      ...feed,
+      cursor: Effect.suspend(() => (hanging ? Effect.never : feed.cursor))
+    }))
+  })
+  it("answers 503 store-unavailable within seconds when the store hangs", async () => {
+    hanging = true
+    const started = Date.now()
+    const response = await fetch(`${hung.f.url}/health`, { signal: AbortSignal.timeout(10_000) })
+    expect([response.status, (await body(response)).code]).toEqual([503, "store-unavailable"])
+    expect(Date.now() - started).toBeLessThan(9_000)
+  }, 15_000)
+
   // Regression (operations probe): `serve` logged nothing while every call failed with 503, so the
   // operator had no record of what callers were told.
   it("logs a failure on the server's side to stderr as one line with status, code, method and path, never the query", async () => {

@@ -19,7 +19,7 @@ import {
   Whitelists
 } from "@paymux/admin"
 import { PgCatalog } from "@paymux/domain"
-import { ChangeFeed } from "@paymux/store"
+import { ChangeFeed, StoreError } from "@paymux/store"
 import { Clock, Effect, Layer, Redacted, References } from "effect"
 import { HttpRouter, HttpServer, HttpServerRequest } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
@@ -262,10 +262,26 @@ const pg = HttpApiBuilder.group(Api, "pg", (h) =>
     )
 )
 
+/**
+ * How long `/health` waits for the store's answer. A store that hangs (a stopped server, a network
+ * that drops packets) held the check as long as it did, a minute and more; a load balancer needs
+ * an answer within its own timeout (5 s is common).
+ */
+const healthTimeoutSeconds = 2
+
 const health = HttpApiBuilder.group(Api, "health", (h) =>
   h.handle("check", () =>
     Effect.flatMap(Effect.service(ChangeFeed.ChangeFeed), (feed) =>
-      Effect.as(Effect.mapError(feed.cursor, fromError), { status: "ok" as const })
+      Effect.as(
+        Effect.mapError(
+          Effect.timeoutOrElse(feed.cursor, {
+            duration: `${healthTimeoutSeconds} seconds`,
+            orElse: () => Effect.fail(StoreError.unavailable(`the store did not answer a read within ${healthTimeoutSeconds} s`))
+          }),
+          fromError
+        ),
+        { status: "ok" as const }
+      )
     )
   )
 )
