@@ -65,6 +65,20 @@ export const negativeAnswer = (tag: string, message: string): CliFailure => new 
 export const badInput = (message: string, hint?: string): CliFailure => new CliFailure({ exitCode: 2, tag: "BadInput", message, hint })
 
 /**
+ * A value the CLI refuses itself, before calling the core, by a rule the core also holds (an
+ * address that is not an IP, a `--limit` out of range, a time that is not one): bad input with the
+ * admin error table's `invalid-input`, the code the core gives the same value, so a program
+ * branches on one code whichever refused it. `field` names the flag or argument (`limit`, `ip`).
+ * Problems of the command line's shape (a missing or unknown flag, flags that exclude each other,
+ * nothing to change) stay `badInput`, without a code: the core has no such input.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const invalidInput = (field: string, message: string, hint?: string): CliFailure =>
+  new CliFailure({ exitCode: ExitCode.badInput, code: "invalid-input", tag: "BadInput", message, hint, details: { field } })
+
+/**
  * An edit command given none of its change flags: bad input rather than a write that changes
  * nothing (and still counts a new version and an audit entry). `flags` names what it takes.
  *

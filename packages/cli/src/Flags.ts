@@ -113,7 +113,7 @@ const isoTime = (text: string): number =>
  * date or time (without an offset: local time, a date alone local midnight), epoch milliseconds,
  * or a duration in hours or days (`12h`, `90d`) counted in the flag's direction from now (the
  * `Clock`'s). Anything else, a time no date can hold, or one before 1970 (which no stored time
- * is), is bad input naming the flag.
+ * is), is bad input (`invalid-input`) naming the flag.
  *
  * @since 0.1.0
  * @category flags
@@ -129,7 +129,8 @@ export const parseTime = (flag: string, text: string, direction: "ahead" | "ago"
           : isoTime(text)
     if (!(Number.isSafeInteger(at) && Output.isDate(at))) {
       return Effect.fail(
-        CliFailure.badInput(
+        CliFailure.invalidInput(
+          flag,
           `--${flag} ${JSON.stringify(text)} is not a time`,
           `an ISO time (2026-12-31, 2026-12-31T09:00 in local time, 2026-12-31T00:00:00Z), epoch milliseconds, or a duration ${direction} such as 12h or 90d`
         )
@@ -137,7 +138,8 @@ export const parseTime = (flag: string, text: string, direction: "ahead" | "ago"
     }
     return at < 0
       ? Effect.fail(
-          CliFailure.badInput(
+          CliFailure.invalidInput(
+            flag,
             `--${flag} ${JSON.stringify(text)} is before 1970 (${new Date(at).toISOString()})`,
             "give a time from 1970-01-01T00:00:00Z (epoch 0) on"
           )

@@ -33,9 +33,12 @@ const membersOf = (given: ReadonlyArray<string>): Effect.Effect<Array<{ channel:
       const at = text.indexOf("=")
       const channel = text.slice(0, at)
       const weight = text.slice(at + 1)
-      if (at <= 0) return Effect.fail(CliFailure.badInput(`--member takes channel-key=weight, got ${JSON.stringify(text)}`, memberHint))
+      if (at <= 0)
+        return Effect.fail(CliFailure.invalidInput("member", `--member takes channel-key=weight, got ${JSON.stringify(text)}`, memberHint))
       if (!/^\d+$/.test(weight)) {
-        return Effect.fail(CliFailure.badInput(`the weight of ${channel} is not a whole number: ${JSON.stringify(weight)}`, memberHint))
+        return Effect.fail(
+          CliFailure.invalidInput("member", `the weight of ${channel} is not a whole number: ${JSON.stringify(weight)}`, memberHint)
+        )
       }
       members.push({ channel, weight: Number(weight) })
     }

@@ -53,14 +53,15 @@ export interface Request {
 const missTags = new Set(["ChannelNotFound", "NoChannelConfigured", "UnknownTier", "UnknownMerchant"])
 
 /**
- * A resolution as `paymux resolve` shows it: `found` (a miss ends with exit code 1), the JSON
- * document and the text. Shared with `paymux demo`.
+ * A resolution as `paymux resolve` shows it: the JSON document, the text, and on a miss the
+ * failure it ends with (exit code 1). Shared with `paymux demo`.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Answer {
-  readonly found: boolean
+  /** A miss as the failure it ends with: code and exit code from the admin error table. */
+  readonly miss?: CliFailure.CliFailure | undefined
   readonly json: unknown
   readonly text: string
 }
@@ -85,14 +86,17 @@ export const answer = (request: Request): Effect.Effect<Answer, AdminError.Admin
         if (fellBack.rejected.length > 0) lines.push(indent(rejectedTable(fellBack.rejected)))
       }
       const extra = { ...(fellBack ? { fellBack } : {}), ...(warning ? { warning } : {}) }
-      return { found: true, json: { resolved: true, mode, via, channel: view, ...extra }, text: lines.join("\n") }
+      return { json: { resolved: true, mode, via, channel: view, ...extra }, text: lines.join("\n") }
     }
     const error = result.failure as { readonly _tag: string; readonly message: string; readonly rejected?: ReadonlyArray<Rejection> }
     if (!missTags.has(error._tag)) return yield* Effect.fail(result.failure as AdminError.AdminError)
     const rejected = error.rejected ?? []
+    // The same classification as every other failure, so the code is the HTTP API's and the facade's.
+    const miss = yield* CliFailure.fromError(error)
     return {
-      found: false,
-      json: { resolved: false, reason: error._tag, message: error.message, rejected },
+      miss,
+      // `reason` (the error's tag) predates `code` and stays for the programs that read it.
+      json: { resolved: false, code: miss.code, reason: error._tag, message: error.message, rejected },
       text: [`no channel: ${error.message}`, ...(rejected.length > 0 ? [indent(rejectedTable(rejected))] : [])].join("\n")
     }
   })
@@ -140,7 +144,10 @@ export const command = Command.make(
         }
         const a = yield* readStore(ctx, answer(request))
         yield* ctx.out.result(a.json, () => a.text)
-        if (!a.found) return yield* Effect.fail(CliFailure.negativeAnswer("ChannelNotFound", "no channel"))
+        if (a.miss !== undefined) {
+          const { code, exitCode, message, tag } = a.miss
+          return yield* Effect.fail(new CliFailure.CliFailure({ exitCode, code, tag, message, printed: true }))
+        }
       })
     )
 ).pipe(Command.withDescription("Show the channel a request_pay would use, or why none matches"))

@@ -31,7 +31,11 @@ const requireAddress = (ip: string) =>
     Cidr.isAddress(ip)
       ? Effect.void
       : Effect.fail(
-          CliFailure.badInput(`${JSON.stringify(ip)} is not an IPv4 or IPv6 address`, "give one address such as 203.0.113.7 or 2001:db8::1")
+          CliFailure.invalidInput(
+            "ip",
+            `${JSON.stringify(ip)} is not an IPv4 or IPv6 address`,
+            "give one address such as 203.0.113.7 or 2001:db8::1"
+          )
         )
   )
 

@@ -27,9 +27,28 @@ const describe = (error: CliError.NonShowHelpErrors): string => {
   return error.message
 }
 
-/** The parse failure of a command line as a bad-input failure (exit 2). */
-export const failureOf = (commandPath: ReadonlyArray<string>, errors: ReadonlyArray<CliError.NonShowHelpErrors>): CliFailure.CliFailure =>
-  CliFailure.badInput(errors.map(describe).join("; "), `${commandPath.join(" ")} --help lists the commands and flags`)
+/**
+ * Whether a parse error refuses a value given to a flag or argument by the value's own rule (not
+ * a whole number, out of range, not one of the choices, a malformed id): effect/cli's
+ * `InvalidValue`, but for its counts of how often a flag was given ("2 occurrences", "at most 1
+ * value"), which are the command line's shape.
+ */
+const refusesValue = (error: CliError.NonShowHelpErrors): error is CliError.InvalidValue =>
+  error._tag === "InvalidValue" && !/^\d+ (occurrences|values)$/.test(error.value)
+
+/**
+ * The parse failure of a command line as a bad-input failure (exit 2). When every error refuses
+ * a value by its rule, it is `invalid-input`, as the core answers the same value; a missing,
+ * unknown or repeated flag keeps no code.
+ */
+export const failureOf = (commandPath: ReadonlyArray<string>, errors: ReadonlyArray<CliError.NonShowHelpErrors>): CliFailure.CliFailure => {
+  const message = errors.map(describe).join("; ")
+  const hint = `${commandPath.join(" ")} --help lists the commands and flags`
+  const [first] = errors
+  return first !== undefined && refusesValue(first) && errors.every(refusesValue)
+    ? CliFailure.invalidInput(first.option, message, hint)
+    : CliFailure.badInput(message, hint)
+}
 
 /**
  * A leading dash and a digit (`-5h`, `-1x`) is no paymux flag, but effect/cli would read it as
