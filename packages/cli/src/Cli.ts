@@ -9,6 +9,7 @@ import * as Command from "effect/cli/Command"
 import * as GlobalFlag from "effect/cli/GlobalFlag"
 import packageJson from "../package.json" with { type: "json" }
 import * as ApiKey from "./commands/ApiKey.ts"
+import * as Audit from "./commands/Audit.ts"
 import * as Channel from "./commands/Channel.ts"
 import * as Demo from "./commands/Demo.ts"
 import * as Doctor from "./commands/Doctor.ts"
@@ -47,6 +48,7 @@ export const command = root.pipe(
     Group.command,
     Resolve.command,
     Doctor.command,
+    Audit.command,
     Webhook.command,
     Whitelist.command,
     ApiKey.command,

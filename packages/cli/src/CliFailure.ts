@@ -166,7 +166,8 @@ const listCommands: Record<string, string> = {
   channel: "paymux channel list --merchant M",
   "channel group": "paymux group list --merchant M",
   delivery: "paymux webhook history --merchant M",
-  "api key": "paymux apikey list --merchant M"
+  "api key": "paymux apikey list --merchant M",
+  "audit entry": "paymux audit list --merchant M"
 }
 
 const listHint = (entity: string): string => {

@@ -40,6 +40,7 @@ describe("what a command loads", () => {
     const secret = `whsec_${randomBytes(32).toString("base64")}`
     const stateless: ReadonlyArray<readonly [ReadonlyArray<string>, number]> = [
       [["--help"], 0],
+      [["audit", "list", "--help"], 0],
       [["pg", "list"], 0],
       [["pg", "show", "kcp"], 0],
       [["whitelist", "normalize", "10.0.0.0/8"], 0],

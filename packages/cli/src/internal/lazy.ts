@@ -24,6 +24,7 @@ type EffectFunctions<M> = {
 const onFirstCall = <
   K extends
     | "ApiKeys"
+    | "Audit"
     | "ChannelGroups"
     | "Channels"
     | "Doctor"
@@ -51,6 +52,8 @@ const onFirstCall = <
 
 /** @internal */
 export const ApiKeys = onFirstCall("ApiKeys")
+/** @internal */
+export const Audit = onFirstCall("Audit")
 /** @internal */
 export const ChannelGroups = onFirstCall("ChannelGroups")
 /** @internal */
