@@ -135,7 +135,7 @@ describe("paymux webhook dispatch --once", () => {
     file.close()
     const out = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks", "--json"]), 3)
     // stdout is the JSON document alone; the store's refusal is logged on stderr.
-    expect(out.json()).toEqual({ attempted: 1, delivered: 0, retrying: 0, deadLettered: 0, unrecorded: 1 })
+    expect(out.json()).toEqual({ attempted: 1, delivered: 0, retrying: 0, deadLettered: 0, unrecorded: 1, claimFailed: false })
     expect(out.stderr).toContain("webhook delivery d-unrecorded:")
     expect(hits.filter((h) => h.path === "/d-unrecorded")).toHaveLength(1)
     const text = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks"]), 0).stdout
@@ -150,6 +150,32 @@ describe("paymux webhook dispatch --once", () => {
   })
 })
 
+describe("paymux webhook dispatch --once when the store refuses to claim", () => {
+  // Regression (fault probe): a full disk made every claim fail, and --once printed "Nothing was
+  // due." and exited 0, so a cron job could not tell a broken store from an empty queue.
+  it("exits 3 and says so, rather than that nothing was due", async () => {
+    const file = new Database(db)
+    insertDelivery(file, { id: "d-unclaimed", status: "pending", attempts: 0, at: Date.now() })
+    file.exec(
+      "CREATE TRIGGER refuse_claims BEFORE UPDATE OF lease_worker ON paymux_outbox BEGIN SELECT RAISE(ABORT, 'claims are refused'); END"
+    )
+    file.close()
+    try {
+      const out = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks", "--json"]), 3)
+      expect(out.json()).toMatchObject({ attempted: 0, claimFailed: true })
+      expect(out.stderr).toContain("webhook claim failed")
+      const text = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks"]), 3).stdout
+      expect(text).toContain("The store refused a claim")
+      expect(text).not.toContain("Nothing was due.")
+    } finally {
+      const after = new Database(db)
+      after.exec("DROP TRIGGER refuse_claims")
+      after.exec("DELETE FROM paymux_outbox WHERE delivery_id = 'd-unclaimed'")
+      after.close()
+    }
+  })
+})
+
 describe("paymux webhook dispatch --once says what became of the deliveries", () => {
   // Regression (review): two deliveries dead-lettered at once printed "Attempted 2 deliveries".
   it("counts delivered, to be retried later and dead-lettered, and exits 0", async () => {
@@ -161,7 +187,7 @@ describe("paymux webhook dispatch --once says what became of the deliveries", ()
     insertDelivery(file, { id: "count-last-busy", status: "pending", attempts: 5, at: now })
     file.close()
     const out = expectExit(await run(["webhook", "dispatch", "--once", "--allow-private-webhooks", "--json"]), 0)
-    expect(out.json()).toEqual({ attempted: 4, delivered: 1, retrying: 1, deadLettered: 2, unrecorded: 0 })
+    expect(out.json()).toEqual({ attempted: 4, delivered: 1, retrying: 1, deadLettered: 2, unrecorded: 0, claimFailed: false })
     const after = new Database(db, { readonly: true })
     expect(
       after.prepare("SELECT delivery_id, status FROM paymux_outbox WHERE delivery_id LIKE 'count-%' ORDER BY delivery_id").all()

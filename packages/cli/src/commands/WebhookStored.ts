@@ -209,25 +209,30 @@ const dispatch = Command.make(
         const sized = Option.match(given, { onNone: () => ({}), onSome: (concurrency) => ({ concurrency }) })
         if (once) {
           const report = yield* withStore(ctx, Webhooks.deliverDue({ ...sized, privateTargets }))
-          const { attempted, delivered, retrying, deadLettered, unrecorded } = report
+          const { attempted, delivered, retrying, deadLettered, unrecorded, claimFailed } = report
           const lost = `${unrecorded} of them could not be recorded (see the warnings above): they stay pending and go out again once their lease lapses.`
+          const unclaimed = "The store refused a claim (see the warning above): what is still due was not attempted."
           // Exit 0 whatever the receivers answered: the worker did its job, and the counts (and
           // paymux webhook history) say what became of each delivery.
-          yield* ctx.out.result({ attempted, delivered, retrying, deadLettered, unrecorded }, () =>
-            attempted === 0
-              ? "Nothing was due."
-              : [
-                  `Attempted ${plural(attempted, "delivery", "deliveries")}: ${delivered} delivered, ${retrying} to be retried later, ${deadLettered} dead-lettered; see paymux webhook history.`,
-                  ...(unrecorded > 0 ? [lost] : [])
-                ].join("\n")
+          yield* ctx.out.result({ attempted, delivered, retrying, deadLettered, unrecorded, claimFailed }, () =>
+            [
+              attempted === 0
+                ? claimFailed
+                  ? "Nothing was attempted."
+                  : "Nothing was due."
+                : `Attempted ${plural(attempted, "delivery", "deliveries")}: ${delivered} delivered, ${retrying} to be retried later, ${deadLettered} dead-lettered; see paymux webhook history.`,
+              ...(unrecorded > 0 ? [lost] : []),
+              ...(claimFailed ? [unclaimed] : [])
+            ].join("\n")
           )
-          // A cron job must see that the store did not take what happened (exit 3).
-          if (unrecorded > 0) {
+          // A cron job must see that the store did not take what happened, or refused to hand out
+          // what was due (exit 3): neither is "nothing was due".
+          if (unrecorded > 0 || claimFailed) {
             return yield* Effect.fail(
               new CliFailure.CliFailure({
                 exitCode: CliFailure.ExitCode.storeUnavailable,
-                tag: "AttemptsUnrecorded",
-                message: `${unrecorded} attempt(s) could not be recorded`,
+                tag: claimFailed ? "ClaimFailed" : "AttemptsUnrecorded",
+                message: claimFailed ? "the store refused a claim" : `${unrecorded} attempt(s) could not be recorded`,
                 printed: true
               })
             )
