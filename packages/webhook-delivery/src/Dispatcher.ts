@@ -304,6 +304,17 @@ const afterAttempt = (
 /** A failure's own message, for a one-line warning. */
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
+/** What identifies an attempt in logs and spans. */
+const attemptAnnotations = (delivery: Delivery.Delivery) => ({
+  merchant: delivery.merchant ?? "",
+  deliveryId: delivery.id,
+  webhookId: delivery.messageId,
+  mode: delivery.mode,
+  eventType: delivery.eventType,
+  endpointId: delivery.endpointId ?? "",
+  attempt: `${delivery.attempts + 1}/${delivery.maxAttempts}`
+})
+
 /**
  * One attempt at one claimed delivery, with its bookkeeping. Only the endpoint lookup and the
  * request can be interrupted; an interrupted request is recorded, so its lease is given back.
@@ -416,6 +427,11 @@ const attempt = (
     })
   ).pipe(
     Effect.map((recorded): Delivery.Status | undefined => recorded?.status),
+    // Every line of the attempt names what an operator looks it up by (paymux webhook history, the
+    // API's deliveries), and a tracer sees the attempt as one span. No URL: its path or query may
+    // carry a token.
+    Effect.annotateLogs(attemptAnnotations(delivery)),
+    Effect.withSpan("webhook.deliver", { attributes: attemptAnnotations(delivery) }),
     // A lost lease or a broken store must not stop the dispatcher; the delivery stays in the
     // outbox and its lease lapses.
     Effect.catch((error) => Effect.as(Effect.logWarning(`webhook delivery ${delivery.id}: ${messageOf(error)}`), undefined)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Effect, Fiber, Logger, Result } from "effect"
+import { Clock, Effect, type Exit, Fiber, Logger, References, Result, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { Webhook as StandardWebhook } from "standardwebhooks"
 import { type Delivery, Outbox, StoreError } from "@paymux/store"
@@ -198,6 +198,43 @@ describe("Dispatcher", () => {
       yield* Dispatcher.start(base).pipe(Effect.provideService(Outbox.Outbox, outbox), Effect.provide(Logger.layer([capture])))
       yield* waitUntil(Effect.map(statusOf(outbox, d!.id), (x) => x.attempts === 1))
       expect(lines).toEqual([`Warn webhook delivery ${d!.id} to ${new URL(r.url).origin}: answered HTTP 500 (retry)`])
+    }).pipe(fixedRandom(0.5), Effect.scoped)
+  )
+
+  // Regression (telemetry probe): the line named only the delivery id and the receiver's origin, and
+  // no span stood for the attempt, so an operator could not tell the merchant, event or attempt.
+  it.effect("an attempt's log lines carry its merchant, delivery, event and attempt number; a tracer sees it as one span", () =>
+    Effect.gen(function* () {
+      const { outbox, r } = yield* setup()
+      r.script.push({ _tag: "Status", status: 500, body: "boom" })
+      const [d] = yield* enqueue(outbox, `${r.url}/hook?token=SECRETTOKEN`, 1)
+      const annotations: Array<Record<string, unknown>> = []
+      const capture = Logger.make(({ fiber }) => void annotations.push({ ...fiber.getRef(References.CurrentLogAnnotations) }))
+      const spans: Array<{ name: string; attributes: Record<string, unknown> }> = []
+      class Recording extends Tracer.NativeSpan {
+        override end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+          spans.push({ name: this.name, attributes: Object.fromEntries(this.attributes) })
+          super.end(endTime, exit)
+        }
+      }
+      const tracer = Tracer.make({ span: (options) => new Recording(options) })
+      yield* Dispatcher.drain(base).pipe(
+        Effect.provideService(Outbox.Outbox, outbox),
+        Effect.provide(Logger.layer([capture])),
+        Effect.withTracer(tracer)
+      )
+      const expected = {
+        merchant: d!.merchant ?? "",
+        deliveryId: d!.id,
+        webhookId: d!.messageId,
+        mode: d!.mode,
+        eventType: d!.eventType,
+        endpointId: "",
+        attempt: `1/${d!.maxAttempts}`
+      }
+      expect(annotations).toEqual([expected])
+      expect(spans.filter((x) => x.name === "webhook.deliver")).toEqual([{ name: "webhook.deliver", attributes: expected }])
+      expect(JSON.stringify([annotations, spans])).not.toContain("SECRETTOKEN")
     }).pipe(fixedRandom(0.5), Effect.scoped)
   )
 
