@@ -3,9 +3,9 @@
  *
  * @since 0.1.0
  */
-import { Identifiers, PageLimit } from "@paymux/domain"
+import { Identifiers, Input, PageLimit } from "@paymux/domain"
 import { AuditLog } from "@paymux/store"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 
@@ -33,7 +33,10 @@ export const list = (
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.auditEntries, options.limit))
+    const { action, after } = yield* Effect.fromResult(checkFilter(options))
     const log = yield* AuditLog.AuditLog
-    const { action, after } = options
     return yield* log.list(code, { limit, ...(action === undefined ? {} : { action }), ...(after === undefined ? {} : { after }) })
   })
+
+/** An `action` or cursor of the wrong kind (a number from unchecked input): an action of 5 matched nothing, as if the trail were empty. */
+const checkFilter = Input.decoder(Schema.Struct({ action: Schema.optional(Schema.String), after: Schema.optional(Schema.String) }))

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { ChannelGroup, type ChannelTerms, type Credentials, Identifiers, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
+import { ChannelGroup, ChannelTerms, type Credentials, Identifiers, Input, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted, Schema } from "effect"
 import { Catalog } from "./AdminContext.ts"
@@ -103,10 +103,14 @@ export const list = (
   filter: { readonly mode?: ChannelTerms.Mode } = {}
 ): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
   Effect.gen(function* () {
+    const { mode } = yield* Effect.fromResult(checkListFilter(filter))
     const code = yield* merchantCode(merchant)
     const channels = yield* Repositories.ChannelRepository
-    return yield* channels.list(code, filter)
+    return yield* channels.list(code, mode === undefined ? {} : { mode })
   })
+
+/** A mode of "bogus" from unchecked input listed no channel, as if the merchant had none. */
+const checkListFilter = Input.decoder(Schema.Struct({ mode: Schema.optional(ChannelTerms.Mode) }))
 
 /**
  * The channels assigned to one of the merchant's tiers (what a call with a `Tier` sees).

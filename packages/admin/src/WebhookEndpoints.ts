@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
-import { type ChannelTerms, DomainError, EndpointHealth, Identifiers, WebhookSettings } from "@paymux/domain"
+import { ChannelTerms, DomainError, EndpointHealth, Identifiers, Input, WebhookSettings } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import type { Dispatcher } from "@paymux/webhook-delivery"
 import { Notification, WebhookSecret } from "@paymux/webhooks"
@@ -161,12 +161,24 @@ export const set = (input: {
   readonly url?: string | null | undefined
   readonly contentType?: WebhookSettings.ContentType | undefined
 }): Effect.Effect<{ readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> }, AdminError, AdminServices> =>
-  changeSettings(input.merchant, input.mode, "webhook.set", (before) => {
-    const typed = input.contentType === undefined ? before : WebhookSettings.setContentType(before, input.mode, input.contentType)
-    return input.url === undefined
-      ? Result.succeed(typed)
-      : WebhookSettings.setUrl(typed, input.mode, input.url ?? undefined, newEndpointId())
-  })
+  Effect.flatMap(Effect.fromResult(checkSet(input)), ({ mode, contentType }) =>
+    changeSettings(input.merchant, mode, "webhook.set", (before) => {
+      const typed = contentType === undefined ? before : WebhookSettings.setContentType(before, mode, contentType)
+      return input.url === undefined ? Result.succeed(typed) : WebhookSettings.setUrl(typed, mode, input.url ?? undefined, newEndpointId())
+    })
+  )
+
+/**
+ * What a Promise caller may hand over unchecked (JSON passed through): a mode of "bogus" failed as
+ * "internal error", and a content type of "xml" was caught only by the store, under no field of
+ * the caller's. Each use case checks its input here, before anything is read.
+ */
+const checkSet = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode, contentType: Schema.optional(WebhookSettings.ContentType) }))
+const checkAdd = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode, events: Schema.optional(WebhookSettings.Events) }))
+const checkUpdate = Input.decoder(
+  Schema.Struct({ mode: ChannelTerms.Mode, events: Schema.optional(Schema.NullOr(WebhookSettings.Events)) })
+)
+const checkMode = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode }))
 
 /**
  * Adds an endpoint to a mode: a URL and, optionally, the event types it receives (none: every
@@ -187,11 +199,13 @@ export const addEndpoint = (input: {
   AdminServices
 > => {
   const id = newEndpointId()
-  return Effect.map(
-    changeSettings(input.merchant, input.mode, "webhook.endpoint.add", (before) =>
-      WebhookSettings.addEndpoint(before, input.mode, { id, url: input.url, events: input.events })
-    ),
-    (r) => ({ ...r, endpointId: id })
+  return Effect.flatMap(Effect.fromResult(checkAdd(input)), ({ mode, events }) =>
+    Effect.map(
+      changeSettings(input.merchant, mode, "webhook.endpoint.add", (before) =>
+        WebhookSettings.addEndpoint(before, mode, { id, url: input.url, events })
+      ),
+      (r) => ({ ...r, endpointId: id })
+    )
   )
 }
 
@@ -209,15 +223,17 @@ export const updateEndpoint = (input: {
   readonly url?: string | undefined
   readonly events?: ReadonlyArray<string> | null | undefined
 }): Effect.Effect<SettingsView, AdminError, AdminServices> =>
-  Effect.map(
-    changeSettings(
-      input.merchant,
-      input.mode,
-      "webhook.endpoint.update",
-      (before) => WebhookSettings.updateEndpoint(before, input.mode, input.endpointId, { url: input.url, events: input.events }),
-      input.endpointId
-    ),
-    (r) => r.settings
+  Effect.flatMap(Effect.fromResult(checkUpdate(input)), ({ mode, events }) =>
+    Effect.map(
+      changeSettings(
+        input.merchant,
+        mode,
+        "webhook.endpoint.update",
+        (before) => WebhookSettings.updateEndpoint(before, mode, input.endpointId, { url: input.url, events }),
+        input.endpointId
+      ),
+      (r) => r.settings
+    )
   )
 
 /**
@@ -231,15 +247,17 @@ export const removeEndpoint = (input: {
   readonly mode: ChannelTerms.Mode
   readonly endpointId: string
 }): Effect.Effect<SettingsView, AdminError, AdminServices> =>
-  Effect.map(
-    changeSettings(
-      input.merchant,
-      input.mode,
-      "webhook.endpoint.remove",
-      (before) => WebhookSettings.removeEndpoint(before, input.mode, input.endpointId),
-      input.endpointId
-    ),
-    (r) => r.settings
+  Effect.flatMap(Effect.fromResult(checkMode(input)), ({ mode }) =>
+    Effect.map(
+      changeSettings(
+        input.merchant,
+        mode,
+        "webhook.endpoint.remove",
+        (before) => WebhookSettings.removeEndpoint(before, mode, input.endpointId),
+        input.endpointId
+      ),
+      (r) => r.settings
+    )
   )
 
 /**
@@ -255,18 +273,19 @@ export const enableEndpoint = (input: {
   readonly endpointId: string
 }): Effect.Effect<SettingsView, AdminError, AdminServices> =>
   Effect.gen(function* () {
+    const { mode } = yield* Effect.fromResult(checkMode(input))
     const code = yield* merchantCode(input.merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const tx = yield* Transaction.Transaction
     yield* tx.withTransaction(
       Effect.gen(function* () {
-        yield* findEndpoint(yield* repo.get(code), input.mode, input.endpointId)
-        const before = (yield* repo.getHealth(code)).find((h) => h.mode === input.mode && h.endpointId === input.endpointId)
-        yield* repo.enableEndpoint({ merchant: code, mode: input.mode, endpointId: input.endpointId })
+        yield* findEndpoint(yield* repo.get(code), mode, input.endpointId)
+        const before = (yield* repo.getHealth(code)).find((h) => h.mode === mode && h.endpointId === input.endpointId)
+        yield* repo.enableEndpoint({ merchant: code, mode, endpointId: input.endpointId })
         yield* audit({
           merchant: code,
           action: "webhook.endpoint.enable",
-          target: `${input.mode}/${input.endpointId}`,
+          target: `${mode}/${input.endpointId}`,
           before: before === undefined ? null : { disabledAt: before.disabledAt, consecutiveFailures: before.consecutiveFailures }
         })
       })

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type ChannelTerms, DomainError, Identifiers } from "@paymux/domain"
+import { ChannelTerms, DomainError, Identifiers, Input } from "@paymux/domain"
 import { Repositories, StoreError, Transaction } from "@paymux/store"
 import { WebhookSecret, WebhookSigner } from "@paymux/webhooks"
 import { Effect, type Redacted, Result } from "effect"
@@ -53,6 +53,9 @@ export const retire = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect
     )
   )
 
+/** A mode of "bogus" from unchecked input read as a mode with no secret ("set the bogus webhook URL first"). */
+const checkMode = Input.decoder(ChannelTerms.Mode, "mode")
+
 const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
   merchant: string,
   mode: ChannelTerms.Mode,
@@ -62,6 +65,7 @@ const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
   ) => Result.Result<{ readonly secrets: WebhookSecret.ActiveSecrets; readonly revealed: R }, { readonly detail: string }>
 ): Effect.Effect<R, AdminError, AdminServices> =>
   Effect.gen(function* () {
+    yield* Effect.fromResult(checkMode(mode))
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const tx = yield* Transaction.Transaction

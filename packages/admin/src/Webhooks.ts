@@ -10,16 +10,16 @@
  *
  * @since 0.1.0
  */
-import { type ChannelTerms, DomainError, Identifiers, Input, PageLimit, Timestamp, WebhookSettings } from "@paymux/domain"
+import { ChannelTerms, DomainError, Identifiers, Input, PageLimit, Timestamp, WebhookSettings } from "@paymux/domain"
 import { type Delivery, Outbox, Repositories, Transaction } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Notification } from "@paymux/webhooks"
-import { Clock, Context, Effect, Result } from "effect"
+import { Clock, Context, Effect, Result, Schema } from "effect"
 import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { findEndpoint } from "./internal/endpoints.ts"
-import { formatOf, type TestFormat, testBody } from "./internal/webhookBodies.ts"
+import { formatOf, TestFormat, testBody } from "./internal/webhookBodies.ts"
 
 /**
  * The shape of a test send's body: `v1` (V1's fields) or `v2` (a JSON `Webhook.Test` event).
@@ -186,6 +186,7 @@ export const test = (
   } = {}
 ): Effect.Effect<TestResult, AdminError, AdminServices> =>
   Effect.gen(function* () {
+    yield* Effect.fromResult(checkTest({ mode, format: options.format }))
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
     const settings = yield* repo.get(code)
@@ -217,6 +218,12 @@ export const test = (
     })
     return { ...result, url: endpoint.url, endpointId: endpoint.id, format, contentType: body.contentType }
   })
+
+/**
+ * What a Promise caller may hand over unchecked (JSON passed through), checked before anything is
+ * read: a mode of "bogus" failed as "internal error", or, in `resendFailed`, matched no delivery.
+ */
+const checkTest = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode, format: Schema.optional(TestFormat) }))
 
 /** A per-request notice URL must pass the mode's URL rules and the guard's rules that need no DNS. */
 const checkNoticeUrls = (mode: ChannelTerms.Mode, urls: ReadonlyArray<string>) =>
@@ -260,8 +267,8 @@ export const emit = (input: {
   readonly v1?: Notification.V1 | undefined
 }): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
   Effect.gen(function* () {
+    yield* Effect.fromResult(checkEmit(input))
     const code = yield* merchantCode(input.merchant)
-    yield* Effect.fromResult(checkEventType("eventType")(input.eventType))
     yield* checkEvent(input)
     const notice = input.noticeUrls === undefined ? undefined : yield* checkNoticeUrls(input.mode, input.noticeUrls)
     const settings = yield* (yield* Repositories.WebhookSettingsRepository).get(code)
@@ -272,7 +279,8 @@ export const emit = (input: {
     return yield* queue(code, input.mode, settings[input.mode].contentType, input, targets)
   })
 
-const checkEventType = (field: string) => Input.decoder(WebhookSettings.EventType, field)
+const checkEmit = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode, eventType: WebhookSettings.EventType }))
+const checkEmitEvent = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode, type: WebhookSettings.EventType }))
 
 /** The longest `subject` a notification may carry (a payment id, say). */
 const maxSubjectLength = 200
@@ -329,8 +337,8 @@ export const emitEvent = (input: {
   readonly subject?: string | undefined
   readonly noticeUrls?: ReadonlyArray<string> | undefined
 }): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> => {
-  const badType = checkEventType("type")(input.type)
-  if (Result.isFailure(badType)) return Effect.fail(badType.failure)
+  const bad = checkEmitEvent(input)
+  if (Result.isFailure(bad)) return Effect.fail(bad.failure)
   const problem = Notification.eventProblem(input.type, input.data)
   if (problem !== undefined) {
     const value = Array.isArray(input.data) ? "an array" : typeof input.data === "object" ? "an object" : `a ${typeof input.data}`
@@ -365,14 +373,17 @@ export const history = (
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.deliveryHistory, options.limit))
+    const { after } = yield* Effect.fromResult(checkCursor(options))
     const outbox = yield* Outbox.Outbox
-    const after = options.after
     if (after === undefined) return yield* outbox.history({ merchant: code, limit })
     // The outbox takes any delivery as a position; another merchant's must look missing, as in `resend`.
     const cursor = yield* outbox.get(after)
     if (cursor.delivery.merchant !== code) return yield* Outbox.notFound(after)
     return yield* outbox.history({ merchant: code, limit, after })
   })
+
+/** A cursor that is no string (a number from unchecked input) failed as "internal error". */
+const checkCursor = Input.decoder(Schema.Struct({ after: Schema.optional(Schema.String) }))
 
 const checkResendUrl = (mode: ChannelTerms.Mode, url: string | undefined) =>
   url === undefined
@@ -456,14 +467,16 @@ export const resendFailed = (input: {
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.failedResends, input.limit))
     // Checked before anything is read, so bad input is refused whether or not a delivery failed
     // (a `since` no date holds answered 500). Each delivery's mode checks the URL again below.
-    yield* Effect.fromResult(Timestamp.decodeAs("since")(input.since))
-    yield* checkResendUrl(input.mode ?? "test", input.url)
+    const { mode } = yield* Effect.fromResult(checkResendFailed(input))
+    yield* checkResendUrl(mode ?? "test", input.url)
     const outbox = yield* Outbox.Outbox
     const tx = yield* Transaction.Transaction
     // One transaction from the reads to the audit entry: two resend-failed calls at once (two
     // processes, say) would otherwise both see a message as not yet queued again, and both queue it.
     return yield* tx.withTransaction(resendFailedNow(code, limit, input, outbox))
   })
+
+const checkResendFailed = Input.decoder(Schema.Struct({ since: Timestamp.Timestamp, mode: Schema.optional(ChannelTerms.Mode) }))
 
 const resendFailedNow = (
   code: Identifiers.MerchantCode,

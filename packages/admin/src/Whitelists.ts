@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DomainError, Identifiers, WhitelistRules } from "@paymux/domain"
+import { DomainError, Identifiers, Input, WhitelistRules } from "@paymux/domain"
 import { Repositories, Transaction } from "@paymux/store"
 import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
 import { Effect, Option, Schema } from "effect"
@@ -130,15 +130,25 @@ export const set = (
   rules: ReadonlyArray<string>,
   options: { readonly denyByDefault?: boolean | undefined; readonly version?: number | undefined } = {}
 ): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  update(
-    merchant,
-    "whitelist.set",
-    (current) =>
-      Effect.map(withRules(current, rules), (next) =>
-        options.denyByDefault === undefined ? next : { ...next, denyByDefault: options.denyByDefault }
-      ),
-    options.version
+  Effect.flatMap(Effect.fromResult(checkRules(rules)), (given) =>
+    update(
+      merchant,
+      "whitelist.set",
+      (current) =>
+        Effect.map(withRules(current, given), (next) =>
+          options.denyByDefault === undefined ? next : { ...next, denyByDefault: options.denyByDefault }
+        ),
+      options.version
+    )
   )
+
+/**
+ * Rules as given, a list of text: one string from unchecked input was read character by character
+ * into a nonsense `invalid-cidr`. The CIDR rules themselves are `CidrList`'s.
+ */
+const checkRules = Input.decoder(Schema.Array(Schema.String), "rules")
+
+const checkIp = Input.decoder(Schema.String, "ip")
 
 /**
  * Adds address space.
@@ -148,8 +158,10 @@ export const set = (
  */
 export const add = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
   // The given rules are checked on their own first, so an error's index counts them alone.
-  update(merchant, "whitelist.add", (current) =>
-    Effect.flatMap(Effect.flatMap(someRules(rules), CidrList.aggregate), (given) => withRules(current, [...current.rules, ...given]))
+  Effect.flatMap(Effect.fromResult(checkRules(rules)), (checked) =>
+    update(merchant, "whitelist.add", (current) =>
+      Effect.flatMap(Effect.flatMap(someRules(checked), CidrList.aggregate), (given) => withRules(current, [...current.rules, ...given]))
+    )
   )
 
 /** Adding or removing nothing is bad input, not a change that writes a new version. */
@@ -165,10 +177,12 @@ const someRules = (rules: ReadonlyArray<string>) =>
  * @category use cases
  */
 export const remove = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
-  update(merchant, "whitelist.remove", (current) =>
-    Effect.flatMap(
-      Effect.flatMap(Effect.flatMap(someRules(rules), atMostAList), (given) => CidrList.diff(given, current.rules)),
-      (d) => withRules(current, d.added)
+  Effect.flatMap(Effect.fromResult(checkRules(rules)), (checked) =>
+    update(merchant, "whitelist.remove", (current) =>
+      Effect.flatMap(
+        Effect.flatMap(Effect.flatMap(someRules(checked), atMostAList), (given) => CidrList.diff(given, current.rules)),
+        (d) => withRules(current, d.added)
+      )
     )
   )
 
@@ -205,15 +219,18 @@ export const setDenyByDefault = (merchant: string, denyByDefault: boolean): Effe
  * @category use cases
  */
 export const check = (merchant: string, ip: string): Effect.Effect<CheckResult, AdminError, AdminServices> =>
-  Cidr.isAddress(ip)
-    ? Effect.map(show(merchant), (view) => decide(view, ip))
-    : Effect.fail(
-        new DomainError.InvalidInput({
-          field: "ip",
-          value: JSON.stringify(ip.slice(0, 80)),
-          rule: "an address is one IPv4 or IPv6 address such as 203.0.113.7 or 2001:db8::1"
-        })
-      )
+  // An `ip` that is no string (a number from unchecked input) failed as "internal error".
+  Effect.flatMap(Effect.fromResult(checkIp(ip)), (given) =>
+    Cidr.isAddress(given)
+      ? Effect.map(show(merchant), (view) => decide(view, given))
+      : Effect.fail(
+          new DomainError.InvalidInput({
+            field: "ip",
+            value: JSON.stringify(given.slice(0, 80)),
+            rule: "an address is one IPv4 or IPv6 address such as 203.0.113.7 or 2001:db8::1"
+          })
+        )
+  )
 
 /**
  * The decision for an address against a whitelist view (what `check` answers; `Access.admit` is

@@ -159,6 +159,77 @@ describe("unchecked input through the Promise facade", () => {
   })
 })
 
+// Regression (parity probe F1): a mode that is neither test nor live failed the webhook use cases
+// as "internal error" or answered nothing; rules as one string gave a nonsense invalid-cidr; an
+// unknown content type was caught only by the store under "webhook settings"; a limit of "5" read
+// as valid in its message; events as one string were named "test.endpoints.0.events".
+describe("values of the wrong kind through the Promise facade", () => {
+  it("each is invalid-input naming its field, and nothing is written", async () => {
+    const { paymux, merchant } = await setup()
+    const m = merchant.code
+    const added = await paymux.webhooks.addEndpoint({ merchant: m, mode: "test", url: "https://example.com/hook" })
+    const endpointId = added.endpointId
+    const bogus = loose("bogus")
+    const url = "https://example.com/other"
+    const cases: ReadonlyArray<readonly [string, () => Promise<unknown>, string, string?]> = [
+      ["channels.list", () => paymux.channels.list(m, { mode: bogus }), "mode"],
+      ["webhooks.set", () => paymux.webhooks.set({ merchant: m, mode: bogus, url }), "mode"],
+      ["webhooks.set contentType", () => paymux.webhooks.set({ merchant: m, mode: "test", contentType: loose("xml") }), "contentType"],
+      ["webhooks.addEndpoint", () => paymux.webhooks.addEndpoint({ merchant: m, mode: bogus, url }), "mode"],
+      [
+        "webhooks.addEndpoint events",
+        () => paymux.webhooks.addEndpoint({ merchant: m, mode: "test", url, events: loose("Transaction.Paid") }),
+        "events"
+      ],
+      ["webhooks.updateEndpoint", () => paymux.webhooks.updateEndpoint({ merchant: m, mode: bogus, endpointId, url }), "mode"],
+      [
+        "webhooks.updateEndpoint events",
+        () => paymux.webhooks.updateEndpoint({ merchant: m, mode: "test", endpointId, events: loose("Transaction.Paid") }),
+        "events"
+      ],
+      ["webhooks.removeEndpoint", () => paymux.webhooks.removeEndpoint({ merchant: m, mode: bogus, endpointId }), "mode"],
+      ["webhooks.enableEndpoint", () => paymux.webhooks.enableEndpoint({ merchant: m, mode: bogus, endpointId }), "mode"],
+      ["webhooks.rotateSecret", () => paymux.webhooks.rotateSecret(m, bogus), "mode"],
+      ["webhooks.retireSecret", () => paymux.webhooks.retireSecret(m, bogus), "mode"],
+      ["webhooks.test", () => paymux.webhooks.test(m, bogus), "mode"],
+      ["webhooks.test format", () => paymux.webhooks.test(m, "test", { format: loose("v3") }), "format"],
+      ["webhooks.emit", () => paymux.webhooks.emit({ merchant: m, mode: bogus, eventType: "Webhook.Test", payload: "{}" }), "mode"],
+      ["webhooks.emitEvent", () => paymux.webhooks.emitEvent({ merchant: m, mode: bogus, type: "Webhook.Test", data: {} }), "mode"],
+      ["webhooks.resendFailed", () => paymux.webhooks.resendFailed({ merchant: m, since: 0, mode: bogus }), "mode"],
+      ["webhooks.resendFailed limit", () => paymux.webhooks.resendFailed({ merchant: m, since: 0, limit: loose("5") }), "limit", '"5"'],
+      ["webhooks.history limit", () => paymux.webhooks.history(m, { limit: loose("5") }), "limit", '"5"'],
+      ["audit.list limit", () => paymux.audit.list(m, { limit: loose("5") }), "limit", '"5"'],
+      ["whitelist.set", () => paymux.whitelist.set(m, loose("10.0.0.0/8")), "rules"],
+      ["whitelist.add", () => paymux.whitelist.add(m, loose("10.0.0.0/8")), "rules"],
+      ["whitelist.remove", () => paymux.whitelist.remove(m, loose("10.0.0.0/8")), "rules"],
+      ["whitelist.check", () => paymux.whitelist.check(m, loose(5)), "ip"],
+      ["webhooks.history after", () => paymux.webhooks.history(m, { after: loose(5) }), "after"],
+      ["audit.list action", () => paymux.audit.list(m, { action: loose(5) }), "action"]
+    ]
+    const entries = (await paymux.audit.list(m)).length
+    const settings = await paymux.webhooks.show(m)
+    const outcome = async ([name, call, , value]: (typeof cases)[number]) =>
+      call().then(
+        (answer) => ({ name, answer }),
+        (error: PaymuxError.PaymuxError) => ({
+          name,
+          code: error.code,
+          field: error instanceof PaymuxError.InvalidInputError ? error.field : undefined,
+          ...(value === undefined ? {} : { shown: error.message.includes(`(got ${value})`) })
+        })
+      )
+    const outcomes = []
+    for (const c of cases) outcomes.push(await outcome(c))
+    expect(outcomes).toEqual(
+      cases.map(([name, , field, value]) => ({ name, code: "invalid-input", field, ...(value === undefined ? {} : { shown: true }) }))
+    )
+    expect(await paymux.audit.list(m)).toHaveLength(entries)
+    expect(await paymux.webhooks.show(m)).toEqual(settings)
+    expect((await paymux.whitelist.show(m)).version).toBe(0)
+    await paymux.close()
+  })
+})
+
 // Regression (embedding probe): close() interrupted the calls still running ("All fibers
 // interrupted without error", as internal errors), and a call after it was "ManagedRuntime disposed".
 describe("Paymux.close", () => {

@@ -7,6 +7,7 @@
  */
 import { Result } from "effect"
 import { InvalidInput } from "./DomainError.ts"
+import { describe } from "./internal/decode.ts"
 
 /**
  * A listing's bounds: `default` when the caller gives no limit, at most `max`.
@@ -55,4 +56,4 @@ export const check = (bounds: PageLimit, given: number | undefined): Result.Resu
     ? Result.succeed(bounds.default)
     : Number.isInteger(given) && given >= 1 && given <= bounds.max
       ? Result.succeed(given)
-      : Result.fail(new InvalidInput({ field: "limit", value: String(given), rule: `a whole number from 1 to ${bounds.max}` }))
+      : Result.fail(new InvalidInput({ field: "limit", value: describe(given), rule: `a whole number from 1 to ${bounds.max}` }))

@@ -116,7 +116,13 @@ export const EventType = Schema.String.pipe(
  */
 export const maxEndpoints = 10
 
-const Events = Schema.Array(EventType).pipe(
+/**
+ * An endpoint's event filter: 1 to 50 distinct event types.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Events = Schema.Array(EventType).pipe(
   Schema.check(
     Schema.makeFilter(
       (events: ReadonlyArray<string>) =>

@@ -5,7 +5,7 @@
  */
 import { WebhookSettings } from "@paymux/domain"
 import { Notification } from "@paymux/webhooks"
-import { Result } from "effect"
+import { Result, Schema } from "effect"
 
 /** A body and the MIME type it goes out with. */
 export interface Body {
@@ -25,7 +25,8 @@ export const eventBody = (contentType: WebhookSettings.ContentType, payload: str
 }
 
 /** Which shape a test send carries: V1's fields, or a V2 `Webhook.Test` event. */
-export type TestFormat = "v1" | "v2"
+export const TestFormat = Schema.Literals(["v1", "v2"])
+export type TestFormat = typeof TestFormat.Type
 
 /**
  * The shape a mode's notifications carry, which its content type implies: a form mode sends V1's

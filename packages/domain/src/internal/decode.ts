@@ -39,6 +39,9 @@ const describeValue = (input: unknown, path: ReadonlyArray<PropertyKey>, secret:
   return String(at)
 }
 
+/** A value as an error message shows it: a string quoted, so that `"5"` does not read as the number 5. */
+export const describe = (value: unknown): string => describeValue(value, [], false)
+
 /** Turns a SchemaError into the first offending field as an InvalidInput. */
 const toInvalidInput = (error: Schema.SchemaError, input: unknown, fieldPrefix?: string): InvalidInput => {
   const issues = formatter(error.issue).issues
