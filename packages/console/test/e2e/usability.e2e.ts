@@ -382,6 +382,29 @@ test("nothing scrolls sideways at 375 px on any part", async ({ page }) => {
 })
 
 // Last: it shuts this client out, then lets it back in the way the page tells.
+// Regression (left alone last session): the log showed the newest 20 deliveries and no way to older ones.
+test("the delivery log shows the newest 20 and loads older ones a page at a time", async ({ page }) => {
+  for (let i = 0; i < 21; i++) {
+    await api("POST", "/webhooks/test/notifications", {
+      type: "Transaction.Paid",
+      data: { storeId: "store-1", paymentId: `payment-${i}`, transactionId: `tx-${i}` },
+      noticeUrls: ["http://127.0.0.1:9/hooks"]
+    })
+  }
+  await signIn(page, paymux.url, paymux.keyId, paymux.secret)
+  await page.getByRole("link", { name: "Webhooks" }).click()
+  const log = page.locator("ul.deliveries > li")
+  await expect(log).toHaveCount(20)
+  const pages: Array<string> = []
+  page.on("request", (request) => {
+    if (request.url().includes("/webhooks/deliveries")) pages.push(new URL(request.url()).search)
+  })
+  await page.getByRole("button", { name: "Show 20 older deliveries" }).click()
+  await expect(log).toHaveCount(21)
+  await expect(page.getByRole("button", { name: "Show 20 older deliveries" })).toHaveCount(0)
+  expect(pages).toEqual([expect.stringMatching(/^\?limit=20&after=[0-9a-f-]+$/)])
+})
+
 test("a whitelist that shuts this client out is confirmed first, and the refusal says how to get back in", async ({ page }) => {
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
   await page.getByRole("link", { name: "Other settings" }).click()

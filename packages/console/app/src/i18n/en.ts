@@ -178,6 +178,7 @@ export const en = {
   "wh.add": "Add endpoint",
   "wh.secretOnce": "The new signing secret of {mode} mode, shown once. Copy it now:",
   "wh.log": "Delivery log",
+  "wh.older": "Show {n} older deliveries",
   "wh.noDeliveries": "No deliveries yet.",
   "wh.attempt": "1 attempt",
   "wh.attempts": "{n} attempts",

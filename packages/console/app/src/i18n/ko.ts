@@ -179,6 +179,7 @@ export const ko: Record<Key, string> = {
   "wh.add": "엔드포인트 추가",
   "wh.secretOnce": "{mode} 모드의 새 서명 시크릿입니다. 한 번만 표시되니 지금 복사하세요:",
   "wh.log": "전송 기록",
+  "wh.older": "이전 전송 기록 {n}건 더 보기",
   "wh.noDeliveries": "아직 전송 기록이 없습니다.",
   "wh.attempt": "시도 1회",
   "wh.attempts": "시도 {n}회",

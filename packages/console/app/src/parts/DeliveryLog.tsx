@@ -1,5 +1,8 @@
-/** The delivery log: each delivery with its attempts and a resend, and "Resend failed since". */
-import { useState } from "react"
+/**
+ * The delivery log: the newest deliveries, each with its attempts and a resend, older ones a page
+ * at a time, and "Resend failed since".
+ */
+import { useEffect, useState } from "react"
 import type { Models } from "@paymux/http"
 import { useT } from "../i18n/i18n.tsx"
 import { useSession } from "../session.tsx"
@@ -8,10 +11,32 @@ import { BusyButton, ProblemNote, useSave } from "./ui.tsx"
 type History = ReadonlyArray<typeof Models.DeliveryHistory.Type>
 type ResendFailedResult = typeof Models.ResendFailedResult.Type
 
+/** How many deliveries the log shows at first, and loads each time older ones are asked for. */
+export const deliveryPage = 20
+
 export const DeliveryLog = ({ history, onChanged }: { readonly history: History; readonly onChanged: () => void }) => {
   const t = useT()
   const { run, session } = useSession()
   const merchant = session.merchant
+  // The pages after the first (`history`, which a reload replaces: then they start over), and
+  // whether the last page was full, so that older ones may follow.
+  const [older, setOlder] = useState<History>([])
+  const [more, setMore] = useState(history.length === deliveryPage)
+  useEffect(() => {
+    setOlder([])
+    setMore(history.length === deliveryPage)
+  }, [history])
+  const shown = [...history, ...older]
+  const paging = useSave()
+  const loadOlder = async () => {
+    const last = shown.at(-1)
+    if (last === undefined) return
+    const query = { limit: deliveryPage, after: last.delivery.id }
+    const page = await paging.save(() => run((c) => c.webhooks.history({ params: { merchant }, query })))
+    if (page === undefined) return
+    setOlder([...older, ...page])
+    setMore(page.length === deliveryPage)
+  }
   // A `datetime-local` value, read in the browser's time zone.
   const [since, setSince] = useState("")
   const [resent, setResent] = useState<ResendFailedResult | undefined>(undefined)
@@ -48,12 +73,12 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
       {resent === undefined ? null : <p role="status">{t("wh.resentFailed", { n: resent.queued.length, m: resent.alreadyHandled })}</p>}
       <ProblemNote problem={problem} />
       {/* `paymux serve` delivers nothing: without a worker a delivery reads "pending · 0 attempts" for good. */}
-      {history.some(({ delivery }) => delivery.status === "pending") ? <PendingNote /> : null}
-      {history.length === 0 ? (
+      {shown.some(({ delivery }) => delivery.status === "pending") ? <PendingNote /> : null}
+      {shown.length === 0 ? (
         <p>{t("wh.noDeliveries")}</p>
       ) : (
         <ul className="deliveries">
-          {history.map(({ delivery, attempts }) => (
+          {shown.map(({ delivery, attempts }) => (
             <li key={delivery.id}>
               <details>
                 <summary>
@@ -85,6 +110,12 @@ export const DeliveryLog = ({ history, onChanged }: { readonly history: History;
           ))}
         </ul>
       )}
+      {more ? (
+        <BusyButton className="quiet" busy={paging.busy} onClick={loadOlder}>
+          {t("wh.older", { n: deliveryPage })}
+        </BusyButton>
+      ) : null}
+      <ProblemNote problem={paging.problem} />
     </section>
   )
 }

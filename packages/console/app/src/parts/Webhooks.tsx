@@ -6,7 +6,7 @@
 import { useT } from "../i18n/i18n.tsx"
 import type { Mode } from "../model.ts"
 import { useSession } from "../session.tsx"
-import { DeliveryLog } from "./DeliveryLog.tsx"
+import { DeliveryLog, deliveryPage } from "./DeliveryLog.tsx"
 import { LoadState, useLoad } from "./ui.tsx"
 import { WebhookMode } from "./WebhookMode.tsx"
 
@@ -20,7 +20,7 @@ export const Webhooks = () => {
     const [settings, readiness, history] = await Promise.all([
       run((c) => c.webhooks.show({ params: { merchant } })),
       run((c) => c.webhooks.readiness({ params: { merchant } })),
-      run((c) => c.webhooks.history({ params: { merchant }, query: { limit: 20 } }))
+      run((c) => c.webhooks.history({ params: { merchant }, query: { limit: deliveryPage } }))
     ])
     return { settings, readiness, history }
   }, merchant)
