@@ -310,7 +310,8 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
           delivered: 0,
           retrying: 0,
           deadLettered: 0,
-          unrecorded: 0
+          unrecorded: 0,
+          claimFailed: false
         })
       } finally {
         server.close()
