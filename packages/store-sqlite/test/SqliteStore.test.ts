@@ -353,6 +353,31 @@ describe("SqliteStore: a real file", () => {
     })
   )
 
+  // Regression (data-lifecycle probe): pruned deliveries' payloads, buyers' names among them,
+  // stayed readable in free pages of the file and of its .backup copies.
+  it.effect("what is deleted is gone from the file's bytes, not left in free pages", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = join(dir, "pruned.db")
+      yield* Effect.gen(function* () {
+        const outbox = yield* Outbox.Outbox
+        for (let i = 0; i < 200; i++) {
+          const d = yield* outbox.enqueue(
+            { merchant: "imp00000001", mode: "live", url: "https://x.test/h", eventType: "e", payload: `{"buyer":"BUYER-CANARY-${i}"}` },
+            100
+          )
+          yield* outbox.claim({ workerId: "w", now: 200, leaseMillis: 1_000, limit: 1 })
+          yield* outbox.recordAttempt(F.attempt(d.id, "w", 1, "delivered"), { now: 300, next: { _tag: "Complete" } })
+        }
+        expect(yield* outbox.prune({ before: 1_000, limit: 1_000 })).toBe(200)
+      }).pipe(Effect.provide(SqliteStore.layer({ filename: file, keyProvider: keys })))
+      // Closing the store checkpoints the WAL into the file and removes it.
+      expect(existsSync(`${file}-wal`)).toBe(false)
+      expect(readFileSync(file).toString("latin1")).not.toContain("BUYER-CANARY")
+      rmSync(dir, { recursive: true, force: true })
+    })
+  )
+
   it.effect("a new file and its -wal and -shm are readable by the owner only; an existing file keeps its mode", () =>
     Effect.gen(function* () {
       const dir = tempDir()

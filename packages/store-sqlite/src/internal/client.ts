@@ -57,6 +57,10 @@ export const open = (options: ClientOptions): Effect.Effect<Database.Database, S
         }
         yield* pragma(db, "synchronous = NORMAL")
         yield* pragma(db, "foreign_keys = ON")
+        // What is deleted (pruned deliveries with their payloads, removed credentials' envelopes)
+        // is overwritten, not left readable in free pages of the file and of copies made with
+        // .backup. FAST would leave the free pages alone.
+        yield* pragma(db, "secure_delete = ON")
         // A long reader elsewhere (a backup, an sqlite3 shell) lets the WAL grow past its usual
         // ~4 MB; once it is checkpointed and starts over, this cuts the file back to the limit.
         yield* pragma(db, `journal_size_limit = ${walSizeLimitBytes}`)
