@@ -285,8 +285,8 @@ const extensionsOf = (c: ErrorCatalog.Classified): Pick<CatalogProblem, "field" 
   }
 }
 
-// What a person reads. Store and configuration failures keep their inner words to the server
-// (they may name hosts or files); the rest say what was wrong.
+// What a person reads. Store and configuration failures keep their inner words for the server's
+// log line (they may name hosts or files); the rest say what was wrong.
 const detailOf = (c: ErrorCatalog.Classified): string => {
   switch (c.code) {
     case "rule-violation":

@@ -41,7 +41,7 @@ describe("GET /health", () => {
 
   // Regression (operations probe): `serve` logged nothing while every call failed with 503, so the
   // operator had no record of what callers were told.
-  it("logs a failure on the server's side to stderr as one line with status, code, method and path, never the query", async () => {
+  it("logs a failure on the server's side to stderr as one line with status, code, method, path and reason, never the query", async () => {
     const lines: Array<string> = []
     const spies = [
       vi.spyOn(console, "error").mockImplementation((...args: Array<unknown>) => void lines.push(args.map(String).join(" "))),
@@ -51,7 +51,7 @@ describe("GET /health", () => {
       const response = await fetch(`${down.f.url}/health?token=q-secret`)
       expect(response.status).toBe(503)
       await expect.poll(() => lines.length).toBe(1)
-      expect(lines[0]).toContain("503 store-unavailable: GET /health")
+      expect(lines[0]).toContain("503 store-unavailable: GET /health: store unavailable: the database does not answer")
       expect(lines[0]).not.toContain("q-secret")
       // A success is not logged.
       lines.length = 0

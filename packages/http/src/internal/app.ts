@@ -20,15 +20,15 @@ import {
 } from "@paymux/admin"
 import { PgCatalog } from "@paymux/domain"
 import { ChangeFeed, StoreError } from "@paymux/store"
-import { Clock, Effect, Layer, Redacted, References } from "effect"
-import { HttpRouter, HttpServer, HttpServerRequest } from "effect/http"
+import { Clock, Context, Effect, Layer, Redacted, References, Tracer } from "effect"
+import { HttpRouter, HttpServer, HttpServerRequest, UrlParams } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { currentConnection, layerRequestErrors, Principal } from "../Auth.ts"
 import type * as Models from "../Models.ts"
-import { BadRequest, fromError, NotFound, type UseCaseProblem } from "../Problem.ts"
+import { BadRequest, NotFound, type UseCaseProblem } from "../Problem.ts"
 import { callerOf, Guard, layerAuthentication } from "./guard.ts"
-import { own, run } from "./run.ts"
+import { failWith, own, run } from "./run.ts"
 
 const merchants = HttpApiBuilder.group(Api, "merchants", (h) =>
   h
@@ -128,7 +128,11 @@ const resolve = HttpApiBuilder.group(Api, "resolve", (h) =>
 const resolveFor = (
   merchant: string,
   request: Omit<Parameters<typeof Resolve.resolve>[0], "merchant">
-): Effect.Effect<typeof Models.ResolutionView.Type, UseCaseProblem, AdminServices.AdminServices | Principal> =>
+): Effect.Effect<
+  typeof Models.ResolutionView.Type,
+  UseCaseProblem,
+  AdminServices.AdminServices | Principal | HttpServerRequest.HttpServerRequest
+> =>
   run(merchant, () =>
     Effect.gen(function* () {
       const resolution = yield* Resolve.resolve({ ...request, merchant })
@@ -273,12 +277,12 @@ const health = HttpApiBuilder.group(Api, "health", (h) =>
   h.handle("check", () =>
     Effect.flatMap(Effect.service(ChangeFeed.ChangeFeed), (feed) =>
       Effect.as(
-        Effect.mapError(
+        Effect.catch(
           Effect.timeoutOrElse(feed.cursor, {
             duration: `${healthTimeoutSeconds} seconds`,
             orElse: () => Effect.fail(StoreError.unavailable(`the store did not answer a read within ${healthTimeoutSeconds} s`))
           }),
-          fromError
+          failWith
         ),
         { status: "ok" as const }
       )
@@ -335,8 +339,20 @@ export const router = <E>(
   return Layer.mergeAll(api, docs).pipe(
     Layer.provideMerge(Layer.provide(HttpRouter.layer, Layer.succeed(HttpRouter.RouterConfig, { maxParamLength }))),
     Layer.provide(HttpServer.layerServices),
-    Layer.provideMerge(services),
-    // Per-request spans cost more than the rest of a cached resolve; no tracer is installed here.
-    Layer.provideMerge(Layer.succeed(References.TracerEnabled, false))
+    Layer.provideMerge(Layer.provideMerge(tracing, services))
   ) as unknown as Layer.Layer<HttpRouter.HttpRouter, E>
 }
+
+/**
+ * Spans only when the services bring a tracer. Per-request spans cost more than the rest of a
+ * cached resolve, and effect's native tracer (in force when none is provided) exports nowhere, so
+ * then tracing is off, store statements included; with a tracer (an embedder's OpenTelemetry, say)
+ * requests and statements are traced. Span attributes then carry no query value: the API takes
+ * no secret in the query, but a client may put a token there, and `resend?url=` names a receiver
+ * URL that may hold one.
+ */
+const tracing: Layer.Layer<never> = Layer.effectContext(
+  Effect.map(Effect.tracer, (tracer) =>
+    tracer === Tracer.nativeTracer ? Context.make(References.TracerEnabled, false) : Context.make(UrlParams.CurrentRedactedNames, [/^/])
+  )
+)

@@ -24,6 +24,7 @@ import {
 } from "../Problem.ts"
 import * as Tokens from "../Tokens.ts"
 import { ReachesOutside } from "./reachesOutside.ts"
+import { problemOf } from "./run.ts"
 import { showsSecretIn } from "./shownOnce.ts"
 
 export type Identity = Access.Identity
@@ -61,8 +62,6 @@ export class Guard extends Context.Service<Guard, GuardService>()("@paymux/http/
 
 // The table's answer for a credential that does not authenticate, as every surface gives it.
 const unauthorized = fromError(new AdminError.Unauthenticated())
-
-const problemOf = (error: AdminError.AdminError): CatalogProblem => fromError(error)
 
 const refused = (ip: string | undefined) =>
   ip === undefined
@@ -107,12 +106,15 @@ export const make = (options: GuardOptions): GuardService => {
             admission.allowed ? Effect.succeed(identity) : Effect.fail(refused(call.ip))
           )
         ),
-        Effect.mapError((e) => {
-          if (e._tag === "Forbidden") return e
-          const problem = problemOf(e)
-          // Authentication and admission fail with no NotFound; should one appear, it is internal.
-          return problem._tag === "NotFound" ? new Internal({ code: "internal", detail: "the request could not be served" }) : problem
-        })
+        Effect.catch(
+          (e): Effect.Effect<never, Exclude<GuardProblem, NotFound>> =>
+            e._tag === "Forbidden"
+              ? Effect.fail(e)
+              : // Authentication and admission fail with no NotFound; should one appear, it is internal.
+                Effect.mapError(problemOf(e, caller), (problem) =>
+                  problem._tag === "NotFound" ? new Internal({ code: "internal", detail: "the request could not be served" }) : problem
+                )
+        )
       )
     },
     enter: (credential, caller, tierHeader) =>
@@ -123,7 +125,7 @@ export const make = (options: GuardOptions): GuardService => {
           if (presented === undefined) return Effect.fail(unauthorized)
           const call = callOf(caller)
           return Effect.matchEffect(Access.enter(presented, call, tierHeader), {
-            onFailure: (e) => Effect.fail(problemOf(e)),
+            onFailure: (e) => problemOf(e, caller),
             onSuccess: (entry) =>
               entry.admission.allowed ? Effect.succeed({ identity: entry.identity, tier: entry.tier }) : Effect.fail(refused(call.ip))
           })
@@ -143,12 +145,12 @@ export const makeUnguarded = (options: GuardOptions & { readonly merchant: strin
     idempotency: options.idempotency,
     addressOf: (caller) => options.clientIp.resolve(caller.remoteAddress, caller.forwardedFor),
     exchange: () => Effect.succeed(identity),
-    enter: (_credential, _caller, tierHeader) =>
+    enter: (_credential, caller, tierHeader) =>
       tierHeader === undefined
         ? Effect.succeed({ identity, tier: undefined })
-        : Effect.mapError(
+        : Effect.catch(
             Effect.map(Access.tier(identity, tierHeader), (tier) => ({ identity, tier })),
-            problemOf
+            (e) => problemOf(e, caller)
           )
   }
 }
@@ -227,7 +229,7 @@ const idempotent = <E, R>(
           return Effect.flatMap(
             // A store that cannot be asked is the catalog's problem (`store-unavailable`, retryable);
             // the call is not run, as its outcome could not be recorded.
-            Effect.mapError(lookup, fromError),
+            Effect.catch(lookup, (e) => problemOf(e, request)),
             (found): Effect.Effect<HttpServerResponse.HttpServerResponse, E | IdempotencyProblem, R | AdminServices.AdminServices> => {
               switch (found._tag) {
                 case "Replay":
@@ -268,7 +270,10 @@ const idempotent = <E, R>(
                   // webhook-ids). A record that cannot be written fails the call, changes undone.
                   return Effect.flatMap(Effect.service(Transaction.Transaction), (tx) =>
                     tx.withTransaction(Effect.tap(run, (response) => found.complete(outcomeOf(response)))).pipe(
-                      Effect.mapError((e) => (e instanceof StoreError.StoreError ? fromError(e) : e)),
+                      Effect.catch(
+                        (e): Effect.Effect<never, E | IdempotencyProblem> =>
+                          e instanceof StoreError.StoreError ? problemOf(e, request) : Effect.fail(e)
+                      ),
                       Effect.onError(() => unrecorded)
                     )
                   )

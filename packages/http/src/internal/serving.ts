@@ -1,7 +1,8 @@
 /**
  * Serving the routes (app.ts) per request: the admin services, a guard and the router, run on a
  * `BufferedRequest` (request.ts) and answered as an `Outgoing`, without building a web `Request`
- * or `Response` on the way; a defect is answered as the `internal` problem.
+ * or `Response` on the way; a defect is answered as the `internal` problem. Other failures on the
+ * server's side are logged where they become problems (run.ts), with their reason.
  */
 import type { AdminServices } from "@paymux/admin"
 import { Context, Effect, Exit, Layer, Logger, Option, Scope } from "effect"
@@ -73,34 +74,11 @@ const answerDefect = (defect: unknown): Effect.Effect<HttpServerResponse.HttpSer
     )
   })
 
-/** The `code` of a problem+json body, if the body is one. */
-const problemCode = (outgoing: Outgoing): string | undefined => {
-  if (outgoing.body === undefined || outgoing.headers["content-type"] !== "application/problem+json") return undefined
-  try {
-    const code = (JSON.parse(Buffer.from(outgoing.body).toString("utf8")) as { code?: unknown }).code
-    return typeof code === "string" ? code : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * A failure on the server's side (a 5xx: the store unreachable or full, a lost commit) is logged
- * as one line with its status, code, method and path (not the query, which may carry a token), so
- * the operator has a record of what callers were told. A defect (`internal`) is already logged
- * with its stack frames by `answerDefect`.
- */
-const logServerFailure = (incoming: Incoming, outgoing: Outgoing): void => {
-  const code = problemCode(outgoing)
-  if (code === "internal") return
-  const line = `${outgoing.status}${code === undefined ? "" : ` ${code}`}: ${incoming.method} ${pathOf(incoming.url)}`
-  Effect.runFork(Effect.logWarning(line).pipe(Effect.provideService(Logger.LogToStderr, true)))
-}
-
 /**
  * The admin services, a guard and the routes, run per request on a `BufferedRequest` (see
- * request.ts) and answered as an `Outgoing`. Like `HttpRouter.toWebHandler` with no logger and
- * no tracer, without building a web `Request` or `Response` on the way.
+ * request.ts) and answered as an `Outgoing`. Like `HttpRouter.toWebHandler` with no request
+ * logger, and no tracer unless the services bring one (app.ts), without building a web `Request`
+ * or `Response` on the way.
  */
 export const makeAppHandler = <E>(
   services: Layer.Layer<AdminServices.AdminServices | Guard, E>,
@@ -141,12 +119,7 @@ export const makeAppHandler = <E>(
       request[respond] = resolve
       const requestContext = Context.add(Context.add(context, Connection, connection), HttpServerRequest.HttpServerRequest, request)
       Effect.runForkWith(requestContext)(handled!)
-    })
-      .then((response) => toOutgoing(response, incoming.method === "HEAD", context))
-      .then((outgoing) => {
-        if (outgoing.status >= 500) logServerFailure(incoming, outgoing)
-        return outgoing
-      })
+    }).then((response) => toOutgoing(response, incoming.method === "HEAD", context))
   }
   const handler = (incoming: Incoming, connection: Connection["Service"]): Promise<Outgoing> =>
     base !== undefined ? run(incoming, connection) : ready.then(() => run(incoming, connection))
