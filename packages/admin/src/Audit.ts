@@ -1,5 +1,5 @@
 /**
- * Reading the audit trail.
+ * Reading the audit trail, and its retention limit.
  *
  * @since 0.1.0
  */
@@ -8,6 +8,7 @@ import { AuditLog } from "@paymux/store"
 import { Effect, Schema } from "effect"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
+import { pruneInBatches } from "./internal/prune.ts"
 
 /**
  * The schema of an audit entry (for hosts that render or serve them).
@@ -40,3 +41,16 @@ export const list = (
 
 /** An `action` or cursor of the wrong kind (a number from unchecked input): an action of 5 matched nothing, as if the trail were empty. */
 const checkFilter = Input.decoder(Schema.Struct({ action: Schema.optional(Schema.String), after: Schema.optional(Schema.String) }))
+
+/**
+ * Deletes every merchant's audit entries from before `before` (epoch milliseconds), in batches,
+ * and answers how many. The trail keeps every entry until this runs: a host whose retention rule
+ * is, say, a year runs it on a schedule (`paymux audit prune --before 365d`). It writes no entry
+ * of its own (an entry belongs to a merchant; this runs across all of them): the caller keeps its
+ * own record of the disposal.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const prune = (before: number): Effect.Effect<{ readonly deleted: number }, AdminError, AdminServices> =>
+  Effect.flatMap(AuditLog.AuditLog, (log) => pruneInBatches(before, (limit) => log.prune({ before, limit })))

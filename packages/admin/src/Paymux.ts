@@ -91,7 +91,7 @@ const whitelistOps = {
   setDenyByDefault: Whitelists.setDenyByDefault
 }
 const apiKeyOps = { issue: ApiKeys.issue, list: ApiKeys.list, rotate: ApiKeys.rotate, revoke: ApiKeys.revoke, verify: ApiKeys.verify }
-const auditOps = { list: Audit.list }
+const auditOps = { list: Audit.list, prune: Audit.prune }
 const masterKeyOps = { reseal: MasterKeys.reseal }
 const accessOps: {
   readonly authenticate: (credential: Access.Credential) => Effect.Effect<Access.Identity, AdminError, AdminServices>

@@ -18,6 +18,7 @@ import { Clock, Context, Effect, Result, Schema } from "effect"
 import { type AdminError, WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
+import * as Prune from "./internal/prune.ts"
 import { findEndpoint } from "./internal/endpoints.ts"
 import { formatOf, TestFormat, testBody } from "./internal/webhookBodies.ts"
 
@@ -113,9 +114,7 @@ export const deliverDue = (options: DispatchOptions = {}): Effect.Effect<Dispatc
  * @since 0.1.0
  * @category constants
  */
-export const pruneBatch = 1_000
-
-const checkBefore = Timestamp.decodeAs("before")
+export const pruneBatch: number = Prune.pruneBatch
 
 /**
  * Deletes every finished delivery (delivered or dead) last changed before `before` (epoch
@@ -128,16 +127,7 @@ const checkBefore = Timestamp.decodeAs("before")
  * @category use cases
  */
 export const pruneDeliveries = (before: number): Effect.Effect<{ readonly deleted: number }, AdminError, AdminServices> =>
-  Effect.gen(function* () {
-    yield* Effect.fromResult(checkBefore(before))
-    const outbox = yield* Outbox.Outbox
-    let deleted = 0
-    while (true) {
-      const batch = yield* outbox.prune({ before, limit: pruneBatch })
-      deleted += batch
-      if (batch < pruneBatch) return { deleted }
-    }
-  })
+  Effect.flatMap(Outbox.Outbox, (outbox) => Prune.pruneInBatches(before, (limit) => outbox.prune({ before, limit })))
 
 /**
  * Runs the delivery worker until interrupted: due deliveries go out, failures retry on the

@@ -10,7 +10,7 @@ export * as AdminError from "./AdminError.ts"
 export * as AdminServices from "./AdminServices.ts"
 /** API keys. @since 0.1.0 */
 export * as ApiKeys from "./ApiKeys.ts"
-/** Reading the audit trail. @since 0.1.0 */
+/** Reading the audit trail, and its retention limit. @since 0.1.0 */
 export * as Audit from "./Audit.ts"
 /** One invalidation story for processes that share a store. @since 0.1.0 */
 export * as CacheSync from "./CacheSync.ts"

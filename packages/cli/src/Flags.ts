@@ -89,6 +89,16 @@ export const nextPageHint = (command: string, page: ReadonlyArray<unknown>, limi
   page.length < limit || lastId === undefined ? "" : `\nNext page: ${command} --limit ${limit} --after ${lastId}`
 
 /**
+ * `--before TIME` of a prune: what is older than this time is deleted (read with `parseTime`, a
+ * duration counting back from now).
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const pruneBefore = (what: string) =>
+  Flag.String("before").pipe(Flag.withDescription(`Delete ${what} before this time: an ISO time, epoch ms, or a duration ago (30d, 12h)`))
+
+/**
  * `--allow-private-webhooks`: lets merchants' webhook URLs reach loopback and private networks
  * (RFC 1918, `fc00::/7`) from this process. Off by default.
  */

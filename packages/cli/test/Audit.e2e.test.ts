@@ -101,3 +101,24 @@ describe("paymux audit list", () => {
     expect(limit).toMatchObject({ code: "invalid-input", details: { field: "limit" } })
   })
 })
+
+// Regression (data-lifecycle probe, F4): the trail had no retention limit and no command to keep one.
+describe("paymux audit prune", () => {
+  it("deletes the entries from before --before, of every merchant, and keeps the later ones", async () => {
+    const file = new Database(db)
+    const old = Date.now() - 400 * 86_400_000
+    file
+      .prepare(
+        "INSERT INTO paymux_audit_log (entry_id, merchant, actor, action, target, before_json, after_json, at) VALUES (?, ?, 'cli:ops', 'channel.edit', 'x', NULL, NULL, ?)"
+      )
+      .run("audit_old1", M, old)
+    file.close()
+    const before = await ids([])
+    expect(before).toContain("audit_old1")
+    const out = expectExit(await run(["audit", "prune", "--before", "365d", "--json"]), 0).json()
+    expect(out).toMatchObject({ deleted: 1 })
+    expect(await ids([])).toEqual(before.filter((id) => id !== "audit_old1"))
+    expect(expectExit(await run(["audit", "prune", "--before", "365d"]), 0).stdout).toContain("No audit entry is from before")
+    expect(expectExit(await run(["audit", "prune", "--before", "soon", "--json"]), 2).json().error).toMatchObject({ code: "invalid-input" })
+  })
+})

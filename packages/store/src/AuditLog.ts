@@ -58,6 +58,13 @@ export class AuditLog extends Context.Service<
     readonly append: (entry: AuditEntry) => Effect.Effect<void, StoreError.StoreError>
     /** Newest appended first (the reverse of the order of appending, whatever the entries' `at`). */
     readonly list: (merchant: string, options?: ListOptions) => Effect.Effect<ReadonlyArray<AuditEntry>, StoreError.StoreError>
+    /**
+     * Deletes up to `limit` entries of every merchant whose `at` is before `before` (epoch
+     * milliseconds), the earliest appended first, and answers how many: a retention limit for a
+     * trail that otherwise grows for good. A `before` that is not a `Timestamp` is `InvalidInput`
+     * and deletes nothing.
+     */
+    readonly prune: (options: { readonly before: number; readonly limit: number }) => Effect.Effect<number, StoreError.StoreError>
   }
 >()("@paymux/store/AuditLog") {}
 

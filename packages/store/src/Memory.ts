@@ -76,7 +76,7 @@ export const make = (options: Options = {}): Context.Context<Services | MemoryIn
     apiKeys: makeApiKeys(store)
   })
   return repositories.pipe(
-    Context.add(AuditLog, makeAuditLog(store)),
+    Context.add(AuditLog, WriteChecks.checkedAuditLog(makeAuditLog(store))),
     Context.add(Transaction, Transaction.of({ withTransaction: store.withTransaction })),
     Context.add(Outbox.Outbox, WriteChecks.checkedOutbox(makeOutbox(store))),
     Context.add(ChangeFeed, WriteChecks.checkedChangeFeed(makeChangeFeed(store))),

@@ -178,7 +178,7 @@ export const make = (options: Options = {}): Effect.Effect<Context.Context<Servi
       apiKeys: makeApiKeys(env)
     })
     return repositories.pipe(
-      Context.add(AuditLog, makeAuditLog(env)),
+      Context.add(AuditLog, WriteChecks.checkedAuditLog(makeAuditLog(env))),
       Context.add(Transaction, transaction),
       Context.add(Outbox.Outbox, WriteChecks.checkedOutbox(makeOutbox(env, { relaxedCommits: options.relaxedOutboxCommits === true }))),
       Context.add(ChangeFeed, WriteChecks.checkedChangeFeed(makeChangeFeed(env))),

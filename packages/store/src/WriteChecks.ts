@@ -30,6 +30,7 @@ import {
   WebhookSettingsRepository,
   WhitelistRepository
 } from "./Repositories.ts"
+import type { AuditLog } from "./AuditLog.ts"
 import type { ChangeFeedShape } from "./ChangeFeed.ts"
 import type { IdempotencyRecordsShape } from "./IdempotencyRecords.ts"
 import type { AfterAttempt, OutboxShape } from "./Outbox.ts"
@@ -149,6 +150,7 @@ const guarded =
       () => call(input)
     )
 
+/** The times the outbox's and the audit log's calls take. */
 const outboxTimes = {
   lease: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, leaseMillis: Whole })),
   now: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp })),
@@ -199,6 +201,18 @@ export const checkedOutbox = (o: OutboxShape): OutboxShape => {
     prune: guard(outboxTimes.before, o.prune)
   }
 }
+
+/**
+ * The audit log with `prune`'s `before` checked: a `Timestamp`, or `InvalidInput` and nothing
+ * deleted (`at < NaN` holds for every row on PostgreSQL).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkedAuditLog = (log: AuditLog["Service"]): AuditLog["Service"] => ({
+  ...log,
+  prune: guarded("audit entry")(outboxTimes.before, log.prune)
+})
 
 const checkCursor = Input.decoder(Whole, "cursor")
 

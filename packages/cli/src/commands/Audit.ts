@@ -1,6 +1,7 @@
 /**
  * `paymux audit list`: a merchant's audit trail (who changed what, and the refused calls of
  * `whitelist.deny`), newest first, a page at a time, as `GET /merchants/{m}/audit` serves it.
+ * `paymux audit prune`: the trail's retention limit, for a scheduled job.
  *
  * @since 0.1.0
  */
@@ -14,7 +15,7 @@ import * as Flags from "../Flags.ts"
 import * as Output from "../Output.ts"
 import { Audit } from "../internal/lazy.ts"
 import { action } from "../Root.ts"
-import { merchantFlag, readStore, requireMerchant } from "../Store.ts"
+import { merchantFlag, readStore, requireMerchant, withStore } from "../Store.ts"
 
 type Entry = typeof AuditTypes.AuditEntry.Type
 
@@ -82,11 +83,25 @@ const list = Command.make(
     )
 ).pipe(Command.withDescription("The merchant's audit trail, newest first, a page at a time"))
 
+const prune = Command.make("prune", { before: Flags.pruneBefore("every merchant's audit entries") }, ({ before }) =>
+  action((ctx) =>
+    Effect.gen(function* () {
+      const at = yield* Flags.parseTime("before", before, "ago")
+      const { deleted } = yield* withStore(ctx, Audit.prune(at))
+      yield* ctx.out.result({ deleted, before: at }, () =>
+        deleted === 0
+          ? `No audit entry is from before ${Output.time(at)}.`
+          : `Deleted ${deleted} audit entr${deleted === 1 ? "y" : "ies"} from before ${Output.time(at)}, of every merchant.`
+      )
+    })
+  )
+).pipe(Command.withDescription("Delete every merchant's audit entries from before a time (a retention limit); for a scheduled job"))
+
 /**
  * @since 0.1.0
  * @category commands
  */
 export const command = Command.make("audit").pipe(
-  Command.withDescription("Read the audit trail: every change, and the calls the whitelist refused"),
-  Command.withSubcommands([list])
+  Command.withDescription("Read the audit trail (every change, and the calls the whitelist refused), or prune it"),
+  Command.withSubcommands([list, prune])
 )

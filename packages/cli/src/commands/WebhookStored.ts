@@ -249,9 +249,7 @@ const dispatch = Command.make(
 const prune = Command.make(
   "prune",
   {
-    before: Flag.String("before").pipe(
-      Flag.withDescription("Delete what was last changed before this time: an ISO time, epoch ms, or a duration ago (30d, 12h)")
-    )
+    before: Flags.pruneBefore("what was last changed")
   },
   ({ before }) =>
     action((ctx) =>

@@ -1,6 +1,6 @@
 /**
  * Audit-log paging: `after` with `limit`, which lets a caller read a trail of any size a page at
- * a time, newest first, with or without the action filter.
+ * a time, newest first, with or without the action filter; and `prune`, its retention limit.
  */
 import { AuditLog } from "@paymux/store"
 import { Effect } from "effect"
@@ -88,6 +88,28 @@ export const auditHistory = (h: Harness): void =>
               "NotFound",
               "AuditLog.list after another merchant's entry"
             )
+          })
+        ),
+      h.timeout
+    )
+
+    it(
+      "prune deletes every merchant's entries from before a time, the earliest appended first and up to the limit; never a later one",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const log = yield* AuditLog.AuditLog
+            const ours = yield* seed
+            // Before entry 5 (at base + 5): m's entries 1-4 only; the other merchant's are at base + 104 and 108.
+            const cutoff = F.auditEntry(m, 5).at
+            expect(yield* log.prune({ before: cutoff, limit: 2 })).toBe(2)
+            expect((yield* log.list(m)).map((e) => e.id)).toEqual(ours.slice(0, 7))
+            expect(yield* log.prune({ before: cutoff, limit: 100 })).toBe(2)
+            expect(yield* log.prune({ before: cutoff, limit: 100 })).toBe(0)
+            expect((yield* log.list(m)).map((e) => e.id)).toEqual(ours.slice(0, 5))
+            expect((yield* log.list(other)).map((e) => e.id)).toEqual([F.auditEntry(other, 108).id, F.auditEntry(other, 104).id])
+            yield* F.expectStoreError(log.prune({ before: Number.NaN, limit: 100 }), "InvalidInput", "AuditLog.prune before NaN")
+            expect(yield* log.list(m)).toHaveLength(5)
           })
         ),
       h.timeout

@@ -184,5 +184,12 @@ export const makeAuditLog = (store: MemoryStore): Audit.AuditLog["Service"] =>
           return Result.succeed(matching.slice(0, rowLimit(options.limit)))
         }),
         Effect.fromResult
-      )
+      ),
+    prune: ({ before, limit }) =>
+      store.write((s) => {
+        // In the order appended, as the SQL stores' seq.
+        const old = [...s.audit.values()].filter((e) => e.at < before).slice(0, rowLimit(limit))
+        for (const e of old) s.audit.delete(e.id)
+        return Result.succeed(old.length)
+      })
   })

@@ -343,6 +343,16 @@ export const makeAuditLog = (env: Env): AuditLog.AuditLog["Service"] => {
           const rows = yield* sql`SELECT * FROM paymux_audit_log WHERE ${sql.and(clauses)} ORDER BY seq DESC ${limitClause(sql, limit)}`
           return yield* Effect.forEach(rows, entryOf)
         })
+      ),
+    prune: ({ before, limit }) =>
+      op(
+        env,
+        { entity: AuditLog.entity, id: "*" },
+        Effect.map(
+          sql`DELETE FROM paymux_audit_log WHERE seq IN (SELECT seq FROM paymux_audit_log
+            WHERE at < ${before} ORDER BY seq ${limitClause(sql, limit)}) RETURNING seq`,
+          (rows) => rows.length
+        )
       )
   }
 }
