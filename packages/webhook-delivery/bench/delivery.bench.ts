@@ -86,7 +86,9 @@ const main = async (): Promise<void> => {
     const rate = await dispatched(url, n)
     console.log(`node ${process.version}, body ${Buffer.byteLength(body)} bytes, ${concurrency} at once`)
     console.log(`raw node:http POSTs (anchor): ${fmt(raw)}/s`)
-    console.log(`deliveries via the dispatcher: ${fmt(rate)}/s = ${(rate / raw).toFixed(2)}x the anchor (the figure once asked for: >= 2,000/s)`)
+    console.log(
+      `deliveries via the dispatcher: ${fmt(rate)}/s = ${(rate / raw).toFixed(2)}x the anchor (the figure once asked for: >= 2,000/s)`
+    )
   } finally {
     child.kill()
   }
