@@ -8,6 +8,7 @@ const steps = [
   ["lint", "npm", ["run", "lint"]],
   ["graph", "node", ["scripts/graph.mjs", "--check"]],
   ["manifests", "node", ["scripts/check-packages.mjs"]],
+  ["changesets", "node", ["scripts/check-changesets.mjs"]],
   ["barrels", "node", ["scripts/barrels.mjs", "--check"]],
   ["cycles", "node", ["scripts/cycles.mjs"]],
   ["browser", "node", ["scripts/browser-safe.mjs"]],
