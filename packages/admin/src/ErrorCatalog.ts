@@ -3,9 +3,16 @@
  * its HTTP status and problem type, its CLI exit code and whether retrying may help. The Promise
  * facade (`PaymuxError`), the HTTP problems and the CLI's failures all read it.
  *
- * To add an error: add its row to `entries`, then its case to `classify` and `example` here, a
- * facade class in `PaymuxError.fromClassified` and a hint in the CLI's `CliFailure` (the compiler
- * asks for each; a new tag also goes into `knownTags`). HTTP problems need nothing more.
+ * To add an error, in this order:
+ * 1. a new kind of failure: its class in `AdminError.ts` and in the `AdminError` union (a new
+ *    `StoreError` reason: in `StoreError.ts`), and its tag in `knownTags` below;
+ * 2. its row in `entries` (a status not yet in `Entry["status"]` also needs its title in `titles`);
+ * 3. its member of `Classified` and its case in `classify` (the compiler does not ask for these:
+ *    the test "every code's example classifies to that code" does), and its `example`;
+ * 4. a facade class in `PaymuxError.fromClassified` and a hint in the CLI's `CliFailure` (the
+ *    compiler asks for both; the admin test's `facadeClass` map too);
+ * 5. docs/errors.md: run the admin ErrorCatalog test with `PAYMUX_WRITE_DOCS=1`.
+ * HTTP problems and the OpenAPI document need nothing more.
  *
  * @since 0.1.0
  */
