@@ -12,6 +12,7 @@ import { concurrency } from "./internal/concurrency.ts"
 import { edges } from "./internal/edges.ts"
 import { makeHarness, type StoreServices as Services } from "./internal/harness.ts"
 import { isolation } from "./internal/isolation.ts"
+import { merchantRemoval } from "./internal/merchantRemoval.ts"
 import { outbox } from "./internal/outbox.ts"
 import { removal } from "./internal/removal.ts"
 import { roundTrip } from "./internal/roundTrip.ts"
@@ -88,6 +89,7 @@ const areas = {
   isolation,
   uniqueness,
   removal,
+  merchantRemoval,
   outbox,
   webhooks,
   secrets,

@@ -57,6 +57,9 @@ export interface Options {
   readonly keyProvider?: KeyProvider["Service"] | undefined
 }
 
+/** The port alone, without what only the merchant removal uses. */
+const portOf = <A extends { readonly count: unknown; readonly forget: unknown }>({ count: _, forget: __, ...port }: A) => port
+
 /**
  * Builds a fresh, empty store and all its services.
  *
@@ -66,8 +69,10 @@ export interface Options {
 export const make = (options: Options = {}): Context.Context<Services | MemoryInspector> => {
   const keys = options.keyProvider ?? makeEphemeral()
   const store = MemoryStore.make(keys)
+  const changes = makeChangeFeed(store)
+  const idempotency = makeIdempotencyRecords()
   const repositories = WriteChecks.checkedRepositories({
-    merchants: makeMerchants(store),
+    merchants: makeMerchants(store, { changes, idempotency }),
     subMerchants: makeSubMerchants(store),
     channels: makeChannels(store),
     groups: makeGroups(store),
@@ -79,8 +84,8 @@ export const make = (options: Options = {}): Context.Context<Services | MemoryIn
     Context.add(AuditLog, WriteChecks.checkedAuditLog(makeAuditLog(store))),
     Context.add(Transaction, Transaction.of({ withTransaction: store.withTransaction })),
     Context.add(Outbox.Outbox, WriteChecks.checkedOutbox(makeOutbox(store))),
-    Context.add(ChangeFeed, WriteChecks.checkedChangeFeed(makeChangeFeed(store))),
-    Context.add(IdempotencyRecords, WriteChecks.checkedIdempotencyRecords(makeIdempotencyRecords())),
+    Context.add(ChangeFeed, WriteChecks.checkedChangeFeed(portOf(changes))),
+    Context.add(IdempotencyRecords, WriteChecks.checkedIdempotencyRecords(portOf(idempotency))),
     Context.add(KeyProvider, keys),
     Context.add(MemoryInspector, MemoryInspector.of({ dump: store.dump, failNextWrite: store.failNextWrite }))
   )

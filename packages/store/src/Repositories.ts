@@ -46,8 +46,56 @@ export class MerchantRepository extends Context.Service<
     readonly get: (code: MerchantCode) => Fx<Merchant.Merchant>
     readonly list: () => Fx<ReadonlyArray<Merchant.Merchant>>
     readonly update: (merchant: Merchant.Merchant) => Fx<Merchant.Merchant>
+    /**
+     * Deletes the merchant and everything stored for it, in one unit of work (it joins the
+     * ambient transaction): its sub-merchants and their channel assignments, channels and their
+     * sequence, groups and their members, webhook settings, signing secrets and endpoint health,
+     * whitelist, API keys (revoked ones too), outbox deliveries in any state and their attempts,
+     * `Idempotency-Key` records and their byte budget, the change-feed entries naming it or one of
+     * its keys, and its audit entries. Other merchants' rows are untouched. Returns how many of
+     * each kind went (`RemovedCounts`); `NotFound` without the merchant, and then nothing changes.
+     * Afterwards the code is free: a merchant created with it starts empty.
+     */
+    readonly remove: (code: MerchantCode) => Fx<RemovedCounts>
   }
 >()("@paymux/store/MerchantRepository") {}
+
+/**
+ * What `MerchantRepository.remove` counts, in the order it reports them. Rows that only serve one
+ * of these (tier assignments, group members, endpoint health, the channel sequence, the
+ * idempotency byte budget) and the merchant's single settings (webhook settings, whitelist) go
+ * too, uncounted. `webhookSecrets` counts modes that held signing secrets (one or two each);
+ * `changes` counts change-feed entries naming the merchant or one of its API keys.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const removedKinds = [
+  "subMerchants",
+  "channels",
+  "channelGroups",
+  "webhookSecrets",
+  "apiKeys",
+  "deliveries",
+  "deliveryAttempts",
+  "idempotencyRecords",
+  "changes",
+  "auditEntries"
+] as const
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RemovedKind = (typeof removedKinds)[number]
+
+/**
+ * How many rows of each kind a merchant's removal deleted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RemovedCounts = { readonly [K in RemovedKind]: number }
 
 /**
  * @since 0.1.0

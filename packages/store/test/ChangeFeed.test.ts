@@ -13,7 +13,7 @@ describe("ChangeFeed (memory)", () => {
       const start = yield* feed.cursor
       const total = ChangeFeed.retainedChanges + 50
       for (let i = 0; i < total; i++) yield* feed.publish({ topic: "api-key", key: `ak_${i}` })
-      expect(yield* feed.since(start)).toEqual({ cursor: start + total, changes: [], complete: false })
+      expect(yield* feed.since(start)).toMatchObject({ cursor: start + total, complete: false })
       expect(yield* feed.since(start + 49)).toMatchObject({ complete: false })
       const recent = yield* feed.since(start + 50)
       expect(recent.complete).toBe(true)

@@ -8,24 +8,42 @@ import { Effect } from "effect"
 import { type Change, type ChangeFeedShape, retainedChanges } from "../../ChangeFeed.ts"
 import type { MemoryStore } from "./store.ts"
 
-export const makeChangeFeed = (store: MemoryStore): ChangeFeedShape => {
-  // The log holds changes last - log.length + 1 .. last.
-  const log: Array<Change> = []
+/** The feed, and what a merchant's removal needs of it. */
+export interface MemoryChangeFeed extends ChangeFeedShape {
+  /** How many logged changes `matches`. */
+  readonly count: (matches: (change: Change) => boolean) => number
+  /**
+   * Deletes the logged changes that `matches`; a reader from before one of them then gets an
+   * incomplete batch, as from the SQL stores.
+   */
+  readonly forget: (matches: (change: Change) => boolean) => void
+}
+
+export const makeChangeFeed = (store: MemoryStore): MemoryChangeFeed => {
+  // The latest changes by number, oldest first; numbers a removal deleted are missing.
+  let log: Array<{ readonly seq: number; readonly change: Change }> = []
   let last = 0
   return {
     publish: (change) =>
       store.afterCommit(() => {
-        log.push({ topic: change.topic, key: change.key })
         last++
-        if (log.length > retainedChanges) log.splice(0, log.length - retainedChanges)
+        log.push({ seq: last, change: { topic: change.topic, key: change.key } })
+        const oldest = last - retainedChanges
+        while (log.length > 0 && log[0]!.seq <= oldest) log.shift()
       }),
     cursor: Effect.sync(() => last),
     since: (cursor) =>
       Effect.sync(() => {
-        const first = last - log.length + 1
-        if (cursor > last || cursor + 1 < first) return { cursor: last, changes: [], complete: false }
-        return { cursor: last, changes: log.slice(cursor + 1 - first), complete: true }
+        let from = log.length
+        while (from > 0 && log[from - 1]!.seq > cursor) from--
+        // Those kept, as the SQL stores answer; the batch is complete when none is missing.
+        const changes = log.slice(from).map((e) => e.change)
+        return { cursor: last, changes, complete: cursor <= last && changes.length === last - cursor }
       }),
-    listen: undefined
+    listen: undefined,
+    count: (matches) => log.filter((e) => matches(e.change)).length,
+    forget: (matches) => {
+      log = log.filter((e) => !matches(e.change))
+    }
   }
 }

@@ -10,6 +10,7 @@ import { keepsCredentials } from "../unloaded.ts"
 import { conflict, notFound, staleVersion, type StoreError } from "../../StoreError.ts"
 import type { ChannelRow, MemoryStore, State } from "./store.ts"
 import { slotTaken } from "../channelSlot.ts"
+import { type Beside, removeMerchant } from "./merchantRemoval.ts"
 
 type Fail = Result.Result<never, StoreError>
 const fail = (error: StoreError): Fail => Result.fail(error)
@@ -31,7 +32,7 @@ export const checkVersion = (
       ? fail(staleVersion(entity, id, given, stored.version))
       : undefined
 
-export const makeMerchants = (store: MemoryStore): MerchantRepository["Service"] =>
+export const makeMerchants = (store: MemoryStore, beside: Beside): MerchantRepository["Service"] =>
   MerchantRepository.of({
     create: (merchant) =>
       store.write((s) => {
@@ -53,7 +54,8 @@ export const makeMerchants = (store: MemoryStore): MerchantRepository["Service"]
         const next = { ...merchant, createdAt: stored!.createdAt, version: merchant.version + 1 }
         s.merchants.set(merchant.code, next)
         return Result.succeed(next)
-      })
+      }),
+    remove: (code) => removeMerchant(store, beside, code)
   })
 
 const tierId = (merchant: string, tier: string): string => `${merchant}/${tier}`

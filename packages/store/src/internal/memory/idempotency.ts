@@ -39,7 +39,15 @@ interface Holdings {
   readonly byAge: Heap<Entry>
 }
 
-export const makeIdempotencyRecords = (): IdempotencyRecordsShape => {
+/** The records, and what a merchant's removal needs of them. */
+export interface MemoryIdempotencyRecords extends IdempotencyRecordsShape {
+  /** How many records the merchant holds. */
+  readonly count: (merchant: string) => number
+  /** Deletes the merchant's records and its byte total. */
+  readonly forget: (merchant: string) => void
+}
+
+export const makeIdempotencyRecords = (): MemoryIdempotencyRecords => {
   const rows = new Map<string, Row>()
   const merchants = new Map<string, Holdings>()
   const holdingsOf = (merchant: string): Holdings => {
@@ -109,6 +117,11 @@ export const makeIdempotencyRecords = (): IdempotencyRecordsShape => {
         const found = rows.get(id)
         if (found?.held._tag === "Running" && found.leaseUntil === leaseUntil) drop(id)
       }),
-    bytes: (merchant) => Effect.sync(() => merchants.get(merchant)?.bytes ?? 0)
+    bytes: (merchant) => Effect.sync(() => merchants.get(merchant)?.bytes ?? 0),
+    count: (merchant) => merchants.get(merchant)?.byExpiry.size ?? 0,
+    forget: (merchant) => {
+      for (const [id, row] of rows) if (row.merchant === merchant) rows.delete(id)
+      merchants.delete(merchant)
+    }
   }
 }

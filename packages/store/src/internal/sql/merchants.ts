@@ -8,6 +8,7 @@ import type { MerchantRepository, SubMerchantRepository } from "../../Repositori
 import * as StoreError from "../../StoreError.ts"
 import { byteOrder, type Env, merchantExists, missedUpdate, op, orNull } from "./base.ts"
 import { decoded, num } from "./errors.ts"
+import { removeMerchant } from "./merchantRemoval.ts"
 
 type Row = Record<string, unknown>
 
@@ -28,7 +29,7 @@ const merchantOf = (row: Row) =>
   )
 
 export const makeMerchants = (env: Env): MerchantRepository["Service"] => {
-  const { sql } = env
+  const { atomic, sql } = env
   const subject = (code: string) => ({ entity: "merchant", id: code })
   return {
     create: (m) =>
@@ -71,7 +72,8 @@ export const makeMerchants = (env: Env): MerchantRepository["Service"] => {
           // The stored createdAt, whatever the caller's copy says: it never changes.
           return { ...m, createdAt: num(rows[0]!["created_at"]), version: m.version + 1 }
         })
-      )
+      ),
+    remove: (code) => op(env, subject(code), atomic(removeMerchant(sql, code)))
   }
 }
 
