@@ -1,13 +1,14 @@
 /**
- * Merchants and sub-merchants (tiers): merchants created, listed, shown, renamed and given a
- * policy; tiers created, listed, renamed and removed. A merchant's default channel and a
+ * Merchants and sub-merchants (tiers): merchants created, listed, shown, renamed, given a
+ * policy and removed with everything stored for them; tiers created, listed, renamed and removed. A merchant's default channel and a
  * channel's tier assignment are channel operations (`Channels`).
  *
  * @since 0.1.0
  */
-import { DomainError, Identifiers, Merchant, SubMerchant } from "@paymux/domain"
-import { Repositories, Transaction } from "@paymux/store"
-import { Clock, Effect } from "effect"
+import { DomainError, Identifiers, Input, Merchant, SubMerchant } from "@paymux/domain"
+import { ChangeFeed, Repositories, Transaction } from "@paymux/store"
+import { Clock, Effect, Schema } from "effect"
+import { invalidating } from "./AccessCache.ts"
 import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
@@ -111,6 +112,83 @@ export const updateMerchant = <E, R>(
     )
     cache.invalidate(saved.code)
     return saved
+  })
+
+/**
+ * What `remove` did: the merchant removed, and how many rows of each kind went with it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Removal {
+  readonly merchant: Identifiers.MerchantCode
+  readonly removed: Repositories.RemovedCounts
+}
+
+/** The action of the one audit entry a removal leaves (see `remove`). */
+const removeAction = "merchant.remove"
+
+const checkConfirm = Input.decoder(Schema.Struct({ confirm: Schema.String }))
+
+/**
+ * Removes a merchant and everything stored for it (`MerchantRepository.remove`: sub-merchants,
+ * channels and their credentials, groups, webhook settings and signing secrets, the whitelist,
+ * API keys, webhook deliveries with their payloads, `Idempotency-Key` records, change-feed
+ * entries and the audit trail), in one transaction. A destructive step must not be one typo
+ * away: `confirm` must repeat the merchant code, else `InvalidInput` and nothing is read.
+ *
+ * The merchant's API keys stop authenticating at once: this process's caches drop its keys,
+ * whitelist and resolver index, and the change feed tells other processes in the same
+ * transaction (their caches follow within `CacheSync`'s bound).
+ *
+ * What stays: one audit entry `merchant.remove` under the merchant code, appended after the
+ * purge in the same transaction, naming the actor and holding only the counts (no name, URL or
+ * other data of the merchant); so the trail shows who removed the merchant and when, and a
+ * merchant later created with the same code shows that its code was used before. The change feed
+ * keeps the invalidations naming the code and key ids until it is pruned (`retainedChanges`).
+ * Backups and database free space are outside its reach (see the offboarding guide).
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const remove = (code: string, options: { readonly confirm: string }): Effect.Effect<Removal, AdminError, AdminServices> =>
+  Effect.gen(function* () {
+    const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(code))
+    const { confirm } = yield* Effect.fromResult(checkConfirm(options))
+    if (confirm !== merchant) {
+      return yield* new DomainError.InvalidInput({
+        field: "confirm",
+        value: JSON.stringify(confirm),
+        rule: `removing merchant ${merchant} deletes everything stored for it: confirm with its code, ${merchant}`
+      })
+    }
+    const merchants = yield* Repositories.MerchantRepository
+    const apiKeys = yield* Repositories.ApiKeyRepository
+    const feed = yield* ChangeFeed.ChangeFeed
+    const tx = yield* Transaction.Transaction
+    const resolver = yield* ResolverCache
+    const keyIds: Array<string> = []
+    const removed = yield* tx
+      .withTransaction(
+        Effect.gen(function* () {
+          keyIds.push(...(yield* apiKeys.list(merchant)).map((k) => k.id))
+          const removed = yield* merchants.remove(merchant)
+          // Published after the purge, which deletes the feed's earlier entries naming them.
+          yield* Effect.forEach(keyIds, (key) => feed.publish({ topic: "api-key", key }), { discard: true })
+          yield* feed.publish({ topic: "whitelist", key: merchant })
+          // Publishes the resolver change too (CacheSync.changeOf).
+          yield* audit({ merchant, action: removeAction, target: merchant, after: { removed } })
+          return removed
+        })
+      )
+      .pipe(
+        invalidating((cache) => {
+          for (const key of keyIds) cache.invalidateKey(key)
+          cache.invalidateWhitelist(merchant)
+        }),
+        Effect.ensuring(Effect.sync(() => resolver.invalidate(merchant)))
+      )
+    return { merchant, removed }
   })
 
 /**

@@ -41,7 +41,13 @@ type UseCase = (...args: Array<any>) => Effect.Effect<any, AdminError, AdminServ
 type Promised<F> = F extends (...args: infer P) => Effect.Effect<infer A, any, any> ? (...args: P) => Promise<A> : never
 type Promisified<T extends Record<string, UseCase>> = { readonly [K in keyof T]: Promised<T[K]> }
 
-const merchantOps = { create: Merchants.create, list: Merchants.list, get: Merchants.get, setPolicy: Merchants.setPolicy }
+const merchantOps = {
+  create: Merchants.create,
+  list: Merchants.list,
+  get: Merchants.get,
+  setPolicy: Merchants.setPolicy,
+  remove: Merchants.remove
+}
 const subMerchantOps = {
   create: Merchants.createSubMerchant,
   list: Merchants.listSubMerchants,

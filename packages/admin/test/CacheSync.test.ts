@@ -96,4 +96,41 @@ describe("CacheSync", () => {
       await b.dispose()
     }
   })
+
+  it("a merchant removed through one process: its key is refused there at once and in the other within the bound", async () => {
+    const filename = join(dir, "removal.db")
+    const a = process_(filename)
+    const b = process_(filename)
+    try {
+      const merchant = await a.runPromise(Merchants.create({ name: "Leaving" }))
+      await a.runPromise(
+        Channels.add({
+          merchant: merchant.code,
+          mode: "test",
+          pg: "tosspayments",
+          mid: "tosspay_test_1",
+          paymentType: "window.general",
+          payMethods: ["card"],
+          credentials: { client_key: "test_ck_abcdefgh", secret_key: "test_sk_abcdefgh" }
+        })
+      )
+      const issued = await a.runPromise(ApiKeys.issue({ merchant: merchant.code, name: "k" }))
+      const credential: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
+      const request = { merchant: merchant.code, mode: "test", pg: "tosspayments", payMethod: "card" } as const
+      // Both processes cache the key, and b the resolver index, for a minute.
+      await a.runPromise(Access.authenticate(credential))
+      await b.runPromise(Access.authenticate(credential))
+      await b.runPromise(Resolve.resolve(request))
+
+      await a.runPromise(Merchants.remove(merchant.code, { confirm: merchant.code }))
+      expect((await a.runPromiseExit(Access.authenticate(credential)))._tag, "refused at once where it was removed").toBe("Failure")
+      const keyDelay = await until(() => b.runPromiseExit(Access.authenticate(credential)).then((exit) => exit._tag === "Failure"))
+      const resolverDelay = await until(() => b.runPromiseExit(Resolve.resolve(request)).then((exit) => exit._tag === "Failure"))
+      expect(keyDelay).toBeLessThan(1_000)
+      expect(resolverDelay).toBeLessThan(1_000)
+    } finally {
+      await a.dispose()
+      await b.dispose()
+    }
+  })
 })
