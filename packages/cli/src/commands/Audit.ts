@@ -19,6 +19,13 @@ import { merchantFlag, readStore, requireMerchant, withStore } from "../Store.ts
 
 type Entry = typeof AuditTypes.AuditEntry.Type
 
+const isMissingMerchant = (e: unknown): boolean =>
+  typeof e === "object" &&
+  e !== null &&
+  (e as { _tag?: unknown })._tag === "StoreError" &&
+  (e as { reason: { _tag: string; entity?: string } }).reason._tag === "NotFound" &&
+  (e as { reason: { entity?: string } }).reason.entity === "merchant"
+
 const fieldsOf = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
 
@@ -63,11 +70,15 @@ const list = Command.make(
   ({ action: only, after, limit, merchant }) =>
     action((ctx) =>
       Effect.gen(function* () {
+        const listed = Audit.list(merchant, { limit, action: Option.getOrUndefined(only), after: Option.getOrUndefined(after) })
+        // A removed merchant's trail holds its removal's entry (`merchant remove`): shown, though the
+        // merchant is gone; a merchant that never existed is not found.
         const entries = yield* readStore(
           ctx,
-          requireMerchant(
-            merchant,
-            Audit.list(merchant, { limit, action: Option.getOrUndefined(only), after: Option.getOrUndefined(after) })
+          requireMerchant(merchant, listed).pipe(
+            Effect.catchIf(isMissingMerchant, (missing) =>
+              Effect.flatMap(listed, (found) => (found.length > 0 ? Effect.succeed(found) : Effect.fail(missing)))
+            )
           )
         )
         const command = `paymux audit list -m ${merchant}${Option.isSome(only) ? ` --action ${only.value}` : ""}`

@@ -1,8 +1,9 @@
 /**
- * `paymux merchant` and `paymux submerchant`.
+ * `paymux merchant` (create, list, show, policy, remove) and `paymux submerchant`.
  *
  * @since 0.1.0
  */
+import type { Merchants as MerchantUseCases } from "@paymux/admin"
 import type { Merchant, SubMerchant } from "@paymux/domain"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -94,13 +95,53 @@ const policy = Command.make(
     )
 ).pipe(Command.withDescription("Set the default-channel policy: fallback or strict"))
 
+// What each count of a removal is, in the order the store reports them.
+const removedLabels = {
+  subMerchants: "sub-merchants",
+  channels: "channels (with their credentials)",
+  channelGroups: "channel groups",
+  webhookSecrets: "modes' webhook signing secrets",
+  apiKeys: "API keys (revoked ones too)",
+  deliveries: "webhook deliveries (with their payloads)",
+  deliveryAttempts: "delivery attempts",
+  idempotencyRecords: "Idempotency-Key records",
+  changes: "change-feed entries",
+  auditEntries: "audit entries"
+} as const satisfies Record<keyof MerchantUseCases.Removal["removed"], string>
+
+const remove = Command.make(
+  "remove",
+  {
+    merchant: merchantFlag,
+    confirm: Flag.String("confirm").pipe(
+      Flag.withDescription("The merchant code again: removing deletes everything stored for the merchant, for good"),
+      Flag.optional
+    )
+  },
+  ({ confirm, merchant }) =>
+    action((ctx) =>
+      Effect.gen(function* () {
+        const removal = yield* withStore(ctx, Merchants.remove(merchant, { confirm: Option.getOrElse(confirm, () => "") }))
+        yield* ctx.out.result(removal, () =>
+          [
+            `Removed merchant ${removal.merchant} and everything stored for it, with its webhook settings and whitelist:`,
+            Output.fields(
+              Object.entries(removedLabels).map(([kind, label]) => [label, removal.removed[kind as keyof typeof removedLabels]])
+            ),
+            "Its audit trail now holds one entry, merchant.remove, with these counts. Backups made before still hold the merchant."
+          ].join("\n")
+        )
+      })
+    )
+).pipe(Command.withDescription("Remove a merchant and everything stored for it (confirm with --confirm <merchant code>)"))
+
 /**
  * @since 0.1.0
  * @category commands
  */
 export const merchant = Command.make("merchant").pipe(
   Command.withDescription("Merchants"),
-  Command.withSubcommands([create, list, show, policy])
+  Command.withSubcommands([create, list, show, policy, remove])
 )
 
 const subRow = (s: SubMerchant.SubMerchant) => [s.merchant, s.tier, s.name, s.channels.length, Output.time(s.createdAt), s.version]
