@@ -93,3 +93,61 @@ export const PayMethod = Schema.String.pipe(
 )
 /** @since 0.1.0 @category models */
 export type PayMethod = typeof PayMethod.Type
+
+/**
+ * The `pay_method` values the built-in catalog uses, from the PortOne pages each PG entry cites.
+ * A catalog test checks every entry against this list (a typo such as `kakopay` fails there), and
+ * the console names each one in Korean. A host app's own PGs may use other values: `PayMethod`
+ * takes any lower-case word.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const knownPayMethods = [
+  "card",
+  "trans",
+  "vbank",
+  "phone",
+  "point",
+  "cvs",
+  "kakaopay",
+  "naverpay",
+  "naverpay_card",
+  "naverpay_point",
+  "naverpay_bridge",
+  "payco",
+  "tosspay",
+  "tosspay_card",
+  "tosspay_money",
+  "toss_brandpay",
+  "samsung",
+  "samsungpay",
+  "ssgpay",
+  "ssgpay_bank",
+  "lpay",
+  "skpay",
+  "applepay",
+  "cultureland",
+  "culturegift",
+  "smartculture",
+  "booknlife",
+  "happymoney",
+  "tmoney",
+  "paypal",
+  "alipay",
+  "alipay_plus",
+  "wechat",
+  "tenpay",
+  "unionpay",
+  "amazonpay",
+  "paypay",
+  "rakutenpay",
+  "merpay",
+  "aupay",
+  "dbarai",
+  "econtext",
+  "molpay",
+  "pinpay"
+] as const
+/** @since 0.1.0 @category models */
+export type KnownPayMethod = (typeof knownPayMethods)[number]

@@ -158,6 +158,15 @@ export interface PgCatalog {
 }
 
 const decodeProvider = decodeWith(PgProvider, "provider")
+const isPgCode = Schema.is(PgCode)
+
+// A list of many PGs says which one broke: `provider[acme_pay].credentialFields.0.label`. A bad
+// code is itself the error (`provider.code`), so only a valid one is named.
+const namingThePg = (error: InvalidInput, input: unknown): InvalidInput => {
+  const code = typeof input === "object" && input !== null ? (input as { readonly code?: unknown }).code : undefined
+  if (!isPgCode(code) || !error.field.startsWith("provider.")) return error
+  return new InvalidInput({ field: `provider[${code}]${error.field.slice("provider".length)}`, value: error.value, rule: error.rule })
+}
 
 const build = (providers: Iterable<PgProvider>): PgCatalog => ({ providers: new Map(Array.from(providers, (p) => [p.code, p])) })
 
@@ -173,7 +182,8 @@ export const builtIn: PgCatalog = build(builtInProviders as ReadonlyArray<PgProv
 
 /**
  * A catalog with more PGs, or with some replaced (a later entry with the same code wins), e.g.
- * to add a PG this library does not know yet or to override a shared test MID.
+ * to add a PG this library does not know yet or to override a shared test MID. An invalid entry
+ * fails with a field path that names its PG (`provider[acme_pay].credentialFields.0.label`).
  *
  * @since 0.1.0
  * @category constructors
@@ -182,7 +192,7 @@ export const extend = (catalog: PgCatalog, providers: ReadonlyArray<unknown>): R
   const decoded: Array<PgProvider> = []
   for (const input of providers) {
     const result = decodeProvider(input)
-    if (Result.isFailure(result)) return Result.fail(result.failure)
+    if (Result.isFailure(result)) return Result.fail(namingThePg(result.failure, input))
     decoded.push(result.success)
   }
   return Result.succeed(build([...catalog.providers.values(), ...decoded]))

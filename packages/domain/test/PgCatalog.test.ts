@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
 import { Credentials, PgCatalog } from "@paymux/domain"
+import { builtInProviders } from "../src/internal/catalogData.ts"
 import { verifiedSourcePaths } from "./fixtures/sourcePaths.ts"
 
 const required = [
@@ -58,9 +59,16 @@ describe("PgCatalog", () => {
   })
 
   it("the built-in data decodes to itself: every provider is valid catalog data", () => {
-    const decode = Schema.decodeUnknownSync(PgCatalog.PgProvider)
+    // Decoded to a Result so a failure names the PG; decodeUnknownSync threw before the code was attached.
+    const decode = Schema.decodeUnknownResult(PgCatalog.PgProvider)
     expect(catalog.providers.size).toBeGreaterThan(required.length - 1)
-    for (const p of PgCatalog.list(catalog)) expect(decode(p), p.code).toEqual(p)
+    const failures: Array<string> = []
+    for (const p of builtInProviders) {
+      const decoded = decode(p)
+      if (Result.isFailure(decoded)) failures.push(`${p.code}: ${decoded.failure.message}`)
+      else expect(decoded.success, p.code).toEqual(p)
+    }
+    expect(failures).toEqual([])
   })
 
   it("holds every PG code the console offers", () => {
@@ -243,6 +251,10 @@ describe("PgCatalog", () => {
     expect(catalog.providers.has("acme_pay")).toBe(false)
     const bad = PgCatalog.extend(catalog, [{ code: "Bad Code" }])
     expect(Result.isFailure(bad) && bad.failure.field).toBe("provider.code")
+    // Among many PGs, a broken one is named.
+    const unlabelled = { ...provider("kcp"), credentialFields: [{ ...provider("kcp").credentialFields[0]!, label: "" }] }
+    const named = PgCatalog.extend(catalog, [provider("nice"), unlabelled])
+    expect(Result.isFailure(named) && named.failure.field).toBe("provider[kcp].credentialFields.0.label")
   })
 })
 

@@ -4,9 +4,12 @@
  * label not listed here shows as the catalog has it (names the PG itself uses, such as SignKey or
  * CPPWD, stay as they are). English shows pay methods as their codes, the value `request_pay` takes.
  */
+import type { ChannelTerms } from "@paymux/domain"
 import type { Lang } from "./i18n.tsx"
 
-const payMethodsKo: Readonly<Record<string, string>> = {
+// Keyed by the domain's list of known pay methods, so a code added there without a Korean name
+// (or a name here for a code the domain does not know) fails to compile.
+const payMethodsKo: Readonly<Record<ChannelTerms.KnownPayMethod, string>> = {
   card: "신용카드",
   trans: "실시간 계좌이체",
   vbank: "가상계좌",
@@ -136,7 +139,7 @@ export const labelsKo: Readonly<Record<string, string>> = {
  * `request_pay` and the API take), in English the code.
  */
 export const payMethodName = (lang: Lang, code: string): string => {
-  const name = lang === "ko" ? payMethodsKo[code] : undefined
+  const name = lang === "ko" && Object.hasOwn(payMethodsKo, code) ? payMethodsKo[code as ChannelTerms.KnownPayMethod] : undefined
   return name === undefined ? code : `${name} (${code})`
 }
 
