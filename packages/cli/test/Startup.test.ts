@@ -77,7 +77,7 @@ const stateless: Readonly<Record<string, Runs>> = {
 
 /** The commands that open the store (through `withStore`, `readStore` or their own adapter). */
 const needsStore: ReadonlySet<string> = new Set([
-  ...["merchant create", "merchant list", "merchant show", "merchant policy"],
+  ...["merchant create", "merchant list", "merchant show", "merchant policy", "merchant remove"],
   ...["submerchant create", "submerchant list", "submerchant rename", "submerchant delete"],
   ...["channel add", "channel list", "channel show", "channel edit", "channel enable", "channel disable", "channel remove"],
   ...["channel assign", "channel unassign", "channel default"],
