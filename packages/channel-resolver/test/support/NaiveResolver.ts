@@ -1,13 +1,13 @@
 /**
  * The oracle and the benchmark's anchor: a linear scan over every channel for every request, as
  * the mobile SDKs do, written from the rules alone and as plainly as possible. It shares only
- * the public types, the error classes and `PgSelector.parse` with the index.
+ * the public types and the error classes with the index: the request's defaults are its own,
+ * and `pg` strings go through the hand-written NaiveSelector.
  */
 import { type ChannelGroup, type Merchant, type PaymentChannel, PgCatalog } from "@paymux/domain"
 import { Result } from "effect"
 import type { IndexInput } from "../../src/ChannelIndex.ts"
-import * as PgSelector from "../../src/PgSelector.ts"
-import { type Fallback, paymentTypeOf, purposeOf, type Resolution, type ResolveRequest } from "../../src/Resolution.ts"
+import type { Fallback, Resolution, ResolveRequest } from "../../src/Resolution.ts"
 import {
   ChannelNotFound,
   NoChannelConfigured,
@@ -17,6 +17,7 @@ import {
   UnknownMerchant,
   UnknownTier
 } from "../../src/ResolutionError.ts"
+import * as NaiveSelector from "./NaiveSelector.ts"
 
 export interface Naive {
   readonly merchant: Merchant.Merchant
@@ -34,6 +35,14 @@ export const load = (input: IndexInput): Naive => ({
   groups: input.groups ?? [],
   catalog: input.catalog ?? PgCatalog.builtIn
 })
+
+// The defaults: identity verification goes with the certification payment type, each implying
+// the other; otherwise a request is a payment of the general window type.
+const paymentTypeOf = (request: ResolveRequest): string =>
+  request.paymentType !== undefined ? request.paymentType : request.purpose === "identity-verification" ? "certification" : "window.general"
+
+const purposeOf = (request: ResolveRequest): string =>
+  request.purpose !== undefined ? request.purpose : paymentTypeOf(request) === "certification" ? "identity-verification" : "payment"
 
 interface Ask {
   readonly tier: string | undefined
@@ -212,7 +221,7 @@ export const resolve = (
   const fallbackAllowed = naive.merchant.policy === "fallback"
   const codes = new Set<string>()
   for (const c of naive.channels) codes.add(c.pg)
-  const parsed = PgSelector.parse(request.pg, naive.catalog, codes)
+  const parsed = NaiveSelector.parse(request.pg, naive.catalog, codes)
   if (Result.isFailure(parsed)) {
     const d = fallbackAllowed ? defaultChannel(naive, ask) : undefined
     if (!d) return Result.fail(parsed.failure)
