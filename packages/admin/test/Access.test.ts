@@ -101,6 +101,27 @@ describe("Access", () => {
     }).pipe(Effect.provide(counted({ ttlMillis: 60_000, deniesPerMinute: 3 }).layer))
   )
 
+  // docs/http.md: a written whitelist.deny row counts the refusals left out before it, so the
+  // trail accounts for every refusal even though it is rate-limited.
+  it.effect("whitelist.deny rows and their unauditedBefore counts add up to every refusal", () =>
+    Effect.gen(function* () {
+      const merchant = yield* Merchants.create({ name: "Counted" })
+      const issued = yield* ApiKeys.issue({ merchant: merchant.code, name: "k" })
+      const identity = yield* Access.authenticate({ _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) })
+      yield* Whitelists.set(merchant.code, ["198.51.100.0/24"])
+      const call = { ip: "203.0.113.9", method: "GET", url: "/merchants" }
+      const refusals = 20
+      for (let i = 0; i < refusals; i++) expect((yield* Access.admit(identity, call)).allowed).toBe(false)
+      yield* TestClock.adjust(60_001)
+      expect((yield* Access.admit(identity, call)).allowed).toBe(false)
+      const rows = yield* (yield* AuditLog.AuditLog).list(merchant.code, { action: "whitelist.deny" })
+      const unaudited = rows.map((r) => (r.after as { unauditedBefore?: number }).unauditedBefore ?? 0)
+      // 3 rows in the first minute, then one row that counts the 17 left out.
+      expect(rows).toHaveLength(4)
+      expect(rows.length + unaudited.reduce((a, b) => a + b, 0)).toBe(refusals + 1)
+    }).pipe(Effect.provide(counted({ ttlMillis: 60_000, deniesPerMinute: 3 }).layer))
+  )
+
   // Regressions for mutants no test killed: a token that outlived its key's revocation or expiry,
   // and a cached identity admitted from any address once its whitelist was cached.
   it.effect("enter: a token ends with its key's rotation, revocation and expiry", () =>
