@@ -57,7 +57,9 @@ describe("sub-merchants: add, view, edit, delete (issue 16)", () => {
     expect(await paymux.subMerchants.list(merchant)).toEqual([])
     expect((await paymux.channels.list(merchant)).map((c) => c.key)).toContain(kcp.key)
     // The cached index learns of the removal at once.
-    await expect(paymux.resolve({ merchant, mode: "test", pg: "kcp", payMethod: "card", tier: "T01" })).rejects.toBeDefined()
+    await expect(paymux.resolve({ merchant, mode: "test", pg: "kcp", payMethod: "card", tier: "T01" })).rejects.toMatchObject({
+      code: "unknown-tier"
+    })
     expect((await paymux.audit.list(merchant)).map((e) => e.action)).toContain("submerchant.remove")
     // The code is free again, with no assignments.
     expect((await paymux.subMerchants.create({ merchant, tier: "T01" })).channels).toEqual([])
