@@ -27,6 +27,14 @@ describe("Tokens", () => {
     expect(tokens.issue(key, 30 * 60_000).token).not.toBe(a.token)
   })
 
+  it("drops expired tokens of other keys when issuing, so the table does not keep them", () => {
+    const tokens = Tokens.make()
+    tokens.issue(key, 0)
+    // Past the first token's expiry and past the once-a-minute sweep interval.
+    tokens.issue({ ...key, keyId: "ak_2" }, Tokens.lifetimeMillis + 60_001)
+    expect(tokens.size()).toBe(1)
+  })
+
   // Regression (security re-probe): a key expiring in 8 s got a token that said 30 minutes (the
   // key's expiry refused it after 8 s all the same).
   it("never outlives its key, nor does its extension", () => {
