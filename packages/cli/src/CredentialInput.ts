@@ -158,3 +158,22 @@ export const read = (
     }
     return entries.length === 0 ? undefined : Object.fromEntries(entries)
   })
+
+/**
+ * The warning for secret fields given as `--cred name=value`, as for a password in `--db`: other
+ * users of the machine can read a process's arguments (`ps`), and the shell keeps them in its
+ * history. `secret` names the PG's secret fields (the catalog's). Names the fields, never a value.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const secretsOnCommandLine = (creds: ReadonlyArray<string>, secret: ReadonlyArray<string>): string | undefined => {
+  const named = creds.flatMap((c) => {
+    const eq = c.indexOf("=")
+    const name = c.slice(0, eq).trim()
+    return eq > 0 && c.slice(eq + 1) !== "-" && secret.includes(name) ? [name] : []
+  })
+  return named.length === 0
+    ? undefined
+    : `warning: --cred ${named.join(", ")} put a secret on the command line, which other users of this machine can read in the process list (ps) and the shell keeps in its history; give secret fields with --cred-file FILE or --cred NAME=- (stdin)`
+}

@@ -20,6 +20,9 @@ beforeAll(async () => {
     ...["--methods", "card", "--cred", `cancel_password=${secret}`, "--cred", `merchant_key=${merchantKey}`, "--json"]
   ])
   channel = expectExit(added, 0).json().key
+  // Both fields are secret for nice_v2: given on the command line, they are warned of, unquoted.
+  expect(added.stderr).toContain("warning: --cred cancel_password, merchant_key put a secret on the command line")
+  expect(added.stderr).not.toContain(secret)
   expectExit(await run(["channel", "edit", "-m", M, channel, "--name", "Renamed", "--methods", "card,vbank"]), 0)
   expectExit(await run(["webhook", "set", "-m", M, "--mode", "test", "--url", `https://shop.example/hook?token=${token}`]), 0)
   // A refused call, as `paymux serve` records it: its URL is the caller's, query and all.

@@ -59,3 +59,21 @@ describe("CredentialInput.read", () => {
     expect(await read([], file("inner.cred", 'site_key=ab"cd\nother="x\n'))).toEqual(Exit.succeed({ site_key: 'ab"cd', other: '"x' }))
   })
 })
+
+// Regression (data-lifecycle probe, F8): a secret given as --cred name=value went by without a
+// word, where a password in --db gets a warning about the process list.
+describe("CredentialInput.secretsOnCommandLine", () => {
+  const secret = ["merchant_key", "cancel_password"]
+  it("names the secret fields given as name=value, never a value", () => {
+    const warning = CredentialInput.secretsOnCommandLine(["merchant_key=MK-S3CRET", "group_id=G1", "cancel_password=-"], secret)
+    expect(warning).toContain("--cred merchant_key put a secret on the command line")
+    expect(warning).toContain("--cred-file FILE or --cred NAME=-")
+    expect(warning).not.toContain("MK-S3CRET")
+    expect(warning).not.toContain("cancel_password")
+    expect(warning).not.toContain("group_id")
+  })
+  it("says nothing for plain fields, values read from stdin, or none given", () => {
+    expect(CredentialInput.secretsOnCommandLine(["group_id=G1", "merchant_key=-"], secret)).toBeUndefined()
+    expect(CredentialInput.secretsOnCommandLine([], secret)).toBeUndefined()
+  })
+})

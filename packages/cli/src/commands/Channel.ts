@@ -126,9 +126,30 @@ const add = Command.make(
             `Added ${saved.mode} channel ${saved.key}: ${saved.pg}.${saved.mid} ${saved.paymentType} [${saved.payMethods.join(",")}]` +
             (saved.credentialSource === "shared-test" ? " on the shared test credential." : ".")
         )
+        yield* warnOfSecretsOnCommandLine(input.cred, view.pg)
       })
     )
 ).pipe(Command.withDescription("Add a channel (a PG credential in one mode)"))
+
+/**
+ * After a change is saved: a warning on stderr for the secret fields of PG `pg` given as
+ * `--cred name=value` (the catalog, loaded only then, says which are secret).
+ */
+const warnOfSecretsOnCommandLine = (creds: ReadonlyArray<string>, pg: string) =>
+  creds.length === 0
+    ? Effect.void
+    : Effect.flatMap(
+        Effect.promise(() => import("../internal/catalog.ts")),
+        ({ PgCatalog }) =>
+          Effect.sync(() => {
+            const fields = PgCatalog.builtIn.providers.get(pg)?.credentialFields ?? []
+            const warning = CredentialInput.secretsOnCommandLine(
+              creds,
+              fields.filter((f) => f.secret).map((f) => f.name)
+            )
+            if (warning !== undefined) process.stderr.write(`${warning}\n`)
+          })
+      )
 
 const list = Command.make(
   "list",
@@ -228,6 +249,7 @@ const edit = Command.make(
           )
         )
         yield* ctx.out.result(view, () => `Updated ${view.key} (now version ${view.version}).\n${describe(view)}`)
+        yield* warnOfSecretsOnCommandLine(input.cred, view.pg)
       })
     )
 ).pipe(Command.withDescription("Edit a channel: name, mode, MID, pay methods, tax type, credentials"))
