@@ -41,6 +41,26 @@ const until = async (check: () => Promise<boolean>): Promise<number> => {
   return performance.now() - started
 }
 
+/** Through `a`: a merchant with a Toss test channel and an API key, and a request that channel serves. */
+const seed = async (a: ReturnType<typeof process_>, name: string) => {
+  const merchant = await a.runPromise(Merchants.create({ name }))
+  const channel = await a.runPromise(
+    Channels.add({
+      merchant: merchant.code,
+      mode: "test",
+      pg: "tosspayments",
+      mid: "tosspay_test_1",
+      paymentType: "window.general",
+      payMethods: ["card"],
+      credentials: { client_key: "test_ck_abcdefgh", secret_key: "test_sk_abcdefgh" }
+    })
+  )
+  const issued = await a.runPromise(ApiKeys.issue({ merchant: merchant.code, name: "k" }))
+  const credential: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
+  const request = { merchant: merchant.code, mode: "test", pg: "tosspayments", payMethod: "card" } as const
+  return { merchant, channel, issued, credential, request }
+}
+
 describe("CacheSync", () => {
   it("says which cache an audited action concerns", () => {
     expect(CacheSync.changeOf({ merchant: "imp00000001", action: "apikey.revoke", target: "ak_1" })).toEqual({
@@ -63,21 +83,7 @@ describe("CacheSync", () => {
     const a = process_(filename)
     const b = process_(filename)
     try {
-      const merchant = await a.runPromise(Merchants.create({ name: "Two processes" }))
-      const channel = await a.runPromise(
-        Channels.add({
-          merchant: merchant.code,
-          mode: "test",
-          pg: "tosspayments",
-          mid: "tosspay_test_1",
-          paymentType: "window.general",
-          payMethods: ["card"],
-          credentials: { client_key: "test_ck_abcdefgh", secret_key: "test_sk_abcdefgh" }
-        })
-      )
-      const issued = await a.runPromise(ApiKeys.issue({ merchant: merchant.code, name: "k" }))
-      const credential: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
-      const request = { merchant: merchant.code, mode: "test", pg: "tosspayments", payMethod: "card" } as const
+      const { merchant, channel, issued, credential, request } = await seed(a, "Two processes")
       // b caches the key and the resolver index for a minute.
       expect((await b.runPromise(Access.authenticate(credential))).keyId).toBe(issued.key.id)
       expect((await b.runPromise(Resolve.resolve(request))).channel.key).toBe(channel.key)
@@ -102,21 +108,7 @@ describe("CacheSync", () => {
     const a = process_(filename)
     const b = process_(filename)
     try {
-      const merchant = await a.runPromise(Merchants.create({ name: "Leaving" }))
-      await a.runPromise(
-        Channels.add({
-          merchant: merchant.code,
-          mode: "test",
-          pg: "tosspayments",
-          mid: "tosspay_test_1",
-          paymentType: "window.general",
-          payMethods: ["card"],
-          credentials: { client_key: "test_ck_abcdefgh", secret_key: "test_sk_abcdefgh" }
-        })
-      )
-      const issued = await a.runPromise(ApiKeys.issue({ merchant: merchant.code, name: "k" }))
-      const credential: Access.Credential = { _tag: "Secret", keyId: issued.key.id, secret: Redacted.value(issued.secret) }
-      const request = { merchant: merchant.code, mode: "test", pg: "tosspayments", payMethod: "card" } as const
+      const { merchant, credential, request } = await seed(a, "Leaving")
       // Both processes cache the key, and b the resolver index, for a minute.
       await a.runPromise(Access.authenticate(credential))
       await b.runPromise(Access.authenticate(credential))

@@ -53,19 +53,24 @@ const stdin = (what: string) =>
     catch: () => CliFailure.badInput(`${what}: stdin could not be read`, hint)
   })
 
+/** `name=value` as its name (trimmed) and value; `undefined` without an `=`. */
+const pair = (text: string): readonly [string, string] | undefined => {
+  const eq = text.indexOf("=")
+  return eq === -1 ? undefined : [text.slice(0, eq).trim(), text.slice(eq + 1)]
+}
+
 /** One `name=value`; `where` names the flag or line in an error (the value never appears). */
 const split = (text: string, where: string): Effect.Effect<readonly [string, string], CliFailure.CliFailure> => {
-  const eq = text.indexOf("=")
-  const name = eq === -1 ? "" : text.slice(0, eq).trim()
-  if (eq === -1 || name === "") {
+  const parsed = pair(text)
+  if (parsed === undefined || parsed[0] === "") {
     return Effect.fail(
       CliFailure.badInput(
-        `${where}: expected name=value${eq === -1 ? ' (no "=" found)' : " (the name is empty)"}; the value is not shown`,
+        `${where}: expected name=value${parsed === undefined ? ' (no "=" found)' : " (the name is empty)"}; the value is not shown`,
         hint
       )
     )
   }
-  return Effect.succeed([name, text.slice(eq + 1)] as const)
+  return Effect.succeed(parsed)
 }
 
 /** A value wrapped in a pair of quotes, as a shell or .env file writes one (`site_key="X"`). */
@@ -169,9 +174,8 @@ export const read = (
  */
 export const secretsOnCommandLine = (creds: ReadonlyArray<string>, secret: ReadonlyArray<string>): string | undefined => {
   const named = creds.flatMap((c) => {
-    const eq = c.indexOf("=")
-    const name = c.slice(0, eq).trim()
-    return eq > 0 && c.slice(eq + 1) !== "-" && secret.includes(name) ? [name] : []
+    const [name, value] = pair(c) ?? ["", "-"]
+    return value !== "-" && secret.includes(name) ? [name] : []
   })
   return named.length === 0
     ? undefined

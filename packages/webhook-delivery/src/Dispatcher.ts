@@ -304,6 +304,18 @@ const afterAttempt = (
 /** A failure's own message, for a one-line warning. */
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
+/**
+ * An attempt's log lines annotated with what an operator looks it up by (paymux webhook history,
+ * the API's deliveries), and the attempt one span for a tracer. No URL: its path or query may
+ * carry a token.
+ */
+const traced =
+  (delivery: Delivery.Delivery) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+    const annotations = attemptAnnotations(delivery)
+    return self.pipe(Effect.annotateLogs(annotations), Effect.withSpan("webhook.deliver", { attributes: annotations }))
+  }
+
 /** What identifies an attempt in logs and spans. */
 const attemptAnnotations = (delivery: Delivery.Delivery) => ({
   merchant: delivery.merchant ?? "",
@@ -427,15 +439,12 @@ const attempt = (
     })
   ).pipe(
     Effect.map((recorded): Delivery.Status | undefined => recorded?.status),
-    // Every line of the attempt names what an operator looks it up by (paymux webhook history, the
-    // API's deliveries), and a tracer sees the attempt as one span. No URL: its path or query may
-    // carry a token.
-    Effect.annotateLogs(attemptAnnotations(delivery)),
-    Effect.withSpan("webhook.deliver", { attributes: attemptAnnotations(delivery) }),
     // A lost lease or a broken store must not stop the dispatcher; the delivery stays in the
     // outbox and its lease lapses.
     Effect.catch((error) => Effect.as(Effect.logWarning(`webhook delivery ${delivery.id}: ${messageOf(error)}`), undefined)),
-    Effect.catchDefect((defect) => Effect.as(Effect.logError(`webhook delivery ${delivery.id} crashed`, defect), undefined))
+    Effect.catchDefect((defect) => Effect.as(Effect.logError(`webhook delivery ${delivery.id} crashed`, defect), undefined)),
+    // Every line of the attempt, these last two included.
+    traced(delivery)
   )
 
 /** A claim, or `undefined` when the store refused it (logged). */
