@@ -132,7 +132,7 @@ const ownKey = (merchant: string, id: string) =>
     const keys = yield* Repositories.ApiKeyRepository
     const key = yield* keys.get(keyId)
     // Another merchant's key looks exactly like a missing one.
-    if (key.merchant !== code) return yield* StoreError.notFound("api key", keyId)
+    if (key.merchant !== code) return yield* StoreError.notFound("API key", keyId)
     return key
   })
 

@@ -237,6 +237,21 @@ describe("Paymux facade", () => {
     expect(JSON.stringify(await paymux.apiKeys.list(merchant.code))).not.toContain(first)
     const other = await paymux.merchants.create({ name: "Other" })
     await expect(paymux.apiKeys.revoke(other.code, issued.key.id)).rejects.toBeInstanceOf(PaymuxError.NotFoundError)
+    // Another merchant's key reads exactly as a key id that does not exist, word for word (tenancy
+    // probe: "api key" against "API key" told them apart).
+    const missing = "ak_000000000000000000000000"
+    const refusal = async (attempt: Promise<unknown>, id: string) => {
+      const error = await attempt.then(
+        () => undefined,
+        (e: unknown) => e as PaymuxError.PaymuxError
+      )
+      return { code: error?.code, message: error?.message.replace(id, "<id>") }
+    }
+    for (const act of [paymux.apiKeys.rotate, paymux.apiKeys.revoke]) {
+      const theirs = await refusal(act(other.code, issued.key.id), issued.key.id)
+      expect(theirs.code).toBe("not-found")
+      expect(theirs).toEqual(await refusal(act(other.code, missing), missing))
+    }
     await paymux.close()
   })
 

@@ -62,7 +62,7 @@ const channel = checker("channel", PaymentChannel.PaymentChannel)
 const group = checker("channel group", ChannelGroup.ChannelGroup)
 const settings = checker("webhook settings", WebhookSettings.WebhookSettings)
 const whitelist = checker("whitelist", WhitelistRules.WhitelistRules)
-const apiKey = checker("api key", ApiKey.ApiKey)
+const apiKey = checker("API key", ApiKey.ApiKey)
 
 /** At most two signing secrets per mode: the current one and, while receivers move over, the one before. */
 const maxActiveSecrets = 2
