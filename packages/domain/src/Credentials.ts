@@ -7,6 +7,7 @@
 import { Redacted, Result, Schema } from "effect"
 import type { PaymentType } from "./ChannelTerms.ts"
 import { InvalidInput } from "./DomainError.ts"
+import { isWellFormed } from "./Input.ts"
 import { quote } from "./internal/decode.ts"
 import { controlOrBidi } from "./internal/unsafeText.ts"
 import { isRequiredFor, type PgProvider } from "./PgCatalog.ts"
@@ -76,6 +77,8 @@ export const validate = (
         invalid(name, field.secret ? "<redacted>" : quote(value), "must not hold control or bidirectional-control characters")
       )
     }
+    // A lone surrogate has no UTF-8 form: sealed, it would come back as U+FFFD, not as accepted.
+    if (!isWellFormed(value)) return Result.fail(invalid(name, "<redacted>", "must not hold lone surrogates (half of a UTF-16 pair)"))
     const max = field.maxLength ?? maxValueLength
     if (value.length > max) return Result.fail(invalid(name, shown, `${field.label} is at most ${max} characters`))
     if (field.pattern !== undefined && !new RegExp(field.pattern).test(value)) {

@@ -276,6 +276,13 @@ describe("PaymentChannel.make", () => {
       )
       expect(pasted.message).toBe("credentials.site_key: must not hold control or bidirectional-control characters (got <redacted>)")
     }
+    // Regression (limits probe): a lone surrogate was accepted, and sealing as UTF-8 kept U+FFFD instead.
+    for (const value of ["site\ud800key", "key\udc00"]) {
+      const half = failure(
+        make({ mode: "live", pg: "kcp", mid: "A1", paymentType: "window.general", payMethods: ["card"], credentials: { site_key: value } })
+      )
+      expect(half.message).toBe("credentials.site_key: must not hold lone surrogates (half of a UTF-16 pair) (got <redacted>)")
+    }
     const unknown = failure(
       make({
         mode: "live",
