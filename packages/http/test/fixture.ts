@@ -7,13 +7,19 @@ import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { NodeBridge, PaymuxHttp } from "../src/index.ts"
 
-export interface Fixture {
-  readonly url: string
+/** A merchant in the fixture's store and the API key it calls with. */
+export interface Tenant {
   readonly merchant: string
   readonly keyId: string
   readonly secret: string
   readonly bearer: string
+}
+
+export interface Fixture extends Tenant {
+  readonly url: string
   readonly run: <A, E>(effect: Effect.Effect<A, E, any>) => Promise<A>
+  /** Another merchant, with a key of its own, in the same store. */
+  readonly addMerchant: (name: string) => Promise<Tenant>
   readonly api: PaymuxHttp.PaymuxHandler
   readonly close: () => Promise<void>
 }
@@ -47,10 +53,13 @@ export const start = async (
   const seedLayer = Layer.merge(shared, ResolverCache.layer())
   const run = <A, E>(effect: Effect.Effect<A, E, any>): Promise<A> =>
     Effect.runPromise(effect.pipe(AdminContext.withActor({ kind: "system", id: "test" }), Effect.provide(seedLayer)) as Effect.Effect<A, E>)
-  const code = `imp${counter++}`
-  await run(Merchants.create({ name: "Test shop", code }))
-  const issued = await run(ApiKeys.issue({ merchant: code, name: "test key" }))
-  const secret = Redacted.value(issued.secret)
+  const addMerchant = async (name: string, code?: string): Promise<Tenant> => {
+    const merchant = (await run(Merchants.create({ name, code }))).code
+    const issued = await run(ApiKeys.issue({ merchant, name: "test key" }))
+    const secret = Redacted.value(issued.secret)
+    return { merchant, keyId: issued.key.id, secret, bearer: `Bearer ${issued.key.id}.${secret}` }
+  }
+  const tenant = await addMerchant("Test shop", `imp${counter++}`)
   const api = PaymuxHttp.makeHandler({
     layer: shared,
     trustedProxies: options.trustedProxies ?? [],
@@ -61,12 +70,10 @@ export const start = async (
   })
   const listening = await NodeBridge.listen(api.handler, { port: 0 })
   return {
+    ...tenant,
     url: listening.url,
-    merchant: code,
-    keyId: issued.key.id,
-    secret,
-    bearer: `Bearer ${issued.key.id}.${secret}`,
     run,
+    addMerchant,
     api,
     close: async () => {
       await listening.close()
