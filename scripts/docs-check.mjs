@@ -4,7 +4,7 @@
 // Packs every package, installs the tarballs into a scratch project outside the repository (no
 // @paymux/source condition, nothing borrowed from the repo's node_modules), then:
 //   - type-checks every ts/typescript block of README.md, docs/*.md and packages/*/README.md under
-//     NodeNext and under bundler resolution, and runs each one (js/javascript/mjs blocks are run);
+//     NodeNext, Node16 and bundler resolution, and runs each one (js/javascript/mjs blocks are run);
 //   - runs the sh/bash blocks of docs/getting-started.md, docs/cli.md and docs/http.md in order, one
 //     shell per document, in a scratch folder with the installed `paymux` on PATH;
 //   - where a block is followed directly by an untagged, text or output block, compares what the
@@ -16,6 +16,7 @@
 // Usage: node scripts/docs-check.mjs [--keep] [path.md ...]
 import { spawnSync } from "node:child_process"
 import fs from "node:fs"
+import { builtinModules } from "node:module"
 import path from "node:path"
 import { blocksOf } from "./lib/markdown.mjs"
 import { makeConsumer, packAll, root, sh } from "./lib/scratch.mjs"
@@ -91,7 +92,10 @@ const base = {
   target: "ES2022",
   lib: ["ES2023", "DOM"],
   types: ["node"],
+  // A strict consumer's settings: the packages' declarations and the docs' code hold under them.
   strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
   noEmit: true,
   skipLibCheck: false,
   moduleDetection: "force",
@@ -99,6 +103,7 @@ const base = {
 }
 const modes = {
   nodenext: { module: "NodeNext", moduleResolution: "NodeNext" },
+  node16: { module: "Node16", moduleResolution: "Node16" },
   bundler: { module: "Preserve", moduleResolution: "Bundler" }
 }
 const tsc = path.join(root, "node_modules/typescript/bin/tsc")
@@ -181,6 +186,38 @@ else {
     console.log(
       `docs-check: all ${lines.filter((l) => l.startsWith("void")).length} run-time exports of ${entries.length} entries are values in the .d.ts`
     )
+}
+
+// A package's declarations, from the \`types\` of its exports through their relative imports, may
+// name only what installing it brings: itself, its dependencies and peers, and Node's modules (the
+// CLI's once imported @paymux/admin, which it bundles and does not depend on: a consumer checking
+// library files got TS2307, or with skipLibCheck an \`any\`).
+const declarationsBlock = { doc: "package declarations", line: 0, lang: "probe" }
+const packageOf = (specifier) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/")
+const typesOf = (target) =>
+  typeof target === "string" ? (target.endsWith(".d.ts") ? [target] : []) : Object.values(target ?? {}).flatMap(typesOf)
+for (const t of tarballs) {
+  const dir = path.join(project, "node_modules", t.name)
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))
+  const allowed = new Set([t.name, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})])
+  const stray = new Set()
+  const seen = new Set()
+  const visit = (file) => {
+    if (seen.has(file) || !fs.existsSync(file)) return
+    seen.add(file)
+    for (const m of fs.readFileSync(file, "utf8").matchAll(/(?:from\s+|import\(\s*)["']([^"']+)["']/g)) {
+      const specifier = m[1]
+      if (specifier.startsWith(".")) visit(path.resolve(path.dirname(file), specifier.replace(/\.(d\.)?[cm]?[jt]s$/, "") + ".d.ts"))
+      else if (!specifier.startsWith("node:") && !builtinModules.includes(packageOf(specifier)) && !allowed.has(packageOf(specifier)))
+        stray.add(`${packageOf(specifier)} (${path.relative(dir, file)})`)
+    }
+  }
+  for (const types of typesOf(manifest.exports)) visit(path.join(dir, types))
+  if (stray.size > 0) fail(declarationsBlock, `${t.name}'s declarations import packages it does not depend on`, [...stray].join("\n"))
 }
 
 // Run.

@@ -100,7 +100,7 @@ export const add = (input: AddChannel): Effect.Effect<PaymentChannel.PaymentChan
  */
 export const list = (
   merchant: string,
-  filter: { readonly mode?: ChannelTerms.Mode } = {}
+  filter: { readonly mode?: ChannelTerms.Mode | undefined } = {}
 ): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
   Effect.gen(function* () {
     const { mode } = yield* Effect.fromResult(checkListFilter(filter))

@@ -148,10 +148,10 @@ export type StoreLayer = Layer.Layer<Exclude<AdminServices, ResolverCache.Resolv
  */
 export const make = async (options: {
   readonly store: StoreLayer
-  readonly catalog?: PgCatalog.PgCatalog
-  readonly actor?: ActorInfo
+  readonly catalog?: PgCatalog.PgCatalog | undefined
+  readonly actor?: ActorInfo | undefined
   /** Which loopback or private webhook targets are allowed (default `refuse`); see `Webhooks.PrivateTargets`. */
-  readonly privateTargets?: UrlGuard.PrivateTargets
+  readonly privateTargets?: UrlGuard.PrivateTargets | undefined
 }): Promise<Paymux> => {
   const caches = Layer_.mergeAll(ResolverCache.layer(), AccessCache.layer())
   // Changes other processes make to the same store reach this facade's caches (CacheSync).

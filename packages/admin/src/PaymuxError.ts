@@ -2,7 +2,8 @@
  * Errors of the Promise facade: one base class with a typed `code` (see `ErrorCatalog`), one
  * subclass per kind with its details as typed fields, so teams without Effect can
  * `catch (e) { if (e instanceof ChannelNotFoundError) e.rejected }` or switch on `e.code`.
- * `cause` holds the Effect error it was made from. Messages never contain secrets.
+ * `cause` holds the Effect error it was made from (typed `unknown`: an `InternalError`'s is a
+ * defect); `isPaymuxError` narrows a caught value to the union. Messages never contain secrets.
  *
  * @since 0.1.0
  */
@@ -399,6 +400,16 @@ export type AnyPaymuxError =
   | UnknownTierError
   | UnknownMerchantError
   | InvalidPgError
+
+/**
+ * Whether `u` is a facade error, typed as the union so that `switch (e.code)` narrows to each
+ * subclass and its fields (`e.code === "channel-not-found"` gives `e.rejected`):
+ * `catch (e) { if (PaymuxError.isPaymuxError(e)) switch (e.code) { ... } }`.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isPaymuxError = (u: unknown): u is AnyPaymuxError => u instanceof PaymuxError
 
 /**
  * The facade error of a classified failure. Exhaustive over the table's codes.

@@ -36,7 +36,11 @@ export const ExitCode = { ok: 0, negative: 1, badInput: 2, storeUnavailable: 3 }
  */
 export class CliFailure extends Data.TaggedError("CliFailure")<{
   readonly exitCode: ExitCode
-  readonly code?: ErrorCatalog.Code | undefined
+  /**
+   * A code of the error table (docs/errors.md). Typed `string` so that this package's declarations
+   * stand alone: the admin package, where the table's union lives, is bundled, not a dependency.
+   */
+  readonly code?: string | undefined
   readonly tag: string
   readonly message: string
   readonly hint?: string | undefined

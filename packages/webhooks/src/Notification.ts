@@ -17,7 +17,7 @@ export const V1 = Schema.Struct({
   imp_uid: Schema.String,
   merchant_uid: Schema.String,
   status: Schema.String,
-  cancellation_id: Schema.optionalKey(Schema.String)
+  cancellation_id: Schema.optional(Schema.String)
 })
 
 /**

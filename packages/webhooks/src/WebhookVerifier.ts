@@ -43,7 +43,7 @@ export type HeadersInput =
  */
 export interface Options {
   readonly secrets: ReadonlyArray<WebhookSecret.SecretInput>
-  readonly toleranceSeconds?: number
+  readonly toleranceSeconds?: number | undefined
 }
 
 /**

@@ -21,7 +21,7 @@ import { RuleTree } from "./internal/ruleTree.ts"
  * @category models
  */
 export interface CompileOptions {
-  readonly lenient?: boolean
+  readonly lenient?: boolean | undefined
 }
 
 /**
