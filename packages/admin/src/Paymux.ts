@@ -78,6 +78,7 @@ const webhookOps = {
   enableEndpoint: WebhookEndpoints.enableEndpoint,
   rotateSecret: WebhookSecrets.rotate,
   retireSecret: WebhookSecrets.retire,
+  cancelSecretRotation: WebhookSecrets.cancelRotation,
   test: Webhooks.test,
   emit: Webhooks.emit,
   emitEvent: Webhooks.emitEvent,

@@ -1,6 +1,7 @@
 /**
- * A mode's webhook signing secrets: their rotation (two sign during one) and the signer they
- * make. The first secret of a mode comes with its first endpoint (`WebhookEndpoints`).
+ * A mode's webhook signing secrets: their rotation (two sign during one; it ends by retiring the
+ * older or, when the newer was lost, by cancelling) and the signer they make. The first secret of
+ * a mode comes with its first endpoint (`WebhookEndpoints`).
  *
  * @since 0.1.0
  */
@@ -47,10 +48,28 @@ export const rotate = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect
  * @category use cases
  */
 export const retire = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<void, AdminError, AdminServices> =>
+  dropSecret(merchant, mode, "webhook.secret.retire", WebhookSecret.retire)
+
+/**
+ * Cancels a rotation: the newer secret, the one the rotation added, stops signing and the older
+ * one signs alone again. For a rotation whose new secret was lost (its answer never arrived):
+ * retiring would leave only that secret, which no receiver has. Rotate again afterwards.
+ *
+ * @since 0.1.0
+ * @category use cases
+ */
+export const cancelRotation = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<void, AdminError, AdminServices> =>
+  dropSecret(merchant, mode, "webhook.secret.cancel-rotation", WebhookSecret.cancelRotation)
+
+/** Ends a rotation one way or the other: one of the two secrets goes, and nothing is revealed. */
+const dropSecret = (
+  merchant: string,
+  mode: ChannelTerms.Mode,
+  action: string,
+  drop: (active: WebhookSecret.ActiveSecrets) => Result.Result<WebhookSecret.ActiveSecrets, { readonly detail: string }>
+): Effect.Effect<void, AdminError, AdminServices> =>
   Effect.asVoid(
-    changeSecrets(merchant, mode, "webhook.secret.retire", (active) =>
-      Result.map(WebhookSecret.retire(active), (secrets) => ({ secrets, revealed: undefined }))
-    )
+    changeSecrets(merchant, mode, action, (active) => Result.map(drop(active), (secrets) => ({ secrets, revealed: undefined })))
   )
 
 /** A mode of "bogus" from unchecked input read as a mode with no secret ("set the bogus webhook URL first"). */

@@ -191,6 +191,7 @@ describe("values of the wrong kind through the Promise facade", () => {
       ["webhooks.enableEndpoint", () => paymux.webhooks.enableEndpoint({ merchant: m, mode: bogus, endpointId }), "mode"],
       ["webhooks.rotateSecret", () => paymux.webhooks.rotateSecret(m, bogus), "mode"],
       ["webhooks.retireSecret", () => paymux.webhooks.retireSecret(m, bogus), "mode"],
+      ["webhooks.cancelSecretRotation", () => paymux.webhooks.cancelSecretRotation(m, bogus), "mode"],
       ["webhooks.test", () => paymux.webhooks.test(m, bogus), "mode"],
       ["webhooks.test format", () => paymux.webhooks.test(m, "test", { format: loose("v3") }), "format"],
       ["webhooks.emit", () => paymux.webhooks.emit({ merchant: m, mode: bogus, eventType: "Webhook.Test", payload: "{}" }), "mode"],

@@ -1,8 +1,9 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Merchants, ResolverCache, WebhookEndpoints, WebhookSecrets, Webhooks } from "@paymux/admin"
+import { Audit, Merchants, ResolverCache, WebhookEndpoints, WebhookSecrets, Webhooks } from "@paymux/admin"
 import { AuditLog, Memory, Outbox, StoreError } from "@paymux/store"
+import { WebhookSigner } from "@paymux/webhooks"
 import { Context, Effect, Layer } from "effect"
 
 // A loopback-only service on the host, as in the security review's H3 reproduction.
@@ -222,6 +223,37 @@ describe("Webhooks: signing secret rotation", () => {
       expect(yield* refused(WebhookSecrets.rotate(code, "test"))).toMatchObject({ _tag: "RuleViolation", rule: "webhook-secret-rotation" })
       yield* WebhookSecrets.retire(code, "test")
       expect(yield* refused(WebhookSecrets.rotate(code, "live"))).toMatchObject({ _tag: "RuleViolation", rule: "no-webhook-secret" })
+    }).pipe(Effect.provide(layer()))
+  )
+
+  // Crash probe, finding 1: a rotation whose new secret was lost could only be retired, which left
+  // that unknown secret signing alone.
+  it.effect("a cancelled rotation signs with the older secret alone again, audited; with one secret there is no rotation to cancel", () =>
+    Effect.gen(function* () {
+      const code = yield* merchantWithUrl("/hook")
+      const message = { id: "msg_1", timestamp: 1_700_000_000, body: "{}" }
+      const before = (yield* WebhookSecrets.signerFor(code, "test")).signature(message)
+      const lost = yield* WebhookSecrets.rotate(code, "test")
+      const newer = WebhookSigner.make({ secrets: [lost] }).signature(message)
+      expect((yield* WebhookSecrets.signerFor(code, "test")).signature(message)).toBe(`${before} ${newer}`)
+      yield* WebhookSecrets.cancelRotation(code, "test")
+      expect((yield* WebhookSecrets.signerFor(code, "test")).signature(message)).toBe(before)
+      expect((yield* Audit.list(code, { action: "webhook.secret.cancel-rotation" })).map((e) => [e.target, e.before, e.after])).toEqual([
+        ["test", { activeSecrets: 2 }, { activeSecrets: 1 }]
+      ])
+      expect(yield* Effect.flip(WebhookSecrets.cancelRotation(code, "test"))).toMatchObject({
+        _tag: "RuleViolation",
+        rule: "webhook-secret-rotation",
+        detail: "only one secret is active; no rotation to cancel"
+      })
+      expect(yield* Effect.flip(WebhookSecrets.cancelRotation(code, "live"))).toMatchObject({
+        _tag: "RuleViolation",
+        rule: "no-webhook-secret"
+      })
+      // Then rotate again: two sign, the older first.
+      yield* WebhookSecrets.rotate(code, "test")
+      const again = (yield* WebhookSecrets.signerFor(code, "test")).signature(message).split(" ")
+      expect([again.length, again[0], again[1] === newer]).toEqual([2, before, false])
     }).pipe(Effect.provide(layer()))
   )
 })

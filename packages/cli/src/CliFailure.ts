@@ -122,7 +122,7 @@ const hintForRule = (rule: string): string => {
     case "no-webhook-secret":
       return "a mode's signing secret is created with its first URL: paymux webhook set --merchant M --mode MODE --url URL"
     case "webhook-secret-rotation":
-      return "a rotation keeps at most two secrets: retire the older with paymux webhook retire-secret, or rotate first to have two"
+      return "a rotation has at most two secrets: end it with paymux webhook retire-secret (the older stops signing) or, if its new secret was lost, paymux webhook cancel-rotation (the newer stops); with one secret there is no rotation to end"
     case "payment-type-unsupported":
     case "pay-method-unsupported":
       return `paymux pg show CODE lists the payment types and pay methods each PG offers (rule ${rule})`

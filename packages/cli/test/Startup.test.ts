@@ -84,7 +84,7 @@ const needsStore: ReadonlySet<string> = new Set([
   ...["group create", "group list", "group edit", "group delete"],
   ...["resolve", "doctor", "audit list", "audit prune"],
   ...["webhook set", "webhook show", "webhook test", "webhook history", "webhook resend", "webhook resend-failed"],
-  ...["webhook dispatch", "webhook prune", "webhook rotate-secret", "webhook retire-secret"],
+  ...["webhook dispatch", "webhook prune", "webhook rotate-secret", "webhook retire-secret", "webhook cancel-rotation"],
   ...["webhook endpoint add", "webhook endpoint update", "webhook endpoint remove", "webhook endpoint enable"],
   ...["whitelist set", "whitelist add", "whitelist remove", "whitelist show"],
   ...["apikey issue", "apikey list", "apikey rotate", "apikey revoke", "apikey verify"],

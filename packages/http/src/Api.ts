@@ -258,8 +258,18 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks")
       params: M.ModeParams,
       success: M.NewSecret.pipe(created),
       error: errors
-    }),
+    }).annotate(
+      OpenApi.Description,
+      "Starts a rotation: a new secret, returned once, signs beside the current one until `…/secrets/retire`. Its answer is never replayed; if it was lost, `…/secrets/cancel-rotation` and rotate again."
+    ),
     HttpApiEndpoint.post("retireSecret", "/merchants/:merchant/webhooks/:mode/secrets/retire", { params: M.ModeParams, error: errors }),
+    HttpApiEndpoint.post("cancelSecretRotation", "/merchants/:merchant/webhooks/:mode/secrets/cancel-rotation", {
+      params: M.ModeParams,
+      error: errors
+    }).annotate(
+      OpenApi.Description,
+      "Cancels a rotation: the newer secret, the one the rotation added, stops signing and the older one signs alone again. For a rotation whose new secret was lost (its answer never arrived): retiring would leave only that secret signing. Rotate again afterwards. With one active secret, 422 `rule-violation` (`webhook-secret-rotation`)."
+    ),
     HttpApiEndpoint.get("history", "/merchants/:merchant/webhooks/deliveries", {
       params: merchant,
       query: M.HistoryQuery,

@@ -1,11 +1,11 @@
 // Issue 17: webhook endpoints, test-send formats and resends over HTTP.
-import { Webhooks } from "@paymux/admin"
+import { WebhookSecrets, Webhooks } from "@paymux/admin"
 import { describe, expect, it } from "vitest"
-import { body, serving } from "./fixture.ts"
+import { body, type CallInit, serving } from "./fixture.ts"
 
 const s = serving()
 /** A request under the fixture merchant's path, with its bearer. */
-const call = (path: string, init: { method?: string; body?: unknown } = {}) => s.call(`/merchants/${s.f.merchant}${path}`, init)
+const call = (path: string, init: CallInit = {}) => s.call(`/merchants/${s.f.merchant}${path}`, init)
 
 describe("webhook endpoints over HTTP", () => {
   it("adds, filters, updates, enables and removes endpoints; content type is per mode", async () => {
@@ -89,5 +89,32 @@ describe("webhook endpoints over HTTP", () => {
     })
     expect(moved.status).toBe(202)
     expect(await body(moved)).toMatchObject({ url: "https://other.example/h", endpointId: null })
+  })
+  // Crash probe, finding 1: a rotation's answer is never replayed, and retiring after a lost one
+  // left only the lost secret signing. Cancelling the rotation keeps the older one.
+  it("a rotation whose answer was lost is cancelled: the older secret signs alone again; with one there is none to cancel", async () => {
+    await call("/webhooks/test", { method: "PUT", body: { url: "https://shop.example/hook" } })
+    const message = { id: "msg_1", timestamp: 1_700_000_000, body: "{}" }
+    const signature = async () => (await s.f.run(WebhookSecrets.signerFor(s.f.merchant, "test"))).signature(message)
+    const before = await signature()
+    const rotate = { method: "POST", headers: { "idempotency-key": "rotate-lost" } }
+    expect((await call("/webhooks/test/secrets/rotate", rotate)).status).toBe(201)
+    const retried = await call("/webhooks/test/secrets/rotate", rotate)
+    expect([retried.status, (await body(retried)).code]).toEqual([409, "idempotency-secret-not-replayable"])
+    const cancel = { method: "POST", headers: { "idempotency-key": "cancel-lost" } }
+    expect((await call("/webhooks/test/secrets/cancel-rotation", cancel)).status).toBe(204)
+    const replayed = await call("/webhooks/test/secrets/cancel-rotation", cancel)
+    expect([replayed.status, replayed.headers.get("idempotent-replayed")]).toEqual([204, "true"])
+    expect(await signature()).toBe(before)
+    expect((await body(await call("/webhooks"))).activeSecrets.test).toBe(1)
+    const none = await call("/webhooks/test/secrets/cancel-rotation", { method: "POST" })
+    expect([none.status, await body(none)]).toMatchObject([
+      422,
+      { code: "rule-violation", rule: "webhook-secret-rotation", detail: "only one secret is active; no rotation to cancel" }
+    ])
+    const entries = await body(await call("/audit?action=webhook.secret.cancel-rotation"))
+    expect(entries).toMatchObject([
+      { target: "test", actor: `api-key:${s.f.keyId}`, before: { activeSecrets: 2 }, after: { activeSecrets: 1 } }
+    ])
   })
 })

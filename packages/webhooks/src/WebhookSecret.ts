@@ -115,7 +115,7 @@ export const parseActive = (
  */
 export const rotate = (active: ActiveSecrets, next: SecretInput = generate()): Result.Result<ActiveSecrets, InvalidSecret> => {
   if (active.length === 2) {
-    return Result.fail(new InvalidSecret({ detail: "two secrets are already active; retire one first" }))
+    return Result.fail(new InvalidSecret({ detail: "two secrets are already active; retire the older or cancel the rotation first" }))
   }
   return Result.map(parse(next), (s): ActiveSecrets => [active[0], s])
 }
@@ -130,6 +130,19 @@ export const retire = (active: ActiveSecrets): Result.Result<ActiveSecrets, Inva
   active.length === 2
     ? Result.succeed([active[1]])
     : Result.fail(new InvalidSecret({ detail: "only one secret is active; nothing to retire" }))
+
+/**
+ * Cancels a rotation: drops the newer secret, the one `rotate` added, and keeps the older, which
+ * receivers still hold. The way back from a rotation whose new secret was lost: `retire` would
+ * leave only that unknown secret signing. Fails when only one is active.
+ *
+ * @since 0.1.0
+ * @category rotation
+ */
+export const cancelRotation = (active: ActiveSecrets): Result.Result<ActiveSecrets, InvalidSecret> =>
+  active.length === 2
+    ? Result.succeed([active[0]])
+    : Result.fail(new InvalidSecret({ detail: "only one secret is active; no rotation to cancel" }))
 
 /**
  * Reveals the `whsec_...` text, for storing it. Handle with care.

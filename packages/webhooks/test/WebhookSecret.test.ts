@@ -1,6 +1,7 @@
 import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import { Redacted, Result } from "effect"
+import fc from "fast-check"
 import { WebhookSecret } from "../src/index.ts"
 
 describe("WebhookSecret", () => {
@@ -69,5 +70,63 @@ describe("WebhookSecret", () => {
     const one = Result.getOrThrow(WebhookSecret.retire(two))
     expect(one).toEqual([two[1]])
     expect(Result.isFailure(WebhookSecret.retire(one))).toBe(true)
+  })
+
+  // Crash probe, finding 1: when a rotation's new secret was lost, `retire` kept only that unknown
+  // secret. Cancelling keeps the older one, which receivers still hold.
+  it("cancels a rotation: drops the newer secret and keeps the older; with one secret there is nothing to cancel", () => {
+    const first = WebhookSecret.generate()
+    const two = Result.getOrThrow(WebhookSecret.rotate([first]))
+    const back = Result.getOrThrow(WebhookSecret.cancelRotation(two))
+    expect(back.length).toBe(1)
+    expect(back[0]).toBe(first)
+    const refused = WebhookSecret.cancelRotation(back)
+    expect(Result.isFailure(refused) && refused.failure).toMatchObject({
+      _tag: "InvalidSecret",
+      detail: "only one secret is active; no rotation to cancel"
+    })
+    // The way out of a lost rotation: cancel, then rotate again.
+    const again = Result.getOrThrow(WebhookSecret.rotate(back))
+    expect(again[0]).toBe(first)
+    expect(again[1]).not.toBe(two[1])
+  })
+
+  it("rotate, retire and cancelRotation, in any order, act on the secrets as a list of at most two", () => {
+    type Step = "rotate" | "retire" | "cancel"
+    // The model: the secrets' indices in the order they were made, oldest first; undefined: refused.
+    const model = (active: ReadonlyArray<number>, step: Step, fresh: number): ReadonlyArray<number> | undefined =>
+      step === "rotate"
+        ? active.length === 1
+          ? [...active, fresh]
+          : undefined
+        : active.length === 2
+          ? step === "retire"
+            ? active.slice(1)
+            : active.slice(0, 1)
+          : undefined
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom<Step>("rotate", "retire", "cancel"), { maxLength: 30 }), (steps) => {
+        const made = [WebhookSecret.generate(24)]
+        let active: WebhookSecret.ActiveSecrets = [made[0]!]
+        let expected: ReadonlyArray<number> = [0]
+        for (const step of steps) {
+          const fresh = WebhookSecret.generate(24)
+          const next: Result.Result<WebhookSecret.ActiveSecrets, unknown> =
+            step === "rotate"
+              ? WebhookSecret.rotate(active, fresh)
+              : step === "retire"
+                ? WebhookSecret.retire(active)
+                : WebhookSecret.cancelRotation(active)
+          made.push(fresh)
+          const modelled = model(expected, step, made.length - 1)
+          expect([step, Result.isSuccess(next)]).toEqual([step, modelled !== undefined])
+          if (Result.isFailure(next) || modelled === undefined) continue
+          active = next.success
+          expected = modelled
+          // By identity: two secrets' objects may compare equal field by field.
+          expect(active.map((secret) => made.indexOf(secret))).toEqual(expected)
+        }
+      })
+    )
   })
 })

@@ -156,6 +156,17 @@ describe("WebhookVerifier", () => {
     expect(tagOf(retired.verify(BODY, headers(), { now: NOW }))).toBe("NoMatchingSignature")
   })
 
+  it("after a cancelled rotation the older secret verifies and the newer no longer does", () => {
+    const rotated = Result.getOrThrow(WebhookSecret.rotate([WebhookSecret.parseUnsafe(SECRET)]))
+    const fresh = WebhookSigner.make({ secrets: [rotated[1]!] }).sign({ id: ID, timestamp: TS, body: BODY })
+    const cancelled = Result.getOrThrow(WebhookSecret.cancelRotation(rotated))
+    const verifier = WebhookVerifier.make({ secrets: cancelled })
+    expect(tagOf(verifier.verify(BODY, headers(), { now: NOW }))).toBe("ok")
+    expect(tagOf(verifier.verify(BODY, fresh, { now: NOW }))).toBe("NoMatchingSignature")
+    // What it signs is the signature computed independently for the older secret.
+    expect(WebhookSigner.make({ secrets: cancelled }).sign({ id: ID, timestamp: TS, body: BODY })["webhook-signature"]).toBe(SIG)
+  })
+
   it("never reveals secrets", () => {
     expect(String(verifier)).not.toContain("MfKQ9r8")
     expect(JSON.stringify(verifier)).not.toContain("MfKQ9r8")

@@ -1,6 +1,7 @@
 /**
- * The store-backed `paymux webhook` subcommands: settings per mode, signing-secret rotation,
- * test send, delivery history, resend and the delivery worker (`dispatch`). A new signing secret is printed once, when created.
+ * The store-backed `paymux webhook` subcommands: settings per mode, signing-secret rotation (ended
+ * by retiring the older secret, or cancelled when the newer was lost), test send, delivery history,
+ * resend and the delivery worker (`dispatch`). A new signing secret is printed once, when created.
  *
  * `webhook test` is the operator acting locally: a test URL may be loopback (a receiver on this
  * machine). `webhook dispatch` sends merchants' queued notifications, so like `paymux serve` it
@@ -291,6 +292,19 @@ const retireSecret = Command.make("retire-secret", { merchant: merchantFlag, mod
   )
 ).pipe(Command.withDescription("End a rotation: the older secret stops signing"))
 
+const cancelRotation = Command.make("cancel-rotation", { merchant: merchantFlag, mode: Flags.mode }, ({ merchant, mode }) =>
+  action((ctx) =>
+    Effect.gen(function* () {
+      yield* withStore(ctx, WebhookSecrets.cancelRotation(merchant, mode))
+      yield* ctx.out.result(
+        { mode, cancelled: true },
+        () =>
+          `The newer ${mode} signing secret no longer signs; the older one signs alone again.\nTo rotate again: paymux webhook rotate-secret --merchant ${merchant} --mode ${mode}`
+      )
+    })
+  )
+).pipe(Command.withDescription("Cancel a rotation: the newer secret stops signing, the older signs alone (when the new one was lost)"))
+
 /**
  * @since 0.1.0
  * @category commands
@@ -306,5 +320,6 @@ export const storedCommands = [
   prune,
   rotateSecret,
   retireSecret,
+  cancelRotation,
   endpointCommands
 ] as const

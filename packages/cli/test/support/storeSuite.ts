@@ -318,6 +318,43 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
       }
     })
 
+    // Crash probe, finding 1: after a rotation's answer was lost, retiring kept only the lost
+    // secret, and receivers rejected every notification. Cancelling keeps the one they have.
+    it("cancels a rotation whose new secret was lost: the secret receivers have signs alone again", async () => {
+      const received: Array<{ headers: Record<string, string | Array<string> | undefined>; body: string }> = []
+      const server = createServer((req, res) => {
+        let body = ""
+        req.on("data", (c) => (body += c))
+        req.on("end", () => {
+          received.push({ headers: req.headers, body })
+          res.writeHead(204).end()
+        })
+      })
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rotated`
+      const secretCommand = (command: string, ...rest: ReadonlyArray<string>) => ["webhook", command, "-m", M, "--mode", "test", ...rest]
+      try {
+        expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--url", url]), 0)
+        // A secret the operator has: rotated in, the older retired.
+        const known = expectExit(await run(secretCommand("rotate-secret", "--json")), 0).json().newSecret
+        expect(expectExit(await run(secretCommand("retire-secret", "--json")), 0).json()).toEqual({ mode: "test", retired: true })
+        // A rotation whose answer is lost; trying again is refused, and the hint names the way out.
+        expectExit(await run(secretCommand("rotate-secret", "--json")), 0)
+        const refused = expectExit(await run(secretCommand("rotate-secret")), 2)
+        expect(refused.stderr).toContain("paymux webhook cancel-rotation")
+        expect(expectExit(await run(secretCommand("cancel-rotation", "--json")), 0).json()).toEqual({ mode: "test", cancelled: true })
+        expect(expectExit(await run(["webhook", "show", "--merchant", M, "--json"]), 0).json().activeSecrets.test).toBe(1)
+        expectExit(await run(["webhook", "test", "--merchant", M, "--mode", "test"]), 0)
+        const { body, headers } = received.at(-1)!
+        const headerFlags = ["id", "timestamp", "signature"].flatMap((h) => ["--header", `webhook-${h}=${headers[`webhook-${h}`]}`])
+        expectExit(await run(["webhook", "verify", "--secret", known, ...headerFlags, "-"], { input: body }), 0)
+        const nothing = expectExit(await run(secretCommand("cancel-rotation")), 2)
+        expect(nothing.stderr).toContain("no rotation to cancel")
+      } finally {
+        server.close()
+      }
+    })
+
     it("never prints a credential value it was given", () => {
       const all = transcript.join("\n")
       for (const value of Object.values(secrets)) expect(all).not.toContain(value)

@@ -150,7 +150,9 @@ test("while a form has unsaved edits, leaving asks first; cancelled, typed back 
   await api("PUT", "/whitelist", { rules: [] })
 })
 
-test("each new signing secret names its mode, stays until acknowledged, and a mode's secret can be rotated", async ({ page }) => {
+test("each new signing secret names its mode, stays until acknowledged, and a mode's secret can be rotated (or the rotation cancelled)", async ({
+  page
+}) => {
   await signIn(page, paymux.url, paymux.keyId, paymux.secret)
   await page.getByRole("link", { name: "Webhooks" }).click()
   const testMode = page.getByRole("region", { name: "Test mode" })
@@ -185,6 +187,21 @@ test("each new signing secret names its mode, stays until acknowledged, and a mo
     .getByRole("dialog", { name: "Retire the old Test signing secret?" })
     .getByRole("button", { name: "Retire the old secret" })
     .click()
+  await expect(testMode.getByRole("button", { name: "Retire the old Test signing secret" })).toHaveCount(0)
+  expect((await api("GET", "/webhooks")).activeSecrets.test).toBe(1)
+  // A rotation whose new secret was lost: cancelled (asked first), the older one signs alone again.
+  await testMode.getByRole("button", { name: "Rotate the Test signing secret" }).click()
+  await rotate.getByRole("button", { name: "Rotate signing secret" }).click()
+  await testMode.getByRole("button", { name: "I have saved it" }).click()
+  const cancelRotation = testMode.getByRole("button", { name: "Cancel the Test signing secret rotation" })
+  const cancel = page.getByRole("dialog", { name: "Cancel the Test signing secret rotation?" })
+  await cancelRotation.click()
+  await expect(cancel).toContainText("the new secret stops signing and the old one signs alone again")
+  await cancel.getByRole("button", { name: "Keep both secrets" }).click()
+  expect((await api("GET", "/webhooks")).activeSecrets.test).toBe(2)
+  await cancelRotation.click()
+  await cancel.getByRole("button", { name: "Cancel rotation", exact: true }).click()
+  await expect(cancelRotation).toHaveCount(0)
   await expect(testMode.getByRole("button", { name: "Retire the old Test signing secret" })).toHaveCount(0)
   expect((await api("GET", "/webhooks")).activeSecrets.test).toBe(1)
   // Clearing a mode's URL removes its endpoints: asked first.

@@ -206,6 +206,7 @@ const webhooks = HttpApiBuilder.group(Api, "webhooks", (h) =>
       run(params.merchant, () => Effect.map(WebhookSecrets.rotate(params.merchant, params.mode), (s) => ({ secret: reveal(s) })))
     )
     .handle("retireSecret", ({ params }) => run(params.merchant, () => WebhookSecrets.retire(params.merchant, params.mode)))
+    .handle("cancelSecretRotation", ({ params }) => run(params.merchant, () => WebhookSecrets.cancelRotation(params.merchant, params.mode)))
     .handle("history", ({ params, query }) =>
       run(params.merchant, () => Webhooks.history(params.merchant, { limit: query.limit, after: query.after }))
     )

@@ -201,6 +201,12 @@ export const en = {
   "wh.retireOf": "Retire the old {mode} signing secret",
   "wh.retireTitle": "Retire the old {mode} signing secret?",
   "wh.retireDetail": "Only the newest secret signs from now on; a receiver still checking the old one rejects every message.",
+  "wh.cancelRotation": "Cancel rotation",
+  "wh.cancelRotationOf": "Cancel the {mode} signing secret rotation",
+  "wh.cancelRotationTitle": "Cancel the {mode} signing secret rotation?",
+  "wh.cancelRotationDetail":
+    "For a new secret that was lost before the receivers had it: the new secret stops signing and the old one signs alone again, so nothing is missed. Then rotate again. A receiver already checking only the new one rejects every message.",
+  "wh.keepRotation": "Keep both secrets",
   "wh.testNotSent": "Not sent: {reason}",
   "wh.testNoAnswer": "No answer from the receiver: {reason}",
   "wl.title": "Security whitelist",

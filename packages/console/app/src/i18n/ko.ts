@@ -202,6 +202,12 @@ export const ko: Record<Key, string> = {
   "wh.retireOf": "이전 {mode} 서명 시크릿 폐기",
   "wh.retireTitle": "이전 {mode} 서명 시크릿을 폐기할까요?",
   "wh.retireDetail": "이제부터는 가장 새 시크릿만 서명합니다. 아직 이전 시크릿으로 검증하는 수신 측은 모든 메시지를 거부합니다.",
+  "wh.cancelRotation": "교체 취소",
+  "wh.cancelRotationOf": "{mode} 서명 시크릿 교체 취소",
+  "wh.cancelRotationTitle": "{mode} 서명 시크릿 교체를 취소할까요?",
+  "wh.cancelRotationDetail":
+    "수신 측에 전달하기 전에 새 시크릿을 잃어버렸을 때 씁니다. 새 시크릿은 더 이상 서명하지 않고 이전 시크릿만 다시 서명하므로 알림을 놓치지 않습니다. 그다음 다시 교체하세요. 이미 새 시크릿으로만 검증하는 수신 측은 모든 메시지를 거부합니다.",
+  "wh.keepRotation": "두 시크릿 유지",
   "wh.testNotSent": "보내지 않음: {reason}",
   "wh.testNoAnswer": "수신 측 응답 없음: {reason}",
   "wl.title": "보안 화이트리스트",

@@ -1,8 +1,8 @@
 /**
  * One mode's webhooks: its content type and URL, its endpoints (event filter, edited in place;
  * health, enable, remove, "Send test" in V1 or V2 with what the receiver answered), adding an
- * endpoint, and its signing secrets (a new one shown once, here, until acknowledged; rotate and
- * retire).
+ * endpoint, and its signing secrets (a new one shown once, here, until acknowledged; rotate, then
+ * retire the old one or, when the new one was lost, cancel the rotation).
  */
 import { useRef, useState } from "react"
 import { flushSync } from "react-dom"
@@ -138,8 +138,9 @@ export const WebhookMode = ({
     onSaved()
   }
 
-  const retireSecret = async () => {
-    if ((await signing.save(() => run((c) => c.webhooks.retireSecret({ params: { merchant, mode } })).then(() => true))) === true) onSaved()
+  /** Ends a rotation: `retireSecret` drops the older secret, `cancelSecretRotation` the newer. */
+  const endRotation = async (how: "retireSecret" | "cancelSecretRotation") => {
+    if ((await signing.save(() => run((c) => c.webhooks[how]({ params: { merchant, mode } })).then(() => true))) === true) onSaved()
   }
 
   const addEndpoint = async () => {
@@ -376,14 +377,25 @@ export const WebhookMode = ({
             onConfirm={() => void rotateSecret()}
           />
           {activeSecrets < 2 ? null : (
-            <ConfirmButton
-              label={t("wh.retire")}
-              ariaLabel={t("wh.retireOf", { mode: modeName })}
-              title={t("wh.retireTitle", { mode: modeName })}
-              detail={t("wh.retireDetail")}
-              busy={signing.busy}
-              onConfirm={() => void retireSecret()}
-            />
+            <>
+              <ConfirmButton
+                label={t("wh.retire")}
+                ariaLabel={t("wh.retireOf", { mode: modeName })}
+                title={t("wh.retireTitle", { mode: modeName })}
+                detail={t("wh.retireDetail")}
+                busy={signing.busy}
+                onConfirm={() => void endRotation("retireSecret")}
+              />
+              <ConfirmButton
+                label={t("wh.cancelRotation")}
+                ariaLabel={t("wh.cancelRotationOf", { mode: modeName })}
+                title={t("wh.cancelRotationTitle", { mode: modeName })}
+                detail={t("wh.cancelRotationDetail")}
+                dismiss={t("wh.keepRotation")}
+                busy={signing.busy}
+                onConfirm={() => void endRotation("cancelSecretRotation")}
+              />
+            </>
           )}
         </div>
       )}

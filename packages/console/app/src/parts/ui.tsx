@@ -200,6 +200,7 @@ export const ConfirmDialog = ({
   title,
   detail,
   confirm,
+  dismiss,
   onConfirm,
   onCancel
 }: {
@@ -207,6 +208,8 @@ export const ConfirmDialog = ({
   readonly title: string
   readonly detail?: ReactNode
   readonly confirm: string
+  /** The button that closes the dialog, "Cancel" unless the action is itself a cancelling. */
+  readonly dismiss?: string | undefined
   readonly onConfirm: () => void
   readonly onCancel: () => void
 }) => {
@@ -219,7 +222,7 @@ export const ConfirmDialog = ({
           {confirm}
         </button>
         <button type="button" className="quiet" onClick={onCancel}>
-          {t("common.cancel")}
+          {dismiss ?? t("common.cancel")}
         </button>
       </div>
     </Dialog>
@@ -250,6 +253,7 @@ export const ConfirmButton = ({
   describedBy,
   title,
   detail,
+  dismiss,
   busy,
   disabled,
   onConfirm
@@ -259,6 +263,7 @@ export const ConfirmButton = ({
   readonly describedBy?: string | undefined
   readonly title: string
   readonly detail?: ReactNode
+  readonly dismiss?: string | undefined
   readonly busy: boolean
   readonly disabled?: boolean | undefined
   readonly onConfirm: () => void
@@ -281,6 +286,7 @@ export const ConfirmButton = ({
         title={title}
         detail={detail}
         confirm={label}
+        dismiss={dismiss}
         onCancel={() => setOpen(false)}
         onConfirm={() => {
           setOpen(false)
