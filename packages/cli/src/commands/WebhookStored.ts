@@ -63,6 +63,12 @@ const set = Command.make(
             ...(secret === undefined ? [] : [secretNotice(mode, secret)])
           ].join("\n")
         )
+        // A retry after a lost answer looks like any other success: say where the secret went.
+        if (Option.isSome(url) && secret === undefined && result.settings.activeSecrets[mode] > 0) {
+          yield* ctx.out.say(
+            `note: no new signing secret: the ${mode} one was shown once, when the mode's first URL was set; if it was lost: paymux webhook rotate-secret --merchant ${merchant} --mode ${mode}, then, once receivers have the new one, paymux webhook retire-secret --merchant ${merchant} --mode ${mode}`
+          )
+        }
       })
     )
 ).pipe(Command.withDescription("Set (or --clear) the webhook URL and/or the body encoding of a mode"))

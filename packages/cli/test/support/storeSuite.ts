@@ -294,6 +294,11 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
         expect(set.newSecret).toMatch(/^whsec_/)
         const again = expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--url", url, "--json"]), 0).json()
         expect(again.newSecret).toBeUndefined()
+        // Crash probe, finding 2: a retry after the first answer was lost said nothing of the secret.
+        const retried = expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--url", url]), 0).stdout
+        expect(retried.split("\n").filter((line) => line.startsWith("note:"))).toEqual([
+          `note: no new signing secret: the test one was shown once, when the mode's first URL was set; if it was lost: paymux webhook rotate-secret --merchant ${M} --mode test, then, once receivers have the new one, paymux webhook retire-secret --merchant ${M} --mode test`
+        ])
         const shown = expectExit(await run(["webhook", "show", "--merchant", M]), 0)
         expect(shown.stdout).not.toContain(set.newSecret)
         expect(shown.stdout).toContain("test 1, live 0 active")
