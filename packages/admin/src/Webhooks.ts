@@ -239,7 +239,8 @@ const checkNoticeUrls = (mode: ChannelTerms.Mode, urls: ReadonlyArray<string>) =
  * `noticeUrls`), those URLs instead. Notice URLs follow the mode's URL rules and the SSRF guard's
  * rules that need no DNS, here, and the whole guard when sent; a bad one is `InvalidInput`.
  *
- * `payload` is the event as JSON (`{ type, timestamp, data }`), sent as is to a JSON mode. A form
+ * `payload` is the event as JSON (`{ type, timestamp, data }`), at most `maxPayloadBytes` (64 KiB;
+ * more is `InvalidInput` on `payload`), sent as is to a JSON mode. A form
  * mode sends V1's fields form-encoded: `v1` when given, else those of the event
  * (`Notification.toV1`); an event V1 never sent is not queued for a form mode. Call it inside the
  * transaction of the change that caused it, so the change and its webhook commit together.
@@ -272,13 +273,26 @@ export const emit = (input: {
 const checkEmit = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode, eventType: WebhookSettings.EventType }))
 const checkEmitEvent = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode, type: WebhookSettings.EventType }))
 
+/**
+ * The largest payload a notification may carry: 64 KiB of JSON text, counted in UTF-8 bytes as it
+ * is stored and sent. A notification says what happened (ids and a status, as PortOne's webhooks
+ * do) and the receiver fetches the details. The outbox keeps the payload once per target (up to
+ * `WebhookSettings.maxEndpoints`), so one request stores at most ten times this; at the 1 MiB an
+ * HTTP body may hold, it stored about ten times that.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxPayloadBytes: number = 64 * 1024
+
 /** The longest `subject` a notification may carry (a payment id, say). */
 const maxSubjectLength = 200
 
 /**
  * What `emit` queues must be sendable and kept as given: the payload JSON text (receivers parse
- * it; "{nope" was queued and delivered), and a subject of at most `maxSubjectLength` characters,
- * both well-formed text (a lone surrogate came back from the SQL stores as U+FFFD).
+ * it; "{nope" was queued and delivered) of at most `maxPayloadBytes`, and a subject of at most
+ * `maxSubjectLength` characters, both well-formed text (a lone surrogate came back from the SQL
+ * stores as U+FFFD).
  */
 const checkEvent = (input: { readonly payload: string; readonly subject?: string | undefined }) =>
   Effect.gen(function* () {
@@ -287,6 +301,14 @@ const checkEvent = (input: { readonly payload: string; readonly subject?: string
         field: "payload",
         value: "<not shown>",
         rule: "the event as JSON text, without lone surrogates"
+      })
+    }
+    const bytes = Buffer.byteLength(input.payload, "utf8")
+    if (bytes > maxPayloadBytes) {
+      return yield* new DomainError.InvalidInput({
+        field: "payload",
+        value: `${bytes} bytes`,
+        rule: `the event as JSON in at most ${maxPayloadBytes} bytes (${maxPayloadBytes / 1024} KiB): ids and a status, not the details (the receiver fetches those)`
       })
     }
     if (
@@ -314,7 +336,8 @@ const isJson = (text: string): boolean => {
  * `emit` for an event given by its type and data: the body is `{ type, timestamp, data }`,
  * timestamped now (what `POST …/webhooks/{mode}/notifications` queues). Data that
  * `Notification.eventProblem` refuses (too deep, a cycle, a bigint, or an event of a known type
- * without the fields `Notification.parse` reads) is `InvalidInput` on `data`.
+ * without the fields `Notification.parse` reads), or that makes the body larger than
+ * `maxPayloadBytes`, is `InvalidInput` on `data`.
  *
  * @since 0.1.0
  * @category use cases
@@ -342,7 +365,14 @@ export const emitEvent = (input: {
       payload: Notification.eventBody(input.type, input.data, now),
       subject: input.subject,
       noticeUrls: input.noticeUrls
-    })
+    }).pipe(
+      // The payload is made here from `data`, so only its size can be wrong: the caller named it `data`.
+      Effect.mapError((e) =>
+        e._tag === "InvalidInput" && e.field === "payload"
+          ? new DomainError.InvalidInput({ field: "data", value: e.value, rule: e.rule })
+          : e
+      )
+    )
   )
 }
 

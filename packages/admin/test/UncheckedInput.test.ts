@@ -6,7 +6,7 @@
  * read as on; a NaN version was compared and answered as a conflict.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Merchants, PaymuxError, Paymux, ResolverCache } from "@paymux/admin"
+import { Merchants, PaymuxError, Paymux, ResolverCache, Webhooks } from "@paymux/admin"
 import { Memory } from "@paymux/store"
 import { Effect, Layer } from "effect"
 
@@ -110,13 +110,15 @@ describe("unchecked input through the Promise facade", () => {
     await paymux.close()
   })
 
-  it("a notification is queued only with an event type, JSON text and a short subject", async () => {
+  it("a notification is queued only with an event type, JSON text of at most 64 KiB and a short subject", async () => {
     const { paymux, merchant } = await setup()
     const emit = (change: Record<string, unknown>) =>
       paymux.webhooks.emit({ merchant: merchant.code, mode: "test", eventType: "Transaction.Paid", payload: "{}", ...change })
     await expect(emit({ payload: "{nope" })).rejects.toMatchObject({ code: "invalid-input", field: "payload" })
     await expect(emit({ eventType: "" })).rejects.toMatchObject({ code: "invalid-input", field: "eventType" })
     await expect(emit({ subject: "s".repeat(201) })).rejects.toMatchObject({ code: "invalid-input", field: "subject" })
+    const big = JSON.stringify({ pad: "x".repeat(Webhooks.maxPayloadBytes) })
+    await expect(emit({ payload: big })).rejects.toMatchObject({ code: "invalid-input", field: "payload" })
     await expect(emit({ subject: "pay_1" })).resolves.toEqual([])
     const event = (type: string) => paymux.webhooks.emitEvent({ merchant: merchant.code, mode: "test", type, data: {} })
     for (const type of ["", "x".repeat(101), "Transaction"]) {

@@ -350,3 +350,45 @@ describe("Webhooks.emit: text kept as given", () => {
     }).pipe(Effect.provide(layer()))
   )
 })
+
+// Regression (limits probe, finding 3): a notification's data could fill the 1 MiB request body,
+// and the outbox kept it once per target: 9.5 MiB of requests to 10 endpoints stored 99 MiB.
+describe("Webhooks.emit: the payload's size", () => {
+  /** JSON of exactly `bytes` bytes in UTF-8, padded with `char` (three bytes for 가). */
+  const jsonOf = (bytes: number, char = "x") => {
+    const room = bytes - JSON.stringify({ pad: "" }).length
+    const wide = Math.floor(room / Buffer.byteLength(char))
+    return JSON.stringify({ pad: char.repeat(wide) + "x".repeat(room - wide * Buffer.byteLength(char)) })
+  }
+
+  it.effect("queues 64 KiB of JSON and refuses a byte more, counted in UTF-8, naming the field and the limit", () =>
+    Effect.gen(function* () {
+      const code = yield* merchantWithUrl("/ok")
+      const emit = (payload: string) => Webhooks.emit({ merchant: code, mode: "test", eventType: "Transaction.Paid", payload })
+      expect(Webhooks.maxPayloadBytes).toBe(65_536)
+      for (const payload of [jsonOf(65_537), jsonOf(65_537, "가"), jsonOf(1_000_000)]) {
+        const refused = yield* Effect.flip(emit(payload))
+        expect(refused).toMatchObject({ _tag: "InvalidInput", field: "payload", value: `${Buffer.byteLength(payload)} bytes` })
+        expect(refused._tag === "InvalidInput" && refused.rule).toContain("at most 65536 bytes (64 KiB)")
+      }
+      // Three bytes a character: fewer characters than the limit, more bytes.
+      expect(jsonOf(65_537, "가").length).toBeLessThan(65_536)
+      expect(yield* Webhooks.history(code)).toEqual([])
+      expect(yield* emit(jsonOf(65_536))).toHaveLength(1)
+      expect(yield* emit(jsonOf(65_536, "가"))).toHaveLength(1)
+    }).pipe(Effect.provide(layer()))
+  )
+
+  it.effect("emitEvent refuses data that makes the event larger, on data (the field its caller gave)", () =>
+    Effect.gen(function* () {
+      const code = yield* merchantWithUrl("/ok")
+      const data = { storeId: "s", paymentId: "pay_1", transactionId: "tx_1", receipt: "x".repeat(65_536) }
+      const refused = yield* Effect.flip(Webhooks.emitEvent({ merchant: code, mode: "test", type: "Transaction.Paid", data }))
+      expect(refused).toMatchObject({ _tag: "InvalidInput", field: "data" })
+      expect(refused.message).toContain("at most 65536 bytes (64 KiB)")
+      expect(yield* Webhooks.history(code)).toEqual([])
+      const { receipt: _, ...ids } = data
+      expect(yield* Webhooks.emitEvent({ merchant: code, mode: "test", type: "Transaction.Paid", data: ids })).toHaveLength(1)
+    }).pipe(Effect.provide(layer()))
+  )
+})

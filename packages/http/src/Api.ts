@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { Webhooks } from "@paymux/admin"
 import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication, RequestErrors } from "./Auth.ts"
@@ -293,7 +294,7 @@ export const WebhooksGroup = HttpApiGroup.make("webhooks")
       error: errors
     }).annotate(
       OpenApi.Description,
-      "Queues a notification of an event (`{ type, timestamp, data }`, timestamped now) for the mode's endpoints that receive its type, or for the payment's own `noticeUrls`: one delivery per target, sent by the dispatcher with retries. For hosts that run Paymux as a service and report payment events over HTTP."
+      `Queues a notification of an event (\`{ type, timestamp, data }\`, timestamped now) for the mode's endpoints that receive its type, or for the payment's own \`noticeUrls\`: one delivery per target, sent by the dispatcher with retries. The event as JSON is at most ${Webhooks.maxPayloadBytes / 1024} KiB (a 400 \`invalid-input\` on \`data\` otherwise): ids and a status, as PortOne's webhooks carry; the receiver fetches the details. For hosts that run Paymux as a service and report payment events over HTTP.`
     ),
     // Endpoints with event filters, endpoint health and bulk resend (issue 17).
     HttpApiEndpoint.post("addEndpoint", "/merchants/:merchant/webhooks/:mode/endpoints", {

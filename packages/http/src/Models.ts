@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { ChannelGroup, ChannelTerms, Merchant, PageLimit, PaymentChannel, PgCatalog, SubMerchant, WebhookSettings } from "@paymux/domain"
-import { Audit, Doctor } from "@paymux/admin"
+import { Audit, Doctor, Webhooks } from "@paymux/admin"
 import { Resolution } from "@paymux/channel-resolver"
 import { Schema, SchemaTransformation, Struct } from "effect"
 import { shownOnce } from "./internal/shownOnce.ts"
@@ -409,7 +409,9 @@ export const ResendFailedResult = Schema.Struct({ queued: Schema.Array(DeliveryV
 /** @since 0.1.0 @category schemas */
 export const EmitNotification = Schema.Struct({
   type: Text.annotate({ description: "the event type, e.g. `Transaction.Paid`" }),
-  data: Schema.Record(Schema.String, Schema.Unknown).annotate({ description: "the event's data, sent as the event's `data`" }),
+  data: Schema.Record(Schema.String, Schema.Unknown).annotate({
+    description: `the event's data, sent as the event's \`data\`: ids and a status, not the details (the receiver fetches those); the event as JSON, data included, is at most ${Webhooks.maxPayloadBytes} bytes (${Webhooks.maxPayloadBytes / 1024} KiB)`
+  }),
   subject: Schema.optionalKey(Text).annotate({ description: "what the event is about (a payment id), kept with the delivery" }),
   noticeUrls: Schema.optionalKey(Schema.Array(Text)).annotate({
     description: `this payment's own notification URLs (V1 \`notice_url\`, V2 \`noticeUrls\`), 1 to ${WebhookSettings.maxEndpoints}, instead of the mode's endpoints`

@@ -1,6 +1,9 @@
 // A host that runs Paymux as a service reports payment events over HTTP: POST …/webhooks/:mode/notifications.
+import { Webhooks } from "@paymux/admin"
 import { Outbox } from "@paymux/store"
 import { Effect } from "effect"
+import { OpenApi } from "effect/http-api"
+import { Api } from "../src/Api.ts"
 import { describe, expect, it } from "vitest"
 import { body, serving } from "./fixture.ts"
 
@@ -59,5 +62,24 @@ describe("notifications emitted over HTTP", () => {
       400,
       { code: "invalid-input", field: "data", detail: expect.stringContaining("data.storeId") }
     ])
+  })
+
+  // Regression (limits probe, finding 3): data could fill the 1 MiB body, and the outbox kept it once
+  // per target, ten times over with ten endpoints.
+  it("an event over 64 KiB of JSON is a 400 on data naming the limit, nothing is queued, and the document says so", async () => {
+    await call("/webhooks/test/endpoints", { body: { url: "https://shop.example/big" } })
+    const ids = { storeId: "store_1", paymentId: "pay_4", transactionId: "tx_4" }
+    const refused = await call("/webhooks/test/notifications", {
+      body: { type: "Transaction.Paid", data: { ...ids, receipt: "x".repeat(Webhooks.maxPayloadBytes) } }
+    })
+    expect([refused.status, await body(refused)]).toMatchObject([
+      400,
+      { code: "invalid-input", field: "data", detail: expect.stringContaining("at most 65536 bytes (64 KiB)") }
+    ])
+    const history = await body(await call("/webhooks/deliveries"))
+    expect(history.map((h: { delivery: { mode: string } }) => h.delivery.mode)).not.toContain("test")
+    const operation = OpenApi.fromApi(Api).paths["/merchants/{merchant}/webhooks/{mode}/notifications"]!.post!
+    expect(operation.description).toContain("The event as JSON is at most 64 KiB")
+    expect(JSON.stringify(operation.requestBody)).toContain("at most 65536 bytes (64 KiB)")
   })
 })
