@@ -100,7 +100,8 @@ export const dispatcherConfig = (options: DispatchOptions = {}): Effect.Effect<D
 
 /**
  * Delivers everything that is due now (one attempt each) and reports how many were attempted and
- * what became of them (`Dispatcher.DrainReport`).
+ * what became of them (`Dispatcher.DrainReport`). What falls due while it runs (a retry of one it
+ * attempted, say) waits for the next run (`Dispatcher.drain`).
  *
  * @since 0.1.0
  * @category use cases

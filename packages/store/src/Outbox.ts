@@ -114,12 +114,20 @@ export interface OutboxShape {
    * due at the same time: a new delivery is due when queued, so new ones go out in queue order,
    * and a retry due an hour ago goes before them. A live lease is never handed out again, not
    * even to the worker that holds it.
+   *
+   * `asOf`, an earlier time (default `now`), narrows the claim to what was claimable then: due by
+   * `asOf`, and not leased at `asOf` (never leased, given back, or its lease ended by then); the
+   * lease still runs from `now`. A run that passes its start time (`paymux webhook dispatch
+   * --once`) so attempts what was due when it started, each delivery once: one it attempted is
+   * due again after that (a retry) or leased past it (an attempt it could not record). An `asOf`
+   * after `now` counts as `now`.
    */
   readonly claim: (options: {
     readonly workerId: string
     readonly now: number
     readonly leaseMillis: number
     readonly limit: number
+    readonly asOf?: number | undefined
   }) => Effect.Effect<ReadonlyArray<Delivery>, StoreError.StoreError>
   /**
    * Extends the worker's lease to `now + leaseMillis` while it is still working on the delivery;
@@ -209,6 +217,16 @@ export const entity = "delivery"
  */
 export const leaseLost = (deliveryId: string, workerId: string): StoreError.StoreError =>
   StoreError.conflict(entity, deliveryId, `worker ${workerId} no longer holds the lease`)
+
+/**
+ * The time a claim judges due times and leases at: `asOf` when given and not after `now`, else
+ * `now` (see `OutboxShape.claim`). Adapters compare with it.
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const claimableAt = (options: { readonly now: number; readonly asOf?: number | undefined }): number =>
+  options.asOf === undefined ? options.now : Math.min(options.asOf, options.now)
 
 /**
  * The error of a lookup of an unknown delivery.

@@ -153,6 +153,7 @@ const guarded =
 /** The times the outbox's and the audit log's calls take. */
 const outboxTimes = {
   lease: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, leaseMillis: Whole })),
+  claim: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp, leaseMillis: Whole, asOf: Schema.optional(Timestamp.Timestamp) })),
   now: Input.decoder(Schema.Struct({ now: Timestamp.Timestamp })),
   before: Input.decoder(Schema.Struct({ before: Timestamp.Timestamp })),
   since: Input.decoder(Schema.Struct({ since: Schema.optional(Timestamp.Timestamp) })),
@@ -167,7 +168,7 @@ const outboxTimes = {
 const retryAt = (next: AfterAttempt) => (next._tag === "Retry" ? outboxTimes.retryAt(next.at) : Result.succeed(next))
 
 /**
- * The outbox with the times of its calls checked: `now`, `before`, `since`, `dueBefore` and an attempt's
+ * The outbox with the times of its calls checked: `now`, a claim's `asOf`, `before`, `since`, `dueBefore` and an attempt's
  * `startedAt` and a retry's `at` are `Timestamp`s, `leaseMillis` a whole number of at least 0, an
  * attempt's latency a finite number of at least 0. Anything else is `InvalidInput` and nothing is
  * changed (`prune` before NaN deleted every finished delivery on PostgreSQL; a renew at NaN left a
@@ -180,7 +181,7 @@ export const checkedOutbox = (o: OutboxShape): OutboxShape => {
   const guard = guarded("delivery")
   return {
     ...o,
-    claim: guard(outboxTimes.lease, o.claim),
+    claim: guard(outboxTimes.claim, o.claim),
     renew: guard(outboxTimes.lease, o.renew),
     recordAttempt: (attempt, options) =>
       checked(

@@ -274,13 +274,18 @@ const renewing = <A>(s: Settings, outbox: Outbox.OutboxShape, deliveryId: string
   return Effect.raceFirst(self, renewals)
 }
 
-/** What the outbox does with a delivery after an attempt: complete it, retry it later, or give up. */
+/**
+ * What the outbox does with a delivery after an attempt: complete it, retry it later, or give up.
+ * `asOf` is a drain's start: its claims look as of that time, so a retry it schedules falls due
+ * after it (a zero-minute step, or a clock set back, made one due within it, claimed again).
+ */
 const afterAttempt = (
   s: Settings,
   delivery: Delivery.Delivery,
   result: PostResult,
   outcome: Delivery.Outcome,
-  now: number
+  now: number,
+  asOf: number | undefined
 ): Effect.Effect<Outbox.AfterAttempt> =>
   Effect.gen(function* () {
     if (outcome === "delivered") return { _tag: "Complete" } as const
@@ -292,7 +297,7 @@ const afterAttempt = (
         retryAfterMillis: result._tag === "Response" ? RetryPolicy.parseRetryAfter(result.retryAfter, now) : undefined,
         scheduleMinutes: s.scheduleMinutes
       })
-      return { _tag: "Retry", at: now + delay } as const
+      return { _tag: "Retry", at: asOf === undefined ? now + delay : Math.max(now + delay, asOf + 1) } as const
     }
     const why = result._tag === "Response" ? `HTTP ${result.status}` : result.error
     return {
@@ -331,13 +336,14 @@ const attemptAnnotations = (delivery: Delivery.Delivery) => ({
  * One attempt at one claimed delivery, with its bookkeeping. Only the endpoint lookup and the
  * request can be interrupted; an interrupted request is recorded, so its lease is given back.
  * Succeeds with the status the store recorded for the delivery, or `undefined` when it could not
- * record it.
+ * record it. `asOf`: the start of the drain it is part of (see `afterAttempt`).
  */
 const attempt = (
   s: Settings,
   outbox: Outbox.OutboxShape,
   agents: Agents,
-  delivery: Delivery.Delivery
+  delivery: Delivery.Delivery,
+  asOf?: number
 ): Effect.Effect<Delivery.Status | undefined> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function* () {
@@ -379,7 +385,7 @@ const attempt = (
           latencyMillis: 0
         }
         yield* Effect.logWarning(`webhook delivery ${delivery.id} to ${originOf(delivery.url)}: ${result.error} (retry)`)
-        const next = yield* afterAttempt(s, delivery, result, "retry", startedAt)
+        const next = yield* afterAttempt(s, delivery, result, "retry", startedAt, asOf)
         return yield* outbox.recordAttempt(record(delivery.url, result, "retry"), { now: startedAt, next })
       }
       const found = looked.success
@@ -434,7 +440,7 @@ const attempt = (
       )
       // One store call records the attempt with its consequence, so a kill can never leave a
       // recorded success on a delivery that another dispatcher will claim and send again.
-      const next = yield* afterAttempt(s, delivery, result, outcome, now)
+      const next = yield* afterAttempt(s, delivery, result, outcome, now, asOf)
       return yield* outbox.recordAttempt(record(endpoint.url, result, outcome), { now, next })
     })
   ).pipe(
@@ -447,12 +453,12 @@ const attempt = (
     traced(delivery)
   )
 
-/** A claim, or `undefined` when the store refused it (logged). */
-const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number) =>
+/** A claim (as of `asOf` when given), or `undefined` when the store refused it (logged). */
+const claimOnce = (s: Settings, outbox: Outbox.OutboxShape, limit: number, asOf?: number) =>
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     return yield* outbox
-      .claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit })
+      .claim({ workerId: s.workerId, now, leaseMillis: s.leaseMillis, limit, asOf })
       .pipe(Effect.catch((e) => Effect.as(Effect.logWarning(`webhook claim failed: ${e.message}`), undefined)))
   })
 
@@ -590,10 +596,13 @@ export interface DrainReport {
 }
 
 /**
- * Works the outbox until nothing is due: claims due deliveries, makes one attempt at each
- * (bounded concurrency), and repeats until a claim comes back empty. Deliveries rescheduled for a
- * later retry stay queued. Interrupted, it stops claiming and gives the attempts in flight the
- * shutdown grace, as `start` does. For a cron job or a command line (`paymux webhook dispatch --once`).
+ * Attempts what was due when it started, each delivery once: claims as of its start
+ * (`Outbox.claim`'s `asOf`), makes one attempt at each (bounded concurrency), and repeats until a
+ * claim comes back empty. What falls due during the run (its own retries, new deliveries, a lease
+ * that lapses) waits for the next run: claiming until nothing was due, one run made 49,666
+ * attempts at 20,170 deliveries to a dead receiver and outlived its cron period. Interrupted, it
+ * stops claiming and gives the attempts in flight the shutdown grace, as `start` does. For a cron
+ * job or a command line (`paymux webhook dispatch --once`).
  *
  * @since 0.1.0
  * @category constructors
@@ -604,16 +613,17 @@ export const drain = (config: Config): Effect.Effect<DrainReport, never, Outbox.
       const s = settings(config)
       const outbox = yield* Outbox.Outbox
       const agents = yield* scopedAgents(s.concurrency)
+      const startedAt = yield* Clock.currentTimeMillis
       const report = { attempted: 0, delivered: 0, retrying: 0, deadLettered: 0, unrecorded: 0, claimFailed: false }
       while (true) {
-        const batch = yield* claimOnce(s, outbox, s.concurrency)
+        const batch = yield* claimOnce(s, outbox, s.concurrency, startedAt)
         // A claim the store refused ends the run too, but says so: it is not "nothing due".
         if (batch === undefined) return { ...report, claimFailed: true } as DrainReport
         if (batch.length === 0) return report as DrainReport
         // Interrupted (SIGTERM), it claims no more and the batch in flight gets the shutdown grace,
         // as `start`'s attempts do.
         const working = yield* Effect.forkDetach(
-          Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery), { concurrency: s.concurrency })
+          Effect.forEach(batch, (delivery) => attempt(s, outbox, agents, delivery, startedAt), { concurrency: s.concurrency })
         )
         const recorded = yield* Fiber.join(working).pipe(Effect.onInterrupt(() => stopGracefully(s, [working])))
         report.attempted += batch.length

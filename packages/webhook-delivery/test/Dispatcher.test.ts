@@ -460,6 +460,77 @@ describe("Dispatcher", () => {
     }).pipe(Effect.scoped)
   )
 
+  // Regression (limits probe, finding 6): drain claimed until nothing was due, so retries that fell
+  // due while it worked were claimed again: 20,170 deliveries to a dead receiver made 49,666
+  // attempts in one `dispatch --once` run of 4.4 minutes, longer than the cron period.
+  describe("drain attempts what was due when it started, each delivery once", () => {
+    /** Each attempt takes a minute of the test clock, as a receiver that times out does. */
+    const aMinuteEach = () => TestClock.adjust(60_000)
+
+    it.effect("retries and new deliveries that fall due during the run wait for the next one", () =>
+      Effect.gen(function* () {
+        const { outbox, r } = yield* setup({ _tag: "Status", status: 503 })
+        const ds = yield* enqueue(outbox, r.url, 3)
+        let late: Delivery.Delivery | undefined
+        const onAttempt = () =>
+          Effect.gen(function* () {
+            yield* aMinuteEach()
+            if (late === undefined) [late] = yield* Effect.orDie(enqueue(outbox, r.url, 1, yield* Clock.currentTimeMillis))
+          })
+        const drain = Dispatcher.drain({ ...base, concurrency: 1, onAttempt }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+        // Each retry falls due 30 s after its attempt (1 minute × 0.5), inside the run.
+        expect(yield* drain).toEqual({ attempted: 3, delivered: 0, retrying: 3, deadLettered: 0, unrecorded: 0, claimFailed: false })
+        const after = yield* Effect.forEach(ds, (d) => statusOf(outbox, d.id))
+        expect(after.map((d) => [d.attempts, d.nextAttemptAt])).toEqual([
+          [1, 30_000],
+          [1, 90_000],
+          [1, 150_000]
+        ])
+        expect((yield* statusOf(outbox, late!.id)).attempts).toBe(0)
+        // The next run takes what was due when it started: the three retries and the new one.
+        expect((yield* drain).attempted).toBe(4)
+      }).pipe(fixedRandom(0.5), Effect.scoped)
+    )
+
+    it.effect("a retry due at once (a zero-minute step) is not claimed again in the same run", () =>
+      Effect.gen(function* () {
+        const { outbox, r } = yield* setup({ _tag: "Status", status: 503 })
+        const [d] = yield* enqueue(outbox, r.url, 1)
+        const drain = Dispatcher.drain({ ...base, scheduleMinutes: [0] }).pipe(Effect.provideService(Outbox.Outbox, outbox))
+        expect(yield* drain).toMatchObject({ attempted: 1, retrying: 1 })
+        // Due a millisecond after the run's start, the first time a next run can take it.
+        expect(yield* statusOf(outbox, d!.id)).toMatchObject({ status: "pending", attempts: 1, nextAttemptAt: 1 })
+        yield* TestClock.adjust(1)
+        expect(yield* drain).toMatchObject({ attempted: 1, retrying: 1 })
+        expect(r.received).toHaveLength(2)
+      }).pipe(Effect.scoped)
+    )
+
+    it.effect("an attempt the store did not record is not made again when its lease lapses during the run", () =>
+      Effect.gen(function* () {
+        const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })
+        const ds = yield* enqueue(outbox, r.url, 3)
+        let refused = false
+        const refusingOnce: Outbox.OutboxShape = {
+          ...outbox,
+          recordAttempt: (attempt, options) => {
+            if (refused || attempt.deliveryId !== ds[0]!.id) return outbox.recordAttempt(attempt, options)
+            refused = true
+            return Effect.fail(StoreError.unavailable("database or disk is full"))
+          }
+        }
+        const config = { ...base, concurrency: 1, leaseMillis: 60_000, onAttempt: aMinuteEach }
+        const report = yield* Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, refusingOnce))
+        expect(report).toMatchObject({ attempted: 3, delivered: 2, unrecorded: 1 })
+        expect(r.received.map((x) => x.headers["webhook-id"])).toEqual(ds.map((d) => d.messageId))
+        expect(yield* Dispatcher.drain(config).pipe(Effect.provideService(Outbox.Outbox, outbox))).toMatchObject({
+          attempted: 1,
+          delivered: 1
+        })
+      }).pipe(Effect.scoped)
+    )
+  })
+
   it.effect("a dispatcher killed right after its store call that records a success leaves nothing to send again", () =>
     Effect.gen(function* () {
       const { outbox, r } = yield* setup({ _tag: "Status", status: 200 })

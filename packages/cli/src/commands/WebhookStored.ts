@@ -201,7 +201,7 @@ const dispatch = Command.make(
   "dispatch",
   {
     once: Flag.Boolean("once").pipe(
-      Flag.withDescription("Deliver what is due now, then exit (for cron); default: run until Ctrl-C"),
+      Flag.withDescription("Deliver what is due now, one attempt each, then exit (for cron); default: run until Ctrl-C"),
       Flag.withDefault(false)
     ),
     concurrency: Flags.boundedInt("concurrency", "Deliveries in flight at once (default: the dispatcher's, 16)", 100).pipe(Flag.optional),

@@ -148,6 +148,10 @@ export const edges = (h: Harness): void =>
         yield* box.recordAttempt(attempt(d.id, "w", 1, "delivered"), { now: 1_001, next: { _tag: "Complete" } })
         return d
       })
+      const queued = Effect.gen(function* () {
+        yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+        return yield* (yield* Outbox.Outbox).enqueue(F.newDelivery(m, 1), 1_000)
+      })
 
       it(
         "prune and history with a time that is not a number delete and find nothing (or are InvalidInput)",
@@ -174,9 +178,8 @@ export const edges = (h: Harness): void =>
         () =>
           h.freshPromise(
             Effect.gen(function* () {
-              yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+              const d = yield* queued
               const box = yield* Outbox.Outbox
-              const d = yield* box.enqueue(F.newDelivery(m, 1), 1_000)
               yield* box.claim({ workerId: "w", now: 1_000, leaseMillis: 100, limit: 10 })
               const renewed = yield* outcome(box.renew({ deliveryId: d.id, workerId: "w", now: Number.NaN, leaseMillis: 100 }))
               expect(renewed, "renew at NaN").toEqual({ reason: "InvalidInput" })
@@ -193,13 +196,30 @@ export const edges = (h: Harness): void =>
       )
 
       it(
+        "a claim as of a time that is not a number claims nothing (or is InvalidInput)",
+        () =>
+          h.freshPromise(
+            Effect.gen(function* () {
+              const d = yield* queued
+              const box = yield* Outbox.Outbox
+              const claimed = yield* outcome(
+                Effect.map(box.claim({ workerId: "w", now: 2_000, asOf: Number.NaN, leaseMillis: 100, limit: 10 }), (ds) => ds.length)
+              )
+              // PostgreSQL sorts NaN above every number: as of NaN, everything would be due.
+              expect([{ ok: 0 }, { reason: "InvalidInput" }], "claim as of NaN").toContainEqual(claimed)
+              expect((yield* box.get(d.id)).delivery.lease, "not leased").toBeNull()
+            })
+          ),
+        h.timeout
+      )
+
+      it(
         "claim and recordAttempt keep the times they are given (or refuse fractions), never round them",
         () =>
           h.freshPromise(
             Effect.gen(function* () {
-              yield* (yield* Repositories.MerchantRepository).create(F.merchant(m))
+              const d = yield* queued
               const box = yield* Outbox.Outbox
-              const d = yield* box.enqueue(F.newDelivery(m, 1), 1_000)
               const wrong: Array<string> = []
               const claimed = yield* outcome(box.claim({ workerId: "w", now: 1_010.5, leaseMillis: 0.25, limit: 1 }))
               if ("reason" in claimed) {

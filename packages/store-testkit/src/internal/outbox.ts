@@ -122,6 +122,33 @@ export const outbox = (h: Harness): void =>
       h.timeout
     )
 
+    // Limits probe, finding 6: a `dispatch --once` run claimed until nothing was due, so the retries
+    // it scheduled fell due within it and were claimed again. A run claims as of its start.
+    it(
+      "a claim as of an earlier time hands out what was claimable then (due, unleased), leased from now",
+      () =>
+        h.freshPromise(
+          Effect.gen(function* () {
+            const box = yield* Outbox.Outbox
+            const [a, b, c] = yield* enqueueN(3, (i) => (i === 2 ? { availableAt: t0 + 500 } : {}))
+            yield* box.claim({ workerId: "w1", now: t0 + 10, leaseMillis: 100, limit: 1 }) // a, until t0 + 110
+            yield* box.claim({ workerId: "w1", now: t0 + 10, leaseMillis: 1_000, limit: 1 }) // b, until t0 + 1_010
+            // At t0 + 2_000 all three are due and unleased; as of t0 + 200, b was leased and c not due.
+            const asOf200 = yield* box.claim({ workerId: "w2", now: t0 + 2_000, asOf: t0 + 200, leaseMillis: lease, limit: 10 })
+            expect(asOf200.map((d) => [d.id, d.lease])).toEqual([[a!.id, { workerId: "w2", until: t0 + 2_000 + lease }]])
+            const asOf1500 = yield* box.claim({ workerId: "w3", now: t0 + 2_000, asOf: t0 + 1_500, leaseMillis: lease, limit: 10 })
+            expect(asOf1500.map((d) => d.id)).toEqual([b!.id, c!.id])
+            // A retry due after the time a claim looks at is not handed out, though due now.
+            yield* box.recordAttempt(attempt(a!.id, "w2", 1, "retry"), { now: t0 + 2_010, next: retryAt(t0 + 2_500) })
+            expect(yield* box.claim({ workerId: "w4", now: t0 + 3_000, asOf: t0 + 2_000, leaseMillis: lease, limit: 10 })).toEqual([])
+            // An `asOf` after `now` is `now`: nothing not yet due, and no live lease.
+            expect(yield* box.claim({ workerId: "w4", now: t0 + 2_400, asOf: t0 + 10 * lease, leaseMillis: lease, limit: 10 })).toEqual([])
+            expect(ids(yield* box.claim({ workerId: "w4", now: t0 + 3_000, leaseMillis: lease, limit: 10 }))).toEqual([a!.id])
+          })
+        ),
+      h.timeout
+    )
+
     it(
       "completed and dead-lettered rows never come back",
       () =>

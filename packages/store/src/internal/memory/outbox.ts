@@ -58,10 +58,11 @@ export const makeOutbox = (store: MemoryStore): Outbox.OutboxShape => {
 
   return {
     enqueue: (input, now) => write((s) => Result.flatMap(Delivery.checkedNew(input, now), (d) => insert(s, d))),
-    claim: ({ leaseMillis, limit, now, workerId }) =>
+    claim: ({ asOf, leaseMillis, limit, now, workerId }) =>
       write((s) => {
+        const at = Outbox.claimableAt({ now, asOf })
         const due = [...s.deliveries.values()]
-          .filter((d) => d.status === "pending" && d.nextAttemptAt <= now && (d.lease === null || d.lease.until <= now))
+          .filter((d) => d.status === "pending" && d.nextAttemptAt <= at && (d.lease === null || d.lease.until <= at))
           // The map keeps the order deliveries were queued in, as the SQL stores' seq, and the sort
           // is stable: by due time, then in queue order.
           .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)

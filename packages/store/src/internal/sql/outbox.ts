@@ -151,13 +151,14 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
     // Outside a caller's transaction an enqueue is its own, so a connection lost at its COMMIT is
     // OutcomeUnknown (a retry could queue the notification twice), not the retryable Unavailable.
     enqueue: (input, now) => Effect.flatMap(Effect.fromResult(Delivery.checkedNew(input, now)), (d) => run(atomic(insert(d)))),
-    claim: ({ leaseMillis, limit, now, workerId }) =>
-      run(
+    claim: ({ asOf, leaseMillis, limit, now, workerId }) => {
+      const at = Outbox.claimableAt({ now, asOf })
+      return run(
         bookkeeping(
           Effect.map(
             sql`UPDATE paymux_outbox SET lease_worker = ${workerId}, lease_until = ${now + leaseMillis}, updated_at = ${now}
           WHERE seq IN (SELECT seq FROM paymux_outbox
-            WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
+            WHERE status = 'pending' AND next_attempt_at <= ${at} AND (lease_until IS NULL OR lease_until <= ${at})
             ORDER BY next_attempt_at, seq ${limitClause(sql, limit)} ${sql.literal(pg ? "FOR UPDATE SKIP LOCKED" : "")})
           RETURNING *`,
             // RETURNING order is unspecified; hand work out in the order it fell due.
@@ -167,7 +168,8 @@ export const makeOutbox = (env: Env, options: { readonly relaxedCommits: boolean
                 .map(deliveryOf)
           )
         )
-      ),
+      )
+    },
     renew: ({ deliveryId, leaseMillis, now, workerId }) =>
       run(
         bookkeeping(
