@@ -37,6 +37,9 @@ export class WebhookNotSent extends Schema.TaggedError<WebhookNotSent>()("Webhoo
 }
 
 /**
+ * The union of every use case's failures, for code that handles any use case (the facade, the HTTP
+ * API, the CLI). Each use case declares only the members it can raise.
+ *
  * @since 0.1.0
  * @category errors
  */

@@ -4,13 +4,13 @@
  *
  * @since 0.1.0
  */
-import { ApiKey, Identifiers } from "@paymux/domain"
+import { ApiKey, Identifiers, type DomainError } from "@paymux/domain"
 import { Repositories, SecretHasher, StoreError, Transaction } from "@paymux/store"
 import { Clock, Effect, Redacted } from "effect"
 import * as Access from "./Access.ts"
 import * as AdminContext from "./AdminContext.ts"
 import { invalidating } from "./AccessCache.ts"
-import type { AdminError } from "./AdminError.ts"
+import type { Unauthenticated } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 
@@ -73,7 +73,7 @@ export const issue = (input: {
   readonly merchant: string
   readonly name: string
   readonly expiresAt?: number | undefined
-}): Effect.Effect<IssuedKey, AdminError, AdminServices> =>
+}): Effect.Effect<IssuedKey, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(input.merchant))
     const now = yield* Clock.currentTimeMillis
@@ -104,7 +104,9 @@ export const issue = (input: {
  * @since 0.1.0
  * @category use cases
  */
-export const list = (merchant: string): Effect.Effect<ReadonlyArray<ApiKeyView>, AdminError, AdminServices> =>
+export const list = (
+  merchant: string
+): Effect.Effect<ReadonlyArray<ApiKeyView>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const keys = yield* Repositories.ApiKeyRepository
@@ -143,7 +145,10 @@ const ownKey = (merchant: string, id: string) =>
  * @since 0.1.0
  * @category use cases
  */
-export const rotate = (merchant: string, id: string): Effect.Effect<IssuedKey, AdminError, AdminServices> =>
+export const rotate = (
+  merchant: string,
+  id: string
+): Effect.Effect<IssuedKey, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     const keys = yield* Repositories.ApiKeyRepository
@@ -175,7 +180,10 @@ export const rotate = (merchant: string, id: string): Effect.Effect<IssuedKey, A
  * @since 0.1.0
  * @category use cases
  */
-export const revoke = (merchant: string, id: string): Effect.Effect<ApiKeyView, AdminError, AdminServices> =>
+export const revoke = (
+  merchant: string,
+  id: string
+): Effect.Effect<ApiKeyView, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     const keys = yield* Repositories.ApiKeyRepository
@@ -207,7 +215,10 @@ export const revoke = (merchant: string, id: string): Effect.Effect<ApiKeyView, 
  * @since 0.1.0
  * @category use cases
  */
-export const verify = (id: string, secret: string | Redacted.Redacted<string>): Effect.Effect<ApiKeyView, AdminError, AdminServices> =>
+export const verify = (
+  id: string,
+  secret: string | Redacted.Redacted<string>
+): Effect.Effect<ApiKeyView, StoreError.StoreError | Unauthenticated, AdminServices> =>
   Effect.gen(function* () {
     const identity = yield* Access.authenticate({
       _tag: "Secret",

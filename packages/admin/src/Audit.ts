@@ -3,10 +3,9 @@
  *
  * @since 0.1.0
  */
-import { Identifiers, Input, PageLimit } from "@paymux/domain"
-import { AuditLog } from "@paymux/store"
+import { Identifiers, Input, PageLimit, type DomainError } from "@paymux/domain"
+import { AuditLog, type StoreError } from "@paymux/store"
 import { Effect, Schema } from "effect"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { pruneInBatches } from "./internal/prune.ts"
 
@@ -30,7 +29,7 @@ export const AuditEntry = AuditLog.AuditEntry
 export const list = (
   merchant: string,
   options: { readonly limit?: number | undefined; readonly action?: string | undefined; readonly after?: string | undefined } = {}
-): Effect.Effect<ReadonlyArray<AuditLog.AuditEntry>, AdminError, AdminServices> =>
+): Effect.Effect<ReadonlyArray<AuditLog.AuditEntry>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.auditEntries, options.limit))
@@ -52,5 +51,7 @@ const checkFilter = Input.decoder(Schema.Struct({ action: Schema.optional(Schema
  * @since 0.1.0
  * @category use cases
  */
-export const prune = (before: number): Effect.Effect<{ readonly deleted: number }, AdminError, AdminServices> =>
+export const prune = (
+  before: number
+): Effect.Effect<{ readonly deleted: number }, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.flatMap(AuditLog.AuditLog, (log) => pruneInBatches(before, (limit) => log.prune({ before, limit })))

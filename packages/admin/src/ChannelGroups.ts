@@ -3,10 +3,9 @@
  *
  * @since 0.1.0
  */
-import { ChannelGroup, type ChannelTerms, Identifiers } from "@paymux/domain"
-import { Repositories, Transaction } from "@paymux/store"
+import { ChannelGroup, type ChannelTerms, Identifiers, type DomainError } from "@paymux/domain"
+import { Repositories, Transaction, type StoreError } from "@paymux/store"
 import { Clock, Effect } from "effect"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { expectedVersion } from "./internal/version.ts"
@@ -23,7 +22,7 @@ export const create = (input: {
   readonly name: string
   readonly mode: ChannelTerms.Mode
   readonly members: ReadonlyArray<{ readonly channel: string; readonly weight: number }>
-}): Effect.Effect<ChannelGroup.ChannelGroup, AdminError, AdminServices> =>
+}): Effect.Effect<ChannelGroup.ChannelGroup, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(input.merchant))
     const id = yield* Identifiers.generateChannelGroupId
@@ -49,7 +48,9 @@ export const create = (input: {
  * @since 0.1.0
  * @category use cases
  */
-export const list = (merchant: string): Effect.Effect<ReadonlyArray<ChannelGroup.ChannelGroup>, AdminError, AdminServices> =>
+export const list = (
+  merchant: string
+): Effect.Effect<ReadonlyArray<ChannelGroup.ChannelGroup>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const groups = yield* Repositories.ChannelGroupRepository
@@ -71,7 +72,7 @@ export const edit = (
     readonly members?: ReadonlyArray<{ readonly channel: string; readonly weight: number }> | undefined
   },
   options: { readonly version?: number | undefined } = {}
-): Effect.Effect<ChannelGroup.ChannelGroup, AdminError, AdminServices> =>
+): Effect.Effect<ChannelGroup.ChannelGroup, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const groupId = yield* Effect.fromResult(Identifiers.decodeChannelGroupId(id))
@@ -115,7 +116,7 @@ export const remove = (
   merchant: string,
   id: string,
   options: { readonly version?: number | undefined } = {}
-): Effect.Effect<void, AdminError, AdminServices> =>
+): Effect.Effect<void, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const groupId = yield* Effect.fromResult(Identifiers.decodeChannelGroupId(id))

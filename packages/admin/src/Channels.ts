@@ -4,11 +4,20 @@
  *
  * @since 0.1.0
  */
-import { ChannelGroup, ChannelTerms, type Credentials, Identifiers, Input, Merchant, PaymentChannel, SubMerchant } from "@paymux/domain"
-import { Repositories, Transaction } from "@paymux/store"
+import {
+  ChannelGroup,
+  ChannelTerms,
+  type Credentials,
+  Identifiers,
+  Input,
+  Merchant,
+  PaymentChannel,
+  SubMerchant,
+  type DomainError
+} from "@paymux/domain"
+import { Repositories, type StoreError, Transaction } from "@paymux/store"
 import { Clock, Effect, type Redacted, Schema } from "effect"
 import { Catalog } from "./AdminContext.ts"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { expectedVersion, unchangedSince } from "./internal/version.ts"
@@ -56,7 +65,10 @@ const merchantCode = (code: string) => Effect.fromResult(Identifiers.decodeMerch
 const channelKey = (key: string) => Effect.fromResult(Identifiers.decodeChannelKey(key))
 
 /** Runs a change to a merchant's channels in a transaction and drops its resolver index after. */
-const change = <A>(merchant: string, body: Effect.Effect<A, AdminError, AdminServices>): Effect.Effect<A, AdminError, AdminServices> =>
+const change = <A, E>(
+  merchant: string,
+  body: Effect.Effect<A, E, AdminServices>
+): Effect.Effect<A, E | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const tx = yield* Transaction.Transaction
     const cache = yield* ResolverCache
@@ -72,7 +84,9 @@ const change = <A>(merchant: string, body: Effect.Effect<A, AdminError, AdminSer
  * @since 0.1.0
  * @category use cases
  */
-export const add = (input: AddChannel): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+export const add = (
+  input: AddChannel
+): Effect.Effect<PaymentChannel.PaymentChannel, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const catalog = yield* Catalog
     const merchant = yield* merchantCode(input.merchant)
@@ -101,7 +115,7 @@ export const add = (input: AddChannel): Effect.Effect<PaymentChannel.PaymentChan
 export const list = (
   merchant: string,
   filter: { readonly mode?: ChannelTerms.Mode | undefined } = {}
-): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
+): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const { mode } = yield* Effect.fromResult(checkListFilter(filter))
     const code = yield* merchantCode(merchant)
@@ -121,7 +135,7 @@ const checkListFilter = Input.decoder(Schema.Struct({ mode: Schema.optional(Chan
 export const listForTier = (
   merchant: string,
   tier: string
-): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, AdminError, AdminServices> =>
+): Effect.Effect<ReadonlyArray<PaymentChannel.PaymentChannel>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const t = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
@@ -140,7 +154,10 @@ const withCredentials = (channels: Repositories.ChannelRepository["Service"], ch
  * @since 0.1.0
  * @category use cases
  */
-export const get = (merchant: string, key: string): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+export const get = (
+  merchant: string,
+  key: string
+): Effect.Effect<PaymentChannel.PaymentChannel, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const k = yield* channelKey(key)
@@ -156,7 +173,10 @@ export const get = (merchant: string, key: string): Effect.Effect<PaymentChannel
  * @since 0.1.0
  * @category use cases
  */
-export const credentials = (merchant: string, key: string): Effect.Effect<Credentials.Credentials, AdminError, AdminServices> =>
+export const credentials = (
+  merchant: string,
+  key: string
+): Effect.Effect<Credentials.Credentials, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const k = yield* channelKey(key)
@@ -181,7 +201,7 @@ export const edit = (
   key: string,
   patch: PaymentChannel.ChannelPatch,
   options: { readonly version?: number | undefined } = {}
-): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+): Effect.Effect<PaymentChannel.PaymentChannel, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const catalog = yield* Catalog
     const code = yield* merchantCode(merchant)
@@ -224,20 +244,27 @@ export const setEnabled = (
   merchant: string,
   key: string,
   enabled: boolean
-): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> => edit(merchant, key, { enabled })
+): Effect.Effect<PaymentChannel.PaymentChannel, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
+  edit(merchant, key, { enabled })
 
 /**
  * @since 0.1.0
  * @category use cases
  */
-export const enable = (merchant: string, key: string): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+export const enable = (
+  merchant: string,
+  key: string
+): Effect.Effect<PaymentChannel.PaymentChannel, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   setEnabled(merchant, key, true)
 
 /**
  * @since 0.1.0
  * @category use cases
  */
-export const disable = (merchant: string, key: string): Effect.Effect<PaymentChannel.PaymentChannel, AdminError, AdminServices> =>
+export const disable = (
+  merchant: string,
+  key: string
+): Effect.Effect<PaymentChannel.PaymentChannel, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   setEnabled(merchant, key, false)
 
 /**
@@ -252,7 +279,7 @@ export const remove = (
   merchant: string,
   key: string,
   options: { readonly version?: number | undefined } = {}
-): Effect.Effect<void, AdminError, AdminServices> =>
+): Effect.Effect<void, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const catalog = yield* Catalog
     const code = yield* merchantCode(merchant)
@@ -286,7 +313,10 @@ export const remove = (
  * @since 0.1.0
  * @category use cases
  */
-export const setDefault = (merchant: string, key: string): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
+export const setDefault = (
+  merchant: string,
+  key: string
+): Effect.Effect<Merchant.Merchant, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const k = yield* channelKey(key)
@@ -316,7 +346,7 @@ const updateTier = (
   tier: string,
   key: string,
   action: "assign" | "unassign"
-): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+): Effect.Effect<SubMerchant.SubMerchant, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
@@ -353,12 +383,20 @@ const updateTier = (
  * @since 0.1.0
  * @category use cases
  */
-export const assign = (merchant: string, tier: string, key: string): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+export const assign = (
+  merchant: string,
+  tier: string,
+  key: string
+): Effect.Effect<SubMerchant.SubMerchant, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   updateTier(merchant, tier, key, "assign")
 
 /**
  * @since 0.1.0
  * @category use cases
  */
-export const unassign = (merchant: string, tier: string, key: string): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+export const unassign = (
+  merchant: string,
+  tier: string,
+  key: string
+): Effect.Effect<SubMerchant.SubMerchant, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   updateTier(merchant, tier, key, "unassign")

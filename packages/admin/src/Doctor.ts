@@ -33,10 +33,9 @@
  * @since 0.1.0
  */
 import { ChannelIndex } from "@paymux/channel-resolver"
-import { ChannelTerms, EndpointHealth, PaymentChannel, PgCatalog } from "@paymux/domain"
+import { ChannelTerms, EndpointHealth, PaymentChannel, PgCatalog, type DomainError } from "@paymux/domain"
 import { Outbox, Repositories, StoreError } from "@paymux/store"
 import { Clock, Effect, Result, Schema } from "effect"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import * as Resolve from "./Resolve.ts"
 import * as WebhookEndpoints from "./WebhookEndpoints.ts"
@@ -117,7 +116,7 @@ export type Report = typeof Report.Type
  * @since 0.1.0
  * @category use cases
  */
-export const check = (merchant: string): Effect.Effect<Report, AdminError, AdminServices> =>
+export const check = (merchant: string): Effect.Effect<Report, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const index = yield* Resolve.index(merchant)
     const missing = yield* WebhookEndpoints.readiness(merchant)

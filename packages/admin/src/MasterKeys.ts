@@ -7,9 +7,8 @@
  * @since 0.1.0
  */
 import { ChannelTerms } from "@paymux/domain"
-import { KeyProvider, Repositories, SecretBox, Transaction } from "@paymux/store"
+import { KeyProvider, Repositories, SecretBox, Transaction, type StoreError } from "@paymux/store"
 import { Effect, Option } from "effect"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { ResolverCache } from "./ResolverCache.ts"
@@ -40,7 +39,7 @@ export interface ResealReport {
  * @since 0.1.0
  * @category use cases
  */
-export const reseal = (): Effect.Effect<ResealReport, AdminError, AdminServices> =>
+export const reseal = (): Effect.Effect<ResealReport, StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const merchants = yield* Repositories.MerchantRepository
     const channels = yield* Repositories.ChannelRepository

@@ -6,10 +6,9 @@
  * @since 0.1.0
  */
 import { DomainError, Identifiers, Input, Merchant, SubMerchant } from "@paymux/domain"
-import { ChangeFeed, Repositories, Transaction } from "@paymux/store"
+import { ChangeFeed, Repositories, type StoreError, Transaction } from "@paymux/store"
 import { Clock, Effect, Schema } from "effect"
 import { invalidating } from "./AccessCache.ts"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { expectedVersion } from "./internal/version.ts"
@@ -25,7 +24,7 @@ export const create = (input: {
   readonly name: string
   readonly code?: string | undefined
   readonly policy?: Merchant.DefaultChannelPolicy | undefined
-}): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
+}): Effect.Effect<Merchant.Merchant, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const repo = yield* Repositories.MerchantRepository
     const tx = yield* Transaction.Transaction
@@ -47,7 +46,7 @@ export const create = (input: {
  * @since 0.1.0
  * @category use cases
  */
-export const list = (): Effect.Effect<ReadonlyArray<Merchant.Merchant>, AdminError, AdminServices> =>
+export const list = (): Effect.Effect<ReadonlyArray<Merchant.Merchant>, StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const repo = yield* Repositories.MerchantRepository
     return yield* repo.list()
@@ -57,7 +56,7 @@ export const list = (): Effect.Effect<ReadonlyArray<Merchant.Merchant>, AdminErr
  * @since 0.1.0
  * @category use cases
  */
-export const get = (code: string): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
+export const get = (code: string): Effect.Effect<Merchant.Merchant, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(code))
     const repo = yield* Repositories.MerchantRepository
@@ -73,7 +72,7 @@ export const get = (code: string): Effect.Effect<Merchant.Merchant, AdminError, 
 export const setPolicy = (
   code: string,
   policy: Merchant.DefaultChannelPolicy
-): Effect.Effect<Merchant.Merchant, AdminError, AdminServices> =>
+): Effect.Effect<Merchant.Merchant, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   updateMerchant(code, "merchant.policy", (m) => Effect.fromResult(Merchant.setPolicy(m, policy)))
 
 /**
@@ -88,7 +87,7 @@ export const updateMerchant = <E, R>(
   code: string,
   action: string,
   change: (merchant: Merchant.Merchant) => Effect.Effect<Merchant.Merchant, E, R>
-): Effect.Effect<Merchant.Merchant, E | AdminError, AdminServices | R> =>
+): Effect.Effect<Merchant.Merchant, E | DomainError.InvalidInput | StoreError.StoreError, AdminServices | R> =>
   Effect.gen(function* () {
     const merchantCode = yield* Effect.fromResult(Identifiers.decodeMerchantCode(code))
     const repo = yield* Repositories.MerchantRepository
@@ -151,7 +150,10 @@ const checkConfirm = Input.decoder(Schema.Struct({ confirm: Schema.String }))
  * @since 0.1.0
  * @category use cases
  */
-export const remove = (code: string, options: { readonly confirm: string }): Effect.Effect<Removal, AdminError, AdminServices> =>
+export const remove = (
+  code: string,
+  options: { readonly confirm: string }
+): Effect.Effect<Removal, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const merchant = yield* Effect.fromResult(Identifiers.decodeMerchantCode(code))
     const { confirm } = yield* Effect.fromResult(checkConfirm(options))
@@ -201,7 +203,7 @@ export const createSubMerchant = (input: {
   readonly merchant: string
   readonly tier: string
   readonly name?: string | undefined
-}): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+}): Effect.Effect<SubMerchant.SubMerchant, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const createdAt = yield* Clock.currentTimeMillis
     const sub = yield* Effect.fromResult(SubMerchant.make({ ...input, createdAt }))
@@ -222,7 +224,9 @@ export const createSubMerchant = (input: {
  * @since 0.1.0
  * @category use cases
  */
-export const listSubMerchants = (merchant: string): Effect.Effect<ReadonlyArray<SubMerchant.SubMerchant>, AdminError, AdminServices> =>
+export const listSubMerchants = (
+  merchant: string
+): Effect.Effect<ReadonlyArray<SubMerchant.SubMerchant>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const repo = yield* Repositories.SubMerchantRepository
@@ -240,7 +244,7 @@ export const renameSubMerchant = (
   tier: string,
   name: string,
   options: { readonly version?: number | undefined } = {}
-): Effect.Effect<SubMerchant.SubMerchant, AdminError, AdminServices> =>
+): Effect.Effect<SubMerchant.SubMerchant, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))
@@ -269,7 +273,7 @@ export const removeSubMerchant = (
   merchant: string,
   tier: string,
   options: { readonly version?: number | undefined } = {}
-): Effect.Effect<void, AdminError, AdminServices> =>
+): Effect.Effect<void, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const tierCode = yield* Effect.fromResult(Identifiers.decodeTierCode(tier))

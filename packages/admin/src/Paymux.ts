@@ -9,8 +9,10 @@
  *
  * @since 0.1.0
  */
-import type { PaymentChannel, PgCatalog, WebhookSettings } from "@paymux/domain"
+import type { DomainError, PaymentChannel, PgCatalog, WebhookSettings } from "@paymux/domain"
+import type { StoreError } from "@paymux/store"
 import type { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
+import type { Cidr } from "@paymux/whitelist"
 import { Effect, type Layer, ManagedRuntime } from "effect"
 import * as Layer_ from "effect/Layer"
 import { Actor, type ActorInfo, Catalog } from "./AdminContext.ts"
@@ -34,8 +36,9 @@ import * as WebhookSecrets from "./WebhookSecrets.ts"
 import * as Webhooks from "./Webhooks.ts"
 import * as Whitelists from "./Whitelists.ts"
 
-// Re-exported so the facade's declaration can name the types its operations return.
-export type { Dispatcher, PaymentChannel, WebhookSettings }
+// Re-exported so the facade's declaration can name the types its operations return, and the
+// errors their Effects declare.
+export type { Cidr, Dispatcher, DomainError, PaymentChannel, StoreError, WebhookSettings }
 
 type UseCase = (...args: Array<any>) => Effect.Effect<any, AdminError, AdminServices>
 type Promised<F> = F extends (...args: infer P) => Effect.Effect<infer A, any, any> ? (...args: P) => Promise<A> : never

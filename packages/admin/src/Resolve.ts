@@ -4,12 +4,11 @@
  *
  * @since 0.1.0
  */
-import { ChannelIndex, ChannelResolver, Resolution } from "@paymux/channel-resolver"
-import { Identifiers, Input } from "@paymux/domain"
-import { Repositories } from "@paymux/store"
+import { ChannelIndex, ChannelResolver, Resolution, type ResolutionError } from "@paymux/channel-resolver"
+import { Identifiers, Input, type DomainError } from "@paymux/domain"
+import { Repositories, type StoreError } from "@paymux/store"
 import { Clock, Effect } from "effect"
 import { Catalog } from "./AdminContext.ts"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { ResolverCache } from "./ResolverCache.ts"
 
@@ -19,7 +18,9 @@ import { ResolverCache } from "./ResolverCache.ts"
  * @since 0.1.0
  * @category use cases
  */
-export const index = (merchant: string): Effect.Effect<ChannelIndex.ChannelIndex, AdminError, AdminServices> =>
+export const index = (
+  merchant: string
+): Effect.Effect<ChannelIndex.ChannelIndex, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const cache = yield* ResolverCache
@@ -45,7 +46,9 @@ const build = (code: Identifiers.MerchantCode) =>
  * @since 0.1.0
  * @category use cases
  */
-export const resolve = (request: Resolution.ResolveRequest): Effect.Effect<Resolution.Resolution, AdminError, AdminServices> =>
+export const resolve = (
+  request: Resolution.ResolveRequest
+): Effect.Effect<Resolution.Resolution, DomainError.DomainError | StoreError.StoreError | ResolutionError.ResolutionError, AdminServices> =>
   Effect.flatMap(Effect.fromResult(checkRequest(request)), (checked) =>
     Effect.flatMap(index(checked.merchant), (idx) => ChannelResolver.resolve(idx, checked))
   )

@@ -11,11 +11,10 @@
  */
 import { randomUUID } from "node:crypto"
 import { ChannelTerms, DomainError, EndpointHealth, Identifiers, Input, WebhookSettings } from "@paymux/domain"
-import { Repositories, Transaction } from "@paymux/store"
+import { Repositories, Transaction, type StoreError } from "@paymux/store"
 import type { Dispatcher } from "@paymux/webhook-delivery"
 import { Notification, WebhookSecret } from "@paymux/webhooks"
 import { Effect, type Redacted, Result, Schema } from "effect"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { findEndpoint } from "./internal/endpoints.ts"
@@ -86,7 +85,7 @@ const viewOf = (
  * @since 0.1.0
  * @category use cases
  */
-export const show = (merchant: string): Effect.Effect<SettingsView, AdminError, AdminServices> =>
+export const show = (merchant: string): Effect.Effect<SettingsView, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
@@ -116,7 +115,11 @@ const changeSettings = (
   change: (settings: WebhookSettings.WebhookSettings) => Result.Result<WebhookSettings.WebhookSettings, DomainError.InvalidInput>,
   /** An endpoint the change is about: an unknown id is `NotFound`. */
   endpointId?: string
-): Effect.Effect<{ readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> }, AdminError, AdminServices> =>
+): Effect.Effect<
+  { readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> },
+  DomainError.InvalidInput | StoreError.StoreError,
+  AdminServices
+> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository
@@ -160,7 +163,11 @@ export const set = (input: {
   readonly mode: ChannelTerms.Mode
   readonly url?: string | null | undefined
   readonly contentType?: WebhookSettings.ContentType | undefined
-}): Effect.Effect<{ readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> }, AdminError, AdminServices> =>
+}): Effect.Effect<
+  { readonly settings: SettingsView; readonly newSecret?: Redacted.Redacted<string> },
+  DomainError.InvalidInput | StoreError.StoreError,
+  AdminServices
+> =>
   Effect.flatMap(Effect.fromResult(checkSet(input)), ({ mode, contentType }) =>
     changeSettings(input.merchant, mode, "webhook.set", (before) => {
       const typed = contentType === undefined ? before : WebhookSettings.setContentType(before, mode, contentType)
@@ -195,7 +202,7 @@ export const addEndpoint = (input: {
   readonly events?: ReadonlyArray<string> | undefined
 }): Effect.Effect<
   { readonly settings: SettingsView; readonly endpointId: string; readonly newSecret?: Redacted.Redacted<string> },
-  AdminError,
+  DomainError.InvalidInput | StoreError.StoreError,
   AdminServices
 > => {
   const id = newEndpointId()
@@ -222,7 +229,7 @@ export const updateEndpoint = (input: {
   readonly endpointId: string
   readonly url?: string | undefined
   readonly events?: ReadonlyArray<string> | null | undefined
-}): Effect.Effect<SettingsView, AdminError, AdminServices> =>
+}): Effect.Effect<SettingsView, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.flatMap(Effect.fromResult(checkUpdate(input)), ({ mode, events }) =>
     Effect.map(
       changeSettings(
@@ -246,7 +253,7 @@ export const removeEndpoint = (input: {
   readonly merchant: string
   readonly mode: ChannelTerms.Mode
   readonly endpointId: string
-}): Effect.Effect<SettingsView, AdminError, AdminServices> =>
+}): Effect.Effect<SettingsView, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.flatMap(Effect.fromResult(checkMode(input)), ({ mode }) =>
     Effect.map(
       changeSettings(
@@ -271,7 +278,7 @@ export const enableEndpoint = (input: {
   readonly merchant: string
   readonly mode: ChannelTerms.Mode
   readonly endpointId: string
-}): Effect.Effect<SettingsView, AdminError, AdminServices> =>
+}): Effect.Effect<SettingsView, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const { mode } = yield* Effect.fromResult(checkMode(input))
     const code = yield* merchantCode(input.merchant)
@@ -304,7 +311,9 @@ export const enableEndpoint = (input: {
  * @since 0.1.0
  * @category use cases
  */
-export const recordAttempt = (report: Dispatcher.AttemptReport): Effect.Effect<void, AdminError, AdminServices> =>
+export const recordAttempt = (
+  report: Dispatcher.AttemptReport
+): Effect.Effect<void, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const { delivery } = report
     if (delivery.endpointId === null || delivery.merchant === null) return
@@ -351,7 +360,9 @@ export const endpointDisabledEvent = "Webhook.EndpointDisabled"
  * @since 0.1.0
  * @category use cases
  */
-export const readiness = (merchant: string): Effect.Effect<ReadonlyArray<WebhookSettings.MissingWebhook>, AdminError, AdminServices> =>
+export const readiness = (
+  merchant: string
+): Effect.Effect<ReadonlyArray<WebhookSettings.MissingWebhook>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const repo = yield* Repositories.WebhookSettingsRepository

@@ -9,7 +9,7 @@ import { ChannelTerms, DomainError, Identifiers, Input } from "@paymux/domain"
 import { Repositories, StoreError, Transaction } from "@paymux/store"
 import { WebhookSecret, WebhookSigner } from "@paymux/webhooks"
 import { Effect, type Redacted, Result } from "effect"
-import { type AdminError, WebhookNotSent } from "./AdminError.ts"
+import { WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 
@@ -35,7 +35,10 @@ const activeSecrets = (merchant: Identifiers.MerchantCode, mode: ChannelTerms.Mo
  * @since 0.1.0
  * @category use cases
  */
-export const rotate = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<Redacted.Redacted<string>, AdminError, AdminServices> =>
+export const rotate = (
+  merchant: string,
+  mode: ChannelTerms.Mode
+): Effect.Effect<Redacted.Redacted<string>, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   changeSecrets(merchant, mode, "webhook.secret.rotate", (active) => {
     const next = WebhookSecret.generate()
     return Result.map(WebhookSecret.rotate(active, next), (secrets) => ({ secrets, revealed: next.redacted }))
@@ -47,7 +50,10 @@ export const rotate = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect
  * @since 0.1.0
  * @category use cases
  */
-export const retire = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<void, AdminError, AdminServices> =>
+export const retire = (
+  merchant: string,
+  mode: ChannelTerms.Mode
+): Effect.Effect<void, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   dropSecret(merchant, mode, "webhook.secret.retire", WebhookSecret.retire)
 
 /**
@@ -58,7 +64,10 @@ export const retire = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect
  * @since 0.1.0
  * @category use cases
  */
-export const cancelRotation = (merchant: string, mode: ChannelTerms.Mode): Effect.Effect<void, AdminError, AdminServices> =>
+export const cancelRotation = (
+  merchant: string,
+  mode: ChannelTerms.Mode
+): Effect.Effect<void, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   dropSecret(merchant, mode, "webhook.secret.cancel-rotation", WebhookSecret.cancelRotation)
 
 /** Ends a rotation one way or the other: one of the two secrets goes, and nothing is revealed. */
@@ -67,7 +76,7 @@ const dropSecret = (
   mode: ChannelTerms.Mode,
   action: string,
   drop: (active: WebhookSecret.ActiveSecrets) => Result.Result<WebhookSecret.ActiveSecrets, { readonly detail: string }>
-): Effect.Effect<void, AdminError, AdminServices> =>
+): Effect.Effect<void, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.asVoid(
     changeSecrets(merchant, mode, action, (active) => Result.map(drop(active), (secrets) => ({ secrets, revealed: undefined })))
   )
@@ -82,7 +91,7 @@ const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
   step: (
     active: WebhookSecret.ActiveSecrets
   ) => Result.Result<{ readonly secrets: WebhookSecret.ActiveSecrets; readonly revealed: R }, { readonly detail: string }>
-): Effect.Effect<R, AdminError, AdminServices> =>
+): Effect.Effect<R, DomainError.DomainError | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     yield* Effect.fromResult(checkMode(mode))
     const code = yield* merchantCode(merchant)
@@ -125,7 +134,7 @@ const changeSecrets = <R extends Redacted.Redacted<string> | undefined>(
 export const signerFor = (
   merchant: string,
   mode: ChannelTerms.Mode
-): Effect.Effect<WebhookSigner.WebhookSigner, AdminError, AdminServices> =>
+): Effect.Effect<WebhookSigner.WebhookSigner, DomainError.InvalidInput | StoreError.StoreError | WebhookNotSent, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     return WebhookSigner.make({ secrets: yield* activeSecrets(code, mode) })

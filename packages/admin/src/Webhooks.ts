@@ -11,11 +11,11 @@
  * @since 0.1.0
  */
 import { ChannelTerms, DomainError, Identifiers, Input, PageLimit, Timestamp, WebhookSettings } from "@paymux/domain"
-import { type Delivery, Outbox, Repositories, Transaction } from "@paymux/store"
+import { type Delivery, Outbox, Repositories, Transaction, type StoreError } from "@paymux/store"
 import { Dispatcher, UrlGuard } from "@paymux/webhook-delivery"
 import { Notification } from "@paymux/webhooks"
 import { Clock, Context, Effect, Result, Schema } from "effect"
-import { type AdminError, WebhookNotSent } from "./AdminError.ts"
+import { WebhookNotSent } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import * as Prune from "./internal/prune.ts"
@@ -127,7 +127,9 @@ export const pruneBatch: number = Prune.pruneBatch
  * @since 0.1.0
  * @category use cases
  */
-export const pruneDeliveries = (before: number): Effect.Effect<{ readonly deleted: number }, AdminError, AdminServices> =>
+export const pruneDeliveries = (
+  before: number
+): Effect.Effect<{ readonly deleted: number }, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.flatMap(Outbox.Outbox, (outbox) => Prune.pruneInBatches(before, (limit) => outbox.prune({ before, limit })))
 
 /**
@@ -175,7 +177,7 @@ export const test = (
     readonly format?: TestFormat | undefined
     readonly endpointId?: string | undefined
   } = {}
-): Effect.Effect<TestResult, AdminError, AdminServices> =>
+): Effect.Effect<TestResult, DomainError.InvalidInput | StoreError.StoreError | WebhookNotSent, AdminServices> =>
   Effect.gen(function* () {
     yield* Effect.fromResult(checkTest({ mode, format: options.format }))
     const code = yield* merchantCode(merchant)
@@ -257,7 +259,7 @@ export const emit = (input: {
   readonly subject?: string | undefined
   readonly noticeUrls?: ReadonlyArray<string> | undefined
   readonly v1?: Notification.V1 | undefined
-}): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
+}): Effect.Effect<ReadonlyArray<Delivery.Delivery>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     yield* Effect.fromResult(checkEmit(input))
     const code = yield* merchantCode(input.merchant)
@@ -350,7 +352,7 @@ export const emitEvent = (input: {
   readonly data: unknown
   readonly subject?: string | undefined
   readonly noticeUrls?: ReadonlyArray<string> | undefined
-}): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> => {
+}): Effect.Effect<ReadonlyArray<Delivery.Delivery>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> => {
   const bad = checkEmitEvent(input)
   if (Result.isFailure(bad)) return Effect.fail(bad.failure)
   const problem = Notification.eventProblem(input.type, input.data)
@@ -390,7 +392,7 @@ export const emitEvent = (input: {
 export const history = (
   merchant: string,
   options: { readonly limit?: number | undefined; readonly after?: string | undefined } = {}
-): Effect.Effect<ReadonlyArray<Delivery.History>, AdminError, AdminServices> =>
+): Effect.Effect<ReadonlyArray<Delivery.History>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.deliveryHistory, options.limit))
@@ -427,7 +429,7 @@ export const resend = (
   merchant: string,
   deliveryId: string,
   options: { readonly url?: string | undefined } = {}
-): Effect.Effect<Delivery.Delivery, AdminError, AdminServices> =>
+): Effect.Effect<Delivery.Delivery, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(merchant)
     const outbox = yield* Outbox.Outbox
@@ -482,7 +484,7 @@ export const resendFailed = (input: {
   readonly mode?: ChannelTerms.Mode | undefined
   readonly url?: string | undefined
   readonly limit?: number | undefined
-}): Effect.Effect<ResendFailedResult, AdminError, AdminServices> =>
+}): Effect.Effect<ResendFailedResult, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* merchantCode(input.merchant)
     const limit = yield* Effect.fromResult(PageLimit.check(PageLimit.failedResends, input.limit))
@@ -504,7 +506,7 @@ const resendFailedNow = (
   limit: number,
   input: { readonly since: number; readonly mode?: ChannelTerms.Mode | undefined; readonly url?: string | undefined },
   outbox: Outbox.Outbox["Service"]
-): Effect.Effect<ResendFailedResult, AdminError, AdminServices> =>
+): Effect.Effect<ResendFailedResult, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const window: Outbox.DeadWindow = { merchant: code, since: input.since, mode: input.mode, url: input.url }
     const now = yield* Clock.currentTimeMillis

@@ -5,11 +5,10 @@
  * @since 0.1.0
  */
 import { DomainError, Identifiers, Input, WhitelistRules } from "@paymux/domain"
-import { Repositories, Transaction } from "@paymux/store"
+import { Repositories, type StoreError, Transaction } from "@paymux/store"
 import { Cidr, CidrList, Whitelist } from "@paymux/whitelist"
 import { Effect, Option, Schema } from "effect"
 import { invalidating } from "./AccessCache.ts"
-import type { AdminError } from "./AdminError.ts"
 import type { AdminServices } from "./AdminServices.ts"
 import { audit } from "./internal/audit.ts"
 import { expectedVersion, unchangedSince } from "./internal/version.ts"
@@ -51,19 +50,19 @@ const toView = (rules: WhitelistRules.WhitelistRules): WhitelistView => ({
  * @since 0.1.0
  * @category use cases
  */
-export const show = (merchant: string): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+export const show = (merchant: string): Effect.Effect<WhitelistView, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const repo = yield* Repositories.WhitelistRepository
     return toView(yield* repo.get(code))
   })
 
-const update = (
+const update = <E>(
   merchant: string,
   action: string,
-  next: (current: WhitelistRules.WhitelistRules) => Effect.Effect<WhitelistRules.WhitelistRules, AdminError>,
+  next: (current: WhitelistRules.WhitelistRules) => Effect.Effect<WhitelistRules.WhitelistRules, E>,
   version?: number | undefined
-): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+): Effect.Effect<WhitelistView, E | DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const code = yield* Effect.fromResult(Identifiers.decodeMerchantCode(merchant))
     const repo = yield* Repositories.WhitelistRepository
@@ -129,7 +128,7 @@ export const set = (
   merchant: string,
   rules: ReadonlyArray<string>,
   options: { readonly denyByDefault?: boolean | undefined; readonly version?: number | undefined } = {}
-): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+): Effect.Effect<WhitelistView, DomainError.InvalidInput | StoreError.StoreError | Cidr.InvalidCidr, AdminServices> =>
   Effect.flatMap(Effect.fromResult(checkRules(rules)), (given) =>
     update(
       merchant,
@@ -156,7 +155,10 @@ const checkIp = Input.decoder(Schema.String, "ip")
  * @since 0.1.0
  * @category use cases
  */
-export const add = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+export const add = (
+  merchant: string,
+  rules: ReadonlyArray<string>
+): Effect.Effect<WhitelistView, DomainError.InvalidInput | StoreError.StoreError | Cidr.InvalidCidr, AdminServices> =>
   // The given rules are checked on their own first, so an error's index counts them alone.
   Effect.flatMap(Effect.fromResult(checkRules(rules)), (checked) =>
     update(merchant, "whitelist.add", (current) =>
@@ -176,7 +178,10 @@ const someRules = (rules: ReadonlyArray<string>) =>
  * @since 0.1.0
  * @category use cases
  */
-export const remove = (merchant: string, rules: ReadonlyArray<string>): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+export const remove = (
+  merchant: string,
+  rules: ReadonlyArray<string>
+): Effect.Effect<WhitelistView, DomainError.InvalidInput | StoreError.StoreError | Cidr.InvalidCidr, AdminServices> =>
   Effect.flatMap(Effect.fromResult(checkRules(rules)), (checked) =>
     update(merchant, "whitelist.remove", (current) =>
       Effect.flatMap(
@@ -208,7 +213,10 @@ const atMostAList = (rules: ReadonlyArray<string>) =>
  * @since 0.1.0
  * @category use cases
  */
-export const setDenyByDefault = (merchant: string, denyByDefault: boolean): Effect.Effect<WhitelistView, AdminError, AdminServices> =>
+export const setDenyByDefault = (
+  merchant: string,
+  denyByDefault: boolean
+): Effect.Effect<WhitelistView, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   update(merchant, "whitelist.deny-by-default", (current) => Effect.succeed({ ...current, denyByDefault }))
 
 /**
@@ -218,7 +226,10 @@ export const setDenyByDefault = (merchant: string, denyByDefault: boolean): Effe
  * @since 0.1.0
  * @category use cases
  */
-export const check = (merchant: string, ip: string): Effect.Effect<CheckResult, AdminError, AdminServices> =>
+export const check = (
+  merchant: string,
+  ip: string
+): Effect.Effect<CheckResult, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   // An `ip` that is no string (a number from unchecked input) failed as "internal error".
   Effect.flatMap(Effect.fromResult(checkIp(ip)), (given) =>
     Cidr.isAddress(given)

@@ -9,6 +9,7 @@ import { accessSync, closeSync, constants, existsSync, openSync, readSync, type 
 import { userInfo } from "node:os"
 import { dirname, resolve } from "node:path"
 import type { AdminServices } from "@paymux/admin"
+import type { DomainError } from "@paymux/domain"
 import type Database from "better-sqlite3"
 import type { StoreError } from "@paymux/store"
 import * as Effect from "effect/Effect"
@@ -100,7 +101,10 @@ export const merchantFlag = Flag.String("merchant").pipe(Flag.withAlias("m"), Fl
  * @since 0.1.0
  * @category combinators
  */
-export const requireMerchant = <A, E, R>(merchant: string, program: Effect.Effect<A, E, R>) =>
+export const requireMerchant = <A, E, R>(
+  merchant: string,
+  program: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | DomainError.InvalidInput | StoreError.StoreError, R | AdminServices.AdminServices> =>
   Effect.andThen(Merchants.get(merchant), program)
 
 /**

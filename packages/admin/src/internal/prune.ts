@@ -2,9 +2,8 @@
  * Deleting by age in batches, as the outbox's and the audit log's `prune` do: one store call per
  * `pruneBatch` rows, so no call holds a lock for long, until one deletes fewer.
  */
-import { Timestamp } from "@paymux/domain"
+import { type DomainError, Timestamp } from "@paymux/domain"
 import { Effect } from "effect"
-import type { AdminError } from "../AdminError.ts"
 
 /** How many rows one store call of a prune deletes. */
 export const pruneBatch = 1_000
@@ -15,7 +14,7 @@ const checkBefore = Timestamp.decodeAs("before")
 export const pruneInBatches = <E, R>(
   before: number,
   deleteBatch: (limit: number) => Effect.Effect<number, E, R>
-): Effect.Effect<{ readonly deleted: number }, E | AdminError, R> =>
+): Effect.Effect<{ readonly deleted: number }, E | DomainError.InvalidInput, R> =>
   Effect.gen(function* () {
     yield* Effect.fromResult(checkBefore(before))
     let deleted = 0

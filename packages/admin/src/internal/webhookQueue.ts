@@ -4,10 +4,9 @@
  * endpoint-disabled event of `WebhookEndpoints.recordAttempt`.
  */
 import { type ChannelTerms, DomainError, type Identifiers, type WebhookSettings } from "@paymux/domain"
-import { Delivery, Outbox, Transaction } from "@paymux/store"
+import { Delivery, Outbox, Transaction, type StoreError } from "@paymux/store"
 import { Notification } from "@paymux/webhooks"
 import { Clock, Effect } from "effect"
-import type { AdminError } from "../AdminError.ts"
 import type { AdminServices } from "../AdminServices.ts"
 import { eventBody } from "./webhookBodies.ts"
 
@@ -30,7 +29,7 @@ export const queue = (
     readonly v1?: Notification.V1 | undefined
   },
   targets: ReadonlyArray<QueueTarget>
-): Effect.Effect<ReadonlyArray<Delivery.Delivery>, AdminError, AdminServices> =>
+): Effect.Effect<ReadonlyArray<Delivery.Delivery>, DomainError.InvalidInput | StoreError.StoreError, AdminServices> =>
   Effect.gen(function* () {
     const body = eventBody(contentType, event.payload, event.v1)
     // A form mode skips events V1 never sent, as documented. One V1 did send but whose data lacks
