@@ -13,7 +13,7 @@ import type { Duplex } from "node:stream"
 import type { ConnectionInfo } from "./Auth.ts"
 import { defaultMaxBodyBytes, internalProblem, problem, tooLarge, withSafetyHeaders } from "./internal/problemResponse.ts"
 import type { Outgoing } from "./internal/serving.ts"
-import { headersFromRaw, type Incoming, incomingHandler } from "./internal/request.ts"
+import { type Direct, headersFromRaw, incomingHandler } from "./internal/request.ts"
 
 /**
  * A handler as `PaymuxHttp.makeHandler` returns it.
@@ -121,10 +121,10 @@ const writeOutgoing = (res: ServerResponse, response: Outgoing, closeAfter = fal
   res.end(body)
 }
 
-type Direct = (incoming: Incoming, connection: ConnectionInfo) => Promise<Outgoing>
-
 /**
- * A `node:http` request listener over a web handler.
+ * A `node:http` request listener over a web handler. A handler of `PaymuxHttp.makeHandler` is
+ * given the read request directly, and sets the body limit of each request (an endpoint may take
+ * less than `maxBodyBytes`) before a byte of its body is read.
  *
  * @since 0.1.0
  * @category constructors
@@ -139,11 +139,15 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
         const connection = { remoteAddress: req.socket.remoteAddress }
         const url = req.url ?? "/"
         if (noBody.has(method))
-          return writeOutgoing(res, await direct({ method, url, headers: headersFromRaw(req.rawHeaders), body: undefined }, connection))
-        const body = await readBody(req, limit)
-        if (body === "too-large") return writeOutgoing(res, withSafetyHeaders(tooLarge(limit)), true)
+          return writeOutgoing(
+            res,
+            await direct.handle({ method, url, headers: headersFromRaw(req.rawHeaders), body: undefined }, connection)
+          )
+        const bodyLimit = Math.min(limit, direct.bodyLimit(method, url))
+        const body = await readBody(req, bodyLimit)
+        if (body === "too-large") return writeOutgoing(res, withSafetyHeaders(tooLarge(bodyLimit)), true)
         const incoming = { method, url, headers: headersFromRaw(req.rawHeaders), body: body.length > 0 ? body : undefined }
-        return writeOutgoing(res, await direct(incoming, connection))
+        return writeOutgoing(res, await direct.handle(incoming, connection))
       }
       const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`
       const connection = { remoteAddress: req.socket.remoteAddress }

@@ -2,6 +2,7 @@ import { request } from "node:http"
 import { connect } from "node:net"
 import { describe, expect, it } from "vitest"
 import { NodeBridge } from "../src/index.ts"
+import { serving } from "./fixture.ts"
 
 /** A GET over a keep-alive connection: the status and body, or the socket error's code. */
 const get = (url: string): Promise<string> =>
@@ -58,6 +59,90 @@ const raw = (url: string, bytes: string): Promise<{ readonly head: string; reado
       resolve({ head: text.slice(0, split).toLowerCase(), body: text.slice(split + 4) })
     })
   })
+
+interface Answer {
+  readonly head: string
+  readonly body: string
+}
+
+/**
+ * Writes raw bytes on one connection and reads `count` answers, each as long as its Content-Length
+ * says; with fewer if the connection ends first (`error` then names a socket error).
+ */
+const answers = (
+  url: string,
+  bytes: string,
+  count = 1
+): Promise<{ readonly answers: ReadonlyArray<Answer>; readonly error: string | undefined }> =>
+  new Promise((resolve) => {
+    const { hostname, port } = new URL(url)
+    const read: Array<Answer> = []
+    let error: string | undefined
+    let text = ""
+    const socket = connect(Number(port), hostname, () => socket.write(bytes))
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString("latin1")
+      for (;;) {
+        const split = text.indexOf("\r\n\r\n")
+        if (split === -1) return
+        const head = text.slice(0, split).toLowerCase()
+        const length = Number(/\r\ncontent-length: (\d+)/.exec(head)?.[1] ?? 0)
+        if (text.length < split + 4 + length) return
+        read.push({ head, body: text.slice(split + 4, split + 4 + length) })
+        text = text.slice(split + 4 + length)
+        if (read.length === count) return socket.destroy()
+      }
+    })
+    socket.on("error", (e: NodeJS.ErrnoException) => (error = e.code))
+    socket.on("close", () => resolve({ answers: read, error }))
+  })
+
+/** A JSON object of `size` bytes with as many keys as fit: the widest body of that size. */
+const wide = (size: number): string => {
+  let keys = ""
+  for (let i = 0; keys.length + `"k${i}":0,`.length + 2 <= size; i++) keys += `"k${i}":0,`
+  const json = `{${keys.slice(0, -1)}}`
+  return json + " ".repeat(size - json.length)
+}
+
+// Regression (limits probe 1): POST /auth/token needs no credential, yet its body was read and
+// parsed up to the server's 1 MiB: a 1 MiB object of 96k keys cost 80-300 ms of the one thread,
+// and 4 clients sending it stalled everyone's requests for seconds.
+describe("the body limit of an endpoint", () => {
+  const server = serving()
+  const token = (path: string, framing: string, body = "") =>
+    `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n${framing}\r\n\r\n${body}`
+
+  it("a token request over 4 KiB is a 413 before its body is read, however its path is spelled", async () => {
+    for (const path of ["/auth/token", "/AUTH//token/", "/auth/%74oken"]) {
+      // Only the headers are sent: the answer cannot wait for the body.
+      const declared = await answers(server.f.url, token(path, "content-length: 1048576"))
+      expect(declared.answers[0]?.head).toMatch(/^http\/1\.1 413 /)
+      expect(JSON.parse(declared.answers[0]!.body)).toMatchObject({
+        code: "body-too-large",
+        detail: "request bodies are limited to 4096 bytes"
+      })
+    }
+    // Without a length, reading stops at the limit: this body never ends.
+    const chunked = await answers(server.f.url, token("/auth/token", "transfer-encoding: chunked", `1400\r\n${wide(5120)}\r\n`))
+    expect(chunked.answers[0]?.head).toMatch(/^http\/1\.1 413 /)
+    // The web-standard handler holds the same limit.
+    const web = await server.f.api.handler(new Request("http://x/auth/token", { method: "POST", body: wide(4097) }))
+    expect([web.status, ((await web.json()) as { code: string }).code]).toEqual([413, "body-too-large"])
+  })
+
+  it("4 KiB still reach the token endpoint, and other endpoints keep the server's limit", async () => {
+    const exact = await answers(server.f.url, token("/auth/token", "content-length: 4096", wide(4096)))
+    expect(exact.answers[0]?.head).toMatch(/^http\/1\.1 400 /) // read and decoded: a key and a secret are missing
+    expect(JSON.parse(exact.answers[0]!.body)).toMatchObject({ code: "invalid-payload" })
+    const check = await fetch(`${server.f.url}/merchants/${server.f.merchant}/whitelist/check`, {
+      method: "POST",
+      headers: { authorization: server.f.bearer, "content-type": "application/json" },
+      body: JSON.stringify({ ip: "192.0.2.1" }) + " ".repeat(64 * 1024)
+    })
+    expect(check.status).toBe(200)
+  })
+})
 
 // Regression (OpenAPI fuzz probe): answers written by the bridge itself lacked the safety headers
 // every API answer carries, and requests Node's parser refused got its bare 400 or 431.

@@ -312,10 +312,13 @@ export interface AppOptions {
 // `latest`, whatever is published next would run on the console's origin unreviewed.
 const scalarVersion = "1.43.5"
 
-// The router does not match a path segment longer than this (find-my-way's default is 100): a
-// 101-character id then answered "no endpoint" for a route that exists, instead of the endpoint's
-// 400 naming the bad field. Longer segments still get the 404.
-const maxParamLength = 1024
+/**
+ * How the router matches paths; bodyLimits.ts finds endpoints with the same rules. It does not
+ * match a path segment longer than `maxParamLength` (find-my-way's default is 100): a 101-character
+ * id then answered "no endpoint" for a route that exists, instead of the endpoint's 400 naming the
+ * bad field. Longer segments still get the 404.
+ */
+export const routerConfig = { maxParamLength: 1024 }
 
 /**
  * The API's routes, each answered by its group's handler, with `/openapi.json` and the `/docs`
@@ -338,7 +341,7 @@ export const router = <E>(
   // The services go in the base context every request starts from, rather than being provided
   // to each request again by a router middleware.
   return Layer.mergeAll(api, docs).pipe(
-    Layer.provideMerge(Layer.provide(HttpRouter.layer, Layer.succeed(HttpRouter.RouterConfig, { maxParamLength }))),
+    Layer.provideMerge(Layer.provide(HttpRouter.layer, Layer.succeed(HttpRouter.RouterConfig, routerConfig))),
     Layer.provide(HttpServer.layerServices),
     Layer.provideMerge(Layer.provideMerge(tracing, services))
   ) as unknown as Layer.Layer<HttpRouter.HttpRouter, E>

@@ -8,11 +8,12 @@ import { Layer } from "effect"
 import type { ConnectionInfo } from "../Auth.ts"
 import type { Options, PaymuxHandler } from "../PaymuxHttp.ts"
 import * as Tokens from "../Tokens.ts"
-import { makeAppHandler, type Outgoing } from "./serving.ts"
+import { bodyLimits } from "./bodyLimits.ts"
 import * as Guard from "./guard.ts"
+import { makeAppHandler, type Outgoing } from "./serving.ts"
 import { maxBodyDepth, nestsDeeperThan } from "./jsonDepth.ts"
 import { bodyMethods, defaultMaxBodyBytes, internalProblem, problem, tooLarge, withSafetyHeaders } from "./problemResponse.ts"
-import { headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
+import { type Direct, headersFromWeb, type Incoming, incomingHandler, pathOf } from "./request.ts"
 import type { ConsoleAssets } from "./staticAssets.ts"
 
 /** `{ unguarded: merchant }`: every call is the merchant's, from anywhere (benchmark, tests). */
@@ -97,7 +98,7 @@ const unsupportedPrecondition = (incoming: Incoming): Outgoing | undefined => {
 const clipped = (path: string): string => (path.length > 200 ? `${path.slice(0, 200)}…` : path)
 
 export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleAssets): PaymuxHandler => {
-  const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
+  const bodyLimit = bodyLimits(options.maxBodyBytes ?? defaultMaxBodyBytes)
   const tokens = Tokens.make()
   const idempotency = { ttlMillis: options.idempotencyTtlMillis, maxBytes: options.idempotencyMaxBytes }
   // Refused here, as a bad trusted proxy is, rather than by the store on every request.
@@ -142,6 +143,7 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
     if (!bodyMethods.has(incoming.method)) return inner(incoming, connection)
     const body = incoming.body
     const size = body === undefined ? 0 : body.byteLength
+    const limit = bodyLimit(incoming.method, incoming.url)
     if (size > limit) return tooLarge(limit)
     const contentType = incoming.headers["content-type"]
     if (body === undefined || size === 0) {
@@ -165,6 +167,7 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
   const fromWeb = async (request: Request, connection: ConnectionInfo): Promise<Outgoing> => {
     const headers = headersFromWeb(request.headers)
     if (!bodyMethods.has(request.method)) return handle({ method: request.method, url: request.url, headers, body: undefined }, connection)
+    const limit = bodyLimit(request.method, request.url)
     const body = await readBody(request, limit)
     if (body === "too-large") return tooLarge(limit)
     return handle({ method: request.method, url: request.url, headers, body }, connection)
@@ -172,12 +175,13 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
 
   const handler = (request: Request, connection: ConnectionInfo = {}): Promise<Response> =>
     fromWeb(request, connection).catch(internalProblem).then(withSafetyHeaders).then(toResponse)
-  // NodeBridge passes requests it has read itself here and writes the answer: no `Request` or
-  // `Response` is built.
-  Object.defineProperty(handler, incomingHandler, {
-    value: (incoming: Incoming, connection: ConnectionInfo): Promise<Outgoing> =>
-      handle(incoming, connection).catch(internalProblem).then(withSafetyHeaders)
-  })
+  // NodeBridge reads requests itself, up to their body limit, passes them here and writes the
+  // answer: no `Request` or `Response` is built.
+  const direct: Direct = {
+    handle: (incoming, connection) => handle(incoming, connection).catch(internalProblem).then(withSafetyHeaders),
+    bodyLimit
+  }
+  Object.defineProperty(handler, incomingHandler, { value: direct })
 
   return { handler, dispose: app.dispose, tokens }
 }

@@ -9,6 +9,9 @@
  */
 import { Effect, Inspectable, Option, Stream } from "effect"
 import { Headers, HttpIncomingMessage, HttpServerError, HttpServerRequest, type Multipart, UrlParams } from "effect/http"
+import type { ConnectionInfo } from "../Auth.ts"
+import type { BodyLimit } from "./bodyLimits.ts"
+import type { Outgoing } from "./serving.ts"
 
 /** Lower-cased header names; repeated headers joined with ", " (as `Headers` does). */
 export type IncomingHeaders = Record<string, string>
@@ -24,8 +27,16 @@ export interface Incoming {
   readonly text?: string | undefined
 }
 
-/** Calls the handler with an already read request (the `NodeBridge` fast path). */
+/** Where a handler of `PaymuxHttp.makeHandler` keeps its `Direct` side (the `NodeBridge` fast path). */
 export const incomingHandler: unique symbol = Symbol.for("@paymux/http/internal/incomingHandler")
+
+/** What `NodeBridge` reads a request with and hands it to. */
+export interface Direct {
+  /** The most body bytes a request to `method` and `url` may carry, asked before any is read. */
+  readonly bodyLimit: BodyLimit
+  /** Answers a request already read. */
+  readonly handle: (incoming: Incoming, connection: ConnectionInfo) => Promise<Outgoing>
+}
 
 /** The path of an absolute or origin-form URL, without the query. */
 export const pathOf = (url: string): string => {
