@@ -44,18 +44,20 @@ export interface Entry {
 
 /**
  * Every status a Paymux problem can have: those of the table, and the ones the HTTP layer answers
- * itself (a whitelist refusal, a body too large or not JSON, headers too large).
+ * itself (a whitelist refusal, a request that did not arrive in time, a body too large or not
+ * JSON, headers too large).
  *
  * @since 0.1.0
  * @category models
  */
-export type ProblemStatus = Entry["status"] | 403 | 413 | 415 | 431
+export type ProblemStatus = Entry["status"] | 403 | 408 | 413 | 415 | 431
 
 const titles: Record<ProblemStatus, string> = {
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  408: "Request Timeout",
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",

@@ -8,10 +8,16 @@
  * @since 0.1.0
  */
 import { createServer, type IncomingMessage, type RequestListener, STATUS_CODES, type Server, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
-import type { Duplex } from "node:stream"
+import type { AddressInfo, Socket } from "node:net"
 import type { ConnectionInfo } from "./Auth.ts"
-import { defaultMaxBodyBytes, internalProblem, problem, tooLarge, withSafetyHeaders } from "./internal/problemResponse.ts"
+import {
+  defaultMaxBodyBytes,
+  internalProblem,
+  type ProblemOutgoing,
+  problem,
+  tooLarge,
+  withSafetyHeaders
+} from "./internal/problemResponse.ts"
 import type { Outgoing } from "./internal/serving.ts"
 import { type Direct, headersFromRaw, incomingHandler } from "./internal/request.ts"
 
@@ -170,21 +176,72 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
 }
 
 /**
- * A request Node's HTTP parser refuses (headers over its 16 KiB limit, bytes that are not HTTP) is
- * answered as a problem like any other answer, not with Node's bare 400 or 431, and the connection
- * is closed.
+ * The headers of a request must arrive within this many milliseconds.
+ *
+ * @since 0.1.0
+ * @category constants
  */
-const answerClientError = (error: Error & { readonly code?: string }, socket: Duplex): void => {
-  if (!socket.writable) return void socket.destroy()
-  const answer = withSafetyHeaders(
-    error.code === "HPE_HEADER_OVERFLOW"
-      ? problem(431, "headers-too-large", "the request's headers are larger than the server reads (16 KiB)")
-      : problem(400, "malformed-request", "the request is not valid HTTP/1.1")
-  )
+export const defaultHeadersTimeoutMillis = 10_000
+
+/**
+ * A whole request must arrive within this many milliseconds: ample for a body of 1 MiB.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultRequestTimeoutMillis = 30_000
+
+/**
+ * How many connections `listen` holds open at once, idle keep-alive ones included.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxConnections = 1_000
+
+interface Timeouts {
+  readonly headersTimeoutMillis: number
+  readonly requestTimeoutMillis: number
+}
+
+/** The problem for a request Node's HTTP parser refused, or that did not arrive in time. */
+const clientProblem = (code: string | undefined, timeouts: Timeouts): ProblemOutgoing => {
+  switch (code) {
+    case "HPE_HEADER_OVERFLOW":
+      return problem(431, "headers-too-large", "the request's headers are larger than the server reads (16 KiB)")
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return problem(
+        408,
+        "request-timeout",
+        `the request did not arrive in time: its headers within ${timeouts.headersTimeoutMillis} ms, all of it within ${timeouts.requestTimeoutMillis} ms`
+      )
+    default:
+      return problem(400, "malformed-request", "the request is not valid HTTP/1.1")
+  }
+}
+
+/**
+ * A request Node's HTTP parser refuses (headers over its 16 KiB limit, bytes that are not HTTP), or
+ * that does not arrive in time, is answered as a problem like any other answer, not with Node's
+ * bare status line, and the connection is closed once the answer is written, whether or not the
+ * client reads it or closes its side (a client that did neither held the socket for good). A
+ * connection that sent nothing is closed without an answer: there is no request to answer.
+ */
+const answerClientError = (error: Error & { readonly code?: string }, socket: Socket, timeouts: Timeouts): void => {
+  if (!socket.writable || socket.bytesRead === 0) return void socket.destroy()
+  const answer = withSafetyHeaders(clientProblem(error.code, timeouts))
   const head = Object.entries({ ...answer.headers, "content-length": String(answer.body.byteLength), connection: "close" })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("")
-  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n${head}\r\n`), answer.body]))
+  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n${head}\r\n`), answer.body]), () =>
+    socket.destroy()
+  )
+}
+
+/** A whole number of at least 1, or a RangeError naming the option. */
+const positive = (name: string, value: number): number => {
+  if (!(Number.isSafeInteger(value) && value >= 1)) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}`)
+  return value
 }
 
 /**
@@ -211,19 +268,63 @@ export interface Listening {
 export const closeGraceMillis = 10_000
 
 /**
- * Starts a `node:http` server for a web handler (port 0 picks a free port).
+ * Where `listen` serves, and what a client may hold: connections, and the time to send a request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListenOptions extends ListenerOptions {
+  /** 0 picks a free port. */
+  readonly port: number
+  /** Default 127.0.0.1. */
+  readonly host?: string | undefined
+  /**
+   * Connections open at once, idle keep-alive ones included; past it a new connection is closed as
+   * soon as it is accepted, unanswered. Default `defaultMaxConnections`.
+   */
+  readonly maxConnections?: number | undefined
+  /**
+   * Milliseconds to send a request's headers, from its first byte; then 408. A new connection that
+   * sends no byte in this time is closed unanswered. Default `defaultHeadersTimeoutMillis`.
+   */
+  readonly headersTimeoutMillis?: number | undefined
+  /** Milliseconds to send a whole request, body included; then 408. Default `defaultRequestTimeoutMillis`. */
+  readonly requestTimeoutMillis?: number | undefined
+}
+
+/**
+ * Starts a `node:http` server for a web handler (port 0 picks a free port). Rejects with a
+ * RangeError when a bound is not a whole number of at least 1, or the headers may take longer than
+ * the whole request.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const listen = (
-  handler: WebHandler,
-  options: ListenerOptions & { readonly port: number; readonly host?: string | undefined }
-): Promise<Listening> =>
+export const listen = (handler: WebHandler, options: ListenOptions): Promise<Listening> =>
   new Promise((resolve, reject) => {
     const host = options.host ?? "127.0.0.1"
-    const server = createServer({ keepAliveTimeout: 5_000 }, listener(handler, options))
-    server.on("clientError", answerClientError)
+    const timeouts = {
+      headersTimeoutMillis: positive("headersTimeoutMillis", options.headersTimeoutMillis ?? defaultHeadersTimeoutMillis),
+      requestTimeoutMillis: positive("requestTimeoutMillis", options.requestTimeoutMillis ?? defaultRequestTimeoutMillis)
+    }
+    if (timeouts.headersTimeoutMillis > timeouts.requestTimeoutMillis) {
+      throw new RangeError(
+        `headersTimeoutMillis (${timeouts.headersTimeoutMillis}) must not be over requestTimeoutMillis (${timeouts.requestTimeoutMillis})`
+      )
+    }
+    const server = createServer(
+      {
+        keepAliveTimeout: 5_000,
+        headersTimeout: timeouts.headersTimeoutMillis,
+        requestTimeout: timeouts.requestTimeoutMillis,
+        // Node looks for late requests this often (every 30 s by default, which held one for up to
+        // 90 s): a request that runs out of time is ended within a second of it.
+        connectionsCheckingInterval: Math.min(1_000, timeouts.headersTimeoutMillis)
+      },
+      listener(handler, options)
+    )
+    server.maxConnections = positive("maxConnections", options.maxConnections ?? defaultMaxConnections)
+    server.on("clientError", (error: Error & { readonly code?: string }, socket: Socket) => answerClientError(error, socket, timeouts))
     server.once("error", reject)
     server.listen(options.port, host, () => {
       server.off("error", reject)

@@ -178,8 +178,9 @@ export interface Server {
 
 /**
  * Serves the API (and the console, with `console`) from `node:http` on `host` (default
- * 127.0.0.1) and `port` (0 picks one). Rejects with `ConsoleError` when `console` names a
- * directory that cannot be served.
+ * 127.0.0.1) and `port` (0 picks one), holding clients to `NodeBridge.listen`'s bounds
+ * (`maxConnections`, `headersTimeoutMillis`, `requestTimeoutMillis`). Rejects with `ConsoleError`
+ * when `console` names a directory that cannot be served.
  *
  * @example
  * ```ts
@@ -191,13 +192,16 @@ export interface Server {
  * @since 0.1.0
  * @category constructors
  */
-export const serve = async <E>(options: Options<E> & { readonly port: number; readonly host?: string | undefined }): Promise<Server> => {
+export const serve = async <E>(options: Options<E> & NodeBridge.ListenOptions): Promise<Server> => {
   const api = makeHandler(options)
   try {
     const listening = await NodeBridge.listen(api.handler, {
       port: options.port,
       host: options.host,
-      maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes
+      maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
+      maxConnections: options.maxConnections,
+      headersTimeoutMillis: options.headersTimeoutMillis,
+      requestTimeoutMillis: options.requestTimeoutMillis
     })
     return {
       url: listening.url,

@@ -1,5 +1,6 @@
+import { once } from "node:events"
 import { request } from "node:http"
-import { connect } from "node:net"
+import { connect, type Socket } from "node:net"
 import { describe, expect, it } from "vitest"
 import { NodeBridge } from "../src/index.ts"
 import { serving } from "./fixture.ts"
@@ -177,5 +178,81 @@ describe("NodeBridge's own answers", () => {
     } finally {
       await listening.close()
     }
+  })
+})
+
+// Regression (limits probe 2 and 7): Node's defaults held a connection that sent its request slowly
+// (or nothing) for 60-90 s, a body for 5 minutes, and then answered 400 `malformed-request`, "not
+// valid HTTP/1.1", even to a connection that had sent no byte; and nothing bounded the connections,
+// so 20k idle ones from one client used up the server's file descriptors.
+describe("what one client may hold", () => {
+  const timeouts = { headersTimeoutMillis: 200, requestTimeoutMillis: 400 }
+  const start = (options: Partial<NodeBridge.ListenOptions> = {}) =>
+    NodeBridge.listen(async () => new Response("ok"), { port: 0, ...timeouts, ...options })
+
+  it("a request that does not arrive in time is a 408 problem, and a connection that sent nothing is closed unanswered", async () => {
+    const listening = await start()
+    const accepted: Array<Socket> = []
+    listening.server.on("connection", (socket: Socket) => accepted.push(socket))
+    const { hostname, port } = new URL(listening.url)
+    // Neither reads its answer nor closes its side.
+    const deaf = connect(Number(port), hostname, () => deaf.write("GET / HTTP/1.1\r\nhost: x\r\n"))
+    try {
+      const [headers, body, nothing] = await Promise.all([
+        raw(listening.url, "GET / HTTP/1.1\r\nhost: x\r\n"),
+        // The headers come in time, the body does not.
+        raw(listening.url, "POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nabc"),
+        raw(listening.url, "")
+      ])
+      // Every connection is closed on the server's side, the deaf client's too.
+      await Promise.all(accepted.map((socket) => (socket.destroyed ? undefined : once(socket, "close"))))
+      expect(accepted).toHaveLength(4)
+      expect(headers.head).toMatch(/^http\/1\.1 408 /)
+      expect(headers.head).toContain("connection: close")
+      expect(headers.head).toContain("x-content-type-options: nosniff")
+      expect(JSON.parse(headers.body)).toMatchObject({
+        type: "https://paymux.dev/problems/request-timeout",
+        title: "Request Timeout",
+        status: 408,
+        code: "request-timeout"
+      })
+      // One answer, the 408, and no other after it.
+      expect(body.head).toMatch(/^http\/1\.1 408 /)
+      expect(JSON.parse(body.body)).toMatchObject({ status: 408, code: "request-timeout" })
+      expect(nothing).toEqual({ head: "", body: "" })
+    } finally {
+      deaf.destroy()
+      await listening.close()
+    }
+  })
+
+  it("past maxConnections a new connection is closed unanswered, until one of the others ends", async () => {
+    const listening = await start({ maxConnections: 2, headersTimeoutMillis: 60_000, requestTimeoutMillis: 60_000 })
+    const accepted: Array<Socket> = []
+    const both = new Promise<void>((resolve) =>
+      listening.server.on("connection", (socket: Socket) => {
+        if (accepted.push(socket) === 2) resolve()
+      })
+    )
+    const { hostname, port } = new URL(listening.url)
+    const idle = [connect(Number(port), hostname), connect(Number(port), hostname)]
+    try {
+      await both
+      expect(await get(`${listening.url}/`)).toMatch(/^error /)
+      idle[0]!.destroy()
+      await once(accepted[0]!, "close")
+      expect(await get(`${listening.url}/`)).toBe("200 ok")
+    } finally {
+      for (const socket of idle) socket.destroy()
+      await listening.close()
+    }
+  })
+
+  it("refuses bounds that are not whole numbers of at least 1, and headers that may take longer than the request", async () => {
+    await expect(start({ maxConnections: 0 })).rejects.toThrow("maxConnections must be a whole number of at least 1, got 0")
+    await expect(start({ headersTimeoutMillis: 1.5 })).rejects.toThrow(RangeError)
+    await expect(start({ headersTimeoutMillis: 500, requestTimeoutMillis: 100 })).rejects.toThrow(
+      "headersTimeoutMillis (500) must not be over requestTimeoutMillis (100)"
+    )
   })
 })

@@ -122,6 +122,17 @@ export const command = Command.make(
       // Absent, the HTTP server's own default applies (admin's AccessCache.defaultTtlMillis).
       Flag.optional
     ),
+    maxConnections: Flag.Int("max-connections").pipe(
+      Flag.withDescription(
+        "Connections held open at once, idle keep-alive ones included (default 1000); past it a new one is closed unanswered until others end"
+      ),
+      Flag.filter(
+        (n) => n >= 1,
+        (n) => `--max-connections must be 1 or more, got ${n}`
+      ),
+      // Absent, the HTTP server's own default applies (NodeBridge.defaultMaxConnections).
+      Flag.optional
+    ),
     allowPrivate: Flags.allowPrivateWebhooks,
     console: Flag.Boolean("console").pipe(
       Flag.withDescription("Serve the web console at / (from @paymux/console); --no-console serves the API only"),
@@ -132,7 +143,7 @@ export const command = Command.make(
       Flag.optional
     )
   },
-  ({ allowPrivate, authCacheTtl, console, consoleDir, docs, host, port, trustedProxy }) =>
+  ({ allowPrivate, authCacheTtl, console, consoleDir, docs, host, maxConnections, port, trustedProxy }) =>
     action((ctx) =>
       Effect.gen(function* () {
         const target = yield* parseTarget(ctx.db)
@@ -161,6 +172,7 @@ export const command = Command.make(
                 layer: storeLayer,
                 trustedProxies: trustedProxy,
                 authCacheTtlMillis: Option.getOrUndefined(authCacheTtl),
+                maxConnections: Option.getOrUndefined(maxConnections),
                 docs,
                 console: directory === undefined ? undefined : { directory }
               }),

@@ -1,7 +1,8 @@
 /**
  * The problems the HTTP layer answers outside the HttpApi: a body over the limit, a body that is
- * not JSON text, no such route, a request Node's parser refuses, a failure nobody expected. Like the per-status classes of
- * Problem.ts, they share one `type` per status; `code` tells them apart.
+ * not JSON text, no such route, a request Node's parser refuses or that did not arrive in time, a
+ * failure nobody expected. Like the per-status classes of Problem.ts, they share one `type` per
+ * status; `code` tells them apart.
  */
 import { ErrorCatalog } from "@paymux/admin"
 
@@ -15,6 +16,7 @@ export interface ProblemOutgoing {
 const types = {
   400: "bad-request",
   404: "not-found",
+  408: "request-timeout",
   413: "content-too-large",
   415: "unsupported-media-type",
   431: "request-header-fields-too-large",
