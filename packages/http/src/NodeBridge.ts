@@ -34,7 +34,7 @@ export type WebHandler = (request: Request, connection?: ConnectionInfo) => Prom
  * @category models
  */
 export interface ListenerOptions {
-  /** Bodies above this many bytes get 413 without being read further; default 1 MiB. */
+  /** Bodies above this many bytes get 413, and are not kept; default 1 MiB. */
   readonly maxBodyBytes?: number | undefined
 }
 
@@ -68,6 +68,7 @@ const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-la
       if (size > limit) {
         req.removeAllListeners("data")
         req.pause()
+        first = whole = chunks = undefined
         resolve("too-large")
         return
       }
@@ -101,6 +102,37 @@ const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-la
     })
     req.on("error", reject)
   })
+
+/**
+ * The most of a refused body read and dropped after its 413: a declared `Content-Length` up to
+ * this, or a body without one that ends within this many bytes more.
+ */
+const maxDroppedBytes = 16 * 1024 * 1024
+
+/**
+ * Answers a body over the limit with 413, and reads and drops the rest of it as it comes, up to
+ * `maxDroppedBytes`: a connection closed with unread bytes is reset, and a client still writing
+ * its body then saw EPIPE or ECONNRESET instead of the answer. The connection then serves the next
+ * request. A declared body longer than that is answered `Connection: close` at once.
+ */
+const refuseBody = (req: IncomingMessage, res: ServerResponse, limit: number): void => {
+  const droppable = Number(req.headers["content-length"] ?? 0) <= maxDroppedBytes
+  if (droppable) {
+    let dropped = 0
+    req.on("data", (chunk: Buffer) => {
+      dropped += chunk.length
+      if (dropped > maxDroppedBytes) req.socket.destroy()
+    })
+    req.resume()
+  }
+  writeOutgoing(res, withSafetyHeaders(tooLarge(limit)), !droppable)
+}
+
+/**
+ * Sockets whose request was answered before all of it arrived (a refused body, a GET's ignored
+ * body): Node reads on, and a timeout there has no request left to answer.
+ */
+const answeredEarly = new WeakSet<Socket>()
 
 const write = async (res: ServerResponse, response: Response, closeAfter: boolean): Promise<void> => {
   const headers: Record<string, string | Array<string>> = {}
@@ -151,7 +183,7 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
           )
         const bodyLimit = Math.min(limit, direct.bodyLimit(method, url))
         const body = await readBody(req, bodyLimit)
-        if (body === "too-large") return writeOutgoing(res, withSafetyHeaders(tooLarge(bodyLimit)), true)
+        if (body === "too-large") return refuseBody(req, res, bodyLimit)
         const incoming = { method, url, headers: headersFromRaw(req.rawHeaders), body: body.length > 0 ? body : undefined }
         return writeOutgoing(res, await direct.handle(incoming, connection))
       }
@@ -161,17 +193,20 @@ export const listener = (handler: WebHandler, options: ListenerOptions = {}): Re
         return write(res, await handler(new Request(url, { method, headers: headersOf(req) }), connection), false)
       }
       const body = await readBody(req, limit)
-      if (body === "too-large") {
-        // Stop reading a body we will not use, and close the connection after answering.
-        return writeOutgoing(res, withSafetyHeaders(tooLarge(limit)), true)
-      }
+      if (body === "too-large") return refuseBody(req, res, limit)
       const request = new Request(url, { method, headers: headersOf(req), ...(body.length > 0 ? { body } : {}) })
       return write(res, await handler(request, connection), false)
     }
-    run().catch(() => {
-      if (!res.headersSent) writeOutgoing(res, withSafetyHeaders(internalProblem()), true)
-      else res.destroy()
-    })
+    run()
+      .catch(() => {
+        if (!res.headersSent) writeOutgoing(res, withSafetyHeaders(internalProblem()), true)
+        else res.destroy()
+      })
+      .then(() => {
+        if (req.complete) return
+        answeredEarly.add(req.socket)
+        req.once("end", () => answeredEarly.delete(req.socket))
+      })
   }
 }
 
@@ -225,10 +260,11 @@ const clientProblem = (code: string | undefined, timeouts: Timeouts): ProblemOut
  * that does not arrive in time, is answered as a problem like any other answer, not with Node's
  * bare status line, and the connection is closed once the answer is written, whether or not the
  * client reads it or closes its side (a client that did neither held the socket for good). A
- * connection that sent nothing is closed without an answer: there is no request to answer.
+ * connection that sent nothing, or whose request was answered already, is closed without an
+ * answer: there is no request to answer.
  */
 const answerClientError = (error: Error & { readonly code?: string }, socket: Socket, timeouts: Timeouts): void => {
-  if (!socket.writable || socket.bytesRead === 0) return void socket.destroy()
+  if (!socket.writable || socket.bytesRead === 0 || answeredEarly.has(socket)) return void socket.destroy()
   const answer = withSafetyHeaders(clientProblem(error.code, timeouts))
   const head = Object.entries({ ...answer.headers, "content-length": String(answer.body.byteLength), connection: "close" })
     .map(([name, value]) => `${name}: ${value}\r\n`)

@@ -163,6 +163,50 @@ describe("NodeBridge's own answers", () => {
     }
   })
 
+  // Regression (limits probe 10): a declared body over the limit was answered and the connection
+  // closed at once, with the body unread, so the client still writing it was reset and often saw
+  // EPIPE or ECONNRESET, never the 413 (14 of 36 sends).
+  it("a body over the limit is read and dropped after its 413, and the connection serves the next request", async () => {
+    const listening = await start()
+    try {
+      const post = (framing: string, body: string) => `POST /x HTTP/1.1\r\nhost: x\r\n${framing}\r\n\r\n${body}`
+      const next = "GET /after HTTP/1.1\r\nhost: x\r\n\r\n"
+      const size = 4 * 1024 * 1024
+      const declared = await answers(listening.url, post(`content-length: ${size}`, "x".repeat(size)) + next, 2)
+      expect(declared.error).toBeUndefined()
+      expect(declared.answers.map((a) => a.head.slice(0, 12))).toEqual(["http/1.1 413", "http/1.1 200"])
+      const chunk = "x".repeat(1000)
+      const chunked = await answers(
+        listening.url,
+        post("transfer-encoding: chunked", `3e8\r\n${chunk}\r\n`.repeat(64) + "0\r\n\r\n") + next,
+        2
+      )
+      expect(chunked.answers.map((a) => a.head.slice(0, 12))).toEqual(["http/1.1 413", "http/1.1 200"])
+    } finally {
+      await listening.close()
+    }
+  })
+
+  it("a declared body over 16 MiB is refused with Connection: close, and a body that stops coming is not answered twice", async () => {
+    const listening = await NodeBridge.listen(async () => new Response("ok"), {
+      port: 0,
+      maxBodyBytes: limit,
+      headersTimeoutMillis: 200,
+      requestTimeoutMillis: 200
+    })
+    try {
+      const huge = await answers(listening.url, `POST /x HTTP/1.1\r\nhost: x\r\ncontent-length: ${16 * 1024 * 1024 + 1}\r\n\r\n`, 2)
+      expect(huge.answers).toHaveLength(1)
+      expect(huge.answers[0]!.head).toMatch(/^http\/1\.1 413 /)
+      expect(huge.answers[0]!.head).toContain("\r\nconnection: close")
+      // The 413 is written at once; the request then runs out of time while its body is dropped.
+      const stalled = await answers(listening.url, `POST /x HTTP/1.1\r\nhost: x\r\ncontent-length: ${limit + 10}\r\n\r\nabc`, 2)
+      expect(stalled.answers.map((a) => a.head.slice(0, 12))).toEqual(["http/1.1 413"])
+    } finally {
+      await listening.close()
+    }
+  })
+
   it("headers over Node's limit are a 431 problem, and bytes that are not HTTP a 400 problem, both with the safety headers", async () => {
     const listening = await start()
     try {
