@@ -188,10 +188,10 @@ else {
     )
 }
 
-// A package's declarations, from the \`types\` of its exports through their relative imports, may
+// A package's declarations, from the `types` of its exports through their relative imports, may
 // name only what installing it brings: itself, its dependencies and peers, and Node's modules (the
 // CLI's once imported @paymux/admin, which it bundles and does not depend on: a consumer checking
-// library files got TS2307, or with skipLibCheck an \`any\`).
+// library files got TS2307, or with skipLibCheck an `any`).
 const declarationsBlock = { doc: "package declarations", line: 0, lang: "probe" }
 const packageOf = (specifier) =>
   specifier

@@ -283,7 +283,7 @@ const checkEmitEvent = Input.decoder(Schema.Struct({ mode: ChannelTerms.Mode, ty
  * `WebhookSettings.maxEndpoints`), so one request stores at most ten times this; at the 1 MiB an
  * HTTP body may hold, it stored about ten times that.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxPayloadBytes: number = 64 * 1024

@@ -7,9 +7,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { type AdminContext, Paymux, PaymuxError } from "@paymux/admin"
-import { Memory } from "@paymux/store"
+import { Merchant } from "@paymux/domain"
+import { AuditLog, Memory, Outbox } from "@paymux/store"
+import { Dispatcher } from "@paymux/webhook-delivery"
 import { Notification, WebhookSecret, WebhookVerifier } from "@paymux/webhooks"
 import { Whitelist } from "@paymux/whitelist"
+import { Effect, Result } from "effect"
 
 /** What reading an unset setting gives: the type says it may be absent. */
 const unset = <A>(): A | undefined => undefined
@@ -33,6 +36,23 @@ describe("optional inputs take undefined", () => {
     expect(() => Whitelist.compileSync(["1.1.1.1/24"], { lenient: unset() })).toThrow(/1.1.1.0\/24/)
     const v1 = Notification.encodeV1({ imp_uid: "i", merchant_uid: "m", status: "paid", cancellation_id: unset() }, "json")
     expect(JSON.parse(v1.body)).toEqual({ imp_uid: "i", merchant_uid: "m", status: "paid" })
+  })
+})
+
+describe("optional inputs of the store, the dispatcher and the domain take undefined (review)", () => {
+  it("an outbox history filter and an audit listing of undefined fields read everything; a merchant's policy defaults", async () => {
+    const options: Dispatcher.Options = { concurrency: unset(), resolver: unset(), onAttempt: unset(), scheduleMinutes: unset() }
+    expect(Object.keys(options)).toHaveLength(4)
+    const filter: Outbox.HistoryFilter = { merchant: unset(), status: unset(), after: unset(), limit: unset() }
+    const listing: AuditLog.ListOptions = { limit: unset(), action: unset(), after: unset() }
+    const read = Effect.gen(function* () {
+      const outbox = yield* Outbox.Outbox
+      const audit = yield* AuditLog.AuditLog
+      return [yield* outbox.history(filter), yield* audit.list("imp00000001", listing)] as const
+    })
+    expect(await Effect.runPromise(Effect.provide(read, Memory.layer()))).toEqual([[], []])
+    const merchant = Merchant.make({ code: "imp00000001", name: "Shop", policy: unset(), createdAt: 0 })
+    expect(Result.isSuccess(merchant) && merchant.success.policy).toBe("fallback")
   })
 })
 

@@ -53,7 +53,7 @@ export const decode: (input: unknown) => Result.Result<Merchant, InvalidInput> =
 export const make = (input: {
   readonly code: string
   readonly name: string
-  readonly policy?: DefaultChannelPolicy
+  readonly policy?: DefaultChannelPolicy | undefined
   readonly createdAt: number
 }): Result.Result<Merchant, InvalidInput> =>
   decode({

@@ -41,7 +41,7 @@ export const AuthGroup = HttpApiGroup.make("auth").add(
     .annotate(MaxBodyBytes, tokenBodyBytes)
     .annotate(
       OpenApi.Description,
-      `Exchanges an API key and secret for an access token valid 30 minutes. Asking again before expiry returns the same token; with under a minute left its expiry is extended by 5 minutes. A body over ${tokenBodyBytes} bytes is refused with 413 unread.`
+      `Exchanges an API key and secret for an access token valid 30 minutes. Asking again before expiry returns the same token; with under a minute left its expiry is extended by 5 minutes. A body over ${tokenBodyBytes} bytes is refused with 413: at once when its Content-Length says so, else once that many bytes have arrived, and it is never parsed.`
     ),
   HttpApiEndpoint.delete("revokeToken", "/auth/token", { error: errors })
     .middleware(Authentication)

@@ -180,7 +180,8 @@ export interface Server {
  * Serves the API (and the console, with `console`) from `node:http` on `host` (default
  * 127.0.0.1) and `port` (0 picks one), holding clients to `NodeBridge.listen`'s bounds
  * (`maxConnections`, `headersTimeoutMillis`, `requestTimeoutMillis`). Rejects with `ConsoleError`
- * when `console` names a directory that cannot be served.
+ * when `console` names a directory that cannot be served, and with a `RangeError` when a bound is
+ * not a whole number of at least 1 (or the headers timeout is longer than the request's).
  *
  * @example
  * ```ts

@@ -142,8 +142,9 @@ export class Unprocessable extends HttpApiError.Problem<Unprocessable>()(
 ) {}
 
 /**
- * 413: a request body over the server's limit (`body-too-large`). Answered before the request
- * reaches an endpoint, on any method that carries a body.
+ * 413: a request body over the limit (`body-too-large`): the server's, or an endpoint's own smaller
+ * one (`POST /auth/token`). Answered before the request reaches an endpoint, on any method that
+ * carries a body.
  *
  * @since 0.1.0
  * @category errors

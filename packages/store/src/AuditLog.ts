@@ -35,16 +35,16 @@ export type AuditEntry = typeof AuditEntry.Type
  * @category models
  */
 export interface ListOptions {
-  readonly limit?: number
+  readonly limit?: number | undefined
   /** Only the entries of this action. */
-  readonly action?: string
+  readonly action?: string | undefined
   /**
    * An entry id of the merchant: only the entries that come after it in the list's order (appended
    * before it), whether or not it is of `action` (the cursor of the next page). An id that is not
    * one of the merchant's entries is `NotFound`, never an empty page that would end the reading
    * silently.
    */
-  readonly after?: string
+  readonly after?: string | undefined
 }
 
 /**

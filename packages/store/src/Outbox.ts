@@ -20,33 +20,33 @@ import * as StoreError from "./StoreError.ts"
  */
 export interface HistoryFilter {
   /** Only this tenant's deliveries: how a multi-merchant host keeps histories apart. */
-  readonly merchant?: string
-  readonly subject?: string
+  readonly merchant?: string | undefined
+  readonly subject?: string | undefined
   /**
    * Only the deliveries of this message (this `messageId`, the `webhook-id`): the original and
    * its resends.
    */
-  readonly messageId?: string
-  readonly status?: Status
+  readonly messageId?: string | undefined
+  readonly status?: Status | undefined
   /** Only deliveries created at or after this time (epoch milliseconds). */
-  readonly since?: number
+  readonly since?: number | undefined
   /**
    * Only deliveries due before this time (epoch milliseconds): `nextAttemptAt < dueBefore`. With
    * `status: "pending"`, the queued deliveries overdue for an attempt, whatever their queue order.
    */
-  readonly dueBefore?: number
+  readonly dueBefore?: number | undefined
   /**
    * `newest` first (the default), or `oldest` first: in the order the deliveries were queued, as
    * `claim` hands them out.
    */
-  readonly order?: "newest" | "oldest"
+  readonly order?: "newest" | "oldest" | undefined
   /**
    * A delivery id: only the deliveries that come after it in `order`, whether or not it matches
    * the other fields (the cursor of the next page). An id no delivery has, or one pruned since the
    * page before, is `NotFound`, never an empty page that would end the reading silently.
    */
-  readonly after?: string
-  readonly limit?: number
+  readonly after?: string | undefined
+  readonly limit?: number | undefined
 }
 
 /**
@@ -116,7 +116,7 @@ export interface OutboxShape {
    * even to the worker that holds it.
    *
    * `asOf`, an earlier time (default `now`), narrows the claim to what was claimable then: due by
-   * `asOf`, and not leased at `asOf` (never leased, given back, or its lease ended by then); the
+   * `asOf`, and not leased at `asOf` (never leased, given back since, or its lease ended by then); the
    * lease still runs from `now`. A run that passes its start time (`paymux webhook dispatch
    * --once`) so attempts what was due when it started, each delivery once: one it attempted is
    * due again after that (a retry) or leased past it (an attempt it could not record). An `asOf`
@@ -222,7 +222,7 @@ export const leaseLost = (deliveryId: string, workerId: string): StoreError.Stor
  * The time a claim judges due times and leases at: `asOf` when given and not after `now`, else
  * `now` (see `OutboxShape.claim`). Adapters compare with it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category getters
  */
 export const claimableAt = (options: { readonly now: number; readonly asOf?: number | undefined }): number =>

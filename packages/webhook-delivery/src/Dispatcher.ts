@@ -79,43 +79,43 @@ export interface AttemptReport {
  * @category models
  */
 export interface Options {
-  readonly workerId?: string
+  readonly workerId?: string | undefined
   /** Concurrent requests (default 16). */
-  readonly concurrency?: number
+  readonly concurrency?: number | undefined
   /** The most deliveries claimed per outbox call (default 2 × concurrency), never more than idle fibers. */
-  readonly batchSize?: number
+  readonly batchSize?: number | undefined
   /** Wait between polls when nothing is due (default 1000 ms). */
-  readonly pollIntervalMillis?: number
+  readonly pollIntervalMillis?: number | undefined
   /**
    * How long a claim lasts (default 120 000 ms); renewed every third of it while an attempt runs.
    * A whole number of at least 1 (anything else fails the dispatcher at start with a RangeError).
    */
-  readonly leaseMillis?: number
+  readonly leaseMillis?: number | undefined
   /** How long connecting to a receiver may take (default 30 000 ms, as PortOne's sender). */
-  readonly connectTimeoutMillis?: number
+  readonly connectTimeoutMillis?: number | undefined
   /**
    * How long the whole answer may take once connected, from sending the request to the end of the
    * response (default 30 000 ms, as PortOne's sender).
    */
-  readonly readTimeoutMillis?: number
+  readonly readTimeoutMillis?: number | undefined
   /**
    * The waits in minutes before each retry (default `RetryPolicy.defaultScheduleMinutes`), the last
    * repeating; a delivery is tried at most its `maxAttempts` times whatever the schedule's length.
    * Each step is a number of minutes from 0 to 10 080 (a week); anything else fails the dispatcher
    * at start with a RangeError.
    */
-  readonly scheduleMinutes?: ReadonlyArray<number>
+  readonly scheduleMinutes?: ReadonlyArray<number> | undefined
   /** How long shutdown waits for in-flight requests before interrupting them (default 30 000 ms). */
-  readonly shutdownGraceMillis?: number
+  readonly shutdownGraceMillis?: number | undefined
   /** Which non-public targets are allowed (default `refuse`); see `UrlGuard.PrivateTargets`. */
-  readonly privateTargets?: UrlGuard.PrivateTargets
-  readonly resolver?: UrlGuard.Resolver
-  readonly userAgent?: string
+  readonly privateTargets?: UrlGuard.PrivateTargets | undefined
+  readonly resolver?: UrlGuard.Resolver | undefined
+  readonly userAgent?: string | undefined
   /**
    * Called after each attempt that reached a verdict, before it is recorded (endpoint health,
    * metrics). Its failures are logged and never affect the delivery.
    */
-  readonly onAttempt?: (report: AttemptReport) => Effect.Effect<void, unknown>
+  readonly onAttempt?: ((report: AttemptReport) => Effect.Effect<void, unknown>) | undefined
 }
 
 /**
@@ -579,18 +579,18 @@ const stopGracefully = (s: Settings, running: ReadonlyArray<Fiber.Fiber<unknown>
  */
 export interface DrainReport {
   readonly attempted: number
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   readonly delivered: number
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   readonly retrying: number
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   readonly deadLettered: number
   readonly unrecorded: number
   /**
    * Whether the run ended because the store refused a claim (unreachable, busy, out of space; the
    * log says why), rather than because nothing more was due.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly claimFailed: boolean
 }

@@ -64,9 +64,13 @@ const set = Command.make(
           ].join("\n")
         )
         // A retry after a lost answer looks like any other success: say where the secret went.
-        if (Option.isSome(url) && secret === undefined && result.settings.activeSecrets[mode] > 0) {
+        const active = result.settings.activeSecrets[mode]
+        if (Option.isSome(url) && secret === undefined && active > 0) {
+          const flags = `--merchant ${merchant} --mode ${mode}`
           yield* ctx.out.say(
-            `note: no new signing secret: the ${mode} one was shown once, when the mode's first URL was set; if it was lost: paymux webhook rotate-secret --merchant ${merchant} --mode ${mode}, then, once receivers have the new one, paymux webhook retire-secret --merchant ${merchant} --mode ${mode}`
+            active === 1
+              ? `note: no new signing secret: the ${mode} one was shown once, when it was made; if it was lost: paymux webhook rotate-secret ${flags}, then, once receivers have the new one, paymux webhook retire-secret ${flags}`
+              : `note: no new signing secret: the ${mode} mode is in a rotation, its secrets each shown once when made; if the newer one was lost: paymux webhook cancel-rotation ${flags}, then rotate again`
           )
         }
       })

@@ -297,7 +297,7 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
         // Crash probe, finding 2: a retry after the first answer was lost said nothing of the secret.
         const retried = expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--url", url]), 0).stdout
         expect(retried.split("\n").filter((line) => line.startsWith("note:"))).toEqual([
-          `note: no new signing secret: the test one was shown once, when the mode's first URL was set; if it was lost: paymux webhook rotate-secret --merchant ${M} --mode test, then, once receivers have the new one, paymux webhook retire-secret --merchant ${M} --mode test`
+          `note: no new signing secret: the test one was shown once, when it was made; if it was lost: paymux webhook rotate-secret --merchant ${M} --mode test, then, once receivers have the new one, paymux webhook retire-secret --merchant ${M} --mode test`
         ])
         const shown = expectExit(await run(["webhook", "show", "--merchant", M]), 0)
         expect(shown.stdout).not.toContain(set.newSecret)
@@ -347,6 +347,11 @@ export const storeSuite = (name: string, target: () => Promise<StoreTarget>) =>
         expectExit(await run(secretCommand("rotate-secret", "--json")), 0)
         const refused = expectExit(await run(secretCommand("rotate-secret")), 2)
         expect(refused.stderr).toContain("paymux webhook cancel-rotation")
+        // During a rotation the URL's note points to cancelling it, not to a rotation it would refuse (review).
+        const during = expectExit(await run(["webhook", "set", "--merchant", M, "--mode", "test", "--url", url]), 0).stdout
+        expect(during.split("\n").filter((line) => line.startsWith("note:"))).toEqual([
+          `note: no new signing secret: the test mode is in a rotation, its secrets each shown once when made; if the newer one was lost: paymux webhook cancel-rotation --merchant ${M} --mode test, then rotate again`
+        ])
         expect(expectExit(await run(secretCommand("cancel-rotation", "--json")), 0).json()).toEqual({ mode: "test", cancelled: true })
         expect(expectExit(await run(["webhook", "show", "--merchant", M, "--json"]), 0).json().activeSecrets.test).toBe(1)
         expectExit(await run(["webhook", "test", "--merchant", M, "--mode", "test"]), 0)
