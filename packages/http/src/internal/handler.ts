@@ -141,10 +141,9 @@ export const build = <E>(options: Options<E>, mode: GuardMode, assets?: ConsoleA
     const precondition = unsupportedPrecondition(incoming)
     if (precondition !== undefined) return precondition
     if (!bodyMethods.has(incoming.method)) return inner(incoming, connection)
+    // Its callers read the body up to `bodyLimit` and answered a larger one with 413 already.
     const body = incoming.body
     const size = body === undefined ? 0 : body.byteLength
-    const limit = bodyLimit(incoming.method, incoming.url)
-    if (size > limit) return tooLarge(limit)
     const contentType = incoming.headers["content-type"]
     if (body === undefined || size === 0) {
       // No body to type: the HttpApi then reads it as empty JSON whatever the header said.
